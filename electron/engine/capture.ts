@@ -1,0 +1,35 @@
+/**
+ * A capture as the engine host, CLI and filters see it, whatever its format: a growing list of
+ * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
+ * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
+ */
+import type { CaptureInfo, ColumnDef } from '../../shared/rpc.ts';
+import type { Dissection } from './dissectors/dissection.ts';
+
+export interface Capture {
+  /** Live info: event count, progress, warnings. */
+  info(): CaptureInfo;
+  /** Number of events indexed so far; event numbers are 1..count(). */
+  count(): number;
+  /** The default table columns for this kind of capture. */
+  columns(): ColumnDef[];
+  /** Fill `out[c]` with the text of column `columns()[c]` for event `event` (1-based). */
+  cells(event: number, out: string[]): void;
+  /** Row colouring flags (RowFlag bits) of an event, from the index. */
+  flags(event: number): number;
+  /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
+  time(event: number): number;
+  /** Dissect event `event` fully into `d` (details tree, `-e` values, filters). */
+  dissect(event: number, d: Dissection): void;
+  /** Release file handles and temp files. */
+  close(): void;
+}
+
+/** Progress callback while indexing; called every batch. */
+export type ProgressFn = (info: CaptureInfo) => void;
+
+export interface OpenOptions {
+  onProgress?: ProgressFn;
+  /** Checked between batches; when aborted, indexing stops and the capture keeps what it has. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,184 @@
+/**
+ * Reading and printing field values from a Dissection. Printing follows `tshark -T fields`
+ * (tshark 4.0): integers in their declared base, booleans as 1/0, MACs with colons, byte
+ * fields as plain lowercase hex, absolute times as epoch seconds with 9 decimals.
+ */
+import type { FieldValue } from '../../../shared/fields.ts';
+import { fieldById, type FieldDef } from '../fields/registry.ts';
+import type { Dissection } from './dissection.ts';
+
+export function entryField(d: Dissection, i: number): FieldDef {
+  return fieldById(d.fid[i]);
+}
+
+export function entryBytes(d: Dissection, i: number): Uint8Array {
+  const bytes = d.sources[d.src[i]]?.bytes;
+  if (!bytes) return new Uint8Array(0);
+  const start = Math.max(0, Math.min(d.off[i], bytes.length));
+  return bytes.subarray(start, Math.min(bytes.length, start + Math.max(0, d.len[i])));
+}
+
+function readUintBE(b: Uint8Array): number {
+  let v = 0;
+  for (let k = 0; k < b.length && k < 6; k++) v = v * 256 + b[k];
+  return v;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** The typed value of entry `i` (undefined for protocol/label nodes). */
+export function entryValue(d: Dissection, i: number): FieldValue | undefined {
+  const f = entryField(d, i);
+  const o = d.obj[i];
+  if (o !== undefined) return o;
+  const n = d.num[i];
+  if (!Number.isNaN(n)) return f.type === 'bool' ? n !== 0 : n;
+  switch (f.type) {
+    case 'protocol':
+    case 'none':
+      return undefined;
+    case 'bytes':
+    case 'ether':
+    case 'ipv6':
+      return entryBytes(d, i);
+    case 'ipv4':
+      return readUintBE(entryBytes(d, i)) >>> 0;
+    case 'string':
+      return utf8.decode(entryBytes(d, i));
+    case 'uint':
+    case 'int':
+    case 'framenum': {
+      let v = readUintBE(entryBytes(d, i));
+      if (f.mask !== undefined) v = maskValue(v, f.mask);
+      return v;
+    }
+    case 'bool': {
+      const v = readUintBE(entryBytes(d, i));
+      return f.mask !== undefined ? (v & f.mask) !== 0 : v !== 0;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Apply a Wireshark-style bitmask: keep the masked bits and shift them down. */
+export function maskValue(v: number, mask: number): number {
+  if (mask === 0) return v;
+  let shift = 0;
+  while (((mask >>> shift) & 1) === 0 && shift < 32) shift++;
+  return ((v & mask) >>> 0) / 2 ** shift;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function hex(bytes: Uint8Array, sep = ''): string {
+  let s = '';
+  for (let k = 0; k < bytes.length; k++) s += (k && sep ? sep : '') + HEX[bytes[k]];
+  return s;
+}
+
+export function formatIpv4(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+/** RFC 5952 text form: lowercase, longest run (≥ 2) of zero groups compressed to `::`. */
+export function formatIpv6(b: Uint8Array): string {
+  if (b.length !== 16) return hex(b, ':');
+  const g: number[] = [];
+  for (let k = 0; k < 16; k += 2) g.push((b[k] << 8) | b[k + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let k = 0; k < 8; ) {
+    if (g[k] !== 0) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < 8 && g[e] === 0) e++;
+    if (e - k > bestLen) {
+      bestStart = k;
+      bestLen = e - k;
+    }
+    k = e;
+  }
+  // IPv4-mapped (::ffff:a.b.c.d) prints its tail as dotted quad, as inet_ntop does.
+  if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) {
+    return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  }
+  if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  return `${head}::${tail}`;
+}
+
+/** Epoch nanoseconds (bigint) or seconds (number) as "S.NNNNNNNNN". */
+export function formatEpoch(v: FieldValue): string {
+  if (typeof v === 'bigint') {
+    const neg = v < 0n;
+    const a = neg ? -v : v;
+    return `${neg ? '-' : ''}${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')}`;
+  }
+  if (typeof v === 'number') return v.toFixed(9);
+  return String(v);
+}
+
+function formatInt(f: FieldDef, v: number | bigint): string {
+  const base = f.base ?? 'dec';
+  if (base === 'dec') return v.toString();
+  const width = Math.ceil((f.bits ?? 8) / 4);
+  const h = `0x${v.toString(16).padStart(width, '0')}`;
+  if (base === 'hex') return h;
+  if (base === 'oct') return `0${v.toString(8)}`;
+  return base === 'dec_hex' ? `${v} (${h})` : `${h} (${v})`;
+}
+
+/** A value printed as `tshark -T fields` prints it. */
+export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string {
+  if (v === undefined) return '';
+  switch (f.type) {
+    case 'bool':
+      return v === true || v === 1 ? '1' : '0';
+    case 'uint':
+    case 'int':
+    case 'framenum':
+      return typeof v === 'number' || typeof v === 'bigint' ? formatInt(f, v) : String(v);
+    case 'ipv4':
+      return typeof v === 'number' ? formatIpv4(v) : String(v);
+    case 'ipv6':
+      return v instanceof Uint8Array ? formatIpv6(v) : String(v);
+    case 'ether':
+      return v instanceof Uint8Array ? hex(v, ':') : String(v);
+    case 'bytes':
+      return v instanceof Uint8Array ? hex(v) : String(v);
+    case 'time':
+      return formatEpoch(v);
+    case 'reltime':
+      return typeof v === 'number' ? v.toFixed(9) : formatEpoch(v);
+    case 'float':
+      return typeof v === 'number' ? String(v) : String(v);
+    default:
+      return v instanceof Uint8Array ? hex(v) : String(v);
+  }
+}
+
+/** Values of every occurrence of `field` in the dissection, printed tshark-style. */
+export function fieldStrings(d: Dissection, field: FieldDef): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < d.n; i++) if (d.fid[i] === field.id) out.push(formatFieldValue(field, entryValue(d, i)));
+  return out;
+}
+
+/** The details-tree label of entry `i`: its custom label, or "Description: value". */
+export function entryLabel(d: Dissection, i: number): string {
+  const custom = d.label[i];
+  if (custom !== undefined) return custom;
+  const f = entryField(d, i);
+  const v = entryValue(d, i);
+  if (v === undefined) return f.description;
+  let text = formatFieldValue(f, v);
+  if (f.values && (typeof v === 'number' || typeof v === 'string')) {
+    const meaning = f.values[String(v)];
+    if (meaning !== undefined) text = `${meaning} (${text})`;
+  }
+  return `${f.description}: ${text}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * What capture readers produce. Readers are push parsers: the opener feeds them the
+ * (decompressed) bytes of the file in chunks of any size, in order, and they call their sink
+ * once per record. Memory is constant per record: a record that spans chunks is carried over,
+ * nothing else is kept. Offsets are positions in the decompressed byte stream (JS numbers, so
+ * files above 4 GB work), which is where the bytes are re-read from later.
+ */
+export interface ChunkParser {
+  /** Feed the next bytes. The chunk may be reused by the caller after the call returns. */
+  push(chunk: Uint8Array): void;
+  /** End of input: report a truncated trailing record (as a malformed event), if any. */
+  end(): void;
+}
+
+/** One packet, valid only during the sink callback (the object and `data` are reused). */
+export interface PacketRecord {
+  /** Offset of the first packet byte in the decompressed stream. */
+  dataOffset: number;
+  /** Bytes present in the capture (≤ origLen). `data.length === capLen`. */
+  capLen: number;
+  origLen: number;
+  /** Timestamp: whole seconds since the epoch and nanoseconds within the second. */
+  tsSec: number;
+  tsNsec: number;
+  linkType: number;
+  /** pcapng interface id (global across sections, in order of appearance); 0 for pcap. */
+  interfaceId: number;
+  data: Uint8Array;
+  /** pcapng `opt_comment`s of this packet, if any. */
+  comments: string[] | undefined;
+  /** pcapng EPB flags word (direction etc.), if present. */
+  epbFlags: number | undefined;
+  /** Set when the record is damaged; the readable part is still in `data`. */
+  malformed: string | undefined;
+}
+
+export interface InterfaceInfo {
+  id: number;
+  linkType: number;
+  snapLen: number;
+  name?: string;
+  description?: string;
+  /** Timestamp units per second (from if_tsresol; 1e6 default). */
+  tsUnitsPerSec: number;
+  tsOffsetSec: number;
+}
+
+export interface PacketSink {
+  packet(rec: PacketRecord): void;
+  /** A non-fatal problem; the text names the block/record number and byte offset. */
+  warning(message: string): void;
+  interface?(info: InterfaceInfo): void;
+  /** pcapng Name Resolution Block entries. */
+  name?(address: string, names: string[]): void;
+  /** pcapng Decryption Secrets Block (secretsType 0x544c534b = TLS key log). */
+  secrets?(secretsType: number, data: Uint8Array): void;
+  /** pcapng section header: byte order and per-section comments. */
+  section?(info: { index: number; littleEndian: boolean; comments: string[]; hardware?: string; os?: string; application?: string }): void;
+}
+
+/** Thrown by a parser only when the very first bytes are not its format at all. */
+export class FormatError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The field catalogue as both sides see it. The engine declares every field once
+ * (electron/engine/fields/registry.ts); this is the serialisable view of that declaration
+ * that the renderer uses for completion and the filter type-checker uses for literals.
+ */
+
+/** Value types, named after Wireshark's FT_* families so filter literal rules carry over. */
+export type FieldType =
+  | 'protocol' // a protocol node: exists or not (ip, tcp, dns, evt)
+  | 'none' // a label-only node with no value
+  | 'bool'
+  | 'uint'
+  | 'int'
+  | 'float'
+  | 'string'
+  | 'bytes'
+  | 'ether' // 6-byte MAC
+  | 'ipv4'
+  | 'ipv6'
+  | 'time' // absolute time, value in seconds (float) + nanoseconds
+  | 'reltime' // relative time / duration in seconds
+  | 'framenum'; // a reference to another event number
+
+/** How an integer prints (Wireshark's BASE_DEC / BASE_HEX). */
+export type IntBase = 'dec' | 'hex' | 'dec_hex' | 'hex_dec' | 'oct';
+
+export interface FieldInfo {
+  /** Filter name, e.g. `ip.src`, `evt.type`. */
+  readonly name: string;
+  readonly type: FieldType;
+  /** Human label shown in the details tree, e.g. "Source Address". */
+  readonly description: string;
+  /** Integer display base (default dec). */
+  readonly base?: IntBase;
+  /** Bit width of the stored integer (8, 16, 24, 32, 64): used for hex padding. */
+  readonly bits?: number;
+  /** For enumerated integer or string fields: value → meaning (drives completion of values). */
+  readonly values?: Readonly<Record<string, string>>;
+  /** True when a protocol may carry several occurrences of this field per event. */
+  readonly multi?: boolean;
+  /** A deprecated name kept so old filters keep working (validator shows a warning). */
+  readonly deprecated?: string;
+}
+
+export type FieldValue = number | bigint | string | boolean | Uint8Array;

@@ -1,0 +1,140 @@
+/**
+ * The engine's RPC contract: what the window (or the CLI, or browser mode) may ask the engine
+ * running in its worker, and what the engine pushes back. Both sides import this file; the
+ * transport is any `Port` (worker_threads, Electron MessagePort, WebSocket).
+ *
+ * Bulk data crosses as pages: a page of rows is one string table plus, per column, an index
+ * array into it, never one object per row.
+ */
+import type { FieldInfo } from './fields.ts';
+
+export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
+export type CaptureKind = 'packets' | 'syscalls';
+
+export interface CaptureInfo {
+  /** File name as the user knows it (basename). */
+  name: string;
+  path: string;
+  format: CaptureFormat;
+  kind: CaptureKind;
+  compressed: boolean;
+  /** Events indexed so far (all of them once `done`). */
+  events: number;
+  /** Bytes of the (decompressed) capture read so far, and the file size on disk. */
+  bytesRead: number;
+  fileSize: number;
+  /** First and last event time as epoch nanoseconds in decimal text (bigint-safe). */
+  firstTimeNs: string | null;
+  lastTimeNs: string | null;
+  /** pcap link types, or empty for syscall captures. */
+  linkTypes: number[];
+  warnings: string[];
+  done: boolean;
+  cancelled: boolean;
+  /** Milliseconds spent indexing so far. */
+  loadMs: number;
+  /** Format-specific counts (e.g. processes, sections, interfaces). */
+  extra: Record<string, number | string>;
+}
+
+export interface ColumnDef {
+  id: string;
+  title: string;
+  /** The field this column shows, if it is a plain field column (used by sort and "apply as filter"). */
+  field?: string;
+  /** Default width in CSS pixels. */
+  width: number;
+  align?: 'left' | 'right';
+}
+
+/** Row flags used for colouring (bit set). */
+export const RowFlag = {
+  Malformed: 1,
+  TcpSyn: 2,
+  TcpFin: 4,
+  TcpRst: 8,
+  Dns: 16,
+  Http: 32,
+  Failed: 64,
+  Error: 128,
+} as const;
+
+export interface RowsPage {
+  /** Position of the first row in the current view (filtered or not). */
+  start: number;
+  /** Event numbers (1-based) of the rows. */
+  events: Uint32Array;
+  /** Per column id: indices into `strings`, one per row. */
+  cells: Record<string, Uint32Array>;
+  strings: string[];
+  /** Epoch nanoseconds of each row as float seconds (for relative/delta time display). */
+  times: Float64Array;
+  flags: Uint8Array;
+}
+
+export interface DetailsNode {
+  label: string;
+  /** Field name, for "apply as filter" and the field reference. */
+  field: string;
+  /** Filter-ready value text (e.g. `192.168.0.1`, `"GET"`), if the field has a value. */
+  filterValue?: string;
+  /** Data source index and byte range this node covers (for the hex pane). */
+  source: number;
+  offset: number;
+  length: number;
+  malformed?: string;
+  children?: DetailsNode[];
+}
+
+export interface EventBytes {
+  sources: { name: string; bytes: Uint8Array }[];
+}
+
+/** Requests: method name → [params, result]. */
+export interface EngineMethods {
+  /** Open a capture file by path (desktop, CLI, browser mode with a server-side path). */
+  open: [{ path: string }, CaptureInfo];
+  /** Start a capture whose bytes arrive by `upload` chunks (browser-mode drop). */
+  openUpload: [{ name: string; size: number }, CaptureInfo];
+  upload: [{ chunk: Uint8Array; last: boolean }, null];
+  info: [null, CaptureInfo];
+  cancel: [null, null];
+  columns: [null, ColumnDef[]];
+  rows: [{ start: number; count: number }, RowsPage];
+  details: [{ event: number }, DetailsNode[]];
+  bytes: [{ event: number }, EventBytes];
+  fields: [null, FieldInfo[]];
+}
+
+export type MethodName = keyof EngineMethods;
+export type Params<M extends MethodName> = EngineMethods[M][0];
+export type Result<M extends MethodName> = EngineMethods[M][1];
+
+export interface RequestMessage<M extends MethodName = MethodName> {
+  kind: 'request';
+  id: number;
+  method: M;
+  params: Params<M>;
+}
+
+export interface ResponseMessage {
+  kind: 'response';
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+/** Pushed by the engine without a request. */
+export type EngineEvent =
+  | { kind: 'event'; type: 'progress'; info: CaptureInfo }
+  | { kind: 'event'; type: 'error'; message: string };
+
+export type EngineMessage = ResponseMessage | EngineEvent;
+
+/** The minimal transport both hosts provide: Electron MessagePort, worker_threads, WebSocket. */
+export interface Port {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+  close(): void;
+}
