@@ -29,7 +29,7 @@ export default defineConfig({
         input: { index: resolve(root, 'electron/preload/index.ts') },
         // A sandboxed preload runs as a classic script with a restricted `require` (electron only),
         // so it is one self-contained CommonJS file.
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
