@@ -1,0 +1,52 @@
+/**
+ * Growable typed-array columns: the event index stores one entry per event per column, never
+ * one object per event (DESIGN.md §3, ≤ 100 bytes per event). Columns double their capacity as
+ * events arrive; `view()` gives the filled part without copying.
+ */
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+type TypedArrayCtor<T extends TypedArray> = { new (n: number): T };
+
+export interface Column<T extends TypedArray> {
+  data: T;
+  length: number;
+}
+
+export function createColumn<T extends TypedArray>(ctor: TypedArrayCtor<T>, capacity = 1024): Column<T> {
+  return { data: new ctor(capacity), length: 0 };
+}
+
+export function pushValue<T extends TypedArray>(c: Column<T>, v: number): void {
+  if (c.length === c.data.length) {
+    const bigger = new (c.data.constructor as TypedArrayCtor<T>)(c.data.length * 2);
+    bigger.set(c.data as never);
+    c.data = bigger;
+  }
+  c.data[c.length++] = v;
+}
+
+/** Bytes held by a column's backing store. */
+export function columnBytes(c: Column<TypedArray>): number {
+  return c.data.byteLength;
+}
+
+/** String dictionary: each distinct string stored once, events hold its number. */
+export interface Interner {
+  ids: Map<string, number>;
+  strings: string[];
+}
+
+export function createInterner(): Interner {
+  const it: Interner = { ids: new Map(), strings: [] };
+  intern(it, '');
+  return it;
+}
+
+export function intern(it: Interner, s: string): number {
+  let id = it.ids.get(s);
+  if (id === undefined) {
+    id = it.strings.length;
+    it.strings.push(s);
+    it.ids.set(s, id);
+  }
+  return id;
+}

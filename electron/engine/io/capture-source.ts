@@ -1,0 +1,139 @@
+/**
+ * Where capture bytes come from. Indexing reads the (decompressed) capture once, in order,
+ * as chunks; afterwards single events are re-read by offset. A plain file is read in place.
+ * A gzip file is inflated as a stream (never whole in memory) and each inflated chunk is also
+ * appended to a temporary spill file, which then serves the random reads: gzip has no random
+ * access, and re-inflating from the start for every details request would be O(file).
+ */
+import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { open as openAsync } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+
+const CHUNK = 1 << 20;
+
+/** Random access to the decompressed bytes already streamed. */
+export interface RandomAccess {
+  /** Read up to `length` bytes at `offset` (fewer at the end of data). */
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
+}
+
+export interface StreamResult {
+  /** Decompressed bytes delivered. */
+  bytes: number;
+  /** Set when the stream ended early (truncated or corrupt gzip, read error). */
+  error?: string;
+}
+
+export interface CaptureSource {
+  readonly path: string;
+  readonly fileSize: number;
+  readonly compressed: boolean;
+  /**
+   * Deliver the decompressed bytes in order. `onChunk` may be async (the indexer yields
+   * between chunks so the host can answer requests); the chunk is only valid during the call.
+   */
+  stream(onChunk: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult>;
+  randomAccess: RandomAccess;
+}
+
+/** True when the first bytes are a gzip member header (RFC 1952 §2.3.1: ID1 ID2 = 1f 8b). */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+function fileAccess(fd: number): RandomAccess {
+  return {
+    read(offset, length) {
+      const buf = new Uint8Array(Math.max(0, length));
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n <= 0) break;
+        got += n;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    },
+    close() {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    },
+  };
+}
+
+async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult> {
+  const h = await openAsync(path, 'r');
+  const buf = new Uint8Array(CHUNK);
+  let pos = 0;
+  try {
+    while (!signal?.aborted) {
+      const { bytesRead } = await h.read(buf, 0, CHUNK, pos);
+      if (bytesRead <= 0) break;
+      pos += bytesRead;
+      await onChunk(buf.subarray(0, bytesRead));
+    }
+    return { bytes: pos };
+  } catch (e) {
+    return { bytes: pos, error: `read error at byte ${pos}: ${(e as Error).message}` };
+  } finally {
+    await h.close();
+  }
+}
+
+export function openCaptureSource(path: string): CaptureSource {
+  const fd = openSync(path, 'r');
+  const fileSize = fstatSync(fd).size;
+  const head = new Uint8Array(2);
+  readSync(fd, head, 0, 2, 0);
+  if (!isGzip(head)) {
+    return {
+      path,
+      fileSize,
+      compressed: false,
+      stream: (onChunk, signal) => streamPlain(path, onChunk, signal),
+      randomAccess: fileAccess(fd),
+    };
+  }
+  closeSync(fd);
+  const dir = mkdtempSync(join(tmpdir(), 'tracelens-'));
+  const spillPath = join(dir, 'inflated');
+  const spill = openSync(spillPath, 'w+');
+  const spillAccess = fileAccess(spill);
+  return {
+    path,
+    fileSize,
+    compressed: true,
+    async stream(onChunk, signal) {
+      const input = createReadStream(path, { highWaterMark: CHUNK });
+      const gunzip = createGunzip({ chunkSize: CHUNK });
+      input.pipe(gunzip);
+      let written = 0;
+      try {
+        for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+          if (signal?.aborted) break;
+          writeSync(spill, chunk, 0, chunk.length, written);
+          written += chunk.length;
+          await onChunk(chunk);
+        }
+        return { bytes: written };
+      } catch (e) {
+        return { bytes: written, error: `gzip data ends or is corrupt after ${written} decompressed bytes: ${(e as Error).message}` };
+      } finally {
+        input.destroy();
+        gunzip.destroy();
+      }
+    },
+    randomAccess: {
+      read: spillAccess.read,
+      close() {
+        spillAccess.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    },
+  };
+}

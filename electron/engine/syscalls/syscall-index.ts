@@ -1,0 +1,223 @@
+/**
+ * The columnar index of a syscall capture (scap or strace): one entry per event in typed
+ * arrays, strings interned. Both formats push normalised events here in their single pass and
+ * supply, per format, how to re-read one event (arguments text, full dissection).
+ * Default columns are Stratoshark's.
+ */
+import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
+import { RowFlag } from '../../../shared/rpc.ts';
+import type { Capture } from '../capture.ts';
+import { addField, type Dissection } from '../dissectors/dissection.ts';
+import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from '../index/columns.ts';
+import { SF } from './fields.ts';
+
+/** Event direction as stored: none (strace, non-paired), enter `>`, exit `<`. */
+export const Dir = { None: 0, Enter: 1, Exit: 2 } as const;
+
+/** One event as a format reader hands it to the index (object reused by the reader). */
+export interface SyscallEventInput {
+  /** Byte range of the event in the (decompressed) file: block or text line(s). */
+  offset: number;
+  length: number;
+  tsSec: number;
+  tsNsec: number;
+  /** -1 when unknown (strace). */
+  cpu: number;
+  pid: number;
+  tid: number;
+  dir: number;
+  type: string;
+  /** -1 when the event has no fd. */
+  fd: number;
+  fdName: string;
+  procName: string;
+  container: string;
+  /** Raw return value; NaN for enter events and events without one. */
+  rawres: number;
+  /** Enter→exit time in ns; NaN when unknown. */
+  latencyNs: number;
+  failed: boolean;
+  /** The event could only be read in part (message in the format's warnings). */
+  malformed: boolean;
+}
+
+export interface SyscallIndex {
+  offset: Column<Float64Array>;
+  length: Column<Uint32Array>;
+  tsSec: Column<Float64Array>;
+  tsNsec: Column<Uint32Array>;
+  cpu: Column<Int32Array>;
+  pid: Column<Int32Array>;
+  tid: Column<Int32Array>;
+  dir: Column<Uint8Array>;
+  type: Column<Uint32Array>;
+  fd: Column<Int32Array>;
+  fdName: Column<Uint32Array>;
+  procName: Column<Uint32Array>;
+  container: Column<Uint32Array>;
+  rawres: Column<Float64Array>;
+  latencyNs: Column<Float64Array>;
+  flags: Column<Uint8Array>;
+  strings: Interner;
+}
+
+export function createSyscallIndex(): SyscallIndex {
+  return {
+    offset: createColumn(Float64Array),
+    length: createColumn(Uint32Array),
+    tsSec: createColumn(Float64Array),
+    tsNsec: createColumn(Uint32Array),
+    cpu: createColumn(Int32Array),
+    pid: createColumn(Int32Array),
+    tid: createColumn(Int32Array),
+    dir: createColumn(Uint8Array),
+    type: createColumn(Uint32Array),
+    fd: createColumn(Int32Array),
+    fdName: createColumn(Uint32Array),
+    procName: createColumn(Uint32Array),
+    container: createColumn(Uint32Array),
+    rawres: createColumn(Float64Array),
+    latencyNs: createColumn(Float64Array),
+    flags: createColumn(Uint8Array),
+    strings: createInterner(),
+  };
+}
+
+export function syscallCount(ix: SyscallIndex): number {
+  return ix.offset.length;
+}
+
+/** Append one event; returns its 1-based event number. */
+export function addSyscallEvent(ix: SyscallIndex, e: SyscallEventInput): number {
+  pushValue(ix.offset, e.offset);
+  pushValue(ix.length, e.length);
+  pushValue(ix.tsSec, e.tsSec);
+  pushValue(ix.tsNsec, e.tsNsec);
+  pushValue(ix.cpu, e.cpu);
+  pushValue(ix.pid, e.pid);
+  pushValue(ix.tid, e.tid);
+  pushValue(ix.dir, e.dir);
+  pushValue(ix.type, intern(ix.strings, e.type));
+  pushValue(ix.fd, e.fd);
+  pushValue(ix.fdName, intern(ix.strings, e.fdName));
+  pushValue(ix.procName, intern(ix.strings, e.procName));
+  pushValue(ix.container, intern(ix.strings, e.container));
+  pushValue(ix.rawres, e.rawres);
+  pushValue(ix.latencyNs, e.latencyNs);
+  pushValue(ix.flags, (e.failed ? RowFlag.Failed : 0) | (e.malformed ? RowFlag.Malformed : 0));
+  return ix.offset.length;
+}
+
+/** Later knowledge about an event (e.g. the exit that completes an enter, an fd name learnt later). */
+export function setSyscallFdName(ix: SyscallIndex, event: number, name: string): void {
+  ix.fdName.data[event - 1] = intern(ix.strings, name);
+}
+
+export const SYSCALL_COLUMNS: ColumnDef[] = [
+  { id: 'no', title: 'No.', field: 'evt.num', width: 70, align: 'right' },
+  { id: 'time', title: 'Time', field: 'evt.time', width: 120, align: 'right' },
+  { id: 'cpu', title: 'CPU', field: 'evt.cpu', width: 45, align: 'right' },
+  { id: 'proc', title: 'Proc Name', field: 'proc.name', width: 110 },
+  { id: 'pid', title: 'PID', field: 'proc.pid', width: 60, align: 'right' },
+  { id: 'tid', title: 'TID', field: 'thread.tid', width: 60, align: 'right' },
+  { id: 'dir', title: 'Dir', field: 'evt.dir', width: 35 },
+  { id: 'event', title: 'Event', field: 'evt.type', width: 100 },
+  { id: 'fd', title: 'FD', field: 'fd.num', width: 45, align: 'right' },
+  { id: 'fdname', title: 'FD Name', field: 'fd.name', width: 220 },
+  { id: 'container', title: 'Container', field: 'container.id', width: 100 },
+  { id: 'args', title: 'Arguments', field: 'evt.args', width: 500 },
+];
+
+const DIR_TEXT = ['', '>', '<'];
+
+export function dirText(ix: SyscallIndex, event: number): string {
+  return DIR_TEXT[ix.dir.data[event - 1]] ?? '';
+}
+
+/** Epoch seconds as a float (table time column, sorting). */
+export function syscallTime(ix: SyscallIndex, event: number): number {
+  return ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9;
+}
+
+export function syscallTimeNs(ix: SyscallIndex, event: number): bigint {
+  return BigInt(ix.tsSec.data[event - 1]) * 1_000_000_000n + BigInt(ix.tsNsec.data[event - 1]);
+}
+
+/**
+ * The fields every syscall event has, from the index (generated: no byte range of their own).
+ * Format dissectors call this first, then add what they decode from the event's bytes.
+ * Returns the `evt` protocol entry to attach further fields to.
+ */
+export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Dissection): number {
+  const i = event - 1;
+  const s = ix.strings.strings;
+  const evt = addField(d, SF.evt, 0, 0, -1);
+  addField(d, SF.num, 0, 0, evt, event);
+  addField(d, SF.time, 0, 0, evt, syscallTimeNs(ix, event));
+  if (ix.cpu.data[i] >= 0) addField(d, SF.cpu, 0, 0, evt, ix.cpu.data[i]);
+  const dir = DIR_TEXT[ix.dir.data[i]];
+  if (dir) addField(d, SF.dir, 0, 0, evt, dir);
+  addField(d, SF.type, 0, 0, evt, s[ix.type.data[i]]);
+  const raw = ix.rawres.data[i];
+  if (!Number.isNaN(raw)) addField(d, SF.rawres, 0, 0, evt, raw);
+  const lat = ix.latencyNs.data[i];
+  if (!Number.isNaN(lat)) addField(d, SF.latency, 0, 0, evt, lat);
+  const proc = addField(d, SF.proc, 0, 0, -1);
+  const pname = s[ix.procName.data[i]];
+  if (pname) addField(d, SF.procName, 0, 0, proc, pname);
+  if (ix.pid.data[i] >= 0) addField(d, SF.procPid, 0, 0, proc, ix.pid.data[i]);
+  if (ix.tid.data[i] >= 0) addField(d, SF.threadTid, 0, 0, proc, ix.tid.data[i]);
+  const cont = s[ix.container.data[i]];
+  if (cont) addField(d, SF.containerId, 0, 0, proc, cont);
+  if (ix.fd.data[i] >= 0) {
+    const fd = addField(d, SF.fd, 0, 0, -1);
+    addField(d, SF.fdNum, 0, 0, fd, ix.fd.data[i]);
+    const name = s[ix.fdName.data[i]];
+    if (name) addField(d, SF.fdName, 0, 0, fd, name);
+  }
+  return evt;
+}
+
+/** What a syscall format supplies to turn its index into a `Capture`. */
+export interface SyscallFormat {
+  info(): CaptureInfo;
+  /** Text of the Arguments column for one event (re-read lazily). */
+  args(event: number): string;
+  /** Full dissection of one event into `d` (the format calls resetDissection itself). */
+  dissect(event: number, d: Dissection): void;
+  close(): void;
+}
+
+function timeText(ix: SyscallIndex, event: number): string {
+  return `${ix.tsSec.data[event - 1]}.${String(ix.tsNsec.data[event - 1]).padStart(9, '0')}`;
+}
+
+export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
+  const s = ix.strings.strings;
+  const cell: Record<string, (e: number) => string> = {
+    no: (e) => String(e),
+    time: (e) => timeText(ix, e),
+    cpu: (e) => (ix.cpu.data[e - 1] >= 0 ? String(ix.cpu.data[e - 1]) : ''),
+    proc: (e) => s[ix.procName.data[e - 1]],
+    pid: (e) => (ix.pid.data[e - 1] >= 0 ? String(ix.pid.data[e - 1]) : ''),
+    tid: (e) => (ix.tid.data[e - 1] >= 0 ? String(ix.tid.data[e - 1]) : ''),
+    dir: (e) => dirText(ix, e),
+    event: (e) => s[ix.type.data[e - 1]],
+    fd: (e) => (ix.fd.data[e - 1] >= 0 ? String(ix.fd.data[e - 1]) : ''),
+    fdname: (e) => s[ix.fdName.data[e - 1]],
+    container: (e) => s[ix.container.data[e - 1]],
+    args: (e) => fmt.args(e),
+  };
+  return {
+    info: () => fmt.info(),
+    count: () => syscallCount(ix),
+    columns: () => SYSCALL_COLUMNS,
+    cells(event, out) {
+      for (let c = 0; c < SYSCALL_COLUMNS.length; c++) out[c] = cell[SYSCALL_COLUMNS[c].id](event);
+    },
+    flags: (event) => ix.flags.data[event - 1],
+    time: (event) => syscallTime(ix, event),
+    dissect: (event, d) => fmt.dissect(event, d),
+    close: () => fmt.close(),
+  };
+}
