@@ -19,7 +19,43 @@ export interface HostBridge {
   recentFiles(): Promise<string[]>;
   /** Menu commands sent by the host (e.g. 'go-to-event', 'close', 'time-format:relative'). */
   onCommand(handler: (command: string, arg?: string) => void): () => void;
+  /**
+   * Desktop: the capture this window was opened for (the renderer then calls the engine's
+   * `open`), or null for a welcome window. Browser mode may leave it out.
+   */
+  capturePath?(): Promise<string | null>;
+  /** Desktop: after an engine crash, start a new engine for this window and reload it. */
+  reopen?(): Promise<void>;
+  /**
+   * Desktop: ask main for a (new) engine port; it arrives as a window message
+   * `{type: 'tracelens-engine-port'}` with the port in `event.ports[0]`. Main also pushes one
+   * when the page has loaded, so this is only needed if that message was missed; the window's
+   * previous engine is ended.
+   */
+  requestEnginePort?(): void;
 }
+
+/**
+ * Commands the desktop host sends through `onCommand` (menus and shortcuts). `arg` is given only
+ * where noted. Copy, zoom, close, quit and About are handled natively by the host.
+ */
+export const HOST_COMMANDS = [
+  'add-key-log', // arg: absolute path of the key log file the user chose
+  'go-to-event',
+  'next-event',
+  'previous-event',
+  'first-event',
+  'last-event',
+  'time-format:relative',
+  'time-format:absolute',
+  'time-format:delta',
+  'columns', // show the column chooser
+  'keyboard-shortcuts',
+  'field-reference',
+  'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button
+] as const;
+
+export type HostCommand = (typeof HOST_COMMANDS)[number];
 
 declare global {
   interface Window {
