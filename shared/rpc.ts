@@ -104,6 +104,14 @@ export interface EngineMethods {
   details: [{ event: number }, DetailsNode[]];
   bytes: [{ event: number }, EventBytes];
   fields: [null, FieldInfo[]];
+  /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
+  extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
+}
+
+export interface ExtractPage {
+  events: Uint32Array;
+  /** Per row, per requested field: all occurrences (empty array when absent). */
+  values: string[][][];
 }
 
 export type MethodName = keyof EngineMethods;

@@ -9,7 +9,7 @@ import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync
 import { open as openAsync } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { constants as zc, createGunzip, gunzipSync } from 'node:zlib';
 
 const CHUNK = 1 << 20;
 
@@ -37,6 +37,8 @@ export interface CaptureSource {
    */
   stream(onChunk: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult>;
   randomAccess: RandomAccess;
+  /** Up to `n` of the first decompressed bytes, for format detection by content. */
+  peek(n: number): Uint8Array;
 }
 
 /** True when the first bytes are a gzip member header (RFC 1952 §2.3.1: ID1 ID2 = 1f 8b). */
@@ -97,8 +99,13 @@ export function openCaptureSource(path: string): CaptureSource {
       compressed: false,
       stream: (onChunk, signal) => streamPlain(path, onChunk, signal),
       randomAccess: fileAccess(fd),
+      peek(n) {
+        return this.randomAccess.read(0, n);
+      },
     };
   }
+  const compressedHead = new Uint8Array(Math.min(fileSize, 1 << 16));
+  readSync(fd, compressedHead, 0, compressedHead.length, 0);
   closeSync(fd);
   const dir = mkdtempSync(join(tmpdir(), 'tracelens-'));
   const spillPath = join(dir, 'inflated');
@@ -126,6 +133,14 @@ export function openCaptureSource(path: string): CaptureSource {
       } finally {
         input.destroy();
         gunzip.destroy();
+      }
+    },
+    peek(n) {
+      // Inflate only the start; SYNC_FLUSH returns what is decodable instead of throwing on the cut.
+      try {
+        return gunzipSync(compressedHead, { finishFlush: zc.Z_SYNC_FLUSH }).subarray(0, n);
+      } catch {
+        return new Uint8Array(0);
       }
     },
     randomAccess: {

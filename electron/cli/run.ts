@@ -1,0 +1,154 @@
+/** The CLI commands over an engine worker. */
+import type { Writable } from 'node:stream';
+import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
+import type { CaptureInfo } from '../../shared/rpc.ts';
+import { startEngineWorker } from '../engine/host/node-worker.ts';
+import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+
+const PAGE = 2000;
+
+/** Epoch nanoseconds (decimal text) as ISO 8601 with nanoseconds, UTC. */
+export function isoFromNs(ns: string | null): string | null {
+  if (ns === null) return null;
+  const v = BigInt(ns);
+  const sec = v / 1_000_000_000n;
+  const frac = (v % 1_000_000_000n + 1_000_000_000n) % 1_000_000_000n;
+  const base = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  return `${base}.${frac.toString().padStart(9, '0')}Z`;
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+}
+
+/** Open FILE and wait until it is fully indexed. */
+async function openAndIndex(client: EngineClient, file: string): Promise<CaptureInfo> {
+  let resolveDone: (i: CaptureInfo) => void = () => {};
+  const done = new Promise<CaptureInfo>((r) => (resolveDone = r));
+  const off = client.onEvent((e) => {
+    if (e.type === 'progress' && e.info.done) resolveDone(e.info);
+  });
+  const first = await client.call('open', { path: file });
+  const info = first.done ? first : await done;
+  off();
+  return client.call('info', null).then((latest) => (latest.done ? latest : info));
+}
+
+function readErrors(info: CaptureInfo): number {
+  const n = info.extra.readErrors;
+  return typeof n === 'number' ? n : 0;
+}
+
+async function info(client: EngineClient, file: string, out: Writable): Promise<number> {
+  const i = await openAndIndex(client, file);
+  const { firstTimeNs, lastTimeNs, extra, ...rest } = i;
+  const obj = {
+    format: rest.format,
+    events: rest.events,
+    firstTime: isoFromNs(firstTimeNs),
+    lastTime: isoFromNs(lastTimeNs),
+    linkTypes: rest.linkTypes,
+    warnings: rest.warnings,
+    kind: rest.kind,
+    compressed: rest.compressed,
+    fileSize: rest.fileSize,
+    bytes: rest.bytesRead,
+    loadMs: Math.round(rest.loadMs),
+    ...extra,
+  };
+  await write(out, `${JSON.stringify(obj)}\n`);
+  return readErrors(i) > 0 ? 2 : 0;
+}
+
+async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
+  if (a.filter !== undefined) {
+    await write(err, 'tracelens: -f (display filters) is not available yet: it arrives with the display-filter work\n');
+    return 1;
+  }
+  if (a.keylogs.length > 0) {
+    await write(err, 'tracelens: --keylog is not available yet: it arrives with the TLS decryption work\n');
+    return 1;
+  }
+  if (a.fields.length > 0) {
+    const known = new Set((await client.call('fields', null)).map((f) => f.name));
+    const bad = a.fields.filter((f) => !known.has(f));
+    if (bad.length > 0) {
+      await write(err, `tracelens: not a field: ${bad.join(', ')} (see \`tracelens fields\`)\n`);
+      return 1;
+    }
+  }
+  const i = await openAndIndex(client, a.file);
+  if (a.fields.length > 0) {
+    for (let start = 0; start < i.events; start += PAGE) {
+      const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
+      let text = '';
+      for (let r = 0; r < page.events.length; r++) {
+        const vals = page.values[r];
+        if (a.format === 'json') {
+          const o: Record<string, string | string[]> = {};
+          a.fields.forEach((f, k) => {
+            const v = vals[k];
+            if (v.length === 1) o[f] = v[0];
+            else if (v.length > 1) o[f] = v;
+          });
+          text += `${JSON.stringify(o)}\n`;
+        } else {
+          text += `${vals.map((v) => v.join(',')).join('\t')}\n`;
+        }
+      }
+      await write(out, text);
+    }
+  } else {
+    const columns = await client.call('columns', null);
+    for (let start = 0; start < i.events; start += PAGE) {
+      const page = await client.call('rows', { start, count: PAGE });
+      let text = '';
+      for (let r = 0; r < page.events.length; r++) {
+        const cells = columns.map((c) => page.strings[page.cells[c.id][r]]);
+        if (a.format === 'json') {
+          const o: Record<string, string> = {};
+          columns.forEach((c, k) => (o[c.title] = cells[k]));
+          text += `${JSON.stringify(o)}\n`;
+        } else {
+          text += `${cells.join('\t')}\n`;
+        }
+      }
+      await write(out, text);
+    }
+  }
+  for (const w of i.warnings) await write(err, `tracelens: ${a.file}: ${w}\n`);
+  return readErrors(i) > 0 ? 2 : 0;
+}
+
+export async function runCli(argv: string[], out: Writable, err: Writable): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      await write(err, `tracelens: ${e.message}\n${USAGE}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (args.command === 'help') {
+    await write(out, USAGE);
+    return 0;
+  }
+  const worker = startEngineWorker();
+  const client = createEngineClient(worker.port);
+  try {
+    if (args.command === 'fields') {
+      const fields = await client.call('fields', null);
+      await write(out, fields.map((f) => `${f.name}\t${f.type}\t${f.description}\n`).join(''));
+      return 0;
+    }
+    if (args.command === 'info') return await info(client, args.file, out);
+    return await list(client, args, out, err);
+  } catch (e) {
+    await write(err, `tracelens: ${(e as Error).message}\n`);
+    return 2;
+  } finally {
+    await worker.terminate();
+  }
+}

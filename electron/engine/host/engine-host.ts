@@ -1,0 +1,208 @@
+/**
+ * The engine side of the RPC contract (shared/rpc.ts): one engine per open capture, served over
+ * any Port. Every request is validated, every failure becomes an error response; nothing here
+ * may throw out of the message handler or block for long (indexing yields between chunks).
+ */
+import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import type { CaptureInfo, EngineEvent, EventBytes, MethodName, Params, Port, RequestMessage, ResponseMessage, Result, RowsPage } from '../../../shared/rpc.ts';
+import type { Capture } from '../capture.ts';
+import { createDissection } from '../dissectors/dissection.ts';
+import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
+import { fieldStrings } from '../dissectors/values.ts';
+import { openCapture } from '../open-capture.ts';
+import { detailsTree } from './details-tree.ts';
+
+const MAX_PAGE = 5000;
+
+interface EngineState {
+  capture: Capture | undefined;
+  abort: AbortController | undefined;
+  upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
+  openError: string | undefined;
+}
+
+function isRequest(m: unknown): m is RequestMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  return r.kind === 'request' && typeof r.id === 'number' && typeof r.method === 'string';
+}
+
+function intParam(p: unknown, key: string, min: number, max: number): number {
+  const v = typeof p === 'object' && p !== null ? (p as Record<string, unknown>)[key] : undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`parameter ${key} must be an integer in ${min}..${max}`);
+  }
+  return v;
+}
+
+function stringParam(p: unknown, key: string): string {
+  const v = typeof p === 'object' && p !== null ? (p as Record<string, unknown>)[key] : undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw new Error(`parameter ${key} must be a non-empty string`);
+  return v;
+}
+
+function requireCapture(s: EngineState): Capture {
+  if (!s.capture) throw new Error(s.openError ?? 'no capture is open');
+  return s.capture;
+}
+
+function rowsPage(c: Capture, start: number, count: number): RowsPage {
+  const total = c.count();
+  const from = Math.min(start, total);
+  const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
+  const columns = c.columns();
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const cells: Record<string, Uint32Array> = {};
+  for (const col of columns) cells[col.id] = new Uint32Array(n);
+  const events = new Uint32Array(n);
+  const times = new Float64Array(n);
+  const flags = new Uint8Array(n);
+  const out: string[] = new Array(columns.length).fill('');
+  for (let r = 0; r < n; r++) {
+    const ev = from + r + 1;
+    events[r] = ev;
+    times[r] = c.time(ev);
+    flags[r] = c.flags(ev);
+    c.cells(ev, out);
+    for (let k = 0; k < columns.length; k++) {
+      const text = out[k] ?? '';
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = strings.length;
+        strings.push(text);
+        ids.set(text, id);
+      }
+      cells[columns[k].id][r] = id;
+    }
+  }
+  return { start: from, events, cells, strings, times, flags };
+}
+
+/** Serve one engine on `port`. Returns a function that closes the capture. */
+export function serveEngine(port: Port): () => void {
+  const state: EngineState = { capture: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const emit = (e: EngineEvent): void => port.postMessage(e);
+
+  async function startOpen(path: string, displayName?: string): Promise<CaptureInfo> {
+    if (state.capture) {
+      state.abort?.abort();
+      state.capture.close();
+      state.capture = undefined;
+    }
+    state.openError = undefined;
+    const abort = new AbortController();
+    state.abort = abort;
+    try {
+      const { capture, indexing } = await openCapture(path, {
+        signal: abort.signal,
+        onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
+      });
+      state.capture = capture;
+      indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
+      const info = capture.info();
+      return displayName ? { ...info, name: displayName } : info;
+    } catch (e) {
+      state.openError = (e as Error).message;
+      throw e;
+    }
+  }
+
+  const d = createDissection();
+
+  async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    switch (method) {
+      case 'open':
+        return (await startOpen(stringParam(params, 'path'))) as Result<M>;
+      case 'openUpload': {
+        const name = basename(stringParam(params, 'name'));
+        const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
+        const dir = mkdtempSync(join(tmpdir(), 'tracelens-upload-'));
+        const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
+        state.upload = { dir, path, fd: openSync(path, 'w'), name, received: 0, size };
+        return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} } as Result<M>;
+      }
+      case 'upload': {
+        const up = state.upload;
+        if (!up) throw new Error('upload without openUpload');
+        const p = params as Params<'upload'>;
+        if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
+        writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
+        up.received += p.chunk.length;
+        if (p.last === true) {
+          closeSync(up.fd);
+          state.upload = undefined;
+          await startOpen(up.path, up.name);
+        }
+        return null as Result<M>;
+      }
+      case 'info':
+        return requireCapture(state).info() as Result<M>;
+      case 'cancel':
+        state.abort?.abort();
+        return null as Result<M>;
+      case 'columns':
+        return requireCapture(state).columns() as Result<M>;
+      case 'rows':
+        return rowsPage(requireCapture(state), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
+      case 'details': {
+        const c = requireCapture(state);
+        c.dissect(intParam(params, 'event', 1, c.count()), d);
+        return detailsTree(d) as Result<M>;
+      }
+      case 'bytes': {
+        const c = requireCapture(state);
+        c.dissect(intParam(params, 'event', 1, c.count()), d);
+        const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
+        return out as Result<M>;
+      }
+      case 'fields':
+        return fieldCatalogue() as Result<M>;
+      case 'extract': {
+        const c = requireCapture(state);
+        const p = params as Params<'extract'>;
+        if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
+        const defs = p.fields.map((name) => {
+          const f = fieldByName(name);
+          if (!f) throw new Error(`"${name}" is not a field`);
+          return f;
+        });
+        const start = intParam(params, 'start', 0, 2 ** 32);
+        const count = intParam(params, 'count', 0, MAX_PAGE);
+        const total = c.count();
+        const n = Math.max(0, Math.min(count, total - start));
+        const events = new Uint32Array(n);
+        const values: string[][][] = [];
+        for (let r = 0; r < n; r++) {
+          const ev = start + r + 1;
+          events[r] = ev;
+          c.dissect(ev, d);
+          values.push(defs.map((f) => fieldStrings(d, f)));
+        }
+        return { events, values } as Result<M>;
+      }
+      default:
+        throw new Error(`unknown method ${String(method)}`);
+    }
+  }
+
+  port.onMessage((m) => {
+    if (!isRequest(m)) return;
+    handle(m.method, m.params).then(
+      (result) => port.postMessage({ kind: 'response', id: m.id, ok: true, result } satisfies ResponseMessage),
+      (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
+    );
+  });
+
+  return () => {
+    state.abort?.abort();
+    state.capture?.close();
+    state.capture = undefined;
+    if (state.upload) {
+      closeSync(state.upload.fd);
+      rmSync(state.upload.dir, { recursive: true, force: true });
+    }
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Start an engine in a worker_threads worker and get a Port to it. Under tsx (CLI, browser
+ * mode) and vitest the entry is TypeScript, so the worker is started with the tsx loader.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Port } from '../../../shared/rpc.ts';
+
+export interface EngineWorker {
+  port: Port;
+  /** Resolves with the exit code when the worker ends (crash or terminate). */
+  exited: Promise<number>;
+  terminate(): Promise<void>;
+}
+
+export function startEngineWorker(): EngineWorker {
+  const ts = new URL('./worker-entry.ts', import.meta.url);
+  const js = new URL('./worker-entry.js', import.meta.url);
+  const entry = existsSync(fileURLToPath(js)) ? js : ts;
+  const worker = new Worker(entry, entry === ts ? { execArgv: ['--import', 'tsx'] } : {});
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  return {
+    port: {
+      postMessage: (m, transfer) => worker.postMessage(m, transfer ?? []),
+      onMessage: (h) => worker.on('message', h),
+      close: () => void worker.terminate(),
+    },
+    exited,
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * A packet capture (pcap or pcapng) as a `Capture`: the reader streams records, each is
+ * dissected once in frame order (first pass: conversations and stream ids are assigned), the
+ * summary goes into the columnar PacketIndex, and the bytes stay in the file. Details, Info
+ * text and `-e` values come from re-dissecting single frames later (revisit mode).
+ */
+import { basename } from 'node:path';
+import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
+import type { Capture, OpenOptions } from '../capture.ts';
+import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
+import { allFields, fieldById } from '../fields/registry.ts';
+import type { CaptureSource } from '../io/capture-source.ts';
+import { createPcapParser } from '../readers/pcap.ts';
+import { createPcapngParser } from '../readers/pcapng.ts';
+import type { PacketRecord, PacketSink } from '../readers/types.ts';
+import { createConversationTable, firstPassContext, revisitContext } from '../streams/conversations.ts';
+import { addPacket, createPacketIndex, packetCount, type PacketIndex } from './packet-index.ts';
+
+export const PACKET_COLUMNS: ColumnDef[] = [
+  { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
+  { id: 'time', title: 'Time', field: 'frame.time_relative', width: 110, align: 'right' },
+  { id: 'source', title: 'Source', width: 160 },
+  { id: 'destination', title: 'Destination', width: 160 },
+  { id: 'protocol', title: 'Protocol', field: 'frame.protocols', width: 80 },
+  { id: 'length', title: 'Length', field: 'frame.len', width: 70, align: 'right' },
+  { id: 'info', title: 'Info', width: 600 },
+];
+
+/** Give the event loop a turn this often while indexing, so requests are answered. */
+const YIELD_MS = 25;
+
+function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMeta {
+  const i = n - 1;
+  meta.number = n;
+  meta.tsSec = ix.tsSec.data[i];
+  meta.tsNsec = ix.tsNsec.data[i];
+  meta.capLen = ix.capLen.data[i];
+  meta.origLen = ix.origLen.data[i];
+  meta.interfaceId = ix.iface.data[i];
+  meta.linkType = ix.interfaces[meta.interfaceId]?.linkType ?? 1;
+  meta.comments = ix.comments.get(n);
+  meta.malformed = ix.malformed.get(n);
+  return meta;
+}
+
+export function startPacketCapture(
+  source: CaptureSource,
+  format: 'pcap' | 'pcapng',
+  opts: OpenOptions,
+): { capture: Capture; indexing: Promise<void> } {
+  const ix = createPacketIndex();
+  const conv = createConversationTable();
+  const first = firstPassContext(conv);
+  const revisit = revisitContext(conv);
+  const warnings: string[] = [];
+  const started = performance.now();
+  let bytesRead = 0;
+  let done = false;
+  let cancelled = false;
+  let loadMs = 0;
+  let streamErrors = 0;
+  let minT = Infinity;
+  let maxT = -Infinity;
+  let minNs = '';
+  let maxNs = '';
+  const linkTypes = new Set<number>();
+  const d = createDissection();
+  const meta: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 };
+
+  const sink: PacketSink = {
+    packet(rec: PacketRecord) {
+      const n = packetCount(ix) + 1;
+      if (!ix.interfaces[rec.interfaceId]) {
+        ix.interfaces[rec.interfaceId] = { id: rec.interfaceId, linkType: rec.linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
+      }
+      linkTypes.add(rec.linkType);
+      meta.number = n;
+      meta.tsSec = rec.tsSec;
+      meta.tsNsec = rec.tsNsec;
+      meta.capLen = rec.capLen;
+      meta.origLen = rec.origLen;
+      meta.linkType = rec.linkType;
+      meta.interfaceId = rec.interfaceId;
+      meta.comments = rec.comments;
+      meta.malformed = rec.malformed;
+      dissectPacket(d, meta, rec.data, first);
+      addPacket(ix, rec, d, allFields().length, fieldById);
+      const t = rec.tsSec + rec.tsNsec / 1e9;
+      if (t < minT) {
+        minT = t;
+        minNs = `${rec.tsSec}${String(rec.tsNsec).padStart(9, '0')}`;
+      }
+      if (t > maxT) {
+        maxT = t;
+        maxNs = `${rec.tsSec}${String(rec.tsNsec).padStart(9, '0')}`;
+      }
+      if (rec.malformed) warnings.push(rec.malformed);
+    },
+    warning: (m) => warnings.push(m),
+    interface(info) {
+      ix.interfaces[info.id] = info;
+      linkTypes.add(info.linkType);
+    },
+    name(address, names) {
+      ix.names.set(address, names);
+    },
+    secrets(type, data) {
+      ix.secrets.push({ type, data: data.slice() });
+    },
+  };
+  const parser = format === 'pcap' ? createPcapParser(sink) : createPcapngParser(sink);
+
+  const info = (): CaptureInfo => ({
+    name: basename(source.path),
+    path: source.path,
+    format,
+    kind: 'packets',
+    compressed: source.compressed,
+    events: packetCount(ix),
+    bytesRead,
+    fileSize: source.fileSize,
+    firstTimeNs: minNs ? BigInt(minNs).toString() : null,
+    lastTimeNs: maxNs ? BigInt(maxNs).toString() : null,
+    linkTypes: [...linkTypes].sort((a, b) => a - b),
+    warnings: warnings.slice(0, 1000),
+    done,
+    cancelled,
+    loadMs: done ? loadMs : performance.now() - started,
+    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors },
+  });
+
+  const dRow: Dissection = createDissection();
+  const rowMeta: FrameMeta = { ...meta };
+  const firstTime = (): number => (Number.isFinite(minT) ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
+
+  function redissect(event: number, target: Dissection, wantInfo: boolean): void {
+    const i = event - 1;
+    const bytes = source.randomAccess.read(ix.dataOffset.data[i], ix.capLen.data[i]);
+    revisit.wantInfo = wantInfo;
+    dissectPacket(target, frameMeta(ix, event, rowMeta), bytes, revisit);
+  }
+
+  const capture: Capture = {
+    info,
+    count: () => packetCount(ix),
+    columns: () => PACKET_COLUMNS,
+    cells(event, out) {
+      const i = event - 1;
+      redissect(event, dRow, true);
+      const s = ix.strings.strings;
+      out[0] = String(event);
+      out[1] = (ix.tsSec.data[i] + ix.tsNsec.data[i] / 1e9 - firstTime()).toFixed(6);
+      out[2] = s[ix.src.data[i]];
+      out[3] = s[ix.dst.data[i]];
+      out[4] = s[ix.protocol.data[i]];
+      out[5] = String(ix.origLen.data[i]);
+      out[6] = dRow.info;
+    },
+    flags: (event) => ix.flags.data[event - 1],
+    time: (event) => ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9,
+    dissect: (event, target) => redissect(event, target, true),
+    close: () => source.randomAccess.close(),
+  };
+
+  const indexing = (async () => {
+    let lastYield = performance.now();
+    let firstBatch = true;
+    const result = await source.stream(async (chunk) => {
+      parser.push(chunk);
+      bytesRead += chunk.length;
+      const now = performance.now();
+      if (firstBatch || now - lastYield > YIELD_MS) {
+        firstBatch = false;
+        opts.onProgress?.(info());
+        await new Promise<void>((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
+    }, opts.signal);
+    parser.end();
+    if (result.error) {
+      warnings.push(result.error);
+      streamErrors++;
+    }
+    cancelled = opts.signal?.aborted ?? false;
+    if (cancelled) warnings.push(`indexing cancelled after ${packetCount(ix)} packets (${bytesRead} bytes)`);
+    done = true;
+    loadMs = performance.now() - started;
+    opts.onProgress?.(info());
+  })();
+
+  return { capture, indexing };
+}

@@ -1,0 +1,190 @@
+/**
+ * The columnar index of a packet capture (pcap, pcapng), built in one pass over the reader's
+ * records: per packet its file offset, lengths, timestamp, interface, and the summary the
+ * table and fast filters need (protocol, source, destination as interned strings; colour
+ * flags). Everything else is re-dissected on demand from bytes re-read at `dataOffset`.
+ * ≈ 47 bytes per packet here, plus the conversation table's per-frame stream ids.
+ */
+import { RowFlag } from '../../../shared/rpc.ts';
+import { type Dissection } from '../dissectors/dissection.ts';
+import { entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { fieldByName, type FieldDef } from '../fields/registry.ts';
+import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
+import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from './columns.ts';
+
+export interface PacketIndex {
+  dataOffset: Column<Float64Array>;
+  capLen: Column<Uint32Array>;
+  origLen: Column<Uint32Array>;
+  tsSec: Column<Float64Array>;
+  tsNsec: Column<Uint32Array>;
+  iface: Column<Uint16Array>;
+  protocol: Column<Uint32Array>;
+  src: Column<Uint32Array>;
+  dst: Column<Uint32Array>;
+  flags: Column<Uint8Array>;
+  strings: Interner;
+  /** IPv4 address (as uint32) → interned id, to avoid formatting the same address per packet. */
+  ipv4Ids: Map<number, number>;
+  interfaces: InterfaceInfo[];
+  /** Sparse per-packet data: pcapng comments and reader-level damage messages. */
+  comments: Map<number, string[]>;
+  malformed: Map<number, string>;
+  /** pcapng Decryption Secrets Blocks, kept for TLS decryption. */
+  secrets: { type: number; data: Uint8Array }[];
+  /** Names from pcapng Name Resolution Blocks. */
+  names: Map<string, string[]>;
+}
+
+export function createPacketIndex(): PacketIndex {
+  return {
+    dataOffset: createColumn(Float64Array),
+    capLen: createColumn(Uint32Array),
+    origLen: createColumn(Uint32Array),
+    tsSec: createColumn(Float64Array),
+    tsNsec: createColumn(Uint32Array),
+    iface: createColumn(Uint16Array),
+    protocol: createColumn(Uint32Array),
+    src: createColumn(Uint32Array),
+    dst: createColumn(Uint32Array),
+    flags: createColumn(Uint8Array),
+    strings: createInterner(),
+    ipv4Ids: new Map(),
+    interfaces: [],
+    comments: new Map(),
+    malformed: new Map(),
+    secrets: [],
+    names: new Map(),
+  };
+}
+
+export function packetCount(ix: PacketIndex): number {
+  return ix.dataOffset.length;
+}
+
+/** What the summary needs from a dissection, looked up once by field name. */
+interface SummaryFields {
+  roles: Int8Array; // field id → role
+}
+
+const ROLE_NET_SRC = 1;
+const ROLE_NET_DST = 2;
+const ROLE_DL_SRC = 3;
+const ROLE_DL_DST = 4;
+const ROLE_SYN = 5;
+const ROLE_FIN = 6;
+const ROLE_RST = 7;
+const ROLE_DNS = 8;
+const ROLE_HTTP = 9;
+
+const ROLE_NAMES: [string, number][] = [
+  ['ip.src', ROLE_NET_SRC],
+  ['ip.dst', ROLE_NET_DST],
+  ['ipv6.src', ROLE_NET_SRC],
+  ['ipv6.dst', ROLE_NET_DST],
+  ['eth.src', ROLE_DL_SRC],
+  ['eth.dst', ROLE_DL_DST],
+  ['sll.src.eth', ROLE_DL_SRC],
+  ['tcp.flags.syn', ROLE_SYN],
+  ['tcp.flags.fin', ROLE_FIN],
+  ['tcp.flags.reset', ROLE_RST],
+  ['dns', ROLE_DNS],
+  ['http', ROLE_HTTP],
+];
+
+let summaryFields: SummaryFields | undefined;
+let summaryFieldCount = -1;
+
+function summary(fieldCount: number): SummaryFields {
+  if (summaryFields && summaryFieldCount === fieldCount) return summaryFields;
+  const roles = new Int8Array(fieldCount + 1);
+  for (const [name, role] of ROLE_NAMES) {
+    const f = fieldByName(name);
+    if (f && f.id < roles.length) roles[f.id] = role;
+  }
+  summaryFields = { roles };
+  summaryFieldCount = fieldCount;
+  return summaryFields;
+}
+
+function internAddress(ix: PacketIndex, d: Dissection, i: number, field: FieldDef): number {
+  const v = entryValue(d, i);
+  if (field.type === 'ipv4' && typeof v === 'number') {
+    let id = ix.ipv4Ids.get(v);
+    if (id === undefined) {
+      id = intern(ix.strings, formatFieldValue(field, v));
+      ix.ipv4Ids.set(v, id);
+    }
+    return id;
+  }
+  return intern(ix.strings, formatFieldValue(field, v));
+}
+
+/** Append one packet from its reader record and its first-pass dissection. */
+export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fieldCount: number, fieldsById: (id: number) => FieldDef): void {
+  const n = ix.dataOffset.length + 1;
+  pushValue(ix.dataOffset, rec.dataOffset);
+  pushValue(ix.capLen, rec.capLen);
+  pushValue(ix.origLen, rec.origLen);
+  pushValue(ix.tsSec, rec.tsSec);
+  pushValue(ix.tsNsec, rec.tsNsec);
+  pushValue(ix.iface, rec.interfaceId);
+  if (rec.comments && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
+  if (rec.malformed) ix.malformed.set(n, rec.malformed);
+
+  const roles = summary(fieldCount).roles;
+  let netSrc = -1;
+  let netDst = -1;
+  let dlSrc = -1;
+  let dlDst = -1;
+  let flags = 0;
+  for (let i = 0; i < d.n; i++) {
+    const role = roles[d.fid[i]];
+    if (role === 0) continue;
+    switch (role) {
+      case ROLE_NET_SRC:
+        if (netSrc < 0) netSrc = i;
+        break;
+      case ROLE_NET_DST:
+        if (netDst < 0) netDst = i;
+        break;
+      case ROLE_DL_SRC:
+        if (dlSrc < 0) dlSrc = i;
+        break;
+      case ROLE_DL_DST:
+        if (dlDst < 0) dlDst = i;
+        break;
+      case ROLE_SYN:
+        if (d.num[i] === 1) flags |= RowFlag.TcpSyn;
+        break;
+      case ROLE_FIN:
+        if (d.num[i] === 1) flags |= RowFlag.TcpFin;
+        break;
+      case ROLE_RST:
+        if (d.num[i] === 1) flags |= RowFlag.TcpRst;
+        break;
+      case ROLE_DNS:
+        flags |= RowFlag.Dns;
+        break;
+      case ROLE_HTTP:
+        flags |= RowFlag.Http;
+        break;
+    }
+  }
+  if (d.malformed !== undefined || rec.malformed !== undefined) flags |= RowFlag.Malformed;
+  // Source/Destination columns as Wireshark fills them: network addresses, else link-layer.
+  const src = netSrc >= 0 ? netSrc : dlSrc;
+  const dst = netDst >= 0 ? netDst : dlDst;
+  pushValue(ix.src, src >= 0 ? internAddress(ix, d, src, fieldsById(d.fid[src])) : 0);
+  pushValue(ix.dst, dst >= 0 ? internAddress(ix, d, dst, fieldsById(d.fid[dst])) : 0);
+  pushValue(ix.protocol, intern(ix.strings, d.protocol));
+  pushValue(ix.flags, flags);
+}
+
+/** Bytes of index memory per packet (columns' backing stores, not counting slack). */
+export function packetIndexBytes(ix: PacketIndex): number {
+  const cols = [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
+  let perEvent = 0;
+  for (const c of cols) perEvent += c.data.BYTES_PER_ELEMENT;
+  return perEvent * packetCount(ix);
+}
