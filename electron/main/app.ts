@@ -1,0 +1,217 @@
+/**
+ * The app's lifecycle: single-instance lock, files from the command line / a second launch /
+ * macOS open-file / the Open dialog / Open Recent, the menu, and the IPC handlers. Windows and
+ * their engines are in windows.ts.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, dialog, ipcMain, Menu, session } from 'electron';
+import type { BaseWindow } from 'electron';
+import type { HostCommand } from '../../shared/host-bridge.ts';
+import { APP_INDEX_URL, APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { registerIpc } from './ipc.ts';
+import { buildMenuTemplate, type MenuActions, type TimeFormat } from './menu.ts';
+import { CAPTURE_DIALOG_EXTENSIONS, parseOpenArgs, pathsFromSecondInstance, type SecondInstanceData } from './open-args.ts';
+import { addRecent, loadRecent, saveRecent } from './recent.ts';
+import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession } from './security.ts';
+import { APP_NAME, createWindowManager, type CaptureWindow, type WindowManager } from './windows.ts';
+
+export interface ShellOptions {
+  argv: string[];
+  cwd: string;
+  /** Directory of the built main bundle (out/main). */
+  outDir: string;
+  /** `npm run dev`: the renderer dev server URL (ELECTRON_RENDERER_URL). */
+  devUrl?: string;
+}
+
+export interface Shell {
+  /** Open captures as the user asked; before the app is ready they are queued. */
+  openPaths(paths: readonly string[], from?: CaptureWindow): void;
+  windows(): WindowManager | null;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Start the desktop app. Returns null if another instance already runs (it gets our files). */
+export function runApp(options: ShellOptions): Shell | null {
+  app.setName(APP_NAME);
+  const lockData: SecondInstanceData = { argv: options.argv, cwd: options.cwd };
+  if (!app.requestSingleInstanceLock(lockData)) {
+    app.quit();
+    return null;
+  }
+  // Custom schemes must be registered before `ready`.
+  registerAppScheme();
+
+  const devOrigin = options.devUrl ? new URL(options.devUrl).origin : null;
+  const recentFile = join(app.getPath('userData'), 'recent.json');
+  let recent = loadRecent(recentFile);
+  let timeFormat: TimeFormat = 'relative';
+  let manager: WindowManager | null = null;
+  const pending: string[] = parseOpenArgs(options.argv, app.isPackaged, options.cwd);
+
+  function rememberRecent(path: string): void {
+    if (!isFile(path)) return;
+    recent = addRecent(recent, path);
+    saveRecent(recentFile, recent);
+    app.addRecentDocument(path);
+    rebuildMenu();
+  }
+
+  function openOne(path: string, from?: CaptureWindow): void {
+    if (!manager) return;
+    // A capture already open is brought forward rather than opened twice.
+    const existing = manager.all().find((w) => w.capturePath === path);
+    if (existing) {
+      if (existing.window.isMinimized()) existing.window.restore();
+      existing.window.focus();
+      return;
+    }
+    manager.openCapture(path, from);
+    rememberRecent(path);
+  }
+
+  function openPaths(paths: readonly string[], from?: CaptureWindow): void {
+    if (!manager) {
+      pending.push(...paths);
+      return;
+    }
+    paths.forEach((p, i) => openOne(p, i === 0 ? from : undefined));
+  }
+
+  async function showOpenDialog(from: CaptureWindow | undefined): Promise<void> {
+    const extensions = process.platform === 'darwin' ? [...CAPTURE_DIALOG_EXTENSIONS, 'gz'] : CAPTURE_DIALOG_EXTENSIONS;
+    const opts = {
+      title: 'Open Capture',
+      properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[],
+      filters: [
+        { name: 'Captures (pcap, pcapng, scap, strace)', extensions },
+        { name: 'All Files', extensions: ['*'] },
+      ],
+    };
+    const result = from && !from.window.isDestroyed() ? await dialog.showOpenDialog(from.window, opts) : await dialog.showOpenDialog(opts);
+    if (!result.canceled) openPaths(result.filePaths, from);
+  }
+
+  async function addKeyLog(window: BaseWindow | undefined): Promise<void> {
+    const cw = manager?.fromWindow(window);
+    if (!cw || cw.window.isDestroyed()) return;
+    const result = await dialog.showOpenDialog(cw.window, {
+      title: 'Add TLS Key Log (SSLKEYLOGFILE)',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Key logs', extensions: ['txt', 'log', 'keys', 'keylog'] },
+        { name: 'All Files', extensions: ['*'] },
+      ],
+    });
+    const path = result.filePaths[0];
+    if (!result.canceled && path !== undefined) manager?.send(cw, 'add-key-log', path);
+  }
+
+  const actions: MenuActions = {
+    openDialog: (window) => void showOpenDialog(manager?.fromWindow(window)),
+    openRecent: (path) => {
+      if (isFile(path)) openPaths([path]);
+      else {
+        recent = recent.filter((p) => p !== path);
+        saveRecent(recentFile, recent);
+        rebuildMenu();
+        dialog.showErrorBox('File not found', `${path} no longer exists; it was removed from Open Recent.`);
+      }
+    },
+    clearRecent: () => {
+      recent = [];
+      saveRecent(recentFile, recent);
+      app.clearRecentDocuments();
+      rebuildMenu();
+    },
+    addKeyLog: (window) => void addKeyLog(window),
+    send: (window, command: HostCommand, arg?: string) => {
+      if (command.startsWith('time-format:')) timeFormat = command.slice('time-format:'.length) as TimeFormat;
+      const cw = manager?.fromWindow(window);
+      if (cw) manager?.send(cw, command, arg);
+    },
+    about: () => app.showAboutPanel(),
+  };
+
+  function rebuildMenu(): void {
+    if (!app.isReady()) return;
+    const template = buildMenuTemplate(actions, {
+      appName: APP_NAME,
+      platform: process.platform,
+      recent,
+      timeFormat,
+      devTools: !app.isPackaged,
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  }
+
+  // A second launch (double-click while running, `tracelens FILE`) hands its files to us.
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    const paths = pathsFromSecondInstance(argv, workingDirectory, additionalData, app.isPackaged);
+    if (paths.length > 0) openPaths(paths);
+    else if (manager) {
+      const w = manager.all()[0];
+      if (w) {
+        if (w.window.isMinimized()) w.window.restore();
+        w.window.focus();
+      } else manager.openCapture(null);
+    }
+  });
+
+  // macOS Finder / Dock: may arrive before `ready` (then it is queued).
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openPaths([path]);
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    // Belt and braces for any contents we did not create ourselves.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, devOrigin ? devContentSecurityPolicy(devOrigin) : CONTENT_SECURITY_POLICY);
+    const rendererDir = join(options.outDir, '../renderer');
+    if (!options.devUrl) serveRenderer(rendererDir);
+    manager = createWindowManager({
+      preload: join(options.outDir, '../preload/index.cjs'),
+      engine: join(options.outDir, 'engine.js'),
+      rendererUrl: options.devUrl ?? APP_INDEX_URL,
+    });
+    app.setAboutPanelOptions({
+      applicationName: APP_NAME,
+      applicationVersion: app.getVersion(),
+      copyright: 'MIT License',
+    });
+    registerIpc(ipcMain, {
+      windows: manager,
+      appOrigins: devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN],
+      isFile,
+      showOpenDialog,
+      openPath: (path, from) => openPaths([path], from),
+      recentFiles: () => recent.filter(isFile),
+    });
+    rebuildMenu();
+    const initial = pending.splice(0);
+    if (initial.length > 0) openPaths(initial);
+    else manager.openCapture(null);
+    app.on('activate', () => {
+      if (manager && manager.all().length === 0) manager.openCapture(null);
+    });
+  });
+
+  return { openPaths, windows: () => manager };
+}
