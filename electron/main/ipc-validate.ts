@@ -35,7 +35,7 @@ export function checkCapturePath(args: readonly unknown[], isFile: (path: string
   if (p.includes('\0')) return { ok: false, error: 'path contains a NUL character' };
   if (!isAbsolute(p)) return { ok: false, error: `path is not absolute: ${p}` };
   const path = normalize(p);
-  let file = false;
+  let file: boolean;
   try {
     file = isFile(path);
   } catch {
