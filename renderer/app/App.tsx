@@ -1,0 +1,167 @@
+/** The window: welcome screen, or the capture view (table / details / hex panes + status bar). */
+import { useEffect, useRef, useState } from 'react';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import { DetailsPane } from '../details/DetailsPane.tsx';
+import { HexPane } from '../hex/HexPane.tsx';
+import { StatusBar } from '../status/StatusBar.tsx';
+import { EventTable, selectRow } from '../table/EventTable.tsx';
+import type { TimeFormat } from '../table/format.ts';
+import { Welcome } from '../welcome/Welcome.tsx';
+import type { Session } from './session.ts';
+import { useApp } from './store.ts';
+import { useEventData } from './useEventData.ts';
+
+const TIME_FORMATS: TimeFormat[] = ['relative', 'absolute', 'delta'];
+
+/** Host menu commands and keyboard shortcuts that act on the open capture. */
+export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void): void {
+  const s = useApp.getState();
+  const count = s.info?.events ?? 0;
+  const cache = session.rows();
+  if (command === 'open' && arg) void session.open({ kind: 'path', path: arg });
+  else if (command === 'open-dialog') openPicker();
+  else if (command === 'close') session.close();
+  else if (command === 'reopen') void session.reopen();
+  else if (command.startsWith('time-format:')) {
+    const f = command.slice('time-format:'.length) as TimeFormat;
+    if (TIME_FORMATS.includes(f)) useApp.setState({ timeFormat: f });
+  } else if (command === 'go-first') selectRow(0, count, cache);
+  else if (command === 'go-last') selectRow(count - 1, count, cache);
+  else if (command === 'go-next') selectRow(s.selectedRow + 1, count, cache);
+  else if (command === 'go-previous') selectRow(Math.max(0, s.selectedRow - 1), count, cache);
+  else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) selectRow(Number(arg) - 1, count, cache);
+}
+
+function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObject<HTMLInputElement | null> }) {
+  const [text, setText] = useState('');
+  return (
+    <form
+      className="goto"
+      onSubmit={(e) => {
+        e.preventDefault();
+        runCommand(session, 'go-to-event', text.trim(), () => {});
+      }}
+    >
+      <input ref={inputRef} value={text} onChange={(e) => setText(e.target.value)} placeholder="Go to event (Ctrl+G)" aria-label="Go to event" inputMode="numeric" />
+    </form>
+  );
+}
+
+function CaptureView({ session }: { session: Session }) {
+  const selectedEvent = useApp((s) => s.selectedEvent);
+  const data = useEventData(session, selectedEvent);
+  return (
+    <Group orientation="vertical" className="panes" id="tracelens-panes">
+      <Panel id="table" defaultSize="55%" minSize="10%">
+        <EventTable session={session} />
+      </Panel>
+      <Separator className="sep" />
+      <Panel id="details" defaultSize="25%" minSize="5%">
+        <DetailsPane roots={data.roots} loading={data.loading} error={data.error} />
+      </Panel>
+      <Separator className="sep" />
+      <Panel id="hex" defaultSize="20%" minSize="5%">
+        <HexPane bytes={data.bytes} roots={data.roots} />
+      </Panel>
+    </Group>
+  );
+}
+
+export function App({ session }: { session: Session }) {
+  const phase = useApp((s) => s.phase);
+  const fileName = useApp((s) => s.fileName);
+  const error = useApp((s) => s.error);
+  const timeFormat = useApp((s) => s.timeFormat);
+  const [dragging, setDragging] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const gotoInput = useRef<HTMLInputElement>(null);
+
+  const openPicker = (): void => {
+    if (session.host.mode === 'desktop') void session.host.showOpenDialog();
+    else picker.current?.click();
+  };
+
+  useEffect(() => session.host.onCommand((c, a) => runCommand(session, c, a, () => picker.current?.click())), [session]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
+        e.preventDefault();
+        gotoInput.current?.focus();
+        gotoInput.current?.select();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        openPicker();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const onDrop = (e: React.DragEvent): void => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void session.open({ kind: 'file', file });
+  };
+
+  return (
+    <div
+      className={`app ${dragging ? 'dragging' : ''}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <input
+        ref={picker}
+        type="file"
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void session.open({ kind: 'file', file: f });
+          e.target.value = '';
+        }}
+      />
+      <header className="toolbar">
+        <button onClick={openPicker} title="Open (Ctrl+O)">Open…</button>
+        {phase !== 'welcome' && <button onClick={() => session.close()}>Close</button>}
+        <span className="toolbar-file">{fileName}</span>
+        <span className="spacer" />
+        {phase === 'open' && <GoTo session={session} inputRef={gotoInput} />}
+        <label>
+          Time{' '}
+          <select value={timeFormat} onChange={(e) => useApp.setState({ timeFormat: e.target.value as TimeFormat })} aria-label="Time format">
+            <option value="relative">Seconds since start</option>
+            <option value="absolute">Date and time of day</option>
+            <option value="delta">Seconds since previous event</option>
+          </select>
+        </label>
+      </header>
+      <main className="main">
+        {phase === 'welcome' && <Welcome session={session} onOpenFile={openPicker} />}
+        {phase === 'loading' && <div className="pane-message">Opening {fileName}…</div>}
+        {phase === 'error' && error && (
+          <div className="error-view" role="alert">
+            <h2>{error.title}</h2>
+            <pre className="error-detail">{error.detail}</pre>
+            <div className="error-actions">
+              {error.canReopen && <button className="primary" onClick={() => void session.reopen()}>Reopen</button>}
+              <button onClick={openPicker}>Open another file…</button>
+              <button onClick={() => session.close()}>Back</button>
+            </div>
+          </div>
+        )}
+        {phase === 'open' && <CaptureView session={session} />}
+      </main>
+      {phase !== 'welcome' && <StatusBar session={session} />}
+      {dragging && <div className="drop-overlay">Drop to open</div>}
+    </div>
+  );
+}

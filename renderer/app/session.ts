@@ -1,0 +1,164 @@
+/**
+ * The window's connection to its engine and the open-capture flows (by path, by uploaded File),
+ * outside React. Components read UI state from the store and rows from `session.rows`.
+ */
+import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
+import type { CaptureInfo, EngineEvent } from '../../shared/rpc.ts';
+import type { AppHost } from '../host/app-host.ts';
+import { createRowCache, type RowCache } from '../table/row-cache.ts';
+import { initialState, useApp } from './store.ts';
+
+/** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
+export const UPLOAD_CHUNK = 1 << 20;
+
+export type OpenSource = { kind: 'path'; path: string } | { kind: 'file'; file: File };
+
+export interface Session {
+  readonly host: AppHost;
+  client(): EngineClient | null;
+  rows(): RowCache | null;
+  open(source: OpenSource): Promise<void>;
+  reopen(): Promise<void>;
+  cancel(): void;
+  close(): void;
+  /** Called by the table when the first page of rows is on screen. */
+  markFirstRows(): void;
+}
+
+const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
+
+/** An indexed capture with no events and warnings is unreadable, not empty. */
+export function unreadable(info: CaptureInfo): string | null {
+  if (info.done && info.events === 0 && info.warnings.length > 0) return info.warnings.join('\n');
+  return null;
+}
+
+export function createSession(host: AppHost): Session {
+  let client: EngineClient | null = null;
+  let rows: RowCache | null = null;
+  let last: OpenSource | null = null;
+  let openStarted = 0;
+  let generation = 0;
+  let unlisten: (() => void) | null = null;
+
+  const fail = (title: string, detail: string, canReopen: boolean): void => {
+    useApp.setState({ phase: 'error', error: { title, detail, canReopen } });
+  };
+
+  const onEvent = (gen: number) => (e: EngineEvent): void => {
+    if (gen !== generation) return;
+    if (e.type === 'progress') {
+      const bad = unreadable(e.info);
+      if (bad) {
+        fail(`Cannot read ${e.info.name}`, bad, false);
+        return;
+      }
+      useApp.setState({ info: e.info });
+    } else {
+      const name = useApp.getState().fileName;
+      fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
+    }
+  };
+
+  const connect = async (): Promise<EngineClient> => {
+    // Browser mode: one engine per connection, so a new capture gets a fresh connection.
+    // Desktop: the window keeps the engine main gave it.
+    if (client && host.mode === 'desktop') return client;
+    disconnect();
+    const port = await host.connectEngine();
+    client = createEngineClient(port);
+    return client;
+  };
+
+  const disconnect = (): void => {
+    unlisten?.();
+    unlisten = null;
+    client?.close();
+    client = null;
+    rows = null;
+  };
+
+  const streamUpload = async (c: EngineClient, file: File, gen: number): Promise<void> => {
+    for (let off = 0; off < file.size || off === 0; off += UPLOAD_CHUNK) {
+      if (gen !== generation) return;
+      const end = Math.min(file.size, off + UPLOAD_CHUNK);
+      const chunk = new Uint8Array(await file.slice(off, end).arrayBuffer());
+      await c.call('upload', { chunk, last: end >= file.size }, [chunk.buffer]);
+      if (end >= file.size) break;
+    }
+  };
+
+  const session: Session = {
+    host,
+    client: () => client,
+    rows: () => rows,
+    async open(source) {
+      const gen = ++generation;
+      last = source;
+      const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
+      openStarted = performance.now();
+      useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat, phase: 'loading', fileName: name });
+      try {
+        // A desktop drop carries a real path: open it like File → Open.
+        const path = source.kind === 'path' ? source.path : host.pathForFile(source.file);
+        const c = await connect();
+        if (gen !== generation) return;
+        unlisten = c.onEvent(onEvent(gen));
+        let info: CaptureInfo;
+        let upload: Promise<void> | null = null;
+        if (path !== null) {
+          info = await c.call('open', { path });
+          host.addRecent(path);
+        } else if (source.kind === 'file') {
+          info = await c.call('openUpload', { name: source.file.name, size: source.file.size });
+          upload = streamUpload(c, source.file, gen);
+        } else {
+          return;
+        }
+        if (gen !== generation) return;
+        const columns = await c.call('columns', null);
+        if (gen !== generation) return;
+        rows = createRowCache(
+          (start, count) => c.call('rows', { start, count }),
+          (e) => {
+            if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
+          },
+        );
+        const bad = unreadable(info);
+        if (bad) {
+          fail(`Cannot read ${name}`, bad, false);
+          return;
+        }
+        useApp.setState({ phase: 'open', info, columns, fileName: info.name || name });
+        if (upload) {
+          upload.catch((e: unknown) => {
+            if (gen === generation) fail(`Upload of ${name} failed`, e instanceof Error ? e.message : String(e), true);
+          });
+        }
+      } catch (e) {
+        if (gen !== generation) return;
+        fail(`Cannot open ${name}`, e instanceof Error ? e.message : String(e), false);
+      }
+    },
+    async reopen() {
+      if (!last) return;
+      disconnect();
+      await session.open(last);
+    },
+    cancel() {
+      client?.call('cancel', null).catch(() => {});
+    },
+    close() {
+      generation++;
+      last = null;
+      disconnect();
+      useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat });
+    },
+    markFirstRows() {
+      if (useApp.getState().firstRowsMs === null && openStarted > 0) {
+        useApp.setState({ firstRowsMs: performance.now() - openStarted });
+      }
+    },
+  };
+  return session;
+}

@@ -1,0 +1,108 @@
+/** The details tree of the selected event (from the engine's `details`), virtualised. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { DetailsNode } from '../../shared/rpc.ts';
+import { useApp } from '../app/store.ts';
+import { ancestors, flattenTree, pathKey } from './tree.ts';
+
+const LINE = 18;
+
+interface Props {
+  roots: DetailsNode[] | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export function DetailsPane({ roots, loading, error }: Props) {
+  const selectedField = useApp((s) => s.selectedField);
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const scroller = useRef<HTMLDivElement>(null);
+
+  // A new event starts with its top-level layers collapsed, as Wireshark does.
+  useEffect(() => setExpanded(new Set()), [roots]);
+
+  // Selecting a field from the hex pane opens its ancestors so the field is visible.
+  useEffect(() => {
+    if (!selectedField || selectedField.length < 2) return;
+    setExpanded((prev) => {
+      const need = ancestors(selectedField).filter((k) => !prev.has(k));
+      return need.length ? new Set([...prev, ...need]) : prev;
+    });
+  }, [selectedField]);
+
+  const flat = useMemo(() => (roots ? flattenTree(roots, expanded) : []), [roots, expanded]);
+  const selKey = selectedField ? pathKey(selectedField) : null;
+  const v = useVirtualizer({ count: flat.length, getScrollElement: () => scroller.current, estimateSize: () => LINE, overscan: 10 });
+
+  useEffect(() => {
+    if (selKey === null) return;
+    const i = flat.findIndex((f) => pathKey(f.path) === selKey);
+    if (i >= 0) v.scrollToIndex(i, { align: 'auto' });
+  }, [selKey, flat, v]);
+
+  const toggle = (key: string): void =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  const onKeyDown = (e: React.KeyboardEvent): void => {
+    const i = flat.findIndex((f) => pathKey(f.path) === selKey);
+    const cur = flat[i];
+    let next = -1;
+    if (e.key === 'ArrowDown') next = Math.min(flat.length - 1, i + 1);
+    else if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
+    else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && cur?.hasChildren) {
+      const open = expanded.has(pathKey(cur.path));
+      if ((e.key === 'ArrowRight') !== open) toggle(pathKey(cur.path));
+    } else return;
+    e.preventDefault();
+    const f = flat[next];
+    if (f) useApp.setState({ selectedField: f.path, hexSource: f.node.source });
+  };
+
+  if (error) return <div className="pane-message error-text">{error}</div>;
+  if (!roots) return <div className="pane-message">{loading ? 'Loading…' : 'Select an event to see its fields.'}</div>;
+
+  return (
+    <div ref={scroller} className="details-pane" tabIndex={0} role="tree" aria-label="Event details" onKeyDown={onKeyDown}>
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((item) => {
+          const f = flat[item.index];
+          if (!f) return null;
+          const key = pathKey(f.path);
+          const open = expanded.has(key);
+          return (
+            <div
+              key={key}
+              role="treeitem"
+              aria-level={f.depth + 1}
+              aria-expanded={f.hasChildren ? open : undefined}
+              aria-selected={key === selKey}
+              data-field={f.node.field}
+              className={`tree-line ${key === selKey ? 'selected' : ''} ${f.node.malformed ? 'malformed' : ''}`}
+              style={{ top: item.start, height: LINE, paddingLeft: 6 + f.depth * 16 }}
+              onClick={() => useApp.setState({ selectedField: f.path, hexSource: f.node.source })}
+              onDoubleClick={() => f.hasChildren && toggle(key)}
+              title={f.node.malformed ?? f.node.field}
+            >
+              <span
+                className="twisty"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  if (f.hasChildren) toggle(key);
+                }}
+              >
+                {f.hasChildren ? (open ? '▾' : '▸') : ''}
+              </span>
+              {f.node.label}
+              {f.node.malformed ? <span className="malformed-note"> [{f.node.malformed}]</span> : null}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+/** Status bar: file, format, events shown/total, indexing progress with Cancel, load time, warnings. */
+import { useApp } from '../app/store.ts';
+import type { Session } from '../app/session.ts';
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function StatusBar({ session }: { session: Session }) {
+  const info = useApp((s) => s.info);
+  const fileName = useApp((s) => s.fileName);
+  const firstRowsMs = useApp((s) => s.firstRowsMs);
+  const warningsOpen = useApp((s) => s.warningsOpen);
+  if (!info) return <div className="status-bar" role="status">{fileName ? `Opening ${fileName}…` : 'Ready'}</div>;
+  const pct = info.fileSize > 0 ? Math.min(100, Math.round((info.bytesRead / info.fileSize) * 100)) : 0;
+  const shown = info.events;
+  return (
+    <div className="status-bar" role="status">
+      <span className="status-file" title={info.path}>{info.name}</span>
+      <span className="status-format">{info.format}{info.compressed ? ' (gzip)' : ''}</span>
+      <span className="status-events" data-testid="status-events">
+        Events: {formatCount(shown)} shown / {formatCount(info.events)}
+      </span>
+      {!info.done && !info.cancelled && (
+        <span className="status-progress">
+          Indexing… {pct}%
+          <progress max={100} value={pct} />
+          <button onClick={() => session.cancel()}>Cancel</button>
+        </span>
+      )}
+      {info.cancelled && <span className="status-cancelled">Indexing cancelled</span>}
+      {info.done && <span className="status-load">Loaded in {(info.loadMs / 1000).toFixed(2)} s</span>}
+      {firstRowsMs !== null && <span className="status-first">first rows {Math.round(firstRowsMs)} ms</span>}
+      <span className="spacer" />
+      {info.warnings.length > 0 && (
+        <button className="status-warnings" onClick={() => useApp.setState({ warningsOpen: !warningsOpen })}>
+          ⚠ {info.warnings.length} warning{info.warnings.length === 1 ? '' : 's'}
+        </button>
+      )}
+      {warningsOpen && (
+        <div className="warnings-list" role="dialog" aria-label="Warnings">
+          <div className="warnings-head">
+            Warnings <button onClick={() => useApp.setState({ warningsOpen: false })}>Close</button>
+          </div>
+          <ul>
+            {info.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,324 @@
+/**
+ * The event table: TanStack Table holds the column model (sizes, order, visibility); the rows
+ * are our own fixed-height virtual list over a scaled scroll range (scroll-math.ts), reading
+ * pages straight from the RowCache so 10 M rows cost nothing until they are looked at.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  columnOrderingFeature,
+  columnResizingFeature,
+  columnSizingFeature,
+  columnVisibilityFeature,
+  createColumnHelper,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table';
+import { RowFlag, type ColumnDef as EngineColumn, type RowsPage } from '../../shared/rpc.ts';
+import { useApp } from '../app/store.ts';
+import type { Session } from '../app/session.ts';
+import { formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
+import { cellText, type RowCache } from './row-cache.ts';
+import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
+
+export const ROW_HEIGHT = 20;
+const HEADER_HEIGHT = 24;
+
+const features = tableFeatures({ columnSizingFeature, columnResizingFeature, columnOrderingFeature, columnVisibilityFeature });
+type NoRow = Record<string, never>;
+const helper = createColumnHelper<typeof features, NoRow>();
+const NO_DATA: NoRow[] = [];
+
+/** Colour class for a row, most important flag first (as Wireshark's default rules rank them). */
+export function rowClass(flags: number): string {
+  if (flags & (RowFlag.Malformed | RowFlag.Error)) return 'row-error';
+  if (flags & RowFlag.Failed) return 'row-failed';
+  if (flags & RowFlag.TcpRst) return 'row-rst';
+  if (flags & (RowFlag.TcpSyn | RowFlag.TcpFin)) return 'row-synfin';
+  if (flags & RowFlag.Http) return 'row-http';
+  if (flags & RowFlag.Dns) return 'row-dns';
+  return '';
+}
+
+/** Text of a cell as displayed (time columns follow the chosen time format). */
+export function displayCell(
+  cache: RowCache, page: RowsPage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null,
+): string {
+  if (col.id !== 'time') return cellText(page, col.id, row);
+  const t = page.times[row - page.start];
+  if (t === undefined) return '';
+  let prev: number | null = null;
+  if (fmt === 'delta' && row > 0) {
+    const pp = row - 1 >= page.start ? page : cache.page(row - 1);
+    const pt = pp?.times[row - 1 - (pp?.start ?? 0)];
+    if (pt === undefined) return '…';
+    prev = pt;
+  }
+  return formatTime(fmt, t, firstTime, prev);
+}
+
+/** Select row `row` (clamped); its event number comes from the cached page, or later with it. */
+export function selectRow(row: number, rowCount: number, cache: RowCache | null): void {
+  if (rowCount === 0) return;
+  const r = Math.max(0, Math.min(rowCount - 1, row));
+  const page = cache?.page(r);
+  const ev = page ? page.events[r - page.start] : undefined;
+  useApp.setState({ selectedRow: r, selectedEvent: ev ?? null, selectedField: null, hexSource: 0 });
+}
+
+function copyText(text: string): void {
+  void navigator.clipboard?.writeText(text).catch(() => {});
+}
+
+interface Props {
+  session: Session;
+}
+
+export function EventTable({ session }: Props) {
+  const engineColumns = useApp((s) => s.columns);
+  const rowCount = useApp((s) => s.info?.events ?? 0);
+  const firstTimeNs = useApp((s) => s.info?.firstTimeNs ?? null);
+  const selectedRow = useApp((s) => s.selectedRow);
+  const timeFormat = useApp((s) => s.timeFormat);
+  const cache = session.rows();
+
+  const columns = useMemo(
+    () => engineColumns.map((c) => helper.display({ id: c.id, header: c.title, size: c.width, minSize: 30, maxSize: 2000 })),
+    [engineColumns],
+  );
+  const byId = useMemo(() => new Map(engineColumns.map((c) => [c.id, c])), [engineColumns]);
+  const table = useTable({ features, columns, data: NO_DATA, columnResizeMode: 'onChange', enableColumnResizing: true });
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [viewportPx, setViewportPx] = useState(400);
+  const [vTop, setVTop] = useState(0);
+  const vTopRef = useRef(0);
+  const frame = useRef(0);
+  const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
+  const dragCol = useRef<string | null>(null);
+
+  const version = useSyncExternalStore(
+    (l) => (cache ? cache.subscribe(l) : () => {}),
+    () => (cache ? cache.version() : 0),
+  );
+
+  const rowsPx = Math.max(0, viewportPx - HEADER_HEIGHT);
+  const g = geometry(rowCount, ROW_HEIGHT, rowsPx);
+  const vis = visibleRows(g, vTop, ROW_HEIGHT, rowCount);
+  const firstTime = useMemo(() => nsTextToSeconds(firstTimeNs), [firstTimeNs]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setViewportPx(el.clientHeight));
+    ro.observe(el);
+    setViewportPx(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    cache?.ensure(vis.first, vis.end, rowCount);
+  }, [cache, vis.first, vis.end, rowCount]);
+
+  useEffect(() => {
+    if (cache && rowCount > 0 && cache.page(vis.first)) session.markFirstRows();
+  }, [cache, version, rowCount, vis.first, session]);
+
+  const onScroll = (): void => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const el = scroller.current;
+      if (!el) return;
+      const v = virtualTop(geometry(rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
+      vTopRef.current = v;
+      setVTop(v);
+    });
+  };
+
+  const select = (row: number): void => selectRow(row, rowCount, cache);
+
+  // Bring the selected row into view, whoever selected it (keyboard, Go menu, Ctrl+G).
+  useEffect(() => {
+    if (selectedRow < 0) return;
+    const next = revealRow(vTopRef.current, selectedRow, ROW_HEIGHT, rowsPx);
+    if (next === vTopRef.current) return;
+    vTopRef.current = next;
+    setVTop(next);
+    const el = scroller.current;
+    if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), next);
+  }, [selectedRow]);
+
+  // The event number of a selected row may arrive with its page after the selection.
+  useEffect(() => {
+    if (selectedRow < 0 || !cache) return;
+    const page = cache.page(selectedRow);
+    const ev = page ? page.events[selectedRow - page.start] : undefined;
+    if (ev !== undefined && useApp.getState().selectedEvent !== ev) useApp.setState({ selectedEvent: ev });
+  }, [version, selectedRow, cache]);
+
+  const visibleCols = table.getVisibleLeafColumns();
+  const totalWidth = table.getTotalSize();
+
+  const rowText = (row: number): string => {
+    const page = cache?.page(row);
+    if (!page) return '';
+    return visibleCols.map((c) => {
+      const ec = byId.get(c.id);
+      return ec ? displayCell(cache!, page, ec, row, timeFormat, firstTime) : '';
+    }).join('\t');
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const pageRows = Math.max(1, Math.floor(rowsPx / ROW_HEIGHT) - 1);
+    const cur = selectedRow < 0 ? -1 : selectedRow;
+    let next: number;
+    switch (e.key) {
+      case 'ArrowDown': next = cur + 1; break;
+      case 'ArrowUp': next = Math.max(0, cur - 1); break;
+      case 'PageDown': next = cur + pageRows; break;
+      case 'PageUp': next = cur - pageRows; break;
+      case 'Home': next = 0; break;
+      case 'End': next = rowCount - 1; break;
+      case 'c':
+        if ((e.ctrlKey || e.metaKey) && selectedRow >= 0) {
+          copyText(rowText(selectedRow));
+          e.preventDefault();
+        }
+        return;
+      default: return;
+    }
+    e.preventDefault();
+    select(next);
+  };
+
+  const rowsOut = [];
+  for (let r = vis.first; r < vis.end; r++) {
+    const page = cache?.page(r);
+    const flags = page ? page.flags[r - page.start] : 0;
+    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? rowClass(flags) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
+    rowsOut.push(
+      <div
+        key={r}
+        className={cls}
+        role="row"
+        aria-rowindex={r + 1}
+        aria-selected={r === selectedRow}
+        data-row={r}
+        style={{ top: vis.offsetPx + (r - vis.first) * ROW_HEIGHT + HEADER_HEIGHT, height: ROW_HEIGHT, width: totalWidth }}
+        onMouseDown={() => select(r)}
+        onContextMenu={(e: MouseEvent) => {
+          e.preventDefault();
+          const col = (e.target as HTMLElement).closest('[data-col]')?.getAttribute('data-col') ?? undefined;
+          select(r);
+          setMenu({ x: e.clientX, y: e.clientY, kind: 'cell', row: r, col });
+        }}
+      >
+        {visibleCols.map((c) => {
+          const ec = byId.get(c.id);
+          const text = page && ec ? displayCell(cache!, page, ec, r, timeFormat, firstTime) : '';
+          const style: CSSProperties = { width: c.getSize(), textAlign: ec?.align ?? 'left' };
+          return (
+            <div key={c.id} className="cell" role="gridcell" data-col={c.id} style={style}>
+              {text}
+            </div>
+          );
+        })}
+      </div>,
+    );
+  }
+
+  return (
+    <div className="event-table" onClick={() => setMenu(null)}>
+      <div
+        ref={scroller}
+        className="table-scroller"
+        tabIndex={0}
+        role="grid"
+        aria-rowcount={rowCount}
+        aria-label="Events"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+      >
+        <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }}>
+          <div className="table-header" role="row" style={{ height: HEADER_HEIGHT, width: totalWidth }}>
+            {table.getHeaderGroups()[0]?.headers.map((h) => (
+              <div
+                key={h.id}
+                className="th"
+                role="columnheader"
+                draggable
+                data-col={h.column.id}
+                style={{ width: h.getSize(), textAlign: byId.get(h.column.id)?.align ?? 'left' }}
+                onDragStart={() => { dragCol.current = h.column.id; }}
+                onDragOver={(e) => e.preventDefault()}
+                onDrop={() => {
+                  const from = dragCol.current;
+                  dragCol.current = null;
+                  if (!from || from === h.column.id) return;
+                  const order = table.getAllLeafColumns().map((c) => c.id);
+                  const current = table.atoms.columnOrder.get();
+                  const ids = current.length ? [...current] : order;
+                  ids.splice(ids.indexOf(from), 1);
+                  ids.splice(ids.indexOf(h.column.id), 0, from);
+                  table.setColumnOrder(ids);
+                }}
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  setMenu({ x: e.clientX, y: e.clientY, kind: 'header' });
+                }}
+              >
+                <span className="th-title">{String(h.column.columnDef.header ?? '')}</span>
+                <span
+                  className={`resizer ${h.column.getIsResizing() ? 'resizing' : ''}`}
+                  onMouseDown={(e) => { e.stopPropagation(); h.getResizeHandler()(e); }}
+                  onDoubleClick={() => h.column.resetSize()}
+                  draggable={false}
+                  onDragStart={(e) => e.preventDefault()}
+                />
+              </div>
+            ))}
+          </div>
+          {rowsOut}
+          {rowCount === 0 && <div className="table-empty" style={{ top: HEADER_HEIGHT + 8 }}>No events yet</div>}
+        </div>
+        {/* Makes the scroll range: the sticky window above already takes viewportPx of it. */}
+        <div style={{ height: Math.max(0, g.contentPx - rowsPx), width: 1 }} />
+      </div>
+      {menu && (
+        <div className="menu" style={{ left: menu.x, top: menu.y }} role="menu" onClick={(e) => e.stopPropagation()}>
+          {menu.kind === 'cell' && menu.row !== undefined && (
+            <>
+              <button role="menuitem" onClick={() => { copyText(rowText(menu.row!)); setMenu(null); }}>Copy row</button>
+              {menu.col && (
+                <button
+                  role="menuitem"
+                  onClick={() => {
+                    const page = cache?.page(menu.row!);
+                    const ec = byId.get(menu.col!);
+                    if (page && ec) copyText(displayCell(cache!, page, ec, menu.row!, timeFormat, firstTime));
+                    setMenu(null);
+                  }}
+                >
+                  Copy cell
+                </button>
+              )}
+            </>
+          )}
+          {menu.kind === 'header' && (
+            <>
+              {table.getAllLeafColumns().map((c) => (
+                <label key={c.id} className="menu-check">
+                  <input type="checkbox" checked={c.getIsVisible()} onChange={() => c.toggleVisibility()} />
+                  {byId.get(c.id)?.title ?? c.id}
+                </label>
+              ))}
+              <button role="menuitem" onClick={() => { table.resetColumnSizing(); table.resetColumnOrder(); table.resetColumnVisibility(); setMenu(null); }}>
+                Reset columns
+              </button>
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
