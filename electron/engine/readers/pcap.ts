@@ -134,21 +134,26 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     rec.linkType = h.linkType;
   }
 
+  function badFraction(at: number, sec: number, frac: number, perSec: number): number {
+    sink.warning(`record ${recordNo} at byte ${at}: fractional second ${frac} is out of range (< ${perSec}); carried into the seconds`);
+    return sec + Math.floor(frac / perSec);
+  }
+
   /** Deliver the record whose header starts at buf[p]; `at` = its stream offset. */
   function emit(buf: Uint8Array, dv: DataView, p: number, at: number, capLen: number, present: number, malformed: string | undefined): void {
     let sec = dv.getUint32(p, le);
     let frac = dv.getUint32(p + 4, le);
     const orig = dv.getUint32(p + 12, le);
     // Out-of-range fractions occur in damaged files; carry them into the seconds rather than
-    // producing a tsNsec ≥ 1e9.
+    // producing a tsNsec ≥ 1e9 (tshark keeps the raw value and flags "Fractional second invalid").
     if (nsec) {
       if (frac >= 1e9) {
-        sec += Math.floor(frac / 1e9);
+        sec = badFraction(at, sec, frac, 1e9);
         frac %= 1e9;
       }
     } else {
       if (frac >= 1e6) {
-        sec += Math.floor(frac / 1e6);
+        sec = badFraction(at, sec, frac, 1e6);
         frac %= 1e6;
       }
       frac *= 1000;
