@@ -13,6 +13,7 @@ import { registerIpc } from './ipc.ts';
 import { buildMenuTemplate, type MenuActions, type TimeFormat } from './menu.ts';
 import { CAPTURE_DIALOG_EXTENSIONS, parseOpenArgs, pathsFromSecondInstance, type SecondInstanceData } from './open-args.ts';
 import { addRecent, loadRecent, saveRecent } from './recent.ts';
+import { listSampleCaptures, samplesDir } from './samples.ts';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession } from './security.ts';
 import { APP_NAME, createWindowManager, type CaptureWindow, type WindowManager } from './windows.ts';
 
@@ -203,6 +204,7 @@ export function runApp(options: ShellOptions): Shell | null {
       showOpenDialog,
       openPath: (path, from) => openPaths([path], from),
       recentFiles: () => recent.filter(isFile),
+      samples: () => listSampleCaptures(samplesDir(app.isPackaged, process.resourcesPath, app.getAppPath())),
     });
     rebuildMenu();
     const initial = pending.splice(0);

@@ -13,6 +13,8 @@ export const IpcChannel = {
   CapturePath: 'tracelens:capture-path',
   /** invoke → void: restart this window's engine and reload the window (after an engine crash). */
   Reopen: 'tracelens:reopen',
+  /** invoke → SampleCapture[]: the sample captures shipped with the app. */
+  Samples: 'tracelens:samples',
   /** send: ask for a (new) engine port for this window; the previous engine is ended. */
   RequestEnginePort: 'tracelens:request-engine-port',
   /** main → window: (command: string, arg?: string), see HostCommand in shared/host-bridge.ts. */
@@ -30,5 +32,6 @@ export const RENDERER_TO_MAIN_CHANNELS: readonly string[] = [
   IpcChannel.RecentFiles,
   IpcChannel.CapturePath,
   IpcChannel.Reopen,
+  IpcChannel.Samples,
   IpcChannel.RequestEnginePort,
 ];

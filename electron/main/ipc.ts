@@ -3,6 +3,7 @@
  * the top frame of one of our windows showing our renderer, and well-formed arguments
  * (ipc-validate.ts). A rejected call throws back to the page, naming what was wrong.
  */
+import type { SampleCapture } from '../../shared/samples.ts';
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { IpcChannel } from './ipc-channels.ts';
 import { checkCapturePath, checkNoArgs, isTrustedSenderUrl } from './ipc-validate.ts';
@@ -16,6 +17,7 @@ export interface IpcDeps {
   showOpenDialog(from: CaptureWindow): Promise<void>;
   openPath(path: string, from: CaptureWindow): void;
   recentFiles(): string[];
+  samples(): SampleCapture[];
 }
 
 /** The window a call came from, or an error if the sender is not one of ours. */
@@ -58,6 +60,11 @@ export function registerIpc(ipc: Pick<IpcMain, 'handle' | 'on'>, deps: IpcDeps):
     const cw = senderWindow(event, deps);
     unwrap(checkNoArgs(args), IpcChannel.Reopen);
     deps.windows.reopen(cw);
+  });
+  ipc.handle(IpcChannel.Samples, (event, ...args: unknown[]) => {
+    senderWindow(event, deps);
+    unwrap(checkNoArgs(args), IpcChannel.Samples);
+    return deps.samples();
   });
   ipc.on(IpcChannel.RequestEnginePort, (event, ...args: unknown[]) => {
     let cw: CaptureWindow;

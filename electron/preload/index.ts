@@ -8,6 +8,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { HostBridge } from '../../shared/host-bridge.ts';
+import type { SampleCapture } from '../../shared/samples.ts';
 import { IpcChannel } from '../main/ipc-channels.ts';
 
 const COMMAND_RE = /^[a-z][a-z0-9-]*(:[a-z0-9-]+)?$/;
@@ -18,7 +19,7 @@ ipcRenderer.on(IpcChannel.EnginePort, (event: IpcRendererEvent) => {
   window.postMessage({ type: IpcChannel.EnginePort }, window.location.origin === 'null' ? '*' : window.location.origin, event.ports);
 });
 
-const bridge: HostBridge = {
+const bridge: HostBridge & { samples(): Promise<SampleCapture[]> } = {
   mode: 'desktop',
   connectEngine() {
     // A MessagePort cannot be returned through contextBridge; the renderer wraps this method.
@@ -49,6 +50,10 @@ const bridge: HostBridge = {
   },
   reopen() {
     return ipcRenderer.invoke(IpcChannel.Reopen) as Promise<void>;
+  },
+  async samples(): Promise<SampleCapture[]> {
+    const list: unknown = await ipcRenderer.invoke(IpcChannel.Samples);
+    return Array.isArray(list) ? (list as SampleCapture[]) : [];
   },
   requestEnginePort() {
     ipcRenderer.send(IpcChannel.RequestEnginePort);

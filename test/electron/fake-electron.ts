@@ -142,6 +142,8 @@ class FakeApp extends EventEmitter {
   setName = vi.fn();
   getPath = vi.fn(() => this.userData);
   getVersion = () => '0.1.0';
+  appPath = '/app';
+  getAppPath = () => this.appPath;
   isReady = () => this.ready;
   whenReady = () => this.readyPromise;
   addRecentDocument = vi.fn();

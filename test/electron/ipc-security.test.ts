@@ -101,6 +101,7 @@ describe('registerIpc', () => {
       showOpenDialog: vi.fn(async () => {}),
       openPath: vi.fn(),
       recentFiles: () => ['/caps/a.pcap'],
+      samples: () => [],
     };
     registerIpc(ipcMain as never, deps);
     const frame = new FakeFrame('tracelens://app/index.html');

@@ -1,8 +1,8 @@
 // Menu template, app lifecycle (single instance, open-file, command line, recent list) and the
 // preload's bridge, with `electron` replaced by test/electron/fake-electron.ts.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -12,6 +12,8 @@ import * as fake from './fake-electron.ts';
 import { buildMenuTemplate, type MenuActions } from '../../electron/main/menu.ts';
 import { runApp } from '../../electron/main/app.ts';
 import { IpcChannel } from '../../electron/main/ipc-channels.ts';
+import { listSampleCaptures, samplesDir } from '../../electron/main/samples.ts';
+import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
 import { addRecent, parseRecentJson, serializeRecent } from '../../electron/main/recent.ts';
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -183,6 +185,21 @@ describe('runApp', () => {
     expect(() => fake.ipcMain.handlers.get(IpcChannel.OpenPath)!(event, join(dir, 'missing.pcap'))).toThrow(/not an existing file/);
   });
 
+  it('lists the sample captures shipped in assets/samples, with the key log of the TLS one', async () => {
+    fake.app.appPath = resolve(import.meta.dirname, '../..');
+    runApp(opts());
+    await fake.app.makeReady();
+    const w = fake.BrowserWindow.instances[0]!;
+    const event = { sender: w.webContents, senderFrame: w.webContents.mainFrame };
+    const samples = (await fake.ipcMain.handlers.get(IpcChannel.Samples)!(event)) as SampleCapture[];
+    expect(samples.map((s) => s.name)).toEqual(SAMPLE_FILES.map((s) => s.name));
+    for (const s of samples) expect(existsSync(s.path)).toBe(true);
+    expect(samples.find((s) => s.name.endsWith('.pcapng'))?.keylog).toMatch(/gen-tls13-h2\.keys$/);
+    expect(samples.find((s) => s.name.endsWith('.scap'))?.keylog).toBeUndefined();
+    expect(listSampleCaptures('/nowhere')).toEqual([]);
+    expect(samplesDir(true, '/opt/Tracelens/resources', '/x')).toBe('/opt/Tracelens/resources/samples');
+  });
+
   it('File → Open… opens the chosen files', async () => {
     runApp(opts());
     await fake.app.makeReady();
@@ -204,7 +221,7 @@ describe('preload bridge', () => {
     const [name, bridge] = fake.contextBridge.exposeInMainWorld.mock.calls[0] as unknown as [string, Record<string, unknown>];
     expect(name).toBe('tracelens');
     expect(bridge.mode).toBe('desktop');
-    for (const m of ['connectEngine', 'pathForFile', 'showOpenDialog', 'openPath', 'recentFiles', 'onCommand', 'capturePath', 'reopen', 'requestEnginePort'])
+    for (const m of ['connectEngine', 'pathForFile', 'showOpenDialog', 'openPath', 'recentFiles', 'onCommand', 'capturePath', 'reopen', 'requestEnginePort', 'samples'])
       expect(typeof bridge[m]).toBe('function');
 
     const onPort = fake.ipcRenderer.on.mock.calls.find((c) => c[0] === IpcChannel.EnginePort)![1] as (e: unknown) => void;
