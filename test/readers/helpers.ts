@@ -64,7 +64,7 @@ export function collector(): { sink: PacketSink; out: Collected } {
       const line = `${t}\t${r.capLen}\t${r.origLen}\t${localId.get(r.interfaceId) ?? r.interfaceId}\t${comments}`;
       out.lines.push(line);
       const digest = createHash('sha1').update(r.data).digest('hex');
-      out.full.push(`${line}\t${r.dataOffset}\t${r.linkType}\t${r.epbFlags}\t${r.malformed}\t${digest}`);
+      out.full.push(`${line}\t${r.dataOffset}\t${r.linkType}\t${r.epbFlags}\t${r.malformed}\t${digest}\t${r.interfaceId}`);
       if (r.malformed) out.malformed.push(r.malformed);
     },
     warning(m) {
