@@ -135,9 +135,12 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     if ('lit' in l && 'lit' in r) {
       requireValue(l, 'one side of an arithmetic expression');
     }
-    const lv = 'val' in l ? l.val : toConst(l, (r as { val: Value }).val, false);
-    const rv = 'val' in r ? r.val : toConst(r, lv, false);
     const opName = syn.op === '&' ? 'bitwise and' : `"${syn.op}"`;
+    const typed = 'val' in l ? l.val : (r as { val: Value }).val;
+    const okType = syn.op === '&' ? INTEGER.has(typed.type) || typed.type === 'bytes' : NUMERIC.has(typed.type) && typed.type !== 'bool';
+    if (!okType) fail(`${opName} applies to ${syn.op === '&' ? 'integers and slices' : 'numbers'}, not to ${describe(typed)}`, typed.from, typed.to);
+    const lv = 'val' in l ? l.val : toConst(l, typed, false);
+    const rv = 'val' in r ? r.val : toConst(r, lv, false);
     if (syn.op === '&') {
       const ok = (INTEGER.has(lv.type) && INTEGER.has(rv.type)) || (lv.type === 'bytes' && rv.type === 'bytes');
       if (!ok) fail(`${opName} applies to integers and slices, not to ${describe(lv.type === 'bytes' || INTEGER.has(lv.type) ? rv : lv)}`, syn.from, syn.to);

@@ -53,7 +53,8 @@ export function suggestField(src: FieldSource, name: string): string | undefined
   let best: string | undefined;
   let bestD = max + 1;
   for (const f of src.all) {
-    const d = editDistance(low, f.name, bestD - 1 < max ? bestD - 1 : max);
+    const d = editDistance(low, f.name, max);
+    if (d > max) continue;
     if (d < bestD || (d === bestD && best !== undefined && f.name.length < best.length)) {
       bestD = d;
       best = f.name;

@@ -177,7 +177,7 @@ function enumLookup(field: FieldInfo | undefined, text: string): string | undefi
 }
 
 function showLit(lit: Lit): string {
-  if (lit.kind === 'word') return lit.text;
+  if (lit.kind === 'word') return `"${lit.text}"`;
   if (lit.kind === 'char') return `'${String.fromCodePoint(lit.code)}'`;
   return JSON.stringify(lit.text);
 }
