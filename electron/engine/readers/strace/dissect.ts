@@ -1,0 +1,294 @@
+/**
+ * One strace event re-read from the file and decoded into fields, with byte ranges into the
+ * event's text (the call line, its -k/hex-dump trailer lines and, for a joined
+ * unfinished/resumed pair, "\n" + the resumed line). Also the Arguments column text.
+ */
+import { defineField, defineProtocol } from '../../fields/registry.ts';
+import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
+import type { RandomAccess } from '../../io/capture-source.ts';
+import { argField, SF } from '../../syscalls/fields.ts';
+import { addIndexedSyscallFields, type SyscallIndex } from '../../syscalls/syscall-index.ts';
+import { splitArgs } from './args.ts';
+import { errnoName, errnoNumber } from './errno.ts';
+import { FD_TYPE_CHARS, FD_TYPE_NAMES, FdType, L4_NAMES } from './fd-names.ts';
+import type { StraceExtra } from './indexer.ts';
+import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
+import { decodeQuoted, hexDumpLine, latin1 } from './strings.ts';
+import { Io, syscallInfo } from './syscalls.ts';
+
+export const STRACE = {
+  proto: defineProtocol('strace', 'strace text'),
+  frame: defineField({ name: 'strace.stack.frame', type: 'string', description: 'Stack frame printed by strace -k', multi: true }),
+  hexdump: defineField({ name: 'strace.hexdump', type: 'bytes', description: 'Data dumped by strace -e read=/-e write= (hex dump lines)' }),
+  text: defineField({ name: 'strace.text', type: 'string', description: 'Line that is not a syscall (kept as text)' }),
+  incomplete: defineField({ name: 'strace.incomplete', type: 'bool', description: 'The call line has no result (cut off, or never resumed)' }),
+};
+
+/** One indexed strace file: its index, side data and random access to its text. */
+export interface StraceFile {
+  ix: SyscallIndex;
+  extra: StraceExtra;
+  ra: RandomAccess;
+}
+
+const MAX_EVENT = 64 << 20;
+
+/** The event's text: first segment, and for joined events "\n" + resumed segment. */
+export function eventText(f: StraceFile, event: number): { bytes: Uint8Array; split: number } {
+  const i = event - 1;
+  const first = f.ra.read(f.ix.offset.data[i], Math.min(MAX_EVENT, f.ix.length.data[i]));
+  const off2 = f.extra.resumedOff.get(event);
+  if (off2 === undefined) return { bytes: first, split: -1 };
+  const second = f.ra.read(off2, Math.min(MAX_EVENT, f.extra.resumedLen.get(event) ?? 0));
+  const bytes = new Uint8Array(first.length + 1 + second.length);
+  bytes.set(first);
+  bytes[first.length] = 10;
+  bytes.set(second, first.length + 1);
+  return { bytes, split: first.length };
+}
+
+const utf8 = new TextDecoder('utf-8');
+const MAX_ARGS_TEXT = 2000;
+
+function text(b: Uint8Array, s: number, e: number): string {
+  const cut = e - s > MAX_ARGS_TEXT;
+  const t = latin1(b, s, cut ? s + MAX_ARGS_TEXT : e);
+  return cut ? `${t}…` : t;
+}
+
+function lineEnd(b: Uint8Array, s: number, e: number): number {
+  const nl = b.indexOf(10, s);
+  return nl < 0 || nl > e ? e : nl;
+}
+
+const L1 = createLine();
+const L2 = createLine();
+
+/** Parse the call line(s) of an event: L1 = first line, L2 = resumed line (or kind Empty). */
+function parseEvent(bytes: Uint8Array, split: number): void {
+  const end1 = lineEnd(bytes, 0, split < 0 ? bytes.length : split);
+  parseLine(bytes, 0, end1, L1);
+  if (split >= 0) parseLine(bytes, split + 1, lineEnd(bytes, split + 1, bytes.length), L2);
+  else L2.kind = Kind.Empty;
+}
+
+function isCall(L: StraceLine): boolean {
+  return L.kind === Kind.Syscall || L.kind === Kind.Unfinished || L.kind === Kind.Resumed;
+}
+
+/** Text of the Arguments column: strace's argument text and ` = result`. */
+export function straceArgsText(f: StraceFile, event: number): string {
+  const { bytes, split } = eventText(f, event);
+  parseEvent(bytes, split);
+  if (!isCall(L1)) {
+    if (L1.kind === Kind.Signal || L1.kind === Kind.Exit || L1.kind === Kind.Killed) return text(bytes, L1.argsStart, L1.argsEnd);
+    return text(bytes, L1.bodyStart, L1.end);
+  }
+  let out = text(bytes, L1.argsStart, L1.argsEnd);
+  let R = L1;
+  if (L2.kind !== Kind.Empty && isCall(L2)) {
+    out += (out.endsWith(',') ? ' ' : '') + text(bytes, L2.argsStart, L2.argsEnd);
+    R = L2;
+  } else if (L1.kind === Kind.Unfinished) {
+    return `${out} <unfinished ...>`;
+  }
+  if (R.hasResult) out += ` = ${text(bytes, R.resStart, R.resEnd)}`;
+  return out;
+}
+
+const argPos: number[] = [];
+
+function numberAt(b: Uint8Array, s: number, e: number): number {
+  let v = 0;
+  let p = s;
+  while (p < e && b[p] >= 0x30 && b[p] <= 0x39) v = v * 10 + (b[p++] - 0x30);
+  return p === s ? NaN : v;
+}
+
+/** Split an fd.name `a:p->b:p` (Falco form) into its endpoints. */
+function tuple(name: string): [string, number, string, number] | null {
+  const arrow = name.indexOf('->');
+  if (arrow < 0) return null;
+  const a = name.slice(0, arrow);
+  const z = name.slice(arrow + 2);
+  const ca = a.lastIndexOf(':');
+  const cz = z.lastIndexOf(':');
+  if (ca < 0 || cz < 0) return null;
+  return [a.slice(0, ca), Number(a.slice(ca + 1)), z.slice(0, cz), Number(z.slice(cz + 1))];
+}
+
+/**
+ * Full dissection of one event. `ix`/`event` are the capture's (merged) index and number for
+ * the indexed fields; `f`/`local` the file and event number the text comes from.
+ */
+export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, event: number, d: Dissection): void {
+  const { bytes, split } = eventText(f, local);
+  resetDissection(d, bytes, 'strace');
+  const evt = addIndexedSyscallFields(ix, event, d);
+  parseEvent(bytes, split);
+  const type = ix.strings.strings[ix.type.data[event - 1]];
+  d.protocol = 'strace';
+  d.info = straceArgsText(f, local);
+  parseEvent(bytes, split); // straceArgsText reused the line structs
+  addField(d, SF.args, L1.argsStart, Math.max(0, L1.argsEnd - L1.argsStart), evt, d.info);
+  const i = event - 1;
+
+  if (!isCall(L1)) {
+    if (L1.kind === Kind.Signal) addField(d, argField('sig'), L1.nameStart, L1.nameEnd - L1.nameStart, evt, latin1(bytes, L1.nameStart, L1.nameEnd));
+    else if (L1.kind === Kind.Killed) addField(d, argField('sig'), L1.nameStart, L1.nameEnd - L1.nameStart, evt, latin1(bytes, L1.nameStart, L1.nameEnd));
+    else if (L1.kind === Kind.Exit) addField(d, argField('status'), L1.argsStart, L1.argsEnd - L1.argsStart, evt, L1.ret);
+    else {
+      const p = addField(d, STRACE.proto, 0, bytes.length, -1);
+      addField(d, STRACE.text, 0, bytes.length, p, utf8.decode(bytes));
+    }
+    addTrailers(d, bytes, split, evt);
+    return;
+  }
+
+  const info = syscallInfo(type);
+  // arguments of both parts, named where the syscall is known
+  argPos.length = 0;
+  splitArgs(bytes, L1.argsStart, L1.argsEnd, argPos);
+  if (L2.kind !== Kind.Empty && isCall(L2)) splitArgs(bytes, L2.argsStart, L2.argsEnd, argPos);
+  if (info) {
+    for (let k = 0; k < info.args.length && 2 * k + 1 < argPos.length; k++) {
+      const a = argPos[2 * k];
+      const z = argPos[2 * k + 1];
+      addField(d, argField(info.args[k]), a, z - a, evt, text(bytes, a, z));
+    }
+  }
+
+  const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
+  if (R.hasResult) {
+    const failed = R.errnoEnd > R.errnoStart;
+    const errno = failed ? latin1(bytes, R.errnoStart, R.errnoEnd) : '';
+    const res = failed ? (errnoNumber(errno) ? errno : errnoName(-R.ret)) : Number.isNaN(R.ret) ? '' : 'SUCCESS';
+    if (res) addField(d, SF.res, R.resStart, R.resEnd - R.resStart, evt, res);
+    addField(d, SF.failed, R.resStart, R.resEnd - R.resStart, evt, failed);
+  } else {
+    const e = addField(d, STRACE.incomplete, L1.argsEnd, 0, evt, true);
+    markMalformed(d, e, L1.kind === Kind.Unfinished ? `${type}() <unfinished ...> was never resumed` : `${type}() line has no result (cut off)`);
+  }
+
+  // fd details from the index (the name is already there)
+  const fdCode = f.extra.fdType.data[local - 1];
+  const fdType = fdCode & 15;
+  if (ix.fd.data[i] >= 0 && fdType) {
+    const fdNode = d.n > 0 ? findLastFdNode(d) : -1;
+    addField(d, SF.fdType, 0, 0, fdNode, FD_TYPE_NAMES[fdType]);
+    addField(d, SF.fdTypechar, 0, 0, fdNode, FD_TYPE_CHARS[fdType]);
+    if (fdType === FdType.Ipv4 || fdType === FdType.Ipv6) {
+      const l4 = L4_NAMES[fdCode >> 4];
+      if (l4) addField(d, SF.fdL4proto, 0, 0, fdNode, l4);
+      const t = tuple(ix.strings.strings[ix.fdName.data[i]]);
+      if (t) {
+        addField(d, SF.fdCip, 0, 0, fdNode, t[0]);
+        addField(d, SF.fdCport, 0, 0, fdNode, t[1]);
+        addField(d, SF.fdSip, 0, 0, fdNode, t[2]);
+        addField(d, SF.fdSport, 0, 0, fdNode, t[3]);
+      }
+    }
+  }
+  if (info) addField(d, SF.category, 0, 0, evt, info.io !== Io.None ? (fdType >= FdType.Ipv4 && fdType <= FdType.Unix ? 'net' : 'file') : info.category);
+
+  if (info && info.io !== Io.None) {
+    addField(d, SF.isIo, 0, 0, evt, true);
+    addField(d, SF.isIoRead, 0, 0, evt, info.io === Io.Read);
+    addField(d, SF.isIoWrite, 0, 0, evt, info.io === Io.Write);
+    addBuffer(d, bytes, info.dataArg, info.sizeArg, R, evt);
+  }
+  addTrailers(d, bytes, split, evt);
+}
+
+function findLastFdNode(d: Dissection): number {
+  for (let k = d.n - 1; k >= 0; k--) if (d.fid[k] === SF.fd.id) return k;
+  return -1;
+}
+
+/** evt.buffer from the data argument (or the -e read=/write= hex dump), with truncation. */
+function addBuffer(d: Dissection, bytes: Uint8Array, dataArg: number, sizeArg: number, R: StraceLine, evt: number): void {
+  const ret = R.hasResult && R.errnoEnd === R.errnoStart ? R.ret : NaN;
+  const size = sizeArg >= 0 && 2 * sizeArg + 1 < argPos.length ? numberAt(bytes, argPos[2 * sizeArg], argPos[2 * sizeArg + 1]) : NaN;
+  let expected = !Number.isNaN(ret) && ret >= 0 ? ret : size;
+  // hex dump lines carry every byte: prefer them
+  const dump: number[] = [];
+  let dumpStart = -1;
+  let dumpEnd = -1;
+  for (let p = 0; p < bytes.length; ) {
+    const nl = lineEnd(bytes, p, bytes.length);
+    if (nl - p > 10 && bytes[p] === 0x20 && bytes[p + 1] === 0x7c && bytes[p + 2] === 0x20) {
+      if (dumpStart < 0) dumpStart = p;
+      dumpEnd = nl;
+      hexDumpLine(bytes, p, nl, dump);
+    }
+    p = nl + 1;
+  }
+  let buf: Uint8Array | null = null;
+  let bs = 0;
+  let be = 0;
+  let truncatedShown = false;
+  if (dumpStart >= 0) {
+    buf = Uint8Array.from(dump);
+    bs = dumpStart;
+    be = dumpEnd;
+    addField(d, STRACE.hexdump, bs, be - bs, evt, buf);
+  } else if (dataArg >= 0 && 2 * dataArg + 1 < argPos.length) {
+    const a = argPos[2 * dataArg];
+    const z = argPos[2 * dataArg + 1];
+    if (bytes[a] === 0x22) {
+      const q = decodeQuoted(bytes, a, z);
+      buf = q.bytes;
+      truncatedShown = q.truncated;
+      bs = a;
+      be = q.end;
+    }
+  } else if (dataArg === -2) {
+    // readv/writev/sendmsg/recvmsg: the iov_base strings in order
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    const first = argPos.length > 0 ? argPos[0] : 0;
+    const last = argPos.length > 0 ? argPos[argPos.length - 1] : 0;
+    for (let p = first; p < last; p++) {
+      if (bytes[p] === 0x22 && p >= 9 && latin1(bytes, p - 9, p) === 'iov_base=') {
+        const q = decodeQuoted(bytes, p, last);
+        if (bs === 0) bs = p;
+        be = q.end;
+        parts.push(q.bytes);
+        total += q.bytes.length;
+        if (q.truncated) truncatedShown = true;
+        p = q.end - 1;
+      } else if (bytes[p] === 0x22) {
+        p = decodeQuoted(bytes, p, last).end - 1;
+      }
+    }
+    if (parts.length > 0) {
+      buf = new Uint8Array(total);
+      let o = 0;
+      for (const part of parts) {
+        buf.set(part, o);
+        o += part.length;
+      }
+    }
+  }
+  if (!buf) return;
+  addField(d, SF.buffer, bs, be - bs, evt, buf);
+  if (Number.isNaN(expected)) expected = buf.length;
+  addField(d, SF.buflen, 0, 0, evt, expected);
+  const missing = expected - buf.length;
+  if (missing > 0 || truncatedShown) addField(d, SF.truncated, be, 0, evt, Math.max(0, missing));
+}
+
+/** -k stack frames after the call line(s). */
+function addTrailers(d: Dissection, bytes: Uint8Array, split: number, evt: number): void {
+  let parent = -1;
+  for (let p = 0; p < bytes.length; ) {
+    const nl = lineEnd(bytes, p, bytes.length);
+    if (nl - p > 3 && bytes[p] === 0x20 && bytes[p + 1] === 0x3e && bytes[p + 2] === 0x20) {
+      if (parent < 0) parent = addField(d, STRACE.proto, p, 0, -1);
+      addField(d, STRACE.frame, p + 3, nl - p - 3, parent, utf8.decode(bytes.subarray(p + 3, nl)));
+    }
+    p = nl + 1;
+  }
+  void split;
+  void evt;
+}

@@ -1,0 +1,692 @@
+/**
+ * The strace index pass: lines (split across chunks) → syscall index entries. Keeps, as
+ * libsinsp does for scap, a thread table (tid → thread group from clone flags) and per-process
+ * fd tables (from -y decorations, or followed through open/socket/connect/accept/dup/close),
+ * and joins `<unfinished ...>` / `<... resumed>` pairs into one event at the position of the
+ * unfinished line. Only landmarks are read per line; strings are decoded for the few calls
+ * that change the fd table.
+ */
+import { createColumn, pushValue, type Column } from '../../index/columns.ts';
+import { addSyscallEvent, Dir, syscallCount, type SyscallEventInput, type SyscallIndex } from '../../syscalls/syscall-index.ts';
+import { RowFlag } from '../../../../shared/rpc.ts';
+import { argEndOut, nthArg } from './args.ts';
+import { errnoNumber } from './errno.ts';
+import { describeDecoration, fdName, FdType, parseSockAddr, socketKind, type FdDescription } from './fd-names.ts';
+import { createLine, decorEnd, Kind, parseLine, TsKind, type StraceLine } from './line.ts';
+import { decodeText, latin1, quotedText } from './strings.ts';
+import { Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
+
+/** Event types for lines that are not syscalls. */
+export const T = { signal: 'signal', exit: 'exit', killed: 'killed', attach: 'attach', detach: 'detach', text: 'text', summary: 'summary' } as const;
+
+/** What the strace pass adds next to the shared syscall index (per event, or sparse). */
+export interface StraceExtra {
+  /** fd type code (FdType) | l4 protocol << 4. */
+  fdType: Column<Uint8Array>;
+  /** Resumed line of joined events: event → [offset, length]. */
+  resumedOff: Map<number, number>;
+  resumedLen: Map<number, number>;
+  stats: StraceStats;
+}
+
+export interface StraceStats {
+  lines: number;
+  syscalls: number;
+  joined: number;
+  signals: number;
+  exits: number;
+  /** Generic text lines (not syscalls, signals, exits, banners, summary tables, trailers). */
+  textLines: number;
+  /** Syscall lines without a result that were not `<unfinished ...>` (cut-off lines). */
+  incomplete: number;
+  processes: Set<number>;
+}
+
+interface FdEntry {
+  desc: FdDescription;
+  server: boolean;
+  name: string;
+  /** Decoration bytes this entry was decoded from, to skip decoding identical ones. */
+  raw: Uint8Array | null;
+}
+
+interface NameEntry {
+  bytes: Uint8Array;
+  name: string;
+  info: SyscallInfo | undefined;
+}
+
+/** Names interned by their bytes, so the hot loop allocates no string per line. */
+const nameTable = new Map<number, NameEntry[]>();
+
+function lookupName(b: Uint8Array, s: number, e: number): NameEntry {
+  let h = e - s;
+  for (let p = s; p < e; p++) h = (Math.imul(h, 31) + b[p]) | 0;
+  let list = nameTable.get(h);
+  if (list) {
+    outer: for (const ent of list) {
+      if (ent.bytes.length !== e - s) continue;
+      for (let i = 0; i < ent.bytes.length; i++) if (ent.bytes[i] !== b[s + i]) continue outer;
+      return ent;
+    }
+  } else {
+    list = [];
+    nameTable.set(h, list);
+  }
+  const name = latin1(b, s, e);
+  const ent = { bytes: b.slice(s, e), name, info: syscallInfo(name) };
+  list.push(ent);
+  return ent;
+}
+
+const MAX_LINE = 16 << 20;
+
+export interface StraceIndexer {
+  push(chunk: Uint8Array): void;
+  end(): void;
+  extra: StraceExtra;
+}
+
+/**
+ * `defaultTid`: the thread of lines without a pid prefix when known up front (the `.PID`
+ * suffix of a -ff file); otherwise learnt from `strace: Process N attached` or getpid().
+ */
+export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaultTid = -1): StraceIndexer {
+  const extra: StraceExtra = {
+    fdType: createColumn(Uint8Array),
+    resumedOff: new Map(),
+    resumedLen: new Map(),
+    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, incomplete: 0, processes: new Set() },
+  };
+  const st = extra.stats;
+  const L: StraceLine = createLine();
+  const ev: SyscallEventInput = {
+    offset: 0, length: 0, tsSec: 0, tsNsec: 0, cpu: -1, pid: -1, tid: -1, dir: Dir.None, type: '', fd: -1, fdName: '',
+    procName: '', container: '', rawres: NaN, latencyNs: NaN, failed: false, malformed: false,
+  };
+  let evFdType = 0;
+
+  // time
+  let curSec = 0;
+  let curNsec = 0;
+  let numberMode = 0; // 0 unknown, 1 epoch (-ttt), 2 relative (-r)
+  let clockDay = 0;
+  let lastClock = -1;
+
+  // threads, processes, fds
+  const tidPid = new Map<number, number>();
+  const procNames = new Map<number, string>();
+  const fdTables = new Map<number, Map<number, FdEntry>>();
+  const listenPorts = new Set<number>();
+  const pending = new Map<number, number>();
+  const pendingBytes = new Map<number, Uint8Array>();
+  let sawPrefix = false;
+
+  // trailers (-k frames, hex dumps) extend the event whose line they follow
+  let lastEvent = 0;
+  let lastSeg = 0;
+  let lastEnd = -1;
+  let summaryEvent = 0;
+  let lineNo = 0;
+
+  const pidOf = (tid: number): number => tidPid.get(tid) ?? tid;
+
+  function table(pid: number): Map<number, FdEntry> {
+    let t = fdTables.get(pid);
+    if (!t) {
+      t = new Map();
+      fdTables.set(pid, t);
+    }
+    return t;
+  }
+
+  function setTime(): void {
+    if (L.tsKind === TsKind.Clock) {
+      let sec = L.tsSec + clockDay;
+      if (lastClock >= 0 && sec + 43200 < lastClock) {
+        clockDay += 86400; // wrapped past midnight
+        sec += 86400;
+      }
+      lastClock = sec;
+      curSec = sec;
+      curNsec = L.tsNsec;
+    } else if (L.tsKind === TsKind.Number) {
+      if (numberMode === 0) numberMode = L.tsSec < 1e8 ? 2 : 1;
+      if (numberMode === 1) {
+        curSec = L.tsSec;
+        curNsec = L.tsNsec;
+      } else {
+        curSec += L.tsSec;
+        curNsec += L.tsNsec;
+        if (curNsec >= 1e9) {
+          curNsec -= 1e9;
+          curSec++;
+        }
+      }
+    }
+  }
+
+  function beginEvent(off: number, len: number, tid: number, type: string): void {
+    const pid = tid >= 0 ? pidOf(tid) : -1;
+    ev.offset = off;
+    ev.length = len;
+    ev.tsSec = curSec;
+    ev.tsNsec = curNsec;
+    ev.pid = pid;
+    ev.tid = tid;
+    ev.type = type;
+    ev.fd = -1;
+    ev.fdName = '';
+    ev.procName = procNames.get(pid) ?? '';
+    ev.rawres = NaN;
+    ev.latencyNs = NaN;
+    ev.failed = false;
+    ev.malformed = false;
+    evFdType = 0;
+    if (pid >= 0) st.processes.add(pid);
+  }
+
+  function commitEvent(): number {
+    const n = addSyscallEvent(ix, ev);
+    pushValue(extra.fdType, evFdType);
+    return n;
+  }
+
+  function applyResult(b: Uint8Array): void {
+    ev.latencyNs = L.durNs;
+    if (!L.hasResult) return;
+    if (L.errnoEnd > L.errnoStart) {
+      const num = errnoNumber(lookupName(b, L.errnoStart, L.errnoEnd).name);
+      ev.rawres = num ? -num : L.ret;
+      ev.failed = true;
+    } else {
+      ev.rawres = L.ret;
+    }
+  }
+
+  function useEntry(e: FdEntry | undefined): void {
+    if (!e) return;
+    ev.fdName = e.name;
+    evFdType = e.desc.type | (e.desc.l4 << 4);
+  }
+
+  function sameBytes(raw: Uint8Array | null, b: Uint8Array, s: number, e: number): boolean {
+    if (!raw || raw.length !== e - s) return false;
+    for (let i = 0; i < raw.length; i++) if (raw[i] !== b[s + i]) return false;
+    return true;
+  }
+
+  /** An fd decorated as `N<...>` at b[lt] ('<') .. gt ('>'): entry kept up to date. */
+  function decorated(pid: number, fd: number, b: Uint8Array, lt: number, gt: number, serverHint: boolean | null): FdEntry {
+    const t = table(pid);
+    const old = t.get(fd);
+    if (old && sameBytes(old.raw, b, lt + 1, gt) && (serverHint === null || serverHint === old.server)) return old;
+    const desc = describeDecoration(decodeText(b, lt + 1, gt));
+    let server = serverHint ?? (old && old.desc.type === desc.type ? old.server : false);
+    if (serverHint === null && !old && desc.local && desc.remote && listenPorts.has(desc.local.port)) server = true;
+    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: b.slice(lt + 1, gt) };
+    t.set(fd, ent);
+    return ent;
+  }
+
+  /** The fd argument at p: number and optional decoration. */
+  function fdArg(b: Uint8Array, p: number, e: number, pid: number): void {
+    let q = p;
+    let fd = 0;
+    while (q < e && b[q] >= 0x30 && b[q] <= 0x39) fd = fd * 10 + (b[q++] - 0x30);
+    if (q === p) return;
+    ev.fd = fd;
+    if (q < e && b[q] === 0x3c) {
+      const gt = decorEnd(b, q, e);
+      if (gt > 0) {
+        useEntry(decorated(pid, fd, b, q, gt, null));
+        return;
+      }
+    }
+    useEntry(fdTables.get(pid)?.get(fd));
+  }
+
+  function setEntry(pid: number, fd: number, desc: FdDescription, server: boolean): FdEntry {
+    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: null };
+    table(pid).set(fd, ent);
+    return ent;
+  }
+
+  function argText(b: Uint8Array, s: number, e: number, k: number): string {
+    const p = nthArg(b, s, e, k);
+    return p < 0 ? '' : latin1(b, p, argEndOut);
+  }
+
+  function firstQuoted(b: Uint8Array, s: number, e: number): string | null {
+    for (let p = s; p < e; p++) if (b[p] === 0x22) return quotedText(b, p, e);
+    return null;
+  }
+
+  function backfillPid(tid: number, pid: number, from: number): void {
+    const n = syscallCount(ix);
+    for (let i = Math.max(0, from - 1); i < n; i++) if (ix.tid.data[i] === tid) ix.pid.data[i] = pid;
+  }
+
+  /**
+   * fd-table effects of a completed call. `b[s..e)` holds the argument text (for joined
+   * events: first part + resumed part), `L` the result. Returns with ev.fd/fdName updated.
+   */
+  function track(info: SyscallInfo, b: Uint8Array, s: number, e: number, rb: Uint8Array, event: number): void {
+    const pid = ev.pid;
+    const ret = L.ret;
+    const ok = L.hasResult && !ev.failed && ret >= 0;
+    const retDecor = L.retDecorEnd > L.retDecorStart;
+    switch (info.track) {
+      case Track.Open:
+      case Track.Socket:
+      case Track.Accept:
+      case Track.Dup:
+      case Track.Dup2: {
+        if (!ok) return;
+        let ent: FdEntry;
+        if (retDecor) {
+          ent = decorated(pid, ret, rb, L.retDecorStart - 1, L.retDecorEnd, info.track === Track.Accept ? true : null);
+        } else if (info.track === Track.Open) {
+          const path = firstQuoted(b, s, e) ?? '';
+          const dir = latin1(b, s, Math.min(e, s + 400)).includes('O_DIRECTORY');
+          ent = setEntry(pid, ret, { type: dir ? FdType.Directory : FdType.File, l4: 0, path, local: null, remote: null }, false);
+        } else if (info.track === Track.Socket) {
+          const k = socketKind(argText(b, s, e, 0), argText(b, s, e, 1));
+          ent = setEntry(pid, ret, { type: k.type, l4: k.l4, path: '', local: null, remote: null }, false);
+        } else if (info.track === Track.Accept) {
+          const listening = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
+          const sa = parseSockAddr(argText(b, s, e, 1));
+          const type = listening?.desc.type ?? (sa?.family === 'AF_INET6' ? FdType.Ipv6 : sa?.family === 'AF_UNIX' ? FdType.Unix : FdType.Ipv4);
+          ent = setEntry(pid, ret, { type, l4: listening?.desc.l4 ?? 1, path: listening?.desc.path ?? '', local: listening?.desc.local ?? null, remote: sa?.endpoint ?? null }, true);
+        } else {
+          const src = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
+          if (!src) {
+            ev.fd = ret;
+            ev.fdName = '';
+            return;
+          }
+          ent = { ...src };
+          table(pid).set(ret, ent);
+        }
+        ev.fd = ret;
+        useEntry(ent);
+        return;
+      }
+      case Track.Fcntl: {
+        if (ok && ev.fd >= 0 && latin1(b, s, Math.min(e, s + 40)).includes('F_DUPFD')) {
+          const src = fdTables.get(pid)?.get(ev.fd);
+          if (src) table(pid).set(ret, { ...src });
+        }
+        return;
+      }
+      case Track.Connect:
+      case Track.Bind:
+      case Track.GetSockName:
+      case Track.GetPeerName: {
+        if (ev.fd < 0) return;
+        if (!ok && !(info.track === Track.Connect && L.errnoEnd > L.errnoStart && latin1(rb, L.errnoStart, L.errnoEnd) === 'EINPROGRESS')) return;
+        const sa = parseSockAddr(argText(b, s, e, 1));
+        if (!sa) return;
+        const t = table(pid);
+        const old = t.get(ev.fd);
+        const desc: FdDescription = old
+          ? { ...old.desc }
+          : { type: sa.family === 'AF_INET6' ? FdType.Ipv6 : sa.family === 'AF_UNIX' ? FdType.Unix : FdType.Ipv4, l4: sa.family === 'AF_UNIX' ? 0 : 1, path: '', local: null, remote: null };
+        let server = old?.server ?? false;
+        if (sa.family === 'AF_UNIX') {
+          desc.type = FdType.Unix;
+          if (sa.path) desc.path = sa.path;
+        } else if (sa.endpoint) {
+          if (info.track === Track.Connect || info.track === Track.GetPeerName) desc.remote = sa.endpoint;
+          else desc.local = sa.endpoint;
+          if (info.track === Track.Connect) server = false;
+          if (info.track === Track.Bind) listenPorts.add(sa.endpoint.port);
+        }
+        // a -y decoration stays authoritative for later events; the learnt name applies here
+        const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: null };
+        t.set(ev.fd, ent);
+        useEntry(ent);
+        return;
+      }
+      case Track.Listen: {
+        const ent = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
+        if (ent) {
+          ent.server = true;
+          if (ent.desc.local) listenPorts.add(ent.desc.local.port);
+        }
+        return;
+      }
+      case Track.Close:
+        if (ev.fd >= 0 && ok) fdTables.get(pid)?.delete(ev.fd);
+        return;
+      case Track.Pipe:
+      case Track.SocketPair: {
+        if (!ok) return;
+        const k = info.track === Track.Pipe ? 0 : 3;
+        const p = nthArg(b, s, e, k);
+        if (p < 0 || b[p] !== 0x5b) return;
+        let q = p + 1;
+        for (let i = 0; i < 2; i++) {
+          while (q < e && (b[q] === 0x20 || b[q] === 0x2c)) q++;
+          let fd = 0;
+          const d0 = q;
+          while (q < e && b[q] >= 0x30 && b[q] <= 0x39) fd = fd * 10 + (b[q++] - 0x30);
+          if (q === d0) return;
+          if (b[q] === 0x3c) {
+            const gt = decorEnd(b, q, e);
+            if (gt > 0) {
+              decorated(pid, fd, b, q, gt, false);
+              q = gt + 1;
+              continue;
+            }
+          }
+          setEntry(pid, fd, { type: k === 0 ? FdType.Pipe : FdType.Unix, l4: 0, path: k === 0 ? 'pipe' : '', local: null, remote: null }, false);
+        }
+        return;
+      }
+      case Track.Execve: {
+        if (!ok) return;
+        const path = firstQuoted(b, s, e);
+        if (path) {
+          const name = path.slice(path.lastIndexOf('/') + 1);
+          procNames.set(pid, name);
+          ev.procName = name;
+        }
+        return;
+      }
+      case Track.Clone:
+      case Track.Fork: {
+        if (!ok || ret <= 0) return;
+        const thread = info.track === Track.Clone && latin1(b, s, Math.min(e, s + 600)).includes('CLONE_THREAD');
+        const childPid = thread ? pid : ret;
+        tidPid.set(ret, childPid);
+        if (thread) backfillPid(ret, pid, event);
+        else {
+          const parent = fdTables.get(pid);
+          if (parent) fdTables.set(ret, new Map(parent));
+          st.processes.add(ret);
+        }
+        const pname = procNames.get(pid);
+        if (pname !== undefined && !procNames.has(childPid)) procNames.set(childPid, pname);
+        return;
+      }
+    }
+  }
+
+  /** Learn the thread of prefix-less lines (attach banner, getpid()): fix earlier events. */
+  function learnDefaultTid(tid: number): void {
+    if (defaultTid >= 0 || sawPrefix) return;
+    defaultTid = tid;
+    const n = syscallCount(ix);
+    for (let i = 0; i < n; i++) {
+      if (ix.tid.data[i] === -1) {
+        ix.tid.data[i] = tid;
+        ix.pid.data[i] = tid;
+      }
+    }
+    for (const m of [fdTables, procNames] as Map<number, unknown>[]) {
+      const v = m.get(-1);
+      if (v !== undefined) {
+        m.delete(-1);
+        m.set(tid, v);
+      }
+    }
+    st.processes.delete(-1);
+    st.processes.add(tid);
+  }
+
+  function textEvent(off: number, len: number, type: string): number {
+    beginEvent(off, len, L.tid >= 0 ? L.tid : -1, type);
+    const n = commitEvent();
+    lastEvent = n;
+    lastSeg = 0;
+    lastEnd = off + len;
+    return n;
+  }
+
+  function extendLast(off: number, len: number): boolean {
+    if (lastEvent === 0 || off !== lastEnd + 1) return false;
+    lastEnd = off + len;
+    if (lastSeg === 0) ix.length.data[lastEvent - 1] = lastEnd - ix.offset.data[lastEvent - 1];
+    else extra.resumedLen.set(lastEvent, lastEnd - (extra.resumedOff.get(lastEvent) ?? off));
+    return true;
+  }
+
+  function syscallLine(b: Uint8Array, s: number, e: number, off: number): void {
+    const tid = L.tid >= 0 ? L.tid : defaultTid;
+    const ent = lookupName(b, L.nameStart, L.nameEnd);
+    const info = ent.info;
+    beginEvent(off, e - s, tid, ent.name);
+    if (L.commEnd > L.commStart) ev.procName = lookupName(b, L.commStart, L.commEnd).name;
+    if (info && info.fdArg >= 0) {
+      const p = nthArg(b, L.argsStart, L.argsEnd, info.fdArg);
+      if (p >= 0) fdArg(b, p, argEndOut, ev.pid);
+    }
+    st.syscalls++;
+    if (L.kind === Kind.Syscall) {
+      applyResult(b);
+      if (!L.hasResult) {
+        st.incomplete++;
+        if (warnings.length < 1000) warnings.push(`line ${lineNo} (byte ${off}): ${ent.name}() has no result (line cut off)`);
+      }
+      if (info && info.track !== Track.None) track(info, b, L.argsStart, L.argsEnd, b, syscallCount(ix) + 1);
+      if (L.tid < 0 && defaultTid < 0 && (ent.name === 'getpid' || ent.name === 'gettid') && L.ret > 0) {
+        ev.tid = ev.pid = L.ret;
+        learnDefaultTid(L.ret);
+      }
+      const n = commitEvent();
+      lastEvent = n;
+      lastSeg = 0;
+      lastEnd = off + (e - s);
+      return;
+    }
+    // unfinished: the event takes this position; the resumed line completes it
+    const n = commitEvent();
+    const prev = pending.get(tid);
+    if (prev !== undefined) pendingBytes.delete(prev);
+    pending.set(tid, n);
+    if (info && info.track !== Track.None) pendingBytes.set(n, b.slice(L.argsStart, L.argsEnd));
+    lastEvent = n;
+    lastSeg = 0;
+    lastEnd = off + (e - s);
+  }
+
+  function resumedLine(b: Uint8Array, s: number, e: number, off: number): void {
+    const tid = L.tid >= 0 ? L.tid : defaultTid;
+    const ent = lookupName(b, L.nameStart, L.nameEnd);
+    const n = pending.get(tid);
+    if (n === undefined || ix.strings.strings[ix.type.data[n - 1]] !== ent.name) {
+      // resumed without its start (attached mid-call, or the start is in another -ff file)
+      if (L.kind === Kind.Unfinished) L.kind = Kind.Syscall;
+      syscallLine(b, s, e, off);
+      return;
+    }
+    pending.delete(tid);
+    st.joined++;
+    const i = n - 1;
+    extra.resumedOff.set(n, off);
+    extra.resumedLen.set(n, e - s);
+    // restore the event into `ev` to apply the result and tracking
+    ev.offset = ix.offset.data[i];
+    ev.pid = ix.pid.data[i];
+    ev.tid = ix.tid.data[i];
+    ev.fd = ix.fd.data[i];
+    ev.fdName = ix.strings.strings[ix.fdName.data[i]];
+    ev.procName = ix.strings.strings[ix.procName.data[i]];
+    ev.rawres = NaN;
+    ev.failed = false;
+    evFdType = extra.fdType.data[i];
+    applyResult(b);
+    const info = ent.info;
+    const first = pendingBytes.get(n);
+    if (info && info.track !== Track.None) {
+      pendingBytes.delete(n);
+      // arguments = first part + resumed part, as one buffer
+      const rest = b.subarray(L.argsStart, L.argsEnd);
+      const head = first ?? new Uint8Array(0);
+      const all = new Uint8Array(head.length + rest.length);
+      all.set(head);
+      all.set(rest, head.length);
+      track(info, all, 0, all.length, b, n);
+    }
+    ix.rawres.data[i] = ev.rawres;
+    ix.latencyNs.data[i] = ev.latencyNs;
+    if (ev.failed) ix.flags.data[i] |= RowFlag.Failed;
+    ix.fd.data[i] = ev.fd;
+    ix.fdName.data[i] = internName(ev.fdName);
+    ix.procName.data[i] = internName(ev.procName);
+    extra.fdType.data[i] = evFdType;
+    lastEvent = n;
+    lastSeg = 1;
+    lastEnd = off + (e - s);
+  }
+
+  function internName(s: string): number {
+    let id = ix.strings.ids.get(s);
+    if (id === undefined) {
+      id = ix.strings.strings.length;
+      ix.strings.strings.push(s);
+      ix.strings.ids.set(s, id);
+    }
+    return id;
+  }
+
+  function line(b: Uint8Array, s: number, e: number, off: number): void {
+    lineNo++;
+    st.lines++;
+    parseLine(b, s, e, L);
+    if (L.kind === Kind.Empty) return;
+    setTime();
+    if (L.tid >= 0) sawPrefix = true;
+    switch (L.kind) {
+      case Kind.Stack:
+      case Kind.HexDump:
+        if (!extendLast(off, e - s)) {
+          st.textLines++;
+          textEvent(off, e - s, T.text);
+        }
+        return;
+      case Kind.Syscall:
+      case Kind.Unfinished:
+        summaryEvent = 0;
+        syscallLine(b, s, e, off);
+        return;
+      case Kind.Resumed:
+        summaryEvent = 0;
+        resumedLine(b, s, e, off);
+        return;
+      case Kind.Signal: {
+        st.signals++;
+        beginEvent(off, e - s, L.tid >= 0 ? L.tid : defaultTid, T.signal);
+        lastEvent = commitEvent();
+        lastSeg = 0;
+        lastEnd = off + (e - s);
+        return;
+      }
+      case Kind.Exit:
+      case Kind.Killed: {
+        st.exits++;
+        const tid = L.tid >= 0 ? L.tid : defaultTid;
+        beginEvent(off, e - s, tid, L.kind === Kind.Exit ? T.exit : T.killed);
+        if (L.kind === Kind.Exit) ev.rawres = L.ret;
+        const p = pending.get(tid);
+        if (p !== undefined) {
+          pending.delete(tid);
+          pendingBytes.delete(p);
+        }
+        lastEvent = commitEvent();
+        lastSeg = 0;
+        lastEnd = off + (e - s);
+        return;
+      }
+      case Kind.Attached:
+      case Kind.Detached: {
+        if (L.kind === Kind.Attached && L.tid < 0) learnDefaultTid(L.ret);
+        const n = textEvent(off, e - s, L.kind === Kind.Attached ? T.attach : T.detach);
+        ix.tid.data[n - 1] = L.ret;
+        ix.pid.data[n - 1] = pidOf(L.ret);
+        return;
+      }
+      default: {
+        // -c/-C summary table: one event from the "% time" header to the "total" row
+        if (summaryEvent > 0 && extendLast(off, e - s)) {
+          if (b[L.end - 1] === 0x6c && latin1(b, Math.max(s, L.end - 6), L.end).endsWith('total')) summaryEvent = 0;
+          return;
+        }
+        if (b[s] === 0x25 && latin1(b, s, Math.min(e, s + 6)) === '% time') {
+          summaryEvent = textEvent(off, e - s, T.summary);
+          return;
+        }
+        summaryEvent = 0;
+        st.textLines++;
+        textEvent(off, e - s, T.text);
+      }
+    }
+  }
+
+  // line splitting across chunks
+  let base = 0;
+  let carry: Uint8Array | null = null;
+  let carryOff = 0;
+  let skippingLongLine = false;
+
+  function push(chunk: Uint8Array): void {
+    let p = 0;
+    if (carry || skippingLongLine) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        if (!skippingLongLine && carry) {
+          if (carry.length + chunk.length > MAX_LINE) {
+            warnings.push(`line ${lineNo + 1} (byte ${carryOff}): longer than ${MAX_LINE} bytes without a newline; shown cut at that length`);
+            const big = new Uint8Array(MAX_LINE);
+            big.set(carry.subarray(0, MAX_LINE));
+            big.set(chunk.subarray(0, Math.max(0, MAX_LINE - carry.length)), Math.min(carry.length, MAX_LINE));
+            line(big, 0, big.length, carryOff);
+            carry = null;
+            skippingLongLine = true;
+          } else {
+            const joined = new Uint8Array(carry.length + chunk.length);
+            joined.set(carry);
+            joined.set(chunk, carry.length);
+            carry = joined;
+          }
+        }
+        base += chunk.length;
+        return;
+      }
+      if (skippingLongLine) {
+        skippingLongLine = false;
+      } else if (carry) {
+        const joined = new Uint8Array(carry.length + nl);
+        joined.set(carry);
+        joined.set(chunk.subarray(0, nl), carry.length);
+        line(joined, 0, joined.length, carryOff);
+        carry = null;
+      }
+      p = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, p);
+      if (nl < 0) break;
+      line(chunk, p, nl, base + p);
+      p = nl + 1;
+    }
+    if (p < chunk.length) {
+      carry = chunk.slice(p);
+      carryOff = base + p;
+    }
+    base += chunk.length;
+  }
+
+  function end(): void {
+    if (carry) {
+      line(carry, 0, carry.length, carryOff);
+      carry = null;
+    }
+    for (const [tid, n] of pending) {
+      if (warnings.length < 1000) warnings.push(`event ${n} (thread ${tid}, byte ${ix.offset.data[n - 1]}): ${ix.strings.strings[ix.type.data[n - 1]]}() <unfinished ...> never resumed`);
+    }
+  }
+
+  return { push, end, extra };
+}
