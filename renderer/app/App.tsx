@@ -14,22 +14,25 @@ import { useEventData } from './useEventData.ts';
 const TIME_FORMATS: TimeFormat[] = ['relative', 'absolute', 'delta'];
 
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
-export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void): void {
+export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void, focusGoTo: () => void = () => {}): void {
   const s = useApp.getState();
   const count = s.info?.events ?? 0;
   const cache = session.rows();
-  if (command === 'open' && arg) void session.open({ kind: 'path', path: arg });
+  if (command === 'open' && arg) void session.open({ kind: 'path', path: arg }, true);
   else if (command === 'open-dialog') openPicker();
   else if (command === 'close') session.close();
   else if (command === 'reopen') void session.reopen();
-  else if (command.startsWith('time-format:')) {
+  else if (command === 'engine-crashed') {
+    useApp.setState({ phase: 'error', error: { title: 'The engine stopped', detail: arg ?? 'The engine process ended unexpectedly.', canReopen: true } });
+  } else if (command.startsWith('time-format:')) {
     const f = command.slice('time-format:'.length) as TimeFormat;
     if (TIME_FORMATS.includes(f)) useApp.setState({ timeFormat: f });
-  } else if (command === 'go-first') selectRow(0, count, cache);
-  else if (command === 'go-last') selectRow(count - 1, count, cache);
-  else if (command === 'go-next') selectRow(s.selectedRow + 1, count, cache);
-  else if (command === 'go-previous') selectRow(Math.max(0, s.selectedRow - 1), count, cache);
+  } else if (command === 'first-event') selectRow(0, count, cache);
+  else if (command === 'last-event') selectRow(count - 1, count, cache);
+  else if (command === 'next-event') selectRow(s.selectedRow + 1, count, cache);
+  else if (command === 'previous-event') selectRow(Math.max(0, s.selectedRow - 1), count, cache);
   else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) selectRow(Number(arg) - 1, count, cache);
+  else if (command === 'go-to-event') focusGoTo();
 }
 
 function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObject<HTMLInputElement | null> }) {
@@ -81,14 +84,25 @@ export function App({ session }: { session: Session }) {
     else picker.current?.click();
   };
 
-  useEffect(() => session.host.onCommand((c, a) => runCommand(session, c, a, () => picker.current?.click())), [session]);
+  const focusGoTo = (): void => {
+    gotoInput.current?.focus();
+    gotoInput.current?.select();
+  };
+
+  useEffect(() => session.host.onCommand((c, a) => runCommand(session, c, a, () => picker.current?.click(), focusGoTo)), [session]);
+
+  // Desktop: a window made for a capture opens it in its own engine.
+  useEffect(() => {
+    session.host.capturePath?.().then((p) => {
+      if (p) void session.open({ kind: 'path', path: p }, true);
+    }, () => {});
+  }, [session]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
         e.preventDefault();
-        gotoInput.current?.focus();
-        gotoInput.current?.select();
+        focusGoTo();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         openPicker();

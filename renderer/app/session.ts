@@ -17,7 +17,11 @@ export interface Session {
   readonly host: AppHost;
   client(): EngineClient | null;
   rows(): RowCache | null;
-  open(source: OpenSource): Promise<void>;
+  /**
+   * Open a capture. In the desktop app a capture gets its own window and engine, so unless
+   * `inThisWindow` (the window's own capturePath) the request goes to the host.
+   */
+  open(source: OpenSource, inThisWindow?: boolean): Promise<void>;
   reopen(): Promise<void>;
   cancel(): void;
   close(): void;
@@ -92,7 +96,14 @@ export function createSession(host: AppHost): Session {
     host,
     client: () => client,
     rows: () => rows,
-    async open(source) {
+    async open(source, inThisWindow = false) {
+      if (host.mode === 'desktop' && !inThisWindow) {
+        const p = source.kind === 'path' ? source.path : host.pathForFile(source.file);
+        if (p !== null) {
+          await host.openPath(p).catch((e: unknown) => fail(`Cannot open ${baseName(p)}`, e instanceof Error ? e.message : String(e), false));
+          return;
+        }
+      }
       const gen = ++generation;
       last = source;
       const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
@@ -141,6 +152,8 @@ export function createSession(host: AppHost): Session {
       }
     },
     async reopen() {
+      // Desktop: main starts a new engine and reloads the window, which opens its capture again.
+      if (host.mode === 'desktop' && host.reopen) return host.reopen();
       if (!last) return;
       disconnect();
       await session.open(last);

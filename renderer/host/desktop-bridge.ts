@@ -23,42 +23,47 @@ export function portFromMessagePort(mp: MessagePort): Port {
   };
 }
 
-/** Resolve with the next engine port the preload posts into this window. */
-export function waitForEnginePort(win: Window): Promise<Port> {
-  return new Promise((resolve) => {
-    const onMessage = (e: MessageEvent): void => {
-      // Only the preload posts into this window itself; messages from frames have another source.
-      if (e.source !== win) return;
-      const data = e.data as { type?: unknown } | null;
-      if (!data || data.type !== 'tracelens-engine-port' || !e.ports[0]) return;
-      win.removeEventListener('message', onMessage);
-      resolve(portFromMessagePort(e.ports[0]));
-    };
-    win.addEventListener('message', onMessage);
-  });
-}
+/** The window message type the preload uses to hand over the engine port. */
+export const ENGINE_PORT_MESSAGE = 'tracelens-engine-port';
 
 interface DesktopExtras {
   samples?: () => Promise<SampleCapture[]>;
 }
 
+/**
+ * Main pushes an engine port after every page load; later ones come on requestEnginePort (and
+ * end this window's previous engine). Ports are queued here until the session asks for one.
+ */
 export function createDesktopHost(bridge: HostBridge & DesktopExtras, win: Window = window): AppHost {
-  // Listen from the start: the preload may post the port before React asks for it.
-  let next = waitForEnginePort(win);
+  const ready: Port[] = [];
+  const waiting: ((p: Port) => void)[] = [];
+  win.addEventListener('message', (e: MessageEvent) => {
+    // Only the preload posts into this window itself; messages from frames have another source.
+    if (e.source !== win) return;
+    const data = e.data as { type?: unknown } | null;
+    if (!data || data.type !== ENGINE_PORT_MESSAGE || !e.ports[0]) return;
+    const port = portFromMessagePort(e.ports[0]);
+    const w = waiting.shift();
+    if (w) w(port);
+    else ready.push(port);
+  });
+  let first = true;
   return {
     mode: 'desktop',
     connectEngine() {
-      const p = next;
-      next = waitForEnginePort(win);
-      // The preload's connectEngine asks main for a port; the port itself arrives by postMessage.
-      bridge.connectEngine().catch(() => {});
-      return p;
+      const p = ready.shift();
+      if (p) return Promise.resolve(p);
+      if (!first) bridge.requestEnginePort?.();
+      first = false;
+      return new Promise<Port>((resolve) => waiting.push(resolve));
     },
     pathForFile: (file) => bridge.pathForFile(file),
     showOpenDialog: () => bridge.showOpenDialog(),
     openPath: (path) => bridge.openPath(path),
     recentFiles: () => bridge.recentFiles(),
     onCommand: (handler) => bridge.onCommand(handler),
+    capturePath: () => (bridge.capturePath ? bridge.capturePath() : Promise.resolve(null)),
+    reopen: bridge.reopen ? () => bridge.reopen!() : undefined,
     samples: () => (bridge.samples ? bridge.samples() : Promise.resolve([])),
     addRecent: () => {},
   };
