@@ -43,6 +43,8 @@ export interface Collected {
   names: [string, string[]][];
   secrets: [number, number][];
   blocks: number[];
+  /** End offsets of the pcapng blocks seen. */
+  blockEnds: number[];
 }
 
 /** tshark -T fields shows control characters in strings as C escapes. */
@@ -51,7 +53,7 @@ function tsharkEscape(s: string): string {
 }
 
 export function collector(): { sink: PacketSink; out: Collected } {
-  const out: Collected = { lines: [], full: [], malformed: [], warnings: [], interfaces: [], sections: [], names: [], secrets: [], blocks: [] };
+  const out: Collected = { lines: [], full: [], malformed: [], warnings: [], interfaces: [], sections: [], names: [], secrets: [], blocks: [], blockEnds: [] };
   // tshark 4.0 prints frame.interface_id per section; the parser's ids are global.
   const localId = new Map<number, number>();
   let inSection = 0;
@@ -88,7 +90,7 @@ export function collector(): { sink: PacketSink; out: Collected } {
   return { sink, out };
 }
 
-export function parserFor(bytes: Uint8Array, sink: PacketSink, onBlock?: (type: number) => void): ChunkParser {
+export function parserFor(bytes: Uint8Array, sink: PacketSink, onBlock?: (type: number, offset: number, length: number) => void): ChunkParser {
   const fmt = detectFormat(bytes);
   if (fmt === 'pcap') return createPcapParser(sink);
   if (fmt === 'pcapng') return createPcapngParser(sink, onBlock ? { onBlock } : {});
@@ -101,7 +103,10 @@ export function parserFor(bytes: Uint8Array, sink: PacketSink, onBlock?: (type: 
  */
 export function run(bytes: Uint8Array, size: number, fmtBytes: Uint8Array = bytes): Collected {
   const { sink, out } = collector();
-  const p = parserFor(fmtBytes, sink, (t) => out.blocks.push(t));
+  const p = parserFor(fmtBytes, sink, (t, o, l) => {
+    out.blocks.push(t);
+    out.blockEnds.push(o + l);
+  });
   const step = size === 0 ? Math.max(1, bytes.length) : size;
   const scratch = new Uint8Array(step);
   for (let i = 0; i < bytes.length; i += step) {
