@@ -21,6 +21,8 @@ export interface Capture {
   time(event: number): number;
   /** Dissect event `event` fully into `d` (details tree, `-e` values, filters). */
   dissect(event: number, d: Dissection): void;
+  /** Where the event's bytes are in the (decompressed) file: record data or text line. */
+  range(event: number): { offset: number; length: number };
   /** Release file handles and temp files. */
   close(): void;
 }

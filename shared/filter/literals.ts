@@ -232,6 +232,9 @@ export function convertLiteral(lit: Lit, type: ValueType, field: FieldInfo | und
     }
     case 'time': {
       if (lit.kind === 'char') return bad();
+      // Epoch seconds as a bare number: Wireshark 4.0 types frame.time_epoch as a time offset,
+      // so saved filters like `frame.time_epoch >= 1102274184.3` must keep working here.
+      if (lit.kind === 'word' && /^\d+(\.\d+)?$/.test(lit.text)) return { k: 'num', v: parseFloat(lit.text) };
       const v = parseAbsTime(lit.text);
       if (v === undefined) return bad(': write a date as "2024-01-01 10:00:00" (local time), add Z or UTC for UTC');
       return { k: 'num', v };

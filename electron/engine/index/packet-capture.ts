@@ -14,8 +14,9 @@ import type { CaptureSource } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
-import { createConversationTable, firstPassContext, revisitContext } from '../streams/conversations.ts';
-import { addPacket, createPacketIndex, packetCount, type PacketIndex } from './packet-index.ts';
+import { firstPassContext, revisitContext } from '../dissectors/context.ts';
+import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
+import { addPacket, createPacketIndex, packetCount, packetIndexBytes, type PacketIndex } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -127,7 +128,7 @@ export function startPacketCapture(
     done,
     cancelled,
     loadMs: done ? loadMs : performance.now() - started,
-    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors },
+    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors, indexBytes: packetIndexBytes(ix) + conversationTableBytes(conv) },
   });
 
   const dRow: Dissection = createDissection();
@@ -160,6 +161,7 @@ export function startPacketCapture(
     flags: (event) => ix.flags.data[event - 1],
     time: (event) => ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9,
     dissect: (event, target) => redissect(event, target, true),
+    range: (event) => ({ offset: ix.dataOffset.data[event - 1], length: ix.capLen.data[event - 1] }),
     close: () => source.randomAccess.close(),
   };
 

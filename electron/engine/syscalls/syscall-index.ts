@@ -218,6 +218,7 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     flags: (event) => ix.flags.data[event - 1],
     time: (event) => syscallTime(ix, event),
     dissect: (event, d) => fmt.dissect(event, d),
+    range: (event) => ({ offset: ix.offset.data[event - 1], length: ix.length.data[event - 1] }),
     close: () => fmt.close(),
   };
 }
