@@ -122,13 +122,16 @@ export function formatEpoch(v: FieldValue): string {
   return String(v);
 }
 
-function formatInt(f: FieldDef, v: number | bigint): string {
+function formatInt(f: FieldDef, v: number | bigint, both = false): string {
   const base = f.base ?? 'dec';
   if (base === 'dec') return v.toString();
   const width = Math.ceil((f.bits ?? 8) / 4);
   const h = `0x${v.toString(16).padStart(width, '0')}`;
   if (base === 'hex') return h;
   if (base === 'oct') return `0${v.toString(8)}`;
+  // tshark -T fields prints only the first form of BASE_DEC_HEX / BASE_HEX_DEC (ip.id → 0x1b68);
+  // the details tree shows both.
+  if (!both) return base === 'dec_hex' ? v.toString() : h;
   return base === 'dec_hex' ? `${v} (${h})` : `${h} (${v})`;
 }
 
@@ -175,7 +178,7 @@ export function entryLabel(d: Dissection, i: number): string {
   const f = entryField(d, i);
   const v = entryValue(d, i);
   if (v === undefined) return f.description;
-  let text = formatFieldValue(f, v);
+  let text = (f.type === 'uint' || f.type === 'int') && (typeof v === 'number' || typeof v === 'bigint') ? formatInt(f, v, true) : formatFieldValue(f, v);
   if (f.values && (typeof v === 'number' || typeof v === 'string')) {
     const meaning = f.values[String(v)];
     if (meaning !== undefined) text = `${meaning} (${text})`;

@@ -1,0 +1,73 @@
+/**
+ * Per-capture state handed to every dissector. One context object lives for the whole
+ * capture; the scratch fields below are overwritten for each packet (no allocation).
+ */
+import { createConversationTable, type ConversationTable } from '../streams/conversations.ts';
+
+export interface PacketContext {
+  /** TCP/UDP conversations: written in the first pass, read on revisits. */
+  readonly conv: ConversationTable;
+  /** True while building the index (frames in order, state is recorded). */
+  readonly firstPass: boolean;
+  /**
+   * Build the Info column text and `frame.protocols`. Off during the index pass so that no
+   * strings are built per packet; on when a row, the details pane or `-e` output needs them.
+   */
+  wantInfo: boolean;
+
+  // ---- scratch for the packet being dissected ----
+  frame: number;
+  /** Protocol chain for frame.protocols (string constants; no allocation). */
+  layers: string[];
+  nLayers: number;
+  /** Network-layer source/destination address positions in the frame bytes. */
+  srcOff: number;
+  dstOff: number;
+  /** 4 (IPv4), 16 (IPv6) or 0 (no network layer yet). */
+  addrLen: number;
+  /** The current IP datagram is a fragment (transport lengths unknown). */
+  fragmented: boolean;
+  /** TTL / hop limit of the innermost IP header (ICMP echo Info shows it). */
+  ttl: number;
+  /** Nesting depth guard for tunnels and ICMP-embedded headers. */
+  depth: number;
+  /** Inside an ICMP error's quoted datagram: no conversation state is touched. */
+  inError: boolean;
+}
+
+function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: boolean): PacketContext {
+  return {
+    conv, firstPass, wantInfo,
+    frame: 0, layers: [], nLayers: 0, srcOff: 0, dstOff: 0, addrLen: 0,
+    fragmented: false, ttl: 0, depth: 0, inError: false,
+  };
+}
+
+/** Context for the index pass: frames must be given in order, 1, 2, 3, … */
+export function firstPassContext(conv: ConversationTable = createConversationTable(), wantInfo = false): PacketContext {
+  return makeContext(conv, true, wantInfo);
+}
+
+/** Context for re-dissecting any frame in any order after the first pass. */
+export function revisitContext(conv: ConversationTable, wantInfo = true): PacketContext {
+  return makeContext(conv, false, wantInfo);
+}
+
+/** Record a protocol in the chain shown by frame.protocols. */
+export function pushLayer(ctx: PacketContext, name: string): void {
+  if (ctx.nLayers < ctx.layers.length) ctx.layers[ctx.nLayers] = name;
+  else ctx.layers.push(name);
+  ctx.nLayers++;
+}
+
+export function u16(b: Uint8Array, o: number): number {
+  return (b[o] << 8) | b[o + 1];
+}
+
+export function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+export function hex4(v: number): string {
+  return `0x${v.toString(16).padStart(4, '0')}`;
+}

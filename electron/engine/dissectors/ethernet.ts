@@ -1,0 +1,113 @@
+/**
+ * Ethernet II (IEEE 802.3 frame with an EtherType) and IEEE 802.1Q / 802.1ad VLAN tags
+ * (QinQ = stacked tags). Field names from Wireshark packet-eth.c / packet-vlan.c.
+ */
+import { defineField, defineProtocol } from '../fields/registry.ts';
+import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { pushLayer, u16, type PacketContext } from './context.ts';
+import { dissectIpv4 } from './ipv4.ts';
+import { dissectIpv6 } from './ipv6.ts';
+import { dissectArp } from './arp.ts';
+import { dissectData } from './link.ts';
+
+export const hfEth = defineProtocol('eth', 'Ethernet II');
+export const hfEthDst = defineField({ name: 'eth.dst', type: 'ether', description: 'Destination' });
+export const hfEthSrc = defineField({ name: 'eth.src', type: 'ether', description: 'Source' });
+export const hfEthAddr = defineField({ name: 'eth.addr', type: 'ether', description: 'Address', multi: true });
+export const hfEthLg = defineField({ name: 'eth.lg', type: 'bool', description: 'LG bit', bits: 24, mask: 0x020000 });
+export const hfEthIg = defineField({ name: 'eth.ig', type: 'bool', description: 'IG bit', bits: 24, mask: 0x010000 });
+export const hfEthType = defineField({
+  name: 'eth.type', type: 'uint', description: 'Type', base: 'hex', bits: 16,
+  values: { 2048: 'IPv4', 2054: 'ARP', 34525: 'IPv6', 33024: '802.1Q Virtual LAN', 34984: '802.1ad Provider Bridge (Q-in-Q)' },
+});
+export const hfEthLen = defineField({ name: 'eth.len', type: 'uint', description: 'Length', bits: 16 });
+export const hfEthPadding = defineField({ name: 'eth.padding', type: 'bytes', description: 'Padding' });
+
+export const hfVlan = defineProtocol('vlan', '802.1Q Virtual LAN');
+export const hfVlanPriority = defineField({ name: 'vlan.priority', type: 'uint', description: 'Priority', bits: 16, mask: 0xe000 });
+export const hfVlanDei = defineField({ name: 'vlan.dei', type: 'bool', description: 'DEI', bits: 16, mask: 0x1000 });
+export const hfVlanId = defineField({ name: 'vlan.id', type: 'uint', description: 'ID', bits: 16, mask: 0x0fff });
+export const hfVlanEtype = defineField({ name: 'vlan.etype', type: 'uint', description: 'Type', base: 'hex', bits: 16 });
+
+// EtherTypes (IEEE 802 numbers registry).
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+export const ETHERTYPE_VLAN = 0x8100;
+export const ETHERTYPE_IPV6 = 0x86dd;
+export const ETHERTYPE_QINQ = 0x88a8;
+export const ETHERTYPE_QINQ_OLD = 0x9100;
+
+/**
+ * Hand the payload to the protocol named by an EtherType. `rep` is the reported length
+ * from `off`. Adds the "ethertype" layer that Wireshark shows in frame.protocols.
+ */
+export function dissectEthertype(d: Dissection, data: Uint8Array, type: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  pushLayer(ctx, 'ethertype');
+  switch (type) {
+    case ETHERTYPE_IPV4:
+      dissectIpv4(d, data, off, end, rep, parent, ctx);
+      return;
+    case ETHERTYPE_IPV6:
+      dissectIpv6(d, data, off, end, rep, parent, ctx);
+      return;
+    case ETHERTYPE_ARP:
+      dissectArp(d, data, off, end, parent, ctx);
+      return;
+    case ETHERTYPE_VLAN:
+    case ETHERTYPE_QINQ:
+    case ETHERTYPE_QINQ_OLD:
+      dissectVlan(d, data, off, end, rep, parent, ctx);
+      return;
+    default:
+      dissectData(d, off, end, parent, ctx);
+  }
+}
+
+function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  pushLayer(ctx, 'vlan');
+  if (ctx.depth++ > 8) {
+    markMalformed(d, parent, `VLAN: too many stacked tags at byte ${off}`);
+    return;
+  }
+  const top = addField(d, hfVlan, off, Math.min(4, end - off), parent);
+  if (end - off < 4) {
+    markMalformed(d, top, `VLAN: tag truncated at byte ${off} (${end - off} of 4 bytes)`);
+    return;
+  }
+  addField(d, hfVlanPriority, off, 2, top);
+  addField(d, hfVlanDei, off, 2, top);
+  addField(d, hfVlanId, off, 2, top);
+  const type = u16(data, off + 2);
+  addField(d, hfVlanEtype, off + 2, 2, top);
+  dissectEthertype(d, data, type, off + 4, end, rep - 4, parent, ctx);
+}
+
+function addMac(d: Dissection, f: typeof hfEthDst, off: number, parent: number): void {
+  const e = addField(d, f, off, 6, parent);
+  addField(d, hfEthAddr, off, 6, e);
+  addField(d, hfEthLg, off, 3, e);
+  addField(d, hfEthIg, off, 3, e);
+}
+
+export function dissectEthernet(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  pushLayer(ctx, 'eth');
+  d.protocol = 'Ethernet';
+  const top = addField(d, hfEth, off, Math.min(14, end - off), parent);
+  if (end - off < 14) {
+    if (end - off >= 6) addMac(d, hfEthDst, off, top);
+    if (end - off >= 12) addMac(d, hfEthSrc, off + 6, top);
+    markMalformed(d, top, `Ethernet: header truncated at byte ${off} (${end - off} of 14 bytes)`);
+    return;
+  }
+  addMac(d, hfEthDst, off, top);
+  addMac(d, hfEthSrc, off + 6, top);
+  const type = u16(data, off + 12);
+  if (type <= 1500) {
+    // IEEE 802.3 length field: the payload is LLC, which is not dissected here.
+    addField(d, hfEthLen, off + 12, 2, top);
+    dissectData(d, off + 14, Math.min(end, off + 14 + type), parent, ctx);
+    return;
+  }
+  addField(d, hfEthType, off + 12, 2, top);
+  dissectEthertype(d, data, type, off + 14, end, rep - 14, parent, ctx);
+}

@@ -1,0 +1,38 @@
+/** The `frame` pseudo-protocol: capture metadata of one packet (Wireshark packet-frame.c names). */
+import { defineField, defineProtocol } from '../fields/registry.ts';
+import { addField, type Dissection } from './dissection.ts';
+
+export const hfFrame = defineProtocol('frame', 'Frame');
+export const hfFrameNumber = defineField({ name: 'frame.number', type: 'uint', description: 'Frame Number', bits: 32 });
+export const hfFrameLen = defineField({ name: 'frame.len', type: 'uint', description: 'Frame Length', bits: 32 });
+export const hfFrameCapLen = defineField({ name: 'frame.cap_len', type: 'uint', description: 'Capture Length', bits: 32 });
+export const hfFrameTimeEpoch = defineField({ name: 'frame.time_epoch', type: 'time', description: 'Epoch Time' });
+export const hfFrameInterfaceId = defineField({ name: 'frame.interface_id', type: 'uint', description: 'Interface id', bits: 32 });
+export const hfFrameComment = defineField({ name: 'frame.comment', type: 'string', description: 'Comment', multi: true });
+export const hfFrameProtocols = defineField({ name: 'frame.protocols', type: 'string', description: 'Protocols in frame' });
+export const hfFrameEncapType = defineField({ name: 'frame.encap_type', type: 'int', description: 'Encapsulation type', bits: 16 });
+
+export interface FrameMeta {
+  number: number;
+  tsSec: number;
+  tsNsec: number;
+  capLen: number;
+  origLen: number;
+  linkType: number;
+  interfaceId: number;
+  comments?: string[];
+  malformed?: string;
+}
+
+/** Add the frame node and its generated fields; returns the frame entry. */
+export function dissectFrame(d: Dissection, meta: FrameMeta, data: Uint8Array): number {
+  const top = addField(d, hfFrame, 0, data.length, -1);
+  addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
+  if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
+  addField(d, hfFrameEncapType, 0, 0, top, meta.linkType);
+  addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
+  addField(d, hfFrameNumber, 0, 0, top, meta.number);
+  addField(d, hfFrameLen, 0, 0, top, meta.origLen);
+  addField(d, hfFrameCapLen, 0, 0, top, meta.capLen);
+  return top;
+}

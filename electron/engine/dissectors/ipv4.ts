@@ -1,0 +1,174 @@
+/**
+ * IPv4 (RFC 791) with options (RFC 791 §3.1 option layout) and fragment flags. Fragments are
+ * flagged, not reassembled: their payload is not handed to the transport dissectors.
+ * Field names from Wireshark packet-ip.c.
+ */
+import { defineField, defineProtocol } from '../fields/registry.ts';
+import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { pushLayer, u16, type PacketContext } from './context.ts';
+import { dissectTcp } from './tcp.ts';
+import { dissectUdp } from './udp.ts';
+import { dissectIcmp } from './icmp.ts';
+import { dissectIcmpv6 } from './icmpv6.ts';
+import { dissectIpv6 } from './ipv6.ts';
+import { dissectData } from './link.ts';
+
+export const hfIp = defineProtocol('ip', 'Internet Protocol Version 4');
+export const hfIpVersion = defineField({ name: 'ip.version', type: 'uint', description: 'Version', bits: 8, mask: 0xf0 });
+export const hfIpHdrLen = defineField({ name: 'ip.hdr_len', type: 'uint', description: 'Header Length', bits: 8 });
+export const hfIpDsfield = defineField({ name: 'ip.dsfield', type: 'uint', description: 'Differentiated Services Field', base: 'hex', bits: 8 });
+export const hfIpDscp = defineField({ name: 'ip.dsfield.dscp', type: 'uint', description: 'Differentiated Services Codepoint', bits: 8, mask: 0xfc });
+export const hfIpEcn = defineField({ name: 'ip.dsfield.ecn', type: 'uint', description: 'Explicit Congestion Notification', bits: 8, mask: 0x03 });
+export const hfIpLen = defineField({ name: 'ip.len', type: 'uint', description: 'Total Length', bits: 16 });
+export const hfIpId = defineField({ name: 'ip.id', type: 'uint', description: 'Identification', base: 'hex_dec', bits: 16 });
+export const hfIpFlags = defineField({ name: 'ip.flags', type: 'uint', description: 'Flags', base: 'hex', bits: 8, mask: 0xe0 });
+export const hfIpFlagsRb = defineField({ name: 'ip.flags.rb', type: 'bool', description: 'Reserved bit', bits: 8, mask: 0x80 });
+export const hfIpFlagsDf = defineField({ name: 'ip.flags.df', type: 'bool', description: "Don't fragment", bits: 8, mask: 0x40 });
+export const hfIpFlagsMf = defineField({ name: 'ip.flags.mf', type: 'bool', description: 'More fragments', bits: 8, mask: 0x20 });
+export const hfIpFragOffset = defineField({ name: 'ip.frag_offset', type: 'uint', description: 'Fragment Offset', bits: 16 });
+export const hfIpTtl = defineField({ name: 'ip.ttl', type: 'uint', description: 'Time to Live', bits: 8 });
+export const hfIpProto = defineField({
+  name: 'ip.proto', type: 'uint', description: 'Protocol', bits: 8,
+  values: { 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' },
+});
+export const hfIpChecksum = defineField({ name: 'ip.checksum', type: 'uint', description: 'Header Checksum', base: 'hex', bits: 16 });
+export const hfIpChecksumStatus = defineField({
+  name: 'ip.checksum.status', type: 'uint', description: 'Header checksum status', bits: 8,
+  values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
+});
+export const hfIpSrc = defineField({ name: 'ip.src', type: 'ipv4', description: 'Source Address' });
+export const hfIpDst = defineField({ name: 'ip.dst', type: 'ipv4', description: 'Destination Address' });
+export const hfIpAddr = defineField({ name: 'ip.addr', type: 'ipv4', description: 'Source or Destination Address', multi: true });
+export const hfIpOpt = defineField({ name: 'ip.opt', type: 'none', description: 'IP Option', multi: true });
+export const hfIpOptType = defineField({ name: 'ip.opt.type', type: 'uint', description: 'Type', bits: 8, multi: true });
+export const hfIpOptLen = defineField({ name: 'ip.opt.len', type: 'uint', description: 'Length', bits: 8, multi: true });
+
+/** IANA protocol numbers → the names Wireshark prints in the fragment Info text. */
+const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
+
+/** Hand an IP payload to its transport dissector (shared by IPv4, IPv6 and their extension headers). */
+export function dissectIpPayload(d: Dissection, data: Uint8Array, proto: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  switch (proto) {
+    case 6:
+      dissectTcp(d, data, off, end, rep, parent, ctx);
+      return;
+    case 17:
+      dissectUdp(d, data, off, end, rep, parent, ctx);
+      return;
+    case 1:
+      dissectIcmp(d, data, off, end, rep, parent, ctx);
+      return;
+    case 58:
+      dissectIcmpv6(d, data, off, end, rep, parent, ctx);
+      return;
+    case 4:
+    case 41:
+      if (ctx.depth++ > 4) {
+        markMalformed(d, parent, `IP: too many nested tunnels at byte ${off}`);
+        return;
+      }
+      if (proto === 4) dissectIpv4(d, data, off, end, rep, parent, ctx);
+      else dissectIpv6(d, data, off, end, rep, parent, ctx);
+      return;
+    default:
+      dissectData(d, off, end, parent, ctx);
+  }
+}
+
+export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  pushLayer(ctx, 'ip');
+  d.protocol = 'IPv4';
+  const avail = end - off;
+  const top = addField(d, hfIp, off, Math.min(20, Math.max(0, avail)), parent);
+  if (avail < 20) {
+    if (avail >= 1) addField(d, hfIpVersion, off, 1, top);
+    markMalformed(d, top, `IPv4: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
+    return;
+  }
+  addField(d, hfIpVersion, off, 1, top);
+  const hlen = (data[off] & 0x0f) * 4;
+  const hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
+  const ds = addField(d, hfIpDsfield, off + 1, 1, top);
+  addField(d, hfIpDscp, off + 1, 1, ds);
+  addField(d, hfIpEcn, off + 1, 1, ds);
+  let totalLen = u16(data, off + 2);
+  addField(d, hfIpLen, off + 2, 2, top);
+  addField(d, hfIpId, off + 4, 2, top);
+  const fl = addField(d, hfIpFlags, off + 6, 1, top);
+  addField(d, hfIpFlagsRb, off + 6, 1, fl);
+  addField(d, hfIpFlagsDf, off + 6, 1, fl);
+  addField(d, hfIpFlagsMf, off + 6, 1, fl);
+  const fragWord = u16(data, off + 6);
+  const fragOff = (fragWord & 0x1fff) * 8;
+  const more = (fragWord & 0x2000) !== 0;
+  addField(d, hfIpFragOffset, off + 6, 2, top, fragOff);
+  ctx.ttl = data[off + 8];
+  addField(d, hfIpTtl, off + 8, 1, top);
+  const proto = data[off + 9];
+  addField(d, hfIpProto, off + 9, 1, top);
+  addField(d, hfIpChecksum, off + 10, 2, top);
+  addField(d, hfIpChecksumStatus, off + 10, 0, top, 2);
+  const src = addField(d, hfIpSrc, off + 12, 4, top);
+  addField(d, hfIpAddr, off + 12, 4, src);
+  const dst = addField(d, hfIpDst, off + 16, 4, top);
+  addField(d, hfIpAddr, off + 16, 4, dst);
+  if (hlen < 20) {
+    markMalformed(d, hl, `IPv4: bogus header length ${hlen} at byte ${off} (must be at least 20)`);
+    return;
+  }
+  d.len[top] = Math.min(hlen, avail);
+  if (avail < hlen) {
+    markMalformed(d, top, `IPv4: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
+    return;
+  }
+  dissectOptions(d, data, off + 20, off + hlen, top);
+  // TSO captures carry a zero total length: the frame length stands in (packet-ip.c does the same).
+  if (totalLen === 0) totalLen = rep;
+  if (totalLen < hlen) {
+    markMalformed(d, top, `IPv4: total length ${totalLen} at byte ${off + 2} is less than the header length ${hlen}`);
+    return;
+  }
+  const payRep = Math.min(totalLen, rep) - hlen;
+  const payEnd = Math.min(end, off + Math.min(totalLen, rep));
+  ctx.srcOff = off + 12;
+  ctx.dstOff = off + 16;
+  ctx.addrLen = 4;
+  if (more || fragOff !== 0) {
+    ctx.fragmented = true;
+    dissectData(d, off + hlen, payEnd, top, ctx);
+    if (ctx.wantInfo) {
+      d.info = `Fragmented IP protocol (proto=${PROTO_NAMES[proto] ?? 'Unknown'} ${proto}, off=${fragOff}, ID=${u16(data, off + 4).toString(16).padStart(4, '0')})`;
+    }
+    return;
+  }
+  ctx.fragmented = false;
+  dissectIpPayload(d, data, proto, off + hlen, payEnd, payRep, parent, ctx);
+}
+
+/** RFC 791 options: EOL (0) and NOP (1) are one byte; the rest carry a length ≥ 2. */
+function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number): void {
+  let p = off;
+  while (p < end) {
+    const type = data[p];
+    if (type === 0 || type === 1) {
+      const o = addField(d, hfIpOpt, p, 1, parent);
+      addField(d, hfIpOptType, p, 1, o);
+      p++;
+      if (type === 0) break;
+      continue;
+    }
+    if (p + 1 >= end) {
+      markMalformed(d, parent, `IPv4: option ${type} at byte ${p} has no length byte`);
+      return;
+    }
+    const len = data[p + 1];
+    const o = addField(d, hfIpOpt, p, Math.min(Math.max(len, 2), end - p), parent);
+    addField(d, hfIpOptType, p, 1, o);
+    addField(d, hfIpOptLen, p + 1, 1, o);
+    if (len < 2 || p + len > end) {
+      markMalformed(d, o, `IPv4: option ${type} at byte ${p} has bad length ${len}`);
+      return;
+    }
+    p += len;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry point: dissect one packet from the frame layer up. Never throws on bad data: every
+ * dissector bounds-checks and marks the damage (protocol + byte offset) with markMalformed.
+ */
+import { addField, markMalformed, resetDissection, type Dissection } from './dissection.ts';
+import { dissectFrame, hfFrameProtocols, type FrameMeta } from './frame.ts';
+import { dissectLink } from './link.ts';
+import type { PacketContext } from './context.ts';
+
+export type { FrameMeta } from './frame.ts';
+export type { PacketContext } from './context.ts';
+export { firstPassContext, revisitContext } from './context.ts';
+
+export function dissectPacket(d: Dissection, meta: FrameMeta, data: Uint8Array, ctx: PacketContext): void {
+  resetDissection(d, data);
+  ctx.frame = meta.number;
+  ctx.nLayers = 0;
+  ctx.addrLen = 0;
+  ctx.fragmented = false;
+  ctx.ttl = 0;
+  ctx.depth = 0;
+  ctx.inError = false;
+  const top = dissectFrame(d, meta, data);
+  if (meta.malformed) markMalformed(d, top, meta.malformed);
+  try {
+    dissectLink(d, data, meta.linkType, Math.max(meta.origLen, data.length), top, ctx);
+  } catch (e) {
+    // A dissector bug must not take the engine down: report it on the frame instead.
+    markMalformed(d, top, `internal error in frame ${meta.number}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (ctx.wantInfo) {
+    let s = '';
+    for (let i = 0; i < ctx.nLayers; i++) s += (i ? ':' : '') + ctx.layers[i];
+    // Wireshark's protocol chain starts below the frame: eth:ethertype:ip:tcp.
+    addField(d, hfFrameProtocols, 0, 0, top, s);
+    if (d.protocol === '' && ctx.nLayers === 0) d.protocol = 'Frame';
+  }
+}

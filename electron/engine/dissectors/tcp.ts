@@ -1,0 +1,291 @@
+/**
+ * TCP (RFC 9293) with options (RFC 9293 §3.2, RFC 7323 WS/TS, RFC 2018 SACK), stream numbers
+ * and relative sequence numbers as tshark 4.0 shows them by default (packet-tcp.c:
+ * tcp_relative_seq and tcp_analyze_seq on). Field names from Wireshark packet-tcp.c.
+ */
+import { defineField, defineProtocol } from '../fields/registry.ts';
+import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { pushLayer, u16, u32, type PacketContext } from './context.ts';
+import {
+  peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
+} from '../streams/conversations.ts';
+import { dissectDnsTcp, isDnsTcpPort } from './dns.ts';
+import { dissectData } from './link.ts';
+
+export const hfTcp = defineProtocol('tcp', 'Transmission Control Protocol');
+export const hfTcpSrcport = defineField({ name: 'tcp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
+export const hfTcpDstport = defineField({ name: 'tcp.dstport', type: 'uint', description: 'Destination Port', bits: 16 });
+export const hfTcpPort = defineField({ name: 'tcp.port', type: 'uint', description: 'Source or Destination Port', bits: 16, multi: true });
+export const hfTcpStream = defineField({ name: 'tcp.stream', type: 'uint', description: 'Stream index', bits: 32 });
+export const hfTcpLen = defineField({ name: 'tcp.len', type: 'uint', description: 'TCP Segment Len', bits: 32 });
+export const hfTcpSeq = defineField({ name: 'tcp.seq', type: 'uint', description: 'Sequence Number', bits: 32 });
+export const hfTcpSeqRaw = defineField({ name: 'tcp.seq_raw', type: 'uint', description: 'Sequence Number (raw)', bits: 32 });
+export const hfTcpNxtseq = defineField({ name: 'tcp.nxtseq', type: 'uint', description: 'Next Sequence Number', bits: 32 });
+export const hfTcpAck = defineField({ name: 'tcp.ack', type: 'uint', description: 'Acknowledgment Number', bits: 32 });
+export const hfTcpAckRaw = defineField({ name: 'tcp.ack_raw', type: 'uint', description: 'Acknowledgment number (raw)', bits: 32 });
+export const hfTcpHdrLen = defineField({ name: 'tcp.hdr_len', type: 'uint', description: 'Header Length', bits: 8 });
+export const hfTcpFlags = defineField({ name: 'tcp.flags', type: 'uint', description: 'Flags', base: 'hex', bits: 16, mask: 0x0fff });
+export const hfTcpFlagsRes = defineField({ name: 'tcp.flags.res', type: 'bool', description: 'Reserved', bits: 16, mask: 0x0e00 });
+export const hfTcpFlagsAe = defineField({ name: 'tcp.flags.ae', type: 'bool', description: 'Accurate ECN', bits: 16, mask: 0x0100 });
+export const hfTcpFlagsCwr = defineField({ name: 'tcp.flags.cwr', type: 'bool', description: 'Congestion Window Reduced', bits: 16, mask: 0x0080 });
+export const hfTcpFlagsEce = defineField({ name: 'tcp.flags.ece', type: 'bool', description: 'ECN-Echo', bits: 16, mask: 0x0040 });
+export const hfTcpFlagsUrg = defineField({ name: 'tcp.flags.urg', type: 'bool', description: 'Urgent', bits: 16, mask: 0x0020 });
+export const hfTcpFlagsAck = defineField({ name: 'tcp.flags.ack', type: 'bool', description: 'Acknowledgment', bits: 16, mask: 0x0010 });
+export const hfTcpFlagsPush = defineField({ name: 'tcp.flags.push', type: 'bool', description: 'Push', bits: 16, mask: 0x0008 });
+export const hfTcpFlagsReset = defineField({ name: 'tcp.flags.reset', type: 'bool', description: 'Reset', bits: 16, mask: 0x0004 });
+export const hfTcpFlagsSyn = defineField({ name: 'tcp.flags.syn', type: 'bool', description: 'Syn', bits: 16, mask: 0x0002 });
+export const hfTcpFlagsFin = defineField({ name: 'tcp.flags.fin', type: 'bool', description: 'Fin', bits: 16, mask: 0x0001 });
+export const hfTcpFlagsStr = defineField({ name: 'tcp.flags.str', type: 'string', description: 'TCP Flags' });
+export const hfTcpWindowValue = defineField({ name: 'tcp.window_size_value', type: 'uint', description: 'Window', bits: 16 });
+export const hfTcpWindowSize = defineField({ name: 'tcp.window_size', type: 'uint', description: 'Calculated window size', bits: 32 });
+export const hfTcpWindowScalefactor = defineField({ name: 'tcp.window_size_scalefactor', type: 'int', description: 'Window size scaling factor', bits: 32 });
+export const hfTcpChecksum = defineField({ name: 'tcp.checksum', type: 'uint', description: 'Checksum', base: 'hex', bits: 16 });
+export const hfTcpChecksumStatus = defineField({ name: 'tcp.checksum.status', type: 'uint', description: 'Checksum Status', bits: 8, values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } });
+export const hfTcpUrgentPointer = defineField({ name: 'tcp.urgent_pointer', type: 'uint', description: 'Urgent Pointer', bits: 16 });
+export const hfTcpOptions = defineField({ name: 'tcp.options', type: 'bytes', description: 'TCP Options' });
+export const hfTcpOptionKind = defineField({
+  name: 'tcp.option_kind', type: 'uint', description: 'Kind', bits: 8, multi: true,
+  values: { 0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted', 5: 'SACK', 8: 'Time Stamp Option' },
+});
+export const hfTcpOptionLen = defineField({ name: 'tcp.option_len', type: 'uint', description: 'Length', bits: 8, multi: true });
+export const hfTcpOptMssVal = defineField({ name: 'tcp.options.mss_val', type: 'uint', description: 'MSS Value', bits: 16 });
+export const hfTcpOptWsShift = defineField({ name: 'tcp.options.wscale.shift', type: 'uint', description: 'Shift count', bits: 8 });
+export const hfTcpOptWsMult = defineField({ name: 'tcp.options.wscale.multiplier', type: 'uint', description: 'Multiplier', bits: 16 });
+export const hfTcpOptSackPerm = defineField({ name: 'tcp.options.sack_perm', type: 'bytes', description: 'TCP SACK Permitted Option' });
+export const hfTcpOptSackLe = defineField({ name: 'tcp.options.sack_le', type: 'uint', description: 'left edge', bits: 32, multi: true });
+export const hfTcpOptSackRe = defineField({ name: 'tcp.options.sack_re', type: 'uint', description: 'right edge', bits: 32, multi: true });
+export const hfTcpOptSackCount = defineField({ name: 'tcp.options.sack.count', type: 'uint', description: 'TCP SACK Count', bits: 8 });
+export const hfTcpOptTsval = defineField({ name: 'tcp.options.timestamp.tsval', type: 'uint', description: 'Timestamp value', bits: 32 });
+export const hfTcpOptTsecr = defineField({ name: 'tcp.options.timestamp.tsecr', type: 'uint', description: 'Timestamp echo reply', bits: 32 });
+export const hfTcpPayload = defineField({ name: 'tcp.payload', type: 'bytes', description: 'TCP payload' });
+
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_ACK = 0x10;
+const TH_URG = 0x20;
+
+// Names in packet-tcp.c tcp_flags_to_str order (bit 0 upward); reserved bits print as "Reserved".
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+const FLAG_LETTERS = 'FSRPAUECA';
+
+function flagsText(flags: number): string {
+  let s = '';
+  for (let b = 0; b < 9; b++) if (flags & (1 << b)) s += (s ? ', ' : '') + FLAG_NAMES[b];
+  if (flags & 0x0e00) s += (s ? ', ' : '') + 'Reserved';
+  return s || '<None>';
+}
+
+function flagsLetters(flags: number): string {
+  let s = '';
+  for (let b = 11; b >= 0; b--) s += flags & (1 << b) ? (b >= 9 ? 'R' : FLAG_LETTERS[b]) : '\u00b7';
+  return s;
+}
+
+/** Window-scale shift from the options (-1 when absent); no allocation. */
+function findWsShift(data: Uint8Array, off: number, end: number): number {
+  let p = off;
+  while (p < end) {
+    const kind = data[p];
+    if (kind === 0) break;
+    if (kind === 1) { p++; continue; }
+    if (p + 1 >= end) break;
+    const len = data[p + 1];
+    if (len < 2 || p + len > end) break;
+    if (kind === 3 && len === 3) return data[p + 2];
+    p += len;
+  }
+  return -1;
+}
+
+export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  pushLayer(ctx, 'tcp');
+  d.protocol = 'TCP';
+  const avail = end - off;
+  const top = addField(d, hfTcp, off, Math.min(20, Math.max(0, avail)), parent);
+  if (avail < 4) {
+    markMalformed(d, top, `TCP: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
+    return;
+  }
+  const sport = u16(data, off);
+  const dport = u16(data, off + 2);
+  const sp = addField(d, hfTcpSrcport, off, 2, top);
+  const dp = addField(d, hfTcpDstport, off + 2, 2, top);
+  addField(d, hfTcpPort, off, 2, sp);
+  addField(d, hfTcpPort, off + 2, 2, dp);
+  if (avail < 16) {
+    markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
+    if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
+    return;
+  }
+  const rawSeq = u32(data, off + 4);
+  const rawAck = u32(data, off + 8);
+  const hlen = (data[off + 12] >> 4) * 4;
+  const flags = u16(data, off + 12) & 0x0fff;
+  const win = u16(data, off + 14);
+  const a = ctx.addrLen;
+
+  // Stream number: conversation of (address, port) pairs (see streams/conversations.ts).
+  let stream = -1;
+  let dir = 0;
+  if (a !== 0) {
+    if (ctx.inError) {
+      stream = peekStream(ctx.conv, data, ctx.srcOff, ctx.dstOff, a, sport, dport, false, ctx.firstPass);
+    } else if (ctx.firstPass) {
+      stream = tcpFirstPass(ctx.conv, ctx.frame, data, ctx.srcOff, ctx.dstOff, a, sport, dport, rawSeq, flags);
+      dir = streamDirOf(ctx.conv, ctx.frame);
+    } else {
+      stream = tcpStreamOf(ctx.conv, ctx.frame);
+      dir = streamDirOf(ctx.conv, ctx.frame);
+    }
+  }
+  if (stream >= 0) addField(d, hfTcpStream, off, 0, top, stream);
+
+  // Segment length from the reported (not captured) length, as packet-tcp.c does; unknown
+  // for IP fragments and for headers quoted in ICMP errors.
+  const haveSeglen = !ctx.fragmented && !ctx.inError && rep >= hlen && hlen >= 20;
+  const seglen = haveSeglen ? rep - hlen : 0;
+  let seq = rawSeq;
+  let ack = rawAck;
+  let winScaled = win;
+  let scale = -1;
+  if (haveSeglen) addField(d, hfTcpLen, off + 12, 1, top, seglen);
+  if (haveSeglen && stream >= 0) {
+    if (ctx.firstPass) {
+      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags);
+      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1);
+    }
+    seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
+    if (flags & TH_ACK) ack = (rawAck - tcpBaseSeq(ctx.conv, stream, dir ^ 1)) >>> 0;
+    scale = tcpWindowScale(ctx.conv, stream, dir);
+    if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
+  }
+  addField(d, hfTcpSeq, off + 4, 4, top, seq);
+  addField(d, hfTcpSeqRaw, off + 4, 4, top);
+  if (haveSeglen) addField(d, hfTcpNxtseq, off, 0, top, (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
+  addField(d, hfTcpAck, off + 8, 4, top, ack);
+  addField(d, hfTcpAckRaw, off + 8, 4, top);
+  const hl = addField(d, hfTcpHdrLen, off + 12, 1, top, hlen);
+  const fl = addField(d, hfTcpFlags, off + 12, 2, top);
+  addField(d, hfTcpFlagsRes, off + 12, 2, fl);
+  addField(d, hfTcpFlagsAe, off + 12, 2, fl);
+  addField(d, hfTcpFlagsCwr, off + 12, 2, fl);
+  addField(d, hfTcpFlagsEce, off + 12, 2, fl);
+  addField(d, hfTcpFlagsUrg, off + 12, 2, fl);
+  addField(d, hfTcpFlagsAck, off + 12, 2, fl);
+  addField(d, hfTcpFlagsPush, off + 12, 2, fl);
+  addField(d, hfTcpFlagsReset, off + 12, 2, fl);
+  addField(d, hfTcpFlagsSyn, off + 12, 2, fl);
+  addField(d, hfTcpFlagsFin, off + 12, 2, fl);
+  if (ctx.wantInfo) addField(d, hfTcpFlagsStr, off + 12, 2, fl, flagsLetters(flags));
+  addField(d, hfTcpWindowValue, off + 14, 2, top);
+  addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);
+  if (!(flags & TH_SYN) && stream >= 0) addField(d, hfTcpWindowScalefactor, off + 14, 2, top, scale >= 0 ? 2 ** scale : scale);
+
+  let info = '';
+  if (ctx.wantInfo) {
+    info = `${sport} \u2192 ${dport} [${flagsText(flags)}] Seq=${seq}`;
+    if (flags & TH_ACK) info += ` Ack=${ack}`;
+    info += ` Win=${winScaled}`;
+  }
+  if (hlen < 20) {
+    markMalformed(d, hl, `TCP: bogus header length ${hlen} at byte ${off + 12} (must be at least 20)`);
+    if (ctx.wantInfo) d.info = `${info}, bogus TCP header length (${hlen}, must be at least 20)`;
+    return;
+  }
+  if (avail < 20) {
+    markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
+    if (ctx.wantInfo) d.info = info;
+    return;
+  }
+  addField(d, hfTcpChecksum, off + 16, 2, top);
+  addField(d, hfTcpChecksumStatus, off + 16, 0, top, 2);
+  addField(d, hfTcpUrgentPointer, off + 18, 2, top);
+  if (ctx.wantInfo) {
+    if (flags & TH_URG) info += ` Urg=${u16(data, off + 18)}`;
+    if (haveSeglen) info += ` Len=${seglen}`;
+  }
+  d.len[top] = Math.min(hlen, avail);
+  if (hlen > 20) {
+    if (avail < hlen) {
+      markMalformed(d, top, `TCP: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
+      if (ctx.wantInfo) d.info = info;
+      return;
+    }
+    info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
+  }
+  if (ctx.wantInfo) d.info = info;
+
+  const payOff = off + hlen;
+  const payEnd = Math.min(end, off + hlen + seglen);
+  if (!haveSeglen || seglen === 0) return;
+  if (payEnd > payOff) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
+  if (isDnsTcpPort(sport, dport) && dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
+  dissectData(d, payOff, payEnd, parent, ctx);
+}
+
+function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string): string {
+  const all = addField(d, hfTcpOptions, off, end - off, parent);
+  let p = off;
+  while (p < end) {
+    const kind = data[p];
+    if (kind === 0 || kind === 1) {
+      addField(d, hfTcpOptionKind, p, 1, all);
+      p++;
+      if (kind === 0) break;
+      continue;
+    }
+    if (p + 1 >= end) {
+      markMalformed(d, all, `TCP: option ${kind} at byte ${p} has no length byte`);
+      break;
+    }
+    const len = data[p + 1];
+    addField(d, hfTcpOptionKind, p, 1, all);
+    const le = addField(d, hfTcpOptionLen, p + 1, 1, all);
+    if (len < 2 || p + len > end) {
+      markMalformed(d, le, `TCP: option ${kind} at byte ${p} has bad length ${len}`);
+      break;
+    }
+    switch (kind) {
+      case 2:
+        if (len === 4) {
+          addField(d, hfTcpOptMssVal, p + 2, 2, all);
+          if (ctx.wantInfo) info += ` MSS=${u16(data, p + 2)}`;
+        }
+        break;
+      case 3:
+        if (len === 3) {
+          const shift = data[p + 2];
+          addField(d, hfTcpOptWsShift, p + 2, 1, all);
+          addField(d, hfTcpOptWsMult, p + 2, 1, all, 2 ** Math.min(shift, 14));
+          if (ctx.wantInfo) info += ` WS=${2 ** Math.min(shift, 14)}`;
+        }
+        break;
+      case 4:
+        addField(d, hfTcpOptSackPerm, p, len, all);
+        if (ctx.wantInfo) info += ' SACK_PERM';
+        break;
+      case 5: {
+        const n = Math.floor((len - 2) / 8);
+        for (let k = 0; k < n; k++) {
+          const q = p + 2 + 8 * k;
+          addField(d, hfTcpOptSackLe, q, 4, all);
+          addField(d, hfTcpOptSackRe, q + 4, 4, all);
+          if (ctx.wantInfo) info += ` SLE=${u32(data, q)} SRE=${u32(data, q + 4)}`;
+        }
+        addField(d, hfTcpOptSackCount, p, len, all, n);
+        break;
+      }
+      case 8:
+        if (len === 10) {
+          addField(d, hfTcpOptTsval, p + 2, 4, all);
+          addField(d, hfTcpOptTsecr, p + 6, 4, all);
+          if (ctx.wantInfo) info += ` TSval=${u32(data, p + 2)} TSecr=${u32(data, p + 6)}`;
+        }
+        break;
+      default:
+        break;
+    }
+    p += len;
+  }
+  return info;
+}
