@@ -190,3 +190,9 @@ tail.append('')
 tail.append('/** signal number -> name (libsinsp userspace/libsinsp/utils.cpp signal_to_str, sinsp_signal.h). */')
 tail.append(f'export const SIGNAL_NAMES: ReadonlyMap<number, string> = new Map({json.dumps(sigs)});')
 print('\n'.join(tail))
+
+# ppm_sc syscall codes (PT_SYSCALLID values of generic events): PPM_SC_X(NAME, code), names lowercased
+scs = {int(m.group(2)): m.group(1).lower() for m in re.finditer(r'PPM_SC_X\((\w+),\s*(\d+)\)', hdr)}
+print('')
+print('/** ppm_sc code -> syscall name (ppm_events_public.h PPM_SC_FIELDS), for generic `syscall` events. */')
+print(f'export const SC_NAMES: ReadonlyMap<number, string> = new Map({json.dumps(sorted(scs.items()))});')

@@ -1,0 +1,575 @@
+/**
+ * Process and file-descriptor tables of a scap capture, kept current across events as libsinsp
+ * does (its parsers for clone/execve/procexit and for fd-creating/destroying syscalls): seeded
+ * from the process-list (PL) and fd-list (FDL) blocks, then updated by each event.
+ * Layouts of PL/FDL entries: falcosecurity/libs userspace/libscap/engine/savefile/scap_savefile.c
+ * (scap_read_proclist, scap_fd_read_from_disk); fd type numbers: userspace/libscap/scap.h.
+ */
+import { BT } from './blocks.ts';
+import { paramI64, paramIndex, paramStr, paramU64, type EventView } from './event.ts';
+import { EVENT_TABLE } from '../../syscalls/scap-event-table.ts';
+
+/** scap_fd_type (libscap scap.h). */
+export const FdType = {
+  Unknown: 0, File: 1, Directory: 2, Ipv4Sock: 3, Ipv6Sock: 4, Ipv4ServSock: 5, Ipv6ServSock: 6, Fifo: 7, UnixSock: 8,
+  Event: 9, Unsupported: 10, Signalfd: 11, Eventpoll: 12, Inotify: 13, Timerfd: 14, Netlink: 15, FileV2: 16, Bpf: 17,
+  Userfaultfd: 18, Iouring: 19, Memfd: 20, Pidfd: 21,
+} as const;
+
+/** Type characters and names as libsinsp prints them (sinsp_fdinfo get_typechar / get_typestring). */
+const TYPECHAR = ['?', 'f', 'd', '4', '6', '4', '6', 'p', 'u', 'e', 'o', 's', 'l', 'i', 't', 'n', 'f', 'b', 'u', 'r', 'm', 'P'];
+const TYPENAME = ['unknown', 'file', 'directory', 'ipv4', 'ipv6', 'ipv4', 'ipv6', 'pipe', 'unix', 'event', 'unknown', 'signalfd', 'eventpoll', 'inotify', 'timerfd', 'netlink', 'file', 'bpf', 'userfaultfd', 'io_uring', 'memfd', 'pidfd'];
+
+/** scap_l4_proto: 0 unknown, 1 ipv4 ip, 2 tcp, 3 udp, 4 icmp, 5 raw. */
+export const L4 = { Unknown: 0, Tcp: 2, Udp: 3, Icmp: 4, Raw: 5 } as const;
+const L4CHAR = ['', '', 't', 'u', 'i', 'r'];
+const L4NAME = ['', '', 'tcp', 'udp', 'icmp', 'raw'];
+
+export interface FdInfo {
+  type: number;
+  name: string;
+  l4: number;
+  cip: string;
+  sip: string;
+  cport: number;
+  sport: number;
+  /** l4 protocol implied by socket()'s type/protocol, applied once the socket is connected. */
+  guess?: number;
+}
+
+export interface ThreadInfo {
+  tid: number;
+  pid: number;
+  ptid: number;
+  comm: string;
+  exe: string;
+  args: string;
+  cwd: string;
+  container: string;
+  /** Shared by all threads of a process. */
+  fds: Map<number, FdInfo>;
+  /** From the last enter event of this thread (exit events use it, as libsinsp does). */
+  enterType: number;
+  enterTsSec: number;
+  enterTsNsec: number;
+  enterFd: number;
+  /** socket(): domain, type, protocol from the enter event. */
+  enterA: number;
+  enterB: number;
+  enterC: number;
+}
+
+export interface ScapState {
+  threads: Map<number, ThreadInfo>;
+  hostname: string;
+  procCount: number;
+}
+
+export function createState(): ScapState {
+  return { threads: new Map(), hostname: '', procCount: 0 };
+}
+
+export function fdTypeChar(fd: FdInfo): string {
+  return (TYPECHAR[fd.type] ?? '?') + (fd.type >= 3 && fd.type <= 6 ? L4CHAR[fd.l4] ?? '' : '');
+}
+
+export function fdTypeName(fd: FdInfo): string {
+  return TYPENAME[fd.type] ?? 'unknown';
+}
+
+export function l4Name(fd: FdInfo): string {
+  return L4NAME[fd.l4] ?? '';
+}
+
+function newThread(tid: number, pid: number): ThreadInfo {
+  return {
+    tid, pid, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '',
+    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0,
+  };
+}
+
+/** Container id from cgroup paths as libsinsp's docker/cri matchers find it (first 12 hex chars). */
+export function containerFromCgroups(cg: string): string {
+  const m = /(?:docker-|docker\/|crio-|cri-containerd-|containerd[/:]|libpod-)([0-9a-f]{64})/.exec(cg);
+  return m ? m[1].slice(0, 12) : '';
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+class Trunc extends Error {}
+
+/** Little cursor over a block body (throws Trunc past `end`). */
+interface Cur { dv: DataView; buf: Uint8Array; p: number; end: number }
+function u8(c: Cur): number { if (c.p + 1 > c.end) throw new Trunc(); return c.dv.getUint8(c.p++); }
+function u16(c: Cur): number { if (c.p + 2 > c.end) throw new Trunc(); const v = c.dv.getUint16(c.p, true); c.p += 2; return v; }
+function u32(c: Cur): number { if (c.p + 4 > c.end) throw new Trunc(); const v = c.dv.getUint32(c.p, true); c.p += 4; return v; }
+function i64(c: Cur): number { if (c.p + 8 > c.end) throw new Trunc(); const v = c.dv.getInt32(c.p + 4, true) * 4294967296 + c.dv.getUint32(c.p, true); c.p += 8; return v; }
+function bytes(c: Cur, n: number): Uint8Array { if (c.p + n > c.end) throw new Trunc(); const b = c.buf.subarray(c.p, c.p + n); c.p += n; return b; }
+function str16(c: Cur): string { const n = u16(c); return cstr(bytes(c, n)); }
+function cstr(b: Uint8Array): string { const z = b.indexOf(0); return utf8.decode(z >= 0 ? b.subarray(0, z) : b); }
+
+/** Machine info block: hostname at offset 20 (scap_machine_info, packed). */
+export function readMachineInfo(st: ScapState, buf: Uint8Array, start: number, len: number): void {
+  const b = buf.subarray(start + 8 + 20, Math.min(start + 8 + 148, start + len - 4));
+  st.hostname = cstr(b);
+}
+
+/** Process list block (all versions). Returns an error text or ''. */
+export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
+  const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+  const v9 = type === BT.PL_V9;
+  const ge = (v: number): boolean => {
+    const order = [BT.PL_V1, BT.PL_V2, BT.PL_V3, BT.PL_V4, BT.PL_V5, BT.PL_V6, BT.PL_V7, BT.PL_V8, BT.PL_V9];
+    const norm = type === BT.PL_V1_INT ? BT.PL_V1 : type === BT.PL_V2_INT ? BT.PL_V2 : type === BT.PL_V3_INT ? BT.PL_V3 : type;
+    return order.indexOf(norm as (typeof order)[number]) >= order.indexOf(v as (typeof order)[number]);
+  };
+  try {
+    while (c.end - c.p >= 4) {
+      const entryStart = c.p;
+      const subLen = v9 ? u32(c) : 0;
+      const tid = i64(c);
+      const pid = i64(c);
+      const ptid = i64(c);
+      if (ge(BT.PL_V6)) i64(c); // sid
+      if (ge(BT.PL_V8)) i64(c); // vpgid
+      const comm = str16(c);
+      const exe = str16(c);
+      if (ge(BT.PL_V7)) str16(c); // exepath
+      const argsB = bytes(c, u16(c));
+      const cwd = str16(c);
+      i64(c); // fdlimit
+      u32(c); // flags
+      u32(c); // uid
+      u32(c); // gid
+      let cgroups = '';
+      if (ge(BT.PL_V2)) {
+        u32(c); u32(c); u32(c); i64(c); i64(c); // vmsize, vmrss, vmswap, pfmajor, pfminor
+        if (ge(BT.PL_V3)) bytes(c, u16(c)); // env
+        if (ge(BT.PL_V4)) {
+          i64(c); i64(c); // vtid, vpid
+          cgroups = latinNul(bytes(c, u16(c)));
+          if (ge(BT.PL_V5)) str16(c); // root
+        }
+      }
+      const t = newThread(tid, pid);
+      t.ptid = ptid;
+      t.comm = comm;
+      t.exe = exe;
+      t.args = argsText(argsB);
+      t.cwd = cwd;
+      t.container = containerFromCgroups(cgroups);
+      const leader = st.threads.get(pid);
+      if (leader && pid !== tid) t.fds = leader.fds;
+      st.threads.set(tid, t);
+      if (tid === pid) {
+        // Threads listed before their leader share the leader's table from now on.
+        for (const o of st.threads.values()) if (o.pid === pid && o !== t) o.fds = t.fds;
+      }
+      st.procCount++;
+      if (v9) {
+        if (subLen < c.p - entryStart) return `process entry of tid ${tid} is longer than its length ${subLen}`;
+        c.p = entryStart + subLen;
+      }
+    }
+  } catch (e) {
+    if (e instanceof Trunc) return `process list entry at byte ${c.p} runs past the block end`;
+    throw e;
+  }
+  return '';
+}
+
+function latinNul(b: Uint8Array): string {
+  // NUL-separated list (cgroups, env) joined by NULs kept as-is for matching.
+  return utf8.decode(b);
+}
+
+/** argv as libsinsp keeps it: NUL-separated arguments after argv[0]; joined with spaces for cmdline. */
+function argsText(b: Uint8Array): string {
+  let e = b.length;
+  while (e > 0 && b[e - 1] === 0) e--;
+  return utf8.decode(b.subarray(0, e)).split('\0').join(' ');
+}
+
+function ipv4(n: number): string {
+  return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}`;
+}
+
+/** IPv6 text as inet_ntop prints it (RFC 5952 zero compression). */
+export function ipv6(b: Uint8Array, p: number): string {
+  const w: number[] = [];
+  for (let i = 0; i < 8; i++) w.push((b[p + 2 * i] << 8) | b[p + 2 * i + 1]);
+  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
+    return `::ffff:${b[p + 12]}.${b[p + 13]}.${b[p + 14]}.${b[p + 15]}`;
+  }
+  let bs = -1, bl = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bl && j - i >= 2) { bs = i; bl = j - i; }
+    i = j;
+  }
+  const hex = w.map((x) => x.toString(16));
+  if (bs < 0) return hex.join(':');
+  return `${hex.slice(0, bs).join(':')}::${hex.slice(bs + bl).join(':')}`;
+}
+
+/** FD list block (V1 and V2). */
+export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
+  const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+  const v2 = type === BT.FDL_V2;
+  try {
+    const tid = i64(c);
+    let t = st.threads.get(tid);
+    if (!t) {
+      t = newThread(tid, tid);
+      st.threads.set(tid, t);
+    }
+    while (c.end - c.p >= 4) {
+      const entryStart = c.p;
+      const subLen = v2 ? u32(c) : 0;
+      const fd = i64(c);
+      i64(c); // ino
+      const ft = u8(c);
+      const info: FdInfo = { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 };
+      switch (ft) {
+        case FdType.Ipv4Sock: {
+          const sip = u32(c), dip = u32(c), sport = u16(c), dport = u16(c);
+          info.l4 = u8(c);
+          info.cip = ipv4(sip); info.sip = ipv4(dip); info.cport = sport; info.sport = dport;
+          if (sport < dport) {
+            // /proc lists local->remote; a lower local port means we are the server side.
+            info.cip = ipv4(dip); info.sip = ipv4(sip); info.cport = dport; info.sport = sport;
+          }
+          info.name = `${info.cip}:${info.cport}->${info.sip}:${info.sport}`;
+          break;
+        }
+        case FdType.Ipv4ServSock: {
+          const ip = u32(c), port = u16(c);
+          info.l4 = u8(c);
+          info.sip = ipv4(ip); info.sport = port;
+          info.name = `${info.sip}:${port}`;
+          break;
+        }
+        case FdType.Ipv6Sock: {
+          const s = c.p; bytes(c, 32);
+          const sport = u16(c), dport = u16(c);
+          info.l4 = u8(c);
+          info.cip = ipv6(buf, s); info.sip = ipv6(buf, s + 16); info.cport = sport; info.sport = dport;
+          info.name = `${info.cip}:${sport}->${info.sip}:${dport}`;
+          break;
+        }
+        case FdType.Ipv6ServSock: {
+          const s = c.p; bytes(c, 16);
+          const port = u16(c);
+          info.l4 = u8(c);
+          info.sip = ipv6(buf, s); info.sport = port;
+          info.name = `${info.sip}:${port}`;
+          break;
+        }
+        case FdType.UnixSock:
+          i64(c); i64(c);
+          info.name = str16(c);
+          break;
+        case FdType.FileV2:
+          u32(c); // open flags
+          info.name = str16(c);
+          info.type = FdType.File;
+          break;
+        default:
+          if (ft >= 1 && ft <= 21) info.name = str16(c);
+          else {
+            info.type = FdType.Unsupported;
+            info.name = `unknown-type:[${ft}]`;
+          }
+      }
+      t.fds.set(fd, info);
+      if (v2) {
+        if (subLen < c.p - entryStart) return `fd entry ${fd} of tid ${tid} is longer than its length ${subLen}`;
+        c.p = entryStart + subLen;
+      }
+    }
+  } catch (e) {
+    if (e instanceof Trunc) return `fd list entry at byte ${c.p} runs past the block end`;
+    throw e;
+  }
+  return '';
+}
+
+/** The thread of an event, created on first sight (libsinsp creates it from /proc; we cannot). */
+export function threadOf(st: ScapState, tid: number): ThreadInfo {
+  let t = st.threads.get(tid);
+  if (!t) {
+    t = newThread(tid, tid);
+    st.threads.set(tid, t);
+  }
+  return t;
+}
+
+function sockTupleInfo(v: EventView, i: number, fd: FdInfo): void {
+  const p = v.pOff[i];
+  const l = v.pLen[i];
+  if (l < 1) return;
+  const fam = v.buf[p];
+  const dv = v.dv;
+  if (fam === 2 && l >= 13) {
+    fd.cip = ipv4(dv.getUint32(p + 1, true));
+    fd.cport = dv.getUint16(p + 5, true);
+    // A zero destination (disconnect) keeps the known server side, as libsinsp does.
+    if (dv.getUint32(p + 7, true) !== 0 || !fd.sip) {
+      fd.sip = ipv4(dv.getUint32(p + 7, true));
+      fd.sport = dv.getUint16(p + 11, true);
+    }
+    fd.name = `${fd.cip}:${fd.cport}->${fd.sip}:${fd.sport}`;
+  } else if (fam === 10 && l >= 37) {
+    fd.cip = ipv6(v.buf, p + 1);
+    fd.cport = dv.getUint16(p + 17, true);
+    fd.sip = ipv6(v.buf, p + 19);
+    fd.sport = dv.getUint16(p + 35, true);
+    fd.name = `${fd.cip}:${fd.cport}->${fd.sip}:${fd.sport}`;
+  } else if (fam === 1 && l >= 17) {
+    const z = v.buf.indexOf(0, p + 17);
+    fd.name = utf8.decode(v.buf.subarray(p + 17, z >= 0 && z < p + l ? z : p + l));
+  }
+}
+
+/** Join a relative path to a directory the way libsinsp's concatenate_paths does (normalised). */
+export function joinPath(dir: string, path: string): string {
+  if (path.startsWith('/') || !dir) return normalise(path);
+  return normalise(`${dir.endsWith('/') ? dir : `${dir}/`}${path}`);
+}
+
+function normalise(p: string): string {
+  if (!p.startsWith('/')) return p;
+  const out: string[] = [];
+  for (const s of p.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') out.pop();
+    else out.push(s);
+  }
+  return `/${out.join('/')}`;
+}
+
+function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number): string {
+  const name = paramStr(v, nameIdx);
+  if (name.startsWith('/')) return normalise(name);
+  let base = t.cwd;
+  if (dirfdIdx >= 0) {
+    const dfd = paramI64(v, dirfdIdx);
+    if (dfd !== -100) base = t.fds.get(dfd)?.name ?? base;
+  }
+  return joinPath(base, name);
+}
+
+const O_DIRECTORY = 1 << 10; // PPM_O_DIRECTORY (ppm_events_public.h)
+
+/**
+ * Update the tables with one event, before it is rendered (sysdig renders after parsing).
+ * Returns the fd the event is about (-1 if none).
+ */
+export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
+  const type = v.type;
+  const def = EVENT_TABLE[type];
+  if (!def) return -1;
+  const name = def[0];
+  const n = v.nparams;
+  const exit = (type & 1) === 1;
+  const fdIdx = paramIndex(type, 'fd', n);
+  if (!exit) {
+    t.enterType = type;
+    t.enterTsSec = v.tsSec;
+    t.enterTsNsec = v.tsNsec;
+    t.enterFd = fdIdx >= 0 && def[3][fdIdx][1] === 14 ? paramI64(v, fdIdx) : -1;
+    if (name === 'socket' && n >= 3) {
+      t.enterA = paramU64(v, 0);
+      t.enterB = paramU64(v, 1);
+      t.enterC = paramU64(v, 2);
+    } else if (name === 'connect' && t.enterFd >= 0) {
+      // sinsp records a unix peer path already at connect enter.
+      const ai = paramIndex(type, 'addr', n);
+      const old = t.fds.get(t.enterFd);
+      if (ai >= 0 && old && old.type === FdType.UnixSock && v.pLen[ai] > 1 && v.buf[v.pOff[ai]] === 1) {
+        const p = v.pOff[ai] + 1;
+        const z = v.buf.indexOf(0, p);
+        // FdInfo objects are never mutated: events keep references to the state they saw.
+        t.fds.set(t.enterFd, { ...old, name: utf8.decode(v.buf.subarray(p, z >= 0 && z < v.pOff[ai] + v.pLen[ai] ? z : v.pOff[ai] + v.pLen[ai])) });
+      }
+    }
+    return t.enterFd;
+  }
+  // Exit events: the result is the first parameter when it is errno/fd/pid.
+  const firstType = n > 0 ? def[3][0][1] : 0;
+  const res = n > 0 && (firstType === 11 || firstType === 14 || firstType === 15) ? paramI64(v, 0) : NaN;
+  const matched = t.enterType === type - 1;
+  let fd = fdIdx > 0 && def[3][fdIdx][1] === 14 ? paramI64(v, fdIdx) : matched ? t.enterFd : -1;
+  switch (name) {
+    case 'open': case 'openat': case 'openat2': case 'creat': case 'open_by_handle_at': {
+      if (res >= 0) {
+        const ni = paramIndex(type, 'name', n) >= 0 ? paramIndex(type, 'name', n) : paramIndex(type, 'path', n);
+        const di = paramIndex(type, 'dirfd', n);
+        const fi = paramIndex(type, 'flags', n);
+        const flags = fi >= 0 ? paramU64(v, fi) : 0;
+        const path = ni >= 0 ? fdPath(t, v, ni, di) : '';
+        t.fds.set(res, { type: flags & O_DIRECTORY ? FdType.Directory : FdType.File, name: path, l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+      }
+      fd = res >= 0 ? res : -1;
+      break;
+    }
+    case 'socket': {
+      if (res >= 0) {
+        const dom = matched ? t.enterA : 0;
+        const sockType = (matched ? t.enterB : 0) & 0xf;
+        const info: FdInfo = { type: FdType.Unknown, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 };
+        if (dom === 1) info.type = FdType.UnixSock;
+        else if (dom === 2) info.type = FdType.Ipv4Sock;
+        else if (dom === 10) info.type = FdType.Ipv6Sock;
+        else if (dom === 16) info.type = FdType.Netlink;
+        else info.type = FdType.Unsupported;
+        if ((dom === 2 || dom === 10) && matched) {
+          // SOCK_STREAM=1, SOCK_DGRAM=2, SOCK_RAW=3 (linux net.h); IPPROTO_ICMP=1, ICMPV6=58
+          const proto = t.enterC;
+          info.guess = sockType === 1 ? L4.Tcp : sockType === 2 ? L4.Udp : sockType === 3 ? (proto === 1 || proto === 58 ? L4.Icmp : L4.Raw) : 0;
+          if (sockType === 3) info.l4 = info.guess;
+        }
+        t.fds.set(res, info);
+        fd = res;
+      }
+      break;
+    }
+    case 'connect': {
+      const old = t.fds.get(fd);
+      const ti = paramIndex(type, 'tuple', n);
+      if (old && ti >= 0 && (res >= 0 || res === -115)) {
+        const f = { ...old };
+        t.fds.set(fd, f);
+        sockTupleInfo(v, ti, f);
+        if (f.type === FdType.Ipv4Sock || f.type === FdType.Ipv6Sock) {
+          if (f.l4 === 0) f.l4 = f.guess ?? L4.Tcp;
+        }
+      }
+      break;
+    }
+    case 'accept': case 'accept4': {
+      if (res >= 0) {
+        const ti = paramIndex(type, 'tuple', n);
+        const info: FdInfo = { type: FdType.Ipv4Sock, name: '', l4: L4.Tcp, cip: '', sip: '', cport: 0, sport: 0 };
+        if (ti >= 0 && v.pLen[ti] > 0) {
+          const fam = v.buf[v.pOff[ti]];
+          info.type = fam === 10 ? FdType.Ipv6Sock : fam === 1 ? FdType.UnixSock : FdType.Ipv4Sock;
+          sockTupleInfo(v, ti, info);
+        }
+        t.fds.set(res, info);
+        fd = res;
+      }
+      break;
+    }
+    case 'close': {
+      if (res >= 0 && matched) t.fds.delete(t.enterFd);
+      fd = matched ? t.enterFd : -1;
+      break;
+    }
+    case 'dup': case 'dup2': case 'dup3': {
+      const oi = paramIndex(type, 'oldfd', n);
+      const old = oi >= 0 ? paramI64(v, oi) : matched ? t.enterFd : -1;
+      const src = t.fds.get(old);
+      if (res >= 0 && src) t.fds.set(res, { ...src });
+      fd = res;
+      break;
+    }
+    case 'pipe': case 'pipe2': case 'socketpair': {
+      const a = paramIndex(type, 'fd1', n);
+      const b = paramIndex(type, 'fd2', n);
+      if (res >= 0 && a >= 0 && b >= 0) {
+        const ft = name === 'socketpair' ? FdType.UnixSock : FdType.Fifo;
+        t.fds.set(paramI64(v, a), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        t.fds.set(paramI64(v, b), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+      }
+      fd = -1;
+      break;
+    }
+    case 'eventfd': case 'eventfd2': case 'signalfd': case 'signalfd4': case 'timerfd_create': case 'inotify_init': case 'inotify_init1':
+    case 'epoll_create': case 'epoll_create1': case 'bpf': case 'userfaultfd': case 'io_uring_setup': case 'memfd_create': case 'pidfd_open': {
+      if (res >= 0) {
+        const ft = name.startsWith('eventfd') ? FdType.Event : name.startsWith('signalfd') ? FdType.Signalfd : name === 'timerfd_create' ? FdType.Timerfd
+          : name.startsWith('inotify') ? FdType.Inotify : name.startsWith('epoll') ? FdType.Eventpoll : name === 'bpf' ? FdType.Bpf
+          : name === 'userfaultfd' ? FdType.Userfaultfd : name === 'io_uring_setup' ? FdType.Iouring : name === 'memfd_create' ? FdType.Memfd : FdType.Pidfd;
+        const ni = paramIndex(type, 'name', n);
+        t.fds.set(res, { type: ft, name: ni >= 0 && ft === FdType.Memfd ? paramStr(v, ni) : '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        fd = res;
+      }
+      break;
+    }
+    case 'chdir': case 'fchdir': {
+      if (res === 0) {
+        const pi = paramIndex(type, 'path', n);
+        if (pi >= 0) t.cwd = joinPath(t.cwd, paramStr(v, pi));
+        else if (matched) t.cwd = t.fds.get(t.enterFd)?.name ?? t.cwd;
+      }
+      break;
+    }
+    case 'execve': case 'execveat': {
+      if (res === 0) applyExec(v, t, type, n);
+      break;
+    }
+    case 'clone': case 'clone3': case 'fork': case 'vfork': {
+      if (res === 0) applyClone(st, v, t, type, n);
+      // Parent side: res may be a pid in another namespace (containers); the child appears at its own exit.
+      break;
+    }
+    default:
+      break;
+  }
+  return fd;
+}
+
+function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
+  const exeI = paramIndex(type, 'exe', n);
+  const argsI = paramIndex(type, 'args', n);
+  const commI = paramIndex(type, 'comm', n);
+  const cwdI = paramIndex(type, 'cwd', n);
+  const pidI = paramIndex(type, 'pid', n);
+  const cgI = paramIndex(type, 'cgroups', n);
+  if (exeI >= 0) t.exe = paramStr(v, exeI);
+  if (argsI >= 0) t.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  if (commI >= 0) t.comm = paramStr(v, commI);
+  else if (exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
+  if (cwdI >= 0 && v.pLen[cwdI] > 0) {
+    const c = paramStr(v, cwdI);
+    if (c && c !== '<NA>') t.cwd = c;
+  }
+  if (pidI >= 0) t.pid = paramI64(v, pidI);
+  if (cgI >= 0) {
+    const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
+    if (c) t.container = c;
+  }
+}
+
+function applyClone(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number): void {
+  // Child side (res == 0): tid/pid/ptid params describe the new thread.
+  const pidI = paramIndex(type, 'pid', n);
+  const ptidI = paramIndex(type, 'ptid', n);
+  const exeI = paramIndex(type, 'exe', n);
+  const commI = paramIndex(type, 'comm', n);
+  const argsI = paramIndex(type, 'args', n);
+  const cwdI = paramIndex(type, 'cwd', n);
+  const cgI = paramIndex(type, 'cgroups', n);
+  if (pidI >= 0) t.pid = paramI64(v, pidI);
+  if (ptidI >= 0) t.ptid = paramI64(v, ptidI);
+  if (exeI >= 0) t.exe = paramStr(v, exeI);
+  if (commI >= 0) t.comm = paramStr(v, commI);
+  else if (!t.comm && exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
+  if (argsI >= 0) t.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  if (cwdI >= 0) { const c = paramStr(v, cwdI); if (c && c !== '<NA>') t.cwd = c; }
+  if (cgI >= 0) {
+    const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
+    if (c) t.container = c;
+  }
+  const parent = st.threads.get(t.ptid);
+  if (t.pid !== t.tid) {
+    const leader = st.threads.get(t.pid);
+    if (leader) t.fds = leader.fds;
+  } else if (parent && t.fds.size === 0) {
+    t.fds = new Map([...parent.fds].map(([k, f]) => [k, { ...f }]));
+    if (!t.cwd) t.cwd = parent.cwd;
+  }
+}

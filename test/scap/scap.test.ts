@@ -1,0 +1,203 @@
+/**
+ * scap reader against the corpus: sysdig renderings, block counts, curl_google_comments ≡ curl_google,
+ * and malformed input (seeded random mutations).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
+import { openScap } from '../../electron/engine/readers/scap/open-scap.ts';
+import { memSource } from './mem-source.ts';
+import { open, SCAP, sysdigLines } from './sysdig-lines.ts';
+
+function compare(lines: Map<number, string>, oraclePath: string): { ok: number; diffs: { want: string; got: string }[] } {
+  let ok = 0;
+  const diffs: { want: string; got: string }[] = [];
+  for (const raw of readFileSync(oraclePath, 'utf8').split('\n')) {
+    if (!raw) continue;
+    const want = raw.trimEnd();
+    const got = (lines.get(Number(want.split(' ')[0])) ?? '<missing>').trimEnd();
+    if (got === want) ok++;
+    else diffs.push({ want, got });
+  }
+  return { ok, diffs };
+}
+
+describe('docker-curl-https.scap vs the capture author\'s sysdig rendering', () => {
+  it('agrees on every line except listed, explained differences', async () => {
+    const { cap, warnings } = await open(`${SCAP}/xxradar-stratoshark/docker-curl-https.scap`);
+    expect(warnings).toEqual([]);
+    expect(cap.count()).toBe(3557); // 3556 EV_V2 blocks + 1 EV_V2_LARGE
+    const { ok, diffs } = compare(sysdigLines(cap), `${SCAP}/xxradar-stratoshark/docker-curl-https.txt`);
+    // Known differences:
+    //  - our schema is newer than the author's sysdig: execve's param 30 is `vpgid` (was `pgid`), and
+    //    the clone flag table has CLONE_CHILD_IN_PIDNS (right on our side for the current libs table);
+    //  - NOT YET MATCHED: libsinsp's fd state after connect(AF_UNSPEC) on IPv6 sockets (it prints
+    //    `<4><unknown>` / `<6u><unknown>`); we keep the last tuple.
+    const explained = (d: { want: string; got: string }): boolean =>
+      (d.want.includes(' pgid=') && d.got.includes(' vpgid=')) ||
+      d.got.includes('CLONE_CHILD_IN_PIDNS') ||
+      d.want.includes('<unknown>');
+    expect(diffs.filter((d) => !explained(d))).toEqual([]);
+    expect(ok).toBeGreaterThanOrEqual(2322);
+    expect(ok + diffs.length).toBe(2345);
+  });
+});
+
+// Older files vs sysdig 0.29.3. Differences that remain come from that sysdig's older event table
+// (mmap's res printed in hex, AF_LOCAL without AF_UNIX, old param names) and from libsinsp state
+// details not modelled yet (bind/listen naming the server socket, fds of threads created before
+// the capture). The minimum agreement is a regression guard with today's numbers.
+const OLD: [string, number][] = [
+  ['falco/cat_write', 73],
+  ['falco/open-multiple-files', 86],
+  ['falco/syscall', 12],
+  ['falco/ping_sendto', 20],
+  ['falco/psp_run_as_user_0_container', 3719],
+  ['falcosecurity-libs/curl_google', 1107],
+  ['falcosecurity-libs/test_ipv6_client', 56],
+  ['sysdig-inspect/502Error', 9086],
+];
+
+describe('older corpus files vs sysdig 0.29.3 renderings', () => {
+  for (const [f, min] of OLD) {
+    it(f, async () => {
+      const { cap, warnings } = await open(`${SCAP}/${f}.scap`);
+      expect(warnings).toEqual([]);
+      const { ok } = compare(sysdigLines(cap), `${SCAP}/${f}.scap.sysdig.txt`);
+      expect(ok).toBeGreaterThanOrEqual(min);
+    });
+  }
+});
+
+describe('block counts match the independent block walk (*.oracle.txt)', () => {
+  const files = readdirSync(SCAP, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.scap'));
+  for (const f of files) {
+    it(f, async () => {
+      const oracle = readFileSync(`${SCAP}/${f}.oracle.txt`, 'utf8');
+      const counts = /block type counts: (.*)/.exec(oracle)![1].split(', ').map((kv) => kv.split('='));
+      const { cap, warnings } = await open(`${SCAP}/${f}`);
+      expect(warnings).toEqual([]);
+      const extra = cap.info().extra;
+      for (const [k, n] of counts) expect([k, extra[k]]).toEqual([k, Number(n)]);
+      const events = Number(/event blocks: (\d+)/.exec(oracle)![1]);
+      const large = Number(extra['0x221'] ?? 0) + Number(extra['0x222'] ?? 0);
+      expect(cap.count()).toBe(events + large);
+      expect(cap.info().extra.shbVersion).toBe(/version (\d+\.\d+)/.exec(oracle)![1]);
+    });
+  }
+});
+
+describe('curl_google_comments.scap (SHB options, gzip FNAME) decodes like curl_google.scap', () => {
+  it('same events, same rendering', async () => {
+    const a = await open(`${SCAP}/falcosecurity-libs/curl_google.scap`);
+    const b = await open(`${SCAP}/falcosecurity-libs/curl_google_comments.scap`);
+    expect(b.warnings).toEqual([]);
+    expect(b.cap.count()).toBe(a.cap.count());
+    expect([...sysdigLines(b.cap).values()]).toEqual([...sysdigLines(a.cap).values()]);
+  });
+});
+
+describe('fields', () => {
+  it('fd, process and container fields of a connect exit', async () => {
+    const { cap } = await open(`${SCAP}/xxradar-stratoshark/docker-curl-https.scap`);
+    const cells: string[] = [];
+    cap.cells(2352, cells);
+    expect(cells.slice(3, 12)).toEqual(['curl', '108261', '108261', '<', 'connect', '5', '172.17.0.3:51602->172.66.0.96:80', '25c8ce27e4e3', cap.argsOf(2352)]);
+    const d = createDissection();
+    cap.dissect(2352, d);
+    const vals = new Map<string, unknown>();
+    for (let i = 0; i < d.n; i++) vals.set(String(d.fid[i]), d.obj[i] ?? d.num[i]);
+    expect(d.info).toContain('res=-115(EINPROGRESS)');
+    expect(d.malformed).toBeUndefined();
+  });
+});
+
+/** xorshift32: deterministic mutations. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+describe('malformed input', () => {
+  const base = [
+    readFileSync(`${SCAP}/falcosecurity-libs/test_ipv6_client.scap`),
+    readFileSync(`${SCAP}/falco/psp_write_tmp_test.scap`),
+  ].map((b) => new Uint8Array(b[0] === 0x1f ? gunzipSync(b) : b));
+
+  it('truncated file: every whole event kept, warning names block and byte offset', async () => {
+    const full = base[0];
+    const warnings: string[] = [];
+    const whole = await openScap(memSource(full), {}, []);
+    const cut = full.subarray(0, full.length - 37);
+    const cap = await openScap(memSource(cut), {}, warnings);
+    expect(cap.count()).toBe(whole.count());
+    expect(warnings.join('\n')).toMatch(/block \d+ at byte \d+: .* is truncated/);
+  });
+
+  it('corrupt block length: resynchronises and keeps later events', async () => {
+    const b = base[0].slice();
+    const whole = await openScap(memSource(b), {}, []);
+    // find the 100th event block and break its length
+    const dv = new DataView(b.buffer);
+    let p = 0;
+    for (let i = 0; i < 150; i++) p += dv.getUint32(p + 4, true);
+    dv.setUint32(p + 4, 0x7ffffff0, true);
+    const warnings: string[] = [];
+    const cap = await openScap(memSource(b, 777), {}, warnings);
+    expect(warnings[0]).toMatch(new RegExp(`at byte ${p}: type 0x[0-9a-f]+ has an impossible length`));
+    expect(cap.count()).toBe(whole.count() - 1);
+  });
+
+  it('unknown event type: kept with its number and raw parameters', async () => {
+    const b = base[1].slice();
+    const dv = new DataView(b.buffer);
+    let p = 0;
+    while (dv.getUint32(p, true) !== 0x216) p += dv.getUint32(p + 4, true);
+    dv.setUint16(p + 8 + 2 + 20, 4000, true);
+    const cap = await openScap(memSource(b), {}, []);
+    let found = 0;
+    for (let e = 1; e <= cap.count(); e++) if (cap.typeOf(e) === 4000) {
+      found = e;
+      break;
+    }
+    expect(found).toBeGreaterThan(0);
+    const cells: string[] = [];
+    cap.cells(found, cells);
+    expect(cells[7]).toBe('unknown(4000)');
+    expect(cap.argsOf(found)).toMatch(/^(arg0=[0-9a-f]*( arg\d+=[0-9a-f]*)*)?$/);
+  });
+
+  it('seeded random mutations never throw and every event renders', async () => {
+    const r = rng(12345);
+    const d = createDissection();
+    const cells: string[] = [];
+    for (let it = 0; it < 2000; it++) {
+      const src = base[it % base.length];
+      let b = src.slice();
+      const kind = Math.floor(r() * 4);
+      const n = 1 + Math.floor(r() * 8);
+      for (let k = 0; k < n; k++) {
+        const at = Math.floor(r() * b.length);
+        if (kind === 0) b[at] ^= 1 << Math.floor(r() * 8);
+        else if (kind === 1) b[at] = Math.floor(r() * 256);
+        else if (kind === 2) b = b.subarray(0, at);
+        else new DataView(b.buffer, b.byteOffset).setUint32(Math.min(at, b.length - 4) & ~3, Math.floor(r() * 4294967296), true);
+      }
+      const warnings: string[] = [];
+      const cap = await openScap(memSource(b, 1 + Math.floor(r() * 5000)), {}, warnings);
+      // render a sample of events fully (all of them on some iterations)
+      const step = it % 50 === 0 ? 1 : Math.max(1, Math.floor(cap.count() / 20));
+      for (let e = 1; e <= cap.count(); e += step) {
+        cap.cells(e, cells);
+        cap.dissect(e, d);
+      }
+      for (const w of warnings) expect(w).toMatch(/byte \d+|bytes|gzip/);
+    }
+  }, 120_000);
+});
