@@ -101,6 +101,8 @@ export interface WebServerOptions {
   /** Starts one engine (default: a worker_threads worker from electron/engine/host/node-worker.ts). */
   startEngine?: () => EngineHandle | Promise<EngineHandle>;
   log?: (line: string) => void;
+  /** Start one engine before the first connection (default true). */
+  prestart?: boolean;
 }
 
 export interface WebServer {
@@ -179,6 +181,13 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     await buildRenderer(outDir);
   }
   const startEngine = opts.startEngine ?? startEngineWorkerForWeb;
+  let closing = false;
+  const prestart = (): Promise<EngineHandle> => {
+    const p = Promise.resolve().then(startEngine);
+    p.catch(() => {}); // reported to the connection that takes it
+    return p;
+  };
+  let spare: Promise<EngineHandle> | null = opts.prestart === false ? null : prestart();
   const token = randomBytes(24).toString('base64url');
   const file = opts.file ? (isAbsolute(opts.file) ? opts.file : resolve(process.cwd(), opts.file)) : null;
   let boundPort = 0;
@@ -213,8 +222,14 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      Promise.resolve()
-        .then(startEngine)
+      const engine = spare ?? Promise.resolve().then(startEngine);
+      spare = null;
+      // Keep one engine loaded ahead: starting a worker and compiling the engine costs
+      // hundreds of ms, which would otherwise come before the first rows.
+      queueMicrotask(() => {
+        if (!closing) spare = prestart();
+      });
+      engine
         .then(
           (engine) => bridge(ws, engine, log),
           (e: unknown) => {
@@ -239,6 +254,9 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     token,
     close: () =>
       new Promise<void>((res) => {
+        closing = true;
+        void spare?.then((e) => e.port.close(), () => {});
+        spare = null;
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => res());

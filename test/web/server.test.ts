@@ -50,7 +50,7 @@ describe('web server over HTTP and WebSocket', () => {
       };
       return { port };
     };
-    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap' });
+    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', prestart: false });
   });
   afterAll(async () => server.close());
 
