@@ -48,15 +48,20 @@ export function splitArgs(b: Uint8Array, s: number, e: number, out: number[]): v
 
 const scratch: number[] = [];
 
+/**
+ * Start of the first argument, for the hot path (fd numbers): no scan of the rest of the line.
+ * `argEndOut` is set to `e`; the caller reads only the leading number and decoration.
+ */
+export function firstArg(b: Uint8Array, s: number, e: number): number {
+  let p = s;
+  while (p < e && b[p] === 0x20) p++;
+  argEndOut = e;
+  return p < e ? p : -1;
+}
+
 /** Start of top-level argument k, or -1 (end in `argEndOut`). */
 export let argEndOut = 0;
 export function nthArg(b: Uint8Array, s: number, e: number, k: number): number {
-  if (k === 0) {
-    let p = s;
-    while (p < e && b[p] === 0x20) p++;
-    argEndOut = e;
-    return p < e ? p : -1;
-  }
   scratch.length = 0;
   splitArgs(b, s, e, scratch);
   if (2 * k + 1 >= scratch.length) return -1;

@@ -9,7 +9,6 @@ import type { RandomAccess } from '../../io/capture-source.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, type SyscallIndex } from '../../syscalls/syscall-index.ts';
 import { splitArgs } from './args.ts';
-import { errnoName, errnoNumber } from './errno.ts';
 import { FD_TYPE_CHARS, FD_TYPE_NAMES, FdType, L4_NAMES } from './fd-names.ts';
 import type { StraceExtra } from './indexer.ts';
 import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
@@ -50,10 +49,36 @@ export function eventText(f: StraceFile, event: number): { bytes: Uint8Array; sp
 const utf8 = new TextDecoder('utf-8');
 const MAX_ARGS_TEXT = 2000;
 
+/**
+ * Argument text for display: as strace printed it, except that `\xHH` escapes of printable
+ * ASCII (all of them with -xx) are shown as the characters, so -xx logs stay readable.
+ */
 function text(b: Uint8Array, s: number, e: number): string {
-  const cut = e - s > MAX_ARGS_TEXT;
-  const t = latin1(b, s, cut ? s + MAX_ARGS_TEXT : e);
-  return cut ? `${t}…` : t;
+  let out = '';
+  let n = 0;
+  let p = s;
+  for (; p < e && n < MAX_ARGS_TEXT; n++) {
+    const c = b[p];
+    if (c === 0x5c && p + 3 < e && b[p + 1] === 0x78) {
+      const v = parseInt(String.fromCharCode(b[p + 2], b[p + 3]), 16);
+      if (v >= 0x20 && v < 0x7f && v !== 0x22 && v !== 0x5c) {
+        out += String.fromCharCode(v);
+        p += 4;
+        continue;
+      }
+      out += latin1(b, p, p + 4);
+      p += 4;
+      continue;
+    }
+    if (c === 0x5c && p + 1 < e) {
+      out += String.fromCharCode(c, b[p + 1]);
+      p += 2;
+      continue;
+    }
+    out += String.fromCharCode(c);
+    p++;
+  }
+  return p < e ? `${out}…` : out;
 }
 
 function lineEnd(b: Uint8Array, s: number, e: number): number {
@@ -162,7 +187,7 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   if (R.hasResult) {
     const failed = R.errnoEnd > R.errnoStart;
     const errno = failed ? latin1(bytes, R.errnoStart, R.errnoEnd) : '';
-    const res = failed ? (errnoNumber(errno) ? errno : errnoName(-R.ret)) : Number.isNaN(R.ret) ? '' : 'SUCCESS';
+    const res = failed ? errno : Number.isNaN(R.ret) ? '' : 'SUCCESS';
     if (res) addField(d, SF.res, R.resStart, R.resEnd - R.resStart, evt, res);
     addField(d, SF.failed, R.resStart, R.resEnd - R.resStart, evt, failed);
   } else {
@@ -173,7 +198,7 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   // fd details from the index (the name is already there)
   const fdCode = f.extra.fdType.data[local - 1];
   const fdType = fdCode & 15;
-  if (ix.fd.data[i] >= 0 && fdType) {
+  if (ix.fd.data[i] >= 0 && FD_TYPE_NAMES[fdType]) {
     const fdNode = d.n > 0 ? findLastFdNode(d) : -1;
     addField(d, SF.fdType, 0, 0, fdNode, FD_TYPE_NAMES[fdType]);
     addField(d, SF.fdTypechar, 0, 0, fdNode, FD_TYPE_CHARS[fdType]);

@@ -146,12 +146,12 @@ export function parseSockAddr(text: string): SockAddr | null {
   if (family === 'AF_INET') {
     const port = /sin_port=htons\((\d+)\)/.exec(text);
     const addr = /sin_addr=inet_addr\("([^"]*)"\)/.exec(text);
-    return { family, endpoint: port && addr ? { ip: addr[1], port: Number(port[1]) } : null, path: '' };
+    return { family, endpoint: port && addr ? { ip: unescapeC(addr[1]), port: Number(port[1]) } : null, path: '' };
   }
   if (family === 'AF_INET6') {
     const port = /sin6_port=htons\((\d+)\)/.exec(text);
     const addr = /inet_pton\(AF_INET6, "([^"]*)"/.exec(text);
-    return { family, endpoint: port && addr ? { ip: addr[1], port: Number(port[1]) } : null, path: '' };
+    return { family, endpoint: port && addr ? { ip: unescapeC(addr[1]), port: Number(port[1]) } : null, path: '' };
   }
   if (family === 'AF_UNIX') {
     const path = /sun_path=(@?)"((?:[^"\\]|\\.)*)"/.exec(text);

@@ -9,7 +9,7 @@
 import { createColumn, pushValue, type Column } from '../../index/columns.ts';
 import { addSyscallEvent, Dir, syscallCount, type SyscallEventInput, type SyscallIndex } from '../../syscalls/syscall-index.ts';
 import { RowFlag } from '../../../../shared/rpc.ts';
-import { argEndOut, nthArg } from './args.ts';
+import { argEndOut, firstArg, nthArg } from './args.ts';
 import { errnoNumber } from './errno.ts';
 import { describeDecoration, fdName, FdType, parseSockAddr, socketKind, type FdDescription } from './fd-names.ts';
 import { createLine, decorEnd, Kind, parseLine, TsKind, type StraceLine } from './line.ts';
@@ -329,6 +329,9 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (!sa) return;
         const t = table(pid);
         const old = t.get(ev.fd);
+        if (info.track === Track.Bind && sa.endpoint) listenPorts.add(sa.endpoint.port);
+        // a -y decoration names the fd better than what the sockaddr says
+        if (old?.raw && !(old.desc.type === FdType.Unix && sa.path && !old.desc.path)) return;
         const desc: FdDescription = old
           ? { ...old.desc }
           : { type: sa.family === 'AF_INET6' ? FdType.Ipv6 : sa.family === 'AF_UNIX' ? FdType.Unix : FdType.Ipv4, l4: sa.family === 'AF_UNIX' ? 0 : 1, path: '', local: null, remote: null };
@@ -459,7 +462,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     beginEvent(off, e - s, tid, ent.name);
     if (L.commEnd > L.commStart) ev.procName = lookupName(b, L.commStart, L.commEnd).name;
     if (info && info.fdArg >= 0) {
-      const p = nthArg(b, L.argsStart, L.argsEnd, info.fdArg);
+      const p = info.fdArg === 0 ? firstArg(b, L.argsStart, L.argsEnd) : nthArg(b, L.argsStart, L.argsEnd, info.fdArg);
       if (p >= 0) fdArg(b, p, argEndOut, ev.pid);
     }
     st.syscalls++;

@@ -162,7 +162,8 @@ for (const row of TABLE.split('\n')) {
     else if (f[0] === 'T') info.track = Track[f.slice(1) as keyof typeof Track];
     else if (f[0] === 'C') info.category = f.slice(1);
   }
-  const fdNames = ['fd', 'epfd', 'oldfd', 'out_fd', 'fd_in'];
+  // dirfd: *at() calls on an fd (AT_EMPTY_PATH) show it; AT_FDCWD is not a number and is skipped
+  const fdNames = ['fd', 'epfd', 'oldfd', 'out_fd', 'fd_in', 'dirfd'];
   info.fdArg = args.findIndex((a) => fdNames.includes(a));
   if (info.io !== Io.None) {
     info.dataArg = args.indexOf('data');
