@@ -18,8 +18,20 @@ export function startEngineWorker(): EngineWorker {
   const ts = new URL('./worker-entry.ts', import.meta.url);
   const js = new URL('./worker-entry.js', import.meta.url);
   const entry = existsSync(fileURLToPath(js)) ? js : ts;
-  const worker = new Worker(entry, entry === ts ? { execArgv: ['--import', 'tsx'] } : {});
-  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  // A TypeScript entry needs tsx's loader registered inside the worker itself: `--import tsx`
+  // in execArgv is not applied to workers on Node 20, so a two-line bootstrap registers it.
+  const worker =
+    entry === ts
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`,
+          { eval: true },
+        )
+      : new Worker(entry);
+  let failure: Error | undefined;
+  worker.on('error', (e) => {
+    failure = e;
+  });
+  const exited = new Promise<number>((resolve) => worker.once('exit', (code) => resolve(failure ? code || 1 : code)));
   return {
     port: {
       postMessage: (m, transfer) => worker.postMessage(m, transfer ?? []),

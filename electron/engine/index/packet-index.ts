@@ -7,7 +7,7 @@
  */
 import { RowFlag } from '../../../shared/rpc.ts';
 import { type Dissection } from '../dissectors/dissection.ts';
-import { entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { entryValue, formatFieldValue, formatIpv4 } from '../dissectors/values.ts';
 import { fieldByName, type FieldDef } from '../fields/registry.ts';
 import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from './columns.ts';
@@ -108,16 +108,20 @@ function summary(fieldCount: number): SummaryFields {
 }
 
 function internAddress(ix: PacketIndex, d: Dissection, i: number, field: FieldDef): number {
-  const v = entryValue(d, i);
-  if (field.type === 'ipv4' && typeof v === 'number') {
+  const bytes = d.sources[d.src[i]]?.bytes;
+  if (field.type === 'ipv4' && bytes && d.len[i] === 4) {
+    // Keyed by the address as a number: no string is built for an address seen before.
+    const o = d.off[i];
+    const n = d.num[i];
+    const v = Number.isNaN(n) ? ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0 : n;
     let id = ix.ipv4Ids.get(v);
     if (id === undefined) {
-      id = intern(ix.strings, formatFieldValue(field, v));
+      id = intern(ix.strings, formatIpv4(v));
       ix.ipv4Ids.set(v, id);
     }
     return id;
   }
-  return intern(ix.strings, formatFieldValue(field, v));
+  return intern(ix.strings, formatFieldValue(field, entryValue(d, i)));
 }
 
 /** Append one packet from its reader record and its first-pass dissection. */

@@ -70,15 +70,22 @@ function fileAccess(fd: number): RandomAccess {
 
 async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult> {
   const h = await openAsync(path, 'r');
-  const buf = new Uint8Array(CHUNK);
+  // Two buffers: the next read is in flight while the current chunk is being parsed.
+  const bufs = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
   let pos = 0;
+  let which = 0;
   try {
+    let pending = h.read(bufs[which], 0, CHUNK, pos);
     while (!signal?.aborted) {
-      const { bytesRead } = await h.read(buf, 0, CHUNK, pos);
+      const { bytesRead } = await pending;
       if (bytesRead <= 0) break;
+      const current = bufs[which].subarray(0, bytesRead);
       pos += bytesRead;
-      await onChunk(buf.subarray(0, bytesRead));
+      which ^= 1;
+      pending = h.read(bufs[which], 0, CHUNK, pos);
+      await onChunk(current);
     }
+    await pending.catch(() => undefined);
     return { bytes: pos };
   } catch (e) {
     return { bytes: pos, error: `read error at byte ${pos}: ${(e as Error).message}` };
