@@ -7,6 +7,8 @@ import type { Capture, OpenOptions } from './capture.ts';
 import { openCaptureSource } from './io/capture-source.ts';
 import { startPacketCapture } from './index/packet-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
+import { openScap } from './readers/scap/open-scap.ts';
+import { startStrace } from './readers/strace/open-strace.ts';
 import './fields/all-fields.ts';
 
 export interface OpenedCapture {
@@ -39,6 +41,13 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
     case 'pcap':
     case 'pcapng':
       return startPacketCapture(source, format, opts);
+    case 'strace':
+      return startStrace(source, opts, []);
+    case 'scap': {
+      // The scap indexer resolves once the whole file is indexed.
+      const capture = await openScap(source, opts, []);
+      return { capture, indexing: Promise.resolve() };
+    }
     default:
       source.randomAccess.close();
       throw new CaptureOpenError(`${path}: not a capture Tracelens can read (pcap, pcapng, scap, strace): ${describeUnknown(head)}`);
