@@ -87,7 +87,7 @@ export function startPacketCapture(
       meta.malformed = rec.malformed;
       dissectPacket(d, meta, rec.data, first);
       addPacket(ix, rec, d, allFields().length, fieldById);
-      const t = rec.tsSec + rec.tsNsec / 1e9;
+      const t = rec.hasTime ? rec.tsSec + rec.tsNsec / 1e9 : NaN;
       if (t < minT) {
         minT = t;
         minNs = `${rec.tsSec}${String(rec.tsNsec).padStart(9, '0')}`;

@@ -30,6 +30,8 @@ export interface PacketIndex {
   /** Sparse per-packet data: pcapng comments and reader-level damage messages. */
   comments: Map<number, string[]>;
   malformed: Map<number, string>;
+  /** Packets that carry no timestamp (pcapng SPB): tshark shows no frame.time for them. */
+  noTime: Set<number>;
   /** pcapng Decryption Secrets Blocks, kept for TLS decryption. */
   secrets: { type: number; data: Uint8Array }[];
   /** Names from pcapng Name Resolution Blocks. */
@@ -53,6 +55,7 @@ export function createPacketIndex(): PacketIndex {
     interfaces: [],
     comments: new Map(),
     malformed: new Map(),
+    noTime: new Set(),
     secrets: [],
     names: new Map(),
   };
@@ -135,6 +138,7 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fie
   pushValue(ix.iface, rec.interfaceId);
   if (rec.comments && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
   if (rec.malformed) ix.malformed.set(n, rec.malformed);
+  if (!rec.hasTime) ix.noTime.add(n);
 
   const roles = summary(fieldCount).roles;
   let netSrc = -1;

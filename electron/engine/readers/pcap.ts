@@ -95,6 +95,7 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     origLen: 0,
     tsSec: 0,
     tsNsec: 0,
+    hasTime: true,
     linkType: 0,
     interfaceId: 0,
     data: new Uint8Array(0),

@@ -142,6 +142,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
     origLen: 0,
     tsSec: 0,
     tsNsec: 0,
+    hasTime: true,
     linkType: 0,
     interfaceId: 0,
     data: new Uint8Array(0),
@@ -323,6 +324,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         } else convertTs(dv.getUint32(b + 4, le), dv.getUint32(b + 8, le), iface);
         rec.comments = comments;
         rec.epbFlags = flags;
+        rec.hasTime = true;
         rec.data = buf.subarray(dataStart, dataStart + cap);
         packet(buf, dataStart - p, at, cap, origLen, iface, problem);
         return;
@@ -348,6 +350,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         // No timestamp in an SPB.
         outSec = 0;
         outNsec = 0;
+        rec.hasTime = false;
         rec.comments = undefined;
         rec.epbFlags = undefined;
         rec.data = buf.subarray(dataStart, dataStart + cap);

@@ -22,6 +22,8 @@ export interface PacketRecord {
   /** Timestamp: whole seconds since the epoch and nanoseconds within the second. */
   tsSec: number;
   tsNsec: number;
+  /** False for records that carry no timestamp (pcapng Simple Packet Blocks). */
+  hasTime: boolean;
   linkType: number;
   /** pcapng interface id (global across sections, in order of appearance); 0 for pcap. */
   interfaceId: number;
