@@ -150,8 +150,8 @@ export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: 
   };
   const capture = syscallCapture(file.ix, {
     info,
-    args: (event) => safe(() => straceArgsText(file, event), ''),
-    dissect: (event, d) => safe(() => dissectStrace(file, event, file.ix, event, d), undefined),
+    args: (event) => safe(() => straceArgsText(file, event), '', warnings, event),
+    dissect: (event, d) => safe(() => dissectStrace(file, event, file.ix, event, d), undefined, warnings, event),
     close: () => source.randomAccess.close(),
   });
   const indexing = run.done.then(() => {
@@ -162,10 +162,12 @@ export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: 
   return { capture, indexing };
 }
 
-function safe<T>(f: () => T, fallback: T): T {
+/** Decoding one event must never take the engine down: report it as a warning instead. */
+function safe<T>(f: () => T, fallback: T, warnings: string[], event: number): T {
   try {
     return f();
-  } catch {
+  } catch (e) {
+    if (warnings.length < 1000) warnings.push(`event ${event}: internal error while decoding: ${(e as Error).message}`);
     return fallback;
   }
 }
@@ -261,8 +263,8 @@ export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, w
   opts.onProgress?.(info());
   return syscallCapture(ix, {
     info,
-    args: (event) => safe(() => straceArgsText(runs[fileOf.data[event - 1]].file, localOf.data[event - 1]), ''),
-    dissect: (event, d) => safe(() => dissectStrace(runs[fileOf.data[event - 1]].file, localOf.data[event - 1], ix, event, d), undefined),
+    args: (event) => safe(() => straceArgsText(runs[fileOf.data[event - 1]].file, localOf.data[event - 1]), '', warnings, event),
+    dissect: (event, d) => safe(() => dissectStrace(runs[fileOf.data[event - 1]].file, localOf.data[event - 1], ix, event, d), undefined, warnings, event),
     close: () => {
       for (const s of sources) s.randomAccess.close();
     },
