@@ -333,6 +333,7 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
     if (flavour === DNS_FLAVOUR_MDNS) {
       addField(d, hfDnsRespClass, after + 2, 2, rr, u16(data, after + 2) & 0x7fff);
       addField(d, hfDnsRespCacheFlush, after + 2, 2, rr);
+      if (want && data[after + 2] & 0x80) state.info += ', cache flush';
     } else {
       addField(d, hfDnsRespClass, after + 2, 2, rr);
     }

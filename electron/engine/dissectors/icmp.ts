@@ -82,7 +82,7 @@ export function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: n
     addField(d, hfIcmpSeq, off + 6, 2, top);
     addField(d, hfIcmpSeqLe, off + 6, 2, top, swap16(seq));
     if (end > off + 8) addField(d, hfDataData, off + 8, end - off - 8, top);
-    if (ctx.wantInfo) info += `  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${swap16(seq)}, ttl=${ttl}`;
+    if (ctx.wantInfo) info = `${info.padEnd(20)} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${swap16(seq)}, ttl=${ttl}`;
   } else if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) {
     if (type === 5) addField(d, hfIcmpRedirGw, off + 4, 4, top);
     else if (type === 3 && code === 4) {

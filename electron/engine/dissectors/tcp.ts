@@ -219,7 +219,12 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const payEnd = Math.min(end, off + hlen + seglen);
   if (!haveSeglen || seglen === 0) return;
   if (payEnd > payOff) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
-  if (isDnsTcpPort(sport, dport) && dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
+  if (isDnsTcpPort(sport, dport)) {
+    if (dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
+    // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
+    if (ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
+    return;
+  }
   dissectData(d, payOff, payEnd, parent, ctx);
 }
 

@@ -228,12 +228,13 @@ export function tcpRecordWindowScale(t: ConversationTable, stream: number, dir: 
   if (!(flags & TH_SYN)) return;
   const f = 2 * stream + dir;
   const r = 2 * stream + (dir ^ 1);
-  if (shift >= 0) t.winScale[f] = Math.min(shift, 14);
-  if (flags & TH_ACK) {
-    if (t.winScale[f] === -1 || t.winScale[r] === -1) {
-      t.winScale[f] = -2;
-      t.winScale[r] = -2;
-    }
+  if (shift < 0) {
+    // No WS option: this side does not scale; after a SYN/ACK without it, neither side does.
+    t.winScale[f] = -2;
+    if (flags & TH_ACK) t.winScale[r] = -2;
+  } else {
+    // A SYN/ACK with WS answering a SYN without it: scaling is off (RFC 7323 §2.2).
+    t.winScale[f] = flags & TH_ACK && t.winScale[r] === -2 ? -2 : Math.min(shift, 14);
   }
 }
 
