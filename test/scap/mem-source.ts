@@ -14,5 +14,6 @@ export function memSource(bytes: Uint8Array, chunk = 4096, path = 'mem.scap'): C
       read: (off, len) => bytes.slice(Math.max(0, off), Math.max(0, Math.min(bytes.length, off + len))),
       close() {},
     },
+    peek: (n) => bytes.slice(0, n),
   };
 }

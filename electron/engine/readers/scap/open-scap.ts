@@ -13,6 +13,7 @@ import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { createColumn, pushValue } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES } from '../../syscalls/scap-event-table.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64 } from './event.ts';
@@ -42,6 +43,11 @@ function paramFd(dv: DataView, q: number): number {
   return dv.getInt32(q + 4, true) * 4294967296 + dv.getUint32(q, true);
 }
 
+/** Event types with parameters whose text depends on state (fds, pids, fd lists, paths). */
+const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
+  d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
+);
+
 export function eventTypeName(type: number): string {
   const def = type < PPM_EVENT_MAX ? EVENT_TABLE[type] : undefined;
   return def ? def[0] : `unknown(${type})`;
@@ -66,9 +72,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   const st: ScapState = createState();
   const fdRefs: (FdInfo | undefined)[] = [];
   const procRefs: ProcSnap[] = [];
-  const types: number[] = [];
+  const types = createColumn(Int32Array);
   const extras = new Map<number, (string | undefined)[]>();
-  const blockCounts: Record<string, number> = {};
+  const blockCounts = new Map<number, number>();
+  /** evt.type text per event type id (names are looked up once, not per event). */
+  const typeNames: string[] = [];
   const snaps = new Map<ThreadInfo, ProcSnap>();
   /** Syscall name of each thread's last generic enter (the exit may not carry the id). */
   const genericName = new Map<number, string>();
@@ -103,7 +111,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   /** Resolutions that are not the event's main fd, computed while the state is current. */
   function extraResolutions(t: ThreadInfo, mainFd: number): (string | undefined)[] | undefined {
     const def = EVENT_TABLE[v.type];
-    if (!def) return undefined;
+    if (!def || !STATEFUL[v.type]) return undefined;
     let out: (string | undefined)[] | undefined;
     for (let i = 0; i < v.nparams && i < def[3].length; i++) {
       const pt = def[3][i][1];
@@ -155,7 +163,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       ev.fd = -1; ev.fdName = ''; ev.procName = ''; ev.container = ''; ev.rawres = NaN; ev.latencyNs = NaN; ev.failed = false;
       fdRefs.push(undefined);
       procRefs.push(procRefs[procRefs.length - 1] ?? { pid: -1, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '' });
-      types.push(-1);
+      pushValue(types, -1);
       addSyscallEvent(ix, ev);
       return;
     }
@@ -177,7 +185,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     fdRefs.push(f);
     const snap = snapOf(t);
     procRefs.push(snap);
-    types.push(v.type);
+    pushValue(types, v.type);
     const def = v.type < PPM_EVENT_MAX ? EVENT_TABLE[v.type] : undefined;
     ev.tsSec = v.tsSec;
     ev.tsNsec = v.tsNsec;
@@ -185,7 +193,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     ev.tid = v.tid;
     ev.pid = snap.pid;
     ev.dir = (v.type & 1) === 0 ? Dir.Enter : Dir.Exit;
-    ev.type = eventTypeName(v.type);
+    ev.type = typeNames[v.type] ??= eventTypeName(v.type);
     if (v.type <= 1) {
       // PPME_GENERIC_E/X: the first parameter is the ppm_sc syscall id.
       const nm = v.nparams > 0 ? SC_NAMES.get(paramI64(v, 0)) : v.type === 1 ? genericName.get(v.tid) : undefined;
@@ -211,8 +219,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   const walker = createBlockWalker({
     warning: warn,
     block(type, buf, dv, start, len, offset, index) {
-      const key = `0x${type.toString(16)}`;
-      blockCounts[key] = (blockCounts[key] ?? 0) + 1;
+      blockCounts.set(type, (blockCounts.get(type) ?? 0) + 1);
       if (index === 0 && type !== BT.SHB) warn(`block 1 at byte ${offset}: not a section header block (type 0x${type.toString(16)})`);
       try {
         if (isEventBlock(type)) {
@@ -242,9 +249,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
               err = readProcList(st, type, buf, dv, start, len);
             }
         }
-        if (err) warn(`block ${index + 1} (type ${key}) at byte ${offset}: ${err}`);
+        if (err) warn(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${err}`);
       } catch (e) {
-        warn(`block ${index + 1} (type ${key}) at byte ${offset}: ${(e as Error).message}`);
+        warn(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${(e as Error).message}`);
       }
     },
   });
@@ -268,7 +275,13 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       done,
       cancelled,
       loadMs: Date.now() - t0,
-      extra: { processes: st.procCount, threads: st.threads.size, shbVersion, hostname: st.hostname, ...blockCounts },
+      extra: {
+        processes: st.procCount,
+        threads: st.threads.size,
+        shbVersion,
+        hostname: st.hostname,
+        ...Object.fromEntries([...blockCounts].map(([t, c]) => [`0x${t.toString(16)}`, c])),
+      },
     };
   };
 
@@ -391,7 +404,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     dissect,
     close: () => source.randomAccess.close(),
   });
-  return { ...cap, argsOf, typeOf: (e) => types[e - 1] ?? -1 };
+  return { ...cap, argsOf, typeOf: (e) => (e >= 1 && e <= types.length ? types.data[e - 1] : -1) };
 }
 
 // joinPath is re-exported for tests of path resolution.

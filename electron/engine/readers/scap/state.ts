@@ -361,6 +361,9 @@ function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number):
   return joinPath(base, name);
 }
 
+/** Index of the `fd` parameter per event type (-1 if none), computed once. */
+const FD_PARAM: Int32Array = Int32Array.from(EVENT_TABLE, (d) => (d ? d[3].findIndex((p) => p[0] === 'fd') : -1));
+
 const O_DIRECTORY = 1 << 10; // PPM_O_DIRECTORY (ppm_events_public.h)
 
 /**
@@ -374,7 +377,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
   const name = def[0];
   const n = v.nparams;
   const exit = (type & 1) === 1;
-  const fdIdx = paramIndex(type, 'fd', n);
+  const fdIdx = FD_PARAM[type] < n ? FD_PARAM[type] : -1;
   if (!exit) {
     t.enterType = type;
     t.enterTsSec = v.tsSec;

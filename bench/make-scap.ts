@@ -1,0 +1,50 @@
+/**
+ * Generate a large scap file by repeating the event blocks of a corpus capture (the header
+ * blocks once), with timestamps shifted so time keeps increasing; then time the index pass.
+ *   node --import tsx bench/make-scap.ts [events=3000000] [out=/tmp/tracelens-bench.scap]
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { openCaptureSource } from '../electron/engine/io/capture-source.ts';
+import { openScap } from '../electron/engine/readers/scap/open-scap.ts';
+
+const SRC = '/work/shared/corpus/scap/xxradar-stratoshark/docker-curl-https.scap';
+const target = Number(process.argv[2] ?? 3_000_000);
+const out = process.argv[3] ?? '/tmp/tracelens-bench.scap';
+
+const src = new Uint8Array(readFileSync(SRC));
+const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+let p = 0;
+let firstEv = -1;
+while (p < src.length) {
+  const t = dv.getUint32(p, true);
+  if (firstEv < 0 && (t === 0x216 || t === 0x221)) firstEv = p;
+  p += dv.getUint32(p + 4, true);
+}
+const head = src.subarray(0, firstEv);
+const body = src.slice(firstEv);
+const bdv = new DataView(body.buffer);
+let perRound = 0;
+for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) perRound++;
+const rounds = Math.ceil(target / perRound);
+const fd = openSync(out, 'w');
+writeSync(fd, head);
+const SPAN = 20_000_000_000n; // each repetition 20 s later
+for (let r = 0; r < rounds; r++) {
+  if (r > 0) {
+    for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) {
+      const ts = q + 8 + 2; // EV_V2: u16 cpu then u64 ts
+      bdv.setBigUint64(ts, bdv.getBigUint64(ts, true) + SPAN, true);
+    }
+  }
+  writeSync(fd, body);
+}
+closeSync(fd);
+console.log(`wrote ${out}: ${rounds * perRound} events`);
+
+const warnings: string[] = [];
+const t0 = performance.now();
+const cap = await openScap(openCaptureSource(out), {}, warnings);
+const ms = performance.now() - t0;
+const n = cap.count();
+console.log(`scap index pass: ${n} events in ${(ms / 1000).toFixed(2)} s = ${((n / ms) * 1000 / 1e6).toFixed(2)} M events/s; warnings ${warnings.length}; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+cap.close();
