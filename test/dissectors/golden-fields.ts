@@ -39,7 +39,7 @@ export function readPackets(path: string): Packet[] {
       out.push({
         meta: {
           number: out.length + 1, tsSec: rec.tsSec, tsNsec: rec.tsNsec, capLen: rec.capLen, origLen: rec.origLen,
-          linkType: rec.linkType, interfaceId: rec.interfaceId, comments: rec.comments?.slice(), malformed: rec.malformed,
+          linkType: rec.linkType, interfaceId: rec.interfaceId, hasTime: rec.hasTime, comments: rec.comments?.slice(), malformed: rec.malformed,
         },
         data: new Uint8Array(rec.data), // a copy (Buffer#slice would be a view)
       });

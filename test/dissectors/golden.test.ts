@@ -11,17 +11,10 @@ const DIR = new URL('../golden/fields/', import.meta.url).pathname;
 
 /**
  * Known differences, each with the reason; only the listed fields may differ in those files.
- * - SPB timestamps: pcapng Simple Packet Blocks have no timestamp; tshark prints nothing, the
- *   reader's PacketRecord has no "no timestamp" flag, so we print 0.000000000.
  * - WireGuard: tshark decrypts the tunnel with the file's key log and dissects the inner IP.
  * - tcpdump fuzz files: µs field ≥ 10^6; tshark prints the raw sum, the reader normalises.
  */
 const FIELD_EXCEPTIONS: Record<string, string[]> = {
-  'test001.pcapng': ['frame.time_epoch'], 'test003.pcapng': ['frame.time_epoch'],
-  'test010.pcapng': ['frame.time_epoch'], 'test011.pcapng': ['frame.time_epoch'],
-  'test012.pcapng': ['frame.time_epoch'], 'test016.pcapng': ['frame.time_epoch'],
-  'test100.pcapng': ['frame.time_epoch'], 'test101.pcapng': ['frame.time_epoch'],
-  'test201.pcapng': ['frame.time_epoch'],
   'wireguard-ping-tcp-dsb.pcapng': ['ip.src', 'ip.dst', 'ip.proto', 'ip.ttl', 'tcp.srcport', 'tcp.dstport', 'tcp.stream', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.flags.fin', 'tcp.flags.reset', 'udp.srcport', 'udp.dstport', 'udp.stream', 'dns.id', 'dns.qry.name', 'dns.a', 'dns.aaaa'],
   'heapoverflow-tcp_print.pcap': ['frame.time_epoch'], 'tcp_header_heapoverflow.pcap': ['frame.time_epoch'],
 };

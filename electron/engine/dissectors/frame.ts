@@ -22,6 +22,8 @@ export interface FrameMeta {
   interfaceId: number;
   comments?: string[];
   malformed?: string;
+  /** False when the record carries no timestamp (pcapng SPB): frame.time_epoch is then absent. */
+  hasTime?: boolean;
 }
 
 /** Add the frame node and its generated fields; returns the frame entry. */
@@ -30,7 +32,7 @@ export function dissectFrame(d: Dissection, meta: FrameMeta, data: Uint8Array): 
   addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
   if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
   addField(d, hfFrameEncapType, 0, 0, top, meta.linkType);
-  addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
+  if (meta.hasTime !== false) addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
   addField(d, hfFrameNumber, 0, 0, top, meta.number);
   addField(d, hfFrameLen, 0, 0, top, meta.origLen);
   addField(d, hfFrameCapLen, 0, 0, top, meta.capLen);
