@@ -166,8 +166,22 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     }
   }
 
+  // consecutive lines are mostly from one thread: skip the map lookups then
+  let cacheTid = -2;
+  let cachePid = -1;
+  let cacheName = '';
+  let cacheGen = -1;
+  let gen = 0;
+
   function beginEvent(off: number, len: number, tid: number, type: string): void {
-    const pid = tid >= 0 ? pidOf(tid) : -1;
+    if (tid !== cacheTid || gen !== cacheGen) {
+      cacheTid = tid;
+      cacheGen = gen;
+      cachePid = tid >= 0 ? pidOf(tid) : -1;
+      cacheName = procNames.get(cachePid) ?? '';
+      if (cachePid >= 0) st.processes.add(cachePid);
+    }
+    const pid = cachePid;
     ev.offset = off;
     ev.length = len;
     ev.tsSec = curSec;
@@ -177,13 +191,12 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     ev.type = type;
     ev.fd = -1;
     ev.fdName = '';
-    ev.procName = procNames.get(pid) ?? '';
+    ev.procName = cacheName;
     ev.rawres = NaN;
     ev.latencyNs = NaN;
     ev.failed = false;
     ev.malformed = false;
     evFdType = 0;
-    if (pid >= 0) st.processes.add(pid);
   }
 
   function commitEvent(): number {
@@ -393,6 +406,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (path) {
           const name = path.slice(path.lastIndexOf('/') + 1);
           procNames.set(pid, name);
+          gen++;
           ev.procName = name;
         }
         return;
@@ -403,6 +417,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         const thread = info.track === Track.Clone && latin1(b, s, Math.min(e, s + 600)).includes('CLONE_THREAD');
         const childPid = thread ? pid : ret;
         tidPid.set(ret, childPid);
+        gen++;
         if (thread) backfillPid(ret, pid, event);
         else {
           const parent = fdTables.get(pid);
@@ -411,6 +426,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         }
         const pname = procNames.get(pid);
         if (pname !== undefined && !procNames.has(childPid)) procNames.set(childPid, pname);
+        gen++;
         return;
       }
     }
@@ -420,6 +436,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   function learnDefaultTid(tid: number): void {
     if (defaultTid >= 0 || sawPrefix) return;
     defaultTid = tid;
+    gen++;
     const n = syscallCount(ix);
     for (let i = 0; i < n; i++) {
       if (ix.tid.data[i] === -1) {
