@@ -42,6 +42,7 @@ function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMeta {
   meta.linkType = ix.interfaces[meta.interfaceId]?.linkType ?? 1;
   meta.comments = ix.comments.get(n);
   meta.malformed = ix.malformed.get(n);
+  meta.hasTime = !ix.noTime.has(n);
   return meta;
 }
 
@@ -72,6 +73,9 @@ export function startPacketCapture(
   const sink: PacketSink = {
     packet(rec: PacketRecord) {
       const n = packetCount(ix) + 1;
+      // Reader interface ids are ≥ 0 or -1 (packet naming an undefined interface); the column is
+      // Uint16, so -1 is stored as 0xffff with its own entry.
+      if (rec.interfaceId < 0) rec.interfaceId = 0xffff;
       if (!ix.interfaces[rec.interfaceId]) {
         ix.interfaces[rec.interfaceId] = { id: rec.interfaceId, linkType: rec.linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
       }
@@ -85,6 +89,7 @@ export function startPacketCapture(
       meta.interfaceId = rec.interfaceId;
       meta.comments = rec.comments;
       meta.malformed = rec.malformed;
+      meta.hasTime = rec.hasTime;
       dissectPacket(d, meta, rec.data, first);
       addPacket(ix, rec, d, allFields().length, fieldById);
       const t = rec.hasTime ? rec.tsSec + rec.tsNsec / 1e9 : NaN;

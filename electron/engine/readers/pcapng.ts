@@ -9,7 +9,7 @@
  * Hot path: blocks that lie wholly inside a chunk are parsed in place (one reused PacketRecord,
  * `data` a subarray view); only a block split across chunks is copied into the carry buffer.
  */
-import { FormatError, type ChunkParser, type InterfaceInfo, type PacketRecord, type PacketSink } from './types.ts';
+import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, type ChunkParser, type InterfaceInfo, type PacketRecord, type PacketSink } from './types.ts';
 
 /** Block types (pcapng draft §11.1 "Block Type Codes"). */
 export const BT_SHB = 0x0a0d0d0a;
@@ -419,6 +419,29 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
       case BT_ISB:
         // Interface statistics: not needed for the event index.
         return;
+      case BT_CB:
+      case BT_DCB: {
+        // Wireshark lists custom blocks as frames (data after the PEN), so frame numbers agree.
+        if (bodyEnd - b < 4) {
+          sink.warning(`${where(type, at)}: body too short for a custom block`);
+          return;
+        }
+        sink.warning(`${where(type, at)}: custom block of enterprise ${dv.getUint32(b, le)} shown as raw data`);
+        outSec = 0;
+        outNsec = 0;
+        rec.hasTime = false;
+        rec.comments = undefined;
+        rec.epbFlags = undefined;
+        rec.data = buf.subarray(b + 4, bodyEnd);
+        rec.dataOffset = at + 12;
+        rec.capLen = rec.origLen = bodyEnd - b - 4;
+        rec.tsSec = rec.tsNsec = 0;
+        rec.interfaceId = CUSTOM_BLOCK_INTERFACE;
+        rec.linkType = LINKTYPE_CUSTOM_BLOCK;
+        rec.malformed = undefined;
+        sink.packet(rec);
+        return;
+      }
       default:
         sink.warning(`${where(type, at)}: skipped, ${len} bytes`);
     }

@@ -36,6 +36,14 @@ export interface PacketRecord {
   malformed: string | undefined;
 }
 
+/**
+ * Link type given to pcapng Custom Blocks, which Wireshark lists as frames of their own
+ * (REC_TYPE_CUSTOM_BLOCK): not a LINKTYPE_ value (those are ≥ 0), so no dissector claims it.
+ */
+export const LINKTYPE_CUSTOM_BLOCK = -2;
+/** Interface id used for custom blocks (they belong to no interface). */
+export const CUSTOM_BLOCK_INTERFACE = 0xfffe;
+
 export interface InterfaceInfo {
   id: number;
   linkType: number;
