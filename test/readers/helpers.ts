@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { detectFormat } from '../../electron/engine/readers/detect.ts';
 import { createPcapParser } from '../../electron/engine/readers/pcap.ts';
 import { createPcapngParser } from '../../electron/engine/readers/pcapng.ts';
-import type { ChunkParser, InterfaceInfo, PacketSink } from '../../electron/engine/readers/types.ts';
+import { LINKTYPE_CUSTOM_BLOCK, type ChunkParser, type InterfaceInfo, type PacketSink } from '../../electron/engine/readers/types.ts';
 
 export const CORPUS = process.env.TRACELENS_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus');
 
@@ -45,6 +45,8 @@ export interface Collected {
   blocks: number[];
   /** End offsets of the pcapng blocks seen. */
   blockEnds: number[];
+  /** pcapng custom blocks delivered as records. */
+  customBlocks: number;
 }
 
 /** tshark -T fields shows control characters in strings as C escapes. */
@@ -53,7 +55,7 @@ function tsharkEscape(s: string): string {
 }
 
 export function collector(): { sink: PacketSink; out: Collected } {
-  const out: Collected = { lines: [], full: [], malformed: [], warnings: [], interfaces: [], sections: [], names: [], secrets: [], blocks: [], blockEnds: [] };
+  const out: Collected = { lines: [], full: [], malformed: [], warnings: [], interfaces: [], sections: [], names: [], secrets: [], blocks: [], blockEnds: [], customBlocks: 0 };
   // tshark 4.0 prints frame.interface_id per section; the parser's ids are global.
   const localId = new Map<number, number>();
   let inSection = 0;
@@ -64,7 +66,9 @@ export function collector(): { sink: PacketSink; out: Collected } {
       const t = `${r.tsSec}.${String(r.tsNsec).padStart(9, '0')}`;
       const comments = (r.comments ?? []).map(tsharkEscape).join(',');
       const line = `${t}\t${r.capLen}\t${r.origLen}\t${localId.get(r.interfaceId) ?? r.interfaceId}\t${comments}`;
-      out.lines.push(line);
+      // Custom blocks come out as records (Wireshark lists them as frames); counted apart here.
+      if (r.linkType === LINKTYPE_CUSTOM_BLOCK) out.customBlocks++;
+      else out.lines.push(line);
       const digest = createHash('sha1').update(r.data).digest('hex');
       out.full.push(`${line}\t${r.dataOffset}\t${r.linkType}\t${r.epbFlags}\t${r.malformed}\t${digest}\t${r.interfaceId}`);
       if (r.malformed) out.malformed.push(r.malformed);
