@@ -105,7 +105,9 @@ const TRUE: string[] = [
   'all test.port > 79',
   'any test.port > 442',
   'test.u === 80',
-  'all test.port in {80, 443}',
+  'all test.port in {1..1000}',
+  'test.u - 100 > 1000', // unsigned arithmetic wraps modulo 2^64 as in Wireshark
+  'test.i - 100 < 0',
   'test.port in {1..100}',
   'test.port not in {22, 23}',
   // addresses
@@ -222,6 +224,7 @@ const FALSE: string[] = [
   'all test.port > 100',
   'test.port in {1, 2, 3}',
   'test.port not in {80}',
+  'all test.port in {80, 443}', // Wireshark: every value must match the same element
   'test.b == False',
   'test.flags.syn == 0',
   'test.enum == One',

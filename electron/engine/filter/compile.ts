@@ -267,6 +267,9 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
         const lt: RV[] = [];
         const rt: RV[] = [];
         const integer = v.type !== 'float' && v.type !== 'reltime' && v.type !== 'time';
+        // Unsigned fields compute modulo 2^64 as Wireshark's uint64 fvalues do: `udp.srcport - 1000`
+        // below zero wraps to a huge number instead of going negative.
+        const unsigned = v.type === 'uint' || v.type === 'framenum';
         return (d, out) => {
           lt.length = 0;
           rt.length = 0;
@@ -275,7 +278,11 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
           r(d, rt);
           for (const a of lt) {
             for (const b of rt) {
-              const x = arith(v.op, a, b, integer);
+              let x = arith(v.op, a, b, integer);
+              if (unsigned && x !== undefined && typeof x !== 'string' && !(x instanceof Uint8Array) && (x < 0 || x > Number.MAX_SAFE_INTEGER)) {
+                const w = BigInt.asUintN(64, BigInt(x));
+                x = w <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(w) : w;
+              }
               if (x !== undefined) out.push(x);
             }
           }
@@ -505,18 +512,23 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
           };
         });
         const tmp: RV[] = [];
-        const all = t.quant === 'all';
-        const inSet: Predicate = (d) => {
-          tmp.length = 0;
-          lg(d, tmp);
-          if (tmp.length === 0) return false;
-          for (const x of tmp) {
-            let hit = false;
-            for (const it of items) if ((hit = it(d, x))) break;
-            if (hit !== all) return !all;
-          }
-          return all;
-        };
+        // Wireshark expands `x in {a, b}` to `x == a or x == b`, so `all x in {…}` holds when
+        // every value of x matches one and the same element (checked against tshark 4.0).
+        const inSet: Predicate =
+          t.quant === 'all'
+            ? (d) => {
+                tmp.length = 0;
+                lg(d, tmp);
+                if (tmp.length === 0) return false;
+                for (const it of items) if (tmp.every((x) => it(d, x))) return true;
+                return false;
+              }
+            : (d) => {
+                tmp.length = 0;
+                lg(d, tmp);
+                for (const x of tmp) for (const it of items) if (it(d, x)) return true;
+                return false;
+              };
         return t.negated ? (d) => !inSet(d) : inSet;
       }
     }
