@@ -13,8 +13,8 @@ import type { FieldDef } from '../fields/registry.ts';
 
 export interface DataSource {
   /** Tab name shown under the hex pane, e.g. "Frame", "Reassembled TCP", "Decrypted TLS". */
-  readonly name: string;
-  readonly bytes: Uint8Array;
+  name: string;
+  bytes: Uint8Array;
 }
 
 export interface Dissection {
@@ -39,6 +39,12 @@ export interface Dissection {
   protocol: string;
   /** Set when some layer found the data malformed: the first such message. */
   malformed: string | undefined;
+  /**
+   * Summary mode for the index pass: when set, only fields whose id is marked 1 are recorded
+   * (addField returns -1 for the others), so a full dissection costs little more than the
+   * parsing it must do anyway. null = record everything (details, -e, filters).
+   */
+  keep: Uint8Array | null;
 }
 
 const INITIAL = 128;
@@ -59,6 +65,7 @@ export function createDissection(): Dissection {
     info: '',
     protocol: '',
     malformed: undefined,
+    keep: null,
   };
 }
 
@@ -68,8 +75,15 @@ export function resetDissection(d: Dissection, bytes: Uint8Array, sourceName = '
   if (d.obj.length > 0) d.obj.length = 0;
   if (d.label.length > 0) d.label.length = 0;
   if (d.note.length > 0) d.note.length = 0;
-  d.sources.length = 0;
-  d.sources.push({ name: sourceName, bytes });
+  // The first source object is reused: one allocation per dissection adds up over millions.
+  const first = d.sources[0];
+  d.sources.length = 1;
+  if (first) {
+    first.name = sourceName;
+    first.bytes = bytes;
+  } else {
+    d.sources[0] = { name: sourceName, bytes };
+  }
   d.info = '';
   d.protocol = '';
   d.malformed = undefined;
@@ -104,6 +118,8 @@ export function addField(
   value?: FieldValue,
   source = 0,
 ): number {
+  const keep = d.keep;
+  if (keep !== null && keep[field.id] !== 1) return -1;
   if (d.n === d.fid.length) grow(d);
   const i = d.n++;
   d.fid[i] = field.id;
@@ -124,12 +140,17 @@ export function addField(
 
 /** Give an entry a custom tree label (protocol summaries, generated fields). */
 export function setLabel(d: Dissection, entry: number, text: string): void {
-  d.label[entry] = text;
+  if (entry >= 0) d.label[entry] = text;
+}
+
+/** False when the dissection is in summary mode and does not record `field`: skip computing its value. */
+export function wants(d: Dissection, field: FieldDef): boolean {
+  return d.keep === null || d.keep[field.id] === 1;
 }
 
 /** Mark an entry malformed with a message; the first message also marks the whole event. */
 export function markMalformed(d: Dissection, entry: number, message: string): void {
-  d.note[entry] = message;
+  if (entry >= 0) d.note[entry] = message;
   if (d.malformed === undefined) d.malformed = message;
 }
 

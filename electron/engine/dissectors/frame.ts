@@ -1,6 +1,6 @@
 /** The `frame` pseudo-protocol: capture metadata of one packet (Wireshark packet-frame.c names). */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, type Dissection } from './dissection.ts';
+import { addField, wants, type Dissection } from './dissection.ts';
 
 export const hfFrame = defineProtocol('frame', 'Frame');
 export const hfFrameNumber = defineField({ name: 'frame.number', type: 'uint', description: 'Frame Number', bits: 32 });
@@ -32,7 +32,7 @@ export function dissectFrame(d: Dissection, meta: FrameMeta, data: Uint8Array): 
   addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
   if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
   addField(d, hfFrameEncapType, 0, 0, top, meta.linkType);
-  if (meta.hasTime !== false) addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
+  if (meta.hasTime !== false && wants(d, hfFrameTimeEpoch)) addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
   addField(d, hfFrameNumber, 0, 0, top, meta.number);
   addField(d, hfFrameLen, 0, 0, top, meta.origLen);
   addField(d, hfFrameCapLen, 0, 0, top, meta.capLen);

@@ -24,6 +24,19 @@ export function pushValue<T extends TypedArray>(c: Column<T>, v: number): void {
   c.data[c.length++] = v;
 }
 
+/**
+ * Grow every column to hold at least `n` entries. Hot loops call this once per event and then
+ * write `col.data[i]` directly: one monomorphic store per column instead of a generic push.
+ */
+export function reserve(cols: readonly Column<TypedArray>[], n: number): void {
+  for (const c of cols) {
+    if (c.data.length >= n) continue;
+    const bigger = new (c.data.constructor as TypedArrayCtor<TypedArray>)(Math.max(n, c.data.length * 2));
+    bigger.set(c.data as never);
+    c.data = bigger;
+  }
+}
+
 /** Bytes held by a column's backing store. */
 export function columnBytes(c: Column<TypedArray>): number {
   return c.data.byteLength;

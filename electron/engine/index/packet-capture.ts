@@ -16,7 +16,7 @@ import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext } from '../dissectors/context.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
-import { addPacket, createPacketIndex, packetCount, packetIndexBytes, type PacketIndex } from './packet-index.ts';
+import { addPacket, createPacketIndex, packetCount, packetIndexBytes, summaryKeep, type PacketIndex } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -68,6 +68,8 @@ export function startPacketCapture(
   let maxNs = '';
   const linkTypes = new Set<number>();
   const d = createDissection();
+  // First pass in summary mode: only the fields the index keeps are recorded.
+  d.keep = summaryKeep(allFields().length);
   const meta: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 };
 
   const sink: PacketSink = {

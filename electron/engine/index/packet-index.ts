@@ -10,7 +10,7 @@ import { type Dissection } from '../dissectors/dissection.ts';
 import { entryValue, formatFieldValue, formatIpv4 } from '../dissectors/values.ts';
 import { fieldByName, type FieldDef } from '../fields/registry.ts';
 import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
-import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from './columns.ts';
+import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
 
 export interface PacketIndex {
   dataOffset: Column<Float64Array>;
@@ -26,6 +26,10 @@ export interface PacketIndex {
   strings: Interner;
   /** IPv4 address (as uint32) → interned id, to avoid formatting the same address per packet. */
   ipv4Ids: Map<number, number>;
+  lastProtocol: string;
+  lastProtocolId: number;
+  /** [address, id, address, id] of the two most recent IPv4 addresses (-1 = empty). */
+  recentIpv4: Float64Array;
   interfaces: InterfaceInfo[];
   /** Sparse per-packet data: pcapng comments and reader-level damage messages. */
   comments: Map<number, string[]>;
@@ -52,6 +56,9 @@ export function createPacketIndex(): PacketIndex {
     flags: createColumn(Uint8Array),
     strings: createInterner(),
     ipv4Ids: new Map(),
+    lastProtocol: '',
+    lastProtocolId: 0,
+    recentIpv4: new Float64Array([-1, 0, -1, 0]),
     interfaces: [],
     comments: new Map(),
     malformed: new Map(),
@@ -68,6 +75,8 @@ export function packetCount(ix: PacketIndex): number {
 /** What the summary needs from a dissection, looked up once by field name. */
 interface SummaryFields {
   roles: Int8Array; // field id → role
+  /** The same fields as a summary-mode mask for the first pass (Dissection.keep). */
+  keep: Uint8Array;
 }
 
 const ROLE_NET_SRC = 1;
@@ -101,11 +110,15 @@ let summaryFieldCount = -1;
 function summary(fieldCount: number): SummaryFields {
   if (summaryFields && summaryFieldCount === fieldCount) return summaryFields;
   const roles = new Int8Array(fieldCount + 1);
+  const keep = new Uint8Array(fieldCount + 1);
   for (const [name, role] of ROLE_NAMES) {
     const f = fieldByName(name);
-    if (f && f.id < roles.length) roles[f.id] = role;
+    if (f && f.id < roles.length) {
+      roles[f.id] = role;
+      keep[f.id] = 1;
+    }
   }
-  summaryFields = { roles };
+  summaryFields = { roles, keep };
   summaryFieldCount = fieldCount;
   return summaryFields;
 }
@@ -117,25 +130,43 @@ function internAddress(ix: PacketIndex, d: Dissection, i: number, field: FieldDe
     const o = d.off[i];
     const n = d.num[i];
     const v = Number.isNaN(n) ? ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0 : n;
+    // Packets of a flow alternate between two addresses: a two-entry cache skips the Map.
+    if (v === ix.recentIpv4[0]) return ix.recentIpv4[1];
+    if (v === ix.recentIpv4[2]) return ix.recentIpv4[3];
     let id = ix.ipv4Ids.get(v);
     if (id === undefined) {
       id = intern(ix.strings, formatIpv4(v));
       ix.ipv4Ids.set(v, id);
     }
+    ix.recentIpv4[2] = ix.recentIpv4[0];
+    ix.recentIpv4[3] = ix.recentIpv4[1];
+    ix.recentIpv4[0] = v;
+    ix.recentIpv4[1] = id;
     return id;
   }
   return intern(ix.strings, formatFieldValue(field, entryValue(d, i)));
 }
 
+/** The summary-mode mask for first-pass dissections (fields the index reads). */
+export function summaryKeep(fieldCount: number): Uint8Array {
+  return summary(fieldCount).keep;
+}
+
+function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
+  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
+}
+
 /** Append one packet from its reader record and its first-pass dissection. */
 export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fieldCount: number, fieldsById: (id: number) => FieldDef): void {
-  const n = ix.dataOffset.length + 1;
-  pushValue(ix.dataOffset, rec.dataOffset);
-  pushValue(ix.capLen, rec.capLen);
-  pushValue(ix.origLen, rec.origLen);
-  pushValue(ix.tsSec, rec.tsSec);
-  pushValue(ix.tsNsec, rec.tsNsec);
-  pushValue(ix.iface, rec.interfaceId);
+  const i = ix.dataOffset.length;
+  const n = i + 1;
+  if (ix.dataOffset.data.length < n) reserve(columnsOf(ix), n);
+  ix.dataOffset.data[i] = rec.dataOffset;
+  ix.capLen.data[i] = rec.capLen;
+  ix.origLen.data[i] = rec.origLen;
+  ix.tsSec.data[i] = rec.tsSec;
+  ix.tsNsec.data[i] = rec.tsNsec;
+  ix.iface.data[i] = rec.interfaceId;
   if (rec.comments && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
   if (rec.malformed) ix.malformed.set(n, rec.malformed);
   if (!rec.hasTime) ix.noTime.add(n);
@@ -183,10 +214,17 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fie
   // Source/Destination columns as Wireshark fills them: network addresses, else link-layer.
   const src = netSrc >= 0 ? netSrc : dlSrc;
   const dst = netDst >= 0 ? netDst : dlDst;
-  pushValue(ix.src, src >= 0 ? internAddress(ix, d, src, fieldsById(d.fid[src])) : 0);
-  pushValue(ix.dst, dst >= 0 ? internAddress(ix, d, dst, fieldsById(d.fid[dst])) : 0);
-  pushValue(ix.protocol, intern(ix.strings, d.protocol));
-  pushValue(ix.flags, flags);
+  ix.src.data[i] = src >= 0 ? internAddress(ix, d, src, fieldsById(d.fid[src])) : 0;
+  ix.dst.data[i] = dst >= 0 ? internAddress(ix, d, dst, fieldsById(d.fid[dst])) : 0;
+  // Protocol names are string constants: the previous packet's is usually the same object.
+  if (d.protocol !== ix.lastProtocol) {
+    ix.lastProtocol = d.protocol;
+    ix.lastProtocolId = intern(ix.strings, d.protocol);
+  }
+  ix.protocol.data[i] = ix.lastProtocolId;
+  ix.flags.data[i] = flags;
+  ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
+  ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
 }
 
 /** Bytes of index memory per packet (columns' backing stores, not counting slack). */
