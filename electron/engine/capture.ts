@@ -5,6 +5,17 @@
  */
 import type { CaptureInfo, ColumnDef } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
+import type { PacketIndex } from './index/packet-index.ts';
+import type { ConversationTable } from './streams/conversations.ts';
+import type { SyscallIndex } from './syscalls/syscall-index.ts';
+
+/**
+ * What stream building, TLS and HTTP need beyond the generic interface: the columnar index of
+ * the capture (and for packets the conversation table and raw bytes of a frame).
+ */
+export type CaptureInternals =
+  | { kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array }
+  | { kind: 'syscalls'; index: SyscallIndex };
 
 export interface Capture {
   /** Live info: event count, progress, warnings. */
@@ -25,6 +36,8 @@ export interface Capture {
   range(event: number): { offset: number; length: number };
   /** Release file handles and temp files. */
   close(): void;
+  /** Index internals for the stream layers (see CaptureInternals). */
+  internals(): CaptureInternals;
 }
 
 /** Progress callback while indexing; called every batch. */

@@ -170,6 +170,12 @@ export function startPacketCapture(
     dissect: (event, target) => redissect(event, target, true),
     range: (event) => ({ offset: ix.dataOffset.data[event - 1], length: ix.capLen.data[event - 1] }),
     close: () => source.randomAccess.close(),
+    internals: () => ({
+      kind: 'packets',
+      index: ix,
+      conv,
+      frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
+    }),
   };
 
   const indexing = (async () => {

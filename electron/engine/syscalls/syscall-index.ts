@@ -220,5 +220,6 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     dissect: (event, d) => fmt.dissect(event, d),
     range: (event) => ({ offset: ix.offset.data[event - 1], length: ix.length.data[event - 1] }),
     close: () => fmt.close(),
+    internals: () => ({ kind: 'syscalls', index: ix }),
   };
 }
