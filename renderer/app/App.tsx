@@ -174,7 +174,7 @@ export function App({ session }: { session: Session }) {
         )}
         {phase === 'open' && <CaptureView session={session} />}
       </main>
-      {phase !== 'welcome' && <StatusBar session={session} />}
+      {(phase === 'open' || phase === 'loading') && <StatusBar session={session} />}
       {dragging && <div className="drop-overlay">Drop to open</div>}
     </div>
   );

@@ -44,6 +44,8 @@ export function createSession(host: AppHost): Session {
   let openStarted = 0;
   let generation = 0;
   let unlisten: (() => void) | null = null;
+  /** Newest progress seen for this open: it may arrive before `open` and `columns` return. */
+  let latest: CaptureInfo | null = null;
 
   const fail = (title: string, detail: string, canReopen: boolean): void => {
     useApp.setState({ phase: 'error', error: { title, detail, canReopen } });
@@ -57,7 +59,8 @@ export function createSession(host: AppHost): Session {
         fail(`Cannot read ${e.info.name}`, bad, false);
         return;
       }
-      useApp.setState({ info: e.info });
+      latest = e.info;
+      if (useApp.getState().phase === 'open') useApp.setState({ info: e.info });
     } else {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
@@ -106,6 +109,7 @@ export function createSession(host: AppHost): Session {
       }
       const gen = ++generation;
       last = source;
+      latest = null;
       const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
       openStarted = performance.now();
       useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat, phase: 'loading', fileName: name });
@@ -116,13 +120,15 @@ export function createSession(host: AppHost): Session {
         if (gen !== generation) return;
         unlisten = c.onEvent(onEvent(gen));
         let info: CaptureInfo;
-        let upload: Promise<void> | null = null;
         if (path !== null) {
           info = await c.call('open', { path });
           host.addRecent(path);
         } else if (source.kind === 'file') {
-          info = await c.call('openUpload', { name: source.file.name, size: source.file.size });
-          upload = streamUpload(c, source.file, gen);
+          // The engine opens an uploaded capture once it has all of it.
+          await c.call('openUpload', { name: source.file.name, size: source.file.size });
+          await streamUpload(c, source.file, gen);
+          if (gen !== generation) return;
+          info = await c.call('info', null);
         } else {
           return;
         }
@@ -135,17 +141,14 @@ export function createSession(host: AppHost): Session {
             if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
           },
         );
-        const bad = unreadable(info);
+        const seen = latest as CaptureInfo | null;
+        const now = seen && seen.events >= info.events ? seen : info;
+        const bad = unreadable(now);
         if (bad) {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        useApp.setState({ phase: 'open', info, columns, fileName: info.name || name });
-        if (upload) {
-          upload.catch((e: unknown) => {
-            if (gen === generation) fail(`Upload of ${name} failed`, e instanceof Error ? e.message : String(e), true);
-          });
-        }
+        useApp.setState({ phase: 'open', info: now, columns, fileName: now.name || name });
       } catch (e) {
         if (gen !== generation) return;
         fail(`Cannot open ${name}`, e instanceof Error ? e.message : String(e), false);

@@ -18,8 +18,9 @@ export function DetailsPane({ roots, loading, error }: Props) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const scroller = useRef<HTMLDivElement>(null);
 
-  // A new event starts with its top-level layers collapsed, as Wireshark does.
-  useEffect(() => setExpanded(new Set()), [roots]);
+  // A new event starts with its layers collapsed, as Wireshark does; a single root (a Frame
+  // node holding the layers) is opened so the layers show.
+  useEffect(() => setExpanded(new Set(roots && roots.length === 1 ? ['0'] : [])), [roots]);
 
   // Selecting a field from the hex pane opens its ancestors so the field is visible.
   useEffect(() => {

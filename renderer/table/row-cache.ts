@@ -7,6 +7,12 @@ import type { RowsPage } from '../../shared/rpc.ts';
 
 export const PAGE_ROWS = 200;
 const MAX_PAGES = 400; // 80 k rows cached: a few MB
+/**
+ * Requests in flight at once. The engine answers in order, so a fast scroll that asked for
+ * every page it passed would wait behind pages nobody looks at any more; instead pages wait
+ * here and only those still in view when a slot frees are fetched.
+ */
+const MAX_IN_FLIGHT = 2;
 
 export type FetchRows = (start: number, count: number) => Promise<RowsPage>;
 
@@ -26,6 +32,8 @@ export interface RowCache {
 export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}): RowCache {
   const pages = new Map<number, RowsPage>();
   const pending = new Set<number>();
+  /** Pages the latest `ensure` wants, in priority order (visible first). */
+  let wanted: number[] = [];
   const listeners = new Set<() => void>();
   let ver = 0;
   let generation = 0;
@@ -44,6 +52,7 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       (page) => {
         if (gen !== generation) return;
         pending.delete(p);
+        pump();
         fetchTimes.push(performance.now() - t0);
         if (fetchTimes.length > 200) fetchTimes.shift();
         pages.delete(p); // re-insert: Map order is our LRU order
@@ -58,31 +67,46 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       (e: unknown) => {
         if (gen !== generation) return;
         pending.delete(p);
+        pump();
         onError(e instanceof Error ? e : new Error(String(e)));
       },
     );
   };
+
+  let rowTotal = 0;
+  const needs = (p: number): boolean => {
+    if (pending.has(p)) return false;
+    const have = pages.get(p);
+    // A page fetched while indexing may be short; fetch again once more rows exist.
+    const want = Math.min(PAGE_ROWS, rowTotal - p * PAGE_ROWS);
+    return !have || have.events.length < want;
+  };
+  function pump(): void {
+    while (pending.size < MAX_IN_FLIGHT) {
+      const p = wanted.find(needs);
+      if (p === undefined) return;
+      load(p);
+    }
+  }
 
   return {
     page(row) {
       return pages.get(Math.floor(row / PAGE_ROWS));
     },
     ensure(first, end, rowCount) {
+      rowTotal = rowCount;
       if (rowCount <= 0) return;
       const lastRow = Math.min(rowCount, end + PAGE_ROWS) - 1;
-      for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(lastRow / PAGE_ROWS); p++) {
-        if (pending.has(p)) continue;
-        const have = pages.get(p);
-        // A page fetched while indexing may be short; fetch again once more rows exist.
-        const wanted = Math.min(PAGE_ROWS, rowCount - p * PAGE_ROWS);
-        if (have && have.events.length >= wanted) continue;
-        load(p);
-      }
+      const list: number[] = [];
+      for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(lastRow / PAGE_ROWS); p++) list.push(p);
+      wanted = list;
+      pump();
     },
     clear() {
       generation++;
       pages.clear();
       pending.clear();
+      wanted = [];
       notify();
     },
     subscribe(listener) {
