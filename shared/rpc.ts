@@ -7,6 +7,7 @@
  * array into it, never one object per row.
  */
 import type { FieldInfo } from './fields.ts';
+import type { FilterMessage } from './filter/index.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -104,8 +105,25 @@ export interface EngineMethods {
   details: [{ event: number }, DetailsNode[]];
   bytes: [{ event: number }, EventBytes];
   fields: [null, FieldInfo[]];
+  /**
+   * Apply a display filter (empty text = show all). `rows` and `extract` positions then refer
+   * to the matching events. A newer `filter` call cancels one still running.
+   */
+  filter: [{ text: string }, FilterResult];
   /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
+}
+
+export interface FilterResult {
+  ok: boolean;
+  text: string;
+  /** Events shown now (all events when the filter is empty or failed). */
+  matched: number;
+  total: number;
+  cancelled: boolean;
+  errors: FilterMessage[];
+  warnings: FilterMessage[];
+  ms: number;
 }
 
 export interface ExtractPage {
@@ -136,7 +154,8 @@ export interface ResponseMessage {
 /** Pushed by the engine without a request. */
 export type EngineEvent =
   | { kind: 'event'; type: 'progress'; info: CaptureInfo }
-  | { kind: 'event'; type: 'error'; message: string };
+  | { kind: 'event'; type: 'error'; message: string }
+  | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number };
 
 export type EngineMessage = ResponseMessage | EngineEvent;
 

@@ -30,8 +30,11 @@ export interface Capture {
   flags(event: number): number;
   /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
   time(event: number): number;
-  /** Dissect event `event` fully into `d` (details tree, `-e` values, filters). */
-  dissect(event: number, d: Dissection): void;
+  /**
+   * Dissect event `event` into `d` (details tree, `-e` values, filters). `info: false` skips
+   * building display texts (Info column, frame.protocols) when only field values are needed.
+   */
+  dissect(event: number, d: Dissection, opts?: { info?: boolean }): void;
   /** Where the event's bytes are in the (decompressed) file: record data or text line. */
   range(event: number): { offset: number; length: number };
   /** Release file handles and temp files. */

@@ -61,7 +61,7 @@ export function createSession(host: AppHost): Session {
       }
       latest = e.info;
       if (useApp.getState().phase === 'open') useApp.setState({ info: e.info });
-    } else {
+    } else if (e.type === 'error') {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
     }

@@ -13,11 +13,16 @@ import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { openCapture } from '../open-capture.ts';
 import { detailsTree } from './details-tree.ts';
+import { runFilter } from '../filter/run-filter.ts';
 
 const MAX_PAGE = 5000;
 
 interface EngineState {
   capture: Capture | undefined;
+  indexing: Promise<void> | undefined;
+  /** Events shown (filter result), or undefined for all events. */
+  view: Uint32Array | undefined;
+  filterAbort: AbortController | undefined;
   abort: AbortController | undefined;
   upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
   openError: string | undefined;
@@ -48,8 +53,13 @@ function requireCapture(s: EngineState): Capture {
   return s.capture;
 }
 
-function rowsPage(c: Capture, start: number, count: number): RowsPage {
-  const total = c.count();
+/** Event number at position `p` (0-based) of the current view. */
+function eventAt(view: Uint32Array | undefined, p: number): number {
+  return view ? view[p] : p + 1;
+}
+
+function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, count: number): RowsPage {
+  const total = view ? view.length : c.count();
   const from = Math.min(start, total);
   const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
   const columns = c.columns();
@@ -62,7 +72,7 @@ function rowsPage(c: Capture, start: number, count: number): RowsPage {
   const flags = new Uint8Array(n);
   const out: string[] = new Array(columns.length).fill('');
   for (let r = 0; r < n; r++) {
-    const ev = from + r + 1;
+    const ev = eventAt(view, from + r);
     events[r] = ev;
     times[r] = c.time(ev);
     flags[r] = c.flags(ev);
@@ -83,7 +93,7 @@ function rowsPage(c: Capture, start: number, count: number): RowsPage {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port): () => void {
-  const state: EngineState = { capture: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const state: EngineState = { capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string): Promise<CaptureInfo> {
@@ -101,6 +111,8 @@ export function serveEngine(port: Port): () => void {
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
       state.capture = capture;
+      state.indexing = indexing;
+      state.view = undefined;
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
@@ -146,7 +158,33 @@ export function serveEngine(port: Port): () => void {
       case 'columns':
         return requireCapture(state).columns() as Result<M>;
       case 'rows':
-        return rowsPage(requireCapture(state), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
+        return rowsPage(requireCapture(state), state.view, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
+      case 'filter': {
+        const c = requireCapture(state);
+        const p = params as Params<'filter'>;
+        if (typeof p?.text !== 'string' || p.text.length > 100_000) throw new Error('filter text must be a string');
+        state.filterAbort?.abort();
+        const abort = new AbortController();
+        state.filterAbort = abort;
+        const t0 = performance.now();
+        await state.indexing;
+        const text = p.text.trim();
+        if (text === '') {
+          state.view = undefined;
+          return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
+        }
+        const total = c.count();
+        const run = await runFilter(c, text, {
+          signal: abort.signal,
+          onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
+        });
+        const ms = performance.now() - t0;
+        if (!run.ok) {
+          return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;
+        }
+        if (!run.cancelled) state.view = run.events;
+        return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms } as Result<M>;
+      }
       case 'details': {
         const c = requireCapture(state);
         c.dissect(intParam(params, 'event', 1, c.count()), d);
@@ -171,12 +209,12 @@ export function serveEngine(port: Port): () => void {
         });
         const start = intParam(params, 'start', 0, 2 ** 32);
         const count = intParam(params, 'count', 0, MAX_PAGE);
-        const total = c.count();
+        const total = state.view ? state.view.length : c.count();
         const n = Math.max(0, Math.min(count, total - start));
         const events = new Uint32Array(n);
         const values: string[][][] = [];
         for (let r = 0; r < n; r++) {
-          const ev = start + r + 1;
+          const ev = eventAt(state.view, start + r);
           events[r] = ev;
           c.dissect(ev, d);
           values.push(defs.map((f) => fieldStrings(d, f)));

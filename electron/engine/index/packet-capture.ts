@@ -167,7 +167,7 @@ export function startPacketCapture(
     },
     flags: (event) => ix.flags.data[event - 1],
     time: (event) => ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9,
-    dissect: (event, target) => redissect(event, target, true),
+    dissect: (event, target, o) => redissect(event, target, o?.info ?? true),
     range: (event) => ({ offset: ix.dataOffset.data[event - 1], length: ix.capLen.data[event - 1] }),
     close: () => source.randomAccess.close(),
     internals: () => ({

@@ -1,0 +1,64 @@
+/**
+ * Run a display filter over a capture in the worker: events are re-dissected in summary mode
+ * (only the fields the filter names are recorded) and tested in batches, yielding between
+ * batches so the window stays served; the running count is reported as it grows and a newer
+ * filter cancels an older one through the AbortSignal.
+ */
+import type { Capture } from '../capture.ts';
+import { createDissection } from '../dissectors/dissection.ts';
+import { allFields, fieldByName } from '../fields/registry.ts';
+import { compileFilterText } from './compile.ts';
+import type { FilterMessage } from '../../../shared/filter/index.ts';
+
+/** Fields that dissectors only produce when display texts are built. */
+const NEEDS_INFO = new Set(['frame.protocols', 'tcp.flags.str']);
+
+export type FilterRun =
+  | { ok: true; events: Uint32Array; warnings: FilterMessage[]; cancelled: boolean }
+  | { ok: false; errors: FilterMessage[] };
+
+export interface FilterRunOptions {
+  signal?: AbortSignal;
+  /** Called after each batch with the matches so far and how many events were tested. */
+  onProgress?: (matched: number, tested: number) => void;
+  /** Yield to the event loop after this many ms of work (default 20). */
+  sliceMs?: number;
+}
+
+export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
+  const compiled = compileFilterText(text);
+  if (!compiled.ok) return { ok: false, errors: compiled.errors };
+  const d = createDissection();
+  const keep = new Uint8Array(allFields().length + 1);
+  let info = false;
+  for (const name of compiled.fields) {
+    const f = fieldByName(name);
+    if (f) keep[f.id] = 1;
+    if (NEEDS_INFO.has(name)) info = true;
+  }
+  d.keep = keep;
+  const total = capture.count();
+  let out = new Uint32Array(Math.min(total, 1 << 16));
+  let n = 0;
+  const slice = opts.sliceMs ?? 20;
+  let sliceStart = performance.now();
+  for (let e = 1; e <= total; e++) {
+    capture.dissect(e, d, { info });
+    if (compiled.predicate(d)) {
+      if (n === out.length) {
+        const bigger = new Uint32Array(Math.min(total, out.length * 2));
+        bigger.set(out);
+        out = bigger;
+      }
+      out[n++] = e;
+    }
+    if ((e & 255) === 0 && performance.now() - sliceStart > slice) {
+      opts.onProgress?.(n, e);
+      await new Promise<void>((r) => setImmediate(r));
+      if (opts.signal?.aborted) return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: true };
+      sliceStart = performance.now();
+    }
+  }
+  opts.onProgress?.(n, total);
+  return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false };
+}
