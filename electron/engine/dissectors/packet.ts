@@ -23,7 +23,8 @@ export function dissectPacket(d: Dissection, meta: FrameMeta, data: Uint8Array, 
   const top = dissectFrame(d, meta, data);
   if (meta.malformed) markMalformed(d, top, meta.malformed);
   try {
-    dissectLink(d, data, meta.linkType, Math.max(meta.origLen, data.length), top, ctx);
+    // Protocol layers sit beside the frame node at the top of the tree, as in Wireshark.
+    dissectLink(d, data, meta.linkType, Math.max(meta.origLen, data.length), -1, ctx);
   } catch (e) {
     // A dissector bug must not take the engine down: report it on the frame instead.
     markMalformed(d, top, `internal error in frame ${meta.number}: ${e instanceof Error ? e.message : String(e)}`);
