@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /** xorshift32: deterministic and fast; Math.random is neither seedable nor needed here. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;

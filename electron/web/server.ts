@@ -16,7 +16,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Port } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
-import { startEngineWorkerForWeb } from './engine-worker.ts';
+import { startEngineWorker } from '../engine/host/node-worker.ts';
 import { buildRenderer, rendererBuilt, rendererOut, repoRoot } from './build-renderer.ts';
 
 export const DEFAULT_PORT = 7450;
@@ -180,7 +180,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     log('tracelens web: building the renderer…');
     await buildRenderer(outDir);
   }
-  const startEngine = opts.startEngine ?? startEngineWorkerForWeb;
+  const startEngine = opts.startEngine ?? startEngineWorker;
   let closing = false;
   const prestart = (): Promise<EngineHandle> => {
     const p = Promise.resolve().then(startEngine);

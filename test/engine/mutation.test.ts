@@ -9,17 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
+import { rng } from '../../bench/make-pcap.ts';
 import { corpusFiles } from './corpus.ts';
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-mut-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

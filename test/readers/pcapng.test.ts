@@ -1,6 +1,7 @@
 /** pcapng specifics on real corpus files: interfaces, sections, NRB, DSB, block sequences. */
 import { describe, expect, it } from 'vitest';
-import { blockTypeName, BT_CB, BT_DCB, createPcapngParser, formatIPv6, tsresolUnits } from '../../electron/engine/readers/pcapng.ts';
+import { formatIpv6 } from '../../electron/engine/dissectors/values.ts';
+import { blockTypeName, BT_CB, BT_DCB, createPcapngParser, tsresolUnits } from '../../electron/engine/readers/pcapng.ts';
 import { isCaptureName, listCorpus, loadCapture, loadText, run } from './helpers.ts';
 
 /** Interfaces and section facts from the capinfos section of a corpus oracle file. */
@@ -131,11 +132,11 @@ describe('pcapng blocks', () => {
 
   it('formats IPv6 per RFC 5952', () => {
     const b = new Uint8Array(16);
-    expect(formatIPv6(b, 0)).toBe('::');
+    expect(formatIpv6(b)).toBe('::');
     b[15] = 1;
-    expect(formatIPv6(b, 0)).toBe('::1');
+    expect(formatIpv6(b)).toBe('::1');
     const c = Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
-    expect(formatIPv6(c, 0)).toBe('2001:db8::1:0:0:1');
+    expect(formatIpv6(c)).toBe('2001:db8::1:0:0:1');
   });
 
   it('knows both if_tsresol forms', () => {

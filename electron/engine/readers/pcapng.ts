@@ -9,6 +9,7 @@
  * Hot path: blocks that lie wholly inside a chunk are parsed in place (one reused PacketRecord,
  * `data` a subarray view); only a block split across chunks is copied into the carry buffer.
  */
+import { formatIpv6 } from '../dissectors/values.ts';
 import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, type ChunkParser, type InterfaceInfo, type PacketRecord, type PacketSink } from './types.ts';
 
 /** Block types (pcapng draft §11.1 "Block Type Codes"). */
@@ -70,29 +71,6 @@ function hex32(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0').toUpperCase();
 }
 
-/** IPv6 text form per RFC 5952 §4 (lower case, longest run of ≥ 2 zero groups as "::"). */
-export function formatIPv6(b: Uint8Array, off: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (x: number): string => x.toString(16);
-  if (bestStart < 0) return g.map(hex).join(':');
-  return g.slice(0, bestStart).map(hex).join(':') + '::' + g.slice(bestStart + bestLen).map(hex).join(':');
-}
 
 /**
  * Timestamp units per second from an if_tsresol byte (draft §4.2): top bit clear → 10^-v,
@@ -480,7 +458,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
       }
       const addrLen = type === NRB_IPV4 ? 4 : type === NRB_IPV6 ? 16 : 0;
       if (addrLen > 0 && len > addrLen) {
-        const addr = addrLen === 4 ? `${buf[v]}.${buf[v + 1]}.${buf[v + 2]}.${buf[v + 3]}` : formatIPv6(buf, v);
+        const addr = addrLen === 4 ? `${buf[v]}.${buf[v + 1]}.${buf[v + 2]}.${buf[v + 3]}` : formatIpv6(buf.subarray(v, v + 16));
         const list: string[] = [];
         let s = v + addrLen;
         const e = v + len;
