@@ -1,0 +1,212 @@
+/**
+ * The TLS record layer over a ByteStream (RFC 8446 §5.1, RFC 5246 §6.2): records are cut out of
+ * each direction's bytes whatever the chunking (a record split over many segments or reads,
+ * several records in one). Bytes the stream lacks (TCP gaps, strace -s / scap snaplen
+ * truncation) are tracked: a record whose body is partly missing is kept with its visible
+ * prefix (counter-mode ciphers still decrypt that prefix); a hole over a record header loses
+ * sync, and the reader resynchronises on the next plausible pair of record headers.
+ */
+import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
+
+export const CT_CHANGE_CIPHER_SPEC = 20;
+export const CT_ALERT = 21;
+export const CT_HANDSHAKE = 22;
+export const CT_APPLICATION_DATA = 23;
+export const CT_HEARTBEAT = 24;
+
+/** RFC 8446 §5.2: a TLSCiphertext may carry up to 2^14 + 256 bytes; TLS 1.2 allowed + 2048. */
+const MAX_RECORD = 16384 + 2048;
+
+export interface TlsRecord {
+  /** Arrival order over both directions. */
+  index: number;
+  dir: StreamDir;
+  /** Outer content type and legacy version from the record header. */
+  type: number;
+  version: number;
+  /** Body length from the header. */
+  length: number;
+  /** Body bytes as recorded: all of them when `complete`, else the prefix before the first hole. */
+  body: Uint8Array;
+  complete: boolean;
+  /** Event that carried the header; event that carried the last byte. */
+  event: number;
+  lastEvent: number;
+  time: number;
+  /** Position of the header in the direction's byte sequence. */
+  pos: number;
+}
+
+export interface RecordScan {
+  records: TlsRecord[];
+  notes: string[];
+}
+
+/** A plausible TLS record header at `b[i..i+5)`. */
+export function plausibleHeader(b: Uint8Array, i: number): boolean {
+  if (i + 5 > b.length) return false;
+  const t = b[i];
+  const len = (b[i + 3] << 8) | b[i + 4];
+  return t >= 20 && t <= 24 && b[i + 1] === 3 && b[i + 2] <= 4 && len > 0 && len <= MAX_RECORD;
+}
+
+/** True when the stream's first bytes in either direction look like TLS. */
+export function looksLikeTls(s: ByteStream): boolean {
+  for (const dir of [0, 1] as const) {
+    const c = s.chunks.find((x) => x.dir === dir && x.bytes.length > 0);
+    if (c && c.bytes.length >= 5 && plausibleHeader(c.bytes, 0) && (c.bytes[0] === CT_HANDSHAKE || c.seq > 0)) return true;
+  }
+  return false;
+}
+
+interface DirState {
+  synced: boolean;
+  hdr: Uint8Array;
+  hdrN: number;
+  body: Uint8Array | null;
+  bodyN: number;
+  vis: number;
+  missing: boolean;
+  event: number;
+  time: number;
+  pos: number;
+  /** Next byte position in this direction (counts holes). */
+  at: number;
+}
+
+function newDir(): DirState {
+  return { synced: true, hdr: new Uint8Array(5), hdrN: 0, body: null, bodyN: 0, vis: 0, missing: false, event: 0, time: 0, pos: 0, at: 0 };
+}
+
+/** Find a resync point: a plausible header followed by another one (or the chunk's end). */
+function resyncAt(b: Uint8Array, from: number): number {
+  for (let p = from; p + 5 <= b.length; p++) {
+    if (!plausibleHeader(b, p)) continue;
+    const next = p + 5 + ((b[p + 3] << 8) | b[p + 4]);
+    if (next === b.length || next > b.length || plausibleHeader(b, next)) return p;
+  }
+  return -1;
+}
+
+/** Cut a ByteStream into TLS records (both directions, in arrival order). Never throws. */
+export function scanRecords(s: ByteStream): RecordScan {
+  const records: TlsRecord[] = [];
+  const notes: string[] = [];
+  const st: [DirState, DirState] = [newDir(), newDir()];
+  const dirName = (d: StreamDir): string => (d === 0 ? 'client→server' : 'server→client');
+
+  const emit = (d: DirState, dir: StreamDir, lastEvent: number): void => {
+    const h = d.hdr;
+    const body = d.body ?? new Uint8Array(0);
+    records.push({
+      index: records.length,
+      dir,
+      type: h[0],
+      version: (h[1] << 8) | h[2],
+      length: body.length,
+      body: d.missing ? body.subarray(0, d.vis) : body,
+      complete: !d.missing,
+      event: d.event,
+      lastEvent,
+      time: d.time,
+      pos: d.pos,
+    });
+    d.hdrN = 0;
+    d.body = null;
+    d.bodyN = 0;
+    d.vis = 0;
+    d.missing = false;
+  };
+
+  const hole = (d: DirState, dir: StreamDir, n: number, event: number): void => {
+    if (n <= 0) return;
+    d.at += n;
+    if (!d.synced) return;
+    if (d.body === null) {
+      if (d.hdrN > 0) notes.push(`${dirName(dir)}: record header at byte ${d.pos} cut by ${n} missing bytes (event ${event})`);
+      d.hdrN = 0;
+      d.synced = false;
+      return;
+    }
+    const rem = d.body.length - d.bodyN;
+    d.missing = true;
+    if (n < rem) {
+      d.bodyN += n;
+      return;
+    }
+    d.bodyN = d.body.length;
+    emit(d, dir, event);
+    if (n > rem) d.synced = false;
+  };
+
+  for (const c of s.chunks) {
+    const dir = c.dir;
+    const d = st[dir];
+    const ev = c.lastEvent ?? c.event;
+    if (c.gap) hole(d, dir, c.gap, c.event);
+    // A chunk that starts later than expected is a gap the stream builder did not mark.
+    if (c.seq > d.at) hole(d, dir, c.seq - d.at, c.event);
+    const b = c.bytes;
+    let i = 0;
+    while (i < b.length) {
+      if (!d.synced) {
+        const p = resyncAt(b, i);
+        if (p < 0) break;
+        notes.push(`${dirName(dir)}: resynchronised on a record header at byte ${d.at + p} (event ${c.event})`);
+        i = p;
+        d.synced = true;
+        d.hdrN = 0;
+      }
+      if (d.body === null) {
+        if (d.hdrN === 0) {
+          d.event = c.event;
+          d.time = c.time;
+          d.pos = d.at + i;
+        }
+        const take = Math.min(5 - d.hdrN, b.length - i);
+        d.hdr.set(b.subarray(i, i + take), d.hdrN);
+        d.hdrN += take;
+        i += take;
+        if (d.hdrN < 5) break;
+        if (!plausibleHeader(d.hdr, 0)) {
+          notes.push(`${dirName(dir)}: not a TLS record header at byte ${d.pos} (event ${d.event})`);
+          d.hdrN = 0;
+          d.synced = false;
+          continue;
+        }
+        const len = (d.hdr[3] << 8) | d.hdr[4];
+        // Whole record inside this chunk: keep a view, no copy.
+        if (i + len <= b.length) {
+          d.body = b.subarray(i, i + len);
+          d.bodyN = d.vis = len;
+          i += len;
+          emit(d, dir, ev);
+          continue;
+        }
+        d.body = new Uint8Array(len);
+        d.bodyN = 0;
+        d.vis = 0;
+      }
+      const body = d.body;
+      const take = Math.min(body.length - d.bodyN, b.length - i);
+      if (!d.missing) {
+        body.set(b.subarray(i, i + take), d.bodyN);
+        d.vis += take;
+      }
+      d.bodyN += take;
+      i += take;
+      if (d.bodyN === body.length) emit(d, dir, ev);
+    }
+    d.at += b.length;
+    if (c.truncated) hole(d, dir, c.truncated, c.event);
+  }
+  for (const dir of [0, 1] as const) {
+    const d = st[dir];
+    if (d.body !== null) {
+      notes.push(`${dirName(dir)}: last record (byte ${d.pos}, event ${d.event}) ends after the capture: ${d.body.length - d.bodyN} bytes missing`);
+      d.missing = true;
+      emit(d, dir, d.event);
+    }
+  }
+  return { records, notes };
+}

@@ -1,0 +1,566 @@
+/**
+ * TLS decryption of one ByteStream: records → (keys from the key store, picked by the
+ * ClientHello's client random) → plaintext ByteStream of kind 'tls' whose chunks point to the
+ * events that carried each record, plus a per-record summary for the TLS fields and a
+ * decryption status.
+ *
+ * Two passes over the records: the first finds the first ClientHello and ServerHello
+ * (plaintext), so that version and cipher suite are known before any encrypted record — a
+ * client's 0-RTT data arrives before the ServerHello that names its suite. The second walks
+ * records in arrival order, decrypting and decoding handshake messages (renegotiation,
+ * KeyUpdate, TLS 1.3 certificates happen inside the encrypted channel).
+ *
+ * TLS 1.3 picks keys by trial (as the record type hides the epoch): each direction keeps its
+ * ordered key epochs (client: early, handshake, application; server: handshake, application)
+ * and moves forward to the first epoch that authenticates a record.
+ */
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
+import {
+  aeadDecryptPrefix,
+  aeadOpen,
+  cbcDecrypt,
+  hashLength,
+  hkdfExpandLabel,
+  hmac,
+  tlsPrf,
+  type AeadName,
+  type CryptoProvider,
+  type HashName,
+} from './crypto.ts';
+import type { CertSummary } from './der.ts';
+import {
+  createHandshakeBuffer,
+  HS_CERTIFICATE,
+  HS_CLIENT_HELLO,
+  HS_ENCRYPTED_EXTENSIONS,
+  HS_KEY_UPDATE,
+  HS_SERVER_HELLO,
+  parseCertificates,
+  parseClientHello,
+  parseEncryptedExtensionsAlpn,
+  parseServerHello,
+  pushHandshake,
+  type ClientHelloInfo,
+  type HandshakeBuffer,
+  type HandshakeMessage,
+  type ServerHelloInfo,
+} from './handshake.ts';
+import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
+import { CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanRecords, type TlsRecord } from './records.ts';
+import { SUITES, type SuiteInfo } from './suites.ts';
+
+export type TlsStatus =
+  /** Every encrypted record that had keys was decrypted. */
+  | 'decrypted'
+  /** Encrypted records, but the key log has no secrets for this session's client random. */
+  | 'no-key'
+  /** Secrets present but a record failed authentication (see `failure`). */
+  | 'auth-failed'
+  /** The cipher suite is recognised but not supported (AES-CCM…). */
+  | 'unsupported'
+  /** Nothing encrypted was seen (handshake only, or not decodable). */
+  | 'no-encrypted-data';
+
+/** What one record carried, for TLS fields on its events. */
+export interface RecordSummary {
+  record: TlsRecord;
+  /** Inner content type (TLS 1.3 decrypted records), else the outer type. */
+  contentType: number;
+  /** Handshake messages completed by this record (plaintext or decrypted). */
+  handshakes: HandshakeMessage[];
+  /** Decrypted payload of this record (application data, handshake, alert), if any. */
+  plaintext?: Uint8Array;
+  /** True when the plaintext was not authenticated (record partly missing). */
+  unauthenticated?: boolean;
+  /** Why this record could not be decrypted. */
+  error?: string;
+  /** Encrypted (at the time it was sent). */
+  encrypted: boolean;
+}
+
+export interface TlsSessionInfo {
+  clientHello?: ClientHelloInfo;
+  serverHello?: ServerHelloInfo;
+  helloRetry: boolean;
+  /** Negotiated version (0x0303, 0x0304, 0x7f14…). */
+  version?: number;
+  cipherSuite?: number;
+  suiteName?: string;
+  alpn?: string;
+  sni?: string;
+  certificates: CertSummary[];
+  /** Client randoms of every ClientHello (renegotiations add more). */
+  clientRandoms: string[];
+}
+
+export interface TlsStreamResult {
+  /** Plaintext application data (kind 'tls', id `tls:<source id>`). */
+  stream: ByteStream;
+  status: TlsStatus;
+  /** One line describing the status for the UI / CLI. */
+  statusText: string;
+  /** The first failed record, when status is 'auth-failed'. */
+  failure?: { event: number; record: number; message: string };
+  session: TlsSessionInfo;
+  records: RecordSummary[];
+  notes: string[];
+}
+
+interface Epoch {
+  name: string;
+  alg: AeadName | 'cbc';
+  key: Uint8Array;
+  iv: Uint8Array;
+  macKey?: Uint8Array;
+  mac?: HashName;
+  etm?: boolean;
+  seq: number;
+  tls13: boolean;
+  /** Drafts before 25 authenticate no additional data. */
+  noAad?: boolean;
+  /** TLS 1.3 application traffic secret (for KeyUpdate). */
+  secret?: Uint8Array;
+  hash?: HashName;
+  labelPrefix?: string;
+  gen?: number;
+}
+
+interface DirCrypto {
+  /** TLS 1.2: the active epoch (after ChangeCipherSpec), or 'nokey'. */
+  active: Epoch | 'nokey' | null;
+  /** TLS 1.3: candidate epochs in order, and the current one. */
+  epochs: Epoch[];
+  cur: number;
+  hs: HandshakeBuffer;
+}
+
+function aeadFor(s: SuiteInfo): AeadName | 'cbc' | null {
+  if (s.kind === 'gcm') return s.keyLen === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
+  if (s.kind === 'chacha') return 'chacha20-poly1305';
+  if (s.kind === 'cbc') return 'cbc';
+  return null;
+}
+
+function seq8(n: number): Uint8Array {
+  const b = new Uint8Array(8);
+  let v = n;
+  for (let i = 7; i >= 0 && v > 0; i--) {
+    b[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  return b;
+}
+
+/** RFC 8446 §5.3 / RFC 7905 §2: nonce = IV XOR the 64-bit sequence number, left-padded. */
+function xorNonce(iv: Uint8Array, seq: number): Uint8Array {
+  const n = iv.slice();
+  const s = seq8(seq);
+  for (let i = 0; i < 8; i++) n[n.length - 8 + i] ^= s[i];
+  return n;
+}
+
+/** TLS 1.3 epoch from a traffic secret (RFC 8446 §7.3). */
+function epoch13(name: string, suite: SuiteInfo, secret: Uint8Array, prefix: string, noAad: boolean, gen = 0): Epoch | null {
+  const alg = aeadFor(suite);
+  if (!alg || alg === 'cbc') return null;
+  return {
+    name,
+    alg,
+    key: hkdfExpandLabel(suite.prf, secret, 'key', new Uint8Array(0), suite.keyLen, prefix),
+    iv: hkdfExpandLabel(suite.prf, secret, 'iv', new Uint8Array(0), 12, prefix),
+    seq: 0,
+    tls13: true,
+    noAad,
+    secret,
+    hash: suite.prf,
+    labelPrefix: prefix,
+    gen,
+  };
+}
+
+/** RFC 8446 §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length). */
+function nextEpoch(e: Epoch, suite: SuiteInfo): Epoch | null {
+  if (!e.secret || !e.hash) return null;
+  const next = hkdfExpandLabel(e.hash, e.secret, 'traffic upd', new Uint8Array(0), hashLength(e.hash), e.labelPrefix);
+  const gen = (e.gen ?? 0) + 1;
+  return epoch13(`application traffic secret ${gen}`, suite, next, e.labelPrefix ?? 'tls13 ', e.noAad ?? false, gen);
+}
+
+/**
+ * TLS 1.2 key block (RFC 5246 §6.3): client MAC key, server MAC key, client key, server key,
+ * client IV, server IV. AEAD suites use a 4-byte salt (GCM, RFC 5288 §3) or a 12-byte IV
+ * (ChaCha20, RFC 7905 §2); CBC in TLS 1.1+ sends the IV with each record.
+ */
+function epochs12(
+  suite: SuiteInfo,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  version: number,
+  etm: boolean,
+): [Epoch, Epoch] | null {
+  const alg = aeadFor(suite);
+  if (!alg) return null;
+  const macLen = alg === 'cbc' && suite.mac ? hashLength(suite.mac) : 0;
+  const ivLen = alg === 'aes-128-gcm' || alg === 'aes-256-gcm' ? 4 : alg === 'chacha20-poly1305' ? 12 : version <= 0x0301 ? 16 : 0;
+  const seed = new Uint8Array(64);
+  seed.set(serverRandom, 0);
+  seed.set(clientRandom, 32);
+  const prf: HashName = version < 0x0303 ? 'md5' : suite.prf;
+  const kb = tlsPrf(prf, master, 'key expansion', seed, 2 * (macLen + suite.keyLen + ivLen));
+  let o = 0;
+  const take = (n: number): Uint8Array => kb.slice(o, (o += n));
+  const cMac = take(macLen);
+  const sMac = take(macLen);
+  const cKey = take(suite.keyLen);
+  const sKey = take(suite.keyLen);
+  const cIv = take(ivLen);
+  const sIv = take(ivLen);
+  const mk = (name: string, key: Uint8Array, iv: Uint8Array, macKey: Uint8Array): Epoch => ({
+    name,
+    alg,
+    key,
+    iv,
+    macKey,
+    mac: suite.mac,
+    etm,
+    seq: 0,
+    tls13: false,
+  });
+  return [mk('client write keys', cKey, cIv, cMac), mk('server write keys', sKey, sIv, sMac)];
+}
+
+interface Opened {
+  plain: Uint8Array | null;
+  unauth?: boolean;
+  err?: string;
+}
+
+/** Decrypt one record with one epoch (does not advance the sequence number). */
+function openRecord(p: CryptoProvider, e: Epoch, r: TlsRecord): Opened {
+  const hdr = Uint8Array.of(r.type, r.version >> 8, r.version & 0xff, r.length >> 8, r.length & 0xff);
+  if (e.alg === 'cbc') return openCbc(e, r);
+  if (e.tls13) {
+    const nonce = xorNonce(e.iv, e.seq);
+    if (!r.complete) return { plain: aeadDecryptPrefix(e.alg, e.key, nonce, r.body), unauth: true };
+    return { plain: aeadOpen(p, e.alg, e.key, nonce, e.noAad ? new Uint8Array(0) : hdr, r.body) };
+  }
+  // TLS 1.2 AEAD: additional_data = seq_num + type + version + plaintext length (RFC 5246 §6.2.3.3).
+  const explicit = e.alg === 'chacha20-poly1305' ? 0 : 8;
+  const nonce = explicit ? new Uint8Array([...e.iv, ...r.body.subarray(0, 8)]) : xorNonce(e.iv, e.seq);
+  if (!r.complete) {
+    if (r.body.length < explicit) return { plain: null, err: 'record too short' };
+    return { plain: aeadDecryptPrefix(e.alg, e.key, nonce, r.body.subarray(explicit)), unauth: true };
+  }
+  const plainLen = r.length - explicit - 16;
+  if (plainLen < 0) return { plain: null, err: 'record shorter than its nonce and tag' };
+  const aad = new Uint8Array(13);
+  aad.set(seq8(e.seq));
+  aad[8] = r.type;
+  aad[9] = r.version >> 8;
+  aad[10] = r.version & 0xff;
+  aad[11] = plainLen >> 8;
+  aad[12] = plainLen & 0xff;
+  return { plain: aeadOpen(p, e.alg, e.key, nonce, aad, r.body.subarray(explicit)) };
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+/**
+ * CBC records: MAC-then-encrypt (RFC 5246 §6.2.3.2) or encrypt-then-MAC (RFC 7366 §3).
+ * TLS 1.1+ records start with the IV; TLS 1.0 chains the IV from the previous record.
+ */
+function openCbc(e: Epoch, r: TlsRecord): Opened {
+  if (!r.complete || !e.mac || !e.macKey) return { plain: null, err: 'incomplete CBC record' };
+  const macLen = hashLength(e.mac);
+  const body = r.body;
+  const chained = e.iv.length === 16;
+  const mac = (content: Uint8Array): Uint8Array => {
+    const h = new Uint8Array(13);
+    h.set(seq8(e.seq));
+    h[8] = r.type;
+    h[9] = r.version >> 8;
+    h[10] = r.version & 0xff;
+    h[11] = content.length >> 8;
+    h[12] = content.length & 0xff;
+    return hmac(e.mac as HashName, e.macKey as Uint8Array, h, content);
+  };
+  let ctPart = body;
+  if (e.etm) {
+    if (body.length < macLen) return { plain: null };
+    ctPart = body.subarray(0, body.length - macLen);
+    if (!equalBytes(mac(ctPart), body.subarray(body.length - macLen))) return { plain: null };
+  }
+  const iv = chained ? e.iv : ctPart.subarray(0, 16);
+  const ct = chained ? ctPart : ctPart.subarray(16);
+  const dec = cbcDecrypt(e.key, iv, ct);
+  if (!dec) return { plain: null };
+  if (chained) e.iv = ct.slice(ct.length - 16);
+  const pad = dec[dec.length - 1];
+  const end = dec.length - pad - 1;
+  if (end < (e.etm ? 0 : macLen)) return { plain: null };
+  for (let i = end; i < dec.length - 1; i++) if (dec[i] !== pad) return { plain: null };
+  if (e.etm) return { plain: dec.subarray(0, end) };
+  const content = dec.subarray(0, end - macLen);
+  if (!equalBytes(mac(content), dec.subarray(end - macLen, end))) return { plain: null };
+  return { plain: content };
+}
+
+/** TLS 1.3 inner plaintext (RFC 8446 §5.2): content || type || zeros. */
+function unpad13(p: Uint8Array): { type: number; content: Uint8Array } | null {
+  let i = p.length - 1;
+  while (i >= 0 && p[i] === 0) i--;
+  if (i < 0) return null;
+  return { type: p[i], content: p.subarray(0, i) };
+}
+
+function isTls13(v: number | undefined): boolean {
+  return v === 0x0304 || (v !== undefined && (v & 0xff00) === 0x7f00);
+}
+
+/** Decrypt a TLS ByteStream with the store's secrets. Never throws; returns null if not TLS. */
+export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProvider): TlsStreamResult {
+  const scan = scanRecords(src);
+  const notes = [...scan.notes];
+  const session: TlsSessionInfo = { helloRetry: false, certificates: [], clientRandoms: [] };
+
+  // Pass 1: the first hellos, from plaintext handshake records.
+  {
+    const hb = [createHandshakeBuffer(), createHandshakeBuffer()];
+    const stop = [false, false];
+    for (const r of scan.records) {
+      if (stop[r.dir]) continue;
+      if (r.type === CT_CHANGE_CIPHER_SPEC || r.type === CT_APPLICATION_DATA) {
+        stop[r.dir] = true;
+        continue;
+      }
+      if (r.type !== CT_HANDSHAKE || !r.complete) continue;
+      for (const m of pushHandshake(hb[r.dir], r.body)) {
+        if (m.type === HS_CLIENT_HELLO && !session.clientHello) session.clientHello = parseClientHello(m) ?? undefined;
+        if (m.type === HS_SERVER_HELLO) {
+          const sh = parseServerHello(m);
+          if (sh?.helloRetry) session.helloRetry = true;
+          else if (sh && !session.serverHello) {
+            session.serverHello = sh;
+            stop[1] = true;
+          }
+        }
+      }
+    }
+  }
+  const ch = session.clientHello;
+  const sh = session.serverHello;
+  session.version = sh?.selectedVersion;
+  session.cipherSuite = sh?.cipherSuite;
+  session.sni = ch?.sni;
+  session.alpn = sh?.alpn;
+  const suite = sh ? SUITES.get(sh.cipherSuite) : undefined;
+  session.suiteName = suite?.name;
+  const tls13 = isTls13(sh?.selectedVersion);
+  const secrets: SessionSecrets | undefined = ch ? store.byRandom.get(toHex(ch.random)) : undefined;
+  if (ch) session.clientRandoms.push(toHex(ch.random));
+
+  const dirs: [DirCrypto, DirCrypto] = [
+    { active: null, epochs: [], cur: 0, hs: createHandshakeBuffer() },
+    { active: null, epochs: [], cur: 0, hs: createHandshakeBuffer() },
+  ];
+  let unsupported = '';
+  if (tls13 && suite && secrets) {
+    const v = sh?.selectedVersion ?? 0x0304;
+    const draft = (v & 0xff00) === 0x7f00 ? v & 0xff : 0;
+    // draft-ietf-tls-tls13: "tls13 " labels from draft 20; record AAD from draft 25.
+    const prefix = draft && draft < 20 ? 'TLS 1.3, ' : 'tls13 ';
+    const noAad = draft > 0 && draft < 25;
+    const add = (d: DirCrypto, name: string, s: Uint8Array | undefined): void => {
+      if (!s) return;
+      const e = epoch13(name, suite, s, prefix, noAad);
+      if (e) d.epochs.push(e);
+    };
+    if (ch?.earlyData) add(dirs[0], 'early traffic secret', secrets.clientEarly);
+    add(dirs[0], 'handshake traffic secret', secrets.clientHandshake);
+    add(dirs[0], 'application traffic secret 0', secrets.clientTraffic[0]);
+    add(dirs[1], 'handshake traffic secret', secrets.serverHandshake);
+    add(dirs[1], 'application traffic secret 0', secrets.serverTraffic[0]);
+    if (suite && aeadFor(suite) === null) unsupported = `${suite.name} is not supported yet`;
+  } else if (suite && aeadFor(suite) === null) {
+    unsupported = `${suite.name} is not supported yet`;
+  }
+
+  // Pass 2: in arrival order.
+  const summaries: RecordSummary[] = [];
+  const chunks: StreamChunk[] = [];
+  const plainSeq = [0, 0];
+  let encryptedCount = 0;
+  let decryptedCount = 0;
+  let noKeyCount = 0;
+  let failure: TlsStreamResult['failure'];
+  let hello = { ch, sh };
+
+  const onHandshake = (dir: StreamDir, m: HandshakeMessage, r: TlsRecord): void => {
+    if (m.type === HS_CLIENT_HELLO) {
+      const c = parseClientHello(m);
+      if (c) {
+        hello = { ...hello, ch: c };
+        const hex = toHex(c.random);
+        if (!session.clientRandoms.includes(hex)) session.clientRandoms.push(hex);
+      }
+    } else if (m.type === HS_SERVER_HELLO) {
+      const s = parseServerHello(m);
+      if (s && !s.helloRetry) hello = { ...hello, sh: s };
+    } else if (m.type === HS_CERTIFICATE && dir === 1) {
+      session.certificates.push(...parseCertificates(m, tls13));
+    } else if (m.type === HS_ENCRYPTED_EXTENSIONS) {
+      session.alpn ??= parseEncryptedExtensionsAlpn(m);
+    } else if (m.type === HS_KEY_UPDATE && tls13 && suite) {
+      const d = dirs[dir];
+      const e = d.epochs[d.cur];
+      const n = e ? nextEpoch(e, suite) : null;
+      if (n) {
+        d.epochs.splice(d.cur + 1, 0, n);
+        d.cur++;
+        notes.push(`KeyUpdate from the ${dir === 0 ? 'client' : 'server'} at event ${r.lastEvent}`);
+      }
+    }
+  };
+
+  const fail = (r: TlsRecord, message: string): void => {
+    failure ??= { event: r.event, record: r.index, message };
+  };
+
+  for (const r of scan.records) {
+    const d = dirs[r.dir];
+    const sum: RecordSummary = { record: r, contentType: r.type, handshakes: [], encrypted: false };
+    summaries.push(sum);
+    let plain: Uint8Array | null = null;
+    let type = r.type;
+    if (tls13) {
+      if (r.type === CT_APPLICATION_DATA) {
+        sum.encrypted = true;
+        encryptedCount++;
+        if (d.epochs.length === 0) {
+          noKeyCount++;
+          sum.error = unsupported || 'no key for this session';
+        } else {
+          let got: Opened | null = null;
+          for (let k = d.cur; k < d.epochs.length; k++) {
+            const e = d.epochs[k];
+            const saved = e.seq;
+            if (k > d.cur) e.seq = 0;
+            const o = openRecord(p, e, r);
+            if (o.plain && (!o.unauth || k === d.cur)) {
+              got = o;
+              d.cur = k;
+              e.seq++;
+              break;
+            }
+            e.seq = saved;
+          }
+          const inner = got?.plain ? unpad13(got.plain) : null;
+          if (got && inner) {
+            decryptedCount++;
+            plain = inner.content;
+            type = inner.type;
+            sum.unauthenticated = got.unauth;
+            sum.contentType = type;
+          } else if (r.dir === 0 && hello.ch?.earlyData && !secrets?.clientEarly && d.cur === 0) {
+            // 0-RTT data without its secret: expected to stay encrypted.
+            noKeyCount++;
+            sum.error = 'early data: CLIENT_EARLY_TRAFFIC_SECRET not in the key log';
+          } else {
+            sum.error = `authentication failed (${d.epochs[d.cur]?.name ?? 'no epoch'})`;
+            fail(r, sum.error);
+          }
+        }
+      } else if (r.type === CT_HANDSHAKE && r.complete) {
+        plain = r.body;
+      }
+    } else {
+      const act = d.active;
+      if (act !== null && !(r.type === CT_CHANGE_CIPHER_SPEC && act === 'nokey')) {
+        sum.encrypted = true;
+        encryptedCount++;
+        if (act === 'nokey') {
+          noKeyCount++;
+          sum.error = unsupported || 'no key for this session';
+        } else {
+          const o = openRecord(p, act, r);
+          if (o.plain) {
+            act.seq++;
+            decryptedCount++;
+            plain = o.plain;
+            sum.unauthenticated = o.unauth;
+          } else {
+            act.seq++;
+            sum.error = o.err ?? 'authentication failed';
+            fail(r, sum.error);
+          }
+        }
+      } else if (r.complete) {
+        plain = r.body;
+      }
+      if (r.type === CT_CHANGE_CIPHER_SPEC) {
+        // New keys for this direction from the latest hellos (renegotiation picks new ones).
+        const c = hello.ch;
+        const s = hello.sh;
+        const su = s ? SUITES.get(s.cipherSuite) : undefined;
+        const sec = c ? store.byRandom.get(toHex(c.random)) : undefined;
+        const ep = su && sec?.master && c && s ? epochs12(su, sec.master, c.random, s.random, s.selectedVersion, c.encryptThenMac && s.encryptThenMac) : null;
+        if (!ep && su && aeadFor(su) === null) unsupported = `${su.name} is not supported yet`;
+        else if (!ep && s && !su) unsupported = `cipher suite 0x${s.cipherSuite.toString(16).padStart(4, '0')} is not supported`;
+        d.active = ep ? ep[r.dir] : 'nokey';
+      }
+    }
+    if (plain) sum.plaintext = plain;
+    if (plain && type === CT_HANDSHAKE) {
+      for (const m of pushHandshake(d.hs, plain)) {
+        sum.handshakes.push(m);
+        onHandshake(r.dir, m, r);
+      }
+    } else if (type === CT_APPLICATION_DATA && sum.encrypted) {
+      const missing = r.complete ? 0 : r.length - r.body.length;
+      const bytes = plain ?? new Uint8Array(0);
+      const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: plainSeq[r.dir] };
+      if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
+      if (!plain) chunk.gap = Math.max(0, r.length - 16);
+      else if (missing > 0) chunk.truncated = missing;
+      if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
+      plainSeq[r.dir] = chunk.seq + bytes.length + (chunk.truncated ?? 0);
+      chunks.push(chunk);
+    }
+  }
+  let status: TlsStatus;
+  let statusText: string;
+  if (encryptedCount === 0) {
+    status = 'no-encrypted-data';
+    statusText = 'no encrypted records';
+  } else if (failure) {
+    status = 'auth-failed';
+    statusText = `key present but authentication failed at event ${failure.event} (record ${failure.record}): ${failure.message}`;
+  } else if (decryptedCount === 0 && unsupported) {
+    status = 'unsupported';
+    statusText = unsupported;
+  } else if (decryptedCount === 0) {
+    status = 'no-key';
+    statusText = ch ? `no key for this session (client random ${toHex(ch.random)})` : 'no key: the ClientHello was not captured';
+  } else {
+    status = 'decrypted';
+    statusText = `decrypted ${decryptedCount} of ${encryptedCount} encrypted records`;
+    if (noKeyCount) statusText += ` (${noKeyCount} without keys)`;
+    const unauth = summaries.filter((s) => s.unauthenticated).length;
+    if (unauth) statusText += `; ${unauth} partly captured records decrypted without authentication`;
+  }
+  const stream: ByteStream = {
+    id: `tls:${src.id}`,
+    kind: 'tls',
+    client: src.client,
+    server: src.server,
+    chunks,
+    notes,
+  };
+  return { stream, status, statusText, failure, session, records: summaries, notes };
+}
