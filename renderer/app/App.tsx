@@ -2,13 +2,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { DetailsPane } from '../details/DetailsPane.tsx';
+import { FilterBar, focusFilterBar } from '../filter/FilterBar.tsx';
 import { HexPane } from '../hex/HexPane.tsx';
 import { StatusBar } from '../status/StatusBar.tsx';
 import { EventTable, selectRow } from '../table/EventTable.tsx';
 import type { TimeFormat } from '../table/format.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
 import type { Session } from './session.ts';
-import { useApp } from './store.ts';
+import { shownCount, useApp } from './store.ts';
 import { useEventData } from './useEventData.ts';
 
 const TIME_FORMATS: TimeFormat[] = ['relative', 'absolute', 'delta'];
@@ -16,7 +17,7 @@ const TIME_FORMATS: TimeFormat[] = ['relative', 'absolute', 'delta'];
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
 export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void, focusGoTo: () => void = () => {}): void {
   const s = useApp.getState();
-  const count = s.info?.events ?? 0;
+  const count = shownCount(s);
   const cache = session.rows();
   if (command === 'open' && arg) void session.open({ kind: 'path', path: arg }, true);
   else if (command === 'open-dialog') openPicker();
@@ -60,7 +61,7 @@ function CaptureView({ session }: { session: Session }) {
       </Panel>
       <Separator className="sep" />
       <Panel id="details" defaultSize="25%" minSize="5%">
-        <DetailsPane roots={data.roots} loading={data.loading} error={data.error} />
+        <DetailsPane roots={data.roots} loading={data.loading} error={data.error} onFilter={(text, prepare) => session.setFilterText(text, prepare)} />
       </Panel>
       <Separator className="sep" />
       <Panel id="hex" defaultSize="20%" minSize="5%">
@@ -103,6 +104,9 @@ export function App({ session }: { session: Session }) {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
         e.preventDefault();
         focusGoTo();
+      } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
+        e.preventDefault();
+        focusFilterBar();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         openPicker();
@@ -158,6 +162,7 @@ export function App({ session }: { session: Session }) {
           </select>
         </label>
       </header>
+      {phase === 'open' && <FilterBar session={session} />}
       <main className="main">
         {phase === 'welcome' && <Welcome session={session} onOpenFile={openPicker} />}
         {phase === 'loading' && <div className="pane-message">Opening {fileName}…</div>}

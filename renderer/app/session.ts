@@ -3,7 +3,7 @@
  * outside React. Components read UI state from the store and rows from `session.rows`.
  */
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { CaptureInfo, EngineEvent } from '../../shared/rpc.ts';
+import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { createRowCache, type RowCache } from '../table/row-cache.ts';
 import { initialState, useApp } from './store.ts';
@@ -27,6 +27,15 @@ export interface Session {
   close(): void;
   /** Called by the table when the first page of rows is on screen. */
   markFirstRows(): void;
+  /**
+   * Apply a display filter (empty text: show everything). Resolves with the engine's answer,
+   * or null when a newer filter replaced this one first. The table then pages the new view.
+   */
+  applyFilter(text: string): Promise<FilterResult | null>;
+  /** Stop a running filter; the view stays as it was before it. */
+  cancelFilter(): void;
+  /** Put text into the filter bar, and apply it unless `prepareOnly` (Apply / Prepare as Filter). */
+  setFilterText(text: string, prepareOnly?: boolean): void;
 }
 
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
@@ -46,6 +55,8 @@ export function createSession(host: AppHost): Session {
   let unlisten: (() => void) | null = null;
   /** Newest progress seen for this open: it may arrive before `open` and `columns` return. */
   let latest: CaptureInfo | null = null;
+  /** Bumped by every filter request: only the newest one's answer changes the view. */
+  let filterGen = 0;
 
   const fail = (title: string, detail: string, canReopen: boolean): void => {
     useApp.setState({ phase: 'error', error: { title, detail, canReopen } });
@@ -61,6 +72,9 @@ export function createSession(host: AppHost): Session {
       }
       latest = e.info;
       if (useApp.getState().phase === 'open') useApp.setState({ info: e.info });
+    } else if (e.type === 'filterProgress') {
+      const run = useApp.getState().filterRun;
+      if (run && run.text === e.text) useApp.setState({ filterRun: { text: e.text, matched: e.matched, tested: e.tested, total: e.total } });
     } else if (e.type === 'error') {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
@@ -149,6 +163,12 @@ export function createSession(host: AppHost): Session {
           return;
         }
         useApp.setState({ phase: 'open', info: now, columns, fileName: now.name || name });
+        // The catalogue drives validation and completion in the filter bar; the capture is
+        // usable without it, so a failure only leaves the bar unchecked.
+        c.call('fields', null).then(
+          (fields) => gen === generation && useApp.setState({ fields }),
+          () => {},
+        );
       } catch (e) {
         if (gen !== generation) return;
         fail(`Cannot open ${name}`, e instanceof Error ? e.message : String(e), false);
@@ -169,6 +189,48 @@ export function createSession(host: AppHost): Session {
       last = null;
       disconnect();
       useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat });
+    },
+    async applyFilter(text) {
+      const c = client;
+      if (!c) return null;
+      const gen = ++filterGen;
+      const t = text.trim();
+      const total = useApp.getState().info?.events ?? 0;
+      useApp.setState({ filterRun: t ? { text: t, matched: 0, tested: 0, total } : null, filterError: null });
+      let res: FilterResult;
+      try {
+        res = await c.call('filter', { text: t });
+      } catch (e) {
+        if (gen === filterGen) useApp.setState({ filterRun: null, filterError: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
+      if (gen !== filterGen || c !== client) return null;
+      if (!res.ok || res.cancelled) {
+        useApp.setState({ filterRun: null, filterError: res.errors[0]?.message ?? null });
+        return res;
+      }
+      // A new view: positions mean other events now, so every cached page is stale.
+      rows?.clear();
+      useApp.setState({
+        filterRun: null,
+        view: t ? { text: t, matched: res.matched, total: res.total, ms: res.ms } : null,
+        selectedRow: -1,
+        selectedEvent: null,
+        selectedField: null,
+        hexSource: 0,
+      });
+      return res;
+    },
+    cancelFilter() {
+      // The engine cancels a running filter when a newer one arrives; asking again for the
+      // view already in force restores it (instantly when that is "no filter").
+      if (!useApp.getState().filterRun) return;
+      void session.applyFilter(useApp.getState().view?.text ?? '');
+    },
+    setFilterText(text, prepareOnly = false) {
+      // The bar takes it from here (it records applied filters in its history).
+      const seq = useApp.getState().barText.seq + 1;
+      useApp.setState({ barText: { text, seq, apply: !prepareOnly } });
     },
     markFirstRows() {
       if (useApp.getState().firstRowsMs === null && openStarted > 0) {

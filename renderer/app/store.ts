@@ -3,6 +3,7 @@
  * options. Row data stays in the RowCache and per-event data is fetched on selection.
  */
 import { create } from 'zustand';
+import type { FieldInfo } from '../../shared/fields.ts';
 import type { CaptureInfo, ColumnDef } from '../../shared/rpc.ts';
 import type { TimeFormat } from '../table/format.ts';
 
@@ -32,6 +33,18 @@ export interface AppState {
   selectedField: number[] | null;
   /** Which data source the hex pane shows. */
   hexSource: number;
+  /** The display filter in force (null: every event is shown). */
+  view: { text: string; matched: number; total: number; ms: number } | null;
+  /** A filter the engine is running, with its running count. */
+  filterRun: { text: string; matched: number; tested: number; total: number } | null;
+  /** Why the last filter was not applied (engine refusal), if it was not. */
+  filterError: string | null;
+  /** The field catalogue (filter validation and completion), once the engine sent it. */
+  fields: readonly FieldInfo[] | null;
+  /** Text pushed into the filter bar from elsewhere (Apply / Prepare as Filter); `seq` changes each time. */
+  barText: { text: string; seq: number; apply: boolean };
+  /** What the filter bar holds now (the "current filter" that …and/…or Selected extend). */
+  filterDraft: string;
 }
 
 export const initialState: AppState = {
@@ -47,6 +60,17 @@ export const initialState: AppState = {
   warningsOpen: false,
   selectedField: null,
   hexSource: 0,
+  view: null,
+  filterRun: null,
+  filterError: null,
+  fields: null,
+  barText: { text: '', seq: 0, apply: false },
+  filterDraft: '',
 };
+
+/** Rows in the table: the filter's matches, or every event indexed so far. */
+export function shownCount(s: AppState): number {
+  return s.view ? s.view.matched : (s.info?.events ?? 0);
+}
 
 export const useApp = create<AppState>(() => ({ ...initialState }));

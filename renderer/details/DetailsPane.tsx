@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DetailsNode } from '../../shared/rpc.ts';
 import { useApp } from '../app/store.ts';
+import { FILTER_ACTIONS, combineFilter, nodeFilter, type FilterAction } from '../filter/filter-logic.ts';
 import { ancestors, flattenTree, pathKey } from './tree.ts';
 
 const LINE = 18;
@@ -11,10 +12,18 @@ interface Props {
   roots: DetailsNode[] | null;
   loading: boolean;
   error: string | null;
+  /** Apply as Filter (prepare = false) / Prepare as Filter (prepare = true). */
+  onFilter?: (text: string, prepare: boolean) => void;
 }
 
-export function DetailsPane({ roots, loading, error }: Props) {
+export function DetailsPane({ roots, loading, error, onFilter }: Props) {
   const selectedField = useApp((s) => s.selectedField);
+  const [menu, setMenu] = useState<{ x: number; y: number; expr: string } | null>(null);
+  const choose = (action: FilterAction, prepare: boolean): void => {
+    if (!menu) return;
+    setMenu(null);
+    onFilter?.(combineFilter(useApp.getState().filterDraft, menu.expr, action), prepare);
+  };
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -87,6 +96,13 @@ export function DetailsPane({ roots, loading, error }: Props) {
               style={{ top: item.start, height: LINE, paddingLeft: 6 + f.depth * 16 }}
               onClick={() => useApp.setState({ selectedField: f.path, hexSource: f.node.source })}
               onDoubleClick={() => f.hasChildren && toggle(key)}
+              onContextMenu={(e) => {
+                const expr = nodeFilter(f.node);
+                if (!expr || !onFilter) return;
+                e.preventDefault();
+                useApp.setState({ selectedField: f.path, hexSource: f.node.source });
+                setMenu({ x: e.clientX, y: e.clientY, expr });
+              }}
               title={f.node.malformed ?? f.node.field}
             >
               <span
@@ -104,6 +120,24 @@ export function DetailsPane({ roots, loading, error }: Props) {
           );
         })}
       </div>
+      {menu && (
+        <>
+          <div className="menu-backdrop" onMouseDown={() => setMenu(null)} onContextMenu={(e) => { e.preventDefault(); setMenu(null); }} />
+          <div className="menu" style={{ left: menu.x, top: menu.y }} role="menu" aria-label={`Filter on ${menu.expr}`}>
+            {(['apply', 'prepare'] as const).map((kind) => (
+              <div key={kind} className="menu-group">
+                <div className="menu-heading">{kind === 'apply' ? 'Apply as Filter' : 'Prepare as Filter'}</div>
+                {FILTER_ACTIONS.map((a) => (
+                  <button key={a.id} role="menuitem" data-action={`${kind}-${a.id}`} onClick={() => choose(a.id, kind === 'prepare')}>
+                    {a.label}
+                  </button>
+                ))}
+              </div>
+            ))}
+            <div className="menu-expr" title={menu.expr}>{menu.expr}</div>
+          </div>
+        </>
+      )}
     </div>
   );
 }

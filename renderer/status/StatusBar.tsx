@@ -1,4 +1,4 @@
-/** Status bar: file, format, events shown/total, indexing progress with Cancel, load time, warnings. */
+/** Status bar: file, format, events shown/total, the filter's displayed count, indexing progress with Cancel, load time, warnings. */
 import { useApp } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 
@@ -11,9 +11,10 @@ export function StatusBar({ session }: { session: Session }) {
   const fileName = useApp((s) => s.fileName);
   const firstRowsMs = useApp((s) => s.firstRowsMs);
   const warningsOpen = useApp((s) => s.warningsOpen);
+  const view = useApp((s) => s.view);
   if (!info) return <div className="status-bar" role="status">{fileName ? `Opening ${fileName}…` : 'Ready'}</div>;
   const pct = info.fileSize > 0 ? Math.min(100, Math.round((info.bytesRead / info.fileSize) * 100)) : 0;
-  const shown = info.events;
+  const shown = view ? view.matched : info.events;
   return (
     <div className="status-bar" role="status">
       <span className="status-file" title={info.path}>{info.name}</span>
@@ -21,6 +22,11 @@ export function StatusBar({ session }: { session: Session }) {
       <span className="status-events" data-testid="status-events">
         Events: {formatCount(shown)} shown / {formatCount(info.events)}
       </span>
+      {view && (
+        <span className="status-displayed" data-testid="status-displayed" title={`Filter: ${view.text} (${Math.round(view.ms)} ms)`}>
+          Displayed: {formatCount(view.matched)} of {formatCount(view.total)} ({view.total > 0 ? ((view.matched / view.total) * 100).toFixed(1) : '0.0'}%)
+        </span>
+      )}
       {!info.done && !info.cancelled && (
         <span className="status-progress">
           Indexing… {pct}%

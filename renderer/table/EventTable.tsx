@@ -14,7 +14,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { RowFlag, type ColumnDef as EngineColumn, type RowsPage } from '../../shared/rpc.ts';
-import { useApp } from '../app/store.ts';
+import { shownCount, useApp } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 import { formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
 import { cellText, type RowCache } from './row-cache.ts';
@@ -75,10 +75,11 @@ interface Props {
 
 export function EventTable({ session }: Props) {
   const engineColumns = useApp((s) => s.columns);
-  const rowCount = useApp((s) => s.info?.events ?? 0);
+  const rowCount = useApp(shownCount);
   const firstTimeNs = useApp((s) => s.info?.firstTimeNs ?? null);
   const selectedRow = useApp((s) => s.selectedRow);
   const timeFormat = useApp((s) => s.timeFormat);
+  const hasView = useApp((s) => s.view !== null);
   const cache = session.rows();
 
   const columns = useMemo(
@@ -115,9 +116,18 @@ export function EventTable({ session }: Props) {
     return () => ro.disconnect();
   }, []);
 
+  // `version` too: a new filter view clears the cache without necessarily changing the count.
   useEffect(() => {
     cache?.ensure(vis.first, vis.end, rowCount);
-  }, [cache, vis.first, vis.end, rowCount]);
+  }, [cache, vis.first, vis.end, rowCount, version]);
+
+  // A new filter view starts at its first row.
+  const viewKey = useApp((s) => s.view);
+  useEffect(() => {
+    vTopRef.current = 0;
+    setVTop(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [viewKey]);
 
   useEffect(() => {
     if (cache && rowCount > 0 && cache.page(vis.first)) session.markFirstRows();
@@ -279,7 +289,7 @@ export function EventTable({ session }: Props) {
             ))}
           </div>
           {rowsOut}
-          {rowCount === 0 && <div className="table-empty" style={{ top: HEADER_HEIGHT + 8 }}>No events yet</div>}
+          {rowCount === 0 && <div className="table-empty" style={{ top: HEADER_HEIGHT + 8 }}>{hasView ? 'No events match the filter' : 'No events yet'}</div>}
         </div>
         {/* Makes the scroll range: the sticky window above already takes viewportPx of it. */}
         <div style={{ height: Math.max(0, g.contentPx - rowsPx), width: 1 }} />
