@@ -1,6 +1,7 @@
 /** The CLI commands over an engine worker. */
 import type { Writable } from 'node:stream';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
+import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorker } from '../engine/host/node-worker.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
@@ -60,11 +61,18 @@ async function info(client: EngineClient, file: string, out: Writable): Promise<
   return readErrors(i) > 0 ? 2 : 0;
 }
 
+/** A filter that does not parse: the message, the filter, and a caret line under the error range. */
+export function filterErrorText(filter: string, errors: readonly FilterMessage[]): string {
+  return errors
+    .map((e) => {
+      const from = Math.min(e.from, filter.length);
+      const width = Math.max(1, Math.min(e.to, filter.length + 1) - from);
+      return `tracelens: ${e.message}\n  ${filter}\n  ${' '.repeat(from)}${'^'.repeat(width)}\n`;
+    })
+    .join('');
+}
+
 async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
-  if (a.filter !== undefined) {
-    await write(err, 'tracelens: -f (display filters) is not available yet: it arrives with the display-filter work\n');
-    return 1;
-  }
   if (a.keylogs.length > 0) {
     await write(err, 'tracelens: --keylog is not available yet: it arrives with the TLS decryption work\n');
     return 1;
@@ -78,8 +86,20 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   }
   const i = await openAndIndex(client, a.file);
+  let shown = i.events;
+  if (a.filter !== undefined) {
+    // rows/extract then page through the matching events only.
+    const r = await client.call('filter', { text: a.filter });
+    if (!r.ok) {
+      // The engine parses the trimmed text: offsets refer to it.
+      await write(err, filterErrorText(a.filter.trim(), r.errors));
+      return 1;
+    }
+    for (const w of r.warnings) await write(err, `tracelens: warning: ${w.message}\n`);
+    shown = r.matched;
+  }
   if (a.fields.length > 0) {
-    for (let start = 0; start < i.events; start += PAGE) {
+    for (let start = 0; start < shown; start += PAGE) {
       const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
@@ -100,7 +120,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   } else {
     const columns = await client.call('columns', null);
-    for (let start = 0; start < i.events; start += PAGE) {
+    for (let start = 0; start < shown; start += PAGE) {
       const page = await client.call('rows', { start, count: PAGE });
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
