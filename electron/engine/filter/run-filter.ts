@@ -7,6 +7,7 @@
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
+import { compileColumnFilter, columnFields } from './column-filter.ts';
 import { compileFilterText } from './compile.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
 
@@ -14,7 +15,7 @@ import type { FilterMessage } from '../../../shared/filter/index.ts';
 const NEEDS_INFO = new Set(['frame.protocols', 'tcp.flags.str']);
 
 export type FilterRun =
-  | { ok: true; events: Uint32Array; warnings: FilterMessage[]; cancelled: boolean }
+  | { ok: true; events: Uint32Array; warnings: FilterMessage[]; cancelled: boolean; indexed?: boolean }
   | { ok: false; errors: FilterMessage[] };
 
 export interface FilterRunOptions {
@@ -28,6 +29,24 @@ export interface FilterRunOptions {
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
   const compiled = compileFilterText(text);
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
+  const total = capture.count();
+  const onColumns = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
+  if (onColumns) {
+    // Indexed fields only: a tight loop over typed arrays, no dissection at all.
+    let out = new Uint32Array(Math.min(total, 1 << 16));
+    let n = 0;
+    for (let e = 1; e <= total; e++) {
+      if (!onColumns(e)) continue;
+      if (n === out.length) {
+        const bigger = new Uint32Array(Math.min(total, out.length * 2));
+        bigger.set(out);
+        out = bigger;
+      }
+      out[n++] = e;
+    }
+    opts.onProgress?.(n, total);
+    return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: true };
+  }
   const d = createDissection();
   const keep = new Uint8Array(allFields().length + 1);
   let info = false;
@@ -37,7 +56,6 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     if (NEEDS_INFO.has(name)) info = true;
   }
   d.keep = keep;
-  const total = capture.count();
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
   const slice = opts.sliceMs ?? 20;

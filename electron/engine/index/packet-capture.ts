@@ -10,7 +10,7 @@ import type { Capture, OpenOptions } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
 import { allFields, fieldById } from '../fields/registry.ts';
-import type { CaptureSource } from '../io/capture-source.ts';
+import { windowedReader, type CaptureSource } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
@@ -142,9 +142,11 @@ export function startPacketCapture(
   const rowMeta: FrameMeta = { ...meta };
   const firstTime = (): number => (Number.isFinite(minT) ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
 
+  const readFrame = windowedReader(source.randomAccess);
+
   function redissect(event: number, target: Dissection, wantInfo: boolean): void {
     const i = event - 1;
-    const bytes = source.randomAccess.read(ix.dataOffset.data[i], ix.capLen.data[i]);
+    const bytes = readFrame(ix.dataOffset.data[i], ix.capLen.data[i]);
     revisit.wantInfo = wantInfo;
     dissectPacket(target, frameMeta(ix, event, rowMeta), bytes, revisit);
   }

@@ -20,6 +20,22 @@ export interface RandomAccess {
   close(): void;
 }
 
+/**
+ * Random access with a read-ahead window: scans that walk events in file order (filters,
+ * `-e` output, stream building) cost one read per window instead of one per event.
+ */
+export function windowedReader(ra: RandomAccess, windowBytes = 1 << 20): (offset: number, length: number) => Uint8Array {
+  let start = 0;
+  let win: Uint8Array = new Uint8Array(0);
+  return (offset, length) => {
+    if (offset >= start && offset + length <= start + win.length) return win.subarray(offset - start, offset - start + length);
+    if (length > windowBytes / 2) return ra.read(offset, length);
+    win = ra.read(offset, windowBytes);
+    start = offset;
+    return win.subarray(0, Math.min(length, win.length));
+  };
+}
+
 export interface StreamResult {
   /** Decompressed bytes delivered. */
   bytes: number;
