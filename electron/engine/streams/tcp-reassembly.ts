@@ -1,0 +1,337 @@
+/**
+ * TCP and UDP conversations as ByteStreams, agreeing byte for byte with `tshark -z follow,tcp`.
+ *
+ * TCP follows Wireshark 4.0's follow tap (packet-tcp.c follow_tcp_tap_listener and
+ * check_follow_fragments), per direction:
+ * - the client is the source of the stream's first frame (tshark's "Node 0");
+ * - the next expected sequence number starts at the first segment's (relative) sequence
+ *   number (+1 for a SYN);
+ * - a segment starting before it contributes only its unseen tail (first-seen data wins on
+ *   overlaps; pure retransmissions and keep-alives contribute nothing);
+ * - a segment starting after it is kept aside (out of order) and inserted when the gap closes,
+ *   fragments taken in arrival order;
+ * - when the other direction acknowledges beyond the lowest kept fragment, the missing bytes
+ *   were seen by the receiver but not captured: a gap chunk (`[N bytes missing in capture
+ *   file]` in tshark's output) is emitted and the stream resumes at that fragment.
+ * Bytes a segment lost to the snapshot length advance the sequence but are not data: they
+ * become the chunk's `truncated` count.
+ *
+ * Frames are found by the per-frame stream id the index pass recorded (conversations.ts), then
+ * re-read and dissected in revisit mode with only the TCP/UDP/IP fields recorded.
+ */
+import type { CaptureInternals } from '../capture.ts';
+import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { dissectPacket, revisitContext, type FrameMeta, type PacketContext } from '../dissectors/packet.ts';
+import { hfIpDst, hfIpSrc } from '../dissectors/ipv4.ts';
+import { hfIpv6Dst, hfIpv6Src } from '../dissectors/ipv6.ts';
+import {
+  hfTcpAck, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq, hfTcpSrcport, hfTcpStream,
+} from '../dissectors/tcp.ts';
+import { hfUdpDstport, hfUdpPayload, hfUdpSrcport, hfUdpStream } from '../dissectors/udp.ts';
+import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { allFields, type FieldDef } from '../fields/registry.ts';
+import type { PacketIndex } from '../index/packet-index.ts';
+import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
+import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
+
+type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
+
+const TH_SYN = 0x02;
+
+/** Sequence-space comparisons modulo 2^32 (packet-tcp.h LT_SEQ/GT_SEQ). */
+function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+interface Fragment {
+  seq: number;
+  bytes: Uint8Array;
+  event: number;
+  time: number;
+  truncated: number;
+}
+
+/** Follow state of one TCP stream (both directions). */
+export interface TcpFollowState {
+  stream: ByteStream;
+  /** Frame direction bit (conversations.ts) of the client, -1 until the first frame. */
+  clientBit: number;
+  /** Next expected relative sequence number per direction. */
+  seq: [number, number];
+  written: [number, number];
+  frags: [Fragment[], Fragment[]];
+  /** Byte position per direction (data + gaps + truncated), for StreamChunk.seq. */
+  pos: [number, number];
+  /** Called for every chunk as it is appended (incremental consumers such as HTTP). */
+  onChunk?: (c: StreamChunk) => void;
+}
+
+export function createTcpFollowState(id: string): TcpFollowState {
+  return {
+    stream: { id, kind: 'tcp', client: '', server: '', chunks: [], notes: [] },
+    clientBit: -1,
+    seq: [0, 0],
+    written: [0, 0],
+    frags: [[], []],
+    pos: [0, 0],
+  };
+}
+
+function emit(st: TcpFollowState, c: StreamChunk): void {
+  c.seq = st.pos[c.dir];
+  st.pos[c.dir] += c.bytes.length + (c.gap ?? 0) + (c.truncated ?? 0);
+  st.stream.chunks.push(c);
+  st.onChunk?.(c);
+}
+
+/** check_follow_fragments: place one kept fragment if it now fits; true when something changed. */
+function checkFragments(st: TcpFollowState, dir: StreamDir, acknowledged: number, event: number, time: number, useAck: boolean): boolean {
+  const list = st.frags[dir];
+  if (list.length === 0) return false;
+  let lowest = list[0].seq;
+  for (let k = 0; k < list.length; k++) {
+    const f = list[k];
+    if (seqDiff(lowest, f.seq) > 0) lowest = f.seq;
+    if (seqDiff(f.seq, st.seq[dir]) < 0) {
+      const newEnd = (f.seq + f.bytes.length) >>> 0;
+      if (seqDiff(newEnd, st.seq[dir]) > 0) {
+        const at = (st.seq[dir] - f.seq) >>> 0;
+        if (f.bytes.length > at) emit(st, { dir, event: f.event, time: f.time, bytes: f.bytes.subarray(at), seq: 0 });
+        st.seq[dir] = (st.seq[dir] + f.bytes.length - at) >>> 0;
+      }
+      list.splice(k, 1);
+      return true;
+    }
+    if (f.seq === st.seq[dir]) {
+      if (f.bytes.length > 0 || f.truncated > 0) {
+        const c: StreamChunk = { dir, event: f.event, time: f.time, bytes: f.bytes, seq: 0 };
+        if (f.truncated > 0) c.truncated = f.truncated;
+        emit(st, c);
+      }
+      // Wireshark advances by the captured bytes of a kept fragment.
+      st.seq[dir] = (st.seq[dir] + f.bytes.length) >>> 0;
+      list.splice(k, 1);
+      return true;
+    }
+  }
+  if (useAck && seqDiff(acknowledged, lowest) > 0) {
+    const missing = (lowest - st.seq[dir]) | 0;
+    emit(st, { dir, event, time, bytes: new Uint8Array(0), gap: missing, seq: 0 });
+    st.seq[dir] = lowest;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * One TCP segment of the stream, as the follow tap sees it. `seq`/`ack` are tshark's relative
+ * numbers; `seglen` the reported segment length; `payload` the captured payload bytes.
+ */
+export function tcpFollowSegment(
+  st: TcpFollowState, frameBit: number, event: number, time: number,
+  seq: number, ack: number, flags: number, seglen: number, payload: Uint8Array,
+): void {
+  if (st.clientBit < 0) st.clientBit = frameBit;
+  const dir: StreamDir = frameBit === st.clientBit ? 0 : 1;
+  const other: StreamDir = dir === 0 ? 1 : 0;
+  let sequence = seq >>> 0;
+  if (flags & TH_SYN) sequence = (sequence + 1) >>> 0;
+  let length = seglen;
+  let data = payload;
+
+  // This frame may acknowledge data of the other direction that the capture missed.
+  if (st.frags[other].length > 0) {
+    while (checkFragments(st, other, ack >>> 0, event, time, true));
+  }
+  if (st.written[dir] === 0 && st.seq[dir] === 0) st.seq[dir] = sequence;
+
+  if (seqDiff(sequence, st.seq[dir]) < 0) {
+    const nextseq = (sequence + length) >>> 0;
+    if (seqDiff(nextseq, st.seq[dir]) > 0) {
+      const skip = (st.seq[dir] - sequence) >>> 0;
+      data = data.length <= skip ? data.subarray(data.length) : data.subarray(skip);
+      sequence = st.seq[dir];
+      length = (nextseq - st.seq[dir]) >>> 0;
+    }
+  }
+  if (data.length === 0 || seqDiff(sequence, st.seq[dir]) < 0) return;
+  const truncated = Math.max(0, length - data.length);
+  if (sequence === st.seq[dir]) {
+    st.seq[dir] = (st.seq[dir] + length) >>> 0;
+    st.written[dir] += data.length;
+    const c: StreamChunk = { dir, event, time, bytes: data, seq: 0 };
+    if (truncated > 0) c.truncated = truncated;
+    emit(st, c);
+    while (checkFragments(st, dir, 0, event, time, false));
+  } else {
+    st.frags[dir].push({ seq: sequence, bytes: data, event, time, truncated });
+  }
+}
+
+// ---- frame access -------------------------------------------------------------------------
+
+/** Summary-mode mask: only the fields stream building reads. */
+function keepMask(fields: FieldDef[]): Uint8Array {
+  const keep = new Uint8Array(allFields().length + 64);
+  for (const f of fields) keep[f.id] = 1;
+  return keep;
+}
+
+export interface FrameReader {
+  d: Dissection;
+  ctx: PacketContext;
+  meta: FrameMeta;
+  internals: PacketInternals;
+}
+
+export function createFrameReader(internals: PacketInternals): FrameReader {
+  const d = createDissection();
+  d.keep = keepMask([
+    hfTcpSeq, hfTcpAck, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSrcport, hfTcpDstport, hfTcpStream,
+    hfUdpPayload, hfUdpSrcport, hfUdpDstport, hfUdpStream, hfIpSrc, hfIpDst, hfIpv6Src, hfIpv6Dst,
+  ]);
+  return {
+    d,
+    ctx: revisitContext(internals.conv, false),
+    meta: { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 },
+    internals,
+  };
+}
+
+/** Re-dissect frame `event` (1-based) with the stream fields only. */
+export function readFrame(r: FrameReader, event: number, bytes?: Uint8Array): void {
+  const ix = r.internals.index;
+  const i = event - 1;
+  const m = r.meta;
+  m.number = event;
+  m.tsSec = ix.tsSec.data[i];
+  m.tsNsec = ix.tsNsec.data[i];
+  m.capLen = ix.capLen.data[i];
+  m.origLen = ix.origLen.data[i];
+  m.interfaceId = ix.iface.data[i];
+  m.linkType = ix.interfaces[m.interfaceId]?.linkType ?? 1;
+  m.hasTime = true;
+  dissectPacket(r.d, m, bytes ?? r.internals.frameBytes(event), r.ctx);
+}
+
+function find(d: Dissection, f: FieldDef): number {
+  const id = f.id;
+  for (let k = 0; k < d.n; k++) if (d.fid[k] === id) return k;
+  return -1;
+}
+
+function numOf(d: Dissection, f: FieldDef): number {
+  const k = find(d, f);
+  if (k < 0) return NaN;
+  const v = entryValue(d, k);
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** `addr:port` of the frame's source or destination, as tshark's follow header shows it. */
+function endpointText(d: Dissection, dst: boolean, port: number): string {
+  let k = find(d, dst ? hfIpDst : hfIpSrc);
+  if (k >= 0) return `${formatFieldValue(dst ? hfIpDst : hfIpSrc, entryValue(d, k))}:${port}`;
+  k = find(d, dst ? hfIpv6Dst : hfIpv6Src);
+  if (k >= 0) return `[${formatFieldValue(dst ? hfIpv6Dst : hfIpv6Src, entryValue(d, k))}]:${port}`;
+  return `?:${port}`;
+}
+
+export function frameTime(ix: PacketIndex, event: number): number {
+  return ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9;
+}
+
+/**
+ * Feed the current frame (already read with readFrame) to a TCP follow state. Returns false
+ * when the frame has no usable TCP header.
+ */
+export function feedTcpFrame(r: FrameReader, st: TcpFollowState, event: number): boolean {
+  const d = r.d;
+  const seq = numOf(d, hfTcpSeq);
+  if (Number.isNaN(seq)) return false;
+  const fl = find(d, hfTcpFlags);
+  const flags = fl >= 0 ? (entryValue(d, fl) as number) & 0x0fff : 0;
+  const ack = numOf(d, hfTcpAck);
+  const seglen = numOf(d, hfTcpLen);
+  const pk = find(d, hfTcpPayload);
+  const payload = pk >= 0 ? entryBytes(d, pk) : new Uint8Array(0);
+  const bit = streamDirOf(r.internals.conv, event);
+  if (st.clientBit < 0) {
+    const sp = numOf(d, hfTcpSrcport);
+    const dp = numOf(d, hfTcpDstport);
+    st.stream.client = endpointText(d, false, sp);
+    st.stream.server = endpointText(d, true, dp);
+  }
+  tcpFollowSegment(st, bit, event, frameTime(r.internals.index, event), seq, Number.isNaN(ack) ? 0 : ack, flags, Number.isNaN(seglen) ? payload.length : seglen, payload);
+  return true;
+}
+
+/** Frames (1-based) whose recorded stream id equals `code` (≥0 TCP, ≤-2 UDP). */
+function framesOf(conv: ConversationTable, count: number, code: number): number[] {
+  const out: number[] = [];
+  const fs = conv.frameStream;
+  const n = Math.min(count, fs.length - 1);
+  for (let f = 1; f <= n; f++) if (fs[f] === code) out.push(f);
+  return out;
+}
+
+function packetInternals(internals: CaptureInternals): PacketInternals {
+  if (internals.kind !== 'packets') throw new Error('TCP and UDP streams exist only in packet captures');
+  return internals;
+}
+
+/** TCP stream `n` (tshark's tcp.stream number) as a ByteStream. */
+export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
+  const pi = packetInternals(internals);
+  if (!Number.isInteger(n) || n < 0 || n >= pi.conv.nTcp) throw new Error(`no TCP stream ${n} (the capture has ${pi.conv.nTcp})`);
+  const st = createTcpFollowState(`tcp:${n}`);
+  const r = createFrameReader(pi);
+  const count = pi.index.dataOffset.length;
+  for (const f of framesOf(pi.conv, count, n)) {
+    readFrame(r, f);
+    if (!feedTcpFrame(r, st, f)) st.stream.notes.push(`frame ${f}: no readable TCP header`);
+  }
+  for (const dir of [0, 1] as const) {
+    const left = st.frags[dir].length;
+    if (left > 0) st.stream.notes.push(`${left} out-of-order segment(s) ${dir === 0 ? 'client → server' : 'server → client'} never fitted: data before them is missing and was not acknowledged`);
+  }
+  return st.stream;
+}
+
+/** UDP stream `n` (udp.stream): one chunk per datagram, client = first datagram's source. */
+export function udpStream(internals: CaptureInternals, n: number): ByteStream {
+  const pi = packetInternals(internals);
+  if (!Number.isInteger(n) || n < 0 || n >= pi.conv.nUdp) throw new Error(`no UDP stream ${n} (the capture has ${pi.conv.nUdp})`);
+  const s: ByteStream = { id: `udp:${n}`, kind: 'udp', client: '', server: '', chunks: [], notes: [] };
+  const r = createFrameReader(pi);
+  const count = pi.index.dataOffset.length;
+  let clientBit = -1;
+  const pos = [0, 0];
+  for (const f of framesOf(pi.conv, count, -2 - n)) {
+    readFrame(r, f);
+    const d = r.d;
+    const bit = streamDirOf(pi.conv, f);
+    if (clientBit < 0) {
+      clientBit = bit;
+      s.client = endpointText(d, false, numOf(d, hfUdpSrcport));
+      s.server = endpointText(d, true, numOf(d, hfUdpDstport));
+    }
+    const k = find(d, hfUdpPayload);
+    if (k < 0) continue;
+    const bytes = entryBytes(d, k);
+    if (bytes.length === 0) continue;
+    const dir: StreamDir = bit === clientBit ? 0 : 1;
+    s.chunks.push({ dir, event: f, time: frameTime(pi.index, f), bytes, seq: pos[dir] });
+    pos[dir] += bytes.length;
+  }
+  return s;
+}
+
+/** Stream of frame `event`: `tcp:N`, `udp:N`, or undefined. */
+export function streamIdOfFrame(internals: CaptureInternals, event: number): string | undefined {
+  const pi = packetInternals(internals);
+  const t = tcpStreamOf(pi.conv, event);
+  if (t >= 0) return `tcp:${t}`;
+  const u = udpStreamOf(pi.conv, event);
+  if (u >= 0) return `udp:${u}`;
+  return undefined;
+}
