@@ -48,6 +48,8 @@ export interface ClientHelloInfo {
   encryptThenMac: boolean;
   /** Offsets inside `raw` of random (32 B), for field ranges. */
   randomOffset: number;
+  /** The message was cut short (not captured in full): later fields may be missing. */
+  partial?: boolean;
 }
 
 export interface ServerHelloInfo {
@@ -152,29 +154,26 @@ function extensions(c: Cursor): Ext[] {
 
 /** Decode a ClientHello body; null when it is malformed. */
 export function parseClientHello(m: HandshakeMessage): ClientHelloInfo | null {
+  if (m.body.length < 34) return null;
+  const info: ClientHelloInfo = {
+    version: (m.body[0] << 8) | m.body[1],
+    random: m.body.slice(2, 34),
+    sessionId: new Uint8Array(0),
+    cipherSuites: [],
+    alpn: [],
+    supportedVersions: [],
+    keyShareGroups: [],
+    earlyData: false,
+    encryptThenMac: false,
+    randomOffset: 6,
+  };
   try {
-    const c: Cursor = { b: m.body, i: 0, end: m.body.length };
-    const version = u16(c);
-    const randomOffset = 4 + c.i;
-    const random = m.body.slice(c.i, c.i + 32);
-    c.i += 32;
+    const c: Cursor = { b: m.body, i: 34, end: m.body.length };
     const sid = vec(c, 1);
+    info.sessionId = m.body.slice(sid.i, sid.end);
     const suites = vec(c, 2);
-    const cipherSuites: number[] = [];
-    while (suites.i + 2 <= suites.end) cipherSuites.push(u16(suites));
+    while (suites.i + 2 <= suites.end) info.cipherSuites.push(u16(suites));
     vec(c, 1);
-    const info: ClientHelloInfo = {
-      version,
-      random,
-      sessionId: m.body.slice(sid.i, sid.end),
-      cipherSuites,
-      alpn: [],
-      supportedVersions: [],
-      keyShareGroups: [],
-      earlyData: false,
-      encryptThenMac: false,
-      randomOffset,
-    };
     for (const e of extensions(c)) {
       const d = e.data;
       if (e.type === EXT_SERVER_NAME) {
@@ -207,7 +206,9 @@ export function parseClientHello(m: HandshakeMessage): ClientHelloInfo | null {
     }
     return info;
   } catch {
-    return null;
+    // Cut short (e.g. strace -s): the random is what picks the keys; keep what parsed.
+    info.partial = true;
+    return info;
   }
 }
 

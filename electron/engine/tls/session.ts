@@ -33,7 +33,10 @@ import {
   HS_CERTIFICATE,
   HS_CLIENT_HELLO,
   HS_ENCRYPTED_EXTENSIONS,
+  HS_END_OF_EARLY_DATA,
+  HS_FINISHED,
   HS_KEY_UPDATE,
+  HS_NEW_SESSION_TICKET,
   HS_SERVER_HELLO,
   parseCertificates,
   parseClientHello,
@@ -319,6 +322,21 @@ function unpad13(p: Uint8Array): { type: number; content: Uint8Array } | null {
   return { type: p[i], content: p.subarray(0, i) };
 }
 
+/**
+ * Inner content type of a TLS 1.3 record whose end (where the type is) was not captured:
+ * handshake-epoch records carry handshake messages; in application epochs a handshake message
+ * (NewSessionTicket, KeyUpdate) is recognised by its header length filling the record exactly
+ * (no padding), anything else is taken as application data.
+ */
+function guessInnerType(e: Epoch, r: TlsRecord, p: Uint8Array): number {
+  if (!e.name.startsWith('application')) return CT_HANDSHAKE;
+  if (p.length >= 4 && (p[0] === HS_NEW_SESSION_TICKET || p[0] === HS_KEY_UPDATE)) {
+    const len = (p[1] << 16) | (p[2] << 8) | p[3];
+    if (len + 4 === r.length - 16 - 1) return CT_HANDSHAKE;
+  }
+  return CT_APPLICATION_DATA;
+}
+
 function isTls13(v: number | undefined): boolean {
   return v === 0x0304 || (v !== undefined && (v & 0xff00) === 0x7f00);
 }
@@ -339,7 +357,16 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
         stop[r.dir] = true;
         continue;
       }
-      if (r.type !== CT_HANDSHAKE || !r.complete) continue;
+      if (r.type !== CT_HANDSHAKE) continue;
+      if (!r.complete) {
+        // A ClientHello only partly recorded (strace -s 256): its random still picks the keys.
+        if (r.dir === 0 && !session.clientHello && hb[0].n === 0 && r.body[0] === HS_CLIENT_HELLO && r.body.length >= 38) {
+          session.clientHello = parseClientHello({ type: HS_CLIENT_HELLO, body: r.body.subarray(4), raw: r.body }) ?? undefined;
+          if (session.clientHello) notes.push(`ClientHello only partly captured (${r.body.length} of ${r.length} bytes): extensions after the cut are unknown`);
+        }
+        stop[r.dir] = true;
+        continue;
+      }
       for (const m of pushHandshake(hb[r.dir], r.body)) {
         if (m.type === HS_CLIENT_HELLO && !session.clientHello) session.clientHello = parseClientHello(m) ?? undefined;
         if (m.type === HS_SERVER_HELLO) {
@@ -416,6 +443,15 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
       session.certificates.push(...parseCertificates(m, tls13));
     } else if (m.type === HS_ENCRYPTED_EXTENSIONS) {
       session.alpn ??= parseEncryptedExtensionsAlpn(m);
+    } else if (tls13 && (m.type === HS_FINISHED || m.type === HS_END_OF_EARLY_DATA)) {
+      // The sender's next records use its next epoch (RFC 8446 §4.4.4, §4.5).
+      const d = dirs[dir];
+      const e = d.epochs[d.cur];
+      const want = m.type === HS_FINISHED ? 'handshake' : 'early';
+      if (e?.name.startsWith(want) && d.cur + 1 < d.epochs.length) {
+        d.cur++;
+        d.epochs[d.cur].seq = 0;
+      }
     } else if (m.type === HS_KEY_UPDATE && tls13 && suite) {
       const d = dirs[dir];
       const e = d.epochs[d.cur];
@@ -460,7 +496,8 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
             }
             e.seq = saved;
           }
-          const inner = got?.plain ? unpad13(got.plain) : null;
+          // A partly captured record hides its inner type (it is at the end): infer it from the epoch.
+          const inner = got?.plain ? (got.unauth ? { type: guessInnerType(d.epochs[d.cur], r, got.plain), content: got.plain } : unpad13(got.plain)) : null;
           if (got && inner) {
             decryptedCount++;
             plain = inner.content;
@@ -516,7 +553,10 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
       }
     }
     if (plain) sum.plaintext = plain;
-    if (plain && type === CT_HANDSHAKE) {
+    if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
+      // Part of the record is missing: the message in it is lost; restart at the next record.
+      d.hs.n = 0;
+    } else if (plain && type === CT_HANDSHAKE) {
       for (const m of pushHandshake(d.hs, plain)) {
         sum.handshakes.push(m);
         onHandshake(r.dir, m, r);
