@@ -105,7 +105,10 @@ export function startPacketCapture(
       }
       if (rec.malformed) warnings.push(rec.malformed);
     },
-    warning: (m) => warnings.push(m),
+    warning: (m, damage) => {
+      warnings.push(m);
+      if (damage !== false) streamErrors++;
+    },
     interface(info) {
       ix.interfaces[info.id] = info;
       linkTypes.add(info.linkType);

@@ -130,7 +130,7 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     // A snaplen of 0 or one above the standard maximum is common and harmless; only lengths
     // above both the snaplen and the standard maximum are treated as corruption.
     maxCapLen = Math.min(PCAP_MAX_CAPLEN, Math.max(h.snapLen, STANDARD_MAX_PACKET));
-    if (h.versionMajor !== 2) sink.warning(`pcap file header at byte 0: unusual version ${h.versionMajor}.${h.versionMinor}`);
+    if (h.versionMajor !== 2) sink.warning(`pcap file header at byte 0: unusual version ${h.versionMajor}.${h.versionMinor}`, false);
     sink.interface?.({ id: 0, linkType: h.linkType, snapLen: h.snapLen, tsUnitsPerSec: nsec ? 1e9 : 1e6, tsOffsetSec: 0 });
     rec.linkType = h.linkType;
   }

@@ -360,7 +360,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         let units = 1e6;
         if (optTsresol !== undefined) {
           const u = tsresolUnits(optTsresol);
-          if (u === undefined) sink.warning(`${where(type, at)}: unsupported if_tsresol ${optTsresol}, using microseconds`);
+          if (u === undefined) sink.warning(`${where(type, at)}: unsupported if_tsresol ${optTsresol}, using microseconds`, false);
           else units = u;
         }
         const id = ifLink.length;
@@ -404,7 +404,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
           sink.warning(`${where(type, at)}: body too short for a custom block`);
           return;
         }
-        sink.warning(`${where(type, at)}: custom block of enterprise ${dv.getUint32(b, le)} shown as raw data`);
+        sink.warning(`${where(type, at)}: custom block of enterprise ${dv.getUint32(b, le)} shown as raw data`, false);
         outSec = 0;
         outNsec = 0;
         rec.hasTime = false;
@@ -421,7 +421,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         return;
       }
       default:
-        sink.warning(`${where(type, at)}: skipped, ${len} bytes`);
+        sink.warning(`${where(type, at)}: skipped, ${len} bytes`, false);
     }
   }
 
@@ -431,7 +431,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
     const b = p + 8;
     const major = dv.getUint16(b + 4, le);
     const minor = dv.getUint16(b + 6, le);
-    if (major !== 1) sink.warning(`${where(BT_SHB, at)}: unsupported version ${major}.${minor}`);
+    if (major !== 1) sink.warning(`${where(BT_SHB, at)}: unsupported version ${major}.${minor}`, false);
     const bad = bodyEnd - b >= 16 ? readOptions(buf, dv, b + 16, bodyEnd, BT_SHB) : readOptions(buf, dv, 0, 0, BT_SHB);
     if (bad) sink.warning(`${where(BT_SHB, at)}: ${bad}`);
     const info: { index: number; littleEndian: boolean; comments: string[]; hardware?: string; os?: string; application?: string } = {

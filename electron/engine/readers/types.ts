@@ -57,8 +57,12 @@ export interface InterfaceInfo {
 
 export interface PacketSink {
   packet(rec: PacketRecord): void;
-  /** A non-fatal problem; the text names the block/record number and byte offset. */
-  warning(message: string): void;
+  /**
+   * A problem; the text names the block/record number and byte offset. `damage` is false for
+   * notes about intact input (an unknown block type skipped, a custom block shown as data);
+   * anything else means part of the file could not be read (the CLI then exits 2).
+   */
+  warning(message: string, damage?: boolean): void;
   interface?(info: InterfaceInfo): void;
   /** pcapng Name Resolution Block entries. */
   name?(address: string, names: string[]): void;
