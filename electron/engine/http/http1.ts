@@ -1,0 +1,648 @@
+/**
+ * HTTP/1.x over any ByteStream (RFC 9112 message framing, RFC 9110 semantics), incremental:
+ * chunks are pushed per direction as they arrive, messages are reported when complete, so a
+ * whole capture can be scanned in one pass without holding its streams.
+ *
+ * Framing (RFC 9112 §6.3): requests have a body only with Transfer-Encoding: chunked or
+ * Content-Length; responses to HEAD, 1xx, 204 and 304 have none; a 2xx to CONNECT and a 101
+ * switch the connection to another protocol; otherwise chunked, Content-Length, or the body runs
+ * to the end of the stream. Requests and responses pair in order (pipelining); 1xx responses
+ * (100-continue, 103) attach to the pending request without completing it. Because each
+ * direction is parsed on its own, a response arriving while the request body is still being sent
+ * (nginx's early 413) pairs with that request as soon as the request head was seen.
+ *
+ * Lost bytes: a gap (missing segments) or a tracer truncation (strace -s) inside a body is
+ * counted as missing body bytes; inside a head it makes the head unreadable, the message is
+ * reported as truncated with what its first line says, and the direction resynchronises at the
+ * next chunk that starts like a message.
+ */
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
+import { decodeBody } from './content-coding.ts';
+
+export { decodeBody };
+
+export interface HttpMessage {
+  kind: 'request' | 'response';
+  /** Event holding the first byte of the head, and the event that completed the head. */
+  startEvent: number;
+  headEvent: number;
+  /** Event holding the last byte of the message (head or body). */
+  endEvent: number;
+  startTime: number;
+  headTime: number;
+  endTime: number;
+  /** `HTTP/1.1` etc. */
+  version: string;
+  method: string;
+  uri: string;
+  status: number | null;
+  phrase: string;
+  headers: [string, string][];
+  /** Bytes of the head (start line to the empty line, inclusive). */
+  headBytes: number;
+  /** Body bytes as sent (after de-chunking, before content decoding), including missing ones. */
+  bodyBytes: number;
+  /** Body bytes after content decoding (equals bodyBytes without Content-Encoding). */
+  decodedBytes: number;
+  /** Body bytes that are not in the stream (gaps, tracer truncation). */
+  missing: number;
+  /** The head could not be read completely (its end was lost). */
+  headTruncated: boolean;
+  /** The stream ended before the body did. */
+  incomplete: boolean;
+  contentType: string;
+  contentEncoding: string;
+  contentLength: number | null;
+  chunked: boolean;
+  /** Decoded body (only when the parser was asked to keep bodies). */
+  body?: Uint8Array;
+  /** Body as sent, de-chunked (only when kept). */
+  rawBody?: Uint8Array;
+  decodeError?: string;
+  /** Stream byte position of the first head byte in its direction. */
+  pos: number;
+}
+
+export interface HttpExchange {
+  /** Index of the exchange within its stream (0-based). */
+  index: number;
+  stream: string;
+  request: HttpMessage | null;
+  response: HttpMessage | null;
+  /** 1xx responses before the final one. */
+  informational: HttpMessage[];
+  /** Upgrade target when the connection switched protocols (e.g. `websocket`). */
+  upgrade: string;
+}
+
+export type BodyMode = 'none' | 'size' | 'keep';
+
+export interface Http1Options {
+  /** none: no body bytes are held (decoded size = sent size unless identity); size: decode to
+   *  count the decoded bytes, then drop; keep: keep raw and decoded bodies on the messages. */
+  bodies: BodyMode;
+  onMessage?: (m: HttpMessage, ex: HttpExchange) => void;
+}
+
+const enum Mode { Head, Length, Chunked, Close, Opaque, Lost }
+
+interface DirState {
+  mode: Mode;
+  /** Unconsumed bytes, at stream position `base`. */
+  buf: Uint8Array;
+  len: number;
+  base: number;
+  /** Chunk marks: stream position → event/time, for the bytes still in the buffer. */
+  marks: { pos: number; event: number; time: number }[];
+  msg: HttpMessage | null;
+  ex: HttpExchange | null;
+  remaining: number;
+  /** Chunked decoding sub-state: 0 size line, 1 data, 2 CRLF after data, 3 trailers. */
+  chunkState: number;
+  body: Uint8Array[];
+  bodyLen: number;
+  lastEvent: number;
+  lastTime: number;
+}
+
+export interface Http1Parser {
+  stream: string;
+  opts: Http1Options;
+  dirs: [DirState, DirState];
+  exchanges: HttpExchange[];
+  /** Requests without a final response yet, in order. */
+  pending: HttpExchange[];
+  notes: string[];
+  /** The stream does not carry HTTP/1 (e.g. the HTTP/2 preface, TLS): everything is ignored. */
+  notHttp: boolean;
+  started: boolean;
+}
+
+function dirState(): DirState {
+  return {
+    mode: Mode.Head, buf: new Uint8Array(0), len: 0, base: 0, marks: [], msg: null, ex: null, remaining: 0,
+    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0,
+  };
+}
+
+export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], pending: [], notes: [], notHttp: false, started: false };
+}
+
+const METHOD_CHARS = /^[A-Z][A-Z0-9_-]{1,19} /;
+const latin1 = new TextDecoder('latin1');
+
+/** Could `b` be the start of an HTTP/1 message in direction `dir`? */
+function looksLikeStart(b: Uint8Array, off: number, len: number, dir: StreamDir): boolean {
+  const head = latin1.decode(b.subarray(off, off + Math.min(len, 24)));
+  if (dir === 1) return head.startsWith('HTTP/') || (len < 5 && 'HTTP/'.startsWith(head));
+  if (head.startsWith('PRI * HTTP/2')) return false;
+  return METHOD_CHARS.test(head) || (len < 8 && /^[A-Z]*$/.test(head));
+}
+
+function append(s: DirState, bytes: Uint8Array): void {
+  if (s.len + bytes.length > s.buf.length) {
+    const nb = new Uint8Array(Math.max(s.len + bytes.length, s.buf.length * 2, 4096));
+    nb.set(s.buf.subarray(0, s.len));
+    s.buf = nb;
+  }
+  s.buf.set(bytes, s.len);
+  s.len += bytes.length;
+}
+
+function consume(s: DirState, n: number): void {
+  s.buf.copyWithin(0, n, s.len);
+  s.len -= n;
+  s.base += n;
+  while (s.marks.length > 1 && s.marks[1].pos <= s.base) s.marks.shift();
+}
+
+function markAt(s: DirState, pos: number): { event: number; time: number } {
+  let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime };
+  for (const x of s.marks) {
+    if (x.pos > pos) break;
+    m = x;
+  }
+  return m;
+}
+
+/**
+ * The latest event among the bytes [from, to): a message is complete in the frame that arrived
+ * last, which for out-of-order segments is not the frame holding its last byte.
+ */
+function latestIn(s: DirState, from: number, to: number, prev: { event: number; time: number } | null): { event: number; time: number } {
+  let best = prev ?? markAt(s, from);
+  const ms = s.marks;
+  for (let k = 0; k < ms.length; k++) {
+    const start = ms[k].pos;
+    const end = k + 1 < ms.length ? ms[k + 1].pos : Infinity;
+    if (start >= to || end <= from) continue;
+    if (ms[k].event > best.event) best = ms[k];
+  }
+  return best;
+}
+
+function findHeadEnd(b: Uint8Array, len: number): number {
+  for (let k = 0; k + 1 < len; k++) {
+    if (b[k] === 0x0a) {
+      if (b[k + 1] === 0x0a) return k + 2;
+      if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
+    }
+  }
+  return -1;
+}
+
+function header(m: HttpMessage, name: string): string | undefined {
+  const n = name.toLowerCase();
+  for (const [k, v] of m.headers) if (k.toLowerCase() === n) return v;
+  return undefined;
+}
+
+export function headerValue(m: HttpMessage, name: string): string | undefined {
+  return header(m, name);
+}
+
+function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number }): HttpMessage {
+  return {
+    kind, startEvent: ev.event, headEvent: ev.event, endEvent: ev.event, startTime: ev.time, headTime: ev.time, endTime: ev.time,
+    version: '', method: '', uri: '', status: null, phrase: '', headers: [], headBytes: 0, bodyBytes: 0, decodedBytes: 0,
+    missing: 0, headTruncated: false, incomplete: false, contentType: '', contentEncoding: '', contentLength: null, chunked: false, pos,
+  };
+}
+
+/** Parse the start line and header fields of `text` into `m`; false if the start line is not HTTP. */
+function parseHead(m: HttpMessage, text: string): boolean {
+  const lines = text.split(/\r?\n/);
+  const first = lines[0];
+  if (m.kind === 'request') {
+    const r = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S*) (HTTP\/\d(?:\.\d)?)\s*$/.exec(first);
+    if (!r) return false;
+    m.method = r[1];
+    m.uri = r[2];
+    m.version = r[3];
+  } else {
+    const r = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/.exec(first);
+    if (!r) return false;
+    m.version = r[1];
+    m.status = Number(r[2]);
+    m.phrase = r[3] ?? '';
+  }
+  for (let k = 1; k < lines.length; k++) {
+    const l = lines[k];
+    if (l === '') continue;
+    const c = l.indexOf(':');
+    if (c <= 0) continue;
+    m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  }
+  m.contentType = header(m, 'content-type') ?? '';
+  m.contentEncoding = header(m, 'content-encoding') ?? '';
+  const cl = header(m, 'content-length');
+  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
+  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+  return true;
+}
+
+/** Parse only the start line (a head whose end was lost). */
+function parseFirstLine(m: HttpMessage, b: Uint8Array, len: number): void {
+  let e = 0;
+  while (e < len && b[e] !== 0x0a) e++;
+  const line = latin1.decode(b.subarray(0, e)).replace(/\r$/, '');
+  if (m.kind === 'request') {
+    const r = /^(\S+) (\S*)(?: (HTTP\/\d(?:\.\d)?))?/.exec(line);
+    if (r) {
+      m.method = r[1];
+      m.uri = r[2];
+      m.version = r[3] ?? '';
+    }
+  } else {
+    const r = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?/.exec(line);
+    if (r) {
+      m.version = r[1];
+      m.status = Number(r[2]);
+      m.phrase = e < len ? r[3] ?? '' : '';
+    }
+  }
+  const text = latin1.decode(b.subarray(0, len));
+  for (const l of text.split(/\r?\n/).slice(1, -1)) {
+    const c = l.indexOf(':');
+    if (c > 0) m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  }
+  m.contentType = header(m, 'content-type') ?? '';
+  m.contentEncoding = header(m, 'content-encoding') ?? '';
+  const cl = header(m, 'content-length');
+  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
+}
+
+function finishMessage(p: Http1Parser, s: DirState, incomplete: boolean): void {
+  const m = s.msg;
+  const ex = s.ex;
+  if (!m || !ex) return;
+  m.incomplete = incomplete;
+  if (p.opts.bodies !== 'none' && s.bodyLen > 0) {
+    const raw = concat(s.body, s.bodyLen);
+    const dec = decodeBody(raw, m.contentEncoding);
+    m.decodedBytes = dec.bytes.length;
+    if (dec.error) m.decodeError = dec.error;
+    if (p.opts.bodies === 'keep') {
+      m.rawBody = raw;
+      m.body = dec.bytes;
+    }
+  } else {
+    m.decodedBytes = Math.max(0, m.bodyBytes - m.missing);
+    if (p.opts.bodies === 'keep') {
+      m.rawBody = new Uint8Array(0);
+      m.body = new Uint8Array(0);
+    }
+  }
+  s.body = [];
+  s.bodyLen = 0;
+  s.msg = null;
+  s.ex = null;
+  p.opts.onMessage?.(m, ex);
+}
+
+function bodyData(p: Http1Parser, s: DirState, bytes: Uint8Array, endPos: number): void {
+  const m = s.msg;
+  if (!m) return;
+  m.bodyBytes += bytes.length;
+  if (bytes.length > 0) {
+    const ev = latestIn(s, endPos - bytes.length, endPos, { event: m.endEvent, time: m.endTime });
+    m.endEvent = ev.event;
+    m.endTime = ev.time;
+  }
+  if (p.opts.bodies !== 'none' && bytes.length > 0) {
+    s.body.push(bytes.slice());
+    s.bodyLen += bytes.length;
+  }
+}
+
+/** The response (direction 1) framing once its head is parsed; the request it answers is `req`. */
+function responseMode(m: HttpMessage, req: HttpMessage | null): { mode: Mode; remaining: number } {
+  const st = m.status ?? 0;
+  if (st >= 100 && st < 200 && st !== 101) return { mode: Mode.Head, remaining: 0 };
+  if (st === 101) return { mode: Mode.Opaque, remaining: 0 };
+  if (req?.method === 'HEAD' || st === 204 || st === 304) return { mode: Mode.Head, remaining: 0 };
+  if (req?.method === 'CONNECT' && st >= 200 && st < 300) return { mode: Mode.Opaque, remaining: 0 };
+  if (m.chunked) return { mode: Mode.Chunked, remaining: 0 };
+  if (m.contentLength !== null) return { mode: m.contentLength > 0 ? Mode.Length : Mode.Head, remaining: m.contentLength };
+  return { mode: Mode.Close, remaining: 0 };
+}
+
+/** Run the state machine of one direction over its buffered bytes. */
+function drive(p: Http1Parser, dir: StreamDir): void {
+  const s = p.dirs[dir];
+  for (;;) {
+    switch (s.mode) {
+      case Mode.Head: {
+        if (s.len === 0) return;
+        // Skip stray line ends between messages (RFC 9112 §2.2 allows ignoring them).
+        let lead = 0;
+        while (lead < s.len && (s.buf[lead] === 0x0d || s.buf[lead] === 0x0a)) lead++;
+        if (lead > 0) {
+          consume(s, lead);
+          continue;
+        }
+        if (!looksLikeStart(s.buf, 0, s.len, dir)) {
+          if (!p.started) {
+            p.notHttp = true;
+            return;
+          }
+          p.notes.push(`${dir === 0 ? 'client' : 'server'} bytes at stream offset ${s.base} are not an HTTP/1 message: skipped to the next message start`);
+          s.mode = Mode.Lost;
+          continue;
+        }
+        const end = findHeadEnd(s.buf, s.len);
+        if (end < 0) return;
+        p.started = true;
+        const kind = dir === 0 ? 'request' : 'response';
+        const m = newMessage(kind, s.base, markAt(s, s.base));
+        const endMark = latestIn(s, s.base, s.base + end, null);
+        m.headEvent = m.endEvent = endMark.event;
+        m.headTime = m.endTime = endMark.time;
+        m.headBytes = end;
+        if (!parseHead(m, latin1.decode(s.buf.subarray(0, end)))) {
+          p.notes.push(`${kind} head at stream offset ${s.base} (event ${m.startEvent}) has no valid start line`);
+          s.mode = Mode.Lost;
+          continue;
+        }
+        consume(s, end);
+        startMessage(p, s, m, dir);
+        continue;
+      }
+      case Mode.Length: {
+        if (s.len === 0) return;
+        const n = Math.min(s.len, s.remaining);
+        bodyData(p, s, s.buf.subarray(0, n), s.base + n);
+        consume(s, n);
+        s.remaining -= n;
+        if (s.remaining === 0) {
+          finishMessage(p, s, false);
+          s.mode = Mode.Head;
+        }
+        continue;
+      }
+      case Mode.Chunked: {
+        if (!driveChunked(p, s)) return;
+        continue;
+      }
+      case Mode.Close: {
+        if (s.len === 0) return;
+        bodyData(p, s, s.buf.subarray(0, s.len), s.base + s.len);
+        consume(s, s.len);
+        return;
+      }
+      case Mode.Opaque:
+      case Mode.Lost: {
+        if (s.len > 0) consume(s, s.len);
+        return;
+      }
+    }
+  }
+}
+
+/** One step of chunked decoding (RFC 9112 §7.1); false when more bytes are needed. */
+function driveChunked(p: Http1Parser, s: DirState): boolean {
+  if (s.len === 0) return false;
+  switch (s.chunkState) {
+    case 0: {
+      let e = 0;
+      while (e < s.len && s.buf[e] !== 0x0a) e++;
+      if (e >= s.len) return false;
+      const line = latin1.decode(s.buf.subarray(0, e)).replace(/\r$/, '');
+      const size = parseInt(line.split(';')[0].trim(), 16);
+      consume(s, e + 1);
+      if (!Number.isFinite(size) || size < 0) {
+        p.notes.push(`bad chunk size line "${line.slice(0, 40)}" at stream offset ${s.base - e - 1}`);
+        finishMessage(p, s, true);
+        s.mode = Mode.Lost;
+        return true;
+      }
+      if (size === 0) s.chunkState = 3;
+      else {
+        s.remaining = size;
+        s.chunkState = 1;
+      }
+      return true;
+    }
+    case 1: {
+      const n = Math.min(s.len, s.remaining);
+      bodyData(p, s, s.buf.subarray(0, n), s.base + n);
+      consume(s, n);
+      s.remaining -= n;
+      if (s.remaining === 0) s.chunkState = 2;
+      return true;
+    }
+    case 2: {
+      let e = 0;
+      while (e < s.len && s.buf[e] !== 0x0a) e++;
+      if (e >= s.len) return false;
+      consume(s, e + 1);
+      s.chunkState = 0;
+      return true;
+    }
+    default: {
+      // Trailer section ends with an empty line.
+      let e = 0;
+      while (e < s.len && s.buf[e] !== 0x0a) e++;
+      if (e >= s.len) return false;
+      const empty = e === 0 || (e === 1 && s.buf[0] === 0x0d);
+      const ev = latestIn(s, s.base, s.base + e + 1, s.msg ? { event: s.msg.endEvent, time: s.msg.endTime } : null);
+      consume(s, e + 1);
+      if (empty) {
+        if (s.msg) {
+          s.msg.endEvent = ev.event;
+          s.msg.endTime = ev.time;
+        }
+        s.chunkState = 0;
+        finishMessage(p, s, false);
+        s.mode = Mode.Head;
+      }
+      return true;
+    }
+  }
+}
+
+function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
+  if (dir === 0) {
+    const ex: HttpExchange = { index: p.exchanges.length, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
+    p.exchanges.push(ex);
+    p.pending.push(ex);
+    s.msg = m;
+    s.ex = ex;
+    if (m.chunked) {
+      s.mode = Mode.Chunked;
+      s.chunkState = 0;
+    } else if (m.contentLength !== null && m.contentLength > 0) {
+      s.mode = Mode.Length;
+      s.remaining = m.contentLength;
+    } else {
+      finishMessage(p, s, false);
+      s.mode = Mode.Head;
+    }
+    return;
+  }
+  let ex = p.pending[0];
+  if (!ex) {
+    // A response without a request seen (capture started mid-way).
+    ex = { index: p.exchanges.length, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
+    p.exchanges.push(ex);
+    p.pending.push(ex);
+  }
+  const st = m.status ?? 0;
+  const { mode, remaining } = responseMode(m, ex.request);
+  if (st >= 100 && st < 200 && st !== 101) {
+    ex.informational.push(m);
+    s.msg = m;
+    s.ex = ex;
+    finishMessage(p, s, false);
+    s.mode = Mode.Head;
+    return;
+  }
+  p.pending.shift();
+  ex.response = m;
+  s.msg = m;
+  s.ex = ex;
+  if (st === 101 || mode === Mode.Opaque) {
+    ex.upgrade = st === 101 ? (header(m, 'upgrade') ?? '').toLowerCase() : 'tunnel';
+    finishMessage(p, s, false);
+    s.mode = Mode.Opaque;
+    // The client side switches too once its current request is done.
+    const c = p.dirs[0];
+    if (c.mode === Mode.Head) {
+      c.mode = Mode.Opaque;
+      c.len = 0;
+    }
+    return;
+  }
+  s.mode = mode;
+  s.remaining = remaining;
+  s.chunkState = 0;
+  if (mode === Mode.Head) finishMessage(p, s, false);
+}
+
+/** Lost bytes (gap or tracer truncation) in direction `dir`. */
+function lose(p: Http1Parser, dir: StreamDir, n: number, ev: { event: number; time: number }): void {
+  const s = p.dirs[dir];
+  switch (s.mode) {
+    case Mode.Length: {
+      const k = Math.min(n, s.remaining);
+      if (s.msg) {
+        s.msg.bodyBytes += k;
+        s.msg.missing += k;
+        s.msg.endEvent = ev.event;
+        s.msg.endTime = ev.time;
+      }
+      s.remaining -= k;
+      if (s.remaining === 0) {
+        finishMessage(p, s, false);
+        s.mode = Mode.Head;
+      }
+      s.base += n;
+      if (n > k) {
+        // More lost than the body needed: the next head is damaged too.
+        s.mode = Mode.Lost;
+      }
+      return;
+    }
+    case Mode.Close:
+      if (s.msg) {
+        s.msg.bodyBytes += n;
+        s.msg.missing += n;
+      }
+      s.base += n;
+      return;
+    case Mode.Head: {
+      if (s.len > 0 && looksLikeStart(s.buf, 0, s.len, dir)) {
+        // A head whose end was lost: report what its start line says.
+        p.started = true;
+        const m = newMessage(dir === 0 ? 'request' : 'response', s.base, markAt(s, s.base));
+        parseFirstLine(m, s.buf, s.len);
+        m.headTruncated = true;
+        m.headBytes = s.len + n;
+        m.headEvent = m.endEvent = ev.event;
+        m.headTime = m.endTime = ev.time;
+        m.missing = n;
+        consume(s, s.len);
+        s.base += n;
+        startMessage(p, s, m, dir);
+        // Its framing is unknown: whatever follows until the next message start is its body.
+        if (s.msg) {
+          s.mode = Mode.Lost;
+          finishMessage(p, s, true);
+        }
+        s.mode = Mode.Lost;
+        return;
+      }
+      s.len = 0;
+      s.base += n;
+      s.mode = Mode.Lost;
+      return;
+    }
+    default:
+      if (s.msg) {
+        s.msg.missing += n;
+        finishMessage(p, s, true);
+      }
+      s.len = 0;
+      s.base += n;
+      s.mode = s.mode === Mode.Opaque ? Mode.Opaque : Mode.Lost;
+  }
+}
+
+/** Push one chunk of the stream. */
+export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
+  if (p.notHttp) return;
+  const s = p.dirs[c.dir];
+  s.lastEvent = c.event;
+  s.lastTime = c.time;
+  if (c.gap) lose(p, c.dir, c.gap, c);
+  if (c.bytes.length > 0) {
+    if (s.mode === Mode.Lost) {
+      // Resynchronise at a chunk that starts like a message.
+      if (looksLikeStart(c.bytes, 0, c.bytes.length, c.dir)) {
+        s.mode = Mode.Head;
+        s.len = 0;
+        s.base = c.seq + (c.gap ?? 0);
+        s.marks = [];
+      } else {
+        return;
+      }
+    }
+    if (s.mode === Mode.Opaque) return;
+    if (s.len === 0) {
+      s.base = c.seq + (c.gap ?? 0);
+      s.marks = [];
+    }
+    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time });
+    append(s, c.bytes);
+    drive(p, c.dir);
+  }
+  if (c.truncated) lose(p, c.dir, c.truncated, { event: c.lastEvent ?? c.event, time: c.time });
+}
+
+/** The stream ended: close-delimited bodies end here, anything else unfinished is incomplete. */
+export function endHttpStream(p: Http1Parser): void {
+  for (const dir of [0, 1] as const) {
+    const s = p.dirs[dir];
+    if (s.msg) finishMessage(p, s, s.mode !== Mode.Close);
+  }
+}
+
+/** All exchanges of a stream (bodies as `opts.bodies`). */
+export function httpExchanges(stream: ByteStream, opts: Http1Options = { bodies: 'size' }): { exchanges: HttpExchange[]; notes: string[]; isHttp: boolean } {
+  const p = createHttp1Parser(stream.id, opts);
+  for (const c of stream.chunks) pushHttpChunk(p, c);
+  endHttpStream(p);
+  return { exchanges: p.exchanges, notes: p.notes, isHttp: p.started };
+}
+
+function concat(parts: Uint8Array[], n: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const x of parts) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return out;
+}

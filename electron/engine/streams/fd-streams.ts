@@ -1,0 +1,191 @@
+/**
+ * File-descriptor streams of syscall captures (scap, strace): the bytes that read/write, the send and
+ * recv family, readv/writev, sendmsg/recvmsg, pread/pwrite, sendfile and splice moved on one
+ *
+ * Keyed as Stratoshark follows an fd stream: thread + fd number + fd name (a closed and reused
+ * fd number with a new name is a new stream); `mergeThreads` keys by process instead, so all
+ * threads of a process writing the same socket form one stream.
+ *
+ * Direction: on a socket the process connected, writes are client → server (0) and reads
+ * server → client (1); on a socket it accepted, the opposite; on anything else (files, pipes,
+ * sockets whose origin the capture does not show) writes are 0 and reads 1.
+ * Bytes the tracer did not record (strace -s, scap snaplen) become the chunk's `truncated`
+ * count, from the call's return value.
+ */
+import type { Capture } from '../capture.ts';
+import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { entryValue } from '../dissectors/values.ts';
+import { SF } from '../syscalls/fields.ts';
+import { Dir, syscallCount, type SyscallIndex } from '../syscalls/syscall-index.ts';
+import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
+
+/** I/O syscalls: 1 = data flows in (read-like), 2 = out (write-like). Names as strace/scap print them. */
+const IO: Record<string, 1 | 2> = {
+  read: 1, pread: 1, pread64: 1, readv: 1, preadv: 1, preadv2: 1, recv: 1, recvfrom: 1, recvmsg: 1, recvmmsg: 1,
+  write: 2, pwrite: 2, pwrite64: 2, writev: 2, pwritev: 2, pwritev2: 2, send: 2, sendto: 2, sendmsg: 2, sendmmsg: 2,
+  sendfile: 2, sendfile64: 2, splice: 2,
+};
+
+export interface FdStreamInfo {
+  id: string;
+  pid: number;
+  /** -1 when threads are merged. */
+  tid: number;
+  fd: number;
+  name: string;
+  procName: string;
+  /** 'client' (connected), 'server' (accepted) or 'other'. */
+  role: 'client' | 'server' | 'other';
+  events: number;
+  /** Bytes recorded per direction (0: written on a connected socket / to a file). */
+  bytes: [number, number];
+  truncated: number;
+  firstEvent: number;
+  lastEvent: number;
+}
+
+interface FdListing {
+  streams: FdStreamInfo[];
+  /** Per stream: its I/O events in order. */
+  eventsOf: number[][];
+  /** Per stream: per event, the stream direction. */
+  dirsOf: StreamDir[][];
+  byId: Map<string, number>;
+}
+
+const cache = new WeakMap<Capture, Map<boolean, FdListing>>();
+
+function syscallIndex(capture: Capture): SyscallIndex {
+  const i = capture.internals();
+  if (i.kind !== 'syscalls') throw new Error('file-descriptor streams exist only in syscall captures (scap, strace)');
+  return i.index;
+}
+
+function listing(capture: Capture, mergeThreads: boolean): FdListing {
+  let per = cache.get(capture);
+  if (!per) {
+    per = new Map();
+    cache.set(capture, per);
+  }
+  const hit = per.get(mergeThreads);
+  if (hit && hit.streams.length >= 0 && (hit as FdListing & { count?: number }).count === capture.count()) return hit;
+  const ix = syscallIndex(capture);
+  const s = ix.strings.strings;
+  const n = syscallCount(ix);
+  const roles = new Map<string, 'client' | 'server'>();
+  const open = new Map<string, number>();
+  const out: FdListing & { count?: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), count: capture.count() };
+  for (let e = 1; e <= n; e++) {
+    const i = e - 1;
+    const type = s[ix.type.data[i]];
+    const fd = ix.fd.data[i];
+    const pid = ix.pid.data[i];
+    const res = ix.rawres.data[i];
+    if (type === 'connect' && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(`${pid}:${fd}`, 'client');
+    else if ((type === 'accept' || type === 'accept4') && ix.dir.data[i] !== Dir.Enter) {
+      if (res >= 0) roles.set(`${pid}:${res}`, 'server');
+      else if (fd >= 0 && !Number.isNaN(res)) roles.set(`${pid}:${fd}`, 'server');
+    } else if ((type === 'close') && fd >= 0) {
+      roles.delete(`${pid}:${fd}`);
+    }
+    const io = IO[type];
+    if (io === undefined || fd < 0) continue;
+    // scap: data is on the exit event; strace: one event per call.
+    if (ix.dir.data[i] === Dir.Enter) continue;
+    if (!(res > 0)) continue;
+    const name = s[ix.fdName.data[i]];
+    const tid = mergeThreads ? -1 : ix.tid.data[i];
+    const key = `${pid}:${tid}:${fd}:${name}`;
+    let k = open.get(key);
+    if (k === undefined) {
+      k = out.streams.length;
+      const role = roles.get(`${pid}:${fd}`) ?? 'other';
+      const info: FdStreamInfo = {
+        id: `fd:${pid}:${fd}:${k}`, pid, tid, fd, name, procName: s[ix.procName.data[i]], role,
+        events: 0, bytes: [0, 0], truncated: 0, firstEvent: e, lastEvent: e,
+      };
+      out.streams.push(info);
+      out.eventsOf.push([]);
+      out.dirsOf.push([]);
+      out.byId.set(info.id, k);
+      open.set(key, k);
+    }
+    const info = out.streams[k];
+    const dir: StreamDir = info.role === 'server' ? (io === 1 ? 0 : 1) : io === 2 ? 0 : 1;
+    info.events++;
+    info.lastEvent = e;
+    info.bytes[dir] += res;
+    out.eventsOf[k].push(e);
+    out.dirsOf[k].push(dir);
+  }
+  per.set(mergeThreads, out);
+  return out;
+}
+
+/** Every fd stream of a syscall capture (sizes are the calls' return values). */
+export function listFdStreams(capture: Capture, opts: { mergeThreads?: boolean } = {}): FdStreamInfo[] {
+  return listing(capture, opts.mergeThreads ?? false).streams;
+}
+
+function bufferOf(d: Dissection): { bytes: Uint8Array | null; truncated: number } {
+  let bytes: Uint8Array | null = null;
+  let truncated = -1;
+  for (let k = 0; k < d.n; k++) {
+    if (d.fid[k] === SF.buffer.id && bytes === null) {
+      const v = entryValue(d, k);
+      if (v instanceof Uint8Array) bytes = v;
+    } else if (d.fid[k] === SF.truncated.id) {
+      const v = entryValue(d, k);
+      if (typeof v === 'number') truncated = v;
+    }
+  }
+  return { bytes, truncated };
+}
+
+/** One fd stream by id (`fd:PID:FD:N` from listFdStreams). */
+export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: boolean } = {}): ByteStream {
+  const l = listing(capture, opts.mergeThreads ?? false);
+  const k = l.byId.get(id);
+  if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
+  const info = l.streams[k];
+  const ix = syscallIndex(capture);
+  const sock = /->/.exec(info.name);
+  const [a, b] = sock ? info.name.split('->') : [`${info.procName}(${info.pid})`, info.name];
+  const s: ByteStream = { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
+  const d = createDissection();
+  const pos = [0, 0];
+  const evs = l.eventsOf[k];
+  for (let j = 0; j < evs.length; j++) {
+    const e = evs[j];
+    const dir = l.dirsOf[k][j];
+    capture.dissect(e, d);
+    const res = ix.rawres.data[e - 1];
+    const { bytes, truncated } = bufferOf(d);
+    if (bytes === null) {
+      // sendfile/splice and calls whose data the tracer did not show: all bytes unrecorded.
+      const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: new Uint8Array(0), truncated: res, seq: pos[dir] };
+      s.chunks.push(c);
+      pos[dir] += res;
+      continue;
+    }
+    // More bytes than the call returned (a read buffer shown whole): keep what was transferred.
+    const data = bytes.length > res ? bytes.subarray(0, res) : bytes;
+    const missing = truncated >= 0 ? truncated : Math.max(0, res - data.length);
+    const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: data, seq: pos[dir] };
+    if (missing > 0) c.truncated = missing;
+    s.chunks.push(c);
+    pos[dir] += data.length + missing;
+  }
+  return s;
+}
+
+/** The fd stream an event belongs to, if it is an I/O event. */
+export function fdStreamOfEvent(capture: Capture, event: number, opts: { mergeThreads?: boolean } = {}): string | undefined {
+  const l = listing(capture, opts.mergeThreads ?? false);
+  for (let k = 0; k < l.eventsOf.length; k++) {
+    const evs = l.eventsOf[k];
+    if (event < l.streams[k].firstEvent || event > l.streams[k].lastEvent) continue;
+    if (evs.includes(event)) return l.streams[k].id;
+  }
+  return undefined;
+}
