@@ -3,7 +3,7 @@
  * trip), token classes for highlighting, history, saved filters, and the Wireshark "Apply as
  * Filter" combinations used by the details tree. Pure functions; storage is passed in.
  */
-import { parseFilter, type FieldSource, type FilterMessage } from '../../shared/filter/index.ts';
+import { parseFilter, type FieldSource, type FilterAst, type FilterMessage } from '../../shared/filter/index.ts';
 import { lookup } from '../../shared/filter/fields-index.ts';
 import type { DetailsNode } from '../../shared/rpc.ts';
 
@@ -22,7 +22,33 @@ export function validateFilter(text: string, fields: FieldSource): Validation {
   if (text.trim() === '') return { status: 'empty', messages: [] };
   const r = parseFilter(text, fields);
   if (!r.ok) return { status: 'invalid', messages: r.errors };
-  return r.warnings.length ? { status: 'warning', messages: r.warnings } : { status: 'valid', messages: [] };
+  const warnings = [...r.warnings, ...bareBooleans(r.ast)];
+  return warnings.length ? { status: 'warning', messages: warnings } : { status: 'valid', messages: [] };
+}
+
+/**
+ * A boolean field alone tests that it is present, not that it is true (Wireshark's rule:
+ * `tcp.flags.syn` matches every TCP packet, `evt.failed` every event with a result). People
+ * coming from Falco expect the other meaning, so say so and offer `== 1`.
+ */
+function bareBooleans(ast: FilterAst): FilterMessage[] {
+  const out: FilterMessage[] = [];
+  const walk = (t: FilterAst): void => {
+    if (t.t === 'and' || t.t === 'or' || t.t === 'xor') {
+      walk(t.l);
+      walk(t.r);
+    } else if (t.t === 'not') walk(t.e);
+    else if (t.t === 'exists' && t.e.v === 'field' && t.e.type === 'bool') {
+      out.push({
+        message: `${t.e.name} alone is true wherever the field is present, whatever its value; write ${t.e.name} == 1 to keep only true values`,
+        from: t.e.from,
+        to: t.e.to,
+        suggestion: `${t.e.name} == 1`,
+      });
+    }
+  };
+  walk(ast);
+  return out;
 }
 
 /** `text` with the message's range replaced by its suggestion (the "did you mean" fix). */
