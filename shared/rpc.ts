@@ -112,6 +112,40 @@ export interface EngineMethods {
   filter: [{ text: string }, FilterResult];
   /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
+  /**
+   * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
+   * affected streams decrypt on next use, without reopening.
+   */
+  addKeylog: [{ path?: string; text?: string }, KeylogResult];
+  /** Key log files next to the capture (`FILE.keys`, `FILE.keylog`) to offer to the user. */
+  keylogCandidates: [null, string[]];
+  /** The capture's TLS secrets (added key logs and pcapng Decryption Secrets Blocks) as a key log. */
+  exportKeylog: [null, string];
+  /** TLS streams of the open capture with their decryption status. */
+  tlsStreams: [null, TlsStreamInfo[]];
+}
+
+export interface KeylogResult {
+  /** Secrets that were new. */
+  added: number;
+  /** Valid secret lines read. */
+  lines: number;
+  /** Malformed lines (1-based line numbers; line 0 = the file could not be read). */
+  errors: { line: number; message: string }[];
+}
+
+export interface TlsStreamInfo {
+  /** Source stream id (`tcp:N`, `fd:PID:FD:N`). */
+  stream: string;
+  /** decrypted | no-key | auth-failed | unsupported | no-encrypted-data */
+  status: string;
+  statusText: string;
+  version?: number;
+  suite?: string;
+  sni?: string;
+  alpn?: string;
+  /** First event whose record failed authentication. */
+  failedEvent?: number;
 }
 
 export interface FilterResult {

@@ -72,11 +72,22 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
     .join('');
 }
 
-async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
-  if (a.keylogs.length > 0) {
-    await write(err, 'tracelens: --keylog is not available yet: it arrives with the TLS decryption work\n');
-    return 1;
+/** Add `--keylog` files to the open capture; malformed lines are reported, unreadable files fail. */
+export async function addKeylogs(client: EngineClient, paths: readonly string[], err: Writable): Promise<boolean> {
+  for (const path of paths) {
+    const r = await client.call('addKeylog', { path });
+    for (const e of r.errors) {
+      if (e.line === 0) {
+        await write(err, `tracelens: ${e.message}\n`);
+        return false;
+      }
+      await write(err, `tracelens: ${path}:${e.line}: ${e.message}\n`);
+    }
   }
+  return true;
+}
+
+async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
   if (a.fields.length > 0) {
     const known = new Set((await client.call('fields', null)).map((f) => f.name));
     const bad = a.fields.filter((f) => !known.has(f));
@@ -86,6 +97,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   }
   const i = await openAndIndex(client, a.file);
+  if (!(await addKeylogs(client, a.keylogs, err))) return 1;
   let shown = i.events;
   if (a.filter !== undefined) {
     // rows/extract then page through the matching events only.

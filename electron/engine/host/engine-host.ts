@@ -12,6 +12,8 @@ import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { openCapture } from '../open-capture.ts';
+import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from '../tls/capture-tls.ts';
+import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { runFilter } from '../filter/run-filter.ts';
 
@@ -26,6 +28,8 @@ interface EngineState {
   abort: AbortController | undefined;
   upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
   openError: string | undefined;
+  /** Path of the open capture (for key logs next to it). */
+  capturePath?: string;
 }
 
 function isRequest(m: unknown): m is RequestMessage {
@@ -110,7 +114,8 @@ export function serveEngine(port: Port): () => void {
         signal: abort.signal,
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
-      state.capture = capture;
+      state.capture = withTlsLayer(capture);
+      state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
@@ -220,6 +225,22 @@ export function serveEngine(port: Port): () => void {
           values.push(defs.map((f) => fieldStrings(d, f)));
         }
         return { events, values } as Result<M>;
+      }
+      case 'addKeylog': {
+        const c = requireCapture(state);
+        const p = params as Params<'addKeylog'>;
+        if (typeof p?.path !== 'string' && typeof p?.text !== 'string') throw new Error('addKeylog needs a path or a text');
+        const r = addCaptureKeylog(c, typeof p.text === 'string' ? { text: p.text } : { path: p.path });
+        return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
+      }
+      case 'keylogCandidates':
+        return (state.capturePath ? siblingKeylogs(state.capturePath) : []) as Result<M>;
+      case 'exportKeylog':
+        return exportCaptureKeylog(requireCapture(state)) as Result<M>;
+      case 'tlsStreams': {
+        const c = requireCapture(state);
+        await state.indexing;
+        return tlsStreams(c) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);

@@ -54,8 +54,14 @@ export function aeadOpen(
     }
   }
   try {
-    const d = createDecipheriv(alg, key, nonce, { authTagLength: TAG });
-    d.setAAD(aad);
+    let d;
+    if (alg === 'chacha20-poly1305') {
+      d = createDecipheriv(alg, key, nonce, { authTagLength: TAG });
+      d.setAAD(aad, { plaintextLength: ct.length });
+    } else {
+      d = createDecipheriv(alg, key, nonce);
+      d.setAAD(aad);
+    }
     d.setAuthTag(tag);
     const a = d.update(ct);
     const b = d.final();

@@ -108,7 +108,7 @@ export function summariseCertificate(b: Uint8Array): CertSummary | null {
   k++; // signature AlgorithmIdentifier
   const issuer = f[k++];
   const validity = f[k++];
-  const subject = f[k++];
+  const subject = f[k];
   if (!serial || !issuer || !validity || !subject) return null;
   const [nb, na] = children(b, validity);
   let sn = '';

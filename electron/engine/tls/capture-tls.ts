@@ -1,0 +1,245 @@
+/**
+ * TLS and HTTP/2 for one open capture: its key store (key log files, text, pcapng DSBs),
+ * decryption results cached per stream and recomputed when keys are added (no reopening),
+ * HTTP/2 connections over the decrypted streams, and the TLS/HTTP/2 fields of each event.
+ *
+ * Streams come from the streams layer (TCP) or from fd streams of syscall captures.
+ */
+import type { Capture } from '../capture.ts';
+import type { Dissection } from '../dissectors/dissection.ts';
+import { parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
+import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
+import type { ByteStream } from '../streams/byte-stream.ts';
+import { streamIdOfFrame, tcpStream } from '../streams/tcp-reassembly.ts';
+import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
+import { fdStreamsMin } from './fd-streams-min.ts';
+import { addTlsFields, TLS_FIELDS } from './fields.ts';
+import { addDsbSecrets, addKeylogFile, addKeylogText, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
+import { looksLikeTls } from './records.ts';
+import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
+
+interface StreamEntry {
+  gen: number;
+  /** null: not TLS. */
+  tls: TlsStreamResult | null;
+  h2: H2Connection | null;
+  byEventTls: Map<number, RecordSummary[]>;
+  byEventH2: Map<number, H2Frame[]>;
+}
+
+export interface CaptureTls {
+  keys: KeyStore;
+  provider: CryptoProvider;
+  /** pcapng DSB secrets already loaded into the store (more may arrive while indexing). */
+  dsbLoaded: number;
+  cache: Map<string, StreamEntry>;
+  /** Syscall captures: fd streams and event → stream id (built once, after indexing). */
+  fd?: { streams: Map<string, ByteStream>; byEvent: Map<number, string>; count: number };
+}
+
+const perCapture = new WeakMap<Capture, CaptureTls>();
+/** withTlsLayer wrappers → the capture they wrap (state is kept per underlying capture). */
+const wrapped = new WeakMap<Capture, Capture>();
+
+/** The TLS state of a capture (created on first use). */
+export function captureTls(capture: Capture, profile?: CryptoProfileName): CaptureTls {
+  const c = wrapped.get(capture) ?? capture;
+  let t = perCapture.get(c);
+  if (!t) {
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map() };
+    perCapture.set(c, t);
+  }
+  if (profile && t.provider.name !== profile) {
+    t.provider = cryptoProvider(profile);
+    t.cache.clear();
+  }
+  const int = c.internals();
+  if (int.kind === 'packets' && int.index.secrets.length > t.dsbLoaded) {
+    addDsbSecrets(t.keys, int.index.secrets.slice(t.dsbLoaded));
+    t.dsbLoaded = int.index.secrets.length;
+  }
+  return t;
+}
+
+/** Add a key log (file path or text) to an open capture; affected streams re-decrypt on next use. */
+export function addCaptureKeylog(c: Capture, src: { path?: string; text?: string }): KeylogAddResult {
+  const t = captureTls(c);
+  if (src.path !== undefined) return addKeylogFile(t.keys, src.path);
+  if (src.text !== undefined) return addKeylogText(t.keys, src.text);
+  return { added: 0, lines: 0, errors: [{ line: 0, message: 'addKeylog needs a path or a text' }] };
+}
+
+/** The capture's secrets (files, DSBs, added text) as one NSS key log. */
+export function exportCaptureKeylog(c: Capture): string {
+  return exportKeylog(captureTls(c).keys);
+}
+
+function fdIndex(c: Capture, t: CaptureTls): NonNullable<CaptureTls['fd']> {
+  if (t.fd && t.fd.count === c.count()) return t.fd;
+  const streams = new Map<string, ByteStream>();
+  const byEvent = new Map<number, string>();
+  for (const s of fdStreamsMin(c)) {
+    streams.set(s.id, s);
+    for (const ch of s.chunks) byEvent.set(ch.event, s.id);
+  }
+  t.fd = { streams, byEvent, count: c.count() };
+  return t.fd;
+}
+
+/** Source byte streams that may carry TLS: TCP streams, or fd streams of syscall captures. */
+export function sourceStreamIds(c: Capture): string[] {
+  const int = c.internals();
+  if (int.kind === 'packets') return Array.from({ length: int.conv.nTcp }, (_, n) => `tcp:${n}`);
+  return [...fdIndex(c, captureTls(c)).streams.keys()];
+}
+
+function sourceStream(c: Capture, id: string): ByteStream | undefined {
+  const int = c.internals();
+  if (int.kind === 'packets') {
+    const m = /^tcp:(\d+)$/.exec(id);
+    return m && Number(m[1]) < int.conv.nTcp ? tcpStream(int, Number(m[1])) : undefined;
+  }
+  return fdIndex(c, captureTls(c)).streams.get(id);
+}
+
+function entry(capture: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
+  const c = wrapped.get(capture) ?? capture;
+  const t = captureTls(c);
+  const cached = t.cache.get(id);
+  if (cached && cached.gen === t.keys.generation) return cached;
+  const src = given ?? sourceStream(c, id);
+  if (!src) return undefined;
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
+  if (looksLikeTls(src)) {
+    e.tls = decryptTlsStream(src, t.keys, t.provider);
+    for (const s of e.tls.records) {
+      const ev = s.record.lastEvent;
+      const l = e.byEventTls.get(ev);
+      if (l) l.push(s);
+      else e.byEventTls.set(ev, [s]);
+    }
+  }
+  const plain = e.tls ? e.tls.stream : src;
+  if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
+    e.h2 = parseHttp2(plain);
+    for (const f of e.h2.frames) {
+      const l = e.byEventH2.get(f.lastEvent);
+      if (l) l.push(f);
+      else e.byEventH2.set(f.lastEvent, [f]);
+    }
+  }
+  t.cache.set(id, e);
+  return e;
+}
+
+/** Decrypt a source stream (cached by id and key generation); null when it is not TLS. */
+export function decryptedStream(c: Capture, src: ByteStream): TlsStreamResult | null {
+  return entry(c, src.id, src)?.tls ?? null;
+}
+
+/** TLS result of a source stream id (`tcp:N`, `fd:…`); null when not TLS or unknown. */
+export function tlsOfStream(c: Capture, id: string): TlsStreamResult | null {
+  return entry(c, id)?.tls ?? null;
+}
+
+/** HTTP/2 connection over a source stream id, when it carries HTTP/2. */
+export function http2OfStream(c: Capture, id: string): H2Connection | null {
+  return entry(c, id)?.h2 ?? null;
+}
+
+export interface TlsStreamSummary {
+  stream: string;
+  status: TlsStreamResult['status'];
+  statusText: string;
+  version?: number;
+  suite?: string;
+  sni?: string;
+  alpn?: string;
+  failedEvent?: number;
+}
+
+/** Every TLS stream of the capture with its decryption status. */
+export function tlsStreams(c: Capture): TlsStreamSummary[] {
+  const out: TlsStreamSummary[] = [];
+  for (const id of sourceStreamIds(c)) {
+    const r = tlsOfStream(c, id);
+    if (!r) continue;
+    out.push({
+      stream: id,
+      status: r.status,
+      statusText: r.statusText,
+      version: r.session.version,
+      suite: r.session.suiteName,
+      sni: r.session.sni,
+      alpn: r.session.alpn,
+      failedEvent: r.failure?.event,
+    });
+  }
+  return out;
+}
+
+/** HTTP/2 exchanges of every stream of the capture (decrypted TLS and cleartext h2). */
+export function captureHttp2Exchanges(c: Capture): HttpExchange[] {
+  const out: HttpExchange[] = [];
+  for (const id of sourceStreamIds(c)) {
+    const e = entry(c, id);
+    if (e?.h2) out.push(...http2Exchanges(e.h2, e.tls ? e.tls.stream.id : id));
+  }
+  return out;
+}
+
+function streamOfEvent(c: Capture, event: number): string | undefined {
+  const int = c.internals();
+  if (int.kind === 'packets') {
+    const id = streamIdOfFrame(int, event);
+    return id?.startsWith('tcp:') ? id : undefined;
+  }
+  return fdIndex(c, captureTls(c)).byEvent.get(event);
+}
+
+/** Append the TLS and HTTP/2 fields of `event` to a dissection (no-op for other events). */
+export function addTlsLayerFields(c: Capture, event: number, d: Dissection): void {
+  // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
+  if (d.keep !== null && !keepsAny(d.keep)) return;
+  const id = streamOfEvent(c, event);
+  if (!id) return;
+  const e = entry(c, id);
+  if (!e) return;
+  const recs = e.byEventTls.get(event);
+  if (recs) addTlsFields(d, recs);
+  const frames = e.byEventH2.get(event);
+  if (frames) addHttp2Fields(d, frames);
+}
+
+let layerFieldIds: Set<number> | undefined;
+function keepsAny(keep: Uint8Array): boolean {
+  layerFieldIds ??= new Set([...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
+  for (const id of layerFieldIds) if (keep[id] === 1) return true;
+  return false;
+}
+
+/** A Capture whose dissect() also adds the TLS and HTTP/2 fields of the event. */
+export function withTlsLayer(c: Capture): Capture {
+  const w: Capture = {
+    info: () => c.info(),
+    count: () => c.count(),
+    columns: () => c.columns(),
+    cells: (ev, out) => c.cells(ev, out),
+    flags: (ev) => c.flags(ev),
+    time: (ev) => c.time(ev),
+    range: (ev) => c.range(ev),
+    close: () => c.close(),
+    internals: () => c.internals(),
+    dissect: (ev, d, o) => {
+      c.dissect(ev, d, o);
+      try {
+        addTlsLayerFields(c, ev, d);
+      } catch (e) {
+        d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+      }
+    },
+  };
+  wrapped.set(w, wrapped.get(c) ?? c);
+  return w;
+}
