@@ -43,6 +43,27 @@ export interface Capture {
   internals(): CaptureInternals;
 }
 
+/**
+ * Stream-level fields (HTTP…) added after an event's own dissection. The stream layers install
+ * one per capture once they have scanned it (http/http-annotations.ts); each format's `dissect`
+ * calls `annotateEvent` with its index object, which stays the same when a Capture object is
+ * copied.
+ */
+export type Annotator = (event: number, d: Dissection) => void;
+
+const annotators = new WeakMap<object, Annotator>();
+
+export function setAnnotator(capture: Capture, fn: Annotator | undefined): void {
+  const key = capture.internals().index;
+  if (fn) annotators.set(key, fn);
+  else annotators.delete(key);
+}
+
+export function annotateEvent(indexKey: object, event: number, d: Dissection): void {
+  const fn = annotators.get(indexKey);
+  if (fn) fn(event, d);
+}
+
 /** Progress callback while indexing; called every batch. */
 export type ProgressFn = (info: CaptureInfo) => void;
 

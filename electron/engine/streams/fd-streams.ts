@@ -1,6 +1,6 @@
 /**
  * File-descriptor streams of syscall captures (scap, strace): the bytes that read/write, the send and
- * recv family, readv/writev, sendmsg/recvmsg, pread/pwrite, sendfile and splice moved on one
+ * recv family, readv/writev, sendmsg/recvmsg, pread/pwrite, sendfile and splice moved on one fd, in event order, as a ByteStream.
  *
  * Keyed as Stratoshark follows an fd stream: thread + fd number + fd name (a closed and reused
  * fd number with a new name is a new stream); `mergeThreads` keys by process instead, so all

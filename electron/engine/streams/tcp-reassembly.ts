@@ -64,6 +64,8 @@ export interface TcpFollowState {
   pos: [number, number];
   /** Called for every chunk as it is appended (incremental consumers such as HTTP). */
   onChunk?: (c: StreamChunk) => void;
+  /** False: chunks go only to onChunk, the stream keeps none (whole-capture scans). */
+  keepChunks: boolean;
 }
 
 export function createTcpFollowState(id: string): TcpFollowState {
@@ -74,13 +76,14 @@ export function createTcpFollowState(id: string): TcpFollowState {
     written: [0, 0],
     frags: [[], []],
     pos: [0, 0],
+    keepChunks: true,
   };
 }
 
 function emit(st: TcpFollowState, c: StreamChunk): void {
   c.seq = st.pos[c.dir];
   st.pos[c.dir] += c.bytes.length + (c.gap ?? 0) + (c.truncated ?? 0);
-  st.stream.chunks.push(c);
+  if (st.keepChunks) st.stream.chunks.push(c);
   st.onChunk?.(c);
 }
 

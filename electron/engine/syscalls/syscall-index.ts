@@ -6,7 +6,7 @@
  */
 import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { RowFlag } from '../../../shared/rpc.ts';
-import type { Capture } from '../capture.ts';
+import { annotateEvent, type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from '../index/columns.ts';
 import { SF } from './fields.ts';
@@ -208,7 +208,7 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     container: (e) => s[ix.container.data[e - 1]],
     args: (e) => fmt.args(e),
   };
-  return {
+  const capture: Capture = {
     info: () => fmt.info(),
     count: () => syscallCount(ix),
     columns: () => SYSCALL_COLUMNS,
@@ -217,9 +217,13 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     },
     flags: (event) => ix.flags.data[event - 1],
     time: (event) => syscallTime(ix, event),
-    dissect: (event, d) => fmt.dissect(event, d),
+    dissect: (event, d) => {
+      fmt.dissect(event, d);
+      annotateEvent(ix, event, d);
+    },
     range: (event) => ({ offset: ix.offset.data[event - 1], length: ix.length.data[event - 1] }),
     close: () => fmt.close(),
     internals: () => ({ kind: 'syscalls', index: ix }),
   };
+  return capture;
 }

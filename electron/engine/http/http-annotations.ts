@@ -1,0 +1,234 @@
+/**
+ * HTTP/1.x for a whole capture: one pass over every TCP stream (packets) or fd stream
+ * (syscalls) finds the exchanges, and records sparsely, per event, which HTTP messages end there.
+ * tshark attaches a message's `http.*` fields to the frame that completes it (the last segment
+ * of head and body to arrive), so do we: `addHttpFields` adds them when that event is
+ * dissected, and `httpFilterEvents` evaluates filters that only use `http.*` fields over the
+ * annotated events alone, without re-dissecting any frame.
+ *
+ * Field names, types and descriptions: Wireshark packet-http.c (tshark -G fields, 4.0).
+ */
+import { setAnnotator, type Capture } from '../capture.ts';
+import { addField, createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
+import { defineField, defineProtocol } from '../fields/registry.ts';
+import { compileFilterText } from '../filter/compile.ts';
+import type { ByteStream } from '../streams/byte-stream.ts';
+import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import {
+  createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage,
+} from './http1.ts';
+
+export const HF = {
+  http: defineProtocol('http', 'Hypertext Transfer Protocol'),
+  request: defineField({ name: 'http.request', type: 'bool', description: 'Request' }),
+  response: defineField({ name: 'http.response', type: 'bool', description: 'Response' }),
+  method: defineField({ name: 'http.request.method', type: 'string', description: 'Request Method' }),
+  uri: defineField({ name: 'http.request.uri', type: 'string', description: 'Request URI' }),
+  reqVersion: defineField({ name: 'http.request.version', type: 'string', description: 'Request Version' }),
+  respVersion: defineField({ name: 'http.response.version', type: 'string', description: 'Response Version' }),
+  code: defineField({ name: 'http.response.code', type: 'uint', description: 'Status Code', bits: 16 }),
+  phrase: defineField({ name: 'http.response.phrase', type: 'string', description: 'Response Phrase' }),
+  host: defineField({ name: 'http.host', type: 'string', description: 'Host' }),
+  userAgent: defineField({ name: 'http.user_agent', type: 'string', description: 'User-Agent' }),
+  authorization: defineField({ name: 'http.authorization', type: 'string', description: 'Authorization' }),
+  cookie: defineField({ name: 'http.cookie', type: 'string', description: 'Cookie' }),
+  contentType: defineField({ name: 'http.content_type', type: 'string', description: 'Content-Type' }),
+  contentLength: defineField({ name: 'http.content_length', type: 'uint', description: 'Content length', bits: 64 }),
+  contentEncoding: defineField({ name: 'http.content_encoding', type: 'string', description: 'Content-Encoding' }),
+  time: defineField({ name: 'http.time', type: 'reltime', description: 'Time since request' }),
+  requestIn: defineField({ name: 'http.request_in', type: 'framenum', description: 'Request in frame' }),
+  responseIn: defineField({ name: 'http.response_in', type: 'framenum', description: 'Response in frame' }),
+  fileData: defineField({ name: 'http.file_data', type: 'string', description: 'File Data' }),
+} as const;
+
+export interface CaptureHttp {
+  /** Every exchange, ordered by the event where its first message starts. */
+  exchanges: HttpExchange[];
+  /** Sparse: event → messages completed in that event. */
+  byEvent: Map<number, HttpMessage[]>;
+  exchangeOf: Map<HttpMessage, HttpExchange>;
+  notes: string[];
+  ms: number;
+}
+
+const cache = new WeakMap<Capture, CaptureHttp>();
+
+function record(ch: CaptureHttp, m: HttpMessage, ex: HttpExchange): void {
+  // 1xx messages get no fields of their own in this table (tshark shows them as responses too).
+  const list = ch.byEvent.get(m.endEvent);
+  if (list) list.push(m);
+  else ch.byEvent.set(m.endEvent, [m]);
+  ch.exchangeOf.set(m, ex);
+}
+
+function startOf(ex: HttpExchange): number {
+  return ex.request?.startEvent ?? ex.response?.startEvent ?? 0;
+}
+
+/** One sequential pass over the frames: every TCP stream reassembled and parsed as it goes. */
+function scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void {
+  const internals = capture.internals();
+  if (internals.kind !== 'packets') return;
+  const conv = internals.conv;
+  const r = createFrameReader(internals);
+  const states: (TcpFollowState | null | undefined)[] = [];
+  const parsers: Http1Parser[] = [];
+  const n = internals.index.dataOffset.length;
+  const fs = conv.frameStream;
+  for (let f = 1; f <= n && f < fs.length; f++) {
+    const sid = fs[f];
+    if (sid < 0) continue;
+    let st = states[sid];
+    if (st === null) continue;
+    if (st === undefined) {
+      st = createTcpFollowState(`tcp:${sid}`);
+      st.keepChunks = false;
+      const p = createHttp1Parser(st.stream.id, { bodies, onMessage: (m, ex) => record(ch, m, ex) });
+      parsers[sid] = p;
+      st.onChunk = (c) => pushHttpChunk(p, c);
+      states[sid] = st;
+    }
+    readFrame(r, f);
+    feedTcpFrame(r, st, f);
+    if (parsers[sid].notHttp) states[sid] = null;
+  }
+  for (let sid = 0; sid < states.length; sid++) {
+    const p = parsers[sid];
+    if (!p || p.notHttp) continue;
+    endHttpStream(p);
+    for (const ex of p.exchanges) ch.exchanges.push(ex);
+    for (const note of p.notes) ch.notes.push(`tcp:${sid}: ${note}`);
+  }
+}
+
+function scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void {
+  for (const info of listFdStreams(capture)) {
+    if (info.role === 'other' && !/->/.test(info.name)) continue;
+    const s = fdStream(capture, info.id);
+    const r = httpExchanges(s, { bodies, onMessage: (m, ex) => record(ch, m, ex) });
+    if (!r.isHttp) continue;
+    for (const ex of r.exchanges) ch.exchanges.push(ex);
+    for (const note of r.notes) ch.notes.push(`${info.id}: ${note}`);
+  }
+}
+
+/** Find every HTTP/1.x exchange of the capture (cached; call after indexing is done). */
+export function captureHttp(capture: Capture, bodies: BodyMode = 'size'): CaptureHttp {
+  const hit = cache.get(capture);
+  if (hit) return hit;
+  const t0 = performance.now();
+  const ch: CaptureHttp = { exchanges: [], byEvent: new Map(), exchangeOf: new Map(), notes: [], ms: 0 };
+  if (capture.internals().kind === 'packets') scanPackets(capture, ch, bodies);
+  else scanSyscalls(capture, ch, bodies);
+  ch.exchanges.sort((a, b) => startOf(a) - startOf(b));
+  ch.ms = performance.now() - t0;
+  cache.set(capture, ch);
+  return ch;
+}
+
+/** Seconds between two events, exact to the nanosecond (float epoch times are not). */
+function deltaSeconds(capture: Capture, from: number, to: number): number {
+  const i = capture.internals();
+  const ix = i.index;
+  const ds = ix.tsSec.data[to - 1] - ix.tsSec.data[from - 1];
+  const dn = ix.tsNsec.data[to - 1] - ix.tsNsec.data[from - 1];
+  return ds + dn / 1e9;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+let bodyCache: { capture: Capture; stream: string; exchanges: HttpExchange[] } | undefined;
+
+/** Exchanges of one stream with their bodies (the last stream asked for is cached). */
+export function streamExchangesWithBodies(capture: Capture, stream: string): HttpExchange[] {
+  if (bodyCache && bodyCache.capture === capture && bodyCache.stream === stream) return bodyCache.exchanges;
+  let s: ByteStream;
+  if (stream.startsWith('tcp:')) s = tcpStream(capture.internals(), Number(stream.slice(4)));
+  else s = fdStream(capture, stream);
+  const exchanges = httpExchanges(s, { bodies: 'keep' }).exchanges;
+  bodyCache = { capture, stream, exchanges };
+  return exchanges;
+}
+
+function messageInfo(m: HttpMessage): string {
+  if (m.kind === 'request') return `${m.method} ${m.uri} ${m.version}`;
+  return `${m.version} ${m.status ?? ''} ${m.phrase}${m.contentType ? `  (${m.contentType.split(';')[0]})` : ''}`;
+}
+
+/** Add the http.* fields of the messages completed at `event` (the Capture.annotate hook). */
+export function addHttpFields(capture: Capture, ch: CaptureHttp, event: number, d: Dissection, withBodies = true): void {
+  const msgs = ch.byEvent.get(event);
+  if (!msgs) return;
+  for (const m of msgs) {
+    const ex = ch.exchangeOf.get(m);
+    if (!ex) continue;
+    const top = addField(d, HF.http, 0, 0, -1);
+    const hv = (name: string): string | undefined => headerValue(m, name);
+    if (m.kind === 'request') {
+      addField(d, HF.request, 0, 0, top, true);
+      addField(d, HF.method, 0, 0, top, m.method);
+      addField(d, HF.uri, 0, 0, top, m.uri);
+      if (m.version) addField(d, HF.reqVersion, 0, 0, top, m.version);
+      const host = hv('host');
+      if (host !== undefined) addField(d, HF.host, 0, 0, top, host);
+      const ua = hv('user-agent');
+      if (ua !== undefined) addField(d, HF.userAgent, 0, 0, top, ua);
+      const auth = hv('authorization');
+      if (auth !== undefined) addField(d, HF.authorization, 0, 0, top, auth);
+      const cookie = hv('cookie');
+      if (cookie !== undefined) addField(d, HF.cookie, 0, 0, top, cookie);
+    } else {
+      addField(d, HF.response, 0, 0, top, true);
+      addField(d, HF.respVersion, 0, 0, top, m.version);
+      if (m.status !== null) addField(d, HF.code, 0, 0, top, m.status);
+      addField(d, HF.phrase, 0, 0, top, m.phrase);
+    }
+    if (m.contentType) addField(d, HF.contentType, 0, 0, top, m.contentType);
+    if (m.contentLength !== null) addField(d, HF.contentLength, 0, 0, top, m.contentLength);
+    if (m.contentEncoding) addField(d, HF.contentEncoding, 0, 0, top, m.contentEncoding);
+    if (m.kind === 'response' && ex.request && ex.response === m) {
+      addField(d, HF.time, 0, 0, top, deltaSeconds(capture, ex.request.endEvent, m.endEvent));
+      addField(d, HF.requestIn, 0, 0, top, ex.request.endEvent);
+    } else if (m.kind === 'request' && ex.response) {
+      addField(d, HF.responseIn, 0, 0, top, ex.response.endEvent);
+    }
+    if (withBodies && m.bodyBytes > 0) {
+      const full = streamExchangesWithBodies(capture, ex.stream)[ex.index];
+      const fm = m.kind === 'request' ? full?.request : full?.response;
+      if (fm?.body && fm.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(fm.body));
+    }
+    d.protocol = 'HTTP';
+    d.info = messageInfo(m);
+  }
+}
+
+/** Install the per-event HTTP fields on the capture (Capture.annotate); returns the exchanges. */
+export function installHttpAnnotations(capture: Capture): CaptureHttp {
+  const ch = captureHttp(capture);
+  setAnnotator(capture, (event, d) => {
+    if (ch.byEvent.has(event)) addHttpFields(capture, ch, event, d, d.keep === null);
+  });
+  return ch;
+}
+
+/**
+ * Events matching a filter that uses only `http.*` fields, evaluated over the annotated events
+ * alone (a few per exchange) instead of re-dissecting every frame. Returns null when the filter
+ * uses other fields (the caller then filters the usual way), or throws on a filter error.
+ */
+export function httpFilterEvents(capture: Capture, text: string): number[] | null {
+  const c = compileFilterText(text);
+  if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
+  if (c.fields.length === 0 || !c.fields.every((f) => f === 'http' || f.startsWith('http.'))) return null;
+  const ch = captureHttp(capture);
+  const wantsBody = c.fields.includes('http.file_data');
+  const d = createDissection();
+  const empty = new Uint8Array(0);
+  const out: number[] = [];
+  for (const ev of ch.byEvent.keys()) {
+    resetDissection(d, empty);
+    addHttpFields(capture, ch, ev, d, wantsBody);
+    if (c.predicate(d)) out.push(ev);
+  }
+  return out.sort((a, b) => a - b);
+}
