@@ -6,7 +6,6 @@
  * Anything else returns null and runs through re-dissection (run-filter.ts).
  */
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
-import { RowFlag } from '../../../shared/rpc.ts';
 import type { CaptureInternals } from '../capture.ts';
 import type { Interner } from '../index/columns.ts';
 
