@@ -139,12 +139,14 @@ function plausibleFrame(b: Uint8Array, i: number): boolean {
 
 /** True when the stream's client side starts with the HTTP/2 preface. */
 export function startsWithPreface(s: ByteStream): boolean {
-  const c = s.chunks.find((x) => x.dir === 0 && x.bytes.length > 0);
-  if (!c || c.seq !== 0) return false;
-  const n = Math.min(c.bytes.length, PREFACE_BYTES.length);
-  if (n < 16) return false;
-  for (let i = 0; i < n; i++) if (c.bytes[i] !== PREFACE_BYTES[i]) return false;
-  return true;
+  let k = 0;
+  for (const c of s.chunks) {
+    if (c.dir !== 0) continue;
+    if (c.seq !== k || c.gap) return false;
+    for (let i = 0; i < c.bytes.length && k < PREFACE_BYTES.length; i++, k++) if (c.bytes[i] !== PREFACE_BYTES[k]) return false;
+    if (k === PREFACE_BYTES.length) return true;
+  }
+  return false;
 }
 
 interface Reader {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { parseHttp2 } from '../../electron/engine/http2/connection.ts';
+import { http2Exchanges } from '../../electron/engine/http2/exchanges.ts';
+import { createHpackDecoder, decodeHeaderBlock, huffmanCodes, huffmanDecode } from '../../electron/engine/http2/hpack.ts';
+import type { ByteStream, StreamChunk } from '../../electron/engine/streams/byte-stream.ts';
+
+const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (h) => parseInt(h, 16));
+
+describe('HPACK (RFC 7541)', () => {
+  it('canonical Huffman codes agree with Appendix B rows', () => {
+    const c = huffmanCodes();
+    // (sym, code, len) rows of RFC 7541 Appendix B.
+    expect(c[0]).toEqual([0x1ff8, 13]);
+    expect(c[48]).toEqual([0x0, 5]); // '0'
+    expect(c[97]).toEqual([0x3, 5]); // 'a'
+    expect(c[10]).toEqual([0x3ffffffc, 30]);
+    expect(c[255]).toEqual([0x3ffffee, 26]);
+    expect(c[256]).toEqual([0x3fffffff, 30]); // EOS
+  });
+
+  it('C.4: requests with Huffman coding and the dynamic table', () => {
+    const h = createHpackDecoder();
+    const r1 = decodeHeaderBlock(h, hex('8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff'));
+    expect(r1.headers.map((x) => [x.name, x.value])).toEqual([
+      [':method', 'GET'],
+      [':scheme', 'http'],
+      [':path', '/'],
+      [':authority', 'www.example.com'],
+    ]);
+    expect(h.size).toBe(57);
+    const r2 = decodeHeaderBlock(h, hex('8286 84be 5886 a8eb 1064 9cbf'));
+    expect(r2.headers.map((x) => [x.name, x.value])).toEqual([
+      [':method', 'GET'],
+      [':scheme', 'http'],
+      [':path', '/'],
+      [':authority', 'www.example.com'],
+      ['cache-control', 'no-cache'],
+    ]);
+    expect(h.size).toBe(110);
+  });
+
+  it('mid-connection: references to unseen dynamic entries are unknown, not errors', () => {
+    const h = createHpackDecoder(false);
+    const r = decodeHeaderBlock(h, hex('82 be'));
+    expect(r.error).toBeUndefined();
+    expect(r.headers[0]).toMatchObject({ name: ':method', value: 'GET' });
+    expect(r.headers[1].unknown).toBe(true);
+  });
+
+  it('rejects an invalid Huffman padding', () => {
+    expect(huffmanDecode(Uint8Array.of(0x00), 0, 1)).toBeNull();
+  });
+});
+
+/** HTTP/2 frame bytes. */
+function frame(type: number, flags: number, id: number, payload: Uint8Array): Uint8Array {
+  const f = new Uint8Array(9 + payload.length);
+  f[0] = payload.length >> 16;
+  f[1] = (payload.length >> 8) & 0xff;
+  f[2] = payload.length & 0xff;
+  f[3] = type;
+  f[4] = flags;
+  f[5] = (id >>> 24) & 0x7f;
+  f[6] = (id >> 16) & 0xff;
+  f[7] = (id >> 8) & 0xff;
+  f[8] = id & 0xff;
+  f.set(payload, 9);
+  return f;
+}
+
+function lit(name: number, value: string): number[] {
+  // §6.2.2 literal without indexing, indexed name (4-bit prefix, names ≤ 14 here), raw value.
+  return [name, value.length, ...Array.from(value, (c) => c.charCodeAt(0))];
+}
+
+/** A generated cleartext HTTP/2 connection with `n` request/response streams. */
+export function generatedConnection(n: number): ByteStream {
+  const chunks: StreamChunk[] = [];
+  const seq = [0, 0];
+  const push = (dir: 0 | 1, bytes: Uint8Array, event: number): void => {
+    chunks.push({ dir, event, time: event, bytes, seq: seq[dir] });
+    seq[dir] += bytes.length;
+  };
+  push(0, new TextEncoder().encode('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), 1);
+  push(0, frame(4, 0, 0, new Uint8Array(0)), 1);
+  let ev = 2;
+  const body = new TextEncoder().encode('hello');
+  for (let i = 0; i < n; i++) {
+    const id = 2 * i + 1;
+    push(0, frame(1, 0x5, id, Uint8Array.from([0x82, 0x87, ...lit(4, `/item/${i}`), ...lit(1, 'example.com')])), ev++);
+    const f1 = frame(1, 0x4, id, Uint8Array.from([0x88]));
+    const f2 = frame(0, 0x1, id, body);
+    const both = new Uint8Array(f1.length + f2.length);
+    both.set(f1);
+    both.set(f2, f1.length);
+    push(1, both, ev++);
+  }
+  return { id: 'tcp:0', kind: 'tcp', client: 'c', server: 's', chunks, notes: [] };
+}
+
+describe('HTTP/2 connections', () => {
+  it('10,000 streams on one connection parse quickly into 10,000 exchanges', () => {
+    const s = generatedConnection(10000);
+    const t0 = performance.now();
+    const conn = parseHttp2(s);
+    const ex = http2Exchanges(conn, s.id);
+    const ms = performance.now() - t0;
+    expect(ex).toHaveLength(10000);
+    expect(ex[9999]).toMatchObject({ streamId: 19999, method: 'GET', uri: '/item/9999', authority: 'example.com', status: 200 });
+    expect(new TextDecoder().decode(ex[5].response?.body)).toBe('hello');
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('frames split across chunks and a gap: later frames resume, missing body counted', () => {
+    const s = generatedConnection(3);
+    // Split every chunk into 1-byte pieces: frame reassembly must not care.
+    const pieces: StreamChunk[] = [];
+    for (const c of s.chunks) for (let i = 0; i < c.bytes.length; i++) pieces.push({ ...c, bytes: c.bytes.subarray(i, i + 1), seq: c.seq + i });
+    const ex = http2Exchanges(parseHttp2({ ...s, chunks: pieces }), 'x');
+    expect(ex.map((e) => e.uri)).toEqual(['/item/0', '/item/1', '/item/2']);
+  });
+});
