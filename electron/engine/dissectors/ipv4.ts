@@ -85,29 +85,33 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     markMalformed(d, top, `IPv4: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
     return;
   }
-  addField(d, hfIpVersion, off, 1, top);
   const hlen = (data[off] & 0x0f) * 4;
-  const hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
-  const ds = addField(d, hfIpDsfield, off + 1, 1, top);
-  addField(d, hfIpDscp, off + 1, 1, ds);
-  addField(d, hfIpEcn, off + 1, 1, ds);
   let totalLen = u16(data, off + 2);
-  addField(d, hfIpLen, off + 2, 2, top);
-  addField(d, hfIpId, off + 4, 2, top);
-  const fl = addField(d, hfIpFlags, off + 6, 1, top);
-  addField(d, hfIpFlagsRb, off + 6, 1, fl);
-  addField(d, hfIpFlagsDf, off + 6, 1, fl);
-  addField(d, hfIpFlagsMf, off + 6, 1, fl);
   const fragWord = u16(data, off + 6);
   const fragOff = (fragWord & 0x1fff) * 8;
   const more = (fragWord & 0x2000) !== 0;
-  addField(d, hfIpFragOffset, off + 6, 2, top, fragOff);
   ctx.ttl = data[off + 8];
-  addField(d, hfIpTtl, off + 8, 1, top);
   const proto = data[off + 9];
-  addField(d, hfIpProto, off + 9, 1, top);
-  addField(d, hfIpChecksum, off + 10, 2, top);
-  addField(d, hfIpChecksumStatus, off + 10, 0, top, 2);
+  let hl = -1;
+  // The index pass (summary mode) reads only the addresses: skip the other header fields.
+  if (d.keep === null) {
+    addField(d, hfIpVersion, off, 1, top);
+    hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
+    const ds = addField(d, hfIpDsfield, off + 1, 1, top);
+    addField(d, hfIpDscp, off + 1, 1, ds);
+    addField(d, hfIpEcn, off + 1, 1, ds);
+    addField(d, hfIpLen, off + 2, 2, top);
+    addField(d, hfIpId, off + 4, 2, top);
+    const fl = addField(d, hfIpFlags, off + 6, 1, top);
+    addField(d, hfIpFlagsRb, off + 6, 1, fl);
+    addField(d, hfIpFlagsDf, off + 6, 1, fl);
+    addField(d, hfIpFlagsMf, off + 6, 1, fl);
+    addField(d, hfIpFragOffset, off + 6, 2, top, fragOff);
+    addField(d, hfIpTtl, off + 8, 1, top);
+    addField(d, hfIpProto, off + 9, 1, top);
+    addField(d, hfIpChecksum, off + 10, 2, top);
+    addField(d, hfIpChecksumStatus, off + 10, 0, top, 2);
+  }
   const src = addField(d, hfIpSrc, off + 12, 4, top);
   addField(d, hfIpAddr, off + 12, 4, src);
   const dst = addField(d, hfIpDst, off + 16, 4, top);
@@ -116,12 +120,12 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     markMalformed(d, hl, `IPv4: bogus header length ${hlen} at byte ${off} (must be at least 20)`);
     return;
   }
-  d.len[top] = Math.min(hlen, avail);
+  if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (avail < hlen) {
     markMalformed(d, top, `IPv4: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
     return;
   }
-  dissectOptions(d, data, off + 20, off + hlen, top);
+  if (d.keep === null) dissectOptions(d, data, off + 20, off + hlen, top);
   // TSO captures carry a zero total length: the frame length stands in (packet-ip.c does the same).
   if (totalLen === 0) totalLen = rep;
   if (totalLen < hlen) {

@@ -108,10 +108,14 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
-  const sp = addField(d, hfTcpSrcport, off, 2, top);
-  const dp = addField(d, hfTcpDstport, off + 2, 2, top);
-  addField(d, hfTcpPort, off, 2, sp);
-  addField(d, hfTcpPort, off + 2, 2, dp);
+  // The index pass (summary mode) needs only the stream state and the SYN/FIN/RST bits.
+  const full = d.keep === null;
+  if (full) {
+    const sp = addField(d, hfTcpSrcport, off, 2, top);
+    const dp = addField(d, hfTcpDstport, off + 2, 2, top);
+    addField(d, hfTcpPort, off, 2, sp);
+    addField(d, hfTcpPort, off + 2, 2, dp);
+  }
   if (avail < 16) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
@@ -138,7 +142,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
       dir = streamDirOf(ctx.conv, ctx.frame);
     }
   }
-  if (stream >= 0) addField(d, hfTcpStream, off, 0, top, stream);
+  if (stream >= 0 && full) addField(d, hfTcpStream, off, 0, top, stream);
 
   // Segment length from the reported (not captured) length, as packet-tcp.c does; unknown
   // for IP fragments and for headers quoted in ICMP errors.
@@ -148,7 +152,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   let ack = rawAck;
   let winScaled = win;
   let scale = -1;
-  if (haveSeglen) addField(d, hfTcpLen, off + 12, 1, top, seglen);
+  if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
   if (haveSeglen && stream >= 0) {
     if (ctx.firstPass) {
       tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags);
@@ -159,27 +163,31 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     scale = tcpWindowScale(ctx.conv, stream, dir);
     if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
   }
-  addField(d, hfTcpSeq, off + 4, 4, top, seq);
-  addField(d, hfTcpSeqRaw, off + 4, 4, top);
-  if (haveSeglen) addField(d, hfTcpNxtseq, off, 0, top, (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
-  addField(d, hfTcpAck, off + 8, 4, top, ack);
-  addField(d, hfTcpAckRaw, off + 8, 4, top);
-  const hl = addField(d, hfTcpHdrLen, off + 12, 1, top, hlen);
-  const fl = addField(d, hfTcpFlags, off + 12, 2, top);
-  addField(d, hfTcpFlagsRes, off + 12, 2, fl);
-  addField(d, hfTcpFlagsAe, off + 12, 2, fl);
-  addField(d, hfTcpFlagsCwr, off + 12, 2, fl);
-  addField(d, hfTcpFlagsEce, off + 12, 2, fl);
-  addField(d, hfTcpFlagsUrg, off + 12, 2, fl);
-  addField(d, hfTcpFlagsAck, off + 12, 2, fl);
-  addField(d, hfTcpFlagsPush, off + 12, 2, fl);
+  let hl = -1;
+  let fl = -1;
+  if (full) {
+    addField(d, hfTcpSeq, off + 4, 4, top, seq);
+    addField(d, hfTcpSeqRaw, off + 4, 4, top);
+    if (haveSeglen) addField(d, hfTcpNxtseq, off, 0, top, (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
+    addField(d, hfTcpAck, off + 8, 4, top, ack);
+    addField(d, hfTcpAckRaw, off + 8, 4, top);
+    hl = addField(d, hfTcpHdrLen, off + 12, 1, top, hlen);
+    fl = addField(d, hfTcpFlags, off + 12, 2, top);
+    addField(d, hfTcpFlagsRes, off + 12, 2, fl);
+    addField(d, hfTcpFlagsAe, off + 12, 2, fl);
+    addField(d, hfTcpFlagsCwr, off + 12, 2, fl);
+    addField(d, hfTcpFlagsEce, off + 12, 2, fl);
+    addField(d, hfTcpFlagsUrg, off + 12, 2, fl);
+    addField(d, hfTcpFlagsAck, off + 12, 2, fl);
+    addField(d, hfTcpFlagsPush, off + 12, 2, fl);
+  }
   addField(d, hfTcpFlagsReset, off + 12, 2, fl);
   addField(d, hfTcpFlagsSyn, off + 12, 2, fl);
   addField(d, hfTcpFlagsFin, off + 12, 2, fl);
   if (ctx.wantInfo) addField(d, hfTcpFlagsStr, off + 12, 2, fl, flagsLetters(flags));
-  addField(d, hfTcpWindowValue, off + 14, 2, top);
-  addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);
-  if (!(flags & TH_SYN) && stream >= 0) addField(d, hfTcpWindowScalefactor, off + 14, 2, top, scale >= 0 ? 2 ** scale : scale);
+  if (full) addField(d, hfTcpWindowValue, off + 14, 2, top);
+  if (full) addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);
+  if (full && !(flags & TH_SYN) && stream >= 0) addField(d, hfTcpWindowScalefactor, off + 14, 2, top, scale >= 0 ? 2 ** scale : scale);
 
   let info = '';
   if (ctx.wantInfo) {
@@ -197,21 +205,23 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     if (ctx.wantInfo) d.info = info;
     return;
   }
-  addField(d, hfTcpChecksum, off + 16, 2, top);
-  addField(d, hfTcpChecksumStatus, off + 16, 0, top, 2);
-  addField(d, hfTcpUrgentPointer, off + 18, 2, top);
+  if (full) {
+    addField(d, hfTcpChecksum, off + 16, 2, top);
+    addField(d, hfTcpChecksumStatus, off + 16, 0, top, 2);
+    addField(d, hfTcpUrgentPointer, off + 18, 2, top);
+  }
   if (ctx.wantInfo) {
     if (flags & TH_URG) info += ` Urg=${u16(data, off + 18)}`;
     if (haveSeglen) info += ` Len=${seglen}`;
   }
-  d.len[top] = Math.min(hlen, avail);
+  if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (hlen > 20) {
     if (avail < hlen) {
       markMalformed(d, top, `TCP: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
       if (ctx.wantInfo) d.info = info;
       return;
     }
-    info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
+    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
   }
   if (ctx.wantInfo) d.info = info;
 

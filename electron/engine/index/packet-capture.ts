@@ -62,10 +62,12 @@ export function startPacketCapture(
   let cancelled = false;
   let loadMs = 0;
   let streamErrors = 0;
-  let minT = Infinity;
-  let maxT = -Infinity;
-  let minNs = '';
-  let maxNs = '';
+  let minSec = Infinity;
+  let minNsec = 0;
+  let maxSec = -Infinity;
+  let maxNsec = 0;
+  const nsText = (sec: number, nsec: number): string | null =>
+    Number.isFinite(sec) ? (BigInt(sec) * 1_000_000_000n + BigInt(nsec)).toString() : null;
   const linkTypes = new Set<number>();
   const d = createDissection();
   // First pass in summary mode: only the fields the index keeps are recorded.
@@ -94,14 +96,16 @@ export function startPacketCapture(
       meta.hasTime = rec.hasTime;
       dissectPacket(d, meta, rec.data, first);
       addPacket(ix, rec, d, allFields().length, fieldById);
-      const t = rec.hasTime ? rec.tsSec + rec.tsNsec / 1e9 : NaN;
-      if (t < minT) {
-        minT = t;
-        minNs = `${rec.tsSec}${String(rec.tsNsec).padStart(9, '0')}`;
-      }
-      if (t > maxT) {
-        maxT = t;
-        maxNs = `${rec.tsSec}${String(rec.tsNsec).padStart(9, '0')}`;
+      if (rec.hasTime) {
+        // Earliest and latest time as (sec, nsec) pairs; texts are only built when info() asks.
+        if (rec.tsSec < minSec || (rec.tsSec === minSec && rec.tsNsec < minNsec)) {
+          minSec = rec.tsSec;
+          minNsec = rec.tsNsec;
+        }
+        if (rec.tsSec > maxSec || (rec.tsSec === maxSec && rec.tsNsec > maxNsec)) {
+          maxSec = rec.tsSec;
+          maxNsec = rec.tsNsec;
+        }
       }
       if (rec.malformed) warnings.push(rec.malformed);
     },
@@ -131,8 +135,8 @@ export function startPacketCapture(
     events: packetCount(ix),
     bytesRead,
     fileSize: source.fileSize,
-    firstTimeNs: minNs ? BigInt(minNs).toString() : null,
-    lastTimeNs: maxNs ? BigInt(maxNs).toString() : null,
+    firstTimeNs: nsText(minSec, minNsec),
+    lastTimeNs: nsText(maxSec, maxNsec),
     linkTypes: [...linkTypes].sort((a, b) => a - b),
     warnings: warnings.slice(0, 1000),
     done,
@@ -143,7 +147,7 @@ export function startPacketCapture(
 
   const dRow: Dissection = createDissection();
   const rowMeta: FrameMeta = { ...meta };
-  const firstTime = (): number => (Number.isFinite(minT) ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
+  const firstTime = (): number => (packetCount(ix) > 0 ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
 
   const readFrame = windowedReader(source.randomAccess);
 
