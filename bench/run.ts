@@ -4,7 +4,7 @@
  * numbers go into notes and are compared by people, on the machine at hand. CPU seconds are
  * printed beside wall seconds because this machine is often shared.
  *
- * BENCH_ONLY=pcap,filter,scap,strace picks parts; BENCH_PACKETS sets the pcap size.
+ * BENCH_ONLY=pcap,filter,scap,strace,tls picks parts; BENCH_PACKETS sets the pcap size.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -13,10 +13,11 @@ import type { Capture } from '../electron/engine/capture.ts';
 import { runFilter } from '../electron/engine/filter/run-filter.ts';
 import { openCapture } from '../electron/engine/open-capture.ts';
 import { makeBenchPcap } from './make-pcap.ts';
+import { benchTls } from './tls.ts';
 
 const outDir = join(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
-const only = new Set((process.env.BENCH_ONLY ?? 'pcap,filter,scap,strace').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'pcap,filter,scap,strace,tls').split(','));
 
 function report(name: string, values: Record<string, number | string | boolean>): void {
   console.log(JSON.stringify({ bench: name, ...values }));
@@ -135,3 +136,5 @@ if (only.has('strace')) {
   rowsPage('strace', capture);
   capture.close();
 }
+
+if (only.has('tls')) benchTls(report);

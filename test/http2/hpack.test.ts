@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseHttp2 } from '../../electron/engine/http2/connection.ts';
 import { http2Exchanges } from '../../electron/engine/http2/exchanges.ts';
 import { createHpackDecoder, decodeHeaderBlock, huffmanCodes, huffmanDecode } from '../../electron/engine/http2/hpack.ts';
-import type { ByteStream, StreamChunk } from '../../electron/engine/streams/byte-stream.ts';
+import type { StreamChunk } from '../../electron/engine/streams/byte-stream.ts';
+import { generatedH2Connection } from '../../bench/make-h2.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (h) => parseInt(h, 16));
 
@@ -52,55 +53,9 @@ describe('HPACK (RFC 7541)', () => {
   });
 });
 
-/** HTTP/2 frame bytes. */
-function frame(type: number, flags: number, id: number, payload: Uint8Array): Uint8Array {
-  const f = new Uint8Array(9 + payload.length);
-  f[0] = payload.length >> 16;
-  f[1] = (payload.length >> 8) & 0xff;
-  f[2] = payload.length & 0xff;
-  f[3] = type;
-  f[4] = flags;
-  f[5] = (id >>> 24) & 0x7f;
-  f[6] = (id >> 16) & 0xff;
-  f[7] = (id >> 8) & 0xff;
-  f[8] = id & 0xff;
-  f.set(payload, 9);
-  return f;
-}
-
-function lit(name: number, value: string): number[] {
-  // §6.2.2 literal without indexing, indexed name (4-bit prefix, names ≤ 14 here), raw value.
-  return [name, value.length, ...Array.from(value, (c) => c.charCodeAt(0))];
-}
-
-/** A generated cleartext HTTP/2 connection with `n` request/response streams. */
-export function generatedConnection(n: number): ByteStream {
-  const chunks: StreamChunk[] = [];
-  const seq = [0, 0];
-  const push = (dir: 0 | 1, bytes: Uint8Array, event: number): void => {
-    chunks.push({ dir, event, time: event, bytes, seq: seq[dir] });
-    seq[dir] += bytes.length;
-  };
-  push(0, new TextEncoder().encode('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), 1);
-  push(0, frame(4, 0, 0, new Uint8Array(0)), 1);
-  let ev = 2;
-  const body = new TextEncoder().encode('hello');
-  for (let i = 0; i < n; i++) {
-    const id = 2 * i + 1;
-    push(0, frame(1, 0x5, id, Uint8Array.from([0x82, 0x87, ...lit(4, `/item/${i}`), ...lit(1, 'example.com')])), ev++);
-    const f1 = frame(1, 0x4, id, Uint8Array.from([0x88]));
-    const f2 = frame(0, 0x1, id, body);
-    const both = new Uint8Array(f1.length + f2.length);
-    both.set(f1);
-    both.set(f2, f1.length);
-    push(1, both, ev++);
-  }
-  return { id: 'tcp:0', kind: 'tcp', client: 'c', server: 's', chunks, notes: [] };
-}
-
 describe('HTTP/2 connections', () => {
   it('10,000 streams on one connection parse quickly into 10,000 exchanges', () => {
-    const s = generatedConnection(10000);
+    const s = generatedH2Connection(10000);
     const t0 = performance.now();
     const conn = parseHttp2(s);
     const ex = http2Exchanges(conn, s.id);
@@ -112,7 +67,7 @@ describe('HTTP/2 connections', () => {
   });
 
   it('frames split across chunks and a gap: later frames resume, missing body counted', () => {
-    const s = generatedConnection(3);
+    const s = generatedH2Connection(3);
     // Split every chunk into 1-byte pieces: frame reassembly must not care.
     const pieces: StreamChunk[] = [];
     for (const c of s.chunks) for (let i = 0; i < c.bytes.length; i++) pieces.push({ ...c, bytes: c.bytes.subarray(i, i + 1), seq: c.seq + i });
