@@ -8,7 +8,7 @@ import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { RowFlag } from '../../../shared/rpc.ts';
 import { annotateEvent, type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
-import { createColumn, createInterner, intern, pushValue, type Column, type Interner } from '../index/columns.ts';
+import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
 import { SF } from './fields.ts';
 
 /** Event direction as stored: none (strace, non-paired), enter `>`, exit `<`. */
@@ -59,6 +59,9 @@ export interface SyscallIndex {
   latencyNs: Column<Float64Array>;
   flags: Column<Uint8Array>;
   strings: Interner;
+  /** Last string and id per interned column (type, fdName, procName, container). */
+  lastStrings: string[];
+  lastIds: number[];
 }
 
 export function createSyscallIndex(): SyscallIndex {
@@ -80,6 +83,8 @@ export function createSyscallIndex(): SyscallIndex {
     latencyNs: createColumn(Float64Array),
     flags: createColumn(Uint8Array),
     strings: createInterner(),
+    lastStrings: ['', '', '', ''],
+    lastIds: [0, 0, 0, 0],
   };
 }
 
@@ -87,25 +92,47 @@ export function syscallCount(ix: SyscallIndex): number {
   return ix.offset.length;
 }
 
+function columnsOf(ix: SyscallIndex): Column<Float64Array | Uint32Array | Int32Array | Uint8Array>[] {
+  return [ix.offset, ix.length, ix.tsSec, ix.tsNsec, ix.cpu, ix.pid, ix.tid, ix.dir, ix.type, ix.fd, ix.fdName, ix.procName, ix.container, ix.rawres, ix.latencyNs, ix.flags];
+}
+
+/**
+ * Interned id of `s`, remembering the last string per column: consecutive events mostly repeat
+ * the process name, container and fd name, so most lookups are one comparison.
+ */
+function internCached(ix: SyscallIndex, slot: number, s: string): number {
+  if (ix.lastStrings[slot] === s) return ix.lastIds[slot];
+  const id = intern(ix.strings, s);
+  ix.lastStrings[slot] = s;
+  ix.lastIds[slot] = id;
+  return id;
+}
+
 /** Append one event; returns its 1-based event number. */
 export function addSyscallEvent(ix: SyscallIndex, e: SyscallEventInput): number {
-  pushValue(ix.offset, e.offset);
-  pushValue(ix.length, e.length);
-  pushValue(ix.tsSec, e.tsSec);
-  pushValue(ix.tsNsec, e.tsNsec);
-  pushValue(ix.cpu, e.cpu);
-  pushValue(ix.pid, e.pid);
-  pushValue(ix.tid, e.tid);
-  pushValue(ix.dir, e.dir);
-  pushValue(ix.type, intern(ix.strings, e.type));
-  pushValue(ix.fd, e.fd);
-  pushValue(ix.fdName, intern(ix.strings, e.fdName));
-  pushValue(ix.procName, intern(ix.strings, e.procName));
-  pushValue(ix.container, intern(ix.strings, e.container));
-  pushValue(ix.rawres, e.rawres);
-  pushValue(ix.latencyNs, e.latencyNs);
-  pushValue(ix.flags, (e.failed ? RowFlag.Failed : 0) | (e.malformed ? RowFlag.Malformed : 0));
-  return ix.offset.length;
+  const i = ix.offset.length;
+  const n = i + 1;
+  if (ix.offset.data.length < n) reserve(columnsOf(ix), n);
+  ix.offset.data[i] = e.offset;
+  ix.length.data[i] = e.length;
+  ix.tsSec.data[i] = e.tsSec;
+  ix.tsNsec.data[i] = e.tsNsec;
+  ix.cpu.data[i] = e.cpu;
+  ix.pid.data[i] = e.pid;
+  ix.tid.data[i] = e.tid;
+  ix.dir.data[i] = e.dir;
+  ix.type.data[i] = internCached(ix, 0, e.type);
+  ix.fd.data[i] = e.fd;
+  ix.fdName.data[i] = internCached(ix, 1, e.fdName);
+  ix.procName.data[i] = internCached(ix, 2, e.procName);
+  ix.container.data[i] = internCached(ix, 3, e.container);
+  ix.rawres.data[i] = e.rawres;
+  ix.latencyNs.data[i] = e.latencyNs;
+  ix.flags.data[i] = (e.failed ? RowFlag.Failed : 0) | (e.malformed ? RowFlag.Malformed : 0);
+  ix.offset.length = ix.length.length = ix.tsSec.length = ix.tsNsec.length = ix.cpu.length = ix.pid.length = n;
+  ix.tid.length = ix.dir.length = ix.type.length = ix.fd.length = ix.fdName.length = ix.procName.length = n;
+  ix.container.length = ix.rawres.length = ix.latencyNs.length = ix.flags.length = n;
+  return n;
 }
 
 /** Later knowledge about an event (e.g. the exit that completes an enter, an fd name learnt later). */
