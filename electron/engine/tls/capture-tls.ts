@@ -11,9 +11,9 @@ import { parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
+import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { streamIdOfFrame, tcpStream } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
-import { fdStreamsMin } from './fd-streams-min.ts';
 import { addTlsFields, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { looksLikeTls } from './records.ts';
@@ -79,7 +79,10 @@ function fdIndex(c: Capture, t: CaptureTls): NonNullable<CaptureTls['fd']> {
   if (t.fd && t.fd.count === c.count()) return t.fd;
   const streams = new Map<string, ByteStream>();
   const byEvent = new Map<number, string>();
-  for (const s of fdStreamsMin(c)) {
+  // The streams layer's fd streams (one per process fd lifetime); only sockets can carry TLS.
+  for (const info of listFdStreams(c)) {
+    if (info.role === 'other' && !/TCP|->|:\d+$/.test(info.name)) continue;
+    const s = fdStream(c, info.id);
     streams.set(s.id, s);
     for (const ch of s.chunks) byEvent.set(ch.event, s.id);
   }
