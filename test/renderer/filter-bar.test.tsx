@@ -99,7 +99,7 @@ describe('filter bar logic', () => {
     s = addSaved(store, s, 'Web', 'tcp.port in {80, 443}');
     s = addSaved(store, s, '', 'ignored');
     expect(loadSaved(store)).toEqual([{ label: 'Web', text: 'tcp.port in {80, 443}' }, { label: 'SYN', text: 'tcp.flags.syn == 1' }]);
-    s = removeSaved(store, s, 'Web');
+    removeSaved(store, s, 'Web');
     expect(loadSaved(store)).toEqual([{ label: 'SYN', text: 'tcp.flags.syn == 1' }]);
   });
 
