@@ -123,6 +123,119 @@ export interface EngineMethods {
   exportKeylog: [null, string];
   /** TLS streams of the open capture with their decryption status. */
   tlsStreams: [null, TlsStreamInfo[]];
+  /** Byte streams of the capture: TCP/UDP conversations, or fd streams of syscall captures. */
+  streams: [{ kind?: 'tcp' | 'udp' | 'fd'; mergeThreads?: boolean }, StreamSummary[]];
+  /**
+   * One page of a stream's chunks (`stream`: `tcp:N`, `udp:N`, `tls:N`, `fd:PID:FD:N`; or the
+   * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
+   */
+  follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number; mergeThreads?: boolean }, FollowPage];
+  /** HTTP/1.x exchanges (plaintext and decrypted TLS), optionally filtered by a display filter. */
+  httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
+  /** Headers and body (decoded, and as sent) of one message of an exchange. */
+  httpBody: [{ stream: string; index: number; message: 'request' | 'response' }, HttpBody];
+}
+
+export type FollowFormatName = 'ascii' | 'hex' | 'raw' | 'rawlines' | 'yaml' | 'carrays' | 'utf8' | 'none';
+
+export interface StreamSummary {
+  id: string;
+  kind: 'tcp' | 'udp' | 'fd';
+  /** `addr:port` endpoints; for fd streams the fd name's two sides, or process and path. */
+  client: string;
+  server: string;
+  firstEvent: number;
+  lastEvent: number;
+  events: number;
+  /** Payload bytes per direction (0 client → server, 1 server → client), as captured. */
+  bytes: [number, number];
+  /** fd streams: process, thread (-1 merged), fd number and name, who opened the socket. */
+  pid?: number;
+  tid?: number;
+  fd?: number;
+  name?: string;
+  procName?: string;
+  role?: 'client' | 'server' | 'other';
+}
+
+export interface FollowChunk {
+  dir: 0 | 1;
+  event: number;
+  lastEvent?: number;
+  time: number;
+  /** Position of the first byte in its direction (counting gaps and unrecorded bytes). */
+  seq: number;
+  bytes: Uint8Array;
+  /** Bytes missing before this chunk (`[N bytes missing in capture file]`). */
+  gap?: number;
+  /** Bytes the tracer did not record after this chunk's bytes. */
+  truncated?: number;
+}
+
+export interface FollowPage {
+  id: string;
+  kind: string;
+  client: string;
+  server: string;
+  /** tshark's filter text for the stream (`tcp.stream eq 3`). */
+  filter: string;
+  page: number;
+  pages: number;
+  /** Index of this page's first chunk in the stream. */
+  firstChunk: number;
+  totalChunks: number;
+  totalBytes: [number, number];
+  chunks: FollowChunk[];
+  /** The page printed in the requested format ('' for 'none'). */
+  text: string;
+  summary: { clientChunks: number; serverChunks: number; turns: number };
+  notes: string[];
+}
+
+export interface HttpExchangeRow {
+  stream: string;
+  /** Exchange index within its stream (for httpBody). */
+  index: number;
+  /** Events where request / response start, and where they complete (tshark's frame). */
+  request: number | null;
+  requestEnd: number | null;
+  response: number | null;
+  responseEnd: number | null;
+  version: string;
+  method: string;
+  host: string;
+  uri: string;
+  status: number | null;
+  phrase: string;
+  requestBodyBytes: number;
+  /** After content decoding. */
+  responseBodyBytes: number;
+  responseWireBytes: number;
+  contentType: string;
+  contentEncoding: string;
+  /** Seconds from request start to response end, or null. */
+  duration: number | null;
+  /** Upgrade target (`websocket`) when the connection switched protocols. */
+  upgrade: string;
+  /** Some bytes of the exchange were not captured / recorded. */
+  truncated: boolean;
+  /** The capture ended before the exchange did. */
+  incomplete: boolean;
+}
+
+export interface HttpBody {
+  startLine: string;
+  headers: [string, string][];
+  /** Decoded body (Content-Encoding undone; chunking removed). */
+  body: Uint8Array;
+  /** Body as sent, chunking removed. */
+  raw: Uint8Array;
+  contentType: string;
+  contentEncoding: string;
+  decodeError?: string;
+  /** Body bytes not in the capture. */
+  missing: number;
+  event: number;
 }
 
 export interface KeylogResult {

@@ -9,9 +9,36 @@ export interface ListArgs {
   format: 'tsv' | 'json';
 }
 
+export interface FollowArgs {
+  command: 'follow';
+  file: string;
+  stream: string | undefined;
+  event: number | undefined;
+  keylogs: string[];
+  as: 'ascii' | 'hex' | 'raw' | 'yaml';
+}
+
+export interface HttpArgs {
+  command: 'http';
+  file: string;
+  keylogs: string[];
+  filter: string | undefined;
+  format: 'jsonl' | 'tsv';
+}
+
+export interface ExportObjectsArgs {
+  command: 'export-objects';
+  file: string;
+  out: string;
+  keylogs: string[];
+}
+
 export type CliArgs =
   | { command: 'info'; file: string }
   | ListArgs
+  | FollowArgs
+  | HttpArgs
+  | ExportObjectsArgs
   | { command: 'fields' }
   | { command: 'help' };
 
@@ -21,6 +48,13 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns
   fields                         every field: name, type, description
+  follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
+                                 a stream's bytes; --as raw: one line per chunk, "> " client → server
+                                 or "< " server → client, then the bytes as lowercase hex
+  http FILE [--keylog FILE]... [-f FILTER] [--format jsonl|tsv]
+                                 one line per HTTP/1.x exchange
+  export-objects FILE --out DIR [--keylog FILE]...
+                                 every HTTP body (decoded) to a file in DIR
 `;
 
 export class UsageError extends Error {}
@@ -60,5 +94,53 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out.file = files[0];
     return out;
   }
+  if (command === 'follow' || command === 'http' || command === 'export-objects') return parseStreamCommand(command, rest);
   throw new UsageError(`unknown command ${command}`);
+}
+
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest: string[]): CliArgs {
+  const files: string[] = [];
+  const keylogs: string[] = [];
+  let stream: string | undefined;
+  let event: number | undefined;
+  let as: FollowArgs['as'] = 'ascii';
+  let filter: string | undefined;
+  let format: HttpArgs['format'] = 'jsonl';
+  let outDir: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--keylog') keylogs.push(value());
+    else if (a === '--stream' && command === 'follow') {
+      stream = value();
+      if (!/^(tcp|udp|tls):\d+$|^(tls:)?fd:\d+:\d+:\d+$/.test(stream)) throw new UsageError(`--stream must be tcp:N, udp:N, tls:N or fd:PID:FD:N, not ${stream}`);
+    } else if (a === '--event' && command === 'follow') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--event must be an event number, not ${v}`);
+      event = Number(v);
+    } else if (a === '--as' && command === 'follow') {
+      const v = value();
+      if (v !== 'ascii' && v !== 'hex' && v !== 'raw' && v !== 'yaml') throw new UsageError(`--as must be ascii, hex, raw or yaml, not ${v}`);
+      as = v;
+    } else if (a === '-f' && command === 'http') filter = value();
+    else if (a === '--format' && command === 'http') {
+      const v = value();
+      if (v !== 'jsonl' && v !== 'tsv') throw new UsageError(`--format must be jsonl or tsv, not ${v}`);
+      format = v;
+    } else if (a === '--out' && command === 'export-objects') outDir = value();
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
+  if (command === 'follow') {
+    if ((stream === undefined) === (event === undefined)) throw new UsageError('follow needs exactly one of --stream or --event');
+    return { command, file: files[0], stream, event, keylogs, as };
+  }
+  if (command === 'http') return { command, file: files[0], keylogs, filter, format };
+  if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
+  return { command, file: files[0], out: outDir, keylogs };
 }

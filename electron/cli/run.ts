@@ -5,6 +5,7 @@ import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorker } from '../engine/host/node-worker.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { exportObjects, follow, http } from './streams-cli.ts';
 
 const PAGE = 2000;
 
@@ -18,12 +19,12 @@ export function isoFromNs(ns: string | null): string | null {
   return `${base}.${frac.toString().padStart(9, '0')}Z`;
 }
 
-async function write(out: Writable, text: string): Promise<void> {
+export async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
 }
 
 /** Open FILE and wait until it is fully indexed. */
-async function openAndIndex(client: EngineClient, file: string): Promise<CaptureInfo> {
+export async function openAndIndex(client: EngineClient, file: string): Promise<CaptureInfo> {
   let resolveDone: (i: CaptureInfo) => void = () => {};
   const done = new Promise<CaptureInfo>((r) => (resolveDone = r));
   const off = client.onEvent((e) => {
@@ -176,6 +177,9 @@ export async function runCli(argv: string[], out: Writable, err: Writable): Prom
       return 0;
     }
     if (args.command === 'info') return await info(client, args.file, out);
+    if (args.command === 'follow') return await follow(client, args, out, err);
+    if (args.command === 'http') return await http(client, args, out, err);
+    if (args.command === 'export-objects') return await exportObjects(client, args, out, err);
     return await list(client, args, out, err);
   } catch (e) {
     await write(err, `tracelens: ${(e as Error).message}\n`);

@@ -16,6 +16,8 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from 
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { runFilter } from '../filter/run-filter.ts';
+import { httpFilterEvents, installHttpAnnotations } from '../http/http-annotations.ts';
+import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
 
 const MAX_PAGE = 5000;
 
@@ -30,6 +32,8 @@ interface EngineState {
   openError: string | undefined;
   /** Path of the open capture (for key logs next to it). */
   capturePath?: string;
+  /** Resolves once the HTTP scan has annotated the capture (after indexing). */
+  httpReady?: Promise<void>;
 }
 
 function isRequest(m: unknown): m is RequestMessage {
@@ -118,6 +122,11 @@ export function serveEngine(port: Port): () => void {
       state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
+      // HTTP fields are attached per event after one scan of the streams (http-annotations.ts).
+      const annotated = state.capture;
+      state.httpReady = indexing.then(() => {
+        if (state.capture === annotated && !abort.signal.aborted) installHttpAnnotations(annotated);
+      }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
@@ -179,6 +188,19 @@ export function serveEngine(port: Port): () => void {
           return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
         }
         const total = c.count();
+        await state.httpReady;
+        // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
+        let fast: number[] | null;
+        try {
+          fast = httpFilterEvents(c, text);
+        } catch {
+          // A filter error is reported by runFilter below with its position.
+          fast = null;
+        }
+        if (fast) {
+          state.view = Uint32Array.from(fast);
+          return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
+        }
         const run = await runFilter(c, text, {
           signal: abort.signal,
           onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
@@ -192,6 +214,8 @@ export function serveEngine(port: Port): () => void {
       }
       case 'details': {
         const c = requireCapture(state);
+        // Once indexed, wait for the HTTP scan so http.* fields are in the tree.
+        if (c.info().done) await state.httpReady;
         c.dissect(intParam(params, 'event', 1, c.count()), d);
         return detailsTree(d) as Result<M>;
       }
@@ -205,6 +229,7 @@ export function serveEngine(port: Port): () => void {
         return fieldCatalogue() as Result<M>;
       case 'extract': {
         const c = requireCapture(state);
+        if (c.info().done) await state.httpReady;
         const p = params as Params<'extract'>;
         if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
         const defs = p.fields.map((name) => {
@@ -241,6 +266,39 @@ export function serveEngine(port: Port): () => void {
         const c = requireCapture(state);
         await state.indexing;
         return tlsStreams(c) as Result<M>;
+      }
+      case 'streams': {
+        const c = requireCapture(state);
+        await state.indexing;
+        const p = (params ?? {}) as Params<'streams'>;
+        if (p.kind !== undefined && p.kind !== 'tcp' && p.kind !== 'udp' && p.kind !== 'fd') throw new Error('kind must be tcp, udp or fd');
+        return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true }) as Result<M>;
+      }
+      case 'follow': {
+        const c = requireCapture(state);
+        await state.indexing;
+        const p = params as Params<'follow'>;
+        const formats = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'];
+        if (!formats.includes(p?.format)) throw new Error(`format must be one of ${formats.join(', ')}`);
+        const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
+        const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
+        const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
+        return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page) as Result<M>;
+      }
+      case 'httpExchanges': {
+        const c = requireCapture(state);
+        await state.indexing;
+        await state.httpReady;
+        const p = (params ?? {}) as Params<'httpExchanges'>;
+        if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
+        return httpExchangeRows(c, p.filter) as Result<M>;
+      }
+      case 'httpBody': {
+        const c = requireCapture(state);
+        await state.indexing;
+        const p = params as Params<'httpBody'>;
+        if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
+        return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);

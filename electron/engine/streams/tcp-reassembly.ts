@@ -24,12 +24,10 @@ import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { dissectPacket, revisitContext, type FrameMeta, type PacketContext } from '../dissectors/packet.ts';
 import { hfIpDst, hfIpSrc } from '../dissectors/ipv4.ts';
 import { hfIpv6Dst, hfIpv6Src } from '../dissectors/ipv6.ts';
-import {
-  hfTcpAck, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq, hfTcpSrcport, hfTcpStream,
-} from '../dissectors/tcp.ts';
-import { hfUdpDstport, hfUdpPayload, hfUdpSrcport, hfUdpStream } from '../dissectors/udp.ts';
+import { hfTcpAck, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq, hfTcpSrcport } from '../dissectors/tcp.ts';
+import { hfUdpDstport, hfUdpPayload, hfUdpSrcport } from '../dissectors/udp.ts';
 import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
-import { allFields, type FieldDef } from '../fields/registry.ts';
+import type { FieldDef } from '../fields/registry.ts';
 import type { PacketIndex } from '../index/packet-index.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
@@ -173,13 +171,6 @@ export function tcpFollowSegment(
 
 // ---- frame access -------------------------------------------------------------------------
 
-/** Summary-mode mask: only the fields stream building reads. */
-function keepMask(fields: FieldDef[]): Uint8Array {
-  const keep = new Uint8Array(allFields().length + 64);
-  for (const f of fields) keep[f.id] = 1;
-  return keep;
-}
-
 export interface FrameReader {
   d: Dissection;
   ctx: PacketContext;
@@ -189,10 +180,9 @@ export interface FrameReader {
 
 export function createFrameReader(internals: PacketInternals): FrameReader {
   const d = createDissection();
-  d.keep = keepMask([
-    hfTcpSeq, hfTcpAck, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSrcport, hfTcpDstport, hfTcpStream,
-    hfUdpPayload, hfUdpSrcport, hfUdpDstport, hfUdpStream, hfIpSrc, hfIpDst, hfIpv6Src, hfIpv6Dst,
-  ]);
+  // Full mode: the IPv4/TCP dissectors skip header fields whenever a keep mask is set (they
+  // treat any summary mode as the index pass), so a mask would lose tcp.seq and friends.
+  d.keep = null;
   return {
     d,
     ctx: revisitContext(internals.conv, false),
@@ -237,6 +227,18 @@ function endpointText(d: Dissection, dst: boolean, port: number): string {
   k = find(d, dst ? hfIpv6Dst : hfIpv6Src);
   if (k >= 0) return `[${formatFieldValue(dst ? hfIpv6Dst : hfIpv6Src, entryValue(d, k))}]:${port}`;
   return `?:${port}`;
+}
+
+/** `src:port` / `dst:port` of the frame last read (TCP ports, else UDP ports). */
+export function frameEndpoints(r: FrameReader): { src: string; dst: string } {
+  const d = r.d;
+  let sp = numOf(d, hfTcpSrcport);
+  let dp = numOf(d, hfTcpDstport);
+  if (Number.isNaN(sp)) {
+    sp = numOf(d, hfUdpSrcport);
+    dp = numOf(d, hfUdpDstport);
+  }
+  return { src: endpointText(d, false, sp), dst: endpointText(d, true, dp) };
 }
 
 export function frameTime(ix: PacketIndex, event: number): number {

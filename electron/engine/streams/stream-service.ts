@@ -1,0 +1,286 @@
+/**
+ * What the engine host answers for streams and HTTP (shared/rpc.ts `streams`, `follow`,
+ * `httpExchanges`, `httpBody`), as plain functions over a Capture so the CLI, tests and the
+ * host share them. The last followed stream is cached so paging through a large stream does
+ * not rebuild it for every page.
+ */
+import type { FollowFormatName, FollowPage, HttpBody, HttpExchangeRow, StreamSummary } from '../../../shared/rpc.ts';
+import type { Capture } from '../capture.ts';
+import { createDissection } from '../dissectors/dissection.ts';
+import { compileFilterText } from '../filter/compile.ts';
+import { captureHttp, streamExchangesWithBodies } from '../http/http-annotations.ts';
+import { headerValue, httpExchanges, type HttpExchange, type HttpMessage } from '../http/http1.ts';
+import { tlsOfStream, tlsStreams } from '../tls/capture-tls.ts';
+import type { ByteStream, StreamChunk } from './byte-stream.ts';
+import { fdStream, fdStreamOfEvent, listFdStreams } from './fd-streams.ts';
+import {
+  FOLLOW_FOOTER, followHeader, formatAscii, formatCArrays, formatHex, formatRawLines, formatRawTshark, formatUtf8, formatYaml, streamFilter,
+} from './follow-format.ts';
+import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, tcpStream, udpStream } from './tcp-reassembly.ts';
+import { hfTcpPayload } from '../dissectors/tcp.ts';
+import { hfUdpPayload } from '../dissectors/udp.ts';
+import { streamDirOf } from './conversations.ts';
+
+/** Data bytes per follow page. */
+const PAGE_BYTES = 1 << 20;
+
+const listCache = new WeakMap<Capture, StreamSummary[]>();
+
+/** Every TCP/UDP conversation (packets) or fd stream (syscalls). */
+export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd'; mergeThreads?: boolean } = {}): StreamSummary[] {
+  const int = capture.internals();
+  if (int.kind === 'syscalls') {
+    if (opts.kind && opts.kind !== 'fd') return [];
+    return listFdStreams(capture, { mergeThreads: opts.mergeThreads }).map((s) => {
+      const sock = s.name.includes('->');
+      const [a, b] = sock ? s.name.split('->') : [`${s.procName}(${s.pid})`, s.name];
+      return {
+        id: s.id, kind: 'fd', client: a, server: b, firstEvent: s.firstEvent, lastEvent: s.lastEvent, events: s.events,
+        bytes: [s.bytes[0], s.bytes[1]], pid: s.pid, tid: s.tid, fd: s.fd, name: s.name, procName: s.procName, role: s.role,
+      };
+    });
+  }
+  let all = listCache.get(capture);
+  if (!all) {
+    const conv = int.conv;
+    const n = int.index.dataOffset.length;
+    const tcp: StreamSummary[] = [];
+    const udp: StreamSummary[] = [];
+    const clientBit: number[][] = [[], []];
+    const r = createFrameReader(int);
+    for (let f = 1; f <= n && f < conv.frameStream.length; f++) {
+      const v = conv.frameStream[f];
+      if (v === -1) continue;
+      const isTcp = v >= 0;
+      const id = isTcp ? v : -2 - v;
+      const list = isTcp ? tcp : udp;
+      let s = list[id];
+      readFrame(r, f);
+      if (!s) {
+        const ep = frameEndpoints(r);
+        s = { id: `${isTcp ? 'tcp' : 'udp'}:${id}`, kind: isTcp ? 'tcp' : 'udp', client: ep.src, server: ep.dst, firstEvent: f, lastEvent: f, events: 0, bytes: [0, 0] };
+        list[id] = s;
+        clientBit[isTcp ? 0 : 1][id] = streamDirOf(conv, f);
+      }
+      s.events++;
+      s.lastEvent = f;
+      const pf = isTcp ? hfTcpPayload : hfUdpPayload;
+      for (let k = 0; k < r.d.n; k++) {
+        if (r.d.fid[k] === pf.id) {
+          const dir = streamDirOf(conv, f) === clientBit[isTcp ? 0 : 1][id] ? 0 : 1;
+          s.bytes[dir] += r.d.len[k];
+          break;
+        }
+      }
+    }
+    all = [...tcp.filter(Boolean), ...udp.filter(Boolean)];
+    listCache.set(capture, all);
+  }
+  return opts.kind ? all.filter((s) => s.kind === opts.kind) : all;
+}
+
+let followCache: { capture: Capture; key: string; stream: ByteStream; pageStarts: number[] } | undefined;
+
+/** Resolve a stream id (or an event's stream) to its ByteStream. */
+export function resolveStream(capture: Capture, spec: { stream?: string; event?: number; mergeThreads?: boolean }): ByteStream {
+  const int = capture.internals();
+  let id = spec.stream;
+  if (id === undefined && spec.event !== undefined) {
+    if (int.kind === 'packets') id = streamIdOfFrame(int, spec.event);
+    else id = fdStreamOfEvent(capture, spec.event, { mergeThreads: spec.mergeThreads });
+    if (id === undefined) throw new Error(`event ${spec.event} belongs to no stream`);
+  }
+  if (id === undefined) throw new Error('give a stream id or an event');
+  const m = /^(tcp|udp|tls):(\d+)$/.exec(id);
+  if (m && int.kind === 'packets') {
+    const n = Number(m[2]);
+    if (m[1] === 'tcp') return tcpStream(int, n);
+    if (m[1] === 'udp') return udpStream(int, n);
+    const t = tlsOfStream(capture, `tcp:${n}`);
+    if (!t) throw new Error(`TCP stream ${n} does not carry TLS`);
+    return t.stream;
+  }
+  if (id.startsWith('fd:')) return fdStream(capture, id, { mergeThreads: spec.mergeThreads });
+  if (id.startsWith('tls:')) {
+    const t = tlsOfStream(capture, tlsSource(id));
+    if (!t) throw new Error(`${tlsSource(id)} does not carry TLS`);
+    return t.stream;
+  }
+  throw new Error(`unknown stream id "${id}" (tcp:N, udp:N, tls:N or fd:PID:FD:N)`);
+}
+
+/** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
+function tlsSource(id: string): string {
+  const rest = id.slice(4);
+  return /^\d+$/.test(rest) ? `tcp:${rest}` : rest;
+}
+
+function pageStartsOf(s: ByteStream): number[] {
+  const starts = [0];
+  let bytes = 0;
+  for (let k = 0; k < s.chunks.length; k++) {
+    if (bytes >= PAGE_BYTES) {
+      starts.push(k);
+      bytes = 0;
+    }
+    bytes += s.chunks[k].bytes.length;
+  }
+  return starts;
+}
+
+function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatName, firstChunk: number): string {
+  // Offsets and counters continue across pages: count what came before this page.
+  const offsets: [number, number] = [0, 0];
+  const counters: [number, number] = [0, 0];
+  if (format === 'hex' || format === 'carrays') {
+    for (let k = 0; k < firstChunk; k++) {
+      const c = s.chunks[k];
+      offsets[c.dir] += c.gap && c.bytes.length === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : c.bytes.length;
+      counters[c.dir]++;
+    }
+  }
+  switch (format) {
+    case 'ascii': return formatAscii(chunks);
+    case 'hex': return formatHex(chunks, offsets);
+    case 'raw': return formatRawTshark(chunks);
+    case 'rawlines': return formatRawLines(chunks);
+    case 'yaml': return formatYaml(s, chunks, firstChunk === 0);
+    case 'carrays': return formatCArrays(chunks, counters);
+    case 'utf8': return formatUtf8(chunks);
+    default: return '';
+  }
+}
+
+/** One page of a stream for the follow pane / CLI. */
+export function followPage(
+  capture: Capture, spec: { stream?: string; event?: number; mergeThreads?: boolean }, format: FollowFormatName, page = 0,
+): FollowPage {
+  const key = `${spec.stream ?? ''}|${spec.event ?? ''}|${spec.mergeThreads ? 1 : 0}`;
+  let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
+  if (!entry) {
+    const stream = resolveStream(capture, spec);
+    entry = { capture, key, stream, pageStarts: pageStartsOf(stream) };
+    followCache = entry;
+  }
+  const s = entry.stream;
+  const pages = entry.pageStarts.length;
+  const p = Math.max(0, Math.min(page, pages - 1));
+  const first = entry.pageStarts[p];
+  const end = p + 1 < pages ? entry.pageStarts[p + 1] : s.chunks.length;
+  const chunks = s.chunks.slice(first, end);
+  let clientChunks = 0;
+  let serverChunks = 0;
+  let turns = 0;
+  let last = -1;
+  const totalBytes: [number, number] = [0, 0];
+  for (const c of s.chunks) {
+    if (c.dir === 0) clientChunks++;
+    else serverChunks++;
+    if (c.dir !== last) turns++;
+    last = c.dir;
+    totalBytes[c.dir] += c.bytes.length;
+  }
+  return {
+    id: s.id, kind: s.kind, client: s.client, server: s.server, filter: streamFilter(s.id), page: p, pages, firstChunk: first,
+    totalChunks: s.chunks.length, totalBytes,
+    chunks: chunks.map((c) => ({ dir: c.dir, event: c.event, lastEvent: c.lastEvent, time: c.time, seq: c.seq, bytes: c.bytes, gap: c.gap, truncated: c.truncated })),
+    text: formatPage(s, chunks, format, first),
+    summary: { clientChunks, serverChunks, turns },
+    notes: s.notes,
+  };
+}
+
+/** The complete tshark-style text (header, data, footer) of a stream in ascii/hex/raw. */
+export function followText(p: FollowPage, mode: 'ascii' | 'hex' | 'raw', body: string): string {
+  return `${followHeader(p.kind === 'udp' ? 'udp' : 'tcp', mode, { id: p.id, kind: 'tcp', client: p.client, server: p.server, chunks: [], notes: [] }, p.filter)}${body}${FOLLOW_FOOTER}`;
+}
+
+// ---- HTTP -----------------------------------------------------------------------------------
+
+function row(ex: HttpExchange): HttpExchangeRow {
+  const q = ex.request;
+  const r = ex.response;
+  const truncated = (q?.missing ?? 0) > 0 || (r?.missing ?? 0) > 0 || !!q?.headTruncated || !!r?.headTruncated;
+  const start = q ? q.startTime : r ? r.startTime : 0;
+  return {
+    stream: ex.stream,
+    index: ex.index,
+    request: q ? q.startEvent : null,
+    requestEnd: q ? q.endEvent : null,
+    response: r ? r.startEvent : null,
+    responseEnd: r ? r.endEvent : null,
+    version: q?.version || r?.version || '',
+    method: q?.method ?? '',
+    host: q ? headerValue(q, 'host') ?? '' : '',
+    uri: q?.uri ?? '',
+    status: r?.status ?? null,
+    phrase: r?.phrase ?? '',
+    requestBodyBytes: q ? q.decodedBytes : 0,
+    responseBodyBytes: r ? r.decodedBytes : 0,
+    responseWireBytes: r ? r.bodyBytes : 0,
+    contentType: r?.contentType ?? '',
+    contentEncoding: r?.contentEncoding ?? '',
+    duration: q && r ? r.endTime - start : null,
+    upgrade: ex.upgrade,
+    truncated,
+    incomplete: !!q?.incomplete || !!r?.incomplete,
+  };
+}
+
+/** HTTP/1.x exchanges of decrypted TLS streams (not cached: keys may be added later). */
+function tlsExchanges(capture: Capture): HttpExchange[] {
+  const out: HttpExchange[] = [];
+  for (const t of tlsStreams(capture)) {
+    if (t.alpn === 'h2') continue;
+    const r = tlsOfStream(capture, t.stream);
+    if (!r || r.stream.chunks.length === 0) continue;
+    const h = httpExchanges(r.stream, { bodies: 'size' });
+    if (h.isHttp) out.push(...h.exchanges);
+  }
+  return out;
+}
+
+/** Every HTTP/1.x exchange, optionally only those whose request or response event matches `filter`. */
+export function httpExchangeRows(capture: Capture, filter?: string): HttpExchangeRow[] {
+  const all = [...captureHttp(capture).exchanges, ...tlsExchanges(capture)];
+  all.sort((a, b) => (a.request?.startEvent ?? a.response?.startEvent ?? 0) - (b.request?.startEvent ?? b.response?.startEvent ?? 0));
+  if (!filter || filter.trim() === '') return all.map(row);
+  const c = compileFilterText(filter);
+  if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
+  const d = createDissection();
+  const out: HttpExchangeRow[] = [];
+  for (const ex of all) {
+    const evs = [ex.request?.endEvent, ex.response?.endEvent].filter((e): e is number => e !== undefined);
+    let hit = false;
+    for (const e of evs) {
+      capture.dissect(e, d);
+      if (c.predicate(d)) {
+        hit = true;
+        break;
+      }
+    }
+    if (hit) out.push(row(ex));
+  }
+  return out;
+}
+
+/** Headers and body of one message. */
+export function httpBodyOf(capture: Capture, stream: string, index: number, which: 'request' | 'response'): HttpBody {
+  let exchanges: HttpExchange[];
+  if (stream.startsWith('tls:')) {
+    const t = tlsOfStream(capture, tlsSource(stream));
+    if (!t) throw new Error(`${stream} is not a decrypted TLS stream`);
+    exchanges = httpExchanges(t.stream, { bodies: 'keep' }).exchanges;
+  } else {
+    exchanges = streamExchangesWithBodies(capture, stream);
+  }
+  const ex = exchanges[index];
+  if (!ex) throw new Error(`no exchange ${index} in ${stream}`);
+  const m: HttpMessage | null = which === 'request' ? ex.request : ex.response;
+  if (!m) throw new Error(`exchange ${index} of ${stream} has no ${which}`);
+  const startLine = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}` : `${m.version} ${m.status ?? ''} ${m.phrase}`;
+  return {
+    startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
+    contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
+  };
+}
