@@ -3,19 +3,15 @@
  * against browser mode (`npm run web`) driving the real engine. Screenshots go to
  * test-artifacts/; timings are printed (open → first rows, page fetch, scroll frame times).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../electron/web/build-renderer.ts';
+import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CORPUS = resolve(ROOT, '../shared/corpus');
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 const TLS_PCAPNG = join(CORPUS, 'pcapng/generated/gen-tls13-h2.pcapng');
 const BIG_EVENTS = 2_000_000;
@@ -75,39 +71,6 @@ function writeBigPcap(path: string, n: number): void {
     writeSync(fd, block, 0, k * rec);
   }
   closeSync(fd);
-}
-
-interface Server {
-  url: string;
-  proc: ChildProcess;
-}
-
-async function startServer(file?: string): Promise<Server> {
-  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', '0', ...(file ? [file] : [])];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${out}`)), 60_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(m[0]);
-      }
-    });
-    proc.on('exit', (code) => rej(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { url, proc };
-}
-
-function stopServer(s: Server | undefined): void {
-  if (s && s.proc.exitCode === null) s.proc.kill('SIGTERM');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
 /** Drop a file onto the window the way a user's drag does: a DataTransfer carrying a File. */

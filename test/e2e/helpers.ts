@@ -1,0 +1,44 @@
+/** Shared by the Chromium end-to-end tests: the browser-mode server, flags and screenshots. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CORPUS = resolve(ROOT, '../shared/corpus');
+export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
+export const CHROMIUM = '/usr/bin/chromium';
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export interface Server {
+  url: string;
+  proc: ChildProcess;
+}
+
+export async function startServer(file?: string): Promise<Server> {
+  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', '0', ...(file ? [file] : [])];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${out}`)), 60_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m[0]);
+      }
+    });
+    proc.on('exit', (code) => rej(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return { url, proc };
+}
+
+export function stopServer(s: Server | undefined): void {
+  if (s && s.proc.exitCode === null) s.proc.kill('SIGTERM');
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
