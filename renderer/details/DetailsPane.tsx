@@ -123,7 +123,13 @@ export function DetailsPane({ roots, loading, error, onFilter }: Props) {
       {menu && (
         <>
           <div className="menu-backdrop" onMouseDown={() => setMenu(null)} onContextMenu={(e) => { e.preventDefault(); setMenu(null); }} />
-          <div className="menu" style={{ left: menu.x, top: menu.y }} role="menu" aria-label={`Filter on ${menu.expr}`}>
+          <div
+            className="menu"
+            // Keep the 14-item menu inside the window (it opens where the pointer is).
+            style={{ left: Math.max(0, Math.min(menu.x, window.innerWidth - 240)), top: Math.max(0, Math.min(menu.y, window.innerHeight - 400)) }}
+            role="menu"
+            aria-label={`Filter on ${menu.expr}`}
+          >
             {(['apply', 'prepare'] as const).map((kind) => (
               <div key={kind} className="menu-group">
                 <div className="menu-heading">{kind === 'apply' ? 'Apply as Filter' : 'Prepare as Filter'}</div>
