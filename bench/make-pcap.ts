@@ -150,7 +150,14 @@ export function makeBenchPcap(path: string, targetPackets: number, seed = 42): {
     for (let s = 0; s < segments; s++) {
       let p: Uint8Array = tls ? tlsRecord : body;
       if (!tls && s === 0) {
-        const head = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${segments * 1400 - 60}\r\n\r\n`);
+        // Content-Length must count exactly the body bytes after this head, or no parser (tshark
+        // included) sees the response complete; the head's length depends on the digits.
+        let cl = segments * 1400 - 60;
+        let head = enc.encode('');
+        for (let k = 0; k < 3; k++) {
+          head = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${cl}\r\n\r\n`);
+          cl = segments * 1400 - head.length;
+        }
         const first = Buffer.alloc(1400, 0x61);
         first.set(head);
         p = first;

@@ -14,10 +14,11 @@ import { runFilter } from '../electron/engine/filter/run-filter.ts';
 import { openCapture } from '../electron/engine/open-capture.ts';
 import { makeBenchPcap } from './make-pcap.ts';
 import { benchTls } from './tls.ts';
+import { benchStreams } from './streams.ts';
 
 const outDir = join(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
-const only = new Set((process.env.BENCH_ONLY ?? 'pcap,filter,scap,strace,tls').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'pcap,filter,streams,scap,strace,tls').split(','));
 
 function report(name: string, values: Record<string, number | string | boolean>): void {
   console.log(JSON.stringify({ bench: name, ...values }));
@@ -102,7 +103,7 @@ async function benchFilter(capture: Capture, path: string, filter: string, tshar
   });
 }
 
-if (only.has('pcap') || only.has('filter')) {
+if (only.has('pcap') || only.has('filter') || only.has('streams')) {
   const path = join(outDir, 'bench.pcap');
   const want = Number(process.env.BENCH_PACKETS ?? 1_000_000);
   if (!existsSync(path) || statSync(path).size < want * 100) makeBenchPcap(path, want);
@@ -117,6 +118,7 @@ if (only.has('pcap') || only.has('filter')) {
     await benchFilter(capture, path, 'ip.src == 10.0.0.7', true);
     await benchFilter(capture, path, 'dns.qry.name == "host1.example.com"', true);
   }
+  if (only.has('streams')) benchStreams(capture, path, report, hasTshark());
   capture.close();
 }
 

@@ -55,11 +55,13 @@ export interface CaptureHttp {
 const cache = new WeakMap<Capture, CaptureHttp>();
 
 function record(ch: CaptureHttp, m: HttpMessage, ex: HttpExchange): void {
-  // 1xx messages get no fields of their own in this table (tshark shows them as responses too).
+  ch.exchangeOf.set(m, ex);
+  // A message whose declared body never completed gets no fields, as tshark (waiting for the
+  // rest of the PDU) shows none; heads cut by the tracer are still shown for what they say.
+  if (m.incomplete && !m.headTruncated) return;
   const list = ch.byEvent.get(m.endEvent);
   if (list) list.push(m);
   else ch.byEvent.set(m.endEvent, [m]);
-  ch.exchangeOf.set(m, ex);
 }
 
 function startOf(ex: HttpExchange): number {

@@ -278,7 +278,7 @@ function finishMessage(p: Http1Parser, s: DirState, incomplete: boolean): void {
   const ex = s.ex;
   if (!m || !ex) return;
   m.incomplete = incomplete;
-  if (p.opts.bodies !== 'none' && s.bodyLen > 0) {
+  if (s.bodyLen > 0) {
     const raw = concat(s.body, s.bodyLen);
     const dec = decodeBody(raw, m.contentEncoding);
     m.decodedBytes = dec.bytes.length;
@@ -310,7 +310,8 @@ function bodyData(p: Http1Parser, s: DirState, bytes: Uint8Array, endPos: number
     m.endEvent = ev.event;
     m.endTime = ev.time;
   }
-  if (p.opts.bodies !== 'none' && bytes.length > 0) {
+  // 'size' needs the bytes only to undo a content coding; identity bodies are just counted.
+  if (bytes.length > 0 && (p.opts.bodies === 'keep' || (p.opts.bodies === 'size' && m.contentEncoding !== ''))) {
     s.body.push(bytes.slice());
     s.bodyLen += bytes.length;
   }
