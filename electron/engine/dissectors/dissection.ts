@@ -45,6 +45,11 @@ export interface Dissection {
    * parsing it must do anyway. null = record everything (details, -e, filters).
    */
   keep: Uint8Array | null;
+  /**
+   * The index pass: dissectors may also skip computing header fields outside `keep` wholesale.
+   * Filters set `keep` without `summary`, so every field they name is still computed.
+   */
+  summary: boolean;
 }
 
 const INITIAL = 128;
@@ -66,6 +71,7 @@ export function createDissection(): Dissection {
     protocol: '',
     malformed: undefined,
     keep: null,
+    summary: false,
   };
 }
 

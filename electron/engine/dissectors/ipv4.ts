@@ -94,7 +94,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
   const proto = data[off + 9];
   let hl = -1;
   // The index pass (summary mode) reads only the addresses: skip the other header fields.
-  if (d.keep === null) {
+  if (!d.summary) {
     addField(d, hfIpVersion, off, 1, top);
     hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
     const ds = addField(d, hfIpDsfield, off + 1, 1, top);
@@ -125,7 +125,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     markMalformed(d, top, `IPv4: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
     return;
   }
-  if (d.keep === null) dissectOptions(d, data, off + 20, off + hlen, top);
+  if (!d.summary) dissectOptions(d, data, off + 20, off + hlen, top);
   // TSO captures carry a zero total length: the frame length stands in (packet-ip.c does the same).
   if (totalLen === 0) totalLen = rep;
   if (totalLen < hlen) {

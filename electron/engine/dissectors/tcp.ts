@@ -109,7 +109,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
   // The index pass (summary mode) needs only the stream state and the SYN/FIN/RST bits.
-  const full = d.keep === null;
+  const full = !d.summary;
   if (full) {
     const sp = addField(d, hfTcpSrcport, off, 2, top);
     const dp = addField(d, hfTcpDstport, off + 2, 2, top);

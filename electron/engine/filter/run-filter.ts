@@ -55,12 +55,9 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     if (f) keep[f.id] = 1;
     if (NEEDS_INFO.has(name)) info = true;
   }
-  // Summary mode (keep = the filter's fields) would be the fast path, but the TCP and IPv4
-  // dissectors skip their header fields whenever `keep` is set at all (they test
-  // `d.keep === null`, not `wants()`), so `tcp.port == 80` matched nothing. Full dissection
-  // until those dissectors ask per field; test/filter/engine-golden.test.ts guards this.
-  void keep;
-  d.keep = null;
+  // Only the filter's fields are recorded (`summary` stays false, so dissectors still compute
+  // every field; test/filter/engine-golden.test.ts runs the golden table through this path).
+  d.keep = keep;
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
   const slice = opts.sliceMs ?? 20;

@@ -72,6 +72,7 @@ export function startPacketCapture(
   const d = createDissection();
   // First pass in summary mode: only the fields the index keeps are recorded.
   d.keep = summaryKeep(allFields().length);
+  d.summary = true;
   const meta: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 };
 
   const sink: PacketSink = {
