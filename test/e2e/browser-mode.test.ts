@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../electron/web/build-renderer.ts';
 import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -109,8 +108,7 @@ describe.skipIf(!canRun)('browser mode end to end (Chromium)', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // Test the renderer as it is in the working tree, not a stale build.
-    await buildRenderer();
+    // The renderer is built once for all tests by test/global-setup.ts.
     tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-'));
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
       executablePath: CHROMIUM,

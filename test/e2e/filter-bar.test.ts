@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../electron/web/build-renderer.ts';
 import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -31,7 +30,7 @@ describe.skipIf(!canRun)('filter bar end to end (Chromium)', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    await buildRenderer();
+    // The renderer is built once for all tests by test/global-setup.ts.
     tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-filter-'));
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
   });
