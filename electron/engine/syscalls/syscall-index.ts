@@ -108,6 +108,14 @@ function internCached(ix: SyscallIndex, slot: number, s: string): number {
   return id;
 }
 
+/**
+ * Make room for `n` events at once (a reader that can estimate its event count avoids the
+ * repeated doubling copies, which cost as much as the index pass's own writes).
+ */
+export function reserveSyscallEvents(ix: SyscallIndex, n: number): void {
+  reserve(columnsOf(ix), n);
+}
+
 /** Append one event; returns its 1-based event number. */
 export function addSyscallEvent(ix: SyscallIndex, e: SyscallEventInput): number {
   const i = ix.offset.length;

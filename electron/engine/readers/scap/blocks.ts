@@ -50,7 +50,7 @@ export const SHB_MAGIC = 0x1a2b3c4d;
 const KNOWN = new Set<number>(Object.values(BT));
 
 export function isKnownBlockType(t: number): boolean {
-  return KNOWN.has(t);
+  return t === BT.EV_V2 || t === BT.EVF_V2 || KNOWN.has(t);
 }
 
 /** Event blocks, with their header shape. */

@@ -3,17 +3,18 @@
  * index (and the process/fd tables as libsinsp keeps them); the Arguments text and the details
  * of an event are re-read from the file on demand.
  *
- * State at the time of each event is kept cheaply: FdInfo and process snapshots are immutable
- * objects, so each event stores a reference to the ones it saw (8 bytes per event each); the
- * rare extra resolutions (a second fd, a pid's name, poll lists, relative paths) go in a sparse map.
+ * State at the time of each event is kept cheaply and without allocation per event: fd info
+ * and process snapshots are immutable objects in two tables (a new entry only when the state
+ * changed), each event stores their ids in typed columns; the rare extra resolutions (a second
+ * fd, a pid's name, poll lists, the base of a relative path) go in a sparse sorted side column.
  */
 import type { CaptureInfo } from '../../../../shared/rpc.ts';
 import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
-import { createColumn, pushValue } from '../../index/columns.ts';
+import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES } from '../../syscalls/scap-event-table.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64 } from './event.ts';
@@ -43,6 +44,9 @@ function paramFd(dv: DataView, q: number): number {
   return dv.getInt32(q + 4, true) * 4294967296 + dv.getUint32(q, true);
 }
 
+/** Per event type: 1 when the first parameter is the result (errno, fd or pid), as evt.rawres reads it. */
+const RES_FIRST: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[3].length > 0 && (d[3][0][1] === PT.ERRNO || d[3][0][1] === PT.FD || d[3][0][1] === PT.PID) ? 1 : 0));
+
 /** Event types with parameters whose text depends on state (fds, pids, fd lists, paths). */
 const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
   d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
@@ -70,16 +74,33 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   const t0 = Date.now();
   const ix = createSyscallIndex();
   const st: ScapState = createState();
-  const fdRefs: (FdInfo | undefined)[] = [];
-  const procRefs: ProcSnap[] = [];
-  const types = createColumn(Int32Array);
-  const extras = new Map<number, (string | undefined)[]>();
+  /**
+   * State each event saw, as small ids into tables of shared immutable snapshots (a new snapshot
+   * only when the state changed): fd info (0 = none) and process.
+   */
+  const fdCol = createColumn(Int32Array);
+  const fdTable: (FdInfo | undefined)[] = [undefined];
+  const fdIds = new Map<FdInfo, number>();
+  let lastFdInfo: FdInfo | undefined;
+  let lastFdId = 0;
+  const procCol = createColumn(Int32Array);
+  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '' }];
+  /** Numeric event type per event (0xffff: header unreadable). */
+  const types = createColumn(Uint16Array);
+  /**
+   * Rare extra resolutions (a second fd, a pid's name, poll lists, the base of a relative path),
+   * sparse and sorted: key = event * 64 + parameter index; value = fd snapshot id for fd
+   * parameters, else an id in xStrings.
+   */
+  const xKey = createColumn(Float64Array);
+  const xVal = createColumn(Int32Array);
+  const xStrings = createInterner();
+  /** Block counts per type, counted in runs (consecutive blocks mostly share a type). */
   const blockCounts = new Map<number, number>();
+  let runType = -1;
+  let runCount = 0;
   /** evt.type text per event type id (names are looked up once, not per event). */
   const typeNames: string[] = [];
-  const snaps = new Map<ThreadInfo, ProcSnap>();
-  /** Syscall name of each thread's last generic enter (the exit may not carry the id). */
-  const genericName = new Map<number, string>();
   const v = createEventView();
   let shbVersion = '';
   let bytesRead = 0;
@@ -100,29 +121,52 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     procName: '', container: '', rawres: NaN, latencyNs: NaN, failed: false, malformed: false,
   };
 
-  function snapOf(t: ThreadInfo): ProcSnap {
-    const s = snaps.get(t);
-    if (s && s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.cwd === t.cwd && s.container === t.container && s.ptid === t.ptid) return s;
-    const n: ProcSnap = { pid: t.pid, ptid: t.ptid, comm: t.comm, exe: t.exe, args: t.args, cwd: t.cwd, container: t.container };
-    snaps.set(t, n);
-    return n;
+  function fdIdOf(f: FdInfo | undefined): number {
+    if (!f) return 0;
+    if (f === lastFdInfo) return lastFdId;
+    let id = fdIds.get(f);
+    if (id === undefined) {
+      id = fdTable.length;
+      fdTable.push(f);
+      fdIds.set(f, id);
+    }
+    lastFdInfo = f;
+    lastFdId = id;
+    return id;
+  }
+
+  /** Snapshot id of a thread's process state; the thread keeps its last one while nothing changed. */
+  function snapOf(t: ThreadInfo): number {
+    const id = t.snapId;
+    if (id > 0 && !t.procChanged) return id;
+    t.procChanged = false;
+    if (id > 0) {
+      const s = procTable[id];
+      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.cwd === t.cwd && s.container === t.container && s.ptid === t.ptid) return id;
+    }
+    t.snapId = procTable.length;
+    procTable.push({ pid: t.pid, ptid: t.ptid, comm: t.comm, exe: t.exe, args: t.args, cwd: t.cwd, container: t.container });
+    return t.snapId;
+  }
+
+  function addExtra(num: number, i: number, val: number): void {
+    pushValue(xKey, num * 64 + i);
+    pushValue(xVal, val);
   }
 
   /** Resolutions that are not the event's main fd, computed while the state is current. */
-  function extraResolutions(t: ThreadInfo, mainFd: number): (string | undefined)[] | undefined {
-    const def = EVENT_TABLE[v.type];
-    if (!def || !STATEFUL[v.type]) return undefined;
-    let out: (string | undefined)[] | undefined;
-    for (let i = 0; i < v.nparams && i < def[3].length; i++) {
-      const pt = def[3][i][1];
-      let s: string | undefined;
+  function extraResolutions(num: number, t: ThreadInfo, mainFd: number): void {
+    const ps = EVENT_TABLE[v.type]![3];
+    for (let i = 0; i < v.nparams && i < ps.length; i++) {
+      const pt = ps[i][1];
       if (pt === PT.FD || pt === PT.FD32) {
         const fd = paramI64(v, i);
         if (fd < 0 || fd === mainFd) continue;
         const f = t.fds.get(fd);
-        s = f ? `<${fdTypeChar(f)}>${f.name}` : '';
+        if (f) addExtra(num, i, fdIdOf(f));
       } else if (pt === PT.PID || pt === PT.PID32) {
-        s = st.threads.get(paramI64(v, i))?.comm ?? '';
+        const comm = st.threads.get(paramI64(v, i))?.comm;
+        if (comm) addExtra(num, i, intern(xStrings, comm));
       } else if (pt === PT.FDLIST) {
         const p = v.pOff[i];
         if (v.pLen[i] < 2) continue;
@@ -132,9 +176,13 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
           const f = t.fds.get(paramFd(v.dv, q));
           chars += f ? fdTypeChar(f)[0] : '?';
         }
-        s = chars;
+        if (chars) addExtra(num, i, intern(xStrings, chars));
       } else if (pt === PT.FSRELPATH || pt === PT.FSPATH) {
-        const extra = def[3][i][3];
+        // Only relative paths are resolved against a base (absolute and empty ones print as they are).
+        if (v.pLen[i] === 0) continue;
+        const c0 = v.buf[v.pOff[i]];
+        if (c0 === 0x2f || c0 === 0) continue;
+        const extra = ps[i][3];
         let base = t.cwd;
         if (extra.startsWith('dirfd=')) {
           const di = Number(extra.slice(6));
@@ -143,75 +191,96 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
             if (dfd !== -100) base = t.fds.get(dfd)?.name ?? '';
           }
         }
-        s = base;
-      } else continue;
-      if (!out) out = [];
-      out[i] = s;
+        addExtra(num, i, intern(xStrings, base));
+      }
     }
-    return out;
+  }
+
+  /** Offset of the first event block (for the size estimate). */
+  let firstEventOffset = -1;
+  const ESTIMATE_AFTER = 4096;
+
+  /**
+   * Once the first events are in, size the columns for the whole file from their average block
+   * length: one allocation instead of a dozen doubling copies. Over-estimates only cost address
+   * space (pages never written are never touched); compressed files keep doubling.
+   */
+  function presize(endOfEvent: number): void {
+    if (source.compressed || !(source.fileSize > endOfEvent) || firstEventOffset < 0) return;
+    const avg = (endOfEvent - firstEventOffset) / ESTIMATE_AFTER;
+    const want = Math.ceil(ESTIMATE_AFTER + ((source.fileSize - endOfEvent) / avg) * 1.05);
+    reserveSyscallEvents(ix, want);
+    reserve([fdCol, procCol, types], want);
+  }
+
+  /**
+   * applyEvent with its failure reported, kept out of onEvent: numbers live across a try block
+   * are boxed (one heap number per event).
+   */
+  function applySafely(t: ThreadInfo, num: number, index: number, offset: number): number {
+    try {
+      return applyEvent(st, v, t);
+    } catch (e) {
+      warn(`event ${num} (block ${index + 1}) at byte ${offset}: state update failed: ${(e as Error).message}`);
+      return -1;
+    }
   }
 
   function onEvent(type: number, buf: Uint8Array, dv: DataView, start: number, len: number, offset: number, index: number): void {
     const ok = decodeEvent(v, type, buf, dv, start, len);
     const num = syscallCount(ix) + 1;
+    if (num === 1) firstEventOffset = offset;
+    else if (num === ESTIMATE_AFTER) presize(offset + len);
     ev.offset = offset;
     ev.length = len;
-    ev.malformed = !!v.error;
-    if (v.error) warn(`event ${num} (block ${index + 1}) at byte ${offset}: ${v.error}`);
+    ev.malformed = v.error !== '';
+    if (v.error !== '') warn(`event ${num} (block ${index + 1}) at byte ${offset}: ${v.error}`);
     if (!ok) {
       ev.tsSec = 0; ev.tsNsec = 0; ev.cpu = -1; ev.pid = -1; ev.tid = -1; ev.dir = Dir.None; ev.type = 'malformed';
       ev.fd = -1; ev.fdName = ''; ev.procName = ''; ev.container = ''; ev.rawres = NaN; ev.latencyNs = NaN; ev.failed = false;
-      fdRefs.push(undefined);
-      procRefs.push(procRefs[procRefs.length - 1] ?? { pid: -1, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '' });
-      pushValue(types, -1);
+      pushValue(fdCol, 0);
+      pushValue(procCol, procCol.length > 0 ? procCol.data[procCol.length - 1] : 0);
+      pushValue(types, 0xffff);
       addSyscallEvent(ix, ev);
       return;
     }
+    const et = v.type;
     const t = threadOf(st, v.tid);
-    const exit = (v.type & 1) === 1;
-    const enterTs = t.enterTsSec;
-    const enterNs = t.enterTsNsec;
-    const matched = exit && t.enterType === v.type - 1;
-    const pre = exit && t.enterFd >= 0 ? t.fds.get(t.enterFd) : undefined;
-    let fd = -1;
-    try {
-      fd = applyEvent(st, v, t);
-    } catch (e) {
-      warn(`event ${num} (block ${index + 1}) at byte ${offset}: state update failed: ${(e as Error).message}`);
-    }
-    const f = fd >= 0 ? (t.fds.get(fd) ?? (fd === t.enterFd ? pre : undefined)) : undefined;
-    const x = extraResolutions(t, fd);
-    if (x) extras.set(num, x);
-    fdRefs.push(f);
-    const snap = snapOf(t);
-    procRefs.push(snap);
-    pushValue(types, v.type);
-    const def = v.type < PPM_EVENT_MAX ? EVENT_TABLE[v.type] : undefined;
+    const exit = (et & 1) === 1;
+    // An exit leaves the enter's fields of the thread alone (applyEvent only sets them on enters).
+    const matched = exit && t.enterType === et - 1;
+    const enterFd = t.enterFd;
+    st.closed = undefined;
+    const fd = applySafely(t, num, index, offset);
+    // A close's exit still shows the fd it closed.
+    const f = fd >= 0 ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
+    if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, fd);
+    pushValue(fdCol, fdIdOf(f));
+    const sid = snapOf(t);
+    const snap = procTable[sid];
+    pushValue(procCol, sid);
+    pushValue(types, et);
     ev.tsSec = v.tsSec;
     ev.tsNsec = v.tsNsec;
     ev.cpu = v.cpu;
     ev.tid = v.tid;
     ev.pid = snap.pid;
-    ev.dir = (v.type & 1) === 0 ? Dir.Enter : Dir.Exit;
-    ev.type = typeNames[v.type] ??= eventTypeName(v.type);
-    if (v.type <= 1) {
+    ev.dir = exit ? Dir.Exit : Dir.Enter;
+    ev.type = typeNames[et] ??= eventTypeName(et);
+    if (et <= 1) {
       // PPME_GENERIC_E/X: the first parameter is the ppm_sc syscall id.
-      const nm = v.nparams > 0 ? SC_NAMES.get(paramI64(v, 0)) : v.type === 1 ? genericName.get(v.tid) : undefined;
+      const nm = v.nparams > 0 ? SC_NAMES.get(paramI64(v, 0)) : et === 1 ? t.genericName : undefined;
       if (nm) ev.type = nm;
-      if (v.type === 0) genericName.set(v.tid, ev.type);
+      if (et === 0) t.genericName = ev.type;
     }
     ev.fd = fd;
     ev.fdName = f ? f.name : '';
     ev.procName = snap.comm;
     ev.container = snap.container || 'host';
-    let raw = NaN;
-    if (exit && def && v.nparams > 0) {
-      const pt = def[3][0][1];
-      if (pt === PT.ERRNO || pt === PT.FD || pt === PT.PID) raw = paramI64(v, 0);
-    }
+    const raw = exit && v.nparams > 0 && et < PPM_EVENT_MAX && RES_FIRST[et] === 1 ? paramI64(v, 0) : NaN;
     ev.rawres = raw;
     ev.failed = raw < 0;
-    ev.latencyNs = matched ? (v.tsSec - enterTs) * 1e9 + (v.tsNsec - enterNs) : NaN;
+    ev.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : NaN;
     if (firstNs === null) firstNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
     addSyscallEvent(ix, ev);
   }
@@ -219,7 +288,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   const walker = createBlockWalker({
     warning: warn,
     block(type, buf, dv, start, len, offset, index) {
-      blockCounts.set(type, (blockCounts.get(type) ?? 0) + 1);
+      if (type !== runType) {
+        if (runCount > 0) blockCounts.set(runType, (blockCounts.get(runType) ?? 0) + runCount);
+        runType = type;
+        runCount = 0;
+      }
+      runCount++;
       if (index === 0 && type !== BT.SHB) warn(`block 1 at byte ${offset}: not a section header block (type 0x${type.toString(16)})`);
       try {
         if (isEventBlock(type)) {
@@ -258,6 +332,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
 
   const info = (): CaptureInfo => {
     const n = syscallCount(ix);
+    if (runCount > 0) {
+      blockCounts.set(runType, (blockCounts.get(runType) ?? 0) + runCount);
+      runCount = 0;
+    }
     const allWarnings = suppressed ? [...warnings, `${suppressed} more warnings not shown`] : warnings;
     return {
       name: source.path.split(/[\\/]/).pop() ?? source.path,
@@ -314,15 +392,41 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     return decodeEvent(rv, bt, bytes, dv, 0, bytes.length);
   }
 
+  /** Index of the first extra resolution of `event` (or of a later event). */
+  function firstExtra(event: number): number {
+    const key = event * 64;
+    let lo = 0;
+    let hi = xKey.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (xKey.data[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   function resolver(event: number): Resolver {
-    const f = fdRefs[event - 1];
+    const f = fdTable[fdCol.data[event - 1]];
     const mainFd = ix.fd.data[event - 1];
-    const x = extras.get(event);
+    const from = firstExtra(event);
+    const extra = (i: number): number => {
+      const key = event * 64 + i;
+      for (let k = from; k < xKey.length && xKey.data[k] <= key; k++) if (xKey.data[k] === key) return xVal.data[k];
+      return -1;
+    };
+    const str = (i: number): string | undefined => {
+      const id = extra(i);
+      return id >= 0 ? xStrings.strings[id] : undefined;
+    };
     return {
-      fd: (fd, i) => (fd === mainFd && f ? `<${fdTypeChar(f)}>${f.name}` : x?.[i] || undefined),
-      pid: (_pid, i) => x?.[i] || undefined,
-      fdList: (i) => x?.[i],
-      base: (i) => x?.[i],
+      fd(fd, i) {
+        if (fd === mainFd && f) return `<${fdTypeChar(f)}>${f.name}`;
+        const o = fdTable[extra(i)];
+        return o ? `<${fdTypeChar(o)}>${o.name}` : undefined;
+      },
+      pid: (_pid, i) => str(i),
+      fdList: str,
+      base: str,
     };
   }
 
@@ -348,8 +452,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       markMalformed(d, evtEntry, 'event header unreadable');
       return;
     }
-    const snap = procRefs[event - 1];
-    const f = fdRefs[event - 1];
+    const snap = procTable[procCol.data[event - 1]];
+    const f = fdTable[fdCol.data[event - 1]];
     const r = resolver(event);
     const def = EVENT_TABLE[rv.type];
     const args = argsText(rv, r);
@@ -404,7 +508,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     dissect,
     close: () => source.randomAccess.close(),
   });
-  return { ...cap, argsOf, typeOf: (e) => (e >= 1 && e <= types.length ? types.data[e - 1] : -1) };
+  return { ...cap, argsOf, typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
 }
 
 // joinPath is re-exported for tests of path resolution.

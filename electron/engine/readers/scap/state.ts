@@ -57,16 +57,26 @@ export interface ThreadInfo {
   enterA: number;
   enterB: number;
   enterC: number;
+  /** Id of the reader's last process snapshot of this thread (0: none yet). */
+  snapId: number;
+  /** Set when an event may have changed the process fields (exec, clone, chdir): the snapshot needs a check. */
+  procChanged: boolean;
+  /** Syscall name of the last generic enter (its exit may not carry the id). */
+  genericName: string;
 }
 
 export interface ScapState {
   threads: Map<number, ThreadInfo>;
   hostname: string;
   procCount: number;
+  /** Last thread looked up by threadOf (events come in runs of one thread); cleared when list blocks replace threads. */
+  last: ThreadInfo | undefined;
+  /** What the current event's close removed from the table (its exit still names it); undefined otherwise. */
+  closed: FdInfo | undefined;
 }
 
 export function createState(): ScapState {
-  return { threads: new Map(), hostname: '', procCount: 0 };
+  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined };
 }
 
 export function fdTypeChar(fd: FdInfo): string {
@@ -85,6 +95,7 @@ function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '',
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0,
+    snapId: 0, procChanged: false, genericName: '',
   };
 }
 
@@ -117,6 +128,7 @@ export function readMachineInfo(st: ScapState, buf: Uint8Array, start: number, l
 /** Process list block (all versions). Returns an error text or ''. */
 export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
   const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+  st.last = undefined;
   const v9 = type === BT.PL_V9;
   const ge = (v: number): boolean => {
     const order = [BT.PL_V1, BT.PL_V2, BT.PL_V3, BT.PL_V4, BT.PL_V5, BT.PL_V6, BT.PL_V7, BT.PL_V8, BT.PL_V9];
@@ -217,6 +229,7 @@ export function ipv6(b: Uint8Array, p: number): string {
 /** FD list block (V1 and V2). */
 export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
   const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+  st.last = undefined;
   const v2 = type === BT.FDL_V2;
   try {
     const tid = i64(c);
@@ -298,11 +311,14 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
 
 /** The thread of an event, created on first sight (libsinsp creates it from /proc; we cannot). */
 export function threadOf(st: ScapState, tid: number): ThreadInfo {
+  const l = st.last;
+  if (l !== undefined && l.tid === tid) return l;
   let t = st.threads.get(tid);
   if (!t) {
     t = newThread(tid, tid);
     st.threads.set(tid, t);
   }
+  st.last = t;
   return t;
 }
 
@@ -364,6 +380,14 @@ function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number):
 /** Index of the `fd` parameter per event type (-1 if none), computed once. */
 const FD_PARAM: Int32Array = Int32Array.from(EVENT_TABLE, (d) => (d ? d[3].findIndex((p) => p[0] === 'fd') : -1));
 
+/** Exit events the switch in applyEvent acts on (the others only report their fd). */
+const STATE_CHANGING: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && [
+  'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'socket', 'connect', 'accept', 'accept4', 'close', 'dup', 'dup2', 'dup3',
+  'pipe', 'pipe2', 'socketpair', 'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
+  'epoll_create', 'epoll_create1', 'bpf', 'userfaultfd', 'io_uring_setup', 'memfd_create', 'pidfd_open', 'chdir', 'fchdir',
+  'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork',
+].includes(d[0]) ? 1 : 0));
+
 const O_DIRECTORY = 1 << 10; // PPM_O_DIRECTORY (ppm_events_public.h)
 
 /**
@@ -401,10 +425,12 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     return t.enterFd;
   }
   // Exit events: the result is the first parameter when it is errno/fd/pid.
+  st.closed = undefined;
   const firstType = n > 0 ? def[3][0][1] : 0;
   const res = n > 0 && (firstType === 11 || firstType === 14 || firstType === 15) ? paramI64(v, 0) : NaN;
   const matched = t.enterType === type - 1;
   let fd = fdIdx > 0 && def[3][fdIdx][1] === 14 ? paramI64(v, fdIdx) : matched ? t.enterFd : -1;
+  if (STATE_CHANGING[type] === 0) return fd;
   switch (name) {
     case 'open': case 'openat': case 'openat2': case 'creat': case 'open_by_handle_at': {
       if (res >= 0) {
@@ -467,7 +493,10 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       break;
     }
     case 'close': {
-      if (res >= 0 && matched) t.fds.delete(t.enterFd);
+      if (res >= 0 && matched) {
+        st.closed = t.fds.get(t.enterFd);
+        t.fds.delete(t.enterFd);
+      }
       fd = matched ? t.enterFd : -1;
       break;
     }
@@ -503,6 +532,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       break;
     }
     case 'chdir': case 'fchdir': {
+      t.procChanged = true;
       if (res === 0) {
         const pi = paramIndex(type, 'path', n);
         if (pi >= 0) t.cwd = joinPath(t.cwd, paramStr(v, pi));
@@ -511,10 +541,12 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       break;
     }
     case 'execve': case 'execveat': {
+      t.procChanged = true;
       if (res === 0) applyExec(v, t, type, n);
       break;
     }
     case 'clone': case 'clone3': case 'fork': case 'vfork': {
+      t.procChanged = true;
       if (res === 0) applyClone(st, v, t, type, n);
       // Parent side: res may be a pid in another namespace (containers); the child appears at its own exit.
       break;
