@@ -8,6 +8,12 @@ import { StatusBar } from '../status/StatusBar.tsx';
 import { EventTable, selectRow } from '../table/EventTable.tsx';
 import type { TimeFormat } from '../table/format.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
+import { HttpView } from '../http/HttpView.tsx';
+import { KeyBanner } from '../keys/KeyBanner.tsx';
+import { addDroppedKeylog, addKeys, fileIsKeylog } from '../keys/keylog.ts';
+import { openFollow } from '../streams/follow-kinds.ts';
+import { FollowPane } from '../streams/FollowPane.tsx';
+import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
 import { useEventData } from './useEventData.ts';
@@ -34,7 +40,11 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'previous-event') selectRow(Math.max(0, s.selectedRow - 1), count, cache);
   else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) selectRow(Number(arg) - 1, count, cache);
   else if (command === 'go-to-event') focusGoTo();
+  else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
 }
+
+/** Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T / U / S / H (TCP, UDP, TLS, HTTP). */
+export const FOLLOW_KEYS: Record<string, FollowKind> = { t: 'tcp', u: 'udp', s: 'tls', h: 'http' };
 
 function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObject<HTMLInputElement | null> }) {
   const [text, setText] = useState('');
@@ -53,11 +63,19 @@ function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObje
 
 function CaptureView({ session }: { session: Session }) {
   const selectedEvent = useApp((s) => s.selectedEvent);
+  const mainTab = useApp((s) => s.mainTab);
+  const follow = useApp((s) => s.follow);
   const data = useEventData(session, selectedEvent);
-  return (
+  const panes = (
     <Group orientation="vertical" className="panes" id="tracelens-panes">
       <Panel id="table" defaultSize="55%" minSize="10%">
-        <EventTable session={session} />
+        <div className="top-pane">
+          <div className="main-tabs" role="tablist">
+            <button role="tab" aria-selected={mainTab === 'events'} className={mainTab === 'events' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'events' })}>Events</button>
+            <button role="tab" aria-selected={mainTab === 'http'} className={mainTab === 'http' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'http' })} data-testid="tab-http">HTTP</button>
+          </div>
+          <div className="top-pane-body">{mainTab === 'events' ? <EventTable session={session} /> : <HttpView session={session} />}</div>
+        </div>
       </Panel>
       <Separator className="sep" />
       <Panel id="details" defaultSize="25%" minSize="5%">
@@ -66,6 +84,17 @@ function CaptureView({ session }: { session: Session }) {
       <Separator className="sep" />
       <Panel id="hex" defaultSize="20%" minSize="5%">
         <HexPane bytes={data.bytes} roots={data.roots} />
+      </Panel>
+    </Group>
+  );
+  if (!follow) return panes;
+  // The follow pane docks beside the table/details/hex column.
+  return (
+    <Group orientation="horizontal" className="panes" id="tracelens-follow-split">
+      <Panel id="main-column" defaultSize="52%" minSize="20%">{panes}</Panel>
+      <Separator className="sep" />
+      <Panel id="follow" defaultSize="48%" minSize="20%">
+        <FollowPane session={session} target={follow} />
       </Panel>
     </Group>
   );
@@ -107,6 +136,10 @@ export function App({ session }: { session: Session }) {
       } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
         e.preventDefault();
         focusFilterBar();
+      } else if (e.ctrlKey && e.altKey && e.shiftKey && FOLLOW_KEYS[e.key.toLowerCase()] && useApp.getState().phase === 'open') {
+        e.preventDefault();
+        const ev = useApp.getState().selectedEvent;
+        if (ev !== null) openFollow(FOLLOW_KEYS[e.key.toLowerCase()], { event: ev });
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         openPicker();
@@ -120,7 +153,16 @@ export function App({ session }: { session: Session }) {
     e.preventDefault();
     setDragging(false);
     const file = e.dataTransfer.files[0];
-    if (file) void session.open({ kind: 'file', file });
+    if (!file) return;
+    // A key log dropped on an open capture decrypts it; anything else opens as a capture.
+    if (useApp.getState().phase === 'open') {
+      void fileIsKeylog(file).then(async (isKeys) => {
+        if (isKeys) await addDroppedKeylog(session, file);
+        else await session.open({ kind: 'file', file });
+      });
+      return;
+    }
+    void session.open({ kind: 'file', file });
   };
 
   return (
@@ -163,6 +205,7 @@ export function App({ session }: { session: Session }) {
         </label>
       </header>
       {phase === 'open' && <FilterBar session={session} />}
+      {phase === 'open' && <KeyBanner session={session} />}
       <main className="main">
         {phase === 'welcome' && <Welcome session={session} onOpenFile={openPicker} />}
         {phase === 'loading' && <div className="pane-message">Opening {fileName}…</div>}
@@ -180,7 +223,7 @@ export function App({ session }: { session: Session }) {
         {phase === 'open' && <CaptureView session={session} />}
       </main>
       {(phase === 'open' || phase === 'loading') && <StatusBar session={session} />}
-      {dragging && <div className="drop-overlay">Drop to open</div>}
+      {dragging && <div className="drop-overlay">{phase === 'open' ? 'Drop a capture to open it, or a TLS key log to decrypt this one' : 'Drop to open'}</div>}
     </div>
   );
 }

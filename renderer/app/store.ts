@@ -45,7 +45,29 @@ export interface AppState {
   barText: { text: string; seq: number; apply: boolean };
   /** What the filter bar holds now (the "current filter" that …and/…or Selected extend). */
   filterDraft: string;
+  /** Which view the top pane shows: the event table or the HTTP exchanges. */
+  mainTab: 'events' | 'http';
+  /** The stream the follow pane shows (null: pane closed). */
+  follow: FollowTarget | null;
+  /** Bumped whenever TLS secrets were added: views that depend on decryption refetch. */
+  keysVersion: number;
+  /** A short message about the last key log added (or why it failed). */
+  keyNotice: { text: string; error: boolean } | null;
 }
+
+/** What the follow pane was asked to show, and the filter to restore on Back. */
+export interface FollowTarget {
+  /** Which Follow ▸ item opened it. */
+  kind: FollowKind;
+  /** Stream id (`tcp:3`, `tls:tcp:3`, `fd:…`), or the event whose stream to show. */
+  stream?: string;
+  event?: number;
+  prevFilter: string;
+  /** Bumped to reopen the same target (e.g. after keys were added). */
+  seq: number;
+}
+
+export type FollowKind = 'tcp' | 'udp' | 'tls' | 'http' | 'http2' | 'fd';
 
 export const initialState: AppState = {
   phase: 'welcome',
@@ -66,6 +88,10 @@ export const initialState: AppState = {
   fields: null,
   barText: { text: '', seq: 0, apply: false },
   filterDraft: '',
+  mainTab: 'events',
+  follow: null,
+  keysVersion: 0,
+  keyNotice: null,
 };
 
 /** Rows in the table: the filter's matches, or every event indexed so far. */

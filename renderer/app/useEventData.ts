@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { DetailsNode, EventBytes } from '../../shared/rpc.ts';
 import type { Session } from './session.ts';
+import { useApp } from './store.ts';
 
 export interface EventData {
   roots: DetailsNode[] | null;
@@ -11,6 +12,8 @@ export interface EventData {
 }
 
 export function useEventData(session: Session, event: number | null): EventData {
+  // New TLS secrets change the tree of an encrypted event: fetch it again.
+  const keysVersion = useApp((s) => s.keysVersion);
   const [data, setData] = useState<EventData>({ roots: null, bytes: null, loading: false, error: null });
   useEffect(() => {
     const client = session.client();
@@ -27,6 +30,6 @@ export function useEventData(session: Session, event: number | null): EventData 
     return () => {
       live = false;
     };
-  }, [session, event]);
+  }, [session, event, keysVersion]);
   return data;
 }

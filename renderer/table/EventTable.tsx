@@ -19,6 +19,8 @@ import type { Session } from '../app/session.ts';
 import { formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
 import { cellText, type RowCache } from './row-cache.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
+import type { FollowKind } from '../app/store.ts';
+import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
 
 export const ROW_HEIGHT = 20;
 const HEADER_HEIGHT = 24;
@@ -96,6 +98,8 @@ export function EventTable({ session }: Props) {
   const frame = useRef(0);
   const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
   const dragCol = useRef<string | null>(null);
+  /** Follow ▸ items that apply to the right-clicked row (null while asking the engine). */
+  const [followKinds, setFollowKinds] = useState<Set<FollowKind> | null>(null);
 
   const version = useSyncExternalStore(
     (l) => (cache ? cache.subscribe(l) : () => {}),
@@ -221,6 +225,8 @@ export function EventTable({ session }: Props) {
           const col = (e.target as HTMLElement).closest('[data-col]')?.getAttribute('data-col') ?? undefined;
           select(r);
           setMenu({ x: e.clientX, y: e.clientY, kind: 'cell', row: r, col });
+          setFollowKinds(null);
+          followKindsAt(session, r).then(setFollowKinds, () => setFollowKinds(new Set()));
         }}
       >
         {visibleCols.map((c) => {
@@ -312,6 +318,25 @@ export function EventTable({ session }: Props) {
                   Copy cell
                 </button>
               )}
+              <div className="menu-group" role="group" aria-label="Follow">
+                <div className="menu-heading">Follow ▸</div>
+                {FOLLOW_ORDER.map((k) => (
+                  <button
+                    key={k}
+                    role="menuitem"
+                    className="menu-sub"
+                    disabled={!followKinds?.has(k)}
+                    onClick={() => {
+                      const page = cache?.page(menu.row!);
+                      const ev = page ? page.events[menu.row! - page.start] : undefined;
+                      if (ev !== undefined) openFollow(k, { event: ev });
+                      setMenu(null);
+                    }}
+                  >
+                    {FOLLOW_TITLES[k]}
+                  </button>
+                ))}
+              </div>
             </>
           )}
           {menu.kind === 'header' && (

@@ -1,0 +1,393 @@
+/**
+ * The HTTP tab: one row per exchange (HTTP/1.x and HTTP/2, plaintext and decrypted TLS),
+ * filtered with the display filter language by the engine, sorted here; the selected exchange
+ * shows headers and body (BodyViewer), copy as curl, save body and Export objects. TLS streams
+ * that did not decrypt are listed with why, so "no rows" is never a mystery.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { HttpBody, HttpExchangeRow, TlsStreamInfo } from '../../shared/rpc.ts';
+import { saveBlob } from '../app/save.ts';
+import { selectEvent } from '../app/select-event.ts';
+import type { Session } from '../app/session.ts';
+import { useApp } from '../app/store.ts';
+import { tlsStatusText } from '../streams/FollowPane.tsx';
+import { BodyViewer } from './BodyViewer.tsx';
+import { bodyFileName, curlCommand } from './body-kind.ts';
+
+const ROW_H = 20;
+
+type SortKey = 'no' | 'method' | 'host' | 'uri' | 'status' | 'req' | 'resp' | 'type' | 'duration' | 'tls';
+
+interface Col {
+  key: SortKey;
+  title: string;
+  width: number;
+  align?: 'right';
+}
+
+const COLS: Col[] = [
+  { key: 'no', title: 'No.', width: 60, align: 'right' },
+  { key: 'method', title: 'Method', width: 70 },
+  { key: 'host', title: 'Host', width: 150 },
+  { key: 'uri', title: 'Path', width: 260 },
+  { key: 'status', title: 'Status', width: 60, align: 'right' },
+  { key: 'req', title: 'Request', width: 80, align: 'right' },
+  { key: 'resp', title: 'Response', width: 90, align: 'right' },
+  { key: 'type', title: 'Content type', width: 150 },
+  { key: 'duration', title: 'Duration', width: 80, align: 'right' },
+  { key: 'tls', title: 'TLS', width: 90 },
+];
+
+/** The TLS source stream of an exchange's stream id (`tls:tcp:3` → `tcp:3`), or null for plaintext. */
+export function tlsSourceOf(stream: string): string | null {
+  if (!stream.startsWith('tls:')) return null;
+  const rest = stream.slice(4);
+  return /^\d+$/.test(rest) ? `tcp:${rest}` : rest;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function sortValue(r: HttpExchangeRow, k: SortKey, tls: Map<string, TlsStreamInfo>): string | number {
+  switch (k) {
+    case 'no': return r.request ?? r.response ?? 0;
+    case 'method': return r.method;
+    case 'host': return r.host;
+    case 'uri': return r.uri;
+    case 'status': return r.status ?? -1;
+    case 'req': return r.requestBodyBytes;
+    case 'resp': return r.responseBodyBytes;
+    case 'type': return r.contentType;
+    case 'duration': return r.duration ?? -1;
+    case 'tls': return tls.get(tlsSourceOf(r.stream) ?? '')?.status ?? '';
+  }
+}
+
+/** Rows sorted by `key` (stable: ties keep event order). */
+export function sortRows(rows: readonly HttpExchangeRow[], key: SortKey, asc: boolean, tls: Map<string, TlsStreamInfo> = new Map()): HttpExchangeRow[] {
+  const out = rows.map((r, i) => ({ r, i, v: sortValue(r, key, tls) }));
+  out.sort((a, b) => {
+    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
+    return c !== 0 ? (asc ? c : -c) : a.i - b.i;
+  });
+  return out.map((x) => x.r);
+}
+
+function cellText(r: HttpExchangeRow, k: SortKey, tls: Map<string, TlsStreamInfo>): string {
+  switch (k) {
+    case 'no': return String(r.request ?? r.response ?? '');
+    case 'method': return r.method;
+    case 'host': return r.host;
+    case 'uri': return r.uri;
+    case 'status': return r.status === null ? (r.upgrade ? '' : '—') : String(r.status);
+    case 'req': return r.request === null ? '' : formatBytes(r.requestBodyBytes);
+    case 'resp': return r.response === null ? '' : formatBytes(r.responseBodyBytes);
+    case 'type': return r.upgrade ? `upgrade: ${r.upgrade}` : r.contentType;
+    case 'duration': return r.duration === null ? '' : `${(r.duration * 1000).toFixed(1)} ms`;
+    case 'tls': {
+      const src = tlsSourceOf(r.stream);
+      if (!src) return '';
+      const t = tls.get(src);
+      return t ? (t.status === 'decrypted' ? 'decrypted' : t.status) : 'TLS';
+    }
+  }
+}
+
+function Headers({ body }: { body: HttpBody }) {
+  return (
+    <div className="http-headers">
+      <div className="http-startline">{body.startLine}</div>
+      <table className="kv-table">
+        <tbody>
+          {body.headers.map(([k, v], i) => (
+            <tr key={i}><th>{k}</th><td>{v}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ExportObjects({ session, rows, onClose }: { session: Session; rows: HttpExchangeRow[]; onClose: () => void }) {
+  const withBody = rows.filter((r) => r.responseBodyBytes > 0 || r.requestBodyBytes > 0);
+  const [busy, setBusy] = useState<string | null>(null);
+  const save = async (r: HttpExchangeRow, which: 'request' | 'response'): Promise<void> => {
+    const c = session.client();
+    if (!c) return;
+    const b = await c.call('httpBody', { stream: r.stream, index: r.index, message: which });
+    saveBlob(bodyFileName(r, which), [b.body as Uint8Array<ArrayBuffer>], b.contentType || 'application/octet-stream');
+  };
+  const saveAll = async (): Promise<void> => {
+    let k = 0;
+    for (const r of withBody) {
+      setBusy(`Saving ${++k} of ${withBody.length}…`);
+      if (r.responseBodyBytes > 0) await save(r, 'response');
+      if (r.requestBodyBytes > 0) await save(r, 'request');
+    }
+    setBusy(null);
+  };
+  return (
+    <div className="export-objects" role="dialog" aria-label="Export objects">
+      <div className="export-head">
+        <strong>Export HTTP objects</strong> <span className="muted">{withBody.length} with a body</span>
+        <span className="spacer" />
+        {busy && <span className="muted">{busy}</span>}
+        <button onClick={() => void saveAll()} disabled={busy !== null || withBody.length === 0}>Save all</button>
+        <button onClick={onClose} aria-label="Close">×</button>
+      </div>
+      <div className="export-list">
+        <table className="kv-table">
+          <thead>
+            <tr><th>No.</th><th>Host</th><th>File name</th><th>Content type</th><th>Size</th><th /></tr>
+          </thead>
+          <tbody>
+            {withBody.map((r) => (
+              <tr key={`${r.stream}/${r.index}`}>
+                <td>{r.response ?? r.request}</td>
+                <td>{r.host}</td>
+                <td>{bodyFileName(r, 'response')}</td>
+                <td>{r.contentType}</td>
+                <td>{formatBytes(r.responseBodyBytes)}</td>
+                <td>
+                  {r.responseBodyBytes > 0 && <button className="link" onClick={() => void save(r, 'response')}>Save</button>}
+                  {r.requestBodyBytes > 0 && <button className="link" onClick={() => void save(r, 'request')}> Save request</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExchangeRow; tls: TlsStreamInfo | undefined }) {
+  const [req, setReq] = useState<HttpBody | null>(null);
+  const [resp, setResp] = useState<HttpBody | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<'response' | 'request'>(row.response !== null ? 'response' : 'request');
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    const c = session.client();
+    if (!c) return;
+    let live = true;
+    setReq(null);
+    setResp(null);
+    setError(null);
+    setTab(row.response !== null ? 'response' : 'request');
+    const get = (m: 'request' | 'response'): Promise<HttpBody | null> => c.call('httpBody', { stream: row.stream, index: row.index, message: m });
+    Promise.all([row.request !== null ? get('request') : null, row.response !== null ? get('response') : null]).then(
+      ([a, b]) => {
+        if (!live) return;
+        setReq(a);
+        setResp(b);
+      },
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, row]);
+  const body = tab === 'request' ? req : resp;
+  const copyCurl = (): void => {
+    void navigator.clipboard?.writeText(curlCommand(row, req, row.stream.startsWith('tls:') ? 'https' : 'http')).then(() => setCopied(true), () => {});
+    setTimeout(() => setCopied(false), 1500);
+  };
+  const evLink = (label: string, ev: number | null) =>
+    ev !== null && (
+      <button className="link" data-testid={`http-goto-${label}`} onClick={() => void selectEvent(session, ev, true)} title="Select this event in the Events tab">
+        {label} event {ev}
+      </button>
+    );
+  return (
+    <div className="http-detail" data-testid="http-detail">
+      <div className="http-detail-head">
+        <strong>{row.method} {row.uri}</strong>
+        <span>{row.status !== null ? `→ ${row.status} ${row.phrase}` : row.incomplete ? '→ (no response in capture)' : ''}</span>
+        {evLink('request', row.request)}
+        {evLink('response', row.response)}
+        {tls && <span className={`tls-badge ${tls.status === 'decrypted' ? 'ok' : 'warn'}`}>{tlsStatusText(tls)}</span>}
+        {row.truncated && <span className="tls-badge warn">some bytes not captured</span>}
+        <span className="spacer" />
+        <button onClick={copyCurl}>{copied ? 'Copied' : 'Copy as curl'}</button>
+        <button disabled={!body || body.body.length === 0} onClick={() => body && saveBlob(bodyFileName(row, tab), [body.body as Uint8Array<ArrayBuffer>], body.contentType || 'application/octet-stream')}>
+          Save body
+        </button>
+      </div>
+      <div className="http-tabs" role="tablist">
+        <button role="tab" aria-selected={tab === 'response'} className={tab === 'response' ? 'active' : ''} disabled={row.response === null} onClick={() => setTab('response')}>Response</button>
+        <button role="tab" aria-selected={tab === 'request'} className={tab === 'request' ? 'active' : ''} disabled={row.request === null} onClick={() => setTab('request')}>Request</button>
+      </div>
+      <div className="http-body-scroll">
+        {error && <div className="pane-message error-text">{error}</div>}
+        {!error && !body && <div className="pane-message">Loading…</div>}
+        {body && (
+          <>
+            <Headers body={body} />
+            {body.decodeError && <div className="body-note error-text">Could not undo {body.contentEncoding}: {body.decodeError} (showing the body as sent)</div>}
+            {body.missing > 0 && <div className="body-note">{body.missing.toLocaleString('en-US')} body bytes are not in the capture.</div>}
+            <BodyViewer bytes={body.decodeError ? body.raw : body.body} contentType={body.contentType} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function HttpView({ session }: { session: Session }) {
+  const keysVersion = useApp((s) => s.keysVersion);
+  const done = useApp((s) => s.info?.done ?? false);
+  const [rows, setRows] = useState<HttpExchangeRow[] | null>(null);
+  const [tlsList, setTlsList] = useState<TlsStreamInfo[]>([]);
+  const [draft, setDraft] = useState('');
+  const [applied, setApplied] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'no', asc: true });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewPx, setViewPx] = useState(300);
+
+  useEffect(() => {
+    const c = session.client();
+    if (!c || !done) return;
+    let live = true;
+    setError(null);
+    c.call('httpExchanges', applied ? { filter: applied } : {}).then(
+      (r) => live && setRows(r),
+      (e: unknown) => {
+        if (!live) return;
+        setError(e instanceof Error ? e.message : String(e));
+        setRows([]);
+      },
+    );
+    c.call('tlsStreams', null).then((t) => live && setTlsList(t), () => {});
+    return () => {
+      live = false;
+    };
+  }, [session, applied, keysVersion, done]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setViewPx(el.clientHeight));
+    ro.observe(el);
+    setViewPx(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  const tls = useMemo(() => new Map(tlsList.map((t) => [t.stream, t])), [tlsList]);
+  const sorted = useMemo(() => (rows ? sortRows(rows, sort.key, sort.asc, tls) : []), [rows, sort, tls]);
+  const keyOf = (r: HttpExchangeRow): string => `${r.stream}/${r.index}`;
+  const sel = sorted.find((r) => keyOf(r) === selected) ?? null;
+  const undecrypted = tlsList.filter((t) => t.status !== 'decrypted' && t.status !== 'no-encrypted-data');
+  const totalWidth = COLS.reduce((a, c) => a + c.width, 0);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
+  const end = Math.min(sorted.length, Math.ceil((scrollTop + viewPx) / ROW_H) + 5);
+  const selIdx = sel ? sorted.indexOf(sel) : -1;
+  const move = (d: number): void => {
+    if (!sorted.length) return;
+    const k = Math.max(0, Math.min(sorted.length - 1, selIdx + d));
+    setSelected(keyOf(sorted[k]));
+    const el = scroller.current;
+    if (el && (k * ROW_H < el.scrollTop || (k + 1) * ROW_H > el.scrollTop + el.clientHeight - ROW_H)) el.scrollTop = Math.max(0, k * ROW_H - el.clientHeight / 2);
+  };
+
+  return (
+    <div className="http-view" data-testid="http-view">
+      <form
+        className="http-filter"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(draft.trim());
+        }}
+      >
+        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Filter exchanges (display filter, e.g. http.response.code >= 400)" aria-label="HTTP filter" />
+        <button type="submit">Apply</button>
+        <span className="muted" data-testid="http-count">
+          {rows === null ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…') : `${rows.length} exchange${rows.length === 1 ? '' : 's'}`}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => setExportOpen(true)} disabled={!rows?.length}>Export objects…</button>
+      </form>
+      {error && <div className="filter-message invalid">{error}</div>}
+      {undecrypted.length > 0 && (
+        <div className="tls-strip" data-testid="tls-strip">
+          {undecrypted.slice(0, 6).map((t) => (
+            <span key={t.stream} className={`tls-badge ${t.status === 'auth-failed' ? 'bad' : 'warn'}`} title={t.statusText}>
+              {t.stream}{t.sni ? ` (${t.sni})` : ''}: {tlsStatusText(t)}
+            </span>
+          ))}
+          {undecrypted.length > 6 && <span className="muted">and {undecrypted.length - 6} more TLS streams not decrypted</span>}
+          <span className="muted">Drop a key log on the window to decrypt.</span>
+        </div>
+      )}
+      <div className="http-split">
+        <div
+          ref={scroller}
+          className="http-table"
+          role="grid"
+          aria-label="HTTP exchanges"
+          tabIndex={0}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') move(1);
+            else if (e.key === 'ArrowUp') move(-1);
+            else return;
+            e.preventDefault();
+          }}
+        >
+          <div className="http-head" role="row" style={{ width: totalWidth }}>
+            {COLS.map((c) => (
+              <div
+                key={c.key}
+                role="columnheader"
+                className="th"
+                style={{ width: c.width, textAlign: c.align ?? 'left' }}
+                aria-sort={sort.key === c.key ? (sort.asc ? 'ascending' : 'descending') : 'none'}
+                onClick={() => setSort((s) => ({ key: c.key, asc: s.key === c.key ? !s.asc : true }))}
+              >
+                {c.title}{sort.key === c.key ? (sort.asc ? ' ▲' : ' ▼') : ''}
+              </div>
+            ))}
+          </div>
+          <div style={{ height: sorted.length * ROW_H, position: 'relative', width: totalWidth }}>
+            {sorted.slice(first, end).map((r, i) => {
+              const k = first + i;
+              const bad = r.status !== null && r.status >= 400;
+              return (
+                <div
+                  key={keyOf(r)}
+                  role="row"
+                  aria-selected={sel === r}
+                  data-testid="http-row"
+                  className={`row ${k % 2 ? 'odd' : ''} ${bad ? 'row-failed' : ''} ${sel === r ? 'selected' : ''}`}
+                  style={{ top: k * ROW_H, height: ROW_H, width: totalWidth }}
+                  onMouseDown={() => setSelected(keyOf(r))}
+                >
+                  {COLS.map((c) => (
+                    <div key={c.key} role="gridcell" className={`cell ${c.key === 'tls' ? `tls-cell ${tls.get(tlsSourceOf(r.stream) ?? '')?.status ?? ''}` : ''}`} style={{ width: c.width, textAlign: c.align ?? 'left' }}>
+                      {cellText(r, c.key, tls)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+          {rows !== null && rows.length === 0 && !error && (
+            <div className="table-empty" style={{ top: ROW_H + 8 }}>{applied ? 'No exchanges match the filter' : 'No HTTP exchanges in this capture'}</div>
+          )}
+        </div>
+        <div className="http-detail-wrap">
+          {sel ? <ExchangeDetail session={session} row={sel} tls={tls.get(tlsSourceOf(sel.stream) ?? '')} /> : <div className="pane-message">Select an exchange to see its headers and body.</div>}
+        </div>
+      </div>
+      {exportOpen && rows && <ExportObjects session={session} rows={sorted} onClose={() => setExportOpen(false)} />}
+    </div>
+  );
+}
