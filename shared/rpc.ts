@@ -130,7 +130,7 @@ export interface EngineMethods {
    * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
    */
   follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number; mergeThreads?: boolean }, FollowPage];
-  /** HTTP/1.x exchanges (plaintext and decrypted TLS), optionally filtered by a display filter. */
+  /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
   httpBody: [{ stream: string; index: number; message: 'request' | 'response' }, HttpBody];
@@ -219,8 +219,12 @@ export interface HttpExchangeRow {
   upgrade: string;
   /** Some bytes of the exchange were not captured / recorded. */
   truncated: boolean;
+  /** Body bytes (request + response) that are not in the capture (gaps, strace -s, snaplen). */
+  missingBytes?: number;
   /** The capture ended before the exchange did. */
   incomplete: boolean;
+  /** HTTP/2: the stream identifier (version is then `HTTP/2`, host the `:authority`). */
+  streamId?: number;
 }
 
 export interface HttpBody {
@@ -236,6 +240,8 @@ export interface HttpBody {
   /** Body bytes not in the capture. */
   missing: number;
   event: number;
+  /** Trailer fields (HTTP/2 trailers), when there were any. */
+  trailers?: [string, string][];
 }
 
 export interface KeylogResult {
@@ -302,7 +308,13 @@ export interface ResponseMessage {
 export type EngineEvent =
   | { kind: 'event'; type: 'progress'; info: CaptureInfo }
   | { kind: 'event'; type: 'error'; message: string }
-  | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number };
+  | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number }
+  /**
+   * The HTTP scan that follows indexing (HTTP view rows, http.* fields): events looked at so
+   * far of `total`, HTTP messages found; `finished` once its results are in (also after keys
+   * were added and the HTTP rows changed).
+   */
+  | { kind: 'event'; type: 'httpProgress'; done: number; total: number; messages: number; finished: boolean };
 
 export type EngineMessage = ResponseMessage | EngineEvent;
 

@@ -43,7 +43,8 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
       text += `${JSON.stringify({
         request: r.request, response: r.response, stream: r.stream, version: r.version, method: r.method, host: r.host, uri: r.uri,
         status: r.status, requestBodyBytes: r.requestBodyBytes, responseBodyBytes: r.responseBodyBytes, contentType: r.contentType,
-        ...(r.truncated ? { truncated: true } : {}), ...(r.incomplete ? { incomplete: true } : {}), ...(r.upgrade ? { upgrade: r.upgrade } : {}),
+        ...(r.streamId !== undefined ? { streamId: r.streamId } : {}),
+        ...(r.truncated ? { truncated: true } : {}), ...(r.missingBytes ? { missingBytes: r.missingBytes } : {}), ...(r.incomplete ? { incomplete: true } : {}), ...(r.upgrade ? { upgrade: r.upgrade } : {}),
       })}\n`;
     } else {
       text += `${TSV_COLUMNS.map((c) => String(r[c] ?? '')).join('\t')}\n`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHttp2 } from '../../electron/engine/http2/connection.ts';
 import { http2Exchanges } from '../../electron/engine/http2/exchanges.ts';
+import { exchangeHost } from '../../electron/engine/http/exchange.ts';
 import { createHpackDecoder, decodeHeaderBlock, huffmanCodes, huffmanDecode } from '../../electron/engine/http2/hpack.ts';
 import type { StreamChunk } from '../../electron/engine/streams/byte-stream.ts';
 import { generatedH2Connection } from '../../bench/make-h2.ts';
@@ -61,7 +62,8 @@ describe('HTTP/2 connections', () => {
     const ex = http2Exchanges(conn, s.id);
     const ms = performance.now() - t0;
     expect(ex).toHaveLength(10000);
-    expect(ex[9999]).toMatchObject({ streamId: 19999, method: 'GET', uri: '/item/9999', authority: 'example.com', status: 200 });
+    expect(ex[9999]).toMatchObject({ streamId: 19999, request: { version: 'HTTP/2', method: 'GET', uri: '/item/9999' }, response: { status: 200 } });
+    expect(exchangeHost(ex[9999])).toBe('example.com');
     expect(new TextDecoder().decode(ex[5].response?.body)).toBe('hello');
     expect(ms).toBeLessThan(5000);
   });
@@ -72,6 +74,6 @@ describe('HTTP/2 connections', () => {
     const pieces: StreamChunk[] = [];
     for (const c of s.chunks) for (let i = 0; i < c.bytes.length; i++) pieces.push({ ...c, bytes: c.bytes.subarray(i, i + 1), seq: c.seq + i });
     const ex = http2Exchanges(parseHttp2({ ...s, chunks: pieces }), 'x');
-    expect(ex.map((e) => e.uri)).toEqual(['/item/0', '/item/1', '/item/2']);
+    expect(ex.map((e) => e.request?.uri)).toEqual(['/item/0', '/item/1', '/item/2']);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { captureHttp2Exchanges, exportCaptureKeylog, tlsStreams } from '../../electron/engine/tls/capture-tls.ts';
 import { addKeylogText, createKeyStore, exportKeylog } from '../../electron/engine/tls/keylog.ts';
 import { openTls } from './helpers.ts';
+import { exchangeHost } from '../../electron/engine/http/exchange.ts';
 
 const R = 'ab'.repeat(32);
 
@@ -52,13 +53,13 @@ describe.each(['node', 'boringssl'] as const)('TLS on syscall fd streams (%s pro
     const st = await openTls('strace/generated/strace-curl-tls13-h2.f-ttt-T-yy-s256-x.txt', ['keys/generated/gen-strace-curl-tls13-h2.keys'], profile);
     const pc = await openTls('pcapng/generated/gen-strace-curl-tls13-h2.pcapng', ['keys/generated/gen-strace-curl-tls13-h2.keys'], profile);
     const shape = (xs: ReturnType<typeof captureHttp2Exchanges>): unknown[] =>
-      xs.map((e) => ({ v: e.version, id: e.streamId, m: e.method, u: e.uri, a: e.authority, s: e.status, ct: e.response?.headers.find((h) => h.name === 'content-type')?.value }));
+      xs.map((e) => ({ v: e.request?.version, id: e.streamId, m: e.request?.method, u: e.request?.uri, a: exchangeHost(e), s: e.response?.status, ct: e.response?.contentType }));
     const fromStrace = captureHttp2Exchanges(st);
     const fromPcap = captureHttp2Exchanges(pc);
     expect(shape(fromStrace)).toEqual(shape(fromPcap));
     expect(shape(fromPcap)).toEqual([{ v: 'HTTP/2', id: 1, m: 'GET', u: '/big', a: 'localhost:8443', s: 200, ct: 'text/plain' }]);
     // -s 256 keeps the first 256 bytes of each read: the body is mostly missing, and says so.
-    expect(fromPcap[0].response?.body.length).toBe(220000);
+    expect(fromPcap[0].response?.rawBody?.length).toBe(220000);
     expect(fromStrace[0].response?.missing).toBeGreaterThan(0);
     const s = tlsStreams(st);
     expect(s).toHaveLength(1);

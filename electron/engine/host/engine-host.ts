@@ -16,7 +16,7 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from 
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { runFilter } from '../filter/run-filter.ts';
-import { httpFilterEvents, installHttpAnnotations } from '../http/http-annotations.ts';
+import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
 
 const MAX_PAGE = 5000;
@@ -122,10 +122,18 @@ export function serveEngine(port: Port): () => void {
       state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
-      // HTTP fields are attached per event after one scan of the streams (http-annotations.ts).
+      // HTTP fields are attached per event after one scan of the streams (http-annotations.ts),
+      // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
       const annotated = state.capture;
-      state.httpReady = indexing.then(() => {
-        if (state.capture === annotated && !abort.signal.aborted) installHttpAnnotations(annotated);
+      state.httpReady = indexing.then(async () => {
+        if (state.capture !== annotated || abort.signal.aborted) return;
+        const ch = await scanCaptureHttp(annotated, {
+          signal: abort.signal,
+          onProgress: (p) => emit({ kind: 'event', type: 'httpProgress', done: p.done, total: p.total, messages: p.messages, finished: false }),
+        });
+        if (!ch || state.capture !== annotated || abort.signal.aborted) return;
+        installHttpAnnotations(annotated);
+        emit({ kind: 'event', type: 'httpProgress', done: annotated.count(), total: annotated.count(), messages: ch.exchangeOf.size, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
@@ -214,8 +222,8 @@ export function serveEngine(port: Port): () => void {
       }
       case 'details': {
         const c = requireCapture(state);
-        // Once indexed, wait for the HTTP scan so http.* fields are in the tree.
-        if (c.info().done) await state.httpReady;
+        // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
+        // finished: the httpProgress event with finished: true says when to ask again).
         c.dissect(intParam(params, 'event', 1, c.count()), d);
         return detailsTree(d) as Result<M>;
       }
@@ -256,6 +264,14 @@ export function serveEngine(port: Port): () => void {
         const p = params as Params<'addKeylog'>;
         if (typeof p?.path !== 'string' && typeof p?.text !== 'string') throw new Error('addKeylog needs a path or a text');
         const r = addCaptureKeylog(c, typeof p.text === 'string' ? { text: p.text } : { path: p.path });
+        if (r.added > 0 && c.info().done) {
+          // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
+          await state.httpReady;
+          if (state.capture === c) {
+            const ch = captureHttp(c);
+            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: ch.exchangeOf.size, finished: true });
+          }
+        }
         return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
       }
       case 'keylogCandidates':

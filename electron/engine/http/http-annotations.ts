@@ -15,6 +15,9 @@ import { compileFilterText } from '../filter/compile.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
+import { http2Exchanges } from '../http2/exchanges.ts';
+import { captureTls, http2OfStream, tlsOfStream, unwrapTls } from '../tls/capture-tls.ts';
 import {
   createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage,
 } from './http1.ts';
@@ -43,33 +46,62 @@ export const HF = {
 } as const;
 
 export interface CaptureHttp {
-  /** Every exchange, ordered by the event where its first message starts. */
+  /** Every exchange (HTTP/1.x in the clear, over TLS, HTTP/2), ordered by the event where it starts. */
   exchanges: HttpExchange[];
-  /** Sparse: event → messages completed in that event. */
+  /** Sparse: event → HTTP/1.x messages completed in that event (tshark attaches http.* there). */
   byEvent: Map<number, HttpMessage[]>;
   exchangeOf: Map<HttpMessage, HttpExchange>;
   notes: string[];
   ms: number;
+  /** The cleartext HTTP/1.x part, found once by the scan. */
+  plain: { exchanges: HttpExchange[]; byEvent: Map<number, HttpMessage[]> };
+  /** Source streams (`tcp:N`, `fd:…`) that are not HTTP/1.x in the clear: TLS or HTTP/2 maybe. */
+  layerCandidates: string[];
+  /** Key store generation the TLS/HTTP/2 part was computed for (-1: not yet). */
+  layerGen: number;
+}
+
+/** Progress of a capture's HTTP scan: events (frames or syscalls) looked at so far. */
+export interface HttpScanProgress {
+  done: number;
+  total: number;
+  /** HTTP messages found so far. */
+  messages: number;
+}
+
+export interface HttpScanOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: HttpScanProgress) => void;
+  /** Yield to the event loop after this many ms of work (default 20). */
+  sliceMs?: number;
+  bodies?: BodyMode;
 }
 
 const cache = new WeakMap<Capture, CaptureHttp>();
 
-function record(ch: CaptureHttp, m: HttpMessage, ex: HttpExchange): void {
-  ch.exchangeOf.set(m, ex);
+function record(byEvent: Map<number, HttpMessage[]>, exchangeOf: Map<HttpMessage, HttpExchange>, m: HttpMessage, ex: HttpExchange): void {
+  exchangeOf.set(m, ex);
   // A message whose declared body never completed gets no fields, as tshark (waiting for the
   // rest of the PDU) shows none; heads cut by the tracer are still shown for what they say.
   if (m.incomplete && !m.headTruncated) return;
-  const list = ch.byEvent.get(m.endEvent);
-  if (list) list.push(m);
-  else ch.byEvent.set(m.endEvent, [m]);
+  const list = byEvent.get(m.endEvent);
+  // Copy on write: the TLS part adds to a copy of the cleartext map whose lists it must not change.
+  if (list) byEvent.set(m.endEvent, [...list, m]);
+  else byEvent.set(m.endEvent, [m]);
 }
 
 function startOf(ex: HttpExchange): number {
   return ex.request?.startEvent ?? ex.response?.startEvent ?? 0;
 }
 
-/** One sequential pass over the frames: every TCP stream reassembled and parsed as it goes. */
-function scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void {
+/** Work units between progress checks (frames / fd streams). */
+const STEP = 256;
+
+/**
+ * One sequential pass over the frames: every TCP stream reassembled and parsed as it goes.
+ * A generator so the host can run it in slices (yielding = "a good moment to pause").
+ */
+function* scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progress: HttpScanProgress): Generator<void> {
   const internals = capture.internals();
   if (internals.kind !== 'packets') return;
   const conv = internals.conv;
@@ -78,7 +110,13 @@ function scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void 
   const parsers: Http1Parser[] = [];
   const n = internals.index.dataOffset.length;
   const fs = conv.frameStream;
+  const plain = ch.plain;
+  progress.total = n;
   for (let f = 1; f <= n && f < fs.length; f++) {
+    if ((f & (STEP - 1)) === 0) {
+      progress.done = f;
+      yield;
+    }
     const sid = fs[f];
     if (sid < 0) continue;
     let st = states[sid];
@@ -86,47 +124,144 @@ function scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void 
     if (st === undefined) {
       st = createTcpFollowState(`tcp:${sid}`);
       st.keepChunks = false;
-      const p = createHttp1Parser(st.stream.id, { bodies, onMessage: (m, ex) => record(ch, m, ex) });
+      const p = createHttp1Parser(st.stream.id, { bodies, onMessage: (m, ex) => record(plain.byEvent, ch.exchangeOf, m, ex) });
       parsers[sid] = p;
       st.onChunk = (c) => pushHttpChunk(p, c);
       states[sid] = st;
     }
     readFrame(r, f);
     feedTcpFrame(r, st, f);
-    if (parsers[sid].notHttp) states[sid] = null;
+    if (parsers[sid].notHttp) {
+      states[sid] = null;
+      ch.layerCandidates.push(`tcp:${sid}`);
+    }
   }
   for (let sid = 0; sid < states.length; sid++) {
     const p = parsers[sid];
     if (!p || p.notHttp) continue;
     endHttpStream(p);
-    for (const ex of p.exchanges) ch.exchanges.push(ex);
+    for (const ex of p.exchanges) plain.exchanges.push(ex);
     for (const note of p.notes) ch.notes.push(`tcp:${sid}: ${note}`);
   }
+  progress.done = n;
 }
 
-function scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode): void {
-  for (const info of listFdStreams(capture)) {
+function* scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progress: HttpScanProgress): Generator<void> {
+  const infos = listFdStreams(capture);
+  progress.total = capture.count();
+  let k = 0;
+  for (const info of infos) {
+    if ((++k & 15) === 0) yield;
+    progress.done = Math.max(progress.done, info.firstEvent);
     if (info.role === 'other' && !/->/.test(info.name)) continue;
     const s = fdStream(capture, info.id);
-    const r = httpExchanges(s, { bodies, onMessage: (m, ex) => record(ch, m, ex) });
-    if (!r.isHttp) continue;
-    for (const ex of r.exchanges) ch.exchanges.push(ex);
+    const r = httpExchanges(s, { bodies, onMessage: (m, ex) => record(ch.plain.byEvent, ch.exchangeOf, m, ex) });
+    if (!r.isHttp) {
+      if (s.chunks.some((c) => c.bytes.length > 0)) ch.layerCandidates.push(info.id);
+      continue;
+    }
+    for (const ex of r.exchanges) ch.plain.exchanges.push(ex);
     for (const note of r.notes) ch.notes.push(`${info.id}: ${note}`);
   }
+  progress.done = progress.total;
 }
 
-/** Find every HTTP/1.x exchange of the capture (cached; call after indexing is done). */
+function emptyHttp(): CaptureHttp {
+  return {
+    exchanges: [], byEvent: new Map(), exchangeOf: new Map(), notes: [], ms: 0, plain: { exchanges: [], byEvent: new Map() }, layerCandidates: [], layerGen: -1,
+  };
+}
+
+function* scanSteps(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progress: HttpScanProgress): Generator<void> {
+  // Scan the capture itself, not a TLS-layer wrapper: stream building needs no TLS fields.
+  const base = unwrapTls(capture);
+  if (base.internals().kind === 'packets') yield* scanPackets(base, ch, bodies, progress);
+  else yield* scanSyscalls(base, ch, bodies, progress);
+  ch.plain.exchanges.sort((a, b) => startOf(a) - startOf(b));
+}
+
+function finish(capture: Capture, ch: CaptureHttp, t0: number): CaptureHttp {
+  cache.set(capture, ch);
+  refreshHttpLayers(capture, ch);
+  ch.ms = performance.now() - t0;
+  return ch;
+}
+
+/**
+ * The TLS and HTTP/2 part: HTTP/1.x over decrypted TLS streams (http.* fields at the frames
+ * where tshark shows them) and HTTP/2 exchanges. Recomputed when keys were added since.
+ */
+export function refreshHttpLayers(capture: Capture, ch: CaptureHttp): void {
+  const t = captureTls(capture);
+  const gen = t.keys.generation;
+  if (ch.layerGen === gen) return;
+  ch.layerGen = gen;
+  const byEvent = new Map(ch.plain.byEvent);
+  const exchanges = [...ch.plain.exchanges];
+  const haveKeys = t.keys.byRandom.size > 0;
+  for (const id of ch.layerCandidates) {
+    const tls = haveKeys || id.startsWith('fd:') ? tlsOfStream(capture, id) : null;
+    const h2 = http2OfStream(capture, id);
+    if (h2) {
+      for (const ex of http2Exchanges(h2, tls ? tls.stream.id : id)) exchanges.push(ex);
+    } else if (tls && tls.stream.chunks.length > 0) {
+      const r = httpExchanges(tshFrames(tls.stream), { bodies: 'size', onMessage: (m, ex) => record(byEvent, ch.exchangeOf, m, ex) });
+      if (r.isHttp) for (const ex of r.exchanges) exchanges.push(ex);
+    }
+  }
+  exchanges.sort((a, b) => startOf(a) - startOf(b));
+  ch.byEvent = byEvent;
+  ch.exchanges = exchanges;
+}
+
+/**
+ * Decrypted bytes become visible in the event that completes their TLS record (tshark's frame
+ * for the HTTP message), not in the one holding the record's first byte.
+ */
+export function tshFrames(s: ByteStream): ByteStream {
+  return { ...s, chunks: s.chunks.map((c) => (c.lastEvent !== undefined ? { ...c, event: c.lastEvent } : c)) };
+}
+
+/** Find every HTTP exchange of the capture (cached; call after indexing is done). */
 export function captureHttp(capture: Capture, bodies: BodyMode = 'size'): CaptureHttp {
   const hit = cache.get(capture);
-  if (hit) return hit;
+  if (hit) {
+    refreshHttpLayers(capture, hit);
+    return hit;
+  }
   const t0 = performance.now();
-  const ch: CaptureHttp = { exchanges: [], byEvent: new Map(), exchangeOf: new Map(), notes: [], ms: 0 };
-  if (capture.internals().kind === 'packets') scanPackets(capture, ch, bodies);
-  else scanSyscalls(capture, ch, bodies);
-  ch.exchanges.sort((a, b) => startOf(a) - startOf(b));
-  ch.ms = performance.now() - t0;
-  cache.set(capture, ch);
-  return ch;
+  const ch = emptyHttp();
+  const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
+  for (const _ of scanSteps(capture, ch, bodies, progress)) {
+    // run to completion
+  }
+  return finish(capture, ch, t0);
+}
+
+/**
+ * The same scan, in slices of `sliceMs` that yield to the event loop (the engine worker keeps
+ * answering requests meanwhile), with progress; resolves null when `signal` aborts it.
+ */
+export async function scanCaptureHttp(capture: Capture, opts: HttpScanOptions = {}): Promise<CaptureHttp | null> {
+  const hit = cache.get(capture);
+  if (hit) return captureHttp(capture);
+  const t0 = performance.now();
+  const ch = emptyHttp();
+  const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
+  const slice = opts.sliceMs ?? 20;
+  let sliceStart = performance.now();
+  for (const _ of scanSteps(capture, ch, opts.bodies ?? 'size', progress)) {
+    if (performance.now() - sliceStart < slice) continue;
+    progress.messages = ch.exchangeOf.size;
+    opts.onProgress?.(progress);
+    await new Promise<void>((r) => setImmediate(r));
+    if (opts.signal?.aborted) return null;
+    sliceStart = performance.now();
+  }
+  if (opts.signal?.aborted) return null;
+  const done = cache.get(capture) ? captureHttp(capture) : finish(capture, ch, t0);
+  opts.onProgress?.({ done: progress.total, total: progress.total, messages: done.exchangeOf.size });
+  return done;
 }
 
 /** Seconds between two events, exact to the nanosecond (float epoch times are not). */
@@ -139,16 +274,34 @@ function deltaSeconds(capture: Capture, from: number, to: number): number {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
-let bodyCache: { capture: Capture; stream: string; exchanges: HttpExchange[] } | undefined;
+let bodyCache: { capture: Capture; stream: string; gen: number; exchanges: HttpExchange[] } | undefined;
 
-/** Exchanges of one stream with their bodies (the last stream asked for is cached). */
+/** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
+export function tlsSource(id: string): string {
+  const rest = id.slice(4);
+  return /^\d+$/.test(rest) ? `tcp:${rest}` : rest;
+}
+
+/**
+ * Exchanges of one stream with their bodies (the last stream asked for is cached): `tcp:N` and
+ * `fd:…` in the clear (HTTP/1.x or HTTP/2 with the preface), `tls:…` decrypted.
+ */
 export function streamExchangesWithBodies(capture: Capture, stream: string): HttpExchange[] {
-  if (bodyCache && bodyCache.capture === capture && bodyCache.stream === stream) return bodyCache.exchanges;
-  let s: ByteStream;
-  if (stream.startsWith('tcp:')) s = tcpStream(capture.internals(), Number(stream.slice(4)));
-  else s = fdStream(capture, stream);
-  const exchanges = httpExchanges(s, { bodies: 'keep' }).exchanges;
-  bodyCache = { capture, stream, exchanges };
+  const gen = captureTls(capture).keys.generation;
+  if (bodyCache && bodyCache.capture === capture && bodyCache.stream === stream && bodyCache.gen === gen) return bodyCache.exchanges;
+  let exchanges: HttpExchange[];
+  if (stream.startsWith('tls:')) {
+    const src = tlsSource(stream);
+    const h2 = http2OfStream(capture, src);
+    const t = tlsOfStream(capture, src);
+    if (!t) throw new Error(`${stream} is not a decrypted TLS stream`);
+    exchanges = h2 ? http2Exchanges(h2, t.stream.id) : httpExchanges(tshFrames(t.stream), { bodies: 'keep' }).exchanges;
+  } else {
+    const base = unwrapTls(capture);
+    const s = stream.startsWith('tcp:') ? tcpStream(base.internals(), Number(stream.slice(4))) : fdStream(base, stream);
+    exchanges = startsWithPreface(s) ? http2Exchanges(parseHttp2(s), stream) : httpExchanges(s, { bodies: 'keep' }).exchanges;
+  }
+  bodyCache = { capture, stream, gen, exchanges };
   return exchanges;
 }
 
@@ -208,6 +361,8 @@ export function addHttpFields(capture: Capture, ch: CaptureHttp, event: number, 
 export function installHttpAnnotations(capture: Capture): CaptureHttp {
   const ch = captureHttp(capture);
   setAnnotator(capture, (event, d) => {
+    // Keys added since (addKeylog) bring their HTTP/1.x-over-TLS messages in here.
+    refreshHttpLayers(capture, ch);
     if (ch.byEvent.has(event)) addHttpFields(capture, ch, event, d, d.keep === null);
   });
   return ch;

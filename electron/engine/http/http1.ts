@@ -18,62 +18,12 @@
  */
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import { decodeBody } from './content-coding.ts';
+import { headerValue, type HttpExchange, type HttpMessage } from './exchange.ts';
+
+export { headerValue };
+export type { HttpExchange, HttpMessage } from './exchange.ts';
 
 export { decodeBody };
-
-export interface HttpMessage {
-  kind: 'request' | 'response';
-  /** Event holding the first byte of the head, and the event that completed the head. */
-  startEvent: number;
-  headEvent: number;
-  /** Event holding the last byte of the message (head or body). */
-  endEvent: number;
-  startTime: number;
-  headTime: number;
-  endTime: number;
-  /** `HTTP/1.1` etc. */
-  version: string;
-  method: string;
-  uri: string;
-  status: number | null;
-  phrase: string;
-  headers: [string, string][];
-  /** Bytes of the head (start line to the empty line, inclusive). */
-  headBytes: number;
-  /** Body bytes as sent (after de-chunking, before content decoding), including missing ones. */
-  bodyBytes: number;
-  /** Body bytes after content decoding (equals bodyBytes without Content-Encoding). */
-  decodedBytes: number;
-  /** Body bytes that are not in the stream (gaps, tracer truncation). */
-  missing: number;
-  /** The head could not be read completely (its end was lost). */
-  headTruncated: boolean;
-  /** The stream ended before the body did. */
-  incomplete: boolean;
-  contentType: string;
-  contentEncoding: string;
-  contentLength: number | null;
-  chunked: boolean;
-  /** Decoded body (only when the parser was asked to keep bodies). */
-  body?: Uint8Array;
-  /** Body as sent, de-chunked (only when kept). */
-  rawBody?: Uint8Array;
-  decodeError?: string;
-  /** Stream byte position of the first head byte in its direction. */
-  pos: number;
-}
-
-export interface HttpExchange {
-  /** Index of the exchange within its stream (0-based). */
-  index: number;
-  stream: string;
-  request: HttpMessage | null;
-  response: HttpMessage | null;
-  /** 1xx responses before the final one. */
-  informational: HttpMessage[];
-  /** Upgrade target when the connection switched protocols (e.g. `websocket`). */
-  upgrade: string;
-}
 
 export type BodyMode = 'none' | 'size' | 'keep';
 
@@ -192,15 +142,7 @@ function findHeadEnd(b: Uint8Array, len: number): number {
   return -1;
 }
 
-function header(m: HttpMessage, name: string): string | undefined {
-  const n = name.toLowerCase();
-  for (const [k, v] of m.headers) if (k.toLowerCase() === n) return v;
-  return undefined;
-}
-
-export function headerValue(m: HttpMessage, name: string): string | undefined {
-  return header(m, name);
-}
+const header = headerValue;
 
 function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number }): HttpMessage {
   return {

@@ -1,51 +1,15 @@
 /**
- * HTTP/2 streams as HTTP exchanges, in the same shape the HTTP/1.x view uses: one exchange per
- * stream that carried a request or a response, with `version: 'HTTP/2'` and the stream id.
+ * HTTP/2 streams as HTTP exchanges in the one shape HTTP/1.x uses (http/exchange.ts): one
+ * exchange per stream that carried a request or a response, messages with `version: 'HTTP/2'`,
+ * pseudo-headers among the headers, the stream id on the exchange, bodies reassembled from DATA
+ * frames and content-decoded (RFC 9113 §8.1; Content-Encoding as HTTP/1.x).
  */
+import { headerValue, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
 import { decodeContent } from './content.ts';
 import type { H2Connection, H2Message } from './connection.ts';
 import type { HeaderField } from './hpack.ts';
 
-export interface HttpMessage {
-  /** Event that completed the header block (HTTP/1: the start line's event). */
-  event: number;
-  time: number;
-  /** Header fields in order; HTTP/2 pseudo-headers included (`:method`…). */
-  headers: { name: string; value: string; unknown?: boolean }[];
-  trailers?: { name: string; value: string; unknown?: boolean }[];
-  /** Body as transferred (after DATA reassembly / de-chunking). */
-  body: Uint8Array;
-  /** Body after Content-Encoding was undone (same as `body` when identity). */
-  decodedBody: Uint8Array;
-  contentEncoding?: string;
-  decodeError?: string;
-  /** Body bytes not in the capture. */
-  missing: number;
-  /** Event that ended the message (END_STREAM / last body byte). */
-  endEvent?: number;
-}
-
-export interface HttpExchange {
-  /** ByteStream id the exchange came from (`tls:tcp:0`, `fd:…`). */
-  stream: string;
-  version: string;
-  /** HTTP/2 stream id. */
-  streamId?: number;
-  method?: string;
-  /** Request target (HTTP/2 :path). */
-  uri?: string;
-  authority?: string;
-  scheme?: string;
-  status?: number;
-  request?: HttpMessage;
-  response?: HttpMessage;
-  /** Stream reset (RST_STREAM error name), server push, unknown headers… */
-  notes: string[];
-}
-
-function headerValue(h: readonly HeaderField[] | undefined, name: string): string | undefined {
-  return h?.find((f) => f.name === name && !f.unknown)?.value;
-}
+export type { HttpExchange, HttpMessage } from '../http/exchange.ts';
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1) return parts[0];
@@ -58,51 +22,89 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function message(m: H2Message): HttpMessage {
-  const body = concat(m.data, m.dataLength);
-  const enc = headerValue(m.headers, 'content-encoding');
-  const dec = enc && m.missing === 0 ? decodeContent(body, enc) : undefined;
-  const strip = (h: HeaderField[]): HttpMessage['headers'] => h.map((f) => (f.unknown ? { name: f.name, value: f.value, unknown: true } : { name: f.name, value: f.value }));
-  const out: HttpMessage = {
-    event: m.event,
-    time: m.time,
-    headers: strip(m.headers),
-    body,
-    decodedBody: dec?.body ?? body,
-    missing: m.missing,
-  };
-  if (m.trailers) out.trailers = strip(m.trailers);
-  if (enc) out.contentEncoding = enc;
-  if (dec?.error) out.decodeError = dec.error;
-  else if (enc && m.missing > 0) out.decodeError = `${m.missing} body bytes missing: not decoded`;
-  if (m.endEvent !== undefined) out.endEvent = m.endEvent;
+/** Known fields only: fields that referred to HPACK state from before the capture are dropped. */
+function pairs(h: readonly HeaderField[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of h) if (!f.unknown) out.push([f.name, f.value]);
   return out;
 }
 
-const RST_NAMES: Record<number, string> = { 0: 'NO_ERROR', 1: 'PROTOCOL_ERROR', 2: 'INTERNAL_ERROR', 5: 'STREAM_CLOSED', 7: 'REFUSED_STREAM', 8: 'CANCEL' };
+function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean): HttpMessage {
+  const raw = concat(m.data, m.dataLength);
+  const headers = pairs(m.headers);
+  const probe = { headers } as HttpMessage;
+  const enc = headerValue(probe, 'content-encoding') ?? '';
+  const dec = enc && m.missing === 0 ? decodeContent(raw, enc) : undefined;
+  const body = dec?.body ?? raw;
+  const cl = headerValue(probe, 'content-length');
+  const status = kind === 'response' ? headerValue(probe, ':status') : undefined;
+  const endEvent = m.endEvent ?? (m.dataEvents.length > 0 ? m.dataEvents[m.dataEvents.length - 1] : m.event);
+  const out: HttpMessage = {
+    kind,
+    startEvent: m.event,
+    headEvent: m.event,
+    endEvent,
+    startTime: m.time,
+    headTime: m.time,
+    endTime: timeOf.get(endEvent) ?? m.time,
+    version: 'HTTP/2',
+    method: kind === 'request' ? headerValue(probe, ':method') ?? '' : '',
+    uri: kind === 'request' ? headerValue(probe, ':path') ?? '' : '',
+    status: status !== undefined && /^\d{3}$/.test(status) ? Number(status) : null,
+    phrase: '',
+    headers,
+    headBytes: 0,
+    bodyBytes: m.dataLength + m.missing,
+    decodedBytes: dec && !dec.error ? body.length : m.dataLength,
+    missing: m.missing,
+    headTruncated: false,
+    // No END_STREAM seen: the capture (or the connection) ended before the message did.
+    incomplete: !endOfStream,
+    contentType: headerValue(probe, 'content-type') ?? '',
+    contentEncoding: enc,
+    contentLength: cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null,
+    chunked: false,
+    body,
+    rawBody: raw,
+    pos: 0,
+  };
+  if (m.trailers) out.trailers = pairs(m.trailers);
+  if (dec?.error) out.decodeError = dec.error;
+  else if (enc && m.missing > 0) out.decodeError = `${m.missing} body bytes missing: not decoded`;
+  return out;
+}
 
-/** The connection's exchanges, by stream id order of first appearance. */
-export function http2Exchanges(conn: H2Connection, streamId: string): HttpExchange[] {
+/** RFC 9113 §7 error codes. */
+const RST_NAMES: Record<number, string> = {
+  0: 'NO_ERROR', 1: 'PROTOCOL_ERROR', 2: 'INTERNAL_ERROR', 3: 'FLOW_CONTROL_ERROR', 4: 'SETTINGS_TIMEOUT', 5: 'STREAM_CLOSED',
+  6: 'FRAME_SIZE_ERROR', 7: 'REFUSED_STREAM', 8: 'CANCEL', 9: 'COMPRESSION_ERROR', 10: 'CONNECT_ERROR', 11: 'ENHANCE_YOUR_CALM',
+  12: 'INADEQUATE_SECURITY', 13: 'HTTP_1_1_REQUIRED',
+};
+
+/** The connection's exchanges, in order of the streams' first appearance; `stream` names the ByteStream. */
+export function http2Exchanges(conn: H2Connection, stream: string): HttpExchange[] {
+  const timeOf = new Map<number, number>();
+  for (const f of conn.frames) if (!timeOf.has(f.lastEvent)) timeOf.set(f.lastEvent, f.time);
   const out: HttpExchange[] = [];
   for (const st of conn.streams.values()) {
     if (!st.request && !st.response) continue;
-    const rq = st.request?.headers;
-    const ex: HttpExchange = { stream: streamId, version: 'HTTP/2', streamId: st.id, notes: [] };
-    const method = headerValue(rq, ':method');
-    if (method !== undefined) ex.method = method;
-    const path = headerValue(rq, ':path');
-    if (path !== undefined) ex.uri = path;
-    const auth = headerValue(rq, ':authority');
-    if (auth !== undefined) ex.authority = auth;
-    const scheme = headerValue(rq, ':scheme');
-    if (scheme !== undefined) ex.scheme = scheme;
-    const status = headerValue(st.response?.headers, ':status');
-    if (status !== undefined && /^\d{3}$/.test(status)) ex.status = Number(status);
-    if (st.request) ex.request = message(st.request);
-    if (st.response) ex.response = message(st.response);
-    if (st.promisedBy !== undefined) ex.notes.push(`server push promised on stream ${st.promisedBy}`);
-    if (st.reset) ex.notes.push(`RST_STREAM ${RST_NAMES[st.reset.code] ?? st.reset.code} from the ${st.reset.by === 0 ? 'client' : 'server'} at event ${st.reset.event}`);
-    if (rq?.some((h) => h.unknown) || st.response?.headers.some((h) => h.unknown)) ex.notes.push('some headers refer to HPACK state from before the capture: unknown');
+    const notes: string[] = [];
+    const ex: HttpExchange = {
+      index: out.length,
+      stream,
+      request: st.request ? message('request', st.request, timeOf, st.endStream[0]) : null,
+      response: st.response ? message('response', st.response, timeOf, st.endStream[1]) : null,
+      informational: [],
+      upgrade: '',
+      streamId: st.id,
+      notes,
+    };
+    for (const h of st.response?.interim ?? []) {
+      ex.informational.push(message('response', { headers: h, event: st.response?.event ?? 0, time: st.response?.time ?? 0, data: [], dataLength: 0, missing: 0, dataEvents: [], endEvent: st.response?.event }, timeOf, true));
+    }
+    if (st.promisedBy !== undefined) notes.push(`server push promised on stream ${st.promisedBy}`);
+    if (st.reset) notes.push(`RST_STREAM ${RST_NAMES[st.reset.code] ?? st.reset.code} from the ${st.reset.by === 0 ? 'client' : 'server'} at event ${st.reset.event}`);
+    if (st.request?.headers.some((h) => h.unknown) || st.response?.headers.some((h) => h.unknown)) notes.push('some headers refer to HPACK state from before the capture: unknown');
     out.push(ex);
   }
   return out;

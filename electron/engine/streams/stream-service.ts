@@ -8,9 +8,9 @@ import type { FollowFormatName, FollowPage, HttpBody, HttpExchangeRow, StreamSum
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
-import { captureHttp, streamExchangesWithBodies } from '../http/http-annotations.ts';
-import { headerValue, httpExchanges, type HttpExchange, type HttpMessage } from '../http/http1.ts';
-import { tlsOfStream, tlsStreams } from '../tls/capture-tls.ts';
+import { captureHttp, streamExchangesWithBodies, tlsSource } from '../http/http-annotations.ts';
+import { exchangeHost, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
+import { tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from './byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from './fd-streams.ts';
 import {
@@ -110,10 +110,6 @@ export function resolveStream(capture: Capture, spec: { stream?: string; event?:
 }
 
 /** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
-function tlsSource(id: string): string {
-  const rest = id.slice(4);
-  return /^\d+$/.test(rest) ? `tcp:${rest}` : rest;
-}
 
 function pageStartsOf(s: ByteStream): number[] {
   const starts = [0];
@@ -211,7 +207,7 @@ function row(ex: HttpExchange): HttpExchangeRow {
     responseEnd: r ? r.endEvent : null,
     version: q?.version || r?.version || '',
     method: q?.method ?? '',
-    host: q ? headerValue(q, 'host') ?? '' : '',
+    host: exchangeHost(ex),
     uri: q?.uri ?? '',
     status: r?.status ?? null,
     phrase: r?.phrase ?? '',
@@ -224,26 +220,17 @@ function row(ex: HttpExchange): HttpExchangeRow {
     upgrade: ex.upgrade,
     truncated,
     incomplete: !!q?.incomplete || !!r?.incomplete,
+    ...(ex.streamId !== undefined ? { streamId: ex.streamId } : {}),
+    ...((q?.missing ?? 0) + (r?.missing ?? 0) > 0 ? { missingBytes: (q?.missing ?? 0) + (r?.missing ?? 0) } : {}),
   };
 }
 
-/** HTTP/1.x exchanges of decrypted TLS streams (not cached: keys may be added later). */
-function tlsExchanges(capture: Capture): HttpExchange[] {
-  const out: HttpExchange[] = [];
-  for (const t of tlsStreams(capture)) {
-    if (t.alpn === 'h2') continue;
-    const r = tlsOfStream(capture, t.stream);
-    if (!r || r.stream.chunks.length === 0) continue;
-    const h = httpExchanges(r.stream, { bodies: 'size' });
-    if (h.isHttp) out.push(...h.exchanges);
-  }
-  return out;
-}
-
-/** Every HTTP/1.x exchange, optionally only those whose request or response event matches `filter`. */
+/**
+ * Every HTTP exchange (HTTP/1.x in the clear and over TLS, HTTP/2), optionally only those whose
+ * request or response event matches `filter`.
+ */
 export function httpExchangeRows(capture: Capture, filter?: string): HttpExchangeRow[] {
-  const all = [...captureHttp(capture).exchanges, ...tlsExchanges(capture)];
-  all.sort((a, b) => (a.request?.startEvent ?? a.response?.startEvent ?? 0) - (b.request?.startEvent ?? b.response?.startEvent ?? 0));
+  const all = captureHttp(capture).exchanges;
   if (!filter || filter.trim() === '') return all.map(row);
   const c = compileFilterText(filter);
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
@@ -264,23 +251,16 @@ export function httpExchangeRows(capture: Capture, filter?: string): HttpExchang
   return out;
 }
 
-/** Headers and body of one message. */
+/** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */
 export function httpBodyOf(capture: Capture, stream: string, index: number, which: 'request' | 'response'): HttpBody {
-  let exchanges: HttpExchange[];
-  if (stream.startsWith('tls:')) {
-    const t = tlsOfStream(capture, tlsSource(stream));
-    if (!t) throw new Error(`${stream} is not a decrypted TLS stream`);
-    exchanges = httpExchanges(t.stream, { bodies: 'keep' }).exchanges;
-  } else {
-    exchanges = streamExchangesWithBodies(capture, stream);
-  }
-  const ex = exchanges[index];
+  const ex = streamExchangesWithBodies(capture, stream)[index];
   if (!ex) throw new Error(`no exchange ${index} in ${stream}`);
   const m: HttpMessage | null = which === 'request' ? ex.request : ex.response;
   if (!m) throw new Error(`exchange ${index} of ${stream} has no ${which}`);
-  const startLine = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}` : `${m.version} ${m.status ?? ''} ${m.phrase}`;
+  const startLine = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}` : `${m.version} ${m.status ?? ''}${m.phrase ? ` ${m.phrase}` : ''}`;
   return {
     startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
     contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
+    ...(m.trailers ? { trailers: m.trailers } : {}),
   };
 }

@@ -42,6 +42,11 @@ const perCapture = new WeakMap<Capture, CaptureTls>();
 /** withTlsLayer wrappers → the capture they wrap (state is kept per underlying capture). */
 const wrapped = new WeakMap<Capture, Capture>();
 
+/** The capture a withTlsLayer wrapper wraps (the capture itself otherwise). */
+export function unwrapTls(capture: Capture): Capture {
+  return wrapped.get(capture) ?? capture;
+}
+
 /** The TLS state of a capture (created on first use). */
 export function captureTls(capture: Capture, profile?: CryptoProfileName): CaptureTls {
   const c = wrapped.get(capture) ?? capture;
