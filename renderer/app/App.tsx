@@ -66,15 +66,24 @@ function CaptureView({ session }: { session: Session }) {
   const mainTab = useApp((s) => s.mainTab);
   const follow = useApp((s) => s.follow);
   const data = useEventData(session, selectedEvent);
-  const panes = (
+  const tabs = (
+    <div className="main-tabs" role="tablist">
+      <button role="tab" aria-selected={mainTab === 'events'} className={mainTab === 'events' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'events' })}>Events</button>
+      <button role="tab" aria-selected={mainTab === 'http'} className={mainTab === 'http' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'http' })} data-testid="tab-http">HTTP</button>
+    </div>
+  );
+  // The HTTP tab has its own list / detail split and takes the whole column.
+  const panes = mainTab === 'http' ? (
+    <div className="top-pane">
+      {tabs}
+      <div className="top-pane-body"><HttpView session={session} /></div>
+    </div>
+  ) : (
     <Group orientation="vertical" className="panes" id="tracelens-panes">
       <Panel id="table" defaultSize="55%" minSize="10%">
         <div className="top-pane">
-          <div className="main-tabs" role="tablist">
-            <button role="tab" aria-selected={mainTab === 'events'} className={mainTab === 'events' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'events' })}>Events</button>
-            <button role="tab" aria-selected={mainTab === 'http'} className={mainTab === 'http' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'http' })} data-testid="tab-http">HTTP</button>
-          </div>
-          <div className="top-pane-body">{mainTab === 'events' ? <EventTable session={session} /> : <HttpView session={session} />}</div>
+          {tabs}
+          <div className="top-pane-body"><EventTable session={session} /></div>
         </div>
       </Panel>
       <Separator className="sep" />

@@ -11,9 +11,9 @@ export const SHOW_LIMIT = 2 << 20;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-function JsonNode({ name, value, depth }: { name: string | null; value: Json; depth: number }) {
+function JsonNode({ name, value, depth, openDepth }: { name: string | null; value: Json; depth: number; openDepth: number }) {
   const isObj = value !== null && typeof value === 'object';
-  const [open, setOpen] = useState(depth < 3);
+  const [open, setOpen] = useState(depth < openDepth);
   const label = name !== null ? <span className="j-key">{JSON.stringify(name)}: </span> : null;
   if (!isObj) {
     const cls = value === null ? 'j-null' : typeof value === 'string' ? 'j-str' : typeof value === 'number' ? 'j-num' : 'j-bool';
@@ -38,7 +38,7 @@ function JsonNode({ name, value, depth }: { name: string | null; value: Json; de
       </div>
       {open && (
         <div className="j-children">
-          {entries.map(([k, v], i) => <JsonNode key={i} name={k} value={v} depth={depth + 1} />)}
+          {entries.map(([k, v], i) => <JsonNode key={i} name={k} value={v} depth={depth + 1} openDepth={openDepth} />)}
           <div className="j-line">{c}</div>
         </div>
       )}
@@ -62,7 +62,7 @@ export function JsonView({ text }: { text: string }) {
       </div>
     );
   }
-  return <div className="json-view" data-testid="json-view"><JsonNode name={null} value={parsed.value} depth={0} /></div>;
+  return <div className="json-view" data-testid="json-view"><JsonNode name={null} value={parsed.value} depth={0} openDepth={text.length < 65536 ? 8 : 2} /></div>;
 }
 
 export function MarkupView({ text }: { text: string }) {
