@@ -172,10 +172,10 @@ const CASES: Case[] = [
     ],
   },
   // awk -f pair.awk docker-curl-https.txt | awk '$3~/^<4/{print $1}'
-  // known difference: libsinsp turns the IPv6 socket's fd into <4><unknown> after connect(AF_UNSPEC) (events 2285-2301); the scap state keeps IPv6 (see test/scap/scap.test.ts, NOT YET MATCHED)
+  // (libsinsp turns the IPv6 socket's fd into <4><unknown> after connect(AF_UNSPEC), events 2285-2301; the scap state models it)
   {
     file: DOCKER,
-    filter: "fd.type == ipv4", known: "libsinsp turns the IPv6 socket's fd into <4><unknown> after connect(AF_UNSPEC) (events 2285-2301); the scap state keeps IPv6 (see test/scap/scap.test.ts, NOT YET MATCHED)",
+    filter: "fd.type == ipv4",
     events: [
       2013, 2015, 2016, 2017, ...r(2235, 2238), ...r(2244, 2249), 2285, 2289, 2290, 2291, ...r(2294, 2297),
       2300, 2301, 2332, 2334, 2336, 2338, ...r(2340, 2344), 2351, 2352, 2383, 2394, 2395, 2509, 2510, 2592,
@@ -187,14 +187,16 @@ const CASES: Case[] = [
     ],
   },
   // awk -f pair.awk docker-curl-https.txt | awk '$3~/^<6/{print $1}'
-  // known difference: same connect(AF_UNSPEC) fd-state difference as fd.type == ipv4
-  { file: DOCKER, filter: "fd.typechar == \"6\"", events: [1863, 1864, 1865, ...r(2281, 2284), 2286, 2287, 2288, ...r(2651, 2654), ...r(2656, 2659)], known: "same connect(AF_UNSPEC) fd-state difference as fd.type == ipv4" },
+  { file: DOCKER, filter: "fd.typechar == \"6\"", events: [1863, 1864, 1865, ...r(2281, 2284), 2286, 2287, 2288, ...r(2651, 2654), ...r(2656, 2659)] },
   // awk -f pair.awk docker-curl-https.txt | awk '$3~/->[^ ]*:443$/{print $1}'
   {
     file: DOCKER,
     filter: "fd.sport == 443",
+    // plus 2656-2659: fd=8(<6u><unknown>) after a connect to [2606:4700:7::60]:443; the name is
+    // <unknown> but libsinsp's fd.sport (sinsp_filtercheck_fd.cpp TYPE_SERVERPORT) reads the socket's
+    // destination port, 443, for any socket with a role
     events: [
-      2639, ...r(2642, 2645), 2648, 2649, 2710, 2759, 2974, ...r(2984, 2987), ...r(3007, 3018), 3027, 3028,
+      2639, ...r(2642, 2645), 2648, 2649, ...r(2656, 2659), 2710, 2759, 2974, ...r(2984, 2987), ...r(3007, 3018), 3027, 3028,
       ...r(3033, 3040), ...r(3070, 3079), ...r(3100, 3103), ...r(3125, 3128), ...r(3131, 3134), ...r(3167,
       3170), ...r(3195, 3198), ...r(3217, 3220), ...r(3251, 3254), ...r(3281, 3284), ...r(3317, 3320),
       ...r(3365, 3370)

@@ -33,8 +33,15 @@ export interface FdInfo {
   sip: string;
   cport: number;
   sport: number;
-  /** l4 protocol implied by socket()'s type/protocol, applied once the socket is connected. */
-  guess?: number;
+  /**
+   * IP sockets: libsinsp's sinsp_sockinfo union as bytes (SOCK_UNION_LEN). Its IPv4 and IPv6
+   * views overlap, and libsinsp switches a socket between them as tuples arrive, so reading the
+   * other view's l4proto byte is part of what sysdig prints (`<4><unknown>` after connect(AF_UNSPEC)
+   * on an IPv6 socket). Never mutated once the FdInfo is in the table (copied on change).
+   */
+  u?: Uint8Array;
+  /** 0 none, 1 client, 2 server (sinsp_fdinfo role flags); l4 is shown only once a role is known. */
+  role?: number;
 }
 
 export interface ThreadInfo {
@@ -349,6 +356,208 @@ function sockTupleInfo(v: EventView, i: number, fd: FdInfo): void {
   }
 }
 
+/**
+ * sinsp_sockinfo union layout (libsinsp fdinfo.h, packed): ipv4 {sip@0 u32, dip@4 u32, sport@8 u16,
+ * dport@10 u16, l4proto@12 u8}; ipv6 {sip@0 [16], dip@16 [16], sport@32 u16, dport@34 u16, l4proto@36 u8}.
+ */
+const SOCK_UNION_LEN = 37;
+const V4 = { sip: 0, dip: 4, sport: 8, dport: 10, l4: 12 } as const;
+const V6 = { sip: 0, dip: 16, sport: 32, dport: 34, l4: 36 } as const;
+
+/** sinsp_utils::is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, and the all-zero address too. */
+function mapped(b: Uint8Array, p: number): boolean {
+  for (let i = 0; i < 10; i++) if (b[p + i] !== 0) return false;
+  if (b[p + 10] === 0xff && b[p + 11] === 0xff) return true;
+  return b[p + 10] === 0 && b[p + 11] === 0 && b[p + 12] === 0 && b[p + 13] === 0 && b[p + 14] === 0 && b[p + 15] === 0;
+}
+
+function u16le(b: Uint8Array, p: number): number {
+  return b[p] | (b[p + 1] << 8);
+}
+
+function dotted4(b: Uint8Array, p: number): string {
+  return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+}
+
+/** A socket's union to change: a copy of the current one, or one built from what is known. */
+function unionOf(f: FdInfo): Uint8Array {
+  if (f.u) return f.u.slice();
+  const u = new Uint8Array(SOCK_UNION_LEN);
+  if (f.type === FdType.Ipv6Sock) u[V6.l4] = f.l4;
+  else u[V4.l4] = f.l4;
+  return u;
+}
+
+/** Shown fields of an IP socket from its union: l4 as get_l4proto returns it, and the tuple. */
+function deriveSock(f: FdInfo): void {
+  const u = f.u;
+  if (!u) return;
+  const v6 = f.type === FdType.Ipv6Sock;
+  const raw = u[v6 ? V6.l4 : V4.l4];
+  f.l4 = raw === L4.Raw ? L4.Raw : (f.role ?? 0) === 0 ? 0 : raw;
+  if (!f.role) {
+    // No role yet (not connected, bound or accepted): no client/server side to report.
+    f.cip = ''; f.sip = ''; f.cport = 0; f.sport = 0;
+  } else if (v6 && !(mapped(u, V6.sip) && mapped(u, V6.dip))) {
+    f.cip = ipv6(u, V6.sip); f.sip = ipv6(u, V6.dip); f.cport = u16le(u, V6.sport); f.sport = u16le(u, V6.dport);
+  } else if (v6) {
+    f.cip = dotted4(u, V6.sip + 12); f.sip = dotted4(u, V6.dip + 12); f.cport = u16le(u, V4.sport); f.sport = u16le(u, V4.dport);
+  } else {
+    f.cip = dotted4(u, V4.sip); f.sip = dotted4(u, V4.dip); f.cport = u16le(u, V4.sport); f.sport = u16le(u, V4.dport);
+  }
+}
+
+/** sinsp_utils::sockinfo_to_str without name resolution: the fd name libsinsp gives a connected socket. */
+function sockName(f: FdInfo): string {
+  const u = f.u!;
+  if (f.type === FdType.Ipv4Sock) {
+    const l4 = u[V4.l4];
+    if (l4 === L4.Tcp || l4 === L4.Udp) return `${dotted4(u, V4.sip)}:${u16le(u, V4.sport)}->${dotted4(u, V4.dip)}:${u16le(u, V4.dport)}`;
+    if (l4 === L4.Icmp || l4 === L4.Raw) return `${dotted4(u, V4.sip)}->${dotted4(u, V4.dip)}`;
+    return '<unknown>';
+  }
+  const l4 = u[V6.l4];
+  const m = mapped(u, V6.sip) && mapped(u, V6.dip);
+  if (l4 === L4.Tcp || l4 === L4.Udp) {
+    // The mapped case reads the ports through the IPv4 view, as sockinfo_to_str does.
+    if (m) return `${dotted4(u, V6.sip + 12)}:${u16le(u, V4.sport)}->${dotted4(u, V6.dip + 12)}:${u16le(u, V4.dport)}`;
+    return `${ipv6(u, V6.sip)}:${u16le(u, V6.sport)}->${ipv6(u, V6.dip)}:${u16le(u, V6.dport)}`;
+  }
+  if (l4 === L4.Icmp) return m ? `${dotted4(u, V6.sip + 12)}->${dotted4(u, V6.dip + 12)}` : `${ipv6(u, V6.sip)}->${ipv6(u, V6.dip)}`;
+  return '<unknown>';
+}
+
+/** Byte copy without the typed-array view subarray() would allocate. */
+function copy(u: Uint8Array, at: number, b: Uint8Array, from: number, n: number): void {
+  for (let i = 0; i < n; i++) u[at + i] = b[from + i];
+}
+
+function zero(u: Uint8Array, p: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (u[p + i] !== 0) return false;
+  return true;
+}
+
+function same(u: Uint8Array, p: number, b: Uint8Array, q: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (u[p + i] !== b[q + i]) return false;
+  return true;
+}
+
+/**
+ * update_ipv4_addresses_and_ports / set_ipv6_addresses_and_ports with overwrite_dest: the tuple
+ * (sip, sport, dip, dport at offsets of b) goes into the view, unless the socket already holds it
+ * in either direction. Returns whether anything changed.
+ */
+function setTuple(f: FdInfo, u: Uint8Array, L: typeof V4 | typeof V6, n: number, b: Uint8Array, sip: number, sport: number, dip: number, dport: number, overwrite: boolean): boolean {
+  const wasSameType = (L === V4 && f.type === FdType.Ipv4Sock) || (L === V6 && f.type === FdType.Ipv6Sock);
+  if (wasSameType && ((same(u, L.sip, b, sip, n) && same(u, L.sport, b, sport, 2) && same(u, L.dip, b, dip, n) && same(u, L.dport, b, dport, 2))
+    || (same(u, L.sip, b, dip, n) && same(u, L.sport, b, dport, 2) && same(u, L.dip, b, sip, n) && same(u, L.dport, b, sport, 2)))) return false;
+  let changed = !(same(u, L.sip, b, sip, n) && same(u, L.sport, b, sport, 2));
+  copy(u, L.sip, b, sip, n);
+  copy(u, L.sport, b, sport, 2);
+  // The destination is only filled in while unknown (zero), unless told to overwrite.
+  if (zero(u, L.dip, n) || (overwrite && !same(u, L.dip, b, dip, n))) {
+    changed = true;
+    copy(u, L.dip, b, dip, n);
+  }
+  if (zero(u, L.dport, 2) || (overwrite && !same(u, L.dport, b, dport, 2))) {
+    changed = true;
+    copy(u, L.dport, b, dport, 2);
+  }
+  return changed;
+}
+
+/** swap_addresses: a UDP server that connects keeps itself on the server side. */
+function swapTuple(u: Uint8Array, L: typeof V4 | typeof V6, n: number): void {
+  const s = u.slice(L.sip, L.sip + n);
+  const sp = u.slice(L.sport, L.sport + 2);
+  u.copyWithin(L.sip, L.dip, L.dip + n);
+  u.copyWithin(L.sport, L.dport, L.dport + 2);
+  u.set(s, L.dip);
+  u.set(sp, L.dport);
+}
+
+/**
+ * connect exit with a tuple (libsinsp fill_client_socket_info, as of the corpus renderings): the socket becomes IPv4 or IPv6
+ * after the tuple's addresses (IPv4-mapped and all-zero IPv6 ones count as IPv4), its name is
+ * sockinfo_to_str of the union, and it becomes a client if it had no role.
+ */
+function connectTuple(old: FdInfo, b: Uint8Array, p: number, l: number, overwrite: boolean): FdInfo | undefined {
+  const fam = b[p];
+  if (fam !== 2 && fam !== 10) return undefined;
+  if ((fam === 2 && l < 13) || (fam === 10 && l < 37)) return undefined;
+  const f: FdInfo = { ...old };
+  const u = unionOf(old);
+  let changed: boolean;
+  let L: typeof V4 | typeof V6;
+  let n: number;
+  if (fam === 10 && !(mapped(b, p + 1) && mapped(b, p + 19))) {
+    L = V6; n = 16;
+    changed = setTuple(f, u, V6, 16, b, p + 1, p + 17, p + 19, p + 35, overwrite);
+    f.type = FdType.Ipv6Sock;
+  } else {
+    L = V4; n = 4;
+    changed = fam === 10 ? setTuple(f, u, V4, 4, b, p + 13, p + 17, p + 31, p + 35, overwrite) : setTuple(f, u, V4, 4, b, p + 1, p + 5, p + 7, p + 11, overwrite);
+    f.type = FdType.Ipv4Sock;
+  }
+  f.u = u;
+  if (changed && f.role === 2 && u[L.l4] === L4.Udp) swapTuple(u, L, n);
+  if (!f.role) f.role = 1;
+  f.name = sockName(f);
+  deriveSock(f);
+  return f;
+}
+
+/**
+ * connect enter with an address (libsinsp before 0.21's fill_client_socket_info_from_addr, which
+ * the corpus renderings reflect): the socket takes the address family's view and the destination;
+ * the name stays, except for AF_UNSPEC (renamed from the union) and other families (the address text).
+ */
+function connectAddr(old: FdInfo, b: Uint8Array, p: number, l: number): FdInfo | undefined {
+  const fam = b[p];
+  const f: FdInfo = { ...old };
+  if (fam === 2 && l >= 7) {
+    const u = unionOf(old);
+    copy(u, V4.dip, b, p + 1, 4);
+    copy(u, V4.dport, b, p + 5, 2);
+    f.u = u; f.type = FdType.Ipv4Sock;
+  } else if (fam === 10 && l >= 19) {
+    const u = unionOf(old);
+    if (mapped(b, p + 1)) {
+      copy(u, V4.dip, b, p + 13, 4);
+      copy(u, V4.dport, b, p + 17, 2);
+      f.type = FdType.Ipv4Sock;
+    } else {
+      copy(u, V6.dport, b, p + 17, 2);
+      copy(u, V6.dip, b, p + 1, 16);
+      f.type = FdType.Ipv6Sock;
+    }
+    f.u = u;
+  } else if (fam === 0) {
+    if (old.type !== FdType.Ipv4Sock && old.type !== FdType.Ipv6Sock) return undefined;
+    const u = unionOf(old);
+    if (old.type === FdType.Ipv4Sock) u.fill(0, V4.dip, V4.dip + 4).fill(0, V4.dport, V4.dport + 2);
+    else u.fill(0, V6.dip, V6.dip + 16).fill(0, V6.dport, V6.dport + 2);
+    f.u = u;
+    f.name = sockName(f);
+  } else if (fam === 1 && l > 1) {
+    const z = b.indexOf(0, p + 1);
+    f.name = utf8.decode(b.subarray(p + 1, z >= 0 && z < p + l ? z : p + l));
+  } else return undefined;
+  deriveSock(f);
+  return f;
+}
+
+/** add_socket (libsinsp parsers.cpp): the l4 protocol a new IP socket gets from socket()'s type and protocol. */
+function socketL4(type: number, proto: number): number {
+  const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3; // linux net.h
+  if (proto === 6) return type === SOCK_RAW ? L4.Raw : L4.Tcp; // IPPROTO_TCP
+  if (proto === 17) return type === SOCK_RAW ? L4.Raw : L4.Udp; // IPPROTO_UDP
+  if (proto === 0) return (type & 0xff) === SOCK_STREAM ? L4.Tcp : (type & 0xff) === SOCK_DGRAM ? L4.Udp : 0; // IPPROTO_IP
+  if (proto === 1) return type === SOCK_RAW ? L4.Raw : L4.Icmp; // IPPROTO_ICMP
+  if (proto === 255) return L4.Raw; // IPPROTO_RAW
+  return 0;
+}
+
 /** Join a relative path to a directory the way libsinsp's concatenate_paths does (normalised). */
 export function joinPath(dir: string, path: string): string {
   if (path.startsWith('/') || !dir) return normalise(path);
@@ -412,14 +621,12 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.enterB = paramU64(v, 1);
       t.enterC = paramU64(v, 2);
     } else if (name === 'connect' && t.enterFd >= 0) {
-      // sinsp records a unix peer path already at connect enter.
       const ai = paramIndex(type, 'addr', n);
       const old = t.fds.get(t.enterFd);
-      if (ai >= 0 && old && old.type === FdType.UnixSock && v.pLen[ai] > 1 && v.buf[v.pOff[ai]] === 1) {
-        const p = v.pOff[ai] + 1;
-        const z = v.buf.indexOf(0, p);
+      if (ai >= 0 && old && v.pLen[ai] > 0) {
         // FdInfo objects are never mutated: events keep references to the state they saw.
-        t.fds.set(t.enterFd, { ...old, name: utf8.decode(v.buf.subarray(p, z >= 0 && z < v.pOff[ai] + v.pLen[ai] ? z : v.pOff[ai] + v.pLen[ai])) });
+        const f = connectAddr(old, v.buf, v.pOff[ai], v.pLen[ai]);
+        if (f) t.fds.set(t.enterFd, f);
       }
     }
     return t.enterFd;
@@ -447,18 +654,18 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     case 'socket': {
       if (res >= 0) {
         const dom = matched ? t.enterA : 0;
-        const sockType = (matched ? t.enterB : 0) & 0xf;
         const info: FdInfo = { type: FdType.Unknown, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 };
         if (dom === 1) info.type = FdType.UnixSock;
         else if (dom === 2) info.type = FdType.Ipv4Sock;
         else if (dom === 10) info.type = FdType.Ipv6Sock;
         else if (dom === 16) info.type = FdType.Netlink;
         else info.type = FdType.Unsupported;
-        if ((dom === 2 || dom === 10) && matched) {
-          // SOCK_STREAM=1, SOCK_DGRAM=2, SOCK_RAW=3 (linux net.h); IPPROTO_ICMP=1, ICMPV6=58
-          const proto = t.enterC;
-          info.guess = sockType === 1 ? L4.Tcp : sockType === 2 ? L4.Udp : sockType === 3 ? (proto === 1 || proto === 58 ? L4.Icmp : L4.Raw) : 0;
-          if (sockType === 3) info.l4 = info.guess;
+        if (dom === 2 || dom === 10) {
+          const u = new Uint8Array(SOCK_UNION_LEN);
+          u[dom === 2 ? V4.l4 : V6.l4] = matched ? socketL4(t.enterB, t.enterC) : 0;
+          info.u = u;
+          info.role = 0;
+          deriveSock(info);
         }
         t.fds.set(res, info);
         fd = res;
@@ -468,12 +675,16 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     case 'connect': {
       const old = t.fds.get(fd);
       const ti = paramIndex(type, 'tuple', n);
-      if (old && ti >= 0 && (res >= 0 || res === -115)) {
-        const f = { ...old };
-        t.fds.set(fd, f);
-        sockTupleInfo(v, ti, f);
-        if (f.type === FdType.Ipv4Sock || f.type === FdType.Ipv6Sock) {
-          if (f.l4 === 0) f.l4 = f.guess ?? L4.Tcp;
+      if (old && ti >= 0 && (res >= 0 || res === -115) && v.pLen[ti] > 0) {
+        const fam = v.buf[v.pOff[ti]];
+        if (fam === 2 || fam === 10) {
+          // libsinsp overwrites a known destination only when the enter was lost (stale fd data).
+          const f = connectTuple(old, v.buf, v.pOff[ti], v.pLen[ti], !matched);
+          if (f) t.fds.set(fd, f);
+        } else if (old.type === FdType.UnixSock) {
+          const f = { ...old };
+          sockTupleInfo(v, ti, f);
+          t.fds.set(fd, f);
         }
       }
       break;
