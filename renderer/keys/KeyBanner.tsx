@@ -18,7 +18,7 @@ export function KeyBanner({ session }: { session: Session }) {
     setCandidates([]);
     if (!c) return;
     let live = true;
-    c.call('keylogCandidates', null).then((k) => live && setCandidates(k), () => {});
+    c.call('keylogCandidates', null).then((k) => live && setCandidates(Array.isArray(k) ? k : []), () => {});
     return () => {
       live = false;
     };

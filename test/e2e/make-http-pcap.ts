@@ -70,7 +70,7 @@ export function writeHttpPcap(path: string, body: string, contentType: string, u
   head.writeUInt16LE(4, 6);
   head.writeUInt32LE(65535, 16);
   head.writeUInt32LE(1, 20);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   frames.forEach((f, i) => {
     const h = Buffer.alloc(16);
     h.writeUInt32LE(1_700_000_000, 0);
