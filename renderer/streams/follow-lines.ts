@@ -33,6 +33,8 @@ export interface FollowLine {
 /** Longest line drawn; longer ones wrap (binary data has no newlines). */
 export const WRAP = 160;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_SP = HEX.map((h) => `${h} `);
+const DOT = Array.from({ length: 256 }, (_, i) => (i >= 0x20 && i < 0x7f ? String.fromCharCode(i) : '.'));
 
 function pushWrapped(out: FollowLine[], dir: 0 | 1, chunk: number, text: string): void {
   if (text.length <= WRAP) {
@@ -121,18 +123,15 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
       case 'hex': {
         const indent = dir === 1 ? '    ' : '';
         for (let p = 0; p < b.length; p += 16) {
+          const n = Math.min(16, b.length - p);
           let hx = '';
           let tx = '';
-          for (let k = 0; k < 16; k++) {
+          for (let k = 0; k < n; k++) {
             if (k === 8) hx += ' ';
-            if (p + k < b.length) {
-              const x = b[p + k];
-              hx += `${HEX[x]} `;
-              tx += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
-            } else {
-              hx += '   ';
-            }
+            hx += HEX_SP[b[p + k]];
+            tx += DOT[b[p + k]];
           }
+          if (n < 16) hx += ' '.repeat((16 - n) * 3 + (n <= 8 ? 1 : 0));
           out.push({ dir, chunk: i, text: `${indent}${(c.seq + p).toString(16).toUpperCase().padStart(8, '0')}  ${hx} ${tx}` });
         }
         break;
