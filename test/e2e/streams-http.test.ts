@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../electron/web/build-renderer.ts';
 import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
 import { writeHttpPcap } from './make-http-pcap.ts';
 
@@ -46,7 +45,7 @@ describe.skipIf(!canRun)('follow pane, HTTP view and key logs end to end (Chromi
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    await buildRenderer();
+    // The renderer is built once for all tests by test/global-setup.ts.
     tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-streams-'));
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 860 } });
   });
