@@ -392,6 +392,14 @@ function unionOf(f: FdInfo): Uint8Array {
 function deriveSock(f: FdInfo): void {
   const u = f.u;
   if (!u) return;
+  if (f.type === FdType.Ipv4ServSock || f.type === FdType.Ipv6ServSock) {
+    const v6s = f.type === FdType.Ipv6ServSock;
+    f.l4 = u[v6s ? V6S_L4 : V4S_L4];
+    f.cip = ''; f.cport = 0;
+    f.sip = v6s ? ipv6(u, 0) : dotted4(u, 0);
+    f.sport = u16le(u, v6s ? 16 : 4);
+    return;
+  }
   const v6 = f.type === FdType.Ipv6Sock;
   const raw = u[v6 ? V6.l4 : V4.l4];
   f.l4 = raw === L4.Raw ? L4.Raw : (f.role ?? 0) === 0 ? 0 : raw;
@@ -547,6 +555,48 @@ function connectAddr(old: FdInfo, b: Uint8Array, p: number, l: number): FdInfo |
   return f;
 }
 
+/** Server views of the union: ipv4serverinfo {ip@0, port@4, l4proto@6}, ipv6serverinfo {ip@0 [16], port@16, l4proto@18}. */
+const V4S_L4 = 6;
+const V6S_L4 = 18;
+
+/**
+ * bind exit (libsinsp parse_bind_exit): a non-zero port makes the socket a server socket of the
+ * address's family (keeping its l4 protocol) with the server role; the name becomes the address
+ * text in any case (a client bound to port 0 is named after its local address).
+ */
+function bindAddr(old: FdInfo, b: Uint8Array, p: number, l: number): FdInfo | undefined {
+  const fam = b[p];
+  if (!((fam === 2 && l >= 7) || (fam === 10 && l >= 19))) return undefined;
+  const f: FdInfo = { ...old };
+  const u = unionOf(old);
+  const port = fam === 2 ? u16le(b, p + 5) : u16le(b, p + 17);
+  if (port > 0) {
+    if (fam === 2) {
+      const l4 = u[V4.l4];
+      copy(u, 0, b, p + 1, 6);
+      u[V4S_L4] = l4;
+      f.type = FdType.Ipv4ServSock;
+    } else if (mapped(b, p + 1)) {
+      const l4 = u[V6.l4];
+      copy(u, 0, b, p + 13, 4);
+      copy(u, 4, b, p + 17, 2);
+      u[V4S_L4] = l4;
+      f.type = FdType.Ipv4ServSock;
+    } else {
+      const l4 = u[V6.l4];
+      copy(u, 16, b, p + 17, 2);
+      copy(u, 0, b, p + 1, 16);
+      u[V6S_L4] = l4;
+      f.type = FdType.Ipv6ServSock;
+    }
+    f.role = 2;
+  }
+  f.u = u;
+  f.name = fam === 2 ? `${dotted4(b, p + 1)}:${port}` : `${ipv6(b, p + 1)}:${port}`;
+  deriveSock(f);
+  return f;
+}
+
 /** add_socket (libsinsp parsers.cpp): the l4 protocol a new IP socket gets from socket()'s type and protocol. */
 function socketL4(type: number, proto: number): number {
   const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3; // linux net.h
@@ -591,7 +641,7 @@ const FD_PARAM: Int32Array = Int32Array.from(EVENT_TABLE, (d) => (d ? d[3].findI
 
 /** Exit events the switch in applyEvent acts on (the others only report their fd). */
 const STATE_CHANGING: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && [
-  'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'socket', 'connect', 'accept', 'accept4', 'close', 'dup', 'dup2', 'dup3',
+  'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'socket', 'connect', 'bind', 'accept', 'accept4', 'close', 'dup', 'dup2', 'dup3',
   'pipe', 'pipe2', 'socketpair', 'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
   'epoll_create', 'epoll_create1', 'bpf', 'userfaultfd', 'io_uring_setup', 'memfd_create', 'pidfd_open', 'chdir', 'fchdir',
   'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork',
@@ -686,6 +736,15 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
           sockTupleInfo(v, ti, f);
           t.fds.set(fd, f);
         }
+      }
+      break;
+    }
+    case 'bind': {
+      const old = t.fds.get(fd);
+      const ai = paramIndex(type, 'addr', n);
+      if (old && res >= 0 && ai >= 0 && v.pLen[ai] > 0) {
+        const f = bindAddr(old, v.buf, v.pOff[ai], v.pLen[ai]);
+        if (f) t.fds.set(fd, f);
       }
       break;
     }
