@@ -183,6 +183,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable): Prom
     return await list(client, args, out, err);
   } catch (e) {
     await write(err, `tracelens: ${(e as Error).message}\n`);
+    if (process.env.TRACELENS_DEBUG) await write(err, `${(e as Error).stack}\n`);
     return 2;
   } finally {
     await worker.terminate();

@@ -14,7 +14,11 @@ import type { SyscallIndex } from './syscalls/syscall-index.ts';
  * the capture (and for packets the conversation table and raw bytes of a frame).
  */
 export type CaptureInternals =
-  | { kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array }
+  | {
+    kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array;
+    /** Raw bytes at a file offset (decompressed data), for scans that read frames in order through a window. */
+    readAt?(offset: number, length: number): Uint8Array;
+  }
   | { kind: 'syscalls'; index: SyscallIndex };
 
 export interface Capture {
@@ -59,9 +63,19 @@ export function setAnnotator(capture: Capture, fn: Annotator | undefined): void 
   else annotators.delete(key);
 }
 
+/** Set while an annotator runs: the dissections it makes itself (to rebuild a stream) get none. */
+let annotating = false;
+
 export function annotateEvent(indexKey: object, event: number, d: Dissection): void {
+  if (annotating) return;
   const fn = annotators.get(indexKey);
-  if (fn) fn(event, d);
+  if (!fn) return;
+  annotating = true;
+  try {
+    fn(event, d);
+  } finally {
+    annotating = false;
+  }
 }
 
 /** Progress callback while indexing; called every batch. */
