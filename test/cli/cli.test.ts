@@ -113,6 +113,14 @@ describe('cli', () => {
     expect(r.err).toMatch(/trunc\.pcap: record 48 at byte 983: truncated record header, 12 of 16 bytes present/);
   });
 
+  it('filters and extracts fields of syscall I/O events (HTTP annotations on fd streams)', async () => {
+    const f = join(CORPUS, 'strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt');
+    const r = await cli('list', f, '-f', 'evt.type in {"sendto", "recvfrom", "write", "read"} and fd.type == "ipv4"', '-e', 'evt.num', '-e', 'http.request.uri', '-e', 'http.response.code');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('478\t/index.html\t\n485\t\t200\n');
+  });
+
   it('formats ISO times with nanoseconds', () => {
     expect(isoFromNs('1535375848429467000')).toBe('2018-08-27T13:17:28.429467000Z');
     expect(isoFromNs(null)).toBe(null);
