@@ -110,6 +110,11 @@ export interface EngineMethods {
    * to the matching events. A newer `filter` call cancels one still running.
    */
   filter: [{ text: string }, FilterResult];
+  /**
+   * Sort the current view by a table column (null = event order); `rows` then pages through
+   * the sorted view. A later `filter` keeps the sort.
+   */
+  sort: [{ column: string | null; descending: boolean }, { ms: number; rows: number }];
   /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
   /**

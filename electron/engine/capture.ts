@@ -32,6 +32,11 @@ export interface Capture {
   cells(event: number, out: string[]): void;
   /** Row colouring flags (RowFlag bits) of an event, from the index. */
   flags(event: number): number;
+  /**
+   * Sort key of a table column for an event, from the index when the capture has it there;
+   * undefined means "sort by the column's text" (slower: a re-dissection per event).
+   */
+  sortKey?(event: number, column: string): number | string | undefined;
   /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
   time(event: number): number;
   /**

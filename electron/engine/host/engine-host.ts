@@ -15,6 +15,7 @@ import { openCapture } from '../open-capture.ts';
 import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
+import { sortEvents } from './sort-view.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
@@ -26,6 +27,9 @@ interface EngineState {
   indexing: Promise<void> | undefined;
   /** Events shown (filter result), or undefined for all events. */
   view: Uint32Array | undefined;
+  /** Sort order of the table, and the view permuted by it (undefined = event order). */
+  sort: { column: string; descending: boolean } | undefined;
+  sorted: Uint32Array | undefined;
   filterAbort: AbortController | undefined;
   abort: AbortController | undefined;
   upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
@@ -101,7 +105,7 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port): () => void {
-  const state: EngineState = { capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string): Promise<CaptureInfo> {
@@ -122,6 +126,8 @@ export function serveEngine(port: Port): () => void {
       state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
+      state.sort = undefined;
+      state.sorted = undefined;
       // HTTP fields are attached per event after one scan of the streams (http-annotations.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
       const annotated = state.capture;
@@ -145,6 +151,24 @@ export function serveEngine(port: Port): () => void {
   }
 
   const d = createDissection();
+
+  /** The events the table shows, in display order. */
+  const shown = (): Uint32Array | undefined => state.sorted ?? state.view;
+
+  function resort(): void {
+    const c = state.capture;
+    if (!c || !state.sort) {
+      state.sorted = undefined;
+      return;
+    }
+    const base = state.view ?? Uint32Array.from({ length: c.count() }, (_, i) => i + 1);
+    state.sorted = sortEvents(c, base, state.sort.column, state.sort.descending);
+  }
+
+  function setView(v: Uint32Array | undefined): void {
+    state.view = v;
+    resort();
+  }
 
   async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     switch (method) {
@@ -177,10 +201,20 @@ export function serveEngine(port: Port): () => void {
       case 'cancel':
         state.abort?.abort();
         return null as Result<M>;
+      case 'sort': {
+        const c = requireCapture(state);
+        const p = params as Params<'sort'>;
+        if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
+        await state.indexing;
+        const t0 = performance.now();
+        state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
+        resort();
+        return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() } as Result<M>;
+      }
       case 'columns':
         return requireCapture(state).columns() as Result<M>;
       case 'rows':
-        return rowsPage(requireCapture(state), state.view, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
+        return rowsPage(requireCapture(state), shown(), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
       case 'filter': {
         const c = requireCapture(state);
         const p = params as Params<'filter'>;
@@ -192,7 +226,7 @@ export function serveEngine(port: Port): () => void {
         await state.indexing;
         const text = p.text.trim();
         if (text === '') {
-          state.view = undefined;
+          setView(undefined);
           return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
         }
         const total = c.count();
@@ -206,7 +240,7 @@ export function serveEngine(port: Port): () => void {
           fast = null;
         }
         if (fast) {
-          state.view = Uint32Array.from(fast);
+          setView(Uint32Array.from(fast));
           return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
         const run = await runFilter(c, text, {
@@ -217,7 +251,7 @@ export function serveEngine(port: Port): () => void {
         if (!run.ok) {
           return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;
         }
-        if (!run.cancelled) state.view = run.events;
+        if (!run.cancelled) setView(run.events);
         return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms } as Result<M>;
       }
       case 'details': {
@@ -247,12 +281,12 @@ export function serveEngine(port: Port): () => void {
         });
         const start = intParam(params, 'start', 0, 2 ** 32);
         const count = intParam(params, 'count', 0, MAX_PAGE);
-        const total = state.view ? state.view.length : c.count();
+        const total = shown()?.length ?? c.count();
         const n = Math.max(0, Math.min(count, total - start));
         const events = new Uint32Array(n);
         const values: string[][][] = [];
         for (let r = 0; r < n; r++) {
-          const ev = eventAt(state.view, start + r);
+          const ev = eventAt(shown(), start + r);
           events[r] = ev;
           c.dissect(ev, d);
           values.push(defs.map((f) => fieldStrings(d, f)));

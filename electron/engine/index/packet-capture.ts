@@ -177,6 +177,26 @@ export function startPacketCapture(
       out[6] = dRow.info;
     },
     flags: (event) => ix.flags.data[event - 1],
+    sortKey(event, column) {
+      const i = event - 1;
+      const strs = ix.strings.strings;
+      switch (column) {
+        case 'no':
+          return event;
+        case 'time':
+          return ix.tsSec.data[i] + ix.tsNsec.data[i] / 1e9;
+        case 'source':
+          return strs[ix.src.data[i]];
+        case 'destination':
+          return strs[ix.dst.data[i]];
+        case 'protocol':
+          return strs[ix.protocol.data[i]];
+        case 'length':
+          return ix.origLen.data[i];
+        default:
+          return undefined;
+      }
+    },
     time: (event) => ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9,
     dissect: (event, target, o) => redissect(event, target, o?.info ?? true),
     range: (event) => ({ offset: ix.dataOffset.data[event - 1], length: ix.capLen.data[event - 1] }),
@@ -186,6 +206,7 @@ export function startPacketCapture(
       index: ix,
       conv,
       frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
+      readAt: (offset, length) => source.randomAccess.read(offset, length),
     }),
   };
 

@@ -251,6 +251,27 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
       for (let c = 0; c < SYSCALL_COLUMNS.length; c++) out[c] = cell[SYSCALL_COLUMNS[c].id](event);
     },
     flags: (event) => ix.flags.data[event - 1],
+    sortKey(event, column) {
+      const i = event - 1;
+      switch (column) {
+        case 'no':
+          return event;
+        case 'time':
+          return syscallTime(ix, event);
+        case 'cpu':
+          return ix.cpu.data[i];
+        case 'pid':
+          return ix.pid.data[i];
+        case 'tid':
+          return ix.tid.data[i];
+        case 'fd':
+          return ix.fd.data[i];
+        case 'args':
+          return undefined;
+        default:
+          return cell[column]?.(event);
+      }
+    },
     time: (event) => syscallTime(ix, event),
     dissect: (event, d) => {
       fmt.dissect(event, d);

@@ -229,16 +229,9 @@ function keepsAny(keep: Uint8Array): boolean {
 
 /** A Capture whose dissect() also adds the TLS and HTTP/2 fields of the event. */
 export function withTlsLayer(c: Capture): Capture {
+  // Everything but dissect passes through (the spread keeps methods added to Capture later).
   const w: Capture = {
-    info: () => c.info(),
-    count: () => c.count(),
-    columns: () => c.columns(),
-    cells: (ev, out) => c.cells(ev, out),
-    flags: (ev) => c.flags(ev),
-    time: (ev) => c.time(ev),
-    range: (ev) => c.range(ev),
-    close: () => c.close(),
-    internals: () => c.internals(),
+    ...c,
     dissect: (ev, d, o) => {
       c.dissect(ev, d, o);
       try {

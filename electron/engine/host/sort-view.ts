@@ -1,0 +1,56 @@
+/**
+ * Sorting the event table is done here in the worker, never in the window: the view (all
+ * events or a filter's matches) is permuted by one column. Keys come from the index columns
+ * where the capture has them (Capture.sortKey) and otherwise from the column's text, which
+ * costs a re-dissection per event. Ties keep event order, so a sort is stable and repeatable.
+ */
+import type { Capture } from '../capture.ts';
+
+export function sortEvents(c: Capture, events: Uint32Array, column: string, descending: boolean): Uint32Array {
+  const columns = c.columns();
+  const col = columns.findIndex((x) => x.id === column);
+  if (col < 0) throw new Error(`no column ${column}`);
+  const n = events.length;
+  const nums = new Float64Array(n);
+  let strs: string[] | undefined;
+  const out: string[] = new Array(columns.length).fill('');
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    let k = c.sortKey?.(e, column);
+    if (k === undefined) {
+      c.cells(e, out);
+      const text = out[col] ?? '';
+      // Number-like texts (ports, lengths, times) sort as numbers, as users expect.
+      const v = text.trim() === '' ? NaN : Number(text);
+      k = Number.isNaN(v) ? text : v;
+    }
+    if (typeof k === 'number') nums[i] = k;
+    else {
+      strs ??= new Array<string>(n);
+      strs[i] = k;
+      nums[i] = NaN;
+    }
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const dir = descending ? -1 : 1;
+  // Numbers before texts, each ascending (or descending); empty cells last in both
+  // directions; ties by event number.
+  order.sort((a, b) => {
+    const sa = strs?.[a];
+    const sb = strs?.[b];
+    const ea = sa === undefined ? Number.isNaN(nums[a]) : sa === '';
+    const eb = sb === undefined ? Number.isNaN(nums[b]) : sb === '';
+    if (ea !== eb) return ea ? 1 : -1;
+    let r = 0;
+    if (ea) r = 0;
+    else if (sa === undefined && sb === undefined) r = nums[a] < nums[b] ? -1 : nums[a] > nums[b] ? 1 : 0;
+    else if (sa === undefined) r = -1;
+    else if (sb === undefined) r = 1;
+    else r = sa < sb ? -1 : sa > sb ? 1 : 0;
+    return r !== 0 ? r * dir : events[a] - events[b];
+  });
+  const sorted = new Uint32Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = events[order[i]];
+  return sorted;
+}
