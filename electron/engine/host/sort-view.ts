@@ -42,7 +42,7 @@ export function sortEvents(c: Capture, events: Uint32Array, column: string, desc
     const ea = sa === undefined ? Number.isNaN(nums[a]) : sa === '';
     const eb = sb === undefined ? Number.isNaN(nums[b]) : sb === '';
     if (ea !== eb) return ea ? 1 : -1;
-    let r = 0;
+    let r: number;
     if (ea) r = 0;
     else if (sa === undefined && sb === undefined) r = nums[a] < nums[b] ? -1 : nums[a] > nums[b] ? 1 : 0;
     else if (sa === undefined) r = -1;

@@ -258,14 +258,15 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
           return event;
         case 'time':
           return syscallTime(ix, event);
+        // Negative ids mean "none": NaN sorts them with the empty cells, last.
         case 'cpu':
-          return ix.cpu.data[i];
+          return ix.cpu.data[i] >= 0 ? ix.cpu.data[i] : NaN;
         case 'pid':
-          return ix.pid.data[i];
+          return ix.pid.data[i] >= 0 ? ix.pid.data[i] : NaN;
         case 'tid':
-          return ix.tid.data[i];
+          return ix.tid.data[i] >= 0 ? ix.tid.data[i] : NaN;
         case 'fd':
-          return ix.fd.data[i];
+          return ix.fd.data[i] >= 0 ? ix.fd.data[i] : NaN;
         case 'args':
           return undefined;
         default:
