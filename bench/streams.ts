@@ -20,7 +20,8 @@ function cpuSeconds(): number {
 function reassembleAll(capture: Capture): { payload: number; streams: number } {
   const int = capture.internals();
   if (int.kind !== 'packets') return { payload: 0, streams: 0 };
-  const r = createFrameReader(int);
+  // Sequential: frames read through a window, as the HTTP scan reads them (no chunk is kept).
+  const r = createFrameReader(int, { sequential: true });
   const states: TcpFollowState[] = [];
   let payload = 0;
   const fs = int.conv.frameStream;

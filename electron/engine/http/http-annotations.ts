@@ -55,8 +55,8 @@ export interface CaptureHttp {
   ms: number;
   /** The cleartext HTTP/1.x part, found once by the scan. */
   plain: { exchanges: HttpExchange[]; byEvent: Map<number, HttpMessage[]> };
-  /** Source streams (`tcp:N`, `fd:…`) that are not HTTP/1.x in the clear: TLS or HTTP/2 maybe. */
-  layerCandidates: string[];
+  /** Source streams (`tcp:N`, `fd:…`) that are not HTTP/1.x in the clear but start like TLS or HTTP/2. */
+  layerCandidates: { id: string; kind: 'tls' | 'h2' }[];
   /** Key store generation the TLS/HTTP/2 part was computed for (-1: not yet). */
   layerGen: number;
 }
@@ -90,6 +90,15 @@ function record(byEvent: Map<number, HttpMessage[]>, exchangeOf: Map<HttpMessage
   else byEvent.set(m.endEvent, [m]);
 }
 
+/** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
+function classify(b: Uint8Array): 'tls' | 'h2' | undefined {
+  if (b.length >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] === 3) return 'tls';
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x52 && b[2] === 0x49 && b[3] === 0x20) return 'h2';
+  // A server that speaks first: its SETTINGS frame on stream 0 (RFC 9113 §3.4, §6.5).
+  if (b.length >= 9 && b[3] === 4 && (b[5] | b[6] | b[7] | b[8]) === 0) return 'h2';
+  return undefined;
+}
+
 function startOf(ex: HttpExchange): number {
   return ex.request?.startEvent ?? ex.response?.startEvent ?? 0;
 }
@@ -105,7 +114,7 @@ function* scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progr
   const internals = capture.internals();
   if (internals.kind !== 'packets') return;
   const conv = internals.conv;
-  const r = createFrameReader(internals);
+  const r = createFrameReader(internals, { sequential: true });
   const states: (TcpFollowState | null | undefined)[] = [];
   const parsers: Http1Parser[] = [];
   const n = internals.index.dataOffset.length;
@@ -126,15 +135,19 @@ function* scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progr
       st.keepChunks = false;
       const p = createHttp1Parser(st.stream.id, { bodies, onMessage: (m, ex) => record(plain.byEvent, ch.exchangeOf, m, ex) });
       parsers[sid] = p;
-      st.onChunk = (c) => pushHttpChunk(p, c);
+      st.onChunk = (c) => {
+        pushHttpChunk(p, c);
+        // The chunk that showed the stream is not HTTP/1.x: keep it if it may be TLS or HTTP/2.
+        if (p.notHttp && states[sid] !== null) {
+          states[sid] = null;
+          const kind = classify(c.bytes);
+          if (kind) ch.layerCandidates.push({ id: `tcp:${sid}`, kind });
+        }
+      };
       states[sid] = st;
     }
     readFrame(r, f);
     feedTcpFrame(r, st, f);
-    if (parsers[sid].notHttp) {
-      states[sid] = null;
-      ch.layerCandidates.push(`tcp:${sid}`);
-    }
   }
   for (let sid = 0; sid < states.length; sid++) {
     const p = parsers[sid];
@@ -157,7 +170,9 @@ function* scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode, prog
     const s = fdStream(capture, info.id);
     const r = httpExchanges(s, { bodies, onMessage: (m, ex) => record(ch.plain.byEvent, ch.exchangeOf, m, ex) });
     if (!r.isHttp) {
-      if (s.chunks.some((c) => c.bytes.length > 0)) ch.layerCandidates.push(info.id);
+      const first = s.chunks.find((c) => c.bytes.length > 0);
+      const kind = first ? classify(first.bytes) : undefined;
+      if (kind) ch.layerCandidates.push({ id: info.id, kind });
       continue;
     }
     for (const ex of r.exchanges) ch.plain.exchanges.push(ex);
@@ -199,8 +214,10 @@ export function refreshHttpLayers(capture: Capture, ch: CaptureHttp): void {
   const byEvent = new Map(ch.plain.byEvent);
   const exchanges = [...ch.plain.exchanges];
   const haveKeys = t.keys.byRandom.size > 0;
-  for (const id of ch.layerCandidates) {
-    const tls = haveKeys || id.startsWith('fd:') ? tlsOfStream(capture, id) : null;
+  for (const { id, kind } of ch.layerCandidates) {
+    // Without keys a TLS stream shows no HTTP: do not even build it.
+    if (kind === 'tls' && !haveKeys) continue;
+    const tls = kind === 'tls' ? tlsOfStream(capture, id) : null;
     const h2 = http2OfStream(capture, id);
     if (h2) {
       for (const ex of http2Exchanges(h2, tls ? tls.stream.id : id)) exchanges.push(ex);

@@ -92,7 +92,9 @@ function looksLikeStart(b: Uint8Array, off: number, len: number, dir: StreamDir)
 
 function append(s: DirState, bytes: Uint8Array): void {
   if (s.len + bytes.length > s.buf.length) {
-    const nb = new Uint8Array(Math.max(s.len + bytes.length, s.buf.length * 2, 4096));
+    // Sized to what is needed (then doubling): a whole-capture scan has two of these per TCP
+    // stream, and most only ever hold one small head.
+    const nb = new Uint8Array(Math.max(s.len + bytes.length, s.buf.length * 2));
     nb.set(s.buf.subarray(0, s.len));
     s.buf = nb;
   }
@@ -552,6 +554,29 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       }
     }
     if (s.mode === Mode.Opaque) return;
+    if (s.len === 0 && (s.mode === Mode.Length || s.mode === Mode.Close)) {
+      // Body bytes with nothing buffered go to the message straight from the chunk (no copy).
+      const base = c.seq + (c.gap ?? 0);
+      const take = s.mode === Mode.Length ? Math.min(s.remaining, c.bytes.length) : c.bytes.length;
+      s.base = base;
+      s.marks = [{ pos: base, event: c.event, time: c.time }];
+      bodyData(p, s, c.bytes.subarray(0, take), base + take);
+      s.base = base + take;
+      if (s.mode === Mode.Length) {
+        s.remaining -= take;
+        if (s.remaining === 0) {
+          finishMessage(p, s, false);
+          s.mode = Mode.Head;
+        }
+      }
+      if (take < c.bytes.length) {
+        s.marks = [{ pos: s.base, event: c.event, time: c.time }];
+        append(s, c.bytes.subarray(take));
+        drive(p, c.dir);
+      }
+      if (c.truncated) lose(p, c.dir, c.truncated, { event: c.lastEvent ?? c.event, time: c.time });
+      return;
+    }
     if (s.len === 0) {
       s.base = c.seq + (c.gap ?? 0);
       s.marks = [];

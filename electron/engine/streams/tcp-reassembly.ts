@@ -27,8 +27,9 @@ import { hfIpv6Dst, hfIpv6Src } from '../dissectors/ipv6.ts';
 import { hfTcpAck, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq, hfTcpSrcport } from '../dissectors/tcp.ts';
 import { hfUdpDstport, hfUdpPayload, hfUdpSrcport } from '../dissectors/udp.ts';
 import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
-import type { FieldDef } from '../fields/registry.ts';
+import { allFields, type FieldDef } from '../fields/registry.ts';
 import type { PacketIndex } from '../index/packet-index.ts';
+import { windowedReader } from '../io/capture-source.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
 
@@ -173,18 +174,42 @@ export function tcpFollowSegment(
 
 export interface FrameReader {
   d: Dissection;
+  bytesOf: (event: number) => Uint8Array;
   ctx: PacketContext;
   meta: FrameMeta;
   internals: PacketInternals;
 }
 
-export function createFrameReader(internals: PacketInternals): FrameReader {
+/** The fields the stream layer reads (the keep mask: nothing else is recorded). */
+const STREAM_FIELDS: FieldDef[] = [
+  hfTcpSeq, hfTcpAck, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSrcport, hfTcpDstport,
+  hfUdpSrcport, hfUdpDstport, hfUdpPayload, hfIpSrc, hfIpDst, hfIpv6Src, hfIpv6Dst,
+];
+let streamKeep: Uint8Array | undefined;
+
+/**
+ * `sequential`: frames will be read in file order by a one-pass scan whose consumers copy what
+ * they keep (the HTTP scan): they are read through a 1 MiB window (one read per window, not per
+ * frame). Not for stream building, whose chunks would keep every window alive.
+ */
+export function createFrameReader(internals: PacketInternals, opts: { sequential?: boolean } = {}): FrameReader {
   const d = createDissection();
-  // Full mode: the IPv4/TCP dissectors skip header fields whenever a keep mask is set (they
-  // treat any summary mode as the index pass), so a mask would lose tcp.seq and friends.
-  d.keep = null;
+  // Record only the stream fields. `summary` stays false, so TCP/IPv4 still compute every
+  // header field they need (the index pass alone skips them), and the layers above TCP add
+  // nothing the mask does not keep.
+  if (!streamKeep) {
+    let max = 0;
+    for (const f of STREAM_FIELDS) max = Math.max(max, f.id);
+    streamKeep = new Uint8Array(Math.max(max + 1, allFields().length + 1));
+    for (const f of STREAM_FIELDS) streamKeep[f.id] = 1;
+  }
+  d.keep = streamKeep;
+  const ix = internals.index;
+  const readAt = opts.sequential ? internals.readAt : undefined;
+  const win = readAt ? windowedReader({ read: readAt, close: () => {} }) : undefined;
   return {
     d,
+    bytesOf: win ? (event) => win(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]) : (event) => internals.frameBytes(event),
     ctx: revisitContext(internals.conv, false),
     meta: { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 },
     internals,
@@ -204,7 +229,7 @@ export function readFrame(r: FrameReader, event: number, bytes?: Uint8Array): vo
   m.interfaceId = ix.iface.data[i];
   m.linkType = ix.interfaces[m.interfaceId]?.linkType ?? 1;
   m.hasTime = true;
-  dissectPacket(r.d, m, bytes ?? r.internals.frameBytes(event), r.ctx);
+  dissectPacket(r.d, m, bytes ?? r.bytesOf(event), r.ctx);
 }
 
 function find(d: Dissection, f: FieldDef): number {
@@ -270,13 +295,45 @@ export function feedTcpFrame(r: FrameReader, st: TcpFollowState, event: number):
   return true;
 }
 
-/** Frames (1-based) whose recorded stream id equals `code` (≥0 TCP, ≤-2 UDP). */
-function framesOf(conv: ConversationTable, count: number, code: number): number[] {
-  const out: number[] = [];
+/**
+ * Frames of every stream, grouped by stream (CSR: `frames[start[k] .. start[k+1])` for slot k;
+ * TCP stream n is slot n, UDP stream n slot nTcp + n), built in one pass over the index and
+ * cached per table and frame count, so building many streams costs O(frames), not
+ * O(frames × streams).
+ */
+interface FramesByStream { count: number; nTcp: number; start: Uint32Array; frames: Uint32Array }
+const byStreamCache = new WeakMap<ConversationTable, FramesByStream>();
+
+function framesByStream(conv: ConversationTable, count: number): FramesByStream {
+  const hit = byStreamCache.get(conv);
+  if (hit && hit.count === count && hit.nTcp === conv.nTcp) return hit;
   const fs = conv.frameStream;
   const n = Math.min(count, fs.length - 1);
-  for (let f = 1; f <= n; f++) if (fs[f] === code) out.push(f);
+  const slots = conv.nTcp + conv.nUdp;
+  const start = new Uint32Array(slots + 1);
+  const slotOf = (v: number): number => (v >= 0 ? v : v <= -2 ? conv.nTcp + (-2 - v) : -1);
+  for (let f = 1; f <= n; f++) {
+    const k = slotOf(fs[f]);
+    if (k >= 0 && k < slots) start[k + 1]++;
+  }
+  for (let k = 0; k < slots; k++) start[k + 1] += start[k];
+  const frames = new Uint32Array(start[slots]);
+  const fill = start.slice(0, slots);
+  for (let f = 1; f <= n; f++) {
+    const k = slotOf(fs[f]);
+    if (k >= 0 && k < slots) frames[fill[k]++] = f;
+  }
+  const out = { count, nTcp: conv.nTcp, start, frames };
+  byStreamCache.set(conv, out);
   return out;
+}
+
+/** Frames (1-based) whose recorded stream id equals `code` (≥0 TCP, ≤-2 UDP). */
+function framesOf(conv: ConversationTable, count: number, code: number): Uint32Array {
+  const b = framesByStream(conv, count);
+  const k = code >= 0 ? code : conv.nTcp + (-2 - code);
+  if (k < 0 || k + 1 >= b.start.length) return new Uint32Array(0);
+  return b.frames.subarray(b.start[k], b.start[k + 1]);
 }
 
 function packetInternals(internals: CaptureInternals): PacketInternals {
