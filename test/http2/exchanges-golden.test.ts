@@ -70,6 +70,17 @@ describe('HTTP/2 in the HTTP rows and bodies', () => {
     c.close();
   });
 
+  it('http2-data-reassembly: the PNG body from the rows, at tshark\'s DATA frame (what export-objects writes)', async () => {
+    const c = await openTls('pcap/wireshark/http2-data-reassembly.pcap', ['keys/wireshark/http2-data-reassembly.keys'], 'boringssl');
+    const [r] = httpExchangeRows(c);
+    // tshark: http2.data.data matches "PNG" && "END" in frame 37.
+    expect([r.uri, r.status, r.contentType, r.responseEnd, r.responseBodyBytes]).toEqual(['/wireshark.png', 200, 'image/png', 37, 76091]);
+    const b = httpBodyOf(c, r.stream, r.index, 'response');
+    expect(new TextDecoder('latin1').decode(b.body.subarray(1, 4))).toBe('PNG');
+    expect(new TextDecoder('latin1').decode(b.body.subarray(b.body.length - 8, b.body.length - 4))).toBe('IEND');
+    c.close();
+  });
+
   it('strace -s 256 log: same exchanges (method/path/status) as its pcapng twin, missing body bytes reported', async () => {
     const keys = ['keys/generated/gen-strace-curl-tls13-h2.keys'];
     const st = await openTls('strace/generated/strace-curl-tls13-h2.f-ttt-T-yy-s256-x.txt', keys, 'node');
