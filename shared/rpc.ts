@@ -115,6 +115,10 @@ export interface EngineMethods {
    * the sorted view. A later `filter` keeps the sort.
    */
   sort: [{ column: string | null; descending: boolean }, { ms: number; rows: number }];
+  /** Position (0-based) of an event in the table's current order (filter and sort), or null if it is not shown. */
+  rowOf: [{ event: number }, number | null];
+  /** Stop a running `filter` (it answers `cancelled: true`); the view stays as it was before it. */
+  cancelFilter: [null, null];
   /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
   /**

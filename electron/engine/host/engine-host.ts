@@ -211,6 +211,18 @@ export function serveEngine(port: Port): () => void {
         resort();
         return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() } as Result<M>;
       }
+      case 'rowOf': {
+        const c = requireCapture(state);
+        const ev = intParam(params, 'event', 1, 2 ** 32);
+        const order = shown();
+        if (!order) return (ev <= c.count() ? ev - 1 : null) as Result<M>;
+        const at = order.indexOf(ev);
+        return (at < 0 ? null : at) as Result<M>;
+      }
+      case 'cancelFilter':
+        state.filterAbort?.abort();
+        state.filterAbort = undefined;
+        return null as Result<M>;
       case 'columns':
         return requireCapture(state).columns() as Result<M>;
       case 'rows':
@@ -225,12 +237,19 @@ export function serveEngine(port: Port): () => void {
         const t0 = performance.now();
         await state.indexing;
         const text = p.text.trim();
+        if (abort.signal.aborted) {
+          const n = state.view ? state.view.length : c.count();
+          return { ok: true, text, matched: n, total: c.count(), cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
+        }
         if (text === '') {
           setView(undefined);
           return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
         }
         const total = c.count();
         await state.httpReady;
+        if (abort.signal.aborted) {
+          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
+        }
         // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
         let fast: number[] | null;
         try {
