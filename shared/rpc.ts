@@ -70,6 +70,8 @@ export interface RowsPage {
   strings: string[];
   /** Epoch nanoseconds of each row as float seconds (for relative/delta time display). */
   times: Float64Array;
+  /** Time of the event captured just before each row's event (NaN for event 1): "since previous captured". */
+  prevTimes?: Float64Array;
   flags: Uint8Array;
 }
 

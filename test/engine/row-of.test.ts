@@ -28,6 +28,10 @@ describe('rowOf and cancelFilter', () => {
     expect(await c.call('rowOf', { event: 1 })).toBe(0);
     expect(await c.call('rowOf', { event: 33 })).toBe(32);
     expect(await c.call('rowOf', { event: 34 })).toBeNull();
+    // Each row carries the time of the event captured before it.
+    const plain = await c.call('rows', { start: 0, count: 33 });
+    expect(Number.isNaN(plain.prevTimes![0])).toBe(true);
+    for (let r = 1; r < 33; r++) expect(plain.prevTimes![r]).toBe(plain.times[r - 1]);
     await c.call('sort', { column: 'length', descending: true });
     const page = await c.call('rows', { start: 0, count: 33 });
     for (const r of [0, 7, 32]) expect(await c.call('rowOf', { event: page.events[r] })).toBe(r);

@@ -81,12 +81,14 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
   for (const col of columns) cells[col.id] = new Uint32Array(n);
   const events = new Uint32Array(n);
   const times = new Float64Array(n);
+  const prevTimes = new Float64Array(n);
   const flags = new Uint8Array(n);
   const out: string[] = new Array(columns.length).fill('');
   for (let r = 0; r < n; r++) {
     const ev = eventAt(view, from + r);
     events[r] = ev;
     times[r] = c.time(ev);
+    prevTimes[r] = ev > 1 ? c.time(ev - 1) : NaN;
     flags[r] = c.flags(ev);
     c.cells(ev, out);
     for (let k = 0; k < columns.length; k++) {
@@ -100,7 +102,7 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
       cells[columns[k].id][r] = id;
     }
   }
-  return { start: from, events, cells, strings, times, flags };
+  return { start: from, events, cells, strings, times, prevTimes, flags };
 }
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
