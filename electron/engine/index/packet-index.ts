@@ -26,8 +26,10 @@ export interface PacketIndex {
   strings: Interner;
   /** IPv4 address (as uint32) → interned id, to avoid formatting the same address per packet. */
   ipv4Ids: Map<number, number>;
-  lastProtocol: string;
-  lastProtocolId: number;
+  /** Four most recent Protocol texts and their ids (see protocolId). */
+  recentProtocols: string[];
+  recentProtocolIds: Uint32Array;
+  nextProtocolSlot: number;
   /** [address, id, address, id] of the two most recent IPv4 addresses (-1 = empty). */
   recentIpv4: Float64Array;
   interfaces: InterfaceInfo[];
@@ -56,8 +58,9 @@ export function createPacketIndex(): PacketIndex {
     flags: createColumn(Uint8Array),
     strings: createInterner(),
     ipv4Ids: new Map(),
-    lastProtocol: '',
-    lastProtocolId: 0,
+    recentProtocols: ['', '', '', ''],
+    recentProtocolIds: new Uint32Array(4),
+    nextProtocolSlot: 0,
     recentIpv4: new Float64Array([-1, 0, -1, 0]),
     interfaces: [],
     comments: new Map(),
@@ -147,6 +150,22 @@ function internAddress(ix: PacketIndex, d: Dissection, i: number, field: FieldDe
   return intern(ix.strings, formatFieldValue(field, entryValue(d, i)));
 }
 
+/**
+ * Interned id of a Protocol column text. Dissectors set it from string constants and traffic
+ * alternates between a few protocols, so a four-entry cache compared by identity answers
+ * almost every packet without a Map lookup.
+ */
+function protocolId(ix: PacketIndex, p: string): number {
+  const names = ix.recentProtocols;
+  for (let k = 0; k < 4; k++) if (names[k] === p) return ix.recentProtocolIds[k];
+  const id = intern(ix.strings, p);
+  const slot = ix.nextProtocolSlot;
+  names[slot] = p;
+  ix.recentProtocolIds[slot] = id;
+  ix.nextProtocolSlot = (slot + 1) & 3;
+  return id;
+}
+
 /** The summary-mode mask for first-pass dissections (fields the index reads). */
 export function summaryKeep(fieldCount: number): Uint8Array {
   return summary(fieldCount).keep;
@@ -216,12 +235,7 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fie
   const dst = netDst >= 0 ? netDst : dlDst;
   ix.src.data[i] = src >= 0 ? internAddress(ix, d, src, fieldsById(d.fid[src])) : 0;
   ix.dst.data[i] = dst >= 0 ? internAddress(ix, d, dst, fieldsById(d.fid[dst])) : 0;
-  // Protocol names are string constants: the previous packet's is usually the same object.
-  if (d.protocol !== ix.lastProtocol) {
-    ix.lastProtocol = d.protocol;
-    ix.lastProtocolId = intern(ix.strings, d.protocol);
-  }
-  ix.protocol.data[i] = ix.lastProtocolId;
+  ix.protocol.data[i] = protocolId(ix, d.protocol);
   ix.flags.data[i] = flags;
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
   ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
