@@ -6,7 +6,9 @@ import { FilterBar, focusFilterBar } from '../filter/FilterBar.tsx';
 import { HexPane } from '../hex/HexPane.tsx';
 import { StatusBar } from '../status/StatusBar.tsx';
 import { EventTable, selectRow } from '../table/EventTable.tsx';
-import type { TimeFormat } from '../table/format.ts';
+import { isTimeFormat, TIME_FORMATS, type TimeFormat } from '../table/format.ts';
+import { HelpPanel } from '../help/HelpPanel.tsx';
+import { shortcutOf, type ShortcutId } from './shortcuts.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
 import { HttpView } from '../http/HttpView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
@@ -17,8 +19,6 @@ import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
 import { useEventData } from './useEventData.ts';
-
-const TIME_FORMATS: TimeFormat[] = ['relative', 'absolute', 'delta'];
 
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
 export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void, focusGoTo: () => void = () => {}): void {
@@ -32,8 +32,12 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'engine-crashed') {
     useApp.setState({ phase: 'error', error: { title: 'The engine stopped', detail: arg ?? 'The engine process ended unexpectedly.', canReopen: true } });
   } else if (command.startsWith('time-format:')) {
-    const f = command.slice('time-format:'.length) as TimeFormat;
-    if (TIME_FORMATS.includes(f)) useApp.setState({ timeFormat: f });
+    const f = command.slice('time-format:'.length);
+    if (isTimeFormat(f)) useApp.setState({ timeFormat: f });
+  } else if (command === 'field-reference') useApp.setState({ panel: 'fields' });
+  else if (command === 'keyboard-shortcuts') useApp.setState({ panel: 'shortcuts' });
+  else if (command === 'columns') {
+    if (s.phase === 'open') useApp.setState({ panel: 'columns' });
   } else if (command === 'first-event') selectRow(0, count, cache);
   else if (command === 'last-event') selectRow(count - 1, count, cache);
   else if (command === 'next-event') selectRow(s.selectedRow + 1, count, cache);
@@ -45,6 +49,34 @@ export function runCommand(session: Session, command: string, arg: string | unde
 
 /** Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T / U / S / H (TCP, UDP, TLS, HTTP). */
 export const FOLLOW_KEYS: Record<string, FollowKind> = { t: 'tcp', u: 'udp', s: 'tls', h: 'http' };
+const FOLLOW_SHORTCUTS: Partial<Record<ShortcutId, FollowKind>> = { 'follow-tcp': 'tcp', 'follow-udp': 'udp', 'follow-tls': 'tls', 'follow-http': 'http' };
+
+/** Typing in a text field: single-key shortcuts such as "?" must not fire. */
+function typingIn(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable === true || !!el.closest?.('.cm-editor'));
+}
+
+/** The toolbar's "?" menu: the Help menu of browser mode (the desktop app has a real one too). */
+function HelpMenu() {
+  const [open, setOpen] = useState(false);
+  const phase = useApp((s) => s.phase);
+  const item = (label: string, panel: 'fields' | 'shortcuts' | 'columns') => (
+    <button role="menuitem" onClick={() => { useApp.setState({ panel }); setOpen(false); }}>{label}</button>
+  );
+  return (
+    <span className="help-menu">
+      <button aria-haspopup="menu" aria-expanded={open} title="Help" data-testid="help-menu" onClick={() => setOpen(!open)}>?</button>
+      {open && (
+        <div className="menu help-menu-list" role="menu" onMouseLeave={() => setOpen(false)}>
+          {item('Field reference', 'fields')}
+          {item('Keyboard shortcuts', 'shortcuts')}
+          {phase === 'open' && item('Columns…', 'columns')}
+        </div>
+      )}
+    </span>
+  );
+}
 
 function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObject<HTMLInputElement | null> }) {
   const [text, setText] = useState('');
@@ -138,21 +170,23 @@ export function App({ session }: { session: Session }) {
   }, [session]);
 
   useEffect(() => {
+    // The keys come from the shortcut table (shortcuts.ts), which Help ▸ Keyboard Shortcuts lists.
     const onKey = (e: KeyboardEvent): void => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
-        e.preventDefault();
-        focusGoTo();
-      } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
-        e.preventDefault();
-        focusFilterBar();
-      } else if (e.ctrlKey && e.altKey && e.shiftKey && FOLLOW_KEYS[e.key.toLowerCase()] && useApp.getState().phase === 'open') {
-        e.preventDefault();
+      const id = shortcutOf(e, 'Window');
+      if (id === null) return;
+      const open = useApp.getState().phase === 'open';
+      if (id === 'go-to') focusGoTo();
+      else if (id === 'filter-focus') focusFilterBar();
+      else if (id === 'open') openPicker();
+      else if (id === 'columns' && open) useApp.setState({ panel: 'columns' });
+      else if (id === 'shortcuts') {
+        if (typingIn(e.target)) return;
+        useApp.setState({ panel: 'shortcuts' });
+      } else if (FOLLOW_SHORTCUTS[id] && open) {
         const ev = useApp.getState().selectedEvent;
-        if (ev !== null) openFollow(FOLLOW_KEYS[e.key.toLowerCase()], { event: ev });
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
-        e.preventDefault();
-        openPicker();
-      }
+        if (ev !== null) openFollow(FOLLOW_SHORTCUTS[id], { event: ev });
+      } else return;
+      e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -207,11 +241,10 @@ export function App({ session }: { session: Session }) {
         <label>
           Time{' '}
           <select value={timeFormat} onChange={(e) => useApp.setState({ timeFormat: e.target.value as TimeFormat })} aria-label="Time format">
-            <option value="relative">Seconds since start</option>
-            <option value="absolute">Date and time of day</option>
-            <option value="delta">Seconds since previous event</option>
+            {TIME_FORMATS.map((f) => <option key={f.id} value={f.id}>{f.title}</option>)}
           </select>
         </label>
+        <HelpMenu />
       </header>
       {phase === 'open' && <FilterBar session={session} />}
       {phase === 'open' && <KeyBanner session={session} />}
@@ -232,6 +265,7 @@ export function App({ session }: { session: Session }) {
         {phase === 'open' && <CaptureView session={session} />}
       </main>
       {(phase === 'open' || phase === 'loading') && <StatusBar session={session} />}
+      <HelpPanel session={session} />
       {dragging && <div className="drop-overlay">{phase === 'open' ? 'Drop a capture to open it, or a TLS key log to decrypt this one' : 'Drop to open'}</div>}
     </div>
   );

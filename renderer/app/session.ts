@@ -5,8 +5,9 @@
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
 import type { AppHost } from '../host/app-host.ts';
-import { createRowCache, type RowCache } from '../table/row-cache.ts';
-import { initialState, useApp } from './store.ts';
+import { loadLayout } from '../table/column-layout.ts';
+import { createRowCache, type RowCache, type TablePage } from '../table/row-cache.ts';
+import { initialState, useApp, type AppState } from './store.ts';
 
 /** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
 export const UPLOAD_CHUNK = 1 << 20;
@@ -36,6 +37,41 @@ export interface Session {
   cancelFilter(): void;
   /** Put text into the filter bar, and apply it unless `prepareOnly` (Apply / Prepare as Filter). */
   setFilterText(text: string, prepareOnly?: boolean): void;
+  /**
+   * Sort the table by a column (null: event order) in the engine; the selected event stays
+   * selected if it is shown. Resolves once the sorted rows can be fetched.
+   */
+  sortBy(column: string | null, descending?: boolean): Promise<void>;
+}
+
+/** Settings kept when a capture is opened or closed. */
+const kept = (s: AppState): Partial<AppState> => ({ timeFormat: s.timeFormat });
+
+/**
+ * Captures with nanosecond timestamps (scap always; pcap/pcapng when the first time has digits
+ * below the microsecond): absolute times then show 9 digits, read as exact text.
+ */
+export function nanosecondCapture(info: CaptureInfo | null): boolean {
+  if (!info) return false;
+  if (info.format === 'scap') return true;
+  return info.firstTimeNs !== null && /\d{3}$/.test(info.firstTimeNs) && !info.firstTimeNs.endsWith('000');
+}
+
+/** The field printing an event's exact epoch time (tshark `-T fields` style `SECONDS.NANOS`). */
+const epochField = (info: CaptureInfo): string => (info.kind === 'packets' ? 'frame.time_epoch' : 'evt.time');
+
+/** Whether row pages need exact epoch texts for the time format in force. */
+const wantsEpochs = (s: AppState): boolean => (s.timeFormat === 'absolute' || s.timeFormat === 'utc') && nanosecondCapture(s.info);
+
+/** Position of event `ev` in the table's current order, or -1 if it is not shown. */
+export async function rowOfEvent(session: Session, ev: number): Promise<number> {
+  const s = useApp.getState();
+  // Event order without a filter: no need to ask.
+  if (!s.view && !s.sort) return ev >= 1 && ev <= (s.info?.events ?? 0) ? ev - 1 : -1;
+  const c = session.client();
+  if (!c) return -1;
+  const row = await c.call('rowOf', { event: ev });
+  return row ?? -1;
 }
 
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
@@ -126,7 +162,7 @@ export function createSession(host: AppHost): Session {
       latest = null;
       const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
       openStarted = performance.now();
-      useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat, phase: 'loading', fileName: name });
+      useApp.setState({ ...initialState, ...kept(useApp.getState()), phase: 'loading', fileName: name });
       try {
         // A desktop drop carries a real path: open it like File → Open.
         const path = source.kind === 'path' ? source.path : host.pathForFile(source.file);
@@ -149,12 +185,31 @@ export function createSession(host: AppHost): Session {
         if (gen !== generation) return;
         const columns = await c.call('columns', null);
         if (gen !== generation) return;
-        rows = createRowCache(
-          (start, count) => c.call('rows', { start, count }),
-          (e) => {
-            if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
-          },
-        );
+        const fetchRows = async (start: number, count: number): Promise<TablePage> => {
+          const page: TablePage = await c.call('rows', { start, count });
+          const s = useApp.getState();
+          if (wantsEpochs(s) && s.info && page.events.length > 0) {
+            const ex = await c.call('extract', { start: page.start, count: page.events.length, fields: [epochField(s.info)] });
+            // A sort or filter between the two calls changes the rows: then do without.
+            if (ex.events.length === page.events.length && ex.events.every((e, i) => e === page.events[i])) {
+              page.epochs = ex.values.map((v) => v[0]?.[0] ?? '');
+            }
+          }
+          return page;
+        };
+        const cache = createRowCache(fetchRows, (e) => {
+          if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
+        });
+        rows = cache;
+        // Switching to or from an absolute time format of a nanosecond capture needs other pages.
+        const stop = useApp.subscribe((now, before) => {
+          if (now.timeFormat !== before.timeFormat && wantsEpochs(now) !== wantsEpochs(before)) cache.clear();
+        });
+        const prevUnlisten = unlisten;
+        unlisten = () => {
+          stop();
+          prevUnlisten?.();
+        };
         const seen = latest as CaptureInfo | null;
         const now = seen && seen.events >= info.events ? seen : info;
         const bad = unreadable(now);
@@ -162,7 +217,7 @@ export function createSession(host: AppHost): Session {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        useApp.setState({ phase: 'open', info: now, columns, fileName: now.name || name });
+        useApp.setState({ phase: 'open', info: now, columns, fileName: now.name || name, columnLayout: loadLayout(now.kind) });
         // The catalogue drives validation and completion in the filter bar; the capture is
         // usable without it, so a failure only leaves the bar unchecked.
         c.call('fields', null).then(
@@ -188,7 +243,7 @@ export function createSession(host: AppHost): Session {
       generation++;
       last = null;
       disconnect();
-      useApp.setState({ ...initialState, timeFormat: useApp.getState().timeFormat });
+      useApp.setState({ ...initialState, ...kept(useApp.getState()) });
     },
     async applyFilter(text) {
       const c = client;
@@ -209,23 +264,52 @@ export function createSession(host: AppHost): Session {
         useApp.setState({ filterRun: null, filterError: res.errors[0]?.message ?? null });
         return res;
       }
-      // A new view: positions mean other events now, so every cached page is stale.
+      // A new view: positions mean other events now, so every cached page is stale. The
+      // selected event stays selected when the new view shows it (as in Wireshark).
       rows?.clear();
+      const sel = useApp.getState().selectedEvent;
+      const row = sel === null ? null : await c.call('rowOf', { event: sel }).catch(() => null);
+      if (gen !== filterGen || c !== client) return null;
+      const keep = row !== null && sel !== null;
       useApp.setState({
         filterRun: null,
         view: t ? { text: t, matched: res.matched, total: res.total, ms: res.ms } : null,
-        selectedRow: -1,
-        selectedEvent: null,
-        selectedField: null,
-        hexSource: 0,
+        selectedRow: keep ? row : -1,
+        selectedEvent: keep ? sel : null,
+        ...(keep ? {} : { selectedField: null, hexSource: 0 }),
       });
       return res;
     },
     cancelFilter() {
-      // The engine cancels a running filter when a newer one arrives; asking again for the
-      // view already in force restores it (instantly when that is "no filter").
+      // The engine answers the running filter with `cancelled` and keeps the view in force.
       if (!useApp.getState().filterRun) return;
-      void session.applyFilter(useApp.getState().view?.text ?? '');
+      filterGen++;
+      useApp.setState({ filterRun: null });
+      client?.call('cancelFilter', null).catch(() => {});
+    },
+    async sortBy(column, descending = false) {
+      const c = client;
+      if (!c) return;
+      const want = column === null ? null : { column, descending };
+      useApp.setState({ sorting: want ?? { column: '', descending: false }, sortError: null });
+      try {
+        await c.call('sort', { column, descending });
+      } catch (e) {
+        if (c === client) useApp.setState({ sorting: null, sortError: e instanceof Error ? e.message : String(e) });
+        return;
+      }
+      if (c !== client) return;
+      rows?.clear();
+      const sel = useApp.getState().selectedEvent;
+      const row = sel === null ? null : await c.call('rowOf', { event: sel }).catch(() => null);
+      if (c !== client) return;
+      useApp.setState({
+        sort: want,
+        sorting: null,
+        selectedRow: row ?? -1,
+        selectedEvent: row === null ? null : sel,
+        ...(row === null ? { selectedField: null, hexSource: 0 } : {}),
+      });
     },
     setFilterText(text, prepareOnly = false) {
       // The bar takes it from here (it records applied filters in its history).

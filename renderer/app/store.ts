@@ -53,6 +53,30 @@ export interface AppState {
   keysVersion: number;
   /** A short message about the last key log added (or why it failed). */
   keyNotice: { text: string; error: boolean } | null;
+  /** The table's sort column (null: event order), done by the engine. */
+  sort: TableSort | null;
+  /** A sort the engine is computing (busy indicator). */
+  sorting: TableSort | null;
+  /** Why the last sort failed, if it did. */
+  sortError: string | null;
+  /** Column order, visibility and widths of the event table (persisted per capture kind). */
+  columnLayout: ColumnLayout;
+  /** Which help / settings pane is open over the window. */
+  panel: 'fields' | 'shortcuts' | 'columns' | null;
+}
+
+export interface TableSort {
+  column: string;
+  descending: boolean;
+}
+
+export interface ColumnLayout {
+  /** Column ids in display order (empty: the engine's order). */
+  order: string[];
+  /** Column id → false when hidden. */
+  visibility: Record<string, boolean>;
+  /** Column id → width in CSS pixels (absent: the engine's default). */
+  widths: Record<string, number>;
 }
 
 /** What the follow pane was asked to show, and the filter to restore on Back. */
@@ -92,6 +116,11 @@ export const initialState: AppState = {
   follow: null,
   keysVersion: 0,
   keyNotice: null,
+  sort: null,
+  sorting: null,
+  sortError: null,
+  columnLayout: { order: [], visibility: {}, widths: {} },
+  panel: null,
 };
 
 /** Rows in the table: the filter's matches, or every event indexed so far. */

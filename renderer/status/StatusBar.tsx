@@ -12,6 +12,11 @@ export function StatusBar({ session }: { session: Session }) {
   const firstRowsMs = useApp((s) => s.firstRowsMs);
   const warningsOpen = useApp((s) => s.warningsOpen);
   const view = useApp((s) => s.view);
+  const sort = useApp((s) => s.sort);
+  const sorting = useApp((s) => s.sorting);
+  const sortError = useApp((s) => s.sortError);
+  const columns = useApp((s) => s.columns);
+  const title = (id: string): string => columns.find((c) => c.id === id)?.title ?? id;
   if (!info) return <div className="status-bar" role="status">{fileName ? `Opening ${fileName}…` : 'Ready'}</div>;
   const pct = info.fileSize > 0 ? Math.min(100, Math.round((info.bytesRead / info.fileSize) * 100)) : 0;
   const shown = view ? view.matched : info.events;
@@ -27,6 +32,15 @@ export function StatusBar({ session }: { session: Session }) {
           Displayed: {formatCount(view.matched)} of {formatCount(view.total)} ({view.total > 0 ? ((view.matched / view.total) * 100).toFixed(1) : '0.0'}%)
         </span>
       )}
+      {sorting && (
+        <span className="status-sorting" data-testid="status-sorting" role="progressbar" aria-label="Sorting">
+          <span className="spinner" aria-hidden="true" /> {sorting.column ? `Sorting by ${title(sorting.column)}…` : 'Restoring event order…'}
+        </span>
+      )}
+      {!sorting && sort && (
+        <span className="status-sort" data-testid="status-sort">Sorted by {title(sort.column)} {sort.descending ? '▼' : '▲'}</span>
+      )}
+      {sortError && <span className="status-error">Sort failed: {sortError}</span>}
       {!info.done && !info.cancelled && (
         <span className="status-progress">
           Indexing… {pct}%

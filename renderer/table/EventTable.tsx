@@ -13,11 +13,13 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { RowFlag, type ColumnDef as EngineColumn, type RowsPage } from '../../shared/rpc.ts';
-import { shownCount, useApp } from '../app/store.ts';
+import { RowFlag, type ColumnDef as EngineColumn } from '../../shared/rpc.ts';
+import { shownCount, useApp, type TableSort } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
-import { formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
-import { cellText, type RowCache } from './row-cache.ts';
+import { shortcutOf } from '../app/shortcuts.ts';
+import { absoluteTime, absoluteTimeNs, formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
+import { cellText, type RowCache, type TablePage } from './row-cache.ts';
+import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
@@ -41,13 +43,28 @@ export function rowClass(flags: number): string {
   return '';
 }
 
+/**
+ * The sort after a click on column `column`'s header: ascending, then descending, then event
+ * order again (Wireshark's cycle).
+ */
+export function nextSort(current: TableSort | null, column: string): TableSort | null {
+  if (!current || current.column !== column) return { column, descending: false };
+  return current.descending ? null : { column, descending: true };
+}
+
 /** Text of a cell as displayed (time columns follow the chosen time format). */
 export function displayCell(
-  cache: RowCache, page: RowsPage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null,
+  cache: RowCache, page: TablePage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null,
 ): string {
   if (col.id !== 'time') return cellText(page, col.id, row);
-  const t = page.times[row - page.start];
+  const i = row - page.start;
+  const t = page.times[i];
   if (t === undefined) return '';
+  if (fmt === 'absolute' || fmt === 'utc') {
+    const exact = page.epochs?.[i];
+    return exact ? absoluteTimeNs(exact, fmt === 'utc') : absoluteTime(t, fmt === 'utc');
+  }
+  if (fmt === 'delta-captured') return formatTime(fmt, t, firstTime, page.prevTimes?.[i] ?? null);
   let prev: number | null = null;
   if (fmt === 'delta' && row > 0) {
     const pp = row - 1 >= page.start ? page : cache.page(row - 1);
@@ -82,6 +99,9 @@ export function EventTable({ session }: Props) {
   const selectedRow = useApp((s) => s.selectedRow);
   const timeFormat = useApp((s) => s.timeFormat);
   const hasView = useApp((s) => s.view !== null);
+  const sort = useApp((s) => s.sort);
+  const sorting = useApp((s) => s.sorting);
+  const layout = useApp((s) => s.columnLayout);
   const cache = session.rows();
 
   const columns = useMemo(
@@ -89,7 +109,15 @@ export function EventTable({ session }: Props) {
     [engineColumns],
   );
   const byId = useMemo(() => new Map(engineColumns.map((c) => [c.id, c])), [engineColumns]);
-  const table = useTable({ features, columns, data: NO_DATA, columnResizeMode: 'onChange', enableColumnResizing: true });
+  // The layout lives in the store (persisted per capture kind): the table reads and writes it there.
+  const columnOrder = useMemo(() => orderedIds(engineColumns, layout), [engineColumns, layout]);
+  const table = useTable({
+    features, columns, data: NO_DATA, columnResizeMode: 'onChange', enableColumnResizing: true,
+    state: { columnOrder, columnVisibility: layout.visibility, columnSizing: layout.widths },
+    onColumnOrderChange: (u) => updateLayout((l) => ({ ...l, order: typeof u === 'function' ? u(orderedIds(engineColumns, l)) : u })),
+    onColumnVisibilityChange: (u) => updateLayout((l) => ({ ...l, visibility: typeof u === 'function' ? u(l.visibility) : u })),
+    onColumnSizingChange: (u) => updateLayout((l) => ({ ...l, widths: typeof u === 'function' ? u(l.widths) : u })),
+  });
 
   const scroller = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(400);
@@ -125,13 +153,13 @@ export function EventTable({ session }: Props) {
     cache?.ensure(vis.first, vis.end, rowCount);
   }, [cache, vis.first, vis.end, rowCount, version]);
 
-  // A new filter view starts at its first row.
+  // A new filter view or sort starts at its first row (or at the selected event, below).
   const viewKey = useApp((s) => s.view);
   useEffect(() => {
     vTopRef.current = 0;
     setVTop(0);
     if (scroller.current) scroller.current.scrollTop = 0;
-  }, [viewKey]);
+  }, [viewKey, sort]);
 
   useEffect(() => {
     if (cache && rowCount > 0 && cache.page(vis.first)) session.markFirstRows();
@@ -160,7 +188,7 @@ export function EventTable({ session }: Props) {
     setVTop(next);
     const el = scroller.current;
     if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), next);
-  }, [selectedRow]);
+  }, [selectedRow, viewKey, sort]);
 
   // The event number of a selected row may arrive with its page after the selection.
   useEffect(() => {
@@ -186,15 +214,16 @@ export function EventTable({ session }: Props) {
     const pageRows = Math.max(1, Math.floor(rowsPx / ROW_HEIGHT) - 1);
     const cur = selectedRow < 0 ? -1 : selectedRow;
     let next: number;
-    switch (e.key) {
-      case 'ArrowDown': next = cur + 1; break;
-      case 'ArrowUp': next = Math.max(0, cur - 1); break;
-      case 'PageDown': next = cur + pageRows; break;
-      case 'PageUp': next = cur - pageRows; break;
-      case 'Home': next = 0; break;
-      case 'End': next = rowCount - 1; break;
-      case 'c':
-        if ((e.ctrlKey || e.metaKey) && selectedRow >= 0) {
+    // The keys come from the shortcut table (app/shortcuts.ts), which the Help sheet lists.
+    switch (shortcutOf(e, 'Event table')) {
+      case 'row-down': next = cur + 1; break;
+      case 'row-up': next = Math.max(0, cur - 1); break;
+      case 'page-down': next = cur + pageRows; break;
+      case 'page-up': next = cur - pageRows; break;
+      case 'first': next = 0; break;
+      case 'last': next = rowCount - 1; break;
+      case 'copy-row':
+        if (selectedRow >= 0) {
           copyText(rowText(selectedRow));
           e.preventDefault();
         }
@@ -257,25 +286,34 @@ export function EventTable({ session }: Props) {
       >
         <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }}>
           <div className="table-header" role="row" style={{ height: HEADER_HEIGHT, width: totalWidth }}>
-            {table.getHeaderGroups()[0]?.headers.map((h) => (
+            {table.getHeaderGroups()[0]?.headers.map((h) => {
+              const id = h.column.id;
+              const sorted = sort?.column === id ? sort : null;
+              const busy = sorting?.column === id;
+              return (
               <div
                 key={h.id}
-                className="th"
+                className={`th ${sorted ? 'sorted' : ''} ${busy ? 'sorting' : ''}`}
                 role="columnheader"
+                aria-sort={sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none'}
+                title={`Sort by ${byId.get(id)?.title ?? id} (click again: descending, a third time: event order)`}
                 draggable
-                data-col={h.column.id}
-                style={{ width: h.getSize(), textAlign: byId.get(h.column.id)?.align ?? 'left' }}
+                data-col={id}
+                style={{ width: h.getSize(), textAlign: byId.get(id)?.align ?? 'left' }}
+                onClick={() => {
+                  if (useApp.getState().sorting) return;
+                  const next = nextSort(useApp.getState().sort, id);
+                  void session.sortBy(next?.column ?? null, next?.descending ?? false);
+                }}
                 onDragStart={() => { dragCol.current = h.column.id; }}
                 onDragOver={(e) => e.preventDefault()}
                 onDrop={() => {
                   const from = dragCol.current;
                   dragCol.current = null;
                   if (!from || from === h.column.id) return;
-                  const order = table.getAllLeafColumns().map((c) => c.id);
-                  const current = table.atoms.columnOrder.get();
-                  const ids = current.length ? [...current] : order;
+                  const ids = [...columnOrder];
                   ids.splice(ids.indexOf(from), 1);
-                  ids.splice(ids.indexOf(h.column.id), 0, from);
+                  ids.splice(ids.indexOf(id), 0, from);
                   table.setColumnOrder(ids);
                 }}
                 onContextMenu={(e) => {
@@ -284,15 +322,19 @@ export function EventTable({ session }: Props) {
                 }}
               >
                 <span className="th-title">{String(h.column.columnDef.header ?? '')}</span>
+                {sorted && <span className="th-sort" aria-hidden="true">{sorted.descending ? '▼' : '▲'}</span>}
+                {busy && <span className="th-busy" aria-label="Sorting">⟳</span>}
                 <span
                   className={`resizer ${h.column.getIsResizing() ? 'resizing' : ''}`}
                   onMouseDown={(e) => { e.stopPropagation(); h.getResizeHandler()(e); }}
+                  onClick={(e) => e.stopPropagation()}
                   onDoubleClick={() => h.column.resetSize()}
                   draggable={false}
                   onDragStart={(e) => e.preventDefault()}
                 />
               </div>
-            ))}
+              );
+            })}
           </div>
           {rowsOut}
           {rowCount === 0 && <div className="table-empty" style={{ top: HEADER_HEIGHT + 8 }}>{hasView ? 'No events match the filter' : 'No events yet'}</div>}
@@ -347,9 +389,17 @@ export function EventTable({ session }: Props) {
                   {byId.get(c.id)?.title ?? c.id}
                 </label>
               ))}
-              <button role="menuitem" onClick={() => { table.resetColumnSizing(); table.resetColumnOrder(); table.resetColumnVisibility(); setMenu(null); }}>
+              <button role="menuitem" onClick={() => { resetLayout(); setMenu(null); }}>
                 Reset columns
               </button>
+              <button role="menuitem" onClick={() => { useApp.setState({ panel: 'columns' }); setMenu(null); }}>
+                Columns…
+              </button>
+              {sort && (
+                <button role="menuitem" onClick={() => { void session.sortBy(null); setMenu(null); }}>
+                  Event order (remove sort)
+                </button>
+              )}
             </>
           )}
         </div>

@@ -1,5 +1,19 @@
-/** Time column text in the three display formats Wireshark users know (View → Time Format). */
-export type TimeFormat = 'relative' | 'absolute' | 'delta';
+/**
+ * Time column text in the formats Wireshark offers under View → Time Display Format:
+ * date and time of day (local, or UTC), seconds since the first event, since the previous
+ * displayed event, and since the previous captured event.
+ */
+export type TimeFormat = 'absolute' | 'utc' | 'relative' | 'delta' | 'delta-captured';
+
+export const TIME_FORMATS: readonly { id: TimeFormat; title: string }[] = [
+  { id: 'absolute', title: 'Date and time of day' },
+  { id: 'utc', title: 'UTC date and time of day' },
+  { id: 'relative', title: 'Seconds since start' },
+  { id: 'delta', title: 'Seconds since previous displayed event' },
+  { id: 'delta-captured', title: 'Seconds since previous captured event' },
+];
+
+export const isTimeFormat = (s: string): s is TimeFormat => TIME_FORMATS.some((f) => f.id === s);
 
 /** Epoch nanoseconds as decimal text (CaptureInfo.firstTimeNs) → float seconds. */
 export function nsTextToSeconds(ns: string | null): number | null {
@@ -11,15 +25,32 @@ export function nsTextToSeconds(ns: string | null): number | null {
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
-/** `2024-05-01 12:34:56.123456` in local time. */
-export function absoluteTime(t: number): string {
+/** `2024-05-01 12:34:56` of whole epoch seconds, local time or UTC. */
+function dateTime(secs: number, utc: boolean): string {
+  const d = new Date(secs * 1000);
+  return utc
+    ? `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
+    : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** `2024-05-01 12:34:56.123456` (local time unless `utc`), from float epoch seconds (µs exact). */
+export function absoluteTime(t: number, utc = false): string {
   if (!Number.isFinite(t)) return '';
   const whole = Math.floor(t);
   let micros = Math.round((t - whole) * 1e6);
   let secs = whole;
   if (micros >= 1_000_000) { secs += 1; micros -= 1_000_000; }
-  const d = new Date(secs * 1000);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(micros).padStart(6, '0')}`;
+  return `${dateTime(secs, utc)}.${String(micros).padStart(6, '0')}${utc ? 'Z' : ''}`;
+}
+
+/**
+ * The same with nanoseconds, from exact epoch text `SECONDS.FRACTION` (tshark's
+ * frame.time_epoch, sysdig's evt.time): a float cannot hold nanoseconds of an epoch time.
+ */
+export function absoluteTimeNs(epoch: string, utc = false): string {
+  const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(epoch.trim());
+  if (!m) return '';
+  return `${dateTime(Number(m[1]), utc)}.${(m[2] ?? '').padEnd(9, '0')}${utc ? 'Z' : ''}`;
 }
 
 /** Seconds with microsecond digits, as Wireshark's relative and delta columns show them. */
@@ -28,8 +59,12 @@ export function seconds(dt: number): string {
   return dt.toFixed(6);
 }
 
+/**
+ * Text of time `t` (float epoch seconds). `prev` is the previous displayed event's time for
+ * 'delta', the previous captured event's for 'delta-captured' (null for the first: 0).
+ */
 export function formatTime(fmt: TimeFormat, t: number, first: number | null, prev: number | null): string {
-  if (fmt === 'absolute') return absoluteTime(t);
+  if (fmt === 'absolute' || fmt === 'utc') return absoluteTime(t, fmt === 'utc');
   if (fmt === 'relative') return first === null ? '' : seconds(t - first);
-  return prev === null ? seconds(0) : seconds(t - prev);
+  return prev === null || Number.isNaN(prev) ? seconds(0) : seconds(t - prev);
 }

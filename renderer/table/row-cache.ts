@@ -14,11 +14,14 @@ const MAX_PAGES = 400; // 80 k rows cached: a few MB
  */
 const MAX_IN_FLIGHT = 2;
 
-export type FetchRows = (start: number, count: number) => Promise<RowsPage>;
+/** A page as the table keeps it: the engine's rows, plus exact epoch time texts when the time format needs them. */
+export type TablePage = RowsPage & { epochs?: string[] };
+
+export type FetchRows = (start: number, count: number) => Promise<TablePage>;
 
 export interface RowCache {
   /** The page holding `row`, or undefined while it is being fetched. */
-  page(row: number): RowsPage | undefined;
+  page(row: number): TablePage | undefined;
   /** Ask for the pages covering rows [first, end) (plus one page ahead). */
   ensure(first: number, end: number, rowCount: number): void;
   /** Forget everything (new capture, new sort or filter). */
@@ -30,7 +33,7 @@ export interface RowCache {
 }
 
 export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}): RowCache {
-  const pages = new Map<number, RowsPage>();
+  const pages = new Map<number, TablePage>();
   const pending = new Set<number>();
   /** Pages the latest `ensure` wants, in priority order (visible first). */
   let wanted: number[] = [];

@@ -1,0 +1,48 @@
+/**
+ * View ▸ Columns: show or hide the event table's columns, change their order, and reset widths
+ * and order. The layout is remembered per capture kind (column-layout.ts).
+ */
+import { useApp } from '../app/store.ts';
+import { moveColumn, orderedIds, resetLayout, updateLayout } from './column-layout.ts';
+
+export function ColumnChooser() {
+  const columns = useApp((s) => s.columns);
+  const layout = useApp((s) => s.columnLayout);
+  const kind = useApp((s) => s.info?.kind ?? 'packets');
+  const byId = new Map(columns.map((c) => [c.id, c]));
+  const ids = orderedIds(columns, layout);
+  const visibleCount = ids.filter((id) => layout.visibility[id] !== false).length;
+  return (
+    <div className="column-chooser" data-testid="column-chooser">
+      <p className="panel-note">Columns of {kind === 'packets' ? 'packet' : 'syscall'} captures (remembered for every {kind === 'packets' ? 'packet' : 'syscall'} capture). Drag headers or use the arrows to reorder.</p>
+      <ul className="chooser-list">
+        {ids.map((id, i) => {
+          const c = byId.get(id);
+          const shown = layout.visibility[id] !== false;
+          return (
+            <li key={id} data-col={id}>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={shown}
+                  // The last visible column stays: an empty table helps nobody.
+                  disabled={shown && visibleCount === 1}
+                  onChange={() => updateLayout((l) => ({ ...l, visibility: { ...l.visibility, [id]: !shown } }))}
+                />
+                {c?.title ?? id}
+              </label>
+              <span className="chooser-width">{layout.widths[id] ?? c?.width ?? ''} px</span>
+              <button aria-label={`Move ${c?.title ?? id} up`} disabled={i === 0} onClick={() => updateLayout((l) => moveColumn(columns, l, id, -1))}>↑</button>
+              <button aria-label={`Move ${c?.title ?? id} down`} disabled={i === ids.length - 1} onClick={() => updateLayout((l) => moveColumn(columns, l, id, 1))}>↓</button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="panel-actions">
+        <button onClick={() => updateLayout((l) => ({ ...l, widths: {} }))}>Reset widths</button>
+        <button onClick={() => updateLayout((l) => ({ ...l, order: [] }))}>Reset order</button>
+        <button onClick={() => resetLayout()} data-testid="columns-reset">Reset all</button>
+      </div>
+    </div>
+  );
+}
