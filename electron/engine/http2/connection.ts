@@ -8,6 +8,7 @@
  *
  * Cost is linear in frames; per stream one small object, so 10,000 streams stay fast.
  */
+import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
 import { createHpackDecoder, decodeHeaderBlock, type HeaderField, type HpackDecoder } from './hpack.ts';
 
@@ -149,23 +150,20 @@ export function startsWithPreface(s: ByteStream): boolean {
   return false;
 }
 
-interface Reader {
-  synced: boolean;
-  hdr: Uint8Array;
-  hdrN: number;
-  body: Uint8Array | null;
-  bodyN: number;
-  vis: number;
-  missing: boolean;
+interface Reader extends UnitState {
   event: number;
   time: number;
-  at: number;
   /** Bytes of the preface still to skip (client side). */
   skip: number;
 }
 
+/** RFC 9113 §4.1: a 24-bit payload length opens the 9-byte frame header. */
+function frameBodyLength(h: Uint8Array): number {
+  return (h[0] << 16) | (h[1] << 8) | h[2];
+}
+
 function newReader(): Reader {
-  return { synced: true, hdr: new Uint8Array(9), hdrN: 0, body: null, bodyN: 0, vis: 0, missing: false, event: 0, time: 0, at: 0, skip: 0 };
+  return { ...newUnitState(9), event: 0, time: 0, skip: 0 };
 }
 
 interface BlockState {
@@ -362,11 +360,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
       payload: r.missing ? body.subarray(0, r.vis) : body,
       complete: !r.missing,
     };
-    r.hdrN = 0;
-    r.body = null;
-    r.bodyN = 0;
-    r.vis = 0;
-    r.missing = false;
+    resetUnit(r);
     onFrame(f);
   };
 
@@ -378,20 +372,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
       return;
     }
     if (!r.synced) return;
-    if (r.body === null) {
-      r.hdrN = 0;
-      r.synced = false;
-      return;
-    }
-    const rem = r.body.length - r.bodyN;
-    r.missing = true;
-    if (n < rem) {
-      r.bodyN += n;
-      return;
-    }
-    r.bodyN = r.body.length;
-    emit(r, dir, ev);
-    if (n > rem) r.synced = false;
+    loseBytes(r, n, () => emit(r, dir, ev));
   };
 
   for (const c of s.chunks) {
@@ -417,39 +398,17 @@ export function parseHttp2(s: ByteStream): H2Connection {
         continue;
       }
     }
-    while (i < b.length) {
-      if (r.body === null) {
-        if (r.hdrN === 0) {
-          r.event = c.event;
-          r.time = c.time;
-        }
-        const take = Math.min(9 - r.hdrN, b.length - i);
-        r.hdr.set(b.subarray(i, i + take), r.hdrN);
-        r.hdrN += take;
-        i += take;
-        if (r.hdrN < 9) break;
-        const len = (r.hdr[0] << 16) | (r.hdr[1] << 8) | r.hdr[2];
-        if (i + len <= b.length) {
-          r.body = b.subarray(i, i + len);
-          r.bodyN = r.vis = len;
-          i += len;
-          emit(r, dir, ev);
-          continue;
-        }
-        r.body = new Uint8Array(len);
-        r.bodyN = 0;
-        r.vis = 0;
-      }
-      const body = r.body;
-      const take = Math.min(body.length - r.bodyN, b.length - i);
-      if (!r.missing) {
-        body.set(b.subarray(i, i + take), r.bodyN);
-        r.vis += take;
-      }
-      r.bodyN += take;
-      i += take;
-      if (r.bodyN === body.length) emit(r, dir, ev);
-    }
+    feedUnits(
+      r,
+      b,
+      i,
+      frameBodyLength,
+      () => {
+        r.event = c.event;
+        r.time = c.time;
+      },
+      () => emit(r, dir, ev),
+    );
     r.at += b.length;
     if (c.truncated) hole(r, dir, c.truncated, c.event);
   }

@@ -6,6 +6,7 @@
  * prefix (counter-mode ciphers still decrypt that prefix); a hole over a record header loses
  * sync, and the reader resynchronises on the next plausible pair of record headers.
  */
+import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
 
 export const CT_CHANGE_CIPHER_SPEC = 20;
@@ -59,23 +60,20 @@ export function looksLikeTls(s: ByteStream): boolean {
   return false;
 }
 
-interface DirState {
-  synced: boolean;
-  hdr: Uint8Array;
-  hdrN: number;
-  body: Uint8Array | null;
-  bodyN: number;
-  vis: number;
-  missing: boolean;
+interface DirState extends UnitState {
   event: number;
   time: number;
+  /** Stream position of the record being assembled. */
   pos: number;
-  /** Next byte position in this direction (counts holes). */
-  at: number;
 }
 
 function newDir(): DirState {
-  return { synced: true, hdr: new Uint8Array(5), hdrN: 0, body: null, bodyN: 0, vis: 0, missing: false, event: 0, time: 0, pos: 0, at: 0 };
+  return { ...newUnitState(5), event: 0, time: 0, pos: 0 };
+}
+
+/** Body length from a record header, or -1 when it is not a plausible TLS header. */
+function recordBodyLength(h: Uint8Array): number {
+  return plausibleHeader(h, 0) ? (h[3] << 8) | h[4] : -1;
 }
 
 /** Find a resync point: a plausible header followed by another one (or the chunk's end). */
@@ -111,32 +109,15 @@ export function scanRecords(s: ByteStream): RecordScan {
       time: d.time,
       pos: d.pos,
     });
-    d.hdrN = 0;
-    d.body = null;
-    d.bodyN = 0;
-    d.vis = 0;
-    d.missing = false;
+    resetUnit(d);
   };
 
   const hole = (d: DirState, dir: StreamDir, n: number, event: number): void => {
     if (n <= 0) return;
     d.at += n;
     if (!d.synced) return;
-    if (d.body === null) {
-      if (d.hdrN > 0) notes.push(`${dirName(dir)}: record header at byte ${d.pos} cut by ${n} missing bytes (event ${event})`);
-      d.hdrN = 0;
-      d.synced = false;
-      return;
-    }
-    const rem = d.body.length - d.bodyN;
-    d.missing = true;
-    if (n < rem) {
-      d.bodyN += n;
-      return;
-    }
-    d.bodyN = d.body.length;
-    emit(d, dir, event);
-    if (n > rem) d.synced = false;
+    if (d.body === null && d.hdrN > 0) notes.push(`${dirName(dir)}: record header at byte ${d.pos} cut by ${n} missing bytes (event ${event})`);
+    loseBytes(d, n, () => emit(d, dir, event));
   };
 
   for (const c of s.chunks) {
@@ -157,45 +138,23 @@ export function scanRecords(s: ByteStream): RecordScan {
         d.synced = true;
         d.hdrN = 0;
       }
-      if (d.body === null) {
-        if (d.hdrN === 0) {
+      const r = feedUnits(
+        d,
+        b,
+        i,
+        recordBodyLength,
+        (p) => {
           d.event = c.event;
           d.time = c.time;
-          d.pos = d.at + i;
-        }
-        const take = Math.min(5 - d.hdrN, b.length - i);
-        d.hdr.set(b.subarray(i, i + take), d.hdrN);
-        d.hdrN += take;
-        i += take;
-        if (d.hdrN < 5) break;
-        if (!plausibleHeader(d.hdr, 0)) {
-          notes.push(`${dirName(dir)}: not a TLS record header at byte ${d.pos} (event ${d.event})`);
-          d.hdrN = 0;
-          d.synced = false;
-          continue;
-        }
-        const len = (d.hdr[3] << 8) | d.hdr[4];
-        // Whole record inside this chunk: keep a view, no copy.
-        if (i + len <= b.length) {
-          d.body = b.subarray(i, i + len);
-          d.bodyN = d.vis = len;
-          i += len;
-          emit(d, dir, ev);
-          continue;
-        }
-        d.body = new Uint8Array(len);
-        d.bodyN = 0;
-        d.vis = 0;
-      }
-      const body = d.body;
-      const take = Math.min(body.length - d.bodyN, b.length - i);
-      if (!d.missing) {
-        body.set(b.subarray(i, i + take), d.bodyN);
-        d.vis += take;
-      }
-      d.bodyN += take;
-      i += take;
-      if (d.bodyN === body.length) emit(d, dir, ev);
+          d.pos = d.at + p;
+        },
+        () => emit(d, dir, ev),
+      );
+      if (r >= 0) break;
+      i = -r - 1;
+      notes.push(`${dirName(dir)}: not a TLS record header at byte ${d.pos} (event ${d.event})`);
+      d.hdrN = 0;
+      d.synced = false;
     }
     d.at += b.length;
     if (c.truncated) hole(d, dir, c.truncated, c.event);
