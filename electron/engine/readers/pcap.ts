@@ -10,7 +10,8 @@
  * reused PacketRecord, `data` a subarray view); only a record split across chunks is copied into
  * the carry buffer.
  */
-import { FormatError, type ChunkParser, type PacketRecord, type PacketSink } from './types.ts';
+import { appendCarry, createCarry } from './carry.ts';
+import { FormatError, newPacketRecord, type ChunkParser, type PacketSink } from './types.ts';
 
 /** Magic numbers as read in the writer's byte order (pcap spec §4; libpcap pcap-common.c). */
 export const PCAP_MAGIC_USEC = 0xa1b2c3d4;
@@ -82,40 +83,11 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
   let stoppedAt = -1;
   let ended = false;
 
-  // Carry buffer: bytes of a unit (file header or one record) that started in an earlier chunk.
-  let carry = new Uint8Array(256);
-  let carryView = new DataView(carry.buffer);
-  let carryLen = 0;
-  /** Stream offset of carry[0]. */
-  let carryStart = 0;
+  // Carry buffer: bytes of a unit that started in an earlier chunk.
+  const cy = createCarry(256);
 
-  const rec: PacketRecord = {
-    dataOffset: 0,
-    capLen: 0,
-    origLen: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    hasTime: true,
-    linkType: 0,
-    interfaceId: 0,
-    data: new Uint8Array(0),
-    comments: undefined,
-    epbFlags: undefined,
-    malformed: undefined,
-  };
+  const rec = newPacketRecord();
 
-  function appendCarry(src: Uint8Array, from: number, n: number): void {
-    if (carryLen + n > carry.length) {
-      let size = carry.length * 2;
-      while (size < carryLen + n) size *= 2;
-      const next = new Uint8Array(size);
-      next.set(carry.subarray(0, carryLen));
-      carry = next;
-      carryView = new DataView(carry.buffer);
-    }
-    carry.set(src.subarray(from, from + n), carryLen);
-    carryLen += n;
-  }
 
   function takeHeader(b: Uint8Array): void {
     const h = parsePcapHeader(b);
@@ -200,44 +172,44 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
 
     // 1. Finish the file header or a record carried over from earlier chunks.
     if (!header) {
-      const take = Math.min(FILE_HEADER_LEN - carryLen, end);
-      appendCarry(chunk, 0, take);
+      const take = Math.min(FILE_HEADER_LEN - cy.len, end);
+      appendCarry(cy, chunk, 0, take);
       pos = take;
-      if (carryLen < FILE_HEADER_LEN) {
+      if (cy.len < FILE_HEADER_LEN) {
         base += end;
         return;
       }
-      takeHeader(carry.subarray(0, FILE_HEADER_LEN));
-      carryLen = 0;
+      takeHeader(cy.buf.subarray(0, FILE_HEADER_LEN));
+      cy.len = 0;
     }
-    if (carryLen > 0) {
-      if (carryLen < hdrLen) {
-        const take = Math.min(hdrLen - carryLen, end - pos);
-        appendCarry(chunk, pos, take);
+    if (cy.len > 0) {
+      if (cy.len < hdrLen) {
+        const take = Math.min(hdrLen - cy.len, end - pos);
+        appendCarry(cy, chunk, pos, take);
         pos += take;
-        if (carryLen < hdrLen) {
+        if (cy.len < hdrLen) {
           base += end;
           return;
         }
       }
-      const capLen = carryView.getUint32(8, le);
+      const capLen = cy.view.getUint32(8, le);
       if (capLen > maxCapLen) {
-        badLength(carryView, 0, carryStart, capLen);
-        carryLen = 0;
+        badLength(cy.view, 0, cy.start, capLen);
+        cy.len = 0;
         base += end;
         return;
       }
       const need = hdrLen + capLen;
-      const take = Math.min(need - carryLen, end - pos);
-      appendCarry(chunk, pos, take);
+      const take = Math.min(need - cy.len, end - pos);
+      appendCarry(cy, chunk, pos, take);
       pos += take;
-      if (carryLen < need) {
+      if (cy.len < need) {
         base += end;
         return;
       }
       recordNo++;
-      emit(carry, carryView, 0, carryStart, capLen, capLen, undefined);
-      carryLen = 0;
+      emit(cy.buf, cy.view, 0, cy.start, capLen, capLen, undefined);
+      cy.len = 0;
     }
 
     // 2. Records wholly inside this chunk, straight from the chunk.
@@ -257,8 +229,8 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
 
     // 3. Keep the start of a split record.
     if (pos < end) {
-      carryStart = base + pos;
-      appendCarry(chunk, pos, end - pos);
+      cy.start = base + pos;
+      appendCarry(cy, chunk, pos, end - pos);
     }
     base += end;
   }
@@ -271,21 +243,21 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
       return;
     }
     if (!header) {
-      if (carryLen > 0) sink.warning(`pcap file header truncated: ${carryLen} of ${FILE_HEADER_LEN} bytes present`);
+      if (cy.len > 0) sink.warning(`pcap file header truncated: ${cy.len} of ${FILE_HEADER_LEN} bytes present`);
       return;
     }
-    if (carryLen === 0) return;
+    if (cy.len === 0) return;
     const no = recordNo + 1;
-    if (carryLen < hdrLen) {
-      sink.warning(`record ${no} at byte ${carryStart}: truncated record header, ${carryLen} of ${hdrLen} bytes present`);
-      carryLen = 0;
+    if (cy.len < hdrLen) {
+      sink.warning(`record ${no} at byte ${cy.start}: truncated record header, ${cy.len} of ${hdrLen} bytes present`);
+      cy.len = 0;
       return;
     }
     recordNo = no;
-    const capLen = carryView.getUint32(8, le);
-    const present = carryLen - hdrLen;
-    emit(carry, carryView, 0, carryStart, capLen, present, `record ${no} at byte ${carryStart}: truncated, ${present} of ${capLen} bytes present`);
-    carryLen = 0;
+    const capLen = cy.view.getUint32(8, le);
+    const present = cy.len - hdrLen;
+    emit(cy.buf, cy.view, 0, cy.start, capLen, present, `record ${no} at byte ${cy.start}: truncated, ${present} of ${capLen} bytes present`);
+    cy.len = 0;
   }
 
   return { push, end: finish };

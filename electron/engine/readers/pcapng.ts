@@ -9,8 +9,9 @@
  * Hot path: blocks that lie wholly inside a chunk are parsed in place (one reused PacketRecord,
  * `data` a subarray view); only a block split across chunks is copied into the carry buffer.
  */
+import { appendCarry, createCarry } from './carry.ts';
 import { formatIpv6 } from '../dissectors/values.ts';
-import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, type ChunkParser, type InterfaceInfo, type PacketRecord, type PacketSink } from './types.ts';
+import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, newPacketRecord, type ChunkParser, type InterfaceInfo, type PacketSink } from './types.ts';
 
 /** Block types (pcapng draft §11.1 "Block Type Codes"). */
 export const BT_SHB = 0x0a0d0d0a;
@@ -109,38 +110,11 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
   let ended = false;
   let sawFirst = false;
 
-  let carry = new Uint8Array(1024);
-  let carryView = new DataView(carry.buffer);
-  let carryLen = 0;
-  let carryStart = 0;
+  // Carry buffer: bytes of a block that started in an earlier chunk.
+  const cy = createCarry(1024);
 
-  const rec: PacketRecord = {
-    dataOffset: 0,
-    capLen: 0,
-    origLen: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    hasTime: true,
-    linkType: 0,
-    interfaceId: 0,
-    data: new Uint8Array(0),
-    comments: undefined,
-    epbFlags: undefined,
-    malformed: undefined,
-  };
+  const rec = newPacketRecord();
 
-  function appendCarry(src: Uint8Array, from: number, n: number): void {
-    if (carryLen + n > carry.length) {
-      let size = carry.length * 2;
-      while (size < carryLen + n) size *= 2;
-      const next = new Uint8Array(size);
-      next.set(carry.subarray(0, carryLen));
-      carry = next;
-      carryView = new DataView(carry.buffer);
-    }
-    carry.set(src.subarray(from, from + n), carryLen);
-    carryLen += n;
-  }
 
   // Timestamp conversion results (module-level outputs avoid an object per packet).
   let outSec = 0;
@@ -521,35 +495,35 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
     }
     let pos = 0;
 
-    if (carryLen > 0) {
-      if (carryLen < MIN_BLOCK) {
-        const take = Math.min(MIN_BLOCK - carryLen, end);
-        appendCarry(chunk, 0, take);
+    if (cy.len > 0) {
+      if (cy.len < MIN_BLOCK) {
+        const take = Math.min(MIN_BLOCK - cy.len, end);
+        appendCarry(cy, chunk, 0, take);
         pos = take;
-        if (carryLen < MIN_BLOCK) {
+        if (cy.len < MIN_BLOCK) {
           base += end;
           return;
         }
       }
-      const len = header(carryView, 0, carryStart);
+      const len = header(cy.view, 0, cy.start);
       if (len < 0) {
-        carryLen = 0;
+        cy.len = 0;
         base += end;
         return;
       }
-      const take = Math.min(len - carryLen, end - pos);
-      appendCarry(chunk, pos, take);
+      const take = Math.min(len - cy.len, end - pos);
+      appendCarry(cy, chunk, pos, take);
       pos += take;
-      if (carryLen < len) {
+      if (cy.len < len) {
         // Header parsed but block incomplete: undo the SHB byte-order side effect is not
         // needed (it is re-read identically next time).
         base += end;
         return;
       }
       blockNo++;
-      onBlock?.(carryView.getUint32(0, le), carryStart, len);
-      block(carry, carryView, 0, carryStart, len, len);
-      carryLen = 0;
+      onBlock?.(cy.view.getUint32(0, le), cy.start, len);
+      block(cy.buf, cy.view, 0, cy.start, len, len);
+      cy.len = 0;
     }
 
     const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -566,8 +540,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
       pos += len;
     }
     if (pos < end) {
-      carryStart = base + pos;
-      appendCarry(chunk, pos, end - pos);
+      cy.start = base + pos;
+      appendCarry(cy, chunk, pos, end - pos);
     }
     base += end;
   }
@@ -579,21 +553,21 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
       if (base > stoppedAt) sink.warning(`pcapng: ${base - stoppedAt} bytes from byte ${stoppedAt} to the end were skipped`);
       return;
     }
-    if (carryLen === 0) return;
-    if (carryLen < MIN_BLOCK) {
-      sink.warning(`block ${blockNo + 1} at byte ${carryStart}: truncated block header, ${carryLen} of ${MIN_BLOCK} bytes present`);
-      carryLen = 0;
+    if (cy.len === 0) return;
+    if (cy.len < MIN_BLOCK) {
+      sink.warning(`block ${blockNo + 1} at byte ${cy.start}: truncated block header, ${cy.len} of ${MIN_BLOCK} bytes present`);
+      cy.len = 0;
       return;
     }
-    const len = header(carryView, 0, carryStart);
+    const len = header(cy.view, 0, cy.start);
     if (len < 0) {
-      carryLen = 0;
+      cy.len = 0;
       return;
     }
     blockNo++;
-    onBlock?.(carryView.getUint32(0, le), carryStart, len);
-    block(carry, carryView, 0, carryStart, len, carryLen);
-    carryLen = 0;
+    onBlock?.(cy.view.getUint32(0, le), cy.start, len);
+    block(cy.buf, cy.view, 0, cy.start, len, cy.len);
+    cy.len = 0;
   }
 
   return { push, end: finish };

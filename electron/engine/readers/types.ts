@@ -44,6 +44,24 @@ export const LINKTYPE_CUSTOM_BLOCK = -2;
 /** Interface id used for custom blocks (they belong to no interface). */
 export const CUSTOM_BLOCK_INTERFACE = 0xfffe;
 
+/** A record object for a parser to reuse for every packet (no allocation per packet). */
+export function newPacketRecord(): PacketRecord {
+  return {
+    dataOffset: 0,
+    capLen: 0,
+    origLen: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    hasTime: true,
+    linkType: 0,
+    interfaceId: 0,
+    data: new Uint8Array(0),
+    comments: undefined,
+    epbFlags: undefined,
+    malformed: undefined,
+  };
+}
+
 export interface InterfaceInfo {
   id: number;
   linkType: number;
