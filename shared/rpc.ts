@@ -95,8 +95,11 @@ export interface EventBytes {
 
 /** Requests: method name → [params, result]. */
 export interface EngineMethods {
-  /** Open a capture file by path (desktop, CLI, browser mode with a server-side path). */
-  open: [{ path: string }, CaptureInfo];
+  /**
+   * Open a capture file by path (desktop, CLI, browser mode with a server-side path). `more`
+   * opens further files with it as one capture: strace -ff per-process logs, merged by time.
+   */
+  open: [{ path: string; more?: string[] }, CaptureInfo];
   /** Start a capture whose bytes arrive by `upload` chunks (browser-mode drop). */
   openUpload: [{ name: string; size: number }, CaptureInfo];
   upload: [{ chunk: Uint8Array; last: boolean }, null];

@@ -3,6 +3,8 @@
 export interface ListArgs {
   command: 'list';
   file: string;
+  /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
+  more: string[];
   fields: string[];
   filter: string | undefined;
   keylogs: string[];
@@ -12,6 +14,8 @@ export interface ListArgs {
 export interface FollowArgs {
   command: 'follow';
   file: string;
+  /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
+  more: string[];
   stream: string | undefined;
   event: number | undefined;
   keylogs: string[];
@@ -21,6 +25,8 @@ export interface FollowArgs {
 export interface HttpArgs {
   command: 'http';
   file: string;
+  /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
+  more: string[];
   keylogs: string[];
   filter: string | undefined;
   format: 'jsonl' | 'tsv';
@@ -29,12 +35,14 @@ export interface HttpArgs {
 export interface ExportObjectsArgs {
   command: 'export-objects';
   file: string;
+  /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
+  more: string[];
   out: string;
   keylogs: string[];
 }
 
 export type CliArgs =
-  | { command: 'info'; file: string }
+  | { command: 'info'; file: string; more: string[] }
   | ListArgs
   | FollowArgs
   | HttpArgs
@@ -67,11 +75,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return { command: 'fields' };
   }
   if (command === 'info') {
-    if (rest.length !== 1) throw new UsageError('info takes exactly one FILE');
-    return { command: 'info', file: rest[0] };
+    const opts = rest.find((a) => a.startsWith('-') && a !== '-');
+    if (opts !== undefined) throw new UsageError(`unknown option ${opts} for info`);
+    if (rest.length < 1) throw new UsageError('info takes FILE (several files only for strace -ff logs)');
+    return { command: 'info', file: rest[0], more: rest.slice(1) };
   }
   if (command === 'list') {
-    const out: ListArgs = { command: 'list', file: '', fields: [], filter: undefined, keylogs: [], format: 'tsv' };
+    const out: ListArgs = { command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], format: 'tsv' };
     const files: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
@@ -90,8 +100,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
       } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
       else files.push(a);
     }
-    if (files.length !== 1) throw new UsageError('list takes exactly one FILE');
+    if (files.length < 1) throw new UsageError('list takes FILE (several files only for strace -ff logs)');
     out.file = files[0];
+    out.more = files.slice(1);
     return out;
   }
   if (command === 'follow' || command === 'http' || command === 'export-objects') return parseStreamCommand(command, rest);
@@ -135,12 +146,13 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
     else files.push(a);
   }
-  if (files.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
+  if (files.length < 1) throw new UsageError(`${command} takes FILE (several files only for strace -ff logs)`);
+  const [file, ...more] = files;
   if (command === 'follow') {
     if ((stream === undefined) === (event === undefined)) throw new UsageError('follow needs exactly one of --stream or --event');
-    return { command, file: files[0], stream, event, keylogs, as };
+    return { command, file, more, stream, event, keylogs, as };
   }
-  if (command === 'http') return { command, file: files[0], keylogs, filter, format };
+  if (command === 'http') return { command, file, more, keylogs, filter, format };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
-  return { command, file: files[0], out: outDir, keylogs };
+  return { command, file, more, out: outDir, keylogs };
 }

@@ -7,6 +7,12 @@
  */
 import { runCli } from './run.ts';
 
+// `tracelens list … | head` closes our stdout early: that ends the output, it is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 runCli(process.argv.slice(2), process.stdout, process.stderr).then(
   (code) => {
     process.exitCode = code;

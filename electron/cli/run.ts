@@ -24,13 +24,13 @@ export async function write(out: Writable, text: string): Promise<void> {
 }
 
 /** Open FILE and wait until it is fully indexed. */
-export async function openAndIndex(client: EngineClient, file: string): Promise<CaptureInfo> {
+export async function openAndIndex(client: EngineClient, file: string, more: string[] = []): Promise<CaptureInfo> {
   let resolveDone: (i: CaptureInfo) => void = () => {};
   const done = new Promise<CaptureInfo>((r) => (resolveDone = r));
   const off = client.onEvent((e) => {
     if (e.type === 'progress' && e.info.done) resolveDone(e.info);
   });
-  const first = await client.call('open', { path: file });
+  const first = await client.call('open', more.length > 0 ? { path: file, more } : { path: file });
   const info = first.done ? first : await done;
   off();
   return client.call('info', null).then((latest) => (latest.done ? latest : info));
@@ -41,8 +41,8 @@ function readErrors(info: CaptureInfo): number {
   return typeof n === 'number' ? n : 0;
 }
 
-async function info(client: EngineClient, file: string, out: Writable): Promise<number> {
-  const i = await openAndIndex(client, file);
+async function info(client: EngineClient, file: string, more: string[], out: Writable): Promise<number> {
+  const i = await openAndIndex(client, file, more);
   const { firstTimeNs, lastTimeNs, extra, ...rest } = i;
   const obj = {
     format: rest.format,
@@ -97,7 +97,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
       return 1;
     }
   }
-  const i = await openAndIndex(client, a.file);
+  const i = await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err))) return 1;
   let shown = i.events;
   if (a.filter !== undefined) {
@@ -176,7 +176,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable): Prom
       await write(out, fields.map((f) => `${f.name}\t${f.type}\t${f.description}\n`).join(''));
       return 0;
     }
-    if (args.command === 'info') return await info(client, args.file, out);
+    if (args.command === 'info') return await info(client, args.file, args.more, out);
     if (args.command === 'follow') return await follow(client, args, out, err);
     if (args.command === 'http') return await http(client, args, out, err);
     if (args.command === 'export-objects') return await exportObjects(client, args, out, err);

@@ -8,7 +8,7 @@ import { openCaptureSource } from './io/capture-source.ts';
 import { startPacketCapture } from './index/packet-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
 import { openScap } from './readers/scap/open-scap.ts';
-import { startStrace } from './readers/strace/open-strace.ts';
+import { openStraceFiles, startStrace } from './readers/strace/open-strace.ts';
 import './fields/all-fields.ts';
 
 export interface OpenedCapture {
@@ -52,4 +52,29 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
       source.randomAccess.close();
       throw new CaptureOpenError(`${path}: not a capture Tracelens can read (pcap, pcapng, scap, strace): ${describeUnknown(head)}`);
   }
+}
+
+/**
+ * Open several files as one capture: only strace logs can be merged (the per-process files of
+ * `strace -ff`), their events in time order.
+ */
+export async function openCaptures(paths: string[], opts: OpenOptions = {}): Promise<OpenedCapture> {
+  if (paths.length === 1) return openCapture(paths[0], opts);
+  for (const p of paths) {
+    let head: Uint8Array;
+    let source;
+    try {
+      source = openCaptureSource(p);
+      head = source.peek(65536);
+    } catch (e) {
+      throw new CaptureOpenError(`${p}: cannot open: ${(e as Error).message}`);
+    } finally {
+      source?.randomAccess.close();
+    }
+    if (detectFormat(head) !== 'strace') {
+      throw new CaptureOpenError(`${p}: only strace logs (the per-process files of strace -ff) can be opened together`);
+    }
+  }
+  const capture = await openStraceFiles(paths, opts, []);
+  return { capture, indexing: Promise.resolve() };
 }

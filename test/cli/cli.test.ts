@@ -85,12 +85,14 @@ describe('cli', () => {
     expect((await cli()).code).toBe(0);
     expect((await cli('frobnicate')).code).toBe(1);
     expect((await cli('list')).code).toBe(1);
-    expect((await cli('list', 'a', 'b')).code).toBe(1);
+    // Several files are a usage the engine judges (only strace -ff logs merge): missing → 2.
+    expect((await cli('list', 'a', 'b')).code).toBe(2);
     expect((await cli('list', 'x', '--format', 'xml')).code).toBe(1);
     const bad = await cli('list', join(CORPUS, 'pcap/wireshark/http.pcap'), '-e', 'ip.srcc');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/not a field: ip\.srcc/);
-    expect(() => parseCliArgs(['info'])).toThrow(/exactly one FILE/);
+    expect(() => parseCliArgs(['info'])).toThrow(/info takes FILE/);
+    expect(() => parseCliArgs(['info', '--bogus', 'x'])).toThrow(/unknown option --bogus/);
   });
 
   it('unreadable input exits 2 naming the file and what is wrong', async () => {
@@ -119,6 +121,21 @@ describe('cli', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toBe('478\t/index.html\t\n485\t\t200\n');
+  });
+
+  it('opens the per-process files of strace -ff together, merged by time', async () => {
+    const g = (pid: number): string => join(CORPUS, `strace/generated/strace-ff-sh-curl.${pid}`);
+    const one = JSON.parse((await cli('info', g(12368))).out);
+    const all = await cli('list', g(12368), g(12369), g(12371), '-e', 'evt.time', '-e', 'proc.pid');
+    expect(all.code).toBe(0);
+    const lines = all.out.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(one.events);
+    expect(new Set(lines.map((l) => l.split('\t')[1]))).toEqual(new Set(['12368', '12369', '12371']));
+    const times = lines.map((l) => l.split('\t')[0]);
+    expect(times).toEqual([...times].sort());
+    const mixed = await cli('info', g(12368), join(CORPUS, 'pcap/wireshark/http.pcap'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/only strace logs .* can be opened together/);
   });
 
   it('formats ISO times with nanoseconds', () => {

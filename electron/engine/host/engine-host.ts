@@ -11,7 +11,7 @@ import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { fieldStrings } from '../dissectors/values.ts';
-import { openCapture } from '../open-capture.ts';
+import { openCaptures } from '../open-capture.ts';
 import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
@@ -110,7 +110,7 @@ export function serveEngine(port: Port): () => void {
   const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
-  async function startOpen(path: string, displayName?: string): Promise<CaptureInfo> {
+  async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
     if (state.capture) {
       state.abort?.abort();
       state.capture.close();
@@ -120,7 +120,7 @@ export function serveEngine(port: Port): () => void {
     const abort = new AbortController();
     state.abort = abort;
     try {
-      const { capture, indexing } = await openCapture(path, {
+      const { capture, indexing } = await openCaptures([path, ...more], {
         signal: abort.signal,
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
@@ -174,8 +174,13 @@ export function serveEngine(port: Port): () => void {
 
   async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     switch (method) {
-      case 'open':
-        return (await startOpen(stringParam(params, 'path'))) as Result<M>;
+      case 'open': {
+        const more = (params as Params<'open'>).more ?? [];
+        if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
+          throw new Error('parameter more must be a list of file paths');
+        }
+        return (await startOpen(stringParam(params, 'path'), undefined, more)) as Result<M>;
+      }
       case 'openUpload': {
         const name = basename(stringParam(params, 'name'));
         const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
