@@ -112,9 +112,10 @@ export interface EngineMethods {
   fields: [null, FieldInfo[]];
   /**
    * Apply a display filter (empty text = show all). `rows` and `extract` positions then refer
-   * to the matching events. A newer `filter` call cancels one still running.
+   * to the matching events. A newer `filter` call cancels one still running. `reference` is the
+   * selected event, whose values field references (`${ip.src}`, `$tcp.port`) read.
    */
-  filter: [{ text: string }, FilterResult];
+  filter: [{ text: string; reference?: number }, FilterResult];
   /**
    * Sort the current view by a table column (null = event order); `rows` then pages through
    * the sorted view. A later `filter` keeps the sort.

@@ -5,7 +5,7 @@
  * filter cancels an older one through the AbortSignal.
  */
 import type { Capture } from '../capture.ts';
-import { createDissection } from '../dissectors/dissection.ts';
+import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, columnFields } from './column-filter.ts';
 import { compileFilterText } from './compile.ts';
@@ -22,12 +22,20 @@ export interface FilterRunOptions {
   signal?: AbortSignal;
   /** Called after each batch with the matches so far and how many events were tested. */
   onProgress?: (matched: number, tested: number) => void;
+  /** Event whose values `${field}` / `$field` references read (Wireshark: the selected packet). */
+  referenceEvent?: number;
   /** Yield to the event loop after this many ms of work (default 20). */
   sliceMs?: number;
 }
 
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
-  const compiled = compileFilterText(text);
+  let reference: Dissection | undefined;
+  const ref = opts.referenceEvent;
+  if (ref !== undefined && ref >= 1 && ref <= capture.count()) {
+    reference = createDissection();
+    capture.dissect(ref, reference);
+  }
+  const compiled = compileFilterText(text, { reference });
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const total = capture.count();
   const onColumns = compileColumnFilter(compiled.ast, columnFields(capture.internals()));

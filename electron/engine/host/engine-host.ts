@@ -270,6 +270,7 @@ export function serveEngine(port: Port): () => void {
           return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
         const run = await runFilter(c, text, {
+          referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
           signal: abort.signal,
           onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
         });
