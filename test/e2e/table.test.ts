@@ -139,6 +139,38 @@ describe.skipIf(!canRun)('event table end to end (Chromium)', () => {
     await page.close();
   });
 
+  it('time formats: UTC with nanoseconds, since previous captured vs. displayed', async () => {
+    const nsec = join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap');
+    const srv = await startServer(nsec);
+    try {
+      const page = await context.newPage();
+      await page.goto(srv.url);
+      await cell(page, 0, 'info');
+      const time = page.locator('select[aria-label="Time format"]');
+      await time.selectOption('utc');
+      // `tshark -r gen-tls13-http11-nsec.pcap -t ud -c 1` (tshark 4.0.17): 2026-11-21 19:05:28.523659830
+      await expect.poll(() => cell(page, 0, 'time')).toBe('2026-11-21 19:05:28.523659830Z');
+      const input = page.locator('.filter-bar .cm-content');
+      await input.click();
+      await page.keyboard.type('tcp.len > 0');
+      await page.keyboard.press('Escape');
+      await input.click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      // `tshark -r … -Y 'tcp.len > 0' -T fields -e frame.number -e frame.time_delta` (4.0.17):
+      // frames 4, 6, 8; frame 6 is 0.002996768 s after frame 5 and 0.003015302 s after frame 4.
+      await expect.poll(() => cell(page, 1, 'no')).toBe('6');
+      await time.selectOption('delta-captured');
+      await expect.poll(() => cell(page, 1, 'time')).toBe('0.002997');
+      await time.selectOption('delta');
+      await expect.poll(() => cell(page, 1, 'time')).toBe('0.003015');
+      await shot(page, '46-time-delta-displayed');
+      await page.close();
+    } finally {
+      stopServer(srv);
+    }
+  });
+
   it('dark theme', async () => {
     const page = await context.newPage();
     await page.emulateMedia({ colorScheme: 'dark' });
