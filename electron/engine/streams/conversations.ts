@@ -8,7 +8,7 @@
  * number differs from that direction's base sequence number, or that arrives after the
  * conversation saw a RST or FIN, starts a new stream (packet-tcp.c dissect_tcp, "port reuse").
  *
- * Everything is typed arrays; keys are hashed to a number and compared byte-for-byte on a
+ * Everything is typed arrays; keys are hashed to a number and compared word-for-word on a
  * hit (collision check), so the first pass allocates nothing per packet.
  *
  * The first pass (frames in order) writes, per frame, the stream id into one Int32Array
@@ -22,10 +22,12 @@ export interface ConversationTable {
   frameStream: Int32Array;
   /** Per-frame direction bit (index = frame number): 0/1, valid when frameStream ≠ -1. */
   frameDir: Uint8Array;
-  /** key hash → conversation slot (most recent stream for TCP); chains via `next`. */
-  buckets: Map<number, number>;
-  /** Conversation slots: key bytes (40 bytes each: 2×16 address + 2×2 port + len + kind). */
-  keys: Uint8Array;
+  /** Hash table: (key hash & mask) → first conversation slot of that bucket, -1 = empty; chains via `next`. */
+  heads: Int32Array;
+  /** Conversation slots: key words (KEY_WORDS each: 4 words per address, big-endian, v4 in word 0; ports; len and kind). */
+  keys: Int32Array;
+  /** Slot → key hash (to re-bucket when `heads` grows). */
+  hashes: Int32Array;
   next: Int32Array;
   /** Slot → current stream id of that key (TCP streams restart on port reuse). */
   slotStream: Int32Array;
@@ -42,7 +44,8 @@ export interface ConversationTable {
   nUdp: number;
 }
 
-const KEY_BYTES = 40;
+/** Key layout in words: lo address 0–3, hi address 4–7, (loPort << 16 | hiPort) 8, (len << 8 | kind) 9. */
+const KEY_WORDS = 10;
 const KIND_TCP = 6;
 const KIND_UDP = 17;
 
@@ -51,8 +54,9 @@ export function createConversationTable(expectedFrames = 1024): ConversationTabl
   return {
     frameStream: new Int32Array(n).fill(-1),
     frameDir: new Uint8Array(n),
-    buckets: new Map(),
-    keys: new Uint8Array(KEY_BYTES * 64),
+    heads: new Int32Array(64).fill(-1),
+    keys: new Int32Array(KEY_WORDS * 64),
+    hashes: new Int32Array(64),
     next: new Int32Array(64).fill(-1),
     slotStream: new Int32Array(64),
     nSlots: 0,
@@ -81,74 +85,120 @@ function ensureFrame(t: ConversationTable, frame: number): void {
   }
 }
 
-/** Compare endpoint A (bytes at aOff, port aPort) with B; -1/0/1 like a comparator. */
-function cmpEndpoint(data: Uint8Array, aOff: number, aPort: number, bOff: number, bPort: number, len: number): number {
-  for (let k = 0; k < len; k++) {
-    const x = data[aOff + k];
-    const y = data[bOff + k];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return aPort === bPort ? 0 : aPort < bPort ? -1 : 1;
+/**
+ * The key of the packet being looked up, normalised (lower endpoint first), in the slot
+ * layout. Module scope: a lookup allocates nothing.
+ */
+const key = new Int32Array(KEY_WORDS);
+/** Direction of the last key built: 0 = source is the lower endpoint. */
+let lastDir = 0;
+
+function word(data: Uint8Array, o: number): number {
+  return (data[o] << 24) | (data[o + 1] << 16) | (data[o + 2] << 8) | data[o + 3];
 }
 
 /**
- * Find the slot for a key, or -1. The key is read from the packet bytes directly:
- * addresses at srcOff/dstOff (addrLen bytes), ports given. `dir` tells which endpoint is lower.
+ * Build the normalised key from the packet bytes: addresses at srcOff/dstOff (len 4 or 16),
+ * ports given. Endpoints are ordered by address bytes, then port (an unsigned word compare is
+ * the byte-wise compare of big-endian bytes).
  */
-function hashKey(data: Uint8Array, loOff: number, loPort: number, hiOff: number, hiPort: number, len: number, kind: number): number {
-  // FNV-1a over the normalised key, folded to 31 bits so it stays a small integer.
-  let h = 0x811c9dc5 ^ kind ^ (len << 8);
-  for (let k = 0; k < len; k++) h = Math.imul(h ^ data[loOff + k], 0x01000193);
-  h = Math.imul(h ^ loPort, 0x01000193);
-  for (let k = 0; k < len; k++) h = Math.imul(h ^ data[hiOff + k], 0x01000193);
-  h = Math.imul(h ^ hiPort, 0x01000193);
+function buildKey(data: Uint8Array, srcOff: number, srcPort: number, dstOff: number, dstPort: number, len: number, kind: number): void {
+  const words = len >> 2;
+  let c = 0;
+  for (let w = 0; w < 4; w++) {
+    const s = w < words ? word(data, srcOff + 4 * w) : 0;
+    const d = w < words ? word(data, dstOff + 4 * w) : 0;
+    key[w] = s;
+    key[4 + w] = d;
+    if (c === 0 && s !== d) c = s >>> 0 < d >>> 0 ? -1 : 1;
+  }
+  if (c === 0 && srcPort !== dstPort) c = srcPort < dstPort ? -1 : 1;
+  lastDir = 0;
+  if (c > 0) {
+    for (let w = 0; w < 4; w++) {
+      const s = key[w];
+      key[w] = key[4 + w];
+      key[4 + w] = s;
+    }
+    key[8] = (dstPort << 16) | srcPort;
+    lastDir = 1;
+  } else {
+    key[8] = (srcPort << 16) | dstPort;
+  }
+  key[9] = (len << 8) | kind;
+}
+
+/** Multiplicative mix of the key words (murmur3-style rounds), folded to 31 bits. */
+function hashKeyWords(): number {
+  let h = 0x811c9dc5;
+  for (let w = 0; w < KEY_WORDS; w++) {
+    let k = Math.imul(key[w], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
   return h & 0x7fffffff;
 }
 
-function slotMatches(t: ConversationTable, s: number, data: Uint8Array, loOff: number, loPort: number, hiOff: number, hiPort: number, len: number, kind: number): boolean {
+function slotMatches(t: ConversationTable, s: number): boolean {
   const k = t.keys;
-  const b = s * KEY_BYTES;
-  if (k[b + 38] !== len || k[b + 39] !== kind) return false;
-  for (let i = 0; i < len; i++) if (k[b + i] !== data[loOff + i] || k[b + 16 + i] !== data[hiOff + i]) return false;
-  return ((k[b + 32] << 8) | k[b + 33]) === loPort && ((k[b + 34] << 8) | k[b + 35]) === hiPort;
+  const b = s * KEY_WORDS;
+  for (let w = 0; w < KEY_WORDS; w++) if (k[b + w] !== key[w]) return false;
+  return true;
 }
 
-/** Result of a lookup, kept in module scope to avoid allocating a tuple per packet. */
-let lastDir = 0;
-
-function findOrAddSlot(t: ConversationTable, data: Uint8Array, srcOff: number, srcPort: number, dstOff: number, dstPort: number, len: number, kind: number): number {
-  const c = cmpEndpoint(data, srcOff, srcPort, dstOff, dstPort, len);
-  let loOff = srcOff, loPort = srcPort, hiOff = dstOff, hiPort = dstPort;
-  lastDir = 0;
-  if (c > 0) {
-    loOff = dstOff; loPort = dstPort; hiOff = srcOff; hiPort = srcPort;
-    lastDir = 1;
+/** Double the bucket array when the load passes 1 and re-bucket every slot. */
+function growHeads(t: ConversationTable): void {
+  const size = t.heads.length * 2;
+  const heads = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  // Re-link in slot order so each chain keeps newest-first order.
+  for (let s = 0; s < t.nSlots; s++) {
+    const b = t.hashes[s] & mask;
+    t.next[s] = heads[b];
+    heads[b] = s;
   }
-  const h = hashKey(data, loOff, loPort, hiOff, hiPort, len, kind);
-  const head = t.buckets.get(h);
-  for (let s = head ?? -1; s !== -1; s = t.next[s]) {
-    if (slotMatches(t, s, data, loOff, loPort, hiOff, hiPort, len, kind)) return s;
+  t.heads = heads;
+}
+
+/** Slot of the key in `key` (built by buildKey), or a new slot for it. */
+function findOrAddSlot(t: ConversationTable, data: Uint8Array, srcOff: number, srcPort: number, dstOff: number, dstPort: number, len: number, kind: number): number {
+  buildKey(data, srcOff, srcPort, dstOff, dstPort, len, kind);
+  const h = hashKeyWords();
+  let b = h & (t.heads.length - 1);
+  for (let s = t.heads[b]; s !== -1; s = t.next[s]) {
+    if (t.hashes[s] === h && slotMatches(t, s)) return s;
   }
   const s = t.nSlots++;
-  if ((s + 1) * KEY_BYTES > t.keys.length) t.keys = growTyped(t.keys, (s + 1) * KEY_BYTES);
+  if ((s + 1) * KEY_WORDS > t.keys.length) t.keys = growTyped(t.keys, (s + 1) * KEY_WORDS);
   if (s >= t.next.length) {
     t.next = growTyped(t.next, s, -1);
+    t.hashes = growTyped(t.hashes, s);
     t.slotStream = growTyped(t.slotStream, s);
   }
-  const b = s * KEY_BYTES;
-  const k = t.keys;
-  k.fill(0, b, b + KEY_BYTES);
-  for (let i = 0; i < len; i++) {
-    k[b + i] = data[loOff + i];
-    k[b + 16 + i] = data[hiOff + i];
-  }
-  k[b + 32] = loPort >>> 8; k[b + 33] = loPort & 255;
-  k[b + 34] = hiPort >>> 8; k[b + 35] = hiPort & 255;
-  k[b + 38] = len; k[b + 39] = kind;
-  t.next[s] = head ?? -1;
-  t.buckets.set(h, s);
+  t.keys.set(key, s * KEY_WORDS);
+  t.hashes[s] = h;
   t.slotStream[s] = -1;
+  if (t.nSlots > t.heads.length) {
+    growHeads(t);
+    return s;
+  }
+  b = h & (t.heads.length - 1);
+  t.next[s] = t.heads[b];
+  t.heads[b] = s;
   return s;
+}
+
+/** Undo the insertion of the newest slot (it heads its bucket's chain). */
+function removeNewestSlot(t: ConversationTable, s: number): void {
+  const b = t.hashes[s] & (t.heads.length - 1);
+  t.heads[b] = t.next[s];
+  t.next[s] = -1;
+  t.nSlots--;
 }
 
 function newTcpStream(t: ConversationTable): number {
@@ -283,8 +333,8 @@ export function streamDirOf(t: ConversationTable, frame: number): number {
 
 /** Bytes of index this table holds (for the ≤ 100 B/event budget). */
 export function conversationTableBytes(t: ConversationTable): number {
-  return t.frameStream.byteLength + t.frameDir.byteLength + t.keys.byteLength + t.next.byteLength +
-    t.slotStream.byteLength + t.baseSeq.byteLength + t.seqFlags.byteLength + t.winScale.byteLength + t.closeFlags.byteLength;
+  return t.frameStream.byteLength + t.frameDir.byteLength + t.heads.byteLength + t.keys.byteLength + t.hashes.byteLength +
+    t.next.byteLength + t.slotStream.byteLength + t.baseSeq.byteLength + t.seqFlags.byteLength + t.winScale.byteLength + t.closeFlags.byteLength;
 }
 
 /**
@@ -301,17 +351,10 @@ export function peekStream(
   if (slot >= before) {
     if (!create) {
       // Undo the insertion: a revisit must not change the table.
-      const h = hashKey(data, ...normalised(data, srcOff, srcPort, dstOff, dstPort, addrLen), addrLen, udp ? KIND_UDP : KIND_TCP);
-      if (t.next[slot] === -1) t.buckets.delete(h);
-      else t.buckets.set(h, t.next[slot]);
-      t.nSlots--;
+      removeNewestSlot(t, slot);
       return -1;
     }
     t.slotStream[slot] = udp ? t.nUdp++ : newTcpStream(t);
   }
   return t.slotStream[slot];
-}
-
-function normalised(data: Uint8Array, srcOff: number, srcPort: number, dstOff: number, dstPort: number, len: number): [number, number, number, number] {
-  return cmpEndpoint(data, srcOff, srcPort, dstOff, dstPort, len) > 0 ? [dstOff, dstPort, srcOff, srcPort] : [srcOff, srcPort, dstOff, dstPort];
 }
