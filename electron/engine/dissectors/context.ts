@@ -33,6 +33,20 @@ export interface PacketContext {
   depth: number;
   /** Inside an ICMP error's quoted datagram: no conversation state is touched. */
   inError: boolean;
+
+  // ---- what the index keeps of the packet (packet-index.ts addPacket), set in every mode ----
+  /** Offsets of the first network-layer source/destination address recorded (-1 = none). */
+  sumNetSrc: number;
+  sumNetDst: number;
+  /** Their length: 4 (ip.src/ip.dst) or 16 (ipv6.src/ipv6.dst). */
+  sumNetLen: number;
+  /** Offsets of the first link-layer (6-byte MAC) source (eth.src, sll.src.eth) / destination (eth.dst). */
+  sumDlSrc: number;
+  sumDlDst: number;
+  /** OR of the flags word of every TCP header whose flag bits were recorded. */
+  sumTcpFlags: number;
+  /** A `dns` protocol node was recorded (not mdns/llmnr). */
+  sumDns: boolean;
 }
 
 function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: boolean): PacketContext {
@@ -40,6 +54,7 @@ function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: bool
     conv, firstPass, wantInfo,
     frame: 0, layers: [], nLayers: 0, srcOff: 0, dstOff: 0, addrLen: 0,
     fragmented: false, ttl: 0, depth: 0, inError: false,
+    sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumDns: false,
   };
 }
 
@@ -51,6 +66,32 @@ export function firstPassContext(conv: ConversationTable = createConversationTab
 /** Context for re-dissecting any frame in any order after the first pass. */
 export function revisitContext(conv: ConversationTable, wantInfo = true): PacketContext {
   return makeContext(conv, false, wantInfo);
+}
+
+/** Clear the per-packet scratch (dissectPacket calls this first). */
+export function resetPacketContext(ctx: PacketContext, frame: number): void {
+  ctx.frame = frame;
+  ctx.nLayers = 0;
+  ctx.addrLen = 0;
+  ctx.fragmented = false;
+  ctx.ttl = 0;
+  ctx.depth = 0;
+  ctx.inError = false;
+  ctx.sumNetSrc = -1;
+  ctx.sumNetDst = -1;
+  ctx.sumNetLen = 0;
+  ctx.sumDlSrc = -1;
+  ctx.sumDlDst = -1;
+  ctx.sumTcpFlags = 0;
+  ctx.sumDns = false;
+}
+
+/** Network-layer addresses were recorded (ip.src/ip.dst or ipv6.src/ipv6.dst): the first pair is the row's. */
+export function noteNetAddresses(ctx: PacketContext, srcOff: number, dstOff: number, len: number): void {
+  if (ctx.sumNetSrc >= 0) return;
+  ctx.sumNetSrc = srcOff;
+  ctx.sumNetDst = dstOff;
+  ctx.sumNetLen = len;
 }
 
 /** Record a protocol in the chain shown by frame.protocols. */

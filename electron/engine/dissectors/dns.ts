@@ -517,6 +517,7 @@ export function dissectDnsUdp(d: Dissection, data: Uint8Array, off: number, end:
   pushLayer(ctx, layerName(flavour));
   d.protocol = protoOf(flavour);
   const top = addField(d, protocolNode(flavour), off, Math.max(0, end - off), parent);
+  if (flavour === DNS_FLAVOUR_DNS) ctx.sumDns = true;
   state.info = '';
   dissectMessage(d, data, off, end, top, ctx, flavour);
   if (ctx.wantInfo) d.info = state.info;
@@ -537,6 +538,7 @@ export function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end:
     const len = u16(data, p);
     if (p + 2 + len > end) break;
     const top = addField(d, hfDns, p, 2 + len, parent);
+    ctx.sumDns = true;
     addField(d, hfDnsLength, p, 2, top);
     state.info = '';
     dissectMessage(d, data, p + 2, p + 2 + len, top, ctx, DNS_FLAVOUR_DNS);

@@ -82,7 +82,14 @@ function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, 
   dissectEthertype(d, data, type, off + 4, end, rep - 4, parent, ctx);
 }
 
-function addMac(d: Dissection, f: typeof hfEthDst, off: number, parent: number): void {
+function addMac(d: Dissection, f: typeof hfEthDst, off: number, parent: number, ctx: PacketContext): void {
+  if (f === hfEthSrc) {
+    if (ctx.sumDlSrc < 0) ctx.sumDlSrc = off;
+  } else if (ctx.sumDlDst < 0) {
+    ctx.sumDlDst = off;
+  }
+  // The index pass reads the addresses from the context: no entries.
+  if (d.summary) return;
   const e = addField(d, f, off, 6, parent);
   addField(d, hfEthAddr, off, 6, e);
   addField(d, hfEthLg, off, 3, e);
@@ -94,20 +101,20 @@ export function dissectEthernet(d: Dissection, data: Uint8Array, off: number, en
   d.protocol = 'Ethernet';
   const top = addField(d, hfEth, off, Math.min(14, end - off), parent);
   if (end - off < 14) {
-    if (end - off >= 6) addMac(d, hfEthDst, off, top);
-    if (end - off >= 12) addMac(d, hfEthSrc, off + 6, top);
+    if (end - off >= 6) addMac(d, hfEthDst, off, top, ctx);
+    if (end - off >= 12) addMac(d, hfEthSrc, off + 6, top, ctx);
     markMalformed(d, top, `Ethernet: header truncated at byte ${off} (${end - off} of 14 bytes)`);
     return;
   }
-  addMac(d, hfEthDst, off, top);
-  addMac(d, hfEthSrc, off + 6, top);
+  addMac(d, hfEthDst, off, top, ctx);
+  addMac(d, hfEthSrc, off + 6, top, ctx);
   const type = u16(data, off + 12);
   if (type <= 1500) {
     // IEEE 802.3 length field: the payload is LLC, which is not dissected here.
-    addField(d, hfEthLen, off + 12, 2, top);
+    if (!d.summary) addField(d, hfEthLen, off + 12, 2, top);
     dissectData(d, off + 14, Math.min(end, off + 14 + type), parent, ctx);
     return;
   }
-  addField(d, hfEthType, off + 12, 2, top);
+  if (!d.summary) addField(d, hfEthType, off + 12, 2, top);
   dissectEthertype(d, data, type, off + 14, end, rep - 14, parent, ctx);
 }

@@ -5,7 +5,7 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, type PacketContext } from './context.ts';
+import { noteNetAddresses, pushLayer, u16, type PacketContext } from './context.ts';
 import { dissectTcp } from './tcp.ts';
 import { dissectUdp } from './udp.ts';
 import { dissectIcmp } from './icmp.ts';
@@ -93,7 +93,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
   ctx.ttl = data[off + 8];
   const proto = data[off + 9];
   let hl = -1;
-  // The index pass (summary mode) reads only the addresses: skip the other header fields.
+  // The index pass (summary mode) reads the addresses from the context: no header fields.
   if (!d.summary) {
     addField(d, hfIpVersion, off, 1, top);
     hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
@@ -111,11 +111,12 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     addField(d, hfIpProto, off + 9, 1, top);
     addField(d, hfIpChecksum, off + 10, 2, top);
     addField(d, hfIpChecksumStatus, off + 10, 0, top, 2);
+    const src = addField(d, hfIpSrc, off + 12, 4, top);
+    addField(d, hfIpAddr, off + 12, 4, src);
+    const dst = addField(d, hfIpDst, off + 16, 4, top);
+    addField(d, hfIpAddr, off + 16, 4, dst);
   }
-  const src = addField(d, hfIpSrc, off + 12, 4, top);
-  addField(d, hfIpAddr, off + 12, 4, src);
-  const dst = addField(d, hfIpDst, off + 16, 4, top);
-  addField(d, hfIpAddr, off + 16, 4, dst);
+  noteNetAddresses(ctx, off + 12, off + 16, 4);
   if (hlen < 20) {
     markMalformed(d, hl, `IPv4: bogus header length ${hlen} at byte ${off} (must be at least 20)`);
     return;

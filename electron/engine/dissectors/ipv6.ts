@@ -5,7 +5,7 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, u32, type PacketContext } from './context.ts';
+import { noteNetAddresses, pushLayer, u16, u32, type PacketContext } from './context.ts';
 import { dissectIpPayload } from './ipv4.ts';
 import { dissectData } from './link.ts';
 
@@ -116,6 +116,7 @@ export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: n
   addField(d, hfIpv6Addr, off + 8, 16, src);
   const dst = addField(d, hfIpv6Dst, off + 24, 16, top);
   addField(d, hfIpv6Addr, off + 24, 16, dst);
+  noteNetAddresses(ctx, off + 8, off + 24, 16);
   ctx.srcOff = off + 8;
   ctx.dstOff = off + 24;
   ctx.addrLen = 16;

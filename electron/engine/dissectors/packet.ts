@@ -5,7 +5,7 @@
 import { addField, markMalformed, resetDissection, type Dissection } from './dissection.ts';
 import { dissectFrame, hfFrameProtocols, type FrameMeta } from './frame.ts';
 import { dissectLink } from './link.ts';
-import type { PacketContext } from './context.ts';
+import { resetPacketContext, type PacketContext } from './context.ts';
 
 export type { FrameMeta } from './frame.ts';
 export type { PacketContext } from './context.ts';
@@ -13,13 +13,7 @@ export { firstPassContext, revisitContext } from './context.ts';
 
 export function dissectPacket(d: Dissection, meta: FrameMeta, data: Uint8Array, ctx: PacketContext): void {
   resetDissection(d, data);
-  ctx.frame = meta.number;
-  ctx.nLayers = 0;
-  ctx.addrLen = 0;
-  ctx.fragmented = false;
-  ctx.ttl = 0;
-  ctx.depth = 0;
-  ctx.inError = false;
+  resetPacketContext(ctx, meta.number);
   const top = dissectFrame(d, meta, data);
   if (meta.malformed) markMalformed(d, top, meta.malformed);
   try {

@@ -28,10 +28,11 @@ export const hfSllReserved = defineField({ name: 'sll.reserved', type: 'bytes', 
 const ARPHRD_ETHER = 1;
 const ARPHRD_LOOPBACK = 772;
 
-function addSource(d: Dissection, data: Uint8Array, hatype: number, halen: number, off: number, top: number): void {
+function addSource(d: Dissection, hatype: number, halen: number, off: number, top: number, ctx: PacketContext): void {
   const n = Math.min(halen, 8);
   if ((hatype === ARPHRD_ETHER || hatype === ARPHRD_LOOPBACK) && halen === 6) {
     addField(d, hfSllSrcEth, off, 6, top);
+    if (ctx.sumDlSrc < 0) ctx.sumDlSrc = off;
     addField(d, hfSllUnused, off + 6, 2, top);
   } else if (n > 0) {
     addField(d, hfSllSrcOther, off, n, top);
@@ -63,7 +64,7 @@ export function dissectSll(d: Dissection, data: Uint8Array, off: number, end: nu
   addField(d, hfSllPkttype, off, 2, top);
   addField(d, hfSllHatype, off + 2, 2, top);
   addField(d, hfSllHalen, off + 4, 2, top);
-  addSource(d, data, u16(data, off + 2), u16(data, off + 4), off + 6, top);
+  addSource(d, u16(data, off + 2), u16(data, off + 4), off + 6, top, ctx);
   payload(d, data, u16(data, off + 14), off + 14, off + 16, end, rep - 16, top, parent, ctx);
 }
 
@@ -81,6 +82,6 @@ export function dissectSll2(d: Dissection, data: Uint8Array, off: number, end: n
   addField(d, hfSllHatype, off + 8, 2, top);
   addField(d, hfSllPkttype, off + 10, 1, top, data[off + 10]);
   addField(d, hfSllHalen, off + 11, 1, top, data[off + 11]);
-  addSource(d, data, u16(data, off + 8), data[off + 11], off + 12, top);
+  addSource(d, u16(data, off + 8), data[off + 11], off + 12, top, ctx);
   payload(d, data, proto, off, off + 20, end, rep - 20, top, parent, ctx);
 }

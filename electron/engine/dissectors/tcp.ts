@@ -108,7 +108,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
-  // The index pass (summary mode) needs only the stream state and the SYN/FIN/RST bits.
+  // The index pass (summary mode) needs only the stream state and the flags (ctx.sumTcpFlags).
   const full = !d.summary;
   if (full) {
     const sp = addField(d, hfTcpSrcport, off, 2, top);
@@ -181,9 +181,12 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     addField(d, hfTcpFlagsAck, off + 12, 2, fl);
     addField(d, hfTcpFlagsPush, off + 12, 2, fl);
   }
-  addField(d, hfTcpFlagsReset, off + 12, 2, fl);
-  addField(d, hfTcpFlagsSyn, off + 12, 2, fl);
-  addField(d, hfTcpFlagsFin, off + 12, 2, fl);
+  if (full) {
+    addField(d, hfTcpFlagsReset, off + 12, 2, fl);
+    addField(d, hfTcpFlagsSyn, off + 12, 2, fl);
+    addField(d, hfTcpFlagsFin, off + 12, 2, fl);
+  }
+  ctx.sumTcpFlags |= flags;
   if (ctx.wantInfo) addField(d, hfTcpFlagsStr, off + 12, 2, fl, flagsLetters(flags));
   if (full) addField(d, hfTcpWindowValue, off + 14, 2, top);
   if (full) addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);

@@ -9,7 +9,7 @@ import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { annotateEvent, type Capture, type OpenOptions } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
-import { allFields, fieldById } from '../fields/registry.ts';
+import { allFields } from '../fields/registry.ts';
 import { windowedReader, type CaptureSource } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
@@ -96,7 +96,7 @@ export function startPacketCapture(
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
       dissectPacket(d, meta, rec.data, first);
-      addPacket(ix, rec, d, allFields().length, fieldById);
+      addPacket(ix, rec, d, first, rec.data);
       if (rec.hasTime) {
         // Earliest and latest time as (sec, nsec) pairs; texts are only built when info() asks.
         if (rec.tsSec < minSec || (rec.tsSec === minSec && rec.tsNsec < minNsec)) {

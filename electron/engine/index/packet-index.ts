@@ -6,9 +6,9 @@
  * ≈ 47 bytes per packet here, plus the conversation table's per-frame stream ids.
  */
 import { RowFlag } from '../../../shared/rpc.ts';
+import type { PacketContext } from '../dissectors/context.ts';
 import { type Dissection } from '../dissectors/dissection.ts';
-import { entryValue, formatFieldValue, formatIpv4 } from '../dissectors/values.ts';
-import { fieldByName, type FieldDef } from '../fields/registry.ts';
+import { formatIpv4, formatIpv6, hex } from '../dissectors/values.ts';
 import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
 
@@ -75,79 +75,33 @@ export function packetCount(ix: PacketIndex): number {
   return ix.dataOffset.length;
 }
 
-/** What the summary needs from a dissection, looked up once by field name. */
-interface SummaryFields {
-  roles: Int8Array; // field id → role
-  /** The same fields as a summary-mode mask for the first pass (Dissection.keep). */
-  keep: Uint8Array;
+/**
+ * Interned id of an IPv4 address (bytes at `o`). Keyed by the address as a number: no string is
+ * built for an address seen before.
+ */
+function ipv4Id(ix: PacketIndex, bytes: Uint8Array, o: number): number {
+  const v = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+  // Packets of a flow alternate between two addresses: a two-entry cache skips the Map.
+  const recent = ix.recentIpv4;
+  if (v === recent[0]) return recent[1];
+  if (v === recent[2]) return recent[3];
+  let id = ix.ipv4Ids.get(v);
+  if (id === undefined) {
+    id = intern(ix.strings, formatIpv4(v));
+    ix.ipv4Ids.set(v, id);
+  }
+  recent[2] = recent[0];
+  recent[3] = recent[1];
+  recent[0] = v;
+  recent[1] = id;
+  return id;
 }
 
-const ROLE_NET_SRC = 1;
-const ROLE_NET_DST = 2;
-const ROLE_DL_SRC = 3;
-const ROLE_DL_DST = 4;
-const ROLE_SYN = 5;
-const ROLE_FIN = 6;
-const ROLE_RST = 7;
-const ROLE_DNS = 8;
-const ROLE_HTTP = 9;
-
-const ROLE_NAMES: [string, number][] = [
-  ['ip.src', ROLE_NET_SRC],
-  ['ip.dst', ROLE_NET_DST],
-  ['ipv6.src', ROLE_NET_SRC],
-  ['ipv6.dst', ROLE_NET_DST],
-  ['eth.src', ROLE_DL_SRC],
-  ['eth.dst', ROLE_DL_DST],
-  ['sll.src.eth', ROLE_DL_SRC],
-  ['tcp.flags.syn', ROLE_SYN],
-  ['tcp.flags.fin', ROLE_FIN],
-  ['tcp.flags.reset', ROLE_RST],
-  ['dns', ROLE_DNS],
-  ['http', ROLE_HTTP],
-];
-
-let summaryFields: SummaryFields | undefined;
-let summaryFieldCount = -1;
-
-function summary(fieldCount: number): SummaryFields {
-  if (summaryFields && summaryFieldCount === fieldCount) return summaryFields;
-  const roles = new Int8Array(fieldCount + 1);
-  const keep = new Uint8Array(fieldCount + 1);
-  for (const [name, role] of ROLE_NAMES) {
-    const f = fieldByName(name);
-    if (f && f.id < roles.length) {
-      roles[f.id] = role;
-      keep[f.id] = 1;
-    }
-  }
-  summaryFields = { roles, keep };
-  summaryFieldCount = fieldCount;
-  return summaryFields;
-}
-
-function internAddress(ix: PacketIndex, d: Dissection, i: number, field: FieldDef): number {
-  const bytes = d.sources[d.src[i]]?.bytes;
-  if (field.type === 'ipv4' && bytes && d.len[i] === 4) {
-    // Keyed by the address as a number: no string is built for an address seen before.
-    const o = d.off[i];
-    const n = d.num[i];
-    const v = Number.isNaN(n) ? ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0 : n;
-    // Packets of a flow alternate between two addresses: a two-entry cache skips the Map.
-    if (v === ix.recentIpv4[0]) return ix.recentIpv4[1];
-    if (v === ix.recentIpv4[2]) return ix.recentIpv4[3];
-    let id = ix.ipv4Ids.get(v);
-    if (id === undefined) {
-      id = intern(ix.strings, formatIpv4(v));
-      ix.ipv4Ids.set(v, id);
-    }
-    ix.recentIpv4[2] = ix.recentIpv4[0];
-    ix.recentIpv4[3] = ix.recentIpv4[1];
-    ix.recentIpv4[0] = v;
-    ix.recentIpv4[1] = id;
-    return id;
-  }
-  return intern(ix.strings, formatFieldValue(field, entryValue(d, i)));
+/** Interned id of the address at `o`: 4 = IPv4, 16 = IPv6, 6 = MAC (as tshark prints them). */
+function addressId(ix: PacketIndex, bytes: Uint8Array, o: number, len: number): number {
+  if (len === 4) return ipv4Id(ix, bytes, o);
+  const b = bytes.subarray(o, o + len);
+  return intern(ix.strings, len === 16 ? formatIpv6(b) : hex(b, ':'));
 }
 
 /**
@@ -166,17 +120,29 @@ function protocolId(ix: PacketIndex, p: string): number {
   return id;
 }
 
-/** The summary-mode mask for first-pass dissections (fields the index reads). */
+/**
+ * The keep mask for first-pass dissections: nothing. The index reads what it needs from the
+ * PacketContext summary scratch the dissectors fill (addresses, TCP flags, DNS), so summary
+ * mode records no entries at all.
+ */
 export function summaryKeep(fieldCount: number): Uint8Array {
-  return summary(fieldCount).keep;
+  return new Uint8Array(fieldCount + 1);
 }
 
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
   return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
 }
 
-/** Append one packet from its reader record and its first-pass dissection. */
-export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fieldCount: number, fieldsById: (id: number) => FieldDef): void {
+// TCP header flag bits (RFC 9293 §3.1) as the dissector leaves them in ctx.sumTcpFlags.
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+
+/**
+ * Append one packet from its reader record and its first-pass dissection: `bytes` are the
+ * bytes it was dissected from (the offsets in `ctx` point into them).
+ */
+export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx: PacketContext, bytes: Uint8Array): void {
   const i = ix.dataOffset.length;
   const n = i + 1;
   if (ix.dataOffset.data.length < n) reserve(columnsOf(ix), n);
@@ -186,55 +152,27 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, fie
   ix.tsSec.data[i] = rec.tsSec;
   ix.tsNsec.data[i] = rec.tsNsec;
   ix.iface.data[i] = rec.interfaceId;
-  if (rec.comments && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
-  if (rec.malformed) ix.malformed.set(n, rec.malformed);
+  if (rec.comments !== undefined && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
+  if (rec.malformed !== undefined) ix.malformed.set(n, rec.malformed);
   if (!rec.hasTime) ix.noTime.add(n);
 
-  const roles = summary(fieldCount).roles;
-  let netSrc = -1;
-  let netDst = -1;
-  let dlSrc = -1;
-  let dlDst = -1;
+  const tf = ctx.sumTcpFlags;
   let flags = 0;
-  for (let i = 0; i < d.n; i++) {
-    const role = roles[d.fid[i]];
-    if (role === 0) continue;
-    switch (role) {
-      case ROLE_NET_SRC:
-        if (netSrc < 0) netSrc = i;
-        break;
-      case ROLE_NET_DST:
-        if (netDst < 0) netDst = i;
-        break;
-      case ROLE_DL_SRC:
-        if (dlSrc < 0) dlSrc = i;
-        break;
-      case ROLE_DL_DST:
-        if (dlDst < 0) dlDst = i;
-        break;
-      case ROLE_SYN:
-        if (d.num[i] === 1) flags |= RowFlag.TcpSyn;
-        break;
-      case ROLE_FIN:
-        if (d.num[i] === 1) flags |= RowFlag.TcpFin;
-        break;
-      case ROLE_RST:
-        if (d.num[i] === 1) flags |= RowFlag.TcpRst;
-        break;
-      case ROLE_DNS:
-        flags |= RowFlag.Dns;
-        break;
-      case ROLE_HTTP:
-        flags |= RowFlag.Http;
-        break;
-    }
-  }
+  if (tf !== 0) flags = (tf & TH_SYN ? RowFlag.TcpSyn : 0) | (tf & TH_FIN ? RowFlag.TcpFin : 0) | (tf & TH_RST ? RowFlag.TcpRst : 0);
+  if (ctx.sumDns) flags |= RowFlag.Dns;
   if (d.malformed !== undefined || rec.malformed !== undefined) flags |= RowFlag.Malformed;
   // Source/Destination columns as Wireshark fills them: network addresses, else link-layer.
-  const src = netSrc >= 0 ? netSrc : dlSrc;
-  const dst = netDst >= 0 ? netDst : dlDst;
-  ix.src.data[i] = src >= 0 ? internAddress(ix, d, src, fieldsById(d.fid[src])) : 0;
-  ix.dst.data[i] = dst >= 0 ? internAddress(ix, d, dst, fieldsById(d.fid[dst])) : 0;
+  let src = 0;
+  let dst = 0;
+  if (ctx.sumNetSrc >= 0) {
+    src = addressId(ix, bytes, ctx.sumNetSrc, ctx.sumNetLen);
+    dst = addressId(ix, bytes, ctx.sumNetDst, ctx.sumNetLen);
+  } else {
+    if (ctx.sumDlSrc >= 0) src = addressId(ix, bytes, ctx.sumDlSrc, 6);
+    if (ctx.sumDlDst >= 0) dst = addressId(ix, bytes, ctx.sumDlDst, 6);
+  }
+  ix.src.data[i] = src;
+  ix.dst.data[i] = dst;
   ix.protocol.data[i] = protocolId(ix, d.protocol);
   ix.flags.data[i] = flags;
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
