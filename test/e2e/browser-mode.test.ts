@@ -3,7 +3,6 @@
  * against browser mode (`npm run web`) driving the real engine. Screenshots go to
  * test-artifacts/; timings are printed (open → first rows, page fetch, scroll frame times).
  */
-import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +16,27 @@ const BIG_EVENTS = 2_000_000;
 
 const canRun = existsSync(CHROMIUM) && existsSync(HTTP_PCAP);
 
-/** The Info column as tshark (the oracle) prints it. */
+/**
+ * The Info column of the first rows as tshark 4.0.17 (the oracle) prints it, from
+ * `tshark -r FILE -c 3 -T fields -e _ws.col.Info` (kept here: CI machines have no tshark).
+ */
+const TSHARK_INFO: Record<string, string[]> = {
+  'gen-http11-plain.pcap': [
+    '38708 → 8080 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM TSval=4195358253 TSecr=0 WS=1024',
+    '8080 → 38708 [SYN, ACK] Seq=0 Ack=1 Win=65483 Len=0 MSS=65495 SACK_PERM TSval=4209984929 TSecr=4195358253 WS=1024',
+    '38708 → 8080 [ACK] Seq=1 Ack=1 Win=65536 Len=0 TSval=4195358253 TSecr=4209984929',
+  ],
+  'gen-tls13-h2.pcapng': [
+    '59186 → 8443 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1274291617 TSecr=0 WS=1024',
+    '8443 → 59186 [SYN, ACK] Seq=0 Ack=1 Win=65483 Len=0 MSS=65495 SACK_PERM TSval=442042300 TSecr=1274291617 WS=1024',
+    '59186 → 8443 [ACK] Seq=1 Ack=1 Win=65536 Len=0 TSval=1274291617 TSecr=442042300',
+  ],
+};
+
 function tsharkInfo(file: string, count: number): string[] {
-  const out = execFileSync('tshark', ['-r', file, '-c', String(count), '-T', 'fields', '-e', '_ws.col.Info'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return out.split('\n').slice(0, count);
+  const lines = TSHARK_INFO[file.split('/').pop() ?? ''];
+  if (!lines || lines.length < count) throw new Error(`no tshark Info lines recorded for ${file}`);
+  return lines.slice(0, count);
 }
 
 /**
