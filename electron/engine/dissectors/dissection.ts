@@ -82,9 +82,10 @@ export function resetDissection(d: Dissection, bytes: Uint8Array, sourceName = '
   if (d.label.length > 0) d.label.length = 0;
   if (d.note.length > 0) d.note.length = 0;
   // The first source object is reused: one allocation per dissection adds up over millions.
+  // (Setting an array's length is a runtime call even when it does not change: test first.)
   const first = d.sources[0];
-  d.sources.length = 1;
-  if (first) {
+  if (first !== undefined) {
+    if (d.sources.length !== 1) d.sources.length = 1;
     first.name = sourceName;
     first.bytes = bytes;
   } else {

@@ -29,6 +29,8 @@ export interface FrameMeta {
 /** Add the frame node and its generated fields; returns the frame entry. */
 export function dissectFrame(d: Dissection, meta: FrameMeta, data: Uint8Array): number {
   const top = addField(d, hfFrame, 0, data.length, -1);
+  // The index keeps these in its own columns: nothing to record in the index pass.
+  if (d.summary) return top;
   addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
   if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
   addField(d, hfFrameEncapType, 0, 0, top, meta.linkType);

@@ -24,14 +24,17 @@ export interface PacketIndex {
   dst: Column<Uint32Array>;
   flags: Column<Uint8Array>;
   strings: Interner;
-  /** IPv4 address (as uint32) → interned id, to avoid formatting the same address per packet. */
-  ipv4Ids: Map<number, number>;
+  /**
+   * IPv4 address → interned id, so the same address is not formatted per packet: open
+   * addressing over typed arrays (linear probing; id 0 = empty, as '' holds id 0).
+   */
+  ipv4Keys: Int32Array;
+  ipv4Vals: Uint32Array;
+  ipv4Count: number;
   /** Four most recent Protocol texts and their ids (see protocolId). */
   recentProtocols: string[];
   recentProtocolIds: Uint32Array;
   nextProtocolSlot: number;
-  /** [address, id, address, id] of the two most recent IPv4 addresses (-1 = empty). */
-  recentIpv4: Float64Array;
   interfaces: InterfaceInfo[];
   /** Sparse per-packet data: pcapng comments and reader-level damage messages. */
   comments: Map<number, string[]>;
@@ -57,11 +60,12 @@ export function createPacketIndex(): PacketIndex {
     dst: createColumn(Uint32Array),
     flags: createColumn(Uint8Array),
     strings: createInterner(),
-    ipv4Ids: new Map(),
+    ipv4Keys: new Int32Array(1024),
+    ipv4Vals: new Uint32Array(1024),
+    ipv4Count: 0,
     recentProtocols: ['', '', '', ''],
     recentProtocolIds: new Uint32Array(4),
     nextProtocolSlot: 0,
-    recentIpv4: new Float64Array([-1, 0, -1, 0]),
     interfaces: [],
     comments: new Map(),
     malformed: new Map(),
@@ -80,21 +84,41 @@ export function packetCount(ix: PacketIndex): number {
  * built for an address seen before.
  */
 function ipv4Id(ix: PacketIndex, bytes: Uint8Array, o: number): number {
-  const v = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
-  // Packets of a flow alternate between two addresses: a two-entry cache skips the Map.
-  const recent = ix.recentIpv4;
-  if (v === recent[0]) return recent[1];
-  if (v === recent[2]) return recent[3];
-  let id = ix.ipv4Ids.get(v);
-  if (id === undefined) {
-    id = intern(ix.strings, formatIpv4(v));
-    ix.ipv4Ids.set(v, id);
+  const v = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
+  const keys = ix.ipv4Keys;
+  const vals = ix.ipv4Vals;
+  const mask = keys.length - 1;
+  // Fibonacci hashing: the top log2(size) bits of the product.
+  let p = Math.imul(v, 0x9e3779b1) >>> (Math.clz32(keys.length) + 1);
+  for (;;) {
+    const id = vals[p];
+    if (id === 0) break;
+    if (keys[p] === v) return id;
+    p = (p + 1) & mask;
   }
-  recent[2] = recent[0];
-  recent[3] = recent[1];
-  recent[0] = v;
-  recent[1] = id;
+  const id = intern(ix.strings, formatIpv4(v >>> 0));
+  keys[p] = v;
+  vals[p] = id;
+  if (++ix.ipv4Count * 2 > keys.length) growIpv4Table(ix);
   return id;
+}
+
+/** Double the IPv4 table (kept at most half full) and re-insert every address. */
+function growIpv4Table(ix: PacketIndex): void {
+  const oldKeys = ix.ipv4Keys;
+  const oldVals = ix.ipv4Vals;
+  const keys = new Int32Array(oldKeys.length * 2);
+  const vals = new Uint32Array(oldKeys.length * 2);
+  const mask = keys.length - 1;
+  for (let q = 0; q < oldKeys.length; q++) {
+    if (oldVals[q] === 0) continue;
+    let p = Math.imul(oldKeys[q], 0x9e3779b1) >>> (Math.clz32(keys.length) + 1);
+    while (vals[p] !== 0) p = (p + 1) & mask;
+    keys[p] = oldKeys[q];
+    vals[p] = oldVals[q];
+  }
+  ix.ipv4Keys = keys;
+  ix.ipv4Vals = vals;
 }
 
 /** Interned id of the address at `o`: 4 = IPv4, 16 = IPv6, 6 = MAC (as tshark prints them). */
