@@ -1,5 +1,8 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
 
+/** HTTP/2 stream ids as electron/engine/streams/h2-stream.ts reads them (kept here so parsing stays import-free). */
+const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
+
 export interface ListArgs {
   command: 'list';
   file: string;
@@ -56,9 +59,10 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns
   fields                         every field: name, type, description
-  follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
+  follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N|h2:tcp:N:S | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
                                  a stream's bytes; --as raw: one line per chunk, "> " client → server
-                                 or "< " server → client, then the bytes as lowercase hex
+                                 or "< " server → client, then the bytes as lowercase hex; h2:tcp:N:S
+                                 (or h2:fd:PID:FD:N:S) is HTTP/2 stream S: header blocks as text, DATA
   http FILE [--keylog FILE]... [-f FILTER] [--format jsonl|tsv]
                                  one line per HTTP/1.x exchange
   export-objects FILE --out DIR [--keylog FILE]...
@@ -128,7 +132,9 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
     if (a === '--keylog') keylogs.push(value());
     else if (a === '--stream' && command === 'follow') {
       stream = value();
-      if (!/^(tcp|udp|tls):\d+$|^(tls:)?fd:\d+:\d+:\d+$/.test(stream)) throw new UsageError(`--stream must be tcp:N, udp:N, tls:N or fd:PID:FD:N, not ${stream}`);
+      if (!/^(tcp|udp|tls):\d+$|^(tls:)?fd:\d+:\d+:\d+$/.test(stream) && !H2_STREAM_ID_RE.test(stream)) {
+        throw new UsageError(`--stream must be tcp:N, udp:N, tls:N, fd:PID:FD:N or h2:tcp:N:S (HTTP/2 stream S of TCP stream N), not ${stream}`);
+      }
     } else if (a === '--event' && command === 'follow') {
       const v = value();
       if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--event must be an event number, not ${v}`);

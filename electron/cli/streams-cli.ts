@@ -10,7 +10,7 @@ import { addKeylogs, openAndIndex, write } from './run.ts';
 const RULE = '===================================================================\n';
 
 function header(p: FollowPage, mode: string): string {
-  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : 'tcp';
+  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : p.kind === 'http2' ? 'http2' : 'tcp';
   return `\n${RULE}Follow: ${proto},${mode}\nFilter: ${p.filter}\nNode 0: ${p.client}\nNode 1: ${p.server}\n`;
 }
 

@@ -157,5 +157,13 @@ export function formatUtf8(chunks: StreamChunk[]): string {
 /** The tshark filter text of a stream id, for the follow header. */
 export function streamFilter(id: string): string {
   const [kind, n] = id.split(':');
+  // One HTTP/2 stream: tshark's Follow HTTP/2 filter (`tcp.stream eq 0 and http2.streamid eq 3`).
+  const h2 = /^h2:(.*):(\d+)$/.exec(id);
+  if (h2) {
+    const src = /^tcp:(\d+)$/.exec(h2[1]);
+    const fd = /^fd:(\d+):(\d+):/.exec(h2[1]);
+    const base = src ? `tcp.stream eq ${src[1]}` : fd ? `proc.pid == ${fd[1]} and fd.num == ${fd[2]}` : '';
+    return base ? `${base} and http2.streamid eq ${h2[2]}` : `http2.streamid eq ${h2[2]}`;
+  }
   return kind === 'tcp' || kind === 'udp' ? `${kind}.stream eq ${n}` : id;
 }

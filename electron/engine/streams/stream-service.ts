@@ -13,6 +13,7 @@ import { exchangeHost, type HttpExchange, type HttpMessage } from '../http/excha
 import { tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from './byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from './fd-streams.ts';
+import { h2Stream } from './h2-stream.ts';
 import {
   FOLLOW_FOOTER, followHeader, formatAscii, formatCArrays, formatHex, formatRawLines, formatRawTshark, formatUtf8, formatYaml, streamFilter,
 } from './follow-format.ts';
@@ -91,6 +92,12 @@ export function resolveStream(capture: Capture, spec: { stream?: string; event?:
     if (id === undefined) throw new Error(`event ${spec.event} belongs to no stream`);
   }
   if (id === undefined) throw new Error('give a stream id or an event');
+  if (id.startsWith('h2:')) {
+    return h2Stream(capture, id, (source) => {
+      const s = listStreams(capture, int.kind === 'packets' ? { kind: 'tcp' } : { kind: 'fd' }).find((x) => x.id === source);
+      return { client: s?.client ?? '', server: s?.server ?? '' };
+    });
+  }
   const m = /^(tcp|udp|tls):(\d+)$/.exec(id);
   if (m && int.kind === 'packets') {
     const n = Number(m[2]);
@@ -106,7 +113,7 @@ export function resolveStream(capture: Capture, spec: { stream?: string; event?:
     if (!t) throw new Error(`${tlsSource(id)} does not carry TLS`);
     return t.stream;
   }
-  throw new Error(`unknown stream id "${id}" (tcp:N, udp:N, tls:N or fd:PID:FD:N)`);
+  throw new Error(`unknown stream id "${id}" (tcp:N, udp:N, tls:N, h2:tcp:N:S or fd:PID:FD:N)`);
 }
 
 /** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
