@@ -3,13 +3,14 @@
  * filter RPC, paged rows/extract): the frame numbers it prints must be the ones tshark -Y gave
  * for a sample of the golden filter table (test/golden/filters/filters.tsv).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/run.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const corpus = existsSync(join(import.meta.dirname, '../../../shared/corpus')) ? join(import.meta.dirname, '../../../shared/corpus') : '/work/shared/corpus';
+const corpus = CORPUS;
 const rows = readFileSync(join(import.meta.dirname, '../golden/filters/filters.tsv'), 'utf8')
   .split('\n')
   .filter(Boolean)

@@ -14,6 +14,7 @@ import { firstPassContext, revisitContext, type PacketContext } from '../../elec
 import { createConversationTable, type ConversationTable } from '../../electron/engine/streams/conversations.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
 export const GOLDEN_FIELDS = [
   'frame.number', 'frame.len', 'frame.time_epoch', 'eth.src', 'eth.dst', 'ip.src', 'ip.dst', 'ip.proto', 'ip.ttl',
@@ -22,7 +23,7 @@ export const GOLDEN_FIELDS = [
   'dns.id', 'dns.qry.name', 'dns.a', 'dns.aaaa',
 ];
 
-export const CORPUS = '/work/shared/corpus';
+export { CORPUS };
 
 export interface Packet {
   meta: FrameMeta;

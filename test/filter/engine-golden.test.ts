@@ -4,14 +4,15 @@
  * not the full-dissection helper of golden.test.ts. It caught summary-mode dissection dropping
  * TCP/IPv4 header fields (every `tcp.port` filter matched nothing).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const corpus = existsSync(join(import.meta.dirname, '../../../shared/corpus')) ? join(import.meta.dirname, '../../../shared/corpus') : '/work/shared/corpus';
+const corpus = CORPUS;
 const rows = readFileSync(join(import.meta.dirname, '../golden/filters/filters.tsv'), 'utf8')
   .split('\n')
   .filter(Boolean)

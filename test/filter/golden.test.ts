@@ -3,12 +3,13 @@
  * scripts/make-golden-filters.sh with tshark 4.0.17 `-Y`) must select exactly the frames
  * tshark selected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchingFrames } from './frames.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const corpus = existsSync(join(import.meta.dirname, '../../../shared/corpus')) ? join(import.meta.dirname, '../../../shared/corpus') : '/work/shared/corpus';
+const corpus = CORPUS;
 const rows = readFileSync(join(import.meta.dirname, '../golden/filters/filters.tsv'), 'utf8')
   .split('\n')
   .filter(Boolean)

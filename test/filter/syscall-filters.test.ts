@@ -27,9 +27,10 @@ import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const DOCKER = '/work/shared/corpus/scap/xxradar-stratoshark/docker-curl-https.scap';
-const STRACE = '/work/shared/corpus/strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt';
+const DOCKER = `${CORPUS}/scap/xxradar-stratoshark/docker-curl-https.scap`;
+const STRACE = `${CORPUS}/strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt`;
 
 /** a, a+1, …, b */
 function r(a: number, b: number): number[] {

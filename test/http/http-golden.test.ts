@@ -13,8 +13,9 @@ import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, streamExchangesWithBodies } from '../../electron/engine/http/http-annotations.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const CORPUS = '/work/shared/corpus';
+
 const GOLDEN = join(import.meta.dirname, 'golden');
 const FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version', 'http.response.version', 'http.response.code',
   'http.response.phrase', 'http.host', 'http.user_agent', 'http.content_type', 'http.content_length', 'http.content_encoding',

@@ -10,8 +10,9 @@ import { captureHttp, scanCaptureHttp, type HttpScanProgress } from '../../elect
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient } from '../../shared/engine-client.ts';
 import type { EngineEvent, Port } from '../../shared/rpc.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const C = '/work/shared/corpus';
+const C = CORPUS;
 const OOO = `${C}/pcapng/wireshark/challenge01_ooo_stream.pcapng.gz`;
 
 async function open(path: string) {

@@ -1,8 +1,9 @@
 /** Helpers shared by the scap tests: open a corpus file and print events as `sysdig -r` does. */
 import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { openScap, isInternalEvent, type ScapCapture } from '../../electron/engine/readers/scap/open-scap.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-export const SCAP = '/work/shared/corpus/scap';
+export const SCAP = `${CORPUS}/scap`;
 
 export async function open(path: string): Promise<{ cap: ScapCapture; warnings: string[] }> {
   const warnings: string[] = [];

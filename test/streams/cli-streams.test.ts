@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../electron/cli/args.ts';
 import { runCli } from '../../electron/cli/run.ts';
 import { objectFileName } from '../../electron/cli/streams-cli.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const C = '/work/shared/corpus';
+const C = CORPUS;
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const parts: [string[], string[]] = [[], []];

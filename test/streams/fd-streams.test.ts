@@ -4,8 +4,9 @@ import { openCapture } from '../../electron/engine/open-capture.ts';
 import { fdStream, listFdStreams } from '../../electron/engine/streams/fd-streams.ts';
 import { directionBytes } from '../../electron/engine/streams/byte-stream.ts';
 import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const C = '/work/shared/corpus';
+const C = CORPUS;
 
 describe('fd streams', () => {
   it('curl -s65535 -xx: the socket stream carries exactly the TCP payload of the paired pcap', async () => {

@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { formatRawTshark } from '../../electron/engine/streams/follow-format.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-const CORPUS = '/work/shared/corpus';
+
 const GOLDEN = join(import.meta.dirname, 'golden', 'follow');
 
 interface GoldenStream {

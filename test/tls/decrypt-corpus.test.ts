@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureHttp2Exchanges, tlsOfStream, tlsStreams, addCaptureKeylog } from '../../electron/engine/tls/capture-tls.ts';
 import { cryptoProvider, type CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
-import { fieldRows, openTls, oracleSection } from './helpers.ts';
+import { CORPUS, fieldRows, openTls, oracleSection } from './helpers.ts';
 
 const latin1 = new TextDecoder('latin1');
 const PROFILES: CryptoProfileName[] = ['node', 'boringssl'];
@@ -155,7 +155,7 @@ describe.each(PROFILES)('TLS decryption (%s profile)', (profile) => {
   it('keys added to an open capture decrypt without reopening; a wrong key is an authentication failure', async () => {
     const c = await openTls('pcap/illustrated-tls13/capture.pcap', [], profile);
     expect(tlsStreams(c)[0].status).toBe('no-key');
-    const good = (await import('node:fs')).readFileSync('/work/shared/corpus/keys/illustrated-tls13/keylog.txt', 'utf8');
+    const good = (await import('node:fs')).readFileSync(`${CORPUS}/keys/illustrated-tls13/keylog.txt`, 'utf8');
     // Flip one hex digit of the server application secret: its records must fail authentication.
     const bad = good.replace(/^(SERVER_TRAFFIC_SECRET_0 \S+ )(.)/m, (_, a: string, ch: string) => a + (ch === '0' ? '1' : '0'));
     addCaptureKeylog(c, { text: bad });

@@ -6,8 +6,9 @@ import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { addCaptureKeylog, captureTls, withTlsLayer } from '../../electron/engine/tls/capture-tls.ts';
 import type { CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
+import { CORPUS } from '../engine/corpus.ts';
 
-export const CORPUS = '/work/shared/corpus';
+export { CORPUS };
 
 /** Open a corpus capture wrapped with the TLS layer, with key logs and a crypto profile. */
 export async function openTls(rel: string, keys: string[], profile: CryptoProfileName): Promise<Capture> {
