@@ -26,9 +26,9 @@ export interface FrameMeta {
   hasTime?: boolean;
 }
 
-/** Add the frame node and its generated fields; returns the frame entry. */
-export function dissectFrame(d: Dissection, meta: FrameMeta, data: Uint8Array): number {
-  const top = addField(d, hfFrame, 0, data.length, -1);
+/** Add the frame node (the frame's bytes are source 0 [start, end)) and its generated fields; returns the frame entry. */
+export function dissectFrame(d: Dissection, meta: FrameMeta, start: number, end: number): number {
+  const top = addField(d, hfFrame, start, end - start, -1);
   // The index keeps these in its own columns: nothing to record in the index pass.
   if (d.summary) return top;
   addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);

@@ -45,40 +45,39 @@ function dissectRawIp(d: Dissection, data: Uint8Array, off: number, end: number,
   else dissectData(d, off, end, parent, ctx);
 }
 
-/** Dissect from the link layer up. `rep` is the reported (on-the-wire) length. */
-export function dissectLink(d: Dissection, data: Uint8Array, linkType: number, rep: number, parent: number, ctx: PacketContext): void {
-  const end = data.length;
+/** Dissect from the link layer up: the frame is data[start, end); `rep` is its reported (on-the-wire) length. */
+export function dissectLink(d: Dissection, data: Uint8Array, linkType: number, rep: number, parent: number, ctx: PacketContext, start = 0, end = data.length): void {
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      dissectEthernet(d, data, 0, end, rep, parent, ctx);
+      dissectEthernet(d, data, start, end, rep, parent, ctx);
       return;
     case LINKTYPE_NULL:
-      dissectNull(d, data, 0, end, rep, parent, ctx, false);
+      dissectNull(d, data, start, end, rep, parent, ctx, false);
       return;
     case LINKTYPE_LOOP:
-      dissectNull(d, data, 0, end, rep, parent, ctx, true);
+      dissectNull(d, data, start, end, rep, parent, ctx, true);
       return;
     case LINKTYPE_LINUX_SLL:
-      dissectSll(d, data, 0, end, rep, parent, ctx);
+      dissectSll(d, data, start, end, rep, parent, ctx);
       return;
     case LINKTYPE_LINUX_SLL2:
-      dissectSll2(d, data, 0, end, rep, parent, ctx);
+      dissectSll2(d, data, start, end, rep, parent, ctx);
       return;
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_OLD12:
     case LINKTYPE_RAW_OLD14: {
       pushLayer(ctx, 'raw');
-      const top = addField(d, hfRaw, 0, end, parent);
-      dissectRawIp(d, data, 0, end, rep, top, ctx);
+      const top = addField(d, hfRaw, start, end - start, parent);
+      dissectRawIp(d, data, start, end, rep, top, ctx);
       return;
     }
     case LINKTYPE_IPV4:
-      dissectIpv4(d, data, 0, end, rep, parent, ctx);
+      dissectIpv4(d, data, start, end, rep, parent, ctx);
       return;
     case LINKTYPE_IPV6:
-      dissectIpv6(d, data, 0, end, rep, parent, ctx);
+      dissectIpv6(d, data, start, end, rep, parent, ctx);
       return;
     default:
-      dissectData(d, 0, end, parent, ctx);
+      dissectData(d, start, end, parent, ctx);
   }
 }

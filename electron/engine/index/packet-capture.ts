@@ -69,6 +69,8 @@ export function startPacketCapture(
   const nsText = (sec: number, nsec: number): string | null =>
     Number.isFinite(sec) ? (BigInt(sec) * 1_000_000_000n + BigInt(nsec)).toString() : null;
   const linkTypes = new Set<number>();
+  /** The link type last added to `linkTypes` (records rarely change it: skip the Set). */
+  let lastLinkType = Number.NaN;
   const d = createDissection();
   // First pass in summary mode: only the fields the index keeps are recorded.
   d.keep = summaryKeep(allFields().length);
@@ -84,7 +86,10 @@ export function startPacketCapture(
       if (!ix.interfaces[rec.interfaceId]) {
         ix.interfaces[rec.interfaceId] = { id: rec.interfaceId, linkType: rec.linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
       }
-      linkTypes.add(rec.linkType);
+      if (rec.linkType !== lastLinkType) {
+        linkTypes.add(rec.linkType);
+        lastLinkType = rec.linkType;
+      }
       meta.number = n;
       meta.tsSec = rec.tsSec;
       meta.tsNsec = rec.tsNsec;
@@ -95,8 +100,9 @@ export function startPacketCapture(
       meta.comments = rec.comments;
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
-      dissectPacket(d, meta, rec.data, first);
-      addPacket(ix, rec, d, first, rec.data);
+      // Straight from the reader's buffer: no view of the record is made.
+      dissectPacket(d, meta, rec.buf, first, rec.offset, rec.offset + rec.capLen);
+      addPacket(ix, rec, d, first, rec.buf);
       if (rec.hasTime) {
         // Earliest and latest time as (sec, nsec) pairs; texts are only built when info() asks.
         if (rec.tsSec < minSec || (rec.tsSec === minSec && rec.tsNsec < minNsec)) {

@@ -7,8 +7,8 @@
  * header (ts_sec, ts_frac, incl_len, orig_len) followed by incl_len bytes.
  *
  * Hot path: records that lie wholly inside a chunk are delivered straight from the chunk (one
- * reused PacketRecord, `data` a subarray view); only a record split across chunks is copied into
- * the carry buffer.
+ * reused PacketRecord pointing into the chunk: `buf` + `offset`, no view allocated); only a
+ * record split across chunks is copied into the carry buffer.
  */
 import { appendCarry, createCarry } from './carry.ts';
 import { FormatError, newPacketRecord, type ChunkParser, type PacketSink } from './types.ts';
@@ -137,7 +137,8 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     rec.origLen = orig < capLen ? capLen : orig;
     rec.tsSec = sec;
     rec.tsNsec = frac;
-    rec.data = buf.subarray(start, start + present);
+    rec.buf = buf;
+    rec.offset = start;
     rec.malformed = malformed;
     sink.packet(rec);
   }
@@ -152,7 +153,8 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     rec.origLen = 0;
     rec.tsSec = dv.getUint32(p, le);
     rec.tsNsec = 0;
-    rec.data = new Uint8Array(0);
+    rec.buf = cy.buf;
+    rec.offset = 0;
     rec.malformed = msg;
     sink.packet(rec);
     stoppedAt = at;

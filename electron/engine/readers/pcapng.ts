@@ -277,7 +277,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.comments = comments;
         rec.epbFlags = flags;
         rec.hasTime = true;
-        rec.data = buf.subarray(dataStart, dataStart + cap);
+        rec.buf = buf;
+        rec.offset = dataStart;
         packet(buf, dataStart - p, at, cap, origLen, iface, problem);
         return;
       }
@@ -305,7 +306,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.hasTime = false;
         rec.comments = undefined;
         rec.epbFlags = undefined;
-        rec.data = buf.subarray(dataStart, dataStart + cap);
+        rec.buf = buf;
+        rec.offset = dataStart;
         packet(buf, dataStart - p, at, cap, origLen, iface, problem);
         return;
       }
@@ -384,7 +386,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.hasTime = false;
         rec.comments = undefined;
         rec.epbFlags = undefined;
-        rec.data = buf.subarray(b + 4, bodyEnd);
+        rec.buf = buf;
+        rec.offset = b + 4;
         rec.dataOffset = at + 12;
         rec.capLen = rec.origLen = bodyEnd - b - 4;
         rec.tsSec = rec.tsNsec = 0;

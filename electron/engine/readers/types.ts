@@ -12,7 +12,7 @@ export interface ChunkParser {
   end(): void;
 }
 
-/** One packet, valid only during the sink callback (the object and `data` are reused). */
+/** One packet, valid only during the sink callback (the object and its bytes are reused). */
 export interface PacketRecord {
   /** Offset of the first packet byte in the decompressed stream. */
   dataOffset: number;
@@ -27,7 +27,14 @@ export interface PacketRecord {
   linkType: number;
   /** pcapng interface id (global across sections, in order of appearance); 0 for pcap. */
   interfaceId: number;
-  data: Uint8Array;
+  /**
+   * The packet bytes are buf[offset, offset + capLen): the reader's chunk (or carry buffer),
+   * so delivering a record allocates nothing. Hot consumers (the index pass) read these.
+   */
+  buf: Uint8Array;
+  offset: number;
+  /** The packet bytes as their own view (a new subarray of `buf` at each read). */
+  readonly data: Uint8Array;
   /** pcapng `opt_comment`s of this packet, if any. */
   comments: string[] | undefined;
   /** pcapng EPB flags word (direction etc.), if present. */
@@ -44,6 +51,8 @@ export const LINKTYPE_CUSTOM_BLOCK = -2;
 /** Interface id used for custom blocks (they belong to no interface). */
 export const CUSTOM_BLOCK_INTERFACE = 0xfffe;
 
+const EMPTY = new Uint8Array(0);
+
 /** A record object for a parser to reuse for every packet (no allocation per packet). */
 export function newPacketRecord(): PacketRecord {
   return {
@@ -55,7 +64,11 @@ export function newPacketRecord(): PacketRecord {
     hasTime: true,
     linkType: 0,
     interfaceId: 0,
-    data: new Uint8Array(0),
+    buf: EMPTY,
+    offset: 0,
+    get data(): Uint8Array {
+      return this.buf.subarray(this.offset, this.offset + this.capLen);
+    },
     comments: undefined,
     epbFlags: undefined,
     malformed: undefined,
