@@ -168,7 +168,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable): Prom
     await write(out, USAGE);
     return 0;
   }
-  const worker = startEngineWorker();
+  const worker = await startEngineWorker();
   const client = createEngineClient(worker.port);
   try {
     if (args.command === 'fields') {
