@@ -46,9 +46,12 @@ export const HOST_COMMANDS = [
   'previous-event',
   'first-event',
   'last-event',
-  'time-format:relative',
   'time-format:absolute',
+  'time-format:utc',
+  'time-format:relative',
   'time-format:delta',
+  'time-format:delta-captured',
+  'export-keylog', // File → Export TLS Session Keys…: the window saves the capture's secrets as keys.txt
   'columns', // show the column chooser
   'keyboard-shortcuts',
   'field-reference',

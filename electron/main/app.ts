@@ -10,7 +10,7 @@ import type { BaseWindow } from 'electron';
 import type { HostCommand } from '../../shared/host-bridge.ts';
 import { APP_INDEX_URL, APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { registerIpc } from './ipc.ts';
-import { buildMenuTemplate, type MenuActions, type TimeFormat } from './menu.ts';
+import { buildMenuTemplate, isMenuTimeFormat, type MenuActions, type TimeFormat } from './menu.ts';
 import { CAPTURE_DIALOG_EXTENSIONS, parseOpenArgs, pathsFromSecondInstance, type SecondInstanceData } from './open-args.ts';
 import { addRecent, loadRecent, saveRecent } from './recent.ts';
 import { listSampleCaptures, samplesDir } from './samples.ts';
@@ -135,7 +135,8 @@ export function runApp(options: ShellOptions): Shell | null {
     },
     addKeyLog: (window) => void addKeyLog(window),
     send: (window, command: HostCommand, arg?: string) => {
-      if (command.startsWith('time-format:')) timeFormat = command.slice('time-format:'.length) as TimeFormat;
+      const format = command.startsWith('time-format:') ? command.slice('time-format:'.length) : '';
+      if (isMenuTimeFormat(format)) timeFormat = format;
       const cw = manager?.fromWindow(window);
       if (cw) manager?.send(cw, command, arg);
     },

@@ -7,7 +7,12 @@ import type { BaseWindow, MenuItemConstructorOptions } from 'electron';
 import { basename } from 'node:path';
 import type { HostCommand } from '../../shared/host-bridge.ts';
 
-export type TimeFormat = 'relative' | 'absolute' | 'delta';
+/** The window's time formats (renderer/table/format.ts TimeFormat), View ▸ Time Display Format. */
+export type TimeFormat = 'absolute' | 'utc' | 'relative' | 'delta' | 'delta-captured';
+
+export const TIME_FORMATS: readonly TimeFormat[] = ['absolute', 'utc', 'relative', 'delta', 'delta-captured'];
+
+export const isMenuTimeFormat = (s: string): s is TimeFormat => (TIME_FORMATS as readonly string[]).includes(s);
 
 export interface MenuActions {
   openDialog(window: BaseWindow | undefined): void;
@@ -77,6 +82,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
         { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
         { label: 'Add Key Log…', click: (_item, window) => actions.addKeyLog(window) },
+        command('Export TLS Session Keys…', 'export-keylog', actions),
         { type: 'separator' },
         { role: 'close', label: 'Close', accelerator: 'CmdOrCtrl+W' },
         ...(mac ? [] : [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q' } as MenuItemConstructorOptions]),
@@ -97,8 +103,11 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
         {
           label: 'Time Display Format',
           submenu: [
-            timeItem('Absolute (Time of Day)', 'absolute', 'CmdOrCtrl+Alt+1'),
+            // Wireshark's accelerators for the same formats (View ▸ Time Display Format).
+            timeItem('Date and Time of Day', 'absolute', 'CmdOrCtrl+Alt+1'),
+            timeItem('UTC Date and Time of Day', 'utc', 'CmdOrCtrl+Alt+7'),
             timeItem('Seconds Since Beginning of Capture', 'relative', 'CmdOrCtrl+Alt+4'),
+            timeItem('Seconds Since Previous Captured Event', 'delta-captured', 'CmdOrCtrl+Alt+5'),
             timeItem('Seconds Since Previous Displayed Event', 'delta', 'CmdOrCtrl+Alt+6'),
           ],
         },
@@ -124,7 +133,8 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
       label: '&Help',
       role: 'help',
       submenu: [
-        command('Keyboard Shortcuts', 'keyboard-shortcuts', actions, 'CmdOrCtrl+/'),
+        // F1: Ctrl+/ focuses the display filter in the window, as in Wireshark.
+        command('Keyboard Shortcuts', 'keyboard-shortcuts', actions, 'F1'),
         command('Field Reference', 'field-reference', actions),
         ...(mac ? [] : [{ type: 'separator' } as MenuItemConstructorOptions, { label: `About ${state.appName}`, click: () => actions.about() }]),
       ],

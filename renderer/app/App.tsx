@@ -12,7 +12,8 @@ import { shortcutOf, type ShortcutId } from './shortcuts.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
 import { HttpView } from '../http/HttpView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
-import { addDroppedKeylog, addKeys, fileIsKeylog } from '../keys/keylog.ts';
+import { addDroppedKeylog, addKeys, exportKeys, fileIsKeylog } from '../keys/keylog.ts';
+import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
 import type { FollowKind } from './store.ts';
@@ -45,6 +46,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) selectRow(Number(arg) - 1, count, cache);
   else if (command === 'go-to-event') focusGoTo();
   else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
+  else if (command === 'export-keylog' && s.phase === 'open') void exportKeys(session, saveBlob);
 }
 
 /** Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T / U / S / H (TCP, UDP, TLS, HTTP). */
@@ -182,7 +184,7 @@ export function App({ session }: { session: Session }) {
       else if (id === 'shortcuts') {
         if (typingIn(e.target)) return;
         useApp.setState({ panel: 'shortcuts' });
-      } else if (FOLLOW_SHORTCUTS[id] && open) {
+      } else if (id === 'shortcuts-help') useApp.setState({ panel: 'shortcuts' }); else if (FOLLOW_SHORTCUTS[id] && open) {
         const ev = useApp.getState().selectedEvent;
         if (ev !== null) openFollow(FOLLOW_SHORTCUTS[id], { event: ev });
       } else return;
@@ -235,6 +237,10 @@ export function App({ session }: { session: Session }) {
       <header className="toolbar">
         <button onClick={openPicker} title="Open (Ctrl+O)">Open…</button>
         {phase !== 'welcome' && <button onClick={() => session.close()}>Close</button>}
+        {/* The desktop app has File → Export TLS Session Keys…; browser mode has no native menu. */}
+        {phase === 'open' && session.host.mode === 'browser' && (
+          <button onClick={() => void exportKeys(session, saveBlob)} title="Export TLS Session Keys (keys.txt)" data-testid="export-keys">Export TLS keys</button>
+        )}
         <span className="toolbar-file">{fileName}</span>
         <span className="spacer" />
         {phase === 'open' && <GoTo session={session} inputRef={gotoInput} />}

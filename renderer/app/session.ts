@@ -60,8 +60,13 @@ export function nanosecondCapture(info: CaptureInfo | null): boolean {
 /** The field printing an event's exact epoch time (tshark `-T fields` style `SECONDS.NANOS`). */
 const epochField = (info: CaptureInfo): string => (info.kind === 'packets' ? 'frame.time_epoch' : 'evt.time');
 
-/** Whether row pages need exact epoch texts for the time format in force. */
-const wantsEpochs = (s: AppState): boolean => (s.timeFormat === 'absolute' || s.timeFormat === 'utc') && nanosecondCapture(s.info);
+/**
+ * Whether row pages need exact epoch texts for the time format in force: every format of a
+ * nanosecond capture shows 9 digits, except "since previous captured" in a filtered or sorted
+ * view (the previous captured event is then not a row at hand; it keeps 6 digits).
+ */
+export const wantsEpochs = (s: AppState): boolean =>
+  nanosecondCapture(s.info) && (s.timeFormat !== 'delta-captured' || (s.view === null && s.sort === null));
 
 /** Position of event `ev` in the table's current order, or -1 if it is not shown. */
 export async function rowOfEvent(session: Session, ev: number): Promise<number> {
@@ -203,7 +208,7 @@ export function createSession(host: AppHost): Session {
         rows = cache;
         // Switching to or from an absolute time format of a nanosecond capture needs other pages.
         const stop = useApp.subscribe((now, before) => {
-          if (now.timeFormat !== before.timeFormat && wantsEpochs(now) !== wantsEpochs(before)) cache.clear();
+          if (wantsEpochs(now) !== wantsEpochs(before)) cache.clear();
         });
         const prevUnlisten = unlisten;
         unlisten = () => {
@@ -254,7 +259,9 @@ export function createSession(host: AppHost): Session {
       useApp.setState({ filterRun: t ? { text: t, matched: 0, tested: 0, total } : null, filterError: null });
       let res: FilterResult;
       try {
-        res = await c.call('filter', { text: t });
+        // Field references (`${ip.src}`, `$tcp.port`) read the selected event, as in Wireshark.
+        const ref = t.includes('$') ? useApp.getState().selectedEvent : null;
+        res = await c.call('filter', ref === null ? { text: t } : { text: t, reference: ref });
       } catch (e) {
         if (gen === filterGen) useApp.setState({ filterRun: null, filterError: e instanceof Error ? e.message : String(e) });
         return null;

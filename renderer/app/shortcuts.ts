@@ -5,7 +5,7 @@
  * tree) and are listed here so the sheet is complete.
  */
 export type ShortcutId =
-  | 'open' | 'go-to' | 'filter-focus' | 'shortcuts' | 'columns'
+  | 'open' | 'go-to' | 'filter-focus' | 'shortcuts' | 'shortcuts-help' | 'columns'
   | 'follow-tcp' | 'follow-udp' | 'follow-tls' | 'follow-http'
   | 'row-down' | 'row-up' | 'page-down' | 'page-up' | 'first' | 'last' | 'copy-row'
   | 'next-event' | 'previous-event' | 'first-event' | 'last-event';
@@ -31,6 +31,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'go-to', scope: 'Window', keys: 'Ctrl+G', action: 'Go to event number', key: 'g', ctrl: true },
   { id: 'filter-focus', scope: 'Window', keys: 'Ctrl+/', action: 'Focus the display filter', key: '/', ctrl: true },
   { id: 'shortcuts', scope: 'Window', keys: '?', action: 'Show this list of shortcuts (outside text fields)', key: '?' },
+  { id: 'shortcuts-help', scope: 'Window', keys: 'F1', action: 'Show this list of shortcuts (Help ▸ Keyboard Shortcuts)', key: 'F1' },
   { id: 'columns', scope: 'Window', keys: 'Ctrl+Shift+K', action: 'Choose columns', key: 'k', ctrl: true, shift: true },
   { id: 'follow-tcp', scope: 'Window', keys: 'Ctrl+Alt+Shift+T', action: 'Follow the TCP stream of the selected event', key: 't', ctrl: true, alt: true, shift: true },
   { id: 'follow-udp', scope: 'Window', keys: 'Ctrl+Alt+Shift+U', action: 'Follow the UDP stream', key: 'u', ctrl: true, alt: true, shift: true },
@@ -48,7 +49,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'first-event', scope: 'Menu (desktop)', keys: 'Ctrl+Home', action: 'First event (Go menu)', handledBy: 'the Go menu' },
   { id: 'last-event', scope: 'Menu (desktop)', keys: 'Ctrl+End', action: 'Last event (Go menu)', handledBy: 'the Go menu' },
   { id: 'time-absolute', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+1', action: 'Time as date and time of day', handledBy: 'the View menu' },
+  { id: 'time-utc', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+7', action: 'Time as UTC date and time of day', handledBy: 'the View menu' },
   { id: 'time-relative', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+4', action: 'Time as seconds since start', handledBy: 'the View menu' },
+  { id: 'time-delta-captured', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+5', action: 'Time as seconds since previous captured event', handledBy: 'the View menu' },
   { id: 'time-delta', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+6', action: 'Time as seconds since previous displayed event', handledBy: 'the View menu' },
   { id: 'filter-apply', scope: 'Filter bar', keys: 'Enter', action: 'Apply the filter (or accept the completion)', handledBy: 'the filter editor' },
   { id: 'filter-escape', scope: 'Filter bar', keys: 'Esc', action: 'Close the completion; otherwise clear the filter and show every event', handledBy: 'the filter editor' },

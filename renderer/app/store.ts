@@ -52,7 +52,7 @@ export interface AppState {
   /** Bumped whenever TLS secrets were added: views that depend on decryption refetch. */
   keysVersion: number;
   /** A short message about the last key log added (or why it failed). */
-  keyNotice: { text: string; error: boolean } | null;
+  keyNotice: { text: string; error: boolean; title?: string } | null;
   /** The table's sort column (null: event order), done by the engine. */
   sort: TableSort | null;
   /** A sort the engine is computing (busy indicator). */

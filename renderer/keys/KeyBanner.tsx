@@ -43,7 +43,7 @@ export function KeyBanner({ session }: { session: Session }) {
       ))}
       {notice && (
         <div className={`key-banner ${notice.error ? 'error-text' : ''}`} role="status" data-testid="key-notice">
-          {notice.error ? 'Key log not added — ' : 'Key log added — '}
+          {notice.title ?? (notice.error ? 'Key log not added — ' : 'Key log added — ')}
           {notice.text}
           <button onClick={() => useApp.setState({ keyNotice: null })} aria-label="Dismiss">×</button>
         </div>

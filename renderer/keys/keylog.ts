@@ -69,3 +69,27 @@ export async function addDroppedKeylog(session: Session, file: File): Promise<bo
   if (path) return addKeys(session, { path }, file.name);
   return addKeys(session, { text: await file.text() }, file.name);
 }
+
+/**
+ * File → Export TLS Session Keys… (as Wireshark): the capture's secrets (added key logs and
+ * pcapng Decryption Secrets Blocks) saved as an NSS key log `keys.txt`. With none, a notice says
+ * so instead of saving an empty file. Returns the number of secret lines saved.
+ */
+export async function exportKeys(session: Session, save: (name: string, parts: BlobPart[], type: string) => void): Promise<number> {
+  const c = session.client();
+  if (!c) return 0;
+  try {
+    const text = await c.call('exportKeylog', null);
+    const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).length;
+    if (lines === 0) {
+      useApp.setState({ keyNotice: { title: 'Export TLS Session Keys — ', text: 'no TLS session keys to export: add a key log first (or open a pcapng with Decryption Secrets Blocks)', error: true } });
+      return 0;
+    }
+    save('keys.txt', [text], 'text/plain');
+    useApp.setState({ keyNotice: { title: 'Export TLS Session Keys — ', text: `${lines} secret${lines === 1 ? '' : 's'} saved as keys.txt`, error: false } });
+    return lines;
+  } catch (e) {
+    useApp.setState({ keyNotice: { title: 'Export TLS Session Keys — ', text: e instanceof Error ? e.message : String(e), error: true } });
+    return 0;
+  }
+}

@@ -22,11 +22,42 @@ export async function resolveFollowId(session: Session, target: FollowTarget): P
   if (target.stream) return target.stream;
   if (target.event === undefined) throw new Error('nothing to follow');
   const first = await c.call('follow', { event: target.event, format: 'none', page: 0 });
+  // HTTP/2: the event's own HTTP/2 stream (its first frame on a stream other than 0).
+  if (target.kind === 'http2') {
+    const sid = await h2StreamOfEvent(session, target.event);
+    if (sid !== null) return `h2:${first.id}:${sid}`;
+  }
   if (target.kind === 'tls' || target.kind === 'http' || target.kind === 'http2') {
     const tls = await c.call('tlsStreams', null);
     if (target.kind === 'tls' || tls.some((t) => t.stream === first.id)) return `tls:${first.id}`;
   }
   return first.id;
+}
+
+/** The HTTP/2 stream id (`http2.streamid`, not 0) of an event's first stream frame, or null. */
+export async function h2StreamOfEvent(session: Session, event: number): Promise<number | null> {
+  const c = session.client();
+  if (!c) return null;
+  const row = await c.call('rowOf', { event });
+  if (row === null) return null;
+  const page = await c.call('extract', { start: row, count: 1, fields: ['http2.streamid'] });
+  const ids = (page.values[0]?.[0] ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  return ids.length ? ids[0] : null;
+}
+
+/** HTTP/2 stream ids (`h2:tcp:0:3`) of the connection a `h2:` id belongs to, in stream order. */
+async function h2Siblings(session: Session, id: string): Promise<string[]> {
+  const c = session.client();
+  const m = /^h2:(.*):\d+$/.exec(id);
+  if (!c || !m) return [];
+  const rows = await c.call('httpExchanges', {});
+  const ids = new Set<string>();
+  for (const r of rows) {
+    if (r.streamId === undefined) continue;
+    const src = r.stream.startsWith('tls:') ? r.stream.slice(4) : r.stream;
+    if (src === m[1]) ids.add(`h2:${src}:${r.streamId}`);
+  }
+  return [...ids].sort((a, b) => Number(a.slice(a.lastIndexOf(':') + 1)) - Number(b.slice(b.lastIndexOf(':') + 1)));
 }
 
 function statusClass(t: TlsStreamInfo | undefined): string {
@@ -109,8 +140,10 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
       },
       (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
-    if (id.startsWith('tls:')) {
-      c.call('tlsStreams', null).then((all) => live && setTls(all.find((t) => t.stream === id.slice(4))), () => {});
+    // The TLS layer under the stream (a TLS stream's source, or an HTTP/2 stream's connection).
+    const tlsSrc = id.startsWith('tls:') ? id.slice(4) : id.startsWith('h2:') ? id.slice(3, id.lastIndexOf(':')) : null;
+    if (tlsSrc !== null) {
+      c.call('tlsStreams', null).then((all) => live && setTls(all.find((t) => t.stream === tlsSrc)), () => {});
     } else {
       setTls(undefined);
     }
@@ -184,7 +217,8 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
     const c = session.client();
     if (!c || !page) return;
     let ids: string[];
-    if (page.id.startsWith('tls:')) ids = (await c.call('tlsStreams', null)).map((t) => `tls:${t.stream}`);
+    if (page.id.startsWith('h2:')) ids = await h2Siblings(session, page.id);
+    else if (page.id.startsWith('tls:')) ids = (await c.call('tlsStreams', null)).map((t) => `tls:${t.stream}`);
     else ids = (await c.call('streams', { kind: page.kind === 'udp' ? 'udp' : page.kind === 'fd' ? 'fd' : 'tcp' })).map((s) => s.id);
     const k = ids.indexOf(page.id);
     const next = ids[k + d];
@@ -313,9 +347,9 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
         )}
         {!error && !page && <div className="pane-message">Loading stream…</div>}
       </div>
-      {page && (page.notes.length > 0 || target.kind === 'http2') && (
-        <div className="follow-notes muted">
-          {[...(target.kind === 'http2' ? ['HTTP/2: the whole connection is shown (the engine does not yet split one substream out)'] : []), ...page.notes].join(' · ')}
+      {page && (page.notes.length > 0 || (target.kind === 'http2' && !page.id.startsWith('h2:'))) && (
+        <div className="follow-notes muted" data-testid="follow-notes">
+          {[...(target.kind === 'http2' && !page.id.startsWith('h2:') ? ['HTTP/2: this event is on no HTTP/2 stream, so the whole connection is shown'] : []), ...page.notes].join(' · ')}
         </div>
       )}
       <div className="follow-summary" data-testid="follow-summary">

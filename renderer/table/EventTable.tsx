@@ -17,7 +17,7 @@ import { RowFlag, type ColumnDef as EngineColumn } from '../../shared/rpc.ts';
 import { shownCount, useApp, type TableSort } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 import { shortcutOf } from '../app/shortcuts.ts';
-import { absoluteTime, absoluteTimeNs, formatTime, nsTextToSeconds, type TimeFormat } from './format.ts';
+import { absoluteTime, absoluteTimeNs, epochNs, formatTime, nsTextToSeconds, secondsNs, type TimeFormat } from './format.ts';
 import { cellText, type RowCache, type TablePage } from './row-cache.ts';
 import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
@@ -52,9 +52,36 @@ export function nextSort(current: TableSort | null, column: string): TableSort |
   return current.descending ? null : { column, descending: true };
 }
 
+/**
+ * Exact times of a nanosecond capture: the first event's epoch nanoseconds, and whether the view
+ * is in event order without a filter (then the previous row is the previous captured event).
+ */
+export interface NsTimes {
+  firstNs: bigint | null;
+  eventOrder: boolean;
+}
+
+/**
+ * Relative / delta time with 9 digits from the rows' exact epoch texts (floats cannot hold
+ * nanoseconds of an epoch time); null when the texts needed are not at hand.
+ */
+function exactDelta(cache: RowCache, page: TablePage, row: number, fmt: TimeFormat, ns: NsTimes): string | null {
+  const i = row - page.start;
+  const here = page.epochs?.[i] ? epochNs(page.epochs[i]) : null;
+  if (here === null) return null;
+  if (fmt === 'relative') return ns.firstNs === null ? null : secondsNs(here - ns.firstNs);
+  if (fmt === 'delta-captured' && !ns.eventOrder) return null;
+  if (row === 0) return secondsNs(0n);
+  const pp = row - 1 >= page.start ? page : cache.page(row - 1);
+  if (!pp) return '…';
+  const text = pp.epochs?.[row - 1 - pp.start];
+  const prev = text ? epochNs(text) : null;
+  return prev === null ? null : secondsNs(here - prev);
+}
+
 /** Text of a cell as displayed (time columns follow the chosen time format). */
 export function displayCell(
-  cache: RowCache, page: TablePage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null,
+  cache: RowCache, page: TablePage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null, ns?: NsTimes,
 ): string {
   if (col.id !== 'time') return cellText(page, col.id, row);
   const i = row - page.start;
@@ -63,6 +90,10 @@ export function displayCell(
   if (fmt === 'absolute' || fmt === 'utc') {
     const exact = page.epochs?.[i];
     return exact ? absoluteTimeNs(exact, fmt === 'utc') : absoluteTime(t, fmt === 'utc');
+  }
+  if (ns && page.epochs) {
+    const exact = exactDelta(cache, page, row, fmt, ns);
+    if (exact !== null) return exact;
   }
   if (fmt === 'delta-captured') return formatTime(fmt, t, firstTime, page.prevTimes?.[i] ?? null);
   let prev: number | null = null;
@@ -138,6 +169,10 @@ export function EventTable({ session }: Props) {
   const g = geometry(rowCount, ROW_HEIGHT, rowsPx);
   const vis = visibleRows(g, vTop, ROW_HEIGHT, rowCount);
   const firstTime = useMemo(() => nsTextToSeconds(firstTimeNs), [firstTimeNs]);
+  const ns: NsTimes = useMemo(
+    () => ({ firstNs: firstTimeNs !== null && /^-?\d+$/.test(firstTimeNs) ? BigInt(firstTimeNs) : null, eventOrder: !hasView && !sort }),
+    [firstTimeNs, hasView, sort],
+  );
 
   useEffect(() => {
     const el = scroller.current;
@@ -206,7 +241,7 @@ export function EventTable({ session }: Props) {
     if (!page) return '';
     return visibleCols.map((c) => {
       const ec = byId.get(c.id);
-      return ec ? displayCell(cache!, page, ec, row, timeFormat, firstTime) : '';
+      return ec ? displayCell(cache!, page, ec, row, timeFormat, firstTime, ns) : '';
     }).join('\t');
   };
 
@@ -260,7 +295,7 @@ export function EventTable({ session }: Props) {
       >
         {visibleCols.map((c) => {
           const ec = byId.get(c.id);
-          const text = page && ec ? displayCell(cache!, page, ec, r, timeFormat, firstTime) : '';
+          const text = page && ec ? displayCell(cache!, page, ec, r, timeFormat, firstTime, ns) : '';
           const style: CSSProperties = { width: c.getSize(), textAlign: ec?.align ?? 'left' };
           return (
             <div key={c.id} className="cell" role="gridcell" data-col={c.id} style={style}>
@@ -353,7 +388,7 @@ export function EventTable({ session }: Props) {
                   onClick={() => {
                     const page = cache?.page(menu.row!);
                     const ec = byId.get(menu.col!);
-                    if (page && ec) copyText(displayCell(cache!, page, ec, menu.row!, timeFormat, firstTime));
+                    if (page && ec) copyText(displayCell(cache!, page, ec, menu.row!, timeFormat, firstTime, ns));
                     setMenu(null);
                   }}
                 >

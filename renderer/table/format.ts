@@ -59,6 +59,21 @@ export function seconds(dt: number): string {
   return dt.toFixed(6);
 }
 
+/** Exact epoch text `SECONDS.FRACTION` (frame.time_epoch, evt.time) → epoch nanoseconds. */
+export function epochNs(epoch: string): bigint | null {
+  const m = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(epoch.trim());
+  if (!m) return null;
+  const v = BigInt(m[2]) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'));
+  return m[1] ? -v : v;
+}
+
+/** A nanosecond difference as seconds with 9 digits (relative / delta times of nanosecond captures). */
+export function secondsNs(dns: bigint): string {
+  const neg = dns < 0n;
+  const a = neg ? -dns : dns;
+  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
 /**
  * Text of time `t` (float epoch seconds). `prev` is the previous displayed event's time for
  * 'delta', the previous captured event's for 'delta-captured' (null for the first: 0).

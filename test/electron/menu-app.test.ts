@@ -15,10 +15,14 @@ import { IpcChannel } from '../../electron/main/ipc-channels.ts';
 import { listSampleCaptures, samplesDir } from '../../electron/main/samples.ts';
 import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
 import { addRecent, parseRecentJson, serializeRecent } from '../../electron/main/recent.ts';
+import { HOST_COMMANDS } from '../../shared/host-bridge.ts';
+import { TIME_FORMATS } from '../../renderer/table/format.ts';
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? flatten(i.submenu) : [])]);
 }
+
+const accelsOf = (items: MenuItemConstructorOptions[]): unknown[] => items.map((i) => i.accelerator).filter(Boolean);
 
 function actions(): MenuActions & { sent: [string, string | undefined][] } {
   const sent: [string, string | undefined][] = [];
@@ -53,6 +57,17 @@ describe('menu template', () => {
     for (const role of ['zoomIn', 'zoomOut', 'resetZoom']) expect(all.some((i) => i.role === role)).toBe(true);
     for (const label of ['Open Recent', 'Add Key Log…', 'Columns…', 'Keyboard Shortcuts', 'Field Reference', 'About Tracelens', 'Time Display Format'])
       expect(all.some((i) => i.label === label)).toBe(true);
+    // Ctrl+/ is the window's "focus the display filter" (as in Wireshark): Help ▸ Keyboard Shortcuts is F1.
+    expect(acc('Keyboard Shortcuts')).toBe('F1');
+    expect(accelsOf(all)).not.toContain('CmdOrCtrl+/');
+    // Wireshark's View ▸ Time Display Format accelerators.
+    expect(acc('Date and Time of Day')).toBe('CmdOrCtrl+Alt+1');
+    expect(acc('Seconds Since Beginning of Capture')).toBe('CmdOrCtrl+Alt+4');
+    expect(acc('Seconds Since Previous Captured Event')).toBe('CmdOrCtrl+Alt+5');
+    expect(acc('Seconds Since Previous Displayed Event')).toBe('CmdOrCtrl+Alt+6');
+    expect(acc('UTC Date and Time of Day')).toBe('CmdOrCtrl+Alt+7');
+    const file = t[0]!.submenu as MenuItemConstructorOptions[];
+    expect(file.map((i) => i.label).filter(Boolean)).toEqual(['Open…', 'Open Recent', 'Add Key Log…', 'Export TLS Session Keys…', 'Close', 'Quit']);
     // No accelerator is bound twice.
     const accels = all.map((i) => i.accelerator).filter(Boolean);
     expect(new Set(accels).size).toBe(accels.length);
@@ -70,10 +85,20 @@ describe('menu template', () => {
     click('Keyboard Shortcuts');
     click('Field Reference');
     click('Columns…');
-    expect(a.sent.map((s) => s[0])).toEqual(['go-to-event', 'last-event', 'time-format:delta', 'keyboard-shortcuts', 'field-reference', 'columns']);
+    click('Export TLS Session Keys…');
+    expect(a.sent.map((s) => s[0])).toEqual(['go-to-event', 'last-event', 'time-format:delta', 'keyboard-shortcuts', 'field-reference', 'columns', 'export-keylog']);
     const radios = all.filter((i) => i.type === 'radio');
-    expect(radios).toHaveLength(3);
+    expect(radios).toHaveLength(5);
     expect(radios.filter((r) => r.checked).map((r) => r.label)).toEqual(['Seconds Since Previous Displayed Event']);
+    // The five formats of the window, each sent as its HostCommand.
+    a.sent.length = 0;
+    for (const r of radios) r.click!({} as never, undefined, {} as never);
+    const sent = a.sent.map((s) => s[0]);
+    expect(sent).toEqual(['time-format:absolute', 'time-format:utc', 'time-format:relative', 'time-format:delta-captured', 'time-format:delta']);
+    for (const c of sent) expect(HOST_COMMANDS as readonly string[]).toContain(c);
+    expect(TIME_FORMATS.map((f) => f.id).sort()).toEqual(sent.map((c) => c.slice('time-format:'.length)).sort());
+    const utc = flatten(buildMenuTemplate(a, { ...baseState, timeFormat: 'utc' })).filter((i) => i.type === 'radio' && i.checked);
+    expect(utc.map((r) => r.label)).toEqual(['UTC Date and Time of Day']);
   });
 
   it('Open Recent lists the files and can be cleared; macOS gets the app menu', () => {

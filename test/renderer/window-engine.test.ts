@@ -1,0 +1,149 @@
+// @vitest-environment happy-dom
+/**
+ * The window's session against the real engine (served in-process over a Port): field
+ * references read the selected event, Follow ▸ HTTP/2 Stream resolves a row to its own HTTP/2
+ * stream, File → Export TLS Session Keys saves the secrets, and nanosecond captures show
+ * relative / delta times with 9 digits (tshark 4.0.17 values in the comments).
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import type { Port } from '../../shared/rpc.ts';
+import type { AppHost } from '../../renderer/host/app-host.ts';
+import { createSession, wantsEpochs, type Session } from '../../renderer/app/session.ts';
+import { initialState, useApp } from '../../renderer/app/store.ts';
+import { exportKeys } from '../../renderer/keys/keylog.ts';
+import { h2StreamOfEvent, resolveFollowId } from '../../renderer/streams/FollowPane.tsx';
+import { displayCell } from '../../renderer/table/EventTable.tsx';
+import { createRowCache } from '../../renderer/table/row-cache.ts';
+import { epochNs, secondsNs } from '../../renderer/table/format.ts';
+import { CORPUS } from '../engine/corpus.ts';
+
+function inProcessHost(): AppHost {
+  return {
+    mode: 'browser',
+    connectEngine: async () => {
+      let toEngine: (m: unknown) => void = () => {};
+      let toClient: (m: unknown) => void = () => {};
+      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
+      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
+      serveEngine(enginePort);
+      return clientPort;
+    },
+    pathForFile: () => null,
+    showOpenDialog: async () => {},
+    openPath: async () => {},
+    recentFiles: async () => [],
+    onCommand: () => () => {},
+    samples: async () => [],
+    addRecent: () => {},
+  };
+}
+
+async function openDone(path: string): Promise<Session> {
+  useApp.setState({ ...initialState });
+  const s = createSession(inProcessHost());
+  await s.open({ kind: 'path', path });
+  for (let i = 0; i < 600 && !useApp.getState().info?.done; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(useApp.getState().info?.done).toBe(true);
+  return s;
+}
+
+let session: Session | null = null;
+afterEach(() => {
+  session?.close();
+  session = null;
+});
+
+const H2 = join(CORPUS, 'pcapng/generated/gen-tls13-h2.pcapng');
+const H2_KEYS = join(CORPUS, 'keys/generated/gen-tls13-h2.keys');
+
+describe('the window over the real engine', () => {
+  it('a filter with field references reads the selected event', async () => {
+    session = await openDone(join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
+    const c = session.client()!;
+    const literal = async (text: string): Promise<number> => (await c.call('filter', { text })).matched;
+    // Event 1 is the client's SYN, event 2 the server's SYN/ACK: `tcp.srcport == ${tcp.srcport}` keeps one side.
+    const [p1, p2] = (await c.call('extract', { start: 0, count: 2, fields: ['tcp.srcport'] })).values.map((v) => v[0][0]);
+    const want1 = await literal(`tcp.srcport == ${p1}`);
+    const want2 = await literal(`tcp.srcport == ${p2}`);
+    expect(want1).not.toBe(want2);
+    await session.applyFilter('');
+    useApp.setState({ selectedEvent: 1, selectedRow: 0 });
+    const r1 = await session.applyFilter('tcp.srcport == ${tcp.srcport}');
+    expect(r1?.ok).toBe(true);
+    expect(r1?.matched).toBe(want1);
+    await session.applyFilter('');
+    useApp.setState({ selectedEvent: 2, selectedRow: 1 });
+    expect((await session.applyFilter('tcp.srcport == $tcp.srcport'))?.matched).toBe(want2);
+  }, 60_000);
+
+  it('Follow ▸ HTTP/2 Stream: a row resolves to its own HTTP/2 stream; Export TLS Session Keys saves keys.txt', async () => {
+    session = await openDone(H2);
+    const saved: { name: string; text: string }[] = [];
+    const save = (name: string, parts: BlobPart[]): void => {
+      saved.push({ name, text: parts.map(String).join('') });
+    };
+    // No secrets yet: nothing is saved, a notice says why.
+    expect(await exportKeys(session, save)).toBe(0);
+    expect(saved).toEqual([]);
+    expect(useApp.getState().keyNotice?.error).toBe(true);
+    const c = session.client()!;
+    await c.call('addKeylog', { path: H2_KEYS });
+    // tshark -Y 'http2.type eq 1' -T fields -e frame.number -e http2.streamid: 10 → 1, 11 → 3, 12 → 5 (requests).
+    expect(await h2StreamOfEvent(session, 10)).toBe(1);
+    const target = (event: number) => ({ kind: 'http2' as const, event, prevFilter: '', seq: 1 });
+    expect(await resolveFollowId(session, target(11))).toBe('h2:tcp:0:3');
+    expect(await resolveFollowId(session, target(12))).toBe('h2:tcp:0:5');
+    const page = await c.call('follow', { stream: 'h2:tcp:0:5', format: 'none' });
+    expect(page.filter).toBe('tcp.stream eq 0 and http2.streamid eq 5');
+    // tshark -z follow,http2,raw,0,5: one DATA frame of 10478 bytes (the gzip body) after the two header blocks.
+    expect(page.chunks.map((ch) => ch.bytes.length).slice(2)).toEqual([10478]);
+    // A TCP follow of the same row stays the TCP stream.
+    expect(await resolveFollowId(session, { ...target(11), kind: 'tcp' })).toBe('tcp:0');
+
+    expect(await exportKeys(session, save)).toBe(readFileSync(H2_KEYS, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).length);
+    expect(saved.map((s) => s.name)).toEqual(['keys.txt']);
+    const want = readFileSync(H2_KEYS, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).sort();
+    expect(saved[0].text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).sort()).toEqual(want);
+  }, 60_000);
+
+  it('relative and delta times of a nanosecond capture show 9 digits', async () => {
+    session = await openDone(join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap'));
+    for (const timeFormat of ['relative', 'delta', 'delta-captured'] as const) {
+      useApp.setState({ timeFormat });
+      expect(wantsEpochs(useApp.getState())).toBe(true);
+      const cache = session.rows()!;
+      cache.clear();
+      await new Promise<void>((resolve) => {
+        const stop = cache.subscribe(() => {
+          if (cache.page(5)) {
+            stop();
+            resolve();
+          }
+        });
+        cache.ensure(0, 20, useApp.getState().info!.events);
+      });
+      const page = cache.page(5)!;
+      const col = useApp.getState().columns.find((x) => x.id === 'time')!;
+      const ns = { firstNs: BigInt(useApp.getState().info!.firstTimeNs!), eventOrder: true };
+      const text = (row: number) => displayCell(cache, page, col, row, timeFormat, null, ns);
+      // `tshark -r gen-tls13-http11-nsec.pcap -T fields -e frame.time_relative -e frame.time_delta -e frame.time_delta_displayed` (4.0.17), frames 5-6.
+      if (timeFormat === 'relative') expect([text(0), text(5)]).toEqual(['0.000000000', '0.006393381']);
+      else expect([text(0), text(5)]).toEqual(['0.000000000', '0.002996768']);
+    }
+    // In a filtered view "since previous captured" has no exact previous time at hand: 6 digits.
+    useApp.setState({ timeFormat: 'delta-captured', view: { text: 'tcp.len > 0', matched: 3, total: 10, ms: 1 } });
+    expect(wantsEpochs(useApp.getState())).toBe(false);
+  }, 60_000);
+
+  it('exact nanosecond arithmetic', () => {
+    expect(epochNs('1795287928.52365983')).toBe(1795287928523659830n);
+    expect(epochNs('12')).toBe(12000000000n);
+    expect(epochNs('x')).toBeNull();
+    expect(secondsNs(3015302n)).toBe('0.003015302');
+    expect(secondsNs(-1500000000n)).toBe('-1.500000000');
+    expect(createRowCache).toBeTypeOf('function');
+  });
+});
