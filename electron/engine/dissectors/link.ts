@@ -31,6 +31,7 @@ export const hfDataLen = defineField({ name: 'data.len', type: 'uint', descripti
 export function dissectData(d: Dissection, off: number, end: number, parent: number, ctx: PacketContext): void {
   if (end <= off) return;
   pushLayer(ctx, 'data');
+  if (d.summary) return; // the index pass records no fields
   const top = addField(d, hfData, off, end - off, parent);
   addField(d, hfDataData, off, end - off, top);
   addField(d, hfDataLen, off, 0, top, end - off);

@@ -158,10 +158,13 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
       tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags);
       if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1);
     }
-    seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
-    if (flags & TH_ACK) ack = (rawAck - tcpBaseSeq(ctx.conv, stream, dir ^ 1)) >>> 0;
-    scale = tcpWindowScale(ctx.conv, stream, dir);
-    if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
+    // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
+    if (full || ctx.wantInfo) {
+      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
+      if (flags & TH_ACK) ack = (rawAck - tcpBaseSeq(ctx.conv, stream, dir ^ 1)) >>> 0;
+      scale = tcpWindowScale(ctx.conv, stream, dir);
+      if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
+    }
   }
   let hl = -1;
   let fl = -1;
@@ -231,7 +234,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const payOff = off + hlen;
   const payEnd = Math.min(end, off + hlen + seglen);
   if (!haveSeglen || seglen === 0) return;
-  if (payEnd > payOff) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
+  if (payEnd > payOff && full) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
   if (isDnsTcpPort(sport, dport)) {
     if (dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
     // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.

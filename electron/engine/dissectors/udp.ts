@@ -56,7 +56,8 @@ function dnsFlavourOfPort(port: number): number {
 function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   const lo = Math.min(sport, dport);
   const hi = Math.max(sport, dport);
-  for (const port of [lo, hi]) {
+  for (let k = 0; k < 2; k++) {
+    const port = k === 0 ? lo : hi;
     if (port === 0) continue;
     const flavour = dnsFlavourOfPort(port);
     if (flavour !== 0) {
@@ -91,14 +92,19 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
-  const sp = addField(d, hfUdpSrcport, off, 2, top);
-  const dp = addField(d, hfUdpDstport, off + 2, 2, top);
-  addField(d, hfUdpPort, off, 2, sp);
-  addField(d, hfUdpPort, off + 2, 2, dp);
   const len = u16(data, off + 4);
-  const le = addField(d, hfUdpLength, off + 4, 2, top);
-  addField(d, hfUdpChecksum, off + 6, 2, top);
-  addField(d, hfUdpChecksumStatus, off + 6, 0, top, u16(data, off + 6) === 0 ? 3 : 2);
+  // The index pass (summary mode) needs only the stream state and the payload dispatch.
+  const full = !d.summary;
+  let le = -1;
+  if (full) {
+    const sp = addField(d, hfUdpSrcport, off, 2, top);
+    const dp = addField(d, hfUdpDstport, off + 2, 2, top);
+    addField(d, hfUdpPort, off, 2, sp);
+    addField(d, hfUdpPort, off + 2, 2, dp);
+    le = addField(d, hfUdpLength, off + 4, 2, top);
+    addField(d, hfUdpChecksum, off + 6, 2, top);
+    addField(d, hfUdpChecksumStatus, off + 6, 0, top, u16(data, off + 6) === 0 ? 3 : 2);
+  }
 
   let stream = -1;
   if (ctx.addrLen !== 0) {
@@ -106,7 +112,7 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
     else if (ctx.firstPass) stream = udpFirstPass(ctx.conv, ctx.frame, data, ctx.srcOff, ctx.dstOff, ctx.addrLen, sport, dport);
     else stream = udpStreamOf(ctx.conv, ctx.frame);
   }
-  if (stream >= 0) addField(d, hfUdpStream, off, 0, top, stream);
+  if (stream >= 0 && full) addField(d, hfUdpStream, off, 0, top, stream);
 
   let payRep = rep - 8;
   if (!ctx.inError && !ctx.fragmented) {
@@ -124,7 +130,7 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport} Len=${payRep}`;
   const payOff = off + 8;
   const payEnd = Math.min(end, payOff + payRep);
-  if (payEnd > payOff) addField(d, hfUdpPayload, payOff, payEnd - payOff, top);
+  if (payEnd > payOff && full) addField(d, hfUdpPayload, payOff, payEnd - payOff, top);
   if (ctx.inError || payRep <= 0) return;
   dispatch(d, data, sport, dport, payOff, payEnd, payRep, parent, ctx);
 }
