@@ -46,7 +46,8 @@ export function errnoName(n: number): string {
 
 function num(v: number | bigint, fmt: number): string {
   if (fmt === PF.HEX) return v.toString(16).toUpperCase();
-  if (fmt === PF.OCT) return v.toString(8);
+  // libsinsp prints PF_OCT with printf's `%#o`: a leading 0 on non-zero values (event.cpp SET_NUMERIC_FORMAT).
+  if (fmt === PF.OCT) return v === 0 || v === 0n ? '0' : `0${v.toString(8)}`;
   return v.toString();
 }
 

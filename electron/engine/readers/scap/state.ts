@@ -70,6 +70,17 @@ export interface ThreadInfo {
   procChanged: boolean;
   /** Syscall name of the last generic enter (its exit may not carry the id). */
   genericName: string;
+  /** Thread id in its pid namespace (PL v4+, clone's vtid); tid when unknown. */
+  vtid: number;
+  /** clone flags (PPM_CL_*) of the clone that created it, 0 otherwise. */
+  cloneFlags: number;
+  /** Time (s, fractional) of that clone, 0 otherwise. */
+  cloneTs: number;
+  /**
+   * False for a thread first seen in an event (no process list entry, clone or exec described it):
+   * libsinsp's "invalid" thread (pid/ptid unknown), whose clones fill it from the event.
+   */
+  valid: boolean;
 }
 
 export interface ScapState {
@@ -102,7 +113,7 @@ function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '',
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0,
-    snapId: 0, procChanged: false, genericName: '',
+    snapId: 0, procChanged: false, genericName: '', vtid: tid, cloneFlags: 0, cloneTs: 0, valid: true,
   };
 }
 
@@ -115,6 +126,16 @@ export function containerFromCgroups(cg: string): string {
 const utf8 = new TextDecoder('utf-8');
 
 class Trunc extends Error {}
+
+/**
+ * An fd name from an FDL block without control characters: writers of 2019 kept the line end of
+ * /proc/net/unix in unix socket paths (`/var/run/docker.sock\n`); sysdig of that era removed
+ * unprintable characters from names (libsinsp sanitize_string), and a name is one line here.
+ */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, '') : s;
+}
 
 /** Little cursor over a block body (throws Trunc past `end`). */
 interface Cur { dv: DataView; buf: Uint8Array; p: number; end: number }
@@ -161,11 +182,13 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: D
       u32(c); // uid
       u32(c); // gid
       let cgroups = '';
+      let vtid = tid;
       if (ge(BT.PL_V2)) {
         u32(c); u32(c); u32(c); i64(c); i64(c); // vmsize, vmrss, vmswap, pfmajor, pfminor
         if (ge(BT.PL_V3)) bytes(c, u16(c)); // env
         if (ge(BT.PL_V4)) {
-          i64(c); i64(c); // vtid, vpid
+          vtid = i64(c);
+          i64(c); // vpid
           cgroups = latinNul(bytes(c, u16(c)));
           if (ge(BT.PL_V5)) str16(c); // root
         }
@@ -177,6 +200,7 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: D
       t.args = argsText(argsB);
       t.cwd = cwd;
       t.container = containerFromCgroups(cgroups);
+      t.vtid = vtid;
       const leader = st.threads.get(pid);
       if (leader && pid !== tid) t.fds = leader.fds;
       st.threads.set(tid, t);
@@ -303,6 +327,7 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
             info.name = `unknown-type:[${ft}]`;
           }
       }
+      info.name = printable(info.name);
       t.fds.set(fd, info);
       if (v2) {
         if (subLen < c.p - entryStart) return `fd entry ${fd} of tid ${tid} is longer than its length ${subLen}`;
@@ -320,12 +345,19 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
 export function threadOf(st: ScapState, tid: number): ThreadInfo {
   const l = st.last;
   if (l !== undefined && l.tid === tid) return l;
+  const t = lookupThread(st, tid);
+  st.last = t;
+  return t;
+}
+
+/** A thread by tid; created empty and invalid when unknown, as libsinsp's get_thread does in a capture. */
+function lookupThread(st: ScapState, tid: number): ThreadInfo {
   let t = st.threads.get(tid);
   if (!t) {
     t = newThread(tid, tid);
+    t.valid = false;
     st.threads.set(tid, t);
   }
-  st.last = t;
   return t;
 }
 
@@ -647,6 +679,10 @@ const STATE_CHANGING: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && [
   'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork',
 ].includes(d[0]) ? 1 : 0));
 
+const EF_SKIPPARSERESET = 1 << 8; // ppm_events_public.h enum ppm_event_flags
+/** Enter events that do not replace a thread's pending enter (see applyEvent). */
+const KEEPS_ENTER: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || (d[2] & EF_SKIPPARSERESET) !== 0) ? 1 : 0));
+
 const O_DIRECTORY = 1 << 10; // PPM_O_DIRECTORY (ppm_events_public.h)
 
 /**
@@ -662,6 +698,9 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
   const exit = (type & 1) === 1;
   const fdIdx = FD_PARAM[type] < n ? FD_PARAM[type] : -1;
   if (!exit) {
+    // Scheduler switches and EF_SKIPPARSERESET events leave the pending enter alone (libsinsp
+    // sinsp_parser::reset): a syscall's exit still pairs with its enter across a context switch.
+    if (KEEPS_ENTER[type] === 1) return -1;
     t.enterType = type;
     t.enterTsSec = v.tsSec;
     t.enterTsNsec = v.tsNsec;
@@ -670,6 +709,8 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.enterA = paramU64(v, 0);
       t.enterB = paramU64(v, 1);
       t.enterC = paramU64(v, 2);
+    } else if (name === 'procexit') {
+      applyProcExit(st, t);
     } else if (name === 'connect' && t.enterFd >= 0) {
       const ai = paramIndex(type, 'addr', n);
       const old = t.fds.get(t.enterFd);
@@ -817,8 +858,8 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     }
     case 'clone': case 'clone3': case 'fork': case 'vfork': {
       t.procChanged = true;
-      if (res === 0) applyClone(st, v, t, type, n);
-      // Parent side: res may be a pid in another namespace (containers); the child appears at its own exit.
+      if (res === 0) applyCloneChild(st, v, t, type, n);
+      else if (res > 0) applyCloneCaller(st, v, t, type, n, res);
       break;
     }
     default:
@@ -849,32 +890,134 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   }
 }
 
-function applyClone(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number): void {
-  // Child side (res == 0): tid/pid/ptid params describe the new thread.
+/** clone flags (ppm_events_public.h PPM_CL_*). */
+const CL = { THREAD: 1 << 13, NEWPID: 1 << 6, PARENT: 1 << 8, INVERTED: 1 << 16, VFORK: 1 << 27, CHILD_IN_PIDNS: 1 << 29 } as const;
+/** A child thread entry older than this is from a lost exit and is replaced (libsinsp settings.h CLONE_STALE_TIME_NS). */
+const CLONE_STALE_S = 2;
+
+/** exe, args, comm and container of a clone exit (the new thread's, in both the caller and the child). */
+function cloneIdentity(v: EventView, c: ThreadInfo, type: number, n: number): void {
+  const exeI = paramIndex(type, 'exe', n);
+  const argsI = paramIndex(type, 'args', n);
+  const commI = paramIndex(type, 'comm', n);
+  const cgI = paramIndex(type, 'cgroups', n);
+  if (exeI >= 0) c.exe = paramStr(v, exeI);
+  c.comm = commI >= 0 && v.pLen[commI] > 0 ? paramStr(v, commI) : c.exe;
+  if (argsI >= 0) c.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  if (cgI >= 0) {
+    const cid = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
+    if (cid) c.container = cid;
+  }
+}
+
+function cloneFds(from: ThreadInfo): Map<number, FdInfo> {
+  // FdInfo objects are immutable once in a table, so the child may share them.
+  return new Map(from.fds);
+}
+
+/**
+ * clone/fork exit in the child (libsinsp parse_clone_exit_child): unless the caller's exit already
+ * created this thread (less than CLONE_STALE_S ago), the thread is (re)built from the event: pid,
+ * ptid, flags, exe/comm/args; a new process copies the parent's fds and cwd, a new thread shares
+ * its leader's table. A leader or parent never described (invalid) takes the child's identity.
+ */
+function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number): void {
+  const ts = v.tsSec + v.tsNsec / 1e9;
+  if (t.cloneTs !== 0 && ts - t.cloneTs < CLONE_STALE_S) return;
   const pidI = paramIndex(type, 'pid', n);
   const ptidI = paramIndex(type, 'ptid', n);
-  const exeI = paramIndex(type, 'exe', n);
-  const commI = paramIndex(type, 'comm', n);
-  const argsI = paramIndex(type, 'args', n);
+  const flagsI = paramIndex(type, 'flags', n);
+  const vtidI = paramIndex(type, 'vtid', n);
   const cwdI = paramIndex(type, 'cwd', n);
-  const cgI = paramIndex(type, 'cgroups', n);
-  if (pidI >= 0) t.pid = paramI64(v, pidI);
-  if (ptidI >= 0) t.ptid = paramI64(v, ptidI);
-  if (exeI >= 0) t.exe = paramStr(v, exeI);
-  if (commI >= 0) t.comm = paramStr(v, commI);
-  else if (!t.comm && exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
-  if (argsI >= 0) t.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
-  if (cwdI >= 0) { const c = paramStr(v, cwdI); if (c && c !== '<NA>') t.cwd = c; }
-  if (cgI >= 0) {
-    const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
-    if (c) t.container = c;
+  t.pid = pidI >= 0 ? paramI64(v, pidI) : t.tid;
+  t.ptid = ptidI >= 0 ? paramI64(v, ptidI) : -1;
+  t.vtid = vtidI >= 0 && v.pLen[vtidI] > 0 ? paramI64(v, vtidI) : t.tid;
+  t.cloneFlags = (flagsI >= 0 ? paramU64(v, flagsI) : 0) | CL.INVERTED;
+  t.cloneTs = ts;
+  t.valid = true;
+  t.container = '';
+  const leader = (t.cloneFlags & CL.THREAD) === 0;
+  const look = lookupThread(st, leader ? t.ptid : t.pid);
+  cloneIdentity(v, t, type, n);
+  if (look.valid) {
+    if (leader) {
+      t.fds = cloneFds(look);
+      t.cwd = look.cwd;
+    }
+  } else if (!leader) {
+    look.pid = t.pid;
+    look.ptid = t.ptid;
+    look.valid = true;
+    look.exe = t.exe;
+    look.comm = t.comm;
+    look.args = t.args;
+    look.procChanged = true;
   }
-  const parent = st.threads.get(t.ptid);
-  if (t.pid !== t.tid) {
-    const leader = st.threads.get(t.pid);
-    if (leader) t.fds = leader.fds;
-  } else if (parent && t.fds.size === 0) {
-    t.fds = new Map([...parent.fds].map(([k, f]) => [k, { ...f }]));
-    if (!t.cwd) t.cwd = parent.cwd;
+  if (!leader) t.fds = look.fds;
+  if (!t.cwd && cwdI >= 0) {
+    // Not in libsinsp (it leaves the cwd unknown): the event's own cwd, when it has one.
+    const c = paramStr(v, cwdI);
+    if (c && c !== '<NA>') t.cwd = c;
   }
+  if (!t.container) t.container = look.container;
+}
+
+/**
+ * clone/fork exit in the caller (libsinsp parse_clone_exit_caller): the caller creates the child's
+ * entry, unless the child is in another pid namespace (res is then not its tid), is a vfork child
+ * (its exit may come first), or the child already made its own (inverted clone).
+ */
+function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number, child: number): void {
+  const pidI = paramIndex(type, 'pid', n);
+  const ptidI = paramIndex(type, 'ptid', n);
+  const flagsI = paramIndex(type, 'flags', n);
+  const vtidI = paramIndex(type, 'vtid', n);
+  const validCaller = t.valid;
+  if (!t.valid) {
+    if (pidI >= 0) t.pid = paramI64(v, pidI);
+    if (ptidI >= 0) t.ptid = paramI64(v, ptidI);
+    if (vtidI >= 0 && v.pLen[vtidI] > 0) t.vtid = paramI64(v, vtidI);
+    t.valid = true;
+  }
+  const flags = flagsI >= 0 ? paramU64(v, flagsI) : 0;
+  if (flags & (CL.CHILD_IN_PIDNS | CL.NEWPID | CL.PARENT) || t.tid !== t.vtid) return;
+  if (flags & CL.VFORK || EVENT_TABLE[type]?.[4] === 'PPME_SYSCALL_VFORK_20_X') return;
+  const existing = st.threads.get(child);
+  if (existing && existing.cloneFlags & CL.INVERTED) return;
+  const c = newThread(child, child);
+  c.cloneFlags = flags;
+  c.cloneTs = v.tsSec + v.tsNsec / 1e9;
+  if ((flags & CL.THREAD) === 0) {
+    if (validCaller) {
+      c.fds = cloneFds(t);
+      c.cwd = t.cwd;
+    }
+    c.ptid = t.tid;
+  } else {
+    c.pid = t.pid;
+    c.ptid = t.ptid;
+    c.fds = (st.threads.get(t.pid) ?? t).fds;
+  }
+  c.container = t.container;
+  cloneIdentity(v, c, type, n);
+  if (!validCaller) {
+    t.exe = c.exe;
+    t.comm = c.comm;
+    t.args = c.args;
+  }
+  st.threads.set(child, c);
+  if (st.last?.tid === child) st.last = undefined;
+}
+
+/**
+ * procexit (libsinsp parse_thread_exit / remove_thread): the thread leaves the table once its
+ * event is rendered; a later event of the same tid finds no process (sysdig prints `<NA>`). A
+ * leader stays while other threads of its process live (they share its fd table).
+ */
+function applyProcExit(st: ScapState, t: ThreadInfo): void {
+  if (t.tid === t.pid) {
+    for (const o of st.threads.values()) if (o !== t && o.pid === t.pid) return;
+  }
+  st.threads.delete(t.tid);
+  st.last = undefined;
 }
