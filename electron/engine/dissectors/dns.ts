@@ -150,6 +150,8 @@ export function dnsHeuristic(data: Uint8Array, off: number, end: number, rep: nu
 let nameText = '';
 let nameLabels = 0;
 let nameError = '';
+/** Build `nameText` at all: not in the index pass, which records no names and no Info. */
+let nameTextWanted = true;
 
 const MAX_POINTERS = 64;
 
@@ -199,8 +201,8 @@ function readName(data: Uint8Array, base: number, end: number, off: number): num
       nameError = `label runs past the end of the message at byte ${p}`;
       break;
     }
-    if (text.length > 0) text += '.';
-    for (let k = p + 1; k <= p + len; k++) {
+    if (nameTextWanted && text.length > 0) text += '.';
+    for (let k = p + 1; nameTextWanted && k <= p + len; k++) {
       const c = data[k];
       // Printable ASCII as is; other bytes escaped (Wireshark escapes them in names too).
       text += c >= 0x21 && c <= 0x7e && c !== 0x2e && c !== 0x5c ? String.fromCharCode(c) : c === 0x2e ? '\\.' : c === 0x5c ? '\\\\' : `\\${c.toString(8).padStart(3, '0')}`;
@@ -230,6 +232,7 @@ function protoOf(flavour: number): string {
  */
 function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: number, top: number, ctx: PacketContext, flavour: number): void {
   const base = off;
+  nameTextWanted = !d.summary || ctx.wantInfo;
   if (end - off < 12) {
     if (end - off >= 2) addField(d, hfDnsId, off, 2, top);
     markMalformed(d, top, `DNS: header truncated at byte ${off} (${end - off} of 12 bytes)`);

@@ -62,10 +62,10 @@ export function startPacketCapture(
   let cancelled = false;
   let loadMs = 0;
   let streamErrors = 0;
-  let minSec = Infinity;
-  let minNsec = 0;
-  let maxSec = -Infinity;
-  let maxNsec = 0;
+  // Earliest and latest time as [minSec, minNsec, maxSec, maxNsec]: a typed array, because
+  // seconds since the epoch are beyond V8's small integers and a closure variable holding one
+  // would box a new number at every update.
+  const span = new Float64Array([Infinity, 0, -Infinity, 0]);
   const nsText = (sec: number, nsec: number): string | null =>
     Number.isFinite(sec) ? (BigInt(sec) * 1_000_000_000n + BigInt(nsec)).toString() : null;
   const linkTypes = new Set<number>();
@@ -105,13 +105,15 @@ export function startPacketCapture(
       addPacket(ix, rec, d, first, rec.buf);
       if (rec.hasTime) {
         // Earliest and latest time as (sec, nsec) pairs; texts are only built when info() asks.
-        if (rec.tsSec < minSec || (rec.tsSec === minSec && rec.tsNsec < minNsec)) {
-          minSec = rec.tsSec;
-          minNsec = rec.tsNsec;
+        const sec = rec.tsSec;
+        const nsec = rec.tsNsec;
+        if (sec < span[0] || (sec === span[0] && nsec < span[1])) {
+          span[0] = sec;
+          span[1] = nsec;
         }
-        if (rec.tsSec > maxSec || (rec.tsSec === maxSec && rec.tsNsec > maxNsec)) {
-          maxSec = rec.tsSec;
-          maxNsec = rec.tsNsec;
+        if (sec > span[2] || (sec === span[2] && nsec > span[3])) {
+          span[2] = sec;
+          span[3] = nsec;
         }
       }
       if (rec.malformed) warnings.push(rec.malformed);
@@ -142,8 +144,8 @@ export function startPacketCapture(
     events: packetCount(ix),
     bytesRead,
     fileSize: source.fileSize,
-    firstTimeNs: nsText(minSec, minNsec),
-    lastTimeNs: nsText(maxSec, maxNsec),
+    firstTimeNs: nsText(span[0], span[1]),
+    lastTimeNs: nsText(span[2], span[3]),
     linkTypes: [...linkTypes].sort((a, b) => a - b),
     warnings: warnings.slice(0, 1000),
     done,
