@@ -24,6 +24,12 @@ export interface HostBridge {
    * `open`), or null for a welcome window. Browser mode may leave it out.
    */
   capturePath?(): Promise<string | null>;
+  /**
+   * Desktop: every file of this window's capture — the first is `capturePath`, the others were
+   * chosen with it in File → Open… (strace -ff per-process logs, opened as one capture merged by
+   * time); empty for a welcome window. Hosts without it open `capturePath` alone.
+   */
+  capturePaths?(): Promise<string[]>;
   /** Desktop: after an engine crash, start a new engine for this window and reload it. */
   reopen?(): Promise<void>;
   /**

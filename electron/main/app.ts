@@ -87,6 +87,30 @@ export function runApp(options: ShellOptions): Shell | null {
     paths.forEach((p, i) => openOne(p, i === 0 ? from : undefined));
   }
 
+  /**
+   * Several files chosen together in File → Open…: one window whose engine opens them as one
+   * capture (strace -ff per-process logs, merged by time). Main never reads captures, so the
+   * engine decides; if it refuses the merge, the window opens the first file itself and asks for
+   * the others one window each (renderer/app/session.ts).
+   */
+  function openTogether(paths: readonly string[], from?: CaptureWindow): void {
+    if (paths.length < 2) return openPaths(paths, from);
+    if (!manager) {
+      pending.push(...paths);
+      return;
+    }
+    const [first, ...more] = paths;
+    const same = (w: CaptureWindow): boolean => w.capturePath === first && w.morePaths.length === more.length && w.morePaths.every((p, i) => p === more[i]);
+    const existing = manager.all().find(same);
+    if (existing) {
+      if (existing.window.isMinimized()) existing.window.restore();
+      existing.window.focus();
+      return;
+    }
+    manager.openCapture(first, from, more);
+    for (const p of paths) rememberRecent(p);
+  }
+
   async function showOpenDialog(from: CaptureWindow | undefined): Promise<void> {
     const extensions = process.platform === 'darwin' ? [...CAPTURE_DIALOG_EXTENSIONS, 'gz'] : CAPTURE_DIALOG_EXTENSIONS;
     const opts = {
@@ -98,7 +122,7 @@ export function runApp(options: ShellOptions): Shell | null {
       ],
     };
     const result = from && !from.window.isDestroyed() ? await dialog.showOpenDialog(from.window, opts) : await dialog.showOpenDialog(opts);
-    if (!result.canceled) openPaths(result.filePaths, from);
+    if (!result.canceled) openTogether(result.filePaths, from);
   }
 
   async function addKeyLog(window: BaseWindow | undefined): Promise<void> {

@@ -11,6 +11,11 @@ export const IpcChannel = {
   RecentFiles: 'tracelens:recent-files',
   /** invoke → string | null: the capture this window shows. */
   CapturePath: 'tracelens:capture-path',
+  /**
+   * invoke → string[]: every file of this window's capture (the first is CapturePath; more when
+   * several strace -ff logs were opened together), empty for a welcome window.
+   */
+  CapturePaths: 'tracelens:capture-paths',
   /** invoke → void: restart this window's engine and reload the window (after an engine crash). */
   Reopen: 'tracelens:reopen',
   /** invoke → SampleCapture[]: the sample captures shipped with the app. */
@@ -31,6 +36,7 @@ export const RENDERER_TO_MAIN_CHANNELS: readonly string[] = [
   IpcChannel.OpenPath,
   IpcChannel.RecentFiles,
   IpcChannel.CapturePath,
+  IpcChannel.CapturePaths,
   IpcChannel.Reopen,
   IpcChannel.Samples,
   IpcChannel.RequestEnginePort,

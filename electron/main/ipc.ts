@@ -56,6 +56,11 @@ export function registerIpc(ipc: Pick<IpcMain, 'handle' | 'on'>, deps: IpcDeps):
     unwrap(checkNoArgs(args), IpcChannel.CapturePath);
     return cw.capturePath;
   });
+  ipc.handle(IpcChannel.CapturePaths, (event, ...args: unknown[]) => {
+    const cw = senderWindow(event, deps);
+    unwrap(checkNoArgs(args), IpcChannel.CapturePaths);
+    return cw.capturePath === null ? [] : [cw.capturePath, ...cw.morePaths];
+  });
   ipc.handle(IpcChannel.Reopen, (event, ...args: unknown[]) => {
     const cw = senderWindow(event, deps);
     unwrap(checkNoArgs(args), IpcChannel.Reopen);

@@ -26,12 +26,20 @@ export interface CaptureWindow {
   readonly id: number;
   /** The capture this window shows, or null for a welcome window. */
   capturePath: string | null;
+  /**
+   * Files opened together with `capturePath` as one capture (strace -ff per-process logs, merged
+   * by time in the engine); empty for a single file.
+   */
+  morePaths: string[];
   engine: UtilityProcess | null;
 }
 
 export interface WindowManager {
-  /** Open `path` in `reuse` if that window has no capture yet, else in a new window. */
-  openCapture(path: string | null, reuse?: CaptureWindow): CaptureWindow;
+  /**
+   * Open `path` (with `more` files as one capture) in `reuse` if that window has no capture
+   * yet, else in a new window.
+   */
+  openCapture(path: string | null, reuse?: CaptureWindow, more?: readonly string[]): CaptureWindow;
   fromWebContents(contents: WebContents): CaptureWindow | undefined;
   fromWindow(window: BaseWindow | undefined | null): CaptureWindow | undefined;
   all(): CaptureWindow[];
@@ -45,8 +53,9 @@ export interface WindowManager {
 
 export const APP_NAME = 'Tracelens';
 
-export function windowTitle(capturePath: string | null): string {
-  return capturePath === null ? APP_NAME : `${basename(capturePath)} — ${APP_NAME}`;
+export function windowTitle(capturePath: string | null, more: readonly string[] = []): string {
+  if (capturePath === null) return APP_NAME;
+  return `${basename(capturePath)}${more.length ? ` (+${more.length} more)` : ''} — ${APP_NAME}`;
 }
 
 /** The message shown in the window when its engine dies. */
@@ -90,19 +99,19 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
     cw.window.webContents.postMessage(IpcChannel.EnginePort, null, [port2]);
   }
 
-  function createWindow(capturePath: string | null): CaptureWindow {
+  function createWindow(capturePath: string | null, more: string[]): CaptureWindow {
     const window = new BrowserWindow({
       width: 1280,
       height: 800,
       minWidth: 480,
       minHeight: 320,
       show: false,
-      title: windowTitle(capturePath),
+      title: windowTitle(capturePath, more),
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1e1e' : '#ffffff',
       webPreferences: secureWebPreferences(paths.preload),
     });
     const contents = window.webContents;
-    const cw: CaptureWindow = { window, id: contents.id, capturePath, engine: null };
+    const cw: CaptureWindow = { window, id: contents.id, capturePath, morePaths: more, engine: null };
     windows.set(cw.id, cw);
     if (capturePath !== null) window.setRepresentedFilename(capturePath);
 
@@ -122,15 +131,17 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
   }
 
   return {
-    openCapture(path, reuse) {
+    openCapture(path, reuse, more = []) {
+      const others = path === null ? [] : [...more];
       if (reuse && reuse.capturePath === null && !reuse.window.isDestroyed() && windows.has(reuse.id)) {
         reuse.capturePath = path;
-        reuse.window.setTitle(windowTitle(path));
+        reuse.morePaths = others;
+        reuse.window.setTitle(windowTitle(path, others));
         if (path !== null) reuse.window.setRepresentedFilename(path);
         this.reopen(reuse);
         return reuse;
       }
-      return createWindow(path);
+      return createWindow(path, others);
     },
     fromWebContents(contents) {
       return windows.get(contents.id);

@@ -48,6 +48,10 @@ const bridge: HostBridge & { samples(): Promise<SampleCapture[]> } = {
     const path: unknown = await ipcRenderer.invoke(IpcChannel.CapturePath);
     return typeof path === 'string' ? path : null;
   },
+  async capturePaths() {
+    const list: unknown = await ipcRenderer.invoke(IpcChannel.CapturePaths);
+    return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+  },
   reopen() {
     return ipcRenderer.invoke(IpcChannel.Reopen) as Promise<void>;
   },

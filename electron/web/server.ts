@@ -1,5 +1,6 @@
 /**
- * Browser mode: `npm run web -- [FILE] [--port N]`.
+ * Browser mode: `npm run web -- [FILE [FILE…]] [--port N]` (several FILEs: strace -ff
+ * per-process logs opened as one capture, merged by time).
  *
  * Serves the built renderer and the engine API over a WebSocket, on 127.0.0.1 only. A random
  * token, printed in the URL, is required for the page, its assets, the session API and every
@@ -26,13 +27,15 @@ const MAX_FRAME = 64 << 20;
 
 export interface WebArgs {
   file: string | null;
+  /** Further FILEs opened with `file` as one capture (strace -ff logs; the engine refuses others). */
+  more: string[];
   port: number;
   help: boolean;
 }
 
-/** `[FILE] [--port N]`; throws with a usage message on anything else. */
+/** `[FILE [FILE…]] [--port N]`; throws with a usage message on anything else. */
 export function parseWebArgs(argv: readonly string[]): WebArgs {
-  const out: WebArgs = { file: null, port: DEFAULT_PORT, help: false };
+  const out: WebArgs = { file: null, more: [], port: DEFAULT_PORT, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') out.help = true;
@@ -42,7 +45,7 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
       out.port = Number(v);
     } else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${a}`);
     else if (out.file === null) out.file = a;
-    else throw new Error(`only one FILE can be given (got ${out.file} and ${a})`);
+    else out.more.push(a);
   }
   return out;
 }
@@ -96,6 +99,8 @@ export function listSamples(dir = resolve(repoRoot, 'assets/samples')): SampleCa
 
 export interface WebServerOptions {
   file?: string | null;
+  /** Files opened with `file` as one capture (strace -ff per-process logs). */
+  more?: readonly string[];
   port?: number;
   outDir?: string;
   /** Starts one engine (default: a worker_threads worker from electron/engine/host/node-worker.ts). */
@@ -189,7 +194,9 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   };
   let spare: Promise<EngineHandle> | null = opts.prestart === false ? null : prestart();
   const token = randomBytes(24).toString('base64url');
-  const file = opts.file ? (isAbsolute(opts.file) ? opts.file : resolve(process.cwd(), opts.file)) : null;
+  const absolute = (f: string): string => (isAbsolute(f) ? f : resolve(process.cwd(), f));
+  const file = opts.file ? absolute(opts.file) : null;
+  const more = file ? (opts.more ?? []).map(absolute) : [];
   let boundPort = 0;
 
   const authorised = (req: IncomingMessage, url: URL): boolean =>
@@ -202,7 +209,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     if (!authorised(req, url)) return send(res, 401, 'Tracelens: open the URL printed by `npm run web` (it carries the access token).\n');
     const cookie = { 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` };
     if (url.pathname === '/api/session') {
-      return send(res, 200, JSON.stringify({ file, samples: listSamples() }), 'application/json', cookie);
+      return send(res, 200, JSON.stringify({ file, more, samples: listSamples() }), 'application/json', cookie);
     }
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
     const full = normalize(join(outDir, rel));
@@ -271,15 +278,15 @@ if (isMain) {
   try {
     args = parseWebArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`tracelens web: ${(e as Error).message}\nusage: npm run web -- [FILE] [--port N]`);
+    console.error(`tracelens web: ${(e as Error).message}\nusage: npm run web -- [FILE [FILE…]] [--port N]`);
     process.exit(2);
   }
   if (args.help) {
-    console.log('usage: npm run web -- [FILE] [--port N]\nServes Tracelens on http://127.0.0.1 (token-protected) and opens FILE if given.');
+    console.log('usage: npm run web -- [FILE [FILE…]] [--port N]\nServes Tracelens on http://127.0.0.1 (token-protected) and opens FILE if given;\nseveral FILEs (strace -ff per-process logs) open as one capture, merged by time.');
     process.exit(0);
   }
-  if (args.file && !existsSync(args.file)) console.error(`tracelens web: warning: ${args.file} does not exist; the window will say so`);
-  startWebServer({ file: args.file, port: args.port }).then(
+  for (const f of args.file ? [args.file, ...args.more] : []) if (!existsSync(f)) console.error(`tracelens web: warning: ${f} does not exist; the window will say so`);
+  startWebServer({ file: args.file, more: args.more, port: args.port }).then(
     (s) => {
       console.log(`Tracelens is serving on 127.0.0.1 only. Open:\n  ${s.url}`);
       const stop = (): void => void s.close().then(() => process.exit(0));

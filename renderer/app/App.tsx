@@ -21,12 +21,27 @@ import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
 import { useEventData } from './useEventData.ts';
 
+/** A JSON list of paths (the `open-paths` command's argument); anything else is no list. */
+export function parsePathList(arg: string): string[] {
+  try {
+    const v: unknown = JSON.parse(arg);
+    return Array.isArray(v) && v.every((p) => typeof p === 'string' && p.length > 0) ? (v as string[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
 export function runCommand(session: Session, command: string, arg: string | undefined, openPicker: () => void, focusGoTo: () => void = () => {}): void {
   const s = useApp.getState();
   const count = shownCount(s);
   const cache = session.rows();
   if (command === 'open' && arg) void session.open({ kind: 'path', path: arg }, true);
+  else if (command === 'open-paths' && arg) {
+    // Browser mode: several FILEs on the server's command line, opened as one capture.
+    const paths = parsePathList(arg);
+    if (paths.length) void session.open({ kind: 'path', path: paths[0], ...(paths.length > 1 ? { more: paths.slice(1) } : {}) }, true);
+  }
   else if (command === 'open-dialog') openPicker();
   else if (command === 'close') session.close();
   else if (command === 'reopen') void session.reopen();
@@ -164,10 +179,14 @@ export function App({ session }: { session: Session }) {
 
   useEffect(() => session.host.onCommand((c, a) => runCommand(session, c, a, () => picker.current?.click(), focusGoTo)), [session]);
 
-  // Desktop: a window made for a capture opens it in its own engine.
+  // Desktop: a window made for a capture opens it in its own engine (several files chosen
+  // together in File → Open… as one capture when the engine can merge them).
   useEffect(() => {
-    session.host.capturePath?.().then((p) => {
-      if (p) void session.open({ kind: 'path', path: p }, true);
+    const host = session.host;
+    const paths = host.capturePaths ? host.capturePaths() : (host.capturePath?.() ?? Promise.resolve(null)).then((p) => (p ? [p] : []));
+    paths.then((ps) => {
+      const [first, ...more] = ps;
+      if (first) void session.open({ kind: 'path', path: first, ...(more.length ? { more } : {}) }, true);
     }, () => {});
   }, [session]);
 

@@ -12,7 +12,11 @@ import { initialState, useApp, type AppState } from './store.ts';
 /** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
 export const UPLOAD_CHUNK = 1 << 20;
 
-export type OpenSource = { kind: 'path'; path: string } | { kind: 'file'; file: File };
+/**
+ * What to open: a path (with `more` files opened with it as one capture: strace -ff per-process
+ * logs, merged by time in the engine), or a dropped / picked File (uploaded in browser mode).
+ */
+export type OpenSource = { kind: 'path'; path: string; more?: string[] } | { kind: 'file'; file: File };
 
 export interface Session {
   readonly host: AppHost;
@@ -176,7 +180,20 @@ export function createSession(host: AppHost): Session {
         unlisten = c.onEvent(onEvent(gen));
         let info: CaptureInfo;
         if (path !== null) {
-          info = await c.call('open', { path });
+          const more = source.kind === 'path' ? (source.more ?? []) : [];
+          if (more.length === 0) info = await c.call('open', { path });
+          else {
+            try {
+              info = await c.call('open', { path, more });
+            } catch (e) {
+              // The engine merges only strace logs. On the desktop the files then open as they
+              // would one by one: the first here, each other in its own window.
+              if (host.mode !== 'desktop') throw e;
+              for (const m of more) host.openPath(m).catch(() => {});
+              if (gen !== generation) return;
+              info = await c.call('open', { path });
+            }
+          }
           host.addRecent(path);
         } else if (source.kind === 'file') {
           // The engine opens an uploaded capture once it has all of it.

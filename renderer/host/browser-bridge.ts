@@ -13,6 +13,8 @@ const MAX_RECENT = 10;
 export interface SessionInfo {
   /** The FILE given on the server's command line, opened once at start. */
   file: string | null;
+  /** Further FILEs given with it (strace -ff logs), opened with it as one capture. */
+  more?: string[];
   samples: SampleCapture[];
 }
 
@@ -72,7 +74,9 @@ export function createBrowserHost(win: Window = window): AppHost {
     .then((r) => (r.ok ? (r.json() as Promise<SessionInfo>) : { file: null, samples: [] }))
     .catch(() => ({ file: null, samples: [] }));
   void session.then((s) => {
-    if (s.file) emit('open', s.file);
+    const more = Array.isArray(s.more) ? s.more.filter((m): m is string => typeof m === 'string') : [];
+    if (s.file && more.length) emit('open-paths', JSON.stringify([s.file, ...more]));
+    else if (s.file) emit('open', s.file);
   });
 
   const recent = (): string[] => {

@@ -63,6 +63,7 @@ export function createDesktopHost(bridge: HostBridge & DesktopExtras, win: Windo
     recentFiles: () => bridge.recentFiles(),
     onCommand: (handler) => bridge.onCommand(handler),
     capturePath: () => (bridge.capturePath ? bridge.capturePath() : Promise.resolve(null)),
+    capturePaths: bridge.capturePaths ? () => bridge.capturePaths!() : undefined,
     reopen: bridge.reopen ? () => bridge.reopen!() : undefined,
     samples: () => (bridge.samples ? bridge.samples() : Promise.resolve([])),
     addRecent: () => {},

@@ -225,14 +225,38 @@ describe('runApp', () => {
     expect(samplesDir(true, '/opt/Tracelens/resources', '/x')).toBe('/opt/Tracelens/resources/samples');
   });
 
-  it('File → Open… opens the chosen files', async () => {
+  it('File → Open… with several files: one window, whose engine is asked to open them as one capture', async () => {
     runApp(opts());
     await fake.app.makeReady();
-    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [capA, capB] });
+    const capC = join(dir, 'b.strace.2');
+    writeFileSync(capC, 'z');
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [capB, capC] });
     const template = fake.Menu.current as MenuItemConstructorOptions[];
-    flatten(template).find((i) => i.label === 'Open…')!.click!({} as never, fake.BrowserWindow.instances[0] as never, {} as never);
+    const open = () => flatten(fake.Menu.current as MenuItemConstructorOptions[]).find((i) => i.label === 'Open…')!.click!({} as never, fake.BrowserWindow.instances[0] as never, {} as never);
+    expect(template).toBeDefined();
+    open();
     await new Promise((r) => setTimeout(r, 0));
-    expect(fake.BrowserWindow.instances.map((w) => w.title)).toEqual(['a.pcap — Tracelens', 'b.strace — Tracelens']);
+    // The welcome window takes the capture; main does not read the files (the engine decides).
+    expect(fake.BrowserWindow.instances.map((w) => w.title)).toEqual(['b.strace (+1 more) — Tracelens']);
+    const w = fake.BrowserWindow.instances[0]!;
+    const event = { sender: w.webContents, senderFrame: w.webContents.mainFrame };
+    expect(await fake.ipcMain.handlers.get(IpcChannel.CapturePath)!(event)).toBe(capB);
+    expect(await fake.ipcMain.handlers.get(IpcChannel.CapturePaths)!(event)).toEqual([capB, capC]);
+    expect(() => fake.ipcMain.handlers.get(IpcChannel.CapturePaths)!(event, 'x')).toThrow(/no arguments/);
+    expect(JSON.parse(readFileSync(join(fake.app.userData, 'recent.json'), 'utf8')).files).toEqual([capC, capB]);
+    // The same selection again only focuses that window.
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [capB, capC] });
+    open();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fake.BrowserWindow.instances).toHaveLength(1);
+    // If the engine refuses the merge, the window asks for the others one by one (OpenPath): new windows.
+    await fake.ipcMain.handlers.get(IpcChannel.OpenPath)!(event, capA);
+    expect(fake.BrowserWindow.instances.map((x) => x.title)).toEqual(['b.strace (+1 more) — Tracelens', 'a.pcap — Tracelens']);
+    // A single file still opens on its own.
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [capC] });
+    open();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fake.BrowserWindow.instances.map((x) => x.title).at(-1)).toBe('b.strace.2 — Tracelens');
   });
 });
 
@@ -246,7 +270,7 @@ describe('preload bridge', () => {
     const [name, bridge] = fake.contextBridge.exposeInMainWorld.mock.calls[0] as unknown as [string, Record<string, unknown>];
     expect(name).toBe('tracelens');
     expect(bridge.mode).toBe('desktop');
-    for (const m of ['connectEngine', 'pathForFile', 'showOpenDialog', 'openPath', 'recentFiles', 'onCommand', 'capturePath', 'reopen', 'requestEnginePort', 'samples'])
+    for (const m of ['connectEngine', 'pathForFile', 'showOpenDialog', 'openPath', 'recentFiles', 'onCommand', 'capturePath', 'capturePaths', 'reopen', 'requestEnginePort', 'samples'])
       expect(typeof bridge[m]).toBe('function');
 
     const onPort = fake.ipcRenderer.on.mock.calls.find((c) => c[0] === IpcChannel.EnginePort)![1] as (e: unknown) => void;

@@ -14,15 +14,16 @@ import type { AppHost } from '../../renderer/host/app-host.ts';
 import { createSession, wantsEpochs, type Session } from '../../renderer/app/session.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
 import { exportKeys } from '../../renderer/keys/keylog.ts';
+import { parsePathList, runCommand } from '../../renderer/app/App.tsx';
 import { h2StreamOfEvent, resolveFollowId } from '../../renderer/streams/FollowPane.tsx';
 import { displayCell } from '../../renderer/table/EventTable.tsx';
 import { createRowCache } from '../../renderer/table/row-cache.ts';
 import { epochNs, secondsNs } from '../../renderer/table/format.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
-function inProcessHost(): AppHost {
+function inProcessHost(mode: 'browser' | 'desktop' = 'browser', opened: string[] = []): AppHost {
   return {
-    mode: 'browser',
+    mode,
     connectEngine: async () => {
       let toEngine: (m: unknown) => void = () => {};
       let toClient: (m: unknown) => void = () => {};
@@ -33,7 +34,9 @@ function inProcessHost(): AppHost {
     },
     pathForFile: () => null,
     showOpenDialog: async () => {},
-    openPath: async () => {},
+    openPath: async (p) => {
+      opened.push(p);
+    },
     recentFiles: async () => [],
     onCommand: () => () => {},
     samples: async () => [],
@@ -41,14 +44,20 @@ function inProcessHost(): AppHost {
   };
 }
 
-async function openDone(path: string): Promise<Session> {
-  useApp.setState({ ...initialState });
-  const s = createSession(inProcessHost());
-  await s.open({ kind: 'path', path });
+async function untilDone(): Promise<void> {
   for (let i = 0; i < 600 && !useApp.getState().info?.done; i++) await new Promise((r) => setTimeout(r, 10));
   expect(useApp.getState().info?.done).toBe(true);
+}
+
+async function openDone(path: string, more?: string[], host = inProcessHost()): Promise<Session> {
+  useApp.setState({ ...initialState });
+  const s = createSession(host);
+  await s.open({ kind: 'path', path, ...(more ? { more } : {}) }, true);
+  await untilDone();
   return s;
 }
+
+const ff = (pid: number): string => join(CORPUS, `strace/generated/strace-ff-sh-curl.${pid}`);
 
 let session: Session | null = null;
 afterEach(() => {
@@ -60,6 +69,45 @@ const H2 = join(CORPUS, 'pcapng/generated/gen-tls13-h2.pcapng');
 const H2_KEYS = join(CORPUS, 'keys/generated/gen-tls13-h2.keys');
 
 describe('the window over the real engine', () => {
+  it('strace -ff logs chosen together open as one capture, merged by time', async () => {
+    session = await openDone(ff(12368));
+    const alone = useApp.getState().info!.events;
+    session.close();
+    session = await openDone(ff(12368), [ff(12369), ff(12371)]);
+    const info = useApp.getState().info!;
+    expect(useApp.getState().phase).toBe('open');
+    expect(info.format).toBe('strace');
+    expect(info.events).toBeGreaterThan(alone);
+    const ex = await session.client()!.call('extract', { start: 0, count: info.events, fields: ['proc.pid'] });
+    expect(new Set(ex.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12369', '12371']));
+  }, 60_000);
+
+  it('desktop: when the engine refuses to merge (not strace logs), the first file opens here and each other in its own window', async () => {
+    const opened: string[] = [];
+    const a = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
+    const b = join(CORPUS, 'pcap/wireshark/http.pcap');
+    session = await openDone(a, [b], inProcessHost('desktop', opened));
+    expect(useApp.getState().phase).toBe('open');
+    expect(useApp.getState().info!.path).toBe(a);
+    expect(opened).toEqual([b]);
+  }, 60_000);
+
+  it('browser mode: several FILEs of `npm run web` arrive as open-paths and open as one capture; a refused merge is an error in the window', async () => {
+    expect(parsePathList('["/a","/b"]')).toEqual(['/a', '/b']);
+    expect(parsePathList('/a')).toEqual([]);
+    expect(parsePathList('[1]')).toEqual([]);
+    useApp.setState({ ...initialState });
+    session = createSession(inProcessHost());
+    runCommand(session, 'open-paths', JSON.stringify([ff(12368), ff(12371)]), () => {});
+    for (let i = 0; i < 600 && useApp.getState().phase !== 'open'; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilDone();
+    const pids = await session.client()!.call('extract', { start: 0, count: useApp.getState().info!.events, fields: ['proc.pid'] });
+    expect(new Set(pids.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12371']));
+    await session.open({ kind: 'path', path: ff(12368), more: [join(CORPUS, 'pcap/wireshark/http.pcap')] }, true);
+    expect(useApp.getState().phase).toBe('error');
+    expect(useApp.getState().error?.detail).toMatch(/only strace logs .* can be opened together/);
+  }, 60_000);
+
   it('a filter with field references reads the selected event', async () => {
     session = await openDone(join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
     const c = session.client()!;

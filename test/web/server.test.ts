@@ -8,12 +8,13 @@ import type { Port, RequestMessage } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 
 describe('web server arguments and checks', () => {
-  it('parses [FILE] [--port N]', () => {
-    expect(parseWebArgs([])).toEqual({ file: null, port: 7450, help: false });
-    expect(parseWebArgs(['a.pcap', '--port', '9000'])).toEqual({ file: 'a.pcap', port: 9000, help: false });
+  it('parses [FILE [FILE…]] [--port N]', () => {
+    expect(parseWebArgs([])).toEqual({ file: null, more: [], port: 7450, help: false });
+    expect(parseWebArgs(['a.pcap', '--port', '9000'])).toEqual({ file: 'a.pcap', more: [], port: 9000, help: false });
     expect(parseWebArgs(['--port=0', 'b.scap']).port).toBe(0);
     expect(() => parseWebArgs(['--port', 'x'])).toThrow(/--port/);
-    expect(() => parseWebArgs(['a', 'b'])).toThrow(/only one FILE/);
+    // Several FILEs: strace -ff per-process logs opened as one capture.
+    expect(parseWebArgs(['t.1', '--port', '1', 't.2', 't.3'])).toEqual({ file: 't.1', more: ['t.2', 't.3'], port: 1, help: false });
     expect(() => parseWebArgs(['--bogus'])).toThrow(/unknown option/);
   });
 
@@ -50,7 +51,7 @@ describe('web server over HTTP and WebSocket', () => {
       };
       return { port };
     };
-    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', prestart: false });
+    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false });
   });
   afterAll(async () => server.close());
 
@@ -65,8 +66,10 @@ describe('web server over HTTP and WebSocket', () => {
     const cookie = ok.headers.get('set-cookie')!.split(';')[0];
     const session = await fetch(`${base()}/api/session`, { headers: { cookie } });
     expect(session.status).toBe(200);
-    const body = (await session.json()) as { file: string };
+    const body = (await session.json()) as { file: string; more: string[] };
     expect(body.file).toMatch(/\/x\.pcap$/);
+    // Further FILEs (strace -ff logs) are absolute too, for the window to open with FILE.
+    expect(body.more).toEqual([join(process.cwd(), 'x.2'), '/abs/x.3']);
     expect((await fetch(`${base()}/../../etc/passwd?token=${server.token}`)).status).toBe(404);
   });
 
