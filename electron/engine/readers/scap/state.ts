@@ -133,7 +133,6 @@ class Trunc extends Error {}
  * unprintable characters from names (libsinsp sanitize_string), and a name is one line here.
  */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, '') : s;
 }
 
