@@ -201,7 +201,11 @@ export function addDsbSecrets(store: KeyStore, secrets: readonly { type: number;
 
 /** Key log files conventionally stored next to a capture: `FILE.keys`, `FILE.keylog`. */
 export function siblingKeylogs(capturePath: string): string[] {
-  return [`${capturePath}.keys`, `${capturePath}.keylog`].filter((p) => existsSync(p));
+  // FILE.keys / FILE.keylog, and the same beside the name without its extension(s), the way
+  // people save them (capture.pcapng → capture.keys; capture.pcap.gz → capture.keys).
+  const stems = [capturePath, capturePath.replace(/(\.(pcapng|pcap|cap|scap|strace|txt|log))?(\.gz)?$/i, '')];
+  const names = stems.flatMap((s) => [`${s}.keys`, `${s}.keylog`]);
+  return [...new Set(names)].filter((p) => p !== capturePath && existsSync(p));
 }
 
 /** The store as NSS key log text (e.g. to save the secrets embedded in a pcapng). */
