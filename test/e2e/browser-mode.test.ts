@@ -3,18 +3,18 @@
  * against browser mode (`npm run web`) driving the real engine. Screenshots go to
  * test-artifacts/; timings are printed (open → first rows, page fetch, scroll frame times).
  */
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 const TLS_PCAPNG = join(CORPUS, 'pcapng/generated/gen-tls13-h2.pcapng');
 const BIG_EVENTS = 2_000_000;
 
-const canRun = existsSync(CHROMIUM) && existsSync(HTTP_PCAP);
+const canRun = RUN_E2E;
 
 /**
  * The Info column of the first rows as tshark 4.0.17 (the oracle) prints it, from

@@ -4,12 +4,12 @@
  * matching rows in the status bar; then right-click a details field → Apply as Filter.
  * Screenshots: test-artifacts/20-*.png … 24-*.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 /** `tshark -r gen-http11-plain.pcap | wc -l` (tshark 4.0.17) */
@@ -21,7 +21,7 @@ const DSTPORT_8080 = 16;
 /** `tshark -r gen-http11-plain.pcap -Y 'tcp.dstport == 38708' | wc -l` (tshark 4.0.17): the first client port */
 const DSTPORT_38708 = 6;
 
-const canRun = existsSync(CHROMIUM) && existsSync(HTTP_PCAP);
+const canRun = RUN_E2E;
 
 describe.skipIf(!canRun)('filter bar end to end (Chromium)', () => {
   let tmp: string;

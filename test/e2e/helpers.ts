@@ -4,9 +4,16 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const CORPUS = resolve(ROOT, '../shared/corpus');
+export { CORPUS } from '../engine/corpus.ts';
 export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Whether the end-to-end tests run. They need Debian's Chromium (.ci/run installs it); a machine
+ * without it skips them only when asked to (TRACELENS_SKIP_E2E=1), so a missing browser in CI
+ * fails loudly instead of passing silently.
+ */
+export const RUN_E2E = process.env.TRACELENS_SKIP_E2E !== '1';
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface Server {

@@ -9,12 +9,12 @@
  *      appear, then follow the TLS stream.
  * Screenshots: test-artifacts/30-*.png … 39-*.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 import { writeHttpPcap } from './make-http-pcap.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -28,7 +28,7 @@ const STREAM0_EVENTS = 12;
  */
 const TLS_URIS = ['/', '/gzip', '/echo'];
 
-const canRun = existsSync(CHROMIUM) && existsSync(HTTP_PCAP) && existsSync(TLS_PCAP) && existsSync(TLS_KEYS);
+const canRun = RUN_E2E;
 
 async function firstRows(page: Page): Promise<void> {
   await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });

@@ -3,12 +3,12 @@
  * (done in the worker), the sort holding through a filter, Help ▸ Field reference, keyboard
  * navigation, and the dark theme. Screenshots: test-artifacts/40-*.png … 44-*.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 /** `tshark -r gen-http11-plain.pcap | wc -l` (tshark 4.0.17) */
@@ -19,7 +19,7 @@ const LONGEST = 47682;
 const LONGEST_TO_8080 = 154;
 const DSTPORT_8080 = 16;
 
-const canRun = existsSync(CHROMIUM) && existsSync(HTTP_PCAP);
+const canRun = RUN_E2E;
 
 async function cell(page: Page, row: number, col: string): Promise<string> {
   const loc = page.locator(`.row[data-row="${row}"]:not(.loading) [data-col="${col}"]`);
