@@ -7,8 +7,9 @@ import { detectFormat } from '../../electron/engine/readers/detect.ts';
 import { createPcapParser } from '../../electron/engine/readers/pcap.ts';
 import { createPcapngParser } from '../../electron/engine/readers/pcapng.ts';
 import { LINKTYPE_CUSTOM_BLOCK, type ChunkParser, type InterfaceInfo, type PacketSink } from '../../electron/engine/readers/types.ts';
+import { CORPUS as SHARED_CORPUS } from '../engine/corpus.ts';
 
-export const CORPUS = process.env.TRACELENS_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus');
+export const CORPUS = process.env.TRACELENS_CORPUS ?? SHARED_CORPUS;
 
 export function listCorpus(sub: string, accept: (name: string) => boolean): string[] {
   const acc: string[] = [];

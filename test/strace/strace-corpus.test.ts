@@ -10,8 +10,9 @@ import { createDissection, type Dissection } from '../../electron/engine/dissect
 import { entryField, entryValue, formatFieldValue } from '../../electron/engine/dissectors/values.ts';
 import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { isStraceText, openStrace, openStraceFiles } from '../../electron/engine/readers/strace/open-strace.ts';
+import { CORPUS as SHARED_CORPUS } from '../engine/corpus.ts';
 
-const CORPUS = new URL('../../../shared/corpus/strace/', import.meta.url).pathname;
+const CORPUS = `${SHARED_CORPUS}/strace/`;
 const logs = ['public', 'generated'].flatMap((d) =>
   readdirSync(CORPUS + d)
     .filter((f) => !f.endsWith('.oracle.txt') && !f.includes('LICENSE'))

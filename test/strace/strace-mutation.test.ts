@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import type { CaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { openStrace } from '../../electron/engine/readers/strace/open-strace.ts';
+import { CORPUS as SHARED_CORPUS } from '../engine/corpus.ts';
 
-const CORPUS = new URL('../../../shared/corpus/strace/', import.meta.url).pathname;
+const CORPUS = `${SHARED_CORPUS}/strace/`;
 const FILES = [
   'public/wperron-go-single-threaded__strace.out',
   'public/zaabskr-clamav-traces__strace.txt',
