@@ -69,7 +69,8 @@ export function startPacketCapture(
   const nsText = (sec: number, nsec: number): string | null =>
     Number.isFinite(sec) ? (BigInt(sec) * 1_000_000_000n + BigInt(nsec)).toString() : null;
   const linkTypes = new Set<number>();
-  /** The link type last added to `linkTypes` (records rarely change it: skip the Set). */
+  /** Interface and link type of the previous record (see packet()). */
+  let lastInterface = -1;
   let lastLinkType = Number.NaN;
   const d = createDissection();
   // First pass in summary mode: only the fields the index keeps are recorded.
@@ -83,11 +84,13 @@ export function startPacketCapture(
       // Reader interface ids are ≥ 0 or -1 (packet naming an undefined interface); the column is
       // Uint16, so -1 is stored as 0xffff with its own entry.
       if (rec.interfaceId < 0) rec.interfaceId = 0xffff;
-      if (!ix.interfaces[rec.interfaceId]) {
-        ix.interfaces[rec.interfaceId] = { id: rec.interfaceId, linkType: rec.linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
-      }
-      if (rec.linkType !== lastLinkType) {
+      // Records rarely change interface or link type: the checks run only when they do.
+      if (rec.interfaceId !== lastInterface || rec.linkType !== lastLinkType) {
+        if (!ix.interfaces[rec.interfaceId]) {
+          ix.interfaces[rec.interfaceId] = { id: rec.interfaceId, linkType: rec.linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
+        }
         linkTypes.add(rec.linkType);
+        lastInterface = rec.interfaceId;
         lastLinkType = rec.linkType;
       }
       meta.number = n;

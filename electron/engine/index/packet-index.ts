@@ -26,10 +26,10 @@ export interface PacketIndex {
   strings: Interner;
   /**
    * IPv4 address → interned id, so the same address is not formatted per packet: open
-   * addressing over typed arrays (linear probing; id 0 = empty, as '' holds id 0).
+   * addressing with linear probing over [address, id] pairs (one cache line per probe;
+   * id 0 = empty, as '' holds id 0).
    */
-  ipv4Keys: Int32Array;
-  ipv4Vals: Uint32Array;
+  ipv4Table: Int32Array;
   ipv4Count: number;
   /** Four most recent Protocol texts and their ids (see protocolId). */
   recentProtocols: string[];
@@ -60,8 +60,7 @@ export function createPacketIndex(): PacketIndex {
     dst: createColumn(Uint32Array),
     flags: createColumn(Uint8Array),
     strings: createInterner(),
-    ipv4Keys: new Int32Array(1024),
-    ipv4Vals: new Uint32Array(1024),
+    ipv4Table: new Int32Array(2 * 1024),
     ipv4Count: 0,
     recentProtocols: ['', '', '', ''],
     recentProtocolIds: new Uint32Array(4),
@@ -85,40 +84,37 @@ export function packetCount(ix: PacketIndex): number {
  */
 function ipv4Id(ix: PacketIndex, bytes: Uint8Array, o: number): number {
   const v = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
-  const keys = ix.ipv4Keys;
-  const vals = ix.ipv4Vals;
-  const mask = keys.length - 1;
+  const t = ix.ipv4Table;
+  const mask = (t.length >> 1) - 1;
   // Fibonacci hashing: the top log2(size) bits of the product.
-  let p = Math.imul(v, 0x9e3779b1) >>> (Math.clz32(keys.length) + 1);
+  let p = Math.imul(v, 0x9e3779b1) >>> (Math.clz32(t.length >> 1) + 1);
   for (;;) {
-    const id = vals[p];
+    const id = t[2 * p + 1];
     if (id === 0) break;
-    if (keys[p] === v) return id;
+    if (t[2 * p] === v) return id;
     p = (p + 1) & mask;
   }
   const id = intern(ix.strings, formatIpv4(v >>> 0));
-  keys[p] = v;
-  vals[p] = id;
-  if (++ix.ipv4Count * 2 > keys.length) growIpv4Table(ix);
+  t[2 * p] = v;
+  t[2 * p + 1] = id;
+  if (++ix.ipv4Count * 2 > t.length >> 1) growIpv4Table(ix);
   return id;
 }
 
 /** Double the IPv4 table (kept at most half full) and re-insert every address. */
 function growIpv4Table(ix: PacketIndex): void {
-  const oldKeys = ix.ipv4Keys;
-  const oldVals = ix.ipv4Vals;
-  const keys = new Int32Array(oldKeys.length * 2);
-  const vals = new Uint32Array(oldKeys.length * 2);
-  const mask = keys.length - 1;
-  for (let q = 0; q < oldKeys.length; q++) {
-    if (oldVals[q] === 0) continue;
-    let p = Math.imul(oldKeys[q], 0x9e3779b1) >>> (Math.clz32(keys.length) + 1);
-    while (vals[p] !== 0) p = (p + 1) & mask;
-    keys[p] = oldKeys[q];
-    vals[p] = oldVals[q];
+  const old = ix.ipv4Table;
+  const t = new Int32Array(old.length * 2);
+  const size = t.length >> 1;
+  const mask = size - 1;
+  for (let q = 0; q < old.length; q += 2) {
+    if (old[q + 1] === 0) continue;
+    let p = Math.imul(old[q], 0x9e3779b1) >>> (Math.clz32(size) + 1);
+    while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
+    t[2 * p] = old[q];
+    t[2 * p + 1] = old[q + 1];
   }
-  ix.ipv4Keys = keys;
-  ix.ipv4Vals = vals;
+  ix.ipv4Table = t;
 }
 
 /** Interned id of the address at `o`: 4 = IPv4, 16 = IPv6, 6 = MAC (as tshark prints them). */
