@@ -46,8 +46,9 @@ export interface Dissection {
    */
   keep: Uint8Array | null;
   /**
-   * The index pass: dissectors may also skip computing header fields outside `keep` wholesale.
-   * Filters set `keep` without `summary`, so every field they name is still computed.
+   * The index pass: dissectors may skip computing header fields wholesale (its `keep` is
+   * empty: what the index needs is left in the PacketContext summary scratch instead, see
+   * context.ts). Filters set `keep` without `summary`, so every field they name is computed.
    */
   summary: boolean;
 }
