@@ -1,25 +1,9 @@
 /** The table's helper RPCs: where an event sits in the current order (rowOf), and stopping a filter. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { Port } from '../../shared/rpc.ts';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import { inProcessEngine, openDone } from './in-process-engine.ts';
 import { CORPUS } from './corpus.ts';
 
-function inProcessEngine(): EngineClient {
-  let toEngine: (m: unknown) => void = () => {};
-  let toClient: (m: unknown) => void = () => {};
-  const enginePort: Port = { postMessage: (m) => setImmediate(() => toClient(m)), onMessage: (h) => (toEngine = h), close() {} };
-  const clientPort: Port = { postMessage: (m) => setImmediate(() => toEngine(m)), onMessage: (h) => (toClient = h), close() {} };
-  serveEngine(enginePort);
-  return createEngineClient(clientPort);
-}
-
-async function openDone(c: EngineClient, path: string): Promise<void> {
-  const done = new Promise<void>((resolve) => c.onEvent((e) => e.type === 'progress' && e.info.done && resolve()));
-  const info = await c.call('open', { path });
-  if (!info.done) await done;
-}
 
 describe('rowOf and cancelFilter', () => {
   it('finds an event in event order, in a filter view and in a sorted view', async () => {

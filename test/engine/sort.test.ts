@@ -1,26 +1,10 @@
 /** Sorting the table in the worker: by index columns, by column text, with filters. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { Port } from '../../shared/rpc.ts';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import type { EngineClient } from '../../shared/engine-client.ts';
+import { inProcessEngine, openDone } from './in-process-engine.ts';
 import { CORPUS } from './corpus.ts';
 
-/** An engine in this process behind a pair of in-memory ports (asynchronous, like a real port). */
-function inProcessEngine(): EngineClient {
-  let toEngine: (m: unknown) => void = () => {};
-  let toClient: (m: unknown) => void = () => {};
-  const enginePort: Port = { postMessage: (m) => setImmediate(() => toClient(m)), onMessage: (h) => (toEngine = h), close() {} };
-  const clientPort: Port = { postMessage: (m) => setImmediate(() => toEngine(m)), onMessage: (h) => (toClient = h), close() {} };
-  serveEngine(enginePort);
-  return createEngineClient(clientPort);
-}
-
-async function openDone(c: EngineClient, path: string): Promise<void> {
-  const done = new Promise<void>((resolve) => c.onEvent((e) => e.type === 'progress' && e.info.done && resolve()));
-  const info = await c.call('open', { path });
-  if (!info.done) await done;
-}
 
 async function column(c: EngineClient, id: string): Promise<{ events: number[]; texts: string[] }> {
   const page = await c.call('rows', { start: 0, count: 5000 });

@@ -4,27 +4,18 @@
  * not the full-dissection helper of golden.test.ts. It caught summary-mode dissection dropping
  * TCP/IPv4 header fields (every `tcp.port` filter matched nothing).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { GOLDEN_FILTERS, KNOWN_FILTER_DIFFERENCES } from './golden-table.ts';
 
 const corpus = CORPUS;
-const rows = readFileSync(join(import.meta.dirname, '../golden/filters/filters.tsv'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => {
-    const [file, filter, frames] = line.split('\t');
-    return { file, filter, frames: frames ? frames.split(' ').map(Number) : [] };
-  });
+const rows = GOLDEN_FILTERS;
 
-/** Same known difference as golden.test.ts (not the filter engine's). */
-const KNOWN: Record<string, string> = {
-  'tcp contains "GET /big.txt"': "the tcp protocol entry spans only the TCP header; Wireshark's spans header + payload (dissectors/tcp.ts)",
-};
+const KNOWN = KNOWN_FILTER_DIFFERENCES;
 
 const opened = new Map<string, Promise<Capture>>();
 function capture(file: string): Promise<Capture> {

@@ -3,28 +3,16 @@
  * scripts/make-golden-filters.sh with tshark 4.0.17 `-Y`) must select exactly the frames
  * tshark selected.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchingFrames } from './frames.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { GOLDEN_FILTERS, KNOWN_FILTER_DIFFERENCES } from './golden-table.ts';
 
 const corpus = CORPUS;
-const rows = readFileSync(join(import.meta.dirname, '../golden/filters/filters.tsv'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => {
-    const [file, filter, frames] = line.split('\t');
-    return { file, filter, frames: frames ? frames.split(' ').map(Number) : [] };
-  });
+const rows = GOLDEN_FILTERS;
 
-/**
- * Known differences that are not the filter engine's: each names the cause. `it.fails` keeps them
- * honest: when the cause is fixed the test reports an unexpected pass and the entry must go.
- */
-const KNOWN: Record<string, string> = {
-  'tcp contains "GET /big.txt"': 'the tcp protocol entry spans only the TCP header; Wireshark\'s spans header + payload (dissectors/tcp.ts)',
-};
+const KNOWN = KNOWN_FILTER_DIFFERENCES;
 
 describe('display filters agree with tshark -Y', () => {
   it('has the table', () => expect(rows.length).toBeGreaterThanOrEqual(80));

@@ -202,6 +202,18 @@ function arith(op: string, a: RV, b: RV, integer: boolean): RV | undefined {
   }
 }
 
+/**
+ * A protocol's value in a filter (`tcp contains "GET"`, `len(udp)`, `ip[0:1]`): like Wireshark's,
+ * the data from where the protocol starts on, including what it carries, not just the header
+ * its tree item highlights. Approximation: to the end of the data source (a frame's Ethernet
+ * padding is included where Wireshark stops at the IP total length).
+ */
+function protocolBytes(d: Dissection, i: number): Uint8Array {
+  const bytes = d.sources[d.src[i]]?.bytes;
+  if (!bytes) return new Uint8Array(0);
+  return bytes.subarray(Math.max(0, Math.min(d.off[i], bytes.length)));
+}
+
 export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predicate {
   const fieldId = (name: string): number => {
     const f = fieldByName(name);
@@ -218,7 +230,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
       const fid = d.fid;
       for (let i = 0, n = d.n; i < n; i++) {
         if (fid[i] !== id) continue;
-        const v = bytesOfEntry ? entryBytes(d, i) : normalize(type, entryValue(d, i));
+        const v = type === 'protocol' ? protocolBytes(d, i) : bytesOfEntry ? entryBytes(d, i) : normalize(type, entryValue(d, i));
         if (v !== undefined) out.push(v);
       }
     };

@@ -22,15 +22,7 @@ import { argsText, paramText, PT, type Resolver } from './render.ts';
 import { applyEvent, createState, fdTypeChar, fdTypeName, joinPath, l4Name, readFdList, readMachineInfo, readProcList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
-interface ProcSnap {
-  pid: number;
-  ptid: number;
-  comm: string;
-  exe: string;
-  args: string;
-  cwd: string;
-  container: string;
-}
+type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'cwd' | 'container'>>;
 
 /** EC_* category names (ppm_events_public.h ppm_event_category, low bits) as Falco's evt.category prints them. */
 const CATEGORY: Record<number, string> = {

@@ -1,0 +1,20 @@
+/** An engine in this process behind a pair of in-memory ports (asynchronous, like a real port). */
+import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
+import type { Port } from '../../shared/rpc.ts';
+
+export function inProcessEngine(): EngineClient {
+  let toEngine: (m: unknown) => void = () => {};
+  let toClient: (m: unknown) => void = () => {};
+  const enginePort: Port = { postMessage: (m) => setImmediate(() => toClient(m)), onMessage: (h) => (toEngine = h), close() {} };
+  const clientPort: Port = { postMessage: (m) => setImmediate(() => toEngine(m)), onMessage: (h) => (toClient = h), close() {} };
+  serveEngine(enginePort);
+  return createEngineClient(clientPort);
+}
+
+/** Open a capture and wait until it is fully indexed. */
+export async function openDone(c: EngineClient, path: string): Promise<void> {
+  const done = new Promise<void>((resolve) => c.onEvent((e) => e.type === 'progress' && e.info.done && resolve()));
+  const info = await c.call('open', { path });
+  if (!info.done) await done;
+}
