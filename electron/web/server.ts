@@ -13,7 +13,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Port } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
@@ -236,9 +236,22 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       queueMicrotask(() => {
         if (!closing) spare = prestart();
       });
+      // The window may send its first request (open) before the engine is ready: hold those
+      // messages until the bridge is in place, then replay them in order.
+      const early: [RawData, boolean][] = [];
+      const hold = (data: RawData, isBinary: boolean): void => void early.push([data, isBinary]);
+      ws.on('message', hold);
       engine
         .then(
-          (engine) => bridge(ws, engine, log),
+          (engine) => {
+            ws.off('message', hold);
+            if (ws.readyState !== WebSocket.OPEN) {
+              engine.port.close();
+              return;
+            }
+            bridge(ws, engine, log);
+            for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
+          },
           (e: unknown) => {
             const msg = `cannot start the engine: ${e instanceof Error ? e.message : String(e)}`;
             log(`tracelens web: ${msg}`);

@@ -49,7 +49,9 @@ describe('web server over HTTP and WebSocket', () => {
         onMessage(f) { h = f; },
         close() { closed++; },
       };
-      return { port };
+      // The first engine is slow to start, so the window's first request arrives before it.
+      const handle = { port };
+      return started === 1 ? new Promise<typeof handle>((r) => setTimeout(() => r(handle), 300)) : handle;
     };
     server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false });
   });
@@ -86,7 +88,7 @@ describe('web server over HTTP and WebSocket', () => {
     expect(started).toBe(0);
   });
 
-  it('bridges frames, typed arrays included, to one engine per connection', async () => {
+  it('bridges frames, typed arrays included, to one engine per connection; requests sent before the engine is ready are kept', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/engine?token=${server.token}`, { headers: { Origin: base() } });
     await new Promise((r) => ws.on('open', r));
     const reply = new Promise<unknown>((r) => ws.on('message', (d: Buffer) => r(decodeFrame(new Uint8Array(d)))));

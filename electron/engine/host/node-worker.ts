@@ -9,7 +9,7 @@
  * Worker failures never escape as an uncaught 'error' event: they become engine `error` events.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,13 @@ function engineBundle(): Promise<string | null> {
       });
       const code = out.outputFiles[0].contents;
       const path = join(tmpdir(), `tracelens-engine-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.mjs`);
-      if (!existsSync(path)) writeFileSync(path, code);
+      if (!existsSync(path)) {
+        // Write then rename: another process starting an engine at the same moment must never
+        // load a half-written file (rename is atomic within a folder).
+        const part = `${path}.${process.pid}.${Date.now()}.part`;
+        writeFileSync(part, code);
+        renameSync(part, path);
+      }
       return path;
     } catch {
       return null;
