@@ -51,6 +51,11 @@ export interface Dissection {
    * context.ts). Filters set `keep` without `summary`, so every field they name is computed.
    */
   summary: boolean;
+  /**
+   * The caller needs nothing carried by TCP or UDP (a filter on frame, link and IP fields only):
+   * IP skips dissecting those payloads. ICMP is still dissected, for the IP header it quotes.
+   */
+  networkOnly: boolean;
 }
 
 const INITIAL = 128;
@@ -73,6 +78,7 @@ export function createDissection(): Dissection {
     malformed: undefined,
     keep: null,
     summary: false,
+    networkOnly: false,
   };
 }
 

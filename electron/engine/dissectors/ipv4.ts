@@ -48,6 +48,9 @@ const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'ICMP', 2: 'IGMP', 6:
 
 /** Hand an IP payload to its transport dissector (shared by IPv4, IPv6 and their extension headers). */
 export function dissectIpPayload(d: Dissection, data: Uint8Array, proto: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  // A filter on frame/link/IP fields needs nothing TCP or UDP carry (no tunnel over them is
+  // dissected yet; one that is, e.g. VXLAN, must end this shortcut).
+  if (d.networkOnly && (proto === 6 || proto === 17)) return;
   switch (proto) {
     case 6:
       dissectTcp(d, data, off, end, rep, parent, ctx);

@@ -11,6 +11,14 @@ import { compileColumnFilter, columnFields } from './column-filter.ts';
 import { compileFilterText } from './compile.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
 
+/** Protocols whose fields a filter can read without dissecting what TCP and UDP carry. */
+const NETWORK_PROTOCOLS = ['frame', 'eth', 'vlan', 'sll', 'arp', 'ip', 'ipv6', 'null'];
+
+function belowTransport(field: string): boolean {
+  if (field === 'frame.protocols') return false;
+  return NETWORK_PROTOCOLS.some((p) => field === p || field.startsWith(`${p}.`));
+}
+
 /** Fields that dissectors only produce when display texts are built. */
 const NEEDS_INFO = new Set(['frame.protocols', 'tcp.flags.str']);
 
@@ -66,6 +74,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   // Only the filter's fields are recorded (`summary` stays false, so dissectors still compute
   // every field; test/filter/engine-golden.test.ts runs the golden table through this path).
   d.keep = keep;
+  d.networkOnly = compiled.fields.every(belowTransport);
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
   const slice = opts.sliceMs ?? 20;
