@@ -56,6 +56,11 @@ export interface Dissection {
    * IP skips dissecting those payloads. ICMP is still dissected, for the IP header it quotes.
    */
   networkOnly: boolean;
+  /**
+   * With `keep`: the protocols (by protocol field id) that own a kept field. A protocol outside
+   * it may skip computing its fields (see recordsProtocol). null = assume all.
+   */
+  keepProtocols: Uint8Array | null;
 }
 
 const INITIAL = 128;
@@ -79,6 +84,7 @@ export function createDissection(): Dissection {
     keep: null,
     summary: false,
     networkOnly: false,
+    keepProtocols: null,
   };
 }
 
@@ -155,6 +161,16 @@ export function addField(
 /** Give an entry a custom tree label (protocol summaries, generated fields). */
 export function setLabel(d: Dissection, entry: number, text: string): void {
   if (entry >= 0) d.label[entry] = text;
+}
+
+/**
+ * Whether a protocol should compute and record its header fields: always for a full dissection,
+ * never in the index pass's summary mode, and with a keep mask only if one of its fields is kept.
+ */
+export function recordsProtocol(d: Dissection, protocol: FieldDef): boolean {
+  if (d.summary) return false;
+  const kp = d.keepProtocols;
+  return d.keep === null || kp === null || kp[protocol.id] === 1;
 }
 
 /** False when the dissection is in summary mode and does not record `field`: skip computing its value. */

@@ -4,7 +4,7 @@
  * Field names from Wireshark packet-ip.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { noteNetAddresses, pushLayer, u16, type PacketContext } from './context.ts';
 import { dissectTcp } from './tcp.ts';
 import { dissectUdp } from './udp.ts';
@@ -96,8 +96,9 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
   ctx.ttl = data[off + 8];
   const proto = data[off + 9];
   let hl = -1;
-  // The index pass (summary mode) reads the addresses from the context: no header fields.
-  if (!d.summary) {
+  // The index pass (summary mode) reads the addresses from the context, and a filter without
+  // ip.* fields needs none: skip the header fields then.
+  if (recordsProtocol(d, hfIp)) {
     addField(d, hfIpVersion, off, 1, top);
     hl = addField(d, hfIpHdrLen, off, 1, top, hlen);
     const ds = addField(d, hfIpDsfield, off + 1, 1, top);
@@ -129,7 +130,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     markMalformed(d, top, `IPv4: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
     return;
   }
-  if (!d.summary) dissectOptions(d, data, off + 20, off + hlen, top);
+  if (recordsProtocol(d, hfIp)) dissectOptions(d, data, off + 20, off + hlen, top);
   // TSO captures carry a zero total length: the frame length stands in (packet-ip.c does the same).
   if (totalLen === 0) totalLen = rep;
   if (totalLen < hlen) {

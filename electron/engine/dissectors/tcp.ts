@@ -4,7 +4,7 @@
  * tcp_relative_seq and tcp_analyze_seq on). Field names from Wireshark packet-tcp.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { pushLayer, u16, u32, type PacketContext } from './context.ts';
 import {
   peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
@@ -109,7 +109,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
   // The index pass (summary mode) needs only the stream state and the flags (ctx.sumTcpFlags).
-  const full = !d.summary;
+  const full = recordsProtocol(d, hfTcp);
   if (full) {
     const sp = addField(d, hfTcpSrcport, off, 2, top);
     const dp = addField(d, hfTcpDstport, off + 2, 2, top);

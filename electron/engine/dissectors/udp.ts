@@ -4,7 +4,7 @@
  * heuristics (here: the DNS heuristic, which tshark 4.0 enables by default).
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { pushLayer, u16, type PacketContext } from './context.ts';
 import { peekStream, udpFirstPass, udpStreamOf } from '../streams/conversations.ts';
 import { dissectDnsUdp, dnsHeuristic, DNS_FLAVOUR_DNS, DNS_FLAVOUR_LLMNR, DNS_FLAVOUR_MDNS } from './dns.ts';
@@ -94,7 +94,7 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
   const dport = u16(data, off + 2);
   const len = u16(data, off + 4);
   // The index pass (summary mode) needs only the stream state and the payload dispatch.
-  const full = !d.summary;
+  const full = recordsProtocol(d, hfUdp);
   let le = -1;
   if (full) {
     const sp = addField(d, hfUdpSrcport, off, 2, top);

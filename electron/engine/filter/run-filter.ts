@@ -75,6 +75,13 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   // every field; test/filter/engine-golden.test.ts runs the golden table through this path).
   d.keep = keep;
   d.networkOnly = compiled.fields.every(belowTransport);
+  // Protocols owning a filter field (`tcp` for tcp.flags.syn): others skip their header fields.
+  const protocols = new Uint8Array(keep.length);
+  for (const name of compiled.fields) {
+    const proto = fieldByName(name.split('.')[0]);
+    if (proto) protocols[proto.id] = 1;
+  }
+  d.keepProtocols = protocols;
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
   const slice = opts.sliceMs ?? 20;
