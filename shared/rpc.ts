@@ -131,7 +131,7 @@ export interface EngineMethods {
    * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
    * affected streams decrypt on next use, without reopening.
    */
-  addKeylog: [{ path?: string; text?: string }, KeylogResult];
+  addKeylog: [{ path?: string; text?: string; /** TLS 1.2 pre-shared key in hex (Wireshark's tls.psk). */ psk?: string }, KeylogResult];
   /** Key log files next to the capture (`FILE.keys`, `FILE.keylog`) to offer to the user. */
   keylogCandidates: [null, string[]];
   /** The capture's TLS secrets (added key logs and pcapng Decryption Secrets Blocks) as a key log. */

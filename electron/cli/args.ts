@@ -11,6 +11,8 @@ export interface ListArgs {
   fields: string[];
   filter: string | undefined;
   keylogs: string[];
+  /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
+  psks: string[];
   format: 'tsv' | 'json';
 }
 
@@ -22,6 +24,8 @@ export interface FollowArgs {
   stream: string | undefined;
   event: number | undefined;
   keylogs: string[];
+  /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
+  psks: string[];
   as: 'ascii' | 'hex' | 'raw' | 'yaml';
 }
 
@@ -31,6 +35,8 @@ export interface HttpArgs {
   /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
   more: string[];
   keylogs: string[];
+  /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
+  psks: string[];
   filter: string | undefined;
   format: 'jsonl' | 'tsv';
 }
@@ -42,6 +48,8 @@ export interface ExportObjectsArgs {
   more: string[];
   out: string;
   keylogs: string[];
+  /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
+  psks: string[];
 }
 
 export type CliArgs =
@@ -64,9 +72,11 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  or "< " server → client, then the bytes as lowercase hex; h2:tcp:N:S
                                  (or h2:fd:PID:FD:N:S) is HTTP/2 stream S: header blocks as text, DATA
   http FILE [--keylog FILE]... [-f FILTER] [--format jsonl|tsv]
-                                 one line per HTTP/1.x exchange
+                                 one line per HTTP/1.x or HTTP/2 exchange
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
+  FILE may be followed by more strace -ff files (merged by time). Every command that takes
+  --keylog FILE (NSS key log) also takes --tls-psk HEX (a TLS 1.2 pre-shared key).
 `;
 
 export class UsageError extends Error {}
@@ -85,7 +95,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return { command: 'info', file: rest[0], more: rest.slice(1) };
   }
   if (command === 'list') {
-    const out: ListArgs = { command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], format: 'tsv' };
+    const out: ListArgs = { command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv' };
     const files: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
@@ -97,6 +107,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       if (a === '-e') out.fields.push(value());
       else if (a === '-f') out.filter = value();
       else if (a === '--keylog') out.keylogs.push(value());
+      else if (a === '--tls-psk') out.psks.push(value());
       else if (a === '--format') {
         const f = value();
         if (f !== 'tsv' && f !== 'json') throw new UsageError(`--format must be tsv or json, not ${f}`);
@@ -116,6 +127,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
 function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
+  const psks: string[] = [];
   let stream: string | undefined;
   let event: number | undefined;
   let as: FollowArgs['as'] = 'ascii';
@@ -130,6 +142,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
       return v;
     };
     if (a === '--keylog') keylogs.push(value());
+    else if (a === '--tls-psk') psks.push(value());
     else if (a === '--stream' && command === 'follow') {
       stream = value();
       if (!/^(tcp|udp|tls):\d+$|^(tls:)?fd:\d+:\d+:\d+$/.test(stream) && !H2_STREAM_ID_RE.test(stream)) {
@@ -156,9 +169,9 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
   const [file, ...more] = files;
   if (command === 'follow') {
     if ((stream === undefined) === (event === undefined)) throw new UsageError('follow needs exactly one of --stream or --event');
-    return { command, file, more, stream, event, keylogs, as };
+    return { command, file, more, stream, event, keylogs, psks, as };
   }
-  if (command === 'http') return { command, file, more, keylogs, filter, format };
+  if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
-  return { command, file, more, out: outDir, keylogs };
+  return { command, file, more, out: outDir, keylogs, psks };
 }

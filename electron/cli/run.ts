@@ -74,7 +74,14 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
 }
 
 /** Add `--keylog` files to the open capture; malformed lines are reported, unreadable files fail. */
-export async function addKeylogs(client: EngineClient, paths: readonly string[], err: Writable): Promise<boolean> {
+export async function addKeylogs(client: EngineClient, paths: readonly string[], err: Writable, psks: readonly string[] = []): Promise<boolean> {
+  for (const psk of psks) {
+    const r = await client.call('addKeylog', { psk });
+    if (r.errors.length > 0) {
+      await write(err, `tracelens: --tls-psk: ${r.errors[0].message}\n`);
+      return false;
+    }
+  }
   for (const path of paths) {
     const r = await client.call('addKeylog', { path });
     for (const e of r.errors) {
@@ -98,7 +105,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   }
   const i = await openAndIndex(client, a.file, a.more);
-  if (!(await addKeylogs(client, a.keylogs, err))) return 1;
+  if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   let shown = i.events;
   if (a.filter !== undefined) {
     // rows/extract then page through the matching events only.

@@ -16,7 +16,7 @@ function header(p: FollowPage, mode: string): string {
 
 export async function follow(client: EngineClient, a: FollowArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
-  if (!(await addKeylogs(client, a.keylogs, err))) return 1;
+  if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   const format = a.as === 'raw' ? 'rawlines' : a.as;
   const spec = a.stream !== undefined ? { stream: a.stream } : { event: a.event };
   let page = await client.call('follow', { ...spec, format, page: 0 });
@@ -35,7 +35,7 @@ const TSV_COLUMNS: (keyof HttpExchangeRow)[] = ['request', 'response', 'stream',
 
 export async function http(client: EngineClient, a: HttpArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
-  if (!(await addKeylogs(client, a.keylogs, err))) return 1;
+  if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   const rows = await client.call('httpExchanges', a.filter !== undefined ? { filter: a.filter } : {});
   let text = '';
   for (const r of rows) {
@@ -75,7 +75,7 @@ export function objectFileName(uri: string, used: Set<string>): string {
 
 export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
-  if (!(await addKeylogs(client, a.keylogs, err))) return 1;
+  if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   mkdirSync(a.out, { recursive: true });
   const rows = await client.call('httpExchanges', {});
   const used = new Set<string>();

@@ -138,6 +138,16 @@ describe('cli', () => {
     expect(mixed.err).toMatch(/only strace logs .* can be opened together/);
   });
 
+  it('--tls-psk decrypts a TLS 1.2 PSK session (as tshark -o tls.psk:…)', async () => {
+    const f = join(CORPUS, 'pcap/wireshark/tls12-aes256gcm.pcap');
+    const r = await cli('http', f, '--tls-psk', 'ca19e028a8a372ad2d325f950fcaceed');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out.trim())).toMatchObject({ request: 5, method: 'GET', host: 'localhost', uri: '/', status: 200, version: 'HTTP/1.1' });
+    const bad = await cli('http', f, '--tls-psk', 'xyz');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--tls-psk: a pre-shared key is 1 to 64 bytes of hex/);
+  });
+
   it('formats ISO times with nanoseconds', () => {
     expect(isoFromNs('1535375848429467000')).toBe('2018-08-27T13:17:28.429467000Z');
     expect(isoFromNs(null)).toBe(null);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureHttp2Exchanges, tlsOfStream, tlsStreams, addCaptureKeylog } from '../../electron/engine/tls/capture-tls.ts';
 import { cryptoProvider, type CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
+import { FOLLOW_FOOTER, formatAscii } from '../../electron/engine/streams/follow-format.ts';
 import { CORPUS, fieldRows, openTls, oracleSection } from './helpers.ts';
 
 const latin1 = new TextDecoder('latin1');
@@ -97,6 +98,20 @@ describe.each(PROFILES)('TLS decryption (%s profile)', (profile) => {
     const c = await openTls('pcap/wireshark/tls12-aes256gcm.pcap', [], profile);
     const s = tlsStreams(c)[0];
     expect(s).toMatchObject({ status: 'no-key', suite: 'TLS_PSK_WITH_AES_256_GCM_SHA384', sni: 'localhost' });
+  });
+
+  it('tls12-aes256gcm with its pre-shared key (tls.psk): follow,tls,ascii equals the oracle', async () => {
+    const c = await openTls('pcap/wireshark/tls12-aes256gcm.pcap', [], profile);
+    expect(addCaptureKeylog(c, { psk: 'ca19e028a8a372ad2d325f950fcaceed' }).errors).toEqual([]);
+    expect(tlsStreams(c)[0]).toMatchObject({ status: 'decrypted', suite: 'TLS_PSK_WITH_AES_256_GCM_SHA384' });
+    const r = tlsOfStream(c, 'tcp:0');
+    if (!r) throw new Error('tcp:0 is not TLS');
+    // The oracle's body: from the line after "Node 1:" to the closing rule.
+    const want = oracleSection('pcap/wireshark/tls12-aes256gcm.pcap', 'with PSK');
+    const body = want.slice(want.findIndex((l) => l.startsWith('Node 1:')) + 1);
+    const ours = (formatAscii(r.stream.chunks) + FOLLOW_FOOTER).split('\n').filter((l) => l !== '');
+    expect(ours).toEqual(body);
+    expect(addCaptureKeylog(c, { psk: 'not hex' }).errors[0].message).toMatch(/1 to 64 bytes of hex/);
   });
 
   it('tls12-dsb: keys from Decryption Secrets Blocks, HEAD requests at tshark frames', async () => {

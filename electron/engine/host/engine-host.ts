@@ -323,8 +323,8 @@ export function serveEngine(port: Port): () => void {
       case 'addKeylog': {
         const c = requireCapture(state);
         const p = params as Params<'addKeylog'>;
-        if (typeof p?.path !== 'string' && typeof p?.text !== 'string') throw new Error('addKeylog needs a path or a text');
-        const r = addCaptureKeylog(c, typeof p.text === 'string' ? { text: p.text } : { path: p.path });
+        if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
+        const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: p.path });
         if (r.added > 0 && c.info().done) {
           // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
           await state.httpReady;

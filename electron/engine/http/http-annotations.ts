@@ -213,7 +213,7 @@ export function refreshHttpLayers(capture: Capture, ch: CaptureHttp): void {
   ch.layerGen = gen;
   const byEvent = new Map(ch.plain.byEvent);
   const exchanges = [...ch.plain.exchanges];
-  const haveKeys = t.keys.byRandom.size > 0;
+  const haveKeys = t.keys.byRandom.size > 0 || t.keys.psks.length > 0;
   for (const { id, kind } of ch.layerCandidates) {
     // Without keys a TLS stream shows no HTTP: do not even build it.
     if (kind === 'tls' && !haveKeys) continue;

@@ -15,7 +15,7 @@ import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { streamIdOfFrame, tcpStream } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsFields, TLS_FIELDS } from './fields.ts';
-import { addDsbSecrets, addKeylogFile, addKeylogText, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
+import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { looksLikeTls } from './records.ts';
 import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
 
@@ -68,8 +68,13 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
 }
 
 /** Add a key log (file path or text) to an open capture; affected streams re-decrypt on next use. */
-export function addCaptureKeylog(c: Capture, src: { path?: string; text?: string }): KeylogAddResult {
+export function addCaptureKeylog(c: Capture, src: { path?: string; text?: string; psk?: string }): KeylogAddResult {
   const t = captureTls(c);
+  if (src.psk !== undefined) {
+    const before = t.keys.generation;
+    if (!addPsk(t.keys, src.psk)) return { added: 0, lines: 0, errors: [{ line: 0, message: 'a pre-shared key is 1 to 64 bytes of hex' }] };
+    return { added: t.keys.generation > before ? 1 : 0, lines: 1, errors: [] };
+  }
   if (src.path !== undefined) return addKeylogFile(t.keys, src.path);
   if (src.text !== undefined) return addKeylogText(t.keys, src.text);
   return { added: 0, lines: 0, errors: [{ line: 0, message: 'addKeylog needs a path or a text' }] };

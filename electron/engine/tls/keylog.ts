@@ -37,6 +37,11 @@ export interface KeyStore {
   generation: number;
   /** Where keys came from (file paths, "pcapng DSB", "text"). */
   sources: string[];
+  /**
+   * TLS 1.2 pre-shared keys (Wireshark's `tls.psk`): sessions with a plain PSK cipher suite
+   * derive their master secret from one (RFC 4279 §2).
+   */
+  psks: Uint8Array[];
 }
 
 export interface KeylogAddResult {
@@ -48,7 +53,19 @@ export interface KeylogAddResult {
 }
 
 export function createKeyStore(): KeyStore {
-  return { byRandom: new Map(), rsa: new Map(), generation: 0, sources: [] };
+  return { byRandom: new Map(), rsa: new Map(), generation: 0, sources: [], psks: [] };
+}
+
+/** Add a pre-shared key given in hex; false when it is not 1–64 bytes of hex. */
+export function addPsk(store: KeyStore, hex: string): boolean {
+  const h = hex.trim().toLowerCase();
+  if (!/^([0-9a-f]{2}){1,64}$/.test(h)) return false;
+  const key = Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+  if (store.psks.some((k) => k.length === key.length && k.every((v, i) => v === key[i]))) return true;
+  store.psks.push(key);
+  store.sources.push('pre-shared key');
+  store.generation++;
+  return true;
 }
 
 type Slot = 'master' | 'clientEarly' | 'clientHandshake' | 'serverHandshake' | 'exporter';

@@ -194,6 +194,26 @@ function nextEpoch(e: Epoch, suite: SuiteInfo): Epoch | null {
  * client IV, server IV. AEAD suites use a 4-byte salt (GCM, RFC 5288 §3) or a 12-byte IV
  * (ChaCha20, RFC 7905 §2); CBC in TLS 1.1+ sends the IV with each record.
  */
+/**
+ * Master secret of a plain-PSK session (TLS_PSK_WITH_*) from the first pre-shared key:
+ * RFC 4279 §2 pre-master = uint16 N, N zero bytes, uint16 N, the PSK; then RFC 5246 §8.1.
+ */
+function pskMaster(store: KeyStore, suite: SuiteInfo, clientRandom: Uint8Array, serverRandom: Uint8Array, version: number): Uint8Array | undefined {
+  const psk = store.psks[0];
+  if (!psk || !suite.name.startsWith('TLS_PSK_WITH_')) return undefined;
+  const n = psk.length;
+  const pre = new Uint8Array(4 + 2 * n);
+  pre[0] = n >> 8;
+  pre[1] = n & 255;
+  pre[2 + n] = n >> 8;
+  pre[3 + n] = n & 255;
+  pre.set(psk, 4 + n);
+  const seed = new Uint8Array(64);
+  seed.set(clientRandom, 0);
+  seed.set(serverRandom, 32);
+  return tlsPrf(version < 0x0303 ? 'md5' : suite.prf, pre, 'master secret', seed, 48);
+}
+
 function epochs12(
   suite: SuiteInfo,
   master: Uint8Array,
@@ -546,7 +566,8 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
         const s = hello.sh;
         const su = s ? SUITES.get(s.cipherSuite) : undefined;
         const sec = c ? store.byRandom.get(toHex(c.random)) : undefined;
-        const ep = su && sec?.master && c && s ? epochs12(su, sec.master, c.random, s.random, s.selectedVersion, c.encryptThenMac && s.encryptThenMac) : null;
+        const master = sec?.master ?? (su && c && s ? pskMaster(store, su, c.random, s.random, s.selectedVersion) : undefined);
+        const ep = su && master && c && s ? epochs12(su, master, c.random, s.random, s.selectedVersion, c.encryptThenMac && s.encryptThenMac) : null;
         if (!ep && su && aeadFor(su) === null) unsupported = `${su.name} is not supported yet`;
         else if (!ep && s && !su) unsupported = `cipher suite 0x${s.cipherSuite.toString(16).padStart(4, '0')} is not supported`;
         d.active = ep ? ep[r.dir] : 'nokey';
