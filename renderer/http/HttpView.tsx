@@ -4,6 +4,7 @@
  * shows headers and body (BodyViewer), copy as curl, save body and Export objects. TLS streams
  * that did not decrypt are listed with why, so "no rows" is never a mystery.
  */
+import { useElementHeight } from '../app/useElementHeight.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HttpBody, HttpExchangeRow, TlsStreamInfo } from '../../shared/rpc.ts';
 import { saveBlob } from '../app/save.ts';
@@ -250,7 +251,7 @@ export function HttpView({ session }: { session: Session }) {
   const [exportOpen, setExportOpen] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewPx, setViewPx] = useState(300);
+  const viewPx = useElementHeight(scroller);
 
   useEffect(() => {
     const c = session.client();
@@ -271,14 +272,6 @@ export function HttpView({ session }: { session: Session }) {
     };
   }, [session, applied, keysVersion, done]);
 
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setViewPx(el.clientHeight));
-    ro.observe(el);
-    setViewPx(el.clientHeight);
-    return () => ro.disconnect();
-  }, []);
 
   const tls = useMemo(() => new Map(tlsList.map((t) => [t.stream, t])), [tlsList]);
   const sorted = useMemo(() => (rows ? sortRows(rows, sort.key, sort.asc, tls) : []), [rows, sort, tls]);

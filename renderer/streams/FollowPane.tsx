@@ -4,6 +4,7 @@
  * Client text red, server text blue (Wireshark's colours); direction, format, find, delta
  * times, previous/next stream, Back / Filter out, Save as, and click a line to select its event.
  */
+import { useElementHeight } from '../app/useElementHeight.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FollowPage, TlsStreamInfo } from '../../shared/rpc.ts';
 import { saveBlob } from '../app/save.ts';
@@ -93,7 +94,7 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
 
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewPx, setViewPx] = useState(300);
+  const viewPx = useElementHeight(scroller);
 
   // Resolve the target to a stream id; apply its filter the first time.
   const applied = useRef(-1);
@@ -152,14 +153,6 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
     };
   }, [session, id, pageNo, keysVersion, target.seq]);
 
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setViewPx(el.clientHeight));
-    ro.observe(el);
-    setViewPx(el.clientHeight);
-    return () => ro.disconnect();
-  }, []);
 
   const lines: FollowLine[] = useMemo(
     () => (page ? buildLines(page, showAs, { direction, deltaTimes, counters: counters.current.get(page.page) }) : []),

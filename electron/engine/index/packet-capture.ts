@@ -16,7 +16,7 @@ import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext } from '../dissectors/context.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
-import { addPacket, createPacketIndex, packetCount, packetIndexBytes, summaryKeep, type PacketIndex } from './packet-index.ts';
+import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes, summaryKeep } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -31,20 +31,6 @@ export const PACKET_COLUMNS: ColumnDef[] = [
 /** Give the event loop a turn this often while indexing, so requests are answered. */
 const YIELD_MS = 25;
 
-function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMeta {
-  const i = n - 1;
-  meta.number = n;
-  meta.tsSec = ix.tsSec.data[i];
-  meta.tsNsec = ix.tsNsec.data[i];
-  meta.capLen = ix.capLen.data[i];
-  meta.origLen = ix.origLen.data[i];
-  meta.interfaceId = ix.iface.data[i];
-  meta.linkType = ix.interfaces[meta.interfaceId]?.linkType ?? 1;
-  meta.comments = ix.comments.get(n);
-  meta.malformed = ix.malformed.get(n);
-  meta.hasTime = !ix.noTime.has(n);
-  return meta;
-}
 
 export function startPacketCapture(
   source: CaptureSource,

@@ -9,6 +9,7 @@ import { RowFlag } from '../../../shared/rpc.ts';
 import type { PacketContext } from '../dissectors/context.ts';
 import { type Dissection } from '../dissectors/dissection.ts';
 import { formatIpv4, formatIpv6, hex } from '../dissectors/values.ts';
+import type { FrameMeta } from '../dissectors/frame.ts';
 import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
 
@@ -205,4 +206,20 @@ export function packetIndexBytes(ix: PacketIndex): number {
   let perEvent = 0;
   for (const c of cols) perEvent += c.data.BYTES_PER_ELEMENT;
   return perEvent * packetCount(ix);
+}
+
+/** The frame metadata of packet `n` (1-based) for re-dissecting it, written into `meta`. */
+export function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMeta {
+  const i = n - 1;
+  meta.number = n;
+  meta.tsSec = ix.tsSec.data[i];
+  meta.tsNsec = ix.tsNsec.data[i];
+  meta.capLen = ix.capLen.data[i];
+  meta.origLen = ix.origLen.data[i];
+  meta.interfaceId = ix.iface.data[i];
+  meta.linkType = ix.interfaces[meta.interfaceId]?.linkType ?? 1;
+  meta.comments = ix.comments.get(n);
+  meta.malformed = ix.malformed.get(n);
+  meta.hasTime = !ix.noTime.has(n);
+  return meta;
 }

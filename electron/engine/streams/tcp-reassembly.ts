@@ -28,7 +28,7 @@ import { hfTcpAck, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq, h
 import { hfUdpDstport, hfUdpPayload, hfUdpSrcport } from '../dissectors/udp.ts';
 import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
 import { allFields, type FieldDef } from '../fields/registry.ts';
-import type { PacketIndex } from '../index/packet-index.ts';
+import { frameMeta, type PacketIndex } from '../index/packet-index.ts';
 import { windowedReader } from '../io/capture-source.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
@@ -218,18 +218,7 @@ export function createFrameReader(internals: PacketInternals, opts: { sequential
 
 /** Re-dissect frame `event` (1-based) with the stream fields only. */
 export function readFrame(r: FrameReader, event: number, bytes?: Uint8Array): void {
-  const ix = r.internals.index;
-  const i = event - 1;
-  const m = r.meta;
-  m.number = event;
-  m.tsSec = ix.tsSec.data[i];
-  m.tsNsec = ix.tsNsec.data[i];
-  m.capLen = ix.capLen.data[i];
-  m.origLen = ix.origLen.data[i];
-  m.interfaceId = ix.iface.data[i];
-  m.linkType = ix.interfaces[m.interfaceId]?.linkType ?? 1;
-  m.hasTime = true;
-  dissectPacket(r.d, m, bytes ?? r.bytesOf(event), r.ctx);
+  dissectPacket(r.d, frameMeta(r.internals.index, event, r.meta), bytes ?? r.bytesOf(event), r.ctx);
 }
 
 function find(d: Dissection, f: FieldDef): number {

@@ -5,6 +5,7 @@
  *
  * Streams come from the streams layer (TCP) or from fd streams of syscall captures.
  */
+import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
 import { parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
@@ -161,16 +162,8 @@ export function http2OfStream(c: Capture, id: string): H2Connection | null {
   return entry(c, id)?.h2 ?? null;
 }
 
-export interface TlsStreamSummary {
-  stream: string;
-  status: TlsStreamResult['status'];
-  statusText: string;
-  version?: number;
-  suite?: string;
-  sni?: string;
-  alpn?: string;
-  failedEvent?: number;
-}
+/** A TLS stream's decryption status, as the RPC contract shows it. */
+export type TlsStreamSummary = TlsStreamInfo;
 
 /** Every TLS stream of the capture with its decryption status. */
 export function tlsStreams(c: Capture): TlsStreamSummary[] {
