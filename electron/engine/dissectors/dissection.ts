@@ -46,8 +46,8 @@ export interface Dissection {
    */
   keep: Uint8Array | null;
   /**
-   * The index pass: dissectors may skip computing header fields wholesale (its `keep` is
-   * empty: what the index needs is left in the PacketContext summary scratch instead, see
+   * The index pass: nothing is recorded and dissectors may skip computing header fields
+   * wholesale; what the index needs is left in the PacketContext summary scratch instead (see
    * context.ts). Filters set `keep` without `summary`, so every field they name is computed.
    */
   summary: boolean;
@@ -138,6 +138,9 @@ export function addField(
   value?: FieldValue,
   source = 0,
 ): number {
+  // Summary mode records nothing (the index reads the PacketContext scratch); a keep mask
+  // records only its fields.
+  if (d.summary) return -1;
   const keep = d.keep;
   if (keep !== null && keep[field.id] !== 1) return -1;
   if (d.n === d.fid.length) grow(d);
@@ -173,9 +176,9 @@ export function recordsProtocol(d: Dissection, protocol: FieldDef): boolean {
   return d.keep === null || kp === null || kp[protocol.id] === 1;
 }
 
-/** False when the dissection is in summary mode and does not record `field`: skip computing its value. */
+/** False when the dissection does not record `field` (summary mode, keep mask): skip computing its value. */
 export function wants(d: Dissection, field: FieldDef): boolean {
-  return d.keep === null || d.keep[field.id] === 1;
+  return !d.summary && (d.keep === null || d.keep[field.id] === 1);
 }
 
 /** Mark an entry malformed with a message; the first message also marks the whole event. */

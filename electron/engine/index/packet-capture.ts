@@ -9,14 +9,13 @@ import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { annotateEvent, type Capture, type OpenOptions } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
-import { allFields } from '../fields/registry.ts';
 import { windowedReader, type CaptureSource } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext } from '../dissectors/context.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
-import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes, summaryKeep } from './packet-index.ts';
+import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -59,8 +58,7 @@ export function startPacketCapture(
   let lastInterface = -1;
   let lastLinkType = Number.NaN;
   const d = createDissection();
-  // First pass in summary mode: only the fields the index keeps are recorded.
-  d.keep = summaryKeep(allFields().length);
+  // First pass in summary mode: no field entries; the index reads the dissectors' summary scratch.
   d.summary = true;
   const meta: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 };
 

@@ -141,15 +141,6 @@ function protocolId(ix: PacketIndex, p: string): number {
   return id;
 }
 
-/**
- * The keep mask for first-pass dissections: nothing. The index reads what it needs from the
- * PacketContext summary scratch the dissectors fill (addresses, TCP flags, DNS), so summary
- * mode records no entries at all.
- */
-export function summaryKeep(fieldCount: number): Uint8Array {
-  return new Uint8Array(fieldCount + 1);
-}
-
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
   return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
 }
