@@ -5,6 +5,7 @@ import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorker } from '../engine/host/node-worker.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
 const PAGE = 2000;
@@ -17,23 +18,6 @@ export function isoFromNs(ns: string | null): string | null {
   const frac = (v % 1_000_000_000n + 1_000_000_000n) % 1_000_000_000n;
   const base = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
   return `${base}.${frac.toString().padStart(9, '0')}Z`;
-}
-
-export async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
-}
-
-/** Open FILE and wait until it is fully indexed. */
-export async function openAndIndex(client: EngineClient, file: string, more: string[] = []): Promise<CaptureInfo> {
-  let resolveDone: (i: CaptureInfo) => void = () => {};
-  const done = new Promise<CaptureInfo>((r) => (resolveDone = r));
-  const off = client.onEvent((e) => {
-    if (e.type === 'progress' && e.info.done) resolveDone(e.info);
-  });
-  const first = await client.call('open', more.length > 0 ? { path: file, more } : { path: file });
-  const info = first.done ? first : await done;
-  off();
-  return client.call('info', null).then((latest) => (latest.done ? latest : info));
 }
 
 function readErrors(info: CaptureInfo): number {
@@ -71,28 +55,6 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
       return `tracelens: ${e.message}\n  ${filter}\n  ${' '.repeat(from)}${'^'.repeat(width)}\n`;
     })
     .join('');
-}
-
-/** Add `--keylog` files to the open capture; malformed lines are reported, unreadable files fail. */
-export async function addKeylogs(client: EngineClient, paths: readonly string[], err: Writable, psks: readonly string[] = []): Promise<boolean> {
-  for (const psk of psks) {
-    const r = await client.call('addKeylog', { psk });
-    if (r.errors.length > 0) {
-      await write(err, `tracelens: --tls-psk: ${r.errors[0].message}\n`);
-      return false;
-    }
-  }
-  for (const path of paths) {
-    const r = await client.call('addKeylog', { path });
-    for (const e of r.errors) {
-      if (e.line === 0) {
-        await write(err, `tracelens: ${e.message}\n`);
-        return false;
-      }
-      await write(err, `tracelens: ${path}:${e.line}: ${e.message}\n`);
-    }
-  }
-  return true;
 }
 
 async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {

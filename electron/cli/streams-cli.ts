@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
 import type { FollowPage, HttpExchangeRow } from '../../shared/rpc.ts';
 import type { ExportObjectsArgs, FollowArgs, HttpArgs } from './args.ts';
-import { addKeylogs, openAndIndex, write } from './run.ts';
+import { addKeylogs, openAndIndex, write } from './common.ts';
 
 const RULE = '===================================================================\n';
 

@@ -1,6 +1,6 @@
 /** pcapng specifics on real corpus files: interfaces, sections, NRB, DSB, block sequences. */
 import { describe, expect, it } from 'vitest';
-import { formatIpv6 } from '../../electron/engine/dissectors/values.ts';
+import { formatIpv6 } from '../../electron/engine/fields/format.ts';
 import { blockTypeName, BT_CB, BT_DCB, createPcapngParser, tsresolUnits } from '../../electron/engine/readers/pcapng.ts';
 import { isCaptureName, listCorpus, loadCapture, loadText, run } from './helpers.ts';
 

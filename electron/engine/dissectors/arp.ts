@@ -5,7 +5,7 @@
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, u16, u32, type PacketContext } from './context.ts';
-import { formatIpv4, hex } from './values.ts';
+import { formatIpv4, hex } from '../fields/format.ts';
 
 export const hfArp = defineProtocol('arp', 'Address Resolution Protocol');
 export const hfArpHwType = defineField({ name: 'arp.hw.type', type: 'uint', description: 'Hardware type', bits: 16, values: { 1: 'Ethernet' } });

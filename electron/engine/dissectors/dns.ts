@@ -8,7 +8,7 @@
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, u16, u32, type PacketContext } from './context.ts';
-import { formatIpv4, formatIpv6 } from './values.ts';
+import { formatIpv4, formatIpv6 } from '../fields/format.ts';
 
 export const hfDns = defineProtocol('dns', 'Domain Name System');
 export const hfMdns = defineProtocol('mdns', 'Multicast Domain Name System');

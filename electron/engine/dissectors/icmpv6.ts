@@ -7,7 +7,7 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, u16, type PacketContext } from './context.ts';
 import { dissectIpv6 } from './ipv6.ts';
-import { formatIpv6, hex } from './values.ts';
+import { formatIpv6, hex } from '../fields/format.ts';
 import { hfDataData } from './link.ts';
 
 export const hfIcmpv6 = defineProtocol('icmpv6', 'Internet Control Message Protocol v6');

@@ -1,7 +1,8 @@
 /** The flat Dissection turned into the nested details tree the window shows. */
 import type { DetailsNode } from '../../../shared/rpc.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { entryField, entryLabel, entryValue, formatFieldValue, hex } from '../dissectors/values.ts';
+import { entryField, entryLabel, entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { hex } from '../fields/format.ts';
 
 /** How a value is written in a filter ("Apply as filter"): strings quoted, bytes colon-hex. */
 function filterLiteral(d: Dissection, i: number): string | undefined {

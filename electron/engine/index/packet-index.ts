@@ -8,7 +8,7 @@
 import { RowFlag } from '../../../shared/rpc.ts';
 import type { PacketContext } from '../dissectors/context.ts';
 import { type Dissection } from '../dissectors/dissection.ts';
-import { formatIpv4, formatIpv6, hex } from '../dissectors/values.ts';
+import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
 import type { FrameMeta } from '../dissectors/frame.ts';
 import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';

@@ -10,7 +10,7 @@
  * `data` a subarray view); only a block split across chunks is copied into the carry buffer.
  */
 import { appendCarry, createCarry } from './carry.ts';
-import { formatIpv6 } from '../dissectors/values.ts';
+import { formatIpv6 } from '../fields/format.ts';
 import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, newPacketRecord, type ChunkParser, type InterfaceInfo, type PacketSink } from './types.ts';
 
 /** Block types (pcapng draft §11.1 "Block Type Codes"). */
