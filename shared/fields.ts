@@ -32,6 +32,12 @@ export interface FieldInfo {
   readonly description: string;
   /** Integer display base (default dec). */
   readonly base?: IntBase;
+  /**
+   * How an absolute time prints (Wireshark's field display): 'unix' = epoch seconds
+   * (ABSOLUTE_TIME_UNIX, frame.time_epoch; the default), 'ntp_utc' = "Aug 16, 2015
+   * 19:25:48.749582159 UTC", and "NULL" for the all-zero NTP time (ABSOLUTE_TIME_NTP_UTC).
+   */
+  readonly time?: 'unix' | 'ntp_utc';
   /** Bit width of the stored integer (8, 16, 24, 32, 64): used for hex padding. */
   readonly bits?: number;
   /** For enumerated integer or string fields: value → meaning (drives completion of values). */

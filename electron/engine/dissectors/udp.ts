@@ -9,6 +9,7 @@ import { pushLayer, u16, type PacketContext } from './context.ts';
 import { peekStream, udpFirstPass, udpStreamOf } from '../streams/conversations.ts';
 import { dissectDnsUdp, dnsHeuristic, DNS_FLAVOUR_DNS, DNS_FLAVOUR_LLMNR, DNS_FLAVOUR_MDNS } from './dns.ts';
 import { dissectData } from './link.ts';
+import { dissectNtp } from './ntp.ts';
 
 export const hfUdp = defineProtocol('udp', 'User Datagram Protocol');
 export const hfUdpSrcport = defineField({ name: 'udp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
@@ -45,6 +46,9 @@ const REGISTERED_UDP_PORTS = new Set<number>([
   59000, 59001, 59032, 59033, 59500, 59501, 59532, 59533, 60001,
 ]);
 
+/** NTP's registered port (IANA; packet-ntp.c UDP_PORT_NTP). */
+const UDP_PORT_NTP = 123;
+
 /** Which DNS flavour a port selects (0 = none). */
 function dnsFlavourOfPort(port: number): number {
   if (port === 53) return DNS_FLAVOUR_DNS;
@@ -62,6 +66,10 @@ function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number,
     const flavour = dnsFlavourOfPort(port);
     if (flavour !== 0) {
       dissectDnsUdp(d, data, off, end, rep, parent, ctx, flavour);
+      return;
+    }
+    if (port === UDP_PORT_NTP) {
+      dissectNtp(d, data, off, end, parent, ctx);
       return;
     }
     if (REGISTERED_UDP_PORTS.has(port)) {

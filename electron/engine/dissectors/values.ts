@@ -6,7 +6,7 @@
 import type { FieldValue } from '../../../shared/fields.ts';
 import { fieldById, type FieldDef } from '../fields/registry.ts';
 import type { Dissection } from './dissection.ts';
-import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
+import { formatIpv4, formatIpv6, formatUtcTime, hex } from '../fields/format.ts';
 
 // filter/compile.ts still takes the formatters from here; it moves to fields/format.ts with the
 // filter work (issue 16 phase 2), and then this re-export goes.
@@ -117,6 +117,7 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
     case 'bytes':
       return v instanceof Uint8Array ? hex(v) : String(v);
     case 'time':
+      if (f.time === 'ntp_utc' && typeof v === 'bigint') return v === 0n ? 'NULL' : formatUtcTime(v);
       return formatEpoch(v);
     case 'reltime':
       return typeof v === 'number' ? v.toFixed(9) : formatEpoch(v);

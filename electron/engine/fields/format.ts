@@ -44,3 +44,18 @@ export function formatIpv6(b: Uint8Array): string {
   const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
   return `${head}::${tail}`;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Epoch nanoseconds as Wireshark prints an ABSOLUTE_TIME_UTC field (epan abs_time_to_str):
+ * "Aug 16, 2015 19:25:48.749582159 UTC", the day of the month padded to two places with a space.
+ */
+export function formatUtcTime(ns: bigint): string {
+  const sec = ns >= 0n ? ns / 1_000_000_000n : (ns - 999_999_999n) / 1_000_000_000n;
+  const frac = ns - sec * 1_000_000_000n;
+  const t = new Date(Number(sec) * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = String(t.getUTCDate()).padStart(2, ' ');
+  return `${MONTHS[t.getUTCMonth()]} ${day}, ${t.getUTCFullYear()} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.${frac.toString().padStart(9, '0')} UTC`;
+}
