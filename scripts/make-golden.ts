@@ -1,0 +1,117 @@
+/**
+ * `npm run golden [-- CORPUS] [-- --only NAME]`: regenerate every golden file from its oracle by
+ * running each generator under scripts/ in turn (from the repo root, corpus /work/shared/corpus
+ * unless given). A generator whose oracle is not installed is skipped with a message saying
+ * which; the run fails if a generator fails, or if a file under scripts/ that looks like a golden
+ * generator is missing from GENERATORS (so a new one cannot be forgotten here).
+ *
+ * Afterwards `git diff test/` shows what the oracle now says differently; goldens are never
+ * edited by hand.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+type Oracle = 'tshark' | 'sysdig';
+
+interface Generator {
+  script: string;
+  oracle: Oracle;
+  /** What it writes (for the summary line). */
+  writes: string;
+}
+
+/** Every golden generator, in the order they run (cheap first). */
+export const GENERATORS: Generator[] = [
+  { script: 'make-reader-golden.ts', oracle: 'tshark', writes: 'test/golden/readers.json' },
+  { script: 'make-golden-fields.sh', oracle: 'tshark', writes: 'test/golden/fields/*.tsv' },
+  { script: 'make-golden-protocols.ts', oracle: 'tshark', writes: 'test/golden/protocols/*.tsv' },
+  { script: 'make-golden-filters.sh', oracle: 'tshark', writes: 'test/golden/filters/filters.tsv' },
+  { script: 'make-golden-http.sh', oracle: 'tshark', writes: 'test/http/golden/*.tsv' },
+  { script: 'make-golden-https.ts', oracle: 'tshark', writes: 'test/http/golden-tls/*.tsv, test/http2/golden/*.jsonl' },
+  { script: 'make-golden-h2-follow.ts', oracle: 'tshark', writes: 'test/http2/golden/follow-h2.json' },
+  { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
+];
+
+/**
+ * Scripts under scripts/ that are not golden generators, and why. The syscall goldens are the
+ * corpus's own sysdig renderings (FILE.scap.sysdig.txt, see the corpus MANIFEST.md), read by the
+ * tests directly: there is no sysdig generator here.
+ */
+export const NOT_GENERATORS: Record<string, string> = {
+  'make-golden.ts': 'this runner',
+  'check-cycles.ts': 'the import-cycle check (npm test)',
+  'gen-scap-event-table.py': 'transcribes falcosecurity/libs event tables into source (needs a libs checkout), not a golden',
+};
+
+function oracleVersion(oracle: Oracle): string | undefined {
+  const r = spawnSync(oracle, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return undefined;
+  return r.stdout.split('\n')[0].trim();
+}
+
+/** `git status --porcelain` lines under test/, with a content hash so a second change to a modified file shows. */
+function gitStatus(): string[] {
+  const lines = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'test'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((l) => l.length > 0);
+  return lines.map((l) => {
+    const path = l.slice(3);
+    const hash = existsSync(join(ROOT, path)) && !path.endsWith('/') ? execFileSync('git', ['hash-object', path], { cwd: ROOT, encoding: 'utf8' }).trim() : '';
+    return `${l} ${hash}`.trimEnd();
+  });
+}
+
+function command(script: string, corpus: string): [string, string[]] {
+  const path = join('scripts', script);
+  if (script.endsWith('.sh')) return ['bash', [path, corpus]];
+  if (script.endsWith('.ts')) return [process.execPath, ['--import', 'tsx', path, corpus]];
+  throw new Error(`no way to run ${script}`);
+}
+
+function main(): number {
+  const args = process.argv.slice(2);
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
+  const corpus = resolve(args[0] ?? '/work/shared/corpus');
+  if (!existsSync(corpus)) {
+    console.error(`make-golden: corpus ${corpus} not found (pass its path: npm run golden -- DIR)`);
+    return 1;
+  }
+  const listed = new Set([...GENERATORS.map((g) => g.script), ...Object.keys(NOT_GENERATORS)]);
+  const unlisted = readdirSync(join(ROOT, 'scripts')).filter((f) => !listed.has(f));
+  if (unlisted.length > 0) {
+    console.error(`make-golden: scripts/${unlisted.join(', scripts/')} not in GENERATORS or NOT_GENERATORS (scripts/make-golden.ts)`);
+    return 1;
+  }
+  // Changes under test/ from before the run (work in progress) are not the oracle's doing.
+  const before = new Set(gitStatus());
+  const versions = new Map<Oracle, string | undefined>();
+  let failed = 0;
+  for (const g of GENERATORS) {
+    if (only !== undefined && !g.script.includes(only)) continue;
+    if (!versions.has(g.oracle)) versions.set(g.oracle, oracleVersion(g.oracle));
+    const version = versions.get(g.oracle);
+    if (version === undefined) {
+      console.log(`skip ${g.script}: ${g.oracle} is not installed (its goldens ${g.writes} are left as they are)`);
+      continue;
+    }
+    const [cmd, argv] = command(g.script, corpus);
+    const t0 = process.hrtime.bigint();
+    console.log(`run  ${g.script} (${version}) → ${g.writes}`);
+    const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: 'inherit' });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) {
+      console.error(`FAIL ${g.script}: exit ${r.status ?? r.signal}`);
+      failed++;
+    } else console.log(`done ${g.script} in ${wall.toFixed(1)} s`);
+  }
+  if (failed === 0) {
+    const changed = gitStatus().filter((l) => !before.has(l));
+    console.log(changed.length > 0 ? `goldens changed (review with git diff test/):\n${changed.join('\n')}` : 'goldens unchanged');
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main();
