@@ -1,4 +1,4 @@
-// One build for the four pieces of the desktop app (DESIGN.md §2, §6):
+// One build for the four pieces of the desktop app (docs/contributing.md, "Architecture"):
 //   main     electron/main/index.ts               → out/main/index.js   (ESM; package.json "type": "module")
 //   engine   electron/engine/host/utility-entry.ts → out/main/engine.js  (forked by main as a utilityProcess)
 //   preload  electron/preload/index.ts             → out/preload/index.cjs (CommonJS: sandboxed preloads cannot be ESM)

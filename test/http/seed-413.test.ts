@@ -1,5 +1,5 @@
 /**
- * The seed case (DESIGN.md §1.1) on a capture recorded for it (test/fixtures/seed-413/README.md):
+ * The seed case (an upload answered 413 while its body is still being sent) on a capture recorded for it (test/fixtures/seed-413/README.md):
  * the pcap with the key log and the strace log of the same run with the same key log both give
  * `POST /api/asciicasts → 413`; follow tls shows it; the write that failed with EPIPE is found.
  */

@@ -1,6 +1,6 @@
 /**
  * Growable typed-array columns: the event index stores one entry per event per column, never
- * one object per event (DESIGN.md §3, ≤ 100 bytes per event). Columns double their capacity as
+ * one object per event (docs/engine.md, "One streaming pass": ≤ 100 bytes per event). Columns double their capacity as
  * events arrive; `view()` gives the filled part without copying.
  */
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;

@@ -1,5 +1,5 @@
 /**
- * One stream pipeline for packets and syscalls (DESIGN.md §4): whatever the bytes came from —
+ * One stream pipeline for packets and syscalls (docs/engine.md, "Stream layers"): whatever the bytes came from —
  * reassembled TCP segments, UDP datagrams, or read/write buffers on a file descriptor — they
  * become a ByteStream: two directions of chunks in arrival order, each chunk pointing back to
  * the event it came from. TLS decryption turns a ByteStream into a plaintext ByteStream; HTTP,

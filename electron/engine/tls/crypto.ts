@@ -1,6 +1,6 @@
 /**
  * The few cryptographic primitives TLS decryption needs, behind one provider so that the
- * Electron build (BoringSSL: no chacha20-poly1305, no AES-CCM in node:crypto, DESIGN.md §6)
+ * Electron build (BoringSSL: no chacha20-poly1305, no AES-CCM in node:crypto, docs/tls.md)
  * and plain Node behave the same. `profile: 'boringssl'` hides what BoringSSL lacks even when
  * Node has it, so tests can run every path both ways.
  *
