@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createDissection, resetDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { firstPassContext } from '../../electron/engine/dissectors/context.ts';
 import { dissectNtp, ntpInfo, ntpTimestampNs, NTP_HEADER_LENGTH } from '../../electron/engine/dissectors/ntp.ts';
-import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
+import { entryLabel, fieldStrings } from '../../electron/engine/dissectors/values.ts';
+import { findField } from '../../electron/engine/dissectors/dissection.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { formatUtcTime } from '../../electron/engine/fields/format.ts';
 
@@ -74,5 +75,19 @@ describe('NTP header', () => {
     expect(v('ntp.stratum')).toBe('');
     expect(d.info).toBe('NTP Version 2, control');
     expect(d.malformed).toBeUndefined();
+  });
+
+  it('labels the tree as tshark -V does (many_interfaces.pcapng.1 frame 6)', () => {
+    const b = header(0x23, []);
+    b.splice(1, 15, 2, 10, 0xec, 0, 0, 0x0d, 0x0b, 0, 0, 0x0a, 0xf6, 17, 253, 12, 253);
+    const { d } = ntp(b);
+    const label = (name: string) => entryLabel(d, findField(d, fieldByName(name)!));
+    expect(label('ntp')).toBe('Network Time Protocol (NTP Version 4, client)');
+    expect(label('ntp.stratum')).toBe('Peer Clock Stratum: secondary reference (2)');
+    expect(label('ntp.ppoll')).toBe('Peer Polling Interval: 10 (1024 seconds)');
+    expect(label('ntp.precision')).toBe('Peer Clock Precision: 0.000001 seconds');
+    expect(label('ntp.rootdelay')).toBe('Root Delay: 0.050949 seconds');
+    expect(label('ntp.rootdispersion')).toBe('Root Dispersion: 0.042816 seconds');
+    expect(label('ntp.refid')).toBe('Reference ID: 17.253.12.253');
   });
 });

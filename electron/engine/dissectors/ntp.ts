@@ -26,7 +26,10 @@ const MODE_TEXT = {
 export const hfNtp = defineProtocol('ntp', 'Network Time Protocol');
 export const hfNtpFlags = defineField({ name: 'ntp.flags', type: 'uint', description: 'Flags', base: 'hex', bits: 8 });
 export const hfNtpFlagsLi = defineField({ name: 'ntp.flags.li', type: 'uint', description: 'Leap Indicator', bits: 8, mask: 0xc0, values: LI_TEXT });
-export const hfNtpFlagsVn = defineField({ name: 'ntp.flags.vn', type: 'uint', description: 'Version number', bits: 8, mask: 0x38 });
+export const hfNtpFlagsVn = defineField({
+  name: 'ntp.flags.vn', type: 'uint', description: 'Version number', bits: 8, mask: 0x38,
+  values: { 0: 'reserved', 1: 'NTP Version 1', 2: 'NTP Version 2', 3: 'NTP Version 3', 4: 'NTP Version 4', 5: 'reserved', 6: 'reserved', 7: 'reserved' },
+});
 export const hfNtpFlagsMode = defineField({ name: 'ntp.flags.mode', type: 'uint', description: 'Mode', bits: 8, mask: 0x07, values: MODE_TEXT });
 export const hfNtpStratum = defineField({ name: 'ntp.stratum', type: 'uint', description: 'Peer Clock Stratum', bits: 8 });
 export const hfNtpPpoll = defineField({ name: 'ntp.ppoll', type: 'uint', description: 'Peer Polling Interval', bits: 8 });
@@ -75,6 +78,14 @@ function refidText(b: Uint8Array, o: number, stratum: number): string {
   return s === '' ? 'NULL' : s;
 }
 
+/** RFC 5905 Figure 11, in packet-ntp.c's words. */
+function stratumText(s: number): string {
+  if (s === 0) return 'unspecified or invalid';
+  if (s === 1) return 'primary reference';
+  if (s <= 15) return 'secondary reference';
+  return s === 16 ? 'unsynchronized' : 'reserved';
+}
+
 /** Seconds of a 16.16 NTP short (root delay, root dispersion), to the microsecond as Wireshark shows it. */
 function shortSeconds(v: number): string {
   return `${(v / 65536).toFixed(6)} seconds`;
@@ -89,6 +100,7 @@ const HEADER: readonly [FieldDef, number, number][] = [
 /** The details-tree text of a header field where it is not the plain value (as Wireshark shows it). */
 function headerLabel(field: FieldDef, b: Uint8Array, o: number, stratum: number): string | undefined {
   switch (field) {
+    case hfNtpStratum: return `${stratumText(b[o])} (${b[o]})`;
     case hfNtpPpoll: return `${b[o]} (${2 ** b[o]} seconds)`;
     case hfNtpPrecision: return `${(2 ** ((b[o] << 24) >> 24)).toFixed(6)} seconds`;
     case hfNtpRootdelay:
