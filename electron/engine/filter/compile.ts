@@ -46,8 +46,9 @@ export type CompiledFilter =
 /**
  * Largest RE2 program (instructions, `RE2JS.programSize`) a `matches` pattern may compile to.
  * RE2 matches in time linear in the data, but when its DFA gives up the cost per byte grows with
- * the program: measured on a 64 KB value, patterns near 1000 instructions take up to ~0.5 s,
- * ~20,000 (RE2's own ceiling) up to 4 s. Hand-written filters stay far below (`^GET /`: 10).
+ * the program: measured on a 64 KB value, the worst patterns near this limit take 4–5 s, and
+ * beyond it (RE2's own ceiling is ~20,000) more. Hand-written filters stay far below (`^GET /`:
+ * 10). docs/limits.md has the figures.
  */
 export const MAX_REGEX_PROGRAM = 1000;
 
