@@ -111,17 +111,14 @@ function validBlockAt(dv: DataView, q: number, end: number, final: boolean): 'ye
  * block starts. -1 when there is none; 'more' when the data ends before that can be told.
  */
 function trailerEnd(dv: DataView, p: number, limit: number, end: number, final: boolean): number | 'more' {
-  if (limit > end) {
-    if (!final) return 'more';
-    limit = end;
-  }
-  for (let q = p + 12; q <= limit; q += 4) {
+  // The data present is searched first, so a nearby real end does not wait for the whole window.
+  for (let q = p + 12, stop = Math.min(limit, end); q <= stop; q += 4) {
     if (dv.getUint32(q - 4, true) !== q - p) continue;
     const v = validBlockAt(dv, q, end, final);
     if (v === 'more') return 'more';
     if (v === 'yes') return q;
   }
-  return -1;
+  return limit > end && !final ? 'more' : -1;
 }
 
 /** A whole block somewhere in buf(from, end) (4-byte steps, as blocks are 32-bit aligned). */
