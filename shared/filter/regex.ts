@@ -57,6 +57,7 @@ export function unsupportedRegexSyntax(p: string): RegexProblem | undefined {
         if (e >= '1' && e <= '9') return at(i, i + 2, `back-reference \\${e} is not supported: ${WHY}`);
         if (e === 'g' || (e === 'k' && /[<'{]/.test(p[i + 2] ?? ''))) return at(i, i + 2, `back-reference or subroutine \\${e} is not supported: ${WHY}`);
       }
+      if (inClass && e === 'b') return at(i, i + 2, '\\b inside [...] (backspace) is not supported; write \\x08');
       if (Object.hasOwn(ESCAPES, e)) return at(i, i + 2, ESCAPES[e]);
       i += 2;
       continue;

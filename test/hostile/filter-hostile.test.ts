@@ -171,6 +171,7 @@ describe('matches with the linear-time engine', () => {
     ['frame matches "x\\\\Z"', '\\\\Z', /\\Z .* write \\z or \$/],
     ['frame matches "(?x) a"', 'x', /option \(\?x\) is not supported/],
     ['frame matches r"(a)\\1"', '\\1', /back-reference/],
+    ['frame matches "[\\\\b]"', '\\\\b', /\\b inside \[...\] \(backspace\) is not supported; write \\x08/],
   ];
   for (const [text, frag, re] of unsupported) {
     it(`names unsupported syntax where it is: ${text}`, () => {
