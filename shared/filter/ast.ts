@@ -40,7 +40,8 @@ interface Span {
 export type Syn = Span &
   (
     | { s: 'word'; text: string }
-    | { s: 'string'; value: string; raw: boolean }
+    /** `map[k]`: offset in the filter text of code unit k of `value` (and one past its end). */
+    | { s: 'string'; value: string; raw: boolean; map: number[] }
     | { s: 'char'; value: number }
     | { s: 'ref'; name: string }
     | { s: 'slice'; of: Syn; ranges: SliceRange[] }
@@ -93,8 +94,11 @@ export type FilterAst = Span &
     /** `quant: 'any'` holds when some pair of values satisfies `op`; `'all'` when every pair does. */
     | { t: 'cmp'; op: CmpOp; quant: Quantifier; l: Value; r: Value }
     | { t: 'contains'; quant: Quantifier; l: Value; r: Value }
-    /** `source`/`flags` are a JavaScript RegExp; PCRE leading option groups are already folded in. */
-    | { t: 'matches'; quant: Quantifier; l: Value; source: string; flags: string }
+    /**
+     * `pattern` is the PCRE2/RE2 pattern as written (caseless unless it says `(?-i)`), at
+     * `patternFrom`–`patternTo` in the filter text; the engine compiles it with RE2.
+     */
+    | { t: 'matches'; quant: Quantifier; l: Value; pattern: string; patternFrom: number; patternTo: number }
     | { t: 'in'; quant: Quantifier; negated: boolean; l: Value; items: { lo: Value; hi?: Value }[] }
     /** A bitwise-and used as a test: true when some result is non-zero. */
     | { t: 'nonzero'; e: Value }

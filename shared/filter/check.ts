@@ -4,12 +4,13 @@
  * spellings into (op, quantifier) pairs. Semantics from wireshark-filter(4) (Wireshark 4.0):
  * `==` any equal, `!=` all not equal, `===` all equal, `!==` any not equal; every comparison
  * implies existence; `contains` does not apply to atomic fields; `matches` needs a quoted
- * string; slices are byte sequences and compare with strings or bytes.
+ * string (a PCRE2 pattern; RE2's subset, see regex.ts); slices are byte sequences and compare with strings or bytes.
  */
 import type { FieldInfo } from '../fields.ts';
 import type { CmpOp, Const, FilterAst, FilterMessage, FnName, Quantifier, RelOp, Syn, Value, ValueType } from './ast.ts';
 import { lookup, suggestField, type FieldSource } from './fields-index.ts';
 import { convertLiteral, TYPE_NAMES, type Lit } from './literals.ts';
+import { unsupportedRegexSyntax, type RegexCheck } from './regex.ts';
 
 export class CheckError extends Error {
   constructor(
@@ -38,7 +39,11 @@ function family(t: ValueType): string {
 
 const LOOKS_LIKE_FIELD = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
-export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessage[]): FilterAst {
+/**
+ * `regex`: the engine's full compile of `matches` patterns; without it (the renderer) only the
+ * syntax scan of regex.ts runs and the engine reports the rest when the filter is applied.
+ */
+export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessage[], regex?: RegexCheck): FilterAst {
   const fail = (message: string, from: number, to: number, suggestion?: string): never => {
     throw new CheckError(message, from, to, suggestion);
   };
@@ -246,9 +251,16 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     if (syn.op === 'matches') {
       const l = requireValue(resolve(syn.l), `the left side of "${syn.opText}"`);
       if (!(l.type === 'string' || BYTESLIKE.has(l.type))) fail(`"${syn.opText}" applies to strings and byte sequences; use string(${l.v === 'field' ? l.name : '…'}) to match ${describe(l)}`, l.from, l.to);
-      if (syn.r.s !== 'string') fail(`the regular expression after "${syn.opText}" must be a double-quoted string`, syn.r.from, syn.r.to);
-      const { source, flags } = pcreToJs((syn.r as { value: string }).value, syn.r.from, syn.r.to, fail);
-      return { t: 'matches', quant, l, source, flags, ...at };
+      if (syn.r.s !== 'string') return fail(`the regular expression after "${syn.opText}" must be a double-quoted string`, syn.r.from, syn.r.to);
+      const { value: pattern, map } = syn.r;
+      const problem = unsupportedRegexSyntax(pattern) ?? regex?.(pattern);
+      if (problem) {
+        // Point at the construct in the filter text (escapes make the two offsets differ).
+        const from = map[Math.min(problem.from, map.length - 1)] ?? syn.r.from;
+        const to = Math.max(from + 1, map[Math.min(problem.to, map.length - 1)] ?? syn.r.to);
+        fail(problem.message, from, to);
+      }
+      return { t: 'matches', quant, l, pattern, patternFrom: syn.r.from, patternTo: syn.r.to, ...at };
     }
     const lr = resolve(syn.l);
     const rr = resolve(syn.r);
@@ -324,40 +336,4 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
   }
 
   return test(syn);
-}
-
-/**
- * PCRE2 → JavaScript RegExp. Leading option settings `(?i)`, `(?-i)`, `(?s)`, `(?m)` (and
- * combinations) become RegExp flags; matching is case-insensitive unless `(?-i)` turns it off.
- * `(?x)` and options in the middle of a pattern have no JavaScript equivalent and are reported.
- */
-export function pcreToJs(
-  pattern: string,
-  from: number,
-  to: number,
-  fail: (message: string, from: number, to: number) => never,
-): { source: string; flags: string } {
-  const flags = new Set(['i']);
-  let src = pattern;
-  let m: RegExpExecArray | null;
-  while ((m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?\)/.exec(src))) {
-    for (const [letters, on] of [[m[1], true], [m[2] ?? '', false]] as const) {
-      for (const c of letters) {
-        if (c !== 'i' && c !== 'm' && c !== 's') fail(`the regular-expression option (?${c}) is not supported (only i, m and s are)`, from, to);
-        if (on) flags.add(c);
-        else flags.delete(c);
-      }
-    }
-    src = src.slice(m[0].length);
-  }
-  if (/\(\?(?:[a-zA-Z]+(?:-[a-zA-Z]*)?|-[a-zA-Z]+)[):]/.test(src.replace(/\\./g, ''))) {
-    fail('inline regular-expression options are supported only at the start of the pattern', from, to);
-  }
-  const flagStr = [...flags].sort().join('');
-  try {
-    new RegExp(src, flagStr);
-  } catch (e) {
-    fail(`invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, from, to);
-  }
-  return { source: src, flags: flagStr };
 }

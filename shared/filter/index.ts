@@ -9,15 +9,23 @@ import { CheckError, checkSyntax } from './check.ts';
 import { lookup, type FieldSource } from './fields-index.ts';
 import { LexError } from './lexer.ts';
 import { parseSyntax } from './parser.ts';
+import type { RegexCheck } from './regex.ts';
 
 export type { FilterAst, FilterMessage, ParseResult, Value } from './ast.ts';
 export { makeFieldIndex, type FieldIndex, type FieldSource } from './fields-index.ts';
+export type { RegexCheck, RegexProblem } from './regex.ts';
+export { MAX_FILTER_DEPTH } from './parser.ts';
 
-export function parseFilter(text: string, fields: FieldSource): ParseResult {
+export interface ParseOptions {
+  /** Full compile of `matches` patterns (the engine passes RE2's). */
+  regex?: RegexCheck;
+}
+
+export function parseFilter(text: string, fields: FieldSource, opts: ParseOptions = {}): ParseResult {
   try {
     const syn = parseSyntax(text);
     const warnings: FilterMessage[] = [];
-    const ast = checkSyntax(syn, fields, warnings);
+    const ast = checkSyntax(syn, fields, warnings, opts.regex);
     return { ok: true, ast, warnings };
   } catch (e) {
     if (e instanceof LexError || e instanceof CheckError) {

@@ -23,6 +23,8 @@ export interface Token {
   to: number;
   /** char literal code */
   code?: number;
+  /** strings: the offset in the filter text of each code unit of the decoded value. */
+  map?: number[];
 }
 
 export class LexError extends Error {
@@ -85,23 +87,29 @@ export function createLexer(text: string) {
     // start = index of the opening quote
     let i = start + 1;
     let out = '';
+    const map: number[] = [];
     while (i < text.length && text[i] !== '"') {
       if (text[i] === '\\') {
         if (raw) {
           // Raw strings keep backslashes; \" still does not end the string.
-          out += text[i] + (text[i + 1] ?? '');
+          const two = text[i] + (text[i + 1] ?? '');
+          out += two;
+          for (let k = 0; k < two.length; k++) map.push(i + k);
           i += 2;
           continue;
         }
         const e = decodeEscape(text, i + 1, start);
         out += e.s;
+        for (let k = 0; k < e.s.length; k++) map.push(i);
         i = e.next;
         continue;
       }
+      map.push(i);
       out += text[i++];
     }
     if (i >= text.length) throw new LexError('string is not closed: missing "', raw ? start - 1 : start, text.length, text.slice(raw ? start - 1 : start) + '"');
-    return { k: raw ? 'raw' : 'string', text: out, from: raw ? start - 1 : start, to: i + 1 };
+    map.push(i);
+    return { k: raw ? 'raw' : 'string', text: out, from: raw ? start - 1 : start, to: i + 1, map };
   }
 
   function readChar(start: number): Token {

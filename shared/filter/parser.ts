@@ -11,6 +11,18 @@ import { createLexer, LexError, type Token } from './lexer.ts';
 
 export class ParseError extends LexError {}
 
+/**
+ * How deeply a filter may nest (parentheses, `not`, operands of operators). Every walk over a
+ * filter (parser, checker, compiler, the compiled predicate) recurses once per level, so an
+ * unbounded depth overflows the stack; 256 is far above any hand-written filter. Long flat
+ * chains of one logical operator (`a or b or c …`) are built balanced and do not count as depth.
+ */
+export const MAX_FILTER_DEPTH = 256;
+
+export function depthMessage(from: number): string {
+  return `filter nests deeper than ${MAX_FILTER_DEPTH} levels at column ${from + 1}`;
+}
+
 const BP_OR = 10;
 const BP_XOR = 20;
 const BP_AND = 30;
@@ -91,6 +103,17 @@ export function parseSyntax(text: string): Syn {
   const fail = (message: string, from: number, to: number, suggestion?: string): never => {
     throw new ParseError(message, from, to, suggestion);
   };
+  // Tree depth of every node built (leaves 0), to stop left-deep chains such as `1+1+1…`.
+  const depthOf = new WeakMap<Syn, number>();
+  const node = <T extends Syn>(n: T, at: number, ...kids: Syn[]): T => {
+    let d = 0;
+    for (const k of kids) d = Math.max(d, depthOf.get(k) ?? 0);
+    if (d + 1 > MAX_FILTER_DEPTH) fail(depthMessage(at), at, Math.min(text.length, at + 1));
+    depthOf.set(n, d + 1);
+    return n;
+  };
+  // Recursion depth of expr(), to stop `((((…` and `not not not …` before the stack does.
+  let nesting = 0;
   const isOp = (op: string): boolean => tok.k === 'op' && tok.text === op;
   const describe = (t: Token): string => (t.k === 'eof' ? 'the end of the filter' : `"${t.text}"`);
 
@@ -105,7 +128,7 @@ export function parseSyntax(text: string): Syn {
     if (t.k === 'eof') return fail(t.from === 0 ? 'the filter is empty' : 'the filter ends too early: something is missing after it', t.from, t.to);
     if (t.k === 'string' || t.k === 'raw') {
       advance();
-      return { s: 'string', value: t.text, raw: t.k === 'raw', from: t.from, to: t.to };
+      return { s: 'string', value: t.text, raw: t.k === 'raw', map: t.map ?? [], from: t.from, to: t.to };
     }
     if (t.k === 'char') {
       advance();
@@ -119,23 +142,23 @@ export function parseSyntax(text: string): Syn {
       advance();
       const e = expr(0);
       const close = expectOp(')', 'to close the "(" opened here', t.from);
-      return { s: 'paren', e, from: t.from, to: close.to };
+      return node({ s: 'paren', e, from: t.from, to: close.to }, t.from, e);
     }
     if (kw === '{') {
       advance();
       const e = expr(BP_BITAND);
       const close = expectOp('}', 'to close the "{" group', t.from);
-      return { s: 'brace', e, from: t.from, to: close.to };
+      return node({ s: 'brace', e, from: t.from, to: close.to }, t.from, e);
     }
     if (kw === 'not' || kw === '!') {
       advance();
       const e = expr(BP_NOT);
-      return { s: 'not', e, from: t.from, to: e.to };
+      return node({ s: 'not', e, from: t.from, to: e.to }, t.from, e);
     }
     if (kw === '-') {
       advance();
       const e = expr(BP_NEG);
-      return { s: 'neg', e, from: t.from, to: e.to };
+      return node({ s: 'neg', e, from: t.from, to: e.to }, t.from, e);
     }
     if (kw === '+') {
       advance();
@@ -149,7 +172,7 @@ export function parseSyntax(text: string): Syn {
         const e = expr(BP_REL - 1);
         if (e.s !== 'rel' && e.s !== 'in') return fail(`"${t.text}" must be followed by a comparison, as in "${t.text} tcp.port > 1024"`, t.from, e.to);
         if (e.quant) return fail('only one "any"/"all" per comparison', t.from, t.to);
-        return { ...e, quant: t.text as Quantifier, from: t.from };
+        return node({ ...e, quant: t.text as Quantifier, from: t.from }, t.from, e);
       }
     }
     if (t.k === 'word') {
@@ -168,7 +191,7 @@ export function parseSyntax(text: string): Syn {
           }
         }
         const close = expectOp(')', `to close the arguments of ${t.text}()`, open.from);
-        return { s: 'call', name: t.text, args, from: t.from, to: close.to };
+        return node({ s: 'call', name: t.text, args, from: t.from, to: close.to }, t.from, ...args);
       }
       return { s: 'word', text: t.text, from: t.from, to: t.to };
     }
@@ -197,25 +220,52 @@ export function parseSyntax(text: string): Syn {
       fail(`expected "," or "}" in the set, found ${describe(tok)}`, tok.k === 'eof' ? open.from : tok.from, tok.k === 'eof' ? text.length : tok.to);
     }
     const close = advance();
-    return { s: 'in', l, items, negated, from: l.from, to: close.to };
+    const kids = items.flatMap(({ lo, hi }) => (hi ? [lo, hi] : [lo]));
+    return node({ s: 'in', l, items, negated, from: l.from, to: close.to }, from, l, ...kids);
+  }
+
+  /** `items` joined by `op` as a balanced tree: same result and evaluation order, log depth. */
+  function balanced(op: 'and' | 'or' | 'xor', items: Syn[], lo: number, hi: number, ops: number[]): Syn {
+    if (hi - lo === 1) return items[lo];
+    const mid = (lo + hi) >> 1;
+    const l = balanced(op, items, lo, mid, ops);
+    const r = balanced(op, items, mid, hi, ops);
+    return node({ s: 'logic', op, l, r, from: l.from, to: r.to }, ops[mid - 1], l, r);
   }
 
   function expr(rbp: number): Syn {
+    if (++nesting > MAX_FILTER_DEPTH + 1) fail(depthMessage(tok.from), tok.from, Math.max(tok.to, tok.from + 1));
+    try {
+      return exprBody(rbp);
+    } finally {
+      nesting--;
+    }
+  }
+
+  function exprBody(rbp: number): Syn {
     let left = nud();
     for (;;) {
       const t = tok;
       const kw = keyword(t);
       if (kw === undefined || t.k === 'eof') break;
-      if (kw in LOGIC) {
+      if (Object.hasOwn(LOGIC, kw)) {
         const op = LOGIC[kw];
         const bp = LOGIC_BP[op];
         if (bp <= rbp) break;
-        advance();
-        const r = expr(bp);
-        left = { s: 'logic', op, l: left, r, from: left.from, to: r.to };
+        // A run of the same operator is collected and joined balanced (see MAX_FILTER_DEPTH).
+        const items = [left];
+        const ops: number[] = [];
+        for (;;) {
+          const opTok = keyword(tok);
+          if (opTok === undefined || !Object.hasOwn(LOGIC, opTok) || LOGIC[opTok] !== op) break;
+          ops.push(tok.from);
+          advance();
+          items.push(expr(bp));
+        }
+        left = balanced(op, items, 0, items.length, ops);
         continue;
       }
-      const rel = t.k === 'op' || t.k === 'word' ? REL[kw] : undefined;
+      const rel = (t.k === 'op' || t.k === 'word') && Object.hasOwn(REL, kw) ? REL[kw] : undefined;
       if (rel !== undefined) {
         if (BP_REL <= rbp) {
           if (rbp === BP_REL) fail('comparisons cannot be chained; join them with "and"', t.from, t.to);
@@ -223,7 +273,7 @@ export function parseSyntax(text: string): Syn {
         }
         advance();
         const r = expr(BP_REL);
-        left = { s: 'rel', op: rel, l: left, r, opFrom: t.from, opTo: t.to, opText: t.text, from: left.from, to: r.to };
+        left = node({ s: 'rel', op: rel, l: left, r, opFrom: t.from, opTo: t.to, opText: t.text, from: left.from, to: r.to }, t.from, left, r);
         continue;
       }
       if (kw === 'in' || (kw === 'not' && peek().k === 'word' && peek().text === 'in')) {
@@ -234,12 +284,12 @@ export function parseSyntax(text: string): Syn {
         left = parseSet(left, negated, t.from);
         continue;
       }
-      if (kw in ARITH && (t.k === 'op' || kw === 'bitwise_and')) {
+      if (Object.hasOwn(ARITH, kw) && (t.k === 'op' || kw === 'bitwise_and')) {
         const [op, bp] = ARITH[kw];
         if (bp <= rbp) break;
         advance();
         const r = expr(bp);
-        left = { s: 'arith', op, l: left, r, opFrom: t.from, from: left.from, to: r.to };
+        left = node({ s: 'arith', op, l: left, r, opFrom: t.from, from: left.from, to: r.to }, t.from, left, r);
         continue;
       }
       if (kw === '[') {
@@ -249,7 +299,7 @@ export function parseSyntax(text: string): Syn {
         peeked = undefined;
         const { ranges, to } = lx.sliceBody();
         tok = lx.next();
-        left = { s: 'slice', of: left, ranges, from: left.from, to };
+        left = node({ s: 'slice', of: left, ranges, from: left.from, to }, t.from, left);
         continue;
       }
       break;

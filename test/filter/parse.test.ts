@@ -237,11 +237,13 @@ describe('operators and structure', () => {
     expect(ok('frame contains "GET"').t).toBe('contains');
     expect(ok('dns.qry.name contains "wire"').t).toBe('contains');
     const m = ok('dns.qry.name matches "^www\\\\."');
-    expect(m.t === 'matches' && m.flags).toBe('i');
+    expect(m.t === 'matches' && [m.pattern, m.patternFrom, m.patternTo]).toEqual(['^www\\.', 21, 30]);
     const n = ok('dns.qry.name ~ "(?-i)^WWW"');
-    expect(n.t === 'matches' && [n.source, n.flags]).toEqual(['^WWW', '']);
+    expect(n.t === 'matches' && n.pattern).toBe('(?-i)^WWW');
     const s = ok('frame matches "(?s)a.b"');
-    expect(s.t === 'matches' && s.flags).toBe('is');
+    expect(s.t === 'matches' && s.pattern).toBe('(?s)a.b');
+    // RE2 takes options anywhere and scoped, as PCRE2 does.
+    expect(ok('frame matches "a(?i)b(?-i:c)"').t).toBe('matches');
     expect(ok('string(frame.number) matches "[13579]$"').t).toBe('matches');
   });
   it('functions', () => {
@@ -317,8 +319,7 @@ describe('error messages (text and position)', () => {
     ['tcp.port matches "8"', /"matches" applies to strings and byte sequences; use string\(tcp.port\)/],
     ['dns.qry.name matches abc', 'the regular expression after "matches" must be a double-quoted string'],
     ['dns.qry.name matches "("', /invalid regular expression/],
-    ['dns.qry.name matches "(?x)a"', 'the regular-expression option (?x) is not supported (only i, m and s are)'],
-    ['dns.qry.name matches "a(?i)b"', 'inline regular-expression options are supported only at the start of the pattern'],
+    ['dns.qry.name matches "(?x)a"', 'the regular-expression option (?x) is not supported (only i, m, s and U are)'],
     ['tcp.port[0] == 1', 'tcp.port (unsigned integer) cannot be sliced; slices apply to protocols, byte sequences, strings and addresses'],
     ['frame.len + 1', /an arithmetic expression is not a test/],
     ['dns.qry.name + 1 == 2', /"\+" applies to numbers, not to dns\.qry\.name/],

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
-import type { CaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { openStrace } from '../../electron/engine/readers/strace/open-strace.ts';
 import { CORPUS as SHARED_CORPUS } from '../engine/corpus.ts';
+import { memorySource } from './memory-source.ts';
 
 const CORPUS = `${SHARED_CORPUS}/strace/`;
 const FILES = [
@@ -34,23 +34,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** An in-memory source delivering `chunkSize` pieces, as the file source does. */
-export function memorySource(bytes: Uint8Array, chunkSize: number, path = 'mem.strace'): CaptureSource {
-  return {
-    path,
-    fileSize: bytes.length,
-    compressed: false,
-    async stream(onChunk) {
-      for (let p = 0; p < bytes.length; p += chunkSize) await onChunk(bytes.subarray(p, Math.min(bytes.length, p + chunkSize)));
-      return { bytes: bytes.length };
-    },
-    randomAccess: {
-      read: (offset, length) => bytes.slice(Math.max(0, offset), Math.max(0, Math.min(bytes.length, offset + length))),
-      close: () => undefined,
-    },
-  } as CaptureSource;
 }
 
 function mutate(src: Uint8Array, r: () => number): Uint8Array {

@@ -7,7 +7,8 @@
  */
 import type { FieldType, FieldValue } from '../../../shared/fields.ts';
 import type { CmpOp, Const, FilterAst, FilterMessage, Value } from '../../../shared/filter/ast.ts';
-import { fieldsUsed, makeFieldIndex, parseFilter, type FieldIndex } from '../../../shared/filter/index.ts';
+import { RE2JS } from 're2js';
+import { fieldsUsed, makeFieldIndex, parseFilter, type FieldIndex, type RegexProblem } from '../../../shared/filter/index.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
 import { entryBytes, entryValue, formatFieldValue, formatIpv4, formatIpv6, hex } from '../dissectors/values.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
@@ -42,9 +43,50 @@ export type CompiledFilter =
   | { ok: true; predicate: Predicate; fields: string[]; warnings: FilterMessage[]; ast: FilterAst }
   | { ok: false; errors: FilterMessage[] };
 
+/**
+ * Largest RE2 program (instructions, `RE2JS.programSize`) a `matches` pattern may compile to.
+ * RE2 matches in time linear in the data, but when its DFA gives up the cost per byte grows with
+ * the program: measured on a 64 KB value, the worst patterns near this limit take 4–5 s, and
+ * beyond it (RE2's own ceiling is ~20,000) more. Hand-written filters stay far below (`^GET /`:
+ * 10). docs/limits.md has the figures.
+ */
+export const MAX_REGEX_PROGRAM = 1000;
+
+const regexCache = new Map<string, RE2JS>();
+
+/** `pattern` compiled with Wireshark's defaults: caseless (`(?-i)` turns that off), `.` not newline. */
+function compileRegex(pattern: string): RE2JS {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+    if (regexCache.size >= 32) regexCache.delete(regexCache.keys().next().value!);
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+/** The engine's full check of a `matches` pattern: RE2's parser and the program-size limit. */
+export function checkRegex(pattern: string): RegexProblem | undefined {
+  let re: RE2JS;
+  try {
+    re = compileRegex(pattern);
+  } catch (e) {
+    const msg = (e as Error).message.replace(/^error parsing regexp: /, '');
+    // RE2 quotes the offending part in backquotes; point at it when it is in the pattern.
+    const frag = /`([^`]*)`$/.exec(msg)?.[1];
+    const k = frag ? pattern.indexOf(frag) : -1;
+    return { message: `invalid regular expression: ${msg}`, from: k >= 0 ? k : 0, to: k >= 0 ? k + frag!.length : pattern.length };
+  }
+  const size = re.programSize();
+  if (size > MAX_REGEX_PROGRAM) {
+    return { message: `the regular expression is too large (${size} instructions; the limit is ${MAX_REGEX_PROGRAM}): use fewer or smaller repetitions`, from: 0, to: pattern.length };
+  }
+  return undefined;
+}
+
 /** Parse, check and compile filter text against the engine's field registry. */
 export function compileFilterText(text: string, opts: CompileOptions = {}): CompiledFilter {
-  const r = parseFilter(text, engineFieldIndex());
+  const r = parseFilter(text, engineFieldIndex(), { regex: checkRegex });
   if (!r.ok) return r;
   return { ok: true, predicate: compileFilter(r.ast, opts), fields: fieldsUsed(r.ast), warnings: r.warnings, ast: r.ast };
 }
@@ -488,7 +530,9 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
           return false;
         });
       case 'matches': {
-        const re = new RegExp(t.source, t.flags);
+        // RE2: time linear in the value, whatever the pattern (a backtracking RegExp over
+        // hostile data does not end, and a running predicate cannot be cancelled).
+        const re = compileRegex(t.pattern);
         const g = value(t.l);
         const tmp: RV[] = [];
         const all = t.quant === 'all';

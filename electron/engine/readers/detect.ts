@@ -56,14 +56,26 @@ const STRACE_OTHER = /^(?:strace: Process \d+|% time +seconds)/;
 /** Continuation lines of -k (stack trace) and -x/-X hexdumps: neither evidence for nor against. */
 const STRACE_CONTINUATION = /^ (?:> |\| )/;
 
-/** True when the head reads as UTF-8/ASCII text whose lines look like strace output. */
+/** Non-empty lines of the head sampled to decide (strace(1) lines are short; 40 fit in 8 KB). */
+const STRACE_SAMPLE_LINES = 40;
+
+/** A line holding a control byte other than tab/CR: strace escapes those, so not its output. */
+function hasControlByte(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 0x20 && c !== 9 && c !== 13) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * True when most sampled lines of the head look like strace output. Decided by proportion, not
+ * by the absence of binary bytes: a log with a few lines of garbage (a NUL written into it, a
+ * program's binary stderr between strace's lines) is still a log; those lines are shown as
+ * unparsed lines. Binary files fail because almost none of their "lines" look like strace.
+ */
 export function looksLikeStrace(head: Uint8Array): boolean {
   const n = Math.min(head.length, DETECT_HEAD_BYTES);
-  for (let i = 0; i < n; i++) {
-    const c = head[i];
-    // Control bytes other than tab/LF/CR mean binary.
-    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) return false;
-  }
   const text = new TextDecoder('utf-8').decode(head.subarray(0, n));
   const lines = text.split('\n');
   // The last line may be cut by the head boundary unless the head is the whole file.
@@ -74,8 +86,8 @@ export function looksLikeStrace(head: Uint8Array): boolean {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || STRACE_CONTINUATION.test(line)) continue;
     seen++;
-    if (STRACE_LINE.test(line) || STRACE_OTHER.test(line)) matched++;
-    if (seen >= 20) break;
+    if (!hasControlByte(line) && (STRACE_LINE.test(line) || STRACE_OTHER.test(line))) matched++;
+    if (seen >= STRACE_SAMPLE_LINES) break;
   }
   return matched > 0 && matched * 10 >= seen * 6;
 }

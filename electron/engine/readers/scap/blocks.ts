@@ -5,9 +5,11 @@
  *
  * The walker is a push parser: chunks of any size go in, whole blocks come out (a block that
  * spans chunks is carried over in one growable buffer, so memory is bounded by the largest
- * block). A damaged length is reported and the walker resynchronises on the next plausible
- * block header instead of giving up.
+ * block). A damaged length (leading and trailing copies differ, or impossible) is reported as
+ * damage and the walker resynchronises on the next block whose copies agree instead of giving
+ * up or trusting it.
  */
+import { isScapBlockType } from '../detect.ts';
 import type { ChunkParser } from '../types.ts';
 
 export const BT = {
@@ -68,7 +70,10 @@ export interface BlockSink {
    * `offset` is the block's position in the (decompressed) stream; `index` counts blocks from 0.
    */
   block(type: number, buf: Uint8Array, dv: DataView, start: number, len: number, offset: number, index: number): void;
+  /** A note about intact input (an unknown block type skipped whole). */
   warning(message: string): void;
+  /** Input that could not be read: bytes skipped, a block cut short, a length not trusted. */
+  damage(message: string): void;
 }
 
 export interface BlockWalker extends ChunkParser {
@@ -82,6 +87,46 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
+/** How far past a block's start its own trailer is looked for when the leading length is too short. */
+const TRAILER_SEARCH = 1 << 20;
+
+const plausibleLength = (len: number): boolean => len >= 12 && len <= MAX_BLOCK && (len & 3) === 0;
+
+/**
+ * Whether a whole block starts at `q` of buf[0..end): a known type, a plausible length and a
+ * trailing copy equal to it. 'more' when the data ends before that can be told (not final).
+ */
+function validBlockAt(dv: DataView, q: number, end: number, final: boolean): 'yes' | 'no' | 'more' {
+  if (q === end && final) return 'yes'; // the end of the data is a fine place for a block to end
+  if (end - q < 8) return final ? 'no' : 'more';
+  const len = dv.getUint32(q + 4, true);
+  if (!isKnownBlockType(dv.getUint32(q, true)) || !plausibleLength(len)) return 'no';
+  if (end - q < len) return final ? 'no' : 'more';
+  return dv.getUint32(q + len - 4, true) === len ? 'yes' : 'no';
+}
+
+/**
+ * Where the block at `p` really ends when its leading length cannot be trusted: the first `q`
+ * before `limit` whose preceding u32 (the block's own trailer) equals q - p and where a whole
+ * block starts. -1 when there is none; 'more' when the data ends before that can be told.
+ */
+function trailerEnd(dv: DataView, p: number, limit: number, end: number, final: boolean): number | 'more' {
+  // The data present is searched first, so a nearby real end does not wait for the whole window.
+  for (let q = p + 12, stop = Math.min(limit, end); q <= stop; q += 4) {
+    if (dv.getUint32(q - 4, true) !== q - p) continue;
+    const v = validBlockAt(dv, q, end, final);
+    if (v === 'more') return 'more';
+    if (v === 'yes') return q;
+  }
+  return limit > end && !final ? 'more' : -1;
+}
+
+/** A whole block somewhere in buf(from, end) (4-byte steps, as blocks are 32-bit aligned). */
+function blockAhead(dv: DataView, from: number, end: number): boolean {
+  for (let q = from; q + 12 <= end; q += 4) if (validBlockAt(dv, q, end, true) === 'yes') return true;
+  return false;
+}
+
 export function createBlockWalker(sink: BlockSink): BlockWalker {
   let carry = new Uint8Array(0);
   let carryLen = 0;
@@ -90,38 +135,67 @@ export function createBlockWalker(sink: BlockSink): BlockWalker {
   let resyncing = false;
   let resyncStart = 0;
 
-  /** Try to parse blocks in buf[0..end); returns bytes consumed. */
+  const startResync = (at: number, why: string): void => {
+    if (resyncing) return;
+    resyncing = true;
+    resyncStart = at;
+    sink.damage(`block ${index + 1} at byte ${at}: ${why}; searching for the next block`);
+  };
+
+  /**
+   * Try to parse blocks in buf[0..end); returns bytes consumed. A block is trusted when its
+   * leading and trailing lengths agree (the trailer is pcapng's and libscap's check of the
+   * framing, scap_savefile.h block_header/block_trailer); when they differ and no whole block
+   * follows, the leading length is the damaged one and the walker scans forward, 4 bytes at a
+   * time, for the next block whose trailer matches its header.
+   */
   function walk(buf: Uint8Array, end: number, final: boolean): number {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let p = 0;
     while (end - p >= 8) {
       const type = dv.getUint32(p, true);
       const len = dv.getUint32(p + 4, true);
-      const plausible = isKnownBlockType(type) && len >= 12 && len <= MAX_BLOCK && (len & 3) === 0;
-      if (!plausible) {
-        if (!resyncing) {
-          resyncing = true;
-          resyncStart = pos + p;
-          sink.warning(
-            isKnownBlockType(type)
-              ? `block ${index + 1} at byte ${pos + p}: type ${hex(type)} has an impossible length ${len}; searching for the next block`
-              : `block ${index + 1} at byte ${pos + p}: unknown block type ${hex(type)} (length ${len}); searching for the next block`,
-          );
+      const known = isKnownBlockType(type);
+      // A type in libscap's ranges that this reader does not know (a newer block) may be skipped
+      // whole; anything else is not a block header.
+      if (known && !resyncing && !plausibleLength(len)) {
+        // An impossible leading length: the block's own trailer may still say where it ends.
+        const real = trailerEnd(dv, p, p + TRAILER_SEARCH, end, final);
+        if (real === 'more') break;
+        if (real > 0) {
+          sink.damage(`block ${index + 1} at byte ${pos + p}: type ${hex(type)} has an impossible length ${len}; its trailer gives ${real - p}, the block is kept`);
+          sink.block(type, buf, dv, p, real - p, pos + p, index++);
+          p = real;
+          continue;
         }
+      }
+      if (!plausibleLength(len) || (!known && (resyncing || !isScapBlockType(type)))) {
+        startResync(pos + p, known ? `type ${hex(type)} has an impossible length ${len}` : `unknown block type ${hex(type)} (length ${len})`);
         p += 4;
         continue;
       }
       if (end - p < len) {
         if (!final) break;
-        // A plausible header whose block runs past the end of the data.
         if (resyncing) {
           p += 4;
           continue;
         }
-        sink.warning(`block ${index + 1} at byte ${pos + p}: type ${hex(type)} is truncated (${end - p} of ${len} bytes present)`);
-        const tail = end - p;
+        // Runs past the end of the data: a cut-short file, or a damaged length with blocks after it.
+        const real = known ? trailerEnd(dv, p, end, end, true) : -1;
+        if (typeof real === 'number' && real > 0) {
+          sink.damage(`block ${index + 1} at byte ${pos + p}: type ${hex(type)} claims ${len} bytes, past the end of the data; its trailer gives ${real - p}, the block is kept`);
+          sink.block(type, buf, dv, p, real - p, pos + p, index++);
+          p = real;
+          continue;
+        }
+        if (blockAhead(dv, p + 4, end)) {
+          startResync(pos + p, `type ${hex(type)} claims ${len} bytes, past the end of the data, but whole blocks follow`);
+          p += 4;
+          continue;
+        }
+        sink.damage(`block ${index + 1} at byte ${pos + p}: type ${hex(type)} is truncated (${end - p} of ${len} bytes present)`);
         // Still hand over what is there so the readable part of the last event is shown.
-        sink.block(type, buf, dv, p, tail, pos + p, index++);
+        if (known) sink.block(type, buf, dv, p, end - p, pos + p, index++);
         p = end;
         break;
       }
@@ -131,21 +205,48 @@ export function createBlockWalker(sink: BlockSink): BlockWalker {
           p += 4;
           continue;
         }
-        sink.warning(`block ${index + 1} at byte ${pos + p}: trailing length ${trailer} differs from leading length ${len}`);
+        // Which copy is wrong? The leading one when the block's own trailer turns up earlier with
+        // a whole block after it; the trailing one when a whole block (or the end) follows.
+        const real = known ? trailerEnd(dv, p, p + Math.max(len - 4, TRAILER_SEARCH), end, final) : -1;
+        if (real === 'more') break;
+        if (real > 0) {
+          sink.damage(`block ${index + 1} at byte ${pos + p}: leading length ${len} disagrees with the block's trailer, which gives ${real - p}; the block is kept`);
+          sink.block(type, buf, dv, p, real - p, pos + p, index++);
+          p = real;
+          continue;
+        }
+        const next = known ? validBlockAt(dv, p + len, end, final) : 'no';
+        if (next === 'more') break;
+        if (next === 'no') {
+          startResync(pos + p, `trailing length ${trailer} differs from leading length ${len} and no block follows, so the length is not trusted`);
+          p += 4;
+          continue;
+        }
+        sink.damage(`block ${index + 1} at byte ${pos + p}: trailing length ${trailer} differs from leading length ${len}; the block is kept, as the next one starts where it says`);
+      }
+      if (!known) {
+        if (resyncing) {
+          p += 4;
+          continue;
+        }
+        sink.warning(`block ${index + 1} at byte ${pos + p}: unknown block type ${hex(type)} (${len} bytes) skipped`);
+        index++;
+        p += len;
+        continue;
       }
       if (resyncing) {
         resyncing = false;
-        sink.warning(`resynchronised at byte ${pos + p} after skipping ${pos + p - resyncStart} bytes`);
+        sink.damage(`resynchronised at byte ${pos + p} after skipping ${pos + p - resyncStart} bytes`);
       }
       sink.block(type, buf, dv, p, len, pos + p, index++);
       p += len;
     }
     if (final && p < end) {
-      if (!resyncing) sink.warning(`${end - p} stray bytes at the end of the data, at byte ${pos + p}`);
-      else sink.warning(`no further block found after byte ${resyncStart}; ${pos + end - resyncStart} bytes skipped`);
+      if (!resyncing) sink.damage(`${end - p} stray bytes at the end of the data, at byte ${pos + p}`);
+      else sink.damage(`no further block found after byte ${resyncStart}; ${pos + end - resyncStart} bytes skipped`);
       p = end;
     } else if (final && resyncing) {
-      sink.warning(`no further block found after byte ${resyncStart}; ${pos + end - resyncStart} bytes skipped`);
+      sink.damage(`no further block found after byte ${resyncStart}; ${pos + end - resyncStart} bytes skipped`);
     }
     return p;
   }
@@ -173,7 +274,8 @@ export function createBlockWalker(sink: BlockSink): BlockWalker {
         }
         const cdv = new DataView(carry.buffer, carry.byteOffset, carry.byteLength);
         const len = cdv.getUint32(4, true);
-        const want = isKnownBlockType(cdv.getUint32(0, true)) && len >= 12 && len <= MAX_BLOCK ? len : 8;
+        const ctype = cdv.getUint32(0, true);
+        const want = plausibleLength(len) && (isKnownBlockType(ctype) || isScapBlockType(ctype)) ? len : 8;
         if (carryLen < want) {
           const take = Math.min(want - carryLen, chunk.length);
           append(chunk.subarray(0, take), 0);

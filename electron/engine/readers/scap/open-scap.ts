@@ -99,7 +99,6 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let done = false;
   let cancelled = false;
   let firstNs: string | null = null;
-  let lastNs: string | null = null;
   let sawShb = false;
   const MAX_WARN = 200;
   let suppressed = 0;
@@ -107,6 +106,14 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (warnings.length < MAX_WARN) warnings.push(m);
     else suppressed++;
   };
+  /** Parts of the input that could not be read (the CLI exits 2 when there are any). */
+  let readErrors = 0;
+  const damage = (m: string): void => {
+    readErrors++;
+    warn(m);
+  };
+  /** Time of the last event whose header was read (a cut-short last event has none). */
+  let lastGoodNs: string | null = null;
 
   const ev: SyscallEventInput = {
     offset: 0, length: 0, tsSec: 0, tsNsec: 0, cpu: -1, pid: -1, tid: -1, dir: 0, type: '', fd: -1, fdName: '',
@@ -226,7 +233,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     ev.offset = offset;
     ev.length = len;
     ev.malformed = v.error !== '';
-    if (v.error !== '') warn(`event ${num} (block ${index + 1}) at byte ${offset}: ${v.error}`);
+    if (v.error !== '') damage(`event ${num} (block ${index + 1}) at byte ${offset}: ${v.error}`);
     if (!ok) {
       ev.tsSec = 0; ev.tsNsec = 0; ev.cpu = -1; ev.pid = -1; ev.tid = -1; ev.dir = Dir.None; ev.type = 'malformed';
       ev.fd = -1; ev.fdName = ''; ev.procName = ''; ev.container = ''; ev.rawres = NaN; ev.latencyNs = NaN; ev.failed = false;
@@ -273,12 +280,14 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     ev.rawres = raw;
     ev.failed = raw < 0;
     ev.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : NaN;
-    if (firstNs === null) firstNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
+    lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
+    firstNs ??= lastGoodNs;
     addSyscallEvent(ix, ev);
   }
 
   const walker = createBlockWalker({
     warning: warn,
+    damage,
     block(type, buf, dv, start, len, offset, index) {
       if (type !== runType) {
         if (runCount > 0) blockCounts.set(runType, (blockCounts.get(runType) ?? 0) + runCount);
@@ -286,7 +295,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
         runCount = 0;
       }
       runCount++;
-      if (index === 0 && type !== BT.SHB) warn(`block 1 at byte ${offset}: not a section header block (type 0x${type.toString(16)})`);
+      if (index === 0 && type !== BT.SHB) damage(`block 1 at byte ${offset}: not a section header block (type 0x${type.toString(16)})`);
       try {
         if (isEventBlock(type)) {
           onEvent(type, buf, dv, start, len, offset, index);
@@ -315,9 +324,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
               err = readProcList(st, type, buf, dv, start, len);
             }
         }
-        if (err) warn(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${err}`);
+        if (err) damage(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${err}`);
       } catch (e) {
-        warn(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${(e as Error).message}`);
+        damage(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${(e as Error).message}`);
       }
     },
   });
@@ -339,13 +348,14 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       bytesRead,
       fileSize: source.fileSize,
       firstTimeNs: firstNs,
-      lastTimeNs: n ? (lastNs = `${ix.tsSec.data[n - 1]}${String(ix.tsNsec.data[n - 1]).padStart(9, '0')}`) : lastNs,
+      lastTimeNs: lastGoodNs,
       linkTypes: [],
       warnings: allWarnings,
       done,
       cancelled,
       loadMs: Date.now() - t0,
       extra: {
+        readErrors,
         processes: st.procCount,
         threads: st.threads.size,
         shbVersion,
@@ -367,8 +377,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     await new Promise<void>((r) => setImmediate(r));
   }, opts.signal);
   walker.end();
-  if (result.error) warn(result.error);
-  if (!sawShb && syscallCount(ix) === 0) warn(`no scap section header block found in ${bytesRead} bytes: not a scap file?`);
+  if (result.error) damage(result.error);
+  if (!sawShb && syscallCount(ix) === 0) damage(`no scap section header block found in ${bytesRead} bytes: not a scap file?`);
   cancelled = !!opts.signal?.aborted;
   done = true;
   opts.onProgress?.(info());

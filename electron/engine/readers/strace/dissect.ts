@@ -51,7 +51,8 @@ const MAX_ARGS_TEXT = 2000;
 
 /**
  * Argument text for display: as strace printed it, except that `\xHH` escapes of printable
- * ASCII (all of them with -xx) are shown as the characters, so -xx logs stay readable.
+ * ASCII (all of them with -xx) are shown as the characters, so -xx logs stay readable, and raw
+ * control bytes (which strace never prints) as `\xHH`.
  */
 function text(b: Uint8Array, s: number, e: number): string {
   let out = '';
@@ -75,7 +76,8 @@ function text(b: Uint8Array, s: number, e: number): string {
       p += 2;
       continue;
     }
-    out += String.fromCharCode(c);
+    // Raw control bytes (binary garbage in the log; strace escapes its own) shown escaped.
+    out += (c < 0x20 && c !== 9) || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : String.fromCharCode(c);
     p++;
   }
   return p < e ? `${out}…` : out;

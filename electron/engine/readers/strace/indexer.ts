@@ -37,6 +37,8 @@ export interface StraceStats {
   exits: number;
   /** Generic text lines (not syscalls, signals, exits, banners, summary tables, trailers). */
   textLines: number;
+  /** Of those, lines holding control bytes strace never writes unescaped (binary garbage). */
+  binaryLines: number;
   /** Syscall lines without a result that were not `<unfinished ...>` (cut-off lines). */
   incomplete: number;
   processes: Set<number>;
@@ -81,6 +83,15 @@ function lookupName(b: Uint8Array, s: number, e: number): NameEntry {
 
 const MAX_LINE = 16 << 20;
 
+/** strace escapes non-printable bytes in what it prints (`\0`, `\x01`); a raw one is not its output. */
+function hasControlByte(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if ((c < 0x20 && c !== 9 && c !== 13) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export interface StraceIndexer {
   push(chunk: Uint8Array): void;
   end(): void;
@@ -96,7 +107,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     fdType: createColumn(Uint8Array),
     resumedOff: new Map(),
     resumedLen: new Map(),
-    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, incomplete: 0, processes: new Set() },
+    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set() },
   };
   const st = extra.stats;
   const L: StraceLine = createLine();
@@ -639,7 +650,11 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         }
         summaryEvent = 0;
         st.textLines++;
-        textEvent(off, e - s, T.text);
+        const n = textEvent(off, e - s, T.text);
+        if (hasControlByte(b, s, e)) {
+          st.binaryLines++;
+          if (warnings.length < 1000) warnings.push(`line ${lineNo} (byte ${off}, event ${n}): binary data, not strace output; shown as an unparsed line`);
+        }
       }
     }
   }

@@ -45,7 +45,7 @@ export function isStraceText(head: Uint8Array): boolean {
 }
 
 function statsExtra(stats: StraceStats[]): Record<string, number> {
-  const sum = (k: 'syscalls' | 'joined' | 'signals' | 'exits' | 'textLines' | 'incomplete' | 'lines'): number => stats.reduce((a, s) => a + s[k], 0);
+  const sum = (k: 'syscalls' | 'joined' | 'signals' | 'exits' | 'textLines' | 'binaryLines' | 'incomplete' | 'lines'): number => stats.reduce((a, s) => a + s[k], 0);
   const procs = new Set<number>();
   for (const s of stats) for (const p of s.processes) procs.add(p);
   return {
@@ -55,6 +55,7 @@ function statsExtra(stats: StraceStats[]): Record<string, number> {
     signals: sum('signals'),
     exits: sum('exits'),
     unparsedLines: sum('textLines'),
+    binaryLines: sum('binaryLines'),
     incompleteCalls: sum('incomplete'),
     lines: sum('lines'),
   };
