@@ -158,20 +158,14 @@ export function readPrebuiltEngine(dir = PREBUILT_DIR, uid: number | undefined =
 const dataUrl = (code: Uint8Array): URL => new URL(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 
 const loaded = new Map<string, Promise<URL | null>>();
+let inMemory: Promise<URL | null> | undefined;
 
 /** The engine module to run (see the header), or null when only the tsx bootstrap is left. */
 export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<URL | null> {
   let p = loaded.get(prebuiltDir);
   if (!p) {
-    p = (async () => {
-      const pre = readPrebuiltEngine(prebuiltDir);
-      if ('code' in pre) return dataUrl(pre.code);
-      try {
-        return dataUrl((await bundleEngine()).code);
-      } catch {
-        return null;
-      }
-    })();
+    const pre = readPrebuiltEngine(prebuiltDir);
+    p = 'code' in pre ? Promise.resolve(dataUrl(pre.code)) : (inMemory ??= bundleEngine().then((b) => dataUrl(b.code), () => null));
     loaded.set(prebuiltDir, p);
   }
   return p;
