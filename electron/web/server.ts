@@ -513,10 +513,11 @@ if (isMain) {
   for (const f of args.file ? [args.file, ...args.more] : []) if (!existsSync(f)) console.error(`tracelens web: warning: ${f} does not exist; the window will say so`);
   startWebServer({ file: args.file, more: args.more, port: args.port, root: args.root, maxUpload: args.maxUpload }).then(
     (s) => {
-      console.log(`Tracelens is serving on 127.0.0.1 only. Open:\n  ${s.url}`);
+      // Handlers first: whoever reads the URL may stop the server at once.
       const stop = (): void => void s.close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      console.log(`Tracelens is serving on 127.0.0.1 only. Open:\n  ${s.url}`);
     },
     (e: unknown) => {
       console.error(`tracelens web: ${e instanceof Error ? e.message : String(e)}`);
