@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, basename } from 'node:path';
+import { join, basename, sep } from 'node:path';
 import type { CaptureInfo, EngineEvent, EventBytes, MethodName, Params, Port, RequestMessage, ResponseMessage, Result, RowsPage } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -189,7 +189,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     const done = state.uploaded;
     state.uploaded = undefined;
     if (done) {
-      if (state.capturePath?.startsWith(done)) {
+      if (state.capturePath?.startsWith(done + sep)) {
         state.abort?.abort();
         state.capture?.close();
         state.capture = undefined;
