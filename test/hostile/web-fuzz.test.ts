@@ -4,8 +4,8 @@
  * first WebSocket frames straight onto TCP sockets, against a server in its own process (a
  * crash is an exit there, not a lost vitest worker). Every answer must be a 4xx (or the
  * redirect/page/upgrade a well-formed request gets), and the server must still serve the page
- * afterwards. On main, `GET /%E0%A4%A` with the token and `Cookie: tracelens_token=%` each ended
- * the server.
+ * afterwards. On main, `GET /%E0%A4%A` with the token, `Cookie: tracelens_token=%`, and a
+ * WebSocket frame whose decode error was over 123 bytes (the close reason) each ended the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -111,6 +111,16 @@ function wsFrame(opcode: number, payload: Buffer, o: { fin?: boolean; rsv?: numb
   return Buffer.concat([Buffer.from(head), ext, key, body]);
 }
 
+/** A wire frame with a binary placeholder whose type is 100 × 'é' (shared/wire.ts quotes it in its error). */
+function badReference(): Buffer {
+  const json = Buffer.from(JSON.stringify({ kind: 'request', id: 1, method: 'x', params: { '\u0000b': 0, '\u0000t': '\u00e9'.repeat(100) } }));
+  const b = Buffer.alloc(8 + ((json.length + 7) & ~7));
+  b.writeUInt32LE(0x31574c54, 0);
+  b.writeUInt32LE(json.length, 4);
+  json.copy(b, 8);
+  return b;
+}
+
 const ALLOWED = new Set([101, 200, 303, 400, 401, 404, 405, 421, 431]);
 
 describe('browser-mode server under malformed requests', () => {
@@ -156,6 +166,11 @@ describe('browser-mode server under malformed requests', () => {
     expect(statusOf((await exchange(s.port, up('/engine', [cookie('%')]))).head)).toBe(401);
     expect(statusOf((await exchange(s.port, up('/%E0%A4%A', [cookie(s.token)]))).head)).toBe(401);
     expect(statusOf((await exchange(s.port, up('/engine', [cookie(s.token)]))).head)).toBe(101);
+    // A frame whose decode error quotes 100 two-byte characters: the close reason was cut to 120
+    // characters, not 123 bytes, and ws.close threw out of the message handler (RangeError).
+    const r = await exchange(s.port, up('/engine', [cookie(s.token)]), [wsFrame(2, badReference())], 1500);
+    expect(statusOf(r.head)).toBe(101);
+    expect(r.all).toMatch(/\u0088[\s\S]*\u0003\u00eb/); // a close frame, code 1003
     await alive();
   });
 
@@ -230,6 +245,7 @@ describe('browser-mode server under malformed requests', () => {
       () => Buffer.from(encodeFrame({ kind: 'request', id: 1, method: 'filter', params: { text: `"\u00e9${'\u{1F600}'.repeat(80)}` } })),
       () => Buffer.from(encodeFrame({ kind: 'response', id: 1, ok: true })),
       () => Buffer.from(encodeFrame(null)),
+      () => badReference(),
       () => Buffer.from(encodeFrame({ kind: 'request', id: 1, method: 'upload', params: { chunk: new Float64Array(4), last: 'yes' } })),
     ];
     const frames: (() => Buffer)[] = [
