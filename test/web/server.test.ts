@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -48,10 +48,11 @@ describe('web server arguments and checks', () => {
 
 describe('web server over HTTP and WebSocket', () => {
   let server: WebServer;
+  let out: string;
   let started = 0;
   let closed = 0;
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tl-web-'));
+    out = mkdtempSync(join(tmpdir(), 'tl-web-'));
     writeFileSync(join(out, 'index.html'), '<!doctype html><title>t</title>');
     // An engine double that echoes typed arrays back, to check the framing end to end.
     const startEngine = () => {
@@ -71,7 +72,10 @@ describe('web server over HTTP and WebSocket', () => {
     };
     server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false });
   });
-  afterAll(async () => server.close());
+  afterAll(async () => {
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  });
 
   const base = () => `http://127.0.0.1:${server.port}`;
 
