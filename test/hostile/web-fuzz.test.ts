@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,15 @@ function badReference(): Buffer {
   return b;
 }
 
+/** The process's peak resident set (Linux VmHWM), for the record. */
+function peakRss(pid: number | undefined): string {
+  try {
+    return /VmHWM:\s*(\d+ kB)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 const ALLOWED = new Set([101, 200, 303, 400, 401, 404, 405, 421, 431]);
 
 describe('browser-mode server under malformed requests', () => {
@@ -129,6 +139,7 @@ describe('browser-mode server under malformed requests', () => {
     s = await serve(false);
   });
   afterAll(() => {
+    if (s) console.log(`web fuzz server peak RSS ${peakRss(s.proc.pid)}`);
     s?.proc.kill('SIGTERM');
   });
 
@@ -286,6 +297,7 @@ describe('browser-mode server with real engines under malformed first messages',
     s = await serve(true);
   });
   afterAll(() => {
+    if (s) console.log(`web fuzz server peak RSS ${peakRss(s.proc.pid)}`);
     s?.proc.kill('SIGTERM');
   });
 
