@@ -1,7 +1,8 @@
 /**
  * The browser-mode host (`npm run web`): the engine runs on the server, one per WebSocket
- * connection; messages cross as frames of shared/wire.ts. The token printed by the server is in
- * the page URL and goes with every request and connection.
+ * connection; messages cross as frames of shared/wire.ts. The access token is an HttpOnly cookie
+ * the server set on the first page load (this script never sees it); it goes with every request
+ * and connection to the same origin.
  */
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import type { Port } from '../../shared/rpc.ts';
@@ -52,17 +53,7 @@ export function portFromWebSocket(ws: WebSocket): Port {
   };
 }
 
-export function tokenFromLocation(loc: Location, storage: Storage | null): string {
-  const t = new URLSearchParams(loc.search).get('token');
-  if (t) {
-    storage?.setItem('tracelens.token', t);
-    return t;
-  }
-  return storage?.getItem('tracelens.token') ?? '';
-}
-
 export function createBrowserHost(win: Window = window): AppHost {
-  const token = tokenFromLocation(win.location, win.sessionStorage);
   const handlers = new Set<(command: string, arg?: string) => void>();
   // Commands raised before the app listens (the command-line FILE) wait for the first listener.
   const queued: [string, string | undefined][] = [];
@@ -70,7 +61,7 @@ export function createBrowserHost(win: Window = window): AppHost {
     if (handlers.size === 0) queued.push([command, arg]);
     else for (const h of handlers) h(command, arg);
   };
-  const session: Promise<SessionInfo> = fetch(`/api/session?token=${encodeURIComponent(token)}`)
+  const session: Promise<SessionInfo> = fetch('/api/session')
     .then((r) => (r.ok ? (r.json() as Promise<SessionInfo>) : { file: null, samples: [] }))
     .catch(() => ({ file: null, samples: [] }));
   void session.then((s) => {
@@ -92,10 +83,10 @@ export function createBrowserHost(win: Window = window): AppHost {
     mode: 'browser',
     connectEngine() {
       const proto = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = new WebSocket(`${proto}//${win.location.host}/engine?token=${encodeURIComponent(token)}`);
+      const ws = new WebSocket(`${proto}//${win.location.host}/engine`);
       return new Promise<Port>((resolve, reject) => {
         ws.addEventListener('open', () => resolve(portFromWebSocket(ws)), { once: true });
-        ws.addEventListener('error', () => reject(new Error('Cannot connect to the Tracelens server (is `npm run web` still running, and is the token in the URL right?)')), { once: true });
+        ws.addEventListener('error', () => reject(new Error('Cannot connect to the Tracelens server (is `npm run web` still running? Open the URL it printed again)')), { once: true });
       });
     },
     pathForFile: () => null,

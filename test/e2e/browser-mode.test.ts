@@ -152,6 +152,9 @@ describe.skipIf(!canRun)('browser mode end to end (Chromium)', () => {
       console.log(`[e2e] page text: ${(await page.locator('body').innerText()).slice(0, 500)}`);
       throw e;
     });
+    // The token became an HttpOnly cookie: not in the address bar, not readable by the page.
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate(() => document.cookie)).toBe('');
     const expected = tsharkInfo(HTTP_PCAP, 3);
     for (let i = 0; i < 3; i++) {
       expect(await page.locator(`.row[data-row="${i}"] [data-col="info"]`).textContent()).toBe(expected[i]);

@@ -1,21 +1,32 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieValue, hostAllowed, parseWebArgs, startWebServer, tokenMatches, type WebServer } from '../../electron/web/server.ts';
+import { cookieName, cookieValue, hostAllowed, parseBytes, parseWebArgs, safeDecode, startWebServer, tokenMatches, type WebServer } from '../../electron/web/server.ts';
+import { MAX_UPLOAD_BYTES } from '../../electron/engine/host/engine-host.ts';
 import type { Port, RequestMessage } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 
 describe('web server arguments and checks', () => {
   it('parses [FILE [FILE…]] [--port N]', () => {
-    expect(parseWebArgs([])).toEqual({ file: null, more: [], port: 7450, help: false });
-    expect(parseWebArgs(['a.pcap', '--port', '9000'])).toEqual({ file: 'a.pcap', more: [], port: 9000, help: false });
+    const defaults = { file: null, more: [], port: 7450, root: null, maxUpload: MAX_UPLOAD_BYTES, help: false };
+    expect(parseWebArgs([])).toEqual(defaults);
+    expect(parseWebArgs(['a.pcap', '--port', '9000'])).toEqual({ ...defaults, file: 'a.pcap', port: 9000 });
     expect(parseWebArgs(['--port=0', 'b.scap']).port).toBe(0);
     expect(() => parseWebArgs(['--port', 'x'])).toThrow(/--port/);
     // Several FILEs: strace -ff per-process logs opened as one capture.
-    expect(parseWebArgs(['t.1', '--port', '1', 't.2', 't.3'])).toEqual({ file: 't.1', more: ['t.2', 't.3'], port: 1, help: false });
+    expect(parseWebArgs(['t.1', '--port', '1', 't.2', 't.3'])).toEqual({ ...defaults, file: 't.1', more: ['t.2', 't.3'], port: 1 });
     expect(() => parseWebArgs(['--bogus'])).toThrow(/unknown option/);
+    expect(parseWebArgs(['--root', '/srv/caps', '--max-upload=512M']).root).toBe('/srv/caps');
+    expect(parseWebArgs(['--max-upload', '512M']).maxUpload).toBe(512 * 1024 ** 2);
+    expect(parseWebArgs(['--max-upload', '1000']).maxUpload).toBe(1000);
+    expect(() => parseWebArgs(['--max-upload', 'lots'])).toThrow(/--max-upload needs a size/);
+    expect(() => parseWebArgs(['--max-upload', '0'])).toThrow(/--max-upload/);
+    expect(() => parseWebArgs(['--root'])).toThrow(/--root needs a value/);
+    expect(parseBytes('2G')).toBe(2 * 1024 ** 3);
+    expect(parseBytes('64KiB')).toBe(64 * 1024);
+    expect(parseBytes('1.5G')).toBeNull();
   });
 
   it('compares tokens and reads cookies and hosts strictly', () => {
@@ -25,6 +36,11 @@ describe('web server arguments and checks', () => {
     expect(tokenMatches('abc', null)).toBe(false);
     expect(cookieValue('x=1; tracelens_token=zz', 'tracelens_token')).toBe('zz');
     expect(cookieValue(undefined, 'tracelens_token')).toBeNull();
+    // Malformed percent-escapes used to throw out of decodeURIComponent and end the server.
+    expect(cookieValue('tracelens_token=%', 'tracelens_token')).toBe('%');
+    expect(cookieValue('tracelens_token=%E0%A4%A', 'tracelens_token')).toBe('%E0%A4%A');
+    expect(safeDecode('%E0%A4%A')).toBeNull();
+    expect(safeDecode('a%20b')).toBe('a b');
     expect(hostAllowed('127.0.0.1:80', 80)).toBe(true);
     expect(hostAllowed('evil.example:80', 80)).toBe(false);
   });
@@ -32,10 +48,11 @@ describe('web server arguments and checks', () => {
 
 describe('web server over HTTP and WebSocket', () => {
   let server: WebServer;
+  let out: string;
   let started = 0;
   let closed = 0;
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tl-web-'));
+    out = mkdtempSync(join(tmpdir(), 'tl-web-'));
     writeFileSync(join(out, 'index.html'), '<!doctype html><title>t</title>');
     // An engine double that echoes typed arrays back, to check the framing end to end.
     const startEngine = () => {
@@ -55,24 +72,45 @@ describe('web server over HTTP and WebSocket', () => {
     };
     server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false });
   });
-  afterAll(async () => server.close());
+  afterAll(async () => {
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  });
 
   const base = () => `http://127.0.0.1:${server.port}`;
 
-  it('refuses requests without the token and serves them with it', async () => {
+  it('refuses requests without the token; the first load trades it for an HttpOnly cookie and a clean URL', async () => {
     expect((await fetch(`${base()}/`)).status).toBe(401);
     expect((await fetch(`${base()}/?token=wrong`)).status).toBe(401);
-    const ok = await fetch(server.url);
+    const first = await fetch(server.url, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/');
+    const setCookie = first.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(new RegExp(`^${cookieName(server.port)}=${server.token}; `));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    // Other query parameters survive; `//host` cannot redirect off this server.
+    expect((await fetch(`${base()}/index.html?x=1&token=${server.token}`, { redirect: 'manual' })).headers.get('location')).toBe('/index.html?x=1');
+    const cookie = setCookie.split(';')[0];
+    const ok = await fetch(`${base()}/`, { headers: { cookie } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const cookie = ok.headers.get('set-cookie')!.split(';')[0];
+    expect(ok.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ok.headers.get('x-frame-options')).toBe('DENY');
+    expect(ok.headers.get('set-cookie')).toBeNull();
+    // Another server's cookie (same host, other port) does not open this one.
+    expect((await fetch(`${base()}/`, { headers: { cookie: `${cookieName(server.port + 1)}=${server.token}` } })).status).toBe(401);
     const session = await fetch(`${base()}/api/session`, { headers: { cookie } });
     expect(session.status).toBe(200);
+    expect(session.headers.get('x-content-type-options')).toBe('nosniff');
     const body = (await session.json()) as { file: string; more: string[] };
     expect(body.file).toMatch(/\/x\.pcap$/);
     // Further FILEs (strace -ff logs) are absolute too, for the window to open with FILE.
     expect(body.more).toEqual([join(process.cwd(), 'x.2'), '/abs/x.3']);
-    expect((await fetch(`${base()}/../../etc/passwd?token=${server.token}`)).status).toBe(404);
+    expect((await fetch(`${base()}/../../etc/passwd`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${base()}/%E0%A4%A`, { headers: { cookie } })).status).toBe(400);
+    expect((await fetch(`${base()}/`, { headers: { cookie: `${cookieName(server.port)}=%` } })).status).toBe(401);
   });
 
   it('rejects WebSocket connections without the token or from another origin', async () => {

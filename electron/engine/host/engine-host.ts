@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, basename } from 'node:path';
+import { join, basename, sep } from 'node:path';
 import type { CaptureInfo, EngineEvent, EventBytes, MethodName, Params, Port, RequestMessage, ResponseMessage, Result, RowsPage } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -19,8 +19,24 @@ import { sortEvents } from './sort-view.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
+import { confinePath, type AllowedPaths } from './path-policy.ts';
 
 const MAX_PAGE = 5000;
+/** Largest upload accepted by default (browser mode's --max-upload changes it). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/**
+ * What a host may restrict (browser mode does; the CLI and desktop main pass nothing). Plain data:
+ * it crosses into a worker as workerData.
+ */
+export interface EngineHostOptions {
+  /** The only files `open` and `addKeylog` may read (path-policy.ts); absent: any path. */
+  allowed?: AllowedPaths;
+  /** Folder that holds this engine's uploads (the host made it 0700 and removes it when the engine ends). */
+  uploadDir?: string;
+  /** Largest upload accepted, in bytes. */
+  maxUploadBytes?: number;
+}
 
 interface EngineState {
   capture: Capture | undefined;
@@ -33,6 +49,8 @@ interface EngineState {
   filterAbort: AbortController | undefined;
   abort: AbortController | undefined;
   upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
+  /** Folder of the uploaded file that is the open capture (deleted on the next open and on close). */
+  uploaded?: string;
   openError: string | undefined;
   /** Path of the open capture (for key logs next to it). */
   capturePath?: string;
@@ -106,7 +124,7 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
 }
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
-export function serveEngine(port: Port): () => void {
+export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
   const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
@@ -154,6 +172,32 @@ export function serveEngine(port: Port): () => void {
 
   const d = createDissection();
 
+  /** The path `open`/`addKeylog` may read for `p`; throws outside the host's allowed set. */
+  const allow = (p: string): string => {
+    if (!options.allowed) return p;
+    return confinePath({ files: options.allowed.files, dirs: options.uploadDir ? [...options.allowed.dirs, options.uploadDir] : options.allowed.dirs }, p);
+  };
+
+  /** Delete the upload being received and the folder of an uploaded capture (closing it first). */
+  function dropUploads(): void {
+    const up = state.upload;
+    state.upload = undefined;
+    if (up) {
+      closeSync(up.fd);
+      rmSync(up.dir, { recursive: true, force: true });
+    }
+    const done = state.uploaded;
+    state.uploaded = undefined;
+    if (done) {
+      if (state.capturePath?.startsWith(done + sep)) {
+        state.abort?.abort();
+        state.capture?.close();
+        state.capture = undefined;
+      }
+      rmSync(done, { recursive: true, force: true });
+    }
+  }
+
   /** The events the table shows, in display order. */
   const shown = (): Uint32Array | undefined => state.sorted ?? state.view;
 
@@ -179,14 +223,21 @@ export function serveEngine(port: Port): () => void {
         if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
           throw new Error('parameter more must be a list of file paths');
         }
-        return (await startOpen(stringParam(params, 'path'), undefined, more)) as Result<M>;
+        const path = allow(stringParam(params, 'path'));
+        const others = more.map(allow);
+        dropUploads();
+        return (await startOpen(path, undefined, others)) as Result<M>;
       }
       case 'openUpload': {
         const name = basename(stringParam(params, 'name'));
         const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
-        const dir = mkdtempSync(join(tmpdir(), 'tracelens-upload-'));
+        const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+        if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
+        dropUploads();
+        // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
+        const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
         const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
-        state.upload = { dir, path, fd: openSync(path, 'w'), name, received: 0, size };
+        state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
         return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} } as Result<M>;
       }
       case 'upload': {
@@ -194,11 +245,19 @@ export function serveEngine(port: Port): () => void {
         if (!up) throw new Error('upload without openUpload');
         const p = params as Params<'upload'>;
         if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
+        const received = up.received + p.chunk.length;
+        if (received > up.size || (p.last === true && received !== up.size)) {
+          dropUploads();
+          throw new Error(received > up.size
+            ? `upload of ${up.name} sent more than the ${up.size} bytes it declared; discarded`
+            : `upload of ${up.name} ended after ${received} of the ${up.size} bytes it declared; discarded`);
+        }
         writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
-        up.received += p.chunk.length;
+        up.received = received;
         if (p.last === true) {
           closeSync(up.fd);
           state.upload = undefined;
+          state.uploaded = up.dir;
           await startOpen(up.path, up.name);
         }
         return null as Result<M>;
@@ -324,7 +383,7 @@ export function serveEngine(port: Port): () => void {
         const c = requireCapture(state);
         const p = params as Params<'addKeylog'>;
         if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
-        const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: p.path });
+        const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
         if (r.added > 0 && c.info().done) {
           // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
           await state.httpReady;
@@ -394,9 +453,6 @@ export function serveEngine(port: Port): () => void {
     state.abort?.abort();
     state.capture?.close();
     state.capture = undefined;
-    if (state.upload) {
-      closeSync(state.upload.fd);
-      rmSync(state.upload.dir, { recursive: true, force: true });
-    }
+    dropUploads();
   };
 }

@@ -1,20 +1,29 @@
 /**
  * Start an engine in a worker_threads worker and get a Port to it (CLI, browser mode, tests).
  *
- * The engine is TypeScript run from source. Compiling its module graph inside each new worker
- * through tsx costs about a second; instead the worker entry is bundled once per process with
- * esbuild (≈ 0.2 s) into one ES module in the temp folder, named by its content hash, which a
- * worker loads in ≈ 0.15 s. Should bundling fail, a two-line bootstrap registers tsx's hooks
- * inside the worker (on Node 20 `--import tsx` in execArgv is not applied to workers).
+ * The engine is TypeScript. A worker runs it as one bundled ES module, and the worker loads that
+ * module from memory (a data: URL of bytes this process holds), never from a path another user
+ * could write between a check and the load. The bytes come from, in order:
+ *   1. the bundle `npm run build` writes to out/engine-worker/ (scripts/build-engine-worker.ts),
+ *      used only when out/ and out/engine-worker/ are real directories owned by this user and
+ *      writable by nobody else, the files are regular files (opened with O_NOFOLLOW) likewise,
+ *      the bundle's SHA-256 matches its manifest, and every source file it was built from still
+ *      has the SHA-256 the manifest lists (else it is stale and ignored);
+ *   2. a bundle esbuild builds in memory from the sources (≈ 0.2–0.5 s, a fresh clone after
+ *      `npm ci`);
+ *   3. should esbuild fail, a bootstrap that registers tsx inside the worker and imports the source
+ *      (on Node 20 `--import tsx` in execArgv is not applied to workers).
+ * Nothing is read from or written to the temp folder (older versions loaded
+ * tmpdir()/tracelens-engine-<hash>.mjs when it existed, whoever had put it there).
  * Worker failures never escape as an uncaught 'error' event: they become engine `error` events.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineEvent, Port } from '../../../shared/rpc.ts';
+import type { EngineHostOptions } from './engine-host.ts';
 
 export interface EngineWorker {
   port: Port;
@@ -24,58 +33,163 @@ export interface EngineWorker {
 }
 
 const entryTs = new URL('./worker-entry.ts', import.meta.url);
-const entryJs = new URL('./worker-entry.js', import.meta.url);
+/** The checkout this file belongs to: source paths in the manifest are relative to it. */
+export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+/** Where `npm run build` puts the engine worker bundle. */
+export const PREBUILT_DIR = resolve(projectRoot, 'out/engine-worker');
+export const BUNDLE_FILE = 'worker.mjs';
+export const MANIFEST_FILE = 'manifest.json';
 
-let bundle: Promise<string | null> | undefined;
-
-/** Path of the bundled engine worker, or null when it cannot be built here. */
-function engineBundle(): Promise<string | null> {
-  bundle ??= (async () => {
-    try {
-      const { build } = await import('esbuild');
-      const out = await build({
-        entryPoints: [fileURLToPath(entryTs)],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        write: false,
-        logLevel: 'silent',
-        // Bundled CommonJS dependencies call require(); an ES module has none of its own.
-        banner: { js: "import { createRequire as __tracelensRequire } from 'node:module'; const require = __tracelensRequire(import.meta.url);" },
-      });
-      const code = out.outputFiles[0].contents;
-      const path = join(tmpdir(), `tracelens-engine-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.mjs`);
-      if (!existsSync(path)) {
-        // Write then rename: another process starting an engine at the same moment must never
-        // load a half-written file (rename is atomic within a folder).
-        const part = `${path}.${process.pid}.${Date.now()}.part`;
-        writeFileSync(part, code);
-        renameSync(part, path);
-      }
-      return path;
-    } catch {
-      return null;
-    }
-  })();
-  return bundle;
+export interface EngineBundle {
+  code: Uint8Array;
+  /** Source files the bundle was built from (relative to projectRoot) → SHA-256 of their content. */
+  inputs: Record<string, string>;
 }
 
-function tsxBootstrap(): Worker {
+export interface BundleManifest {
+  version: 1;
+  sha256: string;
+  inputs: Record<string, string>;
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** Bundle the worker entry with esbuild into one ES module, in memory. */
+export async function bundleEngine(): Promise<EngineBundle> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [fileURLToPath(entryTs)],
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    // Bundled CommonJS dependencies call require() (for Node built-ins only: everything else is
+    // in the bundle). A module loaded from a data: URL has no file URL to anchor one on, and a
+    // built-in resolves the same from any absolute path.
+    banner: { js: "import { createRequire as __tracelensRequire } from 'node:module'; const require = __tracelensRequire('/');" },
+  });
+  const inputs: Record<string, string> = {};
+  for (const rel of Object.keys(out.metafile.inputs).sort()) {
+    const abs = resolve(projectRoot, rel);
+    inputs[relative(projectRoot, abs)] = sha256(readFileSync(abs));
+  }
+  return { code: out.outputFiles[0].contents, inputs };
+}
+
+/** Manifest of a bundle: its hash and its inputs' hashes. */
+export function bundleManifest(b: EngineBundle): BundleManifest {
+  return { version: 1, sha256: sha256(b.code), inputs: b.inputs };
+}
+
+/**
+ * Why `st` (of `what`) cannot be trusted to hold code only this user wrote, or null if it can:
+ * a symbolic link, another owner, or writable by group or others.
+ */
+export function untrusted(st: Stats, what: string, kind: 'file' | 'dir', uid: number | undefined): string | null {
+  if (st.isSymbolicLink()) return `${what} is a symbolic link`;
+  if (kind === 'file' ? !st.isFile() : !st.isDirectory()) return `${what} is not a ${kind === 'file' ? 'regular file' : 'directory'}`;
+  if (uid !== undefined && st.uid !== uid) return `${what} is owned by uid ${st.uid}, not ${uid}`;
+  if ((st.mode & 0o022) !== 0) return `${what} is writable by group or others (mode ${(st.mode & 0o777).toString(8)})`;
+  return null;
+}
+
+/** Read a regular file without following a symbolic link, checking the opened file itself. */
+function readTrusted(path: string, uid: number | undefined): Uint8Array | string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  try {
+    const why = untrusted(fstatSync(fd), path, 'file', uid);
+    return why ?? readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The prebuilt bundle in `dir` if every check passes (see the header), else the reason it is
+ * not used. `uid` is the owner required (default: this process's user; undefined on Windows).
+ */
+export function readPrebuiltEngine(dir = PREBUILT_DIR, uid: number | undefined = process.getuid?.()): { code: Uint8Array } | { refused: string } {
+  for (const d of [dirname(dir), dir]) {
+    let st: Stats;
+    try {
+      st = lstatSync(d);
+    } catch {
+      return { refused: `${d} does not exist` };
+    }
+    const why = untrusted(st, d, 'dir', uid);
+    if (why) return { refused: why };
+  }
+  const manifestBytes = readTrusted(resolve(dir, MANIFEST_FILE), uid);
+  if (typeof manifestBytes === 'string') return { refused: manifestBytes };
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as BundleManifest;
+  } catch {
+    return { refused: 'the manifest is not JSON' };
+  }
+  if (manifest?.version !== 1 || typeof manifest.sha256 !== 'string' || typeof manifest.inputs !== 'object' || manifest.inputs === null) return { refused: 'the manifest has an unknown shape' };
+  const code = readTrusted(resolve(dir, BUNDLE_FILE), uid);
+  if (typeof code === 'string') return { refused: code };
+  if (sha256(code) !== manifest.sha256) return { refused: 'the bundle does not match the SHA-256 in its manifest' };
+  const inputs = Object.entries(manifest.inputs);
+  if (inputs.length === 0) return { refused: 'the manifest lists no sources' };
+  for (const [rel, hash] of inputs) {
+    let now: string;
+    try {
+      now = sha256(readFileSync(resolve(projectRoot, rel)));
+    } catch {
+      return { refused: `stale: ${rel} is gone` };
+    }
+    if (now !== hash) return { refused: `stale: ${rel} changed since the build` };
+  }
+  return { code };
+}
+
+/** The engine module as a data: URL, so the worker runs exactly the bytes checked or built here. */
+const dataUrl = (code: Uint8Array): URL => new URL(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+
+const loaded = new Map<string, Promise<URL | null>>();
+let inMemory: Promise<URL | null> | undefined;
+
+/** The engine module to run (see the header), or null when only the tsx bootstrap is left. */
+export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<URL | null> {
+  let p = loaded.get(prebuiltDir);
+  if (!p) {
+    const pre = readPrebuiltEngine(prebuiltDir);
+    p = 'code' in pre ? Promise.resolve(dataUrl(pre.code)) : (inMemory ??= bundleEngine().then((b) => dataUrl(b.code), () => null));
+    loaded.set(prebuiltDir, p);
+  }
+  return p;
+}
+
+function tsxBootstrap(workerData: unknown): Worker {
   return new Worker(
     `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryTs.href)}); })` +
       `.catch((e) => { require('node:worker_threads').parentPort.postMessage({ kind: 'event', type: 'error', message: 'engine failed to load: ' + ((e && e.message) || e) }); process.exit(70); });`,
-    { eval: true },
+    { eval: true, workerData },
   );
 }
 
-export async function startEngineWorker(): Promise<EngineWorker> {
-  let worker: Worker;
-  if (existsSync(fileURLToPath(entryJs))) worker = new Worker(entryJs);
-  else {
-    const bundled = await engineBundle();
-    worker = bundled ? new Worker(bundled) : tsxBootstrap();
-  }
+export interface StartEngineOptions {
+  /** Passed to serveEngine in the worker (browser mode: path confinement, upload folder and limit). */
+  engine?: EngineHostOptions;
+  /** Where to look for the prebuilt bundle (tests). */
+  prebuiltDir?: string;
+}
+
+export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<EngineWorker> {
+  const workerData = { engine: opts.engine ?? {} };
+  const url = await engineModule(opts.prebuiltDir);
+  const worker = url ? new Worker(url, { workerData }) : tsxBootstrap(workerData);
   let handler: ((m: unknown) => void) | null = null;
   worker.on('message', (m: unknown) => handler?.(m));
   let failed = false;

@@ -1,6 +1,6 @@
 /** Entry of the engine in a Node worker_threads worker (CLI, browser mode, tests). */
-import { parentPort } from 'node:worker_threads';
-import { serveEngine } from './engine-host.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { serveEngine, type EngineHostOptions } from './engine-host.ts';
 
 if (parentPort) {
   const p = parentPort;
@@ -8,5 +8,5 @@ if (parentPort) {
     postMessage: (m, transfer) => p.postMessage(m, transfer ?? []),
     onMessage: (h) => p.on('message', h),
     close: () => p.close(),
-  });
+  }, (workerData as { engine?: EngineHostOptions } | null)?.engine ?? {});
 }
