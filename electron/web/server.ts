@@ -24,8 +24,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Port } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
-import { startEngineWorker } from '../engine/host/node-worker.ts';
-import { MAX_UPLOAD_BYTES, type EngineHostOptions } from '../engine/host/engine-host.ts';
+import { MAX_UPLOAD_BYTES, startEngineWorker, type EngineHostOptions } from '../engine/host/node-worker.ts';
 import { buildRenderer, rendererBuilt, rendererOut, repoRoot } from './build-renderer.ts';
 
 export const DEFAULT_PORT = 7450;

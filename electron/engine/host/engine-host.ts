@@ -19,24 +19,12 @@ import { sortEvents } from './sort-view.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
-import { confinePath, type AllowedPaths } from './path-policy.ts';
+import { confinePath } from './path-policy.ts';
+import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
+
+export { MAX_UPLOAD_BYTES, type EngineHostOptions };
 
 const MAX_PAGE = 5000;
-/** Largest upload accepted by default (browser mode's --max-upload changes it). */
-export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
-
-/**
- * What a host may restrict (browser mode does; the CLI and desktop main pass nothing). Plain data:
- * it crosses into a worker as workerData.
- */
-export interface EngineHostOptions {
-  /** The only files `open` and `addKeylog` may read (path-policy.ts); absent: any path. */
-  allowed?: AllowedPaths;
-  /** Folder that holds this engine's uploads (the host made it 0700 and removes it when the engine ends). */
-  uploadDir?: string;
-  /** Largest upload accepted, in bytes. */
-  maxUploadBytes?: number;
-}
 
 interface EngineState {
   capture: Capture | undefined;

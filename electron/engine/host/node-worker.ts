@@ -23,7 +23,9 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineEvent, Port } from '../../../shared/rpc.ts';
-import type { EngineHostOptions } from './engine-host.ts';
+import type { EngineHostOptions } from './host-options.ts';
+
+export { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export interface EngineWorker {
   port: Port;

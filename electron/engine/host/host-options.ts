@@ -1,0 +1,21 @@
+/**
+ * What a host process (CLI, browser mode, desktop main) tells the engine it starts. Kept apart
+ * from engine-host.ts so hosts can import it without loading the engine.
+ */
+import type { AllowedPaths } from './path-policy.ts';
+
+/** Largest upload accepted by default (browser mode's --max-upload changes it). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/**
+ * What a host may restrict (browser mode does; the CLI and desktop main pass nothing). Plain data:
+ * it crosses into a worker as workerData.
+ */
+export interface EngineHostOptions {
+  /** The only files `open` and `addKeylog` may read (path-policy.ts); absent: any path. */
+  allowed?: AllowedPaths;
+  /** Folder that holds this engine's uploads (the host made it 0700 and removes it when the engine ends). */
+  uploadDir?: string;
+  /** Largest upload accepted, in bytes. */
+  maxUploadBytes?: number;
+}
