@@ -12,12 +12,14 @@ import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { openCaptures } from '../open-capture.ts';
-import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from '../tls/capture-tls.ts';
+import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { runFilter } from '../filter/run-filter.ts';
-import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
+import { compileFilterText } from '../filter/compile.ts';
+import { httpFilterEventsSliced } from '../http/http-annotations.ts';
+import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
 
 const MAX_PAGE = 5000;
@@ -36,8 +38,16 @@ interface EngineState {
   openError: string | undefined;
   /** Path of the open capture (for key logs next to it). */
   capturePath?: string;
-  /** Resolves once the HTTP scan has annotated the capture (after indexing). */
+  /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
+  session?: CaptureSession;
+  /** Resolves once the HTTP scan has indexed the capture (after indexing). */
   httpReady?: Promise<void>;
+}
+
+/** Field names a filter text uses (empty when it does not compile: runFilter reports that). */
+function filterFields(text: string): readonly string[] {
+  const c = compileFilterText(text);
+  return c.ok ? c.fields : [];
 }
 
 function isRequest(m: unknown): m is RequestMessage {
@@ -124,24 +134,25 @@ export function serveEngine(port: Port): () => void {
         signal: abort.signal,
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
-      state.capture = withTlsLayer(capture);
+      const session = openSession(capture);
+      state.session = session;
+      state.capture = session.capture;
       state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
       state.sorted = undefined;
-      // HTTP fields are attached per event after one scan of the streams (http-annotations.ts),
+      // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
-      const annotated = state.capture;
       state.httpReady = indexing.then(async () => {
-        if (state.capture !== annotated || abort.signal.aborted) return;
-        const ch = await scanCaptureHttp(annotated, {
+        if (state.session !== session || abort.signal.aborted) return;
+        const ok = await scanHttp(session, {
           signal: abort.signal,
           onProgress: (p) => emit({ kind: 'event', type: 'httpProgress', done: p.done, total: p.total, messages: p.messages, finished: false }),
         });
-        if (!ch || state.capture !== annotated || abort.signal.aborted) return;
-        installHttpAnnotations(annotated);
-        emit({ kind: 'event', type: 'httpProgress', done: annotated.count(), total: annotated.count(), messages: ch.exchangeOf.size, finished: true });
+        if (!ok || state.session !== session || abort.signal.aborted) return;
+        const n = session.capture.count();
+        emit({ kind: 'event', type: 'httpProgress', done: n, total: n, messages: session.http.messages, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
@@ -253,17 +264,23 @@ export function serveEngine(port: Port): () => void {
           return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
         }
         const total = c.count();
-        await state.httpReady;
+        const session = state.session;
+        // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
+        // never waits for HTTP).
+        if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
         if (abort.signal.aborted) {
           return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
-        // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
-        let fast: number[] | null;
+        // Filters on http.* fields only: evaluated over the HTTP index, no frame re-dissection.
+        let fast: number[] | null | 'cancelled' = null;
         try {
-          fast = httpFilterEvents(c, text);
+          if (session) fast = await httpFilterEventsSliced(session, text, { signal: abort.signal });
         } catch {
           // A filter error is reported by runFilter below with its position.
           fast = null;
+        }
+        if (fast === 'cancelled') {
+          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
         if (fast) {
           setView(Uint32Array.from(fast));
@@ -298,9 +315,10 @@ export function serveEngine(port: Port): () => void {
         return fieldCatalogue() as Result<M>;
       case 'extract': {
         const c = requireCapture(state);
-        if (c.info().done) await state.httpReady;
         const p = params as Params<'extract'>;
         if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
+        // Values of a layer's fields need its scan; other fields are answered at once.
+        if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
         const defs = p.fields.map((name) => {
           const f = fieldByName(name);
           if (!f) throw new Error(`"${name}" is not a field`);
@@ -328,9 +346,10 @@ export function serveEngine(port: Port): () => void {
         if (r.added > 0 && c.info().done) {
           // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
           await state.httpReady;
-          if (state.capture === c) {
-            const ch = captureHttp(c);
-            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: ch.exchangeOf.size, finished: true });
+          const session = state.session;
+          if (state.capture === c && session) {
+            refreshTls(session);
+            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
           }
         }
         return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
@@ -363,19 +382,22 @@ export function serveEngine(port: Port): () => void {
         return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page) as Result<M>;
       }
       case 'httpExchanges': {
-        const c = requireCapture(state);
+        requireCapture(state);
         await state.indexing;
         await state.httpReady;
         const p = (params ?? {}) as Params<'httpExchanges'>;
         if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
-        return httpExchangeRows(c, p.filter) as Result<M>;
+        if (!state.session) throw new Error('no capture is open');
+        return httpExchangeRows(state.session, p.filter) as Result<M>;
       }
       case 'httpBody': {
-        const c = requireCapture(state);
+        requireCapture(state);
         await state.indexing;
         const p = params as Params<'httpBody'>;
         if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
-        return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
+        if (!state.session) throw new Error('no capture is open');
+        await state.httpReady;
+        return httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);

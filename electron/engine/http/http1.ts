@@ -32,9 +32,21 @@ export interface Http1Options {
    *  count the decoded bytes, then drop; keep: keep raw and decoded bodies on the messages. */
   bodies: BodyMode;
   onMessage?: (m: HttpMessage, ex: HttpExchange) => void;
+  /** False: finished exchanges are not kept on the parser (a whole-capture scan records them
+   *  through onMessage into its own columns and drops the objects). Default true. */
+  retain?: boolean;
+  /** Called when a message's head has been parsed (before its body). */
+  onHead?: (m: HttpMessage) => void;
 }
 
 const enum Mode { Head, Length, Chunked, Close, Opaque, Lost }
+
+/**
+ * Where a chunk's bytes start: stream position, event and time; `first` is the position of the
+ * first chunk of this direction delivered with the same event (a re-parse finds a message by
+ * its event and its offset from there: HttpMessage.skip).
+ */
+interface Mark { pos: number; event: number; time: number; first: number }
 
 interface DirState {
   mode: Mode;
@@ -43,7 +55,7 @@ interface DirState {
   len: number;
   base: number;
   /** Chunk marks: stream position → event/time, for the bytes still in the buffer. */
-  marks: { pos: number; event: number; time: number }[];
+  marks: Mark[];
   msg: HttpMessage | null;
   ex: HttpExchange | null;
   remaining: number;
@@ -53,6 +65,9 @@ interface DirState {
   bodyLen: number;
   lastEvent: number;
   lastTime: number;
+  /** Event of the last chunk pushed and the position where its run of equal events began. */
+  runEvent: number;
+  runFirst: number;
 }
 
 export interface Http1Parser {
@@ -60,6 +75,8 @@ export interface Http1Parser {
   opts: Http1Options;
   dirs: [DirState, DirState];
   exchanges: HttpExchange[];
+  /** Exchanges begun so far (the next exchange's index), kept or not. */
+  count: number;
   /** Requests without a final response yet, in order. */
   pending: HttpExchange[];
   notes: string[];
@@ -71,12 +88,28 @@ export interface Http1Parser {
 function dirState(): DirState {
   return {
     mode: Mode.Head, buf: new Uint8Array(0), len: 0, base: 0, marks: [], msg: null, ex: null, remaining: 0,
-    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0,
+    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0, runEvent: -1, runFirst: 0,
   };
 }
 
 export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
-  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], pending: [], notes: [], notHttp: false, started: false };
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], notes: [], notHttp: false, started: false };
+}
+
+/**
+ * A parser for one message of direction `dir` found again at a known place (re-parsing a head
+ * or body on demand from the capture session's index): the stream is already known to be
+ * HTTP/1, and a response is framed as the answer to a request with `requestMethod`.
+ */
+export function createMessageParser(stream: string, dir: StreamDir, requestMethod: string, opts: Http1Options): Http1Parser {
+  const p = createHttp1Parser(stream, { ...opts, retain: false });
+  p.started = true;
+  if (dir === 1) {
+    const req = newMessage('request', 0, { event: 0, time: 0 });
+    req.method = requestMethod;
+    p.pending.push({ index: 0, stream, request: req, response: null, informational: [], upgrade: '' });
+  }
+  return p;
 }
 
 const METHOD_CHARS = /^[A-Z][A-Z0-9_-]{1,19} /;
@@ -109,8 +142,8 @@ function consume(s: DirState, n: number): void {
   while (s.marks.length > 1 && s.marks[1].pos <= s.base) s.marks.shift();
 }
 
-function markAt(s: DirState, pos: number): { event: number; time: number } {
-  let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime };
+function markAt(s: DirState, pos: number): Mark {
+  let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime, first: 0 };
   for (const x of s.marks) {
     if (x.pos > pos) break;
     m = x;
@@ -146,11 +179,12 @@ function findHeadEnd(b: Uint8Array, len: number): number {
 
 const header = headerValue;
 
-function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number }): HttpMessage {
+function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number; first?: number }): HttpMessage {
   return {
     kind, startEvent: ev.event, headEvent: ev.event, endEvent: ev.event, startTime: ev.time, headTime: ev.time, endTime: ev.time,
     version: '', method: '', uri: '', status: null, phrase: '', headers: [], headBytes: 0, bodyBytes: 0, decodedBytes: 0,
     missing: 0, headTruncated: false, incomplete: false, contentType: '', contentEncoding: '', contentLength: null, chunked: false, pos,
+    skip: pos - (ev.first ?? pos),
   };
 }
 
@@ -408,9 +442,10 @@ function driveChunked(p: Http1Parser, s: DirState): boolean {
 }
 
 function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
+  p.opts.onHead?.(m);
   if (dir === 0) {
-    const ex: HttpExchange = { index: p.exchanges.length, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
-    p.exchanges.push(ex);
+    const ex: HttpExchange = { index: p.count++, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
+    if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
     s.msg = m;
     s.ex = ex;
@@ -429,8 +464,8 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
   let ex = p.pending[0];
   if (!ex) {
     // A response without a request seen (capture started mid-way).
-    ex = { index: p.exchanges.length, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
-    p.exchanges.push(ex);
+    ex = { index: p.count++, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
+    if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
   }
   const st = m.status ?? 0;
@@ -542,6 +577,10 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
   s.lastTime = c.time;
   if (c.gap) lose(p, c.dir, c.gap, c);
   if (c.bytes.length > 0) {
+    if (c.event !== s.runEvent) {
+      s.runEvent = c.event;
+      s.runFirst = c.seq + (c.gap ?? 0);
+    }
     if (s.mode === Mode.Lost) {
       // Resynchronise at a chunk that starts like a message.
       if (looksLikeStart(c.bytes, 0, c.bytes.length, c.dir)) {
@@ -559,7 +598,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       const base = c.seq + (c.gap ?? 0);
       const take = s.mode === Mode.Length ? Math.min(s.remaining, c.bytes.length) : c.bytes.length;
       s.base = base;
-      s.marks = [{ pos: base, event: c.event, time: c.time }];
+      s.marks = [{ pos: base, event: c.event, time: c.time, first: s.runFirst }];
       bodyData(p, s, c.bytes.subarray(0, take), base + take);
       s.base = base + take;
       if (s.mode === Mode.Length) {
@@ -570,7 +609,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
         }
       }
       if (take < c.bytes.length) {
-        s.marks = [{ pos: s.base, event: c.event, time: c.time }];
+        s.marks = [{ pos: s.base, event: c.event, time: c.time, first: s.runFirst }];
         append(s, c.bytes.subarray(take));
         drive(p, c.dir);
       }
@@ -581,7 +620,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       s.base = c.seq + (c.gap ?? 0);
       s.marks = [];
     }
-    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time });
+    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time, first: s.runFirst });
     append(s, c.bytes);
     drive(p, c.dir);
   }

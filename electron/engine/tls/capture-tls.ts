@@ -39,22 +39,20 @@ export interface CaptureTls {
   fd?: { streams: Map<string, ByteStream>; byEvent: Map<number, string>; count: number };
 }
 
-const perCapture = new WeakMap<Capture, CaptureTls>();
-/** withTlsLayer wrappers → the capture they wrap (state is kept per underlying capture). */
-const wrapped = new WeakMap<Capture, Capture>();
-
-/** The capture a withTlsLayer wrapper wraps (the capture itself otherwise). */
-export function unwrapTls(capture: Capture): Capture {
-  return wrapped.get(capture) ?? capture;
-}
+/**
+ * Keyed by the capture's index object, which a capture session's Capture (layers/session.ts)
+ * shares with the format's capture it extends: both see one key store and one stream cache.
+ */
+const perCapture = new WeakMap<object, CaptureTls>();
 
 /** The TLS state of a capture (created on first use). */
 export function captureTls(capture: Capture, profile?: CryptoProfileName): CaptureTls {
-  const c = wrapped.get(capture) ?? capture;
-  let t = perCapture.get(c);
+  const c = capture;
+  const key = c.internals().index;
+  let t = perCapture.get(key);
   if (!t) {
     t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map() };
-    perCapture.set(c, t);
+    perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
     t.provider = cryptoProvider(profile);
@@ -117,8 +115,7 @@ function sourceStream(c: Capture, id: string): ByteStream | undefined {
   return fdIndex(c, captureTls(c)).streams.get(id);
 }
 
-function entry(capture: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
-  const c = wrapped.get(capture) ?? capture;
+function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
@@ -223,22 +220,4 @@ function keepsAny(keep: Uint8Array): boolean {
   layerFieldIds ??= new Set([...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
   for (const id of layerFieldIds) if (keep[id] === 1) return true;
   return false;
-}
-
-/** A Capture whose dissect() also adds the TLS and HTTP/2 fields of the event. */
-export function withTlsLayer(c: Capture): Capture {
-  // Everything but dissect passes through (the spread keeps methods added to Capture later).
-  const w: Capture = {
-    ...c,
-    dissect: (ev, d, o) => {
-      c.dissect(ev, d, o);
-      try {
-        addTlsLayerFields(c, ev, d);
-      } catch (e) {
-        d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
-      }
-    },
-  };
-  wrapped.set(w, wrapped.get(c) ?? c);
-  return w;
 }
