@@ -37,6 +37,9 @@ export interface Http1Options {
   retain?: boolean;
   /** Called when a message's head has been parsed (before its body). */
   onHead?: (m: HttpMessage) => void;
+  /** 'index': keep only the header fields the HTTP index reads (a scan; heads are re-parsed
+   *  in full on demand). Default 'all'. */
+  headers?: 'all' | 'index';
 }
 
 const enum Mode { Head, Length, Chunked, Close, Opaque, Lost }
@@ -115,9 +118,17 @@ export function createMessageParser(stream: string, dir: StreamDir, requestMetho
 const METHOD_CHARS = /^[A-Z][A-Z0-9_-]{1,19} /;
 const latin1 = new TextDecoder('latin1');
 
+/** Bytes as latin1 text: short ranges without a TextDecoder call (a scan decodes a few per message). */
+function text(b: Uint8Array, from: number, to: number): string {
+  if (to - from > 64) return latin1.decode(b.subarray(from, to));
+  let out = '';
+  for (let k = from; k < to; k++) out += String.fromCharCode(b[k]);
+  return out;
+}
+
 /** Could `b` be the start of an HTTP/1 message in direction `dir`? */
 function looksLikeStart(b: Uint8Array, off: number, len: number, dir: StreamDir): boolean {
-  const head = latin1.decode(b.subarray(off, off + Math.min(len, 24)));
+  const head = text(b, off, off + Math.min(len, 24));
   if (dir === 1) return head.startsWith('HTTP/') || (len < 5 && 'HTTP/'.startsWith(head));
   if (head.startsWith('PRI * HTTP/2')) return false;
   return METHOD_CHARS.test(head) || (len < 8 && /^[A-Z]*$/.test(head));
@@ -191,7 +202,28 @@ function newMessage(kind: 'request' | 'response', pos: number, ev: { event: numb
 /** Parse the start line and header fields of `text` into `m`; false if the start line is not HTTP. */
 function parseHead(m: HttpMessage, text: string): boolean {
   const lines = text.split(/\r?\n/);
-  const first = lines[0];
+  if (!parseStartLine(m, lines[0])) return false;
+  for (let k = 1; k < lines.length; k++) {
+    const l = lines[k];
+    if (l === '') continue;
+    const c = l.indexOf(':');
+    if (c <= 0) continue;
+    m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  }
+  framingFields(m);
+  return true;
+}
+
+/** Content-Type, -Encoding, -Length and chunked framing from the header fields. */
+function framingFields(m: HttpMessage): void {
+  m.contentType = header(m, 'content-type') ?? '';
+  m.contentEncoding = header(m, 'content-encoding') ?? '';
+  const cl = header(m, 'content-length');
+  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
+  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+}
+
+function parseStartLine(m: HttpMessage, first: string): boolean {
   if (m.kind === 'request') {
     const r = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S*) (HTTP\/\d(?:\.\d)?)\s*$/.exec(first);
     if (!r) return false;
@@ -205,18 +237,53 @@ function parseHead(m: HttpMessage, text: string): boolean {
     m.status = Number(r[2]);
     m.phrase = r[3] ?? '';
   }
-  for (let k = 1; k < lines.length; k++) {
-    const l = lines[k];
-    if (l === '') continue;
-    const c = l.indexOf(':');
-    if (c <= 0) continue;
-    m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  return true;
+}
+
+/** Header fields the HTTP index (and framing) reads; lower case. */
+const INDEX_HEADERS = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'].map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
+
+function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boolean {
+  if (len !== name.length) return false;
+  for (let k = 0; k < len; k++) {
+    const x = b[from + k];
+    if ((x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== name[k]) return false;
   }
-  m.contentType = header(m, 'content-type') ?? '';
-  m.contentEncoding = header(m, 'content-encoding') ?? '';
-  const cl = header(m, 'content-length');
-  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
-  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+  return true;
+}
+
+/**
+ * parseHead over the bytes `b[0..end)`, keeping only the first occurrence of the INDEX_HEADERS
+ * (all that headerValue would return for them): no string per header line. Lines split as
+ * parseHead splits them (LF, or CRLF).
+ */
+function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number): boolean {
+  let e = 0;
+  while (e < end && b[e] !== 0x0a) e++;
+  const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
+  const ok = parseStartLine(m, text(b, 0, firstEnd));
+  if (!ok) return false;
+  let seen = 0;
+  let start = e + 1;
+  while (start < end) {
+    let le = start;
+    while (le < end && b[le] !== 0x0a) le++;
+    const next = le + 1;
+    if (le < end && le > start && b[le - 1] === 0x0d) le--;
+    let colon = start;
+    while (colon < le && b[colon] !== 0x3a) colon++;
+    if (colon < le && colon > start) {
+      for (let h = 0; h < INDEX_HEADERS.length; h++) {
+        if ((seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
+          seen |= 1 << h;
+          m.headers.push([text(b, start, colon), text(b, colon + 1, le).trim()]);
+          break;
+        }
+      }
+    }
+    start = next;
+  }
+  framingFields(m);
   return true;
 }
 
@@ -339,7 +406,8 @@ function drive(p: Http1Parser, dir: StreamDir): void {
         m.headEvent = m.endEvent = endMark.event;
         m.headTime = m.endTime = endMark.time;
         m.headBytes = end;
-        if (!parseHead(m, latin1.decode(s.buf.subarray(0, end)))) {
+        const parsed = p.opts.headers === 'index' ? parseHeadIndexed(m, s.buf, end) : parseHead(m, latin1.decode(s.buf.subarray(0, end)));
+        if (!parsed) {
           p.notes.push(`${kind} head at stream offset ${s.base} (event ${m.startEvent}) has no valid start line`);
           s.mode = Mode.Lost;
           continue;

@@ -113,7 +113,7 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
     if (st === undefined) {
       st = createTcpFollowState(`tcp:${sid}`);
       st.keepChunks = false;
-      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, onMessage });
+      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
       parsers[sid] = p;
       st.onChunk = (c) => {
         pushHttpChunk(p, c);
@@ -149,7 +149,7 @@ function* scanSyscalls(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgre
     progress.done = Math.max(progress.done, info.firstEvent);
     if (info.role === 'other' && !/->/.test(info.name)) continue;
     const s = fdStream(capture, info.id);
-    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, onMessage });
+    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
     for (const c of s.chunks) pushHttpChunk(p, c);
     endHttpStream(p);
     if (!p.started) {
@@ -209,7 +209,7 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
       for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id)) h2.push(ex);
     } else if (tls && tls.stream.chunks.length > 0) {
       const s = tshFrames(tls.stream);
-      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, onMessage });
+      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
       for (const ch of s.chunks) pushHttpChunk(p, ch);
       endHttpStream(p);
     }
