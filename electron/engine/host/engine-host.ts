@@ -42,6 +42,8 @@ interface EngineState {
   session?: CaptureSession;
   /** Resolves once the HTTP scan has indexed the capture (after indexing). */
   httpReady?: Promise<void>;
+  /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
+  filtering: number;
 }
 
 /** Field names a filter text uses (empty when it does not compile: runFilter reports that). */
@@ -117,7 +119,7 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port): () => void {
-  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0 };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
@@ -148,6 +150,7 @@ export function serveEngine(port: Port): () => void {
         if (state.session !== session || abort.signal.aborted) return;
         const ok = await scanHttp(session, {
           signal: abort.signal,
+          paused: () => state.filtering > 0,
           onProgress: (p) => emit({ kind: 'event', type: 'httpProgress', done: p.done, total: p.total, messages: p.messages, finished: false }),
         });
         if (!ok || state.session !== session || abort.signal.aborted) return;
@@ -286,11 +289,12 @@ export function serveEngine(port: Port): () => void {
           setView(Uint32Array.from(fast));
           return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
+        state.filtering++;
         const run = await runFilter(c, text, {
           referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
           signal: abort.signal,
           onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
-        });
+        }).finally(() => state.filtering--);
         const ms = performance.now() - t0;
         if (!run.ok) {
           return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;

@@ -15,7 +15,8 @@ import type { Capture } from '../capture.ts';
 import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { http2Exchanges } from '../http2/exchanges.ts';
 import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
@@ -100,6 +101,8 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
   const n = internals.index.dataOffset.length;
   const fs = conv.frameStream;
   const onMessage = recorder(ix, layer);
+  const seg = createTcpSegment();
+  const pix = internals.index;
   progress.total = n;
   for (let f = 1; f <= n && f < fs.length; f++) {
     if ((f & (STEP - 1)) === 0) {
@@ -126,8 +129,14 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
       };
       states[sid] = st;
     }
-    readFrame(r, f);
-    feedTcpFrame(r, st, f);
+    const bytes = r.bytesOf(f);
+    // Most frames: the segment straight from the headers; others through the dissectors.
+    if (simpleFrame(internals, f) && readTcpSegment(internals, f, sid, bytes, seg)) {
+      tcpFollowSegment(st, seg.bit, f, frameTime(pix, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
+    } else {
+      readFrame(r, f, bytes);
+      feedTcpFrame(r, st, f);
+    }
   }
   for (let sid = 0; sid < states.length; sid++) {
     const p = parsers[sid];
@@ -235,10 +244,18 @@ const NEED_REPARSE = [HF.authorization, HF.cookie];
 /** Whether `d` records any http.* field (summary dissections for other filters skip the layer). */
 export function wantsHttp(d: Dissection): boolean {
   if (d.summary) return false;
-  if (d.keep === null) return true;
-  for (const f of Object.values(HF)) if (d.keep[f.id] === 1) return true;
-  return false;
+  const keep = d.keep;
+  if (keep === null) return true;
+  let v = keepsHttp.get(keep);
+  if (v === undefined) {
+    v = Object.values(HF).some((f) => keep[f.id] === 1);
+    keepsHttp.set(keep, v);
+  }
+  return v;
 }
+
+/** Per keep mask (one per filter run): asked once per event, computed once. */
+const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
 /** Add the http.* fields of row `r`'s request or response to `d`. */
 function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection): void {

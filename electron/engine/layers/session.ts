@@ -44,6 +44,8 @@ export interface ScanOptions {
   onProgress?: (p: HttpScanProgress) => void;
   /** Yield to the event loop after this many ms of work (default 20). */
   sliceMs?: number;
+  /** Checked between slices: while true the scan waits (interactive work such as a filter goes first). */
+  paused?: () => boolean;
 }
 
 const HTTP_FIELD_NAMES = Object.values(HF).map((f) => f.name);
@@ -134,6 +136,7 @@ export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boo
       progress.messages = s.http.messages;
       opts.onProgress?.(progress);
       await new Promise<void>((r) => setImmediate(r));
+      while (opts.paused?.() && !opts.signal?.aborted) await new Promise<void>((r) => setTimeout(r, 5));
       if (opts.signal?.aborted) {
         s.httpScan = undefined;
         return false;

@@ -215,9 +215,14 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): voi
   if (frames) addHttp2Fields(d, frames);
 }
 
-let layerFieldIds: Set<number> | undefined;
+let layerFieldIds: number[] | undefined;
+/** Per keep mask (one per filter run): does it keep a TLS/HTTP2 field? Asked once per event. */
+const keepsCache = new WeakMap<Uint8Array, boolean>();
 function keepsAny(keep: Uint8Array): boolean {
-  layerFieldIds ??= new Set([...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
-  for (const id of layerFieldIds) if (keep[id] === 1) return true;
-  return false;
+  const hit = keepsCache.get(keep);
+  if (hit !== undefined) return hit;
+  layerFieldIds ??= [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id);
+  const v = layerFieldIds.some((id) => keep[id] === 1);
+  keepsCache.set(keep, v);
+  return v;
 }
