@@ -8,7 +8,7 @@
 import { createDissection, resetDissection } from '../dissectors/dissection.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileFilterText } from '../filter/compile.ts';
-import { addMessageFields, httpMessageRefs } from '../layers/http-layer.ts';
+import { addMessageFields, mergedMessageRefs } from '../layers/http-layer.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from '../layers/session.ts';
 
 export { HF } from './http-fields.ts';
@@ -73,16 +73,17 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
     const empty = new Uint8Array(0);
     const out: number[] = [];
     let last = -1;
-    let k = 0;
-    for (const { ix, ref, event } of httpMessageRefs(s.http)) {
-      if ((++k & 1023) === 0) yield;
+    const merged = mergedMessageRefs(s.http);
+    for (let k = 0; k < merged.length; k++) {
+      if ((k & 4095) === 4095) yield;
+      const m = merged.at(k);
       // Messages completed in the same event are one event's fields: test them together.
-      if (event !== last) {
+      if (m.event !== last) {
         if (last >= 0 && c.predicate(d)) out.push(last);
         resetDissection(d, empty);
-        last = event;
+        last = m.event;
       }
-      addMessageFields(s.http, ix, ref, d);
+      addMessageFields(s.http, m.ix, m.ref, d);
     }
     if (last >= 0 && c.predicate(d)) out.push(last);
     return out;

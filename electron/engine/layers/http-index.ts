@@ -291,39 +291,42 @@ export function httpIndexColumnBytes(ix: HttpIndex): number {
 export interface RequestSig { method: string; version: string; host: string | undefined; userAgent: string | undefined; contentType: string; contentEncoding: string; contentLength: number | null }
 export interface ResponseSig { version: string; phrase: string; contentType: string; contentEncoding: string; contentLength: number | null }
 
-const sigCache = new WeakMap<Interner, Map<number, RequestSig | ResponseSig>>();
+const sigCache = new WeakMap<Interner, (RequestSig | ResponseSig | undefined)[]>();
 
 function cached<T extends RequestSig | ResponseSig>(t: Interner, id: number, make: (parts: string[]) => T): T {
   let m = sigCache.get(t);
   if (!m) {
-    m = new Map();
+    m = [];
     sigCache.set(t, m);
   }
-  let v = m.get(id);
+  let v = m[id];
   if (!v) {
     v = make(t.strings[id].split('\0'));
-    m.set(id, v);
+    m[id] = v;
   }
   return v as T;
 }
 
 const opt = (s: string): string | undefined => (s === '\u0001' ? undefined : s);
 
+/** The request's interned head fields; contentLength without the body size (see requestContentLength). */
 export function requestSig(ix: HttpIndex, r: number): RequestSig {
-  const cl = (ix.flags[r] & HttpFlag.ReqClIsBody) !== 0 ? reqBodyBytes(ix, r) : undefined;
-  const s = cached(ix.strings, ix.reqSig[r], (p): RequestSig => ({
+  return cached(ix.strings, ix.reqSig[r], (p): RequestSig => ({
     method: p[0] ?? '', version: p[1] ?? '', host: opt(p[2] ?? '\u0001'), userAgent: opt(p[3] ?? '\u0001'), contentType: p[4] ?? '', contentEncoding: p[5] ?? '',
     contentLength: p[6] ? Number(p[6]) : null,
   }));
-  return cl === undefined ? s : { ...s, contentLength: cl };
 }
 
 export function responseSig(ix: HttpIndex, r: number): ResponseSig {
-  const cl = (ix.flags[r] & HttpFlag.RespClIsBody) !== 0 ? respBodyBytes(ix, r) : undefined;
-  const s = cached(ix.strings, ix.respSig[r], (p): ResponseSig => ({
+  return cached(ix.strings, ix.respSig[r], (p): ResponseSig => ({
     version: p[0] ?? '', phrase: p[1] ?? '', contentType: p[2] ?? '', contentEncoding: p[3] ?? '', contentLength: p[4] ? Number(p[4]) : null,
   }));
-  return cl === undefined ? s : { ...s, contentLength: cl };
+}
+
+/** Content-Length of the request or response (the body size when they are equal, which the flags say). */
+export function contentLengthOf(ix: HttpIndex, r: number, response: boolean): number | null {
+  if (response) return (ix.flags[r] & HttpFlag.RespClIsBody) !== 0 ? respBodyBytes(ix, r) : responseSig(ix, r).contentLength;
+  return (ix.flags[r] & HttpFlag.ReqClIsBody) !== 0 ? reqBodyBytes(ix, r) : requestSig(ix, r).contentLength;
 }
 
 export function reqBodyBytes(ix: HttpIndex, r: number): number {

@@ -11,7 +11,7 @@
  * the stream at the message (http-reparse.ts), and only when the dissection records them.
  */
 import type { HttpBody, HttpExchangeRow } from '../../../shared/rpc.ts';
-import type { Capture } from '../capture.ts';
+import type { Capture, CaptureInternals } from '../capture.ts';
 import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
@@ -23,7 +23,7 @@ import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpC
 import { HF } from '../http/http-fields.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import {
-  addRow, createHttpIndex, endEventOf, finishHttpIndex, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
+  addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
   respDecodedBytes, responseSig, setUpgrade, skipOf, type HttpIndex,
 } from './http-index.ts';
 import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
@@ -38,6 +38,8 @@ export interface HttpScanProgress {
 export interface HttpLayer {
   /** The session's base capture (its own dissect, no layer fields). */
   capture: Capture;
+  /** Its internals, asked once (a Capture builds the object per call). */
+  internals: CaptureInternals;
   /** Cleartext HTTP/1.x, once the scan is done. */
   plain: HttpIndex | undefined;
   /** HTTP/1.x over decrypted TLS, for key generation `tlsGen`. */
@@ -58,7 +60,7 @@ export interface HttpLayer {
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
-  return { capture, plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map() };
+  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map() };
 }
 
 /** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
@@ -92,7 +94,7 @@ function recorder(ix: HttpIndex, layer: HttpLayer): (m: HttpMessage, ex: HttpExc
 const STEP = 256;
 
 function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
-  const internals = layer.capture.internals();
+  const internals = layer.internals;
   if (internals.kind !== 'packets') return;
   const conv = internals.conv;
   const r = createFrameReader(internals, { sequential: true });
@@ -179,7 +181,7 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
   layer.messages = 0;
   layer.candidates = [];
   layer.notes = [];
-  if (layer.capture.internals().kind === 'packets') yield* scanPackets(layer, ix, progress);
+  if (layer.internals.kind === 'packets') yield* scanPackets(layer, ix, progress);
   else yield* scanSyscalls(layer, ix, progress);
   finishHttpIndex(ix);
   layer.plain = ix;
@@ -231,8 +233,8 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
 // ---- per-event fields ------------------------------------------------------------------------
 
 /** Seconds between two events, exact to the nanosecond (float epoch times are not). */
-function deltaSeconds(capture: Capture, from: number, to: number): number {
-  const ix = capture.internals().index;
+function deltaSeconds(internals: CaptureInternals, from: number, to: number): number {
+  const ix = internals.index;
   const ds = ix.tsSec.data[to - 1] - ix.tsSec.data[from - 1];
   const dn = ix.tsNsec.data[to - 1] - ix.tsNsec.data[from - 1];
   return ds + dn / 1e9;
@@ -258,14 +260,14 @@ export function wantsHttp(d: Dissection): boolean {
 const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
 /** Add the http.* fields of row `r`'s request or response to `d`. */
-function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection): void {
+function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): void {
   const capture = layer.capture;
   const f = ix.flags[r];
   const top = addField(d, HF.http, 0, 0, -1);
   let ct: string;
   let cl: number | null;
   let enc: string;
-  let info: string;
+  let info = '';
   if (!response) {
     const q = requestSig(ix, r);
     const uri = ix.strings.strings[ix.uri[r]];
@@ -283,9 +285,9 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
       if (cookie !== undefined) addField(d, HF.cookie, 0, 0, top, cookie);
     }
     ct = q.contentType;
-    cl = q.contentLength;
+    cl = contentLengthOf(ix, r, false);
     enc = q.contentEncoding;
-    info = `${q.method} ${uri} ${q.version}`;
+    if (wantInfo) info = `${q.method} ${uri} ${q.version}`;
   } else {
     const s = responseSig(ix, r);
     const status = ix.status[r] === 0 ? null : ix.status[r];
@@ -294,16 +296,16 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     if (status !== null) addField(d, HF.code, 0, 0, top, status);
     addField(d, HF.phrase, 0, 0, top, s.phrase);
     ct = s.contentType;
-    cl = s.contentLength;
+    cl = contentLengthOf(ix, r, true);
     enc = s.contentEncoding;
-    info = `${s.version} ${status ?? ''} ${s.phrase}${ct ? `  (${ct.split(';')[0]})` : ''}`;
+    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}${ct ? `  (${ct.split(';')[0]})` : ''}`;
   }
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);
   const info1xx = (f & HttpFlag.Info) !== 0;
   if (response && !info1xx && (f & HttpFlag.Request)) {
-    addField(d, HF.time, 0, 0, top, deltaSeconds(capture, ix.reqEnd[r], ix.respEnd[r]));
+    addField(d, HF.time, 0, 0, top, deltaSeconds(layer.internals, ix.reqEnd[r], ix.respEnd[r]));
     addField(d, HF.requestIn, 0, 0, top, ix.reqEnd[r]);
   } else if (!response && (f & HttpFlag.Response)) {
     addField(d, HF.responseIn, 0, 0, top, ix.respEnd[r]);
@@ -314,16 +316,16 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     if (m?.body && m.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(m.body));
   }
   d.protocol = 'HTTP';
-  d.info = info;
+  if (wantInfo) d.info = info;
 }
 
-/** Add the http.* fields of the messages completed at `event`. */
-export function addHttpFields(layer: HttpLayer, event: number, d: Dissection): void {
+/** Add the http.* fields of the messages completed at `event` (and its Info text with `wantInfo`). */
+export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true): void {
   for (const ix of [layer.plain, layer.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
     let k = firstEndAt(ix, event);
     if (k < 0) continue;
-    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d);
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo);
   }
 }
 
@@ -343,9 +345,44 @@ export function* httpMessageRefs(layer: HttpLayer): Generator<{ ix: HttpIndex; r
   }
 }
 
+/**
+ * The same as a random-access list without an object per message: the cleartext and TLS
+ * indexes' end-event lists merged (`at(k)` reuses one result object).
+ */
+export function mergedMessageRefs(layer: HttpLayer): { length: number; at(k: number): { ix: HttpIndex; ref: number; event: number } } {
+  const a = layer.plain;
+  const b = layer.tls;
+  const na = a?.endRefs.length ?? 0;
+  const nb = b?.endRefs.length ?? 0;
+  const cur = { ix: (a ?? b) as HttpIndex, ref: 0, event: 0 };
+  let i = 0;
+  let j = 0;
+  let next = 0;
+  return {
+    length: na + nb,
+    at(k: number) {
+      // Sequential access (k = next): one merge step.
+      if (k !== next) throw new Error('mergedMessageRefs: read in order');
+      next++;
+      const ea = i < na && a ? endEventOf(a, a.endRefs[i]) : Infinity;
+      const eb = j < nb && b ? endEventOf(b, b.endRefs[j]) : Infinity;
+      if (ea <= eb && a) {
+        cur.ix = a;
+        cur.ref = a.endRefs[i++];
+        cur.event = ea;
+      } else if (b) {
+        cur.ix = b;
+        cur.ref = b.endRefs[j++];
+        cur.event = eb;
+      }
+      return cur;
+    },
+  };
+}
+
 /** The fields of one message (for filters over the index alone). */
 export function addMessageFields(layer: HttpLayer, ix: HttpIndex, ref: number, d: Dissection): void {
-  addRowFields(layer, ix, ref >>> 1, (ref & 1) === 1, d);
+  addRowFields(layer, ix, ref >>> 1, (ref & 1) === 1, d, false);
 }
 
 // ---- messages again, from the stream ---------------------------------------------------------
@@ -382,7 +419,7 @@ function walkStream(layer: HttpLayer, id: string, bodies: BodyMode): HttpExchang
   if (layer.walked?.key === key) return layer.walked.exchanges;
   reparseWork.fallbacks++;
   let s: ByteStream | undefined;
-  if (id.startsWith('tcp:')) s = tcpStream(layer.capture.internals(), Number(id.slice(4)));
+  if (id.startsWith('tcp:')) s = tcpStream(layer.internals, Number(id.slice(4)));
   else s = byteStreamOf(layer, id);
   const exchanges = s ? httpExchanges(s, { bodies }).exchanges : [];
   layer.walked = { key, exchanges };
@@ -402,7 +439,7 @@ export function messageAt(layer: HttpLayer, ix: HttpIndex, r: number, response: 
     dir: response ? 1 : 0, startEvent: start, skip: skipOf(ix, r, response), bodies,
     requestMethod: (ix.flags[r] & HttpFlag.Request) ? requestSig(ix, r).method : '',
   };
-  const internals = layer.capture.internals();
+  const internals = layer.internals;
   let m: HttpMessage | null = null;
   if (id.startsWith('tcp:') && internals.kind === 'packets') m = reparseTcpMessage(internals, Number(id.slice(4)), spot);
   else {
@@ -599,7 +636,7 @@ function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchan
   // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
     const base = layer.capture;
-    const s = stream.startsWith('tcp:') ? tcpStream(base.internals(), Number(stream.slice(4))) : fdStream(base, stream);
+    const s = stream.startsWith('tcp:') ? tcpStream(layer.internals, Number(stream.slice(4))) : fdStream(base, stream);
     if (startsWithPreface(s)) return http2Exchanges(parseHttp2(s), stream)[index];
   }
   return undefined;

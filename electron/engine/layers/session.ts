@@ -15,7 +15,7 @@ import { createDissection, resetDissection, type Dissection } from '../dissector
 import { allFields } from '../fields/registry.ts';
 import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
-import { addTlsLayerFields, captureTls } from '../tls/capture-tls.ts';
+import { addTlsLayerFields, captureTls, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
@@ -34,6 +34,8 @@ export interface CaptureSession {
   /** The same capture whose dissect adds the layer fields. */
   capture: Capture;
   http: HttpLayer;
+  /** The TLS layer's key store and stream cache (tls/capture-tls.ts). */
+  tls: CaptureTls;
   layers: StreamLayer[];
   /** The running or finished HTTP scan (resolves false when cancelled). */
   httpScan: Promise<boolean> | undefined;
@@ -52,12 +54,13 @@ const HTTP_FIELD_NAMES = Object.values(HF).map((f) => f.name);
 
 /** Open a session over a capture (indexing may still run: scans start when asked). */
 export function openSession(base: Capture, opts: { profile?: CryptoProfileName } = {}): CaptureSession {
-  captureTls(base, opts.profile);
+  const tls = captureTls(base, opts.profile);
   const http = createHttpLayer(base);
   const session: CaptureSession = {
     base,
     capture: base,
     http,
+    tls,
     layers: [
       { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
       { name: 'tls', fields: [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.name), ready: () => true },
@@ -73,7 +76,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     ...base,
     dissect: (ev, d, o) => {
       base.dissect(ev, d, o);
-      addLayerFields(session, ev, d);
+      addLayerFields(session, ev, d, o?.info ?? true);
     },
     cells: (ev, out) => {
       base.cells(ev, out);
@@ -90,12 +93,12 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
 const EMPTY = new Uint8Array(0);
 
 /** The layer fields of one event, after the format's own fields. */
-export function addLayerFields(s: CaptureSession, event: number, d: Dissection): void {
+export function addLayerFields(s: CaptureSession, event: number, d: Dissection, wantInfo = true): void {
   const http = s.http;
   if (http.plain && wantsHttp(d)) {
     refreshTls(s);
     try {
-      addHttpFields(http, event, d);
+      addHttpFields(http, event, d, wantInfo);
     } catch (e) {
       d.malformed ??= `HTTP layer: ${(e as Error).message}`;
     }
@@ -109,6 +112,9 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection):
 
 /** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */
 export function refreshTls(s: CaptureSession): void {
+  const int = s.http.internals;
+  // Asked per event: the common case (no keys added, no key-log blocks left to load) is two compares.
+  if (s.http.tlsGen === s.tls.keys.generation && (int.kind !== 'packets' || int.index.secrets.length === s.tls.dsbLoaded)) return;
   const t = captureTls(s.base);
   refreshHttpTls(s.http, t.keys.generation, t.keys.byRandom.size > 0 || t.keys.psks.length > 0);
 }
