@@ -261,7 +261,6 @@ const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
 /** Add the http.* fields of row `r`'s request or response to `d`. */
 function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): void {
-  const capture = layer.capture;
   const f = ix.flags[r];
   const top = addField(d, HF.http, 0, 0, -1);
   let ct: string;
