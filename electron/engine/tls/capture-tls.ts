@@ -13,7 +13,7 @@ import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
-import { streamIdOfFrame, tcpStream } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsFields, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
@@ -115,10 +115,44 @@ function sourceStream(c: Capture, id: string): ByteStream | undefined {
   return fdIndex(c, captureTls(c)).streams.get(id);
 }
 
+/** Frames a TCP stream's start is read from to tell that it is neither TLS nor HTTP/2. */
+const PEEK_FRAMES = 64;
+
+/**
+ * True when the start of TCP stream `id` already shows it is neither TLS nor cleartext HTTP/2
+ * (looksLikeTls and startsWithPreface decide on the first data of each direction and the
+ * first 24 client bytes): the first details of a frame of a long HTTP/1.x stream then does
+ * not build the whole stream. False when the first frames do not decide it.
+ */
+function startShowsNoLayer(c: Capture, id: string): boolean {
+  const int = c.internals();
+  const m = /^tcp:(\d+)$/.exec(id);
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return false;
+  const frames = tcpStreamFrames(int, Number(m[1]));
+  if (frames.length <= PEEK_FRAMES) return false;
+  const st = createTcpFollowState(id);
+  const r = createFrameReader(int);
+  const bytes = [0, 0];
+  st.onChunk = (ch) => {
+    bytes[ch.dir] += ch.bytes.length;
+  };
+  for (let k = 0; k < PEEK_FRAMES && (bytes[0] < 24 || bytes[1] === 0); k++) {
+    readFrame(r, frames[k]);
+    feedTcpFrame(r, st, frames[k]);
+  }
+  if (bytes[0] < 24 || bytes[1] === 0) return false;
+  return !looksLikeTls(st.stream) && !startsWithPreface(st.stream);
+}
+
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
+  if (!given && startShowsNoLayer(c, id)) {
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
+    t.cache.set(id, none);
+    return none;
+  }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
   const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
