@@ -30,6 +30,9 @@ const ENGINE_PIPELINE = [
   ['engine/tls', [`${E}/tls/**`]],
   ['engine/http', [`${E}/http/**`, `${E}/http2/**`]],
   ['engine/filter', [`${E}/filter/**`]],
+  // The capture session and its stream layers (HTTP/1.x index, TLS, HTTP/2) over the byte
+  // streams: they compose the protocol stages and answer layer filters from their columns.
+  ['engine/layers', [`${E}/layers/**`]],
   // Opening a capture of any format with every field registered.
   ['engine/open', [`${E}/open-capture.ts`, `${E}/fields/all-fields.ts`]],
   ['engine/host', [`${E}/host/**`]],
@@ -69,22 +72,11 @@ const LAYER_EXCEPTIONS = [
   { from: `${E}/dissectors/tcp.ts`, to: `${E}/streams/conversations.ts` },
   { from: `${E}/dissectors/udp.ts`, to: `${E}/streams/conversations.ts` },
   { from: `${E}/index/packet-capture.ts`, to: `${E}/streams/conversations.ts` },
-  // Item 2, the stream service in the host: stream-service.ts (and the HTTP/2 stream it builds)
-  // assemble TLS, HTTP and filters, so they move to host/.
-  { from: `${E}/streams/stream-service.ts`, to: `${E}/filter/compile.ts` },
-  { from: `${E}/streams/stream-service.ts`, to: `${E}/http/exchange.ts` },
-  { from: `${E}/streams/stream-service.ts`, to: `${E}/http/http-annotations.ts` },
-  { from: `${E}/streams/stream-service.ts`, to: `${E}/tls/capture-tls.ts` },
-  { from: `${E}/streams/h2-stream.ts`, to: `${E}/http2/connection.ts` },
-  { from: `${E}/streams/h2-stream.ts`, to: `${E}/tls/capture-tls.ts` },
   // Item 2: tls/capture-tls.ts runs HTTP/2 over decrypted streams; that step belongs to the
   // stream layer above TLS (the streams rewrite).
   { from: `${E}/tls/capture-tls.ts`, to: `${E}/http2/connection.ts` },
   { from: `${E}/tls/capture-tls.ts`, to: `${E}/http2/exchanges.ts` },
   { from: `${E}/tls/capture-tls.ts`, to: `${E}/http2/fields.ts` },
-  // Item 2: http-annotations.ts compiles a filter to find HTTP conversations; the streams rewrite
-  // takes the annotator out of the dissection path.
-  { from: `${E}/http/http-annotations.ts`, to: `${E}/filter/compile.ts` },
   // Item 1: the IPC channel names are the contract between main and preload: they move to shared/.
   { from: 'electron/preload/index.ts', to: 'electron/main/ipc-channels.ts' },
 ];

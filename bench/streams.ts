@@ -6,7 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Capture } from '../electron/engine/capture.ts';
-import { captureHttp, httpFilterEvents } from '../electron/engine/http/http-annotations.ts';
+import { httpFilterEvents } from '../electron/engine/layers/http-filter.ts';
+import { exchangeRefs } from '../electron/engine/layers/http-layer.ts';
+import { openSession, scanHttpNow } from '../electron/engine/layers/session.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, type TcpFollowState } from '../electron/engine/streams/tcp-reassembly.ts';
 
 type Report = (name: string, values: Record<string, number | string | boolean>) => void;
@@ -62,7 +64,8 @@ export function benchStreams(capture: Capture, path: string, report: Report, tsh
 
   t0 = performance.now();
   c0 = cpuSeconds();
-  const ch = captureHttp(capture);
+  const session = openSession(capture);
+  const ch = { exchanges: exchangeRefs(scanHttpNow(session)) };
   secs = (performance.now() - t0) / 1000;
   cpu = cpuSeconds() - c0;
   report('HTTP scan (reassembly + HTTP/1.x)', {
@@ -74,7 +77,7 @@ export function benchStreams(capture: Capture, path: string, report: Report, tsh
 
   const filter = 'http.response.code == 200';
   t0 = performance.now();
-  const ours = httpFilterEvents(capture, filter) ?? [];
+  const ours = httpFilterEvents(session, filter) ?? [];
   const filterSecs = (performance.now() - t0) / 1000;
   const values: Record<string, number | string | boolean> = {
     filter,

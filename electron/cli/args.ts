@@ -1,6 +1,6 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
 
-/** HTTP/2 stream ids as electron/engine/streams/h2-stream.ts reads them (kept here so parsing stays import-free). */
+/** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
 
 export interface ListArgs {

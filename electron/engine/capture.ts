@@ -52,36 +52,8 @@ export interface Capture {
   internals(): CaptureInternals;
 }
 
-/**
- * Stream-level fields (HTTP…) added after an event's own dissection. The stream layers install
- * one per capture once they have scanned it (http/http-annotations.ts); each format's `dissect`
- * calls `annotateEvent` with its index object, which stays the same when a Capture object is
- * copied.
- */
-export type Annotator = (event: number, d: Dissection) => void;
-
-const annotators = new WeakMap<object, Annotator>();
-
-export function setAnnotator(capture: Capture, fn: Annotator | undefined): void {
-  const key = capture.internals().index;
-  if (fn) annotators.set(key, fn);
-  else annotators.delete(key);
-}
-
-/** Set while an annotator runs: the dissections it makes itself (to rebuild a stream) get none. */
-let annotating = false;
-
-export function annotateEvent(indexKey: object, event: number, d: Dissection): void {
-  if (annotating) return;
-  const fn = annotators.get(indexKey);
-  if (!fn) return;
-  annotating = true;
-  try {
-    fn(event, d);
-  } finally {
-    annotating = false;
-  }
-}
+// Stream-level fields (HTTP, TLS, HTTP/2) are not added here: a capture session
+// (layers/session.ts) extends a Capture's dissect with its stream layers.
 
 /** Progress callback while indexing; called every batch. */
 export type ProgressFn = (info: CaptureInfo) => void;

@@ -11,7 +11,9 @@ import { openCapture } from '../../electron/engine/open-capture.ts';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
-import { captureHttp, httpFilterEvents, installHttpAnnotations, streamExchangesWithBodies } from '../../electron/engine/http/http-annotations.ts';
+import { httpFilterEvents } from '../../electron/engine/layers/http-filter.ts';
+import { streamExchangesWithBodies } from '../../electron/engine/layers/http-layer.ts';
+import { scannedSession, sessionExchanges } from './session-helpers.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
@@ -32,13 +34,13 @@ describe('http.* fields equal tshark on the plaintext HTTP captures', () => {
     it(g, async () => {
       const capture = await open(g.slice(0, -4).replaceAll('__', '/'));
       try {
-        installHttpAnnotations(capture);
+        const s = scannedSession(capture);
         const want = readFileSync(join(GOLDEN, g), 'utf8').split('\n').filter((l) => l !== '');
         const d = createDissection();
         const got: string[] = [];
-        const events = httpFilterEvents(capture, 'http.request or http.response') ?? [];
+        const events = httpFilterEvents(s, 'http.request or http.response') ?? [];
         for (const ev of events) {
-          capture.dissect(ev, d);
+          s.capture.dissect(ev, d);
           got.push([String(ev), ...FIELDS.map((f) => fieldStrings(d, fieldByName(f)!).join(','))].join('\t'));
         }
         expect(got).toEqual(want);
@@ -52,7 +54,7 @@ describe('http.* fields equal tshark on the plaintext HTTP captures', () => {
 describe('bodies', () => {
   it('http-brotli.pcapng: the br body decodes to text/plain', async () => {
     const capture = await open('pcapng/wireshark/http-brotli.pcapng');
-    const ex = streamExchangesWithBodies(capture, 'tcp:0');
+    const ex = streamExchangesWithBodies(scannedSession(capture).http, 'tcp:0');
     expect(ex).toHaveLength(1);
     const r = ex[0].response!;
     expect(r.contentEncoding).toBe('br');
@@ -67,14 +69,14 @@ describe('bodies', () => {
 describe('strace logs with HTTP', () => {
   it('curl -s 65535 -xx: GET /index.html → 200, 30-byte body, same exchange as the paired pcap', async () => {
     const capture = await open('strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt');
-    const ch = captureHttp(capture);
+    const ch = { exchanges: sessionExchanges(scannedSession(capture)) };
     expect(ch.exchanges).toHaveLength(1);
     const ex = ch.exchanges[0];
     expect(ex.stream).toMatch(/^fd:\d+:5:\d+$/);
     expect([ex.request?.method, ex.request?.uri, ex.request?.version, ex.response?.status, ex.response?.bodyBytes]).toEqual(['GET', '/index.html', 'HTTP/1.1', 200, 30]);
     expect(ex.request?.headTruncated).toBe(false);
     const pcap = await open('pcap/generated/gen-strace-http11-plain.pcap');
-    const pex = captureHttp(pcap).exchanges;
+    const pex = sessionExchanges(scannedSession(pcap));
     expect(pex).toHaveLength(1);
     const strip = (e: typeof ex) => ({ req: e.request?.headers, method: e.request?.method, uri: e.request?.uri, status: e.response?.status, phrase: e.response?.phrase, body: e.response?.bodyBytes, type: e.response?.contentType });
     expect(strip(pex[0]).method).toBe('GET');
@@ -86,7 +88,7 @@ describe('strace logs with HTTP', () => {
 
   it('python http.server -s 4096: three exchanges, the big body marked truncated', async () => {
     const capture = await open('strace/generated/strace-python-httpserver.f-tt-T-yy-s4096.txt');
-    const ch = captureHttp(capture);
+    const ch = { exchanges: sessionExchanges(scannedSession(capture)) };
     expect(ch.exchanges.map((e) => [e.request?.method, e.request?.uri, e.response?.status])).toEqual([
       ['GET', '/index.html', 200], ['GET', '/big.txt', 200], ['GET', '/missing', 404],
     ]);
@@ -99,7 +101,7 @@ describe('strace logs with HTTP', () => {
 
   it('curl -s 32 (default): the exchange is found from the first lines, heads marked truncated', async () => {
     const capture = await open('strace/generated/strace-curl-network.f-r-e-network.txt');
-    const ch = captureHttp(capture);
+    const ch = { exchanges: sessionExchanges(scannedSession(capture)) };
     expect(ch.exchanges).toHaveLength(1);
     const ex = ch.exchanges[0];
     expect([ex.request?.method, ex.request?.uri, ex.response?.status]).toEqual(['GET', '/index.html', 200]);

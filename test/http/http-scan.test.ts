@@ -6,7 +6,9 @@
 import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { captureHttp, scanCaptureHttp, type HttpScanProgress } from '../../electron/engine/http/http-annotations.ts';
+import type { HttpScanProgress } from '../../electron/engine/layers/http-layer.ts';
+import { openSession, scanHttp } from '../../electron/engine/layers/session.ts';
+import { messageEvents, scannedSession, sessionExchanges } from './session-helpers.ts';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient } from '../../shared/engine-client.ts';
 import type { EngineEvent, Port } from '../../shared/rpc.ts';
@@ -27,18 +29,19 @@ describe('scanCaptureHttp', () => {
     const progress: HttpScanProgress[] = [];
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
-    const ch = await scanCaptureHttp(c, { sliceMs: 0, onProgress: (p) => progress.push({ ...p }) });
+    const s = openSession(c);
+    const ok = await scanHttp(s, { sliceMs: 0, onProgress: (p) => progress.push({ ...p }) });
     clearInterval(timer);
-    expect(ch).not.toBeNull();
+    expect(ok).toBe(true);
     expect(progress.length).toBeGreaterThanOrEqual(4);
     expect(ticks).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ done: c.count(), total: c.count() });
     for (let k = 1; k < progress.length; k++) expect(progress[k].done).toBeGreaterThanOrEqual(progress[k - 1].done);
     const fresh = await open(OOO);
-    const one = captureHttp(fresh);
-    expect(ch?.exchanges.map((e) => [e.request?.startEvent, e.response?.endEvent])).toEqual(one.exchanges.map((e) => [e.request?.startEvent, e.response?.endEvent]));
-    expect([...(ch?.byEvent.keys() ?? [])].sort()).toEqual([...one.byEvent.keys()].sort());
-    expect(one.exchanges.length).toBeGreaterThan(0);
+    const one = scannedSession(fresh);
+    expect(sessionExchanges(s).map((e) => [e.request?.startEvent, e.response?.endEvent])).toEqual(sessionExchanges(one).map((e) => [e.request?.startEvent, e.response?.endEvent]));
+    expect(messageEvents(s)).toEqual(messageEvents(one));
+    expect(sessionExchanges(one).length).toBeGreaterThan(0);
     c.close();
     fresh.close();
   });
@@ -46,10 +49,12 @@ describe('scanCaptureHttp', () => {
   it('stops when aborted (the capture closed) and leaves nothing cached', async () => {
     const c = await open(OOO);
     const abort = new AbortController();
-    const r = await scanCaptureHttp(c, { sliceMs: 0, signal: abort.signal, onProgress: () => abort.abort() });
-    expect(r).toBeNull();
+    const s = openSession(c);
+    const r = await scanHttp(s, { sliceMs: 0, signal: abort.signal, onProgress: () => abort.abort() });
+    expect(r).toBe(false);
+    expect(s.http.plain).toBeUndefined();
     // A later request scans afresh and completely.
-    expect(captureHttp(c).exchanges.length).toBeGreaterThan(0);
+    expect(sessionExchanges(s).length).toBeGreaterThan(0);
     c.close();
   });
 });

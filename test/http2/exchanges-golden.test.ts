@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureHttp } from '../../electron/engine/http/http-annotations.ts';
+import { exchangeRefs, materialize } from '../../electron/engine/layers/http-layer.ts';
+import { scanHttpNow } from '../../electron/engine/layers/session.ts';
 import { exchangeHost, type HttpExchange } from '../../electron/engine/http/exchange.ts';
-import { httpBodyOf, httpExchangeRows } from '../../electron/engine/streams/stream-service.ts';
+import { httpBodyOf, httpExchangeRows } from '../../electron/engine/host/stream-service.ts';
 import { openTls } from '../tls/helpers.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -41,7 +42,8 @@ describe.each(['node', 'boringssl'] as const)('HTTP/2 exchanges equal tshark (%s
     it(f, async () => {
       const c = await openTls(f, keys, profile);
       const want = readFileSync(join(GOLDEN, `${f.replaceAll('/', '__')}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-      const got = captureHttp(c).exchanges.filter((e) => e.streamId !== undefined).map(shape);
+      const layer = scanHttpNow(c.session);
+      const got = exchangeRefs(layer).map((e) => materialize(layer, e)).filter((e) => e.streamId !== undefined).map(shape);
       expect(got.sort(order)).toEqual(want.sort(order));
       c.close();
     }, 60_000);
@@ -51,31 +53,31 @@ describe.each(['node', 'boringssl'] as const)('HTTP/2 exchanges equal tshark (%s
 describe('HTTP/2 in the HTTP rows and bodies', () => {
   it('gen-tls13-h2: rows with version HTTP/2, :authority as host, the stream id, decoded gzip size; httpBody decodes', async () => {
     const c = await openTls('pcapng/generated/gen-tls13-h2.pcapng', ['keys/generated/gen-tls13-h2.keys'], 'node');
-    const rows = httpExchangeRows(c);
+    const rows = httpExchangeRows(c.session);
     expect(rows.map((r) => [r.request, r.response, r.stream, r.version, r.method, r.host, r.uri, r.status, r.responseBodyBytes, r.responseWireBytes, r.streamId])).toEqual([
       [10, 17, 'tls:tcp:0', 'HTTP/2', 'GET', '127.0.0.1:8443', '/', 200, 16, 16, 1],
       [11, 17, 'tls:tcp:0', 'HTTP/2', 'GET', '127.0.0.1:8443', '/big', 200, 220000, 220000, 3],
       [12, 17, 'tls:tcp:0', 'HTTP/2', 'GET', '127.0.0.1:8443', '/gzip', 200, 220000, 10478, 5],
     ]);
-    const gz = httpBodyOf(c, rows[2].stream, rows[2].index, 'response');
+    const gz = httpBodyOf(c.session, rows[2].stream, rows[2].index, 'response');
     expect(gz.startLine).toBe('HTTP/2 200');
     expect(gz.contentEncoding).toBe('gzip');
     expect(gz.raw.length).toBe(10478);
     expect(new TextDecoder().decode(gz.body.subarray(0, 30))).toBe('line 00000 the quick brown fox');
-    const req = httpBodyOf(c, rows[0].stream, rows[0].index, 'request');
+    const req = httpBodyOf(c.session, rows[0].stream, rows[0].index, 'request');
     expect(req.startLine).toBe('GET / HTTP/2');
     expect(req.headers.find(([k]) => k === ':authority')?.[1]).toBe('127.0.0.1:8443');
     // A filter on the HTTP/2 fields selects exchanges whose frames match.
-    expect(httpExchangeRows(c, 'http2.headers.path == "/big"').map((r) => r.uri)).toEqual(['/big']);
+    expect(httpExchangeRows(c.session, 'http2.headers.path == "/big"').map((r) => r.uri)).toEqual(['/big']);
     c.close();
   });
 
   it('http2-data-reassembly: the PNG body from the rows, at tshark\'s DATA frame (what export-objects writes)', async () => {
     const c = await openTls('pcap/wireshark/http2-data-reassembly.pcap', ['keys/wireshark/http2-data-reassembly.keys'], 'boringssl');
-    const [r] = httpExchangeRows(c);
+    const [r] = httpExchangeRows(c.session);
     // tshark: http2.data.data matches "PNG" && "END" in frame 37.
     expect([r.uri, r.status, r.contentType, r.responseEnd, r.responseBodyBytes]).toEqual(['/wireshark.png', 200, 'image/png', 37, 76091]);
-    const b = httpBodyOf(c, r.stream, r.index, 'response');
+    const b = httpBodyOf(c.session, r.stream, r.index, 'response');
     expect(new TextDecoder('latin1').decode(b.body.subarray(1, 4))).toBe('PNG');
     expect(new TextDecoder('latin1').decode(b.body.subarray(b.body.length - 8, b.body.length - 4))).toBe('IEND');
     c.close();
@@ -86,8 +88,8 @@ describe('HTTP/2 in the HTTP rows and bodies', () => {
     const st = await openTls('strace/generated/strace-curl-tls13-h2.f-ttt-T-yy-s256-x.txt', keys, 'node');
     const pc = await openTls('pcapng/generated/gen-strace-curl-tls13-h2.pcapng', keys, 'node');
     const key = (r: ReturnType<typeof httpExchangeRows>[number]): unknown[] => [r.version, r.streamId, r.method, r.host, r.uri, r.status, r.contentType];
-    const a = httpExchangeRows(st);
-    const b = httpExchangeRows(pc);
+    const a = httpExchangeRows(st.session);
+    const b = httpExchangeRows(pc.session);
     expect(a.map(key)).toEqual(b.map(key));
     expect(b.map(key)).toEqual([['HTTP/2', 1, 'GET', 'localhost:8443', '/big', 200, 'text/plain']]);
     expect(b[0].truncated).toBe(false);

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../../electron/cli/args.ts';
-import { parseH2StreamId } from '../../electron/engine/streams/h2-stream.ts';
+import { parseH2StreamId } from '../../electron/engine/host/h2-stream.ts';
 import { streamFilter } from '../../electron/engine/streams/follow-format.ts';
-import { followPage, httpBodyOf, httpExchangeRows } from '../../electron/engine/streams/stream-service.ts';
+import { followPage, httpBodyOf, httpExchangeRows } from '../../electron/engine/host/stream-service.ts';
 import { openTls } from '../tls/helpers.ts';
 
 type Item = { dir: 0 | 1; headers: [string, string][] } | { dir: 0 | 1; data: number; sha256: string };
@@ -60,10 +60,10 @@ describe('Follow HTTP/2 stream equals tshark follow,http2', () => {
 
   it('gen-tls13-h2: DATA of streams 1, 3, 5 is each exchange body as sent; tls: and bare-number ids name the same stream', async () => {
     const c = await openTls('pcapng/generated/gen-tls13-h2.pcapng', ['keys/generated/gen-tls13-h2.keys'], 'node');
-    const rows = httpExchangeRows(c);
+    const rows = httpExchangeRows(c.session);
     expect(rows.map((r) => r.streamId)).toEqual([1, 3, 5]);
     for (const r of rows) {
-      const body = httpBodyOf(c, r.stream, r.index, 'response');
+      const body = httpBodyOf(c.session, r.stream, r.index, 'response');
       const p = followPage(c, { stream: `h2:tcp:0:${r.streamId}` }, 'none');
       const server = p.chunks.filter((ch) => ch.dir === 1).slice(1);
       const bytes = Buffer.concat(server.map((ch) => ch.bytes));

@@ -4,18 +4,22 @@ import { createDissection } from '../../electron/engine/dissectors/dissection.ts
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { addCaptureKeylog, captureTls, withTlsLayer } from '../../electron/engine/tls/capture-tls.ts';
+import { addCaptureKeylog } from '../../electron/engine/tls/capture-tls.ts';
+import { openSession, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import type { CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
 export { CORPUS };
 
-/** Open a corpus capture wrapped with the TLS layer, with key logs and a crypto profile. */
-export async function openTls(rel: string, keys: string[], profile: CryptoProfileName): Promise<Capture> {
+/** A session's capture (layer fields in its dissect) with the session itself. */
+export type SessionCapture = Capture & { session: CaptureSession };
+
+/** Open a corpus capture in a capture session, with key logs and a crypto profile. */
+export async function openTls(rel: string, keys: string[], profile: CryptoProfileName): Promise<SessionCapture> {
   const { capture, indexing } = await openCapture(`${CORPUS}/${rel}`);
   await indexing;
-  const c = withTlsLayer(capture);
-  captureTls(c, profile);
+  const session = openSession(capture, { profile });
+  const c: SessionCapture = Object.assign(session.capture, { session });
   for (const k of keys) {
     const r = addCaptureKeylog(c, { path: `${CORPUS}/${k}` });
     if (r.errors.length) throw new Error(JSON.stringify(r.errors));

@@ -4,4 +4,4 @@
  */
 import '../dissectors/packet.ts';
 import '../syscalls/fields.ts';
-import '../http/http-annotations.ts';
+import '../http/http-fields.ts';

@@ -12,13 +12,15 @@ import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { openCaptures } from '../open-capture.ts';
-import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from '../tls/capture-tls.ts';
+import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { runFilter } from '../filter/run-filter.ts';
-import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
-import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
+import { compileFilterText } from '../filter/compile.ts';
+import { httpFilterEventsSliced } from '../layers/http-filter.ts';
+import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
 import { confinePath } from './path-policy.ts';
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
@@ -42,8 +44,18 @@ interface EngineState {
   openError: string | undefined;
   /** Path of the open capture (for key logs next to it). */
   capturePath?: string;
-  /** Resolves once the HTTP scan has annotated the capture (after indexing). */
+  /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
+  session?: CaptureSession;
+  /** Resolves once the HTTP scan has indexed the capture (after indexing). */
   httpReady?: Promise<void>;
+  /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
+  filtering: number;
+}
+
+/** Field names a filter text uses (empty when it does not compile: runFilter reports that). */
+function filterFields(text: string): readonly string[] {
+  const c = compileFilterText(text);
+  return c.ok ? c.fields : [];
 }
 
 function isRequest(m: unknown): m is RequestMessage {
@@ -113,7 +125,7 @@ function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, coun
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0 };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
@@ -130,24 +142,26 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         signal: abort.signal,
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
-      state.capture = withTlsLayer(capture);
+      const session = openSession(capture);
+      state.session = session;
+      state.capture = session.capture;
       state.capturePath = path;
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
       state.sorted = undefined;
-      // HTTP fields are attached per event after one scan of the streams (http-annotations.ts),
+      // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
-      const annotated = state.capture;
       state.httpReady = indexing.then(async () => {
-        if (state.capture !== annotated || abort.signal.aborted) return;
-        const ch = await scanCaptureHttp(annotated, {
+        if (state.session !== session || abort.signal.aborted) return;
+        const ok = await scanHttp(session, {
           signal: abort.signal,
+          paused: () => state.filtering > 0,
           onProgress: (p) => emit({ kind: 'event', type: 'httpProgress', done: p.done, total: p.total, messages: p.messages, finished: false }),
         });
-        if (!ch || state.capture !== annotated || abort.signal.aborted) return;
-        installHttpAnnotations(annotated);
-        emit({ kind: 'event', type: 'httpProgress', done: annotated.count(), total: annotated.count(), messages: ch.exchangeOf.size, finished: true });
+        if (!ok || state.session !== session || abort.signal.aborted) return;
+        const n = session.capture.count();
+        emit({ kind: 'event', type: 'httpProgress', done: n, total: n, messages: session.http.messages, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
@@ -300,27 +314,34 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
           return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
         }
         const total = c.count();
-        await state.httpReady;
+        const session = state.session;
+        // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
+        // never waits for HTTP).
+        if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
         if (abort.signal.aborted) {
           return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
-        // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
-        let fast: number[] | null;
+        // Filters on http.* fields only: evaluated over the HTTP index, no frame re-dissection.
+        let fast: number[] | null | 'cancelled' = null;
         try {
-          fast = httpFilterEvents(c, text);
+          if (session) fast = await httpFilterEventsSliced(session, text, { signal: abort.signal });
         } catch {
           // A filter error is reported by runFilter below with its position.
           fast = null;
+        }
+        if (fast === 'cancelled') {
+          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
         if (fast) {
           setView(Uint32Array.from(fast));
           return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
         }
+        state.filtering++;
         const run = await runFilter(c, text, {
           referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
           signal: abort.signal,
           onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
-        });
+        }).finally(() => state.filtering--);
         const ms = performance.now() - t0;
         if (!run.ok) {
           return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;
@@ -345,9 +366,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         return fieldCatalogue() as Result<M>;
       case 'extract': {
         const c = requireCapture(state);
-        if (c.info().done) await state.httpReady;
         const p = params as Params<'extract'>;
         if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
+        // Values of a layer's fields need its scan; other fields are answered at once.
+        if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
         const defs = p.fields.map((name) => {
           const f = fieldByName(name);
           if (!f) throw new Error(`"${name}" is not a field`);
@@ -375,9 +397,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         if (r.added > 0 && c.info().done) {
           // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
           await state.httpReady;
-          if (state.capture === c) {
-            const ch = captureHttp(c);
-            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: ch.exchangeOf.size, finished: true });
+          const session = state.session;
+          if (state.capture === c && session) {
+            refreshTls(session);
+            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
           }
         }
         return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
@@ -410,19 +433,22 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page) as Result<M>;
       }
       case 'httpExchanges': {
-        const c = requireCapture(state);
+        requireCapture(state);
         await state.indexing;
         await state.httpReady;
         const p = (params ?? {}) as Params<'httpExchanges'>;
         if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
-        return httpExchangeRows(c, p.filter) as Result<M>;
+        if (!state.session) throw new Error('no capture is open');
+        return httpExchangeRows(state.session, p.filter) as Result<M>;
       }
       case 'httpBody': {
-        const c = requireCapture(state);
+        requireCapture(state);
         await state.indexing;
         const p = params as Params<'httpBody'>;
         if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
-        return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
+        if (!state.session) throw new Error('no capture is open');
+        await state.httpReady;
+        return httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);

@@ -46,6 +46,11 @@ export interface HttpMessage {
   decodeError?: string;
   /** Stream byte position of the first head byte in its direction. */
   pos: number;
+  /**
+   * Offset of the first head byte from the first byte its direction received in `startEvent`
+   * (how a re-parse finds the message again without walking the stream from its start).
+   */
+  skip?: number;
 }
 
 export interface HttpExchange {
@@ -62,6 +67,8 @@ export interface HttpExchange {
   streamId?: number;
   /** HTTP/2: reset, server push, headers that need HPACK state from before the capture. */
   notes?: string[];
+  /** Row of the exchange in a scan's column index (layers/http-index.ts), while it is built. */
+  row?: number;
 }
 
 /** First value of header `name` (case-insensitive; pseudo-headers by their `:name`). */

@@ -32,9 +32,24 @@ export interface Http1Options {
    *  count the decoded bytes, then drop; keep: keep raw and decoded bodies on the messages. */
   bodies: BodyMode;
   onMessage?: (m: HttpMessage, ex: HttpExchange) => void;
+  /** False: finished exchanges are not kept on the parser (a whole-capture scan records them
+   *  through onMessage into its own columns and drops the objects). Default true. */
+  retain?: boolean;
+  /** Called when a message's head has been parsed (before its body). */
+  onHead?: (m: HttpMessage) => void;
+  /** 'index': keep only the header fields the HTTP index reads (a scan; heads are re-parsed
+   *  in full on demand). Default 'all'. */
+  headers?: 'all' | 'index';
 }
 
 const enum Mode { Head, Length, Chunked, Close, Opaque, Lost }
+
+/**
+ * Where a chunk's bytes start: stream position, event and time; `first` is the position of the
+ * first chunk of this direction delivered with the same event (a re-parse finds a message by
+ * its event and its offset from there: HttpMessage.skip).
+ */
+interface Mark { pos: number; event: number; time: number; first: number }
 
 interface DirState {
   mode: Mode;
@@ -43,7 +58,7 @@ interface DirState {
   len: number;
   base: number;
   /** Chunk marks: stream position → event/time, for the bytes still in the buffer. */
-  marks: { pos: number; event: number; time: number }[];
+  marks: Mark[];
   msg: HttpMessage | null;
   ex: HttpExchange | null;
   remaining: number;
@@ -53,6 +68,9 @@ interface DirState {
   bodyLen: number;
   lastEvent: number;
   lastTime: number;
+  /** Event of the last chunk pushed and the position where its run of equal events began. */
+  runEvent: number;
+  runFirst: number;
 }
 
 export interface Http1Parser {
@@ -60,6 +78,8 @@ export interface Http1Parser {
   opts: Http1Options;
   dirs: [DirState, DirState];
   exchanges: HttpExchange[];
+  /** Exchanges begun so far (the next exchange's index), kept or not. */
+  count: number;
   /** Requests without a final response yet, in order. */
   pending: HttpExchange[];
   notes: string[];
@@ -71,20 +91,44 @@ export interface Http1Parser {
 function dirState(): DirState {
   return {
     mode: Mode.Head, buf: new Uint8Array(0), len: 0, base: 0, marks: [], msg: null, ex: null, remaining: 0,
-    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0,
+    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0, runEvent: -1, runFirst: 0,
   };
 }
 
 export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
-  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], pending: [], notes: [], notHttp: false, started: false };
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], notes: [], notHttp: false, started: false };
+}
+
+/**
+ * A parser for one message of direction `dir` found again at a known place (re-parsing a head
+ * or body on demand from the capture session's index): the stream is already known to be
+ * HTTP/1, and a response is framed as the answer to a request with `requestMethod`.
+ */
+export function createMessageParser(stream: string, dir: StreamDir, requestMethod: string, opts: Http1Options): Http1Parser {
+  const p = createHttp1Parser(stream, { ...opts, retain: false });
+  p.started = true;
+  if (dir === 1) {
+    const req = newMessage('request', 0, { event: 0, time: 0 });
+    req.method = requestMethod;
+    p.pending.push({ index: 0, stream, request: req, response: null, informational: [], upgrade: '' });
+  }
+  return p;
 }
 
 const METHOD_CHARS = /^[A-Z][A-Z0-9_-]{1,19} /;
 const latin1 = new TextDecoder('latin1');
 
+/** Bytes as latin1 text: short ranges without a TextDecoder call (a scan decodes a few per message). */
+function text(b: Uint8Array, from: number, to: number): string {
+  if (to - from > 64) return latin1.decode(b.subarray(from, to));
+  let out = '';
+  for (let k = from; k < to; k++) out += String.fromCharCode(b[k]);
+  return out;
+}
+
 /** Could `b` be the start of an HTTP/1 message in direction `dir`? */
 function looksLikeStart(b: Uint8Array, off: number, len: number, dir: StreamDir): boolean {
-  const head = latin1.decode(b.subarray(off, off + Math.min(len, 24)));
+  const head = text(b, off, off + Math.min(len, 24));
   if (dir === 1) return head.startsWith('HTTP/') || (len < 5 && 'HTTP/'.startsWith(head));
   if (head.startsWith('PRI * HTTP/2')) return false;
   return METHOD_CHARS.test(head) || (len < 8 && /^[A-Z]*$/.test(head));
@@ -109,8 +153,8 @@ function consume(s: DirState, n: number): void {
   while (s.marks.length > 1 && s.marks[1].pos <= s.base) s.marks.shift();
 }
 
-function markAt(s: DirState, pos: number): { event: number; time: number } {
-  let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime };
+function markAt(s: DirState, pos: number): Mark {
+  let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime, first: 0 };
   for (const x of s.marks) {
     if (x.pos > pos) break;
     m = x;
@@ -146,18 +190,40 @@ function findHeadEnd(b: Uint8Array, len: number): number {
 
 const header = headerValue;
 
-function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number }): HttpMessage {
+function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number; first?: number }): HttpMessage {
   return {
     kind, startEvent: ev.event, headEvent: ev.event, endEvent: ev.event, startTime: ev.time, headTime: ev.time, endTime: ev.time,
     version: '', method: '', uri: '', status: null, phrase: '', headers: [], headBytes: 0, bodyBytes: 0, decodedBytes: 0,
     missing: 0, headTruncated: false, incomplete: false, contentType: '', contentEncoding: '', contentLength: null, chunked: false, pos,
+    skip: pos - (ev.first ?? pos),
   };
 }
 
 /** Parse the start line and header fields of `text` into `m`; false if the start line is not HTTP. */
 function parseHead(m: HttpMessage, text: string): boolean {
   const lines = text.split(/\r?\n/);
-  const first = lines[0];
+  if (!parseStartLine(m, lines[0])) return false;
+  for (let k = 1; k < lines.length; k++) {
+    const l = lines[k];
+    if (l === '') continue;
+    const c = l.indexOf(':');
+    if (c <= 0) continue;
+    m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  }
+  framingFields(m);
+  return true;
+}
+
+/** Content-Type, -Encoding, -Length and chunked framing from the header fields. */
+function framingFields(m: HttpMessage): void {
+  m.contentType = header(m, 'content-type') ?? '';
+  m.contentEncoding = header(m, 'content-encoding') ?? '';
+  const cl = header(m, 'content-length');
+  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
+  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+}
+
+function parseStartLine(m: HttpMessage, first: string): boolean {
   if (m.kind === 'request') {
     const r = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S*) (HTTP\/\d(?:\.\d)?)\s*$/.exec(first);
     if (!r) return false;
@@ -171,18 +237,53 @@ function parseHead(m: HttpMessage, text: string): boolean {
     m.status = Number(r[2]);
     m.phrase = r[3] ?? '';
   }
-  for (let k = 1; k < lines.length; k++) {
-    const l = lines[k];
-    if (l === '') continue;
-    const c = l.indexOf(':');
-    if (c <= 0) continue;
-    m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
+  return true;
+}
+
+/** Header fields the HTTP index (and framing) reads; lower case. */
+const INDEX_HEADERS = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'].map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
+
+function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boolean {
+  if (len !== name.length) return false;
+  for (let k = 0; k < len; k++) {
+    const x = b[from + k];
+    if ((x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== name[k]) return false;
   }
-  m.contentType = header(m, 'content-type') ?? '';
-  m.contentEncoding = header(m, 'content-encoding') ?? '';
-  const cl = header(m, 'content-length');
-  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
-  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+  return true;
+}
+
+/**
+ * parseHead over the bytes `b[0..end)`, keeping only the first occurrence of the INDEX_HEADERS
+ * (all that headerValue would return for them): no string per header line. Lines split as
+ * parseHead splits them (LF, or CRLF).
+ */
+function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number): boolean {
+  let e = 0;
+  while (e < end && b[e] !== 0x0a) e++;
+  const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
+  const ok = parseStartLine(m, text(b, 0, firstEnd));
+  if (!ok) return false;
+  let seen = 0;
+  let start = e + 1;
+  while (start < end) {
+    let le = start;
+    while (le < end && b[le] !== 0x0a) le++;
+    const next = le + 1;
+    if (le < end && le > start && b[le - 1] === 0x0d) le--;
+    let colon = start;
+    while (colon < le && b[colon] !== 0x3a) colon++;
+    if (colon < le && colon > start) {
+      for (let h = 0; h < INDEX_HEADERS.length; h++) {
+        if ((seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
+          seen |= 1 << h;
+          m.headers.push([text(b, start, colon), text(b, colon + 1, le).trim()]);
+          break;
+        }
+      }
+    }
+    start = next;
+  }
+  framingFields(m);
   return true;
 }
 
@@ -305,7 +406,8 @@ function drive(p: Http1Parser, dir: StreamDir): void {
         m.headEvent = m.endEvent = endMark.event;
         m.headTime = m.endTime = endMark.time;
         m.headBytes = end;
-        if (!parseHead(m, latin1.decode(s.buf.subarray(0, end)))) {
+        const parsed = p.opts.headers === 'index' ? parseHeadIndexed(m, s.buf, end) : parseHead(m, latin1.decode(s.buf.subarray(0, end)));
+        if (!parsed) {
           p.notes.push(`${kind} head at stream offset ${s.base} (event ${m.startEvent}) has no valid start line`);
           s.mode = Mode.Lost;
           continue;
@@ -408,9 +510,10 @@ function driveChunked(p: Http1Parser, s: DirState): boolean {
 }
 
 function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
+  p.opts.onHead?.(m);
   if (dir === 0) {
-    const ex: HttpExchange = { index: p.exchanges.length, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
-    p.exchanges.push(ex);
+    const ex: HttpExchange = { index: p.count++, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
+    if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
     s.msg = m;
     s.ex = ex;
@@ -429,8 +532,8 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
   let ex = p.pending[0];
   if (!ex) {
     // A response without a request seen (capture started mid-way).
-    ex = { index: p.exchanges.length, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
-    p.exchanges.push(ex);
+    ex = { index: p.count++, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
+    if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
   }
   const st = m.status ?? 0;
@@ -542,6 +645,10 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
   s.lastTime = c.time;
   if (c.gap) lose(p, c.dir, c.gap, c);
   if (c.bytes.length > 0) {
+    if (c.event !== s.runEvent) {
+      s.runEvent = c.event;
+      s.runFirst = c.seq + (c.gap ?? 0);
+    }
     if (s.mode === Mode.Lost) {
       // Resynchronise at a chunk that starts like a message.
       if (looksLikeStart(c.bytes, 0, c.bytes.length, c.dir)) {
@@ -559,7 +666,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       const base = c.seq + (c.gap ?? 0);
       const take = s.mode === Mode.Length ? Math.min(s.remaining, c.bytes.length) : c.bytes.length;
       s.base = base;
-      s.marks = [{ pos: base, event: c.event, time: c.time }];
+      s.marks = [{ pos: base, event: c.event, time: c.time, first: s.runFirst }];
       bodyData(p, s, c.bytes.subarray(0, take), base + take);
       s.base = base + take;
       if (s.mode === Mode.Length) {
@@ -570,7 +677,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
         }
       }
       if (take < c.bytes.length) {
-        s.marks = [{ pos: s.base, event: c.event, time: c.time }];
+        s.marks = [{ pos: s.base, event: c.event, time: c.time, first: s.runFirst }];
         append(s, c.bytes.subarray(take));
         drive(p, c.dir);
       }
@@ -581,7 +688,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       s.base = c.seq + (c.gap ?? 0);
       s.marks = [];
     }
-    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time });
+    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time, first: s.runFirst });
     append(s, c.bytes);
     drive(p, c.dir);
   }

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
-import { annotateEvent, type Capture, type OpenOptions } from '../capture.ts';
+import { type Capture, type OpenOptions } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
 import { windowedReader, type CaptureSource } from '../io/capture-source.ts';
@@ -152,7 +152,6 @@ export function startPacketCapture(
     const bytes = readFrame(ix.dataOffset.data[i], ix.capLen.data[i]);
     revisit.wantInfo = wantInfo;
     dissectPacket(target, frameMeta(ix, event, rowMeta), bytes, revisit);
-    annotateEvent(ix, event, target);
   }
 
   const capture: Capture = {

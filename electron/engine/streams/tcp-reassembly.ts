@@ -330,6 +330,12 @@ function packetInternals(internals: CaptureInternals): PacketInternals {
   return internals;
 }
 
+/** Frames of TCP stream `n` in file order, for layers that restart reassembly at a given frame. */
+export function tcpStreamFrames(internals: CaptureInternals, n: number): Uint32Array {
+  const pi = packetInternals(internals);
+  return framesOf(pi.conv, pi.index.dataOffset.length, n);
+}
+
 /** TCP stream `n` (tshark's tcp.stream number) as a ByteStream. */
 export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
   const pi = packetInternals(internals);

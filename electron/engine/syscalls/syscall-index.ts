@@ -6,7 +6,7 @@
  */
 import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { RowFlag } from '../../../shared/rpc.ts';
-import { annotateEvent, type Capture } from '../capture.ts';
+import { type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
 import { SF } from './fields.ts';
@@ -276,7 +276,6 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     time: (event) => syscallTime(ix, event),
     dissect: (event, d) => {
       fmt.dissect(event, d);
-      annotateEvent(ix, event, d);
     },
     range: (event) => ({ offset: ix.offset.data[event - 1], length: ix.length.data[event - 1] }),
     close: () => fmt.close(),

@@ -13,7 +13,7 @@ import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
-import { streamIdOfFrame, tcpStream } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsFields, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
@@ -39,22 +39,20 @@ export interface CaptureTls {
   fd?: { streams: Map<string, ByteStream>; byEvent: Map<number, string>; count: number };
 }
 
-const perCapture = new WeakMap<Capture, CaptureTls>();
-/** withTlsLayer wrappers → the capture they wrap (state is kept per underlying capture). */
-const wrapped = new WeakMap<Capture, Capture>();
-
-/** The capture a withTlsLayer wrapper wraps (the capture itself otherwise). */
-export function unwrapTls(capture: Capture): Capture {
-  return wrapped.get(capture) ?? capture;
-}
+/**
+ * Keyed by the capture's index object, which a capture session's Capture (layers/session.ts)
+ * shares with the format's capture it extends: both see one key store and one stream cache.
+ */
+const perCapture = new WeakMap<object, CaptureTls>();
 
 /** The TLS state of a capture (created on first use). */
 export function captureTls(capture: Capture, profile?: CryptoProfileName): CaptureTls {
-  const c = wrapped.get(capture) ?? capture;
-  let t = perCapture.get(c);
+  const c = capture;
+  const key = c.internals().index;
+  let t = perCapture.get(key);
   if (!t) {
     t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map() };
-    perCapture.set(c, t);
+    perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
     t.provider = cryptoProvider(profile);
@@ -117,11 +115,44 @@ function sourceStream(c: Capture, id: string): ByteStream | undefined {
   return fdIndex(c, captureTls(c)).streams.get(id);
 }
 
-function entry(capture: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
-  const c = wrapped.get(capture) ?? capture;
+/** Frames a TCP stream's start is read from to tell that it is neither TLS nor HTTP/2. */
+const PEEK_FRAMES = 64;
+
+/**
+ * True when the start of TCP stream `id` already shows it is neither TLS nor cleartext HTTP/2
+ * (looksLikeTls and startsWithPreface decide on the first data of each direction and the
+ * first 24 client bytes): the first details of a frame of a long HTTP/1.x stream then does
+ * not build the whole stream. False when the first frames do not decide it.
+ */
+function startShowsNoLayer(c: Capture, id: string): boolean {
+  const int = c.internals();
+  const m = /^tcp:(\d+)$/.exec(id);
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return false;
+  const frames = tcpStreamFrames(int, Number(m[1]));
+  if (frames.length <= PEEK_FRAMES) return false;
+  const st = createTcpFollowState(id);
+  const r = createFrameReader(int);
+  const bytes = [0, 0];
+  st.onChunk = (ch) => {
+    bytes[ch.dir] += ch.bytes.length;
+  };
+  for (let k = 0; k < PEEK_FRAMES && (bytes[0] < 24 || bytes[1] === 0); k++) {
+    readFrame(r, frames[k]);
+    feedTcpFrame(r, st, frames[k]);
+  }
+  if (bytes[0] < 24 || bytes[1] === 0) return false;
+  return !looksLikeTls(st.stream) && !startsWithPreface(st.stream);
+}
+
+function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
+  if (!given && startShowsNoLayer(c, id)) {
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
+    t.cache.set(id, none);
+    return none;
+  }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
   const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
@@ -218,27 +249,14 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): voi
   if (frames) addHttp2Fields(d, frames);
 }
 
-let layerFieldIds: Set<number> | undefined;
+let layerFieldIds: number[] | undefined;
+/** Per keep mask (one per filter run): does it keep a TLS/HTTP2 field? Asked once per event. */
+const keepsCache = new WeakMap<Uint8Array, boolean>();
 function keepsAny(keep: Uint8Array): boolean {
-  layerFieldIds ??= new Set([...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
-  for (const id of layerFieldIds) if (keep[id] === 1) return true;
-  return false;
-}
-
-/** A Capture whose dissect() also adds the TLS and HTTP/2 fields of the event. */
-export function withTlsLayer(c: Capture): Capture {
-  // Everything but dissect passes through (the spread keeps methods added to Capture later).
-  const w: Capture = {
-    ...c,
-    dissect: (ev, d, o) => {
-      c.dissect(ev, d, o);
-      try {
-        addTlsLayerFields(c, ev, d);
-      } catch (e) {
-        d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
-      }
-    },
-  };
-  wrapped.set(w, wrapped.get(c) ?? c);
-  return w;
+  const hit = keepsCache.get(keep);
+  if (hit !== undefined) return hit;
+  layerFieldIds ??= [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id);
+  const v = layerFieldIds.some((id) => keep[id] === 1);
+  keepsCache.set(keep, v);
+  return v;
 }

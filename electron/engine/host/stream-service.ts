@@ -8,19 +8,19 @@ import type { FollowFormatName, FollowPage, HttpBody, HttpExchangeRow, StreamSum
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
-import { captureHttp, streamExchangesWithBodies, tlsSource } from '../http/http-annotations.ts';
-import { exchangeHost, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
+import { exchangeRefs, httpBodyOf as layerBodyOf, rowOf, tlsSource } from '../layers/http-layer.ts';
+import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
-import type { ByteStream, StreamChunk } from './byte-stream.ts';
-import { fdStream, fdStreamOfEvent, listFdStreams } from './fd-streams.ts';
+import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
+import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
 import { h2Stream } from './h2-stream.ts';
 import {
   FOLLOW_FOOTER, followHeader, formatAscii, formatCArrays, formatHex, formatRawLines, formatRawTshark, formatUtf8, formatYaml, streamFilter,
-} from './follow-format.ts';
-import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, tcpStream, udpStream } from './tcp-reassembly.ts';
+} from '../streams/follow-format.ts';
+import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, tcpStream, udpStream } from '../streams/tcp-reassembly.ts';
 import { hfTcpPayload } from '../dissectors/tcp.ts';
 import { hfUdpPayload } from '../dissectors/udp.ts';
-import { streamDirOf } from './conversations.ts';
+import { streamDirOf } from '../streams/conversations.ts';
 
 /** Data bytes per follow page. */
 const PAGE_BYTES = 1 << 20;
@@ -200,74 +200,35 @@ export function followText(p: FollowPage, mode: 'ascii' | 'hex' | 'raw', body: s
 
 // ---- HTTP -----------------------------------------------------------------------------------
 
-function row(ex: HttpExchange): HttpExchangeRow {
-  const q = ex.request;
-  const r = ex.response;
-  const truncated = (q?.missing ?? 0) > 0 || (r?.missing ?? 0) > 0 || !!q?.headTruncated || !!r?.headTruncated;
-  const start = q ? q.startTime : r ? r.startTime : 0;
-  return {
-    stream: ex.stream,
-    index: ex.index,
-    request: q ? q.startEvent : null,
-    requestEnd: q ? q.endEvent : null,
-    response: r ? r.startEvent : null,
-    responseEnd: r ? r.endEvent : null,
-    version: q?.version || r?.version || '',
-    method: q?.method ?? '',
-    host: exchangeHost(ex),
-    uri: q?.uri ?? '',
-    status: r?.status ?? null,
-    phrase: r?.phrase ?? '',
-    requestBodyBytes: q ? q.decodedBytes : 0,
-    responseBodyBytes: r ? r.decodedBytes : 0,
-    responseWireBytes: r ? r.bodyBytes : 0,
-    contentType: r?.contentType ?? '',
-    contentEncoding: r?.contentEncoding ?? '',
-    duration: q && r ? r.endTime - start : null,
-    upgrade: ex.upgrade,
-    truncated,
-    incomplete: !!q?.incomplete || !!r?.incomplete,
-    ...(ex.streamId !== undefined ? { streamId: ex.streamId } : {}),
-    ...((q?.missing ?? 0) + (r?.missing ?? 0) > 0 ? { missingBytes: (q?.missing ?? 0) + (r?.missing ?? 0) } : {}),
-  };
-}
-
 /**
  * Every HTTP exchange (HTTP/1.x in the clear and over TLS, HTTP/2), optionally only those whose
- * request or response event matches `filter`.
+ * request or response event matches `filter`. Rows come from the HTTP layer's columns.
  */
-export function httpExchangeRows(capture: Capture, filter?: string): HttpExchangeRow[] {
-  const all = captureHttp(capture).exchanges;
-  if (!filter || filter.trim() === '') return all.map(row);
+export function httpExchangeRows(session: CaptureSession, filter?: string): HttpExchangeRow[] {
+  const layer = scanHttpNow(session);
+  const refs = exchangeRefs(layer);
+  if (!filter || filter.trim() === '') return refs.map((e) => rowOf(layer, e));
   const c = compileFilterText(filter);
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
   const d = createDissection();
   const out: HttpExchangeRow[] = [];
-  for (const ex of all) {
-    const evs = [ex.request?.endEvent, ex.response?.endEvent].filter((e): e is number => e !== undefined);
+  for (const e of refs) {
+    const row = rowOf(layer, e);
+    const evs = [row.requestEnd, row.responseEnd].filter((x): x is number => x !== null);
     let hit = false;
-    for (const e of evs) {
-      capture.dissect(e, d);
+    for (const ev of evs) {
+      session.capture.dissect(ev, d);
       if (c.predicate(d)) {
         hit = true;
         break;
       }
     }
-    if (hit) out.push(row(ex));
+    if (hit) out.push(row);
   }
   return out;
 }
 
 /** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */
-export function httpBodyOf(capture: Capture, stream: string, index: number, which: 'request' | 'response'): HttpBody {
-  const ex = streamExchangesWithBodies(capture, stream)[index];
-  if (!ex) throw new Error(`no exchange ${index} in ${stream}`);
-  const m: HttpMessage | null = which === 'request' ? ex.request : ex.response;
-  if (!m) throw new Error(`exchange ${index} of ${stream} has no ${which}`);
-  const startLine = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}` : `${m.version} ${m.status ?? ''}${m.phrase ? ` ${m.phrase}` : ''}`;
-  return {
-    startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
-    contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
-    ...(m.trailers ? { trailers: m.trailers } : {}),
-  };
+export function httpBodyOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response'): HttpBody {
+  return layerBodyOf(scanHttpNow(session), stream, index, which);
 }

@@ -12,7 +12,7 @@ import type { Capture } from '../capture.ts';
 import { FT, ERROR_NAMES, type H2Connection } from '../http2/connection.ts';
 import type { HeaderField } from '../http2/hpack.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
-import type { ByteStream, StreamChunk } from './byte-stream.ts';
+import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 
 export const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
 

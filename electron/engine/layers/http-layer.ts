@@ -1,0 +1,657 @@
+/**
+ * The HTTP/1.x layer of a capture session: one sliced, cancellable pass over every TCP stream
+ * (packets) or fd stream (syscalls) records each exchange in the column index (http-index.ts)
+ * and drops the parsed objects; streams that turn out to be TLS or HTTP/2 are remembered as
+ * candidates, and once keys decrypt them their HTTP/1.x is indexed the same way (HTTP/2
+ * exchanges come from the TLS layer's connections).
+ *
+ * tshark attaches a message's `http.*` fields to the frame that completes it; so do we, from
+ * the columns (event → message by binary search over the index's end events). Header fields
+ * that are not columns (Authorization, Cookie) and bodies (http.file_data) are re-parsed from
+ * the stream at the message (http-reparse.ts), and only when the dissection records them.
+ */
+import type { HttpBody, HttpExchangeRow } from '../../../shared/rpc.ts';
+import type { Capture, CaptureInternals } from '../capture.ts';
+import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
+import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
+import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
+import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
+import { http2Exchanges } from '../http2/exchanges.ts';
+import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
+import { HF } from '../http/http-fields.ts';
+import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
+import {
+  addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
+  respDecodedBytes, responseSig, setUpgrade, skipOf, type HttpIndex,
+} from './http-index.ts';
+import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
+
+export interface HttpScanProgress {
+  done: number;
+  total: number;
+  /** HTTP messages found so far. */
+  messages: number;
+}
+
+export interface HttpLayer {
+  /** The session's base capture (its own dissect, no layer fields). */
+  capture: Capture;
+  /** Its internals, asked once (a Capture builds the object per call). */
+  internals: CaptureInternals;
+  /** Cleartext HTTP/1.x, once the scan is done. */
+  plain: HttpIndex | undefined;
+  /** HTTP/1.x over decrypted TLS, for key generation `tlsGen`. */
+  tls: HttpIndex | undefined;
+  h2: HttpExchange[];
+  tlsGen: number;
+  /** Source streams that are not HTTP/1.x in the clear but start like TLS or HTTP/2. */
+  candidates: { id: string; kind: 'tls' | 'h2' }[];
+  notes: string[];
+  /** Messages found: the scan's, then plus those over TLS. */
+  messages: number;
+  plainMessages: number;
+  ms: number;
+  /** The last stream walked whole (re-parse fallback), kept for the next message of it. */
+  walked?: { key: string; exchanges: HttpExchange[] };
+  /** Streams in memory for re-parsing (decrypted TLS with tshark's frames, fd streams), a few. */
+  streams: Map<string, ByteStream>;
+}
+
+export function createHttpLayer(capture: Capture): HttpLayer {
+  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map() };
+}
+
+/** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
+function classify(b: Uint8Array): 'tls' | 'h2' | undefined {
+  if (b.length >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] === 3) return 'tls';
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x52 && b[2] === 0x49 && b[3] === 0x20) return 'h2';
+  // A server that speaks first: its SETTINGS frame on stream 0 (RFC 9113 §3.4, §6.5).
+  if (b.length >= 9 && b[3] === 4 && (b[5] | b[6] | b[7] | b[8]) === 0) return 'h2';
+  return undefined;
+}
+
+/** The recorder a parser reports to: each message goes into the index, the objects are dropped. */
+function recorder(ix: HttpIndex, layer: HttpLayer): (m: HttpMessage, ex: HttpExchange) => void {
+  const timeOf = (ev: number): number => layer.capture.time(ev);
+  return (m, ex) => {
+    layer.messages++;
+    const info = m.kind === 'response' && ex.response !== m;
+    let r: number;
+    if (info) r = addRow(ix, ex.stream, ex.index);
+    else {
+      r = ex.row ?? addRow(ix, ex.stream, ex.index);
+      ex.row = r;
+    }
+    recordMessage(ix, r, m, timeOf);
+    if (info) ix.flags[r] |= HttpFlag.Info;
+    else if (m.kind === 'response') setUpgrade(ix, r, ex.upgrade);
+  };
+}
+
+/** Work units between progress checks (frames). */
+const STEP = 256;
+
+function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
+  const internals = layer.internals;
+  if (internals.kind !== 'packets') return;
+  const conv = internals.conv;
+  const r = createFrameReader(internals, { sequential: true });
+  const states: (TcpFollowState | null | undefined)[] = [];
+  const parsers: Http1Parser[] = [];
+  const n = internals.index.dataOffset.length;
+  const fs = conv.frameStream;
+  const onMessage = recorder(ix, layer);
+  const seg = createTcpSegment();
+  const pix = internals.index;
+  progress.total = n;
+  for (let f = 1; f <= n && f < fs.length; f++) {
+    if ((f & (STEP - 1)) === 0) {
+      progress.done = f;
+      yield;
+    }
+    const sid = fs[f];
+    if (sid < 0) continue;
+    let st = states[sid];
+    if (st === null) continue;
+    if (st === undefined) {
+      st = createTcpFollowState(`tcp:${sid}`);
+      st.keepChunks = false;
+      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+      parsers[sid] = p;
+      st.onChunk = (c) => {
+        pushHttpChunk(p, c);
+        // The chunk that showed the stream is not HTTP/1.x: keep it if it may be TLS or HTTP/2.
+        if (p.notHttp && states[sid] !== null) {
+          states[sid] = null;
+          const kind = classify(c.bytes);
+          if (kind) layer.candidates.push({ id: `tcp:${sid}`, kind });
+        }
+      };
+      states[sid] = st;
+    }
+    const bytes = r.bytesOf(f);
+    // Most frames: the segment straight from the headers; others through the dissectors.
+    if (simpleFrame(internals, f) && readTcpSegment(internals, f, sid, bytes, seg)) {
+      tcpFollowSegment(st, seg.bit, f, frameTime(pix, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
+    } else {
+      readFrame(r, f, bytes);
+      feedTcpFrame(r, st, f);
+    }
+  }
+  for (let sid = 0; sid < states.length; sid++) {
+    const p = parsers[sid];
+    if (!p || p.notHttp) continue;
+    endHttpStream(p);
+    for (const note of p.notes) layer.notes.push(`tcp:${sid}: ${note}`);
+  }
+  progress.done = n;
+}
+
+function* scanSyscalls(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
+  const capture = layer.capture;
+  const infos = listFdStreams(capture);
+  progress.total = capture.count();
+  const onMessage = recorder(ix, layer);
+  let k = 0;
+  for (const info of infos) {
+    if ((++k & 15) === 0) yield;
+    progress.done = Math.max(progress.done, info.firstEvent);
+    if (info.role === 'other' && !/->/.test(info.name)) continue;
+    const s = fdStream(capture, info.id);
+    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+    for (const c of s.chunks) pushHttpChunk(p, c);
+    endHttpStream(p);
+    if (!p.started) {
+      const first = s.chunks.find((c) => c.bytes.length > 0);
+      const kind = first ? classify(first.bytes) : undefined;
+      if (kind) layer.candidates.push({ id: info.id, kind });
+      continue;
+    }
+    for (const note of p.notes) layer.notes.push(`${info.id}: ${note}`);
+  }
+  progress.done = progress.total;
+}
+
+/** The scan as steps (yield = a good moment to pause); the index is set when it completes. */
+export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Generator<void> {
+  const t0 = performance.now();
+  const ix = createHttpIndex();
+  layer.messages = 0;
+  layer.candidates = [];
+  layer.notes = [];
+  if (layer.internals.kind === 'packets') yield* scanPackets(layer, ix, progress);
+  else yield* scanSyscalls(layer, ix, progress);
+  finishHttpIndex(ix);
+  layer.plain = ix;
+  layer.plainMessages = layer.messages;
+  layer.ms = performance.now() - t0;
+}
+
+/**
+ * Decrypted bytes become visible in the event that completes their TLS record (tshark's frame
+ * for the HTTP message), not in the one holding the record's first byte.
+ */
+export function tshFrames(s: ByteStream): ByteStream {
+  return { ...s, chunks: s.chunks.map((c) => (c.lastEvent !== undefined ? { ...c, event: c.lastEvent } : c)) };
+}
+
+/**
+ * The TLS and HTTP/2 part: HTTP/1.x over decrypted TLS streams and HTTP/2 exchanges, for the
+ * key store generation `gen` (recomputed when keys were added since).
+ */
+export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean): void {
+  if (layer.tlsGen === gen || !layer.plain) return;
+  layer.tlsGen = gen;
+  layer.streams.clear();
+  layer.walked = undefined;
+  layer.messages = layer.plainMessages;
+  const ix = createHttpIndex(16);
+  const h2: HttpExchange[] = [];
+  const onMessage = recorder(ix, layer);
+  const c = layer.capture;
+  for (const { id, kind } of layer.candidates) {
+    // Without keys a TLS stream shows no HTTP: do not even build it.
+    if (kind === 'tls' && !haveKeys) continue;
+    const tls = kind === 'tls' ? tlsOfStream(c, id) : null;
+    const conn = http2OfStream(c, id);
+    if (conn) {
+      for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id)) h2.push(ex);
+    } else if (tls && tls.stream.chunks.length > 0) {
+      const s = tshFrames(tls.stream);
+      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+      for (const ch of s.chunks) pushHttpChunk(p, ch);
+      endHttpStream(p);
+    }
+  }
+  finishHttpIndex(ix);
+  layer.tls = ix;
+  layer.h2 = h2;
+}
+
+// ---- per-event fields ------------------------------------------------------------------------
+
+/** Seconds between two events, exact to the nanosecond (float epoch times are not). */
+function deltaSeconds(internals: CaptureInternals, from: number, to: number): number {
+  const ix = internals.index;
+  const ds = ix.tsSec.data[to - 1] - ix.tsSec.data[from - 1];
+  const dn = ix.tsNsec.data[to - 1] - ix.tsNsec.data[from - 1];
+  return ds + dn / 1e9;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const NEED_REPARSE = [HF.authorization, HF.cookie];
+
+/** Whether `d` records any http.* field (summary dissections for other filters skip the layer). */
+export function wantsHttp(d: Dissection): boolean {
+  if (d.summary) return false;
+  const keep = d.keep;
+  if (keep === null) return true;
+  let v = keepsHttp.get(keep);
+  if (v === undefined) {
+    v = Object.values(HF).some((f) => keep[f.id] === 1);
+    keepsHttp.set(keep, v);
+  }
+  return v;
+}
+
+/** Per keep mask (one per filter run): asked once per event, computed once. */
+const keepsHttp = new WeakMap<Uint8Array, boolean>();
+
+/** Add the http.* fields of row `r`'s request or response to `d`. */
+function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): void {
+  const f = ix.flags[r];
+  const top = addField(d, HF.http, 0, 0, -1);
+  let ct: string;
+  let cl: number | null;
+  let enc: string;
+  let info = '';
+  if (!response) {
+    const q = requestSig(ix, r);
+    const uri = ix.strings.strings[ix.uri[r]];
+    addField(d, HF.request, 0, 0, top, true);
+    addField(d, HF.method, 0, 0, top, q.method);
+    addField(d, HF.uri, 0, 0, top, uri);
+    if (q.version) addField(d, HF.reqVersion, 0, 0, top, q.version);
+    if (q.host !== undefined) addField(d, HF.host, 0, 0, top, q.host);
+    if (q.userAgent !== undefined) addField(d, HF.userAgent, 0, 0, top, q.userAgent);
+    if (NEED_REPARSE.some((x) => wants(d, x))) {
+      const m = messageAt(layer, ix, r, false, 'head');
+      const auth = m ? headerValue(m, 'authorization') : undefined;
+      if (auth !== undefined) addField(d, HF.authorization, 0, 0, top, auth);
+      const cookie = m ? headerValue(m, 'cookie') : undefined;
+      if (cookie !== undefined) addField(d, HF.cookie, 0, 0, top, cookie);
+    }
+    ct = q.contentType;
+    cl = contentLengthOf(ix, r, false);
+    enc = q.contentEncoding;
+    if (wantInfo) info = `${q.method} ${uri} ${q.version}`;
+  } else {
+    const s = responseSig(ix, r);
+    const status = ix.status[r] === 0 ? null : ix.status[r];
+    addField(d, HF.response, 0, 0, top, true);
+    addField(d, HF.respVersion, 0, 0, top, s.version);
+    if (status !== null) addField(d, HF.code, 0, 0, top, status);
+    addField(d, HF.phrase, 0, 0, top, s.phrase);
+    ct = s.contentType;
+    cl = contentLengthOf(ix, r, true);
+    enc = s.contentEncoding;
+    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}${ct ? `  (${ct.split(';')[0]})` : ''}`;
+  }
+  if (ct) addField(d, HF.contentType, 0, 0, top, ct);
+  if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
+  if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);
+  const info1xx = (f & HttpFlag.Info) !== 0;
+  if (response && !info1xx && (f & HttpFlag.Request)) {
+    addField(d, HF.time, 0, 0, top, deltaSeconds(layer.internals, ix.reqEnd[r], ix.respEnd[r]));
+    addField(d, HF.requestIn, 0, 0, top, ix.reqEnd[r]);
+  } else if (!response && (f & HttpFlag.Response)) {
+    addField(d, HF.responseIn, 0, 0, top, ix.respEnd[r]);
+  }
+  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  if (bodyBytes > 0 && wants(d, HF.fileData)) {
+    const m = messageAt(layer, ix, r, response, 'keep');
+    if (m?.body && m.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(m.body));
+  }
+  d.protocol = 'HTTP';
+  if (wantInfo) d.info = info;
+}
+
+/** Add the http.* fields of the messages completed at `event` (and its Info text with `wantInfo`). */
+export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true): void {
+  for (const ix of [layer.plain, layer.tls]) {
+    if (!ix || ix.endRefs.length === 0) continue;
+    let k = firstEndAt(ix, event);
+    if (k < 0) continue;
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo);
+  }
+}
+
+/** Every (index, ref) of a message showing fields, in event order: a filter over http.* only reads these. */
+export function* httpMessageRefs(layer: HttpLayer): Generator<{ ix: HttpIndex; ref: number; event: number }> {
+  const a = layer.plain;
+  const b = layer.tls;
+  let i = 0;
+  let j = 0;
+  const na = a?.endRefs.length ?? 0;
+  const nb = b?.endRefs.length ?? 0;
+  while (i < na || j < nb) {
+    const ea = i < na && a ? endEventOf(a, a.endRefs[i]) : Infinity;
+    const eb = j < nb && b ? endEventOf(b, b.endRefs[j]) : Infinity;
+    if (ea <= eb && a) yield { ix: a, ref: a.endRefs[i++], event: ea };
+    else if (b) yield { ix: b, ref: b.endRefs[j++], event: eb };
+  }
+}
+
+/**
+ * The same as a random-access list without an object per message: the cleartext and TLS
+ * indexes' end-event lists merged (`at(k)` reuses one result object).
+ */
+export function mergedMessageRefs(layer: HttpLayer): { length: number; at(k: number): { ix: HttpIndex; ref: number; event: number } } {
+  const a = layer.plain;
+  const b = layer.tls;
+  const na = a?.endRefs.length ?? 0;
+  const nb = b?.endRefs.length ?? 0;
+  const cur = { ix: (a ?? b) as HttpIndex, ref: 0, event: 0 };
+  let i = 0;
+  let j = 0;
+  let next = 0;
+  return {
+    length: na + nb,
+    at(k: number) {
+      // Sequential access (k = next): one merge step.
+      if (k !== next) throw new Error('mergedMessageRefs: read in order');
+      next++;
+      const ea = i < na && a ? endEventOf(a, a.endRefs[i]) : Infinity;
+      const eb = j < nb && b ? endEventOf(b, b.endRefs[j]) : Infinity;
+      if (ea <= eb && a) {
+        cur.ix = a;
+        cur.ref = a.endRefs[i++];
+        cur.event = ea;
+      } else if (b) {
+        cur.ix = b;
+        cur.ref = b.endRefs[j++];
+        cur.event = eb;
+      }
+      return cur;
+    },
+  };
+}
+
+/** The fields of one message (for filters over the index alone). */
+export function addMessageFields(layer: HttpLayer, ix: HttpIndex, ref: number, d: Dissection): void {
+  addRowFields(layer, ix, ref >>> 1, (ref & 1) === 1, d, false);
+}
+
+// ---- messages again, from the stream ---------------------------------------------------------
+
+function byteStreamOf(layer: HttpLayer, id: string): ByteStream | undefined {
+  const hit = layer.streams.get(id);
+  if (hit) {
+    // Most recently used last.
+    layer.streams.delete(id);
+    layer.streams.set(id, hit);
+    return hit;
+  }
+  let s: ByteStream | undefined;
+  if (id.startsWith('fd:')) s = fdStream(layer.capture, id);
+  else if (id.startsWith('tls:')) {
+    const t = tlsOfStream(layer.capture, tlsSource(id));
+    if (t) s = tshFrames(t.stream);
+  }
+  if (!s) return undefined;
+  layer.streams.set(id, s);
+  if (layer.streams.size > 4) layer.streams.delete(layer.streams.keys().next().value as string);
+  return s;
+}
+
+/** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
+export function tlsSource(id: string): string {
+  const rest = id.slice(4);
+  return /^\d+$/.test(rest) ? `tcp:${rest}` : rest;
+}
+
+/** A whole stream's exchanges (the fallback), with bodies as asked. */
+function walkStream(layer: HttpLayer, id: string, bodies: BodyMode): HttpExchange[] {
+  const key = `${id}|${bodies}`;
+  if (layer.walked?.key === key) return layer.walked.exchanges;
+  reparseWork.fallbacks++;
+  let s: ByteStream | undefined;
+  if (id.startsWith('tcp:')) s = tcpStream(layer.internals, Number(id.slice(4)));
+  else s = byteStreamOf(layer, id);
+  const exchanges = s ? httpExchanges(s, { bodies }).exchanges : [];
+  layer.walked = { key, exchanges };
+  return exchanges;
+}
+
+/**
+ * Request or response of row `r` parsed again with its headers (and body with 'keep'),
+ * restarting at the message; checked against the index, walking the stream if it differs.
+ */
+export function messageAt(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, bodies: BodyMode | 'head'): HttpMessage | null {
+  const id = ix.streams.strings[ix.stream[r]];
+  const start = response ? ix.respStart[r] : ix.reqStart[r];
+  const end = response ? ix.respEnd[r] : ix.reqEnd[r];
+  if (start === 0) return null;
+  const spot: MessageSpot = {
+    dir: response ? 1 : 0, startEvent: start, skip: skipOf(ix, r, response), bodies,
+    requestMethod: (ix.flags[r] & HttpFlag.Request) ? requestSig(ix, r).method : '',
+  };
+  const internals = layer.internals;
+  let m: HttpMessage | null = null;
+  if (id.startsWith('tcp:') && internals.kind === 'packets') m = reparseTcpMessage(internals, Number(id.slice(4)), spot);
+  else {
+    const s = byteStreamOf(layer, id);
+    if (s) m = reparseStreamMessage(s, spot);
+  }
+  const body = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  const ok = m !== null && m.startEvent === start && (bodies === 'head' || (m.endEvent === end && m.bodyBytes === body));
+  if (ok) return m;
+  // Not found again from its start frame (a head whose continuation arrived first): walk.
+  const exs = walkStream(layer, id, bodies === 'head' ? 'none' : bodies);
+  const ex = exs[ix.exIndex[r]];
+  if (!ex) return null;
+  if (ix.flags[r] & HttpFlag.Info) return ex.informational.find((x) => x.startEvent === start) ?? null;
+  return response ? ex.response : ex.request;
+}
+
+// ---- rows ------------------------------------------------------------------------------------
+
+function rowOfIndex(ix: HttpIndex, r: number): HttpExchangeRow {
+  const f = ix.flags[r];
+  const hasQ = (f & HttpFlag.Request) !== 0;
+  const hasR = (f & HttpFlag.Response) !== 0;
+  const q = hasQ ? requestSig(ix, r) : undefined;
+  const s = hasR ? responseSig(ix, r) : undefined;
+  const side = f & HttpFlag.Side ? ix.side.get(r) : undefined;
+  const qMissing = side?.reqMissing ?? 0;
+  const rMissing = side?.respMissing ?? 0;
+  const qStartTime = side?.reqTimes?.[0];
+  const rEndTime = side?.respTimes?.[1];
+  return {
+    stream: ix.streams.strings[ix.stream[r]],
+    index: ix.exIndex[r],
+    request: hasQ ? ix.reqStart[r] : null,
+    requestEnd: hasQ ? ix.reqEnd[r] : null,
+    response: hasR ? ix.respStart[r] : null,
+    responseEnd: hasR ? ix.respEnd[r] : null,
+    version: q?.version || s?.version || '',
+    method: q?.method ?? '',
+    host: q?.host ?? '',
+    uri: hasQ ? ix.strings.strings[ix.uri[r]] : '',
+    status: hasR && ix.status[r] !== 0 ? ix.status[r] : null,
+    phrase: s?.phrase ?? '',
+    requestBodyBytes: hasQ ? reqDecodedBytes(ix, r) : 0,
+    responseBodyBytes: hasR ? respDecodedBytes(ix, r) : 0,
+    responseWireBytes: hasR ? respBodyBytes(ix, r) : 0,
+    contentType: s?.contentType ?? '',
+    contentEncoding: s?.contentEncoding ?? '',
+    duration: hasQ && hasR ? NaN : null,
+    upgrade: side?.upgrade ?? '',
+    truncated: qMissing > 0 || rMissing > 0 || (f & (HttpFlag.ReqHeadTruncated | HttpFlag.RespHeadTruncated)) !== 0,
+    incomplete: (f & (HttpFlag.ReqIncomplete | HttpFlag.RespIncomplete)) !== 0,
+    ...(qMissing + rMissing > 0 ? { missingBytes: qMissing + rMissing } : {}),
+    ...(qStartTime !== undefined || rEndTime !== undefined ? { times: [qStartTime, rEndTime] } : {}),
+  } as HttpExchangeRow;
+}
+
+/** The HTTP table row of an exchange object (HTTP/2, and materialised HTTP/1.x). */
+export function rowOfExchange(ex: HttpExchange): HttpExchangeRow {
+  const q = ex.request;
+  const r = ex.response;
+  const truncated = (q?.missing ?? 0) > 0 || (r?.missing ?? 0) > 0 || !!q?.headTruncated || !!r?.headTruncated;
+  const start = q ? q.startTime : r ? r.startTime : 0;
+  return {
+    stream: ex.stream,
+    index: ex.index,
+    request: q ? q.startEvent : null,
+    requestEnd: q ? q.endEvent : null,
+    response: r ? r.startEvent : null,
+    responseEnd: r ? r.endEvent : null,
+    version: q?.version || r?.version || '',
+    method: q?.method ?? '',
+    host: q ? headerValue(q, 'host') ?? headerValue(q, ':authority') ?? '' : '',
+    uri: q?.uri ?? '',
+    status: r?.status ?? null,
+    phrase: r?.phrase ?? '',
+    requestBodyBytes: q ? q.decodedBytes : 0,
+    responseBodyBytes: r ? r.decodedBytes : 0,
+    responseWireBytes: r ? r.bodyBytes : 0,
+    contentType: r?.contentType ?? '',
+    contentEncoding: r?.contentEncoding ?? '',
+    duration: q && r ? r.endTime - start : null,
+    upgrade: ex.upgrade,
+    truncated,
+    incomplete: !!q?.incomplete || !!r?.incomplete,
+    ...(ex.streamId !== undefined ? { streamId: ex.streamId } : {}),
+    ...((q?.missing ?? 0) + (r?.missing ?? 0) > 0 ? { missingBytes: (q?.missing ?? 0) + (r?.missing ?? 0) } : {}),
+  };
+}
+
+/** One entry of the merged exchange list: a column row or an HTTP/2 exchange object. */
+export type ExchangeRef = { ix: HttpIndex; r: number; start: number } | { ex: HttpExchange; start: number };
+
+/** Every exchange (cleartext, over TLS, HTTP/2) in order of the event where it starts. */
+export function exchangeRefs(layer: HttpLayer): ExchangeRef[] {
+  const out: ExchangeRef[] = [];
+  for (const ix of [layer.plain, layer.tls]) {
+    if (!ix) continue;
+    for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) out.push({ ix, r, start: ix.reqStart[r] || ix.respStart[r] });
+  }
+  for (const ex of layer.h2) out.push({ ex, start: ex.request?.startEvent ?? ex.response?.startEvent ?? 0 });
+  const sorted = out.every((x, k) => k === 0 || x.start >= out[k - 1].start);
+  return sorted ? out : out.sort((a, b) => a.start - b.start);
+}
+
+/** The HTTP table row of a merged entry (durations from the event times). */
+export function rowOf(layer: HttpLayer, e: ExchangeRef): HttpExchangeRow {
+  if ('ex' in e) return rowOfExchange(e.ex);
+  const row = rowOfIndex(e.ix, e.r) as HttpExchangeRow & { times?: [number | undefined, number | undefined] };
+  if (row.duration !== null) {
+    const t = layer.capture;
+    const qs = row.times?.[0] ?? t.time(e.ix.reqStart[e.r]);
+    const re = row.times?.[1] ?? t.time(e.ix.respEnd[e.r]);
+    row.duration = re - qs;
+  }
+  delete row.times;
+  return row;
+}
+
+/** An exchange object with headers (not bodies) parsed again: for callers that want the full shape. */
+export function materialize(layer: HttpLayer, e: ExchangeRef, bodies: BodyMode | 'head' = 'head'): HttpExchange {
+  if ('ex' in e) return e.ex;
+  const { ix, r } = e;
+  const f = ix.flags[r];
+  const ex: HttpExchange = {
+    index: ix.exIndex[r], stream: ix.streams.strings[ix.stream[r]], request: null, response: null, informational: [], upgrade: ix.side.get(r)?.upgrade ?? '',
+  };
+  if (f & HttpFlag.Request) ex.request = withColumns(messageAt(layer, ix, r, false, bodies), ix, r, false);
+  if (f & HttpFlag.Response) ex.response = withColumns(messageAt(layer, ix, r, true, bodies), ix, r, true);
+  return ex;
+}
+
+/** A re-parsed head carries the index's complete-message facts (end event, sizes, flags). */
+function withColumns(m: HttpMessage | null, ix: HttpIndex, r: number, response: boolean): HttpMessage | null {
+  if (!m) return null;
+  const f = ix.flags[r];
+  const side = ix.side.get(r);
+  m.endEvent = response ? ix.respEnd[r] : ix.reqEnd[r];
+  m.bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  m.decodedBytes = response ? respDecodedBytes(ix, r) : reqDecodedBytes(ix, r);
+  m.missing = (response ? side?.respMissing : side?.reqMissing) ?? 0;
+  m.incomplete = (f & (response ? HttpFlag.RespIncomplete : HttpFlag.ReqIncomplete)) !== 0;
+  m.headTruncated = (f & (response ? HttpFlag.RespHeadTruncated : HttpFlag.ReqHeadTruncated)) !== 0;
+  return m;
+}
+
+/** Headers and body of one message (`stream` and `index` as in the rows). */
+export function httpBodyOf(layer: HttpLayer, stream: string, index: number, which: 'request' | 'response'): HttpBody {
+  let m: HttpMessage | null = null;
+  let found = false;
+  for (const ix of [layer.plain, layer.tls]) {
+    if (!ix || found) continue;
+    const r = rowOfExchangeIndex(ix, stream, index);
+    if (r < 0) continue;
+    found = true;
+    m = messageAt(layer, ix, r, which === 'response', 'keep');
+  }
+  if (!found) {
+    const ex = h2Exchange(layer, stream, index);
+    if (!ex) throw new Error(`no exchange ${index} in ${stream}`);
+    m = which === 'request' ? ex.request : ex.response;
+  }
+  if (!m) throw new Error(`exchange ${index} of ${stream} has no ${which}`);
+  const startLine = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}` : `${m.version} ${m.status ?? ''}${m.phrase ? ` ${m.phrase}` : ''}`;
+  return {
+    startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
+    contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
+    ...(m.trailers ? { trailers: m.trailers } : {}),
+  };
+}
+
+/** Per index: stream → its rows by exchange index (built on first use; export reads every row). */
+const rowsByStream = new WeakMap<HttpIndex, Map<number, Int32Array>>();
+
+function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): number {
+  const sid = ix.streams.ids.get(stream);
+  if (sid === undefined) return -1;
+  let by = rowsByStream.get(ix);
+  if (!by) {
+    by = new Map();
+    const count = new Map<number, number>();
+    for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) count.set(ix.stream[r], Math.max(count.get(ix.stream[r]) ?? 0, ix.exIndex[r] + 1));
+    for (const [s, n] of count) by.set(s, new Int32Array(n).fill(-1));
+    for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) (by.get(ix.stream[r]) as Int32Array)[ix.exIndex[r]] = r;
+    rowsByStream.set(ix, by);
+  }
+  const rows = by.get(sid);
+  return rows && index >= 0 && index < rows.length ? rows[index] : -1;
+}
+
+function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
+  const hit = layer.h2.find((e) => e.stream === stream && e.index === index);
+  if (hit) return hit;
+  // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
+  if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
+    const base = layer.capture;
+    const s = stream.startsWith('tcp:') ? tcpStream(layer.internals, Number(stream.slice(4))) : fdStream(base, stream);
+    if (startsWithPreface(s)) return http2Exchanges(parseHttp2(s), stream)[index];
+  }
+  return undefined;
+}
+
+/** Exchanges of one stream with bodies (bodies of every message: for tests and small streams). */
+export function streamExchangesWithBodies(layer: HttpLayer, stream: string): HttpExchange[] {
+  const refs = exchangeRefs(layer).filter((e) => ('ex' in e ? e.ex.stream : e.ix.streams.strings[e.ix.stream[e.r]]) === stream);
+  if (refs.length > 0) return refs.map((e) => materialize(layer, e, 'keep'));
+  const ex: HttpExchange[] = [];
+  for (let k = 0; ; k++) {
+    const e = h2Exchange(layer, stream, k);
+    if (!e) break;
+    ex.push(e);
+  }
+  return ex;
+}
+
+export type { StreamChunk };

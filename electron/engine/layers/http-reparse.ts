@@ -1,0 +1,136 @@
+/**
+ * One HTTP/1.x message found again from the HTTP index, without walking its stream from the
+ * start: reassembly restarts at the frame holding the head's first byte (or, for streams
+ * already in memory such as decrypted TLS and fd streams, at that event's first chunk), the
+ * head is located by its offset there (HttpMessage.skip), and only that message is parsed.
+ *
+ * The restarted reassembly cannot see segments that arrived before the start frame (a head
+ * whose continuation came first, out of order): the result is checked against the index (start
+ * and end events, body size) and the caller falls back to a walk of the whole stream when it
+ * does not match, so re-parsing never changes an answer.
+ */
+import type { CaptureInternals } from '../capture.ts';
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
+import { streamDirOf } from '../streams/conversations.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { createMessageParser, endHttpStream, pushHttpChunk, type BodyMode, type HttpMessage } from '../http/http1.ts';
+
+type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
+
+export interface MessageSpot {
+  dir: StreamDir;
+  startEvent: number;
+  skip: number;
+  /** The request's method, for a response (HEAD responses have no body). */
+  requestMethod: string;
+  /** Parse the head only (no body walk) or the whole message with bodies as given. */
+  bodies: BodyMode | 'head';
+}
+
+/** Counts of work done, for tests that bound it (frames read, chunks parsed). */
+export const reparseWork = { frames: 0, chunks: 0, fallbacks: 0 };
+
+function lowerBound(a: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A consumer of the direction's chunks that starts the parser at the message's first byte. */
+function messageFeeder(id: string, spot: MessageSpot): { push(c: StreamChunk): void; end(): void; result(): HttpMessage | null; done(): boolean } {
+  let got: HttpMessage | null = null;
+  let failed = false;
+  let started = false;
+  const headOnly = spot.bodies === 'head';
+  const p = createMessageParser(id, spot.dir, spot.requestMethod, {
+    bodies: headOnly ? 'none' : (spot.bodies as BodyMode),
+    onMessage: (m) => {
+      got ??= m;
+    },
+    onHead: headOnly ? (m) => {
+      got ??= m;
+    } : undefined,
+  });
+  return {
+    push(c) {
+      if (got || failed || c.dir !== spot.dir) return;
+      reparseWork.chunks++;
+      if (!started) {
+        if (c.bytes.length === 0) return;
+        if (c.event !== spot.startEvent) {
+          failed = true;
+          return;
+        }
+        if (spot.skip >= c.bytes.length) {
+          // The head begins in a later chunk delivered in the same event.
+          spot = { ...spot, skip: spot.skip - c.bytes.length };
+          return;
+        }
+        started = true;
+        const first: StreamChunk = { dir: c.dir, event: c.event, time: c.time, bytes: c.bytes.subarray(spot.skip), seq: c.seq + spot.skip };
+        if (c.lastEvent !== undefined) first.lastEvent = c.lastEvent;
+        if (c.truncated) first.truncated = c.truncated;
+        pushHttpChunk(p, first);
+        return;
+      }
+      pushHttpChunk(p, c);
+    },
+    end() {
+      if (!got && !failed && started) endHttpStream(p);
+    },
+    result: () => (failed ? null : got),
+    done: () => got !== null || failed,
+  };
+}
+
+/** Re-parse a message of TCP stream `n`, restarting reassembly at its start frame. */
+export function reparseTcpMessage(internals: PacketInternals, n: number, spot: MessageSpot): HttpMessage | null {
+  const frames = tcpStreamFrames(internals, n);
+  let k = lowerBound(frames, spot.startEvent);
+  if (k >= frames.length || frames[k] !== spot.startEvent) return null;
+  const st = createTcpFollowState(`tcp:${n}`);
+  st.keepChunks = false;
+  // The direction of a frame is fixed by the stream's first frame, as in the full walk.
+  st.clientBit = streamDirOf(internals.conv, frames[0]);
+  const feed = messageFeeder(st.stream.id, spot);
+  st.onChunk = (c) => feed.push(c);
+  const r = createFrameReader(internals);
+  for (; k < frames.length && !feed.done(); k++) {
+    reparseWork.frames++;
+    readFrame(r, frames[k]);
+    feedTcpFrame(r, st, frames[k]);
+  }
+  feed.end();
+  return feed.result();
+}
+
+/** Per stream and direction: event → index of the first chunk delivered with that event. */
+const chunkIndexCache = new WeakMap<ByteStream, [Map<number, number>, Map<number, number>]>();
+
+function chunkIndex(s: ByteStream): [Map<number, number>, Map<number, number>] {
+  let m = chunkIndexCache.get(s);
+  if (!m) {
+    m = [new Map(), new Map()];
+    for (let k = 0; k < s.chunks.length; k++) {
+      const c = s.chunks[k];
+      if (c.bytes.length > 0 && !m[c.dir].has(c.event)) m[c.dir].set(c.event, k);
+    }
+    chunkIndexCache.set(s, m);
+  }
+  return m;
+}
+
+/** Re-parse a message of a stream already in memory (decrypted TLS, fd stream). */
+export function reparseStreamMessage(s: ByteStream, spot: MessageSpot): HttpMessage | null {
+  const from = chunkIndex(s)[spot.dir].get(spot.startEvent);
+  if (from === undefined) return null;
+  const feed = messageFeeder(s.id, spot);
+  for (let k = from; k < s.chunks.length && !feed.done(); k++) feed.push(s.chunks[k]);
+  feed.end();
+  return feed.result();
+}

@@ -1,0 +1,169 @@
+/**
+ * A capture session: one open capture and the stream layers above its TCP/fd streams, owned by
+ * the engine host (or a test, or the bench). Each layer declares the fields it owns, whether it
+ * needs a whole-capture scan before they exist, and how it adds them to an event; the session's
+ * `capture` is the format's capture whose dissect also adds every layer's fields. The host waits
+ * for a layer's scan only when a request names one of its fields (docs/engine.md, "Stream layers").
+ *
+ * Layers, in the order they add fields to an event:
+ * - HTTP/1.x (layers/http-layer.ts): scanned once, in slices, into a column index;
+ * - TLS and HTTP/2 (tls/capture-tls.ts): no scan; each stream is decrypted and framed when one of
+ *   its events is first asked for, and again when keys are added.
+ */
+import type { Capture } from '../capture.ts';
+import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
+import { allFields } from '../fields/registry.ts';
+import { HF } from '../http/http-fields.ts';
+import { HTTP2_FIELDS } from '../http2/fields.ts';
+import { addTlsLayerFields, captureTls, type CaptureTls } from '../tls/capture-tls.ts';
+import type { CryptoProfileName } from '../tls/crypto.ts';
+import { TLS_FIELDS } from '../tls/fields.ts';
+import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
+
+export interface StreamLayer {
+  name: string;
+  /** Field names this layer adds (a filter naming one of them depends on the layer). */
+  fields: readonly string[];
+  /** True once the layer can add its fields to any event (its scan, if any, is done). */
+  ready(): boolean;
+}
+
+export interface CaptureSession {
+  /** The format's capture (no layer fields). */
+  base: Capture;
+  /** The same capture whose dissect adds the layer fields. */
+  capture: Capture;
+  http: HttpLayer;
+  /** The TLS layer's key store and stream cache (tls/capture-tls.ts). */
+  tls: CaptureTls;
+  layers: StreamLayer[];
+  /** The running or finished HTTP scan (resolves false when cancelled). */
+  httpScan: Promise<boolean> | undefined;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: HttpScanProgress) => void;
+  /** Yield to the event loop after this many ms of work (default 20). */
+  sliceMs?: number;
+  /** Checked between slices: while true the scan waits (interactive work such as a filter goes first). */
+  paused?: () => boolean;
+}
+
+const HTTP_FIELD_NAMES = Object.values(HF).map((f) => f.name);
+
+/** Open a session over a capture (indexing may still run: scans start when asked). */
+export function openSession(base: Capture, opts: { profile?: CryptoProfileName } = {}): CaptureSession {
+  const tls = captureTls(base, opts.profile);
+  const http = createHttpLayer(base);
+  const session: CaptureSession = {
+    base,
+    capture: base,
+    http,
+    tls,
+    layers: [
+      { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
+      { name: 'tls', fields: [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.name), ready: () => true },
+    ],
+    httpScan: undefined,
+  };
+  const infoColumn = base.columns().findIndex((c) => c.id === 'info');
+  const infoOnly = createDissection();
+  infoOnly.keep = new Uint8Array(allFields().length + 1);
+  infoOnly.keep[HF.http.id] = 1;
+  // Everything but dissect and cells passes through (the spread keeps methods added to Capture later).
+  session.capture = {
+    ...base,
+    dissect: (ev, d, o) => {
+      base.dissect(ev, d, o);
+      addLayerFields(session, ev, d, o?.info ?? true);
+    },
+    cells: (ev, out) => {
+      base.cells(ev, out);
+      // The Info column of an event completing an HTTP message is the message's (as tshark's).
+      if (infoColumn < 0 || !http.plain) return;
+      resetDissection(infoOnly, EMPTY);
+      addHttpFields(http, ev, infoOnly);
+      if (infoOnly.info) out[infoColumn] = infoOnly.info;
+    },
+  };
+  return session;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The layer fields of one event, after the format's own fields. */
+export function addLayerFields(s: CaptureSession, event: number, d: Dissection, wantInfo = true): void {
+  const http = s.http;
+  if (http.plain && wantsHttp(d)) {
+    refreshTls(s);
+    try {
+      addHttpFields(http, event, d, wantInfo);
+    } catch (e) {
+      d.malformed ??= `HTTP layer: ${(e as Error).message}`;
+    }
+  }
+  try {
+    addTlsLayerFields(s.base, event, d);
+  } catch (e) {
+    d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+  }
+}
+
+/** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */
+export function refreshTls(s: CaptureSession): void {
+  const int = s.http.internals;
+  // Asked per event: the common case (no keys added, no key-log blocks left to load) is two compares.
+  if (s.http.tlsGen === s.tls.keys.generation && (int.kind !== 'packets' || int.index.secrets.length === s.tls.dsbLoaded)) return;
+  const t = captureTls(s.base);
+  refreshHttpTls(s.http, t.keys.generation, t.keys.byRandom.size > 0 || t.keys.psks.length > 0);
+}
+
+/** The layers whose fields `fields` names and that are not ready yet (a filter waits for these only). */
+export function pendingLayers(s: CaptureSession, fields: readonly string[]): StreamLayer[] {
+  return s.layers.filter((l) => !l.ready() && fields.some((f) => l.fields.includes(f)));
+}
+
+/**
+ * The HTTP scan, in slices of `sliceMs` that yield to the event loop (the engine keeps
+ * answering meanwhile); resolves false when `signal` aborts it. Started once per session.
+ */
+export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boolean> {
+  if (s.http.plain) {
+    refreshTls(s);
+    return Promise.resolve(true);
+  }
+  s.httpScan ??= (async () => {
+    const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
+    const slice = opts.sliceMs ?? 20;
+    let sliceStart = performance.now();
+    for (const _ of httpScanSteps(s.http, progress)) {
+      if (performance.now() - sliceStart < slice) continue;
+      progress.messages = s.http.messages;
+      opts.onProgress?.(progress);
+      await new Promise<void>((r) => setImmediate(r));
+      while (opts.paused?.() && !opts.signal?.aborted) await new Promise<void>((r) => setTimeout(r, 5));
+      if (opts.signal?.aborted) {
+        s.httpScan = undefined;
+        return false;
+      }
+      sliceStart = performance.now();
+    }
+    refreshTls(s);
+    opts.onProgress?.({ done: progress.total, total: progress.total, messages: s.http.messages });
+    return true;
+  })();
+  return s.httpScan;
+}
+
+/** The HTTP scan run to completion at once (tests, the bench, one-shot tools). */
+export function scanHttpNow(s: CaptureSession): HttpLayer {
+  if (!s.http.plain) {
+    const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
+    for (const _ of httpScanSteps(s.http, progress)) {
+      // run to completion
+    }
+  }
+  refreshTls(s);
+  return s.http;
+}
