@@ -21,6 +21,7 @@ import { captureTls, http2OfStream, tlsOfStream, unwrapTls } from '../tls/captur
 import {
   createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage,
 } from './http1.ts';
+import { budgetNote, createDecodeBudget, type DecodeBudget } from './content-coding.ts';
 
 export const HF = {
   http: defineProtocol('http', 'Hypertext Transfer Protocol'),
@@ -59,6 +60,8 @@ export interface CaptureHttp {
   layerCandidates: { id: string; kind: 'tls' | 'h2' }[];
   /** Key store generation the TLS/HTTP/2 part was computed for (-1: not yet). */
   layerGen: number;
+  /** Decode work of the cleartext scan, shared by all its bodies (content-coding.ts). */
+  decode: DecodeBudget;
 }
 
 /** Progress of a capture's HTTP scan: events (frames or syscalls) looked at so far. */
@@ -133,7 +136,7 @@ function* scanPackets(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progr
     if (st === undefined) {
       st = createTcpFollowState(`tcp:${sid}`);
       st.keepChunks = false;
-      const p = createHttp1Parser(st.stream.id, { bodies, onMessage: (m, ex) => record(plain.byEvent, ch.exchangeOf, m, ex) });
+      const p = createHttp1Parser(st.stream.id, { bodies, decodeBudget: ch.decode, onMessage: (m, ex) => record(plain.byEvent, ch.exchangeOf, m, ex) });
       parsers[sid] = p;
       st.onChunk = (c) => {
         pushHttpChunk(p, c);
@@ -168,7 +171,7 @@ function* scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode, prog
     progress.done = Math.max(progress.done, info.firstEvent);
     if (info.role === 'other' && !/->/.test(info.name)) continue;
     const s = fdStream(capture, info.id);
-    const r = httpExchanges(s, { bodies, onMessage: (m, ex) => record(ch.plain.byEvent, ch.exchangeOf, m, ex) });
+    const r = httpExchanges(s, { bodies, decodeBudget: ch.decode, onMessage: (m, ex) => record(ch.plain.byEvent, ch.exchangeOf, m, ex) });
     if (!r.isHttp) {
       const first = s.chunks.find((c) => c.bytes.length > 0);
       const kind = first ? classify(first.bytes) : undefined;
@@ -183,7 +186,7 @@ function* scanSyscalls(capture: Capture, ch: CaptureHttp, bodies: BodyMode, prog
 
 function emptyHttp(): CaptureHttp {
   return {
-    exchanges: [], byEvent: new Map(), exchangeOf: new Map(), notes: [], ms: 0, plain: { exchanges: [], byEvent: new Map() }, layerCandidates: [], layerGen: -1,
+    exchanges: [], byEvent: new Map(), exchangeOf: new Map(), notes: [], ms: 0, plain: { exchanges: [], byEvent: new Map() }, layerCandidates: [], layerGen: -1, decode: createDecodeBudget(),
   };
 }
 
@@ -193,6 +196,7 @@ function* scanSteps(capture: Capture, ch: CaptureHttp, bodies: BodyMode, progres
   if (base.internals().kind === 'packets') yield* scanPackets(base, ch, bodies, progress);
   else yield* scanSyscalls(base, ch, bodies, progress);
   ch.plain.exchanges.sort((a, b) => startOf(a) - startOf(b));
+  if (ch.decode.spent) ch.notes.push(budgetNote(ch.decode));
 }
 
 function finish(capture: Capture, ch: CaptureHttp, t0: number): CaptureHttp {
@@ -214,15 +218,16 @@ export function refreshHttpLayers(capture: Capture, ch: CaptureHttp): void {
   const byEvent = new Map(ch.plain.byEvent);
   const exchanges = [...ch.plain.exchanges];
   const haveKeys = t.keys.byRandom.size > 0 || t.keys.psks.length > 0;
+  const decode = createDecodeBudget();
   for (const { id, kind } of ch.layerCandidates) {
     // Without keys a TLS stream shows no HTTP: do not even build it.
     if (kind === 'tls' && !haveKeys) continue;
     const tls = kind === 'tls' ? tlsOfStream(capture, id) : null;
     const h2 = http2OfStream(capture, id);
     if (h2) {
-      for (const ex of http2Exchanges(h2, tls ? tls.stream.id : id)) exchanges.push(ex);
+      for (const ex of http2Exchanges(h2, tls ? tls.stream.id : id, { bodies: 'size', budget: decode })) exchanges.push(ex);
     } else if (tls && tls.stream.chunks.length > 0) {
-      const r = httpExchanges(tshFrames(tls.stream), { bodies: 'size', onMessage: (m, ex) => record(byEvent, ch.exchangeOf, m, ex) });
+      const r = httpExchanges(tshFrames(tls.stream), { bodies: 'size', decodeBudget: decode, onMessage: (m, ex) => record(byEvent, ch.exchangeOf, m, ex) });
       if (r.isHttp) for (const ex of r.exchanges) exchanges.push(ex);
     }
   }
