@@ -16,6 +16,7 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from 
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
+import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
@@ -375,7 +376,9 @@ export function serveEngine(port: Port): () => void {
         await state.indexing;
         const p = params as Params<'httpBody'>;
         if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
-        return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
+        const b = httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+        const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
+        return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES)) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);
@@ -385,7 +388,7 @@ export function serveEngine(port: Port): () => void {
   port.onMessage((m) => {
     if (!isRequest(m)) return;
     handle(m.method, m.params).then(
-      (result) => port.postMessage({ kind: 'response', id: m.id, ok: true, result } satisfies ResponseMessage),
+      (result) => port.postMessage(boundedReply(m.id, m.method, result) satisfies ResponseMessage),
       (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
     );
   });

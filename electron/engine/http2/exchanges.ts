@@ -112,6 +112,7 @@ export function http2Exchanges(conn: H2Connection, stream: string, options: H2Ex
     for (const h of st.response?.interim ?? []) {
       ex.informational.push(message('response', { headers: h, event: st.response?.event ?? 0, time: st.response?.time ?? 0, data: [], dataLength: 0, missing: 0, dataEvents: [], endEvent: st.response?.event }, timeOf, true));
     }
+    if (st.malformed) notes.push(`malformed: ${st.malformed}`);
     if (st.promisedBy !== undefined) notes.push(`server push promised on stream ${st.promisedBy}`);
     if (st.reset) notes.push(`RST_STREAM ${RST_NAMES[st.reset.code] ?? st.reset.code} from the ${st.reset.by === 0 ? 'client' : 'server'} at event ${st.reset.event}`);
     if (st.request?.headers.some((h) => h.unknown) || st.response?.headers.some((h) => h.unknown)) notes.push('some headers refer to HPACK state from before the capture: unknown');

@@ -268,6 +268,7 @@ export function httpBodyOf(capture: Capture, stream: string, index: number, whic
   return {
     startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
     contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
+    offset: 0, bodySize: m.body?.length ?? 0, rawSize: m.rawBody?.length ?? 0, ...(m.bodyNote ? { bodyNote: m.bodyNote } : {}),
     ...(m.trailers ? { trailers: m.trailers } : {}),
   };
 }
