@@ -16,7 +16,7 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams, withTlsLayer } from 
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
-import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES } from './reply-size.ts';
+import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
@@ -313,13 +313,16 @@ export function serveEngine(port: Port): () => void {
         const n = Math.max(0, Math.min(count, total - start));
         const events = new Uint32Array(n);
         const values: string[][][] = [];
-        for (let r = 0; r < n; r++) {
+        let bytes = 0;
+        for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
           const ev = eventAt(shown(), start + r);
           events[r] = ev;
           c.dissect(ev, d);
           values.push(defs.map((f) => fieldStrings(d, f)));
+          bytes += replySize(values[r], PAGE_BYTES);
         }
-        return { events, values } as Result<M>;
+        // A short page when its values are large (http.file_data): the client asks on from there.
+        return { events: events.subarray(0, values.length), values } as Result<M>;
       }
       case 'addKeylog': {
         const c = requireCapture(state);

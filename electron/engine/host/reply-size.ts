@@ -6,20 +6,28 @@
 import type { ResponseMessage } from '../../../shared/rpc.ts';
 
 const MIB = 1024 * 1024;
-/** Largest reply, in (estimated) bytes of its structured clone. */
-export const MAX_REPLY_BYTES = 64 * MIB;
+/** Largest reply, in (estimated) bytes of its structured clone: one body shown whole (64 MiB,
+ *  content-coding.ts) plus its headers fits. */
+export const MAX_REPLY_BYTES = 128 * MIB;
+/** A page of rows (extract) stops growing past this, so a few huge values do not fail it. */
+export const PAGE_BYTES = 32 * MIB;
 
 /**
- * The bytes a value's structured clone takes, roughly (typed arrays by length, strings at two
- * bytes a character, 8 per number or key overhead); stops counting once over `limit`.
+ * The bytes a value's structured clone takes, roughly (typed arrays by length, strings at one
+ * byte a character when all are Latin-1 — V8 writes those one-byte — else two; 8 per number or
+ * key overhead); stops counting once over `limit`.
  */
+function stringSize(s: string): number {
+  return 8 + (s.length > 64 && !/[^\u0000-\u00ff]/.test(s) ? s.length : 2 * s.length);
+}
+
 export function replySize(value: unknown, limit = MAX_REPLY_BYTES): number {
   let total = 0;
   const stack: unknown[] = [value];
   const seen = new Set<object>();
   while (stack.length > 0 && total <= limit) {
     const v = stack.pop();
-    if (typeof v === 'string') total += 8 + 2 * v.length;
+    if (typeof v === 'string') total += stringSize(v);
     else if (typeof v !== 'object' || v === null) total += 8;
     else if (seen.has(v)) total += 8;
     else {
@@ -61,7 +69,7 @@ export const BODY_PAGE_BYTES = 16 * MIB;
 export const MAX_BODY_PAGE_BYTES = 30 * MIB;
 
 /** The page [offset, offset + length) of a message's decoded and raw body. */
-export function bodyPage<B extends { body: Uint8Array; raw: Uint8Array; offset?: number; bodySize?: number; rawSize?: number }>(b: B, offset = 0, length = BODY_PAGE_BYTES): B {
+export function bodyPage<B extends { body: Uint8Array; raw: Uint8Array }>(b: B, offset = 0, length = BODY_PAGE_BYTES): B & { offset: number; bodySize: number; rawSize: number } {
   const n = Math.min(length, MAX_BODY_PAGE_BYTES);
   return { ...b, offset, bodySize: b.body.length, rawSize: b.raw.length, body: b.body.subarray(offset, offset + n), raw: b.raw.subarray(offset, offset + n) };
 }
