@@ -111,4 +111,25 @@ describe('a capture of bombs', () => {
       setDecodeLimits(before);
     }
   });
+
+  it('bombs on many connections: the bodies shown of one capture share one budget', async () => {
+    const before = setDecodeLimits({ maxBodyBytes: 16 * MIB, bodyBudgetBytes: 40 * MIB });
+    try {
+      const n = nestedGzip(64);
+      const file = join(dir, 'bombs-conns.pcap');
+      writeFileSync(file, tcpPcap(Array.from({ length: 6 }, (_, k) => httpExchange(`/c${k}.bin`, n, 'gzip, gzip'))));
+      const { capture, indexing } = await openCapture(file);
+      await indexing;
+      const rows = httpExchangeRows(capture);
+      expect(rows.length).toBe(6);
+      const bodies = rows.map((r) => httpBodyOf(capture, r.stream, r.index, 'response'));
+      expect(bodies.map((b) => b.body.length).slice(0, 2)).toEqual([16 * MIB, 16 * MIB]);
+      expect(bodies[0].bodyNote).toMatch(/body truncated at 16 MiB/);
+      expect(bodies[5].decodeError).toMatch(/body decode budget of 40 MiB for this capture is spent \(raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture\)/);
+      expect(Buffer.from(bodies[5].body).equals(Buffer.from(n))).toBe(true);
+      capture.close();
+    } finally {
+      setDecodeLimits(before);
+    }
+  });
 });

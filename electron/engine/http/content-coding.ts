@@ -25,6 +25,9 @@ const MIB = 1024 * 1024;
 export const MAX_BODY_BYTES = 64 * MIB;
 /** Decoder output (all stages, all bodies) allowed per pass before decoding stops. */
 export const DECODE_WORK_BYTES = 512 * MIB;
+/** Decoder output for the bodies of one capture that are shown, exported or filtered on, over
+ *  its whole time open: N bombs on N connections then cost N times nothing past it. */
+export const BODY_BUDGET_BYTES = 1024 * MIB;
 /** RFC 9659 §3: a zstd-coded HTTP body uses a window of at most 8 MB; a decoder may refuse more. */
 export const ZSTD_MAX_WINDOW = 8 * MIB;
 /** Output buffer of one native decoder step. */
@@ -36,6 +39,7 @@ const FZSTD_PIECE = 1024;
 export interface DecodeLimits {
   maxBodyBytes: number;
   decodeBudgetBytes: number;
+  bodyBudgetBytes: number;
 }
 
 /** A positive whole number of MiB from the environment, else `fallback` (bytes). */
@@ -47,6 +51,7 @@ function envMib(name: string, fallback: number): number {
 const limits: DecodeLimits = {
   maxBodyBytes: envMib('TRACELENS_MAX_BODY_MIB', MAX_BODY_BYTES),
   decodeBudgetBytes: envMib('TRACELENS_DECODE_BUDGET_MIB', DECODE_WORK_BYTES),
+  bodyBudgetBytes: envMib('TRACELENS_BODY_BUDGET_MIB', BODY_BUDGET_BYTES),
 };
 
 /** Change the engine's limits (tests, embedders); returns the previous ones. */
@@ -54,6 +59,7 @@ export function setDecodeLimits(l: Partial<DecodeLimits>): DecodeLimits {
   const before = { ...limits };
   if (l.maxBodyBytes !== undefined) limits.maxBodyBytes = l.maxBodyBytes;
   if (l.decodeBudgetBytes !== undefined) limits.decodeBudgetBytes = l.decodeBudgetBytes;
+  if (l.bodyBudgetBytes !== undefined) limits.bodyBudgetBytes = l.bodyBudgetBytes;
   return before;
 }
 
@@ -63,10 +69,24 @@ export interface DecodeBudget {
   readonly total: number;
   /** Set when decoding stopped because the budget ran out. */
   spent: boolean;
+  /** What it covers and how to raise it, for the note. */
+  scope: 'pass' | 'bodies';
 }
 
 export function createDecodeBudget(total = limits.decodeBudgetBytes): DecodeBudget {
-  return { left: total, total, spent: false };
+  return { left: total, total, spent: false, scope: 'pass' };
+}
+
+const bodyBudgets = new WeakMap<object, DecodeBudget>();
+
+/** The budget for the kept bodies of one capture (`owner`), made on first use. */
+export function bodyBudgetOf(owner: object): DecodeBudget {
+  let b = bodyBudgets.get(owner);
+  if (!b) {
+    b = { left: limits.bodyBudgetBytes, total: limits.bodyBudgetBytes, spent: false, scope: 'bodies' };
+    bodyBudgets.set(owner, b);
+  }
+  return b;
 }
 
 export interface DecodeOptions {
@@ -101,7 +121,9 @@ export function sizeLimitNote(maxBytes: number): string {
 }
 
 export function budgetNote(b: DecodeBudget): string {
-  return `not decoded past this point: the decode budget of ${mib(b.total)} for this capture scan or stream is spent (raise with TRACELENS_DECODE_BUDGET_MIB)`;
+  return b.scope === 'bodies'
+    ? `not decoded past this point: the body decode budget of ${mib(b.total)} for this capture is spent (raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture)`
+    : `not decoded past this point: the decode budget of ${mib(b.total)} for this scan is spent (raise with TRACELENS_DECODE_BUDGET_MIB)`;
 }
 
 type Chunks = Iterable<Uint8Array>;

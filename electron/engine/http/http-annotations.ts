@@ -21,7 +21,7 @@ import { captureTls, http2OfStream, tlsOfStream, unwrapTls } from '../tls/captur
 import {
   createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage,
 } from './http1.ts';
-import { budgetNote, createDecodeBudget, type DecodeBudget } from './content-coding.ts';
+import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from './content-coding.ts';
 
 export const HF = {
   http: defineProtocol('http', 'Hypertext Transfer Protocol'),
@@ -317,11 +317,11 @@ export function streamExchangesWithBodies(capture: Capture, stream: string): Htt
     const h2 = http2OfStream(capture, src);
     const t = tlsOfStream(capture, src);
     if (!t) throw new Error(`${stream} is not a decrypted TLS stream`);
-    exchanges = h2 ? http2Exchanges(h2, t.stream.id) : httpExchanges(tshFrames(t.stream), { bodies: 'keep' }).exchanges;
+    exchanges = h2 ? http2Exchanges(h2, t.stream.id, { budget: bodyBudgetOf(capture) }) : httpExchanges(tshFrames(t.stream), { bodies: 'keep', decodeBudget: bodyBudgetOf(capture) }).exchanges;
   } else {
     const base = unwrapTls(capture);
     const s = stream.startsWith('tcp:') ? tcpStream(base.internals(), Number(stream.slice(4))) : fdStream(base, stream);
-    exchanges = startsWithPreface(s) ? http2Exchanges(parseHttp2(s), stream) : httpExchanges(s, { bodies: 'keep' }).exchanges;
+    exchanges = startsWithPreface(s) ? http2Exchanges(parseHttp2(s), stream, { budget: bodyBudgetOf(capture) }) : httpExchanges(s, { bodies: 'keep', decodeBudget: bodyBudgetOf(capture) }).exchanges;
   }
   bodyCache = { capture, stream, gen, exchanges };
   return exchanges;
