@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as zlib from 'node:zlib';
-import { createDecodeBudget, decodeBody, setDecodeLimits } from '../../electron/engine/http/content-coding.ts';
+import { bodyBudgetOf, createDecodeBudget, decodeBody, setDecodeLimits } from '../../electron/engine/http/content-coding.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { captureHttp } from '../../electron/engine/http/http-annotations.ts';
 import { httpBodyOf, httpExchangeRows } from '../../electron/engine/streams/stream-service.ts';
@@ -76,6 +76,16 @@ describe('content codings under a bomb', () => {
     expect(spent.bytes).toBe(n);
   });
 
+  it('only bomb-like bodies (over 100:1) draw on the capture budget', () => {
+    const bombs = bodyBudgetOf({});
+    const text = Buffer.from(Array.from({ length: 20_000 }, (_, k) => `line ${k} of ordinary text ${(k * 7919) % 1000}\n`).join(''));
+    const before = bombs.left;
+    expect(decodeBody(zlib.gzipSync(text), 'gzip', { bombs }).decodedSize).toBe(text.length);
+    expect(bombs.left).toBe(before);
+    decodeBody(gzipZeros(4), 'gzip', { bombs });
+    expect(bombs.left).toBe(before - 4 * MIB);
+  });
+
   it('damaged and partial bodies: errors name the coding, truncated gzip keeps what decodes', () => {
     expect(decodeBody(Uint8Array.from([1, 2, 3]), 'br').error).toMatch(/^br:/);
     const part = zlib.gzipSync(Buffer.from('hello world hello')).subarray(0, 15);
@@ -112,7 +122,7 @@ describe('a capture of bombs', () => {
     }
   });
 
-  it('bombs on many connections: the bodies shown of one capture share one budget', async () => {
+  it('bombs on many connections: the bomb-like bodies shown of one capture share one budget', async () => {
     const before = setDecodeLimits({ maxBodyBytes: 16 * MIB, bodyBudgetBytes: 40 * MIB });
     try {
       const n = nestedGzip(64);
@@ -125,7 +135,7 @@ describe('a capture of bombs', () => {
       const bodies = rows.map((r) => httpBodyOf(capture, r.stream, r.index, 'response'));
       expect(bodies.map((b) => b.body.length).slice(0, 2)).toEqual([16 * MIB, 16 * MIB]);
       expect(bodies[0].bodyNote).toMatch(/body truncated at 16 MiB/);
-      expect(bodies[5].decodeError).toMatch(/body decode budget of 40 MiB for this capture is spent \(raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture\)/);
+      expect(bodies[5].decodeError).toMatch(/not decoded: the budget of 40 MiB for this capture's highly compressed bodies is spent \(raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture\)/);
       expect(Buffer.from(bodies[5].body).equals(Buffer.from(n))).toBe(true);
       capture.close();
     } finally {

@@ -25,9 +25,12 @@ const MIB = 1024 * 1024;
 export const MAX_BODY_BYTES = 64 * MIB;
 /** Decoder output (all stages, all bodies) allowed per pass before decoding stops. */
 export const DECODE_WORK_BYTES = 512 * MIB;
-/** Decoder output for the bodies of one capture that are shown, exported or filtered on, over
- *  its whole time open: N bombs on N connections then cost N times nothing past it. */
+/** Decoded bytes of bomb-like bodies (over BOMB_RATIO times their size as sent) shown, exported
+ *  or filtered on over a capture's whole time open: N bombs on N connections (each its own
+ *  pass) then cost about this much, not N times the size limit. */
 export const BODY_BUDGET_BYTES = 1024 * MIB;
+/** Decoded:sent past which a body counts as bomb-like (text compresses about 3-20:1). */
+export const BOMB_RATIO = 100;
 /** RFC 9659 §3: a zstd-coded HTTP body uses a window of at most 8 MB; a decoder may refuse more. */
 export const ZSTD_MAX_WINDOW = 8 * MIB;
 /** Output buffer of one native decoder step. */
@@ -79,7 +82,7 @@ export function createDecodeBudget(total = limits.decodeBudgetBytes): DecodeBudg
 
 const bodyBudgets = new WeakMap<object, DecodeBudget>();
 
-/** The budget for the kept bodies of one capture (`owner`), made on first use. */
+/** The budget for the bomb-like bodies of one capture (`owner`), made on first use. */
 export function bodyBudgetOf(owner: object): DecodeBudget {
   let b = bodyBudgets.get(owner);
   if (!b) {
@@ -96,6 +99,8 @@ export interface DecodeOptions {
   keep?: boolean;
   /** Shared work budget; default a fresh one for this body alone. */
   budget?: DecodeBudget;
+  /** The capture's budget for bomb-like bodies (bodyBudgetOf); charged after the fact. */
+  bombs?: DecodeBudget;
 }
 
 export interface DecodedBody {
@@ -122,7 +127,7 @@ export function sizeLimitNote(maxBytes: number): string {
 
 export function budgetNote(b: DecodeBudget): string {
   return b.scope === 'bodies'
-    ? `not decoded past this point: the body decode budget of ${mib(b.total)} for this capture is spent (raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture)`
+    ? `not decoded: the budget of ${mib(b.total)} for this capture's highly compressed bodies is spent (raise with TRACELENS_BODY_BUDGET_MIB, or reopen the capture)`
     : `not decoded past this point: the decode budget of ${mib(b.total)} for this scan is spent (raise with TRACELENS_DECODE_BUDGET_MIB)`;
 }
 
@@ -474,6 +479,7 @@ export function decodeBody(raw: Uint8Array, contentEncoding: string, opts: Decod
     return { bytes: keep ? raw : EMPTY, decodedSize: raw.length };
   }
   if (budget.left <= 0) return failed(budgetNote(budget));
+  if (opts.bombs && opts.bombs.left <= 0) return failed(budgetNote(opts.bombs));
   let chunks: Chunks = [raw];
   for (let k = all.length - 1; k >= first; k--) chunks = named(all[k], STAGES[all[k]], chunks, budget);
   const kept: Uint8Array[] = [];
@@ -496,6 +502,10 @@ export function decodeBody(raw: Uint8Array, contentEncoding: string, opts: Decod
     if (!budget.spent) return failed((e as Error).message);
   }
   const bytes = keep ? concat(kept, size) : EMPTY;
+  if (opts.bombs && size > BOMB_RATIO * raw.length) {
+    opts.bombs.left -= size;
+    if (opts.bombs.left <= 0) opts.bombs.spent = true;
+  }
   if (budget.spent && !truncated) {
     if (size === 0) return failed(budgetNote(budget));
     return { bytes, decodedSize: size, truncated: true, note: budgetNote(budget), ...(unknown ? { error: unknown } : {}) };

@@ -317,11 +317,11 @@ export function streamExchangesWithBodies(capture: Capture, stream: string): Htt
     const h2 = http2OfStream(capture, src);
     const t = tlsOfStream(capture, src);
     if (!t) throw new Error(`${stream} is not a decrypted TLS stream`);
-    exchanges = h2 ? http2Exchanges(h2, t.stream.id, { budget: bodyBudgetOf(capture) }) : httpExchanges(tshFrames(t.stream), { bodies: 'keep', decodeBudget: bodyBudgetOf(capture) }).exchanges;
+    exchanges = h2 ? http2Exchanges(h2, t.stream.id, { bombs: bodyBudgetOf(capture) }) : httpExchanges(tshFrames(t.stream), { bodies: 'keep', bombBudget: bodyBudgetOf(capture) }).exchanges;
   } else {
     const base = unwrapTls(capture);
     const s = stream.startsWith('tcp:') ? tcpStream(base.internals(), Number(stream.slice(4))) : fdStream(base, stream);
-    exchanges = startsWithPreface(s) ? http2Exchanges(parseHttp2(s), stream, { budget: bodyBudgetOf(capture) }) : httpExchanges(s, { bodies: 'keep', decodeBudget: bodyBudgetOf(capture) }).exchanges;
+    exchanges = startsWithPreface(s) ? http2Exchanges(parseHttp2(s), stream, { bombs: bodyBudgetOf(capture) }) : httpExchanges(s, { bodies: 'keep', bombBudget: bodyBudgetOf(capture) }).exchanges;
   }
   bodyCache = { capture, stream, gen, exchanges };
   return exchanges;

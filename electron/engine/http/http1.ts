@@ -33,6 +33,8 @@ export interface Http1Options {
   bodies: BodyMode;
   /** Decode work shared by the bodies (content-coding.ts); default one per parser. */
   decodeBudget?: DecodeBudget;
+  /** The capture's budget for bomb-like bodies (content-coding.ts bodyBudgetOf). */
+  bombBudget?: DecodeBudget;
   onMessage?: (m: HttpMessage, ex: HttpExchange) => void;
 }
 
@@ -226,7 +228,7 @@ function finishMessage(p: Http1Parser, s: DirState, incomplete: boolean): void {
   m.incomplete = incomplete;
   if (s.bodyLen > 0) {
     const raw = concat(s.body, s.bodyLen);
-    const dec = decodeBody(raw, m.contentEncoding, { keep: p.opts.bodies === 'keep', budget: (p.opts.decodeBudget ??= createDecodeBudget()) });
+    const dec = decodeBody(raw, m.contentEncoding, { keep: p.opts.bodies === 'keep', budget: (p.opts.decodeBudget ??= createDecodeBudget()), bombs: p.opts.bombBudget });
     m.decodedBytes = dec.decodedSize;
     if (dec.error) m.decodeError = dec.error;
     if (dec.note) m.bodyNote = dec.note;

@@ -35,6 +35,8 @@ export interface H2ExchangeOptions {
   bodies?: BodyMode;
   /** Decode work shared by the bodies (default: one budget per call). */
   budget?: DecodeBudget;
+  /** The capture's budget for bomb-like bodies. */
+  bombs?: DecodeBudget;
 }
 
 function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
@@ -43,7 +45,7 @@ function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number,
   const headers = pairs(m.headers);
   const probe = { headers } as HttpMessage;
   const enc = headerValue(probe, 'content-encoding') ?? '';
-  const dec = enc && m.missing === 0 && opts.bodies !== 'none' ? decodeBody(raw, enc, { keep, budget: opts.budget }) : undefined;
+  const dec = enc && m.missing === 0 && opts.bodies !== 'none' ? decodeBody(raw, enc, { keep, budget: opts.budget, bombs: opts.bombs }) : undefined;
   const body = dec?.bytes ?? raw;
   const cl = headerValue(probe, 'content-length');
   const status = kind === 'response' ? headerValue(probe, ':status') : undefined;
