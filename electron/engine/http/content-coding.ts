@@ -28,7 +28,7 @@ export const DECODE_WORK_BYTES = 512 * MIB;
 /** Decoded bytes of bomb-like bodies (over BOMB_RATIO times their size as sent) shown, exported
  *  or filtered on over a capture's whole time open: N bombs on N connections (each its own
  *  pass) then cost about this much, not N times the size limit. */
-export const BODY_BUDGET_BYTES = 1024 * MIB;
+export const BODY_BUDGET_BYTES = 512 * MIB;
 /** Decoded:sent past which a body counts as bomb-like (text compresses about 3-20:1). */
 export const BOMB_RATIO = 100;
 /** RFC 9659 §3: a zstd-coded HTTP body uses a window of at most 8 MB; a decoder may refuse more. */
