@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as zlib from 'node:zlib';
-import { bodyBudgetOf, createDecodeBudget, decodeBody, setDecodeLimits } from '../../electron/engine/http/content-coding.ts';
+import { bodyBudgetOf, createDecodeBudget, decodeBody, nativeStage, setDecodeLimits } from '../../electron/engine/http/content-coding.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { captureHttp } from '../../electron/engine/http/http-annotations.ts';
 import { httpBodyOf, httpExchangeRows } from '../../electron/engine/streams/stream-service.ts';
@@ -84,6 +84,16 @@ describe('content codings under a bomb', () => {
     expect(bombs.left).toBe(before);
     decodeBody(gzipZeros(4), 'gzip', { bombs });
     expect(bombs.left).toBe(before - 4 * MIB);
+  });
+
+  it('without a synchronous zlib handle the *Sync fallback still stays within the budget', () => {
+    const noHandle = () => ({ close() {} });
+    const oneShot = (b: Uint8Array, max: number) => zlib.gunzipSync(b, { maxOutputLength: max });
+    const small = [...nativeStage(noHandle, oneShot, 0, 0, [zlib.gzipSync(Buffer.from('hello'))], createDecodeBudget())];
+    expect(Buffer.concat(small).toString()).toBe('hello');
+    const budget = createDecodeBudget(MIB);
+    expect([...nativeStage(noHandle, oneShot, 0, 0, [gzipZeros(4)], budget)]).toEqual([]);
+    expect(budget.spent).toBe(true);
   });
 
   it('damaged and partial bodies: errors name the coding, truncated gzip keeps what decodes', () => {

@@ -147,18 +147,44 @@ interface NativeEngine {
   close(): void;
 }
 
+/** The `*Sync` form of a decoder, for a Node.js whose zlib objects lack the handle used below. */
+type OneShot = (b: Uint8Array, maxOutputLength: number) => Uint8Array;
+
+/**
+ * Without the handle: the whole input at once, at most the budget out (over it, nothing: the
+ * `*Sync` functions throw rather than return a prefix), handed on in STEP_OUT pieces.
+ */
+function* oneShotStage(oneShot: OneShot, input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
+  const parts = [...input];
+  let out: Uint8Array;
+  try {
+    out = oneShot(concat(parts, parts.reduce((n, p) => n + p.length, 0)), Math.max(1, budget.left));
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') throw e;
+    budget.spent = true;
+    return;
+  }
+  for (let o = 0; o < out.length; o += STEP_OUT) {
+    const piece = out.subarray(o, o + STEP_OUT);
+    budget.left -= piece.length;
+    yield piece;
+  }
+}
+
 /**
  * One native decoder over the input chunks: `flush` per chunk, `finish` once at the end. Every
  * step writes at most STEP_OUT bytes; each one is charged to the budget before it is yielded.
+ * Exported for its fallback's test.
  */
-function* nativeStage(make: () => unknown, flush: number, finish: number, input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
+export function* nativeStage(make: () => unknown, oneShot: OneShot, flush: number, finish: number, input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
   // Made here, not by the caller: a generator that never starts never reaches its `finally`.
   const engine = make() as NativeEngine;
   const h = engine._handle;
   const state = engine._writeState;
   if (!h || !state || typeof h.writeSync !== 'function') {
     engine.close();
-    throw new Error('this Node.js has no synchronous zlib handle');
+    yield* oneShotStage(oneShot, input, budget);
+    return;
   }
   let failure: string | undefined;
   // The default handler destroys the stream and re-emits asynchronously; keep the message instead.
@@ -203,7 +229,8 @@ const Z = zlib.constants;
 
 function* gzipStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
   // Z_SYNC_FLUSH at the end: partial bodies (lost segments) still yield what decodes.
-  yield* nativeStage(() => zlib.createGunzip(), Z.Z_NO_FLUSH, Z.Z_SYNC_FLUSH, input, budget);
+  const oneShot: OneShot = (b, max) => zlib.gunzipSync(b, { maxOutputLength: max, finishFlush: Z.Z_SYNC_FLUSH });
+  yield* nativeStage(() => zlib.createGunzip(), oneShot, Z.Z_NO_FLUSH, Z.Z_SYNC_FLUSH, input, budget);
 }
 
 /** The first `n` bytes of a chunk sequence and the sequence itself, unchanged. */
@@ -234,11 +261,13 @@ function* deflateStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Arra
   // RFC 1950 §2.2: CM = 8 and the header is a multiple of 31 — else a raw deflate stream (RFC
   // 1951), which some servers send for "deflate".
   const wrapped = head.length === 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
-  yield* nativeStage(() => (wrapped ? zlib.createInflate() : zlib.createInflateRaw()), Z.Z_NO_FLUSH, Z.Z_SYNC_FLUSH, all, budget);
+  const oneShot: OneShot = (b, max) => (wrapped ? zlib.inflateSync : zlib.inflateRawSync)(b, { maxOutputLength: max, finishFlush: Z.Z_SYNC_FLUSH });
+  yield* nativeStage(() => (wrapped ? zlib.createInflate() : zlib.createInflateRaw()), oneShot, Z.Z_NO_FLUSH, Z.Z_SYNC_FLUSH, all, budget);
 }
 
 function* brStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
-  yield* nativeStage(() => zlib.createBrotliDecompress(), Z.BROTLI_OPERATION_PROCESS, Z.BROTLI_OPERATION_FINISH, input, budget);
+  const oneShot: OneShot = (b, max) => zlib.brotliDecompressSync(b, { maxOutputLength: max });
+  yield* nativeStage(() => zlib.createBrotliDecompress(), oneShot, Z.BROTLI_OPERATION_PROCESS, Z.BROTLI_OPERATION_FINISH, input, budget);
 }
 
 /**
@@ -411,18 +440,26 @@ function* fzstdStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Array,
   yield* drain();
 }
 
-type ZstdZlib = { createZstdDecompress?: (o: { params: Record<number, number> }) => unknown };
+interface ZstdOptions {
+  params: Record<number, number>;
+  maxOutputLength?: number;
+}
+type ZstdZlib = { createZstdDecompress?: (o: ZstdOptions) => unknown; zstdDecompressSync?: (b: Uint8Array, o: ZstdOptions) => Uint8Array };
 const nativeZstd = (zlib as unknown as ZstdZlib).createZstdDecompress;
+const nativeZstdSync = (zlib as unknown as ZstdZlib).zstdDecompressSync;
 const ZC = zlib.constants as unknown as Record<string, number | undefined>;
 
 function* zstdStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
   const windowLogMax = ZC.ZSTD_d_windowLogMax;
-  if (!nativeZstd || windowLogMax === undefined) {
+  if (!nativeZstd || !nativeZstdSync || windowLogMax === undefined) {
     yield* fzstdStage(input, budget);
     return;
   }
   const make = nativeZstd;
-  yield* nativeStage(() => make({ params: { [windowLogMax]: Math.log2(ZSTD_MAX_WINDOW) } }), ZC.ZSTD_e_continue ?? 0, ZC.ZSTD_e_end ?? 2, input, budget);
+  const sync = nativeZstdSync;
+  const params = { [windowLogMax]: Math.log2(ZSTD_MAX_WINDOW) };
+  const oneShot: OneShot = (b, max) => sync(b, { params, maxOutputLength: max });
+  yield* nativeStage(() => make({ params }), oneShot, ZC.ZSTD_e_continue ?? 0, ZC.ZSTD_e_end ?? 2, input, budget);
 }
 
 const STAGES: Record<string, Stage> = {
