@@ -102,6 +102,7 @@ describe('content codings under a bomb', () => {
     expect(new TextDecoder().decode(decodeBody(part, 'gzip').bytes)).toBe('hell');
     expect(new TextDecoder().decode(decodeBody(zlib.deflateRawSync(Buffer.from('raw')), 'deflate').bytes)).toBe('raw');
     expect(decodeBody(zlib.gzipSync(Buffer.from('x')), 'foo, gzip').error).toBe('unknown content coding "foo"');
+    expect(decodeBody(Uint8Array.from([1]), 'constructor').error).toBe('unknown content coding "constructor"');
   });
 });
 

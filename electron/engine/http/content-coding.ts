@@ -5,12 +5,13 @@
  *
  * Bodies come from strangers, and a few kilobytes can inflate to gigabytes, nested codings
  * (`gzip, gzip`) multiplying it. So decoding streams: every stage is a generator of bounded
- * output chunks feeding the next, nothing but the kept prefix of the result is held, and two
+ * output chunks feeding the next, nothing but the kept prefix of the result is held, and three
  * bounds apply (docs/limits.md):
  *  - `maxBytes` (MAX_BODY_BYTES): the decoded bytes kept and shown per body; past it the body is
  *    `truncated` with a note, and decoding stops there.
  *  - a DecodeBudget: decoder output bytes of all stages, shared by every body of one pass (a
  *    capture scan, one stream's bodies); once spent, decoding stops and says so.
+ *  - the capture's budget for bomb-like bodies (`bombs`, BODY_BUDGET_BYTES), across passes.
  *
  * The stages run node:zlib's native handles directly (the same synchronous `writeSync` its
  * `*Sync` functions loop over) with a fixed output buffer per step: the `*Sync` functions
@@ -462,13 +463,14 @@ function* zstdStage(input: Chunks, budget: DecodeBudget): Generator<Uint8Array, 
   yield* nativeStage(() => make({ params }), oneShot, ZC.ZSTD_e_continue ?? 0, ZC.ZSTD_e_end ?? 2, input, budget);
 }
 
-const STAGES: Record<string, Stage> = {
-  gzip: gzipStage,
-  'x-gzip': gzipStage,
-  deflate: deflateStage,
-  br: brStage,
-  zstd: zstdStage,
-};
+// A Map, not an object: a coding named "constructor" must not find Object's.
+const STAGES = new Map<string, Stage>([
+  ['gzip', gzipStage],
+  ['x-gzip', gzipStage],
+  ['deflate', deflateStage],
+  ['br', brStage],
+  ['zstd', zstdStage],
+]);
 
 /** Prefix stage errors with the coding they came from. */
 function* named(coding: string, stage: Stage, input: Chunks, budget: DecodeBudget): Generator<Uint8Array, void, undefined> {
@@ -504,7 +506,7 @@ export function decodeBody(raw: Uint8Array, contentEncoding: string, opts: Decod
   let first = 0;
   let unknown: string | undefined;
   for (let k = all.length - 1; k >= 0; k--) {
-    if (!STAGES[all[k]]) {
+    if (!STAGES.has(all[k])) {
       first = k + 1;
       unknown = `unknown content coding "${all[k]}"`;
       break;
@@ -518,7 +520,10 @@ export function decodeBody(raw: Uint8Array, contentEncoding: string, opts: Decod
   if (budget.left <= 0) return failed(budgetNote(budget));
   if (opts.bombs && opts.bombs.left <= 0) return failed(budgetNote(opts.bombs));
   let chunks: Chunks = [raw];
-  for (let k = all.length - 1; k >= first; k--) chunks = named(all[k], STAGES[all[k]], chunks, budget);
+  for (let k = all.length - 1; k >= first; k--) {
+    const stage = STAGES.get(all[k]);
+    if (stage) chunks = named(all[k], stage, chunks, budget);
+  }
   const kept: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
