@@ -148,7 +148,9 @@ export interface EngineMethods {
   /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
-  httpBody: [{ stream: string; index: number; message: 'request' | 'response' }, HttpBody];
+  /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
+   *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
+  httpBody: [{ stream: string; index: number; message: 'request' | 'response'; offset?: number; length?: number }, HttpBody];
 }
 
 export type FollowFormatName = 'ascii' | 'hex' | 'raw' | 'rawlines' | 'yaml' | 'carrays' | 'utf8' | 'none';
@@ -252,6 +254,13 @@ export interface HttpBody {
   contentType: string;
   contentEncoding: string;
   decodeError?: string;
+  /** Why the decoded body is shorter than the real one (decoded size limit, decode budget). */
+  bodyNote?: string;
+  /** The page: `body` and `raw` are the bytes from `offset` of bodies of `bodySize` / `rawSize`
+   *  bytes (absent: the whole bodies). */
+  offset?: number;
+  bodySize?: number;
+  rawSize?: number;
   /** Body bytes not in the capture. */
   missing: number;
   event: number;

@@ -81,8 +81,10 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     shown = r.matched;
   }
   if (a.fields.length > 0) {
-    for (let start = 0; start < shown; start += PAGE) {
+    // Pages may come back shorter than asked (large values): go on from where each one ends.
+    for (let start = 0, got = 1; start < shown && got > 0; start += got) {
       const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
+      got = page.events.length;
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
         const vals = page.values[r];

@@ -1,9 +1,10 @@
 /** CLI commands over streams: follow, http, export-objects (contract in args.ts USAGE). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
-import type { FollowPage, HttpExchangeRow } from '../../shared/rpc.ts';
+import type { FollowPage, HttpBody, HttpExchangeRow } from '../../shared/rpc.ts';
 import type { ExportObjectsArgs, FollowArgs, HttpArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 
@@ -54,8 +55,33 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
   return 0;
 }
 
-/** A file name from the request URI's last path segment, as Wireshark's HTTP object export does. */
-export function objectFileName(uri: string, used: Set<string>): string {
+/** Names handed out by one export: every name used, and the next number to try per base name. */
+export interface ObjectNames {
+  used: Set<string>;
+  next: Map<string, number>;
+}
+
+export function objectNames(): ObjectNames {
+  return { used: new Set(), next: new Map() };
+}
+
+/** Longest file name written: under the 255 bytes of ext4/APFS/NTFS, with room for "(12345)". */
+export const MAX_OBJECT_NAME = 160;
+
+/** A long name cut to MAX_OBJECT_NAME, keeping its extension and adding a short hash of the whole. */
+function shorten(base: string): string {
+  if (base.length <= MAX_OBJECT_NAME) return base;
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 && base.length - dot <= 16 ? base.slice(dot) : '';
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 10);
+  return `${base.slice(0, MAX_OBJECT_NAME - ext.length - hash.length - 1)}~${hash}${ext}`;
+}
+
+/**
+ * A file name from the request URI's last path segment, as Wireshark's HTTP object export does;
+ * a repeated name gets "(k)" before its extension. Amortised O(1): the next k per base is kept.
+ */
+export function objectFileName(uri: string, names: ObjectNames): string {
   const path = uri.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0];
   let base = path.slice(path.lastIndexOf('/') + 1);
   try {
@@ -63,14 +89,39 @@ export function objectFileName(uri: string, used: Set<string>): string {
   } catch {
     // keep it encoded
   }
-  base = base.replace(/[^\w.@+=-]/g, '_').replace(/^\.+/, '_') || 'index';
+  base = shorten(base.replace(/[^\w.@+=-]/g, '_').replace(/^\.+/, '_') || 'index');
   let name = base;
-  for (let k = 1; used.has(name); k++) {
+  if (names.used.has(name)) {
     const dot = base.lastIndexOf('.');
-    name = dot > 0 ? `${base.slice(0, dot)}(${k})${base.slice(dot)}` : `${base}(${k})`;
+    let k = names.next.get(base) ?? 1;
+    do {
+      name = dot > 0 ? `${base.slice(0, dot)}(${k})${base.slice(dot)}` : `${base}(${k})`;
+      k++;
+    } while (names.used.has(name));
+    names.next.set(base, k);
   }
-  used.add(name);
+  names.used.add(name);
   return name;
+}
+
+/**
+ * Write one response body to `path`, page by page (httpBody replies are bounded), so no body is
+ * held whole; returns the bytes written and the last page's notes.
+ */
+async function exportBody(client: EngineClient, r: HttpExchangeRow, path: string): Promise<{ bytes: number; b: HttpBody }> {
+  const fd = openSync(path, 'w');
+  try {
+    let offset = 0;
+    for (;;) {
+      const b = await client.call('httpBody', { stream: r.stream, index: r.index, message: 'response', offset });
+      for (let o = 0; o < b.body.length; ) o += writeSync(fd, b.body, o);
+      offset += b.body.length;
+      const size = b.bodySize ?? b.body.length;
+      if (offset >= size || b.body.length === 0) return { bytes: offset, b };
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, out: Writable, err: Writable): Promise<number> {
@@ -78,16 +129,24 @@ export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, 
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   mkdirSync(a.out, { recursive: true });
   const rows = await client.call('httpExchanges', {});
-  const used = new Set<string>();
+  const names = objectNames();
   let n = 0;
+  let failed = 0;
   for (const r of rows) {
     if (r.response === null || r.responseWireBytes === 0) continue;
-    const b = await client.call('httpBody', { stream: r.stream, index: r.index, message: 'response' });
-    const name = objectFileName(r.uri, used);
-    writeFileSync(join(a.out, name), b.body);
-    n++;
-    await write(out, `${r.responseEnd}\t${r.host}\t${b.contentType}\t${b.body.length}\t${name}${b.decodeError ? `\t(${b.decodeError})` : ''}\n`);
+    const name = objectFileName(r.uri, names);
+    try {
+      const { bytes, b } = await exportBody(client, r, join(a.out, name));
+      n++;
+      const note = b.decodeError ?? b.bodyNote;
+      await write(out, `${r.responseEnd}\t${r.host}\t${b.contentType}\t${bytes}\t${name}${note ? `\t(${note})` : ''}\n`);
+    } catch (e) {
+      // One object that cannot be read or written does not stop the others.
+      failed++;
+      await write(err, `tracelens: export-objects: ${name} (response at event ${r.responseEnd}): ${(e as Error).message}\n`);
+    }
   }
-  if (n === 0) await write(err, 'tracelens: no HTTP objects in this capture\n');
-  return 0;
+  if (n === 0 && failed === 0) await write(err, 'tracelens: no HTTP objects in this capture\n');
+  if (failed > 0) await write(err, `tracelens: export-objects: ${failed} of ${n + failed} objects not written\n`);
+  return failed > 0 ? 1 : 0;
 }

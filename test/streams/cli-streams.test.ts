@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../electron/cli/args.ts';
 import { runCli } from '../../electron/cli/run.ts';
-import { objectFileName } from '../../electron/cli/streams-cli.ts';
+import { objectFileName, objectNames } from '../../electron/cli/streams-cli.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
 const C = CORPUS;
@@ -97,7 +97,7 @@ describe('export-objects', () => {
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toBe('hello from python http.server\n');
   }, 60_000);
   it('names: last path segment, no query, duplicates numbered', () => {
-    const used = new Set<string>();
+    const used = objectNames();
     expect(objectFileName('/a/b/c.json?x=1', used)).toBe('c.json');
     expect(objectFileName('/c.json', used)).toBe('c(1).json');
     expect(objectFileName('/', used)).toBe('index');

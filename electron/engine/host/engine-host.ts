@@ -16,6 +16,7 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/captur
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
+import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
@@ -381,13 +382,16 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         const n = Math.max(0, Math.min(count, total - start));
         const events = new Uint32Array(n);
         const values: string[][][] = [];
-        for (let r = 0; r < n; r++) {
+        let bytes = 0;
+        for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
           const ev = eventAt(shown(), start + r);
           events[r] = ev;
           c.dissect(ev, d);
           values.push(defs.map((f) => fieldStrings(d, f)));
+          bytes += replySize(values[r], PAGE_BYTES);
         }
-        return { events, values } as Result<M>;
+        // A short page when its values are large (http.file_data): the client asks on from there.
+        return { events: events.subarray(0, values.length), values } as Result<M>;
       }
       case 'addKeylog': {
         const c = requireCapture(state);
@@ -448,7 +452,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
         if (!state.session) throw new Error('no capture is open');
         await state.httpReady;
-        return httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
+        const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+        const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
+        return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES)) as Result<M>;
       }
       default:
         throw new Error(`unknown method ${String(method)}`);
@@ -458,7 +464,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   port.onMessage((m) => {
     if (!isRequest(m)) return;
     handle(m.method, m.params).then(
-      (result) => port.postMessage({ kind: 'response', id: m.id, ok: true, result } satisfies ResponseMessage),
+      (result) => port.postMessage(boundedReply(m.id, m.method, result) satisfies ResponseMessage),
       (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
     );
   });

@@ -44,6 +44,8 @@ export interface HttpMessage {
   /** Body as sent, de-chunked (only when kept). */
   rawBody?: Uint8Array;
   decodeError?: string;
+  /** Why the decoded body is shorter than the real one (size limit, decode budget). */
+  bodyNote?: string;
   /** Stream byte position of the first head byte in its direction. */
   pos: number;
   /**

@@ -17,7 +17,7 @@
  * next chunk that starts like a message.
  */
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
-import { decodeBody } from './content-coding.ts';
+import { createDecodeBudget, decodeBody, type DecodeBudget } from './content-coding.ts';
 import { headerValue, type HttpExchange, type HttpMessage } from './exchange.ts';
 
 export { headerValue };
@@ -31,6 +31,10 @@ export interface Http1Options {
   /** none: no body bytes are held (decoded size = sent size unless identity); size: decode to
    *  count the decoded bytes, then drop; keep: keep raw and decoded bodies on the messages. */
   bodies: BodyMode;
+  /** Decode work shared by the bodies (content-coding.ts); default one per parser. */
+  decodeBudget?: DecodeBudget;
+  /** The capture's budget for bomb-like bodies (content-coding.ts bodyBudgetOf). */
+  bombBudget?: DecodeBudget;
   onMessage?: (m: HttpMessage, ex: HttpExchange) => void;
   /** False: finished exchanges are not kept on the parser (a whole-capture scan records them
    *  through onMessage into its own columns and drops the objects). Default true. */
@@ -325,9 +329,10 @@ function finishMessage(p: Http1Parser, s: DirState, incomplete: boolean): void {
   m.incomplete = incomplete;
   if (s.bodyLen > 0) {
     const raw = concat(s.body, s.bodyLen);
-    const dec = decodeBody(raw, m.contentEncoding);
-    m.decodedBytes = dec.bytes.length;
+    const dec = decodeBody(raw, m.contentEncoding, { keep: p.opts.bodies === 'keep', budget: (p.opts.decodeBudget ??= createDecodeBudget()), bombs: p.opts.bombBudget });
+    m.decodedBytes = dec.decodedSize;
     if (dec.error) m.decodeError = dec.error;
+    if (dec.note) m.bodyNote = dec.note;
     if (p.opts.bodies === 'keep') {
       m.rawBody = raw;
       m.body = dec.bytes;

@@ -10,7 +10,7 @@
  */
 import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
-import { createHpackDecoder, decodeHeaderBlock, type HeaderField, type HpackDecoder } from './hpack.ts';
+import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 
 /** RFC 9113 §3.4 client connection preface. */
 export const PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
@@ -118,6 +118,8 @@ export interface H2Stream {
   /** RFC 9113 §5.1 state as far as seen. */
   state: 'idle' | 'open' | 'half-closed (local)' | 'half-closed (remote)' | 'closed';
   endStream: [boolean, boolean];
+  /** A header block of this stream failed to decode or went past a bound (hpack.ts), and where. */
+  malformed?: string;
 }
 
 export interface H2Connection {
@@ -180,7 +182,9 @@ export function parseHttp2(s: ByteStream): H2Connection {
   const rd: [Reader, Reader] = [newReader(), newReader()];
   if (conn.preface) rd[0].skip = PREFACE_BYTES.length;
   else conn.notes.push('no connection preface: the capture starts mid-connection; headers that need earlier HPACK state are marked unknown');
-  const hpack: [HpackDecoder, HpackDecoder] = [createHpackDecoder(conn.preface), createHpackDecoder(conn.preface)];
+  // One decoded-header budget for the connection: both directions draw on it.
+  const headerBudget = { left: HPACK_LIMITS.connectionBytes };
+  const hpack: [HpackDecoder, HpackDecoder] = [createHpackDecoder(conn.preface, headerBudget), createHpackDecoder(conn.preface, headerBudget)];
   const blocks: [BlockState | null, BlockState | null] = [null, null];
 
   const stream = (id: number): H2Stream => {
@@ -303,7 +307,8 @@ export function parseHttp2(s: ByteStream): H2Connection {
         break;
       }
       case FT.SETTINGS: {
-        // SETTINGS_HEADER_TABLE_SIZE (0x1) from a peer limits the other side's encoder table.
+        // SETTINGS_HEADER_TABLE_SIZE (0x1, RFC 9113 §6.5.2) from a peer limits the other side's
+        // encoder table; hpack.ts checks size updates against it (and its own cap).
         if (!(f.flags & 0x1)) {
           for (let i = 0; i + 6 <= p.length; i += 6) {
             if (((p[i] << 8) | p[i + 1]) === 1) hpack[f.dir === 0 ? 1 : 0].limit = ((p[i + 2] << 24) | (p[i + 3] << 16) | (p[i + 4] << 8) | p[i + 5]) >>> 0;
@@ -340,6 +345,8 @@ export function parseHttp2(s: ByteStream): H2Connection {
       if (r.error) {
         last.hpackError = r.error;
         conn.notes.push(`event ${last.lastEvent}: ${r.error}`);
+        const st = stream(blk.promised ?? blk.streamId);
+        st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[last.type] ?? last.type} frame ending the block at event ${last.lastEvent})`;
       }
     }
     onHeaders(last, last.headers ?? [], blk.streamId, blk.promised);

@@ -5,7 +5,8 @@
  * frames and content-decoded (RFC 9113 §8.1; Content-Encoding as HTTP/1.x).
  */
 import { headerValue, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
-import { decodeContent } from './content.ts';
+import { createDecodeBudget, decodeBody, type DecodeBudget } from '../http/content-coding.ts';
+import type { BodyMode } from '../http/http1.ts';
 import type { H2Connection, H2Message } from './connection.ts';
 import type { HeaderField } from './hpack.ts';
 
@@ -29,13 +30,23 @@ function pairs(h: readonly HeaderField[]): [string, string][] {
   return out;
 }
 
-function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean): HttpMessage {
+export interface H2ExchangeOptions {
+  /** keep (default): decoded bodies on the messages; size: only their decoded size. */
+  bodies?: BodyMode;
+  /** Decode work shared by the bodies (default: one budget per call). */
+  budget?: DecodeBudget;
+  /** The capture's budget for bomb-like bodies. */
+  bombs?: DecodeBudget;
+}
+
+function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
+  const keep = opts.bodies !== 'size' && opts.bodies !== 'none';
   const raw = concat(m.data, m.dataLength);
   const headers = pairs(m.headers);
   const probe = { headers } as HttpMessage;
   const enc = headerValue(probe, 'content-encoding') ?? '';
-  const dec = enc && m.missing === 0 ? decodeContent(raw, enc) : undefined;
-  const body = dec?.body ?? raw;
+  const dec = enc && m.missing === 0 && opts.bodies !== 'none' ? decodeBody(raw, enc, { keep, budget: opts.budget, bombs: opts.bombs }) : undefined;
+  const body = dec?.bytes ?? raw;
   const cl = headerValue(probe, 'content-length');
   const status = kind === 'response' ? headerValue(probe, ':status') : undefined;
   const endEvent = m.endEvent ?? (m.dataEvents.length > 0 ? m.dataEvents[m.dataEvents.length - 1] : m.event);
@@ -55,7 +66,7 @@ function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number,
     headers,
     headBytes: 0,
     bodyBytes: m.dataLength + m.missing,
-    decodedBytes: dec && !dec.error ? body.length : m.dataLength,
+    decodedBytes: dec && !dec.error ? dec.decodedSize : m.dataLength,
     missing: m.missing,
     headTruncated: false,
     // No END_STREAM seen: the capture (or the connection) ended before the message did.
@@ -64,10 +75,10 @@ function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number,
     contentEncoding: enc,
     contentLength: cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null,
     chunked: false,
-    body,
-    rawBody: raw,
+    ...(keep ? { body, rawBody: raw } : {}),
     pos: 0,
   };
+  if (dec?.note) out.bodyNote = dec.note;
   if (m.trailers) out.trailers = pairs(m.trailers);
   if (dec?.error) out.decodeError = dec.error;
   else if (enc && m.missing > 0) out.decodeError = `${m.missing} body bytes missing: not decoded`;
@@ -82,7 +93,8 @@ const RST_NAMES: Record<number, string> = {
 };
 
 /** The connection's exchanges, in order of the streams' first appearance; `stream` names the ByteStream. */
-export function http2Exchanges(conn: H2Connection, stream: string): HttpExchange[] {
+export function http2Exchanges(conn: H2Connection, stream: string, options: H2ExchangeOptions = {}): HttpExchange[] {
+  const opts = { ...options, budget: options.budget ?? createDecodeBudget() };
   const timeOf = new Map<number, number>();
   for (const f of conn.frames) if (!timeOf.has(f.lastEvent)) timeOf.set(f.lastEvent, f.time);
   const out: HttpExchange[] = [];
@@ -92,8 +104,8 @@ export function http2Exchanges(conn: H2Connection, stream: string): HttpExchange
     const ex: HttpExchange = {
       index: out.length,
       stream,
-      request: st.request ? message('request', st.request, timeOf, st.endStream[0]) : null,
-      response: st.response ? message('response', st.response, timeOf, st.endStream[1]) : null,
+      request: st.request ? message('request', st.request, timeOf, st.endStream[0], opts) : null,
+      response: st.response ? message('response', st.response, timeOf, st.endStream[1], opts) : null,
       informational: [],
       upgrade: '',
       streamId: st.id,
@@ -102,6 +114,7 @@ export function http2Exchanges(conn: H2Connection, stream: string): HttpExchange
     for (const h of st.response?.interim ?? []) {
       ex.informational.push(message('response', { headers: h, event: st.response?.event ?? 0, time: st.response?.time ?? 0, data: [], dataLength: 0, missing: 0, dataEvents: [], endEvent: st.response?.event }, timeOf, true));
     }
+    if (st.malformed) notes.push(`malformed: ${st.malformed}`);
     if (st.promisedBy !== undefined) notes.push(`server push promised on stream ${st.promisedBy}`);
     if (st.reset) notes.push(`RST_STREAM ${RST_NAMES[st.reset.code] ?? st.reset.code} from the ${st.reset.by === 0 ? 'client' : 'server'} at event ${st.reset.event}`);
     if (st.request?.headers.some((h) => h.unknown) || st.response?.headers.some((h) => h.unknown)) notes.push('some headers refer to HPACK state from before the capture: unknown');

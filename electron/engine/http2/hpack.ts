@@ -5,6 +5,13 @@
  * Captures that start mid-connection lack the dynamic table's earlier entries: a reference to
  * an entry we never saw decodes as an `unknown` header instead of failing the block, and
  * later blocks keep decoding (their own insertions are tracked normally).
+ *
+ * Bounds (HPACK amplifies: a one-byte reference repeats a whole table entry; docs/limits.md):
+ * a table size update may not exceed what SETTINGS_HEADER_TABLE_SIZE allows (§4.2, §6.3; 4096
+ * until one is seen) nor HPACK_LIMITS.maxTableSize; a decoded header list stops growing at
+ * maxListSize / maxFields per block (RFC 9113 §6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE, counted the
+ * same way) and at connectionBytes per connection. Past a bound the block is still parsed to the
+ * end, so the dynamic table stays in step (RFC 9113 §10.5.1), but no more fields are kept.
  */
 
 /** RFC 7541 Appendix A: the static table, index 1..61. */
@@ -166,8 +173,26 @@ export interface HeaderField {
   length: number;
 }
 
+const KIB = 1024;
+
+export const HPACK_LIMITS = {
+  /** Decoded header list per block: name + value + 32 per field (RFC 9113 §6.5.2). */
+  maxListSize: 256 * KIB,
+  /** Fields kept per block. */
+  maxFields: 2048,
+  /** Decoded header list bytes per connection, both directions. */
+  connectionBytes: 64 * KIB * KIB,
+  /** Dynamic table size accepted whatever SETTINGS say (browsers announce 65536). */
+  maxTableSize: 64 * KIB,
+} as const;
+
+/** Decoded header bytes still allowed on one connection (shared by its two decoders). */
+export interface HpackBudget {
+  left: number;
+}
+
 export interface HpackDecoder {
-  /** Newest first. */
+  /** Oldest first (index 62 is the last element). */
   table: [string, string][];
   size: number;
   maxSize: number;
@@ -175,31 +200,42 @@ export interface HpackDecoder {
   limit: number;
   /** False when the decoder may be missing entries inserted before the capture began. */
   complete: boolean;
+  budget: HpackBudget;
 }
 
-export function createHpackDecoder(complete = true): HpackDecoder {
-  return { table: [], size: 0, maxSize: 4096, limit: 4096, complete };
+/** SETTINGS_HEADER_TABLE_SIZE's initial value (RFC 9113 §6.5.2). */
+const DEFAULT_TABLE_SIZE = 4096;
+
+export function createHpackDecoder(complete = true, budget: HpackBudget = { left: HPACK_LIMITS.connectionBytes }): HpackDecoder {
+  return { table: [], size: 0, maxSize: DEFAULT_TABLE_SIZE, limit: DEFAULT_TABLE_SIZE, complete, budget };
 }
 
 const ENTRY_OVERHEAD = 32; // RFC 7541 §4.1
 
 function evict(h: HpackDecoder): void {
   while (h.size > h.maxSize && h.table.length > 0) {
-    const [n, v] = h.table.pop() as [string, string];
+    const [n, v] = h.table.shift() as [string, string];
     h.size -= n.length + v.length + ENTRY_OVERHEAD;
   }
 }
 
 function insert(h: HpackDecoder, name: string, value: string): void {
-  h.table.unshift([name, value]);
+  h.table.push([name, value]);
   h.size += name.length + value.length + ENTRY_OVERHEAD;
   evict(h);
 }
 
 export interface HpackResult {
   headers: HeaderField[];
-  /** Set when the block could not be fully decoded (the rest of it is lost). */
+  /** Set when the block could not be fully decoded (the rest of it is lost), or when fields
+   *  past a bound were dropped. */
   error?: string;
+}
+
+/** The largest table size update this decoder accepts now. */
+function tableCap(h: HpackDecoder): number {
+  // Mid-connection the SETTINGS may have been before the capture: only our own cap applies.
+  return h.complete ? Math.min(h.limit, HPACK_LIMITS.maxTableSize) : HPACK_LIMITS.maxTableSize;
 }
 
 const latin1 = new TextDecoder('latin1');
@@ -208,6 +244,22 @@ const latin1 = new TextDecoder('latin1');
 export function decodeHeaderBlock(h: HpackDecoder, b: Uint8Array): HpackResult {
   const headers: HeaderField[] = [];
   let i = 0;
+  let listSize = 0;
+  let dropped: string | undefined;
+  const keep = (f: HeaderField): void => {
+    if (dropped !== undefined) return;
+    const size = f.name.length + f.value.length + ENTRY_OVERHEAD;
+    if (headers.length >= HPACK_LIMITS.maxFields) dropped = `more than ${HPACK_LIMITS.maxFields} header fields`;
+    else if (listSize + size > HPACK_LIMITS.maxListSize) dropped = `header list over ${HPACK_LIMITS.maxListSize / KIB} KiB`;
+    else if (size > h.budget.left) dropped = `the connection's decoded headers over ${HPACK_LIMITS.connectionBytes / KIB / KIB} MiB`;
+    if (dropped !== undefined) {
+      dropped += ` (RFC 9113 §6.5.2): fields from byte ${f.offset} of the header block on are dropped`;
+      return;
+    }
+    listSize += size;
+    h.budget.left -= size;
+    headers.push(f);
+  };
   const int = (prefixBits: number): number => {
     if (i >= b.length) throw new RangeError('integer past the end of the block');
     const max = (1 << prefixBits) - 1;
@@ -237,7 +289,7 @@ export function decodeHeaderBlock(h: HpackDecoder, b: Uint8Array): HpackResult {
   const entry = (idx: number): readonly [string, string] | undefined => {
     if (idx === 0) throw new RangeError('index 0');
     if (idx <= STATIC_COUNT) return STATIC_TABLE[idx];
-    const e = h.table[idx - STATIC_COUNT - 1];
+    const e = h.table[h.table.length - (idx - STATIC_COUNT)];
     if (!e && h.complete) throw new RangeError(`index ${idx} beyond the dynamic table (${h.table.length} entries)`);
     return e;
   };
@@ -248,10 +300,15 @@ export function decodeHeaderBlock(h: HpackDecoder, b: Uint8Array): HpackResult {
       if (x & 0x80) {
         // §6.1 indexed header field
         const e = entry(int(7));
-        headers.push(e ? { name: e[0], value: e[1], offset: start, length: i - start } : { name: '', value: '', unknown: true, offset: start, length: i - start });
+        keep(e ? { name: e[0], value: e[1], offset: start, length: i - start } : { name: '', value: '', unknown: true, offset: start, length: i - start });
       } else if ((x & 0xe0) === 0x20) {
-        // §6.3 dynamic table size update
-        h.maxSize = int(5);
+        // §6.3 dynamic table size update, at most the SETTINGS_HEADER_TABLE_SIZE (§4.2)
+        const size = int(5);
+        const cap = tableCap(h);
+        if (size > cap) {
+          throw new RangeError(cap < h.limit ? `dynamic table size update to ${size} over the ${cap} accepted` : `dynamic table size update to ${size} over SETTINGS_HEADER_TABLE_SIZE ${cap} (RFC 7541 §4.2)`);
+        }
+        h.maxSize = size;
         evict(h);
       } else {
         // §6.2.1 incremental indexing (01), §6.2.2 without (0000), §6.2.3 never indexed (0001)
@@ -269,7 +326,7 @@ export function decodeHeaderBlock(h: HpackDecoder, b: Uint8Array): HpackResult {
         if (indexing) insert(h, name, value);
         const f: HeaderField = { name, value, offset: start, length: i - start };
         if (unknown) f.unknown = true;
-        headers.push(f);
+        keep(f);
       }
     }
   } catch (e) {
@@ -277,5 +334,5 @@ export function decodeHeaderBlock(h: HpackDecoder, b: Uint8Array): HpackResult {
     h.complete = false;
     return { headers, error: `HPACK: ${(e as Error).message} at byte ${i} of the header block` };
   }
-  return { headers };
+  return dropped !== undefined ? { headers, error: `HPACK: ${dropped}` } : { headers };
 }

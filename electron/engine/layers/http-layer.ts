@@ -20,6 +20,7 @@ import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts'
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { http2Exchanges } from '../http2/exchanges.ts';
 import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
+import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import {
@@ -57,10 +58,12 @@ export interface HttpLayer {
   walked?: { key: string; exchanges: HttpExchange[] };
   /** Streams in memory for re-parsing (decrypted TLS with tshark's frames, fd streams), a few. */
   streams: Map<string, ByteStream>;
+  /** Decode work of the cleartext scan, shared by all its bodies (content-coding.ts). */
+  decode: DecodeBudget;
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
-  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map() };
+  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map(), decode: createDecodeBudget() };
 }
 
 /** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
@@ -103,6 +106,7 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
   const n = internals.index.dataOffset.length;
   const fs = conv.frameStream;
   const onMessage = recorder(ix, layer);
+  const decodeBudget = layer.decode;
   const seg = createTcpSegment();
   const pix = internals.index;
   progress.total = n;
@@ -118,7 +122,7 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
     if (st === undefined) {
       st = createTcpFollowState(`tcp:${sid}`);
       st.keepChunks = false;
-      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget, onMessage });
       parsers[sid] = p;
       st.onChunk = (c) => {
         pushHttpChunk(p, c);
@@ -160,7 +164,7 @@ function* scanSyscalls(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgre
     progress.done = Math.max(progress.done, info.firstEvent);
     if (info.role === 'other' && !/->/.test(info.name)) continue;
     const s = fdStream(capture, info.id);
-    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage });
     for (const c of s.chunks) pushHttpChunk(p, c);
     endHttpStream(p);
     if (!p.started) {
@@ -181,8 +185,10 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
   layer.messages = 0;
   layer.candidates = [];
   layer.notes = [];
+  layer.decode = createDecodeBudget();
   if (layer.internals.kind === 'packets') yield* scanPackets(layer, ix, progress);
   else yield* scanSyscalls(layer, ix, progress);
+  if (layer.decode.spent) layer.notes.push(budgetNote(layer.decode));
   finishHttpIndex(ix);
   layer.plain = ix;
   layer.plainMessages = layer.messages;
@@ -211,16 +217,17 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
   const h2: HttpExchange[] = [];
   const onMessage = recorder(ix, layer);
   const c = layer.capture;
+  const decode = createDecodeBudget();
   for (const { id, kind } of layer.candidates) {
     // Without keys a TLS stream shows no HTTP: do not even build it.
     if (kind === 'tls' && !haveKeys) continue;
     const tls = kind === 'tls' ? tlsOfStream(c, id) : null;
     const conn = http2OfStream(c, id);
     if (conn) {
-      for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id)) h2.push(ex);
+      for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id, { bodies: 'size', budget: decode })) h2.push(ex);
     } else if (tls && tls.stream.chunks.length > 0) {
       const s = tshFrames(tls.stream);
-      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', onMessage });
+      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
       for (const ch of s.chunks) pushHttpChunk(p, ch);
       endHttpStream(p);
     }
@@ -420,7 +427,7 @@ function walkStream(layer: HttpLayer, id: string, bodies: BodyMode): HttpExchang
   let s: ByteStream | undefined;
   if (id.startsWith('tcp:')) s = tcpStream(layer.internals, Number(id.slice(4)));
   else s = byteStreamOf(layer, id);
-  const exchanges = s ? httpExchanges(s, { bodies }).exchanges : [];
+  const exchanges = s ? httpExchanges(s, { bodies, ...(bodies === 'keep' ? { bombBudget: bodyBudgetOf(layer.capture) } : {}) }).exchanges : [];
   layer.walked = { key, exchanges };
   return exchanges;
 }
@@ -437,6 +444,7 @@ export function messageAt(layer: HttpLayer, ix: HttpIndex, r: number, response: 
   const spot: MessageSpot = {
     dir: response ? 1 : 0, startEvent: start, skip: skipOf(ix, r, response), bodies,
     requestMethod: (ix.flags[r] & HttpFlag.Request) ? requestSig(ix, r).method : '',
+    ...(bodies === 'keep' ? { bombBudget: bodyBudgetOf(layer.capture) } : {}),
   };
   const internals = layer.internals;
   let m: HttpMessage | null = null;
@@ -597,7 +605,7 @@ export function httpBodyOf(layer: HttpLayer, stream: string, index: number, whic
     m = messageAt(layer, ix, r, which === 'response', 'keep');
   }
   if (!found) {
-    const ex = h2Exchange(layer, stream, index);
+    const ex = h2ExchangeWithBodies(layer, stream, index);
     if (!ex) throw new Error(`no exchange ${index} in ${stream}`);
     m = which === 'request' ? ex.request : ex.response;
   }
@@ -606,6 +614,7 @@ export function httpBodyOf(layer: HttpLayer, stream: string, index: number, whic
   return {
     startLine, headers: m.headers, body: m.body ?? new Uint8Array(0), raw: m.rawBody ?? new Uint8Array(0),
     contentType: m.contentType, contentEncoding: m.contentEncoding, decodeError: m.decodeError, missing: m.missing, event: m.startEvent,
+    offset: 0, bodySize: m.body?.length ?? 0, rawSize: m.rawBody?.length ?? 0, ...(m.bodyNote ? { bodyNote: m.bodyNote } : {}),
     ...(m.trailers ? { trailers: m.trailers } : {}),
   };
 }
@@ -636,9 +645,24 @@ function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchan
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
     const base = layer.capture;
     const s = stream.startsWith('tcp:') ? tcpStream(layer.internals, Number(stream.slice(4))) : fdStream(base, stream);
-    if (startsWithPreface(s)) return http2Exchanges(parseHttp2(s), stream)[index];
+    if (startsWithPreface(s)) return http2Exchanges(parseHttp2(s), stream, { bombs: bodyBudgetOf(layer.capture) })[index];
   }
   return undefined;
+}
+
+/**
+ * An HTTP/2 exchange with its bodies: the scan keeps only their sizes, so the connection's
+ * exchanges are derived again with bodies (under the capture's body budget) and kept for the
+ * next body of the same connection.
+ */
+function h2ExchangeWithBodies(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
+  const key = `h2|${stream}`;
+  if (layer.walked?.key === key) return layer.walked.exchanges[index];
+  const conn = http2OfStream(layer.capture, stream.startsWith('tls:') ? tlsSource(stream) : stream);
+  if (!conn) return h2Exchange(layer, stream, index);
+  const exchanges = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture) });
+  layer.walked = { key, exchanges };
+  return exchanges[index];
 }
 
 /** Exchanges of one stream with bodies (bodies of every message: for tests and small streams). */

@@ -13,6 +13,7 @@ import type { CaptureInternals } from '../capture.ts';
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import { streamDirOf } from '../streams/conversations.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import type { DecodeBudget } from '../http/content-coding.ts';
 import { createMessageParser, endHttpStream, pushHttpChunk, type BodyMode, type HttpMessage } from '../http/http1.ts';
 
 type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
@@ -25,6 +26,8 @@ export interface MessageSpot {
   requestMethod: string;
   /** Parse the head only (no body walk) or the whole message with bodies as given. */
   bodies: BodyMode | 'head';
+  /** The capture's budget for highly compressed bodies (content-coding.ts), when bodies are kept. */
+  bombBudget?: DecodeBudget;
 }
 
 /** Counts of work done, for tests that bound it (frames read, chunks parsed). */
@@ -49,6 +52,7 @@ function messageFeeder(id: string, spot: MessageSpot): { push(c: StreamChunk): v
   const headOnly = spot.bodies === 'head';
   const p = createMessageParser(id, spot.dir, spot.requestMethod, {
     bodies: headOnly ? 'none' : (spot.bodies as BodyMode),
+    ...(spot.bombBudget ? { bombBudget: spot.bombBudget } : {}),
     onMessage: (m) => {
       got ??= m;
     },

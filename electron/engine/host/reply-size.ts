@@ -1,0 +1,75 @@
+/**
+ * A bound on the size of every RPC reply. A reply is copied (structured clone) into the window
+ * or the CLI; a few hundred megabytes of it froze Chromium. An oversize result becomes an error
+ * response that says what was too large (docs/limits.md).
+ */
+import type { ResponseMessage } from '../../../shared/rpc.ts';
+
+const MIB = 1024 * 1024;
+/** Largest reply, in (estimated) bytes of its structured clone: one body shown whole (64 MiB,
+ *  content-coding.ts) plus its headers fits. */
+export const MAX_REPLY_BYTES = 128 * MIB;
+/** A page of rows (extract) stops growing past this, so a few huge values do not fail it. */
+export const PAGE_BYTES = 32 * MIB;
+
+/**
+ * The bytes a value's structured clone takes, roughly (typed arrays by length, strings at one
+ * byte a character when all are Latin-1 — V8 writes those one-byte — else two; 8 per number or
+ * key overhead); stops counting once over `limit`.
+ */
+function stringSize(s: string): number {
+  return 8 + (s.length > 64 && !/[^\u0000-\u00ff]/.test(s) ? s.length : 2 * s.length);
+}
+
+export function replySize(value: unknown, limit = MAX_REPLY_BYTES): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  const seen = new Set<object>();
+  while (stack.length > 0 && total <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += stringSize(v);
+    else if (typeof v !== 'object' || v === null) total += 8;
+    else if (seen.has(v)) total += 8;
+    else {
+      seen.add(v);
+      if (ArrayBuffer.isView(v)) total += 16 + v.byteLength;
+      else if (v instanceof ArrayBuffer) total += 16 + v.byteLength;
+      else if (Array.isArray(v)) {
+        total += 16;
+        for (const x of v) stack.push(x);
+      } else if (v instanceof Map) {
+        total += 16;
+        for (const [k, x] of v) stack.push(k, x);
+      } else {
+        total += 16;
+        for (const [k, x] of Object.entries(v)) {
+          total += 8 + 2 * k.length;
+          stack.push(x);
+        }
+      }
+    }
+  }
+  return total;
+}
+
+/** The response for `result` of `method`, or an error response when it is over `limit`. */
+export function boundedReply(id: number, method: string, result: unknown, limit = MAX_REPLY_BYTES): ResponseMessage {
+  const size = replySize(result, limit);
+  if (size <= limit) return { kind: 'response', id, ok: true, result };
+  return {
+    kind: 'response',
+    id,
+    ok: false,
+    error: `the ${method} reply is over the ${Math.round(limit / MIB)} MiB reply limit (at least ${Math.ceil(size / MIB)} MiB): not sent; ask for less (a page, one stream) or see docs/limits.md`,
+  };
+}
+
+/** httpBody bytes per reply by default, and at most (body and raw together stay under the limit). */
+export const BODY_PAGE_BYTES = 16 * MIB;
+export const MAX_BODY_PAGE_BYTES = 30 * MIB;
+
+/** The page [offset, offset + length) of a message's decoded and raw body. */
+export function bodyPage<B extends { body: Uint8Array; raw: Uint8Array }>(b: B, offset = 0, length = BODY_PAGE_BYTES): B & { offset: number; bodySize: number; rawSize: number } {
+  const n = Math.min(length, MAX_BODY_PAGE_BYTES);
+  return { ...b, offset, bodySize: b.body.length, rawSize: b.raw.length, body: b.body.subarray(offset, offset + n), raw: b.raw.subarray(offset, offset + n) };
+}

@@ -1,0 +1,35 @@
+/** Issue 11 item 4: every RPC reply is bounded; httpBody comes in pages. */
+import { describe, expect, it } from 'vitest';
+import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, replySize } from '../../electron/engine/host/reply-size.ts';
+
+describe('reply size', () => {
+  it('estimates bytes, strings and nesting, and stops counting past the limit', () => {
+    expect(replySize({ a: new Uint8Array(1000) })).toBeGreaterThanOrEqual(1000);
+    // Latin-1 strings are cloned one byte a character, others two.
+    expect(replySize(['x'.repeat(500)])).toBeGreaterThanOrEqual(500);
+    expect(replySize(['x'.repeat(500)])).toBeLessThan(1000);
+    expect(replySize(['€'.repeat(500)])).toBeGreaterThanOrEqual(1000);
+    const many = Array.from({ length: 100_000 }, (_, k) => ({ name: `n${k}`, value: 'v'.repeat(100) }));
+    const over = replySize(many, 1024 * 1024);
+    // Counting stops soon after the limit, not at the end of the 11 MB.
+    expect(over).toBeGreaterThan(1024 * 1024);
+    expect(over).toBeLessThan(1024 * 1024 + 1024);
+  });
+
+  it('an oversize result becomes an error response naming the method', () => {
+    const ok = boundedReply(7, 'details', [{ label: 'x' }]);
+    expect(ok).toMatchObject({ kind: 'response', id: 7, ok: true });
+    const big = boundedReply(8, 'details', Array.from({ length: 20 }, () => 'h'.repeat(1024 * 1024)), 16 * 1024 * 1024);
+    expect(big.ok).toBe(false);
+    expect(big.result).toBeUndefined();
+    expect(big.error).toMatch(/^the details reply is over the 16 MiB reply limit \(at least 1[67] MiB\): not sent/);
+  });
+
+  it('httpBody pages: offset and length over the decoded and raw body, capped', () => {
+    const body = new Uint8Array(100).map((_, k) => k);
+    const p = bodyPage({ body, raw: body.subarray(0, 10) }, 40, 20);
+    expect([p.offset, p.bodySize, p.rawSize, p.body[0], p.body.length, p.raw.length]).toEqual([40, 100, 10, 40, 20, 0]);
+    expect(bodyPage({ body, raw: body }, 0, 2 ** 40).body.length).toBe(100);
+    expect(MAX_BODY_PAGE_BYTES * 2).toBeLessThan(64 * 1024 * 1024);
+  });
+});
