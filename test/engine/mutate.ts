@@ -2,11 +2,14 @@
 
 export type Mutation = { kind: string; at: number; data: Uint8Array };
 
-/** Truncation, a byte flip, a length-like field overwritten with a huge value, or a zeroed run. */
-export function mutate(bytes: Uint8Array, r: () => number): Mutation {
+/**
+ * Truncation, a byte flip, a length-like field overwritten with a huge value, or a zeroed run,
+ * at a random offset (or at `where`, then never a truncation).
+ */
+export function mutate(bytes: Uint8Array, r: () => number, where?: number): Mutation {
   const b = bytes.slice();
-  const at = Math.floor(r() * b.length);
-  const pick = r();
+  const at = where ?? Math.floor(r() * b.length);
+  const pick = where === undefined ? r() : 0.3 + 0.7 * r();
   if (pick < 0.3) return { kind: 'truncate', at, data: b.subarray(0, at) };
   if (pick < 0.6) {
     b[at] ^= 1 + Math.floor(r() * 255);

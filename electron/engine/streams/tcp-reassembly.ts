@@ -8,13 +8,16 @@
  *   number (+1 for a SYN);
  * - a segment starting before it contributes only its unseen tail (first-seen data wins on
  *   overlaps; pure retransmissions and keep-alives contribute nothing);
- * - a segment starting after it is kept aside (out of order) and inserted when the gap closes,
- *   fragments taken in arrival order;
+ * - a segment starting after it is kept aside (out of order) and inserted when the gap closes:
+ *   of the kept fragments that start at or before the next expected byte, the first to arrive
+ *   goes first (Wireshark rescans its list for that; two heaps find it in O(log n));
  * - when the other direction acknowledges beyond the lowest kept fragment, the missing bytes
  *   were seen by the receiver but not captured: a gap chunk (`[N bytes missing in capture
  *   file]` in tshark's output) is emitted and the stream resumes at that fragment.
  * Bytes a segment lost to the snapshot length advance the sequence but are not data: they
- * become the chunk's `truncated` count.
+ * become the chunk's `truncated` count. A direction holds at most `oooLimit` (64 MiB) out of
+ * order, beyond which it resumes at its lowest kept fragment with a gap and a note (tshark has
+ * no limit; captures that reach it are ones it would hold in memory whole).
  *
  * Frames are found by the per-frame stream id the index pass recorded (conversations.ts), then
  * re-read and dissected in revisit mode with only the TCP/UDP/IP fields recorded.
