@@ -91,20 +91,22 @@ interface Run {
   name: string;
   client: EngineClient;
   failures: string[];
+  /** Wall time a reply may take (REPLY_MS). */
+  replyMs: number;
   /** Replies that answered and that were clear errors; what the pipeline saw. */
-  stats: { ok: number; errors: string[]; events: number; exchanges: number; streams: number; bodies: number };
+  stats: { ok: number; errors: string[]; events: number; exchanges: number; streams: number; bodies: number; cpuMs: number };
 }
 
 /** One RPC: a clear error is an answer; an internal error, no reply, or an unbounded reply is a failure. */
 async function call<M extends MethodName>(run: Run, method: M, params: Params<M>): Promise<Result<M> | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<'hang'>((resolve) => {
-    timer = setTimeout(() => resolve('hang'), REPLY_MS);
+    timer = setTimeout(() => resolve('hang'), run.replyMs);
   });
   try {
     const r = await Promise.race([run.client.call(method, params), hang]);
     if (r === 'hang') {
-      run.failures.push(`${run.name}: ${method} ${JSON.stringify(params)}: no reply within ${REPLY_MS} ms`);
+      run.failures.push(`${run.name}: ${method} ${JSON.stringify(params)}: no reply within ${run.replyMs} ms`);
       return undefined;
     }
     const size = replySize(r, MAX_REPLY);
@@ -136,12 +138,12 @@ async function openIndexed(run: Run, path: string): Promise<boolean> {
   if (!info.done) {
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<'hang'>((resolve) => {
-      timer = setTimeout(() => resolve('hang'), REPLY_MS);
+      timer = setTimeout(() => resolve('hang'), run.replyMs);
     });
     const r = await Promise.race([done, hang]);
     clearTimeout(timer);
     if (r === 'hang') {
-      run.failures.push(`${run.name}: indexing did not finish within ${REPLY_MS} ms`);
+      run.failures.push(`${run.name}: indexing did not finish within ${run.replyMs} ms`);
       return false;
     }
   }
@@ -192,7 +194,7 @@ async function pipeline(run: Run, path: string, keylog: string | undefined): Pro
 /** Run one case in a fresh engine; returns its failures. */
 async function runCase(name: string, path: string, keylog: string | undefined): Promise<Run> {
   const { client, close } = inProcessEngineWithClose();
-  const run: Run = { name, client, failures: [], stats: { ok: 0, errors: [], events: 0, exchanges: 0, streams: 0, bodies: 0 } };
+  const run: Run = { name, client, failures: [], replyMs: REPLY_MS, stats: { ok: 0, errors: [], events: 0, exchanges: 0, streams: 0, bodies: 0, cpuMs: 0 } };
   const off = client.onEvent((e) => {
     if (e.type === 'error' && INTERNAL.test(e.message)) run.failures.push(`${name}: engine error event: ${e.message}`);
   });
@@ -208,6 +210,7 @@ async function runCase(name: string, path: string, keylog: string | undefined): 
   } finally {
     const cpu = process.cpuUsage(cpu0);
     const ms = (cpu.user + cpu.system) / 1000;
+    run.stats.cpuMs = ms;
     if (ms > CASE_CPU_MS) run.failures.push(`${name}: took ${Math.round(ms)} ms of CPU (budget ${CASE_CPU_MS} ms)`);
     off();
     close();
@@ -281,6 +284,7 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
       const ext = c.file.slice(c.file.lastIndexOf('.'));
       const events = await eventRanges(join(CORPUS, c.file));
       let answered = 0;
+      let worstCpu = 0;
       let clearErrors = 0;
       for (let i = 0; i <= c.n * SCALE; i++) {
         const seed = 20261201 + 1000 * k + i;
@@ -299,6 +303,7 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
           if (c.http) expect({ file: c.file, exchanges: run.stats.exchanges > 0, bodies: run.stats.bodies > 0 }).toEqual({ file: c.file, exchanges: true, bodies: true });
         }
         answered += run.stats.ok;
+        worstCpu = Math.max(worstCpu, run.stats.cpuMs);
         clearErrors += run.stats.errors.length;
         for (const e of run.stats.errors) messages.add(e.replace(/\d+/g, 'N'));
         cases++;
@@ -306,10 +311,28 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
       }
       const ms = performance.now() - t0;
       total += ms;
-      summary.push(`${c.file}: ${c.n * SCALE} mutations, ${answered} replies, ${clearErrors} clear errors, ${Math.round(ms)} ms`);
+      summary.push(`${c.file}: ${c.n * SCALE} mutations, ${answered} replies, ${clearErrors} clear errors, ${Math.round(ms)} ms, worst case ${Math.round(worstCpu)} ms CPU`);
       expect(failures).toEqual([]);
     }, 60_000 * SCALE);
   }
+  it('the checks fail on an internal error, a hang, an unbounded reply (a fake engine)', async () => {
+    const fake = (answer: (method: string) => Promise<unknown>): Run => ({
+      name: 'fake', failures: [], replyMs: 50, stats: { ok: 0, errors: [], events: 0, exchanges: 0, streams: 0, bodies: 0, cpuMs: 0 },
+      client: { call: ((method: string) => answer(method)) as EngineClient['call'], onEvent: () => () => true, close() {} },
+    });
+    const bug = fake(() => Promise.reject(new Error("Cannot read properties of undefined (reading 'seq')")));
+    await call(bug, 'details', { event: 1 });
+    expect(bug.failures).toEqual([`fake: details {"event":1}: internal error: Cannot read properties of undefined (reading 'seq')`]);
+    const clear = fake(() => Promise.reject(new Error('no TCP stream 7 (the capture has 2)')));
+    await call(clear, 'follow', { stream: 'tcp:7', format: 'raw' });
+    expect(clear.failures).toEqual([]);
+    const hang = fake(() => new Promise(() => {}));
+    await call(hang, 'rows', { start: 0, count: 1 });
+    expect(hang.failures).toEqual(['fake: rows {"start":0,"count":1}: no reply within 50 ms']);
+    const huge = fake(() => Promise.resolve([{ label: 'x', bytes: new Uint8Array(MAX_REPLY + 1) }]));
+    await call(huge, 'details', { event: 2 });
+    expect(huge.failures).toEqual([`fake: details {"event":2}: reply larger than ${MAX_REPLY} bytes`]);
+  });
   it('all cases together: more than 200, in less than 60 s', () => {
     console.log(`${cases} cases in ${Math.round(total)} ms\n${summary.join('\n')}\nclear errors seen:\n${[...messages].sort().join('\n')}`);
     expect(cases).toBeGreaterThan(200 * SCALE);
