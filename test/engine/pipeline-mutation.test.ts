@@ -19,16 +19,21 @@ import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from './corpus.ts';
 import { inProcessEngineWithClose } from './in-process-engine.ts';
 import { mutate, type Mutation } from './mutate.ts';
+import { GOLDEN_SPECS, reorderedPcap } from '../streams/make-reordered-pcap.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-pipe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Corpus captures (with the key log that decrypts them) and how many seeded mutations each gets. */
-/** `http`: the intact capture has HTTP exchanges (in the clear, or once decrypted). */
-const CASES: { file: string; keys?: string; n: number; http?: boolean }[] = [
+/**
+ * `http`: the intact capture has HTTP exchanges (in the clear, or once decrypted). `generated`:
+ * not in the corpus but made here (reordered, overlapping, conflicting TCP segments).
+ */
+const CASES: { file: string; keys?: string; n: number; http?: boolean; generated?: () => Uint8Array }[] = [
   { file: 'pcap/wireshark/http-ooo.pcap', n: 16, http: true },
   { file: 'pcap/tcpdump-tests/print-flags.pcap', n: 12, http: true },
   { file: 'pcap/wireshark/dns-ooo.pcap', n: 6 },
+  { file: 'generated/reordered.pcap', n: 10, http: true, generated: () => reorderedPcap(GOLDEN_SPECS) },
   { file: 'pcap/generated/gen-tls13-http11-nsec.pcap', keys: 'keys/generated/gen-tls13-http11.keys', n: 20, http: true },
   { file: 'pcap/illustrated-tls12/capture.pcap', keys: 'keys/illustrated-tls12/keylog.txt', n: 8 },
   { file: 'pcap/illustrated-tls13/capture.pcap', keys: 'keys/illustrated-tls13/keylog.txt', n: 8 },
@@ -274,15 +279,19 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
   const messages = new Set<string>();
   let cases = 0;
   let total = 0;
+  let totalCpu = 0;
   for (const [k, c] of CASES.entries()) {
     it(`${c.file}: ${c.n * SCALE} mutations, no escaped exception, no hang, bounded replies, ≤ 2 s CPU per case`, async () => {
       expect(CORPUS).not.toBe('');
       const t0 = performance.now();
       const failures: string[] = [];
-      const bytes = new Uint8Array(readFileSync(join(CORPUS, c.file)));
+      const source = join(dir, `source${k}${c.file.slice(c.file.lastIndexOf('.'))}`);
+      if (c.generated) writeFileSync(source, c.generated());
+      const original = c.generated ? source : join(CORPUS, c.file);
+      const bytes = new Uint8Array(readFileSync(original));
       const keylog = c.keys ? readFileSync(join(CORPUS, c.keys), 'utf8') : undefined;
       const ext = c.file.slice(c.file.lastIndexOf('.'));
-      const events = await eventRanges(join(CORPUS, c.file));
+      const events = await eventRanges(original);
       let answered = 0;
       let worstCpu = 0;
       let clearErrors = 0;
@@ -304,6 +313,7 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
         }
         answered += run.stats.ok;
         worstCpu = Math.max(worstCpu, run.stats.cpuMs);
+        totalCpu += run.stats.cpuMs;
         clearErrors += run.stats.errors.length;
         for (const e of run.stats.errors) messages.add(e.replace(/\d+/g, 'N'));
         cases++;
@@ -333,9 +343,10 @@ describe('whole pipeline on seeded mutations of corpus captures', () => {
     await call(huge, 'details', { event: 2 });
     expect(huge.failures).toEqual([`fake: details {"event":2}: reply larger than ${MAX_REPLY} bytes`]);
   });
-  it('all cases together: more than 200, in less than 60 s', () => {
-    console.log(`${cases} cases in ${Math.round(total)} ms\n${summary.join('\n')}\nclear errors seen:\n${[...messages].sort().join('\n')}`);
+  // CPU, not wall time: on a shared machine the wall clock measures the neighbours.
+  it('all cases together: more than 200, in less than 60 s of CPU', () => {
+    console.log(`${cases} cases in ${Math.round(total)} ms wall, ${Math.round(totalCpu)} ms CPU\n${summary.join('\n')}\nclear errors seen:\n${[...messages].sort().join('\n')}`);
     expect(cases).toBeGreaterThan(200 * SCALE);
-    expect(total).toBeLessThan(60_000 * SCALE);
+    expect(totalCpu).toBeLessThan(60_000 * SCALE);
   });
 });
