@@ -54,7 +54,7 @@ const MAC_A = [0x02, 0, 0, 0, 0, 0x0a];
 const MAC_B = [0x02, 0, 0, 0, 0, 0x0b];
 
 /** Ethernet + IPv4 + (TCP|UDP) frame with correct lengths and IP checksum. */
-function frame(proto: 6 | 17, src: number, dst: number, sport: number, dport: number, payload: Uint8Array, tcp?: { seq: number; ack: number; flags: number }): Uint8Array {
+export function frame(proto: 6 | 17, src: number, dst: number, sport: number, dport: number, payload: Uint8Array, tcp?: { seq: number; ack: number; flags: number }): Uint8Array {
   const l4len = proto === 6 ? 20 : 8;
   const total = 14 + 20 + l4len + payload.length;
   const b = Buffer.alloc(total);

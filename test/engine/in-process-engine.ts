@@ -4,12 +4,17 @@ import { createEngineClient, type EngineClient } from '../../shared/engine-clien
 import type { Port } from '../../shared/rpc.ts';
 
 export function inProcessEngine(): EngineClient {
+  return inProcessEngineWithClose().client;
+}
+
+/** The same, with the function that closes the engine's capture (serveEngine's). */
+export function inProcessEngineWithClose(): { client: EngineClient; close: () => void } {
   let toEngine: (m: unknown) => void = () => {};
   let toClient: (m: unknown) => void = () => {};
   const enginePort: Port = { postMessage: (m) => setImmediate(() => toClient(m)), onMessage: (h) => (toEngine = h), close() {} };
   const clientPort: Port = { postMessage: (m) => setImmediate(() => toEngine(m)), onMessage: (h) => (toClient = h), close() {} };
-  serveEngine(enginePort);
-  return createEngineClient(clientPort);
+  const close = serveEngine(enginePort);
+  return { client: createEngineClient(clientPort), close };
 }
 
 /** Open a capture and wait until it is fully indexed. */

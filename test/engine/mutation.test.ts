@@ -11,6 +11,7 @@ import { createDissection } from '../../electron/engine/dissectors/dissection.ts
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { rng } from '../../bench/make-pcap.ts';
 import { corpusFiles } from './corpus.ts';
+import { mutate, type Mutation } from './mutate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-mut-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,28 +33,6 @@ async function load(path: string): Promise<Original> {
   }
   capture.close();
   return { path, bytes: new Uint8Array(readFileSync(path)), ends };
-}
-
-type Mutation = { kind: string; at: number; data: Uint8Array };
-
-function mutate(o: Original, r: () => number): Mutation {
-  const b = o.bytes.slice();
-  const at = Math.floor(r() * b.length);
-  const pick = r();
-  if (pick < 0.3) return { kind: 'truncate', at, data: b.subarray(0, at) };
-  if (pick < 0.6) {
-    b[at] ^= 1 + Math.floor(r() * 255);
-    return { kind: 'flip', at, data: b };
-  }
-  if (pick < 0.85) {
-    // A length-like field overwritten with a huge or negative-looking value.
-    const v = [0xffffffff, 0x7fffffff, 0x80000000, 0x00ffffff, 0][Math.floor(r() * 5)];
-    for (let k = 0; k < 4 && at + k < b.length; k++) b[at + k] = (v >>> (8 * k)) & 255;
-    return { kind: 'length', at, data: b };
-  }
-  const n = 1 + Math.floor(r() * 64);
-  b.fill(0, at, Math.min(b.length, at + n));
-  return { kind: 'zero', at, data: b };
 }
 
 async function check(o: Original, m: Mutation, name: string): Promise<void> {
@@ -98,7 +77,7 @@ describe('random mutation of corpus captures', () => {
     expect(originals.length).toBeGreaterThan(20);
     for (let i = 0; i < 2000; i++) {
       const o = originals[Math.floor(r() * originals.length)];
-      await check(o, mutate(o, r), `m${i}`);
+      await check(o, mutate(o.bytes, r), `m${i}`);
     }
   });
   it('gzip captures: truncated and corrupted streams', async () => {

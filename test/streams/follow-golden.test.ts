@@ -11,44 +11,10 @@ import { openCapture } from '../../electron/engine/open-capture.ts';
 import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { formatRawTshark } from '../../electron/engine/streams/follow-format.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { parseGolden, perDirection } from './follow-golden.ts';
 
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'follow');
-
-interface GoldenStream {
-  n: number;
-  node0: string;
-  node1: string;
-  lines: string[];
-}
-
-function parseGolden(text: string): GoldenStream[] {
-  const out: GoldenStream[] = [];
-  const blocks = text.split('===================================================================\nFollow: tcp,raw\n');
-  for (const b of blocks.slice(1)) {
-    const lines = b.split('\n');
-    const n = Number(/^Filter: tcp\.stream eq (\d+)/.exec(lines[0])?.[1]);
-    const node0 = lines[1].replace('Node 0: ', '');
-    const node1 = lines[2].replace('Node 1: ', '');
-    const data: string[] = [];
-    for (const l of lines.slice(3)) {
-      if (l.startsWith('=====')) break;
-      data.push(l);
-    }
-    out.push({ n, node0, node1, lines: data });
-  }
-  return out;
-}
-
-function perDirection(lines: string[]): [string, string] {
-  let a = '';
-  let b = '';
-  for (const l of lines) {
-    if (l.startsWith('\t')) b += l.slice(1);
-    else a += l;
-  }
-  return [a, b];
-}
 
 const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.txt'));
 

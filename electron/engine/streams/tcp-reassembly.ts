@@ -8,13 +8,16 @@
  *   number (+1 for a SYN);
  * - a segment starting before it contributes only its unseen tail (first-seen data wins on
  *   overlaps; pure retransmissions and keep-alives contribute nothing);
- * - a segment starting after it is kept aside (out of order) and inserted when the gap closes,
- *   fragments taken in arrival order;
+ * - a segment starting after it is kept aside (out of order) and inserted when the gap closes:
+ *   of the kept fragments that start at or before the next expected byte, the first to arrive
+ *   goes first (Wireshark rescans its list for that; two heaps find it in O(log n));
  * - when the other direction acknowledges beyond the lowest kept fragment, the missing bytes
  *   were seen by the receiver but not captured: a gap chunk (`[N bytes missing in capture
  *   file]` in tshark's output) is emitted and the stream resumes at that fragment.
  * Bytes a segment lost to the snapshot length advance the sequence but are not data: they
- * become the chunk's `truncated` count.
+ * become the chunk's `truncated` count. A direction holds at most `oooLimit` (64 MiB) out of
+ * order, beyond which it resumes at its lowest kept fragment with a gap and a note (tshark has
+ * no limit; captures that reach it are ones it would hold in memory whole).
  *
  * Frames are found by the per-frame stream id the index pass recorded (conversations.ts), then
  * re-read and dissected in revisit mode with only the TCP/UDP/IP fields recorded.
@@ -44,27 +47,63 @@ function seqDiff(a: number, b: number): number {
 
 interface Fragment {
   seq: number;
+  /** `seq` unwrapped onto the direction's monotonic byte axis (FragmentQueue.base). */
+  key: number;
+  /** Arrival number within the direction: among fragments that fit, the first to arrive wins. */
+  order: number;
   bytes: Uint8Array;
   event: number;
   time: number;
   truncated: number;
 }
 
+/**
+ * Out-of-order segments of one direction. Wireshark keeps them in one list and rescans it per
+ * segment (O(n) each, O(n²) for a reversed stream); here two binary heaps give the same choice
+ * in O(log n): `bySeq` (min key) holds fragments beyond the next expected byte, `ready` (min
+ * arrival) those that now start at or before it, of which check_follow_fragments takes the
+ * first-arrived one.
+ */
+export interface FragmentQueue {
+  bySeq: Fragment[];
+  ready: Fragment[];
+  /** Payload bytes held (copies: a kept fragment never pins a read window). */
+  held: number;
+  arrivals: number;
+  /** Unwrapped value of the next expected sequence number (st.seq[dir]), so keys never wrap. */
+  base: number;
+  /** Key → longest fragment stored there: an identical or shorter later copy can never contribute. */
+  longest: Map<number, number>;
+  /** Times the held bytes exceeded the limit and the lowest fragment was taken as resuming after a gap. */
+  overLimit: number;
+}
+
+/** Default bound of out-of-order bytes held per direction (TcpFollowState.oooLimit). */
+export const OUT_OF_ORDER_LIMIT = 64 * 1024 * 1024;
+
 /** Follow state of one TCP stream (both directions). */
 export interface TcpFollowState {
   stream: ByteStream;
   /** Frame direction bit (conversations.ts) of the client, -1 until the first frame. */
   clientBit: number;
-  /** Next expected relative sequence number per direction. */
+  /** Next expected relative sequence number per direction (change it only through setSeq). */
   seq: [number, number];
   written: [number, number];
-  frags: [Fragment[], Fragment[]];
+  frags: [FragmentQueue, FragmentQueue];
   /** Byte position per direction (data + gaps + truncated), for StreamChunk.seq. */
   pos: [number, number];
   /** Called for every chunk as it is appended (incremental consumers such as HTTP). */
   onChunk?: (c: StreamChunk) => void;
   /** False: chunks go only to onChunk, the stream keeps none (whole-capture scans). */
   keepChunks: boolean;
+  /** Out-of-order bytes a direction may hold; beyond it the lowest held fragment resumes the stream after a gap. */
+  oooLimit: number;
+  /** Reassembly work done: heap comparisons plus fragment checks (the complexity test counts it). */
+  work: number;
+}
+
+function fragmentQueue(): FragmentQueue {
+  return { bySeq: [], ready: [], held: 0, arrivals: 0, base: 0, longest: new Map(), overLimit: 0 };
 }
 
 export function createTcpFollowState(id: string): TcpFollowState {
@@ -73,10 +112,66 @@ export function createTcpFollowState(id: string): TcpFollowState {
     clientBit: -1,
     seq: [0, 0],
     written: [0, 0],
-    frags: [[], []],
+    frags: [fragmentQueue(), fragmentQueue()],
     pos: [0, 0],
     keepChunks: true,
+    oooLimit: OUT_OF_ORDER_LIMIT,
+    work: 0,
   };
+}
+
+/** Out-of-order fragments a direction still holds. */
+export function heldFragments(st: TcpFollowState, dir: StreamDir): number {
+  return st.frags[dir].bySeq.length + st.frags[dir].ready.length;
+}
+
+// ---- binary heaps (arrays; `before(a, b)`: a leaves first) --------------------------------
+
+function heapPush(h: Fragment[], f: Fragment, before: (a: Fragment, b: Fragment) => boolean, st: TcpFollowState): void {
+  let i = h.length;
+  h.push(f);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    st.work++;
+    if (!before(f, h[p])) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = f;
+}
+
+function heapPop(h: Fragment[], before: (a: Fragment, b: Fragment) => boolean, st: TcpFollowState): Fragment {
+  const top = h[0];
+  const last = h.pop() as Fragment;
+  const n = h.length;
+  if (n === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    let c = l;
+    if (l + 1 < n) {
+      st.work++;
+      if (before(h[l + 1], h[l])) c = l + 1;
+    }
+    st.work++;
+    if (!before(h[c], last)) break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = last;
+  return top;
+}
+
+const lowerKey = (a: Fragment, b: Fragment): boolean => a.key < b.key;
+const earlier = (a: Fragment, b: Fragment): boolean => a.order < b.order;
+
+// ---- the follow tap -----------------------------------------------------------------------
+
+/** Set the next expected sequence number, moving the unwrapped base along (modulo 2^32). */
+function setSeq(st: TcpFollowState, dir: StreamDir, seq: number): void {
+  st.frags[dir].base += seqDiff(seq, st.seq[dir]);
+  st.seq[dir] = seq >>> 0;
 }
 
 function emit(st: TcpFollowState, c: StreamChunk): void {
@@ -88,41 +183,72 @@ function emit(st: TcpFollowState, c: StreamChunk): void {
 
 /** check_follow_fragments: place one kept fragment if it now fits; true when something changed. */
 function checkFragments(st: TcpFollowState, dir: StreamDir, acknowledged: number, event: number, time: number, useAck: boolean): boolean {
-  const list = st.frags[dir];
-  if (list.length === 0) return false;
-  let lowest = list[0].seq;
-  for (let k = 0; k < list.length; k++) {
-    const f = list[k];
-    if (seqDiff(lowest, f.seq) > 0) lowest = f.seq;
+  const q = st.frags[dir];
+  st.work++;
+  while (q.bySeq.length > 0 && q.bySeq[0].key <= q.base) {
+    const f = heapPop(q.bySeq, lowerKey, st);
+    q.longest.delete(f.key);
+    heapPush(q.ready, f, earlier, st);
+  }
+  if (q.ready.length > 0) {
+    const f = heapPop(q.ready, earlier, st);
+    q.held -= f.bytes.length;
     if (seqDiff(f.seq, st.seq[dir]) < 0) {
       const newEnd = (f.seq + f.bytes.length) >>> 0;
       if (seqDiff(newEnd, st.seq[dir]) > 0) {
         const at = (st.seq[dir] - f.seq) >>> 0;
         if (f.bytes.length > at) emit(st, { dir, event: f.event, time: f.time, bytes: f.bytes.subarray(at), seq: 0 });
-        st.seq[dir] = (st.seq[dir] + f.bytes.length - at) >>> 0;
+        setSeq(st, dir, st.seq[dir] + f.bytes.length - at);
       }
-      list.splice(k, 1);
-      return true;
-    }
-    if (f.seq === st.seq[dir]) {
+    } else {
       if (f.bytes.length > 0 || f.truncated > 0) {
         const c: StreamChunk = { dir, event: f.event, time: f.time, bytes: f.bytes, seq: 0 };
         if (f.truncated > 0) c.truncated = f.truncated;
         emit(st, c);
       }
       // Wireshark advances by the captured bytes of a kept fragment.
-      st.seq[dir] = (st.seq[dir] + f.bytes.length) >>> 0;
-      list.splice(k, 1);
-      return true;
+      setSeq(st, dir, st.seq[dir] + f.bytes.length);
     }
+    return true;
   }
+  if (q.bySeq.length === 0) return false;
+  const lowest = q.bySeq[0].seq;
   if (useAck && seqDiff(acknowledged, lowest) > 0) {
     const missing = (lowest - st.seq[dir]) | 0;
     emit(st, { dir, event, time, bytes: new Uint8Array(0), gap: missing, seq: 0 });
-    st.seq[dir] = lowest;
+    setSeq(st, dir, lowest);
     return true;
   }
   return false;
+}
+
+/** Keep a segment that starts beyond the next expected byte, unless an identical or longer copy is already kept there. */
+function keepFragment(st: TcpFollowState, dir: StreamDir, f: Omit<Fragment, 'key' | 'order'>): void {
+  const q = st.frags[dir];
+  const key = q.base + seqDiff(f.seq, st.seq[dir]);
+  const had = q.longest.get(key);
+  if (had !== undefined && had >= f.bytes.length) return;
+  q.longest.set(key, f.bytes.length);
+  q.held += f.bytes.length;
+  heapPush(q.bySeq, { ...f, key, order: q.arrivals++, bytes: f.bytes.slice() }, lowerKey, st);
+}
+
+/**
+ * Over the limit: treat the bytes before the lowest kept fragment as missing (as if the
+ * receiver had acknowledged it) and place what then fits, so held memory stays bounded.
+ */
+function resumeAtLowest(st: TcpFollowState, dir: StreamDir, event: number, time: number): void {
+  const q = st.frags[dir];
+  const lowest = q.bySeq[0].seq;
+  if (q.overLimit++ === 0) {
+    const mib = Math.round(st.oooLimit / 1048576);
+    st.stream.notes.push(
+      `${dir === 0 ? 'client → server' : 'server → client'}: more than ${mib} MiB out of order at frame ${event}; `
+      + `the ${(lowest - st.seq[dir]) >>> 0} bytes before the lowest held segment are shown as missing to stay within the limit (later cases are not noted)`,
+    );
+  }
+  checkFragments(st, dir, (lowest + 1) >>> 0, event, time, true);
+  while (checkFragments(st, dir, 0, event, time, false));
 }
 
 /**
@@ -138,35 +264,44 @@ export function tcpFollowSegment(
   const other: StreamDir = dir === 0 ? 1 : 0;
   let sequence = seq >>> 0;
   if (flags & TH_SYN) sequence = (sequence + 1) >>> 0;
-  let length = seglen;
-  let data = payload;
 
   // This frame may acknowledge data of the other direction that the capture missed.
-  if (st.frags[other].length > 0) {
+  if (st.frags[other].bySeq.length > 0) {
     while (checkFragments(st, other, ack >>> 0, event, time, true));
   }
-  if (st.written[dir] === 0 && st.seq[dir] === 0) st.seq[dir] = sequence;
+  if (st.written[dir] === 0 && st.seq[dir] === 0) setSeq(st, dir, sequence);
 
-  if (seqDiff(sequence, st.seq[dir]) < 0) {
-    const nextseq = (sequence + length) >>> 0;
-    if (seqDiff(nextseq, st.seq[dir]) > 0) {
-      const skip = (st.seq[dir] - sequence) >>> 0;
-      data = data.length <= skip ? data.subarray(data.length) : data.subarray(skip);
-      sequence = st.seq[dir];
-      length = (nextseq - st.seq[dir]) >>> 0;
+  for (;;) {
+    let length = seglen;
+    let data = payload;
+    let start = sequence;
+    if (seqDiff(start, st.seq[dir]) < 0) {
+      const nextseq = (start + length) >>> 0;
+      if (seqDiff(nextseq, st.seq[dir]) > 0) {
+        const skip = (st.seq[dir] - start) >>> 0;
+        data = data.length <= skip ? data.subarray(data.length) : data.subarray(skip);
+        start = st.seq[dir];
+        length = (nextseq - st.seq[dir]) >>> 0;
+      }
     }
-  }
-  if (data.length === 0 || seqDiff(sequence, st.seq[dir]) < 0) return;
-  const truncated = Math.max(0, length - data.length);
-  if (sequence === st.seq[dir]) {
-    st.seq[dir] = (st.seq[dir] + length) >>> 0;
-    st.written[dir] += data.length;
-    const c: StreamChunk = { dir, event, time, bytes: data, seq: 0 };
-    if (truncated > 0) c.truncated = truncated;
-    emit(st, c);
-    while (checkFragments(st, dir, 0, event, time, false));
-  } else {
-    st.frags[dir].push({ seq: sequence, bytes: data, event, time, truncated });
+    if (data.length === 0 || seqDiff(start, st.seq[dir]) < 0) return;
+    const truncated = Math.max(0, length - data.length);
+    if (start === st.seq[dir]) {
+      setSeq(st, dir, st.seq[dir] + length);
+      st.written[dir] += data.length;
+      const c: StreamChunk = { dir, event, time, bytes: data, seq: 0 };
+      if (truncated > 0) c.truncated = truncated;
+      emit(st, c);
+      while (checkFragments(st, dir, 0, event, time, false));
+      return;
+    }
+    const q = st.frags[dir];
+    if (q.held + data.length <= st.oooLimit || q.bySeq.length === 0) {
+      keepFragment(st, dir, { seq: start, bytes: data, event, time, truncated });
+      return;
+    }
+    // The stream moved on: place this segment again against the new next expected byte.
+    resumeAtLowest(st, dir, event, time);
   }
 }
 
@@ -348,7 +483,7 @@ export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
     if (!feedTcpFrame(r, st, f)) st.stream.notes.push(`frame ${f}: no readable TCP header`);
   }
   for (const dir of [0, 1] as const) {
-    const left = st.frags[dir].length;
+    const left = heldFragments(st, dir);
     if (left > 0) st.stream.notes.push(`${left} out-of-order segment(s) ${dir === 0 ? 'client → server' : 'server → client'} never fitted: data before them is missing and was not acknowledged`);
   }
   return st.stream;
