@@ -13,13 +13,22 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { EngineEvent, Port } from '../../../shared/rpc.ts';
+import { createEngineTempDir, removeEngineTempDir } from '../io/temp-dir.ts';
+import { DEFAULT_LIMITS, engineDeathMessage, limitsFromEnv, type EngineLimits } from '../limits.ts';
 
 export interface EngineWorker {
   port: Port;
   /** Resolves with the exit code when the worker ends (crash or terminate). */
   exited: Promise<number>;
+  /**
+   * Resolves when the worker ends without terminate() having been called (crash, out of memory,
+   * exit): what to tell the user. Never resolves after terminate().
+   */
+  died: Promise<string>;
+  /** The limits the engine runs with. */
+  limits: EngineLimits;
   terminate(): Promise<void>;
 }
 
@@ -61,41 +70,71 @@ function engineBundle(): Promise<string | null> {
   return bundle;
 }
 
-function tsxBootstrap(): Worker {
+function tsxBootstrap(options: WorkerOptions): Worker {
   return new Worker(
     `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryTs.href)}); })` +
       `.catch((e) => { require('node:worker_threads').parentPort.postMessage({ kind: 'event', type: 'error', message: 'engine failed to load: ' + ((e && e.message) || e) }); process.exit(70); });`,
-    { eval: true },
+    { ...options, eval: true },
   );
 }
 
-export async function startEngineWorker(): Promise<EngineWorker> {
+/**
+ * Start an engine. Its limits are TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP overridden by
+ * `limits`; its temp folder is made here and removed when the worker exits, however it exits.
+ */
+export function startEngineWorker(): Promise<EngineWorker> {
+  return startEngineWorkerWith({});
+}
+
+/** startEngineWorker with limits other than the environment's (the CLI's --max-memory, tests). */
+export async function startEngineWorkerWith(given: Partial<EngineLimits>): Promise<EngineWorker> {
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...limitsFromEnv(process.env), ...given };
+  limits.tempDir = createEngineTempDir();
+  const options: WorkerOptions = { workerData: { limits }, resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb } };
   let worker: Worker;
-  if (existsSync(fileURLToPath(entryJs))) worker = new Worker(entryJs);
-  else {
-    const bundled = await engineBundle();
-    worker = bundled ? new Worker(bundled) : tsxBootstrap();
+  try {
+    if (existsSync(fileURLToPath(entryJs))) worker = new Worker(entryJs, options);
+    else {
+      const bundled = await engineBundle();
+      worker = bundled ? new Worker(bundled, options) : tsxBootstrap(options);
+    }
+  } catch (e) {
+    removeEngineTempDir(limits.tempDir);
+    throw e;
   }
   let handler: ((m: unknown) => void) | null = null;
   worker.on('message', (m: unknown) => handler?.(m));
-  let failed = false;
+  let failure: Error | undefined;
+  let terminating = false;
   worker.on('error', (e: Error) => {
-    failed = true;
-    const ev: EngineEvent = { kind: 'event', type: 'error', message: `engine error: ${e.message}` };
+    failure = e;
+    const ev: EngineEvent = { kind: 'event', type: 'error', message: engineDeathMessage({ error: e, maxMemoryMb: limits.maxMemoryMb }) };
     handler?.(ev);
   });
-  const exited = new Promise<number>((resolve) => worker.once('exit', (code) => resolve(failed ? code || 1 : code)));
+  let resolveDied: (m: string) => void = () => {};
+  const died = new Promise<string>((r) => (resolveDied = r));
+  const exited = new Promise<number>((resolve) =>
+    worker.once('exit', (code) => {
+      removeEngineTempDir(limits.tempDir as string);
+      if (!terminating) resolveDied(engineDeathMessage({ error: failure, code, maxMemoryMb: limits.maxMemoryMb }));
+      resolve(failure ? code || 1 : code);
+    }),
+  );
+  const terminate = async (): Promise<void> => {
+    terminating = true;
+    await worker.terminate();
+  };
   return {
     port: {
       postMessage: (m, transfer) => worker.postMessage(m, transfer ?? []),
       onMessage: (h) => {
         handler = h;
       },
-      close: () => void worker.terminate(),
+      close: () => void terminate(),
     },
     exited,
-    terminate: async () => {
-      await worker.terminate();
-    },
+    died,
+    limits,
+    terminate,
   };
 }
