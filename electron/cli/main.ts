@@ -27,7 +27,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 // Ctrl-C / kill: end the engine and remove its temp folder (the spill of a .gz capture) first.
 const SIGNAL_CODES: [NodeJS.Signals, number][] = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]];
 for (const [sig, code] of SIGNAL_CODES) {
-  process.once(sig, () => {
+  // `on`, not `once`: a second Ctrl-C while the engine ends must not kill us before the cleanup.
+  process.on(sig, () => {
+    if (finished) return;
     finished = true;
     removeAllEngineTempDirs();
     const end = engine ? engine.terminate() : Promise.resolve();

@@ -1,0 +1,130 @@
+/**
+ * Issue 11 item 9: the engine has a heap limit and a soft memory budget. Indexing a capture too
+ * large for it stops with a clear warning and the engine goes on answering; an engine that dies
+ * anyway (out of memory, crash) makes the CLI say so and exit non-zero, never 0 in silence.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngineClient } from '../../shared/engine-client.ts';
+import type { Port } from '../../shared/rpc.ts';
+import { startEngineWorkerWith, type EngineWorker } from '../../electron/engine/host/node-worker.ts';
+import { engineDeathMessage, limitsFromEnv, overMemoryBudget, parseSize, DEFAULT_LIMITS } from '../../electron/engine/limits.ts';
+import { openAndIndex, runCli, splitLimitArgs } from '../../electron/cli/run.ts';
+import { writePcapGzBomb } from './spill-gen.ts';
+
+let work: string;
+let bomb: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'tl-mem-test-'));
+  bomb = join(work, 'bomb.pcap.gz');
+  // 62 MB inflated, ≈ 1 M packets: about 50 MB of index, over a 64 MB limit's budget.
+  await writePcapGzBomb(bomb, 1_000_000);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function sink(): { stream: Writable; text: () => string } {
+  const parts: string[] = [];
+  return {
+    stream: new Writable({
+      write(chunk, _enc, cb) {
+        parts.push(String(chunk));
+        cb();
+      },
+    }),
+    text: () => parts.join(''),
+  };
+}
+
+describe('limits', () => {
+  it('parses sizes, flags and the environment', () => {
+    expect(parseSize('2048', 2 ** 20)).toBe(2048 * 2 ** 20);
+    expect(parseSize('1.5G', 1)).toBe(1.5 * 2 ** 30);
+    expect(parseSize('512MiB', 1)).toBe(512 << 20);
+    expect(parseSize('-1', 1)).toBeNull();
+    expect(parseSize('lots', 1)).toBeNull();
+    expect(limitsFromEnv({ TRACELENS_MAX_MEMORY: '2G', TRACELENS_MAX_TEMP: '16' })).toEqual({ maxMemoryMb: 2048, maxTempBytes: 16 * 2 ** 30 });
+    expect(() => limitsFromEnv({ TRACELENS_MAX_MEMORY: '10' })).toThrow(/TRACELENS_MAX_MEMORY must be a size of at least 64 MB/);
+    expect(splitLimitArgs(['list', 'f.pcap', '--max-memory', '512', '--max-temp=2G', '-e', 'frame.number'])).toEqual({
+      rest: ['list', 'f.pcap', '-e', 'frame.number'],
+      limits: { maxMemoryMb: 512, maxTempBytes: 2 * 2 ** 30 },
+    });
+    expect(() => splitLimitArgs(['info', 'f', '--max-memory'])).toThrow(/needs a value/);
+  });
+
+  it('the budget is a share of the limit', () => {
+    const limits = { ...DEFAULT_LIMITS, maxMemoryMb: 100 };
+    expect(overMemoryBudget(limits, 70 * 2 ** 20)).toBe(false);
+    expect(overMemoryBudget(limits, 80 * 2 ** 20)).toBe(true);
+  });
+
+  it("names a worker's real out-of-memory death as such", async () => {
+    // A worker that fills its heap: Node ends it with ERR_WORKER_OUT_OF_MEMORY.
+    const w = new Worker('const a = []; for (;;) a.push({ x: Math.random(), y: [1, 2, 3] });', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    const error = await new Promise<Error>((r) => w.once('error', r));
+    const msg = engineDeathMessage({ error, maxMemoryMb: 16, events: 1234 });
+    expect(msg).toBe('capture too large for the 16 MB memory limit: the engine ran out of memory after 1234 events; raise it with --max-memory MB / TRACELENS_MAX_MEMORY');
+    expect(engineDeathMessage({ code: 7, maxMemoryMb: 16 })).toBe('the engine stopped unexpectedly (exit code 7)');
+  });
+});
+
+describe('memory budget', () => {
+  it('stops indexing with a warning, keeps what was read, and the engine still answers', async () => {
+    const worker = await startEngineWorkerWith({ maxMemoryMb: 64 });
+    try {
+      const client = createEngineClient(worker.port);
+      const info = await openAndIndex(client, bomb);
+      expect(info.done).toBe(true);
+      expect(info.warnings[0]).toMatch(/^stopped after \d+ events: capture too large for the 64 MB memory limit; raise it with --max-memory MB \/ TRACELENS_MAX_MEMORY$/);
+      expect(info.warnings[0]).toContain(`after ${info.events} events`);
+      expect(info.events).toBeGreaterThan(10_000);
+      expect(info.events).toBeLessThan(1_000_000);
+      const rows = await client.call('rows', { start: info.events - 1, count: 1 });
+      expect(rows.events[0]).toBe(info.events);
+      const f = await client.call('filter', { text: 'udp.dstport == 5001' });
+      expect(f.matched).toBe(info.events);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('the CLI prints what it read, the warning, and exits 2', async () => {
+    const out = sink();
+    const err = sink();
+    const code = await runCli(['list', bomb, '--max-memory', '64', '-e', 'frame.number'], out.stream, err.stream);
+    expect(code).toBe(2);
+    const lines = out.text().trimEnd().split('\n');
+    expect(err.text()).toContain(`stopped after ${lines.length} events: capture too large for the 64 MB memory limit`);
+    expect(lines.at(-1)).toBe(String(lines.length));
+  });
+});
+
+/** An engine that never answers and then dies as `death` says. */
+function dyingEngine(death: string): EngineWorker {
+  let resolveDied: (m: string) => void = () => {};
+  const port: Port = { postMessage: () => setTimeout(() => resolveDied(death), 20), onMessage: () => {}, close: () => {} };
+  return {
+    port,
+    died: new Promise<string>((r) => (resolveDied = r)),
+    exited: new Promise<number>(() => {}),
+    limits: { ...DEFAULT_LIMITS },
+    terminate: async () => {},
+  };
+}
+
+describe('engine death in the CLI', () => {
+  it('is a message and exit 3, for every command', async () => {
+    const oom = engineDeathMessage({ error: Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }), maxMemoryMb: 1024 });
+    for (const argv of [['info', bomb], ['list', bomb], ['fields'], ['http', bomb], ['follow', bomb, '--stream', 'tcp:0']]) {
+      const out = sink();
+      const err = sink();
+      const code = await runCli(argv, out.stream, err.stream, { startEngine: async () => dyingEngine(oom) });
+      expect(code).toBe(3);
+      expect(err.text()).toBe(`tracelens: ${oom}\n`);
+    }
+  });
+});
