@@ -23,10 +23,11 @@ const GIB = 1024 * MB;
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = { maxMemoryMb: 1024, maxTempBytes: 8 * GIB };
 
 /**
- * Share of the memory limit the index pass may fill (index columns, conversation table and the
- * JavaScript heap together): the rest is head-room for the HTTP scan, filters and replies.
+ * Share of the memory limit the index pass may fill (index columns with their spare capacity,
+ * conversation table, JavaScript heap): the rest is head-room for the HTTP scan, filters and
+ * replies. Spare capacity is counted though not yet resident, so the real use is lower.
  */
-export const INDEX_BUDGET_SHARE = 0.75;
+export const INDEX_BUDGET_SHARE = 0.9;
 
 let current: EngineLimits = { ...DEFAULT_LIMITS };
 

@@ -58,8 +58,8 @@ describe('limits', () => {
 
   it('the budget is a share of the limit', () => {
     const limits = { ...DEFAULT_LIMITS, maxMemoryMb: 100 };
-    expect(overMemoryBudget(limits, 70 * 2 ** 20)).toBe(false);
-    expect(overMemoryBudget(limits, 80 * 2 ** 20)).toBe(true);
+    expect(overMemoryBudget(limits, 85 * 2 ** 20)).toBe(false);
+    expect(overMemoryBudget(limits, 95 * 2 ** 20)).toBe(true);
   });
 
   it("names a worker's real out-of-memory death as such", async () => {
