@@ -4,13 +4,13 @@
  * its owner was killed outright. Inputs are generated bombs (spill-gen.ts) with lowered limits.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineClient } from '../../shared/engine-client.ts';
 import { startEngineWorkerWith } from '../../electron/engine/host/node-worker.ts';
-import { ownerPid, pidAlive, sweepStaleTempDirs, userTempRoot } from '../../electron/engine/io/temp-dir.ts';
+import { ownerPid, pidAlive, sweepLegacySpills, sweepStaleTempDirs, userTempRoot } from '../../electron/engine/io/temp-dir.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { setEngineLimits, DEFAULT_LIMITS } from '../../electron/engine/limits.ts';
 import { openAndIndex } from '../../electron/cli/run.ts';
@@ -63,6 +63,21 @@ describe('per-user temp root', () => {
     expect(ownerPid(`engine-${dead}-abc`)).toBe(dead);
     expect(sweepStaleTempDirs(root)).toEqual([`engine-${dead}-abc`]);
     expect(readdirSync(root).sort()).toEqual([`engine-${process.ppid}-def`, 'something-else']);
+  });
+
+  it('sweeps the day-old spills of earlier versions, nothing else', () => {
+    const base = mkdtempSync(join(work, 'base-'));
+    const old = Date.now() + 25 * 3600_000;
+    for (const name of ['tracelens-AbC123', 'tracelens-Fresh1', 'tracelens-Other1', 'tracelens-upload-AbC123']) {
+      mkdirSync(join(base, name));
+      writeFileSync(join(base, name, 'inflated'), 'x');
+    }
+    writeFileSync(join(base, 'tracelens-Other1', 'notes.txt'), 'y');
+    expect(sweepLegacySpills(base, 24 * 3600_000, old).sort()).toEqual(['tracelens-AbC123', 'tracelens-Fresh1']);
+    mkdirSync(join(base, 'tracelens-Young1'));
+    writeFileSync(join(base, 'tracelens-Young1', 'inflated'), 'x');
+    expect(sweepLegacySpills(base)).toEqual([]);
+    expect(readdirSync(base).sort()).toEqual(['tracelens-Other1', 'tracelens-Young1', 'tracelens-upload-AbC123']);
   });
 });
 

@@ -79,6 +79,38 @@ export function sweepStaleTempDirs(root: string, alive: (pid: number) => boolean
   return removed;
 }
 
+/**
+ * Spills of versions before the per-user root: `<tmpdir>/tracelens-XXXXXX/inflated`, never
+ * removed by them. No owner pid is recorded, so only this user's that are a day old go.
+ */
+export function sweepLegacySpills(base: string = tmpdir(), maxAgeMs = 24 * 3600_000, now = Date.now()): string[] {
+  const removed: string[] = [];
+  const uid = process.getuid?.();
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!/^tracelens-[A-Za-z0-9]{6}$/.test(name) || name === `tracelens-${userTag()}`) continue;
+    const dir = join(base, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      const entries = readdirSync(dir);
+      if (entries.some((e) => e !== 'inflated')) continue;
+      const age = now - Math.max(st.mtimeMs, ...entries.map((e) => lstatSync(join(dir, e)).mtimeMs));
+      if (age < maxAgeMs) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Gone meanwhile, or not ours: leave it.
+    }
+  }
+  return removed;
+}
+
 /** Folders this process owns and has not removed yet (removed at exit and on signals). */
 const live = new Set<string>();
 let swept = false;
@@ -90,6 +122,7 @@ export function createEngineTempDir(base?: string): string {
   if (!swept) {
     swept = true;
     sweepStaleTempDirs(root);
+    sweepLegacySpills(base);
   }
   const dir = mkdtempSync(join(root, `${ENGINE_PREFIX}${process.pid}-`));
   live.add(dir);
