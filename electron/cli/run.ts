@@ -4,7 +4,7 @@ import { createEngineClient, type EngineClient } from '../../shared/engine-clien
 import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
-import { memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
+import { limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
@@ -203,7 +203,13 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   let limits: Partial<EngineLimits>;
   try {
     const split = splitLimitArgs(argv);
-    limits = split.limits;
+    let env: Partial<EngineLimits>;
+    try {
+      env = limitsFromEnv(process.env);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    limits = { ...env, ...split.limits };
     args = parseCliArgs(split.rest);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -116,6 +116,31 @@ function dyingEngine(death: string): EngineWorker {
   };
 }
 
+describe('limit options in the CLI', () => {
+  it('a limit it cannot use is a usage error (exit 1), from a flag or the environment', async () => {
+    const err = sink();
+    expect(await runCli(['info', bomb, '--max-memory', '10'], sink().stream, err.stream)).toBe(1);
+    expect(err.text()).toMatch(/^tracelens: --max-memory must be a size of at least 64 MB/);
+    const before = process.env.TRACELENS_MAX_TEMP;
+    process.env.TRACELENS_MAX_TEMP = 'huge';
+    try {
+      const err2 = sink();
+      expect(await runCli(['info', bomb], sink().stream, err2.stream)).toBe(1);
+      expect(err2.text()).toMatch(/^tracelens: TRACELENS_MAX_TEMP must be a size of at least 1 MB/);
+    } finally {
+      if (before === undefined) delete process.env.TRACELENS_MAX_TEMP;
+      else process.env.TRACELENS_MAX_TEMP = before;
+    }
+  });
+
+  it('help lists them', async () => {
+    const out = sink();
+    expect(await runCli(['help'], out.stream, sink().stream)).toBe(0);
+    expect(out.text()).toMatch(/--max-memory MB.*TRACELENS_MAX_MEMORY/s);
+    expect(out.text()).toMatch(/--max-temp GIB.*TRACELENS_MAX_TEMP/s);
+  });
+});
+
 describe('engine death in the CLI', () => {
   it('is a message and exit 3, for every command', async () => {
     const oom = engineDeathMessage({ error: Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }), maxMemoryMb: 1024 });
