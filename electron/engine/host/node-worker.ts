@@ -78,15 +78,15 @@ function tsxBootstrap(options: WorkerOptions): Worker {
   );
 }
 
-/**
- * Start an engine. Its limits are TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP overridden by
- * `limits`; its temp folder is made here and removed when the worker exits, however it exits.
- */
+/** Start an engine with the limits of the environment (TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP). */
 export function startEngineWorker(): Promise<EngineWorker> {
   return startEngineWorkerWith({});
 }
 
-/** startEngineWorker with limits other than the environment's (the CLI's --max-memory, tests). */
+/**
+ * Start an engine with `given` limits over the environment's (the CLI's --max-memory, tests).
+ * Its temp folder is made here and removed when the worker exits, however it exits.
+ */
 export async function startEngineWorkerWith(given: Partial<EngineLimits>): Promise<EngineWorker> {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...limitsFromEnv(process.env), ...given };
   limits.tempDir = createEngineTempDir();
