@@ -231,10 +231,13 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   }
   deps.onEngine?.(worker);
   const client = createEngineClient(worker.port);
-  // Events indexed so far, for the message if the engine dies.
+  // Events indexed so far, for the message if the engine dies; why indexing stopped early.
   let events: number | undefined;
+  let stopped: string | undefined;
   client.onEvent((e) => {
-    if (e.type === 'progress') events = e.info.events;
+    if (e.type !== 'progress') return;
+    events = e.info.events;
+    if (typeof e.info.extra.stopped === 'string') stopped = e.info.extra.stopped;
   });
   // An engine that dies (out of memory, crash) answers nothing more: without this race the
   // command would wait forever, Node would find nothing left to do, and exit 0 in silence.
@@ -249,10 +252,13 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
       return 0;
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
-    if (a.command === 'follow') return await follow(client, a, out, err);
-    if (a.command === 'http') return await http(client, a, out, err);
-    if (a.command === 'export-objects') return await exportObjects(client, a, out, err);
-    return await list(client, a, out, err);
+    if (a.command === 'list') return await list(client, a, out, err);
+    const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err) : await exportObjects(client, a, out, err);
+    // info and list report every warning; the stream commands at least say that a limit cut
+    // the capture short, and that the answer covers only the part before it.
+    if (stopped === undefined) return code;
+    await write(err, `tracelens: ${a.file}: ${stopped}\n`);
+    return code === 0 ? 2 : code;
   };
   try {
     return await Promise.race([run(), died]);

@@ -116,6 +116,25 @@ function dyingEngine(death: string): EngineWorker {
   };
 }
 
+describe('limits in the stream commands', () => {
+  it('follow says the capture was cut at a limit and exits 2', async () => {
+    const out = sink();
+    const err = sink();
+    const code = await runCli(['follow', bomb, '--stream', 'udp:0', '--max-temp', '2M'], out.stream, err.stream);
+    expect(code).toBe(2);
+    expect(err.text()).toMatch(/^tracelens: .*bomb\.pcap\.gz: stopped after \d+ events: the decompressed capture exceeds the 2 MiB temp-disk limit/);
+    expect(out.text()).toContain('abcd');
+  });
+
+  it('an engine that really runs out of memory (following 500 k packets in 64 MB) is exit 3 with the reason', async () => {
+    const out = sink();
+    const err = sink();
+    const code = await runCli(['follow', bomb, '--stream', 'udp:0', '--max-memory', '64'], out.stream, err.stream);
+    expect(code).toBe(3);
+    expect(err.text()).toMatch(/^tracelens: capture too large for the 64 MB memory limit: the engine ran out of memory; raise it with --max-memory MB \/ TRACELENS_MAX_MEMORY \(\d+ events were read\)\n$/);
+  });
+});
+
 describe('limit options in the CLI', () => {
   it('a limit it cannot use is a usage error (exit 1), from a flag or the environment', async () => {
     const err = sink();
