@@ -124,6 +124,21 @@ describe('gzip spill', () => {
   });
 });
 
+describe('engine crash', () => {
+  it('a worker that dies out of memory has its folder removed by the parent', async () => {
+    const worker = await startEngineWorkerWith({ maxMemoryMb: 64 });
+    const dir = worker.limits.tempDir as string;
+    const client = createEngineClient(worker.port);
+    await openAndIndex(client, bomb);
+    expect(readdirSync(dir)).toHaveLength(1);
+    // Following half a million packets does not fit a 64 MB heap: the worker is killed.
+    void client.call('follow', { stream: 'udp:0', format: 'ascii' }).catch(() => {});
+    expect(await worker.died).toMatch(/^capture too large for the 64 MB memory limit: the engine ran out of memory/);
+    await worker.exited;
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
 /** Run the CLI as a real process (signals, exit codes). */
 function cliProcess(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'electron/cli/main.ts'), ...args], {
