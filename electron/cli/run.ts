@@ -4,7 +4,7 @@ import { createEngineClient, type EngineClient } from '../../shared/engine-clien
 import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
-import { limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
+import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
@@ -42,6 +42,17 @@ function readErrors(info: CaptureInfo): number {
   return typeof n === 'number' ? n : 0;
 }
 
+/** Why indexing stopped at a limit (packets say so in extra.stopped, every format in a warning). */
+function limitStop(info: CaptureInfo): string | undefined {
+  const s = info.extra.stopped;
+  return typeof s === 'string' ? s : info.warnings.find(isLimitMessage);
+}
+
+/** Exit code of a command over an indexed capture: 2 when part of it could not be read. */
+function readCode(info: CaptureInfo): number {
+  return readErrors(info) > 0 || limitStop(info) !== undefined ? 2 : 0;
+}
+
 async function info(client: EngineClient, file: string, more: string[], out: Writable): Promise<number> {
   const i = await openAndIndex(client, file, more);
   const { firstTimeNs, lastTimeNs, extra, ...rest } = i;
@@ -60,7 +71,7 @@ async function info(client: EngineClient, file: string, more: string[], out: Wri
     ...extra,
   };
   await write(out, `${JSON.stringify(obj)}\n`);
-  return readErrors(i) > 0 ? 2 : 0;
+  return readCode(i);
 }
 
 /** A filter that does not parse: the message, the filter, and a caret line under the error range. */
@@ -158,7 +169,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   }
   for (const w of i.warnings) await write(err, `tracelens: ${a.file}: ${w}\n`);
-  return readErrors(i) > 0 ? 2 : 0;
+  return readCode(i);
 }
 
 /** The engine options every command takes; documented in USAGE_LIMITS. */
@@ -237,7 +248,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   client.onEvent((e) => {
     if (e.type !== 'progress') return;
     events = e.info.events;
-    if (typeof e.info.extra.stopped === 'string') stopped = e.info.extra.stopped;
+    stopped ??= limitStop(e.info);
   });
   // An engine that dies (out of memory, crash) answers nothing more: without this race the
   // command would wait forever, Node would find nothing left to do, and exit 0 in silence.

@@ -99,6 +99,11 @@ export function tempLimitMessage(what: string, maxTempBytes: number): string {
   return `stopped after ${what}: the decompressed capture exceeds the ${sizeText(maxTempBytes)} temp-disk limit; raise it with --max-temp GiB / TRACELENS_MAX_TEMP`;
 }
 
+/** Whether a capture warning is one of the limit messages above (any format's indexer). */
+export function isLimitMessage(text: string): boolean {
+  return / memory limit; raise it with --max-memory | temp-disk limit; raise it with --max-temp /.test(text);
+}
+
 /**
  * Memory this engine holds: its JavaScript heap and the buffers outside it (the index's typed
  * arrays, which the heap limit never sees). Both are per isolate, so in a worker thread this is

@@ -14,7 +14,7 @@ import type { Port } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../../electron/engine/host/node-worker.ts';
 import { engineDeathMessage, limitsFromEnv, overMemoryBudget, parseSize, DEFAULT_LIMITS } from '../../electron/engine/limits.ts';
 import { openAndIndex, runCli, splitLimitArgs } from '../../electron/cli/run.ts';
-import { writePcapGzBomb } from './spill-gen.ts';
+import { writePcapGzBomb, writeStraceGzBomb } from './spill-gen.ts';
 
 let work: string;
 let bomb: string;
@@ -90,6 +90,18 @@ describe('memory budget', () => {
     } finally {
       await worker.terminate();
     }
+  });
+
+  it('an strace log stops too, saying how far it got, exit 2', async () => {
+    const log = join(work, 'bomb.strace.gz');
+    await writeStraceGzBomb(log, 2_000_000);
+    const out = sink();
+    const code = await runCli(['info', log, '--max-memory', '64'], out.stream, sink().stream);
+    expect(code).toBe(2);
+    const info = JSON.parse(out.text()) as { events: number; warnings: string[] };
+    expect(info.warnings.find((w) => w.includes('memory limit'))).toMatch(/stopped after \d+ bytes of the capture: capture too large for the 64 MB memory limit/);
+    expect(info.events).toBeGreaterThan(10_000);
+    expect(info.events).toBeLessThan(2_000_000);
   });
 
   it('the CLI prints what it read, the warning, and exits 2', async () => {

@@ -70,6 +70,20 @@ export async function writePcapGzBomb(path: string, packets: number): Promise<nu
   return out.bytesWritten;
 }
 
+/** Write a gzipped strace log of `lines` identical openat() lines; resolves with the compressed size. */
+export async function writeStraceGzBomb(path: string, lines: number): Promise<number> {
+  const out = createWriteStream(path);
+  const gz = createGzip({ level: zc.Z_BEST_COMPRESSION, memLevel: 9 });
+  gz.pipe(out);
+  const block = Buffer.from('1234  openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3\n'.repeat(10000));
+  for (let left = lines; left > 0; left -= 10000) {
+    if (!gz.write(left >= 10000 ? block : block.subarray(0, (block.length / 10000) * left))) await once(gz, 'drain');
+  }
+  gz.end();
+  await once(out, 'close');
+  return out.bytesWritten;
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [path, count] = process.argv.slice(2);
   if (!path || !count) {
