@@ -48,12 +48,16 @@ const LAYERS = [
   // shared/engine-client.ts: this file is all of the engine they import. Listed before the
   // pipeline so that it is not matched by engine/host.
   { name: 'engine/worker', files: [`${E}/host/node-worker.ts`], allow: ['shared', 'engine/*'] },
+  // What the processes that start an engine (CLI, browser mode, desktop main) hand it: its limits,
+  // its per-engine temp folder (which they also clean up), the host options and setup messages.
+  // Self-contained files, so a host imports them without loading the engine.
+  { name: 'engine/setup', files: [`${E}/limits.ts`, `${E}/io/temp-dir.ts`, `${E}/host/host-options.ts`], allow: ['shared'], allowTypes: ['engine/*'] },
   ...ENGINE_PIPELINE.map(([name, files], i) => ({
-    name, files, allow: ['shared', ...ENGINE_PIPELINE.slice(0, i).map(([n]) => n)], allowTypes: ['engine/*'],
+    name, files, allow: ['shared', 'engine/setup', ...ENGINE_PIPELINE.slice(0, i).map(([n]) => n)], allowTypes: ['engine/*'],
   })),
-  { name: 'cli', files: ['electron/cli/**'], allow: ['shared', 'engine/worker'] },
-  { name: 'web', files: ['electron/web/**'], allow: ['shared', 'engine/worker'] },
-  { name: 'main', files: ['electron/main/**'], allow: ['shared'] },
+  { name: 'cli', files: ['electron/cli/**'], allow: ['shared', 'engine/worker', 'engine/setup'] },
+  { name: 'web', files: ['electron/web/**'], allow: ['shared', 'engine/worker', 'engine/setup'] },
+  { name: 'main', files: ['electron/main/**'], allow: ['shared', 'engine/setup'] },
   { name: 'preload', files: ['electron/preload/**'], allow: ['shared'] },
   { name: 'renderer', files: ['renderer/**'], allow: ['shared'] },
   // Tests, benchmarks, generators and build configuration may import anything.

@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
-import { startEngineWorker } from '../engine/host/node-worker.ts';
+import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
+import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
@@ -25,6 +26,17 @@ function readErrors(info: CaptureInfo): number {
   return typeof n === 'number' ? n : 0;
 }
 
+/** Why indexing stopped at a limit (packets say so in extra.stopped, every format in a warning). */
+function limitStop(info: CaptureInfo): string | undefined {
+  const s = info.extra.stopped;
+  return typeof s === 'string' ? s : info.warnings.find(isLimitMessage);
+}
+
+/** Exit code of a command over an indexed capture: 2 when part of it could not be read. */
+function readCode(info: CaptureInfo): number {
+  return readErrors(info) > 0 || limitStop(info) !== undefined ? 2 : 0;
+}
+
 async function info(client: EngineClient, file: string, more: string[], out: Writable): Promise<number> {
   const i = await openAndIndex(client, file, more);
   const { firstTimeNs, lastTimeNs, extra, ...rest } = i;
@@ -43,7 +55,7 @@ async function info(client: EngineClient, file: string, more: string[], out: Wri
     ...extra,
   };
   await write(out, `${JSON.stringify(obj)}\n`);
-  return readErrors(i) > 0 ? 2 : 0;
+  return readCode(i);
 }
 
 /** A filter that does not parse: the message, the filter, and a caret line under the error range. */
@@ -121,42 +133,120 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     }
   }
   for (const w of i.warnings) await write(err, `tracelens: ${a.file}: ${w}\n`);
-  return readErrors(i) > 0 ? 2 : 0;
+  return readCode(i);
 }
 
-export async function runCli(argv: string[], out: Writable, err: Writable): Promise<number> {
+/** The engine options every command takes; documented in USAGE_LIMITS. */
+export const USAGE_LIMITS = `  Every command that opens a FILE also takes --max-memory MB (engine memory limit, default 1024;
+  or TRACELENS_MAX_MEMORY) and --max-temp GIB (disk for a decompressed .gz capture, default 8;
+  or TRACELENS_MAX_TEMP). A capture over a limit is read up to it, with a warning, exit code 2.
+`;
+
+/** Take --max-memory / --max-temp (anywhere, `--opt V` or `--opt=V`) out of argv. */
+export function splitLimitArgs(argv: readonly string[]): { rest: string[]; limits: Partial<EngineLimits> } {
+  const rest: string[] = [];
+  const limits: Partial<EngineLimits> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^(--max-memory|--max-temp)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) {
+      rest.push(argv[i]);
+      continue;
+    }
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${m[1]} needs a value`);
+    try {
+      if (m[1] === '--max-memory') limits.maxMemoryMb = memoryMb(value, m[1]);
+      else limits.maxTempBytes = tempBytes(value, m[1]);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return { rest, limits };
+}
+
+/** The engine ended on its own while a command ran. */
+class EngineDied extends Error {}
+
+export interface CliDeps {
+  startEngine?: (limits: Partial<EngineLimits>) => Promise<EngineWorker>;
+  /** Set to the running engine, so a signal handler can end it (main.ts). */
+  onEngine?: (worker: EngineWorker) => void;
+}
+
+export async function runCli(argv: string[], out: Writable, err: Writable, deps: CliDeps = {}): Promise<number> {
   let args;
+  let limits: Partial<EngineLimits>;
   try {
-    args = parseCliArgs(argv);
+    const split = splitLimitArgs(argv);
+    let env: Partial<EngineLimits>;
+    try {
+      env = limitsFromEnv(process.env);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    limits = { ...env, ...split.limits };
+    args = parseCliArgs(split.rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      await write(err, `tracelens: ${e.message}\n${USAGE}`);
+      await write(err, `tracelens: ${e.message}\n${USAGE}${USAGE_LIMITS}`);
       return 1;
     }
     throw e;
   }
   if (args.command === 'help') {
-    await write(out, USAGE);
+    await write(out, USAGE + USAGE_LIMITS);
     return 0;
   }
-  const worker = await startEngineWorker();
-  const client = createEngineClient(worker.port);
+  let worker: EngineWorker;
   try {
-    if (args.command === 'fields') {
+    worker = await (deps.startEngine ?? startEngineWorkerWith)(limits);
+  } catch (e) {
+    await write(err, `tracelens: cannot start the engine: ${(e as Error).message}\n`);
+    return 3;
+  }
+  deps.onEngine?.(worker);
+  const client = createEngineClient(worker.port);
+  // Events indexed so far, for the message if the engine dies; why indexing stopped early.
+  let events: number | undefined;
+  let stopped: string | undefined;
+  client.onEvent((e) => {
+    if (e.type !== 'progress') return;
+    events = e.info.events;
+    stopped ??= limitStop(e.info);
+  });
+  // An engine that dies (out of memory, crash) answers nothing more: without this race the
+  // command would wait forever, Node would find nothing left to do, and exit 0 in silence.
+  const died = worker.died.then((m) => {
+    throw new EngineDied(events !== undefined && !/ after \d+ events/.test(m) ? `${m} (${events} events were read)` : m);
+  });
+  const run = async (): Promise<number> => {
+    const a = args;
+    if (a.command === 'fields') {
       const fields = await client.call('fields', null);
       await write(out, fields.map((f) => `${f.name}\t${f.type}\t${f.description}\n`).join(''));
       return 0;
     }
-    if (args.command === 'info') return await info(client, args.file, args.more, out);
-    if (args.command === 'follow') return await follow(client, args, out, err);
-    if (args.command === 'http') return await http(client, args, out, err);
-    if (args.command === 'export-objects') return await exportObjects(client, args, out, err);
-    return await list(client, args, out, err);
+    if (a.command === 'info') return await info(client, a.file, a.more, out);
+    if (a.command === 'list') return await list(client, a, out, err);
+    const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err) : await exportObjects(client, a, out, err);
+    // info and list report every warning; the stream commands at least say that a limit cut
+    // the capture short, and that the answer covers only the part before it.
+    if (stopped === undefined) return code;
+    await write(err, `tracelens: ${a.file}: ${stopped}\n`);
+    return code === 0 ? 2 : code;
+  };
+  try {
+    return await Promise.race([run(), died]);
   } catch (e) {
+    if (e instanceof EngineDied) {
+      await write(err, `tracelens: ${e.message}\n`);
+      return 3;
+    }
     await write(err, `tracelens: ${(e as Error).message}\n`);
     if (process.env.TRACELENS_DEBUG) await write(err, `${(e as Error).stack}\n`);
     return 2;
   } finally {
+    died.catch(() => {});
     await worker.terminate();
   }
 }

@@ -16,14 +16,43 @@ import { addRecent, loadRecent, saveRecent } from './recent.ts';
 import { listSampleCaptures, samplesDir } from './samples.ts';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, hardenSession } from './security.ts';
 import { APP_NAME, createWindowManager, type CaptureWindow, type WindowManager } from './windows.ts';
+import { removeAllEngineTempDirs } from '../engine/io/temp-dir.ts';
+import { limitsFromEnv, type EngineLimits } from '../engine/limits.ts';
 
 export interface ShellOptions {
   argv: string[];
   cwd: string;
   /** Directory of the built main bundle (out/main). */
   outDir: string;
-  /** `npm run dev`: the renderer dev server URL (ELECTRON_RENDERER_URL). */
+  /** `npm run dev`: the renderer dev server URL (ELECTRON_RENDERER_URL); ignored when packaged. */
   devUrl?: string;
+  /** The environment, for TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The dev server URL to load instead of the packaged renderer: development builds only (a
+ * packaged app must never load pages named by its environment), and only a loopback http(s) URL.
+ */
+export function devRendererUrl(url: string | undefined, isPackaged: boolean): string | undefined {
+  if (isPackaged || !url) return undefined;
+  try {
+    const u = new URL(url);
+    const loopback = u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]';
+    return (u.protocol === 'http:' || u.protocol === 'https:') && loopback ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Engine limits from the environment; a bad value is reported once and the default kept. */
+function engineLimitsFromEnv(env: Record<string, string | undefined>): Partial<EngineLimits> {
+  try {
+    return limitsFromEnv(env);
+  } catch (e) {
+    console.warn(`tracelens: ${(e as Error).message}; using the default`);
+    return {};
+  }
 }
 
 export interface Shell {
@@ -51,7 +80,9 @@ export function runApp(options: ShellOptions): Shell | null {
   // Custom schemes must be registered before `ready`.
   registerAppScheme();
 
-  const devOrigin = options.devUrl ? new URL(options.devUrl).origin : null;
+  const devUrl = devRendererUrl(options.devUrl, app.isPackaged);
+  if (options.devUrl && !devUrl) console.warn(`tracelens: ELECTRON_RENDERER_URL ignored (${app.isPackaged ? 'packaged app' : 'not a loopback http URL'})`);
+  const devOrigin = devUrl ? new URL(devUrl).origin : null;
   const recentFile = join(app.getPath('userData'), 'recent.json');
   let recent = loadRecent(recentFile);
   let timeFormat: TimeFormat = 'relative';
@@ -137,7 +168,10 @@ export function runApp(options: ShellOptions): Shell | null {
       ],
     });
     const path = result.filePaths[0];
-    if (!result.canceled && path !== undefined) manager?.send(cw, 'add-key-log', path);
+    if (result.canceled || path === undefined || !manager) return;
+    // The engine reads only what main handed it: first the path, then the command that uses it.
+    manager.allow(cw, path);
+    manager.send(cw, 'add-key-log', path);
   }
 
   const actions: MenuActions = {
@@ -204,6 +238,9 @@ export function runApp(options: ShellOptions): Shell | null {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
 
+  // Engines' temp folders go with the app (each also goes with its engine: windows.ts).
+  app.on('will-quit', removeAllEngineTempDirs);
+
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -211,11 +248,12 @@ export function runApp(options: ShellOptions): Shell | null {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, devOrigin ? devContentSecurityPolicy(devOrigin) : CONTENT_SECURITY_POLICY);
     const rendererDir = join(options.outDir, '../renderer');
-    if (!options.devUrl) serveRenderer(rendererDir);
+    if (!devUrl) serveRenderer(rendererDir);
     manager = createWindowManager({
       preload: join(options.outDir, '../preload/index.cjs'),
       engine: join(options.outDir, 'engine.js'),
-      rendererUrl: options.devUrl ?? APP_INDEX_URL,
+      rendererUrl: devUrl ?? APP_INDEX_URL,
+      limits: engineLimitsFromEnv(options.env ?? process.env),
     });
     app.setAboutPanelOptions({
       applicationName: APP_NAME,

@@ -8,6 +8,9 @@ import { basename } from 'node:path';
 import { BrowserWindow, MessageChannelMain, nativeTheme, utilityProcess } from 'electron';
 import type { BaseWindow, UtilityProcess, WebContents } from 'electron';
 import type { HostCommand } from '../../shared/host-bridge.ts';
+import type { EngineSetupMessage } from '../engine/host/host-options.ts';
+import { createEngineTempDir, removeEngineTempDir } from '../engine/io/temp-dir.ts';
+import { DEFAULT_LIMITS, type EngineLimits } from '../engine/limits.ts';
 import { IpcChannel } from './ipc-channels.ts';
 import { hardenWebContents, secureWebPreferences } from './security.ts';
 
@@ -18,6 +21,8 @@ export interface ShellPaths {
   engine: string;
   /** The renderer's index URL (app protocol, or the dev server). */
   rendererUrl: string;
+  /** Engine limits (TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP); defaults where unset. */
+  limits?: Partial<EngineLimits>;
 }
 
 export interface CaptureWindow {
@@ -31,6 +36,8 @@ export interface CaptureWindow {
    * by time in the engine); empty for a single file.
    */
   morePaths: string[];
+  /** Key logs chosen in main's dialog for this capture: the engine may read them too. */
+  keylogs: string[];
   engine: UtilityProcess | null;
 }
 
@@ -49,6 +56,13 @@ export interface WindowManager {
   reopen(target: CaptureWindow): void;
   /** End the window's engine and hand it a fresh port (the page missed the pushed one). */
   restartEngine(target: CaptureWindow): void;
+  /** Let the window's engine read `path` (a key log main's dialog returned). */
+  allow(target: CaptureWindow, path: string): void;
+}
+
+/** The files a window's engine may open: what main handed the window, nothing else. */
+export function allowedPaths(cw: Pick<CaptureWindow, 'capturePath' | 'morePaths' | 'keylogs'>): string[] {
+  return cw.capturePath === null ? [] : [cw.capturePath, ...cw.morePaths, ...cw.keylogs];
 }
 
 export const APP_NAME = 'Tracelens';
@@ -58,10 +72,13 @@ export function windowTitle(capturePath: string | null, more: readonly string[] 
   return `${basename(capturePath)}${more.length ? ` (+${more.length} more)` : ''} — ${APP_NAME}`;
 }
 
-/** The message shown in the window when its engine dies. */
-export function engineCrashMessage(capturePath: string | null, code: number): string {
+/**
+ * The message shown in the window when its engine dies. A utility process that runs out of heap
+ * aborts like any other crash, so the memory limit is named as the likely cause, not asserted.
+ */
+export function engineCrashMessage(capturePath: string | null, code: number, maxMemoryMb: number = DEFAULT_LIMITS.maxMemoryMb): string {
   const what = capturePath === null ? 'The engine' : `The engine reading ${basename(capturePath)}`;
-  return `${what} stopped unexpectedly (exit code ${code}).`;
+  return `${what} stopped unexpectedly (exit code ${code}). If the capture is large it may be too large for the ${maxMemoryMb} MB memory limit; raise it with TRACELENS_MAX_MEMORY (MB).`;
 }
 
 export function createWindowManager(paths: ShellPaths): WindowManager {
@@ -84,18 +101,36 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
     else cw.window.webContents.send(IpcChannel.Command, command, arg);
   }
 
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...paths.limits };
+
   function startEngine(cw: CaptureWindow): void {
     stopEngine(cw);
-    const child = utilityProcess.fork(paths.engine, [], { serviceName: `${APP_NAME} engine`, stdio: 'inherit' });
+    // The engine's temp folder (the spill of a .gz capture) is main's: removed when the engine
+    // exits however it exits, swept at the next start if main itself was killed (temp-dir.ts).
+    let tempDir: string | undefined;
+    try {
+      tempDir = createEngineTempDir();
+    } catch (e) {
+      // The engine then says why when it needs one (opening a .gz capture).
+      console.warn(`tracelens: ${(e as Error).message}`);
+    }
+    const child = utilityProcess.fork(paths.engine, [], {
+      serviceName: `${APP_NAME} engine`,
+      stdio: 'inherit',
+      // The hard heap limit; the engine's own budget (limits.ts) stops indexing before it.
+      execArgv: [`--max-old-space-size=${limits.maxMemoryMb}`],
+    });
     cw.engine = child;
     child.on('exit', (code) => {
+      if (tempDir !== undefined) removeEngineTempDir(tempDir);
       if (cw.engine === child) cw.engine = null;
       if (stopping.has(child) || code === 0) return;
-      send(cw, 'engine-crashed', engineCrashMessage(cw.capturePath, code));
+      send(cw, 'engine-crashed', engineCrashMessage(cw.capturePath, code, limits.maxMemoryMb));
     });
     const { port1, port2 } = new MessageChannelMain();
     // Queued by Electron until the engine's parentPort listener is up.
-    child.postMessage({ type: 'engine-port' }, [port1]);
+    const setup: EngineSetupMessage = { type: 'engine-port', allow: allowedPaths(cw), limits: { ...limits, tempDir } };
+    child.postMessage(setup, [port1]);
     cw.window.webContents.postMessage(IpcChannel.EnginePort, null, [port2]);
   }
 
@@ -111,7 +146,7 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
       webPreferences: secureWebPreferences(paths.preload),
     });
     const contents = window.webContents;
-    const cw: CaptureWindow = { window, id: contents.id, capturePath, morePaths: more, engine: null };
+    const cw: CaptureWindow = { window, id: contents.id, capturePath, morePaths: more, keylogs: [], engine: null };
     windows.set(cw.id, cw);
     if (capturePath !== null) window.setRepresentedFilename(capturePath);
 
@@ -136,6 +171,7 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
       if (reuse && reuse.capturePath === null && !reuse.window.isDestroyed() && windows.has(reuse.id)) {
         reuse.capturePath = path;
         reuse.morePaths = others;
+        reuse.keylogs = [];
         reuse.window.setTitle(windowTitle(path, others));
         if (path !== null) reuse.window.setRepresentedFilename(path);
         this.reopen(reuse);
@@ -161,6 +197,11 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
     },
     restartEngine(cw) {
       if (!cw.window.isDestroyed()) startEngine(cw);
+    },
+    allow(cw, path) {
+      if (!cw.keylogs.includes(path)) cw.keylogs.push(path);
+      const m: EngineSetupMessage = { type: 'allow', paths: [path] };
+      cw.engine?.postMessage(m);
     },
   };
 }

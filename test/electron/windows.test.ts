@@ -47,7 +47,7 @@ describe('window per capture', () => {
     expect(engine.modulePath).toBe(PATHS.engine);
     expect(cw.engine).toBe(engine);
     const channel = MessageChannelMain.created[0]!;
-    expect(engine.postMessage).toHaveBeenCalledWith({ type: 'engine-port' }, [channel.port1]);
+    expect(engine.postMessage).toHaveBeenCalledWith(expect.objectContaining({ type: 'engine-port', allow: ['/caps/a.pcap'] }), [channel.port1]);
     expect(cw.window.webContents.postMessage).toHaveBeenCalledWith(IpcChannel.EnginePort, null, [channel.port2]);
     expect(IpcChannel.EnginePort).toBe('tracelens-engine-port');
   });

@@ -17,7 +17,8 @@ import type { Capture } from '../../electron/engine/capture.ts';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
-import { captureHttp, httpFilterEvents, installHttpAnnotations } from '../../electron/engine/http/http-annotations.ts';
+import { httpFilterEvents } from '../../electron/engine/layers/http-filter.ts';
+import { scannedSession, sessionExchanges } from '../http/session-helpers.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { directionBytes, type StreamChunk } from '../../electron/engine/streams/byte-stream.ts';
 import { formatRawTshark } from '../../electron/engine/streams/follow-format.ts';
@@ -49,7 +50,7 @@ describe('every reordering class reassembles to the in-order stream', () => {
       const streams = REORDERINGS.map((_, k) => tcpStream(c.internals(), k));
       const want = directionBytes(streams[0], 1);
       expect(want.length).toBe(3000 * 512);
-      const ch = captureHttp(c, 'keep');
+      const ch = { exchanges: sessionExchanges(scannedSession(c), 'keep') };
       const wantBody = ch.exchanges.find((e) => e.stream === 'tcp:0')?.response?.rawBody;
       expect(wantBody?.length).toBeGreaterThan(3000 * 500);
       REORDERINGS.forEach((order, k) => {
@@ -108,12 +109,12 @@ describe('the generated reordered streams equal tshark', () => {
     const want = readFileSync(join(GOLDEN, 'reordered-http.tsv'), 'utf8').split('\n').filter((l) => l !== '' && !inLost(Number(l.split('\t')[0])));
     expect(want.length).toBe(2 * (GOLDEN_SPECS.length - 1));
     try {
-      installHttpAnnotations(c);
+      const session = scannedSession(c);
       const d = createDissection();
       const got: string[] = [];
-      for (const ev of httpFilterEvents(c, 'http.request or http.response') ?? []) {
+      for (const ev of httpFilterEvents(session, 'http.request or http.response') ?? []) {
         if (inLost(ev)) continue;
-        c.dissect(ev, d);
+        session.capture.dissect(ev, d);
         got.push([String(ev), ...fields.map((f) => fieldStrings(d, fieldByName(f)!).join(','))].join('\t'));
       }
       expect(got).toEqual(want);

@@ -2,6 +2,7 @@
  * What a host process (CLI, browser mode, desktop main) tells the engine it starts. Kept apart
  * from engine-host.ts so hosts can import it without loading the engine.
  */
+import type { EngineLimits } from '../limits.ts';
 import type { AllowedPaths } from './path-policy.ts';
 
 /** Largest upload accepted by default (browser mode's --max-upload changes it). */
@@ -19,3 +20,8 @@ export interface EngineHostOptions {
   /** Largest upload accepted, in bytes. */
   maxUploadBytes?: number;
 }
+
+/** Messages the desktop main process posts on the utility process's parentPort (main/windows.ts → utility-entry.ts). */
+export type EngineSetupMessage =
+  | { type: 'engine-port'; allow: string[]; limits: Partial<EngineLimits> }
+  | { type: 'allow'; paths: string[] };

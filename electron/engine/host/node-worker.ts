@@ -21,8 +21,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { EngineEvent, Port } from '../../../shared/rpc.ts';
+import { createEngineTempDir, removeEngineTempDir } from '../io/temp-dir.ts';
+import { DEFAULT_LIMITS, engineDeathMessage, limitsFromEnv, type EngineLimits } from '../limits.ts';
 import type { EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
@@ -31,6 +33,13 @@ export interface EngineWorker {
   port: Port;
   /** Resolves with the exit code when the worker ends (crash or terminate). */
   exited: Promise<number>;
+  /**
+   * Resolves when the worker ends without terminate() having been called (crash, out of memory,
+   * exit): what to tell the user. Never resolves after terminate().
+   */
+  died: Promise<string>;
+  /** The limits the engine runs with. */
+  limits: EngineLimits;
   terminate(): Promise<void>;
 }
 
@@ -173,11 +182,11 @@ export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<URL | null> {
   return p;
 }
 
-function tsxBootstrap(workerData: unknown): Worker {
+function tsxBootstrap(options: WorkerOptions): Worker {
   return new Worker(
     `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entryTs.href)}); })` +
       `.catch((e) => { require('node:worker_threads').parentPort.postMessage({ kind: 'event', type: 'error', message: 'engine failed to load: ' + ((e && e.message) || e) }); process.exit(70); });`,
-    { eval: true, workerData },
+    { ...options, eval: true },
   );
 }
 
@@ -186,32 +195,64 @@ export interface StartEngineOptions {
   engine?: EngineHostOptions;
   /** Where to look for the prebuilt bundle (tests). */
   prebuiltDir?: string;
+  /** Limits over the environment's (TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP; the CLI's --max-memory, tests). */
+  limits?: Partial<EngineLimits>;
 }
 
+/** Start an engine with `given` limits over the environment's (the CLI's --max-memory, tests). */
+export function startEngineWorkerWith(given: Partial<EngineLimits>): Promise<EngineWorker> {
+  return startEngineWorker({ limits: given });
+}
+
+/**
+ * Start an engine. Its temp folder is made here and removed when the worker exits, however it
+ * exits; the worker's heap is capped at the memory limit.
+ */
 export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<EngineWorker> {
-  const workerData = { engine: opts.engine ?? {} };
-  const url = await engineModule(opts.prebuiltDir);
-  const worker = url ? new Worker(url, { workerData }) : tsxBootstrap(workerData);
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...limitsFromEnv(process.env), ...opts.limits };
+  limits.tempDir = createEngineTempDir();
+  const options: WorkerOptions = { workerData: { engine: opts.engine ?? {}, limits }, resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb } };
+  let worker: Worker;
+  try {
+    const url = await engineModule(opts.prebuiltDir);
+    worker = url ? new Worker(url, options) : tsxBootstrap(options);
+  } catch (e) {
+    removeEngineTempDir(limits.tempDir);
+    throw e;
+  }
   let handler: ((m: unknown) => void) | null = null;
   worker.on('message', (m: unknown) => handler?.(m));
-  let failed = false;
+  let failure: Error | undefined;
+  let terminating = false;
   worker.on('error', (e: Error) => {
-    failed = true;
-    const ev: EngineEvent = { kind: 'event', type: 'error', message: `engine error: ${e.message}` };
+    failure = e;
+    const ev: EngineEvent = { kind: 'event', type: 'error', message: engineDeathMessage({ error: e, maxMemoryMb: limits.maxMemoryMb }) };
     handler?.(ev);
   });
-  const exited = new Promise<number>((resolve) => worker.once('exit', (code) => resolve(failed ? code || 1 : code)));
+  let resolveDied: (m: string) => void = () => {};
+  const died = new Promise<string>((r) => (resolveDied = r));
+  const exited = new Promise<number>((resolve) =>
+    worker.once('exit', (code) => {
+      removeEngineTempDir(limits.tempDir as string);
+      if (!terminating) resolveDied(engineDeathMessage({ error: failure, code, maxMemoryMb: limits.maxMemoryMb }));
+      resolve(failure ? code || 1 : code);
+    }),
+  );
+  const terminate = async (): Promise<void> => {
+    terminating = true;
+    await worker.terminate();
+  };
   return {
     port: {
       postMessage: (m, transfer) => worker.postMessage(m, transfer ?? []),
       onMessage: (h) => {
         handler = h;
       },
-      close: () => void worker.terminate(),
+      close: () => void terminate(),
     },
     exited,
-    terminate: async () => {
-      await worker.terminate();
-    },
+    died,
+    limits,
+    terminate,
   };
 }

@@ -3,9 +3,16 @@
  * and posts one message whose `ports[0]` is the engine's end of a MessageChannelMain; the other end
  * belongs to the window. It does not import `electron`: a utility process gets `process.parentPort`
  * from its host, so the shapes it needs are typed here.
+ *
+ * The window is less trusted than main: it may ask to open only what main handed over (the
+ * files of the window, key logs chosen in main's dialog, and the key logs the engine itself
+ * proposed next to the capture). Main checks paths; the engine refuses every other one.
  */
-import type { Port } from '../../../shared/rpc.ts';
+import { resolve } from 'node:path';
+import type { Port, RequestMessage } from '../../../shared/rpc.ts';
+import { setEngineLimits } from '../limits.ts';
 import { serveEngine } from './engine-host.ts';
+import type { EngineSetupMessage } from './host-options.ts';
 
 /** The subset of Electron's MessagePortMain the engine uses. */
 export interface MainPortLike {
@@ -16,8 +23,10 @@ export interface MainPortLike {
   close(): void;
 }
 
+export type { EngineSetupMessage };
+
 interface ParentPortLike {
-  once(event: 'message', listener: (e: { data: unknown; ports: MainPortLike[] }) => void): unknown;
+  on(event: 'message', listener: (e: { data: unknown; ports: MainPortLike[] }) => void): unknown;
 }
 
 /** Port over a MessagePortMain. Its postMessage can only transfer ports, so ArrayBuffers are copied. */
@@ -37,16 +46,72 @@ export function portFromMainPort(port: MainPortLike): Port {
   };
 }
 
+function isRequest(m: unknown): m is RequestMessage {
+  return typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'request' && typeof (m as { id?: unknown }).id === 'number';
+}
+
+/** The file paths a request would make the engine read, or null when it names none. */
+export function requestedPaths(m: RequestMessage): string[] | null {
+  const p = (m.params ?? {}) as Record<string, unknown>;
+  if (m.method === 'open') return [p.path, ...(Array.isArray(p.more) ? p.more : [])].map((x) => (typeof x === 'string' ? x : ''));
+  if (m.method === 'addKeylog' && p.path !== undefined) return [typeof p.path === 'string' ? p.path : ''];
+  return null;
+}
+
+/**
+ * A Port that passes the engine only requests for allowed paths; others are answered with an
+ * error here. Paths compare as absolute paths. Key logs the engine proposes (keylogCandidates)
+ * become allowed when the answer goes back to the window.
+ */
+export function guardPaths(port: Port, allowed: Set<string>): Port {
+  const candidatesAsked = new Set<number>();
+  return {
+    postMessage(message, transfer) {
+      const r = message as { kind?: unknown; id?: unknown; ok?: unknown; result?: unknown };
+      if (r.kind === 'response' && typeof r.id === 'number' && candidatesAsked.delete(r.id) && r.ok === true && Array.isArray(r.result)) {
+        for (const p of r.result) if (typeof p === 'string') allowed.add(resolve(p));
+      }
+      port.postMessage(message, transfer);
+    },
+    onMessage(handler) {
+      port.onMessage((m) => {
+        if (isRequest(m)) {
+          if (m.method === 'keylogCandidates') candidatesAsked.add(m.id);
+          const paths = requestedPaths(m);
+          const refused = paths?.find((p) => p === '' || !allowed.has(resolve(p)));
+          if (refused !== undefined) {
+            port.postMessage({ kind: 'response', id: m.id, ok: false, error: `${m.method}: ${refused || 'this path'} was not opened through Tracelens; use File → Open or drop the file on the window` });
+            return;
+          }
+        }
+        handler(m);
+      });
+    },
+    close: () => port.close(),
+  };
+}
+
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
 if (parentPort) {
-  parentPort.once('message', (e) => {
+  const allowed = new Set<string>();
+  let serving = false;
+  parentPort.on('message', (e) => {
+    const m = e.data as EngineSetupMessage | null;
+    if (m?.type === 'allow' && Array.isArray(m.paths)) {
+      for (const p of m.paths) if (typeof p === 'string') allowed.add(resolve(p));
+      return;
+    }
+    if (m?.type !== 'engine-port' || serving) return;
     const mainPort = e.ports[0];
     if (!mainPort) {
       process.exit(2);
       return;
     }
+    serving = true;
+    setEngineLimits(m.limits ?? {});
+    for (const p of Array.isArray(m.allow) ? m.allow : []) if (typeof p === 'string') allowed.add(resolve(p));
     // The window is gone when its end closes: nothing is left to serve.
     mainPort.on('close', () => process.exit(0));
-    serveEngine(portFromMainPort(mainPort));
+    serveEngine(guardPaths(portFromMainPort(mainPort), allowed));
   });
 }

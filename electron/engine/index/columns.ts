@@ -17,11 +17,20 @@ export function createColumn<T extends TypedArray>(ctor: TypedArrayCtor<T>, capa
 
 export function pushValue<T extends TypedArray>(c: Column<T>, v: number): void {
   if (c.length === c.data.length) {
-    const bigger = new (c.data.constructor as TypedArrayCtor<T>)(c.data.length * 2);
+    const bigger = new (c.data.constructor as TypedArrayCtor<T>)(grownCapacity(c.data.length, c.length + 1));
     bigger.set(c.data as never);
     c.data = bigger;
   }
   c.data[c.length++] = v;
+}
+
+/**
+ * Capacity after `cap` is full: doubling while small, then 1.5×, so the spare capacity the memory
+ * budget counts (limits.ts) stays at most half of what is used, and growing never needs more
+ * than 2.5× the used bytes at once.
+ */
+export function grownCapacity(cap: number, n: number): number {
+  return Math.max(n, cap < 1 << 20 ? cap * 2 : Math.ceil(cap * 1.5));
 }
 
 /**
@@ -31,7 +40,7 @@ export function pushValue<T extends TypedArray>(c: Column<T>, v: number): void {
 export function reserve(cols: readonly Column<TypedArray>[], n: number): void {
   for (const c of cols) {
     if (c.data.length >= n) continue;
-    const bigger = new (c.data.constructor as TypedArrayCtor<TypedArray>)(Math.max(n, c.data.length * 2));
+    const bigger = new (c.data.constructor as TypedArrayCtor<TypedArray>)(grownCapacity(c.data.length, n));
     bigger.set(c.data as never);
     c.data = bigger;
   }

@@ -15,6 +15,7 @@ import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext } from '../dissectors/context.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
+import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
@@ -47,6 +48,8 @@ export function startPacketCapture(
   let cancelled = false;
   let loadMs = 0;
   let streamErrors = 0;
+  /** Why indexing stopped early at a limit (memory, temp disk), for info().extra.stopped. */
+  let stoppedAt: string | undefined;
   // Earliest and latest time as [minSec, minNsec, maxSec, maxNsec]: a typed array, because
   // seconds since the epoch are beyond V8's small integers and a closure variable holding one
   // would box a new number at every update.
@@ -138,7 +141,7 @@ export function startPacketCapture(
     done,
     cancelled,
     loadMs: done ? loadMs : performance.now() - started,
-    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors, indexBytes: packetIndexBytes(ix) + conversationTableBytes(conv) },
+    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors, indexBytes: packetIndexBytes(ix) + conversationTableBytes(conv), ...(stoppedAt !== undefined ? { stopped: stoppedAt } : {}) },
   });
 
   const dRow: Dissection = createDissection();
@@ -218,8 +221,17 @@ export function startPacketCapture(
         lastYield = performance.now();
       }
     }, opts.signal);
-    parser.end();
-    if (result.error) {
+    // A limit (memory budget, temp disk: capture-source.ts) keeps the packets read so far. It is
+    // the most important warning: first, so it survives the 1000-warning cut. The record cut by
+    // the limit is not damage in the file: the parser is not asked about it.
+    const events = `${packetCount(ix)} events`;
+    const stopped = result.memoryLimit !== undefined ? memoryLimitMessage(events, result.memoryLimit) : result.tempLimit !== undefined ? tempLimitMessage(events, result.tempLimit) : undefined;
+    if (stopped === undefined) parser.end();
+    if (stopped !== undefined) {
+      stoppedAt = stopped;
+      warnings.unshift(stopped);
+      streamErrors++;
+    } else if (result.error) {
       warnings.push(result.error);
       streamErrors++;
     }

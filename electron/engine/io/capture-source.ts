@@ -6,10 +6,11 @@
  * access, and re-inflating from the start for every details request would be O(file).
  */
 import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open as openAsync } from 'node:fs/promises';
 import { constants as zc, createGunzip, gunzipSync } from 'node:zlib';
+import { engineLimits, memoryLimitMessage, overMemoryBudget, tempLimitMessage } from '../limits.ts';
+import { ownEngineTempDir } from './temp-dir.ts';
 
 const CHUNK = 1 << 20;
 
@@ -39,8 +40,22 @@ export function windowedReader(ra: RandomAccess, windowBytes = 1 << 20): (offset
 export interface StreamResult {
   /** Decompressed bytes delivered. */
   bytes: number;
-  /** Set when the stream ended early (truncated or corrupt gzip, read error). */
+  /** Set when the stream ended early (truncated or corrupt gzip, read error, a limit). */
   error?: string;
+  /** Set when the stream stopped at the temp-disk limit, bytes (`error` says so in bytes). */
+  tempLimit?: number;
+  /** Set when the stream stopped at the memory budget, MB (`error` says so in bytes). */
+  memoryLimit?: number;
+}
+
+/**
+ * Checked before each chunk: the engine's memory (index, layers, heap) against its budget
+ * (limits.ts), so indexing stops with what it has read before the heap limit kills the engine.
+ */
+function memoryStop(delivered: number): StreamResult | undefined {
+  const limits = engineLimits();
+  if (!overMemoryBudget(limits)) return undefined;
+  return { bytes: delivered, memoryLimit: limits.maxMemoryMb, error: memoryLimitMessage(`${delivered} bytes of the capture`, limits.maxMemoryMb) };
 }
 
 export interface CaptureSource {
@@ -95,6 +110,8 @@ async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Prom
   let pos = 0;
   try {
     while (!signal?.aborted) {
+      const over = memoryStop(pos);
+      if (over) return over;
       const n = readSync(h.fd, buf, 0, CHUNK, pos);
       if (n <= 0) break;
       pos += n;
@@ -128,10 +145,14 @@ export function openCaptureSource(path: string): CaptureSource {
   const compressedHead = new Uint8Array(Math.min(fileSize, 1 << 16));
   readSync(fd, compressedHead, 0, compressedHead.length, 0);
   closeSync(fd);
-  const dir = mkdtempSync(join(tmpdir(), 'tracelens-'));
+  // The spill lives in the engine's folder, which the parent process removes when the engine
+  // ends however it ends (temp-dir.ts); close() removes it sooner.
+  const limits = engineLimits();
+  const dir = mkdtempSync(join(limits.tempDir ?? ownEngineTempDir(), 'spill-'));
   const spillPath = join(dir, 'inflated');
-  const spill = openSync(spillPath, 'w+');
+  const spill = openSync(spillPath, 'w+', 0o600);
   const spillAccess = fileAccess(spill);
+  const maxTemp = limits.maxTempBytes;
   return {
     path,
     fileSize,
@@ -144,7 +165,17 @@ export function openCaptureSource(path: string): CaptureSource {
       try {
         for await (const chunk of gunzip as AsyncIterable<Buffer>) {
           if (signal?.aborted) break;
-          writeSync(spill, chunk, 0, chunk.length, written);
+          // Stop before the chunk that would cross the limit: everything delivered is spilled.
+          if (written + chunk.length > maxTemp) {
+            return { bytes: written, tempLimit: maxTemp, error: tempLimitMessage(`${written} decompressed bytes`, maxTemp) };
+          }
+          const over = memoryStop(written);
+          if (over) return over;
+          try {
+            writeSync(spill, chunk, 0, chunk.length, written);
+          } catch (e) {
+            return { bytes: written, error: `cannot write the decompressed capture to the temp folder after ${written} bytes: ${(e as Error).message}` };
+          }
           written += chunk.length;
           await onChunk(chunk);
         }
@@ -157,12 +188,17 @@ export function openCaptureSource(path: string): CaptureSource {
       }
     },
     peek(n) {
-      // Inflate only the start; SYNC_FLUSH returns what is decodable instead of throwing on the cut.
-      try {
-        return gunzipSync(compressedHead, { finishFlush: zc.Z_SYNC_FLUSH }).subarray(0, n);
-      } catch {
-        return new Uint8Array(0);
+      // Inflate only the start; SYNC_FLUSH returns what is decodable instead of throwing on the
+      // cut. A few KB first: a gzip bomb's first 64 KB alone inflate to 64 MB.
+      for (const size of [4096, compressedHead.length]) {
+        try {
+          const out = gunzipSync(compressedHead.subarray(0, size), { finishFlush: zc.Z_SYNC_FLUSH });
+          if (out.length >= n || size >= compressedHead.length) return out.subarray(0, n);
+        } catch {
+          if (size >= compressedHead.length) return new Uint8Array(0);
+        }
       }
+      return new Uint8Array(0);
     },
     randomAccess: {
       read: spillAccess.read,
