@@ -454,7 +454,11 @@ export function messageAt(layer: HttpLayer, ix: HttpIndex, r: number, response: 
     if (s) m = reparseStreamMessage(s, spot);
   }
   const body = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
-  const ok = m !== null && m.startEvent === start && (bodies === 'head' || (m.endEvent === end && m.bodyBytes === body));
+  // Bytes the restarted reassembly did not see (a segment of the message that arrived before its
+  // start frame) count as missing: the message must lose exactly what the full walk lost.
+  const side = ix.flags[r] & HttpFlag.Side ? ix.side.get(r) : undefined;
+  const missing = (response ? side?.respMissing : side?.reqMissing) ?? 0;
+  const ok = m !== null && m.startEvent === start && (bodies === 'head' || (m.endEvent === end && m.bodyBytes === body && m.missing === missing));
   if (ok) return m;
   // Not found again from its start frame (a head whose continuation arrived first): walk.
   const exs = walkStream(layer, id, bodies === 'head' ? 'none' : bodies);
