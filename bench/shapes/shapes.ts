@@ -21,7 +21,7 @@ export interface Shape {
   ext: 'pcap' | 'strace' | 'scap';
   /** Write about `events` events to `path`. */
   generate(path: string, events: number): Generated;
-  /** An address that is the source of some but not all packets (for the IP filter). */
+  /** Source address for the IP filter when the longest stream names none (the suite uses its client's). */
   ipSrc: string;
   /** Extra tshark options for this shape (decode-as, key log), given the key log path. */
   tshark?(keylog: string | undefined): string[];
@@ -61,7 +61,15 @@ export const SHAPES: Shape[] = [
     },
     tshark: (keylog) => (keylog ? ['-o', `tls.keylog_file:${keylog}`] : []),
   },
-  { id: 'f', name: 'TCP reordered / retransmitted', ext: 'pcap', ipSrc: '10.1.0.4', generate: (p, n) => pcapShape(p, 6, (net) => reordered(net, n)) },
+  {
+    id: 'f',
+    name: 'TCP reordered / retransmitted',
+    ext: 'pcap',
+    ipSrc: '10.1.0.4',
+    generate: (p, n) => pcapShape(p, 6, (net) => reordered(net, n)),
+    // tshark reassembles out-of-order segments only when asked to (off by default in 4.0).
+    tshark: () => ['-o', 'tcp.reassemble_out_of_order:TRUE'],
+  },
   { id: 'g', name: 'DNS-heavy UDP', ext: 'pcap', ipSrc: '10.2.0.3', generate: (p, n) => pcapShape(p, 7, (net) => dnsHeavy(net, n)) },
   { id: 'h', name: 'strace -f -ttt -T -yy -xx', ext: 'strace', ipSrc: '10.1.0.1', generate: (p, n) => ({ description: straceLog(p, n) }) },
   {
