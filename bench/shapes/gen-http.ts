@@ -57,15 +57,16 @@ export function keepAlive(net: Net, events: number): string {
   const perConn = Math.max(1, Math.floor(exchanges / conns));
   const body = filler(rng(7));
   let started = 0;
+  let written = 0;
   interleave(net, 16, () => started < conns && net.w.packets < events - 8, function* (slot) {
     started++;
     const c = tcpConn(net, clientIp(slot), SERVER, 30000 + started, 18080);
     const rnd = rng(1000 + started);
     yield* handshake(net, c);
-    for (let i = 0; i < perConn && net.w.packets < events - 8; i++) yield* exchange(net, c, body, rnd);
+    for (let i = 0; i < perConn && net.w.packets < events - 8; i++, written++) yield* exchange(net, c, body, rnd);
     yield* close(net, c);
   });
-  return `${conns} connections × ~${perConn} requests, 16 live at a time`;
+  return `${started} connections, ${written} exchanges (up to ${perConn} per connection), 16 live at a time`;
 }
 
 /** (b) one request per connection (SYN … FIN), 16 connections in flight. */
