@@ -63,7 +63,7 @@ export function parseOptions(argv: string[]): Options {
   return o;
 }
 
-interface Target {
+export interface Target {
   kind: 'packets' | 'syscalls';
   path: string;
   keylog: string | undefined;
@@ -136,13 +136,13 @@ export interface Cell extends Run {
   command: string[];
 }
 
-interface SizeResult {
+export interface SizeResult {
   size: number;
   target: Target;
   ops: Record<string, { ours: Cell | null; tshark: Cell | null }>;
 }
 
-interface ShapeResult {
+export interface ShapeResult {
   id: string;
   name: string;
   sizes: SizeResult[];

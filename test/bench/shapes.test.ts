@@ -13,7 +13,7 @@ import { createHpackDecoder, decodeHeaderBlock } from '../../electron/engine/htt
 import { createHpackEncoder, encodeHeaders } from '../../bench/shapes/gen-h2.ts';
 import { run } from '../../bench/shapes/measure.ts';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
-import { parseOptions, parseSize } from '../../bench/shapes/suite.ts';
+import { parseOptions, parseSize, printTable, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
 import { inProcessEngine, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-shapes-test-'));
@@ -158,5 +158,36 @@ describe('suite options and measuring', () => {
     expect(r.firstLine).toBe('200000000');
     expect(r.peakRssMB).toBeGreaterThan(200);
     expect(r.cpuSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('shapes table', () => {
+  const base = { seconds: 1, cpuSeconds: 0.5 };
+  const cell = (cpu: number, extra: Partial<Cell> = {}): Cell => ({ command: ['npm run -s cli --', 'list'], seconds: cpu * 2, cpuSeconds: cpu, peakRssMB: 100, exitCode: 0, timedOut: false, lines: 1, stderr: '', firstLine: '', ...extra });
+  const target = (events: number): Target => ({ kind: 'packets', path: '/x', keylog: undefined, events, bytes: events * 100, description: 'd', generateSeconds: null, stream: 'tcp:0', ipSrc: '10.0.0.1', tsharkExtra: [] });
+  const result = (small: Cell, large: Cell): ShapeResult => ({
+    id: 'a',
+    name: 'test',
+    sizes: [
+      { size: 10_000, target: target(10_000), ops: { 'index (info)': { ours: small, tshark: null } } },
+      { size: 1_000_000, target: target(1_000_000), ops: { 'index (info)': { ours: large, tshark: null } } },
+    ],
+  });
+  const opts = parseOptions([]);
+  const row = (t: string): string => t.split('\n').find((l) => l.startsWith('| index')) ?? '';
+
+  it('per-event cost after start-up; linear is 1×, quadratic is flagged', () => {
+    // 10 k: 1 CPU s of work → 100 µs/event; 1 M: 100 CPU s → 100 µs/event.
+    expect(row(printTable(result(cell(1.5), cell(100.5)), base, opts))).toMatch(/100µs.*\| 1\.00 \|/);
+    expect(row(printTable(result(cell(1.5), cell(1000.5)), base, opts))).toMatch(/\| 10\.00 \*\*>2×\*\* \|/);
+  });
+
+  it('a timeout and a failed run show as such, never as numbers', () => {
+    expect(row(printTable(result(cell(1.5), cell(0, { timedOut: true })), base, opts))).toMatch(/>300 s \| \*\*timeout\*\*/);
+    expect(row(printTable(result(cell(1.5, { exitCode: 1 }), cell(2)), base, opts))).toMatch(/err 1 .*\| — \|/);
+  });
+
+  it('work below 0.1 CPU s at the small size is marked as noise, not flagged', () => {
+    expect(row(printTable(result(cell(0.55), cell(100.5)), base, opts))).toMatch(/~ \|/);
   });
 });
