@@ -197,9 +197,9 @@ async function describe(path: string, keylog: string | undefined, kind: Target['
   return { kind, path, keylog, events, bytes: statSync(path).size, description, generateSeconds, stream, ipSrc: client, tsharkExtra };
 }
 
-async function runOps(t: Target, opts: Options): Promise<SizeResult['ops']> {
+/** Run every operation on `t` into `out`, calling `save` after each (the JSON is never behind by more than one cell). */
+async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: () => void): Promise<void> {
   const timeout = opts.timeout ?? Math.max(60, Math.round((300 * t.events) / 1e6));
-  const out: SizeResult['ops'] = {};
   for (const op of OPERATIONS) {
     if (opts.ops && !opts.ops.some((o) => op.name.startsWith(o))) continue;
     const scratch = mkdtempSync(join(tmpdir(), 'tracelens-shapes-'));
@@ -210,12 +210,12 @@ async function runOps(t: Target, opts: Options): Promise<SizeResult['ops']> {
       const ts = opts.tshark ? op.tshark(t, scratch) : null;
       const tc: Cell | null = ts ? { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) } : null;
       out[op.name] = { ours: oc, tshark: tc };
+      save();
       log(`  ${op.name.padEnd(18)} ${oc ? fmtCell(oc, timeout) : '—'}${tc ? `   tshark ${fmtCell(tc, timeout)}` : ''}${oc && oc.exitCode !== 0 && !oc.timedOut ? `   (${oc.stderr.split('\n').pop()})` : ''}`);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  return out;
 }
 
 function fmtCell(c: Run, timeout: number): string {
@@ -328,8 +328,9 @@ export async function runShapes(argv: string[]): Promise<void> {
     for (const make of job.targets) {
       const { size, target } = await make();
       log(`(${job.id}) ${job.name} @ ${sizeLabel(size)}: ${target.events} events, ${(target.bytes / 1e6).toFixed(1)} MB, ${target.description}`);
-      r.sizes.push({ size, target, ops: await runOps(target, opts) });
-      writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), baseline: base, options: opts, results }, null, 1));
+      const ops: SizeResult['ops'] = {};
+      r.sizes.push({ size, target, ops });
+      await runOps(target, opts, ops, () => writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), baseline: base, options: opts, results }, null, 1)));
     }
     const table = printTable(r, base, opts);
     tables.push(table);
