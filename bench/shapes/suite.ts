@@ -296,7 +296,36 @@ export function printTable(r: ShapeResult, base: { seconds: number; cpuSeconds: 
   return lines.join('\n');
 }
 
+interface SavedRun {
+  baseline: { seconds: number; cpuSeconds: number };
+  options: Options;
+  results: ShapeResult[];
+}
+
+/** `shapes --report A.json [B.json…]`: the tables again from saved runs, sizes of one shape merged. */
+export function reportFromJson(files: string[]): string {
+  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+  const byShape = new Map<string, ShapeResult>();
+  for (const r of runs) {
+    for (const shape of r.results) {
+      const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
+      for (const s of shape.sizes) if (!m.sizes.some((x) => x.size === s.size)) m.sizes.push(s);
+      m.sizes.sort((a, b) => a.size - b.size);
+      byShape.set(shape.id, m);
+    }
+  }
+  const opts = { ...runs[0].options, tshark: runs.some((r) => r.options.tshark), timeout: undefined };
+  return [...byShape.values()]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((r) => printTable(r, runs[0].baseline, opts))
+    .join('\n\n');
+}
+
 export async function runShapes(argv: string[]): Promise<void> {
+  if (argv[0] === '--report') {
+    console.log(reportFromJson(argv.slice(1)));
+    return;
+  }
   const opts = parseOptions(argv);
   mkdirSync(OUT, { recursive: true });
   const base = await baseline();
