@@ -24,7 +24,7 @@ function checksum16(b: Uint8Array, off: number, len: number): number {
   return ~sum & 0xffff;
 }
 
-interface Writer {
+export interface Writer {
   fd: number;
   buf: Buffer;
   pos: number;
@@ -32,12 +32,12 @@ interface Writer {
   bytes: number;
 }
 
-function flush(w: Writer): void {
+export function flush(w: Writer): void {
   if (w.pos > 0) writeSync(w.fd, w.buf, 0, w.pos);
   w.pos = 0;
 }
 
-function writePacket(w: Writer, tUs: number, frame: Uint8Array): void {
+export function writePacket(w: Writer, tUs: number, frame: Uint8Array): void {
   if (w.pos + 16 + frame.length > w.buf.length) flush(w);
   const b = w.buf;
   b.writeUInt32LE(Math.floor(tUs / 1e6), w.pos);
@@ -89,7 +89,7 @@ export function frame(proto: 6 | 17, src: number, dst: number, sport: number, dp
 
 const enc = new TextEncoder();
 
-function dnsQuery(id: number, name: string, response: boolean, addr: number): Uint8Array {
+export function dnsQuery(id: number, name: string, response: boolean, addr: number): Uint8Array {
   const labels = name.split('.');
   const q: number[] = [];
   for (const l of labels) q.push(l.length, ...enc.encode(l));
@@ -100,8 +100,8 @@ function dnsQuery(id: number, name: string, response: boolean, addr: number): Ui
 }
 
 /** Write about `targetPackets` packets to `path`; returns packets and bytes written. */
-export function makeBenchPcap(path: string, targetPackets: number, seed = 42): { packets: number; bytes: number } {
-  const r = rng(seed);
+/** A pcap file (microsecond, Ethernet) opened for writing: the 24-byte header is written. */
+export function createPcapWriter(path: string): Writer {
   const w: Writer = { fd: openSync(path, 'w'), buf: Buffer.alloc(8 << 20), pos: 0, packets: 0, bytes: 0 };
   const hdr = Buffer.alloc(24);
   hdr.writeUInt32LE(0xa1b2c3d4, 0);
@@ -111,6 +111,17 @@ export function makeBenchPcap(path: string, targetPackets: number, seed = 42): {
   hdr.writeUInt32LE(1, 20);
   writeSync(w.fd, hdr);
   w.bytes += 24;
+  return w;
+}
+
+export function closePcapWriter(w: Writer): void {
+  flush(w);
+  closeSync(w.fd);
+}
+
+export function makeBenchPcap(path: string, targetPackets: number, seed = 42): { packets: number; bytes: number } {
+  const r = rng(seed);
+  const w = createPcapWriter(path);
   let t = 1_700_000_000_000_000;
   const body = Buffer.alloc(1400, 0x61);
   const tlsRecord = Buffer.alloc(1200);
@@ -170,8 +181,7 @@ export function makeBenchPcap(path: string, targetPackets: number, seed = 42): {
     writePacket(w, (t += 50), frame(6, server, client, dport, sport, e, { seq: ss, ack: cs + 1, flags: 0x11 }));
     writePacket(w, (t += 50), frame(6, client, server, sport, dport, e, { seq: cs + 1, ack: ss + 1, flags: 0x10 }));
   }
-  flush(w);
-  closeSync(w.fd);
+  closePcapWriter(w);
   return { packets: w.packets, bytes: w.bytes };
 }
 

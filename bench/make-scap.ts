@@ -8,36 +8,54 @@ import { resolve } from 'node:path';
 
 const CORPUS = [resolve(import.meta.dirname, '../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(p)) ?? '';
 const SRC = resolve(CORPUS, 'scap/xxradar-stratoshark/docker-curl-https.scap');
-const target = Number(process.argv[2] ?? 3_000_000);
-const out = process.argv[3] ?? '/tmp/tracelens-bench.scap';
 
-const src = new Uint8Array(readFileSync(SRC));
-const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-let p = 0;
-let firstEv = -1;
-while (p < src.length) {
-  const t = dv.getUint32(p, true);
-  if (firstEv < 0 && (t === 0x216 || t === 0x221)) firstEv = p;
-  p += dv.getUint32(p + 4, true);
-}
-const head = src.subarray(0, firstEv);
-const body = src.slice(firstEv);
-const bdv = new DataView(body.buffer);
-let perRound = 0;
-for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) perRound++;
-const rounds = Math.ceil(target / perRound);
-const fd = openSync(out, 'w');
-writeSync(fd, head);
-const SPAN = 20_000_000_000n; // each repetition 20 s later
-for (let r = 0; r < rounds; r++) {
-  if (r > 0) {
-    for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) {
-      const ts = q + 8 + 2; // EV_V2: u16 cpu then u64 ts
-      bdv.setBigUint64(ts, bdv.getBigUint64(ts, true) + SPAN, true);
-    }
+/**
+ * Write `target` event blocks (rounded up to whole repetitions unless `exact`) to `out`;
+ * returns the number of event blocks written.
+ */
+export function makeScap(out: string, target: number, exact = false): number {
+  const src = new Uint8Array(readFileSync(SRC));
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  let p = 0;
+  let firstEv = -1;
+  while (p < src.length) {
+    const t = dv.getUint32(p, true);
+    if (firstEv < 0 && (t === 0x216 || t === 0x221)) firstEv = p;
+    p += dv.getUint32(p + 4, true);
   }
-  writeSync(fd, body);
+  const head = src.subarray(0, firstEv);
+  const body = src.slice(firstEv);
+  const bdv = new DataView(body.buffer);
+  let perRound = 0;
+  for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) perRound++;
+  const rounds = Math.ceil(target / perRound);
+  const fd = openSync(out, 'w');
+  writeSync(fd, head);
+  const SPAN = 20_000_000_000n; // each repetition 20 s later
+  let written = 0;
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      for (let q = 0; q < body.length; q += bdv.getUint32(q + 4, true)) {
+        const ts = q + 8 + 2; // EV_V2: u16 cpu then u64 ts
+        bdv.setBigUint64(ts, bdv.getBigUint64(ts, true) + SPAN, true);
+      }
+    }
+    if (exact && written + perRound > target) {
+      let q = 0;
+      for (let k = 0; k < target - written; k++) q += bdv.getUint32(q + 4, true);
+      writeSync(fd, body, 0, q);
+      written = target;
+      break;
+    }
+    writeSync(fd, body);
+    written += perRound;
+  }
+  closeSync(fd);
+  return written;
 }
-closeSync(fd);
-console.log(`wrote ${out}: ${rounds * perRound} events`);
 
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const target = Number(process.argv[2] ?? 3_000_000);
+  const out = process.argv[3] ?? '/tmp/tracelens-bench.scap';
+  console.log(`wrote ${out}: ${makeScap(out, target)} events`);
+}

@@ -5,6 +5,7 @@
  * printed beside wall seconds because this machine is often shared.
  *
  * BENCH_ONLY=pcap,filter,scap,strace,tls picks parts; BENCH_PACKETS sets the pcap size.
+ * `npm run bench -- shapes …` runs the capture-shapes suite instead (bench/shapes/suite.ts, docs/bench.md).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { openCapture } from '../electron/engine/open-capture.ts';
 import { makeBenchPcap } from './make-pcap.ts';
 import { benchTls } from './tls.ts';
 import { benchStreams } from './streams.ts';
+import { runShapes } from './shapes/suite.ts';
 
 const outDir = join(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
@@ -103,40 +105,48 @@ async function benchFilter(capture: Capture, path: string, filter: string, tshar
   });
 }
 
-if (only.has('pcap') || only.has('filter') || only.has('streams')) {
-  const path = join(outDir, 'bench.pcap');
-  const want = Number(process.env.BENCH_PACKETS ?? 1_000_000);
-  if (!existsSync(path) || statSync(path).size < want * 100) makeBenchPcap(path, want);
-  const capture = await benchIndex('pcap', path);
-  if (only.has('pcap')) {
-    report('tshark conv,tcp on the same file', { seconds: timeTshark(['-r', path, '-q', '-z', 'conv,tcp']) });
-    rowsPage('pcap', capture);
+/** The original bench (no arguments): unchanged. */
+async function benchAll(): Promise<void> {
+  if (only.has('pcap') || only.has('filter') || only.has('streams')) {
+    const path = join(outDir, 'bench.pcap');
+    const want = Number(process.env.BENCH_PACKETS ?? 1_000_000);
+    if (!existsSync(path) || statSync(path).size < want * 100) makeBenchPcap(path, want);
+    const capture = await benchIndex('pcap', path);
+    if (only.has('pcap')) {
+      report('tshark conv,tcp on the same file', { seconds: timeTshark(['-r', path, '-q', '-z', 'conv,tcp']) });
+      rowsPage('pcap', capture);
+    }
+    if (only.has('filter')) {
+      await benchFilter(capture, path, 'tcp.stream == 5', false);
+      await benchFilter(capture, path, 'frame.len > 1000 and not udp.stream in {1..100}', false);
+      await benchFilter(capture, path, 'ip.src == 10.0.0.7', true);
+      await benchFilter(capture, path, 'dns.qry.name == "host1.example.com"', true);
+    }
+    if (only.has('streams')) benchStreams(capture, path, report, hasTshark());
+    capture.close();
   }
-  if (only.has('filter')) {
-    await benchFilter(capture, path, 'tcp.stream == 5', false);
-    await benchFilter(capture, path, 'frame.len > 1000 and not udp.stream in {1..100}', false);
-    await benchFilter(capture, path, 'ip.src == 10.0.0.7', true);
-    await benchFilter(capture, path, 'dns.qry.name == "host1.example.com"', true);
+
+  if (only.has('scap')) {
+    const path = join(outDir, 'bench.scap');
+    if (!existsSync(path)) generate('make-scap.ts', [String(process.env.BENCH_SCAP_EVENTS ?? 2_000_000), path]);
+    const capture = await benchIndex('scap', path);
+    rowsPage('scap', capture);
+    await benchFilter(capture, path, 'evt.type == connect', false);
+    capture.close();
   }
-  if (only.has('streams')) benchStreams(capture, path, report, hasTshark());
-  capture.close();
+
+  if (only.has('strace')) {
+    const path = join(outDir, 'bench.strace');
+    if (!existsSync(path)) generate('make-strace.ts', [path, String(process.env.BENCH_STRACE_MB ?? 300)]);
+    const capture = await benchIndex('strace', path);
+    rowsPage('strace', capture);
+    capture.close();
+  }
+
+  if (only.has('tls')) benchTls(report);
 }
 
-if (only.has('scap')) {
-  const path = join(outDir, 'bench.scap');
-  if (!existsSync(path)) generate('make-scap.ts', [String(process.env.BENCH_SCAP_EVENTS ?? 2_000_000), path]);
-  const capture = await benchIndex('scap', path);
-  rowsPage('scap', capture);
-  await benchFilter(capture, path, 'evt.type == connect', false);
-  capture.close();
-}
-
-if (only.has('strace')) {
-  const path = join(outDir, 'bench.strace');
-  if (!existsSync(path)) generate('make-strace.ts', [path, String(process.env.BENCH_STRACE_MB ?? 300)]);
-  const capture = await benchIndex('strace', path);
-  rowsPage('strace', capture);
-  capture.close();
-}
-
-if (only.has('tls')) benchTls(report);
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === 'shapes') await runShapes(rest);
+else if (mode !== undefined) throw new Error(`unknown bench ${mode} (npm run bench, or npm run bench -- shapes …)`);
+else await benchAll();
