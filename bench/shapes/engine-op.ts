@@ -8,7 +8,7 @@
  */
 import { createEngineClient } from '../../shared/engine-client.ts';
 import type { DetailsNode } from '../../shared/rpc.ts';
-import { addKeylogs, openAndIndex } from '../../electron/cli/run.ts';
+import { addKeylogs, openAndIndex } from '../../electron/cli/common.ts';
 import { startEngineWorker } from '../../electron/engine/host/node-worker.ts';
 
 function countNodes(nodes: readonly DetailsNode[]): number {
