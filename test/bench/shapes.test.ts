@@ -126,7 +126,8 @@ describe('HPACK encoder', () => {
       const r = decodeHeaderBlock(dec, block);
       expect(r.error).toBeUndefined();
       expect(r.headers.map((h) => [h.name, h.value])).toEqual(headers);
-      expect(dec.table).toEqual(enc.entries);
+      // The decoder keeps its table oldest first, the encoder newest first (RFC 7541 §2.3.3 index order).
+      expect([...dec.table].reverse()).toEqual(enc.entries);
     }
     expect(enc.size).toBeLessThanOrEqual(4096);
     expect(enc.size).toBeGreaterThan(3500); // full: entries were evicted to make room
