@@ -301,6 +301,21 @@ export interface ExtractPage {
 }
 
 export type MethodName = keyof EngineMethods;
+
+/** Every method of `EngineMethods`, for checking a request's method at run time. */
+export const METHOD_NAMES = [
+  'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
+  'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
+  'httpExchanges', 'httpBody',
+] as const satisfies readonly MethodName[];
+
+/** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */
+export type UnlistedMethod = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
+const everyMethodListed: [UnlistedMethod] extends [never] ? readonly string[] : UnlistedMethod = METHOD_NAMES;
+
+export function isMethodName(name: string): name is MethodName {
+  return everyMethodListed.includes(name);
+}
 export type Params<M extends MethodName> = EngineMethods[M][0];
 export type Result<M extends MethodName> = EngineMethods[M][1];
 

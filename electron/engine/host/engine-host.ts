@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import type { CaptureInfo, EngineEvent, EventBytes, MethodName, Params, Port, RequestMessage, ResponseMessage, Result, RowsPage } from '../../../shared/rpc.ts';
+import { isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, type RowsPage } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -46,6 +46,7 @@ interface EngineState {
   httpReady?: Promise<void>;
 }
 
+/** A request for a method of the contract (an unknown method is answered as an error, see below). */
 function isRequest(m: unknown): m is RequestMessage {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
@@ -204,234 +205,246 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     resort();
   }
 
+  /** One entry per RPC method of shared/rpc.ts: its parameters and result are typed by the contract. */
+  const handlers: { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M> } = {
+    open: async (params) => {
+      const more = params.more ?? [];
+      if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
+        throw new Error('parameter more must be a list of file paths');
+      }
+      const path = allow(stringParam(params, 'path'));
+      const others = more.map(allow);
+      dropUploads();
+      return await startOpen(path, undefined, others);
+    },
+    openUpload: (params) => {
+      const name = basename(stringParam(params, 'name'));
+      const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
+      const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+      if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
+      dropUploads();
+      // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
+      const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
+      const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
+      state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
+      return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} };
+    },
+    upload: async (params) => {
+      const up = state.upload;
+      if (!up) throw new Error('upload without openUpload');
+      const p = params;
+      if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
+      const received = up.received + p.chunk.length;
+      if (received > up.size || (p.last === true && received !== up.size)) {
+        dropUploads();
+        throw new Error(received > up.size
+          ? `upload of ${up.name} sent more than the ${up.size} bytes it declared; discarded`
+          : `upload of ${up.name} ended after ${received} of the ${up.size} bytes it declared; discarded`);
+      }
+      writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
+      up.received = received;
+      if (p.last === true) {
+        closeSync(up.fd);
+        state.upload = undefined;
+        state.uploaded = up.dir;
+        await startOpen(up.path, up.name);
+      }
+      return null;
+    },
+    info: () => {
+      return requireCapture(state).info();
+    },
+    cancel: () => {
+      state.abort?.abort();
+      return null;
+    },
+    sort: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
+      await state.indexing;
+      const t0 = performance.now();
+      state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
+      resort();
+      return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() };
+    },
+    rowOf: (params) => {
+      const c = requireCapture(state);
+      const ev = intParam(params, 'event', 1, 2 ** 32);
+      const order = shown();
+      if (!order) return ev <= c.count() ? ev - 1 : null;
+      const at = order.indexOf(ev);
+      return at < 0 ? null : at;
+    },
+    cancelFilter: () => {
+      state.filterAbort?.abort();
+      state.filterAbort = undefined;
+      return null;
+    },
+    columns: () => {
+      return requireCapture(state).columns();
+    },
+    rows: (params) => {
+      return rowsPage(requireCapture(state), shown(), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
+    },
+    filter: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (typeof p?.text !== 'string' || p.text.length > 100_000) throw new Error('filter text must be a string');
+      state.filterAbort?.abort();
+      const abort = new AbortController();
+      state.filterAbort = abort;
+      const t0 = performance.now();
+      await state.indexing;
+      const text = p.text.trim();
+      if (abort.signal.aborted) {
+        const n = state.view ? state.view.length : c.count();
+        return { ok: true, text, matched: n, total: c.count(), cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
+      }
+      if (text === '') {
+        setView(undefined);
+        return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 };
+      }
+      const total = c.count();
+      await state.httpReady;
+      if (abort.signal.aborted) {
+        return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
+      }
+      // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
+      let fast: number[] | null;
+      try {
+        fast = httpFilterEvents(c, text);
+      } catch {
+        // A filter error is reported by runFilter below with its position.
+        fast = null;
+      }
+      if (fast) {
+        setView(Uint32Array.from(fast));
+        return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 };
+      }
+      const run = await runFilter(c, text, {
+        referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
+        signal: abort.signal,
+        onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
+      });
+      const ms = performance.now() - t0;
+      if (!run.ok) {
+        return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms };
+      }
+      if (!run.cancelled) setView(run.events);
+      return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms };
+    },
+    details: (params) => {
+      const c = requireCapture(state);
+      // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
+      // finished: the httpProgress event with finished: true says when to ask again).
+      c.dissect(intParam(params, 'event', 1, c.count()), d);
+      return detailsTree(d);
+    },
+    bytes: (params) => {
+      const c = requireCapture(state);
+      c.dissect(intParam(params, 'event', 1, c.count()), d);
+      const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
+      return out;
+    },
+    fields: () => {
+      return fieldCatalogue();
+    },
+    extract: async (params) => {
+      const c = requireCapture(state);
+      if (c.info().done) await state.httpReady;
+      const p = params;
+      if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
+      const defs = p.fields.map((name) => {
+        const f = fieldByName(name);
+        if (!f) throw new Error(`"${name}" is not a field`);
+        return f;
+      });
+      const start = intParam(params, 'start', 0, 2 ** 32);
+      const count = intParam(params, 'count', 0, MAX_PAGE);
+      const total = shown()?.length ?? c.count();
+      const n = Math.max(0, Math.min(count, total - start));
+      const events = new Uint32Array(n);
+      const values: string[][][] = [];
+      for (let r = 0; r < n; r++) {
+        const ev = eventAt(shown(), start + r);
+        events[r] = ev;
+        c.dissect(ev, d);
+        values.push(defs.map((f) => fieldStrings(d, f)));
+      }
+      return { events, values };
+    },
+    addKeylog: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
+      const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
+      if (r.added > 0 && c.info().done) {
+        // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
+        await state.httpReady;
+        if (state.capture === c) {
+          const ch = captureHttp(c);
+          emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: ch.exchangeOf.size, finished: true });
+        }
+      }
+      return { added: r.added, lines: r.lines, errors: r.errors };
+    },
+    keylogCandidates: () => {
+      return state.capturePath ? siblingKeylogs(state.capturePath) : [];
+    },
+    exportKeylog: () => {
+      return exportCaptureKeylog(requireCapture(state));
+    },
+    tlsStreams: async () => {
+      const c = requireCapture(state);
+      await state.indexing;
+      return tlsStreams(c);
+    },
+    streams: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const p = params ?? {};
+      if (p.kind !== undefined && p.kind !== 'tcp' && p.kind !== 'udp' && p.kind !== 'fd') throw new Error('kind must be tcp, udp or fd');
+      return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true });
+    },
+    follow: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const p = params;
+      const formats = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'];
+      if (!formats.includes(p?.format)) throw new Error(`format must be one of ${formats.join(', ')}`);
+      const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
+      const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
+      const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
+      return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page);
+    },
+    httpExchanges: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      await state.httpReady;
+      const p = params ?? {};
+      if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
+      return httpExchangeRows(c, p.filter);
+    },
+    httpBody: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
+      return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+    },
+  };
+
+  /** Run a method's handler; one that throws, at once or later, answers with an error. */
   async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    switch (method) {
-      case 'open': {
-        const more = (params as Params<'open'>).more ?? [];
-        if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
-          throw new Error('parameter more must be a list of file paths');
-        }
-        const path = allow(stringParam(params, 'path'));
-        const others = more.map(allow);
-        dropUploads();
-        return (await startOpen(path, undefined, others)) as Result<M>;
-      }
-      case 'openUpload': {
-        const name = basename(stringParam(params, 'name'));
-        const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
-        const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
-        if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
-        dropUploads();
-        // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
-        const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
-        const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
-        state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
-        return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} } as Result<M>;
-      }
-      case 'upload': {
-        const up = state.upload;
-        if (!up) throw new Error('upload without openUpload');
-        const p = params as Params<'upload'>;
-        if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
-        const received = up.received + p.chunk.length;
-        if (received > up.size || (p.last === true && received !== up.size)) {
-          dropUploads();
-          throw new Error(received > up.size
-            ? `upload of ${up.name} sent more than the ${up.size} bytes it declared; discarded`
-            : `upload of ${up.name} ended after ${received} of the ${up.size} bytes it declared; discarded`);
-        }
-        writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
-        up.received = received;
-        if (p.last === true) {
-          closeSync(up.fd);
-          state.upload = undefined;
-          state.uploaded = up.dir;
-          await startOpen(up.path, up.name);
-        }
-        return null as Result<M>;
-      }
-      case 'info':
-        return requireCapture(state).info() as Result<M>;
-      case 'cancel':
-        state.abort?.abort();
-        return null as Result<M>;
-      case 'sort': {
-        const c = requireCapture(state);
-        const p = params as Params<'sort'>;
-        if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
-        await state.indexing;
-        const t0 = performance.now();
-        state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
-        resort();
-        return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() } as Result<M>;
-      }
-      case 'rowOf': {
-        const c = requireCapture(state);
-        const ev = intParam(params, 'event', 1, 2 ** 32);
-        const order = shown();
-        if (!order) return (ev <= c.count() ? ev - 1 : null) as Result<M>;
-        const at = order.indexOf(ev);
-        return (at < 0 ? null : at) as Result<M>;
-      }
-      case 'cancelFilter':
-        state.filterAbort?.abort();
-        state.filterAbort = undefined;
-        return null as Result<M>;
-      case 'columns':
-        return requireCapture(state).columns() as Result<M>;
-      case 'rows':
-        return rowsPage(requireCapture(state), shown(), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
-      case 'filter': {
-        const c = requireCapture(state);
-        const p = params as Params<'filter'>;
-        if (typeof p?.text !== 'string' || p.text.length > 100_000) throw new Error('filter text must be a string');
-        state.filterAbort?.abort();
-        const abort = new AbortController();
-        state.filterAbort = abort;
-        const t0 = performance.now();
-        await state.indexing;
-        const text = p.text.trim();
-        if (abort.signal.aborted) {
-          const n = state.view ? state.view.length : c.count();
-          return { ok: true, text, matched: n, total: c.count(), cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        if (text === '') {
-          setView(undefined);
-          return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
-        }
-        const total = c.count();
-        await state.httpReady;
-        if (abort.signal.aborted) {
-          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        // Filters on http.* fields only: evaluated over the annotated events, no re-dissection.
-        let fast: number[] | null;
-        try {
-          fast = httpFilterEvents(c, text);
-        } catch {
-          // A filter error is reported by runFilter below with its position.
-          fast = null;
-        }
-        if (fast) {
-          setView(Uint32Array.from(fast));
-          return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        const run = await runFilter(c, text, {
-          referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
-          signal: abort.signal,
-          onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
-        });
-        const ms = performance.now() - t0;
-        if (!run.ok) {
-          return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;
-        }
-        if (!run.cancelled) setView(run.events);
-        return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms } as Result<M>;
-      }
-      case 'details': {
-        const c = requireCapture(state);
-        // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
-        // finished: the httpProgress event with finished: true says when to ask again).
-        c.dissect(intParam(params, 'event', 1, c.count()), d);
-        return detailsTree(d) as Result<M>;
-      }
-      case 'bytes': {
-        const c = requireCapture(state);
-        c.dissect(intParam(params, 'event', 1, c.count()), d);
-        const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
-        return out as Result<M>;
-      }
-      case 'fields':
-        return fieldCatalogue() as Result<M>;
-      case 'extract': {
-        const c = requireCapture(state);
-        if (c.info().done) await state.httpReady;
-        const p = params as Params<'extract'>;
-        if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
-        const defs = p.fields.map((name) => {
-          const f = fieldByName(name);
-          if (!f) throw new Error(`"${name}" is not a field`);
-          return f;
-        });
-        const start = intParam(params, 'start', 0, 2 ** 32);
-        const count = intParam(params, 'count', 0, MAX_PAGE);
-        const total = shown()?.length ?? c.count();
-        const n = Math.max(0, Math.min(count, total - start));
-        const events = new Uint32Array(n);
-        const values: string[][][] = [];
-        for (let r = 0; r < n; r++) {
-          const ev = eventAt(shown(), start + r);
-          events[r] = ev;
-          c.dissect(ev, d);
-          values.push(defs.map((f) => fieldStrings(d, f)));
-        }
-        return { events, values } as Result<M>;
-      }
-      case 'addKeylog': {
-        const c = requireCapture(state);
-        const p = params as Params<'addKeylog'>;
-        if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
-        const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
-        if (r.added > 0 && c.info().done) {
-          // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
-          await state.httpReady;
-          if (state.capture === c) {
-            const ch = captureHttp(c);
-            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: ch.exchangeOf.size, finished: true });
-          }
-        }
-        return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
-      }
-      case 'keylogCandidates':
-        return (state.capturePath ? siblingKeylogs(state.capturePath) : []) as Result<M>;
-      case 'exportKeylog':
-        return exportCaptureKeylog(requireCapture(state)) as Result<M>;
-      case 'tlsStreams': {
-        const c = requireCapture(state);
-        await state.indexing;
-        return tlsStreams(c) as Result<M>;
-      }
-      case 'streams': {
-        const c = requireCapture(state);
-        await state.indexing;
-        const p = (params ?? {}) as Params<'streams'>;
-        if (p.kind !== undefined && p.kind !== 'tcp' && p.kind !== 'udp' && p.kind !== 'fd') throw new Error('kind must be tcp, udp or fd');
-        return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true }) as Result<M>;
-      }
-      case 'follow': {
-        const c = requireCapture(state);
-        await state.indexing;
-        const p = params as Params<'follow'>;
-        const formats = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'];
-        if (!formats.includes(p?.format)) throw new Error(`format must be one of ${formats.join(', ')}`);
-        const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
-        const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
-        const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
-        return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page) as Result<M>;
-      }
-      case 'httpExchanges': {
-        const c = requireCapture(state);
-        await state.indexing;
-        await state.httpReady;
-        const p = (params ?? {}) as Params<'httpExchanges'>;
-        if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
-        return httpExchangeRows(c, p.filter) as Result<M>;
-      }
-      case 'httpBody': {
-        const c = requireCapture(state);
-        await state.indexing;
-        const p = params as Params<'httpBody'>;
-        if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
-        return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message) as Result<M>;
-      }
-      default:
-        throw new Error(`unknown method ${String(method)}`);
-    }
+    const run: (params: Params<M>) => Promise<Result<M>> | Result<M> = handlers[method];
+    return await run(params);
   }
 
   port.onMessage((m) => {
     if (!isRequest(m)) return;
-    handle(m.method, m.params).then(
+    const method: string = m.method;
+    (isMethodName(method) ? handle(method, m.params) : Promise.reject(new Error(`unknown method ${method}`))).then(
       (result) => port.postMessage({ kind: 'response', id: m.id, ok: true, result } satisfies ResponseMessage),
       (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
     );

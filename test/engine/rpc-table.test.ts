@@ -1,0 +1,52 @@
+/** The engine host's handler table: every method of the contract has an entry; anything else is an error answer. */
+import { describe, expect, it } from 'vitest';
+import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import { METHOD_NAMES, isMethodName, type Port, type ResponseMessage } from '../../shared/rpc.ts';
+
+/** Send raw requests (any method text) and collect the answers by id. */
+function rawEngine(): { ask: (id: number, method: string, params: unknown) => Promise<ResponseMessage>; close: () => void } {
+  const waiting = new Map<number, (r: ResponseMessage) => void>();
+  let toEngine: (m: unknown) => void = () => {};
+  const port: Port = {
+    postMessage: (m) => setImmediate(() => { const r = m as ResponseMessage; if (r.kind === 'response') waiting.get(r.id)?.(r); }),
+    onMessage: (h) => (toEngine = h),
+    close() {},
+  };
+  const close = serveEngine(port);
+  return {
+    ask: (id, method, params) => new Promise((resolve) => { waiting.set(id, resolve); toEngine({ kind: 'request', id, method, params }); }),
+    close,
+  };
+}
+
+describe('RPC handler table', () => {
+  it('answers names that are not methods (also Object.prototype names) with an error', async () => {
+    const e = rawEngine();
+    let id = 0;
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
+      const r = await e.ask(++id, name, null);
+      expect(r).toMatchObject({ ok: false, error: `unknown method ${name}` });
+      expect(isMethodName(name)).toBe(false);
+    }
+    e.close();
+  });
+
+  it('has an entry for every listed method: none answers "unknown method"', async () => {
+    const e = rawEngine();
+    let id = 100;
+    for (const name of METHOD_NAMES) {
+      const r = await e.ask(++id, name, null);
+      if (!r.ok) expect(r.error).not.toMatch(/unknown method/);
+      expect(isMethodName(name)).toBe(true);
+    }
+    e.close();
+  });
+
+  it('turns a handler that throws at once (no capture open) into an error answer', async () => {
+    const e = rawEngine();
+    expect(await e.ask(1, 'info', null)).toMatchObject({ ok: false, error: 'no capture is open' });
+    expect(await e.ask(2, 'rows', { start: -1, count: 1 })).toMatchObject({ ok: false });
+    expect(await e.ask(3, 'fields', null)).toMatchObject({ ok: true });
+    e.close();
+  });
+});
