@@ -139,7 +139,7 @@ export interface EngineMethods {
   /** TLS streams of the open capture with their decryption status. */
   tlsStreams: [null, TlsStreamInfo[]];
   /** Byte streams of the capture: TCP/UDP conversations, or fd streams of syscall captures. */
-  streams: [{ kind?: 'tcp' | 'udp' | 'fd'; mergeThreads?: boolean }, StreamSummary[]];
+  streams: [{ kind?: StreamKindName; mergeThreads?: boolean }, StreamSummary[]];
   /**
    * One page of a stream's chunks (`stream`: `tcp:N`, `udp:N`, `tls:N`, `fd:PID:FD:N`; or the
    * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
@@ -148,14 +148,24 @@ export interface EngineMethods {
   /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
-  httpBody: [{ stream: string; index: number; message: 'request' | 'response' }, HttpBody];
+  httpBody: [{ stream: string; index: number; message: HttpMessageName }, HttpBody];
 }
 
-export type FollowFormatName = 'ascii' | 'hex' | 'raw' | 'rawlines' | 'yaml' | 'carrays' | 'utf8' | 'none';
+/** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
+export const FOLLOW_FORMATS = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'] as const;
+export type FollowFormatName = (typeof FOLLOW_FORMATS)[number];
+
+/** The byte-stream kinds `streams` lists. */
+export const STREAM_KINDS = ['tcp', 'udp', 'fd'] as const;
+export type StreamKindName = (typeof STREAM_KINDS)[number];
+
+/** The two messages of an HTTP exchange (`httpBody`). */
+export const HTTP_MESSAGES = ['request', 'response'] as const;
+export type HttpMessageName = (typeof HTTP_MESSAGES)[number];
 
 export interface StreamSummary {
   id: string;
-  kind: 'tcp' | 'udp' | 'fd';
+  kind: StreamKindName;
   /** `addr:port` endpoints; for fd streams the fd name's two sides, or process and path. */
   client: string;
   server: string;

@@ -1,7 +1,10 @@
 /** The engine host's handler table: every method of the contract has an entry; anything else is an error answer. */
 import { describe, expect, it } from 'vitest';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import { METHOD_NAMES, isMethodName, type Port, type ResponseMessage } from '../../shared/rpc.ts';
+import { join } from 'node:path';
+import { FOLLOW_FORMATS, METHOD_NAMES, STREAM_KINDS, isMethodName, type FollowFormatName, type HttpMessageName, type Port, type ResponseMessage, type StreamKindName } from '../../shared/rpc.ts';
+import { CORPUS } from './corpus.ts';
+import { inProcessEngine, openDone } from './in-process-engine.ts';
 
 /** Send raw requests (any method text) and collect the answers by id. */
 function rawEngine(): { ask: (id: number, method: string, params: unknown) => Promise<ResponseMessage>; close: () => void } {
@@ -48,5 +51,17 @@ describe('RPC handler table', () => {
     expect(await e.ask(2, 'rows', { start: -1, count: 1 })).toMatchObject({ ok: false });
     expect(await e.ask(3, 'fields', null)).toMatchObject({ ok: true });
     e.close();
+  });
+
+  it('checks list-valued parameters against the contract lists', async () => {
+    const c = inProcessEngine();
+    await openDone(c, join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
+    const fail = (p: Promise<unknown>): Promise<string> => p.then(() => 'answered', (err: Error) => err.message);
+    expect(await fail(c.call('follow', { stream: 'tcp:0', format: 'bogus' as FollowFormatName }))).toBe(`format must be one of ${FOLLOW_FORMATS.join(', ')}`);
+    expect(await fail(c.call('streams', { kind: 'sctp' as StreamKindName }))).toBe('kind must be one of tcp, udp, fd');
+    expect(await fail(c.call('httpBody', { stream: 'tcp:0', index: 0, message: 'trailer' as HttpMessageName }))).toBe('message must be one of request, response');
+    for (const format of FOLLOW_FORMATS) expect((await c.call('follow', { stream: 'tcp:0', format })).id).toBe('tcp:0');
+    for (const kind of STREAM_KINDS) expect(Array.isArray(await c.call('streams', { kind }))).toBe(true);
+    c.close();
   });
 });

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, type RowsPage } from '../../../shared/rpc.ts';
+import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, type RowsPage } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -404,15 +404,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const c = requireCapture(state);
       await state.indexing;
       const p = params ?? {};
-      if (p.kind !== undefined && p.kind !== 'tcp' && p.kind !== 'udp' && p.kind !== 'fd') throw new Error('kind must be tcp, udp or fd');
+      if (p.kind !== undefined && !STREAM_KINDS.includes(p.kind)) throw new Error(`kind must be one of ${STREAM_KINDS.join(', ')}`);
       return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true });
     },
     follow: async (params) => {
       const c = requireCapture(state);
       await state.indexing;
       const p = params;
-      const formats = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'];
-      if (!formats.includes(p?.format)) throw new Error(`format must be one of ${formats.join(', ')}`);
+      if (!FOLLOW_FORMATS.includes(p?.format)) throw new Error(`format must be one of ${FOLLOW_FORMATS.join(', ')}`);
       const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
       const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
       const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
@@ -430,7 +429,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const c = requireCapture(state);
       await state.indexing;
       const p = params;
-      if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
+      if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
       return httpBodyOf(c, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
     },
   };
