@@ -63,6 +63,11 @@ export const RowFlag = {
 export interface RowsPage {
   /** Position of the first row in the current view (filtered or not). */
   start: number;
+  /**
+   * The view these rows belong to: the engine counts up with every open, filter and sort, so a
+   * page asked for before one and answered after it is recognisable (an older number).
+   */
+  generation: number;
   /** Event numbers (1-based) of the rows. */
   events: Uint32Array;
   /** Per column id: indices into `strings`, one per row. */
@@ -71,7 +76,10 @@ export interface RowsPage {
   /** Epoch nanoseconds of each row as float seconds (for relative/delta time display). */
   times: Float64Array;
   /** Time of the event captured just before each row's event (NaN for event 1): "since previous captured". */
-  prevTimes?: Float64Array;
+  prevTimes: Float64Array;
+  /** The same two times exactly, as epoch nanoseconds (event 1's previous time is its own). */
+  timesNs: BigInt64Array;
+  prevTimesNs: BigInt64Array;
   flags: Uint8Array;
 }
 

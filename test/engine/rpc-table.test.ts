@@ -64,4 +64,31 @@ describe('RPC handler table', () => {
     for (const kind of STREAM_KINDS) expect(Array.isArray(await c.call('streams', { kind }))).toBe(true);
     c.close();
   });
+
+  it('rows pages carry exact times and a generation that changes with every open, filter and sort', async () => {
+    const c = inProcessEngine();
+    await openDone(c, join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap'));
+    const a = await c.call('rows', { start: 0, count: 8 });
+    // `tshark -r gen-tls13-http11-nsec.pcap -T fields -e frame.time_epoch` (4.0.17), frames 1-8.
+    const epoch = ['1795287928.523659830', '1795287928.523675940', '1795287928.523692662', '1795287928.527037909',
+      '1795287928.527056443', '1795287928.530053211', '1795287928.530063229', '1795287928.531770142'];
+    const ns = (t: string) => BigInt(t.replace('.', ''));
+    expect([...a.timesNs]).toEqual(epoch.map(ns));
+    expect([...a.prevTimesNs]).toEqual([ns(epoch[0]), ...epoch.slice(0, 7).map(ns)]);
+    const gens = [a.generation];
+    await c.call('filter', { text: 'tcp.len > 0' });
+    const b = await c.call('rows', { start: 0, count: 3 });
+    gens.push(b.generation);
+    expect([...b.events]).toEqual([4, 6, 8]);
+    // The previous captured event, not the previous row: tshark's frame.time_delta.
+    expect([...b.prevTimesNs]).toEqual([ns(epoch[2]), ns(epoch[4]), ns(epoch[6])]);
+    await c.call('sort', { column: 'length', descending: true });
+    gens.push((await c.call('rows', { start: 0, count: 1 })).generation);
+    expect((await c.call('rows', { start: 0, count: 1 })).generation).toBe(gens[2]);
+    await c.call('filter', { text: '' });
+    gens.push((await c.call('rows', { start: 0, count: 1 })).generation);
+    expect(new Set(gens).size).toBe(4);
+    expect([...gens].sort((x, y) => x - y)).toEqual(gens);
+    c.close();
+  });
 });

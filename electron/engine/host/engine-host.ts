@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, type RowsPage } from '../../../shared/rpc.ts';
+import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -20,17 +20,18 @@ import { runFilter } from '../filter/run-filter.ts';
 import { captureHttp, httpFilterEvents, installHttpAnnotations, scanCaptureHttp } from '../http/http-annotations.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from '../streams/stream-service.ts';
 import { confinePath } from './path-policy.ts';
+import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
-
-const MAX_PAGE = 5000;
 
 interface EngineState {
   capture: Capture | undefined;
   indexing: Promise<void> | undefined;
   /** Events shown (filter result), or undefined for all events. */
   view: Uint32Array | undefined;
+  /** Bumped whenever the table's rows change meaning (open, filter, sort): rows pages carry it. */
+  generation: number;
   /** Sort order of the table, and the view permuted by it (undefined = event order). */
   sort: { column: string; descending: boolean } | undefined;
   sorted: Uint32Array | undefined;
@@ -72,49 +73,9 @@ function requireCapture(s: EngineState): Capture {
   return s.capture;
 }
 
-/** Event number at position `p` (0-based) of the current view. */
-function eventAt(view: Uint32Array | undefined, p: number): number {
-  return view ? view[p] : p + 1;
-}
-
-function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, count: number): RowsPage {
-  const total = view ? view.length : c.count();
-  const from = Math.min(start, total);
-  const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
-  const columns = c.columns();
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const cells: Record<string, Uint32Array> = {};
-  for (const col of columns) cells[col.id] = new Uint32Array(n);
-  const events = new Uint32Array(n);
-  const times = new Float64Array(n);
-  const prevTimes = new Float64Array(n);
-  const flags = new Uint8Array(n);
-  const out: string[] = new Array(columns.length).fill('');
-  for (let r = 0; r < n; r++) {
-    const ev = eventAt(view, from + r);
-    events[r] = ev;
-    times[r] = c.time(ev);
-    prevTimes[r] = ev > 1 ? c.time(ev - 1) : NaN;
-    flags[r] = c.flags(ev);
-    c.cells(ev, out);
-    for (let k = 0; k < columns.length; k++) {
-      const text = out[k] ?? '';
-      let id = ids.get(text);
-      if (id === undefined) {
-        id = strings.length;
-        strings.push(text);
-        ids.set(text, id);
-      }
-      cells[columns[k].id][r] = id;
-    }
-  }
-  return { start: from, events, cells, strings, times, prevTimes, flags };
-}
-
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
@@ -137,6 +98,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.view = undefined;
       state.sort = undefined;
       state.sorted = undefined;
+      state.generation++;
       // HTTP fields are attached per event after one scan of the streams (http-annotations.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
       const annotated = state.capture;
@@ -191,6 +153,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   const shown = (): Uint32Array | undefined => state.sorted ?? state.view;
 
   function resort(): void {
+    state.generation++;
     const c = state.capture;
     if (!c || !state.sort) {
       state.sorted = undefined;
@@ -285,7 +248,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return requireCapture(state).columns();
     },
     rows: (params) => {
-      return rowsPage(requireCapture(state), shown(), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
+      return rowsPage(requireCapture(state), shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
     },
     filter: async (params) => {
       const c = requireCapture(state);
