@@ -137,3 +137,15 @@ export type FilterAst = Span &
 export type ParseResult =
   | { ok: true; ast: FilterAst; warnings: FilterMessage[] }
   | { ok: false; errors: FilterMessage[] };
+
+/** A filter that cannot be used, with the text range to mark and maybe a replacement for it (FilterMessage). */
+export class FilterError extends Error {
+  constructor(
+    message: string,
+    readonly from: number,
+    readonly to: number,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}

@@ -7,21 +7,13 @@
  * string (a PCRE2 pattern; RE2's subset, see regex.ts); slices are byte sequences and compare with strings or bytes.
  */
 import type { FieldInfo } from '../fields.ts';
-import { BYTES_TYPES, FILTER_FUNCTIONS, NUMERIC_TYPES, isFilterFunction, typeFamily, type CmpOp, type Const, type FilterAst, type FilterMessage, type FnName, type Quantifier, type RelOp, type Syn, type Value, type ValueType } from './ast.ts';
+import { BYTES_TYPES, FILTER_FUNCTIONS, FilterError, NUMERIC_TYPES, isFilterFunction, typeFamily, type CmpOp, type Const, type FilterAst, type FilterMessage, type FnName, type Quantifier, type RelOp, type Syn, type Value, type ValueType } from './ast.ts';
 import { lookup, suggestField, type FieldSource } from './fields-index.ts';
 import { convertLiteral, TYPE_NAMES, type Lit } from './literals.ts';
 import { unsupportedRegexSyntax, type RegexCheck } from './regex.ts';
 
-export class CheckError extends Error {
-  constructor(
-    message: string,
-    readonly from: number,
-    readonly to: number,
-    readonly suggestion?: string,
-  ) {
-    super(message);
-  }
-}
+/** A filter that parses but does not type-check. */
+export class CheckError extends FilterError {}
 
 type Resolved = { val: Value } | { lit: Lit; syn: Syn };
 

@@ -4,10 +4,9 @@
  * (electron/engine/filter/compile.ts). No Node imports: the renderer validates as you type.
  */
 import type { FieldInfo } from '../fields.ts';
-import { FILTER_FUNCTIONS, FILTER_KEYWORDS, type FilterAst, type FilterMessage, type ParseResult, type Value } from './ast.ts';
-import { CheckError, checkSyntax } from './check.ts';
+import { FILTER_FUNCTIONS, FILTER_KEYWORDS, FilterError, type FilterAst, type FilterMessage, type ParseResult, type Value } from './ast.ts';
+import { checkSyntax } from './check.ts';
 import { lookup, type FieldSource } from './fields-index.ts';
-import { LexError } from './lexer.ts';
 import { parseSyntax } from './parser.ts';
 import type { RegexCheck } from './regex.ts';
 
@@ -28,7 +27,7 @@ export function parseFilter(text: string, fields: FieldSource, opts: ParseOption
     const ast = checkSyntax(syn, fields, warnings, opts.regex);
     return { ok: true, ast, warnings };
   } catch (e) {
-    if (e instanceof LexError || e instanceof CheckError) {
+    if (e instanceof FilterError) {
       const msg: FilterMessage = { message: e.message, from: e.from, to: Math.max(e.to, e.from) };
       if (e.suggestion !== undefined) msg.suggestion = e.suggestion;
       return { ok: false, errors: [msg] };
