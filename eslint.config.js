@@ -15,9 +15,9 @@ const E = 'electron/engine';
  * erased, so they make no load order and no cycle.
  */
 const ENGINE_PIPELINE = [
-  // The vocabulary of every later stage: the field registry, value formatters, the flat
+  // The vocabulary of every later stage: the field registry, value formatters, byte reads, the flat
   // dissection record that stages fill, column storage, and the Capture contract.
-  ['engine/core', [`${E}/fields/registry.ts`, `${E}/fields/format.ts`, `${E}/dissectors/dissection.ts`, `${E}/index/columns.ts`, `${E}/capture.ts`]],
+  ['engine/core', [`${E}/fields/registry.ts`, `${E}/fields/format.ts`, `${E}/bytes/**`, `${E}/dissectors/dissection.ts`, `${E}/index/columns.ts`, `${E}/capture.ts`]],
   ['engine/io', [`${E}/io/**`]],
   // Packet-capture readers: pcap, pcapng, format detection (push parsers over chunks).
   ['engine/readers', [`${E}/readers/*.ts`]],

@@ -63,6 +63,11 @@ export const RowFlag = {
 export interface RowsPage {
   /** Position of the first row in the current view (filtered or not). */
   start: number;
+  /**
+   * The view these rows belong to: the engine counts up with every open, filter and sort, so a
+   * page asked for before one and answered after it is recognisable (an older number).
+   */
+  generation: number;
   /** Event numbers (1-based) of the rows. */
   events: Uint32Array;
   /** Per column id: indices into `strings`, one per row. */
@@ -71,7 +76,10 @@ export interface RowsPage {
   /** Epoch nanoseconds of each row as float seconds (for relative/delta time display). */
   times: Float64Array;
   /** Time of the event captured just before each row's event (NaN for event 1): "since previous captured". */
-  prevTimes?: Float64Array;
+  prevTimes: Float64Array;
+  /** The same two times exactly, as epoch nanoseconds (event 1's previous time is its own). */
+  timesNs: BigInt64Array;
+  prevTimesNs: BigInt64Array;
   flags: Uint8Array;
 }
 
@@ -139,7 +147,7 @@ export interface EngineMethods {
   /** TLS streams of the open capture with their decryption status. */
   tlsStreams: [null, TlsStreamInfo[]];
   /** Byte streams of the capture: TCP/UDP conversations, or fd streams of syscall captures. */
-  streams: [{ kind?: 'tcp' | 'udp' | 'fd'; mergeThreads?: boolean }, StreamSummary[]];
+  streams: [{ kind?: StreamKindName; mergeThreads?: boolean }, StreamSummary[]];
   /**
    * One page of a stream's chunks (`stream`: `tcp:N`, `udp:N`, `tls:N`, `fd:PID:FD:N`; or the
    * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
@@ -150,14 +158,24 @@ export interface EngineMethods {
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
-  httpBody: [{ stream: string; index: number; message: 'request' | 'response'; offset?: number; length?: number }, HttpBody];
+  httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
 }
 
-export type FollowFormatName = 'ascii' | 'hex' | 'raw' | 'rawlines' | 'yaml' | 'carrays' | 'utf8' | 'none';
+/** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
+export const FOLLOW_FORMATS = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'] as const;
+export type FollowFormatName = (typeof FOLLOW_FORMATS)[number];
+
+/** The byte-stream kinds `streams` lists. */
+export const STREAM_KINDS = ['tcp', 'udp', 'fd'] as const;
+export type StreamKindName = (typeof STREAM_KINDS)[number];
+
+/** The two messages of an HTTP exchange (`httpBody`). */
+export const HTTP_MESSAGES = ['request', 'response'] as const;
+export type HttpMessageName = (typeof HTTP_MESSAGES)[number];
 
 export interface StreamSummary {
   id: string;
-  kind: 'tcp' | 'udp' | 'fd';
+  kind: StreamKindName;
   /** `addr:port` endpoints; for fd streams the fd name's two sides, or process and path. */
   client: string;
   server: string;
@@ -310,6 +328,21 @@ export interface ExtractPage {
 }
 
 export type MethodName = keyof EngineMethods;
+
+/** Every method of `EngineMethods`, for checking a request's method at run time. */
+export const METHOD_NAMES = [
+  'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
+  'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
+  'httpExchanges', 'httpBody',
+] as const satisfies readonly MethodName[];
+
+/** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */
+export type UnlistedMethod = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
+const everyMethodListed: [UnlistedMethod] extends [never] ? readonly string[] : UnlistedMethod = METHOD_NAMES;
+
+export function isMethodName(name: string): name is MethodName {
+  return everyMethodListed.includes(name);
+}
 export type Params<M extends MethodName> = EngineMethods[M][0];
 export type Result<M extends MethodName> = EngineMethods[M][1];
 

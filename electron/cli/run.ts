@@ -1,7 +1,7 @@
 /** The CLI commands over an engine worker. */
 import type { Writable } from 'node:stream';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { FilterMessage } from '../../shared/filter/index.ts';
+import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
@@ -61,11 +61,7 @@ async function info(client: EngineClient, file: string, more: string[], out: Wri
 /** A filter that does not parse: the message, the filter, and a caret line under the error range. */
 export function filterErrorText(filter: string, errors: readonly FilterMessage[]): string {
   return errors
-    .map((e) => {
-      const from = Math.min(e.from, filter.length);
-      const width = Math.max(1, Math.min(e.to, filter.length + 1) - from);
-      return `tracelens: ${e.message}\n  ${filter}\n  ${' '.repeat(from)}${'^'.repeat(width)}\n`;
-    })
+    .map((e) => `tracelens: ${e.message}\n  ${filter}\n  ${caretLine(filter, e)}\n`)
     .join('');
 }
 

@@ -6,7 +6,7 @@ import { createEngineClient, type EngineClient } from '../../shared/engine-clien
 import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { loadLayout } from '../table/column-layout.ts';
-import { createRowCache, type RowCache, type TablePage } from '../table/row-cache.ts';
+import { createRowCache, type RowCache } from '../table/row-cache.ts';
 import { initialState, useApp, type AppState } from './store.ts';
 
 /** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
@@ -50,27 +50,6 @@ export interface Session {
 
 /** Settings kept when a capture is opened or closed. */
 const kept = (s: AppState): Partial<AppState> => ({ timeFormat: s.timeFormat });
-
-/**
- * Captures with nanosecond timestamps (scap always; pcap/pcapng when the first time has digits
- * below the microsecond): absolute times then show 9 digits, read as exact text.
- */
-export function nanosecondCapture(info: CaptureInfo | null): boolean {
-  if (!info) return false;
-  if (info.format === 'scap') return true;
-  return info.firstTimeNs !== null && /\d{3}$/.test(info.firstTimeNs) && !info.firstTimeNs.endsWith('000');
-}
-
-/** The field printing an event's exact epoch time (tshark `-T fields` style `SECONDS.NANOS`). */
-const epochField = (info: CaptureInfo): string => (info.kind === 'packets' ? 'frame.time_epoch' : 'evt.time');
-
-/**
- * Whether row pages need exact epoch texts for the time format in force: every format of a
- * nanosecond capture shows 9 digits, except "since previous captured" in a filtered or sorted
- * view (the previous captured event is then not a row at hand; it keeps 6 digits).
- */
-export const wantsEpochs = (s: AppState): boolean =>
-  nanosecondCapture(s.info) && (s.timeFormat !== 'delta-captured' || (s.view === null && s.sort === null));
 
 /** Position of event `ev` in the table's current order, or -1 if it is not shown. */
 export async function rowOfEvent(session: Session, ev: number): Promise<number> {
@@ -207,31 +186,11 @@ export function createSession(host: AppHost): Session {
         if (gen !== generation) return;
         const columns = await c.call('columns', null);
         if (gen !== generation) return;
-        const fetchRows = async (start: number, count: number): Promise<TablePage> => {
-          const page: TablePage = await c.call('rows', { start, count });
-          const s = useApp.getState();
-          if (wantsEpochs(s) && s.info && page.events.length > 0) {
-            const ex = await c.call('extract', { start: page.start, count: page.events.length, fields: [epochField(s.info)] });
-            // A sort or filter between the two calls changes the rows: then do without.
-            if (ex.events.length === page.events.length && ex.events.every((e, i) => e === page.events[i])) {
-              page.epochs = ex.values.map((v) => v[0]?.[0] ?? '');
-            }
-          }
-          return page;
-        };
-        const cache = createRowCache(fetchRows, (e) => {
+        // A page carries its exact times and the view generation it belongs to (row-cache.ts).
+        const cache = createRowCache((start, count) => c.call('rows', { start, count }), (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
         });
         rows = cache;
-        // Switching to or from an absolute time format of a nanosecond capture needs other pages.
-        const stop = useApp.subscribe((now, before) => {
-          if (wantsEpochs(now) !== wantsEpochs(before)) cache.clear();
-        });
-        const prevUnlisten = unlisten;
-        unlisten = () => {
-          stop();
-          prevUnlisten?.();
-        };
         const seen = latest as CaptureInfo | null;
         const now = seen && seen.events >= info.events ? seen : info;
         const bad = unreadable(now);

@@ -5,6 +5,7 @@
  */
 import { parseFilter, type FieldSource, type FilterAst, type FilterMessage } from '../../shared/filter/index.ts';
 import { lookup } from '../../shared/filter/fields-index.ts';
+import { FILTER_KEYWORDS, isFilterFunction } from '../../shared/filter/ast.ts';
 import type { DetailsNode } from '../../shared/rpc.ts';
 
 /* ----------------------------------------------------------------------------- validation */
@@ -57,11 +58,6 @@ export function applySuggestion(text: string, m: FilterMessage): string | null {
   return text.slice(0, m.from) + m.suggestion + text.slice(m.to);
 }
 
-/** A caret line under the error range, for the CLI and plain-text messages. */
-export function caretLine(m: FilterMessage): string {
-  return ' '.repeat(m.from) + '^'.repeat(Math.max(1, m.to - m.from));
-}
-
 /* ------------------------------------------------------------------------- highlighting */
 
 export type TokenClass = 'field' | 'unknown-field' | 'keyword' | 'function' | 'operator' | 'string' | 'literal' | 'ref';
@@ -72,8 +68,7 @@ export interface TokenSpan {
   cls: TokenClass;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'xor', 'in', 'contains', 'matches', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'all_eq', 'any_ne', 'any_eq', 'all_ne', 'any', 'all']);
-const FUNCTIONS = new Set(['len', 'count', 'upper', 'lower', 'string', 'abs', 'max', 'min']);
+const KEYWORDS: ReadonlySet<string> = new Set(FILTER_KEYWORDS);
 const OP_CHARS = /[=!<>~&|^+\-*/%(){}[\],#.]/;
 
 /**
@@ -129,7 +124,7 @@ export function highlightTokens(text: string, fields: FieldSource): TokenSpan[] 
       const word = text.slice(from, i);
       let cls: TokenClass;
       if (KEYWORDS.has(word)) cls = 'keyword';
-      else if (FUNCTIONS.has(word) && /^\s*\(/.test(text.slice(i))) cls = 'function';
+      else if (isFilterFunction(word) && /^\s*\(/.test(text.slice(i))) cls = 'function';
       else if (lookup(fields, word)) cls = 'field';
       else if (/^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(word)) cls = 'unknown-field';
       else cls = 'literal';

@@ -13,12 +13,12 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { RowFlag, type ColumnDef as EngineColumn } from '../../shared/rpc.ts';
+import { RowFlag, type ColumnDef as EngineColumn, type RowsPage } from '../../shared/rpc.ts';
 import { shownCount, useApp, type TableSort } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 import { shortcutOf } from '../app/shortcuts.ts';
-import { absoluteTime, absoluteTimeNs, epochNs, formatTime, nsTextToSeconds, secondsNs, type TimeFormat } from './format.ts';
-import { cellText, type RowCache, type TablePage } from './row-cache.ts';
+import { absoluteTime, absoluteTimeNs, formatTime, nanosecondCapture, nsTextToSeconds, secondsNs, type TimeFormat } from './format.ts';
+import { cellText, type RowCache } from './row-cache.ts';
 import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
@@ -52,50 +52,54 @@ export function nextSort(current: TableSort | null, column: string): TableSort |
   return current.descending ? null : { column, descending: true };
 }
 
-/**
- * Exact times of a nanosecond capture: the first event's epoch nanoseconds, and whether the view
- * is in event order without a filter (then the previous row is the previous captured event).
- */
+/** Exact times of a nanosecond capture: the first event's epoch nanoseconds. */
 export interface NsTimes {
   firstNs: bigint | null;
-  eventOrder: boolean;
 }
 
 /**
- * Relative / delta time with 9 digits from the rows' exact epoch texts (floats cannot hold
- * nanoseconds of an epoch time); null when the texts needed are not at hand.
+ * A time cell of a nanosecond capture with 9 digits, from the rows' exact epoch nanoseconds
+ * (floats cannot hold nanoseconds of an epoch time); null when the times needed are not at hand.
  */
-function exactDelta(cache: RowCache, page: TablePage, row: number, fmt: TimeFormat, ns: NsTimes): string | null {
+function exactTime(cache: RowCache, page: RowsPage, row: number, fmt: TimeFormat, ns: NsTimes): string | null {
   const i = row - page.start;
-  const here = page.epochs?.[i] ? epochNs(page.epochs[i]) : null;
-  if (here === null) return null;
-  if (fmt === 'relative') return ns.firstNs === null ? null : secondsNs(here - ns.firstNs);
-  if (fmt === 'delta-captured' && !ns.eventOrder) return null;
-  if (row === 0) return secondsNs(0n);
-  const pp = row - 1 >= page.start ? page : cache.page(row - 1);
-  if (!pp) return '…';
-  const text = pp.epochs?.[row - 1 - pp.start];
-  const prev = text ? epochNs(text) : null;
-  return prev === null ? null : secondsNs(here - prev);
+  const here = page.timesNs[i];
+  if (here === undefined) return null;
+  switch (fmt) {
+    case 'absolute':
+    case 'utc':
+      return absoluteTimeNs(here, fmt === 'utc');
+    case 'relative':
+      return ns.firstNs === null ? null : secondsNs(here - ns.firstNs);
+    case 'delta-captured':
+      return secondsNs(here - page.prevTimesNs[i]);
+    case 'delta': {
+      if (row === 0) return secondsNs(0n);
+      const pp = row - 1 >= page.start ? page : cache.page(row - 1);
+      if (!pp) return '…';
+      const prev = pp.timesNs[row - 1 - pp.start];
+      return prev === undefined ? null : secondsNs(here - prev);
+    }
+  }
 }
 
-/** Text of a cell as displayed (time columns follow the chosen time format). */
+/**
+ * Text of a cell as displayed (time columns follow the chosen time format; `ns` is given for
+ * nanosecond captures, whose times show 9 digits).
+ */
 export function displayCell(
-  cache: RowCache, page: TablePage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null, ns?: NsTimes,
+  cache: RowCache, page: RowsPage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null, ns?: NsTimes,
 ): string {
   if (col.id !== 'time') return cellText(page, col.id, row);
   const i = row - page.start;
   const t = page.times[i];
   if (t === undefined) return '';
-  if (fmt === 'absolute' || fmt === 'utc') {
-    const exact = page.epochs?.[i];
-    return exact ? absoluteTimeNs(exact, fmt === 'utc') : absoluteTime(t, fmt === 'utc');
-  }
-  if (ns && page.epochs) {
-    const exact = exactDelta(cache, page, row, fmt, ns);
+  if (ns) {
+    const exact = exactTime(cache, page, row, fmt, ns);
     if (exact !== null) return exact;
   }
-  if (fmt === 'delta-captured') return formatTime(fmt, t, firstTime, page.prevTimes?.[i] ?? null);
+  if (fmt === 'absolute' || fmt === 'utc') return absoluteTime(t, fmt === 'utc');
+  if (fmt === 'delta-captured') return formatTime(fmt, t, firstTime, page.prevTimes[i]);
   let prev: number | null = null;
   if (fmt === 'delta' && row > 0) {
     const pp = row - 1 >= page.start ? page : cache.page(row - 1);
@@ -127,6 +131,7 @@ export function EventTable({ session }: Props) {
   const engineColumns = useApp((s) => s.columns);
   const rowCount = useApp(shownCount);
   const firstTimeNs = useApp((s) => s.info?.firstTimeNs ?? null);
+  const nanoseconds = useApp((s) => nanosecondCapture(s.info));
   const selectedRow = useApp((s) => s.selectedRow);
   const timeFormat = useApp((s) => s.timeFormat);
   const hasView = useApp((s) => s.view !== null);
@@ -169,9 +174,9 @@ export function EventTable({ session }: Props) {
   const g = geometry(rowCount, ROW_HEIGHT, rowsPx);
   const vis = visibleRows(g, vTop, ROW_HEIGHT, rowCount);
   const firstTime = useMemo(() => nsTextToSeconds(firstTimeNs), [firstTimeNs]);
-  const ns: NsTimes = useMemo(
-    () => ({ firstNs: firstTimeNs !== null && /^-?\d+$/.test(firstTimeNs) ? BigInt(firstTimeNs) : null, eventOrder: !hasView && !sort }),
-    [firstTimeNs, hasView, sort],
+  const ns: NsTimes | undefined = useMemo(
+    () => (nanoseconds ? { firstNs: firstTimeNs !== null && /^-?\d+$/.test(firstTimeNs) ? BigInt(firstTimeNs) : null } : undefined),
+    [firstTimeNs, nanoseconds],
   );
 
   useEffect(() => {

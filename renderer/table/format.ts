@@ -3,6 +3,8 @@
  * date and time of day (local, or UTC), seconds since the first event, since the previous
  * displayed event, and since the previous captured event.
  */
+import type { CaptureInfo } from '../../shared/rpc.ts';
+
 export type TimeFormat = 'absolute' | 'utc' | 'relative' | 'delta' | 'delta-captured';
 
 export const TIME_FORMATS: readonly { id: TimeFormat; title: string }[] = [
@@ -44,13 +46,14 @@ export function absoluteTime(t: number, utc = false): string {
 }
 
 /**
- * The same with nanoseconds, from exact epoch text `SECONDS.FRACTION` (tshark's
- * frame.time_epoch, sysdig's evt.time): a float cannot hold nanoseconds of an epoch time.
+ * The same with nanoseconds, from exact epoch nanoseconds (RowsPage.timesNs): a float cannot
+ * hold nanoseconds of an epoch time.
  */
-export function absoluteTimeNs(epoch: string, utc = false): string {
-  const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(epoch.trim());
-  if (!m) return '';
-  return `${dateTime(Number(m[1]), utc)}.${(m[2] ?? '').padEnd(9, '0')}${utc ? 'Z' : ''}`;
+export function absoluteTimeNs(epochNs: bigint, utc = false): string {
+  let secs = epochNs / 1_000_000_000n;
+  let frac = epochNs % 1_000_000_000n;
+  if (frac < 0n) { frac += 1_000_000_000n; secs -= 1n; }
+  return `${dateTime(Number(secs), utc)}.${String(frac).padStart(9, '0')}${utc ? 'Z' : ''}`;
 }
 
 /** Seconds with microsecond digits, as Wireshark's relative and delta columns show them. */
@@ -59,12 +62,14 @@ export function seconds(dt: number): string {
   return dt.toFixed(6);
 }
 
-/** Exact epoch text `SECONDS.FRACTION` (frame.time_epoch, evt.time) → epoch nanoseconds. */
-export function epochNs(epoch: string): bigint | null {
-  const m = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(epoch.trim());
-  if (!m) return null;
-  const v = BigInt(m[2]) * 1_000_000_000n + BigInt((m[3] ?? '').padEnd(9, '0'));
-  return m[1] ? -v : v;
+/**
+ * Captures with nanosecond timestamps (scap always; pcap/pcapng when the first time has digits
+ * below the microsecond): their time column shows 9 digits, from the rows' exact times.
+ */
+export function nanosecondCapture(info: CaptureInfo | null): boolean {
+  if (!info) return false;
+  if (info.format === 'scap') return true;
+  return info.firstTimeNs !== null && /\d{3}$/.test(info.firstTimeNs) && !info.firstTimeNs.endsWith('000');
 }
 
 /** A nanosecond difference as seconds with 9 digits (relative / delta times of nanosecond captures). */

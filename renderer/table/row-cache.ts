@@ -14,14 +14,11 @@ const MAX_PAGES = 400; // 80 k rows cached: a few MB
  */
 const MAX_IN_FLIGHT = 2;
 
-/** A page as the table keeps it: the engine's rows, plus exact epoch time texts when the time format needs them. */
-export type TablePage = RowsPage & { epochs?: string[] };
-
-export type FetchRows = (start: number, count: number) => Promise<TablePage>;
+export type FetchRows = (start: number, count: number) => Promise<RowsPage>;
 
 export interface RowCache {
   /** The page holding `row`, or undefined while it is being fetched. */
-  page(row: number): TablePage | undefined;
+  page(row: number): RowsPage | undefined;
   /** Ask for the pages covering rows [first, end) (plus one page ahead). */
   ensure(first: number, end: number, rowCount: number): void;
   /** Forget everything (new capture, new sort or filter). */
@@ -33,13 +30,15 @@ export interface RowCache {
 }
 
 export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}): RowCache {
-  const pages = new Map<number, TablePage>();
+  const pages = new Map<number, RowsPage>();
   const pending = new Set<number>();
   /** Pages the latest `ensure` wants, in priority order (visible first). */
   let wanted: number[] = [];
   const listeners = new Set<() => void>();
   let ver = 0;
   let generation = 0;
+  /** The engine's view generation of the cached pages (RowsPage.generation); -1 before the first. */
+  let viewGen = -1;
   const fetchTimes: number[] = [];
 
   const notify = (): void => {
@@ -55,7 +54,16 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       (page) => {
         if (gen !== generation) return;
         pending.delete(p);
-        pump();
+        if (page.generation < viewGen) {
+          // Asked for before a filter or sort and answered after it: rows of the old view. Ask again.
+          pump();
+          return;
+        }
+        if (page.generation > viewGen) {
+          // The first page of a newer view: the cached pages show the old one.
+          pages.clear();
+          viewGen = page.generation;
+        }
         fetchTimes.push(performance.now() - t0);
         if (fetchTimes.length > 200) fetchTimes.shift();
         pages.delete(p); // re-insert: Map order is our LRU order
@@ -65,6 +73,8 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
           if (oldest === undefined) break;
           pages.delete(oldest);
         }
+        // Only now: before the page is stored, `needs` would ask for it once more.
+        pump();
         notify();
       },
       (e: unknown) => {

@@ -73,7 +73,35 @@ export type Const =
   | { k: 'net4'; addr: number; bits: number }
   | { k: 'net6'; addr: Uint8Array; bits: number };
 
-export type FnName = 'len' | 'count' | 'upper' | 'lower' | 'string' | 'abs' | 'max' | 'min';
+/** The display filter functions (Wireshark's dfilter functions that this engine implements). */
+export const FILTER_FUNCTIONS = ['len', 'count', 'upper', 'lower', 'string', 'abs', 'max', 'min'] as const;
+export type FnName = (typeof FILTER_FUNCTIONS)[number];
+
+export const isFilterFunction = (name: string): name is FnName => (FILTER_FUNCTIONS as readonly string[]).includes(name);
+
+/** Word operators and quantifiers of the filter language (wireshark-filter(4)), for completion and highlighting. */
+export const FILTER_KEYWORDS = [
+  'and', 'or', 'not', 'xor', 'in', 'contains', 'matches', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'all_eq', 'any_ne', 'any_eq', 'all_ne', 'any', 'all',
+] as const;
+
+/** Types whose values are numbers (compared with each other, usable in arithmetic). */
+export const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['uint', 'int', 'framenum', 'bool', 'float', 'reltime']);
+/** Types whose values are byte strings (compared byte by byte with each other). */
+export const BYTES_TYPES: ReadonlySet<FieldType> = new Set(['bytes', 'ether', 'ipv6', 'protocol']);
+
+/** Which types may be compared with each other when a filter is checked: numbers, byte strings, else only the same type. */
+export function typeFamily(t: ValueType): string {
+  if (NUMERIC_TYPES.has(t)) return 'num';
+  if (BYTES_TYPES.has(t)) return 'bytes';
+  return t;
+}
+
+/** How a value is held when a filter runs: IPv4 addresses and times are numbers too. */
+export function valueKind(t: FieldType): 'num' | 'str' | 'bytes' {
+  if (t === 'string') return 'str';
+  if (BYTES_TYPES.has(t) || t === 'none') return 'bytes';
+  return 'num';
+}
 
 export type Value = Span & { type: ValueType } & (
     | { v: 'field'; name: string }
@@ -109,3 +137,15 @@ export type FilterAst = Span &
 export type ParseResult =
   | { ok: true; ast: FilterAst; warnings: FilterMessage[] }
   | { ok: false; errors: FilterMessage[] };
+
+/** A filter that cannot be used, with the text range to mark and maybe a replacement for it (FilterMessage). */
+export class FilterError extends Error {
+  constructor(
+    message: string,
+    readonly from: number,
+    readonly to: number,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}

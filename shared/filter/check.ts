@@ -7,35 +7,18 @@
  * string (a PCRE2 pattern; RE2's subset, see regex.ts); slices are byte sequences and compare with strings or bytes.
  */
 import type { FieldInfo } from '../fields.ts';
-import type { CmpOp, Const, FilterAst, FilterMessage, FnName, Quantifier, RelOp, Syn, Value, ValueType } from './ast.ts';
+import { BYTES_TYPES, FILTER_FUNCTIONS, FilterError, NUMERIC_TYPES, isFilterFunction, typeFamily, type CmpOp, type Const, type FilterAst, type FilterMessage, type FnName, type Quantifier, type RelOp, type Syn, type Value, type ValueType } from './ast.ts';
 import { lookup, suggestField, type FieldSource } from './fields-index.ts';
 import { convertLiteral, TYPE_NAMES, type Lit } from './literals.ts';
 import { unsupportedRegexSyntax, type RegexCheck } from './regex.ts';
 
-export class CheckError extends Error {
-  constructor(
-    message: string,
-    readonly from: number,
-    readonly to: number,
-    readonly suggestion?: string,
-  ) {
-    super(message);
-  }
-}
+/** A filter that parses but does not type-check. */
+export class CheckError extends FilterError {}
 
 type Resolved = { val: Value } | { lit: Lit; syn: Syn };
 
-const NUMERIC: ReadonlySet<ValueType> = new Set(['uint', 'int', 'framenum', 'bool', 'float', 'reltime']);
 const INTEGER: ReadonlySet<ValueType> = new Set(['uint', 'int', 'framenum', 'bool']);
-const BYTESLIKE: ReadonlySet<ValueType> = new Set(['bytes', 'ether', 'ipv6', 'protocol']);
 const SLICEABLE: ReadonlySet<ValueType> = new Set(['bytes', 'ether', 'ipv6', 'ipv4', 'protocol', 'string']);
-const FUNCTIONS: ReadonlySet<string> = new Set(['len', 'count', 'upper', 'lower', 'string', 'abs', 'max', 'min']);
-
-function family(t: ValueType): string {
-  if (NUMERIC.has(t)) return 'num';
-  if (BYTESLIKE.has(t)) return 'bytes';
-  return t;
-}
 
 const LOOKS_LIKE_FIELD = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
@@ -121,7 +104,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
           if (r.lit.kind !== 'word') fail('"-" applies to numbers only', syn.from, syn.to);
           return { lit: { kind: 'word', text: '-' + (r.lit as { text: string }).text }, syn };
         }
-        if (!NUMERIC.has(r.val.type) || r.val.type === 'bool') fail(`"-" applies to numbers, not to ${describe(r.val)}`, syn.from, syn.to);
+        if (!NUMERIC_TYPES.has(r.val.type) || r.val.type === 'bool') fail(`"-" applies to numbers, not to ${describe(r.val)}`, syn.from, syn.to);
         return { val: { v: 'neg', e: r.val, type: r.val.type === 'uint' || r.val.type === 'framenum' ? 'int' : r.val.type, from: syn.from, to: syn.to } };
       }
       case 'arith':
@@ -142,7 +125,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     }
     const opName = syn.op === '&' ? 'bitwise and' : `"${syn.op}"`;
     const typed = 'val' in l ? l.val : (r as { val: Value }).val;
-    const okType = syn.op === '&' ? INTEGER.has(typed.type) || typed.type === 'bytes' : NUMERIC.has(typed.type) && typed.type !== 'bool';
+    const okType = syn.op === '&' ? INTEGER.has(typed.type) || typed.type === 'bytes' : NUMERIC_TYPES.has(typed.type) && typed.type !== 'bool';
     if (!okType) fail(`${opName} applies to ${syn.op === '&' ? 'integers and slices' : 'numbers'}, not to ${describe(typed)}`, typed.from, typed.to);
     const lv = 'val' in l ? l.val : toConst(l, typed, false);
     const rv = 'val' in r ? r.val : toConst(r, lv, false);
@@ -155,8 +138,8 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
         if (want !== undefined && want !== got) fail(`the mask has ${got} byte(s) but the slice has ${want}; they must be the same length`, rv.from, rv.to);
       }
     } else {
-      for (const v of [lv, rv]) if (!NUMERIC.has(v.type) || v.type === 'bool') fail(`${opName} applies to numbers, not to ${describe(v)}`, v.from, v.to);
-      if (family(lv.type) !== family(rv.type)) fail(`${describe(lv)} and ${describe(rv)} cannot be combined`, syn.from, syn.to);
+      for (const v of [lv, rv]) if (!NUMERIC_TYPES.has(v.type) || v.type === 'bool') fail(`${opName} applies to numbers, not to ${describe(v)}`, v.from, v.to);
+      if (typeFamily(lv.type) !== typeFamily(rv.type)) fail(`${describe(lv)} and ${describe(rv)} cannot be combined`, syn.from, syn.to);
     }
     const type: ValueType = lv.type === 'float' || rv.type === 'float' ? 'float' : lv.v === 'const' ? rv.type : lv.type;
     return { v: 'arith', op: syn.op, l: lv, r: rv, type, from: syn.from, to: syn.to };
@@ -175,10 +158,10 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
 
   function checkCall(syn: Extract<Syn, { s: 'call' }>): Value {
     const name = syn.name;
-    if (!FUNCTIONS.has(name)) {
+    if (!isFilterFunction(name)) {
       const lower = name.toLowerCase();
-      const s = FUNCTIONS.has(lower) ? lower : [...FUNCTIONS].find((f) => f.startsWith(lower.slice(0, 2)));
-      fail(`"${name}" is not a function${s ? ` — did you mean ${s}()?` : ''}; functions are ${[...FUNCTIONS].join(', ')}`, syn.from, syn.from + name.length, s);
+      const s = isFilterFunction(lower) ? lower : FILTER_FUNCTIONS.find((f) => f.startsWith(lower.slice(0, 2)));
+      fail(`"${name}" is not a function${s ? ` — did you mean ${s}()?` : ''}; functions are ${FILTER_FUNCTIONS.join(', ')}`, syn.from, syn.from + name.length, s);
     }
     const fn = name as FnName;
     const one = (): Value => {
@@ -205,14 +188,14 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
       }
       case 'string': {
         const a = one();
-        if (a.type === 'string' || BYTESLIKE.has(a.type) && a.type !== 'ether' && a.type !== 'ipv6') {
+        if (a.type === 'string' || BYTES_TYPES.has(a.type) && a.type !== 'ether' && a.type !== 'ipv6') {
           fail(`string() converts non-string fields; ${describe(a)} cannot be converted`, a.from, a.to);
         }
         return { v: 'call', fn, args: [a], type: 'string', ...at };
       }
       case 'abs': {
         const a = one();
-        if (!NUMERIC.has(a.type) || a.type === 'bool') fail(`abs() applies to numbers, not to ${describe(a)}`, a.from, a.to);
+        if (!NUMERIC_TYPES.has(a.type) || a.type === 'bool') fail(`abs() applies to numbers, not to ${describe(a)}`, a.from, a.to);
         return { v: 'call', fn, args: [a], type: a.type === 'uint' || a.type === 'framenum' ? 'int' : a.type, ...at };
       }
       case 'max':
@@ -223,7 +206,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
         if (!typed) return requireValue(rs[0], `an argument of ${fn}()`);
         const args = rs.map((r) => ('val' in r ? r.val : toConst(r, typed.val, false)));
         for (const a of args) {
-          if (family(a.type) !== family(typed.val.type)) fail(`the arguments of ${fn}() must all have the same type; ${describe(a)} differs from ${describe(typed.val)}`, a.from, a.to);
+          if (typeFamily(a.type) !== typeFamily(typed.val.type)) fail(`the arguments of ${fn}() must all have the same type; ${describe(a)} differs from ${describe(typed.val)}`, a.from, a.to);
         }
         return { v: 'call', fn, args, type: typed.val.type, ...at };
       }
@@ -231,7 +214,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
   }
 
   function compatible(l: Value, r: Value, at: Syn): void {
-    if (family(l.type) !== family(r.type)) fail(`${describe(l)} and ${describe(r)} cannot be compared`, at.from, at.to);
+    if (typeFamily(l.type) !== typeFamily(r.type)) fail(`${describe(l)} and ${describe(r)} cannot be compared`, at.from, at.to);
   }
 
   const CMP: Record<Exclude<RelOp, 'contains' | 'matches'>, [CmpOp, Quantifier]> = {
@@ -250,7 +233,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     const quant: Quantifier = syn.quant ?? 'any';
     if (syn.op === 'matches') {
       const l = requireValue(resolve(syn.l), `the left side of "${syn.opText}"`);
-      if (!(l.type === 'string' || BYTESLIKE.has(l.type))) fail(`"${syn.opText}" applies to strings and byte sequences; use string(${l.v === 'field' ? l.name : '…'}) to match ${describe(l)}`, l.from, l.to);
+      if (!(l.type === 'string' || BYTES_TYPES.has(l.type))) fail(`"${syn.opText}" applies to strings and byte sequences; use string(${l.v === 'field' ? l.name : '…'}) to match ${describe(l)}`, l.from, l.to);
       if (syn.r.s !== 'string') return fail(`the regular expression after "${syn.opText}" must be a double-quoted string`, syn.r.from, syn.r.to);
       const { value: pattern, map } = syn.r;
       const problem = unsupportedRegexSyntax(pattern) ?? regex?.(pattern);
@@ -299,7 +282,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
       };
       const loV = conv(lo, hi === undefined);
       if (hi === undefined) return { lo: loV };
-      if (BYTESLIKE.has(l.type) || l.type === 'bool') fail(`ranges need ordered values; ${describe(l)} has none`, lo.from, hi.to);
+      if (BYTES_TYPES.has(l.type) || l.type === 'bool') fail(`ranges need ordered values; ${describe(l)} has none`, lo.from, hi.to);
       return { lo: loV, hi: conv(hi, false) };
     });
     return { t: 'in', quant: syn.quant ?? 'any', negated: syn.negated, l, items, from: syn.from, to: syn.to };

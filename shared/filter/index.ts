@@ -4,10 +4,9 @@
  * (electron/engine/filter/compile.ts). No Node imports: the renderer validates as you type.
  */
 import type { FieldInfo } from '../fields.ts';
-import type { FilterAst, FilterMessage, ParseResult, Value } from './ast.ts';
-import { CheckError, checkSyntax } from './check.ts';
+import { FILTER_FUNCTIONS, FILTER_KEYWORDS, FilterError, type FilterAst, type FilterMessage, type ParseResult, type Value } from './ast.ts';
+import { checkSyntax } from './check.ts';
 import { lookup, type FieldSource } from './fields-index.ts';
-import { LexError } from './lexer.ts';
 import { parseSyntax } from './parser.ts';
 import type { RegexCheck } from './regex.ts';
 
@@ -28,7 +27,7 @@ export function parseFilter(text: string, fields: FieldSource, opts: ParseOption
     const ast = checkSyntax(syn, fields, warnings, opts.regex);
     return { ok: true, ast, warnings };
   } catch (e) {
-    if (e instanceof LexError || e instanceof CheckError) {
+    if (e instanceof FilterError) {
       const msg: FilterMessage = { message: e.message, from: e.from, to: Math.max(e.to, e.from) };
       if (e.suggestion !== undefined) msg.suggestion = e.suggestion;
       return { ok: false, errors: [msg] };
@@ -107,8 +106,6 @@ export interface CompletionResult {
   options: Completion[];
 }
 
-const KEYWORDS = ['and', 'or', 'not', 'xor', 'in', 'contains', 'matches', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'all_eq', 'any_ne', 'any', 'all'];
-const FUNCS = ['len', 'count', 'upper', 'lower', 'string', 'abs', 'max', 'min'];
 const WORD = /[A-Za-z0-9_.:/-]/;
 
 /**
@@ -155,8 +152,18 @@ export function completeAt(text: string, cursor: number, fields: FieldSource, li
     if (options.length >= limit) break;
   }
   if (low && !low.includes('.')) {
-    for (const fn of FUNCS) if (fn.startsWith(low)) options.push({ label: `${fn}(`, kind: 'function' });
-    for (const kw of KEYWORDS) if (kw.startsWith(low) && kw !== low) options.push({ label: kw, kind: 'keyword' });
+    for (const fn of FILTER_FUNCTIONS) if (fn.startsWith(low)) options.push({ label: `${fn}(`, kind: 'function' });
+    for (const kw of FILTER_KEYWORDS) if (kw.startsWith(low) && kw !== low) options.push({ label: kw, kind: 'keyword' });
   }
   return { from, to, options };
+}
+
+/**
+ * A caret line under a message's range of `filter` (for the CLI and plain-text messages); the
+ * range is clamped to the text, and an empty one still gets one caret.
+ */
+export function caretLine(filter: string, m: FilterMessage): string {
+  const from = Math.min(m.from, filter.length);
+  const width = Math.max(1, Math.min(m.to, filter.length + 1) - from);
+  return ' '.repeat(from) + '^'.repeat(width);
 }

@@ -5,6 +5,7 @@
  * prefixes are single tokens whose meaning is decided later by the field they meet; this is
  * why subtraction needs a space before the `-` (`a -b`), as in Wireshark.
  */
+import { FilterError } from './ast.ts';
 
 export type TokKind =
   | 'word' // field name or unquoted literal
@@ -27,16 +28,7 @@ export interface Token {
   map?: number[];
 }
 
-export class LexError extends Error {
-  constructor(
-    message: string,
-    readonly from: number,
-    readonly to: number,
-    readonly suggestion?: string,
-  ) {
-    super(message);
-  }
-}
+export class LexError extends FilterError {}
 
 const WORD_START = /[A-Za-z0-9_:.]/;
 const WORD_CHAR = /[A-Za-z0-9_.:/-]/;

@@ -160,9 +160,9 @@ describe.skipIf(!canRun)('event table end to end (Chromium)', () => {
       // `tshark -r … -Y 'tcp.len > 0' -T fields -e frame.number -e frame.time_delta` (4.0.17):
       // frames 4, 6, 8; frame 6 is 0.002996768 s after frame 5 and 0.003015302 s after frame 4.
       await expect.poll(() => cell(page, 1, 'no')).toBe('6');
-      // Since previous captured in a filtered view: the previous event is not a row at hand, 6 digits.
+      // Since previous captured in a filtered view: the rows carry the previous event's exact time, 9 digits as tshark.
       await time.selectOption('delta-captured');
-      await expect.poll(() => cell(page, 1, 'time')).toBe('0.002997');
+      await expect.poll(() => cell(page, 1, 'time')).toBe('0.002996768');
       // Since previous displayed: both rows' exact times are at hand, 9 digits as tshark.
       await time.selectOption('delta');
       await expect.poll(() => cell(page, 1, 'time')).toBe('0.003015302');

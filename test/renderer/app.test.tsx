@@ -75,7 +75,11 @@ function fakeEngine(): Engine {
           }
           const page: RowsPage = {
             start, events: Uint32Array.from({ length: count }, (_, i) => start + i + 1), cells: { no, info: inf }, strings,
+            generation: 0,
             times: Float64Array.from({ length: count }, (_, i) => 1700000000 + (start + i) / 1000),
+            prevTimes: Float64Array.from({ length: count }, (_, i) => 1700000000 + (start + i - 1) / 1000),
+            timesNs: BigInt64Array.from({ length: count }, (_, i) => 1700000000_000000000n + BigInt(start + i) * 1_000_000n),
+            prevTimesNs: BigInt64Array.from({ length: count }, (_, i) => 1700000000_000000000n + BigInt(start + i - 1) * 1_000_000n),
             flags: Uint8Array.from({ length: count }, (_, i) => ((start + i) % 10 === 0 ? RowFlag.TcpSyn : 0)),
           };
           reply(req.id, page);

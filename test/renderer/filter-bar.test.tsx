@@ -163,7 +163,7 @@ function fakeEngine() {
             no[i] = strings.push(String(e)) - 1;
             info[i] = strings.push(`event ${e}`) - 1;
           });
-          const page: RowsPage = { start, events, cells: { no, info }, strings, times: new Float64Array(count), flags: new Uint8Array(count) };
+          const page: RowsPage = { start, events, cells: { no, info }, strings, generation: 0, times: new Float64Array(count), prevTimes: new Float64Array(count), timesNs: new BigInt64Array(count), prevTimesNs: new BigInt64Array(count), flags: new Uint8Array(count) };
           reply(req.id, page);
           break;
         }

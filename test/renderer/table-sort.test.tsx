@@ -76,6 +76,9 @@ function fakeEngine(): Engine {
             cells: { no: col(String), length: col((e) => String(lengthOf(e))), info: col((e) => `Info ${e}`) },
             times: Float64Array.from(evs, (e) => 1700000000 + e / 1000),
             prevTimes: Float64Array.from(evs, (e) => (e > 1 ? 1700000000 + (e - 1) / 1000 : NaN)),
+            generation: 0,
+            timesNs: BigInt64Array.from(evs, (e) => 1700000000_000000000n + BigInt(e) * 1_000_000n),
+            prevTimesNs: BigInt64Array.from(evs, (e) => 1700000000_000000000n + BigInt(Math.max(1, e - 1)) * 1_000_000n),
             flags: new Uint8Array(count),
           };
           reply(req.id, page);
@@ -278,8 +281,10 @@ describe('time formats', () => {
   it('since previous captured uses the previous event, absolute keeps nanoseconds, UTC', () => {
     expect(formatTime('delta-captured', 10.5, 10, 10.25)).toBe('0.250000');
     expect(formatTime('delta-captured', 10.5, 10, NaN)).toBe('0.000000');
-    expect(absoluteTimeNs('1470327475.999999999', true)).toBe('2016-08-04 16:17:55.999999999Z');
-    expect(absoluteTimeNs('1795287928.52365983', true)).toBe('2026-11-21 19:05:28.523659830Z');
+    expect(absoluteTimeNs(1470327475_999999999n, true)).toBe('2016-08-04 16:17:55.999999999Z');
+    expect(absoluteTimeNs(1795287928_523659830n, true)).toBe('2026-11-21 19:05:28.523659830Z');
+    // Before the epoch: the fraction counts up from the whole second below.
+    expect(absoluteTimeNs(-1_500000000n, true)).toBe('1969-12-31 23:59:58.500000000Z');
     expect(formatTime('utc', 0.5, null, null)).toBe('1970-01-01 00:00:00.500000Z');
   });
 });

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { Port } from '../../shared/rpc.ts';
+import type { Port, RowsPage } from '../../shared/rpc.ts';
 import type { AppHost } from '../../renderer/host/app-host.ts';
-import { createSession, wantsEpochs, type Session } from '../../renderer/app/session.ts';
-import { initialState, useApp } from '../../renderer/app/store.ts';
+import { createSession, type Session } from '../../renderer/app/session.ts';
+import { initialState, shownCount, useApp } from '../../renderer/app/store.ts';
 import { exportKeys } from '../../renderer/keys/keylog.ts';
 import { parsePathList, runCommand } from '../../renderer/app/App.tsx';
 import { h2StreamOfEvent, resolveFollowId } from '../../renderer/streams/FollowPane.tsx';
 import { displayCell } from '../../renderer/table/EventTable.tsx';
 import { createRowCache } from '../../renderer/table/row-cache.ts';
-import { epochNs, secondsNs } from '../../renderer/table/format.ts';
+import { secondsNs, type TimeFormat } from '../../renderer/table/format.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
 function inProcessHost(mode: 'browser' | 'desktop' = 'browser', opened: string[] = []): AppHost {
@@ -157,39 +157,54 @@ describe('the window over the real engine', () => {
     expect(saved[0].text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).sort()).toEqual(want);
   }, 60_000);
 
-  it('relative and delta times of a nanosecond capture show 9 digits', async () => {
+  it('every time format of a nanosecond capture shows 9 digits, also in a filtered view, from one rows call a page', async () => {
     session = await openDone(join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap'));
-    for (const timeFormat of ['relative', 'delta', 'delta-captured'] as const) {
-      useApp.setState({ timeFormat });
-      expect(wantsEpochs(useApp.getState())).toBe(true);
-      const cache = session.rows()!;
-      cache.clear();
-      await new Promise<void>((resolve) => {
-        const stop = cache.subscribe(() => {
-          if (cache.page(5)) {
-            stop();
-            resolve();
-          }
-        });
-        cache.ensure(0, 20, useApp.getState().info!.events);
+    const calls: string[] = [];
+    const client = session.client()!;
+    const call = client.call.bind(client);
+    client.call = (method, params, transfer) => {
+      calls.push(method);
+      return call(method, params, transfer);
+    };
+    const cache = session.rows()!;
+    const pageWith = (row: number) => new Promise<RowsPage>((resolve) => {
+      const have = cache.page(row);
+      if (have) return resolve(have);
+      const stop = cache.subscribe(() => {
+        const pg = cache.page(row);
+        if (pg) {
+          stop();
+          resolve(pg);
+        }
       });
-      const page = cache.page(5)!;
-      const col = useApp.getState().columns.find((x) => x.id === 'time')!;
-      const ns = { firstNs: BigInt(useApp.getState().info!.firstTimeNs!), eventOrder: true };
-      const text = (row: number) => displayCell(cache, page, col, row, timeFormat, null, ns);
-      // `tshark -r gen-tls13-http11-nsec.pcap -T fields -e frame.time_relative -e frame.time_delta -e frame.time_delta_displayed` (4.0.17), frames 5-6.
-      if (timeFormat === 'relative') expect([text(0), text(5)]).toEqual(['0.000000000', '0.006393381']);
-      else expect([text(0), text(5)]).toEqual(['0.000000000', '0.002996768']);
-    }
-    // In a filtered view "since previous captured" has no exact previous time at hand: 6 digits.
-    useApp.setState({ timeFormat: 'delta-captured', view: { text: 'tcp.len > 0', matched: 3, total: 10, ms: 1 } });
-    expect(wantsEpochs(useApp.getState())).toBe(false);
+      cache.ensure(0, 20, shownCount(useApp.getState()));
+    });
+    const col = useApp.getState().columns.find((x) => x.id === 'time')!;
+    const ns = { firstNs: BigInt(useApp.getState().info!.firstTimeNs!) };
+    const cellsOf = async (fmt: TimeFormat, rows: number[]) => {
+      const page = await pageWith(rows[rows.length - 1]);
+      return rows.map((r) => displayCell(cache, page, col, r, fmt, null, ns));
+    };
+    // `tshark -r gen-tls13-http11-nsec.pcap -T fields -e frame.time_epoch -e frame.time_relative -e frame.time_delta -e frame.time_delta_displayed` (4.0.17), frames 1 and 6.
+    expect(await cellsOf('utc', [0, 5])).toEqual(['2026-11-21 19:05:28.523659830Z', '2026-11-21 19:05:28.530053211Z']);
+    expect(await cellsOf('relative', [0, 5])).toEqual(['0.000000000', '0.006393381']);
+    expect(await cellsOf('delta', [0, 5])).toEqual(['0.000000000', '0.002996768']);
+    expect(await cellsOf('delta-captured', [0, 5])).toEqual(['0.000000000', '0.002996768']);
+    const before = (await pageWith(0)).generation;
+    // Filtered (`-Y "tcp.len > 0"`: frames 4, 6, 8): "since previous captured" is still exact.
+    await session.applyFilter('tcp.len > 0');
+    const filtered = await pageWith(2);
+    expect([...filtered.events.slice(0, 3)]).toEqual([4, 6, 8]);
+    expect(filtered.generation).toBeGreaterThan(before);
+    expect(await cellsOf('delta-captured', [0, 1, 2])).toEqual(['0.003345247', '0.002996768', '0.001706913']);
+    expect(await cellsOf('delta', [0, 1, 2])).toEqual(['0.000000000', '0.003015302', '0.001716931']);
+    expect(await cellsOf('utc', [1])).toEqual(['2026-11-21 19:05:28.530053211Z']);
+    // Exact times come with the rows: no second (extract) call for them.
+    expect(calls).not.toContain('extract');
+    expect(calls).toContain('rows');
   }, 60_000);
 
   it('exact nanosecond arithmetic', () => {
-    expect(epochNs('1795287928.52365983')).toBe(1795287928523659830n);
-    expect(epochNs('12')).toBe(12000000000n);
-    expect(epochNs('x')).toBeNull();
     expect(secondsNs(3015302n)).toBe('0.003015302');
     expect(secondsNs(-1500000000n)).toBe('-1.500000000');
     expect(createRowCache).toBeTypeOf('function');

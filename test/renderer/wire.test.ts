@@ -9,7 +9,11 @@ describe('wire framing', () => {
       events: Uint32Array.of(6, 7, 8),
       cells: { info: Uint32Array.of(0, 1, 0), proto: Uint32Array.of(2, 2, 2) },
       strings: ['GET / HTTP/1.1', 'HTTP/1.1 200 OK', 'HTTP'],
+      generation: 4,
       times: Float64Array.of(1700000000.123456, 1700000000.5, 1700000001),
+      prevTimes: Float64Array.of(1700000000, 1700000000.123456, 1700000000.5),
+      timesNs: BigInt64Array.of(1700000000_123456789n, 1700000000_500000000n, 1700000001_000000000n),
+      prevTimesNs: BigInt64Array.of(1700000000_000000001n, 1700000000_123456789n, 1700000000_500000000n),
       flags: Uint8Array.of(32, 32, 2),
     };
     const back = decodeFrame(encodeFrame({ kind: 'response', id: 3, ok: true, result: page })) as { result: RowsPage };
@@ -18,6 +22,9 @@ describe('wire framing', () => {
     expect([...back.result.cells.proto]).toEqual([2, 2, 2]);
     expect(back.result.times).toBeInstanceOf(Float64Array);
     expect([...back.result.times]).toEqual([...page.times]);
+    expect(back.result.timesNs).toBeInstanceOf(BigInt64Array);
+    expect([...back.result.timesNs]).toEqual([...page.timesNs]);
+    expect(back.result.generation).toBe(4);
     expect(back.result.flags).toBeInstanceOf(Uint8Array);
     expect(back.result.strings).toEqual(page.strings);
   });

@@ -86,6 +86,13 @@ describe('the engine pipeline', () => {
     expect(await layerErrors('electron/engine/dissectors/new.ts', "import type { PacketIndex } from '../index/packet-index.ts';\nimport { type Capture } from '../capture.ts';\nexport type X = [PacketIndex, Capture];\n")).toEqual([]);
   });
 
+  it('the byte cursor is core: readers, dissectors, the scap reader and TLS all import it; it imports no stage', async () => {
+    const use = "import { byteCursor, readU16 } from '../bytes/cursor.ts';\nexport const x = [byteCursor, readU16];\n";
+    for (const f of ['electron/engine/readers/new.ts', 'electron/engine/dissectors/new.ts', 'electron/engine/tls/new.ts']) expect(await layerErrors(f, use), f).toEqual([]);
+    expect(await layerErrors('electron/engine/readers/scap/new.ts', use.replace("'../bytes/", "'../../bytes/"))).toEqual([]);
+    expect(await layerErrors('electron/engine/bytes/new.ts', "import { entryValue } from '../dissectors/values.ts';\nexport const x = entryValue;\n")).toHaveLength(1);
+  });
+
   it('the core vocabulary is importable from the first stage', async () => {
     expect(await layerErrors('electron/engine/readers/new.ts', "import { formatIpv6 } from '../fields/format.ts';\nimport { defineField } from '../fields/registry.ts';\nexport const x = [formatIpv6, defineField];\n")).toEqual([]);
   });

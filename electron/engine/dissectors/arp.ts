@@ -4,7 +4,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, u32, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, hex } from '../fields/format.ts';
 
 export const hfArp = defineProtocol('arp', 'Address Resolution Protocol');

@@ -101,14 +101,6 @@ export function pushLayer(ctx: PacketContext, name: string): void {
   ctx.nLayers++;
 }
 
-export function u16(b: Uint8Array, o: number): number {
-  return (b[o] << 8) | b[o + 1];
-}
-
-export function u32(b: Uint8Array, o: number): number {
-  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-}
-
 export function hex4(v: number): string {
   return `0x${v.toString(16).padStart(4, '0')}`;
 }

@@ -7,7 +7,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, u32, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, formatIpv6 } from '../fields/format.ts';
 
 export const hfDns = defineProtocol('dns', 'Domain Name System');

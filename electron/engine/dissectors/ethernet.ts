@@ -4,7 +4,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16 } from '../bytes/cursor.ts';
 import { dissectIpv4 } from './ipv4.ts';
 import { dissectIpv6 } from './ipv6.ts';
 import { dissectArp } from './arp.ts';

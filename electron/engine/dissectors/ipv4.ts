@@ -5,7 +5,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
-import { noteNetAddresses, pushLayer, u16, type PacketContext } from './context.ts';
+import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
+import { u16 } from '../bytes/cursor.ts';
 import { dissectTcp } from './tcp.ts';
 import { dissectUdp } from './udp.ts';
 import { dissectIcmp } from './icmp.ts';

@@ -5,7 +5,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { noteNetAddresses, pushLayer, u16, u32, type PacketContext } from './context.ts';
+import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
+import { u16, u32 } from '../bytes/cursor.ts';
 import { dissectIpPayload } from './ipv4.ts';
 import { dissectData } from './link.ts';
 

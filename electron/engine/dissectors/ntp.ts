@@ -8,7 +8,8 @@
 import { defineField, defineProtocol, type FieldDef } from '../fields/registry.ts';
 import { formatIpv4 } from '../fields/format.ts';
 import { addField, markMalformed, setLabel, type Dissection } from './dissection.ts';
-import { pushLayer, u32, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u32 } from '../bytes/cursor.ts';
 
 /** RFC 5905 §7.3: the header without extension fields or MAC. */
 export const NTP_HEADER_LENGTH = 48;

@@ -6,7 +6,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u32, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u32 } from '../bytes/cursor.ts';
 import { dissectIpv4 } from './ipv4.ts';
 import { dissectIpv6 } from './ipv6.ts';
 import { dissectData } from './link.ts';

@@ -5,7 +5,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
-import { pushLayer, u16, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16 } from '../bytes/cursor.ts';
 import { dissectEthertype } from './ethernet.ts';
 import { dissectData } from './link.ts';
 

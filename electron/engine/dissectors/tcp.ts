@@ -5,7 +5,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
-import { pushLayer, u16, u32, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16, u32 } from '../bytes/cursor.ts';
 import {
   peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
 } from '../streams/conversations.ts';

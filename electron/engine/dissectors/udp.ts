@@ -5,7 +5,8 @@
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
-import { pushLayer, u16, type PacketContext } from './context.ts';
+import { pushLayer, type PacketContext } from './context.ts';
+import { u16 } from '../bytes/cursor.ts';
 import { peekStream, udpFirstPass, udpStreamOf } from '../streams/conversations.ts';
 import { dissectDnsUdp, dnsHeuristic, DNS_FLAVOUR_DNS, DNS_FLAVOUR_LLMNR, DNS_FLAVOUR_MDNS } from './dns.ts';
 import { dissectData } from './link.ts';

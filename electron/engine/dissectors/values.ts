@@ -8,10 +8,6 @@ import { fieldById, type FieldDef } from '../fields/registry.ts';
 import type { Dissection } from './dissection.ts';
 import { formatIpv4, formatIpv6, formatUtcTime, hex } from '../fields/format.ts';
 
-// filter/compile.ts still takes the formatters from here; it moves to fields/format.ts with the
-// filter work (issue 16 phase 2), and then this re-export goes.
-export { formatIpv4, formatIpv6, hex };
-
 export function entryField(d: Dissection, i: number): FieldDef {
   return fieldById(d.fid[i]);
 }

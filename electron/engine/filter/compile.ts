@@ -6,11 +6,12 @@
  * and both need at least one value on each side (every comparison implies existence).
  */
 import type { FieldType, FieldValue } from '../../../shared/fields.ts';
-import type { CmpOp, Const, FilterAst, FilterMessage, Value } from '../../../shared/filter/ast.ts';
+import { valueKind, type CmpOp, type Const, type FilterAst, type FilterMessage, type Value } from '../../../shared/filter/ast.ts';
 import { RE2JS } from 're2js';
 import { fieldsUsed, makeFieldIndex, parseFilter, type FieldIndex, type RegexProblem } from '../../../shared/filter/index.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { entryBytes, entryValue, formatFieldValue, formatIpv4, formatIpv6, hex } from '../dissectors/values.ts';
+import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 
 export { fieldsUsed };
@@ -93,13 +94,6 @@ export function compileFilterText(text: string, opts: CompileOptions = {}): Comp
 
 const utf8 = new TextEncoder();
 const NS = 1_000_000_000n;
-
-/** Family of a value type for comparisons. */
-function kindOf(t: FieldType): 'num' | 'str' | 'bytes' {
-  if (t === 'string') return 'str';
-  if (t === 'bytes' || t === 'ether' || t === 'ipv6' || t === 'protocol' || t === 'none') return 'bytes';
-  return 'num';
-}
 
 function normalize(t: FieldType, v: FieldValue | undefined): RV | undefined {
   if (v === undefined) return undefined;
@@ -518,7 +512,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
             return quant === 'all';
           };
         }
-        if (l.v === 'field' && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && kindOf(l.type) === 'num') {
+        if (l.v === 'field' && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && valueKind(l.type) === 'num') {
           return fieldVsNumber(l.name, l.type, op, quant, r.c.v);
         }
         return pairs(l, r, quant, (a, b) => holds(op, compare(a, b)));

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import type { CaptureInfo, EngineEvent, EventBytes, MethodName, Params, Port, RequestMessage, ResponseMessage, Result, RowsPage } from '../../../shared/rpc.ts';
+import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -23,17 +23,18 @@ import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
 import { confinePath } from './path-policy.ts';
+import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
-
-const MAX_PAGE = 5000;
 
 interface EngineState {
   capture: Capture | undefined;
   indexing: Promise<void> | undefined;
   /** Events shown (filter result), or undefined for all events. */
   view: Uint32Array | undefined;
+  /** Bumped whenever the table's rows change meaning (open, filter, sort): rows pages carry it. */
+  generation: number;
   /** Sort order of the table, and the view permuted by it (undefined = event order). */
   sort: { column: string; descending: boolean } | undefined;
   sorted: Uint32Array | undefined;
@@ -59,6 +60,7 @@ function filterFields(text: string): readonly string[] {
   return c.ok ? c.fields : [];
 }
 
+/** A request for a method of the contract (an unknown method is answered as an error, see below). */
 function isRequest(m: unknown): m is RequestMessage {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
@@ -84,49 +86,9 @@ function requireCapture(s: EngineState): Capture {
   return s.capture;
 }
 
-/** Event number at position `p` (0-based) of the current view. */
-function eventAt(view: Uint32Array | undefined, p: number): number {
-  return view ? view[p] : p + 1;
-}
-
-function rowsPage(c: Capture, view: Uint32Array | undefined, start: number, count: number): RowsPage {
-  const total = view ? view.length : c.count();
-  const from = Math.min(start, total);
-  const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
-  const columns = c.columns();
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const cells: Record<string, Uint32Array> = {};
-  for (const col of columns) cells[col.id] = new Uint32Array(n);
-  const events = new Uint32Array(n);
-  const times = new Float64Array(n);
-  const prevTimes = new Float64Array(n);
-  const flags = new Uint8Array(n);
-  const out: string[] = new Array(columns.length).fill('');
-  for (let r = 0; r < n; r++) {
-    const ev = eventAt(view, from + r);
-    events[r] = ev;
-    times[r] = c.time(ev);
-    prevTimes[r] = ev > 1 ? c.time(ev - 1) : NaN;
-    flags[r] = c.flags(ev);
-    c.cells(ev, out);
-    for (let k = 0; k < columns.length; k++) {
-      const text = out[k] ?? '';
-      let id = ids.get(text);
-      if (id === undefined) {
-        id = strings.length;
-        strings.push(text);
-        ids.set(text, id);
-      }
-      cells[columns[k].id][r] = id;
-    }
-  }
-  return { start: from, events, cells, strings, times, prevTimes, flags };
-}
-
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0 };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0 };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
@@ -151,6 +113,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.view = undefined;
       state.sort = undefined;
       state.sorted = undefined;
+      state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
       state.httpReady = indexing.then(async () => {
@@ -205,6 +168,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   const shown = (): Uint32Array | undefined => state.sorted ?? state.view;
 
   function resort(): void {
+    state.generation++;
     const c = state.capture;
     if (!c || !state.sort) {
       state.sorted = undefined;
@@ -219,252 +183,263 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     resort();
   }
 
-  async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    switch (method) {
-      case 'open': {
-        const more = (params as Params<'open'>).more ?? [];
-        if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
-          throw new Error('parameter more must be a list of file paths');
-        }
-        const path = allow(stringParam(params, 'path'));
-        const others = more.map(allow);
+  /** One entry per RPC method of shared/rpc.ts: its parameters and result are typed by the contract. */
+  const handlers: { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M> } = {
+    open: async (params) => {
+      const more = params.more ?? [];
+      if (!Array.isArray(more) || more.length > 4096 || more.some((m) => typeof m !== 'string' || m.length === 0 || m.length > 4096)) {
+        throw new Error('parameter more must be a list of file paths');
+      }
+      const path = allow(stringParam(params, 'path'));
+      const others = more.map(allow);
+      dropUploads();
+      return await startOpen(path, undefined, others);
+    },
+    openUpload: (params) => {
+      const name = basename(stringParam(params, 'name'));
+      const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
+      const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+      if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
+      dropUploads();
+      // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
+      const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
+      const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
+      state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
+      return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} };
+    },
+    upload: async (params) => {
+      const up = state.upload;
+      if (!up) throw new Error('upload without openUpload');
+      const p = params;
+      if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
+      const received = up.received + p.chunk.length;
+      if (received > up.size || (p.last === true && received !== up.size)) {
         dropUploads();
-        return (await startOpen(path, undefined, others)) as Result<M>;
+        throw new Error(received > up.size
+          ? `upload of ${up.name} sent more than the ${up.size} bytes it declared; discarded`
+          : `upload of ${up.name} ended after ${received} of the ${up.size} bytes it declared; discarded`);
       }
-      case 'openUpload': {
-        const name = basename(stringParam(params, 'name'));
-        const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
-        const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
-        if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
-        dropUploads();
-        // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
-        const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
-        const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
-        state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
-        return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} } as Result<M>;
+      writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
+      up.received = received;
+      if (p.last === true) {
+        closeSync(up.fd);
+        state.upload = undefined;
+        state.uploaded = up.dir;
+        await startOpen(up.path, up.name);
       }
-      case 'upload': {
-        const up = state.upload;
-        if (!up) throw new Error('upload without openUpload');
-        const p = params as Params<'upload'>;
-        if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
-        const received = up.received + p.chunk.length;
-        if (received > up.size || (p.last === true && received !== up.size)) {
-          dropUploads();
-          throw new Error(received > up.size
-            ? `upload of ${up.name} sent more than the ${up.size} bytes it declared; discarded`
-            : `upload of ${up.name} ended after ${received} of the ${up.size} bytes it declared; discarded`);
-        }
-        writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
-        up.received = received;
-        if (p.last === true) {
-          closeSync(up.fd);
-          state.upload = undefined;
-          state.uploaded = up.dir;
-          await startOpen(up.path, up.name);
-        }
-        return null as Result<M>;
+      return null;
+    },
+    info: () => {
+      return requireCapture(state).info();
+    },
+    cancel: () => {
+      state.abort?.abort();
+      return null;
+    },
+    sort: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
+      await state.indexing;
+      const t0 = performance.now();
+      state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
+      resort();
+      return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() };
+    },
+    rowOf: (params) => {
+      const c = requireCapture(state);
+      const ev = intParam(params, 'event', 1, 2 ** 32);
+      const order = shown();
+      if (!order) return ev <= c.count() ? ev - 1 : null;
+      const at = order.indexOf(ev);
+      return at < 0 ? null : at;
+    },
+    cancelFilter: () => {
+      state.filterAbort?.abort();
+      state.filterAbort = undefined;
+      return null;
+    },
+    columns: () => {
+      return requireCapture(state).columns();
+    },
+    rows: (params) => {
+      return rowsPage(requireCapture(state), shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
+    },
+    filter: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (typeof p?.text !== 'string' || p.text.length > 100_000) throw new Error('filter text must be a string');
+      state.filterAbort?.abort();
+      const abort = new AbortController();
+      state.filterAbort = abort;
+      const t0 = performance.now();
+      await state.indexing;
+      const text = p.text.trim();
+      if (abort.signal.aborted) {
+        const n = state.view ? state.view.length : c.count();
+        return { ok: true, text, matched: n, total: c.count(), cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }
-      case 'info':
-        return requireCapture(state).info() as Result<M>;
-      case 'cancel':
-        state.abort?.abort();
-        return null as Result<M>;
-      case 'sort': {
-        const c = requireCapture(state);
-        const p = params as Params<'sort'>;
-        if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
-        await state.indexing;
-        const t0 = performance.now();
-        state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
-        resort();
-        return { ms: performance.now() - t0, rows: shown()?.length ?? c.count() } as Result<M>;
+      if (text === '') {
+        setView(undefined);
+        return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 };
       }
-      case 'rowOf': {
-        const c = requireCapture(state);
-        const ev = intParam(params, 'event', 1, 2 ** 32);
-        const order = shown();
-        if (!order) return (ev <= c.count() ? ev - 1 : null) as Result<M>;
-        const at = order.indexOf(ev);
-        return (at < 0 ? null : at) as Result<M>;
+      const total = c.count();
+      const session = state.session;
+      // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
+      // never waits for HTTP).
+      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
+      if (abort.signal.aborted) {
+        return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }
-      case 'cancelFilter':
-        state.filterAbort?.abort();
-        state.filterAbort = undefined;
-        return null as Result<M>;
-      case 'columns':
-        return requireCapture(state).columns() as Result<M>;
-      case 'rows':
-        return rowsPage(requireCapture(state), shown(), intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE)) as Result<M>;
-      case 'filter': {
-        const c = requireCapture(state);
-        const p = params as Params<'filter'>;
-        if (typeof p?.text !== 'string' || p.text.length > 100_000) throw new Error('filter text must be a string');
-        state.filterAbort?.abort();
-        const abort = new AbortController();
-        state.filterAbort = abort;
-        const t0 = performance.now();
-        await state.indexing;
-        const text = p.text.trim();
-        if (abort.signal.aborted) {
-          const n = state.view ? state.view.length : c.count();
-          return { ok: true, text, matched: n, total: c.count(), cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        if (text === '') {
-          setView(undefined);
-          return { ok: true, text, matched: c.count(), total: c.count(), cancelled: false, errors: [], warnings: [], ms: 0 } as Result<M>;
-        }
-        const total = c.count();
+      // Filters on http.* fields only: evaluated over the HTTP index, no frame re-dissection.
+      let fast: number[] | null | 'cancelled' = null;
+      try {
+        if (session) fast = await httpFilterEventsSliced(session, text, { signal: abort.signal });
+      } catch {
+        // A filter error is reported by runFilter below with its position.
+        fast = null;
+      }
+      if (fast === 'cancelled') {
+        return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
+      }
+      if (fast) {
+        setView(Uint32Array.from(fast));
+        return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 };
+      }
+      state.filtering++;
+      const run = await runFilter(c, text, {
+        referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
+        signal: abort.signal,
+        onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
+      }).finally(() => state.filtering--);
+      const ms = performance.now() - t0;
+      if (!run.ok) {
+        return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms };
+      }
+      if (!run.cancelled) setView(run.events);
+      return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms };
+    },
+    details: (params) => {
+      const c = requireCapture(state);
+      // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
+      // finished: the httpProgress event with finished: true says when to ask again).
+      c.dissect(intParam(params, 'event', 1, c.count()), d);
+      return detailsTree(d);
+    },
+    bytes: (params) => {
+      const c = requireCapture(state);
+      c.dissect(intParam(params, 'event', 1, c.count()), d);
+      const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
+      return out;
+    },
+    fields: () => {
+      return fieldCatalogue();
+    },
+    extract: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
+      // Values of a layer's fields need its scan; other fields are answered at once.
+      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
+      const defs = p.fields.map((name) => {
+        const f = fieldByName(name);
+        if (!f) throw new Error(`"${name}" is not a field`);
+        return f;
+      });
+      const start = intParam(params, 'start', 0, 2 ** 32);
+      const count = intParam(params, 'count', 0, MAX_PAGE);
+      const total = shown()?.length ?? c.count();
+      const n = Math.max(0, Math.min(count, total - start));
+      const events = new Uint32Array(n);
+      const values: string[][][] = [];
+      let bytes = 0;
+      for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
+        const ev = eventAt(shown(), start + r);
+        events[r] = ev;
+        c.dissect(ev, d);
+        values.push(defs.map((f) => fieldStrings(d, f)));
+        bytes += replySize(values[r], PAGE_BYTES);
+      }
+      // A short page when its values are large (http.file_data): the client asks on from there.
+      return { events: events.subarray(0, values.length), values };
+    },
+    addKeylog: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
+      const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
+      if (r.added > 0 && c.info().done) {
+        // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
+        await state.httpReady;
         const session = state.session;
-        // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
-        // never waits for HTTP).
-        if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
-        if (abort.signal.aborted) {
-          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
+        if (state.capture === c && session) {
+          refreshTls(session);
+          emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
         }
-        // Filters on http.* fields only: evaluated over the HTTP index, no frame re-dissection.
-        let fast: number[] | null | 'cancelled' = null;
-        try {
-          if (session) fast = await httpFilterEventsSliced(session, text, { signal: abort.signal });
-        } catch {
-          // A filter error is reported by runFilter below with its position.
-          fast = null;
-        }
-        if (fast === 'cancelled') {
-          return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        if (fast) {
-          setView(Uint32Array.from(fast));
-          return { ok: true, text, matched: fast.length, total, cancelled: false, errors: [], warnings: [], ms: performance.now() - t0 } as Result<M>;
-        }
-        state.filtering++;
-        const run = await runFilter(c, text, {
-          referenceEvent: typeof p.reference === 'number' && Number.isInteger(p.reference) ? p.reference : undefined,
-          signal: abort.signal,
-          onProgress: (matched, tested) => emit({ kind: 'event', type: 'filterProgress', text, matched, tested, total }),
-        }).finally(() => state.filtering--);
-        const ms = performance.now() - t0;
-        if (!run.ok) {
-          return { ok: false, text, matched: state.view ? state.view.length : total, total, cancelled: false, errors: run.errors, warnings: [], ms } as Result<M>;
-        }
-        if (!run.cancelled) setView(run.events);
-        return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms } as Result<M>;
       }
-      case 'details': {
-        const c = requireCapture(state);
-        // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
-        // finished: the httpProgress event with finished: true says when to ask again).
-        c.dissect(intParam(params, 'event', 1, c.count()), d);
-        return detailsTree(d) as Result<M>;
-      }
-      case 'bytes': {
-        const c = requireCapture(state);
-        c.dissect(intParam(params, 'event', 1, c.count()), d);
-        const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
-        return out as Result<M>;
-      }
-      case 'fields':
-        return fieldCatalogue() as Result<M>;
-      case 'extract': {
-        const c = requireCapture(state);
-        const p = params as Params<'extract'>;
-        if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
-        // Values of a layer's fields need its scan; other fields are answered at once.
-        if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
-        const defs = p.fields.map((name) => {
-          const f = fieldByName(name);
-          if (!f) throw new Error(`"${name}" is not a field`);
-          return f;
-        });
-        const start = intParam(params, 'start', 0, 2 ** 32);
-        const count = intParam(params, 'count', 0, MAX_PAGE);
-        const total = shown()?.length ?? c.count();
-        const n = Math.max(0, Math.min(count, total - start));
-        const events = new Uint32Array(n);
-        const values: string[][][] = [];
-        let bytes = 0;
-        for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
-          const ev = eventAt(shown(), start + r);
-          events[r] = ev;
-          c.dissect(ev, d);
-          values.push(defs.map((f) => fieldStrings(d, f)));
-          bytes += replySize(values[r], PAGE_BYTES);
-        }
-        // A short page when its values are large (http.file_data): the client asks on from there.
-        return { events: events.subarray(0, values.length), values } as Result<M>;
-      }
-      case 'addKeylog': {
-        const c = requireCapture(state);
-        const p = params as Params<'addKeylog'>;
-        if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
-        const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
-        if (r.added > 0 && c.info().done) {
-          // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
-          await state.httpReady;
-          const session = state.session;
-          if (state.capture === c && session) {
-            refreshTls(session);
-            emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
-          }
-        }
-        return { added: r.added, lines: r.lines, errors: r.errors } as Result<M>;
-      }
-      case 'keylogCandidates':
-        return (state.capturePath ? siblingKeylogs(state.capturePath) : []) as Result<M>;
-      case 'exportKeylog':
-        return exportCaptureKeylog(requireCapture(state)) as Result<M>;
-      case 'tlsStreams': {
-        const c = requireCapture(state);
-        await state.indexing;
-        return tlsStreams(c) as Result<M>;
-      }
-      case 'streams': {
-        const c = requireCapture(state);
-        await state.indexing;
-        const p = (params ?? {}) as Params<'streams'>;
-        if (p.kind !== undefined && p.kind !== 'tcp' && p.kind !== 'udp' && p.kind !== 'fd') throw new Error('kind must be tcp, udp or fd');
-        return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true }) as Result<M>;
-      }
-      case 'follow': {
-        const c = requireCapture(state);
-        await state.indexing;
-        const p = params as Params<'follow'>;
-        const formats = ['ascii', 'hex', 'raw', 'rawlines', 'yaml', 'carrays', 'utf8', 'none'];
-        if (!formats.includes(p?.format)) throw new Error(`format must be one of ${formats.join(', ')}`);
-        const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
-        const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
-        const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
-        return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page) as Result<M>;
-      }
-      case 'httpExchanges': {
-        requireCapture(state);
-        await state.indexing;
-        await state.httpReady;
-        const p = (params ?? {}) as Params<'httpExchanges'>;
-        if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
-        if (!state.session) throw new Error('no capture is open');
-        return httpExchangeRows(state.session, p.filter) as Result<M>;
-      }
-      case 'httpBody': {
-        requireCapture(state);
-        await state.indexing;
-        const p = params as Params<'httpBody'>;
-        if (p?.message !== 'request' && p?.message !== 'response') throw new Error('message must be request or response');
-        if (!state.session) throw new Error('no capture is open');
-        await state.httpReady;
-        const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
-        const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
-        return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES)) as Result<M>;
-      }
-      default:
-        throw new Error(`unknown method ${String(method)}`);
-    }
+      return { added: r.added, lines: r.lines, errors: r.errors };
+    },
+    keylogCandidates: () => {
+      return state.capturePath ? siblingKeylogs(state.capturePath) : [];
+    },
+    exportKeylog: () => {
+      return exportCaptureKeylog(requireCapture(state));
+    },
+    tlsStreams: async () => {
+      const c = requireCapture(state);
+      await state.indexing;
+      return tlsStreams(c);
+    },
+    streams: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const p = params ?? {};
+      if (p.kind !== undefined && !STREAM_KINDS.includes(p.kind)) throw new Error(`kind must be one of ${STREAM_KINDS.join(', ')}`);
+      return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true });
+    },
+    follow: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (!FOLLOW_FORMATS.includes(p?.format)) throw new Error(`format must be one of ${FOLLOW_FORMATS.join(', ')}`);
+      const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
+      const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
+      const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
+      return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page);
+    },
+    httpExchanges: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      await state.httpReady;
+      const p = params ?? {};
+      if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      return httpExchangeRows(state.session, p.filter);
+    },
+    httpBody: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
+      if (!state.session) throw new Error('no capture is open');
+      await state.httpReady;
+      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+      const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
+      return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
+    },
+  };
+
+  /** Run a method's handler; one that throws, at once or later, answers with an error. */
+  async function handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const run: (params: Params<M>) => Promise<Result<M>> | Result<M> = handlers[method];
+    return await run(params);
   }
 
   port.onMessage((m) => {
     if (!isRequest(m)) return;
-    handle(m.method, m.params).then(
-      (result) => port.postMessage(boundedReply(m.id, m.method, result) satisfies ResponseMessage),
+    const method: string = m.method;
+    (isMethodName(method) ? handle(method, m.params) : Promise.reject(new Error(`unknown method ${method}`))).then(
+      (result) => port.postMessage(boundedReply(m.id, method, result) satisfies ResponseMessage),
       (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
     );
   });

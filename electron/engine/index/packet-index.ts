@@ -199,6 +199,11 @@ export function packetIndexBytes(ix: PacketIndex): number {
   return perEvent * packetCount(ix);
 }
 
+/** Epoch nanoseconds of packet `n` (1-based), exact (a float second count is not, below the microsecond). */
+export function packetTimeNs(ix: PacketIndex, n: number): bigint {
+  return BigInt(ix.tsSec.data[n - 1]) * 1_000_000_000n + BigInt(ix.tsNsec.data[n - 1]);
+}
+
 /** The frame metadata of packet `n` (1-based) for re-dissecting it, written into `meta`. */
 export function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMeta {
   const i = n - 1;

@@ -4,6 +4,7 @@
  * certificates decoded into plain summaries.
  */
 import { summariseCertificate, type CertSummary } from './der.ts';
+import { byteCursor, readU16, readU8, readVector, type ByteCursor } from '../bytes/cursor.ts';
 
 export const HS_CLIENT_HELLO = 1;
 export const HS_SERVER_HELLO = 2;
@@ -111,43 +112,18 @@ export function pushHandshake(h: HandshakeBuffer, data: Uint8Array): HandshakeMe
 
 const latin1 = new TextDecoder('latin1');
 
-interface Cursor {
-  b: Uint8Array;
-  i: number;
-  end: number;
-}
-
-function u8(c: Cursor): number {
-  if (c.i + 1 > c.end) throw new RangeError('short');
-  return c.b[c.i++];
-}
-function u16(c: Cursor): number {
-  if (c.i + 2 > c.end) throw new RangeError('short');
-  const v = (c.b[c.i] << 8) | c.b[c.i + 1];
-  c.i += 2;
-  return v;
-}
-function vec(c: Cursor, lenBytes: 1 | 2 | 3): Cursor {
-  let n = 0;
-  for (let k = 0; k < lenBytes; k++) n = n * 256 + u8(c);
-  if (c.i + n > c.end) throw new RangeError('short');
-  const sub = { b: c.b, i: c.i, end: c.i + n };
-  c.i += n;
-  return sub;
-}
-
 interface Ext {
   type: number;
-  data: Cursor;
+  data: ByteCursor;
 }
 
-function extensions(c: Cursor): Ext[] {
-  if (c.i >= c.end) return [];
-  const all = vec(c, 2);
+function extensions(c: ByteCursor): Ext[] {
+  if (c.pos >= c.end) return [];
+  const all = readVector(c, 2);
   const out: Ext[] = [];
-  while (all.i < all.end) {
-    const type = u16(all);
-    out.push({ type, data: vec(all, 2) });
+  while (all.pos < all.end) {
+    const type = readU16(all);
+    out.push({ type, data: readVector(all, 2) });
   }
   return out;
 }
@@ -168,35 +144,35 @@ export function parseClientHello(m: HandshakeMessage): ClientHelloInfo | null {
     randomOffset: 6,
   };
   try {
-    const c: Cursor = { b: m.body, i: 34, end: m.body.length };
-    const sid = vec(c, 1);
-    info.sessionId = m.body.slice(sid.i, sid.end);
-    const suites = vec(c, 2);
-    while (suites.i + 2 <= suites.end) info.cipherSuites.push(u16(suites));
-    vec(c, 1);
+    const c = byteCursor(m.body, 34);
+    const sid = readVector(c, 1);
+    info.sessionId = m.body.slice(sid.pos, sid.end);
+    const suites = readVector(c, 2);
+    while (suites.pos + 2 <= suites.end) info.cipherSuites.push(readU16(suites));
+    readVector(c, 1);
     for (const e of extensions(c)) {
       const d = e.data;
       if (e.type === EXT_SERVER_NAME) {
-        const list = vec(d, 2);
-        while (list.i < list.end) {
-          const t = u8(list);
-          const n = vec(list, 2);
-          if (t === 0 && info.sni === undefined) info.sni = latin1.decode(n.b.subarray(n.i, n.end));
+        const list = readVector(d, 2);
+        while (list.pos < list.end) {
+          const t = readU8(list);
+          const n = readVector(list, 2);
+          if (t === 0 && info.sni === undefined) info.sni = latin1.decode(n.bytes.subarray(n.pos, n.end));
         }
       } else if (e.type === EXT_ALPN) {
-        const list = vec(d, 2);
-        while (list.i < list.end) {
-          const n = vec(list, 1);
-          info.alpn.push(latin1.decode(n.b.subarray(n.i, n.end)));
+        const list = readVector(d, 2);
+        while (list.pos < list.end) {
+          const n = readVector(list, 1);
+          info.alpn.push(latin1.decode(n.bytes.subarray(n.pos, n.end)));
         }
       } else if (e.type === EXT_SUPPORTED_VERSIONS) {
-        const list = vec(d, 1);
-        while (list.i + 2 <= list.end) info.supportedVersions.push(u16(list));
+        const list = readVector(d, 1);
+        while (list.pos + 2 <= list.end) info.supportedVersions.push(readU16(list));
       } else if (e.type === EXT_KEY_SHARE || e.type === EXT_KEY_SHARE_OLD) {
-        const list = vec(d, 2);
-        while (list.i < list.end) {
-          info.keyShareGroups.push(u16(list));
-          vec(list, 2);
+        const list = readVector(d, 2);
+        while (list.pos < list.end) {
+          info.keyShareGroups.push(readU16(list));
+          readVector(list, 2);
         }
       } else if (e.type === EXT_EARLY_DATA) {
         info.earlyData = true;
@@ -221,16 +197,16 @@ function hexOf(b: Uint8Array): string {
 /** Decode a ServerHello (or HelloRetryRequest) body; null when malformed. */
 export function parseServerHello(m: HandshakeMessage): ServerHelloInfo | null {
   try {
-    const c: Cursor = { b: m.body, i: 0, end: m.body.length };
-    const version = u16(c);
-    const randomOffset = 4 + c.i;
-    const random = m.body.slice(c.i, c.i + 32);
-    c.i += 32;
+    const c = byteCursor(m.body, 0);
+    const version = readU16(c);
+    const randomOffset = 4 + c.pos;
+    const random = m.body.slice(c.pos, c.pos + 32);
+    c.pos += 32;
     // Drafts of TLS 1.3 (0x7fxx) dropped legacy_session_id until draft 22.
     const draft = (version & 0xff00) === 0x7f00;
-    if (!draft) vec(c, 1);
-    const cipherSuite = u16(c);
-    if (!draft) u8(c); // compression
+    if (!draft) readVector(c, 1);
+    const cipherSuite = readU16(c);
+    if (!draft) readU8(c); // compression
     const info: ServerHelloInfo = {
       version,
       random,
@@ -242,13 +218,13 @@ export function parseServerHello(m: HandshakeMessage): ServerHelloInfo | null {
     };
     for (const e of extensions(c)) {
       const d = e.data;
-      if (e.type === EXT_SUPPORTED_VERSIONS) info.selectedVersion = u16(d);
-      else if (e.type === EXT_KEY_SHARE || e.type === EXT_KEY_SHARE_OLD) info.keyShareGroup = u16(d);
+      if (e.type === EXT_SUPPORTED_VERSIONS) info.selectedVersion = readU16(d);
+      else if (e.type === EXT_KEY_SHARE || e.type === EXT_KEY_SHARE_OLD) info.keyShareGroup = readU16(d);
       else if (e.type === EXT_ENCRYPT_THEN_MAC) info.encryptThenMac = true;
       else if (e.type === EXT_ALPN) {
-        const list = vec(d, 2);
-        const n = vec(list, 1);
-        info.alpn = latin1.decode(n.b.subarray(n.i, n.end));
+        const list = readVector(d, 2);
+        const n = readVector(list, 1);
+        info.alpn = latin1.decode(n.bytes.subarray(n.pos, n.end));
       }
     }
     return info;
@@ -260,12 +236,12 @@ export function parseServerHello(m: HandshakeMessage): ServerHelloInfo | null {
 /** ALPN from EncryptedExtensions (TLS 1.3 sends the server's ALPN choice there). */
 export function parseEncryptedExtensionsAlpn(m: HandshakeMessage): string | undefined {
   try {
-    const c: Cursor = { b: m.body, i: 0, end: m.body.length };
+    const c = byteCursor(m.body, 0);
     for (const e of extensions(c)) {
       if (e.type !== EXT_ALPN) continue;
-      const list = vec(e.data, 2);
-      const n = vec(list, 1);
-      return latin1.decode(n.b.subarray(n.i, n.end));
+      const list = readVector(e.data, 2);
+      const n = readVector(list, 1);
+      return latin1.decode(n.bytes.subarray(n.pos, n.end));
     }
   } catch {
     // malformed: no ALPN
@@ -277,14 +253,14 @@ export function parseEncryptedExtensionsAlpn(m: HandshakeMessage): string | unde
 export function parseCertificates(m: HandshakeMessage, tls13: boolean): CertSummary[] {
   const out: CertSummary[] = [];
   try {
-    const c: Cursor = { b: m.body, i: 0, end: m.body.length };
-    if (tls13) vec(c, 1);
-    const list = vec(c, 3);
-    while (list.i < list.end) {
-      const cert = vec(list, 3);
-      const s = summariseCertificate(cert.b.subarray(cert.i, cert.end));
+    const c = byteCursor(m.body, 0);
+    if (tls13) readVector(c, 1);
+    const list = readVector(c, 3);
+    while (list.pos < list.end) {
+      const cert = readVector(list, 3);
+      const s = summariseCertificate(cert.bytes.subarray(cert.pos, cert.end));
       if (s) out.push(s);
-      if (tls13) vec(list, 2);
+      if (tls13) readVector(list, 2);
     }
   } catch {
     // keep what parsed

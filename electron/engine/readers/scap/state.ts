@@ -8,6 +8,7 @@
 import { BT } from './blocks.ts';
 import { paramI64, paramIndex, paramStr, paramU64, type EventView } from './event.ts';
 import { EVENT_TABLE } from '../../syscalls/scap-event-table.ts';
+import { ShortRead, byteCursor, readBytes, readI64le, readU16, readU32, readU8, type ByteCursor } from '../../bytes/cursor.ts';
 
 /** scap_fd_type (libscap scap.h). */
 export const FdType = {
@@ -125,8 +126,6 @@ export function containerFromCgroups(cg: string): string {
 
 const utf8 = new TextDecoder('utf-8');
 
-class Trunc extends Error {}
-
 /**
  * An fd name from an FDL block without control characters: writers of 2019 kept the line end of
  * /proc/net/unix in unix socket paths (`/var/run/docker.sock\n`); sysdig of that era removed
@@ -136,14 +135,13 @@ function printable(s: string): string {
   return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, '') : s;
 }
 
-/** Little cursor over a block body (throws Trunc past `end`). */
-interface Cur { dv: DataView; buf: Uint8Array; p: number; end: number }
-function u8(c: Cur): number { if (c.p + 1 > c.end) throw new Trunc(); return c.dv.getUint8(c.p++); }
-function u16(c: Cur): number { if (c.p + 2 > c.end) throw new Trunc(); const v = c.dv.getUint16(c.p, true); c.p += 2; return v; }
-function u32(c: Cur): number { if (c.p + 4 > c.end) throw new Trunc(); const v = c.dv.getUint32(c.p, true); c.p += 4; return v; }
-function i64(c: Cur): number { if (c.p + 8 > c.end) throw new Trunc(); const v = c.dv.getInt32(c.p + 4, true) * 4294967296 + c.dv.getUint32(c.p, true); c.p += 8; return v; }
-function bytes(c: Cur, n: number): Uint8Array { if (c.p + n > c.end) throw new Trunc(); const b = c.buf.subarray(c.p, c.p + n); c.p += n; return b; }
-function str16(c: Cur): string { const n = u16(c); return cstr(bytes(c, n)); }
+// scap blocks are little-endian (the writer's byte order; scap files are written on x86/arm64).
+const u8 = readU8;
+const u16 = (c: ByteCursor): number => readU16(c, true);
+const u32 = (c: ByteCursor): number => readU32(c, true);
+const i64 = readI64le;
+const bytes = readBytes;
+function str16(c: ByteCursor): string { const n = u16(c); return cstr(bytes(c, n)); }
 function cstr(b: Uint8Array): string { const z = b.indexOf(0); return utf8.decode(z >= 0 ? b.subarray(0, z) : b); }
 
 /** Machine info block: hostname at offset 20 (scap_machine_info, packed). */
@@ -153,8 +151,8 @@ export function readMachineInfo(st: ScapState, buf: Uint8Array, start: number, l
 }
 
 /** Process list block (all versions). Returns an error text or ''. */
-export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
-  const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: DataView, start: number, len: number): string {
+  const c = byteCursor(buf, start + 8, start + len - 4);
   st.last = undefined;
   const v9 = type === BT.PL_V9;
   const ge = (v: number): boolean => {
@@ -163,8 +161,8 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: D
     return order.indexOf(norm as (typeof order)[number]) >= order.indexOf(v as (typeof order)[number]);
   };
   try {
-    while (c.end - c.p >= 4) {
-      const entryStart = c.p;
+    while (c.end - c.pos >= 4) {
+      const entryStart = c.pos;
       const subLen = v9 ? u32(c) : 0;
       const tid = i64(c);
       const pid = i64(c);
@@ -209,12 +207,12 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, dv: D
       }
       st.procCount++;
       if (v9) {
-        if (subLen < c.p - entryStart) return `process entry of tid ${tid} is longer than its length ${subLen}`;
-        c.p = entryStart + subLen;
+        if (subLen < c.pos - entryStart) return `process entry of tid ${tid} is longer than its length ${subLen}`;
+        c.pos = entryStart + subLen;
       }
     }
   } catch (e) {
-    if (e instanceof Trunc) return `process list entry at byte ${c.p} runs past the block end`;
+    if (e instanceof ShortRead) return `process list entry at byte ${c.pos} runs past the block end`;
     throw e;
   }
   return '';
@@ -257,8 +255,8 @@ export function ipv6(b: Uint8Array, p: number): string {
 }
 
 /** FD list block (V1 and V2). */
-export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
-  const c: Cur = { dv, buf, p: start + 8, end: start + len - 4 };
+export function readFdList(st: ScapState, type: number, buf: Uint8Array, _dv: DataView, start: number, len: number): string {
+  const c = byteCursor(buf, start + 8, start + len - 4);
   st.last = undefined;
   const v2 = type === BT.FDL_V2;
   try {
@@ -268,8 +266,8 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
       t = newThread(tid, tid);
       st.threads.set(tid, t);
     }
-    while (c.end - c.p >= 4) {
-      const entryStart = c.p;
+    while (c.end - c.pos >= 4) {
+      const entryStart = c.pos;
       const subLen = v2 ? u32(c) : 0;
       const fd = i64(c);
       i64(c); // ino
@@ -295,7 +293,7 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
           break;
         }
         case FdType.Ipv6Sock: {
-          const s = c.p; bytes(c, 32);
+          const s = c.pos; bytes(c, 32);
           const sport = u16(c), dport = u16(c);
           info.l4 = u8(c);
           info.cip = ipv6(buf, s); info.sip = ipv6(buf, s + 16); info.cport = sport; info.sport = dport;
@@ -303,7 +301,7 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
           break;
         }
         case FdType.Ipv6ServSock: {
-          const s = c.p; bytes(c, 16);
+          const s = c.pos; bytes(c, 16);
           const port = u16(c);
           info.l4 = u8(c);
           info.sip = ipv6(buf, s); info.sport = port;
@@ -329,12 +327,12 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
       info.name = printable(info.name);
       t.fds.set(fd, info);
       if (v2) {
-        if (subLen < c.p - entryStart) return `fd entry ${fd} of tid ${tid} is longer than its length ${subLen}`;
-        c.p = entryStart + subLen;
+        if (subLen < c.pos - entryStart) return `fd entry ${fd} of tid ${tid} is longer than its length ${subLen}`;
+        c.pos = entryStart + subLen;
       }
     }
   } catch (e) {
-    if (e instanceof Trunc) return `fd list entry at byte ${c.p} runs past the block end`;
+    if (e instanceof ShortRead) return `fd list entry at byte ${c.pos} runs past the block end`;
     throw e;
   }
   return '';

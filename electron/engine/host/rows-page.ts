@@ -1,0 +1,62 @@
+/**
+ * One page of table rows (RowsPage in shared/rpc.ts): cells as a string table with indices, the
+ * times the time column needs (float seconds and exact epoch nanoseconds, of the row's event and
+ * of the event captured before it), and the view generation the rows belong to.
+ */
+import type { RowsPage } from '../../../shared/rpc.ts';
+import type { Capture } from '../capture.ts';
+import { packetTimeNs } from '../index/packet-index.ts';
+import { syscallTimeNs } from '../syscalls/syscall-index.ts';
+
+export const MAX_PAGE = 5000;
+
+/** Event number at position `p` (0-based) of a view (undefined = all events in order). */
+export function eventAt(view: Uint32Array | undefined, p: number): number {
+  return view ? view[p] : p + 1;
+}
+
+/** Exact epoch nanoseconds of an event, from the capture's index. */
+export function eventTimeNs(c: Capture, event: number): bigint {
+  const int = c.internals();
+  return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
+}
+
+export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number): RowsPage {
+  const total = view ? view.length : c.count();
+  const from = Math.min(start, total);
+  const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
+  const columns = c.columns();
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  const cells: Record<string, Uint32Array> = {};
+  for (const col of columns) cells[col.id] = new Uint32Array(n);
+  const events = new Uint32Array(n);
+  const times = new Float64Array(n);
+  const prevTimes = new Float64Array(n);
+  const timesNs = new BigInt64Array(n);
+  const prevTimesNs = new BigInt64Array(n);
+  const flags = new Uint8Array(n);
+  const out: string[] = new Array(columns.length).fill('');
+  for (let r = 0; r < n; r++) {
+    const ev = eventAt(view, from + r);
+    events[r] = ev;
+    times[r] = c.time(ev);
+    prevTimes[r] = ev > 1 ? c.time(ev - 1) : NaN;
+    timesNs[r] = eventTimeNs(c, ev);
+    // Event 1 has no previous event: its own time, so "since previous captured" is 0 (tshark's frame.time_delta).
+    prevTimesNs[r] = ev > 1 ? eventTimeNs(c, ev - 1) : timesNs[r];
+    flags[r] = c.flags(ev);
+    c.cells(ev, out);
+    for (let k = 0; k < columns.length; k++) {
+      const text = out[k] ?? '';
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = strings.length;
+        strings.push(text);
+        ids.set(text, id);
+      }
+      cells[columns[k].id][r] = id;
+    }
+  }
+  return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags };
+}

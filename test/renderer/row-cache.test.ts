@@ -1,0 +1,52 @@
+/** The row cache keeps pages of one view generation: a page of an older view is dropped and asked for again. */
+import { describe, expect, it } from 'vitest';
+import type { RowsPage } from '../../shared/rpc.ts';
+import { PAGE_ROWS, createRowCache } from '../../renderer/table/row-cache.ts';
+
+function page(start: number, count: number, generation: number): RowsPage {
+  const n = Math.max(0, count);
+  return {
+    start, generation, events: Uint32Array.from({ length: n }, (_, i) => start + i + 1), cells: {}, strings: [],
+    times: new Float64Array(n), prevTimes: new Float64Array(n), timesNs: new BigInt64Array(n), prevTimesNs: new BigInt64Array(n), flags: new Uint8Array(n),
+  };
+}
+
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+describe('row cache and view generations', () => {
+  it('drops a page of an older generation that arrives late, and asks for it again', async () => {
+    const asked: number[] = [];
+    const answer: ((generation: number) => void)[] = [];
+    const cache = createRowCache((start, count) => {
+      asked.push(start);
+      return new Promise((resolve) => answer.push((g) => resolve(page(start, count, g))));
+    });
+    cache.ensure(0, 10, 1000);
+    expect(asked).toEqual([0, PAGE_ROWS]);
+    // Page 0 comes back from the view after a sort (generation 2); page 1 from the view before it.
+    answer[0](2);
+    await settle();
+    answer[1](1);
+    await settle();
+    expect(cache.page(0)?.generation).toBe(2);
+    expect(cache.page(PAGE_ROWS)).toBeUndefined();
+    expect(asked).toEqual([0, PAGE_ROWS, PAGE_ROWS]);
+    answer[2](2);
+    await settle();
+    expect(cache.page(PAGE_ROWS)?.generation).toBe(2);
+  });
+
+  it('a newer generation clears pages of the older one even without clear()', async () => {
+    let gen = 5;
+    const cache = createRowCache(async (start, count) => page(start, count, gen));
+    cache.ensure(0, 10, 1000);
+    await settle();
+    expect(cache.page(0)?.generation).toBe(5);
+    expect(cache.page(PAGE_ROWS)?.generation).toBe(5);
+    gen = 6;
+    cache.ensure(PAGE_ROWS * 3, PAGE_ROWS * 3 + 10, 1000);
+    await settle();
+    expect(cache.page(PAGE_ROWS * 3)?.generation).toBe(6);
+    expect(cache.page(0)).toBeUndefined();
+  });
+});
