@@ -23,6 +23,7 @@ import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpC
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
+import type { TlsStreamResult } from '../tls/session.ts';
 import {
   addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
   respDecodedBytes, responseSig, setUpgrade, skipOf, type HttpIndex,
@@ -56,7 +57,7 @@ export interface HttpLayer {
   ms: number;
   /** The last stream walked whole (re-parse fallback), kept for the next message of it. */
   walked?: { key: string; exchanges: HttpExchange[] };
-  /** Streams in memory for re-parsing (decrypted TLS with tshark's frames, fd streams), a few. */
+  /** fd streams in memory for re-parsing, a few (decrypted TLS ones are held with their TLS result). */
   streams: Map<string, ByteStream>;
   /** Decode work of the cleartext scan, shared by all its bodies (content-coding.ts). */
   decode: DecodeBudget;
@@ -204,6 +205,25 @@ export function tshFrames(s: ByteStream): ByteStream {
 }
 
 /**
+ * tshFrames of a decrypted stream, one object per TLS result (which capture-tls.ts caches per
+ * stream and key generation): re-parsing a message then finds the stream and its chunk index
+ * (http-reparse.ts) already built. Rebuilt per message, they cost the stream's length each
+ * time: quadratic in the requests of a keep-alive connection.
+ */
+const tshStreams = new WeakMap<TlsStreamResult, ByteStream>();
+export const tshWork = { chunks: 0 };
+
+function tshStreamOf(t: TlsStreamResult): ByteStream {
+  let s = tshStreams.get(t);
+  if (!s) {
+    tshWork.chunks += t.stream.chunks.length;
+    s = tshFrames(t.stream);
+    tshStreams.set(t, s);
+  }
+  return s;
+}
+
+/**
  * The TLS and HTTP/2 part: HTTP/1.x over decrypted TLS streams and HTTP/2 exchanges, for the
  * key store generation `gen` (recomputed when keys were added since).
  */
@@ -226,7 +246,7 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
     if (conn) {
       for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id, { bodies: 'size', budget: decode })) h2.push(ex);
     } else if (tls && tls.stream.chunks.length > 0) {
-      const s = tshFrames(tls.stream);
+      const s = tshStreamOf(tls);
       const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
       for (const ch of s.chunks) pushHttpChunk(p, ch);
       endHttpStream(p);
@@ -394,6 +414,12 @@ export function addMessageFields(layer: HttpLayer, ix: HttpIndex, ref: number, d
 // ---- messages again, from the stream ---------------------------------------------------------
 
 function byteStreamOf(layer: HttpLayer, id: string): ByteStream | undefined {
+  // Decrypted streams are held with their TLS result, not in the few-stream cache below: a
+  // keep-alive capture interleaves more live connections than it holds.
+  if (id.startsWith('tls:')) {
+    const t = tlsOfStream(layer.capture, tlsSource(id));
+    return t ? tshStreamOf(t) : undefined;
+  }
   const hit = layer.streams.get(id);
   if (hit) {
     // Most recently used last.
@@ -403,10 +429,6 @@ function byteStreamOf(layer: HttpLayer, id: string): ByteStream | undefined {
   }
   let s: ByteStream | undefined;
   if (id.startsWith('fd:')) s = fdStream(layer.capture, id);
-  else if (id.startsWith('tls:')) {
-    const t = tlsOfStream(layer.capture, tlsSource(id));
-    if (t) s = tshFrames(t.stream);
-  }
   if (!s) return undefined;
   layer.streams.set(id, s);
   if (layer.streams.size > 4) layer.streams.delete(layer.streams.keys().next().value as string);

@@ -30,8 +30,8 @@ export interface MessageSpot {
   bombBudget?: DecodeBudget;
 }
 
-/** Counts of work done, for tests that bound it (frames read, chunks parsed). */
-export const reparseWork = { frames: 0, chunks: 0, fallbacks: 0 };
+/** Counts of work done, for tests that bound it (frames read, chunks parsed, chunks indexed). */
+export const reparseWork = { frames: 0, chunks: 0, fallbacks: 0, indexed: 0 };
 
 function lowerBound(a: Uint32Array, v: number): number {
   let lo = 0;
@@ -120,6 +120,7 @@ function chunkIndex(s: ByteStream): [Map<number, number>, Map<number, number>] {
   let m = chunkIndexCache.get(s);
   if (!m) {
     m = [new Map(), new Map()];
+    reparseWork.indexed += s.chunks.length;
     for (let k = 0; k < s.chunks.length; k++) {
       const c = s.chunks[k];
       if (c.bytes.length > 0 && !m[c.dir].has(c.event)) m[c.dir].set(c.event, k);
