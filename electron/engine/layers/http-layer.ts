@@ -14,7 +14,7 @@ import type { HttpBody, HttpExchangeRow } from '../../../shared/rpc.ts';
 import type { Capture, CaptureInternals } from '../capture.ts';
 import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
-import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
+import { fdStream, fdStreamRange, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
@@ -472,7 +472,8 @@ export function messageAt(layer: HttpLayer, ix: HttpIndex, r: number, response: 
   let m: HttpMessage | null = null;
   if (id.startsWith('tcp:') && internals.kind === 'packets') m = reparseTcpMessage(internals, Number(id.slice(4)), spot);
   else {
-    const s = byteStreamOf(layer, id);
+    // An fd stream: only the message's own events (interleaved streams outnumber the cache).
+    const s = id.startsWith('fd:') && end >= start ? fdStreamRange(layer.capture, id, start, end) : byteStreamOf(layer, id);
     if (s) m = reparseStreamMessage(s, spot);
   }
   const body = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);

@@ -51,6 +51,11 @@ interface FdListing {
   /** Per stream: per event, the stream direction. */
   dirsOf: StreamDir[][];
   byId: Map<string, number>;
+  /**
+   * Per stream, once it was built whole: each chunk's `seq`, so that a range of it can be built
+   * again alone (a chunk's position depends on every chunk before it).
+   */
+  seqOf: (Float64Array | undefined)[];
 }
 
 const cache = new WeakMap<Capture, Map<boolean, FdListing>>();
@@ -74,7 +79,7 @@ function listing(capture: Capture, mergeThreads: boolean): FdListing {
   const n = syscallCount(ix);
   const roles = new Map<string, 'client' | 'server'>();
   const open = new Map<string, number>();
-  const out: FdListing & { count?: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), count: capture.count() };
+  const out: FdListing & { count?: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), seqOf: [], count: capture.count() };
   for (let e = 1; e <= n; e++) {
     const i = e - 1;
     const type = s[ix.type.data[i]];
@@ -107,6 +112,7 @@ function listing(capture: Capture, mergeThreads: boolean): FdListing {
       out.streams.push(info);
       out.eventsOf.push([]);
       out.dirsOf.push([]);
+      out.seqOf.push(undefined);
       out.byId.set(info.id, k);
       open.set(key, k);
     }
@@ -142,23 +148,43 @@ function bufferOf(d: Dissection): { bytes: Uint8Array | null; truncated: number 
   return { bytes, truncated };
 }
 
-/** One fd stream by id (`fd:PID:FD:N` from listFdStreams). */
-export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: boolean } = {}): ByteStream {
-  const l = listing(capture, opts.mergeThreads ?? false);
-  const k = l.byId.get(id);
-  if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
+function streamHeader(l: FdListing, k: number, id: string): ByteStream {
   const info = l.streams[k];
-  const ix = syscallIndex(capture);
   const sock = /->/.exec(info.name);
   const [a, b] = sock ? info.name.split('->') : [`${info.procName}(${info.pid})`, info.name];
-  const s: ByteStream = { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
+  return { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
+}
+
+/** The data fields of I/O event `e`: the format's quick way if it has one, else the full dissection. */
+function readIo(capture: Capture, ix: SyscallIndex, e: number, d: Dissection): void {
+  if (ix.dissectIo) {
+    try {
+      ix.dissectIo(e, d);
+      return;
+    } catch {
+      // the full dissection below reports what went wrong as the capture's warning
+    }
+  }
+  capture.dissect(e, d);
+}
+
+/** Work counter for tests: I/O events dissected into stream chunks. */
+export const fdStreamWork = { dissected: 0 };
+
+/**
+ * Chunks of stream `k`'s I/O events `j0 ≤ j < j1` appended to `s`; positions from `seq` when
+ * known, else running from `pos` (which must then start at the stream's first event).
+ */
+function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: number, s: ByteStream, seq: Float64Array | undefined, pos: number[]): void {
+  const ix = syscallIndex(capture);
   const d = createDissection();
-  const pos = [0, 0];
   const evs = l.eventsOf[k];
-  for (let j = 0; j < evs.length; j++) {
+  for (let j = j0; j < j1; j++) {
     const e = evs[j];
     const dir = l.dirsOf[k][j];
-    capture.dissect(e, d);
+    if (seq) pos[dir] = seq[j];
+    readIo(capture, ix, e, d);
+    fdStreamWork.dissected++;
     const res = ix.rawres.data[e - 1];
     const { bytes, truncated } = bufferOf(d);
     if (bytes === null) {
@@ -176,6 +202,46 @@ export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: bo
     s.chunks.push(c);
     pos[dir] += data.length + missing;
   }
+}
+
+/** One fd stream by id (`fd:PID:FD:N` from listFdStreams). */
+export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: boolean } = {}): ByteStream {
+  const l = listing(capture, opts.mergeThreads ?? false);
+  const k = l.byId.get(id);
+  if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
+  const s = streamHeader(l, k, id);
+  addChunks(capture, l, k, 0, l.eventsOf[k].length, s, undefined, [0, 0]);
+  l.seqOf[k] = Float64Array.from(s.chunks, (c) => c.seq);
+  return s;
+}
+
+/** First index in ascending `a` whose value is ≥ `v`. */
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The chunks of fd stream `id` whose events are in `from..to`, with the positions they have in
+ * the whole stream: re-reading one message costs its own events, not the stream's (a capture
+ * with more streams interleaved than any cache holds re-read whole streams per message).
+ * Builds the whole stream the first time (positions need every chunk before).
+ */
+export function fdStreamRange(capture: Capture, id: string, from: number, to: number): ByteStream {
+  const l = listing(capture, false);
+  const k = l.byId.get(id);
+  if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
+  const seq = l.seqOf[k];
+  if (!seq) return fdStream(capture, id);
+  const s = streamHeader(l, k, id);
+  const evs = l.eventsOf[k];
+  addChunks(capture, l, k, lowerBound(evs, from), lowerBound(evs, to + 1), s, seq, [0, 0]);
   return s;
 }
 
@@ -185,7 +251,8 @@ export function fdStreamOfEvent(capture: Capture, event: number, opts: { mergeTh
   for (let k = 0; k < l.eventsOf.length; k++) {
     const evs = l.eventsOf[k];
     if (event < l.streams[k].firstEvent || event > l.streams[k].lastEvent) continue;
-    if (evs.includes(event)) return l.streams[k].id;
+    const j = lowerBound(evs, event);
+    if (evs[j] === event) return l.streams[k].id;
   }
   return undefined;
 }

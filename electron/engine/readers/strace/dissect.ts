@@ -55,32 +55,67 @@ const MAX_ARGS_TEXT = 2000;
  * control bytes (which strace never prints) as `\xHH`.
  */
 function text(b: Uint8Array, s: number, e: number): string {
-  let out = '';
+  // Char codes into one reused buffer, made a string once: concatenating per character cost
+  // more than the rest of a read/write event's dissection (fd streams dissect every I/O event).
+  let w = 0;
   let n = 0;
   let p = s;
   for (; p < e && n < MAX_ARGS_TEXT; n++) {
     const c = b[p];
     if (c === 0x5c && p + 3 < e && b[p + 1] === 0x78) {
-      const v = parseInt(String.fromCharCode(b[p + 2], b[p + 3]), 16);
-      if (v >= 0x20 && v < 0x7f && v !== 0x22 && v !== 0x5c) {
-        out += String.fromCharCode(v);
-        p += 4;
-        continue;
+      const hi = hexValue(b[p + 2]);
+      const lo = hexValue(b[p + 3]);
+      const v = hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+      if (v >= 0x20 && v < 0x7f && v !== 0x22 && v !== 0x5c) textBuf[w++] = v;
+      else {
+        textBuf[w++] = c;
+        textBuf[w++] = b[p + 1];
+        textBuf[w++] = b[p + 2];
+        textBuf[w++] = b[p + 3];
       }
-      out += latin1(b, p, p + 4);
       p += 4;
       continue;
     }
     if (c === 0x5c && p + 1 < e) {
-      out += String.fromCharCode(c, b[p + 1]);
+      textBuf[w++] = c;
+      textBuf[w++] = b[p + 1];
       p += 2;
       continue;
     }
     // Raw control bytes (binary garbage in the log; strace escapes its own) shown escaped.
-    out += (c < 0x20 && c !== 9) || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : String.fromCharCode(c);
+    if ((c < 0x20 && c !== 9) || c === 0x7f) {
+      textBuf[w++] = 0x5c;
+      textBuf[w++] = 0x78;
+      textBuf[w++] = HEX_DIGITS.charCodeAt(c >> 4);
+      textBuf[w++] = HEX_DIGITS.charCodeAt(c & 15);
+    } else textBuf[w++] = c;
     p++;
   }
+  const out = charsText(w);
   return p < e ? `${out}…` : out;
+}
+
+/** At most 4 output characters per input step of text(). */
+const textBuf = new Uint16Array(4 * MAX_ARGS_TEXT);
+const utf16 = new TextDecoder('utf-16le');
+/** The buffer's code units are in memory little-endian (as UTF-16LE reads them) on this machine. */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** textBuf[0..w) as a string; one decode is several times quicker than String.fromCharCode. */
+function charsText(w: number): string {
+  if (littleEndian) return utf16.decode(textBuf.subarray(0, w));
+  let out = '';
+  for (let k = 0; k < w; k += 4096) out += String.fromCharCode(...textBuf.subarray(k, Math.min(w, k + 4096)));
+  return out;
+}
+const HEX_DIGITS = '0123456789abcdef';
+
+/** Value of one ASCII hex digit, -1 if it is none. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
 }
 
 function lineEnd(b: Uint8Array, s: number, e: number): number {
@@ -225,6 +260,25 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
     addBuffer(d, bytes, info.dataArg, info.sizeArg, R, evt);
   }
   addTrailers(d, bytes, split, evt);
+}
+
+/**
+ * Only what dissectStrace decodes of an I/O event's data (addBuffer's fields, same inputs),
+ * without the argument texts: the fd streams read every I/O event, and the texts were most
+ * of the cost. Fields have no parent (nothing shows this tree).
+ */
+export function dissectStraceIo(f: StraceFile, local: number, ix: SyscallIndex, event: number, d: Dissection): void {
+  const { bytes, split } = eventText(f, local);
+  resetDissection(d, bytes, 'strace');
+  parseEvent(bytes, split);
+  if (!isCall(L1)) return;
+  const info = syscallInfo(ix.strings.strings[ix.type.data[event - 1]]);
+  if (!info || info.io === Io.None) return;
+  argPos.length = 0;
+  splitArgs(bytes, L1.argsStart, L1.argsEnd, argPos);
+  if (L2.kind !== Kind.Empty && isCall(L2)) splitArgs(bytes, L2.argsStart, L2.argsEnd, argPos);
+  const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
+  addBuffer(d, bytes, info.dataArg, info.sizeArg, R, -1);
 }
 
 function findLastFdNode(d: Dissection): number {
