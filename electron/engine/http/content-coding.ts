@@ -20,6 +20,7 @@
  */
 import * as zlib from 'node:zlib';
 import { Decompress as FzstdDecompress } from 'fzstd';
+import { concatBytes as concat } from '../bytes/arrays.ts';
 
 const MIB = 1024 * 1024;
 /** Decoded bytes kept (and shown) per body. */
@@ -481,16 +482,6 @@ function* named(coding: string, stage: Stage, input: Chunks, budget: DecodeBudge
   }
 }
 
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /**
  * Undo `Content-Encoding`. Never throws: on failure `bytes` is the raw body and `error` says why;

@@ -19,6 +19,7 @@
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import { createDecodeBudget, decodeBody, type DecodeBudget } from './content-coding.ts';
 import { headerValue, type HttpExchange, type HttpMessage } from './exchange.ts';
+import { concatBytes as concat } from '../bytes/arrays.ts';
 
 export { headerValue };
 export type { HttpExchange, HttpMessage } from './exchange.ts';
@@ -714,15 +715,4 @@ export function httpExchanges(stream: ByteStream, opts: Http1Options = { bodies:
   for (const c of stream.chunks) pushHttpChunk(p, c);
   endHttpStream(p);
   return { exchanges: p.exchanges, notes: p.notes, isHttp: p.started };
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }

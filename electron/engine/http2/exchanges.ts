@@ -9,19 +9,10 @@ import { createDecodeBudget, decodeBody, type DecodeBudget } from '../http/conte
 import type { BodyMode } from '../http/http1.ts';
 import type { H2Connection, H2Message } from './connection.ts';
 import type { HeaderField } from './hpack.ts';
+import { concatBytes as concat } from '../bytes/arrays.ts';
 
 export type { HttpExchange, HttpMessage } from '../http/exchange.ts';
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Known fields only: fields that referred to HPACK state from before the capture are dropped. */
 function pairs(h: readonly HeaderField[]): [string, string][] {

@@ -15,6 +15,7 @@ import { streamDirOf } from '../streams/conversations.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
 import { createMessageParser, endHttpStream, pushHttpChunk, type BodyMode, type HttpMessage } from '../http/http1.ts';
+import { lowerBound } from '../bytes/arrays.ts';
 
 type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
 
@@ -33,16 +34,6 @@ export interface MessageSpot {
 /** Counts of work done, for tests that bound it (frames read, chunks parsed, chunks indexed). */
 export const reparseWork = { frames: 0, chunks: 0, fallbacks: 0, indexed: 0 };
 
-function lowerBound(a: Uint32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** A consumer of the direction's chunks that starts the parser at the message's first byte. */
 function messageFeeder(id: string, spot: MessageSpot): { push(c: StreamChunk): void; end(): void; result(): HttpMessage | null; done(): boolean } {

@@ -18,6 +18,7 @@ import { entryValue } from '../dissectors/values.ts';
 import { SF } from '../syscalls/fields.ts';
 import { Dir, syscallCount, type SyscallIndex } from '../syscalls/syscall-index.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
+import { lowerBound } from '../bytes/arrays.ts';
 
 /** I/O syscalls: 1 = data flows in (read-like), 2 = out (write-like). Names as strace/scap print them. */
 const IO: Record<string, 1 | 2> = {
@@ -213,18 +214,6 @@ export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: bo
   addChunks(capture, l, k, 0, l.eventsOf[k].length, s, undefined, [0, 0]);
   l.seqOf[k] = Float64Array.from(s.chunks, (c) => c.seq);
   return s;
-}
-
-/** First index in ascending `a` whose value is ≥ `v`. */
-function lowerBound(a: number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
