@@ -2,31 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../electron/cli/args.ts';
-import { isoFromNs, runCli } from '../../electron/cli/run.ts';
+import { isoFromNs } from '../../electron/cli/run.ts';
 import { CORPUS } from '../engine/corpus.ts';
-
-function sink(): { stream: Writable; text: () => string } {
-  const parts: string[] = [];
-  return {
-    stream: new Writable({
-      write(chunk, _enc, cb) {
-        parts.push(String(chunk));
-        cb();
-      },
-    }),
-    text: () => parts.join(''),
-  };
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, out.stream, err.stream);
-  return { code, out: out.text(), err: err.text() };
-}
+import { cli } from './run-cli.ts';
 
 describe('cli', () => {
   it('info prints one JSON object', async () => {

@@ -6,36 +6,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_OBJECT_NAME, objectFileName, objectNames } from '../../electron/cli/streams-cli.ts';
-import { runCli } from '../../electron/cli/run.ts';
 import { longNameExchanges } from './names.ts';
 import { httpExchange, tcpPcap } from './pcap.ts';
 import { zstdRleBomb } from './bombs.ts';
+import { cli } from '../cli/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-hostile-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink(): { stream: Writable; text: () => string } {
-  const parts: string[] = [];
-  return {
-    stream: new Writable({
-      write(chunk, _enc, cb) {
-        parts.push(String(chunk));
-        cb();
-      },
-    }),
-    text: () => parts.join(''),
-  };
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, out.stream, err.stream);
-  return { code, out: out.text(), err: err.text() };
-}
 
 describe('export-objects names', () => {
   it('a 300-character segment is shortened, keeps its extension, and differs from its neighbours', () => {

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineClient } from '../../shared/engine-client.ts';
@@ -16,6 +15,7 @@ import { engineDeathMessage, limitsFromEnv, overMemoryBudget, parseSize, DEFAULT
 import { runCli, splitLimitArgs } from '../../electron/cli/run.ts';
 import { openAndIndex } from '../../electron/cli/common.ts';
 import { writePcapGzBomb, writeStraceGzBomb } from './spill-gen.ts';
+import { sink } from '../cli/run-cli.ts';
 
 let work: string;
 let bomb: string;
@@ -27,19 +27,6 @@ beforeAll(async () => {
   await writePcapGzBomb(bomb, 1_000_000);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function sink(): { stream: Writable; text: () => string } {
-  const parts: string[] = [];
-  return {
-    stream: new Writable({
-      write(chunk, _enc, cb) {
-        parts.push(String(chunk));
-        cb();
-      },
-    }),
-    text: () => parts.join(''),
-  };
-}
 
 describe('limits', () => {
   it('parses sizes, flags and the environment', () => {
