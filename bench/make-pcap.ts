@@ -99,7 +99,6 @@ export function dnsQuery(id: number, name: string, response: boolean, addr: numb
   return Uint8Array.from([...h, ...q, ...a]);
 }
 
-/** Write about `targetPackets` packets to `path`; returns packets and bytes written. */
 /** A pcap file (microsecond, Ethernet) opened for writing: the 24-byte header is written. */
 export function createPcapWriter(path: string): Writer {
   const w: Writer = { fd: openSync(path, 'w'), buf: Buffer.alloc(8 << 20), pos: 0, packets: 0, bytes: 0 };
@@ -119,6 +118,7 @@ export function closePcapWriter(w: Writer): void {
   closeSync(w.fd);
 }
 
+/** Write about `targetPackets` packets to `path`; returns packets and bytes written. */
 export function makeBenchPcap(path: string, targetPackets: number, seed = 42): { packets: number; bytes: number } {
   const r = rng(seed);
   const w = createPcapWriter(path);

@@ -5,7 +5,7 @@
  * what the real shapes have: request headers the index does not keep (Authorization, Cookie),
  * POST bodies, responses split over two segments, and a pair of reordered segments.
  */
-import { writeFileSync } from 'node:fs';
+import { closePcapWriter, createPcapWriter, writePacket } from '../../bench/make-pcap.ts';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -91,22 +91,9 @@ export function writeKeepalivePcap(path: string, o: KeepaliveOptions): { frames:
     frames.push(frame(c, false, ss[c], cs[c] + 1, FIN | ACK, Buffer.alloc(0)));
     frames.push(frame(c, true, cs[c] + 1, ss[c] + 1, ACK, Buffer.alloc(0)));
   }
-  // pcap global header (libpcap format): magic, v2.4, snaplen 65535, LINKTYPE_ETHERNET.
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  const parts: Buffer[] = [head];
-  frames.forEach((f, i) => {
-    const h = Buffer.alloc(16);
-    h.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), 0);
-    h.writeUInt32LE((i % 1000) * 1000, 4);
-    h.writeUInt32LE(f.length, 8);
-    h.writeUInt32LE(f.length, 12);
-    parts.push(h, f);
-  });
-  writeFileSync(path, Buffer.concat(parts));
+  // One frame per millisecond (microsecond pcap, Ethernet).
+  const w = createPcapWriter(path);
+  frames.forEach((f, i) => writePacket(w, 1_700_000_000_000_000 + i * 1000, f));
+  closePcapWriter(w);
   return { frames: frames.length, exchanges: o.requests };
 }
