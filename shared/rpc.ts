@@ -8,6 +8,7 @@
  */
 import type { FieldInfo } from './fields.ts';
 import type { FilterMessage } from './filter/index.ts';
+import type { ColourRule } from './colour-rules.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -81,6 +82,55 @@ export interface RowsPage {
   timesNs: BigInt64Array;
   prevTimesNs: BigInt64Array;
   flags: Uint8Array;
+  /**
+   * Colouring rules (`colourRules`): per row, index + 1 of the first rule that matches it, 0 for
+   * none. Absent when no rule set is in force (colouring off, or never set).
+   */
+  colours?: Uint16Array;
+}
+
+/** Whether one rule of a set takes part in colouring, and why not (disabled, unknown field …). */
+export interface ColourRuleStatus {
+  active: boolean;
+  note?: string;
+}
+
+/** Find Packet (Edit ▸ Find Packet): what to look for. */
+export const FIND_MODES = ['filter', 'string', 'hex'] as const;
+export type FindMode = (typeof FIND_MODES)[number];
+/** Where a string is looked for: the packet list's cells, the details tree's labels, the bytes. */
+export const FIND_SCOPES = ['list', 'details', 'bytes'] as const;
+export type FindScope = (typeof FIND_SCOPES)[number];
+/** How a string is encoded when looked for in bytes: UTF-8 (narrow), UTF-16LE (wide), or either. */
+export const FIND_ENCODINGS = ['both', 'narrow', 'wide'] as const;
+export type FindEncoding = (typeof FIND_ENCODINGS)[number];
+
+export interface FindParams {
+  mode: FindMode;
+  text: string;
+  /** mode `string` only (default `list`). */
+  scope?: FindScope;
+  caseSensitive?: boolean;
+  /** mode `string` in `bytes` only (default `both`). */
+  encoding?: FindEncoding;
+  /** Position (0-based, in the table's current order) of the selected row; the search starts after it. -1: none. */
+  from: number;
+  backward?: boolean;
+}
+
+export interface FindResult {
+  /** Position of the row found in the table's current order, and its event; null when none matches. */
+  row: number | null;
+  event: number | null;
+  /** The search passed the end (or the start, backward) and went on from the other end. */
+  wrapped: boolean;
+  /** Stopped by `cancelFind` or by a newer `find`. */
+  cancelled: boolean;
+  /** Rows looked at. */
+  tested: number;
+  ms: number;
+  /** The filter or hex text did not parse (the search did not run). */
+  error?: string;
 }
 
 export interface DetailsNode {
@@ -159,6 +209,19 @@ export interface EngineMethods {
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
   httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
+  /**
+   * Set the colouring rules (Wireshark's order: the first enabled rule that matches colours a
+   * row); `rules: null` turns colouring off. Rows pages then carry `colours`, and the view's
+   * generation changes. Answers each rule's status (unknown fields make a rule inactive).
+   */
+  colourRules: [{ rules: ColourRule[] | null }, { status: ColourRuleStatus[]; generation: number }];
+  /**
+   * Find the next (or previous) row from `from` in the table's current order that matches, going
+   * round the end once. Scans in slices (rows and details are answered meanwhile); a newer
+   * `find` or `cancelFind` stops it.
+   */
+  find: [FindParams, FindResult];
+  cancelFind: [null, null];
 }
 
 /** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
@@ -333,7 +396,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpBody',
+  'httpExchanges', 'httpBody', 'colourRules', 'find', 'cancelFind',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */
@@ -366,6 +429,8 @@ export type EngineEvent =
   | { kind: 'event'; type: 'progress'; info: CaptureInfo }
   | { kind: 'event'; type: 'error'; message: string }
   | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number }
+  /** A running `find`: rows looked at so far of `total`. */
+  | { kind: 'event'; type: 'findProgress'; tested: number; total: number }
   /**
    * The HTTP scan that follows indexing (HTTP view rows, http.* fields): events looked at so
    * far of `total`, HTTP messages found; `finished` once its results are in (also after keys

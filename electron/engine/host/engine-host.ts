@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -24,6 +24,9 @@ import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession }
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
 import { confinePath } from './path-policy.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
+import { findRow } from './find.ts';
+import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
+import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.ts';
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
@@ -52,6 +55,26 @@ interface EngineState {
   httpReady?: Promise<void>;
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
+  /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
+  colours?: CompiledColourRules;
+  findAbort?: AbortController;
+}
+
+/** A rule set as the window sent it, checked field by field (it crosses a process boundary). */
+function colourRulesParam(v: unknown): ColourRule[] | null {
+  if (v === null) return null;
+  if (!Array.isArray(v) || v.length > MAX_COLOUR_RULES) throw new Error(`rules must be null or a list of at most ${MAX_COLOUR_RULES} rules`);
+  const rgb = (c: unknown): { r: number; g: number; b: number } => {
+    const o = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+    const ok = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffff;
+    if (!ok(o.r) || !ok(o.g) || !ok(o.b)) throw new Error('rule colours must be {r, g, b} with 16-bit components');
+    return { r: o.r, g: o.g, b: o.b };
+  };
+  return v.map((x: unknown) => {
+    const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+    if (typeof o.name !== 'string' || typeof o.filter !== 'string' || o.name.length > 4096 || o.filter.length > 100_000) throw new Error('a rule needs a name and a filter text');
+    return { name: o.name, filter: o.filter, disabled: o.disabled === true, bg: rgb(o.bg), fg: rgb(o.fg) };
+  });
 }
 
 /** Field names a filter text uses (empty when it does not compile: runFilter reports that). */
@@ -169,6 +192,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
 
   function resort(): void {
     state.generation++;
+    // A find running over the old order would answer a position in it.
+    state.findAbort?.abort();
     const c = state.capture;
     if (!c || !state.sort) {
       state.sorted = undefined;
@@ -263,7 +288,41 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return requireCapture(state).columns();
     },
     rows: (params) => {
-      return rowsPage(requireCapture(state), shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
+      const c = requireCapture(state);
+      const colours = state.colours;
+      return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), colours && ((ev) => colours.colour(c, ev)));
+    },
+    colourRules: (params) => {
+      const rules = colourRulesParam((params as { rules?: unknown } | null)?.rules ?? null);
+      state.colours = rules ? compileColourRules(rules) : undefined;
+      // The cached pages' colours are stale: a new generation makes the window drop them.
+      state.generation++;
+      return { status: state.colours?.status ?? [], generation: state.generation };
+    },
+    find: async (params) => {
+      const c = requireCapture(state);
+      const p = params;
+      if (!FIND_MODES.includes(p?.mode)) throw new Error(`mode must be one of ${FIND_MODES.join(', ')}`);
+      if (typeof p.text !== 'string') throw new Error('text must be a string');
+      if (p.scope !== undefined && !FIND_SCOPES.includes(p.scope)) throw new Error(`scope must be one of ${FIND_SCOPES.join(', ')}`);
+      if (p.encoding !== undefined && !FIND_ENCODINGS.includes(p.encoding)) throw new Error(`encoding must be one of ${FIND_ENCODINGS.join(', ')}`);
+      const from = intParam(params, 'from', -1, 2 ** 32);
+      state.findAbort?.abort();
+      const abort = new AbortController();
+      state.findAbort = abort;
+      await state.indexing;
+      // A string in the details may be in http.* labels: they exist once the HTTP scan is done.
+      if (p.mode === 'filter' && state.session && pendingLayers(state.session, filterFields(p.text)).some((l) => l.name === 'http')) await state.httpReady;
+      if (abort.signal.aborted) return { row: null, event: null, wrapped: false, cancelled: true, tested: 0, ms: 0 };
+      return await findRow(c, shown(), { mode: p.mode, text: p.text, scope: p.scope, encoding: p.encoding, caseSensitive: p.caseSensitive === true, backward: p.backward === true, from }, {
+        signal: abort.signal,
+        onProgress: (tested, total) => emit({ kind: 'event', type: 'findProgress', tested, total }),
+      });
+    },
+    cancelFind: () => {
+      state.findAbort?.abort();
+      state.findAbort = undefined;
+      return null;
     },
     filter: async (params) => {
       const c = requireCapture(state);

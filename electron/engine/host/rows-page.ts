@@ -21,7 +21,11 @@ export function eventTimeNs(c: Capture, event: number): bigint {
   return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
 }
 
-export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number): RowsPage {
+/**
+ * `colour`: the colouring rules' answer per event (index + 1 of the matching rule, 0 none), or
+ * undefined when colouring is off (the page then has no `colours`).
+ */
+export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, colour?: (event: number) => number): RowsPage {
   const total = view ? view.length : c.count();
   const from = Math.min(start, total);
   const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
@@ -36,6 +40,7 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const timesNs = new BigInt64Array(n);
   const prevTimesNs = new BigInt64Array(n);
   const flags = new Uint8Array(n);
+  const colours = colour ? new Uint16Array(n) : undefined;
   const out: string[] = new Array(columns.length).fill('');
   for (let r = 0; r < n; r++) {
     const ev = eventAt(view, from + r);
@@ -46,6 +51,7 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
     // Event 1 has no previous event: its own time, so "since previous captured" is 0 (tshark's frame.time_delta).
     prevTimesNs[r] = ev > 1 ? eventTimeNs(c, ev - 1) : timesNs[r];
     flags[r] = c.flags(ev);
+    if (colours && colour) colours[r] = colour(ev);
     c.cells(ev, out);
     for (let k = 0; k < columns.length; k++) {
       const text = out[k] ?? '';
@@ -58,5 +64,5 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
       cells[columns[k].id][r] = id;
     }
   }
-  return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags };
+  return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags, ...(colours ? { colours } : {}) };
 }
