@@ -58,16 +58,38 @@ export function parseHexNeedle(text: string): Uint8Array | undefined {
 /** A test of one event, built once per search. */
 type EventTest = (event: number) => boolean;
 
-function bytesOf(capture: Capture, event: number, d: Dissection): Uint8Array {
+const WINDOW = 1 << 20;
+
+/**
+ * A frame's bytes through a 1 MiB read window that extends in the search's direction: a scan
+ * over a million frames costs one read per window, not one per frame.
+ */
+function frameReader(capture: Capture, backward: boolean): (event: number, d: Dissection) => Uint8Array {
   const int = capture.internals();
-  if (int.kind === 'packets') return int.frameBytes(event);
-  capture.dissect(event, d, { info: false });
-  return d.sources[0]?.bytes ?? new Uint8Array(0);
+  const readAt = int.kind === 'packets' ? int.readAt : undefined;
+  if (!readAt) {
+    return (event, d) => {
+      if (int.kind === 'packets') return int.frameBytes(event);
+      capture.dissect(event, d, { info: false });
+      return d.sources[0]?.bytes ?? new Uint8Array(0);
+    };
+  }
+  let start = 0;
+  let win: Uint8Array = new Uint8Array(0);
+  return (event) => {
+    const { offset, length } = capture.range(event);
+    if (offset >= start && offset + length <= start + win.length) return win.subarray(offset - start, offset - start + length);
+    if (length > WINDOW / 2) return readAt(offset, length);
+    start = backward ? Math.max(0, offset + length - WINDOW) : offset;
+    win = readAt(start, WINDOW);
+    return win.subarray(offset - start, Math.min(offset - start + length, win.length));
+  };
 }
 
 /** The test a search runs per event, or an error message. */
 export function findTest(capture: Capture, p: FindParams): EventTest | string {
   if (p.text.length === 0) return 'nothing to find';
+  const bytesOf = frameReader(capture, p.backward === true);
   if (p.text.length > MAX_FIND_NEEDLE) return `the search text is longer than ${MAX_FIND_NEEDLE} characters`;
   const d = createDissection();
   if (p.mode === 'filter') {
@@ -88,7 +110,7 @@ export function findTest(capture: Capture, p: FindParams): EventTest | string {
   if (p.mode === 'hex') {
     const needle = parseHexNeedle(p.text);
     if (!needle) return `"${p.text}" is not a hex value (write bytes as pairs: 00 1a ff, 001aff or 00:1a:ff)`;
-    return (ev) => indexOfBytes(bytesOf(capture, ev, d), needle, false) >= 0;
+    return (ev) => indexOfBytes(bytesOf(ev, d), needle, false) >= 0;
   }
   const fold = p.caseSensitive !== true;
   const scope = p.scope ?? 'list';
@@ -98,7 +120,7 @@ export function findTest(capture: Capture, p: FindParams): EventTest | string {
     if (enc !== 'wide') needles.push(new TextEncoder().encode(p.text));
     if (enc !== 'narrow') needles.push(utf16le(p.text));
     return (ev) => {
-      const hay = bytesOf(capture, ev, d);
+      const hay = bytesOf(ev, d);
       return needles.some((n) => indexOfBytes(hay, n, fold) >= 0);
     };
   }
