@@ -59,6 +59,11 @@ export const HOST_COMMANDS = [
   'time-format:delta-captured',
   'export-keylog', // File → Export TLS Session Keys…: the window saves the capture's secrets as keys.txt
   'columns', // show the column chooser
+  'find-packet', // Edit → Find Packet…: open and focus the find bar
+  'find-next',
+  'find-previous',
+  'colorize', // View → Colorize Packet List: switch row colouring on or off
+  'coloring-rules', // View → Coloring Rules…: the rules dialog
   'keyboard-shortcuts',
   'field-reference',
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button

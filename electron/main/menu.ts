@@ -91,7 +91,15 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
     {
       label: '&Edit',
       // The window fills the clipboard in its `copy` event (row or cell text), so the native role suffices.
-      submenu: [{ role: 'copy', accelerator: 'CmdOrCtrl+C' }, { role: 'selectAll' }],
+      submenu: [
+        { role: 'copy', accelerator: 'CmdOrCtrl+C' },
+        { role: 'selectAll' },
+        { type: 'separator' },
+        // Wireshark's accelerators (Edit ▸ Find Packet…, Find Next, Find Previous).
+        command('Find Packet…', 'find-packet', actions, 'CmdOrCtrl+F'),
+        command('Find Next', 'find-next', actions, 'CmdOrCtrl+N'),
+        command('Find Previous', 'find-previous', actions, 'CmdOrCtrl+B'),
+      ],
     },
     {
       label: '&View',
@@ -112,6 +120,9 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
           ],
         },
         command('Columns…', 'columns', actions, 'CmdOrCtrl+Shift+K'),
+        { type: 'separator' },
+        command('Colorize Packet List', 'colorize', actions),
+        command('Coloring Rules…', 'coloring-rules', actions),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(state.devTools ? [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'reload' } as MenuItemConstructorOptions, { role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),

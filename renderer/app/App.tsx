@@ -20,6 +20,10 @@ import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
 import { useEventData } from './useEventData.ts';
+import { FindBar, findNext, openFindBar } from '../find/FindBar.tsx';
+import { ColourRulesDialog } from '../colours/ColourRulesDialog.tsx';
+import { setColorize, useColours } from '../colours/colour-store.ts';
+import { useColourSync } from '../colours/useColourSync.ts';
 
 /** A JSON list of paths (the `open-paths` command's argument); anything else is no list. */
 export function parsePathList(arg: string): string[] {
@@ -62,6 +66,23 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'go-to-event') focusGoTo();
   else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
   else if (command === 'export-keylog' && s.phase === 'open') void exportKeys(session, saveBlob);
+  else if (command === 'find-packet' && s.phase === 'open') openFindBar();
+  else if ((command === 'find-next' || command === 'find-previous') && s.phase === 'open') void findNext(session, command === 'find-previous');
+  else if (command === 'colorize') setColorize(!useColours.getState().enabled);
+  else if (command === 'coloring-rules') useColours.setState({ dialogOpen: true });
+}
+
+/** Browser mode's stand-in for View ▸ Colorize Packet List and View ▸ Coloring Rules…. */
+function ColourControls() {
+  const enabled = useColours((s) => s.enabled);
+  return (
+    <span className="colour-controls">
+      <label title="View ▸ Colorize Packet List">
+        <input type="checkbox" checked={enabled} onChange={(e) => setColorize(e.target.checked)} data-testid="colorize" /> Colorize
+      </label>
+      <button onClick={() => useColours.setState({ dialogOpen: true })} title="View ▸ Coloring Rules…" data-testid="coloring-rules">Coloring rules…</button>
+    </span>
+  );
 }
 
 /** Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T / U / S / H (TCP, UDP, TLS, HTTP). */
@@ -166,6 +187,7 @@ export function App({ session }: { session: Session }) {
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const gotoInput = useRef<HTMLInputElement>(null);
+  useColourSync(session);
 
   const openPicker = (): void => {
     if (session.host.mode === 'desktop') void session.host.showOpenDialog();
@@ -200,6 +222,8 @@ export function App({ session }: { session: Session }) {
       else if (id === 'filter-focus') focusFilterBar();
       else if (id === 'open') openPicker();
       else if (id === 'columns' && open) useApp.setState({ panel: 'columns' });
+      else if (id === 'find' && open) openFindBar();
+      else if ((id === 'find-next' || id === 'find-previous') && open) void findNext(session, id === 'find-previous');
       else if (id === 'shortcuts') {
         if (typingIn(e.target)) return;
         useApp.setState({ panel: 'shortcuts' });
@@ -262,6 +286,7 @@ export function App({ session }: { session: Session }) {
         )}
         <span className="toolbar-file">{fileName}</span>
         <span className="spacer" />
+        {phase === 'open' && session.host.mode === 'browser' && <ColourControls />}
         {phase === 'open' && <GoTo session={session} inputRef={gotoInput} />}
         <label>
           Time{' '}
@@ -272,6 +297,7 @@ export function App({ session }: { session: Session }) {
         <HelpMenu />
       </header>
       {phase === 'open' && <FilterBar session={session} />}
+      {phase === 'open' && <FindBar session={session} />}
       {phase === 'open' && <KeyBanner session={session} />}
       <main className="main">
         {phase === 'welcome' && <Welcome session={session} onOpenFile={openPicker} />}
@@ -291,6 +317,7 @@ export function App({ session }: { session: Session }) {
       </main>
       {(phase === 'open' || phase === 'loading') && <StatusBar session={session} />}
       <HelpPanel session={session} />
+      <ColourRulesDialog />
       {dragging && <div className="drop-overlay">{phase === 'open' ? 'Drop a capture to open it, or a TLS key log to decrypt this one' : 'Drop to open'}</div>}
     </div>
   );

@@ -8,7 +8,8 @@ export type ShortcutId =
   | 'open' | 'go-to' | 'filter-focus' | 'shortcuts' | 'shortcuts-help' | 'columns'
   | 'follow-tcp' | 'follow-udp' | 'follow-tls' | 'follow-http'
   | 'row-down' | 'row-up' | 'page-down' | 'page-up' | 'first' | 'last' | 'copy-row'
-  | 'next-event' | 'previous-event' | 'first-event' | 'last-event';
+  | 'next-event' | 'previous-event' | 'first-event' | 'last-event'
+  | 'find' | 'find-next' | 'find-previous';
 
 export interface Shortcut {
   id: ShortcutId | string;
@@ -33,6 +34,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'shortcuts', scope: 'Window', keys: '?', action: 'Show this list of shortcuts (outside text fields)', key: '?' },
   { id: 'shortcuts-help', scope: 'Window', keys: 'F1', action: 'Show this list of shortcuts (Help ▸ Keyboard Shortcuts)', key: 'F1' },
   { id: 'columns', scope: 'Window', keys: 'Ctrl+Shift+K', action: 'Choose columns', key: 'k', ctrl: true, shift: true },
+  { id: 'find', scope: 'Window', keys: 'Ctrl+F', action: 'Find Packet: open the find bar', key: 'f', ctrl: true },
+  { id: 'find-next', scope: 'Window', keys: 'Ctrl+N', action: 'Find the next matching event', key: 'n', ctrl: true },
+  { id: 'find-previous', scope: 'Window', keys: 'Ctrl+B', action: 'Find the previous matching event', key: 'b', ctrl: true },
   { id: 'follow-tcp', scope: 'Window', keys: 'Ctrl+Alt+Shift+T', action: 'Follow the TCP stream of the selected event', key: 't', ctrl: true, alt: true, shift: true },
   { id: 'follow-udp', scope: 'Window', keys: 'Ctrl+Alt+Shift+U', action: 'Follow the UDP stream', key: 'u', ctrl: true, alt: true, shift: true },
   { id: 'follow-tls', scope: 'Window', keys: 'Ctrl+Alt+Shift+S', action: 'Follow the TLS stream', key: 's', ctrl: true, alt: true, shift: true },

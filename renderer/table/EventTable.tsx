@@ -23,6 +23,8 @@ import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
+import { useColours } from '../colours/colour-store.ts';
+import { rowColour, type RowColour } from '../colours/row-colour.ts';
 
 export const ROW_HEIGHT = 20;
 const HEADER_HEIGHT = 24;
@@ -139,6 +141,9 @@ export function EventTable({ session }: Props) {
   const sorting = useApp((s) => s.sorting);
   const layout = useApp((s) => s.columnLayout);
   const cache = session.rows();
+  // Colouring rules (rows pages carry the matching rule's index); CSS per rule index, per rule set.
+  const colourRules = useColours((s) => s.rules);
+  const ruleCss = useMemo(() => new Map<number, RowColour>(), [colourRules]);
 
   const columns = useMemo(
     () => engineColumns.map((c) => helper.display({ id: c.id, header: c.title, size: c.width, minSize: 30, maxSize: 2000 })),
@@ -278,7 +283,10 @@ export function EventTable({ session }: Props) {
   for (let r = vis.first; r < vis.end; r++) {
     const page = cache?.page(r);
     const flags = page ? page.flags[r - page.start] : 0;
-    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? rowClass(flags) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
+    // With colouring rules in force the page says which rule matched; otherwise the index flags colour it.
+    const ruled = page?.colours !== undefined;
+    const colour = page && ruled && r !== selectedRow ? rowColour(page, r, colourRules, ruleCss) : undefined;
+    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? (ruled ? (colour ? 'ruled' : '') : rowClass(flags)) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
     rowsOut.push(
       <div
         key={r}
@@ -287,7 +295,7 @@ export function EventTable({ session }: Props) {
         aria-rowindex={r + 1}
         aria-selected={r === selectedRow}
         data-row={r}
-        style={{ top: vis.offsetPx + (r - vis.first) * ROW_HEIGHT + HEADER_HEIGHT, height: ROW_HEIGHT, width: totalWidth }}
+        style={{ top: vis.offsetPx + (r - vis.first) * ROW_HEIGHT + HEADER_HEIGHT, height: ROW_HEIGHT, width: totalWidth, ...colour }}
         onMouseDown={() => select(r)}
         onContextMenu={(e: MouseEvent) => {
           e.preventDefault();
