@@ -72,7 +72,7 @@ function colourRulesParam(v: unknown): ColourRule[] | null {
   };
   return v.map((x: unknown) => {
     const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
-    if (typeof o.name !== 'string' || typeof o.filter !== 'string' || o.name.length > 4096 || o.filter.length > 100_000) throw new Error('a rule needs a name and a filter text');
+    if (typeof o.name !== 'string' || typeof o.filter !== 'string' || o.name.length > 4096 || o.filter.length > 10_000) throw new Error('a rule needs a name and a filter text');
     return { name: o.name, filter: o.filter, disabled: o.disabled === true, bg: rgb(o.bg), fg: rgb(o.fg) };
   });
 }
