@@ -50,12 +50,18 @@ export async function findNext(session: Session, backward: boolean): Promise<voi
   }
   const p: FindParams = { mode: f.mode, text: f.text, scope: f.scope, encoding: f.encoding, caseSensitive: f.caseSensitive, from: useApp.getState().selectedRow, backward };
   useFind.setState({ busy: true, message: null });
+  // A long scan says how far it got (the engine's findProgress events).
+  const unlisten = c.onEvent((e) => {
+    if (e.type === 'findProgress') useFind.setState({ message: { text: `Searching… ${e.tested.toLocaleString()} of ${e.total.toLocaleString()} events`, error: false } });
+  });
   try {
     const r = await c.call('find', p);
     useFind.setState({ busy: false, message: findMessage(r, backward, p) });
     if (r.row !== null && r.event !== null) useApp.setState({ selectedRow: r.row, selectedEvent: r.event, selectedField: null, hexSource: 0 });
   } catch (e) {
     useFind.setState({ busy: false, message: { text: e instanceof Error ? e.message : String(e), error: true } });
+  } finally {
+    unlisten();
   }
 }
 

@@ -283,10 +283,10 @@ export function EventTable({ session }: Props) {
   for (let r = vis.first; r < vis.end; r++) {
     const page = cache?.page(r);
     const flags = page ? page.flags[r - page.start] : 0;
-    // With colouring rules in force the page says which rule matched; otherwise the index flags colour it.
-    const ruled = page?.colours !== undefined;
-    const colour = page && ruled && r !== selectedRow ? rowColour(page, r, colourRules, ruleCss) : undefined;
-    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? (ruled ? (colour ? 'ruled' : '') : rowClass(flags)) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
+    // With colouring rules in force the page says which rule matched; a row no rule matches (and
+    // every row when colouring is off) keeps the index flags' colour (failed syscalls, malformed).
+    const colour = page && r !== selectedRow ? rowColour(page, r, colourRules, ruleCss) : undefined;
+    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? (colour ? 'ruled' : rowClass(flags)) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
     rowsOut.push(
       <div
         key={r}
