@@ -57,7 +57,7 @@ export function parseColourRules(text: string): ColourRulesParse {
     while (i < n && text[i] !== '\n') i++;
   };
   while (i < n && rules.length < MAX_COLOUR_RULES) {
-    // Leading blanks (newlines included), then at most... any number of `!`, as Wireshark reads them.
+    // Leading blanks (newlines included), then any number of `!`, as Wireshark reads them.
     while (i < n && /\s/.test(text[i])) {
       if (text[i] === '\n') line++;
       i++;
@@ -96,6 +96,7 @@ export function parseColourRules(text: string): ColourRulesParse {
     }
     skipLine();
   }
+  if (rules.length >= MAX_COLOUR_RULES && /\S/.test(text.slice(i))) skipped.push({ line, message: `more than ${MAX_COLOUR_RULES} rules: the rest of the file is not read` });
   return { rules, skipped };
 }
 

@@ -1,7 +1,7 @@
 /** Wireshark's colorfilters file format: read and written as Wireshark 4.0 does (shared/colour-rules.ts). */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { colourRuleProblem, cssColour, formatColourRules, fromCss, parseColourRules, WIRESHARK_DEFAULT_COLORFILTERS } from '../../shared/colour-rules.ts';
+import { colourRuleProblem, cssColour, MAX_COLOUR_RULES, formatColourRules, fromCss, parseColourRules, WIRESHARK_DEFAULT_COLORFILTERS } from '../../shared/colour-rules.ts';
 
 const INSTALLED = '/usr/share/wireshark/colorfilters';
 
@@ -57,6 +57,25 @@ describe('colorfilters format', () => {
     const p = parseColourRules('@Name@tcp.port == 80');
     expect(p.rules).toEqual([]);
     expect(p.skipped[0].message).toMatch(/closing @/);
+  });
+
+  it('hostile text: never throws, stays linear, stops at the rule limit with a message', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = '@!#[],0123456789 \n\rab';
+    for (let k = 0; k < 200; k++) {
+      const text = Array.from({ length: 300 }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+      const p = parseColourRules(text);
+      for (const r of p.rules) expect(colourRuleProblem(r) ?? 'ok').not.toMatch(/@/);
+    }
+    const many = '@r@tcp@[1,1,1][2,2,2]\n'.repeat(MAX_COLOUR_RULES + 5);
+    const t0 = performance.now();
+    const p = parseColourRules(many);
+    expect(p.rules).toHaveLength(MAX_COLOUR_RULES);
+    expect(p.skipped.at(-1)?.message).toMatch(/more than 1000 rules/);
+    const long = `@name@${'x'.repeat(2_000_000)}`;
+    expect(parseColourRules(long).rules).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('converts 16-bit colours to CSS and back', () => {
