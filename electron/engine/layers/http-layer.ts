@@ -286,8 +286,8 @@ export function wantsHttp(d: Dissection): boolean {
 /** Per keep mask (one per filter run): asked once per event, computed once. */
 const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
-/** Add the http.* fields of row `r`'s request or response to `d`. */
-function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): void {
+/** Add the http.* fields of row `r`'s request or response to `d`; returns its Info text (with `wantInfo`). */
+function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): string {
   const f = ix.flags[r];
   const top = addField(d, HF.http, 0, 0, -1);
   let ct: string;
@@ -324,8 +324,10 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     ct = s.contentType;
     cl = contentLengthOf(ix, r, true);
     enc = s.contentEncoding;
-    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}${ct ? `  (${ct.split(';')[0]})` : ''}`;
+    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}`;
   }
+  // packet-http.c: the first line with its CRLF shown as a space, then " (media type)".
+  if (wantInfo) info = `${info} ${ct ? ` (${ct.split(';')[0].trim()})` : ''}`;
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);
@@ -342,17 +344,23 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     if (m?.body && m.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(m.body));
   }
   d.protocol = 'HTTP';
-  if (wantInfo) d.info = info;
+  return info;
 }
 
-/** Add the http.* fields of the messages completed at `event` (and its Info text with `wantInfo`). */
-export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true): void {
+/**
+ * Add the http.* fields of the messages completed at `event`; with `wantInfo` their Info texts
+ * go into `infos` (when given) and, joined, into `d.info`. Returns how many messages.
+ */
+export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true, infos: string[] = []): number {
+  const first = infos.length;
   for (const ix of [layer.plain, layer.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
     let k = firstEndAt(ix, event);
     if (k < 0) continue;
-    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo);
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) infos.push(addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo));
   }
+  if (wantInfo && infos.length > first) d.info = infos.slice(first).join(', ');
+  return infos.length - first;
 }
 
 /** Every (index, ref) of a message showing fields, in event order: a filter over http.* only reads these. */

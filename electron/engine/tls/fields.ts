@@ -10,10 +10,12 @@ import type { RecordSummary } from './session.ts';
 import { SUITE_NAMES } from './suites.ts';
 
 const CONTENT_TYPES = { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' };
-const HANDSHAKE_TYPES = {
+/** Handshake message names (RFC 8446 §4, RFC 5246 §7.4, RFC 8879), as Wireshark's ssl_31_handshake_type. */
+export const HANDSHAKE_TYPES = {
   0: 'Hello Request',
   1: 'Client Hello',
   2: 'Server Hello',
+  3: 'Hello Verify Request',
   4: 'New Session Ticket',
   5: 'End of Early Data',
   8: 'Encrypted Extensions',
@@ -24,7 +26,12 @@ const HANDSHAKE_TYPES = {
   15: 'Certificate Verify',
   16: 'Client Key Exchange',
   20: 'Finished',
+  21: 'Certificate URL',
+  22: 'Certificate Status',
+  23: 'Supplemental Data',
   24: 'Key Update',
+  25: 'Compressed Certificate',
+  254: 'Message Hash',
 };
 const VERSIONS = { 768: 'SSL 3.0', 769: 'TLS 1.0', 770: 'TLS 1.1', 771: 'TLS 1.2', 772: 'TLS 1.3' };
 
