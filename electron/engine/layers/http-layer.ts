@@ -326,8 +326,10 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     enc = s.contentEncoding;
     if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}`;
   }
-  // packet-http.c: the first line with its CRLF shown as a space, then " (media type)".
-  if (wantInfo) info = `${info} ${ct ? ` (${ct.split(';')[0].trim()})` : ''}`;
+  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  // packet-http.c: the first line with its CRLF shown as a space; packet-media.c then appends
+  // " (media type)" when it is handed a body.
+  if (wantInfo) info = `${info} ${ct && bodyBytes > 0 ? ` (${ct.split(';')[0].trim()})` : ''}`;
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);
@@ -338,7 +340,6 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
   } else if (!response && (f & HttpFlag.Response)) {
     addField(d, HF.responseIn, 0, 0, top, ix.respEnd[r]);
   }
-  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
   if (bodyBytes > 0 && wants(d, HF.fileData)) {
     const m = messageAt(layer, ix, r, response, 'keep');
     if (m?.body && m.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(m.body));

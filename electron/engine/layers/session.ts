@@ -99,6 +99,8 @@ function applyColumns(row: FrameColumns, out: string[], protocolColumn: number, 
   const tcpInfo = out[infoColumn] ?? '';
   const tags = TCP_TAGS.exec(tcpInfo)?.[0] ?? '';
   if ('tcpTag' in row) {
+    // tshark 4.0 (no out-of-order reassembly by default) does not desegment these segments.
+    if (/\[TCP (Retransmission|Out-Of-Order|Spurious Retransmission|Fast Retransmission)\]/.test(tags)) return;
     out[infoColumn] = row.tcpTag === 'alone' ? `${tags}${TCP_SEGMENT_TAG}` : `${tcpInfo} ${TCP_SEGMENT_TAG}`;
     return;
   }

@@ -153,8 +153,10 @@ export function recordInfo(t: TlsStreamResult, s: RecordSummary): string {
       return p ? alertText(p) : 'Encrypted Alert';
     case CT_HANDSHAKE: {
       if (!p) return 'Encrypted Handshake Message';
+      // The messages completed in this record; a record holding only part of one names it a fragment.
+      if (s.handshakes.length > 0) return s.handshakes.map((m) => handshakeName(m.type)).join(', ');
       const types = streamRows(t).touched.get(s.record.index) ?? [];
-      return types.length > 0 ? types.map((x) => HANDSHAKE_TYPES[x as keyof typeof HANDSHAKE_TYPES] ?? `Unknown (${x})`).join(', ') : 'Encrypted Handshake Message';
+      return types.length > 0 ? `[${handshakeName(types[0])} Fragment]` : 'Encrypted Handshake Message';
     }
     case CT_APPLICATION_DATA:
       return 'Application Data';
@@ -163,6 +165,10 @@ export function recordInfo(t: TlsStreamResult, s: RecordSummary): string {
     default:
       return 'Ignored Unknown Record';
   }
+}
+
+function handshakeName(type: number): string {
+  return HANDSHAKE_TYPES[type as keyof typeof HANDSHAKE_TYPES] ?? `Unknown (${type})`;
 }
 
 /** Protocol column of a frame whose last completed record is `r`. */
@@ -174,19 +180,6 @@ export function recordProtocol(t: TlsStreamResult, r: TlsRecord): string {
 /** True for a record whose decrypted content is application data for the layer above. */
 export function carriesAppData(s: RecordSummary): boolean {
   return s.contentType === CT_APPLICATION_DATA && s.plaintext !== undefined;
-}
-
-/**
- * Join Info parts as tshark's columns end up: ", " between records, none next to the TLS
- * segment tag (packet-tls.c sets the column to it rather than appending).
- */
-export function joinParts(parts: readonly string[]): string {
-  let out = '';
-  for (let k = 0; k < parts.length; k++) {
-    if (k > 0 && parts[k] !== TLS_SEGMENT_TAG && parts[k - 1] !== TLS_SEGMENT_TAG) out += ', ';
-    out += parts[k];
-  }
-  return out;
 }
 
 /**
@@ -240,30 +233,38 @@ export function tlsFrameColumns(f: TlsFrame, httpInfos: readonly string[], app?:
   if (!recs || recs.length === 0) return f.partial === undefined ? undefined : { tcpTag: f.partial ? 'alone' : 'append' };
   const nApp = recs.filter(carriesAppData).length;
   const firstHttp = nApp - Math.min(nApp, httpInfos.length);
-  const parts: string[] = [];
-  let j = 0;
-  let others = 0;
-  let http = 0;
+  // tshark's Info column as packet-tls.c and packet-http.c write it: ", " before each record
+  // after the first; the TLS segment tag and HTTP's first line *set* the column (replacing what
+  // follows the last fence), and the tag puts a fence after itself.
+  let info = '';
+  let fence = 0;
+  let tagged = false;
+  let http = false;
   let appShown = false;
-  for (const s of recs) {
+  let j = 0;
+  recs.forEach((s, k) => {
+    if (k > 0) info += ', ';
     if (!carriesAppData(s)) {
-      parts.push(recordInfo(f.tls, s));
-      others++;
-    } else if (app) {
-      if (!appShown) parts.push(app.info);
-      appShown = true;
-    } else if (f.http1 && j >= firstHttp && j - firstHttp < httpInfos.length) {
-      parts.push(httpInfos[j - firstHttp]);
-      http++;
-    } else {
-      parts.push(f.http1 ? TLS_SEGMENT_TAG : 'Application Data');
-      others++;
+      info += recordInfo(f.tls, s);
+      return;
     }
-    if (carriesAppData(s)) j++;
-  }
-  const version = recordProtocol(f.tls, recs[recs.length - 1].record);
-  const protocol = app && others === 0 ? app.protocol : http > 0 && others === 0 ? 'HTTP' : version;
-  return { protocol, info: joinParts(parts) };
+    const at = j++;
+    if (app) {
+      if (!appShown) info = info.slice(0, fence) + app.info;
+      appShown = true;
+    } else if (f.http1 && at >= firstHttp) {
+      info = info.slice(0, fence) + httpInfos[at - firstHttp];
+      http = true;
+    } else if (f.http1) {
+      info = info.slice(0, fence) + TLS_SEGMENT_TAG;
+      fence = info.length;
+      tagged = true;
+    } else {
+      info += 'Application Data';
+    }
+  });
+  const protocol = appShown && app ? app.protocol : http && !tagged ? 'HTTP' : recordProtocol(f.tls, recs[recs.length - 1].record);
+  return { protocol, info };
 }
 
 /** Decrypted TLS data that starts like an HTTP/1.x request or response line (RFC 9112 §3, §4). */
