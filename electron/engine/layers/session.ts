@@ -20,6 +20,7 @@ import { addTlsLayerFields, captureTls, tlsFrameOf, type CaptureTls } from '../t
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
+import { httpSegmentRow } from './http-rows.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -101,7 +102,7 @@ function applyColumns(row: FrameColumns, out: string[], protocolColumn: number, 
   if ('tcpTag' in row) {
     // tshark 4.0 (no out-of-order reassembly by default) does not desegment these segments.
     if (/\[TCP (Retransmission|Out-Of-Order|Spurious Retransmission|Fast Retransmission)\]/.test(tags)) return;
-    out[infoColumn] = row.tcpTag === 'alone' ? `${tags}${TCP_SEGMENT_TAG}` : `${tcpInfo} ${TCP_SEGMENT_TAG}`;
+    out[infoColumn] = row.tcpTag === 'append' ? `${tcpInfo} ${TCP_SEGMENT_TAG}` : `${tags}${row.lead ? `${row.lead} ` : ''}${TCP_SEGMENT_TAG}`;
     return;
   }
   out[protocolColumn] = row.protocol;
@@ -124,7 +125,9 @@ export function layerColumns(s: CaptureSession, event: number, scratch: Dissecti
   const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
   if (t) return tlsFrameColumns(t.frame, infos, t.h2 ? http2RowColumns(t.h2) : undefined);
   if (infos.length > 0) return { protocol: 'HTTP', info: infos.join(', ') };
-  return undefined;
+  const seg = httpSegmentRow(s.http, event);
+  if (seg === 'continues') return { tcpTag: 'append' };
+  return seg ? { tcpTag: 'alone', lead: seg.head } : undefined;
 }
 
 /**

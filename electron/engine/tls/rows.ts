@@ -220,8 +220,11 @@ export interface TlsFrame {
   http1: boolean;
 }
 
-/** A row's columns, or the segment tag to put on the TCP row (`tcpTag`: keep TCP's Info before it). */
-export type FrameColumns = RowColumns | { tcpTag: 'alone' | 'append' };
+/**
+ * A row's columns, or the segment tag to put on the TCP row: `append` keeps TCP's Info before
+ * it, `alone` replaces it (by the tag, or by `lead` and the tag: what the layer wrote first).
+ */
+export type FrameColumns = RowColumns | { tcpTag: 'alone' | 'append'; lead?: string };
 
 /**
  * The columns of a TLS frame. `httpInfos`: Info of the HTTP/1.x messages completed in this frame
