@@ -22,6 +22,7 @@ import { http2Exchanges } from '../http2/exchanges.ts';
 import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
+import { placeHttpFields } from './http-ranges.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import {
@@ -352,13 +353,22 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
  * Add the http.* fields of the messages completed at `event`; with `wantInfo` their Info texts
  * go into `infos` (when given) and, joined, into `d.info`. Returns how many messages.
  */
-export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true, infos: string[] = []): number {
+export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true, infos: string[] = [], tlsSource = -1): number {
   const first = infos.length;
   for (const ix of [layer.plain, layer.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
     let k = firstEndAt(ix, event);
     if (k < 0) continue;
-    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) infos.push(addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo));
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) {
+      const r = ix.endRefs[k] >>> 1;
+      const response = (ix.endRefs[k] & 1) === 1;
+      const at = d.n;
+      infos.push(addRowFields(layer, ix, r, response, d, wantInfo));
+      // Over TLS, a head in this frame's decrypted bytes gives the fields their ranges there.
+      if (ix === layer.tls && tlsSource >= 0 && (response ? ix.respStart[r] : ix.reqStart[r]) === event) {
+        placeHttpFields(d, at, tlsSource, skipOf(ix, r, response), response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r));
+      }
+    }
   }
   if (wantInfo && infos.length > first) d.info = infos.slice(first).join(', ');
   return infos.length - first;

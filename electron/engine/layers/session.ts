@@ -12,6 +12,7 @@
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
+import { hfFrameProtocols } from '../dissectors/frame.ts';
 import { allFields } from '../fields/registry.ts';
 import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
@@ -21,6 +22,7 @@ import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
 import { httpSegmentRow } from './http-rows.ts';
+import { claimPayload } from './layer-tree.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -141,22 +143,42 @@ export function http2RowColumns(_frames: readonly H2Frame[]): RowColumns | undef
 
 const EMPTY = new Uint8Array(0);
 
-/** The layer fields of one event, after the format's own fields. */
+/**
+ * The layer fields of one event, after the format's own fields, in layer order (TLS and HTTP/2,
+ * then HTTP/1.x over it or over TCP); when a layer took the TCP payload, the `Data` node goes and
+ * frame.protocols names the layers (layer-tree.ts).
+ */
 export function addLayerFields(s: CaptureSession, event: number, d: Dissection, wantInfo = true): void {
   const http = s.http;
+  let tlsSource = -1;
+  try {
+    tlsSource = addTlsLayerFields(s.base, event, d);
+  } catch (e) {
+    d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+  }
+  let messages = 0;
   if (http.plain && wantsHttp(d)) {
     refreshTls(s);
     try {
-      addHttpFields(http, event, d, wantInfo);
+      messages = addHttpFields(http, event, d, wantInfo, [], tlsSource);
     } catch (e) {
       d.malformed ??= `HTTP layer: ${(e as Error).message}`;
     }
   }
-  try {
-    addTlsLayerFields(s.base, event, d);
-  } catch (e) {
-    d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+  if (d.summary || !(d.keep === null || d.keep[hfFrameProtocols.id] === 1)) return;
+  const chain = layerChain(s, event, messages);
+  if (chain) claimPayload(d, chain);
+}
+
+/** The protocols above TCP of an event a layer took (empty: a segment of a later PDU); undefined: none took it. */
+function layerChain(s: CaptureSession, event: number, httpMessages: number): string[] | undefined {
+  const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
+  if (t) {
+    if (!t.frame.records?.length) return t.frame.partial === undefined ? undefined : [];
+    return ['tls', ...(t.h2?.length ? ['http2'] : []), ...(httpMessages > 0 ? ['http'] : [])];
   }
+  if (httpMessages > 0) return ['http'];
+  return httpSegmentRow(s.http, event) ? [] : undefined;
 }
 
 /** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */

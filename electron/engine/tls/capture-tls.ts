@@ -252,18 +252,22 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   return { frame, h2: e.byEventH2.get(event) };
 }
 
-/** Append the TLS and HTTP/2 fields of `event` to a dissection (no-op for other events). */
-export function addTlsLayerFields(c: Capture, event: number, d: Dissection): void {
+/**
+ * Append the TLS and HTTP/2 fields of `event` to a dissection (no-op for other events). Returns
+ * the data source holding the decrypted application data of this event's records, or -1.
+ */
+export function addTlsLayerFields(c: Capture, event: number, d: Dissection): number {
   // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
-  if (d.keep !== null && !keepsAny(d.keep)) return;
+  if (d.keep !== null && !keepsAny(d.keep)) return -1;
   const id = streamOfEvent(c, event);
-  if (!id) return;
+  if (!id) return -1;
   const e = entry(c, id);
-  if (!e) return;
+  if (!e) return -1;
   const recs = e.byEventTls.get(event);
-  if (recs) addTlsFields(d, recs);
+  const src = recs ? addTlsFields(d, recs) : -1;
   const frames = e.byEventH2.get(event);
   if (frames) addHttp2Fields(d, frames);
+  return src;
 }
 
 let layerFieldIds: number[] | undefined;

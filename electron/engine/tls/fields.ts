@@ -50,10 +50,15 @@ export const hfTlsAppData = defineField({ name: 'tls.app_data', type: 'bytes', d
 /** Every field this layer adds (to skip the work when a summary dissection wants none). */
 export const TLS_FIELDS = [hfTls, hfTlsRecordContentType, hfTlsRecordVersion, hfTlsRecordLength, hfTlsHandshakeType, hfTlsHandshakeVersion, hfTlsHandshakeRandom, hfTlsHandshakeSni, hfTlsHandshakeAlpn, hfTlsHandshakeCiphersuite, hfTlsAppData];
 
-/** Add the TLS fields of the records an event carried (records completed in this event). */
-export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): void {
-  if (records.length === 0) return;
+/**
+ * Add the TLS fields of the records an event carried (records completed in this event). The
+ * decrypted application data of those records becomes one "Decrypted TLS" data source (the
+ * bytes the layer above reads in this frame); returns its index, or -1.
+ */
+export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): number {
+  if (records.length === 0) return -1;
   const top = addField(d, hfTls, 0, 0, -1);
+  const app: Uint8Array[] = [];
   for (const s of records) {
     const r = s.record;
     // Each record's bytes become a data source so byte ranges point into the record.
@@ -68,6 +73,7 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
     addField(d, hfTlsRecordVersion, 1, 2, top, r.version, src);
     addField(d, hfTlsRecordLength, 3, 2, top, r.length, src);
     if (r.type === CT_APPLICATION_DATA) addField(d, hfTlsAppData, 5, r.body.length, top, undefined, src);
+    if (s.contentType === CT_APPLICATION_DATA && s.plaintext) app.push(s.plaintext);
     if (s.handshakes.length === 0) continue;
     let psrc = src;
     if (s.encrypted && s.plaintext) {
@@ -99,6 +105,19 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
     }
   }
   if (d.protocol !== 'HTTP2') d.protocol = 'TLS';
+  if (app.length === 0 || d.sources.length > 250) return -1;
+  d.sources.push({ name: 'Decrypted TLS', bytes: app.length === 1 ? app[0] : concat(app) });
+  return d.sources.length - 1;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
