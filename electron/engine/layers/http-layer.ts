@@ -329,8 +329,10 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
   }
   const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
   // packet-http.c: the first line with its CRLF shown as a space; packet-media.c then appends
-  // " (media type)" when it is handed a body.
-  if (wantInfo) info = `${info} ${ct && bodyBytes > 0 ? ` (${ct.split(';')[0].trim()})` : ''}`;
+  // " (media type)" when it is handed a body. application/octet-stream goes to the data
+  // dissector instead, which writes no Info (tshark 4.0 shows "Data (N bytes)" under HTTP).
+  const media = ct.split(';')[0].trim();
+  if (wantInfo) info = `${info} ${media && bodyBytes > 0 && media.toLowerCase() !== 'application/octet-stream' ? ` (${media})` : ''}`;
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);

@@ -248,8 +248,16 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
   const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
-  const frame: TlsFrame = { tls: e.tls, records: e.byEventTls.get(event), partial: e.partialTls.get(event), http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes) };
-  return { frame, h2: e.byEventH2.get(event) };
+  const h2 = e.byEventH2.get(event);
+  const frame: TlsFrame = {
+    tls: e.tls,
+    records: e.byEventTls.get(event),
+    partial: e.partialTls.get(event),
+    http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
+    h2: e.h2 !== null,
+    h2Frames: h2?.length ?? 0,
+  };
+  return { frame, h2 };
 }
 
 /**

@@ -218,6 +218,9 @@ export interface TlsFrame {
   partial: boolean | undefined;
   /** The decrypted data is HTTP/1.x (its segments show the TLS segment tag). */
   http1: boolean;
+  /** The decrypted data is HTTP/2, and how many of its frames complete in this frame. */
+  h2: boolean;
+  h2Frames: number;
 }
 
 /**
@@ -238,7 +241,7 @@ export function tlsFrameColumns(f: TlsFrame, httpInfos: readonly string[], app?:
   const firstHttp = nApp - Math.min(nApp, httpInfos.length);
   // tshark's Info column as packet-tls.c and packet-http.c write it: ", " before each record
   // after the first; the TLS segment tag and HTTP's first line *set* the column (replacing what
-  // follows the last fence), and the tag puts a fence after itself.
+  // follows the fence), and the first tag puts the fence after itself.
   let info = '';
   let fence = 0;
   let tagged = false;
@@ -258,9 +261,11 @@ export function tlsFrameColumns(f: TlsFrame, httpInfos: readonly string[], app?:
     } else if (f.http1 && at >= firstHttp) {
       info = info.slice(0, fence) + httpInfos[at - firstHttp];
       http = true;
-    } else if (f.http1) {
+    } else if (f.http1 || (f.h2 && f.h2Frames === 0)) {
+      // Data the layer above keeps for a PDU it completes later.
       info = info.slice(0, fence) + TLS_SEGMENT_TAG;
-      fence = info.length;
+      // Only the first tag leaves a fence: later ones and HTTP's line replace what follows it.
+      if (!tagged) fence = info.length;
       tagged = true;
     } else {
       info += 'Application Data';

@@ -73,7 +73,7 @@ describe('Protocol and Info columns equal tshark 4.0', () => {
             else inf++;
             continue;
           }
-          const diff: ColumnDiff = { capture, frame: Number(frame), column, tshark: w, ours: o };
+          const diff: ColumnDiff = { capture, frame: Number(frame), column, tshark: w, ours: o, tsharkProtocol: proto };
           const k = exceptionFor(diff);
           if (k >= 0) used.add(k);
           if (k < 0 || REPORT) unexplained.push(`${k < 0 ? '' : '(excepted) '}frame ${frame} ${column}: tshark ${JSON.stringify(w)} ours ${JSON.stringify(o)}`);
