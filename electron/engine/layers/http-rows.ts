@@ -4,29 +4,27 @@
  * `[TCP segment of a reassembled PDU]` (packet-http.c sets Info, then asks TCP for more), the
  * frames between carry TCP's Info with the tag appended (packet-tcp.c, desegmentation).
  *
- * Built per TCP stream the first time one of its frames is shown: one walk of the stream's
- * frames (bytes not kept), one byte per event of the capture for the marks.
+ * Answered per event in O(log n): the messages of the event's TCP stream that span frames, by
+ * start event (built once per stream from the HTTP index), and the event's own TCP header for its
+ * direction and length: no walk over the stream.
  */
 import { requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import type { HttpLayer } from './http-layer.ts';
-import type { CaptureInternals } from '../capture.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { findField } from '../dissectors/dissection.ts';
+import { hfTcpLen } from '../dissectors/tcp.ts';
+import { entryValue } from '../dissectors/values.ts';
+import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
 
-type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
-
-const HEAD = 1;
-const CONTINUES = 2;
+/** Messages of one stream that span frames: [start, end, row, response] sorted by start, per direction. */
+type Spans = [number[][], number[][]];
 
 export interface HttpSegments {
   ix: HttpIndex;
-  /** Per event: 0, HEAD (a head whose message ends later) or CONTINUES. */
-  marks: Uint8Array;
-  /** First line (with tshark's trailing space) of the head in each HEAD event. */
-  heads: Map<number, string>;
-  /** TCP streams done. */
-  done: Set<number>;
+  /** Spans by TCP stream number, built when one of its frames is first asked about. */
+  spans: Map<number, Spans>;
   /** Index rows by stream name, built once. */
   rows: Map<string, number[]> | undefined;
+  reader: FrameReader | undefined;
 }
 
 const perIndex = new WeakMap<HttpIndex, HttpSegments>();
@@ -38,21 +36,49 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
   if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
   let seg = perIndex.get(ix);
   if (!seg) {
-    seg = { ix, marks: new Uint8Array(int.index.dataOffset.length + 1), heads: new Map(), done: new Set(), rows: undefined };
+    seg = { ix, spans: new Map(), rows: undefined, reader: undefined };
     perIndex.set(ix, seg);
   }
   const id = streamIdOfFrame(int, event);
   const m = id ? /^tcp:(\d+)$/.exec(id) : null;
   if (!m) return undefined;
   const n = Number(m[1]);
-  if (!seg.done.has(n)) markStream(int, seg, n);
-  const k = seg.marks[event];
-  if (k === HEAD) return { head: seg.heads.get(event) ?? '' };
-  return k === CONTINUES ? 'continues' : undefined;
+  let sp = seg.spans.get(n);
+  if (!sp) {
+    sp = streamSpans(seg, n);
+    seg.spans.set(n, sp);
+  }
+  for (const dir of [0, 1] as const) {
+    const list = sp[dir];
+    // The last message starting at or before the event; messages of one direction do not overlap.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid][0] <= event) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = list[lo - 1];
+    if (!s || s[1] <= event) continue;
+    const [start, , r, response] = s;
+    if (start === event) return { head: firstLine(ix, r, response === 1) };
+    // Between the head and the end: only the message's own direction, with payload.
+    seg.reader ??= createFrameReader(int);
+    const self = segmentOf(seg.reader, event);
+    const head = segmentOf(seg.reader, start);
+    if (self.len > 0 && self.src === head.src) return 'continues';
+  }
+  return undefined;
 }
 
-function markStream(pi: PacketInternals, seg: HttpSegments, n: number): void {
-  seg.done.add(n);
+function segmentOf(r: FrameReader, event: number): { src: string; len: number } {
+  readFrame(r, event);
+  const k = findField(r.d, hfTcpLen);
+  const v = k >= 0 ? entryValue(r.d, k) : 0;
+  return { src: frameEndpoints(r).src, len: typeof v === 'number' ? v : 0 };
+}
+
+function streamSpans(seg: HttpSegments, n: number): Spans {
   const ix = seg.ix;
   if (!seg.rows) {
     seg.rows = new Map();
@@ -63,36 +89,13 @@ function markStream(pi: PacketInternals, seg: HttpSegments, n: number): void {
       else seg.rows.set(name, [r]);
     }
   }
-  const rows = seg.rows.get(`tcp:${n}`);
-  // Only messages spanning frames have segments that complete nothing.
-  const spans = rows?.filter((r) => (ix.reqStart[r] !== 0 && ix.reqStart[r] !== ix.reqEnd[r]) || (ix.respStart[r] !== 0 && ix.respStart[r] !== ix.respEnd[r]));
-  if (!spans || spans.length === 0) return;
-  // Events with payload per direction, in stream order (the reassembled order).
-  const events: [number[], number[]] = [[], []];
-  const st = createTcpFollowState(`tcp:${n}`);
-  st.keepChunks = false;
-  st.onChunk = (c) => {
-    const l = events[c.dir];
-    if (c.bytes.length > 0 && l[l.length - 1] !== c.event) l.push(c.event);
-  };
-  const reader = createFrameReader(pi);
-  for (const f of tcpStreamFrames(pi, n)) {
-    readFrame(reader, f);
-    feedTcpFrame(reader, st, f);
+  const out: Spans = [[], []];
+  for (const r of seg.rows.get(`tcp:${n}`) ?? []) {
+    if (ix.reqStart[r] !== 0 && ix.reqStart[r] < ix.reqEnd[r]) out[0].push([ix.reqStart[r], ix.reqEnd[r], r, 0]);
+    if (ix.respStart[r] !== 0 && ix.respStart[r] < ix.respEnd[r]) out[1].push([ix.respStart[r], ix.respEnd[r], r, 1]);
   }
-  for (const r of spans) {
-    for (const response of [false, true]) {
-      const start = response ? ix.respStart[r] : ix.reqStart[r];
-      const end = response ? ix.respEnd[r] : ix.reqEnd[r];
-      if (start === 0 || start === end) continue;
-      for (const e of events[response ? 1 : 0]) {
-        if (e === start) {
-          seg.marks[e] = HEAD;
-          seg.heads.set(e, firstLine(ix, r, response));
-        } else if (e > start && e < end && seg.marks[e] === 0) seg.marks[e] = CONTINUES;
-      }
-    }
-  }
+  for (const l of out) l.sort((a, b) => a[0] - b[0]);
+  return out;
 }
 
 /** packet-http.c's Info for a head: the first line, its CRLF shown as a space. */
