@@ -2,6 +2,7 @@
  * TLS fields (names and types as Wireshark's packet-tls.c / packet-tls-utils.c declare them),
  * attached to the events that carried each record.
  */
+import { concatBytes } from '../bytes/arrays.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { HS_CLIENT_HELLO, HS_SERVER_HELLO, parseClientHello, parseServerHello } from './handshake.ts';
@@ -106,18 +107,8 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
   }
   if (d.protocol !== 'HTTP2') d.protocol = 'TLS';
   if (app.length === 0 || d.sources.length > 250) return -1;
-  d.sources.push({ name: 'Decrypted TLS', bytes: app.length === 1 ? app[0] : concat(app) });
+  d.sources.push({ name: 'Decrypted TLS', bytes: concatBytes(app, app.reduce((n, p) => n + p.length, 0)) });
   return d.sources.length - 1;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
