@@ -30,6 +30,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-fields.sh', oracle: 'tshark', writes: 'test/golden/fields/*.tsv' },
   { script: 'make-golden-protocols.ts', oracle: 'tshark', writes: 'test/golden/protocols/*.tsv' },
   { script: 'make-golden-colours.ts', oracle: 'tshark', writes: 'test/golden/colours/default.tsv' },
+  { script: 'make-golden-columns.ts', oracle: 'tshark', writes: 'test/golden/columns/*.tsv' },
   { script: 'make-golden-filters.sh', oracle: 'tshark', writes: 'test/golden/filters/filters.tsv' },
   { script: 'make-golden-http.sh', oracle: 'tshark', writes: 'test/http/golden/*.tsv' },
   { script: 'make-golden-https.ts', oracle: 'tshark', writes: 'test/http/golden-tls/*.tsv, test/http2/golden/*.jsonl' },

@@ -22,6 +22,7 @@ import { http2Exchanges } from '../http2/exchanges.ts';
 import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
+import { placeHttpFields } from './http-ranges.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import {
@@ -286,8 +287,8 @@ export function wantsHttp(d: Dissection): boolean {
 /** Per keep mask (one per filter run): asked once per event, computed once. */
 const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
-/** Add the http.* fields of row `r`'s request or response to `d`. */
-function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): void {
+/** Add the http.* fields of row `r`'s request or response to `d`; returns its Info text (with `wantInfo`). */
+function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): string {
   const f = ix.flags[r];
   const top = addField(d, HF.http, 0, 0, -1);
   let ct: string;
@@ -324,8 +325,14 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     ct = s.contentType;
     cl = contentLengthOf(ix, r, true);
     enc = s.contentEncoding;
-    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}${ct ? `  (${ct.split(';')[0]})` : ''}`;
+    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}`;
   }
+  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  // packet-http.c: the first line with its CRLF shown as a space; packet-media.c then appends
+  // " (media type)" when it is handed a body. application/octet-stream goes to the data
+  // dissector instead, which writes no Info (tshark 4.0 shows "Data (N bytes)" under HTTP).
+  const media = ct.split(';')[0].trim();
+  if (wantInfo) info = `${info} ${media && bodyBytes > 0 && media.toLowerCase() !== 'application/octet-stream' ? ` (${media})` : ''}`;
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);
@@ -336,23 +343,37 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
   } else if (!response && (f & HttpFlag.Response)) {
     addField(d, HF.responseIn, 0, 0, top, ix.respEnd[r]);
   }
-  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
   if (bodyBytes > 0 && wants(d, HF.fileData)) {
     const m = messageAt(layer, ix, r, response, 'keep');
     if (m?.body && m.body.length > 0) addField(d, HF.fileData, 0, 0, top, utf8.decode(m.body));
   }
   d.protocol = 'HTTP';
-  if (wantInfo) d.info = info;
+  return info;
 }
 
-/** Add the http.* fields of the messages completed at `event` (and its Info text with `wantInfo`). */
-export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true): void {
+/**
+ * Add the http.* fields of the messages completed at `event`; with `wantInfo` their Info texts
+ * go into `infos` (when given) and, joined, into `d.info`. Returns how many messages.
+ */
+export function addHttpFields(layer: HttpLayer, event: number, d: Dissection, wantInfo = true, infos: string[] = [], tlsSource = -1): number {
+  const first = infos.length;
   for (const ix of [layer.plain, layer.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
     let k = firstEndAt(ix, event);
     if (k < 0) continue;
-    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) addRowFields(layer, ix, ix.endRefs[k] >>> 1, (ix.endRefs[k] & 1) === 1, d, wantInfo);
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) {
+      const r = ix.endRefs[k] >>> 1;
+      const response = (ix.endRefs[k] & 1) === 1;
+      const at = d.n;
+      infos.push(addRowFields(layer, ix, r, response, d, wantInfo));
+      // Over TLS, a head in this frame's decrypted bytes gives the fields their ranges there.
+      if (ix === layer.tls && tlsSource >= 0 && (response ? ix.respStart[r] : ix.reqStart[r]) === event) {
+        placeHttpFields(d, at, tlsSource, skipOf(ix, r, response), response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r));
+      }
+    }
   }
+  if (wantInfo && infos.length > first) d.info = infos.slice(first).join(', ');
+  return infos.length - first;
 }
 
 /** Every (index, ref) of a message showing fields, in event order: a filter over http.* only reads these. */

@@ -12,12 +12,17 @@
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
+import { hfFrameProtocols } from '../dissectors/frame.ts';
 import { allFields } from '../fields/registry.ts';
 import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
-import { addTlsLayerFields, captureTls, type CaptureTls } from '../tls/capture-tls.ts';
+import type { H2Frame } from '../http2/connection.ts';
+import { addTlsLayerFields, captureTls, tlsFrameOf, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
+import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
+import { httpSegmentRow } from './http-rows.ts';
+import { claimPayload } from './layer-tree.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -67,10 +72,12 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     ],
     httpScan: undefined,
   };
-  const infoColumn = base.columns().findIndex((c) => c.id === 'info');
-  const infoOnly = createDissection();
-  infoOnly.keep = new Uint8Array(allFields().length + 1);
-  infoOnly.keep[HF.http.id] = 1;
+  const columns = base.columns();
+  const infoColumn = columns.findIndex((c) => c.id === 'info');
+  const protocolColumn = columns.findIndex((c) => c.id === 'protocol');
+  const scratch = createDissection();
+  scratch.keep = new Uint8Array(allFields().length + 1);
+  scratch.keep[HF.http.id] = 1;
   // Everything but dissect and cells passes through (the spread keeps methods added to Capture later).
   session.capture = {
     ...base,
@@ -80,34 +87,98 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     },
     cells: (ev, out) => {
       base.cells(ev, out);
-      // The Info column of an event completing an HTTP message is the message's (as tshark's).
-      if (infoColumn < 0 || !http.plain) return;
-      resetDissection(infoOnly, EMPTY);
-      addHttpFields(http, ev, infoOnly);
-      if (infoOnly.info) out[infoColumn] = infoOnly.info;
+      if (infoColumn < 0 || protocolColumn < 0) return;
+      const row = layerColumns(session, ev, scratch);
+      if (row) applyColumns(row, out, protocolColumn, infoColumn);
     },
   };
   return session;
 }
 
+/** TCP analysis tags (`[TCP Window Full] ` …) stay in front of the layer's Info, as tshark's column fence keeps them. */
+const TCP_TAGS = /^(\[TCP [^\]]+\] )+/;
+
+function applyColumns(row: FrameColumns, out: string[], protocolColumn: number, infoColumn: number): void {
+  const tcpInfo = out[infoColumn] ?? '';
+  const tags = TCP_TAGS.exec(tcpInfo)?.[0] ?? '';
+  if ('tcpTag' in row) {
+    // tshark 4.0 (no out-of-order reassembly by default) does not desegment these segments.
+    if (/\[TCP (Retransmission|Out-Of-Order|Spurious Retransmission|Fast Retransmission)\]/.test(tags)) return;
+    out[infoColumn] = row.tcpTag === 'append' ? `${tcpInfo} ${TCP_SEGMENT_TAG}` : `${tags}${row.lead ? `${row.lead} ` : ''}${TCP_SEGMENT_TAG}`;
+    return;
+  }
+  out[protocolColumn] = row.protocol;
+  out[infoColumn] = `${tags}${row.info}`;
+}
+
+/**
+ * The Protocol and Info of an event from the stream layers (tshark's: the top protocol of the
+ * frame, HTTP on the frame completing each message), or undefined when the format's stand.
+ * `scratch` is a dissection reused for the HTTP Info texts.
+ */
+export function layerColumns(s: CaptureSession, event: number, scratch: Dissection): FrameColumns | undefined {
+  const infos: string[] = [];
+  if (s.http.plain) {
+    refreshTls(s);
+    resetDissection(scratch, EMPTY);
+    addHttpFields(s.http, event, scratch, true, infos);
+  }
+  // Syscall captures have no Protocol column of packets: their fd streams show no TLS rows.
+  const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
+  if (t) return tlsFrameColumns(t.frame, infos, t.h2 ? http2RowColumns(t.h2) : undefined);
+  if (infos.length > 0) return { protocol: 'HTTP', info: infos.join(', ') };
+  const seg = httpSegmentRow(s.http, event);
+  if (seg === 'continues') return { tcpTag: 'append' };
+  return seg ? { tcpTag: 'alone', lead: seg.head } : undefined;
+}
+
+/**
+ * HTTP/2 rows (`HEADERS[1]: GET /`, `DATA[1]`, `SETTINGS[0]` …, Protocol `HTTP2`) for the frames
+ * an event completes: the hook the HTTP/2 layer fills (http2/). Until it does, the records that
+ * carry HTTP/2 show as TLS application data.
+ */
+export function http2RowColumns(_frames: readonly H2Frame[]): RowColumns | undefined {
+  return undefined;
+}
+
 const EMPTY = new Uint8Array(0);
 
-/** The layer fields of one event, after the format's own fields. */
+/**
+ * The layer fields of one event, after the format's own fields, in layer order (TLS and HTTP/2,
+ * then HTTP/1.x over it or over TCP); when a layer took the TCP payload, the `Data` node goes and
+ * frame.protocols names the layers (layer-tree.ts).
+ */
 export function addLayerFields(s: CaptureSession, event: number, d: Dissection, wantInfo = true): void {
   const http = s.http;
+  let tlsSource = -1;
+  try {
+    tlsSource = addTlsLayerFields(s.base, event, d);
+  } catch (e) {
+    d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+  }
+  let messages = 0;
   if (http.plain && wantsHttp(d)) {
     refreshTls(s);
     try {
-      addHttpFields(http, event, d, wantInfo);
+      messages = addHttpFields(http, event, d, wantInfo, [], tlsSource);
     } catch (e) {
       d.malformed ??= `HTTP layer: ${(e as Error).message}`;
     }
   }
-  try {
-    addTlsLayerFields(s.base, event, d);
-  } catch (e) {
-    d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+  if (d.summary || !(d.keep === null || d.keep[hfFrameProtocols.id] === 1)) return;
+  const chain = layerChain(s, event, messages);
+  if (chain) claimPayload(d, chain);
+}
+
+/** The protocols above TCP of an event a layer took (empty: a segment of a later PDU); undefined: none took it. */
+function layerChain(s: CaptureSession, event: number, httpMessages: number): string[] | undefined {
+  const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
+  if (t) {
+    if (!t.frame.records?.length) return t.frame.partial === undefined ? undefined : [];
+    return ['tls', ...(t.h2?.length ? ['http2'] : []), ...(httpMessages > 0 ? ['http'] : [])];
   }
+  if (httpMessages > 0) return ['http'];
+  return httpSegmentRow(s.http, event) ? [] : undefined;
 }
 
 /** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */

@@ -18,6 +18,7 @@ import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './c
 import { addTlsFields, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { looksLikeTls } from './records.ts';
+import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
 import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
@@ -27,6 +28,8 @@ interface StreamEntry {
   h2: H2Connection | null;
   byEventTls: Map<number, RecordSummary[]>;
   byEventH2: Map<number, H2Frame[]>;
+  /** Events carrying part of a TLS record and completing none (tls/rows.ts). */
+  partialTls: Map<number, boolean>;
 }
 
 export interface CaptureTls {
@@ -149,13 +152,13 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
     t.cache.set(id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map() };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
     for (const s of e.tls.records) {
@@ -164,6 +167,7 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
       if (l) l.push(s);
       else e.byEventTls.set(ev, [s]);
     }
+    e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
   if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
@@ -235,18 +239,43 @@ function streamOfEvent(c: Capture, event: number): string | undefined {
   return fdIndex(c, captureTls(c)).byEvent.get(event);
 }
 
-/** Append the TLS and HTTP/2 fields of `event` to a dissection (no-op for other events). */
-export function addTlsLayerFields(c: Capture, event: number, d: Dissection): void {
-  // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
-  if (d.keep !== null && !keepsAny(d.keep)) return;
+/**
+ * What the packet list needs of `event` when it belongs to a TLS stream (tls/rows.ts makes the
+ * columns), with the HTTP/2 frames it completes; undefined for other events.
+ */
+export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2Frame[] | undefined } | undefined {
   const id = streamOfEvent(c, event);
-  if (!id) return;
+  const e = id ? entry(c, id) : undefined;
+  if (!e?.tls) return undefined;
+  const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
+  const h2 = e.byEventH2.get(event);
+  const frame: TlsFrame = {
+    tls: e.tls,
+    records: e.byEventTls.get(event),
+    partial: e.partialTls.get(event),
+    http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
+    h2: e.h2 !== null,
+    h2Frames: h2?.length ?? 0,
+  };
+  return { frame, h2 };
+}
+
+/**
+ * Append the TLS and HTTP/2 fields of `event` to a dissection (no-op for other events). Returns
+ * the data source holding the decrypted application data of this event's records, or -1.
+ */
+export function addTlsLayerFields(c: Capture, event: number, d: Dissection): number {
+  // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
+  if (d.keep !== null && !keepsAny(d.keep)) return -1;
+  const id = streamOfEvent(c, event);
+  if (!id) return -1;
   const e = entry(c, id);
-  if (!e) return;
+  if (!e) return -1;
   const recs = e.byEventTls.get(event);
-  if (recs) addTlsFields(d, recs);
+  const src = recs ? addTlsFields(d, recs) : -1;
   const frames = e.byEventH2.get(event);
   if (frames) addHttp2Fields(d, frames);
+  return src;
 }
 
 let layerFieldIds: number[] | undefined;

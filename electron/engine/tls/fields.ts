@@ -2,6 +2,7 @@
  * TLS fields (names and types as Wireshark's packet-tls.c / packet-tls-utils.c declare them),
  * attached to the events that carried each record.
  */
+import { concatBytes } from '../bytes/arrays.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { HS_CLIENT_HELLO, HS_SERVER_HELLO, parseClientHello, parseServerHello } from './handshake.ts';
@@ -10,10 +11,12 @@ import type { RecordSummary } from './session.ts';
 import { SUITE_NAMES } from './suites.ts';
 
 const CONTENT_TYPES = { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' };
-const HANDSHAKE_TYPES = {
+/** Handshake message names (RFC 8446 §4, RFC 5246 §7.4, RFC 8879), as Wireshark's ssl_31_handshake_type. */
+export const HANDSHAKE_TYPES = {
   0: 'Hello Request',
   1: 'Client Hello',
   2: 'Server Hello',
+  3: 'Hello Verify Request',
   4: 'New Session Ticket',
   5: 'End of Early Data',
   8: 'Encrypted Extensions',
@@ -24,7 +27,12 @@ const HANDSHAKE_TYPES = {
   15: 'Certificate Verify',
   16: 'Client Key Exchange',
   20: 'Finished',
+  21: 'Certificate URL',
+  22: 'Certificate Status',
+  23: 'Supplemental Data',
   24: 'Key Update',
+  25: 'Compressed Certificate',
+  254: 'Message Hash',
 };
 const VERSIONS = { 768: 'SSL 3.0', 769: 'TLS 1.0', 770: 'TLS 1.1', 771: 'TLS 1.2', 772: 'TLS 1.3' };
 
@@ -43,10 +51,15 @@ export const hfTlsAppData = defineField({ name: 'tls.app_data', type: 'bytes', d
 /** Every field this layer adds (to skip the work when a summary dissection wants none). */
 export const TLS_FIELDS = [hfTls, hfTlsRecordContentType, hfTlsRecordVersion, hfTlsRecordLength, hfTlsHandshakeType, hfTlsHandshakeVersion, hfTlsHandshakeRandom, hfTlsHandshakeSni, hfTlsHandshakeAlpn, hfTlsHandshakeCiphersuite, hfTlsAppData];
 
-/** Add the TLS fields of the records an event carried (records completed in this event). */
-export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): void {
-  if (records.length === 0) return;
+/**
+ * Add the TLS fields of the records an event carried (records completed in this event). The
+ * decrypted application data of those records becomes one "Decrypted TLS" data source (the
+ * bytes the layer above reads in this frame); returns its index, or -1.
+ */
+export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): number {
+  if (records.length === 0) return -1;
   const top = addField(d, hfTls, 0, 0, -1);
+  const app: Uint8Array[] = [];
   for (const s of records) {
     const r = s.record;
     // Each record's bytes become a data source so byte ranges point into the record.
@@ -61,6 +74,7 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
     addField(d, hfTlsRecordVersion, 1, 2, top, r.version, src);
     addField(d, hfTlsRecordLength, 3, 2, top, r.length, src);
     if (r.type === CT_APPLICATION_DATA) addField(d, hfTlsAppData, 5, r.body.length, top, undefined, src);
+    if (s.contentType === CT_APPLICATION_DATA && s.plaintext) app.push(s.plaintext);
     if (s.handshakes.length === 0) continue;
     let psrc = src;
     if (s.encrypted && s.plaintext) {
@@ -92,6 +106,9 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
     }
   }
   if (d.protocol !== 'HTTP2') d.protocol = 'TLS';
+  if (app.length === 0 || d.sources.length > 250) return -1;
+  d.sources.push({ name: 'Decrypted TLS', bytes: concatBytes(app, app.reduce((n, p) => n + p.length, 0)) });
+  return d.sources.length - 1;
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {

@@ -54,8 +54,20 @@ export function plausibleHeader(b: Uint8Array, i: number): boolean {
 /** True when the stream's first bytes in either direction look like TLS. */
 export function looksLikeTls(s: ByteStream): boolean {
   for (const dir of [0, 1] as const) {
-    const c = s.chunks.find((x) => x.dir === dir && x.bytes.length > 0);
-    if (c && c.bytes.length >= 5 && plausibleHeader(c.bytes, 0) && (c.bytes[0] === CT_HANDSHAKE || c.seq > 0)) return true;
+    // The first 5 bytes of the direction, which a client may send in several segments.
+    const head = new Uint8Array(5);
+    let n = 0;
+    let seq = -1;
+    for (const x of s.chunks) {
+      if (x.dir !== dir || x.bytes.length === 0) continue;
+      if (seq < 0) seq = x.seq;
+      else if (x.gap || x.seq !== seq + n) break;
+      const take = Math.min(5 - n, x.bytes.length);
+      head.set(x.bytes.subarray(0, take), n);
+      n += take;
+      if (n === 5) break;
+    }
+    if (n === 5 && plausibleHeader(head, 0) && (head[0] === CT_HANDSHAKE || seq > 0)) return true;
   }
   return false;
 }

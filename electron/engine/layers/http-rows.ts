@@ -1,0 +1,109 @@
+/**
+ * The packet-list rows of cleartext HTTP/1.x segments that do not complete a message, as tshark
+ * 4.0 shows them: the frame holding a head whose body continues later shows the first line and
+ * `[TCP segment of a reassembled PDU]` (packet-http.c sets Info, then asks TCP for more), the
+ * frames between carry TCP's Info with the tag appended (packet-tcp.c, desegmentation).
+ *
+ * Answered per event in O(log n): the messages of the event's TCP stream that span frames, by
+ * start event (built once per stream from the HTTP index), and the event's own TCP header for its
+ * direction and length: no walk over the stream.
+ */
+import { requestSig, responseSig, type HttpIndex } from './http-index.ts';
+import type { HttpLayer } from './http-layer.ts';
+import { findField } from '../dissectors/dissection.ts';
+import { hfTcpLen } from '../dissectors/tcp.ts';
+import { entryValue } from '../dissectors/values.ts';
+import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
+
+/** Messages of one stream that span frames: [start, end, row, response] sorted by start, per direction. */
+type Spans = [number[][], number[][]];
+
+export interface HttpSegments {
+  ix: HttpIndex;
+  /** Spans by TCP stream number, built when one of its frames is first asked about. */
+  spans: Map<number, Spans>;
+  /** Index rows by stream name, built once. */
+  rows: Map<string, number[]> | undefined;
+  reader: FrameReader | undefined;
+}
+
+const perIndex = new WeakMap<HttpIndex, HttpSegments>();
+
+/** The row of a frame that carries part of a cleartext HTTP message and completes none. */
+export function httpSegmentRow(layer: HttpLayer, event: number): { head: string } | 'continues' | undefined {
+  const ix = layer.plain;
+  const int = layer.internals;
+  if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
+  let seg = perIndex.get(ix);
+  if (!seg) {
+    seg = { ix, spans: new Map(), rows: undefined, reader: undefined };
+    perIndex.set(ix, seg);
+  }
+  const id = streamIdOfFrame(int, event);
+  const m = id ? /^tcp:(\d+)$/.exec(id) : null;
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  let sp = seg.spans.get(n);
+  if (!sp) {
+    sp = streamSpans(seg, n);
+    seg.spans.set(n, sp);
+  }
+  for (const dir of [0, 1] as const) {
+    const list = sp[dir];
+    // The last message starting at or before the event; messages of one direction do not overlap.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid][0] <= event) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = list[lo - 1];
+    if (!s || s[1] <= event) continue;
+    const [start, , r, response] = s;
+    if (start === event) return { head: firstLine(ix, r, response === 1) };
+    // Between the head and the end: only the message's own direction, with payload.
+    seg.reader ??= createFrameReader(int);
+    const self = segmentOf(seg.reader, event);
+    const head = segmentOf(seg.reader, start);
+    if (self.len > 0 && self.src === head.src) return 'continues';
+  }
+  return undefined;
+}
+
+function segmentOf(r: FrameReader, event: number): { src: string; len: number } {
+  readFrame(r, event);
+  const k = findField(r.d, hfTcpLen);
+  const v = k >= 0 ? entryValue(r.d, k) : 0;
+  return { src: frameEndpoints(r).src, len: typeof v === 'number' ? v : 0 };
+}
+
+function streamSpans(seg: HttpSegments, n: number): Spans {
+  const ix = seg.ix;
+  if (!seg.rows) {
+    seg.rows = new Map();
+    for (let r = 0; r < ix.n; r++) {
+      const name = ix.streams.strings[ix.stream[r]];
+      const l = seg.rows.get(name);
+      if (l) l.push(r);
+      else seg.rows.set(name, [r]);
+    }
+  }
+  const out: Spans = [[], []];
+  for (const r of seg.rows.get(`tcp:${n}`) ?? []) {
+    if (ix.reqStart[r] !== 0 && ix.reqStart[r] < ix.reqEnd[r]) out[0].push([ix.reqStart[r], ix.reqEnd[r], r, 0]);
+    if (ix.respStart[r] !== 0 && ix.respStart[r] < ix.respEnd[r]) out[1].push([ix.respStart[r], ix.respEnd[r], r, 1]);
+  }
+  for (const l of out) l.sort((a, b) => a[0] - b[0]);
+  return out;
+}
+
+/** packet-http.c's Info for a head: the first line, its CRLF shown as a space. */
+function firstLine(ix: HttpIndex, r: number, response: boolean): string {
+  if (response) {
+    const s = responseSig(ix, r);
+    return `${s.version} ${ix.status[r] === 0 ? '' : ix.status[r]} ${s.phrase} `;
+  }
+  const q = requestSig(ix, r);
+  return `${q.method} ${ix.strings.strings[ix.uri[r]]} ${q.version} `;
+}
