@@ -1,18 +1,41 @@
 /**
  * Filters answered from index columns give exactly the events that re-dissection gives
- * (re-dissection itself is checked against tshark -Y in test/filter/golden.test.ts).
+ * (re-dissection itself is checked against tshark -Y in test/filter/golden.test.ts), and
+ * dissect only the events the columns do not describe; `-e` values from the columns are the
+ * dissection's.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { compileColumnFilter, columnFields } from '../../electron/engine/filter/column-filter.ts';
 import { compileFilterText } from '../../electron/engine/filter/compile.ts';
+import { createExtractor } from '../../electron/engine/filter/extract.ts';
+import { fieldByName } from '../../electron/engine/fields/registry.ts';
+import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
+import { TCP_OTHER } from '../../electron/engine/index/packet-index.ts';
+import type { Capture } from '../../electron/engine/capture.ts';
 import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from './corpus.ts';
 
+/** TCP header fields held as columns (packet-index.ts tcpFlags, tcpLen, tcpPorts). */
+const TCP_FILTERS = [
+  'tcp.flags.syn == 1', 'tcp.flags.syn == 1 and tcp.flags.ack == 0', 'tcp.flags.fin or tcp.flags.reset', 'tcp.flags == 0x018',
+  'tcp.flags.push', 'not tcp.flags.ack == 1', 'tcp.flags.ece == 1 or tcp.flags.cwr == 1 or tcp.flags.res == 1 or tcp.flags.ae == 1',
+  'tcp.len > 0', 'tcp.len == 0', 'tcp.len > 1000 and tcp.srcport == 80', 'tcp.port == 80', 'tcp.port != 80', 'tcp.port ~= 80',
+  'tcp.port in {80, 8080, 443}', 'tcp.port not in {80}', 'tcp.dstport >= 1024', 'tcp.srcport', 'tcp.len', 'tcp.flags.urg == 0',
+];
+
 const CASES: [string, string[]][] = [
   ['pcap/generated/gen-http11-plain.pcap', ['tcp.stream == 1', 'tcp.stream != 0', 'frame.len > 1000', 'frame.number in {1..5, 9}', 'not tcp.stream == 0', 'tcp.stream == 0 xor frame.len < 100', 'udp.stream', 'frame.cap_len <= 66']],
+  ['pcap/wireshark/http.pcap', TCP_FILTERS],
+  ['pcap/wireshark/gitOverTCP.pcap', TCP_FILTERS],
+  ['pcap/wireshark/ipv6.pcap', TCP_FILTERS],
+  ['pcap/wireshark/http-ooo.pcap', TCP_FILTERS],
+  ['pcap/tcpdump-tests/print-flags.pcap', TCP_FILTERS],
+  ['pcap/tcpdump-tests/tcp_header_heapoverflow.pcap', TCP_FILTERS],
+  ['pcap/tcpdump-tests/heapoverflow-tcp_print.pcap', TCP_FILTERS],
+  ['pcap/tcpdump-tests/pptp.pcap', TCP_FILTERS],
   ['pcap/wireshark/dns-ooo.pcap', ['udp.stream == 0', 'udp.stream in {0, 1}', 'tcp.stream', '!udp.stream == 3']],
   ['scap/xxradar-stratoshark/docker-curl-https.scap', ['evt.type == connect', 'evt.type == connect or evt.type == sendto or evt.type == recvfrom', 'proc.name in {"curl", "wget"}', 'fd.num == 6', 'evt.rawres < 0', 'thread.tid > 0 and evt.cpu == 1', 'fd.name', 'not proc.name == "curl"', 'evt.type != read']],
   ['strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt', ['evt.type == connect', 'fd.num == 5', 'evt.latency > 1000', 'evt.type in {"read", "write"}', 'proc.pid == 12167']],
@@ -38,8 +61,48 @@ describe('index-column filters agree with re-dissection', () => {
         if (!fast.ok) throw new Error('filter failed');
         expect(fast.indexed, f).toBe(true);
         expect([...fast.events], f).toEqual(slow);
+        // Only packets whose TCP headers the columns do not describe are dissected.
+        expect(fast.dissected, f).toBe(f.startsWith('tcp.') || f.startsWith('not tcp.') ? otherTcp(capture) : 0);
       }
       capture.close();
     });
   }
+});
+
+function otherTcp(capture: Capture): number {
+  const x = capture.internals();
+  if (x.kind !== 'packets') return 0;
+  let n = 0;
+  for (let i = 0; i < x.index.tcpFlags.length; i++) if (x.index.tcpFlags.data[i] & TCP_OTHER) n++;
+  return n;
+}
+
+describe('-e values from the columns are the dissection\'s', () => {
+  const FIELDS = ['frame.number', 'frame.len', 'tcp.stream', 'udp.stream', 'tcp.flags', 'tcp.flags.syn', 'tcp.len', 'tcp.srcport', 'tcp.port'];
+  for (const rel of ['pcap/wireshark/http.pcap', 'pcap/wireshark/dns-ooo.pcap', 'pcap/tcpdump-tests/tcp_header_heapoverflow.pcap', 'pcap/tcpdump-tests/print-flags.pcap', 'pcap/wireshark/ipv6.pcap']) {
+    it(rel, async () => {
+      const { capture, indexing } = await openCapture(join(CORPUS, rel));
+      await indexing;
+      const defs = FIELDS.map((f) => fieldByName(f)!);
+      const ex = createExtractor(capture, defs);
+      const d = createDissection();
+      for (let e = 1; e <= capture.count(); e++) {
+        capture.dissect(e, d);
+        expect(ex.values(e), `${rel} event ${e}`).toEqual(defs.map((f) => fieldStrings(d, f)));
+      }
+      expect(ex.dissected).toBe(otherTcp(capture));
+      capture.close();
+    });
+  }
+  it('dissects only what the asked fields need', async () => {
+    const { capture, indexing } = await openCapture(join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
+    await indexing;
+    const ex = createExtractor(capture, [fieldByName('frame.number')!, fieldByName('tcp.stream')!]);
+    for (let e = 1; e <= capture.count(); e++) ex.values(e);
+    expect(ex.dissected).toBe(0);
+    const withIp = createExtractor(capture, [fieldByName('frame.number')!, fieldByName('ip.src')!]);
+    for (let e = 1; e <= capture.count(); e++) withIp.values(e);
+    expect(withIp.dissected).toBe(capture.count());
+    capture.close();
+  });
 });

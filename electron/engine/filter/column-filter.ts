@@ -1,20 +1,49 @@
 /**
  * Filters answered from the index columns alone, without re-dissecting a single event: when
  * every field a filter names is one the index stores per event (frame.number, frame.len,
- * tcp.stream, evt.type, proc.name, fd.num, …) and every comparison is with a literal, the
- * checked filter compiles to a predicate over event numbers that reads typed arrays only.
- * Anything else returns null and runs through re-dissection (run-filter.ts).
+ * tcp.stream, the TCP header's flags, length and ports, evt.type, proc.name, fd.num, …) and every
+ * comparison is with a literal, the checked filter compiles to a predicate over event numbers
+ * that reads typed arrays only. A column may not describe every event (a packet with two TCP
+ * headers): those few are re-dissected (run-filter.ts). Anything else returns null and runs
+ * through re-dissection.
  */
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
 import type { CaptureInternals } from '../capture.ts';
 import type { Interner } from '../index/columns.ts';
+import { TCP_ONE, TCP_OTHER } from '../index/packet-index.ts';
+import { allFields } from '../fields/registry.ts';
 
-/** One indexed field: whether event `e` has it, and its value as a number or interned string id. */
+type Pred = (e: number) => boolean;
+
+/**
+ * One indexed field: whether event `e` has it, and its value as a number (a second one for a
+ * two-valued field such as tcp.port) or interned string id. `exact(e)` false: the columns do not
+ * hold event `e`'s values of this field, which must be re-dissected.
+ */
 export type ColumnField =
-  | { kind: 'num'; has: (e: number) => boolean; num: (e: number) => number }
-  | { kind: 'str'; has: (e: number) => boolean; id: (e: number) => number; strings: Interner };
+  | { kind: 'num'; has: Pred; num: (e: number) => number; num2?: (e: number) => number; exact?: Pred }
+  | { kind: 'str'; has: Pred; id: (e: number) => number; strings: Interner; exact?: Pred };
 
 const always = (): boolean => true;
+
+/** The TCP header columns (packet-index.ts addPacket) as the fields tcp.ts declares. */
+function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: { data: Uint16Array }, tp: { data: Uint32Array }): void {
+  const exact: Pred = (e) => (tf.data[e - 1] & TCP_OTHER) === 0;
+  const has: Pred = (e) => (tf.data[e - 1] & TCP_ONE) !== 0;
+  m.set('tcp.flags', { kind: 'num', has, exact, num: (e) => tf.data[e - 1] & 0x0fff });
+  // Every flag bit by the mask its declaration gives (tcp.flags.syn: 0x0002, …).
+  for (const f of allFields()) {
+    if (f.type !== 'bool' || f.mask === undefined || !f.name.startsWith('tcp.flags.')) continue;
+    const mask = f.mask;
+    m.set(f.name, { kind: 'num', has, exact, num: (e) => ((tf.data[e - 1] & mask) !== 0 ? 1 : 0) });
+  }
+  m.set('tcp.len', { kind: 'num', has: (e) => tl.data[e - 1] !== 0, exact, num: (e) => tl.data[e - 1] - 1 });
+  const src = (e: number): number => tp.data[e - 1] >>> 16;
+  const dst = (e: number): number => tp.data[e - 1] & 0xffff;
+  m.set('tcp.srcport', { kind: 'num', has, exact, num: src });
+  m.set('tcp.dstport', { kind: 'num', has, exact, num: dst });
+  m.set('tcp.port', { kind: 'num', has, exact, num: src, num2: dst });
+}
 
 export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   const m = new Map<string, ColumnField>();
@@ -27,6 +56,7 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     // conversations.ts: per-frame id ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none.
     m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e] });
     m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e] });
+    tcpFields(m, ix.tcpFlags, ix.tcpLen, ix.tcpPorts);
     return m;
   }
   const ix = x.index;
@@ -50,8 +80,6 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   return m;
 }
 
-type Pred = (e: number) => boolean;
-
 function fieldOf(v: Value, fields: Map<string, ColumnField>): ColumnField | undefined {
   return v.v === 'field' ? fields.get(v.name) : undefined;
 }
@@ -73,38 +101,62 @@ const CMP: Record<string, (a: number, b: number) => boolean> = {
   le: (a, b) => a <= b,
 };
 
-/** Compile to a column predicate, or null when some part needs a dissection. */
-export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>): Pred | null {
+/**
+ * A filter over the columns: `test(e)` is its answer for event `e` wherever `exact(e)` holds
+ * (`exact` null: everywhere); elsewhere the event must be re-dissected.
+ */
+export interface ColumnFilter {
+  test: Pred;
+  exact: Pred | null;
+}
+
+/** Compile to a column filter, or null when some part needs a dissection. */
+export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>): ColumnFilter | null {
+  const used = new Set<ColumnField>();
+  const test = compileNode(ast, fields, used);
+  if (!test) return null;
+  const partial = [...used].flatMap((f) => (f.exact ? [f.exact] : []));
+  const exact: Pred | null = partial.length === 0 ? null : partial.length === 1 ? partial[0] : (e) => partial.every((p) => p(e));
+  return { test, exact };
+}
+
+function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, used: Set<ColumnField>): Pred | null {
+  const fieldIn = (v: Value): ColumnField | undefined => {
+    const f = fieldOf(v, fields);
+    if (f) used.add(f);
+    return f;
+  };
   switch (ast.t) {
     case 'and':
     case 'or':
     case 'xor': {
-      const l = compileColumnFilter(ast.l, fields);
-      const r = l && compileColumnFilter(ast.r, fields);
+      const l = compileNode(ast.l, fields, used);
+      const r = l && compileNode(ast.r, fields, used);
       if (!l || !r) return null;
       if (ast.t === 'and') return (e) => l(e) && r(e);
       if (ast.t === 'or') return (e) => l(e) || r(e);
       return (e) => l(e) !== r(e);
     }
     case 'not': {
-      const p = compileColumnFilter(ast.e, fields);
+      const p = compileNode(ast.e, fields, used);
       return p && ((e) => !p(e));
     }
     case 'exists': {
-      const f = fieldOf(ast.e, fields);
+      const f = fieldIn(ast.e);
       return f ? f.has : null;
     }
     case 'cmp': {
-      // Index columns hold one value per event, so `any` and `all` coincide.
-      const f = fieldOf(ast.l, fields);
+      const f = fieldIn(ast.l);
       const c = constOf(ast.r);
       if (!f || !c) return null;
       if (f.kind === 'num') {
         const b = numOf(c);
         if (b === undefined) return null;
         const op = CMP[ast.op];
-        const { has, num } = f;
-        return (e) => has(e) && op(num(e), b);
+        const { has, num, num2 } = f;
+        if (!num2) return (e) => has(e) && op(num(e), b);
+        // Two values (tcp.port): `any` holds when one does, `all` when both do.
+        return ast.quant === 'all' ? (e) => has(e) && op(num(e), b) && op(num2(e), b) : (e) => has(e) && (op(num(e), b) || op(num2(e), b));
       }
       if (c.k !== 'str' || (ast.op !== 'eq' && ast.op !== 'ne')) return null;
       const target = f.strings.ids.get(c.v) ?? -1;
@@ -112,8 +164,10 @@ export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnFi
       return ast.op === 'eq' ? (e) => has(e) && id(e) === target : (e) => has(e) && id(e) !== target;
     }
     case 'in': {
-      const f = fieldOf(ast.l, fields);
+      // `not in` is the negation of `in` (compile.ts): true also where the field is absent.
+      const f = fieldIn(ast.l);
       if (!f) return null;
+      let inSet: Pred;
       if (f.kind === 'num') {
         const ranges: [number, number][] = [];
         for (const it of ast.items) {
@@ -124,18 +178,22 @@ export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnFi
           if (a === undefined || b === undefined) return null;
           ranges.push([a, b]);
         }
-        const { has, num } = f;
-        const inSet = (v: number): boolean => ranges.some(([a, b]) => v >= a && v <= b);
-        return ast.negated ? (e) => has(e) && !inSet(num(e)) : (e) => has(e) && inSet(num(e));
+        const { has, num, num2 } = f;
+        const inRanges = (v: number): boolean => ranges.some(([a, b]) => v >= a && v <= b);
+        // `all x in {…}` over two values needs both in one and the same element (compile.ts).
+        if (num2 && ast.quant === 'all') return null;
+        inSet = num2 ? (e) => has(e) && (inRanges(num(e)) || inRanges(num2(e))) : (e) => has(e) && inRanges(num(e));
+      } else {
+        const ids = new Set<number>();
+        for (const it of ast.items) {
+          const c = constOf(it.lo);
+          if (!c || c.k !== 'str' || it.hi) return null;
+          ids.add(f.strings.ids.get(c.v) ?? -1);
+        }
+        const { has, id } = f;
+        inSet = (e) => has(e) && ids.has(id(e));
       }
-      const ids = new Set<number>();
-      for (const it of ast.items) {
-        const c = constOf(it.lo);
-        if (!c || c.k !== 'str' || it.hi) return null;
-        ids.add(f.strings.ids.get(c.v) ?? -1);
-      }
-      const { has, id } = f;
-      return ast.negated ? (e) => has(e) && !ids.has(id(e)) : (e) => has(e) && ids.has(id(e));
+      return ast.negated ? (e) => !inSet(e) : inSet;
     }
     default:
       return null;

@@ -23,7 +23,7 @@ function belowTransport(field: string): boolean {
 const NEEDS_INFO = new Set(['frame.protocols', 'tcp.flags.str']);
 
 export type FilterRun =
-  | { ok: true; events: Uint32Array; warnings: FilterMessage[]; cancelled: boolean; indexed?: boolean }
+  | { ok: true; events: Uint32Array; warnings: FilterMessage[]; cancelled: boolean; indexed?: boolean; dissected: number }
   | { ok: false; errors: FilterMessage[] };
 
 export interface FilterRunOptions {
@@ -36,6 +36,32 @@ export interface FilterRunOptions {
   sliceMs?: number;
 }
 
+/**
+ * A dissection that records only the fields `fields` names (`summary` stays false, so dissectors
+ * still compute every field; test/filter/engine-golden.test.ts runs the golden table through
+ * this), and whether they need the display texts.
+ */
+export function dissectionFor(fields: readonly string[]): { d: Dissection; info: boolean } {
+  const d = createDissection();
+  const keep = new Uint8Array(allFields().length + 1);
+  let info = false;
+  for (const name of fields) {
+    const f = fieldByName(name);
+    if (f) keep[f.id] = 1;
+    if (NEEDS_INFO.has(name)) info = true;
+  }
+  d.keep = keep;
+  d.networkOnly = fields.every(belowTransport);
+  // Protocols owning a field (`tcp` for tcp.flags.syn): others skip their header fields.
+  const protocols = new Uint8Array(keep.length);
+  for (const name of fields) {
+    const proto = fieldByName(name.split('.')[0]);
+    if (proto) protocols[proto.id] = 1;
+  }
+  d.keepProtocols = protocols;
+  return { d, info };
+}
+
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
   let reference: Dissection | undefined;
   const ref = opts.referenceEvent;
@@ -46,49 +72,27 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const compiled = compileFilterText(text, { reference });
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const total = capture.count();
-  const onColumns = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
-  if (onColumns) {
-    // Indexed fields only: a tight loop over typed arrays, no dissection at all.
-    let out = new Uint32Array(Math.min(total, 1 << 16));
-    let n = 0;
-    for (let e = 1; e <= total; e++) {
-      if (!onColumns(e)) continue;
-      if (n === out.length) {
-        const bigger = new Uint32Array(Math.min(total, out.length * 2));
-        bigger.set(out);
-        out = bigger;
-      }
-      out[n++] = e;
-    }
-    opts.onProgress?.(n, total);
-    return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: true };
-  }
-  const d = createDissection();
-  const keep = new Uint8Array(allFields().length + 1);
-  let info = false;
-  for (const name of compiled.fields) {
-    const f = fieldByName(name);
-    if (f) keep[f.id] = 1;
-    if (NEEDS_INFO.has(name)) info = true;
-  }
-  // Only the filter's fields are recorded (`summary` stays false, so dissectors still compute
-  // every field; test/filter/engine-golden.test.ts runs the golden table through this path).
-  d.keep = keep;
-  d.networkOnly = compiled.fields.every(belowTransport);
-  // Protocols owning a filter field (`tcp` for tcp.flags.syn): others skip their header fields.
-  const protocols = new Uint8Array(keep.length);
-  for (const name of compiled.fields) {
-    const proto = fieldByName(name.split('.')[0]);
-    if (proto) protocols[proto.id] = 1;
-  }
-  d.keepProtocols = protocols;
+  // Indexed fields: a tight loop over typed arrays; only events the columns do not describe
+  // (or every event, when the filter names other fields) are dissected.
+  const cols = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
+  const onColumns = cols?.test;
+  const exact = cols?.exact ?? null;
+  const { d, info } = dissectionFor(compiled.fields);
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
+  let dissected = 0;
   const slice = opts.sliceMs ?? 20;
   let sliceStart = performance.now();
   for (let e = 1; e <= total; e++) {
-    capture.dissect(e, d, { info });
-    if (compiled.predicate(d)) {
+    let hit: boolean;
+    const byColumns = onColumns !== undefined && (exact === null || exact(e));
+    if (byColumns) hit = onColumns(e);
+    else {
+      capture.dissect(e, d, { info });
+      dissected++;
+      hit = compiled.predicate(d);
+    }
+    if (hit) {
       if (n === out.length) {
         const bigger = new Uint32Array(Math.min(total, out.length * 2));
         bigger.set(out);
@@ -96,15 +100,15 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
       }
       out[n++] = e;
     }
-    // The clock is read after every event: one event can cost milliseconds (a regex over a
-    // 64 KB frame), and a check every 256 events let a cancel wait seconds.
-    if (performance.now() - sliceStart > slice) {
-      opts.onProgress?.(n, e);
-      await new Promise<void>((r) => setImmediate(r));
-      if (opts.signal?.aborted) return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: true };
-      sliceStart = performance.now();
-    }
+    // The clock is read after every dissected event: one can cost milliseconds (a regex over a
+    // 64 KB frame), and a check every 256 events let a cancel wait seconds. Column tests cost
+    // nanoseconds: every 64 k of them.
+    if ((byColumns && (e & 0xffff) !== 0) || performance.now() - sliceStart <= slice) continue;
+    opts.onProgress?.(n, e);
+    await new Promise<void>((r) => setImmediate(r));
+    if (opts.signal?.aborted) return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: true, indexed: cols !== null, dissected };
+    sliceStart = performance.now();
   }
   opts.onProgress?.(n, total);
-  return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false };
+  return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: cols !== null, dissected };
 }

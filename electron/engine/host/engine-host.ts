@@ -10,7 +10,6 @@ import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type Capture
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
-import { fieldStrings } from '../dissectors/values.ts';
 import { openCaptures } from '../open-capture.ts';
 import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
@@ -18,6 +17,7 @@ import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
+import { createExtractor } from '../filter/extract.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
@@ -353,11 +353,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const events = new Uint32Array(n);
       const values: string[][][] = [];
       let bytes = 0;
+      // Indexed numbers from the columns, other fields from a dissection recording only them.
+      const extractor = createExtractor(c, defs);
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;
-        c.dissect(ev, d);
-        values.push(defs.map((f) => fieldStrings(d, f)));
+        values.push(extractor.values(ev));
         bytes += replySize(values[r], PAGE_BYTES);
       }
       // A short page when its values are large (http.file_data): the client asks on from there.

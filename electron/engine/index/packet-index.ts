@@ -24,6 +24,15 @@ export interface PacketIndex {
   src: Column<Uint32Array>;
   dst: Column<Uint32Array>;
   flags: Column<Uint8Array>;
+  /**
+   * The TCP header, for filters answered without dissecting (filter/column-filter.ts): its
+   * flags | TCP_ONE when the packet has exactly one TCP header with flags, TCP_OTHER when it has
+   * headers the columns do not describe (several, truncated: re-dissected), 0 when none;
+   * tcp.len + 1 (0 = none); source port << 16 | destination port.
+   */
+  tcpFlags: Column<Uint16Array>;
+  tcpLen: Column<Uint16Array>;
+  tcpPorts: Column<Uint32Array>;
   strings: Interner;
   /**
    * IPv4 address → interned id, so the same address is not formatted per packet: open
@@ -60,6 +69,9 @@ export function createPacketIndex(): PacketIndex {
     src: createColumn(Uint32Array),
     dst: createColumn(Uint32Array),
     flags: createColumn(Uint8Array),
+    tcpFlags: createColumn(Uint16Array),
+    tcpLen: createColumn(Uint16Array),
+    tcpPorts: createColumn(Uint32Array),
     strings: createInterner(),
     ipv4Table: new Int32Array(2 * 1024),
     ipv4Count: 0,
@@ -142,8 +154,12 @@ function protocolId(ix: PacketIndex, p: string): number {
 }
 
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
-  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
+  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.tcpFlags, ix.tcpLen, ix.tcpPorts];
 }
+
+/** tcpFlags column marks, above the 12 flag bits (tcp.flags' mask; RFC 9293 §3.1). */
+export const TCP_ONE = 0x8000;
+export const TCP_OTHER = 0x4000;
 
 // TCP header flag bits (RFC 9293 §3.1) as the dissector leaves them in ctx.sumTcpFlags.
 const TH_FIN = 0x01;
@@ -187,15 +203,20 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.dst.data[i] = dst;
   ix.protocol.data[i] = protocolId(ix, d.protocol);
   ix.flags.data[i] = flags;
+  // One complete TCP header: its values are columns; anything else is re-dissected when asked.
+  const one = ctx.sumTcpCount === 1 && ctx.sumTcpFlagged === 1 && ctx.sumTcpLen < 0xffff;
+  ix.tcpFlags.data[i] = ctx.sumTcpCount === 0 ? 0 : one ? TCP_ONE | (tf & 0x0fff) : TCP_OTHER;
+  ix.tcpLen.data[i] = one ? ctx.sumTcpLen + 1 : 0;
+  ix.tcpPorts.data[i] = one ? ctx.sumTcpPorts : 0;
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
   ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
+  ix.tcpFlags.length = ix.tcpLen.length = ix.tcpPorts.length = n;
 }
 
 /** Bytes of index memory per packet (columns' backing stores, not counting slack). */
 export function packetIndexBytes(ix: PacketIndex): number {
-  const cols = [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
   let perEvent = 0;
-  for (const c of cols) perEvent += c.data.BYTES_PER_ELEMENT;
+  for (const c of columnsOf(ix)) perEvent += c.data.BYTES_PER_ELEMENT;
   return perEvent * packetCount(ix);
 }
 
