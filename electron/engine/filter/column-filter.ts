@@ -27,8 +27,8 @@ export type ColumnField =
 const always = (): boolean => true;
 
 /** The TCP header columns (packet-index.ts addPacket) as the fields tcp.ts declares. */
-function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: { data: Uint16Array }, tp: { data: Uint32Array }): void {
-  const exact: Pred = (e) => (tf.data[e - 1] & TCP_OTHER) === 0;
+function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: { data: Uint16Array }, tp: { data: Uint32Array }, other: number): void {
+  const exact: Pred | undefined = other === 0 ? undefined : (e) => (tf.data[e - 1] & TCP_OTHER) === 0;
   const has: Pred = (e) => (tf.data[e - 1] & TCP_ONE) !== 0;
   m.set('tcp.flags', { kind: 'num', has, exact, num: (e) => tf.data[e - 1] & 0x0fff });
   // Every flag bit by the mask its declaration gives (tcp.flags.syn: 0x0002, …).
@@ -56,7 +56,7 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     // conversations.ts: per-frame id ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none.
     m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e] });
     m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e] });
-    tcpFields(m, ix.tcpFlags, ix.tcpLen, ix.tcpPorts);
+    tcpFields(m, ix.tcpFlags, ix.tcpLen, ix.tcpPorts, ix.tcpOther);
     return m;
   }
   const ix = x.index;
@@ -100,6 +100,18 @@ const CMP: Record<string, (a: number, b: number) => boolean> = {
   lt: (a, b) => a < b,
   le: (a, b) => a <= b,
 };
+
+/** `has(e) && num(e) OP b` with one closure per operator (a shared operator table made the loop several times slower). */
+function numTest(op: string, has: Pred, num: (e: number) => number, b: number): Pred {
+  switch (op) {
+    case 'eq': return (e) => has(e) && num(e) === b;
+    case 'ne': return (e) => has(e) && num(e) !== b;
+    case 'gt': return (e) => has(e) && num(e) > b;
+    case 'ge': return (e) => has(e) && num(e) >= b;
+    case 'lt': return (e) => has(e) && num(e) < b;
+    default: return (e) => has(e) && num(e) <= b;
+  }
+}
 
 /**
  * A filter over the columns: `test(e)` is its answer for event `e` wherever `exact(e)` holds
@@ -154,7 +166,7 @@ function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, used: Set
         if (b === undefined) return null;
         const op = CMP[ast.op];
         const { has, num, num2 } = f;
-        if (!num2) return (e) => has(e) && op(num(e), b);
+        if (!num2) return numTest(ast.op, has, num, b);
         // Two values (tcp.port): `any` holds when one does, `all` when both do.
         return ast.quant === 'all' ? (e) => has(e) && op(num(e), b) && op(num2(e), b) : (e) => has(e) && (op(num(e), b) || op(num2(e), b));
       }

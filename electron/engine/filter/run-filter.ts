@@ -77,6 +77,22 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const cols = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
   const onColumns = cols?.test;
   const exact = cols?.exact ?? null;
+  if (onColumns && exact === null) {
+    // Every event from the columns: the tight loop, no slices (≥ 50 M events/s).
+    let out = new Uint32Array(Math.min(total, 1 << 16));
+    let n = 0;
+    for (let e = 1; e <= total; e++) {
+      if (!onColumns(e)) continue;
+      if (n === out.length) {
+        const bigger = new Uint32Array(Math.min(total, out.length * 2));
+        bigger.set(out);
+        out = bigger;
+      }
+      out[n++] = e;
+    }
+    opts.onProgress?.(n, total);
+    return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: true, dissected: 0 };
+  }
   const { d, info } = dissectionFor(compiled.fields);
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;

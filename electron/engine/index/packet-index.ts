@@ -3,7 +3,8 @@
  * records: per packet its file offset, lengths, timestamp, interface, and the summary the
  * table and fast filters need (protocol, source, destination as interned strings; colour
  * flags). Everything else is re-dissected on demand from bytes re-read at `dataOffset`.
- * ≈ 47 bytes per packet here, plus the conversation table's per-frame stream ids.
+ * 51 bytes per packet here (8 of them the TCP header columns), plus the conversation table's
+ * per-frame stream ids.
  */
 import { RowFlag } from '../../../shared/rpc.ts';
 import type { PacketContext } from '../dissectors/context.ts';
@@ -33,6 +34,8 @@ export interface PacketIndex {
   tcpFlags: Column<Uint16Array>;
   tcpLen: Column<Uint16Array>;
   tcpPorts: Column<Uint32Array>;
+  /** Packets marked TCP_OTHER (none: a TCP filter needs no per-packet check). */
+  tcpOther: number;
   strings: Interner;
   /**
    * IPv4 address → interned id, so the same address is not formatted per packet: open
@@ -72,6 +75,7 @@ export function createPacketIndex(): PacketIndex {
     tcpFlags: createColumn(Uint16Array),
     tcpLen: createColumn(Uint16Array),
     tcpPorts: createColumn(Uint32Array),
+    tcpOther: 0,
     strings: createInterner(),
     ipv4Table: new Int32Array(2 * 1024),
     ipv4Count: 0,
@@ -206,6 +210,7 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   // One complete TCP header: its values are columns; anything else is re-dissected when asked.
   const one = ctx.sumTcpCount === 1 && ctx.sumTcpFlagged === 1 && ctx.sumTcpLen < 0xffff;
   ix.tcpFlags.data[i] = ctx.sumTcpCount === 0 ? 0 : one ? TCP_ONE | (tf & 0x0fff) : TCP_OTHER;
+  if (ctx.sumTcpCount !== 0 && !one) ix.tcpOther++;
   ix.tcpLen.data[i] = one ? ctx.sumTcpLen + 1 : 0;
   ix.tcpPorts.data[i] = one ? ctx.sumTcpPorts : 0;
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
