@@ -10,7 +10,7 @@
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
 import type { CaptureInternals } from '../capture.ts';
 import type { Interner } from '../index/columns.ts';
-import { TCP_ONE, TCP_OTHER } from '../index/packet-index.ts';
+import { IP_ONE, IP_OTHER, TCP_ONE, TCP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import { allFields } from '../fields/registry.ts';
 
 type Pred = (e: number) => boolean;
@@ -45,6 +45,32 @@ function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: {
   m.set('tcp.port', { kind: 'num', has, exact, num: src, num2: dst });
 }
 
+/** Per index: each interned string id's IPv4 address as a number (from the address table), and the address count it was built at. */
+const addressNumbers = new WeakMap<PacketIndex, { count: number; strings: number; num: Uint32Array }>();
+
+function ipv4Numbers(ix: PacketIndex): Uint32Array {
+  const hit = addressNumbers.get(ix);
+  if (hit && hit.count === ix.ipv4Count && hit.strings === ix.strings.strings.length) return hit.num;
+  const num = new Uint32Array(ix.strings.strings.length);
+  const t = ix.ipv4Table;
+  for (let q = 0; q < t.length; q += 2) if (t[q + 1] !== 0) num[t[q + 1]] = t[q] >>> 0;
+  addressNumbers.set(ix, { count: ix.ipv4Count, strings: ix.strings.strings.length, num });
+  return num;
+}
+
+/** ip.src, ip.dst, ip.addr from the Source/Destination columns where the only IPv4 header gave them. */
+function ipFields(m: Map<string, ColumnField>, ix: PacketIndex): void {
+  const hf = ix.hdrFlags;
+  const num = ipv4Numbers(ix);
+  const has: Pred = (e) => (hf.data[e - 1] & IP_ONE) !== 0;
+  const exact: Pred | undefined = ix.ipOther === 0 ? undefined : (e) => (hf.data[e - 1] & IP_OTHER) === 0;
+  const src = (e: number): number => num[ix.src.data[e - 1]];
+  const dst = (e: number): number => num[ix.dst.data[e - 1]];
+  m.set('ip.src', { kind: 'num', has, exact, num: src });
+  m.set('ip.dst', { kind: 'num', has, exact, num: dst });
+  m.set('ip.addr', { kind: 'num', has, exact, num: src, num2: dst });
+}
+
 export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   const m = new Map<string, ColumnField>();
   if (x.kind === 'packets') {
@@ -56,7 +82,8 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     // conversations.ts: per-frame id ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none.
     m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e] });
     m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e] });
-    tcpFields(m, ix.tcpFlags, ix.tcpLen, ix.tcpPorts, ix.tcpOther);
+    tcpFields(m, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.tcpOther);
+    ipFields(m, ix);
     return m;
   }
   const ix = x.index;
@@ -161,6 +188,16 @@ function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, used: Set
       const f = fieldIn(ast.l);
       const c = constOf(ast.r);
       if (!f || !c) return null;
+      if (f.kind === 'num' && c.k === 'net4' && (ast.op === 'eq' || ast.op === 'ne')) {
+        // ip.addr == 10.0.0.0/8: the masked address (the same test as compile.ts netTest).
+        const mask = c.bits === 0 ? 0 : (0xffffffff << (32 - c.bits)) >>> 0;
+        const net = (c.addr & mask) >>> 0;
+        const want = ast.op === 'eq';
+        const { has, num, num2 } = f;
+        const inNet = (v: number): boolean => ((v & mask) >>> 0 === net) === want;
+        if (!num2) return (e) => has(e) && inNet(num(e));
+        return ast.quant === 'all' ? (e) => has(e) && inNet(num(e)) && inNet(num2(e)) : (e) => has(e) && (inNet(num(e)) || inNet(num2(e)));
+      }
       if (f.kind === 'num') {
         const b = numOf(c);
         if (b === undefined) return null;
