@@ -48,8 +48,10 @@ interface EngineState {
   capturePath?: string;
   /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
   session?: CaptureSession;
-  /** Resolves once the HTTP scan has indexed the capture (after indexing). */
+  /** Resolves once the HTTP scan has indexed the capture (after indexing); see httpReady(). */
   httpReady?: Promise<void>;
+  /** Starts that scan (at open, or on first need with EngineHostOptions.scanOnDemand). */
+  startHttp?: () => Promise<void>;
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
 }
@@ -116,7 +118,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
-      state.httpReady = indexing.then(async () => {
+      state.httpReady = undefined;
+      state.startHttp = () => indexing.then(async () => {
         if (state.session !== session || abort.signal.aborted) return;
         const ok = await scanHttp(session, {
           signal: abort.signal,
@@ -127,6 +130,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         const n = session.capture.count();
         emit({ kind: 'event', type: 'httpProgress', done: n, total: n, messages: session.http.messages, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
+      if (!options.scanOnDemand) httpReady();
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
@@ -134,6 +138,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.openError = (e as Error).message;
       throw e;
     }
+  }
+
+  /** The HTTP scan of the open capture, started now if it has not been. */
+  function httpReady(): Promise<void> | undefined {
+    if (!state.httpReady && state.startHttp) state.httpReady = state.startHttp();
+    return state.httpReady;
   }
 
   const d = createDissection();
@@ -287,7 +297,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
       // never waits for HTTP).
-      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
+      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await httpReady();
       if (abort.signal.aborted) {
         return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }
@@ -340,7 +350,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const p = params;
       if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
       // Values of a layer's fields need its scan; other fields are answered at once.
-      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
+      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await httpReady();
       const defs = p.fields.map((name) => {
         const f = fieldByName(name);
         if (!f) throw new Error(`"${name}" is not a field`);
@@ -371,7 +381,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (r.added > 0 && c.info().done) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
-        await state.httpReady;
+        await httpReady();
         const session = state.session;
         if (state.capture === c && session) {
           refreshTls(session);
@@ -411,7 +421,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     httpExchanges: async (params) => {
       requireCapture(state);
       await state.indexing;
-      await state.httpReady;
+      await httpReady();
       const p = params ?? {};
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
@@ -423,7 +433,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const p = params;
       if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
       if (!state.session) throw new Error('no capture is open');
-      await state.httpReady;
+      await httpReady();
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
