@@ -159,3 +159,27 @@ describe('packets with headers the columns do not describe are re-dissected, onl
     }
   });
 });
+
+describe('frame contains LITERAL searches the captured bytes without dissecting', () => {
+  for (const rel of ['pcap/wireshark/http.pcap', 'pcap/generated/gen-http11-plain.pcap', 'pcap/wireshark/dns-ooo.pcap', 'pcap/tcpdump-tests/tcp_header_heapoverflow.pcap']) {
+    it(rel, async () => {
+      const { capture, indexing } = await openCapture(join(CORPUS, rel));
+      await indexing;
+      const d = createDissection();
+      for (const f of ['frame contains "GET"', 'frame contains "HTTP/1.1 200"', 'frame contains 00:50', 'frame contains "\\x0d\\x0a\\x0d\\x0a"']) {
+        const c = compileFilterText(f);
+        if (!c.ok) throw new Error(`${f}: ${c.errors[0].message}`);
+        const slow: number[] = [];
+        for (let e = 1; e <= capture.count(); e++) {
+          capture.dissect(e, d);
+          if (c.predicate(d)) slow.push(e);
+        }
+        const fast = await runFilter(capture, f);
+        if (!fast.ok) throw new Error(f);
+        expect([...fast.events], f).toEqual(slow);
+        expect(fast.dissected, f).toBe(0);
+      }
+      capture.close();
+    });
+  }
+});

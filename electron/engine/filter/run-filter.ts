@@ -8,7 +8,9 @@ import type { Capture } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, columnFields } from './column-filter.ts';
-import { compileFilterText } from './compile.ts';
+import { compileFilterText, indexOfBytes } from './compile.ts';
+import { windowedReader } from '../io/capture-source.ts';
+import type { FilterAst } from '../../../shared/filter/ast.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
 
 /** Protocols whose fields a filter can read without dissecting what TCP and UDP carry. */
@@ -62,6 +64,17 @@ export function dissectionFor(fields: readonly string[]): { d: Dissection; info:
   return { d, info };
 }
 
+const utf8 = new TextEncoder();
+
+/** The literal of a filter that is exactly `frame contains LITERAL`, as bytes; else null. */
+function frameContainsNeedle(ast: FilterAst): Uint8Array | null {
+  if (ast.t !== 'contains' || ast.l.v !== 'field' || ast.l.name !== 'frame' || ast.r.v !== 'const') return null;
+  const c = ast.r.c;
+  if (c.k === 'bytes') return c.v;
+  if (c.k === 'str') return utf8.encode(c.v);
+  return null;
+}
+
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
   let reference: Dissection | undefined;
   const ref = opts.referenceEvent;
@@ -93,6 +106,12 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     opts.onProgress?.(n, total);
     return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: true, dissected: 0 };
   }
+  const needle = frameContainsNeedle(compiled.ast);
+  const x = capture.internals();
+  // `frame contains LITERAL` alone: the captured bytes searched as read, nothing dissected
+  // (the `frame` protocol's value is the whole frame: compile.ts protocolBytes).
+  const readAt = x.kind === 'packets' ? x.readAt : undefined;
+  const readFrame = needle && readAt ? windowedReader({ read: readAt, close: () => {} }) : undefined;
   const { d, info } = dissectionFor(compiled.fields);
   let out = new Uint32Array(Math.min(total, 1 << 16));
   let n = 0;
@@ -103,7 +122,10 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     let hit: boolean;
     const byColumns = onColumns !== undefined && (exact === null || exact(e));
     if (byColumns) hit = onColumns(e);
-    else {
+    else if (readFrame && needle && x.kind === 'packets') {
+      const ix = x.index;
+      hit = indexOfBytes(readFrame(ix.dataOffset.data[e - 1], ix.capLen.data[e - 1]), needle) >= 0;
+    } else {
       capture.dissect(e, d, { info });
       dissected++;
       hit = compiled.predicate(d);
