@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
-import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
+import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
@@ -111,6 +111,9 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
       await write(out, text);
     }
   } else {
+    // The Info column of an event completing an HTTP message is the message's (as tshark's): a
+    // page of no values of `http` returns once the HTTP scan is done.
+    await client.call('extract', { start: 0, count: 0, fields: ['http'] });
     const columns = await client.call('columns', null);
     for (let start = 0; start < shown; start += PAGE) {
       const page = await client.call('rows', { start, count: PAGE });
@@ -195,7 +198,8 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   }
   let worker: EngineWorker;
   try {
-    worker = await (deps.startEngine ?? startEngineWorkerWith)(limits);
+    // One command, one question: the HTTP scan runs only if the command needs HTTP.
+    worker = await (deps.startEngine ?? ((l: Partial<EngineLimits>) => startEngineWorker({ limits: l, engine: { scanOnDemand: true } })))(limits);
   } catch (e) {
     await write(err, `tracelens: cannot start the engine: ${(e as Error).message}\n`);
     return 3;

@@ -45,6 +45,14 @@ export interface PacketContext {
   sumDlDst: number;
   /** OR of the flags word of every TCP header whose flag bits were recorded. */
   sumTcpFlags: number;
+  /** TCP headers seen, and how many of them were long enough for their flags. */
+  sumTcpCount: number;
+  sumTcpFlagged: number;
+  /** Of the last TCP header: source port << 16 | destination port, and tcp.len (-1 = none). */
+  sumTcpPorts: number;
+  sumTcpLen: number;
+  /** IPv4 headers seen (ip.src/ip.dst occurrences). */
+  sumIpv4Count: number;
   /** A `dns` protocol node was recorded (not mdns/llmnr). */
   sumDns: boolean;
 }
@@ -54,7 +62,7 @@ function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: bool
     conv, firstPass, wantInfo,
     frame: 0, layers: [], nLayers: 0, srcOff: 0, dstOff: 0, addrLen: 0,
     fragmented: false, ttl: 0, depth: 0, inError: false,
-    sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumDns: false,
+    sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumTcpCount: 0, sumTcpFlagged: 0, sumTcpPorts: 0, sumTcpLen: -1, sumIpv4Count: 0, sumDns: false,
   };
 }
 
@@ -83,6 +91,11 @@ export function resetPacketContext(ctx: PacketContext, frame: number): void {
   ctx.sumDlSrc = -1;
   ctx.sumDlDst = -1;
   ctx.sumTcpFlags = 0;
+  ctx.sumTcpCount = 0;
+  ctx.sumTcpFlagged = 0;
+  ctx.sumTcpPorts = 0;
+  ctx.sumTcpLen = -1;
+  ctx.sumIpv4Count = 0;
   ctx.sumDns = false;
 }
 

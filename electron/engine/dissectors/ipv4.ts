@@ -122,6 +122,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     addField(d, hfIpAddr, off + 16, 4, dst);
   }
   noteNetAddresses(ctx, off + 12, off + 16, 4);
+  ctx.sumIpv4Count++;
   if (hlen < 20) {
     markMalformed(d, hl, `IPv4: bogus header length ${hlen} at byte ${off} (must be at least 20)`);
     return;

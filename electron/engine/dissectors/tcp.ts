@@ -109,6 +109,8 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
+  ctx.sumTcpCount++;
+  ctx.sumTcpPorts = ((sport << 16) | dport) >>> 0;
   // The index pass (summary mode) needs only the stream state and the flags (ctx.sumTcpFlags).
   const full = recordsProtocol(d, hfTcp);
   if (full) {
@@ -149,6 +151,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   // for IP fragments and for headers quoted in ICMP errors.
   const haveSeglen = !ctx.fragmented && !ctx.inError && rep >= hlen && hlen >= 20;
   const seglen = haveSeglen ? rep - hlen : 0;
+  ctx.sumTcpLen = haveSeglen ? seglen : -1;
   let seq = rawSeq;
   let ack = rawAck;
   let winScaled = win;
@@ -191,6 +194,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     addField(d, hfTcpFlagsFin, off + 12, 2, fl);
   }
   ctx.sumTcpFlags |= flags;
+  ctx.sumTcpFlagged++;
   if (ctx.wantInfo) addField(d, hfTcpFlagsStr, off + 12, 2, fl, flagsLetters(flags));
   if (full) addField(d, hfTcpWindowValue, off + 14, 2, top);
   if (full) addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);

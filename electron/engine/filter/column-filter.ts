@@ -1,20 +1,75 @@
 /**
  * Filters answered from the index columns alone, without re-dissecting a single event: when
  * every field a filter names is one the index stores per event (frame.number, frame.len,
- * tcp.stream, evt.type, proc.name, fd.num, …) and every comparison is with a literal, the
- * checked filter compiles to a predicate over event numbers that reads typed arrays only.
- * Anything else returns null and runs through re-dissection (run-filter.ts).
+ * tcp.stream, the TCP header's flags, length and ports, evt.type, proc.name, fd.num, …) and every
+ * comparison is with a literal, the checked filter compiles to a predicate over event numbers
+ * that reads typed arrays only. A column may not describe every event (a packet with two TCP
+ * headers): those few are re-dissected (run-filter.ts). Anything else returns null and runs
+ * through re-dissection.
  */
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
 import type { CaptureInternals } from '../capture.ts';
 import type { Interner } from '../index/columns.ts';
+import { IP_ONE, IP_OTHER, TCP_ONE, TCP_OTHER, type PacketIndex } from '../index/packet-index.ts';
+import { allFields } from '../fields/registry.ts';
 
-/** One indexed field: whether event `e` has it, and its value as a number or interned string id. */
+type Pred = (e: number) => boolean;
+
+/**
+ * One indexed field: whether event `e` has it, and its value as a number (a second one for a
+ * two-valued field such as tcp.port) or interned string id. `exact(e)` false: the columns do not
+ * hold event `e`'s values of this field, which must be re-dissected.
+ */
 export type ColumnField =
-  | { kind: 'num'; has: (e: number) => boolean; num: (e: number) => number }
-  | { kind: 'str'; has: (e: number) => boolean; id: (e: number) => number; strings: Interner };
+  | { kind: 'num'; has: Pred; num: (e: number) => number; num2?: (e: number) => number; exact?: Pred }
+  | { kind: 'str'; has: Pred; id: (e: number) => number; strings: Interner; exact?: Pred };
 
 const always = (): boolean => true;
+
+/** The TCP header columns (packet-index.ts addPacket) as the fields tcp.ts declares. */
+function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: { data: Uint16Array }, tp: { data: Uint32Array }, other: number): void {
+  const exact: Pred | undefined = other === 0 ? undefined : (e) => (tf.data[e - 1] & TCP_OTHER) === 0;
+  const has: Pred = (e) => (tf.data[e - 1] & TCP_ONE) !== 0;
+  m.set('tcp.flags', { kind: 'num', has, exact, num: (e) => tf.data[e - 1] & 0x0fff });
+  // Every flag bit by the mask its declaration gives (tcp.flags.syn: 0x0002, …).
+  for (const f of allFields()) {
+    if (f.type !== 'bool' || f.mask === undefined || !f.name.startsWith('tcp.flags.')) continue;
+    const mask = f.mask;
+    m.set(f.name, { kind: 'num', has, exact, num: (e) => ((tf.data[e - 1] & mask) !== 0 ? 1 : 0) });
+  }
+  m.set('tcp.len', { kind: 'num', has: (e) => tl.data[e - 1] !== 0, exact, num: (e) => tl.data[e - 1] - 1 });
+  const src = (e: number): number => tp.data[e - 1] >>> 16;
+  const dst = (e: number): number => tp.data[e - 1] & 0xffff;
+  m.set('tcp.srcport', { kind: 'num', has, exact, num: src });
+  m.set('tcp.dstport', { kind: 'num', has, exact, num: dst });
+  m.set('tcp.port', { kind: 'num', has, exact, num: src, num2: dst });
+}
+
+/** Per index: each interned string id's IPv4 address as a number (from the address table), and the address count it was built at. */
+const addressNumbers = new WeakMap<PacketIndex, { count: number; strings: number; num: Uint32Array }>();
+
+function ipv4Numbers(ix: PacketIndex): Uint32Array {
+  const hit = addressNumbers.get(ix);
+  if (hit && hit.count === ix.ipv4Count && hit.strings === ix.strings.strings.length) return hit.num;
+  const num = new Uint32Array(ix.strings.strings.length);
+  const t = ix.ipv4Table;
+  for (let q = 0; q < t.length; q += 2) if (t[q + 1] !== 0) num[t[q + 1]] = t[q] >>> 0;
+  addressNumbers.set(ix, { count: ix.ipv4Count, strings: ix.strings.strings.length, num });
+  return num;
+}
+
+/** ip.src, ip.dst, ip.addr from the Source/Destination columns where the only IPv4 header gave them. */
+function ipFields(m: Map<string, ColumnField>, ix: PacketIndex): void {
+  const hf = ix.hdrFlags;
+  const num = ipv4Numbers(ix);
+  const has: Pred = (e) => (hf.data[e - 1] & IP_ONE) !== 0;
+  const exact: Pred | undefined = ix.ipOther === 0 ? undefined : (e) => (hf.data[e - 1] & IP_OTHER) === 0;
+  const src = (e: number): number => num[ix.src.data[e - 1]];
+  const dst = (e: number): number => num[ix.dst.data[e - 1]];
+  m.set('ip.src', { kind: 'num', has, exact, num: src });
+  m.set('ip.dst', { kind: 'num', has, exact, num: dst });
+  m.set('ip.addr', { kind: 'num', has, exact, num: src, num2: dst });
+}
 
 export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   const m = new Map<string, ColumnField>();
@@ -27,6 +82,8 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     // conversations.ts: per-frame id ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none.
     m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e] });
     m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e] });
+    tcpFields(m, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.tcpOther);
+    ipFields(m, ix);
     return m;
   }
   const ix = x.index;
@@ -50,8 +107,6 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   return m;
 }
 
-type Pred = (e: number) => boolean;
-
 function fieldOf(v: Value, fields: Map<string, ColumnField>): ColumnField | undefined {
   return v.v === 'field' ? fields.get(v.name) : undefined;
 }
@@ -73,38 +128,84 @@ const CMP: Record<string, (a: number, b: number) => boolean> = {
   le: (a, b) => a <= b,
 };
 
-/** Compile to a column predicate, or null when some part needs a dissection. */
-export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>): Pred | null {
+/** `has(e) && num(e) OP b` with one closure per operator (a shared operator table made the loop several times slower). */
+function numTest(op: string, has: Pred, num: (e: number) => number, b: number): Pred {
+  switch (op) {
+    case 'eq': return (e) => has(e) && num(e) === b;
+    case 'ne': return (e) => has(e) && num(e) !== b;
+    case 'gt': return (e) => has(e) && num(e) > b;
+    case 'ge': return (e) => has(e) && num(e) >= b;
+    case 'lt': return (e) => has(e) && num(e) < b;
+    default: return (e) => has(e) && num(e) <= b;
+  }
+}
+
+/**
+ * A filter over the columns: `test(e)` is its answer for event `e` wherever `exact(e)` holds
+ * (`exact` null: everywhere); elsewhere the event must be re-dissected.
+ */
+export interface ColumnFilter {
+  test: Pred;
+  exact: Pred | null;
+}
+
+/** Compile to a column filter, or null when some part needs a dissection. */
+export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>): ColumnFilter | null {
+  const used = new Set<ColumnField>();
+  const test = compileNode(ast, fields, used);
+  if (!test) return null;
+  const partial = [...used].flatMap((f) => (f.exact ? [f.exact] : []));
+  const exact: Pred | null = partial.length === 0 ? null : partial.length === 1 ? partial[0] : (e) => partial.every((p) => p(e));
+  return { test, exact };
+}
+
+function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, used: Set<ColumnField>): Pred | null {
+  const fieldIn = (v: Value): ColumnField | undefined => {
+    const f = fieldOf(v, fields);
+    if (f) used.add(f);
+    return f;
+  };
   switch (ast.t) {
     case 'and':
     case 'or':
     case 'xor': {
-      const l = compileColumnFilter(ast.l, fields);
-      const r = l && compileColumnFilter(ast.r, fields);
+      const l = compileNode(ast.l, fields, used);
+      const r = l && compileNode(ast.r, fields, used);
       if (!l || !r) return null;
       if (ast.t === 'and') return (e) => l(e) && r(e);
       if (ast.t === 'or') return (e) => l(e) || r(e);
       return (e) => l(e) !== r(e);
     }
     case 'not': {
-      const p = compileColumnFilter(ast.e, fields);
+      const p = compileNode(ast.e, fields, used);
       return p && ((e) => !p(e));
     }
     case 'exists': {
-      const f = fieldOf(ast.e, fields);
+      const f = fieldIn(ast.e);
       return f ? f.has : null;
     }
     case 'cmp': {
-      // Index columns hold one value per event, so `any` and `all` coincide.
-      const f = fieldOf(ast.l, fields);
+      const f = fieldIn(ast.l);
       const c = constOf(ast.r);
       if (!f || !c) return null;
+      if (f.kind === 'num' && c.k === 'net4' && (ast.op === 'eq' || ast.op === 'ne')) {
+        // ip.addr == 10.0.0.0/8: the masked address (the same test as compile.ts netTest).
+        const mask = c.bits === 0 ? 0 : (0xffffffff << (32 - c.bits)) >>> 0;
+        const net = (c.addr & mask) >>> 0;
+        const want = ast.op === 'eq';
+        const { has, num, num2 } = f;
+        const inNet = (v: number): boolean => ((v & mask) >>> 0 === net) === want;
+        if (!num2) return (e) => has(e) && inNet(num(e));
+        return ast.quant === 'all' ? (e) => has(e) && inNet(num(e)) && inNet(num2(e)) : (e) => has(e) && (inNet(num(e)) || inNet(num2(e)));
+      }
       if (f.kind === 'num') {
         const b = numOf(c);
         if (b === undefined) return null;
         const op = CMP[ast.op];
-        const { has, num } = f;
-        return (e) => has(e) && op(num(e), b);
+        const { has, num, num2 } = f;
+        if (!num2) return numTest(ast.op, has, num, b);
+        // Two values (tcp.port): `any` holds when one does, `all` when both do.
+        return ast.quant === 'all' ? (e) => has(e) && op(num(e), b) && op(num2(e), b) : (e) => has(e) && (op(num(e), b) || op(num2(e), b));
       }
       if (c.k !== 'str' || (ast.op !== 'eq' && ast.op !== 'ne')) return null;
       const target = f.strings.ids.get(c.v) ?? -1;
@@ -112,8 +213,10 @@ export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnFi
       return ast.op === 'eq' ? (e) => has(e) && id(e) === target : (e) => has(e) && id(e) !== target;
     }
     case 'in': {
-      const f = fieldOf(ast.l, fields);
+      // `not in` is the negation of `in` (compile.ts): true also where the field is absent.
+      const f = fieldIn(ast.l);
       if (!f) return null;
+      let inSet: Pred;
       if (f.kind === 'num') {
         const ranges: [number, number][] = [];
         for (const it of ast.items) {
@@ -124,18 +227,22 @@ export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnFi
           if (a === undefined || b === undefined) return null;
           ranges.push([a, b]);
         }
-        const { has, num } = f;
-        const inSet = (v: number): boolean => ranges.some(([a, b]) => v >= a && v <= b);
-        return ast.negated ? (e) => has(e) && !inSet(num(e)) : (e) => has(e) && inSet(num(e));
+        const { has, num, num2 } = f;
+        const inRanges = (v: number): boolean => ranges.some(([a, b]) => v >= a && v <= b);
+        // `all x in {…}` over two values needs both in one and the same element (compile.ts).
+        if (num2 && ast.quant === 'all') return null;
+        inSet = num2 ? (e) => has(e) && (inRanges(num(e)) || inRanges(num2(e))) : (e) => has(e) && inRanges(num(e));
+      } else {
+        const ids = new Set<number>();
+        for (const it of ast.items) {
+          const c = constOf(it.lo);
+          if (!c || c.k !== 'str' || it.hi) return null;
+          ids.add(f.strings.ids.get(c.v) ?? -1);
+        }
+        const { has, id } = f;
+        inSet = (e) => has(e) && ids.has(id(e));
       }
-      const ids = new Set<number>();
-      for (const it of ast.items) {
-        const c = constOf(it.lo);
-        if (!c || c.k !== 'str' || it.hi) return null;
-        ids.add(f.strings.ids.get(c.v) ?? -1);
-      }
-      const { has, id } = f;
-      return ast.negated ? (e) => has(e) && !ids.has(id(e)) : (e) => has(e) && ids.has(id(e));
+      return ast.negated ? (e) => !inSet(e) : inSet;
     }
     default:
       return null;

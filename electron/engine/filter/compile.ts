@@ -140,7 +140,7 @@ function toBytes(v: RV, t: FieldType): Uint8Array | undefined {
   return undefined;
 }
 
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+export function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   if (needle.length === 0) return 0;
   const first = needle[0];
   const last = hay.length - needle.length;

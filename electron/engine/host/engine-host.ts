@@ -10,7 +10,6 @@ import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES,
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
-import { fieldStrings } from '../dissectors/values.ts';
 import { openCaptures } from '../open-capture.ts';
 import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/capture-tls.ts';
 import { siblingKeylogs } from '../tls/keylog.ts';
@@ -18,6 +17,7 @@ import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
+import { createExtractor } from '../filter/extract.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
@@ -51,8 +51,10 @@ interface EngineState {
   capturePath?: string;
   /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
   session?: CaptureSession;
-  /** Resolves once the HTTP scan has indexed the capture (after indexing). */
+  /** Resolves once the HTTP scan has indexed the capture (after indexing); see httpReady(). */
   httpReady?: Promise<void>;
+  /** Starts that scan (at open, or on first need with EngineHostOptions.scanOnDemand). */
+  startHttp?: () => Promise<void>;
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
@@ -139,7 +141,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
-      state.httpReady = indexing.then(async () => {
+      state.httpReady = undefined;
+      state.startHttp = () => indexing.then(async () => {
         if (state.session !== session || abort.signal.aborted) return;
         const ok = await scanHttp(session, {
           signal: abort.signal,
@@ -150,6 +153,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         const n = session.capture.count();
         emit({ kind: 'event', type: 'httpProgress', done: n, total: n, messages: session.http.messages, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
+      if (!options.scanOnDemand) httpReady();
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
@@ -157,6 +161,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.openError = (e as Error).message;
       throw e;
     }
+  }
+
+  /** The HTTP scan of the open capture, started now if it has not been. */
+  function httpReady(): Promise<void> | undefined {
+    if (!state.httpReady && state.startHttp) state.httpReady = state.startHttp();
+    return state.httpReady;
   }
 
   const d = createDissection();
@@ -346,7 +356,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
       // never waits for HTTP).
-      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await state.httpReady;
+      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await httpReady();
       if (abort.signal.aborted) {
         return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }
@@ -399,7 +409,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const p = params;
       if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
       // Values of a layer's fields need its scan; other fields are answered at once.
-      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
+      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await httpReady();
       const defs = p.fields.map((name) => {
         const f = fieldByName(name);
         if (!f) throw new Error(`"${name}" is not a field`);
@@ -412,11 +422,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const events = new Uint32Array(n);
       const values: string[][][] = [];
       let bytes = 0;
+      // Indexed numbers from the columns, other fields from a dissection recording only them.
+      const extractor = createExtractor(c, defs);
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;
-        c.dissect(ev, d);
-        values.push(defs.map((f) => fieldStrings(d, f)));
+        values.push(extractor.values(ev));
         bytes += replySize(values[r], PAGE_BYTES);
       }
       // A short page when its values are large (http.file_data): the client asks on from there.
@@ -429,7 +440,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (r.added > 0 && c.info().done) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
-        await state.httpReady;
+        await httpReady();
         const session = state.session;
         if (state.capture === c && session) {
           refreshTls(session);
@@ -469,7 +480,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     httpExchanges: async (params) => {
       requireCapture(state);
       await state.indexing;
-      await state.httpReady;
+      await httpReady();
       const p = params ?? {};
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
@@ -481,7 +492,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const p = params;
       if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
       if (!state.session) throw new Error('no capture is open');
-      await state.httpReady;
+      await httpReady();
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));

@@ -19,6 +19,11 @@ export interface EngineHostOptions {
   uploadDir?: string;
   /** Largest upload accepted, in bytes. */
   maxUploadBytes?: number;
+  /**
+   * Start the HTTP scan when a request first needs it, not after indexing (the CLI: one command,
+   * one question; a `tcp.flags.syn == 1` listing then never pays for the scan).
+   */
+  scanOnDemand?: boolean;
 }
 
 /** Messages the desktop main process posts on the utility process's parentPort (main/windows.ts → utility-entry.ts). */

@@ -221,11 +221,15 @@ function parseHead(m: HttpMessage, text: string): boolean {
 
 /** Content-Type, -Encoding, -Length and chunked framing from the header fields. */
 function framingFields(m: HttpMessage): void {
-  m.contentType = header(m, 'content-type') ?? '';
-  m.contentEncoding = header(m, 'content-encoding') ?? '';
-  const cl = header(m, 'content-length');
+  setFraming(m, header(m, 'content-type'), header(m, 'content-encoding'), header(m, 'content-length'), header(m, 'transfer-encoding'));
+}
+
+/** The framing from those header values (first occurrence of each, as headerValue finds). */
+function setFraming(m: HttpMessage, ct: string | undefined, ce: string | undefined, cl: string | undefined, te: string | undefined): void {
+  m.contentType = ct ?? '';
+  m.contentEncoding = ce ?? '';
   m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
-  m.chunked = /(?:^|,)\s*chunked\s*$/i.test(header(m, 'transfer-encoding') ?? '');
+  m.chunked = te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te);
 }
 
 function parseStartLine(m: HttpMessage, first: string): boolean {
@@ -246,7 +250,11 @@ function parseStartLine(m: HttpMessage, first: string): boolean {
 }
 
 /** Header fields the HTTP index (and framing) reads; lower case. */
-const INDEX_HEADERS = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'].map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
+const INDEX_NAMES = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'];
+const INDEX_HEADERS = INDEX_NAMES.map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
+const [H_CT, H_CE, H_CL, H_TE] = ['content-type', 'content-encoding', 'content-length', 'transfer-encoding'].map((n) => INDEX_NAMES.indexOf(n));
+/** Values of INDEX_HEADERS found in the head being parsed (parseHeadIndexed's scratch). */
+const indexValues: (string | undefined)[] = INDEX_HEADERS.map(() => undefined);
 
 function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boolean {
   if (len !== name.length) return false;
@@ -269,6 +277,7 @@ function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number): boolean {
   const ok = parseStartLine(m, text(b, 0, firstEnd));
   if (!ok) return false;
   let seen = 0;
+  indexValues.fill(undefined);
   let start = e + 1;
   while (start < end) {
     let le = start;
@@ -281,14 +290,17 @@ function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number): boolean {
       for (let h = 0; h < INDEX_HEADERS.length; h++) {
         if ((seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
           seen |= 1 << h;
-          m.headers.push([text(b, start, colon), text(b, colon + 1, le).trim()]);
+          const v = text(b, colon + 1, le).trim();
+          m.headers.push([text(b, start, colon), v]);
+          indexValues[h] = v;
           break;
         }
       }
     }
     start = next;
   }
-  framingFields(m);
+  // The values just found, without looking them up again by name (profiled at ~8 % of the scan).
+  setFraming(m, indexValues[H_CT], indexValues[H_CE], indexValues[H_CL], indexValues[H_TE]);
   return true;
 }
 

@@ -145,6 +145,10 @@ export function startPacketCapture(
   });
 
   const dRow: Dissection = createDissection();
+  // The cells need the Info text, which dissectors build with wantInfo whether or not they record
+  // fields: recording none (empty keep masks) skips every header field's entry.
+  dRow.keep = new Uint8Array(0);
+  dRow.keepProtocols = new Uint8Array(0);
   const rowMeta: FrameMeta = { ...meta };
   const firstTime = (): number => (packetCount(ix) > 0 ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
 

@@ -3,7 +3,8 @@
  * records: per packet its file offset, lengths, timestamp, interface, and the summary the
  * table and fast filters need (protocol, source, destination as interned strings; colour
  * flags). Everything else is re-dissected on demand from bytes re-read at `dataOffset`.
- * ≈ 47 bytes per packet here, plus the conversation table's per-frame stream ids.
+ * 51 bytes per packet here (8 of them the TCP header columns), plus the conversation table's
+ * per-frame stream ids.
  */
 import { RowFlag } from '../../../shared/rpc.ts';
 import type { PacketContext } from '../dissectors/context.ts';
@@ -24,6 +25,20 @@ export interface PacketIndex {
   src: Column<Uint32Array>;
   dst: Column<Uint32Array>;
   flags: Column<Uint8Array>;
+  /**
+   * The TCP and IPv4 headers, for filters answered without dissecting (filter/column-filter.ts):
+   * hdrFlags is the TCP flags | TCP_ONE when the packet has exactly one TCP header with flags,
+   * TCP_OTHER when it has TCP headers the columns do not describe (several, truncated:
+   * re-dissected), plus IP_ONE when its only IPv4 header's addresses are `src`/`dst`, IP_OTHER
+   * when it has IPv4 headers they do not describe; tcp.len + 1 (0 = none); source port << 16 |
+   * destination port.
+   */
+  hdrFlags: Column<Uint16Array>;
+  tcpLen: Column<Uint16Array>;
+  tcpPorts: Column<Uint32Array>;
+  /** Packets marked TCP_OTHER, IP_OTHER (none: a TCP or IP filter needs no per-packet check). */
+  tcpOther: number;
+  ipOther: number;
   strings: Interner;
   /**
    * IPv4 address → interned id, so the same address is not formatted per packet: open
@@ -60,6 +75,11 @@ export function createPacketIndex(): PacketIndex {
     src: createColumn(Uint32Array),
     dst: createColumn(Uint32Array),
     flags: createColumn(Uint8Array),
+    hdrFlags: createColumn(Uint16Array),
+    tcpLen: createColumn(Uint16Array),
+    tcpPorts: createColumn(Uint32Array),
+    tcpOther: 0,
+    ipOther: 0,
     strings: createInterner(),
     ipv4Table: new Int32Array(2 * 1024),
     ipv4Count: 0,
@@ -142,8 +162,14 @@ function protocolId(ix: PacketIndex, p: string): number {
 }
 
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
-  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
+  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.hdrFlags, ix.tcpLen, ix.tcpPorts];
 }
+
+/** hdrFlags column marks, above the 12 flag bits (tcp.flags' mask; RFC 9293 §3.1). */
+export const TCP_ONE = 0x8000;
+export const TCP_OTHER = 0x4000;
+export const IP_ONE = 0x1000;
+export const IP_OTHER = 0x2000;
 
 // TCP header flag bits (RFC 9293 §3.1) as the dissector leaves them in ctx.sumTcpFlags.
 const TH_FIN = 0x01;
@@ -187,15 +213,29 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.dst.data[i] = dst;
   ix.protocol.data[i] = protocolId(ix, d.protocol);
   ix.flags.data[i] = flags;
+  // One complete TCP header: its values are columns; anything else is re-dissected when asked.
+  const one = ctx.sumTcpCount === 1 && ctx.sumTcpFlagged === 1 && ctx.sumTcpLen < 0xffff;
+  let hdr = ctx.sumTcpCount === 0 ? 0 : one ? TCP_ONE | (tf & 0x0fff) : TCP_OTHER;
+  if (ctx.sumTcpCount !== 0 && !one) ix.tcpOther++;
+  // ip.src/ip.dst are the Source/Destination columns when the only IPv4 header gave them.
+  const ip = ctx.sumIpv4Count;
+  if (ip === 1 && ctx.sumNetLen === 4) hdr |= IP_ONE;
+  else if (ip !== 0) {
+    hdr |= IP_OTHER;
+    ix.ipOther++;
+  }
+  ix.hdrFlags.data[i] = hdr;
+  ix.tcpLen.data[i] = one ? ctx.sumTcpLen + 1 : 0;
+  ix.tcpPorts.data[i] = one ? ctx.sumTcpPorts : 0;
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
   ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
+  ix.hdrFlags.length = ix.tcpLen.length = ix.tcpPorts.length = n;
 }
 
 /** Bytes of index memory per packet (columns' backing stores, not counting slack). */
 export function packetIndexBytes(ix: PacketIndex): number {
-  const cols = [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags];
   let perEvent = 0;
-  for (const c of cols) perEvent += c.data.BYTES_PER_ELEMENT;
+  for (const c of columnsOf(ix)) perEvent += c.data.BYTES_PER_ELEMENT;
   return perEvent * packetCount(ix);
 }
 

@@ -1,14 +1,21 @@
 /**
  * http.* fields over a capture session's events: a filter that names only http.* fields is
- * answered from the HTTP layer's index alone (the few messages it holds, not every frame),
- * from its columns when every field it names is one (no re-parsing at all).
+ * answered from the HTTP layer's index alone (the messages it holds, not every frame). When
+ * every field it names is a column of the index (method, URI, Host, status, …) and only
+ * literals are compared, each event completing one message is tested on the columns through
+ * the same column compiler as frame filters (filter/column-filter.ts), without building any
+ * field; events completing several messages, and other filters, get the message's fields added
+ * to a dissection (re-parsing only fields outside the columns).
  *
  * Field definitions: http-fields.ts; the layer that adds them: layers/http-layer.ts.
  */
 import { createDissection, resetDissection } from '../dissectors/dissection.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
+import { compileColumnFilter, type ColumnField } from '../filter/column-filter.ts';
 import { compileFilterText } from '../filter/compile.ts';
+import { createInterner, intern, type Interner } from '../index/columns.ts';
 import { addMessageFields, mergedMessageRefs } from './http-layer.ts';
+import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
 
 export { HF } from '../http/http-fields.ts';
@@ -55,6 +62,76 @@ export async function httpFilterEventsSliced(
   }
 }
 
+/** Work of the http.* filters: messages tested on the columns, messages whose fields were built. */
+export const httpFilterWork = { columnTested: 0, fieldsAdded: 0 };
+
+/** The messages showing fields, in event order, as arrays (index 0 unused: messages count from 1). */
+interface MessageList {
+  n: number;
+  ixs: HttpIndex[];
+  /** Per message: which of `ixs`, its ref (row << 1 | isResponse), the event completing it. */
+  which: Uint8Array;
+  ref: Uint32Array;
+  event: Uint32Array;
+}
+
+function messageList(s: CaptureSession): MessageList {
+  const merged = mergedMessageRefs(s.http);
+  const n = merged.length;
+  const ixs = [s.http.plain, s.http.tls].filter((x): x is HttpIndex => x !== undefined);
+  const list: MessageList = { n, ixs, which: new Uint8Array(n + 1), ref: new Uint32Array(n + 1), event: new Uint32Array(n + 1) };
+  for (let k = 0; k < n; k++) {
+    const m = merged.at(k);
+    list.which[k + 1] = m.ix === ixs[0] ? 0 : 1;
+    list.ref[k + 1] = m.ref;
+    list.event[k + 1] = m.event;
+  }
+  return list;
+}
+
+/**
+ * The http.* fields the index holds, over message numbers, as addRowFields (http-layer.ts) adds
+ * them: which messages have each, and its value. Strings get ids of their own, interned in one
+ * pass per field a filter names.
+ */
+function messageFields(list: MessageList, names: readonly string[]): Map<string, ColumnField> {
+  const { ixs, which, ref } = list;
+  const row = (k: number): number => ref[k] >>> 1;
+  const isResp = (k: number): boolean => (ref[k] & 1) === 1;
+  const ix = (k: number): HttpIndex => ixs[which[k]];
+  const q = (k: number) => requestSig(ix(k), row(k));
+  const rs = (k: number) => responseSig(ix(k), row(k));
+  const always = (): boolean => true;
+  const str = (has: (k: number) => boolean, value: (k: number) => string): ColumnField => {
+    const strings: Interner = createInterner();
+    const ids = new Uint32Array(list.n + 1);
+    for (let k = 1; k <= list.n; k++) if (has(k)) ids[k] = intern(strings, value(k));
+    return { kind: 'str', has, id: (k) => ids[k], strings };
+  };
+  const one = { kind: 'num', num: () => 1 } as const;
+  const contentType = (k: number): string => (isResp(k) ? rs(k).contentType : q(k).contentType);
+  const contentEncoding = (k: number): string => (isResp(k) ? rs(k).contentEncoding : q(k).contentEncoding);
+  const make: Record<string, () => ColumnField> = {
+    http: () => ({ ...one, has: always }),
+    'http.request': () => ({ ...one, has: (k) => !isResp(k) }),
+    'http.response': () => ({ ...one, has: isResp }),
+    'http.response.code': () => ({ kind: 'num', has: (k) => isResp(k) && ix(k).status[row(k)] !== 0, num: (k) => ix(k).status[row(k)] }),
+    'http.request.method': () => str((k) => !isResp(k), (k) => q(k).method),
+    'http.request.uri': () => str((k) => !isResp(k), (k) => ix(k).strings.strings[ix(k).uri[row(k)]]),
+    'http.request.version': () => str((k) => !isResp(k) && q(k).version !== '', (k) => q(k).version),
+    'http.host': () => str((k) => !isResp(k) && q(k).host !== undefined, (k) => q(k).host ?? ''),
+    'http.user_agent': () => str((k) => !isResp(k) && q(k).userAgent !== undefined, (k) => q(k).userAgent ?? ''),
+    'http.response.version': () => str(isResp, (k) => rs(k).version),
+    'http.response.phrase': () => str(isResp, (k) => rs(k).phrase),
+    'http.content_type': () => str((k) => contentType(k) !== '', contentType),
+    'http.content_encoding': () => str((k) => contentEncoding(k) !== '', contentEncoding),
+    'http.content_length': () => ({ kind: 'num', has: (k) => contentLengthOf(ix(k), row(k), isResp(k)) !== null, num: (k) => contentLengthOf(ix(k), row(k), isResp(k)) ?? 0 }),
+  };
+  const m = new Map<string, ColumnField>();
+  for (const name of names) if (make[name]) m.set(name, make[name]());
+  return m;
+}
+
 function httpFilterSteps(s: CaptureSession, text: string): Generator<void, number[]> | null {
   const c = compileFilterText(text);
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
@@ -62,6 +139,8 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
   return (function* steps(): Generator<void, number[]> {
     if (!s.http.plain) scanHttpNow(s);
     refreshTls(s);
+    const list = messageList(s);
+    const cols = compileColumnFilter(c.ast, messageFields(list, c.fields));
     const d = createDissection();
     // Only the filter's fields are recorded: fields that need a re-parse are skipped unless named.
     const keep = new Uint8Array(allFields().length + 1);
@@ -72,20 +151,27 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
     d.keep = keep;
     const empty = new Uint8Array(0);
     const out: number[] = [];
-    let last = -1;
-    const merged = mergedMessageRefs(s.http);
-    for (let k = 0; k < merged.length; k++) {
-      if ((k & 4095) === 4095) yield;
-      const m = merged.at(k);
-      // Messages completed in the same event are one event's fields: test them together.
-      if (m.event !== last) {
-        if (last >= 0 && c.predicate(d)) out.push(last);
+    const { n, event } = list;
+    let step = 0;
+    for (let k = 1; k <= n; ) {
+      if ((++step & 4095) === 0) yield;
+      const ev = event[k];
+      let end = k + 1;
+      while (end <= n && event[end] === ev) end++;
+      if (cols && end === k + 1) {
+        httpFilterWork.columnTested++;
+        if (cols.test(k)) out.push(ev);
+      } else {
+        // Messages completed in the same event are one event's fields: test them together.
         resetDissection(d, empty);
-        last = m.event;
+        for (let j = k; j < end; j++) {
+          httpFilterWork.fieldsAdded++;
+          addMessageFields(s.http, list.ixs[list.which[j]], list.ref[j], d);
+        }
+        if (c.predicate(d)) out.push(ev);
       }
-      addMessageFields(s.http, m.ix, m.ref, d);
+      k = end;
     }
-    if (last >= 0 && c.predicate(d)) out.push(last);
     return out;
   })();
 }

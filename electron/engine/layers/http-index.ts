@@ -261,8 +261,30 @@ function buildEndLookup(ix: HttpIndex): void {
   let sorted = true;
   for (let j = 1; j < m && sorted; j++) if (endEventOf(ix, refs[j]) < endEventOf(ix, refs[j - 1])) sorted = false;
   // Same event: row order (request before response), as the messages completed.
-  if (!sorted) refs.sort((a, b) => endEventOf(ix, a) - endEventOf(ix, b) || a - b);
+  if (!sorted) sortByEndEvent(ix, refs);
   ix.endRefs = refs;
+}
+
+/**
+ * Sort refs (made in ascending order) by end event, ties in ref order. Interleaved keep-alive
+ * connections leave them unsorted; a comparator sort of a million refs cost ~0.4 s in profiles,
+ * a numeric sort of (event, position) packed into one exact double a fraction of that.
+ */
+function sortByEndEvent(ix: HttpIndex, refs: Uint32Array): void {
+  const m = refs.length;
+  const bits = Math.max(1, 32 - Math.clz32(m));
+  let maxEvent = 0;
+  for (let j = 0; j < m; j++) maxEvent = Math.max(maxEvent, endEventOf(ix, refs[j]));
+  if (maxEvent * 2 ** bits >= Number.MAX_SAFE_INTEGER) {
+    refs.sort((a, b) => endEventOf(ix, a) - endEventOf(ix, b) || a - b);
+    return;
+  }
+  const keys = new Float64Array(m);
+  const scale = 2 ** bits;
+  for (let j = 0; j < m; j++) keys[j] = endEventOf(ix, refs[j]) * scale + j;
+  keys.sort();
+  const orig = refs.slice();
+  for (let j = 0; j < m; j++) refs[j] = orig[keys[j] % scale];
 }
 
 /** First position in endRefs of a message ending at `event` (binary search), or -1. */
