@@ -665,8 +665,16 @@ function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): numbe
   return rows && index >= 0 && index < rows.length ? rows[index] : -1;
 }
 
+/** Per HTTP/2 list: `stream index` → exchange (a lookup per body, not a walk of the list). */
+const h2ByKey = new WeakMap<readonly HttpExchange[], Map<string, HttpExchange>>();
+
 function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const hit = layer.h2.find((e) => e.stream === stream && e.index === index);
+  let by = h2ByKey.get(layer.h2);
+  if (!by) {
+    by = new Map(layer.h2.map((e) => [`${e.stream} ${e.index}`, e]));
+    h2ByKey.set(layer.h2, by);
+  }
+  const hit = by.get(`${stream} ${index}`);
   if (hit) return hit;
   // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
