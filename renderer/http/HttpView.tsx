@@ -41,7 +41,7 @@ const COLS: Col[] = [
   { key: 'method', title: 'Method', width: 70 },
   { key: 'host', title: 'Host', width: 150 },
   { key: 'uri', title: 'Path', width: 260 },
-  { key: 'version', title: 'Version', width: 70 },
+  { key: 'version', title: 'Version', width: 80 },
   { key: 'status', title: 'Status', width: 60, align: 'right' },
   { key: 'req', title: 'Request', width: 80, align: 'right' },
   { key: 'resp', title: 'Response', width: 90, align: 'right' },
@@ -251,6 +251,8 @@ export function HttpView({ session }: { session: Session }) {
   const done = useApp((s) => s.info?.done ?? false);
   const [total, setTotal] = useState<number | null>(null);
   const [all, setAll] = useState(0);
+  /** The query `total` counts (the previous one's rows stay shown while a new view is built). */
+  const [totalKey, setTotalKey] = useState('');
   const [tlsList, setTlsList] = useState<TlsStreamInfo[]>([]);
   const [draft, setDraft] = useState('');
   const [applied, setApplied] = useState('');
@@ -258,7 +260,6 @@ export function HttpView({ session }: { session: Session }) {
   const [appliedSearch, setAppliedSearch] = useState('');
   const [allHeaders, setAllHeaders] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'no', asc: true });
   const [sel, setSel] = useState<{ row: HttpExchangeRow; k: number } | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
@@ -295,6 +296,7 @@ export function HttpView({ session }: { session: Session }) {
         cc.pages.set(p, page.rows);
         setTotal(page.total);
         setAll(page.all);
+        setTotalKey(cc.key);
         setError(null);
         setTick((t) => t + 1);
         return page.rows;
@@ -304,6 +306,7 @@ export function HttpView({ session }: { session: Session }) {
         if (cache.current !== cc) return null;
         setError(e instanceof Error ? e.message : String(e));
         setTotal(0);
+        setTotalKey(cc.key);
         return null;
       },
     );
@@ -312,9 +315,8 @@ export function HttpView({ session }: { session: Session }) {
   // A new query: the first page says how many rows the view has.
   useEffect(() => {
     if (!session.client() || !done) return;
-    setBusy(true);
     setSel(null);
-    void loadPage(0).finally(() => setBusy(false));
+    void loadPage(0);
   }, [cacheKey]);
 
   useEffect(() => {
@@ -360,6 +362,7 @@ export function HttpView({ session }: { session: Session }) {
   const count = (x: number): string => x.toLocaleString('en-US');
   const countText = total === null
     ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')
+    : totalKey !== cacheKey ? 'Searching…'
     : applied || appliedSearch ? `${count(total)} of ${count(all)} exchange${all === 1 ? '' : 's'}` : `${count(total)} exchange${total === 1 ? '' : 's'}`;
   const rows: { r: HttpExchangeRow | undefined; k: number }[] = [];
   for (let k = first; k < end; k++) rows.push({ r: rowAt(k), k });
@@ -389,7 +392,6 @@ export function HttpView({ session }: { session: Session }) {
         <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Filter exchanges (display filter, e.g. http.response.code >= 400)" aria-label="HTTP filter" />
         <button type="submit">Apply</button>
         <span className="muted" data-testid="http-count">{countText}</span>
-        {busy && total !== null && <span className="muted">Searching…</span>}
         <span className="spacer" />
         <button type="button" onClick={() => setExportOpen(true)} disabled={!total}>Export objects…</button>
       </form>
