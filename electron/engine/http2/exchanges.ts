@@ -28,6 +28,8 @@ export interface H2ExchangeOptions {
   budget?: DecodeBudget;
   /** The capture's budget for bomb-like bodies. */
   bombs?: DecodeBudget;
+  /** Only the exchange of this HTTP/2 stream (its `index` as in the full list): one body on demand. */
+  only?: number;
 }
 
 function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
@@ -87,13 +89,16 @@ const RST_NAMES: Record<number, string> = {
 export function http2Exchanges(conn: H2Connection, stream: string, options: H2ExchangeOptions = {}): HttpExchange[] {
   const opts = { ...options, budget: options.budget ?? createDecodeBudget() };
   const timeOf = new Map<number, number>();
-  for (const f of conn.frames) if (!timeOf.has(f.lastEvent)) timeOf.set(f.lastEvent, f.time);
+  for (const f of conn.frames) if ((opts.only === undefined || f.streamId === opts.only) && !timeOf.has(f.lastEvent)) timeOf.set(f.lastEvent, f.time);
   const out: HttpExchange[] = [];
+  let index = -1;
   for (const st of conn.streams.values()) {
     if (!st.request && !st.response) continue;
+    index++;
+    if (opts.only !== undefined && st.id !== opts.only) continue;
     const notes: string[] = [];
     const ex: HttpExchange = {
-      index: out.length,
+      index,
       stream,
       request: st.request ? message('request', st.request, timeOf, st.endStream[0], opts) : null,
       response: st.response ? message('response', st.response, timeOf, st.endStream[1], opts) : null,
