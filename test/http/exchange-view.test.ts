@@ -110,6 +110,14 @@ describe('exchange view', () => {
     const posts = refs.map((e) => rowOf(s.http, e)).filter((r) => r.method === 'POST');
     expect(posts.length).toBeGreaterThan(0);
     expect(v.order.length).toBe(posts.length);
+    // An http.* filter runs over the HTTP index once (httpPageOf) and keeps what dissecting each
+    // exchange's events keeps (buildView without precomputed events).
+    for (const filter of ['http.request.method == "POST"', 'http.response.code == 200 && http.content_length > 200', 'http.cookie contains "=7"']) {
+      const byIndex = await httpPageOf(s, {}, { filter, start: 0, count: 5000 });
+      const byDissect = viewRows(buildView(list, s.capture, { filter }), 0, 5000);
+      expect(byIndex.rows).toEqual(byDissect);
+      expect(byIndex.total).toBeGreaterThan(0);
+    }
     expect(viewRows(buildView(list, s.capture, {}), 1990, 50)).toEqual(refs.slice(1990).map((e) => rowOf(s.http, e)));
   });
 });

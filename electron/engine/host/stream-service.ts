@@ -10,6 +10,7 @@ import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { exchangeRefs, httpBodyOf as layerBodyOf, rowOf, tlsSource } from '../layers/http-layer.ts';
 import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
+import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts';
 import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
@@ -244,7 +245,14 @@ export async function httpPageOf(session: CaptureSession, cache: { view?: Exchan
     const t0 = performance.now();
     const out: { view?: ExchangeView } = {};
     let slice = t0;
-    for (const _ of viewSteps(list, session.capture, q, out)) {
+    // A filter of http.* fields runs over the HTTP index once (http-filter.ts); others dissect
+    // each exchange's request and response events.
+    const text = q.filter?.trim() ?? '';
+    const c = text ? compileFilterText(text) : null;
+    if (c && !c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
+    const events = c?.ok && onlyHttpFields(c.fields) ? await httpFilterEventsSliced(session, text) : null;
+    if (events === 'cancelled') throw new Error('cancelled');
+    for (const _ of viewSteps(list, session.capture, events ? { ...q, filterEvents: events } : q, out)) {
       if (pause && performance.now() - slice > 20) {
         await pause();
         slice = performance.now();

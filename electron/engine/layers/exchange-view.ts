@@ -33,6 +33,11 @@ export interface ExchangeList {
 
 export interface ViewQuery {
   filter?: string;
+  /**
+   * The events the filter matches, when the caller computed them over the HTTP index (a filter
+   * of http.* fields only): ascending. Exchanges are then kept by a binary search, not dissected.
+   */
+  filterEvents?: readonly number[];
   search?: string;
   headers?: boolean;
   sort?: HttpSortKey | null;
@@ -249,7 +254,7 @@ export function* viewSteps(list: ExchangeList, capture: Capture, q: ViewQuery, o
   const needle = q.search?.trim().toLowerCase() ?? '';
   const filterText = q.filter?.trim() ?? '';
   if (needle || filterText) {
-    const c = filterText ? compileFilterText(filterText) : null;
+    const c = filterText && !q.filterEvents ? compileFilterText(filterText) : null;
     if (c && !c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
     const d = createDissection();
     const texts: string[] = [];
@@ -268,7 +273,12 @@ export function* viewSteps(list: ExchangeList, capture: Capture, q: ViewQuery, o
         }
         if (!hit) continue;
       }
-      if (c?.ok) {
+      if (q.filterEvents) {
+        const evs = q.filterEvents;
+        const row = rowOf(layer, refOfCode(layer, code));
+        const has = (ev: number | null): boolean => ev !== null && evs[lowerBound(evs, ev)] === ev;
+        if (!has(row.requestEnd) && !has(row.responseEnd)) continue;
+      } else if (c?.ok) {
         const row = rowOf(layer, refOfCode(layer, code));
         let hit = false;
         for (const ev of [row.requestEnd, row.responseEnd]) {
