@@ -47,7 +47,7 @@ function treeRss(marker: string): number {
 
 async function main(): Promise<void> {
   const file = process.argv[2];
-  const filter = process.argv[3] ?? 'http.response.code == 200 && http.request.uri contains "7"';
+  const filter = process.argv[3] ?? 'http.request.uri contains "7"';
   mkdirSync(ARTIFACTS, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'tracelens-measure-'));
   const t0 = Date.now();
@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => /^[\d,]+ exchanges?$/.test(document.querySelector('[data-testid="http-count"]')?.textContent ?? ''), null, { timeout: 1_800_000, polling: 200 });
     const listed = Date.now() - t1;
     const countText = await count.textContent();
-    const rssList = { server: status(pid, 'VmRSS'), browser: treeRss(join(tmp, 'profile')) };
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+    const rssList = { server: status(pid, 'VmRSS'), browserTree: treeRss(join(tmp, 'profile')), pageJsHeap: await heap() };
     const t2 = Date.now();
     const grid = page.getByRole('grid', { name: 'HTTP exchanges' });
     await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     await shot(page, '64-measure-http-filter');
     console.log(JSON.stringify({
       file, countText, indexedMs: indexed, httpListedMs: listed, endMs: end, filter, filterCount, filterMs: filtered,
-      rssAtListMiB: rssList, serverPeakMiB: status(pid, 'VmHWM'), browserNowMiB: treeRss(join(tmp, 'profile')),
+      rssAtListMiB: rssList, serverPeakMiB: status(pid, 'VmHWM'), browserNowMiB: treeRss(join(tmp, 'profile')), pageJsHeapNowMiB: await heap(),
     }, null, 1));
   } finally {
     await context.close();
