@@ -698,7 +698,7 @@ function h2ExchangeWithBodies(layer: HttpLayer, stream: string, index: number): 
   if (!conn) return h2Exchange(layer, stream, index);
   const sid = h2Exchange(layer, stream, index)?.streamId;
   if (sid === undefined) return undefined;
-  const [ex] = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture), only: sid });
+  const [ex] = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture), only: { streamId: sid, index } });
   h2BodyWork.exchanges++;
   return ex;
 }
