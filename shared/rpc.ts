@@ -205,6 +205,12 @@ export interface EngineMethods {
   follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number; mergeThreads?: boolean }, FollowPage];
   /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
+  /**
+   * One page of the HTTP exchange list, searched, filtered and sorted in the engine over the
+   * layer's columns (the list itself stays there): rows [start, start + count) of the view, at
+   * most MAX_HTTP_PAGE_ROWS. The view is kept for the next page with the same query.
+   */
+  httpPage: [HttpPageQuery, HttpPage];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
@@ -325,6 +331,38 @@ export interface HttpExchangeRow {
   streamId?: number;
 }
 
+/** Columns the exchange list sorts by in the engine (`time`: the event where the exchange starts). */
+export const HTTP_SORT_KEYS = ['time', 'version', 'method', 'host', 'uri', 'status', 'req', 'resp', 'type', 'duration', 'stream'] as const;
+export type HttpSortKey = (typeof HTTP_SORT_KEYS)[number];
+export const MAX_HTTP_PAGE_ROWS = 5000;
+
+export interface HttpPageQuery {
+  /** Display filter over the request and response events (as `httpExchanges`). */
+  filter?: string;
+  /**
+   * Text searched (case-insensitive substring) in method, host, path, status, version, content
+   * type, reason phrase and User-Agent of HTTP/1.x and HTTP/2 alike, and in every header of
+   * HTTP/2 exchanges; with `headers`, in every header of HTTP/1.x exchanges too (re-parsed).
+   */
+  search?: string;
+  headers?: boolean;
+  sort?: HttpSortKey | null;
+  descending?: boolean;
+  start: number;
+  count: number;
+}
+
+export interface HttpPage {
+  /** Exchanges in the view (after search and filter). */
+  total: number;
+  /** Exchanges in the capture. */
+  all: number;
+  start: number;
+  rows: HttpExchangeRow[];
+  /** Time spent building the view (0 when it was kept from an earlier page). */
+  ms: number;
+}
+
 export interface HttpBody {
   startLine: string;
   headers: [string, string][];
@@ -396,7 +434,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpBody', 'colourRules', 'find', 'cancelFind',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
-import type { FollowPage, HttpBody, HttpExchangeRow } from '../../shared/rpc.ts';
+import { MAX_HTTP_PAGE_ROWS, type FollowPage, type HttpBody, type HttpExchangeRow } from '../../shared/rpc.ts';
 import type { ExportObjectsArgs, FollowArgs, HttpArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 
@@ -34,12 +34,20 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
 
 const TSV_COLUMNS: (keyof HttpExchangeRow)[] = ['request', 'response', 'stream', 'version', 'method', 'host', 'uri', 'status', 'requestBodyBytes', 'responseBodyBytes', 'contentType'];
 
+/** Every row of the exchange list, a page at a time (the engine keeps the list; memory stays one page). */
+async function* exchangeRows(client: EngineClient, filter?: string): AsyncGenerator<HttpExchangeRow> {
+  for (let start = 0; ; start += MAX_HTTP_PAGE_ROWS) {
+    const page = await client.call('httpPage', { ...(filter !== undefined ? { filter } : {}), start, count: MAX_HTTP_PAGE_ROWS });
+    yield* page.rows;
+    if (start + page.rows.length >= page.total || page.rows.length === 0) return;
+  }
+}
+
 export async function http(client: EngineClient, a: HttpArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
-  const rows = await client.call('httpExchanges', a.filter !== undefined ? { filter: a.filter } : {});
   let text = '';
-  for (const r of rows) {
+  for await (const r of exchangeRows(client, a.filter)) {
     if (a.format === 'jsonl') {
       text += `${JSON.stringify({
         request: r.request, response: r.response, stream: r.stream, version: r.version, method: r.method, host: r.host, uri: r.uri,
@@ -49,6 +57,10 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
       })}\n`;
     } else {
       text += `${TSV_COLUMNS.map((c) => String(r[c] ?? '')).join('\t')}\n`;
+    }
+    if (text.length >= 1 << 16) {
+      await write(out, text);
+      text = '';
     }
   }
   await write(out, text);
@@ -128,11 +140,11 @@ export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, 
   await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   mkdirSync(a.out, { recursive: true });
-  const rows = await client.call('httpExchanges', {});
+  const rows = exchangeRows(client);
   const names = objectNames();
   let n = 0;
   let failed = 0;
-  for (const r of rows) {
+  for await (const r of rows) {
     if (r.response === null || r.responseWireBytes === 0) continue;
     const name = objectFileName(r.uri, names);
     try {

@@ -1,12 +1,14 @@
 /**
- * The HTTP tab: one row per exchange (HTTP/1.x and HTTP/2, plaintext and decrypted TLS),
- * filtered with the display filter language by the engine, sorted here; the selected exchange
+ * The HTTP tab: one row per exchange (HTTP/1.x and HTTP/2, plaintext and decrypted TLS). The
+ * list stays in the engine: searched (method, host, path, status, headers), filtered with the
+ * display filter language and sorted there, and fetched here page by page as rows scroll into
+ * view, so 5 M exchanges cost the renderer a few pages; the selected exchange
  * shows headers and body (BodyViewer), copy as curl, save body and Export objects. TLS streams
  * that did not decrypt are listed with why, so "no rows" is never a mystery.
  */
 import { useElementHeight } from '../app/useElementHeight.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HttpBody, HttpExchangeRow, TlsStreamInfo } from '../../shared/rpc.ts';
+import { MAX_HTTP_PAGE_ROWS, type HttpBody, type HttpExchangeRow, type HttpPageQuery, type HttpSortKey, type TlsStreamInfo } from '../../shared/rpc.ts';
 import { saveBlob } from '../app/save.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
@@ -17,7 +19,15 @@ import { bodyFileName, curlCommand } from './body-kind.ts';
 
 const ROW_H = 20;
 
-type SortKey = 'no' | 'method' | 'host' | 'uri' | 'status' | 'req' | 'resp' | 'type' | 'duration' | 'tls';
+type SortKey = 'no' | 'method' | 'host' | 'uri' | 'version' | 'status' | 'req' | 'resp' | 'type' | 'duration' | 'tls';
+
+/** The engine's sort column of a table column (`tls` sorts by stream, which groups the connections). */
+const ENGINE_SORT: Record<SortKey, HttpSortKey> = {
+  no: 'time', method: 'method', host: 'host', uri: 'uri', version: 'version', status: 'status', req: 'req', resp: 'resp', type: 'type', duration: 'duration', tls: 'stream',
+};
+
+/** Rows per page fetched from the engine. */
+const PAGE_ROWS = 500;
 
 interface Col {
   key: SortKey;
@@ -31,6 +41,7 @@ const COLS: Col[] = [
   { key: 'method', title: 'Method', width: 70 },
   { key: 'host', title: 'Host', width: 150 },
   { key: 'uri', title: 'Path', width: 260 },
+  { key: 'version', title: 'Version', width: 80 },
   { key: 'status', title: 'Status', width: 60, align: 'right' },
   { key: 'req', title: 'Request', width: 80, align: 'right' },
   { key: 'resp', title: 'Response', width: 90, align: 'right' },
@@ -52,37 +63,13 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function sortValue(r: HttpExchangeRow, k: SortKey, tls: Map<string, TlsStreamInfo>): string | number {
-  switch (k) {
-    case 'no': return r.request ?? r.response ?? 0;
-    case 'method': return r.method;
-    case 'host': return r.host;
-    case 'uri': return r.uri;
-    case 'status': return r.status ?? -1;
-    case 'req': return r.requestBodyBytes;
-    case 'resp': return r.responseBodyBytes;
-    case 'type': return r.contentType;
-    case 'duration': return r.duration ?? -1;
-    case 'tls': return tls.get(tlsSourceOf(r.stream) ?? '')?.status ?? '';
-  }
-}
-
-/** Rows sorted by `key` (stable: ties keep event order). */
-export function sortRows(rows: readonly HttpExchangeRow[], key: SortKey, asc: boolean, tls: Map<string, TlsStreamInfo> = new Map()): HttpExchangeRow[] {
-  const out = rows.map((r, i) => ({ r, i, v: sortValue(r, key, tls) }));
-  out.sort((a, b) => {
-    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
-    return c !== 0 ? (asc ? c : -c) : a.i - b.i;
-  });
-  return out.map((x) => x.r);
-}
-
 function cellText(r: HttpExchangeRow, k: SortKey, tls: Map<string, TlsStreamInfo>): string {
   switch (k) {
     case 'no': return String(r.request ?? r.response ?? '');
     case 'method': return r.method;
     case 'host': return r.host;
     case 'uri': return r.uri;
+    case 'version': return r.version;
     case 'status': return r.status === null ? (r.upgrade ? '' : '—') : String(r.status);
     case 'req': return r.request === null ? '' : formatBytes(r.requestBodyBytes);
     case 'resp': return r.response === null ? '' : formatBytes(r.responseBodyBytes);
@@ -112,7 +99,21 @@ function Headers({ body }: { body: HttpBody }) {
   );
 }
 
-function ExportObjects({ session, rows, onClose }: { session: Session; rows: HttpExchangeRow[]; onClose: () => void }) {
+/** Export objects of the view's first MAX_HTTP_PAGE_ROWS exchanges (the CLI's export-objects writes every one). */
+function ExportObjects({ session, query, onClose }: { session: Session; query: Omit<HttpPageQuery, 'start' | 'count'>; onClose: () => void }) {
+  const [rows, setRows] = useState<HttpExchangeRow[]>([]);
+  const [total, setTotal] = useState(0);
+  useEffect(() => {
+    let live = true;
+    session.client()?.call('httpPage', { ...query, start: 0, count: MAX_HTTP_PAGE_ROWS }).then((p) => {
+      if (!live) return;
+      setRows(p.rows);
+      setTotal(p.total);
+    }, () => {});
+    return () => {
+      live = false;
+    };
+  }, [session, query]);
   const withBody = rows.filter((r) => r.responseBodyBytes > 0 || r.requestBodyBytes > 0);
   const [busy, setBusy] = useState<string | null>(null);
   const save = async (r: HttpExchangeRow, which: 'request' | 'response'): Promise<void> => {
@@ -133,7 +134,7 @@ function ExportObjects({ session, rows, onClose }: { session: Session; rows: Htt
   return (
     <div className="export-objects" role="dialog" aria-label="Export objects">
       <div className="export-head">
-        <strong>Export HTTP objects</strong> <span className="muted">{withBody.length} with a body</span>
+        <strong>Export HTTP objects</strong> <span className="muted">{withBody.length.toLocaleString('en-US')} with a body{total > rows.length ? ` among the first ${rows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} exchanges (the CLI's export-objects writes them all)` : ''}</span>
         <span className="spacer" />
         {busy && <span className="muted">{busy}</span>}
         <button onClick={() => void saveAll()} disabled={busy !== null || withBody.length === 0}>Save all</button>
@@ -238,58 +239,133 @@ function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExch
   );
 }
 
+/** A window of the engine's view: the pages loaded so far (a new query starts a new cache). */
+interface RowCache {
+  key: string;
+  pages: Map<number, HttpExchangeRow[]>;
+  pending: Set<number>;
+}
+
 export function HttpView({ session }: { session: Session }) {
   const keysVersion = useApp((s) => s.keysVersion);
   const done = useApp((s) => s.info?.done ?? false);
-  const [rows, setRows] = useState<HttpExchangeRow[] | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [all, setAll] = useState(0);
+  /** The query `total` counts (the previous one's rows stay shown while a new view is built). */
+  const [totalKey, setTotalKey] = useState('');
   const [tlsList, setTlsList] = useState<TlsStreamInfo[]>([]);
   const [draft, setDraft] = useState('');
   const [applied, setApplied] = useState('');
+  const [search, setSearch] = useState('');
+  const [appliedSearch, setAppliedSearch] = useState('');
+  const [allHeaders, setAllHeaders] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'no', asc: true });
-  const [selected, setSelected] = useState<string | null>(null);
+  const [sel, setSel] = useState<{ row: HttpExchangeRow; k: number } | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  const [, setTick] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const viewPx = useElementHeight(scroller);
+
+  const query = useMemo(
+    () => ({
+      ...(applied ? { filter: applied } : {}),
+      ...(appliedSearch ? { search: appliedSearch, headers: allHeaders } : {}),
+      sort: ENGINE_SORT[sort.key],
+      descending: !sort.asc,
+    }),
+    [applied, appliedSearch, allHeaders, sort],
+  );
+  const cacheKey = `${JSON.stringify(query)}|${keysVersion}|${done}`;
+  const cache = useRef<RowCache>({ key: '', pages: new Map(), pending: new Set() });
+  if (cache.current.key !== cacheKey) cache.current = { key: cacheKey, pages: new Map(), pending: new Set() };
+
+  /** Fetch page `p` of the current view (once); resolves with its rows. */
+  const loadPage = (p: number): Promise<HttpExchangeRow[] | null> => {
+    const c = session.client();
+    const cc = cache.current;
+    const hit = cc.pages.get(p);
+    if (hit) return Promise.resolve(hit);
+    if (!c || cc.pending.has(p)) return Promise.resolve(null);
+    cc.pending.add(p);
+    return c.call('httpPage', { ...query, start: p * PAGE_ROWS, count: PAGE_ROWS }).then(
+      (page) => {
+        cc.pending.delete(p);
+        if (cache.current !== cc) return null;
+        cc.pages.set(p, page.rows);
+        setTotal(page.total);
+        setAll(page.all);
+        setTotalKey(cc.key);
+        setError(null);
+        setTick((t) => t + 1);
+        return page.rows;
+      },
+      (e: unknown) => {
+        cc.pending.delete(p);
+        if (cache.current !== cc) return null;
+        setError(e instanceof Error ? e.message : String(e));
+        setTotal(0);
+        setTotalKey(cc.key);
+        return null;
+      },
+    );
+  };
+
+  // A new query: the first page says how many rows the view has.
+  useEffect(() => {
+    if (!session.client() || !done) return;
+    setSel(null);
+    void loadPage(0);
+  }, [cacheKey]);
 
   useEffect(() => {
     const c = session.client();
     if (!c || !done) return;
     let live = true;
-    setError(null);
-    c.call('httpExchanges', applied ? { filter: applied } : {}).then(
-      (r) => live && setRows(r),
-      (e: unknown) => {
-        if (!live) return;
-        setError(e instanceof Error ? e.message : String(e));
-        setRows([]);
-      },
-    );
     c.call('tlsStreams', null).then((t) => live && setTlsList(t), () => {});
     return () => {
       live = false;
     };
-  }, [session, applied, keysVersion, done]);
+  }, [session, keysVersion, done]);
 
+  // Search as you type, a moment after the last key.
+  useEffect(() => {
+    const t = setTimeout(() => setAppliedSearch(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  const n = total ?? 0;
+  const rowAt = (k: number): HttpExchangeRow | undefined => cache.current.pages.get(Math.floor(k / PAGE_ROWS))?.[k % PAGE_ROWS];
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
+  const end = Math.min(n, Math.ceil((scrollTop + viewPx) / ROW_H) + 5);
+  useEffect(() => {
+    if (total === null) return;
+    for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(Math.max(first, end - 1) / PAGE_ROWS); p++) void loadPage(p);
+  });
 
   const tls = useMemo(() => new Map(tlsList.map((t) => [t.stream, t])), [tlsList]);
-  const sorted = useMemo(() => (rows ? sortRows(rows, sort.key, sort.asc, tls) : []), [rows, sort, tls]);
   const keyOf = (r: HttpExchangeRow): string => `${r.stream}/${r.index}`;
-  const sel = sorted.find((r) => keyOf(r) === selected) ?? null;
+  const selKey = sel ? keyOf(sel.row) : null;
   const undecrypted = tlsList.filter((t) => t.status !== 'decrypted' && t.status !== 'no-encrypted-data');
   const totalWidth = COLS.reduce((a, c) => a + c.width, 0);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
-  const end = Math.min(sorted.length, Math.ceil((scrollTop + viewPx) / ROW_H) + 5);
-  const selIdx = sel ? sorted.indexOf(sel) : -1;
   const move = (d: number): void => {
-    if (!sorted.length) return;
-    const k = Math.max(0, Math.min(sorted.length - 1, selIdx + d));
-    setSelected(keyOf(sorted[k]));
+    if (!n) return;
+    const k = Math.max(0, Math.min(n - 1, (sel?.k ?? -1) + d));
     const el = scroller.current;
     if (el && (k * ROW_H < el.scrollTop || (k + 1) * ROW_H > el.scrollTop + el.clientHeight - ROW_H)) el.scrollTop = Math.max(0, k * ROW_H - el.clientHeight / 2);
+    const r = rowAt(k);
+    if (r) setSel({ row: r, k });
+    else void loadPage(Math.floor(k / PAGE_ROWS)).then((rows) => rows?.[k % PAGE_ROWS] && setSel({ row: rows[k % PAGE_ROWS], k }));
   };
+  const count = (x: number): string => x.toLocaleString('en-US');
+  const countText = total === null
+    ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')
+    : totalKey !== cacheKey ? 'Searching…'
+    : applied || appliedSearch ? `${count(total)} of ${count(all)} exchange${all === 1 ? '' : 's'}` : `${count(total)} exchange${total === 1 ? '' : 's'}`;
+  const rows: { r: HttpExchangeRow | undefined; k: number }[] = [];
+  for (let k = first; k < end; k++) rows.push({ r: rowAt(k), k });
 
   return (
     <div className="http-view" data-testid="http-view">
@@ -298,15 +374,26 @@ export function HttpView({ session }: { session: Session }) {
         onSubmit={(e) => {
           e.preventDefault();
           setApplied(draft.trim());
+          setAppliedSearch(search.trim());
         }}
       >
+        <input
+          className="http-search"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Search method, host, path, status, headers"
+          aria-label="Search exchanges"
+          data-testid="http-search"
+        />
+        <label className="muted" title="Also search every header of HTTP/1.x exchanges (re-read from the capture: slower on large captures). HTTP/2 headers are always searched.">
+          <input type="checkbox" checked={allHeaders} onChange={(e) => setAllHeaders(e.target.checked)} /> all headers
+        </label>
         <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Filter exchanges (display filter, e.g. http.response.code >= 400)" aria-label="HTTP filter" />
         <button type="submit">Apply</button>
-        <span className="muted" data-testid="http-count">
-          {rows === null ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…') : `${rows.length} exchange${rows.length === 1 ? '' : 's'}`}
-        </span>
+        <span className="muted" data-testid="http-count">{countText}</span>
         <span className="spacer" />
-        <button type="button" onClick={() => setExportOpen(true)} disabled={!rows?.length}>Export objects…</button>
+        <button type="button" onClick={() => setExportOpen(true)} disabled={!total}>Export objects…</button>
       </form>
       {error && <div className="filter-message invalid">{error}</div>}
       {undecrypted.length > 0 && (
@@ -326,6 +413,7 @@ export function HttpView({ session }: { session: Session }) {
           className="http-table"
           role="grid"
           aria-label="HTTP exchanges"
+          aria-rowcount={n}
           tabIndex={0}
           onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
           onKeyDown={(e) => {
@@ -349,19 +437,20 @@ export function HttpView({ session }: { session: Session }) {
               </div>
             ))}
           </div>
-          <div style={{ height: sorted.length * ROW_H, position: 'relative', width: totalWidth }}>
-            {sorted.slice(first, end).map((r, i) => {
-              const k = first + i;
+          <div style={{ height: n * ROW_H, position: 'relative', width: totalWidth }}>
+            {rows.map(({ r, k }) => {
+              if (!r) return <div key={`loading-${k}`} role="row" className={`row loading ${k % 2 ? 'odd' : ''}`} style={{ top: k * ROW_H, height: ROW_H, width: totalWidth }} />;
               const bad = r.status !== null && r.status >= 400;
+              const isSel = selKey === keyOf(r);
               return (
                 <div
                   key={keyOf(r)}
                   role="row"
-                  aria-selected={sel === r}
+                  aria-selected={isSel}
                   data-testid="http-row"
-                  className={`row ${k % 2 ? 'odd' : ''} ${bad ? 'row-failed' : ''} ${sel === r ? 'selected' : ''}`}
+                  className={`row ${k % 2 ? 'odd' : ''} ${bad ? 'row-failed' : ''} ${isSel ? 'selected' : ''}`}
                   style={{ top: k * ROW_H, height: ROW_H, width: totalWidth }}
-                  onMouseDown={() => setSelected(keyOf(r))}
+                  onMouseDown={() => setSel({ row: r, k })}
                 >
                   {COLS.map((c) => (
                     <div key={c.key} role="gridcell" className={`cell ${c.key === 'tls' ? `tls-cell ${tls.get(tlsSourceOf(r.stream) ?? '')?.status ?? ''}` : ''}`} style={{ width: c.width, textAlign: c.align ?? 'left' }}>
@@ -372,15 +461,15 @@ export function HttpView({ session }: { session: Session }) {
               );
             })}
           </div>
-          {rows !== null && rows.length === 0 && !error && (
-            <div className="table-empty" style={{ top: ROW_H + 8 }}>{applied ? 'No exchanges match the filter' : 'No HTTP exchanges in this capture'}</div>
+          {total === 0 && !error && (
+            <div className="table-empty" style={{ top: ROW_H + 8 }}>{applied || appliedSearch ? 'No exchanges match' : 'No HTTP exchanges in this capture'}</div>
           )}
         </div>
         <div className="http-detail-wrap">
-          {sel ? <ExchangeDetail session={session} row={sel} tls={tls.get(tlsSourceOf(sel.stream) ?? '')} /> : <div className="pane-message">Select an exchange to see its headers and body.</div>}
+          {sel ? <ExchangeDetail session={session} row={sel.row} tls={tls.get(tlsSourceOf(sel.row.stream) ?? '')} /> : <div className="pane-message">Select an exchange to see its headers and body.</div>}
         </div>
       </div>
-      {exportOpen && rows && <ExportObjects session={session} rows={sorted} onClose={() => setExportOpen(false)} />}
+      {exportOpen && <ExportObjects session={session} query={query} onClose={() => setExportOpen(false)} />}
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -21,7 +21,8 @@ import { createExtractor } from '../filter/extract.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
-import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
+import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
+import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
@@ -55,6 +56,8 @@ interface EngineState {
   httpReady?: Promise<void>;
   /** Starts that scan (at open, or on first need with EngineHostOptions.scanOnDemand). */
   startHttp?: () => Promise<void>;
+  /** The HTTP tab's exchange list view (search, filter, sort), kept for its next pages. */
+  http: { view?: ExchangeView };
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
@@ -113,7 +116,7 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0 };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {} };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
@@ -138,6 +141,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.view = undefined;
       state.sort = undefined;
       state.sorted = undefined;
+      state.http = {};
       state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
@@ -485,6 +489,25 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
+    },
+    httpPage: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      await state.httpReady;
+      const p = params ?? {};
+      for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
+      if (p.sort !== undefined && p.sort !== null && !HTTP_SORT_KEYS.includes(p.sort)) throw new Error(`sort must be one of ${HTTP_SORT_KEYS.join(', ')}`);
+      const session = state.session;
+      if (!session) throw new Error('no capture is open');
+      const q = {
+        filter: p.filter, search: p.search, headers: p.headers === true, sort: p.sort ?? null, descending: p.descending === true,
+        start: intParam(params, 'start', 0, 2 ** 31), count: intParam(params, 'count', 0, MAX_HTTP_PAGE_ROWS),
+      };
+      const cache = state.http;
+      return httpPageOf(session, cache, q, async () => {
+        await new Promise<void>((r) => setImmediate(r));
+        if (state.session !== session) throw new Error('the capture was closed');
+      });
     },
     httpBody: async (params) => {
       requireCapture(state);

@@ -4,12 +4,14 @@
  * host share them. The last followed stream is cached so paging through a large stream does
  * not rebuild it for every page.
  */
-import type { FollowFormatName, FollowPage, HttpBody, HttpExchangeRow, StreamSummary } from '../../../shared/rpc.ts';
+import { MAX_HTTP_PAGE_ROWS, type FollowFormatName, type FollowPage, type HttpBody, type HttpExchangeRow, type HttpPage, type HttpPageQuery, type StreamSummary } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { exchangeRefs, httpBodyOf as layerBodyOf, rowOf, tlsSource } from '../layers/http-layer.ts';
 import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
+import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts';
+import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
@@ -226,6 +228,42 @@ export function httpExchangeRows(session: CaptureSession, filter?: string): Http
     if (hit) out.push(row);
   }
   return out;
+}
+
+/**
+ * One page of the exchange list for `q`: the view (search, filter, sort over the layer's
+ * columns) is built in steps, `pause` called between them (the host yields to other requests
+ * there), and kept in `cache` for the next page of the same query.
+ */
+export async function httpPageOf(session: CaptureSession, cache: { view?: ExchangeView }, q: HttpPageQuery, pause?: () => Promise<void>): Promise<HttpPage> {
+  const layer = scanHttpNow(session);
+  const list = exchangeList(layer);
+  const key = viewKey(q);
+  let view = cache.view;
+  let ms = 0;
+  if (!view || view.key !== key || view.list !== list) {
+    const t0 = performance.now();
+    const out: { view?: ExchangeView } = {};
+    let slice = t0;
+    // A filter of http.* fields runs over the HTTP index once (http-filter.ts); others dissect
+    // each exchange's request and response events.
+    const text = q.filter?.trim() ?? '';
+    const c = text ? compileFilterText(text) : null;
+    if (c && !c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
+    const events = c?.ok && onlyHttpFields(c.fields) ? await httpFilterEventsSliced(session, text) : null;
+    if (events === 'cancelled') throw new Error('cancelled');
+    for (const _ of viewSteps(list, session.capture, events ? { ...q, filterEvents: events } : q, out)) {
+      if (pause && performance.now() - slice > 20) {
+        await pause();
+        slice = performance.now();
+      }
+    }
+    view = out.view as ExchangeView;
+    cache.view = view;
+    ms = performance.now() - t0;
+  }
+  const count = Math.min(Math.max(0, q.count), MAX_HTTP_PAGE_ROWS);
+  return { total: view.order.length, all: list.codes.length, start: q.start, rows: viewRows(view, q.start, count), ms };
 }
 
 /** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */

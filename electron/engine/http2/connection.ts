@@ -125,6 +125,8 @@ export interface H2Stream {
 export interface H2Connection {
   /** The client preface was seen (else the capture started mid-connection or it is not HTTP/2). */
   preface: boolean;
+  /** The event whose bytes complete the preface (tshark's "Magic" frame). */
+  prefaceEvent?: number;
   frames: H2Frame[];
   /** Streams by id, in order of first appearance. */
   streams: Map<number, H2Stream>;
@@ -393,6 +395,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
       const n = Math.min(r.skip, b.length);
       r.skip -= n;
       i = n;
+      if (r.skip === 0 && conn.preface) conn.prefaceEvent = ev;
     }
     if (!r.synced && i < b.length) {
       if (plausibleFrame(b, i)) {

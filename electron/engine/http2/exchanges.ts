@@ -28,6 +28,21 @@ export interface H2ExchangeOptions {
   budget?: DecodeBudget;
   /** The capture's budget for bomb-like bodies. */
   bombs?: DecodeBudget;
+  /** Only the exchange of this HTTP/2 stream, at `index` of the full list: one body on demand. */
+  only?: { streamId: number; index: number };
+}
+
+/** Per connection: event → time of the first frame completed there (built once, not per body). */
+const frameTimes = new WeakMap<H2Connection, Map<number, number>>();
+
+function timesOf(conn: H2Connection): Map<number, number> {
+  let t = frameTimes.get(conn);
+  if (!t) {
+    t = new Map();
+    for (const f of conn.frames) if (!t.has(f.lastEvent)) t.set(f.lastEvent, f.time);
+    frameTimes.set(conn, t);
+  }
+  return t;
 }
 
 function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
@@ -86,14 +101,17 @@ const RST_NAMES: Record<number, string> = {
 /** The connection's exchanges, in order of the streams' first appearance; `stream` names the ByteStream. */
 export function http2Exchanges(conn: H2Connection, stream: string, options: H2ExchangeOptions = {}): HttpExchange[] {
   const opts = { ...options, budget: options.budget ?? createDecodeBudget() };
-  const timeOf = new Map<number, number>();
-  for (const f of conn.frames) if (!timeOf.has(f.lastEvent)) timeOf.set(f.lastEvent, f.time);
+  const timeOf = timesOf(conn);
   const out: HttpExchange[] = [];
-  for (const st of conn.streams.values()) {
+  let index = -1;
+  const one = opts.only ? conn.streams.get(opts.only.streamId) : undefined;
+  const streams = opts.only ? (one ? [one] : []) : conn.streams.values();
+  for (const st of streams) {
     if (!st.request && !st.response) continue;
+    index = opts.only ? opts.only.index : index + 1;
     const notes: string[] = [];
     const ex: HttpExchange = {
-      index: out.length,
+      index,
       stream,
       request: st.request ? message('request', st.request, timeOf, st.endStream[0], opts) : null,
       response: st.response ? message('response', st.response, timeOf, st.endStream[1], opts) : null,

@@ -686,8 +686,16 @@ function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): numbe
   return rows && index >= 0 && index < rows.length ? rows[index] : -1;
 }
 
+/** Per HTTP/2 list: `stream index` → exchange (a lookup per body, not a walk of the list). */
+const h2ByKey = new WeakMap<readonly HttpExchange[], Map<string, HttpExchange>>();
+
 function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const hit = layer.h2.find((e) => e.stream === stream && e.index === index);
+  let by = h2ByKey.get(layer.h2);
+  if (!by) {
+    by = new Map(layer.h2.map((e) => [`${e.stream} ${e.index}`, e]));
+    h2ByKey.set(layer.h2, by);
+  }
+  const hit = by.get(`${stream} ${index}`);
   if (hit) return hit;
   // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
@@ -698,19 +706,22 @@ function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchan
   return undefined;
 }
 
+/** Exchanges whose bodies were re-assembled (for tests: one per body asked, not one per connection). */
+export const h2BodyWork = { exchanges: 0 };
+
 /**
- * An HTTP/2 exchange with its bodies: the scan keeps only their sizes, so the connection's
- * exchanges are derived again with bodies (under the capture's body budget) and kept for the
- * next body of the same connection.
+ * An HTTP/2 exchange with its bodies: the scan keeps only their sizes, so this one exchange is
+ * derived again from its connection with its bodies (under the capture's body budget); the
+ * connection's other streams are not re-assembled and nothing is kept.
  */
 function h2ExchangeWithBodies(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const key = `h2|${stream}`;
-  if (layer.walked?.key === key) return layer.walked.exchanges[index];
   const conn = http2OfStream(layer.capture, stream.startsWith('tls:') ? tlsSource(stream) : stream);
   if (!conn) return h2Exchange(layer, stream, index);
-  const exchanges = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture) });
-  layer.walked = { key, exchanges };
-  return exchanges[index];
+  const sid = h2Exchange(layer, stream, index)?.streamId;
+  if (sid === undefined) return undefined;
+  const [ex] = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture), only: { streamId: sid, index } });
+  h2BodyWork.exchanges++;
+  return ex;
 }
 
 /** Exchanges of one stream with bodies (bodies of every message: for tests and small streams). */
