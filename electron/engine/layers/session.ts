@@ -16,7 +16,8 @@ import { hfFrameProtocols } from '../dissectors/frame.ts';
 import { allFields } from '../fields/registry.ts';
 import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
-import type { H2Frame } from '../http2/connection.ts';
+import type { H2Connection, H2Frame } from '../http2/connection.ts';
+import { http2Info } from '../http2/info.ts';
 import { addTlsLayerFields, captureTls, tlsFrameOf, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
@@ -125,7 +126,7 @@ export function layerColumns(s: CaptureSession, event: number, scratch: Dissecti
   }
   // Syscall captures have no Protocol column of packets: their fd streams show no TLS rows.
   const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
-  if (t) return tlsFrameColumns(t.frame, infos, t.h2 ? http2RowColumns(t.h2) : undefined);
+  if (t) return tlsFrameColumns(t.frame, infos, t.conn && (t.h2 || t.conn.prefaceEvent === event) ? http2RowColumns(t.conn, event, t.h2 ?? []) : undefined);
   if (infos.length > 0) return { protocol: 'HTTP', info: infos.join(', ') };
   const seg = httpSegmentRow(s.http, event);
   if (seg === 'continues') return { tcpTag: 'append' };
@@ -133,12 +134,12 @@ export function layerColumns(s: CaptureSession, event: number, scratch: Dissecti
 }
 
 /**
- * HTTP/2 rows (`HEADERS[1]: GET /`, `DATA[1]`, `SETTINGS[0]` …, Protocol `HTTP2`) for the frames
- * an event completes: the hook the HTTP/2 layer fills (http2/). Until it does, the records that
- * carry HTTP/2 show as TLS application data.
+ * HTTP/2 rows (`Magic`, `HEADERS[1]: GET /`, `DATA[1]`, `SETTINGS[0]` …, Protocol `HTTP2`) for
+ * the frames an event completes (http2/info.ts, tshark 4.0's texts).
  */
-export function http2RowColumns(_frames: readonly H2Frame[]): RowColumns | undefined {
-  return undefined;
+export function http2RowColumns(conn: H2Connection, event: number, frames: readonly H2Frame[]): RowColumns | undefined {
+  const info = http2Info(conn, event, frames);
+  return info ? { protocol: 'HTTP2', info } : undefined;
 }
 
 const EMPTY = new Uint8Array(0);

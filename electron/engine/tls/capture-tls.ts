@@ -243,7 +243,7 @@ function streamOfEvent(c: Capture, event: number): string | undefined {
  * What the packet list needs of `event` when it belongs to a TLS stream (tls/rows.ts makes the
  * columns), with the HTTP/2 frames it completes; undefined for other events.
  */
-export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2Frame[] | undefined } | undefined {
+export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2Frame[] | undefined; conn: H2Connection | null } | undefined {
   const id = streamOfEvent(c, event);
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
@@ -257,7 +257,7 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
     h2: e.h2 !== null,
     h2Frames: h2?.length ?? 0,
   };
-  return { frame, h2 };
+  return { frame, h2, conn: e.h2 };
 }
 
 /**
