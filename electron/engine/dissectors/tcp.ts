@@ -10,8 +10,9 @@ import { u16, u32 } from '../bytes/cursor.ts';
 import {
   peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
 } from '../streams/conversations.ts';
-import { dissectDnsTcp, isDnsTcpPort } from './dns.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { IP_PROTO_TCP } from './ip-proto.ts';
+import { addUint, callHeuristics, callUint, ipProtoTable, registerDissector, tcpPortTable } from './table.ts';
 
 export const hfTcp = defineProtocol('tcp', 'Transmission Control Protocol');
 export const hfTcpSrcport = defineField({ name: 'tcp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
@@ -98,14 +99,14 @@ function findWsShift(data: Uint8Array, off: number, end: number): number {
   return -1;
 }
 
-export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'tcp');
   d.protocol = 'TCP';
   const avail = end - off;
   const top = addField(d, hfTcp, off, Math.min(20, Math.max(0, avail)), parent);
   if (avail < 4) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
-    return;
+    return true;
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
@@ -120,7 +121,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (avail < 16) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
-    return;
+    return true;
   }
   const rawSeq = u32(data, off + 4);
   const rawAck = u32(data, off + 8);
@@ -205,12 +206,12 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (hlen < 20) {
     markMalformed(d, hl, `TCP: bogus header length ${hlen} at byte ${off + 12} (must be at least 20)`);
     if (ctx.wantInfo) d.info = `${info}, bogus TCP header length (${hlen}, must be at least 20)`;
-    return;
+    return true;
   }
   if (avail < 20) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = info;
-    return;
+    return true;
   }
   if (full) {
     addField(d, hfTcpChecksum, off + 16, 2, top);
@@ -226,7 +227,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     if (avail < hlen) {
       markMalformed(d, top, `TCP: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
       if (ctx.wantInfo) d.info = info;
-      return;
+      return true;
     }
     if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
   }
@@ -234,15 +235,20 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
 
   const payOff = off + hlen;
   const payEnd = Math.min(end, off + hlen + seglen);
-  if (!haveSeglen || seglen === 0) return;
+  if (!haveSeglen || seglen === 0) return true;
   if (payEnd > payOff && full) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
-  if (isDnsTcpPort(sport, dport)) {
-    if (dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
-    // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
-    if (ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
-    return;
-  }
-  dissectData(d, payOff, payEnd, parent, ctx);
+  dispatch(d, data, sport, dport, payOff, payEnd, seglen, parent, ctx);
+  return true;
+}
+
+/** packet-tcp.c decode_tcp_ports: the lower port first, then the higher, then the heuristics, then data. */
+function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  const lo = Math.min(sport, dport);
+  const hi = Math.max(sport, dport);
+  if (lo !== 0 && callUint(tcpPortTable, lo, d, data, off, end, rep, parent, ctx)) return;
+  if (hi !== lo && callUint(tcpPortTable, hi, d, data, off, end, rep, parent, ctx)) return;
+  if (callHeuristics('tcp', d, data, off, end, rep, parent, ctx)) return;
+  dissectData(d, off, end, parent, ctx);
 }
 
 function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string): string {
@@ -311,3 +317,5 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
   }
   return info;
 }
+
+addUint(ipProtoTable, IP_PROTO_TCP, registerDissector('tcp', 'Transmission Control Protocol', dissectTcp));
