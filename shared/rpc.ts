@@ -159,6 +159,28 @@ export interface EngineMethods {
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
   httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
+  /** The dissector tables Decode As may change, with the protocols each offers, and the rules in force. */
+  decodeAsChoices: [null, { tables: DecodeAsTable[]; rules: DecodeAsRule[] }];
+  /**
+   * Replace the Decode As rules (tshark `-d table==value,protocol`; [] = the registered tables).
+   * Everything dissected depends on them (protocol and Info columns, streams, HTTP, filters), so
+   * an open capture is indexed again, keeping its added TLS keys.
+   */
+  decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
+}
+
+/** A Decode As rule: in dissector table `table` (tcp.port, udp.port, ip.proto, ethertype, link_type), `value` goes to `protocol`. */
+export interface DecodeAsRule { table: string; value: number; protocol: string }
+
+export interface DecodeAsTable { table: string; description: string; protocols: string[] }
+
+export interface DecodeAsResult {
+  /** The rules now in force (those that could be applied). */
+  rules: DecodeAsRule[];
+  /** Why the other rules were not applied. */
+  problems: string[];
+  /** The open capture, indexed again under the new rules (null when none is open or nothing changed). */
+  info: CaptureInfo | null;
 }
 
 /** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
@@ -333,7 +355,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpBody',
+  'httpExchanges', 'httpBody', 'decodeAsChoices', 'decodeAs',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -5,7 +5,8 @@ import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import type { DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
@@ -172,6 +173,7 @@ export interface CliDeps {
 export async function runCli(argv: string[], out: Writable, err: Writable, deps: CliDeps = {}): Promise<number> {
   let args;
   let limits: Partial<EngineLimits>;
+  let decodeAs: DecodeAsRule[];
   try {
     const split = splitLimitArgs(argv);
     let env: Partial<EngineLimits>;
@@ -181,7 +183,9 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
       throw new UsageError((e as Error).message);
     }
     limits = { ...env, ...split.limits };
-    args = parseCliArgs(split.rest);
+    const d = splitDecodeAsArgs(split.rest);
+    decodeAs = d.rules;
+    args = parseCliArgs(d.rest);
   } catch (e) {
     if (e instanceof UsageError) {
       await write(err, `tracelens: ${e.message}\n${USAGE}${USAGE_LIMITS}`);
@@ -221,6 +225,14 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
       const fields = await client.call('fields', null);
       await write(out, fields.map((f) => `${f.name}\t${f.type}\t${f.description}\n`).join(''));
       return 0;
+    }
+    if (decodeAs.length > 0) {
+      // Before the capture opens, so it is indexed once, under the rules.
+      const r = await client.call('decodeAs', { rules: decodeAs });
+      if (r.problems.length > 0) {
+        await write(err, r.problems.map((p) => `tracelens: -d: ${p}\n`).join(''));
+        return 1;
+      }
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err);

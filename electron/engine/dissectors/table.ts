@@ -9,6 +9,7 @@
  */
 import type { Dissection } from './dissection.ts';
 import type { PacketContext } from './context.ts';
+import type { DecodeAsRule, DecodeAsTable } from '../../../shared/rpc.ts';
 
 /**
  * Dissect data[off, end) (`rep` = its reported length) under `parent`. Returns false to decline
@@ -114,8 +115,6 @@ export function tableByName(name: string): UintTable | undefined {
   return tables.get(name);
 }
 
-/** A Decode As rule: in table `table` (a field name such as tcp.port), `value` goes to `protocol`. */
-export interface DecodeAsRule { table: string; value: number; protocol: string }
 
 /** The handles Decode As offers for `table`: those registered in tables of the same owner (by name, this table's first), its heuristics, and `data`. */
 function decodeAsHandles(t: UintTable): Map<string, DissectorHandle> {
@@ -130,7 +129,7 @@ function decodeAsHandles(t: UintTable): Map<string, DissectorHandle> {
 }
 
 /** The tables Decode As may change and, for each, the protocols it offers. */
-export function decodeAsChoices(): { table: string; description: string; protocols: string[] }[] {
+export function decodeAsChoices(): DecodeAsTable[] {
   return [...tables.values()]
     .map((t) => ({ table: t.name, description: t.description, protocols: [...decodeAsHandles(t).keys()].sort() }))
     .sort((a, b) => a.table.localeCompare(b.table));
@@ -147,11 +146,19 @@ export function checkDecodeAsRule(rule: DecodeAsRule): string | undefined {
   return undefined;
 }
 
+const inForce: DecodeAsRule[] = [];
+
+/** The Decode As rules applied by the last setDecodeAs. */
+export function decodeAsRules(): DecodeAsRule[] {
+  return inForce.map((r) => ({ ...r }));
+}
+
 /**
  * Reset every table to its registered entries, then apply `rules` (Wireshark's
  * dissector_change_uint). Returns the problems of the rules that were not applied.
  */
 export function setDecodeAs(rules: readonly DecodeAsRule[]): string[] {
+  inForce.length = 0;
   for (const t of tables.values()) {
     t.current.clear();
     for (const [k, h] of t.defaults) t.current.set(k, h);
@@ -163,6 +170,7 @@ export function setDecodeAs(rules: readonly DecodeAsRule[]): string[] {
     else {
       const t = tables.get(r.table)!;
       t.current.set(r.value, decodeAsHandles(t).get(r.protocol)!);
+      inForce.push({ table: r.table, value: r.value, protocol: r.protocol });
     }
   }
   return problems;

@@ -18,6 +18,7 @@ import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
+import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
@@ -44,8 +45,9 @@ interface EngineState {
   /** Folder of the uploaded file that is the open capture (deleted on the next open and on close). */
   uploaded?: string;
   openError: string | undefined;
-  /** Path of the open capture (for key logs next to it). */
+  /** Path of the open capture (for key logs next to it), and the files opened with it. */
   capturePath?: string;
+  captureMore?: string[];
   /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
   session?: CaptureSession;
   /** Resolves once the HTTP scan has indexed the capture (after indexing). */
@@ -109,6 +111,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.session = session;
       state.capture = session.capture;
       state.capturePath = path;
+      state.captureMore = more;
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
@@ -378,6 +381,30 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }
       }
       return { added: r.added, lines: r.lines, errors: r.errors };
+    },
+    decodeAsChoices: () => ({ tables: decodeAsChoices(), rules: decodeAsRules() }),
+    decodeAs: async (params) => {
+      const rules = params?.rules;
+      if (!Array.isArray(rules) || rules.length > 10_000) throw new Error('parameter rules must be a list of {table, value, protocol}');
+      for (const r of rules) {
+        if (typeof r !== 'object' || r === null || typeof r.table !== 'string' || typeof r.value !== 'number' || typeof r.protocol !== 'string') {
+          throw new Error('each Decode As rule must be {table: string, value: number, protocol: string}');
+        }
+      }
+      const before = JSON.stringify(decodeAsRules());
+      const problems = setDecodeAs(rules);
+      const now = decodeAsRules();
+      // The tables decide every layer above the link: the index (protocol, Info, addresses of
+      // the summary), the conversations, the stream layers and any filter view derive from
+      // them, so the capture is indexed again. Added TLS keys carry over.
+      let info: CaptureInfo | null = null;
+      const path = state.capturePath;
+      if (state.capture && path && JSON.stringify(now) !== before) {
+        const keys = exportCaptureKeylog(state.capture);
+        info = await startOpen(path, state.capture.info().name, state.captureMore);
+        if (keys.trim() !== '' && state.capture) addCaptureKeylog(state.capture, { text: keys });
+      }
+      return { rules: now, problems, info };
     },
     keylogCandidates: () => {
       return state.capturePath ? siblingKeylogs(state.capturePath) : [];
