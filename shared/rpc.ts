@@ -133,7 +133,10 @@ export interface EngineMethods {
   rowOf: [{ event: number }, number | null];
   /** Stop a running `filter` (it answers `cancelled: true`); the view stays as it was before it. */
   cancelFilter: [null, null];
-  /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
+  /**
+   * Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`).
+   * `_ws.col.TITLE` (COLUMN_FIELD_PREFIX + a column's title: `_ws.col.Protocol`) is that cell.
+   */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
   /**
    * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
@@ -168,6 +171,9 @@ export interface EngineMethods {
    */
   decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
 }
+
+/** tshark's names for the packet-list columns as fields: `_ws.col.` + the column title. */
+export const COLUMN_FIELD_PREFIX = '_ws.col.';
 
 /** A Decode As rule: in dissector table `table` (tcp.port, udp.port, ip.proto, ethertype, link_type), `value` goes to `protocol`. */
 export interface DecodeAsRule { table: string; value: number; protocol: string }

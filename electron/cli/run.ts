@@ -6,7 +6,7 @@ import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
-import type { DecodeAsRule } from '../../shared/rpc.ts';
+import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
@@ -66,10 +66,16 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
     .join('');
 }
 
+/** tshark -T fields (escape=y, its default) writes line breaks and tabs in a value as \n, \r, \t. */
+export function escapeTsv(v: string): string {
+  return /[\n\r\t]/.test(v) ? v.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v;
+}
+
 async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
   if (a.fields.length > 0) {
     const known = new Set((await client.call('fields', null)).map((f) => f.name));
-    const bad = a.fields.filter((f) => !known.has(f));
+    // Column fields (`_ws.col.Info`) depend on the capture's kind: the engine checks them once it is open.
+    const bad = a.fields.filter((f) => !known.has(f) && !f.startsWith(COLUMN_FIELD_PREFIX));
     if (bad.length > 0) {
       await write(err, `tracelens: not a field: ${bad.join(', ')} (see \`tracelens fields\`)\n`);
       return 1;
@@ -106,7 +112,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
           });
           text += `${JSON.stringify(o)}\n`;
         } else {
-          text += `${vals.map((v) => v.join(',')).join('\t')}\n`;
+          text += `${vals.map((v) => escapeTsv(v.join(','))).join('\t')}\n`;
         }
       }
       await write(out, text);

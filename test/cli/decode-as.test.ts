@@ -44,7 +44,7 @@ describe('-d parsing', () => {
     const cap = join(corpus, 'pcap/wireshark/dns_port.pcap');
     const a = await cli('list', cap, '-d', 'udp.port==53,nosuch');
     expect(a.code).toBe(1);
-    expect(a.err).toContain('no protocol "nosuch" to decode as (one of: data, dns');
+    expect(a.err).toContain('no protocol "nosuch" to decode as (one of: data, dhcp, dns');
     const b = await cli('info', cap, '-d', 'sctp.port==53,dns');
     expect(b.code).toBe(1);
     expect(b.err).toContain('no dissector table "sctp.port"');

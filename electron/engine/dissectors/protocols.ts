@@ -16,3 +16,4 @@ import './tcp.ts';
 import './udp.ts';
 import './dns.ts';
 import './ntp.ts';
+import './dhcp.ts';

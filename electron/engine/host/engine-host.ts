@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
+import { COLUMN_FIELD_PREFIX, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -344,11 +344,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
       // Values of a layer's fields need its scan; other fields are answered at once.
       if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await state.httpReady;
+      // tshark's column fields (`_ws.col.Protocol`, `_ws.col.Info` …): the table's cells by title.
+      const columns = c.columns();
       const defs = p.fields.map((name) => {
+        const col = name.startsWith(COLUMN_FIELD_PREFIX) ? columns.findIndex((x) => x.title === name.slice(COLUMN_FIELD_PREFIX.length)) : -1;
+        if (col >= 0) return col;
         const f = fieldByName(name);
         if (!f) throw new Error(`"${name}" is not a field`);
         return f;
       });
+      const cells: string[] = new Array<string>(columns.length).fill('');
+      const wantCells = defs.some((f) => typeof f === 'number');
       const start = intParam(params, 'start', 0, 2 ** 32);
       const count = intParam(params, 'count', 0, MAX_PAGE);
       const total = shown()?.length ?? c.count();
@@ -360,7 +366,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         const ev = eventAt(shown(), start + r);
         events[r] = ev;
         c.dissect(ev, d);
-        values.push(defs.map((f) => fieldStrings(d, f)));
+        if (wantCells) c.cells(ev, cells);
+        values.push(defs.map((f) => (typeof f === 'number' ? [cells[f] ?? ''] : fieldStrings(d, f))));
         bytes += replySize(values[r], PAGE_BYTES);
       }
       // A short page when its values are large (http.file_data): the client asks on from there.
