@@ -59,6 +59,7 @@ export const HOST_COMMANDS = [
   'time-format:delta-captured',
   'export-keylog', // File → Export TLS Session Keys…: the window saves the capture's secrets as keys.txt
   'columns', // show the column chooser
+  'decode-as', // show the Decode As rules
   'keyboard-shortcuts',
   'field-reference',
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button

@@ -112,6 +112,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
           ],
         },
         command('Columns…', 'columns', actions, 'CmdOrCtrl+Shift+K'),
+        command('Decode As…', 'decode-as', actions),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(state.devTools ? [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'reload' } as MenuItemConstructorOptions, { role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),
