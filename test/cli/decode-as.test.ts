@@ -1,7 +1,8 @@
 /**
- * Decode As (`-d TABLE==VALUE,PROTOCOL`) against tshark 4.0's `-d` on corpus captures: each line
- * of test/golden/decode-as/cases.tsv is a capture, a rule and fields, the oracle its .tsv
- * (scripts/make-golden-decode-as.sh).
+ * Decode As (`-d TABLE==VALUE,PROTOCOL`) against tshark 4.0's `-d` on corpus captures, and the
+ * field fidelity cases of issue 12 item 6 against tshark -T fields: each line of
+ * test/golden/{decode-as,fidelity}/cases.tsv is a capture, a rule ("-" for none) and fields, the
+ * oracle its .tsv (scripts/make-golden-cli-cases.sh).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.ts';
 import { parseDecodeAs, UsageError } from '../../electron/cli/args.ts';
 
-const dir = join(import.meta.dirname, '..', 'golden', 'decode-as');
+const golden = join(import.meta.dirname, '..', 'golden');
 const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
-const cases = readFileSync(join(dir, 'cases.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+const casesOf = (dir: string): string[][] =>
+  readFileSync(join(golden, dir, 'cases.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+const dir = join(golden, 'decode-as');
+const cases = casesOf('decode-as');
 
 describe('Decode As agrees with tshark -d', () => {
   for (const [name, capture, rule, fields] of cases) {
@@ -24,6 +28,16 @@ describe('Decode As agrees with tshark -d', () => {
       // Without the rule the same capture is dissected otherwise: the rule did something.
       const plain = await cli(...args.filter((a, i) => a !== '-d' && args[i - 1] !== '-d'));
       expect(plain.out).not.toBe(r.out);
+    });
+  }
+});
+
+describe('field fidelity agrees with tshark -T fields (issue 12 item 6)', () => {
+  for (const [name, capture, , fields] of casesOf('fidelity')) {
+    it(`${name}: ${capture}`, async () => {
+      const r = await cli('list', join(corpus, capture), ...fields.split(',').flatMap((f) => ['-e', f]));
+      expect(r.err).toBe('');
+      expect(r.out).toBe(readFileSync(join(golden, 'fidelity', `${name}.tsv`), 'utf8'));
     });
   }
 });

@@ -214,7 +214,12 @@ function dissectDhcp(d: Dissection, data: Uint8Array, off: number, end: number, 
     } else d.info = data[off] === 1 ? 'Boot Request' : 'Boot Reply';
     if (cut) d.info += SIZE_LIMITED;
   }
-  if (d.summary) return true;
+  if (d.summary) {
+    // The index's malformed flag must be the full dissection's (see the checks below).
+    if (scan < 0) markMalformed(d, -1, `DHCP: the options run past the captured bytes at byte ${end}`);
+    else if (avail < BOOTP_HEADER_LENGTH) markMalformed(d, -1, `DHCP: BOOTP header truncated at byte ${end} (${avail} of ${BOOTP_HEADER_LENGTH} bytes)`);
+    return true;
+  }
   const top = addField(d, hfDhcp, off, avail, parent);
   setLabel(d, top, type !== 0 ? `Dynamic Host Configuration Protocol (${name ?? 'Unknown'})` : 'Bootstrap Protocol');
   if (scan < 0) {

@@ -248,7 +248,8 @@ function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: numbe
   addField(d, hfDnsFlagsRecdesired, off + 2, 2, fl);
   if (response) addField(d, hfDnsFlagsRecavail, off + 2, 2, fl);
   addField(d, hfDnsFlagsZ, off + 2, 2, fl);
-  if (response) addField(d, hfDnsFlagsAuthenticated, off + 2, 2, fl);
+  // AD in a query asks for the AD bit in the answer (RFC 6840 §5.7): tshark shows it only when set.
+  if (response || (flags & 0x0020) !== 0) addField(d, hfDnsFlagsAuthenticated, off + 2, 2, fl);
   addField(d, hfDnsFlagsCheckdisable, off + 2, 2, fl);
   if (response) addField(d, hfDnsFlagsRcode, off + 2, 2, fl);
   const nq = u16(data, off + 4);

@@ -9,6 +9,7 @@ import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
 import { dissectData } from './data.ts';
 import { ETHERTYPE_IPV6 } from './ethernet.ts';
+import { hfIpVersion } from './ipv4.ts';
 import { LINKTYPE_IPV6 } from './link.ts';
 import {
   dissectIpPayload, IP_PROTO_DSTOPTS, IP_PROTO_FRAGMENT, IP_PROTO_HOPOPTS, IP_PROTO_IPV6, IP_PROTO_NAMES, IP_PROTO_NONE, IP_PROTO_ROUTING,
@@ -110,6 +111,8 @@ function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: number, 
     return true;
   }
   addField(d, hfIpv6Version, off, 1, top);
+  // packet-ipv6.c also adds the version as ip.version, so `ip.version == 6` selects IPv6.
+  addField(d, hfIpVersion, off, 1, top);
   const tc = addField(d, hfIpv6Tclass, off, 4, top);
   addField(d, hfIpv6Dscp, off, 4, tc);
   addField(d, hfIpv6Ecn, off, 4, tc);

@@ -154,6 +154,9 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   let ack = rawAck;
   let winScaled = win;
   let scale = -1;
+  // SACK blocks acknowledge the peer's bytes: relative to the peer's base, like the ACK number
+  // (packet-tcp.c with tcp_relative_seq shows them so).
+  let sackBase = 0;
   if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
   if (haveSeglen && stream >= 0) {
     if (ctx.firstPass) {
@@ -163,7 +166,8 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
     if (full || ctx.wantInfo) {
       seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
-      if (flags & TH_ACK) ack = (rawAck - tcpBaseSeq(ctx.conv, stream, dir ^ 1)) >>> 0;
+      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1);
+      if (flags & TH_ACK) ack = (rawAck - sackBase) >>> 0;
       scale = tcpWindowScale(ctx.conv, stream, dir);
       if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
     }
@@ -225,11 +229,13 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (hlen > 20) {
     if (avail < hlen) {
-      markMalformed(d, top, `TCP: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
+      // The options that were captured are still shown, as tshark does before it stops.
+      if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, end, top, ctx, info, sackBase);
+      markMalformed(d, top, `TCP: options truncated at byte ${end} (${avail - 20} of ${hlen - 20} bytes captured)`);
       if (ctx.wantInfo) d.info = info;
       return true;
     }
-    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
+    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info, sackBase);
   }
   if (ctx.wantInfo) d.info = info;
 
@@ -251,7 +257,7 @@ function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number,
   dissectData(d, off, end, parent, ctx);
 }
 
-function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string): string {
+function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string, sackBase: number): string {
   const all = addField(d, hfTcpOptions, off, end - off, parent);
   let p = off;
   while (p < end) {
@@ -296,9 +302,11 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
         const n = Math.floor((len - 2) / 8);
         for (let k = 0; k < n; k++) {
           const q = p + 2 + 8 * k;
-          addField(d, hfTcpOptSackLe, q, 4, all);
-          addField(d, hfTcpOptSackRe, q + 4, 4, all);
-          if (ctx.wantInfo) info += ` SLE=${u32(data, q)} SRE=${u32(data, q + 4)}`;
+          const le = (u32(data, q) - sackBase) >>> 0;
+          const re = (u32(data, q + 4) - sackBase) >>> 0;
+          addField(d, hfTcpOptSackLe, q, 4, all, le);
+          addField(d, hfTcpOptSackRe, q + 4, 4, all, re);
+          if (ctx.wantInfo) info += ` SLE=${le} SRE=${re}`;
         }
         addField(d, hfTcpOptSackCount, p, len, all, n);
         break;
