@@ -19,6 +19,12 @@ const OUT = join(ROOT, 'test/golden/protocols');
 export const PROTOCOLS: Record<string, string[]> = {
   ntp: ['ntp.flags', 'ntp.flags.li', 'ntp.flags.vn', 'ntp.flags.mode', 'ntp.stratum', 'ntp.ppoll', 'ntp.precision', 'ntp.rootdelay',
     'ntp.rootdispersion', 'ntp.refid', 'ntp.reftime', 'ntp.org', 'ntp.rec', 'ntp.xmt'],
+  dhcp: ['dhcp.type', 'dhcp.hw.type', 'dhcp.hw.len', 'dhcp.hops', 'dhcp.id', 'dhcp.secs', 'dhcp.flags', 'dhcp.flags.bc', 'dhcp.flags.reserved',
+    'dhcp.ip.client', 'dhcp.ip.your', 'dhcp.ip.server', 'dhcp.ip.relay', 'dhcp.hw.mac_addr', 'dhcp.hw.addr_padding', 'dhcp.server', 'dhcp.file',
+    'dhcp.cookie', 'dhcp.option.type', 'dhcp.option.length', 'dhcp.option.value', 'dhcp.option.dhcp', 'dhcp.option.request_list_item',
+    'dhcp.option.requested_ip_address', 'dhcp.option.subnet_mask', 'dhcp.option.router', 'dhcp.option.domain_name_server',
+    'dhcp.option.dhcp_server_id', 'dhcp.option.ip_address_lease_time', 'dhcp.option.renewal_time_value', 'dhcp.option.rebinding_time_value',
+    'dhcp.option.end', 'dhcp.option.padding'],
 };
 
 /**

@@ -64,6 +64,7 @@ export const HOST_COMMANDS = [
   'find-previous',
   'colorize', // View → Colorize Packet List: switch row colouring on or off
   'coloring-rules', // View → Coloring Rules…: the rules dialog
+  'decode-as', // show the Decode As rules
   'keyboard-shortcuts',
   'field-reference',
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button

@@ -183,7 +183,10 @@ export interface EngineMethods {
   rowOf: [{ event: number }, number | null];
   /** Stop a running `filter` (it answers `cancelled: true`); the view stays as it was before it. */
   cancelFilter: [null, null];
-  /** Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`). */
+  /**
+   * Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`).
+   * `_ws.col.TITLE` (COLUMN_FIELD_PREFIX + a column's title: `_ws.col.Protocol`) is that cell.
+   */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
   /**
    * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
@@ -228,6 +231,31 @@ export interface EngineMethods {
    */
   find: [FindParams, FindResult];
   cancelFind: [null, null];
+  /** The dissector tables Decode As may change, with the protocols each offers, and the rules in force. */
+  decodeAsChoices: [null, { tables: DecodeAsTable[]; rules: DecodeAsRule[] }];
+  /**
+   * Replace the Decode As rules (tshark `-d table==value,protocol`; [] = the registered tables).
+   * Everything dissected depends on them (protocol and Info columns, streams, HTTP, filters), so
+   * an open capture is indexed again, keeping its added TLS keys.
+   */
+  decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
+}
+
+/** tshark's names for the packet-list columns as fields: `_ws.col.` + the column title. */
+export const COLUMN_FIELD_PREFIX = '_ws.col.';
+
+/** A Decode As rule: in dissector table `table` (tcp.port, udp.port, ip.proto, ethertype, link_type), `value` goes to `protocol`. */
+export interface DecodeAsRule { table: string; value: number; protocol: string }
+
+export interface DecodeAsTable { table: string; description: string; protocols: string[] }
+
+export interface DecodeAsResult {
+  /** The rules now in force (those that could be applied). */
+  rules: DecodeAsRule[];
+  /** Why the other rules were not applied. */
+  problems: string[];
+  /** The open capture, indexed again under the new rules (null when none is open or nothing changed). */
+  info: CaptureInfo | null;
 }
 
 /** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
@@ -434,7 +462,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -1,4 +1,5 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
+import type { DecodeAsRule } from '../../shared/rpc.ts';
 
 /** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
@@ -77,6 +78,9 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  every HTTP body (decoded) to a file in DIR
   FILE may be followed by more strace -ff files (merged by time). Every command that takes
   --keylog FILE (NSS key log) also takes --tls-psk HEX (a TLS 1.2 pre-shared key).
+  Every command that opens FILE takes -d TABLE==VALUE,PROTOCOL (as tshark's -d, Decode As; e.g.
+  -d tcp.port==8000,dns, -d udp.port==5000-5010,ntp; tables tcp.port, udp.port, ip.proto,
+  ethertype, link_type); several -d are applied in order.
 `;
 
 export class UsageError extends Error {}
@@ -174,4 +178,41 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };
+}
+
+/** Most values a -d range may cover (a whole port space). */
+const MAX_DECODE_AS_RANGE = 65536;
+
+/**
+ * One tshark `-d` value: `TABLE==VALUE,PROTOCOL`, VALUE a number (decimal or 0x hex), a range
+ * `A-B` or `A:COUNT` (tshark's forms) — one rule per value.
+ */
+export function parseDecodeAs(text: string): DecodeAsRule[] {
+  const m = /^([A-Za-z0-9_.]+)==(0x[0-9a-fA-F]+|\d+)(?:-(0x[0-9a-fA-F]+|\d+)|:(\d+))?,([A-Za-z0-9_.-]+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`-d must be TABLE==VALUE,PROTOCOL (e.g. tcp.port==8000,dns), not ${text}`);
+  const first = Number(m[2]);
+  const last = m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? first + Number(m[4]) - 1 : first;
+  if (last < first) throw new UsageError(`-d ${text}: the range ends before it starts`);
+  if (last - first + 1 > MAX_DECODE_AS_RANGE) throw new UsageError(`-d ${text}: a range covers at most ${MAX_DECODE_AS_RANGE} values`);
+  const rules: DecodeAsRule[] = [];
+  for (let v = first; v <= last; v++) rules.push({ table: m[1], value: v, protocol: m[5] });
+  return rules;
+}
+
+/** Take the `-d` / `--decode-as` options out of the arguments (every command that opens a file takes them). */
+export function splitDecodeAsArgs(argv: string[]): { rest: string[]; rules: DecodeAsRule[] } {
+  const rest: string[] = [];
+  const rules: DecodeAsRule[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a !== '-d' && a !== '--decode-as') {
+      rest.push(a);
+      continue;
+    }
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${a} needs a value (TABLE==VALUE,PROTOCOL)`);
+    if (argv[0] === 'fields' || argv[0] === 'help') throw new UsageError(`${argv[0]} takes no ${a}`);
+    rules.push(...parseDecodeAs(v));
+  }
+  return { rest, rules };
 }

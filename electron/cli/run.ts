@@ -5,7 +5,8 @@ import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
@@ -65,10 +66,16 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
     .join('');
 }
 
+/** tshark -T fields (escape=y, its default) writes line breaks and tabs in a value as \n, \r, \t. */
+export function escapeTsv(v: string): string {
+  return /[\n\r\t]/.test(v) ? v.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v;
+}
+
 async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
   if (a.fields.length > 0) {
     const known = new Set((await client.call('fields', null)).map((f) => f.name));
-    const bad = a.fields.filter((f) => !known.has(f));
+    // Column fields (`_ws.col.Info`) depend on the capture's kind: the engine checks them once it is open.
+    const bad = a.fields.filter((f) => !known.has(f) && !f.startsWith(COLUMN_FIELD_PREFIX));
     if (bad.length > 0) {
       await write(err, `tracelens: not a field: ${bad.join(', ')} (see \`tracelens fields\`)\n`);
       return 1;
@@ -105,7 +112,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
           });
           text += `${JSON.stringify(o)}\n`;
         } else {
-          text += `${vals.map((v) => v.join(',')).join('\t')}\n`;
+          text += `${vals.map((v) => escapeTsv(v.join(','))).join('\t')}\n`;
         }
       }
       await write(out, text);
@@ -175,6 +182,7 @@ export interface CliDeps {
 export async function runCli(argv: string[], out: Writable, err: Writable, deps: CliDeps = {}): Promise<number> {
   let args;
   let limits: Partial<EngineLimits>;
+  let decodeAs: DecodeAsRule[];
   try {
     const split = splitLimitArgs(argv);
     let env: Partial<EngineLimits>;
@@ -184,7 +192,9 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
       throw new UsageError((e as Error).message);
     }
     limits = { ...env, ...split.limits };
-    args = parseCliArgs(split.rest);
+    const d = splitDecodeAsArgs(split.rest);
+    decodeAs = d.rules;
+    args = parseCliArgs(d.rest);
   } catch (e) {
     if (e instanceof UsageError) {
       await write(err, `tracelens: ${e.message}\n${USAGE}${USAGE_LIMITS}`);
@@ -225,6 +235,14 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
       const fields = await client.call('fields', null);
       await write(out, fields.map((f) => `${f.name}\t${f.type}\t${f.description}\n`).join(''));
       return 0;
+    }
+    if (decodeAs.length > 0) {
+      // Before the capture opens, so it is indexed once, under the rules.
+      const r = await client.call('decodeAs', { rules: decodeAs });
+      if (r.problems.length > 0) {
+        await write(err, r.problems.map((p) => `tracelens: -d: ${p}\n`).join(''));
+        return 1;
+      }
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err);

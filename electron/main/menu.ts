@@ -120,6 +120,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
           ],
         },
         command('Columns…', 'columns', actions, 'CmdOrCtrl+Shift+K'),
+        command('Decode As…', 'decode-as', actions),
         { type: 'separator' },
         command('Colorize Packet List', 'colorize', actions),
         command('Coloring Rules…', 'coloring-rules', actions),

@@ -58,6 +58,8 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'keyboard-shortcuts') useApp.setState({ panel: 'shortcuts' });
   else if (command === 'columns') {
     if (s.phase === 'open') useApp.setState({ panel: 'columns' });
+  } else if (command === 'decode-as') {
+    if (s.phase === 'open') useApp.setState({ panel: 'decodeAs' });
   } else if (command === 'first-event') selectRow(0, count, cache);
   else if (command === 'last-event') selectRow(count - 1, count, cache);
   else if (command === 'next-event') selectRow(s.selectedRow + 1, count, cache);
@@ -99,7 +101,7 @@ function typingIn(t: EventTarget | null): boolean {
 function HelpMenu() {
   const [open, setOpen] = useState(false);
   const phase = useApp((s) => s.phase);
-  const item = (label: string, panel: 'fields' | 'shortcuts' | 'columns') => (
+  const item = (label: string, panel: 'fields' | 'shortcuts' | 'columns' | 'decodeAs') => (
     <button role="menuitem" onClick={() => { useApp.setState({ panel }); setOpen(false); }}>{label}</button>
   );
   return (
@@ -110,6 +112,7 @@ function HelpMenu() {
           {item('Field reference', 'fields')}
           {item('Keyboard shortcuts', 'shortcuts')}
           {phase === 'open' && item('Columns…', 'columns')}
+          {phase === 'open' && item('Decode As…', 'decodeAs')}
         </div>
       )}
     </span>

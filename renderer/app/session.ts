@@ -2,6 +2,7 @@
  * The window's connection to its engine and the open-capture flows (by path, by uploaded File),
  * outside React. Components read UI state from the store and rows from `session.rows`.
  */
+import { loadRules } from '../decode-as/rules.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
 import type { AppHost } from '../host/app-host.ts';
@@ -157,6 +158,11 @@ export function createSession(host: AppHost): Session {
         const c = await connect();
         if (gen !== generation) return;
         unlisten = c.onEvent(onEvent(gen));
+        // The user's Decode As rules, before the capture is indexed (a rule the engine cannot
+        // apply is dropped there and does not stop the open).
+        const rules = loadRules();
+        if (rules.length > 0) await c.call('decodeAs', { rules });
+        if (gen !== generation) return;
         let info: CaptureInfo;
         if (path !== null) {
           const more = source.kind === 'path' ? (source.more ?? []) : [];

@@ -62,7 +62,7 @@ export interface AppState {
   /** Column order, visibility and widths of the event table (persisted per capture kind). */
   columnLayout: ColumnLayout;
   /** Which help / settings pane is open over the window. */
-  panel: 'fields' | 'shortcuts' | 'columns' | null;
+  panel: 'fields' | 'shortcuts' | 'columns' | 'decodeAs' | null;
 }
 
 export interface TableSort {

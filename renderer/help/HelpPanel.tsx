@@ -1,12 +1,13 @@
-/** The pane over the window for Help ▸ Field Reference / Keyboard Shortcuts and View ▸ Columns. */
+/** The pane over the window for Help ▸ Field Reference / Keyboard Shortcuts and View ▸ Columns / Decode As. */
 import { useEffect } from 'react';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
 import { ColumnChooser } from '../table/ColumnChooser.tsx';
+import { DecodeAsDialog } from '../decode-as/DecodeAsDialog.tsx';
 import { FieldReference } from './FieldReference.tsx';
 import { ShortcutsSheet } from './ShortcutsSheet.tsx';
 
-const TITLES = { fields: 'Field reference', shortcuts: 'Keyboard shortcuts', columns: 'Columns' } as const;
+const TITLES = { fields: 'Field reference', shortcuts: 'Keyboard shortcuts', columns: 'Columns', decodeAs: 'Decode As' } as const;
 
 export function HelpPanel({ session }: { session: Session }) {
   const panel = useApp((s) => s.panel);
@@ -35,6 +36,7 @@ export function HelpPanel({ session }: { session: Session }) {
           {panel === 'fields' && <FieldReference session={session} />}
           {panel === 'shortcuts' && <ShortcutsSheet desktop={session.host.mode === 'desktop'} />}
           {panel === 'columns' && <ColumnChooser />}
+          {panel === 'decodeAs' && <DecodeAsDialog session={session} />}
         </div>
       </div>
     </div>

@@ -7,6 +7,8 @@ import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, hex } from '../fields/format.ts';
+import { ETHERTYPE_ARP } from './ethernet.ts';
+import { addUint, ethertypeTable, registerDissector } from './table.ts';
 
 export const hfArp = defineProtocol('arp', 'Address Resolution Protocol');
 export const hfArpHwType = defineField({ name: 'arp.hw.type', type: 'uint', description: 'Hardware type', bits: 16, values: { 1: 'Ethernet' } });
@@ -29,7 +31,7 @@ export const hfArpSrcProtoOther = defineField({ name: 'arp.src.proto', type: 'by
 export const hfArpDstHwOther = defineField({ name: 'arp.dst.hw', type: 'bytes', description: 'Target hardware address' });
 export const hfArpDstProtoOther = defineField({ name: 'arp.dst.proto', type: 'bytes', description: 'Target protocol address' });
 
-export function dissectArp(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext): void {
+function dissectArp(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext): void {
   pushLayer(ctx, 'arp');
   d.protocol = 'ARP';
   const top = addField(d, hfArp, off, Math.min(8, Math.max(0, end - off)), parent);
@@ -100,3 +102,8 @@ export function dissectArp(d: Dissection, data: Uint8Array, off: number, end: nu
     d.info = `ARP opcode ${op}`;
   }
 }
+
+addUint(ethertypeTable, ETHERTYPE_ARP, registerDissector('arp', 'Address Resolution Protocol', (d, data, off, end, _rep, parent, ctx) => {
+  dissectArp(d, data, off, end, parent, ctx);
+  return true;
+}));

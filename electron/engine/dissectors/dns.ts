@@ -10,6 +10,7 @@ import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, formatIpv6 } from '../fields/format.ts';
+import { addHeuristic, addUint, createHandle, tcpPortTable, udpPortTable } from './table.ts';
 
 export const hfDns = defineProtocol('dns', 'Domain Name System');
 export const hfMdns = defineProtocol('mdns', 'Multicast Domain Name System');
@@ -119,15 +120,11 @@ function typeName(t: number): string {
   return TYPE_NAMES[t] ?? `Unknown (${t})`;
 }
 
-export function isDnsTcpPort(sport: number, dport: number): boolean {
-  return sport === 53 || dport === 53 || sport === 5353 || dport === 5353;
-}
-
 /**
  * packet-dns.c dissect_dns_heur (tshark 4.0): a non-empty standard-opcode message whose
  * counts look like DNS and fit the payload.
  */
-export function dnsHeuristic(data: Uint8Array, off: number, end: number, rep: number): boolean {
+function dnsHeuristic(data: Uint8Array, off: number, end: number, rep: number): boolean {
   if (rep <= 12 || end - off < 12) return false;
   const flags = u16(data, off + 2);
   if ((flags & 0x7800) !== 0) return false;
@@ -251,7 +248,8 @@ function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: numbe
   addField(d, hfDnsFlagsRecdesired, off + 2, 2, fl);
   if (response) addField(d, hfDnsFlagsRecavail, off + 2, 2, fl);
   addField(d, hfDnsFlagsZ, off + 2, 2, fl);
-  if (response) addField(d, hfDnsFlagsAuthenticated, off + 2, 2, fl);
+  // AD in a query asks for the AD bit in the answer (RFC 6840 §5.7): tshark shows it only when set.
+  if (response || (flags & 0x0020) !== 0) addField(d, hfDnsFlagsAuthenticated, off + 2, 2, fl);
   addField(d, hfDnsFlagsCheckdisable, off + 2, 2, fl);
   if (response) addField(d, hfDnsFlagsRcode, off + 2, 2, fl);
   const nq = u16(data, off + 4);
@@ -517,7 +515,7 @@ function layerName(flavour: number): string {
   return flavour === DNS_FLAVOUR_MDNS ? 'mdns' : flavour === DNS_FLAVOUR_LLMNR ? 'llmnr' : 'dns';
 }
 
-export function dissectDnsUdp(d: Dissection, data: Uint8Array, off: number, end: number, _rep: number, parent: number, ctx: PacketContext, flavour: number): void {
+function dissectDnsUdp(d: Dissection, data: Uint8Array, off: number, end: number, _rep: number, parent: number, ctx: PacketContext, flavour: number): void {
   pushLayer(ctx, layerName(flavour));
   d.protocol = protoOf(flavour);
   const top = addField(d, protocolNode(flavour), off, Math.max(0, end - off), parent);
@@ -531,7 +529,7 @@ export function dissectDnsUdp(d: Dissection, data: Uint8Array, off: number, end:
  * DNS over TCP: one or more length-prefixed messages in this segment. Returns false when the
  * first message is not complete here (it would need TCP reassembly, which is not done here).
  */
-export function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, _rep: number, parent: number, ctx: PacketContext): boolean {
+function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, _rep: number, parent: number, ctx: PacketContext): boolean {
   if (end - off < 2 || off + 2 + u16(data, off) > end) return false;
   pushLayer(ctx, 'dns');
   d.protocol = 'DNS';
@@ -553,3 +551,31 @@ export function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end:
   if (ctx.wantInfo) d.info = info;
   return true;
 }
+
+// Ports: IANA service names domain (53), mdns (5353), llmnr (5355); packet-dns.c registers
+// DNS over TCP on 53 and 5353.
+const dnsUdp = createHandle('dns', 'Domain Name System', (d, data, off, end, rep, parent, ctx) => {
+  dissectDnsUdp(d, data, off, end, rep, parent, ctx, DNS_FLAVOUR_DNS);
+  return true;
+});
+addUint(udpPortTable, 53, dnsUdp);
+addUint(udpPortTable, 5353, createHandle('mdns', 'Multicast Domain Name System', (d, data, off, end, rep, parent, ctx) => {
+  dissectDnsUdp(d, data, off, end, rep, parent, ctx, DNS_FLAVOUR_MDNS);
+  return true;
+}));
+addUint(udpPortTable, 5355, createHandle('llmnr', 'Link-local Multicast Name Resolution', (d, data, off, end, rep, parent, ctx) => {
+  dissectDnsUdp(d, data, off, end, rep, parent, ctx, DNS_FLAVOUR_LLMNR);
+  return true;
+}));
+addHeuristic('udp', dnsUdp, (d, data, off, end, rep, parent, ctx) => {
+  if (!dnsHeuristic(data, off, end, rep)) return false;
+  dissectDnsUdp(d, data, off, end, rep, parent, ctx, DNS_FLAVOUR_DNS);
+  return true;
+});
+const dnsTcp = createHandle('dns', 'Domain Name System', (d, data, off, end, rep, parent, ctx) => {
+  // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
+  if (!dissectDnsTcp(d, data, off, end, rep, parent, ctx) && ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
+  return true;
+});
+addUint(tcpPortTable, 53, dnsTcp);
+addUint(tcpPortTable, 5353, dnsTcp);

@@ -6,10 +6,9 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
-import { dissectIpv4 } from './ipv4.ts';
-import { dissectIpv6 } from './ipv6.ts';
-import { dissectArp } from './arp.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { LINKTYPE_ETHERNET } from './link.ts';
+import { addUint, callUint, ethertypeTable, linkTypeTable, registerDissector } from './table.ts';
 
 export const hfEth = defineProtocol('eth', 'Ethernet II');
 export const hfEthDst = defineField({ name: 'eth.dst', type: 'ether', description: 'Destination' });
@@ -30,7 +29,7 @@ export const hfVlanDei = defineField({ name: 'vlan.dei', type: 'bool', descripti
 export const hfVlanId = defineField({ name: 'vlan.id', type: 'uint', description: 'ID', bits: 16, mask: 0x0fff });
 export const hfVlanEtype = defineField({ name: 'vlan.etype', type: 'uint', description: 'Type', base: 'hex', bits: 16 });
 
-// EtherTypes (IEEE 802 numbers registry).
+// EtherTypes (IEEE 802 numbers registry): the keys of the ethertype table.
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 export const ETHERTYPE_VLAN = 0x8100;
@@ -39,41 +38,24 @@ export const ETHERTYPE_QINQ = 0x88a8;
 export const ETHERTYPE_QINQ_OLD = 0x9100;
 
 /**
- * Hand the payload to the protocol named by an EtherType. `rep` is the reported length
+ * Hand the payload to the protocol the ethertype table names. `rep` is the reported length
  * from `off`. Adds the "ethertype" layer that Wireshark shows in frame.protocols.
  */
 export function dissectEthertype(d: Dissection, data: Uint8Array, type: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   pushLayer(ctx, 'ethertype');
-  switch (type) {
-    case ETHERTYPE_IPV4:
-      dissectIpv4(d, data, off, end, rep, parent, ctx);
-      return;
-    case ETHERTYPE_IPV6:
-      dissectIpv6(d, data, off, end, rep, parent, ctx);
-      return;
-    case ETHERTYPE_ARP:
-      dissectArp(d, data, off, end, parent, ctx);
-      return;
-    case ETHERTYPE_VLAN:
-    case ETHERTYPE_QINQ:
-    case ETHERTYPE_QINQ_OLD:
-      dissectVlan(d, data, off, end, rep, parent, ctx);
-      return;
-    default:
-      dissectData(d, off, end, parent, ctx);
-  }
+  if (!callUint(ethertypeTable, type, d, data, off, end, rep, parent, ctx)) dissectData(d, off, end, parent, ctx);
 }
 
-function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'vlan');
   if (ctx.depth++ > 8) {
     markMalformed(d, parent, `VLAN: too many stacked tags at byte ${off}`);
-    return;
+    return true;
   }
   const top = addField(d, hfVlan, off, Math.min(4, end - off), parent);
   if (end - off < 4) {
     markMalformed(d, top, `VLAN: tag truncated at byte ${off} (${end - off} of 4 bytes)`);
-    return;
+    return true;
   }
   addField(d, hfVlanPriority, off, 2, top);
   addField(d, hfVlanDei, off, 2, top);
@@ -81,6 +63,7 @@ function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, 
   const type = u16(data, off + 2);
   addField(d, hfVlanEtype, off + 2, 2, top);
   dissectEthertype(d, data, type, off + 4, end, rep - 4, parent, ctx);
+  return true;
 }
 
 function addMac(d: Dissection, f: typeof hfEthDst, off: number, parent: number, ctx: PacketContext): void {
@@ -97,7 +80,7 @@ function addMac(d: Dissection, f: typeof hfEthDst, off: number, parent: number, 
   addField(d, hfEthIg, off, 3, e);
 }
 
-export function dissectEthernet(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectEthernet(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'eth');
   d.protocol = 'Ethernet';
   const top = addField(d, hfEth, off, Math.min(14, end - off), parent);
@@ -105,7 +88,7 @@ export function dissectEthernet(d: Dissection, data: Uint8Array, off: number, en
     if (end - off >= 6) addMac(d, hfEthDst, off, top, ctx);
     if (end - off >= 12) addMac(d, hfEthSrc, off + 6, top, ctx);
     markMalformed(d, top, `Ethernet: header truncated at byte ${off} (${end - off} of 14 bytes)`);
-    return;
+    return true;
   }
   addMac(d, hfEthDst, off, top, ctx);
   addMac(d, hfEthSrc, off + 6, top, ctx);
@@ -114,8 +97,16 @@ export function dissectEthernet(d: Dissection, data: Uint8Array, off: number, en
     // IEEE 802.3 length field: the payload is LLC, which is not dissected here.
     if (!d.summary) addField(d, hfEthLen, off + 12, 2, top);
     dissectData(d, off + 14, Math.min(end, off + 14 + type), parent, ctx);
-    return;
+    return true;
   }
   if (!d.summary) addField(d, hfEthType, off + 12, 2, top);
   dissectEthertype(d, data, type, off + 14, end, rep - 14, parent, ctx);
+  return true;
 }
+
+const ethHandle = registerDissector('eth', 'Ethernet II', dissectEthernet);
+addUint(linkTypeTable, LINKTYPE_ETHERNET, ethHandle);
+const vlanHandle = registerDissector('vlan', '802.1Q Virtual LAN', dissectVlan);
+addUint(ethertypeTable, ETHERTYPE_VLAN, vlanHandle);
+addUint(ethertypeTable, ETHERTYPE_QINQ, vlanHandle);
+addUint(ethertypeTable, ETHERTYPE_QINQ_OLD, vlanHandle);

@@ -7,8 +7,9 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
-import { dissectIpv4 } from './ipv4.ts';
-import { hfDataData } from './link.ts';
+import { hfDataData } from './data.ts';
+import { IP_PROTO_ICMP } from './ip-proto.ts';
+import { addUint, findDissector, ipProtoTable, registerDissector } from './table.ts';
 
 export const hfIcmp = defineProtocol('icmp', 'Internet Control Message Protocol');
 export const hfIcmpType = defineField({
@@ -53,7 +54,7 @@ function swap16(v: number): number {
   return ((v & 0xff) << 8) | (v >>> 8);
 }
 
-export function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   pushLayer(ctx, 'icmp');
   d.protocol = 'ICMP';
   const avail = end - off;
@@ -95,9 +96,9 @@ export function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: n
     const saved = [ctx.srcOff, ctx.dstOff, ctx.addrLen, ctx.ttl] as const;
     const savedFrag = ctx.fragmented;
     const savedErr = ctx.inError;
-    if (ctx.depth++ < 4 && end > off + 8) {
+    if (ctx.depth++ < 8 && end > off + 8) {
       ctx.inError = true;
-      dissectIpv4(d, data, off + 8, end, rep - 8, top, ctx);
+      findDissector('ip')?.dissect(d, data, off + 8, end, rep - 8, top, ctx);
     }
     [ctx.srcOff, ctx.dstOff, ctx.addrLen, ctx.ttl] = saved;
     ctx.fragmented = savedFrag;
@@ -106,3 +107,8 @@ export function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: n
   d.protocol = 'ICMP';
   if (ctx.wantInfo) d.info = info;
 }
+
+addUint(ipProtoTable, IP_PROTO_ICMP, registerDissector('icmp', 'Internet Control Message Protocol', (d, data, off, end, rep, parent, ctx) => {
+  dissectIcmp(d, data, off, end, rep, parent, ctx);
+  return true;
+}));

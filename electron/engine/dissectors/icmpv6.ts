@@ -7,9 +7,10 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
-import { dissectIpv6 } from './ipv6.ts';
 import { formatIpv6, hex } from '../fields/format.ts';
-import { hfDataData } from './link.ts';
+import { hfDataData } from './data.ts';
+import { IP_PROTO_ICMPV6 } from './ip-proto.ts';
+import { addUint, findDissector, ipProtoTable, registerDissector } from './table.ts';
 
 export const hfIcmpv6 = defineProtocol('icmpv6', 'Internet Control Message Protocol v6');
 export const hfIcmpv6Type = defineField({
@@ -75,7 +76,7 @@ function dissectNdOptions(d: Dissection, data: Uint8Array, off: number, end: num
   return link;
 }
 
-export function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   pushLayer(ctx, 'icmpv6');
   d.protocol = 'ICMPv6';
   const avail = end - off;
@@ -109,9 +110,9 @@ export function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end:
     const saved = [ctx.srcOff, ctx.dstOff, ctx.addrLen, ctx.ttl] as const;
     const savedFrag = ctx.fragmented;
     const savedErr = ctx.inError;
-    if (ctx.depth++ < 4 && end > off + 8) {
+    if (ctx.depth++ < 8 && end > off + 8) {
       ctx.inError = true;
-      dissectIpv6(d, data, off + 8, end, rep - 8, top, ctx);
+      findDissector('ipv6')?.dissect(d, data, off + 8, end, rep - 8, top, ctx);
     }
     [ctx.srcOff, ctx.dstOff, ctx.addrLen, ctx.ttl] = saved;
     ctx.fragmented = savedFrag;
@@ -151,3 +152,8 @@ export function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end:
   d.protocol = 'ICMPv6';
   if (ctx.wantInfo) d.info = info;
 }
+
+addUint(ipProtoTable, IP_PROTO_ICMPV6, registerDissector('icmpv6', 'Internet Control Message Protocol v6', (d, data, off, end, rep, parent, ctx) => {
+  dissectIcmpv6(d, data, off, end, rep, parent, ctx);
+  return true;
+}));

@@ -7,12 +7,11 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
-import { dissectTcp } from './tcp.ts';
-import { dissectUdp } from './udp.ts';
-import { dissectIcmp } from './icmp.ts';
-import { dissectIcmpv6 } from './icmpv6.ts';
-import { dissectIpv6 } from './ipv6.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { ETHERTYPE_IPV4 } from './ethernet.ts';
+import { LINKTYPE_IPV4 } from './link.ts';
+import { dissectIpPayload, IP_PROTO_IPIP, IP_PROTO_NAMES } from './ip-proto.ts';
+import { addUint, ethertypeTable, ipProtoTable, linkTypeTable, registerDissector } from './table.ts';
 
 export const hfIp = defineProtocol('ip', 'Internet Protocol Version 4');
 export const hfIpVersion = defineField({ name: 'ip.version', type: 'uint', description: 'Version', bits: 8, mask: 0xf0 });
@@ -28,10 +27,7 @@ export const hfIpFlagsDf = defineField({ name: 'ip.flags.df', type: 'bool', desc
 export const hfIpFlagsMf = defineField({ name: 'ip.flags.mf', type: 'bool', description: 'More fragments', bits: 8, mask: 0x20 });
 export const hfIpFragOffset = defineField({ name: 'ip.frag_offset', type: 'uint', description: 'Fragment Offset', bits: 16 });
 export const hfIpTtl = defineField({ name: 'ip.ttl', type: 'uint', description: 'Time to Live', bits: 8 });
-export const hfIpProto = defineField({
-  name: 'ip.proto', type: 'uint', description: 'Protocol', bits: 8,
-  values: { 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' },
-});
+export const hfIpProto = defineField({ name: 'ip.proto', type: 'uint', description: 'Protocol', bits: 8, values: IP_PROTO_NAMES });
 export const hfIpChecksum = defineField({ name: 'ip.checksum', type: 'uint', description: 'Header Checksum', base: 'hex', bits: 16 });
 export const hfIpChecksumStatus = defineField({
   name: 'ip.checksum.status', type: 'uint', description: 'Header checksum status', bits: 8,
@@ -44,42 +40,12 @@ export const hfIpOpt = defineField({ name: 'ip.opt', type: 'none', description: 
 export const hfIpOptType = defineField({ name: 'ip.opt.type', type: 'uint', description: 'Type', bits: 8, multi: true });
 export const hfIpOptLen = defineField({ name: 'ip.opt.len', type: 'uint', description: 'Length', bits: 8, multi: true });
 
-/** IANA protocol numbers → the names Wireshark prints in the fragment Info text. */
-const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
-
-/** Hand an IP payload to its transport dissector (shared by IPv4, IPv6 and their extension headers). */
-export function dissectIpPayload(d: Dissection, data: Uint8Array, proto: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
-  // A filter on frame/link/IP fields needs nothing TCP or UDP carry (no tunnel over them is
-  // dissected yet; one that is, e.g. VXLAN, must end this shortcut).
-  if (d.networkOnly && (proto === 6 || proto === 17)) return;
-  switch (proto) {
-    case 6:
-      dissectTcp(d, data, off, end, rep, parent, ctx);
-      return;
-    case 17:
-      dissectUdp(d, data, off, end, rep, parent, ctx);
-      return;
-    case 1:
-      dissectIcmp(d, data, off, end, rep, parent, ctx);
-      return;
-    case 58:
-      dissectIcmpv6(d, data, off, end, rep, parent, ctx);
-      return;
-    case 4:
-    case 41:
-      if (ctx.depth++ > 4) {
-        markMalformed(d, parent, `IP: too many nested tunnels at byte ${off}`);
-        return;
-      }
-      if (proto === 4) dissectIpv4(d, data, off, end, rep, parent, ctx);
-      else dissectIpv6(d, data, off, end, rep, parent, ctx);
-      return;
-    default:
-      dissectData(d, off, end, parent, ctx);
+function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
+  // IP in IP, ICMP errors quoting IP and IPv6 in IP nest: bounded (16 is far beyond real tunnels).
+  if (ctx.depth++ > 16) {
+    markMalformed(d, parent, `IP: too many nested headers at byte ${off}`);
+    return true;
   }
-}
-
-export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   pushLayer(ctx, 'ip');
   d.protocol = 'IPv4';
   const avail = end - off;
@@ -87,7 +53,7 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
   if (avail < 20) {
     if (avail >= 1) addField(d, hfIpVersion, off, 1, top);
     markMalformed(d, top, `IPv4: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
-    return;
+    return true;
   }
   const hlen = (data[off] & 0x0f) * 4;
   let totalLen = u16(data, off + 2);
@@ -125,19 +91,19 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
   ctx.sumIpv4Count++;
   if (hlen < 20) {
     markMalformed(d, hl, `IPv4: bogus header length ${hlen} at byte ${off} (must be at least 20)`);
-    return;
+    return true;
   }
   if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (avail < hlen) {
     markMalformed(d, top, `IPv4: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
-    return;
+    return true;
   }
   if (recordsProtocol(d, hfIp)) dissectOptions(d, data, off + 20, off + hlen, top);
   // TSO captures carry a zero total length: the frame length stands in (packet-ip.c does the same).
   if (totalLen === 0) totalLen = rep;
   if (totalLen < hlen) {
     markMalformed(d, top, `IPv4: total length ${totalLen} at byte ${off + 2} is less than the header length ${hlen}`);
-    return;
+    return true;
   }
   const payRep = Math.min(totalLen, rep) - hlen;
   const payEnd = Math.min(end, off + Math.min(totalLen, rep));
@@ -148,13 +114,20 @@ export function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: n
     ctx.fragmented = true;
     dissectData(d, off + hlen, payEnd, top, ctx);
     if (ctx.wantInfo) {
-      d.info = `Fragmented IP protocol (proto=${PROTO_NAMES[proto] ?? 'Unknown'} ${proto}, off=${fragOff}, ID=${u16(data, off + 4).toString(16).padStart(4, '0')})`;
+      d.info = `Fragmented IP protocol (proto=${IP_PROTO_NAMES[proto] ?? 'Unknown'} ${proto}, off=${fragOff}, ID=${u16(data, off + 4).toString(16).padStart(4, '0')})`;
     }
-    return;
+    return true;
   }
   ctx.fragmented = false;
   dissectIpPayload(d, data, proto, off + hlen, payEnd, payRep, parent, ctx);
+  return true;
 }
+
+const ipHandle = registerDissector('ip', 'Internet Protocol Version 4', dissectIpv4);
+addUint(linkTypeTable, LINKTYPE_IPV4, ipHandle);
+addUint(ethertypeTable, ETHERTYPE_IPV4, ipHandle);
+// IP in IP (RFC 2003); the nesting is bounded in the dissector.
+addUint(ipProtoTable, IP_PROTO_IPIP, ipHandle);
 
 /** RFC 791 options: EOL (0) and NOP (1) are one byte; the rest carry a length ≥ 2. */
 function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number): void {

@@ -7,8 +7,14 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
-import { dissectIpPayload } from './ipv4.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { ETHERTYPE_IPV6 } from './ethernet.ts';
+import { hfIpVersion } from './ipv4.ts';
+import { LINKTYPE_IPV6 } from './link.ts';
+import {
+  dissectIpPayload, IP_PROTO_DSTOPTS, IP_PROTO_FRAGMENT, IP_PROTO_HOPOPTS, IP_PROTO_IPV6, IP_PROTO_NAMES, IP_PROTO_NONE, IP_PROTO_ROUTING,
+} from './ip-proto.ts';
+import { addUint, ethertypeTable, ipProtoTable, linkTypeTable, registerDissector } from './table.ts';
 
 export const hfIpv6 = defineProtocol('ipv6', 'Internet Protocol Version 6');
 export const hfIpv6Version = defineField({ name: 'ipv6.version', type: 'uint', description: 'Version', bits: 8, mask: 0xf0 });
@@ -17,10 +23,7 @@ export const hfIpv6Dscp = defineField({ name: 'ipv6.tclass.dscp', type: 'uint', 
 export const hfIpv6Ecn = defineField({ name: 'ipv6.tclass.ecn', type: 'uint', description: 'Explicit Congestion Notification', bits: 32, mask: 0x00300000 });
 export const hfIpv6Flow = defineField({ name: 'ipv6.flow', type: 'uint', description: 'Flow Label', base: 'hex', bits: 24, mask: 0x0fffff });
 export const hfIpv6Plen = defineField({ name: 'ipv6.plen', type: 'uint', description: 'Payload Length', bits: 16 });
-export const hfIpv6Nxt = defineField({
-  name: 'ipv6.nxt', type: 'uint', description: 'Next Header', bits: 8,
-  values: { 0: 'IPv6 Hop-by-Hop Option', 6: 'TCP', 17: 'UDP', 43: 'Routing Header for IPv6', 44: 'Fragment Header for IPv6', 58: 'ICMPv6', 59: 'No Next Header for IPv6', 60: 'Destination Options for IPv6' },
-});
+export const hfIpv6Nxt = defineField({ name: 'ipv6.nxt', type: 'uint', description: 'Next Header', bits: 8, values: IP_PROTO_NAMES });
 export const hfIpv6Hlim = defineField({ name: 'ipv6.hlim', type: 'uint', description: 'Hop Limit', bits: 8 });
 export const hfIpv6Src = defineField({ name: 'ipv6.src', type: 'ipv6', description: 'Source Address' });
 export const hfIpv6Dst = defineField({ name: 'ipv6.dst', type: 'ipv6', description: 'Destination Address' });
@@ -57,11 +60,11 @@ export const hfFragReservedBits = defineField({ name: 'ipv6.fraghdr.reserved_bit
 export const hfFragMore = defineField({ name: 'ipv6.fraghdr.more', type: 'bool', description: 'More Fragments', bits: 16, mask: 0x0001 });
 export const hfFragIdent = defineField({ name: 'ipv6.fraghdr.ident', type: 'uint', description: 'Identification', base: 'hex', bits: 32 });
 
-const NH_HOPOPTS = 0;
-const NH_ROUTING = 43;
-const NH_FRAGMENT = 44;
-const NH_NONE = 59;
-const NH_DSTOPTS = 60;
+const NH_HOPOPTS = IP_PROTO_HOPOPTS;
+const NH_ROUTING = IP_PROTO_ROUTING;
+const NH_FRAGMENT = IP_PROTO_FRAGMENT;
+const NH_NONE = IP_PROTO_NONE;
+const NH_DSTOPTS = IP_PROTO_DSTOPTS;
 
 /** TLV options of Hop-by-Hop / Destination Options headers (RFC 8200 §4.2). */
 function dissectTlvOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number): void {
@@ -92,7 +95,12 @@ function dissectTlvOptions(d: Dissection, data: Uint8Array, off: number, end: nu
   }
 }
 
-export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
+  // IP in IP, ICMP errors quoting IP and IPv6 in IP nest: bounded (16 is far beyond real tunnels).
+  if (ctx.depth++ > 16) {
+    markMalformed(d, parent, `IP: too many nested headers at byte ${off}`);
+    return true;
+  }
   pushLayer(ctx, 'ipv6');
   d.protocol = 'IPv6';
   const avail = end - off;
@@ -100,9 +108,11 @@ export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: n
   if (avail < 40) {
     if (avail >= 1) addField(d, hfIpv6Version, off, 1, top);
     markMalformed(d, top, `IPv6: header truncated at byte ${off} (${Math.max(0, avail)} of 40 bytes)`);
-    return;
+    return true;
   }
   addField(d, hfIpv6Version, off, 1, top);
+  // packet-ipv6.c also adds the version as ip.version, so `ip.version == 6` selects IPv6.
+  addField(d, hfIpVersion, off, 1, top);
   const tc = addField(d, hfIpv6Tclass, off, 4, top);
   addField(d, hfIpv6Dscp, off, 4, tc);
   addField(d, hfIpv6Ecn, off, 4, tc);
@@ -132,7 +142,7 @@ export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: n
     if (nxt !== NH_HOPOPTS && nxt !== NH_ROUTING && nxt !== NH_FRAGMENT && nxt !== NH_DSTOPTS) break;
     if (payEnd - p < (nxt === NH_FRAGMENT ? 8 : 2)) {
       markMalformed(d, top, `IPv6: extension header ${nxt} truncated at byte ${p}`);
-      return;
+      return true;
     }
     const next = data[p];
     if (nxt === NH_FRAGMENT) {
@@ -152,14 +162,14 @@ export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: n
         ctx.fragmented = true;
         dissectData(d, p, payEnd, top, ctx);
         if (ctx.wantInfo) d.info = `IPv6 fragment (off=${(word & 0xfff8)} more=${(word & 1) !== 0 ? 'y' : 'n'} ident=0x${u32(data, p - 4).toString(16).padStart(8, '0')} nxt=${next})`;
-        return;
+        return true;
       }
       continue;
     }
     const len = (data[p + 1] + 1) * 8;
     if (p + len > payEnd) {
       markMalformed(d, top, `IPv6: extension header ${nxt} at byte ${p} overruns the packet (length ${len})`);
-      return;
+      return true;
     }
     if (nxt === NH_ROUTING) {
       pushLayer(ctx, 'ipv6.routing');
@@ -183,6 +193,13 @@ export function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: n
     repLeft -= len;
     nxt = next;
   }
-  if (nxt === NH_NONE) return;
+  if (nxt === NH_NONE) return true;
   dissectIpPayload(d, data, nxt, p, payEnd, repLeft, parent, ctx);
+  return true;
 }
+
+const ipv6Handle = registerDissector('ipv6', 'Internet Protocol Version 6', dissectIpv6);
+addUint(linkTypeTable, LINKTYPE_IPV6, ipv6Handle);
+addUint(ethertypeTable, ETHERTYPE_IPV6, ipv6Handle);
+// IPv6 in IP (RFC 2473, RFC 4213); the nesting is bounded in the dissector.
+addUint(ipProtoTable, IP_PROTO_IPV6, ipv6Handle);

@@ -1,15 +1,13 @@
 /**
- * Dispatch on the pcap/pcapng link type (LINKTYPE_* values from tcpdump.org/linktypes.html).
- * Unknown link types leave the frame undissected with its bytes as `data`.
+ * Dispatch on the pcap/pcapng link type (LINKTYPE_* values from tcpdump.org/linktypes.html)
+ * through the link_type table, and the raw-IP link types. Unknown link types leave the frame
+ * undissected with its bytes as `data`.
  */
 import { addField, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
-import { dissectEthernet } from './ethernet.ts';
-import { dissectSll, dissectSll2 } from './sll.ts';
-import { dissectNull } from './null-loopback.ts';
-import { dissectIpv4 } from './ipv4.ts';
-import { dissectIpv6 } from './ipv6.ts';
-import { defineField, defineProtocol } from '../fields/registry.ts';
+import { defineProtocol } from '../fields/registry.ts';
+import { addUint, callUint, findDissector, linkTypeTable, registerDissector } from './table.ts';
+import { dissectData } from './data.ts';
 
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
@@ -23,62 +21,23 @@ export const LINKTYPE_IPV6 = 229;
 export const LINKTYPE_LINUX_SLL2 = 276;
 
 export const hfRaw = defineProtocol('raw', 'Raw packet data');
-export const hfData = defineProtocol('data', 'Data');
-export const hfDataData = defineField({ name: 'data.data', type: 'bytes', description: 'Data' });
-export const hfDataLen = defineField({ name: 'data.len', type: 'uint', description: 'Length', bits: 32 });
 
-/** Undissected bytes, as Wireshark's `data` protocol. */
-export function dissectData(d: Dissection, off: number, end: number, parent: number, ctx: PacketContext): void {
-  if (end <= off) return;
-  pushLayer(ctx, 'data');
-  if (d.summary) return; // the index pass records no fields
-  const top = addField(d, hfData, off, end - off, parent);
-  addField(d, hfDataData, off, end - off, top);
-  addField(d, hfDataLen, off, 0, top, end - off);
-}
+// Raw IP carries no type field: the version nibble (RFC 791 §3.1, RFC 8200 §3) picks the handle.
 
-/** IP by its version nibble (raw IP link types). */
-function dissectRawIp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
-  if (off >= end) return;
+const rawHandle = registerDissector('raw', 'Raw packet data', (d, data, off, end, rep, parent, ctx) => {
+  pushLayer(ctx, 'raw');
+  const top = addField(d, hfRaw, off, end - off, parent);
+  if (off >= end) return true;
   const v = data[off] >> 4;
-  if (v === 4) dissectIpv4(d, data, off, end, rep, parent, ctx);
-  else if (v === 6) dissectIpv6(d, data, off, end, rep, parent, ctx);
-  else dissectData(d, off, end, parent, ctx);
-}
+  const h = v === 4 ? findDissector('ip') : v === 6 ? findDissector('ipv6') : undefined;
+  if (h === undefined || !h.dissect(d, data, off, end, rep, top, ctx)) dissectData(d, off, end, top, ctx);
+  return true;
+});
+addUint(linkTypeTable, LINKTYPE_RAW, rawHandle);
+addUint(linkTypeTable, LINKTYPE_RAW_OLD12, rawHandle);
+addUint(linkTypeTable, LINKTYPE_RAW_OLD14, rawHandle);
 
 /** Dissect from the link layer up: the frame is data[start, end); `rep` is its reported (on-the-wire) length. */
 export function dissectLink(d: Dissection, data: Uint8Array, linkType: number, rep: number, parent: number, ctx: PacketContext, start = 0, end = data.length): void {
-  switch (linkType) {
-    case LINKTYPE_ETHERNET:
-      dissectEthernet(d, data, start, end, rep, parent, ctx);
-      return;
-    case LINKTYPE_NULL:
-      dissectNull(d, data, start, end, rep, parent, ctx, false);
-      return;
-    case LINKTYPE_LOOP:
-      dissectNull(d, data, start, end, rep, parent, ctx, true);
-      return;
-    case LINKTYPE_LINUX_SLL:
-      dissectSll(d, data, start, end, rep, parent, ctx);
-      return;
-    case LINKTYPE_LINUX_SLL2:
-      dissectSll2(d, data, start, end, rep, parent, ctx);
-      return;
-    case LINKTYPE_RAW:
-    case LINKTYPE_RAW_OLD12:
-    case LINKTYPE_RAW_OLD14: {
-      pushLayer(ctx, 'raw');
-      const top = addField(d, hfRaw, start, end - start, parent);
-      dissectRawIp(d, data, start, end, rep, top, ctx);
-      return;
-    }
-    case LINKTYPE_IPV4:
-      dissectIpv4(d, data, start, end, rep, parent, ctx);
-      return;
-    case LINKTYPE_IPV6:
-      dissectIpv6(d, data, start, end, rep, parent, ctx);
-      return;
-    default:
-      dissectData(d, start, end, parent, ctx);
-  }
+  if (!callUint(linkTypeTable, linkType, d, data, start, end, rep, parent, ctx)) dissectData(d, start, end, parent, ctx);
 }

@@ -10,6 +10,7 @@ import { formatIpv4 } from '../fields/format.ts';
 import { addField, markMalformed, setLabel, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u32 } from '../bytes/cursor.ts';
+import { addUint, createHandle, udpPortTable } from './table.ts';
 
 /** RFC 5905 §7.3: the header without extension fields or MAC. */
 export const NTP_HEADER_LENGTH = 48;
@@ -140,3 +141,10 @@ export function dissectNtp(d: Dissection, data: Uint8Array, off: number, end: nu
     if (label !== undefined) setLabel(d, e, `${field.description}: ${label}`);
   }
 }
+
+/** NTP's registered port (IANA service name ntp; packet-ntp.c UDP_PORT_NTP). */
+const UDP_PORT_NTP = 123;
+addUint(udpPortTable, UDP_PORT_NTP, createHandle('ntp', 'Network Time Protocol', (d, data, off, end, _rep, parent, ctx) => {
+  dissectNtp(d, data, off, end, parent, ctx);
+  return true;
+}));

@@ -8,10 +8,10 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u32 } from '../bytes/cursor.ts';
-import { dissectIpv4 } from './ipv4.ts';
-import { dissectIpv6 } from './ipv6.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
 import { dissectEthertype } from './ethernet.ts';
+import { LINKTYPE_LOOP, LINKTYPE_NULL } from './link.ts';
+import { addUint, findDissector, linkTypeTable, registerDissector } from './table.ts';
 
 export const hfNull = defineProtocol('null', 'Null/Loopback');
 export const hfNullFamily = defineField({
@@ -24,7 +24,7 @@ function swap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }
 
-export function dissectNull(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext, networkOrder: boolean): void {
+function dissectNull(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext, networkOrder: boolean): void {
   pushLayer(ctx, 'null');
   d.protocol = 'NULL';
   const top = addField(d, hfNull, off, Math.min(4, end - off), parent);
@@ -44,17 +44,19 @@ export function dissectNull(d: Dissection, data: Uint8Array, off: number, end: n
     return;
   }
   addField(d, hfNullFamily, off, 4, top, family);
-  switch (family) {
-    case 2:
-      dissectIpv4(d, data, off + 4, end, rep - 4, parent, ctx);
-      return;
-    case 10:
-    case 24:
-    case 28:
-    case 30:
-      dissectIpv6(d, data, off + 4, end, rep - 4, parent, ctx);
-      return;
-    default:
-      dissectData(d, off + 4, end, parent, ctx);
-  }
+  // AF_INET, and AF_INET6 as Linux, the BSDs and macOS number it.
+  const h = family === 2 ? findDissector('ip') : family === 10 || family === 24 || family === 28 || family === 30 ? findDissector('ipv6') : undefined;
+  if (h === undefined || !h.dissect(d, data, off + 4, end, rep - 4, parent, ctx)) dissectData(d, off + 4, end, parent, ctx);
 }
+
+const nullHandle = registerDissector('null', 'Null/Loopback', (d, data, off, end, rep, parent, ctx) => {
+  dissectNull(d, data, off, end, rep, parent, ctx, false);
+  return true;
+});
+// LINKTYPE_LOOP is the same header with the AF value in network byte order.
+const loopHandle = registerDissector('loop', 'OpenBSD loopback', (d, data, off, end, rep, parent, ctx) => {
+  dissectNull(d, data, off, end, rep, parent, ctx, true);
+  return true;
+});
+addUint(linkTypeTable, LINKTYPE_NULL, nullHandle);
+addUint(linkTypeTable, LINKTYPE_LOOP, loopHandle);

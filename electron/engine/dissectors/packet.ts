@@ -6,6 +6,7 @@ import { addField, markMalformed, resetDissection, type Dissection } from './dis
 import { dissectFrame, hfFrameProtocols, type FrameMeta } from './frame.ts';
 import { dissectLink } from './link.ts';
 import { resetPacketContext, type PacketContext } from './context.ts';
+import './protocols.ts';
 
 export type { FrameMeta } from './frame.ts';
 export type { PacketContext } from './context.ts';

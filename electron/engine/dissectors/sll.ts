@@ -8,7 +8,9 @@ import { addField, markMalformed, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
 import { dissectEthertype } from './ethernet.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from './link.ts';
+import { addUint, linkTypeTable, registerDissector } from './table.ts';
 
 export const hfSll = defineProtocol('sll', 'Linux cooked capture');
 export const hfSllPkttype = defineField({
@@ -54,28 +56,29 @@ function payload(d: Dissection, data: Uint8Array, proto: number, protoOff: numbe
   }
 }
 
-export function dissectSll(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectSll(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'sll');
   d.protocol = 'SLL';
   const top = addField(d, hfSll, off, Math.min(16, end - off), parent);
   if (end - off < 16) {
     markMalformed(d, top, `SLL: header truncated at byte ${off} (${end - off} of 16 bytes)`);
-    return;
+    return true;
   }
   addField(d, hfSllPkttype, off, 2, top);
   addField(d, hfSllHatype, off + 2, 2, top);
   addField(d, hfSllHalen, off + 4, 2, top);
   addSource(d, u16(data, off + 2), u16(data, off + 4), off + 6, top, ctx);
   payload(d, data, u16(data, off + 14), off + 14, off + 16, end, rep - 16, top, parent, ctx);
+  return true;
 }
 
-export function dissectSll2(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+function dissectSll2(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'sll');
   d.protocol = 'SLL';
   const top = addField(d, hfSll, off, Math.min(20, end - off), parent);
   if (end - off < 20) {
     markMalformed(d, top, `SLL2: header truncated at byte ${off} (${end - off} of 20 bytes)`);
-    return;
+    return true;
   }
   const proto = u16(data, off);
   addField(d, hfSllReserved, off + 2, 2, top);
@@ -85,4 +88,8 @@ export function dissectSll2(d: Dissection, data: Uint8Array, off: number, end: n
   addField(d, hfSllHalen, off + 11, 1, top, data[off + 11]);
   addSource(d, u16(data, off + 8), data[off + 11], off + 12, top, ctx);
   payload(d, data, proto, off, off + 20, end, rep - 20, top, parent, ctx);
+  return true;
 }
+
+addUint(linkTypeTable, LINKTYPE_LINUX_SLL, registerDissector('sll', 'Linux cooked capture', dissectSll));
+addUint(linkTypeTable, LINKTYPE_LINUX_SLL2, registerDissector('sll2', 'Linux cooked capture v2', dissectSll2));

@@ -10,8 +10,9 @@ import { u16, u32 } from '../bytes/cursor.ts';
 import {
   peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
 } from '../streams/conversations.ts';
-import { dissectDnsTcp, isDnsTcpPort } from './dns.ts';
-import { dissectData } from './link.ts';
+import { dissectData } from './data.ts';
+import { IP_PROTO_TCP } from './ip-proto.ts';
+import { addUint, callHeuristics, callUint, ipProtoTable, registerDissector, tcpPortTable } from './table.ts';
 
 export const hfTcp = defineProtocol('tcp', 'Transmission Control Protocol');
 export const hfTcpSrcport = defineField({ name: 'tcp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
@@ -98,14 +99,14 @@ function findWsShift(data: Uint8Array, off: number, end: number): number {
   return -1;
 }
 
-export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'tcp');
   d.protocol = 'TCP';
   const avail = end - off;
   const top = addField(d, hfTcp, off, Math.min(20, Math.max(0, avail)), parent);
   if (avail < 4) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${Math.max(0, avail)} of 20 bytes)`);
-    return;
+    return true;
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
@@ -122,7 +123,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (avail < 16) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
-    return;
+    return true;
   }
   const rawSeq = u32(data, off + 4);
   const rawAck = u32(data, off + 8);
@@ -156,6 +157,9 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   let ack = rawAck;
   let winScaled = win;
   let scale = -1;
+  // SACK blocks acknowledge the peer's bytes: relative to the peer's base, like the ACK number
+  // (packet-tcp.c with tcp_relative_seq shows them so).
+  let sackBase = 0;
   if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
   if (haveSeglen && stream >= 0) {
     if (ctx.firstPass) {
@@ -165,7 +169,8 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
     if (full || ctx.wantInfo) {
       seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
-      if (flags & TH_ACK) ack = (rawAck - tcpBaseSeq(ctx.conv, stream, dir ^ 1)) >>> 0;
+      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1);
+      if (flags & TH_ACK) ack = (rawAck - sackBase) >>> 0;
       scale = tcpWindowScale(ctx.conv, stream, dir);
       if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
     }
@@ -209,12 +214,12 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (hlen < 20) {
     markMalformed(d, hl, `TCP: bogus header length ${hlen} at byte ${off + 12} (must be at least 20)`);
     if (ctx.wantInfo) d.info = `${info}, bogus TCP header length (${hlen}, must be at least 20)`;
-    return;
+    return true;
   }
   if (avail < 20) {
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = info;
-    return;
+    return true;
   }
   if (full) {
     addField(d, hfTcpChecksum, off + 16, 2, top);
@@ -228,28 +233,35 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (hlen > 20) {
     if (avail < hlen) {
-      markMalformed(d, top, `TCP: options truncated at byte ${off + 20} (${avail - 20} of ${hlen - 20} bytes)`);
+      // The options that were captured are still shown, as tshark does before it stops.
+      if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, end, top, ctx, info, sackBase);
+      markMalformed(d, top, `TCP: options truncated at byte ${end} (${avail - 20} of ${hlen - 20} bytes captured)`);
       if (ctx.wantInfo) d.info = info;
-      return;
+      return true;
     }
-    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info);
+    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info, sackBase);
   }
   if (ctx.wantInfo) d.info = info;
 
   const payOff = off + hlen;
   const payEnd = Math.min(end, off + hlen + seglen);
-  if (!haveSeglen || seglen === 0) return;
+  if (!haveSeglen || seglen === 0) return true;
   if (payEnd > payOff && full) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
-  if (isDnsTcpPort(sport, dport)) {
-    if (dissectDnsTcp(d, data, payOff, payEnd, seglen, parent, ctx)) return;
-    // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
-    if (ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
-    return;
-  }
-  dissectData(d, payOff, payEnd, parent, ctx);
+  dispatch(d, data, sport, dport, payOff, payEnd, seglen, parent, ctx);
+  return true;
 }
 
-function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string): string {
+/** packet-tcp.c decode_tcp_ports: the lower port first, then the higher, then the heuristics, then data. */
+function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+  const lo = Math.min(sport, dport);
+  const hi = Math.max(sport, dport);
+  if (lo !== 0 && callUint(tcpPortTable, lo, d, data, off, end, rep, parent, ctx)) return;
+  if (hi !== lo && callUint(tcpPortTable, hi, d, data, off, end, rep, parent, ctx)) return;
+  if (callHeuristics('tcp', d, data, off, end, rep, parent, ctx)) return;
+  dissectData(d, off, end, parent, ctx);
+}
+
+function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string, sackBase: number): string {
   const all = addField(d, hfTcpOptions, off, end - off, parent);
   let p = off;
   while (p < end) {
@@ -294,9 +306,11 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
         const n = Math.floor((len - 2) / 8);
         for (let k = 0; k < n; k++) {
           const q = p + 2 + 8 * k;
-          addField(d, hfTcpOptSackLe, q, 4, all);
-          addField(d, hfTcpOptSackRe, q + 4, 4, all);
-          if (ctx.wantInfo) info += ` SLE=${u32(data, q)} SRE=${u32(data, q + 4)}`;
+          const le = (u32(data, q) - sackBase) >>> 0;
+          const re = (u32(data, q + 4) - sackBase) >>> 0;
+          addField(d, hfTcpOptSackLe, q, 4, all, le);
+          addField(d, hfTcpOptSackRe, q + 4, 4, all, re);
+          if (ctx.wantInfo) info += ` SLE=${le} SRE=${re}`;
         }
         addField(d, hfTcpOptSackCount, p, len, all, n);
         break;
@@ -315,3 +329,5 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
   }
   return info;
 }
+
+addUint(ipProtoTable, IP_PROTO_TCP, registerDissector('tcp', 'Transmission Control Protocol', dissectTcp));

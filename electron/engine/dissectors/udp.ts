@@ -8,9 +8,9 @@ import { addField, markMalformed, recordsProtocol, type Dissection } from './dis
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
 import { peekStream, udpFirstPass, udpStreamOf } from '../streams/conversations.ts';
-import { dissectDnsUdp, dnsHeuristic, DNS_FLAVOUR_DNS, DNS_FLAVOUR_LLMNR, DNS_FLAVOUR_MDNS } from './dns.ts';
-import { dissectData } from './link.ts';
-import { dissectNtp } from './ntp.ts';
+import { dissectData } from './data.ts';
+import { IP_PROTO_UDP } from './ip-proto.ts';
+import { addUint, callHeuristics, callUint, ipProtoTable, registerDissector, udpPortTable } from './table.ts';
 
 export const hfUdp = defineProtocol('udp', 'User Datagram Protocol');
 export const hfUdpSrcport = defineField({ name: 'udp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
@@ -24,8 +24,9 @@ export const hfUdpPayload = defineField({ name: 'udp.payload', type: 'bytes', de
 
 /**
  * UDP ports that tshark 4.0.17 hands to some dissector by port (`tshark -G decodes`, table
- * udp.port). A datagram on one of these is not tried with the DNS heuristic, because the
- * port's own dissector gets it first.
+ * udp.port), whether or not that dissector exists here. A datagram on one of these that is not
+ * in our udp.port table shows as data and is not tried with the heuristics, because in tshark
+ * the port's own dissector gets it first.
  */
 const REGISTERED_UDP_PORTS = new Set<number>([
   7, 13, 19, 37, 49, 53, 67, 68, 69, 88, 111, 123, 137, 138, 161, 162, 173, 177, 213, 269, 319, 320, 389, 427, 434, 464,
@@ -47,46 +48,27 @@ const REGISTERED_UDP_PORTS = new Set<number>([
   59000, 59001, 59032, 59033, 59500, 59501, 59532, 59533, 60001,
 ]);
 
-/** NTP's registered port (IANA; packet-ntp.c UDP_PORT_NTP). */
-const UDP_PORT_NTP = 123;
-
-/** Which DNS flavour a port selects (0 = none). */
-function dnsFlavourOfPort(port: number): number {
-  if (port === 53) return DNS_FLAVOUR_DNS;
-  if (port === 5353) return DNS_FLAVOUR_MDNS;
-  if (port === 5355) return DNS_FLAVOUR_LLMNR;
-  return 0;
-}
-
+/**
+ * packet-udp.c decode_udp_ports: the lower port first, then the higher; a port tshark owns
+ * but we do not dissect ends the search; then the heuristics, then data.
+ */
 function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   const lo = Math.min(sport, dport);
   const hi = Math.max(sport, dport);
   for (let k = 0; k < 2; k++) {
     const port = k === 0 ? lo : hi;
     if (port === 0) continue;
-    const flavour = dnsFlavourOfPort(port);
-    if (flavour !== 0) {
-      dissectDnsUdp(d, data, off, end, rep, parent, ctx, flavour);
-      return;
-    }
-    if (port === UDP_PORT_NTP) {
-      dissectNtp(d, data, off, end, parent, ctx);
-      return;
-    }
-    if (REGISTERED_UDP_PORTS.has(port)) {
-      // Some other protocol owns this port; it is not dissected here.
+    if (callUint(udpPortTable, port, d, data, off, end, rep, parent, ctx)) return;
+    if (REGISTERED_UDP_PORTS.has(port) && !udpPortTable.current.has(port)) {
       dissectData(d, off, end, parent, ctx);
       return;
     }
   }
-  if (dnsHeuristic(data, off, end, rep)) {
-    dissectDnsUdp(d, data, off, end, rep, parent, ctx, DNS_FLAVOUR_DNS);
-    return;
-  }
+  if (callHeuristics('udp', d, data, off, end, rep, parent, ctx)) return;
   dissectData(d, off, end, parent, ctx);
 }
 
-export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
   pushLayer(ctx, 'udp');
   d.protocol = 'UDP';
   const avail = end - off;
@@ -97,7 +79,7 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
       addField(d, hfUdpDstport, off + 2, 2, top);
     }
     markMalformed(d, top, `UDP: header truncated at byte ${off} (${Math.max(0, avail)} of 8 bytes)`);
-    return;
+    return true;
   }
   const sport = u16(data, off);
   const dport = u16(data, off + 2);
@@ -128,7 +110,7 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
     if (len < 8) {
       markMalformed(d, le, `UDP: bad length ${len} at byte ${off + 4} (less than the 8-byte header)`);
       if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport} Len=${len}`;
-      return;
+      return true;
     }
     if (len > rep) {
       markMalformed(d, le, `UDP: length ${len} at byte ${off + 4} exceeds the IP payload length ${rep}`);
@@ -140,6 +122,9 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
   const payOff = off + 8;
   const payEnd = Math.min(end, payOff + payRep);
   if (payEnd > payOff && full) addField(d, hfUdpPayload, payOff, payEnd - payOff, top);
-  if (ctx.inError || payRep <= 0) return;
+  if (ctx.inError || payRep <= 0) return true;
   dispatch(d, data, sport, dport, payOff, payEnd, payRep, parent, ctx);
+  return true;
 }
+
+addUint(ipProtoTable, IP_PROTO_UDP, registerDissector('udp', 'User Datagram Protocol', dissectUdp));

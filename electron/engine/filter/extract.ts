@@ -19,23 +19,32 @@ export interface Extractor {
 
 type NumColumn = Extract<ColumnField, { kind: 'num' }>;
 
-export function createExtractor(capture: Capture, defs: readonly FieldDef[]): Extractor {
+/**
+ * `defs`: a field, or the index of a table column (tshark's `_ws.col.Info` …: that column's
+ * cell text, from the capture's `cells`).
+ */
+export function createExtractor(capture: Capture, defs: readonly (FieldDef | number)[]): Extractor {
   const all = columnFields(capture.internals());
   const cols: (NumColumn | undefined)[] = defs.map((f) => {
-    const c = all.get(f.name);
+    const c = typeof f === 'number' ? undefined : all.get(f.name);
     return c?.kind === 'num' ? c : undefined;
   });
-  const everyColumn = cols.every((c) => c !== undefined);
-  const { d, info } = dissectionFor(defs.map((f) => f.name));
+  const fields = defs.filter((f): f is FieldDef => typeof f !== 'number');
+  const wantCells = fields.length < defs.length;
+  const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
+  const everyColumn = !wantCells && cols.every((c) => c !== undefined);
+  const { d, info } = dissectionFor(fields.map((f) => f.name));
   const ex: Extractor = {
     dissected: 0,
     values(e) {
       const exact = everyColumn && cols.every((c) => c!.exact === undefined || c!.exact(e));
-      if (!exact) {
+      if (!exact && fields.length > 0) {
         capture.dissect(e, d, { info });
         ex.dissected++;
       }
+      if (wantCells) capture.cells(e, cells);
       return defs.map((f, k) => {
+        if (typeof f === 'number') return [cells[f] ?? ''];
         const c = cols[k];
         if (!exact || !c) return fieldStrings(d, f);
         if (!c.has(e)) return [];

@@ -6,6 +6,7 @@
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { networkLayerProtocols } from '../dissectors/table.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, columnFields } from './column-filter.ts';
 import { compileFilterText, indexOfBytes } from './compile.ts';
@@ -13,12 +14,14 @@ import { windowedReader } from '../io/capture-source.ts';
 import type { FilterAst } from '../../../shared/filter/ast.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
 
-/** Protocols whose fields a filter can read without dissecting what TCP and UDP carry. */
-const NETWORK_PROTOCOLS = ['frame', 'eth', 'vlan', 'sll', 'arp', 'ip', 'ipv6', 'null'];
-
-function belowTransport(field: string): boolean {
+/**
+ * Whether a filter can read `field` without dissecting what TCP and UDP carry: a frame field, or
+ * one of a protocol the link, ethertype and ip.proto tables lead to (dissectors/table.ts).
+ */
+function belowTransport(field: string, network: readonly string[]): boolean {
   if (field === 'frame.protocols') return false;
-  return NETWORK_PROTOCOLS.some((p) => field === p || field.startsWith(`${p}.`));
+  const proto = field.split('.')[0];
+  return proto === 'frame' || network.includes(proto);
 }
 
 /** Fields that dissectors only produce when display texts are built. */
@@ -53,7 +56,8 @@ export function dissectionFor(fields: readonly string[]): { d: Dissection; info:
     if (NEEDS_INFO.has(name)) info = true;
   }
   d.keep = keep;
-  d.networkOnly = fields.every(belowTransport);
+  const network = networkLayerProtocols();
+  d.networkOnly = fields.every((f) => belowTransport(f, network));
   // Protocols owning a field (`tcp` for tcp.flags.syn): others skip their header fields.
   const protocols = new Uint8Array(keep.length);
   for (const name of fields) {

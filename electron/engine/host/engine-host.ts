@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, COLUMN_FIELD_PREFIX } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -18,6 +18,7 @@ import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { createExtractor } from '../filter/extract.ts';
+import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
@@ -48,8 +49,9 @@ interface EngineState {
   /** Folder of the uploaded file that is the open capture (deleted on the next open and on close). */
   uploaded?: string;
   openError: string | undefined;
-  /** Path of the open capture (for key logs next to it). */
+  /** Path of the open capture (for key logs next to it), and the files opened with it. */
   capturePath?: string;
+  captureMore?: string[];
   /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
   session?: CaptureSession;
   /** Resolves once the HTTP scan has indexed the capture (after indexing); see httpReady(). */
@@ -137,6 +139,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.session = session;
       state.capture = session.capture;
       state.capturePath = path;
+      state.captureMore = more;
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
@@ -414,7 +417,11 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
       // Values of a layer's fields need its scan; other fields are answered at once.
       if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await httpReady();
+      // tshark's column fields (`_ws.col.Protocol`, `_ws.col.Info` …): the table's cells by title.
+      const columns = c.columns();
       const defs = p.fields.map((name) => {
+        const col = name.startsWith(COLUMN_FIELD_PREFIX) ? columns.findIndex((x) => x.title === name.slice(COLUMN_FIELD_PREFIX.length)) : -1;
+        if (col >= 0) return col;
         const f = fieldByName(name);
         if (!f) throw new Error(`"${name}" is not a field`);
         return f;
@@ -452,6 +459,30 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }
       }
       return { added: r.added, lines: r.lines, errors: r.errors };
+    },
+    decodeAsChoices: () => ({ tables: decodeAsChoices(), rules: decodeAsRules() }),
+    decodeAs: async (params) => {
+      const rules = params?.rules;
+      if (!Array.isArray(rules) || rules.length > 10_000) throw new Error('parameter rules must be a list of {table, value, protocol}');
+      for (const r of rules) {
+        if (typeof r !== 'object' || r === null || typeof r.table !== 'string' || typeof r.value !== 'number' || typeof r.protocol !== 'string') {
+          throw new Error('each Decode As rule must be {table: string, value: number, protocol: string}');
+        }
+      }
+      const before = JSON.stringify(decodeAsRules());
+      const problems = setDecodeAs(rules);
+      const now = decodeAsRules();
+      // The tables decide every layer above the link: the index (protocol, Info, addresses of
+      // the summary), the conversations, the stream layers and any filter view derive from
+      // them, so the capture is indexed again. Added TLS keys carry over.
+      let info: CaptureInfo | null = null;
+      const path = state.capturePath;
+      if (state.capture && path && JSON.stringify(now) !== before) {
+        const keys = exportCaptureKeylog(state.capture);
+        info = await startOpen(path, state.capture.info().name, state.captureMore);
+        if (keys.trim() !== '' && state.capture) addCaptureKeylog(state.capture, { text: keys });
+      }
+      return { rules: now, problems, info };
     },
     keylogCandidates: () => {
       return state.capturePath ? siblingKeylogs(state.capturePath) : [];

@@ -6,7 +6,7 @@
  */
 import type { Dissection } from '../dissectors/dissection.ts';
 import { hfFrameProtocols } from '../dissectors/frame.ts';
-import { hfData } from '../dissectors/link.ts';
+import { hfData } from '../dissectors/data.ts';
 
 /** Remove entry `at` and its descendants (which follow it), renumbering the entries after them. */
 export function removeEntry(d: Dissection, at: number): void {
