@@ -101,6 +101,32 @@ export interface EventBytes {
   sources: { name: string; bytes: Uint8Array }[];
 }
 
+/** Expert Information severities, most severe first (Wireshark's PI_ERROR … PI_CHAT). */
+export const EXPERT_SEVERITIES = ['error', 'warning', 'note', 'chat'] as const;
+export type ExpertSeverity = (typeof EXPERT_SEVERITIES)[number];
+
+/** One Expert Information line: every frame with the same severity, group, protocol and summary. */
+export interface ExpertEntry {
+  severity: ExpertSeverity;
+  /** Wireshark's expert group: Sequence, Malformed, Protocol … */
+  group: string;
+  protocol: string;
+  summary: string;
+  count: number;
+  /** The entry's frames in order, at most EXPERT_FRAMES of them (count says how many in all). */
+  frames: number[];
+}
+
+export const EXPERT_FRAMES = 1000;
+
+export interface ExpertResult {
+  /** Most severe first, then by group, protocol and summary (as tshark -z expert). */
+  entries: ExpertEntry[];
+  /** Events examined (all of them, unless cancelled by close). */
+  events: number;
+  ms: number;
+}
+
 /** Requests: method name → [params, result]. */
 export interface EngineMethods {
   /**
@@ -159,6 +185,8 @@ export interface EngineMethods {
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
   httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
+  /** Expert Information of the whole capture (TCP analysis, connection events, malformed frames). */
+  expert: [null, ExpertResult];
 }
 
 /** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
@@ -333,7 +361,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpBody',
+  'httpExchanges', 'httpBody', 'expert',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -9,6 +9,7 @@
  * - HTTP/1.x (layers/http-layer.ts): scanned once, in slices, into a column index;
  * - TLS and HTTP/2 (tls/capture-tls.ts): no scan; each stream is decrypted and framed when one of
  *   its events is first asked for, and again when keys are added.
+ * - TCP analysis (layers/tcp-analysis.ts): a sequential pass run lazily up to the frame asked for.
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
@@ -18,6 +19,9 @@ import { HTTP2_FIELDS } from '../http2/fields.ts';
 import { addTlsLayerFields, captureTls, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
+import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
+import { createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
+import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -37,6 +41,8 @@ export interface CaptureSession {
   /** The TLS layer's key store and stream cache (tls/capture-tls.ts). */
   tls: CaptureTls;
   layers: StreamLayer[];
+  /** TCP sequence analysis of a packet capture (tcp.analysis.*, the [TCP …] Info tags). */
+  tcpAnalysis: TcpAnalysis | undefined;
   /** The running or finished HTTP scan (resolves false when cancelled). */
   httpScan: Promise<boolean> | undefined;
 }
@@ -64,9 +70,14 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     layers: [
       { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
       { name: 'tls', fields: [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.name), ready: () => true },
+      // Computed up to the frame asked for, at once (linear, one header read per frame).
+      { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
     ],
+    tcpAnalysis: undefined,
     httpScan: undefined,
   };
+  const internals = base.internals();
+  if (internals.kind === 'packets') session.tcpAnalysis = createTcpAnalysis(internals);
   const infoColumn = base.columns().findIndex((c) => c.id === 'info');
   const infoOnly = createDissection();
   infoOnly.keep = new Uint8Array(allFields().length + 1);
@@ -86,6 +97,12 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       addHttpFields(http, ev, infoOnly);
       if (infoOnly.info) out[infoColumn] = infoOnly.info;
     },
+  };
+  const cells = session.capture.cells;
+  session.capture.cells = (ev, out) => {
+    cells(ev, out);
+    // tshark puts the [TCP …] analysis tags before whatever Info the layers wrote.
+    if (infoColumn >= 0 && session.tcpAnalysis) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
   };
   return session;
 }
@@ -108,6 +125,17 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
   } catch (e) {
     d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
   }
+  if (s.tcpAnalysis && (wantInfo || keepsAny(d, TCP_ANALYSIS_FIELDS))) {
+    const tags = addTcpAnalysisFields(s.tcpAnalysis, event, d);
+    if (wantInfo && tags) d.info = tags + d.info;
+  }
+}
+
+function keepsAny(d: Dissection, fields: readonly { id: number }[]): boolean {
+  if (d.summary) return false;
+  if (d.keep === null) return true;
+  for (const f of fields) if (d.keep[f.id] === 1) return true;
+  return false;
 }
 
 /** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */
