@@ -3,7 +3,9 @@
  * For every corpus pcap/pcapng with TCP frames, one line per frame `tshark -Y tcp` selects: the
  * capture (corpus path), the frame number, the Info column, then every `tcp.analysis.*` field as
  * `tshark -T fields` prints it ("1" for a present label-only field, occurrences joined with ",").
- * The first line names the columns. Run from the repo root:
+ * The first line names the columns. Also test/golden/tcp-analysis/expert.tsv: for every capture,
+ * the lines of `tshark -q -z expert` (capture, section, frequency, group, protocol, summary).
+ * Run from the repo root:
  *   node --import tsx scripts/make-golden-tcp-analysis.ts [CORPUS]
  */
 import { execFileSync } from 'node:child_process';
@@ -36,6 +38,28 @@ function captures(dir: string, acc: string[] = []): string[] {
   return acc;
 }
 
+function tshark(args: string[]): string {
+  try {
+    return execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch (e) {
+    // A damaged capture makes tshark exit non-zero after printing what it read.
+    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
+  }
+}
+
+/** `tshark -z expert` sections → rows (section, frequency, group, protocol, summary). */
+function expertRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let section = '';
+  for (const line of text.split('\n')) {
+    const head = /^(Errors|Warns|Notes|Chats) \(\d+\)$/.exec(line);
+    if (head) section = head[1];
+    const m = /^ {0,11}(\d+) +(\S+) +(\S+)  (.*)$/.exec(line);
+    if (m && section) rows.push([section, m[1], m[2], m[3], m[4]]);
+  }
+  return rows;
+}
+
 function main(): void {
   const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
   mkdirSync(OUT, { recursive: true });
@@ -44,18 +68,15 @@ function main(): void {
   for (const f of files) {
     const args = ['-n', '-r', join(CORPUS, f), '-Y', 'tcp', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,',
       ...LEAD.slice(1).flatMap((x) => ['-e', x]), ...TCP_ANALYSIS_GOLDEN_FIELDS.flatMap((x) => ['-e', x])];
-    let text: string;
-    try {
-      text = execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    } catch (e) {
-      // A damaged capture makes tshark exit non-zero after printing what it read.
-      text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-    }
+    const text = tshark(args);
     const rows = text.split('\n').filter((l) => l.length > 0);
     if (rows.length > 0) found++;
     for (const r of rows) lines.push(`${f}\t${r}`);
   }
   writeFileSync(join(OUT, 'tcp-analysis.tsv'), `${lines.join('\n')}\n`);
+  const expert = ['#capture\tsection\tfrequency\tgroup\tprotocol\tsummary'];
+  for (const f of files) for (const r of expertRows(tshark(['-n', '-q', '-r', join(CORPUS, f), '-z', 'expert']))) expert.push([f, ...r].join('\t'));
+  writeFileSync(join(OUT, 'expert.tsv'), `${expert.join('\n')}\n`);
   console.error(`tcp-analysis: ${lines.length - 1} TCP frames in ${found} of ${files.length} captures → test/golden/tcp-analysis/tcp-analysis.tsv`);
 }
 

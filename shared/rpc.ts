@@ -120,7 +120,7 @@ export interface ExpertEntry {
 export const EXPERT_FRAMES = 1000;
 
 export interface ExpertResult {
-  /** Most severe first, then by group, protocol and summary (as tshark -z expert). */
+  /** Most severe first, then in order of first appearance (as tshark -z expert). */
   entries: ExpertEntry[];
   /** Events examined (all of them, unless cancelled by close). */
   events: number;

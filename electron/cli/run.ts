@@ -7,6 +7,7 @@ import { startEngineWorkerWith, type EngineWorker } from '../engine/host/node-wo
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
+import { expert } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 
 const PAGE = 2000;
@@ -224,7 +225,8 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err);
-    const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err) : await exportObjects(client, a, out, err);
+    const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
+      : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut
     // the capture short, and that the answer covers only the part before it.
     if (stopped === undefined) return code;

@@ -433,6 +433,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       await state.indexing;
       const session = state.session;
       if (!session) throw new Error('no capture is open');
+      // HTTP request and status lines are Chat entries: wait for the HTTP scan.
+      await state.httpReady;
       return collectExpert(session, { signal: state.abort?.signal });
     },
   };

@@ -86,6 +86,13 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
   session.capture = {
     ...base,
     dissect: (ev, d, o) => {
+      // A filter on tcp.analysis.* fields alone is answered from the analysis columns, with no
+      // re-dissection of the frame.
+      if (session.tcpAnalysis && o?.info === false && keepsOnly(d, TCP_ANALYSIS_FIELDS)) {
+        resetDissection(d, EMPTY);
+        addTcpAnalysisFields(session.tcpAnalysis, ev, d);
+        return;
+      }
       base.dissect(ev, d, o);
       addLayerFields(session, ev, d, o?.info ?? true);
     },
@@ -129,6 +136,27 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
     const tags = addTcpAnalysisFields(s.tcpAnalysis, event, d);
     if (wantInfo && tags) d.info = tags + d.info;
   }
+}
+
+/** Whether `d` records some of `fields` and nothing else (a keep mask); cached per mask. */
+const onlyCache = new WeakMap<Uint8Array, boolean>();
+function keepsOnly(d: Dissection, fields: readonly { id: number }[]): boolean {
+  const keep = d.keep;
+  if (keep === null || d.summary) return false;
+  let v = onlyCache.get(keep);
+  if (v === undefined) {
+    const ids = new Set(fields.map((f) => f.id));
+    let any = false;
+    v = true;
+    for (let i = 0; i < keep.length && v; i++) {
+      if (keep[i] !== 1) continue;
+      any = true;
+      if (!ids.has(i)) v = false;
+    }
+    v &&= any;
+    onlyCache.set(keep, v);
+  }
+  return v;
 }
 
 function keepsAny(d: Dissection, fields: readonly { id: number }[]): boolean {

@@ -123,6 +123,7 @@ export function tcpExpertOf(ta: TcpAnalysis, ev: number, connRow: number, analys
     if (kind === ConnEvent.syn) out.push({ severity: 'chat', group: 'Sequence', protocol: 'TCP', summary: `Connection establish request (SYN): server port ${port}` });
     else if (kind === ConnEvent.synAck) out.push({ severity: 'chat', group: 'Sequence', protocol: 'TCP', summary: `Connection establish acknowledge (SYN+ACK): server port ${port}` });
     else if (kind === ConnEvent.finActive) out.push({ severity: 'note', group: 'Sequence', protocol: 'TCP', summary: 'This frame initiates the connection closing' });
+    else if (kind === ConnEvent.finPassive) out.push({ severity: 'note', group: 'Sequence', protocol: 'TCP', summary: 'This frame undergoes the connection closing' });
     else if (kind === ConnEvent.fin) out.push({ severity: 'chat', group: 'Sequence', protocol: 'TCP', summary: 'Connection finish (FIN)' });
     else if (kind === ConnEvent.rst) out.push({ severity: 'warning', group: 'Sequence', protocol: 'TCP', summary: 'Connection reset (RST)' });
   }

@@ -67,7 +67,7 @@ const FAST_RETRANS_NS = 20_000_000;
 const OOO_DEFAULT_NS = 3_000_000;
 
 /** Connection events for Expert Information (packet-tcp.c ei_tcp_connection_*). */
-export const ConnEvent = { syn: 1, synAck: 2, fin: 3, rst: 4, finActive: 5 } as const;
+export const ConnEvent = { syn: 1, synAck: 2, fin: 3, rst: 4, finActive: 5, finPassive: 6 } as const;
 
 /** Sequence-space comparisons (RFC 9293 §3.4, packet-tcp.h GT_SEQ / LT_SEQ / LE_SEQ). */
 const gtSeq = (a: number, b: number): boolean => ((b - a) | 0) < 0;
@@ -180,12 +180,13 @@ export interface TcpAnalysis {
   dupAck: Sparse;
   /** Retransmissions with an RTO (a: RTO frame). */
   rto: Sparse;
-  /** Connection events (a: ConnEvent, b: server port). */
+  /** Connection events (a: ConnEvent, b: server port); a frame may have several rows. */
   conn: Sparse;
   /** Per TCP stream: handshake RTT in ns (0 = none yet) and the frame that set it. */
   firstRtt: Float64Array;
   firstRttFrame: Uint32Array;
   mruSyn: Float64Array;
+  /** Per TCP stream: 1 + the direction of its first FIN, 0 before it. */
   finSeen: Uint8Array;
   /** Per direction (2 × stream + dir): packet-tcp.c tcp_flow_t / tcp_analyze_seq_info. */
   nextseq: Uint32Array;
@@ -217,9 +218,9 @@ export function createTcpAnalysis(internals: PacketInternals): TcpAnalysis {
   return {
     internals,
     done: 0,
-    flags: new Uint16Array(1024),
-    ackedDelta: new Uint16Array(1024),
-    bif: new Uint32Array(1024),
+    flags: new Uint16Array(16),
+    ackedDelta: new Uint16Array(16),
+    bif: new Uint32Array(16),
     ackedFar: createSparse(),
     push: createSparse(),
     dupAck: createSparse(),
@@ -262,11 +263,18 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(
   return b;
 }
 
+/** Room for frames up to `frame`: doubling, but never past the frames indexed (exact once indexing is done). */
 function ensureFrames(ta: TcpAnalysis, frame: number): void {
   if (frame < ta.flags.length) return;
-  ta.flags = grown(ta.flags, frame);
-  ta.ackedDelta = grown(ta.ackedDelta, frame);
-  ta.bif = grown(ta.bif, frame);
+  const size = Math.max(frame + 1, Math.min(2 * ta.flags.length, ta.internals.index.dataOffset.length + 1));
+  const resize = <T extends Uint16Array | Uint32Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(size);
+    b.set(a);
+    return b;
+  };
+  ta.flags = resize(ta.flags);
+  ta.ackedDelta = resize(ta.ackedDelta);
+  ta.bif = resize(ta.bif);
 }
 
 function ensureStream(ta: TcpAnalysis, sid: number): void {
@@ -396,8 +404,10 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     sparsePush(ta.conn, f, ConnEvent.synAck, hdr.sport);
   }
   if (flags & TH_FIN) {
-    sparsePush(ta.conn, f, ta.finSeen[sid] ? ConnEvent.fin : ConnEvent.finActive);
-    ta.finSeen[sid] = 1;
+    // The direction of the first FIN closes the connection, the other one follows (every FIN counts).
+    if (ta.finSeen[sid] === 0) ta.finSeen[sid] = dir + 1;
+    sparsePush(ta.conn, f, ta.finSeen[sid] === dir + 1 ? ConnEvent.finActive : ConnEvent.finPassive);
+    sparsePush(ta.conn, f, ConnEvent.fin);
   }
   if (flags & TH_RST) sparsePush(ta.conn, f, ConnEvent.rst);
   if ((flags & (TH_SYN | TH_ACK)) === TH_ACK && ta.firstRtt[sid] === 0 && !Number.isNaN(ta.mruSyn[sid])) {
