@@ -54,7 +54,7 @@ function expertRows(text: string): string[][] {
   for (const line of text.split('\n')) {
     const head = /^(Errors|Warns|Notes|Chats) \(\d+\)$/.exec(line);
     if (head) section = head[1];
-    const m = /^ {0,11}(\d+) +(\S+) +(\S+)  (.*)$/.exec(line);
+    const m = /^ {0,11}(\d+) +(\S+) +(\S+) {2}(.*)$/.exec(line);
     if (m && section) rows.push([section, m[1], m[2], m[3], m[4]]);
   }
   return rows;

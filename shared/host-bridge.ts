@@ -61,6 +61,7 @@ export const HOST_COMMANDS = [
   'columns', // show the column chooser
   'keyboard-shortcuts',
   'field-reference',
+  'expert-info', // Analyze → Expert Information: show the expert pane
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button
 ] as const;
 

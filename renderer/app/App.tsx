@@ -16,6 +16,7 @@ import { addDroppedKeylog, addKeys, exportKeys, fileIsKeylog } from '../keys/key
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
+import { ExpertPane } from '../expert/ExpertPane.tsx';
 import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
@@ -62,6 +63,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'go-to-event') focusGoTo();
   else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
   else if (command === 'export-keylog' && s.phase === 'open') void exportKeys(session, saveBlob);
+  else if (command === 'expert-info' && s.phase === 'open') useApp.setState({ expert: true });
 }
 
 /** Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T / U / S / H (TCP, UDP, TLS, HTTP). */
@@ -114,6 +116,7 @@ function CaptureView({ session }: { session: Session }) {
   const selectedEvent = useApp((s) => s.selectedEvent);
   const mainTab = useApp((s) => s.mainTab);
   const follow = useApp((s) => s.follow);
+  const expert = useApp((s) => s.expert);
   const data = useEventData(session, selectedEvent);
   const tabs = (
     <div className="main-tabs" role="tablist">
@@ -145,15 +148,23 @@ function CaptureView({ session }: { session: Session }) {
       </Panel>
     </Group>
   );
-  if (!follow) return panes;
-  // The follow pane docks beside the table/details/hex column.
+  if (!follow && !expert) return panes;
+  // The follow and expert panes dock beside the table/details/hex column.
   return (
-    <Group orientation="horizontal" className="panes" id="tracelens-follow-split">
+    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}`}>
       <Panel id="main-column" defaultSize="52%" minSize="20%">{panes}</Panel>
-      <Separator className="sep" />
-      <Panel id="follow" defaultSize="48%" minSize="20%">
-        <FollowPane session={session} target={follow} />
-      </Panel>
+      {follow && <Separator className="sep" />}
+      {follow && (
+        <Panel id="follow" defaultSize="48%" minSize="20%">
+          <FollowPane session={session} target={follow} />
+        </Panel>
+      )}
+      {expert && <Separator className="sep" />}
+      {expert && (
+        <Panel id="expert" defaultSize="48%" minSize="20%">
+          <ExpertPane session={session} />
+        </Panel>
+      )}
     </Group>
   );
 }
@@ -259,6 +270,10 @@ export function App({ session }: { session: Session }) {
         {/* The desktop app has File → Export TLS Session Keys…; browser mode has no native menu. */}
         {phase === 'open' && session.host.mode === 'browser' && (
           <button onClick={() => void exportKeys(session, saveBlob)} title="Export TLS Session Keys (keys.txt)" data-testid="export-keys">Export TLS keys</button>
+        )}
+        {/* Analyze ▸ Expert Information in the desktop menu; a button in browser mode. */}
+        {phase === 'open' && session.host.mode === 'browser' && (
+          <button onClick={() => useApp.setState({ expert: true })} title="Analyze ▸ Expert Information" data-testid="expert-button">Expert Info</button>
         )}
         <span className="toolbar-file">{fileName}</span>
         <span className="spacer" />
