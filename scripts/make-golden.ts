@@ -35,6 +35,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-http.sh', oracle: 'tshark', writes: 'test/http/golden/*.tsv' },
   { script: 'make-golden-https.ts', oracle: 'tshark', writes: 'test/http/golden-tls/*.tsv, test/http2/golden/*.jsonl' },
   { script: 'make-golden-h2-follow.ts', oracle: 'tshark', writes: 'test/http2/golden/follow-h2.json' },
+  { script: 'make-golden-tcp-analysis.ts', oracle: 'tshark', writes: 'test/golden/tcp-analysis/*.tsv' },
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
   { script: 'make-golden-reordered.sh', oracle: 'tshark', writes: 'test/streams/golden/reordered-*' },
 ];

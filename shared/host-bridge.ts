@@ -67,6 +67,7 @@ export const HOST_COMMANDS = [
   'decode-as', // show the Decode As rules
   'keyboard-shortcuts',
   'field-reference',
+  'expert-info', // Analyze → Expert Information: show the expert pane
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button
 ] as const;
 

@@ -151,6 +151,32 @@ export interface EventBytes {
   sources: { name: string; bytes: Uint8Array }[];
 }
 
+/** Expert Information severities, most severe first (Wireshark's PI_ERROR … PI_CHAT). */
+export const EXPERT_SEVERITIES = ['error', 'warning', 'note', 'chat'] as const;
+export type ExpertSeverity = (typeof EXPERT_SEVERITIES)[number];
+
+/** One Expert Information line: every frame with the same severity, group, protocol and summary. */
+export interface ExpertEntry {
+  severity: ExpertSeverity;
+  /** Wireshark's expert group: Sequence, Malformed, Protocol … */
+  group: string;
+  protocol: string;
+  summary: string;
+  count: number;
+  /** The entry's frames in order, at most EXPERT_FRAMES of them (count says how many in all). */
+  frames: number[];
+}
+
+export const EXPERT_FRAMES = 1000;
+
+export interface ExpertResult {
+  /** Most severe first, then in order of first appearance (as tshark -z expert). */
+  entries: ExpertEntry[];
+  /** Events examined (all of them, unless cancelled by close). */
+  events: number;
+  ms: number;
+}
+
 /** Requests: method name → [params, result]. */
 export interface EngineMethods {
   /**
@@ -239,6 +265,8 @@ export interface EngineMethods {
    * an open capture is indexed again, keeping its added TLS keys.
    */
   decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
+  /** Expert Information of the whole capture (TCP analysis, connection events, malformed frames). */
+  expert: [null, ExpertResult];
 }
 
 /** tshark's names for the packet-list columns as fields: `_ws.col.` + the column title. */
@@ -462,7 +490,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -53,12 +53,23 @@ export interface ExportObjectsArgs {
   psks: string[];
 }
 
+export interface ExpertArgs {
+  command: 'expert';
+  file: string;
+  /** Further files opened together with FILE (strace -ff per-process logs, merged by time). */
+  more: string[];
+  keylogs: string[];
+  /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
+  psks: string[];
+}
+
 export type CliArgs =
   | { command: 'info'; file: string; more: string[] }
   | ListArgs
   | FollowArgs
   | HttpArgs
   | ExportObjectsArgs
+  | ExpertArgs
   | { command: 'fields' }
   | { command: 'help' };
 
@@ -76,6 +87,8 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  one line per HTTP/1.x or HTTP/2 exchange
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
+  expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
+                                 the count, group, protocol and summary of each kind of entry
   FILE may be followed by more strace -ff files (merged by time). Every command that takes
   --keylog FILE (NSS key log) also takes --tls-psk HEX (a TLS 1.2 pre-shared key).
   Every command that opens FILE takes -d TABLE==VALUE,PROTOCOL (as tshark's -d, Decode As; e.g.
@@ -124,11 +137,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out.more = files.slice(1);
     return out;
   }
-  if (command === 'follow' || command === 'http' || command === 'export-objects') return parseStreamCommand(command, rest);
+  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert') return parseStreamCommand(command, rest);
   throw new UsageError(`unknown command ${command}`);
 }
 
-function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest: string[]): CliArgs {
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
   const psks: string[] = [];
@@ -176,6 +189,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects', rest:
     return { command, file, more, stream, event, keylogs, psks, as };
   }
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
+  if (command === 'expert') return { command, file, more, keylogs, psks };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };
 }

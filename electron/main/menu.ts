@@ -140,6 +140,10 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
         command('Last Event', 'last-event', actions, 'CmdOrCtrl+End'),
       ],
     },
+    {
+      label: '&Analyze',
+      submenu: [command('Expert Information', 'expert-info', actions)],
+    },
     ...(mac ? [{ role: 'windowMenu' } as MenuItemConstructorOptions] : []),
     {
       label: '&Help',

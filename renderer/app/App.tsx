@@ -16,6 +16,7 @@ import { addDroppedKeylog, addKeys, exportKeys, fileIsKeylog } from '../keys/key
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
+import { ExpertPane } from '../expert/ExpertPane.tsx';
 import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
@@ -72,6 +73,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if ((command === 'find-next' || command === 'find-previous') && s.phase === 'open') void findNext(session, command === 'find-previous');
   else if (command === 'colorize') setColorize(!useColours.getState().enabled);
   else if (command === 'coloring-rules') useColours.setState({ dialogOpen: true });
+  else if (command === 'expert-info' && s.phase === 'open') useApp.setState({ expert: true });
 }
 
 /** Browser mode's stand-in for View ▸ Colorize Packet List and View ▸ Coloring Rules…. */
@@ -138,6 +140,7 @@ function CaptureView({ session }: { session: Session }) {
   const selectedEvent = useApp((s) => s.selectedEvent);
   const mainTab = useApp((s) => s.mainTab);
   const follow = useApp((s) => s.follow);
+  const expert = useApp((s) => s.expert);
   const data = useEventData(session, selectedEvent);
   const tabs = (
     <div className="main-tabs" role="tablist">
@@ -169,15 +172,23 @@ function CaptureView({ session }: { session: Session }) {
       </Panel>
     </Group>
   );
-  if (!follow) return panes;
-  // The follow pane docks beside the table/details/hex column.
+  if (!follow && !expert) return panes;
+  // The follow and expert panes dock beside the table/details/hex column.
   return (
-    <Group orientation="horizontal" className="panes" id="tracelens-follow-split">
+    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}`}>
       <Panel id="main-column" defaultSize="52%" minSize="20%">{panes}</Panel>
-      <Separator className="sep" />
-      <Panel id="follow" defaultSize="48%" minSize="20%">
-        <FollowPane session={session} target={follow} />
-      </Panel>
+      {follow && <Separator className="sep" />}
+      {follow && (
+        <Panel id="follow" defaultSize="48%" minSize="20%">
+          <FollowPane session={session} target={follow} />
+        </Panel>
+      )}
+      {expert && <Separator className="sep" />}
+      {expert && (
+        <Panel id="expert" defaultSize="48%" minSize="20%">
+          <ExpertPane session={session} />
+        </Panel>
+      )}
     </Group>
   );
 }
@@ -286,6 +297,10 @@ export function App({ session }: { session: Session }) {
         {/* The desktop app has File → Export TLS Session Keys…; browser mode has no native menu. */}
         {phase === 'open' && session.host.mode === 'browser' && (
           <button onClick={() => void exportKeys(session, saveBlob)} title="Export TLS Session Keys (keys.txt)" data-testid="export-keys">Export TLS keys</button>
+        )}
+        {/* Analyze ▸ Expert Information in the desktop menu; a button in browser mode. */}
+        {phase === 'open' && session.host.mode === 'browser' && (
+          <button onClick={() => useApp.setState({ expert: true })} title="Analyze ▸ Expert Information" data-testid="expert-button">Expert Info</button>
         )}
         <span className="toolbar-file">{fileName}</span>
         <span className="spacer" />

@@ -49,6 +49,8 @@ export interface AppState {
   mainTab: 'events' | 'http';
   /** The stream the follow pane shows (null: pane closed). */
   follow: FollowTarget | null;
+  /** Whether the Expert Information pane is shown (Analyze ▸ Expert Information). */
+  expert: boolean;
   /** Bumped whenever TLS secrets were added: views that depend on decryption refetch. */
   keysVersion: number;
   /** A short message about the last key log added (or why it failed). */
@@ -114,6 +116,7 @@ export const initialState: AppState = {
   filterDraft: '',
   mainTab: 'events',
   follow: null,
+  expert: false,
   keysVersion: 0,
   keyNotice: null,
   sort: null,

@@ -42,7 +42,7 @@ const baseState = { appName: 'Tracelens', platform: 'linux' as NodeJS.Platform, 
 describe('menu template', () => {
   it('has the menus and shortcuts of the issue', () => {
     const t = buildMenuTemplate(actions(), baseState);
-    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Help']);
+    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Analyze', '&Help']);
     const all = flatten(t);
     const acc = (label: string) => all.find((i) => i.label === label)?.accelerator;
     expect(acc('Open…')).toBe('CmdOrCtrl+O');
@@ -55,7 +55,7 @@ describe('menu template', () => {
     expect(all.find((i) => i.role === 'close')?.accelerator).toBe('CmdOrCtrl+W');
     expect(all.find((i) => i.role === 'quit')?.accelerator).toBe('CmdOrCtrl+Q');
     for (const role of ['zoomIn', 'zoomOut', 'resetZoom']) expect(all.some((i) => i.role === role)).toBe(true);
-    for (const label of ['Open Recent', 'Add Key Log…', 'Columns…', 'Keyboard Shortcuts', 'Field Reference', 'About Tracelens', 'Time Display Format'])
+    for (const label of ['Open Recent', 'Add Key Log…', 'Columns…', 'Keyboard Shortcuts', 'Field Reference', 'About Tracelens', 'Time Display Format', 'Expert Information'])
       expect(all.some((i) => i.label === label)).toBe(true);
     // Ctrl+/ is the window's "focus the display filter" (as in Wireshark): Help ▸ Keyboard Shortcuts is F1.
     expect(acc('Keyboard Shortcuts')).toBe('F1');

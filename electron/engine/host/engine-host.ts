@@ -21,6 +21,7 @@ import { createExtractor } from '../filter/extract.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
+import { collectExpert } from '../layers/expert.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
@@ -550,6 +551,15 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
+    },
+    expert: async () => {
+      requireCapture(state);
+      await state.indexing;
+      const session = state.session;
+      if (!session) throw new Error('no capture is open');
+      // HTTP request and status lines are Chat entries: wait for the HTTP scan.
+      await state.httpReady;
+      return collectExpert(session, { signal: state.abort?.signal });
     },
   };
 

@@ -9,6 +9,7 @@
  * - HTTP/1.x (layers/http-layer.ts): scanned once, in slices, into a column index;
  * - TLS and HTTP/2 (tls/capture-tls.ts): no scan; each stream is decrypted and framed when one of
  *   its events is first asked for, and again when keys are added.
+ * - TCP analysis (layers/tcp-analysis.ts): a sequential pass run lazily up to the frame asked for.
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
@@ -24,6 +25,9 @@ import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
 import { httpSegmentRow } from './http-rows.ts';
 import { claimPayload } from './layer-tree.ts';
+import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
+import { createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
+import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -43,6 +47,8 @@ export interface CaptureSession {
   /** The TLS layer's key store and stream cache (tls/capture-tls.ts). */
   tls: CaptureTls;
   layers: StreamLayer[];
+  /** TCP sequence analysis of a packet capture (tcp.analysis.*, the [TCP …] Info tags). */
+  tcpAnalysis: TcpAnalysis | undefined;
   /** The running or finished HTTP scan (resolves false when cancelled). */
   httpScan: Promise<boolean> | undefined;
 }
@@ -70,9 +76,14 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     layers: [
       { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
       { name: 'tls', fields: [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.name), ready: () => true },
+      // Computed up to the frame asked for, at once (linear, one header read per frame).
+      { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
     ],
+    tcpAnalysis: undefined,
     httpScan: undefined,
   };
+  const internals = base.internals();
+  if (internals.kind === 'packets') session.tcpAnalysis = createTcpAnalysis(internals);
   const columns = base.columns();
   const infoColumn = columns.findIndex((c) => c.id === 'info');
   const protocolColumn = columns.findIndex((c) => c.id === 'protocol');
@@ -83,12 +94,22 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
   session.capture = {
     ...base,
     dissect: (ev, d, o) => {
+      // A filter on tcp.analysis.* fields alone is answered from the analysis columns, with no
+      // re-dissection of the frame.
+      if (session.tcpAnalysis && o?.info === false && keepsOnly(d, TCP_ANALYSIS_FIELDS)) {
+        resetDissection(d, EMPTY);
+        addTcpAnalysisFields(session.tcpAnalysis, ev, d);
+        return;
+      }
       base.dissect(ev, d, o);
       addLayerFields(session, ev, d, o?.info ?? true);
     },
     cells: (ev, out) => {
       base.cells(ev, out);
-      if (infoColumn < 0 || protocolColumn < 0) return;
+      if (infoColumn < 0) return;
+      // tshark puts the [TCP …] analysis tags first; applyColumns keeps them before the layer's Info.
+      if (session.tcpAnalysis) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
+      if (protocolColumn < 0) return;
       const row = layerColumns(session, ev, scratch);
       if (row) applyColumns(row, out, protocolColumn, infoColumn);
     },
@@ -166,6 +187,10 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
       d.malformed ??= `HTTP layer: ${(e as Error).message}`;
     }
   }
+  if (s.tcpAnalysis && (wantInfo || keepsAny(d, TCP_ANALYSIS_FIELDS))) {
+    const tags = addTcpAnalysisFields(s.tcpAnalysis, event, d);
+    if (wantInfo && tags) d.info = tags + d.info;
+  }
   if (d.summary || !(d.keep === null || d.keep[hfFrameProtocols.id] === 1)) return;
   const chain = layerChain(s, event, messages);
   if (chain) claimPayload(d, chain);
@@ -180,6 +205,34 @@ function layerChain(s: CaptureSession, event: number, httpMessages: number): str
   }
   if (httpMessages > 0) return ['http'];
   return httpSegmentRow(s.http, event) ? [] : undefined;
+}
+
+/** Whether `d` records some of `fields` and nothing else (a keep mask); cached per mask. */
+const onlyCache = new WeakMap<Uint8Array, boolean>();
+function keepsOnly(d: Dissection, fields: readonly { id: number }[]): boolean {
+  const keep = d.keep;
+  if (keep === null || d.summary) return false;
+  let v = onlyCache.get(keep);
+  if (v === undefined) {
+    const ids = new Set(fields.map((f) => f.id));
+    let any = false;
+    v = true;
+    for (let i = 0; i < keep.length && v; i++) {
+      if (keep[i] !== 1) continue;
+      any = true;
+      if (!ids.has(i)) v = false;
+    }
+    v &&= any;
+    onlyCache.set(keep, v);
+  }
+  return v;
+}
+
+function keepsAny(d: Dissection, fields: readonly { id: number }[]): boolean {
+  if (d.summary) return false;
+  if (d.keep === null) return true;
+  for (const f of fields) if (d.keep[f.id] === 1) return true;
+  return false;
 }
 
 /** Bring the HTTP-over-TLS part up to the key store's generation (keys added since). */

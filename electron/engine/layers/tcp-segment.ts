@@ -26,10 +26,16 @@ export interface TcpSegment {
   payload: Uint8Array;
   /** Frame direction bit (conversations.ts). */
   bit: number;
+  /** Header values as sent (TCP analysis works on these, as packet-tcp.c does). */
+  rawSeq: number;
+  rawAck: number;
+  win: number;
+  sport: number;
+  dport: number;
 }
 
 export function createTcpSegment(): TcpSegment {
-  return { seq: 0, ack: 0, flags: 0, seglen: 0, payload: new Uint8Array(0), bit: 0 };
+  return { seq: 0, ack: 0, flags: 0, seglen: 0, payload: new Uint8Array(0), bit: 0, rawSeq: 0, rawAck: 0, win: 0, sport: 0, dport: 0 };
 }
 
 /** Whether frame `event` of TCP stream `sid` has link type Ethernet and no reader damage. */
@@ -78,5 +84,10 @@ export function readTcpSegment(internals: PacketInternals, event: number, sid: n
   out.seglen = end - tcp - hlen;
   out.payload = b.subarray(tcp + hlen, end);
   out.bit = dir;
+  out.rawSeq = rawSeq;
+  out.rawAck = rawAck;
+  out.win = (b[tcp + 14] << 8) | b[tcp + 15];
+  out.sport = (b[tcp] << 8) | b[tcp + 1];
+  out.dport = (b[tcp + 2] << 8) | b[tcp + 3];
   return true;
 }

@@ -40,6 +40,8 @@ export interface ConversationTable {
   winScale: Int8Array;
   /** Per TCP stream: bit 0 RST seen, bit 1 FIN seen (4.0 "conversation completeness" subset). */
   closeFlags: Uint8Array;
+  /** Frames of a SYN that started a new stream on an earlier stream's ports (tcp.analysis.reused_ports). */
+  portReuse: Set<number>;
   nTcp: number;
   nUdp: number;
 }
@@ -64,6 +66,7 @@ export function createConversationTable(expectedFrames = 1024): ConversationTabl
     seqFlags: new Uint8Array(128),
     winScale: new Int8Array(128).fill(-1),
     closeFlags: new Uint8Array(64),
+    portReuse: new Set(),
     nTcp: 0,
     nUdp: 0,
   };
@@ -236,6 +239,7 @@ export function tcpFirstPass(
     if ((t.seqFlags[i] & 1) !== 0 && (t.baseSeq[i] !== seq >>> 0 || t.closeFlags[stream] !== 0)) {
       stream = newTcpStream(t);
       t.slotStream[slot] = stream;
+      t.portReuse.add(frame);
     }
   }
   if (flags & TH_RST) t.closeFlags[stream] |= 1;
