@@ -62,10 +62,13 @@ export function FilterBar({ session }: { session: Session }) {
         cursor.current = { pos: -1, draft: '' };
       },
       onEnter: (t) => latest.current.apply(t),
+      // Esc cancels the edit: the bar shows the applied filter again and the view stays as it is.
+      // Clearing is the ✕ button or an empty Apply (Wireshark's habit too).
       onEscape: () => {
-        ed.setText('');
-        setText('');
-        latest.current.apply('');
+        const applied = useApp.getState().view?.text ?? '';
+        ed.setText(applied);
+        setText(applied);
+        cursor.current = { pos: -1, draft: '' };
       },
       onHistory: (dir, t) => {
         const step = historyStep(latest.current.historyList, cursor.current, t, dir);
@@ -117,9 +120,11 @@ export function FilterBar({ session }: { session: Session }) {
               setText('');
               apply('');
             }}
-            title="Clear the filter (Esc)"
+            className="filter-clear"
+            title="Clear the filter and show every event"
+            aria-label="Clear the filter"
           >
-            Clear
+            ✕
           </button>
         )}
         <span className="filter-saved">
