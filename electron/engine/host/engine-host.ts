@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
+import { FIELD_COLUMN_PREFIX, fieldColumnId, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -24,6 +24,9 @@ import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession }
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
 import { confinePath } from './path-policy.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
+
+/** Custom field columns one rows page computes at most (each costs a look-up per row). */
+const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
@@ -137,6 +140,21 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   }
 
   const d = createDissection();
+  /**
+   * Cell texts of custom field columns: the field's occurrences joined by "," (as `tshark -T
+   * fields` and the CLI's -e print them). One re-dissection per event for all the fields.
+   */
+  const fieldTexts = (c: Capture, names: readonly string[]): ((event: number) => string[]) => {
+    const defs = names.map((name) => {
+      const f = fieldByName(name);
+      if (!f) throw new Error(`"${name}" is not a field`);
+      return f;
+    });
+    return (event) => {
+      c.dissect(event, d);
+      return defs.map((f) => fieldStrings(d, f).join(','));
+    };
+  };
 
   /** The path `open`/`addKeylog` may read for `p`; throws outside the host's allowed set. */
   const allow = (p: string): string => {
@@ -175,7 +193,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return;
     }
     const base = state.view ?? Uint32Array.from({ length: c.count() }, (_, i) => i + 1);
-    state.sorted = sortEvents(c, base, state.sort.column, state.sort.descending);
+    const col = state.sort.column;
+    const field = col.startsWith(FIELD_COLUMN_PREFIX) ? fieldTexts(c, [col.slice(FIELD_COLUMN_PREFIX.length)]) : undefined;
+    state.sorted = sortEvents(c, base, col, state.sort.descending, field && ((e) => field(e)[0]));
   }
 
   function setView(v: Uint32Array | undefined): void {
@@ -239,7 +259,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     sort: async (params) => {
       const c = requireCapture(state);
       const p = params;
-      if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
+      const customField = typeof p?.column === 'string' && p.column.startsWith(FIELD_COLUMN_PREFIX) && fieldByName(p.column.slice(FIELD_COLUMN_PREFIX.length)) !== undefined;
+      if (p?.column !== null && !customField && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) {
+        throw new Error('sort column must be one of the table columns, a field column or null');
+      }
       await state.indexing;
       const t0 = performance.now();
       state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
@@ -263,7 +286,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return requireCapture(state).columns();
     },
     rows: (params) => {
-      return rowsPage(requireCapture(state), shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE));
+      const c = requireCapture(state);
+      const names = params.fields;
+      if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
+        throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
+      }
+      const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
+      return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), fields);
     },
     filter: async (params) => {
       const c = requireCapture(state);

@@ -21,7 +21,13 @@ export function eventTimeNs(c: Capture, event: number): bigint {
   return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
 }
 
-export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number): RowsPage {
+/** Custom field columns of a page: their column ids and, per event, their cell texts in that order. */
+export interface FieldCells {
+  ids: readonly string[];
+  texts: (event: number) => string[];
+}
+
+export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, fields?: FieldCells): RowsPage {
   const total = view ? view.length : c.count();
   const from = Math.min(start, total);
   const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
@@ -30,6 +36,7 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const ids = new Map<string, number>();
   const cells: Record<string, Uint32Array> = {};
   for (const col of columns) cells[col.id] = new Uint32Array(n);
+  for (const id of fields?.ids ?? []) cells[id] = new Uint32Array(n);
   const events = new Uint32Array(n);
   const times = new Float64Array(n);
   const prevTimes = new Float64Array(n);
@@ -37,6 +44,15 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const prevTimesNs = new BigInt64Array(n);
   const flags = new Uint8Array(n);
   const out: string[] = new Array(columns.length).fill('');
+  const intern = (text: string): number => {
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(text);
+      ids.set(text, id);
+    }
+    return id;
+  };
   for (let r = 0; r < n; r++) {
     const ev = eventAt(view, from + r);
     events[r] = ev;
@@ -47,15 +63,10 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
     prevTimesNs[r] = ev > 1 ? eventTimeNs(c, ev - 1) : timesNs[r];
     flags[r] = c.flags(ev);
     c.cells(ev, out);
-    for (let k = 0; k < columns.length; k++) {
-      const text = out[k] ?? '';
-      let id = ids.get(text);
-      if (id === undefined) {
-        id = strings.length;
-        strings.push(text);
-        ids.set(text, id);
-      }
-      cells[columns[k].id][r] = id;
+    for (let k = 0; k < columns.length; k++) cells[columns[k].id][r] = intern(out[k] ?? '');
+    if (fields) {
+      const texts = fields.texts(ev);
+      fields.ids.forEach((id, k) => (cells[id][r] = intern(texts[k] ?? '')));
     }
   }
   return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags };
