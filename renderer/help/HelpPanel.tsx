@@ -34,7 +34,7 @@ export function HelpPanel({ session }: { session: Session }) {
         <div className="panel-body">
           {panel === 'fields' && <FieldReference session={session} />}
           {panel === 'shortcuts' && <ShortcutsSheet desktop={session.host.mode === 'desktop'} />}
-          {panel === 'columns' && <ColumnChooser />}
+          {panel === 'columns' && <ColumnChooser session={session} />}
         </div>
       </div>
     </div>
