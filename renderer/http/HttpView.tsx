@@ -11,9 +11,10 @@ import { saveBlob } from '../app/save.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
+import { countOf } from '../status/StatusBar.tsx';
 import { tlsStatusText } from '../streams/FollowPane.tsx';
 import { BodyViewer } from './BodyViewer.tsx';
-import { bodyFileName, curlCommand } from './body-kind.ts';
+import { bodyFileName, curlCommand, exportFileNames } from './body-kind.ts';
 
 const ROW_H = 20;
 
@@ -115,18 +116,20 @@ function Headers({ body }: { body: HttpBody }) {
 function ExportObjects({ session, rows, onClose }: { session: Session; rows: HttpExchangeRow[]; onClose: () => void }) {
   const withBody = rows.filter((r) => r.responseBodyBytes > 0 || r.requestBodyBytes > 0);
   const [busy, setBusy] = useState<string | null>(null);
-  const save = async (r: HttpExchangeRow, which: 'request' | 'response'): Promise<void> => {
+  // One export's names, numbered as the CLI's export-objects numbers them.
+  const names = useMemo(() => exportFileNames(withBody), [withBody]);
+  const save = async (r: HttpExchangeRow, which: 'request' | 'response', name = names[withBody.indexOf(r)]?.[which] ?? bodyFileName(r, which)): Promise<void> => {
     const c = session.client();
     if (!c) return;
     const b = await c.call('httpBody', { stream: r.stream, index: r.index, message: which });
-    saveBlob(bodyFileName(r, which), [b.body as Uint8Array<ArrayBuffer>], b.contentType || 'application/octet-stream');
+    saveBlob(name, [b.body as Uint8Array<ArrayBuffer>], b.contentType || 'application/octet-stream');
   };
   const saveAll = async (): Promise<void> => {
     let k = 0;
-    for (const r of withBody) {
+    for (const [i, r] of withBody.entries()) {
       setBusy(`Saving ${++k} of ${withBody.length}…`);
-      if (r.responseBodyBytes > 0) await save(r, 'response');
-      if (r.requestBodyBytes > 0) await save(r, 'request');
+      if (r.responseBodyBytes > 0) await save(r, 'response', names[i].response);
+      if (r.requestBodyBytes > 0) await save(r, 'request', names[i].request);
     }
     setBusy(null);
   };
@@ -145,11 +148,11 @@ function ExportObjects({ session, rows, onClose }: { session: Session; rows: Htt
             <tr><th>No.</th><th>Host</th><th>File name</th><th>Content type</th><th>Size</th><th /></tr>
           </thead>
           <tbody>
-            {withBody.map((r) => (
+            {withBody.map((r, i) => (
               <tr key={`${r.stream}/${r.index}`}>
                 <td>{r.response ?? r.request}</td>
                 <td>{r.host}</td>
-                <td>{bodyFileName(r, 'response')}</td>
+                <td>{names[i].response}</td>
                 <td>{r.contentType}</td>
                 <td>{formatBytes(r.responseBodyBytes)}</td>
                 <td>
@@ -303,7 +306,7 @@ export function HttpView({ session }: { session: Session }) {
         <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Filter exchanges (display filter, e.g. http.response.code >= 400)" aria-label="HTTP filter" />
         <button type="submit">Apply</button>
         <span className="muted" data-testid="http-count">
-          {rows === null ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…') : `${rows.length} exchange${rows.length === 1 ? '' : 's'}`}
+          {rows === null ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…') : countOf(rows.length, 'exchange')}
         </span>
         <span className="spacer" />
         <button type="button" onClick={() => setExportOpen(true)} disabled={!rows?.length}>Export objects…</button>
