@@ -11,7 +11,8 @@ import { addKeylogs, openAndIndex, write } from './common.ts';
 const RULE = '===================================================================\n';
 
 function header(p: FollowPage, mode: string): string {
-  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : p.kind === 'http2' ? 'http2' : 'tcp';
+  // An fd stream of a syscall capture is named as one (tshark has no such streams: its own word).
+  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : p.kind === 'http2' ? 'http2' : p.kind === 'fd' ? 'fd' : 'tcp';
   return `\n${RULE}Follow: ${proto},${mode}\nFilter: ${p.filter}\nNode 0: ${p.client}\nNode 1: ${p.server}\n`;
 }
 
@@ -27,8 +28,10 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
     if (page.page + 1 >= page.pages) break;
     page = await client.call('follow', { ...spec, format, page: page.page + 1 });
   }
-  if (a.as === 'ascii' || a.as === 'hex') await write(out, RULE);
-  for (const n of page.notes) await write(err, `tracelens: ${page.id}: ${n}\n`);
+  // Notes (a stream reset, bytes missing) describe the stream, they are not errors: in the
+  // text formats they end the output; raw and yaml keep their shape and say them on stderr.
+  if (a.as === 'ascii' || a.as === 'hex') await write(out, `${page.notes.map((n) => `Note: ${n}\n`).join('')}${RULE}`);
+  else for (const n of page.notes) await write(err, `tracelens: note: ${page.id}: ${n}\n`);
   return 0;
 }
 
