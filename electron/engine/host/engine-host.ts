@@ -134,8 +134,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
     } catch (e) {
-      state.openError = (e as Error).message;
-      throw e;
+      // An uploaded file is known to the window by its name: never show the server's temp path.
+      const message = displayName ? (e as Error).message.split(path).join(displayName) : (e as Error).message;
+      state.openError = message;
+      throw message === (e as Error).message ? e : new Error(message);
     }
   }
 
