@@ -254,6 +254,8 @@ async function openCapture() {
   await act(async () => root!.render(<App session={session} />));
   await act(async () => session.open({ kind: 'path', path: '/c/x.pcap' }));
   await settle();
+  // The editor (CodeMirror, its own chunk) loads after the bar mounts.
+  for (let i = 0; i < 200 && !container.querySelector('.filter-bar .cm-editor'); i++) await settle();
   return { engine, session };
 }
 
