@@ -61,6 +61,10 @@ export const RowFlag = {
   Error: 128,
 } as const;
 
+/** The column id of a custom column showing field `name` (rows `fields`, sort). */
+export const FIELD_COLUMN_PREFIX = 'field:';
+export const fieldColumnId = (name: string): string => FIELD_COLUMN_PREFIX + name;
+
 export interface RowsPage {
   /** Position of the first row in the current view (filtered or not). */
   start: number;
@@ -190,7 +194,11 @@ export interface EngineMethods {
   info: [null, CaptureInfo];
   cancel: [null, null];
   columns: [null, ColumnDef[]];
-  rows: [{ start: number; count: number }, RowsPage];
+  /**
+   * A page of table rows. `fields`: custom columns (View ▸ Columns, Apply as Column), whose
+   * cells come in `cells` under `fieldColumnId(name)`, the field's occurrences joined by ",".
+   */
+  rows: [{ start: number; count: number; fields?: string[] }, RowsPage];
   details: [{ event: number }, DetailsNode[]];
   bytes: [{ event: number }, EventBytes];
   fields: [null, FieldInfo[]];

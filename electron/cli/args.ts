@@ -15,7 +15,30 @@ export interface ListArgs {
   /** TLS 1.2 pre-shared keys in hex (--tls-psk), as Wireshark's tls.psk. */
   psks: string[];
   format: 'tsv' | 'json';
+  /** Events 1..N only, then the filter (tshark -c N reading a file: the first N packets read). */
+  count: number | undefined;
+  /** How -e values are printed (tshark -E). */
+  fieldStyle: FieldStyle;
+  /** The details tree of each event as indented text instead of the columns (tshark -V). */
+  details: boolean;
+  /** No line per event, only warnings (tshark -q). */
+  quiet: boolean;
+  /** Notes for stderr about accepted options that change nothing (tshark -n, -2). */
+  notes: string[];
 }
+
+/** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
+export interface FieldStyle {
+  separator: string;
+  aggregator: string;
+  /** '' (none), '"' (quote=d) or "'" (quote=s). */
+  quote: string;
+  header: boolean;
+  /** All occurrences, only the first or only the last (tshark -E occurrence=a|f|l). */
+  occurrence: 'a' | 'f' | 'l';
+}
+
+export const DEFAULT_FIELD_STYLE: FieldStyle = { separator: '\t', aggregator: ',', quote: '', header: false, occurrence: 'a' };
 
 export interface FollowArgs {
   command: 'follow';
@@ -75,9 +98,14 @@ export type CliArgs =
 
 export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
-  list FILE [-e FIELD]... [-f FILTER] [--keylog FILE]... [--format tsv|json]
+  list FILE [-e FIELD]... [-f FILTER] [--keylog FILE]... [--format tsv|json] [--count N]
+       [--separator C] [--aggregator C] [--quote d|s|n] [--occurrence a|f|l] [--header] [--details]
                                  one line per event: the -e fields (tab-separated, several
-                                 occurrences joined with ","), or the default columns
+                                 occurrences joined with ","), or the default columns;
+                                 --count N: events 1..N only; --details: each event's tree
+  tshark -r FILE [-Y FILTER] [-T fields|json|ek] [-e FIELD]... [-E OPT=V]... [-o tls.keylog_file:K]
+         [-c N] [-V] [-q] [-2] [-n] [-N FLAGS]
+                                 tshark's flags, the same output as the list form (docs/cli.md)
   fields                         every field: name, type, description
   follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N|h2:tcp:N:S | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
                                  a stream's bytes; --as raw: one line per chunk, "> " client → server
@@ -98,6 +126,41 @@ export const USAGE = `usage: tracelens COMMAND [options]
 
 export class UsageError extends Error {}
 
+/** A well-formed request for something tracelens does not do yet: the message alone, no usage text. */
+export class NotInTracelens extends UsageError {}
+
+export function emptyListArgs(): ListArgs {
+  return {
+    command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv',
+    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [],
+  };
+}
+
+export function countValue(option: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${option} must be a number of events (1 or more), not ${v}`);
+  return Number(v);
+}
+
+/** A separator or aggregator: one character, or tshark's /t (tab) and /s (space). */
+export function styleChar(option: string, v: string): string {
+  if (v === '/t') return '\t';
+  if (v === '/s') return ' ';
+  if ([...v].length !== 1) throw new UsageError(`${option} must be one character, /t or /s, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function quoteChar(option: string, v: string): string {
+  if (v === 'd') return '"';
+  if (v === 's') return "'";
+  if (v === 'n') return '';
+  throw new UsageError(`${option} must be d (double), s (single) or n (none), not ${v}`);
+}
+
+export function occurrenceValue(option: string, v: string): FieldStyle['occurrence'] {
+  if (v === 'a' || v === 'f' || v === 'l') return v;
+  throw new UsageError(`${option} must be a (all), f (first) or l (last), not ${v}`);
+}
+
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
@@ -112,7 +175,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return { command: 'info', file: rest[0], more: rest.slice(1) };
   }
   if (command === 'list') {
-    const out: ListArgs = { command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv' };
+    const out = emptyListArgs();
     const files: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
@@ -129,7 +192,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
         const f = value();
         if (f !== 'tsv' && f !== 'json') throw new UsageError(`--format must be tsv or json, not ${f}`);
         out.format = f;
-      } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+      } else if (a === '--count') out.count = countValue(a, value());
+      else if (a === '--separator') out.fieldStyle.separator = styleChar(a, value());
+      else if (a === '--aggregator') out.fieldStyle.aggregator = styleChar(a, value());
+      else if (a === '--quote') out.fieldStyle.quote = quoteChar(a, value());
+      else if (a === '--occurrence') out.fieldStyle.occurrence = occurrenceValue(a, value());
+      else if (a === '--header') out.fieldStyle.header = true;
+      else if (a === '--details') out.details = true;
+      else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
       else files.push(a);
     }
     if (files.length < 1) throw new UsageError('list takes FILE (several files only for strace -ff logs)');

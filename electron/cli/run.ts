@@ -2,10 +2,11 @@
 import type { Writable } from 'node:stream';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
-import type { CaptureInfo } from '../../shared/rpc.ts';
+import type { CaptureInfo, DetailsNode } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
+import { NotInTracelens, parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
+import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { expert } from './expert-cli.ts';
@@ -72,7 +73,32 @@ export function escapeTsv(v: string): string {
   return /[\n\r\t]/.test(v) ? v.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v;
 }
 
+/** One event's -e values as tshark -T fields prints them with -E (occurrences, aggregator, quotes). */
+export function fieldsLine(values: readonly (readonly string[])[], style: FieldStyle): string {
+  const q = style.quote;
+  return values
+    .map((v) => {
+      const occ = style.occurrence === 'f' ? v.slice(0, 1) : style.occurrence === 'l' ? v.slice(-1) : v;
+      if (occ.length === 0) return '';
+      const text = occ.map(escapeTsv).join(style.aggregator);
+      // A quote inside a quoted value is doubled, as in CSV (RFC 4180 §2.7).
+      return q === '' ? text : `${q}${text.split(q).join(q + q)}${q}`;
+    })
+    .join(style.separator);
+}
+
+/** The details tree as tshark -V prints it: four spaces per level, a blank line after each event. */
+export function detailsText(nodes: readonly DetailsNode[], depth = 0): string {
+  let text = '';
+  for (const n of nodes) {
+    text += `${' '.repeat(4 * depth)}${n.label}\n`;
+    if (n.children) text += detailsText(n.children, depth + 1);
+  }
+  return text;
+}
+
 async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
+  for (const n of a.notes) await write(err, `tracelens: note: ${n}\n`);
   if (a.fields.length > 0) {
     const known = new Set((await client.call('fields', null)).map((f) => f.name));
     // Column fields (`_ws.col.Info`) depend on the capture's kind: the engine checks them once it is open.
@@ -96,13 +122,22 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     for (const w of r.warnings) await write(err, `tracelens: warning: ${w.message}\n`);
     shown = r.matched;
   }
+  // --count N (tshark -c): the view is in event order, so the rows of events 1..N come first.
+  const last = a.count ?? Infinity;
+  if (a.quiet) shown = 0;
   if (a.fields.length > 0) {
+    if (a.format === 'tsv' && a.fieldStyle.header && !a.quiet) await write(out, `${a.fields.join(a.fieldStyle.separator)}\n`);
     // Pages may come back shorter than asked (large values): go on from where each one ends.
-    for (let start = 0, got = 1; start < shown && got > 0; start += got) {
+    let more = true;
+    for (let start = 0, got = 1; more && start < shown && got > 0; start += got) {
       const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
       got = page.events.length;
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
+        if (page.events[r] > last) {
+          more = false;
+          break;
+        }
         const vals = page.values[r];
         if (a.format === 'json') {
           const o: Record<string, string | string[]> = {};
@@ -113,7 +148,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
           });
           text += `${JSON.stringify(o)}\n`;
         } else {
-          text += `${vals.map((v) => escapeTsv(v.join(','))).join('\t')}\n`;
+          text += `${fieldsLine(vals, a.fieldStyle)}\n`;
         }
       }
       await write(out, text);
@@ -123,10 +158,19 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     // page of no values of `http` returns once the HTTP scan is done.
     await client.call('extract', { start: 0, count: 0, fields: ['http'] });
     const columns = await client.call('columns', null);
-    for (let start = 0; start < shown; start += PAGE) {
+    let more = true;
+    for (let start = 0; more && start < shown; start += PAGE) {
       const page = await client.call('rows', { start, count: PAGE });
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
+        if (page.events[r] > last) {
+          more = false;
+          break;
+        }
+        if (a.details && a.format === 'tsv') {
+          text += `${detailsText(await client.call('details', { event: page.events[r] }))}\n`;
+          continue;
+        }
         const cells = columns.map((c) => page.strings[page.cells[c.id][r]]);
         if (a.format === 'json') {
           const o: Record<string, string> = {};
@@ -195,10 +239,10 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     limits = { ...env, ...split.limits };
     const d = splitDecodeAsArgs(split.rest);
     decodeAs = d.rules;
-    args = parseCliArgs(d.rest);
+    args = d.rest[0] === 'tshark' ? parseTsharkArgs(d.rest.slice(1)) : parseCliArgs(d.rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      await write(err, `tracelens: ${e.message}\n${USAGE}${USAGE_LIMITS}`);
+      await write(err, e instanceof NotInTracelens ? `tracelens: ${e.message}\n` : `tracelens: ${e.message}\n${USAGE}${USAGE_LIMITS}`);
       return 1;
     }
     throw e;

@@ -1,5 +1,5 @@
 /** CLI commands over streams: follow, http, export-objects (contract in args.ts USAGE). */
-import { createHash } from 'node:crypto';
+import { objectFileName, objectNames } from '../../shared/object-names.ts';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -11,7 +11,8 @@ import { addKeylogs, openAndIndex, write } from './common.ts';
 const RULE = '===================================================================\n';
 
 function header(p: FollowPage, mode: string): string {
-  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : p.kind === 'http2' ? 'http2' : 'tcp';
+  // An fd stream of a syscall capture is named as one (tshark has no such streams: its own word).
+  const proto = p.kind === 'udp' ? 'udp' : p.kind === 'tls' ? 'tls' : p.kind === 'http2' ? 'http2' : p.kind === 'fd' ? 'fd' : 'tcp';
   return `\n${RULE}Follow: ${proto},${mode}\nFilter: ${p.filter}\nNode 0: ${p.client}\nNode 1: ${p.server}\n`;
 }
 
@@ -27,8 +28,10 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
     if (page.page + 1 >= page.pages) break;
     page = await client.call('follow', { ...spec, format, page: page.page + 1 });
   }
-  if (a.as === 'ascii' || a.as === 'hex') await write(out, RULE);
-  for (const n of page.notes) await write(err, `tracelens: ${page.id}: ${n}\n`);
+  // Notes (a stream reset, bytes missing) describe the stream, they are not errors: in the
+  // text formats they end the output; raw and yaml keep their shape and say them on stderr.
+  if (a.as === 'ascii' || a.as === 'hex') await write(out, `${page.notes.map((n) => `Note: ${n}\n`).join('')}${RULE}`);
+  else for (const n of page.notes) await write(err, `tracelens: note: ${page.id}: ${n}\n`);
   return 0;
 }
 
@@ -67,54 +70,8 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
   return 0;
 }
 
-/** Names handed out by one export: every name used, and the next number to try per base name. */
-export interface ObjectNames {
-  used: Set<string>;
-  next: Map<string, number>;
-}
-
-export function objectNames(): ObjectNames {
-  return { used: new Set(), next: new Map() };
-}
-
-/** Longest file name written: under the 255 bytes of ext4/APFS/NTFS, with room for "(12345)". */
-export const MAX_OBJECT_NAME = 160;
-
-/** A long name cut to MAX_OBJECT_NAME, keeping its extension and adding a short hash of the whole. */
-function shorten(base: string): string {
-  if (base.length <= MAX_OBJECT_NAME) return base;
-  const dot = base.lastIndexOf('.');
-  const ext = dot > 0 && base.length - dot <= 16 ? base.slice(dot) : '';
-  const hash = createHash('sha256').update(base).digest('hex').slice(0, 10);
-  return `${base.slice(0, MAX_OBJECT_NAME - ext.length - hash.length - 1)}~${hash}${ext}`;
-}
-
-/**
- * A file name from the request URI's last path segment, as Wireshark's HTTP object export does;
- * a repeated name gets "(k)" before its extension. Amortised O(1): the next k per base is kept.
- */
-export function objectFileName(uri: string, names: ObjectNames): string {
-  const path = uri.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0];
-  let base = path.slice(path.lastIndexOf('/') + 1);
-  try {
-    base = decodeURIComponent(base);
-  } catch {
-    // keep it encoded
-  }
-  base = shorten(base.replace(/[^\w.@+=-]/g, '_').replace(/^\.+/, '_') || 'index');
-  let name = base;
-  if (names.used.has(name)) {
-    const dot = base.lastIndexOf('.');
-    let k = names.next.get(base) ?? 1;
-    do {
-      name = dot > 0 ? `${base.slice(0, dot)}(${k})${base.slice(dot)}` : `${base}(${k})`;
-      k++;
-    } while (names.used.has(name));
-    names.next.set(base, k);
-  }
-  names.used.add(name);
-  return name;
-}
+// Names are shared with the window's Save all (shared/object-names.ts).
+export { MAX_OBJECT_NAME, objectFileName, objectNames } from '../../shared/object-names.ts';
 
 /**
  * Write one response body to `path`, page by page (httpBody replies are bounded), so no body is
@@ -146,7 +103,7 @@ export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, 
   let failed = 0;
   for await (const r of rows) {
     if (r.response === null || r.responseWireBytes === 0) continue;
-    const name = objectFileName(r.uri, names);
+    const name = objectFileName(r.uri, names, r.contentType);
     try {
       const { bytes, b } = await exportBody(client, r, join(a.out, name));
       n++;

@@ -12,7 +12,8 @@ import { shortcutOf, type ShortcutId } from './shortcuts.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
 import { HttpView } from '../http/HttpView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
-import { addDroppedKeylog, addKeys, exportKeys, fileIsKeylog } from '../keys/keylog.ts';
+import { AddKeyLog } from '../keys/AddKeyLog.tsx';
+import { addKeys, exportKeys, openFileOrKeys } from '../keys/keylog.ts';
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
@@ -256,15 +257,8 @@ export function App({ session }: { session: Session }) {
     setDragging(false);
     const file = e.dataTransfer.files[0];
     if (!file) return;
-    // A key log dropped on an open capture decrypts it; anything else opens as a capture.
-    if (useApp.getState().phase === 'open') {
-      void fileIsKeylog(file).then(async (isKeys) => {
-        if (isKeys) await addDroppedKeylog(session, file);
-        else await session.open({ kind: 'file', file });
-      });
-      return;
-    }
-    void session.open({ kind: 'file', file });
+    // A key log (by content) dropped on an open capture decrypts it; anything else opens as a capture.
+    void openFileOrKeys(session, file);
   };
 
   return (
@@ -287,7 +281,7 @@ export function App({ session }: { session: Session }) {
         data-testid="file-input"
         onChange={(e) => {
           const f = e.target.files?.[0];
-          if (f) void session.open({ kind: 'file', file: f });
+          if (f) void openFileOrKeys(session, f);
           e.target.value = '';
         }}
       />
@@ -295,6 +289,7 @@ export function App({ session }: { session: Session }) {
         <button onClick={openPicker} title="Open (Ctrl+O)">Open…</button>
         {phase !== 'welcome' && <button onClick={() => session.close()}>Close</button>}
         {/* The desktop app has File → Export TLS Session Keys…; browser mode has no native menu. */}
+        {phase === 'open' && session.host.mode === 'browser' && <AddKeyLog session={session} />}
         {phase === 'open' && session.host.mode === 'browser' && (
           <button onClick={() => void exportKeys(session, saveBlob)} title="Export TLS Session Keys (keys.txt)" data-testid="export-keys">Export TLS keys</button>
         )}

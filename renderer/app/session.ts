@@ -7,6 +7,7 @@ import { createEngineClient, type EngineClient } from '../../shared/engine-clien
 import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { loadLayout } from '../table/column-layout.ts';
+import { followFieldColumns, rowsParams, withFieldColumns } from '../table/field-columns.ts';
 import { createRowCache, type RowCache } from '../table/row-cache.ts';
 import { initialState, useApp, type AppState } from './store.ts';
 
@@ -193,7 +194,7 @@ export function createSession(host: AppHost): Session {
         const columns = await c.call('columns', null);
         if (gen !== generation) return;
         // A page carries its exact times and the view generation it belongs to (row-cache.ts).
-        const cache = createRowCache((start, count) => c.call('rows', { start, count }), (e) => {
+        const cache = createRowCache((start, count) => c.call('rows', rowsParams(start, count)), (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
         });
         rows = cache;
@@ -204,7 +205,8 @@ export function createSession(host: AppHost): Session {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        useApp.setState({ phase: 'open', info: now, columns, fileName: now.name || name, columnLayout: loadLayout(now.kind) });
+        const layout = loadLayout(now.kind);
+        useApp.setState({ phase: 'open', info: now, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
         // The catalogue drives validation and completion in the filter bar; the capture is
         // usable without it, so a failure only leaves the bar unchecked.
         c.call('fields', null).then(
@@ -311,5 +313,6 @@ export function createSession(host: AppHost): Session {
       }
     },
   };
+  followFieldColumns(session);
   return session;
 }

@@ -58,7 +58,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'time-delta-captured', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+5', action: 'Time as seconds since previous captured event', handledBy: 'the View menu' },
   { id: 'time-delta', scope: 'Menu (desktop)', keys: 'Ctrl+Alt+6', action: 'Time as seconds since previous displayed event', handledBy: 'the View menu' },
   { id: 'filter-apply', scope: 'Filter bar', keys: 'Enter', action: 'Apply the filter (or accept the completion)', handledBy: 'the filter editor' },
-  { id: 'filter-escape', scope: 'Filter bar', keys: 'Esc', action: 'Close the completion; otherwise clear the filter and show every event', handledBy: 'the filter editor' },
+  { id: 'filter-escape', scope: 'Filter bar', keys: 'Esc', action: 'Close the completion; otherwise cancel the edit and show the applied filter again (✕ clears it)', handledBy: 'the filter editor' },
   { id: 'filter-history', scope: 'Filter bar', keys: '↑ / ↓', action: 'Previous / next filter from the history', handledBy: 'the filter editor' },
   { id: 'tree-move', scope: 'Details tree', keys: '↑ / ↓', action: 'Previous / next field', handledBy: 'the details tree' },
   { id: 'tree-open', scope: 'Details tree', keys: '→ / ←', action: 'Expand / collapse', handledBy: 'the details tree' },

@@ -79,6 +79,8 @@ export interface ColumnLayout {
   visibility: Record<string, boolean>;
   /** Column id → width in CSS pixels (absent: the engine's default). */
   widths: Record<string, number>;
+  /** Fields shown as custom columns (Apply as Column, View ▸ Columns), in the order added. */
+  custom?: string[];
 }
 
 /** What the follow pane was asked to show, and the filter to restore on Back. */

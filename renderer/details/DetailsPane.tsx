@@ -4,7 +4,13 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DetailsNode } from '../../shared/rpc.ts';
 import { useApp } from '../app/store.ts';
 import { FILTER_ACTIONS, combineFilter, nodeFilter, type FilterAction } from '../filter/filter-logic.ts';
+import { addFieldColumn } from '../table/field-columns.ts';
+import { fieldDescription, nodeValueText } from './copy.ts';
 import { ancestors, flattenTree, pathKey } from './tree.ts';
+
+function copyText(text: string): void {
+  void navigator.clipboard?.writeText(text).catch(() => {});
+}
 
 const LINE = 18;
 
@@ -18,7 +24,8 @@ interface Props {
 
 export function DetailsPane({ roots, loading, error, onFilter }: Props) {
   const selectedField = useApp((s) => s.selectedField);
-  const [menu, setMenu] = useState<{ x: number; y: number; expr: string } | null>(null);
+  const fields = useApp((s) => s.fields);
+  const [menu, setMenu] = useState<{ x: number; y: number; expr: string; node: DetailsNode } | null>(null);
   const choose = (action: FilterAction, prepare: boolean): void => {
     if (!menu) return;
     setMenu(null);
@@ -98,10 +105,10 @@ export function DetailsPane({ roots, loading, error, onFilter }: Props) {
               onDoubleClick={() => f.hasChildren && toggle(key)}
               onContextMenu={(e) => {
                 const expr = nodeFilter(f.node);
-                if (!expr || !onFilter) return;
+                if (!expr) return;
                 e.preventDefault();
                 useApp.setState({ selectedField: f.path, hexSource: f.node.source });
-                setMenu({ x: e.clientX, y: e.clientY, expr });
+                setMenu({ x: e.clientX, y: e.clientY, expr, node: f.node });
               }}
               title={f.node.malformed ?? f.node.field}
             >
@@ -125,12 +132,23 @@ export function DetailsPane({ roots, loading, error, onFilter }: Props) {
           <div className="menu-backdrop" onMouseDown={() => setMenu(null)} onContextMenu={(e) => { e.preventDefault(); setMenu(null); }} />
           <div
             className="menu"
-            // Keep the 14-item menu inside the window (it opens where the pointer is).
-            style={{ left: Math.max(0, Math.min(menu.x, window.innerWidth - 240)), top: Math.max(0, Math.min(menu.y, window.innerHeight - 400)) }}
+            // Keep the menu (about 20 items) inside the window (it opens where the pointer is).
+            style={{ left: Math.max(0, Math.min(menu.x, window.innerWidth - 240)), top: Math.max(0, Math.min(menu.y, window.innerHeight - 560)) }}
             role="menu"
             aria-label={`Filter on ${menu.expr}`}
           >
-            {(['apply', 'prepare'] as const).map((kind) => (
+            <button
+              role="menuitem"
+              data-action="apply-column"
+              disabled={!fields?.some((x) => x.name === menu.node.field)}
+              onClick={() => {
+                addFieldColumn(menu.node.field);
+                setMenu(null);
+              }}
+            >
+              Apply as Column
+            </button>
+            {onFilter && (['apply', 'prepare'] as const).map((kind) => (
               <div key={kind} className="menu-group">
                 <div className="menu-heading">{kind === 'apply' ? 'Apply as Filter' : 'Prepare as Filter'}</div>
                 {FILTER_ACTIONS.map((a) => (
@@ -140,6 +158,21 @@ export function DetailsPane({ roots, loading, error, onFilter }: Props) {
                 ))}
               </div>
             ))}
+            <div className="menu-group" role="group" aria-label="Copy">
+              <div className="menu-heading">Copy ▸</div>
+              {(
+                [
+                  ['value', 'Value', () => nodeValueText(menu.node)],
+                  ['field', 'Field name', () => menu.node.field],
+                  ['filter', 'As filter', () => menu.expr],
+                  ['description', 'Description', () => fieldDescription(menu.node.field, fields) || menu.node.label],
+                ] as const
+              ).map(([id, label, text]) => (
+                <button key={id} role="menuitem" className="menu-sub" data-action={`copy-${id}`} onClick={() => { copyText(text()); setMenu(null); }}>
+                  {label}
+                </button>
+              ))}
+            </div>
             <div className="menu-expr" title={menu.expr}>{menu.expr}</div>
           </div>
         </>

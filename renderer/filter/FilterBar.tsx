@@ -8,7 +8,8 @@ import { makeFieldIndex, type FieldIndex } from '../../shared/filter/index.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
 import { formatCount } from '../status/StatusBar.tsx';
-import { createFilterEditor, type FilterEditor } from './editor.ts';
+// CodeMirror is most of the editor's weight: it is its own chunk, loaded as the bar mounts.
+import type { FilterEditor } from './editor.ts';
 import {
   addSaved, applySuggestion, historyStep, loadHistory, loadSaved, pushHistory, removeSaved, validateFilter,
   type HistoryCursor, type KeyValueStore, type SavedFilter, type Validation,
@@ -52,32 +53,40 @@ export function FilterBar({ session }: { session: Session }) {
     void session.applyFilter(t);
   };
   // The editor's key handlers are created once; they call the newest closures through a ref.
-  const latest = useRef({ apply, historyList });
-  latest.current = { apply, historyList };
+  const latest = useRef({ apply, historyList, text, index });
+  latest.current = { apply, historyList, text, index };
 
   useEffect(() => {
-    const ed = createFilterEditor(host.current!, text, index, {
-      onChange: (t) => {
-        setText(t);
-        cursor.current = { pos: -1, draft: '' };
-      },
-      onEnter: (t) => latest.current.apply(t),
-      onEscape: () => {
-        ed.setText('');
-        setText('');
-        latest.current.apply('');
-      },
-      onHistory: (dir, t) => {
-        const step = historyStep(latest.current.historyList, cursor.current, t, dir);
-        if (!step) return null;
-        // onChange resets the cursor, so set it after the text.
-        queueMicrotask(() => (cursor.current = step.cursor));
-        return step.text;
-      },
+    let gone = false;
+    void import('./editor.ts').then(({ createFilterEditor }) => {
+      if (gone || !host.current) return;
+      const ed = createFilterEditor(host.current, latest.current.text, latest.current.index, {
+        onChange: (t) => {
+          setText(t);
+          cursor.current = { pos: -1, draft: '' };
+        },
+        onEnter: (t) => latest.current.apply(t),
+        // Esc cancels the edit: the bar shows the applied filter again and the view stays as it is.
+        // Clearing is the ✕ button or an empty Apply (Wireshark's habit too).
+        onEscape: () => {
+          const applied = useApp.getState().view?.text ?? '';
+          ed.setText(applied);
+          setText(applied);
+          cursor.current = { pos: -1, draft: '' };
+        },
+        onHistory: (dir, t) => {
+          const step = historyStep(latest.current.historyList, cursor.current, t, dir);
+          if (!step) return null;
+          // onChange resets the cursor, so set it after the text.
+          queueMicrotask(() => (cursor.current = step.cursor));
+          return step.text;
+        },
+      });
+      editor.current = ed;
     });
-    editor.current = ed;
     return () => {
-      ed.destroy();
+      gone = true;
+      editor.current?.destroy();
       editor.current = null;
     };
     // Created once per mount; fields and text reach it through setFields / setText.
@@ -88,11 +97,13 @@ export function FilterBar({ session }: { session: Session }) {
 
   // Apply / Prepare as Filter from the details tree.
   useEffect(() => {
-    if (barText.seq === 0 || !editor.current) return;
-    editor.current.setText(barText.text);
+    if (barText.seq === 0) return;
+    // Before the editor has loaded, the text is what it will be created with.
+    editor.current?.setText(barText.text);
     setText(barText.text);
+    latest.current.text = barText.text;
     if (barText.apply) latest.current.apply(barText.text);
-    else editor.current.view.focus();
+    else editor.current?.view.focus();
   }, [barText]);
 
   const first = validation.messages[0];
@@ -117,9 +128,11 @@ export function FilterBar({ session }: { session: Session }) {
               setText('');
               apply('');
             }}
-            title="Clear the filter (Esc)"
+            className="filter-clear"
+            title="Clear the filter and show every event"
+            aria-label="Clear the filter"
           >
-            Clear
+            ✕
           </button>
         )}
         <span className="filter-saved">

@@ -35,7 +35,7 @@ export function HelpPanel({ session }: { session: Session }) {
         <div className="panel-body">
           {panel === 'fields' && <FieldReference session={session} />}
           {panel === 'shortcuts' && <ShortcutsSheet desktop={session.host.mode === 'desktop'} />}
-          {panel === 'columns' && <ColumnChooser />}
+          {panel === 'columns' && <ColumnChooser session={session} />}
           {panel === 'decodeAs' && <DecodeAsDialog session={session} />}
         </div>
       </div>

@@ -1,31 +1,42 @@
 /**
- * Body viewers of the HTTP view, chosen by content type: JSON as a foldable tree, HTML/XML as
+ * Body viewers of the HTTP view, chosen by content type: JSON as a foldable tree (literals as sent), HTML/XML as
  * highlighted source (text nodes only — capture content is never rendered as a page), images
  * from a blob: URL, form fields and multipart parts listed, text as text, anything else as hex.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { bodyKind, hexDump, markupTokens, mediaType, parseForm, parseMultipart, typeParam, type BodyKind } from './body-kind.ts';
+import { parseJsonTree, type JsonTree } from './json-tree.ts';
 
 /** Bodies larger than this are shown cut (the whole body can still be saved). */
 export const SHOW_LIMIT = 2 << 20;
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function JsonNode({ name, value, depth, openDepth }: { name: string | null; value: Json; depth: number; openDepth: number }) {
-  const isObj = value !== null && typeof value === 'object';
+/** One value of the tree; `comma` when a sibling follows (the commas are part of what was sent). */
+function JsonNode({ name, value, depth, openDepth, comma }: { name: string | null; value: JsonTree; depth: number; openDepth: number; comma: boolean }) {
   const [open, setOpen] = useState(depth < openDepth);
-  const label = name !== null ? <span className="j-key">{JSON.stringify(name)}: </span> : null;
-  if (!isObj) {
-    const cls = value === null ? 'j-null' : typeof value === 'string' ? 'j-str' : typeof value === 'number' ? 'j-num' : 'j-bool';
+  const label = name !== null ? <><span className="j-key">{name}</span>: </> : null;
+  const tail = comma ? <span className="j-punct">,</span> : null;
+  if (value.kind !== 'object' && value.kind !== 'array') {
+    const cls = value.kind === 'string' ? 'j-str' : value.kind === 'number' ? 'j-num' : value.text === 'null' ? 'j-null' : 'j-bool';
     return (
       <div className="j-line">
         {label}
-        <span className={cls}>{JSON.stringify(value)}</span>
+        <span className={cls}>{value.text}</span>
+        {tail}
       </div>
     );
   }
-  const entries: [string | null, Json][] = Array.isArray(value) ? value.map((v) => [null, v]) : Object.entries(value);
-  const [o, c] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  const entries: [string | null, JsonTree][] = value.kind === 'array' ? value.items.map((v) => [null, v]) : value.entries.map((e) => [e.key, e.value]);
+  const [o, c] = value.kind === 'array' ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) {
+    return (
+      <div className="j-line">
+        {label}
+        {o}
+        {c}
+        {tail}
+      </div>
+    );
+  }
   return (
     <div className="j-node">
       <div className="j-line">
@@ -34,35 +45,48 @@ function JsonNode({ name, value, depth, openDepth }: { name: string | null; valu
         </button>
         {label}
         {o}
-        {!open && <span className="j-folded"> … {entries.length} {Array.isArray(value) ? 'items' : 'keys'} {c}</span>}
+        {!open && <span className="j-folded"> … {entries.length} {value.kind === 'array' ? 'items' : 'keys'} {c}{comma ? ',' : ''}</span>}
       </div>
       {open && (
         <div className="j-children">
-          {entries.map(([k, v], i) => <JsonNode key={i} name={k} value={v} depth={depth + 1} openDepth={openDepth} />)}
-          <div className="j-line">{c}</div>
+          {entries.map(([k, v], i) => <JsonNode key={i} name={k} value={v} depth={depth + 1} openDepth={openDepth} comma={i < entries.length - 1} />)}
+          <div className="j-line">{c}{tail}</div>
         </div>
       )}
     </div>
   );
 }
 
+/** A JSON body as a foldable tree of its literals as sent, or raw (one click between them). */
 export function JsonView({ text }: { text: string }) {
-  const parsed = useMemo((): { ok: true; value: Json } | { ok: false; error: string } => {
-    try {
-      return { ok: true, value: JSON.parse(text) as Json };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
-  }, [text]);
+  const parsed = useMemo(() => parseJsonTree(text), [text]);
+  const [raw, setRaw] = useState(false);
+  const toggle = (
+    <div className="body-modes" role="group" aria-label="JSON view">
+      <button aria-pressed={!raw} onClick={() => setRaw(false)} disabled={!parsed.ok}>Tree</button>
+      <button aria-pressed={raw} onClick={() => setRaw(true)}>Raw</button>
+    </div>
+  );
   if (!parsed.ok) {
     return (
       <div>
-        <div className="body-note error-text">Not valid JSON: {parsed.error}</div>
-        <pre className="body-text">{text}</pre>
+        <div className="body-note error-text">Not valid JSON: {parsed.error}; shown as sent.</div>
+        <pre className="body-text" data-testid="json-raw">{text}</pre>
       </div>
     );
   }
-  return <div className="json-view" data-testid="json-view"><JsonNode name={null} value={parsed.value} depth={0} openDepth={text.length < 65536 ? 8 : 2} /></div>;
+  return (
+    <div>
+      {toggle}
+      {raw ? (
+        <pre className="body-text" data-testid="json-raw">{text}</pre>
+      ) : (
+        <div className="json-view" data-testid="json-view">
+          <JsonNode name={null} value={parsed.tree} depth={0} openDepth={text.length < 65536 ? 8 : 2} comma={false} />
+        </div>
+      )}
+    </div>
+  );
 }
 
 export function MarkupView({ text }: { text: string }) {

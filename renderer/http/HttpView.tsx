@@ -13,9 +13,10 @@ import { saveBlob } from '../app/save.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
+import { countOf, formatCount } from '../status/StatusBar.tsx';
 import { tlsStatusText } from '../streams/FollowPane.tsx';
 import { BodyViewer } from './BodyViewer.tsx';
-import { bodyFileName, curlCommand } from './body-kind.ts';
+import { bodyFileName, curlCommand, exportFileNames } from './body-kind.ts';
 
 const ROW_H = 20;
 
@@ -116,18 +117,20 @@ function ExportObjects({ session, query, onClose }: { session: Session; query: O
   }, [session, query]);
   const withBody = rows.filter((r) => r.responseBodyBytes > 0 || r.requestBodyBytes > 0);
   const [busy, setBusy] = useState<string | null>(null);
-  const save = async (r: HttpExchangeRow, which: 'request' | 'response'): Promise<void> => {
+  // One export's names, numbered as the CLI's export-objects numbers them.
+  const names = useMemo(() => exportFileNames(withBody), [withBody]);
+  const save = async (r: HttpExchangeRow, which: 'request' | 'response', name = names[withBody.indexOf(r)]?.[which] ?? bodyFileName(r, which)): Promise<void> => {
     const c = session.client();
     if (!c) return;
     const b = await c.call('httpBody', { stream: r.stream, index: r.index, message: which });
-    saveBlob(bodyFileName(r, which), [b.body as Uint8Array<ArrayBuffer>], b.contentType || 'application/octet-stream');
+    saveBlob(name, [b.body as Uint8Array<ArrayBuffer>], b.contentType || 'application/octet-stream');
   };
   const saveAll = async (): Promise<void> => {
     let k = 0;
-    for (const r of withBody) {
+    for (const [i, r] of withBody.entries()) {
       setBusy(`Saving ${++k} of ${withBody.length}…`);
-      if (r.responseBodyBytes > 0) await save(r, 'response');
-      if (r.requestBodyBytes > 0) await save(r, 'request');
+      if (r.responseBodyBytes > 0) await save(r, 'response', names[i].response);
+      if (r.requestBodyBytes > 0) await save(r, 'request', names[i].request);
     }
     setBusy(null);
   };
@@ -146,11 +149,11 @@ function ExportObjects({ session, query, onClose }: { session: Session; query: O
             <tr><th>No.</th><th>Host</th><th>File name</th><th>Content type</th><th>Size</th><th /></tr>
           </thead>
           <tbody>
-            {withBody.map((r) => (
+            {withBody.map((r, i) => (
               <tr key={`${r.stream}/${r.index}`}>
                 <td>{r.response ?? r.request}</td>
                 <td>{r.host}</td>
-                <td>{bodyFileName(r, 'response')}</td>
+                <td>{names[i].response}</td>
                 <td>{r.contentType}</td>
                 <td>{formatBytes(r.responseBodyBytes)}</td>
                 <td>
@@ -359,11 +362,10 @@ export function HttpView({ session }: { session: Session }) {
     if (r) setSel({ row: r, k });
     else void loadPage(Math.floor(k / PAGE_ROWS)).then((rows) => rows?.[k % PAGE_ROWS] && setSel({ row: rows[k % PAGE_ROWS], k }));
   };
-  const count = (x: number): string => x.toLocaleString('en-US');
   const countText = total === null
     ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')
     : totalKey !== cacheKey ? 'Searching…'
-    : applied || appliedSearch ? `${count(total)} of ${count(all)} exchange${all === 1 ? '' : 's'}` : `${count(total)} exchange${total === 1 ? '' : 's'}`;
+    : applied || appliedSearch ? `${formatCount(total)} of ${countOf(all, 'exchange')}` : countOf(total, 'exchange');
   const rows: { r: HttpExchangeRow | undefined; k: number }[] = [];
   for (let k = first; k < end; k++) rows.push({ r: rowAt(k), k });
 

@@ -3,6 +3,7 @@
  * form and multipart parsing, a markup tokenizer for highlighted source, hex dumps and
  * "copy as curl". Capture content is only ever turned into text nodes, never into live HTML.
  */
+import { objectBaseName, objectFileName, objectNames } from '../../shared/object-names.ts';
 import type { HttpBody, HttpExchangeRow } from '../../shared/rpc.ts';
 
 export type BodyKind = 'empty' | 'json' | 'markup' | 'image' | 'form' | 'multipart' | 'text' | 'binary';
@@ -207,17 +208,20 @@ export function curlCommand(row: HttpExchangeRow, request: HttpBody | null, sche
 }
 
 /** A file name for a body, like Wireshark's Export Objects (the last path segment, or the stream and index). */
+/** The file name of one saved body: as the CLI's export-objects names it (shared/object-names.ts). */
 export function bodyFileName(row: HttpExchangeRow, which: 'request' | 'response'): string {
-  const path = row.uri.split('?')[0];
-  const last = decodeURIComponentSafe(path.split('/').pop() ?? '');
-  const base = last || `${row.stream.replace(/:/g, '-')}-${row.index}`;
-  return which === 'request' ? `${base}.request` : base;
+  const response = objectBaseName(row.uri, row.contentType);
+  return which === 'request' ? `${response}.request` : response;
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+/**
+ * Names for "Save all": one export's names, numbered when repeated exactly as export-objects
+ * numbers them; a request body is its response's name + ".request".
+ */
+export function exportFileNames(rows: readonly HttpExchangeRow[]): { response: string; request: string }[] {
+  const names = objectNames();
+  return rows.map((r) => {
+    const response = objectFileName(r.uri, names, r.contentType);
+    return { response, request: `${response}.request` };
+  });
 }

@@ -93,3 +93,22 @@ export async function exportKeys(session: Session, save: (name: string, parts: B
     return 0;
   }
 }
+
+/**
+ * A file picked with Open… or dropped: a key log (by content, whatever its name) goes to the
+ * open capture; with no capture open it is not opened as one. Anything else opens as a capture.
+ */
+export async function openFileOrKeys(session: Session, file: File): Promise<void> {
+  if (!(await fileIsKeylog(file))) {
+    await session.open({ kind: 'file', file });
+    return;
+  }
+  if (useApp.getState().phase === 'open') {
+    await addDroppedKeylog(session, file);
+    return;
+  }
+  useApp.setState({
+    phase: 'error',
+    error: { title: `${file.name} is a TLS key log, not a capture`, detail: 'Open the capture first, then add the key log: Add key log… or drop it on the open capture.', canReopen: false },
+  });
+}

@@ -2,8 +2,14 @@
 import { useApp } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 
+/** Every count in the window is written one way: digits grouped by "," (555,014). */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** "1 exchange", "555,014 exchanges". */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
 }
 
 export function StatusBar({ session }: { session: Session }) {

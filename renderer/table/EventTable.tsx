@@ -19,6 +19,7 @@ import type { Session } from '../app/session.ts';
 import { shortcutOf } from '../app/shortcuts.ts';
 import { absoluteTime, absoluteTimeNs, formatTime, nanosecondCapture, nsTextToSeconds, secondsNs, type TimeFormat } from './format.ts';
 import { cellText, type RowCache } from './row-cache.ts';
+import { rowsAsCsv, rowsAsJson } from './copy-rows.ts';
 import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
@@ -246,13 +247,18 @@ export function EventTable({ session }: Props) {
   const visibleCols = table.getVisibleLeafColumns();
   const totalWidth = table.getTotalSize();
 
-  const rowText = (row: number): string => {
+  const rowCells = (row: number): string[] => {
     const page = cache?.page(row);
-    if (!page) return '';
+    if (!page) return [];
     return visibleCols.map((c) => {
       const ec = byId.get(c.id);
       return ec ? displayCell(cache!, page, ec, row, timeFormat, firstTime, ns) : '';
-    }).join('\t');
+    });
+  };
+  const rowText = (row: number): string => rowCells(row).join('\t');
+  const copyRowAs = (row: number, as: 'csv' | 'json'): void => {
+    const titles = visibleCols.map((c) => byId.get(c.id)?.title ?? c.id);
+    copyText((as === 'csv' ? rowsAsCsv : rowsAsJson)(titles, [rowCells(row)]));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -395,6 +401,8 @@ export function EventTable({ session }: Props) {
           {menu.kind === 'cell' && menu.row !== undefined && (
             <>
               <button role="menuitem" onClick={() => { copyText(rowText(menu.row!)); setMenu(null); }}>Copy row</button>
+              <button role="menuitem" data-action="copy-csv" onClick={() => { copyRowAs(menu.row!, 'csv'); setMenu(null); }}>Copy ▸ As CSV</button>
+              <button role="menuitem" data-action="copy-json" onClick={() => { copyRowAs(menu.row!, 'json'); setMenu(null); }}>Copy ▸ As JSON</button>
               {menu.col && (
                 <button
                   role="menuitem"

@@ -43,7 +43,9 @@ export function parseLayout(text: string | null): ColumnLayout {
   if (typeof o.widths === 'object' && o.widths !== null) {
     for (const [k, x] of Object.entries(o.widths)) if (typeof x === 'number' && x >= 20 && x <= 4000) widths[k] = Math.round(x);
   }
-  return { order, visibility, widths };
+  // Field names as the catalogue spells them (letters, digits, `_`, `-`, dots); unknown ones show empty cells.
+  const custom = Array.isArray(o.custom) ? [...new Set(o.custom.filter((x): x is string => typeof x === 'string' && /^[A-Za-z0-9_.-]{1,200}$/.test(x)))] : [];
+  return custom.length > 0 ? { order, visibility, widths, custom } : { order, visibility, widths };
 }
 
 export function loadLayout(kind: CaptureKind, store: LayoutStore | null = browserStore()): ColumnLayout {
@@ -52,7 +54,8 @@ export function loadLayout(kind: CaptureKind, store: LayoutStore | null = browse
 
 export function saveLayout(kind: CaptureKind, layout: ColumnLayout, store: LayoutStore | null = browserStore()): void {
   try {
-    if (layout.order.length === 0 && Object.keys(layout.visibility).length === 0 && Object.keys(layout.widths).length === 0) store?.removeItem(layoutKey(kind));
+    const empty = layout.order.length === 0 && Object.keys(layout.visibility).length === 0 && Object.keys(layout.widths).length === 0 && !layout.custom?.length;
+    if (empty) store?.removeItem(layoutKey(kind));
     else store?.setItem(layoutKey(kind), JSON.stringify(layout));
   } catch {
     // Quota or disabled storage: the layout simply is not remembered.
@@ -86,7 +89,7 @@ export function updateLayout(fn: (l: ColumnLayout) => ColumnLayout): void {
   if (s.info) saveLayout(s.info.kind, next);
 }
 
-/** Back to the engine's columns, order and widths. */
+/** Back to the engine's columns, order and widths (custom field columns are removed too). */
 export function resetLayout(): void {
   updateLayout(() => EMPTY_LAYOUT);
 }

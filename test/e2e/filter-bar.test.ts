@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, closeCompletion, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 /** `tshark -r gen-http11-plain.pcap | wc -l` (tshark 4.0.17) */
@@ -59,7 +59,7 @@ describe.skipIf(!canRun)('filter bar end to end (Chromium)', () => {
     expect(await message.locator('.filter-fix').textContent()).toBe('Use ip.src');
     await page.locator('.filter-bar .cm-lintRange-error').first().waitFor();
     expect(await page.locator('.filter-bar .cm-lintRange-error').first().textContent()).toBe('ip.srcc');
-    await page.keyboard.press('Escape'); // closes the completion popup if open
+    await closeCompletion(page);
     await shot(page, '20-filter-typo');
 
     // Enter on an invalid filter does nothing.
@@ -81,8 +81,7 @@ describe.skipIf(!canRun)('filter bar end to end (Chromium)', () => {
     await page.keyboard.type(' == 8080');
     await page.waitForFunction(() => document.querySelector('[data-testid="filter-bar"]')?.getAttribute('data-status') === 'valid');
     expect(await page.locator('.filter-bar .cm-f-field').first().textContent()).toBe('tcp.srcport');
-    await page.keyboard.press('Escape'); // a completion popup may have reopened
-    if (await popup.count()) await page.keyboard.press('Escape');
+    await closeCompletion(page);
     expect(await input.textContent()).toBe('tcp.srcport == 8080');
     await page.keyboard.press('Enter');
     const displayed = page.locator('[data-testid="status-displayed"]');
@@ -125,13 +124,18 @@ describe.skipIf(!canRun)('filter bar end to end (Chromium)', () => {
     await expect.poll(() => input.textContent()).toBe(`(${expr}) && !(${expr})`);
     await shot(page, '24-prepare-and-not');
 
-    // Esc clears and shows everything again; a filter on the server port gives tshark's count.
+    // Esc cancels the edit: the applied filter comes back, still applied.
     await input.click();
+    await closeCompletion(page);
     await page.keyboard.press('Escape');
+    await expect.poll(() => input.textContent()).toBe(expr);
+    expect(await displayed.textContent()).toContain(`Displayed: ${DSTPORT_38708} of ${TOTAL}`);
+    // ✕ clears and shows everything again; a filter on the server port gives tshark's count.
+    await page.locator('button[aria-label="Clear the filter"]').click();
     await displayed.waitFor({ state: 'detached' });
+    await input.click();
     await page.keyboard.type('tcp.dstport == 8080');
-    await page.keyboard.press('Escape');
-    if (await popup.count()) await page.keyboard.press('Escape');
+    await closeCompletion(page);
     await page.keyboard.type(' ');
     await page.keyboard.press('Enter');
     await expect.poll(() => displayed.textContent(), { timeout: 30_000 }).toContain(`Displayed: ${DSTPORT_8080} of ${TOTAL}`);

@@ -49,3 +49,12 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
+
+/**
+ * Close the filter bar's completion list if it is open. A further Esc would cancel the edit
+ * (the bar goes back to the applied filter), so Esc is pressed only while the list shows.
+ */
+export async function closeCompletion(page: Page): Promise<void> {
+  const popup = page.locator('.cm-tooltip-autocomplete');
+  for (let i = 0; i < 3 && (await popup.count()) > 0; i++) await page.keyboard.press('Escape');
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, closeCompletion, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 import { writeHttpPcap } from './make-http-pcap.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -71,7 +71,7 @@ describe.skipIf(!canRun)('follow pane, HTTP view and key logs end to end (Chromi
     // A filter in force before following, for Back to restore.
     await page.locator('.filter-bar .cm-content').click();
     await page.keyboard.type('tcp.port == 8080');
-    await page.keyboard.press('Escape');
+    await closeCompletion(page);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="status-displayed"]').waitFor();
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { ARTIFACTS, CHROMIUM, closeCompletion, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 /** `tshark -r gen-http11-plain.pcap | wc -l` (tshark 4.0.17) */
@@ -74,7 +74,7 @@ describe.skipIf(!canRun)('event table end to end (Chromium)', () => {
     const input = page.locator('.filter-bar .cm-content');
     await input.click();
     await page.keyboard.type('tcp.dstport == 8080');
-    await page.keyboard.press('Escape'); // close the completion popup
+    await closeCompletion(page);
     await input.click();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
@@ -153,7 +153,7 @@ describe.skipIf(!canRun)('event table end to end (Chromium)', () => {
       const input = page.locator('.filter-bar .cm-content');
       await input.click();
       await page.keyboard.type('tcp.len > 0');
-      await page.keyboard.press('Escape');
+      await closeCompletion(page);
       await input.click();
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');

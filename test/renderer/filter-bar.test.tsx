@@ -2,8 +2,9 @@
 /**
  * The filter bar: its pure logic (validation states, highlighting classes, history, saved
  * buttons, Wireshark's Apply-as-Filter combinations) and the bar mounted in the window against
- * an engine double (Enter applies, the table pages the view, the status bar counts, Esc clears).
+ * an engine double (Enter applies, the table pages the view, the status bar counts, Esc cancels an edit, ✕ clears).
  */
+import { completionStatus } from '@codemirror/autocomplete';
 import { EditorView } from '@codemirror/view';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -234,6 +235,15 @@ async function key(k: string): Promise<void> {
   await settle();
 }
 
+/** The first Esc closes an open completion list and keeps the text. */
+async function closeCompletion(): Promise<void> {
+  if (completionStatus(editor().state) === null) return;
+  const before = editor().state.doc.toString();
+  await key('Escape');
+  expect(completionStatus(editor().state)).toBeNull();
+  expect(editor().state.doc.toString()).toBe(before);
+}
+
 async function openCapture() {
   useApp.setState({ ...initialState });
   container = document.createElement('div');
@@ -244,13 +254,15 @@ async function openCapture() {
   await act(async () => root!.render(<App session={session} />));
   await act(async () => session.open({ kind: 'path', path: '/c/x.pcap' }));
   await settle();
+  // The editor (CodeMirror, its own chunk) loads after the bar mounts.
+  for (let i = 0; i < 200 && !container.querySelector('.filter-bar .cm-editor'); i++) await settle();
   return { engine, session };
 }
 
 const bar = () => container.querySelector('[data-testid="filter-bar"]') as HTMLElement;
 
 describe('filter bar in the window', () => {
-  it('colours as you type, shows the message and its fix, applies on Enter, clears on Esc', async () => {
+  it('colours as you type, shows the message and its fix, applies on Enter, Esc restores the applied filter, ✕ clears', async () => {
     const { engine } = await openCapture();
     expect(bar().getAttribute('data-status')).toBe('empty');
 
@@ -276,11 +288,30 @@ describe('filter bar in the window', () => {
     expect(container.querySelector('.table-scroller')?.getAttribute('aria-rowcount')).toBe(String(MATCHED));
     expect(loadHistory(localStorage)).toEqual(['ip.src == 1.2.3.4']);
 
+    // Esc cancels an edit: the applied filter comes back in the bar, the view stays filtered.
+    await type('ip.src == 9.9.9');
+    await closeCompletion();
     await key('Escape');
+    expect(editor().state.doc.toString()).toBe('ip.src == 1.2.3.4');
+    expect(bar().getAttribute('data-status')).toBe('valid');
+    expect(useApp.getState().view).toMatchObject({ text: 'ip.src == 1.2.3.4' });
+    expect(container.querySelector('.row[data-row="0"] [data-col="no"]')?.textContent).toBe('2');
+    expect(engine.calls.filter((c) => c.method === 'filter')).toHaveLength(1);
+
+    // ✕ clears: every event again.
+    await act(async () => (container.querySelector('button[aria-label="Clear the filter"]') as HTMLElement).click());
+    await settle();
     expect(editor().state.doc.toString()).toBe('');
     expect(useApp.getState().view).toBeNull();
     expect(container.querySelector('[data-testid="status-displayed"]')).toBeNull();
     expect(container.querySelector('.row[data-row="0"] [data-col="no"]')?.textContent).toBe('1');
+
+    // Esc with no filter applied empties the bar and applies nothing.
+    await type('tcp');
+    await closeCompletion();
+    await key('Escape');
+    expect(editor().state.doc.toString()).toBe('');
+    expect(engine.calls.filter((c) => c.method === 'filter')).toHaveLength(2);
 
     // ↑ brings back the applied filter.
     await key('ArrowUp');

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, COLUMN_FIELD_PREFIX } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
@@ -30,6 +30,9 @@ import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
 import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.ts';
+
+/** Custom field columns one rows page computes at most (each costs a look-up per row). */
+const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
@@ -166,8 +169,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
     } catch (e) {
-      state.openError = (e as Error).message;
-      throw e;
+      // An uploaded file is known to the window by its name: never show the server's temp path.
+      const message = displayName ? (e as Error).message.split(path).join(displayName) : (e as Error).message;
+      state.openError = message;
+      throw message === (e as Error).message ? e : new Error(message);
     }
   }
 
@@ -178,6 +183,20 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   }
 
   const d = createDissection();
+  /**
+   * Cell texts of custom field columns: the field's occurrences joined by "," (as `tshark -T
+   * fields` and the CLI's -e print them), through the `extract` path: indexed numbers from the
+   * columns, the rest from one dissection per event recording only these fields.
+   */
+  const fieldTexts = (c: Capture, names: readonly string[]): ((event: number) => string[]) => {
+    const defs = names.map((name) => {
+      const f = fieldByName(name);
+      if (!f) throw new Error(`"${name}" is not a field`);
+      return f;
+    });
+    const extractor = createExtractor(c, defs);
+    return (event) => extractor.values(event).map((v) => v.join(','));
+  };
 
   /** The path `open`/`addKeylog` may read for `p`; throws outside the host's allowed set. */
   const allow = (p: string): string => {
@@ -218,7 +237,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return;
     }
     const base = state.view ?? Uint32Array.from({ length: c.count() }, (_, i) => i + 1);
-    state.sorted = sortEvents(c, base, state.sort.column, state.sort.descending);
+    const col = state.sort.column;
+    const field = col.startsWith(FIELD_COLUMN_PREFIX) ? fieldTexts(c, [col.slice(FIELD_COLUMN_PREFIX.length)]) : undefined;
+    state.sorted = sortEvents(c, base, col, state.sort.descending, field && ((e) => field(e)[0]));
   }
 
   function setView(v: Uint32Array | undefined): void {
@@ -282,7 +303,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     sort: async (params) => {
       const c = requireCapture(state);
       const p = params;
-      if (p?.column !== null && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) throw new Error('sort column must be one of the table columns or null');
+      const customField = typeof p?.column === 'string' && p.column.startsWith(FIELD_COLUMN_PREFIX) && fieldByName(p.column.slice(FIELD_COLUMN_PREFIX.length)) !== undefined;
+      if (p?.column !== null && !customField && (typeof p?.column !== 'string' || !c.columns().some((x) => x.id === p.column))) {
+        throw new Error('sort column must be one of the table columns, a field column or null');
+      }
       await state.indexing;
       const t0 = performance.now();
       state.sort = p.column === null ? undefined : { column: p.column, descending: p.descending === true };
@@ -307,8 +331,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     rows: (params) => {
       const c = requireCapture(state);
+      const names = params.fields;
+      if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
+        throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
+      }
+      const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
       const colours = state.colours;
-      return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), colours && ((ev) => colours.colour(c, ev)));
+      return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), colours && ((ev) => colours.colour(c, ev)), fields);
     },
     colourRules: (params) => {
       const rules = colourRulesParam((params as { rules?: unknown } | null)?.rules ?? null);

@@ -21,11 +21,17 @@ export function eventTimeNs(c: Capture, event: number): bigint {
   return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
 }
 
+/** Custom field columns of a page: their column ids and, per event, their cell texts in that order. */
+export interface FieldCells {
+  ids: readonly string[];
+  texts: (event: number) => string[];
+}
+
 /**
  * `colour`: the colouring rules' answer per event (index + 1 of the matching rule, 0 none), or
  * undefined when colouring is off (the page then has no `colours`).
  */
-export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, colour?: (event: number) => number): RowsPage {
+export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, colour?: (event: number) => number, fields?: FieldCells): RowsPage {
   const total = view ? view.length : c.count();
   const from = Math.min(start, total);
   const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
@@ -34,6 +40,7 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const ids = new Map<string, number>();
   const cells: Record<string, Uint32Array> = {};
   for (const col of columns) cells[col.id] = new Uint32Array(n);
+  for (const id of fields?.ids ?? []) cells[id] = new Uint32Array(n);
   const events = new Uint32Array(n);
   const times = new Float64Array(n);
   const prevTimes = new Float64Array(n);
@@ -42,6 +49,15 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const flags = new Uint8Array(n);
   const colours = colour ? new Uint16Array(n) : undefined;
   const out: string[] = new Array(columns.length).fill('');
+  const intern = (text: string): number => {
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(text);
+      ids.set(text, id);
+    }
+    return id;
+  };
   for (let r = 0; r < n; r++) {
     const ev = eventAt(view, from + r);
     events[r] = ev;
@@ -53,15 +69,10 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
     flags[r] = c.flags(ev);
     if (colours && colour) colours[r] = colour(ev);
     c.cells(ev, out);
-    for (let k = 0; k < columns.length; k++) {
-      const text = out[k] ?? '';
-      let id = ids.get(text);
-      if (id === undefined) {
-        id = strings.length;
-        strings.push(text);
-        ids.set(text, id);
-      }
-      cells[columns[k].id][r] = id;
+    for (let k = 0; k < columns.length; k++) cells[columns[k].id][r] = intern(out[k] ?? '');
+    if (fields) {
+      const texts = fields.texts(ev);
+      fields.ids.forEach((id, k) => (cells[id][r] = intern(texts[k] ?? '')));
     }
   }
   return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags, ...(colours ? { colours } : {}) };

@@ -6,23 +6,28 @@
  */
 import type { Capture } from '../capture.ts';
 
-export function sortEvents(c: Capture, events: Uint32Array, column: string, descending: boolean): Uint32Array {
+/** `text`: the cell text of a column the capture does not have (a custom field column). */
+export function sortEvents(c: Capture, events: Uint32Array, column: string, descending: boolean, text?: (event: number) => string): Uint32Array {
   const columns = c.columns();
   const col = columns.findIndex((x) => x.id === column);
-  if (col < 0) throw new Error(`no column ${column}`);
+  if (col < 0 && !text) throw new Error(`no column ${column}`);
   const n = events.length;
   const nums = new Float64Array(n);
   let strs: string[] | undefined;
   const out: string[] = new Array(columns.length).fill('');
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    let k = c.sortKey?.(e, column);
+    let k = text ? undefined : c.sortKey?.(e, column);
     if (k === undefined) {
-      c.cells(e, out);
-      const text = out[col] ?? '';
+      let cell: string;
+      if (text) cell = text(e);
+      else {
+        c.cells(e, out);
+        cell = out[col] ?? '';
+      }
       // Number-like texts (ports, lengths, times) sort as numbers, as users expect.
-      const v = text.trim() === '' ? NaN : Number(text);
-      k = Number.isNaN(v) ? text : v;
+      const v = cell.trim() === '' ? NaN : Number(cell);
+      k = Number.isNaN(v) ? cell : v;
     }
     if (typeof k === 'number') nums[i] = k;
     else {

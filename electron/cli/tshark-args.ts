@@ -1,0 +1,129 @@
+/**
+ * `tracelens tshark …`: tshark's flags, as people type them, mapped onto the `list` command's
+ * arguments, so both forms share one implementation and print the same bytes. Pure, like args.ts.
+ * The flags and their meaning follow tshark(1) of Wireshark 4.0; the mapping is in docs/cli.md.
+ */
+import { countValue, emptyListArgs, NotInTracelens, occurrenceValue, quoteChar, styleChar, UsageError, type FieldStyle, type ListArgs } from './args.ts';
+
+/** Flags that take a value (getopt "x:"), and those that do not. */
+const WITH_VALUE = new Set(['r', 'Y', 'T', 'e', 'E', 'o', 'c', 'z', 'N', 'R', 'f']);
+const WITHOUT_VALUE = new Set(['2', 'n', 'q', 'V']);
+
+/** The -E options whose value is one character (or /t, /s); the others run to the next comma. */
+const ONE_CHAR_OPTIONS = new Set(['separator', 'aggregator']);
+const E_OPTIONS = new Set(['separator', 'aggregator', 'quote', 'header', 'occurrence', 'bom', 'escape']);
+
+/**
+ * One -E argument: `separator=,` as tshark takes it, or several joined by commas
+ * (`separator=,header=y,quote=d`): a one-character value is read before its comma.
+ */
+export function parseFieldOptions(text: string, style: FieldStyle): void {
+  let rest = text;
+  while (rest.length > 0) {
+    const m = /^([a-z]+)=/.exec(rest);
+    if (!m || !E_OPTIONS.has(m[1])) throw new UsageError(`-E takes separator=, aggregator=, quote=, header=, occurrence=, not ${rest}`);
+    const key = m[1];
+    rest = rest.slice(m[0].length);
+    let value: string;
+    if (ONE_CHAR_OPTIONS.has(key)) {
+      value = rest.startsWith('/') ? rest.slice(0, 2) : [...rest][0] ?? '';
+      rest = rest.slice(value.length);
+      // `separator=,header=y`: the comma is the value and the joiner at once.
+      if (value === ',' && /^[a-z]+=/.test(rest)) rest = `,${rest}`;
+      if (rest.length > 0 && !rest.startsWith(',')) throw new UsageError(`-E ${key}= takes one character, /t or /s, not ${value}${rest}`);
+    } else {
+      const comma = rest.indexOf(',');
+      value = comma < 0 ? rest : rest.slice(0, comma);
+      rest = rest.slice(value.length);
+    }
+    if (rest.startsWith(',')) rest = rest.slice(1);
+    const option = `-E ${key}`;
+    if (key === 'separator') style.separator = styleChar(option, value);
+    else if (key === 'aggregator') style.aggregator = styleChar(option, value);
+    else if (key === 'quote') style.quote = quoteChar(option, value);
+    else if (key === 'occurrence') style.occurrence = occurrenceValue(option, value);
+    else if (key === 'header') style.header = yesNo(option, value);
+    // bom=y and escape=y change nothing here: no BOM is written, values never hold control characters unescaped.
+    else yesNo(option, value);
+  }
+}
+
+function yesNo(option: string, v: string): boolean {
+  if (v === 'y') return true;
+  if (v === 'n') return false;
+  throw new UsageError(`${option} must be y or n, not ${v}`);
+}
+
+/** `-o PREF:VALUE`: the TLS secrets preferences only. */
+function preference(a: ListArgs, text: string): void {
+  const m = /^(tls|ssl)\.(keylog_file|psk):(.+)$/.exec(text);
+  if (!m) throw new UsageError(`-o takes tls.keylog_file:FILE or tls.psk:HEX (tracelens has no other preferences), not ${text}`);
+  if (m[2] === 'keylog_file') a.keylogs.push(m[3]);
+  else a.psks.push(m[3]);
+}
+
+/** Split getopt style: `-nq` is `-n -q`, `-c5` is `-c 5`. */
+function* options(argv: readonly string[]): Generator<{ flag: string; value: () => string } | { arg: string }> {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-') || a === '-' || a.startsWith('--')) {
+      yield { arg: a };
+      continue;
+    }
+    for (let k = 1; k < a.length; k++) {
+      const flag = a[k];
+      if (WITH_VALUE.has(flag)) {
+        const attached = a.slice(k + 1);
+        const value = (): string => {
+          if (attached.length > 0) return attached;
+          const v = argv[++i];
+          if (v === undefined) throw new UsageError(`-${flag} needs a value`);
+          return v;
+        };
+        yield { flag, value };
+        break;
+      }
+      if (!WITHOUT_VALUE.has(flag)) throw new UsageError(`tshark option -${flag} is not in tracelens (see docs/cli.md for the flags it takes)`);
+      yield { flag, value: () => '' };
+    }
+  }
+}
+
+export function parseTsharkArgs(argv: readonly string[]): ListArgs {
+  const a = emptyListArgs();
+  let file: string | undefined;
+  let format: 'text' | 'fields' | 'json' | 'ek' = 'text';
+  for (const o of options(argv)) {
+    if ('arg' in o) throw new UsageError(`tshark form: capture filters (${o.arg}) are for live capture; tracelens reads files: use -Y FILTER`);
+    const { flag, value } = o;
+    if (flag === 'r') {
+      if (file !== undefined) throw new UsageError('-r takes one FILE');
+      file = value();
+    } else if (flag === 'Y') a.filter = value();
+    else if (flag === 'e') a.fields.push(value());
+    else if (flag === 'E') parseFieldOptions(value(), a.fieldStyle);
+    else if (flag === 'o') preference(a, value());
+    else if (flag === 'c') a.count = countValue('-c', value());
+    else if (flag === 'T') {
+      const t = value();
+      if (t !== 'text' && t !== 'fields' && t !== 'json' && t !== 'ek') throw new UsageError(`-T takes fields, json, ek or text (tracelens has no ${t} output)`);
+      format = t;
+    } else if (flag === 'z') {
+      throw new NotInTracelens(`-z ${value()}: statistics are not in tracelens yet; \`list\`, \`http\` and \`follow\` give the events, exchanges and streams`);
+    } else if (flag === 'R' || flag === 'f') {
+      throw new UsageError(flag === 'R' ? '-R (read filter) is not in tracelens: use -Y FILTER' : '-f (capture filter) is for live capture; tracelens reads files: use -Y FILTER');
+    } else if (flag === 'V') a.details = true;
+    else if (flag === 'q') a.quiet = true;
+    // -2 and -n are what tracelens always does (the whole capture is indexed first; no names are resolved).
+    else if (flag === '2' || flag === 'n') continue;
+    else if (flag === 'N') a.notes.push(`-N ${value()}: tracelens does not resolve names; addresses and ports stay numeric`);
+  }
+  if (file === undefined) throw new UsageError('tshark form needs -r FILE');
+  if (format === 'fields' && a.fields.length === 0) throw new UsageError('-T fields needs at least one -e FIELD');
+  if (format !== 'fields' && a.fields.length > 0 && format === 'text') throw new UsageError('-e FIELD needs -T fields (or -T json/ek)');
+  a.file = file;
+  a.format = format === 'json' || format === 'ek' ? 'json' : 'tsv';
+  // tshark prints the tree for -V only in text output; -T fields and -T json/ek ignore it.
+  if (format !== 'text') a.details = false;
+  return a;
+}

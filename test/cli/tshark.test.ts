@@ -1,0 +1,123 @@
+/**
+ * `tracelens tshark …`: tshark's flags mapped onto `list`. The two forms must print the same
+ * bytes on corpus captures, and the -T fields -E output must be tshark's own where the fields agree.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../electron/cli/args.ts';
+import { fieldsLine } from '../../electron/cli/run.ts';
+import { parseFieldOptions, parseTsharkArgs } from '../../electron/cli/tshark-args.ts';
+import { DEFAULT_FIELD_STYLE } from '../../electron/cli/args.ts';
+import { CORPUS } from '../engine/corpus.ts';
+import { cli } from './run-cli.ts';
+
+const HTTP_OOO = join(CORPUS, 'pcap/wireshark/http-ooo.pcap');
+const DHCP = join(CORPUS, 'pcapng/wireshark/dhcp.pcapng');
+const DNS = join(CORPUS, 'pcap/wireshark/dns-ooo.pcap');
+const TLS12 = join(CORPUS, 'pcap/wireshark/tls12-chacha20poly1305.pcap');
+const TLS12_KEYS = join(CORPUS, 'keys/wireshark/tls12-chacha20poly1305.keys');
+const SCAP = join(CORPUS, 'scap/falco/cat_write.scap');
+
+function hasTshark(): boolean {
+  try {
+    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('tshark flags: parsing', () => {
+  it('maps -r -Y -e -c -o onto list arguments, clustered and attached flags too', () => {
+    const a = parseTsharkArgs(['-nr', 'f.pcap', '-Y', 'tcp', '-T', 'fields', '-e', 'ip.src', '-eip.dst', '-c5', '-o', 'tls.keylog_file:k.log', '-2q']);
+    expect(a).toMatchObject({ command: 'list', file: 'f.pcap', filter: 'tcp', fields: ['ip.src', 'ip.dst'], count: 5, keylogs: ['k.log'], quiet: true, format: 'tsv' });
+  });
+
+  it('reads -E options one per flag or joined by commas, a comma separator included', () => {
+    const s = { ...DEFAULT_FIELD_STYLE };
+    parseFieldOptions('separator=,header=y,quote=d', s);
+    expect(s).toMatchObject({ separator: ',', header: true, quote: '"' });
+    parseFieldOptions('separator=/t', s);
+    parseFieldOptions('aggregator=;,occurrence=f', s);
+    expect(s).toMatchObject({ separator: '\t', aggregator: ';', occurrence: 'f' });
+    expect(() => parseFieldOptions('separator=ab', s)).toThrow(UsageError);
+    expect(() => parseFieldOptions('colour=red', s)).toThrow(/-E takes/);
+  });
+
+  it('-T json and ek give JSON lines; -V only in text output', () => {
+    expect(parseTsharkArgs(['-r', 'f', '-T', 'ek', '-e', 'ip.src']).format).toBe('json');
+    expect(parseTsharkArgs(['-r', 'f', '-V']).details).toBe(true);
+    expect(parseTsharkArgs(['-r', 'f', '-V', '-T', 'fields', '-e', 'ip.src']).details).toBe(false);
+  });
+
+  it('refuses what it does not do, naming the flag', () => {
+    expect(() => parseTsharkArgs(['-Y', 'tcp'])).toThrow(/needs -r FILE/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-x'])).toThrow(/-x is not in tracelens/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-T', 'pdml'])).toThrow(/no pdml output/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-T', 'fields'])).toThrow(/needs at least one -e/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-o', 'tcp.analyze_sequence_numbers:FALSE'])).toThrow(/-o takes tls.keylog_file/);
+    expect(() => parseTsharkArgs(['-r', 'f', 'port 80'])).toThrow(/capture filters/);
+  });
+
+  it('quotes and aggregates as tshark -E does', () => {
+    const style = { ...DEFAULT_FIELD_STYLE, separator: ',', quote: '"', aggregator: ' ' };
+    expect(fieldsLine([['1'], [], ['a', 'b'], ['say "hi"']], style)).toBe('"1",,"a b","say ""hi"""');
+    expect(fieldsLine([['a', 'b']], { ...style, occurrence: 'l' })).toBe('"b"');
+  });
+});
+
+describe('tshark flags: the same bytes as the list form', () => {
+  const pairs: [string, string[], string[]][] = [
+    ['columns, filter and -c', ['-r', HTTP_OOO, '-Y', 'tcp.len > 0', '-c', '8'], ['list', HTTP_OOO, '-f', 'tcp.len > 0', '--count', '8']],
+    [
+      'fields with -E',
+      ['-r', DHCP, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'udp.port', '-E', 'separator=,header=y,quote=d,aggregator=/s'],
+      ['list', DHCP, '-e', 'frame.number', '-e', 'ip.src', '-e', 'udp.port', '--separator', ',', '--header', '--quote', 'd', '--aggregator', '/s'],
+    ],
+    ['-T ek', ['-r', DNS, '-T', 'ek', '-e', 'dns.qry.name', '-e', 'dns.a'], ['list', DNS, '--format', 'json', '-e', 'dns.qry.name', '-e', 'dns.a']],
+    [
+      'key log by -o, decrypted HTTP',
+      ['-r', TLS12, '-o', `tls.keylog_file:${TLS12_KEYS}`, '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.uri'],
+      ['list', TLS12, '--keylog', TLS12_KEYS, '-f', 'http', '-e', 'frame.number', '-e', 'http.request.uri'],
+    ],
+    ['-V, the details tree', ['-r', HTTP_OOO, '-c', '2', '-V'], ['list', HTTP_OOO, '--count', '2', '--details']],
+    ['a syscall capture', ['-r', SCAP, '-c', '300', '-Y', 'evt.type == mmap'], ['list', SCAP, '--count', '300', '-f', 'evt.type == mmap']],
+  ];
+  for (const [name, tshark, list] of pairs) {
+    it(name, async () => {
+      const a = await cli('tshark', ...tshark);
+      const b = await cli(...list);
+      expect(a.code).toBe(0);
+      expect(b.code).toBe(0);
+      expect(a.out.length).toBeGreaterThan(0);
+      expect(a.out).toBe(b.out);
+    });
+  }
+
+  it('-V prints each event as an indented tree and a blank line', async () => {
+    const r = await cli('tshark', '-r', HTTP_OOO, '-c', '2', '-V');
+    const events = r.out.split('\n\n').filter(Boolean);
+    expect(events).toHaveLength(2);
+    expect(events[0].split('\n')[0]).toMatch(/^Frame/);
+    expect(events[0]).toMatch(/\n {4}Source Address: 10\.0\.0\.1\n/);
+  });
+
+  it('-q prints no events; -z says statistics are not there yet, without the usage text', async () => {
+    const q = await cli('tshark', '-q', '-r', HTTP_OOO);
+    expect(q).toMatchObject({ code: 0, out: '' });
+    const z = await cli('tshark', '-r', HTTP_OOO, '-q', '-z', 'conv,tcp');
+    expect(z.code).toBe(1);
+    expect(z.err).toBe('tracelens: -z conv,tcp: statistics are not in tracelens yet; `list`, `http` and `follow` give the events, exchanges and streams\n');
+  });
+
+  it.skipIf(!hasTshark())('-T fields -E output is tshark’s own on corpus captures', async () => {
+    for (const file of [HTTP_OOO, DHCP, DNS]) {
+      const args = ['-r', file, '-c', '20', '-Y', 'ip', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.ttl', '-e', 'udp.port'];
+      const style = ['-E', 'separator=,', '-E', 'quote=d', '-E', 'header=y', '-E', 'aggregator=/s'];
+      const want = execFileSync('tshark', [...args, ...style], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const got = await cli('tshark', ...args, ...style);
+      expect(got.out).toBe(want);
+    }
+  });
+});
