@@ -34,6 +34,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-https.ts', oracle: 'tshark', writes: 'test/http/golden-tls/*.tsv, test/http2/golden/*.jsonl' },
   { script: 'make-golden-h2-follow.ts', oracle: 'tshark', writes: 'test/http2/golden/follow-h2.json' },
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
+  { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
 ];
 
 /**

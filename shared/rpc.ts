@@ -8,6 +8,7 @@
  */
 import type { FieldInfo } from './fields.ts';
 import type { FilterMessage } from './filter/index.ts';
+import type { StatName, StatsResult } from './stats.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -159,6 +160,8 @@ export interface EngineMethods {
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
   httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
+  /** A tshark `-z` statistic (shared/stats.ts STAT_NAMES) over all events or a display filter's matches. */
+  stats: [{ name: StatName; filter?: string }, StatsResult];
 }
 
 /** The formats `follow` prints a page in (tshark `-z follow` modes, plus `rawlines`, `utf8` and `none`). */
@@ -333,7 +336,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpBody',
+  'httpExchanges', 'httpBody', 'stats',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -8,6 +8,7 @@ import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits }
 import { parseCliArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
+import { stats } from './stats-cli.ts';
 
 const PAGE = 2000;
 
@@ -224,6 +225,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err);
+    if (a.command === 'stats') return await stats(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut
     // the capture short, and that the answer covers only the part before it.

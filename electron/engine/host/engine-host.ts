@@ -23,6 +23,8 @@ import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, listStreams } from './stream-service.ts';
 import { confinePath } from './path-policy.ts';
+import { computeStats } from '../stats/run-stats.ts';
+import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 
@@ -426,6 +428,24 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
+    },
+    stats: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}`);
+      if (p.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const filter = p.filter?.trim() ?? '';
+      let events: Uint32Array | undefined;
+      if (filter !== '') {
+        // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
+        await state.httpReady;
+        const run = await runFilter(state.session.capture, filter);
+        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
+        events = run.events;
+      }
+      return computeStats(state.session.capture, p.name, events, filter);
     },
   };
 
