@@ -11,7 +11,7 @@ import type { PhsNode } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
-import { fieldByName } from '../fields/registry.ts';
+import { allFields, fieldByName } from '../fields/registry.ts';
 
 /** Names in frame.protocols that are not protocol-tree layers. */
 const NOT_LAYERS = new Set(['frame', 'ethertype', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts']);
@@ -39,6 +39,9 @@ export function protocolHierarchy(capture: Capture, events?: Uint32Array): { roo
   const comment = fieldByName('frame.comment');
   if (!protocols || !frameLen || !comment) throw new Error('frame.protocols is not registered');
   const d = createDissection();
+  // Record only the three fields read below (as a filter on them would): every layer still runs.
+  d.keep = new Uint8Array(allFields().length + 1);
+  for (const f of [protocols, frameLen, comment]) d.keep[f.id] = 1;
   const roots: PhsNode[] = [];
   let frames = 0;
   const visit = (e: number): void => {
