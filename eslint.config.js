@@ -30,6 +30,8 @@ const ENGINE_PIPELINE = [
   ['engine/tls', [`${E}/tls/**`]],
   ['engine/http', [`${E}/http/**`, `${E}/http2/**`]],
   ['engine/filter', [`${E}/filter/**`]],
+  // Statistics (tshark -z conv/endpoints/io,phs) over the index, conversations and dissections.
+  ['engine/stats', [`${E}/stats/**`]],
   // The capture session and its stream layers (HTTP/1.x index, TLS, HTTP/2) over the byte
   // streams: they compose the protocol stages and answer layer filters from their columns.
   ['engine/layers', [`${E}/layers/**`]],

@@ -38,6 +38,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-tcp-analysis.ts', oracle: 'tshark', writes: 'test/golden/tcp-analysis/*.tsv' },
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
   { script: 'make-golden-reordered.sh', oracle: 'tshark', writes: 'test/streams/golden/reordered-*' },
+  { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
 ];
 
 /**

@@ -9,6 +9,7 @@
 import type { FieldInfo } from './fields.ts';
 import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
+import type { StatName, StatsResult } from './stats.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -275,6 +276,8 @@ export interface EngineMethods {
   decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
   /** Expert Information of the whole capture (TCP analysis, connection events, malformed frames). */
   expert: [null, ExpertResult];
+  /** A tshark `-z` statistic (shared/stats.ts STAT_NAMES) over all events or a display filter's matches. */
+  stats: [{ name: StatName; filter?: string }, StatsResult];
 }
 
 /** tshark's names for the packet-list columns as fields: `_ws.col.` + the column title. */
@@ -498,7 +501,7 @@ export type MethodName = keyof EngineMethods;
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

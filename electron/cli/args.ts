@@ -1,5 +1,6 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
 import type { DecodeAsRule } from '../../shared/rpc.ts';
+import { isStatName, STAT_NAMES, type StatName } from '../../shared/stats.ts';
 
 /** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
@@ -86,8 +87,19 @@ export interface ExpertArgs {
   psks: string[];
 }
 
+export interface StatsArgs {
+  command: 'stats';
+  name: StatName;
+  file: string;
+  more: string[];
+  filter: string | undefined;
+  keylogs: string[];
+  format: 'text' | 'json' | 'tsv';
+}
+
 export type CliArgs =
   | { command: 'info'; file: string; more: string[] }
+  | StatsArgs
   | ListArgs
   | FollowArgs
   | HttpArgs
@@ -117,6 +129,9 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  every HTTP body (decoded) to a file in DIR
   expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
                                  the count, group, protocol and summary of each kind of entry
+  stats NAME FILE [-f FILTER] [--keylog FILE]... [--format text|json|tsv]
+                                 a tshark -z statistic: ${STAT_NAMES.join(' ')}
+                                 (text as tshark -q -z NAME prints it)
   FILE may be followed by more strace -ff files (merged by time). Every command that takes
   --keylog FILE (NSS key log) also takes --tls-psk HEX (a TLS 1.2 pre-shared key).
   Every command that opens FILE takes -d TABLE==VALUE,PROTOCOL (as tshark's -d, Decode As; e.g.
@@ -208,7 +223,33 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return out;
   }
   if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert') return parseStreamCommand(command, rest);
+  if (command === 'stats') return parseStats(rest);
   throw new UsageError(`unknown command ${command}`);
+}
+
+function parseStats(rest: string[]): StatsArgs {
+  const files: string[] = [];
+  const out: StatsArgs = { command: 'stats', name: 'conv,tcp', file: '', more: [], filter: undefined, keylogs: [], format: 'text' };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '-f') out.filter = value();
+    else if (a === '--keylog') out.keylogs.push(value());
+    else if (a === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'tsv') throw new UsageError(`--format must be text, json or tsv, not ${v}`);
+      out.format = v;
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for stats`);
+    else files.push(a);
+  }
+  const [name, file, ...more] = files;
+  if (name === undefined || !isStatName(name)) throw new UsageError(`stats takes NAME (one of ${STAT_NAMES.join(', ')}) then FILE${name ? `, not ${name}` : ''}`);
+  if (file === undefined) throw new UsageError('stats takes NAME FILE');
+  return { ...out, name, file, more };
 }
 
 function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert', rest: string[]): CliArgs {

@@ -11,6 +11,7 @@ import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { expert } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
+import { stats } from './stats-cli.ts';
 
 const PAGE = 2000;
 
@@ -291,6 +292,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err);
+    if (a.command === 'stats') return await stats(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
       : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut

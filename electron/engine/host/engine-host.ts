@@ -26,6 +26,8 @@ import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession }
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
+import { computeStats } from '../stats/run-stats.ts';
+import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
@@ -589,6 +591,24 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       // HTTP request and status lines are Chat entries: wait for the HTTP scan.
       await state.httpReady;
       return collectExpert(session, { signal: state.abort?.signal });
+    },
+    stats: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}`);
+      if (p.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const filter = p.filter?.trim() ?? '';
+      let events: Uint32Array | undefined;
+      if (filter !== '') {
+        // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
+        await state.httpReady;
+        const run = await runFilter(state.session.capture, filter);
+        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
+        events = run.events;
+      }
+      return computeStats(state.session.capture, p.name, events, filter);
     },
   };
 

@@ -1,0 +1,290 @@
+/**
+ * Conversations and endpoints as tshark 4.0's `-z conv,TYPE` / `-z endpoints,TYPE`, over the
+ * whole capture or the events a filter matched.
+ *
+ * TCP and UDP come from the conversation table the index pass filled (one row per tcp.stream /
+ * udp.stream, as tshark keys them by conv_id): only the first frame of each stream is
+ * re-dissected, for its addresses and ports. IPv4, IPv6 and Ethernet re-dissect every frame
+ * recording only the two address fields (every header counts: IP in IP is two conversations).
+ *
+ * Orientation (tshark 4.0, epan/conversation_table.c add_conversation_table_data_with_conv_id):
+ * address A is the source of the conversation's first frame (seen by the tap, so the first
+ * matching frame under a filter); A→B counts frames whose source is A. Rows are printed by total
+ * frames descending, ties in order of first appearance (ui/cli/tap-iousers.c).
+ * Bytes are frame lengths on the wire (frame.len); times are relative to the capture's first frame.
+ */
+import type { ConversationRow, EndpointRow } from '../../../shared/stats.ts';
+import type { Capture } from '../capture.ts';
+import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
+import { allFields, fieldByName, type FieldDef } from '../fields/registry.ts';
+import type { PacketIndex } from '../index/packet-index.ts';
+import type { ConversationTable } from '../streams/conversations.ts';
+
+export type TransportKind = 'tcp' | 'udp';
+export type AddressKind = 'ip' | 'ipv6' | 'eth';
+
+interface Packets {
+  ix: PacketIndex;
+  conv: ConversationTable;
+}
+
+function packetsOf(capture: Capture, what: string): Packets {
+  const int = capture.internals();
+  if (int.kind !== 'packets') throw new Error(`${what} needs a packet capture (pcap, pcapng); this is a syscall capture`);
+  return { ix: int.index, conv: int.conv };
+}
+
+function field(name: string): FieldDef {
+  const f = fieldByName(name);
+  if (!f) throw new Error(`field ${name} is not registered`);
+  return f;
+}
+
+/** A dissection that records only `names` (as a filter on them would), below transport when `networkOnly`. */
+function narrowDissection(names: readonly string[], networkOnly: boolean): Dissection {
+  const d = createDissection();
+  const keep = new Uint8Array(allFields().length + 1);
+  const protocols = new Uint8Array(keep.length);
+  for (const n of names) {
+    keep[field(n).id] = 1;
+    protocols[field(n.split('.')[0]).id] = 1;
+  }
+  d.keep = keep;
+  d.keepProtocols = protocols;
+  d.networkOnly = networkOnly;
+  return d;
+}
+
+/** Is frame `a`'s timestamp later than frame `b`'s (1-based)? Compared as integers: no rounding. */
+function later(ix: PacketIndex, a: number, b: number): boolean {
+  const sa = ix.tsSec.data[a - 1];
+  const sb = ix.tsSec.data[b - 1];
+  return sa > sb || (sa === sb && ix.tsNsec.data[a - 1] > ix.tsNsec.data[b - 1]);
+}
+
+/** Seconds of frame `e` after frame 1 as tshark's nstime_to_sec computes them (a double). */
+function relSeconds(ix: PacketIndex, e: number): number {
+  let sec = ix.tsSec.data[e - 1] - ix.tsSec.data[0];
+  let nsec = ix.tsNsec.data[e - 1] - ix.tsNsec.data[0];
+  if (nsec < 0) {
+    sec -= 1;
+    nsec += 1e9;
+  }
+  return sec + nsec / 1e9;
+}
+
+/** Start and duration of a row from its earliest and latest frame, rounded as tshark's doubles are. */
+function rowTimes(ix: PacketIndex, first: number, last: number): Pick<ConversationRow, 'start' | 'duration'> {
+  const start = relSeconds(ix, first);
+  return { start, duration: relSeconds(ix, last) - start };
+}
+
+/** Frames to visit: all, or the given (ascending) event numbers. */
+function forEachFrame(count: number, events: Uint32Array | undefined, fn: (e: number) => void): void {
+  if (events) for (const e of events) fn(e);
+  else for (let e = 1; e <= count; e++) fn(e);
+}
+
+/** Rows ordered as tshark prints them: total frames descending, stable. */
+function tsharkOrder<T extends { frames: number }>(rows: T[]): T[] {
+  return rows.map((r, i) => ({ r, i })).sort((x, y) => y.r.frames - x.r.frames || x.i - y.i).map((x) => x.r);
+}
+
+function lastValue(d: Dissection, f: FieldDef): { text: string; bytes: Uint8Array; value: number } | undefined {
+  for (let i = d.n - 1; i >= 0; i--) {
+    if (d.fid[i] !== f.id) continue;
+    const v = entryValue(d, i);
+    return { text: formatFieldValue(f, v), bytes: entryBytes(d, i), value: typeof v === 'number' ? v : 0 };
+  }
+  return undefined;
+}
+
+/** Per-stream sums, indexed by stream id; direction 0 = as the stream's first frame went. */
+interface StreamSums {
+  first: Float64Array;
+  firstDir: Uint8Array;
+  frames: Float64Array;
+  bytes: Float64Array;
+  start: Float64Array;
+  stop: Float64Array;
+}
+
+function sumStreams(p: Packets, kind: TransportKind, count: number, events: Uint32Array | undefined): StreamSums {
+  const n = kind === 'tcp' ? p.conv.nTcp : p.conv.nUdp;
+  const s: StreamSums = {
+    first: new Float64Array(n), firstDir: new Uint8Array(n), frames: new Float64Array(2 * n), bytes: new Float64Array(2 * n),
+    start: new Float64Array(n), stop: new Float64Array(n),
+  };
+  const { frameStream, frameDir } = p.conv;
+  const len = p.ix.origLen.data;
+  forEachFrame(count, events, (e) => {
+    if (e >= frameStream.length) return;
+    const v = frameStream[e];
+    const id = kind === 'tcp' ? v : -2 - v;
+    if (id < 0 || id >= n || (kind === 'tcp' ? v < 0 : v > -2)) return;
+    if (s.first[id] === 0) {
+      s.first[id] = e;
+      s.firstDir[id] = frameDir[e];
+      s.start[id] = e;
+      s.stop[id] = e;
+    } else if (later(p.ix, e, s.stop[id])) s.stop[id] = e;
+    else if (later(p.ix, s.start[id], e)) s.start[id] = e;
+    const k = 2 * id + (frameDir[e] === s.firstDir[id] ? 0 : 1);
+    s.frames[k]++;
+    s.bytes[k] += len[e - 1];
+  });
+  return s;
+}
+
+/** Conversation rows (in stream order, first appearance) of the TCP or UDP streams the frames touch. */
+function transportRows(capture: Capture, kind: TransportKind, events?: Uint32Array): ConversationRow[] {
+  const p = packetsOf(capture, `conv,${kind}`);
+  const s = sumStreams(p, kind, capture.count(), events);
+  const names = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', `${kind}.srcport`, `${kind}.dstport`];
+  const d = narrowDissection(names, false);
+  const [ipSrc, ipDst, ip6Src, ip6Dst, sport, dport] = names.map(field);
+  const order = Array.from(s.first.keys()).filter((id) => s.first[id] > 0).sort((a, b) => s.first[a] - s.first[b]);
+  const rows: ConversationRow[] = [];
+  for (const id of order) {
+    capture.dissect(s.first[id], d, { info: false });
+    // The innermost IP header carries the transport (IP in IP, or IPv6 in IPv4).
+    let src = lastValue(d, ipSrc);
+    let dst = lastValue(d, ipDst);
+    const src6 = lastValue(d, ip6Src);
+    if (src6 && (!src || lastIndex(d, ip6Src) > lastIndex(d, ipSrc))) {
+      src = src6;
+      dst = lastValue(d, ip6Dst);
+    }
+    const ab = { frames: s.frames[2 * id], bytes: s.bytes[2 * id] };
+    const ba = { frames: s.frames[2 * id + 1], bytes: s.bytes[2 * id + 1] };
+    rows.push({
+      addressA: src?.text ?? '', portA: lastValue(d, sport)?.value ?? 0, addressB: dst?.text ?? '', portB: lastValue(d, dport)?.value ?? 0,
+      framesAB: ab.frames, bytesAB: ab.bytes, framesBA: ba.frames, bytesBA: ba.bytes, frames: ab.frames + ba.frames, bytes: ab.bytes + ba.bytes,
+      ...rowTimes(p.ix, s.start[id], s.stop[id]), stream: id,
+    });
+  }
+  return rows;
+}
+
+function lastIndex(d: Dissection, f: FieldDef): number {
+  for (let i = d.n - 1; i >= 0; i--) if (d.fid[i] === f.id) return i;
+  return -1;
+}
+
+const ADDRESS_FIELDS: Record<AddressKind, [string, string]> = { ip: ['ip.src', 'ip.dst'], ipv6: ['ipv6.src', 'ipv6.dst'], eth: ['eth.src', 'eth.dst'] };
+
+/** Per frame, every (source, destination) pair of `kind` headers, in dissection order. */
+function forEachAddressPair(
+  capture: Capture, kind: AddressKind, events: Uint32Array | undefined,
+  fn: (e: number, src: string, dst: string) => void,
+): void {
+  const [sf, df] = ADDRESS_FIELDS[kind].map(field);
+  const d = narrowDissection(ADDRESS_FIELDS[kind], true);
+  const srcs: number[] = [];
+  const dsts: number[] = [];
+  forEachFrame(capture.count(), events, (e) => {
+    capture.dissect(e, d, { info: false });
+    srcs.length = 0;
+    dsts.length = 0;
+    for (let i = 0; i < d.n; i++) {
+      if (d.fid[i] === sf.id) srcs.push(i);
+      else if (d.fid[i] === df.id) dsts.push(i);
+    }
+    const n = Math.min(srcs.length, dsts.length);
+    for (let k = 0; k < n; k++) {
+      const a = srcs[k];
+      const b = dsts[k];
+      fn(e, formatFieldValue(sf, entryValue(d, a)), formatFieldValue(df, entryValue(d, b)));
+    }
+  });
+}
+
+function addressRows(capture: Capture, kind: AddressKind, events?: Uint32Array): ConversationRow[] {
+  const p = packetsOf(capture, `conv,${kind}`);
+  const byKey = new Map<string, ConversationRow>();
+  // Per row, its earliest and latest frame (tshark keeps min and max time, not first and last).
+  const span = new Map<ConversationRow, [number, number]>();
+  forEachAddressPair(capture, kind, events, (e, src, dst) => {
+    const key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
+    let r = byKey.get(key);
+    if (!r) {
+      r = { addressA: src, portA: null, addressB: dst, portB: null, framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, frames: 0, bytes: 0, start: 0, duration: 0, stream: null };
+      byKey.set(key, r);
+      span.set(r, [e, e]);
+    } else {
+      const sp = span.get(r)!;
+      if (later(p.ix, e, sp[1])) sp[1] = e;
+      else if (later(p.ix, sp[0], e)) sp[0] = e;
+    }
+    const len = p.ix.origLen.data[e - 1];
+    // A frame to itself counts A→B, as tshark's (src == A && dst == B) test finds it so.
+    if (src === r.addressA) {
+      r.framesAB++;
+      r.bytesAB += len;
+    } else {
+      r.framesBA++;
+      r.bytesBA += len;
+    }
+  });
+  const rows = [...byKey.values()];
+  for (const r of rows) {
+    r.frames = r.framesAB + r.framesBA;
+    r.bytes = r.bytesAB + r.bytesBA;
+    const [first, last] = span.get(r)!;
+    Object.assign(r, rowTimes(p.ix, first, last));
+  }
+  return rows;
+}
+
+export type ConversationKind = TransportKind | AddressKind;
+
+/** `-z conv,KIND` rows in tshark's print order. */
+export function conversations(capture: Capture, kind: ConversationKind, events?: Uint32Array): ConversationRow[] {
+  return tsharkOrder(kind === 'tcp' || kind === 'udp' ? transportRows(capture, kind, events) : addressRows(capture, kind, events));
+}
+
+/**
+ * `-z endpoints,KIND` rows in tshark's print order. An endpoint is an address (and port): its
+ * Tx are the frames it sent. Endpoints appear as tshark adds them, source before destination
+ * of each frame; for TCP/UDP that is derived from the conversations' first frames.
+ */
+export function endpoints(capture: Capture, kind: ConversationKind, events?: Uint32Array): EndpointRow[] {
+  const byKey = new Map<string, EndpointRow>();
+  const add = (address: string, port: number | null): EndpointRow => {
+    const key = `${address} ${port ?? ''}`;
+    let r = byKey.get(key);
+    if (!r) {
+      r = { address, port, frames: 0, bytes: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 };
+      byKey.set(key, r);
+    }
+    return r;
+  };
+  if (kind === 'tcp' || kind === 'udp') {
+    // Conversations in order of first appearance; within one, A (the first frame's source) first.
+    for (const c of transportRows(capture, kind, events)) {
+      const a = add(c.addressA, c.portA);
+      const b = add(c.addressB, c.portB);
+      a.txFrames += c.framesAB; a.txBytes += c.bytesAB; a.rxFrames += c.framesBA; a.rxBytes += c.bytesBA;
+      b.txFrames += c.framesBA; b.txBytes += c.bytesBA; b.rxFrames += c.framesAB; b.rxBytes += c.bytesAB;
+    }
+  } else {
+    const p = packetsOf(capture, `endpoints,${kind}`);
+    forEachAddressPair(capture, kind, events, (e, src, dst) => {
+      const len = p.ix.origLen.data[e - 1];
+      const s = add(src, null);
+      s.txFrames++;
+      s.txBytes += len;
+      const d = add(dst, null);
+      d.rxFrames++;
+      d.rxBytes += len;
+    });
+  }
+  const rows = [...byKey.values()];
+  for (const r of rows) {
+    r.frames = r.txFrames + r.rxFrames;
+    r.bytes = r.txBytes + r.rxBytes;
+  }
+  return tsharkOrder(rows);
+}
+

@@ -1,0 +1,148 @@
+/**
+ * Capture statistics as tshark's `-z conv,…`, `-z endpoints,…` and `-z io,phs` compute them: the
+ * row types the engine returns, and their text rendering in tshark 4.0's layout (ui/cli/
+ * tap-iousers.c, tap-endpoints.c, tap-protohierstat.c; column widths measured on its output).
+ */
+
+export const STAT_NAMES = [
+  'conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth',
+  'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs',
+] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+
+export function isStatName(s: string): s is StatName {
+  return (STAT_NAMES as readonly string[]).includes(s);
+}
+
+/** One conversation. A is tshark's address A (see engine/stats/conversations.ts for the rule). */
+export interface ConversationRow {
+  addressA: string;
+  portA: number | null;
+  addressB: string;
+  portB: number | null;
+  framesAB: number;
+  bytesAB: number;
+  framesBA: number;
+  bytesBA: number;
+  frames: number;
+  bytes: number;
+  /** Seconds from the capture's first frame to the conversation's first frame. */
+  start: number;
+  /** Seconds from its first to its last frame. */
+  duration: number;
+  /** tcp.stream / udp.stream of the conversation (tcp and udp only). */
+  stream: number | null;
+}
+
+export interface EndpointRow {
+  address: string;
+  port: number | null;
+  frames: number;
+  bytes: number;
+  txFrames: number;
+  txBytes: number;
+  rxFrames: number;
+  rxBytes: number;
+}
+
+export interface PhsNode {
+  protocol: string;
+  frames: number;
+  bytes: number;
+  children: PhsNode[];
+}
+
+export type StatsResult =
+  | { name: StatName; kind: 'conv'; filter: string; rows: ConversationRow[]; ms: number }
+  | { name: StatName; kind: 'endpoints'; filter: string; rows: EndpointRow[]; ms: number }
+  | { name: StatName; kind: 'phs'; filter: string; roots: PhsNode[]; frames: number; ms: number };
+
+/** tshark's titles of each table. */
+const TITLES: Record<string, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
+
+/** A byte count as Wireshark's format_size (SI, integer division, next unit from 10 of it). */
+export function formatSize(n: number): string {
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  for (let u = units.length; u >= 1; u--) {
+    const v = Math.floor(n / 1000 ** u);
+    if (v >= 10) return `${v} ${units[u - 1]}`;
+  }
+  return `${n} bytes`;
+}
+
+const padEnd = (s: string, w: number): string => s.padEnd(w);
+const padStart = (s: string | number, w: number): string => String(s).padStart(w);
+const RULE80 = '='.repeat(80);
+const RULE67 = '='.repeat(67);
+
+function nameOf(address: string, port: number | null): string {
+  return port === null ? address : `${address}:${port}`;
+}
+
+export function conversationsText(type: string, filter: string, rows: readonly ConversationRow[]): string {
+  const ports = type === 'tcp' || type === 'udp';
+  const lead = ' '.repeat(ports ? 59 : 47);
+  let t = `${RULE80}\n${TITLES[type] ?? type} Conversations\nFilter:${filter || '<No Filter>'}\n`;
+  t += `${lead}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`;
+  t += `${lead}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`;
+  const w = ports ? 26 : 20;
+  for (const r of rows) {
+    t += `${padEnd(nameOf(r.addressA, r.portA), w)} <-> ${padEnd(nameOf(r.addressB, r.portB), w)}`;
+    for (const [f, b] of [[r.framesBA, r.bytesBA], [r.framesAB, r.bytesAB], [r.frames, r.bytes]]) t += `  ${padStart(f, 6)} ${padEnd(formatSize(b), 9)}`;
+    t += `  ${padStart(r.start.toFixed(9), 14)}   ${padStart(r.duration.toFixed(4), 12)}\n`;
+  }
+  return `${t}${RULE80}\n`;
+}
+
+export function endpointsText(type: string, filter: string, rows: readonly EndpointRow[]): string {
+  const ports = type === 'tcp' || type === 'udp';
+  let t = `${RULE80}\n${TITLES[type] ?? type} Endpoints\nFilter:${filter || '<No Filter>'}\n`;
+  t += `                       |  ${ports ? 'Port  ||  ' : ''}Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n`;
+  for (const r of rows) {
+    t += `${padEnd(r.address, 20)}      ${ports ? `${padStart(r.port ?? '', 5)}     ` : ''}${padStart(r.frames, 6)}     ${padStart(r.bytes, 9)}     ${padStart(r.txFrames, 6)}       ${padStart(r.txBytes, 9)}      ${padStart(r.rxFrames, 6)}       ${padStart(r.rxBytes, 9)}   \n`;
+  }
+  return `${t}${RULE80}\n`;
+}
+
+export function phsText(filter: string, roots: readonly PhsNode[]): string {
+  let t = `\n${RULE67}\nProtocol Hierarchy Statistics\nFilter: ${filter}\n\n`;
+  const walk = (n: PhsNode, depth: number): void => {
+    const indent = '  '.repeat(depth);
+    t += `${padEnd(indent + n.protocol, 40)} frames:${n.frames} bytes:${n.bytes}\n`;
+    for (const c of n.children) walk(c, depth + 1);
+  };
+  for (const r of roots) walk(r, 0);
+  return `${t}${RULE67}\n`;
+}
+
+/** The text tshark -q -z NAME prints for this result. */
+export function statsText(r: StatsResult): string {
+  const type = r.name.split(',')[1];
+  if (r.kind === 'conv') return conversationsText(type, r.filter, r.rows);
+  if (r.kind === 'endpoints') return endpointsText(type, r.filter, r.rows);
+  return phsText(r.filter, r.roots);
+}
+
+const CONV_TSV: (keyof ConversationRow)[] = ['addressA', 'portA', 'addressB', 'portB', 'framesAB', 'bytesAB', 'framesBA', 'bytesBA', 'frames', 'bytes', 'start', 'duration', 'stream'];
+const ENDPOINT_TSV: (keyof EndpointRow)[] = ['address', 'port', 'frames', 'bytes', 'txFrames', 'txBytes', 'rxFrames', 'rxBytes'];
+
+/** One header line, then one line per row (phs: protocol path, frames, bytes). */
+export function statsTsv(r: StatsResult): string {
+  if (r.kind === 'conv') return [CONV_TSV.join('\t'), ...r.rows.map((x) => CONV_TSV.map((c) => String(x[c] ?? '')).join('\t'))].join('\n') + '\n';
+  if (r.kind === 'endpoints') return [ENDPOINT_TSV.join('\t'), ...r.rows.map((x) => ENDPOINT_TSV.map((c) => String(x[c] ?? '')).join('\t'))].join('\n') + '\n';
+  const lines = ['path\tframes\tbytes'];
+  const walk = (n: PhsNode, path: string): void => {
+    const p = path ? `${path}:${n.protocol}` : n.protocol;
+    lines.push(`${p}\t${n.frames}\t${n.bytes}`);
+    for (const c of n.children) walk(c, p);
+  };
+  for (const n of r.roots) walk(n, '');
+  return lines.join('\n') + '\n';
+}
+
+/** JSON of a result (conversations: the brief's keys, plus stream for TCP/UDP). */
+export function statsJson(r: StatsResult): string {
+  if (r.kind === 'conv') return `${JSON.stringify(r.rows, null, 1)}\n`;
+  if (r.kind === 'endpoints') return `${JSON.stringify(r.rows, null, 1)}\n`;
+  return `${JSON.stringify({ frames: r.frames, protocols: r.roots }, null, 1)}\n`;
+}
