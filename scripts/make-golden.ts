@@ -34,12 +34,13 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-https.ts', oracle: 'tshark', writes: 'test/http/golden-tls/*.tsv, test/http2/golden/*.jsonl' },
   { script: 'make-golden-h2-follow.ts', oracle: 'tshark', writes: 'test/http2/golden/follow-h2.json' },
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
+  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz' },
 ];
 
 /**
- * Scripts under scripts/ that are not golden generators, and why. The syscall goldens are the
- * corpus's own sysdig renderings (FILE.scap.sysdig.txt, see the corpus MANIFEST.md), read by the
- * tests directly: there is no sysdig generator here.
+ * Scripts under scripts/ that are not golden generators, and why. The `sysdig -r` line renderings
+ * are the corpus's own (FILE.scap.sysdig.txt, see the corpus MANIFEST.md), read by the tests
+ * directly; the per-field sysdig oracle is make-golden-sysdig-fields.sh's.
  */
 export const NOT_GENERATORS: Record<string, string> = {
   'make-golden.ts': 'this runner',
