@@ -16,6 +16,7 @@ import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
+import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64 } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
@@ -56,7 +57,8 @@ function categoryOf(def: EventDef | undefined, f: FdInfo | undefined): string {
     case FdType.Ipv4Sock: case FdType.Ipv6Sock: case FdType.Ipv4ServSock: case FdType.Ipv6ServSock:
       return 'net';
     case FdType.Fifo: case FdType.UnixSock: case FdType.Event: case FdType.Signalfd: case FdType.Inotify:
-      return 'IPC';
+      return 'ipc'; // the SC_IPC subcategory prints in lower case, unlike the EC_IPC category
+
     default:
       return 'other';
   }
@@ -80,6 +82,16 @@ const RES_FIRST: Uint8Array = Uint8Array.from(EVENT_TABLE, (d, type) => (d && (t
 const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
   d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
 );
+
+/** Scheduler switch events. */
+const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'switch' ? 1 : 0));
+
+/**
+ * Events whose fd parameter does not make the fd the event's (fd.* fields): mmap/mmap2, which
+ * sysdig 0.29.3's event table did not flag EF_USES_FD (the current table does; we follow the
+ * oracle, as the corpus renderings do).
+ */
+const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
 
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
@@ -297,7 +309,15 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       return;
     }
     const et = v.type;
+    // libsinsp does not create a thread for a scheduler switch (no /proc lookup for it): the
+    // event has no process, and sysdig prints <NA> for its proc, user and container fields.
+    const noProcess = et < PPM_EVENT_MAX && SWITCH[et] === 1 && !st.threads.has(v.tid);
     const t = threadOf(st, v.tid);
+    if (noProcess) {
+      // Not kept: the next switch of this tid has no process either.
+      st.threads.delete(v.tid);
+      st.last = undefined;
+    }
     const exit = (et & 1) === 1;
     // An exit leaves the enter's fields of the thread alone (applyEvent only sets them on enters).
     const matched = exit && t.enterType === et - 1;
@@ -306,10 +326,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1) applyContainerEvent(st, v);
     const fd = applySafely(t, num, index, offset);
     // A close's exit still shows the fd it closed.
-    const f = fd >= 0 ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
-    if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, fd);
+    const f = fd >= 0 && (et >= PPM_EVENT_MAX || NO_FD[et] === 0) ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
+    // An fd that is not the event's (mmap's) still resolves in evt.args, as an extra resolution.
+    if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, NO_FD[et] === 1 ? -1 : fd);
     pushValue(fdCol, fdIdOf(f));
-    const sid = snapOf(t);
+    const sid = noProcess ? 0 : snapOf(t);
     const snap = procTable[sid];
     pushValue(procCol, sid);
     pushValue(types, et);
@@ -326,10 +347,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       if (nm) ev.type = nm;
       if (et === 0) t.genericName = ev.type;
     }
-    ev.fd = fd;
+    ev.fd = et < PPM_EVENT_MAX && NO_FD[et] === 1 ? -1 : fd;
     ev.fdName = f ? f.name : '';
     ev.procName = snap.comm;
-    ev.container = snap.container || 'host';
+    ev.container = noProcess ? '' : snap.container || 'host';
     const raw = exit && v.nparams > 0 && et < PPM_EVENT_MAX && RES_FIRST[et] === 1 ? paramI64(v, 0) : NaN;
     ev.rawres = raw;
     ev.failed = raw < 0;
@@ -520,7 +541,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const args = argsText(rv, r);
     d.info = args;
     addField(d, SF.args, 0, 0, evtEntry, args);
-    addField(d, SF.category, 0, 0, evtEntry, categoryOf(def, f));
+    const generic = rv.type <= 1 ? GENERIC_CATEGORY.get(ix.strings.strings[ix.type.data[event - 1]]) : undefined;
+    addField(d, SF.category, 0, 0, evtEntry, generic === undefined || generic.startsWith('IO_') ? categoryOf(def, f) : generic);
     const isRead = def ? (def[1] & 0xff) === 32 : false;
     const isWrite = def ? (def[1] & 0xff) === 33 : false;
     addField(d, SF.isIo, 0, 0, evtEntry, isRead || isWrite);
@@ -544,7 +566,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     // (sinsp_filter_check_event TYPE_BUFLEN: I/O events on a known fd, exits with res >= 0).
     if (f && def && (def[1] & EC_IO_BASE) !== 0 && raw >= 0) addField(d, SF.buflen, 0, 0, evtEntry, raw);
     if (rv.error) markMalformed(d, evtEntry, rv.error);
-    if (snap && snap.valid) addProcFields(d, snap, ix.tid.data[event - 1]);
+    if (snap && procCol.data[event - 1] !== 0) addProcFields(d, snap, ix.tid.data[event - 1]);
     if (f) addFdFields(d, f, snap);
   }
 
