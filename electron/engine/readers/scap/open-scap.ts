@@ -24,6 +24,8 @@ import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTyp
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid'> & {
+  /** Parent's name (undefined: not known). */
+  pname: string | undefined;
   /** Ancestors' names and pids, parent first, as the process table had them when the snapshot was made. */
   anames: readonly string[];
   apids: readonly number[];
@@ -128,7 +130,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let lastFdInfo: FdInfo | undefined;
   let lastFdId = 0;
   const procCol = createColumn(Int32Array);
-  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, anames: [], apids: [], valid: false }];
+  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, pname: undefined, anames: [], apids: [], valid: false }];
   /** Numeric event type per event (0xffff: header unreadable). */
   const types = createColumn(Uint16Array);
   /**
@@ -193,8 +195,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     t.procChanged = false;
     const anames: string[] = [];
     const apids: number[] = [];
-    // proc.aname/apid walk the main threads' ptids (sinsp_threadinfo::traverse_parent_state).
-    for (let p = st.threads.get(t.pid)?.ptid ?? t.ptid; p > 0 && anames.length < MAX_ANCESTORS; ) {
+    // proc.pname: the thread's own parent (sinsp_threadinfo::get_parent_thread, m_ptid).
+    // proc.aname[N] walks up from the main thread (aname[1] is the process's parent).
+    const main = t.tid !== t.pid ? st.threads.get(t.pid) : undefined;
+    const pname = t.ptid > 0 ? st.threads.get(t.ptid)?.comm : undefined;
+    for (let p = main ? main.ptid : t.ptid; p > 0 && anames.length < MAX_ANCESTORS; ) {
       const a = st.threads.get(p);
       if (!a) break;
       anames.push(a.comm);
@@ -205,11 +210,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     }
     if (id > 0) {
       const s = procTable[id];
-      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === t.cwd && s.container === t.container && s.ptid === t.ptid
-        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
+      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === t.cwd && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
+        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
     }
     t.snapId = procTable.length;
-    procTable.push({ pid: t.pid, ptid: t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: t.cwd, container: t.container, uid: t.uid, gid: t.gid, anames, apids, valid: t.valid });
+    // proc.ppid is the process's parent: the main thread's ptid.
+    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, anames, apids, valid: t.valid });
     return t.snapId;
   }
 
@@ -578,7 +584,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     // comm, then " arg" per argument (empty arguments keep their space), as sinsp_threadinfo's cmdline.
     addField(d, SF.procCmdline, 0, 0, proc, snap.argc > 0 ? `${snap.comm} ${snap.args}` : snap.comm);
     addField(d, SF.procPpid, 0, 0, proc, snap.ptid);
-    if (snap.anames.length > 0) addField(d, SF.procPname, 0, 0, proc, snap.anames[0]);
+    if (snap.pname !== undefined) addField(d, SF.procPname, 0, 0, proc, snap.pname);
     for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
     for (const a of snap.apids) addField(d, SF.procApid, 0, 0, proc, a);
     addField(d, SF.procCwd, 0, 0, proc, snap.cwd);

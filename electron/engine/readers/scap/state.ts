@@ -1014,6 +1014,9 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
     if (c && c !== '<NA>') t.cwd = c;
   }
   if (pidI >= 0) t.pid = paramI64(v, pidI);
+  // The parent too: a process first seen at its execve learns it here (libsinsp parse_execve_exit).
+  const ptidI = paramIndex(type, 'ptid', n);
+  if (ptidI >= 0 && v.pLen[ptidI] > 0) t.ptid = paramI64(v, ptidI);
   if (cgI >= 0) {
     const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
     if (c) t.container = c;
@@ -1085,7 +1088,7 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     }
   } else if (!leader) {
     look.pid = t.pid;
-    look.ptid = t.ptid;
+    look.ptid = -1; // the thread's ptid is its process's parent only if the process made it (sysdig 0.29.3 leaves it unknown)
     look.valid = true;
     look.exe = t.exe;
     look.comm = t.comm;
@@ -1093,7 +1096,12 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     look.argc = t.argc;
     look.procChanged = true;
   }
-  if (!leader) t.fds = look.fds;
+  if (!leader) {
+    t.fds = look.fds;
+    // sysdig 0.29.3 makes a new thread's parent the process that created it (proc.pname of a
+    // curl thread is curl), not the ptid parameter (the process's parent).
+    t.ptid = t.pid;
+  }
   if (!t.cwd && cwdI >= 0) {
     // Not in libsinsp (it leaves the cwd unknown): the event's own cwd, when it has one.
     const c = paramStr(v, cwdI);
@@ -1135,7 +1143,7 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
     c.ptid = t.tid;
   } else {
     c.pid = t.pid;
-    c.ptid = t.ptid;
+    c.ptid = t.pid; // as in applyCloneChild: a thread's parent is its process
     c.fds = (st.threads.get(t.pid) ?? t).fds;
   }
   c.container = t.container;
