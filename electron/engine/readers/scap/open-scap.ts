@@ -210,12 +210,13 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     }
     if (id > 0) {
       const s = procTable[id];
-      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === t.cwd && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
+      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === (main ? main.cwd : t.cwd) && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
         && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
     }
     t.snapId = procTable.length;
     // proc.ppid is the process's parent: the main thread's ptid.
-    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, anames, apids, valid: t.valid });
+    // proc.cwd of a thread is its process's (sinsp_threadinfo::get_cwd reads the main thread's).
+    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, anames, apids, valid: t.valid });
     return t.snapId;
   }
 

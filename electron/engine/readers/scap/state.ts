@@ -222,7 +222,7 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       t.exepath = exepath;
       t.uid = uid;
       t.gid = gid;
-      t.cwd = cwd;
+      t.cwd = dirSlash(cwd);
       t.container = containerFromCgroups(cgroups);
       t.vtid = vtid;
       const leader = st.threads.get(pid);
@@ -764,6 +764,11 @@ function socketL4(type: number, proto: number): number {
   return 0;
 }
 
+/** A directory as libsinsp keeps a cwd (sinsp_threadinfo::set_cwd): with a trailing '/'. */
+function dirSlash(d: string): string {
+  return d.endsWith('/') ? d : `${d}/`;
+}
+
 /** Join a relative path to a directory the way libsinsp's concatenate_paths does (normalised). */
 export function joinPath(dir: string, path: string): string {
   if (path.startsWith('/') || !dir) return normalise(path);
@@ -970,7 +975,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.procChanged = true;
       if (res === 0) {
         const pi = paramIndex(type, 'path', n);
-        if (pi >= 0) t.cwd = joinPath(t.cwd, paramStr(v, pi));
+        if (pi >= 0) t.cwd = dirSlash(joinPath(t.cwd, paramStr(v, pi)));
         else if (matched) t.cwd = t.fds.get(t.enterFd)?.name ?? t.cwd;
       }
       break;
@@ -996,7 +1001,6 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   const exeI = paramIndex(type, 'exe', n);
   const argsI = paramIndex(type, 'args', n);
   const commI = paramIndex(type, 'comm', n);
-  const cwdI = paramIndex(type, 'cwd', n);
   const pidI = paramIndex(type, 'pid', n);
   const cgI = paramIndex(type, 'cgroups', n);
   if (exeI >= 0) t.exe = paramStr(v, exeI);
@@ -1009,10 +1013,8 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   if (epI >= 0 && v.pLen[epI] > 0) t.exepath = paramStr(v, epI);
   if (commI >= 0) t.comm = paramStr(v, commI);
   else if (exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
-  if (cwdI >= 0 && v.pLen[cwdI] > 0) {
-    const c = paramStr(v, cwdI);
-    if (c && c !== '<NA>') t.cwd = c;
-  }
+  // execve's cwd parameter is not taken: sysdig 0.29.3 keeps the cwd it knew (proc.cwd stays
+  // empty for a process first seen at its execve); relative paths then resolve as it resolves them.
   if (pidI >= 0) t.pid = paramI64(v, pidI);
   // The parent too: a process first seen at its execve learns it here (libsinsp parse_execve_exit).
   const ptidI = paramIndex(type, 'ptid', n);
@@ -1103,9 +1105,9 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     t.ptid = t.pid;
   }
   if (!t.cwd && cwdI >= 0) {
-    // Not in libsinsp (it leaves the cwd unknown): the event's own cwd, when it has one.
+    // The event's own cwd (sysdig 0.29.3 takes it, an empty one becoming "/").
     const c = paramStr(v, cwdI);
-    if (c && c !== '<NA>') t.cwd = c;
+    if (c !== '<NA>') t.cwd = dirSlash(c);
   }
   if (!t.container) t.container = look.container;
 }
