@@ -85,8 +85,8 @@ const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
   d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
 );
 
-/** Scheduler switch events. */
-const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'switch' ? 1 : 0));
+/** Scheduler switch and procinfo events: libsinsp looks their thread up without creating it. */
+const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || d[0] === 'procinfo') ? 1 : 0));
 
 /**
  * Events whose fd parameter does not make the fd the event's (fd.* fields): mmap/mmap2, which
@@ -316,7 +316,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       return;
     }
     const et = v.type;
-    // libsinsp does not create a thread for a scheduler switch (no /proc lookup for it): the
+    // libsinsp does not create a thread for a scheduler switch or procinfo (no /proc lookup): the
     // event has no process, and sysdig prints <NA> for its proc, user and container fields.
     const noProcess = et < PPM_EVENT_MAX && SWITCH[et] === 1 && !st.threads.has(v.tid);
     const t = threadOf(st, v.tid);
