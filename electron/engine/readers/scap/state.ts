@@ -72,6 +72,8 @@ export interface ThreadInfo {
   enterA: number;
   enterB: number;
   enterC: number;
+  /** execve enter: its filename parameter (the exit's exepath when the exit has none). */
+  enterFilename: string;
   /** Id of the reader's last process snapshot of this thread (0: none yet). */
   snapId: number;
   /** Set when an event may have changed the process fields (exec, clone, chdir): the snapshot needs a check. */
@@ -137,7 +139,7 @@ export const NO_ID = 0xffffffff;
 function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
-    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0,
+    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '',
     snapId: 0, procChanged: false, genericName: '', vtid: tid, cloneFlags: 0, cloneTs: 0, valid: true,
   };
 }
@@ -838,6 +840,9 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.enterA = paramU64(v, 0);
       t.enterB = paramU64(v, 1);
       t.enterC = paramU64(v, 2);
+    } else if (name === 'execve' || name === 'execveat') {
+      const fi = paramIndex(type, 'filename', n);
+      t.enterFilename = fi >= 0 ? paramStr(v, fi) : '';
     } else if (name === 'procexit') {
       applyProcExit(st, t);
     } else if (name === 'connect' && t.enterFd >= 0) {
@@ -1011,6 +1016,8 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   if (uidI >= 0 && v.pLen[uidI] > 0) t.uid = paramU64(v, uidI);
   if (gidI >= 0 && v.pLen[gidI] > 0) t.gid = paramU64(v, gidI);
   if (epI >= 0 && v.pLen[epI] > 0) t.exepath = paramStr(v, epI);
+  // Without trusted_exepath, sysdig 0.29.3 takes the enter's filename (else none is known).
+  else t.exepath = t.enterType === type - 1 ? t.enterFilename : '';
   if (commI >= 0) t.comm = paramStr(v, commI);
   else if (exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
   // execve's cwd parameter is not taken: sysdig 0.29.3 keeps the cwd it knew (proc.cwd stays
