@@ -43,6 +43,8 @@ const CATEGORY: Record<number, string> = {
 };
 const EC_INTERNAL = 1 << 8;
 const EC_IO_BASE = 32;
+/** EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD (ppm_events_public.h enum ppm_event_flags). */
+const EF_FD_EVENT = 1 | 2 | 4;
 
 /**
  * evt.category as libsinsp's sinsp_evt::get_category and the TYPE_CATEGORY check print it: the
@@ -573,8 +575,28 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     // (sinsp_filter_check_event TYPE_BUFLEN: I/O events on a known fd, exits with res >= 0).
     if (f && def && (def[1] & EC_IO_BASE) !== 0 && raw >= 0) addField(d, SF.buflen, 0, 0, evtEntry, raw);
     if (rv.error) markMalformed(d, evtEntry, rv.error);
-    if (snap && procCol.data[event - 1] !== 0) addProcFields(d, snap, ix.tid.data[event - 1]);
+    const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
+    if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
     if (f) addFdFields(d, f, snap);
+    else if (hasProcess && def && (def[2] & EF_FD_EVENT) !== 0 && NO_FD[rv.type] !== 1 && ix.fd.data[event - 1] < 0) {
+      // An fd event with no fd (an open's enter, a failed call): fd.num is the thread's last event
+      // fd, -1 (sinsp_filter_check_fd TYPE_FDNUM reads m_lastevent_fd).
+      const fdE = addField(d, SF.fd, 0, 0, -1);
+      addField(d, SF.fdNum, 0, 0, fdE, -1);
+      if ((rv.type & 1) === 1) {
+        // An exit names its fd from its own parameters (sinsp_filter_check_fd extract_fdname_from_event):
+        // open/creat/accept/connect their second parameter, openat(2) the path, the others "".
+        const nm = def[0];
+        let name = '';
+        if ((nm === 'open' || nm === 'creat' || nm === 'accept' || nm === 'accept4' || nm === 'connect') && rv.nparams > 1) {
+          const [val, res] = paramText(rv, 1, def[3][1], r);
+          name = res || val;
+        }
+        addField(d, SF.fdName, 0, 0, fdE, name);
+        const at = name.lastIndexOf('/');
+        addField(d, SF.fdDirectory, 0, 0, fdE, at > 0 ? (at < name.length - 1 ? name.slice(0, at) : name) : '/');
+      }
+    }
   }
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
@@ -611,6 +633,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
     const fdE = addField(d, SF.fd, 0, 0, -1);
+    // The index leaves an empty name out; sysdig prints it (a new socket's name is "").
+    if (f.name === '') addField(d, SF.fdName, 0, 0, fdE, '');
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
