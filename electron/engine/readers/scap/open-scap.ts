@@ -43,8 +43,6 @@ const CATEGORY: Record<number, string> = {
 };
 const EC_INTERNAL = 1 << 8;
 const EC_IO_BASE = 32;
-/** EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD (ppm_events_public.h enum ppm_event_flags). */
-const EF_FD_EVENT = 1 | 2 | 4;
 
 /**
  * evt.category as libsinsp's sinsp_evt::get_category and the TYPE_CATEGORY check print it: the
@@ -91,11 +89,12 @@ const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
 const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || d[0] === 'procinfo') ? 1 : 0));
 
 /**
- * Events whose fd parameter does not make the fd the event's (fd.* fields): mmap/mmap2, which
- * sysdig 0.29.3's event table did not flag EF_USES_FD (the current table does; we follow the
- * oracle, as the corpus renderings do).
+ * Events whose fd parameter is not the event's fd (fd.* fields): none in the current table.
+ * sysdig 0.29.3's table did not flag mmap/mmap2 EF_USES_FD, the current one does, and the
+ * current sysdig of the seed rendering (docker-curl-https.txt) names mmap's fd: we follow the
+ * current table (test/scap/sysdig-fields.test.ts lists the 0.29.3 difference).
  */
-const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
+const NO_FD: Uint8Array = new Uint8Array(EVENT_TABLE.length);
 
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
@@ -578,25 +577,6 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
     if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
     if (f) addFdFields(d, f, snap);
-    else if (hasProcess && def && (def[2] & EF_FD_EVENT) !== 0 && NO_FD[rv.type] !== 1 && ix.fd.data[event - 1] < 0) {
-      // An fd event with no fd (an open's enter, a failed call): fd.num is the thread's last event
-      // fd, -1 (sinsp_filter_check_fd TYPE_FDNUM reads m_lastevent_fd).
-      const fdE = addField(d, SF.fd, 0, 0, -1);
-      addField(d, SF.fdNum, 0, 0, fdE, -1);
-      if ((rv.type & 1) === 1) {
-        // An exit names its fd from its own parameters (sinsp_filter_check_fd extract_fdname_from_event):
-        // open/creat/accept/connect their second parameter, openat(2) the path, the others "".
-        const nm = def[0];
-        let name = '';
-        if ((nm === 'open' || nm === 'creat' || nm === 'accept' || nm === 'accept4' || nm === 'connect') && rv.nparams > 1) {
-          const [val, res] = paramText(rv, 1, def[3][1], r);
-          name = res || val;
-        }
-        addField(d, SF.fdName, 0, 0, fdE, name);
-        const at = name.lastIndexOf('/');
-        addField(d, SF.fdDirectory, 0, 0, fdE, at > 0 ? (at < name.length - 1 ? name.slice(0, at) : name) : '/');
-      }
-    }
   }
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
@@ -633,8 +613,6 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
     const fdE = addField(d, SF.fd, 0, 0, -1);
-    // The index leaves an empty name out; sysdig prints it (a new socket's name is "").
-    if (f.name === '') addField(d, SF.fdName, 0, 0, fdE, '');
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
