@@ -39,12 +39,13 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
   { script: 'make-golden-reordered.sh', oracle: 'tshark', writes: 'test/streams/golden/reordered-*' },
   { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
+  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz' },
 ];
 
 /**
- * Scripts under scripts/ that are not golden generators, and why. The syscall goldens are the
- * corpus's own sysdig renderings (FILE.scap.sysdig.txt, see the corpus MANIFEST.md), read by the
- * tests directly: there is no sysdig generator here.
+ * Scripts under scripts/ that are not golden generators, and why. The `sysdig -r` line renderings
+ * are the corpus's own (FILE.scap.sysdig.txt, see the corpus MANIFEST.md), read by the tests
+ * directly; the per-field sysdig oracle is make-golden-sysdig-fields.sh's.
  */
 export const NOT_GENERATORS: Record<string, string> = {
   'make-golden.ts': 'this runner',

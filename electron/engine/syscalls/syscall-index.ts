@@ -11,6 +11,12 @@ import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
 import { SF } from './fields.ts';
 
+/** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn` (UTC) of epoch nanoseconds. */
+function isoTimeNs(ns: bigint): string {
+  const sec = ns / 1_000_000_000n;
+  return `${new Date(Number(sec) * 1000).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+}
+
 /** Event direction as stored: none (strace, non-paired), enter `>`, exit `<`. */
 export const Dir = { None: 0, Enter: 1, Exit: 2 } as const;
 
@@ -193,7 +199,10 @@ export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Diss
   const s = ix.strings.strings;
   const evt = addField(d, SF.evt, 0, 0, -1);
   addField(d, SF.num, 0, 0, evt, event);
-  addField(d, SF.time, 0, 0, evt, syscallTimeNs(ix, event));
+  const ns = syscallTimeNs(ix, event);
+  addField(d, SF.time, 0, 0, evt, isoTimeNs(ns).slice(11));
+  addField(d, SF.rawtime, 0, 0, evt, ns);
+  addField(d, SF.datetime, 0, 0, evt, isoTimeNs(ns).replace('T', ' '));
   if (ix.cpu.data[i] >= 0) addField(d, SF.cpu, 0, 0, evt, ix.cpu.data[i]);
   const dir = DIR_TEXT[ix.dir.data[i]];
   if (dir) addField(d, SF.dir, 0, 0, evt, dir);

@@ -15,14 +15,26 @@ import { addField, markMalformed, resetDissection, type Dissection } from '../..
 import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
-import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES } from '../../syscalls/scap-event-table.ts';
+import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
+import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64 } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyEvent, createState, fdTypeChar, fdTypeName, joinPath, l4Name, readFdList, readMachineInfo, readProcList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
-type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'cwd' | 'container'>>;
+type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid'> & {
+  /** Parent's name (undefined: not known). */
+  pname: string | undefined;
+  /** Ancestors' names and pids, parent first, as the process table had them when the snapshot was made. */
+  anames: readonly string[];
+  apids: readonly number[];
+  /** False when the thread was first seen in an event (sysdig has no process for it: its proc fields are <NA>). */
+  valid: boolean;
+}>;
+
+/** Ancestors followed at most this far (a loop in ptids, from reused pids, must end). */
+const MAX_ANCESTORS = 32;
 
 /** EC_* category names (ppm_events_public.h ppm_event_category, low bits) as Falco's evt.category prints them. */
 const CATEGORY: Record<number, string> = {
@@ -30,19 +42,62 @@ const CATEGORY: Record<number, string> = {
   9: 'signal', 10: 'user', 11: 'time', 12: 'processing', 32: 'IO_READ', 33: 'IO_WRITE', 34: 'IO_OTHER', 64: 'wait', 128: 'scheduler',
 };
 const EC_INTERNAL = 1 << 8;
+const EC_IO_BASE = 32;
+
+/**
+ * evt.category as libsinsp's sinsp_evt::get_category and the TYPE_CATEGORY check print it: the
+ * event's category, except I/O events, which take the kind of their fd (file, net, IPC, other).
+ */
+function categoryOf(def: EventDef | undefined, f: FdInfo | undefined): string {
+  if (!def) return 'unknown';
+  const c = def[1] & 0xff;
+  if ((c & EC_IO_BASE) === 0) return CATEGORY[c] ?? 'unknown';
+  if (!f) return 'unknown';
+  switch (f.type) {
+    case FdType.File: case FdType.FileV2: case FdType.Directory:
+      return 'file';
+    case FdType.Ipv4Sock: case FdType.Ipv6Sock: case FdType.Ipv4ServSock: case FdType.Ipv6ServSock:
+      return 'net';
+    case FdType.Fifo: case FdType.UnixSock: case FdType.Event: case FdType.Signalfd: case FdType.Inotify:
+      return 'ipc'; // the SC_IPC subcategory prints in lower case, unlike the EC_IPC category
+
+    default:
+      return 'other';
+  }
+}
 const EC_METAEVENT = 1 << 12;
 
 function paramFd(dv: DataView, q: number): number {
   return dv.getInt32(q + 4, true) * 4294967296 + dv.getUint32(q, true);
 }
 
-/** Per event type: 1 when the first parameter is the result (errno, fd or pid), as evt.rawres reads it. */
-const RES_FIRST: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[3].length > 0 && (d[3][0][1] === PT.ERRNO || d[3][0][1] === PT.FD || d[3][0][1] === PT.PID) ? 1 : 0));
+const EC_SYSCALL = 1 << 9;
+const NUMERIC_RES = new Set<number>([PT.ERRNO, PT.FD, PT.PID, PT.FD32, PT.PID32, PT.INT8, PT.INT16, PT.INT32, PT.INT64, PT.UINT8, PT.UINT16, PT.UINT32, PT.UINT64]);
+/**
+ * Per event type: 1 when the first parameter is the result, as evt.rawres reads it (libsinsp
+ * sinsp_evt::has_return_value: a syscall exit's first parameter, whatever its name: res, fd, ...;
+ * not the generic event's). Only numeric ones.
+ */
+const RES_FIRST: Uint8Array = Uint8Array.from(EVENT_TABLE, (d, type) => (d && (type & 1) === 1 && type !== 1 && (d[1] & EC_SYSCALL) !== 0 && d[3].length > 0 && NUMERIC_RES.has(d[3][0][1]) ? 1 : 0));
 
 /** Event types with parameters whose text depends on state (fds, pids, fd lists, paths). */
 const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
   d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
 );
+
+/** Scheduler switch and procinfo events: libsinsp looks their thread up without creating it. */
+const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || d[0] === 'procinfo') ? 1 : 0));
+
+/**
+ * Events whose fd parameter is not the event's fd (fd.* fields): none in the current table.
+ * sysdig 0.29.3's table did not flag mmap/mmap2 EF_USES_FD, the current one does, and the
+ * current sysdig of the seed rendering (docker-curl-https.txt) names mmap's fd: we follow the
+ * current table (test/scap/sysdig-fields.test.ts lists the 0.29.3 difference).
+ */
+const NO_FD: Uint8Array = new Uint8Array(EVENT_TABLE.length);
+
+/** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
+const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
 
 export function eventTypeName(type: number): string {
   const def = type < PPM_EVENT_MAX ? EVENT_TABLE[type] : undefined;
@@ -76,7 +131,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let lastFdInfo: FdInfo | undefined;
   let lastFdId = 0;
   const procCol = createColumn(Int32Array);
-  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '' }];
+  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, pname: undefined, anames: [], apids: [], valid: false }];
   /** Numeric event type per event (0xffff: header unreadable). */
   const types = createColumn(Uint16Array);
   /**
@@ -139,12 +194,30 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const id = t.snapId;
     if (id > 0 && !t.procChanged) return id;
     t.procChanged = false;
+    const anames: string[] = [];
+    const apids: number[] = [];
+    // proc.pname: the thread's own parent (sinsp_threadinfo::get_parent_thread, m_ptid).
+    // proc.aname[N] walks up from the main thread (aname[1] is the process's parent).
+    const main = t.tid !== t.pid ? st.threads.get(t.pid) : undefined;
+    const pname = t.ptid > 0 ? st.threads.get(t.ptid)?.comm : undefined;
+    for (let p = main ? main.ptid : t.ptid; p > 0 && anames.length < MAX_ANCESTORS; ) {
+      const a = st.threads.get(p);
+      if (!a) break;
+      anames.push(a.comm);
+      apids.push(a.pid);
+      const up = st.threads.get(a.pid)?.ptid ?? a.ptid;
+      if (up === p) break;
+      p = up;
+    }
     if (id > 0) {
       const s = procTable[id];
-      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.cwd === t.cwd && s.container === t.container && s.ptid === t.ptid) return id;
+      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === (main ? main.cwd : t.cwd) && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
+        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
     }
     t.snapId = procTable.length;
-    procTable.push({ pid: t.pid, ptid: t.ptid, comm: t.comm, exe: t.exe, args: t.args, cwd: t.cwd, container: t.container });
+    // proc.ppid is the process's parent: the main thread's ptid.
+    // proc.cwd of a thread is its process's (sinsp_threadinfo::get_cwd reads the main thread's).
+    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, anames, apids, valid: t.valid });
     return t.snapId;
   }
 
@@ -244,18 +317,28 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       return;
     }
     const et = v.type;
+    // libsinsp does not create a thread for a scheduler switch or procinfo (no /proc lookup): the
+    // event has no process, and sysdig prints <NA> for its proc, user and container fields.
+    const noProcess = et < PPM_EVENT_MAX && SWITCH[et] === 1 && !st.threads.has(v.tid);
     const t = threadOf(st, v.tid);
+    if (noProcess) {
+      // Not kept: the next switch of this tid has no process either.
+      st.threads.delete(v.tid);
+      st.last = undefined;
+    }
     const exit = (et & 1) === 1;
     // An exit leaves the enter's fields of the thread alone (applyEvent only sets them on enters).
     const matched = exit && t.enterType === et - 1;
     const enterFd = t.enterFd;
     st.closed = undefined;
+    if (et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1) applyContainerEvent(st, v);
     const fd = applySafely(t, num, index, offset);
     // A close's exit still shows the fd it closed.
-    const f = fd >= 0 ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
-    if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, fd);
+    const f = fd >= 0 && (et >= PPM_EVENT_MAX || NO_FD[et] === 0) ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
+    // An fd that is not the event's (mmap's) still resolves in evt.args, as an extra resolution.
+    if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, NO_FD[et] === 1 ? -1 : fd);
     pushValue(fdCol, fdIdOf(f));
-    const sid = snapOf(t);
+    const sid = noProcess ? 0 : snapOf(t);
     const snap = procTable[sid];
     pushValue(procCol, sid);
     pushValue(types, et);
@@ -272,14 +355,15 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       if (nm) ev.type = nm;
       if (et === 0) t.genericName = ev.type;
     }
-    ev.fd = fd;
+    ev.fd = et < PPM_EVENT_MAX && NO_FD[et] === 1 ? -1 : fd;
     ev.fdName = f ? f.name : '';
     ev.procName = snap.comm;
-    ev.container = snap.container || 'host';
+    ev.container = noProcess ? '' : snap.container || 'host';
     const raw = exit && v.nparams > 0 && et < PPM_EVENT_MAX && RES_FIRST[et] === 1 ? paramI64(v, 0) : NaN;
     ev.rawres = raw;
     ev.failed = raw < 0;
-    ev.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : NaN;
+    // sysdig 0.29.3 prints 0 for enters and for exits whose enter it did not see.
+    ev.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
     lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
     firstNs ??= lastGoodNs;
     addSyscallEvent(ix, ev);
@@ -317,8 +401,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
           case BT.FDL: case BT.FDL_INT: case BT.FDL_V2:
             err = readFdList(st, type, buf, dv, start, len);
             break;
-          case BT.IL: case BT.IL_INT: case BT.IL_V2: case BT.UL: case BT.UL_INT: case BT.UL_V2:
-            break; // interface and user lists: not needed for the fields we show
+          case BT.IL: case BT.IL_INT: case BT.IL_V2:
+            err = readIfList(st, type, buf, dv, start, len);
+            break;
+          case BT.UL: case BT.UL_INT: case BT.UL_V2:
+            err = readUserList(st, type, buf, start, len);
+            break;
           default:
             if (type >= BT.PL_V1 && type <= BT.PL_V9 || type === BT.PL_V1_INT || type === BT.PL_V2_INT || type === BT.PL_V3_INT) {
               err = readProcList(st, type, buf, dv, start, len);
@@ -461,18 +549,18 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const args = argsText(rv, r);
     d.info = args;
     addField(d, SF.args, 0, 0, evtEntry, args);
-    const cat = def ? CATEGORY[def[1] & 0xff] ?? 'unknown' : 'unknown';
-    addField(d, SF.category, 0, 0, evtEntry, cat);
+    const generic = rv.type <= 1 ? GENERIC_CATEGORY.get(ix.strings.strings[ix.type.data[event - 1]]) : undefined;
+    addField(d, SF.category, 0, 0, evtEntry, generic === undefined || generic.startsWith('IO_') ? categoryOf(def, f) : generic);
     const isRead = def ? (def[1] & 0xff) === 32 : false;
     const isWrite = def ? (def[1] & 0xff) === 33 : false;
     addField(d, SF.isIo, 0, 0, evtEntry, isRead || isWrite);
     addField(d, SF.isIoRead, 0, 0, evtEntry, isRead);
     addField(d, SF.isIoWrite, 0, 0, evtEntry, isWrite);
     const raw = ix.rawres.data[event - 1];
-    if (!Number.isNaN(raw)) {
-      addField(d, SF.res, 0, 0, evtEntry, raw >= 0 ? 'SUCCESS' : (paramText(rv, 0, def![3][0], undefined)[1] || String(raw)));
-      addField(d, SF.failed, 0, 0, evtEntry, raw < 0);
-    }
+    if (!Number.isNaN(raw)) addField(d, SF.res, 0, 0, evtEntry, raw >= 0 ? 'SUCCESS' : (paramText(rv, 0, def![3][0], undefined)[1] || String(raw)));
+    // sysdig 0.29.3 prints evt.failed false for events without a result (enters).
+    addField(d, SF.failed, 0, 0, evtEntry, raw < 0);
+    if (Number.isNaN(ix.latencyNs.data[event - 1])) addField(d, SF.latency, 0, 0, evtEntry, 0);
     for (let i = 0; i < rv.nparams; i++) {
       const pd = def?.[3][i];
       const name = pd ? pd[0] : `arg${i}`;
@@ -480,27 +568,78 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       addField(d, argField(name), rv.pOff[i], rv.pLen[i], evtEntry, res ? `${val}(${res})` : val);
       if (pd && pd[1] === PT.BYTEBUF && (name === 'data' || name === 'buf')) {
         addField(d, SF.buffer, rv.pOff[i], rv.pLen[i], evtEntry, bytes.slice(rv.pOff[i], rv.pOff[i] + rv.pLen[i]));
-        addField(d, SF.buflen, rv.pOff[i], 0, evtEntry, rv.pLen[i]);
       }
     }
+    // evt.buflen is the bytes the call moved, its result, not what the capture kept of them
+    // (sinsp_filter_check_event TYPE_BUFLEN: I/O events on a known fd, exits with res >= 0).
+    if (f && def && (def[1] & EC_IO_BASE) !== 0 && raw >= 0) addField(d, SF.buflen, 0, 0, evtEntry, raw);
     if (rv.error) markMalformed(d, evtEntry, rv.error);
-    if (snap) {
-      const proc = addField(d, SF.proc, 0, 0, -1);
-      if (snap.exe) addField(d, SF.procExe, 0, 0, proc, snap.exe);
-      addField(d, SF.procCmdline, 0, 0, proc, `${snap.comm} ${snap.args}`.trim());
-      if (snap.ptid >= 0) addField(d, SF.procPpid, 0, 0, proc, snap.ptid);
-      if (snap.cwd) addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
+    const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
+    if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
+    if (f) addFdFields(d, f, snap);
+  }
+
+  function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
+    const proc = addField(d, SF.proc, 0, 0, -1);
+    addField(d, SF.procExe, 0, 0, proc, snap.exe);
+    addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
+    addField(d, SF.procArgs, 0, 0, proc, snap.args);
+    // comm, then " arg" per argument (empty arguments keep their space), as sinsp_threadinfo's cmdline.
+    addField(d, SF.procCmdline, 0, 0, proc, snap.argc > 0 ? `${snap.comm} ${snap.args}` : snap.comm);
+    addField(d, SF.procPpid, 0, 0, proc, snap.ptid);
+    if (snap.pname !== undefined) addField(d, SF.procPname, 0, 0, proc, snap.pname);
+    for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
+    for (const a of snap.apids) addField(d, SF.procApid, 0, 0, proc, a);
+    addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
+    addField(d, SF.threadIsmain, 0, 0, proc, tid === snap.pid);
+    const c = snap.container ? st.containers.get(snap.container) : undefined;
+    addField(d, SF.containerName, 0, 0, proc, snap.container ? (c?.name ?? '') : 'host');
+    if (c?.image) addField(d, SF.containerImage, 0, 0, proc, c.image);
+    const user = addField(d, SF.user, 0, 0, -1);
+    addField(d, SF.userUid, 0, 0, user, snap.uid);
+    const un = st.users.get(String(snap.uid));
+    if (un !== undefined) addField(d, SF.userName, 0, 0, user, un);
+    const group = addField(d, SF.group, 0, 0, -1);
+    addField(d, SF.groupGid, 0, 0, group, snap.gid);
+    const gn = st.groups.get(String(snap.gid));
+    if (gn !== undefined) addField(d, SF.groupName, 0, 0, group, gn);
+  }
+
+  /** Is an address one of this machine's (or of the thread's container)? libsinsp sinsp_network_interfaces::is_ipv4addr_in_local_machine. */
+  function isLocal(ip: string, snap: ProcSnap | undefined): boolean {
+    if (snap?.container && st.containers.get(snap.container)?.ip === ip) return true;
+    return st.localAddrs.has(ip);
+  }
+
+  function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
+    const fdE = addField(d, SF.fd, 0, 0, -1);
+    addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
+    addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
+    if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
+    if (f.sip) addField(d, SF.fdSip, 0, 0, fdE, f.sip);
+    if (f.cip) addField(d, SF.fdCport, 0, 0, fdE, f.cport);
+    if (f.sip) addField(d, SF.fdSport, 0, 0, fdE, f.sport);
+    const l4 = l4Name(f);
+    if (l4) addField(d, SF.fdL4proto, 0, 0, fdE, l4);
+    const file = f.type === FdType.File;
+    if (file || f.type === FdType.Directory) {
+      // sinsp_filter_check_fd TYPE_DIRECTORY / TYPE_FILENAME: split at the last '/'.
+      const at = f.name.lastIndexOf('/');
+      addField(d, SF.fdDirectory, 0, 0, fdE, !file ? f.name : at > 0 ? (at < f.name.length - 1 ? f.name.slice(0, at) : f.name) : '/');
+      if (file) addField(d, SF.fdFilename, 0, 0, fdE, at >= 0 ? (at < f.name.length - 1 ? f.name.slice(at + 1) : f.name) : '/');
     }
-    if (f) {
-      const fdE = addField(d, SF.fd, 0, 0, -1);
-      addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
-      addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
-      if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
-      if (f.sip) addField(d, SF.fdSip, 0, 0, fdE, f.sip);
-      if (f.cip) addField(d, SF.fdCport, 0, 0, fdE, f.cport);
-      if (f.sip) addField(d, SF.fdSport, 0, 0, fdE, f.sport);
-      const l4 = l4Name(f);
-      if (l4) addField(d, SF.fdL4proto, 0, 0, fdE, l4);
+    const ip = f.type === FdType.Ipv4Sock || f.type === FdType.Ipv6Sock;
+    const serv = f.type === FdType.Ipv4ServSock || f.type === FdType.Ipv6ServSock;
+    if (ip || serv) addField(d, SF.fdSockfamily, 0, 0, fdE, 'ip');
+    else if (f.type === FdType.UnixSock) addField(d, SF.fdSockfamily, 0, 0, fdE, 'unix');
+    addField(d, SF.fdIsServer, 0, 0, fdE, serv || (ip && f.sip !== '' && isLocal(f.sip, snap)));
+    if (ip && f.cip) {
+      // "local" is the side whose address is one of the machine's (the client's is checked).
+      const local = isLocal(f.cip, snap);
+      addField(d, SF.fdLip, 0, 0, fdE, local ? f.cip : f.sip);
+      addField(d, SF.fdRip, 0, 0, fdE, local ? f.sip : f.cip);
+      addField(d, SF.fdLport, 0, 0, fdE, local ? f.cport : f.sport);
+      addField(d, SF.fdRport, 0, 0, fdE, local ? f.sport : f.cport);
     }
   }
 

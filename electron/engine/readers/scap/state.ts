@@ -51,9 +51,16 @@ export interface ThreadInfo {
   ptid: number;
   comm: string;
   exe: string;
+  /** Arguments after argv[0], joined by spaces; argc counts them (empty arguments count: proc.cmdline keeps their spaces). */
   args: string;
+  argc: number;
+  /** Full path of the executable (PL v7+, execve's trusted_exepath); '' when the capture does not say. */
+  exepath: string;
   cwd: string;
   container: string;
+  /** Real user and group ids; 0xffffffff when unknown (sysdig prints 4294967295). */
+  uid: number;
+  gid: number;
   /** Shared by all threads of a process. */
   fds: Map<number, FdInfo>;
   /** From the last enter event of this thread (exit events use it, as libsinsp does). */
@@ -65,6 +72,8 @@ export interface ThreadInfo {
   enterA: number;
   enterB: number;
   enterC: number;
+  /** execve enter: its filename parameter (the exit's exepath when the exit has none). */
+  enterFilename: string;
   /** Id of the reader's last process snapshot of this thread (0: none yet). */
   snapId: number;
   /** Set when an event may have changed the process fields (exec, clone, chdir): the snapshot needs a check. */
@@ -92,10 +101,24 @@ export interface ScapState {
   last: ThreadInfo | undefined;
   /** What the current event's close removed from the table (its exit still names it); undefined otherwise. */
   closed: FdInfo | undefined;
+  /** User and group names by id from the user-list (UL) blocks (the host's list; container lists keyed by container id). */
+  users: Map<string, string>;
+  groups: Map<string, string>;
+  /** Addresses of the machine's interfaces (IL blocks), as inet text: what libsinsp calls local. */
+  localAddrs: Set<string>;
+  /** Containers described by container events (PPME_CONTAINER_JSON_E, PPME_CONTAINER_E), by short id. */
+  containers: Map<string, ContainerInfo>;
+}
+
+export interface ContainerInfo {
+  name: string;
+  image: string;
+  /** IPv4 address as text ('' when unknown). */
+  ip: string;
 }
 
 export function createState(): ScapState {
-  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined };
+  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, users: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
 }
 
 export function fdTypeChar(fd: FdInfo): string {
@@ -110,10 +133,13 @@ export function l4Name(fd: FdInfo): string {
   return L4NAME[fd.l4] ?? '';
 }
 
+/** An unknown uid/gid ((uint32_t)-1, as libsinsp initialises them). */
+export const NO_ID = 0xffffffff;
+
 function newThread(tid: number, pid: number): ThreadInfo {
   return {
-    tid, pid, ptid: -1, comm: '', exe: '', args: '', cwd: '', container: '',
-    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0,
+    tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
+    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '',
     snapId: 0, procChanged: false, genericName: '', vtid: tid, cloneFlags: 0, cloneTs: 0, valid: true,
   };
 }
@@ -171,13 +197,13 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       if (ge(BT.PL_V8)) i64(c); // vpgid
       const comm = str16(c);
       const exe = str16(c);
-      if (ge(BT.PL_V7)) str16(c); // exepath
+      const exepath = ge(BT.PL_V7) ? str16(c) : '';
       const argsB = bytes(c, u16(c));
       const cwd = str16(c);
       i64(c); // fdlimit
       u32(c); // flags
-      u32(c); // uid
-      u32(c); // gid
+      const uid = u32(c);
+      const gid = u32(c);
       let cgroups = '';
       let vtid = tid;
       if (ge(BT.PL_V2)) {
@@ -194,8 +220,11 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       t.ptid = ptid;
       t.comm = comm;
       t.exe = exe;
-      t.args = argsText(argsB);
-      t.cwd = cwd;
+      setArgs(t, argsB);
+      t.exepath = exepath;
+      t.uid = uid;
+      t.gid = gid;
+      t.cwd = dirSlash(cwd);
       t.container = containerFromCgroups(cgroups);
       t.vtid = vtid;
       const leader = st.threads.get(pid);
@@ -223,11 +252,111 @@ function latinNul(b: Uint8Array): string {
   return utf8.decode(b);
 }
 
-/** argv as libsinsp keeps it: NUL-separated arguments after argv[0]; joined with spaces for cmdline. */
-function argsText(b: Uint8Array): string {
-  let e = b.length;
-  while (e > 0 && b[e - 1] === 0) e--;
-  return utf8.decode(b.subarray(0, e)).split('\0').join(' ');
+/**
+ * argv after argv[0] as libsinsp keeps it (sinsp_threadinfo::set_args): one argument per
+ * NUL-terminated piece, so empty arguments count; joined with spaces for proc.args.
+ */
+function setArgs(t: ThreadInfo, b: Uint8Array): void {
+  if (b.length === 0) {
+    t.args = '';
+    t.argc = 0;
+    return;
+  }
+  const parts = utf8.decode(b[b.length - 1] === 0 ? b.subarray(0, b.length - 1) : b).split('\0');
+  t.args = parts.join(' ');
+  t.argc = parts.length;
+}
+
+/**
+ * Interface list block (IL, IL_V2; scap_savefile.c scap_read_iflist): entries {type u16,
+ * ifnamelen u16, addr, ...} (IL_V2: each after a u32 length). SCAP_II_IPV4 1 / IPV4_NOLINKSPEED 3
+ * carry an IPv4 address at +4, SCAP_II_IPV6 2 / IPV6_NOLINKSPEED 4 an IPv6 one (scap.h).
+ */
+export function readIfList(st: ScapState, type: number, buf: Uint8Array, dv: DataView, start: number, len: number): string {
+  const end = start + len - 4;
+  const v2 = type === BT.IL_V2;
+  // Fixed sizes without the name (scap_ifinfo_* are packed: type, ifnamelen, addr, netmask, bcast,
+  // linkspeed u64): ipv4 24, ipv6 60, the *_nolinkspeed ones 8 less.
+  const size: Record<number, number> = { 1: 24, 2: 60, 3: 16, 4: 52 };
+  let p = start + 8;
+  while (end - p >= 4) {
+    const q = v2 ? p + 4 : p;
+    const t = dv.getUint16(q, true);
+    const nameLen = dv.getUint16(q + 2, true);
+    const fixed = size[t];
+    if (fixed === undefined) return `interface list entry at byte ${p} has unknown type ${t}`;
+    const entry = v2 ? dv.getUint32(p, true) + 4 : fixed + nameLen;
+    if (p + entry > end || (v2 && entry < 4 + 8)) return `interface list entry at byte ${p} runs past the block end`;
+    if (t === 1 || t === 3) st.localAddrs.add(`${buf[q + 4]}.${buf[q + 5]}.${buf[q + 6]}.${buf[q + 7]}`);
+    else st.localAddrs.add(ipv6(buf, q + 4));
+    p += entry;
+  }
+  return '';
+}
+
+/**
+ * A container event: PPME_CONTAINER_JSON_E's json ({"container":{"id","name","image","ip",...}})
+ * or PPME_CONTAINER_E's id/name/image parameters (libsinsp container.cpp parse_container_json_evt).
+ */
+export function applyContainerEvent(st: ScapState, v: EventView): void {
+  const type = v.type;
+  const ji = paramIndex(type, 'json', v.nparams);
+  if (ji >= 0) {
+    try {
+      const j = JSON.parse(paramStr(v, ji)) as { container?: { id?: unknown; name?: unknown; image?: unknown; ip?: unknown } };
+      const c = j.container;
+      if (c && typeof c.id === 'string') {
+        const ip = typeof c.ip === 'number' ? ipv4BE(c.ip) : typeof c.ip === 'string' ? c.ip : '';
+        st.containers.set(c.id.slice(0, 12), { name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip });
+      }
+    } catch {
+      // Not JSON: the event's text still shows in evt.args; no container info from it.
+    }
+    return;
+  }
+  const idI = paramIndex(type, 'id', v.nparams);
+  if (idI < 0) return;
+  const nI = paramIndex(type, 'name', v.nparams);
+  const imI = paramIndex(type, 'image', v.nparams);
+  st.containers.set(paramStr(v, idI).slice(0, 12), { name: nI >= 0 ? paramStr(v, nI) : '', image: imI >= 0 ? paramStr(v, imI) : '', ip: '' });
+}
+
+/** An IPv4 address held as a host-order number (the container JSON's "ip"). */
+function ipv4BE(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** User list block (UL, UL_V2; scap_savefile.c scap_read_userlist): users and groups by id. Returns an error text or ''. */
+export function readUserList(st: ScapState, type: number, buf: Uint8Array, start: number, len: number): string {
+  const c = byteCursor(buf, start + 8, start + len - 4);
+  const v2 = type === BT.UL_V2;
+  try {
+    while (c.end - c.pos >= 4) {
+      const entryStart = c.pos;
+      const subLen = v2 ? u32(c) : 0;
+      const kind = u8(c); // USERBLOCK_TYPE_USER 0, USERBLOCK_TYPE_GROUP 1 (scap.h)
+      if (kind === 0) {
+        const uid = u32(c);
+        u32(c); // gid
+        const name = str16(c);
+        str16(c); // homedir
+        str16(c); // shell
+        if (!st.users.has(String(uid))) st.users.set(String(uid), name);
+      } else {
+        const gid = u32(c);
+        const name = str16(c);
+        if (!st.groups.has(String(gid))) st.groups.set(String(gid), name);
+      }
+      if (v2 && subLen > 0) {
+        if (subLen < c.pos - entryStart) return `user list entry at byte ${entryStart} is longer than its length ${subLen}`;
+        c.pos = entryStart + subLen;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ShortRead) return `user list entry at byte ${c.pos} runs past the block end`;
+    throw e;
+  }
+  return '';
 }
 
 function ipv4(n: number): string {
@@ -637,6 +766,11 @@ function socketL4(type: number, proto: number): number {
   return 0;
 }
 
+/** A directory as libsinsp keeps a cwd (sinsp_threadinfo::set_cwd): with a trailing '/'. */
+function dirSlash(d: string): string {
+  return d.endsWith('/') ? d : `${d}/`;
+}
+
 /** Join a relative path to a directory the way libsinsp's concatenate_paths does (normalised). */
 export function joinPath(dir: string, path: string): string {
   if (path.startsWith('/') || !dir) return normalise(path);
@@ -706,6 +840,9 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.enterA = paramU64(v, 0);
       t.enterB = paramU64(v, 1);
       t.enterC = paramU64(v, 2);
+    } else if (name === 'execve' || name === 'execveat') {
+      const fi = paramIndex(type, 'filename', n);
+      t.enterFilename = fi >= 0 ? paramStr(v, fi) : '';
     } else if (name === 'procexit') {
       applyProcExit(st, t);
     } else if (name === 'connect' && t.enterFd >= 0) {
@@ -843,7 +980,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       t.procChanged = true;
       if (res === 0) {
         const pi = paramIndex(type, 'path', n);
-        if (pi >= 0) t.cwd = joinPath(t.cwd, paramStr(v, pi));
+        if (pi >= 0) t.cwd = dirSlash(joinPath(t.cwd, paramStr(v, pi)));
         else if (matched) t.cwd = t.fds.get(t.enterFd)?.name ?? t.cwd;
       }
       break;
@@ -869,18 +1006,26 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   const exeI = paramIndex(type, 'exe', n);
   const argsI = paramIndex(type, 'args', n);
   const commI = paramIndex(type, 'comm', n);
-  const cwdI = paramIndex(type, 'cwd', n);
   const pidI = paramIndex(type, 'pid', n);
   const cgI = paramIndex(type, 'cgroups', n);
   if (exeI >= 0) t.exe = paramStr(v, exeI);
-  if (argsI >= 0) t.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  if (argsI >= 0) setArgs(t, v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  const uidI = paramIndex(type, 'uid', n);
+  const gidI = paramIndex(type, 'gid', n);
+  const epI = paramIndex(type, 'trusted_exepath', n);
+  if (uidI >= 0 && v.pLen[uidI] > 0) t.uid = paramU64(v, uidI);
+  if (gidI >= 0 && v.pLen[gidI] > 0) t.gid = paramU64(v, gidI);
+  if (epI >= 0 && v.pLen[epI] > 0) t.exepath = paramStr(v, epI);
+  // Without trusted_exepath, sysdig 0.29.3 takes the enter's filename (else none is known).
+  else t.exepath = t.enterType === type - 1 ? t.enterFilename : '';
   if (commI >= 0) t.comm = paramStr(v, commI);
   else if (exeI >= 0) t.comm = t.exe.slice(t.exe.lastIndexOf('/') + 1);
-  if (cwdI >= 0 && v.pLen[cwdI] > 0) {
-    const c = paramStr(v, cwdI);
-    if (c && c !== '<NA>') t.cwd = c;
-  }
+  // execve's cwd parameter is not taken: sysdig 0.29.3 keeps the cwd it knew (proc.cwd stays
+  // empty for a process first seen at its execve); relative paths then resolve as it resolves them.
   if (pidI >= 0) t.pid = paramI64(v, pidI);
+  // The parent too: a process first seen at its execve learns it here (libsinsp parse_execve_exit).
+  const ptidI = paramIndex(type, 'ptid', n);
+  if (ptidI >= 0 && v.pLen[ptidI] > 0) t.ptid = paramI64(v, ptidI);
   if (cgI >= 0) {
     const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
     if (c) t.container = c;
@@ -900,7 +1045,11 @@ function cloneIdentity(v: EventView, c: ThreadInfo, type: number, n: number): vo
   const cgI = paramIndex(type, 'cgroups', n);
   if (exeI >= 0) c.exe = paramStr(v, exeI);
   c.comm = commI >= 0 && v.pLen[commI] > 0 ? paramStr(v, commI) : c.exe;
-  if (argsI >= 0) c.args = argsText(v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  if (argsI >= 0) setArgs(c, v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
+  const uidI = paramIndex(type, 'uid', n);
+  const gidI = paramIndex(type, 'gid', n);
+  if (uidI >= 0 && v.pLen[uidI] > 0) c.uid = paramU64(v, uidI);
+  if (gidI >= 0 && v.pLen[gidI] > 0) c.gid = paramU64(v, gidI);
   if (cgI >= 0) {
     const cid = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
     if (cid) c.container = cid;
@@ -935,6 +1084,11 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
   t.container = '';
   const leader = (t.cloneFlags & CL.THREAD) === 0;
   const look = lookupThread(st, leader ? t.ptid : t.pid);
+  if (look.valid) {
+    t.exepath = look.exepath;
+    t.uid = look.uid;
+    t.gid = look.gid;
+  }
   cloneIdentity(v, t, type, n);
   if (look.valid) {
     if (leader) {
@@ -943,18 +1097,24 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     }
   } else if (!leader) {
     look.pid = t.pid;
-    look.ptid = t.ptid;
+    look.ptid = -1; // the thread's ptid is its process's parent only if the process made it (sysdig 0.29.3 leaves it unknown)
     look.valid = true;
     look.exe = t.exe;
     look.comm = t.comm;
     look.args = t.args;
+    look.argc = t.argc;
     look.procChanged = true;
   }
-  if (!leader) t.fds = look.fds;
+  if (!leader) {
+    t.fds = look.fds;
+    // sysdig 0.29.3 makes a new thread's parent the process that created it (proc.pname of a
+    // curl thread is curl), not the ptid parameter (the process's parent).
+    t.ptid = t.pid;
+  }
   if (!t.cwd && cwdI >= 0) {
-    // Not in libsinsp (it leaves the cwd unknown): the event's own cwd, when it has one.
+    // The event's own cwd (sysdig 0.29.3 takes it, an empty one becoming "/").
     const c = paramStr(v, cwdI);
-    if (c && c !== '<NA>') t.cwd = c;
+    if (c !== '<NA>') t.cwd = dirSlash(c);
   }
   if (!t.container) t.container = look.container;
 }
@@ -992,15 +1152,19 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
     c.ptid = t.tid;
   } else {
     c.pid = t.pid;
-    c.ptid = t.ptid;
+    c.ptid = t.pid; // as in applyCloneChild: a thread's parent is its process
     c.fds = (st.threads.get(t.pid) ?? t).fds;
   }
   c.container = t.container;
+  c.exepath = t.exepath;
+  c.uid = t.uid;
+  c.gid = t.gid;
   cloneIdentity(v, c, type, n);
   if (!validCaller) {
     t.exe = c.exe;
     t.comm = c.comm;
     t.args = c.args;
+    t.argc = c.argc;
   }
   st.threads.set(child, c);
   if (st.last?.tid === child) st.last = undefined;

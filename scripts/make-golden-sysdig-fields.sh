@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Regenerate the per-event syscall field oracle (test/golden/sysdig/*.tsv.gz) from sysdig.
+# One gzipped TSV per corpus .scap file that sysdig can read; the file name is the path relative
+# to the corpus with "/" replaced by "__". The first line names the fields; each other line is one
+# event as `sysdig -r FILE -p "*%f1\t%f2..."` prints it (the leading `*` prints every event, also
+# those lacking a field, which sysdig shows as <NA>). Gzipped: the plain text is 3.5 MB.
+#   scripts/make-golden-sysdig-fields.sh [corpus-dir]
+# The oracle version matters (sysdig 0.29.3 here): it is printed to stderr.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+corpus="${1:-$here/../shared/corpus}"
+[ -d "$corpus" ] || corpus=/work/shared/corpus
+out="$here/test/golden/sysdig"
+mkdir -p "$out"
+
+fields=(evt.num evt.time evt.rawtime evt.cpu evt.dir evt.type evt.category evt.latency evt.buflen
+  evt.res evt.rawres evt.failed evt.is_io evt.is_io_read evt.is_io_write
+  proc.name proc.pid proc.ppid proc.pname proc.aname[2] proc.exe proc.exepath proc.args proc.cmdline proc.cwd
+  thread.tid thread.ismain
+  fd.num fd.name fd.type fd.typechar fd.directory fd.filename fd.sockfamily fd.l4proto fd.is_server
+  fd.cip fd.sip fd.cport fd.sport fd.lip fd.rip fd.lport fd.rport
+  container.id container.name container.image user.uid user.name group.gid group.name)
+fmt="*"
+for f in "${fields[@]}"; do fmt+="%$f"$'\t'; done
+fmt="${fmt%$'\t'}"
+
+sysdig --version 2>/dev/null | head -1 >&2
+n=0
+skipped=0
+cd "$corpus"
+while IFS= read -r -d '' file; do
+  rel="${file#./}"
+  name="${rel//\//__}.tsv.gz"
+  tmp="$(mktemp)"
+  # TZ=UTC: evt.time is printed in local time.
+  if TZ=UTC sysdig -r "$rel" -p "$fmt" >"$tmp.body" 2>/dev/null && [ -s "$tmp.body" ]; then
+    { (IFS=$'\t'; echo "${fields[*]}"); cat "$tmp.body"; } | gzip -n -9 >"$tmp"
+    chmod 644 "$tmp"
+    mv "$tmp" "$out/$name"
+    n=$((n + 1))
+  else
+    rm -f "$tmp"
+    echo "skipped (sysdig cannot read, or no events): $rel" >&2
+    skipped=$((skipped + 1))
+  fi
+  rm -f "$tmp.body"
+done < <(find . -type f -name '*.scap' -print0 | sort -z)
+echo "wrote $n golden files to $out ($skipped skipped)" >&2
