@@ -38,6 +38,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-tcp-analysis.ts', oracle: 'tshark', writes: 'test/golden/tcp-analysis/*.tsv' },
   { script: 'make-golden-follow.sh', oracle: 'tshark', writes: 'test/streams/golden/follow/*.txt' },
   { script: 'make-golden-reordered.sh', oracle: 'tshark', writes: 'test/streams/golden/reordered-*' },
+  { script: 'make-golden-cli-cases.sh', oracle: 'tshark', writes: 'test/golden/{decode-as,fidelity}/*' },
   { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
   { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz' },
 ];
@@ -54,6 +55,7 @@ export const NOT_GENERATORS: Record<string, string> = {
   'after-pack.d.mts': 'types of the electron-builder hook',
   'electron-fuses.ts': 'packaging: flips Electron fuses',
   'build-engine-worker.ts': 'npm run build: the engine worker bundle',
+  'start-electron.ts': 'npm start: launches Electron, or says how to use browser mode when it cannot',
   'tsx-safe.mjs': 'npm run cli/web loader guard (tsx cache)',
   'record-loopback.sh': 'records real loopback captures for the bench (nginx + wrk + tcpdump), not a golden',
   'measure-reordered.sh': 'measures tshark on the reordered bench files, not a golden',
