@@ -17,7 +17,9 @@ describe('colourRules', () => {
     const set = await c.call('colourRules', { rules });
     expect(set.generation).toBeGreaterThan(plain.generation);
     expect(set.status).toHaveLength(rules.length);
-    expect(set.status[names.indexOf('Bad TCP')]).toMatchObject({ active: false });
+    // Bad TCP names tcp.analysis.* fields (layers/tcp-analysis.ts); a rule naming a protocol not dissected here stays inactive.
+    expect(set.status[names.indexOf('Bad TCP')]).toEqual({ active: true });
+    expect(set.status[names.indexOf('SMB')]).toMatchObject({ active: false });
     expect(set.status[names.indexOf('TCP')]).toEqual({ active: true });
     const page = await c.call('rows', { start: 0, count: 100 });
     expect(page.generation).toBe(set.generation);

@@ -57,8 +57,8 @@ describe.skipIf(!RUN_E2E)('colouring rules and find (Chromium)', () => {
     await page.locator('[data-testid="coloring-rules"]').click();
     const dialog = page.locator('[data-testid="colour-rules"]');
     await dialog.waitFor();
-    // Bad TCP names tcp.analysis.flags, which the engine does not have yet: inactive, with the reason.
-    await expect.poll(() => dialog.locator('tr[data-rule="Bad TCP"] .rule-note').textContent()).toMatch(/Inactive: .*tcp\.analysis\.flags/);
+    // SMB names protocols the engine does not dissect: inactive, with the reason.
+    await expect.poll(() => dialog.locator('tr[data-rule="SMB"] .rule-note').textContent()).toMatch(/Inactive: .*smb/);
     await shot(page, '71-rules-dialog');
     // Switch TCP SYN/FIN off: the SYN becomes plain TCP.
     await dialog.locator('input[aria-label="Enable TCP SYN/FIN"]').uncheck();

@@ -125,6 +125,8 @@ describe('custom columns', () => {
     session?.close();
     container.remove();
     await open(HTTP);
+    // The colouring rules sent on open start a new rows generation: wait for the refetched page.
+    await settle(() => cell(0, 'field:ip.src') === FIRST_SRC);
     expect(cell(0, 'field:ip.src')).toBe(FIRST_SRC);
     act(() => root?.unmount());
     session?.close();

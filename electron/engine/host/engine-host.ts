@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
 import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
+import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { openCaptures } from '../open-capture.ts';
@@ -187,8 +188,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   const d = createDissection();
   /**
    * Cell texts of custom field columns: the field's occurrences joined by "," (as `tshark -T
-   * fields` and the CLI's -e print them), through the `extract` path: indexed numbers from the
-   * columns, the rest from one dissection per event recording only these fields.
+   * fields` and the CLI's -e print them). One re-dissection per event for all the fields (not
+   * the extract path's index columns: those may not cover a page asked for while indexing runs).
    */
   const fieldTexts = (c: Capture, names: readonly string[]): ((event: number) => string[]) => {
     const defs = names.map((name) => {
@@ -196,8 +197,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!f) throw new Error(`"${name}" is not a field`);
       return f;
     });
-    const extractor = createExtractor(c, defs);
-    return (event) => extractor.values(event).map((v) => v.join(','));
+    return (event) => {
+      c.dissect(event, d);
+      return defs.map((f) => fieldStrings(d, f).join(','));
+    };
   };
 
   /** The path `open`/`addKeylog` may read for `p`; throws outside the host's allowed set. */

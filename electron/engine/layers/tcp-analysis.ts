@@ -348,8 +348,8 @@ function readHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
   ta.dissected++;
   const seglen = firstNum(d, hfTcpLen);
   if (Number.isNaN(seglen)) return false;
-  // A header cut short in the capture stops packet-tcp.c before its analysis.
-  if (d.malformed?.startsWith('TCP: options truncated')) return false;
+  // A header or option list cut short or malformed stops packet-tcp.c (an exception) before its analysis.
+  if (d.malformed?.startsWith('TCP:')) return false;
   hdr.seq = firstNum(d, hfTcpSeqRaw) >>> 0;
   hdr.ack = firstNum(d, hfTcpAckRaw) >>> 0;
   hdr.flags = firstNum(d, hfTcpFlags) & 0x0fff;
