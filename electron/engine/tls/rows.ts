@@ -256,7 +256,9 @@ export function tlsFrameColumns(f: TlsFrame, httpInfos: readonly string[], app?:
     }
     const at = j++;
     if (app) {
+      // The layer above names every frame the event completes once: no separator for later records.
       if (!appShown) info = info.slice(0, fence) + app.info;
+      else info = info.slice(0, -2);
       appShown = true;
     } else if (f.http1 && at >= firstHttp) {
       info = info.slice(0, fence) + httpInfos[at - firstHttp];
