@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS } from '../engine/corpus.ts';
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.ts';
 import { parseDecodeAs, UsageError } from '../../electron/cli/args.ts';
 
 const golden = join(import.meta.dirname, '..', 'golden');
-const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
+const corpus = CORPUS;
 const casesOf = (dir: string): string[][] =>
   readFileSync(join(golden, dir, 'cases.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
 const dir = join(golden, 'decode-as');

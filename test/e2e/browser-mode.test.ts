@@ -3,12 +3,13 @@
  * against browser mode (`npm run web`) driving the real engine. Screenshots go to
  * test-artifacts/; timings are printed (open → first rows, page fetch, scroll frame times).
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { writeBigPcap } from './big-pcap.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 const TLS_PCAPNG = join(CORPUS, 'pcapng/generated/gen-tls13-h2.pcapng');
@@ -43,51 +44,6 @@ function tsharkInfo(file: string, count: number): string[] {
  * A classic pcap of `n` Ethernet/IPv4/UDP frames (60 bytes each, 1 ms apart), written in
  * blocks so 2 M packets need no 150 MB buffer. Ports and IP id vary so rows differ.
  */
-function writeBigPcap(path: string, n: number): void {
-  const fd = openSync(path, 'w');
-  const hdr = Buffer.alloc(24);
-  hdr.writeUInt32LE(0xa1b2c3d4, 0);
-  hdr.writeUInt16LE(2, 4);
-  hdr.writeUInt16LE(4, 6);
-  hdr.writeUInt32LE(65535, 16);
-  hdr.writeUInt32LE(1, 20); // LINKTYPE_ETHERNET
-  writeSync(fd, hdr);
-  const frame = 60;
-  const rec = 16 + frame;
-  const perBlock = 65536;
-  const block = Buffer.alloc(rec * perBlock);
-  for (let first = 0; first < n; first += perBlock) {
-    const k = Math.min(perBlock, n - first);
-    for (let j = 0; j < k; j++) {
-      const i = first + j;
-      const o = j * rec;
-      const usec = i * 1000;
-      block.writeUInt32LE(1_700_000_000 + Math.floor(usec / 1e6), o);
-      block.writeUInt32LE(usec % 1e6, o + 4);
-      block.writeUInt32LE(frame, o + 8);
-      block.writeUInt32LE(frame, o + 12);
-      const f = o + 16;
-      block.fill(0, f, f + frame);
-      block.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], f); // dst, src, IPv4
-      const ip = f + 14;
-      block.set([0x45, 0, 0, 46], ip); // v4, IHL 5, total length 46
-      block.writeUInt16BE(i & 0xffff, ip + 4);
-      block.set([64, 17], ip + 8); // TTL, UDP
-      block.set([10, 0, 0, 1, 10, 0, 0, 2], ip + 12);
-      let sum = 0;
-      for (let w = 0; w < 20; w += 2) sum += block.readUInt16BE(ip + w);
-      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-      block.writeUInt16BE(~sum & 0xffff, ip + 10);
-      const udp = ip + 20;
-      block.writeUInt16BE(10000 + (i % 50000), udp);
-      block.writeUInt16BE(9, udp + 2); // discard
-      block.writeUInt16BE(26, udp + 4);
-    }
-    writeSync(fd, block, 0, k * rec);
-  }
-  closeSync(fd);
-}
-
 /** Drop a file onto the window the way a user's drag does: a DataTransfer carrying a File. */
 async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
   await page.evaluate(
@@ -157,7 +113,8 @@ describe.skipIf(!canRun)('browser mode end to end (Chromium)', () => {
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const expected = tsharkInfo(HTTP_PCAP, 3);
     for (let i = 0; i < 3; i++) {
-      expect(await page.locator(`.row[data-row="${i}"] [data-col="info"]`).textContent()).toBe(expected[i]);
+      // Polled: the colouring rules sent on open start a new rows generation, and the page is fetched again.
+      await expect.poll(() => page.locator(`.row[data-row="${i}"] [data-col="info"]`).textContent()).toBe(expected[i]);
     }
     console.log(`[e2e] command line: open → first rows ${(await firstRowsMs(page))?.toFixed(1)} ms`);
     await shot(page, '01-command-line-http');
@@ -202,7 +159,8 @@ describe.skipIf(!canRun)('browser mode end to end (Chromium)', () => {
     await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 30_000 });
     const expected = tsharkInfo(TLS_PCAPNG, 3);
     for (let i = 0; i < 3; i++) {
-      expect(await page.locator(`.row[data-row="${i}"] [data-col="info"]`).textContent()).toBe(expected[i]);
+      // Polled: the colouring rules sent on open start a new rows generation, and the page is fetched again.
+      await expect.poll(() => page.locator(`.row[data-row="${i}"] [data-col="info"]`).textContent()).toBe(expected[i]);
     }
     expect(await page.locator('.status-file').textContent()).toBe('gen-tls13-h2.pcapng');
     console.log(`[e2e] drop: open → first rows ${(await firstRowsMs(page))?.toFixed(1)} ms`);

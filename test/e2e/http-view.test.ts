@@ -66,7 +66,10 @@ describe.skipIf(!RUN_E2E)('HTTP tab over the engine view (Chromium)', () => {
 
     // Sort by response size in the engine: largest first.
     await page.getByRole('columnheader', { name: 'Response' }).click();
+    await page.getByRole('columnheader', { name: 'Response ▲' }).waitFor();
+    await page.locator('[data-testid="http-row"]').first().waitFor();
     await page.getByRole('columnheader', { name: 'Response ▲' }).click();
+    await page.getByRole('columnheader', { name: 'Response ▼' }).waitFor();
     await expect.poll(async () => (await page.locator('[data-testid="http-row"]').first().textContent()) ?? '').toContain('312.7 KiB');
     await shot(page, '61-http-search-sorted');
     await page.close();

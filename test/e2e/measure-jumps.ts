@@ -1,0 +1,92 @@
+/**
+ * Measure every way of jumping in the event table on a big capture (issue 18 item 7), browser
+ * mode in Chromium:
+ *   node --import tsx test/e2e/measure-jumps.ts [EVENTS=10000000 | FILE]
+ * Prints, in ms: open → first rows; scrollbar jumps (drag/click set scrollTop) to 25/50/75/100 %
+ * until the rows there are on screen (not placeholders); End, Home, PageDown by key; Go to the
+ * middle event; and the frame times while scrolling through the whole range (p50/p95).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { writeBigPcap } from './big-pcap.ts';
+import { CHROMIUM, FLAGS, startServer, stopServer } from './helpers.ts';
+
+const arg = process.argv[2] ?? '10000000';
+const tmp = mkdtempSync(join(tmpdir(), 'tl-jumps-'));
+let file = arg;
+if (!existsSync(arg)) {
+  file = join(tmp, 'big.pcap');
+  const t0 = performance.now();
+  writeBigPcap(file, Number(arg));
+  console.log(`generated ${Number(arg).toLocaleString('en-US')} packets in ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+/** Time (in the page) from `act` until every row on screen is drawn (none a placeholder) and `ready` holds. */
+async function timed(page: Page, act: () => Promise<void>, ready: string): Promise<number> {
+  await page.evaluate(() => ((window as unknown as { __t0: number }).__t0 = performance.now()));
+  await act();
+  return page.waitForFunction(
+    (cond) => {
+      const rows = [...document.querySelectorAll('.table-scroller .row')];
+      if (rows.length === 0 || rows.some((r) => r.classList.contains('loading'))) return false;
+      if (!new Function(`return (${cond})`)()) return false;
+      return performance.now() - (window as unknown as { __t0: number }).__t0;
+    },
+    ready,
+    { polling: 'raf', timeout: 120_000 },
+  ).then((h) => h.jsonValue() as Promise<number>);
+}
+
+const server = await startServer(file);
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const t0 = performance.now();
+  await page.goto(server.url);
+  await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 120_000 });
+  console.log(`open → first rows: ${(performance.now() - t0).toFixed(0)} ms (window's own: ${await page.evaluate(() => (window as unknown as { __tracelens: { firstRowsMs(): number | null } }).__tracelens.firstRowsMs()?.toFixed(0))} ms)`);
+  // The status bar says "Loaded in … s" once the whole file is indexed.
+  await page.waitForFunction(() => /Loaded in/.test(document.querySelector('.status-bar')?.textContent ?? ''), undefined, { timeout: 600_000, polling: 500 });
+  const total = await page.evaluate(() => document.querySelector('[data-testid="status-events"]')?.textContent ?? '');
+  console.log(`indexed: ${total} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const results: [string, number][] = [];
+  for (const at of [0.5, 0.25, 0.75, 1, 0.1]) {
+    const ms = await timed(page, () => page.evaluate((f) => {
+      const el = document.querySelector('.table-scroller') as HTMLElement;
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+    }, at), 'true');
+    results.push([`scrollbar to ${at * 100} %`, ms]);
+  }
+  await page.locator('.table-scroller').focus();
+  results.push(['Home (key)', await timed(page, () => page.keyboard.press('Home'), `document.querySelector('.row.selected[data-row="0"]')`)]);
+  const last = Number((/\/ ([\d,]+)/.exec(total)?.[1] ?? '0').replace(/,/g, ''));
+  results.push(['End (key)', await timed(page, () => page.keyboard.press('End'), `document.querySelector('.row.selected[data-row="${last - 1}"]')`)]);
+  results.push(['PageUp (key)', await timed(page, () => page.keyboard.press('PageUp'), 'true')]);
+  const mid = Math.floor(last / 2);
+  results.push([`Go to ${mid.toLocaleString('en-US')}`, await timed(page, async () => {
+    await page.locator('input[aria-label="Go to event"]').fill(String(mid));
+    await page.locator('input[aria-label="Go to event"]').press('Enter');
+  }, `document.querySelector('.row.selected[data-row="${mid - 1}"]')`)]);
+  for (const [what, ms] of results) console.log(`${what.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms`);
+  const deltas = await page.evaluate(async () => {
+    const el = document.querySelector('.table-scroller') as HTMLElement;
+    const range = el.scrollHeight - el.clientHeight;
+    const d: number[] = [];
+    let prev = performance.now();
+    for (let i = 1; i <= 240; i++) {
+      el.scrollTop = (range * i) / 240;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const now = performance.now();
+      d.push(now - prev);
+      prev = now;
+    }
+    return d.sort((a, b) => a - b);
+  });
+  console.log(`scroll frames: p50 ${deltas[120].toFixed(1)} ms, p95 ${deltas[228].toFixed(1)} ms, max ${deltas[239].toFixed(1)} ms`);
+} finally {
+  await browser.close();
+  stopServer(server);
+  rmSync(tmp, { recursive: true, force: true });
+}
