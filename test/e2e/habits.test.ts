@@ -3,12 +3,10 @@
  * Column) and from View ▸ Columns, and the JSON viewer printing each literal as sent, beside the
  * raw body. Screenshots in test-artifacts/ (60-…).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, CORPUS, shot, RUN_E2E } from './helpers.ts';
 import { writeHttpPcap } from './make-http-pcap.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -18,28 +16,10 @@ const SRCPORT = ['38708', '8080'];
 const JSON_BODY = '{"price":0.0,"count":7.0,"big":1E+3,"name":"caf\\u00e9","list":[1,2.50,{"ok":true}],"none":null}';
 
 describe.skipIf(!RUN_E2E)('habits: custom columns, the JSON viewer (Chromium)', () => {
-  let tmp: string;
-  let context: BrowserContext;
-  const servers: Server[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-habits-'));
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 860 } });
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    for (const s of servers) stopServer(s);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  const browser = browserSuite('habits');
 
   async function open(file: string): Promise<Page> {
-    const server = await startServer(file);
-    servers.push(server);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`[e2e] page error: ${e.message}`));
-    await page.goto(server.url);
+    const page = await browser.serve(file);
     await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
     return page;
   }
@@ -79,7 +59,7 @@ describe.skipIf(!RUN_E2E)('habits: custom columns, the JSON viewer (Chromium)', 
   }, 120_000);
 
   it('the JSON viewer keeps each literal as sent, the raw body one click away', async () => {
-    const file = join(tmp, 'literals.pcap');
+    const file = join(browser.tmp(), 'literals.pcap');
     writeHttpPcap(file, JSON_BODY, 'application/json');
     const page = await open(file);
     await page.locator('[data-testid="tab-http"]').click();

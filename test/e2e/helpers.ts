@@ -1,7 +1,10 @@
 /** Shared by the Chromium end-to-end tests: the browser-mode server, flags and screenshots. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export { CORPUS } from '../engine/corpus.ts';
@@ -57,4 +60,42 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function closeCompletion(page: Page): Promise<void> {
   const popup = page.locator('.cm-tooltip-autocomplete');
   for (let i = 0; i < 3 && (await popup.count()) > 0; i++) await page.keyboard.press('Escape');
+}
+
+/**
+ * One Chromium profile for a describe block: launched before its tests, closed after them with
+ * every server `serve` started. `serve(file)` starts a browser-mode server for `file` and opens
+ * a page on it (page errors logged); the caller waits for what it needs. `tmp()` is a folder for
+ * the suite's own files, removed with it.
+ */
+export function browserSuite(name: string, viewport = { width: 1400, height: 860 }): { context: () => BrowserContext; tmp: () => string; serve: (file?: string) => Promise<Page> } {
+  let tmp = '';
+  let context: BrowserContext | undefined;
+  const servers: Server[] = [];
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    tmp = mkdtempSync(join(tmpdir(), `tracelens-e2e-${name}-`));
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport });
+  });
+  afterAll(async () => {
+    await context?.close();
+    for (const s of servers) stopServer(s);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  const ctx = (): BrowserContext => {
+    if (!context) throw new Error('the browser is not launched yet (use it inside a test)');
+    return context;
+  };
+  return {
+    context: ctx,
+    tmp: () => tmp,
+    serve: async (file) => {
+      const server = await startServer(file);
+      servers.push(server);
+      const page = await ctx().newPage();
+      page.on('pageerror', (e) => console.log(`[e2e] page error: ${e.message}`));
+      await page.goto(server.url);
+      return page;
+    },
+  };
 }

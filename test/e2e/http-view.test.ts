@@ -6,12 +6,10 @@
  *      exchange, End shows the last one, a search and an HTTP-field filter answer.
  * Screenshots: test-artifacts/60-*.png … 62-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, RUN_E2E, shot, startServer, stopServer, type Server } from './helpers.ts';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, CORPUS, RUN_E2E, shot } from './helpers.ts';
 import { writeKeepalivePcap } from '../http/make-keepalive-pcap.ts';
 
 const GRPC = join(CORPUS, 'pcapng/wireshark/grpc_web.pcapng.gz');
@@ -24,27 +22,10 @@ const ALL = 13;
 const TEXT = 7;
 
 describe.skipIf(!RUN_E2E)('HTTP tab over the engine view (Chromium)', () => {
-  let tmp: string;
-  let context: BrowserContext;
-  const servers: Server[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-httpview-'));
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1500, height: 800 } });
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    for (const s of servers) stopServer(s);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  const browser = browserSuite('httpview', { width: 1500, height: 800 });
 
   async function open(file: string): Promise<Page> {
-    const server = await startServer(file);
-    servers.push(server);
-    const page = await context.newPage();
-    await page.goto(server.url);
+    const page = await browser.serve(file);
     await page.locator('[data-testid="tab-http"]').click();
     return page;
   }
@@ -76,7 +57,7 @@ describe.skipIf(!RUN_E2E)('HTTP tab over the engine view (Chromium)', () => {
   });
 
   it('(b) a keep-alive capture: every exchange listed, End reaches the last, search and filter answer', async () => {
-    const path = join(tmp, 'ka.pcap');
+    const path = join(browser.tmp(), 'ka.pcap');
     const { exchanges } = writeKeepalivePcap(path, { connections: 8, requests: 20_000, extrasEvery: 50 });
     const page = await open(path);
     const t0 = Date.now();

@@ -9,12 +9,11 @@
  *      appear, then follow the TLS stream.
  * Screenshots: test-artifacts/30-*.png … 39-*.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM, closeCompletion, CORPUS, FLAGS, shot, startServer, stopServer, type Server, RUN_E2E } from './helpers.ts';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, closeCompletion, CORPUS, shot, RUN_E2E } from './helpers.ts';
 import { writeHttpPcap } from './make-http-pcap.ts';
 
 const HTTP_PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
@@ -39,29 +38,10 @@ async function barText(page: Page): Promise<string> {
 }
 
 describe.skipIf(!canRun)('follow pane, HTTP view and key logs end to end (Chromium)', () => {
-  let tmp: string;
-  let context: BrowserContext;
-  const servers: Server[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    // The renderer is built once for all tests by test/global-setup.ts.
-    tmp = mkdtempSync(join(tmpdir(), 'tracelens-e2e-streams-'));
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 860 } });
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    for (const s of servers) stopServer(s);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  const browser = browserSuite('streams');
 
   async function open(file: string): Promise<Page> {
-    const server = await startServer(file);
-    servers.push(server);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`[e2e] page error: ${e.message}`));
-    await page.goto(server.url);
+    const page = await browser.serve(file);
     await firstRows(page);
     return page;
   }
@@ -159,7 +139,7 @@ describe.skipIf(!canRun)('follow pane, HTTP view and key logs end to end (Chromi
     expect(await page.locator('.event-table .row.selected [data-col="no"]').textContent()).toBe('16');
     await page.close();
 
-    const jsonPcap = join(tmp, 'api-json.pcap');
+    const jsonPcap = join(browser.tmp(), 'api-json.pcap');
     writeHttpPcap(jsonPcap, JSON.stringify({ items: [{ id: 1, name: 'alpha', tags: ['a', 'b'] }, { id: 2, name: 'beta', nested: { ok: true, n: null } }], total: 2 }), 'application/json');
     const p2 = await open(jsonPcap);
     await p2.locator('[data-testid="tab-http"]').click();
