@@ -106,7 +106,14 @@ export type CliArgs =
   | ExportObjectsArgs
   | ExpertArgs
   | { command: 'fields' }
+  | { command: 'version' }
   | { command: 'help' };
+
+/**
+ * The first words that make a command line the CLI's rather than the window's (the packaged
+ * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
+ */
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'export-objects', 'expert', 'stats', 'help', 'version'] as const;
 
 export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
@@ -119,6 +126,7 @@ export const USAGE = `usage: tracelens COMMAND [options]
          [-c N] [-V] [-q] [-2] [-n] [-N FLAGS]
                                  tshark's flags, the same output as the list form (docs/cli.md)
   fields                         every field: name, type, description
+  --version                      the version of tracelens
   follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N|h2:tcp:N:S | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
                                  a stream's bytes; --as raw: one line per chunk, "> " client → server
                                  or "< " server → client, then the bytes as lowercase hex; h2:tcp:N:S
@@ -179,6 +187,10 @@ export function occurrenceValue(option: string, v: string): FieldStyle['occurren
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === '--version' || command === 'version' || command === '-v') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments (got ${rest.join(' ')})`);
+    return { command: 'version' };
+  }
   if (command === 'fields') {
     if (rest.length > 0) throw new UsageError(`fields takes no arguments (got ${rest.join(' ')})`);
     return { command: 'fields' };

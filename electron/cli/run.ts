@@ -1,5 +1,6 @@
 /** The CLI commands over an engine worker. */
 import type { Writable } from 'node:stream';
+import { commandVersion } from './version.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo, DetailsNode } from '../../shared/rpc.ts';
@@ -250,6 +251,10 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   }
   if (args.command === 'help') {
     await write(out, USAGE + USAGE_LIMITS);
+    return 0;
+  }
+  if (args.command === 'version') {
+    await write(out, `tracelens ${commandVersion()}\n`);
     return 0;
   }
   let worker: EngineWorker;
