@@ -26,6 +26,10 @@ export interface ListArgs {
   quiet: boolean;
   /** Notes for stderr about accepted options that change nothing (tshark -n, -2). */
   notes: string[];
+  /** --follow: print events as a file still being written grows (FILE `-`, standard input, always does). */
+  follow: boolean;
+  /** --stop-after SECONDS: stop following then. */
+  stopAfter: number | undefined;
 }
 
 /** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
@@ -122,6 +126,10 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns;
                                  --count N: events 1..N only; --details: each event's tree
+       [--follow [--stop-after SECONDS]]
+                                 --follow: a file still being written (tcpdump -w, strace -o): print
+                                 events as they arrive until Ctrl-C or SECONDS; FILE - reads
+                                 standard input (tcpdump -w - | tracelens list -)
   tshark -r FILE [-Y FILTER] [-T fields|json|ek] [-e FIELD]... [-E OPT=V]... [-o tls.keylog_file:K]
          [-c N] [-V] [-q] [-2] [-n] [-N FLAGS]
                                  tshark's flags, the same output as the list form (docs/cli.md)
@@ -155,7 +163,7 @@ export class NotInTracelens extends UsageError {}
 export function emptyListArgs(): ListArgs {
   return {
     command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv',
-    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [],
+    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined,
   };
 }
 
@@ -226,10 +234,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
       else if (a === '--occurrence') out.fieldStyle.occurrence = occurrenceValue(a, value());
       else if (a === '--header') out.fieldStyle.header = true;
       else if (a === '--details') out.details = true;
-      else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+      else if (a === '--follow') out.follow = true;
+      else if (a === '--stop-after') {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--stop-after must be a number of seconds, not ${v}`);
+        out.stopAfter = Number(v);
+      } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
       else files.push(a);
     }
     if (files.length < 1) throw new UsageError('list takes FILE (several files only for strace -ff logs)');
+    if (out.stopAfter !== undefined && !out.follow) throw new UsageError('--stop-after needs --follow');
+    if (out.follow && out.details) throw new UsageError('--details cannot be used with --follow');
     out.file = files[0];
     out.more = files.slice(1);
     return out;

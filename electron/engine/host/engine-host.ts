@@ -31,6 +31,7 @@ import { computeStats } from '../stats/run-stats.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
+import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
 import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.ts';
 
@@ -69,6 +70,10 @@ interface EngineState {
   http: { view?: ExchangeView };
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
+  /** Set while the open capture is followed (open with follow): aborting it stops following. */
+  followStop?: AbortController;
+  /** The last `tail` filter, compiled once for all the calls with its text. */
+  tailFilter?: TailFilter;
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
   colours?: CompiledColourRules;
   findAbort?: AbortController;
@@ -128,7 +133,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {} };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
-  async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
+  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false): Promise<CaptureInfo> {
+    state.followStop?.abort();
+    state.followStop = follow ? new AbortController() : undefined;
+    state.tailFilter = undefined;
     if (state.capture) {
       state.abort?.abort();
       state.capture.close();
@@ -140,6 +148,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     try {
       const { capture, indexing } = await openCaptures([path, ...more], {
         signal: abort.signal,
+        follow: state.followStop && { stop: state.followStop.signal },
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
       const session = openSession(capture);
@@ -261,8 +270,35 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const path = allow(stringParam(params, 'path'));
       const others = more.map(allow);
+      if (params.follow !== undefined && typeof params.follow !== 'boolean') throw new Error('parameter follow must be true or false');
       dropUploads();
-      return await startOpen(path, undefined, others);
+      return await startOpen(path, undefined, others, params.follow === true);
+    },
+    stopFollow: () => {
+      state.followStop?.abort();
+      return null;
+    },
+    tail: (params) => {
+      const c = requireCapture(state);
+      const after = intParam(params, 'after', 0, 2 ** 32);
+      const count = intParam(params, 'count', 1, MAX_PAGE);
+      const until = params.until === undefined ? undefined : intParam(params, 'until', 1, 2 ** 32);
+      const text = params.filter === undefined ? '' : params.filter;
+      if (typeof text !== 'string' || text.length > 100_000) throw new Error('filter must be a string');
+      const names = params.fields;
+      if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
+        throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
+      }
+      const fields = names?.map((name) => {
+        const f = fieldByName(name);
+        if (!f) throw new Error(`"${name}" is not a field`);
+        return f;
+      });
+      if (fields && state.session && pendingLayers(state.session, names ?? []).length > 0 && !c.info().done) {
+        throw new Error('HTTP fields are not available while the capture is followed (their scan runs once it stops growing)');
+      }
+      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(c, state.session, text.trim());
+      return tailPage(c, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
     },
     openUpload: (params) => {
       const name = basename(stringParam(params, 'name'));
