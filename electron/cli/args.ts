@@ -109,6 +109,7 @@ export type CliArgs =
   | HttpArgs
   | ExportObjectsArgs
   | ExpertArgs
+  | TraceArgs
   | { command: 'fields' }
   | { command: 'version' }
   | { command: 'help' };
@@ -117,7 +118,38 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'export-objects', 'expert', 'stats', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'export-objects', 'expert', 'stats', 'trace', 'help', 'version'] as const;
+
+export interface TraceArgs {
+  command: 'trace';
+  out: string | undefined;
+  pcap: boolean;
+  argv: string[];
+}
+
+export function parseTraceArgs(rest: string[]): TraceArgs {
+  const a: TraceArgs = { command: 'trace', out: undefined, pcap: false, argv: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const x = rest[i];
+    if (x === '--') {
+      a.argv = rest.slice(i + 1);
+      break;
+    }
+    if (x === '--out') {
+      const v = rest[++i];
+      if (v === undefined || v === '') throw new UsageError('--out needs a file name prefix');
+      a.out = v;
+    } else if (x === '--pcap') a.pcap = true;
+    else if (x.startsWith('-')) throw new UsageError(`unknown option ${x} for trace`);
+    else {
+      a.argv = rest.slice(i);
+      break;
+    }
+  }
+  if (a.argv.length === 0) throw new UsageError('trace takes the command to run: tracelens trace [--out PREFIX] [--pcap] -- CMD ARGS…');
+  return a;
+}
+
 
 export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
@@ -133,6 +165,10 @@ export const USAGE = `usage: tracelens COMMAND [options]
   tshark -r FILE [-Y FILTER] [-T fields|json|ek] [-e FIELD]... [-E OPT=V]... [-o tls.keylog_file:K]
          [-c N] [-V] [-q] [-2] [-n] [-N FLAGS]
                                  tshark's flags, the same output as the list form (docs/cli.md)
+  trace [--out PREFIX] [--pcap] -- CMD ARGS…
+                                 run CMD under strace with a fresh TLS key log (SSLKEYLOGFILE,
+                                 Node's --tls-keylog): PREFIX.strace, PREFIX.keys (and PREFIX.pcap
+                                 by tcpdump with --pcap); exit status: CMD's
   fields                         every field: name, type, description
   --version                      the version of tracelens
   follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N|h2:tcp:N:S | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
@@ -251,6 +287,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert') return parseStreamCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
+  if (command === 'trace') return parseTraceArgs(rest);
   throw new UsageError(`unknown command ${command}`);
 }
 

@@ -6,7 +6,7 @@ import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo, DetailsNode, RowsPage } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { DEFAULT_LIMITS, isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { NotInTracelens, parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
+import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
@@ -14,6 +14,7 @@ import { expert } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
 import { listFollow } from './follow-list.ts';
+import { trace } from './trace.ts';
 import { spoolStdin, type StdinSpool } from './stdin-spool.ts';
 
 const PAGE = 2000;
@@ -250,6 +251,16 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   let args;
   let limits: Partial<EngineLimits>;
   let decodeAs: DecodeAsRule[];
+  // trace's arguments after its own are the traced command's (`curl -d x`): nothing is taken out.
+  if (argv[0] === 'trace') {
+    try {
+      return await trace(parseTraceArgs(argv.slice(1)), out, err);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      await write(err, `tracelens: ${e.message}\n${USAGE}`);
+      return 1;
+    }
+  }
   try {
     const split = splitLimitArgs(argv);
     let env: Partial<EngineLimits>;
@@ -273,6 +284,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     await write(out, USAGE + USAGE_LIMITS);
     return 0;
   }
+  if (args.command === 'trace') return trace(args, out, err);
   if (args.command === 'version') {
     await write(out, `tracelens ${commandVersion()}\n`);
     return 0;
