@@ -189,9 +189,8 @@ export function openCaptureSource(path: string): CaptureSource {
     path,
     fileSize,
     compressed: true,
-    async stream(onChunk, signal, follow) {
-      // A gzip stream cannot be read on while it is written: its end is only its end.
-      if (follow) follow = undefined;
+    // No follow: a gzip stream cannot be read on while it is written (its end is only its end).
+    async stream(onChunk, signal) {
       const input = createReadStream(path, { highWaterMark: CHUNK });
       const gunzip = createGunzip({ chunkSize: CHUNK });
       input.pipe(gunzip);
