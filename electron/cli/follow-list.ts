@@ -27,8 +27,10 @@ export interface FollowControl {
 }
 
 export async function listFollow(client: EngineClient, a: ListArgs, out: Writable, err: Writable, ctl: FollowControl): Promise<number> {
-  await client.call('open', a.more.length > 0 ? { path: a.file, more: a.more, follow: true } : { path: a.file, follow: true });
+  const opened = await client.call('open', a.more.length > 0 ? { path: a.file, more: a.more, follow: true } : { path: a.file, follow: true });
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
+  if (opened.compressed) await write(err, `tracelens: note: ${a.file} is gzip-compressed and cannot be followed: read as it is now\n`);
+  if (opened.format === 'scap') await write(err, `tracelens: note: scap files cannot be followed yet: ${a.file} is read as it is now\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
