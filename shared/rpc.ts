@@ -7,6 +7,7 @@
  * array into it, never one object per row.
  */
 import type { FieldInfo } from './fields.ts';
+import type { HarPage } from './har.ts';
 import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
 import type { StatName, StatsResult } from './stats.ts';
@@ -261,6 +262,11 @@ export interface EngineMethods {
    * most MAX_HTTP_PAGE_ROWS. The view is kept for the next page with the same query.
    */
   httpPage: [HttpPageQuery, HttpPage];
+  /**
+   * HAR 1.2 entries of the exchanges [start, start + count) matching `filter`/`search` (as
+   * `httpPage`), in time order, bodies included; fewer when they are large (ask on from there).
+   */
+  har: [{ filter?: string; search?: string; start: number; count: number }, HarPage];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
@@ -528,7 +534,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
-  'stopFollow', 'tail',
+  'stopFollow', 'tail', 'har',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

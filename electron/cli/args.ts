@@ -70,6 +70,17 @@ export interface HttpArgs {
   format: 'jsonl' | 'tsv';
 }
 
+export interface HarArgs {
+  command: 'har';
+  file: string;
+  more: string[];
+  keylogs: string[];
+  psks: string[];
+  filter: string | undefined;
+  /** Write the HAR to this file instead of standard output. */
+  out: string | undefined;
+}
+
 export interface ExportObjectsArgs {
   command: 'export-objects';
   file: string;
@@ -110,6 +121,7 @@ export type CliArgs =
   | ExportObjectsArgs
   | ExpertArgs
   | TraceArgs
+  | HarArgs
   | { command: 'fields' }
   | { command: 'version' }
   | { command: 'help' };
@@ -118,7 +130,7 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'export-objects', 'expert', 'stats', 'trace', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'trace', 'help', 'version'] as const;
 
 export interface TraceArgs {
   command: 'trace';
@@ -177,6 +189,9 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  (or h2:fd:PID:FD:N:S) is HTTP/2 stream S: header blocks as text, DATA
   http FILE [--keylog FILE]... [-f FILTER] [--format jsonl|tsv]
                                  one line per HTTP/1.x or HTTP/2 exchange
+  har FILE [--keylog FILE]... [-f FILTER] [--out FILE.har]
+                                 the HTTP exchanges as an HTTP Archive (HAR 1.2): headers,
+                                 bodies, timings; to standard output unless --out
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
   expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
@@ -285,7 +300,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out.more = files.slice(1);
     return out;
   }
-  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert') return parseStreamCommand(command, rest);
+  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
   if (command === 'trace') return parseTraceArgs(rest);
   throw new UsageError(`unknown command ${command}`);
@@ -316,7 +331,7 @@ function parseStats(rest: string[]): StatsArgs {
   return { ...out, name, file, more };
 }
 
-function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert', rest: string[]): CliArgs {
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
   const psks: string[] = [];
@@ -348,12 +363,12 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
       const v = value();
       if (v !== 'ascii' && v !== 'hex' && v !== 'raw' && v !== 'yaml') throw new UsageError(`--as must be ascii, hex, raw or yaml, not ${v}`);
       as = v;
-    } else if (a === '-f' && command === 'http') filter = value();
+    } else if (a === '-f' && (command === 'http' || command === 'har')) filter = value();
     else if (a === '--format' && command === 'http') {
       const v = value();
       if (v !== 'jsonl' && v !== 'tsv') throw new UsageError(`--format must be jsonl or tsv, not ${v}`);
       format = v;
-    } else if (a === '--out' && command === 'export-objects') outDir = value();
+    } else if (a === '--out' && (command === 'export-objects' || command === 'har')) outDir = value();
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
     else files.push(a);
   }
@@ -365,6 +380,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   }
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (command === 'expert') return { command, file, more, keylogs, psks };
+  if (command === 'har') return { command, file, more, keylogs, psks, filter, out: outDir };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };
 }

@@ -15,6 +15,7 @@ import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
 import { listFollow } from './follow-list.ts';
 import { trace } from './trace.ts';
+import { har } from './har-cli.ts';
 import { spoolStdin, type StdinSpool } from './stdin-spool.ts';
 
 const PAGE = 2000;
@@ -343,6 +344,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     if (a.command === 'info') return await info(client, a.file, a.more, out);
     if (a.command === 'list') return await list(client, a, out, err, inputEnded);
     if (a.command === 'stats') return await stats(client, a, out, err);
+    if (a.command === 'har') return await har(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
       : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut

@@ -32,6 +32,8 @@ import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
 import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
+import { harEntry } from '../layers/har.ts';
+import type { HarEntry } from '../../../shared/har.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
 import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.ts';
 
@@ -72,6 +74,8 @@ interface EngineState {
   filtering: number;
   /** Set while the open capture is followed (open with follow): aborting it stops following. */
   followStop?: AbortController;
+  /** The HAR export's exchange view (kept between its pages, apart from the HTTP tab's). */
+  harView: { view?: ExchangeView };
   /** The last `tail` filter, compiled once for all the calls with its text. */
   tailFilter?: TailFilter;
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
@@ -130,7 +134,7 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {} };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {} };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false): Promise<CaptureInfo> {
@@ -161,6 +165,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.sort = undefined;
       state.sorted = undefined;
       state.http = {};
+      state.harView = {};
       state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
@@ -591,6 +596,29 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
+    },
+    har: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      await httpReady();
+      const p = params ?? {};
+      for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
+      const session = state.session;
+      if (!session) throw new Error('no capture is open');
+      const start = intParam(params, 'start', 0, 2 ** 31);
+      const count = intParam(params, 'count', 0, MAX_HTTP_PAGE_ROWS);
+      // Its own view cache: an export never disturbs the HTTP tab's list.
+      const page = await httpPageOf(session, state.harView, { filter: p.filter, search: p.search, headers: false, sort: null, descending: false, start, count }, () => new Promise<void>((r) => setImmediate(r)));
+      const entries: HarEntry[] = [];
+      let bytes = 0;
+      for (const row of page.rows) {
+        // At least one entry per page, however large: the client asks on from there.
+        if (entries.length > 0 && bytes > PAGE_BYTES) break;
+        const e = harEntry(session.http, row);
+        entries.push(e);
+        bytes += replySize(e, PAGE_BYTES);
+      }
+      return { total: page.total, start, entries };
     },
     httpPage: async (params) => {
       requireCapture(state);
