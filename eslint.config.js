@@ -53,7 +53,7 @@ const LAYERS = [
   // What the processes that start an engine (CLI, browser mode, desktop main) hand it: its limits,
   // its per-engine temp folder (which they also clean up), the host options and setup messages.
   // Self-contained files, so a host imports them without loading the engine.
-  { name: 'engine/setup', files: [`${E}/limits.ts`, `${E}/io/temp-dir.ts`, `${E}/host/host-options.ts`], allow: ['shared'], allowTypes: ['engine/*'] },
+  { name: 'engine/setup', files: [`${E}/limits.ts`, `${E}/io/temp-dir.ts`, `${E}/host/host-options.ts`, `${E}/host/build-info.ts`], allow: ['shared'], allowTypes: ['engine/*'] },
   ...ENGINE_PIPELINE.map(([name, files], i) => ({
     name, files, allow: ['shared', 'engine/setup', ...ENGINE_PIPELINE.slice(0, i).map(([n]) => n)], allowTypes: ['engine/*'],
   })),
@@ -63,7 +63,7 @@ const LAYERS = [
   { name: 'preload', files: ['electron/preload/**'], allow: ['shared'] },
   { name: 'renderer', files: ['renderer/**'], allow: ['shared'] },
   // Tests, benchmarks, generators and build configuration may import anything.
-  { name: 'tools', files: ['test/**', 'bench/**', 'scripts/**', 'eslint-rules/**', '*.{ts,js}'], allow: ['**'] },
+  { name: 'tools', files: ['test/**', 'bench/**', 'scripts/**', 'bin/**', 'eslint-rules/**', '*.{ts,js}'], allow: ['**'] },
 ];
 
 /**

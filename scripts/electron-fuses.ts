@@ -12,6 +12,7 @@
  * Loaded through scripts/after-pack.mjs (electron-builder runs hooks with plain Node).
  */
 import { join } from 'node:path';
+import { writeLinuxLauncher } from './cli-launcher.ts';
 
 /** The parts of electron-builder's AfterPackContext the hook reads. */
 export interface AfterPackContextLike {
@@ -60,4 +61,6 @@ export async function afterPack(ctx: AfterPackContextLike, load: () => Promise<F
   const path = electronBinaryPath(ctx);
   const fuses = await load();
   await fuses.flipFuses(path, fuseConfig(fuses, ctx.electronPlatformName));
+  // The `tracelens` command beside the binary (the window's binary is `tracelens-app`).
+  if (ctx.electronPlatformName === 'linux') writeLinuxLauncher(ctx.appOutDir, ctx.packager.executableName ?? ctx.packager.appInfo.productFilename);
 }

@@ -56,6 +56,8 @@ export const NOT_GENERATORS: Record<string, string> = {
   'electron-fuses.ts': 'packaging: flips Electron fuses',
   'build-engine-worker.ts': 'npm run build: the engine worker bundle',
   'start-electron.ts': 'npm start: launches Electron, or says how to use browser mode when it cannot',
+  'build-cli.mjs': 'npm run build:cli / npm pack: the tracelens command bundle (out/cli)',
+  'cli-launcher.ts': 'the packaged app\'s tracelens launcher, written by the afterPack hook',
   'tsx-safe.mjs': 'npm run cli/web loader guard (tsx cache)',
   'record-loopback.sh': 'records real loopback captures for the bench (nginx + wrk + tcpdump), not a golden',
   'measure-reordered.sh': 'measures tshark on the reordered bench files, not a golden',

@@ -58,6 +58,7 @@ export const HOST_COMMANDS = [
   'time-format:delta',
   'time-format:delta-captured',
   'export-keylog', // File → Export TLS Session Keys…: the window saves the capture's secrets as keys.txt
+  'export-har', // File → Export → HTTP Archive (HAR)…: the window saves the HTTP exchanges as NAME.har
   'columns', // show the column chooser
   'find-packet', // Edit → Find Packet…: open and focus the find bar
   'find-next',

@@ -7,6 +7,7 @@
  * array into it, never one object per row.
  */
 import type { FieldInfo } from './fields.ts';
+import type { HarPage } from './har.ts';
 import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
 import type { StatName, StatsResult } from './stats.ts';
@@ -188,7 +189,19 @@ export interface EngineMethods {
    * Open a capture file by path (desktop, CLI, browser mode with a server-side path). `more`
    * opens further files with it as one capture: strace -ff per-process logs, merged by time.
    */
-  open: [{ path: string; more?: string[] }, CaptureInfo];
+  open: [{ path: string; more?: string[]; follow?: boolean }, CaptureInfo];
+  /**
+   * Stop following the open capture (opened with `follow: true`): what has been written is read,
+   * then indexing ends as for a finished file.
+   */
+  stopFollow: [null, null];
+  /**
+   * The events indexed after event `after` that match `filter` (all when absent), up to at most
+   * `count`: the rows of a capture being followed, as they arrive. Each event is tested once
+   * however often this is called (the caller passes the last event it got as `after`).
+   * `fields`: -e values instead of the table's cells. `until`: test no event after this one.
+   */
+  tail: [{ after: number; count: number; until?: number; filter?: string; fields?: string[] }, TailPage];
   /** Start a capture whose bytes arrive by `upload` chunks (browser-mode drop). */
   openUpload: [{ name: string; size: number }, CaptureInfo];
   upload: [{ chunk: Uint8Array; last: boolean }, null];
@@ -249,6 +262,11 @@ export interface EngineMethods {
    * most MAX_HTTP_PAGE_ROWS. The view is kept for the next page with the same query.
    */
   httpPage: [HttpPageQuery, HttpPage];
+  /**
+   * HAR 1.2 entries of the exchanges [start, start + count) matching `filter`/`search` (as
+   * `httpPage`), in time order, bodies included; fewer when they are large (ask on from there).
+   */
+  har: [{ filter?: string; search?: string; start: number; count: number }, HarPage];
   /** Headers and body (decoded, and as sent) of one message of an exchange. */
   /** One page of a body: bytes [offset, offset + length) of the decoded and the raw body
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
@@ -497,11 +515,26 @@ export interface ExtractPage {
 
 export type MethodName = keyof EngineMethods;
 
+/** New events of a followed capture (see `tail`). */
+export interface TailPage {
+  /** The last event tested: the `after` of the next call. */
+  tested: number;
+  /** Events indexed so far, and whether indexing has ended (following stopped, or the file is finished). */
+  total: number;
+  done: boolean;
+  /** The table's rows of the matching events (when no `fields` were asked for). */
+  rows?: RowsPage;
+  /** Or their -e values: per event, per field, the occurrences. */
+  events?: number[];
+  values?: string[][][];
+}
+
 /** Every method of `EngineMethods`, for checking a request's method at run time. */
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
+  'stopFollow', 'tail', 'har',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

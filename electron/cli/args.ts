@@ -26,6 +26,10 @@ export interface ListArgs {
   quiet: boolean;
   /** Notes for stderr about accepted options that change nothing (tshark -n, -2). */
   notes: string[];
+  /** --follow: print events as a file still being written grows (FILE `-`, standard input, always does). */
+  follow: boolean;
+  /** --stop-after SECONDS: stop following then. */
+  stopAfter: number | undefined;
 }
 
 /** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
@@ -64,6 +68,17 @@ export interface HttpArgs {
   psks: string[];
   filter: string | undefined;
   format: 'jsonl' | 'tsv';
+}
+
+export interface HarArgs {
+  command: 'har';
+  file: string;
+  more: string[];
+  keylogs: string[];
+  psks: string[];
+  filter: string | undefined;
+  /** Write the HAR to this file instead of standard output. */
+  out: string | undefined;
 }
 
 export interface ExportObjectsArgs {
@@ -105,8 +120,48 @@ export type CliArgs =
   | HttpArgs
   | ExportObjectsArgs
   | ExpertArgs
+  | TraceArgs
+  | HarArgs
   | { command: 'fields' }
+  | { command: 'version' }
   | { command: 'help' };
+
+/**
+ * The first words that make a command line the CLI's rather than the window's (the packaged
+ * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
+ */
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'trace', 'help', 'version'] as const;
+
+export interface TraceArgs {
+  command: 'trace';
+  out: string | undefined;
+  pcap: boolean;
+  argv: string[];
+}
+
+export function parseTraceArgs(rest: string[]): TraceArgs {
+  const a: TraceArgs = { command: 'trace', out: undefined, pcap: false, argv: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const x = rest[i];
+    if (x === '--') {
+      a.argv = rest.slice(i + 1);
+      break;
+    }
+    if (x === '--out') {
+      const v = rest[++i];
+      if (v === undefined || v === '') throw new UsageError('--out needs a file name prefix');
+      a.out = v;
+    } else if (x === '--pcap') a.pcap = true;
+    else if (x.startsWith('-')) throw new UsageError(`unknown option ${x} for trace`);
+    else {
+      a.argv = rest.slice(i);
+      break;
+    }
+  }
+  if (a.argv.length === 0) throw new UsageError('trace takes the command to run: tracelens trace [--out PREFIX] [--pcap] -- CMD ARGS…');
+  return a;
+}
+
 
 export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
@@ -115,16 +170,28 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns;
                                  --count N: events 1..N only; --details: each event's tree
+       [--follow [--stop-after SECONDS]]
+                                 --follow: a file still being written (tcpdump -w, strace -o): print
+                                 events as they arrive until Ctrl-C or SECONDS; FILE - reads
+                                 standard input (tcpdump -w - | tracelens list -)
   tshark -r FILE [-Y FILTER] [-T fields|json|ek] [-e FIELD]... [-E OPT=V]... [-o tls.keylog_file:K]
          [-c N] [-V] [-q] [-2] [-n] [-N FLAGS]
                                  tshark's flags, the same output as the list form (docs/cli.md)
+  trace [--out PREFIX] [--pcap] -- CMD ARGS…
+                                 run CMD under strace with a fresh TLS key log (SSLKEYLOGFILE,
+                                 Node's --tls-keylog): PREFIX.strace, PREFIX.keys (and PREFIX.pcap
+                                 by tcpdump with --pcap); exit status: CMD's
   fields                         every field: name, type, description
+  --version                      the version of tracelens
   follow FILE (--stream tcp:N|udp:N|tls:N|fd:PID:FD:N|h2:tcp:N:S | --event N) [--keylog FILE]... [--as ascii|hex|raw|yaml]
                                  a stream's bytes; --as raw: one line per chunk, "> " client → server
                                  or "< " server → client, then the bytes as lowercase hex; h2:tcp:N:S
                                  (or h2:fd:PID:FD:N:S) is HTTP/2 stream S: header blocks as text, DATA
   http FILE [--keylog FILE]... [-f FILTER] [--format jsonl|tsv]
                                  one line per HTTP/1.x or HTTP/2 exchange
+  har FILE [--keylog FILE]... [-f FILTER] [--out FILE.har]
+                                 the HTTP exchanges as an HTTP Archive (HAR 1.2): headers,
+                                 bodies, timings; to standard output unless --out
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
   expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
@@ -147,7 +214,7 @@ export class NotInTracelens extends UsageError {}
 export function emptyListArgs(): ListArgs {
   return {
     command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv',
-    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [],
+    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined,
   };
 }
 
@@ -179,6 +246,10 @@ export function occurrenceValue(option: string, v: string): FieldStyle['occurren
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === '--version' || command === 'version' || command === '-v') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments (got ${rest.join(' ')})`);
+    return { command: 'version' };
+  }
   if (command === 'fields') {
     if (rest.length > 0) throw new UsageError(`fields takes no arguments (got ${rest.join(' ')})`);
     return { command: 'fields' };
@@ -214,16 +285,24 @@ export function parseCliArgs(argv: string[]): CliArgs {
       else if (a === '--occurrence') out.fieldStyle.occurrence = occurrenceValue(a, value());
       else if (a === '--header') out.fieldStyle.header = true;
       else if (a === '--details') out.details = true;
-      else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+      else if (a === '--follow') out.follow = true;
+      else if (a === '--stop-after') {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--stop-after must be a number of seconds, not ${v}`);
+        out.stopAfter = Number(v);
+      } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
       else files.push(a);
     }
     if (files.length < 1) throw new UsageError('list takes FILE (several files only for strace -ff logs)');
+    if (out.stopAfter !== undefined && !out.follow) throw new UsageError('--stop-after needs --follow');
+    if (out.follow && out.details) throw new UsageError('--details cannot be used with --follow');
     out.file = files[0];
     out.more = files.slice(1);
     return out;
   }
-  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert') return parseStreamCommand(command, rest);
+  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
+  if (command === 'trace') return parseTraceArgs(rest);
   throw new UsageError(`unknown command ${command}`);
 }
 
@@ -252,7 +331,7 @@ function parseStats(rest: string[]): StatsArgs {
   return { ...out, name, file, more };
 }
 
-function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert', rest: string[]): CliArgs {
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
   const psks: string[] = [];
@@ -284,12 +363,12 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
       const v = value();
       if (v !== 'ascii' && v !== 'hex' && v !== 'raw' && v !== 'yaml') throw new UsageError(`--as must be ascii, hex, raw or yaml, not ${v}`);
       as = v;
-    } else if (a === '-f' && command === 'http') filter = value();
+    } else if (a === '-f' && (command === 'http' || command === 'har')) filter = value();
     else if (a === '--format' && command === 'http') {
       const v = value();
       if (v !== 'jsonl' && v !== 'tsv') throw new UsageError(`--format must be jsonl or tsv, not ${v}`);
       format = v;
-    } else if (a === '--out' && command === 'export-objects') outDir = value();
+    } else if (a === '--out' && (command === 'export-objects' || command === 'har')) outDir = value();
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
     else files.push(a);
   }
@@ -301,6 +380,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   }
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (command === 'expert') return { command, file, more, keylogs, psks };
+  if (command === 'har') return { command, file, more, keylogs, psks, filter, out: outDir };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };
 }

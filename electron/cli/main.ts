@@ -10,6 +10,7 @@
  */
 import { removeAllEngineTempDirs } from '../engine/io/temp-dir.ts';
 import type { EngineWorker } from '../engine/host/node-worker.ts';
+import { takeInterrupt } from './interrupt.ts';
 import { runCli } from './run.ts';
 
 let engine: EngineWorker | undefined;
@@ -30,6 +31,8 @@ for (const [sig, code] of SIGNAL_CODES) {
   // `on`, not `once`: a second Ctrl-C while the engine ends must not kill us before the cleanup.
   process.on(sig, () => {
     if (finished) return;
+    // The first Ctrl-C of `list --follow` ends the follow, and the command ends normally.
+    if (sig === 'SIGINT' && takeInterrupt()) return;
     finished = true;
     removeAllEngineTempDirs();
     const end = engine ? engine.terminate() : Promise.resolve();

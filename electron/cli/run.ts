@@ -1,17 +1,22 @@
 /** The CLI commands over an engine worker. */
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { commandVersion } from './version.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
-import type { CaptureInfo, DetailsNode } from '../../shared/rpc.ts';
+import type { CaptureInfo, DetailsNode, RowsPage } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
-import { isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { NotInTracelens, parseCliArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
+import { DEFAULT_LIMITS, isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
+import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { expert } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
+import { listFollow } from './follow-list.ts';
+import { trace } from './trace.ts';
+import { har } from './har-cli.ts';
+import { spoolStdin, type StdinSpool } from './stdin-spool.ts';
 
 const PAGE = 2000;
 
@@ -98,8 +103,42 @@ export function detailsText(nodes: readonly DetailsNode[], depth = 0): string {
   return text;
 }
 
-async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable): Promise<number> {
+/** One event's -e values as a line of the list command's output (tsv or json). */
+function valuesLine(vals: readonly (readonly string[])[], a: ListArgs): string {
+  if (a.format !== 'json') return `${fieldsLine(vals, a.fieldStyle)}\n`;
+  const o: Record<string, string | readonly string[]> = {};
+  a.fields.forEach((f, k) => {
+    const v = vals[k];
+    if (v.length === 1) o[f] = v[0];
+    else if (v.length > 1) o[f] = v;
+  });
+  return `${JSON.stringify(o)}\n`;
+}
+
+/** Row `r` of a rows page as a line of the list command's output: the columns (tsv or json). */
+function rowLine(page: RowsPage, r: number, columns: readonly { id: string; title: string }[], a: ListArgs): string {
+  const cells = columns.map((c) => page.strings[page.cells[c.id][r]]);
+  if (a.format !== 'json') return `${cells.join('\t')}\n`;
+  const o: Record<string, string> = {};
+  columns.forEach((c, k) => (o[c.title] = cells[k]));
+  return `${JSON.stringify(o)}\n`;
+}
+
+async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writable, inputEnded?: Promise<unknown>): Promise<number> {
   for (const n of a.notes) await write(err, `tracelens: note: ${n}\n`);
+  if (a.follow) {
+    return listFollow(client, a, out, err, {
+      stopAfter: a.stopAfter,
+      inputEnded,
+      code: readCode,
+      format: (page, columns) => {
+        let text = '';
+        if (page.values) for (const v of page.values) text += valuesLine(v, a);
+        else if (page.rows) for (let r = 0; r < page.rows.events.length; r++) text += rowLine(page.rows, r, columns, a);
+        return text;
+      },
+    });
+  }
   if (a.fields.length > 0) {
     const known = new Set((await client.call('fields', null)).map((f) => f.name));
     // Column fields (`_ws.col.Info`) depend on the capture's kind: the engine checks them once it is open.
@@ -139,18 +178,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
           more = false;
           break;
         }
-        const vals = page.values[r];
-        if (a.format === 'json') {
-          const o: Record<string, string | string[]> = {};
-          a.fields.forEach((f, k) => {
-            const v = vals[k];
-            if (v.length === 1) o[f] = v[0];
-            else if (v.length > 1) o[f] = v;
-          });
-          text += `${JSON.stringify(o)}\n`;
-        } else {
-          text += `${fieldsLine(vals, a.fieldStyle)}\n`;
-        }
+        text += valuesLine(page.values[r], a);
       }
       await write(out, text);
     }
@@ -172,14 +200,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
           text += `${detailsText(await client.call('details', { event: page.events[r] }))}\n`;
           continue;
         }
-        const cells = columns.map((c) => page.strings[page.cells[c.id][r]]);
-        if (a.format === 'json') {
-          const o: Record<string, string> = {};
-          columns.forEach((c, k) => (o[c.title] = cells[k]));
-          text += `${JSON.stringify(o)}\n`;
-        } else {
-          text += `${cells.join('\t')}\n`;
-        }
+        text += rowLine(page, r, columns, a);
       }
       await write(out, text);
     }
@@ -223,12 +244,24 @@ export interface CliDeps {
   startEngine?: (limits: Partial<EngineLimits>) => Promise<EngineWorker>;
   /** Set to the running engine, so a signal handler can end it (main.ts). */
   onEngine?: (worker: EngineWorker) => void;
+  /** Standard input, for FILE `-` (default process.stdin). */
+  stdin?: Readable;
 }
 
 export async function runCli(argv: string[], out: Writable, err: Writable, deps: CliDeps = {}): Promise<number> {
   let args;
   let limits: Partial<EngineLimits>;
   let decodeAs: DecodeAsRule[];
+  // trace's arguments after its own are the traced command's (`curl -d x`): nothing is taken out.
+  if (argv[0] === 'trace') {
+    try {
+      return await trace(parseTraceArgs(argv.slice(1)), out, err);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      await write(err, `tracelens: ${e.message}\n${USAGE}`);
+      return 1;
+    }
+  }
   try {
     const split = splitLimitArgs(argv);
     let env: Partial<EngineLimits>;
@@ -250,6 +283,11 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   }
   if (args.command === 'help') {
     await write(out, USAGE + USAGE_LIMITS);
+    return 0;
+  }
+  if (args.command === 'trace') return trace(args, out, err);
+  if (args.command === 'version') {
+    await write(out, `tracelens ${commandVersion()}\n`);
     return 0;
   }
   let worker: EngineWorker;
@@ -275,6 +313,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   const died = worker.died.then((m) => {
     throw new EngineDied(events !== undefined && !/ after \d+ events/.test(m) ? `${m} (${events} events were read)` : m);
   });
+  let spool: StdinSpool | undefined;
   const run = async (): Promise<number> => {
     const a = args;
     if (a.command === 'fields') {
@@ -290,9 +329,22 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
         return 1;
       }
     }
+    // FILE `-`: standard input, copied to a private temp file the engine follows (stdin-spool.ts).
+    let inputEnded: Promise<unknown> | undefined;
+    if ('file' in a && a.file === '-') {
+      spool = spoolStdin(deps.stdin ?? process.stdin, limits.maxTempBytes ?? DEFAULT_LIMITS.maxTempBytes);
+      a.file = spool.path;
+      const s = spool;
+      inputEnded = s.ended.then(async (r) => {
+        if (r.error) await write(err, `tracelens: ${r.error}\n`);
+      });
+      // Only `list --follow` prints as the input arrives; otherwise the whole input is one file.
+      if (a.command !== 'list' || !a.follow) await inputEnded;
+    }
     if (a.command === 'info') return await info(client, a.file, a.more, out);
-    if (a.command === 'list') return await list(client, a, out, err);
+    if (a.command === 'list') return await list(client, a, out, err, inputEnded);
     if (a.command === 'stats') return await stats(client, a, out, err);
+    if (a.command === 'har') return await har(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
       : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut
@@ -314,5 +366,6 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
   } finally {
     died.catch(() => {});
     await worker.terminate();
+    spool?.remove();
   }
 }

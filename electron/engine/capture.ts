@@ -8,6 +8,7 @@ import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
 import type { SyscallIndex } from './syscalls/syscall-index.ts';
+import type { FollowSpec } from './io/capture-source.ts';
 
 /**
  * What stream building, TLS and HTTP need beyond the generic interface: the columnar index of
@@ -62,4 +63,6 @@ export interface OpenOptions {
   onProgress?: ProgressFn;
   /** Checked between batches; when aborted, indexing stops and the capture keeps what it has. */
   signal?: AbortSignal;
+  /** Keep reading a file that is still being written until `follow.stop` is aborted (pcap, pcapng, strace). */
+  follow?: FollowSpec;
 }

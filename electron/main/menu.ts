@@ -83,6 +83,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
         { type: 'separator' },
         { label: 'Add Key Log…', click: (_item, window) => actions.addKeyLog(window) },
         command('Export TLS Session Keys…', 'export-keylog', actions),
+        { label: 'Export', submenu: [command('HTTP Archive (HAR)…', 'export-har', actions)] },
         { type: 'separator' },
         { role: 'close', label: 'Close', accelerator: 'CmdOrCtrl+W' },
         ...(mac ? [] : [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q' } as MenuItemConstructorOptions]),

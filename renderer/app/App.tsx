@@ -14,6 +14,7 @@ import { HttpView } from '../http/HttpView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
 import { AddKeyLog } from '../keys/AddKeyLog.tsx';
 import { addKeys, exportKeys, openFileOrKeys } from '../keys/keylog.ts';
+import { exportHar } from '../http/export-har.ts';
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
@@ -70,6 +71,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'go-to-event') focusGoTo();
   else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
   else if (command === 'export-keylog' && s.phase === 'open') void exportKeys(session, saveBlob);
+  else if (command === 'export-har' && s.phase === 'open') void exportHar(session, saveBlob);
   else if (command === 'find-packet' && s.phase === 'open') openFindBar();
   else if ((command === 'find-next' || command === 'find-previous') && s.phase === 'open') void findNext(session, command === 'find-previous');
   else if (command === 'colorize') setColorize(!useColours.getState().enabled);

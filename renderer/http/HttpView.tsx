@@ -16,6 +16,7 @@ import { useApp } from '../app/store.ts';
 import { countOf, formatCount } from '../status/StatusBar.tsx';
 import { tlsStatusText } from '../streams/FollowPane.tsx';
 import { BodyViewer } from './BodyViewer.tsx';
+import { exportHar } from './export-har.ts';
 import { bodyFileName, curlCommand, exportFileNames } from './body-kind.ts';
 
 const ROW_H = 20;
@@ -396,6 +397,15 @@ export function HttpView({ session }: { session: Session }) {
         <span className="muted" data-testid="http-count">{countText}</span>
         <span className="spacer" />
         <button type="button" onClick={() => setExportOpen(true)} disabled={!total}>Export objects…</button>
+        <button
+          type="button"
+          onClick={() => void exportHar(session, saveBlob, { ...(applied ? { filter: applied } : {}), ...(appliedSearch ? { search: appliedSearch } : {}) })}
+          disabled={!total}
+          title="The exchanges shown, as an HTTP Archive (HAR 1.2)"
+          data-testid="export-har"
+        >
+          Export HAR
+        </button>
       </form>
       {error && <div className="filter-message invalid">{error}</div>}
       {undecrypted.length > 0 && (

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { afterPack, electronBinaryPath, type AfterPackContextLike, type FusesModule } from '../../scripts/electron-fuses.ts';
 
 // Indices as in @electron/fuses FuseV1Options (Electron's fuse wire order).
@@ -12,17 +12,20 @@ function mockFuses(): FusesModule & { flipFuses: ReturnType<typeof vi.fn> } {
   return { flipFuses: vi.fn(async () => 1), FuseVersion: { V1: '1' }, FuseV1Options: OPTIONS };
 }
 
+// afterPack writes the `tracelens` launcher into appOutDir on Linux.
+const outDir = mkdtempSync(join(tmpdir(), 'tl-afterpack-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const ctx = (platform: string): AfterPackContextLike => ({
-  appOutDir: '/dist/out',
+  appOutDir: outDir,
   electronPlatformName: platform,
-  packager: { appInfo: { productFilename: 'Tracelens' }, ...(platform === 'linux' ? { executableName: 'tracelens' } : {}) },
+  packager: { appInfo: { productFilename: 'Tracelens' }, ...(platform === 'linux' ? { executableName: 'tracelens-app' } : {}) },
 });
 
 describe('afterPack fuses', () => {
   it('finds the binary as electron-builder names it', () => {
-    expect(electronBinaryPath(ctx('linux'))).toBe('/dist/out/tracelens');
-    expect(electronBinaryPath(ctx('win32'))).toBe('/dist/out/Tracelens.exe');
-    expect(electronBinaryPath(ctx('darwin'))).toBe('/dist/out/Tracelens.app');
+    expect(electronBinaryPath(ctx('linux'))).toBe(join(outDir, 'tracelens-app'));
+    expect(electronBinaryPath(ctx('win32'))).toBe(join(outDir, 'Tracelens.exe'));
+    expect(electronBinaryPath(ctx('darwin'))).toBe(join(outDir, 'Tracelens.app'));
     expect(() => electronBinaryPath(ctx('beos'))).toThrow(/unknown platform beos/);
   });
 
@@ -68,10 +71,10 @@ describe('afterPack fuses', () => {
     // Electron's fuse wire: sentinel, version 1, length, then one byte per fuse ('0' off, '1' on).
     const dir = mkdtempSync(join(tmpdir(), 'tl-fuses-'));
     try {
-      const bin = join(dir, 'tracelens');
+      const bin = join(dir, 'tracelens-app');
       const wire = Buffer.from('101110000', 'latin1');
       writeFileSync(bin, Buffer.concat([Buffer.alloc(4096, 0x90), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, wire.length]), wire, Buffer.alloc(4096, 0x90)]));
-      await afterPack({ appOutDir: dir, electronPlatformName: 'linux', packager: { appInfo: { productFilename: 'Tracelens' }, executableName: 'tracelens' } }, async () => real);
+      await afterPack({ appOutDir: dir, electronPlatformName: 'linux', packager: { appInfo: { productFilename: 'Tracelens' }, executableName: 'tracelens-app' } }, async () => real);
       const now = await real.getCurrentFuseWire(bin);
       const ON = 0x31;
       const OFF = 0x30;

@@ -67,7 +67,7 @@ describe('menu template', () => {
     expect(acc('Seconds Since Previous Displayed Event')).toBe('CmdOrCtrl+Alt+6');
     expect(acc('UTC Date and Time of Day')).toBe('CmdOrCtrl+Alt+7');
     const file = t[0]!.submenu as MenuItemConstructorOptions[];
-    expect(file.map((i) => i.label).filter(Boolean)).toEqual(['Open…', 'Open Recent', 'Add Key Log…', 'Export TLS Session Keys…', 'Close', 'Quit']);
+    expect(file.map((i) => i.label).filter(Boolean)).toEqual(['Open…', 'Open Recent', 'Add Key Log…', 'Export TLS Session Keys…', 'Export', 'Close', 'Quit']);
     // No accelerator is bound twice.
     const accels = all.map((i) => i.accelerator).filter(Boolean);
     expect(new Set(accels).size).toBe(accels.length);
@@ -86,7 +86,8 @@ describe('menu template', () => {
     click('Field Reference');
     click('Columns…');
     click('Export TLS Session Keys…');
-    expect(a.sent.map((s) => s[0])).toEqual(['go-to-event', 'last-event', 'time-format:delta', 'keyboard-shortcuts', 'field-reference', 'columns', 'export-keylog']);
+    click('HTTP Archive (HAR)…');
+    expect(a.sent.map((s) => s[0])).toEqual(['go-to-event', 'last-event', 'time-format:delta', 'keyboard-shortcuts', 'field-reference', 'columns', 'export-keylog', 'export-har']);
     const radios = all.filter((i) => i.type === 'radio');
     expect(radios).toHaveLength(5);
     expect(radios.filter((r) => r.checked).map((r) => r.label)).toEqual(['Seconds Since Previous Displayed Event']);

@@ -31,6 +31,9 @@ import { computeStats } from '../stats/run-stats.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
+import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
+import { harEntry } from '../layers/har.ts';
+import type { HarEntry } from '../../../shared/har.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
 import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.ts';
 
@@ -69,6 +72,12 @@ interface EngineState {
   http: { view?: ExchangeView };
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
+  /** Set while the open capture is followed (open with follow): aborting it stops following. */
+  followStop?: AbortController;
+  /** The HAR export's exchange view (kept between its pages, apart from the HTTP tab's). */
+  harView: { view?: ExchangeView };
+  /** The last `tail` filter, compiled once for all the calls with its text. */
+  tailFilter?: TailFilter;
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
   colours?: CompiledColourRules;
   findAbort?: AbortController;
@@ -125,10 +134,13 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {} };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {} };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
-  async function startOpen(path: string, displayName?: string, more: string[] = []): Promise<CaptureInfo> {
+  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false): Promise<CaptureInfo> {
+    state.followStop?.abort();
+    state.followStop = follow ? new AbortController() : undefined;
+    state.tailFilter = undefined;
     if (state.capture) {
       state.abort?.abort();
       state.capture.close();
@@ -140,6 +152,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     try {
       const { capture, indexing } = await openCaptures([path, ...more], {
         signal: abort.signal,
+        follow: state.followStop && { stop: state.followStop.signal },
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
       });
       const session = openSession(capture);
@@ -152,6 +165,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.sort = undefined;
       state.sorted = undefined;
       state.http = {};
+      state.harView = {};
       state.generation++;
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
@@ -261,8 +275,35 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const path = allow(stringParam(params, 'path'));
       const others = more.map(allow);
+      if (params.follow !== undefined && typeof params.follow !== 'boolean') throw new Error('parameter follow must be true or false');
       dropUploads();
-      return await startOpen(path, undefined, others);
+      return await startOpen(path, undefined, others, params.follow === true);
+    },
+    stopFollow: () => {
+      state.followStop?.abort();
+      return null;
+    },
+    tail: (params) => {
+      const c = requireCapture(state);
+      const after = intParam(params, 'after', 0, 2 ** 32);
+      const count = intParam(params, 'count', 1, MAX_PAGE);
+      const until = params.until === undefined ? undefined : intParam(params, 'until', 1, 2 ** 32);
+      const text = params.filter === undefined ? '' : params.filter;
+      if (typeof text !== 'string' || text.length > 100_000) throw new Error('filter must be a string');
+      const names = params.fields;
+      if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
+        throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
+      }
+      const fields = names?.map((name) => {
+        const f = fieldByName(name);
+        if (!f) throw new Error(`"${name}" is not a field`);
+        return f;
+      });
+      if (fields && state.session && pendingLayers(state.session, names ?? []).length > 0 && !c.info().done) {
+        throw new Error('HTTP fields are not available while the capture is followed (their scan runs once it stops growing)');
+      }
+      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(c, state.session, text.trim());
+      return tailPage(c, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
     },
     openUpload: (params) => {
       const name = basename(stringParam(params, 'name'));
@@ -555,6 +596,29 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
+    },
+    har: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      await httpReady();
+      const p = params ?? {};
+      for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
+      const session = state.session;
+      if (!session) throw new Error('no capture is open');
+      const start = intParam(params, 'start', 0, 2 ** 31);
+      const count = intParam(params, 'count', 0, MAX_HTTP_PAGE_ROWS);
+      // Its own view cache: an export never disturbs the HTTP tab's list.
+      const page = await httpPageOf(session, state.harView, { filter: p.filter, search: p.search, headers: false, sort: null, descending: false, start, count }, () => new Promise<void>((r) => setImmediate(r)));
+      const entries: HarEntry[] = [];
+      let bytes = 0;
+      for (const row of page.rows) {
+        // At least one entry per page, however large: the client asks on from there.
+        if (entries.length > 0 && bytes > PAGE_BYTES) break;
+        const e = harEntry(session.http, row);
+        entries.push(e);
+        bytes += replySize(e, PAGE_BYTES);
+      }
+      return { total: page.total, start, entries };
     },
     httpPage: async (params) => {
       requireCapture(state);

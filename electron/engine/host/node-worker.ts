@@ -3,7 +3,9 @@
  *
  * The engine is TypeScript. A worker runs it as one bundled ES module, and the worker loads that
  * module from memory (a data: URL of bytes this process holds), never from a path another user
- * could write between a check and the load. The bytes come from, in order:
+ * could write between a check and the load. The built `tracelens` command (scripts/build-cli.mjs)
+ * loads only the engine-worker.mjs shipped beside it, checked against the SHA-256 built into it.
+ * In a checkout the bytes come from, in order:
  *   1. the bundle `npm run build` writes to out/engine-worker/ (scripts/build-engine-worker.ts),
  *      used only when out/ and out/engine-worker/ are real directories owned by this user and
  *      writable by nobody else, the files are regular files (opened with O_NOFOLLOW) likewise,
@@ -25,6 +27,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { EngineEvent, Port } from '../../../shared/rpc.ts';
 import { createEngineTempDir, removeEngineTempDir } from '../io/temp-dir.ts';
 import { DEFAULT_LIMITS, engineDeathMessage, limitsFromEnv, type EngineLimits } from '../limits.ts';
+import { BUILT_COMMAND, type BuiltCommand } from './build-info.ts';
 import type { EngineHostOptions } from './host-options.ts';
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
@@ -171,8 +174,29 @@ const dataUrl = (code: Uint8Array): URL => new URL(`data:text/javascript;base64,
 const loaded = new Map<string, Promise<URL | null>>();
 let inMemory: Promise<URL | null> | undefined;
 
+/**
+ * The worker shipped next to the built `tracelens` command, if its bytes are the ones the command
+ * was built with; else why not. Who can change that file can change the command itself, so the
+ * hash is the whole check.
+ */
+export function builtEngine(built: BuiltCommand, here = import.meta.url): { code: Uint8Array } | { refused: string } {
+  const path = fileURLToPath(new URL(built.engineFile, here));
+  let code: Uint8Array;
+  try {
+    code = readFileSync(path);
+  } catch (e) {
+    return { refused: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  return sha256(code) === built.engineSha256 ? { code } : { refused: `${path} is not the engine this command was built with (SHA-256 differs): build it again (npm run build:cli)` };
+}
+
 /** The engine module to run (see the header), or null when only the tsx bootstrap is left. */
 export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<URL | null> {
+  if (BUILT_COMMAND) {
+    const b = builtEngine(BUILT_COMMAND);
+    // No fallback: the built command has no sources or esbuild to make another engine from.
+    return 'code' in b ? Promise.resolve(dataUrl(b.code)) : Promise.reject(new Error(b.refused));
+  }
   let p = loaded.get(prebuiltDir);
   if (!p) {
     const pre = readPrebuiltEngine(prebuiltDir);

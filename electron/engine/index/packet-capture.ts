@@ -224,7 +224,7 @@ export function startPacketCapture(
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
       }
-    }, opts.signal);
+    }, opts.signal, opts.follow);
     // A limit (memory budget, temp disk: capture-source.ts) keeps the packets read so far. It is
     // the most important warning: first, so it survives the 1000-warning cut. The record cut by
     // the limit is not damage in the file: the parser is not asked about it.

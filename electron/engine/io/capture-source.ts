@@ -58,6 +58,31 @@ function memoryStop(delivered: number): StreamResult | undefined {
   return { bytes: delivered, memoryLimit: limits.maxMemoryMb, error: memoryLimitMessage(`${delivered} bytes of the capture`, limits.maxMemoryMb) };
 }
 
+/**
+ * Follow a file that is still being written (tcpdump -w, strace -o): at the end of the data the
+ * stream waits for more instead of ending, until `stop` is aborted (then it reads what has come
+ * and ends). A partial last record simply waits in the reader for the rest.
+ */
+export interface FollowSpec {
+  stop: AbortSignal;
+  /** How often to look for new bytes at the end of the file (default 100 ms). */
+  pollMs?: number;
+}
+
+/** Wait `ms` or until `stop` is aborted, whichever comes first. */
+function pause(ms: number, stop: AbortSignal): Promise<void> {
+  if (stop.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    stop.addEventListener('abort', done);
+  });
+}
+
 export interface CaptureSource {
   readonly path: string;
   readonly fileSize: number;
@@ -66,7 +91,7 @@ export interface CaptureSource {
    * Deliver the decompressed bytes in order. `onChunk` may be async (the indexer yields
    * between chunks so the host can answer requests); the chunk is only valid during the call.
    */
-  stream(onChunk: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult>;
+  stream(onChunk: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal, follow?: FollowSpec): Promise<StreamResult>;
   randomAccess: RandomAccess;
   /** Up to `n` of the first decompressed bytes, for format detection by content. */
   peek(n: number): Uint8Array;
@@ -99,7 +124,7 @@ function fileAccess(fd: number): RandomAccess {
   };
 }
 
-async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<StreamResult> {
+async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Promise<void>, signal?: AbortSignal, follow?: FollowSpec): Promise<StreamResult> {
   // Synchronous reads into one reused buffer: the bytes land in this core's cache right before
   // they are parsed (a read-ahead on the thread pool leaves them in another core's cache, and
   // the parse pays for fetching them again). The caller still yields between chunks. Opened
@@ -113,7 +138,14 @@ async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Prom
       const over = memoryStop(pos);
       if (over) return over;
       const n = readSync(h.fd, buf, 0, CHUNK, pos);
-      if (n <= 0) break;
+      if (n <= 0) {
+        // Following: wait for the writer, then read on from the same offset (no re-read).
+        if (!follow || follow.stop.aborted) break;
+        const size = fstatSync(h.fd).size;
+        if (size < pos) return { bytes: pos, error: `the file shrank from ${pos} to ${size} bytes while being followed (truncated or rotated); stopped following at byte ${pos}` };
+        await pause(follow.pollMs ?? 100, follow.stop);
+        continue;
+      }
       pos += n;
       await onChunk(n === CHUNK ? buf : buf.subarray(0, n));
     }
@@ -135,7 +167,7 @@ export function openCaptureSource(path: string): CaptureSource {
       path,
       fileSize,
       compressed: false,
-      stream: (onChunk, signal) => streamPlain(path, onChunk, signal),
+      stream: (onChunk, signal, follow) => streamPlain(path, onChunk, signal, follow),
       randomAccess: fileAccess(fd),
       peek(n) {
         return this.randomAccess.read(0, n);
@@ -157,6 +189,7 @@ export function openCaptureSource(path: string): CaptureSource {
     path,
     fileSize,
     compressed: true,
+    // No follow: a gzip stream cannot be read on while it is written (its end is only its end).
     async stream(onChunk, signal) {
       const input = createReadStream(path, { highWaterMark: CHUNK });
       const gunzip = createGunzip({ chunkSize: CHUNK });

@@ -98,7 +98,7 @@ function indexSource(source: CaptureSource, opts: OpenOptions, warnings: string[
         await new Promise<void>((r) => setImmediate(r));
         last = performance.now();
       }
-    }, opts.signal);
+    }, opts.signal, opts.follow);
     try {
       indexer.end();
     } catch (e) {
