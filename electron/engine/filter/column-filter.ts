@@ -96,7 +96,8 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   m.set('evt.num', { kind: 'num', has: always, num: (e) => e });
   m.set('evt.type', str(ix.type, false));
   m.set('proc.name', str(ix.procName, true));
-  m.set('fd.name', str(ix.fdName, true));
+  // Every event with an fd has an fd.name, "" until the fd is named (syscall-index.ts).
+  m.set('fd.name', { ...str(ix.fdName, false), has: (e) => ix.fd.data[e - 1] >= 0 });
   m.set('container.id', str(ix.container, true));
   m.set('evt.cpu', { kind: 'num', has: (e) => ix.cpu.data[e - 1] >= 0, num: (e) => ix.cpu.data[e - 1] });
   m.set('proc.pid', { kind: 'num', has: (e) => ix.pid.data[e - 1] >= 0, num: (e) => ix.pid.data[e - 1] });

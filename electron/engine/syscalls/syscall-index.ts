@@ -221,8 +221,8 @@ export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Diss
   if (ix.fd.data[i] >= 0) {
     const fd = addField(d, SF.fd, 0, 0, -1);
     addField(d, SF.fdNum, 0, 0, fd, ix.fd.data[i]);
-    const name = s[ix.fdName.data[i]];
-    if (name) addField(d, SF.fdName, 0, 0, fd, name);
+    // An fd without a name yet (a new socket) has fd.name "", as libsinsp's fdinfo m_name.
+    addField(d, SF.fdName, 0, 0, fd, s[ix.fdName.data[i]]);
   }
   return evt;
 }
