@@ -13,7 +13,7 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -581,7 +581,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   }
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
-    const proc = addField(d, SF.proc, 0, 0, -1);
+    const proc = syscallSubtree(d, SF.proc);
     addField(d, SF.procExe, 0, 0, proc, snap.exe);
     addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
     addField(d, SF.procArgs, 0, 0, proc, snap.args);
@@ -592,15 +592,16 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
     for (const a of snap.apids) addField(d, SF.procApid, 0, 0, proc, a);
     addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
-    addField(d, SF.threadIsmain, 0, 0, proc, tid === snap.pid);
+    addField(d, SF.threadIsmain, 0, 0, syscallSubtree(d, SF.thread), tid === snap.pid);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
-    addField(d, SF.containerName, 0, 0, proc, snap.container ? (c?.name ?? '') : 'host');
-    if (c?.image) addField(d, SF.containerImage, 0, 0, proc, c.image);
-    const user = addField(d, SF.user, 0, 0, -1);
+    const cont = syscallSubtree(d, SF.container);
+    addField(d, SF.containerName, 0, 0, cont, snap.container ? (c?.name ?? '') : 'host');
+    if (c?.image) addField(d, SF.containerImage, 0, 0, cont, c.image);
+    const user = syscallSubtree(d, SF.user);
     addField(d, SF.userUid, 0, 0, user, snap.uid);
     const un = st.users.get(String(snap.uid));
     if (un !== undefined) addField(d, SF.userName, 0, 0, user, un);
-    const group = addField(d, SF.group, 0, 0, -1);
+    const group = syscallSubtree(d, SF.group);
     addField(d, SF.groupGid, 0, 0, group, snap.gid);
     const gn = st.groups.get(String(snap.gid));
     if (gn !== undefined) addField(d, SF.groupName, 0, 0, group, gn);
@@ -613,7 +614,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   }
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
-    const fdE = addField(d, SF.fd, 0, 0, -1);
+    const fdE = syscallSubtree(d, SF.fd);
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
@@ -644,9 +645,17 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     }
   }
 
+  function containerName(event: number): string {
+    const sid = procCol.data[event - 1];
+    if (sid === 0) return '';
+    const id = procTable[sid].container;
+    return id ? (st.containers.get(id)?.name ?? '') : 'host';
+  }
+
   const cap = syscallCapture(ix, {
     info,
     args: argsOf,
+    containerName,
     dissect,
     close: () => source.randomAccess.close(),
   });
