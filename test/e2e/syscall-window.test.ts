@@ -38,7 +38,7 @@ describe.skipIf(!RUN_E2E)('syscall window: columns, tree, fd follow (Chromium)',
 
     // The ClientHello write on curl's HTTPS socket: its tree.
     await applyFilter(page, 'evt.num == 2985');
-    expect(await cell(page, 0, 'no')).toBe('2985');
+    await expect.poll(() => cell(page, 0, 'no')).toBe('2985');
     expect(await cell(page, 0, 'pid')).toBe('108261');
     await page.locator('.row[data-row="0"]').click();
     const tree = page.locator('.details-pane');
@@ -48,10 +48,16 @@ describe.skipIf(!RUN_E2E)('syscall window: columns, tree, fd follow (Chromium)',
     for (const kind of ['System call event', 'Process', 'Thread', 'File descriptor', 'User', 'Group', 'Container']) {
       expect([kind, lines.filter((l) => l.replace(/^[▸▾\s]+/, '').trim() === kind).length]).toEqual([kind, 1]);
     }
+    // Short labels in the fd subtree.
+    await tree.locator('.tree-line', { hasText: /^\W*File descriptor$/ }).locator('.twisty').click();
+    await tree.locator('.tree-line', { hasText: 'FD type: ipv4' }).waitFor();
+    const fdLines = await tree.locator('.tree-line').allTextContents();
+    expect(fdLines).toEqual(expect.arrayContaining(['FD: 6', 'FD name: 172.17.0.3:38188->162.159.140.98:443', 'Server port: 443'].map((l) => expect.stringContaining(l))));
     await shot(page, '60-syscall-tree');
 
     // Follow from the socket's enter row (no fd yet): its lifetime's stream.
     await applyFilter(page, 'evt.num == 2689');
+    await expect.poll(() => cell(page, 0, 'no')).toBe('2689');
     expect(await cell(page, 0, 'event')).toBe('socket');
     expect(await cell(page, 0, 'fd')).toBe('');
     await page.locator('.row[data-row="0"]').click({ button: 'right' });
@@ -71,6 +77,7 @@ describe.skipIf(!RUN_E2E)('syscall window: columns, tree, fd follow (Chromium)',
 
     // TLS on that socket without a key: the records, under "not decrypted (no key)".
     await applyFilter(page, 'evt.num == 2985');
+    await expect.poll(() => cell(page, 0, 'no')).toBe('2985');
     await page.locator('.row[data-row="0"]').click({ button: 'right' });
     const tls = page.getByRole('menuitem', { name: 'TLS Stream' });
     await expect.poll(() => tls.isEnabled()).toBe(true);
