@@ -5,6 +5,8 @@
 # event as `sysdig -r FILE -p "*%f1\t%f2..."` prints it (the leading `*` prints every event, also
 # those lacking a field, which sysdig shows as <NA>). Gzipped: the plain text is 3.5 MB.
 #   scripts/make-golden-sysdig-fields.sh [corpus-dir]
+# evt.args is not here: its values may hold newlines (one event would span lines); the line
+# test test/scap/scap.test.ts compares it with sysdig's rendering instead. fd.stream is ours.
 # The oracle version matters (sysdig 0.29.3 here): it is printed to stderr.
 set -euo pipefail
 
@@ -14,9 +16,9 @@ corpus="${1:-$here/../shared/corpus}"
 out="$here/test/golden/sysdig"
 mkdir -p "$out"
 
-fields=(evt.num evt.time evt.rawtime evt.cpu evt.dir evt.type evt.category evt.latency evt.buflen
+fields=(evt.num evt.time evt.rawtime evt.datetime evt.cpu evt.dir evt.type evt.category evt.latency evt.buflen
   evt.res evt.rawres evt.failed evt.is_io evt.is_io_read evt.is_io_write
-  proc.name proc.pid proc.ppid proc.pname proc.aname[2] proc.exe proc.exepath proc.args proc.cmdline proc.cwd
+  proc.name proc.pid proc.ppid proc.pname proc.aname[2] proc.apid[2] proc.exe proc.exepath proc.args proc.cmdline proc.cwd
   thread.tid thread.ismain
   fd.num fd.name fd.type fd.typechar fd.directory fd.filename fd.sockfamily fd.l4proto fd.is_server
   fd.cip fd.sip fd.cport fd.sport fd.lip fd.rip fd.lport fd.rport

@@ -30,6 +30,8 @@ export interface FieldInfo {
   readonly type: FieldType;
   /** Human label shown in the details tree, e.g. "Source Address". */
   readonly description: string;
+  /** Short label for the details tree when the description is longer (Stratoshark's "FD type"). */
+  readonly label?: string;
   /** Integer display base (default dec). */
   readonly base?: IntBase;
   /**

@@ -13,7 +13,8 @@ const MARKERS: [FollowKind, string][] = [
   ['http', 'http.request'],
   ['http', 'http.response'],
   ['http2', 'http2.streamid'],
-  ['fd', 'fd.num'],
+  // One fd lifetime; an enter without an fd (open's) has its exit's, an event on no fd none.
+  ['fd', 'fd.stream'],
 ];
 
 export const FOLLOW_ORDER: FollowKind[] = ['tcp', 'udp', 'tls', 'http', 'http2', 'fd'];
@@ -29,10 +30,9 @@ export async function followKindsAt(session: Session, row: number): Promise<Set<
   const page = await c.call('extract', { start: row, count: 1, fields: markers.map(([, f]) => f) });
   const vals = page.values[0];
   if (!vals) return out;
-  markers.forEach(([kind, field], i) => {
+  markers.forEach(([kind], i) => {
     const v = vals[i];
-    // fd.num of a syscall with no fd is absent or negative.
-    if (v && v.length > 0 && !(field === 'fd.num' && v.every((x) => x === '' || x.startsWith('-')))) out.add(kind);
+    if (v && v.length > 0) out.add(kind);
   });
   return out;
 }

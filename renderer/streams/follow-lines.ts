@@ -193,8 +193,9 @@ export function findMatches(lines: readonly FollowLine[], needle: string, limit 
 export function filterForStream(id: string, engineFilter: string): string {
   const tls = /^tls:(?:tcp:)?(\d+)$/.exec(id);
   if (tls) return `tcp.stream eq ${tls[1]}`;
-  const fd = /^(?:tls:)?fd:(\d+):(\d+)(?::|$)/.exec(id);
-  if (fd) return `proc.pid == ${fd[1]} and fd.num == ${fd[2]}`;
+  // fd:PID:FD:N: N is fd.stream, the fd's lifetime (not every file that had the number).
+  const fd = /^(?:tls:)?fd:-?\d+:\d+:(\d+)$/.exec(id);
+  if (fd) return `fd.stream == ${fd[1]}`;
   return engineFilter;
 }
 

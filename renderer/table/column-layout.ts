@@ -48,8 +48,23 @@ export function parseLayout(text: string | null): ColumnLayout {
   return custom.length > 0 ? { order, visibility, widths, custom } : { order, visibility, widths };
 }
 
+/**
+ * The layout a kind starts with (and Reset returns to). Syscalls: Stratoshark's default columns
+ * (No., Time, Event name, Proc Name, PID, TID, FD, FD Name, Container Name, Arguments, Info);
+ * the engine's CPU, Dir and container-id columns stay available, hidden.
+ */
+export function defaultLayout(kind: CaptureKind): ColumnLayout {
+  if (kind !== 'syscalls') return EMPTY_LAYOUT;
+  return {
+    order: ['no', 'time', 'event', 'proc', 'pid', 'tid', 'fd', 'fdname', 'cname', 'args', 'info', 'cpu', 'dir', 'container'],
+    visibility: { cpu: false, dir: false, container: false },
+    widths: {},
+  };
+}
+
 export function loadLayout(kind: CaptureKind, store: LayoutStore | null = browserStore()): ColumnLayout {
-  return parseLayout(store?.getItem(layoutKey(kind)) ?? null);
+  const stored = store?.getItem(layoutKey(kind)) ?? null;
+  return stored === null ? defaultLayout(kind) : parseLayout(stored);
 }
 
 export function saveLayout(kind: CaptureKind, layout: ColumnLayout, store: LayoutStore | null = browserStore()): void {
@@ -89,7 +104,8 @@ export function updateLayout(fn: (l: ColumnLayout) => ColumnLayout): void {
   if (s.info) saveLayout(s.info.kind, next);
 }
 
-/** Back to the engine's columns, order and widths (custom field columns are removed too). */
+/** Back to the kind's default columns, order and widths (custom field columns are removed too). */
 export function resetLayout(): void {
-  updateLayout(() => EMPTY_LAYOUT);
+  const kind = useApp.getState().info?.kind;
+  updateLayout(() => (kind ? defaultLayout(kind) : EMPTY_LAYOUT));
 }

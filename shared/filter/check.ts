@@ -228,6 +228,16 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     le: ['le', 'any'],
   };
 
+  /**
+   * Falco's habit `fd.l4proto == tcp`: a bare word that names a protocol, compared with a string
+   * field that lists the word among its values, is the word, not the protocol.
+   */
+  function valueWord(r: Resolved, syn: Syn, other: Resolved): Resolved {
+    if (syn.s !== 'word' || !('val' in r) || r.val.type !== 'protocol' || !('val' in other) || other.val.type !== 'string') return r;
+    const values = fieldOf(other.val)?.values;
+    return values && Object.hasOwn(values, syn.text) ? { lit: { kind: 'word', text: syn.text }, syn } : r;
+  }
+
   function checkRel(syn: Extract<Syn, { s: 'rel' }>): FilterAst {
     const at = { from: syn.from, to: syn.to };
     const quant: Quantifier = syn.quant ?? 'any';
@@ -245,8 +255,10 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
       }
       return { t: 'matches', quant, l, pattern, patternFrom: syn.r.from, patternTo: syn.r.to, ...at };
     }
-    const lr = resolve(syn.l);
-    const rr = resolve(syn.r);
+    const lr0 = resolve(syn.l);
+    const rr0 = resolve(syn.r);
+    const lr = valueWord(lr0, syn.l, rr0);
+    const rr = valueWord(rr0, syn.r, lr0);
     if ('lit' in lr && 'lit' in rr) requireValue(lr, `one side of "${syn.opText}"`);
     if (syn.op === 'contains') {
       const l = requireValue(lr, 'the left side of "contains"');
@@ -275,7 +287,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     const l = requireValue(resolve(syn.l), 'the left side of "in"');
     const items = syn.items.map(({ lo, hi }) => {
       const conv = (s: Syn, allowNet: boolean): Value => {
-        const r = resolve(s);
+        const r = valueWord(resolve(s), s, { val: l });
         const v = 'val' in r ? r.val : toConst(r, l, allowNet);
         compatible(l, v, s);
         return v;

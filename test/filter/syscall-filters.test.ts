@@ -159,12 +159,15 @@ const CASES: Case[] = [
   },
   // awk -f pair.awk docker-curl-https.txt | awk '$2==5 && $4=="close"{print $1}'
   { file: DOCKER, filter: "evt.type == close and fd.num == 5", events: [2319, 2320, 3377, 3378] },
-  // awk -f pair.awk docker-curl-https.txt | awk '$3~/\/etc/{print $1}'
+  // awk -f pair.awk docker-curl-https.txt | awk '$3~/\/etc/ && $4!~/^mmap2?$/{print $1}'
+  // (mmap's fd= parameter is not the event's fd: sysdig 0.29.3, the oracle of the field golden
+  // test/golden/sysdig, prints fd.name <NA> on mmap/mmap2; the rendering's newer sysdig only shows
+  // that the fd parameter resolves, which evt.args still does)
   {
     file: DOCKER,
     filter: "fd.name contains \"/etc\"",
     events: [
-      1063, ...r(1066, 1069), 1827, ...r(1830, 1833), 1836, 1837, 1839, ...r(1842, 1847), 1973, ...r(1976,
+      1063, 1068, 1069, 1827, ...r(1830, 1833), 1836, 1837, 1839, ...r(1842, 1847), 1973, ...r(1976,
       1981), 1985, ...r(1988, 1991), 1994, 1995, 1997, ...r(2000, 2007), 2251, ...r(2256, 2261), 2576,
       ...r(2579, 2586), 2811, ...r(2814, 2817), ...r(2822, 2825), ...r(2828, 2839), 2842, 2843, 2847, 2848,
       ...r(2850, 2859), 2861, 2862, 2867, 2868, ...r(2871, 2878), ...r(2880, 2885), 2891, 2892, ...r(2894,

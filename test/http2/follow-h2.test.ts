@@ -94,7 +94,7 @@ describe('Follow HTTP/2 stream equals tshark follow,http2', () => {
     expect(parseH2StreamId('h2:fd:100:5:0:1')).toEqual({ source: 'fd:100:5:0', streamId: 1 });
     expect(parseH2StreamId('h2:tcp:0')).toBeNull();
     expect(streamFilter('h2:tcp:0:3')).toBe('tcp.stream eq 0 and http2.streamid eq 3');
-    expect(streamFilter('h2:fd:100:5:0:1')).toBe('proc.pid == 100 and fd.num == 5 and http2.streamid eq 1');
+    expect(streamFilter('h2:fd:100:5:0:1')).toBe('fd.stream == 0 and http2.streamid eq 1');
     expect(parseCliArgs(['follow', 'x.pcap', '--stream', 'h2:tcp:0:3'])).toMatchObject({ stream: 'h2:tcp:0:3' });
     expect(() => parseCliArgs(['follow', 'x.pcap', '--stream', 'h2:tcp:0'])).toThrow(UsageError);
   });

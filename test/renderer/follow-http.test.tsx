@@ -83,7 +83,7 @@ describe('follow lines', () => {
   it('stream filters: tcp/udp from the engine, TLS and fd derived', () => {
     expect(filterForStream('tcp:3', 'tcp.stream eq 3')).toBe('tcp.stream eq 3');
     expect(filterForStream('tls:tcp:7', 'tls:tcp:7')).toBe('tcp.stream eq 7');
-    expect(filterForStream('fd:123:5:0', 'fd:123:5:0')).toBe('proc.pid == 123 and fd.num == 5');
+    expect(filterForStream('fd:123:5:0', 'fd.stream == 0')).toBe('fd.stream == 0');
   });
 });
 

@@ -12,7 +12,7 @@ import type { AppHost } from '../../renderer/host/app-host.ts';
 import { App } from '../../renderer/app/App.tsx';
 import { createSession } from '../../renderer/app/session.ts';
 import { useApp, initialState } from '../../renderer/app/store.ts';
-import { layoutKey, loadLayout, moveColumn, parseLayout } from '../../renderer/table/column-layout.ts';
+import { defaultLayout, layoutKey, loadLayout, moveColumn, parseLayout } from '../../renderer/table/column-layout.ts';
 import { nextSort } from '../../renderer/table/EventTable.tsx';
 import { absoluteTimeNs, formatTime } from '../../renderer/table/format.ts';
 import { SHORTCUTS, shortcutOf } from '../../renderer/app/shortcuts.ts';
@@ -210,7 +210,8 @@ describe('column chooser', () => {
     expect(container.querySelector('.th[data-col="length"]')).toBeNull();
     expect(container.querySelector('.row [data-col="length"]')).toBeNull();
     expect(loadLayout('packets').visibility).toEqual({ length: false });
-    expect(loadLayout('syscalls').visibility).toEqual({});
+    // Syscalls keep their own default (Stratoshark's columns; CPU, Dir, container id hidden).
+    expect(loadLayout('syscalls')).toEqual(defaultLayout('syscalls'));
 
     // Move Info up twice: first column.
     const up = () => chooser.querySelector('li[data-col="info"] button[aria-label^="Move Info up"]') as HTMLButtonElement;

@@ -47,12 +47,4 @@ describe('fd streams', () => {
     capture.close();
   });
 
-  it('merging threads keys by process', async () => {
-    const { capture, indexing } = await openCapture(`${C}/strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt`);
-    await indexing;
-    const merged = listFdStreams(capture, { mergeThreads: true });
-    expect(merged.every((s) => s.tid === -1)).toBe(true);
-    expect(merged.length).toBeLessThanOrEqual(listFdStreams(capture).length);
-    capture.close();
-  });
 });

@@ -137,11 +137,11 @@ export function entryLabel(d: Dissection, i: number): string {
   if (custom !== undefined) return custom;
   const f = entryField(d, i);
   const v = entryValue(d, i);
-  if (v === undefined) return f.description;
+  if (v === undefined) return f.label ?? f.description;
   let text = (f.type === 'uint' || f.type === 'int') && (typeof v === 'number' || typeof v === 'bigint') ? formatInt(f, v, true) : formatFieldValue(f, v);
   if (f.values && (typeof v === 'number' || typeof v === 'string')) {
     const meaning = f.values[String(v)];
     if (meaning !== undefined) text = `${meaning} (${text})`;
   }
-  return `${f.description}: ${text}`;
+  return `${f.label ?? f.description}: ${text}`;
 }

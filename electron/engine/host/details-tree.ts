@@ -14,6 +14,13 @@ function filterLiteral(d: Dissection, i: number): string | undefined {
   return formatFieldValue(f, v);
 }
 
+/**
+ * Order of a syscall event's subtrees, as Stratoshark groups its fields: the event (with its
+ * arguments), then the process, thread, fd, user, group and container state it ran with. The
+ * readers add them in the order they learn them.
+ */
+const SYSCALL_ORDER: Record<string, number> = { evt: 0, proc: 1, thread: 2, fd: 3, user: 4, group: 5, container: 6 };
+
 export function detailsTree(d: Dissection): DetailsNode[] {
   const nodes: DetailsNode[] = [];
   const roots: DetailsNode[] = [];
@@ -34,6 +41,10 @@ export function detailsTree(d: Dissection): DetailsNode[] {
     const parent = p >= 0 && p < i ? nodes[p] : undefined;
     if (parent) (parent.children ??= []).push(node);
     else roots.push(node);
+  }
+  if (roots.length > 0 && roots[0].field === 'evt') {
+    const rank = (n: DetailsNode, i: number): number => SYSCALL_ORDER[n.field] ?? 10 + i;
+    return roots.map((n, i) => [n, rank(n, i)] as const).sort((a, b) => a[1] - b[1]).map((x) => x[0]);
   }
   return roots;
 }

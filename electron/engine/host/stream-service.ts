@@ -13,6 +13,7 @@ import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
 import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts';
 import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
+import type { TlsStreamResult } from '../tls/session.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
 import { h2Stream } from './h2-stream.ts';
@@ -29,12 +30,18 @@ const PAGE_BYTES = 1 << 20;
 
 const listCache = new WeakMap<Capture, StreamSummary[]>();
 
+/**
+ * Options of the stream requests. `mergeThreads` (shared/rpc.ts) no longer changes anything: an
+ * fd stream is one fd lifetime of a process, whatever thread used it (fd-streams.ts).
+ */
+interface StreamOpts { mergeThreads?: boolean }
+
 /** Every TCP/UDP conversation (packets) or fd stream (syscalls). */
-export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd'; mergeThreads?: boolean } = {}): StreamSummary[] {
+export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd' } & StreamOpts = {}): StreamSummary[] {
   const int = capture.internals();
   if (int.kind === 'syscalls') {
     if (opts.kind && opts.kind !== 'fd') return [];
-    return listFdStreams(capture, { mergeThreads: opts.mergeThreads }).map((s) => {
+    return listFdStreams(capture).map((s) => {
       const sock = s.name.includes('->');
       const [a, b] = sock ? s.name.split('->') : [`${s.procName}(${s.pid})`, s.name];
       return {
@@ -85,12 +92,12 @@ export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd
 let followCache: { capture: Capture; key: string; stream: ByteStream; pageStarts: number[] } | undefined;
 
 /** Resolve a stream id (or an event's stream) to its ByteStream. */
-export function resolveStream(capture: Capture, spec: { stream?: string; event?: number; mergeThreads?: boolean }): ByteStream {
+export function resolveStream(capture: Capture, spec: { stream?: string; event?: number } & StreamOpts): ByteStream {
   const int = capture.internals();
   let id = spec.stream;
   if (id === undefined && spec.event !== undefined) {
     if (int.kind === 'packets') id = streamIdOfFrame(int, spec.event);
-    else id = fdStreamOfEvent(capture, spec.event, { mergeThreads: spec.mergeThreads });
+    else id = fdStreamOfEvent(capture, spec.event);
     if (id === undefined) throw new Error(`event ${spec.event} belongs to no stream`);
   }
   if (id === undefined) throw new Error('give a stream id or an event');
@@ -109,16 +116,41 @@ export function resolveStream(capture: Capture, spec: { stream?: string; event?:
     if (!t) throw new Error(`TCP stream ${n} does not carry TLS`);
     return t.stream;
   }
-  if (id.startsWith('fd:')) return fdStream(capture, id, { mergeThreads: spec.mergeThreads });
+  if (id.startsWith('fd:')) return fdStream(capture, id);
   if (id.startsWith('tls:')) {
     const t = tlsOfStream(capture, tlsSource(id));
     if (!t) throw new Error(`${tlsSource(id)} does not carry TLS`);
-    return t.stream;
+    return int.kind === 'syscalls' && (t.status === 'no-key' || t.status === 'unsupported') ? undecryptedRecords(t) : t.stream;
   }
   throw new Error(`unknown stream id "${id}" (tcp:N, udp:N, tls:N, h2:tcp:N:S or fd:PID:FD:N)`);
 }
 
-/** The source stream of a TLS stream id: `tls:N` → `tcp:N`, `tls:tcp:N` / `tls:fd:…` → the rest. */
+/** TLS record header length (RFC 8446 §5.1: type, legacy version, length). */
+const RECORD_HEADER = 5;
+
+/**
+ * A TLS stream over an fd that nothing could decrypt: its records as they were written and read
+ * (header and body, a record cut by the tracer's snaplen marked truncated), under the note
+ * "not decrypted (no key)", instead of the plaintext stream's one empty "missing" marker per
+ * record. (Packet TLS follows keep tshark's follow,tls output, which shows nothing.)
+ */
+function undecryptedRecords(t: TlsStreamResult): ByteStream {
+  const chunks: StreamChunk[] = [];
+  const seq: [number, number] = [0, 0];
+  for (const { record: r } of t.records) {
+    const bytes = new Uint8Array(RECORD_HEADER + r.body.length);
+    bytes.set([r.type, r.version >> 8, r.version & 0xff, r.length >> 8, r.length & 0xff]);
+    bytes.set(r.body, RECORD_HEADER);
+    const c: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: seq[r.dir] };
+    if (r.lastEvent !== r.event) c.lastEvent = r.lastEvent;
+    if (!r.complete) c.truncated = r.length - r.body.length;
+    seq[r.dir] += RECORD_HEADER + r.length;
+    chunks.push(c);
+  }
+  const why = t.status === 'no-key' ? 'no key' : t.statusText;
+  return { ...t.stream, chunks, notes: [`not decrypted (${why}): the ${chunks.length} TLS records as captured; ${t.statusText}`, ...t.notes] };
+}
+
 
 function pageStartsOf(s: ByteStream): number[] {
   const starts = [0];
@@ -158,9 +190,9 @@ function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatNa
 
 /** One page of a stream for the follow pane / CLI. */
 export function followPage(
-  capture: Capture, spec: { stream?: string; event?: number; mergeThreads?: boolean }, format: FollowFormatName, page = 0,
+  capture: Capture, spec: { stream?: string; event?: number } & StreamOpts, format: FollowFormatName, page = 0,
 ): FollowPage {
-  const key = `${spec.stream ?? ''}|${spec.event ?? ''}|${spec.mergeThreads ? 1 : 0}`;
+  const key = `${spec.stream ?? ''}|${spec.event ?? ''}`;
   let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
   if (!entry) {
     const stream = resolveStream(capture, spec);

@@ -2,9 +2,9 @@
  * File-descriptor streams of syscall captures (scap, strace): the bytes that read/write, the send and
  * recv family, readv/writev, sendmsg/recvmsg, pread/pwrite, sendfile and splice moved on one fd, in event order, as a ByteStream.
  *
- * Keyed as Stratoshark follows an fd stream: thread + fd number + fd name (a closed and reused
- * fd number with a new name is a new stream); `mergeThreads` keys by process instead, so all
- * threads of a process writing the same socket form one stream.
+ * One stream per fd lifetime (fd.stream, syscalls/fd-lifetimes.ts): a process's fd number from
+ * its open to its close, so a reused number is a new stream, and every thread of the process
+ * writing the socket is in it (fd tables are per process). The id is `fd:PID:FD:N`, N = fd.stream.
  *
  * Direction: on a socket the process connected, writes are client → server (0) and reads
  * server → client (1); on a socket it accepted, the opposite; on anything else (files, pipes,
@@ -17,6 +17,7 @@ import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { SF } from '../syscalls/fields.ts';
 import { Dir, syscallCount, type SyscallIndex } from '../syscalls/syscall-index.ts';
+import { fdLifetimes } from '../syscalls/fd-lifetimes.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { lowerBound } from '../bytes/arrays.ts';
 
@@ -29,8 +30,10 @@ const IO: Record<string, 1 | 2> = {
 
 export interface FdStreamInfo {
   id: string;
+  /** fd.stream of the lifetime. */
+  stream: number;
   pid: number;
-  /** -1 when threads are merged. */
+  /** Thread of the first I/O event (other threads of the process may also use the fd). */
   tid: number;
   fd: number;
   name: string;
@@ -59,7 +62,7 @@ interface FdListing {
   seqOf: (Float64Array | undefined)[];
 }
 
-const cache = new WeakMap<Capture, Map<boolean, FdListing>>();
+const cache = new WeakMap<Capture, FdListing & { count: number }>();
 
 function syscallIndex(capture: Capture): SyscallIndex {
   const i = capture.internals();
@@ -67,57 +70,50 @@ function syscallIndex(capture: Capture): SyscallIndex {
   return i.index;
 }
 
-function listing(capture: Capture, mergeThreads: boolean): FdListing {
-  let per = cache.get(capture);
-  if (!per) {
-    per = new Map();
-    cache.set(capture, per);
-  }
-  const hit = per.get(mergeThreads);
-  if (hit && hit.streams.length >= 0 && (hit as FdListing & { count?: number }).count === capture.count()) return hit;
+function listing(capture: Capture): FdListing {
+  const hit = cache.get(capture);
+  if (hit && hit.count === capture.count()) return hit;
   const ix = syscallIndex(capture);
   const s = ix.strings.strings;
   const n = syscallCount(ix);
-  const roles = new Map<string, 'client' | 'server'>();
-  const open = new Map<string, number>();
-  const out: FdListing & { count?: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), seqOf: [], count: capture.count() };
+  const life = fdLifetimes(ix);
+  /** Per lifetime: its role, from a connect (client) or the accept that made it (server). */
+  const roles = new Map<number, 'client' | 'server'>();
+  /** Per lifetime: its stream index in `out`. */
+  const streamOf = new Map<number, number>();
+  const out: FdListing & { count: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), seqOf: [], count: capture.count() };
   for (let e = 1; e <= n; e++) {
     const i = e - 1;
+    const life_ = life.ids[i];
+    if (life_ < 0) continue;
     const type = s[ix.type.data[i]];
     const fd = ix.fd.data[i];
-    const pid = ix.pid.data[i];
     const res = ix.rawres.data[i];
-    if (type === 'connect' && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(`${pid}:${fd}`, 'client');
-    else if ((type === 'accept' || type === 'accept4') && ix.dir.data[i] !== Dir.Enter) {
-      if (res >= 0) roles.set(`${pid}:${res}`, 'server');
-      else if (fd >= 0 && !Number.isNaN(res)) roles.set(`${pid}:${fd}`, 'server');
-    } else if ((type === 'close') && fd >= 0) {
-      roles.delete(`${pid}:${fd}`);
-    }
+    if (type === 'connect' && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(life_, 'client');
+    else if ((type === 'accept' || type === 'accept4') && ix.dir.data[i] !== Dir.Enter && res >= 0 && res === fd) roles.set(life_, 'server');
     const io = IO[type];
     if (io === undefined || fd < 0) continue;
     // scap: data is on the exit event; strace: one event per call.
     if (ix.dir.data[i] === Dir.Enter) continue;
     if (!(res > 0)) continue;
-    const name = s[ix.fdName.data[i]];
-    const tid = mergeThreads ? -1 : ix.tid.data[i];
-    const key = `${pid}:${tid}:${fd}:${name}`;
-    let k = open.get(key);
+    let k = streamOf.get(life_);
     if (k === undefined) {
       k = out.streams.length;
-      const role = roles.get(`${pid}:${fd}`) ?? 'other';
+      const pid = ix.pid.data[i];
       const info: FdStreamInfo = {
-        id: `fd:${pid}:${fd}:${k}`, pid, tid, fd, name, procName: s[ix.procName.data[i]], role,
-        events: 0, bytes: [0, 0], truncated: 0, firstEvent: e, lastEvent: e,
+        id: `fd:${pid}:${fd}:${life_}`, stream: life_, pid, tid: ix.tid.data[i], fd, name: s[ix.fdName.data[i]], procName: s[ix.procName.data[i]],
+        role: roles.get(life_) ?? 'other', events: 0, bytes: [0, 0], truncated: 0, firstEvent: e, lastEvent: e,
       };
       out.streams.push(info);
       out.eventsOf.push([]);
       out.dirsOf.push([]);
       out.seqOf.push(undefined);
       out.byId.set(info.id, k);
-      open.set(key, k);
+      streamOf.set(life_, k);
     }
     const info = out.streams[k];
+    // A socket named after its first read (an accepted one seen late): keep the fullest name.
+    if (info.name === '' || (!info.name.includes('->') && s[ix.fdName.data[i]].includes('->'))) info.name = s[ix.fdName.data[i]];
     const dir: StreamDir = info.role === 'server' ? (io === 1 ? 0 : 1) : io === 2 ? 0 : 1;
     info.events++;
     info.lastEvent = e;
@@ -125,13 +121,13 @@ function listing(capture: Capture, mergeThreads: boolean): FdListing {
     out.eventsOf[k].push(e);
     out.dirsOf[k].push(dir);
   }
-  per.set(mergeThreads, out);
+  cache.set(capture, out);
   return out;
 }
 
-/** Every fd stream of a syscall capture (sizes are the calls' return values). */
-export function listFdStreams(capture: Capture, opts: { mergeThreads?: boolean } = {}): FdStreamInfo[] {
-  return listing(capture, opts.mergeThreads ?? false).streams;
+/** Every fd stream of a syscall capture that moved data (sizes are the calls' return values). */
+export function listFdStreams(capture: Capture): FdStreamInfo[] {
+  return listing(capture).streams;
 }
 
 function bufferOf(d: Dissection): { bytes: Uint8Array | null; truncated: number } {
@@ -205,15 +201,54 @@ function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: nu
   }
 }
 
-/** One fd stream by id (`fd:PID:FD:N` from listFdStreams). */
-export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: boolean } = {}): ByteStream {
-  const l = listing(capture, opts.mergeThreads ?? false);
+/** `fd:PID:FD:N` → N (fd.stream), or undefined. */
+function lifetimeOfId(id: string): number | undefined {
+  const m = /^fd:-?\d+:\d+:(\d+)$/.exec(id);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * One fd stream by id (`fd:PID:FD:N`, N = fd.stream). A lifetime that moved no data (a file
+ * only opened and closed, a socket that failed to connect) is an empty stream.
+ */
+export function fdStream(capture: Capture, id: string): ByteStream {
+  const l = listing(capture);
   const k = l.byId.get(id);
-  if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
+  if (k === undefined) {
+    const ix = syscallIndex(capture);
+    const life = fdLifetimes(ix);
+    const n = lifetimeOfId(id);
+    if (n === undefined || n >= life.pid.length || id !== lifetimeId(ix, n)) throw new Error(`no file-descriptor stream ${id}`);
+    const first = life.first[n];
+    const name = namedEvent(ix, n);
+    const sock = name.includes('->');
+    const [a, b] = sock ? name.split('->') : [`${ix.strings.strings[ix.procName.data[first - 1]]}(${life.pid[n]})`, name];
+    return { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
+  }
   const s = streamHeader(l, k, id);
   addChunks(capture, l, k, 0, l.eventsOf[k].length, s, undefined, [0, 0]);
   l.seqOf[k] = Float64Array.from(s.chunks, (c) => c.seq);
   return s;
+}
+
+/** The stream id of lifetime n. */
+function lifetimeId(ix: SyscallIndex, n: number): string {
+  const life = fdLifetimes(ix);
+  return `fd:${life.pid[n]}:${life.fd[n]}:${n}`;
+}
+
+/** The fullest fd name lifetime n had (a socket's tuple once connected). */
+function namedEvent(ix: SyscallIndex, n: number): string {
+  const life = fdLifetimes(ix);
+  const s = ix.strings.strings;
+  let best = '';
+  for (let e = life.first[n]; e <= life.last[n]; e++) {
+    if (life.ids[e - 1] !== n) continue;
+    const name = s[ix.fdName.data[e - 1]];
+    if (name.includes('->')) return name;
+    if (!best) best = name;
+  }
+  return best;
 }
 
 /**
@@ -223,7 +258,7 @@ export function fdStream(capture: Capture, id: string, opts: { mergeThreads?: bo
  * Builds the whole stream the first time (positions need every chunk before).
  */
 export function fdStreamRange(capture: Capture, id: string, from: number, to: number): ByteStream {
-  const l = listing(capture, false);
+  const l = listing(capture);
   const k = l.byId.get(id);
   if (k === undefined) throw new Error(`no file-descriptor stream ${id}`);
   const seq = l.seqOf[k];
@@ -234,14 +269,13 @@ export function fdStreamRange(capture: Capture, id: string, from: number, to: nu
   return s;
 }
 
-/** The fd stream an event belongs to, if it is an I/O event. */
-export function fdStreamOfEvent(capture: Capture, event: number, opts: { mergeThreads?: boolean } = {}): string | undefined {
-  const l = listing(capture, opts.mergeThreads ?? false);
-  for (let k = 0; k < l.eventsOf.length; k++) {
-    const evs = l.eventsOf[k];
-    if (event < l.streams[k].firstEvent || event > l.streams[k].lastEvent) continue;
-    const j = lowerBound(evs, event);
-    if (evs[j] === event) return l.streams[k].id;
-  }
-  return undefined;
+/**
+ * The fd stream of any event on an fd (an I/O call, its connect or close, the enter of an open
+ * whose exit made the fd): its fd.stream's id.
+ */
+export function fdStreamOfEvent(capture: Capture, event: number): string | undefined {
+  const ix = syscallIndex(capture);
+  if (event < 1 || event > syscallCount(ix)) return undefined;
+  const n = fdLifetimes(ix).ids[event - 1];
+  return n >= 0 ? lifetimeId(ix, n) : undefined;
 }

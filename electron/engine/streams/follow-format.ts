@@ -161,9 +161,12 @@ export function streamFilter(id: string): string {
   const h2 = /^h2:(.*):(\d+)$/.exec(id);
   if (h2) {
     const src = /^tcp:(\d+)$/.exec(h2[1]);
-    const fd = /^fd:(\d+):(\d+):/.exec(h2[1]);
-    const base = src ? `tcp.stream eq ${src[1]}` : fd ? `proc.pid == ${fd[1]} and fd.num == ${fd[2]}` : '';
+    const fd = /^fd:-?\d+:\d+:(\d+)$/.exec(h2[1]);
+    const base = src ? `tcp.stream eq ${src[1]}` : fd ? `fd.stream == ${fd[1]}` : '';
     return base ? `${base} and http2.streamid eq ${h2[2]}` : `http2.streamid eq ${h2[2]}`;
   }
-  return kind === 'tcp' || kind === 'udp' ? `${kind}.stream eq ${n}` : id;
+  if (kind === 'tcp' || kind === 'udp') return `${kind}.stream eq ${n}`;
+  // fd:PID:FD:N, N = fd.stream (one fd lifetime, syscalls/fd-lifetimes.ts).
+  const fd = /^fd:-?\d+:\d+:(\d+)$/.exec(id);
+  return fd ? `fd.stream == ${fd[1]}` : id;
 }

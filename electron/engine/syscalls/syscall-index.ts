@@ -9,7 +9,9 @@ import { RowFlag } from '../../../shared/rpc.ts';
 import { type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
+import type { FieldDef } from '../fields/registry.ts';
 import { SF } from './fields.ts';
+import { fdStreamOfEventNumber } from './fd-lifetimes.ts';
 
 /** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn` (UTC) of epoch nanoseconds. */
 function isoTimeNs(ns: bigint): string {
@@ -159,19 +161,29 @@ export function setSyscallFdName(ix: SyscallIndex, event: number, name: string):
   ix.fdName.data[event - 1] = intern(ix.strings, name);
 }
 
+/**
+ * The syscall table's columns. Stratoshark's default set (No., Time, Event name, Proc Name, PID,
+ * TID, FD, FD Name, Container Name, Arguments, Info) is what the window shows at first; CPU, Dir
+ * and the container id are kept as columns to show (renderer/table/column-layout.ts hides them by
+ * default) and stay in place so that readers' and tests' column positions do not move. The Time
+ * column sorts by evt.rawtime (its text is the epoch, not evt.time's time of day).
+ */
 export const SYSCALL_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'evt.num', width: 70, align: 'right' },
-  { id: 'time', title: 'Time', field: 'evt.time', width: 120, align: 'right' },
+  { id: 'time', title: 'Time', field: 'evt.rawtime', width: 170, align: 'right' },
   { id: 'cpu', title: 'CPU', field: 'evt.cpu', width: 45, align: 'right' },
   { id: 'proc', title: 'Proc Name', field: 'proc.name', width: 110 },
-  { id: 'pid', title: 'PID', field: 'proc.pid', width: 60, align: 'right' },
-  { id: 'tid', title: 'TID', field: 'thread.tid', width: 60, align: 'right' },
+  { id: 'pid', title: 'PID', field: 'proc.pid', width: 80, align: 'right' },
+  { id: 'tid', title: 'TID', field: 'thread.tid', width: 80, align: 'right' },
   { id: 'dir', title: 'Dir', field: 'evt.dir', width: 35 },
-  { id: 'event', title: 'Event', field: 'evt.type', width: 100 },
+  { id: 'event', title: 'Event name', field: 'evt.type', width: 110 },
   { id: 'fd', title: 'FD', field: 'fd.num', width: 45, align: 'right' },
   { id: 'fdname', title: 'FD Name', field: 'fd.name', width: 220 },
-  { id: 'container', title: 'Container', field: 'container.id', width: 100 },
-  { id: 'args', title: 'Arguments', field: 'evt.args', width: 500 },
+  { id: 'container', title: 'Container', field: 'container.id', width: 120 },
+  { id: 'args', title: 'Arguments', field: 'evt.args', width: 400 },
+  { id: 'cname', title: 'Container Name', field: 'container.name', width: 140 },
+  // The event as sysdig's line ends: direction, type, arguments.
+  { id: 'info', title: 'Info', width: 500 },
 ];
 
 const DIR_TEXT = ['', '>', '<'];
@@ -190,6 +202,16 @@ export function syscallTimeNs(ix: SyscallIndex, event: number): bigint {
 }
 
 /**
+ * The entry of one syscall subtree (Event, Process, Thread, File descriptor, User, Group,
+ * Container): the one already added, else a new top-level entry, so the details tree has one
+ * subtree per kind however many steps (index, format dissector) add fields to it.
+ */
+export function syscallSubtree(d: Dissection, proto: FieldDef): number {
+  for (let k = 0; k < d.n; k++) if (d.fid[k] === proto.id && d.parent[k] < 0) return k;
+  return addField(d, proto, 0, 0, -1);
+}
+
+/**
  * The fields every syscall event has, from the index (generated: no byte range of their own).
  * Format dissectors call this first, then add what they decode from the event's bytes.
  * Returns the `evt` protocol entry to attach further fields to.
@@ -197,7 +219,7 @@ export function syscallTimeNs(ix: SyscallIndex, event: number): bigint {
 export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Dissection): number {
   const i = event - 1;
   const s = ix.strings.strings;
-  const evt = addField(d, SF.evt, 0, 0, -1);
+  const evt = syscallSubtree(d, SF.evt);
   addField(d, SF.num, 0, 0, evt, event);
   const ns = syscallTimeNs(ix, event);
   addField(d, SF.time, 0, 0, evt, isoTimeNs(ns).slice(11));
@@ -211,19 +233,24 @@ export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Diss
   if (!Number.isNaN(raw)) addField(d, SF.rawres, 0, 0, evt, raw);
   const lat = ix.latencyNs.data[i];
   if (!Number.isNaN(lat)) addField(d, SF.latency, 0, 0, evt, lat);
-  const proc = addField(d, SF.proc, 0, 0, -1);
+  const proc = syscallSubtree(d, SF.proc);
   const pname = s[ix.procName.data[i]];
   if (pname) addField(d, SF.procName, 0, 0, proc, pname);
   if (ix.pid.data[i] >= 0) addField(d, SF.procPid, 0, 0, proc, ix.pid.data[i]);
-  if (ix.tid.data[i] >= 0) addField(d, SF.threadTid, 0, 0, proc, ix.tid.data[i]);
-  const cont = s[ix.container.data[i]];
-  if (cont) addField(d, SF.containerId, 0, 0, proc, cont);
-  if (ix.fd.data[i] >= 0) {
-    const fd = addField(d, SF.fd, 0, 0, -1);
-    addField(d, SF.fdNum, 0, 0, fd, ix.fd.data[i]);
-    const name = s[ix.fdName.data[i]];
-    if (name) addField(d, SF.fdName, 0, 0, fd, name);
+  if (ix.tid.data[i] >= 0) addField(d, SF.threadTid, 0, 0, syscallSubtree(d, SF.thread), ix.tid.data[i]);
+  const stream = fdStreamOfEventNumber(ix, event);
+  if (ix.fd.data[i] >= 0 || stream >= 0) {
+    const fd = syscallSubtree(d, SF.fd);
+    if (ix.fd.data[i] >= 0) {
+      addField(d, SF.fdNum, 0, 0, fd, ix.fd.data[i]);
+      // An fd without a name yet (a new socket) has fd.name "", as libsinsp's fdinfo m_name.
+      addField(d, SF.fdName, 0, 0, fd, s[ix.fdName.data[i]]);
+    }
+    // An enter without an fd (open's) has the stream of its exit only.
+    if (stream >= 0) addField(d, SF.fdStream, 0, 0, fd, stream);
   }
+  const cont = s[ix.container.data[i]];
+  if (cont) addField(d, SF.containerId, 0, 0, syscallSubtree(d, SF.container), cont);
   return evt;
 }
 
@@ -236,6 +263,8 @@ export interface SyscallFormat {
   dissect(event: number, d: Dissection): void;
   /** Optional: see SyscallIndex.dissectIo. */
   dissectIo?(event: number, d: Dissection): void;
+  /** container.name of an event's container (`host` outside containers), when the format knows it. */
+  containerName?(event: number): string;
   close(): void;
 }
 
@@ -259,6 +288,8 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     fdname: (e) => s[ix.fdName.data[e - 1]],
     container: (e) => s[ix.container.data[e - 1]],
     args: (e) => fmt.args(e),
+    cname: (e) => fmt.containerName?.(e) ?? '',
+    info: (e) => `${dirText(ix, e)} ${s[ix.type.data[e - 1]]} ${fmt.args(e)}`.trim(),
   };
   const capture: Capture = {
     info: () => fmt.info(),
@@ -275,6 +306,8 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
           return event;
         case 'time':
           return syscallTime(ix, event);
+        case 'info':
+          return undefined;
         // Negative ids mean "none": NaN sorts them with the empty cells, last.
         case 'cpu':
           return ix.cpu.data[i] >= 0 ? ix.cpu.data[i] : NaN;

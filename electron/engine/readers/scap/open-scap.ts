@@ -13,7 +13,7 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -89,12 +89,13 @@ const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
 const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || d[0] === 'procinfo') ? 1 : 0));
 
 /**
- * Events whose fd parameter is not the event's fd (fd.* fields): none in the current table.
- * sysdig 0.29.3's table did not flag mmap/mmap2 EF_USES_FD, the current one does, and the
- * current sysdig of the seed rendering (docker-curl-https.txt) names mmap's fd: we follow the
- * current table (test/scap/sysdig-fields.test.ts lists the 0.29.3 difference).
+ * Events whose fd parameter is not the event's fd (no fd.* fields; the fd still resolves in
+ * evt.args): mmap and mmap2. sysdig 0.29.3, the oracle of test/golden/sysdig, prints
+ * `fd.num=<NA>` on them (its event table did not flag them EF_USES_FD); the newer libsinsp of
+ * the seed rendering (docker-curl-https.txt) flags them, but that file only shows evt.args, which
+ * names the fd either way.
  */
-const NO_FD: Uint8Array = new Uint8Array(EVENT_TABLE.length);
+const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
 
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
@@ -580,7 +581,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   }
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
-    const proc = addField(d, SF.proc, 0, 0, -1);
+    const proc = syscallSubtree(d, SF.proc);
     addField(d, SF.procExe, 0, 0, proc, snap.exe);
     addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
     addField(d, SF.procArgs, 0, 0, proc, snap.args);
@@ -591,15 +592,16 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
     for (const a of snap.apids) addField(d, SF.procApid, 0, 0, proc, a);
     addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
-    addField(d, SF.threadIsmain, 0, 0, proc, tid === snap.pid);
+    addField(d, SF.threadIsmain, 0, 0, syscallSubtree(d, SF.thread), tid === snap.pid);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
-    addField(d, SF.containerName, 0, 0, proc, snap.container ? (c?.name ?? '') : 'host');
-    if (c?.image) addField(d, SF.containerImage, 0, 0, proc, c.image);
-    const user = addField(d, SF.user, 0, 0, -1);
+    const cont = syscallSubtree(d, SF.container);
+    addField(d, SF.containerName, 0, 0, cont, snap.container ? (c?.name ?? '') : 'host');
+    if (c?.image) addField(d, SF.containerImage, 0, 0, cont, c.image);
+    const user = syscallSubtree(d, SF.user);
     addField(d, SF.userUid, 0, 0, user, snap.uid);
     const un = st.users.get(String(snap.uid));
     if (un !== undefined) addField(d, SF.userName, 0, 0, user, un);
-    const group = addField(d, SF.group, 0, 0, -1);
+    const group = syscallSubtree(d, SF.group);
     addField(d, SF.groupGid, 0, 0, group, snap.gid);
     const gn = st.groups.get(String(snap.gid));
     if (gn !== undefined) addField(d, SF.groupName, 0, 0, group, gn);
@@ -612,7 +614,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   }
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
-    const fdE = addField(d, SF.fd, 0, 0, -1);
+    const fdE = syscallSubtree(d, SF.fd);
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);
@@ -643,9 +645,17 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     }
   }
 
+  function containerName(event: number): string {
+    const sid = procCol.data[event - 1];
+    if (sid === 0) return '';
+    const id = procTable[sid].container;
+    return id ? (st.containers.get(id)?.name ?? '') : 'host';
+  }
+
   const cap = syscallCapture(ix, {
     info,
     args: argsOf,
+    containerName,
     dissect,
     close: () => source.randomAccess.close(),
   });
