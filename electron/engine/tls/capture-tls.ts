@@ -8,7 +8,7 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { framesOfEvent, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
@@ -27,7 +27,6 @@ interface StreamEntry {
   tls: TlsStreamResult | null;
   h2: H2Connection | null;
   byEventTls: Map<number, RecordSummary[]>;
-  byEventH2: Map<number, H2Frame[]>;
   /** Events carrying part of a TLS record and completing none (tls/rows.ts). */
   partialTls: Map<number, boolean>;
 }
@@ -152,13 +151,13 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), partialTls: new Map() };
     t.cache.set(id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), partialTls: new Map() };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
     for (const s of e.tls.records) {
@@ -171,12 +170,8 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   }
   const plain = e.tls ? e.tls.stream : src;
   if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
+    // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
-    for (const f of e.h2.frames) {
-      const l = e.byEventH2.get(f.lastEvent);
-      if (l) l.push(f);
-      else e.byEventH2.set(f.lastEvent, [f]);
-    }
   }
   t.cache.set(id, e);
   return e;
@@ -248,7 +243,8 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
   const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
-  const h2 = e.byEventH2.get(event);
+  const at = e.h2 ? framesOfEvent(e.h2, event) : [];
+  const h2 = at.length > 0 ? at : undefined;
   const frame: TlsFrame = {
     tls: e.tls,
     records: e.byEventTls.get(event),
@@ -273,8 +269,10 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   if (!e) return -1;
   const recs = e.byEventTls.get(event);
   const src = recs ? addTlsFields(d, recs) : -1;
-  const frames = e.byEventH2.get(event);
-  if (frames) addHttp2Fields(d, frames);
+  if (e.h2) {
+    const frames = framesOfEvent(e.h2, event);
+    if (frames.length > 0) addHttp2Fields(d, frames);
+  }
   return src;
 }
 
