@@ -18,7 +18,9 @@ import type { HeaderField } from '../../electron/engine/http2/hpack.ts';
 import { resolveStream } from '../../electron/engine/host/stream-service.ts';
 import { openSession, sessionWork, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { addCaptureKeylog, http2OfStream } from '../../electron/engine/tls/capture-tls.ts';
+import { CORPUS, openTls } from '../tls/helpers.ts';
+import { addCaptureKeylog, http2OfStream, sourceStreamIds, tlsLayerWork, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
+import { RECORD_COLUMN_BYTES, recordColumns, recordContentType, recordHandshakes, recordLength, recordVersion } from '../../electron/engine/tls/record-index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-h2-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -145,18 +147,79 @@ describe('HTTP/2 frame index (shape d: one h2c connection, dynamic HPACK table)'
   });
 });
 
-describe('TLS layer filters (shape e: TLS 1.3 keep-alive with a key log)', () => {
-  it('a filter on TLS fields alone dissects no frame; same events as a dissecting filter', async () => {
+describe('TLS record index (shape e: TLS 1.3 keep-alive with a key log)', () => {
+  it('16 bytes a record; the columns say what the record objects say', async () => {
     const { s } = await shape('e', 3000);
-    for (const f of ['tls.handshake.type == 1', 'tls.record.content_type == 23', 'tls.handshake.extensions_server_name contains "."']) {
+    let records = 0;
+    for (const id of sourceStreamIds(s.base)) {
+      const t = tlsOfStream(s.base, id);
+      if (!t) continue;
+      const c = recordColumns(t.records);
+      expect(c.ev.BYTES_PER_ELEMENT + c.pos.BYTES_PER_ELEMENT + c.meta.BYTES_PER_ELEMENT + c.hs.BYTES_PER_ELEMENT).toBe(RECORD_COLUMN_BYTES);
+      expect(c.odd.size).toBe(0);
+      t.records.forEach((r, i) => {
+        expect(recordContentType(c, i)).toBe(r.contentType);
+        expect(recordVersion(c, i)).toBe(r.record.version);
+        expect(recordLength(c, i)).toBe(r.record.length);
+        expect(recordHandshakes(c, i)).toEqual(r.handshakes.map((m) => m.type));
+      });
+      records += t.records.length;
+    }
+    expect(records).toBeGreaterThan(1000);
+  });
+
+  it('a filter on TLS fields alone dissects no frame; record fields from the columns; same events as a dissecting filter', async () => {
+    const { s } = await shape('e', 3000);
+    for (const [f, columns] of [['tls.handshake.type == 1', true], ['tls.record.content_type == 23', true], ['tls.handshake.extensions_server_name contains "."', false]] as const) {
       sessionWork.baseDissects = 0;
+      tlsLayerWork.columnEvents = 0;
+      tlsLayerWork.recordEvents = 0;
       const a = await runFilter(s.capture, f);
       if (!a.ok) throw new Error(f);
       expect(sessionWork.baseDissects, f).toBe(0);
       expect(a.events.length, f).toBeGreaterThan(0);
+      if (columns) {
+        expect(tlsLayerWork.recordEvents, f).toBe(0);
+        expect(tlsLayerWork.columnEvents, f).toBeGreaterThan(a.events.length - 1);
+      } else expect(tlsLayerWork.recordEvents, f).toBeGreaterThan(0);
       const b = await runFilter(s.capture, `(${f}) && frame.len > 0`);
       if (!b.ok) throw new Error(f);
       expect([...a.events], f).toEqual([...b.events]);
     }
   });
+});
+
+/** Corpus captures with their key logs: every TLS/HTTP/2 field filter the layers answer alone gives the dissecting filter's events. */
+const CORPUS_TLS: [string, string[]][] = [
+  ['pcapng/generated/gen-tls13-h2.pcapng', ['keys/generated/gen-tls13-h2.keys']],
+  ['pcap/generated/gen-tls12-h2.pcap', ['keys/generated/gen-tls12-h2.keys']],
+  ['pcapng/generated/gen-tls12-http11.pcapng', ['keys/generated/gen-tls12-http11.keys']],
+  ['pcap/wireshark/tls12-chacha20poly1305.pcap', ['keys/wireshark/tls12-chacha20poly1305.keys']],
+  ['pcap/wireshark/tls13-rfc8446.pcap', ['keys/wireshark/tls13-rfc8446.keys']],
+  ['pcapng/wireshark/http2_follow_multistream.pcapng', []],
+  ['pcap/illustrated-tls12/capture.pcap', ['keys/illustrated-tls12/keylog.txt']],
+];
+const LAYER_FILTERS = [
+  'tls', 'tls.handshake.type == 1', 'tls.handshake.type == 2 || tls.handshake.type == 20', 'tls.record.content_type == 23', 'tls.record.content_type == 22',
+  'tls.record.version == 0x0303', 'tls.record.length > 100', 'http2', 'http2.type == 1', 'http2.type == 0', 'http2.streamid == 3', 'http2.header.value contains "/"',
+];
+
+describe.skipIf(!CORPUS)('TLS / HTTP/2 field filters answered by the layers agree with dissecting filters (corpus)', () => {
+  for (const [file, keys] of CORPUS_TLS) {
+    it(file, async () => {
+      const c = await openTls(file, keys, 'node');
+      let matched = 0;
+      for (const f of LAYER_FILTERS) {
+        sessionWork.baseDissects = 0;
+        const a = await runFilter(c, f);
+        if (!a.ok) throw new Error(f);
+        expect(sessionWork.baseDissects, f).toBe(0);
+        const b = await runFilter(c, `(${f}) && frame.len > 0`);
+        if (!b.ok) throw new Error(f);
+        expect([...a.events], `${file}: ${f}`).toEqual([...b.events]);
+        matched += a.events.length;
+      }
+      expect(matched).toBeGreaterThan(0);
+    });
+  }
 });

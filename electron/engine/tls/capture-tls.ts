@@ -15,9 +15,10 @@ import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
-import { addTlsFields, TLS_FIELDS } from './fields.ts';
+import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { looksLikeTls } from './records.ts';
+import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
 import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
 
@@ -26,7 +27,8 @@ interface StreamEntry {
   /** null: not TLS. */
   tls: TlsStreamResult | null;
   h2: H2Connection | null;
-  byEventTls: Map<number, RecordSummary[]>;
+  /** The TLS records as columns (an event's records by binary search). */
+  recs: TlsRecordColumns | null;
   /** Events carrying part of a TLS record and completing none (tls/rows.ts). */
   partialTls: Map<number, boolean>;
 }
@@ -151,21 +153,16 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), partialTls: new Map() };
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
     t.cache.set(id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), partialTls: new Map() };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
-    for (const s of e.tls.records) {
-      const ev = s.record.lastEvent;
-      const l = e.byEventTls.get(ev);
-      if (l) l.push(s);
-      else e.byEventTls.set(ev, [s]);
-    }
+    e.recs = recordColumns(e.tls.records);
     e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
@@ -247,7 +244,7 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const h2 = at.length > 0 ? at : undefined;
   const frame: TlsFrame = {
     tls: e.tls,
-    records: e.byEventTls.get(event),
+    records: recordsOfEvent(e, event),
     partial: e.partialTls.get(event),
     http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
     h2: e.h2 !== null,
@@ -267,13 +264,47 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   if (!id) return -1;
   const e = entry(c, id);
   if (!e) return -1;
-  const recs = e.byEventTls.get(event);
-  const src = recs ? addTlsFields(d, recs) : -1;
+  let src = -1;
+  if (e.tls && e.recs) {
+    const at = recordsAtEvent(e.recs, event);
+    const cols = e.recs;
+    if (at.length > 0 && d.keep !== null && keepsColumnsOnly(d.keep) && at.length <= 100 && !at.some((i) => cols.odd.has(i))) {
+      tlsLayerWork.columnEvents++;
+      addTlsColumnFields(d, cols, at);
+    } else if (at.length > 0) {
+      tlsLayerWork.recordEvents++;
+      src = addTlsFields(d, at.map((i) => (e.tls as TlsStreamResult).records[i]));
+    }
+  }
   if (e.h2) {
     const frames = framesOfEvent(e.h2, event);
     if (frames.length > 0) addHttp2Fields(d, frames);
   }
   return src;
+}
+
+/** Events whose TLS fields came from the record columns / from the record objects (tests). */
+export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
+
+/** An event's records (the summaries), or undefined when it completes none. */
+function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
+  if (!e.tls || !e.recs) return undefined;
+  const at = recordsAtEvent(e.recs, event);
+  const all = e.tls.records;
+  return at.length > 0 ? at.map((i) => all[i]) : undefined;
+}
+
+/** Per keep mask: does it keep nothing but what the record columns and HTTP/2 frames hold? */
+const columnsOnlyCache = new WeakMap<Uint8Array, boolean>();
+function keepsColumnsOnly(keep: Uint8Array): boolean {
+  let v = columnsOnlyCache.get(keep);
+  if (v === undefined) {
+    const ok = new Set([...TLS_COLUMN_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
+    v = true;
+    for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
+    columnsOnlyCache.set(keep, v);
+  }
+  return v;
 }
 
 let layerFieldIds: number[] | undefined;
