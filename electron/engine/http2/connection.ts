@@ -602,8 +602,11 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
   return answer;
 }
 
-/** Frame `i` with its payload, DATA bytes, decoded header block and error codes. */
-export function h2Frame(conn: H2Connection, i: number): H2Frame {
+/**
+ * Frame `i` with its payload, DATA bytes, error codes and (unless `headers` is false: a filter
+ * that names no header field) its decoded header block.
+ */
+export function h2Frame(conn: H2Connection, i: number, headers = true): H2Frame {
   const fx = conn.frames;
   const where = headerWhere(conn, i);
   const payload = framePayload(conn, i);
@@ -634,7 +637,7 @@ export function h2Frame(conn: H2Connection, i: number): H2Frame {
     f.lastStreamId = ((p[0] & 0x7f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
     f.errorCode = ((p[4] << 24) | (p[5] << 16) | (p[6] << 8) | p[7]) >>> 0;
   }
-  if (frameEndsBlock(fx, i)) {
+  if (headers && frameEndsBlock(fx, i)) {
     const h = blockHeaders(conn, i);
     f.headers = h?.headers ?? [];
     if (h?.error) f.hpackError = h.error;
@@ -642,9 +645,9 @@ export function h2Frame(conn: H2Connection, i: number): H2Frame {
   return f;
 }
 
-/** The frames completed at `event`, made from the columns. */
-export function framesOfEvent(conn: H2Connection, event: number): H2Frame[] {
-  return framesAtEvent(conn.frames, event).map((i) => h2Frame(conn, i));
+/** The frames completed at `event`, made from the columns (header blocks decoded unless `headers` is false). */
+export function framesOfEvent(conn: H2Connection, event: number, headers = true): H2Frame[] {
+  return framesAtEvent(conn.frames, event).map((i) => h2Frame(conn, i, headers));
 }
 
 /** Frame numbers of one HTTP/2 stream (a pass over the stream id column). */

@@ -10,7 +10,7 @@ import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
 import { framesOfEvent, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
-import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
+import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
@@ -265,7 +265,8 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   const e = entry(c, id);
   if (!e) return -1;
   let src = -1;
-  if (e.tls && e.recs) {
+  const keep = d.keep;
+  if (e.tls && e.recs && (keep === null || keepsAnyOf(keep, TLS_FIELDS))) {
     const at = recordsAtEvent(e.recs, event);
     const cols = e.recs;
     if (at.length > 0 && d.keep !== null && keepsColumnsOnly(d.keep) && at.length <= 100 && !at.some((i) => cols.odd.has(i))) {
@@ -276,8 +277,8 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
       src = addTlsFields(d, at.map((i) => (e.tls as TlsStreamResult).records[i]));
     }
   }
-  if (e.h2) {
-    const frames = framesOfEvent(e.h2, event);
+  if (e.h2 && (keep === null || keepsAnyOf(keep, HTTP2_FIELDS))) {
+    const frames = framesOfEvent(e.h2, event, keep === null || keepsAnyOf(keep, HTTP2_HEADER_FIELDS));
     if (frames.length > 0) addHttp2Fields(d, frames);
   }
   return src;
@@ -303,6 +304,22 @@ function keepsColumnsOnly(keep: Uint8Array): boolean {
     v = true;
     for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
     columnsOnlyCache.set(keep, v);
+  }
+  return v;
+}
+
+/** Per field list and keep mask: does the mask keep one of the fields? */
+const anyOfCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
+function keepsAnyOf(keep: Uint8Array, fields: readonly { id: number }[]): boolean {
+  let m = anyOfCache.get(fields);
+  if (!m) {
+    m = new WeakMap();
+    anyOfCache.set(fields, m);
+  }
+  let v = m.get(keep);
+  if (v === undefined) {
+    v = fields.some((f) => keep[f.id] === 1);
+    m.set(keep, v);
   }
   return v;
 }
