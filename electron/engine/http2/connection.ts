@@ -173,6 +173,8 @@ export interface H2Connection {
   cursors: [HpackCursor | undefined, HpackCursor | undefined];
 }
 
+const noBudget = (): number => 0;
+
 /** Work counters for tests: stream walks (whole-connection passes) and header blocks decoded. */
 export const h2Work = { parses: 0, blocksDecoded: 0 };
 
@@ -407,27 +409,26 @@ export function parseHttp2(s: ByteStream): H2Connection {
       conn.snapshots[dir].push({ frame: i, table: h.table.slice(), size: h.size, maxSize: h.maxSize, limit: h.limit, complete: h.complete });
       snapAt[dir] = blocksSeen[dir];
     }
-    for (const d of [0, 1] as const) {
-      if (d !== dir && !needsPayload(f, d)) continue;
-      const r = blockStep(sides[d], d, f, p, () => {
-        // Below one block's worth of budget the exact amount matters to a later decode: keep it.
-        if (headerBudget.left < HPACK_LIMITS.maxListSize) conn.lowBudget.set(i, headerBudget.left);
-        return headerBudget.left;
-      });
-      if (d !== dir) continue;
-      if (r.kind === 'interrupted') conn.notes.push(`event ${event}: header block on stream ${r.streamId} interrupted by a ${FRAME_TYPE_NAMES[f.type] ?? f.type} frame`);
-      else if (r.kind === 'orphan') conn.notes.push(`event ${event}: CONTINUATION on stream ${f.streamId} without a header block`);
-      else if (r.kind === 'block') {
-        headerBudget.left = sides[d].hp.budget.left;
-        blocksSeen[dir]++;
-        markBlockEnd(fx, i);
-        if (r.error && !r.blk.broken) {
-          conn.notes.push(`event ${lastEvent}: ${r.error}`);
-          const st = stream(r.blk.promised ?? r.blk.streamId);
-          st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[f.type] ?? f.type} frame ending the block at event ${lastEvent})`;
-        }
-        onHeaders(dir, lastEvent, time, r.headers, r.blk.streamId, r.blk.promised);
+    // The other side's decoder only sees SETTINGS (its table size limit).
+    const other: StreamDir = dir === 0 ? 1 : 0;
+    if (needsPayload(f, other)) blockStep(sides[other], other, f, p, noBudget);
+    const r = blockStep(side, dir, f, p, () => {
+      // Below one block's worth of budget the exact amount matters to a later decode: keep it.
+      if (headerBudget.left < HPACK_LIMITS.maxListSize) conn.lowBudget.set(i, headerBudget.left);
+      return headerBudget.left;
+    });
+    if (r.kind === 'interrupted') conn.notes.push(`event ${event}: header block on stream ${r.streamId} interrupted by a ${FRAME_TYPE_NAMES[f.type] ?? f.type} frame`);
+    else if (r.kind === 'orphan') conn.notes.push(`event ${event}: CONTINUATION on stream ${f.streamId} without a header block`);
+    else if (r.kind === 'block') {
+      headerBudget.left = side.hp.budget.left;
+      blocksSeen[dir]++;
+      markBlockEnd(fx, i);
+      if (r.error && !r.blk.broken) {
+        conn.notes.push(`event ${lastEvent}: ${r.error}`);
+        const st = stream(r.blk.promised ?? r.blk.streamId);
+        st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[f.type] ?? f.type} frame ending the block at event ${lastEvent})`;
       }
+      onHeaders(dir, lastEvent, time, r.headers, r.blk.streamId, r.blk.promised);
     }
     const padded = (f.flags & FLAG_PADDED) !== 0;
     const padLen = padded && p.length > 0 ? p[0] : 0;
@@ -472,7 +473,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
     const body = r.body ?? new Uint8Array(0);
     const f: FrameHead = { dir, type: h[3], flags: h[4], streamId: ((h[5] & 0x7f) << 24) | (h[6] << 16) | (h[7] << 8) | h[8], complete: !r.missing };
     const payload = r.missing ? body.subarray(0, r.vis) : body;
-    const i = pushFrame(fx, { ...f, length: body.length, lastEvent, pos: r.hpos + 9, blockEnd: false });
+    const i = pushFrame(fx, f.dir, f.type, f.flags, f.streamId, body.length, lastEvent, r.hpos + 9, f.complete);
     const event = r.event;
     resetUnit(r);
     onFrame(i, f, payload, body.length, event, lastEvent, time);

@@ -46,20 +46,8 @@ function grow(a: Uint32Array): Uint32Array {
   return b;
 }
 
-export interface FrameFacts {
-  dir: StreamDir;
-  type: number;
-  flags: number;
-  streamId: number;
-  length: number;
-  lastEvent: number;
-  pos: number;
-  complete: boolean;
-  blockEnd: boolean;
-}
-
-/** Append one frame; returns its number. */
-export function pushFrame(c: H2FrameColumns, f: FrameFacts): number {
+/** Append one frame (its block-end bit is set later, markBlockEnd); returns its number. */
+export function pushFrame(c: H2FrameColumns, dir: StreamDir, type: number, flags: number, streamId: number, length: number, lastEvent: number, pos: number, complete: boolean): number {
   const i = c.n;
   if (i === c.ev.length) {
     c.ev = grow(c.ev);
@@ -67,13 +55,13 @@ export function pushFrame(c: H2FrameColumns, f: FrameFacts): number {
     c.pos = grow(c.pos);
     c.tf = grow(c.tf);
   }
-  if (i > 0 && f.lastEvent < c.ev[i - 1]) c.monotonic = false;
-  c.ev[i] = f.lastEvent;
-  c.sid[i] = ((f.dir << 31) | (f.streamId & 0x7fffffff)) >>> 0;
-  const wide = f.type >= WIDE_TYPE || f.length > LEN_MAX || f.pos >= U32;
-  c.pos[i] = f.pos % U32;
-  c.tf[i] = (((wide ? WIDE_TYPE : f.type) << 28) | ((f.complete ? 1 : 0) << 27) | ((f.flags & 0xff) << 19) | (f.blockEnd ? BLOCK_END : 0) | (wide ? 0 : f.length)) >>> 0;
-  if (wide) c.wide.set(i, { type: f.type, length: f.length, pos: f.pos });
+  if (i > 0 && lastEvent < c.ev[i - 1]) c.monotonic = false;
+  c.ev[i] = lastEvent;
+  c.sid[i] = ((dir << 31) | (streamId & 0x7fffffff)) >>> 0;
+  const wide = type >= WIDE_TYPE || length > LEN_MAX || pos >= U32;
+  c.pos[i] = pos % U32;
+  c.tf[i] = (((wide ? WIDE_TYPE : type) << 28) | ((complete ? 1 : 0) << 27) | ((flags & 0xff) << 19) | (wide ? 0 : length)) >>> 0;
+  if (wide) c.wide.set(i, { type, length, pos });
   c.n = i + 1;
   return i;
 }
