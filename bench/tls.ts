@@ -44,5 +44,5 @@ export function benchTls(report: Report): void {
   const c = parseHttp2(conn);
   const ex = http2Exchanges(c, conn.id);
   const s = (performance.now() - t0) / 1000;
-  report('http2', { streams: ex.length, frames: c.frames.length, seconds: Number(s.toFixed(3)), framesPerSec: Math.round(c.frames.length / s) });
+  report('http2', { streams: ex.length, frames: c.frames.n, seconds: Number(s.toFixed(3)), framesPerSec: Math.round(c.frames.n / s) });
 }

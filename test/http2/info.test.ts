@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { http2Info } from '../../electron/engine/http2/info.ts';
-import type { H2Connection, H2Frame } from '../../electron/engine/http2/connection.ts';
+import { framesOfEvent } from '../../electron/engine/http2/connection.ts';
 import { http2OfStream } from '../../electron/engine/tls/capture-tls.ts';
 import { streamIdOfFrame } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { CORPUS, openTls } from '../tls/helpers.ts';
@@ -29,18 +29,11 @@ describe.skipIf(!CORPUS)('HTTP/2 Info like tshark', () => {
     const [file, keys] = fk.split('\t');
     it(file, async () => {
       const c = await openTls(file, keys ? [keys] : [], 'node');
-      const byEvent = new Map<H2Connection, Map<number, H2Frame[]>>();
       const infoOf = (ev: number): string => {
         const id = streamIdOfFrame(c.internals(), ev);
         const conn = id ? http2OfStream(c, id) : null;
         if (!conn) return '';
-        let m = byEvent.get(conn);
-        if (!m) {
-          m = new Map();
-          for (const f of conn.frames) m.set(f.lastEvent, [...(m.get(f.lastEvent) ?? []), f]);
-          byEvent.set(conn, m);
-        }
-        return http2Info(conn, ev, m.get(ev) ?? []);
+        return http2Info(conn, ev, framesOfEvent(conn, ev));
       };
       const rows = GOLDEN.filter((g) => `${g[0]}\t${g[1]}` === fk && g[3] === 'HTTP2');
       let exact = 0;

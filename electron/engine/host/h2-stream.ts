@@ -9,7 +9,7 @@
  * (`h2:tls:tcp:0:3`) or as a bare TCP stream number (`h2:0:3`, as tshark's `follow,http2,…,0,3`).
  */
 import type { Capture } from '../capture.ts';
-import { FT, ERROR_NAMES, type H2Connection } from '../http2/connection.ts';
+import { FT, ERROR_NAMES, framesOfStream, h2Frame, type H2Connection } from '../http2/connection.ts';
 import type { HeaderField } from '../http2/hpack.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
@@ -34,7 +34,7 @@ export function headerBlockText(headers: readonly HeaderField[]): Uint8Array {
   return enc.encode(`${s}\r\n`);
 }
 
-/** The chunks of HTTP/2 stream `sid` of a parsed connection. */
+/** The chunks of HTTP/2 stream `sid` of a parsed connection (its frames read again from the columns). */
 export function h2StreamChunks(conn: H2Connection, sid: number): { chunks: StreamChunk[]; notes: string[] } {
   const chunks: StreamChunk[] = [];
   const notes: string[] = [];
@@ -43,7 +43,8 @@ export function h2StreamChunks(conn: H2Connection, sid: number): { chunks: Strea
     chunks.push({ ...c, seq: seq[c.dir] });
     seq[c.dir] += c.bytes.length + missing;
   };
-  for (const f of conn.frames) {
+  for (const i of framesOfStream(conn, sid)) {
+    const f = h2Frame(conn, i);
     // Server push: the promised request's headers arrive on the parent stream (RFC 9113 §8.4).
     const promised = f.type === FT.PUSH_PROMISE && f.promisedId === sid;
     if (f.streamId !== sid && !promised) continue;

@@ -6,10 +6,18 @@
  * direction, and per-stream messages: request, interim and final response, trailers, DATA
  * reassembled, RST_STREAM, GOAWAY.
  *
- * Cost is linear in frames; per stream one small object, so 10,000 streams stay fast.
+ * Cost is linear in frames. Frames are kept as columns (http2/frame-index.ts, 16 bytes a frame),
+ * per stream one small object; a frame's payload is read again from the plaintext stream and
+ * its header block decoded again on demand, from the nearest HPACK snapshot (one every
+ * HPACK_SNAPSHOT_EVERY blocks of a direction), so no lookup replays the connection from its start
+ * and a walk over every event in order decodes each block about once (a cursor per direction).
  */
 import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
+import {
+  createDirMap, createFrameColumns, frameComplete, frameDir, frameEndsBlock, frameFlags, frameLength, framePos, framesAtEvent, frameStreamId, frameType,
+  markBlockEnd, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns,
+} from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 
 /** RFC 9113 §3.4 client connection preface. */
@@ -64,7 +72,10 @@ export const ERROR_NAMES: Readonly<Record<string, string>> = {
   13: 'HTTP_1_1_REQUIRED',
 };
 
+/** A frame as the layers above read it, made on demand from the columns (h2Frame). */
 export interface H2Frame {
+  /** Frame number in the connection (arrival order over both directions). */
+  index: number;
   dir: StreamDir;
   type: number;
   flags: number;
@@ -97,13 +108,11 @@ export interface H2Message {
   /** Interim (1xx) responses before this one. */
   interim?: HeaderField[][];
   trailers?: HeaderField[];
-  /** DATA payloads in order. */
-  data: Uint8Array[];
+  /** DATA frames in order (frame numbers; the body is read again from them: messageBody). */
+  dataFrames: number[];
   dataLength: number;
   /** DATA bytes not captured (truncated frames). */
   missing: number;
-  /** Events carrying DATA. */
-  dataEvents: number[];
   /** Event with END_STREAM. */
   endEvent?: number;
 }
@@ -122,17 +131,52 @@ export interface H2Stream {
   malformed?: string;
 }
 
+/** HPACK state of one direction at the start of a header block (no block pending). */
+interface HpackSnapshot {
+  frame: number;
+  table: [string, string][];
+  size: number;
+  maxSize: number;
+  limit: number;
+  complete: boolean;
+}
+
+/** Header blocks of a direction between two HPACK snapshots: a lookup decodes at most this many. */
+export const HPACK_SNAPSHOT_EVERY = 64;
+
+/** What the on-demand decoding keeps between lookups (one cursor per direction, the last answer). */
+interface HpackCursor {
+  side: BlockSide;
+  /** Next frame to feed. */
+  next: number;
+  last?: { frame: number; headers: HeaderField[]; error?: string };
+}
+
 export interface H2Connection {
   /** The client preface was seen (else the capture started mid-connection or it is not HTTP/2). */
   preface: boolean;
   /** The event whose bytes complete the preface (tshark's "Magic" frame). */
   prefaceEvent?: number;
-  frames: H2Frame[];
+  /** The plaintext stream the frames were read from (payloads are read again from it). */
+  stream: ByteStream;
+  frames: H2FrameColumns;
+  /** Per direction: where each chunk starts in the frame reader's byte count. */
+  dirs: [DirMap, DirMap];
   /** Streams by id, in order of first appearance. */
   streams: Map<number, H2Stream>;
   goaway?: { dir: StreamDir; lastStreamId: number; code: number; event: number };
   notes: string[];
+  /** HPACK snapshots per direction, in frame order. */
+  snapshots: [HpackSnapshot[], HpackSnapshot[]];
+  /** Header blocks that began with less of the connection's header budget left than one block may use: what was left. */
+  lowBudget: Map<number, number>;
+  cursors: [HpackCursor | undefined, HpackCursor | undefined];
 }
+
+const noBudget = (): number => 0;
+
+/** Work counters for tests: stream walks (whole-connection passes) and header blocks decoded. */
+export const h2Work = { parses: 0, blocksDecoded: 0 };
 
 /** A plausible frame header at b[i..i+9) (for resynchronisation). */
 function plausibleFrame(b: Uint8Array, i: number): boolean {
@@ -156,7 +200,8 @@ export function startsWithPreface(s: ByteStream): boolean {
 
 interface Reader extends UnitState {
   event: number;
-  time: number;
+  /** Position of the frame header being assembled. */
+  hpos: number;
   /** Bytes of the preface still to skip (client side). */
   skip: number;
 }
@@ -167,27 +212,148 @@ function frameBodyLength(h: Uint8Array): number {
 }
 
 function newReader(): Reader {
-  return { ...newUnitState(9), event: 0, time: 0, skip: 0 };
+  return { ...newUnitState(9), event: 0, hpos: 0, skip: 0 };
 }
 
 interface BlockState {
   parts: Uint8Array[];
   streamId: number;
   broken: boolean;
-  first: H2Frame;
   promised?: number;
+}
+
+/** One direction's header-block assembly: its HPACK decoder and the block in progress. */
+interface BlockSide {
+  hp: HpackDecoder;
+  block: BlockState | null;
+}
+
+/** What feeding one frame to the block assembly did. */
+type BlockStep =
+  | { kind: 'none' }
+  | { kind: 'interrupted'; streamId: number }
+  | { kind: 'orphan' }
+  | { kind: 'block'; blk: BlockState; headers: HeaderField[]; error?: string };
+
+/** A frame's payload fields needed by the header-block assembly. */
+interface FrameHead {
+  dir: StreamDir;
+  type: number;
+  flags: number;
+  streamId: number;
+  complete: boolean;
+}
+
+/** HEADERS / PUSH_PROMISE payload: the block fragment and the promised stream (padding and priority skipped). */
+function blockFragment(f: FrameHead, p: Uint8Array): { frag: Uint8Array; promised?: number } {
+  const padded = (f.flags & FLAG_PADDED) !== 0;
+  const padLen = padded && p.length > 0 ? p[0] : 0;
+  let o = padded ? 1 : 0;
+  let promised: number | undefined;
+  if (f.type === FT.HEADERS && f.flags & FLAG_PRIORITY) o += 5;
+  if (f.type === FT.PUSH_PROMISE) {
+    promised = p.length >= o + 4 ? ((p[o] & 0x7f) << 24) | (p[o + 1] << 16) | (p[o + 2] << 8) | p[o + 3] : undefined;
+    o += 4;
+  }
+  return { frag: p.subarray(Math.min(o, p.length), f.complete ? Math.max(o, p.length - padLen) : p.length), promised };
+}
+
+/** Does this frame need its payload for the header-block assembly of `side`'s direction? */
+function needsPayload(f: FrameHead, dir: StreamDir): boolean {
+  if (f.dir === dir) return f.type === FT.HEADERS || f.type === FT.PUSH_PROMISE || f.type === FT.CONTINUATION;
+  return f.type === FT.SETTINGS && !(f.flags & 0x1);
+}
+
+/**
+ * Feed one frame to the header-block assembly of direction `dir` (the scan feeds both sides,
+ * an on-demand decode one): the same steps, so a block decoded again equals the scan's.
+ * `budget`: what the connection's header budget has left when a block ends here.
+ */
+function blockStep(side: BlockSide, dir: StreamDir, f: FrameHead, p: Uint8Array, budgetLeft: () => number): BlockStep {
+  if (f.dir !== dir) {
+    // SETTINGS_HEADER_TABLE_SIZE (0x1, RFC 9113 §6.5.2) from the peer limits this side's encoder table.
+    if (f.type === FT.SETTINGS && !(f.flags & 0x1)) {
+      for (let i = 0; i + 6 <= p.length; i += 6) if (((p[i] << 8) | p[i + 1]) === 1) side.hp.limit = ((p[i + 2] << 24) | (p[i + 3] << 16) | (p[i + 4] << 8) | p[i + 5]) >>> 0;
+    }
+    return { kind: 'none' };
+  }
+  const b = side.block;
+  let step: BlockStep = { kind: 'none' };
+  if (b && f.type !== FT.CONTINUATION) {
+    side.block = null;
+    side.hp.complete = false;
+    step = { kind: 'interrupted', streamId: b.streamId };
+  }
+  if (f.type === FT.HEADERS || f.type === FT.PUSH_PROMISE) {
+    const { frag, promised } = blockFragment(f, p);
+    const blk: BlockState = { parts: [frag], streamId: f.streamId, broken: !f.complete, promised };
+    if (f.flags & FLAG_END_HEADERS) return finishBlock(side, blk, budgetLeft);
+    side.block = blk;
+  } else if (f.type === FT.CONTINUATION) {
+    if (!b || b.streamId !== f.streamId) return { kind: 'orphan' };
+    b.parts.push(p);
+    if (!f.complete) b.broken = true;
+    if (f.flags & FLAG_END_HEADERS) {
+      side.block = null;
+      return finishBlock(side, b, budgetLeft);
+    }
+  }
+  return step;
+}
+
+function finishBlock(side: BlockSide, blk: BlockState, budgetLeft: () => number): BlockStep {
+  const h = side.hp;
+  let block: Uint8Array;
+  if (blk.parts.length === 1) block = blk.parts[0];
+  else {
+    block = new Uint8Array(blk.parts.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of blk.parts) {
+      block.set(x, o);
+      o += x.length;
+    }
+  }
+  h.budget.left = budgetLeft();
+  h2Work.blocksDecoded++;
+  // Part of the block was not captured: its insertions are lost too.
+  if (blk.broken) h.complete = false;
+  const r = decodeHeaderBlock(h, block);
+  return { kind: 'block', blk, headers: r.headers, error: blk.broken ? 'header block partly missing from the capture' : r.error };
+}
+
+function headOf(c: H2FrameColumns, i: number): FrameHead {
+  return { dir: frameDir(c, i), type: frameType(c, i), flags: frameFlags(c, i), streamId: frameStreamId(c, i), complete: frameComplete(c, i) };
+}
+
+/** Payload of frame `i` as captured (a view when it lies in one chunk). */
+export function framePayload(conn: H2Connection, i: number): Uint8Array {
+  const fx = conn.frames;
+  const dir = frameDir(fx, i);
+  const len = frameLength(fx, i);
+  const p = readDir(conn.stream, conn.dirs[dir], framePos(fx, i), len);
+  return frameComplete(fx, i) ? p : p.subarray(0, Math.min(p.length, len));
 }
 
 /** Parse an HTTP/2 connection from a plaintext ByteStream. Never throws. */
 export function parseHttp2(s: ByteStream): H2Connection {
-  const conn: H2Connection = { preface: startsWithPreface(s), frames: [], streams: new Map(), notes: [] };
+  h2Work.parses++;
+  const conn: H2Connection = {
+    preface: startsWithPreface(s), stream: s, frames: createFrameColumns(), dirs: [createDirMap(), createDirMap()], streams: new Map(), notes: [],
+    snapshots: [[], []], lowBudget: new Map(), cursors: [undefined, undefined],
+  };
+  const fx = conn.frames;
   const rd: [Reader, Reader] = [newReader(), newReader()];
   if (conn.preface) rd[0].skip = PREFACE_BYTES.length;
   else conn.notes.push('no connection preface: the capture starts mid-connection; headers that need earlier HPACK state are marked unknown');
   // One decoded-header budget for the connection: both directions draw on it.
   const headerBudget = { left: HPACK_LIMITS.connectionBytes };
-  const hpack: [HpackDecoder, HpackDecoder] = [createHpackDecoder(conn.preface, headerBudget), createHpackDecoder(conn.preface, headerBudget)];
-  const blocks: [BlockState | null, BlockState | null] = [null, null];
+  const sides: [BlockSide, BlockSide] = [
+    { hp: createHpackDecoder(conn.preface, { left: 0 }), block: null },
+    { hp: createHpackDecoder(conn.preface, { left: 0 }), block: null },
+  ];
+  const blocksSeen = [0, 0];
+  /** Blocks of each direction when its last snapshot was taken (-inf: none yet). */
+  const snapAt = [-Infinity, -Infinity];
 
   const stream = (id: number): H2Stream => {
     let st = conn.streams.get(id);
@@ -205,19 +371,19 @@ export function parseHttp2(s: ByteStream): H2Connection {
     st.state = st.endStream[0] && st.endStream[1] ? 'closed' : st.endStream[0] ? 'half-closed (remote)' : 'half-closed (local)';
   };
 
-  const onHeaders = (f: H2Frame, headers: HeaderField[], streamId: number, promised: number | undefined): void => {
+  const onHeaders = (dir: StreamDir, lastEvent: number, time: number, headers: HeaderField[], streamId: number, promised: number | undefined): void => {
     if (promised !== undefined) {
       const p = stream(promised);
       p.promisedBy = streamId;
-      p.request = { headers, event: f.lastEvent, time: f.time, data: [], dataLength: 0, missing: 0, dataEvents: [] };
+      p.request = { headers, event: lastEvent, time, dataFrames: [], dataLength: 0, missing: 0 };
       p.endStream[0] = true;
       p.state = 'half-closed (remote)';
       return;
     }
     const st = stream(streamId);
     if (st.state === 'idle') st.state = 'open';
-    const msg: H2Message = { headers, event: f.lastEvent, time: f.time, data: [], dataLength: 0, missing: 0, dataEvents: [] };
-    if (f.dir === 0) {
+    const msg: H2Message = { headers, event: lastEvent, time, dataFrames: [], dataLength: 0, missing: 0 };
+    if (dir === 0) {
       if (!st.request) st.request = msg;
       else st.request.trailers = headers;
     } else {
@@ -234,14 +400,35 @@ export function parseHttp2(s: ByteStream): H2Connection {
     }
   };
 
-  const onFrame = (f: H2Frame): void => {
-    conn.frames.push(f);
-    const p = f.payload;
-    const b = blocks[f.dir];
-    if (b && f.type !== FT.CONTINUATION) {
-      conn.notes.push(`event ${f.event}: header block on stream ${b.streamId} interrupted by a ${FRAME_TYPE_NAMES[f.type] ?? f.type} frame`);
-      blocks[f.dir] = null;
-      hpack[f.dir].complete = false;
+  const onFrame = (i: number, f: FrameHead, p: Uint8Array, length: number, event: number, lastEvent: number, time: number): void => {
+    const dir = f.dir;
+    // A snapshot of this side's HPACK state every HPACK_SNAPSHOT_EVERY blocks, where a block starts.
+    const side = sides[dir];
+    if ((f.type === FT.HEADERS || f.type === FT.PUSH_PROMISE) && side.block === null && blocksSeen[dir] - snapAt[dir] >= HPACK_SNAPSHOT_EVERY) {
+      const h = side.hp;
+      conn.snapshots[dir].push({ frame: i, table: h.table.slice(), size: h.size, maxSize: h.maxSize, limit: h.limit, complete: h.complete });
+      snapAt[dir] = blocksSeen[dir];
+    }
+    // The other side's decoder only sees SETTINGS (its table size limit).
+    const other: StreamDir = dir === 0 ? 1 : 0;
+    if (needsPayload(f, other)) blockStep(sides[other], other, f, p, noBudget);
+    const r = blockStep(side, dir, f, p, () => {
+      // Below one block's worth of budget the exact amount matters to a later decode: keep it.
+      if (headerBudget.left < HPACK_LIMITS.maxListSize) conn.lowBudget.set(i, headerBudget.left);
+      return headerBudget.left;
+    });
+    if (r.kind === 'interrupted') conn.notes.push(`event ${event}: header block on stream ${r.streamId} interrupted by a ${FRAME_TYPE_NAMES[f.type] ?? f.type} frame`);
+    else if (r.kind === 'orphan') conn.notes.push(`event ${event}: CONTINUATION on stream ${f.streamId} without a header block`);
+    else if (r.kind === 'block') {
+      headerBudget.left = side.hp.budget.left;
+      blocksSeen[dir]++;
+      markBlockEnd(fx, i);
+      if (r.error && !r.blk.broken) {
+        conn.notes.push(`event ${lastEvent}: ${r.error}`);
+        const st = stream(r.blk.promised ?? r.blk.streamId);
+        st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[f.type] ?? f.type} frame ending the block at event ${lastEvent})`;
+      }
+      onHeaders(dir, lastEvent, time, r.headers, r.blk.streamId, r.blk.promised);
     }
     const padded = (f.flags & FLAG_PADDED) !== 0;
     const padLen = padded && p.length > 0 ? p[0] : 0;
@@ -249,72 +436,30 @@ export function parseHttp2(s: ByteStream): H2Connection {
       case FT.DATA: {
         const start = padded ? 1 : 0;
         const end = f.complete ? Math.max(start, p.length - padLen) : p.length;
-        f.data = p.subarray(start, end);
         const st = stream(f.streamId);
-        const m = f.dir === 0 ? st.request : st.response;
+        const m = dir === 0 ? st.request : st.response;
         if (m) {
-          m.data.push(f.data);
-          m.dataLength += f.data.length;
-          m.dataEvents.push(f.lastEvent);
-          if (!f.complete) m.missing += f.length - p.length - (padded ? padLen : 0);
+          m.dataFrames.push(i);
+          m.dataLength += end - start;
+          if (!f.complete) m.missing += length - p.length - (padded ? padLen : 0);
         }
-        if (f.flags & FLAG_END_STREAM) endStream(st, f.dir, f.lastEvent);
+        if (f.flags & FLAG_END_STREAM) endStream(st, dir, lastEvent);
         break;
       }
       case FT.HEADERS:
-      case FT.PUSH_PROMISE: {
-        let o = padded ? 1 : 0;
-        let promised: number | undefined;
-        if (f.type === FT.HEADERS && f.flags & FLAG_PRIORITY) o += 5;
-        if (f.type === FT.PUSH_PROMISE) {
-          promised = p.length >= o + 4 ? ((p[o] & 0x7f) << 24) | (p[o + 1] << 16) | (p[o + 2] << 8) | p[o + 3] : undefined;
-          f.promisedId = promised;
-          o += 4;
-        }
-        const frag = p.subarray(Math.min(o, p.length), f.complete ? Math.max(o, p.length - padLen) : p.length);
-        const blk: BlockState = { parts: [frag], streamId: f.streamId, broken: !f.complete, first: f, promised };
-        if (f.type === FT.HEADERS && f.flags & FLAG_END_STREAM) endStream(stream(f.streamId), f.dir, f.lastEvent);
-        if (f.flags & FLAG_END_HEADERS) finishBlock(f, blk);
-        else blocks[f.dir] = blk;
+        if (f.flags & FLAG_END_STREAM) endStream(stream(f.streamId), dir, lastEvent);
         break;
-      }
-      case FT.CONTINUATION: {
-        if (!b || b.streamId !== f.streamId) {
-          conn.notes.push(`event ${f.event}: CONTINUATION on stream ${f.streamId} without a header block`);
-          break;
-        }
-        b.parts.push(p);
-        if (!f.complete) b.broken = true;
-        if (f.flags & FLAG_END_HEADERS) {
-          blocks[f.dir] = null;
-          finishBlock(f, b);
-        }
-        break;
-      }
       case FT.RST_STREAM: {
         if (p.length >= 4) {
-          f.errorCode = ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
           const st = stream(f.streamId);
-          st.reset = { by: f.dir, code: f.errorCode, event: f.lastEvent };
+          st.reset = { by: dir, code: ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0, event: lastEvent };
           st.state = 'closed';
         }
         break;
       }
       case FT.GOAWAY: {
         if (p.length >= 8) {
-          f.lastStreamId = ((p[0] & 0x7f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
-          f.errorCode = ((p[4] << 24) | (p[5] << 16) | (p[6] << 8) | p[7]) >>> 0;
-          conn.goaway = { dir: f.dir, lastStreamId: f.lastStreamId, code: f.errorCode, event: f.lastEvent };
-        }
-        break;
-      }
-      case FT.SETTINGS: {
-        // SETTINGS_HEADER_TABLE_SIZE (0x1, RFC 9113 §6.5.2) from a peer limits the other side's
-        // encoder table; hpack.ts checks size updates against it (and its own cap).
-        if (!(f.flags & 0x1)) {
-          for (let i = 0; i + 6 <= p.length; i += 6) {
-            if (((p[i] << 8) | p[i + 1]) === 1) hpack[f.dir === 0 ? 1 : 0].limit = ((p[i + 2] << 24) | (p[i + 3] << 16) | (p[i + 4] << 8) | p[i + 5]) >>> 0;
-          }
+          conn.goaway = { dir, lastStreamId: ((p[0] & 0x7f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3], code: ((p[4] << 24) | (p[5] << 16) | (p[6] << 8) | p[7]) >>> 0, event: lastEvent };
         }
         break;
       }
@@ -323,56 +468,19 @@ export function parseHttp2(s: ByteStream): H2Connection {
     }
   };
 
-  const finishBlock = (last: H2Frame, blk: BlockState): void => {
-    const h = hpack[last.dir];
-    let block: Uint8Array;
-    if (blk.parts.length === 1) block = blk.parts[0];
-    else {
-      block = new Uint8Array(blk.parts.reduce((n, x) => n + x.length, 0));
-      let o = 0;
-      for (const x of blk.parts) {
-        block.set(x, o);
-        o += x.length;
-      }
-    }
-    if (blk.broken) {
-      // Part of the block was not captured: its insertions are lost too.
-      h.complete = false;
-      last.hpackError = 'header block partly missing from the capture';
-      const r = decodeHeaderBlock(h, block);
-      last.headers = r.headers;
-    } else {
-      const r = decodeHeaderBlock(h, block);
-      last.headers = r.headers;
-      if (r.error) {
-        last.hpackError = r.error;
-        conn.notes.push(`event ${last.lastEvent}: ${r.error}`);
-        const st = stream(blk.promised ?? blk.streamId);
-        st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[last.type] ?? last.type} frame ending the block at event ${last.lastEvent})`;
-      }
-    }
-    onHeaders(last, last.headers ?? [], blk.streamId, blk.promised);
-  };
-
-  const emit = (r: Reader, dir: StreamDir, lastEvent: number): void => {
+  const emit = (r: Reader, dir: StreamDir, lastEvent: number, time: number): void => {
     const h = r.hdr;
     const body = r.body ?? new Uint8Array(0);
-    const f: H2Frame = {
-      dir,
-      type: h[3],
-      flags: h[4],
-      streamId: ((h[5] & 0x7f) << 24) | (h[6] << 16) | (h[7] << 8) | h[8],
-      length: body.length,
-      event: r.event,
-      lastEvent,
-      time: r.time,
-      payload: r.missing ? body.subarray(0, r.vis) : body,
-      complete: !r.missing,
-    };
+    const f: FrameHead = { dir, type: h[3], flags: h[4], streamId: ((h[5] & 0x7f) << 24) | (h[6] << 16) | (h[7] << 8) | h[8], complete: !r.missing };
+    const payload = r.missing ? body.subarray(0, r.vis) : body;
+    const i = pushFrame(fx, f.dir, f.type, f.flags, f.streamId, body.length, lastEvent, r.hpos + 9, f.complete);
+    const event = r.event;
     resetUnit(r);
-    onFrame(f);
+    onFrame(i, f, payload, body.length, event, lastEvent, time);
   };
 
+  // The time of a frame: that of the chunk its header began in (as the frame's event).
+  const times: [number, number] = [0, 0];
   const hole = (r: Reader, dir: StreamDir, n: number, ev: number): void => {
     if (n <= 0) return;
     r.at += n;
@@ -381,15 +489,17 @@ export function parseHttp2(s: ByteStream): H2Connection {
       return;
     }
     if (!r.synced) return;
-    loseBytes(r, n, () => emit(r, dir, ev));
+    loseBytes(r, n, () => emit(r, dir, ev, times[dir]));
   };
 
-  for (const c of s.chunks) {
+  for (let k = 0; k < s.chunks.length; k++) {
+    const c = s.chunks[k];
     const dir = c.dir;
     const r = rd[dir];
     const ev = c.lastEvent ?? c.event;
     if (c.gap) hole(r, dir, c.gap, c.event);
     const b = c.bytes;
+    if (b.length > 0) pushDirChunk(conn.dirs[dir], k, r.at);
     let i = 0;
     if (r.skip > 0) {
       const n = Math.min(r.skip, b.length);
@@ -408,16 +518,18 @@ export function parseHttp2(s: ByteStream): H2Connection {
         continue;
       }
     }
+    const at = r.at;
     feedUnits(
       r,
       b,
       i,
       frameBodyLength,
-      () => {
+      (p) => {
         r.event = c.event;
-        r.time = c.time;
+        r.hpos = at + p;
+        times[dir] = c.time;
       },
-      () => emit(r, dir, ev),
+      () => emit(r, dir, ev, times[dir]),
     );
     r.at += b.length;
     if (c.truncated) hole(r, dir, c.truncated, c.event);
@@ -427,8 +539,144 @@ export function parseHttp2(s: ByteStream): H2Connection {
     if (r.body !== null) {
       conn.notes.push(`${dir === 0 ? 'client' : 'server'}: last frame (event ${r.event}) ends after the capture`);
       r.missing = true;
-      emit(r, dir, r.event);
+      emit(r, dir, r.event, times[dir]);
     }
   }
   return conn;
+}
+
+/** Frames in the connection. */
+export function frameCount(conn: H2Connection): number {
+  return conn.frames.n;
+}
+
+/** The event and time of the chunk where frame `i`'s header began. */
+function headerWhere(conn: H2Connection, i: number): { event: number; time: number } {
+  const fx = conn.frames;
+  const m = conn.dirs[frameDir(fx, i)];
+  const k = dirChunkAt(m, framePos(fx, i) - 9);
+  const c = k >= 0 ? conn.stream.chunks[m.chunk[k]] : undefined;
+  return c ? { event: c.event, time: c.time } : { event: fx.ev[i], time: 0 };
+}
+
+/**
+ * The header block that frame `blockEnd` ends, decoded again: from this direction's cursor when
+ * it is at or before the frame (a walk in order), else from the nearest snapshot before it.
+ */
+export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: HeaderField[]; error?: string } | undefined {
+  const fx = conn.frames;
+  if (blockEnd < 0 || blockEnd >= fx.n || !frameEndsBlock(fx, blockEnd)) return undefined;
+  const dir = frameDir(fx, blockEnd);
+  let cur = conn.cursors[dir];
+  if (cur?.last?.frame === blockEnd) return cur.last;
+  const snaps = conn.snapshots[dir];
+  let lo = 0;
+  let hi = snaps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (snaps[mid].frame <= blockEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  const snap = lo > 0 ? snaps[lo - 1] : undefined;
+  if (!cur || cur.next > blockEnd || (snap && snap.frame > cur.next)) {
+    const hp = createHpackDecoder(conn.preface, { left: Infinity });
+    if (snap) {
+      hp.table = snap.table.slice();
+      hp.size = snap.size;
+      hp.maxSize = snap.maxSize;
+      hp.limit = snap.limit;
+      hp.complete = snap.complete;
+    }
+    cur = { side: { hp, block: null }, next: snap ? snap.frame : 0 };
+    conn.cursors[dir] = cur;
+  }
+  let answer: HpackCursor['last'];
+  for (let i = cur.next; i <= blockEnd; i++) {
+    const f = headOf(fx, i);
+    if (!needsPayload(f, dir) && f.dir !== dir) continue;
+    const p = needsPayload(f, dir) ? framePayload(conn, i) : new Uint8Array(0);
+    const r = blockStep(cur.side, dir, f, p, () => (i === blockEnd ? (conn.lowBudget.get(i) ?? Infinity) : Infinity));
+    if (i === blockEnd && r.kind === 'block') answer = { frame: i, headers: r.headers, error: r.error };
+  }
+  cur.next = blockEnd + 1;
+  cur.last = answer;
+  return answer;
+}
+
+/**
+ * Frame `i` with its payload, DATA bytes, error codes and (unless `headers` is false: a filter
+ * that names no header field) its decoded header block.
+ */
+export function h2Frame(conn: H2Connection, i: number, headers = true): H2Frame {
+  const fx = conn.frames;
+  const where = headerWhere(conn, i);
+  const payload = framePayload(conn, i);
+  const f: H2Frame = {
+    index: i,
+    dir: frameDir(fx, i),
+    type: frameType(fx, i),
+    flags: frameFlags(fx, i),
+    streamId: frameStreamId(fx, i),
+    length: frameLength(fx, i),
+    event: where.event,
+    lastEvent: fx.ev[i],
+    time: where.time,
+    payload,
+    complete: frameComplete(fx, i),
+  };
+  const p = payload;
+  const padded = (f.flags & FLAG_PADDED) !== 0;
+  const padLen = padded && p.length > 0 ? p[0] : 0;
+  if (f.type === FT.DATA) {
+    const start = padded ? 1 : 0;
+    f.data = p.subarray(start, f.complete ? Math.max(start, p.length - padLen) : p.length);
+  } else if (f.type === FT.PUSH_PROMISE) {
+    f.promisedId = blockFragment(f, p).promised;
+  } else if (f.type === FT.RST_STREAM && p.length >= 4) {
+    f.errorCode = ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
+  } else if (f.type === FT.GOAWAY && p.length >= 8) {
+    f.lastStreamId = ((p[0] & 0x7f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+    f.errorCode = ((p[4] << 24) | (p[5] << 16) | (p[6] << 8) | p[7]) >>> 0;
+  }
+  if (headers && frameEndsBlock(fx, i)) {
+    const h = blockHeaders(conn, i);
+    f.headers = h?.headers ?? [];
+    if (h?.error) f.hpackError = h.error;
+  }
+  return f;
+}
+
+/** The frames completed at `event`, made from the columns (header blocks decoded unless `headers` is false). */
+export function framesOfEvent(conn: H2Connection, event: number, headers = true): H2Frame[] {
+  return framesAtEvent(conn.frames, event).map((i) => h2Frame(conn, i, headers));
+}
+
+/** Frame numbers of one HTTP/2 stream (a pass over the stream id column). */
+export function framesOfStream(conn: H2Connection, sid: number): number[] {
+  const fx = conn.frames;
+  const out: number[] = [];
+  for (let i = 0; i < fx.n; i++) if ((fx.sid[i] & 0x7fffffff) === sid || (fx.tf[i] >>> 28 === FT.PUSH_PROMISE && frameStreamId(fx, i) !== sid && h2PromisedId(conn, i) === sid)) out.push(i);
+  return out;
+}
+
+function h2PromisedId(conn: H2Connection, i: number): number | undefined {
+  return blockFragment(headOf(conn.frames, i), framePayload(conn, i)).promised;
+}
+
+/** A message's DATA bytes read again from its frames (padding removed). */
+export function messageBody(conn: H2Connection, m: H2Message): Uint8Array[] {
+  const fx = conn.frames;
+  return m.dataFrames.map((i) => {
+    const p = framePayload(conn, i);
+    const padded = (frameFlags(fx, i) & FLAG_PADDED) !== 0;
+    const padLen = padded && p.length > 0 ? p[0] : 0;
+    const start = padded ? 1 : 0;
+    return p.subarray(start, frameComplete(fx, i) ? Math.max(start, p.length - padLen) : p.length);
+  });
+}
+
+/** The time of the first frame completed at `event` (its header's chunk), or undefined. */
+export function timeAtEvent(conn: H2Connection, event: number): number | undefined {
+  const at = framesAtEvent(conn.frames, event);
+  return at.length > 0 ? headerWhere(conn, at[0]).time : undefined;
 }

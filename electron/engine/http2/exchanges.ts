@@ -7,7 +7,7 @@
 import { headerValue, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
 import { createDecodeBudget, decodeBody, type DecodeBudget } from '../http/content-coding.ts';
 import type { BodyMode } from '../http/http1.ts';
-import type { H2Connection, H2Message } from './connection.ts';
+import { messageBody, timeAtEvent, type H2Connection, type H2Message } from './connection.ts';
 import type { HeaderField } from './hpack.ts';
 import { concatBytes as concat } from '../bytes/arrays.ts';
 
@@ -32,30 +32,19 @@ export interface H2ExchangeOptions {
   only?: { streamId: number; index: number };
 }
 
-/** Per connection: event → time of the first frame completed there (built once, not per body). */
-const frameTimes = new WeakMap<H2Connection, Map<number, number>>();
-
-function timesOf(conn: H2Connection): Map<number, number> {
-  let t = frameTimes.get(conn);
-  if (!t) {
-    t = new Map();
-    for (const f of conn.frames) if (!t.has(f.lastEvent)) t.set(f.lastEvent, f.time);
-    frameTimes.set(conn, t);
-  }
-  return t;
-}
-
-function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number, number>, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
+function message(kind: 'request' | 'response', m: H2Message, conn: H2Connection, endOfStream: boolean, opts: H2ExchangeOptions = {}): HttpMessage {
   const keep = opts.bodies !== 'size' && opts.bodies !== 'none';
-  const raw = concat(m.data, m.dataLength);
   const headers = pairs(m.headers);
   const probe = { headers } as HttpMessage;
   const enc = headerValue(probe, 'content-encoding') ?? '';
-  const dec = enc && m.missing === 0 && opts.bodies !== 'none' ? decodeBody(raw, enc, { keep, budget: opts.budget, bombs: opts.bombs }) : undefined;
+  const decode = enc !== '' && m.missing === 0 && opts.bodies !== 'none';
+  // The body is read again from its DATA frames only when it is kept or must be decoded to size it.
+  const raw = keep || decode ? concat(messageBody(conn, m), m.dataLength) : new Uint8Array(0);
+  const dec = decode ? decodeBody(raw, enc, { keep, budget: opts.budget, bombs: opts.bombs }) : undefined;
   const body = dec?.bytes ?? raw;
   const cl = headerValue(probe, 'content-length');
   const status = kind === 'response' ? headerValue(probe, ':status') : undefined;
-  const endEvent = m.endEvent ?? (m.dataEvents.length > 0 ? m.dataEvents[m.dataEvents.length - 1] : m.event);
+  const endEvent = m.endEvent ?? (m.dataFrames.length > 0 ? conn.frames.ev[m.dataFrames[m.dataFrames.length - 1]] : m.event);
   const out: HttpMessage = {
     kind,
     startEvent: m.event,
@@ -63,7 +52,7 @@ function message(kind: 'request' | 'response', m: H2Message, timeOf: Map<number,
     endEvent,
     startTime: m.time,
     headTime: m.time,
-    endTime: timeOf.get(endEvent) ?? m.time,
+    endTime: timeAtEvent(conn, endEvent) ?? m.time,
     version: 'HTTP/2',
     method: kind === 'request' ? headerValue(probe, ':method') ?? '' : '',
     uri: kind === 'request' ? headerValue(probe, ':path') ?? '' : '',
@@ -101,7 +90,6 @@ const RST_NAMES: Record<number, string> = {
 /** The connection's exchanges, in order of the streams' first appearance; `stream` names the ByteStream. */
 export function http2Exchanges(conn: H2Connection, stream: string, options: H2ExchangeOptions = {}): HttpExchange[] {
   const opts = { ...options, budget: options.budget ?? createDecodeBudget() };
-  const timeOf = timesOf(conn);
   const out: HttpExchange[] = [];
   let index = -1;
   const one = opts.only ? conn.streams.get(opts.only.streamId) : undefined;
@@ -113,15 +101,15 @@ export function http2Exchanges(conn: H2Connection, stream: string, options: H2Ex
     const ex: HttpExchange = {
       index,
       stream,
-      request: st.request ? message('request', st.request, timeOf, st.endStream[0], opts) : null,
-      response: st.response ? message('response', st.response, timeOf, st.endStream[1], opts) : null,
+      request: st.request ? message('request', st.request, conn, st.endStream[0], opts) : null,
+      response: st.response ? message('response', st.response, conn, st.endStream[1], opts) : null,
       informational: [],
       upgrade: '',
       streamId: st.id,
       notes,
     };
     for (const h of st.response?.interim ?? []) {
-      ex.informational.push(message('response', { headers: h, event: st.response?.event ?? 0, time: st.response?.time ?? 0, data: [], dataLength: 0, missing: 0, dataEvents: [], endEvent: st.response?.event }, timeOf, true));
+      ex.informational.push(message('response', { headers: h, event: st.response?.event ?? 0, time: st.response?.time ?? 0, dataFrames: [], dataLength: 0, missing: 0, endEvent: st.response?.event }, conn, true));
     }
     if (st.malformed) notes.push(`malformed: ${st.malformed}`);
     if (st.promisedBy !== undefined) notes.push(`server push promised on stream ${st.promisedBy}`);

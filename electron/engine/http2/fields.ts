@@ -25,6 +25,9 @@ const PSEUDO: Record<string, typeof hfHttp2Method> = {
   ':status': hfHttp2Status,
 };
 
+/** Fields read from a frame's decoded header block (a filter naming none skips the HPACK work). */
+export const HTTP2_HEADER_FIELDS = [hfHttp2HeaderName, hfHttp2HeaderValue, hfHttp2Method, hfHttp2Path, hfHttp2Authority, hfHttp2Scheme, hfHttp2Status];
+
 /** Every field this layer adds (to skip the work when a summary dissection wants none). */
 export const HTTP2_FIELDS = [hfHttp2, hfHttp2Streamid, hfHttp2Type, hfHttp2Length, hfHttp2Flags, hfHttp2HeaderName, hfHttp2HeaderValue, hfHttp2Method, hfHttp2Path, hfHttp2Authority, hfHttp2Scheme, hfHttp2Status, hfHttp2Data];
 

@@ -63,6 +63,10 @@ export interface ScanOptions {
 }
 
 const HTTP_FIELD_NAMES = Object.values(HF).map((f) => f.name);
+const TLS_LAYER_FIELDS = [...TLS_FIELDS, ...HTTP2_FIELDS];
+
+/** Dissections by the format's capture under the session (tests: a TLS/HTTP/2-field filter does none). */
+export const sessionWork = { baseDissects: 0, layerOnly: 0 };
 
 /** Open a session over a capture (indexing may still run: scans start when asked). */
 export function openSession(base: Capture, opts: { profile?: CryptoProfileName } = {}): CaptureSession {
@@ -75,7 +79,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     tls,
     layers: [
       { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
-      { name: 'tls', fields: [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.name), ready: () => true },
+      { name: 'tls', fields: TLS_LAYER_FIELDS.map((f) => f.name), ready: () => true },
       // Computed up to the frame asked for, at once (linear, one header read per frame).
       { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
     ],
@@ -101,6 +105,19 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
         addTcpAnalysisFields(session.tcpAnalysis, ev, d);
         return;
       }
+      // Likewise a filter on TLS / HTTP/2 fields alone: the stream layers' indexes answer it (the
+      // stream is walked once when first asked for), the frame itself is not dissected again.
+      if (o?.info === false && keepsOnly(d, TLS_LAYER_FIELDS)) {
+        resetDissection(d, EMPTY);
+        sessionWork.layerOnly++;
+        try {
+          addTlsLayerFields(base, ev, d);
+        } catch (e) {
+          d.malformed ??= `TLS/HTTP2 layer: ${(e as Error).message}`;
+        }
+        return;
+      }
+      sessionWork.baseDissects++;
       base.dissect(ev, d, o);
       addLayerFields(session, ev, d, o?.info ?? true);
     },
@@ -207,12 +224,17 @@ function layerChain(s: CaptureSession, event: number, httpMessages: number): str
   return httpSegmentRow(s.http, event) ? [] : undefined;
 }
 
-/** Whether `d` records some of `fields` and nothing else (a keep mask); cached per mask. */
-const onlyCache = new WeakMap<Uint8Array, boolean>();
+/** Whether `d` records some of `fields` and nothing else (a keep mask); cached per field list and mask. */
+const onlyCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
 function keepsOnly(d: Dissection, fields: readonly { id: number }[]): boolean {
   const keep = d.keep;
   if (keep === null || d.summary) return false;
-  let v = onlyCache.get(keep);
+  let byMask = onlyCache.get(fields);
+  if (!byMask) {
+    byMask = new WeakMap();
+    onlyCache.set(fields, byMask);
+  }
+  let v = byMask.get(keep);
   if (v === undefined) {
     const ids = new Set(fields.map((f) => f.id));
     let any = false;
@@ -223,7 +245,7 @@ function keepsOnly(d: Dissection, fields: readonly { id: number }[]): boolean {
       if (!ids.has(i)) v = false;
     }
     v &&= any;
-    onlyCache.set(keep, v);
+    byMask.set(keep, v);
   }
   return v;
 }

@@ -8,16 +8,17 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { framesOfEvent, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
-import { addHttp2Fields, HTTP2_FIELDS } from '../http2/fields.ts';
+import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
-import { addTlsFields, TLS_FIELDS } from './fields.ts';
+import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { looksLikeTls } from './records.ts';
+import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
 import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
 
@@ -26,8 +27,8 @@ interface StreamEntry {
   /** null: not TLS. */
   tls: TlsStreamResult | null;
   h2: H2Connection | null;
-  byEventTls: Map<number, RecordSummary[]>;
-  byEventH2: Map<number, H2Frame[]>;
+  /** The TLS records as columns (an event's records by binary search). */
+  recs: TlsRecordColumns | null;
   /** Events carrying part of a TLS record and completing none (tls/rows.ts). */
   partialTls: Map<number, boolean>;
 }
@@ -152,31 +153,22 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const cached = t.cache.get(id);
   if (cached && cached.gen === t.keys.generation) return cached;
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
     t.cache.set(id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, byEventTls: new Map(), byEventH2: new Map(), partialTls: new Map() };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
-    for (const s of e.tls.records) {
-      const ev = s.record.lastEvent;
-      const l = e.byEventTls.get(ev);
-      if (l) l.push(s);
-      else e.byEventTls.set(ev, [s]);
-    }
+    e.recs = recordColumns(e.tls.records);
     e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
   if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
+    // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
-    for (const f of e.h2.frames) {
-      const l = e.byEventH2.get(f.lastEvent);
-      if (l) l.push(f);
-      else e.byEventH2.set(f.lastEvent, [f]);
-    }
   }
   t.cache.set(id, e);
   return e;
@@ -248,10 +240,11 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
   const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
-  const h2 = e.byEventH2.get(event);
+  const at = e.h2 ? framesOfEvent(e.h2, event) : [];
+  const h2 = at.length > 0 ? at : undefined;
   const frame: TlsFrame = {
     tls: e.tls,
-    records: e.byEventTls.get(event),
+    records: recordsOfEvent(e, event),
     partial: e.partialTls.get(event),
     http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
     h2: e.h2 !== null,
@@ -271,11 +264,64 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   if (!id) return -1;
   const e = entry(c, id);
   if (!e) return -1;
-  const recs = e.byEventTls.get(event);
-  const src = recs ? addTlsFields(d, recs) : -1;
-  const frames = e.byEventH2.get(event);
-  if (frames) addHttp2Fields(d, frames);
+  let src = -1;
+  const keep = d.keep;
+  if (e.tls && e.recs && (keep === null || keepsAnyOf(keep, TLS_FIELDS))) {
+    const at = recordsAtEvent(e.recs, event);
+    const cols = e.recs;
+    if (at.length > 0 && d.keep !== null && keepsColumnsOnly(d.keep) && at.length <= 100 && !at.some((i) => cols.odd.has(i))) {
+      tlsLayerWork.columnEvents++;
+      addTlsColumnFields(d, cols, at);
+    } else if (at.length > 0) {
+      tlsLayerWork.recordEvents++;
+      src = addTlsFields(d, at.map((i) => (e.tls as TlsStreamResult).records[i]));
+    }
+  }
+  if (e.h2 && (keep === null || keepsAnyOf(keep, HTTP2_FIELDS))) {
+    const frames = framesOfEvent(e.h2, event, keep === null || keepsAnyOf(keep, HTTP2_HEADER_FIELDS));
+    if (frames.length > 0) addHttp2Fields(d, frames);
+  }
   return src;
+}
+
+/** Events whose TLS fields came from the record columns / from the record objects (tests). */
+export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
+
+/** An event's records (the summaries), or undefined when it completes none. */
+function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
+  if (!e.tls || !e.recs) return undefined;
+  const at = recordsAtEvent(e.recs, event);
+  const all = e.tls.records;
+  return at.length > 0 ? at.map((i) => all[i]) : undefined;
+}
+
+/** Per keep mask: does it keep nothing but what the record columns and HTTP/2 frames hold? */
+const columnsOnlyCache = new WeakMap<Uint8Array, boolean>();
+function keepsColumnsOnly(keep: Uint8Array): boolean {
+  let v = columnsOnlyCache.get(keep);
+  if (v === undefined) {
+    const ok = new Set([...TLS_COLUMN_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
+    v = true;
+    for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
+    columnsOnlyCache.set(keep, v);
+  }
+  return v;
+}
+
+/** Per field list and keep mask: does the mask keep one of the fields? */
+const anyOfCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
+function keepsAnyOf(keep: Uint8Array, fields: readonly { id: number }[]): boolean {
+  let m = anyOfCache.get(fields);
+  if (!m) {
+    m = new WeakMap();
+    anyOfCache.set(fields, m);
+  }
+  let v = m.get(keep);
+  if (v === undefined) {
+    v = fields.some((f) => keep[f.id] === 1);
+    m.set(keep, v);
+  }
+  return v;
 }
 
 let layerFieldIds: number[] | undefined;

@@ -7,6 +7,7 @@ import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { HS_CLIENT_HELLO, HS_SERVER_HELLO, parseClientHello, parseServerHello } from './handshake.ts';
 import { CT_APPLICATION_DATA } from './records.ts';
+import { recordContentType, recordHandshakes, recordLength, recordVersion, type TlsRecordColumns } from './record-index.ts';
 import type { RecordSummary } from './session.ts';
 import { SUITE_NAMES } from './suites.ts';
 
@@ -50,6 +51,25 @@ export const hfTlsAppData = defineField({ name: 'tls.app_data', type: 'bytes', d
 
 /** Every field this layer adds (to skip the work when a summary dissection wants none). */
 export const TLS_FIELDS = [hfTls, hfTlsRecordContentType, hfTlsRecordVersion, hfTlsRecordLength, hfTlsHandshakeType, hfTlsHandshakeVersion, hfTlsHandshakeRandom, hfTlsHandshakeSni, hfTlsHandshakeAlpn, hfTlsHandshakeCiphersuite, hfTlsAppData];
+
+/** The fields the record columns hold (record-index.ts): a filter naming only these reads no record object. */
+export const TLS_COLUMN_FIELDS = [hfTls, hfTlsRecordContentType, hfTlsRecordVersion, hfTlsRecordLength, hfTlsHandshakeType];
+
+/**
+ * The TLS_COLUMN_FIELDS of records `recs` from the columns, in addTlsFields' order (values only:
+ * the byte ranges and data sources are the details' business).
+ */
+export function addTlsColumnFields(d: Dissection, c: TlsRecordColumns, recs: readonly number[]): void {
+  if (recs.length === 0) return;
+  const top = addField(d, hfTls, 0, 0, -1);
+  for (const i of recs) {
+    addField(d, hfTlsRecordContentType, 0, 0, top, recordContentType(c, i));
+    addField(d, hfTlsRecordVersion, 0, 0, top, recordVersion(c, i));
+    addField(d, hfTlsRecordLength, 0, 0, top, recordLength(c, i));
+    for (const t of recordHandshakes(c, i)) addField(d, hfTlsHandshakeType, 0, 0, top, t);
+  }
+  if (d.protocol !== 'HTTP2') d.protocol = 'TLS';
+}
 
 /**
  * Add the TLS fields of the records an event carried (records completed in this event). The
