@@ -121,6 +121,9 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     addField(d, hfTcpPort, off + 2, 2, dp);
   }
   if (avail < 16) {
+    // ICMP errors quote 8 bytes of a TCP header (RFC 792): tshark still shows the sequence number
+    // there (packet-tcp.c, in_error_pkt), not in a header cut short otherwise.
+    if (avail >= 8 && full && ctx.inError) addField(d, hfTcpSeq, off + 4, 4, top);
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
     return true;
@@ -179,7 +182,8 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   let fl = -1;
   if (full) {
     addField(d, hfTcpSeq, off + 4, 4, top, seq);
-    addField(d, hfTcpSeqRaw, off + 4, 4, top);
+    // packet-tcp.c shows a quoted header's sequence number as it is, with no raw twin.
+    if (!ctx.inError) addField(d, hfTcpSeqRaw, off + 4, 4, top);
     if (haveSeglen) addField(d, hfTcpNxtseq, off, 0, top, (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
     addField(d, hfTcpAck, off + 8, 4, top, ack);
     addField(d, hfTcpAckRaw, off + 8, 4, top);

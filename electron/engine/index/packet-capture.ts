@@ -87,6 +87,7 @@ export function startPacketCapture(
       meta.origLen = rec.origLen;
       meta.linkType = rec.linkType;
       meta.interfaceId = rec.interfaceId;
+      meta.noInterface = ix.interfaces[rec.interfaceId]?.implicit === true;
       meta.comments = rec.comments;
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
