@@ -147,3 +147,61 @@ with open(OUT, 'wb') as f:
         f.write(struct.pack('<IIII', 1700000000 + n, 1000 * n, len(p), len(p)))
         f.write(p)
 print(f'{OUT}: {len(frames)} frames', file=sys.stderr)
+
+
+# ---- test/fixtures/fidelity/tcp-reuse.pcap: TCP port reuse and window scaling ----
+
+def tcp(sport, dport, seq, ack, flags, payload=b'', win=1000, ws=None, src=A4, dst=B4):
+    opts = b''
+    if ws is not None:
+        opts = b'\x02\x04\x05\xb4' + b'\x01\x03\x03' + bytes([ws])
+    hl = 20 + len(opts)
+    h = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, (hl // 4) << 4, flags, win, 0, 0) + opts
+    pseudo = src + dst + struct.pack('!xBH', 6, len(h) + len(payload))
+    c = csum(pseudo + h + payload)
+    return h[:16] + struct.pack('!H', c) + h[18:] + payload
+
+
+SYN, ACK, FIN, PSH = 0x02, 0x10, 0x01, 0x08
+
+
+def conv(frames_out, sport, isn_c, isn_s, ws_c, ws_s, syn=True, close=True, data=b'hello'):
+    """A connection from A:sport to B:80 (a SYN unless `syn` is false), one request, maybe closed."""
+    c, s = isn_c, isn_s
+    if syn:
+        frames_out.append(eth(ipv4(6, tcp(sport, 80, c, 0, SYN, win=64240, ws=ws_c))))
+    frames_out.append(eth(ipv4(6, tcp(80, sport, s, c + 1, SYN | ACK, win=65160, ws=ws_s, src=B4, dst=A4), src=B4, dst=A4)))
+    c += 1
+    s += 1
+    frames_out.append(eth(ipv4(6, tcp(sport, 80, c, s, ACK, win=502))))
+    frames_out.append(eth(ipv4(6, tcp(sport, 80, c, s, ACK | PSH, data, win=502))))
+    c += len(data)
+    frames_out.append(eth(ipv4(6, tcp(80, sport, s, c, ACK, win=509, src=B4, dst=A4), src=B4, dst=A4)))
+    if close:
+        frames_out.append(eth(ipv4(6, tcp(sport, 80, c, s, FIN | ACK, win=502))))
+        frames_out.append(eth(ipv4(6, tcp(80, sport, s, c + 1, FIN | ACK, win=509, src=B4, dst=A4), src=B4, dst=A4)))
+        frames_out.append(eth(ipv4(6, tcp(sport, 80, c + 1, s + 1, ACK, win=502))))
+
+
+reuse = []
+# A connection on 1000 → 80 (window scale 7 both ways), then one on the same ports whose SYN
+# was not captured: its SYN/ACK (another ISN, scale 2) must not change the first connection's.
+conv(reuse, 1000, 1_000_000, 2_000_000, 7, 7)
+conv(reuse, 1000, 3_000_000, 777_000, 2, 2, syn=False)
+# The same with the first connection left open (no FIN or RST).
+conv(reuse, 1001, 10_000, 20_000, 7, 8, close=False)
+conv(reuse, 1001, 50_000, 900_000, None, None, syn=False)
+# A retransmitted SYN/ACK (same ISN) is not a new connection.
+conv(reuse, 1002, 5_000, 6_000, 6, 6, close=False)
+reuse.append(reuse[-4])
+# A new SYN after a FIN on 1003, without window scaling the second time.
+conv(reuse, 1003, 70_000, 80_000, 5, 5)
+conv(reuse, 1003, 70_000, 90_000, None, None)
+
+REUSE_OUT = OUT.replace('fidelity.pcap', 'tcp-reuse.pcap')
+with open(REUSE_OUT, 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for n, p in enumerate(reuse):
+        f.write(struct.pack('<IIII', 1700001000 + n, 0, len(p), len(p)))
+        f.write(p)
+print(f'{REUSE_OUT}: {len(reuse)} frames', file=sys.stderr)

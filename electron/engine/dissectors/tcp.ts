@@ -166,15 +166,16 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
   if (haveSeglen && stream >= 0) {
     if (ctx.firstPass) {
-      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags);
-      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1);
+      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags, ctx.frame);
+      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1, ctx.frame);
     }
     // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
     if (full || ctx.wantInfo) {
-      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
-      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1);
+      // As this frame saw them: a later SYN/ACK on the same ports may have changed them since.
+      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir, ctx.frame)) >>> 0;
+      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1, ctx.frame);
       if (flags & TH_ACK) ack = (rawAck - sackBase) >>> 0;
-      scale = tcpWindowScale(ctx.conv, stream, dir);
+      scale = tcpWindowScale(ctx.conv, stream, dir, ctx.frame);
       if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
     }
   }
