@@ -5,6 +5,8 @@
  * test/cli/decode-as.test.ts); here the first pass against revisits in any order, the data
  * source of the reassembled bytes, overlaps, and the memory budget.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPackets, type Packet } from './golden-fields.ts';
@@ -15,7 +17,37 @@ import { createConversationTable } from '../../electron/engine/streams/conversat
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { entryBytes, fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { addFragment, createFragmentStore, fragmentStoreOf } from '../../electron/engine/dissectors/ip-reassembly.ts';
-import { ipReassemblyBudget } from '../../electron/engine/limits.ts';
+import { DEFAULT_LIMITS, ipReassemblyBudget, setEngineLimits } from '../../electron/engine/limits.ts';
+import { openCapture } from '../../electron/engine/open-capture.ts';
+
+/** A pcap of `n` first fragments (1480 bytes each, distinct IDs) that never complete. */
+function pendingFragments(n: number): Uint8Array {
+  const frame = 14 + 20 + 1480;
+  const out = new Uint8Array(24 + n * (16 + frame));
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 0xa1b2c3d4, true);
+  v.setUint16(4, 2, true);
+  v.setUint16(6, 4, true);
+  v.setUint32(16, 65535, true);
+  v.setUint32(20, 1, true);
+  for (let k = 0; k < n; k++) {
+    const p = 24 + k * (16 + frame);
+    v.setUint32(p, 1700000000 + k, true);
+    v.setUint32(p + 8, frame, true);
+    v.setUint32(p + 12, frame, true);
+    const e = p + 16;
+    v.setUint16(e + 12, 0x0800);
+    const ip = e + 14;
+    out[ip] = 0x45;
+    v.setUint16(ip + 2, 20 + 1480);
+    v.setUint16(ip + 4, k & 0xffff);
+    v.setUint16(ip + 6, 0x2000); // More Fragments, offset 0
+    out[ip + 8] = 64;
+    out[ip + 9] = 17;
+    out.set([192, 0, 2, 1, 192, 0, 2, (k >> 16) + 2], ip + 12);
+  }
+  return out;
+}
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/fidelity/fidelity.pcap');
 const FIELDS = ['frame.protocols', 'ip.fragment', 'ip.reassembled.length', 'ipv6.fragment', 'udp.length', 'dns.id', 'dns.txt', 'icmp.checksum.status', 'udp.stream'];
@@ -119,5 +151,28 @@ describe('IP fragment reassembly', () => {
     // What was reassembled before the budget ran out is still there on a revisit.
     dissectPacket(d, packets[2].meta, packets[2].data, revisitContext(conv));
     expect(d.protocol).toBe('DNS');
+  });
+
+  it('a capture over the budget says so in its warnings and keeps every frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracelens-frag-'));
+    try {
+      // 64 MB memory limit: a 4 MiB budget, less than 3000 × 1480 bytes of pending fragments.
+      setEngineLimits({ maxMemoryMb: 64 });
+      const path = join(dir, 'pending.pcap');
+      writeFileSync(path, pendingFragments(3000));
+      const { capture, indexing } = await openCapture(path);
+      await indexing;
+      expect(capture.count()).toBe(3000);
+      const w = capture.info().warnings.filter((m) => m.startsWith('IP fragment reassembly stopped'));
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatch(/^IP fragment reassembly stopped at frame 2834: .* passed 4 MiB \(1\/16 of the memory limit\)/);
+      const d = createDissection();
+      capture.dissect(3000, d);
+      expect(d.info).toBe('Fragmented IP protocol (proto=UDP 17, off=0, ID=0bb7)');
+      capture.close();
+    } finally {
+      setEngineLimits({ ...DEFAULT_LIMITS, tempDir: undefined });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
