@@ -29,6 +29,12 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = { maxMemoryMb: 1024, maxTe
  */
 export const INDEX_BUDGET_SHARE = 0.9;
 
+/**
+ * Share of the memory limit IP fragment reassembly may hold: fragments waiting for the rest of
+ * their datagram, and the reassembled datagrams that revisits of their completing frames read.
+ */
+export const IP_REASSEMBLY_SHARE = 1 / 16;
+
 let current: EngineLimits = { ...DEFAULT_LIMITS };
 
 export function setEngineLimits(l: Partial<EngineLimits>): void {
@@ -97,6 +103,16 @@ export function memoryLimitMessage(what: string, maxMemoryMb: number): string {
 
 export function tempLimitMessage(what: string, maxTempBytes: number): string {
   return `stopped after ${what}: the decompressed capture exceeds the ${sizeText(maxTempBytes)} temp-disk limit; raise it with --max-temp GiB / TRACELENS_MAX_TEMP`;
+}
+
+/** Bytes IP reassembly may hold under the current limits. */
+export function ipReassemblyBudget(limits: Readonly<EngineLimits> = current): number {
+  return Math.floor(limits.maxMemoryMb * MB * IP_REASSEMBLY_SHARE);
+}
+
+/** Reassembly ran out of its budget at `frame`: the frames before it keep their datagrams. */
+export function ipReassemblyLimitMessage(frame: number, budget: number): string {
+  return `IP fragment reassembly stopped at frame ${frame}: fragments and reassembled datagrams passed ${sizeText(budget)} (1/16 of the memory limit); later fragments are shown unreassembled; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
 }
 
 /** Whether a capture warning is one of the limit messages above (any format's indexer). */

@@ -116,7 +116,7 @@ describe('damaged input never throws and is reported with protocol and offset', 
 });
 
 describe('TCP stream numbering', () => {
-  it('a SYN with a new ISN on a used address/port pair starts a new stream', () => {
+  it('a SYN with a new ISN on a used address/port pair starts a new stream, the same ISN does not', () => {
     const packets = readPackets(`${CORPUS}/pcap/tcpdump-tests/print-flags.pcap`);
     const syn = packets[0];
     const again = syn.data.slice();
@@ -129,9 +129,10 @@ describe('TCP stream numbering', () => {
     list.forEach((p, i) => dissectPacket(d, { ...p.meta, number: i + 1 }, p.data, ctx));
     const n = packets.length;
     expect(tcpStreamOf(table, n)).toBe(0);
-    // The last packets closed with FIN, so even the same ISN starts a new stream; a different one too.
-    expect(tcpStreamOf(table, n + 1)).toBe(1);
-    expect(tcpStreamOf(table, n + 2)).toBe(2);
+    // tshark 4.0.17 on this list: the same ISN again stays in stream 0 although the connection
+    // was closed with FIN; a different ISN starts stream 1.
+    expect(tcpStreamOf(table, n + 1)).toBe(0);
+    expect(tcpStreamOf(table, n + 2)).toBe(1);
     expect(values(d, 'tcp.seq')).toEqual(['0']);
   });
 });

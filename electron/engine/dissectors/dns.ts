@@ -224,22 +224,9 @@ function protoOf(flavour: number): string {
   return flavour === DNS_FLAVOUR_MDNS ? 'MDNS' : flavour === DNS_FLAVOUR_LLMNR ? 'LLMNR' : 'DNS';
 }
 
-/**
- * Dissect one DNS message in [off, end). `rep` is its reported length. Returns false only
- * when not even the header was there.
- */
-function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: number, top: number, ctx: PacketContext, flavour: number): void {
-  const base = off;
-  nameTextWanted = !d.summary || ctx.wantInfo;
-  if (end - off < 12) {
-    if (end - off >= 2) addField(d, hfDnsId, off, 2, top);
-    markMalformed(d, top, `DNS: header truncated at byte ${off} (${end - off} of 12 bytes)`);
-    return;
-  }
-  const id = u16(data, off);
-  const flags = u16(data, off + 2);
+/** The flags word of the header at `off` and its bits (RFC 1035 §4.1.1, RFC 4035 §3.2 AD/CD). */
+function addFlags(d: Dissection, flags: number, off: number, top: number): void {
   const response = (flags & 0x8000) !== 0;
-  addField(d, hfDnsId, off, 2, top);
   const fl = addField(d, hfDnsFlags, off + 2, 2, top);
   addField(d, hfDnsFlagsResponse, off + 2, 2, fl);
   addField(d, hfDnsFlagsOpcode, off + 2, 2, fl);
@@ -252,6 +239,32 @@ function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: numbe
   if (response || (flags & 0x0020) !== 0) addField(d, hfDnsFlagsAuthenticated, off + 2, 2, fl);
   addField(d, hfDnsFlagsCheckdisable, off + 2, 2, fl);
   if (response) addField(d, hfDnsFlagsRcode, off + 2, 2, fl);
+}
+
+/**
+ * Dissect one DNS message in [off, end). `rep` is its reported length. Returns false only
+ * when not even the header was there.
+ */
+function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: number, top: number, ctx: PacketContext, flavour: number): void {
+  const base = off;
+  nameTextWanted = !d.summary || ctx.wantInfo;
+  const avail = end - off;
+  if (avail < 12) {
+    // The header fields that were captured, as tshark adds them before it stops (a message
+    // quoted in an ICMP error is cut after 8 bytes: RFC 792).
+    if (avail >= 2) addField(d, hfDnsId, off, 2, top);
+    if (avail >= 4) addFlags(d, u16(data, off + 2), off, top);
+    const counts = [hfDnsCountQueries, hfDnsCountAnswers, hfDnsCountAuth];
+    for (let k = 0; k < 3 && avail >= 6 + 2 * k; k++) addField(d, counts[k], off + 4 + 2 * k, 2, top);
+    // Inside an ICMP error the cut is expected: tshark does not call it malformed.
+    if (!ctx.inError) markMalformed(d, top, `DNS: header truncated at byte ${off} (${avail} of 12 bytes)`);
+    return;
+  }
+  const id = u16(data, off);
+  const flags = u16(data, off + 2);
+  const response = (flags & 0x8000) !== 0;
+  addField(d, hfDnsId, off, 2, top);
+  addFlags(d, flags, off, top);
   const nq = u16(data, off + 4);
   const nan = u16(data, off + 6);
   const nau = u16(data, off + 8);

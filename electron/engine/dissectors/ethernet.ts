@@ -1,9 +1,9 @@
 /**
- * Ethernet II (IEEE 802.3 frame with an EtherType) and IEEE 802.1Q / 802.1ad VLAN tags
- * (QinQ = stacked tags). Field names from Wireshark packet-eth.c / packet-vlan.c.
+ * Ethernet II (IEEE 802.3 frame with an EtherType), IEEE 802.1Q VLAN tags and 802.1ad service
+ * tags (QinQ = an 802.1ad tag over an 802.1Q one; the pre-standard 0x9100 shows as 802.1Q). Field names from Wireshark packet-eth.c / packet-vlan.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, setLabel, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
 import { dissectData } from './data.ts';
@@ -28,6 +28,14 @@ export const hfVlanPriority = defineField({ name: 'vlan.priority', type: 'uint',
 export const hfVlanDei = defineField({ name: 'vlan.dei', type: 'bool', description: 'DEI', bits: 16, mask: 0x1000 });
 export const hfVlanId = defineField({ name: 'vlan.id', type: 'uint', description: 'ID', bits: 16, mask: 0x0fff });
 export const hfVlanEtype = defineField({ name: 'vlan.etype', type: 'uint', description: 'Type', base: 'hex', bits: 16 });
+
+// IEEE 802.1ad service tag (ethertype 0x88a8): its own protocol in Wireshark (packet-ieee8021ah.c),
+// whose Type field is named for 802.1ah.
+export const hfIeee8021ad = defineProtocol('ieee8021ad', 'IEEE 802.1ad');
+export const hfIeee8021adPriority = defineField({ name: 'ieee8021ad.priority', type: 'uint', description: 'Priority', bits: 16, mask: 0xe000 });
+export const hfIeee8021adDei = defineField({ name: 'ieee8021ad.dei', type: 'uint', description: 'DEI', bits: 16, mask: 0x1000 });
+export const hfIeee8021adId = defineField({ name: 'ieee8021ad.id', type: 'uint', description: 'ID', bits: 16, mask: 0x0fff });
+export const hfIeee8021ahEtype = defineField({ name: 'ieee8021ah.etype', type: 'uint', description: 'Type', base: 'hex', bits: 16 });
 
 // EtherTypes (IEEE 802 numbers registry): the keys of the ethertype table.
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -57,12 +65,37 @@ function dissectVlan(d: Dissection, data: Uint8Array, off: number, end: number, 
     markMalformed(d, top, `VLAN: tag truncated at byte ${off} (${end - off} of 4 bytes)`);
     return true;
   }
+  if (top >= 0) {
+    const tci = u16(data, off);
+    setLabel(d, top, `802.1Q Virtual LAN, PRI: ${tci >> 13}, DEI: ${(tci >> 12) & 1}, ID: ${tci & 0x0fff}`);
+  }
   addField(d, hfVlanPriority, off, 2, top);
   addField(d, hfVlanDei, off, 2, top);
   addField(d, hfVlanId, off, 2, top);
   const type = u16(data, off + 2);
   addField(d, hfVlanEtype, off + 2, 2, top);
   dissectEthertype(d, data, type, off + 4, end, rep - 4, parent, ctx);
+  return true;
+}
+
+/** An 802.1ad service tag (IEEE 802.1Q-2018 §9.6: the same TCI layout as a C-tag). */
+function dissectIeee8021ad(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
+  pushLayer(ctx, 'ieee8021ad');
+  if (ctx.depth++ > 8) {
+    markMalformed(d, parent, `IEEE 802.1ad: too many stacked tags at byte ${off}`);
+    return true;
+  }
+  const top = addField(d, hfIeee8021ad, off, Math.min(4, end - off), parent);
+  if (end - off < 4) {
+    markMalformed(d, top, `IEEE 802.1ad: tag truncated at byte ${off} (${end - off} of 4 bytes)`);
+    return true;
+  }
+  setLabel(d, top, `IEEE 802.1ad, ID: ${u16(data, off) & 0x0fff}`);
+  addField(d, hfIeee8021adPriority, off, 2, top);
+  addField(d, hfIeee8021adDei, off, 2, top);
+  addField(d, hfIeee8021adId, off, 2, top);
+  addField(d, hfIeee8021ahEtype, off + 2, 2, top);
+  dissectEthertype(d, data, u16(data, off + 2), off + 4, end, rep - 4, parent, ctx);
   return true;
 }
 
@@ -108,5 +141,5 @@ const ethHandle = registerDissector('eth', 'Ethernet II', dissectEthernet);
 addUint(linkTypeTable, LINKTYPE_ETHERNET, ethHandle);
 const vlanHandle = registerDissector('vlan', '802.1Q Virtual LAN', dissectVlan);
 addUint(ethertypeTable, ETHERTYPE_VLAN, vlanHandle);
-addUint(ethertypeTable, ETHERTYPE_QINQ, vlanHandle);
+addUint(ethertypeTable, ETHERTYPE_QINQ, registerDissector('ieee8021ad', 'IEEE 802.1ad', dissectIeee8021ad));
 addUint(ethertypeTable, ETHERTYPE_QINQ_OLD, vlanHandle);

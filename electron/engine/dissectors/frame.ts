@@ -20,6 +20,8 @@ export interface FrameMeta {
   origLen: number;
   linkType: number;
   interfaceId: number;
+  /** The file names no interface (pcap): frame.interface_id is absent, as in tshark. */
+  noInterface?: boolean;
   comments?: string[];
   malformed?: string;
   /** False when the record carries no timestamp (pcapng SPB): frame.time_epoch is then absent. */
@@ -47,7 +49,7 @@ export function dissectFrame(d: Dissection, meta: FrameMeta, start: number, end:
   const top = addField(d, hfFrame, start, end - start, -1);
   // The index keeps these in its own columns: nothing to record in the index pass.
   if (d.summary) return top;
-  addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
+  if (meta.noInterface !== true) addField(d, hfFrameInterfaceId, 0, 0, top, meta.interfaceId);
   if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
   const encap = WTAP_ENCAP.get(meta.linkType);
   if (encap !== undefined) addField(d, hfFrameEncapType, 0, 0, top, encap);

@@ -4,10 +4,11 @@
  * Field names and Info wording from Wireshark packet-icmp.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
-import { hfDataData } from './data.ts';
+import { dissectData } from './data.ts';
+import { addChecksum, onesSum } from './checksum.ts';
 import { IP_PROTO_ICMP } from './ip-proto.ts';
 import { addUint, findDissector, ipProtoTable, registerDissector } from './table.ts';
 
@@ -67,8 +68,10 @@ function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: number, 
   const code = data[off + 1];
   addField(d, hfIcmpType, off, 1, top);
   addField(d, hfIcmpCode, off + 1, 1, top);
-  addField(d, hfIcmpChecksum, off + 2, 2, top);
-  addField(d, hfIcmpChecksumStatus, off + 2, 0, top, 2);
+  // packet-icmp.c verifies the checksum of a whole message that is neither a fragment nor
+  // quoted in an error; RFC 792: it covers the ICMP message.
+  const verify = !ctx.fragmented && !ctx.inError && avail >= rep && recordsProtocol(d, hfIcmp);
+  addChecksum(d, hfIcmpChecksum, hfIcmpChecksumStatus, data, off + 2, top, verify ? onesSum(data, off, end) : undefined);
   const ttl = ctx.ttl;
   let info = ctx.wantInfo ? typeText(type, code) : '';
   if (avail < 8) {
@@ -83,7 +86,7 @@ function dissectIcmp(d: Dissection, data: Uint8Array, off: number, end: number, 
     addField(d, hfIcmpIdentLe, off + 4, 2, top, swap16(id));
     addField(d, hfIcmpSeq, off + 6, 2, top);
     addField(d, hfIcmpSeqLe, off + 6, 2, top, swap16(seq));
-    if (end > off + 8) addField(d, hfDataData, off + 8, end - off - 8, top);
+    dissectData(d, off + 8, end, top, ctx);
     if (ctx.wantInfo) info = `${info.padEnd(20)} id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${swap16(seq)}, ttl=${ttl}`;
   } else if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) {
     if (type === 5) addField(d, hfIcmpRedirGw, off + 4, 4, top);

@@ -4,11 +4,12 @@
  * Field names and Info wording from Wireshark packet-icmpv6.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
 import { formatIpv6, hex } from '../fields/format.ts';
-import { hfDataData } from './data.ts';
+import { dissectData } from './data.ts';
+import { addChecksum, onesSum } from './checksum.ts';
 import { IP_PROTO_ICMPV6 } from './ip-proto.ts';
 import { addUint, findDissector, ipProtoTable, registerDissector } from './table.ts';
 
@@ -53,6 +54,27 @@ const TYPE_TEXT: Readonly<Record<number, string>> = {
   136: 'Neighbor Advertisement', 137: 'Redirect', 143: 'Multicast Listener Report Message v2',
 };
 
+/**
+ * Code names of the error messages (RFC 4443 §3, RFC 7112 §5 for Parameter Problem code 3), as
+ * tshark 4.0 prints them in Info: "Destination Unreachable (Port unreachable)". Checked against
+ * tshark 4.0.17 for every code listed and one past the end of each list.
+ */
+const CODE_TEXT: Readonly<Record<number, readonly string[]>> = {
+  1: ['no route to destination', 'Administratively prohibited', 'Beyond scope of source address', 'Address unreachable', 'Port unreachable',
+    'Source address failed ingress/egress policy', 'Reject route to destination', 'Error in Source Routing Header'],
+  3: ['hop limit exceeded in transit', 'fragment reassembly time exceeded'],
+  4: ['erroneous header field encountered', 'unrecognized Next Header type encountered', 'unrecognized IPv6 option encountered',
+    'IPv6 First Fragment has incomplete IPv6 Header Chain'],
+};
+
+function codeText(type: number, code: number): string {
+  const names = CODE_TEXT[type];
+  if (names === undefined) return '';
+  const n = names[code];
+  // Destination Unreachable says "Unknown", the others "Unknown (code)" (tshark 4.0.17).
+  return ` (${n ?? (type === 1 ? 'Unknown' : `Unknown (${code})`)})`;
+}
+
 /** ND options (RFC 4861 §4.6): type, length in 8-byte units. Returns the source/target link address text. */
 function dissectNdOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext): string {
   let p = off;
@@ -88,10 +110,19 @@ function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end: number
   const type = data[off];
   addField(d, hfIcmpv6Type, off, 1, top);
   addField(d, hfIcmpv6Code, off + 1, 1, top);
-  addField(d, hfIcmpv6Checksum, off + 2, 2, top);
-  addField(d, hfIcmpv6ChecksumStatus, off + 2, 0, top, 2);
+  // Verified as packet-icmpv6.c does (a whole message, not a fragment, not quoted in an error),
+  // over the RFC 8200 §8.1 pseudo-header: addresses, upper-layer length, next header 58.
+  const verify = !ctx.fragmented && !ctx.inError && avail >= rep && ctx.addrLen === 16 && recordsProtocol(d, hfIcmpv6);
+  let sum: number | undefined;
+  if (verify) {
+    sum = onesSum(data, ctx.srcOff, ctx.srcOff + 16);
+    sum = onesSum(data, ctx.dstOff, ctx.dstOff + 16, sum);
+    sum += Math.floor(rep / 0x10000) + (rep & 0xffff) + IP_PROTO_ICMPV6;
+    sum = onesSum(data, off, end, sum);
+  }
+  addChecksum(d, hfIcmpv6Checksum, hfIcmpv6ChecksumStatus, data, off + 2, top, sum);
   const hlim = ctx.ttl;
-  let info = ctx.wantInfo ? TYPE_TEXT[type] ?? `Unknown (${type})` : '';
+  let info = ctx.wantInfo ? (TYPE_TEXT[type] ?? `Unknown (${type})`) + codeText(type, data[off + 1]) : '';
   const need = type === 135 || type === 136 ? 24 : 8;
   if (avail < need) {
     markMalformed(d, top, `ICMPv6: message truncated at byte ${off + 4} (${avail} of ${need} bytes)`);
@@ -101,7 +132,7 @@ function dissectIcmpv6(d: Dissection, data: Uint8Array, off: number, end: number
   if (type === 128 || type === 129) {
     addField(d, hfIcmpv6EchoId, off + 4, 2, top);
     addField(d, hfIcmpv6EchoSeq, off + 6, 2, top);
-    if (end > off + 8) addField(d, hfDataData, off + 8, end - off - 8, top);
+    dissectData(d, off + 8, end, top, ctx);
     if (ctx.wantInfo) info += ` id=0x${u16(data, off + 4).toString(16).padStart(4, '0')}, seq=${u16(data, off + 6)}, hop limit=${hlim}`;
   } else if (type >= 1 && type <= 4) {
     if (type === 2) addField(d, hfIcmpv6Mtu, off + 4, 4, top);

@@ -1,10 +1,12 @@
 /**
- * IPv4 (RFC 791) with options (RFC 791 §3.1 option layout) and fragment flags. Fragments are
- * flagged, not reassembled: their payload is not handed to the transport dissectors.
+ * IPv4 (RFC 791) with options (RFC 791 §3.1 option layout) and fragments, reassembled as tshark
+ * does (ip-reassembly.ts): the frame completing a datagram carries its upper layers.
  * Field names from Wireshark packet-ip.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
+import { addField, markMalformed, recordsProtocol, setLabel, type Dissection } from './dissection.ts';
+import { addFragment, fragmentKey, fragmentStoreOf, reassembledAt } from './ip-reassembly.ts';
+import { dissectReassembled, type ReassemblyFields } from './ip-reassembled.ts';
 import { noteNetAddresses, pushLayer, type PacketContext } from './context.ts';
 import { u16 } from '../bytes/cursor.ts';
 import { dissectData } from './data.ts';
@@ -25,7 +27,7 @@ export const hfIpFlags = defineField({ name: 'ip.flags', type: 'uint', descripti
 export const hfIpFlagsRb = defineField({ name: 'ip.flags.rb', type: 'bool', description: 'Reserved bit', bits: 8, mask: 0x80 });
 export const hfIpFlagsDf = defineField({ name: 'ip.flags.df', type: 'bool', description: "Don't fragment", bits: 8, mask: 0x40 });
 export const hfIpFlagsMf = defineField({ name: 'ip.flags.mf', type: 'bool', description: 'More fragments', bits: 8, mask: 0x20 });
-export const hfIpFragOffset = defineField({ name: 'ip.frag_offset', type: 'uint', description: 'Fragment Offset', bits: 16 });
+export const hfIpFragOffset = defineField({ name: 'ip.frag_offset', type: 'uint', description: 'Fragment Offset', bits: 16, mask: 0x1fff });
 export const hfIpTtl = defineField({ name: 'ip.ttl', type: 'uint', description: 'Time to Live', bits: 8 });
 export const hfIpProto = defineField({ name: 'ip.proto', type: 'uint', description: 'Protocol', bits: 8, values: IP_PROTO_NAMES });
 export const hfIpChecksum = defineField({ name: 'ip.checksum', type: 'uint', description: 'Header Checksum', base: 'hex', bits: 16 });
@@ -36,6 +38,13 @@ export const hfIpChecksumStatus = defineField({
 export const hfIpSrc = defineField({ name: 'ip.src', type: 'ipv4', description: 'Source Address' });
 export const hfIpDst = defineField({ name: 'ip.dst', type: 'ipv4', description: 'Destination Address' });
 export const hfIpAddr = defineField({ name: 'ip.addr', type: 'ipv4', description: 'Source or Destination Address', multi: true });
+export const hfIpFragments = defineField({ name: 'ip.fragments', type: 'bytes', description: 'IPv4 Fragments' });
+export const hfIpFragment = defineField({ name: 'ip.fragment', type: 'framenum', description: 'IPv4 Fragment', multi: true });
+export const hfIpFragmentOverlap = defineField({ name: 'ip.fragment.overlap', type: 'bool', description: 'Fragment overlap', multi: true });
+export const hfIpFragmentConflict = defineField({ name: 'ip.fragment.overlap.conflict', type: 'bool', description: 'Conflicting data in fragment overlap', multi: true });
+export const hfIpFragmentCount = defineField({ name: 'ip.fragment.count', type: 'uint', description: 'Fragment count', bits: 32 });
+export const hfIpReassembledLength = defineField({ name: 'ip.reassembled.length', type: 'uint', description: 'Reassembled IPv4 length', bits: 32 });
+export const hfIpReassembledData = defineField({ name: 'ip.reassembled.data', type: 'bytes', description: 'Reassembled IPv4 data' });
 export const hfIpOpt = defineField({ name: 'ip.opt', type: 'none', description: 'IP Option', multi: true });
 export const hfIpOptType = defineField({ name: 'ip.opt.type', type: 'uint', description: 'Type', bits: 8, multi: true });
 export const hfIpOptLen = defineField({ name: 'ip.opt.len', type: 'uint', description: 'Length', bits: 8, multi: true });
@@ -77,7 +86,8 @@ function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, 
     addField(d, hfIpFlagsRb, off + 6, 1, fl);
     addField(d, hfIpFlagsDf, off + 6, 1, fl);
     addField(d, hfIpFlagsMf, off + 6, 1, fl);
-    addField(d, hfIpFragOffset, off + 6, 2, top, fragOff);
+    // The field counts 8-byte units (tshark -T fields prints 185); the tree shows bytes.
+    setLabel(d, addField(d, hfIpFragOffset, off + 6, 2, top), `Fragment Offset: ${fragOff}`);
     addField(d, hfIpTtl, off + 8, 1, top);
     addField(d, hfIpProto, off + 9, 1, top);
     addField(d, hfIpChecksum, off + 10, 2, top);
@@ -111,6 +121,18 @@ function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, 
   ctx.dstOff = off + 16;
   ctx.addrLen = 4;
   if (more || fragOff !== 0) {
+    // packet-ip.c reassembles a fragment whose payload was captured whole, outside ICMP errors.
+    if (!ctx.inError && payRep > 0 && payEnd - (off + hlen) === payRep) {
+      const store = fragmentStoreOf(ctx.conv);
+      const key = fragmentKey(data, off + 12, off + 16, 4, u16(data, off + 4), proto);
+      const r = ctx.firstPass
+        ? addFragment(store, key, ctx.frame, fragOff, more, proto, data, off + hlen, payEnd, off + 12, off + 16, 4)
+        : reassembledAt(store, ctx.frame, key);
+      if (r !== undefined) {
+        dissectReassembled(d, r, REASSEMBLED_V4, top, parent, ctx);
+        return true;
+      }
+    }
     ctx.fragmented = true;
     dissectData(d, off + hlen, payEnd, top, ctx);
     if (ctx.wantInfo) {
@@ -122,6 +144,11 @@ function dissectIpv4(d: Dissection, data: Uint8Array, off: number, end: number, 
   dissectIpPayload(d, data, proto, off + hlen, payEnd, payRep, parent, ctx);
   return true;
 }
+
+const REASSEMBLED_V4: ReassemblyFields = {
+  source: 'Reassembled IPv4', version: 'IPv4', fragments: hfIpFragments, fragment: hfIpFragment, overlap: hfIpFragmentOverlap,
+  conflict: hfIpFragmentConflict, count: hfIpFragmentCount, length: hfIpReassembledLength, data: hfIpReassembledData,
+};
 
 const ipHandle = registerDissector('ip', 'Internet Protocol Version 4', dissectIpv4);
 addUint(linkTypeTable, LINKTYPE_IPV4, ipHandle);

@@ -1,6 +1,6 @@
 /**
  * IPv6 (RFC 8200) with extension headers: Hop-by-Hop (0), Routing (43), Fragment (44),
- * Destination Options (60) — RFC 8200 §4. Fragments are flagged, not reassembled.
+ * Destination Options (60) — RFC 8200 §4. Fragments are reassembled (ip-reassembly.ts).
  * Field and protocol names from Wireshark packet-ipv6.c.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
@@ -10,6 +10,8 @@ import { u16, u32 } from '../bytes/cursor.ts';
 import { dissectData } from './data.ts';
 import { ETHERTYPE_IPV6 } from './ethernet.ts';
 import { hfIpVersion } from './ipv4.ts';
+import { addFragment, fragmentKey, fragmentStoreOf, reassembledAt } from './ip-reassembly.ts';
+import { dissectReassembled, type ReassemblyFields } from './ip-reassembled.ts';
 import { LINKTYPE_IPV6 } from './link.ts';
 import {
   dissectIpPayload, IP_PROTO_DSTOPTS, IP_PROTO_FRAGMENT, IP_PROTO_HOPOPTS, IP_PROTO_IPV6, IP_PROTO_NAMES, IP_PROTO_NONE, IP_PROTO_ROUTING,
@@ -59,6 +61,19 @@ export const hfFragOffset = defineField({ name: 'ipv6.fraghdr.offset', type: 'ui
 export const hfFragReservedBits = defineField({ name: 'ipv6.fraghdr.reserved_bits', type: 'uint', description: 'Reserved bits', bits: 16, mask: 0x0006 });
 export const hfFragMore = defineField({ name: 'ipv6.fraghdr.more', type: 'bool', description: 'More Fragments', bits: 16, mask: 0x0001 });
 export const hfFragIdent = defineField({ name: 'ipv6.fraghdr.ident', type: 'uint', description: 'Identification', base: 'hex', bits: 32 });
+
+export const hfIpv6Fragments = defineField({ name: 'ipv6.fragments', type: 'none', description: 'IPv6 Fragments' });
+export const hfIpv6Fragment = defineField({ name: 'ipv6.fragment', type: 'framenum', description: 'IPv6 Fragment', multi: true });
+export const hfIpv6FragmentOverlap = defineField({ name: 'ipv6.fragment.overlap', type: 'bool', description: 'Fragment overlap', multi: true });
+export const hfIpv6FragmentConflict = defineField({ name: 'ipv6.fragment.overlap.conflict', type: 'bool', description: 'Conflicting data in fragment overlap', multi: true });
+export const hfIpv6FragmentCount = defineField({ name: 'ipv6.fragment.count', type: 'uint', description: 'Fragment count', bits: 32 });
+export const hfIpv6ReassembledLength = defineField({ name: 'ipv6.reassembled.length', type: 'uint', description: 'Reassembled IPv6 length', bits: 32 });
+export const hfIpv6ReassembledData = defineField({ name: 'ipv6.reassembled.data', type: 'bytes', description: 'Reassembled IPv6 data' });
+
+const REASSEMBLED_V6: ReassemblyFields = {
+  source: 'Reassembled IPv6', version: 'IPv6', fragments: hfIpv6Fragments, fragment: hfIpv6Fragment, overlap: hfIpv6FragmentOverlap,
+  conflict: hfIpv6FragmentConflict, count: hfIpv6FragmentCount, length: hfIpv6ReassembledLength, data: hfIpv6ReassembledData,
+};
 
 const NH_HOPOPTS = IP_PROTO_HOPOPTS;
 const NH_ROUTING = IP_PROTO_ROUTING;
@@ -159,6 +174,18 @@ function dissectIpv6(d: Dissection, data: Uint8Array, off: number, end: number, 
       repLeft -= 8;
       nxt = next;
       if ((word & 0xfff8) !== 0 || (word & 1) !== 0) {
+        // Reassembled as packet-ipv6.c does: a fragment captured whole, outside ICMP errors.
+        if (!ctx.inError && repLeft > 0 && payEnd - p === repLeft) {
+          const store = fragmentStoreOf(ctx.conv);
+          const key = fragmentKey(data, off + 8, off + 24, 16, u32(data, p - 4), 0);
+          const r = ctx.firstPass
+            ? addFragment(store, key, ctx.frame, word & 0xfff8, (word & 1) !== 0, next, data, p, payEnd, off + 8, off + 24, 16)
+            : reassembledAt(store, ctx.frame, key);
+          if (r !== undefined) {
+            dissectReassembled(d, r, REASSEMBLED_V6, top, parent, ctx);
+            return true;
+          }
+        }
         ctx.fragmented = true;
         dissectData(d, p, payEnd, top, ctx);
         if (ctx.wantInfo) d.info = `IPv6 fragment (off=${(word & 0xfff8)} more=${(word & 1) !== 0 ? 'y' : 'n'} ident=0x${u32(data, p - 4).toString(16).padStart(8, '0')} nxt=${next})`;

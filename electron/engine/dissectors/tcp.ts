@@ -121,6 +121,9 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     addField(d, hfTcpPort, off + 2, 2, dp);
   }
   if (avail < 16) {
+    // ICMP errors quote 8 bytes of a TCP header (RFC 792): tshark still shows the sequence number
+    // there (packet-tcp.c, in_error_pkt), not in a header cut short otherwise.
+    if (avail >= 8 && full && ctx.inError) addField(d, hfTcpSeq, off + 4, 4, top);
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
     if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
     return true;
@@ -163,15 +166,16 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
   if (haveSeglen && stream >= 0) {
     if (ctx.firstPass) {
-      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags);
-      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1);
+      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags, ctx.frame);
+      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1, ctx.frame);
     }
     // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
     if (full || ctx.wantInfo) {
-      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir)) >>> 0;
-      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1);
+      // As this frame saw them: a later SYN/ACK on the same ports may have changed them since.
+      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir, ctx.frame)) >>> 0;
+      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1, ctx.frame);
       if (flags & TH_ACK) ack = (rawAck - sackBase) >>> 0;
-      scale = tcpWindowScale(ctx.conv, stream, dir);
+      scale = tcpWindowScale(ctx.conv, stream, dir, ctx.frame);
       if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
     }
   }
@@ -179,7 +183,8 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   let fl = -1;
   if (full) {
     addField(d, hfTcpSeq, off + 4, 4, top, seq);
-    addField(d, hfTcpSeqRaw, off + 4, 4, top);
+    // packet-tcp.c shows a quoted header's sequence number as it is, with no raw twin.
+    if (!ctx.inError) addField(d, hfTcpSeqRaw, off + 4, 4, top);
     if (haveSeglen) addField(d, hfTcpNxtseq, off, 0, top, (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0);
     addField(d, hfTcpAck, off + 8, 4, top, ack);
     addField(d, hfTcpAckRaw, off + 8, 4, top);

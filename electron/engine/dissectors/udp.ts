@@ -122,7 +122,9 @@ export function dissectUdp(d: Dissection, data: Uint8Array, off: number, end: nu
   const payOff = off + 8;
   const payEnd = Math.min(end, payOff + payRep);
   if (payEnd > payOff && full) addField(d, hfUdpPayload, payOff, payEnd - payOff, top);
-  if (ctx.inError || payRep <= 0) return true;
+  // A datagram quoted in an ICMP error is dissected too (packet-udp.c does), from what was quoted.
+  if (ctx.inError) payRep = payEnd - payOff;
+  if (payRep <= 0) return true;
   dispatch(d, data, sport, dport, payOff, payEnd, payRep, parent, ctx);
   return true;
 }

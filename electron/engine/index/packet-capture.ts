@@ -14,6 +14,7 @@ import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext } from '../dissectors/context.ts';
+import { fragmentStoreOf } from '../dissectors/ip-reassembly.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
@@ -41,6 +42,8 @@ export function startPacketCapture(
   const conv = createConversationTable();
   const first = firstPassContext(conv);
   const revisit = revisitContext(conv);
+  const frags = fragmentStoreOf(conv);
+  let fragsWarned = false;
   const warnings: string[] = [];
   const started = performance.now();
   let bytesRead = 0;
@@ -87,11 +90,17 @@ export function startPacketCapture(
       meta.origLen = rec.origLen;
       meta.linkType = rec.linkType;
       meta.interfaceId = rec.interfaceId;
+      meta.noInterface = ix.interfaces[rec.interfaceId]?.implicit === true;
       meta.comments = rec.comments;
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
       // Straight from the reader's buffer: no view of the record is made.
       dissectPacket(d, meta, rec.buf, first, rec.offset, rec.offset + rec.capLen);
+      // IP reassembly over its budget: said once, the frames keep what they have (see limits.ts).
+      if (frags.stopped !== undefined && !fragsWarned) {
+        warnings.push(frags.stopped);
+        fragsWarned = true;
+      }
       addPacket(ix, rec, d, first, rec.buf);
       if (rec.hasTime) {
         // Earliest and latest time as (sec, nsec) pairs; texts are only built when info() asks.

@@ -253,7 +253,9 @@ export function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMet
   meta.capLen = ix.capLen.data[i];
   meta.origLen = ix.origLen.data[i];
   meta.interfaceId = ix.iface.data[i];
-  meta.linkType = ix.interfaces[meta.interfaceId]?.linkType ?? 1;
+  const iface = ix.interfaces[meta.interfaceId];
+  meta.linkType = iface?.linkType ?? 1;
+  meta.noInterface = iface?.implicit === true;
   meta.comments = ix.comments.get(n);
   meta.malformed = ix.malformed.get(n);
   meta.hasTime = !ix.noTime.has(n);

@@ -435,7 +435,7 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     const sameSeqAck = seglen === 0 && seq === nextseq && ack === ta.lastAck[fwd] && plain;
     if (sameSeqAck && win !== 0 && win !== ta.window[fwd]) fl |= TaFlag.windowUpdate;
     if (seglen > 0 && plain) {
-      const ws = tcpWindowScale(ta.internals.conv, sid, dir ^ 1);
+      const ws = tcpWindowScale(ta.internals.conv, sid, dir ^ 1, f);
       if (ws !== -1) {
         const edge = (ta.lastAck[rev] + ta.window[rev] * 2 ** (ws === -2 ? 0 : ws)) >>> 0;
         if (((seq + seglen) >>> 0) === edge) fl |= TaFlag.windowFull;

@@ -78,8 +78,8 @@ export function readTcpSegment(internals: PacketInternals, event: number, sid: n
   const flags = ((b[tcp + 12] << 8) | b[tcp + 13]) & 0x0fff;
   const rawSeq = ((b[tcp + 4] << 24) | (b[tcp + 5] << 16) | (b[tcp + 6] << 8) | b[tcp + 7]) >>> 0;
   const rawAck = ((b[tcp + 8] << 24) | (b[tcp + 9] << 16) | (b[tcp + 10] << 8) | b[tcp + 11]) >>> 0;
-  out.seq = (rawSeq - tcpBaseSeq(conv, sid, dir)) >>> 0;
-  out.ack = flags & TH_ACK ? (rawAck - tcpBaseSeq(conv, sid, dir ^ 1)) >>> 0 : rawAck;
+  out.seq = (rawSeq - tcpBaseSeq(conv, sid, dir, event)) >>> 0;
+  out.ack = flags & TH_ACK ? (rawAck - tcpBaseSeq(conv, sid, dir ^ 1, event)) >>> 0 : rawAck;
   out.flags = flags;
   out.seglen = end - tcp - hlen;
   out.payload = b.subarray(tcp + hlen, end);

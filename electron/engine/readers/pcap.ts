@@ -103,7 +103,7 @@ export function createPcapParser(sink: PacketSink): ChunkParser {
     // above both the snaplen and the standard maximum are treated as corruption.
     maxCapLen = Math.min(PCAP_MAX_CAPLEN, Math.max(h.snapLen, STANDARD_MAX_PACKET));
     if (h.versionMajor !== 2) sink.warning(`pcap file header at byte 0: unusual version ${h.versionMajor}.${h.versionMinor}`, false);
-    sink.interface?.({ id: 0, linkType: h.linkType, snapLen: h.snapLen, tsUnitsPerSec: nsec ? 1e9 : 1e6, tsOffsetSec: 0 });
+    sink.interface?.({ id: 0, linkType: h.linkType, snapLen: h.snapLen, tsUnitsPerSec: nsec ? 1e9 : 1e6, tsOffsetSec: 0, implicit: true });
     rec.linkType = h.linkType;
   }
 

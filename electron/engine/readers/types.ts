@@ -84,6 +84,8 @@ export interface InterfaceInfo {
   /** Timestamp units per second (from if_tsresol; 1e6 default). */
   tsUnitsPerSec: number;
   tsOffsetSec: number;
+  /** A pcap file's one interface, described by no block of its own: Wireshark then shows no frame.interface_id. */
+  implicit?: boolean;
 }
 
 export interface PacketSink {

@@ -16,11 +16,20 @@ import { allFields, fieldByName } from '../fields/registry.ts';
 /** Names in frame.protocols that are not protocol-tree layers. */
 const NOT_LAYERS = new Set(['frame', 'ethertype', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts']);
 
+/**
+ * Protocols whose echo payload is a `data` node inside their own subtree (packet-icmp.c,
+ * packet-icmpv6.c): frame.protocols lists it, the top-level walk of tshark's phs does not.
+ */
+const DATA_INSIDE = new Set(['icmp', 'icmpv6']);
+
 /** Add one frame's layers to the tree under `roots`. */
 export function addPath(roots: PhsNode[], layers: readonly string[], bytes: number): void {
   let level = roots;
+  let prev = '';
   for (const p of layers) {
-    if (NOT_LAYERS.has(p)) continue;
+    const inside = p === 'data' && DATA_INSIDE.has(prev);
+    prev = p;
+    if (NOT_LAYERS.has(p) || inside) continue;
     let node = level.find((n) => n.protocol === p);
     if (!node) {
       node = { protocol: p, frames: 0, bytes: 0, children: [] };

@@ -5,15 +5,19 @@
  * order of first appearance, separately for TCP and UDP (Wireshark: conversation.c keyed by
  * ENDPOINT_TCP / ENDPOINT_UDP; packet-tcp.c init_tcp_conversation_data, packet-udp.c
  * get_udp_conversation_data). For TCP, a pure SYN on an existing conversation whose sequence
- * number differs from that direction's base sequence number, or that arrives after the
- * conversation saw a RST or FIN, starts a new stream (packet-tcp.c dissect_tcp, "port reuse").
+ * number differs from that direction's base sequence number starts a new stream (packet-tcp.c
+ * dissect_tcp, "port reuse"); the same ISN again, even after FIN or RST, does not (tshark 4.0.17).
+ * A SYN/ACK with a new sequence number keeps the stream but restarts its direction's relative
+ * numbers and window scale from that frame on (also flagged as port reuse).
  *
  * Everything is typed arrays; keys are hashed to a number and compared word-for-word on a
  * hit (collision check), so the first pass allocates nothing per packet.
  *
  * The first pass (frames in order) writes, per frame, the stream id into one Int32Array
  * (4 bytes/frame: ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none) and per stream the
- * base sequence numbers and window scale of each direction. Revisits read them back.
+ * base sequence numbers and window scale of each direction. Revisits read them back; where a
+ * later SYN or SYN/ACK changed them, the values before it are kept as a snapshot, so that a
+ * revisit shows each frame what tshark showed it in its one pass.
  */
 
 /** Direction 0 = from the lower endpoint (as stored in the key) to the higher one. */
@@ -38,12 +42,21 @@ export interface ConversationTable {
   seqFlags: Uint8Array;
   /** Window scale shift per direction: -1 unknown, -2 not used, else shift. */
   winScale: Int8Array;
-  /** Per TCP stream: bit 0 RST seen, bit 1 FIN seen (4.0 "conversation completeness" subset). */
-  closeFlags: Uint8Array;
+  /** Per TCP stream whose base or window scale changed mid-stream: the earlier values (see TcpSnapshot). */
+  history: Map<number, TcpSnapshot[]>;
   /** Frames of a SYN that started a new stream on an earlier stream's ports (tcp.analysis.reused_ports). */
   portReuse: Set<number>;
   nTcp: number;
   nUdp: number;
+}
+
+/** The relative-number state of a TCP stream before frame `until` (both directions). */
+export interface TcpSnapshot {
+  until: number;
+  base0: number;
+  base1: number;
+  ws0: number;
+  ws1: number;
 }
 
 /** Key layout in words: lo address 0–3, hi address 4–7, (loPort << 16 | hiPort) 8, (len << 8 | kind) 9. */
@@ -65,7 +78,7 @@ export function createConversationTable(expectedFrames = 1024): ConversationTabl
     baseSeq: new Uint32Array(128),
     seqFlags: new Uint8Array(128),
     winScale: new Int8Array(128).fill(-1),
-    closeFlags: new Uint8Array(64),
+    history: new Map(),
     portReuse: new Set(),
     nTcp: 0,
     nUdp: 0,
@@ -211,13 +224,10 @@ function newTcpStream(t: ConversationTable): number {
     t.seqFlags = growTyped(t.seqFlags, 2 * id + 1);
     t.winScale = growTyped(t.winScale, 2 * id + 1, -1);
   }
-  if (id >= t.closeFlags.length) t.closeFlags = growTyped(t.closeFlags, id);
   return id;
 }
 
-const TH_FIN = 0x01;
 const TH_SYN = 0x02;
-const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
 /**
@@ -234,30 +244,55 @@ export function tcpFirstPass(
   if (stream < 0) {
     stream = newTcpStream(t);
     t.slotStream[slot] = stream;
-  } else if ((flags & (TH_SYN | TH_ACK)) === TH_SYN) {
+  } else if (flags & TH_SYN) {
     const i = 2 * stream + dir;
-    if ((t.seqFlags[i] & 1) !== 0 && (t.baseSeq[i] !== seq >>> 0 || t.closeFlags[stream] !== 0)) {
-      stream = newTcpStream(t);
-      t.slotStream[slot] = stream;
+    if ((t.seqFlags[i] & 1) !== 0 && t.baseSeq[i] !== seq >>> 0) {
+      // A SYN with a new ISN is a new connection; a SYN/ACK with one stays in the stream
+      // (tcpRecordSeq restarts the direction's numbers). Both are tcp.analysis.reused_ports.
+      if (!(flags & TH_ACK)) {
+        stream = newTcpStream(t);
+        t.slotStream[slot] = stream;
+      }
       t.portReuse.add(frame);
     }
   }
-  if (flags & TH_RST) t.closeFlags[stream] |= 1;
-  if (flags & TH_FIN) t.closeFlags[stream] |= 2;
   ensureFrame(t, frame);
   t.frameStream[frame] = stream;
   t.frameDir[frame] = dir;
   return stream;
 }
 
+/** Before `frame` changes stream state that was already set: keep the values frames before it saw. */
+function snapshot(t: ConversationTable, stream: number, frame: number): void {
+  let list = t.history.get(stream);
+  if (list === undefined) t.history.set(stream, (list = []));
+  if (list.length > 0 && list[list.length - 1].until === frame) return;
+  const b = 2 * stream;
+  list.push({ until: frame, base0: t.baseSeq[b], base1: t.baseSeq[b + 1], ws0: t.winScale[b], ws1: t.winScale[b + 1] });
+}
+
+/** The state `frame` saw: a snapshot from before a later change, or undefined for the current values. */
+function stateAt(t: ConversationTable, stream: number, frame: number | undefined): TcpSnapshot | undefined {
+  if (frame === undefined || t.history.size === 0) return undefined;
+  const list = t.history.get(stream);
+  if (list === undefined) return undefined;
+  for (const s of list) if (frame < s.until) return s;
+  return undefined;
+}
+
 /**
  * First pass: record base sequence numbers (packet-tcp.c tcp_analyze_sequence_number):
  * the forward base is the SYN's seq, or seq-1 for a first segment without SYN; the reverse
- * base is ack-1 from the first segment with ACK set, if not set yet.
+ * base is ack-1 from the first segment with ACK set, if not set yet. A SYN/ACK with another
+ * sequence number than the base restarts the forward base (port reuse, tshark 4.0.17).
  */
-export function tcpRecordSeq(t: ConversationTable, stream: number, dir: number, seq: number, ack: number, flags: number): void {
+export function tcpRecordSeq(t: ConversationTable, stream: number, dir: number, seq: number, ack: number, flags: number, frame = 0): void {
   const f = 2 * stream + dir;
   const r = 2 * stream + (dir ^ 1);
+  if ((flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK) && (t.seqFlags[f] & 1) !== 0 && t.baseSeq[f] !== seq >>> 0) {
+    snapshot(t, stream, frame);
+    t.baseSeq[f] = seq;
+  }
   if ((t.seqFlags[f] & 1) === 0) {
     if (flags & TH_SYN) {
       t.baseSeq[f] = seq;
@@ -275,28 +310,38 @@ export function tcpRecordSeq(t: ConversationTable, stream: number, dir: number, 
 
 /**
  * First pass: window scaling from a SYN or SYN/ACK (packet-tcp.c: the WS option sets the
- * sender's shift; a SYN/ACK where either side lacks the option means no scaling both ways).
- * `shift` is -1 when the segment carried no WS option.
+ * sender's shift; a SYN/ACK where either side lacks the option means no scaling both ways,
+ * RFC 7323 §2.2). `shift` is -1 when the segment carried no WS option. A SYN without the option
+ * on a side whose shift is known already (a SYN again, a reused port) leaves it: tshark 4.0.17
+ * keeps the earlier connection's scaling then, and so must the frames before this one.
  */
-export function tcpRecordWindowScale(t: ConversationTable, stream: number, dir: number, flags: number, shift: number): void {
+export function tcpRecordWindowScale(t: ConversationTable, stream: number, dir: number, flags: number, shift: number, frame = 0): void {
   if (!(flags & TH_SYN)) return;
   const f = 2 * stream + dir;
   const r = 2 * stream + (dir ^ 1);
-  if (shift < 0) {
-    // No WS option: this side does not scale; after a SYN/ACK without it, neither side does.
-    t.winScale[f] = -2;
-    if (flags & TH_ACK) t.winScale[r] = -2;
-  } else {
-    // A SYN/ACK with WS answering a SYN without it: scaling is off (RFC 7323 §2.2).
-    t.winScale[f] = flags & TH_ACK && t.winScale[r] === -2 ? -2 : Math.min(shift, 14);
-  }
+  const synAck = (flags & TH_ACK) !== 0;
+  let fwd = t.winScale[f];
+  let rev = t.winScale[r];
+  if (shift >= 0) fwd = synAck && rev === -2 ? -2 : Math.min(shift, 14);
+  else if (fwd === -1) fwd = -2;
+  if (synAck && (fwd === -2 || rev === -2)) fwd = rev = -2;
+  // A known shift that changes: the frames before this one keep theirs.
+  if ((t.winScale[f] !== -1 && t.winScale[f] !== fwd) || (t.winScale[r] !== -1 && t.winScale[r] !== rev)) snapshot(t, stream, frame);
+  t.winScale[f] = fwd;
+  t.winScale[r] = rev;
 }
 
-export function tcpBaseSeq(t: ConversationTable, stream: number, dir: number): number {
+/** Base sequence number of a direction, as frame `frame` saw it (the current one without `frame`). */
+export function tcpBaseSeq(t: ConversationTable, stream: number, dir: number, frame?: number): number {
+  const s = stateAt(t, stream, frame);
+  if (s !== undefined) return dir === 0 ? s.base0 : s.base1;
   return t.baseSeq[2 * stream + dir];
 }
 
-export function tcpWindowScale(t: ConversationTable, stream: number, dir: number): number {
+/** Window scale shift of a direction (-1 unknown, -2 none), as frame `frame` saw it. */
+export function tcpWindowScale(t: ConversationTable, stream: number, dir: number, frame?: number): number {
+  const s = stateAt(t, stream, frame);
+  if (s !== undefined) return dir === 0 ? s.ws0 : s.ws1;
   return t.winScale[2 * stream + dir];
 }
 
@@ -338,7 +383,7 @@ export function streamDirOf(t: ConversationTable, frame: number): number {
 /** Bytes of index this table holds (for the ≤ 100 B/event budget). */
 export function conversationTableBytes(t: ConversationTable): number {
   return t.frameStream.byteLength + t.frameDir.byteLength + t.heads.byteLength + t.keys.byteLength + t.hashes.byteLength +
-    t.next.byteLength + t.slotStream.byteLength + t.baseSeq.byteLength + t.seqFlags.byteLength + t.winScale.byteLength + t.closeFlags.byteLength;
+    t.next.byteLength + t.slotStream.byteLength + t.baseSeq.byteLength + t.seqFlags.byteLength + t.winScale.byteLength + 40 * t.history.size;
 }
 
 /**

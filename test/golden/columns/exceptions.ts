@@ -28,7 +28,7 @@ export interface ColumnException {
 }
 
 /** Protocols no dissector of ours decodes yet (their rows show the transport below them). */
-const NOT_DISSECTED = /^(DHCP|BOOTP|QUIC|GQUIC|SSDP|NBNS|BROWSER|MDNS|DB-LSP-DISC\/JSON|DTLS.*|M3UA.*|WireGuard|PPTP|IGMPv\d|SIP.*|Git|WebSocket|GRPC-Web.*|PPP LCP|PCAPNG|ICMP)$/;
+const NOT_DISSECTED = /^(DHCP|BOOTP|QUIC|GQUIC|SSDP|NBNS|BROWSER|MDNS|DB-LSP-DISC\/JSON|DTLS.*|M3UA.*|WireGuard|PPTP|IGMPv\d|SIP.*|Git|WebSocket|GRPC-Web.*|PPP LCP|PCAPNG)$/;
 
 export const COLUMN_EXCEPTIONS: ColumnException[] = [
   {
@@ -43,7 +43,7 @@ export const COLUMN_EXCEPTIONS: ColumnException[] = [
     capture: /./,
     column: 'both',
     tsharkProtocol: NOT_DISSECTED,
-    reason: 'protocol not dissected yet (DHCP/NTP rows and dissector tables: issue 12 items 1-2, dtables; QUIC, DTLS, WireGuard, SIP, PPTP, IGMP, WebSocket, gRPC-Web, pcapng custom blocks: not built); ICMP rows are ICMP quoting UDP',
+    reason: 'protocol not dissected yet (DHCP/NTP rows and dissector tables: issue 12 items 1-2, dtables; QUIC, DTLS, WireGuard, SIP, PPTP, IGMP, WebSocket, gRPC-Web, pcapng custom blocks: not built)',
   },
   {
     capture: /./,
@@ -62,12 +62,6 @@ export const COLUMN_EXCEPTIONS: ColumnException[] = [
     column: 'Info',
     tshark: /\[TCP (Window Update|ZeroWindow|ZeroWindowProbe|Window Full|Dup ACK [^\]]*|Out-Of-Order|Retransmission|Spurious Retransmission|Fast Retransmission|Previous segment not captured|ACKed unseen segment|Keep-Alive|Keep-Alive ACK|Port numbers reused)\]/,
     reason: 'TCP analysis tags are the tcp-analysis helper\'s (issue 12 item 3); layers/session.ts keeps them in front of a layer\'s Info once the TCP Info carries them',
-  },
-  {
-    capture: /./,
-    column: 'Info',
-    tshark: /SLE=\d+ SRE=\d+/,
-    reason: 'SACK edges relative to the base sequence number: field fidelity (issue 12 item 6, dtables)',
   },
   {
     capture: /./,
