@@ -21,6 +21,8 @@ export const STRACE = {
   hexdump: defineField({ name: 'strace.hexdump', type: 'bytes', description: 'Data dumped by strace -e read=/-e write= (hex dump lines)' }),
   text: defineField({ name: 'strace.text', type: 'string', description: 'Line that is not a syscall (kept as text)' }),
   incomplete: defineField({ name: 'strace.incomplete', type: 'bool', description: 'The call line has no result (cut off, or never resumed)' }),
+  nr: defineField({ name: 'strace.syscall_nr', type: 'uint', description: 'System call number printed by strace -n' }),
+  ip: defineField({ name: 'strace.ip', type: 'string', description: 'Instruction pointer at the call, printed by strace -i' }),
 };
 
 /** One indexed strace file: its index, side data and random access to its text. */
@@ -199,6 +201,11 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   parseEvent(bytes, split); // straceArgsText reused the line structs
   addField(d, SF.args, L1.argsStart, Math.max(0, L1.argsEnd - L1.argsStart), evt, d.info);
   const i = event - 1;
+  if (L1.nr >= 0 || L1.ipEnd > L1.ipStart) {
+    const p = addField(d, STRACE.proto, 0, 0, -1);
+    if (L1.nr >= 0) addField(d, STRACE.nr, 0, 0, p, L1.nr);
+    if (L1.ipEnd > L1.ipStart) addField(d, STRACE.ip, L1.ipStart, L1.ipEnd - L1.ipStart, p, latin1(bytes, L1.ipStart, L1.ipEnd));
+  }
 
   if (!isCall(L1)) {
     if (L1.kind === Kind.Signal) addField(d, argField('sig'), L1.nameStart, L1.nameEnd - L1.nameStart, evt, latin1(bytes, L1.nameStart, L1.nameEnd));

@@ -42,7 +42,17 @@ export interface StraceStats {
   /** Syscall lines without a result that were not `<unfinished ...>` (cut-off lines). */
   incomplete: number;
   processes: Set<number>;
+  /** What the timestamps are: TimeKind (the first timestamped line decides). */
+  clock: number;
 }
+
+/**
+ * strace's timestamps: none, time of day (-t/-tt, local time without a date: events sit on
+ * 1970-01-01 and only the time of day means anything), epoch (-ttt, --timestamps=unix) or
+ * relative to the previous line (-r alone, summed into seconds since the first line).
+ */
+export const TimeKind = { None: 0, TimeOfDay: 1, Epoch: 2, Relative: 3 } as const;
+export const TIME_KIND_TEXT = ['none', 'time of day', 'epoch', 'relative'];
 
 interface FdEntry {
   desc: FdDescription;
@@ -116,7 +126,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     fdType: createColumn(Uint8Array),
     resumedOff: new Map(),
     resumedLen: new Map(),
-    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set() },
+    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set(), clock: TimeKind.None },
   };
   const st = extra.stats;
   const L: StraceLine = createLine();
@@ -163,6 +173,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   }
 
   function setTime(): void {
+    if (st.clock === TimeKind.None && L.tsKind !== TsKind.None) st.clock = L.tsKind === TsKind.Clock ? TimeKind.TimeOfDay : L.tsSec < 1e8 ? TimeKind.Relative : TimeKind.Epoch;
     if (L.tsKind === TsKind.Clock) {
       let sec = L.tsSec + clockDay;
       if (lastClock >= 0 && sec + 43200 < lastClock) {
@@ -256,11 +267,14 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   function carryWaiting(old: FdEntry | undefined, ent: FdEntry): void {
     const ipSock = ent.desc.type === FdType.Ipv4 || ent.desc.type === FdType.Ipv6;
     if (!ipSock) return;
+    // a connect whose sockaddr was not printed (-e verbose=none) waits for any peer
+    const same = old?.waiting && (old.desc.remote === null || sameEndpoint(old.desc.remote, ent.desc.remote));
     if (!complete(ent.desc)) {
-      if (ent.desc.remote) ent.waiting = old?.waiting && sameEndpoint(old.desc.remote, ent.desc.remote) ? old.waiting : [];
+      if (same) ent.waiting = old?.waiting ?? null;
+      else if (ent.desc.remote) ent.waiting = [];
       return;
     }
-    if (!old?.waiting || !sameEndpoint(old.desc.remote, ent.desc.remote)) return;
+    if (!same || !old?.waiting) return;
     const id = internName(ent.name);
     const code = fdCode(ent.desc, ent.server);
     const n = syscallCount(ix);
@@ -368,6 +382,12 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         let ent: FdEntry;
         if (retDecor) {
           ent = decorated(pid, ret, rb, L.retDecorStart - 1, L.retDecorEnd, info.track === Track.Accept ? true : null);
+          if (info.track === Track.Socket && ent.desc.type === FdType.Socket) {
+            // -y prints `socket:[inode]` for every socket: the arguments say which kind
+            const k = socketKind(argText(b, s, e, 0), argText(b, s, e, 1));
+            ent.desc = { ...ent.desc, type: k.type, l4: k.l4 };
+            ent.name = fdName(ent.desc, ent.server);
+          }
         } else if (info.track === Track.Open) {
           const path = firstQuoted(b, s, e) ?? '';
           const dir = latin1(b, s, Math.min(e, s + 400)).includes('O_DIRECTORY');
@@ -407,10 +427,17 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       case Track.GetPeerName: {
         if (ev.fd < 0 || !L.hasResult) return;
         const sa = parseSockAddr(argText(b, s, e, 1));
-        if (!sa) return;
         const inProgress = info.track === Track.Connect && L.errnoEnd > L.errnoStart && latin1(rb, L.errnoStart, L.errnoEnd) === 'EINPROGRESS';
         const t = table(pid);
         const old = t.get(ev.fd);
+        if (!sa) {
+          // only a pointer printed: a later decoration of this connection names the connect
+          if (info.track === Track.Connect && (ok || inProgress) && old && (old.desc.type === FdType.Ipv4 || old.desc.type === FdType.Ipv6) && !complete(old.desc)) {
+            old.waiting ??= [];
+            useEntry(old);
+          }
+          return;
+        }
         // -y says it is not a socket (only in edited logs): the decoration stays the name
         if (old?.raw && !(old.desc.type >= FdType.Ipv4 && old.desc.type <= FdType.Unix) && old.desc.type !== FdType.Socket) return;
         const desc: FdDescription = old
@@ -615,8 +642,18 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   }
 
   function resumedLine(b: Uint8Array, s: number, e: number, off: number): void {
-    const tid = L.tid >= 0 ? L.tid : defaultTid;
+    let tid = L.tid >= 0 ? L.tid : defaultTid;
     const ent = lookupName(b, L.nameStart, L.nameEnd);
+    if (L.tid < 0 && sawPrefix && !pending.has(tid)) {
+      // strace drops the [pid N] prefix while only one traced process is left: the one call of
+      // that name still waiting is this one's
+      let only = -2;
+      for (const [t, k] of pending) {
+        if (ix.strings.strings[ix.type.data[k - 1]] !== ent.name) continue;
+        only = only === -2 ? t : -3;
+      }
+      if (only >= 0) tid = only;
+    }
     const n = pending.get(tid);
     if (n === undefined || ix.strings.strings[ix.type.data[n - 1]] !== ent.name) {
       // resumed without its start (attached mid-call, or the start is in another -ff file)

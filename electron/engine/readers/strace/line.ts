@@ -9,7 +9,8 @@
  *   PID prefix: `12167 ` (-f with -o), `[pid 12167] ` (-f on stderr), `12167<curl> ` and
  *               `[pid 12167<curl>] ` (-Y, --decode-pids=comm)
  *   timestamp:  `19:05:37` (-t), `19:05:37.109664` (-tt), `1634121765.422781` (-ttt),
- *               `     0.000077` (-r); nanosecond fractions (--timestamps=ns) too
+ *               `     0.000077` (-r); nanosecond fractions (--timestamps=ns) too; -r beside
+ *               an absolute clock adds `(+     0.000463)` after it
  *   then        `[  42] ` (-n, the syscall number) and `[00007f3a9c1d2e3b] ` (-i, the
  *               instruction pointer; `[????????????????]` when there is none), in that order
  *   body:       `name(args) = result [errno (text)] [<duration>]`, `name(args <unfinished ...>`,
@@ -382,7 +383,15 @@ export function parseLine(b: Uint8Array, start: number, end: number, out: Strace
   }
   if (p < e && isDigit(b[p])) {
     const q = parseTimestamp(b, p, e, out);
-    if (q !== p) p = skipSpaces(b, q, e);
+    if (q !== p) {
+      p = skipSpaces(b, q, e);
+      // -r with an absolute clock (strace 6: -r -t, -r --timestamps=ns): `(+     0.000463) `
+      if (b[p] === 0x28 && b[p + 1] === 0x2b) {
+        let r = p + 2;
+        while (r < e && (b[r] === SP || isDigit(b[r]) || b[r] === 0x2e)) r++;
+        if (b[r] === 0x29) p = skipSpaces(b, r + 1, e);
+      }
+    }
   }
   p = bracketPrefixes(b, p, e, out);
   out.bodyStart = p;
