@@ -3,7 +3,8 @@
  * set), and socket peers as libsinsp names them on those logs, the seed and the corpus.
  * Expected values come from the log text by regular expressions written here, not from the reader.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { createDissection, type Dissection } from '../../electron/engine/dissectors/dissection.ts';
@@ -140,6 +141,51 @@ describe('strace shapes: what each option adds', () => {
     }
   });
 
+  it('no -f: the pid comes from set_tid_address(); default -s 32 is reported as the string limit', async () => {
+    const text = readFileSync(`${DIR}nopid.log`, 'latin1');
+    const pid = /set_tid_address\(0x[0-9a-f]+\) += (\d+)/.exec(text)?.[1];
+    const cap = await open(`${DIR}nopid.log`);
+    const evs = events(cap);
+    expect(new Set(evs.map(([e]) => (cap.cells(e, cells), cells[5])))).toEqual(new Set([pid]));
+    const [e] = evs.find(([, t]) => t === 'sendto') ?? [0];
+    const m = fields(cap, e);
+    expect(one(m, 'fd.name')).toMatch(new RegExp(`^127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${PORT}$`));
+    expect(one(m, 'evt.buffer.truncated')).toBe(String(Number(one(m, 'evt.rawres')) - 32));
+    expect([cap.info().extra.stringLimit, cap.info().extra.stringLimitNote]).toEqual([32, 'strings cut at 32 bytes by strace -s 32']);
+    cap.close();
+    const s0 = await open(`${DIR}yy-x-s0.log`);
+    expect(s0.info().extra.stringLimit).toBe(0);
+    s0.close();
+    // -s 65535: nothing cut, nothing reported
+    const full = await open(`${CORPUS}/strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt`);
+    expect(full.info().extra.stringLimit).toBeUndefined();
+    full.close();
+  });
+
+  it('lines that are not strace output: warned with line and byte, the rest read', async () => {
+    const lines = readFileSync(`${DIR}yy.log`, 'latin1').split('\n');
+    const junk = ['this is not strace output', 'bin\x01\x02garbage'];
+    const text = [...lines.slice(0, 100), ...junk, ...lines.slice(100)].join('\n');
+    const byte = Buffer.byteLength(lines.slice(0, 100).join('\n'), 'latin1') + 1;
+    const path = `${DIR}../../../test-artifacts/strace-garbage.log`;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text, 'latin1');
+    const cap = await open(path);
+    const clean = await open(`${DIR}yy.log`);
+    expect(cap.count()).toBe(clean.count() + 2);
+    const shown = events(cap).filter(([, t]) => t === 'text').map(([e]) => e);
+    expect(shown.length).toBe(2);
+    expect(cap.info().warnings).toEqual([
+      `line 101 (byte ${byte}, event ${shown[0]}): not strace output (the traced program's own output?); shown as an unparsed line`,
+      `line 102 (byte ${byte + junk[0].length + 1}, event ${shown[1]}): binary data, not strace output; shown as an unparsed line`,
+    ]);
+    // what follows is read as before
+    const after = (c: Capture): string[] => events(c).filter(([, t]) => t === 'connect').map(([e]) => one(fields(c, e), 'fd.name') ?? '');
+    expect(after(cap)).toEqual(after(clean));
+    cap.close();
+    clean.close();
+  });
+
   it('-ff: the per-pid files merge with their pids', async () => {
     const ff = shapes.filter((f) => f.startsWith('ff.'));
     const cap = await openStraceFiles(ff.map((f) => DIR + f));
@@ -152,7 +198,7 @@ describe('strace shapes: what each option adds', () => {
 describe('strace shapes: socket peers as libsinsp names them', () => {
   // the logs of curl's run (of the -ff files, the one of the curl process)
   const clientLogs = shapes.filter((f) => !f.startsWith('server') && /connect\((0x)?5\b/.test(readFileSync(DIR + f, 'latin1')));
-  it('every client log is checked', () => expect(clientLogs.length).toBe(shapes.length - 3 - 1));
+  it('every client log is checked', () => expect(clientLogs.length).toBe(shapes.length - 3 - 1)); // not the 3 server logs, not the sh -ff file
   for (const f of clientLogs) {
     it(`${f}: curl's connect is cip:cport->sip:sport`, async () => {
       const text = readFileSync(DIR + f, 'latin1');

@@ -13,8 +13,8 @@ import { argEndOut, firstArg, nthArg } from './args.ts';
 import { errnoNumber } from './errno.ts';
 import { anonLabel, bareDescription, describeDecoration, fdCode, fdName, FdType, L4, parseSockAddr, socketKind, type Endpoint, type FdDescription } from './fd-names.ts';
 import { createLine, decorEnd, Kind, parseLine, TsKind, type StraceLine } from './line.ts';
-import { decodeText, latin1, quotedText } from './strings.ts';
-import { Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
+import { decodeQuoted, decodeText, latin1, quotedText } from './strings.ts';
+import { Io, Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
 
 /** Event types for lines that are not syscalls. */
 export const T = { signal: 'signal', exit: 'exit', killed: 'killed', attach: 'attach', detach: 'detach', text: 'text', summary: 'summary' } as const;
@@ -44,7 +44,15 @@ export interface StraceStats {
   processes: Set<number>;
   /** What the timestamps are: TimeKind (the first timestamped line decides). */
   clock: number;
+  /**
+   * strace's -s N, learnt from the first data string it cut (it prints N bytes, then `...`);
+   * -1 while none was seen. Only the first STRING_PROBES data arguments are looked at.
+   */
+  stringLimit: number;
 }
+
+/** Data arguments checked for strace's `...` cut (the check splits the arguments: not per line). */
+const STRING_PROBES = 1000;
 
 /**
  * strace's timestamps: none, time of day (-t/-tt, local time without a date: events sit on
@@ -126,7 +134,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     fdType: createColumn(Uint8Array),
     resumedOff: new Map(),
     resumedLen: new Map(),
-    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set(), clock: TimeKind.None },
+    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set(), clock: TimeKind.None, stringLimit: -1 },
   };
   const st = extra.stats;
   const L: StraceLine = createLine();
@@ -160,6 +168,16 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   let lastEnd = -1;
   let summaryEvent = 0;
   let lineNo = 0;
+  let probes = 0;
+
+  /** The -s limit from a data argument strace cut (`"GET / HTTP/1.1\r\nHost: "...`). */
+  function probeStringLimit(info: SyscallInfo, b: Uint8Array): void {
+    probes++;
+    const p = nthArg(b, L.argsStart, L.argsEnd, info.dataArg);
+    if (p < 0 || b[p] !== 0x22) return;
+    const q = decodeQuoted(b, p, argEndOut);
+    if (q.truncated) st.stringLimit = q.bytes.length;
+  }
 
   const pidOf = (tid: number): number => tidPid.get(tid) ?? tid;
 
@@ -612,6 +630,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       if (p >= 0) fdArg(b, p, argEndOut, ev.pid);
     }
     st.syscalls++;
+    if (st.stringLimit < 0 && probes < STRING_PROBES && info && info.io === Io.Write && info.dataArg >= 0 && L.kind === Kind.Syscall) probeStringLimit(info, b);
     if (L.kind === Kind.Syscall) {
       applyResult(b);
       if (!L.hasResult) {
@@ -784,6 +803,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (hasControlByte(b, s, e)) {
           st.binaryLines++;
           if (warnings.length < 1000) warnings.push(`line ${lineNo} (byte ${off}, event ${n}): binary data, not strace output; shown as an unparsed line`);
+        } else if (warnings.length < 1000) {
+          warnings.push(`line ${lineNo} (byte ${off}, event ${n}): not strace output (the traced program's own output?); shown as an unparsed line`);
         }
       }
     }

@@ -46,6 +46,7 @@ export function isStraceText(head: Uint8Array): boolean {
 
 function statsExtra(stats: StraceStats[]): Record<string, number | string> {
   const sum = (k: 'syscalls' | 'joined' | 'signals' | 'exits' | 'textLines' | 'binaryLines' | 'incomplete' | 'lines'): number => stats.reduce((a, s) => a + s[k], 0);
+  const limit = Math.max(-1, ...stats.map((s) => s.stringLimit));
   const procs = new Set<number>();
   for (const s of stats) for (const p of s.processes) procs.add(p);
   return {
@@ -59,6 +60,8 @@ function statsExtra(stats: StraceStats[]): Record<string, number | string> {
     incompleteCalls: sum('incomplete'),
     lines: sum('lines'),
     timestamps: TIME_KIND_TEXT[stats[0]?.clock ?? 0],
+    // strace -s N: data strings longer than N bytes are not in the log (HTTP heads cut there)
+    ...(limit >= 0 ? { stringLimit: limit, stringLimitNote: `strings cut at ${limit} bytes by strace -s ${limit}` } : {}),
   };
 }
 
