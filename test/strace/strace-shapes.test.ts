@@ -17,7 +17,7 @@ const DIR = 'test/fixtures/strace-shapes/';
 /** Ports in make.sh: the http.server curl talks to, and fds.py. */
 const PORT = 18765;
 const SPORT = 18770;
-const shapes = readdirSync(DIR).filter((f) => f.endsWith('.log') || /^ff\.\d+$/.test(f));
+const shapes = readdirSync(DIR).filter((f) => f.endsWith('.strace') || /^ff\.\d+$/.test(f));
 
 async function open(path: string): Promise<Capture> {
   return openStrace(openCaptureSource(path), {}, []);
@@ -75,9 +75,9 @@ function curlLocalPort(text: string): number | null {
 }
 
 const TIMESTAMPS: Record<string, string> = {
-  't.log': 'time of day', 'tt.log': 'time of day', 'n-i-tt.log': 'time of day', 'r-ns.log': 'time of day',
-  'stderr-Y.log': 'time of day', 'server-yy.log': 'time of day', 'server-plain.log': 'time of day',
-  'ttt.log': 'epoch', 'timestamps-unix-ns.log': 'epoch', 'r.log': 'relative',
+  't.strace': 'time of day', 'tt.strace': 'time of day', 'n-i-tt.strace': 'time of day', 'r-ns.strace': 'time of day',
+  'stderr-Y.strace': 'time of day', 'server-yy.strace': 'time of day', 'server-plain.strace': 'time of day',
+  'ttt.strace': 'epoch', 'timestamps-unix-ns.strace': 'epoch', 'r.strace': 'relative',
 };
 
 describe('strace shapes: every line parsed', () => {
@@ -104,7 +104,7 @@ describe('strace shapes: every line parsed', () => {
 
 describe('strace shapes: what each option adds', () => {
   it('-n: the syscall number; -i: the instruction pointer (both together: -n first)', async () => {
-    for (const f of ['n.log', 'i.log', 'n-i-tt.log']) {
+    for (const f of ['n.strace', 'i.strace', 'n-i-tt.strace']) {
       const cap = await open(DIR + f);
       const [e] = events(cap).find(([, t]) => t === 'connect') ?? [0];
       const m = fields(cap, e);
@@ -115,11 +115,11 @@ describe('strace shapes: what each option adds', () => {
   });
 
   it('-k: stack frames; --decode-pids=comm and -Y on stderr: the command name', async () => {
-    let cap = await open(`${DIR}k.log`);
+    let cap = await open(`${DIR}k.strace`);
     let e = events(cap).find(([, t]) => t === 'connect')?.[0] ?? 0;
     expect(fields(cap, e).get('strace.stack.frame')?.[0]).toMatch(/libc\.so\.6\(.*connect/);
     cap.close();
-    for (const f of ['decode-pids-comm.log', 'stderr-Y.log']) {
+    for (const f of ['decode-pids-comm.strace', 'stderr-Y.strace']) {
       cap = await open(DIR + f);
       e = events(cap).find(([, t, a]) => t === 'connect' && a.includes(String(PORT)))?.[0] ?? 0;
       expect(one(fields(cap, e), 'proc.name'), f).toBe('curl');
@@ -128,7 +128,7 @@ describe('strace shapes: what each option adds', () => {
   });
 
   it('-T / --syscall-times=ns|us: evt.latency is the printed duration', async () => {
-    for (const [f, digits] of [['syscall-times-ns.log', 9], ['T-us.log', 6]] as const) {
+    for (const [f, digits] of [['syscall-times-ns.strace', 9], ['T-us.strace', 6]] as const) {
       const text = readFileSync(DIR + f, 'latin1');
       const line = text.split('\n').find((l) => / connect\(5/.test(l)) ?? '';
       const m = /<(\d+)\.(\d+)>$/.exec(line);
@@ -142,9 +142,9 @@ describe('strace shapes: what each option adds', () => {
   });
 
   it('no -f: the pid comes from set_tid_address(); default -s 32 is reported as the string limit', async () => {
-    const text = readFileSync(`${DIR}nopid.log`, 'latin1');
+    const text = readFileSync(`${DIR}nopid.strace`, 'latin1');
     const pid = /set_tid_address\(0x[0-9a-f]+\) += (\d+)/.exec(text)?.[1];
-    const cap = await open(`${DIR}nopid.log`);
+    const cap = await open(`${DIR}nopid.strace`);
     const evs = events(cap);
     expect(new Set(evs.map(([e]) => (cap.cells(e, cells), cells[5])))).toEqual(new Set([pid]));
     const [e] = evs.find(([, t]) => t === 'sendto') ?? [0];
@@ -153,7 +153,7 @@ describe('strace shapes: what each option adds', () => {
     expect(one(m, 'evt.buffer.truncated')).toBe(String(Number(one(m, 'evt.rawres')) - 32));
     expect([cap.info().extra.stringLimit, cap.info().extra.stringLimitNote]).toEqual([32, 'strings cut at 32 bytes by strace -s 32']);
     cap.close();
-    const s0 = await open(`${DIR}yy-x-s0.log`);
+    const s0 = await open(`${DIR}yy-x-s0.strace`);
     expect(s0.info().extra.stringLimit).toBe(0);
     s0.close();
     // -s 65535: nothing cut, nothing reported
@@ -163,7 +163,7 @@ describe('strace shapes: what each option adds', () => {
   });
 
   it('lines that are not strace output: warned with line and byte, the rest read', async () => {
-    const lines = readFileSync(`${DIR}yy.log`, 'latin1').split('\n');
+    const lines = readFileSync(`${DIR}yy.strace`, 'latin1').split('\n');
     const junk = ['this is not strace output', 'bin\x01\x02garbage'];
     const text = [...lines.slice(0, 100), ...junk, ...lines.slice(100)].join('\n');
     const byte = Buffer.byteLength(lines.slice(0, 100).join('\n'), 'latin1') + 1;
@@ -171,7 +171,7 @@ describe('strace shapes: what each option adds', () => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text, 'latin1');
     const cap = await open(path);
-    const clean = await open(`${DIR}yy.log`);
+    const clean = await open(`${DIR}yy.strace`);
     expect(cap.count()).toBe(clean.count() + 2);
     const shown = events(cap).filter(([, t]) => t === 'text').map(([e]) => e);
     expect(shown.length).toBe(2);
@@ -207,7 +207,7 @@ describe('strace shapes: socket peers as libsinsp names them', () => {
       expect(e).toBeGreaterThan(0);
       const m = fields(cap, e);
       const lport = curlLocalPort(text);
-      if (f === 'raw-all.log') {
+      if (f === 'raw-all.strace') {
         // -e raw=all: neither sockaddrs nor -y decorations are printed; nothing names the socket
         expect(lport).toBeNull();
         expect(m.get('fd.name')).toBeUndefined();
@@ -224,7 +224,7 @@ describe('strace shapes: socket peers as libsinsp names them', () => {
     });
   }
 
-  for (const f of ['server-yy.log', 'server-plain.log', 'server-X-raw.log']) {
+  for (const f of ['server-yy.strace', 'server-plain.strace', 'server-X-raw.strace']) {
     it(`${f}: bind, accept4, unix sockets, new fds, dup2/dup3`, async () => {
       const cap = await open(DIR + f);
       const evs = events(cap);
