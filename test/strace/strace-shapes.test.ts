@@ -127,6 +127,22 @@ describe('strace shapes: what each option adds', () => {
     }
   });
 
+  it('stderr -f: lines without [pid N] are the lone process (set_tid_address), not the next child', async () => {
+    const text = readFileSync(`${DIR}stderr-Y.strace`, 'latin1');
+    const sh = /^[\d:.]+ set_tid_address\(0x[0-9a-f]+\) += (\d+)$/m.exec(text)?.[1];
+    const child = /strace: Process (\d+) attached/.exec(text)?.[1];
+    expect(sh).not.toBe(child);
+    const cap = await open(`${DIR}stderr-Y.strace`);
+    const pidOf = (e: number): string => (cap.cells(e, cells), cells[5]);
+    const evs = events(cap);
+    expect(pidOf(1)).toBe(sh);
+    expect(pidOf(evs.length)).toBe(sh); // +++ exited with 0 +++ of the shell
+    // the shell's wait4 <unfinished ...> joins its prefix-less <... wait4 resumed>
+    expect(cap.info().warnings).toEqual([]);
+    expect(cap.info().extra.joinedUnfinished).toBe(count(text, /resumed>/g));
+    cap.close();
+  });
+
   it('-T / --syscall-times=ns|us: evt.latency is the printed duration', async () => {
     for (const [f, digits] of [['syscall-times-ns.strace', 9], ['T-us.strace', 6]] as const) {
       const text = readFileSync(DIR + f, 'latin1');

@@ -781,7 +781,9 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       }
       case Kind.Attached:
       case Kind.Detached: {
-        if (L.kind === Kind.Attached && L.tid < 0) learnDefaultTid(L.ret);
+        // -p: the banner comes first and names the traced process; with -f on stderr a banner
+        // after the first calls names a new child, not the lines without a prefix
+        if (L.kind === Kind.Attached && L.tid < 0 && st.syscalls === 0) learnDefaultTid(L.ret);
         const n = textEvent(off, e - s, L.kind === Kind.Attached ? T.attach : T.detach);
         ix.tid.data[n - 1] = L.ret;
         ix.pid.data[n - 1] = pidOf(L.ret);
