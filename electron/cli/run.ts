@@ -30,6 +30,20 @@ export function isoFromNs(ns: string | null): string | null {
   return `${base}.${frac.toString().padStart(9, '0')}Z`;
 }
 
+/**
+ * First/last time for `info`: ISO 8601, except for strace logs whose timestamps have no date
+ * (extra.timestamps: -t/-tt print the time of day only, -r seconds since the first line, no
+ * option nothing), where a 1970 date would be made up.
+ */
+function timeText(ns: string | null, timestamps: unknown): string | null {
+  const iso = isoFromNs(ns);
+  if (iso === null) return null;
+  if (timestamps === 'time of day') return iso.slice(11, -1);
+  if (timestamps === 'relative') return `+${(BigInt(ns ?? 0) / 1_000_000_000n).toString()}.${iso.slice(20, -1)}`;
+  if (timestamps === 'none') return null;
+  return iso;
+}
+
 function readErrors(info: CaptureInfo): number {
   const n = info.extra.readErrors;
   return typeof n === 'number' ? n : 0;
@@ -52,8 +66,8 @@ async function info(client: EngineClient, file: string, more: string[], out: Wri
   const obj = {
     format: rest.format,
     events: rest.events,
-    firstTime: isoFromNs(firstTimeNs),
-    lastTime: isoFromNs(lastTimeNs),
+    firstTime: timeText(firstTimeNs, extra.timestamps),
+    lastTime: timeText(lastTimeNs, extra.timestamps),
     linkTypes: rest.linkTypes,
     warnings: rest.warnings,
     kind: rest.kind,

@@ -174,7 +174,8 @@ const SAMPLES: Record<string, Sample[]> = {
   'generated/strace-curl-hexdump.f-tt-Y-read-write-all.txt': [
     // -e write=all: the hex dump carries all 30 bytes
     { type: 'write', needle: 'hello from python', res: 'SUCCESS', rawres: '30', fdNum: '6', extra: { 'proc.name': ['curl'], 'evt.buffer': [Buffer.from('hello from python http.server\n').toString('hex')] } },
-    { type: 'connect', needle: 'htons(8080)', res: 'EINPROGRESS', fdNum: '5', fdName: '0.0.0.0:0->127.0.0.1:8080', fdType: 'ipv4' },
+    // the local side comes from the getsockname() after it, as libsinsp has it at connect's exit
+    { type: 'connect', needle: 'htons(8080)', res: 'EINPROGRESS', fdNum: '5', fdName: '127.0.0.1:36778->127.0.0.1:8080', fdType: 'ipv4', extra: { 'fd.lport': ['36778'], 'fd.rip': ['127.0.0.1'], 'fd.rport': ['8080'] } },
     { type: 'sendto', needle: 'GET /index.html', res: 'SUCCESS', rawres: '88', fdName: '127.0.0.1:36778->127.0.0.1:8080', extra: { 'fd.cport': ['36778'], 'fd.sport': ['8080'], 'fd.l4proto': ['tcp'], 'evt.buflen': ['88'] } },
   ],
   'generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt': [

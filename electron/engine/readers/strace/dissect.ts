@@ -9,7 +9,7 @@ import type { RandomAccess } from '../../io/capture-source.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, type SyscallIndex } from '../../syscalls/syscall-index.ts';
 import { splitArgs } from './args.ts';
-import { FD_TYPE_CHARS, FD_TYPE_NAMES, FdType, L4_NAMES } from './fd-names.ts';
+import { FD_TYPE_CHARS, FD_TYPE_NAMES, fdCodeL4, fdCodeServer, fdCodeType, FdType, L4_NAMES } from './fd-names.ts';
 import type { StraceExtra } from './indexer.ts';
 import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
 import { decodeQuoted, hexDumpLine, latin1 } from './strings.ts';
@@ -21,6 +21,8 @@ export const STRACE = {
   hexdump: defineField({ name: 'strace.hexdump', type: 'bytes', description: 'Data dumped by strace -e read=/-e write= (hex dump lines)' }),
   text: defineField({ name: 'strace.text', type: 'string', description: 'Line that is not a syscall (kept as text)' }),
   incomplete: defineField({ name: 'strace.incomplete', type: 'bool', description: 'The call line has no result (cut off, or never resumed)' }),
+  nr: defineField({ name: 'strace.syscall_nr', type: 'uint', description: 'System call number printed by strace -n' }),
+  ip: defineField({ name: 'strace.ip', type: 'string', description: 'Instruction pointer at the call, printed by strace -i' }),
 };
 
 /** One indexed strace file: its index, side data and random access to its text. */
@@ -167,16 +169,21 @@ function numberAt(b: Uint8Array, s: number, e: number): number {
   return p === s ? NaN : v;
 }
 
+/** `ip:port` (IPv6 unbracketed, as Falco writes it) → [ip, port], or null. */
+function endpoint(s: string): [string, number] | null {
+  const c = s.lastIndexOf(':');
+  if (c <= 0) return null;
+  const port = Number(s.slice(c + 1));
+  return c < s.length - 1 && Number.isInteger(port) ? [s.slice(0, c), port] : null;
+}
+
 /** Split an fd.name `a:p->b:p` (Falco form) into its endpoints. */
 function tuple(name: string): [string, number, string, number] | null {
   const arrow = name.indexOf('->');
   if (arrow < 0) return null;
-  const a = name.slice(0, arrow);
-  const z = name.slice(arrow + 2);
-  const ca = a.lastIndexOf(':');
-  const cz = z.lastIndexOf(':');
-  if (ca < 0 || cz < 0) return null;
-  return [a.slice(0, ca), Number(a.slice(ca + 1)), z.slice(0, cz), Number(z.slice(cz + 1))];
+  const a = endpoint(name.slice(0, arrow));
+  const z = endpoint(name.slice(arrow + 2));
+  return a && z ? [a[0], a[1], z[0], z[1]] : null;
 }
 
 /**
@@ -194,6 +201,11 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   parseEvent(bytes, split); // straceArgsText reused the line structs
   addField(d, SF.args, L1.argsStart, Math.max(0, L1.argsEnd - L1.argsStart), evt, d.info);
   const i = event - 1;
+  if (L1.nr >= 0 || L1.ipEnd > L1.ipStart) {
+    const p = addField(d, STRACE.proto, 0, 0, -1);
+    if (L1.nr >= 0) addField(d, STRACE.nr, 0, 0, p, L1.nr);
+    if (L1.ipEnd > L1.ipStart) addField(d, STRACE.ip, L1.ipStart, L1.ipEnd - L1.ipStart, p, latin1(bytes, L1.ipStart, L1.ipEnd));
+  }
 
   if (!isCall(L1)) {
     if (L1.kind === Kind.Signal) addField(d, argField('sig'), L1.nameStart, L1.nameEnd - L1.nameStart, evt, latin1(bytes, L1.nameStart, L1.nameEnd));
@@ -234,23 +246,8 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
 
   // fd details from the index (the name is already there)
   const fdCode = f.extra.fdType.data[local - 1];
-  const fdType = fdCode & 15;
-  if (ix.fd.data[i] >= 0 && FD_TYPE_NAMES[fdType]) {
-    const fdNode = d.n > 0 ? findLastFdNode(d) : -1;
-    addField(d, SF.fdType, 0, 0, fdNode, FD_TYPE_NAMES[fdType]);
-    addField(d, SF.fdTypechar, 0, 0, fdNode, FD_TYPE_CHARS[fdType]);
-    if (fdType === FdType.Ipv4 || fdType === FdType.Ipv6) {
-      const l4 = L4_NAMES[fdCode >> 4];
-      if (l4) addField(d, SF.fdL4proto, 0, 0, fdNode, l4);
-      const t = tuple(ix.strings.strings[ix.fdName.data[i]]);
-      if (t) {
-        addField(d, SF.fdCip, 0, 0, fdNode, t[0]);
-        addField(d, SF.fdCport, 0, 0, fdNode, t[1]);
-        addField(d, SF.fdSip, 0, 0, fdNode, t[2]);
-        addField(d, SF.fdSport, 0, 0, fdNode, t[3]);
-      }
-    }
-  }
+  const fdType = fdCodeType(fdCode);
+  if (ix.fd.data[i] >= 0 && FD_TYPE_NAMES[fdType]) addFdFields(d, findLastFdNode(d), fdCode, ix.strings.strings[ix.fdName.data[i]]);
   if (info) addField(d, SF.category, 0, 0, evt, info.io !== Io.None ? (fdType >= FdType.Ipv4 && fdType <= FdType.Unix ? 'net' : 'file') : info.category);
 
   if (info && info.io !== Io.None) {
@@ -279,6 +276,64 @@ export function dissectStraceIo(f: StraceFile, local: number, ix: SyscallIndex, 
   if (L2.kind !== Kind.Empty && isCall(L2)) splitArgs(bytes, L2.argsStart, L2.argsEnd, argPos);
   const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
   addBuffer(d, bytes, info.dataArg, info.sizeArg, R, -1);
+}
+
+/** Loopback addresses: the only ones a strace log shows to be this machine's (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3). */
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1';
+}
+
+/**
+ * Falco's fd fields from the event's fd code and name. The tuple fields follow libsinsp's
+ * sinsp_filter_check_fd: a connected socket has client (`fd.cip`/`fd.cport`, the first side of
+ * the name) and server (`fd.sip`/`fd.sport`); a bound or listening one only the server side.
+ * `fd.lip`/`fd.lport` is the traced process's side (libsinsp: the client side when the client
+ * address is local; the traced process is always on this machine, so its own side is the local
+ * one), `fd.rip`/`fd.rport` the other. `fd.is_server`: the side that accepted or bound, or, as
+ * libsinsp, a client whose server address is this machine's (known here for loopback only).
+ */
+function addFdFields(d: Dissection, fdNode: number, code: number, name: string): void {
+  const type = fdCodeType(code);
+  const server = fdCodeServer(code);
+  addField(d, SF.fdType, 0, 0, fdNode, FD_TYPE_NAMES[type]);
+  addField(d, SF.fdTypechar, 0, 0, fdNode, FD_TYPE_CHARS[type]);
+  if (type === FdType.File || type === FdType.Directory) {
+    // sinsp_filter_check_fd TYPE_DIRECTORY / TYPE_FILENAME: split at the last '/'
+    const at = name.lastIndexOf('/');
+    const file = type === FdType.File;
+    addField(d, SF.fdDirectory, 0, 0, fdNode, !file ? name : at > 0 ? name.slice(0, at) : '/');
+    if (file) addField(d, SF.fdFilename, 0, 0, fdNode, at >= 0 ? name.slice(at + 1) : name);
+    return;
+  }
+  if (type === FdType.Unix) {
+    addField(d, SF.fdSockfamily, 0, 0, fdNode, 'unix');
+    // libsinsp's fd.is_server is false for every non-IP fd
+    addField(d, SF.fdIsServer, 0, 0, fdNode, false);
+    return;
+  }
+  if (type !== FdType.Ipv4 && type !== FdType.Ipv6) return;
+  addField(d, SF.fdSockfamily, 0, 0, fdNode, 'ip');
+  const l4 = L4_NAMES[fdCodeL4(code)];
+  if (l4) addField(d, SF.fdL4proto, 0, 0, fdNode, l4);
+  const t = tuple(name);
+  if (t) {
+    addField(d, SF.fdCip, 0, 0, fdNode, t[0]);
+    addField(d, SF.fdCport, 0, 0, fdNode, t[1]);
+    addField(d, SF.fdSip, 0, 0, fdNode, t[2]);
+    addField(d, SF.fdSport, 0, 0, fdNode, t[3]);
+    addField(d, SF.fdLip, 0, 0, fdNode, server ? t[2] : t[0]);
+    addField(d, SF.fdLport, 0, 0, fdNode, server ? t[3] : t[1]);
+    addField(d, SF.fdRip, 0, 0, fdNode, server ? t[0] : t[2]);
+    addField(d, SF.fdRport, 0, 0, fdNode, server ? t[1] : t[3]);
+    addField(d, SF.fdIsServer, 0, 0, fdNode, server || isLoopback(t[2]));
+    return;
+  }
+  const bound = endpoint(name);
+  if (bound) {
+    addField(d, SF.fdSip, 0, 0, fdNode, bound[0]);
+    addField(d, SF.fdSport, 0, 0, fdNode, bound[1]);
+  }
+  addField(d, SF.fdIsServer, 0, 0, fdNode, server);
 }
 
 function findLastFdNode(d: Dissection): number {

@@ -21,6 +21,29 @@ export const FD_TYPE_CHARS = ['', 'f', 'd', '4', '6', 'u', 'p', 'e', 's', 'l', '
 export const L4 = { None: 0, Tcp: 1, Udp: 2, Raw: 3, Icmp: 4 } as const;
 export const L4_NAMES = ['', 'tcp', 'udp', 'raw', 'icmp'];
 
+/**
+ * One byte per event: fd type (4 bits), l4 protocol (3 bits) and the server role (bit 7,
+ * libsinsp's role_server: the side that accepted or bound).
+ */
+export function fdCode(d: FdDescription, server: boolean): number {
+  return d.type | (d.l4 << 4) | (server ? 0x80 : 0);
+}
+
+export const fdCodeType = (code: number): number => code & 15;
+export const fdCodeL4 = (code: number): number => (code >> 4) & 7;
+export const fdCodeServer = (code: number): boolean => (code & 0x80) !== 0;
+
+/** The kernel's anon-inode name (what `-y` prints) of the fd a call creates. */
+const ANON_BY_CALL: Record<string, string> = {
+  epoll_create: '[eventpoll]', epoll_create1: '[eventpoll]', eventfd: '[eventfd]', eventfd2: '[eventfd]',
+  signalfd: '[signalfd]', signalfd4: '[signalfd]', timerfd_create: '[timerfd]', inotify_init: 'inotify', inotify_init1: 'inotify',
+};
+
+/** `anon_inode:[eventpoll]` for epoll_create1, as strace -y names the result. */
+export function anonLabel(call: string): string {
+  return `anon_inode:${ANON_BY_CALL[call] ?? `[${call}]`}`;
+}
+
 /** One side of a socket: `ip` (no brackets) and port. */
 export interface Endpoint {
   ip: string;
@@ -30,10 +53,19 @@ export interface Endpoint {
 export interface FdDescription {
   type: number;
   l4: number;
-  /** Path, pipe/anon-inode name, or '' for sockets (named from the endpoints). */
+  /** File path, a unix socket's path, or a pipe/anon-inode name; '' when none is known. */
   path: string;
   local: Endpoint | null;
   remote: Endpoint | null;
+  /** strace's own name for it (`TCP:[58854]`, `UNIX-STREAM:[7->8]`): the name when nothing better is known. */
+  label: string;
+  /** Socket inode from the decoration (`TCP:[58854]` → "58854"), '' when not shown. */
+  inode: string;
+}
+
+/** A description with only a type (and protocol) known. */
+export function bareDescription(type: number, l4: number, label = ''): FdDescription {
+  return { type, l4, path: '', local: null, remote: null, label, inode: '' };
 }
 
 function endpointText(e: Endpoint): string {
@@ -49,11 +81,15 @@ export function fdName(d: FdDescription, server: boolean): string {
     if (d.local && d.remote) {
       return server ? `${endpointText(d.remote)}->${endpointText(d.local)}` : `${endpointText(d.local)}->${endpointText(d.remote)}`;
     }
-    if (d.remote) return `0.0.0.0:0->${endpointText(d.remote)}`;
+    // connect() before the local side is known: libsinsp's zero tuple source
+    if (d.remote) {
+      const zero = d.type === FdType.Ipv6 ? ':::0' : '0.0.0.0:0';
+      return server ? `${endpointText(d.remote)}->${zero}` : `${zero}->${endpointText(d.remote)}`;
+    }
     if (d.local) return endpointText(d.local);
-    return d.path;
+    return d.label;
   }
-  return d.path;
+  return d.path || d.label;
 }
 
 /** `1.2.3.4:443` or `[::1]:443` (strace brackets IPv6 in decorations). */
@@ -64,7 +100,7 @@ function parseEndpoint(s: string): Endpoint | null {
   const port = Number(s.slice(colon + 1));
   if (!Number.isInteger(port)) return null;
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  return { ip, port };
+  return { ip: unmapped(ip), port };
 }
 
 const L4_BY_PREFIX: Record<string, number> = { TCP: L4.Tcp, UDP: L4.Udp, UDPLITE: L4.Udp, SCTP: L4.None, DCCP: L4.None, RAW: L4.Raw, PING: L4.Icmp };
@@ -76,11 +112,11 @@ const ANON: Record<string, number> = {
 
 /** Describe the (decoded) text inside an fd decoration `<...>`. */
 export function describeDecoration(text: string): FdDescription {
-  const d: FdDescription = { type: FdType.File, l4: L4.None, path: text, local: null, remote: null };
+  const d: FdDescription = { type: FdType.File, l4: L4.None, path: text, local: null, remote: null, label: text, inode: '' };
   if (text.startsWith('/')) {
     // -yy adds the device after a path: /dev/pts/0<char 136:0>
     const lt = text.indexOf('<');
-    if (lt > 0 && text.endsWith('>')) d.path = text.slice(0, lt);
+    if (lt > 0 && text.endsWith('>')) d.path = d.label = text.slice(0, lt);
     return d;
   }
   const br = text.indexOf(':[');
@@ -99,10 +135,11 @@ export function describeDecoration(text: string): FdDescription {
       d.type = ANON[inner] ?? ANON[`[${inner}]`] ?? FdType.None;
       return d;
     }
+    d.inode = /^\d+/.exec(inner)?.[0] ?? '';
     if (proto.startsWith('UNIX')) {
       d.type = FdType.Unix;
       const q = inner.indexOf(',"');
-      if (q >= 0) d.path = inner.slice(q + 2, inner.endsWith('"') ? -1 : undefined);
+      d.path = q >= 0 ? inner.slice(q + 2, inner.endsWith('"') ? -1 : undefined) : '';
       return d;
     }
     if (proto.startsWith('NETLINK')) {
@@ -122,6 +159,8 @@ export function describeDecoration(text: string): FdDescription {
       } else if (inner.includes(':')) {
         d.local = parseEndpoint(inner);
       }
+      // an IPv4-mapped pair is an IPv4 connection to libsinsp
+      if (v6 && d.local?.ip.includes('.') && (!d.remote || d.remote.ip.includes('.'))) d.type = FdType.Ipv4;
       return d;
     }
   }
@@ -139,19 +178,80 @@ export interface SockAddr {
   path: string;
 }
 
+/** Linux address family numbers (include/linux/socket.h), for `-X raw` (`sa_family=0x2`). */
+const AF_BY_NUMBER: Record<number, string> = { 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET' };
+
+/** `AF_INET`, `0x2` or `0x2 /* AF_INET *\/` (strace -X raw / -X verbose) → the symbolic name. */
+export function familyName(text: string): string {
+  const sym = /AF_[A-Z0-9]+/.exec(text);
+  if (sym) return sym[0];
+  const n = /^\s*(0x[0-9a-f]+|\d+)/i.exec(text);
+  return n ? (AF_BY_NUMBER[Number(n[1])] ?? `AF_${Number(n[1])}`) : text.trim();
+}
+
+/** A quoted C string's bytes (`"\x7f\x00\x00\x01"`, -X raw address fields). */
+function quotedBytes(s: string): number[] {
+  return Array.from(unescapeC(s), (c) => c.charCodeAt(0) & 0xff);
+}
+
+/** RFC 5952 text of 16 address bytes (longest run of zero groups as `::`; IPv4-mapped as `::ffff:a.b.c.d`). */
+export function ipv6Text(b: number[]): string {
+  if (b.length !== 16) return '';
+  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return `::ffff:${b.slice(12).join('.')}`;
+  const g: number[] = [];
+  for (let i = 0; i < 16; i += 2) g.push((b[i] << 8) | b[i + 1]);
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** IPv4-mapped IPv6 addresses name the IPv4 address, as libsinsp does (is_ipv4_mapped_ipv6). */
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** `name=htons(N)` or, with -X raw, `name="\xHH\xHH"` (network byte order). */
+function portField(text: string, name: string): number | null {
+  const h = new RegExp(`${name}=htons\\((\\d+)\\)`).exec(text);
+  if (h) return Number(h[1]);
+  const raw = new RegExp(`${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(text);
+  if (!raw) return null;
+  const b = quotedBytes(raw[1]);
+  return b.length === 2 ? (b[0] << 8) | b[1] : null;
+}
+
 export function parseSockAddr(text: string): SockAddr | null {
-  const fam = /sa_family=(AF_[A-Z0-9]+)/.exec(text);
+  const fam = /sa_family=([^,}]+)/.exec(text);
   if (!fam) return null;
-  const family = fam[1];
+  const family = familyName(fam[1]);
   if (family === 'AF_INET') {
-    const port = /sin_port=htons\((\d+)\)/.exec(text);
-    const addr = /sin_addr=inet_addr\("([^"]*)"\)/.exec(text);
-    return { family, endpoint: port && addr ? { ip: unescapeC(addr[1]), port: Number(port[1]) } : null, path: '' };
+    const port = portField(text, 'sin_port');
+    const sym = /sin_addr=inet_addr\("((?:[^"\\]|\\.)*)"\)/.exec(text);
+    const raw = sym ? null : /sin_addr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const ip = sym ? unescapeC(sym[1]) : raw ? quotedBytes(raw[1]).join('.') : null;
+    return { family, endpoint: port !== null && ip ? { ip, port } : null, path: '' };
   }
   if (family === 'AF_INET6') {
-    const port = /sin6_port=htons\((\d+)\)/.exec(text);
-    const addr = /inet_pton\(AF_INET6, "([^"]*)"/.exec(text);
-    return { family, endpoint: port && addr ? { ip: unescapeC(addr[1]), port: Number(port[1]) } : null, path: '' };
+    const port = portField(text, 'sin6_port');
+    const sym = /inet_pton\(AF_INET6, "((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = sym ? null : /sin6_addr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const ip = sym ? unescapeC(sym[1]) : raw ? ipv6Text(quotedBytes(raw[1])) : null;
+    return { family, endpoint: port !== null && ip ? { ip: unmapped(ip), port } : null, path: '' };
   }
   if (family === 'AF_UNIX') {
     const path = /sun_path=(@?)"((?:[^"\\]|\\.)*)"/.exec(text);
@@ -189,7 +289,11 @@ function unescapeC(s: string): string {
 }
 
 /** fd type from a socket() domain/type: `socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP)`. */
-export function socketKind(domain: string, type: string): { type: number; l4: number } {
+export function socketKind(domainText: string, typeText: string): { type: number; l4: number } {
+  const domain = familyName(domainText);
+  // -X raw prints the type as a number: SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_RAW 3 in the low bits (linux/net.h)
+  const n = /^\s*(0x[0-9a-f]+|\d+)/i.exec(typeText);
+  const type = n ? ['', 'SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW'][Number(n[1]) & 15] ?? '' : typeText;
   const l4 = type.includes('SOCK_STREAM') ? L4.Tcp : type.includes('SOCK_DGRAM') ? L4.Udp : type.includes('SOCK_RAW') ? L4.Raw : L4.None;
   if (domain === 'AF_INET') return { type: FdType.Ipv4, l4 };
   if (domain === 'AF_INET6') return { type: FdType.Ipv6, l4 };

@@ -11,10 +11,10 @@ import { addSyscallEvent, Dir, syscallCount, type SyscallEventInput, type Syscal
 import { RowFlag } from '../../../../shared/rpc.ts';
 import { argEndOut, firstArg, nthArg } from './args.ts';
 import { errnoNumber } from './errno.ts';
-import { describeDecoration, fdName, FdType, parseSockAddr, socketKind, type FdDescription } from './fd-names.ts';
+import { anonLabel, bareDescription, describeDecoration, fdCode, fdName, FdType, L4, parseSockAddr, socketKind, type Endpoint, type FdDescription } from './fd-names.ts';
 import { createLine, decorEnd, Kind, parseLine, TsKind, type StraceLine } from './line.ts';
-import { decodeText, latin1, quotedText } from './strings.ts';
-import { Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
+import { decodeQuoted, decodeText, latin1, quotedText } from './strings.ts';
+import { Io, Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
 
 /** Event types for lines that are not syscalls. */
 export const T = { signal: 'signal', exit: 'exit', killed: 'killed', attach: 'attach', detach: 'detach', text: 'text', summary: 'summary' } as const;
@@ -42,7 +42,25 @@ export interface StraceStats {
   /** Syscall lines without a result that were not `<unfinished ...>` (cut-off lines). */
   incomplete: number;
   processes: Set<number>;
+  /** What the timestamps are: TimeKind (the first timestamped line decides). */
+  clock: number;
+  /**
+   * strace's -s N, learnt from the first data string it cut (it prints N bytes, then `...`);
+   * -1 while none was seen. Only the first STRING_PROBES data arguments are looked at.
+   */
+  stringLimit: number;
 }
+
+/** Data arguments checked for strace's `...` cut (the check splits the arguments: not per line). */
+const STRING_PROBES = 1000;
+
+/**
+ * strace's timestamps: none, time of day (-t/-tt, local time without a date: events sit on
+ * 1970-01-01 and only the time of day means anything), epoch (-ttt, --timestamps=unix) or
+ * relative to the previous line (-r alone, summed into seconds since the first line).
+ */
+export const TimeKind = { None: 0, TimeOfDay: 1, Epoch: 2, Relative: 3 } as const;
+export const TIME_KIND_TEXT = ['none', 'time of day', 'epoch', 'relative'];
 
 interface FdEntry {
   desc: FdDescription;
@@ -50,7 +68,16 @@ interface FdEntry {
   name: string;
   /** Decoration bytes this entry was decoded from, to skip decoding identical ones. */
   raw: Uint8Array | null;
+  /**
+   * Events named while only the peer was known (a connect in progress: strace prints the
+   * socket before the kernel picks the local port). libsinsp has the whole tuple at connect's
+   * exit, so these are renamed once a later decoration or getsockname() shows the local side.
+   */
+  waiting: number[] | null;
 }
+
+/** Events kept per socket for renaming; a socket used this often without a local side stays unnamed. */
+const MAX_WAITING = 64;
 
 interface NameEntry {
   bytes: Uint8Array;
@@ -107,7 +134,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     fdType: createColumn(Uint8Array),
     resumedOff: new Map(),
     resumedLen: new Map(),
-    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set() },
+    stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set(), clock: TimeKind.None, stringLimit: -1 },
   };
   const st = extra.stats;
   const L: StraceLine = createLine();
@@ -116,6 +143,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     procName: '', container: '', rawres: NaN, latencyNs: NaN, failed: false, malformed: false,
   };
   let evFdType = 0;
+  /** Number the current line's event has (or will have once committed). */
+  let curEvent = 0;
 
   // time
   let curSec = 0;
@@ -139,6 +168,16 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   let lastEnd = -1;
   let summaryEvent = 0;
   let lineNo = 0;
+  let probes = 0;
+
+  /** The -s limit from a data argument strace cut (`"GET / HTTP/1.1\r\nHost: "...`). */
+  function probeStringLimit(info: SyscallInfo, b: Uint8Array): void {
+    probes++;
+    const p = nthArg(b, L.argsStart, L.argsEnd, info.dataArg);
+    if (p < 0 || b[p] !== 0x22) return;
+    const q = decodeQuoted(b, p, argEndOut);
+    if (q.truncated) st.stringLimit = q.bytes.length;
+  }
 
   const pidOf = (tid: number): number => tidPid.get(tid) ?? tid;
 
@@ -152,6 +191,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   }
 
   function setTime(): void {
+    if (st.clock === TimeKind.None && L.tsKind !== TsKind.None) st.clock = L.tsKind === TsKind.Clock ? TimeKind.TimeOfDay : L.tsSec < 1e8 ? TimeKind.Relative : TimeKind.Epoch;
     if (L.tsKind === TsKind.Clock) {
       let sec = L.tsSec + clockDay;
       if (lastClock >= 0 && sec + 43200 < lastClock) {
@@ -231,7 +271,36 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   function useEntry(e: FdEntry | undefined): void {
     if (!e) return;
     ev.fdName = e.name;
-    evFdType = e.desc.type | (e.desc.l4 << 4);
+    evFdType = fdCode(e.desc, e.server);
+    if (e.waiting && e.waiting.length < MAX_WAITING && e.waiting[e.waiting.length - 1] !== curEvent) e.waiting.push(curEvent);
+  }
+
+  const complete = (d: FdDescription): boolean => d.local !== null && d.remote !== null;
+  const sameEndpoint = (a: Endpoint | null, z: Endpoint | null): boolean => a === z || (a !== null && z !== null && a.ip === z.ip && a.port === z.port);
+
+  /**
+   * `ent` replaces `old` for one fd: events named from `old` before its local side was known
+   * get `ent`'s name when it is the same connection, now complete; otherwise the list moves on.
+   */
+  function carryWaiting(old: FdEntry | undefined, ent: FdEntry): void {
+    const ipSock = ent.desc.type === FdType.Ipv4 || ent.desc.type === FdType.Ipv6;
+    if (!ipSock) return;
+    // a connect whose sockaddr was not printed (-e verbose=none) waits for any peer
+    const same = old?.waiting && (old.desc.remote === null || sameEndpoint(old.desc.remote, ent.desc.remote));
+    if (!complete(ent.desc)) {
+      if (same) ent.waiting = old?.waiting ?? null;
+      else if (ent.desc.remote) ent.waiting = [];
+      return;
+    }
+    if (!same || !old?.waiting) return;
+    const id = internName(ent.name);
+    const code = fdCode(ent.desc, ent.server);
+    const n = syscallCount(ix);
+    for (const k of old.waiting) {
+      if (k > n) continue; // the current event: named by useEntry
+      ix.fdName.data[k - 1] = id;
+      extra.fdType.data[k - 1] = code;
+    }
   }
 
   function sameBytes(raw: Uint8Array | null, b: Uint8Array, s: number, e: number): boolean {
@@ -246,19 +315,39 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     const old = t.get(fd);
     if (old && sameBytes(old.raw, b, lt + 1, gt) && (serverHint === null || serverHint === old.server)) return old;
     const desc = describeDecoration(decodeText(b, lt + 1, gt));
+    if (old && desc.inode !== '' && desc.inode === old.desc.inode) {
+      // Same socket: strace shows only the inode until the kernel reports addresses (and never
+      // a unix client's peer path); keep what connect/bind/getsockname taught.
+      if (!desc.path) desc.path = old.desc.path;
+      desc.local ??= old.desc.local;
+      desc.remote ??= old.desc.remote;
+    }
     let server = serverHint ?? (old && old.desc.type === desc.type ? old.server : false);
     if (serverHint === null && !old && desc.local && desc.remote && listenPorts.has(desc.local.port)) server = true;
-    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: b.slice(lt + 1, gt) };
+    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: b.slice(lt + 1, gt), waiting: null };
+    carryWaiting(old, ent);
     t.set(fd, ent);
     return ent;
   }
 
-  /** The fd argument at p: number and optional decoration. */
+  /** The fd argument at p: number (hex with -e raw=all) and optional decoration. */
   function fdArg(b: Uint8Array, p: number, e: number, pid: number): void {
     let q = p;
     let fd = 0;
-    while (q < e && b[q] >= 0x30 && b[q] <= 0x39) fd = fd * 10 + (b[q++] - 0x30);
-    if (q === p) return;
+    if (b[q] === 0x30 && b[q + 1] === 0x78) {
+      q += 2;
+      for (;;) {
+        const c = b[q] | 0x20;
+        const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+        if (q >= e || d < 0) break;
+        fd = fd * 16 + d;
+        q++;
+      }
+      if (q === p + 2) return;
+    } else {
+      while (q < e && b[q] >= 0x30 && b[q] <= 0x39) fd = fd * 10 + (b[q++] - 0x30);
+      if (q === p) return;
+    }
     ev.fd = fd;
     if (q < e && b[q] === 0x3c) {
       const gt = decorEnd(b, q, e);
@@ -271,7 +360,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   }
 
   function setEntry(pid: number, fd: number, desc: FdDescription, server: boolean): FdEntry {
-    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: null };
+    const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: null, waiting: null };
+    carryWaiting(undefined, ent);
     table(pid).set(fd, ent);
     return ent;
   }
@@ -310,18 +400,24 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         let ent: FdEntry;
         if (retDecor) {
           ent = decorated(pid, ret, rb, L.retDecorStart - 1, L.retDecorEnd, info.track === Track.Accept ? true : null);
+          if (info.track === Track.Socket && ent.desc.type === FdType.Socket) {
+            // -y prints `socket:[inode]` for every socket: the arguments say which kind
+            const k = socketKind(argText(b, s, e, 0), argText(b, s, e, 1));
+            ent.desc = { ...ent.desc, type: k.type, l4: k.l4 };
+            ent.name = fdName(ent.desc, ent.server);
+          }
         } else if (info.track === Track.Open) {
           const path = firstQuoted(b, s, e) ?? '';
           const dir = latin1(b, s, Math.min(e, s + 400)).includes('O_DIRECTORY');
-          ent = setEntry(pid, ret, { type: dir ? FdType.Directory : FdType.File, l4: 0, path, local: null, remote: null }, false);
+          ent = setEntry(pid, ret, { ...bareDescription(dir ? FdType.Directory : FdType.File, L4.None), path }, false);
         } else if (info.track === Track.Socket) {
           const k = socketKind(argText(b, s, e, 0), argText(b, s, e, 1));
-          ent = setEntry(pid, ret, { type: k.type, l4: k.l4, path: '', local: null, remote: null }, false);
+          ent = setEntry(pid, ret, bareDescription(k.type, k.l4), false);
         } else if (info.track === Track.Accept) {
           const listening = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
           const sa = parseSockAddr(argText(b, s, e, 1));
           const type = listening?.desc.type ?? (sa?.family === 'AF_INET6' ? FdType.Ipv6 : sa?.family === 'AF_UNIX' ? FdType.Unix : FdType.Ipv4);
-          ent = setEntry(pid, ret, { type, l4: listening?.desc.l4 ?? 1, path: listening?.desc.path ?? '', local: listening?.desc.local ?? null, remote: sa?.endpoint ?? null }, true);
+          ent = setEntry(pid, ret, { ...bareDescription(type, listening?.desc.l4 ?? L4.Tcp), path: listening?.desc.path ?? '', local: listening?.desc.local ?? null, remote: sa?.endpoint ?? null }, true);
         } else {
           const src = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
           if (!src) {
@@ -329,7 +425,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
             ev.fdName = '';
             return;
           }
-          ent = { ...src };
+          ent = { ...src, waiting: null };
           table(pid).set(ret, ent);
         }
         ev.fd = ret;
@@ -339,7 +435,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       case Track.Fcntl: {
         if (ok && ev.fd >= 0 && latin1(b, s, Math.min(e, s + 40)).includes('F_DUPFD')) {
           const src = fdTables.get(pid)?.get(ev.fd);
-          if (src) table(pid).set(ret, { ...src });
+          if (src) table(pid).set(ret, { ...src, waiting: null });
         }
         return;
       }
@@ -347,31 +443,70 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       case Track.Bind:
       case Track.GetSockName:
       case Track.GetPeerName: {
-        if (ev.fd < 0) return;
-        if (!ok && !(info.track === Track.Connect && L.errnoEnd > L.errnoStart && latin1(rb, L.errnoStart, L.errnoEnd) === 'EINPROGRESS')) return;
+        if (ev.fd < 0 || !L.hasResult) return;
         const sa = parseSockAddr(argText(b, s, e, 1));
-        if (!sa) return;
+        const inProgress = info.track === Track.Connect && L.errnoEnd > L.errnoStart && latin1(rb, L.errnoStart, L.errnoEnd) === 'EINPROGRESS';
         const t = table(pid);
         const old = t.get(ev.fd);
-        if (info.track === Track.Bind && sa.endpoint) listenPorts.add(sa.endpoint.port);
-        // a -y decoration names the fd better than what the sockaddr says
-        if (old?.raw && !(old.desc.type === FdType.Unix && sa.path && !old.desc.path)) return;
+        if (!sa) {
+          // only a pointer printed: a later decoration of this connection names the connect
+          if (info.track === Track.Connect && (ok || inProgress) && old && (old.desc.type === FdType.Ipv4 || old.desc.type === FdType.Ipv6) && !complete(old.desc)) {
+            old.waiting ??= [];
+            useEntry(old);
+          }
+          return;
+        }
+        // -y says it is not a socket (only in edited logs): the decoration stays the name
+        if (old?.raw && !(old.desc.type >= FdType.Ipv4 && old.desc.type <= FdType.Unix) && old.desc.type !== FdType.Socket) return;
         const desc: FdDescription = old
           ? { ...old.desc }
-          : { type: sa.family === 'AF_INET6' ? FdType.Ipv6 : sa.family === 'AF_UNIX' ? FdType.Unix : FdType.Ipv4, l4: sa.family === 'AF_UNIX' ? 0 : 1, path: '', local: null, remote: null };
+          : sa.family === 'AF_UNIX' ? bareDescription(FdType.Unix, L4.None) : bareDescription(sa.family === 'AF_INET6' ? FdType.Ipv6 : FdType.Ipv4, L4.Tcp);
         let server = old?.server ?? false;
         if (sa.family === 'AF_UNIX') {
           desc.type = FdType.Unix;
           if (sa.path) desc.path = sa.path;
-        } else if (sa.endpoint) {
-          if (info.track === Track.Connect || info.track === Track.GetPeerName) desc.remote = sa.endpoint;
-          else desc.local = sa.endpoint;
-          if (info.track === Track.Connect) server = false;
-          if (info.track === Track.Bind) listenPorts.add(sa.endpoint.port);
+        } else if (sa.family === 'AF_UNSPEC' && info.track === Track.Connect) {
+          // connect(AF_UNSPEC) dissolves a datagram association (connect(2)); the event keeps the old name
+          useEntry(old);
+          if (ok && old) t.set(ev.fd, { desc: { ...desc, local: null, remote: null }, server, name: fdName({ ...desc, local: null, remote: null }, server), raw: old.raw, waiting: null });
+          return;
+        } else if (sa.endpoint && (sa.family === 'AF_INET' || sa.family === 'AF_INET6')) {
+          if (desc.type !== FdType.Ipv4 && desc.type !== FdType.Ipv6) desc.type = sa.family === 'AF_INET6' ? FdType.Ipv6 : FdType.Ipv4;
+          if (info.track === Track.Connect || info.track === Track.GetPeerName) {
+            // another peer: the kernel may pick another local address too; getsockname or -y tells
+            if (info.track === Track.Connect && !sameEndpoint(desc.remote, sa.endpoint)) desc.local = null;
+            desc.remote = sa.endpoint;
+          } else {
+            desc.local = sa.endpoint;
+          }
+          // IPv4-mapped on both sides: libsinsp types the socket IPv4
+          if (desc.type === FdType.Ipv6 && desc.local?.ip.includes('.') && desc.remote?.ip.includes('.')) desc.type = FdType.Ipv4;
+          // libsinsp: connect marks a client (parse_connect_exit), bind to a port a server (parse_bind_exit)
+          if (info.track === Track.Connect && desc.l4 !== L4.Udp) server = false;
+          if (info.track === Track.Bind && sa.endpoint.port > 0) {
+            server = true;
+            if (ok) listenPorts.add(sa.endpoint.port);
+          }
+        } else {
+          return;
         }
-        // a -y decoration stays authoritative for later events; the learnt name applies here
-        const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: null };
+        const ent: FdEntry = { desc, server, name: fdName(desc, server), raw: old?.raw ?? null, waiting: null };
+        // A failed call names its own event (the peer it tried) and leaves the fd as it was.
+        if (!ok && !inProgress) {
+          useEntry(ent);
+          return;
+        }
+        carryWaiting(old, ent);
         t.set(ev.fd, ent);
+        useEntry(ent);
+        return;
+      }
+      case Track.NewFd: {
+        if (!ok) return;
+        const ent = retDecor
+          ? decorated(pid, ret, rb, L.retDecorStart - 1, L.retDecorEnd, false)
+          : setEntry(pid, ret, describeDecoration(anonLabel(info.name)), false);
+        ev.fd = ret;
         useEntry(ent);
         return;
       }
@@ -407,7 +542,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
               continue;
             }
           }
-          setEntry(pid, fd, { type: k === 0 ? FdType.Pipe : FdType.Unix, l4: 0, path: k === 0 ? 'pipe' : '', local: null, remote: null }, false);
+          setEntry(pid, fd, k === 0 ? { ...bareDescription(FdType.Pipe, L4.None), path: 'pipe' } : bareDescription(FdType.Unix, L4.None, 'socketpair'), false);
         }
         return;
       }
@@ -488,12 +623,14 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     const ent = lookupName(b, L.nameStart, L.nameEnd);
     const info = ent.info;
     beginEvent(off, e - s, tid, ent.name);
+    curEvent = syscallCount(ix) + 1;
     if (L.commEnd > L.commStart) ev.procName = lookupName(b, L.commStart, L.commEnd).name;
     if (info && info.fdArg >= 0) {
       const p = info.fdArg === 0 ? firstArg(b, L.argsStart, L.argsEnd) : nthArg(b, L.argsStart, L.argsEnd, info.fdArg);
       if (p >= 0) fdArg(b, p, argEndOut, ev.pid);
     }
     st.syscalls++;
+    if (st.stringLimit < 0 && probes < STRING_PROBES && info && info.io === Io.Write && info.dataArg >= 0 && L.kind === Kind.Syscall) probeStringLimit(info, b);
     if (L.kind === Kind.Syscall) {
       applyResult(b);
       if (!L.hasResult) {
@@ -501,7 +638,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (warnings.length < 1000) warnings.push(`line ${lineNo} (byte ${off}): ${ent.name}() has no result (line cut off)`);
       }
       if (info && info.track !== Track.None) track(info, b, L.argsStart, L.argsEnd, b, syscallCount(ix) + 1);
-      if (L.tid < 0 && defaultTid < 0 && (ent.name === 'getpid' || ent.name === 'gettid') && L.ret > 0) {
+      // the caller's own id: getpid/gettid, and set_tid_address, which glibc calls at every start
+      if (L.tid < 0 && defaultTid < 0 && (ent.name === 'getpid' || ent.name === 'gettid' || ent.name === 'set_tid_address') && L.ret > 0) {
         ev.tid = ev.pid = L.ret;
         learnDefaultTid(L.ret);
       }
@@ -523,8 +661,18 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   }
 
   function resumedLine(b: Uint8Array, s: number, e: number, off: number): void {
-    const tid = L.tid >= 0 ? L.tid : defaultTid;
+    let tid = L.tid >= 0 ? L.tid : defaultTid;
     const ent = lookupName(b, L.nameStart, L.nameEnd);
+    if (L.tid < 0 && sawPrefix && !pending.has(tid)) {
+      // strace drops the [pid N] prefix while only one traced process is left: the one call of
+      // that name still waiting is this one's
+      let only = -2;
+      for (const [t, k] of pending) {
+        if (ix.strings.strings[ix.type.data[k - 1]] !== ent.name) continue;
+        only = only === -2 ? t : -3;
+      }
+      if (only >= 0) tid = only;
+    }
     const n = pending.get(tid);
     if (n === undefined || ix.strings.strings[ix.type.data[n - 1]] !== ent.name) {
       // resumed without its start (attached mid-call, or the start is in another -ff file)
@@ -534,6 +682,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     }
     pending.delete(tid);
     st.joined++;
+    curEvent = n;
     const i = n - 1;
     extra.resumedOff.set(n, off);
     extra.resumedLen.set(n, e - s);
@@ -632,7 +781,9 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       }
       case Kind.Attached:
       case Kind.Detached: {
-        if (L.kind === Kind.Attached && L.tid < 0) learnDefaultTid(L.ret);
+        // -p: the banner comes first and names the traced process; with -f on stderr a banner
+        // after the first calls names a new child, not the lines without a prefix
+        if (L.kind === Kind.Attached && L.tid < 0 && st.syscalls === 0) learnDefaultTid(L.ret);
         const n = textEvent(off, e - s, L.kind === Kind.Attached ? T.attach : T.detach);
         ix.tid.data[n - 1] = L.ret;
         ix.pid.data[n - 1] = pidOf(L.ret);
@@ -654,6 +805,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (hasControlByte(b, s, e)) {
           st.binaryLines++;
           if (warnings.length < 1000) warnings.push(`line ${lineNo} (byte ${off}, event ${n}): binary data, not strace output; shown as an unparsed line`);
+        } else if (warnings.length < 1000) {
+          warnings.push(`line ${lineNo} (byte ${off}, event ${n}): not strace output (the traced program's own output?); shown as an unparsed line`);
         }
       }
     }

@@ -6,9 +6,13 @@
  *
  * Shapes handled (strace(1) "DESCRIPTION" and the -f/-ff/-t/-tt/-ttt/-r/-T/-y/-Y/-k options):
  *   [PID prefix]  [timestamp]  body
- *   PID prefix: `12167 ` (-f with -o), `[pid 12167] ` (-f on stderr), `12167<curl> ` (-Y)
+ *   PID prefix: `12167 ` (-f with -o), `[pid 12167] ` (-f on stderr), `12167<curl> ` and
+ *               `[pid 12167<curl>] ` (-Y, --decode-pids=comm)
  *   timestamp:  `19:05:37` (-t), `19:05:37.109664` (-tt), `1634121765.422781` (-ttt),
- *               `     0.000077` (-r); nanosecond fractions (--timestamps=ns) too
+ *               `     0.000077` (-r); nanosecond fractions (--timestamps=ns) too; -r beside
+ *               an absolute clock adds `(+     0.000463)` after it
+ *   then        `[  42] ` (-n, the syscall number) and `[00007f3a9c1d2e3b] ` (-i, the
+ *               instruction pointer; `[????????????????]` when there is none), in that order
  *   body:       `name(args) = result [errno (text)] [<duration>]`, `name(args <unfinished ...>`,
  *               `<... name resumed>args) = result`, `--- SIGxxx {...} ---`,
  *               `+++ exited with N +++`, `+++ killed by SIGxxx [(core dumped)] +++`,
@@ -66,6 +70,11 @@ export interface StraceLine {
   errnoEnd: number;
   /** `-T` duration in ns, NaN when absent. */
   durNs: number;
+  /** `-n` syscall number, -1 when absent. */
+  nr: number;
+  /** `-i` instruction pointer span, inside the brackets (start === end when absent). */
+  ipStart: number;
+  ipEnd: number;
   /** End of the content (line end without trailing CR/spaces). */
   end: number;
 }
@@ -74,7 +83,7 @@ export function createLine(): StraceLine {
   return {
     kind: Kind.Empty, tid: -1, commStart: 0, commEnd: 0, tsKind: TsKind.None, tsSec: 0, tsNsec: 0, bodyStart: 0,
     nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, hasResult: false, resStart: 0, resEnd: 0, ret: NaN,
-    retDecorStart: 0, retDecorEnd: 0, errnoStart: 0, errnoEnd: 0, durNs: NaN, end: 0,
+    retDecorStart: 0, retDecorEnd: 0, errnoStart: 0, errnoEnd: 0, durNs: NaN, nr: -1, ipStart: 0, ipEnd: 0, end: 0,
   };
 }
 
@@ -270,6 +279,38 @@ function parseResult(b: Uint8Array, p: number, e: number, out: StraceLine): void
   }
 }
 
+const isHexOrQ = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || c === 0x3f;
+
+/** `[  42] ` (-n) and `[00007f...] ` (-i) after the timestamp; returns the body start. */
+function bracketPrefixes(b: Uint8Array, p: number, e: number, out: StraceLine): number {
+  for (let k = 0; k < 2 && p < e && b[p] === 0x5b; k++) {
+    let q = p + 1;
+    while (q < e && q - p <= 20 && b[q] !== 0x5d) q++;
+    if (q >= e || b[q] !== 0x5d || q + 1 >= e || b[q + 1] !== SP) return p;
+    const len = q - p - 1;
+    let r = p + 1;
+    while (r < q && b[r] === SP) r++;
+    let digits = true;
+    let hex = true;
+    for (let i = r; i < q; i++) {
+      if (!isDigit(b[i])) digits = false;
+      if (!isHexOrQ(b[i])) hex = false;
+    }
+    // an address is 8 or 16 hex digits, zero-padded; a syscall number is space-padded decimal
+    if (hex && r === p + 1 && (len === 16 || len === 8) && out.ipEnd === 0) {
+      out.ipStart = p + 1;
+      out.ipEnd = q;
+    } else if (digits && r < q && out.nr < 0 && out.ipEnd === 0) {
+      readInt(b, r, q);
+      out.nr = numVal;
+    } else {
+      return p;
+    }
+    p = skipSpaces(b, q + 1, e);
+  }
+  return p;
+}
+
 /**
  * Scan `b[start..end)` (one line without its newline) into `out`.
  * Never throws; anything it does not recognise is Kind.Text.
@@ -288,6 +329,8 @@ export function parseLine(b: Uint8Array, start: number, end: number, out: Strace
   out.retDecorStart = out.retDecorEnd = 0;
   out.errnoStart = out.errnoEnd = 0;
   out.durNs = NaN;
+  out.nr = -1;
+  out.ipStart = out.ipEnd = 0;
   const e = trimEnd(b, start, end);
   out.end = e;
   out.bodyStart = start;
@@ -304,9 +347,20 @@ export function parseLine(b: Uint8Array, start: number, end: number, out: Strace
     }
     p = skipSpaces(b, p, e);
   } else if (c0 === 0x5b && startsWith(b, p, e, '[pid')) {
-    const q = readInt(b, skipSpaces(b, p + 4, e), e);
+    let q = readInt(b, skipSpaces(b, p + 4, e), e);
+    const tid = numVal;
+    if (q < e && b[q] === 0x3c) {
+      // -Y on stderr: [pid 123<curl>]
+      let r = q + 1;
+      while (r < e && b[r] !== 0x3e) r++;
+      if (r + 1 < e && b[r + 1] === 0x5d) {
+        out.commStart = q + 1;
+        out.commEnd = r;
+        q = r + 1;
+      }
+    }
     if (q < e && b[q] === 0x5d) {
-      out.tid = numVal;
+      out.tid = tid;
       p = skipSpaces(b, q + 1, e);
     }
   } else if (isDigit(c0)) {
@@ -329,8 +383,17 @@ export function parseLine(b: Uint8Array, start: number, end: number, out: Strace
   }
   if (p < e && isDigit(b[p])) {
     const q = parseTimestamp(b, p, e, out);
-    if (q !== p) p = skipSpaces(b, q, e);
+    if (q !== p) {
+      p = skipSpaces(b, q, e);
+      // -r with an absolute clock (strace 6: -r -t, -r --timestamps=ns): `(+     0.000463) `
+      if (b[p] === 0x28 && b[p + 1] === 0x2b) {
+        let r = p + 2;
+        while (r < e && (b[r] === SP || isDigit(b[r]) || b[r] === 0x2e)) r++;
+        if (b[r] === 0x29) p = skipSpaces(b, r + 1, e);
+      }
+    }
   }
+  p = bracketPrefixes(b, p, e, out);
   out.bodyStart = p;
   if (p >= e) return;
   const c = b[p];

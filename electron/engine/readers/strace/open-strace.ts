@@ -9,7 +9,7 @@ import { createColumn, pushValue } from '../../index/columns.ts';
 import { openCaptureSource, type CaptureSource } from '../../io/capture-source.ts';
 import { addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallTimeNs, type SyscallEventInput, type SyscallIndex } from '../../syscalls/syscall-index.ts';
 import { dissectStrace, dissectStraceIo, straceArgsText, type StraceFile } from './dissect.ts';
-import { createStraceIndexer, type StraceStats } from './indexer.ts';
+import { createStraceIndexer, TIME_KIND_TEXT, type StraceStats } from './indexer.ts';
 import { createLine, Kind, parseLine } from './line.ts';
 
 const YIELD_MS = 50;
@@ -44,8 +44,9 @@ export function isStraceText(head: Uint8Array): boolean {
   return seen > 0 && good * 2 > seen;
 }
 
-function statsExtra(stats: StraceStats[]): Record<string, number> {
+function statsExtra(stats: StraceStats[]): Record<string, number | string> {
   const sum = (k: 'syscalls' | 'joined' | 'signals' | 'exits' | 'textLines' | 'binaryLines' | 'incomplete' | 'lines'): number => stats.reduce((a, s) => a + s[k], 0);
+  const limit = Math.max(-1, ...stats.map((s) => s.stringLimit));
   const procs = new Set<number>();
   for (const s of stats) for (const p of s.processes) procs.add(p);
   return {
@@ -58,6 +59,9 @@ function statsExtra(stats: StraceStats[]): Record<string, number> {
     binaryLines: sum('binaryLines'),
     incompleteCalls: sum('incomplete'),
     lines: sum('lines'),
+    timestamps: TIME_KIND_TEXT[stats[0]?.clock ?? 0],
+    // strace -s N: data strings longer than N bytes are not in the log (HTTP heads cut there)
+    ...(limit >= 0 ? { stringLimit: limit, stringLimitNote: `strings cut at ${limit} bytes by strace -s ${limit}` } : {}),
   };
 }
 

@@ -10,6 +10,8 @@
 export const Track = {
   None: 0, Open: 1, Socket: 2, Connect: 3, Accept: 4, Bind: 5, Listen: 6, Close: 7, Dup: 8, Dup2: 9,
   Pipe: 10, SocketPair: 11, Execve: 12, Clone: 13, Fork: 14, GetSockName: 15, GetPeerName: 16, Fcntl: 17,
+  /** The result is a new fd of a kind named by the call (epoll, eventfd, signalfd, timerfd, inotify). */
+  NewFd: 18,
 } as const;
 
 export const Io = { None: 0, Read: 1, Write: 2 } as const;
@@ -110,9 +112,10 @@ mprotect:addr,length,prot|Cmemory
 brk:addr|Cmemory
 pipe:fds|TPipe|Cipc
 pipe2:fds,flags|TPipe|Cipc
-eventfd2:initval,flags|F|Cipc
-epoll_create:size|F|Cfile
-epoll_create1:flags|F|Cfile
+eventfd:initval|F|TNewFd|Cipc
+eventfd2:initval,flags|F|TNewFd|Cipc
+epoll_create:size|F|TNewFd|Cfile
+epoll_create1:flags|F|TNewFd|Cfile
 epoll_ctl:epfd,op,fd,event|Cfile
 epoll_wait:epfd,events,maxevents,timeout|Cwait
 epoll_pwait:epfd,events,maxevents,timeout,sigmask,sigsetsize|Cwait
@@ -137,10 +140,11 @@ tgkill:tgid,tid,sig|Csignal
 rt_sigaction:sig,act,oact,sigsetsize|Csignal
 rt_sigprocmask:how,set,oset,sigsetsize|Csignal
 rt_sigreturn:|Csignal
-inotify_init:|F|Cfile
-inotify_init1:flags|F|Cfile
-timerfd_create:clockid,flags|F|Ctime
-signalfd4:fd,mask,sizemask,flags|F|Csignal
+inotify_init:|F|TNewFd|Cfile
+inotify_init1:flags|F|TNewFd|Cfile
+timerfd_create:clockid,flags|F|TNewFd|Ctime
+signalfd:fd,mask,sizemask|F|TNewFd|Csignal
+signalfd4:fd,mask,sizemask,flags|F|TNewFd|Csignal
 `;
 
 const byName = new Map<string, SyscallInfo>();
