@@ -59,7 +59,7 @@ try {
   // Where it went: the page's load (navigation timing) and the window's marks of the open (session.ts).
   const load = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    const steps = (window as unknown as { __tracelens: { openSteps(): [string, number][] } }).__tracelens.openSteps();
+    const steps = (window as unknown as { __tracelens: { openSteps?(): [string, number][] } }).__tracelens.openSteps?.() ?? [];
     const open = performance.getEntriesByName('tl:open')[0]?.startTime ?? 0;
     return { html: nav?.responseEnd ?? 0, dom: nav?.domContentLoadedEventEnd ?? 0, open, steps };
   });
@@ -103,16 +103,16 @@ try {
     const loaf: number[] = [];
     const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) loaf.push(e.duration); });
     try { po.observe({ type: 'long-animation-frame', buffered: false }); } catch { /* not in this browser */ }
-    const afterFrame = (): Promise<number> => new Promise((r) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => r(performance.now());
-      ch.port2.postMessage(null);
-    });
+    // No named functions in here: tsx would wrap them in a helper the page does not have.
+    const ch = new MessageChannel();
+    let onTask: ((t: number) => void) | null = null;
+    ch.port1.addEventListener('message', () => onTask?.(performance.now()));
+    ch.port1.start();
     let prev = await new Promise<number>((r) => requestAnimationFrame(r));
     for (let i = 1; i <= steps; i++) {
       el.scrollTop = (range * i) / steps;
       const start = await new Promise<number>((r) => requestAnimationFrame(r));
-      const done = await afterFrame();
+      const done = await new Promise<number>((r) => { onTask = r; ch.port2.postMessage(null); });
       gaps.push(start - prev);
       work.push(done - start);
       prev = start;
