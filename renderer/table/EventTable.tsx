@@ -180,9 +180,10 @@ export function EventTable({ session }: Props) {
       const el = slotRefs.current[i];
       if (!el) continue;
       const r = vis.first + i;
+      // Whole pixels: the scaled scroll range gives fractions, which blur text and change every frame.
       let was = L.painted.get(el);
       if (!was) L.painted.set(el, (was = blankPainted()));
-      const look = r < vis.end ? rowLook(input, r, vis.offsetPx + i * ROW_HEIGHT + HEADER_HEIGHT) : { row: -1, className: '', y: 0, texts: [], colour: undefined };
+      const look = r < vis.end ? rowLook(input, r, Math.round(vis.offsetPx) + i * ROW_HEIGHT + HEADER_HEIGHT) : { row: -1, className: '', y: 0, texts: [], colour: undefined };
       paintRow(el, look, was);
     }
     ensureWant.current = { first: vis.first, end: vis.end };
@@ -220,15 +221,20 @@ export function EventTable({ session }: Props) {
   // number may arrive with its page after the selection.
   useEffect(() => {
     if (!cache) return;
-    return cache.subscribe(() => {
+    const onPage = (): void => {
       schedulePaint();
       const { selectedRow: sel } = live.current;
       if (sel < 0) return;
       const page = cache.page(sel);
       const ev = page ? page.events[sel - page.start] : undefined;
       if (ev !== undefined && useApp.getState().selectedEvent !== ev) useApp.setState({ selectedEvent: ev });
-    });
-    // schedulePaint reads refs only.
+    };
+    const off = cache.subscribe(onPage);
+    // Pages that arrived between the first paint and this subscription (the first page is
+    // fetched while the view mounts) would otherwise wait for the next cause to paint.
+    onPage();
+    return off;
+    // schedulePaint and onPage read refs only.
   }, [cache]);
 
   useEffect(() => {
