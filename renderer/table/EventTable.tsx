@@ -126,7 +126,6 @@ export function EventTable({ session }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(400);
   const vTopRef = useRef(0);
-  const frame = useRef(0);
   const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
   const dragCol = useRef<string | null>(null);
   /** Follow ▸ items that apply to the right-clicked row (null while asking the engine). */
@@ -199,23 +198,21 @@ export function EventTable({ session }: Props) {
   const paintRef = useRef(paint);
   paintRef.current = paint;
   // Cleared, not only cancelled: StrictMode (and a remount) runs effects again on the same refs,
-  // and a stale frame id would block every later schedulePaint.
+  // and a stale timer id would block every later fetch.
   useEffect(() => () => {
     if (ensureTimer.current !== null) clearTimeout(ensureTimer.current);
-    if (frame.current) cancelAnimationFrame(frame.current);
     ensureTimer.current = null;
-    frame.current = 0;
   }, []);
 
-  /** Repaint at the next frame (several causes in one frame paint once). */
-  const schedulePaint = (): void => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const el = scroller.current;
-      if (el) vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
-      paintRef.current();
-    });
+  /**
+   * Repaint from the scroll position now. Chromium sends scroll events once per frame, before
+   * its rAF callbacks, so a scroll paints in the frame it shows; a page's arrival (a message
+   * task) paints at once too, which also holds for a page in the background, where rAF waits.
+   */
+  const repaint = (): void => {
+    const el = scroller.current;
+    if (el) vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
+    paintRef.current();
   };
 
   // Every render repaints what it changed (selection, columns, counts) before the browser draws.
@@ -226,7 +223,7 @@ export function EventTable({ session }: Props) {
   useEffect(() => {
     if (!cache) return;
     const onPage = (): void => {
-      schedulePaint();
+      repaint();
       const { selectedRow: sel } = live.current;
       if (sel < 0) return;
       const page = cache.page(sel);
@@ -238,7 +235,7 @@ export function EventTable({ session }: Props) {
     // fetched while the view mounts) would otherwise wait for the next cause to paint.
     onPage();
     return off;
-    // schedulePaint and onPage read refs only.
+    // repaint and onPage read refs only.
   }, [cache]);
 
   useEffect(() => {
@@ -335,7 +332,7 @@ export function EventTable({ session }: Props) {
         role="grid"
         aria-rowcount={rowCount}
         aria-label="Events"
-        onScroll={schedulePaint}
+        onScroll={repaint}
         onKeyDown={onKeyDown}
       >
         <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }} onMouseDown={onRowMouseDown} onContextMenu={onRowContextMenu}>
