@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
-import { createSession } from './app/session.ts';
+import { createSession, openSteps } from './app/session.ts';
 import { pickHost } from './host/pick-host.ts';
 import { useApp } from './app/store.ts';
 import './styles.css';
@@ -11,6 +11,7 @@ const session = createSession(pickHost());
 (window as unknown as { __tracelens?: unknown }).__tracelens = {
   fetchTimes: () => session.rows()?.fetchTimes ?? [],
   firstRowsMs: () => useApp.getState().firstRowsMs,
+  openSteps,
   /** Time `n` sequential fetches of a page of `count` rows spread over the capture. */
   async timeRows(n: number, count: number): Promise<number[]> {
     const c = session.client();

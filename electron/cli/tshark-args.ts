@@ -1,9 +1,11 @@
 /**
  * `tracelens tshark …`: tshark's flags, as people type them, mapped onto the `list` command's
- * arguments, so both forms share one implementation and print the same bytes. Pure, like args.ts.
+ * arguments, so both forms share one implementation and print the same bytes (`-q -z NAME` onto
+ * the `stats` command's). Pure, like args.ts.
  * The flags and their meaning follow tshark(1) of Wireshark 4.0; the mapping is in docs/cli.md.
  */
-import { countValue, emptyListArgs, NotInTracelens, occurrenceValue, quoteChar, styleChar, UsageError, type FieldStyle, type ListArgs } from './args.ts';
+import { countValue, emptyListArgs, NotInTracelens, occurrenceValue, quoteChar, styleChar, UsageError, type FieldStyle, type ListArgs, type StatsArgs } from './args.ts';
+import { STAT_NAMES, type StatName } from '../../shared/stats.ts';
 
 /** Flags that take a value (getopt "x:"), and those that do not. */
 const WITH_VALUE = new Set(['r', 'Y', 'T', 'e', 'E', 'o', 'c', 'z', 'N', 'R', 'f']);
@@ -89,8 +91,21 @@ function* options(argv: readonly string[]): Generator<{ flag: string; value: () 
   }
 }
 
-export function parseTsharkArgs(argv: readonly string[]): ListArgs {
+/**
+ * `-z conv,tcp` or `-z conv,tcp,FILTER` (tshark's statistic with its own display filter) → the
+ * statistic's name and filter.
+ */
+export function statValue(text: string): { name: StatName; filter: string | undefined } {
+  // The longest name first: none is a prefix of another today, but `conv,ip` is of `conv,ipv6`'s text.
+  const name = [...STAT_NAMES].sort((x, y) => y.length - x.length).find((n) => text === n || text.startsWith(`${n},`));
+  if (!name) throw new NotInTracelens(`-z ${text}: tracelens has the statistics ${STAT_NAMES.join(', ')} (with an optional ,FILTER)`);
+  const filter = text.slice(name.length + 1);
+  return { name, filter: filter === '' ? undefined : filter };
+}
+
+export function parseTsharkArgs(argv: readonly string[]): ListArgs | StatsArgs {
   const a = emptyListArgs();
+  const stats: string[] = [];
   let file: string | undefined;
   let format: 'text' | 'fields' | 'json' | 'ek' = 'text';
   for (const o of options(argv)) {
@@ -108,9 +123,7 @@ export function parseTsharkArgs(argv: readonly string[]): ListArgs {
       const t = value();
       if (t !== 'text' && t !== 'fields' && t !== 'json' && t !== 'ek') throw new UsageError(`-T takes fields, json, ek or text (tracelens has no ${t} output)`);
       format = t;
-    } else if (flag === 'z') {
-      throw new NotInTracelens(`-z ${value()}: statistics are not in tracelens yet; \`list\`, \`http\` and \`follow\` give the events, exchanges and streams`);
-    } else if (flag === 'R' || flag === 'f') {
+    } else if (flag === 'z') stats.push(value()); else if (flag === 'R' || flag === 'f') {
       throw new UsageError(flag === 'R' ? '-R (read filter) is not in tracelens: use -Y FILTER' : '-f (capture filter) is for live capture; tracelens reads files: use -Y FILTER');
     } else if (flag === 'V') a.details = true;
     else if (flag === 'q') a.quiet = true;
@@ -119,6 +132,7 @@ export function parseTsharkArgs(argv: readonly string[]): ListArgs {
     else if (flag === 'N') a.notes.push(`-N ${value()}: tracelens does not resolve names; addresses and ports stay numeric`);
   }
   if (file === undefined) throw new UsageError('tshark form needs -r FILE');
+  if (stats.length > 0) return statsArgs(a, file, stats, format);
   if (format === 'fields' && a.fields.length === 0) throw new UsageError('-T fields needs at least one -e FIELD');
   if (format !== 'fields' && a.fields.length > 0 && format === 'text') throw new UsageError('-e FIELD needs -T fields (or -T json/ek)');
   a.file = file;
@@ -126,4 +140,15 @@ export function parseTsharkArgs(argv: readonly string[]): ListArgs {
   // tshark prints the tree for -V only in text output; -T fields and -T json/ek ignore it.
   if (format !== 'text') a.details = false;
   return a;
+}
+
+/** `-r FILE -q -z NAME[,FILTER]`: the `stats` command, which prints what tshark prints after -q. */
+function statsArgs(a: ListArgs, file: string, stats: string[], format: string): StatsArgs {
+  if (stats.length > 1) throw new NotInTracelens(`-z ${stats.join(' -z ')}: tracelens prints one statistic per run`);
+  // tshark prints every packet before the statistic unless -q; tracelens prints the statistic only.
+  if (!a.quiet) throw new NotInTracelens(`-z ${stats[0]} without -q: tracelens prints the statistic without the packet list; add -q`);
+  if (a.filter !== undefined) throw new NotInTracelens(`-z with -Y: give the statistic its filter as tshark does, -z ${stats[0]},FILTER`);
+  if (a.count !== undefined || a.fields.length > 0 || a.psks.length > 0 || format !== 'text') throw new NotInTracelens(`-z ${stats[0]} takes -r, -q, -o tls.keylog_file: and -n/-2 only`);
+  const { name, filter } = statValue(stats[0]);
+  return { command: 'stats', name, file, more: [], filter, keylogs: a.keylogs, format: 'text' };
 }

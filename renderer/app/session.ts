@@ -13,6 +13,8 @@ import { initialState, useApp, type AppState } from './store.ts';
 
 /** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
 export const UPLOAD_CHUNK = 1 << 20;
+/** Shortest time between two progress updates of the window while indexing. */
+const PROGRESS_MS = 100;
 
 /**
  * What to open: a path (with `more` files opened with it as one capture: strace -ff per-process
@@ -48,6 +50,23 @@ export interface Session {
    * selected if it is shown. Resolves once the sorted rows can be fetched.
    */
   sortBy(column: string | null, descending?: boolean): Promise<void>;
+}
+
+/**
+ * Performance marks `tl:<step>` of an open (DevTools' timeline, and `openSteps` for the e2e
+ * bench): where the time to the first rows goes. `first` clears the previous open's marks.
+ */
+export function mark(step: string, first = false): void {
+  if (typeof performance.mark !== 'function') return;
+  if (first) for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('tl:')) performance.clearMarks(m.name);
+  performance.mark(`tl:${step}`);
+}
+
+/** Milliseconds of each open step after `tl:open`, in order. */
+export function openSteps(): [string, number][] {
+  const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tl:'));
+  const t0 = marks.find((m) => m.name === 'tl:open')?.startTime ?? 0;
+  return marks.map((m) => [m.name.slice(3), Math.round(m.startTime - t0)]);
 }
 
 /** Settings kept when a capture is opened or closed. */
@@ -97,7 +116,10 @@ export function createSession(host: AppHost): Session {
         return;
       }
       latest = e.info;
-      if (useApp.getState().phase === 'open') useApp.setState({ info: e.info });
+      // The first rows are asked for as soon as the engine has some, while the window is still
+      // mounting the capture view (the table finds them in the cache).
+      if (rows && e.info.events > 0 && useApp.getState().phase === 'loading') rows.ensure(0, 1, e.info.events);
+      if (useApp.getState().phase === 'open') showProgress(e.info);
     } else if (e.type === 'filterProgress') {
       const run = useApp.getState().filterRun;
       if (run && run.text === e.text) useApp.setState({ filterRun: { text: e.text, matched: e.matched, tested: e.tested, total: e.total } });
@@ -105,6 +127,31 @@ export function createSession(host: AppHost): Session {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
     }
+  };
+
+  /**
+   * Progress arrives every few tens of ms while indexing; each shown one re-renders the window,
+   * which competes with scrolling. At most PROGRESS_MS apart, the last (done) at once.
+   */
+  let progressShown = 0;
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  const showProgress = (info: CaptureInfo): void => {
+    if (progressTimer !== null) clearTimeout(progressTimer);
+    progressTimer = null;
+    const wait = progressShown + PROGRESS_MS - performance.now();
+    if (info.done || info.cancelled || wait <= 0) {
+      progressShown = performance.now();
+      useApp.setState({ info });
+      return;
+    }
+    const gen = generation;
+    progressTimer = setTimeout(() => {
+      progressTimer = null;
+      if (gen !== generation || useApp.getState().phase !== 'open') return;
+      progressShown = performance.now();
+      // The newest seen by then: `latest` may be newer than the one this timer was set for.
+      useApp.setState({ info: latest ?? info });
+    }, wait);
   };
 
   const connect = async (): Promise<EngineClient> => {
@@ -150,13 +197,16 @@ export function createSession(host: AppHost): Session {
       const gen = ++generation;
       last = source;
       latest = null;
+      rows = null; // the previous capture's pages (desktop: same engine); a new cache follows the open
       const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
       openStarted = performance.now();
+      mark('open', true);
       useApp.setState({ ...initialState, ...kept(useApp.getState()), phase: 'loading', fileName: name });
       try {
         // A desktop drop carries a real path: open it like File → Open.
         const path = source.kind === 'path' ? source.path : host.pathForFile(source.file);
         const c = await connect();
+        mark('connected');
         if (gen !== generation) return;
         unlisten = c.onEvent(onEvent(gen));
         // The user's Decode As rules, before the capture is indexed (a rule the engine cannot
@@ -180,6 +230,7 @@ export function createSession(host: AppHost): Session {
               info = await c.call('open', { path });
             }
           }
+          mark('opened');
           host.addRecent(path);
         } else if (source.kind === 'file') {
           // The engine opens an uploaded capture once it has all of it.
@@ -191,13 +242,26 @@ export function createSession(host: AppHost): Session {
           return;
         }
         if (gen !== generation) return;
-        const columns = await c.call('columns', null);
-        if (gen !== generation) return;
+        // The layout (custom field columns) and the row cache before the columns: the first
+        // page is fetched as soon as the engine has rows (onEvent), with the layout's fields.
+        const layout = loadLayout(info.kind);
+        useApp.setState({ columnLayout: layout });
         // A page carries its exact times and the view generation it belongs to (row-cache.ts).
-        const cache = createRowCache((start, count) => c.call('rows', rowsParams(start, count)), (e) => {
+        let asked = false;
+        const cache = createRowCache((start, count) => {
+          if (asked) return c.call('rows', rowsParams(start, count));
+          asked = true;
+          mark('rows-asked');
+          return c.call('rows', rowsParams(start, count)).then((page) => (mark('first-page'), page));
+        }, (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
         });
         rows = cache;
+        const early = Math.max(info.events, (latest as CaptureInfo | null)?.events ?? 0);
+        if (early > 0) cache.ensure(0, 1, early);
+        const columns = await c.call('columns', null);
+        mark('columns');
+        if (gen !== generation) return;
         const seen = latest as CaptureInfo | null;
         const now = seen && seen.events >= info.events ? seen : info;
         const bad = unreadable(now);
@@ -205,8 +269,8 @@ export function createSession(host: AppHost): Session {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        const layout = loadLayout(now.kind);
         useApp.setState({ phase: 'open', info: now, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
+        mark('shown');
         // The catalogue drives validation and completion in the filter bar; the capture is
         // usable without it, so a failure only leaves the bar unchecked.
         c.call('fields', null).then(
@@ -309,6 +373,7 @@ export function createSession(host: AppHost): Session {
     },
     markFirstRows() {
       if (useApp.getState().firstRowsMs === null && openStarted > 0) {
+        mark('first-rows');
         useApp.setState({ firstRowsMs: performance.now() - openStarted });
       }
     },

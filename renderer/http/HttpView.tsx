@@ -3,7 +3,7 @@
  * list stays in the engine: searched (method, host, path, status, headers), filtered with the
  * display filter language and sorted there, and fetched here page by page as rows scroll into
  * view, so 5 M exchanges cost the renderer a few pages; the selected exchange
- * shows headers and body (BodyViewer), copy as curl, save body and Export objects. TLS streams
+ * shows headers and body (BodyViewer, loaded on first use), copy as curl, save body and Export objects. TLS streams
  * that did not decrypt are listed with why, so "no rows" is never a mystery.
  */
 import { useElementHeight } from '../app/useElementHeight.ts';
@@ -15,8 +15,8 @@ import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
 import { countOf, formatCount } from '../status/StatusBar.tsx';
 import { tlsStatusText } from '../streams/FollowPane.tsx';
-import { BodyViewer } from './BodyViewer.tsx';
 import { exportHar } from './export-har.ts';
+import { LazyBodyViewer } from './LazyBodyViewer.tsx';
 import { bodyFileName, curlCommand, exportFileNames } from './body-kind.ts';
 
 const ROW_H = 20;
@@ -235,7 +235,7 @@ function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExch
             <Headers body={body} />
             {body.decodeError && <div className="body-note error-text">Could not undo {body.contentEncoding}: {body.decodeError} (showing the body as sent)</div>}
             {body.missing > 0 && <div className="body-note">{body.missing.toLocaleString('en-US')} body bytes are not in the capture.</div>}
-            <BodyViewer bytes={body.decodeError ? body.raw : body.body} contentType={body.contentType} />
+            <LazyBodyViewer bytes={body.decodeError ? body.raw : body.body} contentType={body.contentType} />
           </>
         )}
       </div>

@@ -2,8 +2,12 @@
  * The event table: TanStack Table holds the column model (sizes, order, visibility); the rows
  * are our own fixed-height virtual list over a scaled scroll range (scroll-math.ts), reading
  * pages straight from the RowCache so 10 M rows cost nothing until they are looked at.
+ *
+ * Scrolling does not re-render: React draws a fixed pool of row elements (RowPool) when the
+ * columns or the height change, and each scroll frame or arriving page repaints the pool
+ * directly (row-paint.ts), writing only what changed.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -13,19 +17,22 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { RowFlag, type ColumnDef as EngineColumn, type RowsPage } from '../../shared/rpc.ts';
+import type { ColumnDef as EngineColumn } from '../../shared/rpc.ts';
 import { shownCount, useApp, type TableSort } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 import { shortcutOf } from '../app/shortcuts.ts';
-import { absoluteTime, absoluteTimeNs, formatTime, nanosecondCapture, nsTextToSeconds, secondsNs, type TimeFormat } from './format.ts';
-import { cellText, type RowCache } from './row-cache.ts';
+import { nanosecondCapture, nsTextToSeconds } from './format.ts';
+import type { RowCache } from './row-cache.ts';
 import { rowsAsCsv, rowsAsJson } from './copy-rows.ts';
 import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
 import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
 import { useColours } from '../colours/colour-store.ts';
-import { rowColour, type RowColour } from '../colours/row-colour.ts';
+import type { RowColour } from '../colours/row-colour.ts';
+import { blankPainted, createPageTexts, displayCell, paintRow, rowLook, type NsTimes, type Painted, type PageTexts } from './row-paint.ts';
+
+export { displayCell, rowClass, type NsTimes } from './row-paint.ts';
 
 export const ROW_HEIGHT = 20;
 const HEADER_HEIGHT = 24;
@@ -35,17 +42,6 @@ type NoRow = Record<string, never>;
 const helper = createColumnHelper<typeof features, NoRow>();
 const NO_DATA: NoRow[] = [];
 
-/** Colour class for a row, most important flag first (as Wireshark's default rules rank them). */
-export function rowClass(flags: number): string {
-  if (flags & (RowFlag.Malformed | RowFlag.Error)) return 'row-error';
-  if (flags & RowFlag.Failed) return 'row-failed';
-  if (flags & RowFlag.TcpRst) return 'row-rst';
-  if (flags & (RowFlag.TcpSyn | RowFlag.TcpFin)) return 'row-synfin';
-  if (flags & RowFlag.Http) return 'row-http';
-  if (flags & RowFlag.Dns) return 'row-dns';
-  return '';
-}
-
 /**
  * The sort after a click on column `column`'s header: ascending, then descending, then event
  * order again (Wireshark's cycle).
@@ -53,64 +49,6 @@ export function rowClass(flags: number): string {
 export function nextSort(current: TableSort | null, column: string): TableSort | null {
   if (!current || current.column !== column) return { column, descending: false };
   return current.descending ? null : { column, descending: true };
-}
-
-/** Exact times of a nanosecond capture: the first event's epoch nanoseconds. */
-export interface NsTimes {
-  firstNs: bigint | null;
-}
-
-/**
- * A time cell of a nanosecond capture with 9 digits, from the rows' exact epoch nanoseconds
- * (floats cannot hold nanoseconds of an epoch time); null when the times needed are not at hand.
- */
-function exactTime(cache: RowCache, page: RowsPage, row: number, fmt: TimeFormat, ns: NsTimes): string | null {
-  const i = row - page.start;
-  const here = page.timesNs[i];
-  if (here === undefined) return null;
-  switch (fmt) {
-    case 'absolute':
-    case 'utc':
-      return absoluteTimeNs(here, fmt === 'utc');
-    case 'relative':
-      return ns.firstNs === null ? null : secondsNs(here - ns.firstNs);
-    case 'delta-captured':
-      return secondsNs(here - page.prevTimesNs[i]);
-    case 'delta': {
-      if (row === 0) return secondsNs(0n);
-      const pp = row - 1 >= page.start ? page : cache.page(row - 1);
-      if (!pp) return '…';
-      const prev = pp.timesNs[row - 1 - pp.start];
-      return prev === undefined ? null : secondsNs(here - prev);
-    }
-  }
-}
-
-/**
- * Text of a cell as displayed (time columns follow the chosen time format; `ns` is given for
- * nanosecond captures, whose times show 9 digits).
- */
-export function displayCell(
-  cache: RowCache, page: RowsPage, col: EngineColumn, row: number, fmt: TimeFormat, firstTime: number | null, ns?: NsTimes,
-): string {
-  if (col.id !== 'time') return cellText(page, col.id, row);
-  const i = row - page.start;
-  const t = page.times[i];
-  if (t === undefined) return '';
-  if (ns) {
-    const exact = exactTime(cache, page, row, fmt, ns);
-    if (exact !== null) return exact;
-  }
-  if (fmt === 'absolute' || fmt === 'utc') return absoluteTime(t, fmt === 'utc');
-  if (fmt === 'delta-captured') return formatTime(fmt, t, firstTime, page.prevTimes[i]);
-  let prev: number | null = null;
-  if (fmt === 'delta' && row > 0) {
-    const pp = row - 1 >= page.start ? page : cache.page(row - 1);
-    const pt = pp?.times[row - 1 - (pp?.start ?? 0)];
-    if (pt === undefined) return '…';
-    prev = pt;
-  }
-  return formatTime(fmt, t, firstTime, prev);
 }
 
 /** Select row `row` (clamped); its event number comes from the cached page, or later with it. */
@@ -129,6 +67,30 @@ function copyText(text: string): void {
 interface Props {
   session: Session;
 }
+
+/** One column of the pool's cells: id, width and alignment (what RowPool draws). */
+interface PoolColumn {
+  id: string;
+  width: number;
+  align: CSSProperties['textAlign'];
+}
+
+/**
+ * The pool of row elements: `slots` rows of `columns` empty cells, drawn by React only when
+ * those change. Their contents, classes and positions are written by paintRow, never by React
+ * (no React prop covers them, so a re-render leaves them alone).
+ */
+const RowPool = memo(function RowPool({ slots, columns, width, slotRefs }: { slots: number; columns: readonly PoolColumn[]; width: number; slotRefs: { current: (HTMLDivElement | null)[] } }) {
+  const out = [];
+  for (let i = 0; i < slots; i++) {
+    out.push(
+      <div key={i} ref={(el) => { slotRefs.current[i] = el; }} className="row-spare" hidden role="row" style={{ height: ROW_HEIGHT, width }}>
+        {columns.map((c) => <div key={c.id} className="cell" role="gridcell" data-col={c.id} style={{ width: c.width, textAlign: c.align }} />)}
+      </div>,
+    );
+  }
+  return <>{out}</>;
+});
 
 export function EventTable({ session }: Props) {
   const engineColumns = useApp((s) => s.columns);
@@ -163,27 +125,118 @@ export function EventTable({ session }: Props) {
 
   const scroller = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(400);
-  const [vTop, setVTop] = useState(0);
   const vTopRef = useRef(0);
-  const frame = useRef(0);
   const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
   const dragCol = useRef<string | null>(null);
   /** Follow ▸ items that apply to the right-clicked row (null while asking the engine). */
   const [followKinds, setFollowKinds] = useState<Set<FollowKind> | null>(null);
 
-  const version = useSyncExternalStore(
-    (l) => (cache ? cache.subscribe(l) : () => {}),
-    () => (cache ? cache.version() : 0),
-  );
-
   const rowsPx = Math.max(0, viewportPx - HEADER_HEIGHT);
   const g = geometry(rowCount, ROW_HEIGHT, rowsPx);
-  const vis = visibleRows(g, vTop, ROW_HEIGHT, rowCount);
   const firstTime = useMemo(() => nsTextToSeconds(firstTimeNs), [firstTimeNs]);
   const ns: NsTimes | undefined = useMemo(
     () => (nanoseconds ? { firstNs: firstTimeNs !== null && /^-?\d+$/.test(firstTimeNs) ? BigInt(firstTimeNs) : null } : undefined),
     [firstTimeNs, nanoseconds],
   );
+
+  const visibleCols = table.getVisibleLeafColumns();
+  const totalWidth = table.getTotalSize();
+  const colKey = visibleCols.map((c) => `${c.id}:${c.getSize()}`).join(',');
+  const poolColumns = useMemo<PoolColumn[]>(
+    () => visibleCols.map((c) => ({ id: c.id, width: c.getSize(), align: byId.get(c.id)?.align ?? 'left' })),
+    // colKey stands for the visible columns and their widths.
+    [colKey, byId],
+  );
+  const shownColumns = useMemo(() => poolColumns.map((c) => byId.get(c.id)).filter((c): c is EngineColumn => c !== undefined), [poolColumns, byId]);
+  /** Cell texts formatted once per page, for these columns and this time format. */
+  const pageTexts = useMemo<PageTexts>(
+    () => createPageTexts({ columns: shownColumns, timeFormat, firstTime, ns }),
+    // A new cache (capture) or view needs no new texts: pages are new objects then.
+    [shownColumns, timeFormat, firstTime, ns],
+  );
+  // Enough elements for a viewport of rows, one partly hidden above and one below.
+  const slots = Math.ceil(rowsPx / ROW_HEIGHT) + 2;
+  const slotRefs = useRef<(HTMLDivElement | null)[]>([]);
+  /**
+   * What each pool element shows. New columns re-order or replace the cells under React, so
+   * what was written is forgotten with them; a new element starts blank.
+   */
+  const painted = useMemo(() => new WeakMap<HTMLElement, Painted>(), [poolColumns]);
+
+  /** What painting reads: the latest render's values (a scroll frame does not render). */
+  const live = useRef({ rowCount, rowsPx, selectedRow, cache, pageTexts, colourRules, ruleCss, slots, painted });
+  live.current = { rowCount, rowsPx, selectedRow, cache, pageTexts, colourRules, ruleCss, slots, painted };
+
+  /** Pages to fetch, asked for after the frame (a fetch posts a message; the frame only paints). */
+  const ensureTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const ensureWant = useRef({ first: 0, end: 0 });
+
+  const paint = (): void => {
+    const L = live.current;
+    const vis = visibleRows(geometry(L.rowCount, ROW_HEIGHT, L.rowsPx), vTopRef.current, ROW_HEIGHT, L.rowCount);
+    const input = { cache: L.cache, texts: L.pageTexts, selectedRow: L.selectedRow, rules: L.colourRules, ruleCss: L.ruleCss };
+    for (let i = 0; i < L.slots; i++) {
+      const el = slotRefs.current[i];
+      if (!el) continue;
+      const r = vis.first + i;
+      // Whole pixels: the scaled scroll range gives fractions, which blur text and change every frame.
+      let was = L.painted.get(el);
+      if (!was) L.painted.set(el, (was = blankPainted()));
+      const look = r < vis.end ? rowLook(input, r, Math.round(vis.offsetPx) + i * ROW_HEIGHT + HEADER_HEIGHT) : { row: -1, className: '', y: 0, texts: [], colour: undefined };
+      paintRow(el, look, was);
+    }
+    ensureWant.current = { first: vis.first, end: vis.end };
+    if (L.cache && ensureTimer.current === null) {
+      ensureTimer.current = setTimeout(() => {
+        ensureTimer.current = null;
+        const { cache: c, rowCount: n } = live.current;
+        c?.ensure(ensureWant.current.first, ensureWant.current.end, n);
+      }, 0);
+    }
+    if (L.cache && L.rowCount > 0 && L.cache.page(vis.first)) session.markFirstRows();
+  };
+  const paintRef = useRef(paint);
+  paintRef.current = paint;
+  // Cleared, not only cancelled: StrictMode (and a remount) runs effects again on the same refs,
+  // and a stale timer id would block every later fetch.
+  useEffect(() => () => {
+    if (ensureTimer.current !== null) clearTimeout(ensureTimer.current);
+    ensureTimer.current = null;
+  }, []);
+
+  /**
+   * Repaint from the scroll position now. Chromium sends scroll events once per frame, before
+   * its rAF callbacks, so a scroll paints in the frame it shows; a page's arrival (a message
+   * task) paints at once too, which also holds for a page in the background, where rAF waits.
+   */
+  const repaint = (): void => {
+    const el = scroller.current;
+    if (el) vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
+    paintRef.current();
+  };
+
+  // Every render repaints what it changed (selection, columns, counts) before the browser draws.
+  useLayoutEffect(() => paint());
+
+  // A page arriving (or the cache cleared by a new view) repaints; the selected row's event
+  // number may arrive with its page after the selection.
+  useEffect(() => {
+    if (!cache) return;
+    const onPage = (): void => {
+      repaint();
+      const { selectedRow: sel } = live.current;
+      if (sel < 0) return;
+      const page = cache.page(sel);
+      const ev = page ? page.events[sel - page.start] : undefined;
+      if (ev !== undefined && useApp.getState().selectedEvent !== ev) useApp.setState({ selectedEvent: ev });
+    };
+    const off = cache.subscribe(onPage);
+    // Pages that arrived between the first paint and this subscription (the first page is
+    // fetched while the view mounts) would otherwise wait for the next cause to paint.
+    onPage();
+    return off;
+    // repaint and onPage read refs only.
+  }, [cache]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -194,66 +247,31 @@ export function EventTable({ session }: Props) {
     return () => ro.disconnect();
   }, []);
 
-  // `version` too: a new filter view clears the cache without necessarily changing the count.
-  useEffect(() => {
-    cache?.ensure(vis.first, vis.end, rowCount);
-  }, [cache, vis.first, vis.end, rowCount, version]);
-
   // A new filter view or sort starts at its first row (or at the selected event, below).
   const viewKey = useApp((s) => s.view);
-  useEffect(() => {
+  useLayoutEffect(() => {
     vTopRef.current = 0;
-    setVTop(0);
     if (scroller.current) scroller.current.scrollTop = 0;
+    paintRef.current();
   }, [viewKey, sort]);
-
-  useEffect(() => {
-    if (cache && rowCount > 0 && cache.page(vis.first)) session.markFirstRows();
-  }, [cache, version, rowCount, vis.first, session]);
-
-  const onScroll = (): void => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const el = scroller.current;
-      if (!el) return;
-      const v = virtualTop(geometry(rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
-      vTopRef.current = v;
-      setVTop(v);
-    });
-  };
 
   const select = (row: number): void => selectRow(row, rowCount, cache);
 
   // Bring the selected row into view, whoever selected it (keyboard, Go menu, Ctrl+G).
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (selectedRow < 0) return;
     const next = revealRow(vTopRef.current, selectedRow, ROW_HEIGHT, rowsPx);
     if (next === vTopRef.current) return;
     vTopRef.current = next;
-    setVTop(next);
     const el = scroller.current;
     if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), next);
+    paintRef.current();
   }, [selectedRow, viewKey, sort]);
-
-  // The event number of a selected row may arrive with its page after the selection.
-  useEffect(() => {
-    if (selectedRow < 0 || !cache) return;
-    const page = cache.page(selectedRow);
-    const ev = page ? page.events[selectedRow - page.start] : undefined;
-    if (ev !== undefined && useApp.getState().selectedEvent !== ev) useApp.setState({ selectedEvent: ev });
-  }, [version, selectedRow, cache]);
-
-  const visibleCols = table.getVisibleLeafColumns();
-  const totalWidth = table.getTotalSize();
 
   const rowCells = (row: number): string[] => {
     const page = cache?.page(row);
     if (!page) return [];
-    return visibleCols.map((c) => {
-      const ec = byId.get(c.id);
-      return ec ? displayCell(cache!, page, ec, row, timeFormat, firstTime, ns) : '';
-    });
+    return [...pageTexts.row(cache!, page, row)];
   };
   const rowText = (row: number): string => rowCells(row).join('\t');
   const copyRowAs = (row: number, as: 'csv' | 'json'): void => {
@@ -285,46 +303,25 @@ export function EventTable({ session }: Props) {
     select(next);
   };
 
-  const rowsOut = [];
-  for (let r = vis.first; r < vis.end; r++) {
-    const page = cache?.page(r);
-    const flags = page ? page.flags[r - page.start] : 0;
-    // With colouring rules in force the page says which rule matched; a row no rule matches (and
-    // every row when colouring is off) keeps the index flags' colour (failed syscalls, malformed).
-    const colour = page && r !== selectedRow ? rowColour(page, r, colourRules, ruleCss) : undefined;
-    const cls = `row ${r % 2 ? 'odd' : ''} ${page ? (colour ? 'ruled' : rowClass(flags)) : 'loading'} ${r === selectedRow ? 'selected' : ''}`;
-    rowsOut.push(
-      <div
-        key={r}
-        className={cls}
-        role="row"
-        aria-rowindex={r + 1}
-        aria-selected={r === selectedRow}
-        data-row={r}
-        style={{ top: vis.offsetPx + (r - vis.first) * ROW_HEIGHT + HEADER_HEIGHT, height: ROW_HEIGHT, width: totalWidth, ...colour }}
-        onMouseDown={() => select(r)}
-        onContextMenu={(e: MouseEvent) => {
-          e.preventDefault();
-          const col = (e.target as HTMLElement).closest('[data-col]')?.getAttribute('data-col') ?? undefined;
-          select(r);
-          setMenu({ x: e.clientX, y: e.clientY, kind: 'cell', row: r, col });
-          setFollowKinds(null);
-          followKindsAt(session, r).then(setFollowKinds, () => setFollowKinds(new Set()));
-        }}
-      >
-        {visibleCols.map((c) => {
-          const ec = byId.get(c.id);
-          const text = page && ec ? displayCell(cache!, page, ec, r, timeFormat, firstTime, ns) : '';
-          const style: CSSProperties = { width: c.getSize(), textAlign: ec?.align ?? 'left' };
-          return (
-            <div key={c.id} className="cell" role="gridcell" data-col={c.id} style={style}>
-              {text}
-            </div>
-          );
-        })}
-      </div>,
-    );
-  }
+  /** The row under a mouse event in the pool (its data-row, written by paintRow). */
+  const rowAt = (e: MouseEvent): number | null => {
+    const at = (e.target as HTMLElement).closest('.row[data-row]')?.getAttribute('data-row');
+    return at === null || at === undefined ? null : Number(at);
+  };
+  const onRowMouseDown = (e: MouseEvent): void => {
+    const r = rowAt(e);
+    if (r !== null) select(r);
+  };
+  const onRowContextMenu = (e: MouseEvent): void => {
+    const r = rowAt(e);
+    if (r === null) return;
+    e.preventDefault();
+    const col = (e.target as HTMLElement).closest('[data-col]')?.getAttribute('data-col') ?? undefined;
+    select(r);
+    setMenu({ x: e.clientX, y: e.clientY, kind: 'cell', row: r, col });
+    setFollowKinds(null);
+    followKindsAt(session, r).then(setFollowKinds, () => setFollowKinds(new Set()));
+  };
 
   return (
     <div className="event-table" onClick={() => setMenu(null)}>
@@ -335,10 +332,10 @@ export function EventTable({ session }: Props) {
         role="grid"
         aria-rowcount={rowCount}
         aria-label="Events"
-        onScroll={onScroll}
+        onScroll={repaint}
         onKeyDown={onKeyDown}
       >
-        <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }}>
+        <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }} onMouseDown={onRowMouseDown} onContextMenu={onRowContextMenu}>
           <div className="table-header" role="row" style={{ height: HEADER_HEIGHT, width: totalWidth }}>
             {table.getHeaderGroups()[0]?.headers.map((h) => {
               const id = h.column.id;
@@ -390,7 +387,7 @@ export function EventTable({ session }: Props) {
               );
             })}
           </div>
-          {rowsOut}
+          <RowPool slots={slots} columns={poolColumns} width={totalWidth} slotRefs={slotRefs} />
           {rowCount === 0 && <div className="table-empty" style={{ top: HEADER_HEIGHT + 8 }}>{hasView ? 'No events match the filter' : 'No events yet'}</div>}
         </div>
         {/* Makes the scroll range: the sticky window above already takes viewportPx of it. */}

@@ -47,8 +47,8 @@ describe('tshark flags: parsing', () => {
 
   it('-T json and ek give JSON lines; -V only in text output', () => {
     expect(parseTsharkArgs(['-r', 'f', '-T', 'ek', '-e', 'ip.src']).format).toBe('json');
-    expect(parseTsharkArgs(['-r', 'f', '-V']).details).toBe(true);
-    expect(parseTsharkArgs(['-r', 'f', '-V', '-T', 'fields', '-e', 'ip.src']).details).toBe(false);
+    expect(parseTsharkArgs(['-r', 'f', '-V'])).toMatchObject({ command: 'list', details: true });
+    expect(parseTsharkArgs(['-r', 'f', '-V', '-T', 'fields', '-e', 'ip.src'])).toMatchObject({ command: 'list', details: false });
   });
 
   it('refuses what it does not do, naming the flag', () => {
@@ -103,12 +103,36 @@ describe('tshark flags: the same bytes as the list form', () => {
     expect(events[0]).toMatch(/\n {4}Source Address: 10\.0\.0\.1\n/);
   });
 
-  it('-q prints no events; -z says statistics are not there yet, without the usage text', async () => {
+  it('-q prints no events; -q -z NAME prints the statistic as the stats command does', async () => {
     const q = await cli('tshark', '-q', '-r', HTTP_OOO);
     expect(q).toMatchObject({ code: 0, out: '' });
-    const z = await cli('tshark', '-r', HTTP_OOO, '-q', '-z', 'conv,tcp');
+    for (const [z, stats] of [[['-z', 'conv,tcp'], ['conv,tcp']], [['-z', 'io,phs'], ['io,phs']], [['-z', 'endpoints,ip,tcp.port == 80'], ['endpoints,ip', '-f', 'tcp.port == 80']]]) {
+      const a = await cli('tshark', '-r', HTTP_OOO, '-q', ...z);
+      const b = await cli('stats', stats[0], HTTP_OOO, ...stats.slice(1));
+      expect(a.code).toBe(0);
+      expect(a.out.length).toBeGreaterThan(0);
+      expect(a.out).toBe(b.out);
+    }
+  });
+
+  it('-z: one statistic, with -q, its filter after the name; others are refused by name', async () => {
+    expect(parseTsharkArgs(['-r', 'f', '-qz', 'conv,ipv6'])).toMatchObject({ command: 'stats', name: 'conv,ipv6', filter: undefined });
+    expect(parseTsharkArgs(['-r', 'f', '-q', '-z', 'conv,ip,ip.addr==10.0.0.1'])).toMatchObject({ command: 'stats', name: 'conv,ip', filter: 'ip.addr==10.0.0.1' });
+    expect(() => parseTsharkArgs(['-r', 'f', '-z', 'conv,tcp'])).toThrow(/add -q/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-q', '-z', 'io,stat,1'])).toThrow(/tracelens has the statistics/);
+    expect(() => parseTsharkArgs(['-r', 'f', '-q', '-Y', 'tcp', '-z', 'conv,tcp'])).toThrow(/-z conv,tcp,FILTER/);
+    const z = await cli('tshark', '-r', HTTP_OOO, '-q', '-z', 'follow,tcp,ascii,0');
     expect(z.code).toBe(1);
-    expect(z.err).toBe('tracelens: -z conv,tcp: statistics are not in tracelens yet; `list`, `http` and `follow` give the events, exchanges and streams\n');
+    expect(z.err).toMatch(/^tracelens: -z follow,tcp,ascii,0: tracelens has the statistics conv,tcp/);
+  });
+
+  it.skipIf(!hasTshark())('-q -z conv,tcp is tshark’s own on a corpus capture', async () => {
+    // (io,phs differs from tshark 4.0 on this out-of-order capture: the stats engine's matter, not the flag's.)
+    for (const name of ['conv,tcp']) {
+      const want = execFileSync('tshark', ['-r', HTTP_OOO, '-q', '-z', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const got = await cli('tshark', '-r', HTTP_OOO, '-q', '-z', name);
+      expect(got.out).toBe(want);
+    }
   });
 
   it.skipIf(!hasTshark())('-T fields -E output is tshark’s own on corpus captures', async () => {
