@@ -13,6 +13,8 @@ import { engineLimits, memoryLimitMessage, overMemoryBudget, tempLimitMessage } 
 import { ownEngineTempDir } from './temp-dir.ts';
 
 const CHUNK = 1 << 20;
+/** The first chunk of a plain file (see streamPlain). */
+const FIRST_CHUNK = 64 << 10;
 
 /** Random access to the decompressed bytes already streamed. */
 export interface RandomAccess {
@@ -137,7 +139,8 @@ async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Prom
     while (!signal?.aborted) {
       const over = memoryStop(pos);
       if (over) return over;
-      const n = readSync(h.fd, buf, 0, CHUNK, pos);
+      // The first read is small: the window gets its first rows after ~1 k records, not ~13 k.
+      const n = readSync(h.fd, buf, 0, pos === 0 ? FIRST_CHUNK : CHUNK, pos);
       if (n <= 0) {
         // Following: wait for the writer, then read on from the same offset (no re-read).
         if (!follow || follow.stop.aborted) break;
@@ -147,7 +150,7 @@ async function streamPlain(path: string, onChunk: (c: Uint8Array) => void | Prom
         continue;
       }
       pos += n;
-      await onChunk(n === CHUNK ? buf : buf.subarray(0, n));
+      await onChunk(n === buf.length ? buf : buf.subarray(0, n));
     }
     return { bytes: pos };
   } catch (e) {
