@@ -165,7 +165,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.reqStart[r] = m.startEvent;
     ix.reqEnd[r] = m.endEvent;
     ix.reqSkip[r] = Math.min(skip, U16_MAX);
-    ix.reqSig[r] = intern(ix.strings, [m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, clText].join('\0'));
+    ix.reqSig[r] = sigId(ix, memoOf(ix, false), m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, clText);
     ix.uri[r] = intern(ix.strings, m.uri);
     ix.reqBody[r] = u32(m.bodyBytes);
     if (ix.reqSkip[r] === U16_MAX) side(ix, r).reqSkip = skip;
@@ -181,7 +181,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.respEnd[r] = m.endEvent;
     ix.respSkip[r] = Math.min(skip, U16_MAX);
     ix.status[r] = m.status === null ? 0 : m.status;
-    ix.respSig[r] = intern(ix.strings, [m.version, m.phrase, m.contentType, m.contentEncoding, clText].join('\0'));
+    ix.respSig[r] = sigId(ix, memoOf(ix, true), m.version, m.phrase, m.contentType, m.contentEncoding, clText);
     ix.respBody[r] = u32(m.bodyBytes);
     ix.respDecoded[r] = u32(m.decodedBytes);
     if (ix.respSkip[r] === U16_MAX) side(ix, r).respSkip = skip;
@@ -191,6 +191,31 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     if (m.decodeError) side(ix, r).respDecodeError = m.decodeError;
     if (times) side(ix, r).respTimes = times;
   }
+}
+
+/**
+ * The interned signature of `parts` joined by NUL. The scan hands the same string objects for
+ * values that repeat (http1.ts text slots), so the last signature of each kind is found again by
+ * comparing its parts, without joining and hashing a new string per message.
+ */
+interface SigMemo { parts: string[]; id: number }
+/** Per index (not held past it): the last request and response signatures. */
+const memos = new WeakMap<HttpIndex, { req: SigMemo; resp: SigMemo }>();
+
+function memoOf(ix: HttpIndex, response: boolean): SigMemo {
+  let m = memos.get(ix);
+  if (!m) {
+    m = { req: { parts: [], id: 0 }, resp: { parts: [], id: 0 } };
+    memos.set(ix, m);
+  }
+  return response ? m.resp : m.req;
+}
+
+function sigId(ix: HttpIndex, memo: SigMemo, ...parts: string[]): number {
+  if (memo.parts.length === parts.length && parts.every((x, k) => x === memo.parts[k])) return memo.id;
+  memo.parts = parts;
+  memo.id = intern(ix.strings, parts.join('\0'));
+  return memo.id;
 }
 
 export function setUpgrade(ix: HttpIndex, r: number, upgrade: string): void {
