@@ -257,12 +257,13 @@ function latestIn(s: DirState, from: number, to: number, prev: { event: number; 
   return best;
 }
 
-function findHeadEnd(b: Uint8Array, len: number): number {
-  for (let k = 0; k + 1 < len; k++) {
-    if (b[k] === 0x0a) {
-      if (b[k + 1] === 0x0a) return k + 2;
-      if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
-    }
+function findHeadEnd(buf: Uint8Array, len: number): number {
+  // Line ends by indexOf (memchr) rather than byte by byte; a view of the bytes held, so it
+  // never searches the buffer's stale tail.
+  const b = buf.length === len ? buf : buf.subarray(0, len);
+  for (let k = b.indexOf(0x0a); k >= 0 && k + 1 < len; k = b.indexOf(0x0a, k + 1)) {
+    if (b[k + 1] === 0x0a) return k + 2;
+    if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
   }
   return -1;
 }
@@ -369,6 +370,8 @@ function parseStartBytes(m: HttpMessage, b: Uint8Array, from: number, to: number
 const INDEX_NAMES = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'];
 const INDEX_HEADERS = INDEX_NAMES.map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
 const [H_CT, H_CE, H_CL, H_TE] = ['content-type', 'content-encoding', 'content-length', 'transfer-encoding'].map((n) => INDEX_NAMES.indexOf(n));
+/** Index of the INDEX_HEADERS name of each length (their lengths all differ), or -1. */
+const INDEX_BY_LENGTH = Int8Array.from({ length: Math.max(...INDEX_NAMES.map((n) => n.length)) + 1 }, (_, len) => INDEX_NAMES.findIndex((n) => n.length === len));
 /** Values of INDEX_HEADERS found in the head being parsed (parseHeadIndexed's scratch). */
 const indexValues: (string | undefined)[] = INDEX_HEADERS.map(() => undefined);
 
@@ -389,36 +392,34 @@ function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boo
  * (all that headerValue would return for them): no string per header line. Lines split as
  * parseHead splits them (LF, or CRLF).
  */
-function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number, slots: Slots): boolean {
-  let e = 0;
-  while (e < end && b[e] !== 0x0a) e++;
+function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: Slots): boolean {
+  // A view of the head alone: indexOf never runs past it.
+  const b = buf.length === end ? buf : buf.subarray(0, end);
+  let e = b.indexOf(0x0a);
+  if (e < 0 || e > end) e = end;
   const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
   if (!parseStartBytes(m, b, 0, firstEnd, slots)) return false;
   let seen = 0;
   indexValues.fill(undefined);
   let start = e + 1;
   while (start < end) {
-    let le = start;
-    while (le < end && b[le] !== 0x0a) le++;
+    let le = b.indexOf(0x0a, start);
+    if (le < 0 || le > end) le = end;
     const next = le + 1;
     if (le < end && le > start && b[le - 1] === 0x0d) le--;
-    let colon = start;
-    while (colon < le && b[colon] !== 0x3a) colon++;
-    if (colon < le && colon > start) {
-      for (let h = 0; h < INDEX_HEADERS.length; h++) {
-        if ((seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
-          seen |= 1 << h;
-          // The value trimmed as String.prototype.trim trims it, in bytes.
-          let vs = colon + 1;
-          let ve = le;
-          while (vs < ve && isTrimSpace(b[vs])) vs++;
-          while (ve > vs && isTrimSpace(b[ve - 1])) ve--;
-          const v = slotText(slots.values[h], b, vs, ve);
-          m.headers.push([slotText(slots.names[h], b, start, colon), v]);
-          indexValues[h] = v;
-          break;
-        }
-      }
+    let colon = b.indexOf(0x3a, start);
+    if (colon < 0 || colon > le) colon = le;
+    const h = colon - start < INDEX_BY_LENGTH.length ? INDEX_BY_LENGTH[colon - start] : -1;
+    if (colon < le && h >= 0 && (seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
+      seen |= 1 << h;
+      // The value trimmed as String.prototype.trim trims it, in bytes.
+      let vs = colon + 1;
+      let ve = le;
+      while (vs < ve && isTrimSpace(b[vs])) vs++;
+      while (ve > vs && isTrimSpace(b[ve - 1])) ve--;
+      const v = slotText(slots.values[h], b, vs, ve);
+      m.headers.push([slotText(slots.names[h], b, start, colon), v]);
+      indexValues[h] = v;
     }
     start = next;
   }
