@@ -1,17 +1,20 @@
 /**
  * `npm run bench -- shapes [--sizes 10k,100k,1m] [--shape a,b,…] [--tshark] [--timeout S]
- *  [--ops info,http,…] [--regen] [--file PATH [--keylog KEYS]]`
+ *  [--ops info,http,…] [--regen] [--file PATH [--keylog KEYS]] [--tshark-from A.json,…]`
  *
  * For each capture shape and size (or one given capture): generate the file into bench/out/shapes/
  * (kept for the next run; --regen rewrites it), then run every operation as its own process —
  * the CLI for what it has commands for, bench/shapes/engine-op.ts for details and sort — so peak
  * RSS is per operation. Prints a table per shape and writes every number to
- * bench/out/shapes-<date>.json. With --tshark the same questions go to tshark on the same file.
+ * bench/out/shapes-<date>.json and bench/out/shapes.md (markdown.ts). With --tshark the same
+ * questions go to tshark on the same file; --tshark-from reuses tshark's cells of earlier runs
+ * for the same file (same bytes) instead of asking it again.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { closePcapWriter, createPcapWriter } from '../make-pcap.ts';
+import { reusableTshark, shapesMarkdown, type MdShape } from './markdown.ts';
 import { run, type Run } from './measure.ts';
 import { SHAPES, type Shape } from './shapes.ts';
 
@@ -30,6 +33,8 @@ export interface Options {
   regen: boolean;
   file: string | undefined;
   keylog: string | undefined;
+  /** Saved runs whose tshark cells are reused (same shape, size and file bytes). */
+  tsharkFrom: string[];
 }
 
 export function parseSize(s: string): number {
@@ -39,7 +44,7 @@ export function parseSize(s: string): number {
 }
 
 export function parseOptions(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined };
+  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined, tsharkFrom: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -58,6 +63,7 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--regen') o.regen = true;
     else if (a === '--file') o.file = v();
     else if (a === '--keylog') o.keylog = v();
+    else if (a === '--tshark-from') o.tsharkFrom = v().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -134,6 +140,8 @@ export const OPERATIONS: Operation[] = [
 
 export interface Cell extends Run {
   command: string[];
+  /** The saved run this cell was taken from (--tshark-from), not measured again. */
+  reusedFrom?: string;
 }
 
 export interface SizeResult {
@@ -198,7 +206,7 @@ async function describe(path: string, keylog: string | undefined, kind: Target['
 }
 
 /** Run every operation on `t` into `out`, calling `save` after each (the JSON is never behind by more than one cell). */
-async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: () => void): Promise<void> {
+async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: () => void, where: { shape: string; size: number; saved: { file: string; shapes: MdShape[] }[] }): Promise<void> {
   const timeout = opts.timeout ?? Math.max(60, Math.round((300 * t.events) / 1e6));
   for (const op of OPERATIONS) {
     if (opts.ops && !opts.ops.some((o) => op.name.startsWith(o))) continue;
@@ -208,7 +216,17 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
       const oc: Cell | null = ours ? { command: ['npm run -s cli --', ...ours.slice(3)], ...(await run(NODE, ours, timeout)) } : null;
       if (oc && ours?.[2]?.endsWith('engine-op.ts')) oc.command = ['node --import tsx bench/shapes/engine-op.ts', ...ours.slice(3)];
       const ts = opts.tshark ? op.tshark(t, scratch) : null;
-      const tc: Cell | null = ts ? { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) } : null;
+      let tc: Cell | null = null;
+      if (ts) {
+        for (const sv of where.saved) {
+          const hit = reusableTshark(sv.shapes, where.shape, where.size, t.bytes, op.name);
+          if (hit) {
+            tc = { ...hit, reusedFrom: sv.file };
+            break;
+          }
+        }
+        tc ??= { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
+      }
       out[op.name] = { ours: oc, tshark: tc };
       save();
       log(`  ${op.name.padEnd(18)} ${oc ? fmtCell(oc, timeout) : '—'}${tc ? `   tshark ${fmtCell(tc, timeout)}` : ''}${oc && oc.exitCode !== 0 && !oc.timedOut ? `   (${oc.stderr.split('\n').pop()})` : ''}`);
@@ -302,6 +320,21 @@ interface SavedRun {
   results: ShapeResult[];
 }
 
+/** Saved runs merged: per shape, each size from the last run that measured it. */
+function mergedRuns(files: string[]): { shapes: ShapeResult[]; baseline: SavedRun['baseline'] } {
+  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+  const byShape = new Map<string, ShapeResult>();
+  for (const r of runs) {
+    for (const shape of r.results) {
+      const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
+      for (const s of shape.sizes) m.sizes = [...m.sizes.filter((x) => x.size !== s.size), s];
+      m.sizes.sort((a, b) => a.size - b.size);
+      byShape.set(shape.id, m);
+    }
+  }
+  return { shapes: [...byShape.values()].sort((a, b) => a.id.localeCompare(b.id)), baseline: runs[runs.length - 1].baseline };
+}
+
 /** `shapes --report A.json [B.json…]`: the tables again from saved runs, sizes of one shape merged. */
 export function reportFromJson(files: string[]): string {
   const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
@@ -324,6 +357,9 @@ export function reportFromJson(files: string[]): string {
 export async function runShapes(argv: string[]): Promise<void> {
   if (argv[0] === '--report') {
     console.log(reportFromJson(argv.slice(1)));
+    const { shapes, baseline: b } = mergedRuns(argv.slice(1));
+    writeFileSync(join(OUT, 'shapes.md'), shapesMarkdown(shapes, OPERATIONS.map((o) => o.name), b, `## Shapes table (from ${argv.slice(1).join(', ')})`));
+    log(`wrote ${join(OUT, 'shapes.md')}`);
     return;
   }
   const opts = parseOptions(argv);
@@ -348,6 +384,7 @@ export async function runShapes(argv: string[]): Promise<void> {
       jobs.push({ id: shape.id, name: shape.name, targets: opts.sizes.map((size) => async () => ({ size, target: await prepare(shape, size, opts.regen) })) });
     }
   }
+  const saved = opts.tsharkFrom.map((file) => ({ file, shapes: (JSON.parse(readFileSync(file, 'utf8')) as SavedRun).results }));
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   const jsonPath = join(OUT, `shapes-${stamp}.json`);
   const tables: string[] = [];
@@ -359,12 +396,13 @@ export async function runShapes(argv: string[]): Promise<void> {
       log(`(${job.id}) ${job.name} @ ${sizeLabel(size)}: ${target.events} events, ${(target.bytes / 1e6).toFixed(1)} MB, ${target.description}`);
       const ops: SizeResult['ops'] = {};
       r.sizes.push({ size, target, ops });
-      await runOps(target, opts, ops, () => writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), baseline: base, options: opts, results }, null, 1)));
+      await runOps(target, opts, ops, () => writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), baseline: base, options: opts, results }, null, 1)), { shape: job.id, size, saved });
     }
     const table = printTable(r, base, opts);
     tables.push(table);
     console.log(`${table}\n`);
   }
   writeFileSync(jsonPath.replace(/\.json$/, '.md'), `${tables.join('\n\n')}\n`);
-  log(`wrote ${jsonPath} (and the tables as .md beside it)`);
+  writeFileSync(join(OUT, 'shapes.md'), shapesMarkdown(results, OPERATIONS.map((o) => o.name), base, `## Shapes table (${stamp})`));
+  log(`wrote ${jsonPath} (and the tables as .md beside it), and ${join(OUT, 'shapes.md')}`);
 }

@@ -623,7 +623,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     httpPage: async (params) => {
       requireCapture(state);
       await state.indexing;
-      await state.httpReady;
+      // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
+      await httpReady();
       const p = params ?? {};
       for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
       if (p.sort !== undefined && p.sort !== null && !HTTP_SORT_KEYS.includes(p.sort)) throw new Error(`sort must be one of ${HTTP_SORT_KEYS.join(', ')}`);

@@ -42,9 +42,15 @@ export function replySize(value: unknown, limit = MAX_REPLY_BYTES): number {
         for (const [k, x] of v) stack.push(k, x);
       } else {
         total += 16;
-        for (const [k, x] of Object.entries(v)) {
+        // for…in, not Object.entries: no array per object (a page of 100 k HTTP rows spent
+        // 1.6 s of CPU here). Own enumerable keys only, as Object.entries gives.
+        const o = v as Record<string, unknown>;
+        for (const k in o) {
+          if (!Object.hasOwn(o, k)) continue;
           total += 8 + 2 * k.length;
-          stack.push(x);
+          const x = o[k];
+          if (typeof x === 'object' && x !== null) stack.push(x);
+          else total += typeof x === 'string' ? stringSize(x) : 8;
         }
       }
     }

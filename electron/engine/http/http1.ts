@@ -120,7 +120,6 @@ export function createMessageParser(stream: string, dir: StreamDir, requestMetho
   return p;
 }
 
-const METHOD_CHARS = /^[A-Z][A-Z0-9_-]{1,19} /;
 const latin1 = new TextDecoder('latin1');
 
 /** Bytes as latin1 text: short ranges without a TextDecoder call (a scan decodes a few per message). */
@@ -131,13 +130,88 @@ function text(b: Uint8Array, from: number, to: number): string {
   return out;
 }
 
-/** Could `b` be the start of an HTTP/1 message in direction `dir`? */
+const HTTP_SLASH = [0x48, 0x54, 0x54, 0x50, 0x2f];
+/** `PRI * HTTP/2`: the start of the HTTP/2 connection preface (RFC 9113 §3.4). */
+const PRI = [0x50, 0x52, 0x49, 0x20, 0x2a, 0x20, 0x48, 0x54, 0x54, 0x50, 0x2f, 0x32];
+
+const isUpper = (x: number): boolean => x >= 0x41 && x <= 0x5a;
+/** [A-Z0-9_-]: what a method-like start allows after its first letter. */
+const isMethodRest = (x: number): boolean => isUpper(x) || (x >= 0x30 && x <= 0x39) || x === 0x5f || x === 0x2d;
+
+/**
+ * Could `b` be the start of an HTTP/1 message in direction `dir`? A response starts with
+ * `HTTP/`; a request starts like `[A-Z][A-Z0-9_-]{1,19} ` (a method and its space), or is a
+ * short all-capitals prefix of one. Compared as bytes (a scan asks this for every chunk starting a head).
+ */
 function looksLikeStart(b: Uint8Array, off: number, len: number, dir: StreamDir): boolean {
-  const head = text(b, off, off + Math.min(len, 24));
-  if (dir === 1) return head.startsWith('HTTP/') || (len < 5 && 'HTTP/'.startsWith(head));
-  if (head.startsWith('PRI * HTTP/2')) return false;
-  return METHOD_CHARS.test(head) || (len < 8 && /^[A-Z]*$/.test(head));
+  if (dir === 1) {
+    const n = Math.min(len, 5);
+    for (let k = 0; k < n; k++) if (b[off + k] !== HTTP_SLASH[k]) return false;
+    return true;
+  }
+  if (len >= PRI.length) {
+    let pri = true;
+    for (let k = 0; k < PRI.length && pri; k++) pri = b[off + k] === PRI[k];
+    if (pri) return false;
+  }
+  const hl = Math.min(len, 24);
+  if (hl > 0 && isUpper(b[off])) {
+    let k = 1;
+    while (k < hl && k <= 20 && isMethodRest(b[off + k])) k++;
+    if (k >= 2 && k <= 20 && k < hl && b[off + k] === 0x20) return true;
+  }
+  if (len >= 8) return false;
+  for (let k = 0; k < len; k++) if (!isUpper(b[off + k])) return false;
+  return true;
 }
+
+/**
+ * Text of bytes that repeat from message to message (method, version, phrase, the indexed
+ * header values): one slot remembers the last bytes and their string, so a scan of a keep-alive
+ * connection makes no new string for them (and the interned signatures compare by identity).
+ */
+interface TextSlot { bytes: Uint8Array; len: number; text: string }
+
+function textSlot(): TextSlot {
+  return { bytes: new Uint8Array(16), len: -1, text: '' };
+}
+
+function slotText(slot: TextSlot, b: Uint8Array, from: number, to: number): string {
+  const n = to - from;
+  if (n === slot.len) {
+    let k = 0;
+    while (k < n && slot.bytes[k] === b[from + k]) k++;
+    if (k === n) return slot.text;
+  }
+  if (n > slot.bytes.length) slot.bytes = new Uint8Array(Math.max(n, slot.bytes.length * 2));
+  slot.bytes.set(b.subarray(from, to));
+  slot.len = n;
+  slot.text = text(b, from, to);
+  return slot.text;
+}
+
+/** JavaScript's String.prototype.trim whitespace among Latin-1 bytes (what parseHead's trim removes). */
+const isTrimSpace = (x: number): boolean => (x >= 0x09 && x <= 0x0d) || x === 0x20 || x === 0xa0;
+/** \s of a regular expression among Latin-1 bytes (the same set). */
+const isRegexSpace = isTrimSpace;
+/** [!#$%&'*+.^_`|~0-9A-Za-z-]: an RFC 9110 §5.6.2 token character, as parseStartLine's regex has it. */
+function isTokenChar(x: number): boolean {
+  if ((x >= 0x30 && x <= 0x39) || (x >= 0x41 && x <= 0x5a) || (x >= 0x61 && x <= 0x7a)) return true;
+  return x === 0x21 || (x >= 0x23 && x <= 0x27) || x === 0x2a || x === 0x2b || x === 0x2d || x === 0x2e || x === 0x5e || x === 0x5f || x === 0x60 || x === 0x7c || x === 0x7e;
+}
+const isDigit = (x: number): boolean => x >= 0x30 && x <= 0x39;
+
+/** End of `HTTP/d` or `HTTP/d.d` at `from` (the version parseStartLine accepts), or -1. */
+function versionEnd(b: Uint8Array, from: number, to: number): number {
+  if (to - from < 6) return -1;
+  for (let k = 0; k < 5; k++) if (b[from + k] !== HTTP_SLASH[k]) return -1;
+  if (!isDigit(b[from + 5])) return -1;
+  if (from + 7 < to && b[from + 6] === 0x2e && isDigit(b[from + 7])) return from + 8;
+  return from + 6;
+}
+
+/** Slots for the repeating texts of the start line and the indexed header fields. */
+interface Slots { method: TextSlot; uri: TextSlot; version: TextSlot; phrase: TextSlot; names: TextSlot[]; values: TextSlot[] }
 
 function append(s: DirState, bytes: Uint8Array): void {
   if (s.len + bytes.length > s.buf.length) {
@@ -183,12 +257,13 @@ function latestIn(s: DirState, from: number, to: number, prev: { event: number; 
   return best;
 }
 
-function findHeadEnd(b: Uint8Array, len: number): number {
-  for (let k = 0; k + 1 < len; k++) {
-    if (b[k] === 0x0a) {
-      if (b[k + 1] === 0x0a) return k + 2;
-      if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
-    }
+function findHeadEnd(buf: Uint8Array, len: number): number {
+  // Line ends by indexOf (memchr) rather than byte by byte; a view of the bytes held, so it
+  // never searches the buffer's stale tail.
+  const b = buf.length === len ? buf : buf.subarray(0, len);
+  for (let k = b.indexOf(0x0a); k >= 0 && k + 1 < len; k = b.indexOf(0x0a, k + 1)) {
+    if (b[k + 1] === 0x0a) return k + 2;
+    if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
   }
   return -1;
 }
@@ -228,9 +303,17 @@ function framingFields(m: HttpMessage): void {
 function setFraming(m: HttpMessage, ct: string | undefined, ce: string | undefined, cl: string | undefined, te: string | undefined): void {
   m.contentType = ct ?? '';
   m.contentEncoding = ce ?? '';
-  m.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
-  m.chunked = te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te);
+  if (cl !== clMemo.text) clMemo.value = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : null;
+  clMemo.text = cl;
+  m.contentLength = clMemo.value;
+  if (te !== teMemo.text) teMemo.value = te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te);
+  teMemo.text = te;
+  m.chunked = teMemo.value;
 }
+
+/** The last Content-Length / Transfer-Encoding text and what it means (values repeat in a scan). */
+const clMemo: { text: string | undefined; value: number | null } = { text: undefined, value: null };
+const teMemo: { text: string | undefined; value: boolean } = { text: undefined, value: false };
 
 function parseStartLine(m: HttpMessage, first: string): boolean {
   if (m.kind === 'request') {
@@ -249,12 +332,51 @@ function parseStartLine(m: HttpMessage, first: string): boolean {
   return true;
 }
 
+/**
+ * parseStartLine over the bytes `b[from..to)` (the line without its line end), accepting exactly
+ * what its regular expressions accept; the texts come from the parser's slots.
+ */
+function parseStartBytes(m: HttpMessage, b: Uint8Array, from: number, to: number, slots: Slots): boolean {
+  if (m.kind === 'request') {
+    let k = from;
+    while (k < to && isTokenChar(b[k])) k++;
+    if (k === from || k >= to || b[k] !== 0x20) return false;
+    const uriFrom = k + 1;
+    let u = uriFrom;
+    while (u < to && !isRegexSpace(b[u])) u++;
+    if (u >= to || b[u] !== 0x20) return false;
+    const ve = versionEnd(b, u + 1, to);
+    if (ve < 0) return false;
+    for (let x = ve; x < to; x++) if (!isRegexSpace(b[x])) return false;
+    m.method = slotText(slots.method, b, from, k);
+    m.uri = slotText(slots.uri, b, uriFrom, u);
+    m.version = slotText(slots.version, b, u + 1, ve);
+    return true;
+  }
+  const ve = versionEnd(b, from, to);
+  if (ve < 0 || ve + 4 > to || b[ve] !== 0x20 || !isDigit(b[ve + 1]) || !isDigit(b[ve + 2]) || !isDigit(b[ve + 3])) return false;
+  const after = ve + 4;
+  if (after < to) {
+    if (b[after] !== 0x20) return false;
+    for (let x = after + 1; x < to; x++) if (b[x] === 0x0d || b[x] === 0x0a) return false;
+  }
+  m.version = slotText(slots.version, b, from, ve);
+  m.status = (b[ve + 1] - 0x30) * 100 + (b[ve + 2] - 0x30) * 10 + (b[ve + 3] - 0x30);
+  m.phrase = after < to ? slotText(slots.phrase, b, after + 1, to) : '';
+  return true;
+}
+
 /** Header fields the HTTP index (and framing) reads; lower case. */
 const INDEX_NAMES = ['host', 'user-agent', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'upgrade'];
 const INDEX_HEADERS = INDEX_NAMES.map((n) => Uint8Array.from(n, (ch) => ch.charCodeAt(0)));
 const [H_CT, H_CE, H_CL, H_TE] = ['content-type', 'content-encoding', 'content-length', 'transfer-encoding'].map((n) => INDEX_NAMES.indexOf(n));
+/** Index of the INDEX_HEADERS name of each length (their lengths all differ), or -1. */
+const INDEX_BY_LENGTH = Int8Array.from({ length: Math.max(...INDEX_NAMES.map((n) => n.length)) + 1 }, (_, len) => INDEX_NAMES.findIndex((n) => n.length === len));
 /** Values of INDEX_HEADERS found in the head being parsed (parseHeadIndexed's scratch). */
 const indexValues: (string | undefined)[] = INDEX_HEADERS.map(() => undefined);
+
+/** The slots of every scan (content-addressed, so shared: values repeat across connections too). */
+const SLOTS: Slots = { method: textSlot(), uri: textSlot(), version: textSlot(), phrase: textSlot(), names: INDEX_NAMES.map(textSlot), values: INDEX_NAMES.map(textSlot) };
 
 function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boolean {
   if (len !== name.length) return false;
@@ -270,32 +392,34 @@ function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boo
  * (all that headerValue would return for them): no string per header line. Lines split as
  * parseHead splits them (LF, or CRLF).
  */
-function parseHeadIndexed(m: HttpMessage, b: Uint8Array, end: number): boolean {
-  let e = 0;
-  while (e < end && b[e] !== 0x0a) e++;
+function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: Slots): boolean {
+  // A view of the head alone: indexOf never runs past it.
+  const b = buf.length === end ? buf : buf.subarray(0, end);
+  let e = b.indexOf(0x0a);
+  if (e < 0 || e > end) e = end;
   const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
-  const ok = parseStartLine(m, text(b, 0, firstEnd));
-  if (!ok) return false;
+  if (!parseStartBytes(m, b, 0, firstEnd, slots)) return false;
   let seen = 0;
   indexValues.fill(undefined);
   let start = e + 1;
   while (start < end) {
-    let le = start;
-    while (le < end && b[le] !== 0x0a) le++;
+    let le = b.indexOf(0x0a, start);
+    if (le < 0 || le > end) le = end;
     const next = le + 1;
     if (le < end && le > start && b[le - 1] === 0x0d) le--;
-    let colon = start;
-    while (colon < le && b[colon] !== 0x3a) colon++;
-    if (colon < le && colon > start) {
-      for (let h = 0; h < INDEX_HEADERS.length; h++) {
-        if ((seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
-          seen |= 1 << h;
-          const v = text(b, colon + 1, le).trim();
-          m.headers.push([text(b, start, colon), v]);
-          indexValues[h] = v;
-          break;
-        }
-      }
+    let colon = b.indexOf(0x3a, start);
+    if (colon < 0 || colon > le) colon = le;
+    const h = colon - start < INDEX_BY_LENGTH.length ? INDEX_BY_LENGTH[colon - start] : -1;
+    if (colon < le && h >= 0 && (seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
+      seen |= 1 << h;
+      // The value trimmed as String.prototype.trim trims it, in bytes.
+      let vs = colon + 1;
+      let ve = le;
+      while (vs < ve && isTrimSpace(b[vs])) vs++;
+      while (ve > vs && isTrimSpace(b[ve - 1])) ve--;
+      const v = slotText(slots.values[h], b, vs, ve);
+      m.headers.push([slotText(slots.names[h], b, start, colon), v]);
+      indexValues[h] = v;
     }
     start = next;
   }
@@ -424,7 +548,7 @@ function drive(p: Http1Parser, dir: StreamDir): void {
         m.headEvent = m.endEvent = endMark.event;
         m.headTime = m.endTime = endMark.time;
         m.headBytes = end;
-        const parsed = p.opts.headers === 'index' ? parseHeadIndexed(m, s.buf, end) : parseHead(m, latin1.decode(s.buf.subarray(0, end)));
+        const parsed = p.opts.headers === 'index' ? parseHeadIndexed(m, s.buf, end, SLOTS) : parseHead(m, latin1.decode(s.buf.subarray(0, end)));
         if (!parsed) {
           p.notes.push(`${kind} head at stream offset ${s.base} (event ${m.startEvent}) has no valid start line`);
           s.mode = Mode.Lost;

@@ -94,6 +94,10 @@ export interface HttpIndex {
   side: Map<number, HttpSide>;
   /** After finish(): (row << 1 | isResponse) of every message showing fields, by end event. */
   endRefs: Uint32Array;
+  /** While built: the same refs of every message recorded, in the order they completed (which
+   *  is the end-event order but for reordered segments), so finish rarely has to sort. */
+  done: Uint32Array;
+  nDone: number;
 }
 
 type Cols = Omit<HttpIndex, 'n' | 'strings' | 'streams' | 'side' | 'endRefs'>;
@@ -102,7 +106,7 @@ const U16_COLS = ['status', 'flags', 'reqSkip', 'respSkip'] as const;
 const U16_MAX = 0xffff;
 
 export function createHttpIndex(capacity = 1024): HttpIndex {
-  const ix = { n: 0, strings: { strings: [], ids: new Map() }, streams: { strings: [], ids: new Map() }, side: new Map(), endRefs: new Uint32Array(0) } as unknown as HttpIndex;
+  const ix = { n: 0, strings: { strings: [], ids: new Map() }, streams: { strings: [], ids: new Map() }, side: new Map(), endRefs: new Uint32Array(0), done: new Uint32Array(capacity * 2), nDone: 0 } as unknown as HttpIndex;
   for (const k of U32_COLS) (ix as Cols)[k] = new Uint32Array(capacity);
   for (const k of U16_COLS) (ix as Cols)[k] = new Uint16Array(capacity);
   intern(ix.strings, '');
@@ -154,6 +158,12 @@ function u32(v: number): number {
  */
 export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: (event: number) => number): void {
   const req = m.kind === 'request';
+  if (ix.nDone === ix.done.length) {
+    const d = new Uint32Array(Math.max(1024, ix.done.length * 2));
+    d.set(ix.done);
+    ix.done = d;
+  }
+  ix.done[ix.nDone++] = r * 2 + (req ? 0 : 1);
   const skip = m.skip ?? 0;
   const cl = m.contentLength;
   const clIsBody = cl !== null && cl === m.bodyBytes;
@@ -165,7 +175,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.reqStart[r] = m.startEvent;
     ix.reqEnd[r] = m.endEvent;
     ix.reqSkip[r] = Math.min(skip, U16_MAX);
-    ix.reqSig[r] = intern(ix.strings, [m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, clText].join('\0'));
+    ix.reqSig[r] = sigId(ix, memoOf(ix, false), m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, clText);
     ix.uri[r] = intern(ix.strings, m.uri);
     ix.reqBody[r] = u32(m.bodyBytes);
     if (ix.reqSkip[r] === U16_MAX) side(ix, r).reqSkip = skip;
@@ -181,7 +191,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.respEnd[r] = m.endEvent;
     ix.respSkip[r] = Math.min(skip, U16_MAX);
     ix.status[r] = m.status === null ? 0 : m.status;
-    ix.respSig[r] = intern(ix.strings, [m.version, m.phrase, m.contentType, m.contentEncoding, clText].join('\0'));
+    ix.respSig[r] = sigId(ix, memoOf(ix, true), m.version, m.phrase, m.contentType, m.contentEncoding, clText);
     ix.respBody[r] = u32(m.bodyBytes);
     ix.respDecoded[r] = u32(m.decodedBytes);
     if (ix.respSkip[r] === U16_MAX) side(ix, r).respSkip = skip;
@@ -191,6 +201,31 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     if (m.decodeError) side(ix, r).respDecodeError = m.decodeError;
     if (times) side(ix, r).respTimes = times;
   }
+}
+
+/**
+ * The interned signature of `parts` joined by NUL. The scan hands the same string objects for
+ * values that repeat (http1.ts text slots), so the last signature of each kind is found again by
+ * comparing its parts, without joining and hashing a new string per message.
+ */
+interface SigMemo { parts: string[]; id: number }
+/** Per index (not held past it): the last request and response signatures. */
+const memos = new WeakMap<HttpIndex, { req: SigMemo; resp: SigMemo }>();
+
+function memoOf(ix: HttpIndex, response: boolean): SigMemo {
+  let m = memos.get(ix);
+  if (!m) {
+    m = { req: { parts: [], id: 0 }, resp: { parts: [], id: 0 } };
+    memos.set(ix, m);
+  }
+  return response ? m.resp : m.req;
+}
+
+function sigId(ix: HttpIndex, memo: SigMemo, ...parts: string[]): number {
+  if (memo.parts.length === parts.length && parts.every((x, k) => x === memo.parts[k])) return memo.id;
+  memo.parts = parts;
+  memo.id = intern(ix.strings, parts.join('\0'));
+  return memo.id;
 }
 
 export function setUpgrade(ix: HttpIndex, r: number, upgrade: string): void {
@@ -207,29 +242,62 @@ function startOf(ix: HttpIndex, r: number): number {
   return ix.reqStart[r] || ix.respStart[r];
 }
 
+/** Work units (rows, refs) a finishing step handles before it yields. */
+export const FINISH_STEP = 1 << 16;
+
 /**
  * Rows in order of the event where they start (stable), columns trimmed to their length, and
  * the end-event lookup built. The rows of a message that shows no fields (its body never
  * completed, tshark waits for the rest) are not in the lookup.
  */
 export function finishHttpIndex(ix: HttpIndex): void {
+  for (const _ of finishHttpIndexSteps(ix)) {
+    // run to completion
+  }
+}
+
+/**
+ * finishHttpIndex as steps of at most FINISH_STEP rows or refs of linear work (yield = a good
+ * moment to answer other requests). Only captures whose rows or messages completed out of order
+ * (reordered segments) need a sort, done in one step.
+ */
+export function* finishHttpIndexSteps(ix: HttpIndex, work: { units: number } = { units: 0 }): Generator<void> {
   const n = ix.n;
   let sorted = true;
-  for (let r = 1; r < n && sorted; r++) if (startOf(ix, r) < startOf(ix, r - 1)) sorted = false;
-  if (sorted) resize(ix, n);
-  else {
+  for (let r = 1; r < n && sorted; r++) {
+    if ((r & (FINISH_STEP - 1)) === 0) yield;
+    work.units++;
+    if (startOf(ix, r) < startOf(ix, r - 1)) sorted = false;
+  }
+  let inv: Uint32Array | null = null;
+  if (sorted) {
+    resize(ix, n);
+    yield;
+  } else {
     const order = new Uint32Array(n);
     for (let r = 0; r < n; r++) order[r] = r;
     order.sort((a, b) => startOf(ix, a) - startOf(ix, b) || a - b);
-    for (const k of U32_COLS) ix[k] = permute(ix[k], order, n) as Uint32Array;
-    for (const k of U16_COLS) ix[k] = permute(ix[k], order, n) as Uint16Array;
-    const inv = new Uint32Array(n);
+    work.units += n;
+    yield;
+    for (const k of U32_COLS) {
+      ix[k] = permute(ix[k], order, n) as Uint32Array;
+      work.units += n;
+      yield;
+    }
+    for (const k of U16_COLS) {
+      ix[k] = permute(ix[k], order, n) as Uint16Array;
+      work.units += n;
+      yield;
+    }
+    inv = new Uint32Array(n);
     for (let r = 0; r < n; r++) inv[order[r]] = r;
     const moved = new Map<number, HttpSide>();
     for (const [r, v] of ix.side) moved.set(inv[r], v);
     ix.side = moved;
+    work.units += n;
+    yield;
   }
-  buildEndLookup(ix);
+  yield* buildEndLookup(ix, inv, work);
 }
 
 function permute(a: Uint32Array | Uint16Array, order: Uint32Array, n: number): Uint32Array | Uint16Array {
@@ -249,20 +317,50 @@ export function endEventOf(ix: HttpIndex, ref: number): number {
   return ref & 1 ? ix.respEnd[ref >>> 1] : ix.reqEnd[ref >>> 1];
 }
 
-function buildEndLookup(ix: HttpIndex): void {
+/** True when ref `b` comes after ref `a` in the lookup's order: end event, then ref. */
+function after(ix: HttpIndex, a: number, b: number): boolean {
+  const ea = endEventOf(ix, a);
+  const eb = endEventOf(ix, b);
+  return eb > ea || (eb === ea && b > a);
+}
+
+/**
+ * The lookup from the refs in completion order (rows renumbered by `inv` when they were
+ * sorted): kept when already in (end event, ref) order, which is the order a sort of all refs
+ * gives; otherwise sorted as before.
+ */
+function* buildEndLookup(ix: HttpIndex, inv: Uint32Array | null, work: { units: number }): Generator<void> {
+  const done = ix.done;
+  const refs = new Uint32Array(ix.nDone);
   let m = 0;
-  for (let r = 0; r < ix.n; r++) m += (showsFields(ix, r, false) ? 1 : 0) + (showsFields(ix, r, true) ? 1 : 0);
-  const refs = new Uint32Array(m);
-  let k = 0;
-  for (let r = 0; r < ix.n; r++) {
-    if (showsFields(ix, r, false)) refs[k++] = r * 2;
-    if (showsFields(ix, r, true)) refs[k++] = r * 2 + 1;
-  }
   let sorted = true;
-  for (let j = 1; j < m && sorted; j++) if (endEventOf(ix, refs[j]) < endEventOf(ix, refs[j - 1])) sorted = false;
-  // Same event: row order (request before response), as the messages completed.
-  if (!sorted) sortByEndEvent(ix, refs);
-  ix.endRefs = refs;
+  for (let j = 0; j < ix.nDone; j++) {
+    if ((j & (FINISH_STEP - 1)) === 0 && j > 0) yield;
+    work.units++;
+    const d = done[j];
+    const ref = inv ? inv[d >>> 1] * 2 + (d & 1) : d;
+    if (!showsFields(ix, ref >>> 1, (ref & 1) === 1)) continue;
+    if (m > 0 && sorted && !after(ix, refs[m - 1], ref)) sorted = false;
+    refs[m++] = ref;
+  }
+  ix.done = new Uint32Array(0);
+  ix.nDone = 0;
+  const out = refs.length === m ? refs : refs.slice(0, m);
+  if (!sorted) {
+    // Ascending ref order first (what the stable sort below expects), then by end event.
+    out.sort();
+    work.units += out.length;
+    yield;
+    // A message recorded twice would be listed twice: keep each ref once, as a list of rows has it.
+    let u = 0;
+    for (let j = 0; j < out.length; j++) if (u === 0 || out[j] !== out[u - 1]) out[u++] = out[j];
+    const unique = u === out.length ? out : out.slice(0, u);
+    sortByEndEvent(ix, unique);
+    work.units += unique.length;
+    ix.endRefs = unique;
+    return;
+  }
+  ix.endRefs = out;
 }
 
 /**

@@ -26,7 +26,7 @@ import { placeHttpFields } from './http-ranges.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import {
-  addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
+  addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, finishHttpIndexSteps, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
   respDecodedBytes, responseSig, setUpgrade, skipOf, type HttpIndex,
 } from './http-index.ts';
 import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
@@ -98,6 +98,18 @@ function recorder(ix: HttpIndex, layer: HttpLayer): (m: HttpMessage, ex: HttpExc
 /** Work units between progress checks (frames). */
 const STEP = 256;
 
+/**
+ * Work of the scan between two yields, in units (a frame, a stream ended, a row or ref of the
+ * finishing pass): `max` is the most any step did, for tests that bound a step by counting, not
+ * by the clock (the host answers requests between steps).
+ */
+export const scanStepWork = { units: 0, max: 0 };
+
+function stepDone(): void {
+  if (scanStepWork.units > scanStepWork.max) scanStepWork.max = scanStepWork.units;
+  scanStepWork.units = 0;
+}
+
 function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
   const internals = layer.internals;
   if (internals.kind !== 'packets') return;
@@ -115,8 +127,10 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
   for (let f = 1; f <= n && f < fs.length; f++) {
     if ((f & (STEP - 1)) === 0) {
       progress.done = f;
+      stepDone();
       yield;
     }
+    scanStepWork.units++;
     const sid = fs[f];
     if (sid < 0) continue;
     let st = states[sid];
@@ -147,6 +161,11 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
     }
   }
   for (let sid = 0; sid < states.length; sid++) {
+    if ((sid & (STEP - 1)) === 0) {
+      stepDone();
+      yield;
+    }
+    scanStepWork.units++;
     const p = parsers[sid];
     if (!p || p.notHttp) continue;
     endHttpStream(p);
@@ -191,7 +210,12 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
   if (layer.internals.kind === 'packets') yield* scanPackets(layer, ix, progress);
   else yield* scanSyscalls(layer, ix, progress);
   if (layer.decode.spent) layer.notes.push(budgetNote(layer.decode));
-  finishHttpIndex(ix);
+  stepDone();
+  for (const _ of finishHttpIndexSteps(ix, scanStepWork)) {
+    stepDone();
+    yield;
+  }
+  stepDone();
   layer.plain = ix;
   layer.plainMessages = layer.messages;
   layer.ms = performance.now() - t0;
