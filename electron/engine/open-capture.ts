@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { openCaptureSource, type CaptureSource } from './io/capture-source.ts';
 import { startPacketCapture, startPacketFeed } from './index/packet-capture.ts';
 import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
+import { openCaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
 import { openScap } from './readers/scap/open-scap.ts';
 import { openStraceFiles, startStrace } from './readers/strace/open-strace.ts';
@@ -97,17 +98,41 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
   }
   const packets = files.filter((f) => f.format === 'pcap' || f.format === 'pcapng');
   const syscalls = files.filter((f) => f.format === 'strace' || f.format === 'scap');
-  if (syscalls.length === 0) {
-    const feed = mergedPacketFeed(packets.map((f) => ({ source: f.source, format: f.format === 'pcap' ? 'pcap' : 'pcapng' })));
-    const names = packets.map((f) => basename(f.path));
-    feed.fileName = (offset) => names[fileOfOffset(offset).file] ?? '';
-    return startPacketFeed(feed, opts);
+  if (syscalls.length === 0) return startPacketFeed(namedFeed(packets), opts);
+  const scaps = syscalls.filter((f) => f.format === 'scap');
+  if (scaps.length > 0 && syscalls.length > 1) {
+    for (const f of files) f.source.randomAccess.close();
+    throw new CaptureOpenError(`${syscalls.map((f) => f.path).join(', ')}: a capture set holds one scap file or strace logs, not both (or several scaps)`);
   }
-  if (packets.length === 0 && syscalls.every((f) => f.format === 'strace')) {
+  if (packets.length === 0) {
     for (const f of files) f.source.randomAccess.close();
     const capture = await openStraceFiles(paths, opts, []);
     return { capture, indexing: Promise.resolve() };
   }
-  for (const f of files) f.source.randomAccess.close();
-  throw new CaptureOpenError(`${paths.join(', ')}: only packet files (pcap, pcapng) or strace logs can be opened together`);
+  // Packets and syscalls: each part indexed whole, then merged (sets/set-capture.ts).
+  const packetPart = packets.length === 1
+    ? startPacketCapture(packets[0].source, packets[0].format === 'pcap' ? 'pcap' : 'pcapng', { signal: opts.signal })
+    : startPacketFeed(namedFeed(packets), { signal: opts.signal });
+  await packetPart.indexing;
+  let syscallPart: Capture;
+  if (scaps.length === 1) syscallPart = await openScap(scaps[0].source, { signal: opts.signal }, []);
+  else if (syscalls.length === 1) {
+    const one = startStrace(syscalls[0].source, { signal: opts.signal }, []);
+    await one.indexing;
+    syscallPart = one.capture;
+  } else {
+    for (const f of syscalls) f.source.randomAccess.close();
+    syscallPart = await openStraceFiles(syscalls.map((f) => f.path), { signal: opts.signal }, []);
+  }
+  const set = openCaptureSet({ packets: packetPart.capture, syscalls: syscallPart, packetFiles: packets.map((f) => f.path), syscallFiles: syscalls.map((f) => f.path) });
+  opts.onProgress?.(set.capture.info());
+  return { capture: set.capture, indexing: set.layersReady };
+}
+
+/** The merged feed of several packet files, naming each frame's file. */
+function namedFeed(packets: SetFile[]): ReturnType<typeof mergedPacketFeed> {
+  const feed = mergedPacketFeed(packets.map((f) => ({ source: f.source, format: f.format === 'pcap' ? 'pcap' : 'pcapng' })));
+  const names = packets.map((f) => basename(f.path));
+  feed.fileName = (offset) => names[fileOfOffset(offset).file] ?? '';
+  return feed;
 }
