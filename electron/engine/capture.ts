@@ -3,7 +3,7 @@
  * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
  * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
  */
-import type { CaptureInfo, ColumnDef } from '../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, EventLinks, SetOwner } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
@@ -36,6 +36,10 @@ export interface SetInternals {
   partOf(event: number): { part: number; local: number };
   /** The indexed fields of the set (filter/column-filter.ts), composed from the parts' columns and the correlation. */
   columnFields(): Map<string, ColumnField>;
+  /** The events carrying the same bytes in the other world (sets/links.ts). */
+  links(event: number): EventLinks;
+  /** Per conversation: its owners or why there are none (sets/correlate.ts). */
+  owners(): SetOwner[];
 }
 
 export interface SetPart {

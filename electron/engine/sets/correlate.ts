@@ -3,9 +3,8 @@
  *
  * 1. Sockets of the syscall capture: one per (pid, fd) lifetime — from the first event on the fd
  *    to its close — with the 5-tuple the capture names for it (strace `-yy` annotations and scap
- *    fd tuples become fd.name `LOCAL->REMOTE`; strace writes the connecting side's tuple as
- *    `local->remote`, and so does scap for a client; for an accepted socket scap writes
- *    `client->server`, which is remote->local: both orientations are tried).
+ *    fd tuples become fd.name `A->B`: strace writes local->remote, scap client->server, see
+ *    NameOrientation).
  * 2. Conversations of the packets: endpoints of the first frame, first and last frame times.
  * 3. A conversation's side (its client or server endpoint) is owned by the socket whose local
  *    address is that endpoint and whose remote address is the other, and whose lifetime overlaps
@@ -100,8 +99,17 @@ export function tupleOfName(name: string): [string, string] | undefined {
   return a && b ? [a, b] : undefined;
 }
 
+/**
+ * How a capture writes a socket's fd.name `A->B`: strace `-yy` prints the socket's own view,
+ * local->remote (from /proc/net, also for an accepted socket); scap (libsinsp) prints
+ * client->server, so an accepted socket's local address is B.
+ */
+export type NameOrientation = 'local-remote' | 'client-server';
+
+const ACCEPT = new Set(['accept', 'accept4']);
+
 /** Socket lifetimes of a syscall index: (pid, fd) from first use to close. */
-export function socketsOf(ix: SyscallIndex): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
+export function socketsOf(ix: SyscallIndex, orientation: NameOrientation = 'local-remote'): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
   const n = syscallCount(ix);
   const s = ix.strings.strings;
   const socketOfEvent = new Int32Array(n + 1).fill(-1);
@@ -132,9 +140,10 @@ export function socketsOf(ix: SyscallIndex): { sockets: SetSocket[]; socketOfEve
     so.last = e;
     so.tLast = t;
     if (!so.procName && ix.procName.data[i]) so.procName = ix.procName.data[i];
-    if (tuple && !so.local) {
-      so.local = tuple[0];
-      so.remote = tuple[1];
+    const accepted = orientation === 'client-server' && ACCEPT.has(s[ix.type.data[i]]);
+    if (tuple && (!so.local || accepted)) {
+      so.local = accepted ? tuple[1] : tuple[0];
+      so.remote = accepted ? tuple[0] : tuple[1];
       so.name = name;
       so.nameId = ix.fdName.data[i];
     }
@@ -194,16 +203,15 @@ export function correlate(packets: Capture, syscalls: Capture): Correlation {
   const pi = packets.internals();
   const si = syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
-  const { sockets, socketOfEvent } = socketsOf(si.index);
+  const { sockets, socketOfEvent } = socketsOf(si.index, syscalls.info().format === 'scap' ? 'client-server' : 'local-remote');
   const { conversations, convOfPacket, sideOfPacket } = conversationsOf(pi);
   const byTuple = new Map<string, number[]>();
   sockets.forEach((so, k) => {
     if (!so.local) return;
-    for (const key of [`${so.local}>${so.remote}`, `${so.remote}<${so.local}`]) {
-      const l = byTuple.get(key);
-      if (l) l.push(k);
-      else byTuple.set(key, [k]);
-    }
+    const key = `${so.local}>${so.remote}`;
+    const l = byTuple.get(key);
+    if (l) l.push(k);
+    else byTuple.set(key, [k]);
   });
   const convOfSocket = new Int32Array(sockets.length).fill(-1);
   for (let c = 0; c < conversations.length; c++) {
@@ -211,9 +219,7 @@ export function correlate(packets: Capture, syscalls: Capture): Correlation {
     for (const side of [0, 1] as const) {
       const local = side === 0 ? co.client : co.server;
       const remote = side === 0 ? co.server : co.client;
-      // The socket's own orientation (local->remote), or scap's client->server of an accepted one.
-      const cands = [...new Set([...(byTuple.get(`${local}>${remote}`) ?? []), ...(side === 1 ? byTuple.get(`${local}<${remote}`) ?? [] : [])])]
-        .filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
+      const cands = (byTuple.get(`${local}>${remote}`) ?? []).filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
       let hits = cands.filter((k) => overlaps(sockets[k], co, 0));
       if (hits.length === 0) hits = cands.filter((k) => overlaps(sockets[k], co, TIME_SLACK_S));
       if (hits.length === 1) {

@@ -21,6 +21,7 @@ import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { createSetLinks, type SetLinks } from './links.ts';
 
 const PART_PACKETS = 0;
 const PART_SYSCALLS = 1;
@@ -243,7 +244,17 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     parts,
     partOf: (event) => ({ part: order.part[event], local: order.local[event] }),
     columnFields: () => (fields ??= setColumnFields(order, columnFields(pi), columnFields(si), cor, ownerOfPacket)),
+    links: (event) => (links ??= createSetLinks(input.packets, input.syscalls, cor, order)).links(event),
+    owners: () => cor.conversations.map((co) => {
+      const side = (k: 0 | 1): string => {
+        const o = co.owner[k];
+        return o >= 0 ? `${ownerText(strings, cor.sockets[o])} fd ${cor.sockets[o].fd}` : `unmatched: ${co.why[k]}`;
+      };
+      const ep = (x: string): string => x.replace('|', ':');
+      return { stream: co.id, client: ep(co.client), server: ep(co.server), clientOwner: side(0), serverOwner: side(1) };
+    }),
   };
+  let links: SetLinks | undefined;
 
   const info = (): CaptureInfo => {
     const a = P.info();
