@@ -3,8 +3,7 @@
  *
  * 1. Sockets of the syscall capture: one per (pid, fd) lifetime — from the first event on the fd
  *    to its close — with the 5-tuple the capture names for it (strace `-yy` annotations and scap
- *    fd tuples become fd.name `A->B`: strace writes local->remote, scap client->server, see
- *    NameOrientation).
+ *    fd tuples become fd.name `client->server`; the socket an accept returned is the server).
  * 2. Conversations of the packets: endpoints of the first frame, first and last frame times.
  * 3. A conversation's side (its client or server endpoint) is owned by the socket whose local
  *    address is that endpoint and whose remote address is the other, and whose lifetime overlaps
@@ -100,16 +99,32 @@ export function tupleOfName(name: string): [string, string] | undefined {
 }
 
 /**
- * How a capture writes a socket's fd.name `A->B`: strace `-yy` prints the socket's own view,
- * local->remote (from /proc/net, also for an accepted socket); scap (libsinsp) prints
- * client->server, so an accepted socket's local address is B.
+ * fd.name of a connected socket is `client->server` (Falco's convention, which the scap reader
+ * keeps and the strace reader gives `-yy`'s local->remote decorations, readers/strace/fd-names.ts):
+ * an accepted socket's own address is the second.
  */
-export type NameOrientation = 'local-remote' | 'client-server';
 
 const ACCEPT = new Set(['accept', 'accept4']);
 
-/** Socket lifetimes of a syscall index: (pid, fd) from first use to close. */
-export function socketsOf(ix: SyscallIndex, orientation: NameOrientation = 'local-remote'): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
+/**
+ * The address a connect() went to, from its arguments as strace prints them
+ * (`sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")`, `sin6_port=htons(80), …
+ * inet_pton(AF_INET6, "::1", &sin6_addr)`); '' when they name none.
+ */
+export function connectTarget(args: string): string {
+  const v4 = /sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\)/.exec(args);
+  if (v4) return `${v4[2]}|${Number(v4[1])}`;
+  const v6 = /sin6_port=htons\((\d+)\).*inet_pton\(AF_INET6, "([^"]+)"/.exec(args);
+  if (v6) return `${v6[2].toLowerCase()}|${Number(v6[1])}`;
+  return '';
+}
+
+/**
+ * Socket lifetimes of a syscall index: (pid, fd) from first use to close. `argsOf` gives a
+ * connect's arguments: a client bound to its port before connecting has fd.name `ip:port` only
+ * (strace -yy), and its peer is the connect's target.
+ */
+export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
   const n = syscallCount(ix);
   const s = ix.strings.strings;
   const socketOfEvent = new Int32Array(n + 1).fill(-1);
@@ -140,7 +155,18 @@ export function socketsOf(ix: SyscallIndex, orientation: NameOrientation = 'loca
     so.last = e;
     so.tLast = t;
     if (!so.procName && ix.procName.data[i]) so.procName = ix.procName.data[i];
-    const accepted = orientation === 'client-server' && ACCEPT.has(s[ix.type.data[i]]);
+    if (!tuple && !so.local && argsOf && s[ix.type.data[i]] === 'connect') {
+      const own = normEndpoint(name);
+      const peer = connectTarget(argsOf(e));
+      if (own && peer && !own.startsWith('0.0.0.0|') && !own.startsWith('::|')) {
+        so.local = own;
+        so.remote = peer;
+        so.name = `${name}->${peer.replace('|', ':')}`;
+        so.nameId = ix.fdName.data[i];
+      }
+    }
+    // The accept that returned this fd: the socket is the server side.
+    const accepted = ACCEPT.has(s[ix.type.data[i]]);
     if (tuple && (!so.local || accepted)) {
       so.local = accepted ? tuple[1] : tuple[0];
       so.remote = accepted ? tuple[0] : tuple[1];
@@ -199,11 +225,11 @@ function overlaps(so: SetSocket, c: SetConversation, slack: number): boolean {
 }
 
 /** Match every conversation side to at most one socket (see the module comment). */
-export function correlate(packets: Capture, syscalls: Capture): Correlation {
+export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string): Correlation {
   const pi = packets.internals();
   const si = syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
-  const { sockets, socketOfEvent } = socketsOf(si.index, syscalls.info().format === 'scap' ? 'client-server' : 'local-remote');
+  const { sockets, socketOfEvent } = socketsOf(si.index, argsOf);
   const { conversations, convOfPacket, sideOfPacket } = conversationsOf(pi);
   const byTuple = new Map<string, number[]>();
   sockets.forEach((so, k) => {

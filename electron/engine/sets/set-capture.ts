@@ -103,7 +103,12 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const si = input.syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('a capture set joins a packet capture and a syscall capture');
   const order = mergeOrder(P.count(), (e) => P.time(e), S.count(), (e) => S.time(e));
-  const cor = correlate(input.packets, input.syscalls);
+  const argsCol = input.syscalls.columns().findIndex((c) => c.id === 'args');
+  const argsCells = new Array<string>(input.syscalls.columns().length);
+  const cor = correlate(input.packets, input.syscalls, (e) => {
+    input.syscalls.cells(e, argsCells);
+    return argsCol >= 0 ? argsCells[argsCol] : '';
+  });
   const strings = si.index.strings.strings;
   const total = P.count() + S.count();
   const t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
@@ -185,6 +190,8 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     const num = findField(d, SF.num);
     if (num >= 0) d.num[num] = event;
     const top = findField(d, SF.evt);
+    // frame.number is the set's event number on every event (the No. column, `frame.number == N`).
+    addField(d, hfFrameNumber, 0, 0, top, event);
     addField(d, hfFrameFile, 0, 0, top, syscallName);
     const co = streamOfSyscall(local);
     if (!co) return;
