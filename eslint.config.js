@@ -35,6 +35,9 @@ const ENGINE_PIPELINE = [
   // The capture session and its stream layers (HTTP/1.x index, TLS, HTTP/2) over the byte
   // streams: they compose the protocol stages and answer layer filters from their columns.
   ['engine/layers', [`${E}/layers/**`]],
+  // Capture sets: several files as one capture (packets merged by time, packets and syscalls
+  // side by side) and the correlation of conversations with the sockets that owned them.
+  ['engine/sets', [`${E}/sets/**`]],
   // Opening a capture of any format with every field registered.
   ['engine/open', [`${E}/open-capture.ts`, `${E}/fields/all-fields.ts`]],
   ['engine/host', [`${E}/host/**`]],

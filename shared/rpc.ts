@@ -296,6 +296,42 @@ export interface EngineMethods {
   expert: [null, ExpertResult];
   /** A tshark `-z` statistic (shared/stats.ts STAT_NAMES) over all events or a display filter's matches. */
   stats: [{ name: StatName; filter?: string }, StatsResult];
+  /**
+   * Capture sets (docs/capture-sets.md): the events carrying the same bytes as `event` in the
+   * other world — a syscall's TCP segments, a segment's write and read.
+   */
+  links: [{ event: number }, EventLinks];
+  /** Capture sets: every conversation of the packets and the socket that owned each side. */
+  owners: [null, SetOwner[]];
+}
+
+/** One counterpart of an event in a capture set; [from, to) is the shared byte range of that connection direction. */
+export interface EventLink {
+  event: number;
+  /**
+   * 'segment': a packet carrying the bytes; 'sent' / 'received': the write / read of them;
+   * 'reset': for a write that failed, the peer's RST before it (why it got EPIPE/ECONNRESET).
+   */
+  role: 'segment' | 'sent' | 'received' | 'reset';
+  from: number;
+  to: number;
+}
+
+export interface EventLinks {
+  event: number;
+  links: EventLink[];
+  /** Why there are none, or what does not line up. */
+  notes: string[];
+}
+
+export interface SetOwner {
+  /** `tcp:N` / `udp:N`. */
+  stream: string;
+  client: string;
+  server: string;
+  /** `name (pid N) fd F` of each side's owner, or `unmatched: why`. */
+  clientOwner: string;
+  serverOwner: string;
 }
 
 /** tshark's names for the packet-list columns as fields: `_ws.col.` + the column title. */
@@ -534,7 +570,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
-  'stopFollow', 'tail', 'har',
+  'stopFollow', 'tail', 'har', 'links', 'owners',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -114,6 +114,8 @@ export interface StatsArgs {
 
 export type CliArgs =
   | { command: 'info'; file: string; more: string[] }
+  | { command: 'link'; file: string; more: string[]; event: number }
+  | { command: 'owners'; file: string; more: string[] }
   | StatsArgs
   | ListArgs
   | FollowArgs
@@ -199,7 +201,13 @@ export const USAGE = `usage: tracelens COMMAND [options]
   stats NAME FILE [-f FILTER] [--keylog FILE]... [--format text|json|tsv]
                                  a tshark -z statistic: ${STAT_NAMES.join(' ')}
                                  (text as tshark -q -z NAME prints it)
-  FILE may be followed by more strace -ff files (merged by time). Every command that takes
+  link FILE FILE... --event N     a capture set's links of event N: one line per linked event,
+                                 "EVENT<TAB>ROLE<TAB>FROM-TO" (segment: a packet carrying the
+                                 bytes; sent/received: the write/read of them), then notes
+  owners FILE FILE...            a capture set's conversations and the socket owning each side
+  FILE may be followed by more files, opened as one capture set merged by time (pcap/pcapng:
+  as mergecap; with strace logs or a scap: conversations matched to their sockets, see
+  docs/capture-sets.md). Every command that takes
   --keylog FILE (NSS key log) also takes --tls-psk HEX (a TLS 1.2 pre-shared key).
   Every command that opens FILE takes -d TABLE==VALUE,PROTOCOL (as tshark's -d, Decode As; e.g.
   -d tcp.port==8000,dns, -d udp.port==5000-5010,ntp; tables tcp.port, udp.port, ip.proto,
@@ -301,9 +309,30 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return out;
   }
   if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
+  if (command === 'link' || command === 'owners') return parseSetCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
   if (command === 'trace') return parseTraceArgs(rest);
   throw new UsageError(`unknown command ${command}`);
+}
+
+/** `link FILE... --event N`, `owners FILE...`: capture-set commands. */
+function parseSetCommand(command: 'link' | 'owners', rest: string[]): CliArgs {
+  const files: string[] = [];
+  let event: number | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--event' && command === 'link') {
+      const v = rest[++i];
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--event must be an event number, not ${v ?? 'nothing'}`);
+      event = Number(v);
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
+    else files.push(a);
+  }
+  if (files.length < 2) throw new UsageError(`${command} takes the files of a capture set: a pcap and the strace or scap of the same run`);
+  const [file, ...more] = files;
+  if (command === 'owners') return { command, file, more };
+  if (event === undefined) throw new UsageError('link needs --event N');
+  return { command, file, more, event };
 }
 
 function parseStats(rest: string[]): StatsArgs {

@@ -60,6 +60,20 @@ function readCode(info: CaptureInfo): number {
   return readErrors(info) > 0 || limitStop(info) !== undefined ? 2 : 0;
 }
 
+/** `link` and `owners` of a capture set. */
+async function setCommand(client: EngineClient, a: { command: 'link'; file: string; more: string[]; event: number } | { command: 'owners'; file: string; more: string[] }, out: Writable, err: Writable): Promise<number> {
+  await openAndIndex(client, a.file, a.more);
+  if (a.command === 'owners') {
+    const rows = await client.call('owners', null);
+    await write(out, rows.map((r) => `${r.stream}\t${r.client}\t${r.server}\t${r.clientOwner}\t${r.serverOwner}\n`).join(''));
+    return 0;
+  }
+  const r = await client.call('links', { event: a.event });
+  await write(out, r.links.map((l) => `${l.event}\t${l.role}\t${l.from}-${l.to}\n`).join(''));
+  for (const n of r.notes) await write(err, `tracelens: note: event ${a.event}: ${n}\n`);
+  return 0;
+}
+
 async function info(client: EngineClient, file: string, more: string[], out: Writable): Promise<number> {
   const i = await openAndIndex(client, file, more);
   const { firstTimeNs, lastTimeNs, extra, ...rest } = i;
@@ -359,6 +373,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     if (a.command === 'list') return await list(client, a, out, err, inputEnded);
     if (a.command === 'stats') return await stats(client, a, out, err);
     if (a.command === 'har') return await har(client, a, out, err);
+    if (a.command === 'link' || a.command === 'owners') return await setCommand(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
       : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut

@@ -3,12 +3,13 @@
  * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
  * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
  */
-import type { CaptureInfo, ColumnDef } from '../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, EventLinks, SetOwner } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
 import type { SyscallIndex } from './syscalls/syscall-index.ts';
 import type { FollowSpec } from './io/capture-source.ts';
+import type { ColumnField } from './filter/column-filter.ts';
 
 /**
  * What stream building, TLS and HTTP need beyond the generic interface: the columnar index of
@@ -20,7 +21,35 @@ export type CaptureInternals =
     /** Raw bytes at a file offset (decompressed data), for scans that read frames in order through a window. */
     readAt?(offset: number, length: number): Uint8Array;
   }
-  | { kind: 'syscalls'; index: SyscallIndex };
+  | { kind: 'syscalls'; index: SyscallIndex }
+  | SetInternals;
+
+/**
+ * A capture set of packets and syscalls (sets/set-capture.ts): its events are the parts' events
+ * merged by time, numbered 1..count(); each part keeps its own numbering and internals.
+ */
+export interface SetInternals {
+  kind: 'set';
+  /** The key of per-capture caches (WeakMaps keyed by `internals().index`): the set's own object. */
+  index: object;
+  parts: SetPart[];
+  /** Which part an event of the set is, and its number there. */
+  partOf(event: number): { part: number; local: number };
+  /** The indexed fields of the set (filter/column-filter.ts), composed from the parts' columns and the correlation. */
+  columnFields(): Map<string, ColumnField>;
+  /** The events carrying the same bytes in the other world (sets/links.ts). */
+  links(event: number): EventLinks;
+  /** Per conversation: its owners or why there are none (sets/correlate.ts). */
+  owners(): SetOwner[];
+}
+
+export interface SetPart {
+  kind: 'packets' | 'syscalls';
+  /** The part as a capture (with its stream layers), numbered in its own events. */
+  capture: Capture;
+  /** The set's event number of the part's event `local`. */
+  global(local: number): number;
+}
 
 export interface Capture {
   /** Live info: event count, progress, warnings. */

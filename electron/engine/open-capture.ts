@@ -4,8 +4,11 @@
  * resolves when the whole file has been read.
  */
 import type { Capture, OpenOptions } from './capture.ts';
-import { openCaptureSource } from './io/capture-source.ts';
-import { startPacketCapture } from './index/packet-capture.ts';
+import { basename } from 'node:path';
+import { openCaptureSource, type CaptureSource } from './io/capture-source.ts';
+import { startPacketCapture, startPacketFeed } from './index/packet-capture.ts';
+import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
+import { openCaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
 import { openScap } from './readers/scap/open-scap.ts';
 import { openStraceFiles, startStrace } from './readers/strace/open-strace.ts';
@@ -54,27 +57,82 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
   }
 }
 
+/** One file of a set, opened, its format detected from its content. */
+interface SetFile {
+  path: string;
+  source: CaptureSource;
+  format: 'pcap' | 'pcapng' | 'strace' | 'scap';
+}
+
+function openSetFile(p: string): SetFile {
+  let source: CaptureSource;
+  try {
+    source = openCaptureSource(p);
+  } catch (e) {
+    throw new CaptureOpenError(`${p}: cannot open: ${(e as Error).message}`);
+  }
+  const head = source.peek(65536);
+  if (head.length === 0) {
+    source.randomAccess.close();
+    throw new CaptureOpenError(`${p}: the file is empty${source.compressed ? ' after decompression' : ''} (0 bytes at byte offset 0)`);
+  }
+  const format = detectFormat(head);
+  if (format === 'pcap' || format === 'pcapng' || format === 'strace' || format === 'scap') return { path: p, source, format };
+  source.randomAccess.close();
+  throw new CaptureOpenError(`${p}: not a capture Tracelens can read (pcap, pcapng, scap, strace): ${describeUnknown(head)}`);
+}
+
 /**
- * Open several files as one capture: only strace logs can be merged (the per-process files of
- * `strace -ff`), their events in time order.
+ * Open several files as one capture set, merged by time (docs/capture-sets.md): packet files
+ * (pcap, pcapng: a ring buffer, several interfaces) become one packet capture numbered as
+ * mergecap numbers it; strace logs (the per-process files of `strace -ff`) one syscall capture.
  */
 export async function openCaptures(paths: string[], opts: OpenOptions = {}): Promise<OpenedCapture> {
   if (paths.length === 1) return openCapture(paths[0], opts);
-  for (const p of paths) {
-    let head: Uint8Array;
-    let source;
-    try {
-      source = openCaptureSource(p);
-      head = source.peek(65536);
-    } catch (e) {
-      throw new CaptureOpenError(`${p}: cannot open: ${(e as Error).message}`);
-    } finally {
-      source?.randomAccess.close();
-    }
-    if (detectFormat(head) !== 'strace') {
-      throw new CaptureOpenError(`${p}: only strace logs (the per-process files of strace -ff) can be opened together`);
-    }
+  const files: SetFile[] = [];
+  try {
+    for (const p of paths) files.push(openSetFile(p));
+  } catch (e) {
+    for (const f of files) f.source.randomAccess.close();
+    throw e;
   }
-  const capture = await openStraceFiles(paths, opts, []);
-  return { capture, indexing: Promise.resolve() };
+  const packets = files.filter((f) => f.format === 'pcap' || f.format === 'pcapng');
+  const syscalls = files.filter((f) => f.format === 'strace' || f.format === 'scap');
+  if (syscalls.length === 0) return startPacketFeed(namedFeed(packets), opts);
+  const scaps = syscalls.filter((f) => f.format === 'scap');
+  if (scaps.length > 0 && syscalls.length > 1) {
+    for (const f of files) f.source.randomAccess.close();
+    throw new CaptureOpenError(`${syscalls.map((f) => f.path).join(', ')}: a capture set holds one scap file or strace logs, not both (or several scaps)`);
+  }
+  if (packets.length === 0) {
+    for (const f of files) f.source.randomAccess.close();
+    const capture = await openStraceFiles(paths, opts, []);
+    return { capture, indexing: Promise.resolve() };
+  }
+  // Packets and syscalls: each part indexed whole, then merged (sets/set-capture.ts).
+  const packetPart = packets.length === 1
+    ? startPacketCapture(packets[0].source, packets[0].format === 'pcap' ? 'pcap' : 'pcapng', { signal: opts.signal })
+    : startPacketFeed(namedFeed(packets), { signal: opts.signal });
+  await packetPart.indexing;
+  let syscallPart: Capture;
+  if (scaps.length === 1) syscallPart = await openScap(scaps[0].source, { signal: opts.signal }, []);
+  else if (syscalls.length === 1) {
+    const one = startStrace(syscalls[0].source, { signal: opts.signal }, []);
+    await one.indexing;
+    syscallPart = one.capture;
+  } else {
+    for (const f of syscalls) f.source.randomAccess.close();
+    syscallPart = await openStraceFiles(syscalls.map((f) => f.path), { signal: opts.signal }, []);
+  }
+  const set = openCaptureSet({ packets: packetPart.capture, syscalls: syscallPart, packetFiles: packets.map((f) => f.path), syscallFiles: syscalls.map((f) => f.path) });
+  opts.onProgress?.(set.capture.info());
+  return { capture: set.capture, indexing: set.layersReady };
+}
+
+/** The merged feed of several packet files, naming each frame's file. */
+function namedFeed(packets: SetFile[]): ReturnType<typeof mergedPacketFeed> {
+  const feed = mergedPacketFeed(packets.map((f) => ({ source: f.source, format: f.format === 'pcap' ? 'pcap' : 'pcapng' })));
+  const names = packets.map((f) => basename(f.path));
+  feed.fileName = (offset) => names[fileOfOffset(offset).file] ?? '';
+  return feed;
 }

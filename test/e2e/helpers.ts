@@ -24,8 +24,9 @@ export interface Server {
   proc: ChildProcess;
 }
 
-export async function startServer(file?: string): Promise<Server> {
-  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', '0', ...(file ? [file] : [])];
+/** A browser-mode server for `file` (several files: one capture set, docs/capture-sets.md). */
+export async function startServer(file?: string | readonly string[]): Promise<Server> {
+  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', '0', ...(file === undefined ? [] : typeof file === 'string' ? [file] : file)];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -68,7 +69,7 @@ export async function closeCompletion(page: Page): Promise<void> {
  * a page on it (page errors logged); the caller waits for what it needs. `tmp()` is a folder for
  * the suite's own files, removed with it.
  */
-export function browserSuite(name: string, viewport = { width: 1400, height: 860 }): { context: () => BrowserContext; tmp: () => string; serve: (file?: string) => Promise<Page> } {
+export function browserSuite(name: string, viewport = { width: 1400, height: 860 }): { context: () => BrowserContext; tmp: () => string; serve: (file?: string | readonly string[]) => Promise<Page> } {
   let tmp = '';
   let context: BrowserContext | undefined;
   const servers: Server[] = [];

@@ -10,6 +10,11 @@ export const hfFrameTimeEpoch = defineField({ name: 'frame.time_epoch', type: 't
 export const hfFrameInterfaceId = defineField({ name: 'frame.interface_id', type: 'uint', description: 'Interface id', bits: 32 });
 export const hfFrameComment = defineField({ name: 'frame.comment', type: 'string', description: 'Comment', multi: true });
 export const hfFrameProtocols = defineField({ name: 'frame.protocols', type: 'string', description: 'Protocols in frame' });
+/**
+ * The file an event of a capture set came from (sets/: several files opened as one). Tracelens'
+ * own: Wireshark 4.0 has no such field (only frame.file_off); syscall events of a set carry it too.
+ */
+export const hfFrameFile = defineField({ name: 'frame.file', type: 'string', description: 'File of the capture set' });
 export const hfFrameEncapType = defineField({ name: 'frame.encap_type', type: 'int', description: 'Encapsulation type', bits: 16 });
 
 export interface FrameMeta {

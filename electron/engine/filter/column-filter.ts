@@ -73,6 +73,8 @@ function ipFields(m: Map<string, ColumnField>, ix: PacketIndex): void {
 }
 
 export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
+  // A capture set composes its parts' columns (sets/set-capture.ts).
+  if (x.kind === 'set') return x.columnFields();
   const m = new Map<string, ColumnField>();
   if (x.kind === 'packets') {
     const ix = x.index;

@@ -651,6 +651,20 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
     },
+    links: async (p) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const int = c.internals();
+      if (int.kind !== 'set') throw new Error('links exist in capture sets: open a pcap with the strace or scap of the same run');
+      return int.links(intParam(p, 'event', 1, c.count()));
+    },
+    owners: async () => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const int = c.internals();
+      if (int.kind !== 'set') throw new Error('owners exist in capture sets: open a pcap with the strace or scap of the same run');
+      return int.owners();
+    },
     expert: async () => {
       requireCapture(state);
       await state.indexing;

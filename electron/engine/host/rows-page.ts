@@ -18,6 +18,10 @@ export function eventAt(view: Uint32Array | undefined, p: number): number {
 /** Exact epoch nanoseconds of an event, from the capture's index. */
 export function eventTimeNs(c: Capture, event: number): bigint {
   const int = c.internals();
+  if (int.kind === 'set') {
+    const at = int.partOf(event);
+    return eventTimeNs(int.parts[at.part].capture, at.local);
+  }
   return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
 }
 

@@ -39,6 +39,10 @@ interface StreamOpts { mergeThreads?: boolean }
 /** Every TCP/UDP conversation (packets) or fd stream (syscalls). */
 export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd' } & StreamOpts = {}): StreamSummary[] {
   const int = capture.internals();
+  if (int.kind === 'set') {
+    // Each part's streams, their events in the set's numbering.
+    return int.parts.flatMap((p) => listStreams(p.capture, opts).map((s) => ({ ...s, firstEvent: p.global(s.firstEvent), lastEvent: p.global(s.lastEvent) })));
+  }
   if (int.kind === 'syscalls') {
     if (opts.kind && opts.kind !== 'fd') return [];
     return listFdStreams(capture).map((s) => {
@@ -94,6 +98,19 @@ let followCache: { capture: Capture; key: string; stream: ByteStream; pageStarts
 /** Resolve a stream id (or an event's stream) to its ByteStream. */
 export function resolveStream(capture: Capture, spec: { stream?: string; event?: number } & StreamOpts): ByteStream {
   const int = capture.internals();
+  if (int.kind === 'set') {
+    // The part holding the stream (or the event) resolves it; chunk events come back in the set's numbering.
+    let part = int.parts.findIndex((p) => p.kind === (spec.stream?.startsWith('fd:') || spec.stream?.startsWith('h2:fd:') || spec.stream?.startsWith('tls:fd:') ? 'syscalls' : 'packets'));
+    let local: number | undefined;
+    if (spec.stream === undefined && spec.event !== undefined) {
+      const at = int.partOf(spec.event);
+      part = at.part;
+      local = at.local;
+    }
+    const p = int.parts[part];
+    const s = resolveStream(p.capture, { ...spec, event: local });
+    return { ...s, chunks: s.chunks.map((c) => ({ ...c, event: p.global(c.event), ...(c.lastEvent !== undefined ? { lastEvent: p.global(c.lastEvent) } : {}) })) };
+  }
   let id = spec.stream;
   if (id === undefined && spec.event !== undefined) {
     if (int.kind === 'packets') id = streamIdOfFrame(int, spec.event);

@@ -7,9 +7,10 @@
 import { basename } from 'node:path';
 import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { type Capture, type OpenOptions } from '../capture.ts';
-import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
+import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
-import { windowedReader, type CaptureSource } from '../io/capture-source.ts';
+import { windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
@@ -33,11 +34,68 @@ export const PACKET_COLUMNS: ColumnDef[] = [
 const YIELD_MS = 25;
 
 
+/**
+ * Where the packet records come from: one file's parser, or several files merged by time
+ * (sets/packet-merge.ts). `run` delivers every record to the sink in frame order and calls
+ * `onBytes` after each chunk read (the indexer yields there); it ends the parsers itself unless a
+ * limit stopped the stream.
+ */
+export interface PacketFeed {
+  path: string;
+  /** Shown as the capture's name (file names joined for a merged set). */
+  name: string;
+  format: 'pcap' | 'pcapng';
+  fileSize: number;
+  compressed: boolean;
+  /** Reads at the records' `dataOffset`. */
+  randomAccess: RandomAccess;
+  /** `follow`: keep reading a file still being written (one file only; a merged set ignores it). */
+  run(sink: PacketSink, onBytes: (n: number) => Promise<void>, signal?: AbortSignal, follow?: FollowSpec): Promise<StreamResult>;
+  /** A set of several files: the file name of the record at `dataOffset` (frame.file, the File column). */
+  fileName?(dataOffset: number): string;
+}
+
+/** The File column of a capture set (frame.file). */
+export const FILE_COLUMN: ColumnDef = { id: 'file', title: 'File', field: 'frame.file', width: 140 };
+
+/** True when a stream result says a limit (memory, temp disk) cut the input: no parser end then. */
+export function stoppedByLimit(r: StreamResult): boolean {
+  return r.memoryLimit !== undefined || r.tempLimit !== undefined;
+}
+
+/** One file through its format's push parser. */
+export function fileFeed(source: CaptureSource, format: 'pcap' | 'pcapng'): PacketFeed {
+  return {
+    path: source.path,
+    name: basename(source.path),
+    format,
+    fileSize: source.fileSize,
+    compressed: source.compressed,
+    randomAccess: source.randomAccess,
+    async run(sink, onBytes, signal, follow) {
+      const parser = format === 'pcap' ? createPcapParser(sink) : createPcapngParser(sink);
+      const result = await source.stream(async (chunk) => {
+        parser.push(chunk);
+        await onBytes(chunk.length);
+      }, signal, follow);
+      if (!stoppedByLimit(result)) parser.end();
+      return result;
+    },
+  };
+}
+
 export function startPacketCapture(
   source: CaptureSource,
   format: 'pcap' | 'pcapng',
   opts: OpenOptions,
 ): { capture: Capture; indexing: Promise<void> } {
+  return startPacketFeed(fileFeed(source, format), opts);
+}
+
+/** Index the records of a feed (one file or a merged set) as one packet capture. */
+export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture: Capture; indexing: Promise<void> } {
+  const source = feed;
+  const format = feed.format;
   const ix = createPacketIndex();
   const conv = createConversationTable();
   const first = firstPassContext(conv);
@@ -132,10 +190,8 @@ export function startPacketCapture(
       ix.secrets.push({ type, data: data.slice() });
     },
   };
-  const parser = format === 'pcap' ? createPcapParser(sink) : createPcapngParser(sink);
-
   const info = (): CaptureInfo => ({
-    name: basename(source.path),
+    name: feed.name,
     path: source.path,
     format,
     kind: 'packets',
@@ -168,12 +224,15 @@ export function startPacketCapture(
     const bytes = readFrame(ix.dataOffset.data[i], ix.capLen.data[i]);
     revisit.wantInfo = wantInfo;
     dissectPacket(target, frameMeta(ix, event, rowMeta), bytes, revisit);
+    if (fileName) addField(target, hfFrameFile, 0, 0, findField(target, hfFrame), fileName(ix.dataOffset.data[i]));
   }
+  const fileName = feed.fileName;
+  const columns = fileName ? [...PACKET_COLUMNS, FILE_COLUMN] : PACKET_COLUMNS;
 
   const capture: Capture = {
     info,
     count: () => packetCount(ix),
-    columns: () => PACKET_COLUMNS,
+    columns: () => columns,
     cells(event, out) {
       const i = event - 1;
       redissect(event, dRow, true);
@@ -185,6 +244,7 @@ export function startPacketCapture(
       out[4] = s[ix.protocol.data[i]];
       out[5] = String(ix.origLen.data[i]);
       out[6] = dRow.info;
+      if (fileName) out[7] = fileName(ix.dataOffset.data[i]);
     },
     flags: (event) => ix.flags.data[event - 1],
     sortKey(event, column) {
@@ -203,6 +263,8 @@ export function startPacketCapture(
           return strs[ix.protocol.data[i]];
         case 'length':
           return ix.origLen.data[i];
+        case 'file':
+          return fileName?.(ix.dataOffset.data[i]);
         default:
           return undefined;
       }
@@ -223,9 +285,8 @@ export function startPacketCapture(
   const indexing = (async () => {
     let lastYield = performance.now();
     let firstBatch = true;
-    const result = await source.stream(async (chunk) => {
-      parser.push(chunk);
-      bytesRead += chunk.length;
+    const result = await feed.run(sink, async (bytes) => {
+      bytesRead += bytes;
       const now = performance.now();
       if (firstBatch || now - lastYield > YIELD_MS) {
         firstBatch = false;
@@ -239,7 +300,6 @@ export function startPacketCapture(
     // the limit is not damage in the file: the parser is not asked about it.
     const events = `${packetCount(ix)} events`;
     const stopped = result.memoryLimit !== undefined ? memoryLimitMessage(events, result.memoryLimit) : result.tempLimit !== undefined ? tempLimitMessage(events, result.tempLimit) : undefined;
-    if (stopped === undefined) parser.end();
     if (stopped !== undefined) {
       stoppedAt = stopped;
       warnings.unshift(stopped);

@@ -208,7 +208,8 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
   layer.notes = [];
   layer.decode = createDecodeBudget();
   if (layer.internals.kind === 'packets') yield* scanPackets(layer, ix, progress);
-  else yield* scanSyscalls(layer, ix, progress);
+  // A capture set's parts scan their own streams (sets/set-capture.ts).
+  else if (layer.internals.kind === 'syscalls') yield* scanSyscalls(layer, ix, progress);
   if (layer.decode.spent) layer.notes.push(budgetNote(layer.decode));
   stepDone();
   for (const _ of finishHttpIndexSteps(ix, scanStepWork)) {
@@ -286,6 +287,8 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
 
 /** Seconds between two events, exact to the nanosecond (float epoch times are not). */
 function deltaSeconds(internals: CaptureInternals, from: number, to: number): number {
+  // A set has no HTTP index of its own: its parts' layers answer (sets/set-capture.ts).
+  if (internals.kind === 'set') throw new Error('HTTP fields of a capture set come from its parts');
   const ix = internals.index;
   const ds = ix.tsSec.data[to - 1] - ix.tsSec.data[from - 1];
   const dn = ix.tsNsec.data[to - 1] - ix.tsNsec.data[from - 1];

@@ -87,6 +87,11 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     httpScan: undefined,
   };
   const internals = base.internals();
+  // A capture set's parts have sessions of their own, whose fields its dissect already adds.
+  if (internals.kind === 'set') {
+    session.layers = [];
+    return session;
+  }
   if (internals.kind === 'packets') session.tcpAnalysis = createTcpAnalysis(internals);
   const columns = base.columns();
   const infoColumn = columns.findIndex((c) => c.id === 'info');

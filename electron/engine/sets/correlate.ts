@@ -1,0 +1,268 @@
+/**
+ * Which socket owned each TCP/UDP conversation of the packets (docs/capture-sets.md):
+ *
+ * 1. Sockets of the syscall capture: one per (pid, fd) lifetime — from the first event on the fd
+ *    to its close — with the 5-tuple the capture names for it (strace `-yy` annotations and scap
+ *    fd tuples become fd.name `client->server`; the socket an accept returned is the server).
+ * 2. Conversations of the packets: endpoints of the first frame, first and last frame times.
+ * 3. A conversation's side (its client or server endpoint) is owned by the socket whose local
+ *    address is that endpoint and whose remote address is the other, and whose lifetime overlaps
+ *    the conversation's time span. A port reused over time gives several such sockets at
+ *    different times; when more than one overlaps, the side stays unmatched ("ambiguous") rather
+ *    than risk a wrong owner. Loopback captures of traced clients and servers match both sides.
+ *
+ * Matching needs the two captures taken on the host that owned the sockets (same addresses and
+ * clock; a NAT or another host's capture has other tuples) and, for strace, `-yy` (without it fd
+ * names carry no addresses).
+ */
+import type { Capture } from '../capture.ts';
+import type { PacketIndex } from '../index/packet-index.ts';
+import type { ConversationTable } from '../streams/conversations.ts';
+import { createFrameReader, frameEndpoints, readFrame } from '../streams/tcp-reassembly.ts';
+import { Dir, syscallCount, type SyscallIndex } from '../syscalls/syscall-index.ts';
+
+/** How far (seconds) a socket's lifetime may miss a conversation's span and still own it. */
+export const TIME_SLACK_S = 1;
+
+export interface SetSocket {
+  pid: number;
+  tid: number;
+  fd: number;
+  /** Interned id of proc.name in the syscall index's strings (0 = none). */
+  procName: number;
+  container: number;
+  /** Normalised endpoints `addr|port`, '' when unknown. */
+  local: string;
+  remote: string;
+  /** fd.name as the capture gave it (`a:p->b:q`), and its interned id. */
+  name: string;
+  nameId: number;
+  /** Syscall events (part numbers) of this lifetime: first and last. */
+  first: number;
+  last: number;
+  tFirst: number;
+  tLast: number;
+  /** 'tcp:N' / 'udp:N' once matched. */
+  stream?: string;
+}
+
+export interface SetConversation {
+  id: string;
+  tcp: boolean;
+  n: number;
+  client: string;
+  server: string;
+  /** The ports of the client and server endpoints (tcp.port / udp.port of its syscalls). */
+  ports: [number, number];
+  first: number;
+  last: number;
+  tFirst: number;
+  tLast: number;
+  /** Owner socket of the client side and the server side (index in sockets), -1 unmatched. */
+  owner: [number, number];
+  /** Why a side is unmatched ('' when matched). */
+  why: [string, string];
+}
+
+export interface Correlation {
+  sockets: SetSocket[];
+  conversations: SetConversation[];
+  /** Per packet (part number): index in `conversations`, -1 none. */
+  convOfPacket: Int32Array;
+  /** Per packet: which side sent it (0 client, 1 server). */
+  sideOfPacket: Uint8Array;
+  /** Per syscall event (part number): index in `sockets`, -1 none. */
+  socketOfEvent: Int32Array;
+  /** Per socket: the conversation it owns, -1 none. */
+  convOfSocket: Int32Array;
+}
+
+/** `1.2.3.4:80` / `[::1]:80` / `::1:80` → `1.2.3.4|80`; '' when there is no port. */
+export function normEndpoint(text: string): string {
+  const t = text.trim();
+  const k = t.lastIndexOf(':');
+  if (k <= 0) return '';
+  const port = t.slice(k + 1);
+  if (!/^\d+$/.test(port)) return '';
+  let addr = t.slice(0, k);
+  if (addr.startsWith('[') && addr.endsWith(']')) addr = addr.slice(1, -1);
+  return `${addr.toLowerCase()}|${Number(port)}`;
+}
+
+/** The two endpoints of an fd name `A->B` (strace -yy, scap), or undefined. */
+export function tupleOfName(name: string): [string, string] | undefined {
+  const k = name.indexOf('->');
+  if (k < 0) return undefined;
+  const a = normEndpoint(name.slice(0, k));
+  const b = normEndpoint(name.slice(k + 2));
+  return a && b ? [a, b] : undefined;
+}
+
+/**
+ * fd.name of a connected socket is `client->server` (Falco's convention, which the scap reader
+ * keeps and the strace reader gives `-yy`'s local->remote decorations, readers/strace/fd-names.ts):
+ * an accepted socket's own address is the second.
+ */
+
+const ACCEPT = new Set(['accept', 'accept4']);
+
+/**
+ * The address a connect() went to, from its arguments as strace prints them
+ * (`sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")`, `sin6_port=htons(80), …
+ * inet_pton(AF_INET6, "::1", &sin6_addr)`); '' when they name none.
+ */
+export function connectTarget(args: string): string {
+  const v4 = /sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\)/.exec(args);
+  if (v4) return `${v4[2]}|${Number(v4[1])}`;
+  const v6 = /sin6_port=htons\((\d+)\).*inet_pton\(AF_INET6, "([^"]+)"/.exec(args);
+  if (v6) return `${v6[2].toLowerCase()}|${Number(v6[1])}`;
+  return '';
+}
+
+/**
+ * Socket lifetimes of a syscall index: (pid, fd) from first use to close. `argsOf` gives a
+ * connect's arguments: a client bound to its port before connecting has fd.name `ip:port` only
+ * (strace -yy), and its peer is the connect's target.
+ */
+export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
+  const n = syscallCount(ix);
+  const s = ix.strings.strings;
+  const socketOfEvent = new Int32Array(n + 1).fill(-1);
+  const sockets: SetSocket[] = [];
+  const open = new Map<number, number>();
+  const closeId = ix.strings.ids.get('close');
+  for (let e = 1; e <= n; e++) {
+    const i = e - 1;
+    const fd = ix.fd.data[i];
+    if (fd < 0) continue;
+    const pid = ix.pid.data[i];
+    // pid and fd in one number key: fds stay below 2^20 in practice (RLIMIT_NOFILE's hard cap).
+    const key = pid * 1048576 + fd;
+    const name = s[ix.fdName.data[i]];
+    let k = open.get(key);
+    const tuple = tupleOfName(name);
+    if (k !== undefined && tuple && sockets[k].local && (sockets[k].local !== tuple[0] || sockets[k].remote !== tuple[1]) && sockets[k].name !== name) {
+      // The fd number now names another socket (a close the capture did not show).
+      k = undefined;
+    }
+    const t = ix.tsSec.data[i] + ix.tsNsec.data[i] / 1e9;
+    if (k === undefined) {
+      k = sockets.length;
+      sockets.push({ pid, tid: ix.tid.data[i], fd, procName: ix.procName.data[i], container: ix.container.data[i], local: '', remote: '', name: '', nameId: 0, first: e, last: e, tFirst: t, tLast: t });
+      open.set(key, k);
+    }
+    const so = sockets[k];
+    so.last = e;
+    so.tLast = t;
+    if (!so.procName && ix.procName.data[i]) so.procName = ix.procName.data[i];
+    if (!tuple && !so.local && argsOf && s[ix.type.data[i]] === 'connect') {
+      const own = normEndpoint(name);
+      const peer = connectTarget(argsOf(e));
+      if (own && peer && !own.startsWith('0.0.0.0|') && !own.startsWith('::|')) {
+        so.local = own;
+        so.remote = peer;
+        so.name = `${name}->${peer.replace('|', ':')}`;
+        so.nameId = ix.fdName.data[i];
+      }
+    }
+    // The accept that returned this fd: the socket is the server side.
+    const accepted = ACCEPT.has(s[ix.type.data[i]]);
+    if (tuple && (!so.local || accepted)) {
+      so.local = accepted ? tuple[1] : tuple[0];
+      so.remote = accepted ? tuple[0] : tuple[1];
+      so.name = name;
+      so.nameId = ix.fdName.data[i];
+    }
+    socketOfEvent[e] = k;
+    const type = closeId !== undefined ? ix.type.data[i] === closeId : s[ix.type.data[i]] === 'close';
+    // scap: the close's exit ends the lifetime; strace: its one event.
+    if (type && ix.dir.data[i] !== Dir.Enter) open.delete(key);
+  }
+  return { sockets, socketOfEvent };
+}
+
+/** TCP and UDP conversations of a packet index: endpoints of the first frame, time span. */
+export function conversationsOf(internals: { kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array }): { conversations: SetConversation[]; convOfPacket: Int32Array; sideOfPacket: Uint8Array } {
+  const ix = internals.index;
+  const conv = internals.conv;
+  const n = ix.dataOffset.length;
+  const convOfPacket = new Int32Array(n + 1).fill(-1);
+  const sideOfPacket = new Uint8Array(n + 1);
+  const byStream = new Map<number, number>();
+  const conversations: SetConversation[] = [];
+  const clientDir: number[] = [];
+  const r = createFrameReader(internals);
+  for (let f = 1; f <= n && f < conv.frameStream.length; f++) {
+    const v = conv.frameStream[f];
+    if (v === -1) continue;
+    const t = ix.tsSec.data[f - 1] + ix.tsNsec.data[f - 1] / 1e9;
+    let c = byStream.get(v);
+    if (c === undefined) {
+      readFrame(r, f);
+      const ep = frameEndpoints(r);
+      const tcp = v >= 0;
+      const num = tcp ? v : -2 - v;
+      c = conversations.length;
+      const client = normEndpoint(ep.src);
+      const server = normEndpoint(ep.dst);
+      const port = (x: string): number => Number(x.slice(x.lastIndexOf('|') + 1));
+      conversations.push({ id: `${tcp ? 'tcp' : 'udp'}:${num}`, tcp, n: num, client, server, ports: [port(client), port(server)], first: f, last: f, tFirst: t, tLast: t, owner: [-1, -1], why: ['', ''] });
+      clientDir[c] = conv.frameDir[f];
+      byStream.set(v, c);
+    }
+    const co = conversations[c];
+    co.last = f;
+    co.tLast = t;
+    convOfPacket[f] = c;
+    sideOfPacket[f] = conv.frameDir[f] === clientDir[c] ? 0 : 1;
+  }
+  return { conversations, convOfPacket, sideOfPacket };
+}
+
+/** Does a socket's lifetime overlap a conversation's span (with `slack` seconds)? */
+function overlaps(so: SetSocket, c: SetConversation, slack: number): boolean {
+  return so.tFirst - slack <= c.tLast && c.tFirst <= so.tLast + slack;
+}
+
+/** Match every conversation side to at most one socket (see the module comment). */
+export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string): Correlation {
+  const pi = packets.internals();
+  const si = syscalls.internals();
+  if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
+  const { sockets, socketOfEvent } = socketsOf(si.index, argsOf);
+  const { conversations, convOfPacket, sideOfPacket } = conversationsOf(pi);
+  const byTuple = new Map<string, number[]>();
+  sockets.forEach((so, k) => {
+    if (!so.local) return;
+    const key = `${so.local}>${so.remote}`;
+    const l = byTuple.get(key);
+    if (l) l.push(k);
+    else byTuple.set(key, [k]);
+  });
+  const convOfSocket = new Int32Array(sockets.length).fill(-1);
+  for (let c = 0; c < conversations.length; c++) {
+    const co = conversations[c];
+    for (const side of [0, 1] as const) {
+      const local = side === 0 ? co.client : co.server;
+      const remote = side === 0 ? co.server : co.client;
+      const cands = (byTuple.get(`${local}>${remote}`) ?? []).filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
+      let hits = cands.filter((k) => overlaps(sockets[k], co, 0));
+      if (hits.length === 0) hits = cands.filter((k) => overlaps(sockets[k], co, TIME_SLACK_S));
+      if (hits.length === 1) {
+        co.owner[side] = hits[0];
+        convOfSocket[hits[0]] = c;
+        sockets[hits[0]].stream = co.id;
+      } else {
+        co.why[side] = hits.length > 1
+          ? `ambiguous: ${hits.length} sockets with this 5-tuple overlap the conversation in time`
+          : cands.length > 0 ? 'no socket with this 5-tuple was open during the conversation' : 'no socket with this 5-tuple in the syscall capture';
+      }
+    }
+    // Loopback: both sides can be one socket only if the tuple is symmetric (never for TCP).
+    if (co.owner[0] >= 0 && co.owner[0] === co.owner[1]) {
+      co.owner[1] = -1;
+      co.why[1] = 'the same socket as the client side';
+    }
+  }
+  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket };
+}
