@@ -132,7 +132,7 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'trace', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'link', 'owners', 'trace', 'help', 'version'] as const;
 
 export interface TraceArgs {
   command: 'trace';
