@@ -124,10 +124,20 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
   }
 }
 
-/** Values of every occurrence of `field` in the dissection, printed tshark-style. */
+/**
+ * Values of every occurrence of `field` in the dissection, printed tshark-style. As tshark 4.0's
+ * -T fields (epan/print.c get_node_field_value): a protocol prints its tree line (Data its
+ * bytes), a field without a value (FT_NONE) prints 1, so that its presence shows.
+ */
 export function fieldStrings(d: Dissection, field: FieldDef): string[] {
   const out: string[] = [];
-  for (let i = 0; i < d.n; i++) if (d.fid[i] === field.id) out.push(formatFieldValue(field, entryValue(d, i)));
+  for (let i = 0; i < d.n; i++) {
+    if (d.fid[i] !== field.id) continue;
+    // The Data protocol prints its bytes (print.c special-cases proto_data).
+    if (field.type === 'protocol') out.push(field.name === 'data' ? hex(entryBytes(d, i)) : entryLabel(d, i));
+    else if (field.type === 'none') out.push('1');
+    else out.push(formatFieldValue(field, entryValue(d, i)));
+  }
   return out;
 }
 
