@@ -68,6 +68,10 @@ filters=(
   "$P|arp.opcode == 1" "$P|arp.src.proto_ipv4 == 10.0.0.1" "$P|arp.dst.hw_mac == 00:00:00:00:00:00"
   "$DNS|dns" "$DNS|dns.flags.response == 1" "$DNS|dns.qry.name contains \"pool\"" "$DNS|dns.qry.name matches \"^us\\\\.\""
   "$DNS|dns.a == 66.0.0.0/8" "$DNS|dns.qry.type == 1" "$P|dns.qry.name" "$DNS|udp.port == 53 or dns"
+  # the layer operator (field#N, field#[range]: the Nth header of the field's protocol)
+  "$P|ip.src#1 == 10.0.0.1" "$P|ip#2" "$P|ip.addr#[1-2] == 224.0.0.0/4" "$H|tcp.port#1 == 8080" "$H|count(tcp.port#1) == 2"
+  "$P|udp.port #1 in {67, 68}" "$P|ipv6.src#1 == fe80::/10" "$P|eth.src#1 == c0:c1:c0:dc:62:77" "$P|ip#1[9] == 11"
+  "$P|ip.dst#[1:] > 230.0.0.0" "$P|ip.ttl#0 == 1" "$P|ip.ttl#2 == 1" "$P|not ip.src#2" "$P|ipv6.hopopts#1"
 )
 
 tshark --version 2>/dev/null | head -1 >&2

@@ -6,7 +6,7 @@
  * and both need at least one value on each side (every comparison implies existence).
  */
 import type { FieldType, FieldValue } from '../../../shared/fields.ts';
-import { valueKind, type CmpOp, type Const, type FilterAst, type FilterMessage, type Value } from '../../../shared/filter/ast.ts';
+import { valueKind, type CmpOp, type Const, type FilterAst, type FilterMessage, type SliceRange, type Value } from '../../../shared/filter/ast.ts';
 import { RE2JS } from 're2js';
 import { fieldsUsed, makeFieldIndex, parseFilter, type FieldIndex, type RegexProblem } from '../../../shared/filter/index.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
@@ -272,10 +272,33 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
     };
   }
 
+  /**
+   * `name#ranges`: the occurrences of `name` in those layers of `protocol`. An occurrence's layer
+   * is the number of `protocol` nodes up to it (the inner IP header's fields follow the second
+   * `ip` node), as Wireshark numbers a field by the protocol layer that added it.
+   */
+  function gatherLayer(name: string, protocol: string, type: FieldType, ranges: readonly SliceRange[]): Gather {
+    const id = fieldId(name);
+    const pid = fieldId(protocol);
+    const inRange = (layer: number): boolean => ranges.some((r) => layer >= r.start && (r.end !== undefined ? layer <= r.end : r.length === undefined || layer < r.start + r.length));
+    return (d, out) => {
+      const fid = d.fid;
+      let layer = 0;
+      for (let i = 0, n = d.n; i < n; i++) {
+        if (fid[i] === pid) layer++;
+        if (fid[i] !== id || !inRange(layer)) continue;
+        const v = type === 'protocol' ? protocolBytes(d, i) : type === 'none' ? entryBytes(d, i) : normalize(type, entryValue(d, i));
+        if (v !== undefined) out.push(v);
+      }
+    };
+  }
+
   function value(v: Value): Gather {
     switch (v.v) {
       case 'field':
         return gatherField(v.name, v.type, false);
+      case 'layer':
+        return gatherLayer(v.name, v.protocol, v.type, v.ranges);
       case 'ref':
         return gatherField(v.name, v.type, true);
       case 'const': {
@@ -346,6 +369,15 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
     const tmp: RV[] = [];
     switch (v.fn) {
       case 'count': {
+        if (arg.v === 'layer') {
+          const g = value(arg);
+          const tmp: RV[] = [];
+          return (d, out) => {
+            tmp.length = 0;
+            g(d, tmp);
+            if (tmp.length > 0) out.push(tmp.length);
+          };
+        }
         const id = fieldId((arg as { name: string }).name);
         return (d, out) => {
           let n = 0;
