@@ -1,0 +1,39 @@
+/**
+ * The packet list's Protocol and Info columns as fields (Wireshark 4.2's `_ws.col.protocol`,
+ * `_ws.col.info`), so a filter reads what the row shows: `_ws.col.protocol == "HTTP"` selects
+ * the rows the list names HTTP (the stream layers' top protocol), not the index's `TCP`. The
+ * session adds them to a dissection that asks for them by name (a filter, `-e`), never to the
+ * details tree. tshark 4.0 knows these names only for `-e` (its `-Y` refuses them), so they are
+ * checked against the column golden's Protocol per frame (test/filter/column-fields.test.ts).
+ */
+import type { Capture } from '../capture.ts';
+import { addField, type Dissection } from '../dissectors/dissection.ts';
+import { defineField } from '../fields/registry.ts';
+
+export const hfColProtocol = defineField({ name: '_ws.col.protocol', type: 'string', description: 'Protocol (the packet list column)' });
+export const hfColInfo = defineField({ name: '_ws.col.info', type: 'string', description: 'Information (the packet list column)' });
+
+/** Each column field with the id of the table column it reads. */
+const COLUMN_FIELDS = [
+  [hfColProtocol, 'protocol'],
+  [hfColInfo, 'info'],
+] as const;
+
+export const COLUMN_FIELD_NAMES = COLUMN_FIELDS.map(([f]) => f.name);
+
+/** Whether `d` records a column field: only a keep mask naming one (a full dissection is the details tree). */
+export function wantsColumnFields(d: Dissection): boolean {
+  const keep = d.keep;
+  return keep !== null && COLUMN_FIELDS.some(([f]) => keep[f.id] === 1);
+}
+
+/** Add the column fields `d` keeps, from `cells` of event `ev` (the row as the list shows it). */
+export function addColumnFields(c: Capture, ev: number, d: Dissection, cells: (ev: number, out: string[]) => void): void {
+  const columns = c.columns();
+  const out = new Array<string>(columns.length).fill('');
+  cells(ev, out);
+  for (const [f, id] of COLUMN_FIELDS) {
+    const k = columns.findIndex((x) => x.id === id);
+    if (k >= 0 && d.keep?.[f.id] === 1) addField(d, f, 0, 0, -1, out[k]);
+  }
+}
