@@ -6,7 +6,7 @@
 import type { FieldValue } from '../../../shared/fields.ts';
 import { fieldById, type FieldDef } from '../fields/registry.ts';
 import type { Dissection } from './dissection.ts';
-import { formatIpv4, formatIpv6, formatUtcTime, hex } from '../fields/format.ts';
+import { formatIpv4, formatIpv6, formatLocalTime, formatUtcTime, hex } from '../fields/format.ts';
 
 export function entryField(d: Dissection, i: number): FieldDef {
   return fieldById(d.fid[i]);
@@ -114,6 +114,7 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
       return v instanceof Uint8Array ? hex(v) : String(v);
     case 'time':
       if (f.time === 'ntp_utc' && typeof v === 'bigint') return v === 0n ? 'NULL' : formatUtcTime(v);
+      if (f.time === 'local' && typeof v === 'bigint') return formatLocalTime(v);
       return formatEpoch(v);
     case 'reltime':
       return typeof v === 'number' ? v.toFixed(9) : formatEpoch(v);
