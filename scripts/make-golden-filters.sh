@@ -111,3 +111,21 @@ done
 printf '%s\t%s\t%s\n' "$D" "-e frame.time" "$(cd "$corpus" && TZ=Asia/Tokyo tshark -n -r "$D" -T fields -e frame.time 2>/dev/null | head -1)" >>"$tmp"
 mv "$tmp" "$out_tokyo"
 echo "wrote ${#tokyo[@]} Asia/Tokyo filters to $out_tokyo" >&2
+
+# Times against other frames (frame.time_delta, _relative, _delta_displayed): the engine adds
+# them in the capture session, so they are tested through it (test/filter/time-filters.test.ts).
+times=(
+  "$H|frame.time_delta_displayed < 0.0001" "$H|frame.time_delta_displayed == 0 or frame.number == 3"
+  "$H|frame.number == 5 or frame.time_delta_displayed > 0.00005" "$P|udp and frame.time_delta_displayed > 0.5"
+  "$H|frame.time_delta > 0.001" "$P|frame.time_delta < 0.0001" "$P|frame.time_relative > 30" "$P|frame.time_relative <= 2.5 and ip"
+)
+out_times="$here/test/golden/filters/filters-times.tsv"
+tmp="$(mktemp)"
+for entry in "${times[@]}"; do
+  file="${entry%%|*}"
+  filter="${entry#*|}"
+  frames="$(cd "$corpus" && tshark -n -r "$file" -Y "$filter" -T fields -e frame.number 2>/dev/null)"
+  printf '%s\t%s\t%s\n' "$file" "$filter" "$(echo $frames)" >>"$tmp"
+done
+mv "$tmp" "$out_times"
+echo "wrote ${#times[@]} frame-time filters to $out_times" >&2

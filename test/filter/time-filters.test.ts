@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
+import { runFilter } from '../../electron/engine/filter/run-filter.ts';
+import { openSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { matchingFrames } from './frames.ts';
@@ -45,4 +47,30 @@ describe('frame.time in Asia/Tokyo', () => {
     expect(got.replace(/ \S+$/, '')).toBe(want.replace(/ \S+$/, ''));
     expect(got).toMatch(/ (JST|GMT\+9)$/);
   });
+});
+
+const times = readFileSync(join(import.meta.dirname, '../golden/filters/filters-times.tsv'), 'utf8')
+  .split('\n')
+  .filter((l) => l.length > 0)
+  .map((l) => l.split('\t'));
+
+/**
+ * frame.time_delta, frame.time_relative (from the index's times, added by the session) and
+ * frame.time_delta_displayed (from the last frame the running filter kept, as tshark's one pass:
+ * `a or frame.time_delta_displayed > x` depends on which frames `a` kept before).
+ */
+describe('frame times against other frames, through the session and runFilter', () => {
+  for (const [file, filter, frames] of times) {
+    it(`${file.split('/').pop()}: ${filter}`, async () => {
+      const { capture, indexing } = await openCapture(join(CORPUS, file));
+      await indexing;
+      try {
+        const r = await runFilter(openSession(capture).capture, filter);
+        if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+        expect([...r.events]).toEqual(frames ? frames.split(' ').map(Number) : []);
+      } finally {
+        capture.close();
+      }
+    });
+  }
 });

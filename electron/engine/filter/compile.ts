@@ -25,7 +25,15 @@ type Gather = (d: Dissection, out: RV[]) => void;
 export interface CompileOptions {
   /** The selected event, read by field references `${field}`; without it references have no value. */
   reference?: Dissection;
+  /**
+   * frame.time_delta_displayed of the event being tested: seconds since the last event the
+   * running filter has kept (0 before the first). Without it the field has no value.
+   */
+  deltaDisplayed?: (d: Dissection) => number | undefined;
 }
+
+/** The field computed by the filter run itself (layers/column-fields.ts declares it). */
+const DELTA_DISPLAYED = 'frame.time_delta_displayed';
 
 let cachedIndex: FieldIndex | undefined;
 let cachedCount = -1;
@@ -259,6 +267,13 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
 
   function gatherField(name: string, type: FieldType, fromRef: boolean): Gather {
     const id = fieldId(name);
+    const delta = opts.deltaDisplayed;
+    if (name === DELTA_DISPLAYED && !fromRef) {
+      return (d, out) => {
+        const v = delta?.(d);
+        if (v !== undefined) out.push(v);
+      };
+    }
     const bytesOfEntry = type === 'protocol' || type === 'none';
     return (d0, out) => {
       const d = fromRef ? opts.reference : d0;
@@ -503,7 +518,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
         return (d) => !e(d);
       }
       case 'exists': {
-        if (t.e.v === 'field') {
+        if (t.e.v === 'field' && t.e.name !== DELTA_DISPLAYED) {
           const id = fieldId(t.e.name);
           return (d) => {
             const fid = d.fid;
@@ -544,7 +559,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
             return quant === 'all';
           };
         }
-        if (l.v === 'field' && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && valueKind(l.type) === 'num') {
+        if (l.v === 'field' && l.name !== DELTA_DISPLAYED && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && valueKind(l.type) === 'num') {
           return fieldVsNumber(l.name, l.type, op, quant, r.c.v);
         }
         return pairs(l, r, quant, (a, b) => holds(op, compare(a, b)));

@@ -10,6 +10,17 @@ import type { Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { defineField } from '../fields/registry.ts';
 
+/** Times against other frames (Wireshark's frame fields; they need the index, not the frame alone). */
+export const hfTimeDelta = defineField({ name: 'frame.time_delta', type: 'reltime', description: 'Time delta from previous captured frame' });
+export const hfTimeRelative = defineField({ name: 'frame.time_relative', type: 'reltime', description: 'Time since the first frame' });
+/**
+ * Time since the previous frame of the filtered view, 0 for the view's first. While a filter
+ * runs it is measured from the last frame that filter has passed so far (tshark 4.0's one pass:
+ * `frame.time_delta_displayed > 1` keeps frames more than 1 s after the previous kept one);
+ * filter/run-filter.ts computes it, nothing else records it.
+ */
+export const hfTimeDeltaDisplayed = defineField({ name: 'frame.time_delta_displayed', type: 'reltime', description: 'Time delta from previous displayed frame' });
+
 export const hfColProtocol = defineField({ name: '_ws.col.protocol', type: 'string', description: 'Protocol (the packet list column)' });
 export const hfColInfo = defineField({ name: '_ws.col.info', type: 'string', description: 'Information (the packet list column)' });
 
@@ -21,14 +32,26 @@ const COLUMN_FIELDS = [
 
 export const COLUMN_FIELD_NAMES = COLUMN_FIELDS.map(([f]) => f.name);
 
-/** Whether `d` records a column field: only a keep mask naming one (a full dissection is the details tree). */
+/** Whether `d` records a column or frame-time field: only a keep mask naming one (a full dissection is the details tree). */
 export function wantsColumnFields(d: Dissection): boolean {
   const keep = d.keep;
-  return keep !== null && COLUMN_FIELDS.some(([f]) => keep[f.id] === 1);
+  return keep !== null && (COLUMN_FIELDS.some(([f]) => keep[f.id] === 1) || keep[hfTimeDelta.id] === 1 || keep[hfTimeRelative.id] === 1);
+}
+
+/** frame.time_delta and frame.time_relative of packet event `ev` from the index's time columns. */
+function addFrameTimes(c: Capture, ev: number, d: Dissection): void {
+  const x = c.internals();
+  if (x.kind !== 'packets' || ev < 1 || ev > c.count()) return;
+  const ix = x.index;
+  const since = (other: number): number => ix.tsSec.data[ev - 1] - ix.tsSec.data[other - 1] + (ix.tsNsec.data[ev - 1] - ix.tsNsec.data[other - 1]) / 1e9;
+  if (d.keep?.[hfTimeDelta.id] === 1) addField(d, hfTimeDelta, 0, 0, -1, ev === 1 ? 0 : since(ev - 1));
+  if (d.keep?.[hfTimeRelative.id] === 1) addField(d, hfTimeRelative, 0, 0, -1, since(1));
 }
 
 /** Add the column fields `d` keeps, from `cells` of event `ev` (the row as the list shows it). */
 export function addColumnFields(c: Capture, ev: number, d: Dissection, cells: (ev: number, out: string[]) => void): void {
+  addFrameTimes(c, ev, d);
+  if (!COLUMN_FIELDS.some(([f]) => d.keep?.[f.id] === 1)) return;
   const columns = c.columns();
   const out = new Array<string>(columns.length).fill('');
   cells(ev, out);
