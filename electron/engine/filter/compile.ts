@@ -106,7 +106,7 @@ const NS = 1_000_000_000n;
 function normalize(t: FieldType, v: FieldValue | undefined): RV | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (t === 'time' && typeof v === 'bigint') return Number(v / NS) + Number(v % NS) / 1e9;
+  if ((t === 'time' || t === 'reltime') && typeof v === 'bigint') return Number(v / NS) + Number(v % NS) / 1e9;
   return v;
 }
 

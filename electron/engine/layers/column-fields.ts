@@ -43,8 +43,10 @@ function addFrameTimes(c: Capture, ev: number, d: Dissection): void {
   const x = c.internals();
   if (x.kind !== 'packets' || ev < 1 || ev > c.count()) return;
   const ix = x.index;
-  const since = (other: number): number => ix.tsSec.data[ev - 1] - ix.tsSec.data[other - 1] + (ix.tsNsec.data[ev - 1] - ix.tsNsec.data[other - 1]) / 1e9;
-  if (d.keep?.[hfTimeDelta.id] === 1) addField(d, hfTimeDelta, 0, 0, -1, ev === 1 ? 0 : since(ev - 1));
+  // In nanoseconds (bigint): a double loses the last digits of a difference of 10^9 s.
+  const ns = (e: number): bigint => BigInt(ix.tsSec.data[e - 1]) * 1_000_000_000n + BigInt(ix.tsNsec.data[e - 1]);
+  const since = (other: number): bigint => ns(ev) - ns(other);
+  if (d.keep?.[hfTimeDelta.id] === 1) addField(d, hfTimeDelta, 0, 0, -1, ev === 1 ? 0n : since(ev - 1));
   if (d.keep?.[hfTimeRelative.id] === 1) addField(d, hfTimeRelative, 0, 0, -1, since(1));
 }
 
