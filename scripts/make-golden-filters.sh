@@ -68,6 +68,14 @@ filters=(
   "$P|arp.opcode == 1" "$P|arp.src.proto_ipv4 == 10.0.0.1" "$P|arp.dst.hw_mac == 00:00:00:00:00:00"
   "$DNS|dns" "$DNS|dns.flags.response == 1" "$DNS|dns.qry.name contains \"pool\"" "$DNS|dns.qry.name matches \"^us\\\\.\""
   "$DNS|dns.a == 66.0.0.0/8" "$DNS|dns.qry.type == 1" "$P|dns.qry.name" "$DNS|udp.port == 53 or dns"
+  # the layer operator (field#N, field#[range]: the Nth header of the field's protocol)
+  "$P|ip.src#1 == 10.0.0.1" "$P|ip#2" "$P|ip.addr#[1-2] == 224.0.0.0/4" "$H|tcp.port#1 == 8080" "$H|count(tcp.port#1) == 2"
+  "$P|udp.port #1 in {67, 68}" "$P|ipv6.src#1 == fe80::/10" "$P|eth.src#1 == c0:c1:c0:dc:62:77" "$P|ip#1[9] == 11"
+  "$P|ip.dst#[1:] > 230.0.0.0" "$P|ip.ttl#0 == 1" "$P|ip.ttl#2 == 1" "$P|not ip.src#2" "$P|ipv6.hopopts#1"
+  # frame.time with both literal forms (ISO 8601 and Wireshark's own), zones; TZ=UTC here
+  "$D|frame.time >= \"2004-12-05 19:16:24.3\"" "$D|frame.time < \"Dec  5, 2004 19:16:24.318\"" "$D|frame.time == \"Dec  5, 2004 19:16:24.317453\""
+  "$D|frame.time > \"2004-12-05T19:16:24.3Z\"" "$D|frame.time >= \"Dec 5, 2004 19:16:24.3 UTC\"" "$D|frame.time < \"2004-12-05 20:16:24.318+01:00\""
+  "$D|frame.time in {\"2004-12-05 19:16:24.317\" .. \"2004-12-05 19:16:24.3875\"}" "$H|frame.time > \"Nov 21, 2026 19:05:02.7\""
 )
 
 tshark --version 2>/dev/null | head -1 >&2
@@ -85,3 +93,39 @@ for entry in "${filters[@]}"; do
 done
 mv "$tmp" "$out"
 echo "wrote $n filters to $out" >&2
+
+# Date literals without a zone are local time: the same dates in Tokyo (UTC+9, no DST) select
+# other frames. Each line: capture, filter, frames, and the frame.time tshark prints there.
+tokyo=(
+  "$D|frame.time >= \"2004-12-06 04:16:24.3\"" "$D|frame.time < \"Dec  6, 2004 04:16:24.318\"" "$D|frame.time < \"2004-12-06 04:00:00\""
+  "$D|frame.time < \"2004-12-05 19:16:24.318 UTC\""
+)
+out_tokyo="$here/test/golden/filters/filters-tokyo.tsv"
+tmp="$(mktemp)"
+for entry in "${tokyo[@]}"; do
+  file="${entry%%|*}"
+  filter="${entry#*|}"
+  frames="$(cd "$corpus" && TZ=Asia/Tokyo tshark -n -r "$file" -Y "$filter" -T fields -e frame.number 2>/dev/null)"
+  printf '%s\t%s\t%s\n' "$file" "$filter" "$(echo $frames)" >>"$tmp"
+done
+printf '%s\t%s\t%s\n' "$D" "-e frame.time" "$(cd "$corpus" && TZ=Asia/Tokyo tshark -n -r "$D" -T fields -e frame.time 2>/dev/null | head -1)" >>"$tmp"
+mv "$tmp" "$out_tokyo"
+echo "wrote ${#tokyo[@]} Asia/Tokyo filters to $out_tokyo" >&2
+
+# Times against other frames (frame.time_delta, _relative, _delta_displayed): the engine adds
+# them in the capture session, so they are tested through it (test/filter/time-filters.test.ts).
+times=(
+  "$H|frame.time_delta_displayed < 0.0001" "$H|frame.time_delta_displayed == 0 or frame.number == 3"
+  "$H|frame.number == 5 or frame.time_delta_displayed > 0.00005" "$P|udp and frame.time_delta_displayed > 0.5"
+  "$H|frame.time_delta > 0.001" "$P|frame.time_delta < 0.0001" "$P|frame.time_relative > 30" "$P|frame.time_relative <= 2.5 and ip"
+)
+out_times="$here/test/golden/filters/filters-times.tsv"
+tmp="$(mktemp)"
+for entry in "${times[@]}"; do
+  file="${entry%%|*}"
+  filter="${entry#*|}"
+  frames="$(cd "$corpus" && tshark -n -r "$file" -Y "$filter" -T fields -e frame.number 2>/dev/null)"
+  printf '%s\t%s\t%s\n' "$file" "$filter" "$(echo $frames)" >>"$tmp"
+done
+mv "$tmp" "$out_times"
+echo "wrote ${#times[@]} frame-time filters to $out_times" >&2

@@ -28,6 +28,7 @@ interface Generator {
 export const GENERATORS: Generator[] = [
   { script: 'make-reader-golden.ts', oracle: 'tshark', writes: 'test/golden/readers.json' },
   { script: 'make-golden-fields.sh', oracle: 'tshark', writes: 'test/golden/fields/*.tsv' },
+  { script: 'make-golden-fields-all.ts', oracle: 'tshark', writes: 'test/golden/fields-all/*.tsv.gz' },
   { script: 'make-golden-protocols.ts', oracle: 'tshark', writes: 'test/golden/protocols/*.tsv' },
   { script: 'make-golden-colours.ts', oracle: 'tshark', writes: 'test/golden/colours/default.tsv' },
   { script: 'make-golden-columns.ts', oracle: 'tshark', writes: 'test/golden/columns/*.tsv' },

@@ -37,9 +37,10 @@ export interface FieldInfo {
   /**
    * How an absolute time prints (Wireshark's field display): 'unix' = epoch seconds
    * (ABSOLUTE_TIME_UNIX, frame.time_epoch; the default), 'ntp_utc' = "Aug 16, 2015
-   * 19:25:48.749582159 UTC", and "NULL" for the all-zero NTP time (ABSOLUTE_TIME_NTP_UTC).
+   * 19:25:48.749582159 UTC", and "NULL" for the all-zero NTP time (ABSOLUTE_TIME_NTP_UTC),
+   * 'local' = the same form in the local time zone (ABSOLUTE_TIME_LOCAL, frame.time).
    */
-  readonly time?: 'unix' | 'ntp_utc';
+  readonly time?: 'unix' | 'ntp_utc' | 'local';
   /** Bit width of the stored integer (8, 16, 24, 32, 64): used for hex padding. */
   readonly bits?: number;
   /** For enumerated integer or string fields: value → meaning (drives completion of values). */

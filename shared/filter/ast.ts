@@ -45,6 +45,8 @@ export type Syn = Span &
     | { s: 'char'; value: number }
     | { s: 'ref'; name: string }
     | { s: 'slice'; of: Syn; ranges: SliceRange[] }
+    /** `field#2`, `field#[2-4]`: the layer operator; `ranges` are layer numbers (from 1). */
+    | { s: 'layer'; of: Syn; ranges: SliceRange[] }
     | { s: 'call'; name: string; args: Syn[] }
     | { s: 'arith'; op: ArithOp; l: Syn; r: Syn; opFrom: number }
     | { s: 'neg'; e: Syn }
@@ -109,6 +111,12 @@ export type Value = Span & { type: ValueType } & (
     | { v: 'ref'; name: string }
     | { v: 'const'; c: Const }
     | { v: 'slice'; of: Value; ranges: SliceRange[] }
+    /**
+     * The occurrences of a field in some layers of its protocol (`ip.src#2`: the inner IP
+     * header's): `protocol` names the protocol whose occurrences are counted, `ranges` the
+     * layer numbers (from 1; start+length or start+end as slices).
+     */
+    | { v: 'layer'; name: string; protocol: string; ranges: SliceRange[] }
     | { v: 'call'; fn: FnName; args: Value[] }
     | { v: 'arith'; op: ArithOp; l: Value; r: Value }
     | { v: 'neg'; e: Value }

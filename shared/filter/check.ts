@@ -76,6 +76,16 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
     return fail(`${role} must be a field, a slice or a function of a field, not the value ${syn.s === 'word' ? syn.text : JSON.stringify(r.lit.kind === 'string' ? r.lit.text : '')}`, syn.from, syn.to);
   }
 
+  /** The protocol a field belongs to: its longest dotted prefix that names a protocol (`ipv6.hopopts.len` → ipv6.hopopts). */
+  function protocolOf(name: string): string {
+    for (let p = name; ; ) {
+      if (lookup(fields, p)?.type === 'protocol') return p;
+      const dot = p.lastIndexOf('.');
+      if (dot < 0) return name;
+      p = p.slice(0, dot);
+    }
+  }
+
   function resolve(syn: Syn): Resolved {
     switch (syn.s) {
       case 'word': {
@@ -90,6 +100,11 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
         const f = fieldInfo(syn.name, syn.from, syn.to);
         if (!f) return notAField(syn.name, syn.from + 1, syn.to);
         return { val: { v: 'ref', name: f.name, type: vtype(f), from: syn.from, to: syn.to } };
+      }
+      case 'layer': {
+        const of = syn.of.s === 'word' ? fieldInfo(syn.of.text, syn.of.from, syn.of.to) : undefined;
+        if (!of) return notAField(syn.of.s === 'word' ? syn.of.text : '#', syn.of.from, syn.of.to);
+        return { val: { v: 'layer', name: of.name, protocol: protocolOf(of.name), ranges: syn.ranges, type: vtype(of), from: syn.from, to: syn.to } };
       }
       case 'slice': {
         const of = requireValue(resolve(syn.of), 'a slice');
@@ -177,7 +192,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
       }
       case 'count': {
         const a = one();
-        if (a.v !== 'field') fail('count() takes a field name', a.from, a.to);
+        if (a.v !== 'field' && a.v !== 'layer') fail('count() takes a field name', a.from, a.to);
         return { v: 'call', fn, args: [a], type: 'uint', ...at };
       }
       case 'upper':
@@ -319,6 +334,7 @@ export function checkSyntax(syn: Syn, fields: FieldSource, warnings: FilterMessa
       case 'word':
       case 'ref':
       case 'slice':
+      case 'layer':
       case 'call': {
         const r = resolve(syn);
         return { t: 'exists', e: requireValue(r, 'a test'), ...at };

@@ -44,6 +44,11 @@ export function fieldsUsed(ast: FilterAst): string[] {
       case 'field':
         out.add(v.name);
         return;
+      case 'layer':
+        // The protocol's occurrences number the layers, so they must be recorded too.
+        out.add(v.name);
+        out.add(v.protocol);
+        return;
       case 'slice':
         return value(v.of);
       case 'call':

@@ -6,7 +6,7 @@
  * and/or as in Wireshark ≥ 4.2):  or || · xor ^^ · and && · not ! · relations · & · + - · * / % ·
  * unary - · slice [].
  */
-import type { ArithOp, Quantifier, RelOp, Syn } from './ast.ts';
+import type { ArithOp, Quantifier, RelOp, SliceRange, Syn } from './ast.ts';
 import { createLexer, LexError, type Token } from './lexer.ts';
 
 export class ParseError extends LexError {}
@@ -195,7 +195,7 @@ export function parseSyntax(text: string): Syn {
       }
       return { s: 'word', text: t.text, from: t.from, to: t.to };
     }
-    if (kw === '#') return fail('the layer operator "#" is not supported yet', t.from, t.to);
+    if (kw === '#') return fail('the layer operator "#" follows a field or protocol name, as in ip.src#2', t.from, t.to);
     if (kw === '=') return fail('"=" is not an operator; use "==" to compare', t.from, t.to, '==');
     return fail(`${describe(t)} was unexpected here: expected a field, a value or "("`, t.from, t.to);
   }
@@ -292,6 +292,28 @@ export function parseSyntax(text: string): Syn {
         left = node({ s: 'arith', op, l: left, r, opFrom: t.from, from: left.from, to: r.to }, t.from, left, r);
         continue;
       }
+      if (kw === '#') {
+        if (BP_SLICE <= rbp) break;
+        if (left.s !== 'word') fail('the layer operator "#" follows a field or protocol name, as in ip.src#2', t.from, t.to);
+        advance();
+        let ranges: SliceRange[];
+        let to: number;
+        if (isOp('[')) {
+          // `#[2-4]`: slice syntax for layer numbers (wireshark-filter(4), "Layer operator").
+          lx.pos = tok.to;
+          peeked = undefined;
+          ({ ranges, to } = lx.sliceBody());
+          tok = lx.next();
+          if (ranges.some((r) => r.start < 0 || (r.end !== undefined && r.end < 0))) fail('layer numbers count from 1; they cannot be negative', t.from, to);
+        } else if (tok.k === 'word' && /^\d+$/.test(tok.text)) {
+          ranges = [{ start: Number(tok.text), length: 1 }];
+          to = advance().to;
+        } else {
+          return fail(`expected a layer number or "[" after "#", found ${describe(tok)}`, tok.k === 'eof' ? t.from : tok.from, tok.k === 'eof' ? t.to : tok.to);
+        }
+        left = node({ s: 'layer', of: left, ranges, from: left.from, to }, t.from, left);
+        continue;
+      }
       if (kw === '[') {
         if (BP_SLICE <= rbp) break;
         // Read the slice body raw, with its own rules, from just after `[`.
@@ -312,7 +334,6 @@ export function parseSyntax(text: string): Syn {
     const kw = keyword(tok);
     if (kw === ')') fail('")" has no matching "("', tok.from, tok.to);
     if (kw === '=') fail('"=" is not an operator; use "==" to compare', tok.from, tok.to, '==');
-    if (kw === '#') fail('the layer operator "#" is not supported yet', tok.from, tok.to);
     fail(`${describe(tok)} was unexpected here: expected "and", "or" or the end of the filter`, tok.from, tok.to);
   }
   return root;

@@ -292,3 +292,24 @@ describe('compiled filter metadata', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('the layer operator over a tunnelled event', () => {
+  /** Two `test` headers, the second inside the first: ports 80/443 outer, 53 inner. */
+  function tunnelled(): Dissection {
+    const d = createDissection();
+    resetDissection(d, BYTES);
+    const outer = addField(d, F.proto, 0, BYTES.length, -1);
+    addField(d, F.port, 21, 2, outer);
+    addField(d, F.port, 23, 2, outer);
+    const inner = addField(d, F.proto, 11, 10, outer);
+    addField(d, F.port, 0, 0, inner, 53);
+    return d;
+  }
+  const T = tunnelled();
+  it('numbers the occurrences by the protocol header that holds them', () => {
+    for (const f of ['test.port#1 == 80', 'test.port#1 == 443', 'test.port#2 == 53', 'test#2', 'test.port#[1-2] == 53', 'test.port#[2:] == 53', 'count(test.port#1) == 2', 'count(test.port#2) == 1', 'count(test.port) == 3', 'test#2[0:3] == "GET"', 'not test.port#3', 'all test.port#1 > 79'])
+      expect(m(f, T), f).toBe(true);
+    for (const f of ['test.port#2 == 80', 'test.port#1 == 53', 'test#3', 'test.port#0', 'test.port#[3-9]', 'test#1[0:3] == "GET"'])
+      expect(m(f, T), f).toBe(false);
+  });
+});

@@ -280,7 +280,12 @@ describe('error messages (text and position)', () => {
     ['== 80', /"==" was unexpected here: expected a field/],
     ['tcp.port == 80 == 81', 'comparisons cannot be chained; join them with "and"'],
     ['udp ^ tcp', '"^" is not an operator; xor is written "xor" or "^^"'],
-    ['ip.addr#2 == 1.2.3.4', 'the layer operator "#" is not supported yet'],
+    ['ip.addr#a == 1.2.3.4', 'expected a layer number or "[" after "#", found "a"', [8, 9]],
+    ['ip.addr# == 1.2.3.4', /expected a layer number or "\[" after "#", found "=="/],
+    ['ip.addr#[-1] == 1.2.3.4', 'layer numbers count from 1; they cannot be negative'],
+    ['#2', 'the layer operator "#" follows a field or protocol name, as in ip.src#2', [0, 1]],
+    ['frame[0]#2', 'the layer operator "#" follows a field or protocol name, as in ip.src#2'],
+    ['ip.srcc#2', /"ip\.srcc" is not a field/],
     ['dns.qry.name == "abc', 'string is not closed: missing "', [16, 20]],
     ["frame.len == 'a", "character constant is not closed: missing '"],
     ["frame.len == ''", 'empty character constant'],
@@ -415,5 +420,21 @@ describe('completion', () => {
     const r = completeAt('co', 2, index).options.map((o) => o.label);
     expect(r).toContain('count(');
     expect(r).toContain('contains');
+  });
+});
+
+describe('the layer operator', () => {
+  it('reads field#N and field#[range] as layer numbers of the field\'s protocol', () => {
+    const a = ok('ip.addr#2 == 1.2.3.4');
+    if (a.t !== 'cmp' || a.l.v !== 'layer') throw new Error('not a layer comparison');
+    expect(a.l).toMatchObject({ name: 'ip.addr', protocol: 'ip', ranges: [{ start: 2, length: 1 }], type: 'ipv4' });
+    const b = ok('ip.src #[1-3]');
+    expect(b).toMatchObject({ t: 'exists', e: { v: 'layer', protocol: 'ip', ranges: [{ start: 1, end: 3 }] } });
+    expect(ok('ip#2')).toMatchObject({ t: 'exists', e: { v: 'layer', name: 'ip', protocol: 'ip' } });
+    expect(ok('ip#1[0] == 45')).toMatchObject({ t: 'cmp', l: { v: 'slice', of: { v: 'layer', name: 'ip' } } });
+    expect(ok('count(ip.addr#1) == 2')).toMatchObject({ t: 'cmp', l: { v: 'call', fn: 'count', args: [{ v: 'layer' }] } });
+  });
+  it('needs the protocol too (its nodes number the layers)', () => {
+    expect(fieldsUsed(ok('ip.src#2 == 1.2.3.4'))).toEqual(['ip', 'ip.src']);
   });
 });

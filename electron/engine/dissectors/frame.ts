@@ -6,6 +6,8 @@ export const hfFrame = defineProtocol('frame', 'Frame');
 export const hfFrameNumber = defineField({ name: 'frame.number', type: 'uint', description: 'Frame Number', bits: 32 });
 export const hfFrameLen = defineField({ name: 'frame.len', type: 'uint', description: 'Frame Length', bits: 32 });
 export const hfFrameCapLen = defineField({ name: 'frame.cap_len', type: 'uint', description: 'Capture Length', bits: 32 });
+/** Arrival time printed in local time (ABSOLUTE_TIME_LOCAL); filters compare it with date literals. */
+export const hfFrameTime = defineField({ name: 'frame.time', type: 'time', description: 'Arrival Time', time: 'local' });
 export const hfFrameTimeEpoch = defineField({ name: 'frame.time_epoch', type: 'time', description: 'Epoch Time' });
 export const hfFrameInterfaceId = defineField({ name: 'frame.interface_id', type: 'uint', description: 'Interface id', bits: 32 });
 export const hfFrameComment = defineField({ name: 'frame.comment', type: 'string', description: 'Comment', multi: true });
@@ -58,7 +60,11 @@ export function dissectFrame(d: Dissection, meta: FrameMeta, start: number, end:
   if (meta.comments) for (const c of meta.comments) addField(d, hfFrameComment, 0, 0, top, c);
   const encap = WTAP_ENCAP.get(meta.linkType);
   if (encap !== undefined) addField(d, hfFrameEncapType, 0, 0, top, encap);
-  if (meta.hasTime !== false && wants(d, hfFrameTimeEpoch)) addField(d, hfFrameTimeEpoch, 0, 0, top, BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec));
+  if (meta.hasTime !== false && (wants(d, hfFrameTime) || wants(d, hfFrameTimeEpoch))) {
+    const ns = BigInt(meta.tsSec) * 1_000_000_000n + BigInt(meta.tsNsec);
+    addField(d, hfFrameTime, 0, 0, top, ns);
+    addField(d, hfFrameTimeEpoch, 0, 0, top, ns);
+  }
   addField(d, hfFrameNumber, 0, 0, top, meta.number);
   addField(d, hfFrameLen, 0, 0, top, meta.origLen);
   addField(d, hfFrameCapLen, 0, 0, top, meta.capLen);

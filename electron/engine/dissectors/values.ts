@@ -6,7 +6,7 @@
 import type { FieldValue } from '../../../shared/fields.ts';
 import { fieldById, type FieldDef } from '../fields/registry.ts';
 import type { Dissection } from './dissection.ts';
-import { formatIpv4, formatIpv6, formatUtcTime, hex } from '../fields/format.ts';
+import { formatIpv4, formatIpv6, formatLocalTime, formatUtcTime, hex } from '../fields/format.ts';
 
 export function entryField(d: Dissection, i: number): FieldDef {
   return fieldById(d.fid[i]);
@@ -114,6 +114,7 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
       return v instanceof Uint8Array ? hex(v) : String(v);
     case 'time':
       if (f.time === 'ntp_utc' && typeof v === 'bigint') return v === 0n ? 'NULL' : formatUtcTime(v);
+      if (f.time === 'local' && typeof v === 'bigint') return formatLocalTime(v);
       return formatEpoch(v);
     case 'reltime':
       return typeof v === 'number' ? v.toFixed(9) : formatEpoch(v);
@@ -124,10 +125,20 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
   }
 }
 
-/** Values of every occurrence of `field` in the dissection, printed tshark-style. */
+/**
+ * Values of every occurrence of `field` in the dissection, printed tshark-style. As tshark 4.0's
+ * -T fields (epan/print.c get_node_field_value): a protocol prints its tree line (Data its
+ * bytes), a field without a value (FT_NONE) prints 1, so that its presence shows.
+ */
 export function fieldStrings(d: Dissection, field: FieldDef): string[] {
   const out: string[] = [];
-  for (let i = 0; i < d.n; i++) if (d.fid[i] === field.id) out.push(formatFieldValue(field, entryValue(d, i)));
+  for (let i = 0; i < d.n; i++) {
+    if (d.fid[i] !== field.id) continue;
+    // The Data protocol prints its bytes (print.c special-cases proto_data).
+    if (field.type === 'protocol') out.push(field.name === 'data' ? hex(entryBytes(d, i)) : entryLabel(d, i));
+    else if (field.type === 'none') out.push('1');
+    else out.push(formatFieldValue(field, entryValue(d, i)));
+  }
   return out;
 }
 

@@ -6,3 +6,4 @@ import '../dissectors/packet.ts';
 import '../syscalls/fields.ts';
 import '../http/http-fields.ts';
 import '../layers/tcp-analysis-fields.ts';
+import '../layers/column-fields.ts';

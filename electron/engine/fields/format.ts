@@ -59,3 +59,18 @@ export function formatUtcTime(ns: bigint): string {
   const day = String(t.getUTCDate()).padStart(2, ' ');
   return `${MONTHS[t.getUTCMonth()]} ${day}, ${t.getUTCFullYear()} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.${frac.toString().padStart(9, '0')} UTC`;
 }
+
+/** The local zone's short name at `t` ("UTC", "CET", or "GMT+1" where the platform has no abbreviation). */
+function zoneName(t: Date): string {
+  return new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+}
+
+/** Epoch nanoseconds as Wireshark prints an ABSOLUTE_TIME_LOCAL field: "Nov 21, 2026 19:05:02.666250000 UTC" in the local zone. */
+export function formatLocalTime(ns: bigint): string {
+  const sec = ns >= 0n ? ns / 1_000_000_000n : (ns - 999_999_999n) / 1_000_000_000n;
+  const frac = ns - sec * 1_000_000_000n;
+  const t = new Date(Number(sec) * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = String(t.getDate()).padStart(2, ' ');
+  return `${MONTHS[t.getMonth()]} ${day}, ${t.getFullYear()} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${frac.toString().padStart(9, '0')} ${zoneName(t)}`;
+}

@@ -6,7 +6,7 @@
  * and both need at least one value on each side (every comparison implies existence).
  */
 import type { FieldType, FieldValue } from '../../../shared/fields.ts';
-import { valueKind, type CmpOp, type Const, type FilterAst, type FilterMessage, type Value } from '../../../shared/filter/ast.ts';
+import { valueKind, type CmpOp, type Const, type FilterAst, type FilterMessage, type SliceRange, type Value } from '../../../shared/filter/ast.ts';
 import { RE2JS } from 're2js';
 import { fieldsUsed, makeFieldIndex, parseFilter, type FieldIndex, type RegexProblem } from '../../../shared/filter/index.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
@@ -25,7 +25,15 @@ type Gather = (d: Dissection, out: RV[]) => void;
 export interface CompileOptions {
   /** The selected event, read by field references `${field}`; without it references have no value. */
   reference?: Dissection;
+  /**
+   * frame.time_delta_displayed of the event being tested: seconds since the last event the
+   * running filter has kept (0 before the first). Without it the field has no value.
+   */
+  deltaDisplayed?: (d: Dissection) => number | undefined;
 }
+
+/** The field computed by the filter run itself (layers/column-fields.ts declares it). */
+const DELTA_DISPLAYED = 'frame.time_delta_displayed';
 
 let cachedIndex: FieldIndex | undefined;
 let cachedCount = -1;
@@ -98,7 +106,7 @@ const NS = 1_000_000_000n;
 function normalize(t: FieldType, v: FieldValue | undefined): RV | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (t === 'time' && typeof v === 'bigint') return Number(v / NS) + Number(v % NS) / 1e9;
+  if ((t === 'time' || t === 'reltime') && typeof v === 'bigint') return Number(v / NS) + Number(v % NS) / 1e9;
   return v;
 }
 
@@ -259,6 +267,13 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
 
   function gatherField(name: string, type: FieldType, fromRef: boolean): Gather {
     const id = fieldId(name);
+    const delta = opts.deltaDisplayed;
+    if (name === DELTA_DISPLAYED && !fromRef) {
+      return (d, out) => {
+        const v = delta?.(d);
+        if (v !== undefined) out.push(v);
+      };
+    }
     const bytesOfEntry = type === 'protocol' || type === 'none';
     return (d0, out) => {
       const d = fromRef ? opts.reference : d0;
@@ -272,10 +287,33 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
     };
   }
 
+  /**
+   * `name#ranges`: the occurrences of `name` in those layers of `protocol`. An occurrence's layer
+   * is the number of `protocol` nodes up to it (the inner IP header's fields follow the second
+   * `ip` node), as Wireshark numbers a field by the protocol layer that added it.
+   */
+  function gatherLayer(name: string, protocol: string, type: FieldType, ranges: readonly SliceRange[]): Gather {
+    const id = fieldId(name);
+    const pid = fieldId(protocol);
+    const inRange = (layer: number): boolean => ranges.some((r) => layer >= r.start && (r.end !== undefined ? layer <= r.end : r.length === undefined || layer < r.start + r.length));
+    return (d, out) => {
+      const fid = d.fid;
+      let layer = 0;
+      for (let i = 0, n = d.n; i < n; i++) {
+        if (fid[i] === pid) layer++;
+        if (fid[i] !== id || !inRange(layer)) continue;
+        const v = type === 'protocol' ? protocolBytes(d, i) : type === 'none' ? entryBytes(d, i) : normalize(type, entryValue(d, i));
+        if (v !== undefined) out.push(v);
+      }
+    };
+  }
+
   function value(v: Value): Gather {
     switch (v.v) {
       case 'field':
         return gatherField(v.name, v.type, false);
+      case 'layer':
+        return gatherLayer(v.name, v.protocol, v.type, v.ranges);
       case 'ref':
         return gatherField(v.name, v.type, true);
       case 'const': {
@@ -346,6 +384,15 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
     const tmp: RV[] = [];
     switch (v.fn) {
       case 'count': {
+        if (arg.v === 'layer') {
+          const g = value(arg);
+          const tmp: RV[] = [];
+          return (d, out) => {
+            tmp.length = 0;
+            g(d, tmp);
+            if (tmp.length > 0) out.push(tmp.length);
+          };
+        }
         const id = fieldId((arg as { name: string }).name);
         return (d, out) => {
           let n = 0;
@@ -471,7 +518,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
         return (d) => !e(d);
       }
       case 'exists': {
-        if (t.e.v === 'field') {
+        if (t.e.v === 'field' && t.e.name !== DELTA_DISPLAYED) {
           const id = fieldId(t.e.name);
           return (d) => {
             const fid = d.fid;
@@ -512,7 +559,7 @@ export function compileFilter(ast: FilterAst, opts: CompileOptions = {}): Predic
             return quant === 'all';
           };
         }
-        if (l.v === 'field' && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && valueKind(l.type) === 'num') {
+        if (l.v === 'field' && l.name !== DELTA_DISPLAYED && r.v === 'const' && r.c.k === 'num' && typeof r.c.v === 'number' && valueKind(l.type) === 'num') {
           return fieldVsNumber(l.name, l.type, op, quant, r.c.v);
         }
         return pairs(l, r, quant, (a, b) => holds(op, compare(a, b)));

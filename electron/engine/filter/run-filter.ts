@@ -6,6 +6,7 @@
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { entryValue } from '../dissectors/values.ts';
 import { networkLayerProtocols } from '../dissectors/table.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, columnFields } from './column-filter.ts';
@@ -86,8 +87,25 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     reference = createDissection();
     capture.dissect(ref, reference);
   }
-  const compiled = compileFilterText(text, { reference });
+  // frame.time_delta_displayed: from the last event this run has kept (tshark's one pass).
+  let lastKept: number | undefined;
+  const epochId = fieldByName('frame.time_epoch')?.id;
+  const epochOf = (d: Dissection): number | undefined => {
+    for (let i = 0; i < d.n; i++) {
+      if (d.fid[i] !== epochId) continue;
+      const v = entryValue(d, i);
+      return typeof v === 'bigint' ? Number(v / 1_000_000_000n) + Number(v % 1_000_000_000n) / 1e9 : typeof v === 'number' ? v : undefined;
+    }
+    return undefined;
+  };
+  const deltaDisplayed = (d: Dissection): number | undefined => {
+    const t = epochOf(d);
+    return t === undefined ? undefined : lastKept === undefined ? 0 : t - lastKept;
+  };
+  const compiled = compileFilterText(text, { reference, deltaDisplayed });
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
+  const wantsDelta = compiled.fields.includes('frame.time_delta_displayed');
+  if (wantsDelta) compiled.fields.push('frame.time_epoch');
   const total = capture.count();
   // Indexed fields: a tight loop over typed arrays; only events the columns do not describe
   // (or every event, when the filter names other fields) are dissected.
@@ -133,6 +151,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
       capture.dissect(e, d, { info });
       dissected++;
       hit = compiled.predicate(d);
+      if (hit && wantsDelta) lastKept = epochOf(d);
     }
     if (hit) {
       if (n === out.length) {

@@ -24,6 +24,7 @@ import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
 import { httpSegmentRow } from './http-rows.ts';
+import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
@@ -78,7 +79,8 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     http,
     tls,
     layers: [
-      { name: 'http', fields: HTTP_FIELD_NAMES, ready: () => http.plain !== undefined },
+      // The Protocol/Info column fields read the rows, which name HTTP once the scan has run.
+      { name: 'http', fields: [...HTTP_FIELD_NAMES, ...COLUMN_FIELD_NAMES], ready: () => http.plain !== undefined },
       { name: 'tls', fields: TLS_LAYER_FIELDS.map((f) => f.name), ready: () => true },
       // Computed up to the frame asked for, at once (linear, one header read per frame).
       { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
@@ -125,7 +127,16 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       sessionWork.baseDissects++;
       base.dissect(ev, d, o);
       addLayerFields(session, ev, d, o?.info ?? true);
+      if (wantsColumnFields(d)) addColumnFields(base, ev, d, session.capture.cells);
     },
+    // The Protocol column sorts by what the row shows (TLSv1.3, HTTP …), not the index's TCP.
+    sortKey: base.sortKey && ((ev, column) => {
+      if (column === 'protocol' && protocolColumn >= 0) {
+        const row = layerColumns(session, ev, scratch);
+        if (row && !('tcpTag' in row)) return row.protocol;
+      }
+      return base.sortKey?.(ev, column);
+    }),
     cells: (ev, out) => {
       base.cells(ev, out);
       if (infoColumn < 0) return;

@@ -93,7 +93,8 @@ export function addTlsFields(d: Dissection, records: readonly RecordSummary[]): 
     addField(d, hfTlsRecordContentType, 0, 1, top, s.contentType, src);
     addField(d, hfTlsRecordVersion, 1, 2, top, r.version, src);
     addField(d, hfTlsRecordLength, 3, 2, top, r.length, src);
-    if (r.type === CT_APPLICATION_DATA) addField(d, hfTlsAppData, 5, r.body.length, top, undefined, src);
+    // By the record's inner type, as tshark: a TLS 1.3 record that decrypts to a handshake is no application data.
+    if (s.contentType === CT_APPLICATION_DATA) addField(d, hfTlsAppData, 5, r.body.length, top, undefined, src);
     if (s.contentType === CT_APPLICATION_DATA && s.plaintext) app.push(s.plaintext);
     if (s.handshakes.length === 0) continue;
     let psrc = src;
