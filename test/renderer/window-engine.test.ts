@@ -58,6 +58,8 @@ async function openDone(path: string, more?: string[], host = inProcessHost()): 
 }
 
 const ff = (pid: number): string => join(CORPUS, `strace/generated/strace-ff-sh-curl.${pid}`);
+// Packets merge with anything; a scap with strace logs is what a capture set refuses.
+const SCAP = join(CORPUS, 'scap/falcosecurity-libs/curl_google.scap');
 
 let session: Session | null = null;
 afterEach(() => {
@@ -82,10 +84,10 @@ describe('the window over the real engine', () => {
     expect(new Set(ex.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12369', '12371']));
   }, 60_000);
 
-  it('desktop: when the engine refuses to merge (not strace logs), the first file opens here and each other in its own window', async () => {
+  it('desktop: when the engine refuses to merge (a scap with strace logs), the first file opens here and each other in its own window', async () => {
     const opened: string[] = [];
-    const a = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
-    const b = join(CORPUS, 'pcap/wireshark/http.pcap');
+    const a = ff(12368);
+    const b = SCAP;
     session = await openDone(a, [b], inProcessHost('desktop', opened));
     expect(useApp.getState().phase).toBe('open');
     expect(useApp.getState().info!.path).toBe(a);
@@ -103,9 +105,9 @@ describe('the window over the real engine', () => {
     await untilDone();
     const pids = await session.client()!.call('extract', { start: 0, count: useApp.getState().info!.events, fields: ['proc.pid'] });
     expect(new Set(pids.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12371']));
-    await session.open({ kind: 'path', path: ff(12368), more: [join(CORPUS, 'pcap/wireshark/http.pcap')] }, true);
+    await session.open({ kind: 'path', path: ff(12368), more: [SCAP] }, true);
     expect(useApp.getState().phase).toBe('error');
-    expect(useApp.getState().error?.detail).toMatch(/only strace logs .* can be opened together/);
+    expect(useApp.getState().error?.detail).toMatch(/a capture set holds one scap file or strace logs, not both/);
   }, 60_000);
 
   it('a filter with field references reads the selected event', async () => {

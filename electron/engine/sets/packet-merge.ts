@@ -168,7 +168,9 @@ export function mergedPacketFeed(files: readonly { source: CaptureSource; format
           id = merged.length;
           while (merged[id]) id++;
         }
-        const desc: InterfaceInfo = info ? { ...info, id } : { id, linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
+        // mergecap writes pcapng (its default -F): every merged interface is a real one, with an
+        // id (frame.interface_id), even the implicit interface of a pcap input.
+        const desc: InterfaceInfo = info ? { ...info, id, implicit: false } : { id, linkType, snapLen: 0, tsUnitsPerSec: 1e6, tsOffsetSec: 0 };
         if (!merged[id]) {
           merged[id] = desc;
           sink.interface?.(desc);

@@ -473,8 +473,10 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         } else if (sa.endpoint && (sa.family === 'AF_INET' || sa.family === 'AF_INET6')) {
           if (desc.type !== FdType.Ipv4 && desc.type !== FdType.Ipv6) desc.type = sa.family === 'AF_INET6' ? FdType.Ipv6 : FdType.Ipv4;
           if (info.track === Track.Connect || info.track === Track.GetPeerName) {
-            // another peer: the kernel may pick another local address too; getsockname or -y tells
-            if (info.track === Track.Connect && !sameEndpoint(desc.remote, sa.endpoint)) desc.local = null;
+            // Another peer: the kernel may pick another local address too (getsockname or -y
+            // tells). A first connect keeps the address bind() gave, unless it was a wildcard.
+            const bound = desc.remote === null && desc.local !== null && desc.local.ip !== '0.0.0.0' && desc.local.ip !== '::';
+            if (info.track === Track.Connect && !sameEndpoint(desc.remote, sa.endpoint) && !bound) desc.local = null;
             desc.remote = sa.endpoint;
           } else {
             desc.local = sa.endpoint;
