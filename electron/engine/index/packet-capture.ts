@@ -32,6 +32,12 @@ export const PACKET_COLUMNS: ColumnDef[] = [
 
 /** Give the event loop a turn this often while indexing, so requests are answered. */
 const YIELD_MS = 25;
+/**
+ * For the first second a turn every few ms: the window's first requests (columns, colour rules,
+ * the first rows page) each wait for a turn, and at 25 ms apiece they added up to ~300 ms.
+ */
+const EARLY_YIELD_MS = 3;
+const EARLY_MS = 1000;
 
 
 /**
@@ -288,7 +294,7 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
     const result = await feed.run(sink, async (bytes) => {
       bytesRead += bytes;
       const now = performance.now();
-      if (firstBatch || now - lastYield > YIELD_MS) {
+      if (firstBatch || now - lastYield > (now - started < EARLY_MS ? EARLY_YIELD_MS : YIELD_MS)) {
         firstBatch = false;
         opts.onProgress?.(info());
         await new Promise<void>((r) => setImmediate(r));
