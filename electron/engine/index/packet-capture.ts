@@ -290,13 +290,18 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
 
   const indexing = (async () => {
     let lastYield = performance.now();
+    let lastProgress = 0;
     let firstBatch = true;
     const result = await feed.run(sink, async (bytes) => {
       bytesRead += bytes;
       const now = performance.now();
       if (firstBatch || now - lastYield > (now - started < EARLY_MS ? EARLY_YIELD_MS : YIELD_MS)) {
+        // Turns may come every few ms (EARLY_YIELD_MS); progress events stay at most one per YIELD_MS.
+        if (firstBatch || now - lastProgress > YIELD_MS) {
+          opts.onProgress?.(info());
+          lastProgress = now;
+        }
         firstBatch = false;
-        opts.onProgress?.(info());
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
       }
