@@ -237,6 +237,12 @@ export interface EngineMethods {
    */
   extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
   /**
+   * Rows start+1 .. start+count of the SQL `events` table (docs/sql.md), as typed columns: every
+   * event in capture order, whatever the filter. `count: 0` gives the schema only. `info: false`
+   * leaves out the columns only a dissection per event gives (Info).
+   */
+  eventTable: [{ start: number; count: number; info?: boolean }, EventTablePage];
+  /**
    * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
    * affected streams decrypt on next use, without reopening.
    */
@@ -543,6 +549,24 @@ export interface FilterResult {
   ms: number;
 }
 
+/** One column of an `eventTable` page: numbers (NaN = no value) or texts (null = no value). */
+export interface EventTableColumn {
+  name: string;
+  type: 'BIGINT' | 'DOUBLE' | 'VARCHAR';
+  nums?: Float64Array;
+  texts?: (string | null)[];
+}
+
+export interface EventTablePage {
+  start: number;
+  /** Events in the capture. */
+  total: number;
+  columns: EventTableColumn[];
+}
+
+/** Most rows one `eventTable` page holds. */
+export const MAX_EVENT_TABLE_ROWS = 65536;
+
 export interface ExtractPage {
   events: Uint32Array;
   /** Per row, per requested field: all occurrences (empty array when absent). */
@@ -570,7 +594,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
-  'stopFollow', 'tail', 'har', 'links', 'owners',
+  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -112,6 +112,26 @@ export interface StatsArgs {
   format: 'text' | 'json' | 'tsv';
 }
 
+export interface SqlArgs {
+  command: 'sql';
+  /** Captures loaded as the tables events, http, conversations (none: DuckDB alone, for read_parquet). */
+  files: string[];
+  query: string;
+  keylogs: string[];
+  format: 'tsv' | 'csv' | 'json';
+  /** events.info (a dissection per event); --no-info leaves it out. */
+  info: boolean;
+}
+
+export interface ExportArgs {
+  command: 'export';
+  files: string[];
+  parquet: string | undefined;
+  clickhouse: string | undefined;
+  keylogs: string[];
+  info: boolean;
+}
+
 export type CliArgs =
   | { command: 'info'; file: string; more: string[] }
   | { command: 'link'; file: string; more: string[]; event: number }
@@ -124,6 +144,8 @@ export type CliArgs =
   | ExpertArgs
   | TraceArgs
   | HarArgs
+  | SqlArgs
+  | ExportArgs
   | { command: 'fields' }
   | { command: 'version' }
   | { command: 'help' };
@@ -132,7 +154,7 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'link', 'owners', 'trace', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'link', 'owners', 'trace', 'sql', 'export', 'help', 'version'] as const;
 
 export interface TraceArgs {
   command: 'trace';
@@ -205,6 +227,16 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  "EVENT<TAB>ROLE<TAB>FROM-TO" (segment: a packet carrying the
                                  bytes; sent/received: the write/read of them), then notes
   owners FILE FILE...            a capture set's conversations and the socket owning each side
+  sql [FILE]... QUERY [--keylog FILE]... [--format tsv|csv|json] [--no-info]
+                                 an SQL query (DuckDB) over the captures as the tables events,
+                                 http and conversations (each FILE a capture of its own, named
+                                 in the column capture); no FILE: DuckDB alone, e.g. over
+                                 read_parquet('DIR/**/events.parquet') (docs/sql.md);
+                                 --no-info: events without info (its one costly column)
+  export FILE... (--parquet DIR | --clickhouse DIR) [--keylog FILE]... [--no-info]
+                                 the same tables as DIR/events.parquet, http.parquet,
+                                 conversations.parquet, or as ClickHouse's schema.sql and
+                                 events.jsonl, http.jsonl, conversations.jsonl (docs/scale.md)
   FILE may be followed by more files, opened as one capture set merged by time (pcap/pcapng:
   as mergecap; with strace logs or a scap: conversations matched to their sockets, see
   docs/capture-sets.md). Every command that takes
@@ -311,6 +343,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
   if (command === 'link' || command === 'owners') return parseSetCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
+  if (command === 'sql' || command === 'export') return parseSqlCommand(command, rest);
   if (command === 'trace') return parseTraceArgs(rest);
   throw new UsageError(`unknown command ${command}`);
 }
@@ -333,6 +366,42 @@ function parseSetCommand(command: 'link' | 'owners', rest: string[]): CliArgs {
   if (command === 'owners') return { command, file, more };
   if (event === undefined) throw new UsageError('link needs --event N');
   return { command, file, more, event };
+}
+
+/** `sql [FILE]... QUERY`, `export FILE... --parquet DIR | --clickhouse DIR`. */
+function parseSqlCommand(command: 'sql' | 'export', rest: string[]): SqlArgs | ExportArgs {
+  const words: string[] = [];
+  const keylogs: string[] = [];
+  let format: SqlArgs['format'] = 'tsv';
+  let parquet: string | undefined;
+  let clickhouse: string | undefined;
+  let info = true;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v === '') throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--keylog') keylogs.push(value());
+    else if (a === '--no-info') info = false;
+    else if (a === '--format' && command === 'sql') {
+      const v = value();
+      if (v !== 'tsv' && v !== 'csv' && v !== 'json') throw new UsageError(`--format must be tsv, csv or json, not ${v}`);
+      format = v;
+    } else if (a === '--parquet' && command === 'export') parquet = value();
+    else if (a === '--clickhouse' && command === 'export') clickhouse = value();
+    else if (a.startsWith('-') && a !== '-' && !/\s/.test(a)) throw new UsageError(`unknown option ${a} for ${command}`);
+    else words.push(a);
+  }
+  if (command === 'sql') {
+    const query = words.pop();
+    if (query === undefined || query.trim() === '') throw new UsageError('sql takes the captures, then the query: sql FILE... "SELECT count(*) FROM events"');
+    return { command, files: words, query, keylogs, format, info };
+  }
+  if (words.length === 0) throw new UsageError('export takes FILE...');
+  if (parquet === undefined && clickhouse === undefined) throw new UsageError('export needs --parquet DIR or --clickhouse DIR');
+  return { command, files: words, parquet, clickhouse, keylogs, info };
 }
 
 function parseStats(rest: string[]): StatsArgs {

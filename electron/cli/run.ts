@@ -16,6 +16,7 @@ import { stats } from './stats-cli.ts';
 import { listFollow } from './follow-list.ts';
 import { trace } from './trace.ts';
 import { har } from './har-cli.ts';
+import { exportTables, sql } from './sql-cli.ts';
 import { spoolStdin, type StdinSpool } from './stdin-spool.ts';
 
 const PAGE = 2000;
@@ -373,6 +374,8 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     if (a.command === 'list') return await list(client, a, out, err, inputEnded);
     if (a.command === 'stats') return await stats(client, a, out, err);
     if (a.command === 'har') return await har(client, a, out, err);
+    if (a.command === 'sql') return await sql(client, a, out, err);
+    if (a.command === 'export') return await exportTables(client, a, out, err);
     if (a.command === 'link' || a.command === 'owners') return await setCommand(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
       : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);

@@ -38,7 +38,7 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
 const TSV_COLUMNS: (keyof HttpExchangeRow)[] = ['request', 'response', 'stream', 'version', 'method', 'host', 'uri', 'status', 'requestBodyBytes', 'responseBodyBytes', 'contentType'];
 
 /** Every row of the exchange list, a page at a time (the engine keeps the list; memory stays one page). */
-async function* exchangeRows(client: EngineClient, filter?: string): AsyncGenerator<HttpExchangeRow> {
+export async function* exchangeRows(client: EngineClient, filter?: string): AsyncGenerator<HttpExchangeRow> {
   for (let start = 0; ; start += MAX_HTTP_PAGE_ROWS) {
     const page = await client.call('httpPage', { ...(filter !== undefined ? { filter } : {}), start, count: MAX_HTTP_PAGE_ROWS });
     yield* page.rows;

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -19,6 +19,7 @@ import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
 import { createExtractor } from '../filter/extract.ts';
+import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
@@ -596,6 +597,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
+    },
+    eventTable: async (params) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      // Info texts of HTTP, TLS and HTTP/2 rows come from the stream layers' scan.
+      await httpReady();
+      if (params?.info !== undefined && typeof params.info !== 'boolean') throw new Error('info must be true or false');
+      return eventTablePage(c, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_EVENT_TABLE_ROWS), params?.info ?? true);
     },
     har: async (params) => {
       requireCapture(state);

@@ -1,0 +1,121 @@
+/**
+ * The three SQL tables of a capture (docs/sql.md): `events` from the engine's `eventTable` pages,
+ * `http` from the exchange list `tracelens http` prints, `conversations` from `stats conv,tcp` and
+ * `conv,udp`. Every row carries `capture`, the file it came from, so several captures share them.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EngineClient } from '../../../shared/engine-client.ts';
+import { MAX_EVENT_TABLE_ROWS, type HttpExchangeRow } from '../../../shared/rpc.ts';
+import type { ConversationRow } from '../../../shared/stats.ts';
+import { exchangeRows } from '../streams-cli.ts';
+import { appendColumns, type SqlColumn } from './duck.ts';
+
+export const TABLES = ['events', 'http', 'conversations'] as const;
+
+/** The `http` table: its columns and how each is read from an exchange row (snake_case of the row's keys). */
+const HTTP_COLUMNS: { name: string; type: SqlColumn['type']; get: (r: HttpExchangeRow) => string | number | boolean | null | undefined }[] = [
+  { name: 'stream', type: 'VARCHAR', get: (r) => r.stream },
+  { name: 'exchange', type: 'BIGINT', get: (r) => r.index },
+  { name: 'stream_id', type: 'BIGINT', get: (r) => r.streamId },
+  { name: 'request', type: 'BIGINT', get: (r) => r.request },
+  { name: 'request_end', type: 'BIGINT', get: (r) => r.requestEnd },
+  { name: 'response', type: 'BIGINT', get: (r) => r.response },
+  { name: 'response_end', type: 'BIGINT', get: (r) => r.responseEnd },
+  { name: 'version', type: 'VARCHAR', get: (r) => r.version },
+  { name: 'method', type: 'VARCHAR', get: (r) => r.method },
+  { name: 'host', type: 'VARCHAR', get: (r) => r.host },
+  { name: 'uri', type: 'VARCHAR', get: (r) => r.uri },
+  { name: 'status', type: 'BIGINT', get: (r) => r.status },
+  { name: 'phrase', type: 'VARCHAR', get: (r) => r.phrase },
+  { name: 'request_body_bytes', type: 'BIGINT', get: (r) => r.requestBodyBytes },
+  { name: 'response_body_bytes', type: 'BIGINT', get: (r) => r.responseBodyBytes },
+  { name: 'response_wire_bytes', type: 'BIGINT', get: (r) => r.responseWireBytes },
+  { name: 'content_type', type: 'VARCHAR', get: (r) => r.contentType },
+  { name: 'content_encoding', type: 'VARCHAR', get: (r) => r.contentEncoding },
+  { name: 'duration', type: 'DOUBLE', get: (r) => r.duration },
+  { name: 'upgrade', type: 'VARCHAR', get: (r) => r.upgrade },
+  { name: 'truncated', type: 'BOOLEAN', get: (r) => r.truncated },
+  { name: 'incomplete', type: 'BOOLEAN', get: (r) => r.incomplete },
+];
+
+const CONVERSATION_COLUMNS: { name: string; type: SqlColumn['type']; get: (r: ConversationRow) => string | number | null }[] = [
+  { name: 'address_a', type: 'VARCHAR', get: (r) => r.addressA },
+  { name: 'port_a', type: 'BIGINT', get: (r) => r.portA },
+  { name: 'address_b', type: 'VARCHAR', get: (r) => r.addressB },
+  { name: 'port_b', type: 'BIGINT', get: (r) => r.portB },
+  { name: 'frames_ab', type: 'BIGINT', get: (r) => r.framesAB },
+  { name: 'bytes_ab', type: 'BIGINT', get: (r) => r.bytesAB },
+  { name: 'frames_ba', type: 'BIGINT', get: (r) => r.framesBA },
+  { name: 'bytes_ba', type: 'BIGINT', get: (r) => r.bytesBA },
+  { name: 'frames', type: 'BIGINT', get: (r) => r.frames },
+  { name: 'bytes', type: 'BIGINT', get: (r) => r.bytes },
+  { name: 'start', type: 'DOUBLE', get: (r) => r.start },
+  { name: 'duration', type: 'DOUBLE', get: (r) => r.duration },
+  { name: 'stream', type: 'BIGINT', get: (r) => r.stream },
+];
+
+/** Rows as columns, by each column's getter (null/undefined → NULL). */
+export function rowsToColumns<R>(rows: readonly R[], defs: readonly { name: string; type: SqlColumn['type']; get: (r: R) => string | number | boolean | null | undefined }[]): SqlColumn[] {
+  return defs.map((d) => {
+    if (d.type === 'VARCHAR') return { name: d.name, type: d.type, texts: rows.map((r) => { const v = d.get(r); return v === null || v === undefined ? null : String(v); }) };
+    const nums = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      const v = d.get(r);
+      nums[i] = v === null || v === undefined ? NaN : Number(v);
+    });
+    return { name: d.name, type: d.type, nums };
+  });
+}
+
+/** Every event of the open capture into `events`; returns the number of rows. */
+export async function loadEvents(client: EngineClient, conn: DuckDBConnection, capture: string, info = true): Promise<number> {
+  let rows = 0;
+  for (let start = 0; ; ) {
+    const page = await client.call('eventTable', { start, count: MAX_EVENT_TABLE_ROWS, info });
+    const n = page.columns[0]?.nums?.length ?? 0;
+    if (n === 0) {
+      // A capture with no events still gets its columns.
+      if (start === 0) await appendColumns(conn, 'events', page.columns, 0, [{ name: 'capture', text: capture }]);
+      return rows;
+    }
+    await appendColumns(conn, 'events', page.columns, n, [{ name: 'capture', text: capture }]);
+    rows += n;
+    start += n;
+    if (start >= page.total) return rows;
+  }
+}
+
+/** Every HTTP exchange into `http`, with `time`: the epoch seconds of its first event. */
+export async function loadHttp(client: EngineClient, conn: DuckDBConnection, capture: string): Promise<number> {
+  const batch: HttpExchangeRow[] = [];
+  let rows = 0;
+  const flush = async (): Promise<void> => {
+    await appendColumns(conn, 'http', rowsToColumns(batch, HTTP_COLUMNS), batch.length, [{ name: 'capture', text: capture }]);
+    rows += batch.length;
+    batch.length = 0;
+  };
+  for await (const r of exchangeRows(client)) {
+    batch.push(r);
+    if (batch.length >= 5000) await flush();
+  }
+  await flush();
+  return rows;
+}
+
+/** TCP and UDP conversations (tshark -z conv,tcp / conv,udp) into `conversations`. */
+export async function loadConversations(client: EngineClient, conn: DuckDBConnection, capture: string): Promise<number> {
+  let rows = 0;
+  for (const proto of ['tcp', 'udp'] as const) {
+    const r = await client.call('stats', { name: `conv,${proto}` });
+    const list = r.kind === 'conv' ? r.rows : [];
+    await appendColumns(conn, 'conversations', rowsToColumns(list, CONVERSATION_COLUMNS), list.length, [{ name: 'capture', text: capture }, { name: 'proto', text: proto }]);
+    rows += list.length;
+  }
+  return rows;
+}
+
+/** `http.time` from `events` (the exchange's first event), once both are loaded. */
+export async function addHttpTimes(conn: DuckDBConnection): Promise<void> {
+  await conn.run('ALTER TABLE http ADD COLUMN IF NOT EXISTS time DOUBLE');
+  await conn.run('UPDATE http SET time = e.time FROM events e WHERE e.capture = http.capture AND e.number = coalesce(http.request, http.response)');
+}

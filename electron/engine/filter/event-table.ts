@@ -1,0 +1,109 @@
+/**
+ * The `events` table of SQL and Parquet export (docs/sql.md): one row per event, one typed column
+ * per table column and per indexed field, sent as columns of a page so the CLI appends them to
+ * DuckDB without building a row object. Numbers come from the index columns (filter/column-filter.ts),
+ * the table's text columns (Source, Info, …) from the capture's own `cells`, so the table says what
+ * the window shows.
+ */
+import type { EventTableColumn, EventTablePage } from '../../../shared/rpc.ts';
+import type { Capture } from '../capture.ts';
+import { columnFields, type ColumnField } from './column-filter.ts';
+
+/** Indexed fields every capture that has them adds beyond its table columns. */
+const EXTRA_FIELDS = [
+  'frame.cap_len', 'tcp.stream', 'udp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'tcp.len',
+  'fd.stream', 'evt.rawres', 'evt.latency',
+];
+
+/** Table columns the `number` and `time` columns already hold. */
+const SKIPPED_COLUMNS = new Set(['no', 'time']);
+
+type Source =
+  | { from: 'cell'; index: number }
+  /** A column the capture sorts by from its index (Source, Protocol …): no dissection. */
+  | { from: 'key'; id: string }
+  | { from: 'field'; field: ColumnField };
+
+interface Layout {
+  names: string[];
+  types: EventTableColumn['type'][];
+  sources: Source[];
+}
+
+/** SQL column names are snake_case (docs/sql.md): `tcp.stream` → `tcp_stream`. */
+export function sqlName(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/**
+ * `info: false` leaves out the columns only a dissection gives (Info): the rest of the table then
+ * comes from the index alone, at a fraction of the cost.
+ */
+function layout(capture: Capture, info: boolean): Layout {
+  const fields = columnFields(capture.internals());
+  const out: Layout = { names: ['number', 'time'], types: ['BIGINT', 'DOUBLE'], sources: [] };
+  const add = (name: string, src: Source): void => {
+    if (out.names.includes(name)) return;
+    out.names.push(name);
+    out.types.push(src.from === 'field' && src.field.kind === 'num' ? 'BIGINT' : 'VARCHAR');
+    out.sources.push(src);
+  };
+  capture.columns().forEach((col, index) => {
+    if (SKIPPED_COLUMNS.has(col.id)) return;
+    const field = col.field !== undefined ? fields.get(col.field) : undefined;
+    if (field && col.field !== undefined) add(sqlName(col.field), { from: 'field', field });
+    else if (capture.count() > 0 && typeof capture.sortKey?.(1, col.id) === 'string') add(sqlName(col.title), { from: 'key', id: col.id });
+    else if (info) add(sqlName(col.title), { from: 'cell', index });
+  });
+  for (const name of EXTRA_FIELDS) {
+    const field = fields.get(name);
+    if (field) add(sqlName(name), { from: 'field', field });
+  }
+  return out;
+}
+
+/**
+ * Events start+1 .. start+count (0-based start, every event, in capture order). A number column
+ * holds NaN where the event has no value, a text column null; a field the index does not hold
+ * exactly for an event (a packet with two TCP headers) is NaN too: the table keeps to what the
+ * index knows, and docs/sql.md says so.
+ */
+export function eventTablePage(capture: Capture, start: number, count: number, info = true): EventTablePage {
+  const total = capture.count();
+  const n = Math.max(0, Math.min(count, total - start));
+  const l = layout(capture, info);
+  const number = new Float64Array(n);
+  const time = new Float64Array(n);
+  const cols = l.sources.map((s, k) => (l.types[k + 2] === 'VARCHAR' ? { texts: new Array<string | null>(n).fill(null) } : { nums: new Float64Array(n).fill(NaN) }));
+  const wantCells = l.sources.some((s) => s.from === 'cell');
+  const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
+  for (let r = 0; r < n; r++) {
+    const e = start + r + 1;
+    number[r] = e;
+    time[r] = capture.time(e);
+    if (wantCells) capture.cells(e, cells);
+    for (let k = 0; k < l.sources.length; k++) {
+      const s = l.sources[k];
+      const col = cols[k];
+      if (s.from === 'cell') {
+        col.texts![r] = cells[s.index] ?? '';
+        continue;
+      }
+      if (s.from === 'key') {
+        const v = capture.sortKey?.(e, s.id);
+        col.texts![r] = v === undefined ? null : String(v);
+        continue;
+      }
+      const f = s.field;
+      if (!f.has(e) || (f.exact !== undefined && !f.exact(e))) continue;
+      if (f.kind === 'num') col.nums![r] = f.num(e);
+      else col.texts![r] = f.strings.strings[f.id(e)] ?? '';
+    }
+  }
+  const columns: EventTableColumn[] = [
+    { name: 'number', type: 'BIGINT', nums: number },
+    { name: 'time', type: 'DOUBLE', nums: time },
+    ...l.sources.map((_, k) => ({ name: l.names[k + 2], type: l.types[k + 2], ...cols[k] })),
+  ];
+  return { start, total, columns };
+}
