@@ -29,8 +29,9 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   banner: { js: requireShim },
-  // Only reached in a checkout without a prebuilt worker, never from the built command.
-  external: ['esbuild', 'tsx', 'tsx/*'],
+  // esbuild and tsx: only reached in a checkout without a prebuilt worker, never from the built
+  // command. DuckDB (sql, export) is a native module: loaded from the package's dependencies.
+  external: ['esbuild', 'tsx', 'tsx/*', '@duckdb/node-api'],
 };
 
 const worker = await build({ ...common, entryPoints: ['electron/engine/host/worker-entry.ts'] });

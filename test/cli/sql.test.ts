@@ -24,7 +24,7 @@ async function query(...argv: string[]): Promise<string[][]> {
   const r = await cli('sql', ...argv);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  return r.out.trimEnd().split('\n').map((l) => l.split('\t'));
+  return r.out.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
 }
 
 async function events(file: string): Promise<number> {
