@@ -549,13 +549,21 @@ export interface FilterResult {
   ms: number;
 }
 
-/** One column of an `eventTable` page: numbers (NaN = no value) or texts (null = no value). */
+/**
+ * One column of an `eventTable` page: numbers (NaN = no value), or texts as ids into the page's
+ * `dict` (NO_TEXT = no value) — a few distinct texts repeat over a million rows, and typed arrays
+ * cross the worker boundary as one copy.
+ */
 export interface EventTableColumn {
   name: string;
   type: 'BIGINT' | 'DOUBLE' | 'VARCHAR';
   nums?: Float64Array;
-  texts?: (string | null)[];
+  ids?: Uint32Array;
+  dict?: string[];
 }
+
+/** The id of "no value" in an `EventTableColumn`'s ids. */
+export const NO_TEXT = 0xffffffff;
 
 export interface EventTablePage {
   start: number;

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineClient } from '../../../shared/engine-client.ts';
-import { MAX_EVENT_TABLE_ROWS, type HttpExchangeRow } from '../../../shared/rpc.ts';
+import { MAX_EVENT_TABLE_ROWS, NO_TEXT, type HttpExchangeRow } from '../../../shared/rpc.ts';
 import type { ConversationRow } from '../../../shared/stats.ts';
 import { exchangeRows } from '../streams-cli.ts';
 import { appendColumns, type SqlColumn } from './duck.ts';
@@ -57,7 +57,20 @@ const CONVERSATION_COLUMNS: { name: string; type: SqlColumn['type']; get: (r: Co
 /** Rows as columns, by each column's getter (null/undefined → NULL). */
 export function rowsToColumns<R>(rows: readonly R[], defs: readonly { name: string; type: SqlColumn['type']; get: (r: R) => string | number | boolean | null | undefined }[]): SqlColumn[] {
   return defs.map((d) => {
-    if (d.type === 'VARCHAR') return { name: d.name, type: d.type, texts: rows.map((r) => { const v = d.get(r); return v === null || v === undefined ? null : String(v); }) };
+    if (d.type === 'VARCHAR') {
+      const dict: string[] = [];
+      const codes = new Map<string, number>();
+      const ids = new Uint32Array(rows.length).fill(NO_TEXT);
+      rows.forEach((r, i) => {
+        const v = d.get(r);
+        if (v === null || v === undefined) return;
+        const t = String(v);
+        let id = codes.get(t);
+        if (id === undefined) codes.set(t, (id = dict.push(t) - 1));
+        ids[i] = id;
+      });
+      return { name: d.name, type: d.type, ids, dict };
+    }
     const nums = new Float64Array(rows.length);
     rows.forEach((r, i) => {
       const v = d.get(r);

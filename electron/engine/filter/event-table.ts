@@ -5,7 +5,7 @@
  * the table's text columns (Source, Info, …) from the capture's own `cells`, so the table says what
  * the window shows.
  */
-import type { EventTableColumn, EventTablePage } from '../../../shared/rpc.ts';
+import { NO_TEXT, type EventTableColumn, type EventTablePage } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { columnFields, type ColumnField } from './column-filter.ts';
 
@@ -62,9 +62,40 @@ function layout(capture: Capture, info: boolean): Layout {
   return out;
 }
 
+interface TextColumn {
+  ids: Uint32Array;
+  dict: string[];
+  codes: Map<string, number>;
+}
+
+function textColumn(n: number): TextColumn {
+  return { ids: new Uint32Array(n).fill(NO_TEXT), dict: [], codes: new Map() };
+}
+
+function code(col: TextColumn, text: string): number {
+  let id = col.codes.get(text);
+  if (id === undefined) {
+    id = col.dict.length;
+    col.dict.push(text);
+    col.codes.set(text, id);
+  }
+  return id;
+}
+
+function keyText(capture: Capture, e: number, id: string): string | undefined {
+  const v = capture.sortKey?.(e, id);
+  return v === undefined ? undefined : String(v);
+}
+
+/** A text field's value from the index, or undefined when the event has none (or not exactly). */
+function fieldText(f: ColumnField, e: number): string | undefined {
+  if (!f.has(e) || (f.exact !== undefined && !f.exact(e))) return undefined;
+  return f.kind === 'str' ? f.strings.strings[f.id(e)] ?? '' : String(f.num(e));
+}
+
 /**
  * Events start+1 .. start+count (0-based start, every event, in capture order). A number column
- * holds NaN where the event has no value, a text column null; a field the index does not hold
+ * holds NaN where the event has no value, a text column NO_TEXT; a field the index does not hold
  * exactly for an event (a packet with two TCP headers) is NaN too: the table keeps to what the
  * index knows, and docs/sql.md says so.
  */
@@ -74,7 +105,7 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
   const l = layout(capture, info);
   const number = new Float64Array(n);
   const time = new Float64Array(n);
-  const cols = l.sources.map((s, k) => (l.types[k + 2] === 'VARCHAR' ? { texts: new Array<string | null>(n).fill(null) } : { nums: new Float64Array(n).fill(NaN) }));
+  const cols = l.sources.map((_, k) => (l.types[k + 2] === 'VARCHAR' ? textColumn(n) : { nums: new Float64Array(n).fill(NaN) }));
   const wantCells = l.sources.some((s) => s.from === 'cell');
   const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
   for (let r = 0; r < n; r++) {
@@ -85,25 +116,23 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
     for (let k = 0; k < l.sources.length; k++) {
       const s = l.sources[k];
       const col = cols[k];
-      if (s.from === 'cell') {
-        col.texts![r] = cells[s.index] ?? '';
+      if ('codes' in col) {
+        const text = s.from === 'cell' ? cells[s.index] ?? '' : s.from === 'key' ? keyText(capture, e, s.id) : fieldText(s.field, e);
+        if (text !== undefined) col.ids[r] = code(col, text);
         continue;
       }
-      if (s.from === 'key') {
-        const v = capture.sortKey?.(e, s.id);
-        col.texts![r] = v === undefined ? null : String(v);
-        continue;
-      }
+      if (s.from !== 'field') continue;
       const f = s.field;
-      if (!f.has(e) || (f.exact !== undefined && !f.exact(e))) continue;
-      if (f.kind === 'num') col.nums![r] = f.num(e);
-      else col.texts![r] = f.strings.strings[f.id(e)] ?? '';
+      if (f.kind === 'num' && f.has(e) && (f.exact === undefined || f.exact(e))) col.nums[r] = f.num(e);
     }
   }
   const columns: EventTableColumn[] = [
     { name: 'number', type: 'BIGINT', nums: number },
     { name: 'time', type: 'DOUBLE', nums: time },
-    ...l.sources.map((_, k) => ({ name: l.names[k + 2], type: l.types[k + 2], ...cols[k] })),
+    ...l.sources.map((_, k) => {
+      const col = cols[k];
+      return 'codes' in col ? { name: l.names[k + 2], type: l.types[k + 2], ids: col.ids, dict: col.dict } : { name: l.names[k + 2], type: l.types[k + 2], nums: col.nums };
+    }),
   ];
   return { start, total, columns };
 }
