@@ -4,6 +4,8 @@
  * Times are milliseconds; -1 means "does not apply" (HAR 1.2 §timings).
  */
 
+import type { EngineClient } from './engine-client.ts';
+
 export interface HarNameValue {
   name: string;
   value: string;
@@ -103,4 +105,20 @@ export function harText(entries: Iterable<HarEntry>, creatorVersion: string, com
     yield open.slice(cut);
     yield '\n';
   })();
+}
+
+/** Entries the engine returns per `har` page (fewer when they are large). */
+const HAR_PAGE = 500;
+
+/**
+ * Every entry of an export, page by page (the engine holds no list of them): the CLI's `har`
+ * and the window's Export HAR both read them so.
+ */
+export async function* harEntries(client: EngineClient, query: { filter?: string; search?: string } = {}): AsyncGenerator<HarEntry> {
+  for (let start = 0; ; ) {
+    const page = await client.call('har', { ...query, start, count: HAR_PAGE });
+    yield* page.entries;
+    start += page.entries.length;
+    if (page.entries.length === 0 || start >= page.total) return;
+  }
 }

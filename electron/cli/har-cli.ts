@@ -2,28 +2,16 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
-import { harText, type HarEntry } from '../../shared/har.ts';
+import { harEntries, harText, type HarEntry } from '../../shared/har.ts';
 import type { HarArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { commandVersion } from './version.ts';
-
-const PAGE = 500;
-
-/** Every entry of the export, page by page (the engine holds no list of them). */
-export async function* harEntries(client: EngineClient, filter?: string): AsyncGenerator<HarEntry> {
-  for (let start = 0; ; ) {
-    const page = await client.call('har', { filter, start, count: PAGE });
-    yield* page.entries;
-    start += page.entries.length;
-    if (page.entries.length === 0 || start >= page.total) return;
-  }
-}
 
 export async function har(client: EngineClient, a: HarArgs, out: Writable, err: Writable): Promise<number> {
   const info = await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   const entries: HarEntry[] = [];
-  for await (const e of harEntries(client, a.filter)) entries.push(e);
+  for await (const e of harEntries(client, a.filter !== undefined ? { filter: a.filter } : {})) entries.push(e);
   const sink = a.out ? createWriteStream(a.out, { mode: 0o644 }) : out;
   for (const part of harText(entries, commandVersion(), `exported by Tracelens from ${info.name}`)) await write(sink, part);
   if (a.out) await new Promise<void>((resolve, reject) => (sink as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? reject(e) : resolve())));

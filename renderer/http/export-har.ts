@@ -3,11 +3,9 @@
  * (those the HTTP view shows, when it is searched or filtered) as one HAR 1.2 file, fetched from
  * the engine page by page and saved as a download.
  */
-import { harText, type HarEntry } from '../../shared/har.ts';
+import { harEntries, harText, type HarEntry } from '../../shared/har.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
-
-const PAGE = 500;
 
 /** `capture.pcapng` → `capture.har`. */
 export function harFileName(captureName: string): string {
@@ -25,12 +23,7 @@ export async function exportHar(
   const title = 'Export HAR — ';
   try {
     const entries: HarEntry[] = [];
-    for (let start = 0; ; ) {
-      const page = await c.call('har', { ...query, start, count: PAGE });
-      entries.push(...page.entries);
-      start += page.entries.length;
-      if (page.entries.length === 0 || start >= page.total) break;
-    }
+    for await (const e of harEntries(c, query)) entries.push(e);
     if (entries.length === 0) {
       useApp.setState({ keyNotice: { title, text: 'no HTTP exchanges to export (add a key log to decrypt HTTPS)', error: true } });
       return 0;
