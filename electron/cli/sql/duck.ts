@@ -19,7 +19,14 @@ export interface SqlColumn {
 }
 
 export async function openDuck(): Promise<DuckDBConnection> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  let duck: typeof import('@duckdb/node-api');
+  try {
+    duck = await import('@duckdb/node-api');
+  } catch (e) {
+    // A bundle copied without its package's dependencies (or a platform DuckDB has no build for).
+    throw new Error(`sql and export need DuckDB (@duckdb/node-api, a dependency of tracelens), which did not load: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+  const { DuckDBInstance } = duck;
   const db = await DuckDBInstance.create(':memory:');
   return db.connect();
 }
