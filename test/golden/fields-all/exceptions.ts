@@ -141,16 +141,12 @@ export const FIELD_EXCEPTIONS: FieldException[] = [
   },
 
   {
-    field: 'frame.time_delta_displayed',
-    reason: 'computed by a running filter only (from the last frame it kept, docs/filters.md); -e and custom columns do not print it yet: they need the view\'s previous row',
-  },
-  {
-    field: /^frame\.time_(delta|relative)$/,
+    field: /^frame\.time_(delta|delta_displayed|relative)$/,
     tshark: /^$/,
     reason: 'events without a timestamp (pcapng custom blocks, simple packet blocks): tshark gives them no time delta; ours counts from a zero time',
   },
   {
-    field: 'frame.time_delta',
+    field: /^frame\.time_delta(_displayed)?$/,
     capture: PCAPNG_GENERATOR,
     reason: 'the frame after an event without a timestamp (a pcapng custom block): tshark measures from the previous timed frame, ours from the untimed event',
   },
