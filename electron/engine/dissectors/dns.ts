@@ -97,6 +97,7 @@ export const hfDnsOpt = defineField({ name: 'dns.opt', type: 'none', description
 export const hfDnsOptCode = defineField({ name: 'dns.opt.code', type: 'uint', description: 'Option Code', bits: 16, multi: true });
 export const hfDnsOptLen = defineField({ name: 'dns.opt.len', type: 'uint', description: 'Option Length', bits: 16, multi: true });
 export const hfDnsOptData = defineField({ name: 'dns.opt.data', type: 'bytes', description: 'Option Data', multi: true });
+export const hfDnsNsecNext = defineField({ name: 'dns.nsec.next_domain_name', type: 'string', description: 'Next Domain Name', multi: true });
 export const hfDnsRdata = defineField({ name: 'dns.data', type: 'bytes', description: 'Data', multi: true });
 
 export const DNS_FLAVOUR_DNS = 1;
@@ -433,6 +434,11 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
       if (!rdName(d, data, base, end, r + 6, rend, hfDnsSrvTarget, rr, index)) return -1;
       if (want) state.info += ` ${u16(data, r)} ${u16(data, r + 2)} ${u16(data, r + 4)} ${nameText}`;
       break;
+    case 47:
+      // NSEC (RFC 4034 §4.1): the next owner name, then the type bitmaps; Info shows the name.
+      if (!rdName(d, data, base, end, r, rend, hfDnsNsecNext, rr, index)) return -1;
+      if (want) state.info += ` ${nameText}`;
+      break;
     case 64:
     case 65:
       if (!dissectSvcb(d, data, base, end, r, rend, rr, index, want)) return -1;
@@ -545,17 +551,18 @@ const DNS_TCP_FRAMING: PduFraming = { headerLength: 2, pduLength: (b, off) => 2 
 
 /**
  * DNS over TCP: the message this segment completes (collected from earlier segments in the first
- * pass, tcp-pdu.ts), then the whole messages that begin in it. Returns false when it holds no
- * whole message (a part of one completed later). Info is the last message's, as tshark's (each
- * PDU clears the column).
+ * pass, tcp-pdu.ts), then the whole messages that begin in it: 'dns'; 'segment' when it holds
+ * no whole message (a part of one completed later); 'old' for data seen before (retransmitted,
+ * out of order: plain TCP). Info is the last message's, as tshark's (each PDU clears the column).
  */
-function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): boolean {
+function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): 'dns' | 'segment' | 'old' {
   let at: TcpPduAt | undefined;
   if (ctx.tcpKey >= 0) {
     const store = tcpPduStoreOf(ctx.conv, DNS_TCP_FRAMING);
     at = ctx.firstPass
       ? tcpPduFirstPass(store, ctx.conv, DNS_TCP_FRAMING, ctx.tcpKey, ctx.frame, ctx.sumTcpCount, ctx.tcpSeq, data, off, end, rep)
       : tcpPduAt(store, ctx.frame, ctx.sumTcpCount);
+    if (at?.old) return 'old';
   }
   let info = '';
   let n = 0;
@@ -600,7 +607,7 @@ function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number
     p += 2 + len;
   }
   if (ctx.wantInfo && n > 0) d.info = info;
-  return n > 0;
+  return n > 0 ? 'dns' : 'segment';
 }
 
 // Ports: IANA service names domain (53), mdns (5353), llmnr (5355); packet-dns.c registers
@@ -625,7 +632,7 @@ addHeuristic('udp', dnsUdp, (d, data, off, end, rep, parent, ctx) => {
 });
 const dnsTcp = createHandle('dns', 'Domain Name System', (d, data, off, end, rep, parent, ctx) => {
   // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
-  if (!dissectDnsTcp(d, data, off, end, rep, parent, ctx) && ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
+  if (dissectDnsTcp(d, data, off, end, rep, parent, ctx) === 'segment' && ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
   return true;
 });
 addUint(tcpPortTable, 53, dnsTcp);

@@ -13,7 +13,8 @@
  * past it later PDUs are dissected segment by segment and the capture says so.
  *
  * Sequence gaps (lost segments) drop the PDU in progress; data below the next expected sequence
- * number (retransmissions) is not collected again; a segment cut short by the snapshot length
+ * number (retransmissions, out-of-order segments) is not collected again, and a segment of only
+ * such data is left as plain TCP; a segment cut short by the snapshot length
  * ends collecting until the next segment.
  */
 import { fragmentStoreOf, type FragmentStore } from './ip-reassembly.ts';
@@ -30,6 +31,11 @@ export interface TcpPduAt {
   pieces: { frame: number; length: number }[];
   /** Where the frame's own PDUs begin in its payload (the payload length: none). */
   ownFrom: number;
+  /**
+   * Every byte was seen before (a retransmission or an out-of-order segment): tshark 4.0 does
+   * not desegment it, so it is neither a PDU nor a segment of one (plain TCP).
+   */
+  old: boolean;
 }
 
 interface Direction {
@@ -97,7 +103,11 @@ export function tcpPduFirstPass(
   let p = off;
   if (ahead < 0) {
     // Bytes already seen (a retransmission): only what lies past them is new.
-    if (end - off <= -ahead) return undefined;
+    if (end - off <= -ahead) {
+      const at: TcpPduAt = { tcpIndex, reassembled: null, pieces: [], ownFrom: end - off, old: true };
+      s.at.set(frame, at);
+      return at;
+    }
     p = off - ahead;
   } else if (ahead > 0) {
     dropPending(st, budget);
@@ -150,7 +160,7 @@ export function tcpPduFirstPass(
       st.pieces = [];
     } else {
       // The whole segment continues a PDU that completes later.
-      const at: TcpPduAt = { tcpIndex, reassembled: null, pieces: [], ownFrom: end - off };
+      const at: TcpPduAt = { tcpIndex, reassembled: null, pieces: [], ownFrom: end - off, old: false };
       s.at.set(frame, at);
       return at;
     }
@@ -183,7 +193,7 @@ export function tcpPduFirstPass(
     break;
   }
   if (done === null && start === off) return undefined;
-  const at: TcpPduAt = { tcpIndex, reassembled: done, pieces, ownFrom };
+  const at: TcpPduAt = { tcpIndex, reassembled: done, pieces, ownFrom, old: false };
   s.at.set(frame, at);
   return at;
 }

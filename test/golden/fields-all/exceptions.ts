@@ -153,6 +153,11 @@ export const FIELD_EXCEPTIONS: FieldException[] = [
 
   // Reassembly: where tshark 4.0's one pass places PDUs differently.
   {
+    field: /^tcp\.(segments|segment|segment\.count|reassembled\.length|reassembled\.data)$/,
+    ours: /^$/,
+    reason: 'PDUs the stream layers reassemble (TLS records, HTTP/1.x messages, HTTP/2 frames) carry no list of their segments: the layers reassemble whole streams (docs/engine.md, Stream layers); DNS over TCP, reassembled per PDU in the first pass (dissectors/tcp-pdu.ts), lists them as tshark does',
+  },
+  {
     field: /^(http|http2|tls)(\.|$)|^(tcp\.analysis\.bytes_in_flight|tcp\.option_kind|frame\.protocols)$|^data/,
     capture: REORDERED,
     reason: "out-of-order and overlapping segments: tshark 4.0 in one pass without tcp.reassemble_out_of_order (its default) loses the messages' boundaries (and counts bytes in flight over the gaps); we reassemble as Wireshark's follow does (docs/engine.md) and give each message's fields on the frame completing it",
