@@ -181,12 +181,6 @@ export const FIELD_EXCEPTIONS: FieldException[] = [
     reason: 'pcapng: tshark prints no interface id on custom-block events (ours prints 65534, our "no interface" marker) and numbers the interfaces of each section from 0 (ours across the file)',
   },
   {
-    field: 'icmpv6.checksum.status',
-    tshark: /^1$/,
-    ours: /^2$/,
-    reason: 'ICMPv6 checksums are not verified (status 2, unverified; tshark 1, good): field fidelity, issue 12 item 6',
-  },
-  {
     field: 'tcp.option_kind',
     when: (d) => d.tshark.startsWith(d.ours) && /^(,0)+$/.test(d.tshark.slice(d.ours.length)),
     reason: 'TCP options: tshark records one option_kind per End-of-Option-List padding byte after the first; ours stops at the first EOL',
