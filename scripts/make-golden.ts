@@ -63,6 +63,7 @@ export const NOT_GENERATORS: Record<string, string> = {
   'record-loopback.sh': 'records real loopback captures for the bench (nginx + wrk + tcpdump), not a golden',
   'measure-reordered.sh': 'measures tshark on the reordered bench files, not a golden',
   'make-fixture-fidelity.py': 'writes the input fixtures test/fixtures/fidelity/*.pcap (deterministic; their tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
+  'record-dns-tcp.py': 'records the input fixture test/fixtures/dns-tcp/dns-tcp.pcap (tcpdump on lo; its tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
   'gen-scap-event-table.py': 'transcribes falcosecurity/libs event tables into source (needs a libs checkout), not a golden',
 };
 

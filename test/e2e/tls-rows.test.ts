@@ -5,7 +5,8 @@
  * is dropped on the window, frame 9 is `HTTP  GET / HTTP/1.1 ` (tshark 4.0.17 with the key log:
  * test/golden/columns/pcap__generated__gen-tls13-http11-nsec.pcap.tsv), its details tree is in
  * layer order, and clicking http.host selects the "Decrypted TLS" tab with the Host line
- * highlighted. Screenshots: test-artifacts/60-tls-rows-*.png.
+ * highlighted. A TLS 1.2 + h2 capture shows HTTP2 rows (HEADERS[1]: GET / …) once decrypted.
+ * Screenshots: test-artifacts/60-tls-rows-*.png.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,19 @@ import { ARTIFACTS, CHROMIUM, CORPUS, FLAGS, RUN_E2E, shot, startServer, stopSer
 
 const TLS_PCAP = join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap');
 const TLS_KEYS = join(CORPUS, 'keys/generated/gen-tls13-http11.keys');
+const H2_PCAP = join(CORPUS, 'pcap/generated/gen-tls12-h2.pcap');
+const H2_KEYS = join(CORPUS, 'keys/generated/gen-tls12-h2.keys');
+
+/** Drop a key log file on the window, as a user drags one in. */
+async function dropKeys(page: Page, path: string): Promise<void> {
+  const dt = await page.evaluateHandle((text) => {
+    const d = new DataTransfer();
+    d.items.add(new File([text], 'secrets.txt', { type: 'text/plain' }));
+    return d;
+  }, readFileSync(path, 'utf8'));
+  await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
+  await page.locator('[data-testid="key-notice"]').waitFor();
+}
 
 async function cell(page: Page, row: number, col: string): Promise<string> {
   return (await page.locator(`.row[data-row="${row}"]:not(.loading) [data-col="${col}"]`).textContent()) ?? '';
@@ -52,14 +66,7 @@ describe.skipIf(!RUN_E2E)('TLS and HTTP rows, Decrypted TLS bytes (Chromium)', (
     expect(await cell(page, 8, 'info')).toBe('Application Data');
     await shot(page, '60-tls-rows-no-key');
 
-    const keys = readFileSync(TLS_KEYS, 'utf8');
-    const dt = await page.evaluateHandle((text) => {
-      const d = new DataTransfer();
-      d.items.add(new File([text], 'secrets.txt', { type: 'text/plain' }));
-      return d;
-    }, keys);
-    await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
-    await page.locator('[data-testid="key-notice"]').waitFor();
+    await dropKeys(page, TLS_KEYS);
 
     // With keys, as tshark's columns golden: 6 the server's decrypted flight, 9 HTTP GET /.
     await expect.poll(() => cell(page, 8, 'protocol'), { timeout: 30_000 }).toBe('HTTP');
@@ -81,6 +88,32 @@ describe.skipIf(!RUN_E2E)('TLS and HTTP rows, Decrypted TLS bytes (Chromium)', (
     await expect.poll(() => hl.count()).toBe('Host: 127.0.0.1:8443\r\n'.length);
     expect((await hl.allTextContents()).join('')).toBe('Host: 127.0.0.1:8443..');
     await shot(page, '60-tls-rows-decrypted-tab');
+    await page.close();
+  });
+
+  it('shows HTTP/2 rows once a TLS 1.2 + h2 capture is decrypted', async () => {
+    stopServer(server);
+    server = await startServer(H2_PCAP);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log(`[e2e] page error: ${e.message}`));
+    await page.goto(server.url);
+    await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
+    // Without keys frame 13 is a TLS 1.2 record.
+    await expect.poll(() => cell(page, 12, 'protocol'), { timeout: 30_000 }).toBe('TLSv1.2');
+    await dropKeys(page, H2_KEYS);
+    // As tshark 4.0.17 with the key log (test/golden/columns/pcap__generated__gen-tls12-h2.pcap.tsv).
+    await expect.poll(() => cell(page, 12, 'protocol'), { timeout: 30_000 }).toBe('HTTP2');
+    expect(await cell(page, 10, 'info')).toBe('Magic, SETTINGS[0], WINDOW_UPDATE[0]');
+    expect(await cell(page, 12, 'info')).toBe('HEADERS[1]: GET /');
+    expect(await cell(page, 13, 'info')).toBe('HEADERS[1]: 200 OK, DATA[1]');
+    expect(await cell(page, 16, 'info')).toBe('RST_STREAM[1], HEADERS[3]: GET /big');
+    expect(await cell(page, 8, 'protocol')).toBe('TLSv1.2');
+    await page.locator('.row[data-row="12"]').click();
+    const tree = page.locator('.details-pane');
+    await tree.locator('[data-field="http2"]').waitFor();
+    const top = await tree.locator('[role="treeitem"][aria-level="1"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
+    expect(top).toEqual(['frame', 'eth', 'ip', 'tcp', 'tls', 'http2']);
+    await shot(page, '60-tls-rows-http2');
     await page.close();
   });
 });

@@ -53,6 +53,30 @@ describe('field columns in rows pages', () => {
     },
   );
 
+  it('frame.time_delta_displayed: since the previous frame of the filtered view, also when sorted', async () => {
+    // tshark -r pcap/generated/gen-tls13-http11-nsec.pcap -Y 'tcp.len > 0' -T fields -e frame.number
+    //   -e frame.time_delta_displayed (4.0.17): 4 0.000000000, 6 0.003015302, 8 0.001716931.
+    const c = inProcessEngine();
+    await openDone(c, join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap'));
+    const F = 'frame.time_delta_displayed';
+    const cellsOf = async () => {
+      const page = await c.call('rows', { start: 0, count: 100, fields: [F] });
+      return new Map([...page.events].map((ev, r) => [ev, page.strings[page.cells[fieldColumnId(F)][r]]]));
+    };
+    expect((await cellsOf()).get(6)).toBe('0.002996768');
+    await c.call('filter', { text: 'tcp.len > 0' });
+    const want = new Map([[4, '0.000000000'], [6, '0.003015302'], [8, '0.001716931']]);
+    const got = await cellsOf();
+    for (const [ev, v] of want) expect(got.get(ev)).toBe(v);
+    const ex = await c.call('extract', { start: 0, count: 3, fields: [F] });
+    expect(ex.values.map((v) => v[0][0])).toEqual([...want.values()]);
+    // Sorted newest first, each row still measures from its predecessor in capture order.
+    await c.call('sort', { column: 'no', descending: true });
+    const sorted = await cellsOf();
+    for (const [ev, v] of want) expect(sorted.get(ev)).toBe(v);
+    c.close();
+  });
+
   it('sorts by a field column, numbers as numbers, empty cells last, in a filter too', async () => {
     const c = inProcessEngine();
     await openDone(c, HTTP);

@@ -33,6 +33,9 @@ export interface PacketContext {
   depth: number;
   /** Inside an ICMP error's quoted datagram: no conversation state is touched. */
   inError: boolean;
+  /** Of the TCP segment whose payload is being dissected: stream × 2 + direction (-1: none), raw sequence number. */
+  tcpKey: number;
+  tcpSeq: number;
 
   // ---- what the index keeps of the packet (packet-index.ts addPacket), set in every mode ----
   /** Offsets of the first network-layer source/destination address recorded (-1 = none). */
@@ -61,7 +64,7 @@ function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: bool
   return {
     conv, firstPass, wantInfo,
     frame: 0, layers: [], nLayers: 0, srcOff: 0, dstOff: 0, addrLen: 0,
-    fragmented: false, ttl: 0, depth: 0, inError: false,
+    fragmented: false, ttl: 0, depth: 0, inError: false, tcpKey: -1, tcpSeq: 0,
     sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumTcpCount: 0, sumTcpFlagged: 0, sumTcpPorts: 0, sumTcpLen: -1, sumIpv4Count: 0, sumDns: false,
   };
 }
@@ -85,6 +88,8 @@ export function resetPacketContext(ctx: PacketContext, frame: number): void {
   ctx.ttl = 0;
   ctx.depth = 0;
   ctx.inError = false;
+  ctx.tcpKey = -1;
+  ctx.tcpSeq = 0;
   ctx.sumNetSrc = -1;
   ctx.sumNetDst = -1;
   ctx.sumNetLen = 0;

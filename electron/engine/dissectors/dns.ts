@@ -6,7 +6,9 @@
  * with loop protection.
  */
 import { defineField, defineProtocol } from '../fields/registry.ts';
-import { addField, markMalformed, type Dissection } from './dissection.ts';
+import { addField, addSource, markMalformed, setLabel, type Dissection } from './dissection.ts';
+import { hfTcpReassembledData, hfTcpReassembledLength, hfTcpSegment, hfTcpSegmentCount, hfTcpSegments } from './tcp.ts';
+import { tcpPduAt, tcpPduFirstPass, tcpPduStoreOf, type PduFraming, type TcpPduAt } from './tcp-pdu.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, formatIpv6 } from '../fields/format.ts';
@@ -95,6 +97,7 @@ export const hfDnsOpt = defineField({ name: 'dns.opt', type: 'none', description
 export const hfDnsOptCode = defineField({ name: 'dns.opt.code', type: 'uint', description: 'Option Code', bits: 16, multi: true });
 export const hfDnsOptLen = defineField({ name: 'dns.opt.len', type: 'uint', description: 'Option Length', bits: 16, multi: true });
 export const hfDnsOptData = defineField({ name: 'dns.opt.data', type: 'bytes', description: 'Option Data', multi: true });
+export const hfDnsNsecNext = defineField({ name: 'dns.nsec.next_domain_name', type: 'string', description: 'Next Domain Name', multi: true });
 export const hfDnsRdata = defineField({ name: 'dns.data', type: 'bytes', description: 'Data', multi: true });
 
 export const DNS_FLAVOUR_DNS = 1;
@@ -431,6 +434,11 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
       if (!rdName(d, data, base, end, r + 6, rend, hfDnsSrvTarget, rr, index)) return -1;
       if (want) state.info += ` ${u16(data, r)} ${u16(data, r + 2)} ${u16(data, r + 4)} ${nameText}`;
       break;
+    case 47:
+      // NSEC (RFC 4034 §4.1): the next owner name, then the type bitmaps; Info shows the name.
+      if (!rdName(d, data, base, end, r, rend, hfDnsNsecNext, rr, index)) return -1;
+      if (want) state.info += ` ${nameText}`;
+      break;
     case 64:
     case 65:
       if (!dissectSvcb(d, data, base, end, r, rend, rr, index, want)) return -1;
@@ -538,31 +546,68 @@ function dissectDnsUdp(d: Dissection, data: Uint8Array, off: number, end: number
   if (ctx.wantInfo) d.info = state.info;
 }
 
+/** DNS over TCP messages: a 2-byte length, then the message (RFC 1035 §4.2.2). */
+const DNS_TCP_FRAMING: PduFraming = { headerLength: 2, pduLength: (b, off) => 2 + u16(b, off) };
+
 /**
- * DNS over TCP: one or more length-prefixed messages in this segment. Returns false when the
- * first message is not complete here (it would need TCP reassembly, which is not done here).
+ * DNS over TCP: the message this segment completes (collected from earlier segments in the first
+ * pass, tcp-pdu.ts), then the whole messages that begin in it: 'dns'; 'segment' when it holds
+ * no whole message (a part of one completed later); 'old' for data seen before (retransmitted,
+ * out of order: plain TCP). Info is the last message's, as tshark's (each PDU clears the column).
  */
-function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, _rep: number, parent: number, ctx: PacketContext): boolean {
-  if (end - off < 2 || off + 2 + u16(data, off) > end) return false;
-  pushLayer(ctx, 'dns');
-  d.protocol = 'DNS';
-  let p = off;
+function dissectDnsTcp(d: Dissection, data: Uint8Array, off: number, end: number, rep: number, parent: number, ctx: PacketContext): 'dns' | 'segment' | 'old' {
+  let at: TcpPduAt | undefined;
+  if (ctx.tcpKey >= 0) {
+    const store = tcpPduStoreOf(ctx.conv, DNS_TCP_FRAMING);
+    at = ctx.firstPass
+      ? tcpPduFirstPass(store, ctx.conv, DNS_TCP_FRAMING, ctx.tcpKey, ctx.frame, ctx.sumTcpCount, ctx.tcpSeq, data, off, end, rep)
+      : tcpPduAt(store, ctx.frame, ctx.sumTcpCount);
+    if (at?.old) return 'old';
+  }
   let info = '';
   let n = 0;
+  const one = (bytes: Uint8Array, p: number, len: number, source: number): void => {
+    if (n === 0) {
+      pushLayer(ctx, 'dns');
+      d.protocol = 'DNS';
+    }
+    ctx.sumDns = true;
+    const first = d.n;
+    const top = addField(d, hfDns, p, 2 + len, parent);
+    addField(d, hfDnsLength, p, 2, top);
+    state.info = '';
+    dissectMessage(d, bytes, p + 2, p + 2 + len, top, ctx, DNS_FLAVOUR_DNS);
+    if (ctx.wantInfo) info = state.info;
+    if (source !== 0) for (let i = first; i < d.n; i++) d.src[i] = source;
+    n++;
+  };
+  if (at?.reassembled) {
+    const r = at.reassembled;
+    const source = addSource(d, 'Reassembled TCP', r);
+    if (!d.summary) {
+      const segs = addField(d, hfTcpSegments, 0, r.length, parent, undefined, source);
+      setLabel(d, segs, `${at.pieces.length} Reassembled TCP Segments (${r.length} bytes): ${at.pieces.map((x) => `#${x.frame}(${x.length})`).join(', ')}`);
+      let pos = 0;
+      for (const x of at.pieces) {
+        const e = addField(d, hfTcpSegment, pos, x.length, segs, x.frame, source);
+        setLabel(d, e, `Frame: ${x.frame}, payload: ${pos}-${pos + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})`);
+        pos += x.length;
+      }
+      addField(d, hfTcpSegmentCount, 0, 0, segs, at.pieces.length, source);
+      addField(d, hfTcpReassembledLength, 0, 0, segs, r.length, source);
+      addField(d, hfTcpReassembledData, 0, r.length, segs, undefined, source);
+    }
+    one(r, 0, r.length - 2, source);
+  }
+  let p = off + (at?.ownFrom ?? 0);
   while (p + 2 <= end && n < 1000) {
     const len = u16(data, p);
     if (p + 2 + len > end) break;
-    const top = addField(d, hfDns, p, 2 + len, parent);
-    ctx.sumDns = true;
-    addField(d, hfDnsLength, p, 2, top);
-    state.info = '';
-    dissectMessage(d, data, p + 2, p + 2 + len, top, ctx, DNS_FLAVOUR_DNS);
-    if (ctx.wantInfo) info += (n > 0 ? ', ' : '') + state.info;
+    one(data, p, len, 0);
     p += 2 + len;
-    n++;
   }
-  if (ctx.wantInfo) d.info = info;
-  return true;
+  if (ctx.wantInfo && n > 0) d.info = info;
+  return n > 0 ? 'dns' : 'segment';
 }
 
 // Ports: IANA service names domain (53), mdns (5353), llmnr (5355); packet-dns.c registers
@@ -587,7 +632,7 @@ addHeuristic('udp', dnsUdp, (d, data, off, end, rep, parent, ctx) => {
 });
 const dnsTcp = createHandle('dns', 'Domain Name System', (d, data, off, end, rep, parent, ctx) => {
   // An incomplete DNS message: tshark keeps it for reassembly and says so in Info.
-  if (!dissectDnsTcp(d, data, off, end, rep, parent, ctx) && ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
+  if (dissectDnsTcp(d, data, off, end, rep, parent, ctx) === 'segment' && ctx.wantInfo) d.info += ' [TCP segment of a reassembled PDU]';
   return true;
 });
 addUint(tcpPortTable, 53, dnsTcp);

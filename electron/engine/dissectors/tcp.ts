@@ -60,6 +60,12 @@ export const hfTcpOptSackCount = defineField({ name: 'tcp.options.sack.count', t
 export const hfTcpOptTsval = defineField({ name: 'tcp.options.timestamp.tsval', type: 'uint', description: 'Timestamp value', bits: 32 });
 export const hfTcpOptTsecr = defineField({ name: 'tcp.options.timestamp.tsecr', type: 'uint', description: 'Timestamp echo reply', bits: 32 });
 export const hfTcpPayload = defineField({ name: 'tcp.payload', type: 'bytes', description: 'TCP payload' });
+// A PDU reassembled from several segments (tcp-pdu.ts), on the frame that completes it.
+export const hfTcpSegments = defineField({ name: 'tcp.segments', type: 'none', description: 'Reassembled TCP Segments' });
+export const hfTcpSegment = defineField({ name: 'tcp.segment', type: 'framenum', description: 'TCP Segment', multi: true });
+export const hfTcpSegmentCount = defineField({ name: 'tcp.segment.count', type: 'uint', description: 'Segment count', bits: 32 });
+export const hfTcpReassembledLength = defineField({ name: 'tcp.reassembled.length', type: 'uint', description: 'Reassembled TCP length', bits: 32 });
+export const hfTcpReassembledData = defineField({ name: 'tcp.reassembled.data', type: 'bytes', description: 'Reassembled TCP Data' });
 
 const TH_FIN = 0x01;
 const TH_SYN = 0x02;
@@ -252,6 +258,9 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const payEnd = Math.min(end, off + hlen + seglen);
   if (!haveSeglen || seglen === 0) return true;
   if (payEnd > payOff && full) addField(d, hfTcpPayload, payOff, payEnd - payOff, top);
+  // For PDUs that span segments (tcp-pdu.ts): where this payload sits in its direction.
+  ctx.tcpKey = stream >= 0 && !ctx.inError ? stream * 2 + dir : -1;
+  ctx.tcpSeq = rawSeq;
   dispatch(d, data, sport, dport, payOff, payEnd, seglen, parent, ctx);
   return true;
 }

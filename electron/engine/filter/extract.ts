@@ -11,8 +11,12 @@ import { columnFields, type ColumnField } from './column-filter.ts';
 import { dissectionFor } from './run-filter.ts';
 
 export interface Extractor {
-  /** The values of every field, in order, of event `e`. */
-  values(e: number): string[][];
+  /**
+   * The values of every field, in order, of event `e`. `previous`: the event displayed before it
+   * (null: `e` is the first displayed), for frame.time_delta_displayed; undefined leaves that
+   * field without a value.
+   */
+  values(e: number, previous?: number | null): string[][];
   /** Events dissected so far (tests count them). */
   dissected: number;
 }
@@ -23,21 +27,46 @@ type NumColumn = Extract<ColumnField, { kind: 'num' }>;
  * `defs`: a field, or the index of a table column (tshark's `_ws.col.Info` …: that column's
  * cell text, from the capture's `cells`).
  */
-export function createExtractor(capture: Capture, defs: readonly (FieldDef | number)[]): Extractor {
+/** Computed from the displayed events, not the event alone (layers/column-fields.ts declares it). */
+const DELTA_DISPLAYED = 'frame.time_delta_displayed';
+
+/**
+ * The event displayed before `event` in a view of events in capture order (a filter's result;
+ * undefined: every event), whatever order the table sorts them in: Wireshark's "previous
+ * displayed frame". null when none is.
+ */
+export function previousDisplayed(view: Uint32Array | undefined, event: number): number | null {
+  if (!view) return event > 1 ? event - 1 : null;
+  let lo = 0;
+  let hi = view.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view[mid] < event) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? view[lo - 1] : null;
+}
+
+/**
+ * `timeNs`: exact epoch nanoseconds of an event, for frame.time_delta_displayed (the time since
+ * the previous displayed event, tshark's one pass: the previous frame `-Y` kept).
+ */
+export function createExtractor(capture: Capture, defs: readonly (FieldDef | number)[], timeNs?: (event: number) => bigint): Extractor {
   const all = columnFields(capture.internals());
   const cols: (NumColumn | undefined)[] = defs.map((f) => {
     const c = typeof f === 'number' ? undefined : all.get(f.name);
     return c?.kind === 'num' ? c : undefined;
   });
-  const fields = defs.filter((f): f is FieldDef => typeof f !== 'number');
-  const wantCells = fields.length < defs.length;
+  const delta = defs.map((f) => typeof f !== 'number' && f.name === DELTA_DISPLAYED);
+  const fields = defs.filter((f, k): f is FieldDef => typeof f !== 'number' && !delta[k]);
+  const wantCells = defs.some((f) => typeof f === 'number');
   const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
-  const everyColumn = !wantCells && cols.every((c) => c !== undefined);
+  const everyColumn = !wantCells && cols.every((c, k) => c !== undefined || delta[k]);
   const { d, info } = dissectionFor(fields.map((f) => f.name));
   const ex: Extractor = {
     dissected: 0,
-    values(e) {
-      const exact = everyColumn && cols.every((c) => c!.exact === undefined || c!.exact(e));
+    values(e, previous) {
+      const exact = everyColumn && cols.every((c) => c === undefined || c.exact === undefined || c.exact(e));
       if (!exact && fields.length > 0) {
         capture.dissect(e, d, { info });
         ex.dissected++;
@@ -45,6 +74,10 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
       if (wantCells) capture.cells(e, cells);
       return defs.map((f, k) => {
         if (typeof f === 'number') return [cells[f] ?? ''];
+        if (delta[k]) {
+          if (previous === undefined || !timeNs) return [];
+          return [formatFieldValue(f, previous === null ? 0n : timeNs(e) - timeNs(previous))];
+        }
         const c = cols[k];
         if (!exact || !c) return fieldStrings(d, f);
         if (!c.has(e)) return [];

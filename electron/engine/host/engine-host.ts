@@ -18,7 +18,7 @@ import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter } from '../filter/run-filter.ts';
-import { createExtractor } from '../filter/extract.ts';
+import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
@@ -30,7 +30,8 @@ import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { computeStats } from '../stats/run-stats.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
-import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
+import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
+import { hfTimeDeltaDisplayed } from '../layers/column-fields.ts';
 import { findRow } from './find.ts';
 import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
 import { harEntry } from '../layers/har.ts';
@@ -212,9 +213,11 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!f) throw new Error(`"${name}" is not a field`);
       return f;
     });
+    // frame.time_delta_displayed is measured from the previous event of the filtered view.
+    const delta = defs.some((f) => f === hfTimeDeltaDisplayed) ? createExtractor(c, [hfTimeDeltaDisplayed], (e) => eventTimeNs(c, e)) : undefined;
     return (event) => {
       c.dissect(event, d);
-      return defs.map((f) => fieldStrings(d, f).join(','));
+      return defs.map((f) => (f === hfTimeDeltaDisplayed && delta ? delta.values(event, previousDisplayed(state.view, event))[0] : fieldStrings(d, f)).join(','));
     };
   };
 
@@ -511,11 +514,11 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const values: string[][][] = [];
       let bytes = 0;
       // Indexed numbers from the columns, other fields from a dissection recording only them.
-      const extractor = createExtractor(c, defs);
+      const extractor = createExtractor(c, defs, (e) => eventTimeNs(c, e));
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;
-        values.push(extractor.values(ev));
+        values.push(extractor.values(ev, previousDisplayed(state.view, ev)));
         bytes += replySize(values[r], PAGE_BYTES);
       }
       // A short page when its values are large (http.file_data): the client asks on from there.

@@ -163,7 +163,11 @@ function applyColumns(row: FrameColumns, out: string[], protocolColumn: number, 
     return;
   }
   out[protocolColumn] = row.protocol;
-  out[infoColumn] = `${tags}${row.info}`;
+  // TLS and HTTP/2 append their texts with a ", " separator (packet-tls.c, packet-http2.c
+  // col_append_sep_str), so behind the tags tshark shows "[TCP Window Full] , DATA[3]"; HTTP
+  // sets the column, and a "[TLS segment …]" tag is appended with none.
+  const sep = tags && /^(TLS|SSL|HTTP2$)/.test(row.protocol) && !row.info.startsWith('[') ? ', ' : '';
+  out[infoColumn] = `${tags}${sep}${row.info}`;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface ColumnException {
 }
 
 /** Protocols no dissector of ours decodes yet (their rows show the transport below them). */
-const NOT_DISSECTED = /^(DHCP|BOOTP|QUIC|GQUIC|SSDP|NBNS|BROWSER|MDNS|DB-LSP-DISC\/JSON|DTLS.*|M3UA.*|WireGuard|PPTP|IGMPv\d|SIP.*|Git|WebSocket|GRPC-Web.*|PPP LCP|PCAPNG)$/;
+const NOT_DISSECTED = /^(QUIC|GQUIC|SSDP|NBNS|BROWSER|DB-LSP-DISC\/JSON|DTLS.*|M3UA.*|WireGuard|PPTP|IGMPv\d|SIP.*|Git|WebSocket|GRPC-Web.*|PPP LCP|PCAPNG)$/;
 
 export const COLUMN_EXCEPTIONS: ColumnException[] = [
   {
@@ -43,25 +43,14 @@ export const COLUMN_EXCEPTIONS: ColumnException[] = [
     capture: /./,
     column: 'both',
     tsharkProtocol: NOT_DISSECTED,
-    reason: 'protocol not dissected yet (DHCP/NTP rows and dissector tables: issue 12 items 1-2, dtables; QUIC, DTLS, WireGuard, SIP, PPTP, IGMP, WebSocket, gRPC-Web, pcapng custom blocks: not built)',
-  },
-  {
-    capture: /./,
-    column: 'both',
-    tsharkProtocol: /^HTTP2/,
-    reason: 'HTTP/2 rows (HEADERS[1]: GET /, DATA[1] …) come from the h2-columnar helper through layers/session.ts http2RowColumns; until then the records show as TLS application data',
+    reason: 'protocol not dissected (QUIC, DTLS, WireGuard, SIP, PPTP, PPP, IGMP, SSDP, NetBIOS, Dropbox LAN sync, M3UA, Git, WebSocket, gRPC-Web, pcapng custom blocks: not built); the rows show the transport below them',
   },
   {
     capture: /./,
     column: 'Info',
-    tshark: /\b(HEADERS|DATA|SETTINGS|WINDOW_UPDATE|PING|GOAWAY|RST_STREAM|PRIORITY|PUSH_PROMISE|CONTINUATION)\[\d+\]|^Magic/,
-    reason: 'HTTP/2 frames inside TLS rows: the h2-columnar helper fills http2RowColumns',
-  },
-  {
-    capture: /./,
-    column: 'Info',
-    tshark: /\[TCP (Window Update|ZeroWindow|ZeroWindowProbe|Window Full|Dup ACK [^\]]*|Out-Of-Order|Retransmission|Spurious Retransmission|Fast Retransmission|Previous segment not captured|ACKed unseen segment|Keep-Alive|Keep-Alive ACK|Port numbers reused)\]/,
-    reason: 'TCP analysis tags are the tcp-analysis helper\'s (issue 12 item 3); layers/session.ts keeps them in front of a layer\'s Info once the TCP Info carries them',
+    tshark: /\b(DATA|HEADERS|CONTINUATION)\[\d+\]\[TLS segment of a reassembled PDU\]|^\[TLS segment of a reassembled PDU\], DATA\[/,
+    ours: /^(\[TCP [^\]]+\] )*(, )?(DATA|HEADERS|CONTINUATION)\[\d+\]/,
+    reason: 'a TLS record that ends inside an HTTP/2 frame: tshark appends "[TLS segment of a reassembled PDU]" to the frames that record completed (or puts it first when it completed none); http2/info.ts names the frames only',
   },
   {
     capture: /./,

@@ -17,7 +17,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { escapeTsv } from '../../../electron/cli/run.ts';
 import { fieldStrings } from '../../../electron/engine/dissectors/values.ts';
 import { fieldByName, type FieldDef } from '../../../electron/engine/fields/registry.ts';
+import { createExtractor } from '../../../electron/engine/filter/extract.ts';
 import { dissectionFor } from '../../../electron/engine/filter/run-filter.ts';
+import { eventTimeNs } from '../../../electron/engine/host/rows-page.ts';
 import { openSession, scanHttpNow } from '../../../electron/engine/layers/session.ts';
 import { openCapture } from '../../../electron/engine/open-capture.ts';
 import { addCaptureKeylog } from '../../../electron/engine/tls/capture-tls.ts';
@@ -44,10 +46,14 @@ async function ourCells(capture: string, fields: readonly FieldDef[]): Promise<s
     // A dissection recording the golden's fields, as `-e` asks (session fields such as
     // frame.time_delta are added only to a dissection that names them).
     const { d } = dissectionFor(fields.map((f) => f.name));
+    // frame.time_delta_displayed is the extract path's (the previous displayed event: here every event is).
+    const delta = fields.map((f) => f.name === 'frame.time_delta_displayed');
+    const extractor = createExtractor(s.capture, fields.filter((_, k) => delta[k]), (e) => eventTimeNs(s.capture, e));
     const rows: string[][] = [];
     for (let e = 1; e <= s.capture.count(); e++) {
       s.capture.dissect(e, d);
-      rows.push(fields.map((f) => cellDigest(fieldStrings(d, f).map(escapeTsv).join(','))));
+      const shown = delta.some(Boolean) ? extractor.values(e, e > 1 ? e - 1 : null) : [];
+      rows.push(fields.map((f, k) => cellDigest((delta[k] ? shown[0] : fieldStrings(d, f)).map(escapeTsv).join(','))));
     }
     return rows;
   } finally {
