@@ -14,7 +14,7 @@ import { rowsPage } from '../../electron/engine/host/rows-page.ts';
 import { openSession, rowPending, runTcpAnalysis, withDeferredAnalysis, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { ANALYSE_AHEAD } from '../../electron/engine/layers/tcp-analysis.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import type { RowsPage } from '../../shared/rpc.ts';
+import type { DetailsNode, RowsPage } from '../../shared/rpc.ts';
 import { inProcessEngineWithClose, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deferred-rows-'));
@@ -107,7 +107,14 @@ describe('rows and the TCP analysis pass', () => {
         if (e.finished) r();
       }));
       await openDone(client, path);
+      // Details of a frame far ahead wait for the analysis in slices: rows asked after them
+      // are answered meanwhile, and the tree has the frame's SEQ/ACK analysis.
+      const lastEvent = (await client.call('rows', { start: 119_000, count: 5000 })).events.at(-1) ?? 0;
+      expect(lastEvent).toBeGreaterThan(119_000);
+      const details = client.call('details', { event: lastEvent });
       const last = await client.call('rows', { start: 119_000, count: 200 });
+      const flat = (nodes: DetailsNode[]): string[] => nodes.flatMap((n) => [n.field, ...flat(n.children ?? [])]);
+      expect(flat(await details)).toContain('tcp.analysis');
       await finished;
       const again = await client.call('rows', { start: 119_000, count: 200 });
       expect(again.pending).toBeUndefined();

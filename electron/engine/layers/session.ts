@@ -199,28 +199,41 @@ export interface AnalysisPassOptions {
 /**
  * The TCP analysis of every frame indexed, in slices of `sliceMs` that yield to the event loop
  * (requests are answered between them; a rows page may itself move the frontier by up to
- * ANALYSE_AHEAD frames). Resolves true once every frame is analysed, false when aborted.
+ * `analyseAhead` frames). Resolves true once every frame is analysed, false when aborted.
  */
-export async function runTcpAnalysis(s: CaptureSession, opts: AnalysisPassOptions = {}): Promise<boolean> {
+export function runTcpAnalysis(s: CaptureSession, opts: AnalysisPassOptions = {}): Promise<boolean> {
   const ta = s.tcpAnalysis;
-  if (!ta) return true;
-  const total = (): number => ta.internals.index.dataOffset.length;
+  return ta ? analyseSliced(ta, () => ta.internals.index.dataOffset.length, opts) : Promise.resolve(true);
+}
+
+/**
+ * Before answering for event `ev` with its analysis (details): nothing to wait for within
+ * `analyseAhead` frames of the frontier; farther, the frames up to it are analysed in slices
+ * (alongside the background pass, which shares the frontier), so the engine keeps answering.
+ */
+export function analysisFor(s: CaptureSession, ev: number, signal?: AbortSignal): Promise<boolean> {
+  const ta = s.tcpAnalysis;
+  if (!ta || ev - ta.done <= s.analyseAhead) return Promise.resolve(true);
+  return analyseSliced(ta, () => Math.min(ev, ta.internals.index.dataOffset.length), { signal });
+}
+
+async function analyseSliced(ta: TcpAnalysis, target: () => number, opts: AnalysisPassOptions): Promise<boolean> {
   const slice = opts.sliceMs ?? 10;
   const every = opts.progressMs ?? 250;
   let shown = performance.now();
-  while (ta.done < total()) {
+  while (ta.done < target()) {
     const t0 = performance.now();
     // Chunks of a few thousand frames (a few ms) until the slice is used.
-    while (ta.done < total() && performance.now() - t0 < slice) analyseTo(ta, ta.done + 4096);
+    while (ta.done < target() && performance.now() - t0 < slice) analyseTo(ta, Math.min(target(), ta.done + 4096));
     const now = performance.now();
     if (now - shown >= every) {
       shown = now;
-      opts.onProgress?.(ta.done, total());
+      opts.onProgress?.(ta.done, target());
     }
     await new Promise<void>((r) => setImmediate(r));
     if (opts.signal?.aborted) return false;
   }
-  opts.onProgress?.(ta.done, total());
+  opts.onProgress?.(ta.done, target());
   return true;
 }
 
