@@ -107,8 +107,7 @@ describe('rows and the TCP analysis pass', () => {
         if (e.finished) r();
       }));
       await openDone(client, path);
-      // Details of a frame far ahead wait for the analysis in slices: rows asked after them
-      // are answered meanwhile, and the tree has the frame's SEQ/ACK analysis.
+      // Details of a frame far ahead have its SEQ/ACK analysis (the pass is run up to it).
       const lastEvent = (await client.call('rows', { start: 119_000, count: 5000 })).events.at(-1) ?? 0;
       expect(lastEvent).toBeGreaterThan(119_000);
       const details = client.call('details', { event: lastEvent });

@@ -23,7 +23,7 @@ import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { analysisFor, openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
+import { openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -491,18 +491,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!run.cancelled) setView(run.events);
       return { ok: true, text, matched: run.events.length, total, cancelled: run.cancelled, errors: [], warnings: run.warnings, ms };
     },
-    details: async (params) => {
+    details: (params) => {
       const c = requireCapture(state);
-      const ev = intParam(params, 'event', 1, c.count());
       // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
       // finished: the httpProgress event with finished: true says when to ask again). A frame
-      // far past the TCP analysis pass waits for it in slices, never blocking other requests.
-      const session = state.session;
-      if (session && !options.scanOnDemand) {
-        await analysisFor(session, ev, state.abort?.signal);
-        if (state.session !== session) throw new Error('the capture was closed');
-      }
-      c.dissect(ev, d);
+      // past the TCP analysis pass has it run up to the frame here (at most the pass's rest).
+      c.dissect(intParam(params, 'event', 1, c.count()), d);
       return detailsTree(d);
     },
     bytes: (params) => {

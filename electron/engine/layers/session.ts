@@ -206,17 +206,6 @@ export function runTcpAnalysis(s: CaptureSession, opts: AnalysisPassOptions = {}
   return ta ? analyseSliced(ta, () => ta.internals.index.dataOffset.length, opts) : Promise.resolve(true);
 }
 
-/**
- * Before answering for event `ev` with its analysis (details): nothing to wait for within
- * `analyseAhead` frames of the frontier; farther, the frames up to it are analysed in slices
- * (alongside the background pass, which shares the frontier), so the engine keeps answering.
- */
-export function analysisFor(s: CaptureSession, ev: number, signal?: AbortSignal): Promise<boolean> {
-  const ta = s.tcpAnalysis;
-  if (!ta || ev - ta.done <= s.analyseAhead) return Promise.resolve(true);
-  return analyseSliced(ta, () => Math.min(ev, ta.internals.index.dataOffset.length), { signal });
-}
-
 async function analyseSliced(ta: TcpAnalysis, target: () => number, opts: AnalysisPassOptions): Promise<boolean> {
   const slice = opts.sliceMs ?? 10;
   const every = opts.progressMs ?? 250;
