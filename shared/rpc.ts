@@ -93,6 +93,12 @@ export interface RowsPage {
    * none. Absent when no rule set is in force (colouring off, or never set).
    */
   colours?: Uint16Array;
+  /**
+   * Per row, 1 while a column of it is still being computed: the TCP analysis ([TCP …] Info
+   * tags, colours of tcp.analysis rules) of a frame past the background pass, which shows TCP's
+   * own Info meanwhile. Absent when no row is pending; `analysisProgress` says when to ask again.
+   */
+  pending?: Uint8Array;
 }
 
 /** Whether one rule of a set takes part in colouring, and why not (disabled, unknown field …). */
@@ -642,7 +648,12 @@ export type EngineEvent =
    * far of `total`, HTTP messages found; `finished` once its results are in (also after keys
    * were added and the HTTP rows changed).
    */
-  | { kind: 'event'; type: 'httpProgress'; done: number; total: number; messages: number; finished: boolean };
+  | { kind: 'event'; type: 'httpProgress'; done: number; total: number; messages: number; finished: boolean }
+  /**
+   * The background TCP analysis pass that follows indexing: frames 1..`done` of `total` are
+   * analysed (rows pages ask again for their pending rows up to it); `finished` at the end.
+   */
+  | { kind: 'event'; type: 'analysisProgress'; done: number; total: number; finished: boolean };
 
 export type EngineMessage = ResponseMessage | EngineEvent;
 

@@ -120,6 +120,13 @@ export function createSession(host: AppHost): Session {
       // mounting the capture view (the table finds them in the cache).
       if (rows && e.info.events > 0 && useApp.getState().phase === 'loading') rows.ensure(0, 1, e.info.events);
       if (useApp.getState().phase === 'open') showProgress(e.info);
+    } else if (e.type === 'analysisProgress') {
+      // Rows shown without their [TCP …] tags (pending) get them once the pass has reached them.
+      const done = e.done;
+      rows?.refresh((p) => p.pending !== undefined && p.events.some((ev, i) => p.pending?.[i] === 1 && ev <= done));
+    } else if (e.type === 'httpProgress' && e.finished) {
+      // HTTP rows (Protocol HTTP, the request and status lines) exist once the scan is done.
+      rows?.refresh(() => true);
     } else if (e.type === 'filterProgress') {
       const run = useApp.getState().filterRun;
       if (run && run.text === e.text) useApp.setState({ filterRun: { text: e.text, matched: e.matched, tested: e.tested, total: e.total } });

@@ -1,8 +1,8 @@
 /**
  * Keep the engine's colouring rules equal to the window's: on every open and on every change of
  * the rules or of View ▸ Colorize Packet List, send them (null when colouring is off), take the
- * engine's status per rule, and drop the cached rows so they come back with their colours (also
- * when the HTTP scan finishes, which the HTTP rule's `http` field waits for).
+ * engine's status per rule, and drop the cached rows so they come back with their colours (the
+ * session asks for them again when the HTTP scan finishes, which the HTTP rule's `http` waits for).
  */
 import { useEffect } from 'react';
 import type { Session } from '../app/session.ts';
@@ -30,13 +30,10 @@ export function useColourSync(session: Session): void {
         // An engine without colouring (older build): the table keeps its flag colours.
       },
     );
-    // Rules naming http.* match only once the HTTP scan is done: fetch the rows again then.
-    const unlisten = enabled ? c.onEvent((e) => {
-      if (e.type === 'httpProgress' && e.finished && !stale) session.rows()?.clear();
-    }) : undefined;
+    // Rules naming http.* match only once the HTTP scan is done: the session fetches the rows
+    // again then (their Protocol and Info change too).
     return () => {
       stale = true;
-      unlisten?.();
     };
   }, [phase, fileName, rules, enabled, session]);
 }

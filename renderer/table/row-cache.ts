@@ -23,6 +23,12 @@ export interface RowCache {
   ensure(first: number, end: number, rowCount: number): void;
   /** Forget everything (new capture, new sort or filter). */
   clear(): void;
+  /**
+   * Ask again for the cached pages `stale` picks (their rows' texts changed: the HTTP scan
+   * finished, the TCP analysis reached their pending rows), showing them until the new ones
+   * arrive, so nothing flickers; pages out of view are dropped and fetched when next seen.
+   */
+  refresh(stale: (page: RowsPage) => boolean): void;
   subscribe(listener: () => void): () => void;
   version(): number;
   /** Milliseconds of each completed fetch, newest last (for the status bar and e2e timing). */
@@ -32,6 +38,8 @@ export interface RowCache {
 export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}): RowCache {
   const pages = new Map<number, RowsPage>();
   const pending = new Set<number>();
+  /** Cached pages to fetch again (still shown meanwhile). */
+  const stalePages = new Set<number>();
   /** Pages the latest `ensure` wants, in priority order (visible first). */
   let wanted: number[] = [];
   const listeners = new Set<() => void>();
@@ -68,6 +76,7 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
         if (fetchTimes.length > 200) fetchTimes.shift();
         pages.delete(p); // re-insert: Map order is our LRU order
         pages.set(p, page);
+        stalePages.delete(p);
         while (pages.size > MAX_PAGES) {
           const oldest = pages.keys().next().value;
           if (oldest === undefined) break;
@@ -92,7 +101,7 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
     const have = pages.get(p);
     // A page fetched while indexing may be short; fetch again once more rows exist.
     const want = Math.min(PAGE_ROWS, rowTotal - p * PAGE_ROWS);
-    return !have || have.events.length < want;
+    return !have || have.events.length < want || stalePages.has(p);
   };
   function pump(): void {
     while (pending.size < MAX_IN_FLIGHT) {
@@ -119,8 +128,18 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       generation++;
       pages.clear();
       pending.clear();
+      stalePages.clear();
       wanted = [];
       notify();
+    },
+    refresh(stale) {
+      const inView = new Set(wanted);
+      for (const [p, page] of pages) {
+        if (!stale(page)) continue;
+        if (inView.has(p)) stalePages.add(p);
+        else pages.delete(p);
+      }
+      pump();
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -152,9 +152,11 @@ export function rowLook(input: PaintInput, row: number, y: number): RowLook {
   const selected = row === input.selectedRow;
   const colour = page && !selected ? rowColour(page, row, input.rules, input.ruleCss) : undefined;
   const state = page ? (colour ? 'ruled' : rowClass(page.flags[row - page.start])) : 'loading';
+  // TCP's own Info while the TCP analysis has not reached the frame: marked, never shown as final.
+  const late = page?.pending?.[row - page.start] ? ' analysing' : '';
   return {
     row,
-    className: `row ${row % 2 ? 'odd' : ''} ${state} ${selected ? 'selected' : ''}`,
+    className: `row ${row % 2 ? 'odd' : ''} ${state}${late} ${selected ? 'selected' : ''}`,
     y,
     texts: page ? input.texts.row(input.cache!, page, row) : NO_TEXTS,
     colour,

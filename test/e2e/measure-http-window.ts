@@ -3,7 +3,8 @@
  *   node --import tsx test/e2e/measure-http-window.ts FILE [filter]
  * Prints: time until the capture is indexed, until the HTTP tab shows its exchange count (from
  * the click), until End shows the last rows, until an HTTP-field filter answers; peak RSS of the
- * server process (engine worker included) and RSS of the browser's process tree.
+ * server process (engine worker included), that RSS every 5 s from the start (`rssOverTime`,
+ * [seconds, MiB]) and RSS of the browser's process tree.
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,15 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const server = await startServer(file);
   const pid = server.proc.pid as number;
+  const rssOverTime: [number, number][] = [];
+  const sample = (): void => {
+    try {
+      rssOverTime.push([Math.round((Date.now() - t0) / 1000), Math.round(status(pid, 'VmRSS'))]);
+    } catch {
+      // the server is gone
+    }
+  };
+  const sampler = setInterval(sample, 5000);
   const context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1500, height: 800 } });
   try {
     const page = await context.newPage();
@@ -86,8 +96,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       file, countText, indexedMs: indexed, httpListedMs: listed, endMs: end, filter, filterCount, filterMs: filtered,
       rssAtListMiB: rssList, serverPeakMiB: status(pid, 'VmHWM'), browserNowMiB: treeRss(join(tmp, 'profile')), pageJsHeapNowMiB: await heap(),
+      rssOverTime: JSON.stringify(rssOverTime),
     }, null, 1));
   } finally {
+    clearInterval(sampler);
     await context.close();
     stopServer(server);
     rmSync(tmp, { recursive: true, force: true });

@@ -49,4 +49,37 @@ describe('row cache and view generations', () => {
     expect(cache.page(PAGE_ROWS * 3)?.generation).toBe(6);
     expect(cache.page(0)).toBeUndefined();
   });
+
+  it('refresh asks again for the stale pages in view, showing the old ones until the new arrive', async () => {
+    const asked: number[] = [];
+    let mark = 'old';
+    const answer: (() => void)[] = [];
+    const cache = createRowCache((start, count) => {
+      asked.push(start);
+      const text = mark;
+      return new Promise((resolve) => answer.push(() => resolve({ ...page(start, count, 1), strings: [text] })));
+    });
+    cache.ensure(0, 10, 1000);
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(asked).toEqual([0, PAGE_ROWS]);
+    // Out of view since: dropped, not fetched.
+    cache.ensure(PAGE_ROWS * 3, PAGE_ROWS * 3 + 10, 1000);
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    cache.ensure(0, 10, 1000);
+    asked.length = 0;
+    mark = 'new';
+    cache.refresh((p) => p.start === 0 || p.start === PAGE_ROWS * 3);
+    expect(asked).toEqual([0]);
+    // Still shown while the new page is on its way.
+    expect(cache.page(0)?.strings).toEqual(['old']);
+    expect(cache.page(PAGE_ROWS * 3)).toBeUndefined();
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(cache.page(0)?.strings).toEqual(['new']);
+    // Fetched once: no longer stale.
+    cache.ensure(0, 10, 1000);
+    expect(asked).toEqual([0]);
+  });
 });

@@ -24,7 +24,7 @@ import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -183,7 +183,21 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         const n = session.capture.count();
         emit({ kind: 'event', type: 'httpProgress', done: n, total: n, messages: session.http.messages, finished: true });
       }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `HTTP scan: ${(e as Error).message}` }));
-      if (!options.scanOnDemand) httpReady();
+      if (!options.scanOnDemand) {
+        httpReady();
+        // The window's rows show the [TCP …] tags of frames up to this pass at once, and of
+        // frames farther ahead once it gets there (analysisProgress); the CLI analyses on demand.
+        indexing.then(async () => {
+          if (state.session !== session || abort.signal.aborted || !session.tcpAnalysis) return;
+          const ok = await runTcpAnalysis(session, {
+            signal: abort.signal,
+            onProgress: (done, total) => emit({ kind: 'event', type: 'analysisProgress', done, total, finished: false }),
+          });
+          if (!ok || state.session !== session) return;
+          const n = session.tcpAnalysis.done;
+          emit({ kind: 'event', type: 'analysisProgress', done: n, total: n, finished: true });
+        }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `TCP analysis: ${(e as Error).message}` }));
+      }
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
@@ -387,7 +401,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
       const colours = state.colours;
-      return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), colours && ((ev) => colours.colour(c, ev)), fields);
+      const start = intParam(params, 'start', 0, 2 ** 32);
+      const count = intParam(params, 'count', 0, MAX_PAGE);
+      const colour = colours && ((ev: number): number => colours.colour(c, ev));
+      const session = state.session;
+      // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
+      if (!session || options.scanOnDemand) return rowsPage(c, shown(), state.generation, start, count, colour, fields);
+      return withDeferredAnalysis(session, () => rowsPage(c, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
     },
     colourRules: (params) => {
       const rules = colourRulesParam((params as { rules?: unknown } | null)?.rules ?? null);
@@ -478,13 +498,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     details: (params) => {
       const c = requireCapture(state);
       // Answered at once, also while the HTTP scan runs (its http.* fields appear once it is
-      // finished: the httpProgress event with finished: true says when to ask again).
+      // finished: the httpProgress event with finished: true says when to ask again). A frame
+      // past the TCP analysis pass has it run up to the frame here (at most the pass's rest).
       c.dissect(intParam(params, 'event', 1, c.count()), d);
       return detailsTree(d);
     },
     bytes: (params) => {
       const c = requireCapture(state);
-      c.dissect(intParam(params, 'event', 1, c.count()), d);
+      const ev = intParam(params, 'event', 1, c.count());
+      // The bytes do not depend on the TCP analysis: never wait for it.
+      if (state.session) withDeferredAnalysis(state.session, () => c.dissect(ev, d));
+      else c.dissect(ev, d);
       const out: EventBytes = { sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes.slice() })) };
       return out;
     },

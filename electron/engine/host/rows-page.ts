@@ -35,7 +35,11 @@ export interface FieldCells {
  * `colour`: the colouring rules' answer per event (index + 1 of the matching rule, 0 none), or
  * undefined when colouring is off (the page then has no `colours`).
  */
-export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, colour?: (event: number) => number, fields?: FieldCells): RowsPage {
+/**
+ * `pending`: per event, after its cells, non-zero when a column of it is still being computed
+ * (rowPending in layers/session.ts); the page then carries `pending`.
+ */
+export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: number, start: number, count: number, colour?: (event: number) => number, fields?: FieldCells, pending?: (event: number) => number): RowsPage {
   const total = view ? view.length : c.count();
   const from = Math.min(start, total);
   const n = Math.max(0, Math.min(count, total - from, MAX_PAGE));
@@ -52,6 +56,7 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
   const prevTimesNs = new BigInt64Array(n);
   const flags = new Uint8Array(n);
   const colours = colour ? new Uint16Array(n) : undefined;
+  let late: Uint8Array | undefined;
   const out: string[] = new Array(columns.length).fill('');
   const intern = (text: string): number => {
     let id = ids.get(text);
@@ -78,6 +83,8 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
       const texts = fields.texts(ev);
       fields.ids.forEach((id, k) => (cells[id][r] = intern(texts[k] ?? '')));
     }
+    const p = pending?.(ev) ?? 0;
+    if (p !== 0) (late ??= new Uint8Array(n))[r] = p;
   }
-  return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags, ...(colours ? { colours } : {}) };
+  return { start: from, generation, events, cells, strings, times, prevTimes, timesNs, prevTimesNs, flags, ...(colours ? { colours } : {}), ...(late ? { pending: late } : {}) };
 }

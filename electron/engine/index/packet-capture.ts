@@ -10,7 +10,7 @@ import { type Capture, type OpenOptions } from '../capture.ts';
 import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
-import { windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
+import { EARLY_MS, windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
@@ -37,7 +37,6 @@ const YIELD_MS = 25;
  * the first rows page) each wait for a turn, and at 25 ms apiece they added up to ~300 ms.
  */
 const EARLY_YIELD_MS = 3;
-const EARLY_MS = 1000;
 
 
 /**

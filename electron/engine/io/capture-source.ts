@@ -15,7 +15,11 @@ import { ownEngineTempDir } from './temp-dir.ts';
 const CHUNK = 1 << 20;
 /** The chunk size of a plain file's first second of reading (see streamPlain). */
 const FIRST_CHUNK = 64 << 10;
-const EARLY_MS = 1000;
+/**
+ * The first second after open, while the window asks for its first rows: reads are small
+ * (FIRST_CHUNK) and indexing gives the event loop a turn more often (index/packet-capture.ts).
+ */
+export const EARLY_MS = 1000;
 
 /** Random access to the decompressed bytes already streamed. */
 export interface RandomAccess {

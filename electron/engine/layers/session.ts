@@ -9,7 +9,9 @@
  * - HTTP/1.x (layers/http-layer.ts): scanned once, in slices, into a column index;
  * - TLS and HTTP/2 (tls/capture-tls.ts): no scan; each stream is decrypted and framed when one of
  *   its events is first asked for, and again when keys are added.
- * - TCP analysis (layers/tcp-analysis.ts): a sequential pass run lazily up to the frame asked for.
+ * - TCP analysis (layers/tcp-analysis.ts): a sequential pass run lazily up to the frame asked for;
+ *   in the window a background pass (runTcpAnalysis) runs it to the end, and rows asked for far
+ *   past its frontier show without their tags, marked pending, until it reaches them.
  */
 import type { Capture } from '../capture.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
@@ -27,7 +29,7 @@ import { httpSegmentRow } from './http-rows.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
-import { createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
+import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
 import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
@@ -52,6 +54,13 @@ export interface CaptureSession {
   tcpAnalysis: TcpAnalysis | undefined;
   /** The running or finished HTTP scan (resolves false when cancelled). */
   httpScan: Promise<boolean> | undefined;
+  /**
+   * While true (the host's `rows`), the TCP analysis runs at most `analyseAhead` frames past its
+   * frontier for an event; farther events get no analysis (rowPending says which).
+   */
+  deferAnalysis: boolean;
+  /** Frames a deferred request may analyse past the frontier (tcp-analysis.ts ANALYSE_AHEAD; tests lower it). */
+  analyseAhead: number;
 }
 
 export interface ScanOptions {
@@ -87,6 +96,8 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     ],
     tcpAnalysis: undefined,
     httpScan: undefined,
+    deferAnalysis: false,
+    analyseAhead: ANALYSE_AHEAD,
   };
   const internals = base.internals();
   // A capture set's parts have sessions of their own, whose fields its dissect already adds.
@@ -109,7 +120,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       // re-dissection of the frame.
       if (session.tcpAnalysis && o?.info === false && keepsOnly(d, TCP_ANALYSIS_FIELDS)) {
         resetDissection(d, EMPTY);
-        addTcpAnalysisFields(session.tcpAnalysis, ev, d);
+        if (analysisAt(session, ev)) addTcpAnalysisFields(session.tcpAnalysis, ev, d);
         return;
       }
       // Likewise a filter on TLS / HTTP/2 fields alone: the stream layers' indexes answer it (the
@@ -141,13 +152,78 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       base.cells(ev, out);
       if (infoColumn < 0) return;
       // tshark puts the [TCP …] analysis tags first; applyColumns keeps them before the layer's Info.
-      if (session.tcpAnalysis) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
+      if (session.tcpAnalysis && analysisAt(session, ev)) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
       if (protocolColumn < 0) return;
       const row = layerColumns(session, ev, scratch);
       if (row) applyColumns(row, out, protocolColumn, infoColumn);
     },
   };
   return session;
+}
+
+/** Whether event `ev`'s TCP analysis may be read now (at once, or within `analyseAhead` frames when deferring). */
+function analysisAt(s: CaptureSession, ev: number): boolean {
+  return !s.deferAnalysis || !s.tcpAnalysis || analysedWithin(s.tcpAnalysis, ev, s.analyseAhead);
+}
+
+/**
+ * 1 when a deferred `cells` of event `ev` lacked its TCP analysis (a TCP frame past the pass's
+ * frontier): the row shows TCP's own Info for now and the window asks again once the pass is there.
+ */
+export function rowPending(s: CaptureSession, ev: number): number {
+  const ta = s.tcpAnalysis;
+  if (!s.deferAnalysis || !ta || ev <= ta.done) return 0;
+  const fs = ta.internals.conv.frameStream;
+  return ev < fs.length && fs[ev] >= 0 ? 1 : 0;
+}
+
+/** Run `fn` (a rows page) with the TCP analysis deferred: it costs at most ANALYSE_AHEAD frames wherever the rows are. */
+export function withDeferredAnalysis<T>(s: CaptureSession, fn: () => T): T {
+  const was = s.deferAnalysis;
+  s.deferAnalysis = true;
+  try {
+    return fn();
+  } finally {
+    s.deferAnalysis = was;
+  }
+}
+
+export interface AnalysisPassOptions {
+  signal?: AbortSignal;
+  /** Frames analysed so far and the frames indexed; at most every `progressMs` and once at the end. */
+  onProgress?: (done: number, total: number) => void;
+  sliceMs?: number;
+  progressMs?: number;
+}
+
+/**
+ * The TCP analysis of every frame indexed, in slices of `sliceMs` that yield to the event loop
+ * (requests are answered between them; a rows page may itself move the frontier by up to
+ * `analyseAhead` frames). Resolves true once every frame is analysed, false when aborted.
+ */
+export function runTcpAnalysis(s: CaptureSession, opts: AnalysisPassOptions = {}): Promise<boolean> {
+  const ta = s.tcpAnalysis;
+  return ta ? analyseSliced(ta, () => ta.internals.index.dataOffset.length, opts) : Promise.resolve(true);
+}
+
+async function analyseSliced(ta: TcpAnalysis, target: () => number, opts: AnalysisPassOptions): Promise<boolean> {
+  const slice = opts.sliceMs ?? 10;
+  const every = opts.progressMs ?? 250;
+  let shown = performance.now();
+  while (ta.done < target()) {
+    const t0 = performance.now();
+    // Chunks of a few thousand frames (a few ms) until the slice is used.
+    while (ta.done < target() && performance.now() - t0 < slice) analyseTo(ta, Math.min(target(), ta.done + 4096));
+    const now = performance.now();
+    if (now - shown >= every) {
+      shown = now;
+      opts.onProgress?.(ta.done, target());
+    }
+    await new Promise<void>((r) => setImmediate(r));
+    if (opts.signal?.aborted) return false;
+  }
+  opts.onProgress?.(ta.done, target());
+  return true;
 }
 
 /** TCP analysis tags (`[TCP Window Full] ` …) stay in front of the layer's Info, as tshark's column fence keeps them. */
@@ -224,7 +300,7 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
       d.malformed ??= `HTTP layer: ${(e as Error).message}`;
     }
   }
-  if (s.tcpAnalysis && (wantInfo || keepsAny(d, TCP_ANALYSIS_FIELDS))) {
+  if (s.tcpAnalysis && (wantInfo || keepsAny(d, TCP_ANALYSIS_FIELDS)) && analysisAt(s, event)) {
     const tags = addTcpAnalysisFields(s.tcpAnalysis, event, d);
     if (wantInfo && tags) d.info = tags + d.info;
   }

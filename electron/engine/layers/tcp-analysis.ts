@@ -383,6 +383,22 @@ export function analyseTo(ta: TcpAnalysis, upTo: number): void {
   ta.done = n;
 }
 
+/**
+ * Frames a caller that must not wait (the table's rows) may have analysed on demand past the
+ * pass's frontier; rows farther ahead wait for the background pass (runTcpAnalysis in
+ * session.ts). So a rows page costs at most this many frames of analysis wherever it is: about
+ * 10–20 ms here, while a jump to the end of a 10 M-frame capture would cost the whole pass.
+ */
+export const ANALYSE_AHEAD = 20_000;
+
+/** Whether frame `f` is analysed, analysing up to `ahead` frames past the frontier to get there. */
+export function analysedWithin(ta: TcpAnalysis, f: number, ahead = ANALYSE_AHEAD): boolean {
+  if (f <= ta.done) return true;
+  if (f - ta.done > ahead) return false;
+  analyseTo(ta, f);
+  return f <= ta.done;
+}
+
 function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): void {
   ensureStream(ta, sid);
   const { seq, ack, seglen, win } = hdr;
