@@ -10,7 +10,7 @@
  * bench/out/shapes-<date>.json and bench/out/shapes.md (markdown.ts). With --tshark the same
  * questions go to tshark on the same file; --tshark-from reuses tshark's cells of earlier runs
  * for the same file (same bytes) instead of asking it again; --tshark-ops asks tshark only the
- * operations named (a 1M tshark run of every operation takes about 40 min of one core per shape),
+ * operations named exactly (a 1M tshark run of every operation takes about 40 min of one core per shape),
  * reused cells are shown for every operation.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -253,7 +253,7 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
             break;
           }
         }
-        if (!tc && (!opts.tsharkOps || opts.tsharkOps.some((o) => op.name.startsWith(o)))) tc = { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
+        if (!tc && (!opts.tsharkOps || opts.tsharkOps.includes(op.name))) tc = { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
       }
       out[op.name] = { ours: oc, tshark: tc };
       save();
