@@ -348,37 +348,39 @@ interface SavedRun {
   results: ShapeResult[];
 }
 
-/** Saved runs merged: per shape, each size from the last run that measured it. */
-function mergedRuns(files: string[]): { shapes: ShapeResult[]; baseline: SavedRun['baseline'] } {
-  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+/**
+ * Saved runs merged: per shape and size, each operation from the last run that measured it (a run
+ * of one operation, `--ops export`, replaces that cell only). Runs of another file of the same
+ * shape and size (other bytes: the generator changed) replace the whole size.
+ */
+export function mergeResults(runs: { results: ShapeResult[] }[]): ShapeResult[] {
   const byShape = new Map<string, ShapeResult>();
   for (const r of runs) {
     for (const shape of r.results) {
       const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
-      for (const s of shape.sizes) m.sizes = [...m.sizes.filter((x) => x.size !== s.size), s];
+      for (const s of shape.sizes) {
+        const old = m.sizes.find((x) => x.size === s.size);
+        const ops = old && old.target.bytes === s.target.bytes ? { ...old.ops, ...s.ops } : s.ops;
+        m.sizes = [...m.sizes.filter((x) => x !== old), { ...s, ops }];
+      }
       m.sizes.sort((a, b) => a.size - b.size);
       byShape.set(shape.id, m);
     }
   }
-  return { shapes: [...byShape.values()].sort((a, b) => a.id.localeCompare(b.id)), baseline: runs[runs.length - 1].baseline };
+  return [...byShape.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** `shapes --report A.json [B.json…]`: the tables again from saved runs, sizes of one shape merged. */
+function mergedRuns(files: string[]): { shapes: ShapeResult[]; baseline: SavedRun['baseline'] } {
+  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+  return { shapes: mergeResults(runs), baseline: runs[runs.length - 1].baseline };
+}
+
+/** `shapes --report A.json [B.json…]`: the tables again from saved runs merged (mergeResults: per cell, the later run wins). */
 export function reportFromJson(files: string[]): string {
   const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
-  const byShape = new Map<string, ShapeResult>();
-  for (const r of runs) {
-    for (const shape of r.results) {
-      const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
-      for (const s of shape.sizes) if (!m.sizes.some((x) => x.size === s.size)) m.sizes.push(s);
-      m.sizes.sort((a, b) => a.size - b.size);
-      byShape.set(shape.id, m);
-    }
-  }
   const opts = { ...runs[0].options, tshark: runs.some((r) => r.options.tshark), timeout: undefined };
-  return [...byShape.values()]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((r) => printTable(r, runs[0].baseline, opts))
+  return mergeResults(runs)
+    .map((r) => printTable(r, runs[runs.length - 1].baseline, opts))
     .join('\n\n');
 }
 

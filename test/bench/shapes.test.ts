@@ -13,7 +13,7 @@ import { createHpackDecoder, decodeHeaderBlock } from '../../electron/engine/htt
 import { createHpackEncoder, encodeHeaders } from '../../bench/shapes/gen-h2.ts';
 import { run } from '../../bench/shapes/measure.ts';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
-import { OPERATIONS, parseOptions, parseSize, printTable, timeoutFor, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
+import { mergeResults, OPERATIONS, parseOptions, parseSize, printTable, timeoutFor, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
 import { inProcessEngine, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-shapes-test-'));
@@ -220,5 +220,25 @@ describe('operations per kind of capture', () => {
   it('the wall-time limit leaves room for a shared machine', () => {
     expect(timeoutFor(10_000)).toBe(180);
     expect(timeoutFor(1_000_000)).toBe(600);
+  });
+});
+
+describe('merging saved runs', () => {
+  const cell = (cpu: number): Cell => ({ command: ['x'], seconds: cpu, cpuSeconds: cpu, peakRssMB: 1, exitCode: 0, timedOut: false, lines: 1, stderr: '', firstLine: '' });
+  const size = (bytes: number, ops: Record<string, number>) => ({
+    size: 1_000_000,
+    target: { kind: 'packets' as const, path: '/x', keylog: undefined, events: 1_000_000, bytes, description: 'd', generateSeconds: null, stream: 'tcp:0', ipSrc: '', tsharkExtra: [] },
+    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { ours: cell(v), tshark: null }])),
+  });
+  const run = (bytes: number, ops: Record<string, number>) => ({ results: [{ id: 'a', name: 'a', sizes: [size(bytes, ops)] }] });
+
+  it('a later run of one operation replaces that cell only', () => {
+    const [a] = mergeResults([run(10, { 'index (info)': 1, 'export-objects': 2 }), run(10, { 'export-objects': 3 })]);
+    expect(Object.fromEntries(Object.entries(a.sizes[0].ops).map(([k, v]) => [k, v.ours?.cpuSeconds]))).toEqual({ 'index (info)': 1, 'export-objects': 3 });
+  });
+
+  it('a run on other bytes (the generator changed) replaces the whole size', () => {
+    const [a] = mergeResults([run(10, { 'index (info)': 1, 'export-objects': 2 }), run(11, { 'export-objects': 3 })]);
+    expect(Object.keys(a.sizes[0].ops)).toEqual(['export-objects']);
   });
 });
