@@ -416,7 +416,8 @@ export async function runShapes(argv: string[]): Promise<void> {
   }
   const saved = opts.tsharkFrom.map((file) => ({ file, shapes: (JSON.parse(readFileSync(file, 'utf8')) as SavedRun).results }));
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-  const jsonPath = join(OUT, `shapes-${stamp}.json`);
+  // The pid too: two suites started in the same second (two queues) must not share a file.
+  const jsonPath = join(OUT, `shapes-${stamp}-${process.pid}.json`);
   const tables: string[] = [];
   for (const job of jobs) {
     const r: ShapeResult = { id: job.id, name: job.name, sizes: [] };
