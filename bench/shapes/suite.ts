@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- shapes [--sizes 10k,100k,1m] [--shape a,b,…] [--tshark] [--timeout S]
- *  [--ops info,http,…] [--regen] [--file PATH [--keylog KEYS]] [--tshark-from A.json,…]`
+ *  [--ops info,http,…] [--regen] [--file PATH [--keylog KEYS]] [--tshark-from A.json,…]
+ *  [--tshark-ops 'TCP header,http']`
  *
  * For each capture shape and size (or one given capture): generate the file into bench/out/shapes/
  * (kept for the next run; --regen rewrites it), then run every operation as its own process —
@@ -8,7 +9,9 @@
  * RSS is per operation. Prints a table per shape and writes every number to
  * bench/out/shapes-<date>.json and bench/out/shapes.md (markdown.ts). With --tshark the same
  * questions go to tshark on the same file; --tshark-from reuses tshark's cells of earlier runs
- * for the same file (same bytes) instead of asking it again.
+ * for the same file (same bytes) instead of asking it again; --tshark-ops asks tshark only the
+ * operations named exactly (a 1M tshark run of every operation takes about 40 min of one core per shape),
+ * reused cells are shown for every operation.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +38,8 @@ export interface Options {
   keylog: string | undefined;
   /** Saved runs whose tshark cells are reused (same shape, size and file bytes). */
   tsharkFrom: string[];
+  /** Operations (name prefixes) tshark is run for; undefined: all. */
+  tsharkOps: string[] | undefined;
 }
 
 export function parseSize(s: string): number {
@@ -44,7 +49,7 @@ export function parseSize(s: string): number {
 }
 
 export function parseOptions(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined, tsharkFrom: [] };
+  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined, tsharkFrom: [], tsharkOps: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -64,6 +69,7 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--file') o.file = v();
     else if (a === '--keylog') o.keylog = v();
     else if (a === '--tshark-from') o.tsharkFrom = v().split(',');
+    else if (a === '--tshark-ops') o.tsharkOps = v().split(',');
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -94,19 +100,33 @@ interface Operation {
 const keys = (t: Target): string[] => (t.keylog ? ['--keylog', t.keylog] : []);
 const numberField = (t: Target): string => (t.kind === 'packets' ? 'frame.number' : 'evt.num');
 
-function filterOp(name: string, filter: (t: Target) => string, tsharkToo = true): Operation {
+/** `filter` gives null where the operation does not apply to the target (e.g. TCP flags in a syscall log). */
+function filterOp(name: string, filter: (t: Target) => string | null, tsharkToo = true): Operation {
   return {
     name,
-    ours: (t) => [...CLI, 'list', t.path, ...keys(t), '-f', filter(t), '-e', numberField(t)],
-    tshark: (t) => (tsharkToo && t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-Y', filter(t), '-T', 'fields', '-e', 'frame.number'] : null),
+    ours: (t) => {
+      const f = filter(t);
+      return f === null ? null : [...CLI, 'list', t.path, ...keys(t), '-f', f, '-e', numberField(t)];
+    },
+    tshark: (t) => {
+      const f = filter(t);
+      return f !== null && tsharkToo && t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-Y', f, '-T', 'fields', '-e', 'frame.number'] : null;
+    },
   };
 }
 
+const packetsOnly = (f: string) => (t: Target): string | null => (t.kind === 'packets' ? f : null);
+const syscallsOnly = (f: (t: Target) => string) => (t: Target): string | null => (t.kind === 'syscalls' ? f(t) : null);
+/** The process of the longest fd stream (`fd:PID:FD:N`), for the syscall indexed-column filter. */
+const pidOf = (t: Target): string => /^fd:(-?\d+):/.exec(t.stream ?? '')?.[1] ?? '1';
+
 export const OPERATIONS: Operation[] = [
   { name: 'index (info)', ours: (t) => [...CLI, 'info', t.path], tshark: (t) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-q'] : null) },
-  filterOp('indexed column', (t) => (t.kind === 'packets' ? 'tcp.stream == 5' : 'evt.type == read')),
+  filterOp('indexed column', (t) => (t.kind === 'packets' ? 'tcp.stream == 5' : `proc.pid == ${pidOf(t)}`)),
   filterOp('IP', (t) => (t.kind === 'packets' ? `ip.src == ${t.ipSrc}` : `fd.cip == ${t.ipSrc}`)),
-  filterOp('TCP header', () => 'tcp.flags.syn == 1'),
+  filterOp('TCP header', packetsOnly('tcp.flags.syn == 1')),
+  filterOp('fd.name contains', syscallsOnly((t) => `fd.name contains "${t.ipSrc}"`)),
+  filterOp('evt.type', syscallsOnly(() => 'evt.type == read')),
   filterOp('HTTP request', () => 'http.request.method == "GET"'),
   filterOp('HTTP response', () => 'http.response.code == 200'),
   filterOp('TLS', () => 'tls.handshake.type == 1'),
@@ -205,9 +225,17 @@ async function describe(path: string, keylog: string | undefined, kind: Target['
   return { kind, path, keylog, events, bytes: statSync(path).size, description, generateSeconds, stream, ipSrc: client, tsharkExtra };
 }
 
+/**
+ * Wall seconds a cell may take: CPU seconds are what is compared, but the machine is shared (wall
+ * is 3–5× CPU under load), so 60 s at 100 k cut linear cells (shape c follow, e export-objects).
+ */
+export function timeoutFor(events: number): number {
+  return Math.max(180, Math.round((600 * events) / 1e6));
+}
+
 /** Run every operation on `t` into `out`, calling `save` after each (the JSON is never behind by more than one cell). */
 async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: () => void, where: { shape: string; size: number; saved: { file: string; shapes: MdShape[] }[] }): Promise<void> {
-  const timeout = opts.timeout ?? Math.max(60, Math.round((300 * t.events) / 1e6));
+  const timeout = opts.timeout ?? timeoutFor(t.events);
   for (const op of OPERATIONS) {
     if (opts.ops && !opts.ops.some((o) => op.name.startsWith(o))) continue;
     const scratch = mkdtempSync(join(tmpdir(), 'tracelens-shapes-'));
@@ -225,7 +253,7 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
             break;
           }
         }
-        tc ??= { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
+        if (!tc && (!opts.tsharkOps || opts.tsharkOps.includes(op.name))) tc = { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
       }
       out[op.name] = { ours: oc, tshark: tc };
       save();
@@ -279,7 +307,7 @@ function tsharkText(c: Cell | null | undefined, ours: Cell | null | undefined, t
 
 export function printTable(r: ShapeResult, base: { seconds: number; cpuSeconds: number }, opts: Options): string {
   const sizes = r.sizes;
-  const timeoutOf = (s: SizeResult): number => opts.timeout ?? Math.max(60, Math.round((300 * s.target.events) / 1e6));
+  const timeoutOf = (s: SizeResult): number => opts.timeout ?? timeoutFor(s.target.events);
   const head = [`operation`, ...sizes.map((s) => `${sizeLabel(s.size)} (s, cpu s, cpu µs/event, peak RSS)`), sizes.length > 1 ? `per-event ${sizeLabel(sizes[sizes.length - 1].size)}/${sizeLabel(sizes[0].size)}` : ''];
   if (opts.tshark) head.push(...sizes.map((s) => `tshark ${sizeLabel(s.size)}`));
   const rows: string[][] = [];
@@ -320,37 +348,39 @@ interface SavedRun {
   results: ShapeResult[];
 }
 
-/** Saved runs merged: per shape, each size from the last run that measured it. */
-function mergedRuns(files: string[]): { shapes: ShapeResult[]; baseline: SavedRun['baseline'] } {
-  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+/**
+ * Saved runs merged: per shape and size, each operation from the last run that measured it (a run
+ * of one operation, `--ops export`, replaces that cell only). Runs of another file of the same
+ * shape and size (other bytes: the generator changed) replace the whole size.
+ */
+export function mergeResults(runs: { results: ShapeResult[] }[]): ShapeResult[] {
   const byShape = new Map<string, ShapeResult>();
   for (const r of runs) {
     for (const shape of r.results) {
       const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
-      for (const s of shape.sizes) m.sizes = [...m.sizes.filter((x) => x.size !== s.size), s];
+      for (const s of shape.sizes) {
+        const old = m.sizes.find((x) => x.size === s.size);
+        const ops = old && old.target.bytes === s.target.bytes ? { ...old.ops, ...s.ops } : s.ops;
+        m.sizes = [...m.sizes.filter((x) => x !== old), { ...s, ops }];
+      }
       m.sizes.sort((a, b) => a.size - b.size);
       byShape.set(shape.id, m);
     }
   }
-  return { shapes: [...byShape.values()].sort((a, b) => a.id.localeCompare(b.id)), baseline: runs[runs.length - 1].baseline };
+  return [...byShape.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** `shapes --report A.json [B.json…]`: the tables again from saved runs, sizes of one shape merged. */
+function mergedRuns(files: string[]): { shapes: ShapeResult[]; baseline: SavedRun['baseline'] } {
+  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
+  return { shapes: mergeResults(runs), baseline: runs[runs.length - 1].baseline };
+}
+
+/** `shapes --report A.json [B.json…]`: the tables again from saved runs merged (mergeResults: per cell, the later run wins). */
 export function reportFromJson(files: string[]): string {
   const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SavedRun);
-  const byShape = new Map<string, ShapeResult>();
-  for (const r of runs) {
-    for (const shape of r.results) {
-      const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
-      for (const s of shape.sizes) if (!m.sizes.some((x) => x.size === s.size)) m.sizes.push(s);
-      m.sizes.sort((a, b) => a.size - b.size);
-      byShape.set(shape.id, m);
-    }
-  }
   const opts = { ...runs[0].options, tshark: runs.some((r) => r.options.tshark), timeout: undefined };
-  return [...byShape.values()]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((r) => printTable(r, runs[0].baseline, opts))
+  return mergeResults(runs)
+    .map((r) => printTable(r, runs[runs.length - 1].baseline, opts))
     .join('\n\n');
 }
 
@@ -386,7 +416,8 @@ export async function runShapes(argv: string[]): Promise<void> {
   }
   const saved = opts.tsharkFrom.map((file) => ({ file, shapes: (JSON.parse(readFileSync(file, 'utf8')) as SavedRun).results }));
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-  const jsonPath = join(OUT, `shapes-${stamp}.json`);
+  // The pid too: two suites started in the same second (two queues) must not share a file.
+  const jsonPath = join(OUT, `shapes-${stamp}-${process.pid}.json`);
   const tables: string[] = [];
   for (const job of jobs) {
     const r: ShapeResult = { id: job.id, name: job.name, sizes: [] };

@@ -13,7 +13,7 @@ import { createHpackDecoder, decodeHeaderBlock } from '../../electron/engine/htt
 import { createHpackEncoder, encodeHeaders } from '../../bench/shapes/gen-h2.ts';
 import { run } from '../../bench/shapes/measure.ts';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
-import { parseOptions, parseSize, printTable, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
+import { mergeResults, OPERATIONS, parseOptions, parseSize, printTable, timeoutFor, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
 import { inProcessEngine, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-shapes-test-'));
@@ -184,11 +184,61 @@ describe('shapes table', () => {
   });
 
   it('a timeout and a failed run show as such, never as numbers', () => {
-    expect(row(printTable(result(cell(1.5), cell(0, { timedOut: true })), base, opts))).toMatch(/>300 s \| \*\*timeout\*\*/);
+    expect(row(printTable(result(cell(1.5), cell(0, { timedOut: true })), base, opts))).toMatch(/>600 s \| \*\*timeout\*\*/);
     expect(row(printTable(result(cell(1.5, { exitCode: 1 }), cell(2)), base, opts))).toMatch(/err 1 .*\| — \|/);
   });
 
   it('work below 0.1 CPU s at the small size is marked as noise, not flagged', () => {
     expect(row(printTable(result(cell(0.55), cell(100.5)), base, opts))).toMatch(/~ \|/);
+  });
+});
+
+describe('operations per kind of capture', () => {
+  const target = (kind: Target['kind'], stream: string): Target => ({ kind, path: '/x', keylog: undefined, events: 10, bytes: 1000, description: 'd', generateSeconds: null, stream, ipSrc: '10.1.0.1', tsharkExtra: [] });
+  const filterOf = (name: string, t: Target): string | null => {
+    const argv = OPERATIONS.find((o) => o.name === name)?.ours(t, '/tmp');
+    return argv ? argv[argv.indexOf('-f') + 1] : null;
+  };
+
+  it('syscall logs get process, fd-name and event-type filters; TCP flags do not apply', () => {
+    const sys = target('syscalls', 'fd:2100:9:4');
+    expect(filterOf('indexed column', sys)).toBe('proc.pid == 2100');
+    expect(filterOf('fd.name contains', sys)).toBe('fd.name contains "10.1.0.1"');
+    expect(filterOf('evt.type', sys)).toBe('evt.type == read');
+    expect(filterOf('TCP header', sys)).toBeNull();
+    expect(OPERATIONS.find((o) => o.name === 'evt.type')?.tshark(sys, '/tmp')).toBeNull();
+  });
+
+  it('packet captures keep tcp.stream and TCP flags, and have no fd filters', () => {
+    const pk = target('packets', 'tcp:0');
+    expect(filterOf('indexed column', pk)).toBe('tcp.stream == 5');
+    expect(filterOf('TCP header', pk)).toBe('tcp.flags.syn == 1');
+    expect(filterOf('fd.name contains', pk)).toBeNull();
+    expect(filterOf('evt.type', pk)).toBeNull();
+  });
+
+  it('the wall-time limit leaves room for a shared machine', () => {
+    expect(timeoutFor(10_000)).toBe(180);
+    expect(timeoutFor(1_000_000)).toBe(600);
+  });
+});
+
+describe('merging saved runs', () => {
+  const cell = (cpu: number): Cell => ({ command: ['x'], seconds: cpu, cpuSeconds: cpu, peakRssMB: 1, exitCode: 0, timedOut: false, lines: 1, stderr: '', firstLine: '' });
+  const size = (bytes: number, ops: Record<string, number>) => ({
+    size: 1_000_000,
+    target: { kind: 'packets' as const, path: '/x', keylog: undefined, events: 1_000_000, bytes, description: 'd', generateSeconds: null, stream: 'tcp:0', ipSrc: '', tsharkExtra: [] },
+    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { ours: cell(v), tshark: null }])),
+  });
+  const run = (bytes: number, ops: Record<string, number>) => ({ results: [{ id: 'a', name: 'a', sizes: [size(bytes, ops)] }] });
+
+  it('a later run of one operation replaces that cell only', () => {
+    const [a] = mergeResults([run(10, { 'index (info)': 1, 'export-objects': 2 }), run(10, { 'export-objects': 3 })]);
+    expect(Object.fromEntries(Object.entries(a.sizes[0].ops).map(([k, v]) => [k, v.ours?.cpuSeconds]))).toEqual({ 'index (info)': 1, 'export-objects': 3 });
+  });
+
+  it('a run on other bytes (the generator changed) replaces the whole size', () => {
+    const [a] = mergeResults([run(10, { 'index (info)': 1, 'export-objects': 2 }), run(11, { 'export-objects': 3 })]);
+    expect(Object.keys(a.sizes[0].ops)).toEqual(['export-objects']);
   });
 });

@@ -93,7 +93,30 @@ export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd
   return opts.kind ? all.filter((s) => s.kind === opts.kind) : all;
 }
 
-let followCache: { capture: Capture; key: string; stream: ByteStream; pageStarts: number[] } | undefined;
+/**
+ * A followed stream with what every page needs computed once: page starts, and per page the
+ * hex offsets and chunk counters of both directions before it, and the whole stream's summary
+ * (walking every chunk per page made following a 1 GB upload quadratic in its pages).
+ */
+interface FollowEntry {
+  capture: Capture;
+  key: string;
+  stream: ByteStream;
+  pages: FollowPaging;
+}
+
+export interface FollowPaging {
+  /** First chunk of each page. */
+  starts: number[];
+  /** Per page: bytes of hex dump offset per direction before its first chunk (gap text counted). */
+  offsets: [number, number][];
+  /** Per page: chunks per direction before its first chunk (the C arrays' counters). */
+  counters: [number, number][];
+  summary: { clientChunks: number; serverChunks: number; turns: number };
+  totalBytes: [number, number];
+}
+
+let followCache: FollowEntry | undefined;
 
 /** Resolve a stream id (or an event's stream) to its ByteStream. */
 export function resolveStream(capture: Capture, spec: { stream?: string; event?: number } & StreamOpts): ByteStream {
@@ -169,36 +192,50 @@ function undecryptedRecords(t: TlsStreamResult): ByteStream {
 }
 
 
-function pageStartsOf(s: ByteStream): number[] {
-  const starts = [0];
-  let bytes = 0;
-  for (let k = 0; k < s.chunks.length; k++) {
-    if (bytes >= PAGE_BYTES) {
-      starts.push(k);
-      bytes = 0;
-    }
-    bytes += s.chunks[k].bytes.length;
-  }
-  return starts;
+/** Gap placeholder length in hex offsets (follow-format.ts chunkFollowBytes: tshark's text and a NUL). */
+function followLength(c: StreamChunk): number {
+  return c.gap && c.bytes.length === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : c.bytes.length;
 }
 
-function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatName, firstChunk: number): string {
-  // Offsets and counters continue across pages: count what came before this page.
-  const offsets: [number, number] = [0, 0];
-  const counters: [number, number] = [0, 0];
-  if (format === 'hex' || format === 'carrays') {
-    for (let k = 0; k < firstChunk; k++) {
-      const c = s.chunks[k];
-      offsets[c.dir] += c.gap && c.bytes.length === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : c.bytes.length;
-      counters[c.dir]++;
+/** One walk over the chunks: page starts (a page holds about PAGE_BYTES), their offsets, the summary. */
+export function followPaging(s: ByteStream, pageBytes = PAGE_BYTES): FollowPaging {
+  const starts = [0];
+  const offsets: [number, number][] = [[0, 0]];
+  const counters: [number, number][] = [[0, 0]];
+  const off: [number, number] = [0, 0];
+  const cnt: [number, number] = [0, 0];
+  const totalBytes: [number, number] = [0, 0];
+  let bytes = 0;
+  let turns = 0;
+  let last = -1;
+  for (let k = 0; k < s.chunks.length; k++) {
+    const c = s.chunks[k];
+    if (bytes >= pageBytes) {
+      starts.push(k);
+      offsets.push([off[0], off[1]]);
+      counters.push([cnt[0], cnt[1]]);
+      bytes = 0;
     }
+    bytes += c.bytes.length;
+    off[c.dir] += followLength(c);
+    cnt[c.dir]++;
+    totalBytes[c.dir] += c.bytes.length;
+    if (c.dir !== last) turns++;
+    last = c.dir;
   }
+  return { starts, offsets, counters, summary: { clientChunks: cnt[0], serverChunks: cnt[1], turns }, totalBytes };
+}
+
+function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatName, paging: FollowPaging, page: number): string {
+  // Offsets and counters continue across pages: what came before this page, counted once.
+  const offsets: [number, number] = [...paging.offsets[page]];
+  const counters: [number, number] = [...paging.counters[page]];
   switch (format) {
     case 'ascii': return formatAscii(chunks);
     case 'hex': return formatHex(chunks, offsets);
     case 'raw': return formatRawTshark(chunks);
     case 'rawlines': return formatRawLines(chunks);
-    case 'yaml': return formatYaml(s, chunks, firstChunk === 0);
+    case 'yaml': return formatYaml(s, chunks, page === 0);
     case 'carrays': return formatCArrays(chunks, counters);
     case 'utf8': return formatUtf8(chunks);
     default: return '';
@@ -213,33 +250,25 @@ export function followPage(
   let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
   if (!entry) {
     const stream = resolveStream(capture, spec);
-    entry = { capture, key, stream, pageStarts: pageStartsOf(stream) };
+    entry = { capture, key, stream, pages: followPaging(stream) };
     followCache = entry;
   }
-  const s = entry.stream;
-  const pages = entry.pageStarts.length;
+  return followPageOf(entry.stream, entry.pages, format, page);
+}
+
+/** Page `page` of `s` in `format`: reads only that page's chunks (paging holds the rest). */
+export function followPageOf(s: ByteStream, paging: FollowPaging, format: FollowFormatName, page: number): FollowPage {
+  const pages = paging.starts.length;
   const p = Math.max(0, Math.min(page, pages - 1));
-  const first = entry.pageStarts[p];
-  const end = p + 1 < pages ? entry.pageStarts[p + 1] : s.chunks.length;
+  const first = paging.starts[p];
+  const end = p + 1 < pages ? paging.starts[p + 1] : s.chunks.length;
   const chunks = s.chunks.slice(first, end);
-  let clientChunks = 0;
-  let serverChunks = 0;
-  let turns = 0;
-  let last = -1;
-  const totalBytes: [number, number] = [0, 0];
-  for (const c of s.chunks) {
-    if (c.dir === 0) clientChunks++;
-    else serverChunks++;
-    if (c.dir !== last) turns++;
-    last = c.dir;
-    totalBytes[c.dir] += c.bytes.length;
-  }
   return {
     id: s.id, kind: s.kind, client: s.client, server: s.server, filter: streamFilter(s.id), page: p, pages, firstChunk: first,
-    totalChunks: s.chunks.length, totalBytes,
+    totalChunks: s.chunks.length, totalBytes: [paging.totalBytes[0], paging.totalBytes[1]],
     chunks: chunks.map((c) => ({ dir: c.dir, event: c.event, lastEvent: c.lastEvent, time: c.time, seq: c.seq, bytes: c.bytes, gap: c.gap, truncated: c.truncated })),
-    text: formatPage(s, chunks, format, first),
-    summary: { clientChunks, serverChunks, turns },
+    text: formatPage(s, chunks, format, paging, p),
+    summary: { ...paging.summary },
     notes: s.notes,
   };
 }

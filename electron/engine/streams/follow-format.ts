@@ -22,11 +22,22 @@ export function chunkFollowBytes(c: StreamChunk): Uint8Array {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/*
+ * The formatters below write bytes and make one string per chunk: a string grown a character or
+ * two at a time is a rope of millions of pieces, and flattening and collecting them cost 30 of
+ * the 36 CPU s of following a 96 MB upload (bench shape c at 100 k packets).
+ */
 function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (let k = 0; k < b.length; k++) s += HEX[b[k]];
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
+
+/** ASCII codes of `0123456789ABCDEF`, for the hex dump's offsets and bytes. */
+const HEX_UPPER = Buffer.from('0123456789ABCDEF', 'latin1');
+const HEX_LOWER = Buffer.from('0123456789abcdef', 'latin1');
+const DOT = 0x2e;
+const SPACE = 0x20;
+const NL = 0x0a;
+const TAB = 0x09;
 
 function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
@@ -41,18 +52,18 @@ export const FOLLOW_FOOTER = '==================================================
 
 /** tshark ascii: byte count line (server side tab-indented), then the data with non-printables as '.'. */
 export function formatAscii(chunks: StreamChunk[]): string {
-  let out = '';
+  const parts: string[] = [];
   for (const c of chunks) {
     const b = chunkFollowBytes(c);
-    out += `${c.dir === 1 ? '\t' : ''}${b.length}\n`;
-    let line = '';
+    const line = Buffer.allocUnsafe(b.length + 1);
     for (let k = 0; k < b.length; k++) {
       const x = b[k];
-      line += x === 0x0a || x === 0x0d || printable(x) ? String.fromCharCode(x) : '.';
+      line[k] = x === 0x0a || x === 0x0d || printable(x) ? x : DOT;
     }
-    out += `${line}\n`;
+    line[b.length] = NL;
+    parts.push(`${c.dir === 1 ? '\t' : ''}${b.length}\n`, line.toString('latin1'));
   }
-  return out;
+  return parts.join('');
 }
 
 /**
@@ -60,43 +71,59 @@ export function formatAscii(chunks: StreamChunk[]): string {
  * then the printable text; server side lines start with a tab. `offsets` is updated.
  */
 export function formatHex(chunks: StreamChunk[], offsets: [number, number] = [0, 0]): string {
-  let out = '';
+  const parts: string[] = [];
   for (const c of chunks) {
     const b = chunkFollowBytes(c);
-    const indent = c.dir === 1 ? '\t' : '';
+    // A line: [tab] 8 offset digits (up to 14 past 4 GiB), 2 spaces, 16 × "xx " with one more
+    // space after the 8th, a space, up to 17 text characters, newline: at most 85 bytes.
+    const out = Buffer.allocUnsafe(Math.ceil(b.length / 16) * 85);
+    let o = 0;
     for (let p = 0; p < b.length; p += 16) {
       const n = Math.min(16, b.length - p);
-      let hx = '';
-      let tx = '';
+      if (c.dir === 1) out[o++] = TAB;
+      const at = offsets[c.dir] + p;
+      // %08X of the offset (past 4 GiB it has more digits, as tshark's %08X of a 64-bit offset).
+      if (at <= 0xffffffff) for (let d = 28; d >= 0; d -= 4) out[o++] = HEX_UPPER[(at >>> d) & 15];
+      else o += out.write(at.toString(16).toUpperCase(), o, 'latin1');
+      out[o++] = SPACE;
+      out[o++] = SPACE;
       for (let k = 0; k < 16; k++) {
-        if (k === 8) hx += ' ';
+        if (k === 8) out[o++] = SPACE;
         if (k < n) {
-          hx += `${HEX[b[p + k]]} `;
-          if (k === 8) tx += ' ';
-          tx += printable(b[p + k]) ? String.fromCharCode(b[p + k]) : '.';
+          out[o++] = HEX_LOWER[b[p + k] >> 4];
+          out[o++] = HEX_LOWER[b[p + k] & 15];
         } else {
-          hx += '   ';
+          out[o++] = SPACE;
+          out[o++] = SPACE;
         }
+        out[o++] = SPACE;
       }
-      out += `${indent}${(offsets[c.dir] + p).toString(16).toUpperCase().padStart(8, '0')}  ${hx} ${tx}\n`;
+      out[o++] = SPACE;
+      for (let k = 0; k < n; k++) {
+        if (k === 8) out[o++] = SPACE;
+        const x = b[p + k];
+        out[o++] = printable(x) ? x : DOT;
+      }
+      out[o++] = NL;
     }
+    parts.push(out.toString('latin1', 0, o));
     offsets[c.dir] += b.length;
   }
-  return out;
+  return parts.join('');
 }
 
 /** tshark raw: one line of lowercase hex per chunk, server side tab-indented. */
 export function formatRawTshark(chunks: StreamChunk[]): string {
-  let out = '';
-  for (const c of chunks) out += `${c.dir === 1 ? '\t' : ''}${hexOf(chunkFollowBytes(c))}\n`;
-  return out;
+  const parts: string[] = [];
+  for (const c of chunks) parts.push(`${c.dir === 1 ? '\t' : ''}${hexOf(chunkFollowBytes(c))}\n`);
+  return parts.join('');
 }
 
 /** The CLI's raw form: `> ` (client → server) or `< ` (server → client), then lowercase hex. */
 export function formatRawLines(chunks: StreamChunk[]): string {
-  let out = '';
-  for (const c of chunks) out += `${c.dir === 0 ? '>' : '<'} ${hexOf(chunkFollowBytes(c))}\n`;
-  return out;
+  const parts: string[] = [];
+  for (const c of chunks) parts.push(`${c.dir === 0 ? '>' : '<'} ${hexOf(chunkFollowBytes(c))}\n`);
+  return parts.join('');
 }
 
 function splitEndpoint(e: string): [string, string] {
