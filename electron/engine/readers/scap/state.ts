@@ -955,7 +955,9 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       const old = oi >= 0 ? paramI64(v, oi) : matched ? t.enterFd : -1;
       const src = t.fds.get(old);
       if (res >= 0 && src) t.fds.set(res, { ...src });
-      fd = res;
+      // fd.num stays the duplicated fd (libsinsp parse_dup_exit leaves m_lastevent_fd, the
+      // enter's fd, alone); the new fd is the result.
+      fd = old;
       break;
     }
     case 'pipe': case 'pipe2': case 'socketpair': {
