@@ -170,12 +170,21 @@ function ExportObjects({ session, query, onClose }: { session: Session; query: O
   );
 }
 
+/**
+ * The note under a body with bytes not in the capture, saying why when the capture knows: an
+ * strace log's `-s N` cut (the reader's stringLimitNote), the common case for HTTP over strace.
+ */
+export function missingBodyNote(missing: number, cutBy: string | number | undefined): string {
+  return `${missing.toLocaleString('en-US')} body bytes are not in the capture${typeof cutBy === 'string' && cutBy ? ` (${cutBy})` : ''}.`;
+}
+
 function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExchangeRow; tls: TlsStreamInfo | undefined }) {
   const [req, setReq] = useState<HttpBody | null>(null);
   const [resp, setResp] = useState<HttpBody | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<'response' | 'request'>(row.response !== null ? 'response' : 'request');
   const [copied, setCopied] = useState(false);
+  const cutBy = useApp((s) => s.info?.extra.stringLimitNote);
   useEffect(() => {
     const c = session.client();
     if (!c) return;
@@ -216,7 +225,7 @@ function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExch
         {evLink('request', row.request)}
         {evLink('response', row.response)}
         {tls && <span className={`tls-badge ${tls.status === 'decrypted' ? 'ok' : 'warn'}`}>{tlsStatusText(tls)}</span>}
-        {row.truncated && <span className="tls-badge warn">some bytes not captured</span>}
+        {row.truncated && <span className="tls-badge warn" title={typeof cutBy === 'string' ? cutBy : undefined}>some bytes not captured{typeof cutBy === 'string' ? ` (${cutBy})` : ''}</span>}
         <span className="spacer" />
         <button onClick={copyCurl}>{copied ? 'Copied' : 'Copy as curl'}</button>
         <button disabled={!body || body.body.length === 0} onClick={() => body && saveBlob(bodyFileName(row, tab), [body.body as Uint8Array<ArrayBuffer>], body.contentType || 'application/octet-stream')}>
@@ -234,7 +243,7 @@ function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExch
           <>
             <Headers body={body} />
             {body.decodeError && <div className="body-note error-text">Could not undo {body.contentEncoding}: {body.decodeError} (showing the body as sent)</div>}
-            {body.missing > 0 && <div className="body-note">{body.missing.toLocaleString('en-US')} body bytes are not in the capture.</div>}
+            {body.missing > 0 && <div className="body-note">{missingBodyNote(body.missing, cutBy)}</div>}
             <LazyBodyViewer bytes={body.decodeError ? body.raw : body.body} contentType={body.contentType} />
           </>
         )}

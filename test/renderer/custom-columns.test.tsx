@@ -9,37 +9,19 @@ import { join } from 'node:path';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { Port } from '../../shared/rpc.ts';
 import { App } from '../../renderer/app/App.tsx';
 import { createSession, type Session } from '../../renderer/app/session.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
-import type { AppHost } from '../../renderer/host/app-host.ts';
 import { nodeValueText } from '../../renderer/details/copy.ts';
 import { csvField, rowsAsCsv, rowsAsJson } from '../../renderer/table/copy-rows.ts';
 import { layoutKey, parseLayout } from '../../renderer/table/column-layout.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { inProcessHost } from './in-process-host.ts';
 
 const HTTP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 const SCAP = join(CORPUS, 'scap/falco/cat_write.scap');
 // `tshark -r gen-http11-plain.pcap -T fields -e ip.src -c 3` (4.0.17): 127.0.0.1 ×3.
 const FIRST_SRC = '127.0.0.1';
-
-function inProcessHost(): AppHost {
-  return {
-    mode: 'browser',
-    connectEngine: async () => {
-      let toEngine: (m: unknown) => void = () => {};
-      let toClient: (m: unknown) => void = () => {};
-      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
-      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
-      serveEngine(enginePort);
-      return clientPort;
-    },
-    pathForFile: () => null, showOpenDialog: async () => {}, openPath: async () => {},
-    recentFiles: async () => [], onCommand: () => () => {}, samples: async () => [], addRecent: () => {},
-  };
-}
 
 let root: Root | null = null;
 let container: HTMLElement;

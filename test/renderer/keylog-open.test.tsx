@@ -7,32 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { Port } from '../../shared/rpc.ts';
 import { createSession, type Session } from '../../renderer/app/session.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
-import type { AppHost } from '../../renderer/host/app-host.ts';
 import { openFileOrKeys } from '../../renderer/keys/keylog.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { inProcessHost } from './in-process-host.ts';
 
 const TLS = join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap');
 const KEYS = join(CORPUS, 'keys/generated/gen-tls13-http11.keys');
-
-function inProcessHost(): AppHost {
-  return {
-    mode: 'browser',
-    connectEngine: async () => {
-      let toEngine: (m: unknown) => void = () => {};
-      let toClient: (m: unknown) => void = () => {};
-      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
-      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
-      serveEngine(enginePort);
-      return clientPort;
-    },
-    pathForFile: () => null, showOpenDialog: async () => {}, openPath: async () => {},
-    recentFiles: async () => [], onCommand: () => () => {}, samples: async () => [], addRecent: () => {},
-  };
-}
 
 let session: Session | null = null;
 afterEach(() => {

@@ -8,9 +8,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { Port, RowsPage } from '../../shared/rpc.ts';
-import type { AppHost } from '../../renderer/host/app-host.ts';
+import type { RowsPage } from '../../shared/rpc.ts';
 import { createSession, type Session } from '../../renderer/app/session.ts';
 import { initialState, shownCount, useApp } from '../../renderer/app/store.ts';
 import { exportKeys } from '../../renderer/keys/keylog.ts';
@@ -20,29 +18,7 @@ import { displayCell } from '../../renderer/table/EventTable.tsx';
 import { createRowCache } from '../../renderer/table/row-cache.ts';
 import { secondsNs, type TimeFormat } from '../../renderer/table/format.ts';
 import { CORPUS } from '../engine/corpus.ts';
-
-function inProcessHost(mode: 'browser' | 'desktop' = 'browser', opened: string[] = []): AppHost {
-  return {
-    mode,
-    connectEngine: async () => {
-      let toEngine: (m: unknown) => void = () => {};
-      let toClient: (m: unknown) => void = () => {};
-      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
-      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
-      serveEngine(enginePort);
-      return clientPort;
-    },
-    pathForFile: () => null,
-    showOpenDialog: async () => {},
-    openPath: async (p) => {
-      opened.push(p);
-    },
-    recentFiles: async () => [],
-    onCommand: () => () => {},
-    samples: async () => [],
-    addRecent: () => {},
-  };
-}
+import { inProcessHost } from './in-process-host.ts';
 
 async function untilDone(): Promise<void> {
   for (let i = 0; i < 600 && !useApp.getState().info?.done; i++) await new Promise((r) => setTimeout(r, 10));

@@ -15,6 +15,7 @@ import { detailsTree } from '../../electron/engine/host/details-tree.ts';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../../electron/engine/streams/fd-streams.ts';
 import { fdLifetimes } from '../../electron/engine/syscalls/fd-lifetimes.ts';
+import { fdNumOf } from '../../electron/engine/syscalls/syscall-index.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli } from '../cli/run-cli.ts';
@@ -78,8 +79,8 @@ describe('fd.stream: one fd lifetime', () => {
     const c = await load(SEED);
     const ix = indexOf(c);
     const life = fdLifetimes(ix);
-    // 2689 `> socket` (no fd yet), 2690 `< socket fd=6`.
-    expect(ix.fd.data[2689 - 1]).toBe(-1);
+    // 2689 `> socket` (no fd yet: fd.num -1, as libsinsp's m_lastevent_fd), 2690 `< socket fd=6`.
+    expect(fdNumOf(ix, 2689 - 1)).toBe(-1);
     expect(life.ids[2689 - 1]).toBe(life.ids[2690 - 1]);
     const id = fdStreamOfEvent(c, 2689);
     expect(id).toBe(`fd:108261:6:${life.ids[2690 - 1]}`);

@@ -13,6 +13,7 @@ import type { Interner } from '../index/columns.ts';
 import { IP_ONE, IP_OTHER, TCP_ONE, TCP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import { allFields } from '../fields/registry.ts';
 import { fdLifetimes } from '../syscalls/fd-lifetimes.ts';
+import { fdNumOf, hasFdName } from '../syscalls/syscall-index.ts';
 
 type Pred = (e: number) => boolean;
 
@@ -99,15 +100,15 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   m.set('evt.num', { kind: 'num', has: always, num: (e) => e });
   m.set('evt.type', str(ix.type, false));
   m.set('proc.name', str(ix.procName, true));
-  // Every event with an fd has an fd.name, "" until the fd is named (syscall-index.ts).
-  m.set('fd.name', { ...str(ix.fdName, false), has: (e) => ix.fd.data[e - 1] >= 0 });
+  // Every event with an fd has an fd.name, "" until the fd is named (syscall-index.ts hasFdName).
+  m.set('fd.name', { ...str(ix.fdName, false), has: (e) => hasFdName(ix, e - 1) });
   m.set('container.id', str(ix.container, true));
   m.set('evt.cpu', { kind: 'num', has: (e) => ix.cpu.data[e - 1] >= 0, num: (e) => ix.cpu.data[e - 1] });
   m.set('proc.pid', { kind: 'num', has: (e) => ix.pid.data[e - 1] >= 0, num: (e) => ix.pid.data[e - 1] });
   m.set('thread.tid', { kind: 'num', has: (e) => ix.tid.data[e - 1] >= 0, num: (e) => ix.tid.data[e - 1] });
   // fd lifetimes extend as the index grows: read them per call, not once.
   m.set('fd.stream', { kind: 'num', has: (e) => fdLifetimes(ix).ids[e - 1] >= 0, num: (e) => fdLifetimes(ix).ids[e - 1] });
-  m.set('fd.num', { kind: 'num', has: (e) => ix.fd.data[e - 1] >= 0, num: (e) => ix.fd.data[e - 1] });
+  m.set('fd.num', { kind: 'num', has: (e) => fdNumOf(ix, e - 1) !== undefined, num: (e) => fdNumOf(ix, e - 1) ?? NaN });
   m.set('evt.rawres', { kind: 'num', has: (e) => !Number.isNaN(ix.rawres.data[e - 1]), num: (e) => ix.rawres.data[e - 1] });
   m.set('evt.latency', { kind: 'num', has: (e) => !Number.isNaN(ix.latencyNs.data[e - 1]), num: (e) => ix.latencyNs.data[e - 1] });
   return m;

@@ -22,6 +22,34 @@ function isoTimeNs(ns: bigint): string {
 /** Event direction as stored: none (strace, non-paired), enter `>`, exit `<`. */
 export const Dir = { None: 0, Enter: 1, Exit: 2 } as const;
 
+/**
+ * `fd` of an fd event (open, socket, accept, setsockopt… : EF_CREATES_FD, EF_USES_FD or
+ * EF_DESTROYS_FD in the event table) whose fd the reader does not know, as the enter of an open
+ * or a setsockopt exit whose enter had no fd parameter. libsinsp's fd.num needs no fd-table
+ * entry: it prints the thread's m_lastevent_fd, -1 here (sinsp_filter_check_fd::extract_single,
+ * TYPE_FDNUM), and filters see that -1 too. -1 itself keeps meaning "not an fd event", which is
+ * what every reader writes for events without an fd; no fd consumer (streams, lifetimes, sets)
+ * treats either as an fd.
+ */
+export const FD_UNKNOWN = -2147483648;
+
+/** fd.num of an event (0-based index i): its fd, -1 for FD_UNKNOWN, undefined when it has none. */
+export function fdNumOf(ix: SyscallIndex, i: number): number | undefined {
+  const fd = ix.fd.data[i];
+  return fd >= 0 ? fd : fd === FD_UNKNOWN ? -1 : undefined;
+}
+
+/**
+ * Whether an event has fd.name: every event with an fd ("" until the fd is named, as libsinsp's
+ * fdinfo m_name), and the exits of fd events with an unknown fd, which libsinsp names from the
+ * exit's own parameters (extract_fdname_from_event: "" for most, the path or tuple of open,
+ * accept and connect exits). Enters with an unknown fd have none.
+ */
+export function hasFdName(ix: SyscallIndex, i: number): boolean {
+  const fd = ix.fd.data[i];
+  return fd >= 0 || (fd === FD_UNKNOWN && ix.dir.data[i] === Dir.Exit);
+}
+
 /** One event as a format reader hands it to the index (object reused by the reader). */
 export interface SyscallEventInput {
   /** Byte range of the event in the (decompressed) file: block or text line(s). */
@@ -35,7 +63,7 @@ export interface SyscallEventInput {
   tid: number;
   dir: number;
   type: string;
-  /** -1 when the event has no fd. */
+  /** -1 when the event has no fd; FD_UNKNOWN for an fd event whose fd is not known. */
   fd: number;
   fdName: string;
   procName: string;
@@ -239,13 +267,11 @@ export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Diss
   if (ix.pid.data[i] >= 0) addField(d, SF.procPid, 0, 0, proc, ix.pid.data[i]);
   if (ix.tid.data[i] >= 0) addField(d, SF.threadTid, 0, 0, syscallSubtree(d, SF.thread), ix.tid.data[i]);
   const stream = fdStreamOfEventNumber(ix, event);
-  if (ix.fd.data[i] >= 0 || stream >= 0) {
+  const fdNum = fdNumOf(ix, i);
+  if (fdNum !== undefined || stream >= 0) {
     const fd = syscallSubtree(d, SF.fd);
-    if (ix.fd.data[i] >= 0) {
-      addField(d, SF.fdNum, 0, 0, fd, ix.fd.data[i]);
-      // An fd without a name yet (a new socket) has fd.name "", as libsinsp's fdinfo m_name.
-      addField(d, SF.fdName, 0, 0, fd, s[ix.fdName.data[i]]);
-    }
+    if (fdNum !== undefined) addField(d, SF.fdNum, 0, 0, fd, fdNum);
+    if (hasFdName(ix, i)) addField(d, SF.fdName, 0, 0, fd, s[ix.fdName.data[i]]);
     // An enter without an fd (open's) has the stream of its exit only.
     if (stream >= 0) addField(d, SF.fdStream, 0, 0, fd, stream);
   }
@@ -284,7 +310,7 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     tid: (e) => (ix.tid.data[e - 1] >= 0 ? String(ix.tid.data[e - 1]) : ''),
     dir: (e) => dirText(ix, e),
     event: (e) => s[ix.type.data[e - 1]],
-    fd: (e) => (ix.fd.data[e - 1] >= 0 ? String(ix.fd.data[e - 1]) : ''),
+    fd: (e) => String(fdNumOf(ix, e - 1) ?? ''),
     fdname: (e) => s[ix.fdName.data[e - 1]],
     container: (e) => s[ix.container.data[e - 1]],
     args: (e) => fmt.args(e),
@@ -316,7 +342,7 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
         case 'tid':
           return ix.tid.data[i] >= 0 ? ix.tid.data[i] : NaN;
         case 'fd':
-          return ix.fd.data[i] >= 0 ? ix.fd.data[i] : NaN;
+          return fdNumOf(ix, i) ?? NaN;
         case 'args':
           return undefined;
         default:

@@ -13,12 +13,12 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
-import { createEventView, decodeEvent, paramI64 } from './event.ts';
+import { createEventView, decodeEvent, paramI64, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
 import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
@@ -96,6 +96,50 @@ const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === '
  * names the fd either way.
  */
 const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
+
+const EF_FD = 1 | 2 | 4; // EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD (ppm_events_public.h enum ppm_event_flags)
+/**
+ * fd events: libsinsp gives them fd fields even when the fd is not in the thread's table
+ * (sinsp_filter_check_fd::extract_fd), the fd.num -1 of FD_UNKNOWN included. mmap excluded (NO_FD).
+ */
+const FD_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[2] & EF_FD) !== 0 && d[0] !== 'mmap' && d[0] !== 'mmap2' ? 1 : 0));
+
+/**
+ * fd.typechar of an fd event without an fd-table entry, guessed from the event type as libsinsp
+ * does (sinsp_evt::extract_typechar; sysdig 0.29.3 counts open among the file openers).
+ */
+function nullFdTypechar(name: string): string {
+  switch (name) {
+    case 'open': case 'openat': case 'openat2': case 'creat': return 'f';
+    case 'socket': case 'accept': case 'accept4': return '4';
+    case 'pipe': case 'pipe2': return 'p';
+    case 'eventfd': case 'eventfd2': return 'e';
+    case 'signalfd': case 'signalfd4': return 's';
+    case 'timerfd_create': return 't';
+    case 'inotify_init': case 'inotify_init1': return 'i';
+    default: return 'o';
+  }
+}
+
+/**
+ * fd.name of an fd event's exit whose fd is not in the table, from the exit's own parameters
+ * (sinsp_filter_check_fd::extract_fdname_from_event): the second parameter (path or tuple, as
+ * evt.args prints it) of open, creat, openat, accept and connect, "" for the others.
+ */
+function nullFdName(v: EventView, def: EventDef): string {
+  if (!['open', 'creat', 'openat', 'openat2', 'accept', 'accept4', 'connect'].includes(def[0]) || v.nparams < 2) return '';
+  const pi = def[0].startsWith('openat') ? def[3].findIndex((p) => p[0] === 'name') : 1;
+  if (pi < 0 || pi >= v.nparams) return '';
+  const [val, res] = paramText(v, pi, def[3][pi], undefined);
+  return res || val;
+}
+
+/**
+ * PPME_SOCKET_CONNECT_X. sysdig 0.29.3 names a unix socket's failed connect exit by its tuple as
+ * evt.args prints it (`0->ffff88003c420800 /var/run/nscd/socket`) while its fd table keeps the
+ * old name (the close that follows shows ""): observed on curl_google and 502Error, modelled so.
+ */
+const CONNECT_X = EVENT_TABLE.findIndex((d) => d?.[4] === 'PPME_SOCKET_CONNECT_X');
 
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
@@ -356,15 +400,20 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       if (nm) ev.type = nm;
       if (et === 0) t.genericName = ev.type;
     }
-    ev.fd = et < PPM_EVENT_MAX && NO_FD[et] === 1 ? -1 : fd;
-    ev.fdName = f ? f.name : '';
+    const fdEvent = et < PPM_EVENT_MAX && FD_EVENT[et] === 1 && !noProcess;
+    ev.fd = et < PPM_EVENT_MAX && NO_FD[et] === 1 ? -1 : fd >= 0 ? fd : fdEvent ? FD_UNKNOWN : -1;
+    ev.fdName = f ? (et === CONNECT_X && f.type === FdType.UnixSock && v.nparams > 1 && paramI64(v, 0) < 0 ? nullFdName(v, EVENT_TABLE[et]!) : f.name)
+      : ev.fd === FD_UNKNOWN && exit ? nullFdName(v, EVENT_TABLE[et]!) : '';
     ev.procName = snap.comm;
     ev.container = noProcess ? '' : snap.container || 'host';
     const raw = exit && v.nparams > 0 && et < PPM_EVENT_MAX && RES_FIRST[et] === 1 ? paramI64(v, 0) : NaN;
     ev.rawres = raw;
     ev.failed = raw < 0;
     // sysdig 0.29.3 prints 0 for enters and for exits whose enter it did not see.
-    ev.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
+    // A scheduler switch prints the thread's last latency: libsinsp's parser returns before the
+    // enter that would reset it (sinsp_parser::reset, sysdig 0.29.3).
+    if (et < PPM_EVENT_MAX && SWITCH[et] === 1 && EVENT_TABLE[et]![0] === 'switch') ev.latencyNs = noProcess ? 0 : t.latencyNs;
+    else ev.latencyNs = t.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
     lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
     firstNs ??= lastGoodNs;
     addSyscallEvent(ix, ev);
@@ -578,6 +627,20 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
     if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
     if (f) addFdFields(d, f, snap);
+    else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined);
+  }
+
+  /**
+   * The fd fields libsinsp still gives an fd event whose fd is not in the table (extract_single
+   * with m_fdinfo NULL): a type character guessed from the event, and on exits the directory of
+   * the name the exit carries ("/" for none). fd.type, fd.filename and the tuple fields stay absent.
+   */
+  function addNullFdFields(d: Dissection, def: EventDef, exitName: string | undefined): void {
+    const fdE = syscallSubtree(d, SF.fd);
+    addField(d, SF.fdTypechar, 0, 0, fdE, nullFdTypechar(def[0]));
+    if (exitName === undefined) return;
+    const at = exitName.lastIndexOf('/');
+    addField(d, SF.fdDirectory, 0, 0, fdE, at > 0 ? (at < exitName.length - 1 ? exitName.slice(0, at) : exitName) : '/');
   }
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
@@ -607,10 +670,21 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (gn !== undefined) addField(d, SF.groupName, 0, 0, group, gn);
   }
 
-  /** Is an address one of this machine's (or of the thread's container)? libsinsp sinsp_network_interfaces::is_ipv4addr_in_local_machine. */
-  function isLocal(ip: string, snap: ProcSnap | undefined): boolean {
-    if (snap?.container && st.containers.get(snap.container)?.ip === ip) return true;
-    return st.localAddrs.has(ip);
+  /**
+   * Is an address one of this machine's (or of the thread's container)? libsinsp
+   * sinsp_network_interfaces::is_ipv4addr_in_local_machine: a thread in a known container whose
+   * IP is unknown (0) matches any container's IP, 0.0.0.0 included, so an unconnected socket
+   * there counts as a server's; then the host's interfaces. IPv6 checks the interfaces only.
+   */
+  function isLocal(ip: string, v6: boolean, snap: ProcSnap | undefined): boolean {
+    const addr = ip || (v6 ? '::' : '0.0.0.0');
+    const c = !v6 && snap?.container ? st.containers.get(snap.container) : undefined;
+    if (c?.ip) {
+      if (c.ip === addr) return true;
+    } else if (c) {
+      for (const o of st.containers.values()) if ((o.ip || '0.0.0.0') === addr) return true;
+    }
+    return st.localAddrs.has(addr);
   }
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
@@ -634,10 +708,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const serv = f.type === FdType.Ipv4ServSock || f.type === FdType.Ipv6ServSock;
     if (ip || serv) addField(d, SF.fdSockfamily, 0, 0, fdE, 'ip');
     else if (f.type === FdType.UnixSock) addField(d, SF.fdSockfamily, 0, 0, fdE, 'unix');
-    addField(d, SF.fdIsServer, 0, 0, fdE, serv || (ip && f.sip !== '' && isLocal(f.sip, snap)));
+    addField(d, SF.fdIsServer, 0, 0, fdE, serv || (ip && isLocal(f.sip, f.type === FdType.Ipv6Sock, snap)));
     if (ip && f.cip) {
       // "local" is the side whose address is one of the machine's (the client's is checked).
-      const local = isLocal(f.cip, snap);
+      const local = isLocal(f.cip, f.type === FdType.Ipv6Sock, snap);
       addField(d, SF.fdLip, 0, 0, fdE, local ? f.cip : f.sip);
       addField(d, SF.fdRip, 0, 0, fdE, local ? f.sip : f.cip);
       addField(d, SF.fdLport, 0, 0, fdE, local ? f.cport : f.sport);

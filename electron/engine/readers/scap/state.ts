@@ -74,6 +74,11 @@ export interface ThreadInfo {
   enterC: number;
   /** execve enter: its filename parameter (the exit's exepath when the exit has none). */
   enterFilename: string;
+  /**
+   * evt.latency of the thread's last exit, 0 after an enter (libsinsp threadinfo m_latency): a
+   * scheduler switch, which leaves it alone, prints it.
+   */
+  latencyNs: number;
   /** Id of the reader's last process snapshot of this thread (0: none yet). */
   snapId: number;
   /** Set when an event may have changed the process fields (exec, clone, chdir): the snapshot needs a check. */
@@ -139,7 +144,7 @@ export const NO_ID = 0xffffffff;
 function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
-    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '',
+    fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '', latencyNs: 0,
     snapId: 0, procChanged: false, genericName: '', vtid: tid, cloneFlags: 0, cloneTs: 0, valid: true,
   };
 }
@@ -950,7 +955,9 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       const old = oi >= 0 ? paramI64(v, oi) : matched ? t.enterFd : -1;
       const src = t.fds.get(old);
       if (res >= 0 && src) t.fds.set(res, { ...src });
-      fd = res;
+      // fd.num stays the duplicated fd (libsinsp parse_dup_exit leaves m_lastevent_fd, the
+      // enter's fd, alone); the new fd is the result.
+      fd = old;
       break;
     }
     case 'pipe': case 'pipe2': case 'socketpair': {

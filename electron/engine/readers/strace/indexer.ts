@@ -420,15 +420,13 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
           ent = setEntry(pid, ret, { ...bareDescription(type, listening?.desc.l4 ?? L4.Tcp), path: listening?.desc.path ?? '', local: listening?.desc.local ?? null, remote: sa?.endpoint ?? null }, true);
         } else {
           const src = ev.fd >= 0 ? fdTables.get(pid)?.get(ev.fd) : undefined;
-          if (!src) {
-            ev.fd = ret;
-            ev.fdName = '';
-            return;
-          }
+          if (!src) return;
           ent = { ...src, waiting: null };
           table(pid).set(ret, ent);
         }
-        ev.fd = ret;
+        // dup/dup2/dup3 stay on the fd they duplicate, as libsinsp's fd.num (m_lastevent_fd is
+        // the enter's fd; parse_dup_exit only copies the entry to the result); the result is evt.rawres.
+        if (info.track !== Track.Dup && info.track !== Track.Dup2) ev.fd = ret;
         useEntry(ent);
         return;
       }
