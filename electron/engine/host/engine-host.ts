@@ -28,6 +28,7 @@ import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } fro
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { computeStats } from '../stats/run-stats.ts';
+import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
@@ -683,14 +684,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!state.session) throw new Error('no capture is open');
       const filter = p.filter?.trim() ?? '';
       let events: Uint32Array | undefined;
+      // The HTTP tap reads the HTTP scan's messages.
+      if (p.name.startsWith('http,')) await httpReady();
       if (filter !== '') {
         // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
-        await state.httpReady;
+        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
         const run = await runFilter(state.session.capture, filter);
         if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
         events = run.events;
       }
-      return computeStats(state.session.capture, p.name, events, filter);
+      const session = state.session;
+      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
     },
   };
 
