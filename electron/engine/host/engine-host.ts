@@ -684,8 +684,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!state.session) throw new Error('no capture is open');
       const filter = p.filter?.trim() ?? '';
       let events: Uint32Array | undefined;
-      // The HTTP tap reads the HTTP scan's messages.
-      if (p.name.startsWith('http,')) await httpReady();
+      // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
+      if (p.name.startsWith('http,') || p.name === 'io,phs') await httpReady();
       if (filter !== '') {
         // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
         if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
