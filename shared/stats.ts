@@ -68,6 +68,22 @@ export type StatsResult =
   | { name: StatName; kind: 'phs'; filter: string; roots: PhsNode[]; frames: number; ms: number }
   | { name: StatName; kind: 'tree'; filter: string; title: string; elapsedMs: number; burstWindowMs: number; roots: TreeNode[]; ms: number };
 
+/** One I/O graph series: per interval, the events a filter kept, their bytes, the first of them (0: none). */
+export interface IoGraphSeries {
+  filter: string;
+  frames: number[];
+  bytes: number[];
+  firstEvent: number[];
+}
+
+export interface IoGraphResult {
+  intervalMs: number;
+  /** Epoch seconds of the capture's first event (interval 0 starts there). */
+  startTime: number;
+  series: IoGraphSeries[];
+  ms: number;
+}
+
 /** tshark's titles of each table. */
 const TITLES: Record<string, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
 

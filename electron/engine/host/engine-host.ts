@@ -27,7 +27,8 @@ import { openSession, pendingLayers, refreshTls, scanHttp, type CaptureSession }
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
-import { computeStats } from '../stats/run-stats.ts';
+import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
+import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
 import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
@@ -41,6 +42,9 @@ import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.
 /** Custom field columns one rows page computes at most (each costs a look-up per row). */
 const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
+
+/** I/O graph series per request (each is a filter run over the capture). */
+const MAX_IO_SERIES = 8;
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
 
@@ -695,6 +699,38 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const session = state.session;
       return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
+    },
+    ioGraph: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (typeof p?.intervalMs !== 'number' || !(p.intervalMs >= 0) || !Array.isArray(p.filters)) throw new Error('ioGraph takes { intervalMs ≥ 0, filters: string[] }');
+      if (p.filters.length === 0 || p.filters.length > MAX_IO_SERIES) throw new Error(`ioGraph takes 1 to ${MAX_IO_SERIES} filters`);
+      if (p.filters.some((f) => typeof f !== 'string' || f.length > 100_000)) throw new Error('each filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const session = state.session;
+      const t0 = performance.now();
+      const capture = session.capture;
+      const count = capture.count();
+      const relMs = relativeMs(capture);
+      const intervalMs = chooseInterval(count > 0 ? relMs(count) : 0, p.intervalMs);
+      let span = 0;
+      for (let e = 1; e <= count; e++) span = Math.max(span, relMs(e));
+      const buckets = Math.floor(span / intervalMs) + 1;
+      const bytes = eventBytes(capture);
+      const series = [];
+      for (const raw of p.filters) {
+        const filter = raw.trim();
+        let events: Uint32Array | undefined;
+        if (filter !== '') {
+          if (pendingLayers(session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
+          const run = await runFilter(capture, filter);
+          if (!run.ok) throw new Error(`filter ${filter}: ${run.errors.map((e) => e.message).join('; ')}`);
+          events = run.events;
+        }
+        series.push(ioSeries(filter, count, events, buckets, intervalMs, relMs, bytes));
+      }
+      return { intervalMs, startTime: count > 0 ? capture.time(1) : 0, series, ms: performance.now() - t0 };
     },
   };
 

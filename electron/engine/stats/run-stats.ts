@@ -33,6 +33,16 @@ export function relativeMs(capture: Capture): (e: number) => number {
   return (e) => (capture.time(e) - t0) * 1000;
 }
 
+/** Bytes of event `e`: the frame's length on the wire (frame.len), or the syscall record's size. */
+export function eventBytes(capture: Capture): (e: number) => number {
+  const int = capture.internals();
+  if (int.kind === 'packets') {
+    const len = int.index.origLen.data;
+    return (e) => len[e - 1];
+  }
+  return (e) => capture.range(e).length;
+}
+
 /** A membership test over ascending event numbers. */
 function memberOf(events: Uint32Array): (e: number) => boolean {
   const set = new Uint8Array(events.length > 0 ? events[events.length - 1] + 1 : 0);
