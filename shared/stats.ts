@@ -84,6 +84,15 @@ export interface IoGraphResult {
   ms: number;
 }
 
+/** The syscall overview (engine/stats/syscall-overview.ts). Times in ns; mean null when no call was timed. */
+export interface SyscallOverview {
+  syscalls: { name: string; calls: number; errors: number; totalNs: number; meanNs: number | null }[];
+  errors: { syscall: string; errno: string; count: number }[];
+  processes: { pid: number; name: string; events: number; errors: number }[];
+  files: { name: string; events: number }[];
+  connections: { name: string; events: number }[];
+}
+
 /** tshark's titles of each table. */
 const TITLES: Record<string, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
 

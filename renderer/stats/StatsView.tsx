@@ -13,9 +13,11 @@ import { useApp } from '../app/store.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { conversationFilter, conversationStream, type ConvKind } from './conversation-filter.ts';
 import { IoGraph } from './IoGraph.tsx';
+import { SyscallOverview } from './SyscallOverview.tsx';
 
-type Tab = 'conv' | 'endpoints' | 'phs' | 'io' | 'http';
-const TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['http', 'HTTP']];
+type Tab = 'conv' | 'endpoints' | 'phs' | 'io' | 'http' | 'sys';
+const PACKET_TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['http', 'HTTP']];
+const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['http', 'HTTP']];
 const KINDS: [ConvKind, string][] = [['tcp', 'TCP'], ['udp', 'UDP'], ['ip', 'IPv4'], ['ipv6', 'IPv6'], ['eth', 'Ethernet']];
 
 /** One statistic from the engine, refetched when its name, the filter or the keys change. */
@@ -122,7 +124,10 @@ function treeRows(nodes: readonly TreeNode[], parent: TreeNode | null, depth = 0
 }
 
 export function StatsView({ session }: { session: Session }) {
-  const [tab, setTab] = useState<Tab>('conv');
+  const syscalls = useApp((s) => s.info?.kind === 'syscalls');
+  const [chosen, setTab] = useState<Tab | null>(null);
+  const tabs = syscalls ? SYSCALL_TABS : PACKET_TABS;
+  const tab: Tab = chosen && tabs.some(([t]) => t === chosen) ? chosen : tabs[0][0];
   const [kind, setKind] = useState<ConvKind>('tcp');
   const [displayed, setDisplayed] = useState(false);
   const viewText = useApp((s) => s.view?.text ?? '');
@@ -178,7 +183,7 @@ export function StatsView({ session }: { session: Session }) {
   return (
     <div className="stats-view" data-testid="stats-view">
       <div className="http-tabs stats-tabs" role="tablist">
-        {TABS.map(([t, label]) => (
+        {tabs.map(([t, label]) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`stats-tab-${t}`}>{label}</button>
         ))}
         <span className="spacer" />
@@ -194,7 +199,9 @@ export function StatsView({ session }: { session: Session }) {
         )}
       </div>
       <div className="stats-body">
-        {tab === 'io' ? <IoGraph session={session} onEvent={goTo} /> : (
+        {tab === 'io' ? <IoGraph session={session} onEvent={goTo} /> : tab === 'sys' ? (
+          <SyscallOverview session={session} filter={filter} onFilter={(text) => { toEvents(); session.setFilterText(text); }} />
+        ) : (
           <>
             {error && <div className="pane-message" role="alert">{error}</div>}
             {!error && !result && <div className="pane-message">Computing…</div>}

@@ -3,7 +3,8 @@
  * tls-fragmented-handshakes.pcap.gz (100 TCP connections in 0.16 s): the Conversations table
  * with tshark's rows (tshark -n -q -z conv,tcp: 100 conversations, read from
  * test/golden/stats), sorting, "Filter" applying the conversation's filter, and the I/O graph
- * with two series (all events; the first 50 streams') whose click selects an event.
+ * with two series (all events; the first 50 streams') whose click selects an event; and the
+ * syscall overview of the seed scap against sysdig's text.
  * Screenshots: test-artifacts/70-stats-*.png.
  */
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { goldenTables } from '../golden/stats-golden.ts';
 import { browserSuite, CORPUS, RUN_E2E, shot } from './helpers.ts';
 
 const FILE = 'pcap/wireshark/tls-fragmented-handshakes.pcap.gz';
+/** The seed case's scap: curl in Docker (corpus MANIFEST), with sysdig's text as its oracle. */
+const SEED_SCAP = 'scap/xxradar-stratoshark/docker-curl-https.scap';
 
 /** tshark's conv,tcp rows of the capture as [A, B, total frames]. */
 function tsharkRows(): [string, string, number][] {
@@ -75,6 +78,25 @@ describe.skipIf(!RUN_E2E)('statistics end to end (Chromium)', () => {
     await page.mouse.click(box.x + 5, box.y + box.height / 2);
     await expect.poll(() => page.locator('[role="tab"][aria-selected="true"]').first().textContent(), { timeout: 30_000 }).toBe('Events');
     await page.locator('.row.selected').first().waitFor({ timeout: 30_000 });
+    await page.close();
+  }, 240_000);
+
+  it('syscall overview of the seed scap, a row filtering its events', async () => {
+    const page = await browser.serve(join(CORPUS, SEED_SCAP));
+    await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="tab-stats"]').click();
+    const latency = page.locator('[data-testid="sys-latency"]');
+    await latency.waitFor({ timeout: 60_000 });
+    // sysdig -r (docker-curl-https.txt): 206 clock_gettime exits, 131 read exits; connect fails ENOENT ×4.
+    const line = async (name: string): Promise<string[]> => latency.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) }).locator('td').allTextContents();
+    expect((await line('clock_gettime')).slice(0, 2)).toEqual(['clock_gettime', '206']);
+    expect((await line('read')).slice(0, 2)).toEqual(['read', '131']);
+    expect(await page.locator('[data-testid="sys-errors"]').textContent()).toContain('connect ENOENT4');
+    expect(await page.locator('[data-testid="sys-procs"] tbody tr').first().textContent()).toMatch(/^curl \(\d+\)/);
+    await shot(page, '72-stats-syscall-overview');
+    await latency.locator('tr', { has: page.locator('td', { hasText: /^read$/ }) }).click();
+    await expect.poll(async () => (await page.locator('.filter-bar .cm-content').textContent()) ?? '', { timeout: 30_000 }).toBe('evt.type == read');
+    await expect.poll(async () => (await page.locator('.status-bar').textContent()) ?? '', { timeout: 60_000 }).toMatch(/Displayed: \d+ of/);
     await page.close();
   }, 240_000);
 });

@@ -29,6 +29,7 @@ import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
 import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
+import { syscallOverview } from '../stats/syscall-overview.ts';
 import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
@@ -699,6 +700,24 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const session = state.session;
       return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
+    },
+    syscallOverview: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (p?.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const capture = state.session.capture;
+      const filter = p?.filter?.trim() ?? '';
+      const t0 = performance.now();
+      let events: Uint32Array | undefined;
+      if (filter !== '') {
+        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
+        const run = await runFilter(capture, filter);
+        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
+        events = run.events;
+      }
+      return { ...syscallOverview(capture, events), ms: performance.now() - t0 };
     },
     ioGraph: async (params) => {
       requireCapture(state);
