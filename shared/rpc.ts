@@ -10,7 +10,7 @@ import type { FieldInfo } from './fields.ts';
 import type { HarPage } from './har.ts';
 import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
-import type { StatName, StatsResult } from './stats.ts';
+import type { IoGraphResult, StatName, StatsResult, SyscallOverview } from './stats.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -308,6 +308,10 @@ export interface EngineMethods {
   expert: [null, ExpertResult];
   /** A tshark `-z` statistic (shared/stats.ts STAT_NAMES) over all events or a display filter's matches. */
   stats: [{ name: StatName; filter?: string }, StatsResult];
+  /** I/O graph series: per interval (ms; 0 = automatic), the events of each display filter ('' = all). */
+  ioGraph: [{ intervalMs: number; filters: string[] }, IoGraphResult];
+  /** The syscall overview of a scap/strace capture, over all events or a display filter's matches. */
+  syscallOverview: [{ filter?: string }, SyscallOverview & { ms: number }];
   /**
    * Capture sets (docs/capture-sets.md): the events carrying the same bytes as `event` in the
    * other world — a syscall's TCP segments, a segment's write and read.
@@ -607,7 +611,7 @@ export interface TailPage {
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
   'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable',
 ] as const satisfies readonly MethodName[];
 

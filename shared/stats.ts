@@ -6,7 +6,7 @@
 
 export const STAT_NAMES = [
   'conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth',
-  'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs',
+  'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs', 'http,tree',
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 
@@ -52,10 +52,46 @@ export interface PhsNode {
   children: PhsNode[];
 }
 
+/** A node of a tshark stats_tree (`-z http,tree`), children in tshark's print order. */
+export interface TreeNode {
+  name: string;
+  count: number;
+  /** Most ticks in one 100 ms burst window (0: never ticked) and where that window started (ms). */
+  maxBurst: number;
+  burstStart: number;
+  children: TreeNode[];
+}
+
 export type StatsResult =
   | { name: StatName; kind: 'conv'; filter: string; rows: ConversationRow[]; ms: number }
   | { name: StatName; kind: 'endpoints'; filter: string; rows: EndpointRow[]; ms: number }
-  | { name: StatName; kind: 'phs'; filter: string; roots: PhsNode[]; frames: number; ms: number };
+  | { name: StatName; kind: 'phs'; filter: string; roots: PhsNode[]; frames: number; ms: number }
+  | { name: StatName; kind: 'tree'; filter: string; title: string; elapsedMs: number; burstWindowMs: number; roots: TreeNode[]; ms: number };
+
+/** One I/O graph series: per interval, the events a filter kept, their bytes, the first of them (0: none). */
+export interface IoGraphSeries {
+  filter: string;
+  frames: number[];
+  bytes: number[];
+  firstEvent: number[];
+}
+
+export interface IoGraphResult {
+  intervalMs: number;
+  /** Epoch seconds of the capture's first event (interval 0 starts there). */
+  startTime: number;
+  series: IoGraphSeries[];
+  ms: number;
+}
+
+/** The syscall overview (engine/stats/syscall-overview.ts). Times in ns; mean null when no call was timed. */
+export interface SyscallOverview {
+  syscalls: { name: string; calls: number; errors: number; totalNs: number; meanNs: number | null }[];
+  errors: { syscall: string; errno: string; count: number }[];
+  processes: { pid: number; name: string; events: number; errors: number }[];
+  files: { name: string; events: number }[];
+  connections: { name: string; events: number }[];
+}
 
 /** tshark's titles of each table. */
 const TITLES: Record<string, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
@@ -115,12 +151,64 @@ export function phsText(filter: string, roots: readonly PhsNode[]): string {
   return `${t}${RULE67}\n`;
 }
 
+/** The derived columns of a tree node (epan/stats_tree.c stats_tree_get_values_from_node); '' = blank. */
+export function treeNodeValues(node: TreeNode, parent: TreeNode | null, elapsedMs: number, burstWindowMs: number): { rate: string; percent: string; burstRate: string; burstStart: string } {
+  // tshark divides in single precision: (float)count / (float)elapsed.
+  const rate = elapsedMs !== 0 ? Math.fround(Math.fround(node.count) / Math.fround(elapsedMs)).toFixed(4) : '';
+  const percent = parent === null ? '100%' : parent.count !== 0 ? `${((node.count * 100) / parent.count).toFixed(2)}%` : '';
+  const burst = node.maxBurst !== 0;
+  return {
+    rate, percent,
+    burstRate: burst ? (node.maxBurst / burstWindowMs).toFixed(4) : '-',
+    burstStart: burst ? (node.burstStart / 1000).toFixed(3) : '-',
+  };
+}
+
+const TREE_COLUMNS = ['Count', 'Average', 'Min Val', 'Max Val', 'Rate (ms)', 'Percent', 'Burst Rate', 'Burst Start'];
+
+/**
+ * A stats_tree as tshark -q prints it (epan/stats_tree.c stats_tree_format_as_str, plain):
+ * the name column as wide as the deepest name plus its depth + 1, every other column 13 wide
+ * after one space; Average/Min/Max stay blank (no tree here averages values).
+ */
+export function treeText(title: string, roots: readonly TreeNode[], elapsedMs: number, burstWindowMs: number): string {
+  let width = 0;
+  const measure = (n: TreeNode, depth: number): void => {
+    width = Math.max(width, n.name.length + depth + 1);
+    for (const c of n.children) measure(c, depth + 1);
+  };
+  for (const r of roots) measure(r, 0);
+  const cols = (values: readonly string[]): string => values.map((v) => ` ${v.padEnd(13)}`).join('');
+  const ruleLength = width + TREE_COLUMNS.length * 14;
+  let t = `\n${'='.repeat(ruleLength)}\n${title}:\n${'Topic / Item'.padEnd(width)}${cols(TREE_COLUMNS)}\n${'-'.repeat(ruleLength)}\n`;
+  const walk = (n: TreeNode, parent: TreeNode | null, depth: number): void => {
+    const v = treeNodeValues(n, parent, elapsedMs, burstWindowMs);
+    t += `${' '.repeat(depth)}${n.name.padEnd(width - depth)}${cols([String(n.count), '', '', '', v.rate, v.percent, v.burstRate, v.burstStart])}\n`;
+    for (const c of n.children) walk(c, n, depth + 1);
+  };
+  for (const r of roots) walk(r, null, 0);
+  return `${t}\n${'-'.repeat(ruleLength)}\n`;
+}
+
 /** The text tshark -q -z NAME prints for this result. */
 export function statsText(r: StatsResult): string {
   const type = r.name.split(',')[1];
   if (r.kind === 'conv') return conversationsText(type, r.filter, r.rows);
   if (r.kind === 'endpoints') return endpointsText(type, r.filter, r.rows);
+  if (r.kind === 'tree') return treeText(r.title, r.roots, r.elapsedMs, r.burstWindowMs);
   return phsText(r.filter, r.roots);
+}
+
+/** A tree's nodes with their derived columns, depth first (JSON and TSV). */
+function treeRows(r: Extract<StatsResult, { kind: 'tree' }>): { path: string[]; node: TreeNode; values: ReturnType<typeof treeNodeValues> }[] {
+  const out: { path: string[]; node: TreeNode; values: ReturnType<typeof treeNodeValues> }[] = [];
+  const walk = (n: TreeNode, parent: TreeNode | null, path: string[]): void => {
+    const p = [...path, n.name];
+    out.push({ path: p, node: n, values: treeNodeValues(n, parent, r.elapsedMs, r.burstWindowMs) });
+    for (const c of n.children) walk(c, n, p);
+  };
+  for (const n of r.roots) walk(n, null, []);
+  return out;
 }
 
 const CONV_TSV: (keyof ConversationRow)[] = ['addressA', 'portA', 'addressB', 'portB', 'framesAB', 'bytesAB', 'framesBA', 'bytesBA', 'frames', 'bytes', 'start', 'duration', 'stream'];
@@ -130,6 +218,10 @@ const ENDPOINT_TSV: (keyof EndpointRow)[] = ['address', 'port', 'frames', 'bytes
 export function statsTsv(r: StatsResult): string {
   if (r.kind === 'conv') return [CONV_TSV.join('\t'), ...r.rows.map((x) => CONV_TSV.map((c) => String(x[c] ?? '')).join('\t'))].join('\n') + '\n';
   if (r.kind === 'endpoints') return [ENDPOINT_TSV.join('\t'), ...r.rows.map((x) => ENDPOINT_TSV.map((c) => String(x[c] ?? '')).join('\t'))].join('\n') + '\n';
+  if (r.kind === 'tree') {
+    const head = 'path\tcount\trate_ms\tpercent\tburst_rate\tburst_start';
+    return [head, ...treeRows(r).map(({ path, node, values: v }) => [path.join(' / '), node.count, v.rate, v.percent, v.burstRate, v.burstStart].join('\t'))].join('\n') + '\n';
+  }
   const lines = ['path\tframes\tbytes'];
   const walk = (n: PhsNode, path: string): void => {
     const p = path ? `${path}:${n.protocol}` : n.protocol;
@@ -144,5 +236,12 @@ export function statsTsv(r: StatsResult): string {
 export function statsJson(r: StatsResult): string {
   if (r.kind === 'conv') return `${JSON.stringify(r.rows, null, 1)}\n`;
   if (r.kind === 'endpoints') return `${JSON.stringify(r.rows, null, 1)}\n`;
+  if (r.kind === 'tree') {
+    const node = (n: TreeNode, parent: TreeNode | null): object => {
+      const v = treeNodeValues(n, parent, r.elapsedMs, r.burstWindowMs);
+      return { name: n.name, count: n.count, rateMs: v.rate === '' ? null : Number(v.rate), percent: v.percent || null, burstRate: n.maxBurst ? n.maxBurst / r.burstWindowMs : null, burstStart: n.maxBurst ? n.burstStart / 1000 : null, children: n.children.map((c) => node(c, n)) };
+    };
+    return `${JSON.stringify({ title: r.title, elapsedMs: r.elapsedMs, nodes: r.roots.map((n) => node(n, null)) }, null, 1)}\n`;
+  }
   return `${JSON.stringify({ frames: r.frames, protocols: r.roots }, null, 1)}\n`;
 }

@@ -11,6 +11,7 @@ import { HelpPanel } from '../help/HelpPanel.tsx';
 import { shortcutOf, type ShortcutId } from './shortcuts.ts';
 import { Welcome } from '../welcome/Welcome.tsx';
 import { HttpView } from '../http/HttpView.tsx';
+import { StatsView } from '../stats/StatsView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
 import { AddKeyLog } from '../keys/AddKeyLog.tsx';
 import { addKeys, exportKeys, openFileOrKeys } from '../keys/keylog.ts';
@@ -149,13 +150,14 @@ function CaptureView({ session }: { session: Session }) {
     <div className="main-tabs" role="tablist">
       <button role="tab" aria-selected={mainTab === 'events'} className={mainTab === 'events' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'events' })}>Events</button>
       <button role="tab" aria-selected={mainTab === 'http'} className={mainTab === 'http' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'http' })} data-testid="tab-http">HTTP</button>
+      <button role="tab" aria-selected={mainTab === 'stats'} className={mainTab === 'stats' ? 'active' : ''} onClick={() => useApp.setState({ mainTab: 'stats' })} data-testid="tab-stats" title="Statistics: conversations, endpoints, protocol hierarchy, I/O graph, HTTP">Statistics</button>
     </div>
   );
   // The HTTP tab has its own list / detail split and takes the whole column.
-  const panes = mainTab === 'http' ? (
+  const panes = mainTab === 'http' || mainTab === 'stats' ? (
     <div className="top-pane">
       {tabs}
-      <div className="top-pane-body"><HttpView session={session} /></div>
+      <div className="top-pane-body">{mainTab === 'http' ? <HttpView session={session} /> : <StatsView session={session} />}</div>
     </div>
   ) : (
     <Group orientation="vertical" className="panes" id="tracelens-panes">

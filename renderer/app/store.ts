@@ -45,8 +45,8 @@ export interface AppState {
   barText: { text: string; seq: number; apply: boolean };
   /** What the filter bar holds now (the "current filter" that …and/…or Selected extend). */
   filterDraft: string;
-  /** Which view the top pane shows: the event table or the HTTP exchanges. */
-  mainTab: 'events' | 'http';
+  /** Which view the top pane shows: the event table, the HTTP exchanges or the statistics. */
+  mainTab: 'events' | 'http' | 'stats';
   /** The stream the follow pane shows (null: pane closed). */
   follow: FollowTarget | null;
   /** Whether the Expert Information pane is shown (Analyze ▸ Expert Information). */

@@ -3,6 +3,7 @@
  * tshark 4.0.17's numbers (text goldens in test/golden/stats; the filtered table below was
  * printed by `tshark -n -q -r dhcp.pcap -z conv,udp,ip.src==192.168.0.1`).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../../electron/cli/args.ts';
@@ -63,5 +64,31 @@ describe('stats command', () => {
     const r = await cli('stats', 'conv,ip', DHCP, '-f', 'ip.src ==');
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/filter/);
+  });
+});
+
+interface FilteredGolden { capture: string; name: string; filter: string; text: string }
+const FILTERED = JSON.parse(readFileSync(join(import.meta.dirname, '../golden/stats-tree/filtered.json'), 'utf8')) as FilteredGolden[];
+
+describe('stats http,tree', () => {
+  for (const g of FILTERED) {
+    it(`equals tshark -q -z ${g.name},${g.filter} on ${g.capture}`, async () => {
+      const r = await cli('stats', g.name, join(CORPUS, g.capture), '-f', g.filter);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(g.text);
+    });
+  }
+  it('the tshark form maps -z http,tree,FILTER', async () => {
+    const g = FILTERED[0];
+    const r = await cli('tshark', '-n', '-q', '-r', join(CORPUS, g.capture), '-z', `${g.name},${g.filter}`);
+    expect(r.out).toBe(g.text);
+  });
+  it('json: counts, rates and bursts per node', async () => {
+    const r = await cli('stats', 'http,tree', join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'), '--format', 'json');
+    const j = JSON.parse(r.out) as { title: string; nodes: { name: string; count: number; rateMs: number; children: { name: string; count: number; percent: string }[] }[] };
+    expect(j.title).toBe('HTTP/Packet Counter');
+    // tshark: Total HTTP Packets 4, Rate (ms) 1.1618; responses 2 (50.00%), requests 2
+    expect(j.nodes[0]).toMatchObject({ name: 'Total HTTP Packets', count: 4, rateMs: 1.1618 });
+    expect(j.nodes[0].children.map((c) => [c.name, c.count, c.percent])).toEqual([['HTTP Response Packets', 2, '50.00%'], ['HTTP Request Packets', 2, '50.00%'], ['Other HTTP Packets', 0, '0.00%']]);
   });
 });

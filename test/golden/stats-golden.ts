@@ -8,6 +8,7 @@ import { statsText, type StatName } from '../../shared/stats.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { openSession, scanHttpNow } from '../../electron/engine/layers/session.ts';
 import { computeStats } from '../../electron/engine/stats/run-stats.ts';
+import { httpTapMessages } from '../../electron/engine/layers/http-taps.ts';
 
 export const GOLDEN = join(import.meta.dirname, 'stats');
 
@@ -43,7 +44,7 @@ export async function ourTables(path: string, names: readonly StatName[]): Promi
     const session = openSession(capture);
     scanHttpNow(session);
     const out = new Map<StatName, string>();
-    for (const n of names) out.set(n, statsText(computeStats(session.capture, n)));
+    for (const n of names) out.set(n, statsText(computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http) })));
     return out;
   } finally {
     capture.close();

@@ -57,8 +57,6 @@ const REASSEMBLY = 'TCP segments of a PDU that tshark reassembles end at tcp in 
 const LAYER_COUNTS = 'tls/http/http2 counted per frame carrying a record or completing a message; tshark counts reassembled PDUs and names bodies/upgrades';
 const KNOWN_PHS: Record<string, string> = {
   'pcap/generated/gen-tls12-h2.pcap': LAYER_COUNTS,
-  'pcap/tcpdump-tests/print-flags.pcap': LAYER_COUNTS,
-  'pcap/wireshark/http.pcap': LAYER_COUNTS,
   'pcap/wireshark/retrans-tls.pcap': LAYER_COUNTS,
   'pcap/wireshark/rsasnakeoil2.pcap': LAYER_COUNTS,
   'pcap/wireshark/tls13-20-chacha20poly1305.pcap': LAYER_COUNTS,
@@ -66,15 +64,10 @@ const KNOWN_PHS: Record<string, string> = {
   'pcapng/generated/gen-tls12-http11.pcapng': LAYER_COUNTS,
   'pcapng/generated/gen-tls13-h2-dsb.pcapng': LAYER_COUNTS,
   'pcapng/generated/gen-tls13-h2.pcapng': LAYER_COUNTS,
-  'pcapng/wireshark/http-brotli.pcapng': LAYER_COUNTS,
   'pcapng/wireshark/http2-brotli.pcapng': LAYER_COUNTS,
   'pcapng/wireshark/quic-with-secrets.pcapng': LAYER_COUNTS,
   'pcapng/wireshark/tls12-dsb.pcapng': LAYER_COUNTS,
-  'pcapng/wireshark/websocket-compressed.pcapng.gz': LAYER_COUNTS,
-  'pcapng/wireshark/websocket.pcapng.gz': LAYER_COUNTS,
 
-  'pcap/generated/gen-http11-plain.pcap': REASSEMBLY,
-  'pcap/generated/gen-strace-http11-plain.pcap': REASSEMBLY,
   'pcap/tcpdump-tests/pptp.pcap': `${REASSEMBLY} (2 PPTP control frames)`,
   'pcap/wireshark/http-ooo.pcap': REASSEMBLY,
   'pcap/wireshark/http-ooo2.pcap': REASSEMBLY,
@@ -84,7 +77,6 @@ const KNOWN_PHS: Record<string, string> = {
   'pcap/wireshark/tls12-chacha20poly1305.pcap': REASSEMBLY,
   'pcap/wireshark/trunc.pcap': '46 of its 47 records are empty: tshark\'s frame dissector throws before eth (a top-level _ws.malformed node), the engine counts them under eth with 0 bytes',
   'pcapng/wireshark/challenge01_ooo_stream.pcapng.gz': REASSEMBLY,
-  'pcapng/wireshark/grpc_web.pcapng.gz': REASSEMBLY,
   'pcapng/wireshark/http-ooo-fuzzed.pcapng': REASSEMBLY,
   'pcapng/wireshark/http2_follow_multistream.pcapng': REASSEMBLY,
   'pcapng/wireshark/tls-fragmented-over-tcp-segmented.pcapng.gz': REASSEMBLY,

@@ -28,7 +28,10 @@ import { openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, sca
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
-import { computeStats } from '../stats/run-stats.ts';
+import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
+import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
+import { syscallOverview } from '../stats/syscall-overview.ts';
+import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
 import { hfTimeDeltaDisplayed } from '../layers/column-fields.ts';
@@ -42,6 +45,9 @@ import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.
 /** Custom field columns one rows page computes at most (each costs a look-up per row). */
 const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
+
+/** I/O graph series per request (each is a filter run over the capture). */
+const MAX_IO_SERIES = 8;
 
 export { MAX_UPLOAD_BYTES, type EngineHostOptions };
 
@@ -719,14 +725,67 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!state.session) throw new Error('no capture is open');
       const filter = p.filter?.trim() ?? '';
       let events: Uint32Array | undefined;
+      // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
+      if (p.name.startsWith('http,') || p.name === 'io,phs') await httpReady();
       if (filter !== '') {
         // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
-        await state.httpReady;
+        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
         const run = await runFilter(state.session.capture, filter);
         if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
         events = run.events;
       }
-      return computeStats(state.session.capture, p.name, events, filter);
+      const session = state.session;
+      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
+    },
+    syscallOverview: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (p?.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const capture = state.session.capture;
+      const filter = p?.filter?.trim() ?? '';
+      const t0 = performance.now();
+      let events: Uint32Array | undefined;
+      if (filter !== '') {
+        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
+        const run = await runFilter(capture, filter);
+        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
+        events = run.events;
+      }
+      return { ...syscallOverview(capture, events), ms: performance.now() - t0 };
+    },
+    ioGraph: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (typeof p?.intervalMs !== 'number' || !(p.intervalMs >= 0) || !Array.isArray(p.filters)) throw new Error('ioGraph takes { intervalMs ≥ 0, filters: string[] }');
+      if (p.filters.length === 0 || p.filters.length > MAX_IO_SERIES) throw new Error(`ioGraph takes 1 to ${MAX_IO_SERIES} filters`);
+      if (p.filters.some((f) => typeof f !== 'string' || f.length > 100_000)) throw new Error('each filter must be a string');
+      if (!state.session) throw new Error('no capture is open');
+      const session = state.session;
+      const t0 = performance.now();
+      const capture = session.capture;
+      const count = capture.count();
+      const relMs = relativeMs(capture);
+      const intervalMs = chooseInterval(count > 0 ? relMs(count) : 0, p.intervalMs);
+      let span = 0;
+      for (let e = 1; e <= count; e++) span = Math.max(span, relMs(e));
+      const buckets = Math.floor(span / intervalMs) + 1;
+      const bytes = eventBytes(capture);
+      const series = [];
+      for (const raw of p.filters) {
+        const filter = raw.trim();
+        let events: Uint32Array | undefined;
+        if (filter !== '') {
+          if (pendingLayers(session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
+          const run = await runFilter(capture, filter);
+          if (!run.ok) throw new Error(`filter ${filter}: ${run.errors.map((e) => e.message).join('; ')}`);
+          events = run.events;
+        }
+        series.push(ioSeries(filter, count, events, buckets, intervalMs, relMs, bytes));
+      }
+      return { intervalMs, startTime: count > 0 ? capture.time(1) : 0, series, ms: performance.now() - t0 };
     },
   };
 

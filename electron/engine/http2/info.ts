@@ -8,7 +8,7 @@ import { FRAME_TYPE_NAMES, FT, type H2Connection, type H2Frame } from './connect
 import type { HeaderField } from './hpack.ts';
 
 /** Reason phrases of RFC 9110 §15 (and RFC 6585 §3-6, RFC 8297 §2), as tshark's HTTP status table names them. */
-const REASON: Readonly<Record<number, string>> = {
+export const REASON: Readonly<Record<number, string>> = {
   100: 'Continue', 101: 'Switching Protocols', 102: 'Processing', 103: 'Early Hints',
   200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-authoritative Information', 204: 'No Content', 205: 'Reset Content', 206: 'Partial Content', 207: 'Multi-Status',
   300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 305: 'Use Proxy', 307: 'Temporary Redirect', 308: 'Permanent Redirect',

@@ -378,6 +378,18 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
   return info;
 }
 
+/** How many HTTP/1.x messages `event` completes (what addHttpFields would add, without the fields). */
+export function httpMessagesEndingAt(layer: HttpLayer, event: number): number {
+  let n = 0;
+  for (const ix of [layer.plain, layer.tls]) {
+    if (!ix || ix.endRefs.length === 0) continue;
+    let k = firstEndAt(ix, event);
+    if (k < 0) continue;
+    for (; k < ix.endRefs.length && endEventOf(ix, ix.endRefs[k]) === event; k++) n++;
+  }
+  return n;
+}
+
 /**
  * Add the http.* fields of the messages completed at `event`; with `wantInfo` their Info texts
  * go into `infos` (when given) and, joined, into `d.info`. Returns how many messages.

@@ -31,7 +31,7 @@ import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
-import { addHttpFields, createHttpLayer, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
+import { addHttpFields, createHttpLayer, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
   name: string;
@@ -305,6 +305,11 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
     if (wantInfo && tags) d.info = tags + d.info;
   }
   if (d.summary || !(d.keep === null || d.keep[hfFrameProtocols.id] === 1)) return;
+  // frame.protocols without the http.* fields (io,phs): it still names http where a message ends.
+  if (http.plain && messages === 0 && !wantsHttp(d)) {
+    refreshTls(s);
+    messages = httpMessagesEndingAt(http, event);
+  }
   const chain = layerChain(s, event, messages);
   if (chain) claimPayload(d, chain);
 }

@@ -18,7 +18,7 @@ import type { Capture } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
 import { allFields, fieldByName, type FieldDef } from '../fields/registry.ts';
-import type { PacketIndex } from '../index/packet-index.ts';
+import { IP_ONE, IP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import type { ConversationTable } from '../streams/conversations.ts';
 
 export type TransportKind = 'tcp' | 'udp';
@@ -174,16 +174,44 @@ function lastIndex(d: Dissection, f: FieldDef): number {
 
 const ADDRESS_FIELDS: Record<AddressKind, [string, string]> = { ip: ['ip.src', 'ip.dst'], ipv6: ['ipv6.src', 'ipv6.dst'], eth: ['eth.src', 'eth.dst'] };
 
-/** Per frame, every (source, destination) pair of `kind` headers, in dissection order. */
+/** Address texts as numbers: the index's interned strings first, then any the dissections add. */
+interface AddressIds {
+  id(text: string): number;
+  text(id: number): string;
+}
+
+function addressIds(ix: PacketIndex): AddressIds {
+  const base = ix.strings.strings;
+  const more = new Map<string, number>();
+  const extra: string[] = [];
+  return {
+    id: (t) => {
+      const hit = ix.strings.ids.get(t) ?? more.get(t);
+      if (hit !== undefined) return hit;
+      const n = base.length + extra.length;
+      extra.push(t);
+      more.set(t, n);
+      return n;
+    },
+    text: (n) => (n < base.length ? base[n] : extra[n - base.length]),
+  };
+}
+
+/**
+ * Per frame, every (source, destination) pair of `kind` headers, in dissection order, as
+ * address ids. IPv4 frames whose only IPv4 header gave the Source/Destination columns (the
+ * index's IP_ONE mark) are read from the index; frames with other IPv4 headers (IP_OTHER:
+ * several, or under another network header) and every IPv6/Ethernet frame are re-dissected.
+ */
 function forEachAddressPair(
-  capture: Capture, kind: AddressKind, events: Uint32Array | undefined,
-  fn: (e: number, src: string, dst: string) => void,
+  capture: Capture, p: Packets, kind: AddressKind, events: Uint32Array | undefined, ids: AddressIds,
+  fn: (e: number, src: number, dst: number) => void,
 ): void {
   const [sf, df] = ADDRESS_FIELDS[kind].map(field);
   const d = narrowDissection(ADDRESS_FIELDS[kind], true);
   const srcs: number[] = [];
   const dsts: number[] = [];
-  forEachFrame(capture.count(), events, (e) => {
+  const dissect = (e: number): void => {
     capture.dissect(e, d, { info: false });
     srcs.length = 0;
     dsts.length = 0;
@@ -193,48 +221,57 @@ function forEachAddressPair(
     }
     const n = Math.min(srcs.length, dsts.length);
     for (let k = 0; k < n; k++) {
-      const a = srcs[k];
-      const b = dsts[k];
-      fn(e, formatFieldValue(sf, entryValue(d, a)), formatFieldValue(df, entryValue(d, b)));
+      fn(e, ids.id(formatFieldValue(sf, entryValue(d, srcs[k]))), ids.id(formatFieldValue(df, entryValue(d, dsts[k]))));
     }
+  };
+  if (kind !== 'ip') {
+    forEachFrame(capture.count(), events, dissect);
+    return;
+  }
+  const hf = p.ix.hdrFlags.data;
+  const src = p.ix.src.data;
+  const dst = p.ix.dst.data;
+  forEachFrame(capture.count(), events, (e) => {
+    const h = hf[e - 1];
+    if (h & IP_ONE) fn(e, src[e - 1], dst[e - 1]);
+    else if (h & IP_OTHER) dissect(e);
   });
+}
+
+/** A map key of an unordered pair of ids (ids stay below 2^21 in practice; beyond, a string). */
+function pairKey(a: number, b: number): number | string {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  return hi < 2 ** 21 ? lo * 2 ** 32 + hi : `${lo} ${hi}`;
 }
 
 function addressRows(capture: Capture, kind: AddressKind, events?: Uint32Array): ConversationRow[] {
   const p = packetsOf(capture, `conv,${kind}`);
-  const byKey = new Map<string, ConversationRow>();
-  // Per row, its earliest and latest frame (tshark keeps min and max time, not first and last).
-  const span = new Map<ConversationRow, [number, number]>();
-  forEachAddressPair(capture, kind, events, (e, src, dst) => {
-    const key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
-    let r = byKey.get(key);
-    if (!r) {
-      r = { addressA: src, portA: null, addressB: dst, portB: null, framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, frames: 0, bytes: 0, start: 0, duration: 0, stream: null };
-      byKey.set(key, r);
-      span.set(r, [e, e]);
-    } else {
-      const sp = span.get(r)!;
-      if (later(p.ix, e, sp[1])) sp[1] = e;
-      else if (later(p.ix, sp[0], e)) sp[0] = e;
-    }
-    const len = p.ix.origLen.data[e - 1];
+  const ids = addressIds(p.ix);
+  const byKey = new Map<number | string, { r: ConversationRow; a: number; b: number; first: number; last: number }>();
+  const len = p.ix.origLen.data;
+  forEachAddressPair(capture, p, kind, events, ids, (e, src, dst) => {
+    const key = pairKey(src, dst);
+    let x = byKey.get(key);
+    if (!x) {
+      const r: ConversationRow = { addressA: '', portA: null, addressB: '', portB: null, framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, frames: 0, bytes: 0, start: 0, duration: 0, stream: null };
+      // tshark keeps min and max time per row, not first and last.
+      x = { r, a: src, b: dst, first: e, last: e };
+      byKey.set(key, x);
+    } else if (later(p.ix, e, x.last)) x.last = e;
+    else if (later(p.ix, x.first, e)) x.first = e;
     // A frame to itself counts A→B, as tshark's (src == A && dst == B) test finds it so.
-    if (src === r.addressA) {
-      r.framesAB++;
-      r.bytesAB += len;
+    if (src === x.a) {
+      x.r.framesAB++;
+      x.r.bytesAB += len[e - 1];
     } else {
-      r.framesBA++;
-      r.bytesBA += len;
+      x.r.framesBA++;
+      x.r.bytesBA += len[e - 1];
     }
   });
-  const rows = [...byKey.values()];
-  for (const r of rows) {
-    r.frames = r.framesAB + r.framesBA;
-    r.bytes = r.bytesAB + r.bytesBA;
-    const [first, last] = span.get(r)!;
-    Object.assign(r, rowTimes(p.ix, first, last));
-  }
-  return rows;
+  return [...byKey.values()].map(({ r, a, b, first, last }) => ({
+    ...r, addressA: ids.text(a), addressB: ids.text(b), frames: r.framesAB + r.framesBA, bytes: r.bytesAB + r.bytesBA, ...rowTimes(p.ix, first, last),
+  }));
 }
 
 export type ConversationKind = TransportKind | AddressKind;
@@ -270,15 +307,27 @@ export function endpoints(capture: Capture, kind: ConversationKind, events?: Uin
     }
   } else {
     const p = packetsOf(capture, `endpoints,${kind}`);
-    forEachAddressPair(capture, kind, events, (e, src, dst) => {
-      const len = p.ix.origLen.data[e - 1];
-      const s = add(src, null);
+    const ids = addressIds(p.ix);
+    // By address id first (one row per address, in order of appearance), named afterwards.
+    const byId = new Map<number, EndpointRow>();
+    const at = (id: number): EndpointRow => {
+      let r = byId.get(id);
+      if (!r) {
+        r = { address: '', port: null, frames: 0, bytes: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 };
+        byId.set(id, r);
+      }
+      return r;
+    };
+    const len = p.ix.origLen.data;
+    forEachAddressPair(capture, p, kind, events, ids, (e, src, dst) => {
+      const s = at(src);
       s.txFrames++;
-      s.txBytes += len;
-      const d = add(dst, null);
+      s.txBytes += len[e - 1];
+      const d = at(dst);
       d.rxFrames++;
-      d.rxBytes += len;
+      d.rxBytes += len[e - 1];
     });
+    for (const [id, r] of byId) byKey.set(`${ids.text(id)} `, { ...r, address: ids.text(id) });
   }
   const rows = [...byKey.values()];
   for (const r of rows) {

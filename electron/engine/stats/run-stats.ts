@@ -1,16 +1,66 @@
-/** One statistic by its tshark name (`conv,tcp`, `endpoints,ip`, `io,phs`, …) over a capture. */
+/** One statistic by its tshark name (`conv,tcp`, `endpoints,ip`, `io,phs`, `http,tree`, …) over a capture. */
 import type { StatName, StatsResult } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { conversations, endpoints, type ConversationKind } from './conversations.ts';
+import { httpTreeStats, type HttpTapMessage } from './http-tree.ts';
 import { protocolHierarchy } from './phs.ts';
 
+/** What the stream layers found, for the statistics over them (layers/http-taps.ts). */
+export interface StatsInputs {
+  httpMessages?: () => HttpTapMessage[];
+}
+
+/**
+ * Milliseconds of event `e` after the capture's first event, as tshark's nstime_to_msec of
+ * frame.time_relative: from the index's integer seconds and nanoseconds when it has them.
+ */
+export function relativeMs(capture: Capture): (e: number) => number {
+  const int = capture.internals();
+  if (int.kind === 'packets' && capture.count() > 0) {
+    const sec = int.index.tsSec.data;
+    const nsec = int.index.tsNsec.data;
+    return (e) => {
+      let s = sec[e - 1] - sec[0];
+      let ns = nsec[e - 1] - nsec[0];
+      if (ns < 0) {
+        s -= 1;
+        ns += 1e9;
+      }
+      return s * 1000 + ns / 1e6;
+    };
+  }
+  const t0 = capture.count() > 0 ? capture.time(1) : 0;
+  return (e) => (capture.time(e) - t0) * 1000;
+}
+
+/** Bytes of event `e`: the frame's length on the wire (frame.len), or the syscall record's size. */
+export function eventBytes(capture: Capture): (e: number) => number {
+  const int = capture.internals();
+  if (int.kind === 'packets') {
+    const len = int.index.origLen.data;
+    return (e) => len[e - 1];
+  }
+  return (e) => capture.range(e).length;
+}
+
+/** A membership test over ascending event numbers. */
+function memberOf(events: Uint32Array): (e: number) => boolean {
+  const set = new Uint8Array(events.length > 0 ? events[events.length - 1] + 1 : 0);
+  for (const e of events) set[e] = 1;
+  return (e) => e < set.length && set[e] === 1;
+}
+
 /** `events`: the frames a filter matched (ascending), or undefined for all. `filter` is only echoed. */
-export function computeStats(capture: Capture, name: StatName, events?: Uint32Array, filter = ''): StatsResult {
+export function computeStats(capture: Capture, name: StatName, events?: Uint32Array, filter = '', inputs: StatsInputs = {}): StatsResult {
   const t0 = performance.now();
   const [group, type] = name.split(',');
   if (group === 'io') {
     const { roots, frames } = protocolHierarchy(capture, events);
     return { name, kind: 'phs', filter, roots, frames, ms: performance.now() - t0 };
+  }
+  if (group === 'http') {
+    const tree = httpTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
   }
   const kind = type as ConversationKind;
   if (group === 'conv') return { name, kind: 'conv', filter, rows: conversations(capture, kind, events), ms: performance.now() - t0 };

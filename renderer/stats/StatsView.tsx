@@ -1,0 +1,215 @@
+/**
+ * Statistics (the window's Statistics tab): Conversations and Endpoints as tshark's -z conv /
+ * -z endpoints (sortable; a conversation filters or follows its stream), the Protocol
+ * Hierarchy, the I/O Graph and HTTP (http,tree). The engine computes every table over the whole
+ * capture or over the displayed events; this only draws them.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ConversationRow, EndpointRow, PhsNode, StatName, StatsResult, TreeNode } from '../../shared/stats.ts';
+import { formatSize, treeNodeValues } from '../../shared/stats.ts';
+import { selectEvent } from '../app/select-event.ts';
+import type { Session } from '../app/session.ts';
+import { useApp } from '../app/store.ts';
+import { openFollow } from '../streams/follow-kinds.ts';
+import { conversationFilter, conversationStream, type ConvKind } from './conversation-filter.ts';
+import { IoGraph } from './IoGraph.tsx';
+import { SyscallOverview } from './SyscallOverview.tsx';
+
+type Tab = 'conv' | 'endpoints' | 'phs' | 'io' | 'http' | 'sys';
+const PACKET_TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['http', 'HTTP']];
+const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['http', 'HTTP']];
+const KINDS: [ConvKind, string][] = [['tcp', 'TCP'], ['udp', 'UDP'], ['ip', 'IPv4'], ['ipv6', 'IPv6'], ['eth', 'Ethernet']];
+
+/** One statistic from the engine, refetched when its name, the filter or the keys change. */
+function useStat(session: Session, name: StatName | null, filter: string): { result: StatsResult | null; error: string | null } {
+  const keysVersion = useApp((s) => s.keysVersion);
+  const [state, setState] = useState<{ result: StatsResult | null; error: string | null }>({ result: null, error: null });
+  useEffect(() => {
+    const c = session.client();
+    if (!c || !name) return;
+    let live = true;
+    setState({ result: null, error: null });
+    c.call('stats', filter ? { name, filter } : { name }).then(
+      (result) => live && setState({ result, error: null }),
+      (e: unknown) => live && setState({ result: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, name, filter, keysVersion]);
+  return state;
+}
+
+interface Column<T> { key: string; title: string; num?: boolean; value: (r: T) => number | string; text?: (r: T) => string }
+
+function SortableTable<T>({ rows, columns, actions, testId }: { rows: readonly T[]; columns: Column<T>[]; actions?: (r: T) => React.ReactNode; testId: string }) {
+  const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(null);
+  const sorted = useMemo(() => {
+    if (!sort) return rows;
+    const col = columns.find((c) => c.key === sort.key);
+    if (!col) return rows;
+    const out = [...rows].sort((a, b) => {
+      const x = col.value(a);
+      const y = col.value(b);
+      return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    });
+    return sort.desc ? out.reverse() : out;
+  }, [rows, columns, sort]);
+  return (
+    <table className="expert-table stats-table" data-testid={testId}>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.key} className={c.num ? 'num' : ''} aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+              <button className="sort-head" onClick={() => setSort({ key: c.key, desc: sort?.key === c.key ? !sort.desc : c.num === true })}>
+                {c.title}{sort?.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+              </button>
+            </th>
+          ))}
+          {actions && <th />}
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((r, i) => (
+          <tr key={i} data-testid={`${testId}-row`}>
+            {columns.map((c) => <td key={c.key} className={c.num ? 'num' : ''}>{c.text ? c.text(r) : String(c.value(r))}</td>)}
+            {actions && <td className="stats-actions">{actions(r)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const addr = (a: string, p: number | null): string => (p === null ? a : `${a}:${p}`);
+
+const CONV_COLUMNS: Column<ConversationRow>[] = [
+  { key: 'a', title: 'Address A', value: (r) => addr(r.addressA, r.portA) },
+  { key: 'b', title: 'Address B', value: (r) => addr(r.addressB, r.portB) },
+  { key: 'frames', title: 'Frames', num: true, value: (r) => r.frames },
+  { key: 'bytes', title: 'Bytes', num: true, value: (r) => r.bytes, text: (r) => formatSize(r.bytes) },
+  { key: 'fab', title: 'Frames A→B', num: true, value: (r) => r.framesAB },
+  { key: 'bab', title: 'Bytes A→B', num: true, value: (r) => r.bytesAB, text: (r) => formatSize(r.bytesAB) },
+  { key: 'fba', title: 'Frames B→A', num: true, value: (r) => r.framesBA },
+  { key: 'bba', title: 'Bytes B→A', num: true, value: (r) => r.bytesBA, text: (r) => formatSize(r.bytesBA) },
+  { key: 'start', title: 'Rel Start', num: true, value: (r) => r.start, text: (r) => r.start.toFixed(6) },
+  { key: 'duration', title: 'Duration', num: true, value: (r) => r.duration, text: (r) => r.duration.toFixed(4) },
+];
+
+const ENDPOINT_COLUMNS: Column<EndpointRow>[] = [
+  { key: 'address', title: 'Address', value: (r) => r.address },
+  { key: 'port', title: 'Port', num: true, value: (r) => r.port ?? -1, text: (r) => (r.port === null ? '' : String(r.port)) },
+  { key: 'frames', title: 'Frames', num: true, value: (r) => r.frames },
+  { key: 'bytes', title: 'Bytes', num: true, value: (r) => r.bytes, text: (r) => formatSize(r.bytes) },
+  { key: 'tx', title: 'Tx Frames', num: true, value: (r) => r.txFrames },
+  { key: 'txb', title: 'Tx Bytes', num: true, value: (r) => r.txBytes, text: (r) => formatSize(r.txBytes) },
+  { key: 'rx', title: 'Rx Frames', num: true, value: (r) => r.rxFrames },
+  { key: 'rxb', title: 'Rx Bytes', num: true, value: (r) => r.rxBytes, text: (r) => formatSize(r.rxBytes) },
+];
+
+function phsRows(nodes: readonly PhsNode[], total: number, depth = 0, out: { n: PhsNode; depth: number; pct: string }[] = []): typeof out {
+  for (const n of nodes) {
+    out.push({ n, depth, pct: total ? `${((n.frames * 100) / total).toFixed(2)}%` : '' });
+    phsRows(n.children, total, depth + 1, out);
+  }
+  return out;
+}
+
+function treeRows(nodes: readonly TreeNode[], parent: TreeNode | null, depth = 0, out: { n: TreeNode; parent: TreeNode | null; depth: number }[] = []): typeof out {
+  for (const n of nodes) {
+    out.push({ n, parent, depth });
+    treeRows(n.children, n, depth + 1, out);
+  }
+  return out;
+}
+
+export function StatsView({ session }: { session: Session }) {
+  const syscalls = useApp((s) => s.info?.kind === 'syscalls');
+  const [chosen, setTab] = useState<Tab | null>(null);
+  const tabs = syscalls ? SYSCALL_TABS : PACKET_TABS;
+  const tab: Tab = chosen && tabs.some(([t]) => t === chosen) ? chosen : tabs[0][0];
+  const [kind, setKind] = useState<ConvKind>('tcp');
+  const [displayed, setDisplayed] = useState(false);
+  const viewText = useApp((s) => s.view?.text ?? '');
+  const filter = displayed ? viewText : '';
+  const name: StatName | null = tab === 'conv' ? `conv,${kind}` : tab === 'endpoints' ? `endpoints,${kind}` : tab === 'phs' ? 'io,phs' : tab === 'http' ? 'http,tree' : null;
+  const { result, error } = useStat(session, name, filter);
+  const toEvents = (): void => useApp.setState({ mainTab: 'events' });
+  const goTo = (event: number): void => {
+    toEvents();
+    void selectEvent(session, event, true);
+  };
+
+  let body: React.ReactNode = null;
+  if (result?.kind === 'conv') {
+    body = (
+      <SortableTable rows={result.rows} columns={CONV_COLUMNS} testId="conv-table" actions={(r) => {
+        const stream = conversationStream(kind, r);
+        return (
+          <>
+            <button title="Apply a display filter for this conversation" onClick={() => { toEvents(); session.setFilterText(conversationFilter(kind, r)); }}>Filter</button>
+            {stream && <button title="Follow this stream" onClick={() => { toEvents(); openFollow(kind === 'udp' ? 'udp' : 'tcp', { stream }); }}>Follow</button>}
+          </>
+        );
+      }} />
+    );
+  } else if (result?.kind === 'endpoints') {
+    body = <SortableTable rows={result.rows} columns={ENDPOINT_COLUMNS} testId="endpoints-table" />;
+  } else if (result?.kind === 'phs') {
+    body = (
+      <table className="expert-table stats-table" data-testid="phs-table">
+        <thead><tr><th>Protocol</th><th className="num">Percent frames</th><th className="num">Frames</th><th className="num">Bytes</th></tr></thead>
+        <tbody>
+          {phsRows(result.roots, result.frames).map(({ n, depth, pct }, i) => (
+            <tr key={i}><td style={{ paddingLeft: 6 + depth * 14 }}>{n.protocol}</td><td className="num">{pct}</td><td className="num">{n.frames}</td><td className="num">{n.bytes}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  } else if (result?.kind === 'tree') {
+    body = (
+      <table className="expert-table stats-table" data-testid="http-tree">
+        <thead><tr><th>{result.title}</th><th className="num">Count</th><th className="num">Rate (ms)</th><th className="num">Percent</th><th className="num">Burst rate</th><th className="num">Burst start</th></tr></thead>
+        <tbody>
+          {treeRows(result.roots, null).map(({ n, parent, depth }, i) => {
+            const v = treeNodeValues(n, parent, result.elapsedMs, result.burstWindowMs);
+            return <tr key={i}><td style={{ paddingLeft: 6 + depth * 14 }}>{n.name}</td><td className="num">{n.count}</td><td className="num">{v.rate}</td><td className="num">{v.percent}</td><td className="num">{v.burstRate}</td><td className="num">{v.burstStart}</td></tr>;
+          })}
+        </tbody>
+      </table>
+    );
+  }
+
+  return (
+    <div className="stats-view" data-testid="stats-view">
+      <div className="http-tabs stats-tabs" role="tablist">
+        {tabs.map(([t, label]) => (
+          <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)} data-testid={`stats-tab-${t}`}>{label}</button>
+        ))}
+        <span className="spacer" />
+        {(tab === 'conv' || tab === 'endpoints') && (
+          <select value={kind} onChange={(e) => setKind(e.target.value as ConvKind)} aria-label="Conversation type" data-testid="stats-kind">
+            {KINDS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          </select>
+        )}
+        {tab !== 'io' && (
+          <label title={viewText ? `Only the events the display filter ${viewText} keeps` : 'No display filter is applied'}>
+            <input type="checkbox" checked={displayed} disabled={!viewText} onChange={(e) => setDisplayed(e.target.checked)} /> Displayed events only
+          </label>
+        )}
+      </div>
+      <div className="stats-body">
+        {tab === 'io' ? <IoGraph session={session} onEvent={goTo} /> : tab === 'sys' ? (
+          <SyscallOverview session={session} filter={filter} onFilter={(text) => { toEvents(); session.setFilterText(text); }} />
+        ) : (
+          <>
+            {error && <div className="pane-message" role="alert">{error}</div>}
+            {!error && !result && <div className="pane-message">Computing…</div>}
+            {result && <div className="stats-note">{name}{filter ? ` · filter ${filter}` : ' · whole capture'} · {result.ms.toFixed(0)} ms</div>}
+            {body}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

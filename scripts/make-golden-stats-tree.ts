@@ -1,0 +1,60 @@
+/**
+ * Goldens for the stats_tree statistics of `stats` (tshark 4.0.17 `-q -z NAME`): for every
+ * corpus pcap/pcapng capture and every NAME in TREES, tshark -n -q's text as
+ * test/golden/stats-tree/DIR/CAPTURE.txt (DIR: NAME with "," → "-"; corpus path with "/" → "__").
+ * Read by test/golden/stats-tree.test.ts. Run from the repo root:
+ *   node --import tsx scripts/make-golden-stats-tree.ts [CORPUS]
+ * (ONLY_FILTERED=1: only the filtered ones, test/golden/stats-tree/filtered.json.)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const CORPUS = process.argv[2] ?? '/work/shared/corpus';
+const ROOT = new URL('..', import.meta.url).pathname;
+const OUT = join(ROOT, 'test/golden/stats-tree');
+
+/** The tshark stats_tree statistics recorded. */
+export const TREES = ['http,tree'];
+
+/** Statistics with a filter (`-z NAME,FILTER`), recorded in test/golden/stats-tree/filtered.json. */
+const FILTERED: { capture: string; name: string; filter: string }[] = [
+  { capture: 'pcapng/wireshark/grpc_web.pcapng.gz', name: 'http,tree', filter: 'tcp.srcport==57226' },
+  { capture: 'pcap/generated/gen-http11-plain.pcap', name: 'http,tree', filter: 'http.request' },
+];
+
+function tshark(capture: string, z: string): string {
+  try {
+    return execFileSync('tshark', ['-n', '-q', '-r', join(CORPUS, capture), '-z', z], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch (e) {
+    // A damaged capture makes tshark exit non-zero after printing what it read.
+    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
+  }
+}
+
+function captures(dir: string, acc: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) captures(p, acc);
+    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
+  }
+  return acc;
+}
+
+function main(): void {
+  const files = process.env.ONLY_FILTERED ? [] : ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  for (const tree of TREES) {
+    if (files.length === 0) break;
+    const dir = join(OUT, tree.replaceAll(',', '-'));
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const f of files) {
+      writeFileSync(join(dir, `${f.replaceAll('/', '__')}.txt`), tshark(f, tree));
+    }
+  }
+  const filtered = FILTERED.map((x) => ({ ...x, text: tshark(x.capture, `${x.name},${x.filter}`) }));
+  writeFileSync(join(OUT, 'filtered.json'), `${JSON.stringify(filtered, null, 1)}\n`);
+  console.error(`stats-tree: ${files.length} captures × ${TREES.join(', ')} → test/golden/stats-tree/`);
+}
+
+main();
