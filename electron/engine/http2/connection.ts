@@ -616,7 +616,9 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
     else hi = mid;
   }
   const snap = lo > 0 ? snaps[lo - 1] : undefined;
-  if (!cur || cur.next > blockEnd || (snap && snap.frame > cur.next)) {
+  // A snapshot ahead of the cursor is used only when walking from the cursor would decode more
+  // than one snapshot interval: blocks on the way are kept (recent), which a jump would skip.
+  if (!cur || cur.next > blockEnd || (snap && snap.frame > cur.next && !blocksWithin(fx, dir, cur.next, blockEnd, HPACK_SNAPSHOT_EVERY + 1))) {
     const hp = createHpackDecoder(conn.preface, { left: Infinity });
     if (snap) {
       hp.table = snap.table.slice();
@@ -642,6 +644,13 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
   cur.next = blockEnd + 1;
   cur.last = answer;
   return answer;
+}
+
+/** Whether frames [from, to] end at most `limit` header blocks of direction `dir` (a pass over the columns, no decoding). */
+function blocksWithin(fx: H2FrameColumns, dir: StreamDir, from: number, to: number, limit: number): boolean {
+  let n = 0;
+  for (let i = from; i <= to; i++) if (frameEndsBlock(fx, i) && frameDir(fx, i) === dir && ++n > limit) return false;
+  return true;
 }
 
 function remember(conn: H2Connection, frame: number, v: { headers: HeaderField[]; error?: string }): void {

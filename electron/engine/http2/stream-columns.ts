@@ -160,9 +160,11 @@ export function rowOfId(c: H2StreamColumns, id: number): number {
   return lo < c.n && c.id[r] === id ? r : -1;
 }
 
-/** End of the parse: arrays cut to the rows, id lookup by binary search, the parse's map dropped. */
+/** End of the parse: arrays cut to the rows, id lookup by binary search, the parse's maps dropped (nothing is interned later). */
 export function trimStreamColumns(c: H2StreamColumns): void {
   resize(c, c.n);
+  c.strings.ids = new Map();
+  c.small.ids = new Map();
   let sorted = true;
   for (let r = 1; r < c.n && sorted; r++) if (c.id[r] <= c.id[r - 1]) sorted = false;
   if (!sorted) c.byId = Uint32Array.from({ length: c.n }, (_, r) => r).sort((a, b) => c.id[a] - c.id[b]);
