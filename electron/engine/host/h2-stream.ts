@@ -9,7 +9,7 @@
  * (`h2:tls:tcp:0:3`) or as a bare TCP stream number (`h2:0:3`, as tshark's `follow,http2,…,0,3`).
  */
 import type { Capture } from '../capture.ts';
-import { FT, ERROR_NAMES, framesOfStream, h2Frame, type H2Connection } from '../http2/connection.ts';
+import { FT, ERROR_NAMES, framesOfStream, h2Frame, streamRowOf, type H2Connection } from '../http2/connection.ts';
 import type { HeaderField } from '../http2/hpack.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
@@ -72,7 +72,7 @@ export function h2Stream(capture: Capture, id: string, endpoints: (source: strin
   if (!p) throw new Error(`"${id}" is not an HTTP/2 stream id (h2:tcp:N:S, h2:N:S or h2:fd:PID:FD:N:S)`);
   const conn = http2OfStream(capture, p.source);
   if (!conn) throw new Error(`${p.source} does not carry HTTP/2${tlsOfStream(capture, p.source)?.status === 'no-key' ? ' that can be read (no key for its TLS session)' : ''}`);
-  if (!conn.streams.has(p.streamId)) throw new Error(`${p.source} has no HTTP/2 stream ${p.streamId} (streams: ${[...conn.streams.keys()].join(', ') || 'none'})`);
+  if (streamRowOf(conn, p.streamId) < 0) throw new Error(`${p.source} has no HTTP/2 stream ${p.streamId} (streams: ${[...conn.streams.id.subarray(0, conn.streams.n)].join(', ') || 'none'})`);
   const { chunks, notes } = h2StreamChunks(conn, p.streamId);
   const src = endpoints(p.source);
   return { id: `h2:${p.source}:${p.streamId}`, kind: 'http2', client: src.client, server: src.server, chunks, notes: [...conn.notes, ...notes] };

@@ -19,6 +19,10 @@ import {
   markBlockEnd, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns,
 } from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
+import {
+  createStreamColumns, deltaFrame, endOn, intern, intern16, rowOfId, setDeltaFrame, setEndOn, setSize, setStreamState, SF, sideIf, sideOf, sizeOf, streamRow, streamState,
+  trimStreamColumns, type H2StreamColumns,
+} from './stream-columns.ts';
 
 /** RFC 9113 §3.4 client connection preface. */
 export const PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
@@ -100,37 +104,6 @@ export interface H2Frame {
   promisedId?: number;
 }
 
-export interface H2Message {
-  headers: HeaderField[];
-  /** Event that completed the header block. */
-  event: number;
-  time: number;
-  /** Interim (1xx) responses before this one. */
-  interim?: HeaderField[][];
-  trailers?: HeaderField[];
-  /** DATA frames in order (frame numbers; the body is read again from them: messageBody). */
-  dataFrames: number[];
-  dataLength: number;
-  /** DATA bytes not captured (truncated frames). */
-  missing: number;
-  /** Event with END_STREAM. */
-  endEvent?: number;
-}
-
-export interface H2Stream {
-  id: number;
-  request?: H2Message;
-  response?: H2Message;
-  /** PUSH_PROMISE that opened this stream (server push). */
-  promisedBy?: number;
-  reset?: { by: StreamDir; code: number; event: number };
-  /** RFC 9113 §5.1 state as far as seen. */
-  state: 'idle' | 'open' | 'half-closed (local)' | 'half-closed (remote)' | 'closed';
-  endStream: [boolean, boolean];
-  /** A header block of this stream failed to decode or went past a bound (hpack.ts), and where. */
-  malformed?: string;
-}
-
 /** HPACK state of one direction at the start of a header block (no block pending). */
 interface HpackSnapshot {
   frame: number;
@@ -143,6 +116,9 @@ interface HpackSnapshot {
 
 /** Header blocks of a direction between two HPACK snapshots: a lookup decodes at most this many. */
 export const HPACK_SNAPSHOT_EVERY = 64;
+
+/** Decoded header blocks kept between lookups (two snapshot intervals: responses answered a little out of order hit). */
+const RECENT_BLOCKS = 2 * HPACK_SNAPSHOT_EVERY;
 
 /** What the on-demand decoding keeps between lookups (one cursor per direction, the last answer). */
 interface HpackCursor {
@@ -162,8 +138,8 @@ export interface H2Connection {
   frames: H2FrameColumns;
   /** Per direction: where each chunk starts in the frame reader's byte count. */
   dirs: [DirMap, DirMap];
-  /** Streams by id, in order of first appearance. */
-  streams: Map<number, H2Stream>;
+  /** Streams as columns, in order of first appearance (stream-columns.ts). */
+  streams: H2StreamColumns;
   goaway?: { dir: StreamDir; lastStreamId: number; code: number; event: number };
   notes: string[];
   /** HPACK snapshots per direction, in frame order. */
@@ -171,6 +147,8 @@ export interface H2Connection {
   /** Header blocks that began with less of the connection's header budget left than one block may use: what was left. */
   lowBudget: Map<number, number>;
   cursors: [HpackCursor | undefined, HpackCursor | undefined];
+  /** Header blocks decoded lately (by their last frame), so lookups a little out of order decode nothing. */
+  recent: Map<number, { headers: HeaderField[]; error?: string }>;
 }
 
 const noBudget = (): number => 0;
@@ -338,8 +316,8 @@ export function framePayload(conn: H2Connection, i: number): Uint8Array {
 export function parseHttp2(s: ByteStream): H2Connection {
   h2Work.parses++;
   const conn: H2Connection = {
-    preface: startsWithPreface(s), stream: s, frames: createFrameColumns(), dirs: [createDirMap(), createDirMap()], streams: new Map(), notes: [],
-    snapshots: [[], []], lowBudget: new Map(), cursors: [undefined, undefined],
+    preface: startsWithPreface(s), stream: s, frames: createFrameColumns(), dirs: [createDirMap(), createDirMap()], streams: createStreamColumns(), notes: [],
+    snapshots: [[], []], lowBudget: new Map(), cursors: [undefined, undefined], recent: new Map(),
   };
   const fx = conn.frames;
   const rd: [Reader, Reader] = [newReader(), newReader()];
@@ -355,52 +333,99 @@ export function parseHttp2(s: ByteStream): H2Connection {
   /** Blocks of each direction when its last snapshot was taken (-inf: none yet). */
   const snapAt = [-Infinity, -Infinity];
 
-  const stream = (id: number): H2Stream => {
-    let st = conn.streams.get(id);
-    if (!st) {
-      st = { id, state: 'idle', endStream: [false, false] };
-      conn.streams.set(id, st);
-    }
-    return st;
-  };
+  const sc = conn.streams;
+  const fxEv = (i: number): number => fx.ev[i];
 
-  const endStream = (st: H2Stream, dir: StreamDir, ev: number): void => {
-    st.endStream[dir] = true;
-    const m = dir === 0 ? st.request : st.response;
-    if (m) m.endEvent = ev;
-    st.state = st.endStream[0] && st.endStream[1] ? 'closed' : st.endStream[0] ? 'half-closed (remote)' : 'half-closed (local)';
-  };
-
-  const onHeaders = (dir: StreamDir, lastEvent: number, time: number, headers: HeaderField[], streamId: number, promised: number | undefined): void => {
-    if (promised !== undefined) {
-      const p = stream(promised);
-      p.promisedBy = streamId;
-      p.request = { headers, event: lastEvent, time, dataFrames: [], dataLength: 0, missing: 0 };
-      p.endStream[0] = true;
-      p.state = 'half-closed (remote)';
-      return;
-    }
-    const st = stream(streamId);
-    if (st.state === 'idle') st.state = 'open';
-    const msg: H2Message = { headers, event: lastEvent, time, dataFrames: [], dataLength: 0, missing: 0 };
-    if (dir === 0) {
-      if (!st.request) st.request = msg;
-      else st.request.trailers = headers;
-    } else {
-      const status = headers.find((h) => h.name === ':status')?.value;
-      if (!st.response) {
-        st.response = msg;
-      } else if (st.response.headers.find((h) => h.name === ':status')?.value.startsWith('1') && status !== undefined) {
-        // The previous one was interim (1xx): this is the next response.
-        msg.interim = [...(st.response.interim ?? []), st.response.headers];
-        st.response = msg;
+  /** The frame with END_STREAM of direction `dir` ends the message: where its end event is found. */
+  const endStream = (r: number, dir: StreamDir, i: number): void => {
+    sc.flags[r] |= dir === 0 ? SF.End0 : SF.End1;
+    if (sc.head[dir][r] >= 0) {
+      const code = i === sc.head[dir][r] ? 1 : i === deltaFrame(sc, r, dir, 'lastData') ? 2 : i === deltaFrame(sc, r, dir, 'trailers') ? 3 : 0;
+      setEndOn(sc, r, dir, code);
+      if (code === 0) {
+        const side = sideOf(sc, r);
+        const e = side.endEvent ?? [undefined, undefined];
+        e[dir] = fx.ev[i];
+        side.endEvent = e;
       } else {
-        st.response.trailers = headers;
+        const e = sideIf(sc, r)?.endEvent;
+        if (e) e[dir] = undefined;
       }
     }
+    const f = sc.flags[r];
+    setStreamState(sc, r, f & SF.End0 && f & SF.End1 ? 'closed' : f & SF.End0 ? 'half-closed (remote)' : 'half-closed (local)');
   };
 
-  const onFrame = (i: number, f: FrameHead, p: Uint8Array, length: number, event: number, lastEvent: number, time: number): void => {
+  /** A frame the end event points at is about to change (more DATA, new trailers): keep the event itself. */
+  const pinEnd = (r: number, dir: StreamDir, code: number): void => {
+    if (endOn(sc, r, dir) !== code) return;
+    const at = code === 2 ? deltaFrame(sc, r, dir, 'lastData') : deltaFrame(sc, r, dir, 'trailers');
+    const side = sideOf(sc, r);
+    const e = side.endEvent ?? [undefined, undefined];
+    e[dir] = fxEv(at);
+    side.endEvent = e;
+    setEndOn(sc, r, dir, 0);
+  };
+
+  /** A new message of direction `dir` whose head block ends at frame `i`: columns reset, its shown values interned. */
+  const newMessage = (r: number, dir: StreamDir, i: number, headers: readonly HeaderField[]): void => {
+    sc.head[dir][r] = i;
+    for (const k of ['firstData', 'lastData', 'trailers'] as const) setDeltaFrame(sc, r, dir, k, -1);
+    setSize(sc, r, dir, 'data', 0);
+    setSize(sc, r, dir, 'decoded', 0);
+    sc.flags[r] &= ~((dir === 0 ? SF.Trailers0 : SF.Trailers1) | (3 << (SF.EndOnShift + 2 * dir)));
+    const side = sideIf(sc, r);
+    if (side?.missing) side.missing[dir] = 0;
+    if (side?.endEvent) side.endEvent[dir] = undefined;
+    if (dir === 0) {
+      sc.method[r] = intern16(sc, knownValue(headers, ':method') ?? '');
+      sc.host[r] = intern(sc.strings, knownValue(headers, 'host') ?? knownValue(headers, ':authority') ?? '');
+      sc.path[r] = intern(sc.strings, knownValue(headers, ':path') ?? '');
+      if (knownValue(headers, 'content-encoding')) sc.flags[r] |= SF.ReqEncoded;
+      else sc.flags[r] &= ~SF.ReqEncoded;
+    } else {
+      const status = knownValue(headers, ':status');
+      sc.status[r] = status !== undefined && /^\d{3}$/.test(status) ? Number(status) : 0;
+      sc.ctype[r] = intern16(sc, knownValue(headers, 'content-type') ?? '');
+      sc.cenc[r] = intern16(sc, knownValue(headers, 'content-encoding') ?? '');
+      if (headers.find((h) => h.name === ':status')?.value.startsWith('1')) sc.flags[r] |= SF.Interim;
+      else sc.flags[r] &= ~SF.Interim;
+    }
+  };
+
+  const trailers = (r: number, dir: StreamDir, i: number): void => {
+    pinEnd(r, dir, 3);
+    setDeltaFrame(sc, r, dir, 'trailers', i);
+    sc.flags[r] |= dir === 0 ? SF.Trailers0 : SF.Trailers1;
+  };
+
+  const onHeaders = (dir: StreamDir, i: number, headers: HeaderField[], streamId: number, promised: number | undefined): void => {
+    if (promised !== undefined) {
+      const p = streamRow(sc, promised);
+      sideOf(sc, p).promisedBy = streamId;
+      newMessage(p, 0, i, headers);
+      sc.flags[p] |= SF.End0;
+      setStreamState(sc, p, 'half-closed (remote)');
+      return;
+    }
+    const r = streamRow(sc, streamId);
+    if (streamState(sc, r) === 'idle') setStreamState(sc, r, 'open');
+    if (dir === 0) {
+      if (sc.head[0][r] < 0) newMessage(r, 0, i, headers);
+      else trailers(r, 0, i);
+    } else if (sc.head[1][r] < 0) {
+      newMessage(r, 1, i, headers);
+    } else if (sc.flags[r] & SF.Interim && headers.find((h) => h.name === ':status')?.value !== undefined) {
+      // The previous one was interim (1xx): this is the next response.
+      const side = sideOf(sc, r);
+      (side.interim ??= []).push(sc.head[1][r]);
+      newMessage(r, 1, i, headers);
+    } else {
+      trailers(r, 1, i);
+    }
+  };
+
+  const onFrame = (i: number, f: FrameHead, p: Uint8Array, length: number, event: number, lastEvent: number): void => {
     const dir = f.dir;
     // A snapshot of this side's HPACK state every HPACK_SNAPSHOT_EVERY blocks, where a block starts.
     const side = sides[dir];
@@ -425,10 +450,10 @@ export function parseHttp2(s: ByteStream): H2Connection {
       markBlockEnd(fx, i);
       if (r.error && !r.blk.broken) {
         conn.notes.push(`event ${lastEvent}: ${r.error}`);
-        const st = stream(r.blk.promised ?? r.blk.streamId);
-        st.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[f.type] ?? f.type} frame ending the block at event ${lastEvent})`;
+        const side = sideOf(sc, streamRow(sc, r.blk.promised ?? r.blk.streamId));
+        side.malformed ??= `${r.error} (${FRAME_TYPE_NAMES[f.type] ?? f.type} frame ending the block at event ${lastEvent})`;
       }
-      onHeaders(dir, lastEvent, time, r.headers, r.blk.streamId, r.blk.promised);
+      onHeaders(dir, i, r.headers, r.blk.streamId, r.blk.promised);
     }
     const padded = (f.flags & FLAG_PADDED) !== 0;
     const padLen = padded && p.length > 0 ? p[0] : 0;
@@ -436,24 +461,31 @@ export function parseHttp2(s: ByteStream): H2Connection {
       case FT.DATA: {
         const start = padded ? 1 : 0;
         const end = f.complete ? Math.max(start, p.length - padLen) : p.length;
-        const st = stream(f.streamId);
-        const m = dir === 0 ? st.request : st.response;
-        if (m) {
-          m.dataFrames.push(i);
-          m.dataLength += end - start;
-          if (!f.complete) m.missing += length - p.length - (padded ? padLen : 0);
+        const r = streamRow(sc, f.streamId);
+        if (sc.head[dir][r] >= 0) {
+          pinEnd(r, dir, 2);
+          if (deltaFrame(sc, r, dir, 'firstData') < 0) setDeltaFrame(sc, r, dir, 'firstData', i);
+          setDeltaFrame(sc, r, dir, 'lastData', i);
+          const n = sizeOf(sc, r, dir, 'data') + end - start;
+          setSize(sc, r, dir, 'data', n);
+          setSize(sc, r, dir, 'decoded', n);
+          if (!f.complete) {
+            const side = sideOf(sc, r);
+            const m = (side.missing ??= [0, 0]);
+            m[dir] += length - p.length - (padded ? padLen : 0);
+          }
         }
-        if (f.flags & FLAG_END_STREAM) endStream(st, dir, lastEvent);
+        if (f.flags & FLAG_END_STREAM) endStream(r, dir, i);
         break;
       }
       case FT.HEADERS:
-        if (f.flags & FLAG_END_STREAM) endStream(stream(f.streamId), dir, lastEvent);
+        if (f.flags & FLAG_END_STREAM) endStream(streamRow(sc, f.streamId), dir, i);
         break;
       case FT.RST_STREAM: {
         if (p.length >= 4) {
-          const st = stream(f.streamId);
-          st.reset = { by: dir, code: ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0, event: lastEvent };
-          st.state = 'closed';
+          const r = streamRow(sc, f.streamId);
+          sideOf(sc, r).reset = { by: dir, code: ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0, event: lastEvent };
+          setStreamState(sc, r, 'closed');
         }
         break;
       }
@@ -468,7 +500,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
     }
   };
 
-  const emit = (r: Reader, dir: StreamDir, lastEvent: number, time: number): void => {
+  const emit = (r: Reader, dir: StreamDir, lastEvent: number): void => {
     const h = r.hdr;
     const body = r.body ?? new Uint8Array(0);
     const f: FrameHead = { dir, type: h[3], flags: h[4], streamId: ((h[5] & 0x7f) << 24) | (h[6] << 16) | (h[7] << 8) | h[8], complete: !r.missing };
@@ -476,11 +508,9 @@ export function parseHttp2(s: ByteStream): H2Connection {
     const i = pushFrame(fx, f.dir, f.type, f.flags, f.streamId, body.length, lastEvent, r.hpos + 9, f.complete);
     const event = r.event;
     resetUnit(r);
-    onFrame(i, f, payload, body.length, event, lastEvent, time);
+    onFrame(i, f, payload, body.length, event, lastEvent);
   };
 
-  // The time of a frame: that of the chunk its header began in (as the frame's event).
-  const times: [number, number] = [0, 0];
   const hole = (r: Reader, dir: StreamDir, n: number, ev: number): void => {
     if (n <= 0) return;
     r.at += n;
@@ -489,7 +519,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
       return;
     }
     if (!r.synced) return;
-    loseBytes(r, n, () => emit(r, dir, ev, times[dir]));
+    loseBytes(r, n, () => emit(r, dir, ev));
   };
 
   for (let k = 0; k < s.chunks.length; k++) {
@@ -527,9 +557,8 @@ export function parseHttp2(s: ByteStream): H2Connection {
       (p) => {
         r.event = c.event;
         r.hpos = at + p;
-        times[dir] = c.time;
       },
-      () => emit(r, dir, ev, times[dir]),
+      () => emit(r, dir, ev),
     );
     r.at += b.length;
     if (c.truncated) hole(r, dir, c.truncated, c.event);
@@ -539,10 +568,17 @@ export function parseHttp2(s: ByteStream): H2Connection {
     if (r.body !== null) {
       conn.notes.push(`${dir === 0 ? 'client' : 'server'}: last frame (event ${r.event}) ends after the capture`);
       r.missing = true;
-      emit(r, dir, r.event, times[dir]);
+      emit(r, dir, r.event);
     }
   }
+  trimStreamColumns(conn.streams);
   return conn;
+}
+
+/** RFC 9113 §8.2: names are lower case; a field that needs HPACK state from before the capture is not known. */
+function knownValue(h: readonly HeaderField[], name: string): string | undefined {
+  for (const f of h) if (!f.unknown && f.name.toLowerCase() === name) return f.value;
+  return undefined;
 }
 
 /** Frames in the connection. */
@@ -551,7 +587,7 @@ export function frameCount(conn: H2Connection): number {
 }
 
 /** The event and time of the chunk where frame `i`'s header began. */
-function headerWhere(conn: H2Connection, i: number): { event: number; time: number } {
+export function headerWhere(conn: H2Connection, i: number): { event: number; time: number } {
   const fx = conn.frames;
   const m = conn.dirs[frameDir(fx, i)];
   const k = dirChunkAt(m, framePos(fx, i) - 9);
@@ -569,6 +605,8 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
   const dir = frameDir(fx, blockEnd);
   let cur = conn.cursors[dir];
   if (cur?.last?.frame === blockEnd) return cur.last;
+  const hit = conn.recent.get(blockEnd);
+  if (hit) return hit;
   const snaps = conn.snapshots[dir];
   let lo = 0;
   let hi = snaps.length;
@@ -578,7 +616,9 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
     else hi = mid;
   }
   const snap = lo > 0 ? snaps[lo - 1] : undefined;
-  if (!cur || cur.next > blockEnd || (snap && snap.frame > cur.next)) {
+  // A snapshot ahead of the cursor is used only when walking from the cursor would decode more
+  // than one snapshot interval: blocks on the way are kept (recent), which a jump would skip.
+  if (!cur || cur.next > blockEnd || (snap && snap.frame > cur.next && !blocksWithin(fx, dir, cur.next, blockEnd, HPACK_SNAPSHOT_EVERY + 1))) {
     const hp = createHpackDecoder(conn.preface, { left: Infinity });
     if (snap) {
       hp.table = snap.table.slice();
@@ -597,10 +637,26 @@ export function blockHeaders(conn: H2Connection, blockEnd: number): { headers: H
     const p = needsPayload(f, dir) ? framePayload(conn, i) : new Uint8Array(0);
     const r = blockStep(cur.side, dir, f, p, () => (i === blockEnd ? (conn.lowBudget.get(i) ?? Infinity) : Infinity));
     if (i === blockEnd && r.kind === 'block') answer = { frame: i, headers: r.headers, error: r.error };
+    // Blocks decoded on the way (the budget of each but the one asked is not exact: not kept then).
+    else if (r.kind === 'block' && !conn.lowBudget.has(i)) remember(conn, i, { headers: r.headers, error: r.error });
   }
+  if (answer) remember(conn, blockEnd, answer);
   cur.next = blockEnd + 1;
   cur.last = answer;
   return answer;
+}
+
+/** Whether frames [from, to] end at most `limit` header blocks of direction `dir` (a pass over the columns, no decoding). */
+function blocksWithin(fx: H2FrameColumns, dir: StreamDir, from: number, to: number, limit: number): boolean {
+  let n = 0;
+  for (let i = from; i <= to; i++) if (frameEndsBlock(fx, i) && frameDir(fx, i) === dir && ++n > limit) return false;
+  return true;
+}
+
+function remember(conn: H2Connection, frame: number, v: { headers: HeaderField[]; error?: string }): void {
+  const m = conn.recent;
+  m.set(frame, v);
+  if (m.size > RECENT_BLOCKS) m.delete(m.keys().next().value as number);
 }
 
 /**
@@ -663,10 +719,23 @@ function h2PromisedId(conn: H2Connection, i: number): number | undefined {
   return blockFragment(headOf(conn.frames, i), framePayload(conn, i)).promised;
 }
 
-/** A message's DATA bytes read again from its frames (padding removed). */
-export function messageBody(conn: H2Connection, m: H2Message): Uint8Array[] {
+/** The DATA frames of stream row `r`'s message of direction `dir`: a pass from its first to its last. */
+export function messageDataFrames(conn: H2Connection, r: number, dir: StreamDir): number[] {
+  const sc = conn.streams;
   const fx = conn.frames;
-  return m.dataFrames.map((i) => {
+  const first = deltaFrame(sc, r, dir, 'firstData');
+  if (first < 0) return [];
+  const last = deltaFrame(sc, r, dir, 'lastData');
+  const want = ((dir << 31) | sc.id[r]) >>> 0;
+  const out: number[] = [];
+  for (let i = first; i <= last; i++) if (fx.sid[i] === want && frameType(fx, i) === FT.DATA) out.push(i);
+  return out;
+}
+
+/** A message's DATA bytes read again from its frames (padding removed). */
+export function messageBody(conn: H2Connection, r: number, dir: StreamDir): Uint8Array[] {
+  const fx = conn.frames;
+  return messageDataFrames(conn, r, dir).map((i) => {
     const p = framePayload(conn, i);
     const padded = (frameFlags(fx, i) & FLAG_PADDED) !== 0;
     const padLen = padded && p.length > 0 ? p[0] : 0;
@@ -674,6 +743,23 @@ export function messageBody(conn: H2Connection, m: H2Message): Uint8Array[] {
     return p.subarray(start, frameComplete(fx, i) ? Math.max(start, p.length - padLen) : p.length);
   });
 }
+
+/** The end event of a message: its END_STREAM frame's, else its last DATA frame's, else its head's. */
+export function messageEndEvent(conn: H2Connection, r: number, dir: StreamDir): number {
+  const sc = conn.streams;
+  const fx = conn.frames;
+  const code = endOn(sc, r, dir);
+  if (code === 1) return fx.ev[sc.head[dir][r]];
+  if (code === 2) return fx.ev[deltaFrame(sc, r, dir, 'lastData')];
+  if (code === 3) return fx.ev[deltaFrame(sc, r, dir, 'trailers')];
+  const pinned = sideIf(sc, r)?.endEvent?.[dir];
+  if (pinned !== undefined) return pinned;
+  const last = deltaFrame(sc, r, dir, 'lastData');
+  return fx.ev[last >= 0 ? last : sc.head[dir][r]];
+}
+
+/** Row of HTTP/2 stream `id`, or -1. */
+export const streamRowOf = (conn: H2Connection, id: number): number => rowOfId(conn.streams, id);
 
 /** The time of the first frame completed at `event` (its header's chunk), or undefined. */
 export function timeAtEvent(conn: H2Connection, event: number): number | undefined {

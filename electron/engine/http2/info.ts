@@ -4,7 +4,7 @@
  * `TYPE[stream id]`, HEADERS with `: METHOD PATH` or `: STATUS PHRASE`, a DATA frame that ends
  * its stream with `(content type)` of the message; frames joined with ", ".
  */
-import { FRAME_TYPE_NAMES, FT, type H2Connection, type H2Frame } from './connection.ts';
+import { blockHeaders, FRAME_TYPE_NAMES, FT, streamRowOf, type H2Connection, type H2Frame } from './connection.ts';
 import type { HeaderField } from './hpack.ts';
 
 /** Reason phrases of RFC 9110 §15 (and RFC 6585 §3-6, RFC 8297 §2), as tshark's HTTP status table names them. */
@@ -47,9 +47,9 @@ export function frameInfo(conn: H2Connection, f: H2Frame): string {
   if (f.type === FT.HEADERS && f.headers) s += headersInfo(f.headers);
   else if (f.type === FT.DATA && f.flags & 0x1 && f.complete) {
     // END_STREAM (RFC 9113 §6.1): the body is complete here; tshark names its media type.
-    const st = conn.streams.get(f.streamId);
-    const m = f.dir === 0 ? st?.request : st?.response;
-    const ct = header(m?.headers, 'content-type')?.split(';')[0].trim().toLowerCase();
+    const r = streamRowOf(conn, f.streamId);
+    const head = r >= 0 ? conn.streams.head[f.dir][r] : -1;
+    const ct = header(head >= 0 ? blockHeaders(conn, head)?.headers : undefined, 'content-type')?.split(';')[0].trim().toLowerCase();
     if (ct) s += ` (${BODY_DISSECTOR[ct] ?? ct})`;
   }
   return s;

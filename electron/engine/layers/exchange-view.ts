@@ -10,7 +10,8 @@ import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { lowerBound } from '../bytes/arrays.ts';
-import { headerValue, type HttpExchange, type HttpMessage } from '../http/exchange.ts';
+import type { HttpMessage } from '../http/exchange.ts';
+import { h2SearchTexts, h2SortKey, h2Start, type H2ExchangeList } from './h2-list.ts';
 import { HttpFlag, reqDecodedBytes, requestSig, respDecodedBytes, responseSig, type HttpIndex } from './http-index.ts';
 import { messageAt, rowOf, type ExchangeRef, type HttpLayer } from './http-layer.ts';
 
@@ -26,7 +27,7 @@ export interface ExchangeList {
   layer: HttpLayer;
   /** Key generation and HTTP/2 list the codes were made for (rebuilt when keys change). */
   tlsGen: number;
-  h2: readonly HttpExchange[];
+  h2: H2ExchangeList;
   /** `row << 2 | Src`, by start event (ties: cleartext, TLS, HTTP/2, then row order). */
   codes: Int32Array;
 }
@@ -64,8 +65,7 @@ function startOfCode(layer: HttpLayer, code: number): number {
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
   if (ix) return ix.reqStart[r] || ix.respStart[r];
-  const ex = layer.h2[r];
-  return ex.request?.startEvent ?? ex.response?.startEvent ?? 0;
+  return h2Start(layer.h2, r);
 }
 
 /**
@@ -95,14 +95,14 @@ export function stableOrder(keys: Float64Array, descending = false): Uint32Array
 export function exchangeList(layer: HttpLayer): ExchangeList {
   const hit = lists.get(layer);
   if (hit && hit.tlsGen === layer.tlsGen && hit.h2 === layer.h2) return hit;
-  let n = layer.h2.length;
+  let n = layer.h2.n;
   for (const ix of [layer.plain, layer.tls]) if (ix) for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) n++;
   const raw = new Int32Array(n);
   let k = 0;
   for (const [src, ix] of [[Src.Plain, layer.plain], [Src.Tls, layer.tls]] as const) {
     if (ix) for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) raw[k++] = (r << 2) | src;
   }
-  for (let r = 0; r < layer.h2.length; r++) raw[k++] = (r << 2) | Src.H2;
+  for (let r = 0; r < layer.h2.n; r++) raw[k++] = (r << 2) | Src.H2;
   let sorted = true;
   let prev = 0;
   for (let i = 0; i < n && sorted; i++) {
@@ -128,8 +128,7 @@ export function refOfCode(layer: HttpLayer, code: number): ExchangeRef {
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
   if (ix) return { ix, r, start: ix.reqStart[r] || ix.respStart[r] };
-  const ex = layer.h2[r];
-  return { ex, start: ex.request?.startEvent ?? ex.response?.startEvent ?? 0 };
+  return { h2: layer.h2, k: r, start: h2Start(layer.h2, r) };
 }
 
 /** The table row at position `k` of the list. */
@@ -154,13 +153,7 @@ function searchTexts(layer: HttpLayer, code: number, out: string[]): void {
     }
     return;
   }
-  const ex = layer.h2[r];
-  for (const m of [ex.request, ex.response]) {
-    if (!m) continue;
-    out.push(m.version);
-    if (m.status !== null) out.push(String(m.status));
-    for (const [name, value] of m.headers) out.push(`${name}: ${value}`);
-  }
+  h2SearchTexts(layer.h2, r, out);
 }
 
 /** Every header of an HTTP/1.x exchange, re-parsed from the stream, as `name: value`. */
@@ -194,24 +187,7 @@ function sortKey(layer: HttpLayer, code: number, key: HttpSortKey, strings: Map<
   };
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
-  if (!ix) {
-    const ex = layer.h2[r];
-    const q = ex.request;
-    const p = ex.response;
-    switch (key) {
-      case 'time': return startOfCode(layer, code);
-      case 'version': return str(q?.version || p?.version || '');
-      case 'method': return str(q?.method ?? '');
-      case 'host': return str(q ? headerValue(q, 'host') ?? headerValue(q, ':authority') ?? '' : '');
-      case 'uri': return str(q?.uri ?? '');
-      case 'status': return p?.status ?? -1;
-      case 'req': return q ? q.decodedBytes : -1;
-      case 'resp': return p ? p.decodedBytes : -1;
-      case 'type': return str(p?.contentType ?? '');
-      case 'duration': return q && p ? p.endTime - q.startTime : -1;
-      case 'stream': return str(ex.stream);
-    }
-  }
+  if (!ix) return h2SortKey(layer.h2, r, key, str);
   const f = ix.flags[r];
   const hasQ = (f & HttpFlag.Request) !== 0;
   const hasR = (f & HttpFlag.Response) !== 0;

@@ -18,7 +18,8 @@ import { fdStream, fdStreamRange, listFdStreams } from '../streams/fd-streams.ts
 import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
-import { http2Exchanges } from '../http2/exchanges.ts';
+import { h2ExchangeOfRow, http2Exchanges } from '../http2/exchanges.ts';
+import { addH2Connection, createH2List, h2At, h2Find, h2Materialize, h2Row, h2Start, type H2ExchangeList } from './h2-list.ts';
 import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
@@ -47,7 +48,8 @@ export interface HttpLayer {
   plain: HttpIndex | undefined;
   /** HTTP/1.x over decrypted TLS, for key generation `tlsGen`. */
   tls: HttpIndex | undefined;
-  h2: HttpExchange[];
+  /** HTTP/2 exchanges: per connection its stream columns (h2-list.ts), no object per exchange. */
+  h2: H2ExchangeList;
   tlsGen: number;
   /** Source streams that are not HTTP/1.x in the clear but start like TLS or HTTP/2. */
   candidates: { id: string; kind: 'tls' | 'h2' }[];
@@ -65,7 +67,7 @@ export interface HttpLayer {
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
-  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: [], tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map(), decode: createDecodeBudget() };
+  return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: createH2List(), tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map(), decode: createDecodeBudget() };
 }
 
 /** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
@@ -260,7 +262,7 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
   layer.walked = undefined;
   layer.messages = layer.plainMessages;
   const ix = createHttpIndex(16);
-  const h2: HttpExchange[] = [];
+  const h2 = createH2List();
   const onMessage = recorder(ix, layer);
   const c = layer.capture;
   const decode = createDecodeBudget();
@@ -270,7 +272,7 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
     const tls = kind === 'tls' ? tlsOfStream(c, id) : null;
     const conn = http2OfStream(c, id);
     if (conn) {
-      for (const ex of http2Exchanges(conn, tls ? tls.stream.id : id, { bodies: 'size', budget: decode })) h2.push(ex);
+      addH2Connection(h2, conn, tls ? tls.stream.id : id, decode);
     } else if (tls && tls.stream.chunks.length > 0) {
       const s = tshStreamOf(tls);
       const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
@@ -624,8 +626,8 @@ export function rowOfExchange(ex: HttpExchange): HttpExchangeRow {
   };
 }
 
-/** One entry of the merged exchange list: a column row or an HTTP/2 exchange object. */
-export type ExchangeRef = { ix: HttpIndex; r: number; start: number } | { ex: HttpExchange; start: number };
+/** One entry of the merged exchange list: an HTTP/1.x column row or an HTTP/2 exchange of the list. */
+export type ExchangeRef = { ix: HttpIndex; r: number; start: number } | { h2: H2ExchangeList; k: number; start: number };
 
 /** Every exchange (cleartext, over TLS, HTTP/2) in order of the event where it starts. */
 export function exchangeRefs(layer: HttpLayer): ExchangeRef[] {
@@ -634,14 +636,14 @@ export function exchangeRefs(layer: HttpLayer): ExchangeRef[] {
     if (!ix) continue;
     for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) out.push({ ix, r, start: ix.reqStart[r] || ix.respStart[r] });
   }
-  for (const ex of layer.h2) out.push({ ex, start: ex.request?.startEvent ?? ex.response?.startEvent ?? 0 });
+  for (let k = 0; k < layer.h2.n; k++) out.push({ h2: layer.h2, k, start: h2Start(layer.h2, k) });
   const sorted = out.every((x, k) => k === 0 || x.start >= out[k - 1].start);
   return sorted ? out : out.sort((a, b) => a.start - b.start);
 }
 
 /** The HTTP table row of a merged entry (durations from the event times). */
 export function rowOf(layer: HttpLayer, e: ExchangeRef): HttpExchangeRow {
-  if ('ex' in e) return rowOfExchange(e.ex);
+  if ('h2' in e) return h2Row(e.h2, e.k);
   const row = rowOfIndex(e.ix, e.r) as HttpExchangeRow & { times?: [number | undefined, number | undefined] };
   if (row.duration !== null) {
     const t = layer.capture;
@@ -653,9 +655,12 @@ export function rowOf(layer: HttpLayer, e: ExchangeRef): HttpExchangeRow {
   return row;
 }
 
-/** An exchange object with headers (not bodies) parsed again: for callers that want the full shape. */
+/**
+ * An exchange object with headers (not bodies) parsed again: for callers that want the full
+ * shape. HTTP/2: headers decoded again, bodies sized (not kept) whatever `bodies` says.
+ */
 export function materialize(layer: HttpLayer, e: ExchangeRef, bodies: BodyMode | 'head' = 'head'): HttpExchange {
-  if ('ex' in e) return e.ex;
+  if ('h2' in e) return h2Materialize(e.h2, e.k, { bodies: 'size' });
   const { ix, r } = e;
   const f = ix.flags[r];
   const ex: HttpExchange = {
@@ -725,17 +730,9 @@ function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): numbe
   return rows && index >= 0 && index < rows.length ? rows[index] : -1;
 }
 
-/** Per HTTP/2 list: `stream index` → exchange (a lookup per body, not a walk of the list). */
-const h2ByKey = new WeakMap<readonly HttpExchange[], Map<string, HttpExchange>>();
-
 function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  let by = h2ByKey.get(layer.h2);
-  if (!by) {
-    by = new Map(layer.h2.map((e) => [`${e.stream} ${e.index}`, e]));
-    h2ByKey.set(layer.h2, by);
-  }
-  const hit = by.get(`${stream} ${index}`);
-  if (hit) return hit;
+  const k = h2Find(layer.h2, stream, index);
+  if (k >= 0) return h2Materialize(layer.h2, k, { bodies: 'size' });
   // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
     const base = layer.capture;
@@ -754,18 +751,16 @@ export const h2BodyWork = { exchanges: 0 };
  * connection's other streams are not re-assembled and nothing is kept.
  */
 function h2ExchangeWithBodies(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const conn = http2OfStream(layer.capture, stream.startsWith('tls:') ? tlsSource(stream) : stream);
-  if (!conn) return h2Exchange(layer, stream, index);
-  const sid = h2Exchange(layer, stream, index)?.streamId;
-  if (sid === undefined) return undefined;
-  const [ex] = http2Exchanges(conn, stream, { bombs: bodyBudgetOf(layer.capture), only: { streamId: sid, index } });
+  const k = h2Find(layer.h2, stream, index);
+  if (k < 0) return h2Exchange(layer, stream, index);
+  const { e, r, j } = h2At(layer.h2, k);
   h2BodyWork.exchanges++;
-  return ex;
+  return h2ExchangeOfRow(e.conn, r, e.stream, j, { bombs: bodyBudgetOf(layer.capture) });
 }
 
 /** Exchanges of one stream with bodies (bodies of every message: for tests and small streams). */
 export function streamExchangesWithBodies(layer: HttpLayer, stream: string): HttpExchange[] {
-  const refs = exchangeRefs(layer).filter((e) => ('ex' in e ? e.ex.stream : e.ix.streams.strings[e.ix.stream[e.r]]) === stream);
+  const refs = exchangeRefs(layer).filter((e) => ('h2' in e ? h2At(e.h2, e.k).e.stream : e.ix.streams.strings[e.ix.stream[e.r]]) === stream);
   if (refs.length > 0) return refs.map((e) => materialize(layer, e, 'keep'));
   const ex: HttpExchange[] = [];
   for (let k = 0; ; k++) {
