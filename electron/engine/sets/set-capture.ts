@@ -10,7 +10,7 @@
  * write returns; strace prints the write's time at its entry, so the tie order is arbitrary).
  */
 import { basename } from 'node:path';
-import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, SetTimeline } from '../../../shared/rpc.ts';
 import type { Capture, SetInternals, SetPart } from '../capture.ts';
 import { addField, createDissection, findField, setLabel, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile, hfFrameNumber } from '../dissectors/frame.ts';
@@ -23,6 +23,7 @@ import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts
 import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
+import { createTimeline } from './timeline.ts';
 
 const PART_PACKETS = 0;
 const PART_SYSCALLS = 1;
@@ -285,8 +286,18 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       const ep = (x: string): string => x.replace('|', ':');
       return { stream: co.id, client: ep(co.client), server: ep(co.server), clientOwner: side(0), serverOwner: side(1) };
     }),
+    timeline: (event) => (timeline ??= createTimeline({
+      set: capture, packets: P, syscalls: si.index, cor, order,
+      ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
+      argsOf: (local) => {
+        S.cells(local, timelineCells);
+        return sArgs >= 0 ? timelineCells[sArgs] : '';
+      },
+    }))(event),
   };
   let links: SetLinks | undefined;
+  let timeline: ((event: number) => SetTimeline) | undefined;
+  const timelineCells = new Array<string>(S.columns().length);
 
   const info = (): CaptureInfo => {
     const a = P.info();
