@@ -19,6 +19,8 @@ import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
 import { ExpertPane } from '../expert/ExpertPane.tsx';
+import { LinkBar } from '../timeline/LinkBar.tsx';
+import { TimelinePane } from '../timeline/TimelinePane.tsx';
 import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
@@ -144,6 +146,7 @@ function CaptureView({ session }: { session: Session }) {
   const mainTab = useApp((s) => s.mainTab);
   const follow = useApp((s) => s.follow);
   const expert = useApp((s) => s.expert);
+  const timeline = useApp((s) => s.timeline);
   const data = useEventData(session, selectedEvent);
   const tabs = (
     <div className="main-tabs" role="tablist">
@@ -162,6 +165,7 @@ function CaptureView({ session }: { session: Session }) {
       <Panel id="table" defaultSize="55%" minSize="10%">
         <div className="top-pane">
           {tabs}
+          <LinkBar session={session} />
           <div className="top-pane-body"><EventTable session={session} /></div>
         </div>
       </Panel>
@@ -175,10 +179,10 @@ function CaptureView({ session }: { session: Session }) {
       </Panel>
     </Group>
   );
-  if (!follow && !expert) return panes;
-  // The follow and expert panes dock beside the table/details/hex column.
+  if (!follow && !expert && !timeline) return panes;
+  // The follow, expert and timeline panes dock beside the table/details/hex column.
   return (
-    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}`}>
+    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}${timeline ? '-t' : ''}`}>
       <Panel id="main-column" defaultSize="52%" minSize="20%">{panes}</Panel>
       {follow && <Separator className="sep" />}
       {follow && (
@@ -190,6 +194,12 @@ function CaptureView({ session }: { session: Session }) {
       {expert && (
         <Panel id="expert" defaultSize="48%" minSize="20%">
           <ExpertPane session={session} />
+        </Panel>
+      )}
+      {timeline && <Separator className="sep" />}
+      {timeline && (
+        <Panel id="timeline" defaultSize="48%" minSize="20%">
+          <TimelinePane session={session} event={timeline.event} />
         </Panel>
       )}
     </Group>

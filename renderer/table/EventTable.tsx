@@ -29,6 +29,7 @@ import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './sc
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
 import { useColours } from '../colours/colour-store.ts';
+import { SetMenuItems } from '../timeline/SetMenuItems.tsx';
 import type { RowColour } from '../colours/row-colour.ts';
 import { blankPainted, createPageTexts, displayCell, paintRow, rowLook, type NsTimes, type Painted, type PageTexts } from './row-paint.ts';
 
@@ -103,6 +104,7 @@ export function EventTable({ session }: Props) {
   const sort = useApp((s) => s.sort);
   const sorting = useApp((s) => s.sorting);
   const layout = useApp((s) => s.columnLayout);
+  const isSet = useApp((s) => s.info?.extra.set !== undefined && s.info.kind === 'packets');
   const cache = session.rows();
   // Colouring rules (rows pages carry the matching rule's index); CSS per rule index, per rule set.
   const colourRules = useColours((s) => s.rules);
@@ -432,6 +434,13 @@ export function EventTable({ session }: Props) {
                   </button>
                 ))}
               </div>
+              {isSet && (() => {
+                const page = cache?.page(menu.row!);
+                const ev = page ? page.events[menu.row! - page.start] : undefined;
+                const pc = byId.get('protocol');
+                if (!page || ev === undefined) return null;
+                return <SetMenuItems session={session} event={ev} what={pc ? displayCell(cache!, page, pc, menu.row!, timeFormat, firstTime, ns) : ''} onDone={() => setMenu(null)} />;
+              })()}
             </>
           )}
           {menu.kind === 'header' && (
