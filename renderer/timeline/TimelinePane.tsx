@@ -10,9 +10,9 @@ import type { SetTimeline } from '../../shared/rpc.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
-import { entryText, laneOf, timelineRows, type Lane } from './timeline-rows.ts';
+import { entryText, laneOf, lanesOf, timelineRows, type Lane } from './timeline-rows.ts';
 
-const LANES: Lane[] = ['client', 'wire', 'server'];
+const LANE_TITLE: Record<Lane, string> = { client: 'Client', wire: 'Wire', server: 'Server' };
 
 const ms = (t: number): string => `+${(t * 1000).toFixed(3)} ms`;
 
@@ -40,6 +40,9 @@ export function TimelinePane({ session, event }: { session: Session; event: numb
   }, [session, event, keysVersion]);
 
   const rows = useMemo(() => (tl ? timelineRows(tl.entries) : []), [tl]);
+  const LANES = useMemo(() => (tl ? lanesOf(tl.entries) : []), [tl]);
+  // A side without syscalls gets no column; its owner (or why there is none) goes in the head.
+  const missing = tl ? (['client', 'server'] as const).filter((l) => !LANES.includes(l)).map((l) => `${LANE_TITLE[l]}: ${tl.owners[l === 'client' ? 0 : 1]}`) : [];
   const toggle = (i: number): void => {
     const next = new Set(open);
     if (next.has(i)) next.delete(i);
@@ -58,14 +61,16 @@ export function TimelinePane({ session, event }: { session: Session; event: numb
       <div className="timeline-body">
         {error && <div className="pane-message" role="alert">{error}</div>}
         {!error && !tl && <div className="pane-message">Reading the connection…</div>}
+        {missing.length > 0 && <div className="pane-message muted" data-testid="timeline-missing">{missing.join(' · ')}</div>}
         {tl && (
           <table className="timeline-table">
             <thead>
               <tr>
                 <th className="num">Time</th>
-                <th title={tl.owners[0]}>Client <span className="muted">{tl.owners[0]}</span></th>
-                <th>Wire</th>
-                <th title={tl.owners[1]}>Server <span className="muted">{tl.owners[1]}</span></th>
+                {LANES.map((l) => {
+                  const owner = l === 'wire' ? '' : tl.owners[l === 'client' ? 0 : 1];
+                  return <th key={l} className={`tl-lane tl-${l}`} title={owner}>{LANE_TITLE[l]} <span className="muted">{owner}</span></th>;
+                })}
               </tr>
             </thead>
             <tbody>

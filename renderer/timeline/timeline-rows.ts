@@ -31,7 +31,8 @@ export function bytesText(n: number): string {
 export function entryText(e: TimelineEntry): string {
   if (e.kind === 'packet') {
     const arrow = e.dir === 0 ? '→' : '←';
-    return `${arrow} ${e.what} ${e.text}`;
+    // TCP's Info starts with its ports; a TLS or HTTP row's does not say what it is.
+    return /^(TCP|UDP)$/.test(e.what) || e.text.startsWith(e.what) ? `${arrow} ${e.text}` : `${arrow} ${e.what}: ${e.text}`;
   }
   if (e.mark === 'error') return `${e.what} ${e.text}`;
   return e.bytes > 0 ? `${e.what} ${bytesText(e.bytes)} B` : `${e.what} ${e.text}`.trim();
@@ -61,6 +62,12 @@ function summarise(entries: TimelineEntry[], lane: Lane): string {
     if (acks > 0) parts.push(`${arrow} ${acks} ACK${acks > 1 ? 's' : ''}`);
   }
   return parts.join(' · ');
+}
+
+/** The lanes worth a column: the wire, and each side that has syscalls. */
+export function lanesOf(entries: TimelineEntry[]): Lane[] {
+  const has = new Set(entries.map(laneOf));
+  return (['client', 'wire', 'server'] as Lane[]).filter((l) => l === 'wire' || has.has(l));
 }
 
 export function timelineRows(entries: TimelineEntry[]): TimelineRow[] {

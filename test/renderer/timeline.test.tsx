@@ -18,7 +18,7 @@ import { TimelinePane } from '../../renderer/timeline/TimelinePane.tsx';
 import { SetMenuItems } from '../../renderer/timeline/SetMenuItems.tsx';
 import { LinkBar } from '../../renderer/timeline/LinkBar.tsx';
 import { linkItems } from '../../renderer/timeline/links-menu.ts';
-import { entryText, timelineRows } from '../../renderer/timeline/timeline-rows.ts';
+import { entryText, lanesOf, timelineRows } from '../../renderer/timeline/timeline-rows.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -42,7 +42,9 @@ describe('timeline rows', () => {
     expect(rows.map((r) => r.kind)).toEqual(['entry', 'run', 'entry', 'entry', 'entry']);
     const run = rows[1];
     expect(run.kind === 'run' && run.lanes).toEqual({ client: 'write ×2 150 B', wire: '→ 1 segment 100 B · ← 1 ACK', server: '' });
-    expect(entryText(es[5])).toBe('← HTTP HTTP/1.1 413 Request Entity Too Large');
+    expect(entryText(es[5])).toBe('← HTTP/1.1 413 Request Entity Too Large');
+    expect(entryText(entry(9, { kind: 'packet', what: 'TLSv1.3', dir: 0, text: 'Application Data' }))).toBe('→ TLSv1.3: Application Data');
+    expect(lanesOf(es)).toEqual(['client', 'wire']);
     expect(entryText(es[7])).toBe('write = -1 EPIPE (Broken pipe)');
     expect(entryText(es[6])).toBe('write 10 B');
   });
@@ -119,6 +121,9 @@ describe('timeline pane and Go to items against the engine (seed upload)', () =>
     expect(rows[iErr].text).toMatch(/write = -1 EPIPE \(Broken pipe\)/);
     // The header names the owner.
     expect(div.querySelector('.timeline-table thead')?.textContent).toMatch(/Client pid 3914 fd 4/);
+    // Only the client was traced: no Server lane, and the head says why.
+    expect(div.querySelectorAll('.timeline-table thead th').length).toBe(3);
+    expect(div.querySelector('[data-testid="timeline-missing"]')?.textContent).toMatch(/^Server: unmatched: no socket with this 5-tuple/);
     // A landmark click selects its event in the table.
     const rowEl = div.querySelectorAll('.timeline-table tbody tr')[i413] as HTMLElement;
     act(() => rowEl.click());
