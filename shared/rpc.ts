@@ -203,8 +203,10 @@ export interface EngineMethods {
    */
   tail: [{ after: number; count: number; until?: number; filter?: string; fields?: string[] }, TailPage];
   /** Start a capture whose bytes arrive by `upload` chunks (browser-mode drop). */
-  openUpload: [{ name: string; size: number }, CaptureInfo];
-  upload: [{ chunk: Uint8Array; last: boolean }, null];
+  /** `more`: further files of a capture set, uploaded after the first in this order (their chunks say `file`). */
+  openUpload: [{ name: string; size: number; more?: { name: string; size: number }[] }, CaptureInfo];
+  /** A chunk of file `file` of the upload (0, the default: the first; then 1… of `more`), in order. */
+  upload: [{ chunk: Uint8Array; last: boolean; file?: number }, null];
   info: [null, CaptureInfo];
   cancel: [null, null];
   columns: [null, ColumnDef[]];

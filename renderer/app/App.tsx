@@ -13,7 +13,7 @@ import { Welcome } from '../welcome/Welcome.tsx';
 import { HttpView } from '../http/HttpView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
 import { AddKeyLog } from '../keys/AddKeyLog.tsx';
-import { addKeys, exportKeys, openFileOrKeys } from '../keys/keylog.ts';
+import { addKeys, exportKeys, fileIsKeylog, openFileOrKeys } from '../keys/keylog.ts';
 import { exportHar } from '../http/export-har.ts';
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
@@ -38,6 +38,28 @@ export function parsePathList(arg: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Files dropped or picked together. One: a key log (by content) decrypts the open capture,
+ * anything else opens. Several: one capture set (docs/capture-sets.md), key logs among them
+ * added to it once it is open.
+ */
+export async function openDropped(session: Session, files: File[]): Promise<void> {
+  if (files.length <= 1) {
+    if (files[0]) await openFileOrKeys(session, files[0]);
+    return;
+  }
+  const kinds = await Promise.all(files.map((f) => fileIsKeylog(f)));
+  const captures = files.filter((_, i) => !kinds[i]);
+  const keys = files.filter((_, i) => kinds[i]);
+  if (captures.length === 0) {
+    for (const k of keys) await openFileOrKeys(session, k);
+    return;
+  }
+  await session.open({ kind: 'file', file: captures[0], ...(captures.length > 1 ? { more: captures.slice(1) } : {}) });
+  // The key logs once the set is open (they decrypt its TLS sessions).
+  if (useApp.getState().phase === 'open') for (const k of keys) await openFileOrKeys(session, k);
 }
 
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
@@ -267,10 +289,7 @@ export function App({ session }: { session: Session }) {
   const onDrop = (e: React.DragEvent): void => {
     e.preventDefault();
     setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (!file) return;
-    // A key log (by content) dropped on an open capture decrypts it; anything else opens as a capture.
-    void openFileOrKeys(session, file);
+    void openDropped(session, [...e.dataTransfer.files]);
   };
 
   return (
@@ -291,9 +310,9 @@ export function App({ session }: { session: Session }) {
         type="file"
         hidden
         data-testid="file-input"
+        multiple
         onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void openFileOrKeys(session, f);
+          void openDropped(session, [...(e.target.files ?? [])]);
           e.target.value = '';
         }}
       />

@@ -61,7 +61,7 @@ export function TimelinePane({ session, event }: { session: Session; event: numb
       <div className="timeline-body">
         {error && <div className="pane-message" role="alert">{error}</div>}
         {!error && !tl && <div className="pane-message">Reading the connection…</div>}
-        {missing.length > 0 && <div className="pane-message muted" data-testid="timeline-missing">{missing.join(' · ')}</div>}
+        {missing.length > 0 && <div className="timeline-note" data-testid="timeline-missing">{missing.join(' · ')}</div>}
         {tl && (
           <table className="timeline-table">
             <thead>
