@@ -21,6 +21,7 @@ import { FollowPane } from '../streams/FollowPane.tsx';
 import { ExpertPane } from '../expert/ExpertPane.tsx';
 import { LinkBar } from '../timeline/LinkBar.tsx';
 import { TimelinePane } from '../timeline/TimelinePane.tsx';
+import { SetMenuItems } from '../timeline/SetMenuItems.tsx';
 import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
@@ -188,7 +189,7 @@ function CaptureView({ session }: { session: Session }) {
         <div className="top-pane">
           {tabs}
           <LinkBar session={session} />
-          <div className="top-pane-body"><EventTable session={session} /></div>
+          <div className="top-pane-body"><EventTable session={session} rowMenu={(event, what, done) => <SetMenuItems session={session} event={event} what={what} onDone={done} />} /></div>
         </div>
       </Panel>
       <Separator className="sep" />

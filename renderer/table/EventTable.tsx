@@ -7,7 +7,7 @@
  * columns or the height change, and each scroll frame or arriving page repaints the pool
  * directly (row-paint.ts), writing only what changed.
  */
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -29,7 +29,6 @@ import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './sc
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
 import { useColours } from '../colours/colour-store.ts';
-import { SetMenuItems } from '../timeline/SetMenuItems.tsx';
 import type { RowColour } from '../colours/row-colour.ts';
 import { blankPainted, createPageTexts, displayCell, paintRow, rowLook, type NsTimes, type Painted, type PageTexts } from './row-paint.ts';
 
@@ -67,6 +66,8 @@ function copyText(text: string): void {
 
 interface Props {
   session: Session;
+  /** More context-menu items for the row of event `event` (capture sets: renderer/timeline/); `what` is its Protocol cell. */
+  rowMenu?: (event: number, what: string, done: () => void) => ReactNode;
 }
 
 /** One column of the pool's cells: id, width and alignment (what RowPool draws). */
@@ -93,7 +94,7 @@ const RowPool = memo(function RowPool({ slots, columns, width, slotRefs }: { slo
   return <>{out}</>;
 });
 
-export function EventTable({ session }: Props) {
+export function EventTable({ session, rowMenu }: Props) {
   const engineColumns = useApp((s) => s.columns);
   const rowCount = useApp(shownCount);
   const firstTimeNs = useApp((s) => s.info?.firstTimeNs ?? null);
@@ -434,12 +435,12 @@ export function EventTable({ session }: Props) {
                   </button>
                 ))}
               </div>
-              {isSet && (() => {
+              {isSet && rowMenu && (() => {
                 const page = cache?.page(menu.row!);
                 const ev = page ? page.events[menu.row! - page.start] : undefined;
                 const pc = byId.get('protocol');
                 if (!page || ev === undefined) return null;
-                return <SetMenuItems session={session} event={ev} what={pc ? displayCell(cache!, page, pc, menu.row!, timeFormat, firstTime, ns) : ''} onDone={() => setMenu(null)} />;
+                return rowMenu(ev, pc ? displayCell(cache!, page, pc, menu.row!, timeFormat, firstTime, ns) : '', () => setMenu(null));
               })()}
             </>
           )}
