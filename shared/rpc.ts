@@ -209,8 +209,10 @@ export interface EngineMethods {
    */
   tail: [{ after: number; count: number; until?: number; filter?: string; fields?: string[] }, TailPage];
   /** Start a capture whose bytes arrive by `upload` chunks (browser-mode drop). */
-  openUpload: [{ name: string; size: number }, CaptureInfo];
-  upload: [{ chunk: Uint8Array; last: boolean }, null];
+  /** `more`: further files of a capture set, uploaded after the first in this order (their chunks say `file`). */
+  openUpload: [{ name: string; size: number; more?: { name: string; size: number }[] }, CaptureInfo];
+  /** A chunk of file `file` of the upload (0, the default: the first; then 1… of `more`), in order. */
+  upload: [{ chunk: Uint8Array; last: boolean; file?: number }, null];
   info: [null, CaptureInfo];
   cancel: [null, null];
   columns: [null, ColumnDef[]];
@@ -319,7 +321,44 @@ export interface EngineMethods {
   links: [{ event: number }, EventLinks];
   /** Capture sets: every conversation of the packets and the socket that owned each side. */
   owners: [null, SetOwner[]];
+  /** Capture sets: the packets and syscalls of `event`'s connection in time order (sets/timeline.ts). */
+  timeline: [{ event: number }, SetTimeline];
 }
+
+/** One event of a connection's timeline. */
+export interface TimelineEntry {
+  event: number;
+  /** Seconds since the timeline's first entry. */
+  t: number;
+  kind: 'packet' | 'syscall';
+  /** Which way its bytes go: 0 client → server, 1 server → client, -1 none (connect, close, pure ACK). */
+  dir: -1 | 0 | 1;
+  /** For a syscall: the side of the connection whose socket made it (0 client, 1 server). */
+  side: 0 | 1;
+  /** The protocol (packet) or syscall name. */
+  what: string;
+  /** Payload bytes it moved (TCP/UDP payload, a read's or write's result). */
+  bytes: number;
+  /** Packet: its Info; syscall: its result (`= 16406`, `= -1 EPIPE (Broken pipe)`). */
+  text: string;
+  /** What makes it a landmark: '' none; http (a request or response); syn, fin, reset; error (a failed call); open/close of the socket. */
+  mark: '' | 'http' | 'syn' | 'fin' | 'reset' | 'error' | 'open' | 'close';
+}
+
+export interface SetTimeline {
+  /** `tcp:N` / `udp:N`, or '' for a socket that owns no conversation. */
+  stream: string;
+  client: string;
+  server: string;
+  /** `name (pid N) fd F` or `unmatched: why`, per side. */
+  owners: [string, string];
+  entries: TimelineEntry[];
+  /** True when the connection has more events than the timeline holds (TIMELINE_MAX). */
+  truncated: boolean;
+}
+
+/** The most events one timeline returns. */
+export const TIMELINE_MAX = 20_000;
 
 /** One counterpart of an event in a capture set; [from, to) is the shared byte range of that connection direction. */
 export interface EventLink {
@@ -612,7 +651,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
-  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable',
+  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

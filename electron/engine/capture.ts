@@ -3,7 +3,7 @@
  * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
  * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
  */
-import type { CaptureInfo, ColumnDef, EventLinks, SetOwner } from '../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, EventLinks, SetOwner, SetTimeline } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
@@ -41,6 +41,8 @@ export interface SetInternals {
   links(event: number): EventLinks;
   /** Per conversation: its owners or why there are none (sets/correlate.ts). */
   owners(): SetOwner[];
+  /** The packets and syscalls of an event's connection in time order (sets/timeline.ts). */
+  timeline(event: number): SetTimeline;
 }
 
 export interface SetPart {

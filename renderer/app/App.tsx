@@ -14,12 +14,15 @@ import { HttpView } from '../http/HttpView.tsx';
 import { StatsView } from '../stats/StatsView.tsx';
 import { KeyBanner } from '../keys/KeyBanner.tsx';
 import { AddKeyLog } from '../keys/AddKeyLog.tsx';
-import { addKeys, exportKeys, openFileOrKeys } from '../keys/keylog.ts';
+import { addKeys, exportKeys, fileIsKeylog, openFileOrKeys } from '../keys/keylog.ts';
 import { exportHar } from '../http/export-har.ts';
 import { saveBlob } from './save.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
 import { ExpertPane } from '../expert/ExpertPane.tsx';
+import { LinkBar } from '../timeline/LinkBar.tsx';
+import { TimelinePane } from '../timeline/TimelinePane.tsx';
+import { SetMenuItems } from '../timeline/SetMenuItems.tsx';
 import type { FollowKind } from './store.ts';
 import type { Session } from './session.ts';
 import { shownCount, useApp } from './store.ts';
@@ -37,6 +40,28 @@ export function parsePathList(arg: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Files dropped or picked together. One: a key log (by content) decrypts the open capture,
+ * anything else opens. Several: one capture set (docs/capture-sets.md), key logs among them
+ * added to it once it is open.
+ */
+export async function openDropped(session: Session, files: File[]): Promise<void> {
+  if (files.length <= 1) {
+    if (files[0]) await openFileOrKeys(session, files[0]);
+    return;
+  }
+  const kinds = await Promise.all(files.map((f) => fileIsKeylog(f)));
+  const captures = files.filter((_, i) => !kinds[i]);
+  const keys = files.filter((_, i) => kinds[i]);
+  if (captures.length === 0) {
+    for (const k of keys) await openFileOrKeys(session, k);
+    return;
+  }
+  await session.open({ kind: 'file', file: captures[0], ...(captures.length > 1 ? { more: captures.slice(1) } : {}) });
+  // The key logs once the set is open (they decrypt its TLS sessions).
+  if (useApp.getState().phase === 'open') for (const k of keys) await openFileOrKeys(session, k);
 }
 
 /** Host menu commands and keyboard shortcuts that act on the open capture. */
@@ -145,6 +170,7 @@ function CaptureView({ session }: { session: Session }) {
   const mainTab = useApp((s) => s.mainTab);
   const follow = useApp((s) => s.follow);
   const expert = useApp((s) => s.expert);
+  const timeline = useApp((s) => s.timeline);
   const data = useEventData(session, selectedEvent);
   const tabs = (
     <div className="main-tabs" role="tablist">
@@ -164,7 +190,8 @@ function CaptureView({ session }: { session: Session }) {
       <Panel id="table" defaultSize="55%" minSize="10%">
         <div className="top-pane">
           {tabs}
-          <div className="top-pane-body"><EventTable session={session} /></div>
+          <LinkBar session={session} />
+          <div className="top-pane-body"><EventTable session={session} rowMenu={(event, what, done) => <SetMenuItems session={session} event={event} what={what} onDone={done} />} /></div>
         </div>
       </Panel>
       <Separator className="sep" />
@@ -177,10 +204,10 @@ function CaptureView({ session }: { session: Session }) {
       </Panel>
     </Group>
   );
-  if (!follow && !expert) return panes;
-  // The follow and expert panes dock beside the table/details/hex column.
+  if (!follow && !expert && !timeline) return panes;
+  // The follow, expert and timeline panes dock beside the table/details/hex column.
   return (
-    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}`}>
+    <Group orientation="horizontal" className="panes" id={`tracelens-side-split${follow ? '-f' : ''}${expert ? '-e' : ''}${timeline ? '-t' : ''}`}>
       <Panel id="main-column" defaultSize="52%" minSize="20%">{panes}</Panel>
       {follow && <Separator className="sep" />}
       {follow && (
@@ -192,6 +219,12 @@ function CaptureView({ session }: { session: Session }) {
       {expert && (
         <Panel id="expert" defaultSize="48%" minSize="20%">
           <ExpertPane session={session} />
+        </Panel>
+      )}
+      {timeline && <Separator className="sep" />}
+      {timeline && (
+        <Panel id="timeline" defaultSize="48%" minSize="20%">
+          <TimelinePane session={session} event={timeline.event} />
         </Panel>
       )}
     </Group>
@@ -259,10 +292,7 @@ export function App({ session }: { session: Session }) {
   const onDrop = (e: React.DragEvent): void => {
     e.preventDefault();
     setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (!file) return;
-    // A key log (by content) dropped on an open capture decrypts it; anything else opens as a capture.
-    void openFileOrKeys(session, file);
+    void openDropped(session, [...e.dataTransfer.files]);
   };
 
   return (
@@ -283,9 +313,9 @@ export function App({ session }: { session: Session }) {
         type="file"
         hidden
         data-testid="file-input"
+        multiple
         onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void openFileOrKeys(session, f);
+          void openDropped(session, [...(e.target.files ?? [])]);
           e.target.value = '';
         }}
       />

@@ -20,7 +20,7 @@ const PROGRESS_MS = 100;
  * What to open: a path (with `more` files opened with it as one capture: strace -ff per-process
  * logs, merged by time in the engine), or a dropped / picked File (uploaded in browser mode).
  */
-export type OpenSource = { kind: 'path'; path: string; more?: string[] } | { kind: 'file'; file: File };
+export type OpenSource = { kind: 'path'; path: string; more?: string[] } | { kind: 'file'; file: File; more?: File[] };
 
 export interface Session {
   readonly host: AppHost;
@@ -179,13 +179,17 @@ export function createSession(host: AppHost): Session {
     rows = null;
   };
 
-  const streamUpload = async (c: EngineClient, file: File, gen: number): Promise<void> => {
-    for (let off = 0; off < file.size || off === 0; off += UPLOAD_CHUNK) {
-      if (gen !== generation) return;
-      const end = Math.min(file.size, off + UPLOAD_CHUNK);
-      const chunk = new Uint8Array(await file.slice(off, end).arrayBuffer());
-      await c.call('upload', { chunk, last: end >= file.size }, [chunk.buffer]);
-      if (end >= file.size) break;
+  /** Upload `files` in order (a capture set: one after the other, each chunk naming its file). */
+  const streamUpload = async (c: EngineClient, files: File[], gen: number): Promise<void> => {
+    for (let k = 0; k < files.length; k++) {
+      const file = files[k];
+      for (let off = 0; off < file.size || off === 0; off += UPLOAD_CHUNK) {
+        if (gen !== generation) return;
+        const end = Math.min(file.size, off + UPLOAD_CHUNK);
+        const chunk = new Uint8Array(await file.slice(off, end).arrayBuffer());
+        await c.call('upload', { chunk, last: end >= file.size && k === files.length - 1, ...(k > 0 ? { file: k } : {}) }, [chunk.buffer]);
+        if (end >= file.size) break;
+      }
     }
   };
 
@@ -196,7 +200,9 @@ export function createSession(host: AppHost): Session {
     async open(source, inThisWindow = false) {
       if (host.mode === 'desktop' && !inThisWindow) {
         const p = source.kind === 'path' ? source.path : host.pathForFile(source.file);
-        if (p !== null) {
+        // A set (several files) opens in this window; one file in its own.
+        const several = (source.more?.length ?? 0) > 0;
+        if (p !== null && !several) {
           await host.openPath(p).catch((e: unknown) => fail(`Cannot open ${baseName(p)}`, e instanceof Error ? e.message : String(e), false));
           return;
         }
@@ -222,8 +228,10 @@ export function createSession(host: AppHost): Session {
         if (rules.length > 0) await c.call('decodeAs', { rules });
         if (gen !== generation) return;
         let info: CaptureInfo;
-        if (path !== null) {
-          const more = source.kind === 'path' ? (source.more ?? []) : [];
+        // A desktop drop of several files: every one has a path, or all are uploaded.
+        const morePaths = source.kind === 'file' ? (source.more ?? []).map((f) => host.pathForFile(f)) : [];
+        if (path !== null && morePaths.every((m) => m !== null)) {
+          const more = source.kind === 'path' ? (source.more ?? []) : (morePaths as string[]);
           if (more.length === 0) info = await c.call('open', { path });
           else {
             try {
@@ -241,8 +249,9 @@ export function createSession(host: AppHost): Session {
           host.addRecent(path);
         } else if (source.kind === 'file') {
           // The engine opens an uploaded capture once it has all of it.
-          await c.call('openUpload', { name: source.file.name, size: source.file.size });
-          await streamUpload(c, source.file, gen);
+          const more = source.more ?? [];
+          await c.call('openUpload', { name: source.file.name, size: source.file.size, ...(more.length ? { more: more.map((f) => ({ name: f.name, size: f.size })) } : {}) });
+          await streamUpload(c, [source.file, ...more], gen);
           if (gen !== generation) return;
           info = await c.call('info', null);
         } else {

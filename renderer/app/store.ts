@@ -65,6 +65,19 @@ export interface AppState {
   columnLayout: ColumnLayout;
   /** Which help / settings pane is open over the window. */
   panel: 'fields' | 'shortcuts' | 'columns' | 'decodeAs' | null;
+  /** Capture sets: the connection timeline pane, for the connection of `event` (null: closed). */
+  timeline: { event: number } | null;
+  /** Capture sets: the events a "Go to …" item led to, stepped through by the links bar (renderer/timeline/). */
+  linked: LinkedEvents | null;
+}
+
+export interface LinkedEvents {
+  /** The event the links are of, and what they are ("3 segments of this write"). */
+  origin: number;
+  title: string;
+  events: number[];
+  /** Index in `events` of the one selected. */
+  at: number;
 }
 
 export interface TableSort {
@@ -126,6 +139,8 @@ export const initialState: AppState = {
   sortError: null,
   columnLayout: { order: [], visibility: {}, widths: {} },
   panel: null,
+  timeline: null,
+  linked: null,
 };
 
 /** Rows in the table: the filter's matches, or every event indexed so far. */

@@ -7,7 +7,7 @@
  * columns or the height change, and each scroll frame or arriving page repaints the pool
  * directly (row-paint.ts), writing only what changed.
  */
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -66,6 +66,8 @@ function copyText(text: string): void {
 
 interface Props {
   session: Session;
+  /** More context-menu items for the row of event `event` (capture sets: renderer/timeline/); `what` is its Protocol cell. */
+  rowMenu?: (event: number, what: string, done: () => void) => ReactNode;
 }
 
 /** One column of the pool's cells: id, width and alignment (what RowPool draws). */
@@ -92,7 +94,7 @@ const RowPool = memo(function RowPool({ slots, columns, width, slotRefs }: { slo
   return <>{out}</>;
 });
 
-export function EventTable({ session }: Props) {
+export function EventTable({ session, rowMenu }: Props) {
   const engineColumns = useApp((s) => s.columns);
   const rowCount = useApp(shownCount);
   const firstTimeNs = useApp((s) => s.info?.firstTimeNs ?? null);
@@ -103,6 +105,7 @@ export function EventTable({ session }: Props) {
   const sort = useApp((s) => s.sort);
   const sorting = useApp((s) => s.sorting);
   const layout = useApp((s) => s.columnLayout);
+  const isSet = useApp((s) => s.info?.extra.set !== undefined && s.info.kind === 'packets');
   const cache = session.rows();
   // Colouring rules (rows pages carry the matching rule's index); CSS per rule index, per rule set.
   const colourRules = useColours((s) => s.rules);
@@ -432,6 +435,13 @@ export function EventTable({ session }: Props) {
                   </button>
                 ))}
               </div>
+              {isSet && rowMenu && (() => {
+                const page = cache?.page(menu.row!);
+                const ev = page ? page.events[menu.row! - page.start] : undefined;
+                const pc = byId.get('protocol');
+                if (!page || ev === undefined) return null;
+                return rowMenu(ev, pc ? displayCell(cache!, page, pc, menu.row!, timeFormat, firstTime, ns) : '', () => setMenu(null));
+              })()}
             </>
           )}
           {menu.kind === 'header' && (

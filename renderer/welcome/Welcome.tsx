@@ -26,7 +26,7 @@ export function Welcome({ session, onOpenFile }: Props) {
       <p className="tagline">Network (pcap, pcapng) and system-call (scap, strace) captures in one viewer.</p>
       <div className="drop-zone" data-testid="drop-zone">
         <button className="primary" onClick={onOpenFile}>Open a capture…</button>
-        <p>or drop a file anywhere in this window</p>
+        <p>or drop a file anywhere in this window (several files together: one capture set, e.g. a pcap and the strace of the same run)</p>
       </div>
       <div className="welcome-lists">
         <section>

@@ -2,9 +2,14 @@
  * A capture set in the window (browser mode, real engine): the seed upload's pcap and the
  * client's strace opened together; `tcp.stream == 0` shows packets and the client's reads and
  * writes interleaved, with Process/PID/File columns; a packet's details have the Process subtree.
- * Screenshots: test-artifacts/70-set-*.png.
+ * With the key log: the EPIPE write's "Go to the RST", the 413's "Go to the syscall that received
+ * these bytes", a write's "Go to packets of this write", and the connection's timeline reading
+ * write … write (413 arrives) … write → EPIPE.
+ * Screenshots: test-artifacts/70-set-*.png … 75-set-*.png.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { RUN_E2E, browserSuite, closeCompletion, shot } from './helpers.ts';
 
@@ -44,5 +49,92 @@ describe.skipIf(!RUN_E2E)('capture set end to end (Chromium)', () => {
     await proc.first().waitFor({ timeout: 20_000 });
     expect(await proc.first().textContent()).toMatch(/sent by this socket \(matched by 5-tuple 127\.0\.0\.1:56714->127\.0\.0\.1:18443 and time to fd 4\)/);
     await shot(page, '71-set-process-subtree');
+
+    // The key log, dropped on the window: the 413 shows as HTTP.
+    const keys = readFileSync(join(SEED, 'upload-413.keys'), 'utf8');
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'upload-413.keys', { type: 'text/plain' }));
+      return d;
+    }, keys);
+    await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
+    await page.locator('[data-testid="key-notice"]').waitFor();
+
+    // The EPIPE write → the peer's RST before it.
+    const epipe = await rowWith(page, /EPIPE/);
+    await openMenu(page, epipe);
+    const toRst = page.locator('[data-action="go-reset"]');
+    await toRst.waitFor({ timeout: 20_000 });
+    expect(await toRst.textContent()).toBe('Go to the RST before this failed write');
+    await toRst.click();
+    await expect.poll(async () => page.locator('.row.selected [data-col="info"]').textContent(), { timeout: 20_000 }).toMatch(/\[RST, ACK\]/);
+    await page.locator('[data-testid="link-bar"]').waitFor();
+    await shot(page, '72-set-epipe-to-rst');
+
+    // The 413 (a packet) → the read that received its bytes.
+    const resp = await rowWith(page, /HTTP\/1\.1 413/);
+    await openMenu(page, resp);
+    const toRead = page.locator('[data-action="go-received"]');
+    await toRead.waitFor({ timeout: 20_000 });
+    await toRead.click();
+    await expect.poll(async () => page.locator('.row.selected [data-col="protocol"]').textContent(), { timeout: 20_000 }).toBe('read');
+    expect(await page.locator('[data-testid="link-bar"]').textContent()).toMatch(new RegExp(`the syscall that received these bytes #${resp}`));
+    await shot(page, '73-set-413-to-read');
+
+    // A write whose bytes reached the wire → its segments.
+    const write = await rowWith(page, /^write .* = 16406$/);
+    await openMenu(page, write);
+    const toSegs = page.locator('[data-action="go-segments"]');
+    await toSegs.waitFor({ timeout: 20_000 });
+    expect(await toSegs.textContent()).toMatch(/^Go to packets of this write \(\d+\)$/);
+    await toSegs.click();
+    await expect.poll(async () => page.locator('.row.selected [data-col="file"]').textContent(), { timeout: 20_000 }).toBe('upload-413.pcap');
+    await shot(page, '74-set-write-to-segments');
+
+    // The connection's timeline, from the EPIPE write.
+    await openMenu(page, epipe);
+    await page.locator('[data-action="timeline"]').click();
+    const pane = page.locator('[data-testid="timeline-pane"]');
+    await pane.locator('.timeline-table').waitFor({ timeout: 30_000 });
+    const texts = await pane.locator('.timeline-table tbody tr').allTextContents();
+    const i413 = texts.findIndex((t) => /HTTP\/1\.1 413/.test(t));
+    const iErr = texts.findIndex((t) => /write = -1 EPIPE/.test(t));
+    expect(i413).toBeGreaterThan(0);
+    expect(iErr).toBeGreaterThan(i413);
+    expect(texts.slice(0, i413).some((t) => /write ×\d+/.test(t))).toBe(true);
+    expect(texts.slice(i413 + 1, iErr).some((t) => /write ×\d+|write [\d ]+ B/.test(t))).toBe(true);
+    await shot(page, '75-set-timeline');
   });
 });
+
+/** Scroll the table until a row whose `col` cell matches `re` is drawn; that row. */
+async function findRow(page: Page, col: string, re: RegExp): Promise<Locator> {
+  const scroller = page.locator('.table-scroller');
+  for (let top = 0; top < 20_000; top += 200) {
+    await scroller.evaluate((el, t) => { el.scrollTop = t; }, top);
+    await page.waitForTimeout(100);
+    const rows = page.locator('.row:not(.loading)');
+    const n = await rows.count();
+    for (let i = 0; i < n; i++) {
+      const text = (await rows.nth(i).locator(`[data-col="${col}"]`).textContent()) ?? '';
+      if (re.test(text)) return page.locator(`.row[data-row="${await rows.nth(i).getAttribute('data-row')}"]`);
+    }
+  }
+  throw new Error(`no row's ${col} matches ${re}`);
+}
+
+/** The event number of the first row whose Info matches `re`. */
+async function rowWith(page: Page, re: RegExp): Promise<number> {
+  return Number(await (await findRow(page, 'info', re)).locator('[data-col="no"]').textContent());
+}
+
+/** Right-click the row of event `ev`. */
+async function openMenu(page: Page, ev: number): Promise<void> {
+  const row = await findRow(page, 'no', new RegExp(`^${ev}$`));
+  // Select first: the table then brings the row fully into view, and the right-click lands on it.
+  await row.click();
+  await page.waitForTimeout(300);
+  const sel = page.locator('.row.selected');
+  await expect.poll(async () => sel.locator('[data-col="no"]').textContent(), { timeout: 20_000 }).toBe(String(ev));
+  await sel.click({ button: 'right' });
+}

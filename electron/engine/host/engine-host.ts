@@ -3,7 +3,7 @@
  * any Port. Every request is validated, every failure becomes an error response; nothing here
  * may throw out of the message handler or block for long (indexing yields between chunks).
  */
-import { mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
 import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
@@ -63,7 +63,7 @@ interface EngineState {
   sorted: Uint32Array | undefined;
   filterAbort: AbortController | undefined;
   abort: AbortController | undefined;
-  upload: { dir: string; path: string; fd: number; name: string; received: number; size: number } | undefined;
+  upload: { dir: string; path: string; fd: number; name: string; received: number; size: number; file: number; queue: { name: string; size: number }[]; paths: string[] } | undefined;
   /** Folder of the uploaded file that is the open capture (deleted on the next open and on close). */
   uploaded?: string;
   openError: string | undefined;
@@ -248,6 +248,18 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   };
 
   /** Delete the upload being received and the folder of an uploaded capture (closing it first). */
+  /**
+   * Where upload file `k` goes: its own name made safe (frame.file shows it), the first in the
+   * upload's folder, each further one in a subfolder of its own (two files may share a name).
+   */
+  function uploadPath(dir: string, name: string, k: number): string {
+    const safe = name.replace(/[^\w.-]/g, '_') || 'capture';
+    if (k === 0) return join(dir, safe);
+    const sub = join(dir, String(k));
+    mkdirSync(sub, { mode: 0o700 });
+    return join(sub, safe);
+  }
+
   function dropUploads(): void {
     const up = state.upload;
     state.upload = undefined;
@@ -334,11 +346,19 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const size = intParam(params, 'size', 0, Number.MAX_SAFE_INTEGER);
       const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
       if (size > limit) throw new Error(`${name} is ${size} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the file on its command line)`);
+      // Further files of a capture set: each checked like the first, together under the limit.
+      const more = Array.isArray(params.more) ? params.more.map((m, i) => {
+        const mp = m as unknown as Record<string, unknown>;
+        if (typeof mp?.name !== 'string') throw new Error(`more[${i}].name must be a string`);
+        return { name: basename(mp.name), size: intParam(mp, 'size', 0, Number.MAX_SAFE_INTEGER) };
+      }) : [];
+      const total = more.reduce((a, m) => a + m.size, size);
+      if (total > limit) throw new Error(`the ${more.length + 1} files are ${total} bytes, more than the upload limit of ${limit} bytes (npm run web -- --max-upload BYTES raises it, or name the files on its command line)`);
       dropUploads();
       // mkdtemp makes the folder 0700; the file inside is 0600 and must not exist yet.
       const dir = mkdtempSync(join(options.uploadDir ?? tmpdir(), 'tracelens-upload-'));
-      const path = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture');
-      state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size };
+      const path = uploadPath(dir, name, 0);
+      state.upload = { dir, path, fd: openSync(path, 'wx', 0o600), name, received: 0, size, file: 0, queue: more, paths: [path] };
       return { name, path: '', format: 'pcap', kind: 'packets', compressed: false, events: 0, bytesRead: 0, fileSize: size, firstTimeNs: null, lastTimeNs: null, linkTypes: [], warnings: [], done: false, cancelled: false, loadMs: 0, extra: {} };
     },
     upload: async (params) => {
@@ -346,6 +366,26 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!up) throw new Error('upload without openUpload');
       const p = params;
       if (!(p.chunk instanceof Uint8Array)) throw new Error('upload chunk must be bytes');
+      const file = p.file === undefined ? 0 : intParam(p, 'file', 0, up.file + 1);
+      if (file === up.file + 1) {
+        // The next file of the set: the current one must be complete.
+        const next = up.queue[file - 1];
+        if (up.received !== up.size || !next) {
+          dropUploads();
+          throw new Error(!next ? `upload of file ${file}: only ${up.queue.length + 1} files were declared; discarded` : `upload of ${up.name} ended after ${up.received} of the ${up.size} bytes it declared; discarded`);
+        }
+        closeSync(up.fd);
+        up.file = file;
+        up.name = next.name;
+        up.size = next.size;
+        up.received = 0;
+        up.path = uploadPath(up.dir, next.name, file);
+        up.paths.push(up.path);
+        up.fd = openSync(up.path, 'wx', 0o600);
+      } else if (file !== up.file) {
+        dropUploads();
+        throw new Error(`upload chunk of file ${file} while file ${up.file} is uploaded; discarded`);
+      }
       const received = up.received + p.chunk.length;
       if (received > up.size || (p.last === true && received !== up.size)) {
         dropUploads();
@@ -356,10 +396,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       writeSync(up.fd, p.chunk, 0, p.chunk.length, up.received);
       up.received = received;
       if (p.last === true) {
+        if (up.file !== up.queue.length) {
+          dropUploads();
+          throw new Error(`upload ended after ${up.file + 1} of the ${up.queue.length + 1} files it declared; discarded`);
+        }
         closeSync(up.fd);
         state.upload = undefined;
         state.uploaded = up.dir;
-        await startOpen(up.path, up.name);
+        await startOpen(up.paths[0], up.paths.length > 1 ? undefined : up.name, up.paths.slice(1));
       }
       return null;
     },
@@ -706,6 +750,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const int = c.internals();
       if (int.kind !== 'set') throw new Error('owners exist in capture sets: open a pcap with the strace or scap of the same run');
       return int.owners();
+    },
+    timeline: async (p) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const int = c.internals();
+      if (int.kind !== 'set') throw new Error('a timeline exists in capture sets: open a pcap with the strace or scap of the same run');
+      return int.timeline(intParam(p, 'event', 1, c.count()));
     },
     expert: async () => {
       requireCapture(state);

@@ -75,6 +75,8 @@ export interface Correlation {
   socketOfEvent: Int32Array;
   /** Per socket: the conversation it owns, -1 none. */
   convOfSocket: Int32Array;
+  /** Matched by 5-tuple without the lifetime test (a syscall log without a clock, strace -r). */
+  tupleOnly: boolean;
 }
 
 /** `1.2.3.4:80` / `[::1]:80` / `::1:80` → `1.2.3.4|80`; '' when there is no port. */
@@ -225,7 +227,7 @@ function overlaps(so: SetSocket, c: SetConversation, slack: number): boolean {
 }
 
 /** Match every conversation side to at most one socket (see the module comment). */
-export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string): Correlation {
+export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean } = {}): Correlation {
   const pi = packets.internals();
   const si = syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
@@ -246,7 +248,8 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
       const local = side === 0 ? co.client : co.server;
       const remote = side === 0 ? co.server : co.client;
       const cands = (byTuple.get(`${local}>${remote}`) ?? []).filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
-      let hits = cands.filter((k) => overlaps(sockets[k], co, 0));
+      // Without a common clock (strace -r) the tuple alone decides; a reused tuple stays ambiguous.
+      let hits = opts.tupleOnly ? cands : cands.filter((k) => overlaps(sockets[k], co, 0));
       if (hits.length === 0) hits = cands.filter((k) => overlaps(sockets[k], co, TIME_SLACK_S));
       if (hits.length === 1) {
         co.owner[side] = hits[0];
@@ -254,7 +257,7 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
         sockets[hits[0]].stream = co.id;
       } else {
         co.why[side] = hits.length > 1
-          ? `ambiguous: ${hits.length} sockets with this 5-tuple overlap the conversation in time`
+          ? opts.tupleOnly ? `ambiguous: ${hits.length} sockets with this 5-tuple (relative times: no time test)` : `ambiguous: ${hits.length} sockets with this 5-tuple overlap the conversation in time`
           : cands.length > 0 ? 'no socket with this 5-tuple was open during the conversation' : 'no socket with this 5-tuple in the syscall capture';
       }
     }
@@ -264,5 +267,5 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
       co.why[1] = 'the same socket as the client side';
     }
   }
-  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket };
+  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket, tupleOnly: opts.tupleOnly === true };
 }

@@ -10,7 +10,7 @@
  * write returns; strace prints the write's time at its entry, so the tie order is arbitrary).
  */
 import { basename } from 'node:path';
-import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, SetTimeline } from '../../../shared/rpc.ts';
 import type { Capture, SetInternals, SetPart } from '../capture.ts';
 import { addField, createDissection, findField, setLabel, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile, hfFrameNumber } from '../dissectors/frame.ts';
@@ -20,8 +20,10 @@ import type { ColumnField } from '../filter/column-filter.ts';
 import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
+import { createTimeline } from './timeline.ts';
 
 const PART_PACKETS = 0;
 const PART_SYSCALLS = 1;
@@ -95,7 +97,29 @@ function ownerText(s: string[], so: SetSocket): string {
   return name ? `${name} (pid ${so.pid})` : `pid ${so.pid}`;
 }
 
+/**
+ * Put a syscall part without epoch times on the packets' clock (sets/clock-join.ts): its
+ * index's times are shifted in place, before anything reads them, so every field, column and
+ * the matcher see the joined times.
+ */
+function joinClock(packets: Capture, syscalls: Capture): ClockJoin {
+  const si = syscalls.internals();
+  const n = syscalls.count();
+  if (si.kind !== 'syscalls' || n === 0 || packets.count() === 0) return { kind: 'epoch' };
+  const ts = si.index.tsSec.data;
+  let s0 = Infinity;
+  let s1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    s0 = Math.min(s0, ts[i]);
+    s1 = Math.max(s1, ts[i]);
+  }
+  const j = clockJoin(syscalls.info().extra.timestamps, s0, s1, packets.time(1), packets.time(packets.count()));
+  if (j.kind !== 'epoch') for (let i = 0; i < n; i++) ts[i] += j.shiftS;
+  return j;
+}
+
 export function openCaptureSet(input: SetCaptureInput): CaptureSet {
+  const clock = joinClock(input.packets, input.syscalls);
   const sessions: [CaptureSession, CaptureSession] = [openSession(input.packets), openSession(input.syscalls)];
   const P = sessions[0].capture;
   const S = sessions[1].capture;
@@ -108,7 +132,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const cor = correlate(input.packets, input.syscalls, (e) => {
     input.syscalls.cells(e, argsCells);
     return argsCol >= 0 ? argsCells[argsCol] : '';
-  });
+  }, { tupleOnly: clock.kind === 'relative' });
   const strings = si.index.strings.strings;
   const total = P.count() + S.count();
   const t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
@@ -168,7 +192,9 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         setLabel(d, node, `Process: unknown (${co.why[0] || co.why[1]})`);
         return;
       }
-      const how = `matched by 5-tuple ${o.so.name} and time to fd ${o.so.fd}`;
+      const how = cor.tupleOnly
+        ? `matched by 5-tuple ${o.so.name} only (strace -r: relative times, no time test) to fd ${o.so.fd}`
+        : `matched by 5-tuple ${o.so.name} and time to fd ${o.so.fd}`;
       setLabel(d, node, `Process: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${how})`);
       const name = strings[o.so.procName];
       if (name) addField(d, SF.procName, 0, 0, node, name);
@@ -260,12 +286,27 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       const ep = (x: string): string => x.replace('|', ':');
       return { stream: co.id, client: ep(co.client), server: ep(co.server), clientOwner: side(0), serverOwner: side(1) };
     }),
+    timeline: (event) => (timeline ??= createTimeline({
+      set: capture, packets: P, syscalls: si.index, cor, order,
+      ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
+      argsOf: (local) => {
+        S.cells(local, timelineCells);
+        return sArgs >= 0 ? timelineCells[sArgs] : '';
+      },
+    }))(event),
   };
   let links: SetLinks | undefined;
+  let timeline: ((event: number) => SetTimeline) | undefined;
+  const timelineCells = new Array<string>(S.columns().length);
 
   const info = (): CaptureInfo => {
     const a = P.info();
     const b = S.info();
+    if (clock.kind !== 'epoch' && S.count() > 0) {
+      // The part's own first/last were taken before the clock join.
+      b.firstTimeNs = String(BigInt(Math.round(S.time(1) * 1e6)) * 1000n);
+      b.lastTimeNs = String(BigInt(Math.round(S.time(S.count()) * 1e6)) * 1000n);
+    }
     const first = [a.firstTimeNs, b.firstTimeNs].filter((x): x is string => x !== null).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))[0] ?? null;
     const last = [a.lastTimeNs, b.lastTimeNs].filter((x): x is string => x !== null).sort((x, y) => (BigInt(x) < BigInt(y) ? 1 : -1))[0] ?? null;
     const matched = cor.conversations.filter((c) => c.owner[0] >= 0 || c.owner[1] >= 0).length;
@@ -278,7 +319,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       compressed: a.compressed || b.compressed,
       firstTimeNs: first,
       lastTimeNs: last,
-      warnings: [...a.warnings, ...b.warnings].slice(0, 1000),
+      warnings: [...(clock.kind === 'epoch' ? [] : [clock.note]), ...a.warnings, ...b.warnings].slice(0, 1000),
       done: a.done && b.done,
       cancelled: a.cancelled || b.cancelled,
       loadMs: a.loadMs + b.loadMs,
@@ -290,6 +331,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         conversations: cor.conversations.length,
         matchedConversations: matched,
         sockets: cor.sockets.filter((s) => s.local).length,
+        ...(clock.kind === 'epoch' ? {} : { clockJoin: clock.note }),
       },
     };
   };
