@@ -283,7 +283,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.followStop?.abort();
       return null;
     },
-    tail: (params) => {
+    tail: async (params) => {
       const c = requireCapture(state);
       const after = intParam(params, 'after', 0, 2 ** 32);
       const count = intParam(params, 'count', 1, MAX_PAGE);
@@ -299,11 +299,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         if (!f) throw new Error(`"${name}" is not a field`);
         return f;
       });
-      if (fields && state.session && pendingLayers(state.session, names ?? []).length > 0 && !c.info().done) {
-        throw new Error('HTTP fields are not available while the capture is followed (their scan runs once it stops growing)');
+      // http.* values come from the HTTP scan, which tail resumes up to the events indexed.
+      if (fields && state.session && pendingLayers(state.session, names ?? []).some((l) => l.name !== 'http') && !c.info().done) {
+        throw new Error(`${(names ?? []).join(', ')}: fields of a layer with a whole-capture scan are not available while the capture is followed`);
       }
-      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(c, state.session, text.trim());
-      return tailPage(c, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
+      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(state.session, text.trim());
+      return await tailPage(c, state.session, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
     },
     openUpload: (params) => {
       const name = basename(stringParam(params, 'name'));

@@ -25,6 +25,8 @@ export interface HttpSegments {
   /** Index rows by stream name, built once. */
   rows: Map<string, number[]> | undefined;
   reader: FrameReader | undefined;
+  /** Messages the index had when these were built (a followed capture's index grows). */
+  messages: number;
 }
 
 const perIndex = new WeakMap<HttpIndex, HttpSegments>();
@@ -35,8 +37,8 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
   const int = layer.internals;
   if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
   let seg = perIndex.get(ix);
-  if (!seg) {
-    seg = { ix, spans: new Map(), rows: undefined, reader: undefined };
+  if (!seg || seg.messages !== ix.nDone) {
+    seg = { ix, spans: new Map(), rows: undefined, reader: seg?.reader, messages: ix.nDone };
     perIndex.set(ix, seg);
   }
   const id = streamIdOfFrame(int, event);
