@@ -32,6 +32,7 @@ import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { MAX_PAGE, eventAt, rowsPage } from './rows-page.ts';
 import { findRow } from './find.ts';
 import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
+import { followHttp } from '../layers/http-layer.ts';
 import { harEntry } from '../layers/har.ts';
 import type { HarEntry } from '../../../shared/har.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
@@ -384,6 +385,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
       const colours = state.colours;
+      // A followed capture (the window's Live): the HTTP scan reads on first, so the rows of
+      // requests and responses show HTTP as soon as they are indexed.
+      if (state.followStop && state.session) followHttp(state.session.http);
       return rowsPage(c, shown(), state.generation, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_PAGE), colours && ((ev) => colours.colour(c, ev)), fields);
     },
     colourRules: (params) => {
