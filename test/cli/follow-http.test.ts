@@ -143,3 +143,43 @@ describe('list --follow with HTTP', () => {
     expect(err.lines.map((l) => l.text)).toEqual([]);
   }, 120_000);
 });
+
+describe('a followed TLS capture, once it stops growing', () => {
+  it('decrypts every exchange, however much of it the layers had seen while it grew', async () => {
+    const { openCaptures } = await import('../../electron/engine/open-capture.ts');
+    const { openSession, scanHttpNow } = await import('../../electron/engine/layers/session.ts');
+    const { addCaptureKeylog } = await import('../../electron/engine/tls/capture-tls.ts');
+    const { exchangeRefs } = await import('../../electron/engine/layers/http-layer.ts');
+    const { tailPage } = await import('../../electron/engine/host/tail.ts');
+    const tlsPcap = join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap');
+    const keys = join(CORPUS, 'keys/generated/gen-tls13-http11.keys');
+    const count = async (path: string, grow: boolean): Promise<number> => {
+      const stop = new AbortController();
+      const { header, records } = pcapRecords(tlsPcap);
+      const file = join(dir, `tls-${grow}.pcap`);
+      const fd = openSync(file, 'w');
+      writeSync(fd, header);
+      const { capture, indexing } = await openCaptures([grow ? file : path], { follow: grow ? { stop: stop.signal, pollMs: 5 } : undefined });
+      const session = openSession(capture);
+      addCaptureKeylog(session.base, { path: keys });
+      let after = 0;
+      if (grow) {
+        // The rows of each half while it is the end of the file (the TLS layer sees half a stream).
+        for (const part of [records.slice(0, records.length >> 1), records.slice(records.length >> 1)]) {
+          for (const r of part) writeSync(fd, r);
+          await sleep(100);
+          after = (await tailPage(session.capture, session, { after, count: 1000 }, 0)).tested;
+        }
+        stop.abort();
+      }
+      await indexing;
+      closeSync(fd);
+      const n = exchangeRefs(scanHttpNow(session)).length;
+      capture.close();
+      return n;
+    };
+    const want = await count(tlsPcap, false);
+    expect(want).toBe(3);
+    expect(await count(tlsPcap, true)).toBe(want);
+  }, 60_000);
+});
