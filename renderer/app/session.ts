@@ -20,7 +20,7 @@ const PROGRESS_MS = 100;
  * What to open: a path (with `more` files opened with it as one capture: strace -ff per-process
  * logs, merged by time in the engine), or a dropped / picked File (uploaded in browser mode).
  */
-export type OpenSource = { kind: 'path'; path: string; more?: string[] } | { kind: 'file'; file: File; more?: File[] };
+export type OpenSource = { kind: 'path'; path: string; more?: string[]; follow?: boolean } | { kind: 'file'; file: File; more?: File[] };
 
 export interface Session {
   readonly host: AppHost;
@@ -32,6 +32,12 @@ export interface Session {
    */
   open(source: OpenSource, inThisWindow?: boolean): Promise<void>;
   reopen(): Promise<void>;
+  /**
+   * Live on: open the capture's file again, followed (the engine reads on as it grows). Off:
+   * stop following; what was read stays, the whole-capture scans (HTTP) run. Uploads cannot be
+   * followed (their bytes come once): returns a message then.
+   */
+  setLive(on: boolean): Promise<string | null>;
   cancel(): void;
   close(): void;
   /** Called by the table when the first page of rows is on screen. */
@@ -116,6 +122,8 @@ export function createSession(host: AppHost): Session {
         return;
       }
       latest = e.info;
+      // Following ended (Live off, the input closed, a read error): the capture is finished.
+      if (e.info.done && useApp.getState().live) useApp.setState({ live: false });
       // The first rows are asked for as soon as the engine has some, while the window is still
       // mounting the capture view (the table finds them in the cache).
       if (rows && e.info.events > 0 && useApp.getState().phase === 'loading') rows.ensure(0, 1, e.info.events);
@@ -232,7 +240,9 @@ export function createSession(host: AppHost): Session {
         const morePaths = source.kind === 'file' ? (source.more ?? []).map((f) => host.pathForFile(f)) : [];
         if (path !== null && morePaths.every((m) => m !== null)) {
           const more = source.kind === 'path' ? (source.more ?? []) : (morePaths as string[]);
-          if (more.length === 0) info = await c.call('open', { path });
+          const follow = source.kind === 'path' && source.follow === true;
+          if (follow) info = await c.call('open', more.length === 0 ? { path, follow } : { path, more, follow });
+          else if (more.length === 0) info = await c.call('open', { path });
           else {
             try {
               info = await c.call('open', { path, more });
@@ -285,7 +295,7 @@ export function createSession(host: AppHost): Session {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        useApp.setState({ phase: 'open', info: now, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
+        useApp.setState({ phase: 'open', info: now, live: source.kind === 'path' && source.follow === true && !now.done, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
         mark('shown');
         // The catalogue drives validation and completion in the filter bar; the capture is
         // usable without it, so a failure only leaves the bar unchecked.
@@ -304,6 +314,20 @@ export function createSession(host: AppHost): Session {
       if (!last) return;
       disconnect();
       await session.open(last);
+    },
+    async setLive(on) {
+      if (on === useApp.getState().live) return null;
+      if (!on) {
+        useApp.setState({ live: false });
+        await client?.call('stopFollow', null).catch(() => {});
+        return null;
+      }
+      if (!last || last.kind !== 'path') return 'Live follows a file on this machine: a dropped or uploaded capture arrives once and cannot grow.';
+      const info = useApp.getState().info;
+      if (info?.compressed) return `${info.name} is gzip-compressed: a gzip stream cannot be read on while it is written.`;
+      if (info?.format === 'scap') return `${info.name} is a scap file: following scap files is not supported yet (open it again once sysdig has finished).`;
+      await session.open({ ...last, follow: true }, true);
+      return null;
     },
     cancel() {
       client?.call('cancel', null).catch(() => {});

@@ -22,6 +22,11 @@ export interface AppState {
   fileName: string;
   error: AppError | null;
   info: CaptureInfo | null;
+  /**
+   * Live: the capture is followed while it is written (tcpdump -w, strace -o): the engine reads
+   * on at its end, the table keeps up and scrolls with it unless the user scrolled away.
+   */
+  live: boolean;
   columns: ColumnDef[];
   selectedRow: number;
   selectedEvent: number | null;
@@ -115,6 +120,7 @@ export const initialState: AppState = {
   fileName: '',
   error: null,
   info: null,
+  live: false,
   columns: [],
   selectedRow: -1,
   selectedEvent: null,

@@ -1,4 +1,5 @@
 /** Status bar: file, format, events shown/total, the filter's displayed count, indexing progress with Cancel, load time, warnings. */
+import { useState } from 'react';
 import { useApp } from '../app/store.ts';
 import type { Session } from '../app/session.ts';
 
@@ -22,6 +23,8 @@ export function StatusBar({ session }: { session: Session }) {
   const sorting = useApp((s) => s.sorting);
   const sortError = useApp((s) => s.sortError);
   const columns = useApp((s) => s.columns);
+  const live = useApp((s) => s.live);
+  const [liveNote, setLiveNote] = useState<string | null>(null);
   const title = (id: string): string => columns.find((c) => c.id === id)?.title ?? id;
   if (!info) return <div className="status-bar" role="status">{fileName ? `Opening ${fileName}…` : 'Ready'}</div>;
   const pct = info.fileSize > 0 ? Math.min(100, Math.round((info.bytesRead / info.fileSize) * 100)) : 0;
@@ -47,7 +50,21 @@ export function StatusBar({ session }: { session: Session }) {
         <span className="status-sort" data-testid="status-sort">Sorted by {title(sort.column)} {sort.descending ? '▼' : '▲'}</span>
       )}
       {sortError && <span className="status-error">Sort failed: {sortError}</span>}
-      {!info.done && !info.cancelled && (
+      <button
+        className={`status-live${live ? ' on' : ''}`}
+        data-testid="live-toggle"
+        aria-pressed={live}
+        title={live ? 'Following the file as it is written: click to stop (what was read stays)' : 'Live: follow the file while tcpdump, dumpcap or strace still writes it'}
+        onClick={() => {
+          setLiveNote(null);
+          void session.setLive(!live).then(setLiveNote);
+        }}
+      >
+        {live ? '● Live' : 'Live'}
+      </button>
+      {liveNote && <span className="status-error" role="alert">{liveNote}</span>}
+      {live && !info.done && <span className="status-following" data-testid="status-following">following — {formatCount(info.bytesRead)} bytes read</span>}
+      {!live && !info.done && !info.cancelled && (
         <span className="status-progress">
           Indexing… {pct}%
           <progress max={100} value={pct} />

@@ -129,6 +129,8 @@ export function EventTable({ session, rowMenu }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(400);
   const vTopRef = useRef(0);
+  /** The view shows the last rows (set on every scroll; a new capture starts at the top, which is its end). */
+  const atBottomRef = useRef(true);
   const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
   const dragCol = useRef<string | null>(null);
   /** Follow ▸ items that apply to the right-clicked row (null while asking the engine). */
@@ -214,7 +216,12 @@ export function EventTable({ session, rowMenu }: Props) {
    */
   const repaint = (): void => {
     const el = scroller.current;
-    if (el) vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
+    if (el) {
+      const rows = el.clientHeight - HEADER_HEIGHT;
+      vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, rows), el.scrollTop);
+      // Live: the table follows the new rows while the user stays at the bottom (within a row).
+      atBottomRef.current = vTopRef.current >= live.current.rowCount * ROW_HEIGHT - rows - ROW_HEIGHT;
+    }
     paintRef.current();
   };
 
@@ -249,6 +256,18 @@ export function EventTable({ session, rowMenu }: Props) {
     setViewportPx(el.clientHeight);
     return () => ro.disconnect();
   }, []);
+
+  // Live (a followed capture): new rows scroll into view unless the user scrolled away from the end.
+  const following = useApp((s) => s.live);
+  useLayoutEffect(() => {
+    if (!following || !atBottomRef.current || rowCount === 0) return;
+    const bottom = Math.max(0, rowCount * ROW_HEIGHT - rowsPx);
+    if (bottom === vTopRef.current) return;
+    vTopRef.current = bottom;
+    const el = scroller.current;
+    if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), bottom);
+    paintRef.current();
+  }, [rowCount, following, rowsPx]);
 
   // A new filter view or sort starts at its first row (or at the selected event, below).
   const viewKey = useApp((s) => s.view);

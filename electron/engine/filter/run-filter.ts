@@ -40,6 +40,8 @@ export interface FilterRunOptions {
   referenceEvent?: number;
   /** Yield to the event loop after this many ms of work (default 20). */
   sliceMs?: number;
+  /** Test only events first..last (default 1..count): a followed capture's new events. */
+  range?: { first: number; last: number };
 }
 
 /**
@@ -107,6 +109,9 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const wantsDelta = compiled.fields.includes('frame.time_delta_displayed');
   if (wantsDelta) compiled.fields.push('frame.time_epoch');
   const total = capture.count();
+  const first = Math.max(1, opts.range?.first ?? 1);
+  const last = Math.min(total, opts.range?.last ?? total);
+  const size = Math.max(0, last - first + 1);
   // Indexed fields: a tight loop over typed arrays; only events the columns do not describe
   // (or every event, when the filter names other fields) are dissected.
   const cols = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
@@ -114,12 +119,12 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const exact = cols?.exact ?? null;
   if (onColumns && exact === null) {
     // Every event from the columns: the tight loop, no slices (≥ 50 M events/s).
-    let out = new Uint32Array(Math.min(total, 1 << 16));
+    let out = new Uint32Array(Math.min(size, 1 << 16));
     let n = 0;
-    for (let e = 1; e <= total; e++) {
+    for (let e = first; e <= last; e++) {
       if (!onColumns(e)) continue;
       if (n === out.length) {
-        const bigger = new Uint32Array(Math.min(total, out.length * 2));
+        const bigger = new Uint32Array(Math.min(size, out.length * 2));
         bigger.set(out);
         out = bigger;
       }
@@ -135,12 +140,12 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const readAt = x.kind === 'packets' ? x.readAt : undefined;
   const readFrame = needle && readAt ? windowedReader({ read: readAt, close: () => {} }) : undefined;
   const { d, info } = dissectionFor(compiled.fields);
-  let out = new Uint32Array(Math.min(total, 1 << 16));
+  let out = new Uint32Array(Math.min(size, 1 << 16));
   let n = 0;
   let dissected = 0;
   const slice = opts.sliceMs ?? 20;
   let sliceStart = performance.now();
-  for (let e = 1; e <= total; e++) {
+  for (let e = first; e <= last; e++) {
     let hit: boolean;
     const byColumns = onColumns !== undefined && (exact === null || exact(e));
     if (byColumns) hit = onColumns(e);
@@ -155,7 +160,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     }
     if (hit) {
       if (n === out.length) {
-        const bigger = new Uint32Array(Math.min(total, out.length * 2));
+        const bigger = new Uint32Array(Math.min(size, out.length * 2));
         bigger.set(out);
         out = bigger;
       }

@@ -37,6 +37,7 @@ import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
 import { hfTimeDeltaDisplayed } from '../layers/column-fields.ts';
 import { findRow } from './find.ts';
 import { compileTailFilter, tailPage, type TailFilter } from './tail.ts';
+import { followHttp } from '../layers/http-layer.ts';
 import { harEntry } from '../layers/har.ts';
 import type { HarEntry } from '../../../shared/har.ts';
 import { compileColourRules, type CompiledColourRules } from '../filter/colour-rules.ts';
@@ -319,7 +320,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.followStop?.abort();
       return null;
     },
-    tail: (params) => {
+    tail: async (params) => {
       const c = requireCapture(state);
       const after = intParam(params, 'after', 0, 2 ** 32);
       const count = intParam(params, 'count', 1, MAX_PAGE);
@@ -335,11 +336,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         if (!f) throw new Error(`"${name}" is not a field`);
         return f;
       });
-      if (fields && state.session && pendingLayers(state.session, names ?? []).length > 0 && !c.info().done) {
-        throw new Error('HTTP fields are not available while the capture is followed (their scan runs once it stops growing)');
+      // http.* values come from the HTTP scan, which tail resumes up to the events indexed.
+      if (fields && state.session && pendingLayers(state.session, names ?? []).some((l) => l.name !== 'http') && !c.info().done) {
+        throw new Error(`${(names ?? []).join(', ')}: fields of a layer with a whole-capture scan are not available while the capture is followed`);
       }
-      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(c, state.session, text.trim());
-      return tailPage(c, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
+      if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(state.session, text.trim());
+      return await tailPage(c, state.session, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
     },
     openUpload: (params) => {
       const name = basename(stringParam(params, 'name'));
@@ -455,6 +457,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const count = intParam(params, 'count', 0, MAX_PAGE);
       const colour = colours && ((ev: number): number => colours.colour(c, ev));
       const session = state.session;
+      // A followed capture (the window's Live): the HTTP scan reads on first, so the rows of
+      // requests and responses show HTTP as soon as they are indexed.
+      if (state.followStop && session) followHttp(session.http);
       // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
       if (!session || options.scanOnDemand) return rowsPage(c, shown(), state.generation, start, count, colour, fields);
       return withDeferredAnalysis(session, () => rowsPage(c, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));

@@ -14,7 +14,7 @@ import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, type ColumnField } from '../filter/column-filter.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { createInterner, intern, type Interner } from '../index/columns.ts';
-import { addMessageFields, mergedMessageRefs } from './http-layer.ts';
+import { addMessageFields, httpFinal, mergedMessageRefs } from './http-layer.ts';
 import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
 
@@ -137,7 +137,7 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
   if (!onlyHttpFields(c.fields)) return null;
   return (function* steps(): Generator<void, number[]> {
-    if (!s.http.plain) scanHttpNow(s);
+    if (!httpFinal(s.http)) scanHttpNow(s);
     refreshTls(s);
     const list = messageList(s);
     const cols = compileColumnFilter(c.ast, messageFields(list, c.fields));

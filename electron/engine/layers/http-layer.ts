@@ -14,8 +14,8 @@ import type { HttpBody, HttpExchangeRow } from '../../../shared/rpc.ts';
 import type { Capture, CaptureInternals } from '../capture.ts';
 import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
-import { fdStream, fdStreamRange, listFdStreams } from '../streams/fd-streams.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type TcpFollowState } from '../streams/tcp-reassembly.ts';
+import { fdStream, fdStreamChunksFrom, fdStreamRange, listFdStreams } from '../streams/fd-streams.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type FrameReader, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { h2ExchangeOfRow, http2Exchanges } from '../http2/exchanges.ts';
@@ -28,7 +28,7 @@ import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import {
   addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, finishHttpIndexSteps, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
-  respDecodedBytes, responseSig, setUpgrade, skipOf, type HttpIndex,
+  respDecodedBytes, responseSig, setUpgrade, showsFields, skipOf, type HttpIndex,
 } from './http-index.ts';
 import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
 
@@ -64,6 +64,11 @@ export interface HttpLayer {
   streams: Map<string, ByteStream>;
   /** Decode work of the cleartext scan, shared by all its bodies (content-coding.ts). */
   decode: DecodeBudget;
+  /**
+   * While the capture is followed (still growing): the scan kept running as events arrive,
+   * whose index stands in `plain` until the whole-capture scan replaces it (followHttp).
+   */
+  live?: LiveHttp;
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
@@ -112,19 +117,62 @@ function stepDone(): void {
   scanStepWork.units = 0;
 }
 
+type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
+
+/** The scan's state over the frames of a packet capture: per TCP stream its reassembly and parser. */
+interface PacketScan {
+  r: FrameReader;
+  /** Per TCP stream: its reassembly state; null once it showed it is not HTTP/1.x. */
+  states: (TcpFollowState | null | undefined)[];
+  parsers: Http1Parser[];
+  onMessage: (m: HttpMessage, ex: HttpExchange) => void;
+  seg: ReturnType<typeof createTcpSegment>;
+}
+
+function createPacketScan(layer: HttpLayer, internals: PacketInternals, ix: HttpIndex): PacketScan {
+  return { r: createFrameReader(internals, { sequential: true }), states: [], parsers: [], onMessage: recorder(ix, layer), seg: createTcpSegment() };
+}
+
+/** Feed frame `f` to its TCP stream's reassembly and HTTP/1.x parser. */
+function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, f: number): void {
+  const sid = internals.conv.frameStream[f];
+  if (sid < 0) return;
+  const { states, parsers } = s;
+  let st = states[sid];
+  if (st === null) return;
+  if (st === undefined) {
+    st = createTcpFollowState(`tcp:${sid}`);
+    st.keepChunks = false;
+    const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage: s.onMessage });
+    parsers[sid] = p;
+    st.onChunk = (c) => {
+      pushHttpChunk(p, c);
+      // The chunk that showed the stream is not HTTP/1.x: keep it if it may be TLS or HTTP/2.
+      if (p.notHttp && states[sid] !== null) {
+        states[sid] = null;
+        const kind = classify(c.bytes);
+        if (kind) layer.candidates.push({ id: `tcp:${sid}`, kind });
+      }
+    };
+    states[sid] = st;
+  }
+  const bytes = s.r.bytesOf(f);
+  const seg = s.seg;
+  // Most frames: the segment straight from the headers; others through the dissectors.
+  if (simpleFrame(internals, f) && readTcpSegment(internals, f, sid, bytes, seg)) {
+    tcpFollowSegment(st, seg.bit, f, frameTime(internals.index, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
+  } else {
+    readFrame(s.r, f, bytes);
+    feedTcpFrame(s.r, st, f);
+  }
+}
+
 function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
   const internals = layer.internals;
   if (internals.kind !== 'packets') return;
-  const conv = internals.conv;
-  const r = createFrameReader(internals, { sequential: true });
-  const states: (TcpFollowState | null | undefined)[] = [];
-  const parsers: Http1Parser[] = [];
+  const s = createPacketScan(layer, internals, ix);
   const n = internals.index.dataOffset.length;
-  const fs = conv.frameStream;
-  const onMessage = recorder(ix, layer);
-  const decodeBudget = layer.decode;
-  const seg = createTcpSegment();
-  const pix = internals.index;
+  const fs = internals.conv.frameStream;
   progress.total = n;
   for (let f = 1; f <= n && f < fs.length; f++) {
     if ((f & (STEP - 1)) === 0) {
@@ -133,42 +181,15 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
       yield;
     }
     scanStepWork.units++;
-    const sid = fs[f];
-    if (sid < 0) continue;
-    let st = states[sid];
-    if (st === null) continue;
-    if (st === undefined) {
-      st = createTcpFollowState(`tcp:${sid}`);
-      st.keepChunks = false;
-      const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget, onMessage });
-      parsers[sid] = p;
-      st.onChunk = (c) => {
-        pushHttpChunk(p, c);
-        // The chunk that showed the stream is not HTTP/1.x: keep it if it may be TLS or HTTP/2.
-        if (p.notHttp && states[sid] !== null) {
-          states[sid] = null;
-          const kind = classify(c.bytes);
-          if (kind) layer.candidates.push({ id: `tcp:${sid}`, kind });
-        }
-      };
-      states[sid] = st;
-    }
-    const bytes = r.bytesOf(f);
-    // Most frames: the segment straight from the headers; others through the dissectors.
-    if (simpleFrame(internals, f) && readTcpSegment(internals, f, sid, bytes, seg)) {
-      tcpFollowSegment(st, seg.bit, f, frameTime(pix, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
-    } else {
-      readFrame(r, f, bytes);
-      feedTcpFrame(r, st, f);
-    }
+    scanFrame(layer, internals, s, f);
   }
-  for (let sid = 0; sid < states.length; sid++) {
+  for (let sid = 0; sid < s.states.length; sid++) {
     if ((sid & (STEP - 1)) === 0) {
       stepDone();
       yield;
     }
     scanStepWork.units++;
-    const p = parsers[sid];
+    const p = s.parsers[sid];
     if (!p || p.notHttp) continue;
     endHttpStream(p);
     for (const note of p.notes) layer.notes.push(`tcp:${sid}: ${note}`);
@@ -220,8 +241,101 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
   }
   stepDone();
   layer.plain = ix;
+  // The follow scan's index (and the TLS part derived beside it) gives way to the whole one.
+  layer.live = undefined;
+  layer.tlsGen = -1;
   layer.plainMessages = layer.messages;
   layer.ms = performance.now() - t0;
+}
+
+/**
+ * The scan of a capture that is still growing, resumed per call: the same per-stream parsers
+ * read on from the last event scanned (each event once), and the messages completed so far are
+ * listed by end event as the finished index lists them. HTTP over TLS and messages that only
+ * end with their stream (a body delimited by the close) wait for the whole-capture scan.
+ */
+export interface LiveHttp {
+  ix: HttpIndex;
+  /** Events scanned: 1..scanned. */
+  scanned: number;
+  packets: PacketScan | undefined;
+  /** Syscall captures: per fd stream, its parser, I/O events fed and positions; null: not HTTP/1.x. */
+  fds: Map<string, { p: Http1Parser; fed: number; pos: number[] } | null>;
+  /** Refs of `ix.done` already listed in `ix.endRefs`, and the growing list behind it. */
+  listed: number;
+  refs: Uint32Array;
+}
+
+/** The whole-capture scan has run (not the follow scan standing in for it). */
+export function httpFinal(layer: HttpLayer): boolean {
+  return layer.plain !== undefined && layer.live === undefined;
+}
+
+/**
+ * Bring the follow scan up to the events indexed so far (starting it on first call) and return
+ * the last event whose http.* fields are known. Once the whole-capture scan has run, returns
+ * the capture's count and does nothing.
+ */
+export function followHttp(layer: HttpLayer): number {
+  const total = layer.capture.count();
+  if (httpFinal(layer)) return total;
+  const internals = layer.internals;
+  if (internals.kind !== 'packets' && internals.kind !== 'syscalls') return total;
+  let live = layer.live;
+  if (!live) {
+    const ix = createHttpIndex();
+    live = { ix, scanned: 0, packets: internals.kind === 'packets' ? createPacketScan(layer, internals, ix) : undefined, fds: new Map(), listed: 0, refs: new Uint32Array(1024) };
+    layer.live = live;
+    layer.plain = ix;
+  }
+  if (total <= live.scanned) return live.scanned;
+  if (live.packets && internals.kind === 'packets') {
+    for (let f = live.scanned + 1; f <= total && f < internals.conv.frameStream.length; f++) scanFrame(layer, internals, live.packets, f);
+  } else followFds(layer, live);
+  live.scanned = total;
+  listLiveRefs(live);
+  return total;
+}
+
+function followFds(layer: HttpLayer, live: LiveHttp): void {
+  const capture = layer.capture;
+  const onMessage = recorder(live.ix, layer);
+  for (const info of listFdStreams(capture)) {
+    if (info.lastEvent <= live.scanned) continue;
+    let st = live.fds.get(info.id);
+    if (st === null) continue;
+    if (st === undefined) {
+      // As the scan: files and pipes carry no HTTP (a socket may be named once it connects).
+      if (info.role === 'other' && !/->/.test(info.name)) continue;
+      st = { p: createHttp1Parser(info.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage }), fed: 0, pos: [0, 0] };
+      live.fds.set(info.id, st);
+    }
+    const chunks = fdStreamChunksFrom(capture, info.id, st.fed, st.pos);
+    st.fed += chunks.length;
+    for (const c of chunks) pushHttpChunk(st.p, c);
+    if (st.p.notHttp) live.fds.set(info.id, null);
+  }
+}
+
+/** Messages recorded since the last call, appended to the end-event list (sorted when one came late). */
+function listLiveRefs(live: LiveHttp): void {
+  const ix = live.ix;
+  let m = ix.endRefs.length;
+  let sorted = true;
+  for (; live.listed < ix.nDone; live.listed++) {
+    const ref = ix.done[live.listed];
+    if (!showsFields(ix, ref >>> 1, (ref & 1) === 1)) continue;
+    if (m === live.refs.length) {
+      const bigger = new Uint32Array(m * 2);
+      bigger.set(live.refs);
+      live.refs = bigger;
+    }
+    if (m > 0 && endEventOf(ix, live.refs[m - 1]) > endEventOf(ix, ref)) sorted = false;
+    live.refs[m++] = ref;
+  }
+  const refs = live.refs.subarray(0, m);
+  if (!sorted) refs.sort((a, b) => endEventOf(ix, a) - endEventOf(ix, b) || a - b);
+  ix.endRefs = refs;
 }
 
 /**
@@ -256,7 +370,9 @@ function tshStreamOf(t: TlsStreamResult): ByteStream {
  * key store generation `gen` (recomputed when keys were added since).
  */
 export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean): void {
-  if (layer.tlsGen === gen || !layer.plain) return;
+  // Following: decrypted streams wait for the whole-capture scan (a growing stream's TLS state
+  // would be cached half-read).
+  if (layer.tlsGen === gen || !layer.plain || layer.live) return;
   layer.tlsGen = gen;
   layer.streams.clear();
   layer.walked = undefined;

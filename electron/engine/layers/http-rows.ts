@@ -29,6 +29,8 @@ export interface HttpSegments {
    */
   rows: { first: Uint32Array; rows: Uint32Array } | undefined;
   reader: FrameReader | undefined;
+  /** Messages the index had when these were built (a followed capture's index grows). */
+  messages: number;
 }
 
 const perIndex = new WeakMap<HttpIndex, HttpSegments>();
@@ -39,8 +41,8 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
   const int = layer.internals;
   if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
   let seg = perIndex.get(ix);
-  if (!seg) {
-    seg = { ix, spans: new Map(), rows: undefined, reader: undefined };
+  if (!seg || seg.messages !== ix.nDone) {
+    seg = { ix, spans: new Map(), rows: undefined, reader: seg?.reader, messages: ix.nDone };
     perIndex.set(ix, seg);
   }
   const id = streamIdOfFrame(int, event);

@@ -31,7 +31,7 @@ import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
-import { addHttpFields, createHttpLayer, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
+import { addHttpFields, createHttpLayer, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
   name: string;
@@ -89,7 +89,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     tls,
     layers: [
       // The Protocol/Info column fields read the rows, which name HTTP once the scan has run.
-      { name: 'http', fields: [...HTTP_FIELD_NAMES, ...COLUMN_FIELD_NAMES], ready: () => http.plain !== undefined },
+      { name: 'http', fields: [...HTTP_FIELD_NAMES, ...COLUMN_FIELD_NAMES], ready: () => httpFinal(http) },
       { name: 'tls', fields: TLS_LAYER_FIELDS.map((f) => f.name), ready: () => true },
       // Computed up to the frame asked for, at once (linear, one header read per frame).
       { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
@@ -377,7 +377,7 @@ export function pendingLayers(s: CaptureSession, fields: readonly string[]): Str
  * answering meanwhile); resolves false when `signal` aborts it. Started once per session.
  */
 export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boolean> {
-  if (s.http.plain) {
+  if (httpFinal(s.http)) {
     refreshTls(s);
     return Promise.resolve(true);
   }
@@ -406,7 +406,7 @@ export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boo
 
 /** The HTTP scan run to completion at once (tests, the bench, one-shot tools). */
 export function scanHttpNow(s: CaptureSession): HttpLayer {
-  if (!s.http.plain) {
+  if (!httpFinal(s.http)) {
     const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
     for (const _ of httpScanSteps(s.http, progress)) {
       // run to completion

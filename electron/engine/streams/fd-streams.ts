@@ -270,6 +270,20 @@ export function fdStreamRange(capture: Capture, id: string, from: number, to: nu
 }
 
 /**
+ * The chunks of fd stream `id` after its first `from` I/O events (one chunk per event), their
+ * positions running on from `pos` (updated): a scan following a growing capture reads each
+ * event once. Empty for a stream not (yet) listed.
+ */
+export function fdStreamChunksFrom(capture: Capture, id: string, from: number, pos: number[]): StreamChunk[] {
+  const l = listing(capture);
+  const k = l.byId.get(id);
+  if (k === undefined) return [];
+  const s = streamHeader(l, k, id);
+  addChunks(capture, l, k, from, l.eventsOf[k].length, s, undefined, pos);
+  return s.chunks;
+}
+
+/**
  * The fd stream of any event on an fd (an I/O call, its connect or close, the enter of an open
  * whose exit made the fd): its fd.stream's id.
  */

@@ -31,6 +31,8 @@ interface StreamEntry {
   recs: TlsRecordColumns | null;
   /** Events carrying part of a TLS record and completing none (tls/rows.ts). */
   partialTls: Map<number, boolean>;
+  /** Events indexed when built, while the capture was still growing (followed); else undefined. */
+  growing?: number;
 }
 
 export interface CaptureTls {
@@ -151,15 +153,18 @@ function startShowsNoLayer(c: Capture, id: string): boolean {
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
-  if (cached && cached.gen === t.keys.generation) return cached;
+  // A stream built while the capture grew is built again once more events are in: kept, the
+  // finished capture would show only what the stream had then.
+  if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) return cached;
+  const growing = c.info().done ? undefined : c.count();
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing };
     t.cache.set(id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map() };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
     e.recs = recordColumns(e.tls.records);

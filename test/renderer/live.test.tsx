@@ -1,0 +1,151 @@
+// @vitest-environment happy-dom
+/**
+ * The window's Live toggle over the real engine (served in-process): a pcap still being written
+ * opens followed, the event count and the table keep up as records land (HTTP rows named HTTP
+ * as soon as their packets are in), the table stays scrolled to the end unless the user scrolled
+ * away, and Live off stops following with what was read kept (then the HTTP scan runs).
+ */
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serveEngine } from '../../electron/engine/host/engine-host.ts';
+import type { Port } from '../../shared/rpc.ts';
+import type { AppHost } from '../../renderer/host/app-host.ts';
+import { App } from '../../renderer/app/App.tsx';
+import { createSession, type Session } from '../../renderer/app/session.ts';
+import { initialState, useApp } from '../../renderer/app/store.ts';
+import { CORPUS } from '../engine/corpus.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+beforeAll(() => {
+  // happy-dom does no layout: a 424 px viewport (20 rows) for every element.
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 424 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 });
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 424 });
+  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-live-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
+
+function inProcessHost(): AppHost {
+  return {
+    mode: 'browser',
+    connectEngine: async () => {
+      let toEngine: (m: unknown) => void = () => {};
+      let toClient: (m: unknown) => void = () => {};
+      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
+      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
+      serveEngine(enginePort, { scanOnDemand: true });
+      return clientPort;
+    },
+    pathForFile: () => null,
+    showOpenDialog: async () => {},
+    openPath: async () => {},
+    recentFiles: async () => [],
+    onCommand: () => () => {},
+    samples: async () => [],
+    addRecent: () => {},
+  };
+}
+
+function pcapRecords(path: string): { header: Uint8Array; records: Uint8Array[] } {
+  const b = readFileSync(path);
+  const records: Uint8Array[] = [];
+  for (let pos = 24; pos + 16 <= b.length; ) {
+    const incl = b.readUInt32LE(pos + 8);
+    records.push(b.subarray(pos, pos + 16 + incl));
+    pos += 16 + incl;
+  }
+  return { header: b.subarray(0, 24), records };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const t = performance.now();
+  while (!cond() && performance.now() - t < ms) await act(() => sleep(20));
+  expect(cond()).toBe(true);
+}
+
+let session: Session | null = null;
+let root: Root | null = null;
+afterEach(() => {
+  act(() => root?.unmount());
+  root = null;
+  session?.close();
+  session = null;
+});
+
+describe('Live', () => {
+  it('follows a pcap being written: the table keeps up and scrolls with it, Live off keeps what was read', async () => {
+    const { header, records } = pcapRecords(PCAP);
+    const file = join(dir, 'live.pcap');
+    const fd = openSync(file, 'w');
+    writeSync(fd, header);
+    for (const r of records.slice(0, 3)) writeSync(fd, r);
+    useApp.setState({ ...initialState });
+    session = createSession(inProcessHost());
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    root = createRoot(el);
+    const s = session;
+    act(() => root!.render(<App session={s} />));
+    await act(() => s.open({ kind: 'path', path: file, follow: true }, true));
+    await until(() => useApp.getState().phase === 'open' && (useApp.getState().info?.events ?? 0) === 3);
+    expect(useApp.getState().live).toBe(true);
+    const toggle = document.querySelector('[data-testid="live-toggle"]') as HTMLButtonElement;
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(document.querySelector('[data-testid="status-following"]')).not.toBeNull();
+    // More arrives while the window shows it: the table follows the end.
+    const scroller = document.querySelector('.table-scroller') as HTMLDivElement;
+    const half = 25;
+    for (const r of records.slice(3, half)) {
+      writeSync(fd, r);
+      await act(() => sleep(15));
+    }
+    await until(() => useApp.getState().info?.events === half && scroller.getAttribute('aria-rowcount') === String(half));
+    await until(() => scroller.scrollTop > 0);
+    // The user scrolls back to the top: new rows no longer move the view.
+    act(() => {
+      scroller.scrollTop = 0;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    for (const r of records.slice(half)) {
+      writeSync(fd, r);
+      await act(() => sleep(15));
+    }
+    await until(() => useApp.getState().info?.events === records.length && scroller.getAttribute('aria-rowcount') === String(records.length));
+    await act(() => sleep(100));
+    expect(scroller.scrollTop).toBe(0);
+    expect(useApp.getState().info?.done).toBe(false);
+    // Frame 4 is curl's GET: named HTTP while the file is still open for writing.
+    const page = await session.client()!.call('rows', { start: 0, count: records.length });
+    expect(page.strings[page.cells.protocol[3]]).toBe('HTTP');
+    expect(page.strings[page.cells.info[3]]).toMatch(/^GET \/index\.html HTTP\/1\.1/);
+    // Live off: following stops, the capture is finished with every event read.
+    await act(async () => {
+      toggle.click();
+      await sleep(0);
+    });
+    await until(() => useApp.getState().info?.done === true);
+    closeSync(fd);
+    expect(useApp.getState().live).toBe(false);
+    expect(useApp.getState().info?.events).toBe(records.length);
+    expect(document.querySelector('[data-testid="live-toggle"]')?.getAttribute('aria-pressed')).toBe('false');
+  }, 60_000);
+
+  it('an uploaded capture cannot be followed: says so', async () => {
+    useApp.setState({ ...initialState });
+    session = createSession(inProcessHost());
+    await session.open({ kind: 'file', file: new File([readFileSync(PCAP)], 'up.pcap') }, true);
+    await until(() => useApp.getState().info?.done === true);
+    expect(await session.setLive(true)).toMatch(/cannot grow/);
+    expect(useApp.getState().live).toBe(false);
+  }, 60_000);
+});
