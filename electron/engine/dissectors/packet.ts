@@ -5,6 +5,7 @@
 import { addField, markMalformed, resetDissection, type Dissection } from './dissection.ts';
 import { dissectFrame, hfFrameProtocols, type FrameMeta } from './frame.ts';
 import { dissectLink } from './link.ts';
+import { addCommentProc } from './comment-proc.ts';
 import { resetPacketContext, type PacketContext } from './context.ts';
 import './protocols.ts';
 
@@ -28,6 +29,8 @@ export function dissectPacket(d: Dissection, meta: FrameMeta, data: Uint8Array, 
     // A dissector bug must not take the engine down: report it on the frame instead.
     markMalformed(d, top, `internal error in frame ${meta.number}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // ptcpdump's process comments: after the layers, like the Process node of a capture set.
+  addCommentProc(d, meta.comments);
   if (ctx.wantInfo) {
     let s = '';
     for (let i = 0; i < ctx.nLayers; i++) s += (i ? ':' : '') + ctx.layers[i];

@@ -1,0 +1,113 @@
+/**
+ * Process info that a pcapng file already carries in its packet comments: ptcpdump
+ * (github.com/mozillazg/ptcpdump, internal/writer/pcapng.go) writes one EPB opt_comment per
+ * group, each `Key: value` lines — "PID/Cmd/Args", "ThreadId/ThreadName", "UserId/GroupId",
+ * "ParentPID/ParentCmd/ParentArgs", "ContainerName/ContainerId/ContainerImage/ContainerLabels"
+ * (and Pod* lines, not read here). They become the same proc.* / container.* fields that
+ * syscall events and capture sets use (syscalls/fields.ts), under a "Process" tree node.
+ */
+import { SF } from '../syscalls/fields.ts';
+import { addField, setLabel, type Dissection } from './dissection.ts';
+
+export interface CommentProc {
+  pid: number;
+  /** Cmd: the executable path ptcpdump read (/proc/PID/exe). */
+  exepath: string;
+  /** Args: argv space-joined, argv[0] first ("..." appended when ptcpdump truncated it). */
+  cmdline: string;
+  tid?: number;
+  threadName?: string;
+  uid?: number;
+  gid?: number;
+  ppid?: number;
+  parentExepath?: string;
+  containerId?: string;
+  containerName?: string;
+  containerImage?: string;
+}
+
+function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+function toInt(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{1,10}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/**
+ * The process of a packet from its comments, or undefined when no comment is a ptcpdump
+ * process comment (one whose first line is `PID: N` followed by a `Cmd:` line). Other
+ * comments are left alone; an unknown key is ignored.
+ */
+export function parseCommentProc(comments: readonly string[]): CommentProc | undefined {
+  const kv = new Map<string, string>();
+  let isPtcpdump = false;
+  for (const c of comments) {
+    const lines = c.split('\n');
+    if (/^PID: \d+$/.test(lines[0]) && lines.length > 1 && lines[1].startsWith('Cmd: ')) isPtcpdump = true;
+    for (const line of lines) {
+      const colon = line.indexOf(': ');
+      if (colon > 0 && !kv.has(line.slice(0, colon))) kv.set(line.slice(0, colon), line.slice(colon + 2));
+    }
+  }
+  const pid = toInt(kv.get('PID'));
+  if (!isPtcpdump || pid === undefined) return undefined;
+  const p: CommentProc = { pid, exepath: kv.get('Cmd') ?? '', cmdline: kv.get('Args') ?? '' };
+  const tid = toInt(kv.get('ThreadId'));
+  if (tid !== undefined) p.tid = tid;
+  if (kv.get('ThreadName')) p.threadName = kv.get('ThreadName');
+  const uid = toInt(kv.get('UserId'));
+  if (uid !== undefined) p.uid = uid;
+  const gid = toInt(kv.get('GroupId'));
+  if (gid !== undefined) p.gid = gid;
+  const ppid = toInt(kv.get('ParentPID'));
+  if (ppid !== undefined) {
+    p.ppid = ppid;
+    p.parentExepath = kv.get('ParentCmd') ?? '';
+  }
+  if (kv.get('ContainerId')) {
+    p.containerId = kv.get('ContainerId');
+    p.containerName = kv.get('ContainerName') ?? '';
+    p.containerImage = kv.get('ContainerImage') ?? '';
+  }
+  return p;
+}
+
+/** Add the "Process" node of a packet whose comments name its process (top level, after the layers). */
+export function addCommentProc(d: Dissection, comments: readonly string[] | undefined): void {
+  if (!comments || comments.length === 0 || d.summary) return;
+  const p = parseCommentProc(comments);
+  if (!p) return;
+  const sp = p.cmdline.indexOf(' ');
+  const argv0 = sp >= 0 ? p.cmdline.slice(0, sp) : p.cmdline;
+  const args = sp >= 0 ? p.cmdline.slice(sp + 1) : '';
+  // ptcpdump's own name for the process (ProcessBase.Comm): basename of Cmd, or of argv[0] when
+  // Cmd is a /dev/fd/N path (a program run from a memfd).
+  const name = basename(p.exepath.startsWith('/dev/fd/') && argv0 ? argv0 : p.exepath);
+  const node = addField(d, SF.proc, 0, 0, -1);
+  setLabel(d, node, `Process: ${name || '?'} (pid ${p.pid}), from the capture file's packet comment`);
+  if (name) addField(d, SF.procName, 0, 0, node, name);
+  addField(d, SF.procPid, 0, 0, node, p.pid);
+  if (p.exepath) addField(d, SF.procExepath, 0, 0, node, p.exepath);
+  if (argv0) addField(d, SF.procExe, 0, 0, node, argv0);
+  if (args) addField(d, SF.procArgs, 0, 0, node, args);
+  // Falco's proc.cmdline is the name and the arguments after argv[0] (as scap events have it).
+  if (name || args) addField(d, SF.procCmdline, 0, 0, node, args ? `${name} ${args}` : name);
+  if (p.tid !== undefined) addField(d, SF.threadTid, 0, 0, node, p.tid);
+  if (p.uid !== undefined) addField(d, SF.userUid, 0, 0, node, p.uid);
+  if (p.gid !== undefined) addField(d, SF.groupGid, 0, 0, node, p.gid);
+  if (p.ppid !== undefined) {
+    addField(d, SF.procPpid, 0, 0, node, p.ppid);
+    const pname = basename(p.parentExepath ?? '');
+    if (pname) addField(d, SF.procPname, 0, 0, node, pname);
+  }
+  if (p.containerId !== undefined) {
+    const cont = addField(d, SF.container, 0, 0, node);
+    setLabel(d, cont, `Container: ${p.containerName || p.containerId}`);
+    addField(d, SF.containerId, 0, 0, cont, p.containerId);
+    if (p.containerName) addField(d, SF.containerName, 0, 0, cont, p.containerName);
+    if (p.containerImage) addField(d, SF.containerImage, 0, 0, cont, p.containerImage);
+  }
+}
