@@ -17,6 +17,7 @@ import { AddKeyLog } from '../keys/AddKeyLog.tsx';
 import { addKeys, exportKeys, fileIsKeylog, openFileOrKeys } from '../keys/keylog.ts';
 import { exportHar } from '../http/export-har.ts';
 import { saveBlob } from './save.ts';
+import { selectEvent } from './select-event.ts';
 import { openFollow } from '../streams/follow-kinds.ts';
 import { FollowPane } from '../streams/FollowPane.tsx';
 import { ExpertPane } from '../expert/ExpertPane.tsx';
@@ -93,7 +94,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'last-event') selectRow(count - 1, count, cache);
   else if (command === 'next-event') selectRow(s.selectedRow + 1, count, cache);
   else if (command === 'previous-event') selectRow(Math.max(0, s.selectedRow - 1), count, cache);
-  else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) selectRow(Number(arg) - 1, count, cache);
+  else if (command === 'go-to-event' && arg && /^\d+$/.test(arg)) void goToEvent(session, Number(arg));
   else if (command === 'go-to-event') focusGoTo();
   else if (command === 'add-key-log' && arg && s.phase === 'open') void addKeys(session, { path: arg }, arg.split(/[\\/]/).pop() ?? arg);
   else if (command === 'export-keylog' && s.phase === 'open') void exportKeys(session, saveBlob);
@@ -148,6 +149,18 @@ function HelpMenu() {
       )}
     </span>
   );
+}
+
+/**
+ * Go to event N by its number, as Wireshark's Go to Packet: its row in the current order
+ * (filtered, sorted), not row N; an event the filter hides is said so, the view stays.
+ */
+async function goToEvent(session: Session, ev: number): Promise<void> {
+  const total = useApp.getState().info?.events ?? 0;
+  const shown = ev >= 1 && ev <= total && (await selectEvent(session, ev));
+  if (shown) return;
+  const text = ev < 1 || ev > total ? `there is no event ${ev} (events 1–${total})` : `event ${ev} is not shown by the filter in force`;
+  useApp.setState({ keyNotice: { title: 'Go to event — ', text, error: true } });
 }
 
 function GoTo({ session, inputRef }: { session: Session; inputRef: React.RefObject<HTMLInputElement | null> }) {
