@@ -22,7 +22,8 @@ export function KeyBanner({ session }: { session: Session }) {
     return () => {
       live = false;
     };
-  }, [session, path]);
+    // Asked again after each key log added (by this banner, a drop, Add key log…): one that was added is no longer offered.
+  }, [session, path, notice]);
   if (!candidates.length && !notice) return null;
   return (
     <div className="key-banners">

@@ -71,6 +71,8 @@ interface EngineState {
   /** Path of the open capture (for key logs next to it), and the files opened with it. */
   capturePath?: string;
   captureMore?: string[];
+  /** Key log files added to the open capture: no longer offered as candidates beside it. */
+  addedKeylogs?: Set<string>;
   /** The capture's stream layers (`capture` is its Capture, with the layer fields). */
   session?: CaptureSession;
   /** Resolves once the HTTP scan has indexed the capture (after indexing); see httpReady(). */
@@ -169,6 +171,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.capture = session.capture;
       state.capturePath = path;
       state.captureMore = more;
+      state.addedKeylogs = new Set();
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
@@ -608,6 +611,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const p = params;
       if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
       const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
+      if (typeof p.path === 'string' && r.added > 0) state.addedKeylogs?.add(p.path);
       if (r.added > 0 && c.info().done) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
         await httpReady();
@@ -644,7 +648,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return { rules: now, problems, info };
     },
     keylogCandidates: () => {
-      return state.capturePath ? siblingKeylogs(state.capturePath) : [];
+      return state.capturePath ? siblingKeylogs(state.capturePath).filter((k) => !state.addedKeylogs?.has(k)) : [];
     },
     exportKeylog: () => {
       return exportCaptureKeylog(requireCapture(state));
