@@ -262,12 +262,12 @@ export interface EngineMethods {
   /** TLS streams of the open capture with their decryption status. */
   tlsStreams: [null, TlsStreamInfo[]];
   /** Byte streams of the capture: TCP/UDP conversations, or fd streams of syscall captures. */
-  streams: [{ kind?: StreamKindName; mergeThreads?: boolean }, StreamSummary[]];
+  streams: [{ kind?: StreamKindName }, StreamSummary[]];
   /**
    * One page of a stream's chunks (`stream`: `tcp:N`, `udp:N`, `tls:N`, `fd:PID:FD:N`; or the
    * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
    */
-  follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number; mergeThreads?: boolean }, FollowPage];
+  follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number }, FollowPage];
   /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
   /**

@@ -663,7 +663,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       await state.indexing;
       const p = params ?? {};
       if (p.kind !== undefined && !STREAM_KINDS.includes(p.kind)) throw new Error(`kind must be one of ${STREAM_KINDS.join(', ')}`);
-      return listStreams(c, { kind: p.kind, mergeThreads: p.mergeThreads === true });
+      return listStreams(c, { kind: p.kind });
     },
     follow: async (params) => {
       const c = requireCapture(state);
@@ -673,7 +673,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
       const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
       const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
-      return followPage(c, { stream, event, mergeThreads: p.mergeThreads === true }, p.format, page);
+      return followPage(c, { stream, event }, p.format, page);
     },
     httpExchanges: async (params) => {
       requireCapture(state);

@@ -30,14 +30,8 @@ const PAGE_BYTES = 1 << 20;
 
 const listCache = new WeakMap<Capture, StreamSummary[]>();
 
-/**
- * Options of the stream requests. `mergeThreads` (shared/rpc.ts) no longer changes anything: an
- * fd stream is one fd lifetime of a process, whatever thread used it (fd-streams.ts).
- */
-interface StreamOpts { mergeThreads?: boolean }
-
 /** Every TCP/UDP conversation (packets) or fd stream (syscalls). */
-export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd' } & StreamOpts = {}): StreamSummary[] {
+export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd' } = {}): StreamSummary[] {
   const int = capture.internals();
   if (int.kind === 'set') {
     // Each part's streams, their events in the set's numbering.
@@ -119,7 +113,7 @@ export interface FollowPaging {
 let followCache: FollowEntry | undefined;
 
 /** Resolve a stream id (or an event's stream) to its ByteStream. */
-export function resolveStream(capture: Capture, spec: { stream?: string; event?: number } & StreamOpts): ByteStream {
+export function resolveStream(capture: Capture, spec: { stream?: string; event?: number }): ByteStream {
   const int = capture.internals();
   if (int.kind === 'set') {
     // The part holding the stream (or the event) resolves it; chunk events come back in the set's numbering.
@@ -244,7 +238,7 @@ function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatNa
 
 /** One page of a stream for the follow pane / CLI. */
 export function followPage(
-  capture: Capture, spec: { stream?: string; event?: number } & StreamOpts, format: FollowFormatName, page = 0,
+  capture: Capture, spec: { stream?: string; event?: number }, format: FollowFormatName, page = 0,
 ): FollowPage {
   const key = `${spec.stream ?? ''}|${spec.event ?? ''}`;
   let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
