@@ -29,6 +29,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-reader-golden.ts', oracle: 'tshark', writes: 'test/golden/readers.json' },
   { script: 'make-golden-fields.sh', oracle: 'tshark', writes: 'test/golden/fields/*.tsv' },
   { script: 'make-golden-fields-all.ts', oracle: 'tshark', writes: 'test/golden/fields-all/*.tsv.gz' },
+  { script: 'make-golden-stats-tree.ts', oracle: 'tshark', writes: 'test/golden/stats-tree/**/*.txt, filtered.json' },
   { script: 'make-golden-protocols.ts', oracle: 'tshark', writes: 'test/golden/protocols/*.tsv' },
   { script: 'make-golden-colours.ts', oracle: 'tshark', writes: 'test/golden/colours/default.tsv' },
   { script: 'make-golden-columns.ts', oracle: 'tshark', writes: 'test/golden/columns/*.tsv' },
@@ -52,6 +53,7 @@ export const GENERATORS: Generator[] = [
 export const NOT_GENERATORS: Record<string, string> = {
   'make-golden.ts': 'this runner',
   'check-cycles.ts': 'the import-cycle check (npm test)',
+  'scale-check.ts': 'npm run scale-check: the ClickHouse export against clickhouse-server (CI, after the tests)',
   'after-pack.mjs': 'electron-builder hook (packaging)',
   'after-pack.d.mts': 'types of the electron-builder hook',
   'electron-fuses.ts': 'packaging: flips Electron fuses',

@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SERVER = '/usr/sbin/clickhouse-server';
 const CLIENT = '/usr/bin/clickhouse-client';
 const SEED = join(ROOT, 'test/fixtures/seed-413');
-const CORPUS = resolve(ROOT, '../shared/corpus');
+const CORPUS = [resolve(ROOT, '../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(p)) ?? resolve(ROOT, '../shared/corpus');
 
 const DEFAULT_FILES = [
   join(SEED, 'upload-413.pcap'),
