@@ -291,20 +291,32 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
     let lastYield = performance.now();
     let lastProgress = 0;
     let firstBatch = true;
+    // A progress event held back by the rate limit is sent a turn later: the last packets of a
+    // followed file that stops growing would otherwise never be announced.
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const progress = (): void => {
+      clearTimeout(trailing);
+      trailing = undefined;
+      opts.onProgress?.(info());
+      lastProgress = performance.now();
+    };
     const result = await feed.run(sink, async (bytes) => {
       bytesRead += bytes;
       const now = performance.now();
+      let sent = false;
       if (firstBatch || now - lastYield > (now - started < EARLY_MS ? EARLY_YIELD_MS : YIELD_MS)) {
         // Turns may come every few ms (EARLY_YIELD_MS); progress events stay at most one per YIELD_MS.
         if (firstBatch || now - lastProgress > YIELD_MS) {
-          opts.onProgress?.(info());
-          lastProgress = now;
+          progress();
+          sent = true;
         }
         firstBatch = false;
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
       }
+      if (!sent && trailing === undefined) trailing = setTimeout(() => !done && progress(), YIELD_MS);
     }, opts.signal, opts.follow);
+    clearTimeout(trailing);
     // A limit (memory budget, temp disk: capture-source.ts) keeps the packets read so far. It is
     // the most important warning: first, so it survives the 1000-warning cut. The record cut by
     // the limit is not damage in the file: the parser is not asked about it.
