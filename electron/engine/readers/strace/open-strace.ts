@@ -87,6 +87,7 @@ function indexSource(source: CaptureSource, opts: OpenOptions, warnings: string[
   state.done = (async () => {
     let last = performance.now();
     let first = true;
+    let trailing: ReturnType<typeof setTimeout> | undefined;
     const result = await source.stream(async (chunk) => {
       try {
         indexer.push(chunk);
@@ -98,11 +99,21 @@ function indexSource(source: CaptureSource, opts: OpenOptions, warnings: string[
       const now = performance.now();
       if (first || now - last > YIELD_MS) {
         first = false;
+        clearTimeout(trailing);
+        trailing = undefined;
         onBatch(state.bytesRead);
         await new Promise<void>((r) => setImmediate(r));
         last = performance.now();
+      } else if (trailing === undefined && opts.follow) {
+        // Held back by the rate limit: announced a turn later, or the last lines of a followed
+        // log that stops growing would never reach the window.
+        trailing = setTimeout(() => {
+          trailing = undefined;
+          onBatch(state.bytesRead);
+        }, YIELD_MS);
       }
     }, opts.signal, opts.follow);
+    clearTimeout(trailing);
     try {
       indexer.end();
     } catch (e) {
