@@ -7,12 +7,12 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/run.ts';
 import { takeInterrupt } from '../../electron/cli/interrupt.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli } from './run-cli.ts';
+import { pcapRecords, timedSink } from './growing-capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-follow-http-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,33 +21,7 @@ const PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 /** The same kind of exchange seen by strace -f -tt -T -yy -s65535 -xx. */
 const STRACE = join(CORPUS, 'strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt');
 
-function pcapRecords(path: string): { header: Uint8Array; records: Uint8Array[] } {
-  const b = readFileSync(path);
-  const records: Uint8Array[] = [];
-  for (let pos = 24; pos + 16 <= b.length; ) {
-    const incl = b.readUInt32LE(pos + 8);
-    records.push(b.subarray(pos, pos + 16 + incl));
-    pos += 16 + incl;
-  }
-  return { header: b.subarray(0, 24), records };
-}
 
-function timedSink(): { stream: Writable; lines: { at: number; text: string }[] } {
-  const lines: { at: number; text: string }[] = [];
-  let part = '';
-  return {
-    lines,
-    stream: new Writable({
-      write(chunk, _e, cb) {
-        const now = performance.now();
-        const all = (part + String(chunk)).split('\n');
-        part = all.pop() ?? '';
-        for (const l of all) lines.push({ at: now, text: l });
-        cb();
-      },
-    }),
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

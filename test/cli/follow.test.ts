@@ -6,13 +6,14 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/run.ts';
 import { openCaptures } from '../../electron/engine/open-capture.ts';
 import { compileTailFilter, tailPage } from '../../electron/engine/host/tail.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli } from './run-cli.ts';
+import { pcapRecords, timedSink } from './growing-capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-follow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,35 +21,8 @@ const PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 const STRACE_DIR = join(CORPUS, 'strace');
 
 /** The pcap's global header and its records, as bytes (classic little-endian pcap). */
-function pcapRecords(path: string): { header: Uint8Array; records: Uint8Array[] } {
-  const b = readFileSync(path);
-  const records: Uint8Array[] = [];
-  for (let pos = 24; pos + 16 <= b.length; ) {
-    const incl = b.readUInt32LE(pos + 8);
-    records.push(b.subarray(pos, pos + 16 + incl));
-    pos += 16 + incl;
-  }
-  return { header: b.subarray(0, 24), records };
-}
 
 /** Lines written to a stream, each with the time it arrived. */
-function timedSink(): { stream: Writable; lines: { at: number; text: string }[] } {
-  const lines: { at: number; text: string }[] = [];
-  let part = '';
-  return {
-    lines,
-    stream: new Writable({
-      write(chunk, _e, cb) {
-        const now = performance.now();
-        const text = part + String(chunk);
-        const all = text.split('\n');
-        part = all.pop() ?? '';
-        for (const l of all) lines.push({ at: now, text: l });
-        cb();
-      },
-    }),
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

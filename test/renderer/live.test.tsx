@@ -11,13 +11,12 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { Port } from '../../shared/rpc.ts';
-import type { AppHost } from '../../renderer/host/app-host.ts';
 import { App } from '../../renderer/app/App.tsx';
 import { createSession, type Session } from '../../renderer/app/session.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { pcapRecords } from '../cli/growing-capture.ts';
+import { inProcessHost } from './in-process-host.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -33,37 +32,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tl-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 
-function inProcessHost(): AppHost {
-  return {
-    mode: 'browser',
-    connectEngine: async () => {
-      let toEngine: (m: unknown) => void = () => {};
-      let toClient: (m: unknown) => void = () => {};
-      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
-      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
-      serveEngine(enginePort, { scanOnDemand: true });
-      return clientPort;
-    },
-    pathForFile: () => null,
-    showOpenDialog: async () => {},
-    openPath: async () => {},
-    recentFiles: async () => [],
-    onCommand: () => () => {},
-    samples: async () => [],
-    addRecent: () => {},
-  };
-}
 
-function pcapRecords(path: string): { header: Uint8Array; records: Uint8Array[] } {
-  const b = readFileSync(path);
-  const records: Uint8Array[] = [];
-  for (let pos = 24; pos + 16 <= b.length; ) {
-    const incl = b.readUInt32LE(pos + 8);
-    records.push(b.subarray(pos, pos + 16 + incl));
-    pos += 16 + incl;
-  }
-  return { header: b.subarray(0, 24), records };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveEngine } from '../../electron/engine/host/engine-host.ts';
-import type { EventLinks, Port, TimelineEntry } from '../../shared/rpc.ts';
-import type { AppHost } from '../../renderer/host/app-host.ts';
+import type { EventLinks, TimelineEntry } from '../../shared/rpc.ts';
 import { createSession, type Session } from '../../renderer/app/session.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
+import { inProcessHost } from './in-process-host.ts';
 import { TimelinePane } from '../../renderer/timeline/TimelinePane.tsx';
 import { SetMenuItems } from '../../renderer/timeline/SetMenuItems.tsx';
 import { LinkBar } from '../../renderer/timeline/LinkBar.tsx';
@@ -60,26 +59,6 @@ describe('timeline rows', () => {
   });
 });
 
-function inProcessHost(): AppHost {
-  return {
-    mode: 'browser',
-    connectEngine: async () => {
-      let toEngine: (m: unknown) => void = () => {};
-      let toClient: (m: unknown) => void = () => {};
-      const enginePort: Port = { postMessage: (m) => setTimeout(() => toClient(m), 0), onMessage: (h) => (toEngine = h), close() {} };
-      const clientPort: Port = { postMessage: (m) => setTimeout(() => toEngine(m), 0), onMessage: (h) => (toClient = h), close() {} };
-      serveEngine(enginePort);
-      return clientPort;
-    },
-    pathForFile: () => null,
-    showOpenDialog: async () => {},
-    openPath: async () => {},
-    recentFiles: async () => [],
-    onCommand: () => () => {},
-    samples: async () => [],
-    addRecent: () => {},
-  };
-}
 
 async function until(ok: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1500 && !ok(); i++) await act(async () => new Promise((r) => setTimeout(r, 10)));
