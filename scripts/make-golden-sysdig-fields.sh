@@ -22,7 +22,12 @@ fields=(evt.num evt.time evt.rawtime evt.datetime evt.cpu evt.dir evt.type evt.c
   thread.tid thread.ismain
   fd.num fd.name fd.type fd.typechar fd.directory fd.filename fd.sockfamily fd.l4proto fd.is_server
   fd.cip fd.sip fd.cport fd.sport fd.lip fd.rip fd.lport fd.rport
-  container.id container.name container.image user.uid user.name group.gid group.name)
+  container.id container.name container.image user.uid user.name group.gid group.name
+  evt.time.s evt.time.iso8601 evt.datetime.s evt.rawtime.s evt.rawtime.ns evt.reltime evt.reltime.s evt.reltime.ns
+  evt.latency.s evt.latency.ns evt.latency.human evt.deltatime evt.deltatime.s evt.deltatime.ns
+  evt.count evt.count.exit evt.count.error evt.count.error.file evt.count.error.net evt.count.error.memory evt.count.error.other
+  evt.io_dir evt.is_wait evt.wait_latency evt.is_syslog evt.is_open_read evt.is_open_write evt.is_open_exec
+  proc.exeline proc.pcmdline container.type)
 fmt="*"
 for f in "${fields[@]}"; do fmt+="%$f"$'\t'; done
 fmt="${fmt%$'\t'}"

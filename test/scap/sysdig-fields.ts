@@ -59,8 +59,13 @@ function sysdigText(name: string, values: string[] | undefined, type: string | u
  */
 export function oracleValue(field: string, v: string): string {
   if (field === 'group.gid' && /^\d{10,}$/.test(v)) return String(BigInt(v) & 0xffffffffn);
+  // PF_10_PADDED_DEC (printed with %09): the number is the field's value, the zeros are print format.
+  if (PADDED.has(field) && /^\d+$/.test(v)) return String(BigInt(v));
   return v;
 }
+
+/** Fields sysdig prints zero-padded to 9 digits (libsinsp field tables: PF_10_PADDED_DEC). */
+const PADDED = new Set(['evt.rawtime.ns', 'evt.reltime', 'evt.reltime.ns', 'evt.latency.ns', 'evt.deltatime.ns']);
 
 /** Agreement per field over every event of the oracle. */
 export function agreement(cap: ScapCapture, golden: { fields: string[]; rows: Map<number, string[]> }, only?: readonly string[]): FieldAgreement[] {

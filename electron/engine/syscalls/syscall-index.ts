@@ -103,6 +103,16 @@ export interface SyscallIndex {
    * the format has a quicker way than its full dissection (fd streams read every I/O event).
    */
   dissectIo?: (event: number, d: Dissection) => void;
+  /**
+   * Start of the capture for evt.reltime, in epoch ns (libsinsp m_firstevent_ts: the first
+   * event's time, metaevents that carry no time of their own excluded); the first event's when unset.
+   */
+  timeBaseNs?: bigint;
+  /**
+   * Events the oracle's output leaves out (scap internal events such as procinfo): evt.deltatime
+   * is measured from the previous event that is shown, as sysdig's filtercheck sees only those.
+   */
+  hidden?: (event: number) => boolean;
 }
 
 export function createSyscallIndex(): SyscallIndex {
@@ -239,6 +249,44 @@ export function syscallSubtree(d: Dissection, proto: FieldDef): number {
   return addField(d, proto, 0, 0, -1);
 }
 
+const NS = 1_000_000_000;
+
+/**
+ * A duration as libsinsp's format_time prints it (sinsp_filter_check_reference::format_time):
+ * hh:mm:ss from an hour, m:s from a minute, then s, ms, us, ns with two decimals below each
+ * unit's tenfold (1.59us, 21us, 3.18ms, 12ms).
+ */
+export function humanDuration(ns: number): string {
+  const p2 = (n: number): string => String(Math.floor(n)).padStart(2, '0');
+  if (ns >= 3600 * NS) return `${p2(ns / (3600 * NS))}:${p2((ns / (60 * NS)) % 60)}:${p2((ns / NS) % 60)}`;
+  if (ns >= 60 * NS) return `${Math.floor(ns / (60 * NS))}:${Math.floor((ns / NS) % 60)}`;
+  if (ns >= NS) return `${Math.floor(ns / NS)}.${p2((ns % NS) / 10_000_000)}s`;
+  if (ns >= NS / 100) return `${Math.floor(ns / 1_000_000)}ms`;
+  if (ns >= NS / 1000) return `${Math.floor(ns / 1_000_000)}.${p2((ns % 1_000_000) / 10_000)}ms`;
+  if (ns >= NS / 100_000) return `${Math.floor(ns / 1000)}us`;
+  if (ns >= NS / 1_000_000) return `${Math.floor(ns / 1000)}.${p2((ns % 1000) / 10)}us`;
+  return `${ns}ns`;
+}
+
+/** evt.latency and its derived fields (libsinsp TYPE_LATENCY, _S, _NS, _HUMAN) of one event. */
+export function addLatencyFields(d: Dissection, evt: number, ns: number): void {
+  addField(d, SF.latency, 0, 0, evt, ns);
+  addField(d, SF.latencyS, 0, 0, evt, Math.floor(ns / NS));
+  addField(d, SF.latencyNs, 0, 0, evt, ns % NS);
+  addField(d, SF.latencyHuman, 0, 0, evt, humanDuration(ns));
+}
+
+/** evt.time.iso8601 of epoch ns: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000` (sinsp_utils::ts_to_iso_8601, in UTC). */
+function iso8601(ns: bigint): string {
+  return `${isoTimeNs(ns)}+0000`;
+}
+
+/** Time of the previous shown event (evt.deltatime's reference); undefined for the first. */
+function previousShownNs(ix: SyscallIndex, event: number): bigint | undefined {
+  for (let e = event - 1; e >= 1; e--) if (!ix.hidden?.(e)) return syscallTimeNs(ix, e);
+  return undefined;
+}
+
 /**
  * The fields every syscall event has, from the index (generated: no byte range of their own).
  * Format dissectors call this first, then add what they decode from the event's bytes.
@@ -253,14 +301,33 @@ export function addIndexedSyscallFields(ix: SyscallIndex, event: number, d: Diss
   addField(d, SF.time, 0, 0, evt, isoTimeNs(ns).slice(11));
   addField(d, SF.rawtime, 0, 0, evt, ns);
   addField(d, SF.datetime, 0, 0, evt, isoTimeNs(ns).replace('T', ' '));
+  addField(d, SF.timeS, 0, 0, evt, isoTimeNs(ns).slice(11, 19));
+  addField(d, SF.timeIso, 0, 0, evt, iso8601(ns));
+  addField(d, SF.datetimeS, 0, 0, evt, isoTimeNs(ns).slice(0, 19).replace('T', ' '));
+  addField(d, SF.rawtimeS, 0, 0, evt, ns / 1_000_000_000n);
+  addField(d, SF.rawtimeNs, 0, 0, evt, ns % 1_000_000_000n);
+  const base = ix.timeBaseNs ?? (syscallCount(ix) > 0 ? syscallTimeNs(ix, 1) : ns);
+  // libsinsp subtracts unsigned: an event older than the base would wrap; it is clamped to 0 here.
+  const rel = ns > base ? ns - base : 0n;
+  addField(d, SF.reltime, 0, 0, evt, rel);
+  addField(d, SF.reltimeS, 0, 0, evt, rel / 1_000_000_000n);
+  addField(d, SF.reltimeNs, 0, 0, evt, rel % 1_000_000_000n);
+  const prev = previousShownNs(ix, event);
+  const delta = prev === undefined || prev > ns ? 0n : ns - prev;
+  addField(d, SF.deltatime, 0, 0, evt, delta);
+  addField(d, SF.deltatimeS, 0, 0, evt, delta / 1_000_000_000n);
+  addField(d, SF.deltatimeNs, 0, 0, evt, delta % 1_000_000_000n);
+  addField(d, SF.count, 0, 0, evt, 1);
   if (ix.cpu.data[i] >= 0) addField(d, SF.cpu, 0, 0, evt, ix.cpu.data[i]);
   const dir = DIR_TEXT[ix.dir.data[i]];
   if (dir) addField(d, SF.dir, 0, 0, evt, dir);
   addField(d, SF.type, 0, 0, evt, s[ix.type.data[i]]);
   const raw = ix.rawres.data[i];
   if (!Number.isNaN(raw)) addField(d, SF.rawres, 0, 0, evt, raw);
+  // evt.count.exit: exits, and strace's one-line calls that returned (they are enter and exit at once).
+  if (ix.dir.data[i] === Dir.Exit || (ix.dir.data[i] === Dir.None && !Number.isNaN(raw))) addField(d, SF.countExit, 0, 0, evt, 1);
   const lat = ix.latencyNs.data[i];
-  if (!Number.isNaN(lat)) addField(d, SF.latency, 0, 0, evt, lat);
+  if (!Number.isNaN(lat)) addLatencyFields(d, evt, lat);
   const proc = syscallSubtree(d, SF.proc);
   const pname = s[ix.procName.data[i]];
   if (pname) addField(d, SF.procName, 0, 0, proc, pname);

@@ -13,7 +13,7 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -24,8 +24,9 @@ import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTyp
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid'> & {
-  /** Parent's name (undefined: not known). */
+  /** Parent's name and command line (undefined: not known). */
   pname: string | undefined;
+  pcmdline: string | undefined;
   /** Ancestors' names and pids, parent first, as the process table had them when the snapshot was made. */
   anames: readonly string[];
   apids: readonly number[];
@@ -141,8 +142,64 @@ function nullFdName(v: EventView, def: EventDef): string {
  */
 const CONNECT_X = EVENT_TABLE.findIndex((d) => d?.[4] === 'PPME_SOCKET_CONNECT_X');
 
+/**
+ * Metaevents that do not start the capture's clock (sinsp::next sets m_firstevent_ts from the
+ * first event of another type): evt.reltime counts from the first event that is none of these.
+ */
+const NO_TIME_BASE: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && ['PPME_CONTAINER_JSON_E', 'PPME_CONTAINER_JSON_2_E', 'PPME_USER_ADDED_E', 'PPME_GROUP_ADDED_E'].includes(d[4]) ? 1 : 0));
+
+// ppm_events_public.h enum ppm_event_flags.
+const EF_READS_FROM_FD = 1 << 3;
+const EF_WRITES_TO_FD = 1 << 4;
+const EF_WAITS = 1 << 7;
+const EF_CREATES_FD = 1;
+const EC_MEMORY = 5;
+
+// ppm_events_public.h PPM_O_* open flags and PPM_S_IX* mode bits.
+const PPM_O_RDONLY = 1 << 0;
+const PPM_O_WRONLY = 1 << 1;
+const PPM_O_CREAT = 1 << 2;
+const PPM_O_TMPFILE = 1 << 13;
+const PPM_S_IXANY = (1 << 6) | (1 << 3) | (1 << 0);
+
+/**
+ * evt.is_open_*: where the open flags and mode are, per event (sinsp_filter_check_event
+ * TYPE_ISOPEN_*: open's exit and openat's enter at 2/3, openat2's exit and openat's 2nd exit at
+ * 3/4, open_by_handle_at's exit at 2 (no mode); creat's exit has only a mode, at 2).
+ */
+const OPEN_FLAGS: ReadonlyMap<string, readonly [flags: number, mode: number]> = new Map([
+  ['PPME_SYSCALL_OPEN_X', [2, 3]], ['PPME_SYSCALL_OPENAT_E', [2, 3]], ['PPME_SYSCALL_OPENAT_2_X', [3, 4]],
+  ['PPME_SYSCALL_OPENAT2_X', [3, 4]], ['PPME_SYSCALL_OPEN_BY_HANDLE_AT_X', [2, -1]], ['PPME_SYSCALL_CREAT_X', [-1, 2]],
+]);
+
+/** Exits that name a file or a socket without an fd-table entry (evt.count.error.file / .net). */
+const FILE_OPEN_X = new Set(['PPME_SYSCALL_OPEN_X', 'PPME_SYSCALL_CREAT_X', 'PPME_SYSCALL_OPENAT_X', 'PPME_SYSCALL_OPENAT_2_X', 'PPME_SYSCALL_OPENAT2_X', 'PPME_SYSCALL_OPEN_BY_HANDLE_AT_X']);
+const NET_OPEN_X = new Set(['PPME_SOCKET_ACCEPT_X', 'PPME_SOCKET_ACCEPT_5_X', 'PPME_SOCKET_ACCEPT4_X', 'PPME_SOCKET_ACCEPT4_5_X', 'PPME_SOCKET_CONNECT_X']);
+
+/** libsinsp's container type names (container_type enum, CT_DOCKER = 0 ...), as container.type prints them. */
+const CONTAINER_TYPES = ['docker', 'lxc', 'libvirt-lxc', 'mesos', 'rkt', 'custom', 'cri', 'containerd', 'cri-o', 'bpm', 'static', 'podman'];
+
+/**
+ * evt.count.error's test (sinsp_filter_check_event::extract_error_count): a parameter named res
+ * below 0, else for an exit that creates an fd its fd parameter below 0. undefined: no such result.
+ */
+function errorResult(v: EventView, def: EventDef): boolean | undefined {
+  const ri = def[3].findIndex((p) => p[0] === 'res');
+  if (ri >= 0 && ri < v.nparams) return paramI64(v, ri) < 0 ? true : undefined;
+  if ((def[2] & EF_CREATES_FD) !== 0 && (v.type & 1) === 1) {
+    const fi = def[3].findIndex((p) => p[0] === 'fd');
+    if (fi >= 0 && fi < v.nparams && paramI64(v, fi) < 0) return true;
+  }
+  return undefined;
+}
+
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
+
+/** proc.cmdline: comm, then " arg" per argument (empty arguments keep their space), as sinsp_threadinfo's populate_cmdline. */
+function cmdlineOf(t: Pick<ThreadInfo, 'comm' | 'args' | 'argc'>): string {
+  return t.argc > 0 ? `${t.comm} ${t.args}` : t.comm;
+}
 
 export function eventTypeName(type: number): string {
   const def = type < PPM_EVENT_MAX ? EVENT_TABLE[type] : undefined;
@@ -176,7 +233,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let lastFdInfo: FdInfo | undefined;
   let lastFdId = 0;
   const procCol = createColumn(Int32Array);
-  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, pname: undefined, anames: [], apids: [], valid: false }];
+  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, pname: undefined, pcmdline: undefined, anames: [], apids: [], valid: false }];
   /** Numeric event type per event (0xffff: header unreadable). */
   const types = createColumn(Uint16Array);
   /**
@@ -244,7 +301,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     // proc.pname: the thread's own parent (sinsp_threadinfo::get_parent_thread, m_ptid).
     // proc.aname[N] walks up from the main thread (aname[1] is the process's parent).
     const main = t.tid !== t.pid ? st.threads.get(t.pid) : undefined;
-    const pname = t.ptid > 0 ? st.threads.get(t.ptid)?.comm : undefined;
+    const parent = t.ptid > 0 ? st.threads.get(t.ptid) : undefined;
+    const pname = parent?.comm;
+    const pcmdline = parent ? cmdlineOf(parent) : undefined;
     for (let p = main ? main.ptid : t.ptid; p > 0 && anames.length < MAX_ANCESTORS; ) {
       const a = st.threads.get(p);
       if (!a) break;
@@ -257,12 +316,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (id > 0) {
       const s = procTable[id];
       if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === (main ? main.cwd : t.cwd) && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
-        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
+        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.pcmdline === pcmdline && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
     }
     t.snapId = procTable.length;
     // proc.ppid is the process's parent: the main thread's ptid.
     // proc.cwd of a thread is its process's (sinsp_threadinfo::get_cwd reads the main thread's).
-    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, anames, apids, valid: t.valid });
+    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, pcmdline, anames, apids, valid: t.valid });
     return t.snapId;
   }
 
@@ -414,6 +473,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     // enter that would reset it (sinsp_parser::reset, sysdig 0.29.3).
     if (et < PPM_EVENT_MAX && SWITCH[et] === 1 && EVENT_TABLE[et]![0] === 'switch') ev.latencyNs = noProcess ? 0 : t.latencyNs;
     else ev.latencyNs = t.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
+    if (ix.timeBaseNs === undefined && (et >= PPM_EVENT_MAX || NO_TIME_BASE[et] === 0)) ix.timeBaseNs = BigInt(v.tsSec) * 1_000_000_000n + BigInt(v.tsNsec);
     lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
     firstNs ??= lastGoodNs;
     addSyscallEvent(ix, ev);
@@ -610,7 +670,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (!Number.isNaN(raw)) addField(d, SF.res, 0, 0, evtEntry, raw >= 0 ? 'SUCCESS' : (paramText(rv, 0, def![3][0], undefined)[1] || String(raw)));
     // sysdig 0.29.3 prints evt.failed false for events without a result (enters).
     addField(d, SF.failed, 0, 0, evtEntry, raw < 0);
-    if (Number.isNaN(ix.latencyNs.data[event - 1])) addField(d, SF.latency, 0, 0, evtEntry, 0);
+    if (Number.isNaN(ix.latencyNs.data[event - 1])) addLatencyFields(d, evtEntry, 0);
+    if (def) addEventFlagFields(d, evtEntry, def, f, snap !== undefined && procCol.data[event - 1] !== 0 ? ix.latencyNs.data[event - 1] : NaN);
     for (let i = 0; i < rv.nparams; i++) {
       const pd = def?.[3][i];
       const name = pd ? pd[0] : `arg${i}`;
@@ -628,6 +689,41 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
     if (f) addFdFields(d, f, snap);
     else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined);
+  }
+
+  /** evt.io_dir, evt.is_wait, evt.wait_latency, evt.is_syslog, evt.is_open_*, evt.count.error* (sinsp_filter_check_event). */
+  function addEventFlagFields(d: Dissection, evtE: number, def: EventDef, f: FdInfo | undefined, latency: number): void {
+    const flags = def[2];
+    if (flags & EF_WRITES_TO_FD) addField(d, SF.ioDir, 0, 0, evtE, 'write');
+    else if (flags & EF_READS_FROM_FD) addField(d, SF.ioDir, 0, 0, evtE, 'read');
+    addField(d, SF.isWait, 0, 0, evtE, (flags & EF_WAITS) !== 0);
+    // A waiting call's exit: the thread's latency, 0 without a thread.
+    if (flags & EF_WAITS && (rv.type & 1) === 1) addField(d, SF.waitLatency, 0, 0, evtE, Number.isNaN(latency) ? 0 : latency);
+    addField(d, SF.isSyslog, 0, 0, evtE, (flags & EF_WRITES_TO_FD) !== 0 && f !== undefined && f.name.includes('/dev/log'));
+    const open = OPEN_FLAGS.get(def[4]);
+    let rd = false;
+    let wr = false;
+    let ex = false;
+    if (open) {
+      const [fi, mi] = open;
+      const fl = fi >= 0 && fi < rv.nparams ? paramI64(rv, fi) : 0;
+      rd = fi >= 0 && (fl & PPM_O_RDONLY) !== 0;
+      wr = fi >= 0 && (fl & PPM_O_WRONLY) !== 0;
+      if (mi >= 0 && mi < rv.nparams && (fi < 0 || (fl & (PPM_O_TMPFILE | PPM_O_CREAT)) !== 0)) ex = (paramI64(rv, mi) & PPM_S_IXANY) !== 0;
+    }
+    addField(d, SF.isOpenRead, 0, 0, evtE, rd);
+    addField(d, SF.isOpenWrite, 0, 0, evtE, wr);
+    addField(d, SF.isOpenExec, 0, 0, evtE, ex);
+    if (!errorResult(rv, def)) return;
+    addField(d, SF.countError, 0, 0, evtE, 1);
+    const file = f ? f.type === FdType.File || f.type === FdType.FileV2 || f.type === FdType.Directory : FILE_OPEN_X.has(def[4]);
+    const net = f ? f.type === FdType.Ipv4Sock || f.type === FdType.Ipv6Sock || f.type === FdType.Ipv4ServSock || f.type === FdType.Ipv6ServSock || f.type === FdType.UnixSock : NET_OPEN_X.has(def[4]);
+    const memory = (def[1] & 0xff) === EC_MEMORY;
+    if (file) addField(d, SF.countErrorFile, 0, 0, evtE, 1);
+    if (net) addField(d, SF.countErrorNet, 0, 0, evtE, 1);
+    if (memory) addField(d, SF.countErrorMemory, 0, 0, evtE, 1);
+    // "other": neither file nor net, and (without an fd) not memory either.
+    if (!file && !net && (f !== undefined || !memory)) addField(d, SF.countErrorOther, 0, 0, evtE, 1);
   }
 
   /**
@@ -648,8 +744,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     addField(d, SF.procExe, 0, 0, proc, snap.exe);
     addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
     addField(d, SF.procArgs, 0, 0, proc, snap.args);
-    // comm, then " arg" per argument (empty arguments keep their space), as sinsp_threadinfo's cmdline.
-    addField(d, SF.procCmdline, 0, 0, proc, snap.argc > 0 ? `${snap.comm} ${snap.args}` : snap.comm);
+    addField(d, SF.procCmdline, 0, 0, proc, cmdlineOf(snap));
+    // exe, a space, the arguments (sinsp_filter_check_thread TYPE_EXELINE).
+    addField(d, SF.procExeline, 0, 0, proc, `${snap.exe} ${snap.args}`);
+    if (snap.pcmdline !== undefined) addField(d, SF.procPcmdline, 0, 0, proc, snap.pcmdline);
     addField(d, SF.procPpid, 0, 0, proc, snap.ptid);
     if (snap.pname !== undefined) addField(d, SF.procPname, 0, 0, proc, snap.pname);
     for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
@@ -659,6 +757,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const c = snap.container ? st.containers.get(snap.container) : undefined;
     const cont = syscallSubtree(d, SF.container);
     addField(d, SF.containerName, 0, 0, cont, snap.container ? (c?.name ?? '') : 'host');
+    // container.type: host, else the runtime of a container the capture described (none otherwise).
+    const ctype = !snap.container ? 'host' : c?.type !== undefined ? (CONTAINER_TYPES[c.type] ?? String(c.type)) : undefined;
+    if (ctype !== undefined) addField(d, SF.containerType, 0, 0, cont, ctype);
     if (c?.image) addField(d, SF.containerImage, 0, 0, cont, c.image);
     const user = syscallSubtree(d, SF.user);
     addField(d, SF.userUid, 0, 0, user, snap.uid);
@@ -726,6 +827,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     return id ? (st.containers.get(id)?.name ?? '') : 'host';
   }
 
+  // sysdig leaves internal events out of its output; evt.deltatime counts from the previous shown one.
+  ix.hidden = (e) => types.data[e - 1] !== 0xffff && isInternalEvent(types.data[e - 1]);
   const cap = syscallCapture(ix, {
     info,
     args: argsOf,

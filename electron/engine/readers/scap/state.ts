@@ -120,6 +120,8 @@ export interface ContainerInfo {
   image: string;
   /** IPv4 address as text ('' when unknown). */
   ip: string;
+  /** libsinsp container_type (CT_DOCKER = 0 ...); undefined when the event did not say. */
+  type?: number;
 }
 
 export function createState(): ScapState {
@@ -308,11 +310,11 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
   const ji = paramIndex(type, 'json', v.nparams);
   if (ji >= 0) {
     try {
-      const j = JSON.parse(paramStr(v, ji)) as { container?: { id?: unknown; name?: unknown; image?: unknown; ip?: unknown } };
+      const j = JSON.parse(paramStr(v, ji)) as { container?: { id?: unknown; name?: unknown; image?: unknown; ip?: unknown; type?: unknown } };
       const c = j.container;
       if (c && typeof c.id === 'string') {
         const ip = typeof c.ip === 'number' ? ipv4BE(c.ip) : typeof c.ip === 'string' ? c.ip : '';
-        st.containers.set(c.id.slice(0, 12), { name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip });
+        st.containers.set(c.id.slice(0, 12), { name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip, type: typeof c.type === 'number' ? c.type : undefined });
       }
     } catch {
       // Not JSON: the event's text still shows in evt.args; no container info from it.
@@ -323,7 +325,8 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
   if (idI < 0) return;
   const nI = paramIndex(type, 'name', v.nparams);
   const imI = paramIndex(type, 'image', v.nparams);
-  st.containers.set(paramStr(v, idI).slice(0, 12), { name: nI >= 0 ? paramStr(v, nI) : '', image: imI >= 0 ? paramStr(v, imI) : '', ip: '' });
+  const tI = paramIndex(type, 'type', v.nparams);
+  st.containers.set(paramStr(v, idI).slice(0, 12), { name: nI >= 0 ? paramStr(v, nI) : '', image: imI >= 0 ? paramStr(v, imI) : '', ip: '', type: tI >= 0 ? paramI64(v, tI) : undefined });
 }
 
 /** An IPv4 address held as a host-order number (the container JSON's "ip"). */
