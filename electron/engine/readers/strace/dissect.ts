@@ -13,7 +13,8 @@ import { FD_TYPE_CHARS, FD_TYPE_NAMES, fdCodeL4, fdCodeServer, fdCodeType, FdTyp
 import type { StraceExtra } from './indexer.ts';
 import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
 import { decodeQuoted, hexDumpLine, latin1 } from './strings.ts';
-import { Io, syscallInfo } from './syscalls.ts';
+import { Io, syscallInfo, type SyscallInfo } from './syscalls.ts';
+import { EVENT_TABLE } from '../../syscalls/scap-event-table.ts';
 
 export const STRACE = {
   proto: defineProtocol('strace', 'strace text'),
@@ -224,6 +225,10 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   argPos.length = 0;
   splitArgs(bytes, L1.argsStart, L1.argsEnd, argPos);
   if (L2.kind !== Kind.Empty && isCall(L2)) splitArgs(bytes, L2.argsStart, L2.argsEnd, argPos);
+  const argText = (name: string): string | undefined => {
+    const k = info ? info.args.indexOf(name) : -1;
+    return k >= 0 && 2 * k + 1 < argPos.length ? text(bytes, argPos[2 * k], argPos[2 * k + 1]) : undefined;
+  };
   if (info) {
     for (let k = 0; k < info.args.length && 2 * k + 1 < argPos.length; k++) {
       const a = argPos[2 * k];
@@ -250,6 +255,7 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   if (ix.fd.data[i] >= 0 && FD_TYPE_NAMES[fdType]) addFdFields(d, findLastFdNode(d), fdCode, ix.strings.strings[ix.fdName.data[i]]);
   if (info) addField(d, SF.category, 0, 0, evt, info.io !== Io.None ? (fdType >= FdType.Ipv4 && fdType <= FdType.Unix ? 'net' : 'file') : info.category);
 
+  addStraceFlagFields(d, evt, type, info, fdType, ix.strings.strings[ix.fdName.data[i]], R.hasResult && R.errnoEnd > R.errnoStart, argText);
   if (info && info.io !== Io.None) {
     addField(d, SF.isIo, 0, 0, evt, true);
     addField(d, SF.isIoRead, 0, 0, evt, info.io === Io.Read);
@@ -257,6 +263,41 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
     addBuffer(d, bytes, info.dataArg, info.sizeArg, R, evt);
   }
   addTrailers(d, bytes, split, evt);
+}
+
+/** Syscalls that make the thread wait (the scap event table's EF_WAITS, ppm_events_public.h). */
+const WAITS: ReadonlySet<string> = new Set(EVENT_TABLE.filter((e) => e && (e[2] & (1 << 7)) !== 0).map((e) => e![0]));
+
+/**
+ * evt.io_dir, evt.is_wait, evt.is_syslog, evt.is_open_*, evt.count.error* of one strace call,
+ * with libsinsp's rules (sinsp_filter_check_event; see the scap reader's addEventFlagFields) on
+ * what the line shows: flags as O_* names, the mode in octal.
+ */
+function addStraceFlagFields(d: Dissection, evt: number, type: string, info: SyscallInfo | undefined, fdType: number, fdName: string, failed: boolean, arg: (name: string) => string | undefined): void {
+  const io = info?.io ?? Io.None;
+  if (io === Io.Write) addField(d, SF.ioDir, 0, 0, evt, 'write');
+  else if (io === Io.Read) addField(d, SF.ioDir, 0, 0, evt, 'read');
+  addField(d, SF.isWait, 0, 0, evt, WAITS.has(type));
+  addField(d, SF.isSyslog, 0, 0, evt, io === Io.Write && fdName.includes('/dev/log'));
+  const open = type === 'open' || type === 'openat' || type === 'openat2' || type === 'creat';
+  // openat2's flags are inside its open_how struct ({flags=O_RDONLY|..., mode=0...}).
+  const flags = open ? (arg('flags') ?? arg('how') ?? '') : '';
+  const mode = open ? (arg('mode') ?? /mode=(0[0-7]*)/.exec(arg('how') ?? '')?.[1] ?? '') : '';
+  const creat = type === 'creat';
+  addField(d, SF.isOpenRead, 0, 0, evt, open && !creat && /O_RDONLY|O_RDWR/.test(flags));
+  addField(d, SF.isOpenWrite, 0, 0, evt, open && !creat && /O_WRONLY|O_RDWR/.test(flags));
+  const makes = creat || /O_CREAT|O_TMPFILE/.test(flags);
+  addField(d, SF.isOpenExec, 0, 0, evt, open && makes && /^0[0-7]*$/.test(mode) && (parseInt(mode, 8) & 0o111) !== 0);
+  if (!failed) return;
+  addField(d, SF.countError, 0, 0, evt, 1);
+  const known = FD_TYPE_NAMES[fdType] !== '';
+  const file = known ? fdType === FdType.File || fdType === FdType.Directory : open;
+  const net = known ? fdType >= FdType.Ipv4 && fdType <= FdType.Unix : ['accept', 'accept4', 'connect'].includes(type);
+  const memory = info?.category === 'memory';
+  if (file) addField(d, SF.countErrorFile, 0, 0, evt, 1);
+  if (net) addField(d, SF.countErrorNet, 0, 0, evt, 1);
+  if (memory) addField(d, SF.countErrorMemory, 0, 0, evt, 1);
+  if (!file && !net && (known || !memory)) addField(d, SF.countErrorOther, 0, 0, evt, 1);
 }
 
 /**
