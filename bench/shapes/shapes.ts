@@ -23,6 +23,8 @@ export interface Shape {
   generate(path: string, events: number): Generated;
   /** Source address for the IP filter when the longest stream names none (the suite uses its client's). */
   ipSrc: string;
+  /** A process of the generated capture for the proc.name filter (syscall shapes). */
+  procName?: string;
   /** Extra tshark options for this shape (decode-as, key log), given the key log path. */
   tshark?(keylog: string | undefined): string[];
 }
@@ -76,7 +78,8 @@ export const SHAPES: Shape[] = [
     id: 'i',
     name: 'scap (corpus events repeated)',
     ext: 'scap',
-    ipSrc: '172.17.0.2',
-    generate: (p, n) => ({ description: `${makeScap(p, n, true)} events: docker-curl-https.scap's event blocks repeated, time shifted` }),
+    ipSrc: '192.168.0.3',
+    procName: 'haproxy',
+    generate: (p, n) => ({ description: `${makeScap(p, n, true)} events: 502Error.scap's event blocks repeated, time shifted` }),
   },
 ];

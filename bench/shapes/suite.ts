@@ -87,6 +87,8 @@ export interface Target {
   stream: string | null;
   ipSrc: string;
   tsharkExtra: string[];
+  /** A process of the capture for the proc.name filter (syscall shapes that name one). */
+  procName?: string;
 }
 
 interface Operation {
@@ -95,6 +97,18 @@ interface Operation {
   ours(t: Target, scratch: string): string[] | null;
   /** tshark's arguments for the same question, or null. */
   tshark(t: Target, scratch: string): string[] | null;
+  /** sysdig's arguments for the same question on a scap file (the oracle column there), or null. */
+  sysdig?(t: Target): string[] | null;
+}
+
+const isScap = (t: Target): boolean => t.path.endsWith('.scap');
+
+/**
+ * A filter as sysdig 0.29 reads it: `=` for equality (its `==` is an error: "unknown event type
+ * =read"), `contains` with a bare word. Our filter language takes both spellings.
+ */
+export function sysdigFilter(f: string): string {
+  return f.replace(/ == /g, ' = ').replace(/ contains "([^"\s]*)"/g, ' contains $1');
 }
 
 const keys = (t: Target): string[] => (t.keylog ? ['--keylog', t.keylog] : []);
@@ -112,6 +126,11 @@ function filterOp(name: string, filter: (t: Target) => string | null, tsharkToo 
       const f = filter(t);
       return f !== null && tsharkToo && t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-Y', f, '-T', 'fields', '-e', 'frame.number'] : null;
     },
+    // One line per matching event, as ours prints with -e evt.num.
+    sysdig: (t) => {
+      const f = filter(t);
+      return f !== null && isScap(t) ? ['-r', t.path, '-p', '%evt.num', sysdigFilter(f)] : null;
+    },
   };
 }
 
@@ -121,12 +140,19 @@ const syscallsOnly = (f: (t: Target) => string) => (t: Target): string | null =>
 const pidOf = (t: Target): string => /^fd:(-?\d+):/.exec(t.stream ?? '')?.[1] ?? '1';
 
 export const OPERATIONS: Operation[] = [
-  { name: 'index (info)', ours: (t) => [...CLI, 'info', t.path], tshark: (t) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-q'] : null) },
+  {
+    name: 'index (info)',
+    ours: (t) => [...CLI, 'info', t.path],
+    tshark: (t) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-q'] : null),
+    // sysdig has no quiet whole-file pass: it prints each event's number (the CPU is the parse).
+    sysdig: (t) => (isScap(t) ? ['-r', t.path, '-p', '%evt.num'] : null),
+  },
   filterOp('indexed column', (t) => (t.kind === 'packets' ? 'tcp.stream == 5' : `proc.pid == ${pidOf(t)}`)),
   filterOp('IP', (t) => (t.kind === 'packets' ? `ip.src == ${t.ipSrc}` : `fd.cip == ${t.ipSrc}`)),
   filterOp('TCP header', packetsOnly('tcp.flags.syn == 1')),
   filterOp('fd.name contains', syscallsOnly((t) => `fd.name contains "${t.ipSrc}"`)),
   filterOp('evt.type', syscallsOnly(() => 'evt.type == read')),
+  filterOp('proc.name', (t) => (t.kind === 'syscalls' && t.procName ? `proc.name == ${t.procName}` : null)),
   filterOp('HTTP request', () => 'http.request.method == "GET"'),
   filterOp('HTTP response', () => 'http.response.code == 200'),
   filterOp('TLS', () => 'tls.handshake.type == 1'),
@@ -205,7 +231,7 @@ async function prepare(shape: Shape, size: number, regen: boolean): Promise<Targ
     keylog = s.keylog;
   }
   const t = await describe(path, keylog, shape.ext === 'pcap' ? 'packets' : 'syscalls', description, generateSeconds, shape.tshark?.(keylog) ?? []);
-  return { ...t, ipSrc: t.ipSrc || shape.ipSrc };
+  return { ...t, ipSrc: t.ipSrc || shape.ipSrc, procName: shape.procName };
 }
 
 /** Events and the longest stream of a file, from the engine (not timed). */
@@ -243,7 +269,9 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
       const ours = op.ours(t, scratch);
       const oc: Cell | null = ours ? { command: ['npm run -s cli --', ...ours.slice(3)], ...(await run(NODE, ours, timeout)) } : null;
       if (oc && ours?.[2]?.endsWith('engine-op.ts')) oc.command = ['node --import tsx bench/shapes/engine-op.ts', ...ours.slice(3)];
-      const ts = opts.tshark ? op.tshark(t, scratch) : null;
+      // On a scap file the oracle column is sysdig's.
+      const tool = isScap(t) ? 'sysdig' : 'tshark';
+      const ts = opts.tshark ? (tool === 'sysdig' ? (op.sysdig?.(t) ?? null) : op.tshark(t, scratch)) : null;
       let tc: Cell | null = null;
       if (ts) {
         for (const sv of where.saved) {
@@ -253,7 +281,7 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
             break;
           }
         }
-        if (!tc && (!opts.tsharkOps || opts.tsharkOps.includes(op.name))) tc = { command: ['tshark', ...ts], ...(await run('tshark', ts, timeout)) };
+        if (!tc && (!opts.tsharkOps || opts.tsharkOps.includes(op.name))) tc = { command: [tool, ...ts], ...(await run(tool, ts, timeout)) };
       }
       out[op.name] = { ours: oc, tshark: tc };
       save();

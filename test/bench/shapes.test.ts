@@ -4,6 +4,7 @@
  * log whole), the HPACK encoder's blocks decode to the same headers with the engine's decoder
  * across dynamic-table evictions, generation is deterministic, and a timed-out run is cut.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { createHpackDecoder, decodeHeaderBlock } from '../../electron/engine/htt
 import { createHpackEncoder, encodeHeaders } from '../../bench/shapes/gen-h2.ts';
 import { run } from '../../bench/shapes/measure.ts';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
-import { mergeResults, OPERATIONS, parseOptions, parseSize, printTable, timeoutFor, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
+import { mergeResults, OPERATIONS, parseOptions, parseSize, printTable, sysdigFilter, timeoutFor, type Cell, type ShapeResult, type Target } from '../../bench/shapes/suite.ts';
 import { inProcessEngine, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-shapes-test-'));
@@ -96,6 +97,18 @@ describe('shape generators', () => {
     const c = inProcessEngine();
     await openDone(c, p);
     expect((await c.call('info', null)).events).toBe(1234);
+    // sysdig 0.29, the scap column's oracle, reads it to its end (it crashed on the former source).
+    const r = spawnSync('sysdig', ['-r', p, '-p', '*%evt.num'], { encoding: 'utf8' });
+    if (r.error) return; // no sysdig on this machine
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const nums = r.stdout.trim().split('\n').map(Number);
+    expect(nums.at(-1)).toBe(1234);
+  });
+
+  it('sysdigFilter: == becomes =, a quoted word bare', () => {
+    expect(sysdigFilter('evt.type == read')).toBe('evt.type = read');
+    expect(sysdigFilter('fd.name contains "192.168.0.3"')).toBe('fd.name contains 192.168.0.3');
+    expect(sysdigFilter('proc.name == haproxy and fd.num == 4')).toBe('proc.name = haproxy and fd.num = 4');
   });
 
   it('is deterministic: the same shape and size give the same bytes', () => {
