@@ -103,6 +103,8 @@ export const SF = {
   user: defineProtocol('user', 'User'),
   userUid: defineField({ name: 'user.uid', type: 'uint', label: 'UID', description: 'User id' }),
   userName: defineField({ name: 'user.name', type: 'string', label: 'Name', description: 'User name' }),
+  userHomedir: defineField({ name: 'user.homedir', type: 'string', label: 'Home directory', description: 'Home directory of the user' }),
+  userShell: defineField({ name: 'user.shell', type: 'string', label: 'Shell', description: "User's login shell" }),
   group: defineProtocol('group', 'Group'),
   groupGid: defineField({ name: 'group.gid', type: 'uint', label: 'GID', description: 'Group id' }),
   groupName: defineField({ name: 'group.name', type: 'string', label: 'Name', description: 'Group name' }),

@@ -765,6 +765,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     addField(d, SF.userUid, 0, 0, user, snap.uid);
     const un = st.users.get(String(snap.uid));
     if (un !== undefined) addField(d, SF.userName, 0, 0, user, un);
+    const home = st.userHomes.get(String(snap.uid));
+    if (home) {
+      addField(d, SF.userHomedir, 0, 0, user, home[0]);
+      addField(d, SF.userShell, 0, 0, user, home[1]);
+    }
     const group = syscallSubtree(d, SF.group);
     addField(d, SF.groupGid, 0, 0, group, snap.gid);
     const gn = st.groups.get(String(snap.gid));

@@ -108,6 +108,8 @@ export interface ScapState {
   closed: FdInfo | undefined;
   /** User and group names by id from the user-list (UL) blocks (the host's list; container lists keyed by container id). */
   users: Map<string, string>;
+  /** Home directory and login shell of those users (user.homedir, user.shell). */
+  userHomes: Map<string, readonly [homedir: string, shell: string]>;
   groups: Map<string, string>;
   /** Addresses of the machine's interfaces (IL blocks), as inet text: what libsinsp calls local. */
   localAddrs: Set<string>;
@@ -125,7 +127,7 @@ export interface ContainerInfo {
 }
 
 export function createState(): ScapState {
-  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, users: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
+  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, users: new Map(), userHomes: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
 }
 
 export function fdTypeChar(fd: FdInfo): string {
@@ -347,9 +349,12 @@ export function readUserList(st: ScapState, type: number, buf: Uint8Array, start
         const uid = u32(c);
         u32(c); // gid
         const name = str16(c);
-        str16(c); // homedir
-        str16(c); // shell
-        if (!st.users.has(String(uid))) st.users.set(String(uid), name);
+        const homedir = str16(c);
+        const shell = str16(c);
+        if (!st.users.has(String(uid))) {
+          st.users.set(String(uid), name);
+          st.userHomes.set(String(uid), [homedir, shell]);
+        }
       } else {
         const gid = u32(c);
         const name = str16(c);
