@@ -27,7 +27,7 @@ fields=(evt.num evt.time evt.rawtime evt.datetime evt.cpu evt.dir evt.type evt.c
   evt.latency.s evt.latency.ns evt.latency.human evt.deltatime evt.deltatime.s evt.deltatime.ns
   evt.count evt.count.exit evt.count.error evt.count.error.file evt.count.error.net evt.count.error.memory evt.count.error.other
   evt.io_dir evt.is_wait evt.wait_latency evt.is_syslog evt.is_open_read evt.is_open_write evt.is_open_exec
-  proc.exeline proc.pcmdline container.type user.homedir user.shell)
+  proc.exeline proc.pcmdline container.type user.homedir user.shell thread.vtid proc.vpid)
 fmt="*"
 for f in "${fields[@]}"; do fmt+="%$f"$'\t'; done
 fmt="${fmt%$'\t'}"

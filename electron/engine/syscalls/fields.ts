@@ -73,6 +73,8 @@ export const SF = {
   procPcmdline: defineField({ name: 'proc.pcmdline', type: 'string', label: 'Parent command line', description: 'Full command line of the parent process' }),
   procArgs: defineField({ name: 'proc.args', type: 'string', label: 'Arguments', description: 'Command line arguments after the name' }),
   threadTid: defineField({ name: 'thread.tid', type: 'int', label: 'TID', description: 'Thread id' }),
+  threadVtid: defineField({ name: 'thread.vtid', type: 'int', label: 'Virtual TID', description: 'Thread id as seen from its own pid namespace' }),
+  procVpid: defineField({ name: 'proc.vpid', type: 'int', label: 'Virtual PID', description: 'Process id as seen from its own pid namespace' }),
   threadIsmain: defineField({ name: 'thread.ismain', type: 'bool', label: 'Main thread', description: 'True for the main thread of the process' }),
   fd: defineProtocol('fd', 'File descriptor'),
   fdNum: defineField({ name: 'fd.num', type: 'int', label: 'FD', description: 'File descriptor number' }),

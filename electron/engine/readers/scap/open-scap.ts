@@ -23,7 +23,7 @@ import { argsText, paramText, PT, type Resolver } from './render.ts';
 import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
-type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid'> & {
+type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
   /** Parent's name and command line (undefined: not known). */
   pname: string | undefined;
   pcmdline: string | undefined;
@@ -233,7 +233,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let lastFdInfo: FdInfo | undefined;
   let lastFdId = 0;
   const procCol = createColumn(Int32Array);
-  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, pname: undefined, pcmdline: undefined, anames: [], apids: [], valid: false }];
+  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, nsTid: -1, nsPid: -1, pname: undefined, pcmdline: undefined, anames: [], apids: [], valid: false }];
   /** Numeric event type per event (0xffff: header unreadable). */
   const types = createColumn(Uint16Array);
   /**
@@ -316,12 +316,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (id > 0) {
       const s = procTable[id];
       if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === (main ? main.cwd : t.cwd) && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
-        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.pname === pname && s.pcmdline === pcmdline && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
+        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.nsTid === t.nsTid && s.nsPid === t.nsPid && s.pname === pname && s.pcmdline === pcmdline && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
     }
     t.snapId = procTable.length;
     // proc.ppid is the process's parent: the main thread's ptid.
     // proc.cwd of a thread is its process's (sinsp_threadinfo::get_cwd reads the main thread's).
-    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, pname, pcmdline, anames, apids, valid: t.valid });
+    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, nsTid: t.nsTid, nsPid: t.nsPid, pname, pcmdline, anames, apids, valid: t.valid });
     return t.snapId;
   }
 
@@ -753,7 +753,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     for (const a of snap.anames) addField(d, SF.procAname, 0, 0, proc, a);
     for (const a of snap.apids) addField(d, SF.procApid, 0, 0, proc, a);
     addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
-    addField(d, SF.threadIsmain, 0, 0, syscallSubtree(d, SF.thread), tid === snap.pid);
+    const thread = syscallSubtree(d, SF.thread);
+    addField(d, SF.threadIsmain, 0, 0, thread, tid === snap.pid);
+    if (snap.nsTid >= 0) addField(d, SF.threadVtid, 0, 0, thread, snap.nsTid);
+    if (snap.nsPid >= 0) addField(d, SF.procVpid, 0, 0, proc, snap.nsPid);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
     const cont = syscallSubtree(d, SF.container);
     addField(d, SF.containerName, 0, 0, cont, snap.container ? (c?.name ?? '') : 'host');

@@ -87,6 +87,12 @@ export interface ThreadInfo {
   genericName: string;
   /** Thread id in its pid namespace (PL v4+, clone's vtid); tid when unknown. */
   vtid: number;
+  /**
+   * thread.vtid and proc.vpid as libsinsp keeps them (m_vtid, m_vpid): from the process list
+   * (v4+), a clone sets tid/pid (the event's own values in a child pid namespace); -1 unknown.
+   */
+  nsTid: number;
+  nsPid: number;
   /** clone flags (PPM_CL_*) of the clone that created it, 0 otherwise. */
   cloneFlags: number;
   /** Time (s, fractional) of that clone, 0 otherwise. */
@@ -149,7 +155,7 @@ function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '', latencyNs: 0,
-    snapId: 0, procChanged: false, genericName: '', vtid: tid, cloneFlags: 0, cloneTs: 0, valid: true,
+    snapId: 0, procChanged: false, genericName: '', vtid: tid, nsTid: -1, nsPid: -1, cloneFlags: 0, cloneTs: 0, valid: true,
   };
 }
 
@@ -215,12 +221,15 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       const gid = u32(c);
       let cgroups = '';
       let vtid = tid;
+      let nsTid = -1;
+      let nsPid = -1;
       if (ge(BT.PL_V2)) {
         u32(c); u32(c); u32(c); i64(c); i64(c); // vmsize, vmrss, vmswap, pfmajor, pfminor
         if (ge(BT.PL_V3)) bytes(c, u16(c)); // env
         if (ge(BT.PL_V4)) {
           vtid = i64(c);
-          i64(c); // vpid
+          nsTid = vtid;
+          nsPid = i64(c);
           cgroups = latinNul(bytes(c, u16(c)));
           if (ge(BT.PL_V5)) str16(c); // root
         }
@@ -236,6 +245,8 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       t.cwd = dirSlash(cwd);
       t.container = containerFromCgroups(cgroups);
       t.vtid = vtid;
+      t.nsTid = nsTid;
+      t.nsPid = nsPid;
       const leader = st.threads.get(pid);
       if (leader && pid !== tid) t.fds = leader.fds;
       st.threads.set(tid, t);
@@ -1071,6 +1082,29 @@ function cloneIdentity(v: EventView, c: ThreadInfo, type: number, n: number): vo
   }
 }
 
+/**
+ * m_vtid / m_vpid of a thread a clone made (parse_clone_exit): in a child pid namespace the
+ * event's vtid/vpid, else its tid and pid (the caller's exit carries the caller's values).
+ */
+function setNsIds(v: EventView, t: ThreadInfo, type: number, n: number): void {
+  const vtidI = paramIndex(type, 'vtid', n);
+  const vpidI = paramIndex(type, 'vpid', n);
+  if (cloneInContainer(v, type, n) && vtidI >= 0 && vpidI >= 0) {
+    t.nsTid = paramI64(v, vtidI);
+    t.nsPid = paramI64(v, vpidI);
+  } else {
+    t.nsTid = t.tid;
+    t.nsPid = t.pid;
+  }
+}
+
+/** parse_clone_exit's in_container: PPM_CL_CHILD_IN_PIDNS, or (older drivers) an event vtid that is not its tid. */
+function cloneInContainer(v: EventView, type: number, n: number): boolean {
+  const flagsI = paramIndex(type, 'flags', n);
+  const vtidI = paramIndex(type, 'vtid', n);
+  return (flagsI >= 0 && (paramU64(v, flagsI) & CL.CHILD_IN_PIDNS) !== 0) || (vtidI >= 0 && v.pLen[vtidI] > 0 && paramI64(v, vtidI) !== v.tid);
+}
+
 function cloneFds(from: ThreadInfo): Map<number, FdInfo> {
   // FdInfo objects are immutable once in a table, so the child may share them.
   return new Map(from.fds);
@@ -1084,7 +1118,14 @@ function cloneFds(from: ThreadInfo): Map<number, FdInfo> {
  */
 function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number): void {
   const ts = v.tsSec + v.tsNsec / 1e9;
-  if (t.cloneTs !== 0 && ts - t.cloneTs < CLONE_STALE_S) return;
+  if (t.cloneTs !== 0 && ts - t.cloneTs < CLONE_STALE_S) {
+    // The caller made this thread without the namespace's ids: the child's event has them.
+    if (cloneInContainer(v, type, n)) {
+      setNsIds(v, t, type, n);
+      t.procChanged = true;
+    }
+    return;
+  }
   const pidI = paramIndex(type, 'pid', n);
   const ptidI = paramIndex(type, 'ptid', n);
   const flagsI = paramIndex(type, 'flags', n);
@@ -1094,6 +1135,7 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
   t.ptid = ptidI >= 0 ? paramI64(v, ptidI) : -1;
   t.vtid = vtidI >= 0 && v.pLen[vtidI] > 0 ? paramI64(v, vtidI) : t.tid;
   t.cloneFlags = (flagsI >= 0 ? paramU64(v, flagsI) : 0) | CL.INVERTED;
+  setNsIds(v, t, type, n);
   t.cloneTs = ts;
   t.valid = true;
   t.container = '';
@@ -1158,6 +1200,8 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
   if (existing && existing.cloneFlags & CL.INVERTED) return;
   const c = newThread(child, child);
   c.cloneFlags = flags;
+  c.pid = (flags & CL.THREAD) === 0 ? child : t.pid;
+  setNsIds(v, c, type, n);
   c.cloneTs = v.tsSec + v.tsNsec / 1e9;
   if ((flags & CL.THREAD) === 0) {
     if (validCaller) {
