@@ -102,6 +102,8 @@ interface Operation {
 }
 
 const isScap = (t: Target): boolean => t.path.endsWith('.scap');
+/** A filter on sysdig's own field classes (http.*, tls.* … are ours only: sysdig refuses them). */
+const SYSDIG_FIELD = /^(evt|proc|thread|fd|user|group|container)\./;
 
 /**
  * A filter as sysdig 0.29 reads it: `=` for equality (its `==` is an error: "unknown event type
@@ -129,7 +131,7 @@ function filterOp(name: string, filter: (t: Target) => string | null, tsharkToo 
     // One line per matching event, as ours prints with -e evt.num.
     sysdig: (t) => {
       const f = filter(t);
-      return f !== null && isScap(t) ? ['-r', t.path, '-p', '%evt.num', sysdigFilter(f)] : null;
+      return f !== null && isScap(t) && SYSDIG_FIELD.test(f) ? ['-r', t.path, '-p', '%evt.num', sysdigFilter(f)] : null;
     },
   };
 }

@@ -8,11 +8,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
-import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import '../../electron/engine/fields/all-fields.ts';
 import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { openStrace } from '../../electron/engine/readers/strace/open-strace.ts';
 import { humanDuration } from '../../electron/engine/syscalls/syscall-index.ts';
+import { fieldByName, fieldCatalogue } from '../../electron/engine/fields/registry.ts';
+import { openCapture } from '../../electron/engine/open-capture.ts';
+import { runFilter } from '../../electron/engine/filter/run-filter.ts';
+import { GOLDEN_DIR, readGolden } from '../scap/sysdig-fields.ts';
 import { CORPUS } from '../engine/corpus.ts';
 
 const LOG = `${CORPUS}/strace/generated/strace-curl-http11-plain.f-tt-T-yy-s65535-xx.txt`;
@@ -84,4 +87,48 @@ describe('Falco fields on an strace log', () => {
     expect(seen.latency).toBeGreaterThan(100);
     cap.close();
   });
+});
+
+/** Event numbers whose golden column `field` is `value` (the oracle's own per-event values). */
+function goldenEvents(file: string, field: string, value: string): number[] {
+  const g = readGolden(`${GOLDEN_DIR}/${file.replaceAll('/', '__')}.tsv.gz`);
+  const col = g.fields.indexOf(field);
+  return [...g.rows].filter(([, row]) => row[col] === value).map(([n]) => n).sort((a, b) => a - b);
+}
+
+describe('Falco fields in the filter language and the field list, against sysdig 0.29.3', () => {
+  it('fields lists each new field once with its type', () => {
+    const cat = fieldCatalogue();
+    for (const [name, type] of [['evt.latency.human', 'string'], ['evt.reltime', 'uint'], ['evt.is_open_read', 'bool'], ['evt.count.error.file', 'uint'], ['proc.exeline', 'string'], ['thread.vtid', 'int'], ['user.shell', 'string'], ['container.type', 'string']]) {
+      expect(cat.filter((f) => f.name === name).map((f) => f.type)).toEqual([type]);
+    }
+  });
+
+  // Each filter selects the events whose value sysdig printed (its golden column), among those it prints.
+  const cases: [file: string, filter: string, field: string, value: string][] = [
+    ['scap/falco/open-multiple-files.scap', 'evt.is_open_read == 1', 'evt.is_open_read', 'true'],
+    ['scap/falcosecurity-libs/curl_google.scap', 'evt.is_wait == 1', 'evt.is_wait', 'true'],
+    ['scap/falcosecurity-libs/curl_google.scap', 'evt.io_dir == "write"', 'evt.io_dir', 'write'],
+    ['scap/sysdig-inspect/502Error.scap', 'evt.count.error.net == 1', 'evt.count.error.net', '1'],
+    ['scap/sysdig-inspect/502Error.scap', 'container.type == "docker"', 'container.type', 'docker'],
+    ['scap/sysdig-inspect/502Error.scap', 'user.shell == "/bin/false"', 'user.shell', '/bin/false'],
+  ];
+  for (const [file, filter, field, value] of cases) {
+    it(`${file}: ${filter}`, async () => {
+      const { capture, indexing } = await openCapture(`${CORPUS}/${file}`);
+      await indexing;
+      const run = await runFilter(capture, filter);
+      if (!run.ok) throw new Error(run.errors.map((e) => e.message).join('; '));
+      const want = goldenEvents(file, field, value);
+      expect(want.length).toBeGreaterThan(0);
+      const shown = new Set(readGolden(`${GOLDEN_DIR}/${file.replaceAll('/', '__')}.tsv.gz`).rows.keys());
+      // Only the events sysdig prints are compared (it hides internal events such as procinfo).
+      const got = [...run.events].filter((e) => shown.has(e));
+      const missing = want.filter((e) => !got.includes(e));
+      const extra = got.filter((e) => !want.includes(e));
+      // The golden test's 99% floor, per filter: at most 1% of the oracle's matches differ.
+      expect(missing.length + extra.length).toBeLessThanOrEqual(Math.floor(want.length / 100));
+      capture.close();
+    });
+  }
 });
