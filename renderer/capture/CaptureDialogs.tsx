@@ -189,7 +189,7 @@ export function CaptureBar({ session }: { session: Session }) {
   return (
     <div className={`capture-bar ${running ? 'capture-running' : 'capture-ended'}`} data-testid="capture-bar" data-state={status.state} role="status">
       <span className="capture-dot" aria-hidden="true">{running ? '●' : '■'}</span>
-      <span className="capture-what" title={what}>{status.kind === 'trace' ? 'Tracing' : 'Capturing'} <code>{what}</code></span>
+      <span className="capture-what" title={what}>{status.kind === 'trace' ? (running ? 'Tracing' : 'Traced') : (running ? 'Capturing' : 'Captured')} <code>{what}</code></span>
       <span className="muted"> — {events} events{status.kind === 'trace' ? `, ${status.secrets} TLS secret${status.secrets === 1 ? '' : 's'}` : ''}</span>
       {status.messages.map((m, i) => <span key={i} className="capture-message" data-testid="capture-message">{m}</span>)}
       <span className="spacer" />

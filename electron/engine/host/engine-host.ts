@@ -230,9 +230,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     allowed: options.capture?.allowed === true,
     note: options.capture?.note ?? 'this engine\'s host does not start capture programs',
     emit,
-    openFollowed: (path) => {
+    openFollowed: async (path, keylog) => {
       dropUploads();
-      return startOpen(path, undefined, [], true);
+      const info = await startOpen(path, undefined, [], true);
+      // Its secrets are added as they are written: not a candidate for the window to offer.
+      if (keylog) state.addedKeylogs?.add(keylog);
+      return info;
     },
     stopFollowing: async () => {
       state.followStop?.abort();

@@ -19,8 +19,8 @@ export interface LiveCaptureDeps {
   allowed: boolean;
   note: string;
   emit(e: EngineEvent): void;
-  /** Open `path` followed, as `open` with follow does. */
-  openFollowed(path: string): Promise<CaptureInfo>;
+  /** Open `path` followed, as `open` with follow does; `keylog` is its key log, added as it grows (not offered). */
+  openFollowed(path: string, keylog?: string): Promise<CaptureInfo>;
   /** Stop following and resolve once what was written has been read. */
   stopFollowing(): Promise<void>;
   /** Add key log text to the open capture (as addKeylog with text). */
@@ -94,6 +94,7 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
     if (text === '') return;
     r.status.secrets += countSecrets(text);
     await deps.addKeys(text).catch(() => {});
+    if (r.status.state === 'running') publish(r);
   };
 
   const removeDir = (): void => {
@@ -151,7 +152,7 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
     current = r;
     let info: CaptureInfo;
     try {
-      info = await deps.openFollowed(file);
+      info = await deps.openFollowed(file, r.keys);
     } catch (e) {
       await end(r, `cannot open ${file}: ${(e as Error).message}`);
       throw e;
