@@ -25,11 +25,11 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
   beforeAll(async () => {
     const dir = browser.tmp();
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    // The answer comes 4 s after the request: curl is still running (polling its socket) while
+    // The answer comes 6 s after the request: curl is still running (polling its socket) while
     // its connect, TLS handshake and request are already in the window.
     https = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
       res.setHeader('content-type', 'application/json');
-      setTimeout(() => res.end(JSON.stringify({ hello: req.url })), 4000);
+      setTimeout(() => res.end(JSON.stringify({ hello: req.url })), 6000);
     });
     await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
     port = (https.address() as AddressInfo).port;
@@ -58,18 +58,22 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     await shot(page, '90-live-trace-dialog');
     await page.locator('[data-testid="trace-start"]').click();
     await bar(page).waitFor({ timeout: 30_000 });
-    // While it runs: the bar says so, the Live toggle is on, and events keep arriving.
+    // While it runs: the bar says so, the Live toggle is on, and events arrive. The most seen
+    // while it still ran is compared below with the request's event number.
     expect(await bar(page).getAttribute('data-state')).toBe('running');
-    await expect.poll(() => events(page), { timeout: 30_000 }).toBeGreaterThan(0);
-    const first = await events(page);
-    // More lands while curl still waits for the answer.
-    await expect.poll(async () => (await bar(page).getAttribute('data-state')) === 'running' && (await events(page)) > first, { timeout: 30_000 }).toBe(true);
-    expect(await page.locator('[data-testid="live-toggle"]').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('[data-testid="live-toggle"]').getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    let seenRunning = 0;
+    const watch = async (): Promise<boolean> => {
+      const [state, n] = [await bar(page).getAttribute('data-state'), await events(page)];
+      if (state === 'running') seenRunning = Math.max(seenRunning, n);
+      return state === 'running' && n > 0;
+    };
+    await expect.poll(watch, { timeout: 30_000 }).toBe(true);
     // The rows drawn: the table follows the end (Proc Name is curl on every row).
     await expect.poll(async () => /curl/.test(await page.locator('.table-scroller').innerText()), { timeout: 30_000 }).toBe(true);
     await shot(page, '90-live-trace-running');
     // The command ends by itself: the capture stays open, everything read, the exchange decrypted.
-    await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 60_000 }).toBe('ended');
+    await expect.poll(async () => (await watch(), bar(page).getAttribute('data-state')), { timeout: 60_000 }).toBe('ended');
     expect(await bar(page).textContent()).toMatch(/exit status 0/);
     expect(await bar(page).textContent()).toMatch(/Traced curl .*[1-9]\d* TLS secrets?/);
     // The key log was added as it was written: no banner offers it.
@@ -80,6 +84,10 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     expect(await row.textContent()).toMatch(/GET.*\/e2e-live\?n=1.*200/);
     await row.click();
     await page.locator('[data-testid="http-detail"] .http-startline').first().waitFor();
+    // The request's write was in the window while curl still waited for the answer.
+    const request = Number(/request event (\d+)/.exec((await page.locator('[data-testid="http-detail"]').textContent()) ?? '')?.[1]);
+    expect(request).toBeGreaterThan(0);
+    expect(request).toBeLessThanOrEqual(seenRunning);
     await shot(page, '90-live-trace-http');
     await page.close();
   });

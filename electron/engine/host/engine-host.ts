@@ -229,6 +229,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   const live = createLiveCaptures({
     allowed: options.capture?.allowed === true,
     note: options.capture?.note ?? 'this engine\'s host does not start capture programs',
+    tempDir: options.uploadDir,
     emit,
     openFollowed: async (path, keylog) => {
       dropUploads();

@@ -18,6 +18,8 @@ export interface LiveCaptureDeps {
   /** Whether this host may start programs (EngineHostOptions.capture), and where they run. */
   allowed: boolean;
   note: string;
+  /** Where the private folders go (browser mode: the engine's upload folder, which the server removes); default the temp folder. */
+  tempDir?: string;
   emit(e: EngineEvent): void;
   /** Open `path` followed, as `open` with follow does; `keylog` is its key log, added as it grows (not offered). */
   openFollowed(path: string, keylog?: string): Promise<CaptureInfo>;
@@ -169,7 +171,7 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
     if (current) await end(current, 'stopped: another capture was started');
     removeDir();
     // mkdtemp: a new folder with a random name, mode 0700: nobody else may read the key log in it.
-    lastDir = mkdtempSync(join(tmpdir(), 'tracelens-capture-'));
+    lastDir = mkdtempSync(join(deps.tempDir ?? tmpdir(), 'tracelens-capture-'));
     return lastDir;
   };
 
