@@ -3,7 +3,7 @@
  * in-process, a real strace and curl against a loopback HTTPS server started here; the RPC
  * validators; and the process-group kill (a trace's group ends, an unrelated process does not).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -143,6 +143,48 @@ describe('startTrace', () => {
       on.close();
     }
   }, 30_000);
+});
+
+const canCapture = onPath('tcpdump') !== null && onPath('tshark') !== null && process.getuid?.() === 0;
+
+describe('startPacketCapture', () => {
+  it.skipIf(!canCapture)('captures loopback packets with a filter, followed live; Stop keeps them; tshark reads the same count', async () => {
+    const e = engine(true);
+    try {
+      const tools = await e.client.call('captureTools', null);
+      expect(tools.interfaces.map((i) => i.name)).toEqual(expect.arrayContaining(['any', 'lo']));
+      await expect(e.client.call('startPacketCapture', { iface: 'lo', filter: 'tcp port' })).rejects.toThrow(/tcpdump failed|syntax error/);
+      const info = await e.client.call('startPacketCapture', { iface: 'lo', filter: `tcp port ${port}` });
+      expect(info.format).toBe('pcap');
+      // Not execFileSync: the HTTPS server answers from this process's event loop.
+      await new Promise<void>((resolve, reject) => execFile('curl', ['-sk', '-m', '20', '-o', '/dev/null', `https://127.0.0.1:${port}/packets`], (err) => (err ? reject(err) : resolve())));
+      // The packets arrive while tcpdump still runs.
+      await until(async () => (await e.client.call('info', null)).events >= 10 && e.statuses.at(-1)?.state === 'running');
+      const st = await e.client.call('stopCapture', null);
+      expect(st?.state).toBe('ended');
+      const after = await e.client.call('info', null);
+      expect(after.done).toBe(true);
+      // The oracle: tshark on the file tcpdump wrote.
+      const frames = execFileSync('tshark', ['-r', st!.files[0], '-T', 'fields', '-e', 'frame.number']).toString().trim().split('\n').length;
+      expect(after.events).toBe(frames);
+    } finally {
+      e.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!canCapture || !haveStrace)('a trace with packets writes the pcap beside the log', async () => {
+    const e = engine(true);
+    try {
+      await e.client.call('startTrace', { argv: ['curl', '-sk', '-o', '/dev/null', `https://127.0.0.1:${port}/with-pcap`], pcap: true });
+      await until(() => e.statuses.at(-1)?.state === 'ended');
+      const files = e.statuses.at(-1)!.files;
+      expect(files.map((f) => f.split('/').pop())).toEqual(['trace.strace', 'trace.keys', 'trace.pcap']);
+      const lines = execFileSync('tshark', ['-r', files[2], '-Y', `tcp.port == ${port}`, '-T', 'fields', '-e', 'frame.number']).toString().trim().split('\n').filter((l) => l !== '');
+      expect(lines.length).toBeGreaterThan(5);
+    } finally {
+      e.close();
+    }
+  }, 60_000);
 });
 
 describe('RPC validators', () => {
