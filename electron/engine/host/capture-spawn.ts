@@ -216,7 +216,9 @@ export async function killGroup(s: Started, graceMs = 2000, first: NodeJS.Signal
   const timer = setTimeout(() => signal('SIGKILL'), graceMs);
   await s.exited;
   clearTimeout(timer);
-  // The leader (strace) may end before the processes it traced: they are in the group too.
+  // The leader (strace) may end before the processes it traced: they are in the group too. A
+  // process group's id stays taken while any member lives (setpgid(2)), so this reaches only
+  // them; once all are gone it fails with ESRCH.
   signal('SIGKILL');
 }
 
