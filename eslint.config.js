@@ -56,7 +56,7 @@ const LAYERS = [
   // What the processes that start an engine (CLI, browser mode, desktop main) hand it: its limits,
   // its per-engine temp folder (which they also clean up), the host options and setup messages.
   // Self-contained files, so a host imports them without loading the engine.
-  { name: 'engine/setup', files: [`${E}/limits.ts`, `${E}/io/temp-dir.ts`, `${E}/host/host-options.ts`, `${E}/host/build-info.ts`], allow: ['shared'], allowTypes: ['engine/*'] },
+  { name: 'engine/setup', files: [`${E}/limits.ts`, `${E}/io/temp-dir.ts`, `${E}/host/host-options.ts`, `${E}/host/build-info.ts`, `${E}/host/capture-spawn.ts`], allow: ['shared'], allowTypes: ['engine/*'] },
   ...ENGINE_PIPELINE.map(([name, files], i) => ({
     name, files, allow: ['shared', 'engine/setup', ...ENGINE_PIPELINE.slice(0, i).map(([n]) => n)], allowTypes: ['engine/*'],
   })),

@@ -69,6 +69,9 @@ export const HOST_COMMANDS = [
   'keyboard-shortcuts',
   'field-reference',
   'expert-info', // Analyze → Expert Information: show the expert pane
+  'trace-command', // Capture → Trace a Command…: the trace dialog
+  'capture-packets', // Capture → Packets…: the packet capture dialog
+  'stop-capture', // Capture → Stop: end the running live capture
   'engine-crashed', // arg: what happened (exit code); show an error with a Reopen button
 ] as const;
 

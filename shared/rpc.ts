@@ -323,6 +323,111 @@ export interface EngineMethods {
   owners: [null, SetOwner[]];
   /** Capture sets: the packets and syscalls of `event`'s connection in time order (sets/timeline.ts). */
   timeline: [{ event: number }, SetTimeline];
+  /**
+   * Live captures (docs/cli.md, "Live captures"): what this engine's host may start, and the
+   * interfaces tcpdump lists. Only the desktop app and a browser-mode server listening on
+   * loopback allow them (`allowed`); `note` says where the programs run.
+   */
+  captureTools: [null, CaptureTools];
+  /**
+   * Run `argv` under strace (with a fresh TLS key log, and tcpdump -i any beside it when `pcap`)
+   * in a private temp folder, and open the strace log followed: events arrive while it runs.
+   * A capture already running is stopped first. `capture` events report its state.
+   */
+  startTrace: [TraceParams, CaptureInfo];
+  /** Capture packets on one of `captureTools`' interfaces with a capture filter, followed live. */
+  startPacketCapture: [PacketCaptureParams, CaptureInfo];
+  /**
+   * End the running capture: its process group is signalled (nothing else), what was written is
+   * read, the key log added; the capture stays open. Null when none was running.
+   */
+  stopCapture: [null, CaptureStatus | null];
+}
+
+/** Longest argv a trace takes: arguments, bytes per argument, bytes in all (Linux allows far more; a window needs no more). */
+export const MAX_TRACE_ARGS = 256;
+export const MAX_TRACE_ARG_BYTES = 4096;
+export const MAX_TRACE_ARGV_BYTES = 65536;
+/** Longest capture filter (a BPF expression; tcpdump's own limit is the kernel's program size). */
+export const MAX_CAPTURE_FILTER = 4096;
+
+export interface TraceParams {
+  /** The command and its arguments, as run (no shell): argv[0] is looked up on PATH. */
+  argv: string[];
+  /** Also capture packets (tcpdump -i any) beside the trace. */
+  pcap?: boolean;
+}
+
+export interface PacketCaptureParams {
+  /** One of the names captureTools listed. */
+  iface: string;
+  /** A capture filter (tcpdump/BPF syntax), '' or absent for every packet. */
+  filter?: string;
+}
+
+export interface CaptureTools {
+  /** Whether this host starts capture programs at all. */
+  allowed: boolean;
+  /** Where the programs run and why they may (or may not): shown in the dialogs. */
+  note: string;
+  /** Why strace cannot be used (missing, ptrace disabled), or null. */
+  strace: string | null;
+  /** Why tcpdump cannot be used (missing), or null; permission is known only when it starts. */
+  tcpdump: string | null;
+  interfaces: { name: string; description: string }[];
+}
+
+export interface CaptureStatus {
+  kind: 'trace' | 'packets';
+  state: 'running' | 'stopping' | 'ended';
+  /** What runs: the traced argv, or tcpdump's interface and filter. */
+  what: string[];
+  /** The files written (strace log, key log, pcap), in the capture's private folder. */
+  files: string[];
+  /** The traced command's exit status (128 + N for signal N) once it ended, else null. */
+  exitCode: number | null;
+  /** TLS secrets in the key log so far. */
+  secrets: number;
+  /** Warnings and the end (e.g. tcpdump was not permitted, strace's last message). */
+  messages: string[];
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+
+/**
+ * A trace request from the window, checked before anything is started: argv a non-empty list of
+ * strings, none with a NUL (execve(2) could not pass it), each and all within the limits above.
+ */
+export function checkTraceParams(p: unknown): Checked<TraceParams> {
+  const o = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+  const argv = o.argv;
+  if (!Array.isArray(argv) || argv.length === 0) return { ok: false, error: 'argv must be a non-empty list of strings (the command and its arguments)' };
+  if (argv.length > MAX_TRACE_ARGS) return { ok: false, error: `argv has ${argv.length} arguments; at most ${MAX_TRACE_ARGS} are accepted` };
+  let total = 0;
+  for (const [i, a] of argv.entries()) {
+    if (typeof a !== 'string') return { ok: false, error: `argument ${i} is not a string` };
+    if (a.includes('\0')) return { ok: false, error: `argument ${i} contains a NUL character` };
+    const n = utf8Length(a);
+    if (n > MAX_TRACE_ARG_BYTES) return { ok: false, error: `argument ${i} is ${n} bytes long; at most ${MAX_TRACE_ARG_BYTES} are accepted` };
+    total += n;
+  }
+  if (argv[0] === '') return { ok: false, error: 'the command (argument 0) is empty' };
+  if (total > MAX_TRACE_ARGV_BYTES) return { ok: false, error: `the arguments are ${total} bytes in all; at most ${MAX_TRACE_ARGV_BYTES} are accepted` };
+  if (o.pcap !== undefined && typeof o.pcap !== 'boolean') return { ok: false, error: 'pcap must be true or false' };
+  return { ok: true, value: { argv: argv as string[], pcap: o.pcap === true } };
+}
+
+/** A packet capture request: an interface among `interfaces` (those listed), a bounded filter without NUL. */
+export function checkPacketCaptureParams(p: unknown, interfaces: readonly string[]): Checked<Required<PacketCaptureParams>> {
+  const o = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+  if (typeof o.iface !== 'string' || !interfaces.includes(o.iface)) return { ok: false, error: `iface must be one of the interfaces listed (${interfaces.join(', ') || 'none'})` };
+  const filter = o.filter ?? '';
+  if (typeof filter !== 'string') return { ok: false, error: 'filter must be a string' };
+  if (filter.includes('\0')) return { ok: false, error: 'the capture filter contains a NUL character' };
+  if (filter.length > MAX_CAPTURE_FILTER) return { ok: false, error: `the capture filter is longer than ${MAX_CAPTURE_FILTER} characters` };
+  return { ok: true, value: { iface: o.iface, filter } };
 }
 
 /** One event of a connection's timeline. */
@@ -652,6 +757,7 @@ export const METHOD_NAMES = [
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
   'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline',
+  'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */
@@ -696,7 +802,9 @@ export type EngineEvent =
    * The background TCP analysis pass that follows indexing: frames 1..`done` of `total` are
    * analysed (rows pages ask again for their pending rows up to it); `finished` at the end.
    */
-  | { kind: 'event'; type: 'analysisProgress'; done: number; total: number; finished: boolean };
+  | { kind: 'event'; type: 'analysisProgress'; done: number; total: number; finished: boolean }
+  /** A live capture (startTrace, startPacketCapture) changed state: running, stopping, ended. */
+  | { kind: 'event'; type: 'capture'; status: CaptureStatus };
 
 export type EngineMessage = ResponseMessage | EngineEvent;
 

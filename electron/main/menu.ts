@@ -142,6 +142,16 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
       ],
     },
     {
+      // Wireshark's Capture menu: live captures run by the engine (docs/cli.md, "Live captures").
+      label: '&Capture',
+      submenu: [
+        command('Trace a Command…', 'trace-command', actions),
+        command('Packets…', 'capture-packets', actions),
+        { type: 'separator' },
+        command('Stop', 'stop-capture', actions),
+      ],
+    },
+    {
       label: '&Analyze',
       submenu: [command('Expert Information', 'expert-info', actions)],
     },

@@ -28,6 +28,23 @@ import { MAX_UPLOAD_BYTES, startEngineWorker, type EngineHostOptions } from '../
 import { buildRenderer, rendererBuilt, rendererOut, repoRoot } from './build-renderer.ts';
 
 export const DEFAULT_PORT = 7450;
+/** The address the server listens on: this machine only. */
+export const LISTEN_HOST = '127.0.0.1';
+
+/** Whether `host` is a loopback address (RFC 1122 §3.2.1.3: 127/8; RFC 4291 §2.5.3: ::1). */
+export function isLoopbackHost(host: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1' || host === 'localhost';
+}
+
+/**
+ * Whether the window may start live captures (strace, tcpdump) on the server's machine: only
+ * when no other machine can reach the server, and the words the dialogs show.
+ */
+export function captureOption(host: string): { allowed: boolean; note: string } {
+  return isLoopbackHost(host)
+    ? { allowed: true, note: `commands run on the machine serving this page, as its user (allowed because the server listens on ${host} only)` }
+    : { allowed: false, note: `the server listens on ${host}, not loopback only: it starts no programs for a window` };
+}
 /** Upload chunks are 1 MiB; leave room, but refuse anything absurd. */
 const MAX_FRAME = 64 << 20;
 /** Requests a window may send before its engine has started; more is not a window. */
@@ -325,6 +342,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     allowed: { files: [...(file ? [file] : []), ...more, ...samples.flatMap((s) => (s.keylog ? [s.path, s.keylog] : [s.path]))], dirs: root ? [root] : [] },
     uploadDir,
     maxUploadBytes: opts.maxUpload ?? MAX_UPLOAD_BYTES,
+    capture: captureOption(LISTEN_HOST),
   });
   const startEngine = opts.startEngine ?? ((o: EngineHostOptions) => startEngineWorker({ engine: o }));
   /** One engine with its own upload folder, removed when the engine is closed or ends. */
@@ -380,7 +398,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       res.writeHead(303, { ...BASE_HEADERS, Location: clean, 'Set-Cookie': `${cookieName(boundPort)}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Content-Length': 0 });
       return void res.end();
     }
-    if (url.pathname === '/api/session') return send(res, 200, JSON.stringify({ file, more, samples }), 'application/json');
+    if (url.pathname === '/api/session') return send(res, 200, JSON.stringify({ file, more, samples, capture: captureOption(LISTEN_HOST) }), 'application/json');
     const rel = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname.slice(1));
     if (rel === null || rel.includes('\0')) return send(res, 400, 'Bad request\n');
     const full = normalize(join(outDir, rel));
@@ -466,7 +484,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
-    server.listen(opts.port ?? DEFAULT_PORT, '127.0.0.1', () => res());
+    server.listen(opts.port ?? DEFAULT_PORT, LISTEN_HOST, () => res());
   }).catch((e: unknown) => {
     removeServerDir();
     process.off('exit', removeServerDir);

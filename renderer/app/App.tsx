@@ -32,6 +32,8 @@ import { FindBar, findNext, openFindBar } from '../find/FindBar.tsx';
 import { ColourRulesDialog } from '../colours/ColourRulesDialog.tsx';
 import { setColorize, useColours } from '../colours/colour-store.ts';
 import { useColourSync } from '../colours/useColourSync.ts';
+import { CaptureBar, PacketsDialog, TraceDialog } from '../capture/CaptureDialogs.tsx';
+import { useCapture } from '../capture/capture-store.ts';
 
 /** A JSON list of paths (the `open-paths` command's argument); anything else is no list. */
 export function parsePathList(arg: string): string[] {
@@ -104,6 +106,9 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'colorize') setColorize(!useColours.getState().enabled);
   else if (command === 'coloring-rules') useColours.setState({ dialogOpen: true });
   else if (command === 'expert-info' && s.phase === 'open') useApp.setState({ expert: true });
+  else if (command === 'trace-command') useCapture.setState({ dialog: 'trace' });
+  else if (command === 'capture-packets') useCapture.setState({ dialog: 'packets' });
+  else if (command === 'stop-capture') void session.stopCapture().catch(() => {});
 }
 
 /** Browser mode's stand-in for View ▸ Colorize Packet List and View ▸ Coloring Rules…. */
@@ -344,6 +349,13 @@ export function App({ session }: { session: Session }) {
         {phase === 'open' && session.host.mode === 'browser' && (
           <button onClick={() => useApp.setState({ expert: true })} title="Analyze ▸ Expert Information" data-testid="expert-button">Expert Info</button>
         )}
+        {/* Capture ▸ Trace a Command… / Packets… in the desktop menu; buttons in browser mode. */}
+        {session.host.mode === 'browser' && (
+          <>
+            <button onClick={() => useCapture.setState({ dialog: 'trace' })} title="Capture ▸ Trace a Command…" data-testid="trace-button">Trace…</button>
+            <button onClick={() => useCapture.setState({ dialog: 'packets' })} title="Capture ▸ Packets…" data-testid="packets-button">Capture…</button>
+          </>
+        )}
         <span className="toolbar-file">{fileName}</span>
         <span className="spacer" />
         {phase === 'open' && session.host.mode === 'browser' && <ColourControls />}
@@ -356,6 +368,7 @@ export function App({ session }: { session: Session }) {
         </label>
         <HelpMenu />
       </header>
+      <CaptureBar session={session} />
       {phase === 'open' && <FilterBar session={session} />}
       {phase === 'open' && <FindBar session={session} />}
       {phase === 'open' && <KeyBanner session={session} />}
@@ -378,6 +391,8 @@ export function App({ session }: { session: Session }) {
       {(phase === 'open' || phase === 'loading') && <StatusBar session={session} />}
       <HelpPanel session={session} />
       <ColourRulesDialog />
+      <TraceDialog session={session} />
+      <PacketsDialog session={session} />
       {dragging && <div className="drop-overlay">{phase === 'open' ? 'Drop a capture to open it, or a TLS key log to decrypt this one' : 'Drop to open'}</div>}
     </div>
   );

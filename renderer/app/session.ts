@@ -4,7 +4,8 @@
  */
 import { loadRules } from '../decode-as/rules.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { CaptureInfo, EngineEvent, FilterResult } from '../../shared/rpc.ts';
+import type { CaptureInfo, CaptureTools, EngineEvent, FilterResult, PacketCaptureParams, TraceParams } from '../../shared/rpc.ts';
+import { useCapture } from '../capture/capture-store.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { loadLayout } from '../table/column-layout.ts';
 import { followFieldColumns, rowsParams, withFieldColumns } from '../table/field-columns.ts';
@@ -20,7 +21,22 @@ const PROGRESS_MS = 100;
  * What to open: a path (with `more` files opened with it as one capture: strace -ff per-process
  * logs, merged by time in the engine), or a dropped / picked File (uploaded in browser mode).
  */
-export type OpenSource = { kind: 'path'; path: string; more?: string[]; follow?: boolean } | { kind: 'file'; file: File; more?: File[] };
+export type OpenSource =
+  | { kind: 'path'; path: string; more?: string[]; follow?: boolean }
+  | { kind: 'file'; file: File; more?: File[] }
+  /** A live capture the engine starts (Capture ▸ Trace a Command…, Capture ▸ Packets…), followed as it is written. */
+  | { kind: 'trace'; params: TraceParams }
+  | { kind: 'packets'; params: PacketCaptureParams };
+
+const isLiveCapture = (s: OpenSource): s is Extract<OpenSource, { kind: 'trace' | 'packets' }> => s.kind === 'trace' || s.kind === 'packets';
+
+/** The name the window shows for what is opened. */
+function sourceName(s: OpenSource): string {
+  if (s.kind === 'path') return baseName(s.path);
+  if (s.kind === 'file') return s.file.name;
+  if (s.kind === 'trace') return `strace ${baseName(s.params.argv[0] ?? '')}`;
+  return `tcpdump -i ${s.params.iface}`;
+}
 
 export interface Session {
   readonly host: AppHost;
@@ -38,6 +54,10 @@ export interface Session {
    * followed (their bytes come once): returns a message then.
    */
   setLive(on: boolean): Promise<string | null>;
+  /** What live captures the engine's host allows (connecting to an engine if none is yet). */
+  captureTools(): Promise<CaptureTools>;
+  /** End the running live capture (its process group); the capture stays open, everything read. */
+  stopCapture(): Promise<void>;
   cancel(): void;
   close(): void;
   /** Called by the table when the first page of rows is on screen. */
@@ -138,6 +158,10 @@ export function createSession(host: AppHost): Session {
     } else if (e.type === 'filterProgress') {
       const run = useApp.getState().filterRun;
       if (run && run.text === e.text) useApp.setState({ filterRun: { text: e.text, matched: e.matched, tested: e.tested, total: e.total } });
+    } else if (e.type === 'capture') {
+      useCapture.setState({ status: e.status });
+      // Once it has ended, the capture is its files: Reopen and Live read them, nothing runs again.
+      if (e.status.state === 'ended' && last && isLiveCapture(last) && e.status.files[0]) last = { kind: 'path', path: e.status.files[0] };
     } else if (e.type === 'error') {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
@@ -206,7 +230,7 @@ export function createSession(host: AppHost): Session {
     client: () => client,
     rows: () => rows,
     async open(source, inThisWindow = false) {
-      if (host.mode === 'desktop' && !inThisWindow) {
+      if (host.mode === 'desktop' && !inThisWindow && !isLiveCapture(source)) {
         const p = source.kind === 'path' ? source.path : host.pathForFile(source.file);
         // A set (several files) opens in this window; one file in its own.
         const several = (source.more?.length ?? 0) > 0;
@@ -219,13 +243,14 @@ export function createSession(host: AppHost): Session {
       last = source;
       latest = null;
       rows = null; // the previous capture's pages (desktop: same engine); a new cache follows the open
-      const name = source.kind === 'path' ? baseName(source.path) : source.file.name;
+      const name = sourceName(source);
+      useCapture.setState({ status: null });
       openStarted = performance.now();
       mark('open', true);
       useApp.setState({ ...initialState, ...kept(useApp.getState()), phase: 'loading', fileName: name });
       try {
         // A desktop drop carries a real path: open it like File → Open.
-        const path = source.kind === 'path' ? source.path : host.pathForFile(source.file);
+        const path = source.kind === 'path' ? source.path : source.kind === 'file' ? host.pathForFile(source.file) : null;
         const c = await connect();
         mark('connected');
         if (gen !== generation) return;
@@ -238,7 +263,9 @@ export function createSession(host: AppHost): Session {
         let info: CaptureInfo;
         // A desktop drop of several files: every one has a path, or all are uploaded.
         const morePaths = source.kind === 'file' ? (source.more ?? []).map((f) => host.pathForFile(f)) : [];
-        if (path !== null && morePaths.every((m) => m !== null)) {
+        if (source.kind === 'trace') info = await c.call('startTrace', source.params);
+        else if (source.kind === 'packets') info = await c.call('startPacketCapture', source.params);
+        else if (path !== null && morePaths.every((m) => m !== null)) {
           const more = source.kind === 'path' ? (source.more ?? []) : (morePaths as string[]);
           const follow = source.kind === 'path' && source.follow === true;
           if (follow) info = await c.call('open', more.length === 0 ? { path, follow } : { path, more, follow });
@@ -295,7 +322,7 @@ export function createSession(host: AppHost): Session {
           fail(`Cannot read ${name}`, bad, false);
           return;
         }
-        useApp.setState({ phase: 'open', info: now, live: source.kind === 'path' && source.follow === true && !now.done, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
+        useApp.setState({ phase: 'open', info: now, live: ((source.kind === 'path' && source.follow === true) || isLiveCapture(source)) && !now.done, columns: withFieldColumns(columns, layout), fileName: now.name || name, columnLayout: layout });
         mark('shown');
         // The catalogue drives validation and completion in the filter bar; the capture is
         // usable without it, so a failure only leaves the bar unchecked.
@@ -319,7 +346,10 @@ export function createSession(host: AppHost): Session {
       if (on === useApp.getState().live) return null;
       if (!on) {
         useApp.setState({ live: false });
-        await client?.call('stopFollow', null).catch(() => {});
+        // Live off during a live capture ends the capture (following without it would stop reading what it writes).
+        const running = useCapture.getState().status;
+        if (running && running.state === 'running') await client?.call('stopCapture', null).catch(() => {});
+        else await client?.call('stopFollow', null).catch(() => {});
         return null;
       }
       if (!last || last.kind !== 'path') return 'Live follows a file on this machine: a dropped or uploaded capture arrives once and cannot grow.';
@@ -329,12 +359,22 @@ export function createSession(host: AppHost): Session {
       await session.open({ ...last, follow: true }, true);
       return null;
     },
+    async captureTools() {
+      const c = client ?? (await connect());
+      return c.call('captureTools', null);
+    },
+    async stopCapture() {
+      await client?.call('stopCapture', null);
+    },
     cancel() {
       client?.call('cancel', null).catch(() => {});
     },
     close() {
       generation++;
       last = null;
+      // A capture still running ends with the window's capture (its programs, not just the view).
+      if (useCapture.getState().status?.state === 'running') client?.call('stopCapture', null).catch(() => {});
+      useCapture.setState({ status: null });
       disconnect();
       useApp.setState({ ...initialState, ...kept(useApp.getState()) });
     },

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { SampleCapture } from '../host/app-host.ts';
 import type { Session } from '../app/session.ts';
+import { useCapture } from '../capture/capture-store.ts';
 
 interface Props {
   session: Session;
@@ -27,6 +28,10 @@ export function Welcome({ session, onOpenFile }: Props) {
       <div className="drop-zone" data-testid="drop-zone">
         <button className="primary" onClick={onOpenFile}>Open a capture…</button>
         <p>or drop a file anywhere in this window (several files together: one capture set, e.g. a pcap and the strace of the same run)</p>
+        <p>
+          or capture live: <button className="link" onClick={() => useCapture.setState({ dialog: 'trace' })} data-testid="welcome-trace">Trace a command…</button>{' '}
+          (its HTTPS decrypted) · <button className="link" onClick={() => useCapture.setState({ dialog: 'packets' })} data-testid="welcome-packets">Capture packets…</button>
+        </p>
       </div>
       <div className="welcome-lists">
         <section>

@@ -42,7 +42,7 @@ const baseState = { appName: 'Tracelens', platform: 'linux' as NodeJS.Platform, 
 describe('menu template', () => {
   it('has the menus and shortcuts of the issue', () => {
     const t = buildMenuTemplate(actions(), baseState);
-    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Analyze', '&Help']);
+    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Capture', '&Analyze', '&Help']);
     const all = flatten(t);
     const acc = (label: string) => all.find((i) => i.label === label)?.accelerator;
     expect(acc('Open…')).toBe('CmdOrCtrl+O');

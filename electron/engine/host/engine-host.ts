@@ -46,6 +46,7 @@ import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.
 /** Custom field columns one rows page computes at most (each costs a look-up per row). */
 const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
+import { createLiveCaptures } from './live-capture.ts';
 
 /** I/O graph series per request (each is a filter run over the capture). */
 const MAX_IO_SERIES = 8;
@@ -225,6 +226,37 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     return state.httpReady;
   }
 
+  const live = createLiveCaptures({
+    allowed: options.capture?.allowed === true,
+    note: options.capture?.note ?? 'this engine\'s host does not start capture programs',
+    tempDir: options.uploadDir,
+    emit,
+    openFollowed: async (path, keylog) => {
+      dropUploads();
+      const info = await startOpen(path, undefined, [], true);
+      // Its secrets are added as they are written: not a candidate for the window to offer.
+      if (keylog) state.addedKeylogs?.add(keylog);
+      return info;
+    },
+    stopFollowing: async () => {
+      state.followStop?.abort();
+      await state.indexing?.catch(() => {});
+    },
+    addKeys: async (text) => {
+      const c = state.capture;
+      if (!c) return;
+      const r = addCaptureKeylog(c, { text });
+      if (r.added > 0 && c.info().done) {
+        await httpReady();
+        const session = state.session;
+        if (state.capture === c && session) {
+          refreshTls(session);
+          emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
+        }
+      }
+    },
+  });
+
   const d = createDissection();
   /**
    * Cell texts of custom field columns: the field's occurrences joined by "," (as `tshark -T
@@ -248,7 +280,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   /** The path `open`/`addKeylog` may read for `p`; throws outside the host's allowed set. */
   const allow = (p: string): string => {
     if (!options.allowed) return p;
-    return confinePath({ files: options.allowed.files, dirs: options.uploadDir ? [...options.allowed.dirs, options.uploadDir] : options.allowed.dirs }, p);
+    const liveDir = live.dir();
+    const dirs = [...options.allowed.dirs, ...(options.uploadDir ? [options.uploadDir] : []), ...(liveDir ? [liveDir] : [])];
+    return confinePath({ files: options.allowed.files, dirs }, p);
   };
 
   /** Delete the upload being received and the folder of an uploaded capture (closing it first). */
@@ -316,6 +350,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const path = allow(stringParam(params, 'path'));
       const others = more.map(allow);
       if (params.follow !== undefined && typeof params.follow !== 'boolean') throw new Error('parameter follow must be true or false');
+      // Another capture replaces a live one: its programs are stopped first (its folder stays
+      // until the next live capture, so its files can be opened, e.g. as a set).
+      await live.stop();
       dropUploads();
       return await startOpen(path, undefined, others, params.follow === true);
     },
@@ -323,6 +360,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.followStop?.abort();
       return null;
     },
+    captureTools: () => live.tools(),
+    startTrace: (params) => live.startTrace(params),
+    startPacketCapture: (params) => live.startPackets(params),
+    stopCapture: () => live.stop(),
     tail: async (params) => {
       const c = requireCapture(state);
       const after = intParam(params, 'after', 0, 2 ** 32);
@@ -865,6 +906,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   });
 
   return () => {
+    live.close();
     state.abort?.abort();
     state.capture?.close();
     state.capture = undefined;

@@ -24,6 +24,11 @@ export interface EngineHostOptions {
    * one question; a `tcp.flags.syn == 1` listing then never pays for the scan).
    */
   scanOnDemand?: boolean;
+  /**
+   * Live captures (startTrace, startPacketCapture) may start strace/tcpdump as this host's user:
+   * the desktop app, and browser mode when its server listens on loopback only. `note` says where.
+   */
+  capture?: { allowed: boolean; note: string };
 }
 
 /** Messages the desktop main process posts on the utility process's parentPort (main/windows.ts → utility-entry.ts). */

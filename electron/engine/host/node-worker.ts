@@ -214,6 +214,9 @@ function tsxBootstrap(options: WorkerOptions): Worker {
   );
 }
 
+/** The id of the stopCapture request a closing host sends (the engine client's ids are positive). */
+const STOP_CAPTURE_ID = -1;
+
 export interface StartEngineOptions {
   /** Passed to serveEngine in the worker (browser mode: path confinement, upload folder and limit). */
   engine?: EngineHostOptions;
@@ -245,7 +248,16 @@ export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<
     throw e;
   }
   let handler: ((m: unknown) => void) | null = null;
-  worker.on('message', (m: unknown) => handler?.(m));
+  // A live capture's programs run in process groups of their own, which terminating the worker
+  // would leave running: while one runs, closing asks the engine to stop it first.
+  let capturing = false;
+  let stopped: (() => void) | null = null;
+  worker.on('message', (m: unknown) => {
+    const e = m as { kind?: unknown; type?: unknown; id?: unknown; status?: { state?: unknown } } | null;
+    if (e?.kind === 'event' && e.type === 'capture') capturing = e.status?.state !== 'ended';
+    if (e?.kind === 'response' && e.id === STOP_CAPTURE_ID) return stopped?.();
+    handler?.(m);
+  });
   let failure: Error | undefined;
   let terminating = false;
   worker.on('error', (e: Error) => {
@@ -262,10 +274,18 @@ export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<
       resolve(failure ? code || 1 : code);
     }),
   );
-  const terminate = async (): Promise<void> => {
+  let ending: Promise<void> | null = null;
+  const terminate = (): Promise<void> => (ending ??= (async () => {
     terminating = true;
+    if (capturing) {
+      await new Promise<void>((resolve) => {
+        stopped = resolve;
+        setTimeout(resolve, 5000).unref();
+        worker.postMessage({ kind: 'request', id: STOP_CAPTURE_ID, method: 'stopCapture', params: null });
+      });
+    }
     await worker.terminate();
-  };
+  })());
   return {
     port: {
       postMessage: (m, transfer) => worker.postMessage(m, transfer ?? []),

@@ -71,6 +71,11 @@ export function guardPaths(port: Port, allowed: Set<string>): Port {
       if (r.kind === 'response' && typeof r.id === 'number' && candidatesAsked.delete(r.id) && r.ok === true && Array.isArray(r.result)) {
         for (const p of r.result) if (typeof p === 'string') allowed.add(resolve(p));
       }
+      // The files of a live capture this engine started may be opened again (as a set, with the key log).
+      const ev = message as { kind?: unknown; type?: unknown; status?: { files?: unknown } };
+      if (ev.kind === 'event' && ev.type === 'capture' && Array.isArray(ev.status?.files)) {
+        for (const p of ev.status.files) if (typeof p === 'string') allowed.add(resolve(p));
+      }
       port.postMessage(message, transfer);
     },
     onMessage(handler) {
@@ -112,6 +117,9 @@ if (parentPort) {
     for (const p of Array.isArray(m.allow) ? m.allow : []) if (typeof p === 'string') allowed.add(resolve(p));
     // The window is gone when its end closes: nothing is left to serve.
     mainPort.on('close', () => process.exit(0));
-    serveEngine(guardPaths(portFromMainPort(mainPort), allowed));
+    // The desktop app is the user's own: it may start strace/tcpdump as them (never with more privilege).
+    const close = serveEngine(guardPaths(portFromMainPort(mainPort), allowed), { capture: { allowed: true, note: 'strace and tcpdump run on this computer as you, with no added privilege' } });
+    // Ending the engine ends any capture it started (the programs run in process groups of their own).
+    process.once('exit', close);
   });
 }

@@ -1,0 +1,110 @@
+/**
+ * End to end in Chromium (browser mode, real engine, real strace and curl): Capture ▸ Trace a
+ * Command… from the welcome screen traces `curl -sk https://127.0.0.1:PORT/…` against a loopback
+ * HTTPS server started here. Events arrive while the command runs; once it ends the decrypted
+ * exchange is in the HTTP tab; Stop ends a command that would run on, keeping the capture.
+ * Screenshots: test-artifacts/90-live-trace-*.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPath } from '../../electron/engine/host/capture-spawn.ts';
+import { browserSuite, RUN_E2E, shot } from './helpers.ts';
+
+const TOOLS = onPath('strace') !== null && onPath('curl') !== null;
+
+describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)', () => {
+  const browser = browserSuite('live-trace', { width: 1400, height: 820 });
+  let https: Server;
+  let port = 0;
+
+  beforeAll(async () => {
+    const dir = browser.tmp();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    // The answer comes 6 s after the request: curl is still running (polling its socket) while
+    // its connect, TLS handshake and request are already in the window.
+    https = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      setTimeout(() => res.end(JSON.stringify({ hello: req.url })), 6000);
+    });
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    port = (https.address() as AddressInfo).port;
+  }, 60_000);
+  afterAll(() => {
+    https?.close();
+  });
+
+  const bar = (page: Page) => page.locator('[data-testid="capture-bar"]');
+  const events = async (page: Page): Promise<number> => Number(/(\d+) events/.exec((await bar(page).textContent()) ?? '')?.[1] ?? 0);
+
+  async function trace(page: Page, command: string): Promise<void> {
+    await page.locator('[data-testid="welcome-trace"]').click();
+    const dialog = page.locator('[data-testid="trace-dialog"]');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.locator('[data-testid="capture-note"]').textContent(), { timeout: 30_000 }).toMatch(/listens on 127\.0\.0\.1 only/);
+    await dialog.locator('[data-testid="trace-command"]').fill(command);
+  }
+
+  it('events arrive while curl runs; the decrypted exchange is in the HTTP tab once it ends', async () => {
+    const page = await browser.serve();
+    const url = `https://127.0.0.1:${port}/e2e-live?n=1`;
+    await trace(page, `curl -sk -o /dev/null -H "X-Test: live trace" ${url}`);
+    const chips = page.locator('[data-testid="trace-argv"] .argv-chip');
+    expect(await chips.allTextContents()).toEqual(['curl', '-sk', '-o', '/dev/null', '-H', 'X-Test: live trace', url]);
+    await shot(page, '90-live-trace-dialog');
+    await page.locator('[data-testid="trace-start"]').click();
+    await bar(page).waitFor({ timeout: 30_000 });
+    // While it runs: the bar says so, the Live toggle is on, and events arrive. The most seen
+    // while it still ran is compared below with the request's event number.
+    expect(await bar(page).getAttribute('data-state')).toBe('running');
+    await expect.poll(() => page.locator('[data-testid="live-toggle"]').getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    let seenRunning = 0;
+    const watch = async (): Promise<boolean> => {
+      const [state, n] = [await bar(page).getAttribute('data-state'), await events(page)];
+      if (state === 'running') seenRunning = Math.max(seenRunning, n);
+      return state === 'running' && n > 0;
+    };
+    await expect.poll(watch, { timeout: 30_000 }).toBe(true);
+    // The rows drawn: the table follows the end (Proc Name is curl on every row).
+    await expect.poll(async () => /curl/.test(await page.locator('.table-scroller').innerText()), { timeout: 30_000 }).toBe(true);
+    await shot(page, '90-live-trace-running');
+    // The command ends by itself: the capture stays open, everything read, the exchange decrypted.
+    await expect.poll(async () => (await watch(), bar(page).getAttribute('data-state')), { timeout: 60_000 }).toBe('ended');
+    expect(await bar(page).textContent()).toMatch(/exit status 0/);
+    expect(await bar(page).textContent()).toMatch(/Traced curl .*[1-9]\d* TLS secrets?/);
+    // The key log was added as it was written: no banner offers it.
+    expect(await page.locator('[data-testid="keylog-candidate"]').count()).toBe(0);
+    await page.locator('[data-testid="tab-http"]').click();
+    await expect.poll(() => page.locator('[data-testid="http-count"]').textContent(), { timeout: 60_000 }).toBe('1 exchange');
+    const row = page.locator('[data-testid="http-row"]').first();
+    expect(await row.textContent()).toMatch(/GET.*\/e2e-live\?n=1.*200/);
+    await row.click();
+    await page.locator('[data-testid="http-detail"] .http-startline').first().waitFor();
+    // The request's write was in the window while curl still waited for the answer.
+    const request = Number(/request event (\d+)/.exec((await page.locator('[data-testid="http-detail"]').textContent()) ?? '')?.[1]);
+    expect(request).toBeGreaterThan(0);
+    expect(request).toBeLessThanOrEqual(seenRunning);
+    await shot(page, '90-live-trace-http');
+    await page.close();
+  });
+
+  it('Stop ends a command that would run on; what it wrote stays open', async () => {
+    const page = await browser.serve();
+    await trace(page, 'sleep 30');
+    await page.locator('[data-testid="trace-start"]').click();
+    await expect.poll(() => events(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    const t0 = Date.now();
+    await page.locator('[data-testid="capture-stop"]').click();
+    await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await bar(page).textContent()).toMatch(/stopped/);
+    expect(await page.locator('[data-testid="live-toggle"]').getAttribute('aria-pressed')).toBe('false');
+    expect(await events(page)).toBeGreaterThan(0);
+    await shot(page, '90-live-trace-stopped');
+    await page.close();
+  });
+});
