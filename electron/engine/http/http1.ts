@@ -85,8 +85,12 @@ export interface Http1Parser {
   exchanges: HttpExchange[];
   /** Exchanges begun so far (the next exchange's index), kept or not. */
   count: number;
-  /** Requests without a final response yet, in order. */
-  pending: HttpExchange[];
+  /**
+   * Requests without a final response yet, in order, from `pendingHead` on: a queue, since a
+   * pipelining client can have thousands outstanding and Array.shift() is O(n) each.
+   */
+  pending: (HttpExchange | undefined)[];
+  pendingHead: number;
   notes: string[];
   /** The stream does not carry HTTP/1 (e.g. the HTTP/2 preface, TLS): everything is ignored. */
   notHttp: boolean;
@@ -101,7 +105,7 @@ function dirState(): DirState {
 }
 
 export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
-  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], notes: [], notHttp: false, started: false };
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], pendingHead: 0, notes: [], notHttp: false, started: false };
 }
 
 /**
@@ -651,6 +655,18 @@ function driveChunked(p: Http1Parser, s: DirState): boolean {
   }
 }
 
+/** Drop the oldest pending request; the array is compacted once its dead head is half of it. */
+function dequeuePending(p: Http1Parser): void {
+  p.pending[p.pendingHead++] = undefined;
+  if (p.pendingHead === p.pending.length) {
+    p.pending.length = 0;
+    p.pendingHead = 0;
+  } else if (p.pendingHead >= 1024 && 2 * p.pendingHead >= p.pending.length) {
+    p.pending = p.pending.slice(p.pendingHead);
+    p.pendingHead = 0;
+  }
+}
+
 function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
   p.opts.onHead?.(m);
   if (dir === 0) {
@@ -671,7 +687,7 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
     }
     return;
   }
-  let ex = p.pending[0];
+  let ex = p.pending[p.pendingHead];
   if (!ex) {
     // A response without a request seen (capture started mid-way).
     ex = { index: p.count++, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
@@ -688,7 +704,7 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
     s.mode = Mode.Head;
     return;
   }
-  p.pending.shift();
+  dequeuePending(p);
   ex.response = m;
   s.msg = m;
   s.ex = ex;
