@@ -13,6 +13,7 @@
  * operations named exactly (a 1M tshark run of every operation takes about 40 min of one core per shape),
  * reused cells are shown for every operation.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +25,12 @@ import { SHAPES, type Shape } from './shapes.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'bench', 'out');
 const NODE = process.execPath;
-const CLI = ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts')];
+const TSX_CLI = ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts')];
+/** Where --built puts the `tracelens` command it builds from the sources before measuring. */
+const BUILT_DIR = join(OUT, 'cli');
+const BUILT_CLI = [join(BUILT_DIR, 'tracelens.mjs')];
+/** The CLI as run: the sources through tsx, or with --built the bundled command users install. */
+let CLI = TSX_CLI;
 const ENGINE_OP = ['--import', 'tsx', join(ROOT, 'bench/shapes/engine-op.ts')];
 
 export interface Options {
@@ -40,6 +46,8 @@ export interface Options {
   tsharkFrom: string[];
   /** Operations (name prefixes) tshark is run for; undefined: all. */
   tsharkOps: string[] | undefined;
+  /** Run the built `tracelens` command (bench/out/cli, built first) instead of the sources under tsx. */
+  built: boolean;
 }
 
 export function parseSize(s: string): number {
@@ -49,7 +57,7 @@ export function parseSize(s: string): number {
 }
 
 export function parseOptions(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined, tsharkFrom: [], tsharkOps: undefined };
+  const o: Options = { sizes: [10_000, 100_000, 1_000_000], shapes: SHAPES.map((s) => s.id), tshark: false, timeout: undefined, ops: undefined, regen: false, file: undefined, keylog: undefined, tsharkFrom: [], tsharkOps: undefined, built: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -70,6 +78,7 @@ export function parseOptions(argv: string[]): Options {
     else if (a === '--keylog') o.keylog = v();
     else if (a === '--tshark-from') o.tsharkFrom = v().split(',');
     else if (a === '--tshark-ops') o.tsharkOps = v().split(',');
+    else if (a === '--built') o.built = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -269,7 +278,8 @@ async function runOps(t: Target, opts: Options, out: SizeResult['ops'], save: ()
     const scratch = mkdtempSync(join(tmpdir(), 'tracelens-shapes-'));
     try {
       const ours = op.ours(t, scratch);
-      const oc: Cell | null = ours ? { command: ['npm run -s cli --', ...ours.slice(3)], ...(await run(NODE, ours, timeout)) } : null;
+      const cliArgs = ours && ours[0] === CLI[0] ? ours.slice(CLI.length) : ours?.slice(3) ?? [];
+      const oc: Cell | null = ours ? { command: [CLI === BUILT_CLI ? 'node bench/out/cli/tracelens.mjs' : 'npm run -s cli --', ...cliArgs], ...(await run(NODE, ours, timeout)) } : null;
       if (oc && ours?.[2]?.endsWith('engine-op.ts')) oc.command = ['node --import tsx bench/shapes/engine-op.ts', ...ours.slice(3)];
       // On a scap file the oracle column is sysdig's.
       const tool = isScap(t) ? 'sysdig' : 'tshark';
@@ -424,6 +434,13 @@ export async function runShapes(argv: string[]): Promise<void> {
   }
   const opts = parseOptions(argv);
   mkdirSync(OUT, { recursive: true });
+  if (opts.built) {
+    // Built from the sources as they are now, so the numbers are never of a stale bundle.
+    const b = spawnSync(NODE, [join(ROOT, 'scripts/build-cli.mjs'), BUILT_DIR], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error(`building the tracelens command failed (exit ${b.status})`);
+    CLI = BUILT_CLI;
+    log(`measuring the built command ${BUILT_CLI[0]}`);
+  }
   const base = await baseline();
   log(`startup of one CLI process: ${base.seconds.toFixed(2)} s, ${base.cpuSeconds.toFixed(2)} CPU s (subtracted from CPU before per-event cost)`);
   const results: ShapeResult[] = [];

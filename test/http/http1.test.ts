@@ -38,6 +38,18 @@ describe('HTTP/1.x framing', () => {
     expect(summary(s).map((x) => [x.req, x.status, x.body])).toEqual([['GET /a', 200, 'A'], ['GET /b', 404, 'BB']]);
   });
 
+  it('5000 pipelined requests before any response pair in order (the pending queue compacts mid-way)', () => {
+    const n = 5000;
+    const reqs = Array.from({ length: n }, (_, k) => `GET /${k} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');
+    // Responses in two runs, with one more request between them: the queue is drained past its
+    // compaction point, grows again, and pairing stays in request order throughout.
+    const resp = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `HTTP/1.1 200 OK\r\nContent-Length: ${String(from + k).length}\r\n\r\n${from + k}`).join('');
+    const s = stream([[0, reqs], [1, resp(0, 3000)], [0, `GET /${n} HTTP/1.1\r\n\r\n`], [1, resp(3000, n + 1)]]);
+    const got = summary(s);
+    expect(got).toHaveLength(n + 1);
+    for (let k = 0; k <= n; k++) expect([got[k].req, got[k].body]).toEqual([`GET /${k}`, String(k)]);
+  });
+
   it('chunked bodies with extensions and trailers; the last chunk completes the message', () => {
     const s = stream([
       [0, 'GET / HTTP/1.1\r\n\r\n'],

@@ -85,8 +85,12 @@ export interface Http1Parser {
   exchanges: HttpExchange[];
   /** Exchanges begun so far (the next exchange's index), kept or not. */
   count: number;
-  /** Requests without a final response yet, in order. */
-  pending: HttpExchange[];
+  /**
+   * Requests without a final response yet, in order, from `pendingHead` on: a queue, since a
+   * pipelining client can have thousands outstanding and Array.shift() is O(n) each.
+   */
+  pending: (HttpExchange | undefined)[];
+  pendingHead: number;
   notes: string[];
   /** The stream does not carry HTTP/1 (e.g. the HTTP/2 preface, TLS): everything is ignored. */
   notHttp: boolean;
@@ -101,7 +105,7 @@ function dirState(): DirState {
 }
 
 export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
-  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], notes: [], notHttp: false, started: false };
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], pendingHead: 0, notes: [], notHttp: false, started: false };
 }
 
 /**
@@ -257,10 +261,20 @@ function latestIn(s: DirState, from: number, to: number, prev: { event: number; 
   return best;
 }
 
+/**
+ * Bytes of stale tail (beyond the bytes held) that a search may run over before a view bounding
+ * it is worth its allocation: a view per head was a large share of the scan's garbage.
+ */
+const STALE_TAIL = 4096;
+
+/** `buf` itself when its stale tail beyond `len` is short (searches check their bounds), else a view of `len` bytes. */
+function heldBytes(buf: Uint8Array, len: number): Uint8Array {
+  return buf.length - len > STALE_TAIL ? buf.subarray(0, len) : buf;
+}
+
 function findHeadEnd(buf: Uint8Array, len: number): number {
-  // Line ends by indexOf (memchr) rather than byte by byte; a view of the bytes held, so it
-  // never searches the buffer's stale tail.
-  const b = buf.length === len ? buf : buf.subarray(0, len);
+  // Line ends by indexOf (memchr) rather than byte by byte; any hit at or past `len` is stale.
+  const b = heldBytes(buf, len);
   for (let k = b.indexOf(0x0a); k >= 0 && k + 1 < len; k = b.indexOf(0x0a, k + 1)) {
     if (b[k + 1] === 0x0a) return k + 2;
     if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
@@ -393,8 +407,8 @@ function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boo
  * parseHead splits them (LF, or CRLF).
  */
 function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: Slots): boolean {
-  // A view of the head alone: indexOf never runs past it.
-  const b = buf.length === end ? buf : buf.subarray(0, end);
+  // Every search below is bounded by `end` (hits past it are treated as not found).
+  const b = heldBytes(buf, end);
   let e = b.indexOf(0x0a);
   if (e < 0 || e > end) e = end;
   const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
@@ -403,12 +417,15 @@ function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: S
   indexValues.fill(undefined);
   let start = e + 1;
   while (start < end) {
-    let le = b.indexOf(0x0a, start);
+    // The name byte by byte up to its colon (names are short; an indexOf call per line cost
+    // more than the loop), then the line end by indexOf (values can be long).
+    let colon = start;
+    while (colon < end && b[colon] !== 0x3a && b[colon] !== 0x0a) colon++;
+    let le = colon < end && b[colon] === 0x0a ? colon : b.indexOf(0x0a, colon);
     if (le < 0 || le > end) le = end;
     const next = le + 1;
     if (le < end && le > start && b[le - 1] === 0x0d) le--;
-    let colon = b.indexOf(0x3a, start);
-    if (colon < 0 || colon > le) colon = le;
+    if (colon > le) colon = le;
     const h = colon - start < INDEX_BY_LENGTH.length ? INDEX_BY_LENGTH[colon - start] : -1;
     if (colon < le && h >= 0 && (seen & (1 << h)) === 0 && nameIs(b, start, colon - start, INDEX_HEADERS[h])) {
       seen |= 1 << h;
@@ -651,6 +668,18 @@ function driveChunked(p: Http1Parser, s: DirState): boolean {
   }
 }
 
+/** Drop the oldest pending request; the array is compacted once its dead head is half of it. */
+function dequeuePending(p: Http1Parser): void {
+  p.pending[p.pendingHead++] = undefined;
+  if (p.pendingHead === p.pending.length) {
+    p.pending.length = 0;
+    p.pendingHead = 0;
+  } else if (p.pendingHead >= 1024 && 2 * p.pendingHead >= p.pending.length) {
+    p.pending = p.pending.slice(p.pendingHead);
+    p.pendingHead = 0;
+  }
+}
+
 function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
   p.opts.onHead?.(m);
   if (dir === 0) {
@@ -671,7 +700,7 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
     }
     return;
   }
-  let ex = p.pending[0];
+  let ex = p.pending[p.pendingHead];
   if (!ex) {
     // A response without a request seen (capture started mid-way).
     ex = { index: p.count++, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
@@ -688,7 +717,7 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
     s.mode = Mode.Head;
     return;
   }
-  p.pending.shift();
+  dequeuePending(p);
   ex.response = m;
   s.msg = m;
   s.ex = ex;
