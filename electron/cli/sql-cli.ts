@@ -25,8 +25,7 @@ async function loadCaptures(client: EngineClient, sink: TableSink, a: { files: r
     const name = basename(file);
     const times = await loadEvents(client, sink, name, a.info);
     await loadHttp(client, sink, name, times);
-    // Conversations are of packets (tshark -z conv); a syscall capture has none.
-    if (info.kind !== 'syscalls') await loadConversations(client, sink, name);
+    await loadConversations(client, sink, name, info.kind !== 'syscalls');
   }
   return true;
 }

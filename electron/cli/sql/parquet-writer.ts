@@ -237,13 +237,62 @@ function putLevels(b: Bytes, levels: Uint8Array, n: number): void {
   b.view.setUint32(at, b.len - at - 4, true);
 }
 
-/** INT64 little endian two's complement, from a double (rounded as DuckDB's CAST rounds: half away from zero). */
-function putInt64(b: Bytes, v: number): void {
-  if (!Number.isInteger(v)) v = Math.sign(v) * Math.round(Math.abs(v));
-  const hi = Math.floor(v / 2 ** 32);
-  b.view.setUint32(b.len, v - hi * 2 ** 32, true);
-  b.view.setInt32(b.len + 4, hi, true);
-  b.len += 8;
+/** Most bytes the definition levels of `n` values take (all bit-packed, with headers and the length). */
+function levelBytes(n: number): number {
+  return 4 + Math.ceil(n / 8) + 5 * Math.ceil(n / 504) + 8;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** An integer as DuckDB's CAST of a double rounds it: half away from zero. */
+function int64Of(v: number): number {
+  return Number.isInteger(v) ? v : Math.sign(v) * Math.round(Math.abs(v));
+}
+
+/**
+ * The values whose level is 1, PLAIN: DOUBLE as IEEE 754 little endian, INT64 little endian
+ * two's complement. On a little-endian host through typed arrays (a store per word, not a
+ * DataView call per value).
+ */
+export function plain64(nums: ArrayLike<number>, levels: Uint8Array, n: number, count: number, dbl: boolean): Uint8Array {
+  const out = new Uint8Array(count * 8);
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(out.buffer);
+    let at = 0;
+    for (let r = 0; r < n; r++) {
+      if (levels[r] === 0) continue;
+      if (dbl) view.setFloat64(at, nums[r], true);
+      else {
+        const v = int64Of(nums[r]);
+        const hi = Math.floor(v / 2 ** 32);
+        view.setUint32(at, v - hi * 2 ** 32, true);
+        view.setInt32(at + 4, hi, true);
+      }
+      at += 8;
+    }
+    return out;
+  }
+  if (dbl) {
+    const f = new Float64Array(out.buffer);
+    let k = 0;
+    for (let r = 0; r < n; r++) if (levels[r] !== 0) f[k++] = nums[r];
+    return out;
+  }
+  const u = new Uint32Array(out.buffer);
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (levels[r] === 0) continue;
+    const v = nums[r];
+    if (v >= 0 && v < 4294967296 && v === Math.floor(v)) u[k] = v;
+    else {
+      const x = int64Of(v);
+      const hi = Math.floor(x / 2 ** 32);
+      u[k] = x - hi * 2 ** 32;
+      u[k + 1] = hi >>> 0;
+    }
+    k += 2;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,13 +311,26 @@ export interface ChunkMeta {
   compressed: number;
 }
 
-/** A page: its thrift header, then its body (compressed by `codec`). */
-function putPage(out: Bytes, codec: ParquetCodec, type: number, body: Uint8Array, header: readonly [number, Thrift]): { uncompressed: number; compressed: number } {
-  const data = codec === 'gzip' ? gzipSync(body, { level: 1 }) : body;
-  const head = thriftBytes(struct([1, i32(type)], [2, i32(body.length)], [3, i32(data.length)], header));
-  putBytes(out, head);
-  putBytes(out, data);
-  return { uncompressed: head.length + body.length, compressed: head.length + data.length };
+/** Bytes written in order: page headers and bodies, each its own buffer (a body is not copied again). */
+export interface Pieces {
+  parts: Uint8Array[];
+  len: number;
+}
+
+function putPiece(out: Pieces, data: Uint8Array): void {
+  out.parts.push(data);
+  out.len += data.length;
+}
+
+/** A page: its thrift header, then its body (the parts in order, compressed by `codec`). */
+function putPage(out: Pieces, codec: ParquetCodec, type: number, body: readonly Uint8Array[], header: readonly [number, Thrift]): { uncompressed: number; compressed: number } {
+  const size = body.reduce((a, p) => a + p.length, 0);
+  const data = codec === 'gzip' ? [gzipSync(Buffer.concat(body), { level: 1 })] : body;
+  const stored = data.reduce((a, p) => a + p.length, 0);
+  const head = thriftBytes(struct([1, i32(type)], [2, i32(size)], [3, i32(stored)], header));
+  putPiece(out, head);
+  for (const p of data) putPiece(out, p);
+  return { uncompressed: head.length + size, compressed: head.length + stored };
 }
 
 function dataPageHeader(n: number, encoding: number): readonly [number, Thrift] {
@@ -280,15 +342,15 @@ function dataPageHeader(n: number, encoding: number): readonly [number, Thrift] 
  * for texts a dictionary page of the texts the rows use (in first-use order) and a data page of
  * their indices, otherwise one PLAIN data page.
  */
-export function putColumnChunk(out: Bytes, base: number, col: ParquetColumn, n: number, codec: ParquetCodec, nullId: number): ChunkMeta {
+export function putColumnChunk(out: Pieces, base: number, col: ParquetColumn, n: number, codec: ParquetCodec, nullId: number): ChunkMeta {
   const offset = base + out.len;
   const levels = new Uint8Array(n);
-  const body = bytes(n * 9 + 64);
   let nulls = 0;
   let dictionaryOffset: number | undefined;
   let uncompressed = 0;
   let compressed = 0;
   let encoding: number = ENC.PLAIN;
+  let page: Uint8Array[];
   if (col.type === 'VARCHAR') {
     const ids = col.ids ?? [];
     const dict = col.dict ?? [];
@@ -316,15 +378,17 @@ export function putColumnChunk(out: Bytes, base: number, col: ParquetColumn, n: 
         putBytes(dpage, s);
       }
       dictionaryOffset = base + out.len;
-      const sz = putPage(out, codec, PAGE.DICTIONARY, contents(dpage), [7, struct([1, i32(used.length)], [2, i32(ENC.PLAIN)])]);
+      const sz = putPage(out, codec, PAGE.DICTIONARY, [contents(dpage)], [7, struct([1, i32(used.length)], [2, i32(ENC.PLAIN)])]);
       uncompressed += sz.uncompressed;
       compressed += sz.compressed;
     }
-    putLevels(body, levels, n);
     const width = bitWidth(Math.max(0, used.length - 1));
+    const body = bytes(levelBytes(n) + 1 + Math.ceil((m * width) / 8) + 16);
+    putLevels(body, levels, n);
     putByte(body, width);
     putHybrid(body, idx, m, width);
     encoding = used.length > 0 ? ENC.RLE_DICTIONARY : ENC.PLAIN;
+    page = [contents(body)];
   } else {
     const nums = col.nums ?? [];
     for (let r = 0; r < n; r++) {
@@ -332,8 +396,10 @@ export function putColumnChunk(out: Bytes, base: number, col: ParquetColumn, n: 
       if (v === undefined || Number.isNaN(v)) nulls++;
       else levels[r] = 1;
     }
-    putLevels(body, levels, n);
     const count = n - nulls;
+    const body = bytes(levelBytes(n) + (col.type === 'BOOLEAN' ? count : 0) + 16);
+    putLevels(body, levels, n);
+    page = [contents(body)];
     if (col.type === 'BOOLEAN') {
       // PLAIN booleans are bit-packed, LSB first.
       reserve(body, (count + 7) >> 3);
@@ -349,20 +415,11 @@ export function putColumnChunk(out: Bytes, base: number, col: ParquetColumn, n: 
         }
       }
       if (bits > 0) body.buf[body.len++] = acc;
-    } else {
-      reserve(body, count * 8);
-      const dbl = col.type === 'DOUBLE';
-      for (let r = 0; r < n; r++) {
-        if (levels[r] === 0) continue;
-        if (dbl) {
-          body.view.setFloat64(body.len, nums[r], true);
-          body.len += 8;
-        } else putInt64(body, nums[r]);
-      }
-    }
+      page = [contents(body)];
+    } else page.push(plain64(nums, levels, n, count, col.type === 'DOUBLE'));
   }
   const dataOffset = base + out.len;
-  const sz = putPage(out, codec, PAGE.DATA, contents(body), dataPageHeader(n, encoding));
+  const sz = putPage(out, codec, PAGE.DATA, page, dataPageHeader(n, encoding));
   uncompressed += sz.uncompressed;
   compressed += sz.compressed;
   const encodings = encoding === ENC.RLE_DICTIONARY ? [ENC.PLAIN, ENC.RLE, ENC.RLE_DICTIONARY] : [ENC.PLAIN, ENC.RLE];
@@ -402,7 +459,7 @@ export function startFile(write: (data: Uint8Array) => void, opts: { codec?: Par
 /** Append one row group of `rows` rows (each column `rows` long). */
 export function writeRowGroup(f: ParquetFile, columns: readonly ParquetColumn[], rows: number): void {
   if (rows === 0 && f.groups.length > 0) return;
-  const out = bytes(rows * 8 * columns.length + 1024);
+  const out: Pieces = { parts: [], len: 0 };
   const chunks = new Map<string, ChunkMeta>();
   for (const c of columns) {
     const known = f.schema.find((s) => s.name === c.name);
@@ -411,7 +468,7 @@ export function writeRowGroup(f: ParquetFile, columns: readonly ParquetColumn[],
     if (rows > 0) chunks.set(c.name, putColumnChunk(out, f.offset, c, rows, f.codec, f.nullId));
   }
   if (rows === 0) return;
-  f.write(contents(out));
+  for (const p of out.parts) f.write(p);
   f.offset += out.len;
   f.groups.push({ rows, chunks });
 }
@@ -462,12 +519,12 @@ export function finishFile(f: ParquetFile, createdBy = 'tracelens'): void {
   for (const g of f.groups) {
     const missing = f.schema.filter((s) => !g.chunks.has(s.name));
     if (missing.length === 0) continue;
-    const out = bytes(1024);
+    const out: Pieces = { parts: [], len: 0 };
     for (const s of missing) {
       const empty: ParquetColumn = s.type === 'VARCHAR' ? { name: s.name, type: s.type, ids: new Uint32Array(g.rows).fill(f.nullId), dict: [] } : { name: s.name, type: s.type, nums: new Float64Array(g.rows).fill(NaN) };
       g.chunks.set(s.name, putColumnChunk(out, f.offset, empty, g.rows, f.codec, f.nullId));
     }
-    f.write(contents(out));
+    for (const p of out.parts) f.write(p);
     f.offset += out.len;
   }
   const foot = footerBytes(f.schema, f.groups, createdBy);

@@ -138,12 +138,15 @@ export async function loadHttp(client: EngineClient, sink: TableSink, capture: s
   return rows;
 }
 
-/** TCP and UDP conversations (tshark -z conv,tcp / conv,udp) into `conversations`. */
-export async function loadConversations(client: EngineClient, sink: TableSink, capture: string): Promise<number> {
+/**
+ * TCP and UDP conversations (tshark -z conv,tcp / conv,udp) into `conversations`. They are of
+ * packets: for a syscall capture (`packets` false) the table gets its columns and no rows.
+ */
+export async function loadConversations(client: EngineClient, sink: TableSink, capture: string, packets = true): Promise<number> {
   let rows = 0;
   for (const proto of ['tcp', 'udp'] as const) {
-    const r = await client.call('stats', { name: `conv,${proto}` });
-    const list = r.kind === 'conv' ? r.rows : [];
+    const r = packets ? await client.call('stats', { name: `conv,${proto}` }) : undefined;
+    const list = r?.kind === 'conv' ? r.rows : [];
     await sink('conversations', rowsToColumns(list, CONVERSATION_COLUMNS), list.length, [{ name: 'capture', text: capture }, { name: 'proto', text: proto }]);
     rows += list.length;
   }
