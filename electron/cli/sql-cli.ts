@@ -7,7 +7,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineClient } from '../../shared/engine-client.ts';
 import type { ExportArgs, SqlArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';

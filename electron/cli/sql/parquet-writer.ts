@@ -301,6 +301,7 @@ export function plain64(nums: ArrayLike<number>, levels: Uint8Array, n: number, 
 /** Where a written column chunk is and what it holds, for the footer. */
 export interface ChunkMeta {
   type: number;
+  codec: ParquetCodec;
   encodings: number[];
   values: number;
   nulls: number;
@@ -423,7 +424,7 @@ export function putColumnChunk(out: Pieces, base: number, col: ParquetColumn, n:
   uncompressed += sz.uncompressed;
   compressed += sz.compressed;
   const encodings = encoding === ENC.RLE_DICTIONARY ? [ENC.PLAIN, ENC.RLE, ENC.RLE_DICTIONARY] : [ENC.PLAIN, ENC.RLE];
-  return { type: PHYSICAL[col.type], encodings, values: n, nulls, offset, dictionaryOffset, dataOffset, uncompressed, compressed };
+  return { type: PHYSICAL[col.type], codec, encodings, values: n, nulls, offset, dictionaryOffset, dataOffset, uncompressed, compressed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,7 +479,7 @@ function chunkThrift(name: string, m: ChunkMeta): Thrift {
     [1, i32(m.type)],
     [2, list('i32', m.encodings.map(i32))],
     [3, list('bin', [bin(name)])],
-    [4, i32(0)],
+    [4, i32(CODEC[m.codec])],
     [5, i64(m.values)],
     [6, i64(m.uncompressed)],
     [7, i64(m.compressed)],
