@@ -83,7 +83,7 @@ export async function exportTables(client: EngineClient, a: ExportArgs, out: Wri
   void out;
   if (a.parquet !== undefined) {
     const dir = resolve(a.parquet);
-    const files = parquetTables(dir);
+    const files = parquetTables(dir, a.compression);
     let rows;
     try {
       if (!(await loadCaptures(client, files.sink, a, err))) return 1;
