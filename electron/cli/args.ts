@@ -128,6 +128,8 @@ export interface ExportArgs {
   files: string[];
   parquet: string | undefined;
   clickhouse: string | undefined;
+  /** Parquet page compression: none (fastest, the default) or gzip (node:zlib). */
+  compression: 'none' | 'gzip';
   keylogs: string[];
   info: boolean;
 }
@@ -234,9 +236,11 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  read_parquet('DIR/**/events.parquet') (docs/sql.md);
                                  --no-info: events without info (its one costly column)
   export FILE... (--parquet DIR | --clickhouse DIR) [--keylog FILE]... [--no-info]
+       [--compression none|gzip]
                                  the same tables as DIR/events.parquet, http.parquet,
                                  conversations.parquet, or as ClickHouse's schema.sql and
-                                 events.jsonl, http.jsonl, conversations.jsonl (docs/scale.md)
+                                 events.jsonl, http.jsonl, conversations.jsonl (docs/scale.md);
+                                 --compression: of the Parquet pages (default none)
   FILE may be followed by more files, opened as one capture set merged by time (pcap/pcapng:
   as mergecap; with strace logs or a scap: conversations matched to their sockets, see
   docs/capture-sets.md). Every command that takes
@@ -376,6 +380,7 @@ function parseSqlCommand(command: 'sql' | 'export', rest: string[]): SqlArgs | E
   let parquet: string | undefined;
   let clickhouse: string | undefined;
   let info = true;
+  let compression: ExportArgs['compression'] = 'none';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (): string => {
@@ -391,6 +396,11 @@ function parseSqlCommand(command: 'sql' | 'export', rest: string[]): SqlArgs | E
       format = v;
     } else if (a === '--parquet' && command === 'export') parquet = value();
     else if (a === '--clickhouse' && command === 'export') clickhouse = value();
+    else if (a === '--compression' && command === 'export') {
+      const v = value();
+      if (v !== 'none' && v !== 'gzip') throw new UsageError(`--compression must be none or gzip, not ${v}`);
+      compression = v;
+    }
     else if (a.startsWith('-') && a !== '-' && !/\s/.test(a)) throw new UsageError(`unknown option ${a} for ${command}`);
     else words.push(a);
   }
@@ -401,7 +411,7 @@ function parseSqlCommand(command: 'sql' | 'export', rest: string[]): SqlArgs | E
   }
   if (words.length === 0) throw new UsageError('export takes FILE...');
   if (parquet === undefined && clickhouse === undefined) throw new UsageError('export needs --parquet DIR or --clickhouse DIR');
-  return { command, files: words, parquet, clickhouse, keylogs, info };
+  return { command, files: words, parquet, clickhouse, compression, keylogs, info };
 }
 
 function parseStats(rest: string[]): StatsArgs {

@@ -7,27 +7,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineClient } from '../../shared/engine-client.ts';
 import type { ExportArgs, SqlArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { clickhouseSchema } from './sql/clickhouse.ts';
-import { literal, openDuck } from './sql/duck.ts';
-import { addHttpTimes, loadConversations, loadEvents, loadHttp, TABLES } from './sql/tables.ts';
+import { duckSink, literal, openDuck } from './sql/duck.ts';
+import { parquetTables } from './sql/parquet-tables.ts';
+import { loadConversations, loadEvents, loadHttp, TABLES, type TableSink } from './sql/tables.ts';
 
 /** Open each capture in turn and load its three tables; false when a key log could not be read. */
-async function loadCaptures(client: EngineClient, conn: DuckDBConnection, a: { files: readonly string[]; keylogs: readonly string[]; info: boolean }, err: Writable): Promise<boolean> {
+async function loadCaptures(client: EngineClient, sink: TableSink, a: { files: readonly string[]; keylogs: readonly string[]; info: boolean }, err: Writable): Promise<boolean> {
   const { files, keylogs } = a;
   for (const file of files) {
     const info = await openAndIndex(client, file);
     if (!(await addKeylogs(client, keylogs, err))) return false;
     const name = basename(file);
-    await loadEvents(client, conn, name, a.info);
-    await loadHttp(client, conn, name);
-    // Conversations are of packets (tshark -z conv); a syscall capture has none.
-    if (info.kind !== 'syscalls') await loadConversations(client, conn, name);
+    const times = await loadEvents(client, sink, name, a.info);
+    await loadHttp(client, sink, name, times);
+    await loadConversations(client, sink, name, info.kind !== 'syscalls');
   }
-  if (files.length > 0) await addHttpTimes(conn);
   return true;
 }
 
@@ -45,7 +43,7 @@ function csvCell(t: string): string {
 export async function sql(client: EngineClient, a: SqlArgs, out: Writable, err: Writable): Promise<number> {
   const conn = await openDuck();
   try {
-    if (!(await loadCaptures(client, conn, a, err))) return 1;
+    if (!(await loadCaptures(client, duckSink(conn), a, err))) return 1;
     let reader;
     try {
       reader = await conn.runAndReadAll(a.query);
@@ -82,29 +80,34 @@ export async function sql(client: EngineClient, a: SqlArgs, out: Writable, err: 
 }
 
 export async function exportTables(client: EngineClient, a: ExportArgs, out: Writable, err: Writable): Promise<number> {
+  void out;
+  if (a.parquet !== undefined) {
+    const dir = resolve(a.parquet);
+    const files = parquetTables(dir, a.compression);
+    let rows;
+    try {
+      if (!(await loadCaptures(client, files.sink, a, err))) return 1;
+      rows = files.finish();
+    } finally {
+      files.abort();
+    }
+    await write(err, `tracelens: wrote ${TABLES.map((t) => `${rows[t]} ${t}`).join(', ')} to ${dir}/{${TABLES.join(',')}}.parquet\n`);
+  }
+  if (a.clickhouse === undefined) return 0;
   const conn = await openDuck();
   try {
-    if (!(await loadCaptures(client, conn, a, err))) return 1;
+    if (!(await loadCaptures(client, duckSink(conn), a, err))) return 1;
     const counts: string[] = [];
     for (const t of TABLES) {
       const n = await conn.runAndReadAll(`SELECT count(*) FROM ${t}`);
       counts.push(`${n.getRowsJS()[0][0]} ${t}`);
     }
-    if (a.parquet !== undefined) {
-      const dir = resolve(a.parquet);
-      mkdirSync(dir, { recursive: true });
-      for (const t of TABLES) await conn.run(`COPY ${t} TO ${literal(join(dir, `${t}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
-      await write(err, `tracelens: wrote ${counts.join(', ')} to ${dir}/{${TABLES.join(',')}}.parquet\n`);
-    }
-    if (a.clickhouse !== undefined) {
-      const dir = resolve(a.clickhouse);
-      mkdirSync(dir, { recursive: true });
-      const schema = await clickhouseSchema(conn);
-      writeFileSync(join(dir, 'schema.sql'), schema.sql);
-      for (const t of TABLES) await conn.run(`COPY (${schema.selects[t]}) TO ${literal(join(dir, `${t}.jsonl`))} (FORMAT json)`);
-      await write(err, `tracelens: wrote ${counts.join(', ')} to ${dir}/schema.sql and {${TABLES.join(',')}}.jsonl\n`);
-    }
-    void out;
+    const dir = resolve(a.clickhouse);
+    mkdirSync(dir, { recursive: true });
+    const schema = await clickhouseSchema(conn);
+    writeFileSync(join(dir, 'schema.sql'), schema.sql);
+    for (const t of TABLES) await conn.run(`COPY (${schema.selects[t]}) TO ${literal(join(dir, `${t}.jsonl`))} (FORMAT json)`);
+    await write(err, `tracelens: wrote ${counts.join(', ')} to ${dir}/schema.sql and {${TABLES.join(',')}}.jsonl\n`);
     return 0;
   } finally {
     conn.closeSync();

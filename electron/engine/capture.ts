@@ -69,6 +69,11 @@ export interface Capture {
    * undefined means "sort by the column's text" (slower: a re-dissection per event).
    */
   sortKey?(event: number, column: string): number | string | undefined;
+  /**
+   * `sortKey` of events start+1 … start+count at once (the SQL events table): the same values,
+   * where the capture has a faster way than a call per event (the session's Protocol column).
+   */
+  sortKeys?(column: string, start: number, count: number): (number | string | undefined)[];
   /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
   time(event: number): number;
   /**

@@ -5,9 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal } from './duck.ts';
-import { TABLES } from './tables.ts';
-
-type Table = (typeof TABLES)[number];
+import { TABLES, type Table } from './tables.ts';
 
 /** Per table: the columns never NULL (the sorting and partition keys), the key, the partition. */
 const LAYOUT: Record<Table, { notNull: string[]; orderBy: string; partitionBy: string }> = {

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { NO_TEXT } from '../../../shared/rpc.ts';
+import type { TableSink } from './tables.ts';
 
 /**
  * A column of rows to append: numbers (NaN = NULL), or for VARCHAR ids into `dict` (NO_TEXT =
@@ -117,4 +118,9 @@ export async function appendColumns(conn: DuckDBConnection, table: string, colum
   await conn.run(`INSERT INTO ${ident(table)} BY NAME SELECT ${exprs.join(', ')} FROM ${ident(stage)} s ${joins.join(' ')}`);
   await conn.run(`DROP TABLE ${ident(stage)}`);
   for (const k of columns.keys()) if (columns[k].type === 'VARCHAR') await conn.run(`DROP TABLE ${ident(`dict_${table}_${k}`)}`);
+}
+
+/** The tables into DuckDB. */
+export function duckSink(conn: DuckDBConnection): TableSink {
+  return (table, columns, rows, constants) => appendColumns(conn, table, columns, rows, constants);
 }

@@ -3,14 +3,22 @@
  * `http` from the exchange list `tracelens http` prints, `conversations` from `stats conv,tcp` and
  * `conv,udp`. Every row carries `capture`, the file it came from, so several captures share them.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineClient } from '../../../shared/engine-client.ts';
 import { MAX_EVENT_TABLE_ROWS, NO_TEXT, type HttpExchangeRow } from '../../../shared/rpc.ts';
 import type { ConversationRow } from '../../../shared/stats.ts';
 import { exchangeRows } from '../streams-cli.ts';
-import { appendColumns, type SqlColumn } from './duck.ts';
+import type { SqlColumn } from './duck.ts';
 
 export const TABLES = ['events', 'http', 'conversations'] as const;
+
+export type Table = (typeof TABLES)[number];
+
+/**
+ * Where a table's rows go, a batch of columns at a time: DuckDB (duck.ts appendColumns) or a
+ * Parquet file (parquet-tables.ts). `constants` are columns with one text for every row (the
+ * capture's name), first in the table; a batch of 0 rows still declares the columns.
+ */
+export type TableSink = (table: Table, columns: readonly SqlColumn[], rows: number, constants: readonly { name: string; text: string }[]) => Promise<void>;
 
 /** The `http` table: its columns and how each is read from an exchange row (snake_case of the row's keys). */
 const HTTP_COLUMNS: { name: string; type: SqlColumn['type']; get: (r: HttpExchangeRow) => string | number | boolean | null | undefined }[] = [
@@ -80,55 +88,67 @@ export function rowsToColumns<R>(rows: readonly R[], defs: readonly { name: stri
   });
 }
 
-/** Every event of the open capture into `events`; returns the number of rows. */
-export async function loadEvents(client: EngineClient, conn: DuckDBConnection, capture: string, info = true): Promise<number> {
-  let rows = 0;
+/** Every event of the open capture into `events`; returns each event's time (epoch seconds), by number - 1. */
+export async function loadEvents(client: EngineClient, sink: TableSink, capture: string, info = true): Promise<Float64Array> {
+  const constants = [{ name: 'capture', text: capture }];
+  let times = new Float64Array(0);
   for (let start = 0; ; ) {
     const page = await client.call('eventTable', { start, count: MAX_EVENT_TABLE_ROWS, info });
     const n = page.columns[0]?.nums?.length ?? 0;
     if (n === 0) {
       // A capture with no events still gets its columns.
-      if (start === 0) await appendColumns(conn, 'events', page.columns, 0, [{ name: 'capture', text: capture }]);
-      return rows;
+      if (start === 0) await sink('events', page.columns, 0, constants);
+      return times;
     }
-    await appendColumns(conn, 'events', page.columns, n, [{ name: 'capture', text: capture }]);
-    rows += n;
+    if (times.length < page.total) {
+      const t = new Float64Array(page.total);
+      t.set(times);
+      times = t;
+    }
+    const time = page.columns.find((c) => c.name === 'time')?.nums;
+    if (time) for (let r = 0; r < n; r++) times[start + r] = time[r];
+    await sink('events', page.columns, n, constants);
     start += n;
-    if (start >= page.total) return rows;
+    if (start >= page.total) return times;
   }
 }
 
-/** Every HTTP exchange into `http`, with `time`: the epoch seconds of its first event. */
-export async function loadHttp(client: EngineClient, conn: DuckDBConnection, capture: string): Promise<number> {
+/** Rows of `http` per batch (a Parquet row group). */
+const HTTP_BATCH = 65536;
+
+/** Every HTTP exchange into `http`, with `time`: the epoch seconds of its first event (from `loadEvents`'s times). */
+export async function loadHttp(client: EngineClient, sink: TableSink, capture: string, times: Float64Array): Promise<number> {
   const batch: HttpExchangeRow[] = [];
   let rows = 0;
   const flush = async (): Promise<void> => {
-    await appendColumns(conn, 'http', rowsToColumns(batch, HTTP_COLUMNS), batch.length, [{ name: 'capture', text: capture }]);
+    const time = new Float64Array(batch.length);
+    batch.forEach((r, i) => {
+      const e = r.request ?? r.response;
+      time[i] = e === undefined || e === null ? NaN : times[e - 1] ?? NaN;
+    });
+    await sink('http', [...rowsToColumns(batch, HTTP_COLUMNS), { name: 'time', type: 'DOUBLE', nums: time }], batch.length, [{ name: 'capture', text: capture }]);
     rows += batch.length;
     batch.length = 0;
   };
   for await (const r of exchangeRows(client)) {
     batch.push(r);
-    if (batch.length >= 5000) await flush();
+    if (batch.length >= HTTP_BATCH) await flush();
   }
   await flush();
   return rows;
 }
 
-/** TCP and UDP conversations (tshark -z conv,tcp / conv,udp) into `conversations`. */
-export async function loadConversations(client: EngineClient, conn: DuckDBConnection, capture: string): Promise<number> {
+/**
+ * TCP and UDP conversations (tshark -z conv,tcp / conv,udp) into `conversations`. They are of
+ * packets: for a syscall capture (`packets` false) the table gets its columns and no rows.
+ */
+export async function loadConversations(client: EngineClient, sink: TableSink, capture: string, packets = true): Promise<number> {
   let rows = 0;
   for (const proto of ['tcp', 'udp'] as const) {
-    const r = await client.call('stats', { name: `conv,${proto}` });
-    const list = r.kind === 'conv' ? r.rows : [];
-    await appendColumns(conn, 'conversations', rowsToColumns(list, CONVERSATION_COLUMNS), list.length, [{ name: 'capture', text: capture }, { name: 'proto', text: proto }]);
+    const r = packets ? await client.call('stats', { name: `conv,${proto}` }) : undefined;
+    const list = r?.kind === 'conv' ? r.rows : [];
+    await sink('conversations', rowsToColumns(list, CONVERSATION_COLUMNS), list.length, [{ name: 'capture', text: capture }, { name: 'proto', text: proto }]);
     rows += list.length;
   }
   return rows;
-}
-
-/** `http.time` from `events` (the exchange's first event), once both are loaded. */
-export async function addHttpTimes(conn: DuckDBConnection): Promise<void> {
-  await conn.run('ALTER TABLE http ADD COLUMN IF NOT EXISTS time DOUBLE');
-  await conn.run('UPDATE http SET time = e.time FROM events e WHERE e.capture = http.capture AND e.number = coalesce(http.request, http.response)');
 }

@@ -82,15 +82,32 @@ function code(col: TextColumn, text: string): number {
   return id;
 }
 
-function keyText(capture: Capture, e: number, id: string): string | undefined {
-  const v = capture.sortKey?.(e, id);
-  return v === undefined ? undefined : String(v);
+/** A sort-key column's texts: a page at a time where the capture can (the session's Protocol: no layer walk per event). */
+function fillKey(capture: Capture, id: string, start: number, n: number, col: TextColumn): void {
+  const keys = n > 0 ? capture.sortKeys?.(id, start, n) : undefined;
+  for (let r = 0; r < n; r++) {
+    const v = keys ? keys[r] : capture.sortKey?.(start + r + 1, id);
+    if (v !== undefined) col.ids[r] = code(col, String(v));
+  }
 }
 
-/** A text field's value from the index, or undefined when the event has none (or not exactly). */
-function fieldText(f: ColumnField, e: number): string | undefined {
-  if (!f.has(e) || (f.exact !== undefined && !f.exact(e))) return undefined;
-  return f.kind === 'str' ? f.strings.strings[f.id(e)] ?? '' : String(f.num(e));
+/** A text field's values from the index; none where the event has none (or not exactly). */
+function fillFieldText(f: ColumnField, start: number, n: number, col: TextColumn): void {
+  for (let r = 0; r < n; r++) {
+    const e = start + r + 1;
+    if (!f.has(e) || (f.exact !== undefined && !f.exact(e))) continue;
+    col.ids[r] = code(col, f.kind === 'str' ? f.strings.strings[f.id(e)] ?? '' : String(f.num(e)));
+  }
+}
+
+/** A number field's values from the index (NaN stays where the event has none, or not exactly). */
+function fillNum(f: ColumnField, start: number, n: number, nums: Float64Array): void {
+  if (f.kind !== 'num') return;
+  const { has, exact, num } = f;
+  for (let r = 0; r < n; r++) {
+    const e = start + r + 1;
+    if (has(e) && (exact === undefined || exact(e))) nums[r] = num(e);
+  }
 }
 
 /**
@@ -105,25 +122,27 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
   const l = layout(capture, info);
   const number = new Float64Array(n);
   const time = new Float64Array(n);
-  const cols = l.sources.map((_, k) => (l.types[k + 2] === 'VARCHAR' ? textColumn(n) : { nums: new Float64Array(n).fill(NaN) }));
-  const wantCells = l.sources.some((s) => s.from === 'cell');
-  const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
   for (let r = 0; r < n; r++) {
-    const e = start + r + 1;
-    number[r] = e;
-    time[r] = capture.time(e);
-    if (wantCells) capture.cells(e, cells);
-    for (let k = 0; k < l.sources.length; k++) {
-      const s = l.sources[k];
-      const col = cols[k];
-      if ('codes' in col) {
-        const text = s.from === 'cell' ? cells[s.index] ?? '' : s.from === 'key' ? keyText(capture, e, s.id) : fieldText(s.field, e);
-        if (text !== undefined) col.ids[r] = code(col, text);
-        continue;
-      }
-      if (s.from !== 'field') continue;
-      const f = s.field;
-      if (f.kind === 'num' && f.has(e) && (f.exact === undefined || f.exact(e))) col.nums[r] = f.num(e);
+    number[r] = start + r + 1;
+    time[r] = capture.time(start + r + 1);
+  }
+  const cols = l.sources.map((_, k) => (l.types[k + 2] === 'VARCHAR' ? textColumn(n) : { nums: new Float64Array(n).fill(NaN) }));
+  // A column at a time (one closure per loop), the cells of a dissection a row at a time.
+  const cellCols: { col: TextColumn; index: number }[] = [];
+  l.sources.forEach((s, k) => {
+    const col = cols[k];
+    if (s.from === 'cell') {
+      if ('codes' in col) cellCols.push({ col, index: s.index });
+    } else if (s.from === 'key') {
+      if ('codes' in col) fillKey(capture, s.id, start, n, col);
+    } else if ('codes' in col) fillFieldText(s.field, start, n, col);
+    else fillNum(s.field, start, n, col.nums);
+  });
+  if (cellCols.length > 0) {
+    const cells = new Array<string>(capture.columns().length).fill('');
+    for (let r = 0; r < n; r++) {
+      capture.cells(start + r + 1, cells);
+      for (const c of cellCols) c.col.ids[r] = code(c.col, cells[c.index] ?? '');
     }
   }
   const columns: EventTableColumn[] = [

@@ -21,7 +21,7 @@ import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
 import type { H2Connection, H2Frame } from '../http2/connection.ts';
 import { http2Info } from '../http2/info.ts';
-import { addTlsLayerFields, captureTls, tlsFrameOf, type CaptureTls } from '../tls/capture-tls.ts';
+import { addTlsLayerFields, captureTls, tlsFrameOf, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
@@ -31,6 +31,7 @@ import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
+import { endEventOf } from './http-index.ts';
 import { addHttpFields, createHttpLayer, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -148,6 +149,12 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       }
       return base.sortKey?.(ev, column);
     }),
+    sortKeys: base.sortKey && ((column, start, count) => {
+      const out: (number | string | undefined)[] = new Array(count);
+      for (let r = 0; r < count; r++) out[r] = base.sortKey?.(start + r + 1, column);
+      if (column === 'protocol' && protocolColumn >= 0) layerProtocols(session, start, count, out, scratch);
+      return out;
+    }),
     cells: (ev, out) => {
       base.cells(ev, out);
       if (infoColumn < 0) return;
@@ -159,6 +166,59 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
     },
   };
   return session;
+}
+
+/** The Protocol of a row where an HTTP/1.x message ends. */
+const HTTP_PROTOCOL = 'HTTP';
+
+/**
+ * The Protocol column sortKey gives events start+1 … start+count (over the base's own in `out`),
+ * without a layerColumns call for every event: only events of a TLS stream go through it; of
+ * the others, those where an HTTP message ends show HTTP (addHttpFields gives them an Info),
+ * the rest keep the base's protocol, as layerColumns decides.
+ */
+function layerProtocols(s: CaptureSession, start: number, count: number, out: (number | string | undefined)[], scratch: Dissection): void {
+  const http = s.http;
+  if (http.plain) refreshTls(s);
+  const decided = new Uint8Array(count);
+  const int = http.internals;
+  if (int.kind === 'packets') {
+    const fs = int.conv.frameStream;
+    // Per TCP stream of the page: 0 not asked yet, 1 TLS, 2 not.
+    let tls = new Uint8Array(1024);
+    for (let r = 0; r < count; r++) {
+      const ev = start + r + 1;
+      const st = ev < fs.length ? fs[ev] : -1;
+      if (st < 0) continue;
+      if (st >= tls.length) {
+        const grown = new Uint8Array(Math.max(st + 1, tls.length * 2));
+        grown.set(tls);
+        tls = grown;
+      }
+      if (tls[st] === 0) tls[st] = tlsOfStream(s.base, `tcp:${st}`) !== null ? 1 : 2;
+      if (tls[st] !== 1) continue;
+      decided[r] = 1;
+      const row = layerColumns(s, ev, scratch);
+      if (row && !('tcpTag' in row)) out[r] = row.protocol;
+    }
+  }
+  if (!http.plain) return;
+  for (const ix of [http.plain, http.tls]) {
+    if (!ix || ix.endRefs.length === 0) continue;
+    // The first message ending at or after start+1 (firstEndAt answers only an exact event).
+    let lo = 0;
+    let hi = ix.endRefs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (endEventOf(ix, ix.endRefs[mid]) < start + 1) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < ix.endRefs.length; k++) {
+      const r = endEventOf(ix, ix.endRefs[k]) - start - 1;
+      if (r >= count) break;
+      if (!decided[r]) out[r] = HTTP_PROTOCOL;
+    }
+  }
 }
 
 /** Whether event `ev`'s TCP analysis may be read now (at once, or within `analyseAhead` frames when deferring). */
@@ -261,7 +321,7 @@ export function layerColumns(s: CaptureSession, event: number, scratch: Dissecti
   // Syscall captures have no Protocol column of packets: their fd streams show no TLS rows.
   const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
   if (t) return tlsFrameColumns(t.frame, infos, t.conn && (t.h2 || t.conn.prefaceEvent === event) ? http2RowColumns(t.conn, event, t.h2 ?? []) : undefined);
-  if (infos.length > 0) return { protocol: 'HTTP', info: infos.join(', ') };
+  if (infos.length > 0) return { protocol: HTTP_PROTOCOL, info: infos.join(', ') };
   const seg = httpSegmentRow(s.http, event);
   if (seg === 'continues') return { tcpTag: 'append' };
   return seg ? { tcpTag: 'alone', lead: seg.head } : undefined;
