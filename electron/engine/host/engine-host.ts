@@ -618,8 +618,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const c = requireCapture(state);
       const p = params;
       if (!Array.isArray(p.fields) || p.fields.some((f) => typeof f !== 'string')) throw new Error('fields must be a list of field names');
-      // Values of a layer's fields need its scan; other fields are answered at once.
-      if (c.info().done && state.session && pendingLayers(state.session, p.fields).length > 0) await httpReady();
+      // Values of a layer's fields need its scan, and so do the column fields (`_ws.col.Protocol`
+      // reads HTTP on the rows the scan marks); other fields are answered at once.
+      const wantsLayers = (names: readonly string[]): boolean => names.some((f) => f.startsWith(COLUMN_FIELD_PREFIX)) || (state.session !== undefined && pendingLayers(state.session, names).length > 0);
+      if (c.info().done && state.session && wantsLayers(p.fields)) await httpReady();
       // tshark's column fields (`_ws.col.Protocol`, `_ws.col.Info` …): the table's cells by title.
       const columns = c.columns();
       const defs = p.fields.map((name) => {
