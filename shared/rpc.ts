@@ -323,6 +323,32 @@ export interface EngineMethods {
   owners: [null, SetOwner[]];
   /** Capture sets: the packets and syscalls of `event`'s connection in time order (sets/timeline.ts). */
   timeline: [{ event: number }, SetTimeline];
+  /**
+   * Capture sets, Follow side by side: a TCP stream's owners' fd streams (or an fd stream's TCP
+   * stream), with the shift from this stream's byte offsets to the peer's (sets/follow-pair.ts).
+   */
+  followPeers: [{ stream: string }, FollowPeers];
+}
+
+/** The same connection's bytes as the other world recorded them. */
+export interface FollowPeer {
+  /** `fd:PID:FD:N` for a TCP stream, `tcp:N` for an fd stream. */
+  stream: string;
+  /** The side of the connection the socket is: 0 client, 1 server. */
+  side: 0 | 1;
+  /** The socket's owner, `curl (pid 3914) fd 4`. */
+  owner: string;
+  /**
+   * Per direction (0 client → server, 1 server → client): peer offset = this stream's offset +
+   * shift; null when that direction's bytes could not be lined up (none, or they differ).
+   */
+  shift: [number | null, number | null];
+}
+
+export interface FollowPeers {
+  stream: string;
+  peers: FollowPeer[];
+  notes: string[];
 }
 
 /** One event of a connection's timeline. */
@@ -651,7 +677,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
-  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline',
+  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

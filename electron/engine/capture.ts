@@ -3,7 +3,7 @@
  * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
  * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
  */
-import type { CaptureInfo, ColumnDef, EventLinks, SetOwner, SetTimeline } from '../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, EventLinks, FollowPeers, SetOwner, SetTimeline } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
@@ -43,6 +43,8 @@ export interface SetInternals {
   owners(): SetOwner[];
   /** The packets and syscalls of an event's connection in time order (sets/timeline.ts). */
   timeline(event: number): SetTimeline;
+  /** Follow side by side: the other world's streams of a stream's connection (sets/follow-pair.ts). */
+  followPeers(stream: string): FollowPeers;
 }
 
 export interface SetPart {

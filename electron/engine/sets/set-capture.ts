@@ -22,6 +22,7 @@ import { SF } from '../syscalls/fields.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { followPeers } from './follow-pair.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
 import { createTimeline } from './timeline.ts';
 
@@ -294,6 +295,10 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         return sArgs >= 0 ? timelineCells[sArgs] : '';
       },
     }))(event),
+    followPeers: (stream) => followPeers({
+      packets: input.packets, syscalls: input.syscalls, cor,
+      ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
+    }, stream),
   };
   let links: SetLinks | undefined;
   let timeline: ((event: number) => SetTimeline) | undefined;
