@@ -531,6 +531,9 @@ export interface HttpExchangeRow {
   incomplete: boolean;
   /** HTTP/2: the stream identifier (version is then `HTTP/2`, host the `:authority`). */
   streamId?: number;
+  /** Capture sets: the process of the exchange (its connection's client owner, else the server's). */
+  procName?: string;
+  pid?: number;
 }
 
 /** Columns the exchange list sorts by in the engine (`time`: the event where the exchange starts). */

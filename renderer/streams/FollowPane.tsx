@@ -109,7 +109,6 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
   const [peerPage, setPeerPage] = useState<FollowPage | null>(null);
   const peerScroller = useRef<HTMLDivElement>(null);
   const [peerTop, setPeerTop] = useState(0);
-  const peerPx = useElementHeight(peerScroller);
   /** The scrollTop a pane was just moved to by the other: its own scroll event then is not echoed back. */
   const echo = useRef<[number, number]>([-1, -1]);
 
@@ -441,7 +440,6 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
           page={peerPage}
           lines={peerLines}
           scrollTop={peerTop}
-          viewPx={peerPx}
           selectedEvent={selectedEvent}
           scrollerRef={peerScroller}
           onScroll={(top) => {

@@ -4,6 +4,7 @@
  * beside an fd stream — drawn as the same virtual list of lines. FollowPane owns its page and
  * scroll position and keeps the two at the same byte offset.
  */
+import { useElementHeight } from '../app/useElementHeight.ts';
 import type { FollowPage, FollowPeer } from '../../shared/rpc.ts';
 import { LINE_HEIGHT, type FollowLine } from './follow-lines.ts';
 
@@ -12,7 +13,6 @@ export interface PeerColumnProps {
   page: FollowPage | null;
   lines: FollowLine[];
   scrollTop: number;
-  viewPx: number;
   selectedEvent: number | null;
   scrollerRef: React.RefObject<HTMLDivElement | null>;
   onScroll(top: number): void;
@@ -27,8 +27,10 @@ export function shiftText(shift: [number | null, number | null]): string {
 }
 
 export function FollowPeerColumn(p: PeerColumnProps) {
+  // Measured here: the scroller mounts with this column, after the pane.
+  const viewPx = useElementHeight(p.scrollerRef);
   const first = Math.max(0, Math.floor(p.scrollTop / LINE_HEIGHT) - 5);
-  const end = Math.min(p.lines.length, Math.ceil((p.scrollTop + p.viewPx) / LINE_HEIGHT) + 5);
+  const end = Math.min(p.lines.length, Math.ceil((p.scrollTop + viewPx) / LINE_HEIGHT) + 5);
   const rows = [];
   for (let l = first; l < end; l++) {
     const line = p.lines[l];

@@ -20,9 +20,11 @@ import type { ColumnField } from '../filter/column-filter.ts';
 import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
 import { followPeers } from './follow-pair.ts';
+import { fdOfStream, setHttpRows } from './set-http.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
 import { createTimeline } from './timeline.ts';
 
@@ -127,6 +129,9 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const pi = input.packets.internals();
   const si = input.syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('a capture set joins a packet capture and a syscall capture');
+  // One key store for both parts: a key log given to the set decrypts the wire's TLS and the fd
+  // streams' alike (the set's internals key the packet part's store).
+  captureTls(S).keys = captureTls(P).keys;
   const order = mergeOrder(P.count(), (e) => P.time(e), S.count(), (e) => S.time(e));
   const argsCol = input.syscalls.columns().findIndex((c) => c.id === 'args');
   const argsCells = new Array<string>(input.syscalls.columns().length);
@@ -295,6 +300,11 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         return sArgs >= 0 ? timelineCells[sArgs] : '';
       },
     }))(event),
+    httpRows: () => setHttpRows({
+      sessions, cor, order,
+      procOf: (k) => ({ name: strings[cor.sockets[k].procName] ?? '', pid: cor.sockets[k].pid }),
+    }),
+    httpSession: (stream) => sessions[fdOfStream(stream) === null ? PART_PACKETS : PART_SYSCALLS],
     followPeers: (stream) => followPeers({
       packets: input.packets, syscalls: input.syscalls, cor,
       ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
