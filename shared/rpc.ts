@@ -324,6 +324,11 @@ export interface EngineMethods {
   /** Capture sets: the packets and syscalls of `event`'s connection in time order (sets/timeline.ts). */
   timeline: [{ event: number }, SetTimeline];
   /**
+   * Capture sets, Follow side by side: a TCP stream's owners' fd streams (or an fd stream's TCP
+   * stream), with the shift from this stream's byte offsets to the peer's (sets/follow-pair.ts).
+   */
+  followPeers: [{ stream: string }, FollowPeers];
+  /**
    * Live captures (docs/cli.md, "Live captures"): what this engine's host may start, and the
    * interfaces tcpdump lists. Only the desktop app and a browser-mode server listening on
    * loopback allow them (`allowed`); `note` says where the programs run.
@@ -428,6 +433,26 @@ export function checkPacketCaptureParams(p: unknown, interfaces: readonly string
   if (filter.includes('\0')) return { ok: false, error: 'the capture filter contains a NUL character' };
   if (filter.length > MAX_CAPTURE_FILTER) return { ok: false, error: `the capture filter is longer than ${MAX_CAPTURE_FILTER} characters` };
   return { ok: true, value: { iface: o.iface, filter } };
+
+/** The same connection's bytes as the other world recorded them. */
+export interface FollowPeer {
+  /** `fd:PID:FD:N` for a TCP stream, `tcp:N` for an fd stream. */
+  stream: string;
+  /** The side of the connection the socket is: 0 client, 1 server. */
+  side: 0 | 1;
+  /** The socket's owner, `curl (pid 3914) fd 4`. */
+  owner: string;
+  /**
+   * Per direction (0 client → server, 1 server → client): peer offset = this stream's offset +
+   * shift; null when that direction's bytes could not be lined up (none, or they differ).
+   */
+  shift: [number | null, number | null];
+}
+
+export interface FollowPeers {
+  stream: string;
+  peers: FollowPeer[];
+  notes: string[];
 }
 
 /** One event of a connection's timeline. */
@@ -610,6 +635,9 @@ export interface HttpExchangeRow {
   incomplete: boolean;
   /** HTTP/2: the stream identifier (version is then `HTTP/2`, host the `:authority`). */
   streamId?: number;
+  /** Capture sets: the process of the exchange (its connection's client owner, else the server's). */
+  procName?: string;
+  pid?: number;
 }
 
 /** Columns the exchange list sorts by in the engine (`time`: the event where the exchange starts). */
@@ -756,7 +784,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
-  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline',
+  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
   'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture',
 ] as const satisfies readonly MethodName[];
 

@@ -56,6 +56,7 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
         request: r.request, response: r.response, stream: r.stream, version: r.version, method: r.method, host: r.host, uri: r.uri,
         status: r.status, requestBodyBytes: r.requestBodyBytes, responseBodyBytes: r.responseBodyBytes, contentType: r.contentType,
         ...(r.streamId !== undefined ? { streamId: r.streamId } : {}),
+        ...(r.pid !== undefined ? { procName: r.procName, pid: r.pid } : {}),
         ...(r.truncated ? { truncated: true } : {}), ...(r.missingBytes ? { missingBytes: r.missingBytes } : {}), ...(r.incomplete ? { incomplete: true } : {}), ...(r.upgrade ? { upgrade: r.upgrade } : {}),
       })}\n`;
     } else {

@@ -3,13 +3,14 @@
  * events (indexed in one streaming pass), each of which can be shown as table cells, dissected
  * into a full field list, and re-read as bytes. Packets and syscalls both implement this.
  */
-import type { CaptureInfo, ColumnDef, EventLinks, SetOwner, SetTimeline } from '../../shared/rpc.ts';
+import type { CaptureInfo, ColumnDef, EventLinks, FollowPeers, HttpExchangeRow, SetOwner, SetTimeline } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
 import type { SyscallIndex } from './syscalls/syscall-index.ts';
 import type { FollowSpec } from './io/capture-source.ts';
 import type { ColumnField } from './filter/column-filter.ts';
+import type { CaptureSession } from './layers/session.ts';
 
 /**
  * What stream building, TLS and HTTP need beyond the generic interface: the columnar index of
@@ -43,6 +44,12 @@ export interface SetInternals {
   owners(): SetOwner[];
   /** The packets and syscalls of an event's connection in time order (sets/timeline.ts). */
   timeline(event: number): SetTimeline;
+  /** Follow side by side: the other world's streams of a stream's connection (sets/follow-pair.ts). */
+  followPeers(stream: string): FollowPeers;
+  /** Every HTTP exchange of the set once, with its process (sets/set-http.ts). */
+  httpRows(): HttpExchangeRow[];
+  /** The part's session whose HTTP layer holds exchange stream `stream` (`tls:fd:…` → syscalls). */
+  httpSession(stream: string): CaptureSession;
 }
 
 export interface SetPart {

@@ -21,11 +21,14 @@ import { bodyFileName, curlCommand, exportFileNames } from './body-kind.ts';
 
 const ROW_H = 20;
 
-type SortKey = 'no' | 'method' | 'host' | 'uri' | 'version' | 'status' | 'req' | 'resp' | 'type' | 'duration' | 'tls';
+type SortKey = 'no' | 'proc' | 'method' | 'host' | 'uri' | 'version' | 'status' | 'req' | 'resp' | 'type' | 'duration' | 'tls';
 
-/** The engine's sort column of a table column (`tls` sorts by stream, which groups the connections). */
+/**
+ * The engine's sort column of a table column (`tls` sorts by stream, which groups the
+ * connections; so does `proc`, a capture set's process: a connection has one owner).
+ */
 const ENGINE_SORT: Record<SortKey, HttpSortKey> = {
-  no: 'time', method: 'method', host: 'host', uri: 'uri', version: 'version', status: 'status', req: 'req', resp: 'resp', type: 'type', duration: 'duration', tls: 'stream',
+  no: 'time', proc: 'stream', method: 'method', host: 'host', uri: 'uri', version: 'version', status: 'status', req: 'req', resp: 'resp', type: 'type', duration: 'duration', tls: 'stream',
 };
 
 /** Rows per page fetched from the engine. */
@@ -52,6 +55,10 @@ const COLS: Col[] = [
   { key: 'tls', title: 'TLS', width: 90 },
 ];
 
+/** A capture set's column: the process of the exchange (docs/capture-sets.md, "HTTP in a set"). */
+const PROC_COL: Col = { key: 'proc', title: 'Process', width: 120 };
+const SET_COLS: Col[] = [COLS[0], PROC_COL, ...COLS.slice(1)];
+
 /** The TLS source stream of an exchange's stream id (`tls:tcp:3` → `tcp:3`), or null for plaintext. */
 export function tlsSourceOf(stream: string): string | null {
   if (!stream.startsWith('tls:')) return null;
@@ -68,6 +75,7 @@ export function formatBytes(n: number): string {
 function cellText(r: HttpExchangeRow, k: SortKey, tls: Map<string, TlsStreamInfo>): string {
   switch (k) {
     case 'no': return String(r.request ?? r.response ?? '');
+    case 'proc': return r.pid === undefined ? '' : r.procName ? `${r.procName} (${r.pid})` : `pid ${r.pid}`;
     case 'method': return r.method;
     case 'host': return r.host;
     case 'uri': return r.uri;
@@ -361,7 +369,9 @@ export function HttpView({ session }: { session: Session }) {
   const keyOf = (r: HttpExchangeRow): string => `${r.stream}/${r.index}`;
   const selKey = sel ? keyOf(sel.row) : null;
   const undecrypted = tlsList.filter((t) => t.status !== 'decrypted' && t.status !== 'no-encrypted-data');
-  const totalWidth = COLS.reduce((a, c) => a + c.width, 0);
+  const isSet = useApp((s) => s.info?.extra.set !== undefined);
+  const cols = isSet ? SET_COLS : COLS;
+  const totalWidth = cols.reduce((a, c) => a + c.width, 0);
 
   const move = (d: number): void => {
     if (!n) return;
@@ -445,7 +455,7 @@ export function HttpView({ session }: { session: Session }) {
           }}
         >
           <div className="http-head" role="row" style={{ width: totalWidth }}>
-            {COLS.map((c) => (
+            {cols.map((c) => (
               <div
                 key={c.key}
                 role="columnheader"
@@ -473,7 +483,7 @@ export function HttpView({ session }: { session: Session }) {
                   style={{ top: k * ROW_H, height: ROW_H, width: totalWidth }}
                   onMouseDown={() => setSel({ row: r, k })}
                 >
-                  {COLS.map((c) => (
+                  {cols.map((c) => (
                     <div key={c.key} role="gridcell" className={`cell ${c.key === 'tls' ? `tls-cell ${tls.get(tlsSourceOf(r.stream) ?? '')?.status ?? ''}` : ''}`} style={{ width: c.width, textAlign: c.align ?? 'left' }}>
                       {cellText(r, c.key, tls)}
                     </div>

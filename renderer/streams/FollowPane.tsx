@@ -6,15 +6,19 @@
  */
 import { useElementHeight } from '../app/useElementHeight.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FollowPage, TlsStreamInfo } from '../../shared/rpc.ts';
+import type { FollowPage, FollowPeers, TlsStreamInfo } from '../../shared/rpc.ts';
 import { saveBlob } from '../app/save.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
 import { useApp, type FollowTarget } from '../app/store.ts';
 import { FOLLOW_TITLES } from './follow-kinds.ts';
-import { buildLines, filterForStream, findMatches, linesText, SHOW_AS, type Direction, type FollowLine, type Match, type ShowAs } from './follow-lines.ts';
+import { buildLines, filterForStream, findMatches, LINE_HEIGHT, lineAtOffset, linesText, offsetOfLine, SHOW_AS, type Direction, type FollowLine, type Match, type ShowAs } from './follow-lines.ts';
+import { FollowPeerColumn } from './FollowPeerColumn.tsx';
 
-export const LINE_HEIGHT = 18;
+export { LINE_HEIGHT };
+
+/** A stream of a capture set that has a record in the other world (tcp:N ↔ fd:PID:FD:N). */
+const PEERED = /^(tcp:\d+|fd:-?\d+:\d+:\d+)$/;
 
 /** The stream id to show for a target: the event's stream, or the TLS layer over it. */
 export async function resolveFollowId(session: Session, target: FollowTarget): Promise<string> {
@@ -96,6 +100,18 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
   const [scrollTop, setScrollTop] = useState(0);
   const viewPx = useElementHeight(scroller);
 
+  // Follow side by side (capture sets): the peer stream, its page and scroll position.
+  const isSet = useApp((s) => s.info?.extra.set !== undefined);
+  const [peers, setPeers] = useState<FollowPeers | null>(null);
+  const [peerIdx, setPeerIdx] = useState(0);
+  const [sideBySide, setSideBySide] = useState(true);
+  const [peerPageNo, setPeerPageNo] = useState(0);
+  const [peerPage, setPeerPage] = useState<FollowPage | null>(null);
+  const peerScroller = useRef<HTMLDivElement>(null);
+  const [peerTop, setPeerTop] = useState(0);
+  /** The scrollTop a pane was just moved to by the other: its own scroll event then is not echoed back. */
+  const echo = useRef<[number, number]>([-1, -1]);
+
   // Resolve the target to a stream id; apply its filter the first time.
   const applied = useRef(-1);
   useEffect(() => {
@@ -154,6 +170,35 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
   }, [session, id, pageNo, keysVersion, target.seq]);
 
 
+  useEffect(() => {
+    const c = session.client();
+    setPeers(null);
+    setPeerIdx(0);
+    setPeerPageNo(0);
+    setPeerPage(null);
+    if (!id || !c || !isSet || !PEERED.test(id)) return;
+    let live = true;
+    c.call('followPeers', { stream: id }).then((p) => live && setPeers(p), () => {});
+    return () => {
+      live = false;
+    };
+  }, [session, id, isSet]);
+  const peer = peers && peers.peers.length ? peers.peers[Math.min(peerIdx, peers.peers.length - 1)] : null;
+  const shown = sideBySide && peer !== null;
+  useEffect(() => {
+    const c = session.client();
+    if (!c || !peer || !sideBySide) return;
+    let live = true;
+    c.call('follow', { stream: peer.stream, format: 'none', page: peerPageNo }).then((p) => live && setPeerPage(p), (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [session, peer, peerPageNo, sideBySide]);
+  const peerLines: FollowLine[] = useMemo(
+    () => (peerPage ? buildLines(peerPage, showAs, { direction, deltaTimes }) : []),
+    [peerPage, showAs, direction, deltaTimes],
+  );
+
   const lines: FollowLine[] = useMemo(
     () => (page ? buildLines(page, showAs, { direction, deltaTimes, counters: counters.current.get(page.page) }) : []),
     [page, showAs, direction, deltaTimes],
@@ -175,6 +220,35 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
     const top = Math.max(0, line * LINE_HEIGHT - viewPx / 3);
     if (el) el.scrollTop = top;
     setScrollTop(top);
+  };
+
+  /**
+   * Scroll the other pane to the byte shown at the top of this one (`fromMain`: this is the main
+   * pane): peer offset = main offset + shift of that direction. A pane is moved only when the
+   * offset is in its page; its scroll event that follows is not echoed back.
+   */
+  const syncFrom = (fromMain: boolean, top: number): void => {
+    if (!shown || !peer) return;
+    const k = fromMain ? 0 : 1;
+    if (Math.abs(echo.current[k] - top) < 1) {
+      echo.current[k] = -1;
+      return;
+    }
+    const src = fromMain ? lines : peerLines;
+    const dst = fromMain ? peerLines : lines;
+    const o = offsetOfLine(src, Math.floor(top / LINE_HEIGHT));
+    if (!o) return;
+    const shift = peer.shift[o.dir];
+    if (shift === null) return;
+    const target = fromMain ? o.at + shift : o.at - shift;
+    const l = lineAtOffset(dst, o.dir, target);
+    if (l < 0) return;
+    const el = fromMain ? peerScroller.current : scroller.current;
+    const y = l * LINE_HEIGHT;
+    echo.current[1 - k] = y;
+    if (el) el.scrollTop = y;
+    if (fromMain) setPeerTop(y);
+    else setScrollTop(y);
   };
 
   const step = (d: 1 | -1): void => {
@@ -273,6 +347,7 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
         className={cls}
         style={{ top: l * LINE_HEIGHT, height: LINE_HEIGHT }}
         data-line={l}
+        data-at={line.at}
         title={ch ? `Event ${ch.event}` : undefined}
         onClick={() => {
           if (ch) void selectEvent(session, ch.event);
@@ -322,14 +397,33 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
       {page && (
         <div className="follow-peers">
           <span className="client">{page.client}</span> → <span className="server">{page.server}</span>
+          {peers && peers.peers.length > 0 && (
+            <span className="follow-side">
+              <label>
+                <input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} data-testid="follow-side-by-side" />{' '}
+                Side by side with {peers.peers[0].stream.startsWith('fd:') ? 'the fd stream' : 'the TCP stream'}
+              </label>
+              {peers.peers.length > 1 && (
+                <select value={peerIdx} onChange={(e) => { setPeerIdx(Number(e.target.value)); setPeerPageNo(0); setPeerPage(null); }} aria-label="Peer stream">
+                  {peers.peers.map((x, i) => <option key={x.stream} value={i}>{x.side === 0 ? 'client' : 'server'}: {x.owner}</option>)}
+                </select>
+              )}
+            </span>
+          )}
+          {peers && peers.notes.length > 0 && <span className="muted" data-testid="follow-peer-notes"> {peers.notes.join(' · ')}</span>}
         </div>
       )}
+      <div className={shown ? 'follow-body side-by-side' : 'follow-body'}>
       <div
         ref={scroller}
         className="follow-scroller"
         data-testid="follow-text"
         tabIndex={0}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => {
+          const top = e.currentTarget.scrollTop;
+          setScrollTop(top);
+          syncFrom(true, top);
+        }}
       >
         <div style={{ height: lines.length * LINE_HEIGHT, position: 'relative' }}>{rows}</div>
         {error && <div className="pane-message error-text" role="alert">{error}</div>}
@@ -339,6 +433,23 @@ export function FollowPane({ session, target }: { session: Session; target: Foll
           </div>
         )}
         {!error && !page && <div className="pane-message">Loading stream…</div>}
+      </div>
+      {shown && peer && (
+        <FollowPeerColumn
+          peer={peer}
+          page={peerPage}
+          lines={peerLines}
+          scrollTop={peerTop}
+          selectedEvent={selectedEvent}
+          scrollerRef={peerScroller}
+          onScroll={(top) => {
+            setPeerTop(top);
+            syncFrom(false, top);
+          }}
+          onLine={(event) => void selectEvent(session, event)}
+          onPage={(n) => setPeerPageNo(n)}
+        />
+      )}
       </div>
       {page && (page.notes.length > 0 || (target.kind === 'http2' && !page.id.startsWith('h2:'))) && (
         <div className="follow-notes muted" data-testid="follow-notes">

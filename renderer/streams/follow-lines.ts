@@ -28,7 +28,15 @@ export interface FollowLine {
   text: string;
   /** Markers (gaps, unrecorded bytes, delta times) are drawn muted. */
   marker?: boolean;
+  /**
+   * Stream offset (in its direction) of the line's first byte: exact for ASCII, hex, raw and
+   * C arrays, the chunk's start for the other layouts (Follow side by side lines up on it).
+   */
+  at?: number;
 }
+
+/** Height of one drawn line (px): the follow panes are fixed-height virtual lists. */
+export const LINE_HEIGHT = 18;
 
 /** Longest line drawn; longer ones wrap (binary data has no newlines). */
 export const WRAP = 160;
@@ -59,6 +67,30 @@ function textLines(out: FollowLine[], dir: 0 | 1, chunk: number, text: string): 
   // A chunk ending in a newline does not add an empty line after it.
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   for (const p of parts) pushWrapped(out, dir, chunk, p);
+}
+
+/** ASCII lines of one chunk with each line's stream offset (asciiText's mapping, byte by byte). */
+function asciiLines(out: FollowLine[], dir: 0 | 1, chunk: number, b: Uint8Array, seq: number): void {
+  let text = '';
+  let at = seq;
+  for (let k = 0; k < b.length; k++) {
+    const x = b[k];
+    if (x === 0x0a) {
+      out.push({ dir, chunk, text, at });
+      text = '';
+      at = seq + k + 1;
+      continue;
+    }
+    if (x === 0x0d) continue;
+    if (text.length === WRAP) {
+      out.push({ dir, chunk, text, at });
+      text = '';
+      at = seq + k;
+    }
+    text += x === 0x09 || (x >= 0x20 && x < 0x7f) ? String.fromCharCode(x) : '.';
+  }
+  // A chunk ending in a newline does not add an empty line after it.
+  if (text !== '' || at < seq + b.length || b.length === 0) out.push({ dir, chunk, text, at });
 }
 
 function base64(b: Uint8Array): string {
@@ -115,7 +147,7 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
     const b = c.bytes;
     switch (format) {
       case 'ascii':
-        textLines(out, dir, i, asciiText(b));
+        asciiLines(out, dir, i, b, c.seq);
         break;
       case 'utf8':
         textLines(out, dir, i, decoders[dir].decode(b, { stream: true }).replace(/\r/g, ''));
@@ -132,7 +164,7 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
             tx += DOT[b[p + k]];
           }
           if (n < 16) hx += ' '.repeat((16 - n) * 3 + (n <= 8 ? 1 : 0));
-          out.push({ dir, chunk: i, text: `${indent}${(c.seq + p).toString(16).toUpperCase().padStart(8, '0')}  ${hx} ${tx}` });
+          out.push({ dir, chunk: i, text: `${indent}${(c.seq + p).toString(16).toUpperCase().padStart(8, '0')}  ${hx} ${tx}`, at: c.seq + p });
         }
         break;
       }
@@ -140,7 +172,7 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
         for (let p = 0; p < b.length; p += WRAP / 2) {
           let hx = '';
           for (let k = p; k < Math.min(b.length, p + WRAP / 2); k++) hx += HEX[b[k]];
-          out.push({ dir, chunk: i, text: hx });
+          out.push({ dir, chunk: i, text: hx, at: c.seq + p });
         }
         break;
       case 'carrays':
@@ -148,7 +180,7 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
         for (let p = 0; p < b.length; p += 8) {
           const row: string[] = [];
           for (let k = p; k < Math.min(b.length, p + 8); k++) row.push(`0x${HEX[b[k]]}`);
-          out.push({ dir, chunk: i, text: `${row.join(', ')}${p + 8 < b.length ? ',' : ''}` });
+          out.push({ dir, chunk: i, text: `${row.join(', ')}${p + 8 < b.length ? ',' : ''}`, at: c.seq + p });
         }
         out.push({ dir, chunk: i, text: '};' });
         break;
@@ -162,9 +194,34 @@ export function buildLines(page: Pick<FollowPage, 'chunks' | 'page' | 'client' |
         break;
       }
     }
-    if (c.truncated) out.push({ dir, chunk: i, text: `[${c.truncated} bytes not recorded]`, marker: true });
+    if (c.truncated) out.push({ dir, chunk: i, text: `[${c.truncated} bytes not recorded]`, marker: true, at: c.seq + b.length });
   });
+  for (const l of out) if (l.at === undefined && l.chunk >= 0) l.at = page.chunks[l.chunk].seq;
   return out;
+}
+
+/** The first line at or below `line` that shows bytes of a direction: its direction and offset. */
+export function offsetOfLine(lines: readonly FollowLine[], line: number): { dir: 0 | 1; at: number } | null {
+  for (let l = Math.max(0, line); l < lines.length; l++) {
+    const x = lines[l];
+    if (x.dir !== -1 && x.at !== undefined && !x.marker) return { dir: x.dir, at: x.at };
+  }
+  return null;
+}
+
+/**
+ * The line showing byte `at` of direction `dir`: the last line of that direction starting at or
+ * before it; -1 when the lines hold no byte of the direction at or before `at`.
+ */
+export function lineAtOffset(lines: readonly FollowLine[], dir: 0 | 1, at: number): number {
+  let best = -1;
+  for (let l = 0; l < lines.length; l++) {
+    const x = lines[l];
+    if (x.dir !== dir || x.marker || x.at === undefined) continue;
+    if (x.at > at) break;
+    best = l;
+  }
+  return best;
 }
 
 export interface Match {

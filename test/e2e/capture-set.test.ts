@@ -105,6 +105,40 @@ describe.skipIf(!RUN_E2E)('capture set end to end (Chromium)', () => {
     expect(texts.slice(i413 + 1, iErr).some((t) => /write ×\d+|write [\d ]+ B/.test(t))).toBe(true);
     await shot(page, '75-set-timeline');
   });
+
+  it('Follow TCP Stream shows the client socket\'s fd stream beside it, scrolled to the same byte', async () => {
+    const page = await suite.serve([join(SEED, 'upload-413.pcap'), join(SEED, 'upload-413.strace')]);
+    await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
+    const syn = await findRow(page, 'info', /\[SYN\] Seq=0/);
+    await syn.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'TCP Stream' });
+    await expect.poll(() => item.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await item.click();
+    const pane = page.locator('[data-testid="follow-pane"]');
+    const peer = pane.locator('[data-testid="follow-peer"]');
+    await peer.locator('.follow-line').first().waitFor({ timeout: 30_000 });
+    expect(await peer.locator('[data-testid="follow-peer-shift"]').textContent()).toBe('offsets: same offsets');
+    expect(await peer.locator('.follow-peer-head').textContent()).toMatch(/fd stream fd:3914:4:\d+ pid 3914 fd 4/);
+    // Scroll the TCP stream to the middle of the upload: the fd stream follows to the same byte.
+    const main = pane.locator('[data-testid="follow-text"]');
+    await main.evaluate((el) => { el.scrollTop = el.scrollHeight * 0.4; });
+    await page.waitForTimeout(500);
+    const tops = await pane.evaluate((el) => {
+      const at = (sel: string): { at: number; next: number; text: string } => {
+        const sc = el.querySelector(sel) as HTMLElement;
+        const l = Math.round(sc.scrollTop / 18);
+        const line = sc.querySelector(`.follow-line[data-line="${l}"]`) as HTMLElement;
+        const next = sc.querySelector(`.follow-line[data-line="${l + 1}"]`) as HTMLElement | null;
+        return { at: Number(line.dataset.at), next: Number(next?.dataset.at ?? Infinity), text: line.textContent ?? '' };
+      };
+      return { main: at('[data-testid="follow-text"]'), peer: at('[data-testid="follow-peer-text"]') };
+    });
+    console.log(`[e2e] side by side tops ${JSON.stringify({ main: tops.main.at, peer: tops.peer.at, peerNext: tops.peer.next })}`);
+    expect(tops.main.at).toBeGreaterThan(10_000);
+    expect(tops.peer.at).toBeLessThanOrEqual(tops.main.at);
+    expect(tops.peer.next).toBeGreaterThan(tops.main.at);
+    await shot(page, '76-set-follow-side-by-side');
+  });
 });
 
 /** Scroll the table until a row whose `col` cell matches `re` is drawn; that row. */

@@ -259,6 +259,24 @@ describe('runApp', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(fake.BrowserWindow.instances.map((x) => x.title).at(-1)).toBe('b.strace.2 — Tracelens');
   });
+
+  it('File → Open… of a pcap and an strace (a capture set): the dialog takes several files, one window gets both', async () => {
+    runApp(opts());
+    await fake.app.makeReady();
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [capA, capB] });
+    flatten(fake.Menu.current as MenuItemConstructorOptions[]).find((i) => i.label === 'Open…')!.click!({} as never, fake.BrowserWindow.instances[0] as never, {} as never);
+    await new Promise((r) => setTimeout(r, 0));
+    // The picker was asked for several files, with the capture formats a set mixes.
+    const call = fake.dialog.showOpenDialog.mock.calls.at(-1) as unknown[];
+    const dialogOpts = call.at(-1) as { properties: string[]; filters: { name: string; extensions: string[] }[] };
+    expect(dialogOpts.properties).toEqual(expect.arrayContaining(['openFile', 'multiSelections']));
+    expect(dialogOpts.filters[0].extensions).toEqual(expect.arrayContaining(['pcap', 'pcapng', 'strace']));
+    expect(fake.BrowserWindow.instances.map((w) => w.title)).toEqual(['a.pcap (+1 more) — Tracelens']);
+    const w = fake.BrowserWindow.instances[0]!;
+    const event = { sender: w.webContents, senderFrame: w.webContents.mainFrame };
+    // The window's engine is handed both (renderer/app/App.tsx opens them as { path, more }).
+    expect(await fake.ipcMain.handlers.get(IpcChannel.CapturePaths)!(event)).toEqual([capA, capB]);
+  });
 });
 
 describe('preload bridge', () => {

@@ -75,6 +75,16 @@ export function parseCommentProc(comments: readonly string[]): CommentProc | und
   return p;
 }
 
+/**
+ * ptcpdump's own name for the process (ProcessBase.Comm): basename of Cmd, or of argv[0] when
+ * Cmd is a /dev/fd/N path (a program run from a memfd).
+ */
+export function commentProcName(p: CommentProc): string {
+  const sp = p.cmdline.indexOf(' ');
+  const argv0 = sp >= 0 ? p.cmdline.slice(0, sp) : p.cmdline;
+  return basename(p.exepath.startsWith('/dev/fd/') && argv0 ? argv0 : p.exepath);
+}
+
 /** Add the "Process" node of a packet whose comments name its process (top level, after the layers). */
 export function addCommentProc(d: Dissection, comments: readonly string[] | undefined): void {
   if (!comments || comments.length === 0 || d.summary) return;
@@ -83,9 +93,7 @@ export function addCommentProc(d: Dissection, comments: readonly string[] | unde
   const sp = p.cmdline.indexOf(' ');
   const argv0 = sp >= 0 ? p.cmdline.slice(0, sp) : p.cmdline;
   const args = sp >= 0 ? p.cmdline.slice(sp + 1) : '';
-  // ptcpdump's own name for the process (ProcessBase.Comm): basename of Cmd, or of argv[0] when
-  // Cmd is a /dev/fd/N path (a program run from a memfd).
-  const name = basename(p.exepath.startsWith('/dev/fd/') && argv0 ? argv0 : p.exepath);
+  const name = commentProcName(p);
   const node = addField(d, SF.proc, 0, 0, -1);
   setLabel(d, node, `Process: ${name || '?'} (pid ${p.pid}), from the capture file's packet comment`);
   if (name) addField(d, SF.procName, 0, 0, node, name);

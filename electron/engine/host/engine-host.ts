@@ -810,6 +810,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (int.kind !== 'set') throw new Error('a timeline exists in capture sets: open a pcap with the strace or scap of the same run');
       return int.timeline(intParam(p, 'event', 1, c.count()));
     },
+    followPeers: async (p) => {
+      const c = requireCapture(state);
+      await state.indexing;
+      const int = c.internals();
+      if (int.kind !== 'set') throw new Error('Follow side by side needs a capture set: open a pcap with the strace or scap of the same run');
+      return int.followPeers(stringParam(p, 'stream'));
+    },
     expert: async () => {
       requireCapture(state);
       await state.indexing;

@@ -17,6 +17,7 @@ import type { TlsStreamResult } from '../tls/session.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
 import { h2Stream } from './h2-stream.ts';
+import { setHttpPage } from '../sets/set-http.ts';
 import {
   FOLLOW_FOOTER, followHeader, formatAscii, formatCArrays, formatHex, formatRawLines, formatRawTshark, formatUtf8, formatYaml, streamFilter,
 } from '../streams/follow-format.ts';
@@ -279,6 +280,11 @@ export function followText(p: FollowPage, mode: 'ascii' | 'hex' | 'raw', body: s
  * request or response event matches `filter`. Rows come from the HTTP layer's columns.
  */
 export function httpExchangeRows(session: CaptureSession, filter?: string): HttpExchangeRow[] {
+  const int = session.capture.internals();
+  if (int.kind === 'set') {
+    const rows = int.httpRows();
+    return filter && filter.trim() !== '' ? setHttpPage(session.capture, rows, { filter, start: 0, count: MAX_HTTP_PAGE_ROWS }).rows : rows;
+  }
   const layer = scanHttpNow(session);
   const refs = exchangeRefs(layer);
   if (!filter || filter.trim() === '') return refs.map((e) => rowOf(layer, e));
@@ -308,6 +314,9 @@ export function httpExchangeRows(session: CaptureSession, filter?: string): Http
  * there), and kept in `cache` for the next page of the same query.
  */
 export async function httpPageOf(session: CaptureSession, cache: { view?: ExchangeView }, q: HttpPageQuery, pause?: () => Promise<void>): Promise<HttpPage> {
+  const int = session.capture.internals();
+  // A capture set: its exchanges once, from the parts' layers (sets/set-http.ts).
+  if (int.kind === 'set') return setHttpPage(session.capture, int.httpRows(), q);
   const layer = scanHttpNow(session);
   const list = exchangeList(layer);
   const key = viewKey(q);
@@ -340,5 +349,7 @@ export async function httpPageOf(session: CaptureSession, cache: { view?: Exchan
 
 /** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */
 export function httpBodyOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response'): HttpBody {
+  const int = session.capture.internals();
+  if (int.kind === 'set') return layerBodyOf(scanHttpNow(int.httpSession(stream)), stream, index, which);
   return layerBodyOf(scanHttpNow(session), stream, index, which);
 }

@@ -82,27 +82,39 @@ export function chunkPuller(source: CaptureSource, signal?: AbortSignal): { next
   };
 }
 
-interface Queued {
-  rec: PacketRecord;
-  bytes: Uint8Array;
-}
-
 interface Input {
   source: CaptureSource;
   format: 'pcap' | 'pcapng';
-  queue: Queued[];
+  /**
+   * The records parsed from the file's current chunk: `queue[0, count)`, record objects reused
+   * from chunk to chunk (the sink reads a record during `packet()` and keeps nothing of it).
+   */
+  queue: PacketRecord[];
+  count: number;
   /** Index of the queue's head (the queue is consumed from the front). */
   head: number;
+  /** The chunk being parsed: valid until this file's next chunk is pulled (chunkPuller). */
+  chunk: Uint8Array | null;
   eof: boolean;
   /** This file's interface id → merged id. */
   ifaceMap: Map<number, number>;
   result?: StreamResult;
 }
 
-/** A copy of a record whose bytes outlive the reader's chunk. */
-function copyRecord(rec: PacketRecord, file: number, iface: number): Queued {
-  const bytes = rec.buf.slice(rec.offset, rec.offset + rec.capLen);
-  const c = newPacketRecord();
+/**
+ * Queue a record of file `file`. Its bytes stay where the parser put them when that is the
+ * file's current chunk — the queue is drained before the next chunk is pulled — and are copied
+ * only when they are in the parser's own carry buffer (a record across two chunks), which the
+ * parser reuses. Copying every record and allocating a record object for each made a set of
+ * ring-buffer files cost ~3× the CPU of the one merged file (docs/capture-sets.md).
+ */
+function queueRecord(input: Input, rec: PacketRecord, file: number, iface: number): void {
+  let c = input.queue[input.count];
+  if (!c) {
+    c = newPacketRecord();
+    input.queue.push(c);
+  }
+  input.count++;
   c.dataOffset = file * FILE_SPAN + rec.dataOffset;
   c.capLen = rec.capLen;
   c.origLen = rec.origLen;
@@ -111,12 +123,16 @@ function copyRecord(rec: PacketRecord, file: number, iface: number): Queued {
   c.hasTime = rec.hasTime;
   c.linkType = rec.linkType;
   c.interfaceId = iface;
-  c.buf = bytes;
-  c.offset = 0;
+  if (rec.buf === input.chunk) {
+    c.buf = rec.buf;
+    c.offset = rec.offset;
+  } else {
+    c.buf = rec.buf.slice(rec.offset, rec.offset + rec.capLen);
+    c.offset = 0;
+  }
   c.comments = rec.comments;
   c.epbFlags = rec.epbFlags;
   c.malformed = rec.malformed;
-  return { rec: c, bytes };
 }
 
 /** Random access over the files of a set by virtual offset (a read never crosses files). */
@@ -146,7 +162,7 @@ function earlierOrEqual(a: PacketRecord, b: PacketRecord): boolean {
  */
 export function mergedPacketFeed(files: readonly { source: CaptureSource; format: 'pcap' | 'pcapng' }[]): PacketFeed {
   if (files.length > MAX_SET_FILES) throw new Error(`a capture set holds at most ${MAX_SET_FILES} packet files, not ${files.length}`);
-  const inputs: Input[] = files.map((f) => ({ source: f.source, format: f.format, queue: [], head: 0, eof: false, ifaceMap: new Map() }));
+  const inputs: Input[] = files.map((f) => ({ source: f.source, format: f.format, queue: [], count: 0, head: 0, chunk: null, eof: false, ifaceMap: new Map() }));
   const names = files.map((f) => basename(f.source.path));
   return {
     path: files[0].source.path,
@@ -185,7 +201,7 @@ export function mergedPacketFeed(files: readonly { source: CaptureSource; format
         const fileSink: PacketSink = {
           packet(rec) {
             const iface = mapIface(input, rec.interfaceId < 0 ? 0xffff : rec.interfaceId, rec.linkType);
-            input.queue.push(copyRecord(rec, k, iface));
+            queueRecord(input, rec, k, iface);
           },
           warning: (m, damage) => sink.warning(`${name}: ${m}`, damage),
           interface: (info) => {
@@ -204,9 +220,10 @@ export function mergedPacketFeed(files: readonly { source: CaptureSource; format
       /** Read file k until its queue has a record or it ends. */
       const fill = async (k: number): Promise<void> => {
         const input = inputs[k];
-        while (input.head >= input.queue.length && !input.eof) {
-          input.queue.length = 0;
+        while (input.head >= input.count && !input.eof) {
+          input.count = 0;
           input.head = 0;
+          input.chunk = null;
           const chunk = await pullers[k].next();
           if (chunk === null) {
             input.result = await pullers[k].result;
@@ -214,6 +231,7 @@ export function mergedPacketFeed(files: readonly { source: CaptureSource; format
             if (!stoppedByLimit(input.result)) parsers[k].end();
             break;
           }
+          input.chunk = chunk;
           parsers[k].push(chunk);
           await onBytes(chunk.length);
         }
@@ -227,13 +245,12 @@ export function mergedPacketFeed(files: readonly { source: CaptureSource; format
           const i = inputs[k];
           const r = inputs[k].result;
           if (r && stoppedByLimit(r)) stopped = r;
-          if (i.head >= i.queue.length) continue;
-          if (best < 0 || earlierOrEqual(i.queue[i.head].rec, inputs[best].queue[inputs[best].head].rec)) best = k;
+          if (i.head >= i.count) continue;
+          if (best < 0 || earlierOrEqual(i.queue[i.head], inputs[best].queue[inputs[best].head])) best = k;
         }
         if (stopped || best < 0) break;
         const i = inputs[best];
-        const q = i.queue[i.head++];
-        sink.packet(q.rec);
+        sink.packet(i.queue[i.head++]);
       }
       // Let every producer finish (a stopped or cancelled set leaves the others mid-file).
       stop.abort();

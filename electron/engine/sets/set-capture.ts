@@ -19,9 +19,13 @@ import { hfUdpPort, hfUdpStream } from '../dissectors/udp.ts';
 import type { ColumnField } from '../filter/column-filter.ts';
 import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
+import { commentProcName, parseCommentProc, type CommentProc } from '../dissectors/comment-proc.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { followPeers } from './follow-pair.ts';
+import { fdOfStream, setHttpRows } from './set-http.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
 import { createTimeline } from './timeline.ts';
 
@@ -126,6 +130,9 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const pi = input.packets.internals();
   const si = input.syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('a capture set joins a packet capture and a syscall capture');
+  // One key store for both parts: a key log given to the set decrypts the wire's TLS and the fd
+  // streams' alike (the set's internals key the packet part's store).
+  captureTls(S).keys = captureTls(P).keys;
   const order = mergeOrder(P.count(), (e) => P.time(e), S.count(), (e) => S.time(e));
   const argsCol = input.syscalls.columns().findIndex((c) => c.id === 'args');
   const argsCells = new Array<string>(input.syscalls.columns().length);
@@ -175,6 +182,32 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   };
   const fileScratch = dissectionKeeping([hfFrameFile.id]);
 
+  const fileProc = commentProcs(pi.index.comments);
+  const sameOwner = (o: { so: SetSocket; sent: boolean }, pid: number): boolean => o.sent && o.so.pid === pid;
+  const howMatched = (so: SetSocket): string => (cor.tupleOnly
+    ? `matched by 5-tuple ${so.name} only (strace -r: relative times, no time test) to fd ${so.fd}`
+    : `matched by 5-tuple ${so.name} and time to fd ${so.fd}`);
+
+  /**
+   * The set's owner of a packet whose file already gave its process: one line under the file's
+   * Process node (and the socket's fd fields when the pids agree), saying whether they agree.
+   */
+  function addFileProcMatch(d: Dissection, node: number, filePid: number, o: { so: SetSocket; sent: boolean } | undefined, co: SetConversation): void {
+    if (node >= 0) {
+      const line = addField(d, SF.proc, 0, 0, node);
+      if (!o) setLabel(d, line, `Syscall capture: no owner (${co.why[0] || co.why[1]})`);
+      else {
+        const verdict = !o.sent ? '' : o.so.pid === filePid ? ', the same process' : `, not pid ${filePid} of the comment`;
+        setLabel(d, line, `Syscall capture: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${howMatched(o.so)})${verdict}`);
+      }
+    }
+    // Only the sending socket is the comment's process (a receiver is the other end): its fd then.
+    if (!o || !sameOwner(o, filePid)) return;
+    const fdNode = addField(d, SF.fd, 0, 0, node);
+    addField(d, SF.fdNum, 0, 0, fdNode, o.so.fd);
+    addField(d, SF.fdName, 0, 0, fdNode, o.so.name);
+  }
+
   /** Add the set's fields to a part's dissection of set event `event`. */
   function addSetFields(event: number, d: Dissection): void {
     const local = order.local[event];
@@ -187,15 +220,20 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       if (c < 0) return;
       const co = cor.conversations[c];
       const o = ownerOfPacket(local);
+      // A packet whose capture file named its process (ptcpdump's comments) keeps that one
+      // Process node; the set's match is a line under it, not a second node.
+      const fp = fileProc.get(local);
+      if (fp) {
+        const k = findField(d, SF.proc);
+        addFileProcMatch(d, k >= 0 && d.parent[k] === -1 ? k : -1, fp.pid, o, co);
+        return;
+      }
       const node = addField(d, SF.proc, 0, 0, -1);
       if (!o) {
         setLabel(d, node, `Process: unknown (${co.why[0] || co.why[1]})`);
         return;
       }
-      const how = cor.tupleOnly
-        ? `matched by 5-tuple ${o.so.name} only (strace -r: relative times, no time test) to fd ${o.so.fd}`
-        : `matched by 5-tuple ${o.so.name} and time to fd ${o.so.fd}`;
-      setLabel(d, node, `Process: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${how})`);
+      setLabel(d, node, `Process: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${howMatched(o.so)})`);
       const name = strings[o.so.procName];
       if (name) addField(d, SF.procName, 0, 0, node, name);
       addField(d, SF.procPid, 0, 0, node, o.so.pid);
@@ -240,9 +278,11 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       out[4] = c[4];
       out[5] = c[5];
       out[6] = c[6];
+      // The Process and PID columns show what the tree's Process node says (the file's, else the set's).
+      const fp = fileProc.get(local);
       const o = ownerOfPacket(local);
-      out[7] = o ? strings[o.so.procName] : '';
-      out[8] = o ? String(o.so.pid) : '';
+      out[7] = fp ? commentProcName(fp) : o ? strings[o.so.procName] : '';
+      out[8] = fp ? String(fp.pid) : o ? String(o.so.pid) : '';
       out[9] = fileOf(event);
       return;
     }
@@ -276,7 +316,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     index: pi.index,
     parts,
     partOf: (event) => ({ part: order.part[event], local: order.local[event] }),
-    columnFields: () => (fields ??= setColumnFields(order, columnFields(pi), columnFields(si), cor, ownerOfPacket)),
+    columnFields: () => (fields ??= setColumnFields(order, columnFields(pi), columnFields(si), cor, ownerOfPacket, fileProc)),
     links: (event) => (links ??= createSetLinks(input.packets, input.syscalls, cor, order)).links(event),
     owners: () => cor.conversations.map((co) => {
       const side = (k: 0 | 1): string => {
@@ -294,6 +334,15 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         return sArgs >= 0 ? timelineCells[sArgs] : '';
       },
     }))(event),
+    httpRows: () => setHttpRows({
+      sessions, cor, order,
+      procOf: (k) => ({ name: strings[cor.sockets[k].procName] ?? '', pid: cor.sockets[k].pid }),
+    }),
+    httpSession: (stream) => sessions[fdOfStream(stream) === null ? PART_PACKETS : PART_SYSCALLS],
+    followPeers: (stream) => followPeers({
+      packets: input.packets, syscalls: input.syscalls, cor,
+      ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
+    }, stream),
   };
   let links: SetLinks | undefined;
   let timeline: ((event: number) => SetTimeline) | undefined;
@@ -350,7 +399,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
           return timeOf(event);
         case 'pid': {
           const local = order.local[event];
-          if (order.part[event] === PART_PACKETS) return ownerOfPacket(local)?.so.pid ?? NaN;
+          if (order.part[event] === PART_PACKETS) return fileProc.get(local)?.pid ?? ownerOfPacket(local)?.so.pid ?? NaN;
           const p = si.index.pid.data[local - 1];
           return p >= 0 ? p : NaN;
         }
@@ -376,6 +425,16 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   return { capture, layersReady, correlation: cor, sessions, order };
 }
 
+/** The packets whose comments name their process (ptcpdump, dissectors/comment-proc.ts), by packet number. */
+function commentProcs(comments: ReadonlyMap<number, string[]>): Map<number, CommentProc> {
+  const m = new Map<number, CommentProc>();
+  for (const [n, cs] of comments) {
+    const p = parseCommentProc(cs);
+    if (p) m.set(n, p);
+  }
+  return m;
+}
+
 /** A dissection recording only `ids` (as a filter on them would). */
 function dissectionKeeping(ids: number[]): Dissection {
   const d = createDissection();
@@ -391,7 +450,7 @@ function dissectionKeeping(ids: number[]): Dissection {
  */
 function setColumnFields(
   order: SetOrder, packets: Map<string, ColumnField>, syscalls: Map<string, ColumnField>, cor: Correlation,
-  ownerOfPacket: (local: number) => { so: SetSocket } | undefined,
+  ownerOfPacket: (local: number) => { so: SetSocket; sent: boolean } | undefined, fileProc: ReadonlyMap<number, CommentProc>,
 ): Map<string, ColumnField> {
   const m = new Map<string, ColumnField>();
   const isP = (e: number): boolean => order.part[e] === PART_PACKETS;
@@ -431,28 +490,43 @@ function setColumnFields(
   m.set('evt.num', { kind: 'num', has: (e) => !isP(e), num: (e) => e });
   // Correlation: owners on packets, conversations on syscalls. The owner's strings are ids of the
   // syscall index's interner.
+  // A packet whose file named its process (ptcpdump comments) has that process's fields, as its
+  // tree does; the set's owner adds only its fd when it is the same sending process.
+  const ownerOf = (local: number): { so: SetSocket; sent: boolean } | undefined => {
+    const o = ownerOfPacket(local);
+    const fp = fileProc.get(local);
+    return !fp || (o && o.sent && o.so.pid === fp.pid) ? o : undefined;
+  };
   for (const [name, pick] of [['proc.name', (so: SetSocket) => so.procName], ['fd.name', (so: SetSocket) => so.nameId], ['container.id', (so: SetSocket) => so.container]] as const) {
     const sf = syscalls.get(name);
     if (sf?.kind !== 'str') continue;
+    // The comment's strings are not in the syscall index's interner: such a set answers these
+    // from the dissection.
+    if (fileProc.size > 0 && name !== 'fd.name') {
+      m.delete(name);
+      continue;
+    }
     const id = (e: number): number => (isP(e) ? (() => {
-      const o = ownerOfPacket(loc(e));
+      const o = ownerOf(loc(e));
       return o ? pick(o.so) : 0;
     })() : sf.id(loc(e)));
     m.set(name, { kind: 'str', strings: sf.strings, has: (e) => (isP(e) ? id(e) !== 0 : sf.has(loc(e))), id });
   }
-  const ownerNum = (pick: (so: SetSocket) => number, sys: ColumnField | undefined): ColumnField => ({
-    kind: 'num',
-    has: (e) => (isP(e) ? ownerOfPacket(loc(e)) !== undefined : sys ? sys.has(loc(e)) : false),
-    num: (e) => {
-      if (isP(e)) {
-        const o = ownerOfPacket(loc(e));
-        return o ? pick(o.so) : NaN;
-      }
-      return sys?.kind === 'num' ? sys.num(loc(e)) : NaN;
-    },
-  });
-  m.set('proc.pid', ownerNum((so) => so.pid, syscalls.get('proc.pid')));
-  m.set('thread.tid', ownerNum((so) => so.tid, syscalls.get('thread.tid')));
+  const ownerNum = (pick: (so: SetSocket) => number, sys: ColumnField | undefined, fromFile?: (p: CommentProc) => number | undefined): ColumnField => {
+    const value = (local: number): number => {
+      const fp = fromFile ? fileProc.get(local) : undefined;
+      if (fp && fromFile) return fromFile(fp) ?? NaN;
+      const o = ownerOf(local);
+      return o ? pick(o.so) : NaN;
+    };
+    return {
+      kind: 'num',
+      has: (e) => (isP(e) ? !Number.isNaN(value(loc(e))) : sys ? sys.has(loc(e)) : false),
+      num: (e) => (isP(e) ? value(loc(e)) : sys?.kind === 'num' ? sys.num(loc(e)) : NaN),
+    };
+  };
+  m.set('proc.pid', ownerNum((so) => so.pid, syscalls.get('proc.pid'), (p) => p.pid));
+  m.set('thread.tid', ownerNum((so) => so.tid, syscalls.get('thread.tid'), (p) => p.tid));
   m.set('fd.num', ownerNum((so) => so.fd, syscalls.get('fd.num')));
   const convOfSys = (e: number): SetConversation | undefined => {
     const k = cor.socketOfEvent[loc(e)];
