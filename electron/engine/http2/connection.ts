@@ -16,12 +16,12 @@ import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '.
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
 import {
   createDirMap, createFrameColumns, frameComplete, frameDir, frameEndsBlock, frameFlags, frameLength, framePos, framesAtEvent, frameStreamId, frameType,
-  markBlockEnd, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns,
+  frameColumnBytes, markBlockEnd, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns,
 } from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 import {
-  createStreamColumns, deltaFrame, endOn, intern, intern16, rowOfId, setDeltaFrame, setEndOn, setSize, setStreamState, SF, sideIf, sideOf, sizeOf, streamRow, streamState,
-  trimStreamColumns, type H2StreamColumns,
+  createStreamColumns, deltaFrame, endOn, intern, intern16, rowOfId, setDeltaFrame, setEndOn, setSize, setStreamState, SF, sideIf, sideOf, sizeOf, streamColumnBytes, streamRow,
+  streamState, trimStreamColumns, type H2StreamColumns,
 } from './stream-columns.ts';
 
 /** RFC 9113 §3.4 client connection preface. */
@@ -152,6 +152,14 @@ export interface H2Connection {
 }
 
 const noBudget = (): number => 0;
+
+/** Bytes of HPACK state a snapshot holds, estimated (the 4096-byte default table, RFC 7541 §4.2). */
+const SNAPSHOT_BYTES = 4096;
+
+/** What a parsed connection holds besides its stream's bytes, estimated: columns and HPACK snapshots. */
+export function connectionIndexBytes(conn: H2Connection): number {
+  return frameColumnBytes(conn.frames) + streamColumnBytes(conn.streams) + (conn.snapshots[0].length + conn.snapshots[1].length) * SNAPSHOT_BYTES;
+}
 
 /** Work counters for tests: stream walks (whole-connection passes) and header blocks decoded. */
 export const h2Work = { parses: 0, blocksDecoded: 0 };
