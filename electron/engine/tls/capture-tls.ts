@@ -8,7 +8,7 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { connectionIndexBytes, framesOfEvent, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
@@ -216,7 +216,8 @@ const RECORD_OVERHEAD = 320;
 function entryBytes(src: ByteStream, e: StreamEntry): number {
   if (!e.tls && !e.h2) return 0;
   let n = 0;
-  for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
+  // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
+  if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
   if (e.tls) {
     for (const r of e.tls.records) n += RECORD_OVERHEAD + (r.plaintext?.length ?? 0);
     n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
@@ -278,6 +279,8 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
+    // Cleartext h2c: nothing else holds the reassembled stream; keep its bytes packed instead.
+    if (!e.tls) packConnection(e.h2);
   }
   e.bytes = entryBytes(src, e);
   const budget = tlsStreamCacheBudget();
