@@ -4,7 +4,8 @@
  * few frames, never built, for TLS fields, HTTP/2 fields or a full details tree; decrypted
  * streams (shape e, TLS 1.3 keep-alive) stay within the cache's share of the memory limit, the
  * least recently read dropped and decrypted again when read, with the same answers; a filter
- * in event order decrypts each stream once when the live streams fit.
+ * in event order decrypts each stream once when the live streams fit. A cleartext h2c
+ * connection keeps its bytes packed (shape d), every frame's payload as read from the stream.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,8 @@ import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { openSession, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { DEFAULT_LIMITS, setEngineLimits, tlsStreamCacheBudget, TLS_STREAM_CACHE_SHARE } from '../../electron/engine/limits.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { tcpStreamFrames } from '../../electron/engine/streams/tcp-reassembly.ts';
+import { framePayload, headerWhere, parseHttp2 } from '../../electron/engine/http2/connection.ts';
+import { tcpStream, tcpStreamFrames } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { addCaptureKeylog, captureTls, http2OfStream, peekWork, startKind, tlsCacheWork, tlsOfStream, tlsStreams } from '../../electron/engine/tls/capture-tls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-tls-cache-'));
@@ -71,6 +73,29 @@ describe('a long stream that is neither TLS nor HTTP/2 (shape c, one upload)', (
     const s = await shape('e', 4000);
     expect(startKind(s.base, 'tcp:0')).toEqual({ tls: true, h2c: false });
     expect(tlsOfStream(s.base, 'tcp:0')?.status).toBe('decrypted');
+  });
+});
+
+describe('a cleartext HTTP/2 connection (shape d)', () => {
+  it('keeps its bytes packed, not the stream; every payload and header position as from the stream', async () => {
+    const s = await shape('d', 6000);
+    const conn = http2OfStream(s.base, 'tcp:0');
+    if (!conn?.packed) throw new Error('tcp:0 is a packed h2c connection');
+    expect(conn.stream).toBeUndefined();
+    const int = s.base.internals();
+    const src = tcpStream(int, 0);
+    let payload = 0;
+    for (const ch of src.chunks) payload += ch.bytes.length;
+    expect(conn.packed[0].bytes.length + conn.packed[1].bytes.length).toBe(payload);
+    const ref = parseHttp2(src);
+    expect(ref.frames.n).toBe(conn.frames.n);
+    const differ: number[] = [];
+    for (let i = 0; i < ref.frames.n; i++) {
+      const a = headerWhere(conn, i);
+      const b = headerWhere(ref, i);
+      if (!Buffer.from(framePayload(conn, i)).equals(framePayload(ref, i)) || a.event !== b.event || a.time !== b.time) differ.push(i);
+    }
+    expect(differ).toEqual([]);
   });
 });
 
