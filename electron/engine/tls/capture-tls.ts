@@ -47,6 +47,8 @@ export interface CaptureTls {
   /** Built streams, least recently read first; their bytes together stay within the budget (but the last). */
   cache: Map<string, StreamEntry>;
   cacheBytes: number;
+  /** Record columns of TLS streams dropped from the cache (16 bytes a record): column-only filters read them without decrypting again. */
+  dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'>>;
   /** What each TCP stream's start showed (startKind). */
   starts: Map<string, StartKind>;
   /** Syscall captures: fd streams and event → stream id (built once, after indexing). */
@@ -65,12 +67,13 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
   const key = c.internals().index;
   let t = perCapture.get(key);
   if (!t) {
-    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, starts: new Map() };
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), starts: new Map() };
     perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
     t.provider = cryptoProvider(profile);
     t.cache.clear();
+    t.dropped.clear();
     t.cacheBytes = 0;
   }
   const int = c.internals();
@@ -238,12 +241,14 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
+  t.dropped.delete(id);
   const budget = tlsStreamCacheBudget();
   for (const [k, v] of t.cache) {
     if (t.cacheBytes <= budget || k === id) break;
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
+    if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
 }
 
@@ -385,6 +390,21 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   const keep = d.keep;
   // Only TLS fields asked (a TLS filter) of a stream whose start is not TLS: nothing to build.
   if (keep !== null && !keepsAnyOf(keep, HTTP2_FIELDS) && startKind(c, id)?.tls === false) return -1;
+  if (keep !== null && keepsColumnsOnly(keep) && !keepsAnyOf(keep, HTTP2_FIELDS)) {
+    // Record fields only, of a stream dropped from the cache: its columns answer, no decryption.
+    const t = captureTls(c);
+    const l = t.cache.has(id) ? undefined : t.dropped.get(id);
+    if (l?.recs && l.gen === t.keys.generation && (l.growing === undefined || l.growing === c.count())) {
+      const cols = l.recs;
+      const at = recordsAtEvent(cols, event);
+      if (at.length === 0) return -1;
+      if (at.length <= 100 && !at.some((i) => cols.odd.has(i))) {
+        tlsLayerWork.columnEvents++;
+        addTlsColumnFields(d, cols, at);
+        return -1;
+      }
+    }
+  }
   const e = entry(c, id);
   if (!e) return -1;
   let src = -1;
