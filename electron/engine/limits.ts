@@ -115,6 +115,23 @@ export function ipReassemblyLimitMessage(frame: number, budget: number): string 
   return `IP fragment reassembly stopped at frame ${frame}: fragments and reassembled datagrams passed ${sizeText(budget)} (1/16 of the memory limit); later fragments are shown unreassembled; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
 }
 
+/**
+ * Share of the memory limit that decrypted TLS streams and parsed HTTP/2 connections may hold
+ * between lookups (tls/capture-tls.ts): past it the least recently read are dropped and built
+ * again from the capture when read. The one being read is kept whatever its size.
+ */
+export const TLS_STREAM_CACHE_SHARE = 1 / 8;
+
+/** Bytes decrypted streams may hold under the current limits. */
+export function tlsStreamCacheBudget(limits: Readonly<EngineLimits> = current): number {
+  return Math.floor(limits.maxMemoryMb * MB * TLS_STREAM_CACHE_SHARE);
+}
+
+/** One stream alone is larger than the decrypted-stream cache (a note on that stream). */
+export function tlsStreamCacheMessage(stream: string, bytes: number, budget: number): string {
+  return `${stream}: its decrypted data and frame index (about ${sizeText(bytes)}) are larger than the decrypted-stream cache (${sizeText(budget)}, 1/8 of the memory limit): reading another stream drops it and reading it again decrypts it again; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
+}
+
 /** Whether a capture warning is one of the limit messages above (any format's indexer). */
 export function isLimitMessage(text: string): boolean {
   return / memory limit; raise it with --max-memory | temp-disk limit; raise it with --max-temp /.test(text);

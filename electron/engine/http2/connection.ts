@@ -16,12 +16,12 @@ import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '.
 import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
 import {
   createDirMap, createFrameColumns, frameComplete, frameDir, frameEndsBlock, frameFlags, frameLength, framePos, framesAtEvent, frameStreamId, frameType,
-  markBlockEnd, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns,
+  entryWhere, frameColumnBytes, markBlockEnd, packDir, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns, type PackedDir,
 } from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 import {
-  createStreamColumns, deltaFrame, endOn, intern, intern16, rowOfId, setDeltaFrame, setEndOn, setSize, setStreamState, SF, sideIf, sideOf, sizeOf, streamRow, streamState,
-  trimStreamColumns, type H2StreamColumns,
+  createStreamColumns, deltaFrame, endOn, intern, intern16, rowOfId, setDeltaFrame, setEndOn, setSize, setStreamState, SF, sideIf, sideOf, sizeOf, streamColumnBytes, streamRow,
+  streamState, trimStreamColumns, type H2StreamColumns,
 } from './stream-columns.ts';
 
 /** RFC 9113 §3.4 client connection preface. */
@@ -133,8 +133,10 @@ export interface H2Connection {
   preface: boolean;
   /** The event whose bytes complete the preface (tshark's "Magic" frame). */
   prefaceEvent?: number;
-  /** The plaintext stream the frames were read from (payloads are read again from it). */
-  stream: ByteStream;
+  /** The plaintext stream the frames were read from (payloads are read again from it)... */
+  stream?: ByteStream;
+  /** ...or, once packed (packConnection), each direction's bytes in one buffer. */
+  packed?: [PackedDir, PackedDir];
   frames: H2FrameColumns;
   /** Per direction: where each chunk starts in the frame reader's byte count. */
   dirs: [DirMap, DirMap];
@@ -152,6 +154,15 @@ export interface H2Connection {
 }
 
 const noBudget = (): number => 0;
+
+/** Bytes of HPACK state a snapshot holds, estimated (the 4096-byte default table, RFC 7541 §4.2). */
+const SNAPSHOT_BYTES = 4096;
+
+/** What a parsed connection holds besides its stream's bytes, estimated: columns and HPACK snapshots. */
+export function connectionIndexBytes(conn: H2Connection): number {
+  const packed = conn.packed ? conn.packed[0].bytes.length + conn.packed[1].bytes.length + 24 * (conn.dirs[0].n + conn.dirs[1].n) : 0;
+  return packed + frameColumnBytes(conn.frames) + streamColumnBytes(conn.streams) + (conn.snapshots[0].length + conn.snapshots[1].length) * SNAPSHOT_BYTES;
+}
 
 /** Work counters for tests: stream walks (whole-connection passes) and header blocks decoded. */
 export const h2Work = { parses: 0, blocksDecoded: 0 };
@@ -303,12 +314,28 @@ function headOf(c: H2FrameColumns, i: number): FrameHead {
   return { dir: frameDir(c, i), type: frameType(c, i), flags: frameFlags(c, i), streamId: frameStreamId(c, i), complete: frameComplete(c, i) };
 }
 
+function dirSource(conn: H2Connection, dir: StreamDir): ByteStream | PackedDir {
+  const src = conn.packed?.[dir] ?? conn.stream;
+  if (!src) throw new Error('HTTP/2 connection without its bytes');
+  return src;
+}
+
+/**
+ * Keep each direction's bytes in one buffer and drop the stream (its chunk objects and the
+ * frame buffers they are views of), for a connection whose stream nothing else holds.
+ */
+export function packConnection(conn: H2Connection): void {
+  if (conn.packed || !conn.stream) return;
+  conn.packed = [packDir(conn.stream, conn.dirs[0]), packDir(conn.stream, conn.dirs[1])];
+  conn.stream = undefined;
+}
+
 /** Payload of frame `i` as captured (a view when it lies in one chunk). */
 export function framePayload(conn: H2Connection, i: number): Uint8Array {
   const fx = conn.frames;
   const dir = frameDir(fx, i);
   const len = frameLength(fx, i);
-  const p = readDir(conn.stream, conn.dirs[dir], framePos(fx, i), len);
+  const p = readDir(dirSource(conn, dir), conn.dirs[dir], framePos(fx, i), len);
   return frameComplete(fx, i) ? p : p.subarray(0, Math.min(p.length, len));
 }
 
@@ -591,8 +618,7 @@ export function headerWhere(conn: H2Connection, i: number): { event: number; tim
   const fx = conn.frames;
   const m = conn.dirs[frameDir(fx, i)];
   const k = dirChunkAt(m, framePos(fx, i) - 9);
-  const c = k >= 0 ? conn.stream.chunks[m.chunk[k]] : undefined;
-  return c ? { event: c.event, time: c.time } : { event: fx.ev[i], time: 0 };
+  return k >= 0 ? entryWhere(dirSource(conn, frameDir(fx, i)), m, k) : { event: fx.ev[i], time: 0 };
 }
 
 /**

@@ -2,7 +2,8 @@
  * HTTP/2 frames of one connection as columns (16 bytes a frame) instead of objects: the event
  * that completed the frame, direction and stream id, where its payload starts in the direction's
  * byte sequence, and type / flags / length packed in one word. Payloads are read again from the
- * plaintext ByteStream when asked for (a frame inside one chunk is a view, no copy).
+ * plaintext ByteStream (or its packed bytes, PackedDir) when asked for (a frame inside one chunk
+ * is a view, no copy).
  *
  * Word `tf`: bits 0-17 length, bit 18 "ends a header block", bits 19-26 flags, bit 27
  * complete, bits 28-31 type. A frame whose type is over 14, whose length does not fit 18 bits or
@@ -166,6 +167,53 @@ export function dirChunkAt(m: DirMap, p: number): number {
   return lo - 1;
 }
 
+/**
+ * A direction's captured bytes packed into one buffer, for a connection whose stream nothing
+ * else holds (cleartext h2c: the reassembled TCP stream): map entry k is
+ * `bytes[off[k] .. off[k] + len[k])`, first sent at event `ev[k]`, time `time[k]` — 24 bytes an
+ * entry instead of a chunk object, a view and the frame's buffer.
+ */
+export interface PackedDir {
+  bytes: Uint8Array;
+  off: Float64Array;
+  len: Uint32Array;
+  ev: Uint32Array;
+  time: Float64Array;
+}
+
+/** Pack the chunks map `m` points to (its direction's chunks with bytes). */
+export function packDir(s: ByteStream, m: DirMap): PackedDir {
+  let total = 0;
+  for (let k = 0; k < m.n; k++) total += s.chunks[m.chunk[k]].bytes.length;
+  const p: PackedDir = { bytes: new Uint8Array(total), off: new Float64Array(m.n), len: new Uint32Array(m.n), ev: new Uint32Array(m.n), time: new Float64Array(m.n) };
+  let o = 0;
+  for (let k = 0; k < m.n; k++) {
+    const c = s.chunks[m.chunk[k]];
+    p.bytes.set(c.bytes, o);
+    p.off[k] = o;
+    p.len[k] = c.bytes.length;
+    p.ev[k] = c.event;
+    p.time[k] = c.time;
+    o += c.bytes.length;
+  }
+  return p;
+}
+
+/** The bytes of map entry k, from the stream or the packed direction. */
+function entryBytes(src: ByteStream | PackedDir, m: DirMap, k: number): Uint8Array {
+  if ('chunks' in src) return src.chunks[m.chunk[k]].bytes;
+  return src.bytes.subarray(src.off[k], src.off[k] + src.len[k]);
+}
+
+/** Event and time of map entry k. */
+export function entryWhere(src: ByteStream | PackedDir, m: DirMap, k: number): { event: number; time: number } {
+  if ('chunks' in src) {
+    const c = src.chunks[m.chunk[k]];
+    return { event: c.event, time: c.time };
+  }
+  return { event: src.ev[k], time: src.time[k] };
+}
+
 /** Payload reads from the stream (for tests: work per lookup, not per connection). */
 export const h2ReadWork = { payloads: 0 };
 
@@ -173,18 +221,18 @@ export const h2ReadWork = { payloads: 0 };
  * Bytes [p, p+len) of direction `m` as captured: the whole range when every byte is there,
  * else the prefix before the first missing byte (what the frame reader kept as the payload).
  */
-export function readDir(s: ByteStream, m: DirMap, p: number, len: number): Uint8Array {
+export function readDir(s: ByteStream | PackedDir, m: DirMap, p: number, len: number): Uint8Array {
   h2ReadWork.payloads++;
   let k = dirChunkAt(m, p);
   if (k < 0 || len === 0) return new Uint8Array(0);
-  const first = s.chunks[m.chunk[k]].bytes;
+  const first = entryBytes(s, m, k);
   const off = p - m.at[k];
   if (off + len <= first.length) return first.subarray(off, off + len);
   const out = new Uint8Array(len);
   let n = 0;
   let at = p;
   while (n < len && k < m.n) {
-    const b = s.chunks[m.chunk[k]].bytes;
+    const b = entryBytes(s, m, k);
     const o = at - m.at[k];
     if (o < 0 || o > b.length) break;
     const take = Math.min(len - n, b.length - o);

@@ -8,12 +8,14 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { framesOfEvent, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
+import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { streamDirOf } from '../streams/conversations.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
@@ -33,6 +35,8 @@ interface StreamEntry {
   partialTls: Map<number, boolean>;
   /** Events indexed when built, while the capture was still growing (followed); else undefined. */
   growing?: number;
+  /** What the entry holds, estimated (entryBytes): the cache's budget counts it. */
+  bytes: number;
 }
 
 export interface CaptureTls {
@@ -40,7 +44,13 @@ export interface CaptureTls {
   provider: CryptoProvider;
   /** pcapng DSB secrets already loaded into the store (more may arrive while indexing). */
   dsbLoaded: number;
+  /** Built streams, least recently read first; their bytes together stay within the budget (but the last). */
   cache: Map<string, StreamEntry>;
+  cacheBytes: number;
+  /** Record columns of TLS streams dropped from the cache (16 bytes a record): column-only filters read them without decrypting again. */
+  dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'>>;
+  /** What each TCP stream's start showed (startKind). */
+  starts: Map<string, StartKind>;
   /** Syscall captures: fd streams and event → stream id (built once, after indexing). */
   fd?: { streams: Map<string, ByteStream>; byEvent: Map<number, string>; count: number };
 }
@@ -57,12 +67,14 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
   const key = c.internals().index;
   let t = perCapture.get(key);
   if (!t) {
-    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map() };
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), starts: new Map() };
     perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
     t.provider = cryptoProvider(profile);
     t.cache.clear();
+    t.dropped.clear();
+    t.cacheBytes = 0;
   }
   const int = c.internals();
   if (int.kind === 'packets' && int.index.secrets.length > t.dsbLoaded) {
@@ -121,33 +133,123 @@ function sourceStream(c: Capture, id: string): ByteStream | undefined {
   return fdIndex(c, captureTls(c)).streams.get(id);
 }
 
-/** Frames a TCP stream's start is read from to tell that it is neither TLS nor HTTP/2. */
+/** Frames read at most from a TCP stream to tell that it is neither TLS nor HTTP/2. */
 const PEEK_FRAMES = 64;
+/** Bytes of each direction that decide it: the client's HTTP/2 preface, a TLS record header. */
+const PEEK_NEED: [number, number] = [24, 5];
 
 /**
- * True when the start of TCP stream `id` already shows it is neither TLS nor cleartext HTTP/2
- * (looksLikeTls and startsWithPreface decide on the first data of each direction and the
+ * What the start of TCP stream `id` shows: whether it is TLS, whether it is cleartext HTTP/2
+ * (looksLikeTls and startsWithPreface decide on the first 5 bytes of each direction and the
  * first 24 client bytes): the first details of a frame of a long HTTP/1.x stream then does
- * not build the whole stream. False when the first frames do not decide it.
+ * not build the whole stream. Frames of a direction that has shown enough, and frames the index
+ * knows carry no payload (once both directions have started), are skipped unread: a 1 GB
+ * upload whose server only ACKs until its answer reads a few frames, not the upload. False when
+ * PEEK_FRAMES reads do not decide it, or when the undecided direction holds out-of-order
+ * segments (a skipped frame might have moved them). Undefined when undecided; a decision is
+ * kept per stream (it depends on neither keys nor later frames).
  */
-function startShowsNoLayer(c: Capture, id: string): boolean {
+export function startKind(c: Capture, id: string): StartKind | undefined {
+  const t = captureTls(c);
+  const hit = t.starts.get(id);
+  if (hit) return hit;
+  const k = peekStart(c, id);
+  if (k) t.starts.set(id, k);
+  return k;
+}
+
+export interface StartKind {
+  tls: boolean;
+  h2c: boolean;
+}
+
+function peekStart(c: Capture, id: string): StartKind | undefined {
   const int = c.internals();
   const m = /^tcp:(\d+)$/.exec(id);
-  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return false;
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
   const frames = tcpStreamFrames(int, Number(m[1]));
-  if (frames.length <= PEEK_FRAMES) return false;
+  if (frames.length <= PEEK_FRAMES) return undefined;
   const st = createTcpFollowState(id);
   const r = createFrameReader(int);
   const bytes = [0, 0];
   st.onChunk = (ch) => {
     bytes[ch.dir] += ch.bytes.length;
   };
-  for (let k = 0; k < PEEK_FRAMES && (bytes[0] < 24 || bytes[1] === 0); k++) {
-    readFrame(r, frames[k]);
-    feedTcpFrame(r, st, frames[k]);
+  const fed = [false, false];
+  const tcpLen = int.index.tcpLen.data;
+  const enough = (d: number): boolean => bytes[d] >= PEEK_NEED[d];
+  let reads = 0;
+  for (let k = 0; k < frames.length && !(enough(0) && enough(1)); k++) {
+    const f = frames[k];
+    const bit = streamDirOf(int.conv, f);
+    if (st.clientBit >= 0 && bit >= 0 && fed[bit]) {
+      const dir = bit === st.clientBit ? 0 : 1;
+      // tcpLen is tcp.len + 1 for a frame with one TCP header (0: not known from the index).
+      if (enough(dir) || tcpLen[f - 1] === 1) continue;
+    }
+    if (++reads > PEEK_FRAMES) return undefined;
+    readFrame(r, f);
+    feedTcpFrame(r, st, f);
+    if (bit >= 0) fed[bit] = true;
   }
-  if (bytes[0] < 24 || bytes[1] === 0) return false;
-  return !looksLikeTls(st.stream) && !startsWithPreface(st.stream);
+  peekWork.reads += reads;
+  const decided = enough(0) && enough(1);
+  // Every frame seen: final only once the capture is (a followed file may add more).
+  if (!decided && !c.info().done) return undefined;
+  for (const d of [0, 1] as const) if (!enough(d) && heldFragments(st, d) > 0) return undefined;
+  return { tls: looksLikeTls(st.stream), h2c: startsWithPreface(st.stream) };
+}
+
+function startShowsNoLayer(c: Capture, id: string): boolean {
+  const k = startKind(c, id);
+  return k !== undefined && !k.tls && !k.h2c;
+}
+
+/** Frames read by startKind (tests count them). */
+export const peekWork = { reads: 0 };
+
+/** Per-object overheads of the estimate (V8: an object and a typed-array view each). */
+const CHUNK_OVERHEAD = 160;
+const RECORD_OVERHEAD = 320;
+
+/**
+ * What a built stream holds, estimated: the source bytes and chunks the records point into, each
+ * record's objects and plaintext, the plaintext chunks, and the HTTP/2 columns and HPACK snapshots.
+ */
+function entryBytes(src: ByteStream, e: StreamEntry): number {
+  if (!e.tls && !e.h2) return 0;
+  let n = 0;
+  // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
+  if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
+  if (e.tls) {
+    for (const r of e.tls.records) n += RECORD_OVERHEAD + (r.plaintext?.length ?? 0);
+    n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
+  }
+  if (e.h2) n += connectionIndexBytes(e.h2);
+  return n;
+}
+
+/** Streams built (source stream read and decrypted / parsed), and cache evictions (tests count them). */
+export const tlsCacheWork = { builds: 0, evictions: 0 };
+
+/** Keep `e` as the most recently read; drop the least recently read past the budget (never `e`). */
+function remember(t: CaptureTls, id: string, e: StreamEntry): void {
+  const old = t.cache.get(id);
+  if (old) {
+    t.cacheBytes -= old.bytes;
+    t.cache.delete(id);
+  }
+  t.cache.set(id, e);
+  t.cacheBytes += e.bytes;
+  t.dropped.delete(id);
+  const budget = tlsStreamCacheBudget();
+  for (const [k, v] of t.cache) {
+    if (t.cacheBytes <= budget || k === id) break;
+    t.cache.delete(k);
+    t.cacheBytes -= v.bytes;
+    tlsCacheWork.evictions++;
+    if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
+  }
 }
 
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
@@ -155,16 +257,24 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const cached = t.cache.get(id);
   // A stream built while the capture grew is built again once more events are in: kept, the
   // finished capture would show only what the stream had then.
-  if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) return cached;
+  if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) {
+    if (cached.bytes > 0) {
+      // Most recently read last (a Map keeps insertion order).
+      t.cache.delete(id);
+      t.cache.set(id, cached);
+    }
+    return cached;
+  }
   const growing = c.info().done ? undefined : c.count();
   if (!given && startShowsNoLayer(c, id)) {
-    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing };
-    t.cache.set(id, none);
+    const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
+    remember(t, id, none);
     return none;
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing };
+  tlsCacheWork.builds++;
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
   if (looksLikeTls(src)) {
     e.tls = decryptTlsStream(src, t.keys, t.provider);
     e.recs = recordColumns(e.tls.records);
@@ -174,8 +284,17 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
+    // Cleartext h2c: nothing else holds the reassembled stream; keep its bytes packed instead.
+    if (!e.tls) packConnection(e.h2);
   }
-  t.cache.set(id, e);
+  e.bytes = entryBytes(src, e);
+  const budget = tlsStreamCacheBudget();
+  if (e.bytes > budget) {
+    const note = tlsStreamCacheMessage(id, e.bytes, budget);
+    if (e.tls) e.tls.notes.push(note);
+    if (e.h2) e.h2.notes.push(note);
+  }
+  remember(t, id, e);
   return e;
 }
 
@@ -186,6 +305,7 @@ export function decryptedStream(c: Capture, src: ByteStream): TlsStreamResult | 
 
 /** TLS result of a source stream id (`tcp:N`, `fd:…`); null when not TLS or unknown. */
 export function tlsOfStream(c: Capture, id: string): TlsStreamResult | null {
+  if (startKind(c, id)?.tls === false) return null;
   return entry(c, id)?.tls ?? null;
 }
 
@@ -267,10 +387,27 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   if (d.keep !== null && !keepsAny(d.keep)) return -1;
   const id = streamOfEvent(c, event);
   if (!id) return -1;
+  const keep = d.keep;
+  // Only TLS fields asked (a TLS filter) of a stream whose start is not TLS: nothing to build.
+  if (keep !== null && !keepsAnyOf(keep, HTTP2_FIELDS) && startKind(c, id)?.tls === false) return -1;
+  if (keep !== null && keepsColumnsOnly(keep) && !keepsAnyOf(keep, HTTP2_FIELDS)) {
+    // Record fields only, of a stream dropped from the cache: its columns answer, no decryption.
+    const t = captureTls(c);
+    const l = t.cache.has(id) ? undefined : t.dropped.get(id);
+    if (l?.recs && l.gen === t.keys.generation && (l.growing === undefined || l.growing === c.count())) {
+      const cols = l.recs;
+      const at = recordsAtEvent(cols, event);
+      if (at.length === 0) return -1;
+      if (at.length <= 100 && !at.some((i) => cols.odd.has(i))) {
+        tlsLayerWork.columnEvents++;
+        addTlsColumnFields(d, cols, at);
+        return -1;
+      }
+    }
+  }
   const e = entry(c, id);
   if (!e) return -1;
   let src = -1;
-  const keep = d.keep;
   if (e.tls && e.recs && (keep === null || keepsAnyOf(keep, TLS_FIELDS))) {
     const at = recordsAtEvent(e.recs, event);
     const cols = e.recs;
