@@ -24,7 +24,7 @@ import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
+import { openSession, pendingLayers, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -795,7 +795,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         events = run.events;
       }
       const session = state.session;
-      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
+      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain: protocolLayerChains(session) });
     },
     syscallOverview: async (params) => {
       requireCapture(state);

@@ -3,11 +3,13 @@ import type { StatName, StatsResult } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { conversations, endpoints, type ConversationKind } from './conversations.ts';
 import { httpTreeStats, type HttpTapMessage } from './http-tree.ts';
-import { protocolHierarchy } from './phs.ts';
+import { protocolHierarchy, type LayerChainOf } from './phs.ts';
 
 /** What the stream layers found, for the statistics over them (layers/http-taps.ts). */
 export interface StatsInputs {
   httpMessages?: () => HttpTapMessage[];
+  /** The stream layers' protocols of an event (io,phs from the index without dissecting). */
+  layerChain?: LayerChainOf;
 }
 
 /**
@@ -55,7 +57,7 @@ export function computeStats(capture: Capture, name: StatName, events?: Uint32Ar
   const t0 = performance.now();
   const [group, type] = name.split(',');
   if (group === 'io') {
-    const { roots, frames } = protocolHierarchy(capture, events);
+    const { roots, frames } = protocolHierarchy(capture, events, inputs.layerChain);
     return { name, kind: 'phs', filter, roots, frames, ms: performance.now() - t0 };
   }
   if (group === 'http') {
