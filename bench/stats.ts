@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage();
     const r = computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http), layerChain: protocolLayerChains(session) });
     const c = process.cpuUsage(cpu);
-    const rows = r.kind === 'phs' ? r.frames : r.kind === 'tree' ? (r.roots[0]?.count ?? 0) : r.rows.length;
+    const rows = r.kind === 'phs' ? r.frames : r.kind === 'tree' ? (r.roots[0]?.count ?? 0) : r.kind === 'iostat' ? r.columns[0].frames.length : r.kind === 'httpstat' ? r.codes.length + r.methods.length : r.rows.length;
     console.log(`${n}\t${rows} ${r.kind === 'phs' ? 'frames' : r.kind === 'tree' ? 'taps' : 'rows'}\t${r.ms.toFixed(0)} ms\tCPU ${((c.user + c.system) / 1000).toFixed(0)} ms\tRSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\t${statsText(r).length} chars`);
   }
   capture.close();

@@ -33,6 +33,7 @@ import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
 import { syscallOverview } from '../stats/syscall-overview.ts';
 import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
+import { parseIoStat } from '../../../shared/io-stat.ts';
 import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
 import { hfTimeDeltaDisplayed } from '../layers/column-fields.ts';
 import { findRow } from './find.ts';
@@ -780,7 +781,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       requireCapture(state);
       await state.indexing;
       const p = params;
-      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}`);
+      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}, io,stat,INTERVAL[,FILTER]…`);
       if (p.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       const filter = p.filter?.trim() ?? '';
@@ -795,7 +796,22 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         events = run.events;
       }
       const session = state.session;
-      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain: protocolLayerChains(session) });
+      // io,stat: each column's filter, run as the I/O graph's series are.
+      const columnEvents: (Uint32Array | undefined)[] = [];
+      if (p.name.startsWith('io,stat,')) {
+        for (const f of parseIoStat(p.name).filters) {
+          if (f === null) {
+            columnEvents.push(undefined);
+            continue;
+          }
+          if (pendingLayers(session, filterFields(f)).some((l) => l.name === 'http')) await httpReady();
+          const run = await runFilter(session.capture, f);
+          if (!run.ok) throw new Error(`io,stat column ${f}: ${run.errors.map((e) => e.message).join('; ')}`);
+          columnEvents.push(run.events);
+        }
+      }
+      const layerChain = p.name === 'io,phs' ? protocolLayerChains(session) : undefined;
+      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
     },
     syscallOverview: async (params) => {
       requireCapture(state);
