@@ -1,8 +1,8 @@
 /**
- * Goldens for the stats_tree statistics of `stats`, and http,stat (tshark 4.0.17 `-q -z NAME`): for every
+ * Goldens for the stats_tree statistics of `stats` (tshark 4.0.17 `-q -z NAME`): for every
  * corpus pcap/pcapng capture and every NAME in TREES, tshark -n -q's text as
  * test/golden/stats-tree/DIR/CAPTURE.txt (DIR: NAME with "," → "-"; corpus path with "/" → "__").
- * Read by test/golden/stats-tree.test.ts and test/golden/http-stat.test.ts. Run from the repo root:
+ * Read by test/golden/stats-tree.test.ts. Run from the repo root:
  *   node --import tsx scripts/make-golden-stats-tree.ts [CORPUS]
  * (ONLY_FILTERED=1: only the filtered ones, test/golden/stats-tree/filtered.json.)
  */
@@ -14,8 +14,8 @@ const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test/golden/stats-tree');
 
-/** The tshark statistics recorded (stats_tree ones, and the http,stat tap's table). */
-export const TREES = ['http,tree', 'http,stat'];
+/** The tshark stats_tree statistics recorded. */
+export const TREES = ['http,tree'];
 
 /** Statistics with a filter (`-z NAME,FILTER`), recorded in test/golden/stats-tree/filtered.json. */
 const FILTERED: { capture: string; name: string; filter: string }[] = [

@@ -203,13 +203,15 @@ export function ioStatText(r: IoStatResult): string {
 
 /** One line per interval: start and end (s), then frames and bytes per column (TSV). */
 export function ioStatRows(r: IoStatResult): { start: number; end: number; frames: number[]; bytes: number[] }[] {
-  const step = r.spec.intervalUs === 0 ? Infinity : r.spec.intervalUs / 1e6;
-  const duration = r.durationSec + r.durationNsec / 1e9;
+  // From integer µs, so 3 × 0.01 s prints as 0.03.
+  const step = r.spec.intervalUs;
+  const durationUs = r.durationSec * 1e6 + Math.floor((r.durationNsec + 500) / 1000);
   const n = Math.max(0, ...r.columns.map((c) => c.frames.length));
   const rows = [];
   for (let i = 0; i < n; i++) {
-    const start = step === Infinity ? 0 : i * step;
-    rows.push({ start, end: step === Infinity ? duration : Math.min(duration, start + step), frames: r.columns.map((c) => c.frames[i] ?? 0), bytes: r.columns.map((c) => c.bytes[i] ?? 0) });
+    const start = step === 0 ? 0 : i * step;
+    const end = step === 0 ? durationUs : Math.min(durationUs, start + step);
+    rows.push({ start: start / 1e6, end: end / 1e6, frames: r.columns.map((c) => c.frames[i] ?? 0), bytes: r.columns.map((c) => c.bytes[i] ?? 0) });
   }
   return rows;
 }

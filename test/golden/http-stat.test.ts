@@ -1,6 +1,6 @@
 /**
- * `stats http,stat` against tshark 4.0.17 (goldens: test/golden/stats-tree/http-stat/*.txt,
- * scripts/make-golden-stats-tree.ts): on every corpus pcap/pcapng capture the same lines as
+ * `stats http,stat` against tshark 4.0.17 (goldens: test/golden/http-stat/*.txt,
+ * scripts/make-golden-stats-taps.ts): on every corpus pcap/pcapng capture the same lines as
  * tshark -n -q -z http,stat, each list (status codes, methods) compared as a set of lines: tshark
  * prints them in GLib hash-table order (engine/stats/http-stat.ts). The captures listed must
  * still differ.
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../engine/corpus.ts';
 import { ourTables } from './stats-golden.ts';
 
-const DIR = join(import.meta.dirname, 'stats-tree', 'http-stat');
+const DIR = join(import.meta.dirname, 'http-stat');
 
 /** The same as http,tree's (test/golden/stats-tree.test.ts): one HTTP tap feeds both. */
 const OOO = 'out-of-order or damaged TCP segments: tshark misses messages its reassembly drops; the HTTP layer reorders the stream and parses every message';

@@ -1,6 +1,6 @@
 /**
  * `stats io,stat,…` against tshark 4.0.17 (goldens: test/golden/io-stat/*.json,
- * scripts/make-golden-stats-iostat.ts): on every corpus pcap/pcapng capture, each recorded table
+ * scripts/make-golden-stats-taps.ts): on every corpus pcap/pcapng capture, each recorded table
  * prints exactly as `tshark -n -q -z io,stat,…` prints it. A difference listed in KNOWN must
  * still differ (the list only shrinks).
  */
