@@ -149,7 +149,10 @@ export function ioStatText(r: IoStatResult): string {
   let t = `\n${'='.repeat(borderlen)}\n`;
   t += `|${' IO Statistics'.padEnd(borderlen - 2)}|\n|${''.padEnd(borderlen - 2)}|\n`;
   const durW = magnitude(r.durationSec, 5) + (prec === 0 ? 0 : prec + 1);
-  t += line(`| Duration: ${secondsText(r.durationSec, r.durationNsec, prec === 0 ? 6 : prec).padStart(durW)} secs`);
+  // With a whole-second interval tshark 4.0 prints the duration's µs padded with spaces ("17. 89918").
+  let durText = secondsText(r.durationSec, r.durationNsec, prec === 0 ? 6 : prec);
+  if (prec === 0) durText = durText.replace(/\.(0*)/, (_, z: string) => `.${' '.repeat(z.length)}`);
+  t += line(`| Duration: ${durText.padStart(durW)} secs`);
   t += line(`| Interval: ${secondsText(Math.floor(interval / 1e6), (interval % 1e6) * 1000, prec).padStart(durW)} secs`);
   t += `|${''.padEnd(borderlen - 2)}|\n`;
   columns.forEach((c, j) => {
