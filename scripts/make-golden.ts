@@ -42,6 +42,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-reordered.sh', oracle: 'tshark', writes: 'test/streams/golden/reordered-*' },
   { script: 'make-golden-cli-cases.sh', oracle: 'tshark', writes: 'test/golden/{decode-as,fidelity}/*' },
   { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
+  { script: 'make-golden-stats-taps.ts', oracle: 'tshark', writes: 'test/golden/io-stat/*.json, test/golden/http-stat/*.txt' },
   { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz' },
 ];
 

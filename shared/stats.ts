@@ -4,14 +4,17 @@
  * tap-iousers.c, tap-endpoints.c, tap-protohierstat.c; column widths measured on its output).
  */
 
+import { ioStatRows, ioStatText, type IoStatResult } from './io-stat.ts';
+
 export const STAT_NAMES = [
   'conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth',
-  'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs', 'http,tree',
+  'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs', 'http,tree', 'http,stat',
 ] as const;
-export type StatName = (typeof STAT_NAMES)[number];
+/** A fixed statistic, or `io,stat,INTERVAL[,FILTER…]` (shared/io-stat.ts). */
+export type StatName = (typeof STAT_NAMES)[number] | `io,stat,${string}`;
 
 export function isStatName(s: string): s is StatName {
-  return (STAT_NAMES as readonly string[]).includes(s);
+  return (STAT_NAMES as readonly string[]).includes(s) || s.startsWith('io,stat,');
 }
 
 /** One conversation. A is tshark's address A (see engine/stats/conversations.ts for the rule). */
@@ -66,7 +69,9 @@ export type StatsResult =
   | { name: StatName; kind: 'conv'; filter: string; rows: ConversationRow[]; ms: number }
   | { name: StatName; kind: 'endpoints'; filter: string; rows: EndpointRow[]; ms: number }
   | { name: StatName; kind: 'phs'; filter: string; roots: PhsNode[]; frames: number; ms: number }
-  | { name: StatName; kind: 'tree'; filter: string; title: string; elapsedMs: number; burstWindowMs: number; roots: TreeNode[]; ms: number };
+  | { name: StatName; kind: 'tree'; filter: string; title: string; elapsedMs: number; burstWindowMs: number; roots: TreeNode[]; ms: number }
+  | { name: StatName; kind: 'httpstat'; filter: string; codes: { code: number; name: string; packets: number }[]; methods: { method: string; packets: number }[]; ms: number }
+  | IoStatResult;
 
 /** One I/O graph series: per interval, the events a filter kept, their bytes, the first of them (0: none). */
 export interface IoGraphSeries {
@@ -190,12 +195,26 @@ export function treeText(title: string, roots: readonly TreeNode[], elapsedMs: n
   return `${t}\n${'-'.repeat(ruleLength)}\n`;
 }
 
+const RULE_HTTP = '='.repeat(67);
+
+/** tshark's http,stat table (ui/cli/tap-httpstat.c httpstat_draw). */
+export function httpStatText(r: Extract<StatsResult, { kind: 'httpstat' }>): string {
+  let t = `\n${RULE_HTTP}\n${r.filter ? `HTTP Statistics with filter ${r.filter}` : 'HTTP Statistics'}\n`;
+  t += '* HTTP Response Status Codes                Packets\n';
+  for (const c of r.codes) t += `  ${String(c.code).padStart(3)} ${c.name.padEnd(35)} ${String(c.packets).padStart(9)}\n`;
+  t += '* HTTP Request Methods                      Packets\n';
+  for (const m of r.methods) t += `  ${m.method.padEnd(39)} ${String(m.packets).padStart(9)} \n`;
+  return `${t}${RULE_HTTP}\n`;
+}
+
 /** The text tshark -q -z NAME prints for this result. */
 export function statsText(r: StatsResult): string {
   const type = r.name.split(',')[1];
   if (r.kind === 'conv') return conversationsText(type, r.filter, r.rows);
   if (r.kind === 'endpoints') return endpointsText(type, r.filter, r.rows);
   if (r.kind === 'tree') return treeText(r.title, r.roots, r.elapsedMs, r.burstWindowMs);
+  if (r.kind === 'iostat') return ioStatText(r);
+  if (r.kind === 'httpstat') return httpStatText(r);
   return phsText(r.filter, r.roots);
 }
 
@@ -222,6 +241,11 @@ export function statsTsv(r: StatsResult): string {
     const head = 'path\tcount\trate_ms\tpercent\tburst_rate\tburst_start';
     return [head, ...treeRows(r).map(({ path, node, values: v }) => [path.join(' / '), node.count, v.rate, v.percent, v.burstRate, v.burstStart].join('\t'))].join('\n') + '\n';
   }
+  if (r.kind === 'httpstat') return ['kind\tkey\tname\tpackets', ...r.codes.map((c) => `status\t${c.code}\t${c.name}\t${c.packets}`), ...r.methods.map((m) => `method\t${m.method}\t\t${m.packets}`)].join('\n') + '\n';
+  if (r.kind === 'iostat') {
+    const head = ['start', 'end', ...r.columns.flatMap((_, j) => [`frames_${j + 1}`, `bytes_${j + 1}`])].join('\t');
+    return [head, ...ioStatRows(r).map((x) => [x.start, x.end, ...x.frames.flatMap((f, j) => [f, x.bytes[j]])].join('\t'))].join('\n') + '\n';
+  }
   const lines = ['path\tframes\tbytes'];
   const walk = (n: PhsNode, path: string): void => {
     const p = path ? `${path}:${n.protocol}` : n.protocol;
@@ -242,6 +266,11 @@ export function statsJson(r: StatsResult): string {
       return { name: n.name, count: n.count, rateMs: v.rate === '' ? null : Number(v.rate), percent: v.percent || null, burstRate: n.maxBurst ? n.maxBurst / r.burstWindowMs : null, burstStart: n.maxBurst ? n.burstStart / 1000 : null, children: n.children.map((c) => node(c, n)) };
     };
     return `${JSON.stringify({ title: r.title, elapsedMs: r.elapsedMs, nodes: r.roots.map((n) => node(n, null)) }, null, 1)}\n`;
+  }
+  if (r.kind === 'httpstat') return `${JSON.stringify({ codes: r.codes, methods: r.methods }, null, 1)}\n`;
+  if (r.kind === 'iostat') {
+    const columns = r.columns.map((c) => c.filter ?? '');
+    return `${JSON.stringify({ intervalSeconds: r.spec.intervalUs / 1e6, durationSeconds: r.durationSec + r.durationNsec / 1e9, columns, rows: ioStatRows(r) }, null, 1)}\n`;
   }
   return `${JSON.stringify({ frames: r.frames, protocols: r.roots }, null, 1)}\n`;
 }

@@ -224,7 +224,7 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  the count, group, protocol and summary of each kind of entry
   stats NAME FILE [-f FILTER] [--keylog FILE]... [--format text|json|tsv]
                                  a tshark -z statistic: ${STAT_NAMES.join(' ')}
-                                 (text as tshark -q -z NAME prints it)
+                                 io,stat,INTERVAL[,FILTER]... (text as tshark -q -z NAME prints it)
   link FILE FILE... --event N     a capture set's links of event N: one line per linked event,
                                  "EVENT<TAB>ROLE<TAB>FROM-TO" (segment: a packet carrying the
                                  bytes; sent/received: the write/read of them), then notes

@@ -96,6 +96,8 @@ function* options(argv: readonly string[]): Generator<{ flag: string; value: () 
  * statistic's name and filter.
  */
 export function statValue(text: string): { name: StatName; filter: string | undefined } {
+  // io,stat's filters are part of its name (one column each).
+  if (text.startsWith('io,stat,')) return { name: text as `io,stat,${string}`, filter: undefined };
   // The longest name first: none is a prefix of another today, but `conv,ip` is of `conv,ipv6`'s text.
   const name = [...STAT_NAMES].sort((x, y) => y.length - x.length).find((n) => text === n || text.startsWith(`${n},`));
   if (!name) throw new NotInTracelens(`-z ${text}: tracelens has the statistics ${STAT_NAMES.join(', ')} (with an optional ,FILTER)`);

@@ -92,3 +92,47 @@ describe('stats http,tree', () => {
     expect(j.nodes[0].children.map((c) => [c.name, c.count, c.percent])).toEqual([['HTTP Response Packets', 2, '50.00%'], ['HTTP Request Packets', 2, '50.00%'], ['Other HTTP Packets', 0, '0.00%']]);
   });
 });
+
+/** `tshark -n -q -r dhcp.pcap -z io,stat,0.01,udp.srcport==68` (4.0.17). */
+const DHCP_IO_STAT = `
+=================================
+| IO Statistics                 |
+|                               |
+| Duration: 0.07 secs           |
+| Interval: 0.01 secs           |
+|                               |
+| Col 1: udp.srcport==68        |
+|-------------------------------|
+|              |1               |
+| Interval     | Frames | Bytes |
+|-------------------------------|
+| 0.00 <> 0.01 |      1 |   314 |
+| 0.01 <> 0.02 |      0 |     0 |
+| 0.02 <> 0.03 |      0 |     0 |
+| 0.03 <> 0.04 |      0 |     0 |
+| 0.04 <> 0.05 |      0 |     0 |
+| 0.05 <> 0.06 |      0 |     0 |
+| 0.06 <> 0.07 |      0 |     0 |
+| 0.07 <> 0.07 |      1 |   314 |
+=================================
+`;
+
+describe('stats io,stat', () => {
+  it('text equals tshark -q -z io,stat,…, also through the tshark front end', async () => {
+    expect((await cli('stats', 'io,stat,0.01,udp.srcport==68', DHCP)).out).toBe(DHCP_IO_STAT);
+    expect((await cli('tshark', '-q', '-r', DHCP, '-z', 'io,stat,0.01,udp.srcport==68')).out).toBe(DHCP_IO_STAT);
+  });
+  it('tsv and json carry the same rows', async () => {
+    const tsv = (await cli('stats', 'io,stat,0.01,udp.srcport==68', DHCP, '--format', 'tsv')).out.trim().split('\n');
+    expect(tsv[0]).toBe('start\tend\tframes_1\tbytes_1');
+    expect(tsv.slice(1, 4)).toEqual(['0\t0.01\t1\t314', '0.01\t0.02\t0\t0', '0.02\t0.03\t0\t0']);
+    const json = JSON.parse((await cli('stats', 'io,stat,0', DHCP, '--format', 'json')).out) as { columns: string[]; rows: { frames: number[]; bytes: number[] }[] };
+    expect(json.columns).toEqual(['']);
+    expect(json.rows).toEqual([{ start: 0, end: 0.070345, frames: [4], bytes: [1312] }]);
+  });
+  it('refuses calculated columns with a message', async () => {
+    const r = await cli('stats', 'io,stat,1,SUM(frame.len)frame.len', DHCP);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/calculated columns/);
+  });
+});

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statsText, type StatName } from '../../shared/stats.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { openSession, scanHttpNow } from '../../electron/engine/layers/session.ts';
+import { openSession, protocolLayerChains, scanHttpNow } from '../../electron/engine/layers/session.ts';
 import { computeStats } from '../../electron/engine/stats/run-stats.ts';
 import { httpTapMessages } from '../../electron/engine/layers/http-taps.ts';
 
@@ -44,7 +44,7 @@ export async function ourTables(path: string, names: readonly StatName[]): Promi
     const session = openSession(capture);
     scanHttpNow(session);
     const out = new Map<StatName, string>();
-    for (const n of names) out.set(n, statsText(computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http) })));
+    for (const n of names) out.set(n, statsText(computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http), layerChain: protocolLayerChains(session) })));
     return out;
   } finally {
     capture.close();

@@ -24,7 +24,7 @@ import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { openSession, pendingLayers, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
+import { openSession, pendingLayers, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -33,6 +33,7 @@ import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
 import { syscallOverview } from '../stats/syscall-overview.ts';
 import { httpTapMessages } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
+import { parseIoStat } from '../../../shared/io-stat.ts';
 import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
 import { hfTimeDeltaDisplayed } from '../layers/column-fields.ts';
 import { findRow } from './find.ts';
@@ -830,7 +831,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       requireCapture(state);
       await state.indexing;
       const p = params;
-      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}`);
+      if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}, io,stat,INTERVAL[,FILTER]…`);
       if (p.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
       const filter = p.filter?.trim() ?? '';
@@ -845,7 +846,22 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         events = run.events;
       }
       const session = state.session;
-      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http) });
+      // io,stat: each column's filter, run as the I/O graph's series are.
+      const columnEvents: (Uint32Array | undefined)[] = [];
+      if (p.name.startsWith('io,stat,')) {
+        for (const f of parseIoStat(p.name).filters) {
+          if (f === null) {
+            columnEvents.push(undefined);
+            continue;
+          }
+          if (pendingLayers(session, filterFields(f)).some((l) => l.name === 'http')) await httpReady();
+          const run = await runFilter(session.capture, f);
+          if (!run.ok) throw new Error(`io,stat column ${f}: ${run.errors.map((e) => e.message).join('; ')}`);
+          columnEvents.push(run.events);
+        }
+      }
+      const layerChain = p.name === 'io,phs' ? protocolLayerChains(session) : undefined;
+      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
     },
     syscallOverview: async (params) => {
       requireCapture(state);

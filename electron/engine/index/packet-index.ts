@@ -3,7 +3,7 @@
  * records: per packet its file offset, lengths, timestamp, interface, and the summary the
  * table and fast filters need (protocol, source, destination as interned strings; colour
  * flags). Everything else is re-dissected on demand from bytes re-read at `dataOffset`.
- * 51 bytes per packet here (8 of them the TCP header columns), plus the conversation table's
+ * 53 bytes per packet here (8 of them the TCP header columns, 2 the protocol path), plus the conversation table's
  * per-frame stream ids.
  */
 import { RowFlag } from '../../../shared/rpc.ts';
@@ -36,6 +36,13 @@ export interface PacketIndex {
   hdrFlags: Column<Uint16Array>;
   tcpLen: Column<Uint16Array>;
   tcpPorts: Column<Uint32Array>;
+  /**
+   * The protocol path of the packet's first-pass dissection (frame.protocols before the stream
+   * layers edit it, e.g. eth:ethertype:ip:tcp:data) as an id into `paths`; PATH_UNKNOWN when
+   * more distinct paths than a Uint16 holds were seen (io,phs re-dissects those packets).
+   */
+  protoPath: Column<Uint16Array>;
+  paths: ProtocolPaths;
   /** Packets marked TCP_OTHER, IP_OTHER (none: a TCP or IP filter needs no per-packet check). */
   tcpOther: number;
   ipOther: number;
@@ -78,6 +85,8 @@ export function createPacketIndex(): PacketIndex {
     hdrFlags: createColumn(Uint16Array),
     tcpLen: createColumn(Uint16Array),
     tcpPorts: createColumn(Uint32Array),
+    protoPath: createColumn(Uint16Array),
+    paths: createProtocolPaths(),
     tcpOther: 0,
     ipOther: 0,
     strings: createInterner(),
@@ -162,7 +171,53 @@ function protocolId(ix: PacketIndex, p: string): number {
 }
 
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
-  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.hdrFlags, ix.tcpLen, ix.tcpPorts];
+  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.protoPath];
+}
+
+/**
+ * Distinct protocol paths as a trie: path 0 is the empty one; a path's children are found by
+ * their layer name, compared by identity first (dissectors push string constants), so a packet
+ * whose path was seen before costs one short scan per layer and no string.
+ */
+export interface ProtocolPaths {
+  /** The layer names of each path. */
+  layers: string[][];
+  childNames: string[][];
+  childIds: number[][];
+}
+
+/** protoPath of a packet whose path did not fit the Uint16 column. */
+export const PATH_UNKNOWN = 0xffff;
+
+export function createProtocolPaths(): ProtocolPaths {
+  return { layers: [[]], childNames: [[]], childIds: [[]] };
+}
+
+/** The id of the path `layers[0..n)`, added when new (PATH_UNKNOWN once the ids are used up). */
+export function protocolPathId(t: ProtocolPaths, layers: readonly string[], n: number): number {
+  let id = 0;
+  for (let k = 0; k < n; k++) {
+    const name = layers[k];
+    const names = t.childNames[id];
+    let next = -1;
+    for (let j = 0; j < names.length; j++) {
+      if (names[j] === name) {
+        next = t.childIds[id][j];
+        break;
+      }
+    }
+    if (next < 0) {
+      next = t.layers.length;
+      if (next >= PATH_UNKNOWN) return PATH_UNKNOWN;
+      t.layers.push([...t.layers[id], name]);
+      t.childNames.push([]);
+      t.childIds.push([]);
+      names.push(name);
+      t.childIds[id].push(next);
+    }
+    id = next;
+  }
+  return id;
 }
 
 /** hdrFlags column marks, above the 12 flag bits (tcp.flags' mask; RFC 9293 §3.1). */
@@ -227,9 +282,10 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.hdrFlags.data[i] = hdr;
   ix.tcpLen.data[i] = one ? ctx.sumTcpLen + 1 : 0;
   ix.tcpPorts.data[i] = one ? ctx.sumTcpPorts : 0;
+  ix.protoPath.data[i] = protocolPathId(ix.paths, ctx.layers, ctx.nLayers);
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
   ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
-  ix.hdrFlags.length = ix.tcpLen.length = ix.tcpPorts.length = n;
+  ix.hdrFlags.length = ix.tcpLen.length = ix.tcpPorts.length = ix.protoPath.length = n;
 }
 
 /** Bytes of index memory per packet (columns' backing stores, not counting slack). */

@@ -26,6 +26,7 @@ import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
 import { httpSegmentRow } from './http-rows.ts';
+import { endEventOf } from './http-index.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
@@ -372,6 +373,58 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
   }
   const chain = layerChain(s, event, messages);
   if (chain) claimPayload(d, chain);
+}
+
+/**
+ * What frame.protocols of each event ends with as the stream layers make it (see addLayerFields),
+ * without dissecting: for io,phs over the index (stats/phs.ts). The answer for one event is
+ * layerChain's; what makes it cheap over every event: the HTTP messages ending at each event are
+ * counted once from the end lookups, the TLS layer is asked once per TCP stream whether it took
+ * the stream, and the HTTP segment rows only for events inside a message spanning frames.
+ */
+export function protocolLayerChains(s: CaptureSession): (event: number) => string[] | undefined {
+  const http = s.http;
+  if (http.plain) refreshTls(s);
+  const n = s.base.count();
+  const ends = new Uint16Array(n + 2);
+  for (const ix of [http.plain, http.tls]) {
+    if (!ix) continue;
+    for (const ref of ix.endRefs) {
+      const e = endEventOf(ix, ref);
+      if (e <= n && ends[e] < 0xffff) ends[e]++;
+    }
+  }
+  // Events covered by a cleartext message spanning frames (start < end): a difference array.
+  const covered = new Int32Array(n + 2);
+  const plain = http.plain;
+  if (plain) {
+    for (let r = 0; r < plain.n; r++) {
+      for (const [a, b] of [[plain.reqStart[r], plain.reqEnd[r]], [plain.respStart[r], plain.respEnd[r]]]) {
+        if (a === 0 || a >= b || b > n) continue;
+        covered[a]++;
+        covered[b]--;
+      }
+    }
+    for (let e = 1; e <= n; e++) covered[e] += covered[e - 1];
+  }
+  const int = s.base.internals();
+  const frameStream = int.kind === 'packets' ? int.conv.frameStream : undefined;
+  // Per TCP stream: 0 not asked yet, 1 the TLS layer took it, 2 it did not.
+  const tlsStream = new Uint8Array(int.kind === 'packets' ? int.conv.nTcp : 0);
+  return (event) => {
+    const messages = ends[event];
+    const t = frameStream && event < frameStream.length ? frameStream[event] : -1;
+    if (t >= 0 && t < tlsStream.length && tlsStream[t] !== 2) {
+      const f = tlsFrameOf(s.base, event);
+      if (tlsStream[t] === 0) tlsStream[t] = f ? 1 : 2;
+      if (f) {
+        if (!f.frame.records?.length) return f.frame.partial === undefined ? undefined : [];
+        return ['tls', ...(f.h2?.length ? ['http2'] : []), ...(messages > 0 ? ['http'] : [])];
+      }
+    }
+    if (messages > 0) return ['http'];
+    return covered[event] > 0 && httpSegmentRow(http, event) ? [] : undefined;
+  };
 }
 
 /** The protocols above TCP of an event a layer took (empty: a segment of a later PDU); undefined: none took it. */

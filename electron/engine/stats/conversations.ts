@@ -4,8 +4,11 @@
  *
  * TCP and UDP come from the conversation table the index pass filled (one row per tcp.stream /
  * udp.stream, as tshark keys them by conv_id): only the first frame of each stream is
- * re-dissected, for its addresses and ports. IPv4, IPv6 and Ethernet re-dissect every frame
- * recording only the two address fields (every header counts: IP in IP is two conversations).
+ * re-dissected, for its addresses and ports. IPv4 reads the index's address columns where the
+ * frame has one IPv4 header, IPv6 and Ethernet skip frames whose protocol path lacks the layer
+ * and Ethernet reads the MACs of plain Ethernet frames from the file; every other frame is
+ * re-dissected recording only the two address fields (every header counts: IP in IP is two
+ * conversations).
  *
  * Orientation (tshark 4.0, epan/conversation_table.c add_conversation_table_data_with_conv_id):
  * address A is the source of the conversation's first frame (seen by the tap, so the first
@@ -18,6 +21,8 @@ import type { Capture } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.ts';
 import { allFields, fieldByName, type FieldDef } from '../fields/registry.ts';
+import { hex } from '../fields/format.ts';
+import { windowedReader } from '../io/capture-source.ts';
 import { IP_ONE, IP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import type { ConversationTable } from '../streams/conversations.ts';
 
@@ -225,7 +230,7 @@ function forEachAddressPair(
     }
   };
   if (kind !== 'ip') {
-    forEachFrame(capture.count(), events, dissect);
+    forEachByPath(capture, p, kind, events, ids, dissect, fn);
     return;
   }
   const hf = p.ix.hdrFlags.data;
@@ -235,6 +240,49 @@ function forEachAddressPair(
     const h = hf[e - 1];
     if (h & IP_ONE) fn(e, src[e - 1], dst[e - 1]);
     else if (h & IP_OTHER) dissect(e);
+  });
+}
+
+/**
+ * IPv6 and Ethernet pairs by each packet's protocol path (the index's protoPath): a packet
+ * whose path has no such layer has no such address and is skipped; one whose path starts with
+ * its only `eth` (the Ethernet link type: the header at byte 0, RFC 894 / IEEE 802.3 §3.1.1:
+ * destination, then source) has its MACs read from the file; the rest are dissected.
+ */
+function forEachByPath(
+  capture: Capture, p: Packets, kind: 'ipv6' | 'eth', events: Uint32Array | undefined, ids: AddressIds,
+  dissect: (e: number) => void, fn: (e: number, src: number, dst: number) => void,
+): void {
+  const ix = p.ix;
+  const int = capture.internals();
+  const readAt = int.kind === 'packets' ? int.readAt : undefined;
+  // Per path id: 0 skip, 1 dissect, 2 read the MACs at byte 0.
+  const how = ix.paths.layers.map((layers) => {
+    const n = layers.filter((l) => l === kind).length;
+    if (n === 0) return 0;
+    return kind === 'eth' && n === 1 && layers[0] === 'eth' && readAt ? 2 : 1;
+  });
+  const path = ix.protoPath.data;
+  const off = ix.dataOffset.data;
+  const cap = ix.capLen.data;
+  const macIds = new Map<number, number>();
+  const macId = (b: Uint8Array, o: number): number => {
+    // 48 bits fit a double exactly.
+    const v = ((b[o] << 8) | b[o + 1]) * 2 ** 32 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0);
+    let id = macIds.get(v);
+    if (id === undefined) {
+      id = ids.id(hex(b.subarray(o, o + 6), ':'));
+      macIds.set(v, id);
+    }
+    return id;
+  };
+  const read = readAt && windowedReader({ read: readAt, close: () => {} });
+  forEachFrame(capture.count(), events, (e) => {
+    const h = how[path[e - 1]] ?? 1;
+    if (h === 0) return;
+    const b = h === 2 && cap[e - 1] >= 12 && read ? read(off[e - 1], 12) : undefined;
+    if (!b || b.length < 12) dissect(e);
+    else fn(e, macId(b, 6), macId(b, 0));
   });
 }
 

@@ -12,6 +12,14 @@ import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
+import { PATH_UNKNOWN, type PacketIndex } from '../index/packet-index.ts';
+
+/**
+ * The protocols the stream layers put above TCP in frame.protocols of an event (its `:data`
+ * replaced; empty: a segment of a later message), or undefined when no layer took its payload
+ * (layers/session.ts protocolLayerChain).
+ */
+export type LayerChainOf = (event: number) => readonly string[] | undefined;
 
 /** Names in frame.protocols that are not protocol-tree layers. */
 const NOT_LAYERS = new Set(['frame', 'ethertype', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts']);
@@ -22,8 +30,8 @@ const NOT_LAYERS = new Set(['frame', 'ethertype', 'ipv6.hopopts', 'ipv6.routing'
  */
 const DATA_INSIDE = new Set(['icmp', 'icmpv6']);
 
-/** Add one frame's layers to the tree under `roots`. */
-export function addPath(roots: PhsNode[], layers: readonly string[], bytes: number): void {
+/** Add `frames` frames (one by default) with these layers and `bytes` on the wire in all to the tree under `roots`. */
+export function addPath(roots: PhsNode[], layers: readonly string[], bytes: number, frames = 1): void {
   let level = roots;
   let prev = '';
   for (const p of layers) {
@@ -35,14 +43,85 @@ export function addPath(roots: PhsNode[], layers: readonly string[], bytes: numb
       node = { protocol: p, frames: 0, bytes: 0, children: [] };
       level.push(node);
     }
-    node.frames++;
+    node.frames += frames;
     node.bytes += bytes;
     level = node.children;
   }
 }
 
-/** The hierarchy over all frames or the given events; also the number of frames counted. */
-export function protocolHierarchy(capture: Capture, events?: Uint32Array): { roots: PhsNode[]; frames: number } {
+/**
+ * The hierarchy over all frames or the given events; also the number of frames counted. A packet
+ * capture is counted from the index (each packet's first-pass protocol path, its length, its
+ * comments) and `chainOf`, the stream layers' verdict: no frame is dissected again, except a
+ * packet whose path the index could not number. Without `chainOf` (or for syscall captures)
+ * every frame is dissected, as frame.protocols is built for a row.
+ */
+export function protocolHierarchy(capture: Capture, events?: Uint32Array, chainOf?: LayerChainOf): { roots: PhsNode[]; frames: number } {
+  const int = capture.internals();
+  // Past 65 534 distinct paths some packets have none (PATH_UNKNOWN): then dissect them all.
+  if (int.kind === 'packets' && chainOf && int.index.paths.layers.length < PATH_UNKNOWN) return indexedHierarchy(capture, int.index, events, chainOf);
+  return dissectedHierarchy(capture, events);
+}
+
+/** What one frame adds to the tree; frames with the same layers are added together (see indexedHierarchy). */
+interface PathSum {
+  layers: readonly string[];
+  frames: number;
+  bytes: number;
+}
+
+function indexedHierarchy(capture: Capture, ix: PacketIndex, events: Uint32Array | undefined, chainOf: LayerChainOf): { roots: PhsNode[]; frames: number } {
+  const path = ix.protoPath.data;
+  const len = ix.origLen.data;
+  const comments = ix.comments;
+  const paths = ix.paths.layers;
+  // Sums keyed by path id, layer chain and comment, in order of first appearance: adding them in
+  // that order makes the same tree, children in the same order, as adding frame by frame.
+  const sums = new Map<string, PathSum>();
+  const byPath: (PathSum | undefined)[] = [];
+  const visit = (e: number): void => {
+    const id = path[e - 1];
+    const chain = chainOf(e);
+    const commented = comments.has(e);
+    if (chain === undefined && !commented) {
+      // The common case: no layer took the frame, no comment; one array lookup.
+      let s = byPath[id];
+      if (!s) {
+        s = { layers: paths[id], frames: 0, bytes: 0 };
+        byPath[id] = s;
+        sums.set(`${id}`, s);
+      }
+      s.frames++;
+      s.bytes += len[e - 1];
+      return;
+    }
+    const key = `${id}${chain === undefined ? '' : `:${chain.join(':')}`}${commented ? '#' : ''}`;
+    let s = sums.get(key);
+    if (!s) {
+      let layers = paths[id];
+      if (chain !== undefined) layers = [...(layers[layers.length - 1] === 'data' ? layers.slice(0, -1) : layers), ...chain];
+      s = { layers: commented ? ['pkt_comment', ...layers] : layers, frames: 0, bytes: 0 };
+      sums.set(key, s);
+    }
+    s.frames++;
+    s.bytes += len[e - 1];
+  };
+  let frames: number;
+  if (events) {
+    for (const e of events) visit(e);
+    frames = events.length;
+  } else {
+    const n = capture.count();
+    for (let e = 1; e <= n; e++) visit(e);
+    frames = n;
+  }
+  const roots: PhsNode[] = [];
+  for (const s of sums.values()) addPath(roots, s.layers, s.bytes, s.frames);
+  return { roots, frames };
+}
+
+/** The hierarchy from frame.protocols of each frame's dissection. */
+function dissectedHierarchy(capture: Capture, events?: Uint32Array): { roots: PhsNode[]; frames: number } {
   const protocols = fieldByName('frame.protocols');
   const frameLen = fieldByName('frame.len');
   const comment = fieldByName('frame.comment');

@@ -3,11 +3,39 @@ import type { StatName, StatsResult } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { conversations, endpoints, type ConversationKind } from './conversations.ts';
 import { httpTreeStats, type HttpTapMessage } from './http-tree.ts';
-import { protocolHierarchy } from './phs.ts';
+import { httpStat } from './http-stat.ts';
+import { protocolHierarchy, type LayerChainOf } from './phs.ts';
+import { parseIoStat } from '../../../shared/io-stat.ts';
+import { elapsed, ioStatColumn, relativeTime } from './io-stat.ts';
+
+function isIoStat(name: string): name is `io,stat,${string}` {
+  return name.startsWith('io,stat,');
+}
 
 /** What the stream layers found, for the statistics over them (layers/http-taps.ts). */
 export interface StatsInputs {
   httpMessages?: () => HttpTapMessage[];
+  /** The stream layers' protocols of an event (io,phs from the index without dissecting). */
+  layerChain?: LayerChainOf;
+  /** io,stat: the events each column's filter matched (undefined: every event), as parseIoStat lists the columns. */
+  columnEvents?: (Uint32Array | undefined)[];
+}
+
+/** The events in both ascending lists (either undefined: all). */
+export function intersectEvents(a: Uint32Array | undefined, b: Uint32Array | undefined): Uint32Array | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) {
+      out[n++] = a[i];
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return out.subarray(0, n);
 }
 
 /**
@@ -54,9 +82,22 @@ function memberOf(events: Uint32Array): (e: number) => boolean {
 export function computeStats(capture: Capture, name: StatName, events?: Uint32Array, filter = '', inputs: StatsInputs = {}): StatsResult {
   const t0 = performance.now();
   const [group, type] = name.split(',');
+  if (isIoStat(name)) {
+    const spec = parseIoStat(name);
+    const rel = relativeTime(capture);
+    const count = capture.count();
+    const d = elapsed(count, rel);
+    const bytes = eventBytes(capture);
+    const columns = spec.filters.map((f, j) => ioStatColumn(f, spec, count, intersectEvents(events, inputs.columnEvents?.[j]), rel, bytes));
+    return { name, kind: 'iostat', filter, spec, durationSec: d.sec, durationNsec: d.nsec, columns, ms: performance.now() - t0 };
+  }
   if (group === 'io') {
-    const { roots, frames } = protocolHierarchy(capture, events);
+    const { roots, frames } = protocolHierarchy(capture, events, inputs.layerChain);
     return { name, kind: 'phs', filter, roots, frames, ms: performance.now() - t0 };
+  }
+  if (name === 'http,stat') {
+    const st = httpStat(inputs.httpMessages?.() ?? [], events && memberOf(events));
+    return { name, kind: 'httpstat', filter, ...st, ms: performance.now() - t0 };
   }
   if (group === 'http') {
     const tree = httpTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));
