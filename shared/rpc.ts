@@ -433,6 +433,7 @@ export function checkPacketCaptureParams(p: unknown, interfaces: readonly string
   if (filter.includes('\0')) return { ok: false, error: 'the capture filter contains a NUL character' };
   if (filter.length > MAX_CAPTURE_FILTER) return { ok: false, error: `the capture filter is longer than ${MAX_CAPTURE_FILTER} characters` };
   return { ok: true, value: { iface: o.iface, filter } };
+}
 
 /** The same connection's bytes as the other world recorded them. */
 export interface FollowPeer {
