@@ -13,7 +13,7 @@ import { SHAPES } from '../../bench/shapes/shapes.ts';
 import { rowsPage } from '../../electron/engine/host/rows-page.ts';
 import { openSession, prepareStreams, rowPending, withDeferredAnalysis } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { streamFramesWork } from '../../electron/engine/streams/tcp-reassembly.ts';
+import { prepareStreamFrames, streamFramesWork } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { inProcessEngineWithClose, openDone } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prepared-streams-'));
@@ -38,6 +38,22 @@ describe('per-stream frame lists', () => {
       expect(streamFramesWork.builds - before, prepare ? 'prepared' : 'not prepared').toBe(prepare ? 0 : 1);
       capture.close();
     }
+  }, 60_000);
+
+  it('a rows page asked while the build in steps runs finishes that build instead of starting another', async () => {
+    const { capture, indexing } = await openCapture(path);
+    await indexing;
+    const s = openSession(capture);
+    const before = streamFramesWork.builds;
+    const steps = prepareStreamFrames(capture.internals());
+    expect(steps.next().done).toBe(false);
+    const page = withDeferredAnalysis(s, () => rowsPage(s.capture, undefined, 1, 40_000, 200, undefined, undefined, (ev) => rowPending(s, ev)));
+    expect(page.events.length).toBe(200);
+    expect(streamFramesWork.builds - before).toBe(1);
+    // The stepped build sees it done and stops.
+    expect(steps.next().done).toBe(true);
+    expect(streamFramesWork.builds - before).toBe(1);
+    capture.close();
   }, 60_000);
 
   it("the window's engine prepares them once indexing is done, before its background passes", async () => {
