@@ -3,7 +3,8 @@
  * the stream of each row, which reads the per-stream frame lists; built inside that rows request
  * they cost a pass over the whole index (0.3–0.5 s at 10 M frames). The window's engine builds
  * them in steps once indexing is done, before its background passes, so that rows page builds
- * nothing; a session without that preparation does build them in the request.
+ * nothing; a session without that preparation does build them in the request. Likewise the
+ * HTTP segment rows' per-stream spans: the window's HTTP scan builds them before it shows its index.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
 import { rowsPage } from '../../electron/engine/host/rows-page.ts';
-import { openSession, prepareStreams, rowPending, withDeferredAnalysis } from '../../electron/engine/layers/session.ts';
+import { httpRowsWork } from '../../electron/engine/layers/http-rows.ts';
+import { openSession, prepareStreams, rowPending, scanHttp, scanHttpNow, withDeferredAnalysis } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { prepareStreamFrames, streamFramesWork } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { inProcessEngineWithClose, openDone } from '../engine/in-process-engine.ts';
@@ -54,6 +56,26 @@ describe('per-stream frame lists', () => {
     expect(steps.next().done).toBe(true);
     expect(streamFramesWork.builds - before).toBe(1);
     capture.close();
+  }, 60_000);
+
+  it("the window's HTTP scan builds the segment rows' spans before it shows the index; the CLI's scan does not", async () => {
+    for (const windowScan of [false, true]) {
+      const { capture, indexing } = await openCapture(path);
+      await indexing;
+      const s = openSession(capture);
+      await prepareStreams(s);
+      if (windowScan) expect(await scanHttp(s)).toBe(true);
+      else scanHttpNow(s);
+      const before = httpRowsWork.spans;
+      const n = capture.count();
+      for (const at of [Math.floor(n / 2), n - 200, 100]) {
+        const page = withDeferredAnalysis(s, () => rowsPage(s.capture, undefined, 1, at, 200, undefined, undefined, (ev) => rowPending(s, ev)));
+        expect(page.events.length).toBe(200);
+      }
+      if (windowScan) expect(httpRowsWork.spans - before).toBe(0);
+      else expect(httpRowsWork.spans - before).toBeGreaterThan(0);
+      capture.close();
+    }
   }, 60_000);
 
   it("the window's engine prepares them once indexing is done, before its background passes", async () => {

@@ -399,7 +399,7 @@ export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boo
     const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
     const slice = opts.sliceMs ?? 20;
     let sliceStart = performance.now();
-    for (const _ of httpScanSteps(s.http, progress)) {
+    for (const _ of httpScanSteps(s.http, progress, { rows: true })) {
       if (performance.now() - sliceStart < slice) continue;
       progress.messages = s.http.messages;
       opts.onProgress?.(progress);
