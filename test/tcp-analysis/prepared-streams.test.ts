@@ -20,11 +20,14 @@ import { inProcessEngineWithClose, openDone } from '../engine/in-process-engine.
 
 const dir = mkdtempSync(join(tmpdir(), 'prepared-streams-'));
 const path = join(dir, 'keepalive.pcap');
+/** More frames than one step of the stepped build (2^18). */
+const bigPath = join(dir, 'keepalive-big.pcap');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   // Shape (a): 16 interleaved keep-alive connections.
   SHAPES.find((s) => s.id === 'a')!.generate(path, 60_000);
-}, 60_000);
+  SHAPES.find((s) => s.id === 'a')!.generate(bigPath, 300_000);
+}, 120_000);
 
 describe('per-stream frame lists', () => {
   it('a session that was not prepared builds them inside the first rows page far in; a prepared one does not', async () => {
@@ -43,13 +46,13 @@ describe('per-stream frame lists', () => {
   }, 60_000);
 
   it('a rows page asked while the build in steps runs finishes that build instead of starting another', async () => {
-    const { capture, indexing } = await openCapture(path);
+    const { capture, indexing } = await openCapture(bigPath);
     await indexing;
     const s = openSession(capture);
     const before = streamFramesWork.builds;
     const steps = prepareStreamFrames(capture.internals());
     expect(steps.next().done).toBe(false);
-    const page = withDeferredAnalysis(s, () => rowsPage(s.capture, undefined, 1, 40_000, 200, undefined, undefined, (ev) => rowPending(s, ev)));
+    const page = withDeferredAnalysis(s, () => rowsPage(s.capture, undefined, 1, capture.count() - 1000, 200, undefined, undefined, (ev) => rowPending(s, ev)));
     expect(page.events.length).toBe(200);
     expect(streamFramesWork.builds - before).toBe(1);
     // The stepped build sees it done and stops.

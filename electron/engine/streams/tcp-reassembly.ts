@@ -465,7 +465,8 @@ function* framesByStreamSteps(conv: ConversationTable, count: number, step: numb
   const frames = new Uint32Array(start[slots]);
   const fill = start.slice(0, slots);
   for (let from = 1; from <= n; from += step) {
-    yield;
+    // Between the passes too, when there was more than one step (a small index is one step).
+    if (n > step) yield;
     const to = Math.min(n, from + step - 1);
     for (let f = from; f <= to; f++) {
       const k = slotOf(fs[f]);
