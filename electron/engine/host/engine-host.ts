@@ -24,7 +24,7 @@ import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { openSession, pendingLayers, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
+import { openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -184,8 +184,11 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       // HTTP fields come from one scan of the streams into a column index (layers/http-layer.ts),
       // run in slices so rows/details are answered meanwhile, and abandoned when the capture closes.
       state.httpReady = undefined;
+      // The window's background passes wait for this short one (a few steps of the index):
+      // a jump far into the capture right after indexing then finds the stream lists built.
+      const prepared = options.scanOnDemand ? Promise.resolve(true) : indexing.then(() => prepareStreams(session, abort.signal), () => false);
       state.startHttp = () => indexing.then(async () => {
-        if (state.session !== session || abort.signal.aborted) return;
+        if (!(await prepared) || state.session !== session || abort.signal.aborted) return;
         const ok = await scanHttp(session, {
           signal: abort.signal,
           paused: () => state.filtering > 0,
@@ -201,6 +204,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         // frames farther ahead once it gets there (analysisProgress); the CLI analyses on demand.
         indexing.then(async () => {
           if (state.session !== session || abort.signal.aborted || !session.tcpAnalysis) return;
+          if (!(await prepared)) return;
           const ok = await runTcpAnalysis(session, {
             signal: abort.signal,
             onProgress: (done, total) => emit({ kind: 'event', type: 'analysisProgress', done, total, finished: false }),

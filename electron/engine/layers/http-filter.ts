@@ -75,12 +75,16 @@ interface MessageList {
   event: Uint32Array;
 }
 
-function messageList(s: CaptureSession): MessageList {
+/** Messages per step while the list and the fields' string ids are built: a few ms each. */
+const LIST_STEP = 1 << 16;
+
+function* messageList(s: CaptureSession): Generator<void, MessageList> {
   const merged = mergedMessageRefs(s.http);
   const n = merged.length;
   const ixs = [s.http.plain, s.http.tls].filter((x): x is HttpIndex => x !== undefined);
   const list: MessageList = { n, ixs, which: new Uint8Array(n + 1), ref: new Uint32Array(n + 1), event: new Uint32Array(n + 1) };
   for (let k = 0; k < n; k++) {
+    if ((k & (LIST_STEP - 1)) === LIST_STEP - 1) yield;
     const m = merged.at(k);
     list.which[k + 1] = m.ix === ixs[0] ? 0 : 1;
     list.ref[k + 1] = m.ref;
@@ -94,7 +98,7 @@ function messageList(s: CaptureSession): MessageList {
  * them: which messages have each, and its value. Strings get ids of their own, interned in one
  * pass per field a filter names.
  */
-function messageFields(list: MessageList, names: readonly string[]): Map<string, ColumnField> {
+function* messageFields(list: MessageList, names: readonly string[]): Generator<void, Map<string, ColumnField>> {
   const { ixs, which, ref } = list;
   const row = (k: number): number => ref[k] >>> 1;
   const isResp = (k: number): boolean => (ref[k] & 1) === 1;
@@ -102,16 +106,20 @@ function messageFields(list: MessageList, names: readonly string[]): Map<string,
   const q = (k: number) => requestSig(ix(k), row(k));
   const rs = (k: number) => responseSig(ix(k), row(k));
   const always = (): boolean => true;
-  const str = (has: (k: number) => boolean, value: (k: number) => string): ColumnField => {
+  // Interned in steps by the caller (the generator `str` returns), the rest built at once.
+  const str = function* (has: (k: number) => boolean, value: (k: number) => string): Generator<void, ColumnField> {
     const strings: Interner = createInterner();
     const ids = new Uint32Array(list.n + 1);
-    for (let k = 1; k <= list.n; k++) if (has(k)) ids[k] = intern(strings, value(k));
+    for (let k = 1; k <= list.n; k++) {
+      if ((k & (LIST_STEP - 1)) === 0) yield;
+      if (has(k)) ids[k] = intern(strings, value(k));
+    }
     return { kind: 'str', has, id: (k) => ids[k], strings };
   };
   const one = { kind: 'num', num: () => 1 } as const;
   const contentType = (k: number): string => (isResp(k) ? rs(k).contentType : q(k).contentType);
   const contentEncoding = (k: number): string => (isResp(k) ? rs(k).contentEncoding : q(k).contentEncoding);
-  const make: Record<string, () => ColumnField> = {
+  const make: Record<string, () => ColumnField | Generator<void, ColumnField>> = {
     http: () => ({ ...one, has: always }),
     'http.request': () => ({ ...one, has: (k) => !isResp(k) }),
     'http.response': () => ({ ...one, has: isResp }),
@@ -128,7 +136,10 @@ function messageFields(list: MessageList, names: readonly string[]): Map<string,
     'http.content_length': () => ({ kind: 'num', has: (k) => contentLengthOf(ix(k), row(k), isResp(k)) !== null, num: (k) => contentLengthOf(ix(k), row(k), isResp(k)) ?? 0 }),
   };
   const m = new Map<string, ColumnField>();
-  for (const name of names) if (make[name]) m.set(name, make[name]());
+  for (const name of names) {
+    const v = make[name]?.();
+    if (v) m.set(name, 'kind' in v ? v : yield* v);
+  }
   return m;
 }
 
@@ -139,8 +150,8 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
   return (function* steps(): Generator<void, number[]> {
     if (!httpFinal(s.http)) scanHttpNow(s);
     refreshTls(s);
-    const list = messageList(s);
-    const cols = compileColumnFilter(c.ast, messageFields(list, c.fields));
+    const list = yield* messageList(s);
+    const cols = compileColumnFilter(c.ast, yield* messageFields(list, c.fields));
     const d = createDissection();
     // Only the filter's fields are recorded: fields that need a re-parse are skipped unless named.
     const keep = new Uint8Array(allFields().length + 1);

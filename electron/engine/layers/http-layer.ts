@@ -31,6 +31,7 @@ import {
   respDecodedBytes, responseSig, setUpgrade, showsFields, skipOf, type HttpIndex,
 } from './http-index.ts';
 import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
+import { prepareHttpRows } from './http-rows.ts';
 
 export interface HttpScanProgress {
   done: number;
@@ -222,8 +223,12 @@ function* scanSyscalls(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgre
   progress.done = progress.total;
 }
 
-/** The scan as steps (yield = a good moment to pause); the index is set when it completes. */
-export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Generator<void> {
+/**
+ * The scan as steps (yield = a good moment to pause); the index is set when it completes.
+ * `rows`: build the packet list's segment rows of the index too, before it is set (the window's
+ * rows are asked again as soon as it is: http-rows.ts prepareHttpRows).
+ */
+export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress, opts: { rows?: boolean } = {}): Generator<void> {
   const t0 = performance.now();
   const ix = createHttpIndex();
   layer.messages = 0;
@@ -239,6 +244,7 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress): Ge
     stepDone();
     yield;
   }
+  if (opts.rows) yield* prepareHttpRows(layer, ix);
   stepDone();
   layer.plain = ix;
   // The follow scan's index (and the TLS part derived beside it) gives way to the whole one.

@@ -35,16 +35,59 @@ export interface HttpSegments {
 
 const perIndex = new WeakMap<HttpIndex, HttpSegments>();
 
-/** The row of a frame that carries part of a cleartext HTTP message and completes none. */
-export function httpSegmentRow(layer: HttpLayer, event: number): { head: string } | 'continues' | undefined {
-  const ix = layer.plain;
-  const int = layer.internals;
-  if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
+/** Work of the segment rows: spans built per stream (tests: a prepared index's rows build none). */
+export const httpRowsWork = { spans: 0 };
+
+function segmentsOf(ix: HttpIndex): HttpSegments {
   let seg = perIndex.get(ix);
   if (!seg || seg.messages !== ix.nDone) {
     seg = { ix, spans: new Map(), rows: undefined, reader: seg?.reader, messages: ix.nDone };
     perIndex.set(ix, seg);
   }
+  return seg;
+}
+
+/** Index rows per step of prepareHttpRows: a few ms each. */
+const ROWS_STEP = 1 << 16;
+
+/**
+ * The per-stream spans of every TCP stream of a finished HTTP index, built ahead of use in
+ * steps (the window's scan runs it before it shows the index): else the first row asked for in each stream
+ * builds them inside that request, which on a keep-alive capture of 5 M exchanges is a pass over
+ * the index (0.5 s) and then each stream's rows.
+ */
+export function* prepareHttpRows(layer: HttpLayer, ix: HttpIndex): Generator<void> {
+  if (ix.n === 0 || layer.internals.kind !== 'packets') return;
+  const seg = segmentsOf(ix);
+  if (!seg.rows) {
+    const steps = rowsByStreamSteps(ix, ROWS_STEP);
+    for (let r = steps.next(); !seg.rows; r = steps.next()) {
+      if (r.done) seg.rows = r.value;
+      else yield;
+      // The index changed meanwhile (a followed capture): these are not wanted any more.
+      if (perIndex.get(ix) !== seg) return;
+    }
+  }
+  let done = 0;
+  for (const [id, k] of ix.streams.ids) {
+    const m = /^tcp:(\d+)$/.exec(id);
+    if (!m || seg.spans.has(Number(m[1]))) continue;
+    seg.spans.set(Number(m[1]), streamSpans(seg, Number(m[1])));
+    const rows = seg.rows;
+    done += rows ? rows.first[k + 1] - rows.first[k] : 0;
+    if (done < ROWS_STEP) continue;
+    done = 0;
+    yield;
+    if (perIndex.get(ix) !== seg) return;
+  }
+}
+
+/** The row of a frame that carries part of a cleartext HTTP message and completes none. */
+export function httpSegmentRow(layer: HttpLayer, event: number): { head: string } | 'continues' | undefined {
+  const ix = layer.plain;
+  const int = layer.internals;
+  if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
+  const seg = segmentsOf(ix);
   const id = streamIdOfFrame(int, event);
   const m = id ? /^tcp:(\d+)$/.exec(id) : null;
   if (!m) return undefined;
@@ -86,6 +129,7 @@ function segmentOf(r: FrameReader, event: number): { src: string; len: number } 
 
 function streamSpans(seg: HttpSegments, n: number): Spans {
   const ix = seg.ix;
+  httpRowsWork.spans++;
   seg.rows ??= rowsByStream(ix);
   const out: Spans = [[], []];
   const id = ix.streams.ids.get(`tcp:${n}`);
@@ -100,13 +144,25 @@ function streamSpans(seg: HttpSegments, n: number): Spans {
 }
 
 function rowsByStream(ix: HttpIndex): { first: Uint32Array; rows: Uint32Array } {
+  const steps = rowsByStreamSteps(ix, Infinity);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** The same in steps of `step` rows. */
+function* rowsByStreamSteps(ix: HttpIndex, step: number): Generator<void, { first: Uint32Array; rows: Uint32Array }> {
   const first = new Uint32Array(ix.streams.strings.length + 1);
-  for (let r = 0; r < ix.n; r++) first[ix.stream[r] + 1]++;
+  for (let from = 0; from < ix.n; from += step) {
+    if (from > 0) yield;
+    for (let r = from, to = Math.min(ix.n, from + step); r < to; r++) first[ix.stream[r] + 1]++;
+  }
   for (let k = 1; k < first.length; k++) first[k] += first[k - 1];
   const at = first.slice(0, -1);
   const rows = new Uint32Array(ix.n);
   // Ascending within each stream (streamSpans sorts by start event anyway).
-  for (let r = 0; r < ix.n; r++) rows[at[ix.stream[r]]++] = r;
+  for (let from = 0; from < ix.n; from += step) {
+    yield;
+    for (let r = from, to = Math.min(ix.n, from + step); r < to; r++) rows[at[ix.stream[r]]++] = r;
+  }
   return { first, rows };
 }
 

@@ -32,6 +32,7 @@ import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
+import { prepareStreamFrames } from '../streams/tcp-reassembly.ts';
 import { addHttpFields, createHttpLayer, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -266,6 +267,19 @@ export function runTcpAnalysis(s: CaptureSession, opts: AnalysisPassOptions = {}
   return ta ? analyseSliced(ta, () => ta.internals.index.dataOffset.length, opts) : Promise.resolve(true);
 }
 
+/**
+ * What the window's first look far into the capture would otherwise build inside its request
+ * (the per-stream frame lists the TLS layer's peek at a stream's start reads), built now in
+ * steps that yield to the event loop. Resolves false when aborted.
+ */
+export async function prepareStreams(s: CaptureSession, signal?: AbortSignal): Promise<boolean> {
+  for (const _ of prepareStreamFrames(s.base.internals())) {
+    await new Promise<void>((r) => setImmediate(r));
+    if (signal?.aborted) return false;
+  }
+  return true;
+}
+
 async function analyseSliced(ta: TcpAnalysis, target: () => number, opts: AnalysisPassOptions): Promise<boolean> {
   const slice = opts.sliceMs ?? 10;
   const every = opts.progressMs ?? 250;
@@ -497,7 +511,7 @@ export function scanHttp(s: CaptureSession, opts: ScanOptions = {}): Promise<boo
     const progress: HttpScanProgress = { done: 0, total: 0, messages: 0 };
     const slice = opts.sliceMs ?? 20;
     let sliceStart = performance.now();
-    for (const _ of httpScanSteps(s.http, progress)) {
+    for (const _ of httpScanSteps(s.http, progress, { rows: true })) {
       if (performance.now() - sliceStart < slice) continue;
       progress.messages = s.http.messages;
       opts.onProgress?.(progress);

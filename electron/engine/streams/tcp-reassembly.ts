@@ -459,25 +459,69 @@ const byStreamCache = new WeakMap<ConversationTable, FramesByStream>();
 function framesByStream(conv: ConversationTable, count: number): FramesByStream {
   const hit = byStreamCache.get(conv);
   if (hit && hit.count === count && hit.nTcp === conv.nTcp) return hit;
+  // A build in steps under way for these frames is finished here rather than begun again.
+  const run = building.get(conv);
+  const steps = run && run.count === count && run.nTcp === conv.nTcp ? run.steps : framesByStreamSteps(conv, count, Infinity);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** Builds of the per-stream frame lists (tests: a prepared capture's rows build none). */
+export const streamFramesWork = { builds: 0 };
+
+/** Frames per step of the sliced build: a few ms each. */
+const BY_STREAM_STEP = 1 << 18;
+
+/** The build in steps under way per table (prepareStreamFrames), which framesByStream may finish. */
+const building = new WeakMap<ConversationTable, { count: number; nTcp: number; steps: Generator<void, FramesByStream> }>();
+
+/** The same build in steps of `step` frames (yield = a moment to answer requests); the result is cached as framesByStream's. */
+function* framesByStreamSteps(conv: ConversationTable, count: number, step: number): Generator<void, FramesByStream> {
   const fs = conv.frameStream;
   const n = Math.min(count, fs.length - 1);
   const slots = conv.nTcp + conv.nUdp;
   const start = new Uint32Array(slots + 1);
   const slotOf = (v: number): number => (v >= 0 ? v : v <= -2 ? conv.nTcp + (-2 - v) : -1);
-  for (let f = 1; f <= n; f++) {
-    const k = slotOf(fs[f]);
-    if (k >= 0 && k < slots) start[k + 1]++;
+  for (let from = 1; from <= n; from += step) {
+    if (from > 1) yield;
+    const to = Math.min(n, from + step - 1);
+    for (let f = from; f <= to; f++) {
+      const k = slotOf(fs[f]);
+      if (k >= 0 && k < slots) start[k + 1]++;
+    }
   }
   for (let k = 0; k < slots; k++) start[k + 1] += start[k];
   const frames = new Uint32Array(start[slots]);
   const fill = start.slice(0, slots);
-  for (let f = 1; f <= n; f++) {
-    const k = slotOf(fs[f]);
-    if (k >= 0 && k < slots) frames[fill[k]++] = f;
+  for (let from = 1; from <= n; from += step) {
+    // Between the passes too, when there was more than one step (a small index is one step).
+    if (n > step) yield;
+    const to = Math.min(n, from + step - 1);
+    for (let f = from; f <= to; f++) {
+      const k = slotOf(fs[f]);
+      if (k >= 0 && k < slots) frames[fill[k]++] = f;
+    }
   }
   const out = { count, nTcp: conv.nTcp, start, frames };
   byStreamCache.set(conv, out);
+  if (building.get(conv)?.count === count) building.delete(conv);
+  streamFramesWork.builds++;
   return out;
+}
+
+/**
+ * Build the per-stream frame lists of a finished index ahead of use, in steps (the host runs it
+ * between requests once indexing is done): else the first look at a stream far into a big
+ * capture (the TLS layer peeks at each stream's start) builds them inside that request.
+ */
+export function* prepareStreamFrames(internals: CaptureInternals): Generator<void> {
+  if (internals.kind !== 'packets') return;
+  const count = internals.index.dataOffset.length;
+  const hit = byStreamCache.get(internals.conv);
+  if (hit && hit.count === count && hit.nTcp === internals.conv.nTcp) return;
+  const steps = framesByStreamSteps(internals.conv, count, BY_STREAM_STEP);
+  building.set(internals.conv, { count, nTcp: internals.conv.nTcp, steps });
+  // Stepped here until done, unless a request finished it meanwhile (framesByStream).
+  while (building.get(internals.conv)?.steps === steps && !steps.next().done) yield;
 }
 
 /** Frames (1-based) whose recorded stream id equals `code` (≥0 TCP, ≤-2 UDP). */
