@@ -33,7 +33,7 @@ function ok<T extends Run>(c: T | null | undefined): c is T {
 /** CPU µs per event after the start-up cost, or null. */
 export function perEventUs(c: Run | null | undefined, events: number, startCpu: number): number | null {
   if (!ok(c) || events === 0) return null;
-  return (Math.max(0, c.cpuSeconds - startCpu) / events) * 1e6;
+  return (Math.max(0, c.cpuSeconds - (c.startCpu ?? startCpu)) / events) * 1e6;
 }
 
 function us(v: number | null, c: Run | null | undefined): string {
@@ -54,7 +54,7 @@ function ratioCell(first: MdSize, last: MdSize, op: string, startCpu: number): s
   const pa = perEventUs(a, first.target.events, startCpu);
   const pb = perEventUs(b, last.target.events, startCpu);
   if (pa === null || pb === null || !a) return '—';
-  const small = a.cpuSeconds - startCpu < 0.1;
+  const small = a.cpuSeconds - (a.startCpu ?? startCpu) < 0.1;
   if (pa === 0) return small ? '~' : '∞';
   const r = pb / pa;
   return `${r.toFixed(2)}${small ? ' ~' : r > 2 ? ' **>2×**' : ''}`;

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface Run {
   seconds: number;
   cpuSeconds: number;
+  /** The start-up CPU seconds of the run this cell came from (set when saved runs are merged: runs differ, e.g. tsx vs --built). */
+  startCpu?: number;
   peakRssMB: number;
   exitCode: number | null;
   timedOut: boolean;

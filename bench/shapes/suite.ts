@@ -393,14 +393,22 @@ interface SavedRun {
  * of one operation, `--ops export`, replaces that cell only). Runs of another file of the same
  * shape and size (other bytes: the generator changed) replace the whole size.
  */
-export function mergeResults(runs: { results: ShapeResult[] }[]): ShapeResult[] {
+export function mergeResults(runs: { results: ShapeResult[]; baseline?: { cpuSeconds: number } }[]): ShapeResult[] {
   const byShape = new Map<string, ShapeResult>();
   for (const r of runs) {
     for (const shape of r.results) {
       const m = byShape.get(shape.id) ?? { id: shape.id, name: shape.name, sizes: [] };
       for (const s of shape.sizes) {
         const old = m.sizes.find((x) => x.size === s.size);
-        const ops = old && old.target.bytes === s.target.bytes ? { ...old.ops, ...s.ops } : s.ops;
+        const same = old !== undefined && old.target.bytes === s.target.bytes;
+        // Each cell keeps its own run's start-up (a tsx run's is twice a --built run's), and a run
+        // without tshark keeps the tshark cell measured earlier on the same bytes.
+        const fresh: SizeResult['ops'] = {};
+        for (const [name, op] of Object.entries(s.ops)) {
+          const ours = op.ours && r.baseline && op.ours.startCpu === undefined ? { ...op.ours, startCpu: r.baseline.cpuSeconds } : op.ours;
+          fresh[name] = { ours, tshark: op.tshark ?? (same ? (old.ops[name]?.tshark ?? null) : null) };
+        }
+        const ops = same ? { ...old.ops, ...fresh } : fresh;
         m.sizes = [...m.sizes.filter((x) => x !== old), { ...s, ops }];
       }
       m.sizes.sort((a, b) => a.size - b.size);

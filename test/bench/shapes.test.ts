@@ -241,13 +241,22 @@ describe('merging saved runs', () => {
   const size = (bytes: number, ops: Record<string, number>) => ({
     size: 1_000_000,
     target: { kind: 'packets' as const, path: '/x', keylog: undefined, events: 1_000_000, bytes, description: 'd', generateSeconds: null, stream: 'tcp:0', ipSrc: '', tsharkExtra: [] },
-    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { ours: cell(v), tshark: null }])),
+    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { ours: cell(v), tshark: null as Cell | null }])),
   });
   const run = (bytes: number, ops: Record<string, number>) => ({ results: [{ id: 'a', name: 'a', sizes: [size(bytes, ops)] }] });
 
   it('a later run of one operation replaces that cell only', () => {
     const [a] = mergeResults([run(10, { 'index (info)': 1, 'export-objects': 2 }), run(10, { 'export-objects': 3 })]);
     expect(Object.fromEntries(Object.entries(a.sizes[0].ops).map(([k, v]) => [k, v.ours?.cpuSeconds]))).toEqual({ 'index (info)': 1, 'export-objects': 3 });
+  });
+
+  it('each cell keeps its run\'s start-up, and a later run without tshark keeps the tshark cell', () => {
+    const first = run(10, { http: 5 });
+    first.results[0].sizes[0].ops.http.tshark = cell(50);
+    const [a] = mergeResults([{ ...first, baseline: { cpuSeconds: 1 } }, { ...run(10, { http: 4 }), baseline: { cpuSeconds: 0.5 } }]);
+    expect(a.sizes[0].ops.http.ours?.cpuSeconds).toBe(4);
+    expect(a.sizes[0].ops.http.ours?.startCpu).toBe(0.5);
+    expect(a.sizes[0].ops.http.tshark?.cpuSeconds).toBe(50);
   });
 
   it('a run on other bytes (the generator changed) replaces the whole size', () => {
