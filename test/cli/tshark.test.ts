@@ -119,7 +119,9 @@ describe('tshark flags: the same bytes as the list form', () => {
     expect(parseTsharkArgs(['-r', 'f', '-qz', 'conv,ipv6'])).toMatchObject({ command: 'stats', name: 'conv,ipv6', filter: undefined });
     expect(parseTsharkArgs(['-r', 'f', '-q', '-z', 'conv,ip,ip.addr==10.0.0.1'])).toMatchObject({ command: 'stats', name: 'conv,ip', filter: 'ip.addr==10.0.0.1' });
     expect(() => parseTsharkArgs(['-r', 'f', '-z', 'conv,tcp'])).toThrow(/add -q/);
-    expect(() => parseTsharkArgs(['-r', 'f', '-q', '-z', 'io,stat,1'])).toThrow(/tracelens has the statistics/);
+    // io,stat takes its interval and column filters whole (shared/io-stat.ts parses them).
+    expect(parseTsharkArgs(['-r', 'f', '-q', '-z', 'io,stat,1,tcp'])).toMatchObject({ command: 'stats', name: 'io,stat,1,tcp' });
+    expect(() => parseTsharkArgs(['-r', 'f', '-q', '-z', 'rtp,streams'])).toThrow(/tracelens has the statistics/);
     expect(() => parseTsharkArgs(['-r', 'f', '-q', '-Y', 'tcp', '-z', 'conv,tcp'])).toThrow(/-z conv,tcp,FILTER/);
     const z = await cli('tshark', '-r', HTTP_OOO, '-q', '-z', 'follow,tcp,ascii,0');
     expect(z.code).toBe(1);
