@@ -19,7 +19,8 @@ import { hfUdpPort, hfUdpStream } from '../dissectors/udp.ts';
 import type { ColumnField } from '../filter/column-filter.ts';
 import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
-import { commentProcName, parseCommentProc, type CommentProc } from '../dissectors/comment-proc.ts';
+import type { PacketProcess } from '../readers/types.ts';
+import { commentProcName, fileProc as fileProcOf, type CommentProc } from '../dissectors/comment-proc.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
@@ -182,7 +183,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   };
   const fileScratch = dissectionKeeping([hfFrameFile.id]);
 
-  const fileProc = commentProcs(pi.index.comments);
+  const fileProc = commentProcs(pi.index.comments, pi.index.processes);
   const sameOwner = (o: { so: SetSocket; sent: boolean }, pid: number): boolean => o.sent && o.so.pid === pid;
   const howMatched = (so: SetSocket): string => (cor.tupleOnly
     ? `matched by 5-tuple ${so.name} only (strace -r: relative times, no time test) to fd ${so.fd}`
@@ -425,11 +426,14 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   return { capture, layersReady, correlation: cor, sessions, order };
 }
 
-/** The packets whose comments name their process (ptcpdump, dissectors/comment-proc.ts), by packet number. */
-function commentProcs(comments: ReadonlyMap<number, string[]>): Map<number, CommentProc> {
+/**
+ * The packets whose file names their process (ptcpdump comments, Apple PIBs;
+ * dissectors/comment-proc.ts), by packet number.
+ */
+function commentProcs(comments: ReadonlyMap<number, string[]>, processes: ReadonlyMap<number, PacketProcess>): Map<number, CommentProc> {
   const m = new Map<number, CommentProc>();
-  for (const [n, cs] of comments) {
-    const p = parseCommentProc(cs);
+  for (const n of new Set([...comments.keys(), ...processes.keys()])) {
+    const p = fileProcOf(comments.get(n), processes.get(n));
     if (p) m.set(n, p);
   }
   return m;
