@@ -193,12 +193,17 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
    * The set's owner of a packet whose file already gave its process: one line under the file's
    * Process node (and the socket's fd fields when the pids agree), saying whether they agree.
    */
-  function addFileProcMatch(d: Dissection, node: number, filePid: number, o: { so: SetSocket; sent: boolean } | undefined, co: SetConversation): void {
+  function addFileProcMatch(d: Dissection, node: number, fp: CommentProc, o: { so: SetSocket; sent: boolean } | undefined, co: SetConversation): void {
+    const filePid = fp.pid;
     if (node >= 0) {
       const line = addField(d, SF.proc, 0, 0, node);
       if (!o) setLabel(d, line, `Syscall capture: no owner (${co.why[0] || co.why[1]})`);
       else {
-        const verdict = !o.sent ? '' : o.so.pid === filePid ? ', the same process' : `, not pid ${filePid} of the comment`;
+        const from = fp.source === 'pib' ? 'process information block' : 'comment';
+        const verdict = !o.sent ? ''
+          : o.so.pid === filePid ? ', the same process'
+            : o.so.pid === fp.effective?.pid ? `, the effective process of the ${from}, not pid ${filePid}`
+              : `, not pid ${filePid} of the ${from}`;
         setLabel(d, line, `Syscall capture: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${howMatched(o.so)})${verdict}`);
       }
     }
@@ -221,12 +226,12 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       if (c < 0) return;
       const co = cor.conversations[c];
       const o = ownerOfPacket(local);
-      // A packet whose capture file named its process (ptcpdump's comments) keeps that one
+      // A packet whose capture file named its process (ptcpdump's comments, Apple PIBs) keeps that one
       // Process node; the set's match is a line under it, not a second node.
       const fp = fileProc.get(local);
       if (fp) {
         const k = findField(d, SF.proc);
-        addFileProcMatch(d, k >= 0 && d.parent[k] === -1 ? k : -1, fp.pid, o, co);
+        addFileProcMatch(d, k >= 0 && d.parent[k] === -1 ? k : -1, fp, o, co);
         return;
       }
       const node = addField(d, SF.proc, 0, 0, -1);
