@@ -67,6 +67,7 @@ export const NOT_GENERATORS: Record<string, string> = {
   'measure-reordered.sh': 'measures tshark on the reordered bench files, not a golden',
   'make-fixture-fidelity.py': 'writes the input fixtures test/fixtures/fidelity/*.pcap (deterministic; their tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
   'record-dns-tcp.py': 'records the input fixture test/fixtures/dns-tcp/dns-tcp.pcap (tcpdump on lo; its tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
+  'make-fixture-darwin-pib.py': 'writes the input fixture test/fixtures/darwin/darwin-pib.pcapng (deterministic; what tshark 4.0 reads of it is quoted in test/dissectors/darwin-pib.test.ts), not a golden',
   'gen-scap-event-table.py': 'transcribes falcosecurity/libs event tables into source (needs a libs checkout), not a golden',
 };
 

@@ -28,7 +28,7 @@ const CONTAINER =
 describe('parseCommentProc', () => {
   it('reads the PID, Cmd, Args, parent and container groups', () => {
     expect(parseCommentProc([CLIENT, PARENT])).toEqual({
-      pid: 1234, exepath: '/usr/bin/curl', cmdline: 'curl -s http://127.0.0.1:8080/index.html', ppid: 1200, parentExepath: '/usr/bin/bash',
+      pid: 1234, exepath: '/usr/bin/curl', cmdline: 'curl -s http://127.0.0.1:8080/index.html', ppid: 1200, parentExepath: '/usr/bin/bash', source: 'comment',
     });
     expect(parseCommentProc([SERVER, CONTAINER])).toMatchObject({
       pid: 4321, containerId: '3f9a1c2b7d4e5f60718293a4b5c6d7e8f90123456789abcdef0123456789abcd', containerName: 'web', containerImage: 'python:3.11',

@@ -5,8 +5,13 @@
  * "ParentPID/ParentCmd/ParentArgs", "ContainerName/ContainerId/ContainerImage/ContainerLabels"
  * (and Pod* lines, not read here). They become the same proc.* / container.* fields that
  * syscall events and capture sets use (syscalls/fields.ts), under a "Process" tree node.
+ *
+ * Apple's pcapng (macOS tcpdump -k) names the process instead in Process Information Blocks
+ * that packet blocks point at (readers/pcapng.ts): only a pid and a name, plus the "effective"
+ * process the packet was sent for. They take the same path: pibProc makes a CommentProc of them.
  */
 import { SF } from '../syscalls/fields.ts';
+import type { PacketProcess } from '../readers/types.ts';
 import { addField, setLabel, type Dissection } from './dissection.ts';
 
 export interface CommentProc {
@@ -24,6 +29,12 @@ export interface CommentProc {
   containerId?: string;
   containerName?: string;
   containerImage?: string;
+  /** Set when the file names the process itself (Apple PIB) rather than its executable. */
+  name?: string;
+  /** Apple PIB: the process the packet was sent or received on behalf of, when not the same. */
+  effective?: { pid: number; name: string };
+  /** Where the file says it: a ptcpdump packet comment or an Apple process information block. */
+  source: 'comment' | 'pib';
 }
 
 function basename(path: string): string {
@@ -54,7 +65,7 @@ export function parseCommentProc(comments: readonly string[]): CommentProc | und
   }
   const pid = toInt(kv.get('PID'));
   if (!isPtcpdump || pid === undefined) return undefined;
-  const p: CommentProc = { pid, exepath: kv.get('Cmd') ?? '', cmdline: kv.get('Args') ?? '' };
+  const p: CommentProc = { pid, exepath: kv.get('Cmd') ?? '', cmdline: kv.get('Args') ?? '', source: 'comment' };
   const tid = toInt(kv.get('ThreadId'));
   if (tid !== undefined) p.tid = tid;
   if (kv.get('ThreadName')) p.threadName = kv.get('ThreadName');
@@ -75,34 +86,59 @@ export function parseCommentProc(comments: readonly string[]): CommentProc | und
   return p;
 }
 
+/** The process of an Apple pcapng packet from its process information blocks, if it names one. */
+export function pibProc(pp: PacketProcess | undefined): CommentProc | undefined {
+  const own = pp?.process ?? pp?.effective;
+  if (!pp || !own) return undefined;
+  const p: CommentProc = { pid: own.pid, exepath: '', cmdline: '', name: own.name, source: 'pib' };
+  const e = pp.effective;
+  if (pp.process && e && (e.pid !== own.pid || e.name !== own.name)) p.effective = { pid: e.pid, name: e.name };
+  return p;
+}
+
+/** The process a capture file names for a packet: ptcpdump comments first, else Apple's PIBs. */
+export function fileProc(comments: readonly string[] | undefined, pp: PacketProcess | undefined): CommentProc | undefined {
+  return (comments && comments.length > 0 ? parseCommentProc(comments) : undefined) ?? pibProc(pp);
+}
+
 /**
  * ptcpdump's own name for the process (ProcessBase.Comm): basename of Cmd, or of argv[0] when
  * Cmd is a /dev/fd/N path (a program run from a memfd).
  */
 export function commentProcName(p: CommentProc): string {
+  if (p.name !== undefined) return p.name;
   const sp = p.cmdline.indexOf(' ');
   const argv0 = sp >= 0 ? p.cmdline.slice(0, sp) : p.cmdline;
   return basename(p.exepath.startsWith('/dev/fd/') && argv0 ? argv0 : p.exepath);
 }
 
-/** Add the "Process" node of a packet whose comments name its process (top level, after the layers). */
-export function addCommentProc(d: Dissection, comments: readonly string[] | undefined): void {
-  if (!comments || comments.length === 0 || d.summary) return;
-  const p = parseCommentProc(comments);
+/**
+ * Add the "Process" node of a packet whose file names its process, in its comments or its
+ * Apple process information blocks (top level, after the layers).
+ */
+export function addCommentProc(d: Dissection, comments: readonly string[] | undefined, pp?: PacketProcess): void {
+  if (d.summary || ((!comments || comments.length === 0) && !pp)) return;
+  const p = fileProc(comments, pp);
   if (!p) return;
   const sp = p.cmdline.indexOf(' ');
   const argv0 = sp >= 0 ? p.cmdline.slice(0, sp) : p.cmdline;
   const args = sp >= 0 ? p.cmdline.slice(sp + 1) : '';
   const name = commentProcName(p);
   const node = addField(d, SF.proc, 0, 0, -1);
-  setLabel(d, node, `Process: ${name || '?'} (pid ${p.pid}), from the capture file's packet comment`);
+  const from = p.source === 'pib' ? "process information block (Apple pcapng)" : 'packet comment';
+  setLabel(d, node, `Process: ${name || '?'} (pid ${p.pid}), from the capture file's ${from}`);
   if (name) addField(d, SF.procName, 0, 0, node, name);
   addField(d, SF.procPid, 0, 0, node, p.pid);
   if (p.exepath) addField(d, SF.procExepath, 0, 0, node, p.exepath);
   if (argv0) addField(d, SF.procExe, 0, 0, node, argv0);
   if (args) addField(d, SF.procArgs, 0, 0, node, args);
   // Falco's proc.cmdline is the name and the arguments after argv[0] (as scap events have it).
-  if (name || args) addField(d, SF.procCmdline, 0, 0, node, args ? `${name} ${args}` : name);
+  if (p.source === 'comment' && (name || args)) addField(d, SF.procCmdline, 0, 0, node, args ? `${name} ${args}` : name);
+  if (p.effective) {
+    // Falco has no field for it: a line of the node, not a second proc.pid/proc.name.
+    const eff = addField(d, SF.proc, 0, 0, node);
+    setLabel(d, eff, `Effective process: ${p.effective.name || '?'} (pid ${p.effective.pid}), the process the packet was sent or received for`);
+  }
   if (p.tid !== undefined) addField(d, SF.threadTid, 0, 0, node, p.tid);
   if (p.uid !== undefined) addField(d, SF.userUid, 0, 0, node, p.uid);
   if (p.gid !== undefined) addField(d, SF.groupGid, 0, 0, node, p.gid);

@@ -1,6 +1,7 @@
 /** The `frame` pseudo-protocol: capture metadata of one packet (Wireshark packet-frame.c names). */
 import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, wants, type Dissection } from './dissection.ts';
+import type { PacketProcess } from '../readers/types.ts';
 
 export const hfFrame = defineProtocol('frame', 'Frame');
 export const hfFrameNumber = defineField({ name: 'frame.number', type: 'uint', description: 'Frame Number', bits: 32 });
@@ -30,6 +31,8 @@ export interface FrameMeta {
   /** The file names no interface (pcap): frame.interface_id is absent, as in tshark. */
   noInterface?: boolean;
   comments?: string[];
+  /** The processes the file names for the packet (Apple pcapng PIBs): the Process node. */
+  process?: PacketProcess;
   malformed?: string;
   /** False when the record carries no timestamp (pcapng SPB): frame.time_epoch is then absent. */
   hasTime?: boolean;

@@ -29,8 +29,8 @@ export function dissectPacket(d: Dissection, meta: FrameMeta, data: Uint8Array, 
     // A dissector bug must not take the engine down: report it on the frame instead.
     markMalformed(d, top, `internal error in frame ${meta.number}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  // ptcpdump's process comments: after the layers, like the Process node of a capture set.
-  addCommentProc(d, meta.comments);
+  // The file's process (ptcpdump comments, Apple PIBs): after the layers, like the Process node of a capture set.
+  addCommentProc(d, meta.comments, meta.process);
   if (ctx.wantInfo) {
     let s = '';
     for (let i = 0; i < ctx.nLayers; i++) s += (i ? ':' : '') + ctx.layers[i];

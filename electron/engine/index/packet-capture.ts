@@ -155,6 +155,7 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
       meta.interfaceId = rec.interfaceId;
       meta.noInterface = ix.interfaces[rec.interfaceId]?.implicit === true;
       meta.comments = rec.comments;
+      meta.process = rec.process;
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
       // Straight from the reader's buffer: no view of the record is made.

@@ -11,7 +11,7 @@ import type { PacketContext } from '../dissectors/context.ts';
 import { type Dissection } from '../dissectors/dissection.ts';
 import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
 import type { FrameMeta } from '../dissectors/frame.ts';
-import type { InterfaceInfo, PacketRecord } from '../readers/types.ts';
+import type { InterfaceInfo, PacketProcess, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
 
 export interface PacketIndex {
@@ -61,6 +61,8 @@ export interface PacketIndex {
   interfaces: InterfaceInfo[];
   /** Sparse per-packet data: pcapng comments and reader-level damage messages. */
   comments: Map<number, string[]>;
+  /** The processes the file names for packets (Apple pcapng PIBs), shared objects of the reader. */
+  processes: Map<number, PacketProcess>;
   malformed: Map<number, string>;
   /** Packets that carry no timestamp (pcapng SPB): tshark shows no frame.time for them. */
   noTime: Set<number>;
@@ -97,6 +99,7 @@ export function createPacketIndex(): PacketIndex {
     nextProtocolSlot: 0,
     interfaces: [],
     comments: new Map(),
+    processes: new Map(),
     malformed: new Map(),
     noTime: new Set(),
     secrets: [],
@@ -246,6 +249,7 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.tsNsec.data[i] = rec.tsNsec;
   ix.iface.data[i] = rec.interfaceId;
   if (rec.comments !== undefined && rec.comments.length > 0) ix.comments.set(n, rec.comments.slice());
+  if (rec.process !== undefined) ix.processes.set(n, rec.process);
   if (rec.malformed !== undefined) ix.malformed.set(n, rec.malformed);
   if (!rec.hasTime) ix.noTime.add(n);
 
@@ -313,6 +317,7 @@ export function frameMeta(ix: PacketIndex, n: number, meta: FrameMeta): FrameMet
   meta.linkType = iface?.linkType ?? 1;
   meta.noInterface = iface?.implicit === true;
   meta.comments = ix.comments.get(n);
+  meta.process = ix.processes.get(n);
   meta.malformed = ix.malformed.get(n);
   meta.hasTime = !ix.noTime.has(n);
   return meta;

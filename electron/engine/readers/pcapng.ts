@@ -11,7 +11,7 @@
  */
 import { appendCarry, createCarry } from './carry.ts';
 import { formatIpv6 } from '../fields/format.ts';
-import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, newPacketRecord, type ChunkParser, type InterfaceInfo, type PacketSink } from './types.ts';
+import { CUSTOM_BLOCK_INTERFACE, FormatError, LINKTYPE_CUSTOM_BLOCK, newPacketRecord, type ChunkParser, type FileProcess, type InterfaceInfo, type PacketProcess, type PacketSink } from './types.ts';
 
 /** Block types (pcapng draft §11.1 "Block Type Codes"). */
 export const BT_SHB = 0x0a0d0d0a;
@@ -25,6 +25,13 @@ export const BT_SYSTEMD_JOURNAL = 0x00000009;
 export const BT_DSB = 0x0000000a;
 export const BT_CB = 0x00000bad; // Custom Block, may be copied
 export const BT_DCB = 0x40000bad; // Custom Block, do not copy
+/**
+ * Apple's Darwin Process Information Block (macOS tcpdump -k / pktap): body = process id (u32),
+ * then options. Wireshark wiretap/pcapng_module.h BLOCK_TYPE_LEGACY_DPIB (0x80000001); options
+ * from wiretap/pcapng-darwin-custom.c (OPT_DPIB_NAME 2, OPT_DPIB_UUID 4). The blocks of a
+ * section are numbered from 0 in file order; packet blocks refer to them by that number.
+ */
+export const BT_DARWIN_PIB = 0x80000001;
 /** Byte-order magic in the SHB (draft §4.1). */
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
@@ -39,6 +46,14 @@ const IF_DESCRIPTION = 3;
 const IF_TSRESOL = 9;
 const IF_TSOFFSET = 14;
 const EPB_FLAGS = 2; // also pack_flags of the obsolete PB
+/**
+ * Darwin EPB options (Wireshark wiretap/pcapng-darwin-custom.c, OPT_PKT_DARWIN_PIB_ID and
+ * OPT_PKT_DARWIN_EFFECTIVE_PIB_ID): u32 indexes of the section's process information blocks.
+ * (0x8002 service class and 0x8004 flags are not read.)
+ */
+const EPB_DARWIN_PIB_ID = 0x8001;
+const EPB_DARWIN_EFFECTIVE_PIB_ID = 0x8003;
+const DPIB_NAME = 2;
 /** NRB record types (draft §4.5). */
 const NRB_END = 0;
 const NRB_IPV4 = 1;
@@ -64,6 +79,7 @@ export function blockTypeName(type: number): string {
     case BT_DSB: return 'DSB';
     case BT_CB: return 'custom block';
     case BT_DCB: return 'custom block (do not copy)';
+    case BT_DARWIN_PIB: return 'Darwin process information block';
     default: return 'unknown block';
   }
 }
@@ -97,6 +113,12 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
   let sectionIndex = -1;
   /** Global interface id of each interface of the current section. */
   let sectionIfaces: number[] = [];
+  /** The Darwin process information blocks of the current section, by index. */
+  let sectionPibs: (FileProcess | undefined)[] = [];
+  /** Missing process information indexes already reported in this section. */
+  let pibWarned = new Set<number>();
+  /** Packets delivered so far (the frame number of the next one, less one). */
+  let packetCount = 0;
   // Per global interface: link type, snaplen, units per second, ns per unit (0 if not integral), offset.
   const ifLink: number[] = [];
   const ifSnap: number[] = [];
@@ -154,6 +176,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
   // Per-block option results, reset before each options walk.
   let optComments: string[] | undefined;
   let optFlags: number | undefined;
+  let optPib: number | undefined;
+  let optEffectivePib: number | undefined;
   let optName: string | undefined;
   let optDescr: string | undefined;
   let optHardware: string | undefined;
@@ -173,6 +197,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
   function readOptions(buf: Uint8Array, dv: DataView, start: number, end: number, type: number): string | undefined {
     optComments = undefined;
     optFlags = undefined;
+    optPib = optEffectivePib = undefined;
     optName = optDescr = optHardware = optOs = optAppl = undefined;
     optTsresol = optTsoffset = undefined;
     let p = start;
@@ -185,6 +210,10 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
       if (code === OPT_COMMENT) (optComments ??= []).push(str(buf, v, len));
       else if (type === BT_EPB || type === BT_PB) {
         if (code === EPB_FLAGS && len >= 4) optFlags = dv.getUint32(v, le);
+        else if (code === EPB_DARWIN_PIB_ID && len >= 4) optPib = dv.getUint32(v, le);
+        else if (code === EPB_DARWIN_EFFECTIVE_PIB_ID && len >= 4) optEffectivePib = dv.getUint32(v, le);
+      } else if (type === BT_DARWIN_PIB) {
+        if (code === DPIB_NAME) optName = str(buf, v, len);
       } else if (type === BT_IDB) {
         if (code === IF_NAME) optName = str(buf, v, len);
         else if (code === IF_DESCRIPTION) optDescr = str(buf, v, len);
@@ -220,7 +249,24 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
     rec.interfaceId = iface;
     rec.linkType = iface >= 0 ? ifLink[iface] : -1;
     rec.malformed = malformed;
+    packetCount++;
     sink.packet(rec);
+  }
+
+  /**
+   * The section's process information block `index` for packet block `type` at `at`, or
+   * undefined after a note naming the packet when the section has no such block (the packet
+   * itself is intact, so this is not damage).
+   */
+  function pibAt(index: number | undefined, what: string, type: number, at: number): FileProcess | undefined {
+    if (index === undefined) return undefined;
+    const pib = sectionPibs[index];
+    if (pib === undefined && !pibWarned.has(index)) {
+      // Once per missing index and section: a file full of such packets gives one line each.
+      pibWarned.add(index);
+      sink.warning(`${where(type, at)} (frame ${packetCount + 1}): ${what} index ${index} names no readable process information block (section ${sectionIndex} has ${sectionPibs.length} before it); later packets with this index are not reported`, false);
+    }
+    return pib;
   }
 
   /**
@@ -262,11 +308,21 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         avail = dataStart + ((cap + 3) & ~3);
         let comments: string[] | undefined;
         let flags: number | undefined;
+        let proc: PacketProcess | undefined;
         if (!truncated && avail < bodyEnd) {
           const bad = readOptions(buf, dv, avail, bodyEnd, type);
           if (bad) problem ??= `${where(type, at)}: ${bad}`;
           comments = optComments;
           flags = optFlags;
+          if (optPib !== undefined || optEffectivePib !== undefined) {
+            const process = pibAt(optPib, 'process info', type, at);
+            const effective = pibAt(optEffectivePib, 'effective process info', type, at);
+            if (process || effective) {
+              proc = {};
+              if (process) proc.process = process;
+              if (effective) proc.effective = effective;
+            }
+          }
         }
         const iface = localIf < sectionIfaces.length ? sectionIfaces[localIf] : -1;
         if (iface < 0) {
@@ -276,6 +332,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         } else convertTs(dv.getUint32(b + 4, le), dv.getUint32(b + 8, le), iface);
         rec.comments = comments;
         rec.epbFlags = flags;
+        rec.process = proc;
         rec.hasTime = true;
         rec.buf = buf;
         rec.offset = dataStart;
@@ -306,6 +363,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.hasTime = false;
         rec.comments = undefined;
         rec.epbFlags = undefined;
+        rec.process = undefined;
         rec.buf = buf;
         rec.offset = dataStart;
         packet(buf, dataStart - p, at, cap, origLen, iface, problem);
@@ -386,6 +444,7 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.hasTime = false;
         rec.comments = undefined;
         rec.epbFlags = undefined;
+        rec.process = undefined;
         rec.buf = buf;
         rec.offset = b + 4;
         rec.dataOffset = at + 12;
@@ -394,7 +453,21 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
         rec.interfaceId = CUSTOM_BLOCK_INTERFACE;
         rec.linkType = LINKTYPE_CUSTOM_BLOCK;
         rec.malformed = undefined;
+        packetCount++;
         sink.packet(rec);
+        return;
+      }
+      case BT_DARWIN_PIB: {
+        if (bodyEnd - b < 4) {
+          sink.warning(`${where(type, at)}: body too short for a process information block`);
+          // Still numbered: later packets' indexes count it.
+          sectionPibs.push(undefined);
+          return;
+        }
+        const pid = dv.getUint32(b, le);
+        const bad = readOptions(buf, dv, b + 4, bodyEnd, type);
+        if (bad) sink.warning(`${where(type, at)}: ${bad}`);
+        sectionPibs.push({ pid, name: optName ?? '' });
         return;
       }
       default:
@@ -405,6 +478,8 @@ export function createPcapngParser(sink: PacketSink, options: PcapngParserOption
   function section(buf: Uint8Array, dv: DataView, p: number, at: number, bodyEnd: number): void {
     sectionIndex++;
     sectionIfaces = [];
+    sectionPibs = [];
+    pibWarned = new Set();
     const b = p + 8;
     const major = dv.getUint16(b + 4, le);
     const minor = dv.getUint16(b + 6, le);

@@ -39,8 +39,23 @@ export interface PacketRecord {
   comments: string[] | undefined;
   /** pcapng EPB flags word (direction etc.), if present. */
   epbFlags: number | undefined;
+  /** The process the file names for this packet (Apple pcapng process information blocks). */
+  process: PacketProcess | undefined;
   /** Set when the record is damaged; the readable part is still in `data`. */
   malformed: string | undefined;
+}
+
+/** A process as a capture file records it (an Apple pcapng Process Information Block). */
+export interface FileProcess {
+  pid: number;
+  /** Empty when the block has no name option (Darwin fills it best-effort). */
+  name: string;
+}
+
+/** The processes an Apple pcapng packet block points at: the one that sent or received it, and the one it acted for. */
+export interface PacketProcess {
+  process?: FileProcess;
+  effective?: FileProcess;
 }
 
 /**
@@ -71,6 +86,7 @@ export function newPacketRecord(): PacketRecord {
     },
     comments: undefined,
     epbFlags: undefined,
+    process: undefined,
     malformed: undefined,
   };
 }

@@ -132,6 +132,7 @@ function queueRecord(input: Input, rec: PacketRecord, file: number, iface: numbe
   }
   c.comments = rec.comments;
   c.epbFlags = rec.epbFlags;
+  c.process = rec.process;
   c.malformed = rec.malformed;
 }
 

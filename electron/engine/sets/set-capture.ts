@@ -19,7 +19,8 @@ import { hfUdpPort, hfUdpStream } from '../dissectors/udp.ts';
 import type { ColumnField } from '../filter/column-filter.ts';
 import { columnFields } from '../filter/column-filter.ts';
 import { SF } from '../syscalls/fields.ts';
-import { commentProcName, parseCommentProc, type CommentProc } from '../dissectors/comment-proc.ts';
+import type { PacketProcess } from '../readers/types.ts';
+import { commentProcName, fileProc as fileProcOf, type CommentProc } from '../dissectors/comment-proc.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
 import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
@@ -182,7 +183,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   };
   const fileScratch = dissectionKeeping([hfFrameFile.id]);
 
-  const fileProc = commentProcs(pi.index.comments);
+  const fileProc = commentProcs(pi.index.comments, pi.index.processes);
   const sameOwner = (o: { so: SetSocket; sent: boolean }, pid: number): boolean => o.sent && o.so.pid === pid;
   const howMatched = (so: SetSocket): string => (cor.tupleOnly
     ? `matched by 5-tuple ${so.name} only (strace -r: relative times, no time test) to fd ${so.fd}`
@@ -192,12 +193,17 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
    * The set's owner of a packet whose file already gave its process: one line under the file's
    * Process node (and the socket's fd fields when the pids agree), saying whether they agree.
    */
-  function addFileProcMatch(d: Dissection, node: number, filePid: number, o: { so: SetSocket; sent: boolean } | undefined, co: SetConversation): void {
+  function addFileProcMatch(d: Dissection, node: number, fp: CommentProc, o: { so: SetSocket; sent: boolean } | undefined, co: SetConversation): void {
+    const filePid = fp.pid;
     if (node >= 0) {
       const line = addField(d, SF.proc, 0, 0, node);
       if (!o) setLabel(d, line, `Syscall capture: no owner (${co.why[0] || co.why[1]})`);
       else {
-        const verdict = !o.sent ? '' : o.so.pid === filePid ? ', the same process' : `, not pid ${filePid} of the comment`;
+        const from = fp.source === 'pib' ? 'process information block' : 'comment';
+        const verdict = !o.sent ? ''
+          : o.so.pid === filePid ? ', the same process'
+            : o.so.pid === fp.effective?.pid ? `, the effective process of the ${from}, not pid ${filePid}`
+              : `, not pid ${filePid} of the ${from}`;
         setLabel(d, line, `Syscall capture: ${ownerText(strings, o.so)}, ${o.sent ? 'sent by' : 'received by'} this socket (${howMatched(o.so)})${verdict}`);
       }
     }
@@ -220,12 +226,12 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       if (c < 0) return;
       const co = cor.conversations[c];
       const o = ownerOfPacket(local);
-      // A packet whose capture file named its process (ptcpdump's comments) keeps that one
+      // A packet whose capture file named its process (ptcpdump's comments, Apple PIBs) keeps that one
       // Process node; the set's match is a line under it, not a second node.
       const fp = fileProc.get(local);
       if (fp) {
         const k = findField(d, SF.proc);
-        addFileProcMatch(d, k >= 0 && d.parent[k] === -1 ? k : -1, fp.pid, o, co);
+        addFileProcMatch(d, k >= 0 && d.parent[k] === -1 ? k : -1, fp, o, co);
         return;
       }
       const node = addField(d, SF.proc, 0, 0, -1);
@@ -425,11 +431,14 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   return { capture, layersReady, correlation: cor, sessions, order };
 }
 
-/** The packets whose comments name their process (ptcpdump, dissectors/comment-proc.ts), by packet number. */
-function commentProcs(comments: ReadonlyMap<number, string[]>): Map<number, CommentProc> {
+/**
+ * The packets whose file names their process (ptcpdump comments, Apple PIBs;
+ * dissectors/comment-proc.ts), by packet number.
+ */
+function commentProcs(comments: ReadonlyMap<number, string[]>, processes: ReadonlyMap<number, PacketProcess>): Map<number, CommentProc> {
   const m = new Map<number, CommentProc>();
-  for (const [n, cs] of comments) {
-    const p = parseCommentProc(cs);
+  for (const n of new Set([...comments.keys(), ...processes.keys()])) {
+    const p = fileProcOf(comments.get(n), processes.get(n));
     if (p) m.set(n, p);
   }
   return m;
