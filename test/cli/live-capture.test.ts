@@ -5,28 +5,22 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer } from './https-server.ts';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { killGroup, onPath, parseInterfaces, tcpdumpArgv, tcpdumpProblem, type Started } from '../../electron/engine/host/capture-spawn.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import { checkPacketCaptureParams, checkTraceParams, MAX_TRACE_ARGS, MAX_TRACE_ARG_BYTES, type CaptureStatus, type Port } from '../../shared/rpc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-livecap-'));
-let server: Server;
+let server: { port: number; close: () => void } | undefined;
 let port = 0;
 
 beforeAll(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-    res.setHeader('content-type', 'text/plain');
-    res.end(`hello ${req.url}\n`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  server = await startHttpsServer(dir);
+  port = server.port;
 }, 60_000);
 
 afterAll(() => {

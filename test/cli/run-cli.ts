@@ -1,5 +1,6 @@
 /** The CLI run in-process with its output collected: what tests of every command use. */
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { runCli } from '../../electron/cli/run.ts';
 
 export function sink(): { stream: Writable; text: () => string } {
@@ -20,4 +21,11 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   const err = sink();
   const code = await runCli(argv, out.stream, err.stream);
   return { code, out: out.text(), err: err.text() };
+}
+
+/** The CLI's standard output, the test failing (with its stderr) unless it exits 0. */
+export async function cliOk(...argv: string[]): Promise<string> {
+  const r = await cli(...argv);
+  expect(r.code, r.err).toBe(0);
+  return r.out;
 }

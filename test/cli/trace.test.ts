@@ -2,29 +2,21 @@
  * `tracelens trace -- CMD`: strace with a fresh key log around a real HTTPS client, against a
  * loopback HTTPS server started here; the capture it writes holds the decrypted exchange.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer } from './https-server.ts';
 import { onPath, ptraceProblem } from '../../electron/cli/trace.ts';
 import { cli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-trace-'));
-let server: Server;
+let server: { port: number; close: () => void } | undefined;
 let port = 0;
 
 beforeAll(async () => {
-  // A throwaway self-signed certificate for 127.0.0.1 (the clients below do not verify it).
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-    res.setHeader('content-type', 'text/plain');
-    res.end(`hello ${req.url}\n`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  server = await startHttpsServer(dir);
+  port = server.port;
 }, 60_000);
 
 afterAll(() => {

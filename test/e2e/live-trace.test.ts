@@ -5,13 +5,9 @@
  * exchange is in the HTTP tab; Stop ends a command that would run on, keeping the capture.
  * Screenshots: test-artifacts/90-live-trace-*.png.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpsServer } from '../cli/https-server.ts';
 import { onPath } from '../../electron/engine/host/capture-spawn.ts';
 import { browserSuite, RUN_E2E, shot } from './helpers.ts';
 
@@ -19,20 +15,17 @@ const TOOLS = onPath('strace') !== null && onPath('curl') !== null;
 
 describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)', () => {
   const browser = browserSuite('live-trace', { width: 1400, height: 820 });
-  let https: Server;
+  let https: { port: number; close: () => void } | undefined;
   let port = 0;
 
   beforeAll(async () => {
-    const dir = browser.tmp();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
     // The answer comes 6 s after the request: curl is still running (polling its socket) while
     // its connect, TLS handshake and request are already in the window.
-    https = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+    https = await startHttpsServer(browser.tmp(), (req, res) => {
       res.setHeader('content-type', 'application/json');
       setTimeout(() => res.end(JSON.stringify({ hello: req.url })), 6000);
     });
-    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
-    port = (https.address() as AddressInfo).port;
+    port = https.port;
   }, 60_000);
   afterAll(() => {
     https?.close();

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../cli/run-cli.ts';
+import { cli, cliOk } from '../cli/run-cli.ts';
 
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
 const PCAP = join(SEED, 'upload-413.pcap');
@@ -21,19 +21,14 @@ function rows(out: string): string[][] {
   return out.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  expect(r.code, r.err).toBe(0);
-  return r.out;
-}
 
 describe('capture set: the seed upload (pcap + strace of the client)', () => {
   it('tcp.stream == 0 interleaves the packets and the client\'s syscalls of the connection, by time', async () => {
-    const out = rows(await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0', '-e', 'frame.number', '-e', 'frame.file', '-e', 'evt.type', '-e', 'evt.rawres', '-e', 'tcp.len', '-e', 'proc.pid', '-e', 'fd.num'));
+    const out = rows(await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0', '-e', 'frame.number', '-e', 'frame.file', '-e', 'evt.type', '-e', 'evt.rawres', '-e', 'tcp.len', '-e', 'proc.pid', '-e', 'fd.num'));
     const packets = out.filter((r) => r[1] === 'upload-413.pcap');
     const syscalls = out.filter((r) => r[1] === 'upload-413.strace');
     // Every packet of the pcap is in stream 0 (one connection), and so are the client's fd-4 calls.
-    const all = rows(await ok('list', PCAP, '-e', 'tcp.stream'));
+    const all = rows(await cliOk('list', PCAP, '-e', 'tcp.stream'));
     expect(packets.length).toBe(all.length);
     expect(syscalls.length).toBeGreaterThan(40);
     expect(syscalls.every((r) => r[6] === '4')).toBe(true);
@@ -41,7 +36,7 @@ describe('capture set: the seed upload (pcap + strace of the client)', () => {
     const kinds = out.map((r) => (r[1] === 'upload-413.pcap' ? 'p' : 's')).join('');
     expect(kinds).toMatch(/sp+s+p/);
     // The default columns: No., Time (seconds since the set's first event), …
-    const times = rows(await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0')).map((r) => Number(r[1]));
+    const times = rows(await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0')).map((r) => Number(r[1]));
     expect(times.length).toBe(out.length);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1] - 1e-6);
     // Every packet has the client's pid and fd (only the client was traced).
@@ -49,24 +44,24 @@ describe('capture set: the seed upload (pcap + strace of the client)', () => {
   });
 
   it('answers the same from the index columns and from re-dissection', async () => {
-    const byColumns = await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && proc.pid == 3914', '-e', 'frame.number');
+    const byColumns = await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && proc.pid == 3914', '-e', 'frame.number');
     // frame.file is no index column: this filter re-dissects every event.
-    const byDissection = await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && proc.pid == 3914 && frame.file contains "upload"', '-e', 'frame.number');
+    const byDissection = await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && proc.pid == 3914 && frame.file contains "upload"', '-e', 'frame.number');
     expect(byDissection).toBe(byColumns);
-    const ports = await ok('list', PCAP, STRACE, '-f', 'proc.pid == 3914 && tcp.port == 18443 && !(frame.file contains "x")', '-e', 'frame.number');
-    expect(ports).toBe(await ok('list', PCAP, STRACE, '-f', 'proc.pid == 3914 && tcp.port == 18443', '-e', 'frame.number'));
+    const ports = await cliOk('list', PCAP, STRACE, '-f', 'proc.pid == 3914 && tcp.port == 18443 && !(frame.file contains "x")', '-e', 'frame.number');
+    expect(ports).toBe(await cliOk('list', PCAP, STRACE, '-f', 'proc.pid == 3914 && tcp.port == 18443', '-e', 'frame.number'));
     expect(ports).toBe(byColumns);
   });
 
   it('a packet shows its owner in a Process subtree, with how it was matched', async () => {
-    const out = await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && tcp.flags.syn == 1 && tcp.flags.ack == 0', '--details');
+    const out = await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0 && tcp.flags.syn == 1 && tcp.flags.ack == 0', '--details');
     expect(out).toMatch(/Process: pid 3914, sent by this socket \(matched by 5-tuple 127\.0\.0\.1:56714->127\.0\.0\.1:18443 and time to fd 4\)/);
-    const owners = rows(await ok('owners', PCAP, STRACE));
+    const owners = rows(await cliOk('owners', PCAP, STRACE));
     expect(owners).toEqual([['tcp:0', '127.0.0.1:56714', '127.0.0.1:18443', 'pid 3914 fd 4', 'unmatched: no socket with this 5-tuple in the syscall capture']]);
   });
 
   it('the EPIPE write links to the RST before it; the last write that reached the wire, to its segments; the 413 to its reads', async () => {
-    const list = rows(await ok('list', PCAP, STRACE, '-f', 'tcp.stream == 0', '-e', 'frame.number', '-e', 'evt.type', '-e', 'evt.rawres', '-e', 'tcp.flags.reset', '-e', 'tcp.len', '-e', 'tcp.srcport'));
+    const list = rows(await cliOk('list', PCAP, STRACE, '-f', 'tcp.stream == 0', '-e', 'frame.number', '-e', 'evt.type', '-e', 'evt.rawres', '-e', 'tcp.flags.reset', '-e', 'tcp.len', '-e', 'tcp.srcport'));
     const epipe = list.find((r) => r[1] === 'write' && r[2] === '-32');
     expect(epipe).toBeDefined();
     const rst = list.find((r) => r[3] === 'True' || r[3] === '1');
@@ -87,7 +82,7 @@ describe('capture set: the seed upload (pcap + strace of the client)', () => {
     }
     expect(found).toBe(true);
     // The 413: the server's record that tshark decrypts as http.response.code 413 (pcap frame 14).
-    const frame14 = rows(await ok('list', PCAP, STRACE, '-f', 'frame.file == "upload-413.pcap" && tcp.srcport == 18443 && tcp.len == 319'));
+    const frame14 = rows(await cliOk('list', PCAP, STRACE, '-f', 'frame.file == "upload-413.pcap" && tcp.srcport == 18443 && tcp.len == 319'));
     expect(frame14.length).toBe(1);
     const reads = rows((await cli('link', PCAP, STRACE, '--event', frame14[0][0])).out);
     expect(reads.map((r) => r[1])).toEqual(['received', 'received']);
@@ -108,7 +103,7 @@ describe('capture set: several clients in parallel, ports reused over time (gene
     expect(pidOf.size).toBe(4);
     const payload = rows(execFileSync('tshark', ['-r', pcap, '-Y', 'tcp.len > 0 && tcp.dstport == 18555', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tcp.payload'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const nameOf = new Map(payload.map(([s, hex]) => [`tcp:${s}`, /hello from ([a-z])/.exec(Buffer.from(hex.replace(/:/g, ''), 'hex').toString())?.[1] ?? '']));
-    const owners = rows(await ok('owners', pcap, strace));
+    const owners = rows(await cliOk('owners', pcap, strace));
     expect(owners.length).toBe(8);
     // Port 40002 served three conversations of b then... : several owners for one port over time.
     const by40002 = new Set(owners.filter((o) => o[1] === '127.0.0.1:40002').map((o) => o[3]));
@@ -125,7 +120,7 @@ describe('capture set: several clients in parallel, ports reused over time (gene
     }
     expect(matched).toBe(8);
     // Packets carry the owner: the client's packets of stream N have its pid.
-    const pk = rows(await ok('list', pcap, strace, '-f', 'tcp.srcport != 18555 && frame.file == "multi-client.pcap"', '-e', 'tcp.stream', '-e', 'proc.pid'));
+    const pk = rows(await cliOk('list', pcap, strace, '-f', 'tcp.srcport != 18555 && frame.file == "multi-client.pcap"', '-e', 'tcp.stream', '-e', 'proc.pid'));
     for (const [s, pid] of pk) expect(pid).toBe(pidOf.get(nameOf.get(`tcp:${s}`) ?? ''));
   });
 });

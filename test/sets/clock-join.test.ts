@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { clockJoin, timeOfDayShift } from '../../electron/engine/sets/clock-join.ts';
-import { cli } from '../cli/run-cli.ts';
+import { cli, cliOk } from '../cli/run-cli.ts';
 
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
 const PCAP = join(SEED, 'upload-413.pcap');
@@ -43,11 +43,6 @@ function rows(out: string): string[][] {
   return out.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  expect(r.code, r.err).toBe(0);
-  return r.out;
-}
 
 describe('clock join: the shift search', () => {
   it('finds the date and a half-hour UTC offset that put the times of day on the packets', () => {
@@ -77,21 +72,21 @@ describe('clock join: the seed upload with -tt and -r strace logs', () => {
 
   it('-tt: same owners and the same interleaving as the epoch log; the note names the date and offset', async () => {
     const fields = ['-f', 'tcp.stream == 0', '-e', 'frame.number', '-e', 'evt.type', '-e', 'tcp.len', '-e', 'proc.pid', '-e', 'evt.rawtime', '-e', 'frame.time_epoch'];
-    const want = await ok('list', PCAP, STRACE, ...fields);
-    expect(await ok('list', PCAP, tt, ...fields)).toBe(want);
-    expect(await ok('owners', PCAP, tt)).toBe(await ok('owners', PCAP, STRACE));
+    const want = await cliOk('list', PCAP, STRACE, ...fields);
+    expect(await cliOk('list', PCAP, tt, ...fields)).toBe(want);
+    expect(await cliOk('owners', PCAP, tt)).toBe(await cliOk('owners', PCAP, STRACE));
     const info = await cli('info', PCAP, tt);
     expect(info.out + info.err).toMatch(/read as \d{4}-\d\d-\d\d UTC-05:00/);
   });
 
   it('-r: matched by 5-tuple only, and the Process subtree says so', async () => {
-    const owners = rows(await ok('owners', PCAP, rel));
+    const owners = rows(await cliOk('owners', PCAP, rel));
     expect(owners[0].slice(0, 4)).toEqual(['tcp:0', '127.0.0.1:56714', '127.0.0.1:18443', 'pid 3914 fd 4']);
-    const out = await ok('list', PCAP, rel, '-f', 'tcp.stream == 0 && tcp.flags.syn == 1 && tcp.flags.ack == 0', '--details');
+    const out = await cliOk('list', PCAP, rel, '-f', 'tcp.stream == 0 && tcp.flags.syn == 1 && tcp.flags.ack == 0', '--details');
     expect(out).toMatch(/Process: pid 3914, sent by this socket \(matched by 5-tuple 127\.0\.0\.1:56714->127\.0\.0\.1:18443 only \(strace -r: relative times, no time test\) to fd 4\)/);
     // The packets of the connection still all carry the client's pid.
-    const pk = rows(await ok('list', PCAP, rel, '-f', 'tcp.stream == 0 && frame.file == "upload-413.pcap"', '-e', 'proc.pid'));
-    expect(pk.length).toBe(rows(await ok('list', PCAP)).length);
+    const pk = rows(await cliOk('list', PCAP, rel, '-f', 'tcp.stream == 0 && frame.file == "upload-413.pcap"', '-e', 'proc.pid'));
+    expect(pk.length).toBe(rows(await cliOk('list', PCAP)).length);
     expect(pk.every((r) => r[0] === '3914')).toBe(true);
   });
 
@@ -100,8 +95,8 @@ describe('clock join: the seed upload with -tt and -r strace logs', () => {
     const relMulti = join(dir, 'multi-client-r.strace');
     writeFileSync(relMulti, asRelative(multi), 'latin1');
     const pcap = join(MULTI, 'multi-client.pcap');
-    const byTime = new Map(rows(await ok('owners', pcap, join(MULTI, 'multi-client.strace.gz'))).map((o) => [o[0], o]));
-    const byTuple = rows(await ok('owners', pcap, relMulti));
+    const byTime = new Map(rows(await cliOk('owners', pcap, join(MULTI, 'multi-client.strace.gz'))).map((o) => [o[0], o]));
+    const byTuple = rows(await cliOk('owners', pcap, relMulti));
     expect(byTuple.length).toBe(byTime.size);
     let ambiguous = 0;
     for (const o of byTuple) {

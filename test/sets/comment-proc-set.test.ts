@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../cli/run-cli.ts';
+import { cliOk } from '../cli/run-cli.ts';
 
 const PCAPNG = join(import.meta.dirname, '../fixtures/ptcpdump/ptcpdump-curl.pcapng');
 const GET = 'GET /index.html HTTP/1.1\\r\\nHost: 127.0.0.1:8080\\r\\nUser-Agent: curl/7.88.1\\r\\nAccept: */*\\r\\n\\r\\n';
@@ -25,11 +25,6 @@ const STRACE_TEXT = [
   '',
 ].join('\n');
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  expect(r.code, r.err).toBe(0);
-  return r.out;
-}
 
 describe('capture set: a pcapng with ptcpdump comments and the strace of its client', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-comment-set-'));
@@ -37,11 +32,11 @@ describe('capture set: a pcapng with ptcpdump comments and the strace of its cli
   writeFileSync(STRACE, STRACE_TEXT);
 
   it('one Process node per packet: the comment\'s, with the set\'s match under it', async () => {
-    const rows = (await ok('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'tcp.srcport')).trim().split('\n').map((l) => l.split('\t'));
+    const rows = (await cliOk('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'tcp.srcport')).trim().split('\n').map((l) => l.split('\t'));
     const client = rows.find((r) => r[1] === 'ptcpdump-curl.pcapng' && r[2] === '38708');
     const server = rows.find((r) => r[1] === 'ptcpdump-curl.pcapng' && r[2] === '8080');
     if (!client || !server) throw new Error('no packets');
-    const tree = async (ev: string): Promise<string[]> => (await ok('list', PCAPNG, STRACE, '--details', '-f', `frame.number == ${ev}`)).split('\n');
+    const tree = async (ev: string): Promise<string[]> => (await cliOk('list', PCAPNG, STRACE, '--details', '-f', `frame.number == ${ev}`)).split('\n');
     const c = await tree(client[0]);
     expect(c.filter((l) => l.startsWith('Process')).length).toBe(1);
     expect(c.filter((l) => l.startsWith('Process'))[0]).toBe('Process: curl (pid 1234), from the capture file\'s packet comment');
@@ -56,21 +51,21 @@ describe('capture set: a pcapng with ptcpdump comments and the strace of its cli
   });
 
   it('columns and filters say what the tree says, from the index and from re-dissection', async () => {
-    const cols = (await ok('list', PCAPNG, STRACE, '-f', 'frame.file contains "pcapng"')).trim().split('\n').map((l) => l.split('\t'));
+    const cols = (await cliOk('list', PCAPNG, STRACE, '-f', 'frame.file contains "pcapng"')).trim().split('\n').map((l) => l.split('\t'));
     // Process and PID columns: the comment's (python's frames say python3.11, curl's curl).
-    const ports = (await ok('list', PCAPNG, STRACE, '-f', 'frame.file contains "pcapng"', '-e', 'tcp.srcport')).trim().split('\n');
+    const ports = (await cliOk('list', PCAPNG, STRACE, '-f', 'frame.file contains "pcapng"', '-e', 'tcp.srcport')).trim().split('\n');
     expect(ports.length).toBe(cols.length);
     const of = (port: string): string[] => cols.filter((_, i) => ports[i] === port).map((r) => `${r[7]}/${r[8]}`);
     expect(new Set(of('38708'))).toEqual(new Set(['curl/1234']));
     // The last server frame has no comment: the set's owner (curl, which received it).
     expect(of('8080')).toEqual([...Array(5).fill('python3.11/4321'), 'curl/1234']);
     for (const f of ['proc.pid == 4321', 'proc.name == "python3.11"', 'fd.num == 3', 'proc.pid == 1234 && tcp.port == 8080']) {
-      const fromIndex = await ok('list', PCAPNG, STRACE, '-f', f, '-e', 'frame.number');
-      const fromTree = await ok('list', PCAPNG, STRACE, '-f', `(${f}) && !(frame.file contains "nothing")`, '-e', 'frame.number');
+      const fromIndex = await cliOk('list', PCAPNG, STRACE, '-f', f, '-e', 'frame.number');
+      const fromTree = await cliOk('list', PCAPNG, STRACE, '-f', `(${f}) && !(frame.file contains "nothing")`, '-e', 'frame.number');
       expect(fromIndex, f).toBe(fromTree);
       expect(fromIndex.trim().length, f).toBeGreaterThan(0);
     }
     // The server's 5 frames with a comment (the sixth has none: the set's receiving owner, curl).
-    expect((await ok('list', PCAPNG, STRACE, '-f', 'proc.pid == 4321', '-e', 'frame.number')).trim().split('\n').length).toBe(5);
+    expect((await cliOk('list', PCAPNG, STRACE, '-f', 'proc.pid == 4321', '-e', 'frame.number')).trim().split('\n').length).toBe(5);
   });
 });

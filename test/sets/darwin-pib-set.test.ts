@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../cli/run-cli.ts';
+import { cliOk } from '../cli/run-cli.ts';
 
 const PCAPNG = join(import.meta.dirname, '../fixtures/darwin/darwin-pib.pcapng');
 const STRACE_TEXT = [
@@ -23,11 +23,6 @@ const STRACE_TEXT = [
   '',
 ].join('\n');
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  expect(r.code, r.err).toBe(0);
-  return r.out;
-}
 
 describe('capture set: an Apple pcapng with process information blocks and the strace of its client', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-darwin-set-'));
@@ -35,20 +30,20 @@ describe('capture set: an Apple pcapng with process information blocks and the s
   writeFileSync(STRACE, STRACE_TEXT);
 
   it("packets keep the PIB's process; proc.name selects curl's packets and syscalls", async () => {
-    const rows = (await ok('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'proc.pid', '-e', 'proc.name')).trim().split('\n');
+    const rows = (await cliOk('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'proc.pid', '-e', 'proc.name')).trim().split('\n');
     const packets = rows.map((l) => l.split('\t')).filter((r) => r[1] === 'darwin-pib.pcapng').map((r) => `${r[2]} ${r[3]}`);
     // Frames 1-3 from their PIBs (frame 3 nsurlsessiond's, whatever the socket says); 4 and 5
     // name no readable PIB: the set's match (curl's socket) gives their owner.
     expect(packets).toEqual(['4242 curl', '4242 curl', '88 nsurlsessiond', '4242 curl', '4242 curl']);
-    const curl = (await ok('list', PCAPNG, STRACE, '-f', 'proc.name == "curl"', '-e', 'frame.file')).trim().split('\n');
+    const curl = (await cliOk('list', PCAPNG, STRACE, '-f', 'proc.name == "curl"', '-e', 'frame.file')).trim().split('\n');
     expect(curl.filter((f) => f === 'darwin-pib.pcapng')).toHaveLength(4);
     expect(curl.filter((f) => f === 'curl.strace')).toHaveLength(5);
   });
 
   it('one Process node: the set says its socket is the effective process', async () => {
-    const all = (await ok('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'proc.pid')).trim().split('\n').map((l) => l.split('\t'));
+    const all = (await cliOk('list', PCAPNG, STRACE, '-e', 'frame.number', '-e', 'frame.file', '-e', 'proc.pid')).trim().split('\n').map((l) => l.split('\t'));
     const third = all.filter((r) => r[1] === 'darwin-pib.pcapng')[2][0];
-    const out = await ok('list', PCAPNG, STRACE, '--details', '-f', `frame.number == ${third}`);
+    const out = await cliOk('list', PCAPNG, STRACE, '--details', '-f', `frame.number == ${third}`);
     expect(out.match(/^Process:/gm)).toHaveLength(1);
     expect(out).toContain("Process: nsurlsessiond (pid 88), from the capture file's process information block (Apple pcapng)");
     expect(out).toMatch(/ {4}Syscall capture: curl \(pid 4242\), sent by this socket \(matched by 5-tuple 192\.0\.2\.10:51000->198\.51\.100\.80:80 and time to fd 3\), the effective process of the process information block, not pid 88\n/);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../cli/run-cli.ts';
+import { cliOk } from '../cli/run-cli.ts';
 import { inProcessEngine } from '../engine/in-process-engine.ts';
 import { fdOfStream, tcpOfStream } from '../../electron/engine/sets/set-http.ts';
 
@@ -15,34 +15,29 @@ const STRACE = join(SEED, 'upload-413.strace');
 const KEYS = join(SEED, 'upload-413.keys');
 const OTHER = join(import.meta.dirname, '../fixtures/multi-client/multi-client.pcap');
 
-async function ok(...args: string[]): Promise<string> {
-  const r = await cli(...args);
-  expect(r.code, r.err).toBe(0);
-  return r.out;
-}
 const jsonl = (s: string): Record<string, unknown>[] => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('HTTP listing of a capture set', () => {
   it('the seed upload: each part alone has the 413 exchange; the set lists it once, from the packets, with pid 3914', async () => {
-    const wire = jsonl(await ok('http', PCAP, '--keylog', KEYS));
-    const fd = jsonl(await ok('http', STRACE, '--keylog', KEYS));
+    const wire = jsonl(await cliOk('http', PCAP, '--keylog', KEYS));
+    const fd = jsonl(await cliOk('http', STRACE, '--keylog', KEYS));
     expect(wire.map((r) => [r.stream, r.status])).toEqual([['tls:tcp:0', 413]]);
     expect(fd.map((r) => [r.stream, r.status])).toEqual([['tls:fd:3914:4:7', 413]]);
-    const set = jsonl(await ok('http', PCAP, STRACE, '--keylog', KEYS));
+    const set = jsonl(await cliOk('http', PCAP, STRACE, '--keylog', KEYS));
     expect(set.length).toBe(1);
     const r = set[0];
     expect([r.stream, r.method, r.uri, r.status, r.pid, r.requestBodyBytes]).toEqual(['tls:tcp:0', 'POST', '/api/asciicasts', 413, 3914, wire[0].requestBodyBytes]);
     // Its events are the set's: the request and response are packets of the pcap.
     for (const ev of [r.request, r.response]) {
-      expect((await ok('list', PCAP, STRACE, '-f', `frame.number == ${String(ev)}`, '-e', 'frame.file', '-e', 'tcp.stream')).trim()).toBe('upload-413.pcap\t0');
+      expect((await cliOk('list', PCAP, STRACE, '-f', `frame.number == ${String(ev)}`, '-e', 'frame.file', '-e', 'tcp.stream')).trim()).toBe('upload-413.pcap\t0');
     }
   });
 
   it('a connection only the syscalls saw is listed from its fd stream, with its process', async () => {
     // The multi-client run's pcap has none of the seed's connections: its exchange is the fd stream's.
-    const set = jsonl(await ok('http', OTHER, STRACE, '--keylog', KEYS));
+    const set = jsonl(await cliOk('http', OTHER, STRACE, '--keylog', KEYS));
     expect(set.map((r) => [r.stream, r.status, r.pid])).toEqual([['tls:fd:3914:4:7', 413, 3914]]);
-    expect((await ok('list', OTHER, STRACE, '-f', `frame.number == ${String(set[0].request)}`, '-e', 'frame.file', '-e', 'evt.type')).trim()).toBe('upload-413.strace\twrite');
+    expect((await cliOk('list', OTHER, STRACE, '-f', `frame.number == ${String(set[0].request)}`, '-e', 'frame.file', '-e', 'evt.type')).trim()).toBe('upload-413.strace\twrite');
   });
 
   it('the HTTP view\'s page: a display filter over the set\'s events, the search reads the pid; bodies from either part', async () => {

@@ -43,22 +43,11 @@ export function intersectEvents(a: Uint32Array | undefined, b: Uint32Array | und
  * frame.time_relative: from the index's integer seconds and nanoseconds when it has them.
  */
 export function relativeMs(capture: Capture): (e: number) => number {
-  const int = capture.internals();
-  if (int.kind === 'packets' && capture.count() > 0) {
-    const sec = int.index.tsSec.data;
-    const nsec = int.index.tsNsec.data;
-    return (e) => {
-      let s = sec[e - 1] - sec[0];
-      let ns = nsec[e - 1] - nsec[0];
-      if (ns < 0) {
-        s -= 1;
-        ns += 1e9;
-      }
-      return s * 1000 + ns / 1e6;
-    };
-  }
-  const t0 = capture.count() > 0 ? capture.time(1) : 0;
-  return (e) => (capture.time(e) - t0) * 1000;
+  const rel = relativeTime(capture);
+  return (e) => {
+    const t = rel(e);
+    return t.sec * 1000 + t.nsec / 1e6;
+  };
 }
 
 /** Bytes of event `e`: the frame's length on the wire (frame.len), or the syscall record's size. */
