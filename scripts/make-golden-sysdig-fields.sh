@@ -6,7 +6,8 @@
 # those lacking a field, which sysdig shows as <NA>). Gzipped: the plain text is 3.5 MB.
 #   scripts/make-golden-sysdig-fields.sh [corpus-dir]
 # evt.args is not here: its values may hold newlines (one event would span lines); the line
-# test test/scap/scap.test.ts compares it with sysdig's rendering instead. fd.stream is ours.
+# test test/scap/scap.test.ts compares it with sysdig's rendering instead; proc.env for the same
+# reason (environments hold newlines), tested in test/scap/sysdig-env.test.ts. fd.stream is ours.
 # The oracle version matters (sysdig 0.29.3 here): it is printed to stderr.
 set -euo pipefail
 
@@ -27,7 +28,11 @@ fields=(evt.num evt.time evt.rawtime evt.datetime evt.cpu evt.dir evt.type evt.c
   evt.latency.s evt.latency.ns evt.latency.human evt.deltatime evt.deltatime.s evt.deltatime.ns
   evt.count evt.count.exit evt.count.error evt.count.error.file evt.count.error.net evt.count.error.memory evt.count.error.other
   evt.io_dir evt.is_wait evt.wait_latency evt.is_syslog evt.is_open_read evt.is_open_write evt.is_open_exec
-  proc.exeline proc.pcmdline container.type user.homedir user.shell thread.vtid proc.vpid)
+  proc.exeline proc.pcmdline container.type user.homedir user.shell thread.vtid proc.vpid
+  proc.sid proc.sname proc.vpgid proc.tty proc.loginshellid proc.nthreads proc.nchilds proc.duration
+  proc.fdlimit proc.fdopencount proc.vmsize proc.vmrss proc.vmswap thread.vmsize thread.vmrss thread.pfmajor thread.pfminor
+  thread.cgroups proc.is_exe_writable user.loginuid user.loginname
+  container.image.id container.privileged container.mounts fd.containername fd.containerdirectory)
 fmt="*"
 for f in "${fields[@]}"; do fmt+="%$f"$'\t'; done
 fmt="${fmt%$'\t'}"
@@ -54,3 +59,33 @@ while IFS= read -r -d '' file; do
   rm -f "$tmp.body"
 done < <(find . -type f -name '*.scap' -print0 | sort -z)
 echo "wrote $n golden files to $out ($skipped skipped)" >&2
+
+# proc.env apart: environments may hold newlines and tabs, so each event starts with a marker line
+# and its value is written JSON-encoded: one `evt.num<TAB>"json"` line per event.
+envout="$out/env"
+mkdir -p "$envout"
+m=0
+while IFS= read -r -d '' file; do
+  rel="${file#./}"
+  name="${rel//\//__}.tsv.gz"
+  tmp="$(mktemp)"
+  if TZ=UTC sysdig -r "$rel" -p $'*\x01%evt.num\t%proc.env' >"$tmp.body" 2>/dev/null && [ -s "$tmp.body" ]; then
+    python3 -c '
+import json, sys
+data = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
+out = ["evt.num\tproc.env"]
+for rec in data.split("\x01")[1:]:
+    rec = rec[:-1] if rec.endswith("\n") else rec
+    num, _, env = rec.partition("\t")
+    out.append(num + "\t" + json.dumps(env, ensure_ascii=False))
+sys.stdout.write("\n".join(out) + "\n")
+' "$tmp.body" | gzip -n -9 >"$tmp"
+    chmod 644 "$tmp"
+    mv "$tmp" "$envout/$name"
+    m=$((m + 1))
+  else
+    rm -f "$tmp"
+  fi
+  rm -f "$tmp.body"
+done < <(find . -type f -name '*.scap' -print0 | sort -z)
+echo "wrote $m proc.env golden files to $envout" >&2

@@ -13,14 +13,14 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyContainerEvent, applyEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, applyMemoryEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
@@ -32,7 +32,27 @@ type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'arg
   apids: readonly number[];
   /** False when the thread was first seen in an event (sysdig has no process for it: its proc fields are <NA>). */
   valid: boolean;
+  sid: number;
+  sname: string;
+  vpgid: number;
+  tty: number;
+  /** The process's (main thread's) fd limit and environment. */
+  fdlimit: number;
+  env: string;
+  loginuid: number;
+  exeWritable: boolean;
+  cgroups: string;
+  /** Threads of the process (-1: its main thread is not in the table) and proc.nchilds. */
+  nthreads: number;
+  nchilds: number;
+  /** Pid of the oldest shell among the process and its ancestors (-1: none). */
+  loginshellid: number;
+  cloneSec: number;
+  cloneNsec: number;
 }>;
+
+/** Memory counters and open fds a row saw, per entry in the memory table (MEM_WIDTH numbers). */
+const MEM_WIDTH = 6;
 
 /** Ancestors followed at most this far (a loop in ptids, from reused pids, must end). */
 const MAX_ANCESTORS = 32;
@@ -96,6 +116,8 @@ const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === '
  * the seed rendering (docker-curl-https.txt) flags them, but that file only shows evt.args, which
  * names the fd either way.
  */
+/** Events that report memory counters (applyMemoryEvent). */
+const MEM_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && ['switch', 'brk', 'mmap', 'mmap2', 'munmap'].includes(d[0]) ? 1 : 0));
 const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
 
 const EF_FD = 1 | 2 | 4; // EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD (ppm_events_public.h enum ppm_event_flags)
@@ -233,7 +255,18 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   let lastFdInfo: FdInfo | undefined;
   let lastFdId = 0;
   const procCol = createColumn(Int32Array);
-  const procTable: ProcSnap[] = [{ pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, nsTid: -1, nsPid: -1, pname: undefined, pcmdline: undefined, anames: [], apids: [], valid: false }];
+  const procTable: ProcSnap[] = [{
+    pid: -1, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID, nsTid: -1, nsPid: -1, pname: undefined, pcmdline: undefined, anames: [], apids: [], valid: false,
+    sid: -1, sname: '', vpgid: -1, tty: 0, fdlimit: 0, env: '', loginuid: -1, exeWritable: false, cgroups: '', nthreads: -1, nchilds: 0, loginshellid: -1, cloneSec: 0, cloneNsec: 0,
+  }];
+  /**
+   * Memory counters per event (vm sizes, page faults, open fds: they change on most mmap, switch
+   * and open events, so they are kept apart from the process snapshots): an id per event into
+   * rows of MEM_WIDTH numbers, a new row only when a thread's numbers changed (0: none).
+   */
+  const memCol = createColumn(Int32Array);
+  const memTable = createColumn(Float64Array);
+  for (let k = 0; k < MEM_WIDTH; k++) pushValue(memTable, 0);
   /** Numeric event type per event (0xffff: header unreadable). */
   const types = createColumn(Uint16Array);
   /**
@@ -313,16 +346,68 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       if (up === p) break;
       p = up;
     }
+    const proc = main ?? t;
+    const x = processExtras(t, main);
     if (id > 0) {
       const s = procTable[id];
-      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === (main ? main.cwd : t.cwd) && s.container === t.container && s.ptid === (main ? main.ptid : t.ptid)
-        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.nsTid === t.nsTid && s.nsPid === t.nsPid && s.pname === pname && s.pcmdline === pcmdline && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()) return id;
+      if (s.pid === t.pid && s.comm === t.comm && s.exe === t.exe && s.args === t.args && s.argc === t.argc && s.cwd === proc.cwd && s.container === t.container && s.ptid === proc.ptid
+        && s.exepath === t.exepath && s.uid === t.uid && s.gid === t.gid && s.valid === t.valid && s.nsTid === t.nsTid && s.nsPid === t.nsPid && s.pname === pname && s.pcmdline === pcmdline && s.anames.join('\0') === anames.join('\0') && s.apids.join() === apids.join()
+        && s.sid === t.sid && s.sname === x.sname && s.vpgid === t.vpgid && s.tty === t.tty && s.fdlimit === proc.fdlimit && s.env === proc.env && s.loginuid === t.loginuid && s.exeWritable === t.exeWritable
+        && s.cgroups === t.cgroups && s.nthreads === x.nthreads && s.nchilds === x.nchilds && s.loginshellid === x.loginshellid && s.cloneSec === t.cloneSec && s.cloneNsec === t.cloneNsec) return id;
     }
     t.snapId = procTable.length;
     // proc.ppid is the process's parent: the main thread's ptid.
     // proc.cwd of a thread is its process's (sinsp_threadinfo::get_cwd reads the main thread's).
-    procTable.push({ pid: t.pid, ptid: main ? main.ptid : t.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: main ? main.cwd : t.cwd, container: t.container, uid: t.uid, gid: t.gid, nsTid: t.nsTid, nsPid: t.nsPid, pname, pcmdline, anames, apids, valid: t.valid });
+    procTable.push({
+      pid: t.pid, ptid: proc.ptid, comm: t.comm, exe: t.exe, args: t.args, argc: t.argc, exepath: t.exepath, cwd: proc.cwd, container: t.container, uid: t.uid, gid: t.gid, nsTid: t.nsTid, nsPid: t.nsPid, pname, pcmdline, anames, apids, valid: t.valid,
+      sid: t.sid, sname: x.sname, vpgid: t.vpgid, tty: t.tty, fdlimit: proc.fdlimit, env: proc.env, loginuid: t.loginuid, exeWritable: t.exeWritable, cgroups: t.cgroups,
+      nthreads: x.nthreads, nchilds: x.nchilds, loginshellid: x.loginshellid, cloneSec: t.cloneSec, cloneNsec: t.cloneNsec,
+    });
     return t.snapId;
+  }
+
+  /**
+   * proc.sname, proc.nthreads, proc.nchilds and proc.loginshellid (sysdig 0.29 filterchecks):
+   * the session leader is the thread whose tid is the session id, else the oldest ancestor of the
+   * main thread still in the session; a shell is a name ending in "sh", the oldest one counting.
+   */
+  function processExtras(t: ThreadInfo, main: ThreadInfo | undefined): { sname: string; nthreads: number; nchilds: number; loginshellid: number } {
+    const m = t.tid === t.pid ? t : main;
+    const leader = t.sid >= 0 ? st.threads.get(t.sid) : undefined;
+    let sname = leader?.comm;
+    let shell = m && m.comm.endsWith('sh') ? m.pid : -1;
+    let top = m;
+    let inSession = leader === undefined;
+    for (let p = m ? m.ptid : -1, k = 0; p > 0 && k < MAX_ANCESTORS; k++) {
+      const a = st.threads.get(p);
+      if (!a) break;
+      if (inSession && a.sid === t.sid) top = a;
+      else inSession = false;
+      if (a.comm.endsWith('sh')) shell = a.pid;
+      if (a.ptid === p) break;
+      p = a.ptid;
+    }
+    sname ??= top?.comm ?? '';
+    const n = m ? threadCount(st, t.pid) : -1;
+    return { sname, nthreads: n, nchilds: m && t === m ? n - 1 : 0, loginshellid: shell };
+  }
+
+  /** Memory row id of a thread's current counters (a new row only when they changed). */
+  function memOf(t: ThreadInfo): number {
+    const id = t.memId;
+    const d = memTable.data;
+    const o = id * MEM_WIDTH;
+    // A close's exit still counts the fd it closed (sysdig removes it after the event).
+    const open = t.fds.size + (st.closed ? 1 : 0);
+    if (id > 0 && d[o] === t.vmsize && d[o + 1] === t.vmrss && d[o + 2] === t.vmswap && d[o + 3] === t.pfmajor && d[o + 4] === t.pfminor && d[o + 5] === open) return id;
+    t.memId = memTable.length / MEM_WIDTH;
+    pushValue(memTable, t.vmsize);
+    pushValue(memTable, t.vmrss);
+    pushValue(memTable, t.vmswap);
+    pushValue(memTable, t.pfmajor);
+    pushValue(memTable, t.pfminor);
+    pushValue(memTable, open);
+    return t.memId;
   }
 
   function addExtra(num: number, i: number, val: number): void {
@@ -386,7 +471,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const avg = (endOfEvent - firstEventOffset) / ESTIMATE_AFTER;
     const want = Math.ceil(ESTIMATE_AFTER + ((source.fileSize - endOfEvent) / avg) * 1.05);
     reserveSyscallEvents(ix, want);
-    reserve([fdCol, procCol, types], want);
+    reserve([fdCol, procCol, memCol, types], want);
   }
 
   /**
@@ -416,6 +501,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       ev.fd = -1; ev.fdName = ''; ev.procName = ''; ev.container = ''; ev.rawres = NaN; ev.latencyNs = NaN; ev.failed = false;
       pushValue(fdCol, 0);
       pushValue(procCol, procCol.length > 0 ? procCol.data[procCol.length - 1] : 0);
+      pushValue(memCol, 0);
       pushValue(types, 0xffff);
       addSyscallEvent(ix, ev);
       return;
@@ -437,6 +523,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     st.closed = undefined;
     if (et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1) applyContainerEvent(st, v);
     const fd = applySafely(t, num, index, offset);
+    if (!noProcess && et < PPM_EVENT_MAX && MEM_EVENT[et] === 1) applyMemoryEvent(st, v, t);
     // A close's exit still shows the fd it closed.
     const f = fd >= 0 && (et >= PPM_EVENT_MAX || NO_FD[et] === 0) ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
     // An fd that is not the event's (mmap's) still resolves in evt.args, as an extra resolution.
@@ -445,6 +532,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const sid = noProcess ? 0 : snapOf(t);
     const snap = procTable[sid];
     pushValue(procCol, sid);
+    pushValue(memCol, noProcess ? 0 : memOf(t));
     pushValue(types, et);
     ev.tsSec = v.tsSec;
     ev.tsNsec = v.tsNsec;
@@ -686,9 +774,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (f && def && (def[1] & EC_IO_BASE) !== 0 && raw >= 0) addField(d, SF.buflen, 0, 0, evtEntry, raw);
     if (rv.error) markMalformed(d, evtEntry, rv.error);
     const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
-    if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1]);
+    if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1], memCol.data[event - 1], rv.tsSec, rv.tsNsec);
     if (f) addFdFields(d, f, snap);
-    else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined);
+    else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined, snap);
+    // The container id (empty outside containers), a colon and fd.name (TYPE_CONTAINERNAME).
+    // Enters of an fd the table does not hold have none (extract_fdname_from_event answers only exits).
+    if (hasProcess && hasFdName(ix, event - 1) && (f !== undefined || (rv.type & 1) === 1)) addField(d, SF.fdContainername, 0, 0, syscallSubtree(d, SF.fd), `${snap.container}:${ix.strings.strings[ix.fdName.data[event - 1]]}`);
   }
 
   /** evt.io_dir, evt.is_wait, evt.wait_latency, evt.is_syslog, evt.is_open_*, evt.count.error* (sinsp_filter_check_event). */
@@ -731,16 +822,19 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
    * with m_fdinfo NULL): a type character guessed from the event, and on exits the directory of
    * the name the exit carries ("/" for none). fd.type, fd.filename and the tuple fields stay absent.
    */
-  function addNullFdFields(d: Dissection, def: EventDef, exitName: string | undefined): void {
+  function addNullFdFields(d: Dissection, def: EventDef, exitName: string | undefined, snap: ProcSnap): void {
     const fdE = syscallSubtree(d, SF.fd);
     addField(d, SF.fdTypechar, 0, 0, fdE, nullFdTypechar(def[0]));
     if (exitName === undefined) return;
     const at = exitName.lastIndexOf('/');
-    addField(d, SF.fdDirectory, 0, 0, fdE, at > 0 ? (at < exitName.length - 1 ? exitName.slice(0, at) : exitName) : '/');
+    const dir = at > 0 ? (at < exitName.length - 1 ? exitName.slice(0, at) : exitName) : '/';
+    addField(d, SF.fdDirectory, 0, 0, fdE, dir);
+    addField(d, SF.fdContainerdirectory, 0, 0, fdE, `${snap.container}:${dir}`);
   }
 
-  function addProcFields(d: Dissection, snap: ProcSnap, tid: number): void {
+  function addProcFields(d: Dissection, snap: ProcSnap, tid: number, memId: number, tsSec: number, tsNsec: number): void {
     const proc = syscallSubtree(d, SF.proc);
+    addProcStateFields(d, proc, snap, tid === snap.pid, memId, tsSec, tsNsec);
     addField(d, SF.procExe, 0, 0, proc, snap.exe);
     addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
     addField(d, SF.procArgs, 0, 0, proc, snap.args);
@@ -759,6 +853,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (snap.nsPid >= 0) addField(d, SF.procVpid, 0, 0, proc, snap.nsPid);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
     const cont = syscallSubtree(d, SF.container);
+    if (c) {
+      if (c.imageId) addField(d, SF.containerImageId, 0, 0, cont, c.imageId);
+      addField(d, SF.containerPrivileged, 0, 0, cont, c.privileged ?? false);
+      addField(d, SF.containerMounts, 0, 0, cont, c.mounts ?? '');
+    }
     addField(d, SF.containerName, 0, 0, cont, snap.container ? (c?.name ?? '') : 'host');
     // container.type: host, else the runtime of a container the capture described (none otherwise).
     const ctype = !snap.container ? 'host' : c?.type !== undefined ? (CONTAINER_TYPES[c.type] ?? String(c.type)) : undefined;
@@ -773,10 +872,41 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       addField(d, SF.userHomedir, 0, 0, user, home[0]);
       addField(d, SF.userShell, 0, 0, user, home[1]);
     }
+    addField(d, SF.userLoginuid, 0, 0, user, snap.loginuid);
+    const ln = snap.loginuid >= 0 ? st.users.get(String(snap.loginuid)) : undefined;
+    if (ln !== undefined) addField(d, SF.userLoginname, 0, 0, user, ln);
     const group = syscallSubtree(d, SF.group);
     addField(d, SF.groupGid, 0, 0, group, snap.gid);
     const gn = st.groups.get(String(snap.gid));
     if (gn !== undefined) addField(d, SF.groupName, 0, 0, group, gn);
+  }
+
+  /** The process-state fields (sid, tty, limits, memory, environment …) of a row's snapshot. */
+  function addProcStateFields(d: Dissection, proc: number, snap: ProcSnap, isMain: boolean, memId: number, tsSec: number, tsNsec: number): void {
+    addField(d, SF.procSid, 0, 0, proc, snap.sid);
+    if (snap.sname) addField(d, SF.procSname, 0, 0, proc, snap.sname);
+    addField(d, SF.procVpgid, 0, 0, proc, snap.vpgid);
+    addField(d, SF.procTty, 0, 0, proc, snap.tty);
+    if (snap.loginshellid >= 0) addField(d, SF.procLoginshellid, 0, 0, proc, snap.loginshellid);
+    if (snap.nthreads >= 0) addField(d, SF.procNthreads, 0, 0, proc, snap.nthreads);
+    addField(d, SF.procNchilds, 0, 0, proc, snap.nchilds);
+    // proc.duration: the event's time minus the clone's, in ns (none when the clone was not seen).
+    if (snap.cloneSec !== 0) addField(d, SF.procDuration, 0, 0, proc, (tsSec - snap.cloneSec) * 1e9 + (tsNsec - snap.cloneNsec));
+    addField(d, SF.procFdlimit, 0, 0, proc, snap.fdlimit);
+    const m = memTable.data;
+    const o = memId * MEM_WIDTH;
+    addField(d, SF.procFdopencount, 0, 0, proc, m[o + 5]);
+    addField(d, SF.procVmsize, 0, 0, proc, m[o]);
+    addField(d, SF.procVmrss, 0, 0, proc, m[o + 1]);
+    addField(d, SF.procVmswap, 0, 0, proc, m[o + 2]);
+    addField(d, SF.procEnv, 0, 0, proc, snap.env);
+    addField(d, SF.procIsExeWritable, 0, 0, proc, snap.exeWritable);
+    const thread = syscallSubtree(d, SF.thread);
+    addField(d, SF.threadVmsize, 0, 0, thread, isMain ? m[o] : 0);
+    addField(d, SF.threadVmrss, 0, 0, thread, isMain ? m[o + 1] : 0);
+    addField(d, SF.threadPfmajor, 0, 0, thread, m[o + 3]);
+    addField(d, SF.threadPfminor, 0, 0, thread, m[o + 4]);
+    if (snap.cgroups) addField(d, SF.threadCgroups, 0, 0, thread, snap.cgroups);
   }
 
   /**
@@ -810,9 +940,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (file || f.type === FdType.Directory) {
       // sinsp_filter_check_fd TYPE_DIRECTORY / TYPE_FILENAME: split at the last '/'.
       const at = f.name.lastIndexOf('/');
-      addField(d, SF.fdDirectory, 0, 0, fdE, !file ? f.name : at > 0 ? (at < f.name.length - 1 ? f.name.slice(0, at) : f.name) : '/');
+      const dir = !file ? f.name : at > 0 ? (at < f.name.length - 1 ? f.name.slice(0, at) : f.name) : '/';
+      addField(d, SF.fdDirectory, 0, 0, fdE, dir);
       if (file) addField(d, SF.fdFilename, 0, 0, fdE, at >= 0 ? (at < f.name.length - 1 ? f.name.slice(at + 1) : f.name) : '/');
+      if (snap) addField(d, SF.fdContainerdirectory, 0, 0, fdE, `${snap.container}:${dir}`);
     }
+
     const ip = f.type === FdType.Ipv4Sock || f.type === FdType.Ipv6Sock;
     const serv = f.type === FdType.Ipv4ServSock || f.type === FdType.Ipv6ServSock;
     if (ip || serv) addField(d, SF.fdSockfamily, 0, 0, fdE, 'ip');

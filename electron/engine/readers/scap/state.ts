@@ -102,6 +102,32 @@ export interface ThreadInfo {
    * libsinsp's "invalid" thread (pid/ptid unknown), whose clones fill it from the event.
    */
   valid: boolean;
+  /**
+   * Process fields libsinsp keeps per thread (sinsp_threadinfo m_sid, m_vpgid, m_tty,
+   * m_fdlimit, m_loginuid, m_exe_writable, m_env, m_cgroups): from the process list, clone and
+   * execve exits; a clone copies sid, vpgid, tty, loginuid and exe_writable from its caller.
+   */
+  sid: number;
+  vpgid: number;
+  tty: number;
+  fdlimit: number;
+  /** Audit login uid as a signed 32-bit number (UINT32_MAX, unknown, prints -1). */
+  loginuid: number;
+  exeWritable: boolean;
+  /** Environment and cgroups, entries joined by spaces as proc.env / thread.cgroups print them. */
+  env: string;
+  cgroups: string;
+  /** Memory counters (m_vmsize_kb, m_vmrss_kb, m_vmswap_kb, m_pfmajor, m_pfminor). */
+  vmsize: number;
+  vmrss: number;
+  vmswap: number;
+  pfmajor: number;
+  pfminor: number;
+  /** Id of the reader's last memory row of this thread (0: none yet). */
+  memId: number;
+  /** Time of the clone that created it, ns since the epoch as two parts (0: not seen). */
+  cloneSec: number;
+  cloneNsec: number;
 }
 
 export interface ScapState {
@@ -130,6 +156,10 @@ export interface ContainerInfo {
   ip: string;
   /** libsinsp container_type (CT_DOCKER = 0 ...); undefined when the event did not say. */
   type?: number;
+  /** The JSON's imageid, Privileged and Mounts (container.image.id, .privileged, .mounts). */
+  imageId?: string;
+  privileged?: boolean;
+  mounts?: string;
 }
 
 export function createState(): ScapState {
@@ -156,6 +186,8 @@ function newThread(tid: number, pid: number): ThreadInfo {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '', latencyNs: 0,
     snapId: 0, procChanged: false, genericName: '', vtid: tid, nsTid: -1, nsPid: -1, cloneFlags: 0, cloneTs: 0, valid: true,
+    sid: -1, vpgid: -1, tty: 0, fdlimit: -1, loginuid: -1, exeWritable: false, env: '', cgroups: '',
+    vmsize: 0, vmrss: 0, vmswap: 0, pfmajor: 0, pfminor: 0, memId: 0, cloneSec: 0, cloneNsec: 0,
   };
 }
 
@@ -208,14 +240,14 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       const tid = i64(c);
       const pid = i64(c);
       const ptid = i64(c);
-      if (ge(BT.PL_V6)) i64(c); // sid
-      if (ge(BT.PL_V8)) i64(c); // vpgid
+      const sid = ge(BT.PL_V6) ? i64(c) : -1;
+      const vpgid = ge(BT.PL_V8) ? i64(c) : -1;
       const comm = str16(c);
       const exe = str16(c);
       const exepath = ge(BT.PL_V7) ? str16(c) : '';
       const argsB = bytes(c, u16(c));
       const cwd = str16(c);
-      i64(c); // fdlimit
+      const fdlimit = i64(c);
       u32(c); // flags
       const uid = u32(c);
       const gid = u32(c);
@@ -223,9 +255,14 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       let vtid = tid;
       let nsTid = -1;
       let nsPid = -1;
+      const t = newThread(tid, pid);
       if (ge(BT.PL_V2)) {
-        u32(c); u32(c); u32(c); i64(c); i64(c); // vmsize, vmrss, vmswap, pfmajor, pfminor
-        if (ge(BT.PL_V3)) bytes(c, u16(c)); // env
+        t.vmsize = u32(c);
+        t.vmrss = u32(c);
+        t.vmswap = u32(c);
+        t.pfmajor = i64(c);
+        t.pfminor = i64(c);
+        if (ge(BT.PL_V3)) t.env = envText(bytes(c, u16(c)));
         if (ge(BT.PL_V4)) {
           vtid = i64(c);
           nsTid = vtid;
@@ -234,7 +271,11 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
           if (ge(BT.PL_V5)) str16(c); // root
         }
       }
-      const t = newThread(tid, pid);
+      if (v9) readProcListTail(c, t, entryStart + subLen);
+      t.sid = sid;
+      t.vpgid = vpgid;
+      t.fdlimit = fdlimit;
+      t.cgroups = cgroupsText(spaced(cgroups));
       t.ptid = ptid;
       t.comm = comm;
       t.exe = exe;
@@ -265,6 +306,82 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
     throw e;
   }
   return '';
+}
+
+/**
+ * The PL v9 fields after the root (scap_savefile.c scap_read_proclist): writers of libs 0.10+ put
+ * pidns_init_start_ts and tty first, older ones end with loginuid, exe_writable and capabilities
+ * (29 bytes): a tail of at most 29 bytes is the older layout. Each is read only if it fits.
+ */
+function readProcListTail(c: ByteCursor, t: ThreadInfo, end: number): void {
+  if (end - c.pos > 29) {
+    if (end - c.pos >= 8) i64(c); // pidns_init_start_ts
+    if (end - c.pos >= 4) t.tty = u32(c);
+  }
+  if (end - c.pos >= 4) t.loginuid = u32(c) | 0;
+  if (end - c.pos >= 1) t.exeWritable = u8(c) !== 0;
+}
+
+/** A NUL-separated list (env, cgroups) as libsinsp prints it: entries joined by spaces. */
+function nulList(b: Uint8Array): string {
+  return spaced(utf8.decode(b));
+}
+
+/**
+ * proc.env: the entries of a NUL-separated environment joined by spaces, empty ones included,
+ * with trailing spaces cut, as sysdig 0.29.3 prints it (an all-NUL environment prints as '').
+ */
+function envText(b: Uint8Array): string {
+  return spaced(utf8.decode(b)).trimEnd();
+}
+
+function spaced(s: string): string {
+  return (s.endsWith('\0') ? s.slice(0, -1) : s).replaceAll('\0', ' ');
+}
+
+/** A NUL-separated list parameter of an event (env, cgroups). */
+function paramList(v: EventView, i: number): string {
+  return nulList(v.buf.subarray(v.pOff[i], v.pOff[i] + v.pLen[i]));
+}
+
+/** vm/page-fault parameters of clone, execve, brk, mmap, munmap and switch (when present). */
+function applyMemParams(v: EventView, t: ThreadInfo, type: number, n: number): void {
+  const sz = paramIndex(type, 'vm_size', n);
+  const rss = paramIndex(type, 'vm_rss', n);
+  const sw = paramIndex(type, 'vm_swap', n);
+  if (sz >= 0 && v.pLen[sz] > 0) t.vmsize = paramU64(v, sz);
+  if (rss >= 0 && v.pLen[rss] > 0) t.vmrss = paramU64(v, rss);
+  if (sw >= 0 && v.pLen[sw] > 0) t.vmswap = paramU64(v, sw);
+  const maj = paramIndex(type, 'pgft_maj', n);
+  const min = paramIndex(type, 'pgft_min', n);
+  if (maj >= 0 && v.pLen[maj] > 0) t.pfmajor = paramU64(v, maj);
+  if (min >= 0 && v.pLen[min] > 0) t.pfminor = paramU64(v, min);
+}
+
+/**
+ * Memory counters an event reports (libsinsp parse_brk_munmap_mmap_exit, parse_context_switch):
+ * brk/mmap/mmap2/munmap exits set the thread's vm sizes; a switch sets its page faults and its
+ * main thread's vm sizes. Called for every event of a known thread.
+ */
+export function applyMemoryEvent(st: ScapState, v: EventView, t: ThreadInfo): void {
+  const type = v.type;
+  const name = EVENT_TABLE[type]?.[0];
+  const n = v.nparams;
+  if (name === 'switch') {
+    if (n < 6) return;
+    const maj = paramIndex(type, 'pgft_maj', n);
+    const min = paramIndex(type, 'pgft_min', n);
+    t.pfmajor = paramU64(v, maj);
+    t.pfminor = paramU64(v, min);
+    const main = t.tid === t.pid ? t : st.threads.get(t.pid);
+    if (main) {
+      main.vmsize = paramU64(v, paramIndex(type, 'vm_size', n));
+      main.vmrss = paramU64(v, paramIndex(type, 'vm_rss', n));
+      main.vmswap = paramU64(v, paramIndex(type, 'vm_swap', n));
+    }
+  } else if ((type & 1) === 1 && (name === 'brk' || name === 'mmap' || name === 'mmap2' || name === 'munmap')) {
+    applyMemParams(v, t, type, n);
+  }
 }
 
 function latinNul(b: Uint8Array): string {
@@ -323,11 +440,14 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
   const ji = paramIndex(type, 'json', v.nparams);
   if (ji >= 0) {
     try {
-      const j = JSON.parse(paramStr(v, ji)) as { container?: { id?: unknown; name?: unknown; image?: unknown; ip?: unknown; type?: unknown } };
+      const j = JSON.parse(paramStr(v, ji)) as { container?: { id?: unknown; name?: unknown; image?: unknown; ip?: unknown; type?: unknown; imageid?: unknown; privileged?: unknown; Mounts?: unknown } };
       const c = j.container;
       if (c && typeof c.id === 'string') {
         const ip = typeof c.ip === 'number' ? ipv4BE(c.ip) : typeof c.ip === 'string' ? c.ip : '';
-        st.containers.set(c.id.slice(0, 12), { name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip, type: typeof c.type === 'number' ? c.type : undefined });
+        st.containers.set(c.id.slice(0, 12), {
+          name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip, type: typeof c.type === 'number' ? c.type : undefined,
+          imageId: typeof c.imageid === 'string' ? c.imageid : undefined, privileged: typeof c.privileged === 'boolean' ? c.privileged : undefined, mounts: mountsText(c.Mounts),
+        });
       }
     } catch {
       // Not JSON: the event's text still shows in evt.args; no container info from it.
@@ -340,6 +460,19 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
   const imI = paramIndex(type, 'image', v.nparams);
   const tI = paramIndex(type, 'type', v.nparams);
   st.containers.set(paramStr(v, idI).slice(0, 12), { name: nI >= 0 ? paramStr(v, nI) : '', image: imI >= 0 ? paramStr(v, imI) : '', ip: '', type: tI >= 0 ? paramI64(v, tI) : undefined });
+}
+
+/**
+ * container.mounts as libsinsp prints it (sinsp_filter_check_container TYPE_CONTAINER_MOUNTS):
+ * source:dest:mode:rdwr:propagation per mount, separated by commas.
+ */
+function mountsText(m: unknown): string | undefined {
+  if (!Array.isArray(m)) return undefined;
+  const text = (x: unknown): string => (typeof x === 'string' ? x : typeof x === 'boolean' ? String(x) : '');
+  return m.map((e: unknown) => {
+    const o = (e ?? {}) as Record<string, unknown>;
+    return `${text(o.Source)}:${text(o.Destination)}:${text(o.Mode)}:${text(o.RW)}:${text(o.Propagation)}`;
+  }).join(',');
 }
 
 /** An IPv4 address held as a host-order number (the container JSON's "ip"). */
@@ -831,7 +964,7 @@ const STATE_CHANGING: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && [
   'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'socket', 'connect', 'bind', 'accept', 'accept4', 'close', 'dup', 'dup2', 'dup3',
   'pipe', 'pipe2', 'socketpair', 'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
   'epoll_create', 'epoll_create1', 'bpf', 'userfaultfd', 'io_uring_setup', 'memfd_create', 'pidfd_open', 'chdir', 'fchdir',
-  'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork',
+  'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork', 'setsid', 'setrlimit', 'prlimit',
 ].includes(d[0]) ? 1 : 0));
 
 const EF_SKIPPARSERESET = 1 << 8; // ppm_events_public.h enum ppm_event_flags
@@ -1022,13 +1155,82 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       else if (res > 0) applyCloneCaller(st, v, t, type, n, res);
       break;
     }
+    case 'setsid': {
+      // parse_setsid_exit: the new session's id is the result.
+      if (res >= 0) {
+        t.sid = res;
+        t.procChanged = true;
+      }
+      break;
+    }
+    case 'setrlimit': case 'prlimit': {
+      applyFdLimit(st, v, t, type, n, res);
+      break;
+    }
     default:
       break;
   }
   return fd;
 }
 
+/** PPM_RLIMIT_NOFILE (ppm_events_public.h): the limit proc.fdlimit shows. */
+const RLIMIT_NOFILE = 7;
+
+/**
+ * setrlimit/prlimit exits (parse_getrlimit_setrlimit_exit, parse_prlimit_exit): a new RLIMIT_NOFILE
+ * current value becomes the process's fd limit (its main thread's).
+ */
+function applyFdLimit(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number, res: number): void {
+  if (!(res >= 0)) return;
+  const ri = paramIndex(type, 'resource', n);
+  if (ri < 0 || paramI64(v, ri) !== RLIMIT_NOFILE) return;
+  const ci = paramIndex(type, 'cur', n) >= 0 ? paramIndex(type, 'cur', n) : paramIndex(type, 'newcur', n);
+  if (ci < 0) return;
+  const cur = paramI64(v, ci);
+  if (cur === -1) return;
+  let target = t;
+  if (EVENT_TABLE[type]?.[0] === 'prlimit') {
+    const pi = paramIndex(type, 'pid', n);
+    const pid = pi >= 0 ? paramI64(v, pi) : 0;
+    const o = pid === 0 ? t : st.threads.get(pid);
+    if (!o || !o.valid) return;
+    target = o;
+  }
+  const main = target.tid === target.pid ? target : st.threads.get(target.pid);
+  if (!main) return;
+  main.fdlimit = cur;
+  for (const o of st.threads.values()) if (o.pid === main.pid) o.procChanged = true;
+}
+
+/** PPM_EXE_WRITABLE (ppm_events_public.h execve_flags): the executable is writable by its user. */
+const PPM_EXE_WRITABLE = 1;
+
+/** fdlimit, memory counters and cgroups of a clone or execve exit (the thread the event creates or replaces). */
+function applyProcParams(v: EventView, t: ThreadInfo, type: number, n: number): void {
+  const fl = paramIndex(type, 'fdlimit', n);
+  if (fl >= 0 && v.pLen[fl] > 0) t.fdlimit = paramI64(v, fl);
+  applyMemParams(v, t, type, n);
+  const cg = paramIndex(type, 'cgroups', n);
+  if (cg >= 0) t.cgroups = cgroupsText(paramList(v, cg));
+}
+
+/** sysdig 0.29.3 names cgroup v2's io controller by its v1 name, blkio. */
+function cgroupsText(s: string): string {
+  return s.replace(/(^| )io=/g, '$1blkio=');
+}
+
 function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
+  applyProcParams(v, t, type, n);
+  const envI = paramIndex(type, 'env', n);
+  if (envI >= 0) t.env = envText(v.buf.subarray(v.pOff[envI], v.pOff[envI] + v.pLen[envI]));
+  const ttyI = paramIndex(type, 'tty', n);
+  if (ttyI >= 0 && v.pLen[ttyI] > 0) t.tty = paramU64(v, ttyI);
+  const pgI = paramIndex(type, 'vpgid', n);
+  if (pgI >= 0 && v.pLen[pgI] > 0) t.vpgid = paramI64(v, pgI);
+  const luI = paramIndex(type, 'loginuid', n);
+  if (luI >= 0 && v.pLen[luI] > 0) t.loginuid = paramU64(v, luI) | 0;
+  const flI = paramIndex(type, 'flags', n);
+  if (flI >= 0 && v.pLen[flI] > 0) t.exeWritable = (paramU64(v, flI) & PPM_EXE_WRITABLE) !== 0;
   const exeI = paramIndex(type, 'exe', n);
   const argsI = paramIndex(type, 'args', n);
   const commI = paramIndex(type, 'comm', n);
@@ -1064,7 +1266,20 @@ const CL = { THREAD: 1 << 13, NEWPID: 1 << 6, PARENT: 1 << 8, INVERTED: 1 << 16,
 const CLONE_STALE_S = 2;
 
 /** exe, args, comm and container of a clone exit (the new thread's, in both the caller and the child). */
+/** What a clone's child inherits from its creator (parse_clone_exit: sid, vpgid, tty, loginuid, exe_writable; env for a new process). */
+function inheritProc(c: ThreadInfo, from: ThreadInfo, newProcess: boolean): void {
+  c.sid = from.sid;
+  c.vpgid = from.vpgid;
+  c.tty = from.tty;
+  c.loginuid = from.loginuid;
+  c.exeWritable = from.exeWritable;
+  if (newProcess) c.env = from.env;
+}
+
 function cloneIdentity(v: EventView, c: ThreadInfo, type: number, n: number): void {
+  applyProcParams(v, c, type, n);
+  c.cloneSec = v.tsSec;
+  c.cloneNsec = v.tsNsec;
   const exeI = paramIndex(type, 'exe', n);
   const argsI = paramIndex(type, 'args', n);
   const commI = paramIndex(type, 'comm', n);
@@ -1145,6 +1360,10 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     t.exepath = look.exepath;
     t.uid = look.uid;
     t.gid = look.gid;
+    inheritProc(t, look, leader);
+  } else {
+    // A creator never described: the child keeps libsinsp's initial loginuid, 0 (sysdig 0.29.3).
+    t.loginuid = 0;
   }
   cloneIdentity(v, t, type, n);
   if (look.valid) {
@@ -1174,6 +1393,7 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     if (c !== '<NA>') t.cwd = dirSlash(c);
   }
   if (!t.container) t.container = look.container;
+  touchProcess(st, t.pid);
 }
 
 /**
@@ -1218,6 +1438,7 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
   c.exepath = t.exepath;
   c.uid = t.uid;
   c.gid = t.gid;
+  inheritProc(c, t, (flags & CL.THREAD) === 0);
   cloneIdentity(v, c, type, n);
   if (!validCaller) {
     t.exe = c.exe;
@@ -1227,6 +1448,19 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
   }
   st.threads.set(child, c);
   if (st.last?.tid === child) st.last = undefined;
+  touchProcess(st, c.pid);
+}
+
+/** Threads of a process in the table (proc.nthreads counts them); their snapshots need a check. */
+function touchProcess(st: ScapState, pid: number): void {
+  for (const o of st.threads.values()) if (o.pid === pid) o.procChanged = true;
+}
+
+/** Threads of process pid in the table, the main one included. */
+export function threadCount(st: ScapState, pid: number): number {
+  let n = 0;
+  for (const o of st.threads.values()) if (o.pid === pid) n++;
+  return n;
 }
 
 /**
@@ -1240,4 +1474,5 @@ function applyProcExit(st: ScapState, t: ThreadInfo): void {
   }
   st.threads.delete(t.tid);
   st.last = undefined;
+  touchProcess(st, t.pid);
 }
