@@ -51,8 +51,11 @@ type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'arg
   cloneNsec: number;
 }>;
 
-/** Memory counters and open fds a row saw, per entry in the memory table (MEM_WIDTH numbers). */
-const MEM_WIDTH = 6;
+/**
+ * Memory counters, open fds, exectime and totexectime a row saw, per entry in the memory table
+ * (MEM_WIDTH numbers).
+ */
+const MEM_WIDTH = 8;
 
 /** Ancestors followed at most this far (a loop in ptids, from reused pids, must end). */
 const MAX_ANCESTORS = 32;
@@ -116,6 +119,8 @@ const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === '
  * the seed rendering (docker-curl-https.txt) flags them, but that file only shows evt.args, which
  * names the fd either way.
  */
+/** Scheduler switch events (thread.exectime). */
+const SWITCH_ONLY: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'switch' ? 1 : 0));
 /** Events that report memory counters (applyMemoryEvent). */
 const MEM_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && ['switch', 'brk', 'mmap', 'mmap2', 'munmap'].includes(d[0]) ? 1 : 0));
 const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
@@ -392,14 +397,33 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     return { sname, nthreads: n, nchilds: m && t === m ? n - 1 : 0, loginshellid: shell };
   }
 
+  /**
+   * thread.exectime of a switch event (sinsp_filter_check_thread extract_exectime): the time since
+   * the previous switch on the same CPU, 0 for a CPU's first. Kept per CPU as seconds and ns.
+   */
+  const lastSwitch = new Map<number, readonly [number, number]>();
+  function switchExectime(cpu: number, sec: number, nsec: number): number {
+    const last = lastSwitch.get(cpu);
+    lastSwitch.set(cpu, [sec, nsec]);
+    return last ? (sec - last[0]) * 1e9 + (nsec - last[1]) : 0;
+  }
+
+  /** A row for a switch without a thread: only its exectime is known (sysdig prints it; totexectime has no thread). */
+  function execRow(exec: number): number {
+    const id = memTable.length / MEM_WIDTH;
+    for (let k = 0; k < MEM_WIDTH; k++) pushValue(memTable, k === 6 ? exec : 0);
+    return id;
+  }
+
   /** Memory row id of a thread's current counters (a new row only when they changed). */
-  function memOf(t: ThreadInfo): number {
+  function memOf(t: ThreadInfo, exec: number): number {
     const id = t.memId;
     const d = memTable.data;
     const o = id * MEM_WIDTH;
     // A close's exit still counts the fd it closed (sysdig removes it after the event).
     const open = t.fds.size + (st.closed ? 1 : 0);
-    if (id > 0 && d[o] === t.vmsize && d[o + 1] === t.vmrss && d[o + 2] === t.vmswap && d[o + 3] === t.pfmajor && d[o + 4] === t.pfminor && d[o + 5] === open) return id;
+    if (id > 0 && d[o] === t.vmsize && d[o + 1] === t.vmrss && d[o + 2] === t.vmswap && d[o + 3] === t.pfmajor && d[o + 4] === t.pfminor && d[o + 5] === open
+      && d[o + 6] === exec && d[o + 7] === t.totExec) return id;
     t.memId = memTable.length / MEM_WIDTH;
     pushValue(memTable, t.vmsize);
     pushValue(memTable, t.vmrss);
@@ -407,6 +431,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     pushValue(memTable, t.pfmajor);
     pushValue(memTable, t.pfminor);
     pushValue(memTable, open);
+    pushValue(memTable, exec);
+    pushValue(memTable, t.totExec);
     return t.memId;
   }
 
@@ -532,7 +558,12 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const sid = noProcess ? 0 : snapOf(t);
     const snap = procTable[sid];
     pushValue(procCol, sid);
-    pushValue(memCol, noProcess ? 0 : memOf(t));
+    let exec = 0;
+    if (et < PPM_EVENT_MAX && SWITCH_ONLY[et] === 1) {
+      exec = switchExectime(v.cpu, v.tsSec, v.tsNsec);
+      if (!noProcess) t.totExec += exec;
+    }
+    pushValue(memCol, noProcess ? (exec !== 0 || SWITCH_ONLY[et] === 1 ? execRow(exec) : 0) : memOf(t, exec));
     pushValue(types, et);
     ev.tsSec = v.tsSec;
     ev.tsNsec = v.tsNsec;
@@ -775,9 +806,13 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (rv.error) markMalformed(d, evtEntry, rv.error);
     const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
     if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1], memCol.data[event - 1], rv.tsSec, rv.tsNsec);
+    else if (memCol.data[event - 1] !== 0) addField(d, SF.threadExectime, 0, 0, syscallSubtree(d, SF.thread), memTable.data[memCol.data[event - 1] * MEM_WIDTH + 6]);
     if (f) addFdFields(d, f, snap);
     else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined, snap);
     // The container id (empty outside containers), a colon and fd.name (TYPE_CONTAINERNAME).
+    // fd.uid: the thread id and the fd number written one after the other (TYPE_UID).
+    const fdNum = fdNumOf(ix, event - 1);
+    if (fdNum !== undefined) addField(d, SF.fdUid, 0, 0, syscallSubtree(d, SF.fd), `${ix.tid.data[event - 1]}${fdNum}`);
     // Enters of an fd the table does not hold have none (extract_fdname_from_event answers only exits).
     if (hasProcess && hasFdName(ix, event - 1) && (f !== undefined || (rv.type & 1) === 1)) addField(d, SF.fdContainername, 0, 0, syscallSubtree(d, SF.fd), `${snap.container}:${ix.strings.strings[ix.fdName.data[event - 1]]}`);
   }
@@ -907,6 +942,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     addField(d, SF.threadPfmajor, 0, 0, thread, m[o + 3]);
     addField(d, SF.threadPfminor, 0, 0, thread, m[o + 4]);
     if (snap.cgroups) addField(d, SF.threadCgroups, 0, 0, thread, snap.cgroups);
+    addField(d, SF.threadExectime, 0, 0, thread, m[o + 6]);
+    addField(d, SF.threadTotexectime, 0, 0, thread, m[o + 7]);
   }
 
   /**
@@ -928,6 +965,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
 
   function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
     const fdE = syscallSubtree(d, SF.fd);
+    addField(d, SF.fdConnected, 0, 0, fdE, f.connected === true);
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);

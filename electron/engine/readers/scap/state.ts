@@ -41,6 +41,8 @@ export interface FdInfo {
    * on an IPv6 socket). Never mutated once the FdInfo is in the table (copied on change).
    */
   u?: Uint8Array;
+  /** A socket that connected (connect's exit succeeded or is in progress) or was accepted (fd.connected). */
+  connected?: boolean;
   /** 0 none, 1 client, 2 server (sinsp_fdinfo role flags); l4 is shown only once a role is known. */
   role?: number;
 }
@@ -125,6 +127,8 @@ export interface ThreadInfo {
   pfminor: number;
   /** Id of the reader's last memory row of this thread (0: none yet). */
   memId: number;
+  /** Sum of thread.exectime over its switch events so far, ns (thread.totexectime). */
+  totExec: number;
   /** Time of the clone that created it, ns since the epoch as two parts (0: not seen). */
   cloneSec: number;
   cloneNsec: number;
@@ -187,7 +191,7 @@ function newThread(tid: number, pid: number): ThreadInfo {
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '', latencyNs: 0,
     snapId: 0, procChanged: false, genericName: '', vtid: tid, nsTid: -1, nsPid: -1, cloneFlags: 0, cloneTs: 0, valid: true,
     sid: -1, vpgid: -1, tty: 0, fdlimit: -1, loginuid: -1, exeWritable: false, env: '', cgroups: '',
-    vmsize: 0, vmrss: 0, vmswap: 0, pfmajor: 0, pfminor: 0, memId: 0, cloneSec: 0, cloneNsec: 0,
+    vmsize: 0, vmrss: 0, vmswap: 0, pfmajor: 0, pfminor: 0, memId: 0, totExec: 0, cloneSec: 0, cloneNsec: 0,
   };
 }
 
@@ -569,6 +573,8 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, _dv: Da
             info.cip = ipv4(dip); info.sip = ipv4(sip); info.cport = dport; info.sport = sport;
           }
           info.name = `${info.cip}:${info.cport}->${info.sip}:${info.sport}`;
+          // A socket with both ends in the fd list is connected (libsinsp add_fd_from_scap).
+          info.connected = true;
           break;
         }
         case FdType.Ipv4ServSock: {
@@ -584,6 +590,7 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, _dv: Da
           info.l4 = u8(c);
           info.cip = ipv6(buf, s); info.sip = ipv6(buf, s + 16); info.cport = sport; info.sport = dport;
           info.name = `${info.cip}:${sport}->${info.sip}:${dport}`;
+          info.connected = true;
           break;
         }
         case FdType.Ipv6ServSock: {
@@ -1069,6 +1076,11 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
           t.fds.set(fd, f);
         }
       }
+      // parse_connect_exit: success or EINPROGRESS marks the socket connected.
+      if (res >= 0 || res === -115) {
+        const now = t.fds.get(fd);
+        if (now && !now.connected) t.fds.set(fd, { ...now, connected: true });
+      }
       break;
     }
     case 'bind': {
@@ -1083,7 +1095,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     case 'accept': case 'accept4': {
       if (res >= 0) {
         const ti = paramIndex(type, 'tuple', n);
-        const info: FdInfo = { type: FdType.Ipv4Sock, name: '', l4: L4.Tcp, cip: '', sip: '', cport: 0, sport: 0 };
+        const info: FdInfo = { type: FdType.Ipv4Sock, name: '', l4: L4.Tcp, cip: '', sip: '', cport: 0, sport: 0, connected: true };
         if (ti >= 0 && v.pLen[ti] > 0) {
           const fam = v.buf[v.pOff[ti]];
           info.type = fam === 10 ? FdType.Ipv6Sock : fam === 1 ? FdType.UnixSock : FdType.Ipv4Sock;
