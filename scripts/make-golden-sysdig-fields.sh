@@ -33,7 +33,7 @@ fields=(evt.num evt.time evt.rawtime evt.datetime evt.cpu evt.dir evt.type evt.c
   proc.fdlimit proc.fdopencount proc.vmsize proc.vmrss proc.vmswap thread.vmsize thread.vmrss thread.pfmajor thread.pfminor
   thread.cgroups proc.is_exe_writable user.loginuid user.loginname
   container.image.id container.privileged container.mounts fd.containername fd.containerdirectory
-  fd.uid fd.connected thread.exectime thread.totexectime)
+  fd.uid fd.connected fd.name_changed thread.exectime thread.totexectime)
 fmt="*"
 for f in "${fields[@]}"; do fmt+="%$f"$'\t'; done
 fmt="${fmt%$'\t'}"

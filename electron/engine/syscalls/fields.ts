@@ -121,6 +121,7 @@ export const SF = {
   fdRport: defineField({ name: 'fd.rport', type: 'uint', label: 'Remote port', description: 'Remote port' }),
   fdUid: defineField({ name: 'fd.uid', type: 'string', label: 'FD unique id', description: 'Thread id and fd number written one after the other (unique per thread and fd)' }),
   fdConnected: defineField({ name: 'fd.connected', type: 'bool', label: 'Connected', description: 'True for a socket that connected or was accepted' }),
+  fdNameChanged: defineField({ name: 'fd.name_changed', type: 'bool', label: 'Name changed', description: 'True when this event gave the fd its name (open, accept, connect, bind ...)' }),
   fdContainername: defineField({ name: 'fd.containername', type: 'string', label: 'Container and FD name', description: 'Container id, a colon and the fd name (empty id outside containers)' }),
   fdContainerdirectory: defineField({ name: 'fd.containerdirectory', type: 'string', label: 'Container and directory', description: 'Container id, a colon and the fd directory (empty id outside containers)' }),
   containerId: defineField({ name: 'container.id', type: 'string', label: 'ID', description: 'Container id (host for events outside containers)' }),

@@ -119,6 +119,18 @@ const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === '
  * the seed rendering (docker-curl-https.txt) flags them, but that file only shows evt.args, which
  * names the fd either way.
  */
+/** Is n in the first len values of an ascending array? */
+function sortedHas(a: Int32Array, len: number, n: number): boolean {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < len && a[lo] === n;
+}
+
 /** Scheduler switch events (thread.exectime). */
 const SWITCH_ONLY: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'switch' ? 1 : 0));
 /** Events that report memory counters (applyMemoryEvent). */
@@ -269,6 +281,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
    * and open events, so they are kept apart from the process snapshots): an id per event into
    * rows of MEM_WIDTH numbers, a new row only when a thread's numbers changed (0: none).
    */
+  /** Events (numbers, ascending) whose exit gave an fd a new name: fd.name_changed, rare enough for a list. */
+  const nameChanged = createColumn(Int32Array);
   const memCol = createColumn(Int32Array);
   const memTable = createColumn(Float64Array);
   for (let k = 0; k < MEM_WIDTH; k++) pushValue(memTable, 0);
@@ -547,8 +561,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const matched = exit && t.enterType === et - 1;
     const enterFd = t.enterFd;
     st.closed = undefined;
+    st.nameChanged = false;
     if (et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1) applyContainerEvent(st, v);
     const fd = applySafely(t, num, index, offset);
+    if (st.nameChanged) pushValue(nameChanged, num);
     if (!noProcess && et < PPM_EVENT_MAX && MEM_EVENT[et] === 1) applyMemoryEvent(st, v, t);
     // A close's exit still shows the fd it closed.
     const f = fd >= 0 && (et >= PPM_EVENT_MAX || NO_FD[et] === 0) ? (t.fds.get(fd) ?? (exit && fd === enterFd ? st.closed : undefined)) : undefined;
@@ -807,7 +823,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const hasProcess = snap !== undefined && procCol.data[event - 1] !== 0;
     if (hasProcess) addProcFields(d, snap, ix.tid.data[event - 1], memCol.data[event - 1], rv.tsSec, rv.tsNsec);
     else if (memCol.data[event - 1] !== 0) addField(d, SF.threadExectime, 0, 0, syscallSubtree(d, SF.thread), memTable.data[memCol.data[event - 1] * MEM_WIDTH + 6]);
-    if (f) addFdFields(d, f, snap);
+    if (f) addFdFields(d, f, snap, event);
     else if (fdNumOf(ix, event - 1) !== undefined && hasProcess && def) addNullFdFields(d, def, rv.type & 1 ? ix.strings.strings[ix.fdName.data[event - 1]] : undefined, snap);
     // The container id (empty outside containers), a colon and fd.name (TYPE_CONTAINERNAME).
     // fd.uid: the thread id and the fd number written one after the other (TYPE_UID).
@@ -963,9 +979,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     return st.localAddrs.has(addr);
   }
 
-  function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined): void {
+  function addFdFields(d: Dissection, f: FdInfo, snap: ProcSnap | undefined, event: number): void {
     const fdE = syscallSubtree(d, SF.fd);
     addField(d, SF.fdConnected, 0, 0, fdE, f.connected === true);
+    addField(d, SF.fdNameChanged, 0, 0, fdE, sortedHas(nameChanged.data, nameChanged.length, event));
     addField(d, SF.fdType, 0, 0, fdE, fdTypeName(f));
     addField(d, SF.fdTypechar, 0, 0, fdE, fdTypeChar(f)[0]);
     if (f.cip) addField(d, SF.fdCip, 0, 0, fdE, f.cip);

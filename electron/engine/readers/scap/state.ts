@@ -142,6 +142,8 @@ export interface ScapState {
   last: ThreadInfo | undefined;
   /** What the current event's close removed from the table (its exit still names it); undefined otherwise. */
   closed: FdInfo | undefined;
+  /** Set when the current exit gave an fd a new name (fd.name_changed); the reader clears it per event. */
+  nameChanged: boolean;
   /** User and group names by id from the user-list (UL) blocks (the host's list; container lists keyed by container id). */
   users: Map<string, string>;
   /** Home directory and login shell of those users (user.homedir, user.shell). */
@@ -167,7 +169,7 @@ export interface ContainerInfo {
 }
 
 export function createState(): ScapState {
-  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, users: new Map(), userHomes: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
+  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, nameChanged: false, users: new Map(), userHomes: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
 }
 
 export function fdTypeChar(fd: FdInfo): string {
@@ -1035,7 +1037,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
         const fi = paramIndex(type, 'flags', n);
         const flags = fi >= 0 ? paramU64(v, fi) : 0;
         const path = ni >= 0 ? fdPath(t, v, ni, di) : '';
-        t.fds.set(res, { type: flags & O_DIRECTORY ? FdType.Directory : FdType.File, name: path, l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        putFd(st, t, res, { type: flags & O_DIRECTORY ? FdType.Directory : FdType.File, name: path, l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
       }
       fd = res >= 0 ? res : -1;
       break;
@@ -1056,7 +1058,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
           info.role = 0;
           deriveSock(info);
         }
-        t.fds.set(res, info);
+        putFd(st, t, res, info);
         fd = res;
       }
       break;
@@ -1069,17 +1071,17 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
         if (fam === 2 || fam === 10) {
           // libsinsp overwrites a known destination only when the enter was lost (stale fd data).
           const f = connectTuple(old, v.buf, v.pOff[ti], v.pLen[ti], !matched);
-          if (f) t.fds.set(fd, f);
+          if (f) putFd(st, t, fd, f);
         } else if (old.type === FdType.UnixSock) {
           const f = { ...old };
           sockTupleInfo(v, ti, f);
-          t.fds.set(fd, f);
+          putFd(st, t, fd, f);
         }
       }
       // parse_connect_exit: success or EINPROGRESS marks the socket connected.
       if (res >= 0 || res === -115) {
         const now = t.fds.get(fd);
-        if (now && !now.connected) t.fds.set(fd, { ...now, connected: true });
+        if (now && !now.connected) putFd(st, t, fd, { ...now, connected: true });
       }
       break;
     }
@@ -1088,7 +1090,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       const ai = paramIndex(type, 'addr', n);
       if (old && res >= 0 && ai >= 0 && v.pLen[ai] > 0) {
         const f = bindAddr(old, v.buf, v.pOff[ai], v.pLen[ai]);
-        if (f) t.fds.set(fd, f);
+        if (f) putFd(st, t, fd, f);
       }
       break;
     }
@@ -1101,7 +1103,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
           info.type = fam === 10 ? FdType.Ipv6Sock : fam === 1 ? FdType.UnixSock : FdType.Ipv4Sock;
           sockTupleInfo(v, ti, info);
         }
-        t.fds.set(res, info);
+        putFd(st, t, res, info);
         fd = res;
       }
       break;
@@ -1118,7 +1120,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       const oi = paramIndex(type, 'oldfd', n);
       const old = oi >= 0 ? paramI64(v, oi) : matched ? t.enterFd : -1;
       const src = t.fds.get(old);
-      if (res >= 0 && src) t.fds.set(res, { ...src });
+      if (res >= 0 && src) putFd(st, t, res, { ...src });
       // fd.num stays the duplicated fd (libsinsp parse_dup_exit leaves m_lastevent_fd, the
       // enter's fd, alone); the new fd is the result.
       fd = old;
@@ -1129,8 +1131,8 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       const b = paramIndex(type, 'fd2', n);
       if (res >= 0 && a >= 0 && b >= 0) {
         const ft = name === 'socketpair' ? FdType.UnixSock : FdType.Fifo;
-        t.fds.set(paramI64(v, a), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
-        t.fds.set(paramI64(v, b), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        putFd(st, t, paramI64(v, a), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        putFd(st, t, paramI64(v, b), { type: ft, name: '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
       }
       fd = -1;
       break;
@@ -1142,7 +1144,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
           : name.startsWith('inotify') ? FdType.Inotify : name.startsWith('epoll') ? FdType.Eventpoll : name === 'bpf' ? FdType.Bpf
           : name === 'userfaultfd' ? FdType.Userfaultfd : name === 'io_uring_setup' ? FdType.Iouring : name === 'memfd_create' ? FdType.Memfd : FdType.Pidfd;
         const ni = paramIndex(type, 'name', n);
-        t.fds.set(res, { type: ft, name: ni >= 0 && ft === FdType.Memfd ? paramStr(v, ni) : '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
+        putFd(st, t, res, { type: ft, name: ni >= 0 && ft === FdType.Memfd ? paramStr(v, ni) : '', l4: 0, cip: '', sip: '', cport: 0, sport: 0 });
         fd = res;
       }
       break;
@@ -1183,6 +1185,13 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
       break;
   }
   return fd;
+}
+
+/** An exit's new fd table entry; a name other than the entry's before (none: an empty one) is fd.name_changed. */
+function putFd(st: ScapState, t: ThreadInfo, fd: number, info: FdInfo): void {
+  const old = t.fds.get(fd);
+  if (old === undefined ? info.name !== '' : old.name !== info.name) st.nameChanged = true;
+  t.fds.set(fd, info);
 }
 
 /** PPM_RLIMIT_NOFILE (ppm_events_public.h): the limit proc.fdlimit shows. */
