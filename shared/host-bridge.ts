@@ -69,6 +69,7 @@ export const HOST_COMMANDS = [
   'keyboard-shortcuts',
   'field-reference',
   'expert-info', // Analyze → Expert Information: show the expert pane
+  'statistics', // arg: a StatsViewId (shared/stats-views.ts): Statistics ▸ … shows that view
   'trace-command', // Capture → Trace a Command…: the trace dialog
   'capture-packets', // Capture → Packets…: the packet capture dialog
   'stop-capture', // Capture → Stop: end the running live capture

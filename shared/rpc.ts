@@ -315,6 +315,11 @@ export interface EngineMethods {
   /** The syscall overview of a scap/strace capture, over all events or a display filter's matches. */
   syscallOverview: [{ filter?: string }, SyscallOverview & { ms: number }];
   /**
+   * Stop every running `stats`, `ioGraph` and `syscallOverview`: each answers with the error
+   * STATS_CANCELLED (at its next step: the HTTP scan wait, a filter's next slice, before counting).
+   */
+  cancelStats: [null, null];
+  /**
    * Capture sets (docs/capture-sets.md): the events carrying the same bytes as `event` in the
    * other world — a syscall's TCP segments, a segment's write and read.
    */
@@ -784,7 +789,7 @@ export interface TailPage {
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview',
+  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview', 'cancelStats',
   'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
   'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture',
 ] as const satisfies readonly MethodName[];
@@ -814,6 +819,11 @@ export interface ResponseMessage {
   error?: string;
 }
 
+export type StatsStage = 'http' | 'filter' | 'compute';
+
+/** The error message of a statistic stopped by cancelStats. */
+export const STATS_CANCELLED = 'statistics cancelled';
+
 /** Pushed by the engine without a request. */
 export type EngineEvent =
   | { kind: 'event'; type: 'progress'; info: CaptureInfo }
@@ -821,6 +831,12 @@ export type EngineEvent =
   | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number }
   /** A running `find`: rows looked at so far of `total`. */
   | { kind: 'event'; type: 'findProgress'; tested: number; total: number }
+  /**
+   * A running statistic (`name`: its StatName, `ioGraph` or `syscallOverview`): waiting for the
+   * HTTP scan (its httpProgress events say how far), running display filter `filter` (events
+   * tested `done` of `total`; `step` of `steps` filters), or counting.
+   */
+  | { kind: 'event'; type: 'statsProgress'; name: string; stage: StatsStage; done: number; total: number; filter?: string; step?: number; steps?: number }
   /**
    * The HTTP scan that follows indexing (HTTP view rows, http.* fields): events looked at so
    * far of `total`, HTTP messages found; `finished` once its results are in (also after keys

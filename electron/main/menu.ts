@@ -6,6 +6,7 @@
 import type { BaseWindow, MenuItemConstructorOptions } from 'electron';
 import { basename } from 'node:path';
 import type { HostCommand } from '../../shared/host-bridge.ts';
+import { STATISTICS_MENU, type StatsMenuEntry } from '../../shared/stats-views.ts';
 
 /** The window's time formats (renderer/table/format.ts TimeFormat), View ▸ Time Display Format. */
 export type TimeFormat = 'absolute' | 'utc' | 'relative' | 'delta' | 'delta-captured';
@@ -34,6 +35,15 @@ export interface MenuState {
 
 function command(label: string, cmd: HostCommand, actions: MenuActions, accelerator?: string): MenuItemConstructorOptions {
   return { label, accelerator, click: (_item, window) => actions.send(window, cmd) };
+}
+
+/** Statistics ▸ …: each entry sends `statistics` with its view to the focused window. */
+function statisticsItems(entries: readonly StatsMenuEntry[], actions: MenuActions): MenuItemConstructorOptions[] {
+  return entries.map((e): MenuItemConstructorOptions => {
+    if (e === 'separator') return { type: 'separator' };
+    if ('submenu' in e) return { label: e.label, submenu: statisticsItems(e.submenu, actions) };
+    return { label: e.label, click: (_item, window) => actions.send(window, 'statistics', e.view) };
+  });
 }
 
 export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuItemConstructorOptions[] {
@@ -155,6 +165,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
       label: '&Analyze',
       submenu: [command('Expert Information', 'expert-info', actions)],
     },
+    { label: '&Statistics', submenu: statisticsItems(STATISTICS_MENU, actions) },
     ...(mac ? [{ role: 'windowMenu' } as MenuItemConstructorOptions] : []),
     {
       label: '&Help',

@@ -34,6 +34,8 @@ import { setColorize, useColours } from '../colours/colour-store.ts';
 import { useColourSync } from '../colours/useColourSync.ts';
 import { CaptureBar, PacketsDialog, TraceDialog } from '../capture/CaptureDialogs.tsx';
 import { useCapture } from '../capture/capture-store.ts';
+import { useStatsView } from '../stats/stats-store.ts';
+import { isStatsView } from '../../shared/stats-views.ts';
 
 /** A JSON list of paths (the `open-paths` command's argument); anything else is no list. */
 export function parsePathList(arg: string): string[] {
@@ -106,6 +108,10 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'colorize') setColorize(!useColours.getState().enabled);
   else if (command === 'coloring-rules') useColours.setState({ dialogOpen: true });
   else if (command === 'expert-info' && s.phase === 'open') useApp.setState({ expert: true });
+  else if (command === 'statistics' && arg && isStatsView(arg) && s.phase === 'open') {
+    useStatsView.setState({ view: arg });
+    useApp.setState({ mainTab: 'stats' });
+  }
   else if (command === 'trace-command') useCapture.setState({ dialog: 'trace' });
   else if (command === 'capture-packets') useCapture.setState({ dialog: 'packets' });
   else if (command === 'stop-capture') void session.stopCapture().catch(() => {});

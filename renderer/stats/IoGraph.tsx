@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { IoGraphResult } from '../../shared/stats.ts';
 import type { Session } from '../app/session.ts';
+import { isCancelled, StatsCancelled, StatsProgress } from './StatsProgress.tsx';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
@@ -17,6 +18,7 @@ export function IoGraph({ session, onEvent }: { session: Session; onEvent: (even
   const [unit, setUnit] = useState<'events' | 'bytes'>('events');
   const [result, setResult] = useState<IoGraphResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [again, setAgain] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
@@ -34,7 +36,7 @@ export function IoGraph({ session, onEvent }: { session: Session; onEvent: (even
     return () => {
       live = false;
     };
-  }, [session, filters]);
+  }, [session, filters, again]);
 
   useEffect(() => {
     const el = box.current;
@@ -86,8 +88,9 @@ export function IoGraph({ session, onEvent }: { session: Session; onEvent: (even
         </select>
         {result && <span className="io-graph-note">interval {result.intervalMs >= 1000 ? `${result.intervalMs / 1000} s` : `${result.intervalMs} ms`} · drag to zoom, double-click to reset, click to go to an event</span>}
       </form>
-      {error && <div className="pane-message" role="alert">{error}</div>}
-      {!error && !result && <div className="pane-message">Computing…</div>}
+      {isCancelled(error) && <StatsCancelled onRetry={() => setAgain(again + 1)} />}
+      {error && !isCancelled(error) && <div className="pane-message" role="alert">{error}</div>}
+      {!error && !result && <StatsProgress session={session} name="ioGraph" />}
       <div className="io-graph-plot" ref={box} />
     </div>
   );

@@ -1,12 +1,15 @@
 /**
  * Statistics (the window's Statistics tab): Conversations and Endpoints as tshark's -z conv /
  * -z endpoints (sortable; a conversation filters or follows its stream), the Protocol
- * Hierarchy, the I/O Graph and HTTP (http,tree). The engine computes every table over the whole
- * capture or over the displayed events; this only draws them.
+ * Hierarchy, the I/O Graph, I/O Statistics (io,stat) and HTTP (http,tree, http,stat). The engine
+ * computes every table over the whole capture or over the displayed events, with progress and
+ * Cancel; this only draws them. Statistics ▸ … (shared/stats-views.ts) picks the tab.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ConversationRow, EndpointRow, PhsNode, StatName, StatsResult, TreeNode } from '../../shared/stats.ts';
-import { formatSize, treeNodeValues } from '../../shared/stats.ts';
+import { formatSize, statsText, treeNodeValues } from '../../shared/stats.ts';
+import { ioStatRows, type IoStatResult } from '../../shared/io-stat.ts';
+import type { StatsViewId } from '../../shared/stats-views.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
@@ -14,14 +17,16 @@ import { openFollow } from '../streams/follow-kinds.ts';
 import { conversationFilter, conversationStream, type ConvKind } from './conversation-filter.ts';
 import { IoGraph } from './IoGraph.tsx';
 import { SyscallOverview } from './SyscallOverview.tsx';
+import { isCancelled, StatsCancelled, StatsProgress } from './StatsProgress.tsx';
+import { useStatsView } from './stats-store.ts';
 
-type Tab = 'conv' | 'endpoints' | 'phs' | 'io' | 'http' | 'sys';
-const PACKET_TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['http', 'HTTP']];
-const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['http', 'HTTP']];
+type Tab = StatsViewId;
+const PACKET_TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'], ['http', 'HTTP'], ['httpstat', 'HTTP Status']];
+const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'], ['http', 'HTTP'], ['httpstat', 'HTTP Status']];
 const KINDS: [ConvKind, string][] = [['tcp', 'TCP'], ['udp', 'UDP'], ['ip', 'IPv4'], ['ipv6', 'IPv6'], ['eth', 'Ethernet']];
 
-/** One statistic from the engine, refetched when its name, the filter or the keys change. */
-function useStat(session: Session, name: StatName | null, filter: string): { result: StatsResult | null; error: string | null } {
+/** One statistic from the engine, refetched when its name, the filter, the keys or `again` change. */
+function useStat(session: Session, name: StatName | null, filter: string, again: number): { result: StatsResult | null; error: string | null } {
   const keysVersion = useApp((s) => s.keysVersion);
   const [state, setState] = useState<{ result: StatsResult | null; error: string | null }>({ result: null, error: null });
   useEffect(() => {
@@ -36,7 +41,7 @@ function useStat(session: Session, name: StatName | null, filter: string): { res
     return () => {
       live = false;
     };
-  }, [session, name, filter, keysVersion]);
+  }, [session, name, filter, keysVersion, again]);
   return state;
 }
 
@@ -123,17 +128,85 @@ function treeRows(nodes: readonly TreeNode[], parent: TreeNode | null, depth = 0
   return out;
 }
 
+/** io,stat's table: one row per interval, Frames and Bytes per column (tap-iostat.c's columns). */
+function IoStatTable({ r }: { r: IoStatResult }) {
+  const rows = ioStatRows(r);
+  const prec = Math.max(1, r.spec.prec);
+  return (
+    <table className="expert-table stats-table" data-testid="iostat-table">
+      <thead>
+        <tr><th rowSpan={2}>Interval (s)</th>{r.columns.map((c, j) => <th key={j} colSpan={2} title={c.filter ?? 'every event'}>{j + 1}: {c.filter ?? 'Frames and bytes'}</th>)}</tr>
+        <tr>{r.columns.map((_, j) => [<th key={`f${j}`} className="num">Frames</th>, <th key={`b${j}`} className="num">Bytes</th>])}</tr>
+      </thead>
+      <tbody>
+        {rows.map((x, i) => (
+          <tr key={i} data-testid="iostat-table-row">
+            <td>{x.start.toFixed(prec)} &lt;&gt; {x.end.toFixed(prec)}</td>
+            {x.frames.map((f, j) => [<td key={`f${j}`} className="num">{f}</td>, <td key={`b${j}`} className="num">{x.bytes[j]}</td>])}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** http,stat's two lists: response status codes and request methods, with their packets. */
+function HttpStatTables({ r }: { r: Extract<StatsResult, { kind: 'httpstat' }> }) {
+  return (
+    <div className="httpstat">
+      <table className="expert-table stats-table" data-testid="httpstat-codes">
+        <thead><tr><th className="num">Code</th><th>HTTP Response Status Codes</th><th className="num">Packets</th></tr></thead>
+        <tbody>
+          {r.codes.length === 0 && <tr><td colSpan={3}>none</td></tr>}
+          {r.codes.map((c) => <tr key={c.code}><td className="num">{c.code}</td><td>{c.name}</td><td className="num">{c.packets}</td></tr>)}
+        </tbody>
+      </table>
+      <table className="expert-table stats-table" data-testid="httpstat-methods">
+        <thead><tr><th>HTTP Request Methods</th><th className="num">Packets</th></tr></thead>
+        <tbody>
+          {r.methods.length === 0 && <tr><td colSpan={2}>none</td></tr>}
+          {r.methods.map((m) => <tr key={m.method}><td>{m.method}</td><td className="num">{m.packets}</td></tr>)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** io,stat's interval (seconds) and column filters, as `-z io,stat,INTERVAL,FILTER,…` takes them. */
+function IoStatForm({ onApply }: { onApply: (name: `io,stat,${string}`) => void }) {
+  const [interval, setInterval] = useState('1');
+  const [columns, setColumns] = useState<string[]>(['']);
+  const apply = (): void => onApply(`io,stat,${interval.trim() || '0'}${columns.some((c) => c.trim() !== '') ? columns.map((c) => `,${c.trim()}`).join('') : ''}`);
+  return (
+    <form className="io-graph-filters" onSubmit={(e) => { e.preventDefault(); apply(); }}>
+      <label>Interval (s) <input value={interval} size={6} onChange={(e) => setInterval(e.target.value)} aria-label="Interval in seconds" data-testid="iostat-interval" /></label>
+      {columns.map((c, i) => (
+        <span key={i} className="io-graph-filter">
+          <input value={c} placeholder="all events" aria-label={`Column ${i + 1} filter`} data-testid={`iostat-filter-${i}`} onChange={(e) => setColumns(columns.map((x, j) => (j === i ? e.target.value : x)))} />
+          {columns.length > 1 && <button type="button" title="Remove this column" onClick={() => setColumns(columns.filter((_, j) => j !== i))}>×</button>}
+        </span>
+      ))}
+      {columns.length < 8 && <button type="button" onClick={() => setColumns([...columns, ''])}>+ column</button>}
+      <button type="submit" data-testid="iostat-apply">Apply</button>
+    </form>
+  );
+}
+
 export function StatsView({ session }: { session: Session }) {
   const syscalls = useApp((s) => s.info?.kind === 'syscalls');
-  const [chosen, setTab] = useState<Tab | null>(null);
+  const chosen = useStatsView((s) => s.view);
+  const setTab = (view: Tab): void => useStatsView.setState({ view });
+  const [ioStatName, setIoStatName] = useState<`io,stat,${string}`>('io,stat,1');
+  const [again, setAgain] = useState(0);
+  const [showText, setShowText] = useState(false);
   const tabs = syscalls ? SYSCALL_TABS : PACKET_TABS;
   const tab: Tab = chosen && tabs.some(([t]) => t === chosen) ? chosen : tabs[0][0];
   const [kind, setKind] = useState<ConvKind>('tcp');
   const [displayed, setDisplayed] = useState(false);
   const viewText = useApp((s) => s.view?.text ?? '');
   const filter = displayed ? viewText : '';
-  const name: StatName | null = tab === 'conv' ? `conv,${kind}` : tab === 'endpoints' ? `endpoints,${kind}` : tab === 'phs' ? 'io,phs' : tab === 'http' ? 'http,tree' : null;
-  const { result, error } = useStat(session, name, filter);
+  const name: StatName | null = tab === 'conv' ? `conv,${kind}` : tab === 'endpoints' ? `endpoints,${kind}` : tab === 'phs' ? 'io,phs' : tab === 'http' ? 'http,tree' : tab === 'httpstat' ? 'http,stat' : tab === 'iostat' ? ioStatName : null;
+  const { result, error } = useStat(session, name, filter, again);
   const toEvents = (): void => useApp.setState({ mainTab: 'events' });
   const goTo = (event: number): void => {
     toEvents();
@@ -166,6 +239,10 @@ export function StatsView({ session }: { session: Session }) {
         </tbody>
       </table>
     );
+  } else if (result?.kind === 'iostat') {
+    body = <IoStatTable r={result} />;
+  } else if (result?.kind === 'httpstat') {
+    body = <HttpStatTables r={result} />;
   } else if (result?.kind === 'tree') {
     body = (
       <table className="expert-table stats-table" data-testid="http-tree">
@@ -203,10 +280,17 @@ export function StatsView({ session }: { session: Session }) {
           <SyscallOverview session={session} filter={filter} onFilter={(text) => { toEvents(); session.setFilterText(text); }} />
         ) : (
           <>
-            {error && <div className="pane-message" role="alert">{error}</div>}
-            {!error && !result && <div className="pane-message">Computing…</div>}
-            {result && <div className="stats-note">{name}{filter ? ` · filter ${filter}` : ' · whole capture'} · {result.ms.toFixed(0)} ms</div>}
-            {body}
+            {tab === 'iostat' && <IoStatForm onApply={setIoStatName} />}
+            {isCancelled(error) && <StatsCancelled onRetry={() => setAgain(again + 1)} />}
+            {error && !isCancelled(error) && <div className="pane-message" role="alert">{error}</div>}
+            {!error && !result && name && <StatsProgress session={session} name={name} />}
+            {result && (
+              <div className="stats-note">
+                {name}{filter ? ` · filter ${filter}` : ' · whole capture'} · {result.ms.toFixed(0)} ms ·{' '}
+                <label><input type="checkbox" checked={showText} onChange={(e) => setShowText(e.target.checked)} data-testid="stats-show-text" /> as tshark prints it</label>
+              </div>
+            )}
+            {result && showText ? <pre className="stats-text" data-testid="stats-text">{statsText(result)}</pre> : body}
           </>
         )}
       </div>

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { SyscallOverview as Overview } from '../../shared/stats.ts';
 import type { Session } from '../app/session.ts';
+import { isCancelled, StatsCancelled, StatsProgress } from './StatsProgress.tsx';
 
 /** A display filter string literal (double quotes, backslash escapes). */
 const quote = (s: string): string => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
@@ -32,6 +33,7 @@ function Table({ title, head, rows, testId }: { title: string; head: string[]; r
 export function SyscallOverview({ session, filter, onFilter }: { session: Session; filter: string; onFilter: (text: string) => void }) {
   const [o, setO] = useState<(Overview & { ms: number }) | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [again, setAgain] = useState(0);
   useEffect(() => {
     const c = session.client();
     if (!c) return;
@@ -42,9 +44,10 @@ export function SyscallOverview({ session, filter, onFilter }: { session: Sessio
     return () => {
       live = false;
     };
-  }, [session, filter]);
+  }, [session, filter, again]);
+  if (isCancelled(error)) return <StatsCancelled onRetry={() => setAgain(again + 1)} />;
   if (error) return <div className="pane-message" role="alert">{error}</div>;
-  if (!o) return <div className="pane-message">Computing…</div>;
+  if (!o) return <StatsProgress session={session} name="syscallOverview" />;
   const row = (cells: (string | number)[], f: string) => ({ cells, filter: f, onClick: () => onFilter(f) });
   return (
     <div className="sys-overview" data-testid="syscall-overview">

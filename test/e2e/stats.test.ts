@@ -4,9 +4,11 @@
  * with tshark's rows (tshark -n -q -z conv,tcp: 100 conversations, read from
  * test/golden/stats), sorting, "Filter" applying the conversation's filter, and the I/O graph
  * with two series (all events; the first 50 streams') whose click selects an event; and the
- * syscall overview of the seed scap against sysdig's text.
+ * syscall overview of the seed scap against sysdig's text; I/O Statistics (io,stat with two
+ * column filters) and HTTP status codes and methods (http,stat) equal to tshark's (goldens).
  * Screenshots: test-artifacts/70-stats-*.png.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it, describe } from 'vitest';
 import { goldenTables } from '../golden/stats-golden.ts';
@@ -98,5 +100,42 @@ describe.skipIf(!RUN_E2E)('statistics end to end (Chromium)', () => {
     await expect.poll(async () => (await page.locator('.filter-bar .cm-content').textContent()) ?? '', { timeout: 30_000 }).toBe('evt.type == read');
     await expect.poll(async () => (await page.locator('.status-bar').textContent()) ?? '', { timeout: 60_000 }).toMatch(/Displayed: \d+ of/);
     await page.close();
+  }, 240_000);
+
+  it('I/O Statistics with two column filters and HTTP status codes, as tshark prints them', async () => {
+    const z = 'io,stat,0.25,frame.len>100,dns||http';
+    const golden = JSON.parse(readFileSync(join(import.meta.dirname, '../golden/io-stat', `${FILE.replaceAll('/', '__')}.json`), 'utf8')) as { tables: { z: string; text: string }[] };
+    const page = await browser.serve(join(CORPUS, FILE));
+    await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="tab-stats"]').click();
+    await page.locator('[data-testid="stats-tab-iostat"]').click();
+    await page.locator('[data-testid="iostat-table"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="iostat-interval"]').fill('0.25');
+    await page.locator('[data-testid="iostat-filter-0"]').fill('frame.len>100');
+    await page.locator('.io-graph-filters button', { hasText: '+ column' }).click();
+    await page.locator('[data-testid="iostat-filter-1"]').fill('dns||http');
+    await page.locator('[data-testid="iostat-apply"]').click();
+    await expect.poll(async () => (await page.locator('.stats-note').textContent()) ?? '', { timeout: 60_000 }).toContain(z);
+    const row = await page.locator('[data-testid="iostat-table-row"]').first().locator('td').allTextContents();
+    // tshark: one interval 0.000 <> 0.16…, its frames and bytes per column, in the golden text.
+    const want = golden.tables.find((t) => t.z === z)!.text;
+    for (const v of row.slice(1)) expect(want).toContain(` ${v} |`);
+    await shot(page, '73-stats-io-stat');
+    await page.locator('[data-testid="stats-show-text"]').check();
+    expect(await page.locator('[data-testid="stats-text"]').textContent()).toBe(want);
+    await shot(page, '74-stats-io-stat-text');
+    await page.close();
+
+    const http = await browser.serve(join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
+    await http.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
+    await http.locator('[data-testid="tab-stats"]').click();
+    await http.locator('[data-testid="stats-tab-httpstat"]').click();
+    const codes = http.locator('[data-testid="httpstat-codes"]');
+    await codes.waitFor({ timeout: 60_000 });
+    // tshark -z http,stat (test/golden/http-stat): 200 OK ×2, GET ×2.
+    expect(await codes.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['200', 'OK', '2']);
+    expect(await http.locator('[data-testid="httpstat-methods"] tbody tr').first().locator('td').allTextContents()).toEqual(['GET', '2']);
+    await shot(http, '75-stats-http-stat');
+    await http.close();
   }, 240_000);
 });

@@ -17,6 +17,7 @@ import { SAMPLE_FILES, type SampleCapture } from '../../shared/samples.ts';
 import { addRecent, parseRecentJson, serializeRecent } from '../../electron/main/recent.ts';
 import { HOST_COMMANDS } from '../../shared/host-bridge.ts';
 import { TIME_FORMATS } from '../../renderer/table/format.ts';
+import { STATS_VIEWS } from '../../shared/stats-views.ts';
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? flatten(i.submenu) : [])]);
@@ -42,7 +43,7 @@ const baseState = { appName: 'Tracelens', platform: 'linux' as NodeJS.Platform, 
 describe('menu template', () => {
   it('has the menus and shortcuts of the issue', () => {
     const t = buildMenuTemplate(actions(), baseState);
-    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Capture', '&Analyze', '&Help']);
+    expect(t.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Capture', '&Analyze', '&Statistics', '&Help']);
     const all = flatten(t);
     const acc = (label: string) => all.find((i) => i.label === label)?.accelerator;
     expect(acc('Open…')).toBe('CmdOrCtrl+O');
@@ -100,6 +101,20 @@ describe('menu template', () => {
     expect(TIME_FORMATS.map((f) => f.id).sort()).toEqual(sent.map((c) => c.slice('time-format:'.length)).sort());
     const utc = flatten(buildMenuTemplate(a, { ...baseState, timeFormat: 'utc' })).filter((i) => i.type === 'radio' && i.checked);
     expect(utc.map((r) => r.label)).toEqual(['UTC Date and Time of Day']);
+  });
+
+  it('Statistics opens each of the window\'s statistics views, as Wireshark orders them', () => {
+    const a = actions();
+    const stats = buildMenuTemplate(a, baseState).find((m) => m.label === '&Statistics')!;
+    const items = stats.submenu as MenuItemConstructorOptions[];
+    expect(items.map((i) => i.label ?? '-')).toEqual(['Protocol Hierarchy', 'Conversations', 'Endpoints', '-', 'I/O Graph', 'I/O Statistics', '-', 'HTTP', '-', 'Syscall Overview']);
+    const http = items.find((i) => i.label === 'HTTP')!.submenu as MenuItemConstructorOptions[];
+    expect(http.map((i) => i.label)).toEqual(['Packet Counter', 'Status Codes and Methods']);
+    for (const i of flatten(items)) if (i.click) i.click({} as never, undefined, {} as never);
+    expect(a.sent.every(([c]) => c === 'statistics')).toBe(true);
+    expect(HOST_COMMANDS as readonly string[]).toContain('statistics');
+    // Every view once, and nothing the window does not know.
+    expect(a.sent.map(([, v]) => v).sort()).toEqual([...STATS_VIEWS].sort());
   });
 
   it('Open Recent lists the files and can be cleared; macOS gets the app menu', () => {
@@ -224,6 +239,15 @@ describe('runApp', () => {
     expect(samples.find((s) => s.name.endsWith('.scap'))?.keylog).toBeUndefined();
     expect(listSampleCaptures('/nowhere')).toEqual([]);
     expect(samplesDir(true, '/opt/Tracelens/resources', '/x')).toBe('/opt/Tracelens/resources/samples');
+  });
+
+  it('Statistics ▸ Conversations reaches the focused window as the statistics command', async () => {
+    runApp({ ...opts(), argv: ['/usr/bin/electron', '.', capA] });
+    await fake.app.makeReady();
+    const w = fake.BrowserWindow.instances[0]!;
+    const item = flatten(fake.Menu.current as MenuItemConstructorOptions[]).find((i) => i.label === 'Conversations')!;
+    item.click!({} as never, w as never, {} as never);
+    expect(w.webContents.send).toHaveBeenCalledWith(IpcChannel.Command, 'statistics', 'conv');
   });
 
   it('File → Open… with several files: one window, whose engine is asked to open them as one capture', async () => {

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -17,7 +17,7 @@ import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
-import { runFilter } from '../filter/run-filter.ts';
+import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
@@ -65,6 +65,8 @@ interface EngineState {
   sort: { column: string; descending: boolean } | undefined;
   sorted: Uint32Array | undefined;
   filterAbort: AbortController | undefined;
+  /** The running statistics (stats, ioGraph, syscallOverview): cancelStats aborts them all. */
+  statsAborts: Set<AbortController>;
   abort: AbortController | undefined;
   upload: { dir: string; path: string; fd: number; name: string; received: number; size: number; file: number; queue: { name: string; size: number }[]; paths: string[] } | undefined;
   /** Folder of the uploaded file that is the open capture (deleted on the next open and on close). */
@@ -147,8 +149,52 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {} };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, statsAborts: new Set(), abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {} };
   const emit = (e: EngineEvent): void => port.postMessage(e);
+
+  /**
+   * One statistic's run: its statsProgress events, and cancelStats honoured at each step (the
+   * HTTP scan wait, every slice of a filter, before counting). `end` once it has answered.
+   */
+  function statsRun(name: string) {
+    const abort = new AbortController();
+    state.statsAborts.add(abort);
+    const { signal } = abort;
+    const stop = (): void => {
+      if (signal.aborted) throw new Error(STATS_CANCELLED);
+    };
+    const progress = (stage: StatsStage, done: number, total: number, extra: { filter?: string; step?: number; steps?: number } = {}): void =>
+      emit({ kind: 'event', type: 'statsProgress', name, stage, done, total, ...extra });
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return {
+      stop,
+      /** The HTTP scan (the http.* fields, the HTTP tap's messages), or the cancel, whichever comes first. */
+      async http(): Promise<void> {
+        const ready = httpReady();
+        if (!ready) return;
+        progress('http', 0, 0);
+        await Promise.race([ready, aborted]);
+        stop();
+      },
+      /** A display filter's events (as the filter method runs it), with its progress. */
+      async filter(capture: Capture, text: string, step = 1, steps = 1): Promise<FilterRun> {
+        const session = state.session;
+        if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await this.http();
+        const total = capture.count();
+        progress('filter', 0, total, { filter: text, step, steps });
+        const run = await runFilter(capture, text, { signal, onProgress: (_matched, tested) => progress('filter', tested, total, { filter: text, step, steps }) });
+        stop();
+        return run;
+      },
+      compute(total: number): void {
+        stop();
+        progress('compute', 0, total);
+      },
+      end(): void {
+        state.statsAborts.delete(abort);
+      },
+    };
+  }
 
   async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false): Promise<CaptureInfo> {
     state.followStop?.abort();
@@ -838,34 +884,40 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (typeof p?.name !== 'string' || !isStatName(p.name)) throw new Error(`statistic must be one of ${STAT_NAMES.join(', ')}, io,stat,INTERVAL[,FILTER]…`);
       if (p.filter !== undefined && (typeof p.filter !== 'string' || p.filter.length > 100_000)) throw new Error('filter must be a string');
       if (!state.session) throw new Error('no capture is open');
-      const filter = p.filter?.trim() ?? '';
-      let events: Uint32Array | undefined;
-      // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
-      if (p.name.startsWith('http,') || p.name === 'io,phs') await httpReady();
-      if (filter !== '') {
-        // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
-        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
-        const run = await runFilter(state.session.capture, filter);
-        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
-        events = run.events;
-      }
       const session = state.session;
-      // io,stat: each column's filter, run as the I/O graph's series are.
-      const columnEvents: (Uint32Array | undefined)[] = [];
-      if (p.name.startsWith('io,stat,')) {
-        for (const f of parseIoStat(p.name).filters) {
+      const name = p.name;
+      const filter = p.filter?.trim() ?? '';
+      const run = statsRun(name);
+      try {
+        // io,stat: each column's filter, run as the I/O graph's series are.
+        const columns = name.startsWith('io,stat,') ? parseIoStat(name).filters : [];
+        const steps = (filter !== '' ? 1 : 0) + columns.filter((f) => f !== null).length;
+        let step = 0;
+        let events: Uint32Array | undefined;
+        // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
+        if (name.startsWith('http,') || name === 'io,phs') await run.http();
+        if (filter !== '') {
+          // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
+          const f = await run.filter(session.capture, filter, ++step, steps);
+          if (!f.ok) throw new Error(`filter: ${f.errors.map((e) => e.message).join('; ')}`);
+          events = f.events;
+        }
+        const columnEvents: (Uint32Array | undefined)[] = [];
+        for (const f of columns) {
           if (f === null) {
             columnEvents.push(undefined);
             continue;
           }
-          if (pendingLayers(session, filterFields(f)).some((l) => l.name === 'http')) await httpReady();
-          const run = await runFilter(session.capture, f);
-          if (!run.ok) throw new Error(`io,stat column ${f}: ${run.errors.map((e) => e.message).join('; ')}`);
-          columnEvents.push(run.events);
+          const r = await run.filter(session.capture, f, ++step, steps);
+          if (!r.ok) throw new Error(`io,stat column ${f}: ${r.errors.map((e) => e.message).join('; ')}`);
+          columnEvents.push(r.events);
         }
+        run.compute(events?.length ?? session.capture.count());
+        const layerChain = name === 'io,phs' ? protocolLayerChains(session) : undefined;
+        return computeStats(session.capture, name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
+      } finally {
+        run.end();
       }
-      const layerChain = p.name === 'io,phs' ? protocolLayerChains(session) : undefined;
-      return computeStats(session.capture, p.name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
     },
     syscallOverview: async (params) => {
       requireCapture(state);
@@ -876,14 +928,24 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const capture = state.session.capture;
       const filter = p?.filter?.trim() ?? '';
       const t0 = performance.now();
-      let events: Uint32Array | undefined;
-      if (filter !== '') {
-        if (pendingLayers(state.session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
-        const run = await runFilter(capture, filter);
-        if (!run.ok) throw new Error(`filter: ${run.errors.map((e) => e.message).join('; ')}`);
-        events = run.events;
+      const run = statsRun('syscallOverview');
+      try {
+        let events: Uint32Array | undefined;
+        if (filter !== '') {
+          const f = await run.filter(capture, filter);
+          if (!f.ok) throw new Error(`filter: ${f.errors.map((e) => e.message).join('; ')}`);
+          events = f.events;
+        }
+        run.compute(events?.length ?? capture.count());
+        return { ...syscallOverview(capture, events), ms: performance.now() - t0 };
+      } finally {
+        run.end();
       }
-      return { ...syscallOverview(capture, events), ms: performance.now() - t0 };
+    },
+    cancelStats: () => {
+      for (const a of state.statsAborts) a.abort();
+      state.statsAborts.clear();
+      return null;
     },
     ioGraph: async (params) => {
       requireCapture(state);
@@ -903,19 +965,26 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       for (let e = 1; e <= count; e++) span = Math.max(span, relMs(e));
       const buckets = Math.floor(span / intervalMs) + 1;
       const bytes = eventBytes(capture);
-      const series = [];
-      for (const raw of p.filters) {
-        const filter = raw.trim();
-        let events: Uint32Array | undefined;
-        if (filter !== '') {
-          if (pendingLayers(session, filterFields(filter)).some((l) => l.name === 'http')) await httpReady();
-          const run = await runFilter(capture, filter);
-          if (!run.ok) throw new Error(`filter ${filter}: ${run.errors.map((e) => e.message).join('; ')}`);
-          events = run.events;
+      const filters = p.filters.map((f) => f.trim());
+      const steps = filters.filter((f) => f !== '').length;
+      const run = statsRun('ioGraph');
+      try {
+        const series = [];
+        let step = 0;
+        for (const filter of filters) {
+          let events: Uint32Array | undefined;
+          if (filter !== '') {
+            const f = await run.filter(capture, filter, ++step, steps);
+            if (!f.ok) throw new Error(`filter ${filter}: ${f.errors.map((e) => e.message).join('; ')}`);
+            events = f.events;
+          }
+          series.push(ioSeries(filter, count, events, buckets, intervalMs, relMs, bytes));
         }
-        series.push(ioSeries(filter, count, events, buckets, intervalMs, relMs, bytes));
+        run.stop();
+        return { intervalMs, startTime: count > 0 ? capture.time(1) : 0, series, ms: performance.now() - t0 };
+      } finally {
+        run.end();
       }
-      return { intervalMs, startTime: count > 0 ? capture.time(1) : 0, series, ms: performance.now() - t0 };
     },
   };
 
