@@ -286,6 +286,14 @@ export interface EngineMethods {
    *  (default offset 0, length BODY_PAGE_BYTES, at most MAX_BODY_PAGE_BYTES). */
   httpBody: [{ stream: string; index: number; message: HttpMessageName; offset?: number; length?: number }, HttpBody];
   /**
+   * The decoded bodies of many messages in one reply (export-objects: one request per object
+   * cost more than the object), in the order asked: up to MAX_BODY_BATCH items, as many as fit
+   * `length` bytes (default BODY_PAGE_BYTES) in all and at least one. A body longer than what is
+   * left comes as its first bytes (`bodySize` says; httpBody gives the rest); a message that
+   * cannot be read has `error` and the others still come.
+   */
+  httpBodies: [{ items: { stream: string; index: number }[]; message: HttpMessageName; length?: number }, HttpBodyItem[]];
+  /**
    * Set the colouring rules (Wireshark's order: the first enabled rule that matches colours a
    * row); `rules: null` turns colouring off. Rows pages then carry `colours`, and the view's
    * generation changes. Answers each rule's status (unknown fields make a rule inactive).
@@ -702,6 +710,20 @@ export interface HttpBody {
   trailers?: [string, string][];
 }
 
+/** One body of an httpBodies reply. */
+export interface HttpBodyItem {
+  body: Uint8Array;
+  bodySize: number;
+  contentType: string;
+  decodeError?: string;
+  bodyNote?: string;
+  /** Why this message could not be read (the other items are unaffected). */
+  error?: string;
+}
+
+/** Items of one httpBodies request, at most. */
+export const MAX_BODY_BATCH = 1024;
+
 export interface KeylogResult {
   /** Secrets that were new. */
   added: number;
@@ -789,7 +811,7 @@ export interface TailPage {
 export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
-  'httpExchanges', 'httpPage', 'httpBody', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview', 'cancelStats',
+  'httpExchanges', 'httpPage', 'httpBody', 'httpBodies', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview', 'cancelStats',
   'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
   'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture',
 ] as const satisfies readonly MethodName[];

@@ -1,10 +1,10 @@
 /** CLI commands over streams: follow, http, export-objects (contract in args.ts USAGE). */
 import { objectFileName, objectNames } from '../../shared/object-names.ts';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
-import { MAX_HTTP_PAGE_ROWS, type FollowPage, type HttpBody, type HttpExchangeRow } from '../../shared/rpc.ts';
+import { MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, type FollowPage, type HttpExchangeRow } from '../../shared/rpc.ts';
 import type { ExportObjectsArgs, FollowArgs, HttpArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 
@@ -75,47 +75,83 @@ export async function http(client: EngineClient, a: HttpArgs, out: Writable, err
 export { MAX_OBJECT_NAME, objectFileName, objectNames } from '../../shared/object-names.ts';
 
 /**
- * Write one response body to `path`, page by page (httpBody replies are bounded), so no body is
- * held whole; returns the bytes written and the last page's notes.
+ * Write the rest of one response body to the open file `fd`, page by page from `offset`
+ * (httpBody replies are bounded), so no body is held whole; returns the bytes written in all.
  */
-async function exportBody(client: EngineClient, r: HttpExchangeRow, path: string): Promise<{ bytes: number; b: HttpBody }> {
-  const fd = openSync(path, 'w');
-  try {
-    let offset = 0;
-    for (;;) {
-      const b = await client.call('httpBody', { stream: r.stream, index: r.index, message: 'response', offset });
-      for (let o = 0; o < b.body.length; ) o += writeSync(fd, b.body, o);
-      offset += b.body.length;
-      const size = b.bodySize ?? b.body.length;
-      if (offset >= size || b.body.length === 0) return { bytes: offset, b };
-    }
-  } finally {
-    closeSync(fd);
+async function exportRest(client: EngineClient, r: HttpExchangeRow, fd: number, offset: number, size: number): Promise<number> {
+  while (offset < size) {
+    const b = await client.call('httpBody', { stream: r.stream, index: r.index, message: 'response', offset });
+    if (b.body.length === 0) break;
+    for (let o = 0; o < b.body.length; ) o += writeSync(fd, b.body, o);
+    offset += b.body.length;
   }
+  return offset;
 }
+
+/** Objects asked of the engine per httpBodies request (one request per object cost more than the object). */
+const EXPORT_BATCH = 256;
 
 export async function exportObjects(client: EngineClient, a: ExportObjectsArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   mkdirSync(a.out, { recursive: true });
-  const rows = exchangeRows(client);
   const names = objectNames();
   let n = 0;
   let failed = 0;
-  for await (const r of rows) {
+  let text = '';
+  const fail = async (r: HttpExchangeRow, name: string, message: string): Promise<void> => {
+    // One object that cannot be read or written does not stop the others.
+    failed++;
+    await write(err, `tracelens: export-objects: ${name} (response at event ${r.responseEnd}): ${message}\n`);
+  };
+  /** Write the objects of `batch` (rows in list order, each with its file name), the bodies a batch of replies at a time. */
+  const run = async (batch: { r: HttpExchangeRow; name: string }[]): Promise<void> => {
+    for (let k = 0; k < batch.length; ) {
+      const items = await client.call('httpBodies', { items: batch.slice(k, k + MAX_BODY_BATCH).map(({ r }) => ({ stream: r.stream, index: r.index })), message: 'response' });
+      if (items.length === 0) throw new Error('the engine gave no bodies');
+      for (const it of items) {
+        const { r, name } = batch[k++];
+        if (it.error !== undefined) {
+          await fail(r, name, it.error);
+          continue;
+        }
+        try {
+          const path = join(a.out, name);
+          let bytes = it.body.length;
+          if (bytes >= it.bodySize) writeFileSync(path, it.body);
+          else {
+            const fd = openSync(path, 'w');
+            try {
+              for (let o = 0; o < it.body.length; ) o += writeSync(fd, it.body, o);
+              bytes = await exportRest(client, r, fd, bytes, it.bodySize);
+            } finally {
+              closeSync(fd);
+            }
+          }
+          n++;
+          const note = it.decodeError ?? it.bodyNote;
+          text += `${r.responseEnd}\t${r.host}\t${it.contentType}\t${bytes}\t${name}${note ? `\t(${note})` : ''}\n`;
+          if (text.length >= 1 << 16) {
+            await write(out, text);
+            text = '';
+          }
+        } catch (e) {
+          await fail(r, name, (e as Error).message);
+        }
+      }
+    }
+  };
+  let batch: { r: HttpExchangeRow; name: string }[] = [];
+  for await (const r of exchangeRows(client)) {
     if (r.response === null || r.responseWireBytes === 0) continue;
-    const name = objectFileName(r.uri, names, r.contentType);
-    try {
-      const { bytes, b } = await exportBody(client, r, join(a.out, name));
-      n++;
-      const note = b.decodeError ?? b.bodyNote;
-      await write(out, `${r.responseEnd}\t${r.host}\t${b.contentType}\t${bytes}\t${name}${note ? `\t(${note})` : ''}\n`);
-    } catch (e) {
-      // One object that cannot be read or written does not stop the others.
-      failed++;
-      await write(err, `tracelens: export-objects: ${name} (response at event ${r.responseEnd}): ${(e as Error).message}\n`);
+    batch.push({ r, name: objectFileName(r.uri, names, r.contentType) });
+    if (batch.length >= EXPORT_BATCH) {
+      await run(batch);
+      batch = [];
     }
   }
+  await run(batch);
+  await write(out, text);
   if (n === 0 && failed === 0) await write(err, 'tracelens: no HTTP objects in this capture\n');
   if (failed > 0) await write(err, `tracelens: export-objects: ${failed} of ${n + failed} objects not written\n`);
   return failed > 0 ? 1 : 0;

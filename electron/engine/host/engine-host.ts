@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -16,7 +16,7 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/captur
 import { siblingKeylogs } from '../tls/keylog.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
-import { bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
+import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { eventTablePage } from '../filter/event-table.ts';
@@ -25,7 +25,7 @@ import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
 import { openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
-import { followPage, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
+import { followPage, httpBodiesOf, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
@@ -839,6 +839,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
+    },
+    httpBodies: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      const p = params;
+      if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
+      if (!Array.isArray(p.items) || p.items.length === 0 || p.items.length > MAX_BODY_BATCH) throw new Error(`items must be a list of 1..${MAX_BODY_BATCH} { stream, index }`);
+      const items = p.items.map((it) => ({ stream: stringParam(it, 'stream'), index: intParam(it, 'index', 0, 2 ** 31) }));
+      if (!state.session) throw new Error('no capture is open');
+      await httpReady();
+      return httpBodiesOf(state.session, items, p.message, p.length === undefined ? BODY_PAGE_BYTES : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
     },
     links: async (p) => {
       const c = requireCapture(state);

@@ -4,7 +4,7 @@
  * host share them. The last followed stream is cached so paging through a large stream does
  * not rebuild it for every page.
  */
-import { MAX_HTTP_PAGE_ROWS, type FollowFormatName, type FollowPage, type HttpBody, type HttpExchangeRow, type HttpPage, type HttpPageQuery, type StreamSummary } from '../../../shared/rpc.ts';
+import { MAX_HTTP_PAGE_ROWS, type FollowFormatName, type FollowPage, type HttpBody, type HttpBodyItem, type HttpExchangeRow, type HttpPage, type HttpPageQuery, type StreamSummary } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
@@ -352,4 +352,26 @@ export function httpBodyOf(session: CaptureSession, stream: string, index: numbe
   const int = session.capture.internals();
   if (int.kind === 'set') return layerBodyOf(scanHttpNow(int.httpSession(stream)), stream, index, which);
   return layerBodyOf(scanHttpNow(session), stream, index, which);
+}
+
+/**
+ * The decoded bodies of `items` (httpBodies): in order, until `limit` bytes are given (at least
+ * one item); a body longer than what is left is cut there (its bodySize says so). A message that
+ * cannot be read gives its error and the next ones still come.
+ */
+export function httpBodiesOf(session: CaptureSession, items: { stream: string; index: number }[], which: 'request' | 'response', limit: number): HttpBodyItem[] {
+  const out: HttpBodyItem[] = [];
+  let left = limit;
+  for (const it of items) {
+    if (out.length > 0 && left <= 0) break;
+    try {
+      const b = httpBodyOf(session, it.stream, it.index, which);
+      const body = b.body.length > left ? b.body.subarray(0, Math.max(0, left)) : b.body;
+      left -= body.length;
+      out.push({ body, bodySize: b.body.length, contentType: b.contentType, ...(b.decodeError ? { decodeError: b.decodeError } : {}), ...(b.bodyNote ? { bodyNote: b.bodyNote } : {}) });
+    } catch (e) {
+      out.push({ body: new Uint8Array(0), bodySize: 0, contentType: '', error: (e as Error).message });
+    }
+  }
+  return out;
 }

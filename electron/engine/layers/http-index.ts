@@ -105,30 +105,49 @@ const U32_COLS = ['stream', 'exIndex', 'reqStart', 'reqEnd', 'respStart', 'respE
 const U16_COLS = ['status', 'flags', 'reqSkip', 'respSkip'] as const;
 const U16_MAX = 0xffff;
 
+/**
+ * Columns grow in place while the scan writes them: a resizable ArrayBuffer (ES2024) reserves
+ * address space and commits pages as it grows, so doubling never copies the columns in one step
+ * (a copy of 16 columns at 5 M rows was a 672 ms stall). finish copies them, in slices, into
+ * plain arrays of exactly their length (reads of those are faster than of length-tracking views).
+ */
+const MAX_ROWS = 1 << 28;
+type ResizableBuffer = ArrayBuffer & { resizable: boolean; maxByteLength: number; resize(bytes: number): void };
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (bytes: number, opts: { maxByteLength: number }) => ResizableBuffer;
+
+function growable<T extends Uint32Array | Uint16Array>(make: new (b: ArrayBuffer) => T, bytesPer: number, rows: number): T {
+  return new make(new ResizableArrayBuffer(rows * bytesPer, { maxByteLength: MAX_ROWS * bytesPer }));
+}
+
+/** `a` with room for `rows` (in place when its buffer can grow that far, else copied once). */
+function grown<T extends Uint32Array | Uint16Array>(a: T, rows: number, make: new (b: ArrayBuffer) => T): T {
+  const buf = a.buffer as ResizableBuffer;
+  const bytes = rows * a.BYTES_PER_ELEMENT;
+  if (buf.resizable && bytes <= buf.maxByteLength) {
+    buf.resize(bytes);
+    return a;
+  }
+  const b = new make(new ArrayBuffer(bytes));
+  b.set(a);
+  return b;
+}
+
 export function createHttpIndex(capacity = 1024): HttpIndex {
-  const ix = { n: 0, strings: { strings: [], ids: new Map() }, streams: { strings: [], ids: new Map() }, side: new Map(), endRefs: new Uint32Array(0), done: new Uint32Array(capacity * 2), nDone: 0 } as unknown as HttpIndex;
-  for (const k of U32_COLS) (ix as Cols)[k] = new Uint32Array(capacity);
-  for (const k of U16_COLS) (ix as Cols)[k] = new Uint16Array(capacity);
+  const ix = { n: 0, strings: { strings: [], ids: new Map() }, streams: { strings: [], ids: new Map() }, side: new Map(), endRefs: new Uint32Array(0), done: growable(Uint32Array, 4, capacity * 2), nDone: 0 } as unknown as HttpIndex;
+  for (const k of U32_COLS) (ix as Cols)[k] = growable(Uint32Array, 4, capacity);
+  for (const k of U16_COLS) (ix as Cols)[k] = growable(Uint16Array, 2, capacity);
   intern(ix.strings, '');
   return ix;
 }
 
-function resize(ix: HttpIndex, size: number): void {
-  for (const k of U32_COLS) {
-    const a = new Uint32Array(size);
-    a.set(ix[k].subarray(0, Math.min(ix.n, size)));
-    ix[k] = a;
-  }
-  for (const k of U16_COLS) {
-    const a = new Uint16Array(size);
-    a.set(ix[k].subarray(0, Math.min(ix.n, size)));
-    ix[k] = a;
-  }
+function growRows(ix: HttpIndex, size: number): void {
+  for (const k of U32_COLS) ix[k] = grown(ix[k], size, Uint32Array);
+  for (const k of U16_COLS) ix[k] = grown(ix[k], size, Uint16Array);
 }
 
 /** A new empty row; returns its number. */
 export function addRow(ix: HttpIndex, stream: string, exIndex: number): number {
-  if (ix.n === ix.stream.length) resize(ix, ix.n * 2 || 1024);
+  if (ix.n === ix.stream.length) growRows(ix, ix.n * 2 || 1024);
   const r = ix.n++;
   for (const k of U32_COLS) ix[k][r] = 0;
   ix.status[r] = 0;
@@ -158,11 +177,7 @@ function u32(v: number): number {
  */
 export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: (event: number) => number): void {
   const req = m.kind === 'request';
-  if (ix.nDone === ix.done.length) {
-    const d = new Uint32Array(Math.max(1024, ix.done.length * 2));
-    d.set(ix.done);
-    ix.done = d;
-  }
+  if (ix.nDone === ix.done.length) ix.done = grown(ix.done, Math.max(1024, ix.done.length * 2), Uint32Array);
   ix.done[ix.nDone++] = r * 2 + (req ? 0 : 1);
   const skip = m.skip ?? 0;
   const cl = m.contentLength;
@@ -251,59 +266,128 @@ export const FINISH_STEP = 1 << 16;
  * completed, tshark waits for the rest) are not in the lookup.
  */
 export function finishHttpIndex(ix: HttpIndex): void {
-  for (const _ of finishHttpIndexSteps(ix)) {
-    // run to completion
+  const work = { units: 0 };
+  for (const _ of finishHttpIndexSteps(ix, work)) work.units = 0;
+}
+
+/** body(from, to) over [0, n) in pieces of FINISH_STEP, yielding before a piece would make the step exceed FINISH_STEP. */
+function* sliced(n: number, work: { units: number }, body: (from: number, to: number) => void): Generator<void> {
+  for (let from = 0; from < n; from += FINISH_STEP) {
+    const to = Math.min(n, from + FINISH_STEP);
+    if (work.units + (to - from) > FINISH_STEP) yield;
+    body(from, to);
+    work.units += to - from;
   }
 }
 
 /**
- * finishHttpIndex as steps of at most FINISH_STEP rows or refs of linear work (yield = a good
- * moment to answer other requests). Only captures whose rows or messages completed out of order
- * (reordered segments) need a sort, done in one step.
+ * `items` stably sorted by the unsigned 32-bit `keyOf(item)`: a least-significant-digit radix
+ * sort in two 16-bit passes (one when every key is below 2^16), linear, and every pass in
+ * FINISH_STEP slices, so sorting millions of rows never holds the engine in one step (the
+ * comparator sort of 5 M rows did). Returns the sorted array (`items`, reused, or a new one).
+ */
+export function* radixSortSteps(items: Uint32Array, keyOf: (item: number) => number, work: { units: number }): Generator<void, Uint32Array> {
+  const n = items.length;
+  let keys = new Uint32Array(n);
+  let maxKey = 0;
+  yield* sliced(n, work, (from, to) => {
+    for (let j = from; j < to; j++) {
+      const k = keyOf(items[j]) >>> 0;
+      keys[j] = k;
+      if (k > maxKey) maxKey = k;
+    }
+  });
+  let src: Uint32Array = items;
+  let dst: Uint32Array = new Uint32Array(n);
+  let dkeys = new Uint32Array(n);
+  const count = new Uint32Array(1 << 16);
+  for (const shift of maxKey >= 1 << 16 ? [0, 16] : [0]) {
+    const k0 = keys;
+    yield* sliced(n, work, (from, to) => {
+      if (from === 0) count.fill(0);
+      for (let j = from; j < to; j++) count[(k0[j] >>> shift) & 0xffff]++;
+    });
+    // The prefix sums: a fixed 2^16 units of work, a step of their own when the step is not empty.
+    if (work.units > 0) yield;
+    work.units += count.length;
+    let sum = 0;
+    for (let d = 0; d < count.length; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    const s = src;
+    const dk = dkeys;
+    const dd = dst;
+    yield* sliced(n, work, (from, to) => {
+      for (let j = from; j < to; j++) {
+        const at = count[(k0[j] >>> shift) & 0xffff]++;
+        dd[at] = s[j];
+        dk[at] = k0[j];
+      }
+    });
+    [src, dst] = [dst, src];
+    [keys, dkeys] = [dkeys, keys];
+  }
+  return src;
+}
+
+/** `a[order[r]]` for every r, into a new array of `order.length`, in slices. */
+function* permuted<T extends Uint32Array | Uint16Array>(a: T, order: Uint32Array, work: { units: number }, make: new (n: number) => T): Generator<void, T> {
+  const b = new make(order.length);
+  yield* sliced(order.length, work, (from, to) => {
+    for (let r = from; r < to; r++) b[r] = a[order[r]];
+  });
+  return b;
+}
+
+/** The first `n` of `a` as a plain array of exactly that length, in slices. */
+function* trimmed<T extends Uint32Array | Uint16Array>(a: T, n: number, work: { units: number }, make: new (n: number) => T): Generator<void, T> {
+  const b = new make(n);
+  yield* sliced(n, work, (from, to) => b.set(a.subarray(from, to), from));
+  return b;
+}
+
+/**
+ * finishHttpIndex as steps of at most FINISH_STEP rows or refs of linear work each (yield = a
+ * good moment to answer other requests; the caller sets `work.units` to 0 at each yield). Rows that completed out of start order (reordered
+ * segments, a request body finishing after the next exchange began) are sorted by radix, also
+ * in such steps.
  */
 export function* finishHttpIndexSteps(ix: HttpIndex, work: { units: number } = { units: 0 }): Generator<void> {
   const n = ix.n;
   let sorted = true;
   for (let r = 1; r < n && sorted; r++) {
-    if ((r & (FINISH_STEP - 1)) === 0) yield;
+    if (work.units >= FINISH_STEP) yield;
     work.units++;
     if (startOf(ix, r) < startOf(ix, r - 1)) sorted = false;
   }
   let inv: Uint32Array | null = null;
   if (sorted) {
-    resize(ix, n);
-    yield;
+    for (const k of U32_COLS) ix[k] = yield* trimmed(ix[k], n, work, Uint32Array);
+    for (const k of U16_COLS) ix[k] = yield* trimmed(ix[k], n, work, Uint16Array);
   } else {
-    const order = new Uint32Array(n);
-    for (let r = 0; r < n; r++) order[r] = r;
-    order.sort((a, b) => startOf(ix, a) - startOf(ix, b) || a - b);
-    work.units += n;
-    yield;
-    for (const k of U32_COLS) {
-      ix[k] = permute(ix[k], order, n) as Uint32Array;
-      work.units += n;
-      yield;
-    }
-    for (const k of U16_COLS) {
-      ix[k] = permute(ix[k], order, n) as Uint16Array;
-      work.units += n;
-      yield;
-    }
-    inv = new Uint32Array(n);
-    for (let r = 0; r < n; r++) inv[order[r]] = r;
+    const identity = new Uint32Array(n);
+    yield* sliced(n, work, (from, to) => {
+      for (let r = from; r < to; r++) identity[r] = r;
+    });
+    const order = yield* radixSortSteps(identity, (r) => startOf(ix, r), work);
+    for (const k of U32_COLS) ix[k] = yield* permuted(ix[k], order, work, Uint32Array);
+    for (const k of U16_COLS) ix[k] = yield* permuted(ix[k], order, work, Uint16Array);
+    const iv = new Uint32Array(n);
+    yield* sliced(n, work, (from, to) => {
+      for (let r = from; r < to; r++) iv[order[r]] = r;
+    });
+    inv = iv;
     const moved = new Map<number, HttpSide>();
-    for (const [r, v] of ix.side) moved.set(inv[r], v);
+    for (const [r, v] of ix.side) {
+      if (work.units >= FINISH_STEP) yield;
+      moved.set(iv[r], v);
+      work.units++;
+    }
     ix.side = moved;
-    work.units += n;
-    yield;
   }
   yield* buildEndLookup(ix, inv, work);
-}
-
-function permute(a: Uint32Array | Uint16Array, order: Uint32Array, n: number): Uint32Array | Uint16Array {
-  const b = a instanceof Uint32Array ? new Uint32Array(n) : new Uint16Array(n);
-  for (let r = 0; r < n; r++) b[r] = a[order[r]];
-  return b;
 }
 
 /** A message shows http.* fields unless its declared body never completed (tshark waits for it). */
@@ -326,8 +410,8 @@ function after(ix: HttpIndex, a: number, b: number): boolean {
 
 /**
  * The lookup from the refs in completion order (rows renumbered by `inv` when they were
- * sorted): kept when already in (end event, ref) order, which is the order a sort of all refs
- * gives; otherwise sorted as before.
+ * sorted): kept when already in (end event, ref) order, else sorted into it (by ref, each
+ * once, then stably by end event), every pass in slices.
  */
 function* buildEndLookup(ix: HttpIndex, inv: Uint32Array | null, work: { units: number }): Generator<void> {
   const done = ix.done;
@@ -335,7 +419,7 @@ function* buildEndLookup(ix: HttpIndex, inv: Uint32Array | null, work: { units: 
   let m = 0;
   let sorted = true;
   for (let j = 0; j < ix.nDone; j++) {
-    if ((j & (FINISH_STEP - 1)) === 0 && j > 0) yield;
+    if (work.units >= FINISH_STEP) yield;
     work.units++;
     const d = done[j];
     const ref = inv ? inv[d >>> 1] * 2 + (d & 1) : d;
@@ -345,44 +429,19 @@ function* buildEndLookup(ix: HttpIndex, inv: Uint32Array | null, work: { units: 
   }
   ix.done = new Uint32Array(0);
   ix.nDone = 0;
-  const out = refs.length === m ? refs : refs.slice(0, m);
+  const out = refs.length === m ? refs : yield* trimmed(refs, m, work, Uint32Array);
   if (!sorted) {
-    // Ascending ref order first (what the stable sort below expects), then by end event.
-    out.sort();
-    work.units += out.length;
-    yield;
+    const byRef = yield* radixSortSteps(out, (ref) => ref, work);
     // A message recorded twice would be listed twice: keep each ref once, as a list of rows has it.
     let u = 0;
-    for (let j = 0; j < out.length; j++) if (u === 0 || out[j] !== out[u - 1]) out[u++] = out[j];
-    const unique = u === out.length ? out : out.slice(0, u);
-    sortByEndEvent(ix, unique);
-    work.units += unique.length;
-    ix.endRefs = unique;
+    yield* sliced(byRef.length, work, (from, to) => {
+      for (let j = from; j < to; j++) if (u === 0 || byRef[j] !== byRef[u - 1]) byRef[u++] = byRef[j];
+    });
+    const unique = u === byRef.length ? byRef : yield* trimmed(byRef, u, work, Uint32Array);
+    ix.endRefs = yield* radixSortSteps(unique, (ref) => endEventOf(ix, ref), work);
     return;
   }
   ix.endRefs = out;
-}
-
-/**
- * Sort refs (made in ascending order) by end event, ties in ref order. Interleaved keep-alive
- * connections leave them unsorted; a comparator sort of a million refs cost ~0.4 s in profiles,
- * a numeric sort of (event, position) packed into one exact double a fraction of that.
- */
-function sortByEndEvent(ix: HttpIndex, refs: Uint32Array): void {
-  const m = refs.length;
-  const bits = Math.max(1, 32 - Math.clz32(m));
-  let maxEvent = 0;
-  for (let j = 0; j < m; j++) maxEvent = Math.max(maxEvent, endEventOf(ix, refs[j]));
-  if (maxEvent * 2 ** bits >= Number.MAX_SAFE_INTEGER) {
-    refs.sort((a, b) => endEventOf(ix, a) - endEventOf(ix, b) || a - b);
-    return;
-  }
-  const keys = new Float64Array(m);
-  const scale = 2 ** bits;
-  for (let j = 0; j < m; j++) keys[j] = endEventOf(ix, refs[j]) * scale + j;
-  keys.sort();
-  const orig = refs.slice();
-  for (let j = 0; j < m; j++) refs[j] = orig[keys[j] % scale];
 }
 
 /** First position in endRefs of a message ending at `event` (binary search), or -1. */

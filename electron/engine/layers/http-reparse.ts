@@ -12,7 +12,8 @@
 import type { CaptureInternals } from '../capture.ts';
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import { streamDirOf } from '../streams/conversations.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, readFrame, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStreamFrames, type FrameReader } from '../streams/tcp-reassembly.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame, type TcpSegment } from './tcp-segment.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
 import { createMessageParser, endHttpStream, pushHttpChunk, type BodyMode, type HttpMessage } from '../http/http1.ts';
 import { lowerBound } from '../bytes/arrays.ts';
@@ -83,6 +84,21 @@ function messageFeeder(id: string, spot: MessageSpot): { push(c: StreamChunk): v
   };
 }
 
+/**
+ * Per capture: one frame reader and segment for every re-parse (a reader allocates a dissection:
+ * making one per message was a tenth of export-objects' engine time).
+ */
+const readers = new WeakMap<PacketInternals, { r: FrameReader; seg: TcpSegment }>();
+
+function readerOf(internals: PacketInternals): { r: FrameReader; seg: TcpSegment } {
+  let x = readers.get(internals);
+  if (!x) {
+    x = { r: createFrameReader(internals), seg: createTcpSegment() };
+    readers.set(internals, x);
+  }
+  return x;
+}
+
 /** Re-parse a message of TCP stream `n`, restarting reassembly at its start frame. */
 export function reparseTcpMessage(internals: PacketInternals, n: number, spot: MessageSpot): HttpMessage | null {
   const frames = tcpStreamFrames(internals, n);
@@ -94,11 +110,18 @@ export function reparseTcpMessage(internals: PacketInternals, n: number, spot: M
   st.clientBit = streamDirOf(internals.conv, frames[0]);
   const feed = messageFeeder(st.stream.id, spot);
   st.onChunk = (c) => feed.push(c);
-  const r = createFrameReader(internals);
+  const { r, seg } = readerOf(internals);
   for (; k < frames.length && !feed.done(); k++) {
     reparseWork.frames++;
-    readFrame(r, frames[k]);
-    feedTcpFrame(r, st, frames[k]);
+    const f = frames[k];
+    const bytes = r.bytesOf(f);
+    // Most frames: the segment straight from the headers, as the scan reads them; others dissected.
+    if (simpleFrame(internals, f) && readTcpSegment(internals, f, n, bytes, seg)) {
+      tcpFollowSegment(st, seg.bit, f, frameTime(internals.index, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
+    } else {
+      readFrame(r, f, bytes);
+      feedTcpFrame(r, st, f);
+    }
   }
   feed.end();
   return feed.result();
