@@ -583,6 +583,8 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
       loadMs: Date.now() - t0,
       extra: {
         readErrors,
+        // A rotation: how many files, in the order read (info's name lists them in that order).
+        ...(many ? { files: files.length } : {}),
         processes: st.procCount,
         threads: st.threads.size,
         shbVersion,
