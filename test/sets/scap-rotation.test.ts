@@ -4,7 +4,7 @@
  * capture, starts every file with its own section header and the current process and fd lists),
  * and the oracle is `sysdig -r` on each file, in time order, concatenated: the set's events are
  * those events, in that order, with the same time, type, proc.name and fd.name.
- * scripts/make-scap-rotation.sh makes the same files by hand.
+ * scripts/make-scap-rotation.sh makes the same files from the command line.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
