@@ -147,12 +147,20 @@ describe.skipIf(!hasSysdig() || !CORPUS)('several scap files as one capture = sy
     expect(missing.slice(0, 5)).toEqual([]);
   });
 
-  it('filters run across the files; a syscall names its file; scap + strace is refused by name', async () => {
+  it('filters run across the files; with a pcap each syscall names its scap; scap + strace is refused by name', async () => {
     const files = rotate('f', src, '-e', '2000');
     const out = await cliOk('list', ...files, '-f', 'evt.type == "write"', '-e', 'evt.num', '-e', 'frame.file');
     const lines = out.split('\n').filter((l) => l);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => files.map((f) => basename(f)).includes(l.split('\t')[1]))).toBe(true);
+    // With a packet file: a set of two parts, each syscall still naming its own scap.
+    const pcap = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
+    const set = await cliOk('list', pcap, ...files, '-e', 'frame.file', '-e', 'evt.num');
+    const perFile = new Map<string, number>();
+    for (const l of set.split('\n').filter((x) => x)) perFile.set(l.split('\t')[0], (perFile.get(l.split('\t')[0]) ?? 0) + 1);
+    const alone = await Promise.all(files.map(async (f) => (await cliOk('list', f, '-e', 'evt.num')).split('\n').filter((x) => x).length));
+    expect([...perFile.keys()].sort()).toEqual([basename(pcap), ...files.map((f) => basename(f))].sort());
+    expect(files.map((f) => perFile.get(basename(f)))).toEqual(alone);
     const strace = join(CORPUS, 'strace/public/morenbach-strace-parser__strace.txt');
     const r = await cli('info', files[0], strace);
     expect(r.code).not.toBe(0);
