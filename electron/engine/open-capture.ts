@@ -10,7 +10,7 @@ import { startPacketCapture, startPacketFeed } from './index/packet-capture.ts';
 import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
 import { openCaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
-import { openScap } from './readers/scap/open-scap.ts';
+import { openScap, scapTimeOrder } from './readers/scap/open-scap.ts';
 import { openStraceFiles, startStrace } from './readers/strace/open-strace.ts';
 import './fields/all-fields.ts';
 
@@ -85,7 +85,8 @@ function openSetFile(p: string): SetFile {
 /**
  * Open several files as one capture set, merged by time (docs/capture-sets.md): packet files
  * (pcap, pcapng: a ring buffer, several interfaces) become one packet capture numbered as
- * mergecap numbers it; strace logs (the per-process files of `strace -ff`) one syscall capture.
+ * mergecap numbers it; strace logs (the per-process files of `strace -ff`) one syscall capture;
+ * scap files (a sysdig rotation) one syscall capture read in time order.
  */
 export async function openCaptures(paths: string[], opts: OpenOptions = {}): Promise<OpenedCapture> {
   if (paths.length === 1) return openCapture(paths[0], opts);
@@ -99,10 +100,15 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
   const packets = files.filter((f) => f.format === 'pcap' || f.format === 'pcapng');
   const syscalls = files.filter((f) => f.format === 'strace' || f.format === 'scap');
   if (syscalls.length === 0) return startPacketFeed(namedFeed(packets), opts);
-  const scaps = syscalls.filter((f) => f.format === 'scap');
-  if (scaps.length > 0 && syscalls.length > 1) {
+  // Several scaps are one rotation (sysdig -C/-G/-e, -W), read in the time order of their first events.
+  const scaps = scapTimeOrder(syscalls.filter((f) => f.format === 'scap'));
+  if (scaps.length > 0 && scaps.length < syscalls.length) {
     for (const f of files) f.source.randomAccess.close();
-    throw new CaptureOpenError(`${syscalls.map((f) => f.path).join(', ')}: a capture set holds one scap file or strace logs, not both (or several scaps)`);
+    throw new CaptureOpenError(`${syscalls.map((f) => f.path).join(', ')}: a capture set holds scap files or strace logs, not both (docs/capture-sets.md)`);
+  }
+  if (packets.length === 0 && scaps.length > 0) {
+    const capture = await openScap(scaps.map((f) => f.source), opts, []);
+    return { capture, indexing: Promise.resolve() };
   }
   if (packets.length === 0) {
     for (const f of files) f.source.randomAccess.close();
@@ -115,8 +121,12 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
     : startPacketFeed(namedFeed(packets), { signal: opts.signal });
   await packetPart.indexing;
   let syscallPart: Capture;
-  if (scaps.length === 1) syscallPart = await openScap(scaps[0].source, { signal: opts.signal }, []);
-  else if (syscalls.length === 1) {
+  let syscallFileOf: ((local: number) => string) | undefined;
+  if (scaps.length > 0) {
+    const scap = await openScap(scaps.map((f) => f.source), { signal: opts.signal }, []);
+    if (scaps.length > 1) syscallFileOf = scap.fileNameOf;
+    syscallPart = scap;
+  } else if (syscalls.length === 1) {
     const one = startStrace(syscalls[0].source, { signal: opts.signal }, []);
     await one.indexing;
     syscallPart = one.capture;
@@ -124,7 +134,7 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
     for (const f of syscalls) f.source.randomAccess.close();
     syscallPart = await openStraceFiles(syscalls.map((f) => f.path), { signal: opts.signal }, []);
   }
-  const set = openCaptureSet({ packets: packetPart.capture, syscalls: syscallPart, packetFiles: packets.map((f) => f.path), syscallFiles: syscalls.map((f) => f.path) });
+  const set = openCaptureSet({ packets: packetPart.capture, syscalls: syscallPart, packetFiles: packets.map((f) => f.path), syscallFiles: (scaps.length > 0 ? scaps : syscalls).map((f) => f.path), syscallFileOf });
   opts.onProgress?.(set.capture.info());
   return { capture: set.capture, indexing: set.layersReady };
 }

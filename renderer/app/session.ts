@@ -274,7 +274,7 @@ export function createSession(host: AppHost): Session {
             try {
               info = await c.call('open', { path, more });
             } catch (e) {
-              // A set the engine refuses (a scap with strace logs, several scaps): on the desktop
+              // A set the engine refuses (a scap with strace logs): on the desktop
               // the files then open as they would one by one, the first here, each other in its own window.
               if (host.mode !== 'desktop') throw e;
               for (const m of more) host.openPath(m).catch(() => {});

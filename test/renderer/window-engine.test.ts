@@ -83,7 +83,7 @@ describe('the window over the real engine', () => {
     expect(new Set(pids.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12371']));
     await session.open({ kind: 'path', path: ff(12368), more: [SCAP] }, true);
     expect(useApp.getState().phase).toBe('error');
-    expect(useApp.getState().error?.detail).toMatch(/a capture set holds one scap file or strace logs, not both/);
+    expect(useApp.getState().error?.detail).toMatch(/a capture set holds scap files or strace logs, not both/);
   }, 60_000);
 
   it('a filter with field references reads the selected event', async () => {

@@ -85,6 +85,8 @@ export interface SetCaptureInput {
   syscalls: Capture;
   packetFiles: string[];
   syscallFiles: string[];
+  /** The file of a syscall event (by its number in the syscall part) when the part has several (rotated scaps). */
+  syscallFileOf?: (local: number) => string;
 }
 
 export interface CaptureSet {
@@ -146,6 +148,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
   const packetName = input.packetFiles.length === 1 ? basename(input.packetFiles[0]) : undefined;
   const syscallName = input.syscallFiles.map((f) => basename(f)).join(', ');
+  const syscallFileOf = input.syscallFileOf ?? ((): string => syscallName);
 
   /** The owner shown on a packet: the sending side's socket, else the receiving side's. */
   const ownerOfPacket = (local: number): { so: SetSocket; sent: boolean } | undefined => {
@@ -173,7 +176,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const sPid = sCol('pid');
 
   const fileOf = (event: number): string => {
-    if (order.part[event] === PART_SYSCALLS) return syscallName;
+    if (order.part[event] === PART_SYSCALLS) return syscallFileOf(order.local[event]);
     if (packetName !== undefined) return packetName;
     const local = order.local[event];
     const d = fileScratch;
@@ -262,7 +265,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     const top = findField(d, SF.evt);
     // frame.number is the set's event number on every event (the No. column, `frame.number == N`).
     addField(d, hfFrameNumber, 0, 0, top, event);
-    addField(d, hfFrameFile, 0, 0, top, syscallName);
+    if (findField(d, hfFrameFile) < 0) addField(d, hfFrameFile, 0, 0, top, syscallFileOf(local));
     const co = streamOfSyscall(local);
     if (!co) return;
     // The conversation's fields on its socket's syscalls: tcp.stream == N and tcp.port == P
@@ -306,7 +309,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     out[6] = `${ty} ${sArgs >= 0 ? c[sArgs] : ''}`;
     out[7] = sProc >= 0 ? c[sProc] : '';
     out[8] = sPid >= 0 ? c[sPid] : '';
-    out[9] = syscallName;
+    out[9] = syscallFileOf(local);
   };
 
   const timeOf = (event: number): number => (order.part[event] === PART_PACKETS ? P.time(order.local[event]) : S.time(order.local[event]));

@@ -12,6 +12,7 @@ import type { CaptureInfo } from '../../../../shared/rpc.ts';
 import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
+import { hfFrameFile } from '../../dissectors/frame.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
 import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
@@ -256,9 +257,36 @@ export interface ScapCapture extends Capture {
   argsOf(event: number): string;
   /** Numeric scap event type of an event. */
   typeOf(event: number): number;
+  /** The file an event came from (one of several rotated files: frame.file). */
+  fileNameOf(event: number): string;
 }
 
-export async function openScap(source: CaptureSource, opts: OpenOptions, warnings: string[]): Promise<ScapCapture> {
+/**
+ * Bytes of virtual offset space per file of a rotated set: file k's byte o is at k * SCAP_FILE_SPAN
+ * + o (as sets/packet-merge.ts does for packet files), so the offset column names the file too.
+ */
+export const SCAP_FILE_SPAN = 2 ** 40;
+
+/**
+ * Several scap files as one capture (a `sysdig -C/-G/-e` rotation, `-W` ring): `sources` must be
+ * in time order (see scapFirstEventNs). They are read one after the other into one index over
+ * one process/fd state, as sysdig reads them in order: each file's process and fd lists (sysdig
+ * writes the current tables at the start of every rotated file) replace the threads they name
+ * and add their fds, so state carries over and nothing is listed twice. Events are numbered
+ * across the files; evt.reltime counts from the first file's first event.
+ */
+export async function openScap(sources: CaptureSource | readonly CaptureSource[], opts: OpenOptions, warnings: string[]): Promise<ScapCapture> {
+  const files: readonly CaptureSource[] = Array.isArray(sources) ? sources : [sources as CaptureSource];
+  if (files.length === 0) throw new Error('openScap: no file');
+  const source = files[0];
+  const many = files.length > 1;
+  const names = files.map((f) => f.path.split(/[\\/]/).pop() ?? f.path);
+  /** Which file the block being read is in (its index in `files`); its offsets start at fileBase. */
+  let fileNo = 0;
+  let fileBase = 0;
+  /** "at byte N" of a message, naming the file in a set. */
+  const at = (offset: number): string => (many ? `${names[fileNo]} byte ${offset}` : `byte ${offset}`);
+  const totalSize = files.reduce((a, f) => a + f.fileSize, 0);
   const t0 = Date.now();
   const ix = createSyscallIndex();
   const st: ScapState = createState();
@@ -507,9 +535,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
    * space (pages never written are never touched); compressed files keep doubling.
    */
   function presize(endOfEvent: number): void {
-    if (source.compressed || !(source.fileSize > endOfEvent) || firstEventOffset < 0) return;
+    if (files.some((f) => f.compressed) || !(totalSize > endOfEvent) || firstEventOffset < 0) return;
     const avg = (endOfEvent - firstEventOffset) / ESTIMATE_AFTER;
-    const want = Math.ceil(ESTIMATE_AFTER + ((source.fileSize - endOfEvent) / avg) * 1.05);
+    const want = Math.ceil(ESTIMATE_AFTER + ((totalSize - endOfEvent) / avg) * 1.05);
     reserveSyscallEvents(ix, want);
     reserve([fdCol, procCol, memCol, types], want);
   }
@@ -522,7 +550,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     try {
       return applyEvent(st, v, t);
     } catch (e) {
-      warn(`event ${num} (block ${index + 1}) at byte ${offset}: state update failed: ${(e as Error).message}`);
+      warn(`event ${num} (block ${index + 1}) at ${at(offset)}: state update failed: ${(e as Error).message}`);
       return -1;
     }
   }
@@ -531,11 +559,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const ok = decodeEvent(v, type, buf, dv, start, len);
     const num = syscallCount(ix) + 1;
     if (num === 1) firstEventOffset = offset;
-    else if (num === ESTIMATE_AFTER) presize(offset + len);
-    ev.offset = offset;
+    else if (num === ESTIMATE_AFTER && fileNo === 0) presize(offset + len);
+    ev.offset = fileBase + offset;
     ev.length = len;
     ev.malformed = v.error !== '';
-    if (v.error !== '') damage(`event ${num} (block ${index + 1}) at byte ${offset}: ${v.error}`);
+    if (v.error !== '') damage(`event ${num} (block ${index + 1}) at ${at(offset)}: ${v.error}`);
     if (!ok) {
       ev.tsSec = 0; ev.tsNsec = 0; ev.cpu = -1; ev.pid = -1; ev.tid = -1; ev.dir = Dir.None; ev.type = 'malformed';
       ev.fd = -1; ev.fdName = ''; ev.procName = ''; ev.container = ''; ev.rawres = NaN; ev.latencyNs = NaN; ev.failed = false;
@@ -614,9 +642,10 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     addSyscallEvent(ix, ev);
   }
 
-  const walker = createBlockWalker({
-    warning: warn,
-    damage,
+  const walkerOf = (): ReturnType<typeof createBlockWalker> => createBlockWalker({
+    // The walker's own messages say "at byte N" of the file it reads: name the file in a set.
+    warning: (m) => warn(many ? `${names[fileNo]}: ${m}` : m),
+    damage: (m) => damage(many ? `${names[fileNo]}: ${m}` : m),
     block(type, buf, dv, start, len, offset, index) {
       if (type !== runType) {
         if (runCount > 0) blockCounts.set(runType, (blockCounts.get(runType) ?? 0) + runCount);
@@ -624,7 +653,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
         runCount = 0;
       }
       runCount++;
-      if (index === 0 && type !== BT.SHB) damage(`block 1 at byte ${offset}: not a section header block (type 0x${type.toString(16)})`);
+      if (index === 0 && type !== BT.SHB) damage(`block 1 at ${at(offset)}: not a section header block (type 0x${type.toString(16)})`);
       try {
         if (isEventBlock(type)) {
           onEvent(type, buf, dv, start, len, offset, index);
@@ -657,9 +686,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
               err = readProcList(st, type, buf, dv, start, len);
             }
         }
-        if (err) damage(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${err}`);
+        if (err) damage(`block ${index + 1} (type 0x${type.toString(16)}) at ${at(offset)}: ${err}`);
       } catch (e) {
-        damage(`block ${index + 1} (type 0x${type.toString(16)}) at byte ${offset}: ${(e as Error).message}`);
+        damage(`block ${index + 1} (type 0x${type.toString(16)}) at ${at(offset)}: ${(e as Error).message}`);
       }
     },
   });
@@ -672,14 +701,14 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     }
     const allWarnings = suppressed ? [...warnings, `${suppressed} more warnings not shown`] : warnings;
     return {
-      name: source.path.split(/[\\/]/).pop() ?? source.path,
+      name: names.join(', '),
       path: source.path,
       format: 'scap',
       kind: 'syscalls',
-      compressed: source.compressed,
+      compressed: files.some((f) => f.compressed),
       events: n,
       bytesRead,
-      fileSize: source.fileSize,
+      fileSize: totalSize,
       firstTimeNs: firstNs,
       lastTimeNs: lastGoodNs,
       linkTypes: [],
@@ -689,6 +718,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       loadMs: Date.now() - t0,
       extra: {
         readErrors,
+        // A rotation: how many files, in the order read (info's name lists them in that order).
+        ...(many ? { files: files.length } : {}),
         processes: st.procCount,
         threads: st.threads.size,
         shbVersion,
@@ -699,28 +730,46 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   };
 
   let lastProgress = Date.now();
-  const result = await source.stream(async (chunk) => {
-    walker.push(chunk);
-    bytesRead += chunk.length;
-    if (opts.onProgress && Date.now() - lastProgress > 100) {
-      lastProgress = Date.now();
-      opts.onProgress(info());
-    }
-    // Let the host answer requests between chunks.
-    await new Promise<void>((r) => setImmediate(r));
-  }, opts.signal);
-  walker.end();
-  if (result.error) damage(result.error);
+  for (fileNo = 0; fileNo < files.length && !opts.signal?.aborted; fileNo++) {
+    fileBase = fileNo * SCAP_FILE_SPAN;
+    // One walker per file: a cut-short last block of one file must not swallow the next file's header.
+    const walker = walkerOf();
+    const result = await files[fileNo].stream(async (chunk) => {
+      walker.push(chunk);
+      bytesRead += chunk.length;
+      if (opts.onProgress && Date.now() - lastProgress > 100) {
+        lastProgress = Date.now();
+        opts.onProgress(info());
+      }
+      // Let the host answer requests between chunks.
+      await new Promise<void>((r) => setImmediate(r));
+    }, opts.signal);
+    walker.end();
+    if (result.error) damage(many ? `${names[fileNo]}: ${result.error}` : result.error);
+  }
+  fileNo = Math.min(fileNo, files.length - 1);
   if (!sawShb && syscallCount(ix) === 0) damage(`no scap section header block found in ${bytesRead} bytes: not a scap file?`);
   cancelled = !!opts.signal?.aborted;
   done = true;
   opts.onProgress?.(info());
 
+  /** The bytes of an event at a virtual offset, from its file. */
+  function readAt(off: number, len: number): Uint8Array {
+    const k = Math.floor(off / SCAP_FILE_SPAN);
+    return files[k].randomAccess.read(off - k * SCAP_FILE_SPAN, len);
+  }
+
+  /** The file an event came from (frame.file of a set of several scaps). */
+  function fileNameOf(event: number): string {
+    if (event < 1 || event > syscallCount(ix)) return '';
+    return names[Math.floor(ix.offset.data[event - 1] / SCAP_FILE_SPAN)] ?? '';
+  }
+
   const rv = createEventView();
   function reread(event: number): boolean {
     const off = ix.offset.data[event - 1];
     const len = ix.length.data[event - 1];
-    const bytes = source.randomAccess.read(off, len);
+    const bytes = readAt(off, len);
     if (bytes.length < 12) return false;
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const bt = dv.getUint32(0, true);
@@ -778,9 +827,11 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
   function dissect(event: number, d: Dissection): void {
     const off = ix.offset.data[event - 1];
     const len = ix.length.data[event - 1];
-    const bytes = source.randomAccess.read(off, len);
+    const bytes = readAt(off, len);
     resetDissection(d, bytes, 'Event');
     const evtEntry = addIndexedSyscallFields(ix, event, d);
+    // A set of several scaps names each event's file (frame.file, as packet sets do).
+    if (many) addField(d, hfFrameFile, 0, 0, evtEntry, fileNameOf(event));
     d.protocol = 'scap';
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.length < 12 || !decodeEvent(rv, dv.getUint32(0, true), bytes, dv, 0, bytes.length)) {
@@ -1030,9 +1081,50 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     args: argsOf,
     containerName,
     dissect,
-    close: () => source.randomAccess.close(),
+    close: () => {
+      for (const f of files) f.randomAccess.close();
+    },
   });
-  return { ...cap, argsOf, typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
+  return { ...cap, argsOf, fileNameOf, typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
+}
+
+/** Blocks looked at for a file's first event before giving up (the process and fd lists come first). */
+const HEAD_BLOCKS = 1 << 16;
+
+/**
+ * Time (ns since the epoch) of a scap file's first event, from its block headers only (the
+ * event header's u64 ts after u16 cpu and, in EVF blocks, u32 flags: scap_savefile.c). A gzip
+ * file is looked at in what its head inflates to; undefined when no event is found there.
+ * Used to put rotated files in time order: a `-W` ring's names are not.
+ */
+export function scapFirstEventNs(source: CaptureSource): bigint | undefined {
+  const head = source.compressed ? source.peek(1 << 24) : undefined;
+  const read = (off: number, len: number): Uint8Array => (head ? head.subarray(off, off + len) : source.randomAccess.read(off, len));
+  let off = 0;
+  for (let n = 0; n < HEAD_BLOCKS; n++) {
+    const h = read(off, 24);
+    if (h.length < 8) return undefined;
+    const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    const type = dv.getUint32(0, true);
+    const len = dv.getUint32(4, true);
+    if (len < 12 || (len & 3) !== 0) return undefined;
+    if (isEventBlock(type)) {
+      const q = 8 + 2 + (type === BT.EVF || type === BT.EVF_V2 || type === BT.EVF_V2_LARGE ? 4 : 0);
+      return h.length >= q + 8 ? dv.getBigUint64(q, true) : undefined;
+    }
+    off += len;
+  }
+  return undefined;
+}
+
+/**
+ * Put the files of a rotation in time order (their first events'; a file without a readable
+ * event goes last, in the order given), so a `-W` ring that wrapped reads oldest first.
+ */
+export function scapTimeOrder<T extends { source: CaptureSource }>(files: readonly T[]): T[] {
+  const keyed = files.map((f, i) => ({ f, i, t: scapFirstEventNs(f.source) }));
+  keyed.sort((a, b) => (a.t === undefined ? (b.t === undefined ? a.i - b.i : 1) : b.t === undefined ? -1 : a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i));
+  return keyed.map((k) => k.f);
 }
 
 // joinPath is re-exported for tests of path resolution.
