@@ -75,4 +75,26 @@ describe('list --follow on a trace being written, with its key log', () => {
     const want = (await cliOk('list', `${prefix}.strace`, '--keylog', `${prefix}.keys`, '-f', 'http', ...FIELDS)).replace(/\n$/, '').split('\n');
     expect(out.lines.map((l) => l.text)).toEqual(want);
   }, 180_000);
+
+  it.skipIf(!can)('a parent waiting for its child holds nothing back: the child\'s calls print while the parent waits', async () => {
+    // sh waits in wait4 (strace writes `wait4(-1,  <unfinished ...>`) while each child runs.
+    const prefix = join(dir, 'parent');
+    let traceEnded = Infinity;
+    const trace = runCli(['trace', '--out', prefix, '--', 'sh', '-c', 'sleep 3; ls / >/dev/null; sleep 2; ls / >/dev/null; sleep 2'], timedSink().stream, timedSink().stream).then((code) => {
+      traceEnded = Date.now();
+      return code;
+    });
+    while (!existsSync(`${prefix}.strace`) || statSync(`${prefix}.strace`).size === 0) await sleep(20);
+    const out = timedSink();
+    const follow = runCli(['list', `${prefix}.strace`, '--follow', '--stop-after', '90', '-f', 'evt.type == execve && proc.name == ls', '-e', 'evt.rawtime'], out.stream, timedSink().stream);
+    expect(await trace).toBe(0);
+    while (!takeInterrupt()) await sleep(50);
+    expect(await follow).toBe(0);
+    expect(out.lines.length).toBe(2);
+    const late = out.lines.map((l) => Math.round(performance.timeOrigin + l.at - Number(BigInt(l.text) / 1_000_000n)));
+    console.log(`parent waiting: the child's execve printed ${late.join(' ms, ')} ms after it`);
+    for (const ms of late) expect(ms).toBeLessThan(1000);
+    // Both while the parent still waited for its last child (sleep 2).
+    for (const l of out.lines) expect(performance.timeOrigin + l.at).toBeLessThan(traceEnded);
+  }, 120_000);
 });
