@@ -54,10 +54,12 @@ export async function listFollow(client: EngineClient, a: ListArgs, out: Writabl
       }
       const n = page.events?.length ?? page.rows?.events.length ?? 0;
       if (!a.quiet && n > 0) await write(out, ctl.format(page, columns));
+      const moved = page.tested > after;
       after = page.tested;
       if (a.count !== undefined && after >= a.count) stop();
       if (page.done) break;
-      if (page.tested >= page.total) await new Promise((r) => setTimeout(r, IDLE_MS));
+      // Nothing new, or the new events wait (a TLS record being written): ask again a bit later.
+      if (page.tested >= page.total || !moved) await new Promise((r) => setTimeout(r, IDLE_MS));
     }
     const end = await client.call('info', null);
     for (const w of end.warnings) await write(err, `tracelens: ${a.file}: ${w}\n`);

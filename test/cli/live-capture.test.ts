@@ -94,6 +94,27 @@ describe('startTrace', () => {
     }
   }, 120_000);
 
+  it.skipIf(!haveStrace)('the decrypted exchange is there while the command still runs (tail over the window\'s live trace)', async () => {
+    const e = engine(true);
+    try {
+      // The key log reaches the capture through the 200 ms poll (addKeys), the log through the follow.
+      await e.client.call('startTrace', { argv: ['sh', '-c', `sleep 1; curl -sk -o /dev/null https://127.0.0.1:${port}/while-running; sleep 4`] });
+      let uris: string[] = [];
+      let after = 0;
+      await until(async () => {
+        const page = await e.client.call('tail', { after, count: 1000, filter: 'http.request', fields: ['http.request.uri'] });
+        after = page.tested;
+        uris = uris.concat((page.values ?? []).map((v) => v[0].join(',')));
+        return uris.length > 0 || e.statuses.at(-1)?.state !== 'running';
+      }, 30_000);
+      expect(uris).toEqual(['/while-running']);
+      expect(e.statuses.at(-1)?.state).toBe('running');
+      await e.client.call('stopCapture', null);
+    } finally {
+      e.close();
+    }
+  }, 120_000);
+
   it.skipIf(!haveStrace)('Stop ends the traced command and what it started, keeps the capture open, and leaves other processes alone', async () => {
     const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
     const e = engine(true);

@@ -3,7 +3,7 @@
  * any Port. Every request is validated, every failure becomes an error response; nothing here
  * may throw out of the message handler or block for long (indexing yields between chunks).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
 import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
@@ -13,7 +13,8 @@ import { createDissection } from '../dissectors/dissection.ts';
 import { fieldByName, fieldCatalogue } from '../fields/registry.ts';
 import { openCaptures } from '../open-capture.ts';
 import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/capture-tls.ts';
-import { siblingKeylogs } from '../tls/keylog.ts';
+import { siblingKeylogs, type KeylogAddResult } from '../tls/keylog.ts';
+import { newKeylogLines } from './keylog-tail.ts';
 import { detailsTree } from './details-tree.ts';
 import { sortEvents } from './sort-view.ts';
 import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
@@ -89,6 +90,8 @@ interface EngineState {
   filtering: number;
   /** Set while the open capture is followed (open with follow): aborting it stops following. */
   followStop?: AbortController;
+  /** Key log files added by path while following: read on as they grow (keylog-tail.ts). */
+  followedKeylogs?: { path: string; next: number }[];
   /** The HAR export's exchange view (kept between its pages, apart from the HTTP tab's). */
   harView: { view?: ExchangeView };
   /** The last `tail` filter, compiled once for all the calls with its text. */
@@ -220,6 +223,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.capturePath = path;
       state.captureMore = more;
       state.addedKeylogs = new Set();
+      state.followedKeylogs = [];
       state.indexing = indexing;
       state.view = undefined;
       state.sort = undefined;
@@ -268,6 +272,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const message = displayName ? (e as Error).message.split(path).join(displayName) : (e as Error).message;
       state.openError = message;
       throw message === (e as Error).message ? e : new Error(message);
+    }
+  }
+
+  /** The new lines of the key logs added while following, into the open capture (before a tail or rows answer). */
+  function readFollowedKeylogs(): void {
+    const c = state.capture;
+    if (!c || !state.followedKeylogs) return;
+    for (const k of state.followedKeylogs) {
+      const { text, next } = newKeylogLines(k.path, k.next);
+      k.next = next;
+      if (text !== '') addCaptureKeylog(c, { text });
     }
   }
 
@@ -436,6 +451,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         throw new Error(`${(names ?? []).join(', ')}: fields of a layer with a whole-capture scan are not available while the capture is followed`);
       }
       if (text.trim() !== '' && state.tailFilter?.text !== text.trim()) state.tailFilter = compileTailFilter(state.session, text.trim());
+      readFollowedKeylogs();
       return await tailPage(c, state.session, { after, until, count, filter: text.trim() === '' ? undefined : state.tailFilter, fields }, state.generation);
     },
     openUpload: (params) => {
@@ -554,7 +570,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       // A followed capture (the window's Live): the HTTP scan reads on first, so the rows of
       // requests and responses show HTTP as soon as they are indexed.
-      if (state.followStop && session) followHttp(session.http);
+      if (state.followStop && session) {
+        readFollowedKeylogs();
+        followHttp(session.http);
+      }
       // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
       if (!session || options.scanOnDemand) return rowsPage(c, shown(), state.generation, start, count, colour, fields);
       return withDeferredAnalysis(session, () => rowsPage(c, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
@@ -704,7 +723,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const c = requireCapture(state);
       const p = params;
       if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
-      const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
+      let r: KeylogAddResult;
+      if (typeof p.psk !== 'string' && typeof p.text !== 'string' && state.followStop && !c.info().done) {
+        // A followed capture's key log is likely still written too: read on as it grows.
+        const path = allow(stringParam(params, 'path'));
+        if (!existsSync(path)) r = addCaptureKeylog(c, { path });
+        else {
+          const first = newKeylogLines(path, 0);
+          state.followedKeylogs?.push({ path, next: first.next });
+          r = addCaptureKeylog(c, { text: first.text });
+        }
+      } else r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (typeof p.path === 'string' && r.added > 0) state.addedKeylogs?.add(p.path);
       if (r.added > 0 && c.info().done) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.

@@ -7,10 +7,11 @@
  * Only one capture runs per engine; starting another stops it first. The folder is removed when
  * the next capture starts or the engine closes.
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPacketCaptureParams, checkTraceParams, type CaptureInfo, type CaptureStatus, type CaptureTools, type EngineEvent } from '../../../shared/rpc.ts';
+import { newKeylogLines } from './keylog-tail.ts';
 import { countSecrets, createKeylog, INSTALL_TCPDUMP, interrupt, killGroup, listInterfaces, onPath, startStrace, startTcpdump, straceProblem, type Started } from './capture-spawn.ts';
 
 /** What the live captures need from the engine host. */
@@ -72,24 +73,9 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
   /** The secrets written since the last look: whole lines only (a line being written waits). */
   const newKeys = (r: Running): string => {
     if (!r.keys) return '';
-    let size: number;
-    try {
-      size = statSync(r.keys).size;
-    } catch {
-      return '';
-    }
-    if (size <= r.keysRead) return '';
-    const buf = Buffer.alloc(Math.min(size - r.keysRead, 1 << 20));
-    const fd = openSync(r.keys, 'r');
-    let n: number;
-    try {
-      n = readSync(fd, buf, 0, buf.length, r.keysRead);
-    } finally {
-      closeSync(fd);
-    }
-    const end = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
-    r.keysRead += end;
-    return buf.subarray(0, end).toString('utf8');
+    const { text, next } = newKeylogLines(r.keys, r.keysRead);
+    r.keysRead = next;
+    return text;
   };
   const feedKeys = async (r: Running): Promise<void> => {
     const text = newKeys(r);

@@ -32,6 +32,7 @@ import {
 } from './http-index.ts';
 import { reparseStreamMessage, reparseTcpMessage, reparseWork, type MessageSpot } from './http-reparse.ts';
 import { prepareHttpRows } from './http-rows.ts';
+import { createLiveTls, followTls, tlsStreamGrew, type LiveTls } from './http-live-tls.ts';
 
 export interface HttpScanProgress {
   done: number;
@@ -70,6 +71,8 @@ export interface HttpLayer {
    * whose index stands in `plain` until the whole-capture scan replaces it (followHttp).
    */
   live?: LiveHttp;
+  /** While following: the recorder of messages over TLS into the live TLS index. */
+  tlsOnMessage?: (m: HttpMessage, ex: HttpExchange) => void;
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
@@ -249,6 +252,8 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress, opt
   layer.plain = ix;
   // The follow scan's index (and the TLS part derived beside it) gives way to the whole one.
   layer.live = undefined;
+  layer.tlsOnMessage = undefined;
+  layer.tls = undefined;
   layer.tlsGen = -1;
   layer.plainMessages = layer.messages;
   layer.ms = performance.now() - t0;
@@ -270,6 +275,8 @@ export interface LiveHttp {
   /** Refs of `ix.done` already listed in `ix.endRefs`, and the growing list behind it. */
   listed: number;
   refs: Uint32Array;
+  /** HTTP/1.x over TLS read on as the streams grow (http-live-tls.ts); its index stands in `tls`. */
+  tls: LiveTls;
 }
 
 /** The whole-capture scan has run (not the follow scan standing in for it). */
@@ -279,7 +286,8 @@ export function httpFinal(layer: HttpLayer): boolean {
 
 /**
  * Bring the follow scan up to the events indexed so far (starting it on first call) and return
- * the last event whose http.* fields are known. Once the whole-capture scan has run, returns
+ * the last event whose http.* fields are known (over TLS, a record still being written or not
+ * decrypted yet holds the events after it back a while: http-live-tls.ts). Once the whole-capture scan has run, returns
  * the capture's count and does nothing.
  */
 export function followHttp(layer: HttpLayer): number {
@@ -290,17 +298,32 @@ export function followHttp(layer: HttpLayer): number {
   let live = layer.live;
   if (!live) {
     const ix = createHttpIndex();
-    live = { ix, scanned: 0, packets: internals.kind === 'packets' ? createPacketScan(layer, internals, ix) : undefined, fds: new Map(), listed: 0, refs: new Uint32Array(1024) };
+    const tlsIx = createHttpIndex(16);
+    live = { ix, scanned: 0, packets: internals.kind === 'packets' ? createPacketScan(layer, internals, ix) : undefined, fds: new Map(), listed: 0, refs: new Uint32Array(1024), tls: createLiveTls(tlsIx) };
     layer.live = live;
     layer.plain = ix;
+    layer.tls = tlsIx;
+    layer.tlsOnMessage = recorder(tlsIx, layer);
   }
-  if (total <= live.scanned) return live.scanned;
-  if (live.packets && internals.kind === 'packets') {
-    for (let f = live.scanned + 1; f <= total && f < internals.conv.frameStream.length; f++) scanFrame(layer, internals, live.packets, f);
-  } else followFds(layer, live);
-  live.scanned = total;
-  listLiveRefs(live);
-  return total;
+  if (total > live.scanned) {
+    if (live.packets && internals.kind === 'packets') {
+      const { states } = live.packets;
+      const fs = internals.conv.frameStream;
+      const grew = new Set<number>();
+      for (let f = live.scanned + 1; f <= total && f < fs.length; f++) {
+        scanFrame(layer, internals, live.packets, f);
+        // A stream that is not HTTP/1.x in the clear may be TLS: it grew.
+        if (fs[f] >= 0 && states[fs[f]] === null) grew.add(fs[f]);
+      }
+      for (const sid of grew) tlsStreamGrew(live.tls, `tcp:${sid}`);
+    } else followFds(layer, live);
+    live.scanned = total;
+    listLiveRefs(live);
+  }
+  // Also when nothing was indexed: keys may have been added, or a stream's decryption was put off.
+  const known = layer.tlsOnMessage ? followTls(layer.capture, live.tls, layer.candidates, layer.tlsOnMessage, layer.decode) : Infinity;
+  listLiveRefs(live.tls);
+  return Math.min(total, known);
 }
 
 function followFds(layer: HttpLayer, live: LiveHttp): void {
@@ -309,7 +332,10 @@ function followFds(layer: HttpLayer, live: LiveHttp): void {
   for (const info of listFdStreams(capture)) {
     if (info.lastEvent <= live.scanned) continue;
     let st = live.fds.get(info.id);
-    if (st === null) continue;
+    if (st === null) {
+      tlsStreamGrew(live.tls, info.id);
+      continue;
+    }
     if (st === undefined) {
       // As the scan: files and pipes carry no HTTP (a socket may be named once it connects).
       if (info.role === 'other' && !/->/.test(info.name)) continue;
@@ -319,12 +345,19 @@ function followFds(layer: HttpLayer, live: LiveHttp): void {
     const chunks = fdStreamChunksFrom(capture, info.id, st.fed, st.pos);
     st.fed += chunks.length;
     for (const c of chunks) pushHttpChunk(st.p, c);
-    if (st.p.notHttp) live.fds.set(info.id, null);
+    if (st.p.notHttp) {
+      live.fds.set(info.id, null);
+      // As the scan: a stream that starts like TLS or HTTP/2 is a candidate. The parser gives
+      // up on the stream's first bytes, so the first non-empty chunk read now holds them.
+      const first = chunks.find((c) => c.bytes.length > 0);
+      const kind = first ? classify(first.bytes) : undefined;
+      if (kind) layer.candidates.push({ id: info.id, kind });
+    }
   }
 }
 
 /** Messages recorded since the last call, appended to the end-event list (sorted when one came late). */
-function listLiveRefs(live: LiveHttp): void {
+function listLiveRefs(live: { ix: HttpIndex; listed: number; refs: Uint32Array }): void {
   const ix = live.ix;
   let m = ix.endRefs.length;
   let sorted = true;
