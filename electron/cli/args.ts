@@ -1,6 +1,7 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
 import type { DecodeAsRule } from '../../shared/rpc.ts';
 import { isStatName, STAT_NAMES, type StatName } from '../../shared/stats.ts';
+import { NAMES_OFF, parseNameFlags, type NameMode } from '../../shared/names.ts';
 
 /** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
@@ -30,6 +31,8 @@ export interface ListArgs {
   follow: boolean;
   /** --stop-after SECONDS: stop following then. */
   stopAfter: number | undefined;
+  /** -N FLAGS / -n: name addresses from the capture itself (NRB, captured DNS); off by default. */
+  names: NameMode;
 }
 
 /** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
@@ -193,9 +196,12 @@ export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
   list FILE [-e FIELD]... [-f FILTER] [--keylog FILE]... [--format tsv|json] [--count N]
        [--separator C] [--aggregator C] [--quote d|s|n] [--occurrence a|f|l] [--header] [--details]
+       [-N n|dn] [-n]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns;
-                                 --count N: events 1..N only; --details: each event's tree
+                                 --count N: events 1..N only; --details: each event's tree;
+                                 -N n: Source/Destination named by the capture's Name Resolution
+                                 Blocks, -N dn: also by its DNS answers (never a lookup); -n: off
        [--follow [--stop-after SECONDS]]
                                  --follow: a file still being written (tcpdump -w, strace -o): print
                                  events as they arrive until Ctrl-C or SECONDS; FILE - reads
@@ -258,8 +264,17 @@ export class NotInTracelens extends UsageError {}
 export function emptyListArgs(): ListArgs {
   return {
     command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv',
-    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined,
+    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined, names: { ...NAMES_OFF },
   };
+}
+
+/** `-N FLAGS` (tshark's letters): `n` names from the capture's NRBs, `d` also from its DNS answers. */
+export function nameFlags(a: ListArgs, text: string): void {
+  const r = parseNameFlags(text);
+  if ('error' in r) throw new UsageError(r.error);
+  a.names = r.mode;
+  if (r.ignored !== '') a.notes.push(`-N ${r.ignored}: tracelens names network addresses only (n, d), from the capture itself; never by a lookup`);
+  if (r.mode.dns && !r.mode.network) a.notes.push('-N d without n names nothing (as tshark): use -N dn');
 }
 
 export function countValue(option: string, v: string): number {
@@ -329,6 +344,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       else if (a === '--occurrence') out.fieldStyle.occurrence = occurrenceValue(a, value());
       else if (a === '--header') out.fieldStyle.header = true;
       else if (a === '--details') out.details = true;
+      else if (a === '-N') nameFlags(out, value());
+      else if (a === '-n') out.names = { ...NAMES_OFF };
       else if (a === '--follow') out.follow = true;
       else if (a === '--stop-after') {
         const v = value();

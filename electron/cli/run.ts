@@ -179,6 +179,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
   }
   const i = await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
+  if (a.names.network) await client.call('nameResolution', a.names);
   let shown = i.events;
   if (a.filter !== undefined) {
     // rows/extract then page through the matching events only.
