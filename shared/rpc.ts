@@ -723,6 +723,8 @@ export interface TlsStreamInfo {
   status: string;
   statusText: string;
   version?: number;
+  /** The ServerHello's cipher suite number (RFC 8446 §4.1.3), named in `suite` when tracelens knows it. */
+  cipherSuite?: number;
   suite?: string;
   sni?: string;
   alpn?: string;

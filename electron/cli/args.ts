@@ -95,6 +95,16 @@ export interface ExportObjectsArgs {
   psks: string[];
 }
 
+/** `tls FILE`: the TLS summary (shared/tls-summary.ts). */
+export interface TlsArgs {
+  command: 'tls';
+  file: string;
+  more: string[];
+  keylogs: string[];
+  psks: string[];
+  format: 'text' | 'json' | 'tsv';
+}
+
 export interface ExpertArgs {
   command: 'expert';
   file: string;
@@ -138,6 +148,7 @@ export interface ExportArgs {
 }
 
 export type CliArgs =
+  | TlsArgs
   | { command: 'info'; file: string; more: string[] }
   | { command: 'link'; file: string; more: string[]; event: number }
   | { command: 'owners'; file: string; more: string[] }
@@ -159,7 +170,7 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'link', 'owners', 'trace', 'sql', 'export', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'tls', 'stats', 'link', 'owners', 'trace', 'sql', 'export', 'help', 'version'] as const;
 
 export interface TraceArgs {
   command: 'trace';
@@ -226,6 +237,9 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  bodies, timings; to standard output unless --out
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
+  tls FILE [--keylog FILE]... [--format text|json|tsv]
+                                 the TLS summary: per connection its version, cipher suite, SNI,
+                                 ALPN and whether it was decrypted, then the totals of each
   expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
                                  the count, group, protocol and summary of each kind of entry
   stats NAME FILE [-f FILTER] [--keylog FILE]... [--format text|json|tsv]
@@ -361,7 +375,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out.more = files.slice(1);
     return out;
   }
-  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
+  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har' || command === 'tls') return parseStreamCommand(command, rest);
   if (command === 'link' || command === 'owners') return parseSetCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
   if (command === 'sql' || command === 'export') return parseSqlCommand(command, rest);
@@ -456,7 +470,7 @@ function parseStats(rest: string[]): StatsArgs {
   return { ...out, name, file, more };
 }
 
-function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har', rest: string[]): CliArgs {
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har' | 'tls', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
   const psks: string[] = [];
@@ -465,6 +479,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   let as: FollowArgs['as'] = 'ascii';
   let filter: string | undefined;
   let format: HttpArgs['format'] = 'jsonl';
+  let tlsFormat: TlsArgs['format'] = 'text';
   let outDir: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -493,6 +508,10 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
       const v = value();
       if (v !== 'jsonl' && v !== 'tsv') throw new UsageError(`--format must be jsonl or tsv, not ${v}`);
       format = v;
+    } else if (a === '--format' && command === 'tls') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'tsv') throw new UsageError(`--format must be text, json or tsv, not ${v}`);
+      tlsFormat = v;
     } else if (a === '--out' && (command === 'export-objects' || command === 'har')) outDir = value();
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
     else files.push(a);
@@ -505,6 +524,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   }
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (command === 'expert') return { command, file, more, keylogs, psks };
+  if (command === 'tls') return { command, file, more, keylogs, psks, format: tlsFormat };
   if (command === 'har') return { command, file, more, keylogs, psks, filter, out: outDir };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };
