@@ -65,6 +65,7 @@ export const HOST_COMMANDS = [
   'find-previous',
   'colorize', // View → Colorize Packet List: switch row colouring on or off
   'coloring-rules', // View → Coloring Rules…: the rules dialog
+  'name-resolution', // View → Name Resolution: name addresses from the capture's DNS answers and NRBs, on or off
   'decode-as', // show the Decode As rules
   'keyboard-shortcuts',
   'field-reference',

@@ -11,6 +11,7 @@ import type { HarPage } from './har.ts';
 import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
 import type { IoGraphResult, StatName, StatsResult, SyscallOverview } from './stats.ts';
+import type { NameMode } from './names.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -316,6 +317,15 @@ export interface EngineMethods {
   decodeAs: [{ rules: DecodeAsRule[] }, DecodeAsResult];
   /** Expert Information of the whole capture (TCP analysis, connection events, malformed frames). */
   expert: [null, ExpertResult];
+  /**
+   * Name addresses from the capture itself (pcapng Name Resolution Blocks with `network`, and
+   * also the DNS answers in its packets with `dns`): the Source/Destination cells, the
+   * `_ws.col.*` values and the tree's IP address lines. Never a lookup. Off at start; kept
+   * across opens. The view's generation changes; `named` counts the addresses with a name.
+   */
+  nameResolution: [NameMode, { generation: number; named: number }];
+  /** The named addresses of the open capture under the current name resolution (tshark -z hosts). */
+  hosts: [null, { address: string; name: string }[]];
   /** A tshark `-z` statistic (shared/stats.ts STAT_NAMES) over all events or a display filter's matches. */
   stats: [{ name: StatName; filter?: string }, StatsResult];
   /** I/O graph series: per interval (ms; 0 = automatic), the events of each display filter ('' = all). */
@@ -740,6 +750,8 @@ export interface TlsStreamInfo {
   status: string;
   statusText: string;
   version?: number;
+  /** The ServerHello's cipher suite number (RFC 8446 §4.1.3), named in `suite` when tracelens knows it. */
+  cipherSuite?: number;
   suite?: string;
   sni?: string;
   alpn?: string;
@@ -813,7 +825,7 @@ export const METHOD_NAMES = [
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'httpBodies', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview', 'cancelStats',
   'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
-  'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture',
+  'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture', 'nameResolution', 'hosts',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that `METHOD_NAMES` lists every method: this type is `never` when it does. */

@@ -1,6 +1,7 @@
 /** Command-line parsing for the CLI: pure, so usage errors are unit-testable. */
 import type { DecodeAsRule } from '../../shared/rpc.ts';
 import { isStatName, STAT_NAMES, type StatName } from '../../shared/stats.ts';
+import { NAMES_OFF, parseNameFlags, type NameMode } from '../../shared/names.ts';
 
 /** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
@@ -30,6 +31,8 @@ export interface ListArgs {
   follow: boolean;
   /** --stop-after SECONDS: stop following then. */
   stopAfter: number | undefined;
+  /** -N FLAGS / -n: name addresses from the capture itself (NRB, captured DNS); off by default. */
+  names: NameMode;
 }
 
 /** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
@@ -92,6 +95,16 @@ export interface ExportObjectsArgs {
   psks: string[];
 }
 
+/** `tls FILE`: the TLS summary (shared/tls-summary.ts). */
+export interface TlsArgs {
+  command: 'tls';
+  file: string;
+  more: string[];
+  keylogs: string[];
+  psks: string[];
+  format: 'text' | 'json' | 'tsv';
+}
+
 export interface ExpertArgs {
   command: 'expert';
   file: string;
@@ -135,6 +148,7 @@ export interface ExportArgs {
 }
 
 export type CliArgs =
+  | TlsArgs
   | { command: 'info'; file: string; more: string[] }
   | { command: 'link'; file: string; more: string[]; event: number }
   | { command: 'owners'; file: string; more: string[] }
@@ -156,7 +170,7 @@ export type CliArgs =
  * The first words that make a command line the CLI's rather than the window's (the packaged
  * app's `tracelens` launcher, scripts/cli-launcher.ts); any first word starting with "-" does too.
  */
-export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'stats', 'link', 'owners', 'trace', 'sql', 'export', 'help', 'version'] as const;
+export const CLI_COMMANDS = ['info', 'list', 'tshark', 'fields', 'follow', 'http', 'har', 'export-objects', 'expert', 'tls', 'stats', 'link', 'owners', 'trace', 'sql', 'export', 'help', 'version'] as const;
 
 export interface TraceArgs {
   command: 'trace';
@@ -193,9 +207,12 @@ export const USAGE = `usage: tracelens COMMAND [options]
   info FILE                      one JSON object: format, events, first/last time, link types, warnings
   list FILE [-e FIELD]... [-f FILTER] [--keylog FILE]... [--format tsv|json] [--count N]
        [--separator C] [--aggregator C] [--quote d|s|n] [--occurrence a|f|l] [--header] [--details]
+       [-N n|dn] [-n]
                                  one line per event: the -e fields (tab-separated, several
                                  occurrences joined with ","), or the default columns;
-                                 --count N: events 1..N only; --details: each event's tree
+                                 --count N: events 1..N only; --details: each event's tree;
+                                 -N n: Source/Destination named by the capture's Name Resolution
+                                 Blocks, -N dn: also by its DNS answers (never a lookup); -n: off
        [--follow [--stop-after SECONDS]]
                                  --follow: a file still being written (tcpdump -w, strace -o): print
                                  events as they arrive until Ctrl-C or SECONDS; FILE - reads
@@ -220,6 +237,9 @@ export const USAGE = `usage: tracelens COMMAND [options]
                                  bodies, timings; to standard output unless --out
   export-objects FILE --out DIR [--keylog FILE]...
                                  every HTTP body (decoded) to a file in DIR
+  tls FILE [--keylog FILE]... [--format text|json|tsv]
+                                 the TLS summary: per connection its version, cipher suite, SNI,
+                                 ALPN and whether it was decrypted, then the totals of each
   expert FILE [--keylog FILE]...  Expert Information as tshark -z expert prints it: per severity,
                                  the count, group, protocol and summary of each kind of entry
   stats NAME FILE [-f FILTER] [--keylog FILE]... [--format text|json|tsv]
@@ -258,8 +278,17 @@ export class NotInTracelens extends UsageError {}
 export function emptyListArgs(): ListArgs {
   return {
     command: 'list', file: '', more: [], fields: [], filter: undefined, keylogs: [], psks: [], format: 'tsv',
-    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined,
+    count: undefined, fieldStyle: { ...DEFAULT_FIELD_STYLE }, details: false, quiet: false, notes: [], follow: false, stopAfter: undefined, names: { ...NAMES_OFF },
   };
+}
+
+/** `-N FLAGS` (tshark's letters): `n` names from the capture's NRBs, `d` also from its DNS answers. */
+export function nameFlags(a: ListArgs, text: string): void {
+  const r = parseNameFlags(text);
+  if ('error' in r) throw new UsageError(r.error);
+  a.names = r.mode;
+  if (r.ignored !== '') a.notes.push(`-N ${r.ignored}: tracelens names network addresses only (n, d), from the capture itself; never by a lookup`);
+  if (r.mode.dns && !r.mode.network) a.notes.push('-N d without n names nothing (as tshark): use -N dn');
 }
 
 export function countValue(option: string, v: string): number {
@@ -329,6 +358,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       else if (a === '--occurrence') out.fieldStyle.occurrence = occurrenceValue(a, value());
       else if (a === '--header') out.fieldStyle.header = true;
       else if (a === '--details') out.details = true;
+      else if (a === '-N') nameFlags(out, value());
+      else if (a === '-n') out.names = { ...NAMES_OFF };
       else if (a === '--follow') out.follow = true;
       else if (a === '--stop-after') {
         const v = value();
@@ -344,7 +375,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out.more = files.slice(1);
     return out;
   }
-  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har') return parseStreamCommand(command, rest);
+  if (command === 'follow' || command === 'http' || command === 'export-objects' || command === 'expert' || command === 'har' || command === 'tls') return parseStreamCommand(command, rest);
   if (command === 'link' || command === 'owners') return parseSetCommand(command, rest);
   if (command === 'stats') return parseStats(rest);
   if (command === 'sql' || command === 'export') return parseSqlCommand(command, rest);
@@ -439,7 +470,7 @@ function parseStats(rest: string[]): StatsArgs {
   return { ...out, name, file, more };
 }
 
-function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har', rest: string[]): CliArgs {
+function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'expert' | 'har' | 'tls', rest: string[]): CliArgs {
   const files: string[] = [];
   const keylogs: string[] = [];
   const psks: string[] = [];
@@ -448,6 +479,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   let as: FollowArgs['as'] = 'ascii';
   let filter: string | undefined;
   let format: HttpArgs['format'] = 'jsonl';
+  let tlsFormat: TlsArgs['format'] = 'text';
   let outDir: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -476,6 +508,10 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
       const v = value();
       if (v !== 'jsonl' && v !== 'tsv') throw new UsageError(`--format must be jsonl or tsv, not ${v}`);
       format = v;
+    } else if (a === '--format' && command === 'tls') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'tsv') throw new UsageError(`--format must be text, json or tsv, not ${v}`);
+      tlsFormat = v;
     } else if (a === '--out' && (command === 'export-objects' || command === 'har')) outDir = value();
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} for ${command}`);
     else files.push(a);
@@ -488,6 +524,7 @@ function parseStreamCommand(command: 'follow' | 'http' | 'export-objects' | 'exp
   }
   if (command === 'http') return { command, file, more, keylogs, psks, filter, format };
   if (command === 'expert') return { command, file, more, keylogs, psks };
+  if (command === 'tls') return { command, file, more, keylogs, psks, format: tlsFormat };
   if (command === 'har') return { command, file, more, keylogs, psks, filter, out: outDir };
   if (outDir === undefined) throw new UsageError('export-objects needs --out DIR');
   return { command, file, more, out: outDir, keylogs, psks };

@@ -1,8 +1,9 @@
-/** CLI `expert FILE`: Expert Information in the layout of `tshark -q -z expert`. */
+/** CLI `expert FILE`: Expert Information in the layout of `tshark -q -z expert`; `tls FILE`: the TLS summary. */
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
 import { EXPERT_SEVERITIES, type ExpertEntry, type ExpertSeverity } from '../../shared/rpc.ts';
-import type { ExpertArgs } from './args.ts';
+import type { ExpertArgs, TlsArgs } from './args.ts';
+import { tlsSummary, tlsSummaryText, tlsSummaryTsv } from '../../shared/tls-summary.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 
 /** tshark's section titles (ui/cli/tap-expert.c). */
@@ -27,5 +28,13 @@ export async function expert(client: EngineClient, a: ExpertArgs, out: Writable,
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   const r = await client.call('expert', null);
   await write(out, expertText(r.entries));
+  return 0;
+}
+
+export async function tls(client: EngineClient, a: TlsArgs, out: Writable, err: Writable): Promise<number> {
+  await openAndIndex(client, a.file, a.more);
+  if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
+  const s = tlsSummary(await client.call('tlsStreams', null));
+  await write(out, a.format === 'json' ? `${JSON.stringify(s)}\n` : a.format === 'tsv' ? tlsSummaryTsv(s) : tlsSummaryText(s));
   return 0;
 }

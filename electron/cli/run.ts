@@ -10,7 +10,7 @@ import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageE
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
-import { expert } from './expert-cli.ts';
+import { expert, tls } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
 import { listFollow } from './follow-list.ts';
@@ -179,6 +179,7 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
   }
   const i = await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
+  if (a.names.network) await client.call('nameResolution', a.names);
   let shown = i.events;
   if (a.filter !== undefined) {
     // rows/extract then page through the matching events only.
@@ -378,7 +379,7 @@ export async function runCli(argv: string[], out: Writable, err: Writable, deps:
     if (a.command === 'export') return await exportTables(client, a, out, err);
     if (a.command === 'link' || a.command === 'owners') return await setCommand(client, a, out, err);
     const code = a.command === 'follow' ? await follow(client, a, out, err) : a.command === 'http' ? await http(client, a, out, err)
-      : a.command === 'expert' ? await expert(client, a, out, err) : await exportObjects(client, a, out, err);
+      : a.command === 'expert' ? await expert(client, a, out, err) : a.command === 'tls' ? await tls(client, a, out, err) : await exportObjects(client, a, out, err);
     // info and list report every warning; the stream commands at least say that a limit cut
     // the capture short, and that the answer covers only the part before it.
     if (stopped === undefined) return code;

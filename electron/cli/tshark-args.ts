@@ -4,7 +4,7 @@
  * the `stats` command's). Pure, like args.ts.
  * The flags and their meaning follow tshark(1) of Wireshark 4.0; the mapping is in docs/cli.md.
  */
-import { countValue, emptyListArgs, NotInTracelens, occurrenceValue, quoteChar, styleChar, UsageError, type FieldStyle, type ListArgs, type StatsArgs } from './args.ts';
+import { countValue, emptyListArgs, nameFlags, NotInTracelens, occurrenceValue, quoteChar, styleChar, UsageError, type FieldStyle, type ListArgs, type StatsArgs } from './args.ts';
 import { STAT_NAMES, type StatName } from '../../shared/stats.ts';
 
 /** Flags that take a value (getopt "x:"), and those that do not. */
@@ -129,9 +129,11 @@ export function parseTsharkArgs(argv: readonly string[]): ListArgs | StatsArgs {
       throw new UsageError(flag === 'R' ? '-R (read filter) is not in tracelens: use -Y FILTER' : '-f (capture filter) is for live capture; tracelens reads files: use -Y FILTER');
     } else if (flag === 'V') a.details = true;
     else if (flag === 'q') a.quiet = true;
-    // -2 and -n are what tracelens always does (the whole capture is indexed first; no names are resolved).
-    else if (flag === '2' || flag === 'n') continue;
-    else if (flag === 'N') a.notes.push(`-N ${value()}: tracelens does not resolve names; addresses and ports stay numeric`);
+    // -2 is what tracelens always does (the whole capture is indexed first): names learned
+    // anywhere in the file name every frame, as tshark -2 -N dn.
+    else if (flag === '2') continue;
+    else if (flag === 'n') a.names = { network: false, dns: false };
+    else if (flag === 'N') nameFlags(a, value());
   }
   if (file === undefined) throw new UsageError('tshark form needs -r FILE');
   if (stats.length > 0) return statsArgs(a, file, stats, format);

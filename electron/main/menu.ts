@@ -135,6 +135,7 @@ export function buildMenuTemplate(actions: MenuActions, state: MenuState): MenuI
         { type: 'separator' },
         command('Colorize Packet List', 'colorize', actions),
         command('Coloring Rules…', 'coloring-rules', actions),
+        command('Name Resolution', 'name-resolution', actions),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(state.devTools ? [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'reload' } as MenuItemConstructorOptions, { role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),

@@ -32,6 +32,7 @@ import { FindBar, findNext, openFindBar } from '../find/FindBar.tsx';
 import { ColourRulesDialog } from '../colours/ColourRulesDialog.tsx';
 import { setColorize, useColours } from '../colours/colour-store.ts';
 import { useColourSync } from '../colours/useColourSync.ts';
+import { setNameResolution, useNames, useNameResolutionSync } from './name-resolution.ts';
 import { CaptureBar, PacketsDialog, TraceDialog } from '../capture/CaptureDialogs.tsx';
 import { useCapture } from '../capture/capture-store.ts';
 import { useStatsView } from '../stats/stats-store.ts';
@@ -106,6 +107,7 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'find-packet' && s.phase === 'open') openFindBar();
   else if ((command === 'find-next' || command === 'find-previous') && s.phase === 'open') void findNext(session, command === 'find-previous');
   else if (command === 'colorize') setColorize(!useColours.getState().enabled);
+  else if (command === 'name-resolution') setNameResolution(!useNames.getState().enabled);
   else if (command === 'coloring-rules') useColours.setState({ dialogOpen: true });
   else if (command === 'expert-info' && s.phase === 'open') useApp.setState({ expert: true });
   else if (command === 'statistics' && arg && isStatsView(arg) && s.phase === 'open') {
@@ -117,11 +119,15 @@ export function runCommand(session: Session, command: string, arg: string | unde
   else if (command === 'stop-capture') void session.stopCapture().catch(() => {});
 }
 
-/** Browser mode's stand-in for View ▸ Colorize Packet List and View ▸ Coloring Rules…. */
+/** Browser mode's stand-in for View ▸ Name Resolution, View ▸ Colorize Packet List and View ▸ Coloring Rules…. */
 function ColourControls() {
   const enabled = useColours((s) => s.enabled);
+  const names = useNames((s) => s.enabled);
   return (
     <span className="colour-controls">
+      <label title="View ▸ Name Resolution: addresses named by the capture's DNS answers and Name Resolution Blocks">
+        <input type="checkbox" checked={names} onChange={(e) => setNameResolution(e.target.checked)} data-testid="name-resolution" /> Names
+      </label>
       <label title="View ▸ Colorize Packet List">
         <input type="checkbox" checked={enabled} onChange={(e) => setColorize(e.target.checked)} data-testid="colorize" /> Colorize
       </label>
@@ -264,6 +270,7 @@ export function App({ session }: { session: Session }) {
   const picker = useRef<HTMLInputElement>(null);
   const gotoInput = useRef<HTMLInputElement>(null);
   useColourSync(session);
+  useNameResolutionSync(session);
 
   const openPicker = (): void => {
     if (session.host.mode === 'desktop') void session.host.showOpenDialog();

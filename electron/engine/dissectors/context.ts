@@ -14,6 +14,11 @@ export interface PacketContext {
    * strings are built per packet; on when a row, the details pane or `-e` output needs them.
    */
   wantInfo: boolean;
+  /**
+   * First pass only: a DNS A/AAAA record (class IN) named `address` (its text as the Source
+   * column prints it) `name`, for name resolution from the capture (index/host-names.ts).
+   */
+  learnName?: (address: string, name: string) => void;
 
   // ---- scratch for the packet being dissected ----
   frame: number;

@@ -319,6 +319,21 @@ function dissectMessage(d: Dissection, data: Uint8Array, off: number, end: numbe
   }
 }
 
+/**
+ * An A/AAAA record at `p` (its type at `after`) names its address by its owner name, as
+ * packet-dns.c hands it to add_ipv4_name/add_ipv6_name: class IN only (RFC 1035 §3.2.4; the top
+ * bit is mDNS's cache-flush flag, RFC 6762 §10.2), not inside an ICMP error's quoted datagram.
+ */
+function learnAddress(ctx: PacketContext, learn: (address: string, name: string) => void, data: Uint8Array, base: number, end: number, p: number, after: number, address: string): void {
+  if (ctx.inError || (u16(data, after + 2) & 0x7fff) !== 1) return;
+  // The index pass reads names without their text: read the owner again with it.
+  const wanted = nameTextWanted;
+  nameTextWanted = true;
+  const ok = readName(data, base, end, p) >= 0;
+  nameTextWanted = wanted;
+  if (ok && nameText !== '<Root>') learn(address, nameText);
+}
+
 /** One resource record at `p`; returns the offset after it, or -1 when malformed. */
 function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p: number, top: number, ctx: PacketContext, flavour: number, index: number): number {
   const rr = addField(d, hfDnsRr, p, 0, top);
@@ -369,12 +384,14 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
       if (rdlen === 4) {
         addField(d, hfDnsA, r, 4, rr);
         if (want) state.info += ` ${formatIpv4(u32(data, r))}`;
+        if (ctx.learnName) learnAddress(ctx, ctx.learnName, data, base, end, p, after, formatIpv4(u32(data, r)));
       }
       break;
     case 28:
       if (rdlen === 16) {
         addField(d, hfDnsAaaa, r, 16, rr);
         if (want) state.info += ` ${formatIpv6(data.subarray(r, r + 16))}`;
+        if (ctx.learnName) learnAddress(ctx, ctx.learnName, data, base, end, p, after, formatIpv6(data.subarray(r, r + 16)));
       }
       break;
     case 2:

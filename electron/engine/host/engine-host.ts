@@ -16,6 +16,8 @@ import { addCaptureKeylog, exportCaptureKeylog, tlsStreams } from '../tls/captur
 import { siblingKeylogs, type KeylogAddResult } from '../tls/keylog.ts';
 import { newKeylogLines } from './keylog-tail.ts';
 import { detailsTree } from './details-tree.ts';
+import { namedHosts, nameResolver, nameTree, withNamedCells } from './names-view.ts';
+import { NAMES_OFF, type NameMode } from '../../../shared/names.ts';
 import { sortEvents } from './sort-view.ts';
 import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
@@ -99,6 +101,8 @@ interface EngineState {
   /** The colouring rules in force (compiled once per set), or undefined: rows carry no colours. */
   colours?: CompiledColourRules;
   findAbort?: AbortController;
+  /** Name resolution from the capture (View ▸ Name Resolution, `-N`): kept across opens. */
+  names: NameMode;
 }
 
 /** A rule set as the window sent it, checked field by field (it crosses a process boundary). */
@@ -152,7 +156,7 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, statsAborts: new Set(), abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {} };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, statsAborts: new Set(), abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {}, names: NAMES_OFF };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   /**
@@ -575,9 +579,20 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         followHttp(session.http);
       }
       // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
-      if (!session || options.scanOnDemand) return rowsPage(c, shown(), state.generation, start, count, colour, fields);
-      return withDeferredAnalysis(session, () => rowsPage(c, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
+      const named = withNamedCells(c, nameResolver(c, state.names));
+      if (!session || options.scanOnDemand) return rowsPage(named, shown(), state.generation, start, count, colour, fields);
+      return withDeferredAnalysis(session, () => rowsPage(named, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
     },
+    nameResolution: (params) => {
+      const p = params as Partial<NameMode> | null;
+      if (typeof p?.network !== 'boolean' || (p.dns !== undefined && typeof p.dns !== 'boolean')) throw new Error('nameResolution takes { network: boolean, dns: boolean }');
+      state.names = { network: p.network, dns: p.dns === true };
+      // The cached pages' Source/Destination cells are stale.
+      state.generation++;
+      const c = state.capture;
+      return { generation: state.generation, named: c ? namedHosts(c, state.names).length : 0 };
+    },
+    hosts: () => namedHosts(requireCapture(state), state.names),
     colourRules: (params) => {
       const rules = colourRulesParam((params as { rules?: unknown } | null)?.rules ?? null);
       state.colours = rules ? compileColourRules(rules) : undefined;
@@ -670,7 +685,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       // finished: the httpProgress event with finished: true says when to ask again). A frame
       // past the TCP analysis pass has it run up to the frame here (at most the pass's rest).
       c.dissect(intParam(params, 'event', 1, c.count()), d);
-      return detailsTree(d);
+      return nameTree(detailsTree(d), nameResolver(c, state.names));
     },
     bytes: (params) => {
       const c = requireCapture(state);
@@ -709,7 +724,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const values: string[][][] = [];
       let bytes = 0;
       // Indexed numbers from the columns, other fields from a dissection recording only them.
-      const extractor = createExtractor(c, defs, (e) => eventTimeNs(c, e));
+      const extractor = createExtractor(withNamedCells(c, nameResolver(c, state.names)), defs, (e) => eventTimeNs(c, e));
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;

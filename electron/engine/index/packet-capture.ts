@@ -18,6 +18,7 @@ import { firstPassContext, revisitContext } from '../dissectors/context.ts';
 import { fragmentStoreOf } from '../dissectors/ip-reassembly.ts';
 import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
+import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
@@ -104,6 +105,7 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
   const ix = createPacketIndex();
   const conv = createConversationTable();
   const first = firstPassContext(conv);
+  first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
   const revisit = revisitContext(conv);
   const frags = fragmentStoreOf(conv);
   let fragsWarned = false;
@@ -190,7 +192,8 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
       linkTypes.add(info.linkType);
     },
     name(address, names) {
-      ix.names.set(address, names);
+      // One name per address: the record's first (no corpus file has a record with more).
+      learnHostName(ix.hostNames, address, names[0], 'nrb');
     },
     secrets(type, data) {
       ix.secrets.push({ type, data: data.slice() });

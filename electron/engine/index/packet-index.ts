@@ -13,6 +13,7 @@ import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
 import type { FrameMeta } from '../dissectors/frame.ts';
 import type { InterfaceInfo, PacketProcess, PacketRecord } from '../readers/types.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
+import { createHostNames, type HostNames } from './host-names.ts';
 
 export interface PacketIndex {
   dataOffset: Column<Float64Array>;
@@ -68,8 +69,8 @@ export interface PacketIndex {
   noTime: Set<number>;
   /** pcapng Decryption Secrets Blocks, kept for TLS decryption. */
   secrets: { type: number; data: Uint8Array }[];
-  /** Names from pcapng Name Resolution Blocks. */
-  names: Map<string, string[]>;
+  /** Names of addresses from pcapng Name Resolution Blocks and captured DNS answers (host-names.ts). */
+  hostNames: HostNames;
 }
 
 export function createPacketIndex(): PacketIndex {
@@ -103,7 +104,7 @@ export function createPacketIndex(): PacketIndex {
     malformed: new Map(),
     noTime: new Set(),
     secrets: [],
-    names: new Map(),
+    hostNames: createHostNames(),
   };
 }
 

@@ -328,6 +328,7 @@ export function tlsStreams(c: Capture): TlsStreamSummary[] {
       status: r.status,
       statusText: r.statusText,
       version: r.session.version,
+      cipherSuite: r.session.cipherSuite,
       suite: r.session.suiteName,
       sni: r.session.sni,
       alpn: r.session.alpn,
