@@ -49,6 +49,8 @@ export function captureOption(host: string): { allowed: boolean; note: string } 
 const MAX_FRAME = 64 << 20;
 /** Requests a window may send before its engine has started; more is not a window. */
 const MAX_EARLY = 256;
+/** How long after a connection took the loaded engine the next one starts loading (see upgrade). */
+const SPARE_DELAY_MS = 2000;
 /** Stale server folders: older than this, their server's pid not running. */
 const STALE_MS = 24 * 3600 * 1000;
 /** Our folders in the temp folder: `tracelens-web-<pid>-XXXXXX`; `tracelens-upload-XXXXXX` from versions before it. */
@@ -225,6 +227,8 @@ export interface WebServerOptions {
   log?: (line: string) => void;
   /** Start one engine before the first connection (default true). */
   prestart?: boolean;
+  /** Milliseconds after a connection took the loaded engine before the next one loads (default SPARE_DELAY_MS). */
+  spareDelayMs?: number;
 }
 
 export interface WebServer {
@@ -370,6 +374,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     return p;
   };
   let spare: Promise<EngineHandle> | null = opts.prestart === false ? null : prestart();
+  let spareTimer: ReturnType<typeof setTimeout> | null = null;
   const token = randomBytes(24).toString('base64url');
   let boundPort = 0;
 
@@ -439,10 +444,16 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       const engine = spare ?? startOne();
       spare = null;
       // Keep one engine loaded ahead: starting a worker and compiling the engine costs
-      // hundreds of ms, which would otherwise come before the first rows.
-      queueMicrotask(() => {
-        if (!closing) spare = prestart();
-      });
+      // hundreds of ms, which would otherwise come before the first rows. Not at once: that
+      // start costs ~0.4 s of CPU, which on a small machine would compete with this
+      // connection's open and its first rows.
+      if (spareTimer === null) {
+        spareTimer = setTimeout(() => {
+          spareTimer = null;
+          if (!closing && spare === null) spare = prestart();
+        }, opts.spareDelayMs ?? SPARE_DELAY_MS);
+        spareTimer.unref();
+      }
       // The window may send its first request (open) before the engine is ready: hold those
       // messages until the bridge is in place, then replay them in order.
       const early: [RawData, boolean][] = [];
@@ -500,6 +511,8 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     close: () =>
       new Promise<void>((res) => {
         closing = true;
+        if (spareTimer !== null) clearTimeout(spareTimer);
+        spareTimer = null;
         void spare?.then((e) => e.port.close(), () => {});
         spare = null;
         for (const c of wss.clients) c.terminate();

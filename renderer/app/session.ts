@@ -6,10 +6,12 @@ import { loadRules } from '../decode-as/rules.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { CaptureInfo, CaptureTools, EngineEvent, FilterResult, PacketCaptureParams, TraceParams } from '../../shared/rpc.ts';
 import { useCapture } from '../capture/capture-store.ts';
+import { sendColourRules } from '../colours/colour-sync.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { loadLayout } from '../table/column-layout.ts';
 import { followFieldColumns, rowsParams, withFieldColumns } from '../table/field-columns.ts';
 import { createRowCache, type RowCache } from '../table/row-cache.ts';
+import { ROW_HEIGHT } from '../table/scroll-math.ts';
 import { initialState, useApp, type AppState } from './store.ts';
 
 /** Upload chunk size for dropped files: large enough to be fast, small enough to show progress. */
@@ -109,6 +111,12 @@ export async function rowOfEvent(session: Session, ev: number): Promise<number> 
   return row ?? -1;
 }
 
+/** Rows a window of this height shows at most (the first rows fetch asks for no more). */
+function screenRows(): number | undefined {
+  const h = typeof window === 'undefined' ? 0 : window.innerHeight;
+  return h > 0 ? Math.ceil(h / ROW_HEIGHT) + 1 : undefined;
+}
+
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
 /** An indexed capture with no events and warnings is unreadable, not empty. */
@@ -136,6 +144,8 @@ export function createSession(host: AppHost): Session {
   const onEvent = (gen: number) => (e: EngineEvent): void => {
     if (gen !== generation) return;
     if (e.type === 'progress') {
+      // The engine's first word on the rows it has (an open step: the first rows wait for it).
+      if (latest === null) mark('progress');
       const bad = unreadable(e.info);
       if (bad) {
         fail(`Cannot read ${e.info.name}`, bad, false);
@@ -255,6 +265,9 @@ export function createSession(host: AppHost): Session {
         mark('connected');
         if (gen !== generation) return;
         unlisten = c.onEvent(onEvent(gen));
+        // The colouring rules before the capture: its first rows page comes coloured (sent
+        // after it, they would make the window fetch the rows it has just drawn again).
+        void sendColourRules(c);
         // The user's Decode As rules, before the capture is indexed (a rule the engine cannot
         // apply is dropped there and does not stop the open).
         const rules = loadRules();
@@ -308,7 +321,7 @@ export function createSession(host: AppHost): Session {
           return c.call('rows', rowsParams(start, count)).then((page) => (mark('first-page'), page));
         }, (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
-        });
+        }, { firstRows: screenRows() });
         rows = cache;
         const early = Math.max(info.events, (latest as CaptureInfo | null)?.events ?? 0);
         if (early > 0) cache.ensure(0, 1, early);

@@ -1,12 +1,14 @@
 /**
- * Keep the engine's colouring rules equal to the window's: on every open and on every change of
- * the rules or of View ▸ Colorize Packet List, send them (null when colouring is off), take the
- * engine's status per rule, and drop the cached rows so they come back with their colours (the
- * session asks for them again when the HTTP scan finishes, which the HTTP rule's `http` waits for).
+ * Keep the engine's colouring rules equal to the window's: the session sends them before each
+ * open (colour-sync.ts); on a change of the rules or of View ▸ Colorize Packet List they are sent
+ * again (null when colouring is off), the engine's status per rule taken, and the cached rows
+ * dropped so they come back with their colours (the session asks for them again when the HTTP
+ * scan finishes, which the HTTP rule's `http` waits for).
  */
 import { useEffect } from 'react';
 import type { Session } from '../app/session.ts';
 import { useApp } from '../app/store.ts';
+import { engineHasColours, sendColourRules } from './colour-sync.ts';
 import { useColours } from './colour-store.ts';
 
 export function useColourSync(session: Session): void {
@@ -17,19 +19,12 @@ export function useColourSync(session: Session): void {
   useEffect(() => {
     if (phase !== 'open') return;
     const c = session.client();
-    if (!c) return;
+    // Sent with the open: the rows on screen are already coloured by them.
+    if (!c || engineHasColours(c, rules, enabled)) return;
     let stale = false;
-    c.call('colourRules', { rules: enabled ? rules : null }).then(
-      (r) => {
-        // A stand-in engine (component tests' fakes) may answer nothing: keep the flag colours.
-        if (stale || c !== session.client() || !r) return;
-        useColours.setState({ status: r.status });
-        session.rows()?.clear();
-      },
-      () => {
-        // An engine without colouring (older build): the table keeps its flag colours.
-      },
-    );
+    void sendColourRules(c).then((took) => {
+      if (took && !stale && c === session.client()) session.rows()?.clear();
+    });
     // Rules naming http.* match only once the HTTP scan is done: the session fetches the rows
     // again then (their Protocol and Info change too).
     return () => {

@@ -53,7 +53,23 @@ export function portFromWebSocket(ws: WebSocket): Port {
   };
 }
 
+/** A WebSocket to a new engine on the server, with its Port (set up at once: no frame is missed). */
+function connectSocket(win: Window): Promise<{ ws: WebSocket; port: Port }> {
+  const proto = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(`${proto}//${win.location.host}/engine`);
+  const port = portFromWebSocket(ws);
+  return new Promise((resolve, reject) => {
+    ws.addEventListener('open', () => resolve({ ws, port }), { once: true });
+    ws.addEventListener('error', () => reject(new Error('Cannot connect to the Tracelens server (is `npm run web` still running? Open the URL it printed again)')), { once: true });
+  });
+}
+
 export function createBrowserHost(win: Window = window): AppHost {
+  // The first capture's engine is connected while the page loads, not when the capture is
+  // opened: the connection and the server handing over its loaded engine took ~50–100 ms of
+  // the time to the first rows. The first open (the command-line FILE, or the user's) takes it.
+  let early: Promise<{ ws: WebSocket; port: Port }> | null = connectSocket(win);
+  early.catch(() => {});
   const handlers = new Set<(command: string, arg?: string) => void>();
   // Commands raised before the app listens (the command-line FILE) wait for the first listener.
   const queued: [string, string | undefined][] = [];
@@ -82,12 +98,11 @@ export function createBrowserHost(win: Window = window): AppHost {
   return {
     mode: 'browser',
     connectEngine() {
-      const proto = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = new WebSocket(`${proto}//${win.location.host}/engine`);
-      return new Promise<Port>((resolve, reject) => {
-        ws.addEventListener('open', () => resolve(portFromWebSocket(ws)), { once: true });
-        ws.addEventListener('error', () => reject(new Error('Cannot connect to the Tracelens server (is `npm run web` still running? Open the URL it printed again)')), { once: true });
-      });
+      const ready = early;
+      early = null;
+      if (!ready) return connectSocket(win).then((c) => c.port);
+      // Connected while the page loaded; one the server has closed since is replaced.
+      return ready.then((c) => (c.ws.readyState === WebSocket.OPEN ? c.port : connectSocket(win).then((n) => n.port)), () => connectSocket(win).then((n) => n.port));
     },
     pathForFile: () => null,
     // The page has no native dialog: the window shows its own file picker and uploads.

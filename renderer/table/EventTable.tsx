@@ -25,7 +25,7 @@ import { nanosecondCapture, nsTextToSeconds } from './format.ts';
 import type { RowCache } from './row-cache.ts';
 import { rowsAsCsv, rowsAsJson } from './copy-rows.ts';
 import { orderedIds, resetLayout, updateLayout } from './column-layout.ts';
-import { geometry, revealRow, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
+import { geometry, revealRow, ROW_HEIGHT, scrollTopFor, virtualTop, visibleRows } from './scroll-math.ts';
 import type { FollowKind } from '../app/store.ts';
 import { FOLLOW_ORDER, FOLLOW_TITLES, followKindsAt, openFollow } from '../streams/follow-kinds.ts';
 import { useColours } from '../colours/colour-store.ts';
@@ -34,7 +34,7 @@ import { blankPainted, createPageTexts, displayCell, paintRow, rowLook, type NsT
 
 export { displayCell, rowClass, type NsTimes } from './row-paint.ts';
 
-export const ROW_HEIGHT = 20;
+export { ROW_HEIGHT } from './scroll-math.ts';
 const HEADER_HEIGHT = 24;
 
 const features = tableFeatures({ columnSizingFeature, columnResizingFeature, columnOrderingFeature, columnVisibilityFeature });

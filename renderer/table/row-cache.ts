@@ -35,7 +35,17 @@ export interface RowCache {
   fetchTimes: number[];
 }
 
-export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}): RowCache {
+export interface RowCacheOptions {
+  /**
+   * Rows the very first fetch asks for (a screenful; the rest of its page follows at once). The
+   * engine dissects every row of a page again to answer it, and the first rows of a capture are
+   * answered while it is still being indexed, so a smaller first answer is on screen sooner.
+   */
+  firstRows?: number;
+}
+
+export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}, opts: RowCacheOptions = {}): RowCache {
+  let firstRows = opts.firstRows === undefined ? PAGE_ROWS : Math.max(1, Math.min(PAGE_ROWS, Math.ceil(opts.firstRows)));
   const pages = new Map<number, RowsPage>();
   const pending = new Set<number>();
   /** Cached pages to fetch again (still shown meanwhile). */
@@ -58,7 +68,10 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
     pending.add(p);
     const gen = generation;
     const t0 = performance.now();
-    fetchRows(p * PAGE_ROWS, PAGE_ROWS).then(
+    // Short pages are fetched again whole (`needs`), so only the first fetch asks for less.
+    const count = firstRows;
+    firstRows = PAGE_ROWS;
+    fetchRows(p * PAGE_ROWS, count).then(
       (page) => {
         if (gen !== generation) return;
         pending.delete(p);

@@ -6,6 +6,9 @@
  * Pure functions so the mapping is unit-tested without a DOM.
  */
 
+/** Height of one event table row, CSS px (the table's rows are all this high). */
+export const ROW_HEIGHT = 20;
+
 /** Well under Chromium's cap (and Firefox's ~17.9 M px), leaving room for the header. */
 export const MAX_CONTENT_PX = 15_000_000;
 

@@ -36,6 +36,25 @@ describe('row cache and view generations', () => {
     expect(cache.page(PAGE_ROWS)?.generation).toBe(2);
   });
 
+  it('firstRows: the first fetch asks for a screenful, its page then comes whole; later fetches are whole pages', async () => {
+    const asked: [number, number][] = [];
+    const cache = createRowCache(async (start, count) => {
+      asked.push([start, count]);
+      return page(start, Math.min(count, 1000 - start), 1);
+    }, undefined, { firstRows: 46.5 });
+    cache.ensure(0, 40, 1000);
+    expect(asked).toEqual([[0, 47], [PAGE_ROWS, PAGE_ROWS]]);
+    await settle();
+    // The short first page is on screen, and asked for again whole.
+    expect(asked[2]).toEqual([0, PAGE_ROWS]);
+    await settle();
+    expect(cache.page(0)?.events.length).toBe(PAGE_ROWS);
+    cache.clear();
+    asked.length = 0;
+    cache.ensure(0, 40, 1000);
+    expect(asked).toEqual([[0, PAGE_ROWS], [PAGE_ROWS, PAGE_ROWS]]);
+  });
+
   it('a newer generation clears pages of the older one even without clear()', async () => {
     let gen = 5;
     const cache = createRowCache(async (start, count) => page(start, count, gen));

@@ -70,7 +70,7 @@ describe('web server over HTTP and WebSocket', () => {
       const handle = { port };
       return started === 1 ? new Promise<typeof handle>((r) => setTimeout(() => r(handle), 300)) : handle;
     };
-    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false });
+    server = await startWebServer({ port: 0, outDir: out, startEngine, log: () => {}, file: 'x.pcap', more: ['x.2', '/abs/x.3'], prestart: false, spareDelayMs: 1500 });
   });
   afterAll(async () => {
     await server.close();
@@ -135,7 +135,10 @@ describe('web server over HTTP and WebSocket', () => {
     expect(m.id).toBe(7);
     expect(m.result.n).toBe(3);
     expect([...m.result.got]).toEqual([1, 2, 3]);
-    // One engine for this connection, plus the spare loaded for the next one.
+    // One engine for this connection, plus the spare loaded for the next one a little later
+    // (not while this one opens its capture).
+    expect(started).toBe(1);
+    for (let i = 0; i < 150 && started < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(started).toBe(2);
     ws.close();
     await new Promise((r) => setTimeout(r, 50));
