@@ -660,7 +660,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (typeof p?.path !== 'string' && typeof p?.text !== 'string' && typeof p?.psk !== 'string') throw new Error('addKeylog needs a path, a text or a psk');
       const r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (typeof p.path === 'string' && r.added > 0) state.addedKeylogs?.add(p.path);
-      if (r.added > 0 && c.info().done) {
+      // The CLI (scanOnDemand) decrypts when a TLS/HTTP field, an HTTP command or a follow needs it
+      // (refreshTls on use): `-f 'tcp.stream == 5'` with a key log then decrypts nothing.
+      if (r.added > 0 && c.info().done && !options.scanOnDemand) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
         await httpReady();
         const session = state.session;
