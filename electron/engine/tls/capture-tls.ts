@@ -22,7 +22,7 @@ import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, ex
 import { looksLikeTls } from './records.ts';
 import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
+import { decryptTlsStream, heldPlaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -222,7 +222,8 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
   if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
   if (e.tls) {
-    for (const r of e.tls.records) n += RECORD_OVERHEAD + (r.plaintext?.length ?? 0);
+    // Application data plaintext is the decrypted-record cache's (record-cache.ts), not the stream's.
+    for (const r of e.tls.records) n += RECORD_OVERHEAD + heldPlaintextBytes(r);
     n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);
