@@ -682,6 +682,7 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
       const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: plainSeq[r.dir] };
       if (lazy) {
         Object.defineProperty(chunk, CHUNK_RECORD, { value: sum });
+        Object.defineProperty(chunk, 'size', { value: bytes.length });
         Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
       }
       if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
