@@ -19,6 +19,7 @@ import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, r
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
+import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
 import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
@@ -239,6 +240,8 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
   if (old) {
     t.cacheBytes -= old.bytes;
     t.cache.delete(id);
+    // Rebuilt (new keys, more events): the old records' plaintexts go with them.
+    if (old.tls && old.tls !== e.tls) forgetPlaintexts(old.tls.records);
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
@@ -249,6 +252,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
+    if (v.tls) forgetPlaintexts(v.tls.records);
     if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
 }

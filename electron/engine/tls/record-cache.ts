@@ -30,6 +30,19 @@ export function cachedPlaintext(key: object): Uint8Array | undefined {
   return p;
 }
 
+/**
+ * Forget the plaintexts of `keys` (a stream dropped from the decrypted-stream cache): a kept
+ * record would keep its summary, and through its ciphertext the whole source stream, alive.
+ */
+export function forgetPlaintexts(keys: Iterable<object>): void {
+  for (const k of keys) {
+    const p = cache.get(k);
+    if (p === undefined) continue;
+    held -= p.length;
+    cache.delete(k);
+  }
+}
+
 /** Keep `p` as `key`'s plaintext; drop the least recently read past the budget. */
 export function keepPlaintext(key: object, p: Uint8Array): void {
   const old = cache.get(key);
