@@ -136,7 +136,7 @@ export function tlsStreamCacheMessage(stream: string, bytes: number, budget: num
  * Share of the memory limit for decrypted TLS records (tls/record-cache.ts): a stream holds no
  * plaintext of its own, its records are decrypted again when read after they were dropped.
  */
-export const TLS_RECORD_CACHE_SHARE = 1 / 32;
+export const TLS_RECORD_CACHE_SHARE = 1 / 8;
 
 export function tlsRecordCacheBudget(limits: Readonly<EngineLimits> = current): number {
   return Math.floor(limits.maxMemoryMb * MB * TLS_RECORD_CACHE_SHARE);
@@ -144,7 +144,7 @@ export function tlsRecordCacheBudget(limits: Readonly<EngineLimits> = current): 
 
 /** A stream's decrypted data is larger than the decrypted-record cache (a note on that stream). */
 export function tlsRecordCacheMessage(stream: string, bytes: number, budget: number): string {
-  return `${stream}: its decrypted data (${sizeText(bytes)}) is larger than the decrypted-record cache (${sizeText(budget)}, 1/32 of the memory limit): records read again are decrypted again; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
+  return `${stream}: its decrypted data (${sizeText(bytes)}) is larger than the decrypted-record cache (${sizeText(budget)}, 1/8 of the memory limit): records read again are decrypted again; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
 }
 
 /** Whether a capture warning is one of the limit messages above (any format's indexer). */

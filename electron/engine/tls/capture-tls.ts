@@ -23,7 +23,7 @@ import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
 import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { decryptTlsStream, heldPlaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
+import { decryptTlsStream, plaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -223,8 +223,9 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
   if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
   if (e.tls) {
-    // Application data plaintext is the decrypted-record cache's (record-cache.ts), not the stream's.
-    for (const r of e.tls.records) n += RECORD_OVERHEAD + heldPlaintextBytes(r);
+    // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
+    // all the same, so that the streams kept are those whose plaintext the record cache can hold.
+    for (const r of e.tls.records) n += RECORD_OVERHEAD + plaintextBytes(r);
     n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);

@@ -131,6 +131,8 @@ export interface RecordKey {
   tls13: boolean;
   /** The record was partly captured: its prefix decrypted without authentication. */
   unauth: boolean;
+  /** Length of the plaintext (known without decrypting again). */
+  size?: number;
 }
 
 export interface Epoch {
@@ -391,9 +393,9 @@ export function hasPlaintext(s: RecordSummary): boolean {
   return s.key !== undefined || s.plaintext !== undefined;
 }
 
-/** Plaintext bytes a record's summary holds itself (not the cache's). */
-export function heldPlaintextBytes(s: RecordSummary): number {
-  return s.key ? 0 : (s.plaintext?.length ?? 0);
+/** Plaintext bytes of a record, without decrypting it again (held by its summary or by the record cache). */
+export function plaintextBytes(s: RecordSummary): number {
+  return s.key ? (s.key.size ?? 0) : (s.plaintext?.length ?? 0);
 }
 
 function lazyPlaintext(this: RecordSummary): Uint8Array | undefined {
@@ -662,8 +664,9 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
       }
     }
     const lazy = plain !== null && key !== undefined && type === CT_APPLICATION_DATA && sum.encrypted;
-    if (lazy && plain) {
+    if (lazy && plain && key) {
       // Application data is read again from the record when asked (lazyPlaintext), not held.
+      key.size = plain.length;
       sum.key = key;
       keepPlaintext(sum, plain);
       Object.defineProperty(sum, 'plaintext', { get: lazyPlaintext, enumerable: true, configurable: true });
