@@ -132,6 +132,21 @@ export function tlsStreamCacheMessage(stream: string, bytes: number, budget: num
   return `${stream}: its decrypted data and frame index (about ${sizeText(bytes)}) are larger than the decrypted-stream cache (${sizeText(budget)}, 1/8 of the memory limit): reading another stream drops it and reading it again decrypts it again; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
 }
 
+/**
+ * Share of the memory limit for decrypted TLS records (tls/record-cache.ts): a stream holds no
+ * plaintext of its own, its records are decrypted again when read after they were dropped.
+ */
+export const TLS_RECORD_CACHE_SHARE = 1 / 8;
+
+export function tlsRecordCacheBudget(limits: Readonly<EngineLimits> = current): number {
+  return Math.floor(limits.maxMemoryMb * MB * TLS_RECORD_CACHE_SHARE);
+}
+
+/** A stream's decrypted data is larger than the decrypted-record cache (a note on that stream). */
+export function tlsRecordCacheMessage(stream: string, bytes: number, budget: number): string {
+  return `${stream}: its decrypted data (${sizeText(bytes)}) is larger than the decrypted-record cache (${sizeText(budget)}, 1/8 of the memory limit): records read again are decrypted again; raise the limit with --max-memory MB / TRACELENS_MAX_MEMORY`;
+}
+
 /** Whether a capture warning is one of the limit messages above (any format's indexer). */
 export function isLimitMessage(text: string): boolean {
   return / memory limit; raise it with --max-memory | temp-disk limit; raise it with --max-temp /.test(text);

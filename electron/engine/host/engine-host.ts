@@ -750,7 +750,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }
       } else r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (typeof p.path === 'string' && r.added > 0) state.addedKeylogs?.add(p.path);
-      if (r.added > 0 && c.info().done) {
+      // The CLI (scanOnDemand) decrypts when a TLS/HTTP field, an HTTP command or a follow needs it
+      // (refreshTls on use): `-f 'tcp.stream == 5'` with a key log then decrypts nothing.
+      if (r.added > 0 && c.info().done && !options.scanOnDemand) {
         // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
         await httpReady();
         const session = state.session;

@@ -189,7 +189,8 @@ function undecryptedRecords(t: TlsStreamResult): ByteStream {
 
 /** Gap placeholder length in hex offsets (follow-format.ts chunkFollowBytes: tshark's text and a NUL). */
 function followLength(c: StreamChunk): number {
-  return c.gap && c.bytes.length === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : c.bytes.length;
+  const n = c.size ?? c.bytes.length;
+  return c.gap && n === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : n;
 }
 
 /** One walk over the chunks: page starts (a page holds about PAGE_BYTES), their offsets, the summary. */
@@ -211,10 +212,12 @@ export function followPaging(s: ByteStream, pageBytes = PAGE_BYTES): FollowPagin
       counters.push([cnt[0], cnt[1]]);
       bytes = 0;
     }
-    bytes += c.bytes.length;
+    // size: a decrypted TLS chunk's length without decrypting it again (only the page read does).
+    const n = c.size ?? c.bytes.length;
+    bytes += n;
     off[c.dir] += followLength(c);
     cnt[c.dir]++;
-    totalBytes[c.dir] += c.bytes.length;
+    totalBytes[c.dir] += n;
     if (c.dir !== last) turns++;
     last = c.dir;
   }

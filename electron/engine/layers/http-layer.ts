@@ -25,7 +25,7 @@ import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from 
 import { HF } from '../http/http-fields.ts';
 import { placeHttpFields } from './http-ranges.ts';
 import { http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
-import type { TlsStreamResult } from '../tls/session.ts';
+import { chunkWithEvent, type TlsStreamResult } from '../tls/session.ts';
 import {
   addRow, contentLengthOf, createHttpIndex, endEventOf, finishHttpIndex, finishHttpIndexSteps, firstEndAt, HttpFlag, recordMessage, reqBodyBytes, reqDecodedBytes, requestSig, respBodyBytes,
   respDecodedBytes, responseSig, setUpgrade, showsFields, skipOf, type HttpIndex,
@@ -382,7 +382,7 @@ function listLiveRefs(live: { ix: HttpIndex; listed: number; refs: Uint32Array }
  * for the HTTP message), not in the one holding the record's first byte.
  */
 export function tshFrames(s: ByteStream): ByteStream {
-  return { ...s, chunks: s.chunks.map((c) => (c.lastEvent !== undefined ? { ...c, event: c.lastEvent } : c)) };
+  return { ...s, chunks: s.chunks.map((c) => (c.lastEvent !== undefined ? chunkWithEvent(c, c.lastEvent) : c)) };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface StreamChunk {
   time: number;
   /** The payload. Empty for a pure gap marker. */
   bytes: Uint8Array;
+  /** bytes.length, when the chunk tells it without making its bytes (decrypted TLS records read on demand). */
+  readonly size?: number;
   /** Bytes known to be missing before this chunk in this direction (`[N bytes missing]`). */
   gap?: number;
   /** Bytes the tracer did not record after this chunk's bytes (strace -s, scap snaplen). */

@@ -19,10 +19,11 @@ import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, r
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
+import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
 import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { decryptTlsStream, type RecordSummary, type TlsStreamResult } from './session.ts';
+import { decryptTlsStream, plaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -222,7 +223,9 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
   if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
   if (e.tls) {
-    for (const r of e.tls.records) n += RECORD_OVERHEAD + (r.plaintext?.length ?? 0);
+    // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
+    // all the same, so that the streams kept are those whose plaintext the record cache can hold.
+    for (const r of e.tls.records) n += RECORD_OVERHEAD + plaintextBytes(r);
     n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);
@@ -238,6 +241,8 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
   if (old) {
     t.cacheBytes -= old.bytes;
     t.cache.delete(id);
+    // Rebuilt (new keys, more events): the old records' plaintexts go with them.
+    if (old.tls && old.tls !== e.tls) forgetPlaintexts(old.tls.records);
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
@@ -248,6 +253,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
+    if (v.tls) forgetPlaintexts(v.tls.records);
     if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
 }

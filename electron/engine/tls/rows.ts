@@ -11,7 +11,7 @@ import type { ByteStream } from '../streams/byte-stream.ts';
 import { HANDSHAKE_TYPES } from './fields.ts';
 import { HS_SERVER_HELLO, parseServerHello } from './handshake.ts';
 import { CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, type TlsRecord } from './records.ts';
-import type { RecordSummary, TlsStreamResult } from './session.ts';
+import { hasPlaintext, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 export interface RowColumns {
   protocol: string;
@@ -107,8 +107,9 @@ function streamRows(t: TlsStreamResult): StreamRows {
         r.version = sh.selectedVersion;
       }
     }
+    if (s.contentType !== CT_HANDSHAKE) continue;
     const p = payload(s);
-    if (s.contentType !== CT_HANDSHAKE || !p) continue;
+    if (!p) continue;
     const d = s.record.dir;
     const types: number[] = [];
     let i = 0;
@@ -145,7 +146,8 @@ function payload(s: RecordSummary): Uint8Array | undefined {
 
 /** The Info text of one record, for records that carry no application data. */
 export function recordInfo(t: TlsStreamResult, s: RecordSummary): string {
-  const p = payload(s);
+  // Application data never reads its plaintext here (it would be decrypted again for a row).
+  const p = s.contentType === CT_APPLICATION_DATA ? undefined : payload(s);
   switch (s.contentType) {
     case CT_CHANGE_CIPHER_SPEC:
       return 'Change Cipher Spec';
@@ -179,7 +181,7 @@ export function recordProtocol(t: TlsStreamResult, r: TlsRecord): string {
 
 /** True for a record whose decrypted content is application data for the layer above. */
 export function carriesAppData(s: RecordSummary): boolean {
-  return s.contentType === CT_APPLICATION_DATA && s.plaintext !== undefined;
+  return s.contentType === CT_APPLICATION_DATA && hasPlaintext(s);
 }
 
 /**

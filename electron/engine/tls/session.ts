@@ -50,6 +50,7 @@ import {
 } from './handshake.ts';
 import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
 import { CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanRecords, type TlsRecord } from './records.ts';
+import { cachedPlaintext, keepPlaintext } from './record-cache.ts';
 import { SUITES, type SuiteInfo } from './suites.ts';
 
 export type TlsStatus =
@@ -71,8 +72,14 @@ export interface RecordSummary {
   contentType: number;
   /** Handshake messages completed by this record (plaintext or decrypted). */
   handshakes: HandshakeMessage[];
-  /** Decrypted payload of this record (application data, handshake, alert), if any. */
+  /**
+   * Decrypted payload of this record (application data, handshake, alert), if any. For
+   * application data it is not held: reading it decrypts the record again from `key` when the
+   * decrypted-record cache (record-cache.ts) has dropped it.
+   */
   plaintext?: Uint8Array;
+  /** What decrypts this record again alone, for application data records that decrypted. */
+  key?: RecordKey;
   /** True when the plaintext was not authenticated (record partly missing). */
   unauthenticated?: boolean;
   /** Why this record could not be decrypted. */
@@ -109,7 +116,26 @@ export interface TlsStreamResult {
   notes: string[];
 }
 
-interface Epoch {
+/**
+ * What decrypts one record again without the records before it: AEAD nonces come from the
+ * epoch's IV and the record's sequence number (RFC 8446 §5.3, RFC 5288 §3 explicit nonce in
+ * the record, RFC 7905 §2); CBC in TLS 1.1+ carries its IV in the record (RFC 4346 §6.2.3.2);
+ * TLS 1.0 CBC chains it from the previous record's last ciphertext block (RFC 2246 §6.2.3.2),
+ * kept here as `iv`.
+ */
+export interface RecordKey {
+  epoch: Epoch;
+  seq: number;
+  iv: Uint8Array;
+  p: CryptoProvider;
+  tls13: boolean;
+  /** The record was partly captured: its prefix decrypted without authentication. */
+  unauth: boolean;
+  /** Length of the plaintext (known without decrypting again). */
+  size?: number;
+}
+
+export interface Epoch {
   name: string;
   alg: AeadName | 'cbc';
   key: Uint8Array;
@@ -259,8 +285,12 @@ interface Opened {
   err?: string;
 }
 
+/** Records run through a cipher (tests count them: a lookup decrypts only its records). */
+export const tlsDecryptWork = { records: 0 };
+
 /** Decrypt one record with one epoch (does not advance the sequence number). */
 function openRecord(p: CryptoProvider, e: Epoch, r: TlsRecord): Opened {
+  tlsDecryptWork.records++;
   const hdr = Uint8Array.of(r.type, r.version >> 8, r.version & 0xff, r.length >> 8, r.length & 0xff);
   if (e.alg === 'cbc') return openCbc(e, r);
   if (e.tls13) {
@@ -332,6 +362,62 @@ function openCbc(e: Epoch, r: TlsRecord): Opened {
   const content = dec.subarray(0, end - macLen);
   if (!equalBytes(mac(content), dec.subarray(end - macLen, end))) return { plain: null };
   return { plain: content };
+}
+
+/**
+ * The plaintext of a record from its key (the decrypted-record cache first): what decryption
+ * gave when the stream was decrypted, made again alone. Undefined for records without a key.
+ */
+export function recordPlaintext(s: RecordSummary): Uint8Array | undefined {
+  const k = s.key;
+  if (!k) return undefined;
+  const hit = cachedPlaintext(s);
+  if (hit) return hit;
+  const o = openRecord(k.p, { ...k.epoch, seq: k.seq, iv: k.iv }, s.record);
+  const out = o.plain && k.tls13 && !k.unauth ? (unpad13(o.plain)?.content ?? null) : o.plain;
+  // It decrypted with this key before: the ciphertext it reads is the same bytes.
+  if (!out) throw new Error(`TLS record ${s.record.index} no longer decrypts with its key`);
+  keepPlaintext(s, out);
+  return out;
+}
+
+/** The plaintexts of records [i, j) of a decrypted stream (undefined: not decrypted, or not encrypted). */
+export function recordPlaintexts(t: TlsStreamResult, i: number, j: number): (Uint8Array | undefined)[] {
+  const out: (Uint8Array | undefined)[] = [];
+  for (let k = Math.max(0, i); k < Math.min(j, t.records.length); k++) out.push(t.records[k].key ? recordPlaintext(t.records[k]) : undefined);
+  return out;
+}
+
+/** Whether a record has content in the clear (decrypted, or handshake sent in clear), without decrypting it. */
+export function hasPlaintext(s: RecordSummary): boolean {
+  return s.key !== undefined || s.plaintext !== undefined;
+}
+
+/** Plaintext bytes of a record, without decrypting it again (held by its summary or by the record cache). */
+export function plaintextBytes(s: RecordSummary): number {
+  return s.key ? (s.key.size ?? 0) : (s.plaintext?.length ?? 0);
+}
+
+function lazyPlaintext(this: RecordSummary): Uint8Array | undefined {
+  return recordPlaintext(this);
+}
+
+/** The record a plaintext chunk's bytes come from (not enumerable: copies of a chunk keep it). */
+const CHUNK_RECORD = Symbol('record');
+type LazyChunk = StreamChunk & { [CHUNK_RECORD]: RecordSummary };
+
+function lazyBytes(this: LazyChunk): Uint8Array {
+  return recordPlaintext(this[CHUNK_RECORD]) ?? new Uint8Array(0);
+}
+
+/**
+ * A copy of a plaintext chunk with another event (the HTTP layer shows bytes in the frame that
+ * completed the record): its bytes stay read from the record on demand, not copied.
+ */
+export function chunkWithEvent(c: StreamChunk, event: number): StreamChunk {
+  const d = Object.getOwnPropertyDescriptors(c);
+  d.event = { value: event, enumerable: true, writable: true, configurable: true };
+  return Object.defineProperties({}, d) as StreamChunk;
 }
 
 /** TLS 1.3 inner plaintext (RFC 8446 §5.2): content || type || zeros. */
@@ -494,6 +580,7 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
     summaries.push(sum);
     let plain: Uint8Array | null = null;
     let type = r.type;
+    let key: RecordKey | undefined;
     if (tls13) {
       if (r.type === CT_APPLICATION_DATA) {
         sum.encrypted = true;
@@ -511,6 +598,7 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
             if (o.plain && (!o.unauth || k === d.cur)) {
               got = o;
               d.cur = k;
+              key = { epoch: e, seq: e.seq, iv: e.iv, p, tls13: true, unauth: o.unauth === true };
               e.seq++;
               break;
             }
@@ -545,8 +633,10 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
           noKeyCount++;
           sum.error = unsupported || 'no key for this session';
         } else {
+          const before = { seq: act.seq, iv: act.iv };
           const o = openRecord(p, act, r);
           if (o.plain) {
+            key = { epoch: act, seq: before.seq, iv: before.iv, p, tls13: false, unauth: o.unauth === true };
             act.seq++;
             decryptedCount++;
             plain = o.plain;
@@ -573,7 +663,14 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
         d.active = ep ? ep[r.dir] : 'nokey';
       }
     }
-    if (plain) sum.plaintext = plain;
+    const lazy = plain !== null && key !== undefined && type === CT_APPLICATION_DATA && sum.encrypted;
+    if (lazy && plain && key) {
+      // Application data is read again from the record when asked (lazyPlaintext), not held.
+      key.size = plain.length;
+      sum.key = key;
+      keepPlaintext(sum, plain);
+      Object.defineProperty(sum, 'plaintext', { get: lazyPlaintext, enumerable: true, configurable: true });
+    } else if (plain) sum.plaintext = plain;
     if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
       // Part of the record is missing: the message in it is lost; restart at the next record.
       d.hs.n = 0;
@@ -586,6 +683,11 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
       const missing = r.complete ? 0 : r.length - r.body.length;
       const bytes = plain ?? new Uint8Array(0);
       const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: plainSeq[r.dir] };
+      if (lazy) {
+        Object.defineProperty(chunk, CHUNK_RECORD, { value: sum });
+        Object.defineProperty(chunk, 'size', { value: bytes.length });
+        Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
+      }
       if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
       if (!plain) chunk.gap = Math.max(0, r.length - 16);
       else if (missing > 0) chunk.truncated = missing;
