@@ -13,7 +13,7 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -192,6 +192,19 @@ function errorResult(v: EventView, def: EventDef): boolean | undefined {
   }
   return undefined;
 }
+
+/** Event types with an evt.buffer (a BYTEBUF parameter named data or buf, as dissect adds it). */
+const HAS_BUFFER: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[3].some((p) => p[1] === PT.BYTEBUF && (p[0] === 'data' || p[0] === 'buf')) ? 1 : 0));
+
+/** Fields of addFdFields (a function of the fd snapshot and, for is_server/lip/rip, the process's container). */
+const FD_GROUP = new Set(['fd.type', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.l4proto', 'fd.filename', 'fd.sockfamily', 'fd.is_server', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport']);
+/** Also from addFdFields, but guessed from the event for an fd event without a table entry (addNullFdFields). */
+const FD_CHAR_GROUP = new Set(['fd.typechar', 'fd.directory']);
+/** Fields of addProcFields but thread.ismain (which needs the tid): a function of the process snapshot. */
+const PROC_GROUP = new Set(['proc.exe', 'proc.exepath', 'proc.args', 'proc.cmdline', 'proc.exeline', 'proc.pcmdline', 'proc.ppid', 'proc.pname', 'proc.aname', 'proc.apid',
+  'proc.cwd', 'proc.vpid', 'thread.vtid', 'container.name', 'container.type', 'container.image', 'user.uid', 'user.name', 'user.homedir', 'user.shell', 'group.gid', 'group.name']);
+/** Process snapshot ids below this fit beside the fd snapshot id in one key. */
+const PROC_KEY = 1 << 22;
 
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
@@ -835,6 +848,77 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     return id ? (st.containers.get(id)?.name ?? '') : 'host';
   }
 
+  /**
+   * What filters read without dissecting (syscall-index.ts SyscallFieldGroup): fd and process
+   * fields per snapshot id, evt.res/evt.failed per result class, evt.buffer from the buffer
+   * parameter of I/O events only (other events are not read at all).
+   */
+  function fieldGroups(): SyscallFieldGroup[] {
+    const decoded = (e: number): boolean => types.data[e - 1] !== 0xffff;
+    const fdKey = (e: number): number => (decoded(e) ? fdCol.data[e - 1] * PROC_KEY + procCol.data[e - 1] : 0);
+    const fdFill = (e: number, d: Dissection): void => {
+      const f = decoded(e) ? fdTable[fdCol.data[e - 1]] : undefined;
+      if (f) addFdFields(d, f, procTable[procCol.data[e - 1]]);
+    };
+    const bv = createEventView();
+    const RES_EXACT = 65536;
+    return [
+      { fields: FD_GROUP, key: fdKey, fill: fdFill, exact: (e) => procCol.data[e - 1] < PROC_KEY },
+      {
+        fields: FD_CHAR_GROUP, key: fdKey, fill: fdFill,
+        // An fd event with an fd but no table entry: its type character comes from the event.
+        exact: (e) => procCol.data[e - 1] < PROC_KEY && (fdCol.data[e - 1] !== 0 || procCol.data[e - 1] === 0 || fdNumOf(ix, e - 1) === undefined),
+      },
+      {
+        fields: PROC_GROUP,
+        key: (e) => (decoded(e) ? procCol.data[e - 1] : 0),
+        fill: (e, d) => {
+          const sid = decoded(e) ? procCol.data[e - 1] : 0;
+          if (sid !== 0) addProcFields(d, procTable[sid], ix.tid.data[e - 1]);
+        },
+      },
+      {
+        fields: new Set(['evt.res', 'evt.failed']),
+        // Undecoded, no result, success, else per event type and errno (the errno's name).
+        key: (e) => {
+          if (!decoded(e)) return 0;
+          const raw = ix.rawres.data[e - 1];
+          return Number.isNaN(raw) ? 1 : raw >= 0 ? 2 : 3 + types.data[e - 1] * RES_EXACT - raw;
+        },
+        exact: (e) => {
+          const raw = ix.rawres.data[e - 1];
+          return !(raw < 0) || (Number.isInteger(raw) && raw > -RES_EXACT);
+        },
+        fill: (e, d) => {
+          if (!decoded(e)) return;
+          const raw = ix.rawres.data[e - 1];
+          const evt = syscallSubtree(d, SF.evt);
+          if (!Number.isNaN(raw)) {
+            let res = 'SUCCESS';
+            if (raw < 0) res = (reread(e) && EVENT_TABLE[rv.type] ? paramText(rv, 0, EVENT_TABLE[rv.type]![3][0], undefined)[1] : '') || String(raw);
+            addField(d, SF.res, 0, 0, evt, res);
+          }
+          addField(d, SF.failed, 0, 0, evt, raw < 0);
+        },
+      },
+      {
+        fields: new Set(['evt.buffer']),
+        present: (e) => types.data[e - 1] < PPM_EVENT_MAX && HAS_BUFFER[types.data[e - 1]] === 1,
+        fill: (e, d) => {
+          const bytes = source.randomAccess.read(ix.offset.data[e - 1], ix.length.data[e - 1]);
+          if (bytes.length < 12) return;
+          const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          if (!decodeEvent(bv, dv.getUint32(0, true), bytes, dv, 0, bytes.length)) return;
+          const ps = EVENT_TABLE[bv.type]?.[3];
+          if (!ps) return;
+          for (let i = 0; i < bv.nparams && i < ps.length; i++) {
+            if (ps[i][1] === PT.BYTEBUF && (ps[i][0] === 'data' || ps[i][0] === 'buf')) addField(d, SF.buffer, 0, 0, -1, bytes.subarray(bv.pOff[i], bv.pOff[i] + bv.pLen[i]));
+          }
+        },
+      },
+    ];
+  }
+
   // sysdig leaves internal events out of its output; evt.deltatime counts from the previous shown one.
   ix.hidden = (e) => types.data[e - 1] !== 0xffff && isInternalEvent(types.data[e - 1]);
   const cap = syscallCapture(ix, {
@@ -842,6 +926,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     args: argsOf,
     containerName,
     dissect,
+    fieldGroups,
     close: () => source.randomAccess.close(),
   });
   return { ...cap, argsOf, typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
