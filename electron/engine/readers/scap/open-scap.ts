@@ -282,8 +282,13 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     readErrors++;
     warn(m);
   };
-  /** Time of the last event whose header was read (a cut-short last event has none). */
-  let lastGoodNs: string | null = null;
+  /**
+   * Time of the last event whose header was read (a cut-short last event has none), as numbers:
+   * the text is made when info() asks (one string per event was a tenth of the pass's garbage).
+   */
+  let lastGoodSec = -1;
+  let lastGoodNsec = 0;
+  const nsText = (sec: number, nsec: number): string | null => (sec < 0 ? null : `${sec}${String(nsec).padStart(9, '0')}`);
 
   const ev: SyscallEventInput = {
     offset: 0, length: 0, tsSec: 0, tsNsec: 0, cpu: -1, pid: -1, tid: -1, dir: 0, type: '', fd: -1, fdName: '',
@@ -487,8 +492,9 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     if (et < PPM_EVENT_MAX && SWITCH[et] === 1 && EVENT_TABLE[et]![0] === 'switch') ev.latencyNs = noProcess ? 0 : t.latencyNs;
     else ev.latencyNs = t.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
     if (ix.timeBaseNs === undefined && (et >= PPM_EVENT_MAX || NO_TIME_BASE[et] === 0)) ix.timeBaseNs = BigInt(v.tsSec) * 1_000_000_000n + BigInt(v.tsNsec);
-    lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
-    firstNs ??= lastGoodNs;
+    lastGoodSec = v.tsSec;
+    lastGoodNsec = v.tsNsec;
+    firstNs ??= nsText(v.tsSec, v.tsNsec);
     addSyscallEvent(ix, ev);
   }
 
@@ -559,7 +565,7 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
       bytesRead,
       fileSize: source.fileSize,
       firstTimeNs: firstNs,
-      lastTimeNs: lastGoodNs,
+      lastTimeNs: nsText(lastGoodSec, lastGoodNsec),
       linkTypes: [],
       warnings: allWarnings,
       done,
