@@ -515,14 +515,31 @@ export function straceFieldGroups(ix: SyscallIndex, at: (event: number) => { fil
     },
     {
       fields: new Set(['evt.res', 'evt.failed']),
-      // A call that returned a value without an errno: SUCCESS. Failed calls (the errno's name is
-      // only in the text), calls without a result and the other lines are dissected.
-      key: () => 1,
-      exact: (e) => (ix.flags.data[e - 1] & RowFlag.Failed) === 0 && !Number.isNaN(ix.rawres.data[e - 1]) && !notCall(e),
-      fill: (_e, d) => {
+      // A call that returned without an errno: SUCCESS; a failed one: per errno number (its name
+      // read from the first such event's text). rawres -1 is also what an errno name the table
+      // does not know gives, so those, calls without a result and other lines are dissected.
+      key: (e) => ((ix.flags.data[e - 1] & RowFlag.Failed) === 0 ? 1 : 2 - ix.rawres.data[e - 1]),
+      exact: (e) => {
+        const raw = ix.rawres.data[e - 1];
+        if (Number.isNaN(raw) || notCall(e)) return false;
+        return (ix.flags.data[e - 1] & RowFlag.Failed) === 0 || (Number.isInteger(raw) && raw < -1);
+      },
+      fill: (e, d) => {
         const evt = syscallSubtree(d, SF.evt);
-        addField(d, SF.res, 0, 0, evt, 'SUCCESS');
-        addField(d, SF.failed, 0, 0, evt, false);
+        if ((ix.flags.data[e - 1] & RowFlag.Failed) === 0) {
+          addField(d, SF.res, 0, 0, evt, 'SUCCESS');
+          addField(d, SF.failed, 0, 0, evt, false);
+          return;
+        }
+        const { file, local } = at(e);
+        const { bytes, split } = eventText(file, local);
+        parseEvent(bytes, split);
+        const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
+        if (!isCall(L1) || !R.hasResult) return;
+        const failed = R.errnoEnd > R.errnoStart;
+        const res = failed ? latin1(bytes, R.errnoStart, R.errnoEnd) : Number.isNaN(R.ret) ? '' : 'SUCCESS';
+        if (res) addField(d, SF.res, 0, 0, evt, res);
+        addField(d, SF.failed, 0, 0, evt, failed);
       },
     },
     {
