@@ -254,23 +254,38 @@ function compileGroupNode(ast: FilterAst, groups: readonly SyscallFieldGroup[], 
     if (!key) return (e) => (present(e) ? evaluate(e) : absent);
   }
   if (!key) return evaluate;
-  const memo = new Map<number, boolean>();
+  // Answers per key: small keys in a byte array (0 not yet, 1 false, 2 true), others in a map.
+  let small = new Uint8Array(1024);
+  const large = new Map<number, boolean>();
   // Consecutive events mostly share their key (an fd's events, a thread's run).
   let lastKey = -1;
   let last = false;
   return (e) => {
     const k = key(e);
     if (k === lastKey) return last;
-    let v = memo.get(k);
-    if (v === undefined) {
-      v = evaluate(e);
-      memo.set(k, v);
+    let v: boolean;
+    if (k < SMALL_KEYS) {
+      if (k >= small.length) {
+        const grown = new Uint8Array(Math.min(SMALL_KEYS, Math.max(k + 1, small.length * 2)));
+        grown.set(small);
+        small = grown;
+      }
+      const m = small[k];
+      v = m === 0 ? evaluate(e) : m === 2;
+      if (m === 0) small[k] = v ? 2 : 1;
+    } else {
+      const m = large.get(k);
+      v = m ?? evaluate(e);
+      if (m === undefined) large.set(k, v);
     }
     lastKey = k;
     last = v;
     return v;
   };
 }
+
+/** Keys below this are remembered in a byte array (at most 16 MB per filter part). */
+const SMALL_KEYS = 1 << 24;
 
 function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {
   return compileColumnNode(ast, fields, groups, used) ?? compileGroupNode(ast, groups, used);

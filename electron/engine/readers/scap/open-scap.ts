@@ -196,8 +196,10 @@ function errorResult(v: EventView, def: EventDef): boolean | undefined {
 /** Event types with an evt.buffer (a BYTEBUF parameter named data or buf, as dissect adds it). */
 const HAS_BUFFER: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[3].some((p) => p[1] === PT.BYTEBUF && (p[0] === 'data' || p[0] === 'buf')) ? 1 : 0));
 
-/** Fields of addFdFields (a function of the fd snapshot and, for is_server/lip/rip, the process's container). */
-const FD_GROUP = new Set(['fd.type', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.l4proto', 'fd.filename', 'fd.sockfamily', 'fd.is_server', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport']);
+/** Fields of addFdFields that are a function of the fd snapshot alone. */
+const FD_GROUP = new Set(['fd.type', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.l4proto', 'fd.filename', 'fd.sockfamily']);
+/** Fields of addFdFields that also depend on the process's container (isLocal). */
+const FD_SIDE_GROUP = new Set(['fd.is_server', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport']);
 /** Also from addFdFields, but guessed from the event for an fd event without a table entry (addNullFdFields). */
 const FD_CHAR_GROUP = new Set(['fd.typechar', 'fd.directory']);
 /** Fields of addProcFields but thread.ismain (which needs the tid): a function of the process snapshot. */
@@ -869,7 +871,8 @@ export async function openScap(source: CaptureSource, opts: OpenOptions, warning
     const bv = createEventView();
     const RES_EXACT = 65536;
     return [
-      { fields: FD_GROUP, key: fdKey, fill: fdFill, exact: (e) => procCol.data[e - 1] < PROC_KEY },
+      { fields: FD_GROUP, key: (e) => (decoded(e) ? fdCol.data[e - 1] : 0), fill: fdFill },
+      { fields: FD_SIDE_GROUP, key: fdKey, fill: fdFill, exact: (e) => procCol.data[e - 1] < PROC_KEY },
       {
         fields: FD_CHAR_GROUP, key: fdKey, fill: fdFill,
         // An fd event with an fd but no table entry: its type character comes from the event.
