@@ -19,7 +19,7 @@ import { corpusFiles } from '../engine/corpus.ts';
 /** Answered with zero dissections on every file. */
 const ZERO = [
   'fd.name contains "/"', 'fd.name contains "."', 'fd.name matches "^/(etc|usr|lib)/"', 'fd.name matches "[0-9]->[0-9]"', 'fd.name contains "->" and evt.type == "connect"',
-  'lower(fd.name) contains "tmp"', 'len(fd.name) > 20', 'fd.name in {"/etc/hosts", "/dev/null"}', 'fd.name == ""', 'not fd.name contains "/"',
+  'lower(fd.name) contains "tmp"', 'len(fd.name) > 20', 'fd.name in {"/etc/hosts", "/dev/null"}', 'fd.name == ""', 'not fd.name contains "/"', 'fd.name matches "^$"', 'len(fd.name) == 0',
   'fd.cip', 'fd.sip == "127.0.0.1"', 'fd.cip contains "."', 'fd.cport > 1024', 'fd.sport == 80 or fd.sport == 443', 'fd.sip != "127.0.0.1"', 'fd.cip == "172.17.0.2" and fd.sport == 443',
   'fd.type == "ipv4"', 'fd.type in {"file", "directory"}', 'fd.l4proto == "tcp"', 'fd.is_server == 1', 'fd.lip', 'fd.rport < 1024', 'fd.filename contains "o"', 'fd.sockfamily == "unix"',
   'proc.name contains "c"', 'proc.name matches "^(curl|nginx|sh|python)"', 'evt.type contains "open"', 'evt.type matches "^(read|write)"',
