@@ -9,11 +9,13 @@
  */
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
 import type { CaptureInternals } from '../capture.ts';
+import { addField, createDissection, resetDissection } from '../dissectors/dissection.ts';
 import type { Interner } from '../index/columns.ts';
 import { IP_ONE, IP_OTHER, TCP_ONE, TCP_OTHER, type PacketIndex } from '../index/packet-index.ts';
-import { allFields } from '../fields/registry.ts';
+import { allFields, fieldByName } from '../fields/registry.ts';
 import { fdLifetimes } from '../syscalls/fd-lifetimes.ts';
-import { fdNumOf, hasFdName } from '../syscalls/syscall-index.ts';
+import { fdNumOf, hasFdName, type SyscallFieldGroup } from '../syscalls/syscall-index.ts';
+import { compileFilter, fieldsUsed } from './compile.ts';
 
 type Pred = (e: number) => boolean;
 
@@ -154,37 +156,160 @@ function numTest(op: string, has: Pred, num: (e: number) => number, b: number): 
 export interface ColumnFilter {
   test: Pred;
   exact: Pred | null;
+  /**
+   * Some part reads the file per event (a field group without a key, such as evt.buffer): the
+   * test costs microseconds, not nanoseconds, and the run must yield between slices.
+   */
+  reads: boolean;
+}
+
+/**
+ * The field groups of a syscall capture that a filter evaluates per distinct key (syscall-index.ts
+ * SyscallFieldGroup): the format's own (fd and process snapshots, results, the I/O buffer) and one
+ * per interned-string column, so that `fd.name contains "x"` or `proc.name matches "^ng"` is
+ * evaluated once per distinct string and the events are then scanned by string id.
+ * Other captures have none (a capture set's parts are not composed here).
+ */
+export function columnGroups(x: CaptureInternals, fields: Map<string, ColumnField>): SyscallFieldGroup[] {
+  if (x.kind !== 'syscalls') return [];
+  const out = [...(x.index.fieldGroups ?? [])];
+  for (const [name, f] of fields) {
+    const def = fieldByName(name);
+    if (f.kind !== 'str' || !def) continue;
+    const { has, id, strings } = f;
+    out.push({
+      fields: new Set([name]),
+      key: (e) => (has(e) ? id(e) + 1 : 0),
+      fill: (e, d) => {
+        if (has(e)) addField(d, def, 0, 0, -1, strings.strings[id(e)]);
+      },
+      ...(f.exact ? { exact: f.exact } : {}),
+    });
+  }
+  return out;
 }
 
 /** Compile to a column filter, or null when some part needs a dissection. */
-export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>): ColumnFilter | null {
-  const used = new Set<ColumnField>();
-  const test = compileNode(ast, fields, used);
+export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[] = []): ColumnFilter | null {
+  const used: Used = { fields: new Set(), groups: new Set() };
+  const test = compileNode(ast, fields, groups, used);
   if (!test) return null;
-  const partial = [...used].flatMap((f) => (f.exact ? [f.exact] : []));
+  const partial = [...[...used.fields].flatMap((f) => (f.exact ? [f.exact] : [])), ...[...used.groups].flatMap((g) => (g.exact ? [g.exact] : []))];
   const exact: Pred | null = partial.length === 0 ? null : partial.length === 1 ? partial[0] : (e) => partial.every((p) => p(e));
-  return { test, exact };
+  return { test, exact, reads: [...used.groups].some((g) => !g.key) };
 }
 
-function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, used: Set<ColumnField>): Pred | null {
+interface Used {
+  fields: Set<ColumnField>;
+  groups: Set<SyscallFieldGroup>;
+}
+
+/** Whether a filter reads a field reference (`${f}`) or a layer (`f#2`): no group answers those. */
+function readsReference(ast: FilterAst): boolean {
+  const value = (v: Value): boolean => {
+    switch (v.v) {
+      case 'ref': case 'layer': return true;
+      case 'slice': return value(v.of);
+      case 'call': return v.args.some(value);
+      case 'arith': return value(v.l) || value(v.r);
+      case 'neg': return value(v.e);
+      default: return false;
+    }
+  };
+  switch (ast.t) {
+    case 'and': case 'or': case 'xor': return readsReference(ast.l) || readsReference(ast.r);
+    case 'not': return readsReference(ast.e);
+    case 'exists': case 'nonzero': return value(ast.e);
+    case 'cmp': case 'contains': return value(ast.l) || value(ast.r);
+    case 'matches': return value(ast.l);
+    case 'in': return value(ast.l) || ast.items.some((it) => value(it.lo) || (it.hi !== undefined && value(it.hi)));
+  }
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A filter (part) over the fields of one group: the ordinary predicate over a dissection that
+ * holds only the group's fields, evaluated once per distinct key (the first event with it) and
+ * remembered; without a key, per event.
+ */
+function compileGroupNode(ast: FilterAst, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {
+  if (groups.length === 0 || readsReference(ast)) return null;
+  const names = fieldsUsed(ast);
+  const g = names.length === 0 ? undefined : groups.find((gr) => names.every((n) => gr.fields.has(n)));
+  if (!g) return null;
+  used.groups.add(g);
+  const pred = compileFilter(ast);
+  const d = createDissection();
+  const { fill, key, present } = g;
+  const evaluate = (e: number): boolean => {
+    resetDissection(d, NO_BYTES, 'Event');
+    fill(e, d);
+    return pred(d);
+  };
+  if (present) {
+    // The answer where the fields are absent (`not evt.buffer contains …` holds there).
+    resetDissection(d, NO_BYTES, 'Event');
+    const absent = pred(d);
+    if (!key) return (e) => (present(e) ? evaluate(e) : absent);
+  }
+  if (!key) return evaluate;
+  // Answers per key: small keys in a byte array (0 not yet, 1 false, 2 true), others in a map.
+  let small = new Uint8Array(1024);
+  const large = new Map<number, boolean>();
+  // Consecutive events mostly share their key (an fd's events, a thread's run).
+  let lastKey = -1;
+  let last = false;
+  return (e) => {
+    const k = key(e);
+    if (k === lastKey) return last;
+    let v: boolean;
+    if (k < SMALL_KEYS) {
+      if (k >= small.length) {
+        const grown = new Uint8Array(Math.min(SMALL_KEYS, Math.max(k + 1, small.length * 2)));
+        grown.set(small);
+        small = grown;
+      }
+      const m = small[k];
+      v = m === 0 ? evaluate(e) : m === 2;
+      if (m === 0) small[k] = v ? 2 : 1;
+    } else {
+      const m = large.get(k);
+      v = m ?? evaluate(e);
+      if (m === undefined) large.set(k, v);
+    }
+    lastKey = k;
+    last = v;
+    return v;
+  };
+}
+
+/** Keys below this are remembered in a byte array (at most 16 MB per filter part). */
+const SMALL_KEYS = 1 << 24;
+
+function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {
+  return compileColumnNode(ast, fields, groups, used) ?? compileGroupNode(ast, groups, used);
+}
+
+function compileColumnNode(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {
   const fieldIn = (v: Value): ColumnField | undefined => {
     const f = fieldOf(v, fields);
-    if (f) used.add(f);
+    if (f) used.fields.add(f);
     return f;
   };
   switch (ast.t) {
     case 'and':
     case 'or':
     case 'xor': {
-      const l = compileNode(ast.l, fields, used);
-      const r = l && compileNode(ast.r, fields, used);
+      const l = compileNode(ast.l, fields, groups, used);
+      const r = l && compileNode(ast.r, fields, groups, used);
       if (!l || !r) return null;
       if (ast.t === 'and') return (e) => l(e) && r(e);
       if (ast.t === 'or') return (e) => l(e) || r(e);
       return (e) => l(e) !== r(e);
     }
     case 'not': {
-      const p = compileNode(ast.e, fields, used);
+      const p = compileNode(ast.e, fields, groups, used);
       return p && ((e) => !p(e));
     }
     case 'exists': {

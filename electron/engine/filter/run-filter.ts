@@ -9,7 +9,7 @@ import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { networkLayerProtocols } from '../dissectors/table.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
-import { compileColumnFilter, columnFields } from './column-filter.ts';
+import { columnGroups, compileColumnFilter, columnFields } from './column-filter.ts';
 import { compileFilterText, indexOfBytes } from './compile.ts';
 import { windowedReader } from '../io/capture-source.ts';
 import type { FilterAst } from '../../../shared/filter/ast.ts';
@@ -114,10 +114,13 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const size = Math.max(0, last - first + 1);
   // Indexed fields: a tight loop over typed arrays; only events the columns do not describe
   // (or every event, when the filter names other fields) are dissected.
-  const cols = compileColumnFilter(compiled.ast, columnFields(capture.internals()));
+  const fields = columnFields(capture.internals());
+  const cols = compileColumnFilter(compiled.ast, fields, columnGroups(capture.internals(), fields));
   const onColumns = cols?.test;
   const exact = cols?.exact ?? null;
-  if (onColumns && exact === null) {
+  // A test that reads the file per event (evt.buffer) runs in slices like a dissection.
+  const cheap = cols?.reads !== true;
+  if (onColumns && exact === null && cheap) {
     // Every event from the columns: the tight loop, no slices (≥ 50 M events/s).
     let out = new Uint32Array(Math.min(size, 1 << 16));
     let n = 0;
@@ -169,7 +172,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     // The clock is read after every dissected event: one can cost milliseconds (a regex over a
     // 64 KB frame), and a check every 256 events let a cancel wait seconds. Column tests cost
     // nanoseconds: every 64 k of them.
-    if ((byColumns && (e & 0xffff) !== 0) || performance.now() - sliceStart <= slice) continue;
+    if ((byColumns && cheap && (e & 0xffff) !== 0) || performance.now() - sliceStart <= slice) continue;
     opts.onProgress?.(n, e);
     await new Promise<void>((r) => setImmediate(r));
     if (opts.signal?.aborted) return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: true, indexed: cols !== null, dissected };

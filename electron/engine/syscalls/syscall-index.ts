@@ -113,6 +113,36 @@ export interface SyscallIndex {
    * is measured from the previous event that is shown, as sysdig's filtercheck sees only those.
    */
   hidden?: (event: number) => boolean;
+  /** Fields a filter reads without dissecting the event (SyscallFieldGroup); set by syscallCapture. */
+  fieldGroups?: readonly SyscallFieldGroup[];
+}
+
+/**
+ * Fields that a filter can test without a full dissection (filter/column-filter.ts): their
+ * values depend only on a small per-event key (an fd or process snapshot id, a result class),
+ * so a predicate over them is evaluated once per distinct key and the events are scanned by
+ * key; or, without a key, they are cheap to read alone (the I/O buffer, not the event's texts).
+ */
+export interface SyscallFieldGroup {
+  /** Names of the fields `fill` gives (every occurrence the full dissection would give). */
+  fields: ReadonlySet<string>;
+  /**
+   * Events with the same key have the same values of every field in `fields`; keys are >= 0.
+   * Absent: `fill` is called per event.
+   */
+  key?: (event: number) => number;
+  /**
+   * Add the group's fields of `event` to `d` (already reset): with a key, called once per
+   * distinct key, for the first event tested that has it. Other fields may be added too.
+   */
+  fill: (event: number, d: Dissection) => void;
+  /**
+   * False for events that have none of the group's fields (not read at all: the predicate's
+   * answer on no values is used). Absent: any event may have them.
+   */
+  present?: (event: number) => boolean;
+  /** False for events whose values the group cannot give (they are dissected). Absent: all. */
+  exact?: (event: number) => boolean;
 }
 
 export function createSyscallIndex(): SyscallIndex {
@@ -358,6 +388,8 @@ export interface SyscallFormat {
   dissectIo?(event: number, d: Dissection): void;
   /** container.name of an event's container (`host` outside containers), when the format knows it. */
   containerName?(event: number): string;
+  /** Optional: see SyscallFieldGroup. */
+  fieldGroups?(): SyscallFieldGroup[];
   close(): void;
 }
 
@@ -368,6 +400,7 @@ function timeText(ix: SyscallIndex, event: number): string {
 export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
   const s = ix.strings.strings;
   if (fmt.dissectIo) ix.dissectIo = (event, d) => fmt.dissectIo?.(event, d);
+  if (fmt.fieldGroups) ix.fieldGroups = fmt.fieldGroups();
   const cell: Record<string, (e: number) => string> = {
     no: (e) => String(e),
     time: (e) => timeText(ix, e),

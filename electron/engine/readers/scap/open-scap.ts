@@ -14,7 +14,7 @@ import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { hfFrameFile } from '../../dissectors/frame.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -233,6 +233,23 @@ function errorResult(v: EventView, def: EventDef): boolean | undefined {
   return undefined;
 }
 
+/** Event types with an evt.buffer (a BYTEBUF parameter named data or buf, as dissect adds it). */
+const HAS_BUFFER: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[3].some((p) => p[1] === PT.BYTEBUF && (p[0] === 'data' || p[0] === 'buf')) ? 1 : 0));
+
+/** Fields of addFdFields that are a function of the fd snapshot alone. */
+const FD_GROUP = new Set(['fd.type', 'fd.cip', 'fd.sip', 'fd.cport', 'fd.sport', 'fd.l4proto', 'fd.filename', 'fd.sockfamily']);
+/** Fields of addFdFields that also depend on the process's container (isLocal). */
+const FD_SIDE_GROUP = new Set(['fd.is_server', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport']);
+/** Also from addFdFields, but guessed from the event for an fd event without a table entry (addNullFdFields). */
+const FD_CHAR_GROUP = new Set(['fd.typechar', 'fd.directory']);
+/** Fields of addProcFields but thread.ismain (which needs the tid): a function of the process snapshot. */
+const PROC_GROUP = new Set(['proc.exe', 'proc.exepath', 'proc.args', 'proc.cmdline', 'proc.exeline', 'proc.pcmdline', 'proc.ppid', 'proc.pname', 'proc.aname', 'proc.apid',
+  'proc.cwd', 'proc.vpid', 'thread.vtid', 'container.name', 'container.type', 'container.image', 'user.uid', 'user.name', 'user.homedir', 'user.shell', 'group.gid', 'group.name',
+  'proc.sid', 'proc.sname', 'proc.vpgid', 'proc.tty', 'proc.loginshellid', 'proc.nthreads', 'proc.nchilds', 'proc.fdlimit', 'proc.env', 'thread.cgroups',
+  'proc.is_exe_writable', 'user.loginuid', 'user.loginname', 'container.image.id', 'container.privileged', 'container.mounts']);
+/** Process snapshot ids below this fit beside the fd snapshot id in one key. */
+const PROC_KEY = 1 << 22;
+
 /** Container events (PPME_CONTAINER_E, PPME_CONTAINER_JSON_E, PPME_CONTAINER_JSON_2_E). */
 const CONTAINER_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'container' && (d[4].endsWith('_E')) ? 1 : 0));
 
@@ -349,8 +366,13 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     readErrors++;
     warn(m);
   };
-  /** Time of the last event whose header was read (a cut-short last event has none). */
-  let lastGoodNs: string | null = null;
+  /**
+   * Time of the last event whose header was read (a cut-short last event has none), as numbers:
+   * the text is made when info() asks (one string per event was a tenth of the pass's garbage).
+   */
+  let lastGoodSec = -1;
+  let lastGoodNsec = 0;
+  const nsText = (sec: number, nsec: number): string | null => (sec < 0 ? null : `${sec}${String(nsec).padStart(9, '0')}`);
 
   const ev: SyscallEventInput = {
     offset: 0, length: 0, tsSec: 0, tsNsec: 0, cpu: -1, pid: -1, tid: -1, dir: 0, type: '', fd: -1, fdName: '',
@@ -637,8 +659,9 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     if (et < PPM_EVENT_MAX && SWITCH[et] === 1 && EVENT_TABLE[et]![0] === 'switch') ev.latencyNs = noProcess ? 0 : t.latencyNs;
     else ev.latencyNs = t.latencyNs = matched ? (v.tsSec - t.enterTsSec) * 1e9 + (v.tsNsec - t.enterTsNsec) : 0;
     if (ix.timeBaseNs === undefined && (et >= PPM_EVENT_MAX || NO_TIME_BASE[et] === 0)) ix.timeBaseNs = BigInt(v.tsSec) * 1_000_000_000n + BigInt(v.tsNsec);
-    lastGoodNs = `${v.tsSec}${String(v.tsNsec).padStart(9, '0')}`;
-    firstNs ??= lastGoodNs;
+    lastGoodSec = v.tsSec;
+    lastGoodNsec = v.tsNsec;
+    firstNs ??= nsText(v.tsSec, v.tsNsec);
     addSyscallEvent(ix, ev);
   }
 
@@ -710,7 +733,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
       bytesRead,
       fileSize: totalSize,
       firstTimeNs: firstNs,
-      lastTimeNs: lastGoodNs,
+      lastTimeNs: nsText(lastGoodSec, lastGoodNsec),
       linkTypes: [],
       warnings: allWarnings,
       done,
@@ -1074,6 +1097,79 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     return id ? (st.containers.get(id)?.name ?? '') : 'host';
   }
 
+  /**
+   * What filters read without dissecting (syscall-index.ts SyscallFieldGroup): fd and process
+   * fields per snapshot id, evt.res/evt.failed per result class, evt.buffer from the buffer
+   * parameter of I/O events only (other events are not read at all).
+   */
+  function fieldGroups(): SyscallFieldGroup[] {
+    const decoded = (e: number): boolean => types.data[e - 1] !== 0xffff;
+    const fdKey = (e: number): number => (decoded(e) ? fdCol.data[e - 1] * PROC_KEY + procCol.data[e - 1] : 0);
+    const fdFill = (e: number, d: Dissection): void => {
+      const f = decoded(e) ? fdTable[fdCol.data[e - 1]] : undefined;
+      if (f) addFdFields(d, f, procTable[procCol.data[e - 1]], e);
+    };
+    const bv = createEventView();
+    const RES_EXACT = 65536;
+    return [
+      { fields: FD_GROUP, key: (e) => (decoded(e) ? fdCol.data[e - 1] : 0), fill: fdFill },
+      { fields: FD_SIDE_GROUP, key: fdKey, fill: fdFill, exact: (e) => procCol.data[e - 1] < PROC_KEY },
+      {
+        fields: FD_CHAR_GROUP, key: fdKey, fill: fdFill,
+        // An fd event with an fd but no table entry: its type character comes from the event.
+        exact: (e) => procCol.data[e - 1] < PROC_KEY && (fdCol.data[e - 1] !== 0 || procCol.data[e - 1] === 0 || fdNumOf(ix, e - 1) === undefined),
+      },
+      {
+        fields: PROC_GROUP,
+        key: (e) => (decoded(e) ? procCol.data[e - 1] : 0),
+        fill: (e, d) => {
+          const sid = decoded(e) ? procCol.data[e - 1] : 0;
+          // Only the group's fields are read from this fill: the memory and time ones are not in it.
+          if (sid !== 0) addProcFields(d, procTable[sid], ix.tid.data[e - 1], memCol.data[e - 1], 0, 0);
+        },
+      },
+      {
+        fields: new Set(['evt.res', 'evt.failed']),
+        // Undecoded, no result, success, else per event type and errno (the errno's name).
+        key: (e) => {
+          if (!decoded(e)) return 0;
+          const raw = ix.rawres.data[e - 1];
+          return Number.isNaN(raw) ? 1 : raw >= 0 ? 2 : 3 + types.data[e - 1] * RES_EXACT - raw;
+        },
+        exact: (e) => {
+          const raw = ix.rawres.data[e - 1];
+          return !(raw < 0) || (Number.isInteger(raw) && raw > -RES_EXACT);
+        },
+        fill: (e, d) => {
+          if (!decoded(e)) return;
+          const raw = ix.rawres.data[e - 1];
+          const evt = syscallSubtree(d, SF.evt);
+          if (!Number.isNaN(raw)) {
+            let res = 'SUCCESS';
+            if (raw < 0) res = (reread(e) && EVENT_TABLE[rv.type] ? paramText(rv, 0, EVENT_TABLE[rv.type]![3][0], undefined)[1] : '') || String(raw);
+            addField(d, SF.res, 0, 0, evt, res);
+          }
+          addField(d, SF.failed, 0, 0, evt, raw < 0);
+        },
+      },
+      {
+        fields: new Set(['evt.buffer']),
+        present: (e) => types.data[e - 1] < PPM_EVENT_MAX && HAS_BUFFER[types.data[e - 1]] === 1,
+        fill: (e, d) => {
+          const bytes = source.randomAccess.read(ix.offset.data[e - 1], ix.length.data[e - 1]);
+          if (bytes.length < 12) return;
+          const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          if (!decodeEvent(bv, dv.getUint32(0, true), bytes, dv, 0, bytes.length)) return;
+          const ps = EVENT_TABLE[bv.type]?.[3];
+          if (!ps) return;
+          for (let i = 0; i < bv.nparams && i < ps.length; i++) {
+            if (ps[i][1] === PT.BYTEBUF && (ps[i][0] === 'data' || ps[i][0] === 'buf')) addField(d, SF.buffer, 0, 0, -1, bytes.subarray(bv.pOff[i], bv.pOff[i] + bv.pLen[i]));
+          }
+        },
+      },
+    ];
+  }
+
   // sysdig leaves internal events out of its output; evt.deltatime counts from the previous shown one.
   ix.hidden = (e) => types.data[e - 1] !== 0xffff && isInternalEvent(types.data[e - 1]);
   const cap = syscallCapture(ix, {
@@ -1081,6 +1177,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     args: argsOf,
     containerName,
     dissect,
+    fieldGroups,
     close: () => {
       for (const f of files) f.randomAccess.close();
     },

@@ -7,10 +7,11 @@ import { defineField, defineProtocol } from '../../fields/registry.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import type { RandomAccess } from '../../io/capture-source.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, type SyscallIndex } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, syscallSubtree, type SyscallFieldGroup, type SyscallIndex } from '../../syscalls/syscall-index.ts';
+import { RowFlag } from '../../../../shared/rpc.ts';
 import { splitArgs } from './args.ts';
 import { FD_TYPE_CHARS, FD_TYPE_NAMES, fdCodeL4, fdCodeServer, fdCodeType, FdType, L4_NAMES } from './fd-names.ts';
-import type { StraceExtra } from './indexer.ts';
+import { T, type StraceExtra } from './indexer.ts';
 import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
 import { decodeQuoted, hexDumpLine, latin1 } from './strings.ts';
 import { Io, syscallInfo, type SyscallInfo } from './syscalls.ts';
@@ -468,4 +469,86 @@ function addTrailers(d: Dissection, bytes: Uint8Array, split: number, evt: numbe
   }
   void split;
   void evt;
+}
+
+/** Every field addFdFields gives: a function of the event's fd code and fd name. */
+const FD_GROUP = new Set(['fd.type', 'fd.typechar', 'fd.directory', 'fd.filename', 'fd.sockfamily', 'fd.is_server', 'fd.l4proto',
+  'fd.cip', 'fd.cport', 'fd.sip', 'fd.sport', 'fd.lip', 'fd.lport', 'fd.rip', 'fd.rport']);
+/** What addBuffer gives (dissectStraceIo reads it without the argument texts). */
+const BUFFER_GROUP = new Set(['evt.buffer', 'evt.buflen', 'evt.buffer.truncated', 'strace.hexdump']);
+/** Event types of lines that are not calls (no evt.res): the indexer's names for them. */
+const NOT_CALLS: ReadonlySet<string> = new Set(Object.values(T));
+
+/**
+ * The fields a filter reads without a full dissection (syscall-index.ts SyscallFieldGroup): fd
+ * fields per (fd code, fd name), evt.res/evt.failed of calls that succeeded, and the buffer of I/O
+ * calls only (other events are not read). `at(event)` is the file and its event number.
+ */
+export function straceFieldGroups(ix: SyscallIndex, at: (event: number) => { file: StraceFile; local: number }): SyscallFieldGroup[] {
+  const codeOf = (e: number): number => {
+    const { file, local } = at(e);
+    return file.extra.fdType.data[local - 1];
+  };
+  const hasFd = (e: number, code: number): boolean => ix.fd.data[e - 1] >= 0 && FD_TYPE_NAMES[fdCodeType(code)] !== '';
+  const typeIs = (cache: Map<number, boolean>, test: (name: string) => boolean) => (e: number): boolean => {
+    const id = ix.type.data[e - 1];
+    let v = cache.get(id);
+    if (v === undefined) {
+      v = test(ix.strings.strings[id]);
+      cache.set(id, v);
+    }
+    return v;
+  };
+  const isIo = typeIs(new Map(), (name) => (syscallInfo(name)?.io ?? Io.None) !== Io.None);
+  const notCall = typeIs(new Map(), (name) => NOT_CALLS.has(name));
+  return [
+    {
+      fields: FD_GROUP,
+      key: (e) => {
+        const code = codeOf(e);
+        return hasFd(e, code) ? ix.fdName.data[e - 1] * 256 + code + 1 : 0;
+      },
+      fill: (e, d) => {
+        const code = codeOf(e);
+        if (hasFd(e, code)) addFdFields(d, syscallSubtree(d, SF.fd), code, ix.strings.strings[ix.fdName.data[e - 1]]);
+      },
+    },
+    {
+      fields: new Set(['evt.res', 'evt.failed']),
+      // A call that returned without an errno: SUCCESS; a failed one: per errno number (its name
+      // read from the first such event's text). rawres -1 is also what an errno name the table
+      // does not know gives, so those, calls without a result and other lines are dissected.
+      key: (e) => ((ix.flags.data[e - 1] & RowFlag.Failed) === 0 ? 1 : 2 - ix.rawres.data[e - 1]),
+      exact: (e) => {
+        const raw = ix.rawres.data[e - 1];
+        if (Number.isNaN(raw) || notCall(e)) return false;
+        return (ix.flags.data[e - 1] & RowFlag.Failed) === 0 || (Number.isInteger(raw) && raw < -1);
+      },
+      fill: (e, d) => {
+        const evt = syscallSubtree(d, SF.evt);
+        if ((ix.flags.data[e - 1] & RowFlag.Failed) === 0) {
+          addField(d, SF.res, 0, 0, evt, 'SUCCESS');
+          addField(d, SF.failed, 0, 0, evt, false);
+          return;
+        }
+        const { file, local } = at(e);
+        const { bytes, split } = eventText(file, local);
+        parseEvent(bytes, split);
+        const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
+        if (!isCall(L1) || !R.hasResult) return;
+        const failed = R.errnoEnd > R.errnoStart;
+        const res = failed ? latin1(bytes, R.errnoStart, R.errnoEnd) : Number.isNaN(R.ret) ? '' : 'SUCCESS';
+        if (res) addField(d, SF.res, 0, 0, evt, res);
+        addField(d, SF.failed, 0, 0, evt, failed);
+      },
+    },
+    {
+      fields: BUFFER_GROUP,
+      present: isIo,
+      fill: (e, d) => {
+        const { file, local } = at(e);
+        dissectStraceIo(file, local, ix, e, d);
+      },
+    },
+  ];
 }
