@@ -30,6 +30,8 @@ const ZERO = [
 const ZERO_SCAP = [
   'proc.exe contains "/"', 'proc.cmdline contains "-"', 'user.uid == 0', 'container.name == "host"', 'proc.pname', 'proc.aname contains "sh"', 'group.gid > 0',
   'evt.failed == 1', 'evt.res != "SUCCESS"', 'evt.res == "SUCCESS"', 'evt.res == "ENOENT" or evt.res == "EAGAIN"', 'evt.failed == 0 and fd.cip',
+  'proc.sid == -1', 'proc.sname == "curl"', 'proc.fdlimit > 1000', 'user.loginuid == 0', 'proc.env contains "PATH="', 'proc.nthreads > 1',
+  'thread.cgroups contains "docker"', 'container.privileged', 'proc.loginshellid',
 ];
 /** Some events dissected (those the groups do not describe), answers still the dissection's. */
 const PARTIAL = ['fd.typechar == "f"', 'fd.typechar == "f" and proc.exe contains "curl"', 'fd.directory == "/etc"', 'evt.failed', 'evt.res == "EAGAIN"', 'evt.buflen > 100', 'evt.buffer.truncated', 'evt.is_io and fd.name contains "/"'];
