@@ -43,7 +43,10 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-cli-cases.sh', oracle: 'tshark', writes: 'test/golden/{decode-as,fidelity}/*' },
   { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
   { script: 'make-golden-stats-taps.ts', oracle: 'tshark', writes: 'test/golden/io-stat/*.json, test/golden/http-stat/*.txt' },
-  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz' },
+  { script: 'make-golden-tls-summary.ts', oracle: 'tshark', writes: 'test/golden/tls-summary/*' },
+  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz, test/golden/sysdig/env/*.tsv.gz' },
+  // Last: it scans the whole corpus with tshark -2 -N dn (about 25 minutes).
+  { script: 'make-golden-names.ts', oracle: 'tshark', writes: 'test/golden/names/*' },
 ];
 
 /**
@@ -68,6 +71,7 @@ export const NOT_GENERATORS: Record<string, string> = {
   'make-fixture-fidelity.py': 'writes the input fixtures test/fixtures/fidelity/*.pcap (deterministic; their tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
   'record-dns-tcp.py': 'records the input fixture test/fixtures/dns-tcp/dns-tcp.pcap (tcpdump on lo; its tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
   'make-fixture-darwin-pib.py': 'writes the input fixture test/fixtures/darwin/darwin-pib.pcapng (deterministic; what tshark 4.0 reads of it is quoted in test/dissectors/darwin-pib.test.ts), not a golden',
+  'make-scap-rotation.sh': 'rotates a scap with sysdig -r IN -w OUT -e N -W K into input files for the tests (test/sets/scap-rotation.test.ts runs it), not a golden',
   'gen-scap-event-table.py': 'transcribes falcosecurity/libs event tables into source (needs a libs checkout), not a golden',
 };
 

@@ -98,7 +98,9 @@ describe('startTrace', () => {
     const e = engine(true);
     try {
       // The key log reaches the capture through the 200 ms poll (addKeys), the log through the follow.
-      await e.client.call('startTrace', { argv: ['sh', '-c', `sleep 1; curl -sk -o /dev/null https://127.0.0.1:${port}/while-running; sleep 4`] });
+      // The command outlives the request by 15 s (stopped as soon as the exchange shows): under a
+      // loaded CI machine the follow may need several seconds.
+      await e.client.call('startTrace', { argv: ['sh', '-c', `sleep 1; curl -sk -o /dev/null https://127.0.0.1:${port}/while-running; sleep 15`] });
       let uris: string[] = [];
       let after = 0;
       await until(async () => {

@@ -959,7 +959,6 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
 
   function addProcFields(d: Dissection, snap: ProcSnap, tid: number, memId: number, tsSec: number, tsNsec: number): void {
     const proc = syscallSubtree(d, SF.proc);
-    addProcStateFields(d, proc, snap, tid === snap.pid, memId, tsSec, tsNsec);
     addField(d, SF.procExe, 0, 0, proc, snap.exe);
     addField(d, SF.procExepath, 0, 0, proc, snap.exepath);
     addField(d, SF.procArgs, 0, 0, proc, snap.args);
@@ -976,6 +975,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     addField(d, SF.threadIsmain, 0, 0, thread, tid === snap.pid);
     if (snap.nsTid >= 0) addField(d, SF.threadVtid, 0, 0, thread, snap.nsTid);
     if (snap.nsPid >= 0) addField(d, SF.procVpid, 0, 0, proc, snap.nsPid);
+    addProcStateFields(d, proc, snap, tid === snap.pid, memId, tsSec, tsNsec);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
     const cont = syscallSubtree(d, SF.container);
     if (c) {
