@@ -60,6 +60,12 @@ export interface SetPart {
   global(local: number): number;
 }
 
+/** A column's text as a sort key: number-like texts (ports, lengths, times) sort as numbers, as users expect. */
+export function textSortKey(cell: string): number | string {
+  const v = cell.trim() === '' ? NaN : Number(cell);
+  return Number.isNaN(v) ? cell : v;
+}
+
 export interface Capture {
   /** Live info: event count, progress, warnings. */
   info(): CaptureInfo;

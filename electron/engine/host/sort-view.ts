@@ -4,7 +4,7 @@
  * where the capture has them (Capture.sortKey) and otherwise from the column's text, which
  * costs a re-dissection per event. Ties keep event order, so a sort is stable and repeatable.
  */
-import type { Capture } from '../capture.ts';
+import { textSortKey, type Capture } from '../capture.ts';
 
 /** `text`: the cell text of a column the capture does not have (a custom field column). */
 export function sortEvents(c: Capture, events: Uint32Array, column: string, descending: boolean, text?: (event: number) => string): Uint32Array {
@@ -25,9 +25,7 @@ export function sortEvents(c: Capture, events: Uint32Array, column: string, desc
         c.cells(e, out);
         cell = out[col] ?? '';
       }
-      // Number-like texts (ports, lengths, times) sort as numbers, as users expect.
-      const v = cell.trim() === '' ? NaN : Number(cell);
-      k = Number.isNaN(v) ? cell : v;
+      k = textSortKey(cell);
     }
     if (typeof k === 'number') nums[i] = k;
     else {

@@ -293,3 +293,23 @@ export function fdStreamOfEvent(capture: Capture, event: number): string | undef
   const n = fdLifetimes(ix).ids[event - 1];
   return n >= 0 ? lifetimeId(ix, n) : undefined;
 }
+
+/** The listed fd stream with id `id` (one that moved data), or undefined. */
+export function fdStreamInfo(capture: Capture, id: string): FdStreamInfo | undefined {
+  const l = listing(capture);
+  const k = l.byId.get(id);
+  return k === undefined ? undefined : l.streams[k];
+}
+
+/**
+ * The listed fd stream whose chunks include I/O event `event` (a data-moving read or write), or
+ * undefined: one lifetime lookup and a binary search, not a walk over every stream.
+ */
+export function fdIoStreamOfEvent(capture: Capture, event: number): FdStreamInfo | undefined {
+  const id = fdStreamOfEvent(capture, event);
+  const l = listing(capture);
+  const k = id === undefined ? undefined : l.byId.get(id);
+  if (k === undefined) return undefined;
+  const evs = l.eventsOf[k];
+  return evs[lowerBound(evs, event)] === event ? l.streams[k] : undefined;
+}

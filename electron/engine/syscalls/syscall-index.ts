@@ -6,7 +6,7 @@
  */
 import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { RowFlag } from '../../../shared/rpc.ts';
-import { type Capture } from '../capture.ts';
+import { textSortKey, type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
 import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
 import type { FieldDef } from '../fields/registry.ts';
@@ -432,8 +432,10 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
           return event;
         case 'time':
           return syscallTime(ix, event);
+        // The two text columns: only the sorted one's text, not every cell of the row.
         case 'info':
-          return undefined;
+        case 'args':
+          return textSortKey(cell[column](event));
         // Negative ids mean "none": NaN sorts them with the empty cells, last.
         case 'cpu':
           return ix.cpu.data[i] >= 0 ? ix.cpu.data[i] : NaN;
@@ -443,8 +445,6 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
           return ix.tid.data[i] >= 0 ? ix.tid.data[i] : NaN;
         case 'fd':
           return fdNumOf(ix, i) ?? NaN;
-        case 'args':
-          return undefined;
         default:
           return cell[column]?.(event);
       }

@@ -13,7 +13,7 @@ import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
-import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
+import { fdIoStreamOfEvent, fdStream, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
@@ -52,8 +52,8 @@ export interface CaptureTls {
   dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'>>;
   /** What each TCP stream's start showed (startKind). */
   starts: Map<string, StartKind>;
-  /** Syscall captures: fd streams and event → stream id (built once, after indexing). */
-  fd?: { streams: Map<string, ByteStream>; byEvent: Map<number, string>; count: number };
+  /** Syscall captures: the fd streams built so far, for the capture's event count then. */
+  fd?: { streams: Map<string, ByteStream>; count: number };
 }
 
 /**
@@ -103,26 +103,22 @@ export function exportCaptureKeylog(c: Capture): string {
   return exportKeylog(captureTls(c).keys);
 }
 
-function fdIndex(c: Capture, t: CaptureTls): NonNullable<CaptureTls['fd']> {
-  if (t.fd && t.fd.count === c.count()) return t.fd;
-  const streams = new Map<string, ByteStream>();
-  const byEvent = new Map<number, string>();
-  // The streams layer's fd streams (one per process fd lifetime); only sockets can carry TLS.
-  for (const info of listFdStreams(c)) {
-    if (info.role === 'other' && !/TCP|->|:\d+$/.test(info.name)) continue;
-    const s = fdStream(c, info.id);
-    streams.set(s.id, s);
-    for (const ch of s.chunks) byEvent.set(ch.event, s.id);
-  }
-  t.fd = { streams, byEvent, count: c.count() };
-  return t.fd;
+/** Only sockets can carry TLS: a connected or accepted fd, or one named by a tuple or TCP. */
+function mayCarryTls(info: FdStreamInfo): boolean {
+  return info.role !== 'other' || /TCP|->|:\d+$/.test(info.name);
+}
+
+/** Syscall captures: the fd streams built so far (each on first use; all again once the capture grew). */
+function builtFdStreams(c: Capture, t: CaptureTls): Map<string, ByteStream> {
+  if (!t.fd || t.fd.count !== c.count()) t.fd = { streams: new Map(), count: c.count() };
+  return t.fd.streams;
 }
 
 /** Source byte streams that may carry TLS: TCP streams, or fd streams of syscall captures. */
 export function sourceStreamIds(c: Capture): string[] {
   const int = c.internals();
   if (int.kind === 'packets') return Array.from({ length: int.conv.nTcp }, (_, n) => `tcp:${n}`);
-  return [...fdIndex(c, captureTls(c)).streams.keys()];
+  return listFdStreams(c).filter(mayCarryTls).map((info) => info.id);
 }
 
 function sourceStream(c: Capture, id: string): ByteStream | undefined {
@@ -131,7 +127,14 @@ function sourceStream(c: Capture, id: string): ByteStream | undefined {
     const m = /^tcp:(\d+)$/.exec(id);
     return m && Number(m[1]) < int.conv.nTcp ? tcpStream(int, Number(m[1])) : undefined;
   }
-  return fdIndex(c, captureTls(c)).streams.get(id);
+  const built = builtFdStreams(c, captureTls(c));
+  let s = built.get(id);
+  if (s) return s;
+  const info = fdStreamInfo(c, id);
+  if (!info || !mayCarryTls(info)) return undefined;
+  s = fdStream(c, id);
+  built.set(id, s);
+  return s;
 }
 
 /** Frames read at most from a TCP stream to tell that it is neither TLS nor HTTP/2. */
@@ -360,7 +363,8 @@ function streamOfEvent(c: Capture, event: number): string | undefined {
     const id = streamIdOfFrame(int, event);
     return id?.startsWith('tcp:') ? id : undefined;
   }
-  return fdIndex(c, captureTls(c)).byEvent.get(event);
+  const info = fdIoStreamOfEvent(c, event);
+  return info && mayCarryTls(info) ? info.id : undefined;
 }
 
 /**
