@@ -55,6 +55,8 @@ interface FdListing {
   /** Per stream: per event, the stream direction. */
   dirsOf: StreamDir[][];
   byId: Map<string, number>;
+  /** Per fd lifetime (fd.stream): its stream index, -1 for a lifetime that moved no data. */
+  byLife: Int32Array;
   /**
    * Per stream, once it was built whole: each chunk's `seq`, so that a range of it can be built
    * again alone (a chunk's position depends on every chunk before it).
@@ -81,7 +83,7 @@ function listing(capture: Capture): FdListing {
   const roles = new Map<number, 'client' | 'server'>();
   /** Per lifetime: its stream index in `out`. */
   const streamOf = new Map<number, number>();
-  const out: FdListing & { count: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), seqOf: [], count: capture.count() };
+  const out: FdListing & { count: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), byLife: new Int32Array(0), seqOf: [], count: capture.count() };
   for (let e = 1; e <= n; e++) {
     const i = e - 1;
     const life_ = life.ids[i];
@@ -121,6 +123,8 @@ function listing(capture: Capture): FdListing {
     out.eventsOf[k].push(e);
     out.dirsOf[k].push(dir);
   }
+  out.byLife = new Int32Array(life.pid.length).fill(-1);
+  for (const [lifetime, k] of streamOf) out.byLife[lifetime] = k;
   cache.set(capture, out);
   return out;
 }
@@ -306,10 +310,34 @@ export function fdStreamInfo(capture: Capture, id: string): FdStreamInfo | undef
  * undefined: one lifetime lookup and a binary search, not a walk over every stream.
  */
 export function fdIoStreamOfEvent(capture: Capture, event: number): FdStreamInfo | undefined {
-  const id = fdStreamOfEvent(capture, event);
+  const ix = syscallIndex(capture);
+  if (event < 1 || event > syscallCount(ix)) return undefined;
+  const n = fdLifetimes(ix).ids[event - 1];
   const l = listing(capture);
-  const k = id === undefined ? undefined : l.byId.get(id);
-  if (k === undefined) return undefined;
+  const k = n >= 0 && n < l.byLife.length ? l.byLife[n] : -1;
+  if (k < 0) return undefined;
   const evs = l.eventsOf[k];
   return evs[lowerBound(evs, event)] === event ? l.streams[k] : undefined;
+}
+
+/**
+ * The start of fd stream `id`: its chunks from the first until each direction holds `need[dir]`
+ * bytes or `maxEvents` I/O events are read, and whether that was every event of the stream.
+ * Enough to tell TLS or an HTTP/2 preface without dissecting the whole stream.
+ */
+export function fdStreamHead(capture: Capture, id: string, need: readonly [number, number], maxEvents: number): { stream: ByteStream; whole: boolean } | undefined {
+  const l = listing(capture);
+  const k = l.byId.get(id);
+  if (k === undefined) return undefined;
+  const s = streamHeader(l, k, id);
+  const pos = [0, 0];
+  const got = [0, 0];
+  const n = Math.min(l.eventsOf[k].length, maxEvents);
+  let j = 0;
+  for (; j < n && (got[0] < need[0] || got[1] < need[1]); j++) {
+    addChunks(capture, l, k, j, j + 1, s, undefined, pos);
+    const c = s.chunks[s.chunks.length - 1];
+    got[c.dir] += c.bytes.length;
+  }
+  return { stream: s, whole: j === l.eventsOf[k].length };
 }

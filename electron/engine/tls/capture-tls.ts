@@ -13,7 +13,7 @@ import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
-import { fdIoStreamOfEvent, fdStream, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
+import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
@@ -169,6 +169,7 @@ export interface StartKind {
 
 function peekStart(c: Capture, id: string): StartKind | undefined {
   const int = c.internals();
+  if (int.kind === 'syscalls') return peekFdStart(c, id);
   const m = /^tcp:(\d+)$/.exec(id);
   if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
   const frames = tcpStreamFrames(int, Number(m[1]));
@@ -202,6 +203,18 @@ function peekStart(c: Capture, id: string): StartKind | undefined {
   if (!decided && !c.info().done) return undefined;
   for (const d of [0, 1] as const) if (!enough(d) && heldFragments(st, d) > 0) return undefined;
   return { tls: looksLikeTls(st.stream), h2c: startsWithPreface(st.stream) };
+}
+
+/** peekStart for an fd stream of a syscall capture: its first I/O events, at most PEEK_FRAMES. */
+function peekFdStart(c: Capture, id: string): StartKind | undefined {
+  const head = id.startsWith('fd:') ? fdStreamHead(c, id, PEEK_NEED, PEEK_FRAMES) : undefined;
+  if (!head) return undefined;
+  const b = [0, 0];
+  for (const ch of head.stream.chunks) b[ch.dir] += ch.bytes.length;
+  const decided = b[0] >= PEEK_NEED[0] && b[1] >= PEEK_NEED[1];
+  // Every event read: final only once the capture is (a followed file may add more).
+  if (!decided && !(head.whole && c.info().done)) return undefined;
+  return { tls: looksLikeTls(head.stream), h2c: startsWithPreface(head.stream) };
 }
 
 function startShowsNoLayer(c: Capture, id: string): boolean {
