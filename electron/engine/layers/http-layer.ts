@@ -73,6 +73,8 @@ export interface HttpLayer {
   live?: LiveHttp;
   /** While following: the recorder of messages over TLS into the live TLS index. */
   tlsOnMessage?: (m: HttpMessage, ex: HttpExchange) => void;
+  /** Set by the host while a key log that is still written is followed (http-live-tls.ts keysExpected). */
+  keysExpected?: boolean;
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
@@ -320,6 +322,7 @@ export function followHttp(layer: HttpLayer): number {
     live.scanned = total;
     listLiveRefs(live);
   }
+  live.tls.keysExpected = layer.keysExpected === true;
   // Also when nothing was indexed: keys may have been added, or a stream's decryption was put off.
   const known = layer.tlsOnMessage ? followTls(layer.capture, live.tls, layer.candidates, layer.tlsOnMessage, layer.decode) : Infinity;
   listLiveRefs(live.tls);

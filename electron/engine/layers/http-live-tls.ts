@@ -51,13 +51,15 @@ export interface LiveTls {
   ix: HttpIndex;
   /** Per source stream id (`tcp:N`, `fd:…`): its state; null once it cannot give HTTP/1.x live. */
   streams: Map<string, LiveTlsStream | null>;
+  /** A key log is followed (its secrets may come after the records they open): hold streams without keys too. */
+  keysExpected: boolean;
   /** As LiveHttp's: refs of `ix.done` already in `ix.endRefs`, and the growing list behind it. */
   listed: number;
   refs: Uint32Array;
 }
 
 export function createLiveTls(ix: HttpIndex): LiveTls {
-  return { ix, streams: new Map(), listed: 0, refs: new Uint32Array(64) };
+  return { ix, streams: new Map(), keysExpected: false, listed: 0, refs: new Uint32Array(64) };
 }
 
 /** Source stream `id` has new events (a no-op for streams not followed as TLS). */
@@ -84,8 +86,11 @@ export function followTls(
   now: () => number = () => performance.now(),
 ): number {
   const keys = captureTls(capture).keys;
-  // Without any secret nothing decrypts: wait for the key log (no stream is even built).
-  if (keys.byRandom.size === 0 && keys.psks.length === 0) return Infinity;
+  // Without any secret nothing decrypts: no stream is even built, unless a key log being
+  // written is followed (a trace's SSLKEYLOGFILE). Its first secrets may land after the records
+  // they open (a key log poll behind the follow, a program that writes it asynchronously): the
+  // streams are then held as for keys not in yet, no longer than HOLD_MS.
+  if (keys.byRandom.size === 0 && keys.psks.length === 0 && !live.keysExpected) return Infinity;
   let known = Infinity;
   // Once the capture stopped growing nothing more will complete a record: decrypt now, hold nothing.
   const done = capture.info().done;
@@ -114,7 +119,7 @@ export function followTls(
         continue;
       }
       complete = r === 'all';
-      st.knownTo = complete ? count : (tls?.stream.chunks[st.fed]?.event ?? 1) - 1;
+      st.knownTo = r === 'all' ? count : r - 1;
     }
     if (complete) st.heldSince = undefined;
     else {
@@ -125,8 +130,12 @@ export function followTls(
   return known;
 }
 
-/** Feed the chunks after the ones fed: 'all' of them, 'some' (the rest waits), or 'stop' (the stream cannot go on live). */
-function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessage, ex: HttpExchange) => void, decode: DecodeBudget): 'all' | 'some' | 'stop' {
+/**
+ * Feed the chunks after the ones fed: 'all' of them, or the event from which the rest waits
+ * (a chunk not decrypted or not complete, or a record that did not decrypt: without its keys a
+ * TLS 1.3 stream has no plaintext chunks at all), or 'stop' (the stream cannot go on live).
+ */
+function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessage, ex: HttpExchange) => void, decode: DecodeBudget): 'all' | number | 'stop' {
   const chunks = tls.stream.chunks;
   // The plaintext fed before must be where it was (it is, unless new keys changed what decrypts).
   if (st.last) {
@@ -136,7 +145,7 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
   for (let k = st.fed; k < chunks.length; k++) {
     const c = chunks[k];
     // Not decrypted (yet), or the record's end is not written yet: later bytes wait for it.
-    if (c.gap !== undefined || c.truncated !== undefined) return 'some';
+    if (c.gap !== undefined || c.truncated !== undefined) return c.event;
     st.p ??= createHttp1Parser(tls.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
     // tshark's frame of a decrypted message: the event that completed its record (tshFrames).
     const event = c.lastEvent ?? c.event;
@@ -145,5 +154,9 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
     st.last = { dir: c.dir, seq: c.seq, event };
     if (st.p.notHttp) return 'stop';
   }
-  return 'all';
+  const after = st.last?.event ?? 0;
+  // An encrypted record after the plaintext fed that did not decrypt (`key` is set on those that
+  // did, and reading `plaintext` of one of those would decrypt it again).
+  const shut = tls.records.find((r) => r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined);
+  return shut ? shut.record.event : 'all';
 }
