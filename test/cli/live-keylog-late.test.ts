@@ -71,6 +71,10 @@ describe('a followed key log whose secrets come after the records', () => {
       await tailUris(c, from, 5);
       expect(from.uris).toEqual(['/late-keys']);
       expect(from.after).toBe(total);
+      // The HTTP tab has it too, while the capture is still followed.
+      const ex = await c.call('httpExchanges', {});
+      expect(ex.map((r) => [r.uri, r.status, r.stream.startsWith('tls:fd:')])).toEqual([['/late-keys', 200, true]]);
+      expect((await c.call('info', null)).done).toBe(false);
     } finally {
       close();
     }

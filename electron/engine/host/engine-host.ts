@@ -315,6 +315,20 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     }
   }
 
+  /**
+   * The session while its capture is followed and still growing (not a set): the HTTP tab's
+   * requests are answered from the follow scan, brought up to the events indexed so far (and
+   * the key logs read on), instead of waiting for the file to be finished.
+   */
+  function liveHttpSession(): CaptureSession | undefined {
+    const c = state.capture;
+    const session = state.session;
+    if (!c || !session || !state.followStop || c.info().done || c.internals().kind === 'set') return undefined;
+    readFollowedKeylogs();
+    followHttp(session.http);
+    return session;
+  }
+
   /** The HTTP scan of the open capture, started now if it has not been. */
   function httpReady(): Promise<void> | undefined {
     if (!state.httpReady && state.startHttp) state.httpReady = state.startHttp();
@@ -827,10 +841,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     httpExchanges: async (params) => {
       requireCapture(state);
-      await state.indexing;
-      await httpReady();
       const p = params ?? {};
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
+      const live = liveHttpSession();
+      if (live) return httpExchangeRows(live, p.filter, { live: true });
+      await state.indexing;
+      await httpReady();
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
     },
@@ -867,9 +883,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     httpPage: async (params) => {
       requireCapture(state);
-      await state.indexing;
-      // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
-      await httpReady();
+      const live = liveHttpSession();
+      if (!live) {
+        await state.indexing;
+        // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
+        await httpReady();
+      }
       const p = params ?? {};
       for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
       if (p.sort !== undefined && p.sort !== null && !HTTP_SORT_KEYS.includes(p.sort)) throw new Error(`sort must be one of ${HTTP_SORT_KEYS.join(', ')}`);
@@ -883,16 +902,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return httpPageOf(session, cache, q, async () => {
         await new Promise<void>((r) => setImmediate(r));
         if (state.session !== session) throw new Error('the capture was closed');
-      });
+      }, { live: live !== undefined });
     },
     httpBody: async (params) => {
       requireCapture(state);
-      await state.indexing;
       const p = params;
       if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
+      const live = liveHttpSession();
+      if (!live) await state.indexing;
       if (!state.session) throw new Error('no capture is open');
-      await httpReady();
-      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+      if (!live) await httpReady();
+      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message, { live: live !== undefined });
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
     },
