@@ -325,6 +325,7 @@ export function followHttp(layer: HttpLayer): number {
   live.tls.keysExpected = layer.keysExpected === true;
   // Also when nothing was indexed: keys may have been added, or a stream's decryption was put off.
   const known = layer.tlsOnMessage ? followTls(layer.capture, live.tls, layer.candidates, layer.tlsOnMessage, layer.decode) : Infinity;
+  if (layer.h2 !== live.tls.h2) layer.h2 = live.tls.h2;
   listLiveRefs(live.tls);
   return Math.min(total, known);
 }

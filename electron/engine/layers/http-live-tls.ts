@@ -9,14 +9,18 @@
  * The TLS layer decrypts a whole stream at a time (tls/session.ts), so a stream that grew is
  * decrypted again; how often is bounded by what that costs (REBUILD_FACTOR): the TLS work stays
  * a fixed share of the time spent following, and a long connection waits longer between updates
- * instead of making following quadratic. HTTP/2 over TLS waits for the whole-capture scan.
+ * instead of making following quadratic. HTTP/2 over TLS (ALPN h2) is paced the same way: the
+ * connection the TLS layer parses from each decryption replaces the last one's exchanges in the
+ * live HTTP/2 list. Cleartext HTTP/2 (h2c) waits for the whole-capture scan.
  */
 import type { Capture } from '../capture.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
 import { createHttp1Parser, pushHttpChunk, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import type { StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream } from '../streams/fd-streams.ts';
-import { captureTls, decryptedStream, tlsOfStream } from '../tls/capture-tls.ts';
+import { captureTls, decryptedStream, http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
+import type { H2Connection } from '../http2/connection.ts';
+import { addH2Connection, createH2List, type H2ExchangeList } from './h2-list.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import type { HttpIndex } from './http-index.ts';
 
@@ -45,6 +49,8 @@ interface LiveTlsStream {
   gen: number;
   builtAt: number;
   buildMs: number;
+  /** HTTP/2 over this stream (ALPN h2): its connection as last parsed, and the decrypted stream's id. */
+  h2?: { conn: H2Connection; stream: string };
 }
 
 export interface LiveTls {
@@ -53,13 +59,15 @@ export interface LiveTls {
   streams: Map<string, LiveTlsStream | null>;
   /** A key log is followed (its secrets may come after the records they open): hold streams without keys too. */
   keysExpected: boolean;
+  /** The HTTP/2 exchanges of the live connections over TLS (the layer's `h2` while following). */
+  h2: H2ExchangeList;
   /** As LiveHttp's: refs of `ix.done` already in `ix.endRefs`, and the growing list behind it. */
   listed: number;
   refs: Uint32Array;
 }
 
 export function createLiveTls(ix: HttpIndex): LiveTls {
-  return { ix, streams: new Map(), keysExpected: false, listed: 0, refs: new Uint32Array(64) };
+  return { ix, streams: new Map(), keysExpected: false, h2: createH2List(), listed: 0, refs: new Uint32Array(64) };
 }
 
 /** Source stream `id` has new events (a no-op for streams not followed as TLS). */
@@ -94,6 +102,7 @@ export function followTls(
   let known = Infinity;
   // Once the capture stopped growing nothing more will complete a record: decrypt now, hold nothing.
   const done = capture.info().done;
+  let h2Grew = false;
   for (const { id, kind } of candidates) {
     if (kind !== 'tls') continue;
     let st = live.streams.get(id);
@@ -113,7 +122,13 @@ export function followTls(
       st.builtAt = t1;
       st.buildMs = t1 - t0;
       const count = capture.count();
-      const r = tls && tls.session.alpn !== 'h2' ? feed(st, tls, onMessage, decode) : 'stop';
+      // HTTP/2: the connection the TLS layer parsed from the same decryption (its cache entry).
+      const h2 = tls && tls.session.alpn === 'h2' ? http2OfStream(capture, id) : null;
+      if (h2 && tls) {
+        st.h2 = { conn: h2, stream: tls.stream.id };
+        h2Grew = true;
+      }
+      const r = !tls ? 'stop' : h2 ? waiting(tls, 0) : tls.session.alpn !== 'h2' ? feed(st, tls, onMessage, decode) : 'stop';
       if (r === 'stop') {
         live.streams.set(id, null);
         continue;
@@ -127,7 +142,24 @@ export function followTls(
       if (!done && t0 - st.heldSince < HOLD_MS) known = Math.min(known, st.knownTo);
     }
   }
+  if (h2Grew) {
+    // The HTTP/2 exchanges of every live connection again (a connection's exchanges are columns
+    // made whole by parseHttp2; a grown connection replaces its old ones). Body sizes are not
+    // decoded while following: the whole-capture scan does that once.
+    const list = createH2List();
+    for (const st of live.streams.values()) if (st?.h2) addH2Connection(list, st.h2.conn, st.h2.stream);
+    live.h2 = list;
+  }
   return known;
+}
+
+/** The first event after `after` from which a stream's plaintext waits: a chunk not decrypted or not complete, or a record that did not decrypt; 'all' when none. */
+function waiting(tls: TlsStreamResult, after: number): 'all' | number {
+  const c = tls.stream.chunks.find((c) => (c.lastEvent ?? c.event) > after && (c.gap !== undefined || c.truncated !== undefined));
+  if (c) return c.event;
+  // `key` is set on the records that decrypted (reading `plaintext` of one of those would decrypt it again).
+  const shut = tls.records.find((r) => r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined);
+  return shut ? shut.record.event : 'all';
 }
 
 /**
@@ -154,9 +186,6 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
     st.last = { dir: c.dir, seq: c.seq, event };
     if (st.p.notHttp) return 'stop';
   }
-  const after = st.last?.event ?? 0;
-  // An encrypted record after the plaintext fed that did not decrypt (`key` is set on those that
-  // did, and reading `plaintext` of one of those would decrypt it again).
-  const shut = tls.records.find((r) => r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined);
-  return shut ? shut.record.event : 'all';
+  // An encrypted record after the plaintext fed that did not decrypt.
+  return waiting(tls, st.last?.event ?? 0);
 }
