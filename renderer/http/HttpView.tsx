@@ -33,6 +33,8 @@ const ENGINE_SORT: Record<SortKey, HttpSortKey> = {
 
 /** Rows per page fetched from the engine. */
 const PAGE_ROWS = 500;
+/** While the capture is followed: how often the pages shown are asked again (new exchanges, responses that completed). */
+const LIVE_REFRESH_MS = 1000;
 
 interface Col {
   key: SortKey;
@@ -270,6 +272,9 @@ interface RowCache {
 export function HttpView({ session }: { session: Session }) {
   const keysVersion = useApp((s) => s.keysVersion);
   const done = useApp((s) => s.info?.done ?? false);
+  // Followed: the engine answers from its follow scan, exchanges as they complete.
+  const live = useApp((s) => s.live) && !done;
+  const ready = done || live;
   const [total, setTotal] = useState<number | null>(null);
   const [all, setAll] = useState(0);
   /** The query `total` counts (the previous one's rows stay shown while a new view is built). */
@@ -298,16 +303,16 @@ export function HttpView({ session }: { session: Session }) {
     }),
     [applied, appliedSearch, allHeaders, sort],
   );
-  const cacheKey = `${JSON.stringify(query)}|${keysVersion}|${done}`;
+  const cacheKey = `${JSON.stringify(query)}|${keysVersion}|${done}|${live}`;
   const cache = useRef<RowCache>({ key: '', pages: new Map(), pending: new Set() });
   if (cache.current.key !== cacheKey) cache.current = { key: cacheKey, pages: new Map(), pending: new Set() };
 
-  /** Fetch page `p` of the current view (once); resolves with its rows. */
-  const loadPage = (p: number): Promise<HttpExchangeRow[] | null> => {
+  /** Fetch page `p` of the current view (once, or again with `again`: its old rows stay shown meanwhile); resolves with its rows. */
+  const loadPage = (p: number, again = false): Promise<HttpExchangeRow[] | null> => {
     const c = session.client();
     const cc = cache.current;
     const hit = cc.pages.get(p);
-    if (hit) return Promise.resolve(hit);
+    if (hit && !again) return Promise.resolve(hit);
     if (!c || cc.pending.has(p)) return Promise.resolve(null);
     cc.pending.add(p);
     return c.call('httpPage', { ...query, start: p * PAGE_ROWS, count: PAGE_ROWS }).then(
@@ -315,6 +320,11 @@ export function HttpView({ session }: { session: Session }) {
         cc.pending.delete(p);
         if (cache.current !== cc) return null;
         cc.pages.set(p, page.rows);
+        // The selected exchange as it is now (its response may have completed since).
+        if (again) setSel((sel) => {
+          const r = sel && Math.floor(sel.k / PAGE_ROWS) === p ? page.rows[sel.k % PAGE_ROWS] : undefined;
+          return sel && r && r.stream === sel.row.stream && r.index === sel.row.index ? { row: r, k: sel.k } : sel;
+        });
         setTotal(page.total);
         setAll(page.all);
         setTotalKey(cc.key);
@@ -335,10 +345,20 @@ export function HttpView({ session }: { session: Session }) {
 
   // A new query: the first page says how many rows the view has.
   useEffect(() => {
-    if (!session.client() || !done) return;
+    if (!session.client() || !ready) return;
     setSel(null);
     void loadPage(0);
   }, [cacheKey]);
+
+  // Live: the pages loaded (those shown) are asked again; more rows are loaded as the total grows.
+  useEffect(() => {
+    if (!live) return;
+    const t = setInterval(() => {
+      const pages = [...cache.current.pages.keys()];
+      for (const p of pages.length > 0 ? pages : [0]) void loadPage(p, true);
+    }, LIVE_REFRESH_MS);
+    return () => clearInterval(t);
+  }, [cacheKey, live]);
 
   useEffect(() => {
     const c = session.client();
@@ -383,7 +403,7 @@ export function HttpView({ session }: { session: Session }) {
     else void loadPage(Math.floor(k / PAGE_ROWS)).then((rows) => rows?.[k % PAGE_ROWS] && setSel({ row: rows[k % PAGE_ROWS], k }));
   };
   const countText = total === null
-    ? (done ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')
+    ? (ready ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')
     : totalKey !== cacheKey ? 'Searching…'
     : applied || appliedSearch ? `${formatCount(total)} of ${countOf(all, 'exchange')}` : countOf(total, 'exchange');
   const rows: { r: HttpExchangeRow | undefined; k: number }[] = [];

@@ -94,11 +94,11 @@ describe('startTrace', () => {
     }
   }, 120_000);
 
-  // Skipped: it passes alone but fails after the trace test above in the same process (on the
-  // s6-live17b branch too): a second live trace served in one process shows its decrypted
-  // exchange only at the end. Cause not found yet (state shared between the two in-process
-  // engines suspected); test/cli/live-https-follow.test.ts covers the follow itself.
-  it.skip('the decrypted exchange is there while the command still runs (tail over the window\'s live trace)', async () => {
+  // Once failed when run after the test above (a warm engine follows faster): the follow indexed
+  // the exchange before the 200 ms key log poll had added any secret, and the tail tested its
+  // events undecrypted. The trace's key log is now read before each tail and a followed key log
+  // holds the streams without keys (test/cli/live-keylog-late.test.ts is the deterministic form).
+  it.skipIf(!haveStrace)('the decrypted exchange is there while the command still runs (tail over the window\'s live trace)', async () => {
     const e = engine(true);
     try {
       // The key log reaches the capture through the 200 ms poll (addKeys), the log through the follow.

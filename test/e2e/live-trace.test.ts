@@ -2,7 +2,8 @@
  * End to end in Chromium (browser mode, real engine, real strace and curl): Capture ▸ Trace a
  * Command… from the welcome screen traces `curl -sk https://127.0.0.1:PORT/…` against a loopback
  * HTTPS server started here. Events arrive while the command runs; once it ends the decrypted
- * exchange is in the HTTP tab; Stop ends a command that would run on, keeping the capture.
+ * exchange is in the HTTP tab, and with an answer that comes at once it is there while the
+ * command still runs; Stop ends a command that would run on, keeping the capture.
  * Screenshots: test-artifacts/90-live-trace-*.png.
  */
 import type { Page } from 'playwright-core';
@@ -23,7 +24,7 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     // its connect, TLS handshake and request are already in the window.
     https = await startHttpsServer(browser.tmp(), (req, res) => {
       res.setHeader('content-type', 'application/json');
-      setTimeout(() => res.end(JSON.stringify({ hello: req.url })), 6000);
+      setTimeout(() => res.end(JSON.stringify({ hello: req.url })), req.url?.startsWith('/now') ? 0 : 6000);
     });
     port = https.port;
   }, 60_000);
@@ -82,6 +83,32 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     expect(request).toBeGreaterThan(0);
     expect(request).toBeLessThanOrEqual(seenRunning);
     await shot(page, '90-live-trace-http');
+    await page.close();
+  });
+
+  it('the decrypted exchange is in the HTTP tab while the command still runs', async () => {
+    const page = await browser.serve();
+    // Answered at once; the command runs on for a minute after it (stopped below).
+    await trace(page, `sh -c "curl -sk -o /dev/null https://127.0.0.1:${port}/now?live=1; sleep 60"`);
+    await page.locator('[data-testid="trace-start"]').click();
+    await bar(page).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="tab-http"]').click();
+    const t0 = Date.now();
+    await expect.poll(() => page.locator('[data-testid="http-count"]').textContent(), { timeout: 30_000 }).toBe('1 exchange');
+    const row = page.locator('[data-testid="http-row"]').first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/GET.*\/now\?live=1.*200/);
+    console.log(`live trace: the decrypted exchange was in the HTTP tab ${Date.now() - t0} ms after the tab opened`);
+    // Still running: sh sleeps on.
+    expect(await bar(page).getAttribute('data-state')).toBe('running');
+    expect(await page.locator('[data-testid="live-toggle"]').getAttribute('aria-pressed')).toBe('true');
+    await row.click();
+    await expect.poll(() => page.locator('[data-testid="http-detail"]').textContent(), { timeout: 10_000 }).toMatch(/HTTP\/1\.1 200 OK.*application\/json.*"hello": "\/now\?live=1"/);
+    expect(await bar(page).getAttribute('data-state')).toBe('running');
+    await shot(page, '90-live-trace-http-running');
+    await page.locator('[data-testid="capture-stop"]').click();
+    await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
+    // Finished: the whole-capture scan lists the same exchange.
+    await expect.poll(() => page.locator('[data-testid="http-count"]').textContent(), { timeout: 30_000 }).toBe('1 exchange');
     await page.close();
   });
 

@@ -109,6 +109,36 @@ describe('Live', () => {
     expect(document.querySelector('[data-testid="live-toggle"]')?.getAttribute('aria-pressed')).toBe('false');
   }, 60_000);
 
+  it('the HTTP tab fills while the capture is followed: each exchange as it completes', async () => {
+    const { header, records } = pcapRecords(PCAP);
+    const file = join(dir, 'live-http.pcap');
+    const fd = openSync(file, 'w');
+    writeSync(fd, header);
+    // Frames 1-10: the /index.html exchange (request in frame 4, response in frame 8), not /big.txt's.
+    for (const r of records.slice(0, 10)) writeSync(fd, r);
+    useApp.setState({ ...initialState });
+    session = createSession(inProcessHost());
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    root = createRoot(el);
+    const s = session;
+    act(() => root!.render(<App session={s} />));
+    await act(() => s.open({ kind: 'path', path: file, follow: true }, true));
+    await until(() => useApp.getState().phase === 'open' && (useApp.getState().info?.events ?? 0) === 10);
+    act(() => (document.querySelector('[data-testid="tab-http"]') as HTMLButtonElement).click());
+    const count = (): string => document.querySelector('[data-testid="http-count"]')?.textContent ?? '';
+    const grid = (): string => document.querySelector('[role="grid"][aria-label="HTTP exchanges"]')?.textContent ?? '';
+    await until(() => count() === '1 exchange');
+    expect(grid()).toContain('/index.html');
+    expect(grid()).not.toContain('/big.txt');
+    // The rest lands: the tab's next refresh lists /big.txt, the file still open.
+    for (const r of records.slice(10)) writeSync(fd, r);
+    await until(() => count() === '2 exchanges' && grid().includes('/big.txt'));
+    expect(useApp.getState().live).toBe(true);
+    expect(useApp.getState().info?.done).toBe(false);
+    closeSync(fd);
+  }, 60_000);
+
   it('an uploaded capture cannot be followed: says so', async () => {
     useApp.setState({ ...initialState });
     session = createSession(inProcessHost());

@@ -279,15 +279,54 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     }
   }
 
-  /** The new lines of the key logs added while following, into the open capture (before a tail or rows answer). */
+  /**
+   * The new lines of the key logs followed (added by path while following, a trace's), into the
+   * open capture before a tail or rows answer: the secrets written before the events just
+   * indexed are then in (a program writes a session's key log lines before its data).
+   */
   function readFollowedKeylogs(): void {
     const c = state.capture;
     if (!c || !state.followedKeylogs) return;
+    let added = 0;
     for (const k of state.followedKeylogs) {
       const { text, next } = newKeylogLines(k.path, k.next);
       k.next = next;
-      if (text !== '') addCaptureKeylog(c, { text });
+      if (text !== '') added += addCaptureKeylog(c, { text }).added;
     }
+    if (added > 0 && !options.scanOnDemand) void keysAdded(c);
+  }
+
+  /** Follow a key log that is still written beside the followed capture (from its start). */
+  function followKeylog(path: string): string {
+    const first = newKeylogLines(path, 0);
+    state.followedKeylogs?.push({ path, next: first.next });
+    if (state.session) state.session.http.keysExpected = true;
+    return first.text;
+  }
+
+  /** Keys were added to `c`: once its HTTP scan has run, the streams they open are indexed again. */
+  async function keysAdded(c: Capture): Promise<void> {
+    if (!c.info().done) return;
+    await httpReady();
+    const session = state.session;
+    if (state.capture === c && session) {
+      refreshTls(session);
+      emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
+    }
+  }
+
+  /**
+   * The session while its capture is followed and still growing (not a set): the HTTP tab's
+   * requests are answered from the follow scan, brought up to the events indexed so far (and
+   * the key logs read on), instead of waiting for the file to be finished.
+   */
+  function liveHttpSession(): CaptureSession | undefined {
+    const c = state.capture;
+    const session = state.session;
+    if (!c || !session || !state.followStop || c.info().done || c.internals().kind === 'set') return undefined;
+    readFollowedKeylogs();
+    followHttp(session.http);
+    return session;
   }
 
   /** The HTTP scan of the open capture, started now if it has not been. */
@@ -305,7 +344,11 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       dropUploads();
       const info = await startOpen(path, undefined, [], true);
       // Its secrets are added as they are written: not a candidate for the window to offer.
-      if (keylog) state.addedKeylogs?.add(keylog);
+      if (keylog) {
+        state.addedKeylogs?.add(keylog);
+        const text = followKeylog(keylog);
+        if (text !== '' && state.capture) addCaptureKeylog(state.capture, { text });
+      }
       return info;
     },
     stopFollowing: async () => {
@@ -315,15 +358,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     addKeys: async (text) => {
       const c = state.capture;
       if (!c) return;
-      const r = addCaptureKeylog(c, { text });
-      if (r.added > 0 && c.info().done) {
-        await httpReady();
-        const session = state.session;
-        if (state.capture === c && session) {
-          refreshTls(session);
-          emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
-        }
-      }
+      // Mostly read already by readFollowedKeylogs (then nothing is added here).
+      if (addCaptureKeylog(c, { text }).added > 0) await keysAdded(c);
     },
   });
 
@@ -742,25 +778,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (typeof p.psk !== 'string' && typeof p.text !== 'string' && state.followStop && !c.info().done) {
         // A followed capture's key log is likely still written too: read on as it grows.
         const path = allow(stringParam(params, 'path'));
-        if (!existsSync(path)) r = addCaptureKeylog(c, { path });
-        else {
-          const first = newKeylogLines(path, 0);
-          state.followedKeylogs?.push({ path, next: first.next });
-          r = addCaptureKeylog(c, { text: first.text });
-        }
+        r = existsSync(path) ? addCaptureKeylog(c, { text: followKeylog(path) }) : addCaptureKeylog(c, { path });
       } else r = addCaptureKeylog(c, typeof p.psk === 'string' ? { psk: p.psk } : typeof p.text === 'string' ? { text: p.text } : { path: allow(stringParam(params, 'path')) });
       if (typeof p.path === 'string' && r.added > 0) state.addedKeylogs?.add(p.path);
       // The CLI (scanOnDemand) decrypts when a TLS/HTTP field, an HTTP command or a follow needs it
       // (refreshTls on use): `-f 'tcp.stream == 5'` with a key log then decrypts nothing.
-      if (r.added > 0 && c.info().done && !options.scanOnDemand) {
-        // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
-        await httpReady();
-        const session = state.session;
-        if (state.capture === c && session) {
-          refreshTls(session);
-          emit({ kind: 'event', type: 'httpProgress', done: c.count(), total: c.count(), messages: session.http.messages, finished: true });
-        }
-      }
+      // HTTP rows and http.* fields of the streams these keys decrypt, without reopening.
+      if (r.added > 0 && !options.scanOnDemand) await keysAdded(c);
       return { added: r.added, lines: r.lines, errors: r.errors };
     },
     decodeAsChoices: () => ({ tables: decodeAsChoices(), rules: decodeAsRules() }),
@@ -817,10 +841,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     httpExchanges: async (params) => {
       requireCapture(state);
-      await state.indexing;
-      await httpReady();
       const p = params ?? {};
       if (p.filter !== undefined && typeof p.filter !== 'string') throw new Error('filter must be a string');
+      const live = liveHttpSession();
+      if (live) return httpExchangeRows(live, p.filter, { live: true });
+      await state.indexing;
+      await httpReady();
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
     },
@@ -857,9 +883,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     httpPage: async (params) => {
       requireCapture(state);
-      await state.indexing;
-      // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
-      await httpReady();
+      const live = liveHttpSession();
+      if (!live) {
+        await state.indexing;
+        // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
+        await httpReady();
+      }
       const p = params ?? {};
       for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
       if (p.sort !== undefined && p.sort !== null && !HTTP_SORT_KEYS.includes(p.sort)) throw new Error(`sort must be one of ${HTTP_SORT_KEYS.join(', ')}`);
@@ -873,16 +902,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       return httpPageOf(session, cache, q, async () => {
         await new Promise<void>((r) => setImmediate(r));
         if (state.session !== session) throw new Error('the capture was closed');
-      });
+      }, { live: live !== undefined });
     },
     httpBody: async (params) => {
       requireCapture(state);
-      await state.indexing;
       const p = params;
       if (!HTTP_MESSAGES.includes(p?.message)) throw new Error(`message must be one of ${HTTP_MESSAGES.join(', ')}`);
+      const live = liveHttpSession();
+      if (!live) await state.indexing;
       if (!state.session) throw new Error('no capture is open');
-      await httpReady();
-      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message);
+      if (!live) await httpReady();
+      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message, { live: live !== undefined });
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
     },

@@ -8,7 +8,7 @@ import { MAX_HTTP_PAGE_ROWS, type FollowFormatName, type FollowPage, type HttpBo
 import type { Capture } from '../capture.ts';
 import { createDissection } from '../dissectors/dissection.ts';
 import { compileFilterText } from '../filter/compile.ts';
-import { exchangeRefs, httpBodyOf as layerBodyOf, rowOf, tlsSource } from '../layers/http-layer.ts';
+import { exchangeRefs, httpBodyOf as layerBodyOf, rowOf, tlsSource, type HttpLayer } from '../layers/http-layer.ts';
 import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
 import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts';
 import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
@@ -279,16 +279,25 @@ export function followText(p: FollowPage, mode: 'ascii' | 'hex' | 'raw', body: s
 // ---- HTTP -----------------------------------------------------------------------------------
 
 /**
+ * The session's HTTP layer with its exchanges: the whole-capture scan's, run now if it has not
+ * been, or with `live` (the capture is followed and still growing) the follow scan's as it
+ * stands (the caller brought it up to date with followHttp): scanning would end the follow.
+ */
+function httpLayerOf(session: CaptureSession, live: boolean): HttpLayer {
+  return live && session.http.live ? session.http : scanHttpNow(session);
+}
+
+/**
  * Every HTTP exchange (HTTP/1.x in the clear and over TLS, HTTP/2), optionally only those whose
  * request or response event matches `filter`. Rows come from the HTTP layer's columns.
  */
-export function httpExchangeRows(session: CaptureSession, filter?: string): HttpExchangeRow[] {
+export function httpExchangeRows(session: CaptureSession, filter?: string, opts: { live?: boolean } = {}): HttpExchangeRow[] {
   const int = session.capture.internals();
   if (int.kind === 'set') {
     const rows = int.httpRows();
     return filter && filter.trim() !== '' ? setHttpPage(session.capture, rows, { filter, start: 0, count: MAX_HTTP_PAGE_ROWS }).rows : rows;
   }
-  const layer = scanHttpNow(session);
+  const layer = httpLayerOf(session, opts.live === true);
   const refs = exchangeRefs(layer);
   if (!filter || filter.trim() === '') return refs.map((e) => rowOf(layer, e));
   const c = compileFilterText(filter);
@@ -316,11 +325,12 @@ export function httpExchangeRows(session: CaptureSession, filter?: string): Http
  * columns) is built in steps, `pause` called between them (the host yields to other requests
  * there), and kept in `cache` for the next page of the same query.
  */
-export async function httpPageOf(session: CaptureSession, cache: { view?: ExchangeView }, q: HttpPageQuery, pause?: () => Promise<void>): Promise<HttpPage> {
+export async function httpPageOf(session: CaptureSession, cache: { view?: ExchangeView }, q: HttpPageQuery, pause?: () => Promise<void>, opts: { live?: boolean } = {}): Promise<HttpPage> {
   const int = session.capture.internals();
   // A capture set: its exchanges once, from the parts' layers (sets/set-http.ts).
   if (int.kind === 'set') return setHttpPage(session.capture, int.httpRows(), q);
-  const layer = scanHttpNow(session);
+  const live = opts.live === true && session.http.live !== undefined;
+  const layer = httpLayerOf(session, live);
   const list = exchangeList(layer);
   const key = viewKey(q);
   let view = cache.view;
@@ -334,7 +344,8 @@ export async function httpPageOf(session: CaptureSession, cache: { view?: Exchan
     const text = q.filter?.trim() ?? '';
     const c = text ? compileFilterText(text) : null;
     if (c && !c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
-    const events = c?.ok && onlyHttpFields(c.fields) ? await httpFilterEventsSliced(session, text) : null;
+    // Not while following: the index filter runs over the whole-capture scan (each exchange's events are dissected instead).
+    const events = c?.ok && !live && onlyHttpFields(c.fields) ? await httpFilterEventsSliced(session, text) : null;
     if (events === 'cancelled') throw new Error('cancelled');
     for (const _ of viewSteps(list, session.capture, events ? { ...q, filterEvents: events } : q, out)) {
       if (pause && performance.now() - slice > 20) {
@@ -351,10 +362,10 @@ export async function httpPageOf(session: CaptureSession, cache: { view?: Exchan
 }
 
 /** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */
-export function httpBodyOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response'): HttpBody {
+export function httpBodyOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response', opts: { live?: boolean } = {}): HttpBody {
   const int = session.capture.internals();
   if (int.kind === 'set') return layerBodyOf(scanHttpNow(int.httpSession(stream)), stream, index, which);
-  return layerBodyOf(scanHttpNow(session), stream, index, which);
+  return layerBodyOf(httpLayerOf(session, opts.live === true), stream, index, which);
 }
 
 /**

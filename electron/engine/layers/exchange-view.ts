@@ -28,6 +28,8 @@ export interface ExchangeList {
   /** Key generation and HTTP/2 list the codes were made for (rebuilt when keys change). */
   tlsGen: number;
   h2: H2ExchangeList;
+  /** Messages the layer had recorded: a followed capture's follow scan adds rows and fills them in. */
+  messages: number;
   /** `row << 2 | Src`, by start event (ties: cleartext, TLS, HTTP/2, then row order). */
   codes: Int32Array;
 }
@@ -94,7 +96,7 @@ export function stableOrder(keys: Float64Array, descending = false): Uint32Array
 /** The layer's exchange list, built once per layer state (scan done, key generation). */
 export function exchangeList(layer: HttpLayer): ExchangeList {
   const hit = lists.get(layer);
-  if (hit && hit.tlsGen === layer.tlsGen && hit.h2 === layer.h2) return hit;
+  if (hit && hit.tlsGen === layer.tlsGen && hit.h2 === layer.h2 && hit.messages === layer.messages) return hit;
   let n = layer.h2.n;
   for (const ix of [layer.plain, layer.tls]) if (ix) for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) n++;
   const raw = new Int32Array(n);
@@ -118,7 +120,7 @@ export function exchangeList(layer: HttpLayer): ExchangeList {
     codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = raw[order[i]];
   }
-  const list: ExchangeList = { layer, tlsGen: layer.tlsGen, h2: layer.h2, codes };
+  const list: ExchangeList = { layer, tlsGen: layer.tlsGen, h2: layer.h2, messages: layer.messages, codes };
   lists.set(layer, list);
   return list;
 }

@@ -73,6 +73,8 @@ export interface HttpLayer {
   live?: LiveHttp;
   /** While following: the recorder of messages over TLS into the live TLS index. */
   tlsOnMessage?: (m: HttpMessage, ex: HttpExchange) => void;
+  /** Set by the host while a key log that is still written is followed (http-live-tls.ts keysExpected). */
+  keysExpected?: boolean;
 }
 
 export function createHttpLayer(capture: Capture): HttpLayer {
@@ -320,8 +322,10 @@ export function followHttp(layer: HttpLayer): number {
     live.scanned = total;
     listLiveRefs(live);
   }
+  live.tls.keysExpected = layer.keysExpected === true;
   // Also when nothing was indexed: keys may have been added, or a stream's decryption was put off.
   const known = layer.tlsOnMessage ? followTls(layer.capture, live.tls, layer.candidates, layer.tlsOnMessage, layer.decode) : Infinity;
+  if (layer.h2 !== live.tls.h2) layer.h2 = live.tls.h2;
   listLiveRefs(live.tls);
   return Math.min(total, known);
 }
@@ -866,20 +870,23 @@ export function httpBodyOf(layer: HttpLayer, stream: string, index: number, whic
   };
 }
 
-/** Per index: stream → its rows by exchange index (built on first use; export reads every row). */
-const rowsByStream = new WeakMap<HttpIndex, Map<number, Int32Array>>();
+/**
+ * Per index: stream → its rows by exchange index (built on first use; export reads every row),
+ * and the rows it was built for (a followed capture's follow-scan index grows).
+ */
+const rowsByStream = new WeakMap<HttpIndex, { n: number; by: Map<number, Int32Array> }>();
 
 function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): number {
   const sid = ix.streams.ids.get(stream);
   if (sid === undefined) return -1;
-  let by = rowsByStream.get(ix);
+  let by = rowsByStream.get(ix)?.n === ix.n ? rowsByStream.get(ix)?.by : undefined;
   if (!by) {
     by = new Map();
     const count = new Map<number, number>();
     for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) count.set(ix.stream[r], Math.max(count.get(ix.stream[r]) ?? 0, ix.exIndex[r] + 1));
     for (const [s, n] of count) by.set(s, new Int32Array(n).fill(-1));
     for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) (by.get(ix.stream[r]) as Int32Array)[ix.exIndex[r]] = r;
-    rowsByStream.set(ix, by);
+    rowsByStream.set(ix, { n: ix.n, by });
   }
   const rows = by.get(sid);
   return rows && index >= 0 && index < rows.length ? rows[index] : -1;

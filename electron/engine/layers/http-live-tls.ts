@@ -9,14 +9,18 @@
  * The TLS layer decrypts a whole stream at a time (tls/session.ts), so a stream that grew is
  * decrypted again; how often is bounded by what that costs (REBUILD_FACTOR): the TLS work stays
  * a fixed share of the time spent following, and a long connection waits longer between updates
- * instead of making following quadratic. HTTP/2 over TLS waits for the whole-capture scan.
+ * instead of making following quadratic. HTTP/2 over TLS (ALPN h2) is paced the same way: the
+ * connection the TLS layer parses from each decryption replaces the last one's exchanges in the
+ * live HTTP/2 list. Cleartext HTTP/2 (h2c) waits for the whole-capture scan.
  */
 import type { Capture } from '../capture.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
 import { createHttp1Parser, pushHttpChunk, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import type { StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream } from '../streams/fd-streams.ts';
-import { captureTls, decryptedStream, tlsOfStream } from '../tls/capture-tls.ts';
+import { captureTls, decryptedStream, http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
+import type { H2Connection } from '../http2/connection.ts';
+import { addH2Connection, createH2List, type H2ExchangeList } from './h2-list.ts';
 import type { TlsStreamResult } from '../tls/session.ts';
 import type { HttpIndex } from './http-index.ts';
 
@@ -45,19 +49,25 @@ interface LiveTlsStream {
   gen: number;
   builtAt: number;
   buildMs: number;
+  /** HTTP/2 over this stream (ALPN h2): its connection as last parsed, and the decrypted stream's id. */
+  h2?: { conn: H2Connection; stream: string };
 }
 
 export interface LiveTls {
   ix: HttpIndex;
   /** Per source stream id (`tcp:N`, `fd:…`): its state; null once it cannot give HTTP/1.x live. */
   streams: Map<string, LiveTlsStream | null>;
+  /** A key log is followed (its secrets may come after the records they open): hold streams without keys too. */
+  keysExpected: boolean;
+  /** The HTTP/2 exchanges of the live connections over TLS (the layer's `h2` while following). */
+  h2: H2ExchangeList;
   /** As LiveHttp's: refs of `ix.done` already in `ix.endRefs`, and the growing list behind it. */
   listed: number;
   refs: Uint32Array;
 }
 
 export function createLiveTls(ix: HttpIndex): LiveTls {
-  return { ix, streams: new Map(), listed: 0, refs: new Uint32Array(64) };
+  return { ix, streams: new Map(), keysExpected: false, h2: createH2List(), listed: 0, refs: new Uint32Array(64) };
 }
 
 /** Source stream `id` has new events (a no-op for streams not followed as TLS). */
@@ -84,11 +94,15 @@ export function followTls(
   now: () => number = () => performance.now(),
 ): number {
   const keys = captureTls(capture).keys;
-  // Without any secret nothing decrypts: wait for the key log (no stream is even built).
-  if (keys.byRandom.size === 0 && keys.psks.length === 0) return Infinity;
+  // Without any secret nothing decrypts: no stream is even built, unless a key log being
+  // written is followed (a trace's SSLKEYLOGFILE). Its first secrets may land after the records
+  // they open (a key log poll behind the follow, a program that writes it asynchronously): the
+  // streams are then held as for keys not in yet, no longer than HOLD_MS.
+  if (keys.byRandom.size === 0 && keys.psks.length === 0 && !live.keysExpected) return Infinity;
   let known = Infinity;
   // Once the capture stopped growing nothing more will complete a record: decrypt now, hold nothing.
   const done = capture.info().done;
+  let h2Grew = false;
   for (const { id, kind } of candidates) {
     if (kind !== 'tls') continue;
     let st = live.streams.get(id);
@@ -108,13 +122,19 @@ export function followTls(
       st.builtAt = t1;
       st.buildMs = t1 - t0;
       const count = capture.count();
-      const r = tls && tls.session.alpn !== 'h2' ? feed(st, tls, onMessage, decode) : 'stop';
+      // HTTP/2: the connection the TLS layer parsed from the same decryption (its cache entry).
+      const h2 = tls && tls.session.alpn === 'h2' ? http2OfStream(capture, id) : null;
+      if (h2 && tls) {
+        st.h2 = { conn: h2, stream: tls.stream.id };
+        h2Grew = true;
+      }
+      const r = !tls ? 'stop' : h2 ? waiting(tls, 0) : tls.session.alpn !== 'h2' ? feed(st, tls, onMessage, decode) : 'stop';
       if (r === 'stop') {
         live.streams.set(id, null);
         continue;
       }
       complete = r === 'all';
-      st.knownTo = complete ? count : (tls?.stream.chunks[st.fed]?.event ?? 1) - 1;
+      st.knownTo = r === 'all' ? count : r - 1;
     }
     if (complete) st.heldSince = undefined;
     else {
@@ -122,11 +142,32 @@ export function followTls(
       if (!done && t0 - st.heldSince < HOLD_MS) known = Math.min(known, st.knownTo);
     }
   }
+  if (h2Grew) {
+    // The HTTP/2 exchanges of every live connection again (a connection's exchanges are columns
+    // made whole by parseHttp2; a grown connection replaces its old ones). Body sizes are not
+    // decoded while following: the whole-capture scan does that once.
+    const list = createH2List();
+    for (const st of live.streams.values()) if (st?.h2) addH2Connection(list, st.h2.conn, st.h2.stream);
+    live.h2 = list;
+  }
   return known;
 }
 
-/** Feed the chunks after the ones fed: 'all' of them, 'some' (the rest waits), or 'stop' (the stream cannot go on live). */
-function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessage, ex: HttpExchange) => void, decode: DecodeBudget): 'all' | 'some' | 'stop' {
+/** The first event after `after` from which a stream's plaintext waits: a chunk not decrypted or not complete, or a record that did not decrypt; 'all' when none. */
+function waiting(tls: TlsStreamResult, after: number): 'all' | number {
+  const c = tls.stream.chunks.find((c) => (c.lastEvent ?? c.event) > after && (c.gap !== undefined || c.truncated !== undefined));
+  if (c) return c.event;
+  // `key` is set on the records that decrypted (reading `plaintext` of one of those would decrypt it again).
+  const shut = tls.records.find((r) => r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined);
+  return shut ? shut.record.event : 'all';
+}
+
+/**
+ * Feed the chunks after the ones fed: 'all' of them, or the event from which the rest waits
+ * (a chunk not decrypted or not complete, or a record that did not decrypt: without its keys a
+ * TLS 1.3 stream has no plaintext chunks at all), or 'stop' (the stream cannot go on live).
+ */
+function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessage, ex: HttpExchange) => void, decode: DecodeBudget): 'all' | number | 'stop' {
   const chunks = tls.stream.chunks;
   // The plaintext fed before must be where it was (it is, unless new keys changed what decrypts).
   if (st.last) {
@@ -136,7 +177,7 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
   for (let k = st.fed; k < chunks.length; k++) {
     const c = chunks[k];
     // Not decrypted (yet), or the record's end is not written yet: later bytes wait for it.
-    if (c.gap !== undefined || c.truncated !== undefined) return 'some';
+    if (c.gap !== undefined || c.truncated !== undefined) return c.event;
     st.p ??= createHttp1Parser(tls.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
     // tshark's frame of a decrypted message: the event that completed its record (tshFrames).
     const event = c.lastEvent ?? c.event;
@@ -145,5 +186,6 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
     st.last = { dir: c.dir, seq: c.seq, event };
     if (st.p.notHttp) return 'stop';
   }
-  return 'all';
+  // An encrypted record after the plaintext fed that did not decrypt.
+  return waiting(tls, st.last?.event ?? 0);
 }
