@@ -11,7 +11,7 @@ import { createDissection } from '../../electron/engine/dissectors/dissection.ts
 import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
 import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { httpFilterEvents } from '../../electron/engine/layers/http-filter.ts';
-import { httpExchanges } from '../../electron/engine/http/http1.ts';
+import { http1Allocs, httpExchanges } from '../../electron/engine/http/http1.ts';
 import { httpIndexColumnBytes } from '../../electron/engine/layers/http-index.ts';
 import { reparseWork } from '../../electron/engine/layers/http-reparse.ts';
 import { openSession, scanHttpNow } from '../../electron/engine/layers/session.ts';
@@ -50,6 +50,22 @@ describe('HTTP column index', () => {
       c.close();
     }
   }, 60_000);
+
+  it('100 k exchanges: ≤ 64 bytes each in the columns, and the scan makes no object per message', async () => {
+    const requests = 100_000;
+    const connections = 16;
+    const c = await openGenerated('ka-100k.pcap', { requests, connections, extrasEvery: 9, splitEvery: 4, reorder: true });
+    const before = http1Allocs.messages + http1Allocs.exchanges;
+    const layer = scanHttpNow(openSession(c));
+    const made = http1Allocs.messages + http1Allocs.exchanges - before;
+    const ix = layer.plain!;
+    expect(ix.n).toBe(requests);
+    expect(httpIndexColumnBytes(ix) / ix.n).toBeLessThanOrEqual(64);
+    // A few messages and exchanges per connection are reused for all of its 6250 exchanges
+    // (a parser with fresh objects makes 3 per exchange: 300 k here).
+    expect(made).toBeLessThanOrEqual(8 * connections);
+    c.close();
+  }, 120_000);
 
   it('fields of every message cost a bounded number of frames each (no walk from the stream start)', async () => {
     const requests = 4000;

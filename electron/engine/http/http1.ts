@@ -45,7 +45,21 @@ export interface Http1Options {
   /** 'index': keep only the header fields the HTTP index reads (a scan; heads are re-parsed
    *  in full on demand). Default 'all'. */
   headers?: 'all' | 'index';
+  /**
+   * True: the messages and exchanges handed to onMessage are the parser's own, reused once they
+   * are done (a whole-capture scan copies what it needs into columns during the call): no object
+   * per message or exchange, a few per stream. An exchange then keeps only its request's start
+   * line and framing past the request's onMessage (its header array is the direction's), and
+   * 1xx responses are not listed on it (`informational` stays empty).
+   */
+  scratch?: boolean;
 }
+
+/**
+ * Objects the parsers allocated (messages, exchanges): a test bounds them by counting, not by
+ * the clock (a scratch scan makes a few per stream, not one per message).
+ */
+export const http1Allocs = { messages: 0, exchanges: 0 };
 
 const enum Mode { Head, Length, Chunked, Close, Opaque, Lost }
 
@@ -76,6 +90,10 @@ interface DirState {
   /** Event of the last chunk pushed and the position where its run of equal events began. */
   runEvent: number;
   runFirst: number;
+  /** Scratch mode: the message object the next head of this direction is parsed into. */
+  spare: HttpMessage | null;
+  /** Scratch mode: the header array (and its pairs) every message of this direction reuses. */
+  headers: [string, string][];
 }
 
 export interface Http1Parser {
@@ -95,17 +113,19 @@ export interface Http1Parser {
   /** The stream does not carry HTTP/1 (e.g. the HTTP/2 preface, TLS): everything is ignored. */
   notHttp: boolean;
   started: boolean;
+  /** Scratch mode: exchanges done with (both messages reported), each with its request object, for reuse. */
+  free: HttpExchange[];
 }
 
 function dirState(): DirState {
   return {
     mode: Mode.Head, buf: new Uint8Array(0), len: 0, base: 0, marks: [], msg: null, ex: null, remaining: 0,
-    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0, runEvent: -1, runFirst: 0,
+    chunkState: 0, body: [], bodyLen: 0, lastEvent: 0, lastTime: 0, runEvent: -1, runFirst: 0, spare: null, headers: [],
   };
 }
 
 export function createHttp1Parser(stream: string, opts: Http1Options = { bodies: 'size' }): Http1Parser {
-  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], pendingHead: 0, notes: [], notHttp: false, started: false };
+  return { stream, opts, dirs: [dirState(), dirState()], exchanges: [], count: 0, pending: [], pendingHead: 0, notes: [], notHttp: false, started: false, free: [] };
 }
 
 /**
@@ -119,7 +139,7 @@ export function createMessageParser(stream: string, dir: StreamDir, requestMetho
   if (dir === 1) {
     const req = newMessage('request', 0, { event: 0, time: 0 });
     req.method = requestMethod;
-    p.pending.push({ index: 0, stream, request: req, response: null, informational: [], upgrade: '' });
+    p.pending.push(newExchange(0, stream, req));
   }
   return p;
 }
@@ -272,19 +292,58 @@ function heldBytes(buf: Uint8Array, len: number): Uint8Array {
   return buf.length - len > STALE_TAIL ? buf.subarray(0, len) : buf;
 }
 
+/**
+ * The LF positions of the last head findHeadEnd found (`buf`, up to `end`): parseHeadIndexed
+ * walks its lines by them instead of searching each line end again.
+ */
+const lineEnds: { at: Int32Array; n: number; buf: Uint8Array | null; end: number } = { at: new Int32Array(64), n: 0, buf: null, end: -1 };
+
+function addLineEnd(k: number): void {
+  if (lineEnds.n === lineEnds.at.length) {
+    const a = new Int32Array(lineEnds.at.length * 2);
+    a.set(lineEnds.at);
+    lineEnds.at = a;
+  }
+  lineEnds.at[lineEnds.n++] = k;
+}
+
+/** `end` as the head end of `buf` whose line ends were just recorded. */
+function headEnd(buf: Uint8Array, end: number): number {
+  lineEnds.buf = buf;
+  lineEnds.end = end;
+  return end;
+}
+
 function findHeadEnd(buf: Uint8Array, len: number): number {
   // Line ends by indexOf (memchr) rather than byte by byte; any hit at or past `len` is stale.
   const b = heldBytes(buf, len);
+  lineEnds.n = 0;
+  lineEnds.buf = null;
   for (let k = b.indexOf(0x0a); k >= 0 && k + 1 < len; k = b.indexOf(0x0a, k + 1)) {
-    if (b[k + 1] === 0x0a) return k + 2;
-    if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) return k + 3;
+    addLineEnd(k);
+    if (b[k + 1] === 0x0a) {
+      addLineEnd(k + 1);
+      return headEnd(buf, k + 2);
+    }
+    if (b[k + 1] === 0x0d && k + 2 < len && b[k + 2] === 0x0a) {
+      addLineEnd(k + 2);
+      return headEnd(buf, k + 3);
+    }
   }
   return -1;
+}
+
+/** Record the LF positions of `b[0..end)` (a head not found by findHeadEnd just before). */
+function collectLineEnds(b: Uint8Array, end: number): void {
+  lineEnds.n = 0;
+  for (let k = b.indexOf(0x0a); k >= 0 && k < end; k = b.indexOf(0x0a, k + 1)) addLineEnd(k);
+  headEnd(b, end);
 }
 
 const header = headerValue;
 
 function newMessage(kind: 'request' | 'response', pos: number, ev: { event: number; time: number; first?: number }): HttpMessage {
+  http1Allocs.messages++;
   return {
     kind, startEvent: ev.event, headEvent: ev.event, endEvent: ev.event, startTime: ev.time, headTime: ev.time, endTime: ev.time,
     version: '', method: '', uri: '', status: null, phrase: '', headers: [], headBytes: 0, bodyBytes: 0, decodedBytes: 0,
@@ -293,8 +352,69 @@ function newMessage(kind: 'request' | 'response', pos: number, ev: { event: numb
   };
 }
 
+/** `m` made as newMessage makes a message (its header array kept for parseHeadIndexed to refill). */
+function resetMessage(m: HttpMessage, kind: 'request' | 'response', pos: number, ev: { event: number; time: number; first?: number }): HttpMessage {
+  m.kind = kind;
+  m.startEvent = m.headEvent = m.endEvent = ev.event;
+  m.startTime = m.headTime = m.endTime = ev.time;
+  m.version = m.method = m.uri = m.phrase = m.contentType = m.contentEncoding = '';
+  m.status = m.contentLength = null;
+  m.headBytes = m.bodyBytes = m.decodedBytes = m.missing = 0;
+  m.headTruncated = m.incomplete = m.chunked = false;
+  m.pos = pos;
+  m.skip = pos - (ev.first ?? pos);
+  // Rare fields: deleted only when set (a delete per message would cost more than it saves).
+  if (m.body !== undefined) delete m.body;
+  if (m.rawBody !== undefined) delete m.rawBody;
+  if (m.decodeError !== undefined) delete m.decodeError;
+  if (m.bodyNote !== undefined) delete m.bodyNote;
+  if (m.trailers !== undefined) delete m.trailers;
+  return m;
+}
+
+/** The message the next head of direction `s` is parsed into: its spare in scratch mode, else a new one. */
+function takeMessage(p: Http1Parser, s: DirState, kind: 'request' | 'response', pos: number, ev: { event: number; time: number; first?: number }): HttpMessage {
+  const m = p.opts.scratch && s.msg === null ? s.spare : null;
+  if (!m) {
+    const n = newMessage(kind, pos, ev);
+    if (p.opts.scratch) n.headers = s.headers;
+    return n;
+  }
+  s.spare = null;
+  return resetMessage(m, kind, pos, ev);
+}
+
+function newExchange(index: number, stream: string, request: HttpMessage | null): HttpExchange {
+  http1Allocs.exchanges++;
+  return { index, stream, request, response: null, informational: [], upgrade: '' };
+}
+
+/**
+ * The exchange a new request `m` (or a response without one, `m` null) opens: in scratch mode
+ * one done with, whose request object becomes the client direction's spare.
+ */
+function takeExchange(p: Http1Parser, m: HttpMessage | null): HttpExchange {
+  const ex = p.opts.scratch ? p.free.pop() : undefined;
+  if (!ex) return newExchange(p.count++, p.stream, m);
+  const old = ex.request;
+  if (old && old !== m && !p.dirs[0].spare) p.dirs[0].spare = old;
+  ex.index = p.count++;
+  ex.request = m;
+  ex.response = null;
+  ex.upgrade = '';
+  ex.row = undefined;
+  return ex;
+}
+
+/** Scratch mode: `ex` back to the free list once its final response started and neither direction is still in one of its messages. */
+function release(p: Http1Parser, ex: HttpExchange): void {
+  if (!p.opts.scratch || ex.response === null || p.dirs[0].ex === ex || p.dirs[1].ex === ex) return;
+  p.free.push(ex);
+}
+
 /** Parse the start line and header fields of `text` into `m`; false if the start line is not HTTP. */
 function parseHead(m: HttpMessage, text: string): boolean {
+  m.headers.length = 0;
   const lines = text.split(/\r?\n/);
   if (!parseStartLine(m, lines[0])) return false;
   for (let k = 1; k < lines.length; k++) {
@@ -409,21 +529,22 @@ function nameIs(b: Uint8Array, from: number, len: number, name: Uint8Array): boo
 function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: Slots): boolean {
   // Every search below is bounded by `end` (hits past it are treated as not found).
   const b = heldBytes(buf, end);
-  let e = b.indexOf(0x0a);
-  if (e < 0 || e > end) e = end;
+  if (lineEnds.buf !== buf || lineEnds.end !== end) collectLineEnds(b, end);
+  const at = lineEnds.at;
+  const nl = lineEnds.n;
+  const e = nl > 0 ? at[0] : end;
   const firstEnd = e > 0 && b[e - 1] === 0x0d && e < end ? e - 1 : e;
   if (!parseStartBytes(m, b, 0, firstEnd, slots)) return false;
   let seen = 0;
+  let count = 0;
   indexValues.fill(undefined);
-  let start = e + 1;
-  while (start < end) {
-    // The name byte by byte up to its colon (names are short; an indexOf call per line cost
-    // more than the loop), then the line end by indexOf (values can be long).
+  // Each line from the byte after one LF to the next LF (the head ends with an LF at end - 1).
+  for (let k = 1; k < nl; k++) {
+    const start = at[k - 1] + 1;
+    // The name byte by byte up to its colon (names are short), bounded by the line's LF.
+    let le = at[k];
     let colon = start;
-    while (colon < end && b[colon] !== 0x3a && b[colon] !== 0x0a) colon++;
-    let le = colon < end && b[colon] === 0x0a ? colon : b.indexOf(0x0a, colon);
-    if (le < 0 || le > end) le = end;
-    const next = le + 1;
+    while (colon < le && b[colon] !== 0x3a) colon++;
     if (le < end && le > start && b[le - 1] === 0x0d) le--;
     if (colon > le) colon = le;
     const h = colon - start < INDEX_BY_LENGTH.length ? INDEX_BY_LENGTH[colon - start] : -1;
@@ -435,11 +556,20 @@ function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: S
       while (vs < ve && isTrimSpace(b[vs])) vs++;
       while (ve > vs && isTrimSpace(b[ve - 1])) ve--;
       const v = slotText(slots.values[h], b, vs, ve);
-      m.headers.push([slotText(slots.names[h], b, start, colon), v]);
+      const name = slotText(slots.names[h], b, start, colon);
+      // The pairs of a reused header array are refilled in place.
+      const pair = m.headers[count];
+      if (pair) {
+        pair[0] = name;
+        pair[1] = v;
+      } else m.headers.push([name, v]);
+      count++;
       indexValues[h] = v;
     }
-    start = next;
   }
+  // Setting an array's length is a runtime call: only when it changes.
+  if (m.headers.length !== count) m.headers.length = count;
+  lineEnds.buf = null;
   // The values just found, without looking them up again by name (profiled at ~8 % of the scan).
   setFraming(m, indexValues[H_CT], indexValues[H_CE], indexValues[H_CL], indexValues[H_TE]);
   return true;
@@ -466,6 +596,7 @@ function parseFirstLine(m: HttpMessage, b: Uint8Array, len: number): void {
     }
   }
   const text = latin1.decode(b.subarray(0, len));
+  m.headers.length = 0;
   for (const l of text.split(/\r?\n/).slice(1, -1)) {
     const c = l.indexOf(':');
     if (c > 0) m.headers.push([l.slice(0, c), l.slice(c + 1).trim()]);
@@ -503,6 +634,11 @@ function finishMessage(p: Http1Parser, s: DirState, incomplete: boolean): void {
   s.msg = null;
   s.ex = null;
   p.opts.onMessage?.(m, ex);
+  if (p.opts.scratch) {
+    // A response is not read after its report; a request stays with its exchange (its method frames the response).
+    if (m.kind === 'response' && !s.spare) s.spare = m;
+    release(p, ex);
+  }
 }
 
 function bodyData(p: Http1Parser, s: DirState, bytes: Uint8Array, endPos: number): void {
@@ -560,13 +696,14 @@ function drive(p: Http1Parser, dir: StreamDir): void {
         if (end < 0) return;
         p.started = true;
         const kind = dir === 0 ? 'request' : 'response';
-        const m = newMessage(kind, s.base, markAt(s, s.base));
+        const m = takeMessage(p, s, kind, s.base, markAt(s, s.base));
         const endMark = latestIn(s, s.base, s.base + end, null);
         m.headEvent = m.endEvent = endMark.event;
         m.headTime = m.endTime = endMark.time;
         m.headBytes = end;
         const parsed = p.opts.headers === 'index' ? parseHeadIndexed(m, s.buf, end, SLOTS) : parseHead(m, latin1.decode(s.buf.subarray(0, end)));
         if (!parsed) {
+          if (p.opts.scratch && !s.spare) s.spare = m;
           p.notes.push(`${kind} head at stream offset ${s.base} (event ${m.startEvent}) has no valid start line`);
           s.mode = Mode.Lost;
           continue;
@@ -683,7 +820,7 @@ function dequeuePending(p: Http1Parser): void {
 function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDir): void {
   p.opts.onHead?.(m);
   if (dir === 0) {
-    const ex: HttpExchange = { index: p.count++, stream: p.stream, request: m, response: null, informational: [], upgrade: '' };
+    const ex = takeExchange(p, m);
     if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
     s.msg = m;
@@ -703,14 +840,14 @@ function startMessage(p: Http1Parser, s: DirState, m: HttpMessage, dir: StreamDi
   let ex = p.pending[p.pendingHead];
   if (!ex) {
     // A response without a request seen (capture started mid-way).
-    ex = { index: p.count++, stream: p.stream, request: null, response: null, informational: [], upgrade: '' };
+    ex = takeExchange(p, null);
     if (p.opts.retain !== false) p.exchanges.push(ex);
     p.pending.push(ex);
   }
   const st = m.status ?? 0;
   const { mode, remaining } = responseMode(m, ex.request);
   if (st >= 100 && st < 200 && st !== 101) {
-    ex.informational.push(m);
+    if (!p.opts.scratch) ex.informational.push(m);
     s.msg = m;
     s.ex = ex;
     finishMessage(p, s, false);
@@ -774,7 +911,7 @@ function lose(p: Http1Parser, dir: StreamDir, n: number, ev: { event: number; ti
       if (s.len > 0 && looksLikeStart(s.buf, 0, s.len, dir)) {
         // A head whose end was lost: report what its start line says.
         p.started = true;
-        const m = newMessage(dir === 0 ? 'request' : 'response', s.base, markAt(s, s.base));
+        const m = takeMessage(p, s, dir === 0 ? 'request' : 'response', s.base, markAt(s, s.base));
         parseFirstLine(m, s.buf, s.len);
         m.headTruncated = true;
         m.headBytes = s.len + n;

@@ -190,7 +190,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.reqStart[r] = m.startEvent;
     ix.reqEnd[r] = m.endEvent;
     ix.reqSkip[r] = Math.min(skip, U16_MAX);
-    ix.reqSig[r] = sigId(ix, memoOf(ix, false), m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, clText);
+    ix.reqSig[r] = reqSigId(ix, memoOf(ix, false), m, clText);
     ix.uri[r] = intern(ix.strings, m.uri);
     ix.reqBody[r] = u32(m.bodyBytes);
     if (ix.reqSkip[r] === U16_MAX) side(ix, r).reqSkip = skip;
@@ -206,7 +206,7 @@ export function recordMessage(ix: HttpIndex, r: number, m: HttpMessage, timeOf: 
     ix.respEnd[r] = m.endEvent;
     ix.respSkip[r] = Math.min(skip, U16_MAX);
     ix.status[r] = m.status === null ? 0 : m.status;
-    ix.respSig[r] = sigId(ix, memoOf(ix, true), m.version, m.phrase, m.contentType, m.contentEncoding, clText);
+    ix.respSig[r] = respSigId(ix, memoOf(ix, true), m, clText);
     ix.respBody[r] = u32(m.bodyBytes);
     ix.respDecoded[r] = u32(m.decodedBytes);
     if (ix.respSkip[r] === U16_MAX) side(ix, r).respSkip = skip;
@@ -236,11 +236,35 @@ function memoOf(ix: HttpIndex, response: boolean): SigMemo {
   return response ? m.resp : m.req;
 }
 
-function sigId(ix: HttpIndex, memo: SigMemo, ...parts: string[]): number {
-  if (memo.parts.length === parts.length && parts.every((x, k) => x === memo.parts[k])) return memo.id;
-  memo.parts = parts;
-  memo.id = intern(ix.strings, parts.join('\0'));
+/** True when `memo` holds the parts a..g (compared by identity first, as the scan's slots repeat them). */
+function same(memo: SigMemo, a: string, b: string, c: string, d: string, e: string, f: string, g: string): boolean {
+  const p = memo.parts;
+  return p.length === 7 && p[0] === a && p[1] === b && p[2] === c && p[3] === d && p[4] === e && p[5] === f && p[6] === g;
+}
+
+/** The id of `memo` for parts a..g (the unused tail parts are ''), interned anew only when they changed. */
+function sigOf(ix: HttpIndex, memo: SigMemo, n: number, a: string, b: string, c: string, d: string, e: string, f: string, g: string): number {
+  if (same(memo, a, b, c, d, e, f, g)) return memo.id;
+  // No array per message: the memo's parts are refilled in place.
+  const p = memo.parts;
+  p.length = 7;
+  p[0] = a;
+  p[1] = b;
+  p[2] = c;
+  p[3] = d;
+  p[4] = e;
+  p[5] = f;
+  p[6] = g;
+  memo.id = intern(ix.strings, p.slice(0, n).join('\0'));
   return memo.id;
+}
+
+function reqSigId(ix: HttpIndex, memo: SigMemo, m: HttpMessage, cl: string): number {
+  return sigOf(ix, memo, 7, m.method, m.version, hv(m, 'host'), hv(m, 'user-agent'), m.contentType, m.contentEncoding, cl);
+}
+
+function respSigId(ix: HttpIndex, memo: SigMemo, m: HttpMessage, cl: string): number {
+  return sigOf(ix, memo, 5, m.version, m.phrase, m.contentType, m.contentEncoding, cl, '', '');
 }
 
 export function setUpgrade(ix: HttpIndex, r: number, upgrade: string): void {
@@ -248,8 +272,22 @@ export function setUpgrade(ix: HttpIndex, r: number, upgrade: string): void {
 }
 
 function hv(m: HttpMessage, name: string): string {
-  for (const [k, v] of m.headers) if (k.length === name.length && k.toLowerCase() === name) return v;
+  const hs = m.headers;
+  for (let k = 0; k < hs.length; k++) {
+    const h = hs[k];
+    if (isName(h[0], name)) return h[1];
+  }
   return '\u0001';
+}
+
+/** `k` equals the lower-case `name` ignoring ASCII case (no lower-cased copy per header). */
+function isName(k: string, name: string): boolean {
+  if (k.length !== name.length) return false;
+  for (let j = 0; j < k.length; j++) {
+    const x = k.charCodeAt(j);
+    if ((x >= 0x41 && x <= 0x5a ? x | 0x20 : x) !== name.charCodeAt(j)) return false;
+  }
+  return true;
 }
 
 /** Sort key of a row: the event where its exchange starts. */

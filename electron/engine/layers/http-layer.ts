@@ -149,7 +149,7 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
   if (st === undefined) {
     st = createTcpFollowState(`tcp:${sid}`);
     st.keepChunks = false;
-    const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage: s.onMessage });
+    const p = createHttp1Parser(st.stream.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: layer.decode, onMessage: s.onMessage });
     parsers[sid] = p;
     st.onChunk = (c) => {
       pushHttpChunk(p, c);
@@ -214,7 +214,7 @@ function* scanSyscalls(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgre
     progress.done = Math.max(progress.done, info.firstEvent);
     if (info.role === 'other' && !/->/.test(info.name)) continue;
     const s = fdStream(capture, info.id);
-    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage });
+    const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: layer.decode, onMessage });
     for (const c of s.chunks) pushHttpChunk(p, c);
     endHttpStream(p);
     if (!p.started) {
@@ -343,7 +343,7 @@ function followFds(layer: HttpLayer, live: LiveHttp): void {
     if (st === undefined) {
       // As the scan: files and pipes carry no HTTP (a socket may be named once it connects).
       if (info.role === 'other' && !/->/.test(info.name)) continue;
-      st = { p: createHttp1Parser(info.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: layer.decode, onMessage }), fed: 0, pos: [0, 0] };
+      st = { p: createHttp1Parser(info.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: layer.decode, onMessage }), fed: 0, pos: [0, 0] };
       live.fds.set(info.id, st);
     }
     const chunks = fdStreamChunksFrom(capture, info.id, st.fed, st.pos);
@@ -434,7 +434,7 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
       addH2Connection(h2, conn, tls ? tls.stream.id : id, decode);
     } else if (tls && tls.stream.chunks.length > 0) {
       const s = tshStreamOf(tls);
-      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
+      const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: decode, onMessage });
       for (const ch of s.chunks) pushHttpChunk(p, ch);
       endHttpStream(p);
     }

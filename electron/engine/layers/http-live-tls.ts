@@ -178,7 +178,7 @@ function feed(st: LiveTlsStream, tls: TlsStreamResult, onMessage: (m: HttpMessag
     const c = chunks[k];
     // Not decrypted (yet), or the record's end is not written yet: later bytes wait for it.
     if (c.gap !== undefined || c.truncated !== undefined) return c.event;
-    st.p ??= createHttp1Parser(tls.stream.id, { bodies: 'size', retain: false, headers: 'index', decodeBudget: decode, onMessage });
+    st.p ??= createHttp1Parser(tls.stream.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: decode, onMessage });
     // tshark's frame of a decrypted message: the event that completed its record (tshFrames).
     const event = c.lastEvent ?? c.event;
     pushHttpChunk(st.p, event === c.event ? c : { ...c, event });
