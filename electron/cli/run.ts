@@ -10,6 +10,7 @@ import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageE
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
+import { unpackRows } from '../../shared/packed-values.ts';
 import { expert, tls } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
@@ -200,15 +201,16 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     // Pages may come back shorter than asked (large values): go on from where each one ends.
     let more = true;
     for (let start = 0, got = 1; more && start < shown && got > 0; start += got) {
-      const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
+      const page = await client.call('extract', { start, count: PAGE, fields: a.fields, packed: true });
       got = page.events.length;
+      const values = page.packed ? unpackRows(page.packed, got, a.fields.length) : page.values;
       let text = '';
       for (let r = 0; r < page.events.length; r++) {
         if (page.events[r] > last) {
           more = false;
           break;
         }
-        text += valuesLine(page.values[r], a);
+        text += valuesLine(values[r], a);
       }
       await write(out, text);
     }

@@ -9,6 +9,7 @@ import { fieldStrings, formatFieldValue } from '../dissectors/values.ts';
 import type { FieldDef } from '../fields/registry.ts';
 import { columnFields, type ColumnField } from './column-filter.ts';
 import { dissectionFor } from './run-filter.ts';
+import { packField, packValue, type PackedBuilder } from '../../../shared/packed-values.ts';
 
 export interface Extractor {
   /**
@@ -17,6 +18,8 @@ export interface Extractor {
    * field without a value.
    */
   values(e: number, previous?: number | null): string[][];
+  /** The same values appended to a packed page: no array per event where the columns answer. */
+  pack(e: number, previous: number | null | undefined, into: PackedBuilder): void;
   /** Events dissected so far (tests count them). */
   dissected: number;
 }
@@ -85,6 +88,24 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
         if (c.num2) v.push(formatFieldValue(f, c.num2(e)));
         return v;
       });
+    },
+    pack(e, previous, into) {
+      const fromColumns = everyColumn && !delta.includes(true) && cols.every((c) => c !== undefined && (c.exact === undefined || c.exact(e)));
+      if (!fromColumns) {
+        for (const v of ex.values(e, previous)) {
+          packField(into);
+          for (const x of v) packValue(into, x);
+        }
+        return;
+      }
+      for (let k = 0; k < defs.length; k++) {
+        const c = cols[k] as NumColumn;
+        const f = defs[k] as FieldDef;
+        packField(into);
+        if (!c.has(e)) continue;
+        packValue(into, formatFieldValue(f, c.num(e)));
+        if (c.num2) packValue(into, formatFieldValue(f, c.num2(e)));
+      }
     },
   };
   return ex;

@@ -22,6 +22,7 @@ import { sortEvents } from './sort-view.ts';
 import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
+import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
@@ -725,6 +726,16 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       let bytes = 0;
       // Indexed numbers from the columns, other fields from a dissection recording only them.
       const extractor = createExtractor(withNamedCells(c, nameResolver(c, state.names)), defs, (e) => eventTimeNs(c, e));
+      if (p.packed === true) {
+        const b = createPackedBuilder();
+        let r = 0;
+        for (; r < n && packedBytes(b) <= PAGE_BYTES; r++) {
+          const ev = eventAt(shown(), start + r);
+          events[r] = ev;
+          extractor.pack(ev, previousDisplayed(state.view, ev), b);
+        }
+        return { events: events.subarray(0, r), values: [], packed: packedValues(b) };
+      }
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;
