@@ -20,6 +20,8 @@ export interface Extractor {
   values(e: number, previous?: number | null): string[][];
   /** The same values appended to a packed page: no array per event where the columns answer. */
   pack(e: number, previous: number | null | undefined, into: PackedBuilder): void;
+  /** Whether values read `previous` (frame.time_delta_displayed): else callers may pass undefined. */
+  wantsPrevious: boolean;
   /** Events dissected so far (tests count them). */
   dissected: number;
 }
@@ -66,8 +68,12 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
   const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
   const everyColumn = !wantCells && cols.every((c, k) => c !== undefined || delta[k]);
   const { d, info } = dissectionFor(fields.map((f) => f.name));
+  // Packed rows straight from the columns: every field a column, none computed from the view.
+  const packColumns = everyColumn && !delta.includes(true);
+  const partial = cols.filter((c) => c?.exact !== undefined).map((c) => c?.exact as (e: number) => boolean);
   const ex: Extractor = {
     dissected: 0,
+    wantsPrevious: delta.includes(true),
     values(e, previous) {
       const exact = everyColumn && cols.every((c) => c === undefined || c.exact === undefined || c.exact(e));
       if (!exact && fields.length > 0) {
@@ -90,7 +96,8 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
       });
     },
     pack(e, previous, into) {
-      const fromColumns = everyColumn && !delta.includes(true) && cols.every((c) => c !== undefined && (c.exact === undefined || c.exact(e)));
+      let fromColumns = packColumns;
+      for (let k = 0; fromColumns && k < partial.length; k++) fromColumns = partial[k](e);
       if (!fromColumns) {
         for (const v of ex.values(e, previous)) {
           packField(into);

@@ -732,7 +732,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         for (; r < n && packedBytes(b) <= PAGE_BYTES; r++) {
           const ev = eventAt(shown(), start + r);
           events[r] = ev;
-          extractor.pack(ev, previousDisplayed(state.view, ev), b);
+          extractor.pack(ev, extractor.wantsPrevious ? previousDisplayed(state.view, ev) : undefined, b);
         }
         return { events: events.subarray(0, r), values: [], packed: packedValues(b) };
       }
