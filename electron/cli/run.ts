@@ -249,9 +249,8 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
       await write(out, text);
     }
   } else {
-    // The Info column of an event completing an HTTP message is the message's (as tshark's): a
-    // page of no values of `http` returns once the HTTP scan is done.
-    await client.call('extract', { start: 0, count: 0, fields: ['http'] });
+    // The Info column of an event completing an HTTP message is the message's (as tshark's): the
+    // engine answers a rows page once the HTTP scan is done, unless no row of it can carry one.
     const columns = await client.call('columns', null);
     let more = true;
     for (let start = 0; more && start < shown; start += PAGE) {
