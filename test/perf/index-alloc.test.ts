@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GCProfiler, getHeapSpaceStatistics, type HeapSpaceStatistics } from 'node:v8';
+import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closePcapWriter, createPcapWriter, frame, writePacket } from '../../bench/make-pcap.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'perf-index-alloc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const YOUNG = new Set(['new_space', 'new_large_object_space']);
-const youngNow = (): number => getHeapSpaceStatistics().filter((s: HeapSpaceStatistics) => YOUNG.has(s.space_name)).reduce((a, s) => a + s.space_used_size, 0);
+const youngNow = (): number => getHeapSpaceStatistics().filter((s) => YOUNG.has(s.space_name)).reduce((a, s) => a + s.space_used_size, 0);
 const young = (spaces: readonly { spaceName: string; spaceUsedSize: number }[]): number => spaces.filter((s) => YOUNG.has(s.spaceName)).reduce((a, s) => a + s.spaceUsedSize, 0);
 
 /** Young-generation bytes allocated while indexing `path`, and the packet count. */

@@ -97,8 +97,10 @@ export const containsWork: ContainsWork = { reads: 0, searches: 0 };
  * outside the window (an earlier offset, as in a merged set, or one larger than it) starts a new one.
  * `test(e)` then answers in O(1); `step` bounds the work of one call (frames decided).
  */
-export function frameContainsScan(ix: PacketIndex, readAt: (offset: number, length: number) => Uint8Array, needle: Uint8Array, first: number, last: number): { hits: Uint8Array; step: (upTo: number) => void } {
+export function frameContainsScan(ix: PacketIndex, readAt: (offset: number, length: number, into?: Uint8Array) => Uint8Array, needle: Uint8Array, first: number, last: number): { hits: Uint8Array; step: (upTo: number) => void } {
   const hits = new Uint8Array(Math.max(0, last - first + 1));
+  // One window buffer for the whole scan (the bytes of a window are searched, never kept).
+  const buffer = new Uint8Array(CONTAINS_WINDOW);
   let winStart = 0;
   let win: Buffer = Buffer.alloc(0);
   // Next occurrence at or after `searchedFrom` in the window (-1: none); valid while the window is.
@@ -112,7 +114,7 @@ export function frameContainsScan(ix: PacketIndex, readAt: (offset: number, leng
       if (len < needle.length) continue;
       let s = off - winStart;
       if (s < 0 || s + len > win.length) {
-        const bytes = readAt(off, Math.max(CONTAINS_WINDOW, len));
+        const bytes = readAt(off, Math.max(CONTAINS_WINDOW, len), buffer);
         containsWork.reads++;
         win = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         winStart = off;
