@@ -243,8 +243,10 @@ export interface EngineMethods {
   /**
    * Field values of a range of events, printed as `tshark -T fields` prints them (CLI `-e`).
    * `_ws.col.TITLE` (COLUMN_FIELD_PREFIX + a column's title: `_ws.col.Protocol`) is that cell.
+   * `packed`: the values come as one string and offsets (`ExtractPage.packed`, `values` empty):
+   * a page of a million one-number rows then copies three objects, not three million.
    */
-  extract: [{ start: number; count: number; fields: string[] }, ExtractPage];
+  extract: [{ start: number; count: number; fields: string[]; packed?: boolean }, ExtractPage];
   /**
    * Rows start+1 .. start+count of the SQL `events` table (docs/sql.md), as typed columns: every
    * event in capture order, whatever the filter. `count: 0` gives the schema only. `info: false`
@@ -799,8 +801,20 @@ export const MAX_EVENT_TABLE_ROWS = 65536;
 
 export interface ExtractPage {
   events: Uint32Array;
-  /** Per row, per requested field: all occurrences (empty array when absent). */
+  /** Per row, per requested field: all occurrences (empty array when absent). Empty when `packed`. */
   values: string[][][];
+  /** The same values when asked `packed` (shared/packed-values.ts reads a row back). */
+  packed?: PackedValues;
+}
+
+/**
+ * Extract values without an array per row and field: every value's text in `text`, one after
+ * the other; `counts[r * fields + k]` values of field k in row r; `ends[j]` where value j ends.
+ */
+export interface PackedValues {
+  text: string;
+  counts: Uint32Array;
+  ends: Uint32Array;
 }
 
 export type MethodName = keyof EngineMethods;

@@ -10,6 +10,8 @@ import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageE
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
+import { unpackRows } from '../../shared/packed-values.ts';
+import type { PackedValues } from '../../shared/rpc.ts';
 import { expert, tls } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
@@ -20,6 +22,8 @@ import { exportTables, sql } from './sql-cli.ts';
 import { spoolStdin, type StdinSpool } from './stdin-spool.ts';
 
 const PAGE = 2000;
+/** Rows per packed extract page: the engine's largest (rows-page.ts MAX_PAGE), a copy per page is cheap. */
+const PACKED_PAGE = 5000;
 
 /** Epoch nanoseconds (decimal text) as ISO 8601 with nanoseconds, UTC. */
 export function isoFromNs(ns: string | null): string | null {
@@ -122,6 +126,35 @@ export function fieldsLine(values: readonly (readonly string[])[], style: FieldS
     .join(style.separator);
 }
 
+/**
+ * Rows [0, rows) of a packed extract page as fieldsLine prints each (with its line end), read
+ * straight from the packed text: no array per row, field or value (1 M rows of `-e` output).
+ */
+export function packedFieldsLines(p: PackedValues, rows: number, fields: number, style: FieldStyle): string {
+  const q = style.quote;
+  let text = '';
+  let j = 0;
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < fields; k++) {
+      if (k > 0) text += style.separator;
+      const n = p.counts[r * fields + k];
+      // The occurrences printed: all, the first or the last (as fieldsLine's slice).
+      const from = style.occurrence === 'l' ? n - 1 : 0;
+      const to = style.occurrence === 'f' ? Math.min(n, 1) : n;
+      let cell = '';
+      for (let v = 0; v < n; v++, j++) {
+        const end = p.ends[j];
+        if (v >= from && v < to) cell += (v > from ? style.aggregator : '') + escapeTsv(p.text.slice(at, end));
+        at = end;
+      }
+      text += q === '' || n === 0 ? cell : `${q}${cell.split(q).join(q + q)}${q}`;
+    }
+    text += '\n';
+  }
+  return text;
+}
+
 /** The details tree as tshark -V prints it: four spaces per level, a blank line after each event. */
 export function detailsText(nodes: readonly DetailsNode[], depth = 0): string {
   let text = '';
@@ -200,22 +233,24 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     // Pages may come back shorter than asked (large values): go on from where each one ends.
     let more = true;
     for (let start = 0, got = 1; more && start < shown && got > 0; start += got) {
-      const page = await client.call('extract', { start, count: PAGE, fields: a.fields });
+      const page = await client.call('extract', { start, count: PACKED_PAGE, fields: a.fields, packed: true });
       got = page.events.length;
-      let text = '';
-      for (let r = 0; r < page.events.length; r++) {
-        if (page.events[r] > last) {
-          more = false;
-          break;
-        }
-        text += valuesLine(page.values[r], a);
+      let rows = 0;
+      while (rows < got && page.events[rows] <= last) rows++;
+      more = rows === got;
+      const p = page.packed;
+      if (p && a.format !== 'json') {
+        await write(out, packedFieldsLines(p, rows, a.fields.length, a.fieldStyle));
+        continue;
       }
+      const values = p ? unpackRows(p, rows, a.fields.length) : page.values;
+      let text = '';
+      for (let r = 0; r < rows; r++) text += valuesLine(values[r], a);
       await write(out, text);
     }
   } else {
-    // The Info column of an event completing an HTTP message is the message's (as tshark's): a
-    // page of no values of `http` returns once the HTTP scan is done.
-    await client.call('extract', { start: 0, count: 0, fields: ['http'] });
+    // The Info column of an event completing an HTTP message is the message's (as tshark's): the
+    // engine answers a rows page once the HTTP scan is done, unless no row of it can carry one.
     const columns = await client.call('columns', null);
     let more = true;
     for (let start = 0; more && start < shown; start += PAGE) {

@@ -20,7 +20,7 @@ export type CaptureInternals =
   | {
     kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array;
     /** Raw bytes at a file offset (decompressed data), for scans that read frames in order through a window. */
-    readAt?(offset: number, length: number): Uint8Array;
+    readAt?(offset: number, length: number, into?: Uint8Array): Uint8Array;
   }
   | { kind: 'syscalls'; index: SyscallIndex }
   | SetInternals;

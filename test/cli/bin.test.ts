@@ -59,7 +59,7 @@ describe('tracelens command (bundle)', () => {
   it('refuses an engine worker that is not the one it was built with', () => {
     const dir = join(work, 'tampered');
     cpSync(built, dir, { recursive: true });
-    writeFileSync(join(dir, 'engine-worker.mjs'), 'process.exit(0);\n');
+    writeFileSync(join(dir, 'engine-worker.cjs'), 'process.exit(0);\n');
     const r = tracelens(join(dir, 'tracelens.mjs'), 'info', pcap);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/not the engine this command was built with/);

@@ -9,6 +9,7 @@ import { fieldStrings, formatFieldValue } from '../dissectors/values.ts';
 import type { FieldDef } from '../fields/registry.ts';
 import { columnFields, type ColumnField } from './column-filter.ts';
 import { dissectionFor } from './run-filter.ts';
+import { packField, packValue, type PackedBuilder } from '../../../shared/packed-values.ts';
 
 export interface Extractor {
   /**
@@ -17,6 +18,10 @@ export interface Extractor {
    * field without a value.
    */
   values(e: number, previous?: number | null): string[][];
+  /** The same values appended to a packed page: no array per event where the columns answer. */
+  pack(e: number, previous: number | null | undefined, into: PackedBuilder): void;
+  /** Whether values read `previous` (frame.time_delta_displayed): else callers may pass undefined. */
+  wantsPrevious: boolean;
   /** Events dissected so far (tests count them). */
   dissected: number;
 }
@@ -63,8 +68,12 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
   const cells: string[] = wantCells ? new Array<string>(capture.columns().length).fill('') : [];
   const everyColumn = !wantCells && cols.every((c, k) => c !== undefined || delta[k]);
   const { d, info } = dissectionFor(fields.map((f) => f.name));
+  // Packed rows straight from the columns: every field a column, none computed from the view.
+  const packColumns = everyColumn && !delta.includes(true);
+  const partial = cols.filter((c) => c?.exact !== undefined).map((c) => c?.exact as (e: number) => boolean);
   const ex: Extractor = {
     dissected: 0,
+    wantsPrevious: delta.includes(true),
     values(e, previous) {
       const exact = everyColumn && cols.every((c) => c === undefined || c.exact === undefined || c.exact(e));
       if (!exact && fields.length > 0) {
@@ -85,6 +94,25 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
         if (c.num2) v.push(formatFieldValue(f, c.num2(e)));
         return v;
       });
+    },
+    pack(e, previous, into) {
+      let fromColumns = packColumns;
+      for (let k = 0; fromColumns && k < partial.length; k++) fromColumns = partial[k](e);
+      if (!fromColumns) {
+        for (const v of ex.values(e, previous)) {
+          packField(into);
+          for (const x of v) packValue(into, x);
+        }
+        return;
+      }
+      for (let k = 0; k < defs.length; k++) {
+        const c = cols[k] as NumColumn;
+        const f = defs[k] as FieldDef;
+        packField(into);
+        if (!c.has(e)) continue;
+        packValue(into, formatFieldValue(f, c.num(e)));
+        if (c.num2) packValue(into, formatFieldValue(f, c.num2(e)));
+      }
     },
   };
   return ex;

@@ -10,10 +10,10 @@ import { entryValue } from '../dissectors/values.ts';
 import { networkLayerProtocols } from '../dissectors/table.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { columnGroups, compileColumnFilter, columnFields } from './column-filter.ts';
-import { compileFilterText, indexOfBytes } from './compile.ts';
-import { windowedReader } from '../io/capture-source.ts';
+import { compileFilterText } from './compile.ts';
 import type { FilterAst } from '../../../shared/filter/ast.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
+import type { PacketIndex } from '../index/packet-index.ts';
 
 /**
  * Whether a filter can read `field` without dissecting what TCP and UDP carry: a frame field, or
@@ -82,6 +82,60 @@ function frameContainsNeedle(ast: FilterAst): Uint8Array | null {
   return null;
 }
 
+/** Bytes read at a time by the frame-contains scan: each window is searched natively in one call. */
+export const CONTAINS_WINDOW = 4 << 20;
+
+/** What one frame-contains scan did, for the tests: reads of the file and needle searches. */
+export interface ContainsWork { reads: number; searches: number }
+export const containsWork: ContainsWork = { reads: 0, searches: 0 };
+
+/**
+ * `frame contains LITERAL` over frames `first..last` without dissecting or cutting out any frame:
+ * the file is read in windows of consecutive frames and each window is searched with
+ * Buffer.indexOf (native) from the first frame that has not been decided; an occurrence decides
+ * every frame before it (no match) and its own frame (a match if it ends inside it). A frame
+ * outside the window (an earlier offset, as in a merged set, or one larger than it) starts a new one.
+ * `test(e)` then answers in O(1); `step` bounds the work of one call (frames decided).
+ */
+export function frameContainsScan(ix: PacketIndex, readAt: (offset: number, length: number, into?: Uint8Array) => Uint8Array, needle: Uint8Array, first: number, last: number): { hits: Uint8Array; step: (upTo: number) => void } {
+  const hits = new Uint8Array(Math.max(0, last - first + 1));
+  // One window buffer for the whole scan (the bytes of a window are searched, never kept).
+  const buffer = new Uint8Array(CONTAINS_WINDOW);
+  let winStart = 0;
+  let win: Buffer = Buffer.alloc(0);
+  // Next occurrence at or after `searchedFrom` in the window (-1: none); valid while the window is.
+  let next = -1;
+  let searchedFrom = Infinity;
+  let e = first;
+  const step = (upTo: number): void => {
+    for (; e <= Math.min(upTo, last); e++) {
+      const off = ix.dataOffset.data[e - 1];
+      const len = ix.capLen.data[e - 1];
+      if (len < needle.length) continue;
+      let s = off - winStart;
+      if (s < 0 || s + len > win.length) {
+        const bytes = readAt(off, Math.max(CONTAINS_WINDOW, len), buffer);
+        containsWork.reads++;
+        win = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        winStart = off;
+        s = 0;
+        next = -1;
+        searchedFrom = Infinity;
+        if (len > win.length) continue;
+      }
+      if (s < searchedFrom || (next >= 0 && next < s)) {
+        next = win.indexOf(needle, s);
+        containsWork.searches++;
+        searchedFrom = s;
+      }
+      // No occurrence from here to the window's end: no frame inside the window matches.
+      if (next < 0) continue;
+      if (next + needle.length <= s + len) hits[e - first] = 1;
+    }
+  };
+  return { hits, step };
+}
+
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
   let reference: Dissection | undefined;
   const ref = opts.referenceEvent;
@@ -138,10 +192,22 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   }
   const needle = frameContainsNeedle(compiled.ast);
   const x = capture.internals();
-  // `frame contains LITERAL` alone: the captured bytes searched as read, nothing dissected
-  // (the `frame` protocol's value is the whole frame: compile.ts protocolBytes).
+  // `frame contains LITERAL` alone: the captured bytes searched in file-sized windows, nothing
+  // dissected (the `frame` protocol's value is the whole frame: compile.ts protocolBytes).
   const readAt = x.kind === 'packets' ? x.readAt : undefined;
-  const readFrame = needle && readAt ? windowedReader({ read: readAt, close: () => {} }) : undefined;
+  if (needle && readAt && x.kind === 'packets') {
+    // Slices of 64 k frames (a few ms of native search each), yielding between them.
+    const scan = frameContainsScan(x.index, readAt, needle, first, last);
+    for (let from = first; from <= last; from += 1 << 16) {
+      scan.step(from + (1 << 16) - 1);
+      opts.onProgress?.(0, Math.min(last, from + (1 << 16) - 1));
+      await new Promise<void>((r) => setImmediate(r));
+      if (opts.signal?.aborted) return { ok: true, events: eventsOf(scan.hits, first, from + (1 << 16) - 1), warnings: compiled.warnings, cancelled: true, indexed: false, dissected: 0 };
+    }
+    const events = eventsOf(scan.hits, first, last);
+    opts.onProgress?.(events.length, total);
+    return { ok: true, events, warnings: compiled.warnings, cancelled: false, indexed: false, dissected: 0 };
+  }
   const { d, info } = dissectionFor(compiled.fields);
   let out = new Uint32Array(Math.min(size, 1 << 16));
   let n = 0;
@@ -152,10 +218,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     let hit: boolean;
     const byColumns = onColumns !== undefined && (exact === null || exact(e));
     if (byColumns) hit = onColumns(e);
-    else if (readFrame && needle && x.kind === 'packets') {
-      const ix = x.index;
-      hit = indexOfBytes(readFrame(ix.dataOffset.data[e - 1], ix.capLen.data[e - 1]), needle) >= 0;
-    } else {
+    else {
       capture.dissect(e, d, { info });
       dissected++;
       hit = compiled.predicate(d);
@@ -180,4 +243,15 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   }
   opts.onProgress?.(n, total);
   return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: cols !== null, dissected };
+}
+
+/** The events `first + k` (k < the frames decided up to `upTo`) whose byte in `hits` is set. */
+function eventsOf(hits: Uint8Array, first: number, upTo: number): Uint32Array {
+  const n = Math.min(hits.length, upTo - first + 1);
+  let count = 0;
+  for (let k = 0; k < n; k++) count += hits[k];
+  const out = new Uint32Array(count);
+  let j = 0;
+  for (let k = 0; k < n; k++) if (hits[k] === 1) out[j++] = first + k;
+  return out;
 }

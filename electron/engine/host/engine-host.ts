@@ -22,12 +22,13 @@ import { sortEvents } from './sort-view.ts';
 import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
+import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
-import { openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
+import { carriesNoLayer, openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodiesOf, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
@@ -147,6 +148,13 @@ function stringParam(p: unknown, key: string): string {
   const v = typeof p === 'object' && p !== null ? (p as Record<string, unknown>)[key] : undefined;
   if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw new Error(`parameter ${key} must be a non-empty string`);
   return v;
+}
+
+/** Whether a row of the page [start, start + count) of `view` may show a stream layer's Info. */
+function pageMayCarryLayers(session: CaptureSession, view: Uint32Array | undefined, start: number, count: number, total: number): boolean {
+  const n = Math.min(count, (view?.length ?? total) - start);
+  for (let r = 0; r < n; r++) if (!carriesNoLayer(session, eventAt(view, start + r))) return true;
+  return false;
 }
 
 function requireCapture(s: EngineState): Capture {
@@ -596,7 +604,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     columns: () => {
       return requireCapture(state).columns();
     },
-    rows: (params) => {
+    rows: async (params) => {
       const c = requireCapture(state);
       const names = params.fields;
       if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
@@ -616,6 +624,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       }
       // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
       const named = withNamedCells(c, nameResolver(c, state.names));
+      // The CLI's rows show the HTTP scan's Info (as tshark's): a page waits for the scan unless
+      // none of its rows can carry a layer (SYNs, bare ACKs: `list -f 'tcp.flags.syn == 1'`).
+      if (session && options.scanOnDemand && c.info().done && pageMayCarryLayers(session, shown(), start, count, c.count())) await httpReady();
       if (!session || options.scanOnDemand) return rowsPage(named, shown(), state.generation, start, count, colour, fields);
       return withDeferredAnalysis(session, () => rowsPage(named, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
     },
@@ -761,6 +772,16 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       let bytes = 0;
       // Indexed numbers from the columns, other fields from a dissection recording only them.
       const extractor = createExtractor(withNamedCells(c, nameResolver(c, state.names)), defs, (e) => eventTimeNs(c, e));
+      if (p.packed === true) {
+        const b = createPackedBuilder();
+        let r = 0;
+        for (; r < n && packedBytes(b) <= PAGE_BYTES; r++) {
+          const ev = eventAt(shown(), start + r);
+          events[r] = ev;
+          extractor.pack(ev, extractor.wantsPrevious ? previousDisplayed(state.view, ev) : undefined, b);
+        }
+        return { events: events.subarray(0, r), values: [], packed: packedValues(b) };
+      }
       for (let r = 0; r < n && bytes <= PAGE_BYTES; r++) {
         const ev = eventAt(shown(), start + r);
         events[r] = ev;

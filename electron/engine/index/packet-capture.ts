@@ -287,7 +287,7 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
       index: ix,
       conv,
       frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
-      readAt: (offset, length) => source.randomAccess.read(offset, length),
+      readAt: (offset, length, into) => source.randomAccess.read(offset, length, into),
     }),
   };
 

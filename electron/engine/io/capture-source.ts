@@ -23,8 +23,12 @@ export const EARLY_MS = 1000;
 
 /** Random access to the decompressed bytes already streamed. */
 export interface RandomAccess {
-  /** Read up to `length` bytes at `offset` (fewer at the end of data). */
-  read(offset: number, length: number): Uint8Array;
+  /**
+   * Read up to `length` bytes at `offset` (fewer at the end of data). `into`, when given and
+   * large enough, receives them (the result is a view of it): a scan that reads the whole file
+   * window by window then reuses one buffer instead of faulting in fresh pages for each.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Uint8Array;
   close(): void;
 }
 
@@ -121,8 +125,8 @@ export function isGzip(head: Uint8Array): boolean {
 
 function fileAccess(fd: number): RandomAccess {
   return {
-    read(offset, length) {
-      const buf = new Uint8Array(Math.max(0, length));
+    read(offset, length, into) {
+      const buf = into && into.length >= length ? into.subarray(0, Math.max(0, length)) : new Uint8Array(Math.max(0, length));
       let got = 0;
       while (got < length) {
         const n = readSync(fd, buf, got, length - got, offset + got);

@@ -33,6 +33,7 @@ import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
 import { prepareStreamFrames } from '../streams/tcp-reassembly.ts';
+import { TCP_ONE } from '../index/packet-index.ts';
 import { addHttpFields, createHttpLayer, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
@@ -161,12 +162,28 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       if (infoColumn < 0) return;
       // tshark puts the [TCP …] analysis tags first; applyColumns keeps them before the layer's Info.
       if (session.tcpAnalysis && analysisAt(session, ev)) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
-      if (protocolColumn < 0) return;
+      if (protocolColumn < 0 || carriesNoLayer(session, ev)) return;
       const row = layerColumns(session, ev, scratch);
       if (row) applyColumns(row, out, protocolColumn, infoColumn);
     },
   };
   return session;
+}
+
+/** TCP flags that end a direction or the connection (RFC 9293 §3.1): they may complete a message without data. */
+const TH_FIN_RST = 0x01 | 0x04;
+
+/**
+ * Whether packet `ev` is one TCP segment with no payload and neither FIN nor RST (a SYN, a bare
+ * ACK), from the index's TCP header columns: no stream layer has a unit on it, so its row waits
+ * for no layer scan (`list -f 'tcp.flags.syn == 1'` prints its rows without the HTTP scan).
+ */
+export function carriesNoLayer(s: CaptureSession, ev: number): boolean {
+  const int = s.http.internals;
+  if (int.kind !== 'packets') return false;
+  const ix = int.index;
+  const hdr = ix.hdrFlags.data[ev - 1];
+  return (hdr & TCP_ONE) !== 0 && (hdr & TH_FIN_RST) === 0 && ix.tcpLen.data[ev - 1] === 1;
 }
 
 /** The Protocol of a row where an HTTP/1.x message ends. */

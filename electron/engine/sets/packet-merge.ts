@@ -139,11 +139,11 @@ function queueRecord(input: Input, rec: PacketRecord, file: number, iface: numbe
 /** Random access over the files of a set by virtual offset (a read never crosses files). */
 function setAccess(inputs: readonly { source: CaptureSource }[]): RandomAccess {
   return {
-    read(offset, length) {
+    read(offset, length, into) {
       const at = fileOfOffset(offset);
       const s = inputs[at.file]?.source;
       if (!s) return new Uint8Array(0);
-      return s.randomAccess.read(at.offset, length);
+      return s.randomAccess.read(at.offset, length, into);
     },
     close() {
       for (const i of inputs) i.source.randomAccess.close();
