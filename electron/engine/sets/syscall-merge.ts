@@ -122,6 +122,15 @@ function mergedGroups(readers: readonly SyscallReader[], reader: Uint8Array, loc
 }
 
 /**
+ * A reader's warnings, each naming its file: a one-file reader says "line 12 (byte 400)", which
+ * in a set of several files needs the name (a rotation's or an -ff merge's name their files).
+ */
+function namedWarnings(info: CaptureInfo): string[] {
+  if (info.name.includes(', ')) return info.warnings;
+  return info.warnings.map((w) => (w.startsWith(info.name) || w.startsWith(info.path) ? w : `${info.name}: ${w}`));
+}
+
+/**
  * Merge fully indexed syscall readers by time into one capture. `clockNotes` are said in the
  * capture's warnings and info (an strace log put on the scap's clock).
  */
@@ -210,7 +219,7 @@ export function mergeSyscallReaders(readers: readonly SyscallReader[], clockNote
       firstTimeNs: first,
       lastTimeNs: last,
       linkTypes: [],
-      warnings: [...clockNotes, ...all.flatMap((i) => i.warnings)].slice(0, 1000),
+      warnings: [...clockNotes, ...all.flatMap(namedWarnings)].slice(0, 1000),
       done: all.every((i) => i.done),
       cancelled: all.some((i) => i.cancelled),
       loadMs: all.reduce((a, i) => a + i.loadMs, 0) + loadMs,

@@ -221,8 +221,11 @@ export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, w
   const runs: Indexed[] = [];
   let totalRead = 0;
   for (const s of sources) {
-    const run = indexSource(s, opts, warnings, pidFromFileName(s.path), () => undefined);
+    // Each file's messages name it: "line 12 (byte 400)" alone does not say which of the files.
+    const own: string[] = [];
+    const run = indexSource(s, opts, own, pidFromFileName(s.path), () => undefined);
     await run.done;
+    for (const w of own) warnings.push(w.startsWith(s.path) ? w : `${basename(s.path)}: ${w}`);
     totalRead += run.bytesRead;
     runs.push(run);
   }
