@@ -276,4 +276,24 @@ describe('packets + scap + strace: correlation reads the sockets of both readers
     expect(pair.length).toBe(50);
     expect(inFour).toEqual(pair);
   }, 120_000);
+
+  it('an strace -r log beside the scap: its sockets matched by 5-tuple only, the scap\'s by tuple and time', async () => {
+    let prev = -1;
+    const rel = readFileSync(SEED_STRACE, 'utf8').split('\n').map((l) => l.replace(LINE, (_m, pid: string, sec: string, us: string) => {
+      const t = Number(sec) * 1e6 + Number(us);
+      const d = prev < 0 ? 0 : t - prev;
+      prev = t;
+      return `${pid}${(d / 1e6).toFixed(6).padStart(12)} `;
+    })).join('\n');
+    const REL = join(dir, 'upload-r.strace');
+    writeFileSync(REL, rel);
+    const set = [SEED_PCAP, BACKEND, SCAP, REL];
+    expect(rows(await cliOk('owners', ...set))).toEqual(rows(await cliOk('owners', ...SET)));
+    const how = async (filter: string): Promise<string> => {
+      const r = await cliOk('list', ...set, '-f', `${filter} and tcp.flags.syn == 1 and tcp.flags.ack == 0`, '--details');
+      return r.split('\n').find((l) => l.startsWith('Process: ')) ?? '';
+    };
+    expect(await how('frame.file == "upload-413.pcap"')).toMatch(/^Process: pid 3914, sent by this socket \(matched by 5-tuple 127\.0\.0\.1:56714->127\.0\.0\.1:18443 only \(strace -r: relative times, no time test\) to fd 4\)$/);
+    expect(await how('frame.file == "backend.pcap"')).toMatch(/haproxy \(pid 13969\), sent by this socket \(matched by 5-tuple 192\.168\.0\.3:54716->192\.168\.0\.2:80 and time to fd 1\)/);
+  }, 120_000);
 });
