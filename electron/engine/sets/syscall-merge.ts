@@ -121,6 +121,18 @@ function mergedGroups(readers: readonly SyscallReader[], reader: Uint8Array, loc
   return [...shared, ...per.flatMap((gs, r) => gs.map((g) => readerGroup(g, r, reader, local)))];
 }
 
+/** The readers' info extras as one: counts that several give (events, processes, lines…) added. */
+function sumExtra(extras: readonly Record<string, number | string>[]): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const x of extras) {
+    for (const [k, v] of Object.entries(x)) {
+      const have = out[k];
+      out[k] = typeof have === 'number' && typeof v === 'number' ? have + v : v;
+    }
+  }
+  return out;
+}
+
 /**
  * A reader's warnings, each naming its file: a one-file reader says "line 12 (byte 400)", which
  * in a set of several files needs the name (a rotation's or an -ff merge's name their files).
@@ -224,7 +236,7 @@ export function mergeSyscallReaders(readers: readonly SyscallReader[], clockNote
       cancelled: all.some((i) => i.cancelled),
       loadMs: all.reduce((a, i) => a + i.loadMs, 0) + loadMs,
       extra: {
-        ...Object.assign({}, ...all.map((i) => i.extra)) as Record<string, number | string>,
+        ...sumExtra(all.map((i) => i.extra)),
         readers: all.map((i) => i.format).join(' + '),
         // The strace logs' clock is the scap's now (joined, or epoch already).
         timestamps: 'epoch',
