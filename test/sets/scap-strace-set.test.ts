@@ -12,6 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptures } from '../../electron/engine/open-capture.ts';
+import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
+import { openScap } from '../../electron/engine/readers/scap/open-scap.ts';
+import { correlate, type Correlation } from '../../electron/engine/sets/correlate.ts';
+import { mergeSyscallReaders } from '../../electron/engine/sets/syscall-merge.ts';
+import { fdLifetimes } from '../../electron/engine/syscalls/fd-lifetimes.ts';
+import type { SyscallIndex } from '../../electron/engine/syscalls/syscall-index.ts';
+import type { Capture } from '../../electron/engine/capture.ts';
 import { syscallOverview } from '../../electron/engine/stats/syscall-overview.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli, cliOk } from '../cli/run-cli.ts';
@@ -275,6 +282,37 @@ describe('packets + scap + strace: correlation reads the sockets of both readers
     const inFour = rows(await cliOk('list', ...SET, '-f', 'tcp.stream == 1 and frame.file == "upload-413.strace"', '-e', 'evt.rawtime', '-e', 'evt.type'));
     expect(pair.length).toBe(50);
     expect(inFour).toEqual(pair);
+  }, 120_000);
+
+  it('one socket seen by two readers (the same pid and fd) is one owner, not an ambiguity; each reader keeps its own fd streams', async () => {
+    // The scap read twice stands for a sysdig and an strace capture of one run: every socket twice.
+    const packets = (await openCaptures([BACKEND])).capture;
+    const one = await openScap(openCaptureSource(SCAP), {}, []);
+    const twice = mergeSyscallReaders([await openScap(openCaptureSource(SCAP), {}, []), await openScap(openCaptureSource(SCAP), {}, [])]);
+    const single = correlate(packets, one);
+    const cor = correlate(packets, twice);
+    expect(cor.conversations.map((c) => c.why)).toEqual([['', '']]);
+    const owners = (c: Correlation): string[] => c.conversations[0].owner.map((k) => `${c.sockets[k].reader} ${c.sockets[k].pid} ${c.sockets[k].fd}`);
+    expect(owners(single)).toEqual(['0 13969 1', '0 13700 4']);
+    expect(owners(cor)).toEqual(['0 13969 1', '0 13700 4']);
+    // Both copies of each socket carry the conversation: twice the syscalls of one reader.
+    const carried = (c: Correlation): number => c.socketOfEvent.filter((k) => k >= 0 && c.convOfSocket[k] === 0).length;
+    expect(carried(single)).toBe(32);
+    expect(carried(cor)).toBe(64);
+    // fd lifetimes per reader: twice as many streams, none mixing the readers' events.
+    const indexOf = (c: Capture): SyscallIndex => {
+      const x = c.internals();
+      if (x.kind !== 'syscalls') throw new Error('not a syscall capture');
+      return x.index;
+    };
+    const life1 = fdLifetimes(indexOf(one));
+    const ix2 = indexOf(twice);
+    const life2 = fdLifetimes(ix2);
+    expect(life2.pid.length).toBe(2 * life1.pid.length);
+    for (let k = 0; k < life2.pid.length; k++) expect(ix2.reader?.[life2.first[k] - 1]).toBe(ix2.reader?.[life2.last[k] - 1]);
+    packets.close();
+    one.close();
+    twice.close();
   }, 120_000);
 
   it('an strace -r log beside the scap: its sockets matched by 5-tuple only, the scap\'s by tuple and time', async () => {
