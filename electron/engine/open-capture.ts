@@ -11,7 +11,9 @@ import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
 import { openCaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
 import { openScap, scapTimeOrder } from './readers/scap/open-scap.ts';
-import { openStraceFiles, startStrace } from './readers/strace/open-strace.ts';
+import { openStraceFiles, startStrace, type StraceCapture } from './readers/strace/open-strace.ts';
+import { joinStraceClock, mergeSyscallReaders } from './sets/syscall-merge.ts';
+import type { SyscallReader } from './syscalls/syscall-index.ts';
 import './fields/all-fields.ts';
 
 export interface OpenedCapture {
@@ -86,7 +88,8 @@ function openSetFile(p: string): SetFile {
  * Open several files as one capture set, merged by time (docs/capture-sets.md): packet files
  * (pcap, pcapng: a ring buffer, several interfaces) become one packet capture numbered as
  * mergecap numbers it; strace logs (the per-process files of `strace -ff`) one syscall capture;
- * scap files (a sysdig rotation) one syscall capture read in time order.
+ * scap files (a sysdig rotation) one syscall capture read in time order; scap files and strace
+ * logs together one syscall capture merged by time.
  */
 export async function openCaptures(paths: string[], opts: OpenOptions = {}): Promise<OpenedCapture> {
   if (paths.length === 1) return openCapture(paths[0], opts);
@@ -100,43 +103,62 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
   const packets = files.filter((f) => f.format === 'pcap' || f.format === 'pcapng');
   const syscalls = files.filter((f) => f.format === 'strace' || f.format === 'scap');
   if (syscalls.length === 0) return startPacketFeed(namedFeed(packets), opts);
-  // Several scaps are one rotation (sysdig -C/-G/-e, -W), read in the time order of their first events.
-  const scaps = scapTimeOrder(syscalls.filter((f) => f.format === 'scap'));
-  if (scaps.length > 0 && scaps.length < syscalls.length) {
-    for (const f of files) f.source.randomAccess.close();
-    throw new CaptureOpenError(`${syscalls.map((f) => f.path).join(', ')}: a capture set holds scap files or strace logs, not both (docs/capture-sets.md)`);
-  }
-  if (packets.length === 0 && scaps.length > 0) {
-    const capture = await openScap(scaps.map((f) => f.source), opts, []);
-    return { capture, indexing: Promise.resolve() };
-  }
   if (packets.length === 0) {
-    for (const f of files) f.source.randomAccess.close();
-    const capture = await openStraceFiles(paths, opts, []);
-    return { capture, indexing: Promise.resolve() };
+    const part = await openSyscallPart(syscalls, opts);
+    opts.onProgress?.(part.capture.info());
+    return { capture: part.capture, indexing: Promise.resolve() };
   }
   // Packets and syscalls: each part indexed whole, then merged (sets/set-capture.ts).
   const packetPart = packets.length === 1
     ? startPacketCapture(packets[0].source, packets[0].format === 'pcap' ? 'pcap' : 'pcapng', { signal: opts.signal })
     : startPacketFeed(namedFeed(packets), { signal: opts.signal });
   await packetPart.indexing;
-  let syscallPart: Capture;
-  let syscallFileOf: ((local: number) => string) | undefined;
-  if (scaps.length > 0) {
-    const scap = await openScap(scaps.map((f) => f.source), { signal: opts.signal }, []);
-    if (scaps.length > 1) syscallFileOf = scap.fileNameOf;
-    syscallPart = scap;
-  } else if (syscalls.length === 1) {
-    const one = startStrace(syscalls[0].source, { signal: opts.signal }, []);
-    await one.indexing;
-    syscallPart = one.capture;
-  } else {
-    for (const f of syscalls) f.source.randomAccess.close();
-    syscallPart = await openStraceFiles(syscalls.map((f) => f.path), { signal: opts.signal }, []);
-  }
-  const set = openCaptureSet({ packets: packetPart.capture, syscalls: syscallPart, packetFiles: packets.map((f) => f.path), syscallFiles: (scaps.length > 0 ? scaps : syscalls).map((f) => f.path), syscallFileOf });
+  const part = await openSyscallPart(syscalls, { signal: opts.signal });
+  const set = openCaptureSet({
+    packets: packetPart.capture, syscalls: part.capture, packetFiles: packets.map((f) => f.path), syscallFiles: part.files,
+    syscallFileOf: part.fileOf, tupleOnlyReaders: part.tupleOnlyReaders,
+  });
   opts.onProgress?.(set.capture.info());
   return { capture: set.capture, indexing: set.layersReady };
+}
+
+/** The syscall files of a set as one syscall capture, indexed whole. */
+interface SyscallPart {
+  capture: Capture;
+  /** In the order read (scaps in time order, then strace logs). */
+  files: string[];
+  /** frame.file of an event (by its number in the part) when the part has several files. */
+  fileOf?: (local: number) => string;
+  /** Readers of a merged part whose sockets are matched by 5-tuple only (strace -r). */
+  tupleOnlyReaders: number[];
+}
+
+/**
+ * scap files (a sysdig rotation, read in the time order of their first events: sysdig -C/-G/-e,
+ * -W), strace logs (`-ff`, merged by time), or both: each reader indexes its files, an strace
+ * log without a date takes the scap's, and the two are merged by time (sets/syscall-merge.ts).
+ */
+async function openSyscallPart(syscalls: SetFile[], opts: OpenOptions): Promise<SyscallPart> {
+  const scaps = scapTimeOrder(syscalls.filter((f) => f.format === 'scap'));
+  const straces = syscalls.filter((f) => f.format === 'strace');
+  const scap = scaps.length > 0 ? await openScap(scaps.map((f) => f.source), opts, []) : undefined;
+  let strace: StraceCapture | undefined;
+  if (straces.length === 1) {
+    const one = startStrace(straces[0].source, opts, []);
+    await one.indexing;
+    strace = one.capture;
+  } else if (straces.length > 1) {
+    for (const f of straces) f.source.randomAccess.close();
+    strace = await openStraceFiles(straces.map((f) => f.path), opts, []);
+  }
+  const files = [...scaps, ...straces].map((f) => f.path);
+  if (scap && strace) {
+    const clock = joinStraceClock(strace, scap);
+    const merged = mergeSyscallReaders([scap, strace], clock.kind === 'epoch' ? [] : [clock.note]);
+    return { capture: merged, files, fileOf: merged.fileNameOf, tupleOnlyReaders: clock.kind === 'relative' ? [1] : [] };
+  }
+  const one = (scap ?? strace) as SyscallReader;
+  return { capture: one, files, fileOf: files.length > 1 ? one.fileNameOf : undefined, tupleOnlyReaders: [] };
 }
 
 /** The merged feed of several packet files, naming each frame's file. */

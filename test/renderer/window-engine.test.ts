@@ -34,7 +34,7 @@ async function openDone(path: string, more?: string[], host = inProcessHost()): 
 }
 
 const ff = (pid: number): string => join(CORPUS, `strace/generated/strace-ff-sh-curl.${pid}`);
-// Packets merge with anything; a scap with strace logs is what a capture set refuses.
+// A scap merges with strace logs into one syscall capture.
 const SCAP = join(CORPUS, 'scap/falcosecurity-libs/curl_google.scap');
 
 let session: Session | null = null;
@@ -60,17 +60,41 @@ describe('the window over the real engine', () => {
     expect(new Set(ex.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12369', '12371']));
   }, 60_000);
 
-  it('desktop: when the engine refuses to merge (a scap with strace logs), the first file opens here and each other in its own window', async () => {
+  it('desktop: an strace log and a scap chosen together open as one capture in this window, merged by time', async () => {
+    const opened: string[] = [];
+    session = await openDone(ff(12368), [SCAP], inProcessHost('desktop', opened));
+    expect(useApp.getState().phase).toBe('open');
+    expect(opened).toEqual([]);
+    const info = useApp.getState().info!;
+    expect(info.kind).toBe('syscalls');
+    expect(info.events).toBe(1609);
+    expect(info.warnings.join('\n')).toMatch(/strace times of day \(-t\/-tt\) read as 2018-08-17 /);
+    // The File column (the engine's last) names each row's file; the rows are in time order.
+    const cols = await session.client()!.call('columns', null);
+    expect(cols.at(-1)?.field).toBe('frame.file');
+    const ex = await session.client()!.call('extract', { start: 0, count: info.events, fields: ['frame.file', 'proc.pid', 'evt.rawtime'] });
+    const perFile = new Map<string, Set<string>>();
+    for (const v of ex.values) perFile.set(v[0][0], (perFile.get(v[0][0]) ?? new Set()).add(v[1][0] ?? ''));
+    expect([...perFile.keys()].sort()).toEqual(['curl_google.scap', 'strace-ff-sh-curl.12368']);
+    expect(perFile.get('strace-ff-sh-curl.12368')).toEqual(new Set(['12368']));
+    expect(perFile.get('curl_google.scap')?.has('17497')).toBe(true);
+    const t = ex.values.map((v) => BigInt(v[2][0]));
+    expect(t.every((x, i) => i === 0 || t[i - 1] <= x)).toBe(true);
+    // A filter over both readers' events.
+    expect((await session.applyFilter('proc.pid == 12368 or proc.pid == 17497'))?.matched).toBe(73 + 1221);
+  }, 60_000);
+
+  it('desktop: when the engine refuses to merge (a file that is no capture), the first file opens here and each other in its own window', async () => {
     const opened: string[] = [];
     const a = ff(12368);
-    const b = SCAP;
+    const b = join(CORPUS, 'MANIFEST.md');
     session = await openDone(a, [b], inProcessHost('desktop', opened));
     expect(useApp.getState().phase).toBe('open');
     expect(useApp.getState().info!.path).toBe(a);
     expect(opened).toEqual([b]);
   }, 60_000);
 
-  it('browser mode: several FILEs of `npm run web` arrive as open-paths and open as one capture; a refused merge is an error in the window', async () => {
+  it('browser mode: several FILEs of `npm run web` arrive as open-paths and open as one capture (a scap and an strace log too); a refused merge is an error in the window', async () => {
     expect(parsePathList('["/a","/b"]')).toEqual(['/a', '/b']);
     expect(parsePathList('/a')).toEqual([]);
     expect(parsePathList('[1]')).toEqual([]);
@@ -82,8 +106,13 @@ describe('the window over the real engine', () => {
     const pids = await session.client()!.call('extract', { start: 0, count: useApp.getState().info!.events, fields: ['proc.pid'] });
     expect(new Set(pids.values.map((v) => v[0][0]))).toEqual(new Set(['12368', '12371']));
     await session.open({ kind: 'path', path: ff(12368), more: [SCAP] }, true);
+    await untilDone();
+    expect(useApp.getState().phase).toBe('open');
+    const files = await session.client()!.call('extract', { start: 0, count: useApp.getState().info!.events, fields: ['frame.file'] });
+    expect(new Set(files.values.map((v) => v[0][0]))).toEqual(new Set(['strace-ff-sh-curl.12368', 'curl_google.scap']));
+    await session.open({ kind: 'path', path: ff(12368), more: [join(CORPUS, 'MANIFEST.md')] }, true);
     expect(useApp.getState().phase).toBe('error');
-    expect(useApp.getState().error?.detail).toMatch(/a capture set holds scap files or strace logs, not both/);
+    expect(useApp.getState().error?.detail).toMatch(/MANIFEST\.md: not a capture Tracelens can read/);
   }, 60_000);
 
   it('a filter with field references reads the selected event', async () => {

@@ -57,10 +57,19 @@ describe.skipIf(!TOOLS || !CORPUS)('capture sets of packet files = mergecap', ()
       execFileSync('editcap', ['-c', per, src, join(sub, 'ring.pcap')]);
       const ring = readdirSync(sub).sort().map((f) => join(sub, f));
       expect(ring.length).toBeGreaterThan(2);
-      const want = tsharkFields(merged('ring', ring));
+      const m = merged('ring', ring);
+      const want = tsharkFields(m);
       expect(await ours(ring)).toBe(want);
       // Opened in another order, the set is the same capture (merge by time).
       expect(await ours([...ring].reverse())).toBe(want);
+      // Follow of every TCP stream (its segments spread over the ring's files) = tshark's on the merged file.
+      const streams = [...new Set(tshark(m, '-T', 'fields', '-e', 'tcp.stream').split('\n').filter((x) => x))];
+      expect(streams.length).toBeGreaterThan(0);
+      for (const st of streams) {
+        const f = await cli('follow', ...ring, '--stream', `tcp:${st}`, '--as', 'ascii');
+        expect(f.code, f.err).toBe(0);
+        expect(f.out).toBe(tshark(m, '-q', '-z', `follow,tcp,ascii,${st}`));
+      }
     }
   });
 

@@ -147,7 +147,7 @@ describe.skipIf(!hasSysdig() || !CORPUS)('several scap files as one capture = sy
     expect(missing.slice(0, 5)).toEqual([]);
   });
 
-  it('filters run across the files; with a pcap each syscall names its scap; scap + strace is refused by name', async () => {
+  it('filters run across the files; with a pcap each syscall names its scap; with an strace log too', async () => {
     const files = rotate('f', src, '-e', '2000');
     const out = await cliOk('list', ...files, '-f', 'evt.type == "write"', '-e', 'evt.num', '-e', 'frame.file');
     const lines = out.split('\n').filter((l) => l);
@@ -161,9 +161,21 @@ describe.skipIf(!hasSysdig() || !CORPUS)('several scap files as one capture = sy
     const alone = await Promise.all(files.map(async (f) => (await cliOk('list', f, '-e', 'evt.num')).split('\n').filter((x) => x).length));
     expect([...perFile.keys()].sort()).toEqual([basename(pcap), ...files.map((f) => basename(f))].sort());
     expect(files.map((f) => perFile.get(basename(f)))).toEqual(alone);
+    // evt.buffer (a field group reading each event's bytes) finds the later files' events too.
+    const count = async (...argv: string[]): Promise<number> => (await cliOk('list', ...argv, '-e', 'evt.num')).split('\n').filter((x) => x).length;
+    const buffers = await count(...files, '-f', 'evt.buffer contains "e"');
+    expect(buffers).toBeGreaterThan(0);
+    expect(buffers).toBe(await count(...files, '-f', 'evt.buffer contains "e" and !(frame.file contains "zz")'));
+    expect(buffers).toBe((await Promise.all(files.map((f) => count(f, '-f', 'evt.buffer contains "e"')))).reduce((a, b) => a + b, 0));
+    // A rotation and an strace log: one syscall capture merged by time, each event naming its file.
     const strace = join(CORPUS, 'strace/public/morenbach-strace-parser__strace.txt');
+    const both = await cliOk('list', ...files, strace, '-e', 'frame.file');
+    const byFile = new Map<string, number>();
+    for (const l of both.split('\n').filter((x) => x)) byFile.set(l, (byFile.get(l) ?? 0) + 1);
+    expect([...byFile.keys()].sort()).toEqual([...files.map((f) => basename(f)), basename(strace)].sort());
+    expect(files.map((f) => byFile.get(basename(f)))).toEqual(alone);
+    expect(byFile.get(basename(strace))).toBe(await count(strace));
     const r = await cli('info', files[0], strace);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/scap files or strace logs, not both/);
+    expect(r.code, r.err).toBe(0);
   });
 });

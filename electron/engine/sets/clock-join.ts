@@ -58,7 +58,7 @@ export function timeOfDayShift(s0: number, s1: number, p0: number, p1: number): 
 }
 
 /** How to join a syscall part whose clock is `timestamps` (the strace indexer's TIME_KIND_TEXT). */
-export function clockJoin(timestamps: string | number | undefined, s0: number, s1: number, p0: number, p1: number): ClockJoin {
+export function clockJoin(timestamps: string | number | undefined, s0: number, s1: number, p0: number, p1: number, of = 'the packets\''): ClockJoin {
   if (timestamps === 'time of day') {
     const { shiftS, utcOffsetMin } = timeOfDayShift(s0, s1, p0, p1);
     const date = new Date((s0 + shiftS) * 1000).toISOString().slice(0, 10);
@@ -66,7 +66,7 @@ export function clockJoin(timestamps: string | number | undefined, s0: number, s
       kind: 'timeOfDay',
       shiftS,
       utcOffsetMin,
-      note: `strace times of day (-t/-tt) read as ${date} UTC${offsetText(utcOffsetMin)}: the date and offset that put them on the packets' time span`,
+      note: `strace times of day (-t/-tt) read as ${date} UTC${offsetText(utcOffsetMin)}: the date and offset that put them on ${of} time span`,
     };
   }
   if (timestamps === 'relative') {
@@ -74,7 +74,7 @@ export function clockJoin(timestamps: string | number | undefined, s0: number, s
     return {
       kind: 'relative',
       shiftS,
-      note: 'strace relative times (-r): the log is placed at the packets\' first second and its sockets are matched by 5-tuple only (no time test)',
+      note: `strace relative times (-r): the log is placed at ${of} first second and its sockets are matched by 5-tuple only (no time test)`,
     };
   }
   return { kind: 'epoch' };

@@ -25,6 +25,8 @@ import { Dir, syscallCount, type SyscallIndex } from '../syscalls/syscall-index.
 export const TIME_SLACK_S = 1;
 
 export interface SetSocket {
+  /** The reader of a merged syscall index (scap + strace) that saw it; 0 for one reader. */
+  reader: number;
   pid: number;
   tid: number;
   fd: number;
@@ -77,6 +79,8 @@ export interface Correlation {
   convOfSocket: Int32Array;
   /** Matched by 5-tuple without the lifetime test (a syscall log without a clock, strace -r). */
   tupleOnly: boolean;
+  /** Readers of a merged syscall index matched by 5-tuple only (an strace -r log beside a scap). */
+  tupleOnlyReaders: number[];
 }
 
 /** `1.2.3.4:80` / `[::1]:80` / `::1:80` → `1.2.3.4|80`; '' when there is no port. */
@@ -138,8 +142,10 @@ export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string):
     const fd = ix.fd.data[i];
     if (fd < 0) continue;
     const pid = ix.pid.data[i];
-    // pid and fd in one number key: fds stay below 2^20 in practice (RLIMIT_NOFILE's hard cap).
-    const key = pid * 1048576 + fd;
+    const reader = ix.reader?.[i] ?? 0;
+    // pid and fd in one number key: fds stay below 2^20 in practice (RLIMIT_NOFILE's hard cap),
+    // pids below 2^22 (PID_MAX_LIMIT); each reader of a merged index has its own fd tables.
+    const key = (reader * 4194304 + pid) * 1048576 + fd;
     const name = s[ix.fdName.data[i]];
     let k = open.get(key);
     const tuple = tupleOfName(name);
@@ -150,7 +156,7 @@ export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string):
     const t = ix.tsSec.data[i] + ix.tsNsec.data[i] / 1e9;
     if (k === undefined) {
       k = sockets.length;
-      sockets.push({ pid, tid: ix.tid.data[i], fd, procName: ix.procName.data[i], container: ix.container.data[i], local: '', remote: '', name: '', nameId: 0, first: e, last: e, tFirst: t, tLast: t });
+      sockets.push({ reader, pid, tid: ix.tid.data[i], fd, procName: ix.procName.data[i], container: ix.container.data[i], local: '', remote: '', name: '', nameId: 0, first: e, last: e, tFirst: t, tLast: t });
       open.set(key, k);
     }
     const so = sockets[k];
@@ -226,8 +232,19 @@ function overlaps(so: SetSocket, c: SetConversation, slack: number): boolean {
   return so.tFirst - slack <= c.tLast && c.tFirst <= so.tLast + slack;
 }
 
+/**
+ * Are these candidates one socket seen by several readers of a merged syscall index (one pid and
+ * fd, one per reader)? Two tracers of one run see the same socket; that is not an ambiguity.
+ */
+function sameSocket(sockets: readonly SetSocket[], hits: readonly number[]): boolean {
+  if (hits.length < 2) return false;
+  const a = sockets[hits[0]];
+  const readers = new Set(hits.map((k) => sockets[k].reader));
+  return readers.size === hits.length && hits.every((k) => sockets[k].pid === a.pid && sockets[k].fd === a.fd);
+}
+
 /** Match every conversation side to at most one socket (see the module comment). */
-export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean } = {}): Correlation {
+export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean; tupleOnlyReaders?: readonly number[] } = {}): Correlation {
   const pi = packets.internals();
   const si = syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
@@ -242,6 +259,9 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
     else byTuple.set(key, [k]);
   });
   const convOfSocket = new Int32Array(sockets.length).fill(-1);
+  // A reader of a merged index without a clock of its own (strace -r beside a scap): tuple only.
+  const noClockReaders = new Set(opts.tupleOnlyReaders ?? []);
+  const noClock = (k: number): boolean => noClockReaders.has(sockets[k].reader);
   for (let c = 0; c < conversations.length; c++) {
     const co = conversations[c];
     for (const side of [0, 1] as const) {
@@ -249,12 +269,16 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
       const remote = side === 0 ? co.server : co.client;
       const cands = (byTuple.get(`${local}>${remote}`) ?? []).filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
       // Without a common clock (strace -r) the tuple alone decides; a reused tuple stays ambiguous.
-      let hits = opts.tupleOnly ? cands : cands.filter((k) => overlaps(sockets[k], co, 0));
-      if (hits.length === 0) hits = cands.filter((k) => overlaps(sockets[k], co, TIME_SLACK_S));
-      if (hits.length === 1) {
+      let hits = opts.tupleOnly ? cands : cands.filter((k) => noClock(k) || overlaps(sockets[k], co, 0));
+      if (hits.length === 0) hits = cands.filter((k) => noClock(k) || overlaps(sockets[k], co, TIME_SLACK_S));
+      if (hits.length === 1 || sameSocket(sockets, hits)) {
+        // One socket, or one socket that each reader (a scap and an strace of one run) saw: the
+        // first reader's is the owner, and every copy's syscalls carry the conversation.
         co.owner[side] = hits[0];
-        convOfSocket[hits[0]] = c;
-        sockets[hits[0]].stream = co.id;
+        for (const k of hits) {
+          convOfSocket[k] = c;
+          sockets[k].stream = co.id;
+        }
       } else {
         co.why[side] = hits.length > 1
           ? opts.tupleOnly ? `ambiguous: ${hits.length} sockets with this 5-tuple (relative times: no time test)` : `ambiguous: ${hits.length} sockets with this 5-tuple overlap the conversation in time`
@@ -267,5 +291,5 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
       co.why[1] = 'the same socket as the client side';
     }
   }
-  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket, tupleOnly: opts.tupleOnly === true };
+  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket, tupleOnly: opts.tupleOnly === true, tupleOnlyReaders: [...noClockReaders] };
 }

@@ -87,6 +87,8 @@ export interface SetCaptureInput {
   syscallFiles: string[];
   /** The file of a syscall event (by its number in the syscall part) when the part has several (rotated scaps). */
   syscallFileOf?: (local: number) => string;
+  /** Readers of a merged syscall part (scap + strace) without a clock: matched by 5-tuple only. */
+  tupleOnlyReaders?: number[];
 }
 
 export interface CaptureSet {
@@ -142,7 +144,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const cor = correlate(input.packets, input.syscalls, (e) => {
     input.syscalls.cells(e, argsCells);
     return argsCol >= 0 ? argsCells[argsCol] : '';
-  }, { tupleOnly: clock.kind === 'relative' });
+  }, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
   const strings = si.index.strings.strings;
   const total = P.count() + S.count();
   const t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
@@ -188,7 +190,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
 
   const fileProc = commentProcs(pi.index.comments, pi.index.processes);
   const sameOwner = (o: { so: SetSocket; sent: boolean }, pid: number): boolean => o.sent && o.so.pid === pid;
-  const howMatched = (so: SetSocket): string => (cor.tupleOnly
+  const howMatched = (so: SetSocket): string => (cor.tupleOnly || cor.tupleOnlyReaders.includes(so.reader)
     ? `matched by 5-tuple ${so.name} only (strace -r: relative times, no time test) to fd ${so.fd}`
     : `matched by 5-tuple ${so.name} and time to fd ${so.fd}`);
 

@@ -90,10 +90,13 @@ export function fdLifetimes(ix: SyscallIndex): FdLifetimes {
     st.ids = grown;
   }
   const names = ix.strings.strings;
+  const reader = ix.reader;
   for (let e = st.done + 1; e <= n; e++) {
     const i = e - 1;
     const fd = ix.fd.data[i];
-    const tid = ix.tid.data[i];
+    // A merged index of several readers: each reader's fd tables apart (syscall-index.ts reader).
+    const r = reader ? `r${reader[i]}:` : '';
+    const tid = reader ? ix.tid.data[i] * 256 + reader[i] : ix.tid.data[i];
     const dir = ix.dir.data[i];
     const type = ix.type.data[i];
     const pend = st.pending.get(tid);
@@ -102,14 +105,14 @@ export function fdLifetimes(ix: SyscallIndex): FdLifetimes {
       if (dir === ENTER) st.pending.set(tid, [e, type]);
       const res = ix.rawres.data[i];
       // accept's new fd reported only as the result: that number's old lifetime is over.
-      if (dir !== ENTER && res >= 0 && isCreate(st, ix, type)) st.open.delete(`${ix.pid.data[i] >= 0 ? ix.pid.data[i] : `t${tid}`}:${res}`);
+      if (dir !== ENTER && res >= 0 && isCreate(st, ix, type)) st.open.delete(`${r}${ix.pid.data[i] >= 0 ? ix.pid.data[i] : `t${tid}`}:${res}`);
       continue;
     }
     const pid = ix.pid.data[i];
-    const key = `${pid >= 0 ? pid : `t${tid}`}:${fd}`;
+    const key = `${r}${pid >= 0 ? pid : `t${tid}`}:${fd}`;
     const res = ix.rawres.data[i];
     const creates = dir !== ENTER && res >= 0 && isCreate(st, ix, type);
-    if (creates && res !== fd) st.open.delete(`${pid >= 0 ? pid : `t${tid}`}:${res}`);
+    if (creates && res !== fd) st.open.delete(`${r}${pid >= 0 ? pid : `t${tid}`}:${res}`);
     let k = st.open.get(key);
     if (k === undefined || (creates && res === fd)) {
       k = start(st, pid, fd, e);

@@ -115,6 +115,12 @@ export interface SyscallIndex {
   hidden?: (event: number) => boolean;
   /** Fields a filter reads without dissecting the event (SyscallFieldGroup); set by syscallCapture. */
   fieldGroups?: readonly SyscallFieldGroup[];
+  /**
+   * Per event (index event - 1), the reader it came from when the index merges readers of
+   * different formats (sets/syscall-merge.ts): fd tables are per reader, so one pid that both a
+   * scap and an strace log traced is two sets of fd lifetimes, not one stream read twice.
+   */
+  reader?: Uint8Array;
 }
 
 /**
@@ -391,6 +397,22 @@ export interface SyscallFormat {
   /** Optional: see SyscallFieldGroup. */
   fieldGroups?(): SyscallFieldGroup[];
   close(): void;
+}
+
+/**
+ * A syscall reader as a merged index (sets/syscall-merge.ts) uses it: its own capture, plus a
+ * way to dissect its event `local` as event `event` of another index, whose columns (evt.num,
+ * fd.stream, evt.reltime, evt.deltatime) then come from that index, as strace -ff's merge does.
+ */
+export interface SyscallReader extends Capture {
+  /** The Arguments column of one event. */
+  argsOf(local: number): string;
+  /** The file an event came from (frame.file). */
+  fileNameOf(local: number): string;
+  dissectAs(local: number, ix: SyscallIndex, event: number, d: Dissection): void;
+  /** Only the I/O data fields (SyscallIndex.dissectIo), when the reader has a quicker way. */
+  dissectIoAs?(local: number, ix: SyscallIndex, event: number, d: Dissection): void;
+  containerName?(local: number): string;
 }
 
 function timeText(ix: SyscallIndex, event: number): string {

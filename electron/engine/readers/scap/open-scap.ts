@@ -9,12 +9,12 @@
  * fd, a pid's name, poll lists, the base of a relative path) go in a sparse sorted side column.
  */
 import type { CaptureInfo } from '../../../../shared/rpc.ts';
-import type { Capture, OpenOptions } from '../../capture.ts';
+import type { OpenOptions } from '../../capture.ts';
 import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { hfFrameFile } from '../../dissectors/frame.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup, type SyscallIndex, type SyscallReader } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
@@ -269,7 +269,7 @@ export function isInternalEvent(type: number): boolean {
   return !!def && (def[1] & (EC_INTERNAL | EC_METAEVENT)) !== 0 && (def[1] & (1 << 9)) === 0;
 }
 
-export interface ScapCapture extends Capture {
+export interface ScapCapture extends SyscallReader {
   /** evt.args text of one event (also the Arguments column). */
   argsOf(event: number): string;
   /** Numeric scap event type of an event. */
@@ -847,12 +847,13 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     }
   }
 
-  function dissect(event: number, d: Dissection): void {
+  /** `outer`: the event is event `outer.event` of a merged index (SyscallReader.dissectAs). */
+  function dissect(event: number, d: Dissection, outer?: { ix: SyscallIndex; event: number }): void {
     const off = ix.offset.data[event - 1];
     const len = ix.length.data[event - 1];
     const bytes = readAt(off, len);
     resetDissection(d, bytes, 'Event');
-    const evtEntry = addIndexedSyscallFields(ix, event, d);
+    const evtEntry = addIndexedSyscallFields(outer?.ix ?? ix, outer?.event ?? event, d);
     // A set of several scaps names each event's file (frame.file, as packet sets do).
     if (many) addField(d, hfFrameFile, 0, 0, evtEntry, fileNameOf(event));
     d.protocol = 'scap';
@@ -1156,7 +1157,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
         fields: new Set(['evt.buffer']),
         present: (e) => types.data[e - 1] < PPM_EVENT_MAX && HAS_BUFFER[types.data[e - 1]] === 1,
         fill: (e, d) => {
-          const bytes = source.randomAccess.read(ix.offset.data[e - 1], ix.length.data[e - 1]);
+          const bytes = readAt(ix.offset.data[e - 1], ix.length.data[e - 1]);
           if (bytes.length < 12) return;
           const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
           if (!decodeEvent(bv, dv.getUint32(0, true), bytes, dv, 0, bytes.length)) return;
@@ -1182,7 +1183,10 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
       for (const f of files) f.randomAccess.close();
     },
   });
-  return { ...cap, argsOf, fileNameOf, typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
+  return {
+    ...cap, argsOf, fileNameOf, containerName,
+    dissectAs: (local, outer, event, d) => dissect(local, d, { ix: outer, event }),
+    typeOf: (e) => (e >= 1 && e <= types.length && types.data[e - 1] !== 0xffff ? types.data[e - 1] : -1) };
 }
 
 /** Blocks looked at for a file's first event before giving up (the process and fd lists come first). */

@@ -7,12 +7,15 @@ import type { CaptureInfo } from '../../../../shared/rpc.ts';
 import type { Capture, OpenOptions } from '../../capture.ts';
 import { createColumn, pushValue } from '../../index/columns.ts';
 import { openCaptureSource, type CaptureSource } from '../../io/capture-source.ts';
-import { addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallTimeNs, type SyscallEventInput, type SyscallIndex } from '../../syscalls/syscall-index.ts';
+import { addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallTimeNs, type SyscallEventInput, type SyscallIndex, type SyscallReader } from '../../syscalls/syscall-index.ts';
 import { dissectStrace, dissectStraceIo, straceArgsText, straceFieldGroups, type StraceFile } from './dissect.ts';
 import { createStraceIndexer, TIME_KIND_TEXT, type StraceStats } from './indexer.ts';
 import { createLine, Kind, parseLine } from './line.ts';
 
 const YIELD_MS = 50;
+
+/** An strace capture (one log or an -ff merge) as a reader of a merged syscall index. */
+export type StraceCapture = SyscallReader;
 
 /** `-ff` output files are named `PREFIX.PID`: the pid of prefix-less lines. */
 export function pidFromFileName(path: string): number {
@@ -137,7 +140,7 @@ function timeRange(ix: SyscallIndex): [string | null, string | null] {
  * Start indexing one strace log. The capture answers requests at once (rows appear as they
  * are indexed); `indexing` resolves when the whole log has been read.
  */
-export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: string[]): { capture: Capture; indexing: Promise<void> } {
+export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: string[]): { capture: StraceCapture; indexing: Promise<void> } {
   const started = performance.now();
   let done = false;
   let loadMs = 0;
@@ -164,7 +167,7 @@ export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: 
       extra: { ...statsExtra([run.stats]), warningCount: warnings.length },
     };
   };
-  const capture = syscallCapture(file.ix, {
+  const syscalls = syscallCapture(file.ix, {
     info,
     args: (event) => safe(() => straceArgsText(file, event), '', warnings, event),
     dissect: (event, d) => safe(() => dissectStrace(file, event, file.ix, event, d), undefined, warnings, event),
@@ -173,6 +176,14 @@ export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: 
     fieldGroups: () => straceFieldGroups(file.ix, (event) => ({ file, local: event })),
     close: () => source.randomAccess.close(),
   });
+  const name = basename(source.path);
+  const capture: StraceCapture = {
+    ...syscalls,
+    argsOf: (event) => safe(() => straceArgsText(file, event), '', warnings, event),
+    fileNameOf: () => name,
+    dissectAs: (local, ix, event, d) => safe(() => dissectStrace(file, local, ix, event, d), undefined, warnings, event),
+    dissectIoAs: (local, ix, event, d) => dissectStraceIo(file, local, ix, event, d),
+  };
   const indexing = run.done.then(() => {
     done = true;
     loadMs = performance.now() - started;
@@ -204,14 +215,17 @@ export async function openStrace(source: CaptureSource, opts: OpenOptions, warni
  * Each file is indexed on its own (its pid from the file name); cross-file knowledge (a child's
  * fds inherited from its parent's file) is not carried over.
  */
-export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, warnings: string[] = []): Promise<Capture> {
+export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, warnings: string[] = []): Promise<StraceCapture> {
   const started = performance.now();
   const sources = paths.map((p) => openCaptureSource(p));
   const runs: Indexed[] = [];
   let totalRead = 0;
   for (const s of sources) {
-    const run = indexSource(s, opts, warnings, pidFromFileName(s.path), () => undefined);
+    // Each file's messages name it: "line 12 (byte 400)" alone does not say which of the files.
+    const own: string[] = [];
+    const run = indexSource(s, opts, own, pidFromFileName(s.path), () => undefined);
     await run.done;
+    for (const w of own) warnings.push(w.startsWith(s.path) ? w : `${basename(s.path)}: ${w}`);
     totalRead += run.bytesRead;
     runs.push(run);
   }
@@ -280,7 +294,9 @@ export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, w
     extra: { ...statsExtra(runs.map((r) => r.stats)), files: paths.length, warningCount: warnings.length },
   });
   opts.onProgress?.(info());
-  return syscallCapture(ix, {
+  const names = paths.map((p) => basename(p));
+  const at = (event: number): { file: StraceFile; local: number } => ({ file: runs[fileOf.data[event - 1]].file, local: localOf.data[event - 1] });
+  const syscalls = syscallCapture(ix, {
     info,
     args: (event) => safe(() => straceArgsText(runs[fileOf.data[event - 1]].file, localOf.data[event - 1]), '', warnings, event),
     dissect: (event, d) => safe(() => dissectStrace(runs[fileOf.data[event - 1]].file, localOf.data[event - 1], ix, event, d), undefined, warnings, event),
@@ -290,4 +306,12 @@ export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, w
       for (const s of sources) s.randomAccess.close();
     },
   });
+  return {
+    ...syscalls,
+    argsOf: (event) => safe(() => straceArgsText(at(event).file, at(event).local), '', warnings, event),
+    fileNameOf: (event) => (event >= 1 && event <= fileOf.length ? names[fileOf.data[event - 1]] : ''),
+    // Event `local` of this merge is at(local) in its own file; its indexed fields are the outer index's.
+    dissectAs: (local, outer, event, d) => safe(() => dissectStrace(at(local).file, at(local).local, outer, event, d), undefined, warnings, event),
+    dissectIoAs: (local, outer, event, d) => dissectStraceIo(at(local).file, at(local).local, outer, event, d),
+  };
 }
