@@ -943,15 +943,37 @@ export function joinPath(dir: string, path: string): string {
   return normalise(`${dir.endsWith('/') ? dir : `${dir}/`}${path}`);
 }
 
+/**
+ * `.`, `..` and empty segments resolved (copy_and_sanitize_path); a relative path (a thread whose
+ * cwd the capture never gave) stays relative, `..` at its start dropped as libsinsp rewinds to
+ * the start of the string.
+ */
 function normalise(p: string): string {
-  if (!p.startsWith('/')) return p;
   const out: string[] = [];
   for (const s of p.split('/')) {
     if (s === '' || s === '.') continue;
     if (s === '..') out.pop();
     else out.push(s);
   }
-  return `/${out.join('/')}`;
+  return p.startsWith('/') ? `/${out.join('/')}` : out.join('/');
+}
+
+/** The dirfd value meaning "the working directory" (ppm_events_public.h PPM_AT_FDCWD). */
+const PPM_AT_FDCWD = -100;
+
+/**
+ * evt.abspath of an *at call: its path parameter joined to the directory its dirfd parameter
+ * names (sinsp_filter_check_event::extract_abspath): an absolute path as it is, AT_FDCWD the
+ * thread's cwd, an fd the table lacks "<UNKNOWN>/"; undefined when either parameter is empty.
+ */
+export function atPath(t: ThreadInfo, v: EventView, dirfdIdx: number, pathIdx: number): string | undefined {
+  if (dirfdIdx >= v.nparams || pathIdx >= v.nparams || v.pLen[dirfdIdx] === 0 || v.pLen[pathIdx] === 0) return undefined;
+  const path = paramStr(v, pathIdx);
+  if (path.startsWith('/')) return normalise(path);
+  const dfd = paramI64(v, dirfdIdx);
+  if (dfd === PPM_AT_FDCWD) return joinPath(t.cwd, path);
+  const f = t.fds.get(dfd);
+  return f ? joinPath(f.name, path) : `<UNKNOWN>/${normalise(path)}`;
 }
 
 function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number): string {
@@ -960,7 +982,7 @@ function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number):
   let base = t.cwd;
   if (dirfdIdx >= 0) {
     const dfd = paramI64(v, dirfdIdx);
-    if (dfd !== -100) base = t.fds.get(dfd)?.name ?? base;
+    if (dfd !== PPM_AT_FDCWD) base = t.fds.get(dfd)?.name ?? base;
   }
   return joinPath(base, name);
 }
