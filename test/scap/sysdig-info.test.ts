@@ -77,6 +77,11 @@ describe('evt.info vs sysdig 0.29.3', () => {
     const d = createDissection();
     cap.dissect(141, d);
     cap.close();
+    // In the dissection (filters, columns, -e read it), with the arguments' text.
+    const info = fieldByName('evt.info');
+    const args = fieldStrings(d, fieldByName('evt.args')!);
+    expect(args[0]).toMatch(/^fd=3\(<f>\/etc\/ld\.so\.cache\)/);
+    expect(info && fieldStrings(d, info)).toEqual(args);
     const evt = detailsTree(d).find((n) => n.field === 'evt');
     const names = (evt?.children ?? []).map((n) => n.field);
     expect(names).toContain('evt.args');
