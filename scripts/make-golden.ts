@@ -44,7 +44,8 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-stats.ts', oracle: 'tshark', writes: 'test/golden/stats/*.txt' },
   { script: 'make-golden-stats-taps.ts', oracle: 'tshark', writes: 'test/golden/io-stat/*.json, test/golden/http-stat/*.txt' },
   { script: 'make-golden-tls-summary.ts', oracle: 'tshark', writes: 'test/golden/tls-summary/*' },
-  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz, test/golden/sysdig/env/*.tsv.gz' },
+  { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz, test/golden/sysdig/env/*.tsv.gz, test/golden/sysdig/info/*.tsv.gz' },
+  { script: 'make-golden-sysdig-abspath.py', oracle: 'sysdig', writes: 'test/golden/sysdig-abspath/abspath.scap.gz, abspath.tsv' },
   // Last: it scans the whole corpus with tshark -2 -N dn (about 25 minutes).
   { script: 'make-golden-names.ts', oracle: 'tshark', writes: 'test/golden/names/*' },
 ];
@@ -95,6 +96,7 @@ function command(script: string, corpus: string): [string, string[]] {
   const path = join('scripts', script);
   if (script.endsWith('.sh')) return ['bash', [path, corpus]];
   if (script.endsWith('.ts')) return [process.execPath, ['--import', 'tsx', path, corpus]];
+  if (script.endsWith('.py')) return ['python3', [path, corpus]];
   throw new Error(`no way to run ${script}`);
 }
 

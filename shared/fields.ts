@@ -47,6 +47,16 @@ export interface FieldInfo {
   readonly values?: Readonly<Record<string, string>>;
   /** True when a protocol may carry several occurrences of this field per event. */
   readonly multi?: boolean;
+  /**
+   * Decimals a float prints with, rounded as C's printf does (ties to even): sysdig prints
+   * PT_DOUBLE fields with "%.1lf" (libsinsp filter.cpp rawval_to_string). Default: shortest form.
+   */
+  readonly decimals?: number;
+  /**
+   * Not a line of the details tree (Wireshark's hidden items): the field exists for filters,
+   * columns and `-e`, but its value repeats another line's (evt.info is evt.args).
+   */
+  readonly hidden?: boolean;
   /** A deprecated name kept so old filters keep working (validator shows a warning). */
   readonly deprecated?: string;
 }

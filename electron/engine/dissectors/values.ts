@@ -81,6 +81,23 @@ export function formatEpoch(v: FieldValue): string {
   return String(v);
 }
 
+/**
+ * `v` with `digits` decimals as C's printf("%.*f") writes it: the exact binary value rounded,
+ * an exact tie to the even digit (printf 6.25 → "6.2"), where toFixed rounds ties up ("6.3").
+ */
+export function fixedLikePrintf(v: number, digits: number): string {
+  const s = v.toFixed(digits);
+  if (!Number.isFinite(v) || Math.abs(v) >= 1e21) return s;
+  // toFixed(100) is the exact expansion of any double below 1e21 (it ends well before 100 digits).
+  const exact = Math.abs(v).toFixed(100);
+  const frac = exact.slice(exact.indexOf('.') + 1);
+  if (frac[digits] !== '5' || !/^0*$/.test(frac.slice(digits + 1))) return s;
+  // A tie: toFixed went up; printf goes to the even neighbour.
+  const down = (Math.sign(v) * (Math.floor(Math.abs(v) * 10 ** digits) / 10 ** digits)).toFixed(digits);
+  const last = Number(down.at(-1));
+  return last % 2 === 0 ? down : s;
+}
+
 function formatInt(f: FieldDef, v: number | bigint, both = false): string {
   const base = f.base ?? 'dec';
   if (base === 'dec') return v.toString();
@@ -119,7 +136,7 @@ export function formatFieldValue(f: FieldDef, v: FieldValue | undefined): string
     case 'reltime':
       return typeof v === 'number' ? v.toFixed(9) : formatEpoch(v);
     case 'float':
-      return typeof v === 'number' ? String(v) : String(v);
+      return typeof v === 'number' && f.decimals !== undefined ? fixedLikePrintf(v, f.decimals) : String(v);
     default:
       return v instanceof Uint8Array ? hex(v) : String(v);
   }

@@ -37,6 +37,8 @@ export function detailsTree(d: Dissection): DetailsNode[] {
     const note = d.note[i];
     if (note !== undefined) node.malformed = note;
     nodes.push(node);
+    // A hidden field repeats another line's value (evt.info is evt.args): filters see it, the tree does not.
+    if (entryField(d, i).hidden) continue;
     const p = d.parent[i];
     const parent = p >= 0 && p < i ? nodes[p] : undefined;
     if (parent) (parent.children ??= []).push(node);

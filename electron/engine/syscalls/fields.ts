@@ -17,6 +17,13 @@ export const SF = {
   dir: defineField({ name: 'evt.dir', type: 'string', label: 'Direction', description: 'Event direction (> enter, < exit)', values: { '>': 'enter', '<': 'exit' } }),
   type: defineField({ name: 'evt.type', type: 'string', label: 'Type', description: 'Event type (system call name)' }),
   args: defineField({ name: 'evt.args', type: 'string', label: 'Arguments', description: 'All event arguments, as sysdig renders them' }),
+  // libsinsp has no info line of its own ("for most events, this field returns the same value as
+  // evt.args"): declared for filters and columns, hidden in the tree so the arguments show once.
+  info: defineField({ name: 'evt.info', type: 'string', label: 'Information', description: 'Event information: for syscall events, the same text as evt.args', hidden: true }),
+  // Falco's argument-taking evt.abspath (and .src/.dst): the path an *at call names, joined to its dirfd's directory.
+  abspath: defineField({ name: 'evt.abspath', type: 'string', label: 'Absolute path', description: 'Absolute path from dirfd and name of *at calls (openat, renameat, symlinkat ...); the source path of calls with two' }),
+  abspathSrc: defineField({ name: 'evt.abspath.src', type: 'string', label: 'Absolute source path', description: 'Absolute path of the source (old) path of renameat / linkat; evt.abspath for the other *at calls' }),
+  abspathDst: defineField({ name: 'evt.abspath.dst', type: 'string', label: 'Absolute destination path', description: 'Absolute path of the destination (new) path of renameat / linkat; evt.abspath for the other *at calls' }),
   res: defineField({ name: 'evt.res', type: 'string', label: 'Result', description: 'Result: SUCCESS or the errno name' }),
   rawres: defineField({ name: 'evt.rawres', type: 'int', label: 'Raw result', description: 'Raw return value' }),
   failed: defineField({ name: 'evt.failed', type: 'bool', label: 'Failed', description: 'True for events that returned an error' }),
@@ -39,12 +46,17 @@ export const SF = {
   reltimeNs: defineField({ name: 'evt.reltime.ns', type: 'uint', label: 'Relative time (ns)', description: 'Fractional part (ns) of the time from the beginning of the capture' }),
   latencyS: defineField({ name: 'evt.latency.s', type: 'uint', label: 'Latency (s)', description: 'Integer part of the event latency, in seconds' }),
   latencyNs: defineField({ name: 'evt.latency.ns', type: 'uint', label: 'Latency (ns part)', description: 'Fractional part of the event latency, in nanoseconds' }),
+  // sysdig 0.29.3: (uint64)(log10(latency) * screen width / 11) + 1 with csysdig's screen width
+  // unset (-1): 1 for any latency under 100 s, 0 from there (filterchecks.cpp TYPE_LATENCY_QUANTIZED).
+  latencyQuantized: defineField({ name: 'evt.latency.quantized', type: 'uint', label: 'Quantized latency', description: 'Latency as a bar length in csysdig (log10 of the latency over its screen width): 1 under 100 s, 0 from 100 s outside csysdig; absent without latency' }),
   latencyHuman: defineField({ name: 'evt.latency.human', type: 'string', label: 'Latency', description: 'Event latency as a human readable string (e.g. 10.3ms)' }),
   deltatime: defineField({ name: 'evt.deltatime', type: 'uint', label: 'Delta (ns)', description: 'Time since the previous event, in nanoseconds' }),
   deltatimeS: defineField({ name: 'evt.deltatime.s', type: 'uint', label: 'Delta (s)', description: 'Integer part of the time since the previous event, in seconds' }),
   deltatimeNs: defineField({ name: 'evt.deltatime.ns', type: 'uint', label: 'Delta (ns part)', description: 'Fractional part of the time since the previous event, in nanoseconds' }),
   count: defineField({ name: 'evt.count', type: 'uint', label: 'Count', description: 'Always 1 (for counting events)' }),
   countExit: defineField({ name: 'evt.count.exit', type: 'uint', label: 'Exit count', description: '1 for exit events' }),
+  countProcinfo: defineField({ name: 'evt.count.procinfo', type: 'uint', label: 'Procinfo count', description: '1 for procinfo events of a main thread (counts processes)' }),
+  countThreadinfo: defineField({ name: 'evt.count.threadinfo', type: 'uint', label: 'Threadinfo count', description: '1 for procinfo events (counts threads)' }),
   countError: defineField({ name: 'evt.count.error', type: 'uint', label: 'Error count', description: '1 for events that returned an error' }),
   countErrorFile: defineField({ name: 'evt.count.error.file', type: 'uint', label: 'File error count', description: '1 for events that returned an error and are related to file I/O' }),
   countErrorNet: defineField({ name: 'evt.count.error.net', type: 'uint', label: 'Network error count', description: '1 for events that returned an error and are related to network I/O' }),
@@ -86,6 +98,8 @@ export const SF = {
   procNchilds: defineField({ name: 'proc.nchilds', type: 'uint', label: 'Other threads', description: 'Number of threads of the process other than the main one (on the main thread; 0 on the others)' }),
   procDuration: defineField({ name: 'proc.duration', type: 'int', label: 'Age (ns)', description: 'Nanoseconds since the clone that created the thread (absent when the capture did not show it)' }),
   procFdlimit: defineField({ name: 'proc.fdlimit', type: 'int', label: 'FD limit', description: 'Maximum number of open fds (RLIMIT_NOFILE)' }),
+  // sysdig prints PT_DOUBLE with one decimal ("%.1lf"); the value is the percentage.
+  procFdusage: defineField({ name: 'proc.fdusage', type: 'float', decimals: 1, label: 'FD usage (%)', description: 'Open fds as a percentage of the fd limit of the process' }),
   procFdopencount: defineField({ name: 'proc.fdopencount', type: 'uint', label: 'Open FDs', description: 'Number of fds the process has open' }),
   procVmsize: defineField({ name: 'proc.vmsize', type: 'uint', label: 'Virtual memory (KiB)', description: 'Total virtual memory of the process, in KiB' }),
   procVmrss: defineField({ name: 'proc.vmrss', type: 'uint', label: 'Resident memory (KiB)', description: 'Resident non-swapped memory of the process, in KiB' }),

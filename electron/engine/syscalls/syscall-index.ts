@@ -304,6 +304,26 @@ export function humanDuration(ns: number): string {
   return `${ns}ns`;
 }
 
+/**
+ * proc.fdusage: open fds as a percentage of the limit, 100 past it, 0 without a limit
+ * (sinsp_threadinfo::get_fd_usage_pct_d).
+ */
+export function fdUsage(open: number, limit: number): number {
+  if (limit <= 0) return 0;
+  return open <= limit ? (open * 100) / limit : 100;
+}
+
+/**
+ * evt.latency.quantized as sysdig 0.29.3 prints it: (uint64)(log10(ns) * w / 11) + 1, log10
+ * capped at 11, with csysdig's screen width w left at -1 outside csysdig (g_screen_w): the
+ * product lies in (-1, 0], which truncates to 0 (so 1), except -1 itself from 100 s, which as
+ * an unsigned 64-bit number plus one wraps to 0.
+ */
+export function quantizedLatency(ns: number): number {
+  const l = Math.min(11, Math.log10(ns));
+  return Math.trunc((l * -1) / 11) === -1 ? 0 : 1;
+}
+
 /** evt.latency and its derived fields (libsinsp TYPE_LATENCY, _S, _NS, _HUMAN) of one event. */
 export function addLatencyFields(d: Dissection, evt: number, ns: number): void {
   addField(d, SF.latency, 0, 0, evt, ns);

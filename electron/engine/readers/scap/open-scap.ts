@@ -14,14 +14,14 @@ import type { CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { hfFrameFile } from '../../dissectors/frame.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
-import { addIndexedSyscallFields, addLatencyFields, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup, type SyscallIndex, type SyscallReader } from '../../syscalls/syscall-index.ts';
+import { addIndexedSyscallFields, addLatencyFields, fdUsage, quantizedLatency, addSyscallEvent, createSyscallIndex, Dir, FD_UNKNOWN, fdNumOf, hasFdName, reserveSyscallEvents, syscallCapture, syscallCount, syscallSubtree, type SyscallEventInput, type SyscallFieldGroup, type SyscallIndex, type SyscallReader } from '../../syscalls/syscall-index.ts';
 import { createColumn, createInterner, intern, pushValue, reserve } from '../../index/columns.ts';
 import { EVENT_TABLE, PPM_EVENT_MAX, SC_NAMES, type EventDef } from '../../syscalls/scap-event-table.ts';
 import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
-import { createEventView, decodeEvent, paramI64, type EventView } from './event.ts';
+import { createEventView, decodeEvent, paramI64, paramStr, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyContainerEvent, applyEvent, applyMemoryEvent, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
@@ -110,6 +110,42 @@ const STATEFUL: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) =>
   d && d[3].some((p) => p[1] === PT.FD || p[1] === PT.FD32 || p[1] === PT.PID || p[1] === PT.PID32 || p[1] === PT.FDLIST || p[1] === PT.FSPATH || p[1] === PT.FSRELPATH) ? 1 : 0,
 );
 
+/**
+ * evt.abspath's (dirfd, path) parameter names per event, source then destination
+ * (sinsp_filter_check_event::extract_abspath; sysdig 0.29.3 also resolves the old openat, linkat
+ * and unlinkat enters; fchownat is current libsinsp's). open_by_handle_at is apart: its path.
+ */
+const ABSPATH_PARAMS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['PPME_SYSCALL_RENAMEAT_X', ['olddirfd', 'oldpath', 'newdirfd', 'newpath']],
+  ['PPME_SYSCALL_RENAMEAT2_X', ['olddirfd', 'oldpath', 'newdirfd', 'newpath']],
+  ['PPME_SYSCALL_LINKAT_E', ['olddir', 'oldpath', 'newdir', 'newpath']],
+  ['PPME_SYSCALL_LINKAT_2_X', ['olddir', 'oldpath', 'newdir', 'newpath']],
+  ['PPME_SYSCALL_SYMLINKAT_X', ['linkdirfd', 'linkpath']],
+  ['PPME_SYSCALL_OPENAT_E', ['dirfd', 'name']],
+  ['PPME_SYSCALL_OPENAT_2_X', ['dirfd', 'name']],
+  ['PPME_SYSCALL_OPENAT2_X', ['dirfd', 'name']],
+  ['PPME_SYSCALL_UNLINKAT_E', ['dirfd', 'name']],
+  ['PPME_SYSCALL_UNLINKAT_2_X', ['dirfd', 'name']],
+  ['PPME_SYSCALL_MKDIRAT_X', ['dirfd', 'path']],
+  ['PPME_SYSCALL_FCHMODAT_X', ['dirfd', 'filename']],
+  ['PPME_SYSCALL_FCHOWNAT_X', ['dirfd', 'pathname']],
+]);
+
+/** Per event type: parameter indexes of ABSPATH_PARAMS (src dirfd, src path, dst dirfd, dst path), -1 for none. */
+const ABSPATH: Int8Array = (() => {
+  const out = new Int8Array(EVENT_TABLE.length * 4).fill(-1);
+  EVENT_TABLE.forEach((d, type) => {
+    const names = d && ABSPATH_PARAMS.get(d[4]);
+    if (!names) return;
+    names.forEach((n, k) => (out[type * 4 + k] = d[3].findIndex((p) => p[0] === n)));
+  });
+  return out;
+})();
+
+/** Slots of the extra resolutions (event * 64 + slot) that hold evt.abspath.src and .dst (parameters use 0..nparams-1). */
+const ABSPATH_SRC_SLOT = 62;
+const ABSPATH_DST_SLOT = 63;
+
 /** Scheduler switch and procinfo events: libsinsp looks their thread up without creating it. */
 const SWITCH: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'switch' || d[0] === 'procinfo') ? 1 : 0));
 
@@ -136,14 +172,19 @@ function sortedHas(a: Int32Array, len: number, n: number): boolean {
 const SWITCH_ONLY: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && d[0] === 'switch' ? 1 : 0));
 /** Events that report memory counters (applyMemoryEvent). */
 const MEM_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && ['switch', 'brk', 'mmap', 'mmap2', 'munmap'].includes(d[0]) ? 1 : 0));
-const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2') ? 1 : 0));
+/**
+ * Also the *at exits whose dirfd newer tables flag EF_USES_FD and 0.29.3's did not (driver/
+ * event_table.c at libs 0.7.0: EF_NONE): sysdig prints no fd fields on them (sysdig-abspath.test.ts).
+ */
+const OLD_NO_FD = new Set(['PPME_SYSCALL_MKDIRAT_X', 'PPME_SYSCALL_UNLINKAT_2_X', 'PPME_SYSCALL_SYMLINKAT_X', 'PPME_SYSCALL_FCHMODAT_X']);
+const NO_FD: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[0] === 'mmap' || d[0] === 'mmap2' || OLD_NO_FD.has(d[4])) ? 1 : 0));
 
 const EF_FD = 1 | 2 | 4; // EF_CREATES_FD | EF_DESTROYS_FD | EF_USES_FD (ppm_events_public.h enum ppm_event_flags)
 /**
  * fd events: libsinsp gives them fd fields even when the fd is not in the thread's table
  * (sinsp_filter_check_fd::extract_fd), the fd.num -1 of FD_UNKNOWN included. mmap excluded (NO_FD).
  */
-const FD_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d) => (d && (d[2] & EF_FD) !== 0 && d[0] !== 'mmap' && d[0] !== 'mmap2' ? 1 : 0));
+const FD_EVENT: Uint8Array = Uint8Array.from(EVENT_TABLE, (d, i) => (d && (d[2] & EF_FD) !== 0 && NO_FD[i] === 0 ? 1 : 0));
 
 /**
  * fd.typechar of an fd event without an fd-table entry, guessed from the event type as libsinsp
@@ -545,6 +586,20 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
         addExtra(num, i, intern(xStrings, base));
       }
     }
+    abspathResolutions(num, t);
+  }
+
+  /** evt.abspath.src / .dst of an *at call, from the fd table and cwd as they are after the event. */
+  function abspathResolutions(num: number, t: ThreadInfo): void {
+    const a = v.type * 4;
+    let src: string | undefined;
+    if (EVENT_TABLE[v.type]![4] === 'PPME_SYSCALL_OPEN_BY_HANDLE_AT_X') {
+      // The path the kernel found for the handle, on success only (fd > 0).
+      if (v.nparams > 3 && paramI64(v, 0) > 0 && v.pLen[3] > 0) src = joinPath('', paramStr(v, 3));
+    } else if (ABSPATH[a] >= 0 && ABSPATH[a + 1] >= 0) src = atPath(t, v, ABSPATH[a], ABSPATH[a + 1]);
+    if (src !== undefined) addExtra(num, ABSPATH_SRC_SLOT, intern(xStrings, src));
+    const dst = ABSPATH[a + 2] >= 0 && ABSPATH[a + 3] >= 0 ? atPath(t, v, ABSPATH[a + 2], ABSPATH[a + 3]) : undefined;
+    if (dst !== undefined) addExtra(num, ABSPATH_DST_SLOT, intern(xStrings, dst));
   }
 
   /** Offset of the first event block (for the size estimate). */
@@ -869,6 +924,14 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     const args = argsText(rv, r);
     d.info = args;
     addField(d, SF.args, 0, 0, evtEntry, args);
+    addField(d, SF.info, 0, 0, evtEntry, args);
+    const src = r.base(ABSPATH_SRC_SLOT);
+    if (src !== undefined) {
+      const dst = r.base(ABSPATH_DST_SLOT);
+      addField(d, SF.abspath, 0, 0, evtEntry, src);
+      addField(d, SF.abspathSrc, 0, 0, evtEntry, src);
+      addField(d, SF.abspathDst, 0, 0, evtEntry, dst ?? src);
+    }
     const generic = rv.type <= 1 ? GENERIC_CATEGORY.get(ix.strings.strings[ix.type.data[event - 1]]) : undefined;
     addField(d, SF.category, 0, 0, evtEntry, generic === undefined || generic.startsWith('IO_') ? categoryOf(def, f) : generic);
     const isRead = def ? (def[1] & 0xff) === 32 : false;
@@ -881,7 +944,15 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     // sysdig 0.29.3 prints evt.failed false for events without a result (enters).
     addField(d, SF.failed, 0, 0, evtEntry, raw < 0);
     if (Number.isNaN(ix.latencyNs.data[event - 1])) addLatencyFields(d, evtEntry, 0);
-    if (def) addEventFlagFields(d, evtEntry, def, f, snap !== undefined && procCol.data[event - 1] !== 0 ? ix.latencyNs.data[event - 1] : NaN);
+    const threadLatency = snap !== undefined && procCol.data[event - 1] !== 0 ? ix.latencyNs.data[event - 1] : NaN;
+    if (def) addEventFlagFields(d, evtEntry, def, f, threadLatency);
+    // 0.29.3's TYPE_LATENCY_QUANTIZED: events of a thread with a latency, internal ones left out.
+    if (def && threadLatency > 0 && (def[1] & EC_INTERNAL) === 0) addField(d, SF.latencyQuantized, 0, 0, evtEntry, quantizedLatency(threadLatency));
+    // TYPE_COUNT_THREADINFO / _PROCINFO: procinfo events only, the second one of main threads.
+    if (def?.[4] === 'PPME_PROCINFO_E') {
+      addField(d, SF.countThreadinfo, 0, 0, evtEntry, 1);
+      if (snap !== undefined && procCol.data[event - 1] !== 0 && ix.tid.data[event - 1] === snap.pid) addField(d, SF.countProcinfo, 0, 0, evtEntry, 1);
+    }
     for (let i = 0; i < rv.nparams; i++) {
       const pd = def?.[3][i];
       const name = pd ? pd[0] : `arg${i}`;
@@ -1022,6 +1093,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     const m = memTable.data;
     const o = memId * MEM_WIDTH;
     addField(d, SF.procFdopencount, 0, 0, proc, m[o + 5]);
+    addField(d, SF.procFdusage, 0, 0, proc, fdUsage(m[o + 5], snap.fdlimit));
     addField(d, SF.procVmsize, 0, 0, proc, m[o]);
     addField(d, SF.procVmrss, 0, 0, proc, m[o + 1]);
     addField(d, SF.procVmswap, 0, 0, proc, m[o + 2]);

@@ -350,18 +350,25 @@ function paramList(v: EventView, i: number): string {
   return nulList(v.buf.subarray(v.pOff[i], v.pOff[i] + v.pLen[i]));
 }
 
+/** Parameter `name` of the event as an unsigned number; undefined when the event lacks it or it is empty. */
+function optU64(v: EventView, type: number, name: string, n: number): number | undefined {
+  const i = paramIndex(type, name, n);
+  return i >= 0 && v.pLen[i] > 0 ? paramU64(v, i) : undefined;
+}
+
+/** As optU64, signed. */
+function optI64(v: EventView, type: number, name: string, n: number): number | undefined {
+  const i = paramIndex(type, name, n);
+  return i >= 0 && v.pLen[i] > 0 ? paramI64(v, i) : undefined;
+}
+
 /** vm/page-fault parameters of clone, execve, brk, mmap, munmap and switch (when present). */
 function applyMemParams(v: EventView, t: ThreadInfo, type: number, n: number): void {
-  const sz = paramIndex(type, 'vm_size', n);
-  const rss = paramIndex(type, 'vm_rss', n);
-  const sw = paramIndex(type, 'vm_swap', n);
-  if (sz >= 0 && v.pLen[sz] > 0) t.vmsize = paramU64(v, sz);
-  if (rss >= 0 && v.pLen[rss] > 0) t.vmrss = paramU64(v, rss);
-  if (sw >= 0 && v.pLen[sw] > 0) t.vmswap = paramU64(v, sw);
-  const maj = paramIndex(type, 'pgft_maj', n);
-  const min = paramIndex(type, 'pgft_min', n);
-  if (maj >= 0 && v.pLen[maj] > 0) t.pfmajor = paramU64(v, maj);
-  if (min >= 0 && v.pLen[min] > 0) t.pfminor = paramU64(v, min);
+  t.vmsize = optU64(v, type, 'vm_size', n) ?? t.vmsize;
+  t.vmrss = optU64(v, type, 'vm_rss', n) ?? t.vmrss;
+  t.vmswap = optU64(v, type, 'vm_swap', n) ?? t.vmswap;
+  t.pfmajor = optU64(v, type, 'pgft_maj', n) ?? t.pfmajor;
+  t.pfminor = optU64(v, type, 'pgft_min', n) ?? t.pfminor;
 }
 
 /**
@@ -943,15 +950,37 @@ export function joinPath(dir: string, path: string): string {
   return normalise(`${dir.endsWith('/') ? dir : `${dir}/`}${path}`);
 }
 
+/**
+ * `.`, `..` and empty segments resolved (copy_and_sanitize_path); a relative path (a thread whose
+ * cwd the capture never gave) stays relative, `..` at its start dropped as libsinsp rewinds to
+ * the start of the string.
+ */
 function normalise(p: string): string {
-  if (!p.startsWith('/')) return p;
   const out: string[] = [];
   for (const s of p.split('/')) {
     if (s === '' || s === '.') continue;
     if (s === '..') out.pop();
     else out.push(s);
   }
-  return `/${out.join('/')}`;
+  return p.startsWith('/') ? `/${out.join('/')}` : out.join('/');
+}
+
+/** The dirfd value meaning "the working directory" (ppm_events_public.h PPM_AT_FDCWD). */
+const PPM_AT_FDCWD = -100;
+
+/**
+ * evt.abspath of an *at call: its path parameter joined to the directory its dirfd parameter
+ * names (sinsp_filter_check_event::extract_abspath): an absolute path as it is, AT_FDCWD the
+ * thread's cwd, an fd the table lacks "<UNKNOWN>/"; undefined when either parameter is empty.
+ */
+export function atPath(t: ThreadInfo, v: EventView, dirfdIdx: number, pathIdx: number): string | undefined {
+  if (dirfdIdx >= v.nparams || pathIdx >= v.nparams || v.pLen[dirfdIdx] === 0 || v.pLen[pathIdx] === 0) return undefined;
+  const path = paramStr(v, pathIdx);
+  if (path.startsWith('/')) return normalise(path);
+  const dfd = paramI64(v, dirfdIdx);
+  if (dfd === PPM_AT_FDCWD) return joinPath(t.cwd, path);
+  const f = t.fds.get(dfd);
+  return f ? joinPath(f.name, path) : `<UNKNOWN>/${normalise(path)}`;
 }
 
 function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number): string {
@@ -960,7 +989,7 @@ function fdPath(t: ThreadInfo, v: EventView, nameIdx: number, dirfdIdx: number):
   let base = t.cwd;
   if (dirfdIdx >= 0) {
     const dfd = paramI64(v, dirfdIdx);
-    if (dfd !== -100) base = t.fds.get(dfd)?.name ?? base;
+    if (dfd !== PPM_AT_FDCWD) base = t.fds.get(dfd)?.name ?? base;
   }
   return joinPath(base, name);
 }
@@ -1228,8 +1257,7 @@ const PPM_EXE_WRITABLE = 1;
 
 /** fdlimit, memory counters and cgroups of a clone or execve exit (the thread the event creates or replaces). */
 function applyProcParams(v: EventView, t: ThreadInfo, type: number, n: number): void {
-  const fl = paramIndex(type, 'fdlimit', n);
-  if (fl >= 0 && v.pLen[fl] > 0) t.fdlimit = paramI64(v, fl);
+  t.fdlimit = optI64(v, type, 'fdlimit', n) ?? t.fdlimit;
   applyMemParams(v, t, type, n);
   const cg = paramIndex(type, 'cgroups', n);
   if (cg >= 0) t.cgroups = cgroupsText(paramList(v, cg));
@@ -1244,14 +1272,12 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   applyProcParams(v, t, type, n);
   const envI = paramIndex(type, 'env', n);
   if (envI >= 0) t.env = envText(v.buf.subarray(v.pOff[envI], v.pOff[envI] + v.pLen[envI]));
-  const ttyI = paramIndex(type, 'tty', n);
-  if (ttyI >= 0 && v.pLen[ttyI] > 0) t.tty = paramU64(v, ttyI);
-  const pgI = paramIndex(type, 'vpgid', n);
-  if (pgI >= 0 && v.pLen[pgI] > 0) t.vpgid = paramI64(v, pgI);
-  const luI = paramIndex(type, 'loginuid', n);
-  if (luI >= 0 && v.pLen[luI] > 0) t.loginuid = paramU64(v, luI) | 0;
-  const flI = paramIndex(type, 'flags', n);
-  if (flI >= 0 && v.pLen[flI] > 0) t.exeWritable = (paramU64(v, flI) & PPM_EXE_WRITABLE) !== 0;
+  t.tty = optU64(v, type, 'tty', n) ?? t.tty;
+  t.vpgid = optI64(v, type, 'vpgid', n) ?? t.vpgid;
+  const lu = optU64(v, type, 'loginuid', n);
+  if (lu !== undefined) t.loginuid = lu | 0;
+  const fl = optU64(v, type, 'flags', n);
+  if (fl !== undefined) t.exeWritable = (fl & PPM_EXE_WRITABLE) !== 0;
   const exeI = paramIndex(type, 'exe', n);
   const argsI = paramIndex(type, 'args', n);
   const commI = paramIndex(type, 'comm', n);
@@ -1259,11 +1285,9 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   const cgI = paramIndex(type, 'cgroups', n);
   if (exeI >= 0) t.exe = paramStr(v, exeI);
   if (argsI >= 0) setArgs(t, v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
-  const uidI = paramIndex(type, 'uid', n);
-  const gidI = paramIndex(type, 'gid', n);
+  t.uid = optU64(v, type, 'uid', n) ?? t.uid;
+  t.gid = optU64(v, type, 'gid', n) ?? t.gid;
   const epI = paramIndex(type, 'trusted_exepath', n);
-  if (uidI >= 0 && v.pLen[uidI] > 0) t.uid = paramU64(v, uidI);
-  if (gidI >= 0 && v.pLen[gidI] > 0) t.gid = paramU64(v, gidI);
   if (epI >= 0 && v.pLen[epI] > 0) t.exepath = paramStr(v, epI);
   // Without trusted_exepath, sysdig 0.29.3 takes the enter's filename (else none is known).
   else t.exepath = t.enterType === type - 1 ? t.enterFilename : '';
@@ -1273,8 +1297,7 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   // empty for a process first seen at its execve); relative paths then resolve as it resolves them.
   if (pidI >= 0) t.pid = paramI64(v, pidI);
   // The parent too: a process first seen at its execve learns it here (libsinsp parse_execve_exit).
-  const ptidI = paramIndex(type, 'ptid', n);
-  if (ptidI >= 0 && v.pLen[ptidI] > 0) t.ptid = paramI64(v, ptidI);
+  t.ptid = optI64(v, type, 'ptid', n) ?? t.ptid;
   if (cgI >= 0) {
     const c = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
     if (c) t.container = c;
@@ -1308,10 +1331,8 @@ function cloneIdentity(v: EventView, c: ThreadInfo, type: number, n: number): vo
   if (exeI >= 0) c.exe = paramStr(v, exeI);
   c.comm = commI >= 0 && v.pLen[commI] > 0 ? paramStr(v, commI) : c.exe;
   if (argsI >= 0) setArgs(c, v.buf.subarray(v.pOff[argsI], v.pOff[argsI] + v.pLen[argsI]));
-  const uidI = paramIndex(type, 'uid', n);
-  const gidI = paramIndex(type, 'gid', n);
-  if (uidI >= 0 && v.pLen[uidI] > 0) c.uid = paramU64(v, uidI);
-  if (gidI >= 0 && v.pLen[gidI] > 0) c.gid = paramU64(v, gidI);
+  c.uid = optU64(v, type, 'uid', n) ?? c.uid;
+  c.gid = optU64(v, type, 'gid', n) ?? c.gid;
   if (cgI >= 0) {
     const cid = containerFromCgroups(utf8.decode(v.buf.subarray(v.pOff[cgI], v.pOff[cgI] + v.pLen[cgI])));
     if (cid) c.container = cid;

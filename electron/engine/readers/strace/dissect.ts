@@ -216,6 +216,7 @@ export function dissectStrace(f: StraceFile, local: number, ix: SyscallIndex, ev
   d.info = straceArgsText(f, local);
   parseEvent(bytes, split); // straceArgsText reused the line structs
   addField(d, SF.args, L1.argsStart, Math.max(0, L1.argsEnd - L1.argsStart), evt, d.info);
+  addField(d, SF.info, L1.argsStart, Math.max(0, L1.argsEnd - L1.argsStart), evt, d.info);
   const i = event - 1;
   if (L1.nr >= 0 || L1.ipEnd > L1.ipStart) {
     const p = addField(d, STRACE.proto, 0, 0, -1);
