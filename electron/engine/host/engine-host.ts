@@ -952,7 +952,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         let step = 0;
         let events: Uint32Array | undefined;
         // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
-        if (name.startsWith('http,') || name === 'io,phs') await run.http();
+        if (name.startsWith('http') || name === 'io,phs') await run.http();
         if (filter !== '') {
           // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
           const f = await run.filter(session.capture, filter, ++step, steps);

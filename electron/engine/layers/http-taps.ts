@@ -9,7 +9,11 @@ export function httpTapMessages(layer: HttpLayer): HttpTapMessage[] {
   const out: HttpTapMessage[] = [];
   for (const { ix, ref, event } of httpMessageRefs(layer)) {
     const r = ref >>> 1;
-    out.push(ref & 1 ? { event, method: null, status: ix.status[r] } : { event, method: requestSig(ix, r).method, status: 0 });
+    if (ref & 1) out.push({ event, method: null, status: ix.status[r] });
+    else {
+      const sig = requestSig(ix, r);
+      out.push({ event, method: sig.method, status: 0, host: sig.host, uri: ix.strings.strings[ix.uri[r]] });
+    }
   }
   return out;
 }

@@ -2,8 +2,9 @@
 import type { StatName, StatsResult } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { conversations, endpoints, type ConversationKind } from './conversations.ts';
-import { httpTreeStats, type HttpTapMessage } from './http-tree.ts';
+import { httpReqTreeStats, httpSrvTreeStats, httpTreeStats, type HttpTapMessage } from './http-tree.ts';
 import { httpStat } from './http-stat.ts';
+import { dnsTapMessages, dnsTreeStats } from './dns-tree.ts';
 import { protocolHierarchy, type LayerChainOf } from './phs.ts';
 import { parseIoStat } from '../../../shared/io-stat.ts';
 import { elapsed, ioStatColumn, relativeTime } from './io-stat.ts';
@@ -87,6 +88,19 @@ export function computeStats(capture: Capture, name: StatName, events?: Uint32Ar
   if (name === 'http,stat') {
     const st = httpStat(inputs.httpMessages?.() ?? [], events && memberOf(events));
     return { name, kind: 'httpstat', filter, ...st, ms: performance.now() - t0 };
+  }
+  if (name === 'dns,tree') {
+    const tree = dnsTreeStats(capture, dnsTapMessages(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
+  }
+  if (name === 'http_req,tree') {
+    const tree = httpReqTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
+  }
+  if (name === 'http_srv,tree') {
+    const address = (e: number, dst: boolean): string => String(capture.sortKey?.(e, dst ? 'destination' : 'source') ?? '');
+    const tree = httpSrvTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), address, events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
   }
   if (group === 'http') {
     const tree = httpTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));
