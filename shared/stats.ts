@@ -9,7 +9,7 @@ import { ioStatRows, ioStatText, type IoStatResult } from './io-stat.ts';
 export const STAT_NAMES = [
   'conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth',
   'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs', 'http,tree', 'http,stat',
-  'dns,tree', 'http_req,tree', 'http_srv,tree',
+  'dns,tree', 'http_req,tree', 'http_srv,tree', 'http,rt',
 ] as const;
 /** A fixed statistic, or `io,stat,INTERVAL[,FILTER…]` (shared/io-stat.ts). */
 export type StatName = (typeof STAT_NAMES)[number] | `io,stat,${string}`;

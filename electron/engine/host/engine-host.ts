@@ -34,7 +34,7 @@ import { confinePath } from './path-policy.ts';
 import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
 import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
 import { syscallOverview } from '../stats/syscall-overview.ts';
-import { httpTapMessages } from '../layers/http-taps.ts';
+import { httpTapMessages, httpTimedExchanges } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { parseIoStat } from '../../../shared/io-stat.ts';
 import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
@@ -971,7 +971,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }
         run.compute(events?.length ?? session.capture.count());
         const layerChain = name === 'io,phs' ? protocolLayerChains(session) : undefined;
-        return computeStats(session.capture, name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
+        return computeStats(session.capture, name, events, filter, { httpMessages: () => httpTapMessages(session.http), httpExchanges: () => httpTimedExchanges(session.http), layerChain, columnEvents });
       } finally {
         run.end();
       }

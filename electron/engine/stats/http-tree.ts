@@ -7,7 +7,7 @@
  */
 import type { StatsResult } from '../../../shared/stats.ts';
 import { REASON } from '../http2/info.ts';
-import { BURST_WINDOW_MS, createTree, elapsedMs, node, tap, tick, treeNodes, type StNode, type StTree } from './stats-tree.ts';
+import { addValue, BURST_WINDOW_MS, createTree, elapsedMs, node, tap, tick, treeNodes, type StNode, type StTree } from './stats-tree.ts';
 
 /** One HTTP/1.x message as the HTTP tap sees it: the event completing it, its method or status. */
 export interface HttpTapMessage {
@@ -122,6 +122,44 @@ export function httpSrvTreeStats(messages: Iterable<HttpTapMessage>, relMs: (eve
       tick(tree, node(tree, h, ip));
       tick(tree, node(tree, a, m.host));
     }
+  }
+  return { title: tree.title, elapsedMs: elapsedMs(tree), burstWindowMs: BURST_WINDOW_MS, roots: treeNodes(tree.roots) };
+}
+
+/** One HTTP exchange with both its request and its response (HTTP/1.x or HTTP/2), for http,rt. */
+export interface HttpTimedExchange {
+  /** The event completing the response. */
+  event: number;
+  /** `HTTP/1.1`, `HTTP/2` … */
+  version: string;
+  /** Request start to response end, seconds. */
+  duration: number;
+}
+
+/** The distribution's buckets, ms (upper bounds; the last is open). */
+const RT_BUCKETS: readonly [number, string][] = [[1, '< 1 ms'], [10, '1 – 10 ms'], [100, '10 – 100 ms'], [1000, '100 ms – 1 s'], [Infinity, '≥ 1 s']];
+
+/**
+ * `http,rt` (Tracelens's own; tshark has no such tree): HTTP response times, request start to
+ * response end, of every exchange that has both — HTTP/1.x and HTTP/2 alike — printed as a
+ * stats_tree: an averaging node (Average, Min, Max in ms) over all, one per version, and under
+ * each the count per bucket (< 1 ms, 1–10 ms, 10–100 ms, 100 ms–1 s, ≥ 1 s). The tree's clock is
+ * the event completing each response.
+ */
+export function httpRtTreeStats(exchanges: readonly HttpTimedExchange[], relMs: (event: number) => number, keep?: (event: number) => boolean): TreeStats {
+  const tree = createTree('HTTP/Response Time');
+  const all = node(tree, null, 'HTTP response time (ms)');
+  // By the event completing the response, as a tap would see them.
+  const order = [...exchanges].sort((a, b) => a.event - b.event);
+  for (const x of order) {
+    if (keep && !keep(x.event)) continue;
+    tap(tree, relMs(x.event));
+    const ms = x.duration * 1000;
+    addValue(tree, all, ms, true);
+    const v = node(tree, all, x.version || 'unknown version');
+    addValue(tree, v, ms, true);
+    const bucket = RT_BUCKETS.find(([hi]) => ms < hi) ?? RT_BUCKETS[RT_BUCKETS.length - 1];
+    tick(tree, node(tree, v, bucket[1]));
   }
   return { title: tree.title, elapsedMs: elapsedMs(tree), burstWindowMs: BURST_WINDOW_MS, roots: treeNodes(tree.roots) };
 }
