@@ -6,7 +6,7 @@
  */
 import { statsText, STAT_NAMES, type StatName } from '../shared/stats.ts';
 import { openCapture } from '../electron/engine/open-capture.ts';
-import { httpTapMessages } from '../electron/engine/layers/http-taps.ts';
+import { httpTapMessages, httpTimedExchanges } from '../electron/engine/layers/http-taps.ts';
 import { openSession, protocolLayerChains, scanHttpNow } from '../electron/engine/layers/session.ts';
 import { computeStats } from '../electron/engine/stats/run-stats.ts';
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   console.log(`indexed ${capture.count()} events in ${(performance.now() - t0).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   for (const n of (names.length ? names : STAT_NAMES) as StatName[]) {
     const cpu = process.cpuUsage();
-    const r = computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http), layerChain: protocolLayerChains(session) });
+    const r = computeStats(session.capture, n, undefined, '', { httpMessages: () => httpTapMessages(session.http), httpExchanges: () => httpTimedExchanges(session.http), layerChain: protocolLayerChains(session) });
     const c = process.cpuUsage(cpu);
     const rows = r.kind === 'phs' ? r.frames : r.kind === 'tree' ? (r.roots[0]?.count ?? 0) : r.kind === 'iostat' ? r.columns[0].frames.length : r.kind === 'httpstat' ? r.codes.length + r.methods.length : r.rows.length;
     console.log(`${n}\t${rows} ${r.kind === 'phs' ? 'frames' : r.kind === 'tree' ? 'taps' : 'rows'}\t${r.ms.toFixed(0)} ms\tCPU ${((c.user + c.system) / 1000).toFixed(0)} ms\tRSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\t${statsText(r).length} chars`);

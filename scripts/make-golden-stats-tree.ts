@@ -15,7 +15,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test/golden/stats-tree');
 
 /** The tshark stats_tree statistics recorded. */
-export const TREES = ['http,tree'];
+export const TREES = ['http,tree', 'dns,tree', 'http_req,tree', 'http_srv,tree'];
 
 /** Statistics with a filter (`-z NAME,FILTER`), recorded in test/golden/stats-tree/filtered.json. */
 const FILTERED: { capture: string; name: string; filter: string }[] = [

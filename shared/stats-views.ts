@@ -5,7 +5,7 @@
  * to STATISTICS_MENU and a tab in StatsView.
  */
 
-export const STATS_VIEWS = ['conv', 'endpoints', 'phs', 'io', 'iostat', 'http', 'httpstat', 'sys'] as const;
+export const STATS_VIEWS = ['conv', 'endpoints', 'phs', 'io', 'iostat', 'http', 'httpstat', 'httprt', 'httpreq', 'httpsrv', 'dns', 'sys'] as const;
 export type StatsViewId = (typeof STATS_VIEWS)[number];
 
 export const isStatsView = (s: string): s is StatsViewId => (STATS_VIEWS as readonly string[]).includes(s);
@@ -24,11 +24,16 @@ export const STATISTICS_MENU: readonly StatsMenuEntry[] = [
   { label: 'I/O Graph', view: 'io' },
   { label: 'I/O Statistics', view: 'iostat' },
   'separator',
+  // Wireshark's protocol entries are alphabetical: DNS before HTTP.
+  { label: 'DNS', view: 'dns' },
   {
     label: 'HTTP',
     submenu: [
       { label: 'Packet Counter', view: 'http' },
       { label: 'Status Codes and Methods', view: 'httpstat' },
+      { label: 'Response Time', view: 'httprt' },
+      { label: 'Requests', view: 'httpreq' },
+      { label: 'Load Distribution', view: 'httpsrv' },
     ],
   },
   'separator',

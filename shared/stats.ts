@@ -9,6 +9,7 @@ import { ioStatRows, ioStatText, type IoStatResult } from './io-stat.ts';
 export const STAT_NAMES = [
   'conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth',
   'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs', 'http,tree', 'http,stat',
+  'dns,tree', 'http_req,tree', 'http_srv,tree', 'http,rt',
 ] as const;
 /** A fixed statistic, or `io,stat,INTERVAL[,FILTER…]` (shared/io-stat.ts). */
 export type StatName = (typeof STAT_NAMES)[number] | `io,stat,${string}`;
@@ -62,6 +63,8 @@ export interface TreeNode {
   /** Most ticks in one 100 ms burst window (0: never ticked) and where that window started (ms). */
   maxBurst: number;
   burstStart: number;
+  /** An averaging node's values (dns,tree's Payload size, request-response time …). */
+  values?: { float: boolean; total: number; min: number; max: number };
   children: TreeNode[];
 }
 
@@ -169,12 +172,25 @@ export function treeNodeValues(node: TreeNode, parent: TreeNode | null, elapsedM
   };
 }
 
+/**
+ * Average, Min Val and Max Val of an averaging node (stats_tree_get_values_from_node): the
+ * integer mean in single precision ("%.2f" of (float)total / count), integer extremes as "%d",
+ * float ones as "%f"; blank for a node no value was added to.
+ */
+export function treeNodeAverages(node: TreeNode): { average: string; min: string; max: string } {
+  const v = node.values;
+  if (!v || node.count === 0) return { average: '', min: '', max: '' };
+  const average = v.float ? v.total / node.count : Math.fround(Math.fround(v.total) / Math.fround(node.count));
+  const ext = (x: number): string => (v.float ? x.toFixed(6) : String(x));
+  return { average: average.toFixed(2), min: ext(v.min), max: ext(v.max) };
+}
+
 const TREE_COLUMNS = ['Count', 'Average', 'Min Val', 'Max Val', 'Rate (ms)', 'Percent', 'Burst Rate', 'Burst Start'];
 
 /**
  * A stats_tree as tshark -q prints it (epan/stats_tree.c stats_tree_format_as_str, plain):
  * the name column as wide as the deepest name plus its depth + 1, every other column 13 wide
- * after one space; Average/Min/Max stay blank (no tree here averages values).
+ * after one space; Average/Min/Max blank but for averaging nodes.
  */
 export function treeText(title: string, roots: readonly TreeNode[], elapsedMs: number, burstWindowMs: number): string {
   let width = 0;
@@ -188,7 +204,8 @@ export function treeText(title: string, roots: readonly TreeNode[], elapsedMs: n
   let t = `\n${'='.repeat(ruleLength)}\n${title}:\n${'Topic / Item'.padEnd(width)}${cols(TREE_COLUMNS)}\n${'-'.repeat(ruleLength)}\n`;
   const walk = (n: TreeNode, parent: TreeNode | null, depth: number): void => {
     const v = treeNodeValues(n, parent, elapsedMs, burstWindowMs);
-    t += `${' '.repeat(depth)}${n.name.padEnd(width - depth)}${cols([String(n.count), '', '', '', v.rate, v.percent, v.burstRate, v.burstStart])}\n`;
+    const a = treeNodeAverages(n);
+    t += `${' '.repeat(depth)}${n.name.padEnd(width - depth)}${cols([String(n.count), a.average, a.min, a.max, v.rate, v.percent, v.burstRate, v.burstStart])}\n`;
     for (const c of n.children) walk(c, n, depth + 1);
   };
   for (const r of roots) walk(r, null, 0);
@@ -263,7 +280,8 @@ export function statsJson(r: StatsResult): string {
   if (r.kind === 'tree') {
     const node = (n: TreeNode, parent: TreeNode | null): object => {
       const v = treeNodeValues(n, parent, r.elapsedMs, r.burstWindowMs);
-      return { name: n.name, count: n.count, rateMs: v.rate === '' ? null : Number(v.rate), percent: v.percent || null, burstRate: n.maxBurst ? n.maxBurst / r.burstWindowMs : null, burstStart: n.maxBurst ? n.burstStart / 1000 : null, children: n.children.map((c) => node(c, n)) };
+      const a = n.values && n.count > 0 ? { average: n.values.total / n.count, min: n.values.min, max: n.values.max } : {};
+      return { name: n.name, count: n.count, ...a, rateMs: v.rate === '' ? null : Number(v.rate), percent: v.percent || null, burstRate: n.maxBurst ? n.maxBurst / r.burstWindowMs : null, burstStart: n.maxBurst ? n.burstStart / 1000 : null, children: n.children.map((c) => node(c, n)) };
     };
     return `${JSON.stringify({ title: r.title, elapsedMs: r.elapsedMs, nodes: r.roots.map((n) => node(n, null)) }, null, 1)}\n`;
   }

@@ -5,6 +5,7 @@
  */
 import type { CaptureInfo, ColumnDef, EventLinks, FollowPeers, HttpExchangeRow, SetOwner, SetTimeline } from '../../shared/rpc.ts';
 import type { Dissection } from './dissectors/dissection.ts';
+import type { PageTexts } from './index/columns.ts';
 import type { PacketIndex } from './index/packet-index.ts';
 import type { ConversationTable } from './streams/conversations.ts';
 import type { SyscallIndex } from './syscalls/syscall-index.ts';
@@ -87,6 +88,12 @@ export interface Capture {
    * where the capture has a faster way than a call per event (the session's Protocol column).
    */
   sortKeys?(column: string, start: number, count: number): (number | string | undefined)[];
+  /**
+   * A text `sortKey` column (Source, Destination, Protocol) of events start+1 … start+count as
+   * ids into the page's distinct texts (NO_TEXT: none), without a string per event; undefined
+   * for a column it does not hold so (then `sortKeys`).
+   */
+  sortKeyTexts?(column: string, start: number, count: number): PageTexts | undefined;
   /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
   time(event: number): number;
   /**

@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ConversationRow, EndpointRow, PhsNode, StatName, StatsResult, TreeNode } from '../../shared/stats.ts';
-import { formatSize, statsText, treeNodeValues } from '../../shared/stats.ts';
+import { formatSize, statsText, treeNodeAverages, treeNodeValues } from '../../shared/stats.ts';
 import { ioStatRows, type IoStatResult } from '../../shared/io-stat.ts';
 import type { StatsViewId } from '../../shared/stats-views.ts';
 import { selectEvent } from '../app/select-event.ts';
@@ -21,8 +21,13 @@ import { isCancelled, StatsCancelled, StatsProgress } from './StatsProgress.tsx'
 import { useStatsView } from './stats-store.ts';
 
 type Tab = StatsViewId;
-const PACKET_TABS: [Tab, string][] = [['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'], ['http', 'HTTP'], ['httpstat', 'HTTP Status']];
-const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'], ['http', 'HTTP'], ['httpstat', 'HTTP Status']];
+const PACKET_TABS: [Tab, string][] = [
+  ['conv', 'Conversations'], ['endpoints', 'Endpoints'], ['phs', 'Protocol Hierarchy'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'],
+  ['http', 'HTTP'], ['httpstat', 'HTTP Status'], ['httprt', 'HTTP Times'], ['httpreq', 'HTTP Requests'], ['httpsrv', 'HTTP Servers'], ['dns', 'DNS'],
+];
+const SYSCALL_TABS: [Tab, string][] = [['sys', 'Syscall Overview'], ['io', 'I/O Graph'], ['iostat', 'I/O Statistics'], ['http', 'HTTP'], ['httpstat', 'HTTP Status'], ['httprt', 'HTTP Times'], ['httpreq', 'HTTP Requests']];
+/** The stats_tree statistic each tree tab shows. */
+const TREE_TABS: Partial<Record<Tab, StatName>> = { http: 'http,tree', httprt: 'http,rt', httpreq: 'http_req,tree', httpsrv: 'http_srv,tree', dns: 'dns,tree' };
 const KINDS: [ConvKind, string][] = [['tcp', 'TCP'], ['udp', 'UDP'], ['ip', 'IPv4'], ['ipv6', 'IPv6'], ['eth', 'Ethernet']];
 
 /** One statistic from the engine, refetched when its name, the filter, the keys or `again` change. */
@@ -205,7 +210,7 @@ export function StatsView({ session }: { session: Session }) {
   const [displayed, setDisplayed] = useState(false);
   const viewText = useApp((s) => s.view?.text ?? '');
   const filter = displayed ? viewText : '';
-  const name: StatName | null = tab === 'conv' ? `conv,${kind}` : tab === 'endpoints' ? `endpoints,${kind}` : tab === 'phs' ? 'io,phs' : tab === 'http' ? 'http,tree' : tab === 'httpstat' ? 'http,stat' : tab === 'iostat' ? ioStatName : null;
+  const name: StatName | null = tab === 'conv' ? `conv,${kind}` : tab === 'endpoints' ? `endpoints,${kind}` : tab === 'phs' ? 'io,phs' : TREE_TABS[tab] !== undefined ? TREE_TABS[tab] : tab === 'httpstat' ? 'http,stat' : tab === 'iostat' ? ioStatName : null;
   const { result, error } = useStat(session, name, filter, again);
   const toEvents = (): void => useApp.setState({ mainTab: 'events' });
   const goTo = (event: number): void => {
@@ -244,13 +249,29 @@ export function StatsView({ session }: { session: Session }) {
   } else if (result?.kind === 'httpstat') {
     body = <HttpStatTables r={result} />;
   } else if (result?.kind === 'tree') {
+    const rows = treeRows(result.roots, null);
+    // Average / Min / Max only for trees with averaging nodes (dns,tree, http,rt), as tshark's columns.
+    const averages = rows.some(({ n }) => n.values !== undefined);
     body = (
       <table className="expert-table stats-table" data-testid="http-tree">
-        <thead><tr><th>{result.title}</th><th className="num">Count</th><th className="num">Rate (ms)</th><th className="num">Percent</th><th className="num">Burst rate</th><th className="num">Burst start</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{result.title}</th><th className="num">Count</th>
+            {averages && <><th className="num">Average</th><th className="num">Min</th><th className="num">Max</th></>}
+            <th className="num">Rate (ms)</th><th className="num">Percent</th><th className="num">Burst rate</th><th className="num">Burst start</th>
+          </tr>
+        </thead>
         <tbody>
-          {treeRows(result.roots, null).map(({ n, parent, depth }, i) => {
+          {rows.map(({ n, parent, depth }, i) => {
             const v = treeNodeValues(n, parent, result.elapsedMs, result.burstWindowMs);
-            return <tr key={i}><td style={{ paddingLeft: 6 + depth * 14 }}>{n.name}</td><td className="num">{n.count}</td><td className="num">{v.rate}</td><td className="num">{v.percent}</td><td className="num">{v.burstRate}</td><td className="num">{v.burstStart}</td></tr>;
+            const a = treeNodeAverages(n);
+            return (
+              <tr key={i}>
+                <td style={{ paddingLeft: 6 + depth * 14 }}>{n.name}</td><td className="num">{n.count}</td>
+                {averages && <><td className="num">{a.average}</td><td className="num">{a.min}</td><td className="num">{a.max}</td></>}
+                <td className="num">{v.rate}</td><td className="num">{v.percent}</td><td className="num">{v.burstRate}</td><td className="num">{v.burstStart}</td>
+              </tr>
+            );
           })}
         </tbody>
       </table>

@@ -107,9 +107,9 @@ describe('menu template', () => {
     const a = actions();
     const stats = buildMenuTemplate(a, baseState).find((m) => m.label === '&Statistics')!;
     const items = stats.submenu as MenuItemConstructorOptions[];
-    expect(items.map((i) => i.label ?? '-')).toEqual(['Protocol Hierarchy', 'Conversations', 'Endpoints', '-', 'I/O Graph', 'I/O Statistics', '-', 'HTTP', '-', 'Syscall Overview']);
+    expect(items.map((i) => i.label ?? '-')).toEqual(['Protocol Hierarchy', 'Conversations', 'Endpoints', '-', 'I/O Graph', 'I/O Statistics', '-', 'DNS', 'HTTP', '-', 'Syscall Overview']);
     const http = items.find((i) => i.label === 'HTTP')!.submenu as MenuItemConstructorOptions[];
-    expect(http.map((i) => i.label)).toEqual(['Packet Counter', 'Status Codes and Methods']);
+    expect(http.map((i) => i.label)).toEqual(['Packet Counter', 'Status Codes and Methods', 'Response Time', 'Requests', 'Load Distribution']);
     for (const i of flatten(items)) if (i.click) i.click({} as never, undefined, {} as never);
     expect(a.sent.every(([c]) => c === 'statistics')).toBe(true);
     expect(HOST_COMMANDS as readonly string[]).toContain('statistics');

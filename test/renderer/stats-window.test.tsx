@@ -116,6 +116,19 @@ describe('Statistics in the window', () => {
     expect(codes.length).toBeGreaterThan(0);
   });
 
+  it('Statistics ▸ DNS: dns,tree with its Average / Min / Max columns, the numbers of tshark -z dns,tree', async () => {
+    await open(join(CORPUS, 'pcap/wireshark/dns_port.pcap'));
+    menu('dns');
+    await settle(() => q('[data-testid="http-tree"] tbody tr') !== null);
+    expect(q('[data-testid="stats-tab-dns"]')?.getAttribute('aria-selected')).toBe('true');
+    const heads = [...container.querySelectorAll('[data-testid="http-tree"] thead th')].map((h) => h.textContent);
+    expect(heads.slice(0, 5)).toEqual(['DNS', 'Count', 'Average', 'Min', 'Max']);
+    const rows = [...container.querySelectorAll('[data-testid="http-tree"] tbody tr')].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? ''));
+    // tshark's lines, their columns split on runs of 2+ spaces (names have single spaces).
+    const golden = readFileSync(join(GOLDEN, 'stats-tree/dns-tree/pcap__wireshark__dns_port.pcap.txt'), 'utf8').split('\n').slice(5).filter((l) => /^ *[^ \-=]/.test(l) && l.trim() !== '');
+    expect(rows.map((r) => r.filter((c) => c !== '').join('|'))).toEqual(golden.map((l) => l.trim().split(/ {2,}/).join('|')));
+  });
+
   it('a long io,stat shows its progress; Cancel stops it in the engine and Compute again restarts it', async () => {
     await open(big);
     expect(useApp.getState().info?.events).toBe(300_000);

@@ -213,15 +213,29 @@ export function putHybrid(b: Bytes, values: ArrayLike<number>, n: number, width:
     reserve(b, groups * width);
     let acc = 0;
     let bits = 0;
-    for (let k = 0; k < total; k++) {
-      const v = start + k < n ? values[start + k] : 0;
-      // width ≤ 32: keep at most 7 + 32 bits pending, in a double-safe accumulator.
-      acc += v * 2 ** bits;
-      bits += width;
-      while (bits >= 8) {
-        b.buf[b.len++] = acc % 256;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
+    if (width <= 24) {
+      // At most 7 + 24 bits pending: integer shifts (levels and dictionary indices, the common case).
+      for (let k = 0; k < total; k++) {
+        const v = start + k < n ? values[start + k] : 0;
+        acc |= v << bits;
+        bits += width;
+        while (bits >= 8) {
+          b.buf[b.len++] = acc & 0xff;
+          acc >>>= 8;
+          bits -= 8;
+        }
+      }
+    } else {
+      for (let k = 0; k < total; k++) {
+        const v = start + k < n ? values[start + k] : 0;
+        // width ≤ 32: keep at most 7 + 32 bits pending, in a double-safe accumulator.
+        acc += v * 2 ** bits;
+        bits += width;
+        while (bits >= 8) {
+          b.buf[b.len++] = acc % 256;
+          acc = Math.floor(acc / 256);
+          bits -= 8;
+        }
       }
     }
     if (bits > 0) b.buf[b.len++] = acc;
@@ -274,6 +288,11 @@ export function plain64(nums: ArrayLike<number>, levels: Uint8Array, n: number, 
   }
   if (dbl) {
     const f = new Float64Array(out.buffer);
+    // No NULLs in a typed column: one copy.
+    if (count === n && nums instanceof Float64Array && nums.length === n) {
+      f.set(nums);
+      return out;
+    }
     let k = 0;
     for (let r = 0; r < n; r++) if (levels[r] !== 0) f[k++] = nums[r];
     return out;

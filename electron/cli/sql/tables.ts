@@ -92,9 +92,16 @@ export function rowsToColumns<R>(rows: readonly R[], defs: readonly { name: stri
 export async function loadEvents(client: EngineClient, sink: TableSink, capture: string, info = true): Promise<Float64Array> {
   const constants = [{ name: 'capture', text: capture }];
   let times = new Float64Array(0);
+  let next = client.call('eventTable', { start: 0, count: MAX_EVENT_TABLE_ROWS, info });
   for (let start = 0; ; ) {
-    const page = await client.call('eventTable', { start, count: MAX_EVENT_TABLE_ROWS, info });
+    const page = await next;
     const n = page.columns[0]?.nums?.length ?? 0;
+    // The engine builds the next page while this one is written (two threads, two cores).
+    if (n > 0 && start + n < page.total) {
+      next = client.call('eventTable', { start: start + n, count: MAX_EVENT_TABLE_ROWS, info });
+      // Awaited on the next turn; a failing sink before then must not leave it unhandled.
+      next.catch(() => undefined);
+    }
     if (n === 0) {
       // A capture with no events still gets its columns.
       if (start === 0) await sink('events', page.columns, 0, constants);

@@ -25,27 +25,71 @@ type Pred = (e: number) => boolean;
  * hold event `e`'s values of this field, which must be re-dissected.
  */
 export type ColumnField =
-  | { kind: 'num'; has: Pred; num: (e: number) => number; num2?: (e: number) => number; exact?: Pred }
+  | { kind: 'num'; has: Pred; num: (e: number) => number; num2?: (e: number) => number; exact?: Pred; fill?: Fill }
   | { kind: 'str'; has: Pred; id: (e: number) => number; strings: Interner; exact?: Pred };
 
+/**
+ * The values of events start+1 … start+n into out[0 … n), where `has` and `exact` hold (the rest
+ * untouched): one loop over the typed arrays, for the SQL events table, where a call per event
+ * through `has`/`exact`/`num` cost more than the rest of the page (filter/event-table.ts).
+ */
+export type Fill = (start: number, n: number, out: Float64Array) => void;
+
 const always = (): boolean => true;
+
+/** Every event's value from one column (frame.len, frame.cap_len). */
+function fillAll(data: ArrayLike<number>, start: number, n: number, out: Float64Array): void {
+  for (let r = 0; r < n; r++) out[r] = data[start + r];
+}
+
+/** Which TCP header field a fill reads (packet-index.ts addPacket layouts): a number, so the loop's switch is cheap. */
+const TCP_FLAGS = 0;
+const TCP_LEN = 1;
+const TCP_SRC = 2;
+const TCP_DST = 3;
+
+/**
+ * A fill of one TCP header field: packets with exactly one TCP header (TCP_ONE) and, where some
+ * have several (`other` > 0), none marked TCP_OTHER; tcp.len only where it was stored (non-zero).
+ */
+function tcpFill(tfc: { data: Uint16Array }, tlc: { data: Uint16Array }, tpc: { data: Uint32Array }, other: number, part: number): Fill {
+  const skip = other === 0 ? 0 : TCP_OTHER;
+  return (start, n, out) => {
+    // The columns grow while indexing: their arrays are read per call.
+    const tf = tfc.data;
+    const tl = tlc.data;
+    const tp = tpc.data;
+    for (let r = 0; r < n; r++) {
+      const i = start + r;
+      const f = tf[i];
+      if ((f & TCP_ONE) === 0 || (f & skip) !== 0) continue;
+      switch (part) {
+        case TCP_FLAGS: out[r] = f & 0x0fff; break;
+        case TCP_LEN: if (tl[i] !== 0) out[r] = tl[i] - 1; break;
+        case TCP_SRC: out[r] = tp[i] >>> 16; break;
+        default: out[r] = tp[i] & 0xffff;
+      }
+    }
+  };
+}
 
 /** The TCP header columns (packet-index.ts addPacket) as the fields tcp.ts declares. */
 function tcpFields(m: Map<string, ColumnField>, tf: { data: Uint16Array }, tl: { data: Uint16Array }, tp: { data: Uint32Array }, other: number): void {
   const exact: Pred | undefined = other === 0 ? undefined : (e) => (tf.data[e - 1] & TCP_OTHER) === 0;
   const has: Pred = (e) => (tf.data[e - 1] & TCP_ONE) !== 0;
-  m.set('tcp.flags', { kind: 'num', has, exact, num: (e) => tf.data[e - 1] & 0x0fff });
+  const fill = (part: number): Fill => tcpFill(tf, tl, tp, other, part);
+  m.set('tcp.flags', { kind: 'num', has, exact, num: (e) => tf.data[e - 1] & 0x0fff, fill: fill(TCP_FLAGS) });
   // Every flag bit by the mask its declaration gives (tcp.flags.syn: 0x0002, …).
   for (const f of allFields()) {
     if (f.type !== 'bool' || f.mask === undefined || !f.name.startsWith('tcp.flags.')) continue;
     const mask = f.mask;
     m.set(f.name, { kind: 'num', has, exact, num: (e) => ((tf.data[e - 1] & mask) !== 0 ? 1 : 0) });
   }
-  m.set('tcp.len', { kind: 'num', has: (e) => tl.data[e - 1] !== 0, exact, num: (e) => tl.data[e - 1] - 1 });
+  m.set('tcp.len', { kind: 'num', has: (e) => tl.data[e - 1] !== 0, exact, num: (e) => tl.data[e - 1] - 1, fill: fill(TCP_LEN) });
   const src = (e: number): number => tp.data[e - 1] >>> 16;
   const dst = (e: number): number => tp.data[e - 1] & 0xffff;
-  m.set('tcp.srcport', { kind: 'num', has, exact, num: src });
-  m.set('tcp.dstport', { kind: 'num', has, exact, num: dst });
+  m.set('tcp.srcport', { kind: 'num', has, exact, num: src, fill: fill(TCP_SRC) });
+  m.set('tcp.dstport', { kind: 'num', has, exact, num: dst, fill: fill(TCP_DST) });
   m.set('tcp.port', { kind: 'num', has, exact, num: src, num2: dst });
 }
 
@@ -75,6 +119,25 @@ function ipFields(m: Map<string, ColumnField>, ix: PacketIndex): void {
   m.set('ip.addr', { kind: 'num', has, exact, num: src, num2: dst });
 }
 
+/** tcp.stream (`tcp`) or udp.stream from the per-frame stream ids (indexed by event number). */
+function streamFill(fs: ArrayLike<number>, tcp: boolean): Fill {
+  return (start, n, out) => {
+    const end = Math.min(n, fs.length - start - 1);
+    for (let r = 0; r < end; r++) {
+      const v = fs[start + r + 1];
+      if (tcp ? v >= 0 : v <= -2) out[r] = tcp ? v : -2 - v;
+    }
+  };
+}
+
+/** Values of one column where it holds one: cpu, pid, tid, fd.stream ≥ 0 (`nonNegative`); results and latencies not NaN. */
+function fillWhere(data: ArrayLike<number>, nonNegative: boolean, start: number, n: number, out: Float64Array): void {
+  for (let r = 0; r < n; r++) {
+    const v = data[start + r];
+    if (nonNegative ? v >= 0 : !Number.isNaN(v)) out[r] = v;
+  }
+}
+
 export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   // A capture set composes its parts' columns (sets/set-capture.ts).
   if (x.kind === 'set') return x.columnFields();
@@ -83,11 +146,11 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     const ix = x.index;
     const fs = x.conv.frameStream;
     m.set('frame.number', { kind: 'num', has: always, num: (e) => e });
-    m.set('frame.len', { kind: 'num', has: always, num: (e) => ix.origLen.data[e - 1] });
-    m.set('frame.cap_len', { kind: 'num', has: always, num: (e) => ix.capLen.data[e - 1] });
+    m.set('frame.len', { kind: 'num', has: always, num: (e) => ix.origLen.data[e - 1], fill: (start, n, out) => fillAll(ix.origLen.data, start, n, out) });
+    m.set('frame.cap_len', { kind: 'num', has: always, num: (e) => ix.capLen.data[e - 1], fill: (start, n, out) => fillAll(ix.capLen.data, start, n, out) });
     // conversations.ts: per-frame id ≥ 0 = TCP stream, ≤ -2 = UDP stream -2-id, -1 = none.
-    m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e] });
-    m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e] });
+    m.set('tcp.stream', { kind: 'num', has: (e) => fs[e] >= 0, num: (e) => fs[e], fill: streamFill(fs, true) });
+    m.set('udp.stream', { kind: 'num', has: (e) => fs[e] <= -2, num: (e) => -2 - fs[e], fill: streamFill(fs, false) });
     tcpFields(m, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.tcpOther);
     ipFields(m, ix);
     return m;
@@ -105,14 +168,15 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
   // Every event with an fd has an fd.name, "" until the fd is named (syscall-index.ts hasFdName).
   m.set('fd.name', { ...str(ix.fdName, false), has: (e) => hasFdName(ix, e - 1) });
   m.set('container.id', str(ix.container, true));
-  m.set('evt.cpu', { kind: 'num', has: (e) => ix.cpu.data[e - 1] >= 0, num: (e) => ix.cpu.data[e - 1] });
-  m.set('proc.pid', { kind: 'num', has: (e) => ix.pid.data[e - 1] >= 0, num: (e) => ix.pid.data[e - 1] });
-  m.set('thread.tid', { kind: 'num', has: (e) => ix.tid.data[e - 1] >= 0, num: (e) => ix.tid.data[e - 1] });
+  // Columns grow (live captures): fills read `.data` per call.
+  m.set('evt.cpu', { kind: 'num', has: (e) => ix.cpu.data[e - 1] >= 0, num: (e) => ix.cpu.data[e - 1], fill: (s, n, o) => fillWhere(ix.cpu.data, true, s, n, o) });
+  m.set('proc.pid', { kind: 'num', has: (e) => ix.pid.data[e - 1] >= 0, num: (e) => ix.pid.data[e - 1], fill: (s, n, o) => fillWhere(ix.pid.data, true, s, n, o) });
+  m.set('thread.tid', { kind: 'num', has: (e) => ix.tid.data[e - 1] >= 0, num: (e) => ix.tid.data[e - 1], fill: (s, n, o) => fillWhere(ix.tid.data, true, s, n, o) });
   // fd lifetimes extend as the index grows: read them per call, not once.
-  m.set('fd.stream', { kind: 'num', has: (e) => fdLifetimes(ix).ids[e - 1] >= 0, num: (e) => fdLifetimes(ix).ids[e - 1] });
+  m.set('fd.stream', { kind: 'num', has: (e) => fdLifetimes(ix).ids[e - 1] >= 0, num: (e) => fdLifetimes(ix).ids[e - 1], fill: (s, n, o) => fillWhere(fdLifetimes(ix).ids, true, s, n, o) });
   m.set('fd.num', { kind: 'num', has: (e) => fdNumOf(ix, e - 1) !== undefined, num: (e) => fdNumOf(ix, e - 1) ?? NaN });
-  m.set('evt.rawres', { kind: 'num', has: (e) => !Number.isNaN(ix.rawres.data[e - 1]), num: (e) => ix.rawres.data[e - 1] });
-  m.set('evt.latency', { kind: 'num', has: (e) => !Number.isNaN(ix.latencyNs.data[e - 1]), num: (e) => ix.latencyNs.data[e - 1] });
+  m.set('evt.rawres', { kind: 'num', has: (e) => !Number.isNaN(ix.rawres.data[e - 1]), num: (e) => ix.rawres.data[e - 1], fill: (s, n, o) => fillWhere(ix.rawres.data, false, s, n, o) });
+  m.set('evt.latency', { kind: 'num', has: (e) => !Number.isNaN(ix.latencyNs.data[e - 1]), num: (e) => ix.latencyNs.data[e - 1], fill: (s, n, o) => fillWhere(ix.latencyNs.data, false, s, n, o) });
   return m;
 }
 

@@ -85,9 +85,17 @@ function code(col: TextColumn, text: string): number {
 /** A sort-key column's texts: a page at a time where the capture can (the session's Protocol: no layer walk per event). */
 function fillKey(capture: Capture, id: string, start: number, n: number, col: TextColumn): void {
   const keys = n > 0 ? capture.sortKeys?.(id, start, n) : undefined;
+  // Neighbouring events mostly repeat a text (one conversation's addresses): no Map lookup then.
+  let last: string | number | undefined;
+  let lastId = NO_TEXT;
   for (let r = 0; r < n; r++) {
     const v = keys ? keys[r] : capture.sortKey?.(start + r + 1, id);
-    if (v !== undefined) col.ids[r] = code(col, String(v));
+    if (v === undefined) continue;
+    if (v !== last) {
+      last = v;
+      lastId = code(col, String(v));
+    }
+    col.ids[r] = lastId;
   }
 }
 
@@ -103,6 +111,10 @@ function fillFieldText(f: ColumnField, start: number, n: number, col: TextColumn
 /** A number field's values from the index (NaN stays where the event has none, or not exactly). */
 function fillNum(f: ColumnField, start: number, n: number, nums: Float64Array): void {
   if (f.kind !== 'num') return;
+  if (f.fill) {
+    f.fill(start, n, nums);
+    return;
+  }
   const { has, exact, num } = f;
   for (let r = 0; r < n; r++) {
     const e = start + r + 1;
@@ -134,7 +146,9 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
     if (s.from === 'cell') {
       if ('codes' in col) cellCols.push({ col, index: s.index });
     } else if (s.from === 'key') {
-      if ('codes' in col) fillKey(capture, s.id, start, n, col);
+      const texts = n > 0 ? capture.sortKeyTexts?.(s.id, start, n) : undefined;
+      if (texts) cols[k] = { ...texts, codes: new Map() };
+      else if ('codes' in col) fillKey(capture, s.id, start, n, col);
     } else if ('codes' in col) fillFieldText(s.field, start, n, col);
     else fillNum(s.field, start, n, col.nums);
   });

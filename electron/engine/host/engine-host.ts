@@ -35,7 +35,7 @@ import { confinePath } from './path-policy.ts';
 import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
 import { chooseInterval, ioSeries } from '../stats/io-graph.ts';
 import { syscallOverview } from '../stats/syscall-overview.ts';
-import { httpTapMessages } from '../layers/http-taps.ts';
+import { httpTapMessages, httpTimedExchanges } from '../layers/http-taps.ts';
 import { isStatName, STAT_NAMES } from '../../../shared/stats.ts';
 import { parseIoStat } from '../../../shared/io-stat.ts';
 import { MAX_PAGE, eventAt, eventTimeNs, rowsPage } from './rows-page.ts';
@@ -1003,7 +1003,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         let step = 0;
         let events: Uint32Array | undefined;
         // The HTTP tap reads the HTTP scan's messages; frame.protocols names http where one ends.
-        if (name.startsWith('http,') || name === 'io,phs') await run.http();
+        if (name.startsWith('http') || name === 'io,phs') await run.http();
         if (filter !== '') {
           // Layer fields (http.*, tls.*) need the HTTP scan; the filter reports a bad text with its position.
           const f = await run.filter(session.capture, filter, ++step, steps);
@@ -1022,7 +1022,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }
         run.compute(events?.length ?? session.capture.count());
         const layerChain = name === 'io,phs' ? protocolLayerChains(session) : undefined;
-        return computeStats(session.capture, name, events, filter, { httpMessages: () => httpTapMessages(session.http), layerChain, columnEvents });
+        return computeStats(session.capture, name, events, filter, { httpMessages: () => httpTapMessages(session.http), httpExchanges: () => httpTimedExchanges(session.http), layerChain, columnEvents });
       } finally {
         run.end();
       }

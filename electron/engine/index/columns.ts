@@ -72,3 +72,31 @@ export function intern(it: Interner, s: string): number {
   }
   return id;
 }
+
+/** Texts of a page: ids into `dict`, the page's distinct texts in first-use order (`none`: no text). */
+export interface PageTexts {
+  ids: Uint32Array;
+  dict: string[];
+}
+
+/**
+ * Interned ids data[start … start+count) as a page's texts: one typed-array pass and a remap
+ * the interner's size, no string or Map lookup per event (the SQL events table's Source,
+ * Destination, Protocol). An id the interner lacks is `none`.
+ */
+export function pageTexts(data: ArrayLike<number>, strings: readonly string[], start: number, count: number, none: number): PageTexts {
+  const remap = new Int32Array(strings.length).fill(-1);
+  const ids = new Uint32Array(count);
+  const dict: string[] = [];
+  for (let r = 0; r < count; r++) {
+    const s = data[start + r];
+    let k = remap[s];
+    if (k === undefined) {
+      ids[r] = none;
+      continue;
+    }
+    if (k < 0) k = remap[s] = dict.push(strings[s]) - 1;
+    ids[r] = k;
+  }
+  return { ids, dict };
+}

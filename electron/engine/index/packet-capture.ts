@@ -5,7 +5,7 @@
  * text and `-e` values come from re-dissecting single frames later (revisit mode).
  */
 import { basename } from 'node:path';
-import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
+import { NO_TEXT, type CaptureInfo, type ColumnDef } from '../../../shared/rpc.ts';
 import { type Capture, type OpenOptions } from '../capture.ts';
 import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
@@ -20,6 +20,7 @@ import { conversationTableBytes, createConversationTable } from '../streams/conv
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
+import { pageTexts } from './columns.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -277,6 +278,10 @@ export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture:
         default:
           return undefined;
       }
+    },
+    sortKeyTexts(column, start, count) {
+      const col = column === 'source' ? ix.src : column === 'destination' ? ix.dst : column === 'protocol' ? ix.protocol : undefined;
+      return col && pageTexts(col.data, ix.strings.strings, start, count, NO_TEXT);
     },
     time: (event) => ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9,
     dissect: (event, target, o) => redissect(event, target, o?.info ?? true),

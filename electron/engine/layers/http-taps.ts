@@ -1,5 +1,7 @@
-/** The HTTP/1.x messages of a session as the statistics' HTTP tap reads them (stats/http-tree.ts). */
-import type { HttpTapMessage } from '../stats/http-tree.ts';
+/** The HTTP/1.x messages (and timed exchanges) of a session as the HTTP statistics read them (stats/http-tree.ts). */
+import type { HttpTapMessage, HttpTimedExchange } from '../stats/http-tree.ts';
+import { relativeTime } from '../stats/io-stat.ts';
+import { exchangeList, rowAt } from './exchange-view.ts';
 import { requestSig } from './http-index.ts';
 import type { HttpLayer } from './http-layer.ts';
 import { httpMessageRefs } from './http-layer.ts';
@@ -9,7 +11,35 @@ export function httpTapMessages(layer: HttpLayer): HttpTapMessage[] {
   const out: HttpTapMessage[] = [];
   for (const { ix, ref, event } of httpMessageRefs(layer)) {
     const r = ref >>> 1;
-    out.push(ref & 1 ? { event, method: null, status: ix.status[r] } : { event, method: requestSig(ix, r).method, status: 0 });
+    if (ref & 1) out.push({ event, method: null, status: ix.status[r] });
+    else {
+      const sig = requestSig(ix, r);
+      out.push({ event, method: sig.method, status: 0, host: sig.host, uri: ix.strings.strings[ix.uri[r]] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every exchange with a request and a response (HTTP/1.x, decrypted or not, and HTTP/2) and its
+ * duration, for http,rt: `tracelens http`'s duration, but for packets from the frames' integer
+ * timestamps (first request frame to last response frame), exact where epoch seconds as a
+ * double lose a fraction of a microsecond.
+ */
+export function httpTimedExchanges(layer: HttpLayer): HttpTimedExchange[] {
+  const list = exchangeList(layer);
+  const rel = layer.capture.internals().kind === 'packets' ? relativeTime(layer.capture) : undefined;
+  const out: HttpTimedExchange[] = [];
+  for (let k = 0; k < list.codes.length; k++) {
+    const row = rowAt(list, k);
+    if (row.duration === null || row.responseEnd === null || row.request === null) continue;
+    let duration = row.duration;
+    if (rel) {
+      const a = rel(row.request);
+      const b = rel(row.responseEnd);
+      duration = (b.sec - a.sec) + (b.nsec - a.nsec) / 1e9;
+    }
+    out.push({ event: row.responseEnd, version: row.version, duration });
   }
   return out;
 }

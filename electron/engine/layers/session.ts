@@ -157,6 +157,23 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       if (column === 'protocol' && protocolColumn >= 0) layerProtocols(session, start, count, out, scratch);
       return out;
     }),
+    sortKeyTexts: base.sortKeyTexts && ((column, start, count) => {
+      const page = base.sortKeyTexts?.(column, start, count);
+      if (!page || column !== 'protocol' || protocolColumn < 0) return page;
+      // The rows a layer names (TLSv1.3, HTTP …) over the index's protocol, as sortKeys does.
+      const layer: (number | string | undefined)[] = new Array(count);
+      layerProtocols(session, start, count, layer, scratch);
+      let codes: Map<string, number> | undefined;
+      layer.forEach((v, r) => {
+        if (v === undefined) return;
+        codes ??= new Map(page.dict.map((t, k) => [t, k]));
+        const t = String(v);
+        let k = codes.get(t);
+        if (k === undefined) codes.set(t, (k = page.dict.push(t) - 1));
+        page.ids[r] = k;
+      });
+      return page;
+    }),
     cells: (ev, out) => {
       base.cells(ev, out);
       if (infoColumn < 0) return;

@@ -2,8 +2,9 @@
 import type { StatName, StatsResult } from '../../../shared/stats.ts';
 import type { Capture } from '../capture.ts';
 import { conversations, endpoints, type ConversationKind } from './conversations.ts';
-import { httpTreeStats, type HttpTapMessage } from './http-tree.ts';
+import { httpReqTreeStats, httpRtTreeStats, httpSrvTreeStats, httpTreeStats, type HttpTapMessage, type HttpTimedExchange } from './http-tree.ts';
 import { httpStat } from './http-stat.ts';
+import { dnsTapMessages, dnsTreeStats } from './dns-tree.ts';
 import { protocolHierarchy, type LayerChainOf } from './phs.ts';
 import { parseIoStat } from '../../../shared/io-stat.ts';
 import { elapsed, ioStatColumn, relativeTime } from './io-stat.ts';
@@ -15,6 +16,8 @@ function isIoStat(name: string): name is `io,stat,${string}` {
 /** What the stream layers found, for the statistics over them (layers/http-taps.ts). */
 export interface StatsInputs {
   httpMessages?: () => HttpTapMessage[];
+  /** HTTP/1.x and HTTP/2 exchanges with both halves, for http,rt. */
+  httpExchanges?: () => HttpTimedExchange[];
   /** The stream layers' protocols of an event (io,phs from the index without dissecting). */
   layerChain?: LayerChainOf;
   /** io,stat: the events each column's filter matched (undefined: every event), as parseIoStat lists the columns. */
@@ -87,6 +90,23 @@ export function computeStats(capture: Capture, name: StatName, events?: Uint32Ar
   if (name === 'http,stat') {
     const st = httpStat(inputs.httpMessages?.() ?? [], events && memberOf(events));
     return { name, kind: 'httpstat', filter, ...st, ms: performance.now() - t0 };
+  }
+  if (name === 'dns,tree') {
+    const tree = dnsTreeStats(capture, dnsTapMessages(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
+  }
+  if (name === 'http,rt') {
+    const tree = httpRtTreeStats(inputs.httpExchanges?.() ?? [], relativeMs(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
+  }
+  if (name === 'http_req,tree') {
+    const tree = httpReqTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
+  }
+  if (name === 'http_srv,tree') {
+    const address = (e: number, dst: boolean): string => String(capture.sortKey?.(e, dst ? 'destination' : 'source') ?? '');
+    const tree = httpSrvTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), address, events && memberOf(events));
+    return { name, kind: 'tree', filter, ...tree, ms: performance.now() - t0 };
   }
   if (group === 'http') {
     const tree = httpTreeStats(inputs.httpMessages?.() ?? [], relativeMs(capture), events && memberOf(events));

@@ -29,6 +29,16 @@ export interface StNode {
   burstCount: number;
   maxBurst: number;
   burstTime: number;
+  /** Set once a value was added (avg_stat_node_add_value_*): the Average, Min and Max columns. */
+  values?: NodeValues;
+}
+
+/** The values added to an averaging node: integers, or single-precision floats (STAT_DT_FLOAT). */
+export interface NodeValues {
+  float: boolean;
+  total: number;
+  min: number;
+  max: number;
 }
 
 export interface StTree {
@@ -93,6 +103,22 @@ export function tick(tree: StTree, n: StNode, value = 1): void {
   }
 }
 
+/**
+ * A value into an averaging node, which also ticks it (stats_tree.c avg_stat_node_add_value_int
+ * and _float): a float is rounded to single precision first, as tshark passes a gfloat.
+ */
+export function addValue(tree: StTree, n: StNode, value: number, float = false): void {
+  const v = float ? Math.fround(value) : Math.trunc(value);
+  tick(tree, n);
+  const a = n.values;
+  if (!a) n.values = { float, total: v, min: v, max: v };
+  else {
+    a.total += v;
+    if (v < a.min) a.min = v;
+    if (v > a.max) a.max = v;
+  }
+}
+
 function compact(n: StNode): void {
   n.bucketNo.splice(0, n.head);
   n.bucketCount.splice(0, n.head);
@@ -101,13 +127,17 @@ function compact(n: StNode): void {
 }
 
 /**
- * The tree as result nodes in tshark's default order (ui/cli/tap-stats_tree.c with the
- * preferences' defaults: by count descending, ties by name descending, case-sensitive).
+ * The tree as result nodes in tshark's default order (epan/stats_tree.c
+ * stats_tree_format_as_str with the preferences' defaults): the top-level nodes as created,
+ * the children of each by count descending, ties by name descending, case-sensitive.
  */
-export function treeNodes(nodes: readonly StNode[]): TreeNode[] {
-  return [...nodes]
-    .sort((a, b) => b.count - a.count || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
-    .map((n) => ({ name: n.name, count: n.count, maxBurst: n.maxBurst, burstStart: n.burstTime, children: treeNodes(n.children) }));
+export function treeNodes(nodes: readonly StNode[], top = true): TreeNode[] {
+  const order = top ? [...nodes] : [...nodes].sort((a, b) => b.count - a.count || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  return order.map((n) => ({
+    name: n.name, count: n.count, maxBurst: n.maxBurst, burstStart: n.burstTime,
+    ...(n.values ? { values: { ...n.values } } : {}),
+    children: treeNodes(n.children, false),
+  }));
 }
 
 /** Elapsed ms between the first and the last tapped event (0 when none or one instant). */
