@@ -6,10 +6,9 @@
  * keys read so far do not open, holds the stream's later plaintext back until it is complete or
  * the keys arrive.
  *
- * The TLS layer decrypts a whole stream at a time (tls/session.ts), so a stream that grew is
- * decrypted again; how often is bounded by what that costs (REBUILD_FACTOR): the TLS work stays
- * a fixed share of the time spent following, and a long connection waits longer between updates
- * instead of making following quadratic. HTTP/2 over TLS waits for the whole-capture scan.
+ * A stream that grew goes on decrypting from its last record (tls/session.ts advanceTls, kept by
+ * tls/capture-tls.ts): each record goes through the cipher once however often the stream grows,
+ * so every look decrypts what is new. HTTP/2 over TLS waits for the whole-capture scan.
  */
 import type { Capture } from '../capture.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
@@ -20,8 +19,6 @@ import { captureTls, decryptedStream, tlsOfStream } from '../tls/capture-tls.ts'
 import type { TlsStreamResult } from '../tls/session.ts';
 import type { HttpIndex } from './http-index.ts';
 
-/** Between two decryptions of a growing stream, at least this many times what the last one took. */
-export const REBUILD_FACTOR = 4;
 /**
  * How long a stream whose plaintext is not all read (a record being written, keys not in the
  * key log yet, a decryption put off) holds back the events after it: a `tail` tests each event
@@ -43,8 +40,6 @@ interface LiveTlsStream {
   /** The stream's messages are known up to this event: the one before the first plaintext not fed, or all events at the last decryption. */
   knownTo: number;
   gen: number;
-  builtAt: number;
-  buildMs: number;
 }
 
 export interface LiveTls {
@@ -66,14 +61,14 @@ export function tlsStreamGrew(live: LiveTls, id: string): void {
   if (st) st.dirty = true;
 }
 
-/** Decryptions of growing streams (tests count them). */
+/** Looks at grown streams (tests count them). */
 export const liveTlsWork = { builds: 0 };
 
 /**
  * Bring the TLS streams among `candidates` up to the events indexed so far: decrypt those that
  * grew (or that new keys may open) and feed their new complete plaintext to their parsers.
  * Returns the last event up to which every stream's messages are known (Infinity: all), the
- * streams holding back no longer than HOLD_MS. `now` is injectable for tests of the pacing.
+ * streams holding back no longer than HOLD_MS. `now` is injectable for tests of the hold.
  */
 export function followTls(
   capture: Capture,
@@ -94,19 +89,17 @@ export function followTls(
     let st = live.streams.get(id);
     if (st === null) continue;
     if (st === undefined) {
-      st = { p: undefined, fed: 0, last: undefined, dirty: true, heldSince: undefined, knownTo: 0, gen: -1, builtAt: -Infinity, buildMs: 0 };
+      st = { p: undefined, fed: 0, last: undefined, dirty: true, heldSince: undefined, knownTo: 0, gen: -1 };
       live.streams.set(id, st);
     }
     const t0 = now();
     let complete = !st.dirty && st.gen === keys.generation && st.heldSince === undefined;
-    if (!complete && (st.dirty || st.gen !== keys.generation) && (done || t0 - st.builtAt >= REBUILD_FACTOR * st.buildMs)) {
+    if (!complete && (st.dirty || st.gen !== keys.generation)) {
       liveTlsWork.builds++;
+      // Decrypts only the records completed since the last look (the stream's decoder goes on).
       const tls = id.startsWith('fd:') ? decryptedStream(capture, fdStream(capture, id)) : tlsOfStream(capture, id);
-      const t1 = now();
       st.dirty = false;
       st.gen = keys.generation;
-      st.builtAt = t1;
-      st.buildMs = t1 - t0;
       const count = capture.count();
       const r = tls && tls.session.alpn !== 'h2' ? feed(st, tls, onMessage, decode) : 'stop';
       if (r === 'stop') {

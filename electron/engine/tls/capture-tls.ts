@@ -11,7 +11,7 @@ import type { Dissection } from '../dissectors/dissection.ts';
 import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
-import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
+import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
@@ -21,9 +21,9 @@ import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from 
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
-import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
+import { appendRecordColumns, recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { decryptTlsStream, plaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
+import { advanceTls, createTlsDecoder, keysStillFit, plaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -38,6 +38,8 @@ interface StreamEntry {
   growing?: number;
   /** What the entry holds, estimated (entryBytes): the cache's budget counts it. */
   bytes: number;
+  /** Where decryption stands: a stream that grew goes on from its last record (session.ts advanceTls). */
+  dec?: TlsDecoder;
 }
 
 export interface CaptureTls {
@@ -233,7 +235,7 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
 }
 
 /** Streams built (source stream read and decrypted / parsed), and cache evictions (tests count them). */
-export const tlsCacheWork = { builds: 0, evictions: 0 };
+export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0 };
 
 /** Keep `e` as the most recently read; drop the least recently read past the budget (never `e`). */
 function remember(t: CaptureTls, id: string, e: StreamEntry): void {
@@ -261,6 +263,8 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
+  // Keys added for other sessions change nothing this stream decoded: it stays as it is.
+  if (cached && cached.gen !== t.keys.generation && cached.dec && keysStillFit(cached.dec)) cached.gen = t.keys.generation;
   // A stream built while the capture grew is built again once more events are in: kept, the
   // finished capture would show only what the stream had then.
   if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) {
@@ -279,11 +283,32 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   }
   const src = given ?? sourceStream(c, id);
   if (!src) return undefined;
+  // Grown (or read again after new keys): decryption goes on from the last record it decrypted.
+  if (cached?.dec && cached.tls && advanceTls(cached.dec, src, growing === undefined)) {
+    tlsCacheWork.advances++;
+    cached.gen = t.keys.generation;
+    cached.growing = growing;
+    return layOut(t, id, src, cached);
+  }
   tlsCacheWork.builds++;
   const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
   if (looksLikeTls(src)) {
-    e.tls = decryptTlsStream(src, t.keys, t.provider);
-    e.recs = recordColumns(e.tls.records);
+    e.dec = createTlsDecoder(src, t.keys, t.provider);
+    advanceTls(e.dec, src, growing === undefined);
+    e.tls = e.dec.result;
+  }
+  return layOut(t, id, src, e);
+}
+
+/** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
+function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
+  if (t.cache.get(id) === e) {
+    // Grown in place: counted again below with its new size.
+    t.cache.delete(id);
+    t.cacheBytes -= e.bytes;
+  }
+  if (e.tls) {
+    e.recs = e.recs ? appendRecordColumns(e.recs, e.tls.records, e.growing === undefined) : recordColumns(e.tls.records);
     e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
@@ -295,13 +320,28 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   }
   e.bytes = entryBytes(src, e);
   const budget = tlsStreamCacheBudget();
-  if (e.bytes > budget) {
-    const note = tlsStreamCacheMessage(id, e.bytes, budget);
-    if (e.tls) e.tls.notes.push(note);
-    if (e.h2) e.h2.notes.push(note);
+  const notes = [e.tls?.notes, e.h2?.notes];
+  if (e.bytes > budget) addNote(notes, tlsStreamCacheMessage(id, e.bytes, budget));
+  if (e.tls) {
+    // Its plaintext does not fit the decrypted-record cache: reading it again decrypts again.
+    let plainBytes = 0;
+    for (const r of e.tls.records) plainBytes += plaintextBytes(r);
+    const rb = tlsRecordCacheBudget();
+    if (plainBytes > rb) addNote(notes, tlsRecordCacheMessage(id, plainBytes, rb));
   }
   remember(t, id, e);
   return e;
+}
+
+/** Add a limit note once (a grown stream's note is replaced by its new size). */
+function addNote(lists: (string[] | undefined)[], note: string): void {
+  const head = note.slice(0, note.indexOf('('));
+  for (const l of lists) {
+    if (!l) continue;
+    const k = l.findIndex((x) => x.startsWith(head));
+    if (k >= 0) l[k] = note;
+    else l.push(note);
+  }
 }
 
 /** Decrypt a source stream (cached by id and key generation); null when it is not TLS. */

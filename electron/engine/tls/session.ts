@@ -538,6 +538,17 @@ export function advanceTls(d: TlsDecoder, src: ByteStream, final: boolean): bool
   return true;
 }
 
+/**
+ * Whether what the decoder decoded still holds with the store as it is now (keys added for other
+ * sessions only): then it goes on with them; else the stream is decoded again from its start.
+ */
+export function keysStillFit(d: TlsDecoder): boolean {
+  if (d.store.generation === d.gen) return true;
+  if (keySignature(d) !== d.sig) return false;
+  d.gen = d.store.generation;
+  return true;
+}
+
 /** What the store holds for this stream's sessions: the same after new keys, no record decodes otherwise. */
 function keySignature(d: TlsDecoder): string {
   if (!d.keyed) return '';
