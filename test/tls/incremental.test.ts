@@ -6,17 +6,18 @@
  * capture are 16 bytes a record; a stream whose plaintext outgrows the decrypted-record cache
  * says so in its notes (follow shows them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
 import { openSession, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { DEFAULT_LIMITS, setEngineLimits } from '../../electron/engine/limits.ts';
-import { openCapture } from '../../electron/engine/open-capture.ts';
+import { openCapture, openCaptures } from '../../electron/engine/open-capture.ts';
+import { pcapRecords } from '../cli/growing-capture.ts';
 import type { ByteStream } from '../../electron/engine/streams/byte-stream.ts';
-import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
-import { addCaptureKeylog, captureTls, sourceStreamIds, tlsCacheWork, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
+import { tcpStream, tcpStreamFrames } from '../../electron/engine/streams/tcp-reassembly.ts';
+import { addCaptureKeylog, captureTls, growWork, sourceStreamIds, tlsCacheWork, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
 import { cryptoProvider, type CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
 import { clearRecordCache } from '../../electron/engine/tls/record-cache.ts';
 import { RECORD_COLUMN_BYTES, recordIndexBytes } from '../../electron/engine/tls/record-index.ts';
@@ -129,6 +130,49 @@ describe.each(['node', 'boringssl'] as CryptoProfileName[])('an incremental TLS 
 });
 
 describe('TLS streams of an open capture', () => {
+  it('a capture being written: each look reads the new frames and decrypts the new records only', async () => {
+    const done = await shapeE(4000);
+    const keylog = generated.get(join(dir, 'e-4000.pcap')) ?? '';
+    tlsDecryptWork.records = 0;
+    const want = tlsOfStream(done.base, 'tcp:0');
+    const wholeWork = tlsDecryptWork.records;
+    const int = done.base.internals();
+    if (int.kind !== 'packets' || !want) throw new Error('packets, TLS');
+    const { header, records } = pcapRecords(join(dir, 'e-4000.pcap'));
+    const file = join(dir, 'e-growing.pcap');
+    const fd = openSync(file, 'w');
+    writeSync(fd, header);
+    const stop = new AbortController();
+    const { capture, indexing } = await openCaptures([file], { follow: { stop: stop.signal, pollMs: 5 } });
+    const s = openSession(capture);
+    addCaptureKeylog(s.base, { path: keylog });
+    tlsDecryptWork.records = 0;
+    growWork.frames = 0;
+    tlsCacheWork.builds = 0;
+    tlsCacheWork.advances = 0;
+    const parts = 10;
+    let looks = 0;
+    for (let k = 0; k < parts; k++) {
+      for (const r of records.slice(Math.round((records.length * k) / parts), Math.round((records.length * (k + 1)) / parts))) writeSync(fd, r);
+      const before = s.base.count();
+      for (let w = 0; w < 200 && s.base.count() === before; w++) await new Promise((r) => setTimeout(r, 10));
+      if (tlsOfStream(s.base, 'tcp:0')) looks++;
+    }
+    stop.abort();
+    await indexing;
+    closeSync(fd);
+    const got = tlsOfStream(s.base, 'tcp:0');
+    capture.close();
+    expect(looks).toBeGreaterThanOrEqual(parts - 1);
+    expect(got?.statusText).toBe(want.statusText);
+    expect(got?.records.length).toBe(want.records.length);
+    // One build, then advances: every record through the cipher once, every frame read once.
+    expect(tlsCacheWork.builds).toBe(1);
+    expect(tlsCacheWork.advances).toBeGreaterThanOrEqual(parts - 1);
+    expect(tlsDecryptWork.records).toBe(wholeWork);
+    expect(growWork.frames).toBe(tcpStreamFrames(int, 0).length);
+  }, 60_000);
+
   it('keys added for another session decrypt nothing again', async () => {
     const s = await shapeE(3000);
     const ids = sourceStreamIds(s.base);

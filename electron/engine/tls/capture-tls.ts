@@ -15,7 +15,7 @@ import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsS
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdStream, listFdStreams } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
@@ -40,7 +40,41 @@ interface StreamEntry {
   bytes: number;
   /** Where decryption stands: a stream that grew goes on from its last record (session.ts advanceTls). */
   dec?: TlsDecoder;
+  /** A TCP stream of a capture still growing: its reassembly, fed only the frames indexed since. */
+  grow?: GrowingTcp;
 }
+
+interface GrowingTcp {
+  st: TcpFollowState;
+  /** Frames of the stream fed, and the last one (the stream's frame list must start with those). */
+  fed: number;
+  last: number;
+}
+
+/**
+ * TCP stream `id` of a capture still growing, reassembled on from where the last look left it:
+ * the frames indexed since are read, not the stream from its start. Undefined for other streams.
+ */
+function grownTcpStream(c: Capture, id: string, g: GrowingTcp | undefined): GrowingTcp | undefined {
+  const int = c.internals();
+  const m = /^tcp:(\d+)$/.exec(id);
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
+  const frames = tcpStreamFrames(int, Number(m[1]));
+  let at = g;
+  if (!at || frames.length < at.fed || (at.fed > 0 && frames[at.fed - 1] !== at.last)) at = { st: createTcpFollowState(id), fed: 0, last: 0 };
+  const r = createFrameReader(int);
+  for (; at.fed < frames.length; at.fed++) {
+    const f = frames[at.fed];
+    readFrame(r, f);
+    if (!feedTcpFrame(r, at.st, f)) at.st.stream.notes.push(`frame ${f}: no readable TCP header`);
+    at.last = f;
+    growWork.frames++;
+  }
+  return at;
+}
+
+/** Frames read by grownTcpStream (tests count them). */
+export const growWork = { frames: 0 };
 
 export interface CaptureTls {
   keys: KeyStore;
@@ -281,17 +315,20 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     remember(t, id, none);
     return none;
   }
-  const src = given ?? sourceStream(c, id);
+  // A growing capture's TCP stream is reassembled on from the last look, until it is done.
+  const grow = !given && (growing !== undefined || cached?.grow) ? grownTcpStream(c, id, cached?.grow) : undefined;
+  const src = given ?? grow?.st.stream ?? sourceStream(c, id);
   if (!src) return undefined;
   // Grown (or read again after new keys): decryption goes on from the last record it decrypted.
   if (cached?.dec && cached.tls && advanceTls(cached.dec, src, growing === undefined)) {
     tlsCacheWork.advances++;
     cached.gen = t.keys.generation;
     cached.growing = growing;
+    cached.grow = growing === undefined ? undefined : grow;
     return layOut(t, id, src, cached);
   }
   tlsCacheWork.builds++;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0, grow: growing === undefined ? undefined : grow };
   if (looksLikeTls(src)) {
     e.dec = createTlsDecoder(src, t.keys, t.provider);
     advanceTls(e.dec, src, growing === undefined);
@@ -302,6 +339,8 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
 
 /** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
 function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
+  // Nothing over the stream: its reassembly is not worth keeping (entryBytes counts none of it).
+  if (!e.tls && !e.h2 && !startsWithPreface(src)) e.grow = undefined;
   if (t.cache.get(id) === e) {
     // Grown in place: counted again below with its new size.
     t.cache.delete(id);
