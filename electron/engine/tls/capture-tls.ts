@@ -42,6 +42,8 @@ interface StreamEntry {
   dec?: TlsDecoder;
   /** A TCP stream of a capture still growing: its reassembly, fed only the frames indexed since. */
   grow?: GrowingTcp;
+  /** Plaintext chunks `h2` was parsed from. */
+  h2Chunks?: number;
 }
 
 interface GrowingTcp {
@@ -351,9 +353,12 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
     e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
-  if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
+  // A grown TLS stream whose plaintext gained no chunk keeps its frames (no plaintext read again).
+  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === e.tls.stream.chunks.length;
+  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain))) {
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
+    e.h2Chunks = plain.chunks.length;
     // Cleartext h2c: nothing else holds the reassembled stream; keep its bytes packed instead.
     if (!e.tls) packConnection(e.h2);
   }
