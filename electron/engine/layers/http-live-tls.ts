@@ -6,12 +6,11 @@
  * keys read so far do not open, holds the stream's later plaintext back until it is complete or
  * the keys arrive.
  *
- * The TLS layer decrypts a whole stream at a time (tls/session.ts), so a stream that grew is
- * decrypted again; how often is bounded by what that costs (REBUILD_FACTOR): the TLS work stays
- * a fixed share of the time spent following, and a long connection waits longer between updates
- * instead of making following quadratic. HTTP/2 over TLS (ALPN h2) is paced the same way: the
- * connection the TLS layer parses from each decryption replaces the last one's exchanges in the
- * live HTTP/2 list. Cleartext HTTP/2 (h2c) waits for the whole-capture scan.
+ * A stream that grew goes on decrypting from its last record (tls/session.ts advanceTls, kept by
+ * tls/capture-tls.ts): each record goes through the cipher once however often the stream grows,
+ * so every look decrypts what is new. HTTP/2 over TLS (ALPN h2): the connection the TLS layer
+ * parses from each look replaces the last one's exchanges in the live HTTP/2 list. Cleartext
+ * HTTP/2 (h2c) waits for the whole-capture scan.
  */
 import type { Capture } from '../capture.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
@@ -24,8 +23,6 @@ import { addH2Connection, createH2List, type H2ExchangeList } from './h2-list.ts
 import type { TlsStreamResult } from '../tls/session.ts';
 import type { HttpIndex } from './http-index.ts';
 
-/** Between two decryptions of a growing stream, at least this many times what the last one took. */
-export const REBUILD_FACTOR = 4;
 /**
  * How long a stream whose plaintext is not all read (a record being written, keys not in the
  * key log yet, a decryption put off) holds back the events after it: a `tail` tests each event
@@ -47,8 +44,6 @@ interface LiveTlsStream {
   /** The stream's messages are known up to this event: the one before the first plaintext not fed, or all events at the last decryption. */
   knownTo: number;
   gen: number;
-  builtAt: number;
-  buildMs: number;
   /** HTTP/2 over this stream (ALPN h2): its connection as last parsed, and the decrypted stream's id. */
   h2?: { conn: H2Connection; stream: string };
 }
@@ -76,14 +71,14 @@ export function tlsStreamGrew(live: LiveTls, id: string): void {
   if (st) st.dirty = true;
 }
 
-/** Decryptions of growing streams (tests count them). */
+/** Looks at grown streams (tests count them). */
 export const liveTlsWork = { builds: 0 };
 
 /**
  * Bring the TLS streams among `candidates` up to the events indexed so far: decrypt those that
  * grew (or that new keys may open) and feed their new complete plaintext to their parsers.
  * Returns the last event up to which every stream's messages are known (Infinity: all), the
- * streams holding back no longer than HOLD_MS. `now` is injectable for tests of the pacing.
+ * streams holding back no longer than HOLD_MS. `now` is injectable for tests of the hold.
  */
 export function followTls(
   capture: Capture,
@@ -108,19 +103,17 @@ export function followTls(
     let st = live.streams.get(id);
     if (st === null) continue;
     if (st === undefined) {
-      st = { p: undefined, fed: 0, last: undefined, dirty: true, heldSince: undefined, knownTo: 0, gen: -1, builtAt: -Infinity, buildMs: 0 };
+      st = { p: undefined, fed: 0, last: undefined, dirty: true, heldSince: undefined, knownTo: 0, gen: -1 };
       live.streams.set(id, st);
     }
     const t0 = now();
     let complete = !st.dirty && st.gen === keys.generation && st.heldSince === undefined;
-    if (!complete && (st.dirty || st.gen !== keys.generation) && (done || t0 - st.builtAt >= REBUILD_FACTOR * st.buildMs)) {
+    if (!complete && (st.dirty || st.gen !== keys.generation)) {
       liveTlsWork.builds++;
+      // Decrypts only the records completed since the last look (the stream's decoder goes on).
       const tls = id.startsWith('fd:') ? decryptedStream(capture, fdStream(capture, id)) : tlsOfStream(capture, id);
-      const t1 = now();
       st.dirty = false;
       st.gen = keys.generation;
-      st.builtAt = t1;
-      st.buildMs = t1 - t0;
       const count = capture.count();
       // HTTP/2: the connection the TLS layer parsed from the same decryption (its cache entry).
       const h2 = tls && tls.session.alpn === 'h2' ? http2OfStream(capture, id) : null;

@@ -11,19 +11,19 @@ import type { Dissection } from '../dissectors/dissection.ts';
 import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
-import { tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
+import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
-import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
 import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
-import { recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
+import { appendRecordColumns, recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { decryptTlsStream, plaintextBytes, type RecordSummary, type TlsStreamResult } from './session.ts';
+import { advanceTls, createTlsDecoder, keysStillFit, plaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -38,7 +38,45 @@ interface StreamEntry {
   growing?: number;
   /** What the entry holds, estimated (entryBytes): the cache's budget counts it. */
   bytes: number;
+  /** Where decryption stands: a stream that grew goes on from its last record (session.ts advanceTls). */
+  dec?: TlsDecoder;
+  /** A TCP stream of a capture still growing: its reassembly, fed only the frames indexed since. */
+  grow?: GrowingTcp;
+  /** Plaintext chunks `h2` was parsed from. */
+  h2Chunks?: number;
 }
+
+interface GrowingTcp {
+  st: TcpFollowState;
+  /** Frames of the stream fed, and the last one (the stream's frame list must start with those). */
+  fed: number;
+  last: number;
+}
+
+/**
+ * TCP stream `id` of a capture still growing, reassembled on from where the last look left it:
+ * the frames indexed since are read, not the stream from its start. Undefined for other streams.
+ */
+function grownTcpStream(c: Capture, id: string, g: GrowingTcp | undefined): GrowingTcp | undefined {
+  const int = c.internals();
+  const m = /^tcp:(\d+)$/.exec(id);
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
+  const frames = tcpStreamFrames(int, Number(m[1]));
+  let at = g;
+  if (!at || frames.length < at.fed || (at.fed > 0 && frames[at.fed - 1] !== at.last)) at = { st: createTcpFollowState(id), fed: 0, last: 0 };
+  const r = createFrameReader(int);
+  for (; at.fed < frames.length; at.fed++) {
+    const f = frames[at.fed];
+    readFrame(r, f);
+    if (!feedTcpFrame(r, at.st, f)) at.st.stream.notes.push(`frame ${f}: no readable TCP header`);
+    at.last = f;
+    growWork.frames++;
+  }
+  return at;
+}
+
+/** Frames read by grownTcpStream (tests count them). */
+export const growWork = { frames: 0 };
 
 export interface CaptureTls {
   keys: KeyStore;
@@ -249,7 +287,7 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
 }
 
 /** Streams built (source stream read and decrypted / parsed), and cache evictions (tests count them). */
-export const tlsCacheWork = { builds: 0, evictions: 0 };
+export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0 };
 
 /** Keep `e` as the most recently read; drop the least recently read past the budget (never `e`). */
 function remember(t: CaptureTls, id: string, e: StreamEntry): void {
@@ -277,6 +315,8 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
   const cached = t.cache.get(id);
+  // Keys added for other sessions change nothing this stream decoded: it stays as it is.
+  if (cached && cached.gen !== t.keys.generation && cached.dec && keysStillFit(cached.dec)) cached.gen = t.keys.generation;
   // A stream built while the capture grew is built again once more events are in: kept, the
   // finished capture would show only what the stream had then.
   if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) {
@@ -293,31 +333,75 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     remember(t, id, none);
     return none;
   }
-  const src = given ?? sourceStream(c, id);
+  // A growing capture's TCP stream is reassembled on from the last look, until it is done.
+  const grow = !given && (growing !== undefined || cached?.grow) ? grownTcpStream(c, id, cached?.grow) : undefined;
+  const src = given ?? grow?.st.stream ?? sourceStream(c, id);
   if (!src) return undefined;
+  // Grown (or read again after new keys): decryption goes on from the last record it decrypted.
+  if (cached?.dec && cached.tls && advanceTls(cached.dec, src, growing === undefined)) {
+    tlsCacheWork.advances++;
+    cached.gen = t.keys.generation;
+    cached.growing = growing;
+    cached.grow = growing === undefined ? undefined : grow;
+    return layOut(t, id, src, cached);
+  }
   tlsCacheWork.builds++;
-  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
+  const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0, grow: growing === undefined ? undefined : grow };
   if (looksLikeTls(src)) {
-    e.tls = decryptTlsStream(src, t.keys, t.provider);
-    e.recs = recordColumns(e.tls.records);
+    e.dec = createTlsDecoder(src, t.keys, t.provider);
+    advanceTls(e.dec, src, growing === undefined);
+    e.tls = e.dec.result;
+  }
+  return layOut(t, id, src, e);
+}
+
+/** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
+function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
+  // Nothing over the stream: its reassembly is not worth keeping (entryBytes counts none of it).
+  if (!e.tls && !e.h2 && !startsWithPreface(src)) e.grow = undefined;
+  if (t.cache.get(id) === e) {
+    // Grown in place: counted again below with its new size.
+    t.cache.delete(id);
+    t.cacheBytes -= e.bytes;
+  }
+  if (e.tls) {
+    e.recs = e.recs ? appendRecordColumns(e.recs, e.tls.records, e.growing === undefined) : recordColumns(e.tls.records);
     e.partialTls = partialRecordEvents(src, e.tls.records);
   }
   const plain = e.tls ? e.tls.stream : src;
-  if ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain)) {
+  // A grown TLS stream whose plaintext gained no chunk keeps its frames (no plaintext read again).
+  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === e.tls.stream.chunks.length;
+  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain))) {
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
+    e.h2Chunks = plain.chunks.length;
     // Cleartext h2c: nothing else holds the reassembled stream; keep its bytes packed instead.
     if (!e.tls) packConnection(e.h2);
   }
   e.bytes = entryBytes(src, e);
   const budget = tlsStreamCacheBudget();
-  if (e.bytes > budget) {
-    const note = tlsStreamCacheMessage(id, e.bytes, budget);
-    if (e.tls) e.tls.notes.push(note);
-    if (e.h2) e.h2.notes.push(note);
+  const notes = [e.tls?.notes, e.h2?.notes];
+  if (e.bytes > budget) addNote(notes, tlsStreamCacheMessage(id, e.bytes, budget));
+  if (e.tls) {
+    // Its plaintext does not fit the decrypted-record cache: reading it again decrypts again.
+    let plainBytes = 0;
+    for (const r of e.tls.records) plainBytes += plaintextBytes(r);
+    const rb = tlsRecordCacheBudget();
+    if (plainBytes > rb) addNote(notes, tlsRecordCacheMessage(id, plainBytes, rb));
   }
   remember(t, id, e);
   return e;
+}
+
+/** Add a limit note once (a grown stream's note is replaced by its new size). */
+function addNote(lists: (string[] | undefined)[], note: string): void {
+  const head = note.slice(0, note.indexOf('('));
+  for (const l of lists) {
+    if (!l) continue;
+    const k = l.findIndex((x) => x.startsWith(head));
+    if (k >= 0) l[k] = note;
+    else l.push(note);
+  }
 }
 
 /** Decrypt a source stream (cached by id and key generation); null when it is not TLS. */

@@ -43,8 +43,30 @@ function code(ct: number): number {
 /** Columns of a stream's records (record i is records[i]). */
 export function recordColumns(records: readonly RecordSummary[]): TlsRecordColumns {
   const n = records.length;
-  const c: TlsRecordColumns = { n, ev: new Uint32Array(n), pos: new Uint32Array(n), meta: new Uint32Array(n), hs: new Uint32Array(n), odd: new Set(), monotonic: true };
-  for (let i = 0; i < n; i++) {
+  const c: TlsRecordColumns = { n: 0, ev: new Uint32Array(n), pos: new Uint32Array(n), meta: new Uint32Array(n), hs: new Uint32Array(n), odd: new Set(), monotonic: true };
+  return appendRecordColumns(c, records);
+}
+
+/**
+ * The columns of a stream that grew (records[c.n..] are new): only the new records are written;
+ * the arrays grow by doubling, and are cut to their records' length when `exact` (the stream
+ * ends there), so a finished stream's index is 16 bytes a record.
+ */
+export function appendRecordColumns(c: TlsRecordColumns, records: readonly RecordSummary[], exact = true): TlsRecordColumns {
+  const n = records.length;
+  const cap = exact ? n : Math.max(n, 2 * c.ev.length);
+  if (cap !== c.ev.length && (exact || n > c.ev.length)) {
+    const resize = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(cap);
+      b.set(a.subarray(0, Math.min(c.n, cap)));
+      return b;
+    };
+    c.ev = resize(c.ev);
+    c.pos = resize(c.pos);
+    c.meta = resize(c.meta);
+    c.hs = resize(c.hs);
+  }
+  for (let i = c.n; i < n; i++) {
     const s = records[i];
     const r = s.record;
     c.ev[i] = r.lastEvent;
@@ -66,7 +88,14 @@ export function recordColumns(records: readonly RecordSummary[]): TlsRecordColum
     c.hs[i] = w >>> 0;
     if (outer === OTHER || inner === OTHER || minor === OTHER || k > HS_SLOTS || oddType || r.length > LEN_MASK || r.pos >= 2 ** 32) c.odd.add(i);
   }
+  c.n = n;
+  c.byEvent = undefined;
   return c;
+}
+
+/** Bytes the columns hold (the sparse set of odd records counted at 16 bytes each). */
+export function recordIndexBytes(c: TlsRecordColumns): number {
+  return c.ev.byteLength + c.pos.byteLength + c.meta.byteLength + c.hs.byteLength + 16 * c.odd.size;
 }
 
 export const recordLength = (c: TlsRecordColumns, i: number): number => c.meta[i] & LEN_MASK;

@@ -98,54 +98,87 @@ function resyncAt(b: Uint8Array, from: number): number {
   return -1;
 }
 
-/** Cut a ByteStream into TLS records (both directions, in arrival order). Never throws. */
-export function scanRecords(s: ByteStream): RecordScan {
-  const records: TlsRecord[] = [];
-  const notes: string[] = [];
-  const st: [DirState, DirState] = [newDir(), newDir()];
-  const dirName = (d: StreamDir): string => (d === 0 ? 'client→server' : 'server→client');
+/**
+ * Where cutting a stream into records stands: each direction's record in progress and the
+ * chunks read, so a stream that grew (a followed capture) is cut on from there, not again.
+ */
+export interface RecordScanner {
+  st: [DirState, DirState];
+  records: TlsRecord[];
+  notes: string[];
+  /** Chunks of the source read, and the last one read (a longer stream must start with the same chunks). */
+  chunks: number;
+  last: { dir: StreamDir; seq: number; size: number; event: number } | undefined;
+  /** The records still in progress at the end were emitted as cut: nothing may follow. */
+  final: boolean;
+}
 
-  const emit = (d: DirState, dir: StreamDir, lastEvent: number): void => {
-    const h = d.hdr;
-    const body = d.body ?? new Uint8Array(0);
-    records.push({
-      index: records.length,
-      dir,
-      type: h[0],
-      version: (h[1] << 8) | h[2],
-      length: body.length,
-      body: d.missing ? body.subarray(0, d.vis) : body,
-      complete: !d.missing,
-      event: d.event,
-      lastEvent,
-      time: d.time,
-      pos: d.pos,
-    });
-    resetUnit(d);
-  };
+export function createRecordScanner(notes: string[] = []): RecordScanner {
+  return { st: [newDir(), newDir()], records: [], notes, chunks: 0, last: undefined, final: false };
+}
 
-  const hole = (d: DirState, dir: StreamDir, n: number, event: number): void => {
-    if (n <= 0) return;
-    d.at += n;
-    if (!d.synced) return;
-    if (d.body === null && d.hdrN > 0) notes.push(`${dirName(dir)}: record header at byte ${d.pos} cut by ${n} missing bytes (event ${event})`);
-    loseBytes(d, n, () => emit(d, dir, event));
-  };
+const dirName = (d: StreamDir): string => (d === 0 ? 'client→server' : 'server→client');
 
-  for (const c of s.chunks) {
+function emitRecord(sc: RecordScanner, d: DirState, dir: StreamDir, lastEvent: number): void {
+  const h = d.hdr;
+  const body = d.body ?? new Uint8Array(0);
+  sc.records.push({
+    index: sc.records.length,
+    dir,
+    type: h[0],
+    version: (h[1] << 8) | h[2],
+    length: body.length,
+    body: d.missing ? body.subarray(0, d.vis) : body,
+    complete: !d.missing,
+    event: d.event,
+    lastEvent,
+    time: d.time,
+    pos: d.pos,
+  });
+  resetUnit(d);
+}
+
+function hole(sc: RecordScanner, d: DirState, dir: StreamDir, n: number, event: number): void {
+  if (n <= 0) return;
+  d.at += n;
+  if (!d.synced) return;
+  if (d.body === null && d.hdrN > 0) sc.notes.push(`${dirName(dir)}: record header at byte ${d.pos} cut by ${n} missing bytes (event ${event})`);
+  loseBytes(d, n, () => emitRecord(sc, d, dir, event));
+}
+
+/** Whether `s` starts with the chunks the scanner has read (it is the same stream, grown). */
+function continues(sc: RecordScanner, s: ByteStream): boolean {
+  if (s.chunks.length < sc.chunks) return false;
+  const l = sc.last;
+  if (!l) return true;
+  const c = s.chunks[sc.chunks - 1];
+  return c.dir === l.dir && c.seq === l.seq && c.bytes.length === l.size && c.event === l.event;
+}
+
+/**
+ * Cut the chunks of `s` after those already read into records (appended to `sc.records`).
+ * With `final` the records still in progress are emitted as cut (the stream ends there);
+ * without, they wait for more chunks. False (nothing read) when `s` is not the scanned stream
+ * grown, or grew after a final scan: the caller starts again.
+ */
+export function scanMoreRecords(sc: RecordScanner, s: ByteStream, final: boolean): boolean {
+  if (!continues(sc, s) || (sc.final && s.chunks.length > sc.chunks)) return false;
+  const st = sc.st;
+  for (let k = sc.chunks; k < s.chunks.length; k++) {
+    const c = s.chunks[k];
     const dir = c.dir;
     const d = st[dir];
     const ev = c.lastEvent ?? c.event;
-    if (c.gap) hole(d, dir, c.gap, c.event);
+    if (c.gap) hole(sc, d, dir, c.gap, c.event);
     // A chunk that starts later than expected is a gap the stream builder did not mark.
-    if (c.seq > d.at) hole(d, dir, c.seq - d.at, c.event);
+    if (c.seq > d.at) hole(sc, d, dir, c.seq - d.at, c.event);
     const b = c.bytes;
     let i = 0;
     while (i < b.length) {
       if (!d.synced) {
         const p = resyncAt(b, i);
         if (p < 0) break;
-        notes.push(`${dirName(dir)}: resynchronised on a record header at byte ${d.at + p} (event ${c.event})`);
+        sc.notes.push(`${dirName(dir)}: resynchronised on a record header at byte ${d.at + p} (event ${c.event})`);
         i = p;
         d.synced = true;
         d.hdrN = 0;
@@ -160,24 +193,37 @@ export function scanRecords(s: ByteStream): RecordScan {
           d.time = c.time;
           d.pos = d.at + p;
         },
-        () => emit(d, dir, ev),
+        () => emitRecord(sc, d, dir, ev),
       );
       if (r >= 0) break;
       i = -r - 1;
-      notes.push(`${dirName(dir)}: not a TLS record header at byte ${d.pos} (event ${d.event})`);
+      sc.notes.push(`${dirName(dir)}: not a TLS record header at byte ${d.pos} (event ${d.event})`);
       d.hdrN = 0;
       d.synced = false;
     }
     d.at += b.length;
-    if (c.truncated) hole(d, dir, c.truncated, c.event);
+    if (c.truncated) hole(sc, d, dir, c.truncated, c.event);
   }
-  for (const dir of [0, 1] as const) {
-    const d = st[dir];
-    if (d.body !== null) {
-      notes.push(`${dirName(dir)}: last record (byte ${d.pos}, event ${d.event}) ends after the capture: ${d.body.length - d.bodyN} bytes missing`);
-      d.missing = true;
-      emit(d, dir, d.event);
+  sc.chunks = s.chunks.length;
+  const lc = s.chunks[sc.chunks - 1];
+  sc.last = lc ? { dir: lc.dir, seq: lc.seq, size: lc.bytes.length, event: lc.event } : undefined;
+  if (final && !sc.final) {
+    sc.final = true;
+    for (const dir of [0, 1] as const) {
+      const d = st[dir];
+      if (d.body !== null) {
+        sc.notes.push(`${dirName(dir)}: last record (byte ${d.pos}, event ${d.event}) ends after the capture: ${d.body.length - d.bodyN} bytes missing`);
+        d.missing = true;
+        emitRecord(sc, d, dir, d.event);
+      }
     }
   }
-  return { records, notes };
+  return true;
+}
+
+/** Cut a ByteStream into TLS records (both directions, in arrival order). Never throws. */
+export function scanRecords(s: ByteStream): RecordScan {
+  const sc = createRecordScanner();
+  scanMoreRecords(sc, s, true);
+  return { records: sc.records, notes: sc.notes };
 }

@@ -49,7 +49,7 @@ import {
   type ServerHelloInfo,
 } from './handshake.ts';
 import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
-import { CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanRecords, type TlsRecord } from './records.ts';
+import { createRecordScanner, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanMoreRecords, type RecordScanner, type TlsRecord } from './records.ts';
 import { cachedPlaintext, keepPlaintext } from './record-cache.ts';
 import { SUITES, type SuiteInfo } from './suites.ts';
 
@@ -447,45 +447,168 @@ function isTls13(v: number | undefined): boolean {
   return v === 0x0304 || (v !== undefined && (v & 0xff00) === 0x7f00);
 }
 
-/** Decrypt a TLS ByteStream with the store's secrets. Never throws; returns null if not TLS. */
-export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProvider): TlsStreamResult {
-  const scan = scanRecords(src);
-  const notes = [...scan.notes];
-  const session: TlsSessionInfo = { helloRetry: false, certificates: [], clientRandoms: [] };
+/**
+ * The decryption of one stream where it stands: the record scanner, the hellos read, each
+ * direction's keys and sequence numbers at the last record decrypted, and the result so far. A
+ * stream that grew (a followed capture) or is read again goes on from the last record
+ * (advanceTls): each record goes through the cipher once, however often the stream grows.
+ */
+export interface TlsDecoder {
+  store: KeyStore;
+  p: CryptoProvider;
+  scan: RecordScanner;
+  /** Records read by the hello pass; its state per direction. */
+  helloAt: number;
+  hb: [HandshakeBuffer, HandshakeBuffer];
+  stop: [boolean, boolean];
+  /** Set once the hellos are known (or the stream ended without them): the second pass runs. */
+  keyed: Keyed | undefined;
+  /** Records through the second pass. */
+  decodedAt: number;
+  result: TlsStreamResult;
+  /** The store's generation at the last advance, and what of the store the records read (keySignature). */
+  gen: number;
+  sig: string;
+}
 
-  // Pass 1: the first hellos, from plaintext handshake records.
-  {
-    const hb = [createHandshakeBuffer(), createHandshakeBuffer()];
-    const stop = [false, false];
-    for (const r of scan.records) {
-      if (stop[r.dir]) continue;
-      if (r.type === CT_CHANGE_CIPHER_SPEC || r.type === CT_APPLICATION_DATA) {
-        stop[r.dir] = true;
-        continue;
+/** The second pass's state between two records. */
+interface Keyed {
+  tls13: boolean;
+  suite: SuiteInfo | undefined;
+  secrets: SessionSecrets | undefined;
+  unsupported: string;
+  dirs: [DirCrypto, DirCrypto];
+  plainSeq: [number, number];
+  encrypted: number;
+  decrypted: number;
+  noKey: number;
+  unauth: number;
+  hello: { ch: ClientHelloInfo | undefined; sh: ServerHelloInfo | undefined };
+}
+
+/** A decoder for `src` (nothing read yet). */
+export function createTlsDecoder(src: ByteStream, store: KeyStore, p: CryptoProvider): TlsDecoder {
+  const notes: string[] = [];
+  const stream: ByteStream = { id: `tls:${src.id}`, kind: 'tls', client: src.client, server: src.server, chunks: [], notes };
+  const session: TlsSessionInfo = { helloRetry: false, certificates: [], clientRandoms: [] };
+  return {
+    store,
+    p,
+    scan: createRecordScanner(notes),
+    helloAt: 0,
+    hb: [createHandshakeBuffer(), createHandshakeBuffer()],
+    stop: [false, false],
+    keyed: undefined,
+    decodedAt: 0,
+    result: { stream, status: 'no-encrypted-data', statusText: 'no encrypted records', session, records: [], notes },
+    gen: store.generation,
+    sig: '',
+  };
+}
+
+/** Decrypt a TLS ByteStream with the store's secrets. Never throws. */
+export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProvider): TlsStreamResult {
+  const d = createTlsDecoder(src, store, p);
+  advanceTls(d, src, true);
+  return d.result;
+}
+
+/**
+ * Read the records `src` has after those decoded: `src` is the decoder's stream, grown (its
+ * first chunks are those read). `final`: the stream ends here (a record still in progress is
+ * kept cut); else such a record waits for more chunks. False, with nothing read, when `src`
+ * does not continue what was read, or keys added since concern records already decoded: the
+ * caller decodes again from the start.
+ */
+export function advanceTls(d: TlsDecoder, src: ByteStream, final: boolean): boolean {
+  if (d.store.generation !== d.gen) {
+    if (keySignature(d) !== d.sig) return false;
+    d.gen = d.store.generation;
+  }
+  if (!scanMoreRecords(d.scan, src, final)) return false;
+  const records = d.scan.records;
+  if (!d.keyed) {
+    helloPass(d, records);
+    if (!helloDone(d) && !final) return true;
+    d.keyed = setUpKeys(d);
+  }
+  for (; d.decodedAt < records.length; d.decodedAt++) decodeRecord(d, d.keyed, records[d.decodedAt]);
+  setStatus(d.result, d.keyed);
+  d.sig = keySignature(d);
+  return true;
+}
+
+/**
+ * Whether what the decoder decoded still holds with the store as it is now (keys added for other
+ * sessions only): then it goes on with them; else the stream is decoded again from its start.
+ */
+export function keysStillFit(d: TlsDecoder): boolean {
+  if (d.store.generation === d.gen) return true;
+  if (keySignature(d) !== d.sig) return false;
+  d.gen = d.store.generation;
+  return true;
+}
+
+/** What the store holds for this stream's sessions: the same after new keys, no record decodes otherwise. */
+function keySignature(d: TlsDecoder): string {
+  if (!d.keyed) return '';
+  const randoms = new Set(d.result.session.clientRandoms);
+  const ch = d.keyed.hello.ch;
+  if (ch) randoms.add(toHex(ch.random));
+  const parts = [...randoms].map((r) => {
+    const s = d.store.byRandom.get(r);
+    if (!s) return `${r}:-`;
+    const has = (x: Uint8Array | undefined): string => (x ? toHex(x) : '-');
+    return `${r}:${has(s.master)},${has(s.clientEarly)},${has(s.clientHandshake)},${has(s.serverHandshake)},${s.clientTraffic.map(toHex).join('+')},${s.serverTraffic.map(toHex).join('+')}`;
+  });
+  const psk = d.store.psks[0];
+  return `${parts.join(';')}|${psk ? toHex(psk) : ''}`;
+}
+
+/** Pass 1 has what it looks for: the first ClientHello and ServerHello (or their direction moved on to encrypted records). */
+function helloDone(d: TlsDecoder): boolean {
+  const s = d.result.session;
+  return (s.clientHello !== undefined || d.stop[0]) && (s.serverHello !== undefined || d.stop[1]);
+}
+
+/** Pass 1: the first hellos, from plaintext handshake records. */
+function helloPass(d: TlsDecoder, records: readonly TlsRecord[]): void {
+  const { hb, stop } = d;
+  const session = d.result.session;
+  for (; d.helloAt < records.length && !helloDone(d); d.helloAt++) {
+    const r = records[d.helloAt];
+    if (stop[r.dir]) continue;
+    if (r.type === CT_CHANGE_CIPHER_SPEC || r.type === CT_APPLICATION_DATA) {
+      stop[r.dir] = true;
+      continue;
+    }
+    if (r.type !== CT_HANDSHAKE) continue;
+    if (!r.complete) {
+      // A ClientHello only partly recorded (strace -s 256): its random still picks the keys.
+      if (r.dir === 0 && !session.clientHello && hb[0].n === 0 && r.body[0] === HS_CLIENT_HELLO && r.body.length >= 38) {
+        session.clientHello = parseClientHello({ type: HS_CLIENT_HELLO, body: r.body.subarray(4), raw: r.body }) ?? undefined;
+        if (session.clientHello) d.result.notes.push(`ClientHello only partly captured (${r.body.length} of ${r.length} bytes): extensions after the cut are unknown`);
       }
-      if (r.type !== CT_HANDSHAKE) continue;
-      if (!r.complete) {
-        // A ClientHello only partly recorded (strace -s 256): its random still picks the keys.
-        if (r.dir === 0 && !session.clientHello && hb[0].n === 0 && r.body[0] === HS_CLIENT_HELLO && r.body.length >= 38) {
-          session.clientHello = parseClientHello({ type: HS_CLIENT_HELLO, body: r.body.subarray(4), raw: r.body }) ?? undefined;
-          if (session.clientHello) notes.push(`ClientHello only partly captured (${r.body.length} of ${r.length} bytes): extensions after the cut are unknown`);
-        }
-        stop[r.dir] = true;
-        continue;
-      }
-      for (const m of pushHandshake(hb[r.dir], r.body)) {
-        if (m.type === HS_CLIENT_HELLO && !session.clientHello) session.clientHello = parseClientHello(m) ?? undefined;
-        if (m.type === HS_SERVER_HELLO) {
-          const sh = parseServerHello(m);
-          if (sh?.helloRetry) session.helloRetry = true;
-          else if (sh && !session.serverHello) {
-            session.serverHello = sh;
-            stop[1] = true;
-          }
+      stop[r.dir] = true;
+      continue;
+    }
+    for (const m of pushHandshake(hb[r.dir], r.body)) {
+      if (m.type === HS_CLIENT_HELLO && !session.clientHello) session.clientHello = parseClientHello(m) ?? undefined;
+      if (m.type === HS_SERVER_HELLO) {
+        const sh = parseServerHello(m);
+        if (sh?.helloRetry) session.helloRetry = true;
+        else if (sh && !session.serverHello) {
+          session.serverHello = sh;
+          stop[1] = true;
         }
       }
     }
   }
+}
+
+/** The session's version, suite and secrets from the hellos, and each direction's epochs. */
+function setUpKeys(d: TlsDecoder): Keyed {
+  const session = d.result.session;
   const ch = session.clientHello;
   const sh = session.serverHello;
   session.version = sh?.selectedVersion;
@@ -495,7 +618,7 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
   const suite = sh ? SUITES.get(sh.cipherSuite) : undefined;
   session.suiteName = suite?.name;
   const tls13 = isTls13(sh?.selectedVersion);
-  const secrets: SessionSecrets | undefined = ch ? store.byRandom.get(toHex(ch.random)) : undefined;
+  const secrets: SessionSecrets | undefined = ch ? d.store.byRandom.get(toHex(ch.random)) : undefined;
   if (ch) session.clientRandoms.push(toHex(ch.random));
 
   const dirs: [DirCrypto, DirCrypto] = [
@@ -509,10 +632,10 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
     // draft-ietf-tls-tls13: "tls13 " labels from draft 20; record AAD from draft 25.
     const prefix = draft && draft < 20 ? 'TLS 1.3, ' : 'tls13 ';
     const noAad = draft > 0 && draft < 25;
-    const add = (d: DirCrypto, name: string, s: Uint8Array | undefined): void => {
+    const add = (dc: DirCrypto, name: string, s: Uint8Array | undefined): void => {
       if (!s) return;
       const e = epoch13(name, suite, s, prefix, noAad);
-      if (e) d.epochs.push(e);
+      if (e) dc.epochs.push(e);
     };
     if (ch?.earlyData) add(dirs[0], 'early traffic secret', secrets.clientEarly);
     add(dirs[0], 'handshake traffic secret', secrets.clientHandshake);
@@ -523,207 +646,197 @@ export function decryptTlsStream(src: ByteStream, store: KeyStore, p: CryptoProv
   } else if (suite && aeadFor(suite) === null) {
     unsupported = `${suite.name} is not supported yet`;
   }
+  return { tls13, suite, secrets, unsupported, dirs, plainSeq: [0, 0], encrypted: 0, decrypted: 0, noKey: 0, unauth: 0, hello: { ch, sh } };
+}
 
-  // Pass 2: in arrival order.
-  const summaries: RecordSummary[] = [];
-  const chunks: StreamChunk[] = [];
-  const plainSeq = [0, 0];
-  let encryptedCount = 0;
-  let decryptedCount = 0;
-  let noKeyCount = 0;
-  let failure: TlsStreamResult['failure'];
-  let hello = { ch, sh };
-
-  const onHandshake = (dir: StreamDir, m: HandshakeMessage, r: TlsRecord): void => {
-    if (m.type === HS_CLIENT_HELLO) {
-      const c = parseClientHello(m);
-      if (c) {
-        hello = { ...hello, ch: c };
-        const hex = toHex(c.random);
-        if (!session.clientRandoms.includes(hex)) session.clientRandoms.push(hex);
-      }
-    } else if (m.type === HS_SERVER_HELLO) {
-      const s = parseServerHello(m);
-      if (s && !s.helloRetry) hello = { ...hello, sh: s };
-    } else if (m.type === HS_CERTIFICATE && dir === 1) {
-      session.certificates.push(...parseCertificates(m, tls13));
-    } else if (m.type === HS_ENCRYPTED_EXTENSIONS) {
-      session.alpn ??= parseEncryptedExtensionsAlpn(m);
-    } else if (tls13 && (m.type === HS_FINISHED || m.type === HS_END_OF_EARLY_DATA)) {
-      // The sender's next records use its next epoch (RFC 8446 §4.4.4, §4.5).
-      const d = dirs[dir];
-      const e = d.epochs[d.cur];
-      const want = m.type === HS_FINISHED ? 'handshake' : 'early';
-      if (e?.name.startsWith(want) && d.cur + 1 < d.epochs.length) {
-        d.cur++;
-        d.epochs[d.cur].seq = 0;
-      }
-    } else if (m.type === HS_KEY_UPDATE && tls13 && suite) {
-      const d = dirs[dir];
-      const e = d.epochs[d.cur];
-      const n = e ? nextEpoch(e, suite) : null;
-      if (n) {
-        d.epochs.splice(d.cur + 1, 0, n);
-        d.cur++;
-        notes.push(`KeyUpdate from the ${dir === 0 ? 'client' : 'server'} at event ${r.lastEvent}`);
-      }
+function onHandshake(d: TlsDecoder, k: Keyed, dir: StreamDir, m: HandshakeMessage, r: TlsRecord): void {
+  const session = d.result.session;
+  const { tls13, suite, dirs } = k;
+  if (m.type === HS_CLIENT_HELLO) {
+    const c = parseClientHello(m);
+    if (c) {
+      k.hello = { ...k.hello, ch: c };
+      const hex = toHex(c.random);
+      if (!session.clientRandoms.includes(hex)) session.clientRandoms.push(hex);
     }
-  };
-
-  const fail = (r: TlsRecord, message: string): void => {
-    failure ??= { event: r.event, record: r.index, message };
-  };
-
-  for (const r of scan.records) {
-    const d = dirs[r.dir];
-    const sum: RecordSummary = { record: r, contentType: r.type, handshakes: [], encrypted: false };
-    summaries.push(sum);
-    let plain: Uint8Array | null = null;
-    let type = r.type;
-    let key: RecordKey | undefined;
-    if (tls13) {
-      if (r.type === CT_APPLICATION_DATA) {
-        sum.encrypted = true;
-        encryptedCount++;
-        if (d.epochs.length === 0) {
-          noKeyCount++;
-          sum.error = unsupported || 'no key for this session';
-        } else {
-          let got: Opened | null = null;
-          for (let k = d.cur; k < d.epochs.length; k++) {
-            const e = d.epochs[k];
-            const saved = e.seq;
-            if (k > d.cur) e.seq = 0;
-            const o = openRecord(p, e, r);
-            if (o.plain && (!o.unauth || k === d.cur)) {
-              got = o;
-              d.cur = k;
-              key = { epoch: e, seq: e.seq, iv: e.iv, p, tls13: true, unauth: o.unauth === true };
-              e.seq++;
-              break;
-            }
-            e.seq = saved;
-          }
-          // A partly captured record hides its inner type (it is at the end): infer it from the epoch.
-          const inner = got?.plain ? (got.unauth ? { type: guessInnerType(d.epochs[d.cur], r, got.plain), content: got.plain } : unpad13(got.plain)) : null;
-          if (got && inner) {
-            decryptedCount++;
-            plain = inner.content;
-            type = inner.type;
-            sum.unauthenticated = got.unauth;
-            sum.contentType = type;
-          } else if (r.dir === 0 && hello.ch?.earlyData && !secrets?.clientEarly && d.cur === 0) {
-            // 0-RTT data without its secret: expected to stay encrypted.
-            noKeyCount++;
-            sum.error = 'early data: CLIENT_EARLY_TRAFFIC_SECRET not in the key log';
-          } else {
-            sum.error = `authentication failed (${d.epochs[d.cur]?.name ?? 'no epoch'})`;
-            fail(r, sum.error);
-          }
-        }
-      } else if (r.type === CT_HANDSHAKE && r.complete) {
-        plain = r.body;
-      }
-    } else {
-      const act = d.active;
-      if (act !== null && !(r.type === CT_CHANGE_CIPHER_SPEC && act === 'nokey')) {
-        sum.encrypted = true;
-        encryptedCount++;
-        if (act === 'nokey') {
-          noKeyCount++;
-          sum.error = unsupported || 'no key for this session';
-        } else {
-          const before = { seq: act.seq, iv: act.iv };
-          const o = openRecord(p, act, r);
-          if (o.plain) {
-            key = { epoch: act, seq: before.seq, iv: before.iv, p, tls13: false, unauth: o.unauth === true };
-            act.seq++;
-            decryptedCount++;
-            plain = o.plain;
-            sum.unauthenticated = o.unauth;
-          } else {
-            act.seq++;
-            sum.error = o.err ?? 'authentication failed';
-            fail(r, sum.error);
-          }
-        }
-      } else if (r.complete) {
-        plain = r.body;
-      }
-      if (r.type === CT_CHANGE_CIPHER_SPEC) {
-        // New keys for this direction from the latest hellos (renegotiation picks new ones).
-        const c = hello.ch;
-        const s = hello.sh;
-        const su = s ? SUITES.get(s.cipherSuite) : undefined;
-        const sec = c ? store.byRandom.get(toHex(c.random)) : undefined;
-        const master = sec?.master ?? (su && c && s ? pskMaster(store, su, c.random, s.random, s.selectedVersion) : undefined);
-        const ep = su && master && c && s ? epochs12(su, master, c.random, s.random, s.selectedVersion, c.encryptThenMac && s.encryptThenMac) : null;
-        if (!ep && su && aeadFor(su) === null) unsupported = `${su.name} is not supported yet`;
-        else if (!ep && s && !su) unsupported = `cipher suite 0x${s.cipherSuite.toString(16).padStart(4, '0')} is not supported`;
-        d.active = ep ? ep[r.dir] : 'nokey';
-      }
+  } else if (m.type === HS_SERVER_HELLO) {
+    const s = parseServerHello(m);
+    if (s && !s.helloRetry) k.hello = { ...k.hello, sh: s };
+  } else if (m.type === HS_CERTIFICATE && dir === 1) {
+    session.certificates.push(...parseCertificates(m, tls13));
+  } else if (m.type === HS_ENCRYPTED_EXTENSIONS) {
+    session.alpn ??= parseEncryptedExtensionsAlpn(m);
+  } else if (tls13 && (m.type === HS_FINISHED || m.type === HS_END_OF_EARLY_DATA)) {
+    // The sender's next records use its next epoch (RFC 8446 §4.4.4, §4.5).
+    const dc = dirs[dir];
+    const e = dc.epochs[dc.cur];
+    const want = m.type === HS_FINISHED ? 'handshake' : 'early';
+    if (e?.name.startsWith(want) && dc.cur + 1 < dc.epochs.length) {
+      dc.cur++;
+      dc.epochs[dc.cur].seq = 0;
     }
-    const lazy = plain !== null && key !== undefined && type === CT_APPLICATION_DATA && sum.encrypted;
-    if (lazy && plain && key) {
-      // Application data is read again from the record when asked (lazyPlaintext), not held.
-      key.size = plain.length;
-      sum.key = key;
-      keepPlaintext(sum, plain);
-      Object.defineProperty(sum, 'plaintext', { get: lazyPlaintext, enumerable: true, configurable: true });
-    } else if (plain) sum.plaintext = plain;
-    if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
-      // Part of the record is missing: the message in it is lost; restart at the next record.
-      d.hs.n = 0;
-    } else if (plain && type === CT_HANDSHAKE) {
-      for (const m of pushHandshake(d.hs, plain)) {
-        sum.handshakes.push(m);
-        onHandshake(r.dir, m, r);
-      }
-    } else if (type === CT_APPLICATION_DATA && sum.encrypted) {
-      const missing = r.complete ? 0 : r.length - r.body.length;
-      const bytes = plain ?? new Uint8Array(0);
-      const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: plainSeq[r.dir] };
-      if (lazy) {
-        Object.defineProperty(chunk, CHUNK_RECORD, { value: sum });
-        Object.defineProperty(chunk, 'size', { value: bytes.length });
-        Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
-      }
-      if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
-      if (!plain) chunk.gap = Math.max(0, r.length - 16);
-      else if (missing > 0) chunk.truncated = missing;
-      if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
-      plainSeq[r.dir] = chunk.seq + bytes.length + (chunk.truncated ?? 0);
-      chunks.push(chunk);
+  } else if (m.type === HS_KEY_UPDATE && tls13 && suite) {
+    const dc = dirs[dir];
+    const e = dc.epochs[dc.cur];
+    const n = e ? nextEpoch(e, suite) : null;
+    if (n) {
+      dc.epochs.splice(dc.cur + 1, 0, n);
+      dc.cur++;
+      d.result.notes.push(`KeyUpdate from the ${dir === 0 ? 'client' : 'server'} at event ${r.lastEvent}`);
     }
   }
-  let status: TlsStatus;
-  let statusText: string;
-  if (encryptedCount === 0) {
-    status = 'no-encrypted-data';
-    statusText = 'no encrypted records';
-  } else if (failure) {
-    status = 'auth-failed';
-    statusText = `key present but authentication failed at event ${failure.event} (record ${failure.record}): ${failure.message}`;
-  } else if (decryptedCount === 0 && unsupported) {
-    status = 'unsupported';
-    statusText = unsupported;
-  } else if (decryptedCount === 0) {
-    status = 'no-key';
-    statusText = ch ? `no key for this session (client random ${toHex(ch.random)})` : 'no key: the ClientHello was not captured';
+}
+
+/** Pass 2, one record in arrival order: decrypt it, decode its handshake messages, add its plaintext chunk. */
+function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
+  const res = dd.result;
+  const p = dd.p;
+  const store = dd.store;
+  const { tls13, secrets } = k;
+  const fail = (message: string): void => {
+    res.failure ??= { event: r.event, record: r.index, message };
+  };
+  const d = k.dirs[r.dir];
+  const sum: RecordSummary = { record: r, contentType: r.type, handshakes: [], encrypted: false };
+  res.records.push(sum);
+  let plain: Uint8Array | null = null;
+  let type = r.type;
+  let key: RecordKey | undefined;
+  if (tls13) {
+    if (r.type === CT_APPLICATION_DATA) {
+      sum.encrypted = true;
+      k.encrypted++;
+      if (d.epochs.length === 0) {
+        k.noKey++;
+        sum.error = k.unsupported || 'no key for this session';
+      } else {
+        let got: Opened | null = null;
+        for (let j = d.cur; j < d.epochs.length; j++) {
+          const e = d.epochs[j];
+          const saved = e.seq;
+          if (j > d.cur) e.seq = 0;
+          const o = openRecord(p, e, r);
+          if (o.plain && (!o.unauth || j === d.cur)) {
+            got = o;
+            d.cur = j;
+            key = { epoch: e, seq: e.seq, iv: e.iv, p, tls13: true, unauth: o.unauth === true };
+            e.seq++;
+            break;
+          }
+          e.seq = saved;
+        }
+        // A partly captured record hides its inner type (it is at the end): infer it from the epoch.
+        const inner = got?.plain ? (got.unauth ? { type: guessInnerType(d.epochs[d.cur], r, got.plain), content: got.plain } : unpad13(got.plain)) : null;
+        if (got && inner) {
+          k.decrypted++;
+          plain = inner.content;
+          type = inner.type;
+          sum.unauthenticated = got.unauth;
+          sum.contentType = type;
+        } else if (r.dir === 0 && k.hello.ch?.earlyData && !secrets?.clientEarly && d.cur === 0) {
+          // 0-RTT data without its secret: expected to stay encrypted.
+          k.noKey++;
+          sum.error = 'early data: CLIENT_EARLY_TRAFFIC_SECRET not in the key log';
+        } else {
+          sum.error = `authentication failed (${d.epochs[d.cur]?.name ?? 'no epoch'})`;
+          fail(sum.error);
+        }
+      }
+    } else if (r.type === CT_HANDSHAKE && r.complete) {
+      plain = r.body;
+    }
   } else {
-    status = 'decrypted';
-    statusText = `decrypted ${decryptedCount} of ${encryptedCount} encrypted records`;
-    if (noKeyCount) statusText += ` (${noKeyCount} without keys)`;
-    const unauth = summaries.filter((s) => s.unauthenticated).length;
-    if (unauth) statusText += `; ${unauth} partly captured records decrypted without authentication`;
+    const act = d.active;
+    if (act !== null && !(r.type === CT_CHANGE_CIPHER_SPEC && act === 'nokey')) {
+      sum.encrypted = true;
+      k.encrypted++;
+      if (act === 'nokey') {
+        k.noKey++;
+        sum.error = k.unsupported || 'no key for this session';
+      } else {
+        const before = { seq: act.seq, iv: act.iv };
+        const o = openRecord(p, act, r);
+        if (o.plain) {
+          key = { epoch: act, seq: before.seq, iv: before.iv, p, tls13: false, unauth: o.unauth === true };
+          act.seq++;
+          k.decrypted++;
+          plain = o.plain;
+          sum.unauthenticated = o.unauth;
+        } else {
+          act.seq++;
+          sum.error = o.err ?? 'authentication failed';
+          fail(sum.error);
+        }
+      }
+    } else if (r.complete) {
+      plain = r.body;
+    }
+    if (r.type === CT_CHANGE_CIPHER_SPEC) {
+      // New keys for this direction from the latest hellos (renegotiation picks new ones).
+      const c = k.hello.ch;
+      const s = k.hello.sh;
+      const su = s ? SUITES.get(s.cipherSuite) : undefined;
+      const sec = c ? store.byRandom.get(toHex(c.random)) : undefined;
+      const master = sec?.master ?? (su && c && s ? pskMaster(store, su, c.random, s.random, s.selectedVersion) : undefined);
+      const ep = su && master && c && s ? epochs12(su, master, c.random, s.random, s.selectedVersion, c.encryptThenMac && s.encryptThenMac) : null;
+      if (!ep && su && aeadFor(su) === null) k.unsupported = `${su.name} is not supported yet`;
+      else if (!ep && s && !su) k.unsupported = `cipher suite 0x${s.cipherSuite.toString(16).padStart(4, '0')} is not supported`;
+      d.active = ep ? ep[r.dir] : 'nokey';
+    }
   }
-  const stream: ByteStream = {
-    id: `tls:${src.id}`,
-    kind: 'tls',
-    client: src.client,
-    server: src.server,
-    chunks,
-    notes,
-  };
-  return { stream, status, statusText, failure, session, records: summaries, notes };
+  if (sum.unauthenticated) k.unauth++;
+  const lazy = plain !== null && key !== undefined && type === CT_APPLICATION_DATA && sum.encrypted;
+  if (lazy && plain && key) {
+    // Application data is read again from the record when asked (lazyPlaintext), not held.
+    key.size = plain.length;
+    sum.key = key;
+    keepPlaintext(sum, plain);
+    Object.defineProperty(sum, 'plaintext', { get: lazyPlaintext, enumerable: true, configurable: true });
+  } else if (plain) sum.plaintext = plain;
+  if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
+    // Part of the record is missing: the message in it is lost; restart at the next record.
+    d.hs.n = 0;
+  } else if (plain && type === CT_HANDSHAKE) {
+    for (const m of pushHandshake(d.hs, plain)) {
+      sum.handshakes.push(m);
+      onHandshake(dd, k, r.dir, m, r);
+    }
+  } else if (type === CT_APPLICATION_DATA && sum.encrypted) {
+    const missing = r.complete ? 0 : r.length - r.body.length;
+    const bytes = plain ?? new Uint8Array(0);
+    const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: k.plainSeq[r.dir] };
+    if (lazy) {
+      Object.defineProperty(chunk, CHUNK_RECORD, { value: sum });
+      Object.defineProperty(chunk, 'size', { value: bytes.length });
+      Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
+    }
+    if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
+    if (!plain) chunk.gap = Math.max(0, r.length - 16);
+    else if (missing > 0) chunk.truncated = missing;
+    if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
+    k.plainSeq[r.dir] = chunk.seq + bytes.length + (chunk.truncated ?? 0);
+    res.stream.chunks.push(chunk);
+  }
+}
+
+function setStatus(res: TlsStreamResult, k: Keyed): void {
+  const ch = res.session.clientHello;
+  if (k.encrypted === 0) {
+    res.status = 'no-encrypted-data';
+    res.statusText = 'no encrypted records';
+  } else if (res.failure) {
+    res.status = 'auth-failed';
+    res.statusText = `key present but authentication failed at event ${res.failure.event} (record ${res.failure.record}): ${res.failure.message}`;
+  } else if (k.decrypted === 0 && k.unsupported) {
+    res.status = 'unsupported';
+    res.statusText = k.unsupported;
+  } else if (k.decrypted === 0) {
+    res.status = 'no-key';
+    res.statusText = ch ? `no key for this session (client random ${toHex(ch.random)})` : 'no key: the ClientHello was not captured';
+  } else {
+    res.status = 'decrypted';
+    res.statusText = `decrypted ${k.decrypted} of ${k.encrypted} encrypted records`;
+    if (k.noKey) res.statusText += ` (${k.noKey} without keys)`;
+    if (k.unauth) res.statusText += `; ${k.unauth} partly captured records decrypted without authentication`;
+  }
 }
