@@ -51,6 +51,7 @@ import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.
 const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 import { createLiveCaptures } from './live-capture.ts';
+import { warmUp } from './warm-up.ts';
 
 /** I/O graph series per request (each is a filter run over the capture). */
 const MAX_IO_SERIES = 8;
@@ -1051,6 +1052,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     return await run(params);
   }
 
+  // Requests are answered meanwhile: the warm-up keeps nothing of the engine's state.
+  if (options.warmWith && options.warmWith.length > 0) void warmUp(options.warmWith);
   port.onMessage((m) => {
     if (!isRequest(m)) return;
     const method: string = m.method;
