@@ -136,6 +136,8 @@ export function createSession(host: AppHost): Session {
   let latest: CaptureInfo | null = null;
   /** The first rows the engine sent with its first progress (open's `firstRows`), until the row cache takes them. */
   let pushed: RowsPage | null = null;
+  /** Whether this open's first page has arrived (pushed or fetched): the open steps mark it once. */
+  let firstPageShown = false;
   /** Bumped by every filter request: only the newest one's answer changes the view. */
   let filterGen = 0;
 
@@ -193,6 +195,7 @@ export function createSession(host: AppHost): Session {
     const page = pushed;
     if (!page || rowsParams(0, 1).fields !== undefined || !cache.seed(page)) return false;
     mark('first-page');
+    firstPageShown = true;
     return true;
   };
 
@@ -271,6 +274,7 @@ export function createSession(host: AppHost): Session {
       last = source;
       latest = null;
       pushed = null;
+      firstPageShown = false;
       rows = null; // the previous capture's pages (desktop: same engine); a new cache follows the open
       const name = sourceName(source);
       useCapture.setState({ status: null });
@@ -334,17 +338,16 @@ export function createSession(host: AppHost): Session {
         const layout = loadLayout(info.kind);
         useApp.setState({ columnLayout: layout });
         // A page carries its exact times and the view generation it belongs to (row-cache.ts).
-        let asked = false;
         const cache = createRowCache((start, count) => {
-          if (asked) return c.call('rows', rowsParams(start, count));
-          asked = true;
+          if (firstPageShown) return c.call('rows', rowsParams(start, count));
+          firstPageShown = true;
           mark('rows-asked');
           return c.call('rows', rowsParams(start, count)).then((page) => (mark('first-page'), page));
         }, (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
         }, { firstRows: screenRows() });
         rows = cache;
-        if (seedFirstRows(cache)) asked = true;
+        seedFirstRows(cache);
         const early = Math.max(info.events, (latest as CaptureInfo | null)?.events ?? 0);
         if (early > 0) cache.ensure(0, 1, early);
         const columns = await c.call('columns', null);
