@@ -16,6 +16,8 @@ describe('warmUp', () => {
     expect(await warmUp([SCAP, join(CORPUS, 'no-such.pcap'), TLS])).toBe(TLS);
     expect(await warmUp([SCAP])).toBeNull();
     expect(await warmUp([])).toBeNull();
+    // A window has asked for something: it runs that code itself.
+    expect(await warmUp([HTTP], () => true)).toBeNull();
   });
 
   it('leaves the engine as a cold one: the same rows, info and colours for the capture opened after', async () => {

@@ -1070,10 +1070,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     return await run(params);
   }
 
-  // Requests are answered meanwhile: the warm-up keeps nothing of the engine's state.
-  if (options.warmWith && options.warmWith.length > 0) void warmUp(options.warmWith);
+  // Requests are answered meanwhile (the warm-up keeps nothing of the engine's state); the first one ends it.
+  let requested = false;
+  if (options.warmWith && options.warmWith.length > 0) void warmUp(options.warmWith, () => requested);
   port.onMessage((m) => {
     if (!isRequest(m)) return;
+    requested = true;
     const method: string = m.method;
     (isMethodName(method) ? handle(method, m.params) : Promise.reject(new Error(`unknown method ${method}`))).then(
       (result) => port.postMessage(boundedReply(m.id, method, result) satisfies ResponseMessage),

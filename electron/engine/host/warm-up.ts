@@ -41,11 +41,12 @@ function warmable(path: string): boolean {
 /**
  * Warm with the first of `paths` that can be (the capture the host will open, else a sample).
  * Never throws: an engine that cannot warm is only slower at its first page. Resolves with the
- * path used, or null.
+ * path used, or null. `stop`: a window has sent its first request, so its own requests now run
+ * that code; warming on would only compete with them for the engine's thread.
  */
-export async function warmUp(paths: readonly string[]): Promise<string | null> {
+export async function warmUp(paths: readonly string[], stop: () => boolean = () => false): Promise<string | null> {
   const path = paths.find(warmable);
-  if (path === undefined) return null;
+  if (path === undefined || stop()) return null;
   const abort = new AbortController();
   try {
     let seen: () => void = () => {};
@@ -55,6 +56,7 @@ export async function warmUp(paths: readonly string[]): Promise<string | null> {
       const timer = setTimeout(() => seen(), WARM_WAIT_MS);
       await Promise.race([first, indexing.catch(() => {})]);
       clearTimeout(timer);
+      if (stop()) return null;
       const session = openSession(capture);
       const colours = compileColourRules(parseColourRules(WIRESHARK_DEFAULT_COLORFILTERS).rules);
       const named = withNamedCells(session.capture, undefined);
