@@ -862,8 +862,11 @@ export const STATS_CANCELLED = 'statistics cancelled';
 
 /** Pushed by the engine without a request. */
 export type EngineEvent =
-  /** `rows`: the first rows the open asked for (`firstRows`), on the first progress that has them. */
-  | { kind: 'event'; type: 'progress'; info: CaptureInfo; rows?: RowsPage }
+  /**
+   * `rows`: the first rows the open asked for (`firstRows`), on the first progress that has them,
+   * with the table's `columns` (as the `columns` method answers).
+   */
+  | { kind: 'event'; type: 'progress'; info: CaptureInfo; rows?: RowsPage; columns?: ColumnDef[] }
   | { kind: 'event'; type: 'error'; message: string }
   | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number }
   /** A running `find`: rows looked at so far of `total`. */

@@ -4,7 +4,7 @@
  */
 import { loadRules } from '../decode-as/rules.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { CaptureInfo, CaptureTools, EngineEvent, FilterResult, PacketCaptureParams, RowsPage, TraceParams } from '../../shared/rpc.ts';
+import type { CaptureInfo, CaptureTools, ColumnDef, EngineEvent, FilterResult, PacketCaptureParams, RowsPage, TraceParams } from '../../shared/rpc.ts';
 import { useCapture } from '../capture/capture-store.ts';
 import { sendColourRules } from '../colours/colour-sync.ts';
 import type { AppHost } from '../host/app-host.ts';
@@ -138,6 +138,8 @@ export function createSession(host: AppHost): Session {
   let pushed: RowsPage | null = null;
   /** Whether this open's first page has arrived (pushed or fetched): the open steps mark it once. */
   let firstPageShown = false;
+  /** The columns that came with the pushed first rows: the table need not wait for its `columns` answer. */
+  let columnsPushed: (columns: ColumnDef[]) => void = () => {};
   /** Bumped by every filter request: only the newest one's answer changes the view. */
   let filterGen = 0;
 
@@ -158,6 +160,7 @@ export function createSession(host: AppHost): Session {
       latest = e.info;
       if (e.rows && pushed === null) {
         pushed = e.rows;
+        if (e.columns) columnsPushed(e.columns);
         if (rows) seedFirstRows(rows);
       }
       // Following ended (Live off, the input closed, a read error): the capture is finished.
@@ -275,6 +278,7 @@ export function createSession(host: AppHost): Session {
       latest = null;
       pushed = null;
       firstPageShown = false;
+      const pushedColumns = new Promise<ColumnDef[]>((r) => (columnsPushed = r));
       rows = null; // the previous capture's pages (desktop: same engine); a new cache follows the open
       const name = sourceName(source);
       useCapture.setState({ status: null });
@@ -350,7 +354,8 @@ export function createSession(host: AppHost): Session {
         seedFirstRows(cache);
         const early = Math.max(info.events, (latest as CaptureInfo | null)?.events ?? 0);
         if (early > 0) cache.ensure(0, 1, early);
-        const columns = await c.call('columns', null);
+        // Whichever comes first: the answer, or the columns pushed with the first rows.
+        const columns = await Promise.race([c.call('columns', null), pushedColumns]);
         mark('columns');
         if (gen !== generation) return;
         const seen = latest as CaptureInfo | null;

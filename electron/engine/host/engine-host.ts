@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type RowsPage, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type ColumnDef, type EngineEvent, type RowsPage, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -219,13 +219,13 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     /** Set once this open's capture is the engine's: the first rows can be answered from then on. */
     let opened = false;
     let wantRows = firstRows;
-    const firstPage = (info: CaptureInfo): { rows?: RowsPage } => {
+    const firstPage = (info: CaptureInfo): { rows?: RowsPage; columns?: ColumnDef[] } => {
       if (!wantRows || !opened || info.events === 0 || state.abort !== abort) return {};
       const q = wantRows;
       wantRows = undefined;
       try {
         const page = handlers.rows(q);
-        return page instanceof Promise ? {} : { rows: page };
+        return page instanceof Promise || !state.capture ? {} : { rows: page, columns: state.capture.columns() };
       } catch {
         return {}; // the window asks for them as usual
       }
