@@ -195,8 +195,10 @@ export interface EngineMethods {
   /**
    * Open a capture file by path (desktop, CLI, browser mode with a server-side path). `more`
    * opens further files with it as one capture: strace -ff per-process logs, merged by time.
+   * `firstRows`: the first progress event with events carries rows [0, count) of the table (as
+   * `rows` answers them), so the window draws its first screen without asking.
    */
-  open: [{ path: string; more?: string[]; follow?: boolean }, CaptureInfo];
+  open: [{ path: string; more?: string[]; follow?: boolean; firstRows?: { count: number; fields?: string[] } }, CaptureInfo];
   /**
    * Stop following the open capture (opened with `follow: true`): what has been written is read,
    * then indexing ends as for a finished file.
@@ -874,7 +876,11 @@ export const STATS_CANCELLED = 'statistics cancelled';
 
 /** Pushed by the engine without a request. */
 export type EngineEvent =
-  | { kind: 'event'; type: 'progress'; info: CaptureInfo }
+  /**
+   * `rows`: the first rows the open asked for (`firstRows`), on the first progress that has them,
+   * with the table's `columns` (as the `columns` method answers).
+   */
+  | { kind: 'event'; type: 'progress'; info: CaptureInfo; rows?: RowsPage; columns?: ColumnDef[] }
   | { kind: 'event'; type: 'error'; message: string }
   | { kind: 'event'; type: 'filterProgress'; text: string; matched: number; tested: number; total: number }
   /** A running `find`: rows looked at so far of `total`. */

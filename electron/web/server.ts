@@ -347,6 +347,8 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     uploadDir,
     maxUploadBytes: opts.maxUpload ?? MAX_UPLOAD_BYTES,
     capture: captureOption(LISTEN_HOST),
+    // Its first page is not cold code: the engine has run the same steps on the FILE (or a sample).
+    warmWith: [...(file ? [file] : []), ...samples.map((s) => s.path)],
   });
   const startEngine = opts.startEngine ?? ((o: EngineHostOptions) => startEngineWorker({ engine: o }));
   /** One engine with its own upload folder, removed when the engine is closed or ends. */

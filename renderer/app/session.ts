@@ -4,13 +4,13 @@
  */
 import { loadRules } from '../decode-as/rules.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { CaptureInfo, CaptureTools, EngineEvent, FilterResult, PacketCaptureParams, TraceParams } from '../../shared/rpc.ts';
+import type { CaptureInfo, CaptureTools, ColumnDef, EngineEvent, FilterResult, PacketCaptureParams, RowsPage, TraceParams } from '../../shared/rpc.ts';
 import { useCapture } from '../capture/capture-store.ts';
 import { sendColourRules } from '../colours/colour-sync.ts';
 import type { AppHost } from '../host/app-host.ts';
 import { loadLayout } from '../table/column-layout.ts';
 import { followFieldColumns, rowsParams, withFieldColumns } from '../table/field-columns.ts';
-import { createRowCache, type RowCache } from '../table/row-cache.ts';
+import { createRowCache, PAGE_ROWS, type RowCache } from '../table/row-cache.ts';
 import { ROW_HEIGHT } from '../table/scroll-math.ts';
 import { initialState, useApp, type AppState } from './store.ts';
 
@@ -134,6 +134,12 @@ export function createSession(host: AppHost): Session {
   let unlisten: (() => void) | null = null;
   /** Newest progress seen for this open: it may arrive before `open` and `columns` return. */
   let latest: CaptureInfo | null = null;
+  /** The first rows the engine sent with its first progress (open's `firstRows`), until the row cache takes them. */
+  let pushed: RowsPage | null = null;
+  /** Whether this open's first page has arrived (pushed or fetched): the open steps mark it once. */
+  let firstPageShown = false;
+  /** The columns that came with the pushed first rows: the table need not wait for its `columns` answer. */
+  let columnsPushed: (columns: ColumnDef[]) => void = () => {};
   /** Bumped by every filter request: only the newest one's answer changes the view. */
   let filterGen = 0;
 
@@ -152,6 +158,11 @@ export function createSession(host: AppHost): Session {
         return;
       }
       latest = e.info;
+      if (e.rows && pushed === null) {
+        pushed = e.rows;
+        if (e.columns) columnsPushed(e.columns);
+        if (rows) seedFirstRows(rows);
+      }
       // Following ended (Live off, the input closed, a read error): the capture is finished.
       if (e.info.done && useApp.getState().live) useApp.setState({ live: false });
       // The first rows are asked for as soon as the engine has some, while the window is still
@@ -176,6 +187,19 @@ export function createSession(host: AppHost): Session {
       const name = useApp.getState().fileName;
       fail(name ? `The engine stopped while showing ${name}` : 'The engine stopped', e.message, last !== null);
     }
+  };
+
+  /**
+   * The pushed first rows into the row cache, unless the layout has field columns: they are
+   * asked for with the table's cells, and the engine was asked before the layout (it is per
+   * capture kind) was known.
+   */
+  const seedFirstRows = (cache: RowCache): boolean => {
+    const page = pushed;
+    if (!page || rowsParams(0, 1).fields !== undefined || !cache.seed(page)) return false;
+    mark('first-page');
+    firstPageShown = true;
+    return true;
   };
 
   /**
@@ -252,6 +276,9 @@ export function createSession(host: AppHost): Session {
       const gen = ++generation;
       last = source;
       latest = null;
+      pushed = null;
+      firstPageShown = false;
+      const pushedColumns = new Promise<ColumnDef[]>((r) => (columnsPushed = r));
       rows = null; // the previous capture's pages (desktop: same engine); a new cache follows the open
       const name = sourceName(source);
       useCapture.setState({ status: null });
@@ -281,11 +308,13 @@ export function createSession(host: AppHost): Session {
         else if (path !== null && morePaths.every((m) => m !== null)) {
           const more = source.kind === 'path' ? (source.more ?? []) : (morePaths as string[]);
           const follow = source.kind === 'path' && source.follow === true;
-          if (follow) info = await c.call('open', more.length === 0 ? { path, follow } : { path, more, follow });
-          else if (more.length === 0) info = await c.call('open', { path });
+          // The first screen of rows comes with the first progress (no request after it).
+          const firstRows = { count: screenRows() ?? PAGE_ROWS };
+          if (follow) info = await c.call('open', more.length === 0 ? { path, follow, firstRows } : { path, more, follow, firstRows });
+          else if (more.length === 0) info = await c.call('open', { path, firstRows });
           else {
             try {
-              info = await c.call('open', { path, more });
+              info = await c.call('open', { path, more, firstRows });
             } catch (e) {
               // A set the engine refuses (a scap with strace logs): on the desktop
               // the files then open as they would one by one, the first here, each other in its own window.
@@ -313,19 +342,20 @@ export function createSession(host: AppHost): Session {
         const layout = loadLayout(info.kind);
         useApp.setState({ columnLayout: layout });
         // A page carries its exact times and the view generation it belongs to (row-cache.ts).
-        let asked = false;
         const cache = createRowCache((start, count) => {
-          if (asked) return c.call('rows', rowsParams(start, count));
-          asked = true;
+          if (firstPageShown) return c.call('rows', rowsParams(start, count));
+          firstPageShown = true;
           mark('rows-asked');
           return c.call('rows', rowsParams(start, count)).then((page) => (mark('first-page'), page));
         }, (e) => {
           if (gen === generation) fail(`Cannot read rows of ${name}`, e.message, true);
         }, { firstRows: screenRows() });
         rows = cache;
+        seedFirstRows(cache);
         const early = Math.max(info.events, (latest as CaptureInfo | null)?.events ?? 0);
         if (early > 0) cache.ensure(0, 1, early);
-        const columns = await c.call('columns', null);
+        // Whichever comes first: the answer, or the columns pushed with the first rows.
+        const columns = await Promise.race([c.call('columns', null), pushedColumns]);
         mark('columns');
         if (gen !== generation) return;
         const seen = latest as CaptureInfo | null;

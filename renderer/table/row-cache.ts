@@ -24,6 +24,11 @@ export interface RowCache {
   /** Forget everything (new capture, new sort or filter). */
   clear(): void;
   /**
+   * Take a page the engine sent unasked (an open's first rows, on its first progress) as if it
+   * had been fetched; ignored once the cache holds pages. Returns whether it was taken.
+   */
+  seed(page: RowsPage): boolean;
+  /**
    * Ask again for the cached pages `stale` picks (their rows' texts changed: the HTTP scan
    * finished, the TCP analysis reached their pending rows), showing them until the new ones
    * arrive, so nothing flickers; pages out of view are dropped and fetched when next seen.
@@ -136,6 +141,16 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(lastRow / PAGE_ROWS); p++) list.push(p);
       wanted = list;
       pump();
+    },
+    seed(page) {
+      const p = Math.floor(page.start / PAGE_ROWS);
+      if (pages.size > 0 || page.start !== p * PAGE_ROWS || page.generation < viewGen) return false;
+      viewGen = page.generation;
+      pages.set(p, page);
+      // It stands for the short first fetch: the next one asks for whole pages.
+      firstRows = PAGE_ROWS;
+      notify();
+      return true;
     },
     clear() {
       generation++;

@@ -26,33 +26,51 @@ export function lookup(src: FieldSource, name: string): FieldInfo | undefined {
   return typeof src === 'function' ? src(name) : src.get(name);
 }
 
+/** Rows of the distance table, reused: a suggestion compares one name with every field (~3,000). */
+let rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Edit distance counting an adjacent transposition as one edit (optimal string alignment:
  * `tcp.prot` is one typo away from `tcp.port`), with an early exit above `max`.
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  if (rows[0].length <= b.length) rows = rows.map(() => new Int32Array(b.length * 2 + 1));
+  let [prev2, prev, cur] = rows;
+  for (let k = 0; k <= b.length; k++) prev[k] = k;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur.push(v);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length];
 }
 
+/**
+ * Suggestions already made, per index: the colouring rules name the same unknown protocols
+ * (hsrp, ospf …) in several rules and are compiled again with every change of the set.
+ */
+const suggested = new WeakMap<FieldIndex, Map<string, string | undefined>>();
+
 /** The closest field name to `name`, if one is close enough to be a plausible typo. */
 export function suggestField(src: FieldSource, name: string): string | undefined {
   if (typeof src === 'function') return undefined;
+  let memo = suggested.get(src);
+  if (!memo) suggested.set(src, (memo = new Map()));
+  if (memo.has(name)) return memo.get(name);
+  const s = closestField(src, name);
+  if (memo.size < 1000) memo.set(name, s);
+  return s;
+}
+
+function closestField(src: FieldIndex, name: string): string | undefined {
   const low = name.toLowerCase();
   if (low !== name && src.get(low)) return low;
   const max = Math.max(1, Math.min(3, Math.floor(name.length / 4)));

@@ -18,6 +18,7 @@ const DNS = join(CORPUS, 'pcap/wireshark/dns-ooo.pcap');
 const TLS12 = join(CORPUS, 'pcap/wireshark/tls12-chacha20poly1305.pcap');
 const TLS12_KEYS = join(CORPUS, 'keys/wireshark/tls12-chacha20poly1305.keys');
 const SCAP = join(CORPUS, 'scap/falco/cat_write.scap');
+const STRACE = join(CORPUS, 'strace/generated/strace-curl-hexdump.f-tt-Y-read-write-all.txt');
 
 function hasTshark(): boolean {
   try {
@@ -83,6 +84,7 @@ describe('tshark flags: the same bytes as the list form', () => {
     ],
     ['-V, the details tree', ['-r', HTTP_OOO, '-c', '2', '-V'], ['list', HTTP_OOO, '--count', '2', '--details']],
     ['a syscall capture', ['-r', SCAP, '-c', '300', '-Y', 'evt.type == mmap'], ['list', SCAP, '--count', '300', '-f', 'evt.type == mmap']],
+    ['an strace log, fields', ['-r', STRACE, '-Y', 'evt.type == read', '-T', 'fields', '-e', 'evt.num', '-e', 'fd.name'], ['list', STRACE, '-f', 'evt.type == read', '-e', 'evt.num', '-e', 'fd.name']],
   ];
   for (const [name, tshark, list] of pairs) {
     it(name, async () => {

@@ -24,9 +24,9 @@ export interface Server {
   proc: ChildProcess;
 }
 
-/** A browser-mode server for `file` (several files: one capture set, docs/capture-sets.md). */
-export async function startServer(file?: string | readonly string[]): Promise<Server> {
-  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', '0', ...(file === undefined ? [] : typeof file === 'string' ? [file] : file)];
+/** A browser-mode server for `file` (several files: one capture set, docs/capture-sets.md); port 0: any free one. */
+export async function startServer(file?: string | readonly string[], port = 0): Promise<Server> {
+  const args = ['--import', 'tsx', 'electron/web/server.ts', '--port', String(port), ...(file === undefined ? [] : typeof file === 'string' ? [file] : file)];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });

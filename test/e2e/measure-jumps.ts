@@ -47,11 +47,12 @@ async function timed(page: Page, act: () => Promise<void>, ready: string | null,
   ).then((h) => h.jsonValue() as Promise<number>);
 }
 
-const server = await startServer(file);
+const server = await startServer(file, Number(process.env.MEASURE_PORT ?? 0));
 const extra = (process.env.MEASURE_FLAGS ?? '').split(' ').filter(Boolean);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, '--enable-precise-memory-info', ...extra] });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await new Promise((r) => setTimeout(r, Number(process.env.MEASURE_WAIT_MS ?? 0)));
   const t0 = performance.now();
   await page.goto(server.url);
   await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 120_000 });
@@ -65,66 +66,68 @@ try {
   });
   console.log(`  page: html ${load.html.toFixed(0)} ms, scripts run ${load.dom.toFixed(0)} ms, open starts ${load.open.toFixed(0)} ms after navigation`);
   console.log(`  open steps (ms after open): ${load.steps.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  // The status bar says "Loaded in … s" once the whole file is indexed.
-  await page.waitForFunction(() => /Loaded in/.test(document.querySelector('.status-bar')?.textContent ?? ''), undefined, { timeout: 600_000, polling: 500 });
-  const total = await page.evaluate(() => document.querySelector('[data-testid="status-events"]')?.textContent ?? '');
-  console.log(`indexed: ${total} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const results: [string, number][] = [];
-  const n = Number((/\/ ([\d,]+)/.exec(total)?.[1] ?? '0').replace(/,/g, ''));
-  for (const at of [0.5, 0.25, 0.75, 1, 0.1]) {
-    const ms = await timed(page, () => page.evaluate((f) => {
-      const el = document.querySelector('.table-scroller') as HTMLElement;
-      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
-    }, at), null, Math.min(n - 1, Math.round(at * n)));
-    results.push([`scrollbar to ${at * 100} %`, ms]);
-  }
-  await page.locator('.table-scroller').focus();
-  results.push(['Home (key)', await timed(page, () => page.keyboard.press('Home'), '.row.selected[data-row="0"]')]);
-  results.push(['PageDown (key)', await timed(page, () => page.keyboard.press('PageDown'), '.row.selected:not([data-row="0"])')]);
-  const last = Number((/\/ ([\d,]+)/.exec(total)?.[1] ?? '0').replace(/,/g, ''));
-  results.push(['End (key)', await timed(page, () => page.keyboard.press('End'), `.row.selected[data-row="${last - 1}"]`)]);
-  results.push(['PageUp (key)', await timed(page, () => page.keyboard.press('PageUp'), `.row.selected:not([data-row="${last - 1}"])`)]);
-  const mid = Math.floor(last / 2);
-  results.push([`Go to ${mid.toLocaleString('en-US')}`, await timed(page, async () => {
-    await page.locator('input[aria-label="Go to event"]').fill(String(mid));
-    await page.locator('input[aria-label="Go to event"]').press('Enter');
-  }, `.row.selected[data-row="${mid - 1}"]`)]);
-  for (const [what, ms] of results) console.log(`${what.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms`);
-  // Scrolling through the whole range, one step per frame as a dragged thumb does. Two measures:
-  // the time between animation frames (what the eye sees: 16.7 ms at 60 Hz when no frame is
-  // dropped) and the main thread's work per frame (rAF → the first task after that frame's
-  // style, layout and paint), plus the long-animation-frame entries Chromium reports (≥ 50 ms).
-  const frames = await page.evaluate(async () => {
-    const el = document.querySelector('.table-scroller') as HTMLElement;
-    const range = el.scrollHeight - el.clientHeight;
-    const steps = 240;
-    const gaps: number[] = [];
-    const work: number[] = [];
-    const loaf: number[] = [];
-    const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) loaf.push(e.duration); });
-    try { po.observe({ type: 'long-animation-frame', buffered: false }); } catch { /* not in this browser */ }
-    // No named functions in here: tsx would wrap them in a helper the page does not have.
-    const ch = new MessageChannel();
-    let onTask: ((t: number) => void) | null = null;
-    ch.port1.addEventListener('message', () => onTask?.(performance.now()));
-    ch.port1.start();
-    let prev = await new Promise<number>((r) => requestAnimationFrame(r));
-    for (let i = 1; i <= steps; i++) {
-      el.scrollTop = (range * i) / steps;
-      const start = await new Promise<number>((r) => requestAnimationFrame(r));
-      const done = await new Promise<number>((r) => { onTask = r; ch.port2.postMessage(null); });
-      gaps.push(start - prev);
-      work.push(done - start);
-      prev = start;
+  if (process.env.MEASURE_OPEN_ONLY !== '1') {
+    // The status bar says "Loaded in … s" once the whole file is indexed.
+    await page.waitForFunction(() => /Loaded in/.test(document.querySelector('.status-bar')?.textContent ?? ''), undefined, { timeout: 600_000, polling: 500 });
+    const total = await page.evaluate(() => document.querySelector('[data-testid="status-events"]')?.textContent ?? '');
+    console.log(`indexed: ${total} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const results: [string, number][] = [];
+    const n = Number((/\/ ([\d,]+)/.exec(total)?.[1] ?? '0').replace(/,/g, ''));
+    for (const at of [0.5, 0.25, 0.75, 1, 0.1]) {
+      const ms = await timed(page, () => page.evaluate((f) => {
+        const el = document.querySelector('.table-scroller') as HTMLElement;
+        el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+      }, at), null, Math.min(n - 1, Math.round(at * n)));
+      results.push([`scrollbar to ${at * 100} %`, ms]);
     }
-    po.disconnect();
-    return { gaps: gaps.sort((a, b) => a - b), work: work.sort((a, b) => a - b), loaf };
-  });
-  const pct = (a: number[], p: number): string => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(1);
-  console.log(`scroll frames (rAF gaps): p50 ${pct(frames.gaps, 0.5)} ms, p95 ${pct(frames.gaps, 0.95)} ms, max ${pct(frames.gaps, 1)} ms`);
-  console.log(`frame work (main thread): p50 ${pct(frames.work, 0.5)} ms, p95 ${pct(frames.work, 0.95)} ms, max ${pct(frames.work, 1)} ms; long animation frames: ${frames.loaf.length}`);
-  const cpu = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-  if (cpu) console.log(`JS heap: ${(cpu / 2 ** 20).toFixed(0)} MB`);
+    await page.locator('.table-scroller').focus();
+    results.push(['Home (key)', await timed(page, () => page.keyboard.press('Home'), '.row.selected[data-row="0"]')]);
+    results.push(['PageDown (key)', await timed(page, () => page.keyboard.press('PageDown'), '.row.selected:not([data-row="0"])')]);
+    const last = Number((/\/ ([\d,]+)/.exec(total)?.[1] ?? '0').replace(/,/g, ''));
+    results.push(['End (key)', await timed(page, () => page.keyboard.press('End'), `.row.selected[data-row="${last - 1}"]`)]);
+    results.push(['PageUp (key)', await timed(page, () => page.keyboard.press('PageUp'), `.row.selected:not([data-row="${last - 1}"])`)]);
+    const mid = Math.floor(last / 2);
+    results.push([`Go to ${mid.toLocaleString('en-US')}`, await timed(page, async () => {
+      await page.locator('input[aria-label="Go to event"]').fill(String(mid));
+      await page.locator('input[aria-label="Go to event"]').press('Enter');
+    }, `.row.selected[data-row="${mid - 1}"]`)]);
+    for (const [what, ms] of results) console.log(`${what.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms`);
+    // Scrolling through the whole range, one step per frame as a dragged thumb does. Two measures:
+    // the time between animation frames (what the eye sees: 16.7 ms at 60 Hz when no frame is
+    // dropped) and the main thread's work per frame (rAF → the first task after that frame's
+    // style, layout and paint), plus the long-animation-frame entries Chromium reports (≥ 50 ms).
+    const frames = await page.evaluate(async () => {
+      const el = document.querySelector('.table-scroller') as HTMLElement;
+      const range = el.scrollHeight - el.clientHeight;
+      const steps = 240;
+      const gaps: number[] = [];
+      const work: number[] = [];
+      const loaf: number[] = [];
+      const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) loaf.push(e.duration); });
+      try { po.observe({ type: 'long-animation-frame', buffered: false }); } catch { /* not in this browser */ }
+      // No named functions in here: tsx would wrap them in a helper the page does not have.
+      const ch = new MessageChannel();
+      let onTask: ((t: number) => void) | null = null;
+      ch.port1.addEventListener('message', () => onTask?.(performance.now()));
+      ch.port1.start();
+      let prev = await new Promise<number>((r) => requestAnimationFrame(r));
+      for (let i = 1; i <= steps; i++) {
+        el.scrollTop = (range * i) / steps;
+        const start = await new Promise<number>((r) => requestAnimationFrame(r));
+        const done = await new Promise<number>((r) => { onTask = r; ch.port2.postMessage(null); });
+        gaps.push(start - prev);
+        work.push(done - start);
+        prev = start;
+      }
+      po.disconnect();
+      return { gaps: gaps.sort((a, b) => a - b), work: work.sort((a, b) => a - b), loaf };
+    });
+    const pct = (a: number[], p: number): string => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(1);
+    console.log(`scroll frames (rAF gaps): p50 ${pct(frames.gaps, 0.5)} ms, p95 ${pct(frames.gaps, 0.95)} ms, max ${pct(frames.gaps, 1)} ms`);
+    console.log(`frame work (main thread): p50 ${pct(frames.work, 0.5)} ms, p95 ${pct(frames.work, 0.95)} ms, max ${pct(frames.work, 1)} ms; long animation frames: ${frames.loaf.length}`);
+    const cpu = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    if (cpu) console.log(`JS heap: ${(cpu / 2 ** 20).toFixed(0)} MB`);
+  }
 } finally {
   await browser.close();
   stopServer(server);

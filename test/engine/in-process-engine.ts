@@ -2,18 +2,19 @@
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { Port } from '../../shared/rpc.ts';
+import type { EngineHostOptions } from '../../electron/engine/host/host-options.ts';
 
 export function inProcessEngine(): EngineClient {
   return inProcessEngineWithClose().client;
 }
 
 /** The same, with the function that closes the engine's capture (serveEngine's). */
-export function inProcessEngineWithClose(): { client: EngineClient; close: () => void } {
+export function inProcessEngineWithClose(options: EngineHostOptions = {}): { client: EngineClient; close: () => void } {
   let toEngine: (m: unknown) => void = () => {};
   let toClient: (m: unknown) => void = () => {};
   const enginePort: Port = { postMessage: (m) => setImmediate(() => toClient(m)), onMessage: (h) => (toEngine = h), close() {} };
   const clientPort: Port = { postMessage: (m) => setImmediate(() => toEngine(m)), onMessage: (h) => (toClient = h), close() {} };
-  const close = serveEngine(enginePort);
+  const close = serveEngine(enginePort, options);
   return { client: createEngineClient(clientPort), close };
 }
 

@@ -55,6 +55,20 @@ describe('row cache and view generations', () => {
     expect(asked).toEqual([[0, PAGE_ROWS], [PAGE_ROWS, PAGE_ROWS]]);
   });
 
+  it('seed: a page sent unasked stands for the first fetch; the next fetch of it asks for the whole page', async () => {
+    const asked: [number, number][] = [];
+    const cache = createRowCache(async (start, count) => {
+      asked.push([start, count]);
+      return page(start, Math.min(count, 1000 - start), 3);
+    }, undefined, { firstRows: 40 });
+    expect(cache.seed(page(PAGE_ROWS + 1, 10, 3))).toBe(false); // not the start of a page
+    expect(cache.seed(page(0, 40, 3))).toBe(true);
+    expect(cache.page(39)?.events[39]).toBe(40);
+    expect(cache.seed(page(0, 40, 3))).toBe(false); // the cache has pages
+    cache.ensure(0, 40, 1000);
+    expect(asked).toEqual([[0, PAGE_ROWS], [PAGE_ROWS, PAGE_ROWS]]);
+  });
+
   it('a newer generation clears pages of the older one even without clear()', async () => {
     let gen = 5;
     const cache = createRowCache(async (start, count) => page(start, count, gen));

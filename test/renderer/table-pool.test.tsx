@@ -161,7 +161,7 @@ describe('event table row pool', () => {
 describe('row painting', () => {
   const fakeCache = (pages: RowsPage[]): RowCache => ({
     page: (row) => pages.find((p) => row >= p.start && row < p.start + p.events.length),
-    ensure: () => {}, clear: () => {}, refresh: () => {}, subscribe: () => () => {}, version: () => 0, fetchTimes: [],
+    ensure: () => {}, clear: () => {}, seed: () => false, refresh: () => {}, subscribe: () => () => {}, version: () => 0, fetchTimes: [],
   });
   const columns = [{ id: 'no', title: 'No.', width: 60 }, { id: 'time', title: 'Time', width: 120 }, { id: 'info', title: 'Info', width: 300 }];
 

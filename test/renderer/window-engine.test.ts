@@ -164,6 +164,33 @@ describe('the window over the real engine', () => {
     expect(saved[0].text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).sort()).toEqual(want);
   }, 60_000);
 
+  it('the first rows come with the first progress: the window has them before it asks for any rows', async () => {
+    /** Per rows request: the rows page 0 held when it was sent. */
+    const held: number[] = [];
+    const base = inProcessHost();
+    const s = createSession({ ...base, connectEngine: async () => {
+      const port = await base.connectEngine();
+      return { ...port, postMessage: (m: unknown, t?: ArrayBuffer[]) => {
+        if ((m as { method: string }).method === 'rows') held.push(s.rows()?.page(0)?.events.length ?? 0);
+        port.postMessage(m, t);
+      } };
+    } });
+    session = s;
+    useApp.setState({ ...initialState });
+    // 20 packets, 15 kB: all indexed with the first chunk. Its rows are asked for again only
+    // once the HTTP scan has named them (a refresh).
+    await s.open({ kind: 'path', path: join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap') }, true);
+    await untilDone();
+    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(held[0]).toBe(20);
+    const page = s.rows()!.page(0)!;
+    expect([...page.events]).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The same rows the engine answers when asked.
+    const asked = await s.client()!.call('rows', { start: 0, count: 20 });
+    expect(page.strings).toEqual(asked.strings);
+    expect(page.cells).toEqual(asked.cells);
+  });
+
   it('every time format of a nanosecond capture shows 9 digits, also in a filtered view, from one rows call a page', async () => {
     session = await openDone(join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap'));
     const calls: string[] = [];

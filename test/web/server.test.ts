@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieName, cookieValue, hostAllowed, parseBytes, parseWebArgs, safeDecode, startWebServer, tokenMatches, type WebServer } from '../../electron/web/server.ts';
 import { MAX_UPLOAD_BYTES } from '../../electron/engine/host/engine-host.ts';
+import type { EngineHostOptions } from '../../electron/engine/host/host-options.ts';
 import type { Port, RequestMessage } from '../../shared/rpc.ts';
 import { decodeFrame, encodeFrame } from '../../shared/wire.ts';
 
@@ -51,12 +52,14 @@ describe('web server over HTTP and WebSocket', () => {
   let out: string;
   let started = 0;
   let closed = 0;
+  let warmWith: string[] | undefined;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'tl-web-'));
     writeFileSync(join(out, 'index.html'), '<!doctype html><title>t</title>');
     // An engine double that echoes typed arrays back, to check the framing end to end.
-    const startEngine = () => {
+    const startEngine = (o: EngineHostOptions) => {
       started++;
+      warmWith = o.warmWith;
       let h: (m: unknown) => void = () => {};
       const port: Port = {
         postMessage(m) {
@@ -138,6 +141,8 @@ describe('web server over HTTP and WebSocket', () => {
     // One engine for this connection, plus the spare loaded for the next one a little later
     // (not while this one opens its capture).
     expect(started).toBe(1);
+    // Its engine warmed on the FILE it will open first (then the samples).
+    expect(warmWith?.[0]).toBe(join(process.cwd(), 'x.pcap'));
     for (let i = 0; i < 150 && started < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(started).toBe(2);
     ws.close();

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type EngineEvent, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type ColumnDef, type EngineEvent, type RowsPage, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -52,6 +52,7 @@ import { MAX_COLOUR_RULES, type ColourRule } from '../../../shared/colour-rules.
 const MAX_FIELD_COLUMNS = 32;
 import { MAX_UPLOAD_BYTES, type EngineHostOptions } from './host-options.ts';
 import { createLiveCaptures } from './live-capture.ts';
+import { warmUp } from './warm-up.ts';
 
 /** I/O graph series per request (each is a filter run over the capture). */
 const MAX_IO_SERIES = 8;
@@ -211,7 +212,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     };
   }
 
-  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false): Promise<CaptureInfo> {
+  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false, firstRows?: Params<'rows'>): Promise<CaptureInfo> {
     state.followStop?.abort();
     state.followStop = follow ? new AbortController() : undefined;
     state.tailFilter = undefined;
@@ -223,11 +224,25 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     state.openError = undefined;
     const abort = new AbortController();
     state.abort = abort;
+    /** Set once this open's capture is the engine's: the first rows can be answered from then on. */
+    let opened = false;
+    let wantRows = firstRows;
+    const firstPage = (info: CaptureInfo): { rows?: RowsPage; columns?: ColumnDef[] } => {
+      if (!wantRows || !opened || info.events === 0 || state.abort !== abort) return {};
+      const q = wantRows;
+      wantRows = undefined;
+      try {
+        const page = handlers.rows(q);
+        return page instanceof Promise || !state.capture ? {} : { rows: page, columns: state.capture.columns() };
+      } catch {
+        return {}; // the window asks for them as usual
+      }
+    };
     try {
       const { capture, indexing } = await openCaptures([path, ...more], {
         signal: abort.signal,
         follow: state.followStop && { stop: state.followStop.signal },
-        onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info }),
+        onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info, ...firstPage(info) }),
       });
       const session = openSession(capture);
       state.session = session;
@@ -277,6 +292,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         }).catch((e: unknown) => emit({ kind: 'event', type: 'error', message: `TCP analysis: ${(e as Error).message}` }));
       }
       indexing.catch((e: unknown) => emit({ kind: 'event', type: 'error', message: (e as Error).message }));
+      opened = true;
       const info = capture.info();
       return displayName ? { ...info, name: displayName } : info;
     } catch (e) {
@@ -464,11 +480,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const path = allow(stringParam(params, 'path'));
       const others = more.map(allow);
       if (params.follow !== undefined && typeof params.follow !== 'boolean') throw new Error('parameter follow must be true or false');
+      const first = params.firstRows;
+      if (first !== undefined && (typeof first !== 'object' || first === null)) throw new Error('parameter firstRows must be { count, fields? }');
+      const firstRows = first && { start: 0, count: intParam(first, 'count', 1, MAX_PAGE), ...(first.fields !== undefined ? { fields: first.fields } : {}) };
       // Another capture replaces a live one: its programs are stopped first (its folder stays
       // until the next live capture, so its files can be opened, e.g. as a set).
       await live.stop();
       dropUploads();
-      return await startOpen(path, undefined, others, params.follow === true);
+      return await startOpen(path, undefined, others, params.follow === true, firstRows);
     },
     stopFollow: () => {
       state.followStop?.abort();
@@ -1102,8 +1121,12 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     return await run(params);
   }
 
+  // Requests are answered meanwhile (the warm-up keeps nothing of the engine's state); the first one ends it.
+  let requested = false;
+  if (options.warmWith && options.warmWith.length > 0) void warmUp(options.warmWith, () => requested);
   port.onMessage((m) => {
     if (!isRequest(m)) return;
+    requested = true;
     const method: string = m.method;
     (isMethodName(method) ? handle(method, m.params) : Promise.reject(new Error(`unknown method ${method}`))).then(
       (result) => port.postMessage(boundedReply(m.id, method, result) satisfies ResponseMessage),

@@ -29,6 +29,11 @@ export interface EngineHostOptions {
    * the desktop app, and browser mode when its server listens on loopback only. `note` says where.
    */
   capture?: { allowed: boolean; note: string };
+  /**
+   * Captures to warm the engine with once it has started (host/warm-up.ts), the first that can
+   * be: browser mode's engines wait for a window, and its first page is then not cold code.
+   */
+  warmWith?: string[];
 }
 
 /** Messages the desktop main process posts on the utility process's parentPort (main/windows.ts → utility-entry.ts). */
