@@ -212,6 +212,31 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     };
   }
 
+  /** A rows page as it stands now (the window's requests and the first page pushed with open). */
+  function rowsNow(params: Params<'rows'>): RowsPage {
+    const c = requireCapture(state);
+    const names = params.fields;
+    if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
+      throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
+    }
+    const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
+    const colours = state.colours;
+    const start = intParam(params, 'start', 0, 2 ** 32);
+    const count = intParam(params, 'count', 0, MAX_PAGE);
+    const colour = colours && ((ev: number): number => colours.colour(c, ev));
+    const session = state.session;
+    // A followed capture (the window's Live): the HTTP scan reads on first, so the rows of
+    // requests and responses show HTTP as soon as they are indexed.
+    if (state.followStop && session) {
+      readFollowedKeylogs();
+      followHttp(session.http);
+    }
+    // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
+    const named = withNamedCells(c, nameResolver(c, state.names));
+    if (!session || options.scanOnDemand) return rowsPage(named, shown(), state.generation, start, count, colour, fields);
+    return withDeferredAnalysis(session, () => rowsPage(named, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
+  }
+
   async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false, firstRows?: Params<'rows'>): Promise<CaptureInfo> {
     state.followStop?.abort();
     state.followStop = follow ? new AbortController() : undefined;
@@ -232,8 +257,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const q = wantRows;
       wantRows = undefined;
       try {
-        const page = handlers.rows(q);
-        return page instanceof Promise || !state.capture ? {} : { rows: page, columns: state.capture.columns() };
+        const page = rowsNow(q);
+        return state.capture ? { rows: page, columns: state.capture.columns() } : {};
       } catch {
         return {}; // the window asks for them as usual
       }
@@ -625,29 +650,15 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     },
     rows: async (params) => {
       const c = requireCapture(state);
-      const names = params.fields;
-      if (names !== undefined && (!Array.isArray(names) || names.length > MAX_FIELD_COLUMNS || names.some((f) => typeof f !== 'string'))) {
-        throw new Error(`fields must be a list of at most ${MAX_FIELD_COLUMNS} field names`);
-      }
-      const fields = names && names.length > 0 ? { ids: names.map(fieldColumnId), texts: fieldTexts(c, names) } : undefined;
-      const colours = state.colours;
-      const start = intParam(params, 'start', 0, 2 ** 32);
-      const count = intParam(params, 'count', 0, MAX_PAGE);
-      const colour = colours && ((ev: number): number => colours.colour(c, ev));
       const session = state.session;
-      // A followed capture (the window's Live): the HTTP scan reads on first, so the rows of
-      // requests and responses show HTTP as soon as they are indexed.
-      if (state.followStop && session) {
-        readFollowedKeylogs();
-        followHttp(session.http);
-      }
-      // The CLI (scanOnDemand) prints every row complete; the window's rows never wait on the TCP analysis pass.
-      const named = withNamedCells(c, nameResolver(c, state.names));
       // The CLI's rows show the HTTP scan's Info (as tshark's): a page waits for the scan unless
       // none of its rows can carry a layer (SYNs, bare ACKs: `list -f 'tcp.flags.syn == 1'`).
-      if (session && options.scanOnDemand && c.info().done && pageMayCarryLayers(session, shown(), start, count, c.count())) await httpReady();
-      if (!session || options.scanOnDemand) return rowsPage(named, shown(), state.generation, start, count, colour, fields);
-      return withDeferredAnalysis(session, () => rowsPage(named, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
+      if (session && options.scanOnDemand && c.info().done) {
+        const start = intParam(params, 'start', 0, 2 ** 32);
+        const count = intParam(params, 'count', 0, MAX_PAGE);
+        if (pageMayCarryLayers(session, shown(), start, count, c.count())) await httpReady();
+      }
+      return rowsNow(params);
     },
     nameResolution: (params) => {
       const p = params as Partial<NameMode> | null;
