@@ -1,7 +1,7 @@
 /**
  * The packet index pass allocates no object per packet (issue 10: counted, not timed). V8's
  * GCProfiler gives each collection's young-generation use before and after it; their sum plus
- * the growth since the start is what the pass allocated in the young generation. A 100 k-packet
+ * the growth since the start is what the pass allocated in the young generation. A 300 k-packet
  * TCP capture is indexed twice (the first run warms the code up) and the second may allocate at
  * most a few bytes per packet on average: one object or string per packet is 16–40 bytes.
  */
@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closePcapWriter, createPcapWriter, frame, writePacket } from '../../bench/make-pcap.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 
-const PACKETS = 100_000;
+const PACKETS = 300_000;
 const dir = mkdtempSync(join(tmpdir(), 'perf-index-alloc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,6 +52,8 @@ describe('packet index pass', () => {
     await indexAllocation(path);
     const { bytes, packets } = await indexAllocation(path);
     expect(packets).toBe(PACKETS);
-    expect(bytes / packets).toBeLessThan(8);
+    // 7–9 bytes a packet measured (chunk reads, and GC noise a test worker adds): one object a
+    // packet adds 16 or more (56 measured with one small object added to the pass).
+    expect(bytes / packets).toBeLessThan(12);
   }, 120_000);
 });
