@@ -1,5 +1,5 @@
 /**
- * `npm run build` step: bundle the engine worker into out/engine-worker/ (worker.mjs and a
+ * `npm run build` step: bundle the engine worker into out/engine-worker/ (worker.cjs and a
  * manifest of its SHA-256 and its sources' SHA-256s), which the CLI and browser mode load after
  * checking it (electron/engine/host/node-worker.ts). Folders 0755, files 0644: the loader refuses
  * a bundle that anyone but its owner can write.

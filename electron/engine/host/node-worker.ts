@@ -1,9 +1,9 @@
 /**
  * Start an engine in a worker_threads worker and get a Port to it (CLI, browser mode, tests).
  *
- * The engine is TypeScript. A worker runs it as one bundled ES module, and the worker loads that
- * module from memory (a data: URL of bytes this process holds), never from a path another user
- * could write between a check and the load. The built `tracelens` command (scripts/build-cli.mjs)
+ * The engine is TypeScript. A worker runs it as one bundled CommonJS script, evaluated from
+ * memory (bytes this process holds), never from a path another user could write between a check
+ * and the load. The built `tracelens` command (scripts/build-cli.mjs)
  * loads only the engine-worker.cjs shipped beside it, checked against the SHA-256 built into it
  * (a CommonJS bundle, run as a script from memory: see EngineSource).
  * In a checkout the bytes come from, in order:
@@ -52,7 +52,7 @@ const entryTs = new URL('./worker-entry.ts', import.meta.url);
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** Where `npm run build` puts the engine worker bundle. */
 export const PREBUILT_DIR = resolve(projectRoot, 'out/engine-worker');
-export const BUNDLE_FILE = 'worker.mjs';
+export const BUNDLE_FILE = 'worker.cjs';
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface EngineBundle {
@@ -62,14 +62,19 @@ export interface EngineBundle {
 }
 
 export interface BundleManifest {
-  version: 1;
+  /** 2: a CommonJS script (1 was an ES module; such a manifest is refused and the bundle rebuilt). */
+  version: 2;
   sha256: string;
   inputs: Record<string, string>;
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** Bundle the worker entry with esbuild into one ES module, in memory. */
+/**
+ * Bundle the worker entry with esbuild into one CommonJS script, in memory (as the built command's
+ * engine-worker.cjs). An ES module from a data: URL cost ~300 ms of the worker's start on ka-10m's
+ * first open: each of the bundle's `node:` imports is resolved against the 2 MB URL, parsed again.
+ */
 export async function bundleEngine(): Promise<EngineBundle> {
   const { build } = await import('esbuild');
   const out = await build({
@@ -77,15 +82,11 @@ export async function bundleEngine(): Promise<EngineBundle> {
     absWorkingDir: projectRoot,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     write: false,
     metafile: true,
     logLevel: 'silent',
-    // Bundled CommonJS dependencies call require() (for Node built-ins only: everything else is
-    // in the bundle). A module loaded from a data: URL has no file URL to anchor one on, and a
-    // built-in resolves the same from any absolute path.
-    banner: { js: "import { createRequire as __tracelensRequire } from 'node:module'; const require = __tracelensRequire('/');" },
   });
   const inputs: Record<string, string> = {};
   for (const rel of Object.keys(out.metafile.inputs).sort()) {
@@ -97,7 +98,7 @@ export async function bundleEngine(): Promise<EngineBundle> {
 
 /** Manifest of a bundle: its hash and its inputs' hashes. */
 export function bundleManifest(b: EngineBundle): BundleManifest {
-  return { version: 1, sha256: sha256(b.code), inputs: b.inputs };
+  return { version: 2, sha256: sha256(b.code), inputs: b.inputs };
 }
 
 /**
@@ -151,7 +152,7 @@ export function readPrebuiltEngine(dir = PREBUILT_DIR, uid: number | undefined =
   } catch {
     return { refused: 'the manifest is not JSON' };
   }
-  if (manifest?.version !== 1 || typeof manifest.sha256 !== 'string' || typeof manifest.inputs !== 'object' || manifest.inputs === null) return { refused: 'the manifest has an unknown shape' };
+  if (manifest?.version !== 2 || typeof manifest.sha256 !== 'string' || typeof manifest.inputs !== 'object' || manifest.inputs === null) return { refused: 'the manifest has an unknown shape' };
   const code = readTrusted(resolve(dir, BUNDLE_FILE), uid);
   if (typeof code === 'string') return { refused: code };
   if (sha256(code) !== manifest.sha256) return { refused: 'the bundle does not match the SHA-256 in its manifest' };
@@ -169,11 +170,11 @@ export function readPrebuiltEngine(dir = PREBUILT_DIR, uid: number | undefined =
   return { code };
 }
 
-/** The engine module as a data: URL, so the worker runs exactly the bytes checked or built here. */
-const dataUrl = (code: Uint8Array): URL => new URL(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+/** The engine as a script from memory, so the worker runs exactly the bytes checked or built here. */
+const script = (code: Uint8Array): EngineSource => ({ script: Buffer.from(code).toString('utf8') });
 
 const loaded = new Map<string, Promise<EngineSource | null>>();
-let inMemory: Promise<URL | null> | undefined;
+let inMemory: Promise<EngineSource | null> | undefined;
 
 /**
  * The worker shipped next to the built `tracelens` command, if its bytes are the ones the command
@@ -192,12 +193,11 @@ export function builtEngine(built: BuiltCommand, here = import.meta.url): { code
 }
 
 /**
- * The engine as the worker gets it: an ES module's data: URL, or the built command's CommonJS
- * bundle as a script evaluated from memory (`eval: true`). Both run exactly the bytes checked
- * here; the script skips base64-encoding 1.4 MB and parsing it back as a URL in the worker
- * (~60 ms of CPU at every start of the command).
+ * The engine as the worker gets it: a CommonJS bundle as a script evaluated from memory
+ * (`eval: true`), exactly the bytes checked or built here. An ES module from a data: URL started
+ * slower (base64 of 1.5 MB, and each import resolved against that URL).
  */
-export type EngineSource = URL | { script: string };
+export type EngineSource = { script: string };
 
 /** The engine to run (see the header), or null when only the tsx bootstrap is left. */
 export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<EngineSource | null> {
@@ -209,7 +209,7 @@ export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<EngineSource |
   let p = loaded.get(prebuiltDir);
   if (!p) {
     const pre = readPrebuiltEngine(prebuiltDir);
-    p = 'code' in pre ? Promise.resolve(dataUrl(pre.code)) : (inMemory ??= bundleEngine().then((b) => dataUrl(b.code), () => null));
+    p = 'code' in pre ? Promise.resolve(script(pre.code)) : (inMemory ??= bundleEngine().then((b) => script(b.code), () => null));
     loaded.set(prebuiltDir, p);
   }
   return p;
@@ -251,7 +251,8 @@ export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<
   let worker: Worker;
   try {
     const src = await engineModule(opts.prebuiltDir);
-    worker = src === null ? tsxBootstrap(options) : src instanceof URL ? new Worker(src, options) : new Worker(src.script, { ...options, eval: true });
+    // The bundle needs no loader: a worker given this process's `--import tsx` would load tsx first (~40 ms).
+    worker = src === null ? tsxBootstrap(options) : new Worker(src.script, { ...options, eval: true, execArgv: [] });
   } catch (e) {
     removeEngineTempDir(limits.tempDir);
     throw e;
