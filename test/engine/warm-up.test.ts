@@ -1,5 +1,6 @@
 /** Warming an engine before its first window (host/warm-up.ts): what it opens, and that it changes no answer. */
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parseColourRules, WIRESHARK_DEFAULT_COLORFILTERS } from '../../shared/colour-rules.ts';
 import { warmUp } from '../../electron/engine/host/warm-up.ts';
@@ -18,6 +19,23 @@ describe('warmUp', () => {
     expect(await warmUp([])).toBeNull();
     // A window has asked for something: it runs that code itself.
     expect(await warmUp([HTTP], () => true)).toBeNull();
+  });
+
+  it('yields to a window request that arrived on its port while it read the first chunk, before building its page', async () => {
+    // The engine's port is a MessagePort: a message posted as the warm-up starts is delivered
+    // after the first chunk, which the warm-up reads in microtasks (before: the page was built first).
+    const ch = new MessageChannel();
+    let asked = false;
+    let posted = false;
+    ch.port1.on('message', () => (asked = true));
+    const stop = (): boolean => {
+      if (!posted) ch.port2.postMessage('open');
+      posted = true;
+      return asked;
+    };
+    expect(await warmUp([HTTP], stop)).toBeNull();
+    expect(asked).toBe(true);
+    ch.port1.close();
   });
 
   it('leaves the engine as a cold one: the same rows, info and colours for the capture opened after', async () => {
