@@ -239,11 +239,23 @@ export function runApp(options: ShellOptions): Shell | null {
   });
 
   // Engines' temp folders go with the app (each also goes with its engine: windows.ts).
-  app.on('will-quit', removeAllEngineTempDirs);
+  app.on('will-quit', () => {
+    manager?.dispose();
+    removeAllEngineTempDirs();
+  });
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+
+  /** The samples, which a spare engine warms with; none when they cannot be listed (warming only saves time). */
+  const warmPaths = (): string[] => {
+    try {
+      return listSampleCaptures(samplesDir(app.isPackaged, process.resourcesPath, app.getAppPath())).map((s) => s.path);
+    } catch {
+      return [];
+    }
+  };
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, devOrigin ? devContentSecurityPolicy(devOrigin) : CONTENT_SECURITY_POLICY);
@@ -254,6 +266,8 @@ export function runApp(options: ShellOptions): Shell | null {
       engine: join(options.outDir, 'engine.js'),
       rendererUrl: devUrl ?? APP_INDEX_URL,
       limits: engineLimitsFromEnv(options.env ?? process.env),
+      // The next window's engine is loaded and warmed before the window asks (windows.ts).
+      spare: { warmWith: warmPaths() },
     });
     app.setAboutPanelOptions({
       applicationName: APP_NAME,

@@ -2,7 +2,8 @@
  * One window per open capture, each with its own engine in a utilityProcess, connected to the
  * window by a MessageChannelMain: one end goes to the engine (utility-entry.ts), the other to the
  * window's page (preload → `window.postMessage({type: 'tracelens-engine-port'})`). A new engine is
- * started on every page load, so Reopen after a crash is a reload. Main never reads capture bytes.
+ * started on every page load, so Reopen after a crash is a reload: the spare one (forked ahead and
+ * warmed, never yet connected) when there is one. Main never reads capture bytes.
  */
 import { basename } from 'node:path';
 import { BrowserWindow, MessageChannelMain, nativeTheme, utilityProcess } from 'electron';
@@ -23,6 +24,21 @@ export interface ShellPaths {
   rendererUrl: string;
   /** Engine limits (TRACELENS_MAX_MEMORY / TRACELENS_MAX_TEMP); defaults where unset. */
   limits?: Partial<EngineLimits>;
+  /**
+   * Keep one engine started ahead of the next window, warmed with these captures (the samples),
+   * as browser mode does (web/server.ts): a window's page then finds its engine loaded, not
+   * starting. Absent: each window forks its engine when its page has loaded.
+   */
+  spare?: { warmWith: string[]; delayMs?: number };
+}
+
+/** How long after a window took the spare engine the next one is forked (its start competes with that window's first open). */
+export const SPARE_DELAY_MS = 2000;
+
+/** One forked engine and its temp folder. */
+interface Forked {
+  child: UtilityProcess;
+  tempDir: string | undefined;
 }
 
 export interface CaptureWindow {
@@ -58,6 +74,8 @@ export interface WindowManager {
   restartEngine(target: CaptureWindow): void;
   /** Let the window's engine read `path` (a key log main's dialog returned). */
   allow(target: CaptureWindow, path: string): void;
+  /** End the spare engine, and start no other (the app is quitting). */
+  dispose(): void;
 }
 
 /** The files a window's engine may open: what main handed the window, nothing else. */
@@ -103,8 +121,13 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
 
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...paths.limits };
 
-  function startEngine(cw: CaptureWindow): void {
-    stopEngine(cw);
+  /** The engine forked ahead of the next window (paths.spare), not yet connected to any. */
+  let spare: Forked | null = null;
+  let spareTimer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+
+  /** Fork an engine with its temp folder, removed when it exits however it exits. */
+  function forkEngine(): Forked {
     // The engine's temp folder (the spill of a .gz capture) is main's: removed when the engine
     // exits however it exits, swept at the next start if main itself was killed (temp-dir.ts).
     let tempDir: string | undefined;
@@ -120,9 +143,40 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
       // The hard heap limit; the engine's own budget (limits.ts) stops indexing before it.
       execArgv: [`--max-old-space-size=${limits.maxMemoryMb}`],
     });
+    child.on('exit', () => {
+      if (tempDir !== undefined) removeEngineTempDir(tempDir);
+      if (spare?.child === child) spare = null;
+    });
+    return { child, tempDir };
+  }
+
+  /** Fork the spare engine now; it loads and warms while no window needs it (utility-entry.ts). */
+  function startSpare(): void {
+    if (!paths.spare || disposed || spare !== null) return;
+    spare = forkEngine();
+    const warm: EngineSetupMessage = { type: 'warm', paths: paths.spare.warmWith };
+    spare.child.postMessage(warm);
+  }
+
+  /** The spare engine for a window, and the next spare forked a little later. */
+  function takeEngine(): Forked {
+    const taken = spare;
+    spare = null;
+    if (paths.spare && spareTimer === null && !disposed) {
+      spareTimer = setTimeout(() => {
+        spareTimer = null;
+        startSpare();
+      }, paths.spare.delayMs ?? SPARE_DELAY_MS);
+      spareTimer.unref?.();
+    }
+    return taken ?? forkEngine();
+  }
+
+  function startEngine(cw: CaptureWindow): void {
+    stopEngine(cw);
+    const { child, tempDir } = takeEngine();
     cw.engine = child;
     child.on('exit', (code) => {
-      if (tempDir !== undefined) removeEngineTempDir(tempDir);
       if (cw.engine === child) cw.engine = null;
       if (stopping.has(child) || code === 0) return;
       send(cw, 'engine-crashed', engineCrashMessage(cw.capturePath, code, limits.maxMemoryMb));
@@ -165,6 +219,8 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
     return cw;
   }
 
+  startSpare();
+
   return {
     openCapture(path, reuse, more = []) {
       const others = path === null ? [] : [...more];
@@ -202,6 +258,17 @@ export function createWindowManager(paths: ShellPaths): WindowManager {
       if (!cw.keylogs.includes(path)) cw.keylogs.push(path);
       const m: EngineSetupMessage = { type: 'allow', paths: [path] };
       cw.engine?.postMessage(m);
+    },
+    dispose() {
+      disposed = true;
+      if (spareTimer !== null) clearTimeout(spareTimer);
+      spareTimer = null;
+      const s = spare;
+      spare = null;
+      if (s) {
+        stopping.add(s.child);
+        s.child.kill();
+      }
     },
   };
 }

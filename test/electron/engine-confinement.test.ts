@@ -24,7 +24,8 @@ import { CORPUS } from '../engine/corpus.ts';
 const PATHS = { preload: '/app/out/preload/index.cjs', engine: '/app/out/main/engine.js', rendererUrl: 'tracelens://app/index.html', limits: { maxMemoryMb: 2048 } };
 
 function setupOf(i: number): EngineSetupMessage {
-  const call = forked[i]!.postMessage.mock.calls[0];
+  // The app's spare engine was told to warm first (windows.ts): the setup is the first other message.
+  const call = forked[i]!.postMessage.mock.calls.find((c) => (c[0] as { type?: string }).type !== 'warm')!;
   return call[0] as EngineSetupMessage;
 }
 

@@ -179,3 +179,60 @@ describe('window per capture', () => {
     expect(b.window.webContents.send).not.toHaveBeenCalled();
   });
 });
+
+describe('the spare engine (paths.spare)', () => {
+  const SPARE = { ...PATHS, spare: { warmWith: ['/app/assets/samples/s.pcapng'], delayMs: 50 } };
+
+  it('is forked and warmed before the first window asks, and that window gets it; the next spare follows later', () => {
+    vi.useFakeTimers();
+    try {
+      const wm = createWindowManager(SPARE);
+      // Before any window: loading and warming while the page loads.
+      expect(forked).toHaveLength(1);
+      const spare = forked[0]!;
+      expect(spare.modulePath).toBe(PATHS.engine);
+      expect(spare.postMessage).toHaveBeenCalledWith({ type: 'warm', paths: SPARE.spare.warmWith });
+      const cw = wm.openCapture('/caps/a.pcap');
+      lastWindow().finishLoad();
+      // The window's engine is the spare: no fork at the load, the port goes to the warmed process.
+      expect(forked).toHaveLength(1);
+      expect(cw.engine).toBe(spare);
+      const channel = MessageChannelMain.created[0]!;
+      expect(spare.postMessage).toHaveBeenLastCalledWith(expect.objectContaining({ type: 'engine-port', allow: ['/caps/a.pcap'] }), [channel.port1]);
+      expect(cw.window.webContents.postMessage).toHaveBeenCalledWith(IpcChannel.EnginePort, null, [channel.port2]);
+      // The next spare waits until the first window's open has had the machine to itself.
+      vi.advanceTimersByTime(49);
+      expect(forked).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(forked).toHaveLength(2);
+      expect(forked[1]!.postMessage).toHaveBeenCalledWith({ type: 'warm', paths: SPARE.spare.warmWith });
+      // A second window takes that one.
+      const b = wm.openCapture('/caps/b.pcap');
+      lastWindow().finishLoad();
+      expect(b.engine).toBe(forked[1]);
+      expect(forked).toHaveLength(2);
+      // Quitting ends the spare (not a crash for anyone), and no other is forked.
+      vi.advanceTimersByTime(50);
+      const third = forked[2]!;
+      wm.dispose();
+      expect(third.kill).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(1000);
+      expect(forked).toHaveLength(3);
+      expect(cw.window.webContents.send).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a spare that ended before a window asked is not handed out: the window forks its own', () => {
+    const wm = createWindowManager(SPARE);
+    forked[0]!.emit('exit', 1);
+    const cw = wm.openCapture('/caps/a.pcap');
+    lastWindow().finishLoad();
+    expect(forked).toHaveLength(2);
+    expect(cw.engine).toBe(forked[1]);
+    // Its end told no window anything.
+    expect(cw.window.webContents.send).not.toHaveBeenCalled();
+    wm.dispose();
+  });
+});

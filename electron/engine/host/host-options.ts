@@ -39,4 +39,6 @@ export interface EngineHostOptions {
 /** Messages the desktop main process posts on the utility process's parentPort (main/windows.ts → utility-entry.ts). */
 export type EngineSetupMessage =
   | { type: 'engine-port'; allow: string[]; limits: Partial<EngineLimits> }
-  | { type: 'allow'; paths: string[] };
+  | { type: 'allow'; paths: string[] }
+  /** A spare engine, before any window: warm with these captures until the port comes (host/warm-up.ts). */
+  | { type: 'warm'; paths: string[] };

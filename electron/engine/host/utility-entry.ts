@@ -13,6 +13,7 @@ import type { Port, RequestMessage } from '../../../shared/rpc.ts';
 import { setEngineLimits } from '../limits.ts';
 import { serveEngine } from './engine-host.ts';
 import type { EngineSetupMessage } from './host-options.ts';
+import { warmUp } from './warm-up.ts';
 
 /** The subset of Electron's MessagePortMain the engine uses. */
 export interface MainPortLike {
@@ -25,7 +26,7 @@ export interface MainPortLike {
 
 export type { EngineSetupMessage };
 
-interface ParentPortLike {
+export interface ParentPortLike {
   on(event: 'message', listener: (e: { data: unknown; ports: MainPortLike[] }) => void): unknown;
 }
 
@@ -96,14 +97,22 @@ export function guardPaths(port: Port, allowed: Set<string>): Port {
   };
 }
 
-const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
-if (parentPort) {
+/**
+ * Serve the engine to the window whose port main posts on `parent`. Before that port, a spare
+ * engine (main/windows.ts) may be told to warm (`warm`, tests: a stand-in); the port stops it.
+ */
+export function serveFromParent(parent: ParentPortLike, warm: typeof warmUp = warmUp): void {
   const allowed = new Set<string>();
   let serving = false;
-  parentPort.on('message', (e) => {
+  parent.on('message', (e) => {
     const m = e.data as EngineSetupMessage | null;
     if (m?.type === 'allow' && Array.isArray(m.paths)) {
       for (const p of m.paths) if (typeof p === 'string') allowed.add(resolve(p));
+      return;
+    }
+    // A spare engine forked before its window: that window's first page is then not cold code.
+    if (m?.type === 'warm' && Array.isArray(m.paths)) {
+      if (!serving) void warm(m.paths.filter((p): p is string => typeof p === 'string'), () => serving);
       return;
     }
     if (m?.type !== 'engine-port' || serving) return;
@@ -123,3 +132,6 @@ if (parentPort) {
     process.once('exit', close);
   });
 }
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (parentPort) serveFromParent(parentPort);
