@@ -14,6 +14,7 @@ import { openSession, type CaptureSession } from '../../electron/engine/layers/s
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { writeKeepalivePcap, type KeepaliveOptions } from './make-keepalive-pcap.ts';
+import { closePcapWriter, createPcapWriter, frame, writePacket } from '../../bench/make-pcap.ts';
 
 const FILTERS = [
   'http', 'http.request', 'http.response', 'http.response.code == 200', 'http.response.code != 200', 'http.response.code >= 300',
@@ -47,7 +48,61 @@ async function same(path: string): Promise<{ answered: number; bad: string; head
   return { answered: headsFilterWork.filters - before, bad, heads };
 }
 
+/** One connection: SYN handshake, then each [fromClient, payload] as one segment, in order. */
+function conversation(name: string, segments: [boolean, string][]): string {
+  const path = join(dir, `${name}.pcap`);
+  const w = createPcapWriter(path);
+  const C = 0x0a000001;
+  const S = 0x0a000002;
+  let cs = 1000;
+  let ss = 9000;
+  let t = 1_700_000_000_000_000;
+  const put = (fromClient: boolean, payload: Buffer, flags: number): void => {
+    const f = fromClient
+      ? frame(6, C, S, 40000, 80, payload, { seq: cs, ack: ss, flags })
+      : frame(6, S, C, 80, 40000, payload, { seq: ss, ack: cs, flags });
+    writePacket(w, (t += 1000), f);
+    if (fromClient) cs += payload.length;
+    else ss += payload.length;
+  };
+  put(true, Buffer.alloc(0), 0x02);
+  cs++;
+  put(false, Buffer.alloc(0), 0x12);
+  ss++;
+  put(true, Buffer.alloc(0), 0x10);
+  for (const [c, text] of segments) put(c, Buffer.from(text, 'latin1'), 0x18);
+  closePcapWriter(w);
+  return path;
+}
+
+/** Heads the full parser reads in ways worth copying exactly (http1.ts findHeadEnd, parseStartBytes, setFraming). */
+const ODD: [string, [boolean, string][], boolean][] = [
+  ['lower-case content-length with spaces', [[true, 'POST /a HTTP/1.1\r\ncontent-length:  5 \r\n\r\nabcde'], [false, 'HTTP/1.1 201 Created\r\nCONTENT-LENGTH: 2\r\n\r\nok']], true],
+  ['bare LF line ends', [[true, 'GET / HTTP/1.0\n\n'], [false, 'HTTP/1.0 200 OK\nContent-Length: 3\n\nabc']], true],
+  ['no phrase, LF then CRLF', [[true, 'GET / HTTP/1.1\nHost: x\n\r\n'], [false, 'HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n']], true],
+  ['first Content-Length wins', [[true, 'PUT /x HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 10\r\n\r\nhi'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET /y HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 500 Oops\r\nContent-Length: 1\r\n\r\n!']], true],
+  ['stray line ends between messages', [[true, '\r\n\r\nGET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx\r\n'], [true, 'DELETE /z HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 204 No Content\r\n\r\n']], true],
+  ['304 with a Content-Length and no body', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n'], [true, 'GET /2 HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']], true],
+  ['body across segments', [[true, 'POST / HTTP/1.1\r\nContent-Length: 6\r\n\r\nabc'], [true, 'def'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
+  ['Content-Length not a number', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\nabc']], false],
+  ['chunked', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n']], false],
+  ['HEAD', [[true, 'HEAD / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n']], false],
+  ['100-continue', [[true, 'POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n'], [false, 'HTTP/1.1 100 Continue\r\n\r\n'], [true, 'ok'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['pipelined in one segment', [[true, 'GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['head across segments', [[true, 'GET / HTTP/1.1\r\nHost: a'], [true, '\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['bad start line once started', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 2x0 OK\r\n\r\n']], false],
+  ['not HTTP', [[true, 'hello there\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
+  ['a TLS record', [[true, '\x16\x03\x01\x00\x05hello'], [false, '\x16\x03\x03\x00\x02hi']], false],
+];
+
 describe('HTTP heads of the index pass', () => {
+  it('read odd heads as the HTTP scan does, or leave them to it', async () => {
+    for (const [name, segments, answers] of ODD) {
+      const r = await same(conversation(name.replace(/\W+/g, '-'), segments));
+      expect(r.answered === FILTERS.length, `${name}: ${r.bad}`).toBe(answers);
+    }
+  });
+
   it('answer method and status filters of an in-order keep-alive capture without the HTTP scan', async () => {
     const path = generated('plain', { requests: 2000, connections: 16, extrasEvery: 7 });
     const w0 = { ...headsWork };
