@@ -619,17 +619,13 @@ export function headFraming(b: Uint8Array, from: number, to: number, dir: Stream
     if (e < 0) e = k;
     else {
       // A field line [ls, k): only Content-Length (its first occurrence) and Transfer-Encoding matter here.
-      const c0 = b[ls] | 0x20;
-      if (c0 === 0x63 || c0 === 0x74) {
-        const le = k > ls && b[k - 1] === 0x0d ? k - 1 : k;
-        let colon = ls;
-        while (colon < le && b[colon] !== 0x3a) colon++;
-        const n = colon - ls;
-        if (colon < le && n === 14 && !seenCl && nameIs(b, ls, n, INDEX_HEADERS[H_CL])) {
-          seenCl = true;
-          out.contentLength = contentLengthValue(b, colon + 1, le);
-        } else if (colon < le && n === 17 && nameIs(b, ls, n, INDEX_HEADERS[H_TE])) out.te = true;
-      }
+      // The name ends at the line's first colon, and neither name has one: a colon right after
+      // the 14 or 17 bytes of a matching name is the first.
+      const le = k > ls && b[k - 1] === 0x0d ? k - 1 : k;
+      if (!seenCl && ls + 14 < le && b[ls + 14] === 0x3a && nameIs(b, ls, 14, INDEX_HEADERS[H_CL])) {
+        seenCl = true;
+        out.contentLength = contentLengthValue(b, ls + 15, le);
+      } else if (ls + 17 < le && b[ls + 17] === 0x3a && nameIs(b, ls, 17, INDEX_HEADERS[H_TE])) out.te = true;
     }
     if (k + 1 < to) {
       if (b[k + 1] === 0x0a) {
