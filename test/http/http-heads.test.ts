@@ -48,35 +48,42 @@ async function same(path: string): Promise<{ answered: number; bad: string; head
   return { answered: headsFilterWork.filters - before, bad, heads };
 }
 
-/** One connection: SYN handshake, then each [fromClient, payload] as one segment, in order. */
-function conversation(name: string, segments: [boolean, string][]): string {
+/** Connections (the third element, 0 if absent): each a SYN handshake at its first segment, then each [fromClient, payload] as one segment, in order. */
+function conversation(name: string, segments: [boolean, string, number?][]): string {
   const path = join(dir, `${name}.pcap`);
   const w = createPcapWriter(path);
   const C = 0x0a000001;
   const S = 0x0a000002;
-  let cs = 1000;
-  let ss = 9000;
+  const cs: number[] = [];
+  const ss: number[] = [];
   let t = 1_700_000_000_000_000;
-  const put = (fromClient: boolean, payload: Buffer, flags: number): void => {
+  const put = (n: number, fromClient: boolean, payload: Buffer, flags: number): void => {
+    const port = 40000 + n;
     const f = fromClient
-      ? frame(6, C, S, 40000, 80, payload, { seq: cs, ack: ss, flags })
-      : frame(6, S, C, 80, 40000, payload, { seq: ss, ack: cs, flags });
+      ? frame(6, C, S, port, 80, payload, { seq: cs[n], ack: ss[n], flags })
+      : frame(6, S, C, 80, port, payload, { seq: ss[n], ack: cs[n], flags });
     writePacket(w, (t += 1000), f);
-    if (fromClient) cs += payload.length;
-    else ss += payload.length;
+    if (fromClient) cs[n] += payload.length;
+    else ss[n] += payload.length;
   };
-  put(true, Buffer.alloc(0), 0x02);
-  cs++;
-  put(false, Buffer.alloc(0), 0x12);
-  ss++;
-  put(true, Buffer.alloc(0), 0x10);
-  for (const [c, text] of segments) put(c, Buffer.from(text, 'latin1'), 0x18);
+  for (const [c, text, n = 0] of segments) {
+    if (cs[n] === undefined) {
+      cs[n] = 1000 + n * 100_000;
+      ss[n] = 9000 + n * 100_000;
+      put(n, true, Buffer.alloc(0), 0x02);
+      cs[n]++;
+      put(n, false, Buffer.alloc(0), 0x12);
+      ss[n]++;
+      put(n, true, Buffer.alloc(0), 0x10);
+    }
+    put(n, c, Buffer.from(text, 'latin1'), 0x18);
+  }
   closePcapWriter(w);
   return path;
 }
 
 /** Heads the full parser reads in ways worth copying exactly (http1.ts findHeadEnd, parseStartBytes, setFraming). */
-const ODD: [string, [boolean, string][], boolean][] = [
+const ODD: [string, [boolean, string, number?][], boolean][] = [
   ['lower-case content-length with spaces', [[true, 'POST /a HTTP/1.1\r\ncontent-length:  5 \r\n\r\nabcde'], [false, 'HTTP/1.1 201 Created\r\nCONTENT-LENGTH: 2\r\n\r\nok']], true],
   ['bare LF line ends', [[true, 'GET / HTTP/1.0\n\n'], [false, 'HTTP/1.0 200 OK\nContent-Length: 3\n\nabc']], true],
   ['no phrase, LF then CRLF', [[true, 'GET / HTTP/1.1\nHost: x\n\r\n'], [false, 'HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n']], true],
@@ -92,6 +99,8 @@ const ODD: [string, [boolean, string][], boolean][] = [
   ['head across segments', [[true, 'GET / HTTP/1.1\r\nHost: a'], [true, '\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
   ['bad start line once started', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 2x0 OK\r\n\r\n']], false],
   ['not HTTP', [[true, 'hello there\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
+  // The second connection starts with the head the first just sent (read from the heads' memo): it is started too.
+  ['a repeated head starts a stream', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET / HTTP/1.1\r\n\r\n', 1], [true, 'garbage\r\n', 1], [true, 'GET /b HTTP/1.1\r\n\r\n', 1]], false],
   ['a TLS record', [[true, '\x16\x03\x01\x00\x05hello'], [false, '\x16\x03\x03\x00\x02hi']], false],
 ];
 

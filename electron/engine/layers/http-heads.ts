@@ -55,10 +55,18 @@ export interface HttpHeads {
   /** The frame of the last segment (a frame with two TCP headers is left to the full scan). */
   lastFrame: number;
   fr: HeadFraming;
+  /** Per direction, the last head read whole and what it said (`memoLen` 0: none), see walk. */
+  memo: [Buffer, Buffer];
+  memoLen: Int32Array;
+  memoMeta: Uint32Array;
+  memoCl: Float64Array;
 }
 
+/** Heads longer than this are read each time (the memo copies the last one). */
+const MEMO_BYTES = 2048;
+
 /** Work of the head scan, for tests: segments looked at, head bytes examined. */
-export const headsWork = { segments: 0, headBytes: 0 };
+export const headsWork = { segments: 0, headBytes: 0, memoHits: 0 };
 
 const byConv = new WeakMap<ConversationTable, HttpHeads>();
 
@@ -67,6 +75,7 @@ function createHeads(): HttpHeads {
     bad: '', client: new Int8Array(64).fill(-1), state: new Uint8Array(64), next: new Uint32Array(128), seen: new Uint8Array(128), written: new Uint8Array(128),
     mode: new Uint8Array(128), rem: new Uint32Array(128), meta: new Uint32Array(128), n: 0, event: new Uint32Array(1024), kind: new Uint32Array(1024),
     methods: createInterner(), lastFrame: -1, fr: createHeadFraming(),
+    memo: [Buffer.alloc(MEMO_BYTES), Buffer.alloc(MEMO_BYTES)], memoLen: new Int32Array(2), memoMeta: new Uint32Array(2), memoCl: new Float64Array(2),
   };
 }
 
@@ -182,34 +191,55 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
     // Stray line ends between messages are skipped (RFC 9112 §2.2), as drive does.
     while (off < end && (b[off] === 0x0d || b[off] === 0x0a)) off++;
     if (off >= end) return;
-    const v = headFraming(b, off, end, dir, fr);
-    headsWork.headBytes += v === HeadVerdict.Ok ? fr.end - off : end - off;
-    if (v === HeadVerdict.NotStart) {
-      if (h.state[sid] & STARTED) return giveUp(h, `frame ${frame}: bytes that are not an HTTP/1 message in an HTTP stream`);
-      if (classifyStart(b.subarray(chunkFrom, end)) !== undefined) return giveUp(h, `frame ${frame}: a TLS or HTTP/2 stream`);
-      h.state[sid] |= NOT_HTTP;
-      return;
-    }
-    if (v === HeadVerdict.Partial) return giveUp(h, `frame ${frame}: a head continued in the next segment`);
-    if (v === HeadVerdict.BadStart) return giveUp(h, `frame ${frame}: a head with no valid start line`);
-    h.state[sid] |= STARTED;
-    if (fr.te) return giveUp(h, `frame ${frame}: Transfer-Encoding`);
-    const cl = fr.contentLength;
-    if (cl < -1 || cl >= 0x80000000) return giveUp(h, `frame ${frame}: a Content-Length too large`);
+    // Keep-alive heads repeat byte for byte (nginx's change with its Date, once a second): one
+    // that equals the last head read in this direction says what that one said. headFraming's
+    // answer depends only on the head's bytes (and on more bytes following), so this is exact.
+    const ml = h.memoLen[dir];
     let meta: number;
-    if (dir === 0) {
-      const id = methodId(h, b, fr.methodFrom, fr.methodTo);
-      if (id < 0) return giveUp(h, `frame ${frame}: HEAD, CONNECT or too many methods`);
-      meta = id;
+    let cl: number;
+    if (ml > 0 && end - off >= ml && h.memo[dir].compare(b, off, off + ml, 0, ml) === 0) {
+      headsWork.memoHits++;
+      headsWork.headBytes += ml;
+      h.state[sid] |= STARTED;
+      meta = h.memoMeta[dir];
+      cl = h.memoCl[dir];
+      off += ml;
     } else {
-      const st = fr.code;
-      // 1xx and 101 (own rows, upgrades) are left to the full scan; 204 and 304 have no body (RFC 9110 §6.4.1).
-      if (st >= 100 && st < 200) return giveUp(h, `frame ${frame}: a 1xx response`);
-      if (cl < 0 && st !== 204 && st !== 304) return giveUp(h, `frame ${frame}: a response body delimited by the close`);
-      meta = RESPONSE | st;
+      const v = headFraming(b, off, end, dir, fr);
+      headsWork.headBytes += v === HeadVerdict.Ok ? fr.end - off : end - off;
+      if (v === HeadVerdict.NotStart) {
+        if (h.state[sid] & STARTED) return giveUp(h, `frame ${frame}: bytes that are not an HTTP/1 message in an HTTP stream`);
+        if (classifyStart(b.subarray(chunkFrom, end)) !== undefined) return giveUp(h, `frame ${frame}: a TLS or HTTP/2 stream`);
+        h.state[sid] |= NOT_HTTP;
+        return;
+      }
+      if (v === HeadVerdict.Partial) return giveUp(h, `frame ${frame}: a head continued in the next segment`);
+      if (v === HeadVerdict.BadStart) return giveUp(h, `frame ${frame}: a head with no valid start line`);
+      h.state[sid] |= STARTED;
+      if (fr.te) return giveUp(h, `frame ${frame}: Transfer-Encoding`);
+      cl = fr.contentLength;
+      if (cl < -1 || cl >= 0x80000000) return giveUp(h, `frame ${frame}: a Content-Length too large`);
+      if (dir === 0) {
+        const id = methodId(h, b, fr.methodFrom, fr.methodTo);
+        if (id < 0) return giveUp(h, `frame ${frame}: HEAD, CONNECT or too many methods`);
+        meta = id;
+      } else {
+        const st = fr.code;
+        // 1xx and 101 (own rows, upgrades) are left to the full scan; 204 and 304 have no body (RFC 9110 §6.4.1).
+        if (st >= 100 && st < 200) return giveUp(h, `frame ${frame}: a 1xx response`);
+        if (cl < 0 && st !== 204 && st !== 304) return giveUp(h, `frame ${frame}: a response body delimited by the close`);
+        meta = RESPONSE | st;
+      }
+      const len = fr.end - off;
+      if (len <= MEMO_BYTES) {
+        h.memo[dir].set(b.subarray(off, fr.end));
+        h.memoLen[dir] = len;
+        h.memoMeta[dir] = meta;
+        h.memoCl[dir] = cl;
+      }
+      off = fr.end;
     }
-    off = fr.end;
-    const body = dir === 1 && (fr.code === 204 || fr.code === 304) ? 0 : Math.max(0, cl);
+    const body = meta === (RESPONSE | 204) || meta === (RESPONSE | 304) ? 0 : Math.max(0, cl);
     if (body === 0) addMessage(h, frame, meta);
     else {
       h.mode[k] = IN_BODY;
