@@ -198,7 +198,8 @@ export interface EngineMethods {
    * `firstRows`: the first progress event with events carries rows [0, count) of the table (as
    * `rows` answers them), so the window draws its first screen without asking.
    */
-  open: [{ path: string; more?: string[]; follow?: boolean; firstRows?: { count: number; fields?: string[] } }, CaptureInfo];
+  /** `httpHeads`: the index pass also scans HTTP/1 heads, so filters on methods and status codes need no HTTP scan (the CLI asks it for such a filter). */
+  open: [{ path: string; more?: string[]; follow?: boolean; firstRows?: { count: number; fields?: string[] }; httpHeads?: boolean }, CaptureInfo];
   /**
    * Stop following the open capture (opened with `follow: true`): what has been written is read,
    * then indexing ends as for a finished file.

@@ -11,14 +11,14 @@ export async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
 }
 
-/** Open FILE and wait until it is fully indexed. */
-export async function openAndIndex(client: EngineClient, file: string, more: string[] = []): Promise<CaptureInfo> {
+/** Open FILE and wait until it is fully indexed (`httpHeads`: see the open method). */
+export async function openAndIndex(client: EngineClient, file: string, more: string[] = [], httpHeads = false): Promise<CaptureInfo> {
   let resolveDone: (i: CaptureInfo) => void = () => {};
   const done = new Promise<CaptureInfo>((r) => (resolveDone = r));
   const off = client.onEvent((e) => {
     if (e.type === 'progress' && e.info.done) resolveDone(e.info);
   });
-  const first = await client.call('open', more.length > 0 ? { path: file, more } : { path: file });
+  const first = await client.call('open', { path: file, ...(more.length > 0 ? { more } : {}), ...(httpHeads ? { httpHeads } : {}) });
   const info = first.done ? first : await done;
   off();
   return client.call('info', null).then((latest) => (latest.done ? latest : info));

@@ -10,6 +10,7 @@ import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageE
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
+import { filterWantsHeads } from '../../shared/http-head-fields.ts';
 import { unpackRows } from '../../shared/packed-values.ts';
 import type { PackedValues } from '../../shared/rpc.ts';
 import { expert, tls } from './expert-cli.ts';
@@ -210,7 +211,8 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
       return 1;
     }
   }
-  const i = await openAndIndex(client, a.file, a.more);
+  // A filter on methods or status codes only: the index pass reads the heads, no HTTP scan is needed.
+  const i = await openAndIndex(client, a.file, a.more, a.filter !== undefined && filterWantsHeads(a.filter));
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   if (a.names.network) await client.call('nameResolution', a.names);
   let shown = i.events;

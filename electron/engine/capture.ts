@@ -121,4 +121,6 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Keep reading a file that is still being written until `follow.stop` is aborted (pcap, pcapng, strace). */
   follow?: FollowSpec;
+  /** Scan HTTP/1 heads in the index pass (layers/http-heads.ts): filters on `http.request.method` or `http.response.code` then run without the HTTP scan. */
+  httpHeads?: boolean;
 }

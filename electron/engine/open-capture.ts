@@ -7,6 +7,7 @@ import type { Capture, OpenOptions } from './capture.ts';
 import { basename } from 'node:path';
 import { openCaptureSource, type CaptureSource } from './io/capture-source.ts';
 import { startPacketCapture, startPacketFeed } from './index/packet-capture.ts';
+import { startHttpHeads } from './layers/http-heads.ts';
 import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
 import { openCaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
@@ -45,7 +46,8 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
   switch (format) {
     case 'pcap':
     case 'pcapng':
-      return startPacketCapture(source, format, opts);
+      // The HTTP heads of the index pass (layers/http-heads.ts), when asked and the file is not followed (it grows).
+      return startPacketCapture(source, format, opts.httpHeads === true && !opts.follow ? { ...opts, tcpSegmentScan: startHttpHeads } : opts);
     case 'strace':
       return startStrace(source, opts, []);
     case 'scap': {

@@ -19,6 +19,12 @@ export interface PacketContext {
    * column prints it) `name`, for name resolution from the capture (index/host-names.ts).
    */
   learnName?: (address: string, name: string) => void;
+  /**
+   * First pass only: every TCP segment of a stream (frame, stream, direction bit, raw sequence
+   * number, flags, the frame's bytes with the payload at [from, to) as captured, the segment
+   * length or -1), for a scan that reads payloads while they are in memory (layers/http-heads.ts).
+   */
+  onTcpSegment?: (frame: number, stream: number, bit: number, seq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number) => void;
 
   // ---- scratch for the packet being dissected ----
   frame: number;

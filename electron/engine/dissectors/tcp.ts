@@ -162,6 +162,10 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   const haveSeglen = !ctx.fragmented && !ctx.inError && rep >= hlen && hlen >= 20;
   const seglen = haveSeglen ? rep - hlen : 0;
   ctx.sumTcpLen = haveSeglen ? seglen : -1;
+  // The index pass's HTTP head scan (layers/http-heads.ts) reads the payload while it is in memory.
+  if (ctx.onTcpSegment !== undefined && ctx.firstPass && stream >= 0 && !ctx.inError) {
+    ctx.onTcpSegment(ctx.frame, stream, dir, rawSeq, flags, data, off + hlen, end, haveSeglen ? seglen : -1);
+  }
   let seq = rawSeq;
   let ack = rawAck;
   let winScaled = win;

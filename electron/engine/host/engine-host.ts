@@ -26,7 +26,7 @@ import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
-import { httpFilterEventsSliced } from '../layers/http-filter.ts';
+import { httpFilterEventsSliced, httpFilterNeedsNoScan } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
 import { carriesNoLayer, openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
 import { followPage, httpBodiesOf, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
@@ -237,7 +237,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     return withDeferredAnalysis(session, () => rowsPage(named, shown(), state.generation, start, count, colour, fields, (ev) => rowPending(session, ev)));
   }
 
-  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false, firstRows?: Params<'rows'>): Promise<CaptureInfo> {
+  async function startOpen(path: string, displayName?: string, more: string[] = [], follow = false, firstRows?: Params<'rows'>, httpHeads = false): Promise<CaptureInfo> {
     state.followStop?.abort();
     state.followStop = follow ? new AbortController() : undefined;
     state.tailFilter = undefined;
@@ -267,6 +267,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const { capture, indexing } = await openCaptures([path, ...more], {
         signal: abort.signal,
         follow: state.followStop && { stop: state.followStop.signal },
+        httpHeads,
         onProgress: (info) => emit({ kind: 'event', type: 'progress', info: displayName ? { ...info, name: displayName } : info, ...firstPage(info) }),
       });
       const session = openSession(capture);
@@ -512,7 +513,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       // until the next live capture, so its files can be opened, e.g. as a set).
       await live.stop();
       dropUploads();
-      return await startOpen(path, undefined, others, params.follow === true, firstRows);
+      return await startOpen(path, undefined, others, params.follow === true, firstRows, params.httpHeads === true);
     },
     stopFollow: () => {
       state.followStop?.abort();
@@ -724,7 +725,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
       // never waits for HTTP).
-      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http')) await httpReady();
+      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http') && !httpFilterNeedsNoScan(session, text)) await httpReady();
       if (abort.signal.aborted) {
         return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }

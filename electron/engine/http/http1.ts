@@ -575,6 +575,125 @@ function parseHeadIndexed(m: HttpMessage, buf: Uint8Array, end: number, slots: S
   return true;
 }
 
+/**
+ * What the head scan of the index pass (layers/http-heads.ts) learns of one head, without a
+ * message object or any string: `end` its end (past the blank line), `code` the status (a
+ * response) or `methodFrom`..`methodTo` (a request), `contentLength` (-1: none or not a number,
+ * as setFraming reads it), `te` whether a Transfer-Encoding field is present.
+ */
+export interface HeadFraming { end: number; code: number; methodFrom: number; methodTo: number; contentLength: number; te: boolean }
+
+export function createHeadFraming(): HeadFraming {
+  return { end: 0, code: 0, methodFrom: 0, methodTo: 0, contentLength: -1, te: false };
+}
+
+/** Verdicts of headFraming. */
+export const enum HeadVerdict {
+  Ok = 0,
+  /** The bytes do not start like a message (drive: not HTTP, or lost). */
+  NotStart = 1,
+  /** No head end in the bytes (the full scan would wait for more). */
+  Partial = 2,
+  /** A start like a message but no valid start line (drive: Lost). */
+  BadStart = 3,
+}
+
+/**
+ * drive's Head step over `b[from..to)` (stray line ends already skipped by the caller), deciding
+ * exactly as findHeadEnd, parseStartBytes and parseHeadIndexed decide: the same byte helpers,
+ * first occurrence of each framing field, Content-Length as /^\d+$/ after trimming. Compares
+ * bytes only; the method is left as a byte range.
+ */
+export function headFraming(b: Uint8Array, from: number, to: number, dir: StreamDir, out: HeadFraming): HeadVerdict {
+  if (!looksLikeStart(b, from, to - from, dir)) return HeadVerdict.NotStart;
+  // Line by line, each LF found by indexOf (memchr; a byte loop in JS was slower): the first
+  // ends the start line, each later one a field line; the head ends at the first LF followed by
+  // LF or CRLF, as findHeadEnd finds it. A hit past `to` is stale.
+  let e = -1;
+  let end = -1;
+  let ls = from;
+  let seenCl = false;
+  out.contentLength = -1;
+  out.te = false;
+  for (let k = b.indexOf(0x0a, from); k >= 0 && k < to; k = b.indexOf(0x0a, k + 1)) {
+    if (e < 0) e = k;
+    else {
+      // A field line [ls, k): only Content-Length (its first occurrence) and Transfer-Encoding matter here.
+      // The name ends at the line's first colon, and neither name has one: a colon right after
+      // the 14 or 17 bytes of a matching name is the first.
+      const le = k > ls && b[k - 1] === 0x0d ? k - 1 : k;
+      if (!seenCl && ls + 14 < le && b[ls + 14] === 0x3a && nameIs(b, ls, 14, INDEX_HEADERS[H_CL])) {
+        seenCl = true;
+        out.contentLength = contentLengthValue(b, ls + 15, le);
+      } else if (ls + 17 < le && b[ls + 17] === 0x3a && nameIs(b, ls, 17, INDEX_HEADERS[H_TE])) out.te = true;
+    }
+    if (k + 1 < to) {
+      if (b[k + 1] === 0x0a) {
+        end = k + 2;
+        break;
+      }
+      if (b[k + 1] === 0x0d && k + 2 < to && b[k + 2] === 0x0a) {
+        end = k + 3;
+        break;
+      }
+    }
+    ls = k + 1;
+  }
+  if (end < 0) return HeadVerdict.Partial;
+  const firstEnd = e > from && b[e - 1] === 0x0d && e < end ? e - 1 : e;
+  if (dir === 0) {
+    let k = from;
+    while (k < firstEnd && isTokenChar(b[k])) k++;
+    if (k === from || k >= firstEnd || b[k] !== 0x20) return HeadVerdict.BadStart;
+    let u = k + 1;
+    while (u < firstEnd && !isRegexSpace(b[u])) u++;
+    if (u >= firstEnd || b[u] !== 0x20) return HeadVerdict.BadStart;
+    const ve = versionEnd(b, u + 1, firstEnd);
+    if (ve < 0) return HeadVerdict.BadStart;
+    for (let x = ve; x < firstEnd; x++) if (!isRegexSpace(b[x])) return HeadVerdict.BadStart;
+    out.methodFrom = from;
+    out.methodTo = k;
+    out.code = 0;
+  } else {
+    const ve = versionEnd(b, from, firstEnd);
+    if (ve < 0 || ve + 4 > firstEnd || b[ve] !== 0x20 || !isDigit(b[ve + 1]) || !isDigit(b[ve + 2]) || !isDigit(b[ve + 3])) return HeadVerdict.BadStart;
+    const after = ve + 4;
+    if (after < firstEnd) {
+      if (b[after] !== 0x20) return HeadVerdict.BadStart;
+      for (let x = after + 1; x < firstEnd; x++) if (b[x] === 0x0d || b[x] === 0x0a) return HeadVerdict.BadStart;
+    }
+    out.code = (b[ve + 1] - 0x30) * 100 + (b[ve + 2] - 0x30) * 10 + (b[ve + 3] - 0x30);
+  }
+  out.end = end;
+  return HeadVerdict.Ok;
+}
+
+/** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
+export function classifyStart(b: Uint8Array): 'tls' | 'h2' | undefined {
+  if (b.length >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] === 3) return 'tls';
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x52 && b[2] === 0x49 && b[3] === 0x20) return 'h2';
+  // A server that speaks first: its SETTINGS frame on stream 0 (RFC 9113 §3.4, §6.5).
+  if (b.length >= 9 && b[3] === 4 && (b[5] | b[6] | b[7] | b[8]) === 0) return 'h2';
+  return undefined;
+}
+
+/**
+ * A Content-Length value b[vs..ve) as setFraming reads it: trimmed as String.prototype.trim
+ * trims, then /^\d+$/ (else -1); more than 15 digits is -2 (left to the full scan).
+ */
+function contentLengthValue(b: Uint8Array, vs: number, ve: number): number {
+  while (vs < ve && isTrimSpace(b[vs])) vs++;
+  while (ve > vs && isTrimSpace(b[ve - 1])) ve--;
+  if (vs === ve) return -1;
+  if (ve - vs > 15) return -2;
+  let v = 0;
+  for (let x = vs; x < ve; x++) {
+    if (!isDigit(b[x])) return -1;
+    v = v * 10 + (b[x] - 0x30);
+  }
+  return v;
+}
+
 /** Parse only the start line (a head whose end was lost). */
 function parseFirstLine(m: HttpMessage, b: Uint8Array, len: number): void {
   let e = 0;

@@ -14,9 +14,9 @@ import { EARLY_MS, windowedReader, type CaptureSource, type FollowSpec, type Ran
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
-import { firstPassContext, revisitContext } from '../dissectors/context.ts';
+import { firstPassContext, revisitContext, type PacketContext } from '../dissectors/context.ts';
 import { fragmentStoreOf } from '../dissectors/ip-reassembly.ts';
-import { conversationTableBytes, createConversationTable } from '../streams/conversations.ts';
+import { conversationTableBytes, createConversationTable, type ConversationTable } from '../streams/conversations.ts';
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
@@ -94,19 +94,26 @@ export function fileFeed(source: CaptureSource, format: 'pcap' | 'pcapng'): Pack
 export function startPacketCapture(
   source: CaptureSource,
   format: 'pcap' | 'pcapng',
-  opts: OpenOptions,
+  opts: PacketOpenOptions,
 ): { capture: Capture; indexing: Promise<void> } {
   return startPacketFeed(fileFeed(source, format), opts);
 }
 
 /** Index the records of a feed (one file or a merged set) as one packet capture. */
-export function startPacketFeed(feed: PacketFeed, opts: OpenOptions): { capture: Capture; indexing: Promise<void> } {
+/** OpenOptions, and a scan of every TCP segment of the index pass (context.ts onTcpSegment), made for the capture's conversation table. */
+export interface PacketOpenOptions extends OpenOptions {
+  tcpSegmentScan?: (conv: ConversationTable) => NonNullable<PacketContext['onTcpSegment']>;
+}
+
+export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { capture: Capture; indexing: Promise<void> } {
   const source = feed;
   const format = feed.format;
   const ix = createPacketIndex();
   const conv = createConversationTable();
   const first = firstPassContext(conv);
   first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
+  // A scan of TCP payloads while they are in memory (open-capture.ts: the HTTP heads, when asked).
+  if (opts.tcpSegmentScan) first.onTcpSegment = opts.tcpSegmentScan(conv);
   const revisit = revisitContext(conv);
   const frags = fragmentStoreOf(conv);
   let fragsWarned = false;

@@ -15,6 +15,7 @@ import { compileColumnFilter, type ColumnField } from '../filter/column-filter.t
 import { compileFilterText } from '../filter/compile.ts';
 import { createInterner, intern, type Interner } from '../index/columns.ts';
 import { addMessageFields, httpFinal, mergedMessageRefs } from './http-layer.ts';
+import { headsAnswer, headsColumns, httpHeadsOf, type HttpHeads } from './http-heads.ts';
 import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
 
@@ -143,11 +144,53 @@ function* messageFields(list: MessageList, names: readonly string[]): Generator<
   return m;
 }
 
+/**
+ * The index pass's head scan of `s` when it can answer a filter naming `fields` without the
+ * HTTP scan: a packet capture indexed whole, the scan not run yet (its index answers as fast
+ * once it has), every field one the heads hold.
+ */
+function headsFor(s: CaptureSession, fields: readonly string[]): HttpHeads | undefined {
+  const int = s.http.internals;
+  if (int.kind !== 'packets' || httpFinal(s.http)) return undefined;
+  const h = httpHeadsOf(int.conv);
+  if (!headsAnswer(h, fields)) return undefined;
+  const info = s.capture.info();
+  return info.done && !info.cancelled && info.extra?.stopped === undefined ? h : undefined;
+}
+
+/** Whether the filter `text` is answered without waiting for the HTTP scan (the host then does not start it). */
+export function httpFilterNeedsNoScan(s: CaptureSession, text: string): boolean {
+  const c = compileFilterText(text);
+  return c.ok && onlyHttpFields(c.fields) && headsFor(s, c.fields) !== undefined;
+}
+
+/** Work of the http.* filters answered from the index pass's heads (filters, messages tested). */
+export const headsFilterWork = { filters: 0, tested: 0 };
+
+function* headsSteps(h: HttpHeads, ast: Parameters<typeof compileColumnFilter>[0]): Generator<void, number[] | null> {
+  const cols = compileColumnFilter(ast, headsColumns(h));
+  if (!cols) return null;
+  headsFilterWork.filters++;
+  const out: number[] = [];
+  const ev = h.event;
+  for (let k = 1; k <= h.n; k++) {
+    if ((k & 0xffff) === 0) yield;
+    if (cols.test(k)) out.push(ev[k]);
+  }
+  headsFilterWork.tested += h.n;
+  return out;
+}
+
 function httpFilterSteps(s: CaptureSession, text: string): Generator<void, number[]> | null {
   const c = compileFilterText(text);
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
   if (!onlyHttpFields(c.fields)) return null;
   return (function* steps(): Generator<void, number[]> {
+    const h = headsFor(s, c.fields);
+    if (h) {
+      const fromHeads = yield* headsSteps(h, c.ast);
+      if (fromHeads) return fromHeads;
+    }
     if (!httpFinal(s.http)) scanHttpNow(s);
     refreshTls(s);
     const list = yield* messageList(s);

@@ -20,7 +20,7 @@ import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts'
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { h2ExchangeOfRow, http2Exchanges } from '../http2/exchanges.ts';
 import { addH2Connection, createH2List, h2At, h2Find, h2Materialize, h2Row, h2Start, type H2ExchangeList } from './h2-list.ts';
-import { createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
+import { classifyStart, createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
 import { placeHttpFields } from './http-ranges.ts';
@@ -81,14 +81,7 @@ export function createHttpLayer(capture: Capture): HttpLayer {
   return { capture, internals: capture.internals(), plain: undefined, tls: undefined, h2: createH2List(), tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0, ms: 0, streams: new Map(), decode: createDecodeBudget() };
 }
 
-/** What a stream that is not HTTP/1.x starts with: a TLS record header (RFC 8446 §5.1), HTTP/2, or else. */
-function classify(b: Uint8Array): 'tls' | 'h2' | undefined {
-  if (b.length >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] === 3) return 'tls';
-  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x52 && b[2] === 0x49 && b[3] === 0x20) return 'h2';
-  // A server that speaks first: its SETTINGS frame on stream 0 (RFC 9113 §3.4, §6.5).
-  if (b.length >= 9 && b[3] === 4 && (b[5] | b[6] | b[7] | b[8]) === 0) return 'h2';
-  return undefined;
-}
+const classify = classifyStart;
 
 /** The recorder a parser reports to: each message goes into the index, the objects are dropped. */
 function recorder(ix: HttpIndex, layer: HttpLayer): (m: HttpMessage, ex: HttpExchange) => void {

@@ -1,0 +1,294 @@
+/**
+ * The HTTP/1.x head scan of the index pass: while the packet index is built, each TCP segment's
+ * payload (already in memory) goes through a byte-level state machine that finds the message
+ * heads and bodies of in-order streams and keeps, per message, only the event completing it,
+ * request or response, and the method or status code (8 bytes per message). Filters naming
+ * only `http`, `http.request`, `http.response`, `http.request.method` and `http.response.code`
+ * are answered from it, without the HTTP scan (a second read of the file, reassembly and the
+ * full head parse: layers/http-layer.ts).
+ *
+ * It answers only where it decides exactly as the full scan would (http1.ts drive over
+ * streams/tcp-reassembly.ts tcpFollowSegment). Anything else — a segment past the next expected
+ * byte (reordered, lost), a head across segments, chunked or close-delimited bodies, 1xx, HEAD
+ * or CONNECT, bytes that are not a message start once a stream started, TLS or HTTP/2 streams,
+ * two messages completing in one event — gives the capture up (`bad` says why) and the filters
+ * fall back to the full scan.
+ */
+import { classifyStart, createHeadFraming, headFraming, HeadVerdict, type HeadFraming } from '../http/http1.ts';
+import { createInterner, intern, type Interner } from '../index/columns.ts';
+import type { ColumnField } from '../filter/column-filter.ts';
+import type { ConversationTable } from '../streams/conversations.ts';
+import { HEAD_FIELDS } from '../../../shared/http-head-fields.ts';
+
+/** TCP flag bits (RFC 9293 §3.1). */
+const TH_SYN = 0x02;
+
+/** Per-stream state bits. */
+const STARTED = 1;
+const NOT_HTTP = 2;
+/** Per-direction modes: between messages, or in a body of `rem` more bytes. */
+const IN_HEAD = 0;
+const IN_BODY = 1;
+/** A message's meta word: the response bit above the code (status, or request method id). */
+const RESPONSE = 1 << 16;
+/** Distinct request methods kept (a capture with more is left to the full scan). */
+const MAX_METHODS = 64;
+
+export interface HttpHeads {
+  /** Why the capture is left to the full scan ('' while the heads answer). */
+  bad: string;
+  /** Per stream: the direction bit of its first frame (the client, as tcpFollowSegment takes it), -1 unseen; state bits. */
+  client: Int8Array;
+  state: Uint8Array;
+  /** Per stream × 2 + direction: next expected raw sequence number, seen, bytes written, mode, body bytes left, message meta. */
+  next: Uint32Array;
+  seen: Uint8Array;
+  written: Uint8Array;
+  mode: Uint8Array;
+  rem: Uint32Array;
+  meta: Uint32Array;
+  /** Messages completed, from 1 (index 0 unused): event and meta. */
+  n: number;
+  event: Uint32Array;
+  kind: Uint32Array;
+  methods: Interner;
+  /** The frame of the last segment (a frame with two TCP headers is left to the full scan). */
+  lastFrame: number;
+  fr: HeadFraming;
+  /** Per direction, the last head read whole and what it said (`memoLen` 0: none), see walk. */
+  memo: [Buffer, Buffer];
+  memoLen: Int32Array;
+  memoMeta: Uint32Array;
+  memoCl: Float64Array;
+}
+
+/** Heads longer than this are read each time (the memo copies the last one). */
+const MEMO_BYTES = 2048;
+
+/** Work of the head scan, for tests: segments looked at, head bytes examined. */
+export const headsWork = { segments: 0, headBytes: 0, memoHits: 0 };
+
+const byConv = new WeakMap<ConversationTable, HttpHeads>();
+
+function createHeads(): HttpHeads {
+  return {
+    bad: '', client: new Int8Array(64).fill(-1), state: new Uint8Array(64), next: new Uint32Array(128), seen: new Uint8Array(128), written: new Uint8Array(128),
+    mode: new Uint8Array(128), rem: new Uint32Array(128), meta: new Uint32Array(128), n: 0, event: new Uint32Array(1024), kind: new Uint32Array(1024),
+    methods: createInterner(), lastFrame: -1, fr: createHeadFraming(),
+    memo: [Buffer.alloc(MEMO_BYTES), Buffer.alloc(MEMO_BYTES)], memoLen: new Int32Array(2), memoMeta: new Uint32Array(2), memoCl: new Float64Array(2),
+  };
+}
+
+/**
+ * Start the head scan for the capture whose conversation table is `conv`; the returned
+ * function takes every TCP segment of the index pass (dissectors/tcp.ts, first pass): the
+ * frame, its stream and direction bit, raw sequence number, flags, the frame's bytes with the
+ * payload from `from` to `to` (captured), and the segment length (-1: unknown).
+ */
+export function startHttpHeads(conv: ConversationTable): TcpSegmentHook {
+  const h = createHeads();
+  byConv.set(conv, h);
+  return (frame, stream, bit, seq, flags, b, from, to, seglen) => headsSegment(h, frame, stream, bit, seq, flags, b, from, to, seglen);
+}
+
+export type TcpSegmentHook = (frame: number, stream: number, bit: number, seq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number) => void;
+
+/** The head scan of a capture, if its index pass ran one. */
+export function httpHeadsOf(conv: ConversationTable): HttpHeads | undefined {
+  return byConv.get(conv);
+}
+
+function giveUp(h: HttpHeads, why: string): void {
+  h.bad = why;
+  // The columns are not read again: let them go.
+  h.event = h.kind = new Uint32Array(0);
+  h.n = 0;
+}
+
+function grow<T extends Uint32Array | Uint8Array | Int8Array>(a: T, need: number, make: new (n: number) => T, fill = 0): T {
+  if (need <= a.length) return a;
+  const b = new make(Math.max(need, a.length * 2));
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+function ensureStream(h: HttpHeads, sid: number): void {
+  if (sid < h.client.length) return;
+  const n = sid + 1;
+  h.client = grow(h.client, n, Int8Array, -1);
+  h.state = grow(h.state, h.client.length, Uint8Array);
+  const m = h.client.length * 2;
+  h.next = grow(h.next, m, Uint32Array);
+  h.seen = grow(h.seen, m, Uint8Array);
+  h.written = grow(h.written, m, Uint8Array);
+  h.mode = grow(h.mode, m, Uint8Array);
+  h.rem = grow(h.rem, m, Uint32Array);
+  h.meta = grow(h.meta, m, Uint32Array);
+}
+
+function addMessage(h: HttpHeads, frame: number, meta: number): void {
+  const k = ++h.n;
+  if (k >= h.event.length) {
+    h.event = grow(h.event, k + 1, Uint32Array);
+    h.kind = grow(h.kind, k + 1, Uint32Array);
+  }
+  h.event[k] = frame;
+  h.kind[k] = meta;
+}
+
+function headsSegment(h: HttpHeads, frame: number, sid: number, bit: number, rawSeq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number): void {
+  if (h.bad !== '') return;
+  if (frame === h.lastFrame) return giveUp(h, `frame ${frame} has two TCP headers`);
+  h.lastFrame = frame;
+  ensureStream(h, sid);
+  if (h.client[sid] < 0) h.client[sid] = bit;
+  if (h.state[sid] & NOT_HTTP) return;
+  const dir = bit === h.client[sid] ? 0 : 1;
+  const k = sid * 2 + dir;
+  const seq = flags & TH_SYN ? (rawSeq + 1) >>> 0 : rawSeq >>> 0;
+  if (h.seen[k] === 0) {
+    h.seen[k] = 1;
+    h.next[k] = seq;
+  } else if (flags & TH_SYN && seq !== h.next[k] && h.written[k] === 0) {
+    // A second SYN with another initial number: reassembly takes its numbers as that frame saw them.
+    return giveUp(h, `frame ${frame}: a new initial sequence number on a stream`);
+  }
+  if (seglen === 0) return;
+  if (seglen < 0) return giveUp(h, `frame ${frame}: a TCP segment of unknown length`);
+  if (to - from < seglen) return giveUp(h, `frame ${frame}: segment cut short by the capture`);
+  headsWork.segments++;
+  const d = (seq - h.next[k]) | 0;
+  if (d > 0) return giveUp(h, `frame ${frame}: segment past the next expected byte`);
+  let off = from;
+  if (d < 0) {
+    // Retransmitted bytes: reassembly keeps only the new ones (before any byte, it would take this frame's numbers).
+    if (h.written[k] === 0) return giveUp(h, `frame ${frame}: segment before a direction's first byte`);
+    if (-d >= seglen) return;
+    off -= d;
+  }
+  const end = from + seglen;
+  h.next[k] = (seq + seglen) >>> 0;
+  h.written[k] = 1;
+  walk(h, frame, sid, dir, k, b, off, end);
+}
+
+/** drive over the segment's new bytes b[off..end), one direction of stream `sid`. */
+function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b: Uint8Array, off: number, end: number): void {
+  const chunkFrom = off;
+  const fr = h.fr;
+  while (off < end) {
+    if (h.mode[k] === IN_BODY) {
+      const n = Math.min(end - off, h.rem[k]);
+      h.rem[k] -= n;
+      off += n;
+      if (h.rem[k] === 0) {
+        addMessage(h, frame, h.meta[k]);
+        h.mode[k] = IN_HEAD;
+      }
+      continue;
+    }
+    // Stray line ends between messages are skipped (RFC 9112 §2.2), as drive does.
+    while (off < end && (b[off] === 0x0d || b[off] === 0x0a)) off++;
+    if (off >= end) return;
+    // Keep-alive heads repeat byte for byte (nginx's change with its Date, once a second): one
+    // that equals the last head read in this direction says what that one said. headFraming's
+    // answer depends only on the head's bytes (and on more bytes following), so this is exact.
+    const ml = h.memoLen[dir];
+    let meta: number;
+    let cl: number;
+    if (ml > 0 && end - off >= ml && h.memo[dir].compare(b, off, off + ml, 0, ml) === 0) {
+      headsWork.memoHits++;
+      headsWork.headBytes += ml;
+      h.state[sid] |= STARTED;
+      meta = h.memoMeta[dir];
+      cl = h.memoCl[dir];
+      off += ml;
+    } else {
+      const v = headFraming(b, off, end, dir, fr);
+      headsWork.headBytes += v === HeadVerdict.Ok ? fr.end - off : end - off;
+      if (v === HeadVerdict.NotStart) {
+        if (h.state[sid] & STARTED) return giveUp(h, `frame ${frame}: bytes that are not an HTTP/1 message in an HTTP stream`);
+        if (classifyStart(b.subarray(chunkFrom, end)) !== undefined) return giveUp(h, `frame ${frame}: a TLS or HTTP/2 stream`);
+        h.state[sid] |= NOT_HTTP;
+        return;
+      }
+      if (v === HeadVerdict.Partial) return giveUp(h, `frame ${frame}: a head continued in the next segment`);
+      if (v === HeadVerdict.BadStart) return giveUp(h, `frame ${frame}: a head with no valid start line`);
+      h.state[sid] |= STARTED;
+      if (fr.te) return giveUp(h, `frame ${frame}: Transfer-Encoding`);
+      cl = fr.contentLength;
+      if (cl < -1 || cl >= 0x80000000) return giveUp(h, `frame ${frame}: a Content-Length too large`);
+      if (dir === 0) {
+        const id = methodId(h, b, fr.methodFrom, fr.methodTo);
+        if (id < 0) return giveUp(h, `frame ${frame}: HEAD, CONNECT or too many methods`);
+        meta = id;
+      } else {
+        const st = fr.code;
+        // 1xx and 101 (own rows, upgrades) are left to the full scan; 204 and 304 have no body (RFC 9110 §6.4.1).
+        if (st >= 100 && st < 200) return giveUp(h, `frame ${frame}: a 1xx response`);
+        if (cl < 0 && st !== 204 && st !== 304) return giveUp(h, `frame ${frame}: a response body delimited by the close`);
+        meta = RESPONSE | st;
+      }
+      const len = fr.end - off;
+      if (len <= MEMO_BYTES) {
+        h.memo[dir].set(b.subarray(off, fr.end));
+        h.memoLen[dir] = len;
+        h.memoMeta[dir] = meta;
+        h.memoCl[dir] = cl;
+      }
+      off = fr.end;
+    }
+    const body = meta === (RESPONSE | 204) || meta === (RESPONSE | 304) ? 0 : Math.max(0, cl);
+    if (body === 0) addMessage(h, frame, meta);
+    else {
+      h.mode[k] = IN_BODY;
+      h.rem[k] = body;
+      h.meta[k] = meta;
+    }
+  }
+}
+
+/** The interned id of the method b[from..to) (ASCII token bytes), or -1 for HEAD and CONNECT (their responses frame differently). */
+function methodId(h: HttpHeads, b: Uint8Array, from: number, to: number): number {
+  const ms = h.methods.strings;
+  // Methods repeat: compare with the few seen before building a string.
+  for (let id = 1; id < ms.length; id++) {
+    const m = ms[id];
+    if (m.length !== to - from) continue;
+    let same = true;
+    for (let j = 0; j < m.length && same; j++) same = m.charCodeAt(j) === b[from + j];
+    if (same) return id;
+  }
+  if (ms.length > MAX_METHODS) return -1;
+  let text = '';
+  for (let j = from; j < to; j++) text += String.fromCharCode(b[j]);
+  if (text === 'HEAD' || text === 'CONNECT') return -1;
+  return intern(h.methods, text);
+}
+
+/** Whether a filter naming `fields` can be answered from `h` alone. */
+export function headsAnswer(h: HttpHeads | undefined, fields: readonly string[]): h is HttpHeads {
+  return h !== undefined && h.bad === '' && fields.length > 0 && fields.every((f) => HEAD_FIELDS.includes(f)) && !sharesEvents(h);
+}
+
+/** Two messages completing in one event are tested together by the full path: not here. */
+function sharesEvents(h: HttpHeads): boolean {
+  const ev = h.event;
+  for (let k = 2; k <= h.n; k++) if (ev[k] === ev[k - 1]) return true;
+  return false;
+}
+
+/** The head scan's messages as the columns http-filter.ts tests (message numbers from 1). */
+export function headsColumns(h: HttpHeads): Map<string, ColumnField> {
+  const kind = h.kind;
+  const isResp = (k: number): boolean => (kind[k] & RESPONSE) !== 0;
+  const one = (): number => 1;
+  const m = new Map<string, ColumnField>();
+  m.set('http', { kind: 'num', has: () => true, num: one });
+  m.set('http.request', { kind: 'num', has: (k) => !isResp(k), num: one });
+  m.set('http.response', { kind: 'num', has: isResp, num: one });
+  m.set('http.response.code', { kind: 'num', has: (k) => isResp(k) && (kind[k] & 0xffff) !== 0, num: (k) => kind[k] & 0xffff });
+  m.set('http.request.method', { kind: 'str', has: (k) => !isResp(k), id: (k) => kind[k] & 0xffff, strings: h.methods });
+  return m;
+}

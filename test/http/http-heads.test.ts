@@ -1,0 +1,183 @@
+/**
+ * The index pass's HTTP head scan (layers/http-heads.ts): filters on methods and status codes
+ * answered without the HTTP scan, with the same events as the scan gives, and the capture left
+ * to the scan whenever the heads cannot decide exactly (counted, not timed).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { filterWantsHeads } from '../../shared/http-head-fields.ts';
+import { headsFilterWork, httpFilterEvents, httpFilterNeedsNoScan } from '../../electron/engine/layers/http-filter.ts';
+import { headsWork, httpHeadsOf } from '../../electron/engine/layers/http-heads.ts';
+import { openSession, type CaptureSession } from '../../electron/engine/layers/session.ts';
+import { openCapture } from '../../electron/engine/open-capture.ts';
+import { CORPUS } from '../engine/corpus.ts';
+import { writeKeepalivePcap, type KeepaliveOptions } from './make-keepalive-pcap.ts';
+import { closePcapWriter, createPcapWriter, frame, rng, writePacket } from '../../bench/make-pcap.ts';
+
+const FILTERS = [
+  'http', 'http.request', 'http.response', 'http.response.code == 200', 'http.response.code != 200', 'http.response.code >= 300',
+  'http.request.method == "GET"', 'http.request.method == "POST"', 'http.request.method in {"POST", "PUT"}',
+  'http.request and not http.request.method == "GET"', 'http.response.code == 200 or http.request.method == "POST"',
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-heads-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function session(path: string, httpHeads: boolean): Promise<CaptureSession> {
+  const { capture, indexing } = await openCapture(path, { httpHeads });
+  await indexing;
+  return openSession(capture);
+}
+
+function generated(name: string, o: KeepaliveOptions): string {
+  const path = join(dir, `${name}.pcap`);
+  writeKeepalivePcap(path, o);
+  return path;
+}
+
+/** Each filter answered with the heads equals the HTTP scan's answer; returns how many the heads answered. */
+async function same(path: string): Promise<{ answered: number; bad: string; heads: CaptureSession }> {
+  const heads = await session(path, true);
+  const scanned = await session(path, false);
+  const before = headsFilterWork.filters;
+  for (const f of FILTERS) expect(httpFilterEvents(heads, f), f).toEqual(httpFilterEvents(scanned, f));
+  const int = heads.http.internals;
+  const bad = int.kind === 'packets' ? httpHeadsOf(int.conv)?.bad ?? 'none' : 'none';
+  return { answered: headsFilterWork.filters - before, bad, heads };
+}
+
+/** Connections (the third element, 0 if absent): each a SYN handshake at its first segment, then each [fromClient, payload] as one segment, in order. */
+function conversation(name: string, segments: [boolean, string, number?][]): string {
+  const path = join(dir, `${name}.pcap`);
+  const w = createPcapWriter(path);
+  const C = 0x0a000001;
+  const S = 0x0a000002;
+  const cs: number[] = [];
+  const ss: number[] = [];
+  let t = 1_700_000_000_000_000;
+  const put = (n: number, fromClient: boolean, payload: Buffer, flags: number): void => {
+    const port = 40000 + n;
+    const f = fromClient
+      ? frame(6, C, S, port, 80, payload, { seq: cs[n], ack: ss[n], flags })
+      : frame(6, S, C, 80, port, payload, { seq: ss[n], ack: cs[n], flags });
+    writePacket(w, (t += 1000), f);
+    if (fromClient) cs[n] += payload.length;
+    else ss[n] += payload.length;
+  };
+  for (const [c, text, n = 0] of segments) {
+    if (cs[n] === undefined) {
+      cs[n] = 1000 + n * 100_000;
+      ss[n] = 9000 + n * 100_000;
+      put(n, true, Buffer.alloc(0), 0x02);
+      cs[n]++;
+      put(n, false, Buffer.alloc(0), 0x12);
+      ss[n]++;
+      put(n, true, Buffer.alloc(0), 0x10);
+    }
+    put(n, c, Buffer.from(text, 'latin1'), 0x18);
+  }
+  closePcapWriter(w);
+  return path;
+}
+
+/** Heads the full parser reads in ways worth copying exactly (http1.ts findHeadEnd, parseStartBytes, setFraming). */
+const ODD: [string, [boolean, string, number?][], boolean][] = [
+  ['lower-case content-length with spaces', [[true, 'POST /a HTTP/1.1\r\ncontent-length:  5 \r\n\r\nabcde'], [false, 'HTTP/1.1 201 Created\r\nCONTENT-LENGTH: 2\r\n\r\nok']], true],
+  ['bare LF line ends', [[true, 'GET / HTTP/1.0\n\n'], [false, 'HTTP/1.0 200 OK\nContent-Length: 3\n\nabc']], true],
+  ['no phrase, LF then CRLF', [[true, 'GET / HTTP/1.1\nHost: x\n\r\n'], [false, 'HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n']], true],
+  ['first Content-Length wins', [[true, 'PUT /x HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 10\r\n\r\nhi'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET /y HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 500 Oops\r\nContent-Length: 1\r\n\r\n!']], true],
+  ['stray line ends between messages', [[true, '\r\n\r\nGET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx\r\n'], [true, 'DELETE /z HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 204 No Content\r\n\r\n']], true],
+  ['304 with a Content-Length and no body', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n'], [true, 'GET /2 HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']], true],
+  ['body across segments', [[true, 'POST / HTTP/1.1\r\nContent-Length: 6\r\n\r\nabc'], [true, 'def'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
+  ['Content-Length not a number', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\nabc']], false],
+  ['chunked', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n']], false],
+  ['HEAD', [[true, 'HEAD / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n']], false],
+  ['100-continue', [[true, 'POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n'], [false, 'HTTP/1.1 100 Continue\r\n\r\n'], [true, 'ok'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['pipelined in one segment', [[true, 'GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['head across segments', [[true, 'GET / HTTP/1.1\r\nHost: a'], [true, '\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
+  ['bad start line once started', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 2x0 OK\r\n\r\n']], false],
+  ['not HTTP', [[true, 'hello there\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
+  // The second connection starts with the head the first just sent (read from the heads' memo): it is started too.
+  ['a repeated head starts a stream', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET / HTTP/1.1\r\n\r\n', 1], [true, 'garbage\r\n', 1], [true, 'GET /b HTTP/1.1\r\n\r\n', 1]], false],
+  ['a TLS record', [[true, '\x16\x03\x01\x00\x05hello'], [false, '\x16\x03\x03\x00\x02hi']], false],
+];
+
+describe('HTTP heads of the index pass', () => {
+  it('read odd heads as the HTTP scan does, or leave them to it', async () => {
+    for (const [name, segments, answers] of ODD) {
+      const r = await same(conversation(name.replace(/\W+/g, '-'), segments));
+      expect(r.answered === FILTERS.length, `${name}: ${r.bad}`).toBe(answers);
+    }
+  });
+
+  it('agree with the scan on heads with random damage (seeded)', async () => {
+    const rnd = rng(10);
+    const pick = (s: string): string => {
+      // Flip, drop or insert a byte at a few random places, from the bytes heads are made of.
+      const alphabet = ':\r\n 0123456789HTTPGETPOST/.-cContent-Length';
+      let out = s;
+      if (rnd() < 0.85) return out;
+      for (let n = Math.floor(rnd() * 3); n >= 0; n--) {
+        const at = Math.floor(rnd() * out.length);
+        const ch = alphabet[Math.floor(rnd() * alphabet.length)];
+        const op = rnd();
+        out = op < 0.4 ? out.slice(0, at) + ch + out.slice(at + 1) : op < 0.7 ? out.slice(0, at) + out.slice(at + 1) : out.slice(0, at) + ch + out.slice(at);
+      }
+      return out;
+    };
+    let answered = 0;
+    for (let k = 0; k < 60; k++) {
+      const segs: [boolean, string, number?][] = [];
+      for (let j = 0; j < 4; j++) {
+        const body = 'x'.repeat(Math.floor(rnd() * 5));
+        segs.push([true, pick(`POST /p${j} HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}`), j & 1]);
+        segs.push([false, pick(`HTTP/1.1 ${rnd() < 0.5 ? 200 : 404} OK\r\nContent-Length: 2\r\n\r\nok`), j & 1]);
+      }
+      const r = await same(conversation(`damaged-${k}`, segs));
+      if (r.answered > 0) answered++;
+    }
+    // Some damage still leaves every head whole and valid: the heads answer those.
+    expect(answered).toBeGreaterThan(0);
+  });
+
+  it('answer method and status filters of an in-order keep-alive capture without the HTTP scan', async () => {
+    const path = generated('plain', { requests: 2000, connections: 16, extrasEvery: 7 });
+    const w0 = { ...headsWork };
+    const { answered, bad, heads } = await same(path);
+    expect(bad).toBe('');
+    expect(answered).toBe(FILTERS.length);
+    // The file was read once: the scan never ran for them (no HTTP index, no scan started).
+    expect(heads.http.plain).toBeUndefined();
+    expect(heads.httpScan).toBeUndefined();
+    // Every payload segment looked at once; head bytes examined bounded by the heads' size
+    // (requests ≤ 250 B with their extras, responses ≈ 100 B here), bodies never read.
+    expect(headsWork.segments - w0.segments).toBe(4000);
+    expect(headsWork.headBytes - w0.headBytes).toBeLessThan(2000 * 350);
+    expect(httpFilterNeedsNoScan(heads, 'http.response.code == 200')).toBe(true);
+    expect(httpFilterNeedsNoScan(heads, 'http.host == "example.test"')).toBe(false);
+  });
+
+  it('leave reordered and split captures to the scan, with the same answers', async () => {
+    const split = await same(generated('split', { requests: 600, connections: 4, splitEvery: 5 }));
+    const reordered = await same(generated('reordered', { requests: 600, connections: 4, splitEvery: 50, reorder: true }));
+    expect(reordered.bad).toMatch(/past the next expected byte|continued/);
+    expect(reordered.answered).toBe(0);
+    // Split responses: answered when every head is whole in its segment, else left to the scan.
+    expect(split.answered === FILTERS.length || split.bad !== '').toBe(true);
+  });
+
+  it('agree with the scan on corpus captures', async () => {
+    for (const rel of ['pcap/wireshark/http.pcap', 'pcap/generated/gen-http11-plain.pcap', 'pcap/wireshark/http-ooo.pcap', 'pcap/wireshark/http-ooo2.pcap']) {
+      await same(join(CORPUS, rel));
+    }
+  });
+
+  it('are asked for by the CLI only for filters naming their fields alone', () => {
+    expect(filterWantsHeads('http.request.method == "GET"')).toBe(true);
+    expect(filterWantsHeads('http.response.code == 200 and http')).toBe(true);
+    expect(filterWantsHeads('tcp.stream == 5')).toBe(false);
+    expect(filterWantsHeads('http.host == "a" or http.response.code == 200')).toBe(false);
+  });
+});
