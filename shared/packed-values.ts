@@ -73,3 +73,8 @@ export function unpackRows(p: PackedValues, rows: number, fields: number): strin
   }
   return out;
 }
+
+/** Value `j` of a packed page (random access: its start is the previous value's end). */
+export function packedValueAt(p: PackedValues, j: number): string {
+  return p.text.slice(j === 0 ? 0 : p.ends[j - 1], p.ends[j]);
+}

@@ -688,6 +688,11 @@ export interface HttpPageQuery {
   descending?: boolean;
   start: number;
   count: number;
+  /**
+   * The rows packed (`HttpPage.packed`, shared/packed-http.ts) instead of one object per row:
+   * a page of 5000 rows is then a few arrays and one string to measure and copy.
+   */
+  packed?: boolean;
 }
 
 export interface HttpPage {
@@ -696,9 +701,24 @@ export interface HttpPage {
   /** Exchanges in the capture. */
   all: number;
   start: number;
+  /** Empty when `packed`. */
   rows: HttpExchangeRow[];
+  /** The same rows when asked `packed`; fewer than asked when they pass PAGE_BYTES (ask on from start + n). */
+  packed?: PackedHttpRows;
   /** Time spent building the view (0 when it was kept from an earlier page). */
   ms: number;
+}
+
+/**
+ * HTTP exchange rows as columns (shared/packed-http.ts HTTP_ROW_FIELDS says which field is
+ * where): `numbers` holds the number and flag fields of each row, `texts` one value per text
+ * field, and bit f of `absent[r]` says field f of row r is null (or, if optional, not there).
+ */
+export interface PackedHttpRows {
+  n: number;
+  numbers: Float64Array;
+  texts: PackedValues;
+  absent: Uint32Array;
 }
 
 export interface HttpBody {

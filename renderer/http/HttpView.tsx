@@ -1,14 +1,16 @@
 /**
  * The HTTP tab: one row per exchange (HTTP/1.x and HTTP/2, plaintext and decrypted TLS). The
  * list stays in the engine: searched (method, host, path, status, headers), filtered with the
- * display filter language and sorted there, and fetched here page by page as rows scroll into
- * view, so 5 M exchanges cost the renderer a few pages; the selected exchange
+ * display filter language and sorted there, and fetched here page by page (packed, each row
+ * decoded when drawn) as rows scroll into view, pages far from the view dropped, so 5 M
+ * exchanges cost the renderer a few pages; the selected exchange
  * shows headers and body (BodyViewer, loaded on first use), copy as curl, save body and Export objects. TLS streams
  * that did not decrypt are listed with why, so "no rows" is never a mystery.
  */
 import { useElementHeight } from '../app/useElementHeight.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { MAX_HTTP_PAGE_ROWS, type HttpBody, type HttpExchangeRow, type HttpPageQuery, type HttpSortKey, type TlsStreamInfo } from '../../shared/rpc.ts';
+import { MAX_HTTP_PAGE_ROWS, type HttpBody, type HttpExchangeRow, type HttpPageQuery, type HttpSortKey, type PackedHttpRows, type TlsStreamInfo } from '../../shared/rpc.ts';
+import { httpRowAt, packHttpRows } from '../../shared/packed-http.ts';
 import { saveBlob } from '../app/save.ts';
 import { selectEvent } from '../app/select-event.ts';
 import type { Session } from '../app/session.ts';
@@ -32,7 +34,12 @@ const ENGINE_SORT: Record<SortKey, HttpSortKey> = {
 };
 
 /** Rows per page fetched from the engine. */
-const PAGE_ROWS = 500;
+export const PAGE_ROWS = 500;
+/**
+ * Pages kept either side of those shown: scrolling back a little needs no request, and the
+ * renderer never holds more than a few pages of a list of millions.
+ */
+export const KEEP_PAGES = 2;
 /** While the capture is followed: how often the pages shown are asked again (new exchanges, responses that completed). */
 const LIVE_REFRESH_MS = 1000;
 
@@ -262,11 +269,16 @@ function ExchangeDetail({ session, row, tls }: { session: Session; row: HttpExch
   );
 }
 
-/** A window of the engine's view: the pages loaded so far (a new query starts a new cache). */
+/** A window of the engine's view: the pages near those shown, packed (a new query starts a new cache). */
 interface RowCache {
   key: string;
-  pages: Map<number, HttpExchangeRow[]>;
+  pages: Map<number, PackedHttpRows>;
   pending: Set<number>;
+}
+
+/** Drop the pages more than KEEP_PAGES away from pages [p0, p1] (those on screen). */
+export function evictFarPages<T>(pages: Map<number, T>, p0: number, p1: number): void {
+  for (const p of pages.keys()) if (p < p0 - KEEP_PAGES || p > p1 + KEEP_PAGES) pages.delete(p);
 }
 
 export function HttpView({ session }: { session: Session }) {
@@ -308,21 +320,24 @@ export function HttpView({ session }: { session: Session }) {
   if (cache.current.key !== cacheKey) cache.current = { key: cacheKey, pages: new Map(), pending: new Set() };
 
   /** Fetch page `p` of the current view (once, or again with `again`: its old rows stay shown meanwhile); resolves with its rows. */
-  const loadPage = (p: number, again = false): Promise<HttpExchangeRow[] | null> => {
+  const loadPage = (p: number, again = false): Promise<PackedHttpRows | null> => {
     const c = session.client();
     const cc = cache.current;
     const hit = cc.pages.get(p);
     if (hit && !again) return Promise.resolve(hit);
     if (!c || cc.pending.has(p)) return Promise.resolve(null);
     cc.pending.add(p);
-    return c.call('httpPage', { ...query, start: p * PAGE_ROWS, count: PAGE_ROWS }).then(
+    // Packed: the page is a few arrays and one string; a row is decoded when it is drawn.
+    return c.call('httpPage', { ...query, start: p * PAGE_ROWS, count: PAGE_ROWS, packed: true }).then(
       (page) => {
         cc.pending.delete(p);
         if (cache.current !== cc) return null;
-        cc.pages.set(p, page.rows);
+        const rows = page.packed ?? packHttpRows(page.rows);
+        cc.pages.set(p, rows);
         // The selected exchange as it is now (its response may have completed since).
         if (again) setSel((sel) => {
-          const r = sel && Math.floor(sel.k / PAGE_ROWS) === p ? page.rows[sel.k % PAGE_ROWS] : undefined;
+          const i = sel ? sel.k - p * PAGE_ROWS : -1;
+          const r = sel && i >= 0 && i < rows.n ? httpRowAt(rows, i) : undefined;
           return sel && r && r.stream === sel.row.stream && r.index === sel.row.index ? { row: r, k: sel.k } : sel;
         });
         setTotal(page.total);
@@ -330,7 +345,7 @@ export function HttpView({ session }: { session: Session }) {
         setTotalKey(cc.key);
         setError(null);
         setTick((t) => t + 1);
-        return page.rows;
+        return rows;
       },
       (e: unknown) => {
         cc.pending.delete(p);
@@ -377,12 +392,19 @@ export function HttpView({ session }: { session: Session }) {
   }, [search]);
 
   const n = total ?? 0;
-  const rowAt = (k: number): HttpExchangeRow | undefined => cache.current.pages.get(Math.floor(k / PAGE_ROWS))?.[k % PAGE_ROWS];
+  const rowAt = (k: number): HttpExchangeRow | undefined => {
+    const page = cache.current.pages.get(Math.floor(k / PAGE_ROWS));
+    const i = k % PAGE_ROWS;
+    return page && i < page.n ? httpRowAt(page, i) : undefined;
+  };
   const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 5);
   const end = Math.min(n, Math.ceil((scrollTop + viewPx) / ROW_H) + 5);
   useEffect(() => {
     if (total === null) return;
-    for (let p = Math.floor(first / PAGE_ROWS); p <= Math.floor(Math.max(first, end - 1) / PAGE_ROWS); p++) void loadPage(p);
+    const p0 = Math.floor(first / PAGE_ROWS);
+    const p1 = Math.floor(Math.max(first, end - 1) / PAGE_ROWS);
+    evictFarPages(cache.current.pages, p0, p1);
+    for (let p = p0; p <= p1; p++) void loadPage(p);
   });
 
   const tls = useMemo(() => new Map(tlsList.map((t) => [t.stream, t])), [tlsList]);
@@ -400,7 +422,7 @@ export function HttpView({ session }: { session: Session }) {
     if (el && (k * ROW_H < el.scrollTop || (k + 1) * ROW_H > el.scrollTop + el.clientHeight - ROW_H)) el.scrollTop = Math.max(0, k * ROW_H - el.clientHeight / 2);
     const r = rowAt(k);
     if (r) setSel({ row: r, k });
-    else void loadPage(Math.floor(k / PAGE_ROWS)).then((rows) => rows?.[k % PAGE_ROWS] && setSel({ row: rows[k % PAGE_ROWS], k }));
+    else void loadPage(Math.floor(k / PAGE_ROWS)).then((rows) => rows && k % PAGE_ROWS < rows.n && setSel({ row: httpRowAt(rows, k % PAGE_ROWS), k }));
   };
   const countText = total === null
     ? (ready ? 'Loading exchanges…' : 'Waiting for the capture to be indexed…')

@@ -23,6 +23,7 @@ import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTE
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
+import { packHttpRows } from '../../../shared/packed-http.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
@@ -950,11 +951,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         filter: p.filter, search: p.search, headers: p.headers === true, sort: p.sort ?? null, descending: p.descending === true,
         start: intParam(params, 'start', 0, 2 ** 31), count: intParam(params, 'count', 0, MAX_HTTP_PAGE_ROWS),
       };
+      if (p.packed !== undefined && typeof p.packed !== 'boolean') throw new Error('packed must be true or false');
       const cache = state.http;
-      return httpPageOf(session, cache, q, async () => {
+      const page = await httpPageOf(session, cache, q, async () => {
         await new Promise<void>((r) => setImmediate(r));
         if (state.session !== session) throw new Error('the capture was closed');
       }, { live: live !== undefined });
+      // Packed: a few arrays and one string to measure and copy instead of an object per row.
+      return p.packed === true ? { ...page, rows: [], packed: packHttpRows(page.rows, PAGE_BYTES) } : page;
     },
     httpBody: async (params) => {
       requireCapture(state);
