@@ -64,41 +64,71 @@ export const CONVERSATION_COLUMNS: readonly ColumnDef<ConversationRow>[] = [
   { name: 'stream', type: 'BIGINT', get: (r) => r.stream },
 ];
 
+interface TextCell {
+  ids: Uint32Array;
+  dict: string[];
+  codes: Map<string, number>;
+  last: string | undefined;
+  lastId: number;
+}
+
+export type CellValue = string | number | boolean | null | undefined;
+
+export interface ColumnsBuilder<R> {
+  /** Row `i` by each column's getter. */
+  add: (i: number, row: R) => void;
+  /** One cell: column `c` (its position in the definitions) of row `i`. Every cell of a row must be put. */
+  put: (c: number, i: number, v: CellValue) => void;
+  finish: () => SqlTableColumn[];
+}
+
 /**
- * Rows as columns, by each column's getter. Texts get ids in order of first use; a row that
- * repeats its neighbour's text (one connection's host, method, version) skips the Map.
+ * Columns filled a row at a time (`add`), or a cell at a time (`put`, for a caller that reads
+ * the values from columns of its own), so no array of row objects outlives the young
+ * generation. Texts get ids in order of first use; a row that repeats its neighbour's text (one
+ * connection's host, method, version) skips the Map.
  */
-export function rowsToColumns<R>(rows: readonly R[], defs: readonly ColumnDef<R>[]): SqlTableColumn[] {
-  const n = rows.length;
-  return defs.map((d) => {
-    const get = d.get;
-    if (d.type === 'VARCHAR') {
-      const dict: string[] = [];
-      const codes = new Map<string, number>();
-      const ids = new Uint32Array(n).fill(NO_TEXT);
-      let last: string | undefined;
-      let lastId = NO_TEXT;
-      for (let i = 0; i < n; i++) {
-        const v = get(rows[i]);
-        if (v === null || v === undefined) continue;
-        const t = String(v);
-        if (t !== last) {
-          let id = codes.get(t);
-          if (id === undefined) codes.set(t, (id = dict.push(t) - 1));
-          last = t;
-          lastId = id;
-        }
-        ids[i] = lastId;
-      }
-      return { name: d.name, type: d.type, ids, dict };
+export function columnsBuilder<R>(defs: readonly ColumnDef<R>[], n: number): ColumnsBuilder<R> {
+  const texts: (TextCell | null)[] = defs.map((d) => (d.type === 'VARCHAR' ? { ids: new Uint32Array(n).fill(NO_TEXT), dict: [], codes: new Map(), last: undefined, lastId: NO_TEXT } : null));
+  const nums: (Float64Array | null)[] = defs.map((d) => (d.type === 'VARCHAR' ? null : new Float64Array(n)));
+  const put = (c: number, i: number, v: CellValue): void => {
+    const t = texts[c];
+    if (t === null) {
+      (nums[c] as Float64Array)[i] = v === null || v === undefined ? NaN : Number(v);
+      return;
     }
-    const nums = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i]);
-      nums[i] = v === null || v === undefined ? NaN : Number(v);
+    if (v === null || v === undefined) return;
+    const s = String(v);
+    if (s !== t.last) {
+      let id = t.codes.get(s);
+      if (id === undefined) t.codes.set(s, (id = t.dict.push(s) - 1));
+      t.last = s;
+      t.lastId = id;
     }
-    return { name: d.name, type: d.type, nums };
+    t.ids[i] = t.lastId;
+  };
+  const add = (i: number, row: R): void => {
+    for (let c = 0; c < defs.length; c++) put(c, i, defs[c].get(row));
+  };
+  const finish = (): SqlTableColumn[] => defs.map((d, c) => {
+    const t = texts[c];
+    return t ? { name: d.name, type: d.type, ids: t.ids, dict: t.dict } : { name: d.name, type: d.type, nums: nums[c] as Float64Array };
   });
+  return { add, put, finish };
+}
+
+/** The position of each column by name, for `put`. */
+export function columnPositions<R>(defs: readonly ColumnDef<R>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  defs.forEach((d, k) => (out[d.name] = k));
+  return out;
+}
+
+/** Rows as columns, by each column's getter (columnsBuilder). */
+export function rowsToColumns<R>(rows: readonly R[], defs: readonly ColumnDef<R>[]): SqlTableColumn[] {
+  const b = columnsBuilder(defs, rows.length);
+  for (let i = 0; i < rows.length; i++) b.add(i, rows[i]);
+  return b.finish();
 }
 
 /** A page of the `http` table: exchanges [start, start + n) of the unfiltered list, `time` last. */
