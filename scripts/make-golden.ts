@@ -46,6 +46,7 @@ export const GENERATORS: Generator[] = [
   { script: 'make-golden-tls-summary.ts', oracle: 'tshark', writes: 'test/golden/tls-summary/*' },
   { script: 'make-golden-sysdig-fields.sh', oracle: 'sysdig', writes: 'test/golden/sysdig/*.tsv.gz, test/golden/sysdig/env/*.tsv.gz, test/golden/sysdig/info/*.tsv.gz' },
   { script: 'make-golden-sysdig-abspath.py', oracle: 'sysdig', writes: 'test/golden/sysdig-abspath/abspath.scap.gz, abspath.tsv' },
+  { script: 'make-golden-ptr.sh', oracle: 'tshark', writes: 'test/golden/names-ptr/*' },
   // Last: it scans the whole corpus with tshark -2 -N dn (about 25 minutes).
   { script: 'make-golden-names.ts', oracle: 'tshark', writes: 'test/golden/names/*' },
 ];
@@ -70,6 +71,7 @@ export const NOT_GENERATORS: Record<string, string> = {
   'record-loopback.sh': 'records real loopback captures for the bench (nginx + wrk + tcpdump), not a golden',
   'measure-reordered.sh': 'measures tshark on the reordered bench files, not a golden',
   'make-fixture-fidelity.py': 'writes the input fixtures test/fixtures/fidelity/*.pcap (deterministic; their tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
+  'record-dns-ptr.py': 'records the input fixture test/fixtures/dns-ptr/dns-ptr.pcap (dig and tcpdump on lo; its tshark oracles are make-golden-ptr.sh\'s), not a golden',
   'record-dns-tcp.py': 'records the input fixture test/fixtures/dns-tcp/dns-tcp.pcap (tcpdump on lo; its tshark oracles are make-golden-cli-cases.sh\'s), not a golden',
   'make-fixture-darwin-pib.py': 'writes the input fixture test/fixtures/darwin/darwin-pib.pcapng (deterministic; what tshark 4.0 reads of it is quoted in test/dissectors/darwin-pib.test.ts), not a golden',
   'make-scap-rotation.sh': 'rotates a scap with sysdig -r IN -w OUT -e N -W K into input files for the tests (test/sets/scap-rotation.test.ts runs it), not a golden',

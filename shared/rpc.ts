@@ -12,6 +12,7 @@ import type { FilterMessage } from './filter/index.ts';
 import type { ColourRule } from './colour-rules.ts';
 import type { IoGraphResult, StatName, StatsResult, SyscallOverview } from './stats.ts';
 import type { NameMode } from './names.ts';
+import type { HttpTablePage } from './sql-table.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -256,6 +257,8 @@ export interface EngineMethods {
    * leaves out the columns only a dissection per event gives (Info).
    */
   eventTable: [{ start: number; count: number; info?: boolean }, EventTablePage];
+  /** Rows start .. start+count-1 of the SQL `http` table (docs/sql.md) as typed columns: every exchange, in the order `httpPage` lists them unfiltered; at most MAX_HTTP_TABLE_ROWS. */
+  httpTable: [{ start: number; count: number }, HttpTablePage];
   /**
    * Add TLS secrets (an NSS key log, by server-side path or as text) to the open capture:
    * affected streams decrypt on next use, without reopening.
@@ -861,7 +864,7 @@ export const METHOD_NAMES = [
   'open', 'openUpload', 'upload', 'info', 'cancel', 'columns', 'rows', 'details', 'bytes', 'fields', 'filter', 'sort',
   'rowOf', 'cancelFilter', 'extract', 'addKeylog', 'keylogCandidates', 'exportKeylog', 'tlsStreams', 'streams', 'follow',
   'httpExchanges', 'httpPage', 'httpBody', 'httpBodies', 'colourRules', 'find', 'cancelFind', 'decodeAsChoices', 'decodeAs', 'expert', 'stats', 'ioGraph', 'syscallOverview', 'cancelStats',
-  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'timeline', 'followPeers',
+  'stopFollow', 'tail', 'har', 'links', 'owners', 'eventTable', 'httpTable', 'timeline', 'followPeers',
   'captureTools', 'startTrace', 'startPacketCapture', 'stopCapture', 'nameResolution', 'hosts',
 ] as const satisfies readonly MethodName[];
 

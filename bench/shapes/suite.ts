@@ -188,6 +188,12 @@ export const OPERATIONS: Operation[] = [
     tshark: (t, dir) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-q', '--export-objects', `http,${join(dir, 'tshark')}`] : null),
   },
   {
+    // The three SQL tables as Parquet files (docs/sql.md); tshark's nearest: the events table's columns as text.
+    name: 'export parquet',
+    ours: (t, dir) => [...CLI, 'export', t.path, ...keys(t), '--parquet', join(dir, 'parquet')],
+    tshark: (t) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-T', 'fields', ...['frame.number', 'frame.time_epoch', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', 'frame.len', '_ws.col.Info', 'frame.cap_len', 'tcp.stream', 'udp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'tcp.len'].flatMap((f) => ['-e', f])] : null),
+  },
+  {
     name: 'details last',
     ours: (t) => [...ENGINE_OP, 'details', t.path, ...keys(t)],
     tshark: (t) => (t.kind === 'packets' ? ['-n', '-r', t.path, ...t.tsharkExtra, '-Y', `frame.number == ${t.events}`, '-V'] : null),

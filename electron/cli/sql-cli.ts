@@ -22,8 +22,8 @@ async function loadCaptures(client: EngineClient, sink: TableSink, a: { files: r
     const info = await openAndIndex(client, file);
     if (!(await addKeylogs(client, keylogs, err))) return false;
     const name = basename(file);
-    const times = await loadEvents(client, sink, name, a.info);
-    await loadHttp(client, sink, name, times);
+    await loadEvents(client, sink, name, a.info);
+    await loadHttp(client, sink, name);
     await loadConversations(client, sink, name, info.kind !== 'syscalls');
   }
   return true;

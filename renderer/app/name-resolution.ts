@@ -3,15 +3,37 @@
  * lines) from the capture itself — its pcapng Name Resolution Blocks and the DNS answers in
  * its packets; never a lookup. Off by default, as Wireshark's network names. On every open and
  * every change the engine is told, and the cached rows are dropped so they come back named.
+ * The switch is saved per user in the window's localStorage, as the colouring switch and the
+ * column layout are, and is back on the next start.
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Session } from './session.ts';
 import { useApp } from './store.ts';
 
-export const useNames = create<{ enabled: boolean }>(() => ({ enabled: false }));
+const NAMES_KEY = 'tracelens.nameResolution';
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage disabled for this origin
+  }
+}
+
+/** The saved switch: off unless it was turned on (Wireshark's default for network names). */
+export function loadNameResolution(store: Pick<Storage, 'getItem'> | null): boolean {
+  return store?.getItem(NAMES_KEY) === '1';
+}
+
+export const useNames = create<{ enabled: boolean }>(() => ({ enabled: loadNameResolution(storage()) }));
 
 export function setNameResolution(enabled: boolean): void {
+  try {
+    storage()?.setItem(NAMES_KEY, enabled ? '1' : '0');
+  } catch {
+    // Quota or disabled storage: the switch lasts for this window only.
+  }
   useNames.setState({ enabled });
 }
 

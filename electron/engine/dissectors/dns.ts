@@ -12,6 +12,7 @@ import { tcpPduAt, tcpPduFirstPass, tcpPduStoreOf, type PduFraming, type TcpPduA
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
 import { formatIpv4, formatIpv6 } from '../fields/format.ts';
+import { reverseAddress } from './dns-reverse.ts';
 import { addHeuristic, addUint, createHandle, tcpPortTable, udpPortTable } from './table.ts';
 
 export const hfDns = defineProtocol('dns', 'Domain Name System');
@@ -334,6 +335,21 @@ function learnAddress(ctx: PacketContext, learn: (address: string, name: string)
   if (ok && nameText !== '<Root>') learn(address, nameText);
 }
 
+/**
+ * A PTR record at `p` (its type at `after`, its target at `r`) whose owner is a reverse name
+ * (dns-reverse.ts) names that address by its target, with the A/AAAA rules of learnAddress.
+ * tshark 4.0 learns from A and AAAA only; a reverse lookup in the capture names its address too.
+ */
+function learnReverse(ctx: PacketContext, learn: (address: string, name: string) => void, data: Uint8Array, base: number, end: number, p: number, after: number, r: number): void {
+  if (ctx.inError || (u16(data, after + 2) & 0x7fff) !== 1) return;
+  const wanted = nameTextWanted;
+  nameTextWanted = true;
+  const address = readName(data, base, end, p) >= 0 ? reverseAddress(nameText) : undefined;
+  const ok = address !== undefined && readName(data, base, end, r) >= 0;
+  nameTextWanted = wanted;
+  if (ok && nameText !== '<Root>') learn(address, nameText);
+}
+
 /** One resource record at `p`; returns the offset after it, or -1 when malformed. */
 function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p: number, top: number, ctx: PacketContext, flavour: number, index: number): number {
   const rr = addField(d, hfDnsRr, p, 0, top);
@@ -400,6 +416,7 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
       const f = type === 2 ? hfDnsNs : type === 5 ? hfDnsCname : hfDnsPtr;
       if (!rdName(d, data, base, end, r, rend, f, rr, index)) return -1;
       if (want) state.info += ` ${nameText}`;
+      if (type === 12 && ctx.learnName) learnReverse(ctx, ctx.learnName, data, base, end, p, after, r);
       break;
     }
     case 15:

@@ -25,6 +25,8 @@ import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
 import { packHttpRows } from '../../../shared/packed-http.ts';
 import { eventTablePage } from '../filter/event-table.ts';
+import { httpTablePage } from './http-table.ts';
+import { MAX_HTTP_TABLE_ROWS } from '../../../shared/sql-table.ts';
 import { decodeAsChoices, decodeAsRules, setDecodeAs } from '../dissectors/table.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced, httpFilterNeedsNoScan } from '../layers/http-filter.ts';
@@ -910,6 +912,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       await httpReady();
       if (params?.info !== undefined && typeof params.info !== 'boolean') throw new Error('info must be true or false');
       return eventTablePage(c, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_EVENT_TABLE_ROWS), params?.info ?? true);
+    },
+    httpTable: async (params) => {
+      requireCapture(state);
+      await state.indexing;
+      await httpReady();
+      const session = state.session;
+      if (!session) throw new Error('no capture is open');
+      return httpTablePage(session, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_HTTP_TABLE_ROWS));
     },
     har: async (params) => {
       requireCapture(state);

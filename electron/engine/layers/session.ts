@@ -26,7 +26,7 @@ import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
 import { httpSegmentRow } from './http-rows.ts';
-import { endEventOf } from './http-index.ts';
+import { endEventOf, type HttpIndex } from './http-index.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
@@ -203,6 +203,28 @@ export function carriesNoLayer(s: CaptureSession, ev: number): boolean {
   return (hdr & TCP_ONE) !== 0 && (hdr & TH_FIN_RST) === 0 && ix.tcpLen.data[ev - 1] === 1;
 }
 
+/** Per cleartext HTTP index: 1 for each TCP stream it holds an exchange of, for its first `n` rows (a followed capture's index grows). */
+const claimedStreams = new WeakMap<HttpIndex, { n: number; claimed: Uint8Array }>();
+
+/** Whether the cleartext HTTP/1.x scan recorded an exchange on TCP stream `st`. */
+function claimedByHttp(ix: HttpIndex | undefined, st: number): boolean {
+  if (!ix) return false;
+  let hit = claimedStreams.get(ix);
+  if (!hit || hit.n !== ix.n) {
+    const byId = ix.streams.strings.map((id) => (id.startsWith('tcp:') ? Number(id.slice(4)) : -1));
+    let max = -1;
+    for (const n of byId) if (n > max) max = n;
+    const claimed = new Uint8Array(max + 1);
+    for (let r = 0; r < ix.n; r++) {
+      const n = byId[ix.stream[r]];
+      if (n >= 0) claimed[n] = 1;
+    }
+    hit = { n: ix.n, claimed };
+    claimedStreams.set(ix, hit);
+  }
+  return st < hit.claimed.length && hit.claimed[st] === 1;
+}
+
 /** The Protocol of a row where an HTTP/1.x message ends. */
 const HTTP_PROTOCOL = 'HTTP';
 
@@ -230,7 +252,8 @@ function layerProtocols(s: CaptureSession, start: number, count: number, out: (n
         grown.set(tls);
         tls = grown;
       }
-      if (tls[st] === 0) tls[st] = tlsOfStream(s.base, `tcp:${st}`) !== null ? 1 : 2;
+      // A stream the HTTP/1.x scan parsed from its first bytes is not TLS: no peek at its start.
+      if (tls[st] === 0) tls[st] = claimedByHttp(http.plain, st) || tlsOfStream(s.base, `tcp:${st}`) === null ? 2 : 1;
       if (tls[st] !== 1) continue;
       decided[r] = 1;
       const row = layerColumns(s, ev, scratch);

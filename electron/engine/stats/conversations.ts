@@ -121,6 +121,8 @@ function sumStreams(p: Packets, kind: TransportKind, count: number, events: Uint
     first: new Float64Array(n), firstDir: new Uint8Array(n), frames: new Float64Array(2 * n), bytes: new Float64Array(2 * n),
     start: new Float64Array(n), stop: new Float64Array(n),
   };
+  // No stream of this kind (no UDP in a TCP capture): nothing to sum, no walk over the frames.
+  if (n === 0) return s;
   const { frameStream, frameDir } = p.conv;
   const len = p.ix.origLen.data;
   forEachFrame(count, events, (e) => {
