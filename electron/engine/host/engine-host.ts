@@ -389,9 +389,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     note: options.capture?.note ?? 'this engine\'s host does not start capture programs',
     tempDir: options.uploadDir,
     emit,
-    openFollowed: async (path, keylog) => {
+    openFollowed: async (path, keylog, more) => {
       dropUploads();
-      const info = await startOpen(path, undefined, [], true);
+      const info = await startOpen(path, undefined, more ?? [], true);
       // Its secrets are added as they are written: not a candidate for the window to offer.
       if (keylog) {
         state.addedKeylogs?.add(keylog);
