@@ -1,0 +1,95 @@
+/**
+ * `tracelens trace --pcap` live as one set: curl makes three plain HTTP requests 1 s apart to a
+ * loopback server under `trace --pcap` (strace and tcpdump -i any writing beside each other),
+ * and `list PREFIX.pcap PREFIX.strace --follow` prints the packets and the syscalls of each
+ * request interleaved, numbered by time, while curl runs: the packets owned by curl, the
+ * syscalls carrying the connection's tcp.stream. At the end the rows are those of the two
+ * finished files opened as a set.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/cli/run.ts';
+import { takeInterrupt } from '../../electron/cli/interrupt.ts';
+import { onPath, ptraceProblem } from '../../electron/cli/trace.ts';
+import { timedSink } from './growing-capture.ts';
+import { cliOk } from './run-cli.ts';
+import { CORPUS } from '../engine/corpus.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-live-set-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const can = onPath('strace') !== null && onPath('tcpdump') !== null && onPath('curl') !== null;
+
+describe('trace --pcap followed as one set', () => {
+  it.skipIf(!can)('list --follow A.pcap B.strace prints the packet and syscall rows of each request while curl runs', async (ctx) => {
+    if (ptraceProblem()) return ctx.skip();
+    const server = createServer((req, res) => res.end(`hello ${req.url}\n`));
+    // A port of this helper's range (19500-19599); 0 when taken.
+    await new Promise<void>((r) => server.listen(19517, '127.0.0.1', r).on('error', () => server.listen(0, '127.0.0.1', r)));
+    const port = (server.address() as AddressInfo).port;
+    const prefix = join(dir, 't');
+    try {
+      // The engine's first start (compiling it) is not part of the follow's latency.
+      await cliOk('info', join(CORPUS, 'pcap/generated/gen-http11-plain.pcap'));
+      const traceErr = timedSink();
+      const urls = ['one', 'two', 'three'].flatMap((u) => ['-o', '/dev/null', `http://127.0.0.1:${port}/${u}`]);
+      let traceEnded = Infinity;
+      // sleep first: the follow is running before curl's first request.
+      const trace = runCli(['trace', '--out', prefix, '--pcap', '--', 'sh', '-c', 'sleep 2; exec curl -s --rate 1/s "$@"', 'sh', ...urls], timedSink().stream, traceErr.stream).then((code) => {
+        traceEnded = performance.now();
+        return code;
+      });
+      while (!existsSync(`${prefix}.strace`) || statSync(`${prefix}.strace`).size === 0 || !existsSync(`${prefix}.pcap`) || statSync(`${prefix}.pcap`).size === 0) {
+        if (traceEnded < Infinity) break;
+        await sleep(20);
+      }
+      if (traceErr.lines.some((l) => /tracing the syscalls only/.test(l.text))) {
+        // tcpdump is not permitted here: the trace said so and went on with the syscalls.
+        await trace;
+        return ctx.skip();
+      }
+      const out = timedSink();
+      const err = timedSink();
+      const FIELDS = ['-e', 'frame.number', '-e', 'frame.file', '-e', 'tcp.stream', '-e', 'proc.name', '-e', 'evt.type', '-e', 'tcp.len'];
+      const follow = runCli(['list', `${prefix}.pcap`, `${prefix}.strace`, '--follow', '--stop-after', '90', '-f', `tcp.port == ${port}`, ...FIELDS], out.stream, err.stream);
+      expect(await trace).toBe(0);
+      await sleep(1500);
+      while (!takeInterrupt()) await sleep(50);
+      expect(await follow).toBe(0);
+      expect(err.lines.map((l) => l.text)).toEqual([]);
+      const rows = out.lines.map((l) => l.text.split('\t'));
+      const packets = rows.filter((r) => r[1] === 't.pcap');
+      const syscalls = rows.filter((r) => r[1] === 't.strace');
+      // Three requests on one keep-alive connection: its handshake, 3 × (request, response, ACKs), its end.
+      expect(packets.length).toBeGreaterThanOrEqual(12);
+      expect(syscalls.length).toBeGreaterThanOrEqual(6);
+      const stream = packets[0][2];
+      expect(packets.every((r) => r[2] === stream && r[3] === 'curl')).toBe(true);
+      expect(syscalls.every((r) => r[2] === stream && r[3] === 'curl')).toBe(true);
+      expect(syscalls.map((r) => r[4])).toContain('connect');
+      // Interleaved and numbered by the set, ascending.
+      const kinds = rows.map((r) => (r[1] === 't.pcap' ? 'p' : 's')).join('');
+      expect(kinds).toMatch(/s+p+s+p+s+p/);
+      const numbers = rows.map((r) => Number(r[0]));
+      for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBeGreaterThan(numbers[i - 1]);
+      // Live: packet rows and syscall rows of the first request printed while curl still ran.
+      const before = out.lines.filter((l) => l.at < traceEnded).map((l) => l.text.split('\t')[1]);
+      expect(before).toContain('t.pcap');
+      expect(before).toContain('t.strace');
+      // The rows of the finished files opened whole: the same, in the same order (each event
+      // placed in time order; the connection's packets are owned once the syscalls are read).
+      const want = (await cliOk('list', `${prefix}.pcap`, `${prefix}.strace`, '-f', `tcp.port == ${port}`, ...FIELDS)).replace(/\n$/, '').split('\n');
+      const got = out.lines.map((l) => l.text);
+      const moved = got.filter((l, k) => want[k] !== l).length;
+      console.log(`live set: ${packets.length} packet rows, ${syscalls.length} syscall rows; ${kinds}; ${moved} rows differ from the finished set's`);
+      expect([...got].sort()).toEqual([...want].sort());
+      expect(got).toEqual(want);
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});
