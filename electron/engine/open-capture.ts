@@ -134,26 +134,27 @@ const SET_TICK_MS = 100;
  */
 function openFollowedSet(pf: SetFile, sf: SetFile, opts: OpenOptions): OpenedCapture {
   const ended: [boolean, boolean] = [false, false];
-  let set: CaptureSet | undefined;
+  // The parts report progress from their reads, after the set below exists.
+  const made: { set?: CaptureSet } = {};
   const tick = (): void => {
-    if (set?.sync()) opts.onProgress?.(set.capture.info());
+    if (made.set?.sync()) opts.onProgress?.(made.set.capture.info());
   };
   const partOpts: OpenOptions = { signal: opts.signal, follow: opts.follow, onProgress: tick };
   const p = startPacketCapture(pf.source, pf.format === 'pcap' ? 'pcap' : 'pcapng', partOpts);
   const s = startStrace(sf.source, partOpts, []);
-  set = openCaptureSet({
+  const set = openCaptureSet({
     packets: p.capture, syscalls: s.capture, packetFiles: [pf.path], syscallFiles: [sf.path],
     follow: { ended: (k) => ended[k], stallMs: opts.follow?.stallMs },
   });
+  made.set = set;
   const timer = setInterval(tick, SET_TICK_MS);
   const part = (k: 0 | 1, indexing: Promise<void>): Promise<void> => indexing.finally(() => {
     ended[k] = true;
     tick();
   });
-  const followed = set;
   const indexing = Promise.all([part(0, p.indexing), part(1, s.indexing)]).finally(() => clearInterval(timer)).then(async () => {
-    const layers = followed.finish();
-    opts.onProgress?.(followed.capture.info());
+    const layers = set.finish();
+    opts.onProgress?.(set.capture.info());
     await layers;
   });
   opts.onProgress?.(set.capture.info());

@@ -3,7 +3,7 @@
  * loopback server under `trace --pcap` (strace and tcpdump -i any writing beside each other),
  * and `list PREFIX.pcap PREFIX.strace --follow` prints the packets and the syscalls of each
  * request interleaved, numbered by time, while curl runs: the packets owned by curl, the
- * syscalls carrying the connection's tcp.stream. At the end the rows are those of the two
+ * syscalls carrying the connection's tcp.stream, both with their http.* fields. At the end the rows are those of the two
  * finished files opened as a set.
  */
 import { createServer } from 'node:http';
@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/run.ts';
 import { takeInterrupt } from '../../electron/cli/interrupt.ts';
-import { onPath, ptraceProblem } from '../../electron/cli/trace.ts';
+import { onPath } from '../../electron/cli/trace.ts';
+import { straceProblem } from '../../electron/engine/host/capture-spawn.ts';
 import { timedSink } from './growing-capture.ts';
 import { cliOk } from './run-cli.ts';
 import { CORPUS } from '../engine/corpus.ts';
@@ -26,7 +27,7 @@ const can = onPath('strace') !== null && onPath('tcpdump') !== null && onPath('c
 
 describe('trace --pcap followed as one set', () => {
   it.skipIf(!can)('list --follow A.pcap B.strace prints the packet and syscall rows of each request while curl runs', async (ctx) => {
-    if (ptraceProblem()) return ctx.skip();
+    if (straceProblem(onPath('strace'))) return ctx.skip();
     const server = createServer((req, res) => res.end(`hello ${req.url}\n`));
     // A port of this helper's range (19500-19599); 0 when taken.
     await new Promise<void>((r) => server.listen(19517, '127.0.0.1', r).on('error', () => server.listen(0, '127.0.0.1', r)));
@@ -54,7 +55,7 @@ describe('trace --pcap followed as one set', () => {
       }
       const out = timedSink();
       const err = timedSink();
-      const FIELDS = ['-e', 'frame.number', '-e', 'frame.file', '-e', 'tcp.stream', '-e', 'proc.name', '-e', 'evt.type', '-e', 'tcp.len'];
+      const FIELDS = ['-e', 'frame.number', '-e', 'frame.file', '-e', 'tcp.stream', '-e', 'proc.name', '-e', 'evt.type', '-e', 'tcp.len', '-e', 'http.request.uri', '-e', 'http.response.code'];
       const follow = runCli(['list', `${prefix}.pcap`, `${prefix}.strace`, '--follow', '--stop-after', '90', '-f', `tcp.port == ${port}`, ...FIELDS], out.stream, err.stream);
       expect(await trace).toBe(0);
       await sleep(1500);
@@ -71,6 +72,11 @@ describe('trace --pcap followed as one set', () => {
       expect(packets.every((r) => r[2] === stream && r[3] === 'curl')).toBe(true);
       expect(syscalls.every((r) => r[2] === stream && r[3] === 'curl')).toBe(true);
       expect(syscalls.map((r) => r[4])).toContain('connect');
+      // HTTP as it is followed: each request and response on its packets and on its syscalls.
+      for (const rs of [packets, syscalls]) {
+        expect(rs.map((r) => r[6]).filter(Boolean)).toEqual(['/one', '/two', '/three']);
+        expect(rs.map((r) => r[7]).filter(Boolean)).toEqual(['200', '200', '200']);
+      }
       // Interleaved and numbered by the set, ascending.
       const kinds = rows.map((r) => (r[1] === 't.pcap' ? 'p' : 's')).join('');
       expect(kinds).toMatch(/s+p+s+p+s+p/);

@@ -22,6 +22,7 @@ import { SF } from '../syscalls/fields.ts';
 import type { PacketProcess } from '../readers/types.ts';
 import { commentProcName, fileProc as fileProcOf, type CommentProc } from '../dissectors/comment-proc.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { followHttp } from '../layers/http-layer.ts';
 import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
 import { createCorrelator, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
@@ -170,6 +171,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   };
   if (correlator && !follow) correlator.extend(pi.index.dataOffset.length, S.count());
   const strings = si.index.strings.strings;
+  const syscallIndex = si.index;
   let total = merge ? 0 : P.count() + S.count();
   // The set's time 0: its first event's (the earlier of the parts' first events), fixed once placed.
   let t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
@@ -483,11 +485,13 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       correlator = createCorrelator(input.packets, input.syscalls, argsOf, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
     }
     shiftNew();
-    const np = P.count();
-    const ns = S.count();
+    // Each part's HTTP scan reads on first (layers/http-layer.ts followHttp): an event is placed
+    // with its http.* fields, and one a TLS record still being written holds waits (at most 3 s).
+    const np = ended[0] ? P.count() : Math.min(P.count(), followHttp(sessions[0].http));
+    const ns = ended[1] ? S.count() : Math.min(S.count(), followHttp(sessions[1].http));
     // The correlation reads syscalls as far as their fd fields are final (an unfinished accept's
     // fd comes with its resumed line).
-    correlator?.extend(np, ended[1] ? ns : Math.min(ns, si.index.settled?.() ?? ns));
+    correlator?.extend(np, ended[1] ? ns : Math.min(ns, syscallIndex.settled?.() ?? ns));
     if (correlator) Object.assign(cor, correlator.cor);
     const placed = extendMerge(merge, [
       { count: np, time: (e) => P.time(e), ended: ended[0] },
