@@ -473,9 +473,14 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     }
     shifted = n;
   };
+  let lastSeen = '';
   function sync(): boolean {
     if (!follow || !merge) return false;
     const ended = [follow.ended(0), follow.ended(1)] as const;
+    // Idle (nothing new read, everything placed): nothing to do, however often the set looks.
+    const seen = `${P.count()} ${S.count()} ${ended[0]} ${ended[1]}`;
+    if (seen === lastSeen && total === P.count() + S.count()) return false;
+    lastSeen = seen;
     if (!clock) {
       // The join reads the packets' first time (a log without dates takes their day).
       if (S.count() === 0 && !ended[1]) return false;
