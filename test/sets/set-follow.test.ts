@@ -150,4 +150,15 @@ describe('extendMerge: the watermark and a stalled part', () => {
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5519, 500)).toBe(0);
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5520, 500)).toBe(1);
   });
+  it('an event held back by its part (a TLS record being written) is not placed, and what comes after it waits for it', () => {
+    const m = createFollowMerge();
+    const held = (times: number[], count: number): PartFront => ({ count, indexed: times.length, time: (e) => times[e - 1], ended: false });
+    // Syscalls 1, 2 placeable, 3 held; packets at 2.5 and 4.
+    expect(extendMerge(m, [part([2.5, 4]), held([1, 2, 3], 2)], 0, 500)).toBe(3);
+    expect(Array.from(m.order.part.subarray(1, 4))).toEqual([1, 1, 0]);
+    // However long the hold lasts, the packet at 4 waits for the syscall at 3.
+    expect(extendMerge(m, [part([2.5, 4]), held([1, 2, 3], 2)], 10_000, 500)).toBe(0);
+    expect(extendMerge(m, [part([2.5, 4]), held([1, 2, 3], 3)], 10_001, 500)).toBe(2);
+    expect(Array.from(m.order.part.subarray(1, 6))).toEqual([1, 1, 0, 1, 0]);
+  });
 });

@@ -350,6 +350,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     const first = newKeylogLines(path, 0);
     state.followedKeylogs?.push({ path, next: first.next });
     if (state.session) state.session.http.keysExpected = true;
+    const int = state.capture?.internals();
+    if (int?.kind === 'set') int.expectKeys?.();
     return first.text;
   }
 

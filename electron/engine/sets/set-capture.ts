@@ -378,6 +378,9 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     }),
     httpSession: (stream) => sessions[fdOfStream(stream) === null ? PART_PACKETS : PART_SYSCALLS],
     followWork: () => work(),
+    expectKeys: () => {
+      for (const s of sessions) s.http.keysExpected = true;
+    },
     followPeers: (stream) => followPeers({
       packets: input.packets, syscalls: input.syscalls, cor,
       ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
@@ -499,8 +502,8 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     correlator?.extend(np, ended[1] ? ns : Math.min(ns, syscallIndex.settled?.() ?? ns));
     if (correlator) Object.assign(cor, correlator.cor);
     const placed = extendMerge(merge, [
-      { count: np, time: (e) => P.time(e), ended: ended[0] },
-      { count: ns, time: (e) => S.time(e), ended: ended[1] },
+      { count: np, indexed: P.count(), time: (e) => P.time(e), ended: ended[0] },
+      { count: ns, indexed: S.count(), time: (e) => S.time(e), ended: ended[1] },
     ], performance.now(), follow.stallMs ?? STALL_MS);
     if (placed === 0) return false;
     if (total === 0) t0 = timeOf(1);

@@ -27,7 +27,14 @@ export const STALL_MS = 500;
 
 /** What the merge needs of one part: its events so far and whether it may still add more. */
 export interface PartFront {
+  /** Events that may be placed now. */
   count: number;
+  /**
+   * Events read, `count` and those after it held back (an HTTP scan waiting for the rest of a
+   * TLS record, layers/http-layer.ts: at most 3 s); default `count`. A held event is not placed,
+   * but its time is known: the other part's events before it go, those after it wait for it.
+   */
+  indexed?: number;
   time(e: number): number;
   /** No more events will come (its file ended, or following stopped). */
   ended: boolean;
@@ -70,10 +77,11 @@ function grow<T extends Uint8Array | Uint32Array>(a: T, n: number, make: (len: n
 export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now = performance.now(), stallMs = STALL_MS): number {
   for (const p of [0, 1] as const) {
     const f = parts[p];
-    if (f.count > m.seen[p]) {
-      for (let e = m.seen[p] + 1; e <= f.count; e++) m.reached[p] = Math.max(m.reached[p], f.time(e));
-      m.seen[p] = f.count;
-      m.arrived[p].push({ upTo: f.count, at: now });
+    const read = Math.max(f.count, f.indexed ?? 0);
+    if (read > m.seen[p]) {
+      for (let e = m.seen[p] + 1; e <= read; e++) m.reached[p] = Math.max(m.reached[p], f.time(e));
+      m.seen[p] = read;
+      m.arrived[p].push({ upTo: read, at: now });
     }
   }
   /** Part `q` holds back the next event of the other part: it may still give an earlier one, and that event has not waited stallMs. */
@@ -95,8 +103,12 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
     const hasA = a <= parts[0].count;
     const hasB = b <= parts[1].count;
     let take: 0 | 1;
-    if (hasA && hasB) take = parts[0].time(a) <= parts[1].time(b) ? 0 : 1;
-    // One part has nothing to place: the other's next goes first if that part cannot add an
+    if (a <= m.seen[0] && b <= m.seen[1]) {
+      // Both next events are read (placeable or held): the earlier goes, if it may be placed.
+      take = parts[0].time(a) <= parts[1].time(b) ? 0 : 1;
+      if (take === 0 ? !hasA : !hasB) break;
+    }
+    // One part has read nothing more: the other's next goes first if that part cannot add an
     // earlier one (packets win ties, so a syscall must be strictly earlier than the packets' watermark).
     else if (hasA) {
       if (holds(1) && !(parts[0].time(a) <= m.reached[1])) break;
