@@ -2,7 +2,8 @@
  * `tracelens trace [--out PREFIX] [--pcap] -- CMD ARGS…`: run CMD under strace with a fresh TLS
  * key log, so its HTTPS can be read decrypted from the syscalls (the product's first real case,
  * without typing the strace line). Writes PREFIX.strace and PREFIX.keys (and PREFIX.pcap with
- * --pcap, by tcpdump beside it). Only processes started here are ever signalled.
+ * --pcap, by tcpdump beside it). Only processes started here are ever signalled. The two files
+ * are one capture set, and can be followed as one while they are written (list A B --follow).
  */
 import { constants as osConstants } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -38,8 +39,11 @@ export async function trace(a: TraceArgs, out: Writable, err: Writable): Promise
     else {
       // -i any: every interface.
       const r = await startTcpdump(tcpdump, 'any', pcap);
-      if ('started' in r) dump = r.started;
-      else await write(err, `tracelens: ${r.problem}; tracing the syscalls only\n`);
+      if ('started' in r) {
+        dump = r.started;
+        // Said on stderr before the command's own output starts.
+        await write(err, `tracelens: writing ${log} and ${pcap}; to watch both live as one capture: tracelens list ${pcap} ${log} --follow --keylog ${keys}\n`);
+      } else await write(err, `tracelens: ${r.problem}; tracing the syscalls only\n`);
     }
   }
 
@@ -67,9 +71,12 @@ export async function trace(a: TraceArgs, out: Writable, err: Writable): Promise
   }
   const secrets = countSecrets(readFileSync(keys, 'utf8'));
   const files = [log, keys, ...(dump ? [pcap] : [])];
+  // With the pcap: the two as one capture set (the packets owned by the traced processes).
+  const set = dump ? `${pcap} ${log}` : log;
   await write(out, `tracelens: wrote ${files.join(', ')} (${secrets} TLS secret${secrets === 1 ? '' : 's'})\n` +
-    `  see the HTTP:  tracelens http ${log} --keylog ${keys}\n` +
-    `  or the window: npm start -- ${log}   (then drop ${keys} on it)\n`);
+    `  see the HTTP:  tracelens http ${set} --keylog ${keys}\n` +
+    (dump ? `  the events:    tracelens list ${set} --keylog ${keys}\n` : '') +
+    `  or the window: npm start -- ${set}   (then drop ${keys} on it)\n`);
   // As strace does: the traced command's exit status (128 + N when a signal ended it).
   if (result.signal) return 128 + (osConstants.signals[result.signal] ?? 0);
   return result.code ?? 0;

@@ -51,6 +51,10 @@ export interface SetInternals {
   httpRows(): HttpExchangeRow[];
   /** The part's session whose HTTP layer holds exchange stream `stream` (`tls:fd:…` → syscalls). */
   httpSession(stream: string): CaptureSession;
+  /** A followed set's work so far (sets/set-follow.ts): events placed, events the correlation read, conversation sides matched. */
+  followWork?(): { steps: number; packets: number; syscalls: number; sidesMatched: number };
+  /** A key log still being written is followed beside the set: its parts' TLS streams wait for secrets (layers/http-layer.ts keysExpected). */
+  expectKeys?(): void;
 }
 
 export interface SetPart {

@@ -9,7 +9,7 @@ import { openCaptureSource, type CaptureSource } from './io/capture-source.ts';
 import { startPacketCapture, startPacketFeed } from './index/packet-capture.ts';
 import { startHttpHeads } from './layers/http-heads.ts';
 import { fileOfOffset, mergedPacketFeed } from './sets/packet-merge.ts';
-import { openCaptureSet } from './sets/set-capture.ts';
+import { openCaptureSet, type CaptureSet } from './sets/set-capture.ts';
 import { describeUnknown, detectFormat } from './readers/detect.ts';
 import { openScap, scapTimeOrder } from './readers/scap/open-scap.ts';
 import { openStraceFiles, startStrace, type StraceCapture } from './readers/strace/open-strace.ts';
@@ -110,6 +110,9 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
     opts.onProgress?.(part.capture.info());
     return { capture: part.capture, indexing: Promise.resolve() };
   }
+  // One packet file and one strace log still being written (tracelens trace --pcap): each part
+  // follows its file and the set places their events as it can (sets/set-follow.ts).
+  if (opts.follow && packets.length === 1 && syscalls.length === 1 && syscalls[0].format === 'strace') return openFollowedSet(packets[0], syscalls[0], opts);
   // Packets and syscalls: each part indexed whole, then merged (sets/set-capture.ts).
   const packetPart = packets.length === 1
     ? startPacketCapture(packets[0].source, packets[0].format === 'pcap' ? 'pcap' : 'pcapng', { signal: opts.signal })
@@ -122,6 +125,42 @@ export async function openCaptures(paths: string[], opts: OpenOptions = {}): Pro
   });
   opts.onProgress?.(set.capture.info());
   return { capture: set.capture, indexing: set.layersReady };
+}
+
+/** How often a followed set looks at its parts besides their own progress (a part that stalls). */
+const SET_TICK_MS = 100;
+
+/**
+ * A packet file and an strace log followed as one set: both are read on as they grow, and the
+ * set numbers their events by time as far as both have reached (sets/set-follow.ts).
+ */
+function openFollowedSet(pf: SetFile, sf: SetFile, opts: OpenOptions): OpenedCapture {
+  const ended: [boolean, boolean] = [false, false];
+  // The parts report progress from their reads, after the set below exists.
+  const made: { set?: CaptureSet } = {};
+  const tick = (): void => {
+    if (made.set?.sync()) opts.onProgress?.(made.set.capture.info());
+  };
+  const partOpts: OpenOptions = { signal: opts.signal, follow: opts.follow, onProgress: tick };
+  const p = startPacketCapture(pf.source, pf.format === 'pcap' ? 'pcap' : 'pcapng', partOpts);
+  const s = startStrace(sf.source, partOpts, []);
+  const set = openCaptureSet({
+    packets: p.capture, syscalls: s.capture, packetFiles: [pf.path], syscallFiles: [sf.path],
+    follow: { ended: (k) => ended[k], stallMs: opts.follow?.stallMs },
+  });
+  made.set = set;
+  const timer = setInterval(tick, SET_TICK_MS);
+  const part = (k: 0 | 1, indexing: Promise<void>): Promise<void> => indexing.finally(() => {
+    ended[k] = true;
+    tick();
+  });
+  const indexing = Promise.all([part(0, p.indexing), part(1, s.indexing)]).finally(() => clearInterval(timer)).then(async () => {
+    const layers = set.finish();
+    opts.onProgress?.(set.capture.info());
+    await layers;
+  });
+  opts.onProgress?.(set.capture.info());
+  return { capture: set.capture, indexing };
 }
 
 /** The syscall files of a set as one syscall capture, indexed whole. */

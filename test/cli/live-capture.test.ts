@@ -193,11 +193,23 @@ describe('startPacketCapture', () => {
     }
   }, 60_000);
 
-  it.skipIf(!canCapture || !haveStrace)('a trace with packets writes the pcap beside the log', async () => {
+  it.skipIf(!canCapture || !haveStrace)('a trace with packets follows the log and the pcap as one set while the command runs', async () => {
     const e = engine(true);
     try {
-      await e.client.call('startTrace', { argv: ['curl', '-sk', '-o', '/dev/null', `https://127.0.0.1:${port}/with-pcap`], pcap: true });
+      // curl, then a pause: the set is checked while the command still runs.
+      const opened = await e.client.call('startTrace', { argv: ['sh', '-c', `curl -sk -o /dev/null https://127.0.0.1:${port}/with-pcap; sleep 4`], pcap: true });
+      expect(opened.extra.set).toBe('2 files');
+      // Packets and syscalls of the connection, interleaved by time, while sh still sleeps.
+      let shown: string[] = [];
+      await until(async () => {
+        const page = await e.client.call('tail', { after: 0, count: 5000, filter: `tcp.port == ${port}`, fields: ['frame.file', 'proc.name'] });
+        shown = (page.values ?? []).map((v) => String(v[0]));
+        return shown.includes('trace.pcap') && shown.includes('trace.strace') && (page.values ?? []).every((v) => String(v[1]) === 'curl');
+      });
+      expect(e.statuses.at(-1)?.state).toBe('running');
+      expect(shown.join(' ')).toMatch(/trace\.strace.*trace\.pcap.*trace\.strace.*trace\.pcap/);
       await until(() => e.statuses.at(-1)?.state === 'ended');
+      expect((await e.client.call('info', null)).done).toBe(true);
       const files = e.statuses.at(-1)!.files;
       expect(files.map((f) => f.split('/').pop())).toEqual(['trace.strace', 'trace.keys', 'trace.pcap']);
       const lines = execFileSync('tshark', ['-r', files[2], '-Y', `tcp.port == ${port}`, '-T', 'fields', '-e', 'frame.number']).toString().trim().split('\n').filter((l) => l !== '');

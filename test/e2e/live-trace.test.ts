@@ -3,7 +3,8 @@
  * Command… from the welcome screen traces `curl -sk https://127.0.0.1:PORT/…` against a loopback
  * HTTPS server started here. Events arrive while the command runs; once it ends the decrypted
  * exchange is in the HTTP tab, and with an answer that comes at once it is there while the
- * command still runs; Stop ends a command that would run on, keeping the capture.
+ * command still runs; with packets, the packets and syscalls appear interleaved as one set while
+ * it runs; Stop ends a command that would run on, keeping the capture.
  * Screenshots: test-artifacts/90-live-trace-*.png.
  */
 import type { Page } from 'playwright-core';
@@ -109,6 +110,52 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
     // Finished: the whole-capture scan lists the same exchange.
     await expect.poll(() => page.locator('[data-testid="http-count"]').textContent(), { timeout: 30_000 }).toBe('1 exchange');
+    await page.close();
+  });
+
+  it.skipIf(!onPath('tcpdump'))('with packets: the packets and the syscalls interleaved in the table while the command runs', async () => {
+    const page = await browser.serve();
+    await trace(page, `sh -c "curl -sk -o /dev/null https://127.0.0.1:${port}/now?packets=1; sleep 60"`);
+    await page.locator('[data-testid="trace-pcap"]').check();
+    await page.locator('[data-testid="trace-start"]').click();
+    await bar(page).waitFor({ timeout: 30_000 });
+    try {
+      // The window's filter waits for the end of a followed capture: the table is read instead,
+      // scrolled through from the top while the command runs (the rows are drawn as they scroll in).
+      await expect.poll(() => events(page), { timeout: 30_000 }).toBeGreaterThan(100);
+      await page.waitForTimeout(1500);
+      const seen = new Map<number, { file: string; proc: string; protocol: string }>();
+      const scroller = page.locator('.table-scroller');
+      for (let step = 0; step < 400; step++) {
+        const rows = await page.locator('.row:not(.loading)').evaluateAll((els) => els.map((el) => ['no', 'file', 'proc', 'protocol'].map((c) => el.querySelector(`[data-col="${c}"]`)?.textContent ?? '')));
+        for (const [no, file, proc, protocol] of rows) seen.set(Number(no), { file, proc, protocol });
+        const more = await scroller.evaluate((el) => {
+          const before = el.scrollTop;
+          el.scrollTop += el.clientHeight - 40;
+          return el.scrollTop > before;
+        });
+        if (!more) break;
+        await page.waitForTimeout(120);
+      }
+      // curl's rows: its syscalls and the packets of its connection (owned by curl), by number.
+      const curl = [...seen.entries()].filter(([, r]) => r.proc === 'curl').sort((a, b) => a[0] - b[0]);
+      const kinds = curl.map(([, r]) => (r.file === 'trace.pcap' ? 'p' : 's')).join('');
+      console.log(`live trace with packets: ${seen.size} rows read, curl's: ${kinds.replace(/(.)\1+/g, (m, k: string) => `${k}${m.length} `)}`);
+      expect(kinds).toMatch(/s+p+s+p+/);
+      expect(curl.filter(([, r]) => r.file === 'trace.pcap').map(([, r]) => r.protocol)).toContain('TCP');
+      expect(curl.filter(([, r]) => r.file === 'trace.strace').map(([, r]) => r.protocol)).toEqual(expect.arrayContaining(['connect', 'write']));
+      expect(await bar(page).getAttribute('data-state')).toBe('running');
+      // The shot: curl's first packets and the syscalls around them.
+      const first = curl.find(([, r]) => r.file === 'trace.pcap')?.[0] ?? 1;
+      const h = await page.locator('.row').first().evaluate((el) => el.getBoundingClientRect().height);
+      await scroller.evaluate((el, top) => (el.scrollTop = top), Math.max(0, (first - 6) * h));
+      await page.waitForTimeout(500);
+      await shot(page, '90-live-trace-packets-running');
+    } finally {
+      // A failed check still ends the trace: tcpdump -i any must not outlive the test.
+      if ((await bar(page).getAttribute('data-state')) === 'running') await page.locator('[data-testid="capture-stop"]').click();
+    }
+    await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
     await page.close();
   });
 

@@ -354,6 +354,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     const first = newKeylogLines(path, 0);
     state.followedKeylogs?.push({ path, next: first.next });
     if (state.session) state.session.http.keysExpected = true;
+    const int = state.capture?.internals();
+    if (int?.kind === 'set') int.expectKeys?.();
     return first.text;
   }
 
@@ -393,9 +395,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     note: options.capture?.note ?? 'this engine\'s host does not start capture programs',
     tempDir: options.uploadDir,
     emit,
-    openFollowed: async (path, keylog) => {
+    openFollowed: async (path, keylog, more) => {
       dropUploads();
-      const info = await startOpen(path, undefined, [], true);
+      const info = await startOpen(path, undefined, more ?? [], true);
       // Its secrets are added as they are written: not a candidate for the window to offer.
       if (keylog) {
         state.addedKeylogs?.add(keylog);

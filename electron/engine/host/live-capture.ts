@@ -22,8 +22,11 @@ export interface LiveCaptureDeps {
   /** Where the private folders go (browser mode: the engine's upload folder, which the server removes); default the temp folder. */
   tempDir?: string;
   emit(e: EngineEvent): void;
-  /** Open `path` followed, as `open` with follow does; `keylog` is its key log, added as it grows (not offered). */
-  openFollowed(path: string, keylog?: string): Promise<CaptureInfo>;
+  /**
+   * Open `path` followed, as `open` with follow does; `keylog` is its key log, added as it grows
+   * (not offered); `more`: the other files of a followed set (a trace's pcap).
+   */
+  openFollowed(path: string, keylog?: string, more?: string[]): Promise<CaptureInfo>;
   /** Stop following and resolve once what was written has been read. */
   stopFollowing(): Promise<void>;
   /** Add key log text to the open capture (as addKeylog with text). */
@@ -136,11 +139,11 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
     }
   }
 
-  async function begin(r: Running, file: string): Promise<CaptureInfo> {
+  async function begin(r: Running, file: string, more: string[] = []): Promise<CaptureInfo> {
     current = r;
     let info: CaptureInfo;
     try {
-      info = await deps.openFollowed(file, r.keys);
+      info = await deps.openFollowed(file, r.keys, more);
     } catch (e) {
       await end(r, `cannot open ${file}: ${(e as Error).message}`);
       throw e;
@@ -197,11 +200,18 @@ export function createLiveCaptures(deps: LiveCaptureDeps): LiveCaptures {
         const said = main.stderr().trim().split('\n').pop() ?? '';
         throw new Error(`strace did not start ${c.value.argv[0]}${said ? `: ${said}` : ''}${/ptrace|not permitted/i.test(said) ? ' (ptrace is not allowed here: kernel.yama.ptrace_scope, a container or seccomp forbids it)' : ''}`);
       }
+      // With packets: the log and the pcap followed as one set (sets/set-follow.ts), once tcpdump
+      // has written its file header.
+      let withPcap = false;
+      if (dump) {
+        withPcap = await written(pcap, dump);
+        if (!withPcap) messages.push(`Packets are not shown: tcpdump wrote nothing to its file${dump.stderr().trim() ? ` (${dump.stderr().trim().split('\n').pop()})` : ''}.`);
+      }
       const r: Running = {
         status: { kind: 'trace', state: 'running', what: [...c.value.argv], files: [log, keys, ...(dump ? [pcap] : [])], exitCode: null, secrets: 0, messages },
         dir, main, dump, keys, keysRead: 0,
       };
-      return begin(r, log);
+      return begin(r, log, withPcap ? [pcap] : []);
     },
     async startPackets(params) {
       if (!deps.allowed) refuse();

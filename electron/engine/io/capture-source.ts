@@ -88,6 +88,8 @@ export interface FollowSpec {
   stop: AbortSignal;
   /** How often to look for new bytes at the end of the file (default 100 ms). */
   pollMs?: number;
+  /** A followed set's part that gives no event for this long stops holding the other back (sets/set-follow.ts STALL_MS). */
+  stallMs?: number;
 }
 
 /** Wait `ms` or until `stop` is aborted, whichever comes first. */

@@ -125,19 +125,52 @@ export function connectTarget(args: string): string {
   return '';
 }
 
+
+/** `a` with room for index `n` at least (doubling), new slots set to `fill`. */
+function growInt32(a: Int32Array, n: number, fill: number): Int32Array {
+  if (n < a.length) return a;
+  const b = new Int32Array(Math.max(n + 1, a.length * 2)).fill(fill);
+  b.set(a);
+  return b;
+}
+
+function growUint8(a: Uint8Array, n: number): Uint8Array {
+  if (n < a.length) return a;
+  const b = new Uint8Array(Math.max(n + 1, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * The socket walk of a syscall index, resumable: each call reads events `done + 1..n` once,
+ * keeping the open (pid, fd) lifetimes between calls, so a followed log costs one visit per event.
+ */
+export interface SocketWalk {
+  sockets: SetSocket[];
+  /** Per syscall event (part number): index in `sockets`, -1 none; longer than the events read. */
+  socketOfEvent: Int32Array;
+  done: number;
+  open: Map<number, number>;
+  /** Sockets whose lifetime or 5-tuple changed since the caller last took them. */
+  touched: Set<number>;
+}
+
+export function createSocketWalk(): SocketWalk {
+  return { sockets: [], socketOfEvent: new Int32Array(1).fill(-1), done: 0, open: new Map(), touched: new Set() };
+}
+
 /**
  * Socket lifetimes of a syscall index: (pid, fd) from first use to close. `argsOf` gives a
  * connect's arguments: a client bound to its port before connecting has fd.name `ip:port` only
- * (strace -yy), and its peer is the connect's target.
+ * (strace -yy), and its peer is the connect's target. Reads events up to `n`.
  */
-export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
-  const n = syscallCount(ix);
+export function walkSockets(w: SocketWalk, ix: SyscallIndex, n: number, argsOf?: (event: number) => string): void {
   const s = ix.strings.strings;
-  const socketOfEvent = new Int32Array(n + 1).fill(-1);
-  const sockets: SetSocket[] = [];
-  const open = new Map<number, number>();
+  const { sockets, open } = w;
+  w.socketOfEvent = growInt32(w.socketOfEvent, n, -1);
+  const socketOfEvent = w.socketOfEvent;
   const closeId = ix.strings.ids.get('close');
-  for (let e = 1; e <= n; e++) {
+  for (let e = w.done + 1; e <= n; e++) {
     const i = e - 1;
     const fd = ix.fd.data[i];
     if (fd < 0) continue;
@@ -160,6 +193,7 @@ export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string):
       open.set(key, k);
     }
     const so = sockets[k];
+    w.touched.add(k);
     so.last = e;
     so.tLast = t;
     if (!so.procName && ix.procName.data[i]) so.procName = ix.procName.data[i];
@@ -186,26 +220,50 @@ export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string):
     // scap: the close's exit ends the lifetime; strace: its one event.
     if (type && ix.dir.data[i] !== Dir.Enter) open.delete(key);
   }
-  return { sockets, socketOfEvent };
+  w.done = Math.max(w.done, n);
 }
 
-/** TCP and UDP conversations of a packet index: endpoints of the first frame, time span. */
-export function conversationsOf(internals: { kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array }): { conversations: SetConversation[]; convOfPacket: Int32Array; sideOfPacket: Uint8Array } {
+/** Socket lifetimes of a whole syscall index (see walkSockets). */
+export function socketsOf(ix: SyscallIndex, argsOf?: (event: number) => string): { sockets: SetSocket[]; socketOfEvent: Int32Array } {
+  const w = createSocketWalk();
+  walkSockets(w, ix, syscallCount(ix), argsOf);
+  return { sockets: w.sockets, socketOfEvent: w.socketOfEvent };
+}
+
+type PacketInternals = { kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array };
+
+/** The conversation walk of a packet index, resumable as SocketWalk is. */
+export interface ConversationWalk {
+  conversations: SetConversation[];
+  convOfPacket: Int32Array;
+  sideOfPacket: Uint8Array;
+  done: number;
+  byStream: Map<number, number>;
+  clientDir: number[];
+  /** Conversations that are new or whose span grew since the caller last took them. */
+  touched: Set<number>;
+}
+
+export function createConversationWalk(): ConversationWalk {
+  return { conversations: [], convOfPacket: new Int32Array(1).fill(-1), sideOfPacket: new Uint8Array(1), done: 0, byStream: new Map(), clientDir: [], touched: new Set() };
+}
+
+/** TCP and UDP conversations of packets `done + 1..n`: endpoints of the first frame, time span. */
+export function walkConversations(w: ConversationWalk, internals: PacketInternals, n: number): void {
   const ix = internals.index;
   const conv = internals.conv;
-  const n = ix.dataOffset.length;
-  const convOfPacket = new Int32Array(n + 1).fill(-1);
-  const sideOfPacket = new Uint8Array(n + 1);
-  const byStream = new Map<number, number>();
-  const conversations: SetConversation[] = [];
-  const clientDir: number[] = [];
-  const r = createFrameReader(internals);
-  for (let f = 1; f <= n && f < conv.frameStream.length; f++) {
+  w.convOfPacket = growInt32(w.convOfPacket, n, -1);
+  w.sideOfPacket = growUint8(w.sideOfPacket, n);
+  const { conversations, byStream, clientDir, convOfPacket, sideOfPacket } = w;
+  let r: ReturnType<typeof createFrameReader> | undefined;
+  let f = w.done + 1;
+  for (; f <= n && f < conv.frameStream.length; f++) {
     const v = conv.frameStream[f];
     if (v === -1) continue;
     const t = ix.tsSec.data[f - 1] + ix.tsNsec.data[f - 1] / 1e9;
     let c = byStream.get(v);
     if (c === undefined) {
+      r ??= createFrameReader(internals);
       readFrame(r, f);
       const ep = frameEndpoints(r);
       const tcp = v >= 0;
@@ -219,12 +277,21 @@ export function conversationsOf(internals: { kind: 'packets'; index: PacketIndex
       byStream.set(v, c);
     }
     const co = conversations[c];
+    w.touched.add(c);
     co.last = f;
     co.tLast = t;
     convOfPacket[f] = c;
     sideOfPacket[f] = conv.frameDir[f] === clientDir[c] ? 0 : 1;
   }
-  return { conversations, convOfPacket, sideOfPacket };
+  // Frames the conversation table has not reached yet are read by the next call.
+  w.done = Math.max(w.done, f - 1);
+}
+
+/** TCP and UDP conversations of a whole packet index (see walkConversations). */
+export function conversationsOf(internals: PacketInternals): { conversations: SetConversation[]; convOfPacket: Int32Array; sideOfPacket: Uint8Array } {
+  const w = createConversationWalk();
+  walkConversations(w, internals, internals.index.dataOffset.length);
+  return { conversations: w.conversations, convOfPacket: w.convOfPacket, sideOfPacket: w.sideOfPacket };
 }
 
 /** Does a socket's lifetime overlap a conversation's span (with `slack` seconds)? */
@@ -243,31 +310,69 @@ function sameSocket(sockets: readonly SetSocket[], hits: readonly number[]): boo
   return readers.size === hits.length && hits.every((k) => sockets[k].pid === a.pid && sockets[k].fd === a.fd);
 }
 
-/** Match every conversation side to at most one socket (see the module comment). */
-export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean; tupleOnlyReaders?: readonly number[] } = {}): Correlation {
+/**
+ * The sockets and conversation sides of one 5-tuple `local>remote`. A socket has one tuple and a
+ * conversation side one, so matching is independent per tuple: a tuple whose sockets or
+ * conversations changed is matched again on its own, and nothing else is.
+ */
+interface TupleGroup {
+  /** Socket indexes, ascending (the first of several copies of one socket owns). */
+  sockets: number[];
+  /** Conversation sides as c * 2 + side, ascending. */
+  sides: number[];
+}
+
+/** A correlation that grows with the two captures (sets/set-follow.ts follows a set with it). */
+export interface Correlator {
+  cor: Correlation;
+  /** Read packets up to `packets` and syscall events up to `syscalls`, and match again what they touched. */
+  extend(packets: number, syscalls: number): void;
+  /** Work done so far: events read and conversation sides matched (each match of a side counts one). */
+  work(): { packets: number; syscalls: number; sidesMatched: number };
+}
+
+export function createCorrelator(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean; tupleOnlyReaders?: readonly number[] } = {}): Correlator {
   const pi = packets.internals();
   const si = syscalls.internals();
   if (pi.kind !== 'packets' || si.kind !== 'syscalls') throw new Error('correlation needs a packet capture and a syscall capture');
-  const { sockets, socketOfEvent } = socketsOf(si.index, argsOf);
-  const { conversations, convOfPacket, sideOfPacket } = conversationsOf(pi);
-  const byTuple = new Map<string, number[]>();
-  sockets.forEach((so, k) => {
-    if (!so.local) return;
-    const key = `${so.local}>${so.remote}`;
-    const l = byTuple.get(key);
-    if (l) l.push(k);
-    else byTuple.set(key, [k]);
-  });
-  const convOfSocket = new Int32Array(sockets.length).fill(-1);
+  const sIx = si.index;
+  const pInt = pi;
+  const sw = createSocketWalk();
+  const cw = createConversationWalk();
   // A reader of a merged index without a clock of its own (strace -r beside a scap): tuple only.
   const noClockReaders = new Set(opts.tupleOnlyReaders ?? []);
-  const noClock = (k: number): boolean => noClockReaders.has(sockets[k].reader);
-  for (let c = 0; c < conversations.length; c++) {
-    const co = conversations[c];
-    for (const side of [0, 1] as const) {
-      const local = side === 0 ? co.client : co.server;
-      const remote = side === 0 ? co.server : co.client;
-      const cands = (byTuple.get(`${local}>${remote}`) ?? []).filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
+  const cor: Correlation = {
+    sockets: sw.sockets, conversations: cw.conversations, convOfPacket: cw.convOfPacket, sideOfPacket: cw.sideOfPacket,
+    socketOfEvent: sw.socketOfEvent, convOfSocket: new Int32Array(0), tupleOnly: opts.tupleOnly === true, tupleOnlyReaders: [...noClockReaders],
+  };
+  const groups = new Map<string, TupleGroup>();
+  const keyOfSocket: string[] = [];
+  const group = (key: string): TupleGroup => {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { sockets: [], sides: [] }));
+    return g;
+  };
+  let sidesMatched = 0;
+  const noClock = (k: number): boolean => noClockReaders.has(cor.sockets[k].reader);
+
+  /** Match the conversation sides of one tuple, in conversation order (as one pass over all would). */
+  function matchGroup(g: TupleGroup): void {
+    const { sockets, conversations, convOfSocket } = cor;
+    for (const k of g.sockets) {
+      convOfSocket[k] = -1;
+      sockets[k].stream = undefined;
+    }
+    for (const cs of g.sides) {
+      const co = conversations[cs >> 1];
+      co.owner[cs & 1] = -1;
+      co.why[cs & 1] = '';
+    }
+    for (const cs of g.sides) {
+      sidesMatched++;
+      const c = cs >> 1;
+      const side = (cs & 1) as 0 | 1;
+      const co = conversations[c];
+      const cands = g.sockets.filter((k) => convOfSocket[k] < 0 || convOfSocket[k] === c);
       // Without a common clock (strace -r) the tuple alone decides; a reused tuple stays ambiguous.
       let hits = opts.tupleOnly ? cands : cands.filter((k) => noClock(k) || overlaps(sockets[k], co, 0));
       if (hits.length === 0) hits = cands.filter((k) => noClock(k) || overlaps(sockets[k], co, TIME_SLACK_S));
@@ -284,12 +389,74 @@ export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: 
           ? opts.tupleOnly ? `ambiguous: ${hits.length} sockets with this 5-tuple (relative times: no time test)` : `ambiguous: ${hits.length} sockets with this 5-tuple overlap the conversation in time`
           : cands.length > 0 ? 'no socket with this 5-tuple was open during the conversation' : 'no socket with this 5-tuple in the syscall capture';
       }
-    }
-    // Loopback: both sides can be one socket only if the tuple is symmetric (never for TCP).
-    if (co.owner[0] >= 0 && co.owner[0] === co.owner[1]) {
-      co.owner[1] = -1;
-      co.why[1] = 'the same socket as the client side';
+      // Loopback: both sides can be one socket only if the tuple is symmetric (never for TCP).
+      if (side === 1 && co.owner[0] >= 0 && co.owner[0] === co.owner[1]) {
+        co.owner[1] = -1;
+        co.why[1] = 'the same socket as the client side';
+      }
     }
   }
-  return { sockets, conversations, convOfPacket, sideOfPacket, socketOfEvent, convOfSocket, tupleOnly: opts.tupleOnly === true, tupleOnlyReaders: [...noClockReaders] };
+
+  function extend(np: number, ns: number): void {
+    walkSockets(sw, sIx, ns, argsOf);
+    walkConversations(cw, pInt, np);
+    cor.socketOfEvent = sw.socketOfEvent;
+    cor.convOfPacket = cw.convOfPacket;
+    cor.sideOfPacket = cw.sideOfPacket;
+    if (cor.convOfSocket.length < cor.sockets.length) {
+      const b = new Int32Array(Math.max(cor.sockets.length, cor.convOfSocket.length * 2)).fill(-1);
+      b.set(cor.convOfSocket);
+      cor.convOfSocket = b;
+    }
+    const dirty = new Set<TupleGroup>();
+    for (const k of sw.touched) {
+      const so = cor.sockets[k];
+      const key = so.local ? `${so.local}>${so.remote}` : '';
+      const was = keyOfSocket[k] ?? '';
+      if (key !== was) {
+        // A socket's tuple is known from a later event (connect's target, the accept's tuple).
+        if (was) {
+          const g = group(was);
+          g.sockets.splice(g.sockets.indexOf(k), 1);
+          dirty.add(g);
+          cor.convOfSocket[k] = -1;
+          so.stream = undefined;
+        }
+        if (key) {
+          const g = group(key);
+          let at = g.sockets.length;
+          while (at > 0 && g.sockets[at - 1] > k) at--;
+          g.sockets.splice(at, 0, k);
+        }
+        keyOfSocket[k] = key;
+      }
+      if (key) dirty.add(group(key));
+    }
+    sw.touched.clear();
+    for (const c of cw.touched) {
+      const co = cor.conversations[c];
+      for (const side of [0, 1] as const) {
+        const local = side === 0 ? co.client : co.server;
+        const remote = side === 0 ? co.server : co.client;
+        const g = group(`${local}>${remote}`);
+        const cs = c * 2 + side;
+        // New conversations come in order: appended, the sides stay ascending.
+        if (g.sides.length === 0 || g.sides[g.sides.length - 1] < cs) g.sides.push(cs);
+        dirty.add(g);
+      }
+    }
+    cw.touched.clear();
+    for (const g of dirty) matchGroup(g);
+  }
+
+  return { cor, extend, work: () => ({ packets: cw.done, syscalls: sw.done, sidesMatched }) };
+}
+
+/** Match every conversation side to at most one socket (see the module comment). */
+export function correlate(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean; tupleOnlyReaders?: readonly number[] } = {}): Correlation {
+  const k = createCorrelator(packets, syscalls, argsOf, opts);
+  const pi = packets.internals();
+  const si = syscalls.internals();
+  k.extend(pi.kind === 'packets' ? pi.index.dataOffset.length : 0, si.kind === 'syscalls' ? syscallCount(si.index) : 0);
+  return k.cor;
 }

@@ -22,9 +22,11 @@ import { SF } from '../syscalls/fields.ts';
 import type { PacketProcess } from '../readers/types.ts';
 import { commentProcName, fileProc as fileProcOf, type CommentProc } from '../dissectors/comment-proc.ts';
 import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts';
+import { followHttp } from '../layers/http-layer.ts';
 import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
-import { correlate, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { createCorrelator, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { createFollowMerge, extendMerge, STALL_MS } from './set-follow.ts';
 import { followPeers } from './follow-pair.ts';
 import { fdOfStream, setHttpRows } from './set-http.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
@@ -89,6 +91,11 @@ export interface SetCaptureInput {
   syscallFileOf?: (local: number) => string;
   /** Readers of a merged syscall part (scap + strace) without a clock: matched by 5-tuple only. */
   tupleOnlyReaders?: number[];
+  /**
+   * The parts are still growing (followed, sets/set-follow.ts): the set places their events as
+   * `sync` finds them certain, and `ended()` says when a part will give no more.
+   */
+  follow?: { ended(part: 0 | 1): boolean; stallMs?: number };
 }
 
 export interface CaptureSet {
@@ -98,6 +105,14 @@ export interface CaptureSet {
   correlation: Correlation;
   sessions: [CaptureSession, CaptureSession];
   order: SetOrder;
+  /**
+   * A followed set: place what the parts have added (and match it); true when events were
+   * placed. `layersReady` of a followed set is started by `finish`, once both parts ended.
+   */
+  sync(): boolean;
+  finish(): Promise<void>;
+  /** The follow's work so far: events placed, events read by the correlation, sides matched. */
+  work(): { steps: number; packets: number; syscalls: number; sidesMatched: number };
 }
 
 /** The texts of a socket's owner: `name (pid)` or `pid N`. */
@@ -128,7 +143,9 @@ function joinClock(packets: Capture, syscalls: Capture): ClockJoin {
 }
 
 export function openCaptureSet(input: SetCaptureInput): CaptureSet {
-  const clock = joinClock(input.packets, input.syscalls);
+  const follow = input.follow;
+  // A followed set joins the clocks once both parts have events (or the packets ended without any).
+  let clock: ClockJoin | undefined = follow ? undefined : joinClock(input.packets, input.syscalls);
   const sessions: [CaptureSession, CaptureSession] = [openSession(input.packets), openSession(input.syscalls)];
   const P = sessions[0].capture;
   const S = sessions[1].capture;
@@ -138,16 +155,26 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   // One key store for both parts: a key log given to the set decrypts the wire's TLS and the fd
   // streams' alike (the set's internals key the packet part's store).
   captureTls(S).keys = captureTls(P).keys;
-  const order = mergeOrder(P.count(), (e) => P.time(e), S.count(), (e) => S.time(e));
+  const merge = follow ? createFollowMerge() : undefined;
+  const order = merge ? merge.order : mergeOrder(P.count(), (e) => P.time(e), S.count(), (e) => S.time(e));
   const argsCol = input.syscalls.columns().findIndex((c) => c.id === 'args');
   const argsCells = new Array<string>(input.syscalls.columns().length);
-  const cor = correlate(input.packets, input.syscalls, (e) => {
+  const argsOf = (e: number): string => {
     input.syscalls.cells(e, argsCells);
     return argsCol >= 0 ? argsCells[argsCol] : '';
-  }, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
+  };
+  let correlator = clock && createCorrelator(input.packets, input.syscalls, argsOf, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
+  // Until a followed set's clock is joined, an empty correlation (nothing is placed meanwhile).
+  const cor: Correlation = correlator ? correlator.cor : {
+    sockets: [], conversations: [], convOfPacket: new Int32Array(1).fill(-1), sideOfPacket: new Uint8Array(1),
+    socketOfEvent: new Int32Array(1).fill(-1), convOfSocket: new Int32Array(0), tupleOnly: false, tupleOnlyReaders: [],
+  };
+  if (correlator && !follow) correlator.extend(pi.index.dataOffset.length, S.count());
   const strings = si.index.strings.strings;
-  const total = P.count() + S.count();
-  const t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
+  const syscallIndex = si.index;
+  let total = merge ? 0 : P.count() + S.count();
+  // The set's time 0: its first event's (the earlier of the parts' first events), fixed once placed.
+  let t0 = total > 0 ? Math.min(P.count() > 0 ? P.time(1) : Infinity, S.count() > 0 ? S.time(1) : Infinity) : 0;
   const packetName = input.packetFiles.length === 1 ? basename(input.packetFiles[0]) : undefined;
   const syscallName = input.syscallFiles.map((f) => basename(f)).join(', ');
   const syscallFileOf = input.syscallFileOf ?? ((): string => syscallName);
@@ -350,6 +377,10 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       procOf: (k) => ({ name: strings[cor.sockets[k].procName] ?? '', pid: cor.sockets[k].pid }),
     }),
     httpSession: (stream) => sessions[fdOfStream(stream) === null ? PART_PACKETS : PART_SYSCALLS],
+    followWork: () => work(),
+    expectKeys: () => {
+      for (const s of sessions) s.http.keysExpected = true;
+    },
     followPeers: (stream) => followPeers({
       packets: input.packets, syscalls: input.syscalls, cor,
       ownerText: (k) => `${ownerText(strings, cor.sockets[k])} fd ${cor.sockets[k].fd}`,
@@ -362,7 +393,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
   const info = (): CaptureInfo => {
     const a = P.info();
     const b = S.info();
-    if (clock.kind !== 'epoch' && S.count() > 0) {
+    if (clock && clock.kind !== 'epoch' && S.count() > 0) {
       // The part's own first/last were taken before the clock join.
       b.firstTimeNs = String(BigInt(Math.round(S.time(1) * 1e6)) * 1000n);
       b.lastTimeNs = String(BigInt(Math.round(S.time(S.count()) * 1e6)) * 1000n);
@@ -379,8 +410,8 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       compressed: a.compressed || b.compressed,
       firstTimeNs: first,
       lastTimeNs: last,
-      warnings: [...(clock.kind === 'epoch' ? [] : [clock.note]), ...a.warnings, ...b.warnings].slice(0, 1000),
-      done: a.done && b.done,
+      warnings: [...(!clock || clock.kind === 'epoch' ? [] : [clock.note]), ...a.warnings, ...b.warnings].slice(0, 1000),
+      done: a.done && b.done && total === P.count() + S.count(),
       cancelled: a.cancelled || b.cancelled,
       loadMs: a.loadMs + b.loadMs,
       extra: {
@@ -391,7 +422,7 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
         conversations: cor.conversations.length,
         matchedConversations: matched,
         sockets: cor.sockets.filter((s) => s.local).length,
-        ...(clock.kind === 'epoch' ? {} : { clockJoin: clock.note }),
+        ...(!clock || clock.kind === 'epoch' ? {} : { clockJoin: clock.note }),
       },
     };
   };
@@ -432,8 +463,71 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     },
     internals: () => internals,
   };
-  const layersReady = Promise.all(sessions.map((s) => scanHttp(s))).then(() => undefined);
-  return { capture, layersReady, correlation: cor, sessions, order };
+  const scanLayers = (): Promise<void> => Promise.all(sessions.map((s) => scanHttp(s))).then(() => undefined);
+  const layersReady = follow ? new Promise<void>(() => {}) : scanLayers();
+
+  /** Syscall events whose times are on the set's clock (a followed log without dates is shifted as read). */
+  let shifted = 0;
+  const shiftNew = (): void => {
+    const n = S.count();
+    if (clock && clock.kind !== 'epoch') {
+      const ts = si.index.tsSec.data;
+      for (let i = shifted; i < n; i++) ts[i] += clock.shiftS;
+    }
+    shifted = n;
+  };
+  let lastSeen = '';
+  function sync(): boolean {
+    if (!follow || !merge) return false;
+    const ended = [follow.ended(0), follow.ended(1)] as const;
+    // Idle (nothing new read, everything placed): nothing to do, however often the set looks.
+    const seen = `${P.count()} ${S.count()} ${ended[0]} ${ended[1]}`;
+    if (seen === lastSeen && total === P.count() + S.count()) return false;
+    lastSeen = seen;
+    if (!clock) {
+      // The join reads the packets' first time (a log without dates takes their day).
+      if (S.count() === 0 && !ended[1]) return false;
+      if (P.count() === 0 && !ended[0] && syscallsNeedDate()) return false;
+      clock = joinClock(input.packets, input.syscalls);
+      shifted = S.count();
+      correlator = createCorrelator(input.packets, input.syscalls, argsOf, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
+    }
+    shiftNew();
+    // Each part's HTTP scan reads on first (layers/http-layer.ts followHttp): an event is placed
+    // with its http.* fields, and one a TLS record still being written holds waits (at most 3 s).
+    const np = ended[0] ? P.count() : Math.min(P.count(), followHttp(sessions[0].http));
+    const ns = ended[1] ? S.count() : Math.min(S.count(), followHttp(sessions[1].http));
+    // The correlation reads syscalls as far as their fd fields are final (an unfinished accept's
+    // fd comes with its resumed line).
+    correlator?.extend(np, ended[1] ? ns : Math.min(ns, syscallIndex.settled?.() ?? ns));
+    if (correlator) Object.assign(cor, correlator.cor);
+    const placed = extendMerge(merge, [
+      { count: np, indexed: P.count(), time: (e) => P.time(e), ended: ended[0] },
+      { count: ns, indexed: S.count(), time: (e) => S.time(e), ended: ended[1] },
+    ], performance.now(), follow.stallMs ?? STALL_MS);
+    if (placed === 0) return false;
+    if (total === 0) t0 = timeOf(1);
+    total = merge.count;
+    // Built over the events placed so far: built again when asked next.
+    links = undefined;
+    timeline = undefined;
+    return true;
+  }
+  /** A log whose lines carry no date (strace -t/-tt/-r) is put on the packets' day. */
+  const syscallsNeedDate = (): boolean => {
+    const kind = input.syscalls.info().extra.timestamps;
+    return kind !== undefined && !/epoch/i.test(String(kind));
+  };
+  let finished: Promise<void> | undefined;
+  const finish = (): Promise<void> => {
+    sync();
+    return (finished ??= scanLayers());
+  };
+  const work = (): { steps: number; packets: number; syscalls: number; sidesMatched: number } => ({
+    steps: merge?.steps ?? total,
+    ...(correlator?.work() ?? { packets: 0, syscalls: 0, sidesMatched: 0 }),
+  });
+  return { capture, layersReady, correlation: cor, sessions, order, sync, finish, work };
 }
 
 /**

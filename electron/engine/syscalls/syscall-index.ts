@@ -113,6 +113,11 @@ export interface SyscallIndex {
    * is measured from the previous event that is shown, as sysdig's filtercheck sees only those.
    */
   hidden?: (event: number) => boolean;
+  /**
+   * While the index still grows (a followed strace log): events up to this one have their final
+   * fd fields; a later unfinished call may still change its own (sets/correlate.ts waits for it).
+   */
+  settled?: () => number;
   /** Fields a filter reads without dissecting the event (SyscallFieldGroup); set by syscallCapture. */
   fieldGroups?: readonly SyscallFieldGroup[];
   /**

@@ -161,6 +161,13 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   const pending = new Map<number, number>();
   const pendingBytes = new Map<number, Uint8Array>();
   let sawPrefix = false;
+  // While a log is followed, an unfinished call with fd effects (accept, connect, open…) gets its
+  // fd and fd name from its resumed line: the events before the first such call are final.
+  ix.settled = (): number => {
+    let first = syscallCount(ix) + 1;
+    for (const k of pendingBytes.keys()) first = Math.min(first, k);
+    return first - 1;
+  };
 
   // trailers (-k frames, hex dumps) extend the event whose line they follow
   let lastEvent = 0;
