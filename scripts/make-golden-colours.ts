@@ -8,10 +8,10 @@
  * on both sides. Run from the repo root:
  *   node --import tsx scripts/make-golden-colours.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -19,30 +19,15 @@ const OUT = join(ROOT, 'test/golden/colours');
 /** Captures with more frames are left out (the test re-dissects every frame). */
 const MAX_FRAMES = 20_000;
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
   const home = mkdtempSync(join(tmpdir(), 'golden-colours-'));
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home };
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   const lines = ['#capture\tfirst\tlast\trule'];
   let used = 0;
   try {
     for (const f of files) {
-      let text: string;
-      try {
-        text = execFileSync('tshark', ['-n', '-r', join(CORPUS, f), '--color', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.coloring_rule.name'], { env, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-      } catch (e) {
-        // A damaged capture makes tshark exit non-zero after printing what it read.
-        text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-      }
+      const text = tsharkText(['-n', '-r', join(CORPUS, f), '--color', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.coloring_rule.name'], { env });
       const rows = text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
       if (rows.length === 0 || rows.length > MAX_FRAMES) continue;
       used++;

@@ -6,9 +6,9 @@
  * log (COLUMN_KEYS) and Decode As options when the corpus provides them. Run from the repo root:
  *   node --import tsx scripts/make-golden-columns.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -37,17 +37,8 @@ export const COLUMN_KEYS: Record<string, { keys?: string; tshark?: string[] }> =
 
 export const nameOf = (f: string): string => f.replaceAll('/', '__');
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   mkdirSync(OUT, { recursive: true });
   // Goldens of captures that left the corpus go too (the test and its exceptions stay).
   for (const f of readdirSync(OUT)) if (f.endsWith('.tsv')) rmSync(join(OUT, f));
@@ -57,13 +48,7 @@ function main(): void {
     const opt = COLUMN_KEYS[f] ?? {};
     const k = opt.keys ? ['-o', `tls.keylog_file:${join(CORPUS, opt.keys)}`] : [];
     const args = ['-n', '-r', join(CORPUS, f), ...k, ...(opt.tshark ?? []), '-T', 'fields', '-E', 'separator=/t', '-e', 'frame.number', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'];
-    let text: string;
-    try {
-      text = execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    } catch (e) {
-      // A damaged capture makes tshark exit non-zero after printing what it read.
-      text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-    }
+    const text = tsharkText(args);
     const lines = text.split('\n').filter((l) => l.length > 0);
     if (lines.length === 0) continue;
     writeFileSync(join(OUT, `${nameOf(f)}.tsv`), `${lines.join('\n')}\n`);

@@ -13,14 +13,15 @@
  *   node --import tsx scripts/make-golden-fields-all.ts [CORPUS]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import '../electron/engine/fields/all-fields.ts';
 import '../electron/engine/layers/session.ts';
 import { allFields } from '../electron/engine/fields/registry.ts';
 import { COLUMN_KEYS, nameOf } from './make-golden-columns.ts';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -46,20 +47,11 @@ export function cellDigest(v: string): string {
   return `${v.slice(0, 48)}…{${v.length} sha256:${createHash('sha256').update(v).digest('hex').slice(0, 16)}}`;
 }
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
   const known = tsharkFields();
   const shared = allFields().map((f) => f.name).filter((n) => known.has(n) && n !== 'frame.number');
   const fields = ['frame.number', ...shared];
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   mkdirSync(OUT, { recursive: true });
   for (const f of readdirSync(OUT)) if (f.endsWith('.tsv.gz')) rmSync(join(OUT, f));
   let written = 0;
@@ -69,13 +61,7 @@ function main(): void {
     const opt = COLUMN_KEYS[f] ?? {};
     const k = opt.keys ? ['-o', `tls.keylog_file:${join(CORPUS, opt.keys)}`] : [];
     const args = ['-n', '-r', join(CORPUS, f), ...k, ...(opt.tshark ?? []), '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((x) => ['-e', x])];
-    let text: string;
-    try {
-      text = execFileSync('tshark', args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    } catch (e) {
-      // A damaged capture makes tshark exit non-zero after printing what it read.
-      text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-    }
+    const text = tsharkText(args, { maxBuffer: 1 << 30 });
     const rows = text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
     if (rows.length === 0) continue;
     const keep = fields.map((_, c) => c === 0 || rows.some((r) => (r[c] ?? '') !== ''));

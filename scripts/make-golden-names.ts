@@ -8,49 +8,31 @@
  * (CAPTURE: the corpus path with "/" → "__".) Read by test/golden/names.test.ts. Run from the
  * repo root: node --import tsx scripts/make-golden-names.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test/golden/names');
 
-function tshark(args: string[]): string {
-  try {
-    return execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch (e) {
-    // A damaged capture makes tshark exit non-zero after printing what it read.
-    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-  }
-}
-
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 /** The address/name pairs of -z hosts (its comment lines dropped). */
 function hosts(file: string, flags: string): string {
-  return tshark(['-r', file, '-N', flags, '-q', '-z', 'hosts']).split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => `${l}\n`).join('');
+  return tsharkText(['-r', file, '-N', flags, '-q', '-z', 'hosts']).split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => `${l}\n`).join('');
 }
 
 function main(): void {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   let n = 0;
-  for (const f of ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)))) {
+  for (const f of packetCaptures(CORPUS)) {
     const path = join(CORPUS, f);
     const dn = hosts(path, 'dn');
     if (dn === '') continue;
     const base = join(OUT, f.replaceAll('/', '__'));
     writeFileSync(`${base}.hosts-dn`, dn);
     writeFileSync(`${base}.hosts-n`, hosts(path, 'n'));
-    writeFileSync(`${base}.tsv`, tshark(['-2', '-N', 'dn', '-r', path, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Source', '-e', '_ws.col.Destination']));
+    writeFileSync(`${base}.tsv`, tsharkText(['-2', '-N', 'dn', '-r', path, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Source', '-e', '_ws.col.Destination']));
     n++;
   }
   console.error(`names: ${n} captures → test/golden/names/`);

@@ -7,9 +7,9 @@
  *   node --import tsx scripts/make-golden-protocols.ts [CORPUS]
  * Adding a protocol: one entry in PROTOCOLS (docs/contributing.md, "Adding a protocol").
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -38,17 +38,8 @@ export const FIXTURES: Record<string, string[]> = {
 /** The columns before the protocol's fields. */
 export const LEAD = ['capture', 'frame.number', '_ws.col.Protocol', '_ws.col.Info'];
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   mkdirSync(OUT, { recursive: true });
   for (const [proto, fields] of Object.entries(PROTOCOLS)) {
     const lines = [`#${[...LEAD, ...fields].join('\t')}`];
@@ -56,13 +47,7 @@ function main(): void {
     for (const f of [...files, ...(FIXTURES[proto] ?? [])]) {
       const path = f.startsWith('test/') ? join(ROOT, f) : join(CORPUS, f);
       const args = ['-n', '-r', path, '-Y', proto, '-T', 'fields', '-E', 'separator=/t', ...LEAD.slice(1).flatMap((x) => ['-e', x]), ...fields.flatMap((x) => ['-e', x])];
-      let text: string;
-      try {
-        text = execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-      } catch (e) {
-        // A damaged capture makes tshark exit non-zero after printing what it read.
-        text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-      }
+      const text = tsharkText(args);
       const rows = text.split('\n').filter((l) => l.length > 0);
       if (rows.length > 0) found++;
       for (const r of rows) lines.push(`${f}\t${r}`);

@@ -7,9 +7,9 @@
  * Read by test/golden/io-stat.test.ts and test/golden/http-stat.test.ts. Run from the repo root:
  *   node --import tsx scripts/make-golden-stats-taps.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -25,12 +25,7 @@ const MAX_LINES = 4000;
 const HTTP_HEAD = `\n${'='.repeat(67)}\nHTTP Statistics`;
 
 function run(capture: string, zs: readonly string[]): string {
-  try {
-    return execFileSync('tshark', ['-n', '-q', '-r', join(CORPUS, capture), ...zs.flatMap((z) => ['-z', z])], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch (e) {
-    // A damaged capture makes tshark exit non-zero after printing what it read.
-    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-  }
+  return tsharkText(['-n', '-q', '-r', join(CORPUS, capture), ...zs.flatMap((z) => ['-z', z])], { maxBuffer: 1 << 30 });
 }
 
 /** The io,stat tables of one tshark run, in the order of `zs` (tshark prints them in reverse order of the -z options). */
@@ -59,17 +54,8 @@ function tshark(capture: string): { http: string; io: (string | undefined)[] } {
   return { http: all.slice(h), io: [whole, ...SPECS.slice(1).map((z) => (more.includes(z) ? texts[more.indexOf(z)] : undefined))] };
 }
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   for (const d of [OUT, OUT_HTTP]) {
     // RESUME=1: keep what an interrupted run wrote (captures with both files are skipped).
     if (!process.env.RESUME) rmSync(d, { recursive: true, force: true });

@@ -6,9 +6,9 @@
  *   node --import tsx scripts/make-golden-stats-tree.ts [CORPUS]
  * (ONLY_FILTERED=1: only the filtered ones, test/golden/stats-tree/filtered.json.)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -24,25 +24,11 @@ const FILTERED: { capture: string; name: string; filter: string }[] = [
 ];
 
 function tshark(capture: string, z: string): string {
-  try {
-    return execFileSync('tshark', ['-n', '-q', '-r', join(CORPUS, capture), '-z', z], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch (e) {
-    // A damaged capture makes tshark exit non-zero after printing what it read.
-    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-  }
-}
-
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
+  return tsharkText(['-n', '-q', '-r', join(CORPUS, capture), '-z', z]);
 }
 
 function main(): void {
-  const files = process.env.ONLY_FILTERED ? [] : ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = process.env.ONLY_FILTERED ? [] : packetCaptures(CORPUS);
   for (const tree of TREES) {
     if (files.length === 0) break;
     const dir = join(OUT, tree.replaceAll(',', '-'));

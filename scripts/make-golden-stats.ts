@@ -6,9 +6,9 @@
  * names, hosts), as tracelens prints addresses. Run from the repo root:
  *   node --import tsx scripts/make-golden-stats.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -17,27 +17,12 @@ const OUT = join(ROOT, 'test/golden/stats');
 /** The statistics recorded (tshark -z names, all of which `stats` computes). */
 export const STATS = ['conv,tcp', 'conv,udp', 'conv,ip', 'conv,ipv6', 'conv,eth', 'endpoints,tcp', 'endpoints,udp', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,eth', 'io,phs'];
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
 function main(): void {
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   for (const f of files) {
-    let text: string;
-    try {
-      text = execFileSync('tshark', ['-n', '-q', '-r', join(CORPUS, f), ...STATS.flatMap((s) => ['-z', s])], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    } catch (e) {
-      // A damaged capture makes tshark exit non-zero after printing what it read.
-      text = (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-    }
+    const text = tsharkText(['-n', '-q', '-r', join(CORPUS, f), ...STATS.flatMap((s) => ['-z', s])]);
     writeFileSync(join(OUT, `${f.replaceAll('/', '__')}.txt`), text);
   }
   console.error(`stats: ${files.length} captures → test/golden/stats/*.txt`);

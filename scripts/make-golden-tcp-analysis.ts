@@ -8,9 +8,9 @@
  * Run from the repo root:
  *   node --import tsx scripts/make-golden-tcp-analysis.ts [CORPUS]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packetCaptures, tsharkText } from './golden-corpus.ts';
 
 const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -29,24 +29,6 @@ export const TCP_ANALYSIS_GOLDEN_FIELDS = [
 
 const LEAD = ['capture', 'frame.number', '_ws.col.Info'];
 
-function captures(dir: string, acc: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) captures(p, acc);
-    else if (/\.(pcap|pcapng|cap)(\.gz|\.\d+)?$/.test(e)) acc.push(relative(CORPUS, p));
-  }
-  return acc;
-}
-
-function tshark(args: string[]): string {
-  try {
-    return execFileSync('tshark', args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch (e) {
-    // A damaged capture makes tshark exit non-zero after printing what it read.
-    return (e as { stdout?: Buffer }).stdout?.toString() ?? '';
-  }
-}
-
 /** `tshark -z expert` sections → rows (section, frequency, group, protocol, summary). */
 function expertRows(text: string): string[][] {
   const rows: string[][] = [];
@@ -61,21 +43,21 @@ function expertRows(text: string): string[][] {
 }
 
 function main(): void {
-  const files = ['pcap', 'pcapng'].flatMap((d) => captures(join(CORPUS, d)));
+  const files = packetCaptures(CORPUS);
   mkdirSync(OUT, { recursive: true });
   const lines = [`#${[...LEAD, ...TCP_ANALYSIS_GOLDEN_FIELDS].join('\t')}`];
   let found = 0;
   for (const f of files) {
     const args = ['-n', '-r', join(CORPUS, f), '-Y', 'tcp', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,',
       ...LEAD.slice(1).flatMap((x) => ['-e', x]), ...TCP_ANALYSIS_GOLDEN_FIELDS.flatMap((x) => ['-e', x])];
-    const text = tshark(args);
+    const text = tsharkText(args);
     const rows = text.split('\n').filter((l) => l.length > 0);
     if (rows.length > 0) found++;
     for (const r of rows) lines.push(`${f}\t${r}`);
   }
   writeFileSync(join(OUT, 'tcp-analysis.tsv'), `${lines.join('\n')}\n`);
   const expert = ['#capture\tsection\tfrequency\tgroup\tprotocol\tsummary'];
-  for (const f of files) for (const r of expertRows(tshark(['-n', '-q', '-r', join(CORPUS, f), '-z', 'expert']))) expert.push([f, ...r].join('\t'));
+  for (const f of files) for (const r of expertRows(tsharkText(['-n', '-q', '-r', join(CORPUS, f), '-z', 'expert']))) expert.push([f, ...r].join('\t'));
   writeFileSync(join(OUT, 'expert.tsv'), `${expert.join('\n')}\n`);
   console.error(`tcp-analysis: ${lines.length - 1} TCP frames in ${found} of ${files.length} captures → test/golden/tcp-analysis/tcp-analysis.tsv`);
 }

@@ -59,6 +59,7 @@ export const GENERATORS: Generator[] = [
 export const NOT_GENERATORS: Record<string, string> = {
   'make-golden.ts': 'this runner',
   'check-cycles.ts': 'the import-cycle check (npm test)',
+  'golden-corpus.ts': 'helpers of the tshark generators (the corpus\'s packet captures, tshark output on a non-zero exit), not a generator',
   'scale-check.ts': 'npm run scale-check: the ClickHouse export against clickhouse-server (CI, after the tests)',
   'after-pack.mjs': 'electron-builder hook (packaging)',
   'after-pack.d.mts': 'types of the electron-builder hook',

@@ -7,26 +7,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportObjects } from '../../electron/cli/streams-cli.ts';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
-import type { Port } from '../../shared/rpc.ts';
 import { writeKeepalivePcap } from '../http/make-keepalive-pcap.ts';
+import { channelPorts } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function portPair(): [Port, Port] {
-  const ch = new MessageChannel();
-  const wrap = (p: NodePort): Port => ({
-    postMessage: (m, transfer) => p.postMessage(m, transfer),
-    onMessage: (h) => p.on('message', h),
-    close: () => p.close(),
-  });
-  return [wrap(ch.port1), wrap(ch.port2)];
-}
 
 function sink(): { w: Writable; text: () => string } {
   let s = '';
@@ -43,7 +32,7 @@ describe('export-objects in batches', () => {
   it('3000 objects: a few httpBodies requests, no httpBody, every file written with its body', async () => {
     const path = join(dir, 'ka.pcap');
     writeKeepalivePcap(path, { requests: 3000, connections: 16 });
-    const [a, b] = portPair();
+    const [a, b] = channelPorts();
     const close = serveEngine(a);
     const client = createEngineClient(b);
     const calls: Record<string, number> = {};

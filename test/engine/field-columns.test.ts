@@ -17,7 +17,11 @@ const FIELDS = ['tcp.srcport', 'http.request.method', 'ip.src', 'tcp.flags.syn']
 describe('field columns in rows pages', () => {
   it('gives each field column the cells extract gives, occurrences joined by ","', async () => {
     const c = inProcessEngine();
+    // Rows answer at once, before the HTTP scan has named the requests (extract waits for it):
+    // compare the two once the scan has finished, which on a loaded machine is later than indexing.
+    const scanned = new Promise<void>((resolve) => c.onEvent((e) => e.type === 'httpProgress' && e.finished && resolve()));
     await openDone(c, HTTP);
+    await scanned;
     const page = await c.call('rows', { start: 0, count: 100, fields: FIELDS });
     const ex = await c.call('extract', { start: 0, count: 100, fields: FIELDS });
     expect(page.events.length).toBe(33);

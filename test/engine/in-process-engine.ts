@@ -1,4 +1,5 @@
 /** An engine in this process behind a pair of in-memory ports (asynchronous, like a real port). */
+import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient, type EngineClient } from '../../shared/engine-client.ts';
 import type { Port } from '../../shared/rpc.ts';
@@ -23,4 +24,18 @@ export async function openDone(c: EngineClient, path: string): Promise<void> {
   const done = new Promise<void>((resolve) => c.onEvent((e) => e.type === 'progress' && e.info.done && resolve()));
   const info = await c.call('open', { path });
   if (!info.done) await done;
+}
+
+/**
+ * Two ends of a worker_threads MessageChannel as Ports: messages are structured-cloned and
+ * transferred as between the host and its engine worker (the in-memory pair above passes them as they are).
+ */
+export function channelPorts(): [Port, Port] {
+  const ch = new MessageChannel();
+  const wrap = (p: NodePort): Port => ({
+    postMessage: (m, transfer) => p.postMessage(m, transfer),
+    onMessage: (h) => p.on('message', h),
+    close: () => p.close(),
+  });
+  return [wrap(ch.port1), wrap(ch.port2)];
 }

@@ -3,7 +3,6 @@
  * progress, cancellable; and through the engine host: httpProgress events, keys added after
  * open (addKeylog) bringing HTTP/1.x-over-TLS rows and http.* filters without reopening.
  */
-import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import type { HttpScanProgress } from '../../electron/engine/layers/http-layer.ts';
@@ -11,8 +10,9 @@ import { openSession, scanHttp } from '../../electron/engine/layers/session.ts';
 import { messageEvents, scannedSession, sessionExchanges } from './session-helpers.ts';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient } from '../../shared/engine-client.ts';
-import type { EngineEvent, Port } from '../../shared/rpc.ts';
+import type { EngineEvent } from '../../shared/rpc.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { channelPorts } from '../engine/in-process-engine.ts';
 
 const C = CORPUS;
 const OOO = `${C}/pcapng/wireshark/challenge01_ooo_stream.pcapng.gz`;
@@ -59,19 +59,9 @@ describe('scanCaptureHttp', () => {
   });
 });
 
-function portPair(): [Port, Port] {
-  const ch = new MessageChannel();
-  const wrap = (p: NodePort): Port => ({
-    postMessage: (m, transfer) => p.postMessage(m, transfer),
-    onMessage: (h) => p.on('message', h),
-    close: () => p.close(),
-  });
-  return [wrap(ch.port1), wrap(ch.port2)];
-}
-
 describe('engine host', () => {
   it('httpProgress after open; addKeylog brings the decrypted HTTP/1.x rows and http.* filters without reopening', async () => {
-    const [a, b] = portPair();
+    const [a, b] = channelPorts();
     const close = serveEngine(a);
     const client = createEngineClient(b);
     const events: EngineEvent[] = [];

@@ -6,31 +6,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { createEngineClient } from '../../shared/engine-client.ts';
-import type { Port } from '../../shared/rpc.ts';
 import { writeKeepalivePcap } from './make-keepalive-pcap.ts';
+import { channelPorts } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-nb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function portPair(): [Port, Port] {
-  const ch = new MessageChannel();
-  const wrap = (p: NodePort): Port => ({
-    postMessage: (m, transfer) => p.postMessage(m, transfer),
-    onMessage: (h) => p.on('message', h),
-    close: () => p.close(),
-  });
-  return [wrap(ch.port1), wrap(ch.port2)];
-}
 
 describe('never blocking on the HTTP scan', () => {
   it('tcp.stream / tcp.flags filters, rows and details answer while the scan runs; http.* filters wait for it', async () => {
     const path = join(dir, 'ka.pcap');
     const { frames } = writeKeepalivePcap(path, { requests: 60_000, connections: 16 });
-    const [a, b] = portPair();
+    const [a, b] = channelPorts();
     const close = serveEngine(a);
     const client = createEngineClient(b);
     const order: string[] = [];

@@ -9,27 +9,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveEngine } from '../../electron/engine/host/engine-host.ts';
 import { scanStepWork } from '../../electron/engine/layers/http-layer.ts';
 import { FINISH_STEP } from '../../electron/engine/layers/http-index.ts';
 import { createEngineClient } from '../../shared/engine-client.ts';
-import type { Port } from '../../shared/rpc.ts';
 import { writeKeepalivePcap } from './make-keepalive-pcap.ts';
+import { channelPorts } from '../engine/in-process-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-slices-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function portPair(): [Port, Port] {
-  const ch = new MessageChannel();
-  const wrap = (p: NodePort): Port => ({
-    postMessage: (m, transfer) => p.postMessage(m, transfer),
-    onMessage: (h) => p.on('message', h),
-    close: () => p.close(),
-  });
-  return [wrap(ch.port1), wrap(ch.port2)];
-}
 
 describe('the HTTP scan in slices', () => {
   it('answers rows, details and cancelFilter within a slice on a 1 M packet capture; every step is bounded', async () => {
@@ -37,7 +26,7 @@ describe('the HTTP scan in slices', () => {
     // Three frames per request (request, response, ACK): ~1 M frames.
     const { frames } = writeKeepalivePcap(path, { requests: 333_000, connections: 16 });
     expect(frames).toBeGreaterThan(990_000);
-    const [a, b] = portPair();
+    const [a, b] = channelPorts();
     const close = serveEngine(a);
     const client = createEngineClient(b);
     let slices = 0;

@@ -32,8 +32,6 @@ const dir = mkdtempSync(join(tmpdir(), 'tl-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PCAP = join(CORPUS, 'pcap/generated/gen-http11-plain.pcap');
 
-
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
@@ -44,29 +42,49 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 let session: Session | null = null;
 let root: Root | null = null;
+let growingFd: number | null = null;
 afterEach(() => {
   act(() => root?.unmount());
   root = null;
   session?.close();
   session = null;
+  if (growingFd !== null) closeSync(growingFd);
+  growingFd = null;
 });
+
+/**
+ * `name` written with its first `n` records of PCAP and opened followed in a rendered window,
+ * once the window shows those n events. The file stays open for writing (`fd`) until
+ * closeGrowing or the end of the test.
+ */
+async function followGrowing(name: string, n: number): Promise<{ fd: number; records: Uint8Array[]; s: Session }> {
+  const { header, records } = pcapRecords(PCAP);
+  const file = join(dir, name);
+  const out = openSync(file, 'w');
+  growingFd = out;
+  writeSync(out, header);
+  for (const r of records.slice(0, n)) writeSync(out, r);
+  useApp.setState({ ...initialState });
+  const s = createSession(inProcessHost());
+  session = s;
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  root = createRoot(el);
+  act(() => root!.render(<App session={s} />));
+  await act(() => s.open({ kind: 'path', path: file, follow: true }, true));
+  await until(() => useApp.getState().phase === 'open' && (useApp.getState().info?.events ?? 0) === n);
+  return { fd: out, records, s };
+}
+
+/** Close the followed file (the test's last write). */
+function closeGrowing(): void {
+  if (growingFd !== null) closeSync(growingFd);
+  growingFd = null;
+}
 
 describe('Live', () => {
   it('follows a pcap being written: the table keeps up and scrolls with it, Live off keeps what was read', async () => {
-    const { header, records } = pcapRecords(PCAP);
-    const file = join(dir, 'live.pcap');
-    const fd = openSync(file, 'w');
-    writeSync(fd, header);
-    for (const r of records.slice(0, 3)) writeSync(fd, r);
-    useApp.setState({ ...initialState });
-    session = createSession(inProcessHost());
-    const el = document.createElement('div');
-    document.body.appendChild(el);
-    root = createRoot(el);
-    const s = session;
-    act(() => root!.render(<App session={s} />));
-    await act(() => s.open({ kind: 'path', path: file, follow: true }, true));
-    await until(() => useApp.getState().phase === 'open' && (useApp.getState().info?.events ?? 0) === 3);
+    const { fd, records, s } = await followGrowing('live.pcap', 3);
     expect(useApp.getState().live).toBe(true);
     const toggle = document.querySelector('[data-testid="live-toggle"]') as HTMLButtonElement;
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
@@ -94,7 +112,7 @@ describe('Live', () => {
     expect(scroller.scrollTop).toBe(0);
     expect(useApp.getState().info?.done).toBe(false);
     // Frame 4 is curl's GET: named HTTP while the file is still open for writing.
-    const page = await session.client()!.call('rows', { start: 0, count: records.length });
+    const page = await s.client()!.call('rows', { start: 0, count: records.length });
     expect(page.strings[page.cells.protocol[3]]).toBe('HTTP');
     expect(page.strings[page.cells.info[3]]).toMatch(/^GET \/index\.html HTTP\/1\.1/);
     // Live off: following stops, the capture is finished with every event read.
@@ -103,28 +121,15 @@ describe('Live', () => {
       await sleep(0);
     });
     await until(() => useApp.getState().info?.done === true);
-    closeSync(fd);
+    closeGrowing();
     expect(useApp.getState().live).toBe(false);
     expect(useApp.getState().info?.events).toBe(records.length);
     expect(document.querySelector('[data-testid="live-toggle"]')?.getAttribute('aria-pressed')).toBe('false');
   }, 60_000);
 
   it('the HTTP tab fills while the capture is followed: each exchange as it completes', async () => {
-    const { header, records } = pcapRecords(PCAP);
-    const file = join(dir, 'live-http.pcap');
-    const fd = openSync(file, 'w');
-    writeSync(fd, header);
     // Frames 1-10: the /index.html exchange (request in frame 4, response in frame 8), not /big.txt's.
-    for (const r of records.slice(0, 10)) writeSync(fd, r);
-    useApp.setState({ ...initialState });
-    session = createSession(inProcessHost());
-    const el = document.createElement('div');
-    document.body.appendChild(el);
-    root = createRoot(el);
-    const s = session;
-    act(() => root!.render(<App session={s} />));
-    await act(() => s.open({ kind: 'path', path: file, follow: true }, true));
-    await until(() => useApp.getState().phase === 'open' && (useApp.getState().info?.events ?? 0) === 10);
+    const { fd, records } = await followGrowing('live-http.pcap', 10);
     act(() => (document.querySelector('[data-testid="tab-http"]') as HTMLButtonElement).click());
     const count = (): string => document.querySelector('[data-testid="http-count"]')?.textContent ?? '';
     const grid = (): string => document.querySelector('[role="grid"][aria-label="HTTP exchanges"]')?.textContent ?? '';
@@ -136,7 +141,7 @@ describe('Live', () => {
     await until(() => count() === '2 exchanges' && grid().includes('/big.txt'));
     expect(useApp.getState().live).toBe(true);
     expect(useApp.getState().info?.done).toBe(false);
-    closeSync(fd);
+    closeGrowing();
   }, 60_000);
 
   it('an uploaded capture cannot be followed: says so', async () => {

@@ -16,19 +16,13 @@ import type { AppHost } from '../../renderer/host/app-host.ts';
 import { openDropped } from '../../renderer/app/App.tsx';
 import { createSession } from '../../renderer/app/session.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { hasSysdig } from '../sets/corpus-setup.ts';
 import { initialState, useApp } from '../../renderer/app/store.ts';
 
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
 const CORPUS_SCAP = join(CORPUS, 'scap/falco');
 
-function hasSysdig(): boolean {
-  try {
-    execFileSync('sysdig', ['--version'], { stdio: 'ignore' });
-    return CORPUS !== '' && existsSync(CORPUS_SCAP);
-  } catch {
-    return false;
-  }
-}
+const canRotate = (): boolean => hasSysdig() && CORPUS !== '' && existsSync(CORPUS_SCAP);
 const file = (name: string): File => new File([readFileSync(join(SEED, name))], name);
 
 function ports(): { enginePort: Port; clientPort: Port } {
@@ -81,7 +75,7 @@ describe('several files dropped at once', () => {
     session.close();
   });
 
-  it.skipIf(!hasSysdig())('the files of a sysdig rotation, dropped in any order: one capture, read in time order', async () => {
+  it.skipIf(!canRotate())('the files of a sysdig rotation, dropped in any order: one capture, read in time order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-drop-rot-'));
     try {
       // sysdig's own cycle dumper writes the rotation (test/sets/scap-rotation.test.ts compares it with sysdig).

@@ -7,23 +7,14 @@
  * scripts/make-scap-rotation.sh makes the same files from the command line.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli, cliOk } from '../cli/run-cli.ts';
+import { hasSysdig, scratchDir } from './corpus-setup.ts';
 
-function hasSysdig(): boolean {
-  try {
-    execFileSync('sysdig', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const dir = mkdtempSync(join(tmpdir(), 'tl-scap-rot-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('tl-scap-rot-');
 
 const FIELDS = ['evt.rawtime', 'evt.type', 'proc.name', 'fd.name'];
 

@@ -7,10 +7,9 @@
  * taken from the scap), interleaved with the scap's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCaptures } from '../../electron/engine/open-capture.ts';
 import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { openScap } from '../../electron/engine/readers/scap/open-scap.ts';
@@ -22,11 +21,11 @@ import type { Capture } from '../../electron/engine/capture.ts';
 import { syscallOverview } from '../../electron/engine/stats/syscall-overview.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli, cliOk } from '../cli/run-cli.ts';
+import { hasSysdig, scratchDir } from './corpus-setup.ts';
 
 const SCAP = join(CORPUS, 'scap/sysdig-inspect/502Error.scap');
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
-const dir = mkdtempSync(join(tmpdir(), 'tl-scap-strace-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('tl-scap-strace-');
 
 const LINE = /^(\d+ +)(\d+)\.(\d{6}) /;
 /** Seconds added to the seed's times: its first line lands 3 s after the scap's first timed event (1506127469). */
@@ -52,15 +51,6 @@ function rows(out: string): string[][] {
 
 const FIELDS = ['evt.rawtime', 'evt.type', 'proc.pid', 'fd.name', 'evt.dir'];
 const fieldArgs = (fields: string[]): string[] => fields.flatMap((f) => ['-e', f]);
-
-function hasSysdig(): boolean {
-  try {
-    execFileSync('sysdig', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a scap and an strace log as one syscall capture', () => {
   it('merges by time: each file\'s events in its own order, the -tt log dated from the scap, each event naming its file', async () => {

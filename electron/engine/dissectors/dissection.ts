@@ -88,6 +88,15 @@ export function createDissection(): Dissection {
   };
 }
 
+/**
+ * Give the dissection its own copy of the bytes its fields are read from, for one kept while
+ * others are dissected: a capture reads frames through a window whose buffer the next window
+ * reuses (io/capture-source.ts windowedReader), so the frame's bytes are only a view until then.
+ */
+export function ownBytes(d: Dissection): void {
+  for (const s of d.sources) s.bytes = s.bytes.slice();
+}
+
 /** Reset for the next event, keeping the allocated arrays. `bytes` becomes data source 0. */
 export function resetDissection(d: Dissection, bytes: Uint8Array, sourceName = 'Frame'): void {
   d.n = 0;

@@ -5,7 +5,7 @@
  * filter cancels an older one through the AbortSignal.
  */
 import type { Capture } from '../capture.ts';
-import { createDissection, type Dissection } from '../dissectors/dissection.ts';
+import { createDissection, ownBytes, type Dissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { networkLayerProtocols } from '../dissectors/table.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
@@ -142,6 +142,8 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   if (ref !== undefined && ref >= 1 && ref <= capture.count()) {
     reference = createDissection();
     capture.dissect(ref, reference);
+    // Read by every event's test: its bytes must outlive the read window's next move.
+    ownBytes(reference);
   }
   // frame.time_delta_displayed: from the last event this run has kept (tshark's one pass).
   let lastKept: number | undefined;

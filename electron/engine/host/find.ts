@@ -76,12 +76,15 @@ function frameReader(capture: Capture, backward: boolean): (event: number, d: Di
   }
   let start = 0;
   let win: Uint8Array = new Uint8Array(0);
+  // Each window is read into the same buffer: a frame's bytes are searched before the next read.
+  let buf: Uint8Array | undefined;
   return (event) => {
     const { offset, length } = capture.range(event);
     if (offset >= start && offset + length <= start + win.length) return win.subarray(offset - start, offset - start + length);
     if (length > WINDOW / 2) return readAt(offset, length);
     start = backward ? Math.max(0, offset + length - WINDOW) : offset;
-    win = readAt(start, WINDOW);
+    buf ??= new Uint8Array(WINDOW);
+    win = readAt(start, WINDOW, buf);
     return win.subarray(offset - start, Math.min(offset - start + length, win.length));
   };
 }

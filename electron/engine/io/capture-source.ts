@@ -35,14 +35,20 @@ export interface RandomAccess {
 /**
  * Random access with a read-ahead window: scans that walk events in file order (filters,
  * `-e` output, stream building) cost one read per window instead of one per event.
+ * Every window is read into the same buffer (a fresh 1 MiB per miss was most of a scan's
+ * garbage), so a returned view is only valid until the next call that misses the window:
+ * a caller that keeps bytes past that copies them (dissectors' reassembly stores, keepCopy of
+ * out-of-order segments, ownBytes of a Dissection kept beside others).
  */
 export function windowedReader(ra: RandomAccess, windowBytes = 1 << 20): (offset: number, length: number) => Uint8Array {
   let start = 0;
   let win: Uint8Array = new Uint8Array(0);
+  let buf: Uint8Array | undefined;
   return (offset, length) => {
     if (offset >= start && offset + length <= start + win.length) return win.subarray(offset - start, offset - start + length);
     if (length > windowBytes / 2) return ra.read(offset, length);
-    win = ra.read(offset, windowBytes);
+    buf ??= new Uint8Array(windowBytes);
+    win = ra.read(offset, windowBytes, buf);
     start = offset;
     return win.subarray(0, Math.min(length, win.length));
   };

@@ -16,7 +16,7 @@ import { hfFrameFile } from '../dissectors/frame.ts';
 import { createColumn, pushValue } from '../index/columns.ts';
 import { SF } from '../syscalls/fields.ts';
 import {
-  addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallTimeNs, SYSCALL_COLUMNS,
+  addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallEventAt, syscallTimeNs, SYSCALL_COLUMNS,
   type SyscallEventInput, type SyscallFieldGroup, type SyscallIndex, type SyscallReader,
 } from '../syscalls/syscall-index.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
@@ -178,23 +178,7 @@ export function mergeSyscallReaders(readers: readonly SyscallReader[], clockNote
     if (best < 0) break;
     const p = parts[best];
     const k = pos[best]++;
-    const str = p.strings.strings;
-    ev.offset = p.offset.data[k];
-    ev.length = p.length.data[k];
-    ev.tsSec = p.tsSec.data[k];
-    ev.tsNsec = p.tsNsec.data[k];
-    ev.cpu = p.cpu.data[k];
-    ev.pid = p.pid.data[k];
-    ev.tid = p.tid.data[k];
-    ev.dir = p.dir.data[k];
-    ev.type = str[p.type.data[k]];
-    ev.fd = p.fd.data[k];
-    ev.fdName = str[p.fdName.data[k]];
-    ev.procName = str[p.procName.data[k]];
-    ev.container = str[p.container.data[k]];
-    ev.rawres = p.rawres.data[k];
-    ev.latencyNs = p.latencyNs.data[k];
-    const e = addSyscallEvent(ix, ev);
+    const e = addSyscallEvent(ix, syscallEventAt(p, k, ev));
     ix.flags.data[e - 1] = p.flags.data[k];
     pushValue(readerCol, best);
     pushValue(localCol, k + 1);

@@ -235,6 +235,35 @@ export function addSyscallEvent(ix: SyscallIndex, e: SyscallEventInput): number 
   return n;
 }
 
+/**
+ * Fill `ev` with row `k` (0-based: event k + 1) of `ix`, for copying events from one index into
+ * another (a k-way merge by time). `ev` is reused by the caller, so a merge allocates nothing per
+ * event; the copy's flags byte still has to be taken from `ix.flags` for bits beyond failed and
+ * malformed.
+ */
+export function syscallEventAt(ix: SyscallIndex, k: number, ev: SyscallEventInput): SyscallEventInput {
+  const str = ix.strings.strings;
+  const flags = ix.flags.data[k];
+  ev.offset = ix.offset.data[k];
+  ev.length = ix.length.data[k];
+  ev.tsSec = ix.tsSec.data[k];
+  ev.tsNsec = ix.tsNsec.data[k];
+  ev.cpu = ix.cpu.data[k];
+  ev.pid = ix.pid.data[k];
+  ev.tid = ix.tid.data[k];
+  ev.dir = ix.dir.data[k];
+  ev.type = str[ix.type.data[k]];
+  ev.fd = ix.fd.data[k];
+  ev.fdName = str[ix.fdName.data[k]];
+  ev.procName = str[ix.procName.data[k]];
+  ev.container = str[ix.container.data[k]];
+  ev.rawres = ix.rawres.data[k];
+  ev.latencyNs = ix.latencyNs.data[k];
+  ev.failed = (flags & RowFlag.Failed) !== 0;
+  ev.malformed = (flags & RowFlag.Malformed) !== 0;
+  return ev;
+}
+
 /** Later knowledge about an event (e.g. the exit that completes an enter, an fd name learnt later). */
 export function setSyscallFdName(ix: SyscallIndex, event: number, name: string): void {
   ix.fdName.data[event - 1] = intern(ix.strings, name);

@@ -21,7 +21,7 @@ import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64, paramStr, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, dropThread, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, takeProcChanged, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
@@ -437,8 +437,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
   /** Snapshot id of a thread's process state; the thread keeps its last one while nothing changed. */
   function snapOf(t: ThreadInfo): number {
     const id = t.snapId;
-    if (id > 0 && !t.procChanged) return id;
-    t.procChanged = false;
+    if (!takeProcChanged(st, t) && id > 0) return id;
     const anames: string[] = [];
     const apids: number[] = [];
     // proc.pname: the thread's own parent (sinsp_threadinfo::get_parent_thread, m_ptid).
@@ -658,7 +657,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     const t = threadOf(st, v.tid);
     if (noProcess) {
       // Not kept: the next switch of this tid has no process either.
-      st.threads.delete(v.tid);
+      dropThread(st, v.tid);
       st.last = undefined;
     }
     const exit = (et & 1) === 1;

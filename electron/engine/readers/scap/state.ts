@@ -85,6 +85,11 @@ export interface ThreadInfo {
   snapId: number;
   /** Set when an event may have changed the process fields (exec, clone, chdir): the snapshot needs a check. */
   procChanged: boolean;
+  /** The process (pid) and its procGen value at the last snapshot check (see takeProcChanged). */
+  seenPid: number;
+  seenGen: number;
+  /** The pid this thread is counted under in ScapState.pidThreads while it is in the table. */
+  countedPid: number;
   /** Syscall name of the last generic enter (its exit may not carry the id). */
   genericName: string;
   /** Thread id in its pid namespace (PL v4+, clone's vtid); tid when unknown. */
@@ -135,7 +140,15 @@ export interface ThreadInfo {
 }
 
 export interface ScapState {
+  /** The thread table; changed only through putThread and dropThread (they keep pidThreads). */
   threads: Map<number, ThreadInfo>;
+  /** Threads in the table per pid (proc.nthreads), so a clone or exit need not walk the table. */
+  pidThreads: Map<number, number>;
+  /**
+   * Per pid, a count bumped when something every thread of the process shows changed (a thread
+   * came or went, the fd limit): each thread's snapshot compares it with the value it last saw.
+   */
+  procGen: Map<number, number>;
   hostname: string;
   procCount: number;
   /** Last thread looked up by threadOf (events come in runs of one thread); cleared when list blocks replace threads. */
@@ -169,7 +182,7 @@ export interface ContainerInfo {
 }
 
 export function createState(): ScapState {
-  return { threads: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, nameChanged: false, users: new Map(), userHomes: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
+  return { threads: new Map(), pidThreads: new Map(), procGen: new Map(), hostname: '', procCount: 0, last: undefined, closed: undefined, nameChanged: false, users: new Map(), userHomes: new Map(), groups: new Map(), localAddrs: new Set(), containers: new Map() };
 }
 
 export function fdTypeChar(fd: FdInfo): string {
@@ -191,7 +204,7 @@ function newThread(tid: number, pid: number): ThreadInfo {
   return {
     tid, pid, ptid: -1, comm: '', exe: '', args: '', argc: 0, exepath: '', cwd: '', container: '', uid: NO_ID, gid: NO_ID,
     fds: new Map(), enterType: -1, enterTsSec: 0, enterTsNsec: 0, enterFd: -1, enterA: 0, enterB: 0, enterC: 0, enterFilename: '', latencyNs: 0,
-    snapId: 0, procChanged: false, genericName: '', vtid: tid, nsTid: -1, nsPid: -1, cloneFlags: 0, cloneTs: 0, valid: true,
+    snapId: 0, procChanged: false, seenPid: -1, seenGen: 0, countedPid: -1, genericName: '', vtid: tid, nsTid: -1, nsPid: -1, cloneFlags: 0, cloneTs: 0, valid: true,
     sid: -1, vpgid: -1, tty: 0, fdlimit: -1, loginuid: -1, exeWritable: false, env: '', cgroups: '',
     vmsize: 0, vmrss: 0, vmswap: 0, pfmajor: 0, pfminor: 0, memId: 0, totExec: 0, cloneSec: 0, cloneNsec: 0,
   };
@@ -296,7 +309,7 @@ export function readProcList(st: ScapState, type: number, buf: Uint8Array, _dv: 
       t.nsPid = nsPid;
       const leader = st.threads.get(pid);
       if (leader && pid !== tid) t.fds = leader.fds;
-      st.threads.set(tid, t);
+      putThread(st, t);
       if (tid === pid) {
         // Threads listed before their leader share the leader's table from now on.
         for (const o of st.threads.values()) if (o.pid === pid && o !== t) o.fds = t.fds;
@@ -563,7 +576,7 @@ export function readFdList(st: ScapState, type: number, buf: Uint8Array, _dv: Da
     let t = st.threads.get(tid);
     if (!t) {
       t = newThread(tid, tid);
-      st.threads.set(tid, t);
+      putThread(st, t);
     }
     while (c.end - c.pos >= 4) {
       const entryStart = c.pos;
@@ -655,7 +668,7 @@ function lookupThread(st: ScapState, tid: number): ThreadInfo {
   if (!t) {
     t = newThread(tid, tid);
     t.valid = false;
-    st.threads.set(tid, t);
+    putThread(st, t);
   }
   return t;
 }
@@ -1189,7 +1202,7 @@ export function applyEvent(st: ScapState, v: EventView, t: ThreadInfo): number {
     }
     case 'execve': case 'execveat': {
       t.procChanged = true;
-      if (res === 0) applyExec(v, t, type, n);
+      if (res === 0) applyExec(st, v, t, type, n);
       break;
     }
     case 'clone': case 'clone3': case 'fork': case 'vfork': {
@@ -1249,7 +1262,7 @@ function applyFdLimit(st: ScapState, v: EventView, t: ThreadInfo, type: number, 
   const main = target.tid === target.pid ? target : st.threads.get(target.pid);
   if (!main) return;
   main.fdlimit = cur;
-  for (const o of st.threads.values()) if (o.pid === main.pid) o.procChanged = true;
+  touchProcess(st, main.pid);
 }
 
 /** PPM_EXE_WRITABLE (ppm_events_public.h execve_flags): the executable is writable by its user. */
@@ -1268,7 +1281,7 @@ function cgroupsText(s: string): string {
   return s.replace(/(^| )io=/g, '$1blkio=');
 }
 
-function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
+function applyExec(st: ScapState, v: EventView, t: ThreadInfo, type: number, n: number): void {
   applyProcParams(v, t, type, n);
   const envI = paramIndex(type, 'env', n);
   if (envI >= 0) t.env = envText(v.buf.subarray(v.pOff[envI], v.pOff[envI] + v.pLen[envI]));
@@ -1296,6 +1309,7 @@ function applyExec(v: EventView, t: ThreadInfo, type: number, n: number): void {
   // execve's cwd parameter is not taken: sysdig 0.29.3 keeps the cwd it knew (proc.cwd stays
   // empty for a process first seen at its execve); relative paths then resolve as it resolves them.
   if (pidI >= 0) t.pid = paramI64(v, pidI);
+  movedPid(st, t);
   // The parent too: a process first seen at its execve learns it here (libsinsp parse_execve_exit).
   t.ptid = optI64(v, type, 'ptid', n) ?? t.ptid;
   if (cgI >= 0) {
@@ -1389,6 +1403,7 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
   const vtidI = paramIndex(type, 'vtid', n);
   const cwdI = paramIndex(type, 'cwd', n);
   t.pid = pidI >= 0 ? paramI64(v, pidI) : t.tid;
+  movedPid(st, t);
   t.ptid = ptidI >= 0 ? paramI64(v, ptidI) : -1;
   t.vtid = vtidI >= 0 && v.pLen[vtidI] > 0 ? paramI64(v, vtidI) : t.tid;
   t.cloneFlags = (flagsI >= 0 ? paramU64(v, flagsI) : 0) | CL.INVERTED;
@@ -1415,6 +1430,7 @@ function applyCloneChild(st: ScapState, v: EventView, t: ThreadInfo, type: numbe
     }
   } else if (!leader) {
     look.pid = t.pid;
+    movedPid(st, look);
     look.ptid = -1; // the thread's ptid is its process's parent only if the process made it (sysdig 0.29.3 leaves it unknown)
     look.valid = true;
     look.exe = t.exe;
@@ -1451,6 +1467,7 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
   const validCaller = t.valid;
   if (!t.valid) {
     if (pidI >= 0) t.pid = paramI64(v, pidI);
+    movedPid(st, t);
     if (ptidI >= 0) t.ptid = paramI64(v, ptidI);
     if (vtidI >= 0 && v.pLen[vtidI] > 0) t.vtid = paramI64(v, vtidI);
     t.valid = true;
@@ -1488,21 +1505,67 @@ function applyCloneCaller(st: ScapState, v: EventView, t: ThreadInfo, type: numb
     t.args = c.args;
     t.argc = c.argc;
   }
-  st.threads.set(child, c);
+  putThread(st, c);
   if (st.last?.tid === child) st.last = undefined;
   touchProcess(st, c.pid);
 }
 
-/** Threads of a process in the table (proc.nthreads counts them); their snapshots need a check. */
+/**
+ * Threads of a process in the table (proc.nthreads counts them): their snapshots need a check.
+ * O(1): the check happens at each thread's next snapshot (takeProcChanged), not by walking the table.
+ */
 function touchProcess(st: ScapState, pid: number): void {
-  for (const o of st.threads.values()) if (o.pid === pid) o.procChanged = true;
+  st.procGen.set(pid, (st.procGen.get(pid) ?? 0) + 1);
+}
+
+/**
+ * Whether the thread's process fields may have changed since its last snapshot check (its own
+ * events, or its process touched, or it moved to another pid); the check is then taken.
+ */
+export function takeProcChanged(st: ScapState, t: ThreadInfo): boolean {
+  const gen = st.procGen.get(t.pid) ?? 0;
+  const changed = t.procChanged || t.seenPid !== t.pid || t.seenGen !== gen;
+  t.procChanged = false;
+  t.seenPid = t.pid;
+  t.seenGen = gen;
+  return changed;
 }
 
 /** Threads of process pid in the table, the main one included. */
 export function threadCount(st: ScapState, pid: number): number {
-  let n = 0;
-  for (const o of st.threads.values()) if (o.pid === pid) n++;
-  return n;
+  return st.pidThreads.get(pid) ?? 0;
+}
+
+function countIn(st: ScapState, pid: number, by: number): void {
+  const n = (st.pidThreads.get(pid) ?? 0) + by;
+  if (n > 0) st.pidThreads.set(pid, n);
+  else st.pidThreads.delete(pid);
+}
+
+/** Put `t` in the table under its tid (replacing the thread there), counted in its process. */
+function putThread(st: ScapState, t: ThreadInfo): void {
+  const old = st.threads.get(t.tid);
+  if (old === t) return movedPid(st, t);
+  if (old) countIn(st, old.countedPid, -1);
+  st.threads.set(t.tid, t);
+  t.countedPid = t.pid;
+  countIn(st, t.pid, 1);
+}
+
+/** Remove thread `tid` from the table (nothing when it is not there). */
+export function dropThread(st: ScapState, tid: number): void {
+  const old = st.threads.get(tid);
+  if (!old) return;
+  countIn(st, old.countedPid, -1);
+  st.threads.delete(tid);
+}
+
+/** After `t.pid` was set: a thread in the table is counted in its new process. */
+function movedPid(st: ScapState, t: ThreadInfo): void {
+  if (t.countedPid === t.pid || st.threads.get(t.tid) !== t) return;
+  countIn(st, t.countedPid, -1);
+  countIn(st, t.pid, 1);
+  t.countedPid = t.pid;
 }
 
 /**
@@ -1511,10 +1574,13 @@ export function threadCount(st: ScapState, pid: number): number {
  * leader stays while other threads of its process live (they share its fd table).
  */
 function applyProcExit(st: ScapState, t: ThreadInfo): void {
-  if (t.tid === t.pid) {
-    for (const o of st.threads.values()) if (o !== t && o.pid === t.pid) return;
-  }
-  st.threads.delete(t.tid);
+  // Other threads of the process in the table: all of its count but t itself.
+  if (t.tid === t.pid && threadCount(st, t.pid) > (st.threads.get(t.tid) === t ? 1 : 0)) return;
+  const seen = t.seenPid === t.pid && t.seenGen === (st.procGen.get(t.pid) ?? 0);
+  dropThread(st, t.tid);
   st.last = undefined;
   touchProcess(st, t.pid);
+  // The touch is for the threads left in the table: the exit's own row keeps what t saw (sysdig
+  // renders the procexit before the thread goes, its proc.nthreads still counting it).
+  if (seen) t.seenGen = st.procGen.get(t.pid) ?? 0;
 }
