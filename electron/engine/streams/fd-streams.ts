@@ -84,17 +84,20 @@ function listing(capture: Capture): FdListing {
   /** Per lifetime: its stream index in `out`. */
   const streamOf = new Map<number, number>();
   const out: FdListing & { count: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), byLife: new Int32Array(0), seqOf: [], count: capture.count() };
+  // Per interned type: 1/2 as IO, 3 connect, 4 accept, 0 anything else (no string per event).
+  const kinds = Uint8Array.from(s, (t) => IO[t] ?? (t === 'connect' ? 3 : t === 'accept' || t === 'accept4' ? 4 : 0));
   for (let e = 1; e <= n; e++) {
     const i = e - 1;
     const life_ = life.ids[i];
     if (life_ < 0) continue;
-    const type = s[ix.type.data[i]];
+    const kind = kinds[ix.type.data[i]];
+    if (kind === 0) continue;
     const fd = ix.fd.data[i];
     const res = ix.rawres.data[i];
-    if (type === 'connect' && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(life_, 'client');
-    else if ((type === 'accept' || type === 'accept4') && ix.dir.data[i] !== Dir.Enter && res >= 0 && res === fd) roles.set(life_, 'server');
-    const io = IO[type];
-    if (io === undefined || fd < 0) continue;
+    if (kind === 3 && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(life_, 'client');
+    else if (kind === 4 && ix.dir.data[i] !== Dir.Enter && res >= 0 && res === fd) roles.set(life_, 'server');
+    if (kind > 2 || fd < 0) continue;
+    const io = kind;
     // scap: data is on the exit event; strace: one event per call.
     if (ix.dir.data[i] === Dir.Enter) continue;
     if (!(res > 0)) continue;
@@ -156,53 +159,78 @@ function streamHeader(l: FdListing, k: number, id: string): ByteStream {
   return { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
 }
 
-/** The data fields of I/O event `e`: the format's quick way if it has one, else the full dissection. */
-function readIo(capture: Capture, ix: SyscallIndex, e: number, d: Dissection): void {
+/**
+ * The recorded bytes of I/O event `e` and the count the tracer left out (-1: from the call's
+ * result): the format's read of the buffer's byte range when it has one, else its quick I/O
+ * dissection, else the full one. `d` is made only when a dissection is needed.
+ */
+function readIo(capture: Capture, ix: SyscallIndex, e: number, r: IoReader): { bytes: Uint8Array | null; truncated: number } {
+  fdStreamWork.read++;
+  if (ix.ioBytes) {
+    try {
+      const bytes = ix.ioBytes(e);
+      if (bytes !== undefined) return { bytes, truncated: -1 };
+    } catch {
+      // the dissection below reports what went wrong as the capture's warning
+    }
+  }
+  fdStreamWork.dissected++;
+  r.d ??= createDissection();
   if (ix.dissectIo) {
     try {
-      ix.dissectIo(e, d);
-      return;
+      ix.dissectIo(e, r.d);
+      return bufferOf(r.d);
     } catch {
       // the full dissection below reports what went wrong as the capture's warning
     }
   }
-  capture.dissect(e, d);
+  capture.dissect(e, r.d);
+  return bufferOf(r.d);
 }
 
-/** Work counter for tests: I/O events dissected into stream chunks. */
-export const fdStreamWork = { dissected: 0 };
+interface IoReader {
+  d: Dissection | undefined;
+}
+
+/**
+ * Work counters for tests: I/O events read into stream chunks, and of those the ones that were
+ * dissected (the format had no byte range for them).
+ */
+export const fdStreamWork = { read: 0, dissected: 0 };
 
 /**
  * Chunks of stream `k`'s I/O events `j0 ≤ j < j1` appended to `s`; positions from `seq` when
- * known, else running from `pos` (which must then start at the stream's first event).
+ * known, else running from `pos` (which must then start at the stream's first event). `stop`,
+ * asked after each chunk, ends the range early. Returns the index after the last event read.
  */
-function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: number, s: ByteStream, seq: Float64Array | undefined, pos: number[]): void {
+function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: number, s: ByteStream, seq: Float64Array | undefined, pos: number[], stop?: (c: StreamChunk) => boolean): number {
   const ix = syscallIndex(capture);
-  const d = createDissection();
+  const r: IoReader = { d: undefined };
   const evs = l.eventsOf[k];
+  const dirs = l.dirsOf[k];
   for (let j = j0; j < j1; j++) {
     const e = evs[j];
-    const dir = l.dirsOf[k][j];
+    const dir = dirs[j];
     if (seq) pos[dir] = seq[j];
-    readIo(capture, ix, e, d);
-    fdStreamWork.dissected++;
     const res = ix.rawres.data[e - 1];
-    const { bytes, truncated } = bufferOf(d);
+    const { bytes, truncated } = readIo(capture, ix, e, r);
+    let c: StreamChunk;
     if (bytes === null) {
       // sendfile/splice and calls whose data the tracer did not show: all bytes unrecorded.
-      const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: new Uint8Array(0), truncated: res, seq: pos[dir] };
-      s.chunks.push(c);
+      c = { dir, event: e, time: capture.time(e), bytes: new Uint8Array(0), truncated: res, seq: pos[dir] };
       pos[dir] += res;
-      continue;
+    } else {
+      // More bytes than the call returned (a read buffer shown whole): keep what was transferred.
+      const data = bytes.length > res ? bytes.subarray(0, res) : bytes;
+      const missing = truncated >= 0 ? truncated : Math.max(0, res - data.length);
+      c = { dir, event: e, time: capture.time(e), bytes: data, seq: pos[dir] };
+      if (missing > 0) c.truncated = missing;
+      pos[dir] += data.length + missing;
     }
-    // More bytes than the call returned (a read buffer shown whole): keep what was transferred.
-    const data = bytes.length > res ? bytes.subarray(0, res) : bytes;
-    const missing = truncated >= 0 ? truncated : Math.max(0, res - data.length);
-    const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: data, seq: pos[dir] };
-    if (missing > 0) c.truncated = missing;
     s.chunks.push(c);
-    pos[dir] += data.length + missing;
+    if (stop?.(c)) return j + 1;
   }
+  return j1;
 }
 
 /** `fd:PID:FD:N` → N (fd.stream), or undefined. */
@@ -330,14 +358,13 @@ export function fdStreamHead(capture: Capture, id: string, need: readonly [numbe
   const k = l.byId.get(id);
   if (k === undefined) return undefined;
   const s = streamHeader(l, k, id);
-  const pos = [0, 0];
   const got = [0, 0];
   const n = Math.min(l.eventsOf[k].length, maxEvents);
-  let j = 0;
-  for (; j < n && (got[0] < need[0] || got[1] < need[1]); j++) {
-    addChunks(capture, l, k, j, j + 1, s, undefined, pos);
-    const c = s.chunks[s.chunks.length - 1];
+  const enough = (): boolean => got[0] >= need[0] && got[1] >= need[1];
+  // One range call: its reader is made once, and it stops as soon as both directions hold enough.
+  const j = enough() ? 0 : addChunks(capture, l, k, 0, n, s, undefined, [0, 0], (c) => {
     got[c.dir] += c.bytes.length;
-  }
+    return enough();
+  });
   return { stream: s, whole: j === l.eventsOf[k].length };
 }
