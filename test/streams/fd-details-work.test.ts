@@ -19,9 +19,9 @@ describe('details of an fd event', () => {
     const last = socks[2];
     const others = socks[0].events + socks[1].events;
     expect(others).toBeGreaterThan(0);
-    const before = fdStreamWork.dissected;
+    const before = fdStreamWork.read;
     openSession(capture).capture.dissect(last.lastEvent, createDissection());
-    const work = fdStreamWork.dissected - before;
+    const work = fdStreamWork.read - before;
     expect(work).toBeGreaterThan(0);
     expect(work).toBeLessThanOrEqual(last.events);
     capture.close();

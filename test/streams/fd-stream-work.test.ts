@@ -37,13 +37,13 @@ describe('fd streams under the HTTP layer', () => {
       const s = scannedSession(c);
       const events = messageEvents(s);
       expect(events.length).toBeGreaterThan(syscalls / 10);
-      fdStreamWork.dissected = 0;
+      fdStreamWork.read = 0;
       const d = createDissection();
       for (const ev of events) s.capture.dissect(ev, d);
       // Each message re-reads its own events (here 1–3 per message, both directions); re-reading
       // the whole stream per message would be ~its length (hundreds) per message.
-      expect(fdStreamWork.dissected).toBeLessThanOrEqual(4 * events.length);
-      perEvent.push(fdStreamWork.dissected / ioEvents);
+      expect(fdStreamWork.read).toBeLessThanOrEqual(4 * events.length);
+      perEvent.push(fdStreamWork.read / ioEvents);
       c.close();
     }
     // Linear: the work per I/O event does not grow with the capture.

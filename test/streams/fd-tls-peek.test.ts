@@ -24,10 +24,10 @@ describe('fd stream start', () => {
     const socks = listFdStreams(capture).filter((s) => s.name.includes('->'));
     const long = socks.reduce((a, b) => (b.events > a.events ? b : a));
     expect(long.events).toBeGreaterThan(150);
-    const before = fdStreamWork.dissected;
+    const before = fdStreamWork.read;
     expect(startKind(capture, long.id)).toEqual({ tls: false, h2c: false });
     expect(tlsOfStream(capture, long.id)).toBeNull();
-    expect(fdStreamWork.dissected - before).toBeLessThanOrEqual(64);
+    expect(fdStreamWork.read - before).toBeLessThanOrEqual(64);
     capture.close();
   });
 });

@@ -50,10 +50,14 @@ export interface FdStreamInfo {
 
 interface FdListing {
   streams: FdStreamInfo[];
-  /** Per stream: its I/O events in order. */
-  eventsOf: number[][];
-  /** Per stream: per event, the stream direction. */
-  dirsOf: StreamDir[][];
+  /**
+   * The I/O events of every stream, stream after stream, in event order within each (stream k's
+   * are at start[k] ≤ j < start[k + 1]), and each one's stream direction: two typed arrays for
+   * the capture, not two arrays per stream (a log that opens a file per request has 10⁵ streams).
+   */
+  events: Int32Array;
+  dirs: Uint8Array;
+  start: Int32Array;
   byId: Map<string, number>;
   /** Per fd lifetime (fd.stream): its stream index, -1 for a lifetime that moved no data. */
   byLife: Int32Array;
@@ -64,6 +68,11 @@ interface FdListing {
   seqOf: (Float64Array | undefined)[];
 }
 
+/** Stream k's I/O events in order (a view). */
+function eventsOf(l: FdListing, k: number): Int32Array {
+  return l.events.subarray(l.start[k], l.start[k + 1]);
+}
+
 const cache = new WeakMap<Capture, FdListing & { count: number }>();
 
 function syscallIndex(capture: Capture): SyscallIndex {
@@ -72,6 +81,9 @@ function syscallIndex(capture: Capture): SyscallIndex {
   return i.index;
 }
 
+const Role = { Other: 0, Client: 1, Server: 2 } as const;
+const ROLE_NAMES = ['other', 'client', 'server'] as const;
+
 function listing(capture: Capture): FdListing {
   const hit = cache.get(capture);
   if (hit && hit.count === capture.count()) return hit;
@@ -79,52 +91,69 @@ function listing(capture: Capture): FdListing {
   const s = ix.strings.strings;
   const n = syscallCount(ix);
   const life = fdLifetimes(ix);
+  const lifetimes = life.pid.length;
   /** Per lifetime: its role, from a connect (client) or the accept that made it (server). */
-  const roles = new Map<number, 'client' | 'server'>();
-  /** Per lifetime: its stream index in `out`. */
-  const streamOf = new Map<number, number>();
-  const out: FdListing & { count: number } = { streams: [], eventsOf: [], dirsOf: [], byId: new Map(), byLife: new Int32Array(0), seqOf: [], count: capture.count() };
+  const roles = new Uint8Array(lifetimes);
+  /** Per lifetime: its stream index in `streams`, -1 before its first I/O event. */
+  const byLife = new Int32Array(lifetimes).fill(-1);
+  /** Per event: stream index * 2 + direction of an I/O event that is in a stream, else -1. */
+  const slot = new Int32Array(n).fill(-1);
+  const streams: FdStreamInfo[] = [];
+  const byId = new Map<string, number>();
+  // Per interned type: 1/2 as IO, 3 connect, 4 accept, 0 anything else (no string per event).
+  const kinds = Uint8Array.from(s, (t) => IO[t] ?? (t === 'connect' ? 3 : t === 'accept' || t === 'accept4' ? 4 : 0));
+  let total = 0;
   for (let e = 1; e <= n; e++) {
     const i = e - 1;
     const life_ = life.ids[i];
     if (life_ < 0) continue;
-    const type = s[ix.type.data[i]];
+    const kind = kinds[ix.type.data[i]];
+    if (kind === 0) continue;
     const fd = ix.fd.data[i];
     const res = ix.rawres.data[i];
-    if (type === 'connect' && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles.set(life_, 'client');
-    else if ((type === 'accept' || type === 'accept4') && ix.dir.data[i] !== Dir.Enter && res >= 0 && res === fd) roles.set(life_, 'server');
-    const io = IO[type];
-    if (io === undefined || fd < 0) continue;
+    if (kind === 3 && fd >= 0 && ix.dir.data[i] !== Dir.Exit) roles[life_] = Role.Client;
+    else if (kind === 4 && ix.dir.data[i] !== Dir.Enter && res >= 0 && res === fd) roles[life_] = Role.Server;
+    if (kind > 2 || fd < 0) continue;
+    const io = kind;
     // scap: data is on the exit event; strace: one event per call.
     if (ix.dir.data[i] === Dir.Enter) continue;
     if (!(res > 0)) continue;
-    let k = streamOf.get(life_);
-    if (k === undefined) {
-      k = out.streams.length;
+    let k = byLife[life_];
+    if (k < 0) {
+      k = streams.length;
       const pid = ix.pid.data[i];
       const info: FdStreamInfo = {
         id: `fd:${pid}:${fd}:${life_}`, stream: life_, pid, tid: ix.tid.data[i], fd, name: s[ix.fdName.data[i]], procName: s[ix.procName.data[i]],
-        role: roles.get(life_) ?? 'other', events: 0, bytes: [0, 0], truncated: 0, firstEvent: e, lastEvent: e,
+        role: ROLE_NAMES[roles[life_]], events: 0, bytes: [0, 0], truncated: 0, firstEvent: e, lastEvent: e,
       };
-      out.streams.push(info);
-      out.eventsOf.push([]);
-      out.dirsOf.push([]);
-      out.seqOf.push(undefined);
-      out.byId.set(info.id, k);
-      streamOf.set(life_, k);
+      streams.push(info);
+      byId.set(info.id, k);
+      byLife[life_] = k;
     }
-    const info = out.streams[k];
+    const info = streams[k];
     // A socket named after its first read (an accepted one seen late): keep the fullest name.
     if (info.name === '' || (!info.name.includes('->') && s[ix.fdName.data[i]].includes('->'))) info.name = s[ix.fdName.data[i]];
     const dir: StreamDir = info.role === 'server' ? (io === 1 ? 0 : 1) : io === 2 ? 0 : 1;
     info.events++;
     info.lastEvent = e;
     info.bytes[dir] += res;
-    out.eventsOf[k].push(e);
-    out.dirsOf[k].push(dir);
+    slot[i] = k * 2 + dir;
+    total++;
   }
-  out.byLife = new Int32Array(life.pid.length).fill(-1);
-  for (const [lifetime, k] of streamOf) out.byLife[lifetime] = k;
+  // Second pass: each stream's events in its own range, in event order.
+  const start = new Int32Array(streams.length + 1);
+  for (let k = 0; k < streams.length; k++) start[k + 1] = start[k] + streams[k].events;
+  const fill = start.slice(0, streams.length);
+  const events = new Int32Array(total);
+  const dirs = new Uint8Array(total);
+  for (let i = 0; i < n; i++) {
+    const v = slot[i];
+    if (v < 0) continue;
+    const j = fill[v >> 1]++;
+    events[j] = i + 1;
+    dirs[j] = v & 1;
+  }
+  const out: FdListing & { count: number } = { streams, events, dirs, start, byId, byLife, seqOf: new Array<Float64Array | undefined>(streams.length), count: capture.count() };
   cache.set(capture, out);
   return out;
 }
@@ -156,53 +185,77 @@ function streamHeader(l: FdListing, k: number, id: string): ByteStream {
   return { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
 }
 
-/** The data fields of I/O event `e`: the format's quick way if it has one, else the full dissection. */
-function readIo(capture: Capture, ix: SyscallIndex, e: number, d: Dissection): void {
+/**
+ * The recorded bytes of I/O event `e` and the count the tracer left out (-1: from the call's
+ * result): the format's read of the buffer's byte range when it has one, else its quick I/O
+ * dissection, else the full one. `d` is made only when a dissection is needed.
+ */
+function readIo(capture: Capture, ix: SyscallIndex, e: number, r: IoReader): { bytes: Uint8Array | null; truncated: number } {
+  fdStreamWork.read++;
+  if (ix.ioBytes) {
+    try {
+      const bytes = ix.ioBytes(e);
+      if (bytes !== undefined) return { bytes, truncated: -1 };
+    } catch {
+      // the dissection below reports what went wrong as the capture's warning
+    }
+  }
+  fdStreamWork.dissected++;
+  r.d ??= createDissection();
   if (ix.dissectIo) {
     try {
-      ix.dissectIo(e, d);
-      return;
+      ix.dissectIo(e, r.d);
+      return bufferOf(r.d);
     } catch {
       // the full dissection below reports what went wrong as the capture's warning
     }
   }
-  capture.dissect(e, d);
+  capture.dissect(e, r.d);
+  return bufferOf(r.d);
 }
 
-/** Work counter for tests: I/O events dissected into stream chunks. */
-export const fdStreamWork = { dissected: 0 };
+interface IoReader {
+  d: Dissection | undefined;
+}
+
+/**
+ * Work counters for tests: I/O events read into stream chunks, and of those the ones that were
+ * dissected (the format had no byte range for them).
+ */
+export const fdStreamWork = { read: 0, dissected: 0 };
 
 /**
  * Chunks of stream `k`'s I/O events `j0 ≤ j < j1` appended to `s`; positions from `seq` when
- * known, else running from `pos` (which must then start at the stream's first event).
+ * known, else running from `pos` (which must then start at the stream's first event). `stop`,
+ * asked after each chunk, ends the range early. Returns the index after the last event read.
  */
-function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: number, s: ByteStream, seq: Float64Array | undefined, pos: number[]): void {
+function addChunks(capture: Capture, l: FdListing, k: number, j0: number, j1: number, s: ByteStream, seq: Float64Array | undefined, pos: number[], stop?: (c: StreamChunk) => boolean): number {
   const ix = syscallIndex(capture);
-  const d = createDissection();
-  const evs = l.eventsOf[k];
+  const r: IoReader = { d: undefined };
+  const base = l.start[k];
   for (let j = j0; j < j1; j++) {
-    const e = evs[j];
-    const dir = l.dirsOf[k][j];
+    const e = l.events[base + j];
+    const dir = l.dirs[base + j] as StreamDir;
     if (seq) pos[dir] = seq[j];
-    readIo(capture, ix, e, d);
-    fdStreamWork.dissected++;
     const res = ix.rawres.data[e - 1];
-    const { bytes, truncated } = bufferOf(d);
+    const { bytes, truncated } = readIo(capture, ix, e, r);
+    let c: StreamChunk;
     if (bytes === null) {
       // sendfile/splice and calls whose data the tracer did not show: all bytes unrecorded.
-      const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: new Uint8Array(0), truncated: res, seq: pos[dir] };
-      s.chunks.push(c);
+      c = { dir, event: e, time: capture.time(e), bytes: new Uint8Array(0), truncated: res, seq: pos[dir] };
       pos[dir] += res;
-      continue;
+    } else {
+      // More bytes than the call returned (a read buffer shown whole): keep what was transferred.
+      const data = bytes.length > res ? bytes.subarray(0, res) : bytes;
+      const missing = truncated >= 0 ? truncated : Math.max(0, res - data.length);
+      c = { dir, event: e, time: capture.time(e), bytes: data, seq: pos[dir] };
+      if (missing > 0) c.truncated = missing;
+      pos[dir] += data.length + missing;
     }
-    // More bytes than the call returned (a read buffer shown whole): keep what was transferred.
-    const data = bytes.length > res ? bytes.subarray(0, res) : bytes;
-    const missing = truncated >= 0 ? truncated : Math.max(0, res - data.length);
-    const c: StreamChunk = { dir, event: e, time: capture.time(e), bytes: data, seq: pos[dir] };
-    if (missing > 0) c.truncated = missing;
     s.chunks.push(c);
-    pos[dir] += data.length + missing;
+    if (stop?.(c)) return j + 1;
   }
+  return j1;
 }
 
 /** `fd:PID:FD:N` → N (fd.stream), or undefined. */
@@ -230,7 +283,7 @@ export function fdStream(capture: Capture, id: string): ByteStream {
     return { id, kind: 'fd', client: a, server: b, chunks: [], notes: [] };
   }
   const s = streamHeader(l, k, id);
-  addChunks(capture, l, k, 0, l.eventsOf[k].length, s, undefined, [0, 0]);
+  addChunks(capture, l, k, 0, l.start[k + 1] - l.start[k], s, undefined, [0, 0]);
   l.seqOf[k] = Float64Array.from(s.chunks, (c) => c.seq);
   return s;
 }
@@ -268,7 +321,7 @@ export function fdStreamRange(capture: Capture, id: string, from: number, to: nu
   const seq = l.seqOf[k];
   if (!seq) return fdStream(capture, id);
   const s = streamHeader(l, k, id);
-  const evs = l.eventsOf[k];
+  const evs = eventsOf(l, k);
   addChunks(capture, l, k, lowerBound(evs, from), lowerBound(evs, to + 1), s, seq, [0, 0]);
   return s;
 }
@@ -283,7 +336,7 @@ export function fdStreamChunksFrom(capture: Capture, id: string, from: number, p
   const k = l.byId.get(id);
   if (k === undefined) return [];
   const s = streamHeader(l, k, id);
-  addChunks(capture, l, k, from, l.eventsOf[k].length, s, undefined, pos);
+  addChunks(capture, l, k, from, l.start[k + 1] - l.start[k], s, undefined, pos);
   return s.chunks;
 }
 
@@ -316,7 +369,7 @@ export function fdIoStreamOfEvent(capture: Capture, event: number): FdStreamInfo
   const l = listing(capture);
   const k = n >= 0 && n < l.byLife.length ? l.byLife[n] : -1;
   if (k < 0) return undefined;
-  const evs = l.eventsOf[k];
+  const evs = eventsOf(l, k);
   return evs[lowerBound(evs, event)] === event ? l.streams[k] : undefined;
 }
 
@@ -330,14 +383,13 @@ export function fdStreamHead(capture: Capture, id: string, need: readonly [numbe
   const k = l.byId.get(id);
   if (k === undefined) return undefined;
   const s = streamHeader(l, k, id);
-  const pos = [0, 0];
   const got = [0, 0];
-  const n = Math.min(l.eventsOf[k].length, maxEvents);
-  let j = 0;
-  for (; j < n && (got[0] < need[0] || got[1] < need[1]); j++) {
-    addChunks(capture, l, k, j, j + 1, s, undefined, pos);
-    const c = s.chunks[s.chunks.length - 1];
+  const n = Math.min(l.start[k + 1] - l.start[k], maxEvents);
+  const enough = (): boolean => got[0] >= need[0] && got[1] >= need[1];
+  // One range call: its reader is made once, and it stops as soon as both directions hold enough.
+  const j = enough() ? 0 : addChunks(capture, l, k, 0, n, s, undefined, [0, 0], (c) => {
     got[c.dir] += c.bytes.length;
-  }
-  return { stream: s, whole: j === l.eventsOf[k].length };
+    return enough();
+  });
+  return { stream: s, whole: j === l.start[k + 1] - l.start[k] };
 }

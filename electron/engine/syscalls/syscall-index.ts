@@ -104,6 +104,12 @@ export interface SyscallIndex {
    */
   dissectIo?: (event: number, d: Dissection) => void;
   /**
+   * The bytes an I/O event moved as the tracer recorded them (its evt.buffer), read from the
+   * buffer's byte range alone; null when the event shows none; undefined when the format cannot
+   * tell this way (then dissectIo). Building fd streams costs a read per I/O event, not a dissection.
+   */
+  ioBytes?: (event: number) => Uint8Array | null | undefined;
+  /**
    * Start of the capture for evt.reltime, in epoch ns (libsinsp m_firstevent_ts: the first
    * event's time, metaevents that carry no time of their own excluded); the first event's when unset.
    */
@@ -446,6 +452,8 @@ export interface SyscallFormat {
   dissect(event: number, d: Dissection): void;
   /** Optional: see SyscallIndex.dissectIo. */
   dissectIo?(event: number, d: Dissection): void;
+  /** Optional: see SyscallIndex.ioBytes. */
+  ioBytes?(event: number): Uint8Array | null | undefined;
   /** container.name of an event's container (`host` outside containers), when the format knows it. */
   containerName?(event: number): string;
   /** Optional: see SyscallFieldGroup. */
@@ -476,6 +484,7 @@ function timeText(ix: SyscallIndex, event: number): string {
 export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
   const s = ix.strings.strings;
   if (fmt.dissectIo) ix.dissectIo = (event, d) => fmt.dissectIo?.(event, d);
+  if (fmt.ioBytes) ix.ioBytes = (event) => fmt.ioBytes?.(event);
   if (fmt.fieldGroups) ix.fieldGroups = fmt.fieldGroups();
   const cell: Record<string, (e: number) => string> = {
     no: (e) => String(e),

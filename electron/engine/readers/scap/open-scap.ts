@@ -836,6 +836,25 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     return files[k].randomAccess.read(off - k * SCAP_FILE_SPAN, len);
   }
 
+  /**
+   * evt.buffer of an I/O event (the first BYTEBUF parameter named data or buf, as dissect adds
+   * it) from its parameter range alone, for fd streams (SyscallIndex.ioBytes); null when it has none.
+   */
+  const iv = createEventView();
+  function ioBytes(event: number): Uint8Array | null | undefined {
+    const type = types.data[event - 1];
+    if (type >= PPM_EVENT_MAX || HAS_BUFFER[type] !== 1) return type === 0xffff ? undefined : null;
+    const bytes = readAt(ix.offset.data[event - 1], ix.length.data[event - 1]);
+    if (bytes.length < 12) return undefined;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!decodeEvent(iv, dv.getUint32(0, true), bytes, dv, 0, bytes.length)) return undefined;
+    const ps = EVENT_TABLE[iv.type]?.[3] ?? [];
+    for (let i = 0; i < iv.nparams && i < ps.length; i++) {
+      if (ps[i][1] === PT.BYTEBUF && (ps[i][0] === 'data' || ps[i][0] === 'buf')) return bytes.slice(iv.pOff[i], iv.pOff[i] + iv.pLen[i]);
+    }
+    return null;
+  }
+
   /** The file an event came from (frame.file of a set of several scaps). */
   function fileNameOf(event: number): string {
     if (event < 1 || event > syscallCount(ix)) return '';
@@ -1249,6 +1268,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     args: argsOf,
     containerName,
     dissect,
+    ioBytes,
     fieldGroups,
     close: () => {
       for (const f of files) f.randomAccess.close();

@@ -11,7 +11,7 @@ import { addIndexedSyscallFields, syscallSubtree, type SyscallFieldGroup, type S
 import { RowFlag } from '../../../../shared/rpc.ts';
 import { splitArgs } from './args.ts';
 import { FD_TYPE_CHARS, FD_TYPE_NAMES, fdCodeL4, fdCodeServer, fdCodeType, FdType, L4_NAMES } from './fd-names.ts';
-import { T, type StraceExtra } from './indexer.ts';
+import { IO_IN_RESUMED, isIovBase, T, type StraceExtra } from './indexer.ts';
 import { createLine, Kind, parseLine, type StraceLine } from './line.ts';
 import { decodeQuoted, hexDumpLine, latin1 } from './strings.ts';
 import { Io, syscallInfo, type SyscallInfo } from './syscalls.ts';
@@ -333,6 +333,53 @@ export function dissectStraceIo(f: StraceFile, local: number, ix: SyscallIndex, 
   if (L2.kind !== Kind.Empty && isCall(L2)) splitArgs(bytes, L2.argsStart, L2.argsEnd, argPos);
   const R = L2.kind !== Kind.Empty && isCall(L2) ? L2 : L1;
   addBuffer(d, bytes, info.dataArg, info.sizeArg, R, -1);
+}
+
+/** One read buffer for straceIoBytes (the decoded bytes are copied out of it). */
+let ioScratch = new Uint8Array(1 << 16);
+
+/**
+ * evt.buffer of I/O event `local` decoded from the byte range the index recorded for it
+ * (StraceExtra.bufAt): the line is neither parsed nor split. The same bytes dissectStraceIo
+ * gives; null for events without data; undefined when the index kept no range (hex-dump or -k
+ * lines, an argument it could not place): dissectStraceIo then.
+ */
+export function straceIoBytes(f: StraceFile, local: number): Uint8Array | null | undefined {
+  const i = local - 1;
+  const info = syscallInfo(f.ix.strings.strings[f.ix.type.data[i]]);
+  if (!info || info.io === Io.None) return null;
+  const at = f.extra.bufAt.data[i];
+  if (at === 0) return undefined;
+  const resumed = at >= IO_IN_RESUMED;
+  const rel = (resumed ? at - IO_IN_RESUMED : at) - 1;
+  const lineStart = resumed ? f.extra.resumedOff.get(local) : f.ix.offset.data[i];
+  const lineLen = resumed ? f.extra.resumedLen.get(local) : f.ix.length.data[i];
+  if (lineStart === undefined || lineLen === undefined || rel >= lineLen) return undefined;
+  const len = Math.min(MAX_EVENT, lineLen - rel);
+  if (ioScratch.length < len) ioScratch = new Uint8Array(Math.max(len, 2 * ioScratch.length));
+  const b = f.ra.read(lineStart + rel, len, ioScratch);
+  if (b[0] !== 0x22) return undefined;
+  if (info.dataArg !== -2) return decodeQuoted(b, 0, b.length).bytes;
+  // iovec/msghdr: the iov_base strings in order, other strings skipped (as addBuffer reads them)
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let p = 0; p < b.length; p++) {
+    if (b[p] !== 0x22) continue;
+    const q = decodeQuoted(b, p, b.length);
+    if (p === 0 || (p >= 9 && isIovBase(b, p))) {
+      parts.push(q.bytes);
+      total += q.bytes.length;
+    }
+    p = q.end - 1;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  return out;
 }
 
 /** Loopback addresses: the only ones a strace log shows to be this machine's (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3). */

@@ -9,10 +9,10 @@
 import { createColumn, pushValue, type Column } from '../../index/columns.ts';
 import { addSyscallEvent, Dir, syscallCount, type SyscallEventInput, type SyscallIndex } from '../../syscalls/syscall-index.ts';
 import { RowFlag } from '../../../../shared/rpc.ts';
-import { argEndOut, firstArg, nthArg } from './args.ts';
+import { argEndOut, firstArg, nthArg, splitArgs } from './args.ts';
 import { errnoNumber } from './errno.ts';
 import { anonLabel, bareDescription, describeDecoration, fdCode, fdName, FdType, L4, parseSockAddr, socketKind, type Endpoint, type FdDescription } from './fd-names.ts';
-import { createLine, decorEnd, Kind, parseLine, TsKind, type StraceLine } from './line.ts';
+import { createLine, decorEnd, Kind, parseLine, stringEnd, TsKind, type StraceLine } from './line.ts';
 import { decodeQuoted, decodeText, latin1, quotedText } from './strings.ts';
 import { Io, Track, syscallInfo, type SyscallInfo } from './syscalls.ts';
 
@@ -23,6 +23,14 @@ export const T = { signal: 'signal', exit: 'exit', killed: 'killed', attach: 'at
 export interface StraceExtra {
   /** fd type code (FdType) | l4 protocol << 4. */
   fdType: Column<Uint8Array>;
+  /**
+   * Where an I/O call's data starts (its quoted buffer, or the first `iov_base=` string of an
+   * iovec/msghdr), so fd streams decode only that (dissect.ts straceIoBytes): 0 = not known (no
+   * such argument, or hex-dump/-k lines follow: the full dissection reads those); otherwise the
+   * opening quote's position in its line + 1, with IO_IN_RESUMED set when that line is the
+   * resumed one of a joined event.
+   */
+  bufAt: Column<Uint32Array>;
   /** Resumed line of joined events: event → [offset, length]. */
   resumedOff: Map<number, number>;
   resumedLen: Map<number, number>;
@@ -110,6 +118,68 @@ function lookupName(b: Uint8Array, s: number, e: number): NameEntry {
 
 const MAX_LINE = 16 << 20;
 
+/** StraceExtra.bufAt: the data is in the resumed line (lines are below MAX_LINE, far below this bit). */
+export const IO_IN_RESUMED = 2 ** 31;
+
+/** Top-level arguments in b[s..e) as the dissection splits them. */
+function argCount(b: Uint8Array, s: number, e: number): number {
+  const out: number[] = [];
+  splitArgs(b, s, e, out);
+  return out.length / 2;
+}
+
+/** Opening quote of top-level argument k when it is a string, else -1 (k = 0 without splitting). */
+function argStart(b: Uint8Array, s: number, e: number, k: number): number {
+  let p = s;
+  if (k === 0) while (p < e && b[p] === 0x20) p++;
+  else p = nthArg(b, s, e, k);
+  return p >= 0 && p < e && b[p] === 0x22 ? p : -1;
+}
+
+/** The `iov_base=` string the dissection would decode first (other strings skipped whole), or -1. */
+function iovStart(b: Uint8Array, s: number, e: number): number {
+  for (let p = s; p < e; p++) {
+    if (b[p] !== 0x22) continue;
+    if (p >= s + 9 && isIovBase(b, p)) return p;
+    p = stringEnd(b, p, e) - 1;
+  }
+  return -1;
+}
+
+const IOV_BASE = [0x69, 0x6f, 0x76, 0x5f, 0x62, 0x61, 0x73, 0x65, 0x3d]; // "iov_base="
+
+/** b[q - 9 .. q) is `iov_base=`. */
+export function isIovBase(b: Uint8Array, q: number): boolean {
+  for (let k = 0; k < 9; k++) if (b[q - 9 + k] !== IOV_BASE[k]) return false;
+  return true;
+}
+
+/**
+ * StraceExtra.bufAt of a call line (line start `line`): read/write-like calls have their data
+ * right after the fd (`fd, "..."`, read without splitting the line: the fd and its decoration
+ * are skipped); iovec/msghdr calls at their first `iov_base=` string.
+ */
+function dataStart(info: SyscallInfo, b: Uint8Array, s: number, e: number, line: number): number {
+  let at = -1;
+  if (info.dataArg === -2) at = iovStart(b, s, e);
+  else if (info.dataArg === 1 && info.fdArg === 0) {
+    let p = s;
+    while (p < e && b[p] === 0x20) p++;
+    while (p < e && ((b[p] >= 0x30 && b[p] <= 0x39) || (b[p] | 0x20) === 0x78 || ((b[p] | 0x20) >= 0x61 && (b[p] | 0x20) <= 0x66))) p++;
+    if (p < e && b[p] === 0x3c) {
+      const gt = decorEnd(b, p, e);
+      p = gt > 0 ? gt + 1 : e;
+    }
+    while (p < e && b[p] === 0x20) p++;
+    if (p < e && b[p] === 0x2c) {
+      p++;
+      while (p < e && b[p] === 0x20) p++;
+      if (p < e && b[p] === 0x22) at = p;
+    }
+  } else if (info.dataArg >= 0) at = argStart(b, s, e, info.dataArg);
+  return at >= 0 ? at - line + 1 : 0;
+}
+
 /** strace escapes non-printable bytes in what it prints (`\0`, `\x01`); a raw one is not its output. */
 function hasControlByte(b: Uint8Array, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
@@ -132,6 +202,7 @@ export interface StraceIndexer {
 export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaultTid = -1): StraceIndexer {
   const extra: StraceExtra = {
     fdType: createColumn(Uint8Array),
+    bufAt: createColumn(Uint32Array),
     resumedOff: new Map(),
     resumedLen: new Map(),
     stats: { lines: 0, syscalls: 0, joined: 0, signals: 0, exits: 0, textLines: 0, binaryLines: 0, incomplete: 0, processes: new Set(), clock: TimeKind.None, stringLimit: -1 },
@@ -143,6 +214,9 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     procName: '', container: '', rawres: NaN, latencyNs: NaN, failed: false, malformed: false,
   };
   let evFdType = 0;
+  let evBufAt = 0;
+  /** Unfinished I/O calls whose data is not in their first line: event → arguments in that line. */
+  const pendingArgs = new Map<number, number>();
   /** Number the current line's event has (or will have once committed). */
   let curEvent = 0;
 
@@ -255,11 +329,13 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     ev.failed = false;
     ev.malformed = false;
     evFdType = 0;
+    evBufAt = 0;
   }
 
   function commitEvent(): number {
     const n = addSyscallEvent(ix, ev);
     pushValue(extra.fdType, evFdType);
+    pushValue(extra.bufAt, evBufAt);
     return n;
   }
 
@@ -620,6 +696,8 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
   function extendLast(off: number, len: number): boolean {
     if (lastEvent === 0 || off !== lastEnd + 1) return false;
     lastEnd = off + len;
+    // hex dump (-e read=/write=) and -k lines: the full dissection reads the data from them
+    extra.bufAt.data[lastEvent - 1] = 0;
     if (lastSeg === 0) ix.length.data[lastEvent - 1] = lastEnd - ix.offset.data[lastEvent - 1];
     else extra.resumedLen.set(lastEvent, lastEnd - (extra.resumedOff.get(lastEvent) ?? off));
     return true;
@@ -637,6 +715,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
       if (p >= 0) fdArg(b, p, argEndOut, ev.pid);
     }
     st.syscalls++;
+    if (info && info.io !== Io.None) evBufAt = dataStart(info, b, L.argsStart, L.argsEnd, s);
     if (st.stringLimit < 0 && probes < STRING_PROBES && info && info.io === Io.Write && info.dataArg >= 0 && L.kind === Kind.Syscall) probeStringLimit(info, b);
     if (L.kind === Kind.Syscall) {
       applyResult(b);
@@ -659,8 +738,12 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     // unfinished: the event takes this position; the resumed line completes it
     const n = commitEvent();
     const prev = pending.get(tid);
-    if (prev !== undefined) pendingBytes.delete(prev);
+    if (prev !== undefined) {
+      pendingBytes.delete(prev);
+      pendingArgs.delete(prev);
+    }
     pending.set(tid, n);
+    if (info && info.io !== Io.None && evBufAt === 0) pendingArgs.set(n, argCount(b, L.argsStart, L.argsEnd));
     if (info && info.track !== Track.None) pendingBytes.set(n, b.slice(L.argsStart, L.argsEnd));
     lastEvent = n;
     lastSeg = 0;
@@ -689,6 +772,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     }
     pending.delete(tid);
     st.joined++;
+    resumedData(ent.info, b, s, n);
     curEvent = n;
     const i = n - 1;
     extra.resumedOff.set(n, off);
@@ -726,6 +810,21 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
     lastEvent = n;
     lastSeg = 1;
     lastEnd = off + (e - s);
+  }
+
+  /** bufAt of a joined event from its resumed line (line start `s`), where the data is printed at exit. */
+  function resumedData(info: SyscallInfo | undefined, b: Uint8Array, s: number, n: number): void {
+    const before = pendingArgs.get(n);
+    pendingArgs.delete(n);
+    if (!info || info.io === Io.None) return;
+    const i = n - 1;
+    if (before === undefined) {
+      // Found in the first line: an iovec list goes on no further (the dissection would join more strings).
+      if (info.dataArg === -2 && extra.bufAt.data[i] !== 0 && b.subarray(L.argsStart, L.argsEnd).includes(0x22)) extra.bufAt.data[i] = 0;
+      return;
+    }
+    const at = info.dataArg === -2 ? iovStart(b, L.argsStart, L.argsEnd) : info.dataArg >= before ? argStart(b, L.argsStart, L.argsEnd, info.dataArg - before) : -1;
+    if (at >= 0) extra.bufAt.data[i] = (at - s + 1 + IO_IN_RESUMED) >>> 0;
   }
 
   function internName(s: string): number {
@@ -780,6 +879,7 @@ export function createStraceIndexer(ix: SyscallIndex, warnings: string[], defaul
         if (p !== undefined) {
           pending.delete(tid);
           pendingBytes.delete(p);
+          pendingArgs.delete(p);
         }
         lastEvent = commitEvent();
         lastSeg = 0;

@@ -8,7 +8,7 @@ import type { Capture, OpenOptions } from '../../capture.ts';
 import { createColumn, pushValue } from '../../index/columns.ts';
 import { openCaptureSource, type CaptureSource } from '../../io/capture-source.ts';
 import { addSyscallEvent, createSyscallIndex, syscallCapture, syscallCount, syscallEventAt, syscallTimeNs, type SyscallEventInput, type SyscallIndex, type SyscallReader } from '../../syscalls/syscall-index.ts';
-import { dissectStrace, dissectStraceIo, straceArgsText, straceFieldGroups, type StraceFile } from './dissect.ts';
+import { dissectStrace, dissectStraceIo, straceArgsText, straceIoBytes, straceFieldGroups, type StraceFile } from './dissect.ts';
 import { createStraceIndexer, TIME_KIND_TEXT, type StraceStats } from './indexer.ts';
 import { createLine, Kind, parseLine } from './line.ts';
 
@@ -173,6 +173,7 @@ export function startStrace(source: CaptureSource, opts: OpenOptions, warnings: 
     dissect: (event, d) => safe(() => dissectStrace(file, event, file.ix, event, d), undefined, warnings, event),
     // An error here is reported by the full dissection, which the caller falls back to.
     dissectIo: (event, d) => dissectStraceIo(file, event, file.ix, event, d),
+    ioBytes: (event) => straceIoBytes(file, event),
     fieldGroups: () => straceFieldGroups(file.ix, (event) => ({ file, local: event })),
     close: () => source.randomAccess.close(),
   });
@@ -286,6 +287,7 @@ export async function openStraceFiles(paths: string[], opts: OpenOptions = {}, w
     args: (event) => safe(() => straceArgsText(runs[fileOf.data[event - 1]].file, localOf.data[event - 1]), '', warnings, event),
     dissect: (event, d) => safe(() => dissectStrace(runs[fileOf.data[event - 1]].file, localOf.data[event - 1], ix, event, d), undefined, warnings, event),
     dissectIo: (event, d) => dissectStraceIo(runs[fileOf.data[event - 1]].file, localOf.data[event - 1], ix, event, d),
+    ioBytes: (event) => straceIoBytes(runs[fileOf.data[event - 1]].file, localOf.data[event - 1]),
     fieldGroups: () => straceFieldGroups(ix, (event) => ({ file: runs[fileOf.data[event - 1]].file, local: localOf.data[event - 1] })),
     close: () => {
       for (const s of sources) s.randomAccess.close();

@@ -8,16 +8,6 @@
 
 let scratch = new Uint8Array(4096);
 
-function put(n: number, v: number): number {
-  if (n === scratch.length) {
-    const bigger = new Uint8Array(scratch.length * 2);
-    bigger.set(scratch);
-    scratch = bigger;
-  }
-  scratch[n] = v;
-  return n + 1;
-}
-
 function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
@@ -27,44 +17,51 @@ function hexVal(c: number): number {
 
 const SIMPLE: Record<number, number> = { 0x6e: 10, 0x74: 9, 0x72: 13, 0x76: 11, 0x66: 12, 0x61: 7, 0x62: 8, 0x65: 27 };
 
+/** Hex digit values by byte (-1: not a digit). */
+const HEX = Int8Array.from({ length: 256 }, (_, c) => hexVal(c));
+
 /**
  * Decode escapes in b[s..e) until `stop` (a byte value, e.g. the closing quote; -1 for none).
  * Returns the position where decoding stopped; the bytes are in `scratch[0..decodedLength)`.
+ * Decoding never makes more bytes than it reads, so room for e - s is made once, not per byte
+ * (fd streams decode every I/O event's data here).
  */
 let decodedLength = 0;
 function decodeInto(b: Uint8Array, s: number, e: number, stop: number): number {
+  if (scratch.length < e - s) scratch = new Uint8Array(Math.max(e - s, 2 * scratch.length));
+  const out = scratch;
   let n = 0;
   let p = s;
   while (p < e) {
     const c = b[p];
     if (c === stop) break;
     if (c !== 0x5c || p + 1 >= e) {
-      n = put(n, c);
+      out[n++] = c;
       p++;
       continue;
     }
     const d = b[p + 1];
     if (d === 0x78 /* x */) {
-      const h1 = p + 2 < e ? hexVal(b[p + 2]) : -1;
-      const h2 = p + 3 < e ? hexVal(b[p + 3]) : -1;
+      const h1 = p + 2 < e ? HEX[b[p + 2]] : -1;
+      const h2 = p + 3 < e ? HEX[b[p + 3]] : -1;
       if (h1 >= 0 && h2 >= 0) {
-        n = put(n, h1 * 16 + h2);
+        out[n++] = h1 * 16 + h2;
         p += 4;
       } else if (h1 >= 0) {
-        n = put(n, h1);
+        out[n++] = h1;
         p += 3;
       } else {
-        n = put(n, d);
+        out[n++] = d;
         p += 2;
       }
     } else if (d >= 0x30 && d <= 0x37) {
       let v = 0;
       let q = p + 1;
       while (q < e && q < p + 4 && b[q] >= 0x30 && b[q] <= 0x37) v = v * 8 + (b[q++] - 0x30);
-      n = put(n, v & 0xff);
+      out[n++] = v & 0xff;
       p = q;
     } else {
-      n = put(n, SIMPLE[d] ?? d);
+      out[n++] = SIMPLE[d] ?? d;
       p += 2;
     }
   }
