@@ -19,11 +19,10 @@ import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, r
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
-import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
-import { appendRecordColumns, recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
+import { recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { advanceTls, createTlsDecoder, keysStillFit, plaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
+import { advanceTls, createTlsDecoder, forgetStreamPlaintexts, keysStillFit, recordAt, streamPlaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -279,7 +278,7 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   if (e.tls) {
     // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
     // all the same, so that the streams kept are those whose plaintext the record cache can hold.
-    for (const r of e.tls.records) n += RECORD_OVERHEAD + plaintextBytes(r);
+    n += e.tls.kept.size * RECORD_OVERHEAD + streamPlaintextBytes(e.tls) + (e.recs ? recordIndexBytes(e.recs) : 0);
     n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);
@@ -296,7 +295,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cacheBytes -= old.bytes;
     t.cache.delete(id);
     // Rebuilt (new keys, more events): the old records' plaintexts go with them.
-    if (old.tls && old.tls !== e.tls) forgetPlaintexts(old.tls.records);
+    if (old.tls && old.tls !== e.tls) forgetStreamPlaintexts(old.tls);
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
@@ -307,7 +306,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
-    if (v.tls) forgetPlaintexts(v.tls.records);
+    if (v.tls) forgetStreamPlaintexts(v.tls);
     if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
 }
@@ -365,8 +364,8 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
     t.cacheBytes -= e.bytes;
   }
   if (e.tls) {
-    e.recs = e.recs ? appendRecordColumns(e.recs, e.tls.records, e.growing === undefined) : recordColumns(e.tls.records);
-    e.partialTls = partialRecordEvents(src, e.tls.records);
+    e.recs = e.tls.recs;
+    e.partialTls = partialRecordEvents(src, e.tls);
   }
   const plain = e.tls ? e.tls.stream : src;
   // A grown TLS stream whose plaintext gained no chunk keeps its frames (no plaintext read again).
@@ -384,8 +383,7 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
   if (e.bytes > budget) addNote(notes, tlsStreamCacheMessage(id, e.bytes, budget));
   if (e.tls) {
     // Its plaintext does not fit the decrypted-record cache: reading it again decrypts again.
-    let plainBytes = 0;
-    for (const r of e.tls.records) plainBytes += plaintextBytes(r);
+    const plainBytes = streamPlaintextBytes(e.tls);
     const rb = tlsRecordCacheBudget();
     if (plainBytes > rb) addNote(notes, tlsRecordCacheMessage(id, plainBytes, rb));
   }
@@ -524,7 +522,7 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
       addTlsColumnFields(d, cols, at);
     } else if (at.length > 0) {
       tlsLayerWork.recordEvents++;
-      src = addTlsFields(d, at.map((i) => (e.tls as TlsStreamResult).records[i]));
+      src = addTlsFields(d, at.map((i) => recordAt(e.tls as TlsStreamResult, i)));
     }
   }
   if (e.h2 && (keep === null || keepsAnyOf(keep, HTTP2_FIELDS))) {
@@ -541,8 +539,8 @@ export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
 function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
   if (!e.tls || !e.recs) return undefined;
   const at = recordsAtEvent(e.recs, event);
-  const all = e.tls.records;
-  return at.length > 0 ? at.map((i) => all[i]) : undefined;
+  const t = e.tls;
+  return at.length > 0 ? at.map((i) => recordAt(t, i)) : undefined;
 }
 
 /** Per keep mask: does it keep nothing but what the record columns and HTTP/2 frames hold? */

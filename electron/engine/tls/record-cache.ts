@@ -2,12 +2,21 @@
  * Decrypted application data of TLS records, least recently read dropped past a byte budget
  * (limits.ts, tlsRecordCacheBudget): a record's plaintext is not held by its stream but
  * decrypted again from its ciphertext, key and sequence number when read after it was dropped
- * (session.ts, recordPlaintext). Keyed by the record's summary object, so a dropped stream's
- * records leave with it once they fall out of here.
+ * (session.ts, recordPlaintext). Keyed by a number per record (`recordCacheKey`: the stream's
+ * decoding and the record's number), so no object stands for a record while it is not held.
  */
 import { tlsRecordCacheBudget } from '../limits.ts';
 
-const cache = new Map<object, Uint8Array>();
+/** A record's key: its decoding's number times 2^32 plus the record number (exact below 2^53). */
+export const recordCacheKey = (decoding: number, record: number): number => decoding * 4294967296 + record;
+
+/** One held plaintext and the stamp of its last read (its current queue entry). */
+interface Held {
+  p: Uint8Array;
+  stamp: number;
+}
+
+const cache = new Map<number, Held>();
 let held = 0;
 /**
  * Least recently read first: each key with the stamp it had when queued (a read or keep queues it
@@ -16,24 +25,24 @@ let held = 0;
  * slot again until the table is rebuilt, O(cache size) per record: 59 of 84 CPU s of a TLS
  * filter over a 1 M-packet keep-alive capture.
  */
-let queue: { key: object; stamp: number }[] = [];
+let queue: { key: number; stamp: number }[] = [];
 let head = 0;
-const stamps = new Map<object, number>();
 let clock = 0;
 
 /** Queue entries passed while evicting and compacting (tests: bounded by the keeps and reads). */
 export const recordCacheWork = { passed: 0 };
 
-function touch(key: object): void {
-  const stamp = ++clock;
-  stamps.set(key, stamp);
-  queue.push({ key, stamp });
+function touch(key: number, h: Held): void {
+  h.stamp = ++clock;
+  queue.push({ key, stamp: h.stamp });
 }
 
-/** Drop queue entries no longer current (keeps forgotten records from being held by the queue). */
+const current = (q: { key: number; stamp: number }): boolean => cache.get(q.key)?.stamp === q.stamp;
+
+/** Drop queue entries no longer current (keeps the queue within a multiple of the cache). */
 function compact(): void {
   recordCacheWork.passed += queue.length - head;
-  queue = queue.slice(head).filter((q) => stamps.get(q.key) === q.stamp);
+  queue = queue.slice(head).filter(current);
   head = 0;
 }
 
@@ -45,50 +54,47 @@ export function recordCacheBytes(): number {
 /** Forget every record (tests; a profile change). */
 export function clearRecordCache(): void {
   cache.clear();
-  stamps.clear();
   queue = [];
   head = 0;
   held = 0;
 }
 
 /** The plaintext kept for `key`, made the most recently read; undefined when not held. */
-export function cachedPlaintext(key: object): Uint8Array | undefined {
-  const p = cache.get(key);
-  if (p === undefined) return undefined;
-  touch(key);
+export function cachedPlaintext(key: number): Uint8Array | undefined {
+  const h = cache.get(key);
+  if (h === undefined) return undefined;
+  touch(key, h);
   if (queue.length - head > 4 * cache.size + 64) compact();
-  return p;
+  return h.p;
 }
 
-/**
- * Forget the plaintexts of `keys` (a stream dropped from the decrypted-stream cache): a kept
- * record would keep its summary, and through its ciphertext the whole source stream, alive.
- */
-export function forgetPlaintexts(keys: Iterable<object>): void {
+/** Forget the plaintexts of records [from, to) of decoding `decoding` (a stream dropped or decoded again). */
+export function forgetPlaintexts(decoding: number, from: number, to: number): void {
   let n = 0;
-  for (const k of keys) {
-    const p = cache.get(k);
-    if (p === undefined) continue;
-    held -= p.length;
-    cache.delete(k);
-    stamps.delete(k);
+  for (let i = from; i < to && cache.size > 0; i++) {
+    const key = recordCacheKey(decoding, i);
+    const h = cache.get(key);
+    if (h === undefined) continue;
+    held -= h.p.length;
+    cache.delete(key);
     n++;
   }
   if (n > 0) compact();
 }
 
 /** Keep `p` as `key`'s plaintext; drop the least recently read past the budget. */
-export function keepPlaintext(key: object, p: Uint8Array): void {
+export function keepPlaintext(key: number, p: Uint8Array): void {
   const old = cache.get(key);
-  if (old !== undefined) held -= old.length;
-  cache.set(key, p);
-  touch(key);
+  if (old !== undefined) held -= old.p.length;
+  const h: Held = { p, stamp: 0 };
+  cache.set(key, h);
+  touch(key, h);
   held += p.length;
   const budget = tlsRecordCacheBudget();
   while (held > budget && head < queue.length) {
     const q = queue[head];
     recordCacheWork.passed++;
-    if (stamps.get(q.key) !== q.stamp) {
+    if (!current(q)) {
       head++;
       continue;
     }
@@ -97,8 +103,7 @@ export function keepPlaintext(key: object, p: Uint8Array): void {
     head++;
     const v = cache.get(q.key);
     cache.delete(q.key);
-    stamps.delete(q.key);
-    if (v !== undefined) held -= v.length;
+    if (v !== undefined) held -= v.p.length;
   }
   if (head > 1024 && head * 2 > queue.length) compact();
 }

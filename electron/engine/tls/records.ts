@@ -104,7 +104,15 @@ function resyncAt(b: Uint8Array, from: number): number {
  */
 export interface RecordScanner {
   st: [DirState, DirState];
+  /** Records cut and not yet taken by the decoder (numbered from `base`). */
   records: TlsRecord[];
+  base: number;
+  /**
+   * Per direction, the position (in the direction's byte sequence, as records' `pos`) and
+   * number of each chunk with bytes: a record's bytes are found by binary search (sourceBytes).
+   */
+  starts: [number[], number[]];
+  chunkAt: [number[], number[]];
   notes: string[];
   /** Chunks of the source read, and the last one read (a longer stream must start with the same chunks). */
   chunks: number;
@@ -114,7 +122,7 @@ export interface RecordScanner {
 }
 
 export function createRecordScanner(notes: string[] = []): RecordScanner {
-  return { st: [newDir(), newDir()], records: [], notes, chunks: 0, last: undefined, final: false };
+  return { st: [newDir(), newDir()], records: [], base: 0, starts: [[], []], chunkAt: [[], []], notes, chunks: 0, last: undefined, final: false };
 }
 
 const dirName = (d: StreamDir): string => (d === 0 ? 'client→server' : 'server→client');
@@ -123,7 +131,7 @@ function emitRecord(sc: RecordScanner, d: DirState, dir: StreamDir, lastEvent: n
   const h = d.hdr;
   const body = d.body ?? new Uint8Array(0);
   sc.records.push({
-    index: sc.records.length,
+    index: sc.base + sc.records.length,
     dir,
     type: h[0],
     version: (h[1] << 8) | h[2],
@@ -173,6 +181,10 @@ export function scanMoreRecords(sc: RecordScanner, s: ByteStream, final: boolean
     // A chunk that starts later than expected is a gap the stream builder did not mark.
     if (c.seq > d.at) hole(sc, d, dir, c.seq - d.at, c.event);
     const b = c.bytes;
+    if (b.length > 0) {
+      sc.starts[dir].push(d.at);
+      sc.chunkAt[dir].push(k);
+    }
     let i = 0;
     while (i < b.length) {
       if (!d.synced) {
@@ -219,6 +231,58 @@ export function scanMoreRecords(sc: RecordScanner, s: ByteStream, final: boolean
     }
   }
   return true;
+}
+
+/**
+ * `n` bytes of direction `dir` from position `pos` of the stream the scanner read (`s`): a view
+ * when they lie in one chunk, else a copy; undefined when the stream lacks some of them. Only
+ * the chunks holding those bytes are read (binary search over the chunk positions).
+ */
+export function sourceBytes(sc: RecordScanner, s: ByteStream, dir: StreamDir, pos: number, n: number): Uint8Array | undefined {
+  const starts = sc.starts[dir];
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  let k = lo - 1;
+  if (k < 0) return undefined;
+  sourceWork.chunks++;
+  const first = s.chunks[sc.chunkAt[dir][k]].bytes;
+  let off = pos - starts[k];
+  if (off + n <= first.length) return first.subarray(off, off + n);
+  const out = new Uint8Array(n);
+  let o = 0;
+  while (o < n) {
+    if (k >= starts.length || (o > 0 && starts[k] !== pos + o)) return undefined;
+    const b = s.chunks[sc.chunkAt[dir][k]].bytes;
+    if (o > 0) sourceWork.chunks++;
+    const take = Math.min(n - o, b.length - off);
+    if (take <= 0) return undefined;
+    out.set(b.subarray(off, off + take), o);
+    o += take;
+    off = 0;
+    k++;
+  }
+  return out;
+}
+
+/** Source chunks read by sourceBytes (tests: reading one record reads its chunks only). */
+export const sourceWork = { chunks: 0 };
+
+/** The chunk of direction `dir` holding byte `pos` (its number in the stream), or -1. */
+export function sourceChunkAt(sc: RecordScanner, dir: StreamDir, pos: number): number {
+  const starts = sc.starts[dir];
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sc.chunkAt[dir][lo - 1] : -1;
 }
 
 /** Cut a ByteStream into TLS records (both directions, in arrival order). Never throws. */
