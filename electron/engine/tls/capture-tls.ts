@@ -22,7 +22,7 @@ import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, ex
 import { looksLikeTls } from './records.ts';
 import { recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { advanceTls, createTlsDecoder, forgetStreamPlaintexts, keysStillFit, recordAt, streamPlaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
+import { advanceTls, createTlsDecoder, forgetStreamPlaintexts, keysStillFit, plainChunkCount, plainStart, plainStreamMade, recordAt, streamPlaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -43,6 +43,8 @@ interface StreamEntry {
   grow?: GrowingTcp;
   /** Plaintext chunks `h2` was parsed from. */
   h2Chunks?: number;
+  /** The plaintext starts like HTTP/1.x (undefined until it has bytes). */
+  http1?: boolean;
 }
 
 interface GrowingTcp {
@@ -279,7 +281,7 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
     // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
     // all the same, so that the streams kept are those whose plaintext the record cache can hold.
     n += e.tls.kept.size * RECORD_OVERHEAD + streamPlaintextBytes(e.tls) + (e.recs ? recordIndexBytes(e.recs) : 0);
-    n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
+    if (plainStreamMade(e.tls)) n += plainChunkCount(e.tls) * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);
   return n;
@@ -354,6 +356,10 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   return layOut(t, id, src, e);
 }
 
+/** Plaintext bytes that tell HTTP/2 (the client's 24-byte preface, RFC 9113 §3.4) and HTTP/1.x (a first line's start) from a stream's start. */
+const H2_START: [number, number] = [24, 0];
+const HTTP1_START: [number, number] = [1, 1];
+
 /** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
 function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
   // Nothing over the stream: its reassembly is not worth keeping (entryBytes counts none of it).
@@ -367,10 +373,11 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
     e.recs = e.tls.recs;
     e.partialTls = partialRecordEvents(src, e.tls);
   }
-  const plain = e.tls ? e.tls.stream : src;
   // A grown TLS stream whose plaintext gained no chunk keeps its frames (no plaintext read again).
-  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === e.tls.stream.chunks.length;
-  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain))) {
+  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === plainChunkCount(e.tls);
+  // The plaintext stream is made only for HTTP/2 (its start tells, read without making it).
+  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(e.tls ? plainStart(e.tls, H2_START) : src))) {
+    const plain = e.tls ? e.tls.stream : src;
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
     e.h2Chunks = plain.chunks.length;
@@ -470,14 +477,18 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const id = streamOfEvent(c, event);
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
-  const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
+  // Told once per built stream, from its first plaintext bytes (the stream is not made for it).
+  if (e.http1 === undefined) {
+    const first = plainStart(e.tls, HTTP1_START).chunks.find((x) => x.bytes.length > 0);
+    if (first) e.http1 = looksLikeHttp1(first.bytes);
+  }
   const at = e.h2 ? framesOfEvent(e.h2, event) : [];
   const h2 = at.length > 0 ? at : undefined;
   const frame: TlsFrame = {
     tls: e.tls,
     records: recordsOfEvent(e, event),
     partial: e.partialTls.get(event),
-    http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
+    http1: !e.h2 && e.http1 === true,
     h2: e.h2 !== null,
     h2Frames: h2?.length ?? 0,
   };

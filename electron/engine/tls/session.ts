@@ -56,6 +56,7 @@ import {
   pushRecordColumns,
   recordContentType,
   recordDir,
+  recordEncrypted,
   recordKeyed,
   recordLength,
   recordOuterType,
@@ -117,8 +118,8 @@ export interface TlsSessionInfo {
 }
 
 export interface TlsStreamResult {
-  /** Plaintext application data (kind 'tls', id `tls:<source id>`). */
-  stream: ByteStream;
+  /** Plaintext application data (kind 'tls', id `tls:<source id>`), made from the records when first read. */
+  readonly stream: ByteStream;
   status: TlsStatus;
   /** One line describing the status for the UI / CLI. */
   statusText: string;
@@ -151,6 +152,12 @@ interface Backing {
   error: string | undefined;
   /** Plaintext bytes of all records (held or decrypted again when read). */
   plainBytes: number;
+  /** The plaintext stream: its chunks are made when it is first read (plainStream). */
+  shell: ByteStream;
+  filled: boolean;
+  /** Its next plaintext position per direction, and the application data records (its chunks). */
+  plainSeq: [number, number];
+  appData: number;
 }
 
 const BACKING = Symbol('backing');
@@ -177,7 +184,7 @@ export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
   const dir = recordDir(c, i);
   const pos = c.pos[i];
   const length = recordLength(c, i);
-  const at = sourceChunkAt(b.scan, dir, pos);
+  const at = sourceChunkAt(b.scan, b.src, dir, pos);
   const ch = at >= 0 ? b.src.chunks[at] : undefined;
   recordViewWork.views++;
   const body = sourceBytes(b.scan, b.src, dir, pos + 5, length) ?? new Uint8Array(0);
@@ -594,7 +601,6 @@ interface Keyed {
   secrets: SessionSecrets | undefined;
   unsupported: string;
   dirs: [DirCrypto, DirCrypto];
-  plainSeq: [number, number];
   encrypted: number;
   decrypted: number;
   noKey: number;
@@ -602,10 +608,11 @@ interface Keyed {
   hello: { ch: ClientHelloInfo | undefined; sh: ServerHelloInfo | undefined };
 }
 
-function newResult(stream: ByteStream, session: TlsSessionInfo, notes: string[], b: Backing): TlsStreamResult {
-  const t: TlsStreamResult = { stream, status: 'no-encrypted-data', statusText: 'no encrypted records', session, recs: createRecordColumns(), kept: new Map(), notes };
+function newResult(session: TlsSessionInfo, notes: string[], b: Backing): TlsStreamResult {
+  const t = { status: 'no-encrypted-data', statusText: 'no encrypted records', session, recs: createRecordColumns(), kept: new Map(), notes } as Omit<TlsStreamResult, 'stream'>;
   Object.defineProperty(t, BACKING, { value: b });
-  return t;
+  Object.defineProperty(t, 'stream', { get: () => plainStream(t as TlsStreamResult), enumerable: true });
+  return t as TlsStreamResult;
 }
 
 /** A decoder for `src` (nothing read yet). */
@@ -623,7 +630,7 @@ export function createTlsDecoder(src: ByteStream, store: KeyStore, p: CryptoProv
     stop: [false, false],
     keyed: undefined,
     decodedAt: 0,
-    result: newResult(stream, session, notes, { uid: ++decodings, p, src, scan, epochAt: [[], []], epochs: [[], []], error: undefined, plainBytes: 0 }),
+    result: newResult(session, notes, { uid: ++decodings, p, src, scan, epochAt: [[], []], epochs: [[], []], error: undefined, plainBytes: 0, shell: stream, filled: false, plainSeq: [0, 0], appData: 0 }),
     gen: store.generation,
     sig: '',
   };
@@ -776,7 +783,7 @@ function setUpKeys(d: TlsDecoder): Keyed {
   } else if (suite && aeadFor(suite) === null) {
     unsupported = `${suite.name} is not supported yet`;
   }
-  return { tls13, suite, secrets, unsupported, dirs, plainSeq: [0, 0], encrypted: 0, decrypted: 0, noKey: 0, unauth: 0, hello: { ch, sh } };
+  return { tls13, suite, secrets, unsupported, dirs, encrypted: 0, decrypted: 0, noKey: 0, unauth: 0, hello: { ch, sh } };
 }
 
 function onHandshake(d: TlsDecoder, k: Keyed, dir: StreamDir, m: HandshakeMessage, r: TlsRecord): void {
@@ -934,23 +941,91 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
       onHandshake(dd, k, r.dir, m, r);
     }
   } else if (type === CT_APPLICATION_DATA && sum.encrypted) {
-    const missing = r.complete ? 0 : r.length - r.body.length;
-    const bytes = plain ?? new Uint8Array(0);
-    const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: k.plainSeq[r.dir] };
-    if (lazy) {
-      Object.defineProperty(chunk, CHUNK_RECORD, { value: r.index });
-      Object.defineProperty(chunk, CHUNK_STREAM, { value: res });
-      Object.defineProperty(chunk, 'size', { value: bytes.length });
-      Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
-    }
-    if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
-    if (!plain) chunk.gap = Math.max(0, r.length - 16);
-    else if (missing > 0) chunk.truncated = missing;
-    if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
-    k.plainSeq[r.dir] = chunk.seq + bytes.length + (chunk.truncated ?? 0);
-    res.stream.chunks.push(chunk);
+    b.appData++;
+    // The plaintext stream, once made (plainStream), goes on with this record.
+    if (b.filled) b.shell.chunks.push(plainChunk(res, sum, b.plainSeq));
   }
   indexRecord(res, b, sum, key);
+}
+
+/**
+ * The plaintext chunk of an application data record (encrypted): its bytes read from the record
+ * when asked (decrypted again when the record cache dropped them), a gap when it did not decrypt.
+ * `seq`: each direction's next plaintext position, moved past this chunk.
+ */
+function plainChunk(res: TlsStreamResult, s: RecordSummary, seq: [number, number]): StreamChunk {
+  const r = s.record;
+  const lazy = s.key !== undefined;
+  const bytes = lazy ? EMPTY : (s.plaintext ?? EMPTY);
+  const size = lazy ? (s.key?.size ?? 0) : bytes.length;
+  const has = lazy || s.plaintext !== undefined;
+  const missing = r.complete ? 0 : r.length - r.body.length;
+  const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: seq[r.dir] };
+  if (lazy) {
+    Object.defineProperty(chunk, CHUNK_RECORD, { value: r.index });
+    Object.defineProperty(chunk, CHUNK_STREAM, { value: res });
+    Object.defineProperty(chunk, 'size', { value: size });
+    Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
+  }
+  if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
+  if (!has) chunk.gap = Math.max(0, r.length - 16);
+  else if (missing > 0) chunk.truncated = missing;
+  if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
+  seq[r.dir] = chunk.seq + size + (chunk.truncated ?? 0);
+  return chunk;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The plaintext stream (kind 'tls'), made from the records when first read and then kept with
+ * the result (the HTTP layers and follow read it): a TLS filter or the details of a frame never
+ * make it, so the stream holds nothing per record but its columns.
+ */
+function plainStream(t: TlsStreamResult): ByteStream {
+  const b = backing(t);
+  if (b.filled) return b.shell;
+  plainStreamWork.builds++;
+  const seq: [number, number] = [0, 0];
+  const chunks = b.shell.chunks;
+  for (let i = 0; i < t.recs.n; i++) {
+    if (recordContentType(t.recs, i) !== CT_APPLICATION_DATA || !recordEncrypted(t.recs, i)) continue;
+    const s = recordAt(t, i);
+    if (s.contentType === CT_APPLICATION_DATA && s.encrypted) chunks.push(plainChunk(t, s, seq));
+  }
+  b.plainSeq = seq;
+  b.filled = true;
+  return b.shell;
+}
+
+/** Plaintext streams made from their records (tests: a TLS filter makes none). */
+export const plainStreamWork = { builds: 0 };
+
+/** Application data chunks of the plaintext stream (counted without making it). */
+export const plainChunkCount = (t: TlsStreamResult): number => backing(t).appData;
+
+/** Whether the plaintext stream was made (its chunks are held). */
+export const plainStreamMade = (t: TlsStreamResult): boolean => backing(t).filled;
+
+/**
+ * The first plaintext chunks, until `need[d]` bytes of each direction (or `max` chunks), without
+ * making the plaintext stream: what tells HTTP/1.x or HTTP/2 from the stream's start.
+ */
+export function plainStart(t: TlsStreamResult, need: [number, number], max = 64): ByteStream {
+  const b = backing(t);
+  if (b.filled) return b.shell;
+  const seq: [number, number] = [0, 0];
+  const got = [0, 0];
+  const chunks: StreamChunk[] = [];
+  for (let i = 0; i < t.recs.n && chunks.length < max && (got[0] < need[0] || got[1] < need[1]); i++) {
+    if (recordContentType(t.recs, i) !== CT_APPLICATION_DATA || !recordEncrypted(t.recs, i)) continue;
+    const s = recordAt(t, i);
+    if (s.contentType !== CT_APPLICATION_DATA || !s.encrypted) continue;
+    const c = plainChunk(t, s, seq);
+    got[c.dir] += c.size ?? c.bytes.length;
+    chunks.push(c);
+  }
+  return { ...b.shell, chunks };
 }
 
 /**
