@@ -206,15 +206,7 @@ export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
     sum.error = b.error;
     return sum;
   }
-  const runs = b.epochAt[dir];
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (runs[mid] <= i) lo = mid + 1;
-    else hi = mid;
-  }
-  const epoch = b.epochs[dir][lo - 1];
+  const epoch = epochOf(b, dir, i);
   sum.key = { epoch, seq: recordSeq(c, i), iv: epoch.iv, p: b.p, tls13: epoch.tls13, unauth: false, size: aeadPlainLength(epoch, length) };
   Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(t, i), enumerable: true, configurable: true });
   return sum;
@@ -223,6 +215,19 @@ export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
 /** Forget the held plaintexts of a stream's records (it left the decrypted-stream cache, or was decoded again). */
 export function forgetStreamPlaintexts(t: TlsStreamResult): void {
   forgetPlaintexts(backing(t).uid, 0, t.recs.n);
+}
+
+/** The epoch that decrypted keyed record `i` of direction `dir` (the last one starting at or before it). */
+function epochOf(b: Backing, dir: StreamDir, i: number): Epoch {
+  const runs = b.epochAt[dir];
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs[mid] <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return b.epochs[dir][lo - 1];
 }
 
 /** Summaries made by recordAt (tests). */
@@ -958,8 +963,25 @@ function plainChunk(res: TlsStreamResult, s: RecordSummary, seq: [number, number
   const lazy = s.key !== undefined;
   const bytes = lazy ? EMPTY : (s.plaintext ?? EMPTY);
   const size = lazy ? (s.key?.size ?? 0) : bytes.length;
-  const has = lazy || s.plaintext !== undefined;
   const missing = r.complete ? 0 : r.length - r.body.length;
+  return makeChunk(res, r, lazy, lazy || s.plaintext !== undefined, bytes, size, missing, seq);
+}
+
+/** plainChunk of a record without a kept summary, from its columns (no summary made, no ciphertext read). */
+function columnChunk(res: TlsStreamResult, b: Backing, i: number, seq: [number, number]): StreamChunk {
+  const c = res.recs;
+  const dir = recordDir(c, i);
+  const length = recordLength(c, i);
+  const at = sourceChunkAt(b.scan, b.src, dir, c.pos[i]);
+  const ch = at >= 0 ? b.src.chunks[at] : undefined;
+  const r = { index: i, dir, event: ch?.event ?? c.ev[i], time: ch?.time ?? 0, lastEvent: c.ev[i], length };
+  const keyed = recordKeyed(c, i);
+  return makeChunk(res, r, keyed, keyed, EMPTY, keyed ? aeadPlainLength(epochOf(b, dir, i), length) : 0, 0, seq);
+}
+
+type ChunkOf = Pick<TlsRecord, 'index' | 'dir' | 'event' | 'time' | 'lastEvent' | 'length'>;
+
+function makeChunk(res: TlsStreamResult, r: ChunkOf, lazy: boolean, has: boolean, bytes: Uint8Array, size: number, missing: number, seq: [number, number]): StreamChunk {
   const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: seq[r.dir] };
   if (lazy) {
     Object.defineProperty(chunk, CHUNK_RECORD, { value: r.index });
@@ -990,8 +1012,9 @@ function plainStream(t: TlsStreamResult): ByteStream {
   const chunks = b.shell.chunks;
   for (let i = 0; i < t.recs.n; i++) {
     if (recordContentType(t.recs, i) !== CT_APPLICATION_DATA || !recordEncrypted(t.recs, i)) continue;
-    const s = recordAt(t, i);
-    if (s.contentType === CT_APPLICATION_DATA && s.encrypted) chunks.push(plainChunk(t, s, seq));
+    const kept = t.kept.get(i);
+    if (!kept) chunks.push(columnChunk(t, b, i, seq));
+    else if (kept.contentType === CT_APPLICATION_DATA && kept.encrypted) chunks.push(plainChunk(t, kept, seq));
   }
   b.plainSeq = seq;
   b.filled = true;
