@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineLimits, setEngineLimits, tlsRecordCacheBudget } from '../../electron/engine/limits.ts';
-import { cachedPlaintext, clearRecordCache, forgetPlaintexts, keepPlaintext, recordCacheBytes, recordCacheKey, recordCacheWork } from '../../electron/engine/tls/record-cache.ts';
+import { cachedPlaintext, clearRecordCache, forgetPlaintexts, keepPlaintext, recordCacheBytes, recordCacheKey, recordCacheWork, type RecordCacheKey } from '../../electron/engine/tls/record-cache.ts';
 
 const saved = { ...engineLimits() };
 afterEach(() => {
@@ -38,7 +38,7 @@ describe('record cache', () => {
     setEngineLimits({ maxMemoryMb: 64 });
     clearRecordCache();
     const n = 400_000;
-    const keys: number[] = [];
+    const keys: RecordCacheKey[] = [];
     recordCacheWork.passed = 0;
     for (let i = 0; i < n; i++) {
       const k = recordCacheKey(2, i);
