@@ -19,8 +19,9 @@ import { resolveStream } from '../../electron/engine/host/stream-service.ts';
 import { openSession, sessionWork, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS, openTls } from '../tls/helpers.ts';
+import { recordCount, recordList } from '../../electron/engine/tls/session.ts';
 import { addCaptureKeylog, http2OfStream, sourceStreamIds, tlsLayerWork, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
-import { RECORD_COLUMN_BYTES, recordColumns, recordContentType, recordHandshakes, recordLength, recordVersion } from '../../electron/engine/tls/record-index.ts';
+import { RECORD_COLUMN_BYTES, recordContentType, recordHandshakes, recordLength, recordVersion } from '../../electron/engine/tls/record-index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-h2-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,16 +159,16 @@ describe('TLS record index (shape e: TLS 1.3 keep-alive with a key log)', () => 
     for (const id of sourceStreamIds(s.base)) {
       const t = tlsOfStream(s.base, id);
       if (!t) continue;
-      const c = recordColumns(t.records);
+      const c = t.recs;
       expect(c.ev.BYTES_PER_ELEMENT + c.pos.BYTES_PER_ELEMENT + c.meta.BYTES_PER_ELEMENT + c.hs.BYTES_PER_ELEMENT).toBe(RECORD_COLUMN_BYTES);
       expect(c.odd.size).toBe(0);
-      t.records.forEach((r, i) => {
+      recordList(t).forEach((r, i) => {
         expect(recordContentType(c, i)).toBe(r.contentType);
         expect(recordVersion(c, i)).toBe(r.record.version);
         expect(recordLength(c, i)).toBe(r.record.length);
         expect(recordHandshakes(c, i)).toEqual(r.handshakes.map((m) => m.type));
       });
-      records += t.records.length;
+      records += recordCount(t);
     }
     expect(records).toBeGreaterThan(1000);
   });

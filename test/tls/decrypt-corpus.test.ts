@@ -8,6 +8,7 @@ import { captureHttp2Exchanges, tlsOfStream, tlsStreams, addCaptureKeylog } from
 import { cryptoProvider, type CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
 import { FOLLOW_FOOTER, formatAscii } from '../../electron/engine/streams/follow-format.ts';
 import { CORPUS, fieldRows, openTls, oracleSection } from './helpers.ts';
+import { recordList } from '../../electron/engine/tls/session.ts';
 
 const latin1 = new TextDecoder('latin1');
 const PROFILES: CryptoProfileName[] = ['node', 'boringssl'];
@@ -66,7 +67,7 @@ describe.each(PROFILES)('TLS decryption (%s profile)', (profile) => {
     const evs = plaintext(c, 1).map(([, ev]) => ev);
     expect(evs).toEqual([10, 12, 13]);
     expect(tlsOfStream(c, 'tcp:1')?.status).toBe('decrypted');
-    expect(tlsOfStream(c, 'tcp:1')?.records.some((r) => r.error?.includes('CLIENT_EARLY_TRAFFIC_SECRET'))).toBe(true);
+    expect(recordList(tlsOfStream(c, 'tcp:1')!).some((r) => r.error?.includes('CLIENT_EARLY_TRAFFIC_SECRET'))).toBe(true);
   });
 
   it('tls13-20-chacha20poly1305: draft-20 TLS 1.3 with ChaCha20-Poly1305', async () => {

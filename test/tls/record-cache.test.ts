@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineLimits, setEngineLimits, tlsRecordCacheBudget } from '../../electron/engine/limits.ts';
-import { cachedPlaintext, clearRecordCache, forgetPlaintexts, keepPlaintext, recordCacheBytes, recordCacheWork } from '../../electron/engine/tls/record-cache.ts';
+import { cachedPlaintext, clearRecordCache, forgetPlaintexts, keepPlaintext, recordCacheBytes, recordCacheKey, recordCacheWork, type RecordCacheKey } from '../../electron/engine/tls/record-cache.ts';
 
 const saved = { ...engineLimits() };
 afterEach(() => {
@@ -21,7 +21,7 @@ describe('record cache', () => {
     const budget = tlsRecordCacheBudget();
     const size = 4096;
     const fits = Math.floor(budget / size);
-    const keys = Array.from({ length: fits + 10 }, () => ({}));
+    const keys = Array.from({ length: fits + 10 }, (_, i) => recordCacheKey(1, i));
     for (let i = 0; i < fits; i++) keepPlaintext(keys[i], new Uint8Array(size));
     // Record 0 read again: the next evictions take 1, 2, … first.
     expect(cachedPlaintext(keys[0])).toBeDefined();
@@ -30,7 +30,7 @@ describe('record cache', () => {
     expect(cachedPlaintext(keys[0])).toBeDefined();
     expect(cachedPlaintext(keys[1])).toBeUndefined();
     expect(cachedPlaintext(keys[fits + 9])).toBeDefined();
-    forgetPlaintexts([keys[0]]);
+    forgetPlaintexts(1, 0, 1);
     expect(cachedPlaintext(keys[0])).toBeUndefined();
   });
 
@@ -38,10 +38,10 @@ describe('record cache', () => {
     setEngineLimits({ maxMemoryMb: 64 });
     clearRecordCache();
     const n = 400_000;
-    const keys: object[] = [];
+    const keys: RecordCacheKey[] = [];
     recordCacheWork.passed = 0;
     for (let i = 0; i < n; i++) {
-      const k = {};
+      const k = recordCacheKey(2, i);
       keys.push(k);
       keepPlaintext(k, new Uint8Array(100));
       // Some reads of recent records, as a details pane or a follow page makes.

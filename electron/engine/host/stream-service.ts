@@ -13,7 +13,7 @@ import { scanHttpNow, type CaptureSession } from '../layers/session.ts';
 import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts';
 import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
-import type { TlsStreamResult } from '../tls/session.ts';
+import { recordAt, recordCount, type TlsStreamResult } from '../tls/session.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
 import { h2Stream } from './h2-stream.ts';
@@ -172,7 +172,8 @@ const RECORD_HEADER = 5;
 function undecryptedRecords(t: TlsStreamResult): ByteStream {
   const chunks: StreamChunk[] = [];
   const seq: [number, number] = [0, 0];
-  for (const { record: r } of t.records) {
+  for (let i = 0; i < recordCount(t); i++) {
+    const r = recordAt(t, i).record;
     const bytes = new Uint8Array(RECORD_HEADER + r.body.length);
     bytes.set([r.type, r.version >> 8, r.version & 0xff, r.length >> 8, r.length & 0xff]);
     bytes.set(r.body, RECORD_HEADER);

@@ -20,7 +20,8 @@ import { fdStream } from '../streams/fd-streams.ts';
 import { captureTls, decryptedStream, http2OfStream, tlsOfStream } from '../tls/capture-tls.ts';
 import type { H2Connection } from '../http2/connection.ts';
 import { addH2Connection, createH2List, type H2ExchangeList } from './h2-list.ts';
-import type { TlsStreamResult } from '../tls/session.ts';
+import { recordKeyed } from '../tls/record-index.ts';
+import { recordAt, recordCount, type TlsStreamResult } from '../tls/session.ts';
 import type { HttpIndex } from './http-index.ts';
 
 /**
@@ -151,8 +152,13 @@ function waiting(tls: TlsStreamResult, after: number): 'all' | number {
   const c = tls.stream.chunks.find((c) => (c.lastEvent ?? c.event) > after && (c.gap !== undefined || c.truncated !== undefined));
   if (c) return c.event;
   // `key` is set on the records that decrypted (reading `plaintext` of one of those would decrypt it again).
-  const shut = tls.records.find((r) => r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined);
-  return shut ? shut.record.event : 'all';
+  // From the columns: a keyed record decrypted; only the others are made into summaries.
+  for (let i = 0; i < recordCount(tls); i++) {
+    if (recordKeyed(tls.recs, i) || tls.recs.ev[i] <= after) continue;
+    const r = recordAt(tls, i);
+    if (r.record.event > after && r.encrypted && r.key === undefined && r.plaintext === undefined) return r.record.event;
+  }
+  return 'all';
 }
 
 /**

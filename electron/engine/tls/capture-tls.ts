@@ -19,11 +19,10 @@ import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, r
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
-import { forgetPlaintexts } from './record-cache.ts';
 import { looksLikeTls } from './records.ts';
-import { appendRecordColumns, recordColumns, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
+import { recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { advanceTls, createTlsDecoder, keysStillFit, plaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
+import { advanceTls, createTlsDecoder, forgetStreamPlaintexts, keysStillFit, plainChunkCount, plainStart, plainStreamMade, recordAt, streamPlaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -44,6 +43,8 @@ interface StreamEntry {
   grow?: GrowingTcp;
   /** Plaintext chunks `h2` was parsed from. */
   h2Chunks?: number;
+  /** The plaintext starts like HTTP/1.x (undefined until it has bytes). */
+  http1?: boolean;
 }
 
 interface GrowingTcp {
@@ -279,8 +280,8 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   if (e.tls) {
     // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
     // all the same, so that the streams kept are those whose plaintext the record cache can hold.
-    for (const r of e.tls.records) n += RECORD_OVERHEAD + plaintextBytes(r);
-    n += e.tls.stream.chunks.length * CHUNK_OVERHEAD;
+    n += e.tls.kept.size * RECORD_OVERHEAD + streamPlaintextBytes(e.tls) + (e.recs ? recordIndexBytes(e.recs) : 0);
+    if (plainStreamMade(e.tls)) n += plainChunkCount(e.tls) * CHUNK_OVERHEAD;
   }
   if (e.h2) n += connectionIndexBytes(e.h2);
   return n;
@@ -296,7 +297,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cacheBytes -= old.bytes;
     t.cache.delete(id);
     // Rebuilt (new keys, more events): the old records' plaintexts go with them.
-    if (old.tls && old.tls !== e.tls) forgetPlaintexts(old.tls.records);
+    if (old.tls && old.tls !== e.tls) forgetStreamPlaintexts(old.tls);
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
@@ -307,7 +308,7 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
-    if (v.tls) forgetPlaintexts(v.tls.records);
+    if (v.tls) forgetStreamPlaintexts(v.tls);
     if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
 }
@@ -355,6 +356,10 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   return layOut(t, id, src, e);
 }
 
+/** Plaintext bytes that tell HTTP/2 (the client's 24-byte preface, RFC 9113 §3.4) and HTTP/1.x (a first line's start) from a stream's start. */
+const H2_START: [number, number] = [24, 0];
+const HTTP1_START: [number, number] = [1, 1];
+
 /** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
 function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
   // Nothing over the stream: its reassembly is not worth keeping (entryBytes counts none of it).
@@ -365,13 +370,14 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
     t.cacheBytes -= e.bytes;
   }
   if (e.tls) {
-    e.recs = e.recs ? appendRecordColumns(e.recs, e.tls.records, e.growing === undefined) : recordColumns(e.tls.records);
-    e.partialTls = partialRecordEvents(src, e.tls.records);
+    e.recs = e.tls.recs;
+    e.partialTls = partialRecordEvents(src, e.tls);
   }
-  const plain = e.tls ? e.tls.stream : src;
   // A grown TLS stream whose plaintext gained no chunk keeps its frames (no plaintext read again).
-  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === e.tls.stream.chunks.length;
-  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(plain))) {
+  const sameH2 = e.h2 !== null && e.tls !== null && e.h2Chunks === plainChunkCount(e.tls);
+  // The plaintext stream is made only for HTTP/2 (its start tells, read without making it).
+  if (!sameH2 && ((e.tls && e.tls.session.alpn === 'h2') || startsWithPreface(e.tls ? plainStart(e.tls, H2_START) : src))) {
+    const plain = e.tls ? e.tls.stream : src;
     // Frames as columns; an event's frames are made again from them when asked (framesOfEvent).
     e.h2 = parseHttp2(plain);
     e.h2Chunks = plain.chunks.length;
@@ -384,8 +390,7 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
   if (e.bytes > budget) addNote(notes, tlsStreamCacheMessage(id, e.bytes, budget));
   if (e.tls) {
     // Its plaintext does not fit the decrypted-record cache: reading it again decrypts again.
-    let plainBytes = 0;
-    for (const r of e.tls.records) plainBytes += plaintextBytes(r);
+    const plainBytes = streamPlaintextBytes(e.tls);
     const rb = tlsRecordCacheBudget();
     if (plainBytes > rb) addNote(notes, tlsRecordCacheMessage(id, plainBytes, rb));
   }
@@ -472,14 +477,18 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const id = streamOfEvent(c, event);
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
-  const first = e.tls.stream.chunks.find((x) => x.bytes.length > 0);
+  // Told once per built stream, from its first plaintext bytes (the stream is not made for it).
+  if (e.http1 === undefined) {
+    const first = plainStart(e.tls, HTTP1_START).chunks.find((x) => x.bytes.length > 0);
+    if (first) e.http1 = looksLikeHttp1(first.bytes);
+  }
   const at = e.h2 ? framesOfEvent(e.h2, event) : [];
   const h2 = at.length > 0 ? at : undefined;
   const frame: TlsFrame = {
     tls: e.tls,
     records: recordsOfEvent(e, event),
     partial: e.partialTls.get(event),
-    http1: !e.h2 && first !== undefined && looksLikeHttp1(first.bytes),
+    http1: !e.h2 && e.http1 === true,
     h2: e.h2 !== null,
     h2Frames: h2?.length ?? 0,
   };
@@ -524,7 +533,7 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
       addTlsColumnFields(d, cols, at);
     } else if (at.length > 0) {
       tlsLayerWork.recordEvents++;
-      src = addTlsFields(d, at.map((i) => (e.tls as TlsStreamResult).records[i]));
+      src = addTlsFields(d, at.map((i) => recordAt(e.tls as TlsStreamResult, i)));
     }
   }
   if (e.h2 && (keep === null || keepsAnyOf(keep, HTTP2_FIELDS))) {
@@ -541,8 +550,8 @@ export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
 function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
   if (!e.tls || !e.recs) return undefined;
   const at = recordsAtEvent(e.recs, event);
-  const all = e.tls.records;
-  return at.length > 0 ? at.map((i) => all[i]) : undefined;
+  const t = e.tls;
+  return at.length > 0 ? at.map((i) => recordAt(t, i)) : undefined;
 }
 
 /** Per keep mask: does it keep nothing but what the record columns and HTTP/2 frames hold? */

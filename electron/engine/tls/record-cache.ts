@@ -2,13 +2,43 @@
  * Decrypted application data of TLS records, least recently read dropped past a byte budget
  * (limits.ts, tlsRecordCacheBudget): a record's plaintext is not held by its stream but
  * decrypted again from its ciphertext, key and sequence number when read after it was dropped
- * (session.ts, recordPlaintext). Keyed by the record's summary object, so a dropped stream's
- * records leave with it once they fall out of here.
+ * (session.ts, recordPlaintext). Keyed by the stream's decoding (a number) and the record's
+ * number, so no object stands for a record while it is not held. Two small integers, not one
+ * number: decoding × 2^32 + record is a heap number, and a Map of a million of those spent 9
+ * of 33 CPU s of a TLS filter in lookups (shape e, 1 M packets).
  */
 import { tlsRecordCacheBudget } from '../limits.ts';
 
-const cache = new Map<object, Uint8Array>();
+/** A record's key: its decoding's number and the record's number. */
+export interface RecordCacheKey {
+  decoding: number;
+  record: number;
+}
+
+export const recordCacheKey = (decoding: number, record: number): RecordCacheKey => ({ decoding, record });
+
+/** One held plaintext and the stamp of its last read (its current queue entry). */
+interface Held {
+  p: Uint8Array;
+  stamp: number;
+}
+
+/** Per decoding, its records' held plaintexts; `size` counts them all. */
+const cache = new Map<number, Map<number, Held>>();
+let size = 0;
 let held = 0;
+
+const lookup = (decoding: number, record: number): Held | undefined => cache.get(decoding)?.get(record);
+
+function drop(decoding: number, record: number): void {
+  const m = cache.get(decoding);
+  const h = m?.get(record);
+  if (!m || !h) return;
+  m.delete(record);
+  if (m.size === 0) cache.delete(decoding);
+  held -= h.p.length;
+  size--;
+}
 /**
  * Least recently read first: each key with the stamp it had when queued (a read or keep queues it
  * again; older queue entries of it are stale and skipped). Evicting from a queue's head passes
@@ -16,24 +46,29 @@ let held = 0;
  * slot again until the table is rebuilt, O(cache size) per record: 59 of 84 CPU s of a TLS
  * filter over a 1 M-packet keep-alive capture.
  */
-let queue: { key: object; stamp: number }[] = [];
+interface Queued {
+  decoding: number;
+  record: number;
+  stamp: number;
+}
+let queue: Queued[] = [];
 let head = 0;
-const stamps = new Map<object, number>();
 let clock = 0;
 
 /** Queue entries passed while evicting and compacting (tests: bounded by the keeps and reads). */
 export const recordCacheWork = { passed: 0 };
 
-function touch(key: object): void {
-  const stamp = ++clock;
-  stamps.set(key, stamp);
-  queue.push({ key, stamp });
+function touch(k: RecordCacheKey, h: Held): void {
+  h.stamp = ++clock;
+  queue.push({ decoding: k.decoding, record: k.record, stamp: h.stamp });
 }
 
-/** Drop queue entries no longer current (keeps forgotten records from being held by the queue). */
+const current = (q: Queued): boolean => lookup(q.decoding, q.record)?.stamp === q.stamp;
+
+/** Drop queue entries no longer current (keeps the queue within a multiple of the cache). */
 function compact(): void {
   recordCacheWork.passed += queue.length - head;
-  queue = queue.slice(head).filter((q) => stamps.get(q.key) === q.stamp);
+  queue = queue.slice(head).filter(current);
   head = 0;
 }
 
@@ -45,60 +80,60 @@ export function recordCacheBytes(): number {
 /** Forget every record (tests; a profile change). */
 export function clearRecordCache(): void {
   cache.clear();
-  stamps.clear();
+  size = 0;
   queue = [];
   head = 0;
   held = 0;
 }
 
 /** The plaintext kept for `key`, made the most recently read; undefined when not held. */
-export function cachedPlaintext(key: object): Uint8Array | undefined {
-  const p = cache.get(key);
-  if (p === undefined) return undefined;
-  touch(key);
-  if (queue.length - head > 4 * cache.size + 64) compact();
-  return p;
+export function cachedPlaintext(key: RecordCacheKey): Uint8Array | undefined {
+  const h = lookup(key.decoding, key.record);
+  if (h === undefined) return undefined;
+  touch(key, h);
+  if (queue.length - head > 4 * size + 64) compact();
+  return h.p;
 }
 
-/**
- * Forget the plaintexts of `keys` (a stream dropped from the decrypted-stream cache): a kept
- * record would keep its summary, and through its ciphertext the whole source stream, alive.
- */
-export function forgetPlaintexts(keys: Iterable<object>): void {
-  let n = 0;
-  for (const k of keys) {
-    const p = cache.get(k);
-    if (p === undefined) continue;
-    held -= p.length;
-    cache.delete(k);
-    stamps.delete(k);
-    n++;
+/** Forget the plaintexts of records [from, to) of decoding `decoding` (a stream dropped or decoded again). */
+export function forgetPlaintexts(decoding: number, from: number, to: number): void {
+  const m = cache.get(decoding);
+  if (!m) return;
+  for (const [i, h] of m) {
+    if (i < from || i >= to) continue;
+    held -= h.p.length;
+    size--;
+    m.delete(i);
   }
-  if (n > 0) compact();
+  if (m.size === 0) cache.delete(decoding);
+  compact();
 }
 
 /** Keep `p` as `key`'s plaintext; drop the least recently read past the budget. */
-export function keepPlaintext(key: object, p: Uint8Array): void {
-  const old = cache.get(key);
-  if (old !== undefined) held -= old.length;
-  cache.set(key, p);
-  touch(key);
+export function keepPlaintext(key: RecordCacheKey, p: Uint8Array): void {
+  drop(key.decoding, key.record);
+  const h: Held = { p, stamp: 0 };
+  let m = cache.get(key.decoding);
+  if (!m) {
+    m = new Map();
+    cache.set(key.decoding, m);
+  }
+  m.set(key.record, h);
+  size++;
+  touch(key, h);
   held += p.length;
   const budget = tlsRecordCacheBudget();
   while (held > budget && head < queue.length) {
     const q = queue[head];
     recordCacheWork.passed++;
-    if (stamps.get(q.key) !== q.stamp) {
+    if (!current(q)) {
       head++;
       continue;
     }
     // Only the record just kept is left: it stays (a record larger than the budget alone).
-    if (q.key === key) break;
+    if (q.decoding === key.decoding && q.record === key.record) break;
     head++;
-    const v = cache.get(q.key);
-    cache.delete(q.key);
-    stamps.delete(q.key);
-    if (v !== undefined) held -= v.length;
+    drop(q.decoding, q.record);
   }
   if (head > 1024 && head * 2 > queue.length) compact();
 }

@@ -7,7 +7,7 @@
  * sync, and the reader resynchronises on the next plausible pair of record headers.
  */
 import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
-import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 
 export const CT_CHANGE_CIPHER_SPEC = 20;
 export const CT_ALERT = 21;
@@ -104,7 +104,19 @@ function resyncAt(b: Uint8Array, from: number): number {
  */
 export interface RecordScanner {
   st: [DirState, DirState];
+  /** Records cut and not yet taken by the decoder (numbered from `base`). */
   records: TlsRecord[];
+  base: number;
+  /**
+   * Per direction, every SOURCE_STEP-th chunk with bytes: its position (in the direction's byte
+   * sequence, as records' `pos`) and number. A record's bytes are found by binary search, then
+   * a walk of at most SOURCE_STEP chunks of its direction (sourceBytes): about 12 bytes per
+   * 64 chunks, not a number per chunk.
+   */
+  starts: [number[], number[]];
+  chunkAt: [number[], number[]];
+  /** Chunks with bytes seen per direction. */
+  seen: [number, number];
   notes: string[];
   /** Chunks of the source read, and the last one read (a longer stream must start with the same chunks). */
   chunks: number;
@@ -114,7 +126,7 @@ export interface RecordScanner {
 }
 
 export function createRecordScanner(notes: string[] = []): RecordScanner {
-  return { st: [newDir(), newDir()], records: [], notes, chunks: 0, last: undefined, final: false };
+  return { st: [newDir(), newDir()], records: [], base: 0, starts: [[], []], chunkAt: [[], []], seen: [0, 0], notes, chunks: 0, last: undefined, final: false };
 }
 
 const dirName = (d: StreamDir): string => (d === 0 ? 'client→server' : 'server→client');
@@ -123,7 +135,7 @@ function emitRecord(sc: RecordScanner, d: DirState, dir: StreamDir, lastEvent: n
   const h = d.hdr;
   const body = d.body ?? new Uint8Array(0);
   sc.records.push({
-    index: sc.records.length,
+    index: sc.base + sc.records.length,
     dir,
     type: h[0],
     version: (h[1] << 8) | h[2],
@@ -173,6 +185,10 @@ export function scanMoreRecords(sc: RecordScanner, s: ByteStream, final: boolean
     // A chunk that starts later than expected is a gap the stream builder did not mark.
     if (c.seq > d.at) hole(sc, d, dir, c.seq - d.at, c.event);
     const b = c.bytes;
+    if (b.length > 0 && sc.seen[dir]++ % SOURCE_STEP === 0) {
+      sc.starts[dir].push(d.at);
+      sc.chunkAt[dir].push(k);
+    }
     let i = 0;
     while (i < b.length) {
       if (!d.synced) {
@@ -219,6 +235,74 @@ export function scanMoreRecords(sc: RecordScanner, s: ByteStream, final: boolean
     }
   }
   return true;
+}
+
+/** Chunks of a direction between two entries of the scanner's source index. */
+const SOURCE_STEP = 64;
+
+/**
+ * Where byte `pos` of direction `dir` is: the chunk holding it (its number) and the offset in
+ * it, or undefined. Positions advance over the chunks as the scanner advanced them (gaps, a
+ * later start, truncated bytes), from the nearest index entry before `pos`.
+ */
+function locate(sc: RecordScanner, s: ByteStream, dir: StreamDir, pos: number): { k: number; off: number; at: number } | undefined {
+  const starts = sc.starts[dir];
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return undefined;
+  let k = sc.chunkAt[dir][lo - 1];
+  let at = starts[lo - 1];
+  for (;;) {
+    const c = s.chunks[k];
+    sourceWork.chunks++;
+    if (pos < at + c.bytes.length) return pos >= at ? { k, off: pos - at, at } : undefined;
+    at += c.bytes.length + (c.truncated ?? 0);
+    // The next chunk of this direction, its position moved as the scanner moves it.
+    do k++;
+    while (k < s.chunks.length && (s.chunks[k].dir !== dir || (advance(s.chunks[k]), s.chunks[k].bytes.length === 0)));
+    if (k >= s.chunks.length) return undefined;
+  }
+  function advance(c: StreamChunk): void {
+    if (c.gap) at += c.gap;
+    if (c.seq > at) at = c.seq;
+    if (c.bytes.length === 0) at += c.truncated ?? 0;
+  }
+}
+
+/**
+ * `n` bytes of direction `dir` from position `pos` of the stream the scanner read (`s`): a view
+ * when they lie in one chunk, else a copy; undefined when the stream lacks some of them. Only
+ * the chunks from the index entry before `pos` to the record's end are read.
+ */
+export function sourceBytes(sc: RecordScanner, s: ByteStream, dir: StreamDir, pos: number, n: number): Uint8Array | undefined {
+  const where = locate(sc, s, dir, pos);
+  if (!where) return undefined;
+  const first = s.chunks[where.k].bytes;
+  if (where.off + n <= first.length) return first.subarray(where.off, where.off + n);
+  const out = new Uint8Array(n);
+  let o = 0;
+  while (o < n) {
+    const w = locate(sc, s, dir, pos + o);
+    if (!w) return undefined;
+    const b = s.chunks[w.k].bytes;
+    const take = Math.min(n - o, b.length - w.off);
+    out.set(b.subarray(w.off, w.off + take), o);
+    o += take;
+  }
+  return out;
+}
+
+/** Source chunks stepped over by sourceBytes (tests: reading one record reads a few chunks, not the stream). */
+export const sourceWork = { chunks: 0 };
+
+/** The chunk of direction `dir` holding byte `pos` (its number in the stream), or -1. */
+export function sourceChunkAt(sc: RecordScanner, s: ByteStream, dir: StreamDir, pos: number): number {
+  return locate(sc, s, dir, pos)?.k ?? -1;
 }
 
 /** Cut a ByteStream into TLS records (both directions, in arrival order). Never throws. */

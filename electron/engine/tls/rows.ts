@@ -11,6 +11,7 @@ import type { ByteStream } from '../streams/byte-stream.ts';
 import { HANDSHAKE_TYPES } from './fields.ts';
 import { HS_SERVER_HELLO, parseServerHello } from './handshake.ts';
 import { CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, type TlsRecord } from './records.ts';
+import { recordDir, recordLength } from './record-index.ts';
 import { hasPlaintext, type RecordSummary, type TlsStreamResult } from './session.ts';
 
 export interface RowColumns {
@@ -99,7 +100,8 @@ function streamRows(t: TlsStreamResult): StreamRows {
   const left = [0, 0];
   const type = [0, 0];
   const head: number[][] = [[], []];
-  for (const s of t.records) {
+  // Records that need no kept summary are application data: no handshake among them.
+  for (const s of t.kept.values()) {
     if (s.handshakes.some((m) => m.type === HS_SERVER_HELLO) && r.helloAt === Infinity) {
       const sh = parseServerHello(s.handshakes.find((m) => m.type === HS_SERVER_HELLO)!);
       if (sh && !sh.helloRetry) {
@@ -190,26 +192,29 @@ export function carriesAppData(s: RecordSummary): boolean {
  * and cleared the Info: the tag is all of it) or false when they only continue one (the TCP
  * Info is kept, the tag appended). One pass over the chunks and records of each direction.
  */
-export function partialRecordEvents(src: ByteStream, records: readonly RecordSummary[]): Map<number, boolean> {
+export function partialRecordEvents(src: ByteStream, t: TlsStreamResult): Map<number, boolean> {
   const out = new Map<number, boolean>();
-  const byDir: TlsRecord[][] = [[], []];
-  for (const s of records) byDir[s.record.dir].push(s.record);
+  const c = t.recs;
+  // Per direction, the record numbers in order (from the columns; odd records from their summaries).
+  const byDir: number[][] = [[], []];
+  for (let i = 0; i < c.n; i++) byDir[recordDir(c, i)].push(i);
+  const odd = (i: number): TlsRecord | undefined => (c.odd.has(i) ? t.kept.get(i)?.record : undefined);
+  const pos = (i: number): number => odd(i)?.pos ?? c.pos[i];
+  const end = (i: number): number => pos(i) + 5 + (odd(i)?.length ?? recordLength(c, i));
   const k = [0, 0];
-  for (const c of src.chunks) {
-    if (c.bytes.length === 0) continue;
-    const recs = byDir[c.dir];
-    const a = c.seq;
-    const b = a + c.bytes.length;
-    while (k[c.dir] < recs.length && end(recs[k[c.dir]]) <= a) k[c.dir]++;
-    const r = recs[k[c.dir]];
-    if (!r || r.pos >= b || end(r) <= b) continue;
+  for (const ch of src.chunks) {
+    if (ch.bytes.length === 0) continue;
+    const recs = byDir[ch.dir];
+    const a = ch.seq;
+    const b = a + ch.bytes.length;
+    while (k[ch.dir] < recs.length && end(recs[k[ch.dir]]) <= a) k[ch.dir]++;
+    const r = recs[k[ch.dir]];
+    if (r === undefined || pos(r) >= b || end(r) <= b) continue;
     // Only a record that ends after this chunk overlaps it: the chunk completes none.
-    out.set(c.event, r.pos >= a);
+    out.set(ch.event, pos(r) >= a);
   }
   return out;
 }
-
-const end = (r: TlsRecord): number => r.pos + 5 + r.length;
 
 /** What one frame of a TLS stream holds, for its row. */
 export interface TlsFrame {

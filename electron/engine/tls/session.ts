@@ -49,8 +49,22 @@ import {
   type ServerHelloInfo,
 } from './handshake.ts';
 import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
-import { createRecordScanner, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanMoreRecords, type RecordScanner, type TlsRecord } from './records.ts';
-import { cachedPlaintext, keepPlaintext } from './record-cache.ts';
+import { createRecordScanner, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanMoreRecords, sourceBytes, sourceChunkAt, type RecordScanner, type TlsRecord } from './records.ts';
+import { cachedPlaintext, forgetPlaintexts, keepPlaintext, recordCacheKey } from './record-cache.ts';
+import {
+  createRecordColumns,
+  pushRecordColumns,
+  recordContentType,
+  recordDir,
+  recordEncrypted,
+  recordKeyed,
+  recordLength,
+  recordOuterType,
+  recordSeq,
+  recordVersion,
+  trimRecordColumns,
+  type TlsRecordColumns,
+} from './record-index.ts';
 import { SUITES, type SuiteInfo } from './suites.ts';
 
 export type TlsStatus =
@@ -104,16 +118,131 @@ export interface TlsSessionInfo {
 }
 
 export interface TlsStreamResult {
-  /** Plaintext application data (kind 'tls', id `tls:<source id>`). */
-  stream: ByteStream;
+  /** Plaintext application data (kind 'tls', id `tls:<source id>`), made from the records when first read. */
+  readonly stream: ByteStream;
   status: TlsStatus;
   /** One line describing the status for the UI / CLI. */
   statusText: string;
   /** The first failed record, when status is 'auth-failed'. */
   failure?: { event: number; record: number; message: string };
   session: TlsSessionInfo;
-  records: RecordSummary[];
+  /**
+   * The records as columns (record-index.ts, 16 bytes a record). Application data that
+   * decrypted, or that had no key, needs nothing else: `recordAt` makes its summary from the
+   * columns, its epoch and the source stream's bytes of that record.
+   */
+  recs: TlsRecordColumns;
+  /** Summaries of the other records (handshake, alerts, odd, partly captured, other errors), by number, in order. */
+  kept: Map<number, RecordSummary>;
   notes: string[];
+}
+
+/** What recordAt needs besides the columns; not enumerable (a result is compared and copied in tests). */
+interface Backing {
+  /** Number of this decoding (record cache keys). */
+  uid: number;
+  p: CryptoProvider;
+  /** The source stream the records were cut from, and the scanner that knows where its chunks start. */
+  src: ByteStream;
+  scan: RecordScanner;
+  /** Per direction: the record numbers from which each epoch decrypts its keyed records. */
+  epochAt: [number[], number[]];
+  epochs: [Epoch[], Epoch[]];
+  /** The error of records without a kept summary that did not decrypt. */
+  error: string | undefined;
+  /** Plaintext bytes of all records (held or decrypted again when read). */
+  plainBytes: number;
+  /** The plaintext stream: its chunks are made when it is first read (plainStream). */
+  shell: ByteStream;
+  filled: boolean;
+  /** Its next plaintext position per direction, and the application data records (its chunks). */
+  plainSeq: [number, number];
+  appData: number;
+}
+
+const BACKING = Symbol('backing');
+type Backed = TlsStreamResult & { [BACKING]: Backing };
+const backing = (t: TlsStreamResult): Backing => (t as Backed)[BACKING];
+let decodings = 0;
+
+/** Records of a stream. */
+export const recordCount = (t: TlsStreamResult): number => t.recs.n;
+
+/** Plaintext bytes of the stream's records, without decrypting (held by summaries or made again from the record cache's records). */
+export const streamPlaintextBytes = (t: TlsStreamResult): number => backing(t).plainBytes;
+
+/**
+ * Record `i`'s summary: the kept one, or one made now from the columns (header, epoch, sequence
+ * number) and the bytes of that record in the source stream (found by binary search; the stream
+ * is not walked from its start). Its plaintext is read (decrypted again when not held) on access.
+ */
+export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
+  const hit = t.kept.get(i);
+  if (hit) return hit;
+  const b = backing(t);
+  const c = t.recs;
+  const dir = recordDir(c, i);
+  const pos = c.pos[i];
+  const length = recordLength(c, i);
+  const at = sourceChunkAt(b.scan, b.src, dir, pos);
+  const ch = at >= 0 ? b.src.chunks[at] : undefined;
+  recordViewWork.views++;
+  const body = sourceBytes(b.scan, b.src, dir, pos + 5, length) ?? new Uint8Array(0);
+  const record: TlsRecord = {
+    index: i,
+    dir,
+    type: recordOuterType(c, i),
+    version: recordVersion(c, i),
+    length,
+    body,
+    complete: true,
+    event: ch?.event ?? c.ev[i],
+    lastEvent: c.ev[i],
+    time: ch?.time ?? 0,
+    pos,
+  };
+  const sum: RecordSummary = { record, contentType: recordContentType(c, i), handshakes: [], encrypted: true };
+  if (!recordKeyed(c, i)) {
+    sum.error = b.error;
+    return sum;
+  }
+  const epoch = epochOf(b, dir, i);
+  sum.key = { epoch, seq: recordSeq(c, i), iv: epoch.iv, p: b.p, tls13: epoch.tls13, unauth: false, size: aeadPlainLength(epoch, length) };
+  Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(t, i), enumerable: true, configurable: true });
+  return sum;
+}
+
+/** Forget the held plaintexts of a stream's records (it left the decrypted-stream cache, or was decoded again). */
+export function forgetStreamPlaintexts(t: TlsStreamResult): void {
+  forgetPlaintexts(backing(t).uid, 0, t.recs.n);
+}
+
+/** The epoch that decrypted keyed record `i` of direction `dir` (the last one starting at or before it). */
+function epochOf(b: Backing, dir: StreamDir, i: number): Epoch {
+  const runs = b.epochAt[dir];
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs[mid] <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return b.epochs[dir][lo - 1];
+}
+
+/** Summaries made by recordAt (tests). */
+export const recordViewWork = { views: 0 };
+
+/** Every record's summary, made now (tests and whole-stream callers). */
+export function recordList(t: TlsStreamResult): RecordSummary[] {
+  return Array.from({ length: t.recs.n }, (_, i) => recordAt(t, i));
+}
+
+/** Plaintext length of an AEAD record with no TLS 1.3 padding (RFC 8446 §5.2, RFC 5288 §3, RFC 7905 §2); -1 for CBC. */
+function aeadPlainLength(e: Epoch, length: number): number {
+  if (e.alg === 'cbc') return -1;
+  if (e.tls13) return length - 16 - 1;
+  return length - 16 - (e.alg === 'chacha20-poly1305' ? 0 : 8);
 }
 
 /**
@@ -368,23 +497,25 @@ function openCbc(e: Epoch, r: TlsRecord): Opened {
  * The plaintext of a record from its key (the decrypted-record cache first): what decryption
  * gave when the stream was decrypted, made again alone. Undefined for records without a key.
  */
-export function recordPlaintext(s: RecordSummary): Uint8Array | undefined {
+export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | undefined {
+  const ck = recordCacheKey(backing(t).uid, i);
+  const hit = cachedPlaintext(ck);
+  if (hit) return hit;
+  const s = recordAt(t, i);
   const k = s.key;
   if (!k) return undefined;
-  const hit = cachedPlaintext(s);
-  if (hit) return hit;
   const o = openRecord(k.p, { ...k.epoch, seq: k.seq, iv: k.iv }, s.record);
   const out = o.plain && k.tls13 && !k.unauth ? (unpad13(o.plain)?.content ?? null) : o.plain;
   // It decrypted with this key before: the ciphertext it reads is the same bytes.
   if (!out) throw new Error(`TLS record ${s.record.index} no longer decrypts with its key`);
-  keepPlaintext(s, out);
+  keepPlaintext(ck, out);
   return out;
 }
 
 /** The plaintexts of records [i, j) of a decrypted stream (undefined: not decrypted, or not encrypted). */
 export function recordPlaintexts(t: TlsStreamResult, i: number, j: number): (Uint8Array | undefined)[] {
   const out: (Uint8Array | undefined)[] = [];
-  for (let k = Math.max(0, i); k < Math.min(j, t.records.length); k++) out.push(t.records[k].key ? recordPlaintext(t.records[k]) : undefined);
+  for (let k = Math.max(0, i); k < Math.min(j, t.recs.n); k++) out.push(recordKeyed(t.recs, k) || t.kept.get(k)?.key ? recordPlaintext(t, k) : undefined);
   return out;
 }
 
@@ -398,16 +529,13 @@ export function plaintextBytes(s: RecordSummary): number {
   return s.key ? (s.key.size ?? 0) : (s.plaintext?.length ?? 0);
 }
 
-function lazyPlaintext(this: RecordSummary): Uint8Array | undefined {
-  return recordPlaintext(this);
-}
-
-/** The record a plaintext chunk's bytes come from (not enumerable: copies of a chunk keep it). */
+/** The stream and record a plaintext chunk's bytes come from (not enumerable: copies of a chunk keep them). */
 const CHUNK_RECORD = Symbol('record');
-type LazyChunk = StreamChunk & { [CHUNK_RECORD]: RecordSummary };
+const CHUNK_STREAM = Symbol('stream');
+type LazyChunk = StreamChunk & { [CHUNK_RECORD]: number; [CHUNK_STREAM]: TlsStreamResult };
 
 function lazyBytes(this: LazyChunk): Uint8Array {
-  return recordPlaintext(this[CHUNK_RECORD]) ?? new Uint8Array(0);
+  return recordPlaintext(this[CHUNK_STREAM], this[CHUNK_RECORD]) ?? new Uint8Array(0);
 }
 
 /**
@@ -478,7 +606,6 @@ interface Keyed {
   secrets: SessionSecrets | undefined;
   unsupported: string;
   dirs: [DirCrypto, DirCrypto];
-  plainSeq: [number, number];
   encrypted: number;
   decrypted: number;
   noKey: number;
@@ -486,21 +613,29 @@ interface Keyed {
   hello: { ch: ClientHelloInfo | undefined; sh: ServerHelloInfo | undefined };
 }
 
+function newResult(session: TlsSessionInfo, notes: string[], b: Backing): TlsStreamResult {
+  const t = { status: 'no-encrypted-data', statusText: 'no encrypted records', session, recs: createRecordColumns(), kept: new Map(), notes } as Omit<TlsStreamResult, 'stream'>;
+  Object.defineProperty(t, BACKING, { value: b });
+  Object.defineProperty(t, 'stream', { get: () => plainStream(t as TlsStreamResult), enumerable: true });
+  return t as TlsStreamResult;
+}
+
 /** A decoder for `src` (nothing read yet). */
 export function createTlsDecoder(src: ByteStream, store: KeyStore, p: CryptoProvider): TlsDecoder {
   const notes: string[] = [];
   const stream: ByteStream = { id: `tls:${src.id}`, kind: 'tls', client: src.client, server: src.server, chunks: [], notes };
   const session: TlsSessionInfo = { helloRetry: false, certificates: [], clientRandoms: [] };
+  const scan = createRecordScanner(notes);
   return {
     store,
     p,
-    scan: createRecordScanner(notes),
+    scan,
     helloAt: 0,
     hb: [createHandshakeBuffer(), createHandshakeBuffer()],
     stop: [false, false],
     keyed: undefined,
     decodedAt: 0,
-    result: { stream, status: 'no-encrypted-data', statusText: 'no encrypted records', session, records: [], notes },
+    result: newResult(session, notes, { uid: ++decodings, p, src, scan, epochAt: [[], []], epochs: [[], []], error: undefined, plainBytes: 0, shell: stream, filled: false, plainSeq: [0, 0], appData: 0 }),
     gen: store.generation,
     sig: '',
   };
@@ -526,6 +661,8 @@ export function advanceTls(d: TlsDecoder, src: ByteStream, final: boolean): bool
     d.gen = d.store.generation;
   }
   if (!scanMoreRecords(d.scan, src, final)) return false;
+  // The grown stream may be another object with the same first chunks: records are read from it.
+  backing(d.result).src = src;
   const records = d.scan.records;
   if (!d.keyed) {
     helloPass(d, records);
@@ -533,6 +670,11 @@ export function advanceTls(d: TlsDecoder, src: ByteStream, final: boolean): bool
     d.keyed = setUpKeys(d);
   }
   for (; d.decodedAt < records.length; d.decodedAt++) decodeRecord(d, d.keyed, records[d.decodedAt]);
+  // Decoded records live on as columns (and kept summaries): the scanner lets them go.
+  d.scan.base += records.length;
+  records.length = 0;
+  d.decodedAt = 0;
+  if (final) trimRecordColumns(d.result.recs);
   setStatus(d.result, d.keyed);
   d.sig = keySignature(d);
   return true;
@@ -646,7 +788,7 @@ function setUpKeys(d: TlsDecoder): Keyed {
   } else if (suite && aeadFor(suite) === null) {
     unsupported = `${suite.name} is not supported yet`;
   }
-  return { tls13, suite, secrets, unsupported, dirs, plainSeq: [0, 0], encrypted: 0, decrypted: 0, noKey: 0, unauth: 0, hello: { ch, sh } };
+  return { tls13, suite, secrets, unsupported, dirs, encrypted: 0, decrypted: 0, noKey: 0, unauth: 0, hello: { ch, sh } };
 }
 
 function onHandshake(d: TlsDecoder, k: Keyed, dir: StreamDir, m: HandshakeMessage, r: TlsRecord): void {
@@ -698,7 +840,6 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
   };
   const d = k.dirs[r.dir];
   const sum: RecordSummary = { record: r, contentType: r.type, handshakes: [], encrypted: false };
-  res.records.push(sum);
   let plain: Uint8Array | null = null;
   let type = r.type;
   let key: RecordKey | undefined;
@@ -786,13 +927,16 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
   }
   if (sum.unauthenticated) k.unauth++;
   const lazy = plain !== null && key !== undefined && type === CT_APPLICATION_DATA && sum.encrypted;
+  const b = backing(res);
+  const i = r.index;
   if (lazy && plain && key) {
-    // Application data is read again from the record when asked (lazyPlaintext), not held.
+    // Application data is read again from the record when asked (recordPlaintext), not held.
     key.size = plain.length;
     sum.key = key;
-    keepPlaintext(sum, plain);
-    Object.defineProperty(sum, 'plaintext', { get: lazyPlaintext, enumerable: true, configurable: true });
+    keepPlaintext(recordCacheKey(b.uid, i), plain);
+    Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(res, i), enumerable: true, configurable: true });
   } else if (plain) sum.plaintext = plain;
+  b.plainBytes += plain?.length ?? 0;
   if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
     // Part of the record is missing: the message in it is lost; restart at the next record.
     d.hs.n = 0;
@@ -802,20 +946,134 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
       onHandshake(dd, k, r.dir, m, r);
     }
   } else if (type === CT_APPLICATION_DATA && sum.encrypted) {
-    const missing = r.complete ? 0 : r.length - r.body.length;
-    const bytes = plain ?? new Uint8Array(0);
-    const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: k.plainSeq[r.dir] };
-    if (lazy) {
-      Object.defineProperty(chunk, CHUNK_RECORD, { value: sum });
-      Object.defineProperty(chunk, 'size', { value: bytes.length });
-      Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
+    b.appData++;
+    // The plaintext stream, once made (plainStream), goes on with this record.
+    if (b.filled) b.shell.chunks.push(plainChunk(res, sum, b.plainSeq));
+  }
+  indexRecord(res, b, sum, key);
+}
+
+/**
+ * The plaintext chunk of an application data record (encrypted): its bytes read from the record
+ * when asked (decrypted again when the record cache dropped them), a gap when it did not decrypt.
+ * `seq`: each direction's next plaintext position, moved past this chunk.
+ */
+function plainChunk(res: TlsStreamResult, s: RecordSummary, seq: [number, number]): StreamChunk {
+  const r = s.record;
+  const lazy = s.key !== undefined;
+  const bytes = lazy ? EMPTY : (s.plaintext ?? EMPTY);
+  const size = lazy ? (s.key?.size ?? 0) : bytes.length;
+  const missing = r.complete ? 0 : r.length - r.body.length;
+  return makeChunk(res, r, lazy, lazy || s.plaintext !== undefined, bytes, size, missing, seq);
+}
+
+/** plainChunk of a record without a kept summary, from its columns (no summary made, no ciphertext read). */
+function columnChunk(res: TlsStreamResult, b: Backing, i: number, seq: [number, number]): StreamChunk {
+  const c = res.recs;
+  const dir = recordDir(c, i);
+  const length = recordLength(c, i);
+  const at = sourceChunkAt(b.scan, b.src, dir, c.pos[i]);
+  const ch = at >= 0 ? b.src.chunks[at] : undefined;
+  const r = { index: i, dir, event: ch?.event ?? c.ev[i], time: ch?.time ?? 0, lastEvent: c.ev[i], length };
+  const keyed = recordKeyed(c, i);
+  return makeChunk(res, r, keyed, keyed, EMPTY, keyed ? aeadPlainLength(epochOf(b, dir, i), length) : 0, 0, seq);
+}
+
+type ChunkOf = Pick<TlsRecord, 'index' | 'dir' | 'event' | 'time' | 'lastEvent' | 'length'>;
+
+function makeChunk(res: TlsStreamResult, r: ChunkOf, lazy: boolean, has: boolean, bytes: Uint8Array, size: number, missing: number, seq: [number, number]): StreamChunk {
+  const chunk: StreamChunk = { dir: r.dir, event: r.event, time: r.time, bytes, seq: seq[r.dir] };
+  if (lazy) {
+    Object.defineProperty(chunk, CHUNK_RECORD, { value: r.index });
+    Object.defineProperty(chunk, CHUNK_STREAM, { value: res });
+    Object.defineProperty(chunk, 'size', { value: size });
+    Object.defineProperty(chunk, 'bytes', { get: lazyBytes, enumerable: true, configurable: true });
+  }
+  if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
+  if (!has) chunk.gap = Math.max(0, r.length - 16);
+  else if (missing > 0) chunk.truncated = missing;
+  if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
+  seq[r.dir] = chunk.seq + size + (chunk.truncated ?? 0);
+  return chunk;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The plaintext stream (kind 'tls'), made from the records when first read and then kept with
+ * the result (the HTTP layers and follow read it): a TLS filter or the details of a frame never
+ * make it, so the stream holds nothing per record but its columns.
+ */
+function plainStream(t: TlsStreamResult): ByteStream {
+  const b = backing(t);
+  if (b.filled) return b.shell;
+  plainStreamWork.builds++;
+  const seq: [number, number] = [0, 0];
+  const chunks = b.shell.chunks;
+  for (let i = 0; i < t.recs.n; i++) {
+    if (recordContentType(t.recs, i) !== CT_APPLICATION_DATA || !recordEncrypted(t.recs, i)) continue;
+    const kept = t.kept.get(i);
+    if (!kept) chunks.push(columnChunk(t, b, i, seq));
+    else if (kept.contentType === CT_APPLICATION_DATA && kept.encrypted) chunks.push(plainChunk(t, kept, seq));
+  }
+  b.plainSeq = seq;
+  b.filled = true;
+  return b.shell;
+}
+
+/** Plaintext streams made from their records (tests: a TLS filter makes none). */
+export const plainStreamWork = { builds: 0 };
+
+/** Application data chunks of the plaintext stream (counted without making it). */
+export const plainChunkCount = (t: TlsStreamResult): number => backing(t).appData;
+
+/** Whether the plaintext stream was made (its chunks are held). */
+export const plainStreamMade = (t: TlsStreamResult): boolean => backing(t).filled;
+
+/**
+ * The first plaintext chunks, until `need[d]` bytes of each direction (or `max` chunks), without
+ * making the plaintext stream: what tells HTTP/1.x or HTTP/2 from the stream's start.
+ */
+export function plainStart(t: TlsStreamResult, need: [number, number], max = 64): ByteStream {
+  const b = backing(t);
+  if (b.filled) return b.shell;
+  const seq: [number, number] = [0, 0];
+  const got = [0, 0];
+  const chunks: StreamChunk[] = [];
+  for (let i = 0; i < t.recs.n && chunks.length < max && (got[0] < need[0] || got[1] < need[1]); i++) {
+    if (recordContentType(t.recs, i) !== CT_APPLICATION_DATA || !recordEncrypted(t.recs, i)) continue;
+    const s = recordAt(t, i);
+    if (s.contentType !== CT_APPLICATION_DATA || !s.encrypted) continue;
+    const c = plainChunk(t, s, seq);
+    got[c.dir] += c.size ?? c.bytes.length;
+    chunks.push(c);
+  }
+  return { ...b.shell, chunks };
+}
+
+/**
+ * The record's columns, and its summary kept only when the columns and the stream's bytes cannot
+ * make it again: application data that decrypted with an AEAD epoch (no TLS 1.3 padding), or
+ * that did not decrypt with the stream's one error text, needs no object.
+ */
+function indexRecord(res: TlsStreamResult, b: Backing, sum: RecordSummary, key: RecordKey | undefined): void {
+  const r = sum.record;
+  const i = r.index;
+  const app = sum.contentType === CT_APPLICATION_DATA && r.type === CT_APPLICATION_DATA && sum.encrypted && r.complete && !sum.unauthenticated;
+  const keyed = app && key !== undefined && sum.key === key && key.iv === key.epoch.iv && key.size === aeadPlainLength(key.epoch, r.length) && key.seq < 2 ** 32;
+  const unkeyed = app && key === undefined && sum.plaintext === undefined && sum.error !== undefined && (b.error ??= sum.error) === sum.error;
+  pushRecordColumns(res.recs, sum, keyed && key ? key.seq : undefined);
+  if ((!keyed && !unkeyed) || res.recs.odd.has(i)) {
+    res.kept.set(i, sum);
+    return;
+  }
+  if (keyed && key) {
+    const at = b.epochAt[r.dir];
+    const eps = b.epochs[r.dir];
+    if (eps[eps.length - 1] !== key.epoch) {
+      at.push(i);
+      eps.push(key.epoch);
     }
-    if (r.lastEvent !== r.event) chunk.lastEvent = r.lastEvent;
-    if (!plain) chunk.gap = Math.max(0, r.length - 16);
-    else if (missing > 0) chunk.truncated = missing;
-    if (chunk.gap) chunk.seq += chunk.gap; // seq counts the gap before the chunk
-    k.plainSeq[r.dir] = chunk.seq + bytes.length + (chunk.truncated ?? 0);
-    res.stream.chunks.push(chunk);
   }
 }
 
