@@ -61,8 +61,10 @@ export interface SetPart {
   kind: 'packets' | 'syscalls';
   /** The part as a capture (with its stream layers), numbered in its own events. */
   capture: Capture;
-  /** The set's event number of the part's event `local`. */
+  /** The set's event number of the part's event `local` (0 while a followed set has not placed it). */
   global(local: number): number;
+  /** The part's session: its HTTP layer answers the set's http.* filters (layers/http-filter.ts). */
+  session?: CaptureSession;
 }
 
 /** A column's text as a sort key: number-like texts (ports, lengths, times) sort as numbers, as users expect. */

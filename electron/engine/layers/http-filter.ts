@@ -18,6 +18,7 @@ import { addMessageFields, httpFinal, mergedMessageRefs } from './http-layer.ts'
 import { headsAnswer, headsColumns, httpHeadsOf, type HttpHeads } from './http-heads.ts';
 import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
+import type { SetPart } from '../capture.ts';
 
 export { HF } from '../http/http-fields.ts';
 
@@ -185,6 +186,8 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
   const c = compileFilterText(text);
   if (!c.ok) throw new Error(c.errors.map((e) => e.message).join('; '));
   if (!onlyHttpFields(c.fields)) return null;
+  const int = s.base.internals();
+  if (int.kind === 'set') return setSteps(int.parts, text);
   return (function* steps(): Generator<void, number[]> {
     const h = headsFor(s, c.fields);
     if (h) {
@@ -228,4 +231,25 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
     }
     return out;
   })();
+}
+
+/**
+ * A capture set's session has no HTTP layer of its own (its parts' sessions have, and the set's
+ * dissect adds their fields): each part's index answers, its events renumbered as the set's.
+ * Events a followed set has not placed yet (global 0) are left out.
+ */
+function* setSteps(parts: readonly SetPart[], text: string): Generator<void, number[]> {
+  const out: number[] = [];
+  for (const part of parts) {
+    const steps = part.session ? httpFilterSteps(part.session, text) : null;
+    if (!steps) continue;
+    for (const local of yield* steps) {
+      const g = part.global(local);
+      if (g > 0) out.push(g);
+    }
+  }
+  return Uint32Array.from(out).sort().reduce<number[]>((a, e) => {
+    if (a[a.length - 1] !== e) a.push(e);
+    return a;
+  }, []);
 }

@@ -343,8 +343,8 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
 
   const timeOf = (event: number): number => (order.part[event] === PART_PACKETS ? P.time(order.local[event]) : S.time(order.local[event]));
   const parts: SetPart[] = [
-    { kind: 'packets', capture: P, global: (l) => order.global[0][l] },
-    { kind: 'syscalls', capture: S, global: (l) => order.global[1][l] },
+    { kind: 'packets', capture: P, global: (l) => order.global[0][l], session: sessions[0] },
+    { kind: 'syscalls', capture: S, global: (l) => order.global[1][l], session: sessions[1] },
   ];
   let fields: Map<string, ColumnField> | undefined;
   const internals: SetInternals = {
