@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { filterWantsHeads } from '../../shared/http-head-fields.ts';
 import { headsFilterWork, httpFilterEvents, httpFilterNeedsNoScan } from '../../electron/engine/layers/http-filter.ts';
 import { headsWork, httpHeadsOf } from '../../electron/engine/layers/http-heads.ts';
+import { partialScanWork } from '../../electron/engine/layers/http-layer.ts';
 import { openSession, type CaptureSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { CORPUS } from '../engine/corpus.ts';
@@ -37,15 +38,23 @@ function generated(name: string, o: KeepaliveOptions): string {
   return path;
 }
 
-/** Each filter answered with the heads equals the HTTP scan's answer; returns how many the heads answered. */
-async function same(path: string): Promise<{ answered: number; bad: string; heads: CaptureSession }> {
+/**
+ * Each filter answered with the heads equals the HTTP scan's answer; returns how many the heads
+ * answered, why the capture (bad) or its first stream (streamWhy) was left to the scan, and the
+ * streams the partial scans read for those filters (each filter scans its given-up streams).
+ */
+async function same(path: string): Promise<{ answered: number; bad: string; streamWhy: string; givenUp: number; scannedStreams: number; heads: CaptureSession }> {
   const heads = await session(path, true);
   const scanned = await session(path, false);
   const before = headsFilterWork.filters;
+  const s0 = partialScanWork.streams;
   for (const f of FILTERS) expect(httpFilterEvents(heads, f), f).toEqual(httpFilterEvents(scanned, f));
   const int = heads.http.internals;
-  const bad = int.kind === 'packets' ? httpHeadsOf(int.conv)?.bad ?? 'none' : 'none';
-  return { answered: headsFilterWork.filters - before, bad, heads };
+  const h = int.kind === 'packets' ? httpHeadsOf(int.conv) : undefined;
+  return {
+    answered: headsFilterWork.filters - before, bad: h?.bad ?? 'none', streamWhy: h?.streamWhy ?? '', givenUp: h?.givenUp.length ?? 0,
+    scannedStreams: partialScanWork.streams - s0, heads,
+  };
 }
 
 /** Connections (the third element, 0 if absent): each a SYN handshake at its first segment, then each [fromClient, payload] as one segment, in order. */
@@ -99,8 +108,9 @@ const ODD: [string, [boolean, string, number?][], boolean][] = [
   ['head across segments', [[true, 'GET / HTTP/1.1\r\nHost: a'], [true, '\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], false],
   ['bad start line once started', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 2x0 OK\r\n\r\n']], false],
   ['not HTTP', [[true, 'hello there\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n']], true],
-  // The second connection starts with the head the first just sent (read from the heads' memo): it is started too.
-  ['a repeated head starts a stream', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET / HTTP/1.1\r\n\r\n', 1], [true, 'garbage\r\n', 1], [true, 'GET /b HTTP/1.1\r\n\r\n', 1]], false],
+  // The second connection starts with the head the first just sent (read from the heads' memo):
+  // it is started too, so its garbage gives it up; the first is still answered from the heads.
+  ['a repeated head starts a stream', [[true, 'GET / HTTP/1.1\r\n\r\n'], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'], [true, 'GET / HTTP/1.1\r\n\r\n', 1], [true, 'garbage\r\n', 1], [true, 'GET /b HTTP/1.1\r\n\r\n', 1]], true],
   ['a TLS record', [[true, '\x16\x03\x01\x00\x05hello'], [false, '\x16\x03\x03\x00\x02hi']], false],
 ];
 
@@ -128,6 +138,7 @@ describe('HTTP heads of the index pass', () => {
       return out;
     };
     let answered = 0;
+    let partly = 0;
     for (let k = 0; k < 60; k++) {
       const segs: [boolean, string, number?][] = [];
       for (let j = 0; j < 4; j++) {
@@ -137,9 +148,15 @@ describe('HTTP heads of the index pass', () => {
       }
       const r = await same(conversation(`damaged-${k}`, segs));
       if (r.answered > 0) answered++;
+      if (r.answered > 0 && r.givenUp > 0) {
+        // One of the two streams damaged: it alone is scanned, the other answered from its heads.
+        expect(r.scannedStreams).toBe(r.answered * r.givenUp);
+        partly++;
+      }
     }
     // Some damage still leaves every head whole and valid: the heads answer those.
     expect(answered).toBeGreaterThan(0);
+    expect(partly).toBeGreaterThan(0);
   });
 
   it('answer method and status filters of an in-order keep-alive capture without the HTTP scan', async () => {
@@ -159,13 +176,33 @@ describe('HTTP heads of the index pass', () => {
     expect(httpFilterNeedsNoScan(heads, 'http.host == "example.test"')).toBe(false);
   });
 
-  it('leave reordered and split captures to the scan, with the same answers', async () => {
+  it('leave the reordered stream alone to the scan, and split captures, with the same answers', async () => {
     const split = await same(generated('split', { requests: 600, connections: 4, splitEvery: 5 }));
     const reordered = await same(generated('reordered', { requests: 600, connections: 4, splitEvery: 50, reorder: true }));
-    expect(reordered.bad).toMatch(/past the next expected byte|continued/);
-    expect(reordered.answered).toBe(0);
-    // Split responses: answered when every head is whole in its segment, else left to the scan.
-    expect(split.answered === FILTERS.length || split.bad !== '').toBe(true);
+    expect(reordered.bad).toBe('');
+    expect(reordered.streamWhy).toMatch(/past the next expected byte|continued/);
+    // The reordered stream, and a stream whose head a split cut, of the four.
+    expect(reordered.givenUp).toBe(2);
+    expect(reordered.answered).toBe(FILTERS.length);
+    expect(reordered.scannedStreams).toBe(FILTERS.length * 2);
+    // The session's own scan never ran: the next filter needing it still scans the whole capture.
+    expect(reordered.heads.http.plain).toBeUndefined();
+    // Split responses: every stream has a head cut by a split, so more than half the streams
+    // would be scanned: the capture is left to the whole scan (no partial scan runs).
+    expect(split.givenUp).toBe(4);
+    expect(split.answered).toBe(0);
+    expect(split.scannedStreams).toBe(0);
+  });
+
+  it('answer most streams of a capture with one odd stream among many from the heads', async () => {
+    const many = await same(generated('one-odd', { requests: 3000, connections: 24, splitEvery: 400, reorder: true }));
+    expect(many.bad).toBe('');
+    expect(many.givenUp).toBe(1);
+    expect(many.answered).toBe(FILTERS.length);
+    // Per filter, one stream of the 24 went through the HTTP scan.
+    expect(many.scannedStreams).toBe(FILTERS.length);
+    expect(many.heads.httpScan).toBeUndefined();
+    expect(httpFilterNeedsNoScan(many.heads, 'http.request.method == "GET"')).toBe(true);
   });
 
   it('agree with the scan on corpus captures', async () => {

@@ -14,8 +14,8 @@ import { allFields, fieldByName } from '../fields/registry.ts';
 import { compileColumnFilter, type ColumnField } from '../filter/column-filter.ts';
 import { compileFilterText } from '../filter/compile.ts';
 import { createInterner, intern, type Interner } from '../index/columns.ts';
-import { addMessageFields, httpFinal, mergedMessageRefs } from './http-layer.ts';
-import { headsAnswer, headsColumns, httpHeadsOf, type HttpHeads } from './http-heads.ts';
+import { addMessageFields, httpFinal, httpScanStreamsSteps, mergedMessageRefs, type HttpLayer } from './http-layer.ts';
+import { givenUpStreams, headsAnswer, headsColumns, headsKept, httpHeadsOf, type HttpHeads } from './http-heads.ts';
 import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
 import type { SetPart } from '../capture.ts';
@@ -80,10 +80,10 @@ interface MessageList {
 /** Messages per step while the list and the fields' string ids are built: a few ms each. */
 const LIST_STEP = 1 << 16;
 
-function* messageList(s: CaptureSession): Generator<void, MessageList> {
-  const merged = mergedMessageRefs(s.http);
+function* messageList(layer: HttpLayer): Generator<void, MessageList> {
+  const merged = mergedMessageRefs(layer);
   const n = merged.length;
-  const ixs = [s.http.plain, s.http.tls].filter((x): x is HttpIndex => x !== undefined);
+  const ixs = [layer.plain, layer.tls].filter((x): x is HttpIndex => x !== undefined);
   const list: MessageList = { n, ixs, which: new Uint8Array(n + 1), ref: new Uint32Array(n + 1), event: new Uint32Array(n + 1) };
   for (let k = 0; k < n; k++) {
     if ((k & (LIST_STEP - 1)) === LIST_STEP - 1) yield;
@@ -168,16 +168,35 @@ export function httpFilterNeedsNoScan(s: CaptureSession, text: string): boolean 
 /** Work of the http.* filters answered from the index pass's heads (filters, messages tested). */
 export const headsFilterWork = { filters: 0, tested: 0 };
 
-function* headsSteps(h: HttpHeads, ast: Parameters<typeof compileColumnFilter>[0]): Generator<void, number[] | null> {
-  const cols = compileColumnFilter(ast, headsColumns(h));
+type Compiled = Extract<ReturnType<typeof compileFilterText>, { ok: true }>;
+
+/**
+ * The filter over the heads' messages, with the streams the heads gave up scanned alone by the
+ * HTTP scan and their events merged in (each event is one stream's: the heads give the capture
+ * up otherwise). null: the columns cannot test the filter, or a scanned stream may be TLS or
+ * HTTP/2 (left to the whole scan and its TLS part).
+ */
+function* headsSteps(s: CaptureSession, h: HttpHeads, c: Compiled): Generator<void, number[] | null> {
+  const cols = compileColumnFilter(c.ast, headsColumns(h));
   if (!cols) return null;
+  const only = givenUpStreams(h);
+  let scanned: number[] = [];
+  if (only) {
+    const part = yield* httpScanStreamsSteps(s.http, only);
+    if (part.candidates.length > 0) return null;
+    scanned = yield* indexSteps(part, c);
+  }
   headsFilterWork.filters++;
   const out: number[] = [];
   const ev = h.event;
+  let j = 0;
   for (let k = 1; k <= h.n; k++) {
     if ((k & 0xffff) === 0) yield;
-    if (cols.test(k)) out.push(ev[k]);
+    if (!headsKept(h, k) || !cols.test(k)) continue;
+    while (j < scanned.length && scanned[j] < ev[k]) out.push(scanned[j++]);
+    out.push(ev[k]);
   }
+  while (j < scanned.length) out.push(scanned[j++]);
   headsFilterWork.tested += h.n;
   return out;
 }
@@ -191,45 +210,12 @@ function httpFilterSteps(s: CaptureSession, text: string): Generator<void, numbe
   return (function* steps(): Generator<void, number[]> {
     const h = headsFor(s, c.fields);
     if (h) {
-      const fromHeads = yield* headsSteps(h, c.ast);
+      const fromHeads = yield* headsSteps(s, h, c);
       if (fromHeads) return fromHeads;
     }
     if (!httpFinal(s.http)) scanHttpNow(s);
     refreshTls(s);
-    const list = yield* messageList(s);
-    const cols = compileColumnFilter(c.ast, yield* messageFields(list, c.fields));
-    const d = createDissection();
-    // Only the filter's fields are recorded: fields that need a re-parse are skipped unless named.
-    const keep = new Uint8Array(allFields().length + 1);
-    for (const name of c.fields) {
-      const f = fieldByName(name);
-      if (f) keep[f.id] = 1;
-    }
-    d.keep = keep;
-    const empty = new Uint8Array(0);
-    const out: number[] = [];
-    const { n, event } = list;
-    let step = 0;
-    for (let k = 1; k <= n; ) {
-      if ((++step & 4095) === 0) yield;
-      const ev = event[k];
-      let end = k + 1;
-      while (end <= n && event[end] === ev) end++;
-      if (cols && end === k + 1) {
-        httpFilterWork.columnTested++;
-        if (cols.test(k)) out.push(ev);
-      } else {
-        // Messages completed in the same event are one event's fields: test them together.
-        resetDissection(d, empty);
-        for (let j = k; j < end; j++) {
-          httpFilterWork.fieldsAdded++;
-          addMessageFields(s.http, list.ixs[list.which[j]], list.ref[j], d);
-        }
-        if (c.predicate(d)) out.push(ev);
-      }
-      k = end;
-    }
-    return out;
+    return yield* indexSteps(s.http, c);
   })();
 }
 
@@ -252,4 +238,42 @@ function* setSteps(parts: readonly SetPart[], text: string): Generator<void, num
     if (a[a.length - 1] !== e) a.push(e);
     return a;
   }, []);
+}
+
+/** The filter over the messages of a scanned layer's index (the session's, or a partial scan's). */
+function* indexSteps(layer: HttpLayer, c: Compiled): Generator<void, number[]> {
+  const list = yield* messageList(layer);
+  const cols = compileColumnFilter(c.ast, yield* messageFields(list, c.fields));
+  const d = createDissection();
+  // Only the filter's fields are recorded: fields that need a re-parse are skipped unless named.
+  const keep = new Uint8Array(allFields().length + 1);
+  for (const name of c.fields) {
+    const f = fieldByName(name);
+    if (f) keep[f.id] = 1;
+  }
+  d.keep = keep;
+  const empty = new Uint8Array(0);
+  const out: number[] = [];
+  const { n, event } = list;
+  let step = 0;
+  for (let k = 1; k <= n; ) {
+    if ((++step & 4095) === 0) yield;
+    const ev = event[k];
+    let end = k + 1;
+    while (end <= n && event[end] === ev) end++;
+    if (cols && end === k + 1) {
+      httpFilterWork.columnTested++;
+      if (cols.test(k)) out.push(ev);
+    } else {
+      // Messages completed in the same event are one event's fields: test them together.
+      resetDissection(d, empty);
+      for (let j = k; j < end; j++) {
+        httpFilterWork.fieldsAdded++;
+        addMessageFields(layer, list.ixs[list.which[j]], list.ref[j], d);
+      }
+      if (c.predicate(d)) out.push(ev);
+    }
+    k = end;
+  }
+  return out;
 }

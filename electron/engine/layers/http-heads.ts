@@ -8,11 +8,13 @@
  * full head parse: layers/http-layer.ts).
  *
  * It answers only where it decides exactly as the full scan would (http1.ts drive over
- * streams/tcp-reassembly.ts tcpFollowSegment). Anything else — a segment past the next expected
- * byte (reordered, lost), a head across segments, chunked or close-delimited bodies, 1xx, HEAD
- * or CONNECT, bytes that are not a message start once a stream started, TLS or HTTP/2 streams,
- * two messages completing in one event — gives the capture up (`bad` says why) and the filters
- * fall back to the full scan.
+ * streams/tcp-reassembly.ts tcpFollowSegment). A stream it cannot decide — a segment past the
+ * next expected byte (reordered, lost), a head across segments, chunked or close-delimited
+ * bodies, 1xx, HEAD or CONNECT, bytes that are not a message start once a stream started — is
+ * given up alone (`givenUp`): the filter scans just those streams with the HTTP scan and merges
+ * their answers in event order (http-filter.ts). What is not one stream's — a frame with two TCP
+ * headers, TLS or HTTP/2 (the scan's TLS part reads those), two messages completing in one
+ * event — gives the capture up (`bad` says why) and the filters fall back to the full scan.
  */
 import { classifyStart, createHeadFraming, headFraming, HeadVerdict, type HeadFraming } from '../http/http1.ts';
 import { createInterner, intern, type Interner } from '../index/columns.ts';
@@ -26,6 +28,8 @@ const TH_SYN = 0x02;
 /** Per-stream state bits. */
 const STARTED = 1;
 const NOT_HTTP = 2;
+/** The heads could not decide this stream as the scan would: it is left to the HTTP scan (its messages here are not read). */
+const GIVEN_UP = 4;
 /** Per-direction modes: between messages, or in a body of `rem` more bytes. */
 const IN_HEAD = 0;
 const IN_BODY = 1;
@@ -37,6 +41,9 @@ const MAX_METHODS = 64;
 export interface HttpHeads {
   /** Why the capture is left to the full scan ('' while the heads answer). */
   bad: string;
+  /** Streams left to the HTTP scan (the rest keep the heads' answers), and why the first was. */
+  givenUp: number[];
+  streamWhy: string;
   /** Per stream: the direction bit of its first frame (the client, as tcpFollowSegment takes it), -1 unseen; state bits. */
   client: Int8Array;
   state: Uint8Array;
@@ -47,10 +54,11 @@ export interface HttpHeads {
   mode: Uint8Array;
   rem: Uint32Array;
   meta: Uint32Array;
-  /** Messages completed, from 1 (index 0 unused): event and meta. */
+  /** Messages completed, from 1 (index 0 unused): event, meta and TCP stream. */
   n: number;
   event: Uint32Array;
   kind: Uint32Array;
+  stream: Uint32Array;
   methods: Interner;
   /** The frame of the last segment (a frame with two TCP headers is left to the full scan). */
   lastFrame: number;
@@ -72,8 +80,8 @@ const byConv = new WeakMap<ConversationTable, HttpHeads>();
 
 function createHeads(): HttpHeads {
   return {
-    bad: '', client: new Int8Array(64).fill(-1), state: new Uint8Array(64), next: new Uint32Array(128), seen: new Uint8Array(128), written: new Uint8Array(128),
-    mode: new Uint8Array(128), rem: new Uint32Array(128), meta: new Uint32Array(128), n: 0, event: new Uint32Array(1024), kind: new Uint32Array(1024),
+    bad: '', givenUp: [], streamWhy: '', client: new Int8Array(64).fill(-1), state: new Uint8Array(64), next: new Uint32Array(128), seen: new Uint8Array(128), written: new Uint8Array(128),
+    mode: new Uint8Array(128), rem: new Uint32Array(128), meta: new Uint32Array(128), n: 0, event: new Uint32Array(1024), kind: new Uint32Array(1024), stream: new Uint32Array(1024),
     methods: createInterner(), lastFrame: -1, fr: createHeadFraming(),
     memo: [Buffer.alloc(MEMO_BYTES), Buffer.alloc(MEMO_BYTES)], memoLen: new Int32Array(2), memoMeta: new Uint32Array(2), memoCl: new Float64Array(2),
   };
@@ -101,8 +109,15 @@ export function httpHeadsOf(conv: ConversationTable): HttpHeads | undefined {
 function giveUp(h: HttpHeads, why: string): void {
   h.bad = why;
   // The columns are not read again: let them go.
-  h.event = h.kind = new Uint32Array(0);
+  h.event = h.kind = h.stream = new Uint32Array(0);
   h.n = 0;
+}
+
+/** Leave stream `sid` to the HTTP scan: what the heads read of it is not answered from them (headsKept). */
+function giveUpStream(h: HttpHeads, sid: number, why: string): void {
+  h.state[sid] |= GIVEN_UP;
+  h.givenUp.push(sid);
+  if (h.streamWhy === '') h.streamWhy = why;
 }
 
 function grow<T extends Uint32Array | Uint8Array | Int8Array>(a: T, need: number, make: new (n: number) => T, fill = 0): T {
@@ -127,14 +142,16 @@ function ensureStream(h: HttpHeads, sid: number): void {
   h.meta = grow(h.meta, m, Uint32Array);
 }
 
-function addMessage(h: HttpHeads, frame: number, meta: number): void {
+function addMessage(h: HttpHeads, frame: number, meta: number, sid: number): void {
   const k = ++h.n;
   if (k >= h.event.length) {
     h.event = grow(h.event, k + 1, Uint32Array);
     h.kind = grow(h.kind, k + 1, Uint32Array);
+    h.stream = grow(h.stream, k + 1, Uint32Array);
   }
   h.event[k] = frame;
   h.kind[k] = meta;
+  h.stream[k] = sid;
 }
 
 function headsSegment(h: HttpHeads, frame: number, sid: number, bit: number, rawSeq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number): void {
@@ -143,7 +160,7 @@ function headsSegment(h: HttpHeads, frame: number, sid: number, bit: number, raw
   h.lastFrame = frame;
   ensureStream(h, sid);
   if (h.client[sid] < 0) h.client[sid] = bit;
-  if (h.state[sid] & NOT_HTTP) return;
+  if (h.state[sid] & (NOT_HTTP | GIVEN_UP)) return;
   const dir = bit === h.client[sid] ? 0 : 1;
   const k = sid * 2 + dir;
   const seq = flags & TH_SYN ? (rawSeq + 1) >>> 0 : rawSeq >>> 0;
@@ -152,18 +169,18 @@ function headsSegment(h: HttpHeads, frame: number, sid: number, bit: number, raw
     h.next[k] = seq;
   } else if (flags & TH_SYN && seq !== h.next[k] && h.written[k] === 0) {
     // A second SYN with another initial number: reassembly takes its numbers as that frame saw them.
-    return giveUp(h, `frame ${frame}: a new initial sequence number on a stream`);
+    return giveUpStream(h, sid, `frame ${frame}: a new initial sequence number on a stream`);
   }
   if (seglen === 0) return;
-  if (seglen < 0) return giveUp(h, `frame ${frame}: a TCP segment of unknown length`);
-  if (to - from < seglen) return giveUp(h, `frame ${frame}: segment cut short by the capture`);
+  if (seglen < 0) return giveUpStream(h, sid, `frame ${frame}: a TCP segment of unknown length`);
+  if (to - from < seglen) return giveUpStream(h, sid, `frame ${frame}: segment cut short by the capture`);
   headsWork.segments++;
   const d = (seq - h.next[k]) | 0;
-  if (d > 0) return giveUp(h, `frame ${frame}: segment past the next expected byte`);
+  if (d > 0) return giveUpStream(h, sid, `frame ${frame}: segment past the next expected byte`);
   let off = from;
   if (d < 0) {
     // Retransmitted bytes: reassembly keeps only the new ones (before any byte, it would take this frame's numbers).
-    if (h.written[k] === 0) return giveUp(h, `frame ${frame}: segment before a direction's first byte`);
+    if (h.written[k] === 0) return giveUpStream(h, sid, `frame ${frame}: segment before a direction's first byte`);
     if (-d >= seglen) return;
     off -= d;
   }
@@ -183,7 +200,7 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
       h.rem[k] -= n;
       off += n;
       if (h.rem[k] === 0) {
-        addMessage(h, frame, h.meta[k]);
+        addMessage(h, frame, h.meta[k], sid);
         h.mode[k] = IN_HEAD;
       }
       continue;
@@ -208,26 +225,26 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
       const v = headFraming(b, off, end, dir, fr);
       headsWork.headBytes += v === HeadVerdict.Ok ? fr.end - off : end - off;
       if (v === HeadVerdict.NotStart) {
-        if (h.state[sid] & STARTED) return giveUp(h, `frame ${frame}: bytes that are not an HTTP/1 message in an HTTP stream`);
+        if (h.state[sid] & STARTED) return giveUpStream(h, sid, `frame ${frame}: bytes that are not an HTTP/1 message in an HTTP stream`);
         if (classifyStart(b.subarray(chunkFrom, end)) !== undefined) return giveUp(h, `frame ${frame}: a TLS or HTTP/2 stream`);
         h.state[sid] |= NOT_HTTP;
         return;
       }
-      if (v === HeadVerdict.Partial) return giveUp(h, `frame ${frame}: a head continued in the next segment`);
-      if (v === HeadVerdict.BadStart) return giveUp(h, `frame ${frame}: a head with no valid start line`);
+      if (v === HeadVerdict.Partial) return giveUpStream(h, sid, `frame ${frame}: a head continued in the next segment`);
+      if (v === HeadVerdict.BadStart) return giveUpStream(h, sid, `frame ${frame}: a head with no valid start line`);
       h.state[sid] |= STARTED;
-      if (fr.te) return giveUp(h, `frame ${frame}: Transfer-Encoding`);
+      if (fr.te) return giveUpStream(h, sid, `frame ${frame}: Transfer-Encoding`);
       cl = fr.contentLength;
-      if (cl < -1 || cl >= 0x80000000) return giveUp(h, `frame ${frame}: a Content-Length too large`);
+      if (cl < -1 || cl >= 0x80000000) return giveUpStream(h, sid, `frame ${frame}: a Content-Length too large`);
       if (dir === 0) {
         const id = methodId(h, b, fr.methodFrom, fr.methodTo);
-        if (id < 0) return giveUp(h, `frame ${frame}: HEAD, CONNECT or too many methods`);
+        if (id < 0) return giveUpStream(h, sid, `frame ${frame}: HEAD, CONNECT or too many methods`);
         meta = id;
       } else {
         const st = fr.code;
         // 1xx and 101 (own rows, upgrades) are left to the full scan; 204 and 304 have no body (RFC 9110 §6.4.1).
-        if (st >= 100 && st < 200) return giveUp(h, `frame ${frame}: a 1xx response`);
-        if (cl < 0 && st !== 204 && st !== 304) return giveUp(h, `frame ${frame}: a response body delimited by the close`);
+        if (st >= 100 && st < 200) return giveUpStream(h, sid, `frame ${frame}: a 1xx response`);
+        if (cl < 0 && st !== 204 && st !== 304) return giveUpStream(h, sid, `frame ${frame}: a response body delimited by the close`);
         meta = RESPONSE | st;
       }
       const len = fr.end - off;
@@ -240,7 +257,7 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
       off = fr.end;
     }
     const body = meta === (RESPONSE | 204) || meta === (RESPONSE | 304) ? 0 : Math.max(0, cl);
-    if (body === 0) addMessage(h, frame, meta);
+    if (body === 0) addMessage(h, frame, meta, sid);
     else {
       h.mode[k] = IN_BODY;
       h.rem[k] = body;
@@ -269,14 +286,40 @@ function methodId(h: HttpHeads, b: Uint8Array, from: number, to: number): number
 
 /** Whether a filter naming `fields` can be answered from `h` alone. */
 export function headsAnswer(h: HttpHeads | undefined, fields: readonly string[]): h is HttpHeads {
-  return h !== undefined && h.bad === '' && fields.length > 0 && fields.every((f) => HEAD_FIELDS.includes(f)) && !sharesEvents(h);
+  return h !== undefined && h.bad === '' && fields.length > 0 && fields.every((f) => HEAD_FIELDS.includes(f)) && mostlyDecided(h) && !sharesEvents(h);
+}
+
+/** At most half the streams left to the scan: with more, the whole scan (kept by the session for the next filter) costs about as much. */
+function mostlyDecided(h: HttpHeads): boolean {
+  if (h.givenUp.length === 0) return true;
+  let seen = 0;
+  for (let sid = 0; sid < h.client.length; sid++) if (h.client[sid] >= 0) seen++;
+  return h.givenUp.length * 2 <= seen;
 }
 
 /** Two messages completing in one event are tested together by the full path: not here. */
 function sharesEvents(h: HttpHeads): boolean {
   const ev = h.event;
-  for (let k = 2; k <= h.n; k++) if (ev[k] === ev[k - 1]) return true;
+  let last = -1;
+  for (let k = 1; k <= h.n; k++) {
+    if (!headsKept(h, k)) continue;
+    if (ev[k] === last) return true;
+    last = ev[k];
+  }
   return false;
+}
+
+/** Whether message `k` is answered from the heads (its stream was not left to the scan). */
+export function headsKept(h: HttpHeads, k: number): boolean {
+  return (h.state[h.stream[k]] & GIVEN_UP) === 0;
+}
+
+/** Per TCP stream, 1 where the heads left it to the HTTP scan (undefined: none was). */
+export function givenUpStreams(h: HttpHeads): Uint8Array | undefined {
+  if (h.givenUp.length === 0) return undefined;
+  const m = new Uint8Array(h.state.length);
+  for (const sid of h.givenUp) m[sid] = 1;
+  return m;
 }
 
 /** The head scan's messages as the columns http-filter.ts tests (message numbers from 1). */

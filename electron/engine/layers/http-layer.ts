@@ -166,7 +166,8 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
   }
 }
 
-function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress): Generator<void> {
+/** The scan over the frames of a packet capture; `only`: just the TCP streams marked 1 there. */
+function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress, only?: Uint8Array): Generator<void> {
   const internals = layer.internals;
   if (internals.kind !== 'packets') return;
   const s = createPacketScan(layer, internals, ix);
@@ -180,6 +181,7 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
       yield;
     }
     scanStepWork.units++;
+    if (only && only[fs[f]] !== 1) continue;
     scanFrame(layer, internals, s, f);
   }
   for (let sid = 0; sid < s.states.length; sid++) {
@@ -252,6 +254,35 @@ export function* httpScanSteps(layer: HttpLayer, progress: HttpScanProgress, opt
   layer.tlsGen = -1;
   layer.plainMessages = layer.messages;
   layer.ms = performance.now() - t0;
+}
+
+/** Streams the partial scan read (httpScanStreamsSteps), for tests. */
+export const partialScanWork = { scans: 0, streams: 0 };
+
+/**
+ * The HTTP scan of just the TCP streams marked 1 in `only` (streams the index pass's heads left
+ * to it: http-heads.ts), into a layer of its own so the session's stays unscanned: its `plain`
+ * holds those streams' messages as the whole scan records them (each stream is reassembled and
+ * parsed alone, so a stream's messages do not depend on the others), and its `candidates` any
+ * of them that start like TLS or HTTP/2 (which the caller leaves to the whole scan).
+ */
+export function* httpScanStreamsSteps(layer: HttpLayer, only: Uint8Array): Generator<void, HttpLayer> {
+  const part: HttpLayer = {
+    ...layer, plain: undefined, tls: undefined, h2: createH2List(), tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0,
+    streams: new Map(), decode: createDecodeBudget(), walked: undefined, live: undefined, tlsOnMessage: undefined,
+  };
+  const ix = createHttpIndex();
+  partialScanWork.scans++;
+  for (let sid = 0; sid < only.length; sid++) partialScanWork.streams += only[sid];
+  yield* scanPackets(part, ix, { done: 0, total: 0, messages: 0 }, only);
+  stepDone();
+  for (const _ of finishHttpIndexSteps(ix, scanStepWork)) {
+    stepDone();
+    yield;
+  }
+  part.plain = ix;
+  part.plainMessages = part.messages;
+  return part;
 }
 
 /**
