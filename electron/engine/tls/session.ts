@@ -50,7 +50,7 @@ import {
 } from './handshake.ts';
 import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
 import { createRecordScanner, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanMoreRecords, sourceBytes, sourceChunkAt, type RecordScanner, type TlsRecord } from './records.ts';
-import { cachedPlaintext, forgetPlaintexts, keepPlaintext, recordCacheKey } from './record-cache.ts';
+import { cachedPlaintext, forgetPlaintexts, keepPlaintext } from './record-cache.ts';
 import {
   createRecordColumns,
   pushRecordColumns,
@@ -498,8 +498,8 @@ function openCbc(e: Epoch, r: TlsRecord): Opened {
  * gave when the stream was decrypted, made again alone. Undefined for records without a key.
  */
 export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | undefined {
-  const ck = recordCacheKey(backing(t).uid, i);
-  const hit = cachedPlaintext(ck);
+  const uid = backing(t).uid;
+  const hit = cachedPlaintext(uid, i);
   if (hit) return hit;
   const s = recordAt(t, i);
   const k = s.key;
@@ -508,7 +508,7 @@ export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | und
   const out = o.plain && k.tls13 && !k.unauth ? (unpad13(o.plain)?.content ?? null) : o.plain;
   // It decrypted with this key before: the ciphertext it reads is the same bytes.
   if (!out) throw new Error(`TLS record ${s.record.index} no longer decrypts with its key`);
-  keepPlaintext(ck, out);
+  keepPlaintext(uid, i, out);
   return out;
 }
 
@@ -933,7 +933,7 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
     // Application data is read again from the record when asked (recordPlaintext), not held.
     key.size = plain.length;
     sum.key = key;
-    keepPlaintext(recordCacheKey(b.uid, i), plain);
+    keepPlaintext(b.uid, i, plain);
     Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(res, i), enumerable: true, configurable: true });
   } else if (plain) sum.plaintext = plain;
   b.plainBytes += plain?.length ?? 0;
