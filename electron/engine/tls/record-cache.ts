@@ -34,7 +34,10 @@ function recordsOf(decoding: number): Map<number, Held> | undefined {
 
 function dropDecoding(decoding: number): void {
   cache.delete(decoding);
-  if (decoding === lastId) lastId = -1;
+  if (decoding === lastId) {
+    lastId = -1;
+    lastMap = undefined;
+  }
 }
 
 function drop(decoding: number, record: number): void {
@@ -54,9 +57,10 @@ function drop(decoding: number, record: number): void {
  * filter over a 1 M-packet keep-alive capture. The queue is three typed columns, not an object
  * per read: those objects were 6 of 30 CPU s of garbage collection on the same filter.
  */
-let qDec = new Int32Array(1024);
-let qRec = new Int32Array(1024);
-let qStamp = new Float64Array(1024);
+const Q0 = 1024;
+let qDec = new Int32Array(Q0);
+let qRec = new Int32Array(Q0);
+let qStamp = new Float64Array(Q0);
 let head = 0;
 let tail = 0;
 let clock = 0;
@@ -69,22 +73,25 @@ function touch(decoding: number, record: number, h: Held): void {
   if (tail === qDec.length) {
     // Full: stale entries go first; the columns double only when most entries are current.
     compact();
-    if (tail * 2 > qDec.length) {
-      const d = new Int32Array(2 * qDec.length);
-      const r = new Int32Array(d.length);
-      const st = new Float64Array(d.length);
-      d.set(qDec.subarray(0, tail));
-      r.set(qRec.subarray(0, tail));
-      st.set(qStamp.subarray(0, tail));
-      qDec = d;
-      qRec = r;
-      qStamp = st;
-    }
+    if (tail * 2 > qDec.length) resizeQueue(2 * qDec.length);
   }
   qDec[tail] = decoding;
   qRec[tail] = record;
   qStamp[tail] = h.stamp;
   tail++;
+}
+
+/** The queue's columns at `cap` entries, its entries [0, tail) kept (tail ≤ cap). */
+function resizeQueue(cap: number): void {
+  const d = new Int32Array(cap);
+  const r = new Int32Array(cap);
+  const st = new Float64Array(cap);
+  d.set(qDec.subarray(0, tail));
+  r.set(qRec.subarray(0, tail));
+  st.set(qStamp.subarray(0, tail));
+  qDec = d;
+  qRec = r;
+  qStamp = st;
 }
 
 const current = (q: number): boolean => recordsOf(qDec[q])?.get(qRec[q])?.stamp === qStamp[q];
@@ -102,6 +109,8 @@ function compact(): void {
   }
   head = 0;
   tail = w;
+  // Fewer held than the columns were grown for (streams forgotten): they shrink with them.
+  if (qDec.length > Q0 && tail * 8 < qDec.length) resizeQueue(Math.max(Q0, 2 * tail));
 }
 
 /** Stale entries past a multiple of the records held: compacting then costs at most what made them stale. */
@@ -118,10 +127,12 @@ export function recordCacheBytes(): number {
 export function clearRecordCache(): void {
   cache.clear();
   lastId = -1;
+  lastMap = undefined;
   size = 0;
   head = 0;
   tail = 0;
   held = 0;
+  resizeQueue(Q0);
 }
 
 /** The plaintext kept for record `record` of decoding `decoding`, made the most recently read; undefined when not held. */
