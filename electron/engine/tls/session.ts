@@ -50,7 +50,7 @@ import {
 } from './handshake.ts';
 import { toHex, type KeyStore, type SessionSecrets } from './keylog.ts';
 import { createRecordScanner, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, scanMoreRecords, sourceBytes, sourceChunkAt, type RecordScanner, type TlsRecord } from './records.ts';
-import { cachedPlaintext, forgetPlaintexts, keepPlaintext, recordCacheKey } from './record-cache.ts';
+import { cachedPlaintext, forgetPlaintexts, keepPlaintext } from './record-cache.ts';
 import {
   createRecordColumns,
   pushRecordColumns,
@@ -312,8 +312,12 @@ function seq8(n: number): Uint8Array {
 /** RFC 8446 §5.3 / RFC 7905 §2: nonce = IV XOR the 64-bit sequence number, left-padded. */
 function xorNonce(iv: Uint8Array, seq: number): Uint8Array {
   const n = iv.slice();
-  const s = seq8(seq);
-  for (let i = 0; i < 8; i++) n[n.length - 8 + i] ^= s[i];
+  // The sequence number's bytes from the last, without an 8-byte array per record.
+  let v = seq;
+  for (let i = n.length - 1; i >= n.length - 8 && v > 0; i--) {
+    n[i] ^= v % 256;
+    v = Math.floor(v / 256);
+  }
   return n;
 }
 
@@ -498,8 +502,8 @@ function openCbc(e: Epoch, r: TlsRecord): Opened {
  * gave when the stream was decrypted, made again alone. Undefined for records without a key.
  */
 export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | undefined {
-  const ck = recordCacheKey(backing(t).uid, i);
-  const hit = cachedPlaintext(ck);
+  const uid = backing(t).uid;
+  const hit = cachedPlaintext(uid, i);
   if (hit) return hit;
   const s = recordAt(t, i);
   const k = s.key;
@@ -508,7 +512,7 @@ export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | und
   const out = o.plain && k.tls13 && !k.unauth ? (unpad13(o.plain)?.content ?? null) : o.plain;
   // It decrypted with this key before: the ciphertext it reads is the same bytes.
   if (!out) throw new Error(`TLS record ${s.record.index} no longer decrypts with its key`);
-  keepPlaintext(ck, out);
+  keepPlaintext(uid, i, out);
   return out;
 }
 
@@ -933,8 +937,7 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
     // Application data is read again from the record when asked (recordPlaintext), not held.
     key.size = plain.length;
     sum.key = key;
-    keepPlaintext(recordCacheKey(b.uid, i), plain);
-    Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(res, i), enumerable: true, configurable: true });
+    keepPlaintext(b.uid, i, plain);
   } else if (plain) sum.plaintext = plain;
   b.plainBytes += plain?.length ?? 0;
   if (plain && type === CT_HANDSHAKE && (sum.unauthenticated || !r.complete)) {
@@ -950,7 +953,9 @@ function decodeRecord(dd: TlsDecoder, k: Keyed, r: TlsRecord): void {
     // The plaintext stream, once made (plainStream), goes on with this record.
     if (b.filled) b.shell.chunks.push(plainChunk(res, sum, b.plainSeq));
   }
-  indexRecord(res, b, sum, key);
+  // Only a kept summary is read again: its plaintext getter is made for it alone, not for every
+  // record (a keyed record's summary is dropped here; recordAt makes one when asked).
+  if (indexRecord(res, b, sum, key) && lazy) Object.defineProperty(sum, 'plaintext', { get: () => recordPlaintext(res, i), enumerable: true, configurable: true });
 }
 
 /**
@@ -1056,7 +1061,8 @@ export function plainStart(t: TlsStreamResult, need: [number, number], max = 64)
  * make it again: application data that decrypted with an AEAD epoch (no TLS 1.3 padding), or
  * that did not decrypt with the stream's one error text, needs no object.
  */
-function indexRecord(res: TlsStreamResult, b: Backing, sum: RecordSummary, key: RecordKey | undefined): void {
+/** Push the record's columns; true when its summary is kept (the columns cannot rebuild it). */
+function indexRecord(res: TlsStreamResult, b: Backing, sum: RecordSummary, key: RecordKey | undefined): boolean {
   const r = sum.record;
   const i = r.index;
   const app = sum.contentType === CT_APPLICATION_DATA && r.type === CT_APPLICATION_DATA && sum.encrypted && r.complete && !sum.unauthenticated;
@@ -1065,7 +1071,7 @@ function indexRecord(res: TlsStreamResult, b: Backing, sum: RecordSummary, key: 
   pushRecordColumns(res.recs, sum, keyed && key ? key.seq : undefined);
   if ((!keyed && !unkeyed) || res.recs.odd.has(i)) {
     res.kept.set(i, sum);
-    return;
+    return true;
   }
   if (keyed && key) {
     const at = b.epochAt[r.dir];
@@ -1075,6 +1081,7 @@ function indexRecord(res: TlsStreamResult, b: Backing, sum: RecordSummary, key: 
       eps.push(key.epoch);
     }
   }
+  return false;
 }
 
 function setStatus(res: TlsStreamResult, k: Keyed): void {
