@@ -117,13 +117,6 @@ export function columnsBuilder<R>(defs: readonly ColumnDef<R>[], n: number): Col
   return { add, put, finish };
 }
 
-/** The position of each column by name, for `put`. */
-export function columnPositions<R>(defs: readonly ColumnDef<R>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  defs.forEach((d, k) => (out[d.name] = k));
-  return out;
-}
-
 /** Rows as columns, by each column's getter (columnsBuilder). */
 export function rowsToColumns<R>(rows: readonly R[], defs: readonly ColumnDef<R>[]): SqlTableColumn[] {
   const b = columnsBuilder(defs, rows.length);
