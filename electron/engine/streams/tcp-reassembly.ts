@@ -397,6 +397,12 @@ function numOf(d: Dissection, f: FieldDef): number {
   return typeof v === 'number' ? v : NaN;
 }
 
+/** The captured TCP payload of the frame last read (readFrame); empty when it has none. */
+export function tcpPayloadOf(r: FrameReader): Uint8Array {
+  const pk = find(r.d, hfTcpPayload);
+  return pk >= 0 ? entryBytes(r.d, pk) : new Uint8Array(0);
+}
+
 /** `addr:port` of the frame's source or destination, as tshark's follow header shows it. */
 function endpointText(d: Dissection, dst: boolean, port: number): string {
   let k = find(d, dst ? hfIpDst : hfIpSrc);
@@ -434,8 +440,7 @@ export function feedTcpFrame(r: FrameReader, st: TcpFollowState, event: number):
   const flags = fl >= 0 ? (entryValue(d, fl) as number) & 0x0fff : 0;
   const ack = numOf(d, hfTcpAck);
   const seglen = numOf(d, hfTcpLen);
-  const pk = find(d, hfTcpPayload);
-  const payload = pk >= 0 ? entryBytes(d, pk) : new Uint8Array(0);
+  const payload = tcpPayloadOf(r);
   const bit = streamDirOf(r.internals.conv, event);
   if (st.clientBit < 0) {
     const sp = numOf(d, hfTcpSrcport);

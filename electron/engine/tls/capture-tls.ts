@@ -15,6 +15,7 @@ import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsS
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
+import { readTcpFileBytes, tcpFileBytes, tcpFileEventAt, tcpFileMapBytes } from '../streams/tcp-file-bytes.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
@@ -22,7 +23,23 @@ import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, ex
 import { looksLikeTls } from './records.ts';
 import { recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
-import { advanceTls, createTlsDecoder, forgetStreamPlaintexts, keysStillFit, plainChunkCount, plainStart, plainStreamMade, recordAt, streamPlaintextBytes, type RecordSummary, type TlsDecoder, type TlsStreamResult } from './session.ts';
+import {
+  advanceTls,
+  createTlsDecoder,
+  forgetStreamPlaintexts,
+  keysStillFit,
+  plainChunkCount,
+  plainStart,
+  plainStreamMade,
+  readSourceFrom,
+  recordAt,
+  sourceFileBytes,
+  sourceOf,
+  streamPlaintextBytes,
+  type RecordSummary,
+  type TlsDecoder,
+  type TlsStreamResult,
+} from './session.ts';
 
 interface StreamEntry {
   gen: number;
@@ -87,8 +104,13 @@ export interface CaptureTls {
   /** Built streams, least recently read first; their bytes together stay within the budget (but the last). */
   cache: Map<string, StreamEntry>;
   cacheBytes: number;
-  /** Record columns of TLS streams dropped from the cache (16 bytes a record): column-only filters read them without decrypting again. */
-  dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'>>;
+  /**
+   * TLS streams dropped from the cache: their record columns (16 bytes a record), which answer
+   * column-only filters without decrypting again, and for a TCP stream of a finished capture the
+   * whole entry with its source's chunks let go (readSourceFrom: a record's ciphertext is read
+   * from its frames in the file), taken back into the cache when read again.
+   */
+  dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'> & { entry?: StreamEntry }>;
   /** What each TCP stream's start showed (startKind). */
   starts: Map<string, StartKind>;
   /** Syscall captures: the fd streams built so far, for the capture's event count then. */
@@ -278,6 +300,8 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   // A TLS result's records point into the source stream; a packed h2c connection holds no stream.
   if (e.tls || e.h2?.stream) for (const ch of src.chunks) n += ch.bytes.length + CHUNK_OVERHEAD;
   if (e.tls) {
+    // Its source read from the file: the map of its chunks' frames instead of their bytes.
+    n += sourceFileBytes(e.tls);
     // Application data plaintext is in the decrypted-record cache (record-cache.ts); counted here
     // all the same, so that the streams kept are those whose plaintext the record cache can hold.
     n += e.tls.kept.size * RECORD_OVERHEAD + streamPlaintextBytes(e.tls) + (e.recs ? recordIndexBytes(e.recs) : 0);
@@ -287,11 +311,36 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   return n;
 }
 
-/** Streams built (source stream read and decrypted / parsed), and cache evictions (tests count them). */
-export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0 };
+/** Streams built (source stream read and decrypted / parsed), cache evictions, dropped entries read again (tests count them). */
+export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0, revivals: 0 };
+
+/**
+ * A TLS entry dropped from the cache, kept without its source's chunks: a TCP stream of a
+ * finished capture reads a record's bytes from the frames that carried it (tcp-file-bytes.ts),
+ * so reading it again decrypts that record alone. Undefined for others (fd streams, a capture
+ * still growing): those are built again.
+ */
+function withoutSource(c: Capture, id: string, e: StreamEntry): StreamEntry | undefined {
+  const int = c.internals();
+  if (!e.tls || e.growing !== undefined || e.grow || int.kind !== 'packets' || !/^tcp:\d+$/.test(id)) return undefined;
+  const tls = e.tls;
+  if (sourceFileBytes(tls) === 0) {
+    const src = sourceOf(tls);
+    const m = tcpFileBytes(int, src);
+    const n = Number(id.slice(4));
+    readSourceFrom(tls, {
+      bytes: (dir, pos, len) => readTcpFileBytes(m, dir, pos, len),
+      at: (dir, pos) => tcpFileEventAt(m, dir, pos),
+      size: tcpFileMapBytes(m),
+      whole: () => tcpStream(int, n),
+    }, e.h2 !== null);
+  }
+  e.bytes = entryBytes(sourceOf(tls), e);
+  return e;
+}
 
 /** Keep `e` as the most recently read; drop the least recently read past the budget (never `e`). */
-function remember(t: CaptureTls, id: string, e: StreamEntry): void {
+function remember(c: Capture, t: CaptureTls, id: string, e: StreamEntry): void {
   const old = t.cache.get(id);
   if (old) {
     t.cacheBytes -= old.bytes;
@@ -308,20 +357,34 @@ function remember(t: CaptureTls, id: string, e: StreamEntry): void {
     t.cache.delete(k);
     t.cacheBytes -= v.bytes;
     tlsCacheWork.evictions++;
-    if (v.tls) forgetStreamPlaintexts(v.tls);
-    if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
+    const kept = withoutSource(c, k, v);
+    // Kept without its source: its records' plaintexts stay valid (the record cache drops them by its own budget).
+    if (v.tls && !kept) forgetStreamPlaintexts(v.tls);
+    if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs, entry: kept });
   }
+}
+
+/** A dropped entry kept without its source (withoutSource), taken out of `dropped`; undefined when there is none. */
+function dropped(t: CaptureTls, id: string): StreamEntry | undefined {
+  const l = t.dropped.get(id);
+  const e = l?.entry;
+  if (!e) return undefined;
+  t.dropped.delete(id);
+  tlsCacheWork.revivals++;
+  return e;
 }
 
 function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefined {
   const t = captureTls(c);
-  const cached = t.cache.get(id);
+  const back = t.cache.has(id) ? undefined : dropped(t, id);
+  const cached = back ?? t.cache.get(id);
   // Keys added for other sessions change nothing this stream decoded: it stays as it is.
   if (cached && cached.gen !== t.keys.generation && cached.dec && keysStillFit(cached.dec)) cached.gen = t.keys.generation;
   // A stream built while the capture grew is built again once more events are in: kept, the
   // finished capture would show only what the stream had then.
   if (cached && cached.gen === t.keys.generation && (cached.growing === undefined || cached.growing === c.count())) {
-    if (cached.bytes > 0) {
+    if (back) remember(c, t, id, back);
+    else if (cached.bytes > 0) {
       // Most recently read last (a Map keeps insertion order).
       t.cache.delete(id);
       t.cache.set(id, cached);
@@ -331,7 +394,7 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
   const growing = c.info().done ? undefined : c.count();
   if (!given && startShowsNoLayer(c, id)) {
     const none: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0 };
-    remember(t, id, none);
+    remember(c, t, id, none);
     return none;
   }
   // A growing capture's TCP stream is reassembled on from the last look, until it is done.
@@ -344,7 +407,7 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     cached.gen = t.keys.generation;
     cached.growing = growing;
     cached.grow = growing === undefined ? undefined : grow;
-    return layOut(t, id, src, cached);
+    return layOut(c, t, id, src, cached);
   }
   tlsCacheWork.builds++;
   const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: null, recs: null, partialTls: new Map(), growing, bytes: 0, grow: growing === undefined ? undefined : grow };
@@ -353,7 +416,7 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     advanceTls(e.dec, src, growing === undefined);
     e.tls = e.dec.result;
   }
-  return layOut(t, id, src, e);
+  return layOut(c, t, id, src, e);
 }
 
 /** Plaintext bytes that tell HTTP/2 (the client's 24-byte preface, RFC 9113 §3.4) and HTTP/1.x (a first line's start) from a stream's start. */
@@ -361,7 +424,7 @@ const H2_START: [number, number] = [24, 0];
 const HTTP1_START: [number, number] = [1, 1];
 
 /** Columns, HTTP/2 frames, size and notes of a stream built or grown, and it kept in the cache. */
-function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
+function layOut(c: Capture, t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): StreamEntry {
   // Nothing over the stream: its reassembly is not worth keeping (entryBytes counts none of it).
   if (!e.tls && !e.h2 && !startsWithPreface(src)) e.grow = undefined;
   if (t.cache.get(id) === e) {
@@ -394,7 +457,7 @@ function layOut(t: CaptureTls, id: string, src: ByteStream, e: StreamEntry): Str
     const rb = tlsRecordCacheBudget();
     if (plainBytes > rb) addNote(notes, tlsRecordCacheMessage(id, plainBytes, rb));
   }
-  remember(t, id, e);
+  remember(c, t, id, e);
   return e;
 }
 

@@ -145,6 +145,8 @@ interface Backing {
   /** The source stream the records were cut from, and the scanner that knows where its chunks start. */
   src: ByteStream;
   scan: RecordScanner;
+  /** Once the source's chunks are let go (readSourceFrom): where its bytes are read again. */
+  file: SourceFile | undefined;
   /** Per direction: the record numbers from which each epoch decrypts its keyed records. */
   epochAt: [number[], number[]];
   epochs: [Epoch[], Epoch[]];
@@ -160,10 +162,59 @@ interface Backing {
   appData: number;
 }
 
+/**
+ * Where a source stream's bytes are read again once its chunks are let go (capture-tls.ts: a
+ * stream dropped from the decrypted-stream cache): from the capture file, the frames of a
+ * record only, not the stream reassembled again from its start.
+ */
+export interface SourceFile {
+  bytes: (dir: StreamDir, pos: number, n: number) => Uint8Array | undefined;
+  /** The event carrying byte `pos` of `dir`, and its time. */
+  at: (dir: StreamDir, pos: number) => { event: number; time: number } | undefined;
+  /** Bytes the map behind it holds. */
+  size: number;
+  /** The source stream made again whole: what reads when the file's bytes do not decrypt (a frame the map misread). */
+  whole: () => ByteStream;
+}
+
 const BACKING = Symbol('backing');
 type Backed = TlsStreamResult & { [BACKING]: Backing };
 const backing = (t: TlsStreamResult): Backing => (t as Backed)[BACKING];
 let decodings = 0;
+
+/** Bytes `[pos, pos + n)` of direction `dir` of the source: from its chunks, or from the file once they are let go. */
+function srcBytes(b: Backing, dir: StreamDir, pos: number, n: number): Uint8Array | undefined {
+  return b.file ? b.file.bytes(dir, pos, n) : sourceBytes(b.scan, b.src, dir, pos, n);
+}
+
+/** The event (and its time) that carried byte `pos` of direction `dir` of the source. */
+function srcAt(b: Backing, dir: StreamDir, pos: number): { event: number; time: number } | undefined {
+  if (b.file) return b.file.at(dir, pos);
+  const k = sourceChunkAt(b.scan, b.src, dir, pos);
+  return k >= 0 ? b.src.chunks[k] : undefined;
+}
+
+/** The source stream a result was decoded from (its chunks, until readSourceFrom lets them go). */
+export const sourceOf = (t: TlsStreamResult): ByteStream => backing(t).src;
+
+/** Whether the source's bytes are read from a file (readSourceFrom), and the bytes its map holds (0: not). */
+export const sourceFileBytes = (t: TlsStreamResult): number => backing(t).file?.size ?? 0;
+
+/**
+ * Let the source stream's chunks go: its bytes are read from `file` from now on (a record's
+ * ciphertext when decrypted again). `keepPlain`: the plaintext stream made stays (an HTTP/2
+ * connection reads it); else it is let go too and made again from the columns when read.
+ */
+export function readSourceFrom(t: TlsStreamResult, file: SourceFile, keepPlain: boolean): void {
+  const b = backing(t);
+  b.file = file;
+  b.src = { ...b.src, chunks: [] };
+  if (!keepPlain && b.filled) {
+    // A new shell: whoever holds the one made keeps its chunks.
+    b.shell = { ...b.shell, chunks: [] };
+    b.filled = false;
+  }
+}
 
 /** Records of a stream. */
 export const recordCount = (t: TlsStreamResult): number => t.recs.n;
@@ -184,10 +235,10 @@ export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
   const dir = recordDir(c, i);
   const pos = c.pos[i];
   const length = recordLength(c, i);
-  const at = sourceChunkAt(b.scan, b.src, dir, pos);
-  const ch = at >= 0 ? b.src.chunks[at] : undefined;
+  const ch = srcAt(b, dir, pos);
   recordViewWork.views++;
-  const body = sourceBytes(b.scan, b.src, dir, pos + 5, length) ?? new Uint8Array(0);
+  // Read from the file only when asked (decrypting it again): not for the record's fields.
+  const body = b.file ? EMPTY : (sourceBytes(b.scan, b.src, dir, pos + 5, length) ?? EMPTY);
   const record: TlsRecord = {
     index: i,
     dir,
@@ -201,6 +252,10 @@ export function recordAt(t: TlsStreamResult, i: number): RecordSummary {
     time: ch?.time ?? 0,
     pos,
   };
+  if (b.file) {
+    let read: Uint8Array | undefined;
+    Object.defineProperty(record, 'body', { get: () => (read ??= srcBytes(b, dir, pos + 5, length) ?? EMPTY), enumerable: true, configurable: true });
+  }
   const sum: RecordSummary = { record, contentType: recordContentType(c, i), handshakes: [], encrypted: true };
   if (!recordKeyed(c, i)) {
     sum.error = b.error;
@@ -229,6 +284,9 @@ function epochOf(b: Backing, dir: StreamDir, i: number): Epoch {
   }
   return b.epochs[dir][lo - 1];
 }
+
+/** Records whose file bytes did not decrypt, read again from the stream made whole (tests: none). */
+export const sourceFileWork = { fallbacks: 0 };
 
 /** Summaries made by recordAt (tests). */
 export const recordViewWork = { views: 0 };
@@ -502,7 +560,8 @@ function openCbc(e: Epoch, r: TlsRecord): Opened {
  * gave when the stream was decrypted, made again alone. Undefined for records without a key.
  */
 export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | undefined {
-  const uid = backing(t).uid;
+  const b = backing(t);
+  const uid = b.uid;
   const hit = cachedPlaintext(uid, i);
   if (hit) return hit;
   const s = recordAt(t, i);
@@ -510,6 +569,13 @@ export function recordPlaintext(t: TlsStreamResult, i: number): Uint8Array | und
   if (!k) return undefined;
   const o = openRecord(k.p, { ...k.epoch, seq: k.seq, iv: k.iv }, s.record);
   const out = o.plain && k.tls13 && !k.unauth ? (unpad13(o.plain)?.content ?? null) : o.plain;
+  if (!out && b.file) {
+    // The file's bytes are not what the stream had (never seen): read from the stream made whole.
+    sourceFileWork.fallbacks++;
+    b.src = b.file.whole();
+    b.file = undefined;
+    return recordPlaintext(t, i);
+  }
   // It decrypted with this key before: the ciphertext it reads is the same bytes.
   if (!out) throw new Error(`TLS record ${s.record.index} no longer decrypts with its key`);
   keepPlaintext(uid, i, out);
@@ -639,7 +705,7 @@ export function createTlsDecoder(src: ByteStream, store: KeyStore, p: CryptoProv
     stop: [false, false],
     keyed: undefined,
     decodedAt: 0,
-    result: newResult(session, notes, { uid: ++decodings, p, src, scan, epochAt: [[], []], epochs: [[], []], error: undefined, plainBytes: 0, shell: stream, filled: false, plainSeq: [0, 0], appData: 0 }),
+    result: newResult(session, notes, { uid: ++decodings, p, src, scan, file: undefined, epochAt: [[], []], epochs: [[], []], error: undefined, plainBytes: 0, shell: stream, filled: false, plainSeq: [0, 0], appData: 0 }),
     gen: store.generation,
     sig: '',
   };
@@ -666,7 +732,9 @@ export function advanceTls(d: TlsDecoder, src: ByteStream, final: boolean): bool
   }
   if (!scanMoreRecords(d.scan, src, final)) return false;
   // The grown stream may be another object with the same first chunks: records are read from it.
-  backing(d.result).src = src;
+  const b = backing(d.result);
+  b.src = src;
+  b.file = undefined;
   const records = d.scan.records;
   if (!d.keyed) {
     helloPass(d, records);
@@ -977,8 +1045,7 @@ function columnChunk(res: TlsStreamResult, b: Backing, i: number, seq: [number, 
   const c = res.recs;
   const dir = recordDir(c, i);
   const length = recordLength(c, i);
-  const at = sourceChunkAt(b.scan, b.src, dir, c.pos[i]);
-  const ch = at >= 0 ? b.src.chunks[at] : undefined;
+  const ch = srcAt(b, dir, c.pos[i]);
   const r = { index: i, dir, event: ch?.event ?? c.ev[i], time: ch?.time ?? 0, lastEvent: c.ev[i], length };
   const keyed = recordKeyed(c, i);
   return makeChunk(res, r, keyed, keyed, EMPTY, keyed ? aeadPlainLength(epochOf(b, dir, i), length) : 0, 0, seq);
