@@ -16,12 +16,14 @@ import { openSession, type CaptureSession } from '../../electron/engine/layers/s
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import type { ByteStream } from '../../electron/engine/streams/byte-stream.ts';
 import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
-import { addCaptureKeylog, captureTls, sourceStreamIds, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
+import { DEFAULT_LIMITS, setEngineLimits, TLS_STREAM_CACHE_SHARE } from '../../electron/engine/limits.ts';
+import { tcpFileWork } from '../../electron/engine/streams/tcp-file-bytes.ts';
+import { addCaptureKeylog, captureTls, growWork, sourceStreamIds, tlsCacheWork, tlsOfStream } from '../../electron/engine/tls/capture-tls.ts';
 import { cryptoProvider, type CryptoProfileName } from '../../electron/engine/tls/crypto.ts';
 import { clearRecordCache } from '../../electron/engine/tls/record-cache.ts';
-import { RECORD_COLUMN_BYTES, recordIndexBytes, recordKeyed } from '../../electron/engine/tls/record-index.ts';
+import { RECORD_COLUMN_BYTES, recordDir, recordIndexBytes, recordKeyed, recordLength } from '../../electron/engine/tls/record-index.ts';
 import { sourceWork } from '../../electron/engine/tls/records.ts';
-import { decryptTlsStream, plainStreamWork, recordCount, recordPlaintext, tlsDecryptWork, type TlsStreamResult } from '../../electron/engine/tls/session.ts';
+import { decryptTlsStream, plainStreamWork, recordCount, recordPlaintext, sourceFileWork, tlsDecryptWork, type TlsStreamResult } from '../../electron/engine/tls/session.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -133,5 +135,60 @@ describe.each(['node', 'boringssl'] as CryptoProfileName[])('TLS records without
     expect(src.chunks.length).toBeGreaterThan(1000);
     // One index step of its direction (64 chunks) and the other direction's chunks between them.
     expect(sourceWork.chunks).toBeLessThanOrEqual(2 * 64 + 4);
+  });
+
+  it('a record decrypted again after its stream left the cache reads its own frames from the file, no reassembly', async () => {
+    const s = await shapeE();
+    const int = s.base.internals();
+    if (int.kind !== 'packets') throw new Error('packets');
+    const t = captureTls(s.base, profile);
+    const ids = sourceStreamIds(s.base);
+    const one = tlsOfStream(s.base, ids[0]);
+    if (!one) throw new Error('TLS');
+    // Room for about two streams: reading every stream drops the first.
+    const size = t.cache.get(ids[0])?.bytes ?? 0;
+    setEngineLimits({ maxMemoryMb: Math.max(1, Math.ceil((2 * size) / TLS_STREAM_CACHE_SHARE / (1024 * 1024))) });
+    try {
+      t.cache.clear();
+      t.cacheBytes = 0;
+      t.dropped.clear();
+      for (const id of ids) tlsOfStream(s.base, id);
+      expect(t.cache.has(ids[0])).toBe(false);
+      expect(t.dropped.get(ids[0])?.entry).toBeDefined();
+      // What decrypting the whole stream gives, from the stream reassembled here.
+      const src = tcpStream(int, 0);
+      const ref = decryptTlsStream(src, t.keys, cryptoProvider(profile));
+      let last = recordCount(ref) - 1;
+      while (last > 0 && !recordKeyed(ref.recs, last)) last--;
+      const want = Buffer.from(recordPlaintext(ref, last) ?? new Uint8Array(0)).toString('hex');
+      expect(want.length).toBeGreaterThan(0);
+      // The frames carrying the record's body: the source chunks of its direction it overlaps.
+      const dir = recordDir(ref.recs, last);
+      const from = ref.recs.pos[last] + 5;
+      const to = from + recordLength(ref.recs, last);
+      const frames = new Set(src.chunks.filter((c) => c.dir === dir && c.bytes.length > 0 && c.seq < to && c.seq + c.bytes.length > from).map((c) => c.event)).size;
+      clearRecordCache();
+      tlsCacheWork.builds = 0;
+      growWork.frames = 0;
+      tlsDecryptWork.records = 0;
+      tcpFileWork.frames = 0;
+      tcpFileWork.bytes = 0;
+      sourceFileWork.fallbacks = 0;
+      const back = tlsOfStream(s.base, ids[0]);
+      if (!back) throw new Error('TLS');
+      const got = Buffer.from(recordPlaintext(back, last) ?? new Uint8Array(0)).toString('hex');
+      expect(got).toBe(want);
+      expect(tlsCacheWork.builds).toBe(0);
+      expect(growWork.frames).toBe(0);
+      expect(tlsDecryptWork.records).toBe(1);
+      expect(sourceFileWork.fallbacks).toBe(0);
+      // Its own frames and bytes, out of a stream of thousands of frames.
+      expect(frames).toBeGreaterThan(0);
+      expect(tcpFileWork.frames).toBeLessThanOrEqual(frames);
+      expect(tcpFileWork.bytes).toBe(to - from);
+      expect(src.chunks.length).toBeGreaterThan(1000);
+    } finally {
+      setEngineLimits({ maxMemoryMb: DEFAULT_LIMITS.maxMemoryMb });
+    }
   });
 });
