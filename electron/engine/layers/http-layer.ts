@@ -414,20 +414,23 @@ export function tshFrames(s: ByteStream): ByteStream {
 }
 
 /**
- * tshFrames of a decrypted stream, one object per TLS result (which capture-tls.ts caches per
- * stream and key generation): re-parsing a message then finds the stream and its chunk index
- * (http-reparse.ts) already built. Rebuilt per message, they cost the stream's length each
- * time: quadratic in the requests of a keep-alive connection.
+ * tshFrames of a decrypted stream, one object per plaintext stream of a TLS result (which
+ * capture-tls.ts caches per stream and key generation): re-parsing a message then finds the
+ * stream and its chunk index (http-reparse.ts) already built. Rebuilt per message, they cost the
+ * stream's length each time: quadratic in the requests of a keep-alive connection. Keyed by the
+ * plaintext stream, not the result: a result dropped from the cache lets its plaintext stream go
+ * (session.ts readSourceFrom), and these copies of its chunks with it.
  */
-const tshStreams = new WeakMap<TlsStreamResult, ByteStream>();
+const tshStreams = new WeakMap<ByteStream, ByteStream>();
 export const tshWork = { chunks: 0 };
 
 function tshStreamOf(t: TlsStreamResult): ByteStream {
-  let s = tshStreams.get(t);
+  const plain = t.stream;
+  let s = tshStreams.get(plain);
   if (!s) {
-    tshWork.chunks += t.stream.chunks.length;
-    s = tshFrames(t.stream);
-    tshStreams.set(t, s);
+    tshWork.chunks += plain.chunks.length;
+    s = tshFrames(plain);
+    tshStreams.set(plain, s);
   }
   return s;
 }

@@ -26,6 +26,7 @@ import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
 import {
   advanceTls,
   createTlsDecoder,
+  dropPlainStream,
   forgetStreamPlaintexts,
   keysStillFit,
   plainChunkCount,
@@ -333,8 +334,10 @@ function withoutSource(c: Capture, id: string, e: StreamEntry): StreamEntry | un
       at: (dir, pos) => tcpFileEventAt(m, dir, pos),
       size: tcpFileMapBytes(m),
       whole: () => tcpStream(int, n),
-    }, e.h2 !== null);
+    });
   }
+  // An HTTP/2 connection reads the plaintext stream: it stays with it.
+  if (!e.h2) dropPlainStream(tls);
   e.bytes = entryBytes(sourceOf(tls), e);
   return e;
 }

@@ -200,20 +200,20 @@ export const sourceOf = (t: TlsStreamResult): ByteStream => backing(t).src;
 /** Whether the source's bytes are read from a file (readSourceFrom), and the bytes its map holds (0: not). */
 export const sourceFileBytes = (t: TlsStreamResult): number => backing(t).file?.size ?? 0;
 
-/**
- * Let the source stream's chunks go: its bytes are read from `file` from now on (a record's
- * ciphertext when decrypted again). `keepPlain`: the plaintext stream made stays (an HTTP/2
- * connection reads it); else it is let go too and made again from the columns when read.
- */
-export function readSourceFrom(t: TlsStreamResult, file: SourceFile, keepPlain: boolean): void {
+/** Let the source stream's chunks go: its bytes are read from `file` from now on (a record's ciphertext when decrypted again). */
+export function readSourceFrom(t: TlsStreamResult, file: SourceFile): void {
   const b = backing(t);
   b.file = file;
   b.src = { ...b.src, chunks: [] };
-  if (!keepPlain && b.filled) {
-    // A new shell: whoever holds the one made keeps its chunks.
-    b.shell = { ...b.shell, chunks: [] };
-    b.filled = false;
-  }
+}
+
+/** Let the plaintext stream's chunks go (one object a record): made again from the columns when read, no record decrypted. */
+export function dropPlainStream(t: TlsStreamResult): void {
+  const b = backing(t);
+  if (!b.filled) return;
+  // A new shell: whoever holds the one made keeps its chunks.
+  b.shell = { ...b.shell, chunks: [] };
+  b.filled = false;
 }
 
 /** Records of a stream. */
