@@ -15,6 +15,7 @@ import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsS
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf } from '../streams/conversations.ts';
+import { startsWithNeither, streamStartsOf } from '../streams/stream-starts.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
@@ -211,6 +212,12 @@ function peekStart(c: Capture, id: string): StartKind | undefined {
   if (int.kind === 'syscalls') return peekFdStart(c, id);
   const m = /^tcp:(\d+)$/.exec(id);
   if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
+  // The index pass noted each direction's first bytes: most streams are told from them unread.
+  const noted = c.info().done ? streamStartsOf(int.conv) : undefined;
+  if (noted && startsWithNeither(noted, Number(m[1]))) {
+    peekWork.noted++;
+    return NEITHER;
+  }
   const frames = tcpStreamFrames(int, Number(m[1]));
   if (frames.length <= PEEK_FRAMES) return undefined;
   const st = createTcpFollowState(id);
@@ -261,8 +268,11 @@ function startShowsNoLayer(c: Capture, id: string): boolean {
   return k !== undefined && !k.tls && !k.h2c;
 }
 
-/** Frames read by startKind (tests count them). */
-export const peekWork = { reads: 0 };
+/** Frames read by startKind, and streams it told from the index pass's first bytes without reading any (tests count them). */
+export const peekWork = { reads: 0, noted: 0 };
+
+/** A start that is neither TLS nor the HTTP/2 preface. */
+const NEITHER: StartKind = { tls: false, h2c: false };
 
 /** Per-object overheads of the estimate (V8: an object and a typed-array view each). */
 const CHUNK_OVERHEAD = 160;
