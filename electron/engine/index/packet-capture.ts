@@ -21,7 +21,7 @@ import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 import { pageTexts } from './columns.ts';
-import { startStreamStarts } from '../streams/stream-starts.ts';
+import { noteSegment, startStreamStarts } from '../streams/stream-starts.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -119,10 +119,10 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const scan = opts.tcpSegmentScan?.(conv);
   first.onTcpSegment = scan
     ? (frame, stream, bit, seq, flags, b, from, to, seglen) => {
-        starts(stream, bit, seq, flags, b, from, to, seglen);
+        noteSegment(starts, stream, bit, seq, flags, b, from, to, seglen);
         scan(frame, stream, bit, seq, flags, b, from, to, seglen);
       }
-    : (_frame, stream, bit, seq, flags, b, from, to, seglen) => starts(stream, bit, seq, flags, b, from, to, seglen);
+    : (_frame, stream, bit, seq, flags, b, from, to, seglen) => noteSegment(starts, stream, bit, seq, flags, b, from, to, seglen);
   const revisit = revisitContext(conv);
   const frags = fragmentStoreOf(conv);
   let fragsWarned = false;
@@ -358,6 +358,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     cancelled = opts.signal?.aborted ?? false;
     if (cancelled) warnings.push(`indexing cancelled after ${packetCount(ix)} packets (${bytesRead} bytes)`);
     done = true;
+    starts.done = true;
     loadMs = performance.now() - started;
     opts.onProgress?.(info());
   })();

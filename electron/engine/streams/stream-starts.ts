@@ -28,6 +28,8 @@ const PREFACE_0 = 0x50;
 const PREFACE_1 = 0x52;
 
 export interface StreamStarts {
+  /** Set once the index pass has seen every segment: a direction with no payload noted then has none. */
+  done: boolean;
   /** Per stream × 2 + direction bit: NONE / NOTED / UNSURE, the first segment's raw sequence number, its first two bytes and how many it had (1 or 2). */
   state: Uint8Array;
   seq: Uint32Array;
@@ -42,14 +44,14 @@ export const startsWork = { segments: 0 };
 const byConv = new WeakMap<ConversationTable, StreamStarts>();
 
 export function createStreamStarts(): StreamStarts {
-  return { state: new Uint8Array(128), seq: new Uint32Array(128), b0: new Uint8Array(128), b1: new Uint8Array(128), len: new Uint8Array(128) };
+  return { done: false, state: new Uint8Array(128), seq: new Uint32Array(128), b0: new Uint8Array(128), b1: new Uint8Array(128), len: new Uint8Array(128) };
 }
 
-/** Note the starts of the capture whose conversation table is `conv` (the index pass calls the returned function on every TCP segment). */
-export function startStreamStarts(conv: ConversationTable): (stream: number, bit: number, seq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number) => void {
+/** The starts of the capture whose conversation table is `conv`, to be noted by its index pass (noteSegment on every TCP segment). */
+export function startStreamStarts(conv: ConversationTable): StreamStarts {
   const s = createStreamStarts();
   byConv.set(conv, s);
-  return (stream, bit, seq, flags, b, from, to, seglen) => noteSegment(s, stream, bit, seq, flags, b, from, to, seglen);
+  return s;
 }
 
 /** The starts noted by the index pass of the capture of `conv`, if it noted them. */
@@ -105,9 +107,9 @@ function directionNeither(s: StreamStarts, k: number): boolean {
 }
 
 /**
- * True when TCP stream `stream` of a finished index pass starts with neither TLS nor the HTTP/2
+ * True when TCP stream `stream` of a finished index pass (`s.done`) starts with neither TLS nor the HTTP/2
  * preface in either direction; false when that is not certain from the first bytes noted.
  */
 export function startsWithNeither(s: StreamStarts, stream: number): boolean {
-  return directionNeither(s, stream * 2) && directionNeither(s, stream * 2 + 1);
+  return s.done &&  directionNeither(s, stream * 2) && directionNeither(s, stream * 2 + 1);
 }

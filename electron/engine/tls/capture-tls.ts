@@ -14,7 +14,7 @@ import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fiel
 import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
-import { streamDirOf } from '../streams/conversations.ts';
+import { streamDirOf, tcpStreamOf } from '../streams/conversations.ts';
 import { startsWithNeither, streamStartsOf } from '../streams/stream-starts.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
@@ -213,7 +213,7 @@ function peekStart(c: Capture, id: string): StartKind | undefined {
   const m = /^tcp:(\d+)$/.exec(id);
   if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
   // The index pass noted each direction's first bytes: most streams are told from them unread.
-  const noted = c.info().done ? streamStartsOf(int.conv) : undefined;
+  const noted = streamStartsOf(int.conv);
   if (noted && startsWithNeither(noted, Number(m[1]))) {
     peekWork.noted++;
     return NEITHER;
@@ -469,6 +469,17 @@ export function captureHttp2Exchanges(c: Capture): HttpExchange[] {
   return out;
 }
 
+/** Whether `event` is a frame of a TCP stream whose start the index pass noted as neither TLS nor HTTP/2 (no id string, no lookup). */
+function startsNeitherAt(c: Capture, event: number): boolean {
+  const int = c.internals();
+  if (int.kind !== 'packets') return false;
+  const noted = streamStartsOf(int.conv);
+  const st = noted ? tcpStreamOf(int.conv, event) : -1;
+  if (st < 0 || !noted || !startsWithNeither(noted, st)) return false;
+  tlsLayerWork.notedEvents++;
+  return true;
+}
+
 function streamOfEvent(c: Capture, event: number): string | undefined {
   const int = c.internals();
   if (int.kind === 'packets') {
@@ -512,6 +523,8 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
 export function addTlsLayerFields(c: Capture, event: number, d: Dissection): number {
   // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
   if (d.keep !== null && !keepsAny(d.keep)) return -1;
+  // A TCP stream the index pass saw start with neither TLS nor the preface has no such field (entry would build nothing).
+  if (startsNeitherAt(c, event)) return -1;
   const id = streamOfEvent(c, event);
   if (!id) return -1;
   const keep = d.keep;
@@ -553,8 +566,8 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   return src;
 }
 
-/** Events whose TLS fields came from the record columns / from the record objects (tests). */
-export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
+/** Events whose TLS fields came from the record columns / from the record objects; events passed over from the noted starts (tests). */
+export const tlsLayerWork = { columnEvents: 0, recordEvents: 0, notedEvents: 0 };
 
 /** An event's records (the summaries), or undefined when it completes none. */
 function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
