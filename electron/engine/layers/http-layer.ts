@@ -154,6 +154,7 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
       }
     };
     states[sid] = st;
+    if (++httpScanWork.live > httpScanWork.maxLive) httpScanWork.maxLive = httpScanWork.live;
   }
   const bytes = s.r.bytesOf(f);
   const seg = s.seg;
@@ -166,8 +167,8 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
   }
 }
 
-/** Streams the packet scan let go at their last frame (tests count them). */
-export const httpScanWork = { ended: 0 };
+/** Streams the packet scan let go at their last frame, and the most it held at once (tests count them). */
+export const httpScanWork = { ended: 0, live: 0, maxLive: 0 };
 
 /** Per TCP stream (0 … nTcp-1), its last frame among frames 1 … n-1 of `fs` (0: none). */
 function lastFrames(fs: Int32Array, n: number, nTcp: number): Uint32Array {
@@ -210,9 +211,11 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
         s.parsers[sid] = undefined;
         s.states[sid] = null;
         httpScanWork.ended++;
+        httpScanWork.live--;
       }
     }
   }
+  httpScanWork.live = 0;
   for (let sid = 0; sid < s.states.length; sid++) {
     if ((sid & (STEP - 1)) === 0) {
       stepDone();
