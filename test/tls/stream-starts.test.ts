@@ -1,5 +1,5 @@
 /**
- * The index pass's first bytes of each TCP stream direction (streams/stream-starts.ts): a stream
+ * The index pass's first bytes of each TCP stream direction (index/stream-starts.ts): a stream
  * they call "neither TLS nor HTTP/2" is one whose reassembled start is neither, on every corpus
  * capture; on 1 000 short connections (shape b) the TLS and HTTP/2 filters read no frame and
  * build no stream.
@@ -13,7 +13,7 @@ import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { startsWithPreface } from '../../electron/engine/http2/connection.ts';
 import { openSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { startsWithNeither, streamStartsOf } from '../../electron/engine/streams/stream-starts.ts';
+import { startsWithNeither, streamStartsOf } from '../../electron/engine/index/stream-starts.ts';
 import { tcpStream } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { peekWork, startKind, tlsCacheWork, tlsLayerWork } from '../../electron/engine/tls/capture-tls.ts';
 import { looksLikeTls } from '../../electron/engine/tls/records.ts';

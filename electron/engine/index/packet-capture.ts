@@ -21,7 +21,7 @@ import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 import { pageTexts } from './columns.ts';
-import { noteSegment, startStreamStarts } from '../streams/stream-starts.ts';
+import { noteSegment, startStreamStarts } from './stream-starts.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -114,7 +114,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const first = firstPassContext(conv);
   first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
   // A scan of TCP payloads while they are in memory (open-capture.ts: the HTTP heads, when asked).
-  // The first bytes of each stream direction (streams/stream-starts.ts): TLS / HTTP/2 filters tell most streams from them.
+  // The first bytes of each stream direction (index/stream-starts.ts): TLS / HTTP/2 filters tell most streams from them.
   const starts = startStreamStarts(conv);
   const scan = opts.tcpSegmentScan?.(conv);
   first.onTcpSegment = scan

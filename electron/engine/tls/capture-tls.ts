@@ -15,7 +15,7 @@ import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsS
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf, tcpStreamOf } from '../streams/conversations.ts';
-import { startsWithNeither, streamStartsOf } from '../streams/stream-starts.ts';
+import { startsWithNeither, streamStartsOf } from '../index/stream-starts.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';

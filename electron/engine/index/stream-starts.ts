@@ -12,7 +12,7 @@
  * before that first byte (reordered, so reassembly may start elsewhere), is not conclusive: the
  * caller then peeks at the stream as before.
  */
-import type { ConversationTable } from './conversations.ts';
+import type { ConversationTable } from '../streams/conversations.ts';
 
 /** TCP SYN flag (RFC 9293 §3.1). */
 const TH_SYN = 0x02;
