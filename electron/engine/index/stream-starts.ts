@@ -1,6 +1,6 @@
 /**
  * The first payload bytes of each direction of every TCP stream, noted by the index pass
- * (dissectors/tcp.ts onTcpSegment) while the segment is in memory: 8 bytes per stream. They let
+ * (dissectors/tcp.ts onTcpSegment) while the segment is in memory: 16 bytes per stream (8 per direction). They let
  * the TLS layer tell that a stream starts neither with a TLS record nor with the HTTP/2 preface
  * (tls/capture-tls.ts startKind) without reassembling its start: a capture of 100 k short HTTP
  * connections is otherwise read twice for `tls.…` or `http2.…` filters.
