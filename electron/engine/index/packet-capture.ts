@@ -21,6 +21,7 @@ import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
 import { pageTexts } from './columns.ts';
+import { noteSegment, startStreamStarts } from './stream-starts.ts';
 
 export const PACKET_COLUMNS: ColumnDef[] = [
   { id: 'no', title: 'No.', field: 'frame.number', width: 70, align: 'right' },
@@ -113,7 +114,15 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const first = firstPassContext(conv);
   first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
   // A scan of TCP payloads while they are in memory (open-capture.ts: the HTTP heads, when asked).
-  if (opts.tcpSegmentScan) first.onTcpSegment = opts.tcpSegmentScan(conv);
+  // The first bytes of each stream direction (index/stream-starts.ts): TLS / HTTP/2 filters tell most streams from them.
+  const starts = startStreamStarts(conv);
+  const scan = opts.tcpSegmentScan?.(conv);
+  first.onTcpSegment = scan
+    ? (frame, stream, bit, seq, flags, b, from, to, seglen) => {
+        noteSegment(starts, stream, bit, seq, flags, b, from, to, seglen);
+        scan(frame, stream, bit, seq, flags, b, from, to, seglen);
+      }
+    : (_frame, stream, bit, seq, flags, b, from, to, seglen) => noteSegment(starts, stream, bit, seq, flags, b, from, to, seglen);
   const revisit = revisitContext(conv);
   const frags = fragmentStoreOf(conv);
   let fragsWarned = false;
@@ -349,6 +358,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     cancelled = opts.signal?.aborted ?? false;
     if (cancelled) warnings.push(`indexing cancelled after ${packetCount(ix)} packets (${bytesRead} bytes)`);
     done = true;
+    starts.done = true;
     loadMs = performance.now() - started;
     opts.onProgress?.(info());
   })();

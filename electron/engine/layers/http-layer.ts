@@ -20,7 +20,7 @@ import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts'
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { h2ExchangeOfRow, http2Exchanges } from '../http2/exchanges.ts';
 import { addH2Connection, createH2List, h2At, h2Find, h2Materialize, h2Row, h2Start, type H2ExchangeList } from './h2-list.ts';
-import { classifyStart, createHttp1Parser, endHttpStream, headerValue, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
+import { classifyStart, createHttp1Parser, endHttpStream, headerValue, httpStreamIdle, httpExchanges, pushHttpChunk, type BodyMode, type Http1Parser, type HttpExchange, type HttpMessage } from '../http/http1.ts';
 import { bodyBudgetOf, budgetNote, createDecodeBudget, type DecodeBudget } from '../http/content-coding.ts';
 import { HF } from '../http/http-fields.ts';
 import { placeHttpFields } from './http-ranges.ts';
@@ -123,7 +123,7 @@ interface PacketScan {
   r: FrameReader;
   /** Per TCP stream: its reassembly state; null once it showed it is not HTTP/1.x. */
   states: (TcpFollowState | null | undefined)[];
-  parsers: Http1Parser[];
+  parsers: (Http1Parser | undefined)[];
   onMessage: (m: HttpMessage, ex: HttpExchange) => void;
   seg: ReturnType<typeof createTcpSegment>;
 }
@@ -154,6 +154,7 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
       }
     };
     states[sid] = st;
+    if (++httpScanWork.live > httpScanWork.maxLive) httpScanWork.maxLive = httpScanWork.live;
   }
   const bytes = s.r.bytesOf(f);
   const seg = s.seg;
@@ -166,6 +167,19 @@ function scanFrame(layer: HttpLayer, internals: PacketInternals, s: PacketScan, 
   }
 }
 
+/** Streams the packet scan let go at their last frame, and the most it held at once (tests count them). */
+export const httpScanWork = { ended: 0, live: 0, maxLive: 0 };
+
+/** Per TCP stream (0 … nTcp-1), its last frame among frames 1 … n-1 of `fs` (0: none). */
+function lastFrames(fs: Int32Array, n: number, nTcp: number): Uint32Array {
+  const last = new Uint32Array(nTcp);
+  for (let f = 1; f < n; f++) {
+    const sid = fs[f];
+    if (sid >= 0 && sid < nTcp) last[sid] = f;
+  }
+  return last;
+}
+
 /** The scan over the frames of a packet capture; `only`: just the TCP streams marked 1 there. */
 function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgress, only?: Uint8Array): Generator<void> {
   const internals = layer.internals;
@@ -174,6 +188,9 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
   const n = internals.index.dataOffset.length;
   const fs = internals.conv.frameStream;
   progress.total = n;
+  const last = lastFrames(fs, Math.min(n + 1, fs.length), internals.conv.nTcp);
+  // Notes of streams let go at their last frame, given in stream order at the end as before.
+  const endedNotes = new Map<number, string[]>();
   for (let f = 1; f <= n && f < fs.length; f++) {
     if ((f & (STEP - 1)) === 0) {
       progress.done = f;
@@ -181,9 +198,24 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
       yield;
     }
     scanStepWork.units++;
-    if (only && only[fs[f]] !== 1) continue;
+    const sid = fs[f];
+    if (only && only[sid] !== 1) continue;
     scanFrame(layer, internals, s, f);
+    // A stream's last frame: its reassembly and parser go now (100 k short connections would
+    // otherwise all be held to the end), when ending it now would finish no message.
+    if (sid >= 0 && last[sid] === f) {
+      const p = s.parsers[sid];
+      if (p && (p.notHttp || httpStreamIdle(p))) {
+        // The end loop gives a stream that is not HTTP/1.x nothing (notes included).
+        if (!p.notHttp && p.notes.length > 0) endedNotes.set(sid, p.notes);
+        s.parsers[sid] = undefined;
+        s.states[sid] = null;
+        httpScanWork.ended++;
+        httpScanWork.live--;
+      }
+    }
   }
+  httpScanWork.live = 0;
   for (let sid = 0; sid < s.states.length; sid++) {
     if ((sid & (STEP - 1)) === 0) {
       stepDone();
@@ -191,6 +223,8 @@ function* scanPackets(layer: HttpLayer, ix: HttpIndex, progress: HttpScanProgres
     }
     scanStepWork.units++;
     const p = s.parsers[sid];
+    const ended = endedNotes.get(sid);
+    if (ended) for (const note of ended) layer.notes.push(`tcp:${sid}: ${note}`);
     if (!p || p.notHttp) continue;
     endHttpStream(p);
     for (const note of p.notes) layer.notes.push(`tcp:${sid}: ${note}`);

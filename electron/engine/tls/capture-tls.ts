@@ -14,8 +14,9 @@ import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fiel
 import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
-import { streamDirOf } from '../streams/conversations.ts';
+import { streamDirOf, tcpStreamOf } from '../streams/conversations.ts';
 import { readTcpFileBytes, tcpFileBytes, tcpFileEventAt, tcpFileMapBytes } from '../streams/tcp-file-bytes.ts';
+import { startsWithNeither, streamStartsOf } from '../index/stream-starts.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
 import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
@@ -234,6 +235,12 @@ function peekStart(c: Capture, id: string): StartKind | undefined {
   if (int.kind === 'syscalls') return peekFdStart(c, id);
   const m = /^tcp:(\d+)$/.exec(id);
   if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
+  // The index pass noted each direction's first bytes: most streams are told from them unread.
+  const noted = streamStartsOf(int.conv);
+  if (noted && startsWithNeither(noted, Number(m[1]))) {
+    peekWork.noted++;
+    return NEITHER;
+  }
   const frames = tcpStreamFrames(int, Number(m[1]));
   if (frames.length <= PEEK_FRAMES) return undefined;
   const st = createTcpFollowState(id);
@@ -284,8 +291,11 @@ function startShowsNoLayer(c: Capture, id: string): boolean {
   return k !== undefined && !k.tls && !k.h2c;
 }
 
-/** Frames read by startKind (tests count them). */
-export const peekWork = { reads: 0 };
+/** Frames read by startKind, and streams it told from the index pass's first bytes without reading any (tests count them). */
+export const peekWork = { reads: 0, noted: 0 };
+
+/** A start that is neither TLS nor the HTTP/2 preface. */
+const NEITHER: StartKind = { tls: false, h2c: false };
 
 /** Per-object overheads of the estimate (V8: an object and a typed-array view each). */
 const CHUNK_OVERHEAD = 160;
@@ -527,6 +537,17 @@ export function captureHttp2Exchanges(c: Capture): HttpExchange[] {
   return out;
 }
 
+/** Whether `event` is a frame of a TCP stream whose start the index pass noted as neither TLS nor HTTP/2 (no id string, no lookup). */
+function startsNeitherAt(c: Capture, event: number): boolean {
+  const int = c.internals();
+  if (int.kind !== 'packets') return false;
+  const noted = streamStartsOf(int.conv);
+  const st = noted ? tcpStreamOf(int.conv, event) : -1;
+  if (st < 0 || !noted || !startsWithNeither(noted, st)) return false;
+  tlsLayerWork.notedEvents++;
+  return true;
+}
+
 function streamOfEvent(c: Capture, event: number): string | undefined {
   const int = c.internals();
   if (int.kind === 'packets') {
@@ -570,6 +591,8 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
 export function addTlsLayerFields(c: Capture, event: number, d: Dissection): number {
   // Summary-mode dissections (filters, index) that want no TLS/HTTP2 field skip the work.
   if (d.keep !== null && !keepsAny(d.keep)) return -1;
+  // A TCP stream the index pass saw start with neither TLS nor the preface has no such field (entry would build nothing).
+  if (startsNeitherAt(c, event)) return -1;
   const id = streamOfEvent(c, event);
   if (!id) return -1;
   const keep = d.keep;
@@ -611,8 +634,8 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   return src;
 }
 
-/** Events whose TLS fields came from the record columns / from the record objects (tests). */
-export const tlsLayerWork = { columnEvents: 0, recordEvents: 0 };
+/** Events whose TLS fields came from the record columns / from the record objects; events passed over from the noted starts (tests). */
+export const tlsLayerWork = { columnEvents: 0, recordEvents: 0, notedEvents: 0 };
 
 /** An event's records (the summaries), or undefined when it completes none. */
 function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
