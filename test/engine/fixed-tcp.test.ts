@@ -10,6 +10,7 @@ import { IPV4, TCP } from '../../electron/engine/dissectors/fixed-tcp.ts';
 import { startPacketCapture, type PacketOpenOptions } from '../../electron/engine/index/packet-capture.ts';
 import { openCaptureSource } from '../../electron/engine/io/capture-source.ts';
 import { detectFormat } from '../../electron/engine/readers/detect.ts';
+import { setDecodeAs } from '../../electron/engine/dissectors/table.ts';
 import type { PacketIndex } from '../../electron/engine/index/packet-index.ts';
 import type { ConversationTable } from '../../electron/engine/streams/conversations.ts';
 import { CORPUS, corpusFiles } from './corpus.ts';
@@ -82,6 +83,17 @@ describe('fixed-offset index fast path', () => {
     }
     expect(diffs).toEqual([]);
   }, 120_000);
+
+  it.skipIf(!existsSync(KA10K))('steps aside under Decode As (TCP decoded as data)', async () => {
+    try {
+      expect(setDecodeAs([{ table: 'ip.proto', value: 6, protocol: 'data' }])).toEqual([]);
+      const fast = await build(KA10K, false);
+      expect(fast.ix.strings.strings).not.toContain('TCP');
+      expect(firstDifference(fast, await build(KA10K, true))).toBe('');
+    } finally {
+      setDecodeAs([]);
+    }
+  }, 60_000);
 
   const saved = { src: IPV4.src, sport: TCP.sport, seq: TCP.seq };
   afterEach(() => {

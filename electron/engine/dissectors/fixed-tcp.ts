@@ -16,7 +16,7 @@ import { LINKTYPE_ETHERNET } from './link.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IP_PROTO_TCP } from './ip-proto.ts';
 import { dispatchTcpPayload } from './tcp.ts';
-import { ethertypeTable, ipProtoTable, linkTypeTable } from './table.ts';
+import { ethertypeTable, ipProtoTable, linkTypeTable, tablesGeneration } from './table.ts';
 
 /** Ethernet II header (IEEE 802.3 §3.1.1: destination, source, EtherType): offsets from the frame start. */
 export const ETH = { dst: 0, src: 6, type: 12, hdrLen: 14 };
@@ -57,11 +57,18 @@ export function tcpFlags(data: Uint8Array, tcp: number): number {
   return u16(data, tcp + TCP.dataOffFlags) & 0x0fff;
 }
 
+/** tablesGeneration() when tablesAreDefault last looked, and what it found. */
+let checkedGeneration = -1;
+let defaultTables = false;
+
 /** The generic dissectors are the ones the link, ethertype and ip.proto tables name (no Decode As over them). */
 function tablesAreDefault(): boolean {
-  return linkTypeTable.current.get(LINKTYPE_ETHERNET)?.name === 'eth'
+  if (checkedGeneration === tablesGeneration()) return defaultTables;
+  checkedGeneration = tablesGeneration();
+  defaultTables = linkTypeTable.current.get(LINKTYPE_ETHERNET)?.name === 'eth'
     && ethertypeTable.current.get(ETHERTYPE_IPV4)?.name === 'ip'
     && ipProtoTable.current.get(IP_PROTO_TCP)?.name === 'tcp';
+  return defaultTables;
 }
 
 /**
