@@ -15,7 +15,8 @@ import type { FrameMeta } from './frame.ts';
 import { LINKTYPE_ETHERNET } from './link.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IP_PROTO_TCP } from './ip-proto.ts';
-import { dispatchTcpPayload } from './tcp.ts';
+// A SYN (TH_SYN) is left to the generic path: its window-scale option is read there.
+import { dispatchTcpPayload, TH_SYN } from './tcp.ts';
 import { ethertypeTable, ipProtoTable, linkTypeTable, tablesGeneration } from './table.ts';
 
 /** Ethernet II header (IEEE 802.3 §3.1.1: destination, source, EtherType): offsets from the frame start. */
@@ -27,8 +28,6 @@ export const TCP = { sport: 0, dport: 2, seq: 4, ack: 8, dataOffFlags: 12, hdrLe
 
 /** RFC 791 §3.1: the MF flag and the 13-bit fragment offset of the flags/fragment word. */
 const IP_MF_AND_OFFSET = 0x3fff;
-/** RFC 9293 §3.1: the SYN bit (a SYN's window-scale option is left to the generic path). */
-const TH_SYN = 0x02;
 
 /** Offset of the IPv4 header when data[start, end) is Ethernet II → IPv4 with a 20-byte header; else -1. */
 export function ipv4OverEthernet(data: Uint8Array, start: number, end: number): number {

@@ -68,7 +68,7 @@ export const hfTcpReassembledLength = defineField({ name: 'tcp.reassembled.lengt
 export const hfTcpReassembledData = defineField({ name: 'tcp.reassembled.data', type: 'bytes', description: 'Reassembled TCP Data' });
 
 const TH_FIN = 0x01;
-const TH_SYN = 0x02;
+export const TH_SYN = 0x02;
 const TH_ACK = 0x10;
 const TH_URG = 0x20;
 
