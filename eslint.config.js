@@ -79,6 +79,8 @@ const LAYER_EXCEPTIONS = [
   // dissectors/ (its other importers are streams/tcp-reassembly.ts and stream-service.ts).
   { from: `${E}/dissectors/context.ts`, to: `${E}/streams/conversations.ts` },
   { from: `${E}/dissectors/tcp.ts`, to: `${E}/streams/conversations.ts` },
+  // session 9 (fast9): the index pass's fixed-offset TCP path assigns streams exactly as tcp.ts does.
+  { from: `${E}/dissectors/fixed-tcp.ts`, to: `${E}/streams/conversations.ts` },
   { from: `${E}/dissectors/udp.ts`, to: `${E}/streams/conversations.ts` },
   { from: `${E}/index/packet-capture.ts`, to: `${E}/streams/conversations.ts` },
   // Item 2: tls/capture-tls.ts runs HTTP/2 over decrypted streams; that step belongs to the

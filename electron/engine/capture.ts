@@ -129,4 +129,6 @@ export interface OpenOptions {
   follow?: FollowSpec;
   /** Scan HTTP/1 heads in the index pass (layers/http-heads.ts): filters on `http.request.method` or `http.response.code` then run without the HTTP scan. */
   httpHeads?: boolean;
+  /** Index every packet through the generic dissectors, without the fixed-offset fast path (dissectors/fixed-tcp.ts): the exactness test's reference. */
+  genericIndex?: boolean;
 }

@@ -79,11 +79,18 @@ export const ipProtoTable = dissectorTable('ip.proto', 'IP protocol', 'ip');
 export const tcpPortTable = dissectorTable('tcp.port', 'TCP port', 'tcp');
 export const udpPortTable = dissectorTable('udp.port', 'UDP port', 'udp');
 
+/** Bumped whenever a table's `current` entries change (registration, Decode As): a cache of a lookup compares it. */
+let generation = 0;
+export function tablesGeneration(): number {
+  return generation;
+}
+
 /** Add `handle` to table `table` for `value` (Wireshark's dissector_add_uint). */
 export function addUint(table: UintTable, value: number, handle: DissectorHandle): void {
   if (table.defaults.has(value)) throw new Error(`${table.name} ${value}: already taken by ${table.defaults.get(value)!.name}`);
   table.defaults.set(value, handle);
   table.current.set(value, handle);
+  generation++;
 }
 
 /** Add a heuristic to the list `list` (`udp`, `tcp`): tried in registration order (heur_dissector_add). */
@@ -159,6 +166,7 @@ export function decodeAsRules(): DecodeAsRule[] {
  */
 export function setDecodeAs(rules: readonly DecodeAsRule[]): string[] {
   inForce.length = 0;
+  generation++;
   for (const t of tables.values()) {
     t.current.clear();
     for (const [k, h] of t.defaults) t.current.set(k, h);

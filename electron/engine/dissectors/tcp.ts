@@ -68,7 +68,7 @@ export const hfTcpReassembledLength = defineField({ name: 'tcp.reassembled.lengt
 export const hfTcpReassembledData = defineField({ name: 'tcp.reassembled.data', type: 'bytes', description: 'Reassembled TCP Data' });
 
 const TH_FIN = 0x01;
-const TH_SYN = 0x02;
+export const TH_SYN = 0x02;
 const TH_ACK = 0x10;
 const TH_URG = 0x20;
 
@@ -265,12 +265,12 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   // For PDUs that span segments (tcp-pdu.ts): where this payload sits in its direction.
   ctx.tcpKey = stream >= 0 && !ctx.inError ? stream * 2 + dir : -1;
   ctx.tcpSeq = rawSeq;
-  dispatch(d, data, sport, dport, payOff, payEnd, seglen, parent, ctx);
+  dispatchTcpPayload(d, data, sport, dport, payOff, payEnd, seglen, parent, ctx);
   return true;
 }
 
-/** packet-tcp.c decode_tcp_ports: the lower port first, then the higher, then the heuristics, then data. */
-function dispatch(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
+/** packet-tcp.c decode_tcp_ports: the lower port first, then the higher, then the heuristics, then data (also fixed-tcp.ts). */
+export function dispatchTcpPayload(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   const lo = Math.min(sport, dport);
   const hi = Math.max(sport, dport);
   if (lo !== 0 && callUint(tcpPortTable, lo, d, data, off, end, rep, parent, ctx)) return;

@@ -10,6 +10,7 @@ import { type Capture, type OpenOptions } from '../capture.ts';
 import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
+import { summarizeFixedTcp } from '../dissectors/fixed-tcp.ts';
 import { EARLY_MS, windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
@@ -148,6 +149,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const d = createDissection();
   // First pass in summary mode: no field entries; the index reads the dissectors' summary scratch.
   d.summary = true;
+  const fixedPath = opts.genericIndex !== true;
   const meta: FrameMeta = { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 };
 
   const sink: PacketSink = {
@@ -178,7 +180,10 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
       meta.malformed = rec.malformed;
       meta.hasTime = rec.hasTime;
       // Straight from the reader's buffer: no view of the record is made.
-      dissectPacket(d, meta, rec.buf, first, rec.offset, rec.offset + rec.capLen);
+      // The common Ethernet → IPv4 → TCP frame at fixed offsets; the generic dissectors otherwise.
+      if (!fixedPath || !summarizeFixedTcp(d, meta, rec.buf, first, rec.offset, rec.offset + rec.capLen)) {
+        dissectPacket(d, meta, rec.buf, first, rec.offset, rec.offset + rec.capLen);
+      }
       // IP reassembly over its budget: said once, the frames keep what they have (see limits.ts).
       if (frags.stopped !== undefined && !fragsWarned) {
         warnings.push(frags.stopped);
