@@ -16,9 +16,12 @@ const CORPUS = process.argv[2] ?? '/work/shared/corpus';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'test/golden/names');
 
-/** The address/name pairs of -z hosts (its comment lines dropped). */
+/**
+ * The address/name pairs of -z hosts (its comment lines dropped), sorted: tshark prints them in
+ * its hash tables' order, which differs between runs, and names.test.ts compares them sorted.
+ */
 function hosts(file: string, flags: string): string {
-  return tsharkText(['-r', file, '-N', flags, '-q', '-z', 'hosts']).split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => `${l}\n`).join('');
+  return tsharkText(['-r', file, '-N', flags, '-q', '-z', 'hosts']).split('\n').filter((l) => l !== '' && !l.startsWith('#')).sort().map((l) => `${l}\n`).join('');
 }
 
 function main(): void {

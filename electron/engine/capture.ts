@@ -32,7 +32,7 @@ export type CaptureInternals =
  */
 export interface SetInternals {
   kind: 'set';
-  /** The key of per-capture caches (WeakMaps keyed by `internals().index`): the set's own object. */
+  /** The key of per-capture caches (WeakMaps keyed by `internals().index`): the packet part's index (sets/set-capture.ts), so TLS keys given to the set reach that part's key store. */
   index: object;
   parts: SetPart[];
   /** Which part an event of the set is, and its number there. */
