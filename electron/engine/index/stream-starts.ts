@@ -13,9 +13,8 @@
  * caller then peeks at the stream as before.
  */
 import type { ConversationTable } from '../streams/conversations.ts';
-
-/** TCP SYN flag (RFC 9293 §3.1). */
-const TH_SYN = 0x02;
+import { TH_SYN } from '../dissectors/tcp.ts';
+import { createColumn, reserve, type Column } from './columns.ts';
 /** Per direction: no payload seen, first bytes noted, not conclusive. */
 const NONE = 0;
 const NOTED = 1;
@@ -30,12 +29,16 @@ const PREFACE_1 = 0x52;
 export interface StreamStarts {
   /** Set once the index pass has seen every segment: a direction with no payload noted then has none. */
   done: boolean;
-  /** Per stream × 2 + direction bit: NONE / NOTED / UNSURE, the first segment's raw sequence number, its first two bytes and how many it had (1 or 2). */
-  state: Uint8Array;
-  seq: Uint32Array;
-  b0: Uint8Array;
-  b1: Uint8Array;
-  len: Uint8Array;
+  /**
+   * Indexed by stream × 2 + direction bit (`data[k]`, grown with `reserve`; `length` is unused):
+   * NONE / NOTED / UNSURE, the first segment's raw sequence number, its first two bytes and how
+   * many it had (1 or 2).
+   */
+  state: Column<Uint8Array>;
+  seq: Column<Uint32Array>;
+  b0: Column<Uint8Array>;
+  b1: Column<Uint8Array>;
+  len: Column<Uint8Array>;
 }
 
 /** Work, for tests: segments noted. */
@@ -44,7 +47,7 @@ export const startsWork = { segments: 0 };
 const byConv = new WeakMap<ConversationTable, StreamStarts>();
 
 export function createStreamStarts(): StreamStarts {
-  return { done: false, state: new Uint8Array(128), seq: new Uint32Array(128), b0: new Uint8Array(128), b1: new Uint8Array(128), len: new Uint8Array(128) };
+  return { done: false, state: createColumn(Uint8Array, 128), seq: createColumn(Uint32Array, 128), b0: createColumn(Uint8Array, 128), b1: createColumn(Uint8Array, 128), len: createColumn(Uint8Array, 128) };
 }
 
 /** The starts of the capture whose conversation table is `conv`, to be noted by its index pass (noteSegment on every TCP segment). */
@@ -59,51 +62,40 @@ export function streamStartsOf(conv: ConversationTable): StreamStarts | undefine
   return byConv.get(conv);
 }
 
-function grown<T extends Uint8Array | Uint32Array>(a: T, need: number, make: new (n: number) => T): T {
-  if (need <= a.length) return a;
-  const b = new make(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
 export function noteSegment(s: StreamStarts, stream: number, bit: number, seq: number, flags: number, b: Uint8Array, from: number, to: number, seglen: number): void {
   if (seglen === 0 || bit < 0) return;
   const k = stream * 2 + (bit & 1);
-  if (k >= s.state.length) {
-    s.state = grown(s.state, k + 1, Uint8Array);
-    s.seq = grown(s.seq, s.state.length, Uint32Array);
-    s.b0 = grown(s.b0, s.state.length, Uint8Array);
-    s.b1 = grown(s.b1, s.state.length, Uint8Array);
-    s.len = grown(s.len, s.state.length, Uint8Array);
-  }
-  const st = s.state[k];
+  if (k >= s.state.data.length) reserve([s.state, s.seq, s.b0, s.b1, s.len], k + 1);
+  const state = s.state.data;
+  const st = state[k];
   if (st === UNSURE) return;
   if (st === NOTED) {
     // A later segment before the first one's byte: reassembly may start the direction there.
-    if ((((seq >>> 0) - s.seq[k]) | 0) < 0) s.state[k] = UNSURE;
+    if ((((seq >>> 0) - s.seq.data[k]) | 0) < 0) state[k] = UNSURE;
     return;
   }
   startsWork.segments++;
   if (seglen < 0 || flags & TH_SYN || to <= from) {
-    s.state[k] = UNSURE;
+    state[k] = UNSURE;
     return;
   }
-  s.state[k] = NOTED;
-  s.seq[k] = seq >>> 0;
-  s.b0[k] = b[from];
-  s.len[k] = to - from >= 2 ? 2 : 1;
-  s.b1[k] = s.len[k] === 2 ? b[from + 1] : 0;
+  state[k] = NOTED;
+  s.seq.data[k] = seq >>> 0;
+  s.b0.data[k] = b[from];
+  const two = to - from >= 2;
+  s.len.data[k] = two ? 2 : 1;
+  s.b1.data[k] = two ? b[from + 1] : 0;
 }
 
 /** Whether direction `k`'s start is known to be neither a TLS record nor the HTTP/2 preface (no payload at all: neither). */
 function directionNeither(s: StreamStarts, k: number): boolean {
-  const st = k < s.state.length ? s.state[k] : NONE;
+  const st = k < s.state.data.length ? s.state.data[k] : NONE;
   if (st === NONE) return true;
   if (st === UNSURE) return false;
-  const b0 = s.b0[k];
+  const b0 = s.b0.data[k];
   if (b0 >= CT_MIN && b0 <= CT_MAX) return false;
   if (b0 !== PREFACE_0) return true;
-  return s.len[k] === 2 && s.b1[k] !== PREFACE_1;
+  return s.len.data[k] === 2 && s.b1.data[k] !== PREFACE_1;
 }
 
 /**
@@ -111,5 +103,5 @@ function directionNeither(s: StreamStarts, k: number): boolean {
  * preface in either direction; false when that is not certain from the first bytes noted.
  */
 export function startsWithNeither(s: StreamStarts, stream: number): boolean {
-  return s.done &&  directionNeither(s, stream * 2) && directionNeither(s, stream * 2 + 1);
+  return s.done && directionNeither(s, stream * 2) && directionNeither(s, stream * 2 + 1);
 }
