@@ -1122,12 +1122,12 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
   if (c.truncated) lose(p, c.dir, c.truncated, { event: c.lastEvent ?? c.event, time: c.time });
 }
 
-/** The stream ended: close-delimited bodies end here, anything else unfinished is incomplete. */
 /** Whether endHttpStream would finish no message (neither direction is inside one): ending the stream early changes nothing. */
 export function httpStreamIdle(p: Http1Parser): boolean {
   return p.dirs[0].msg === null && p.dirs[1].msg === null;
 }
 
+/** The stream ended: close-delimited bodies end here, anything else unfinished is incomplete. */
 export function endHttpStream(p: Http1Parser): void {
   for (const dir of [0, 1] as const) {
     const s = p.dirs[dir];
