@@ -153,10 +153,28 @@ export interface SocketWalk {
   open: Map<number, number>;
   /** Sockets whose lifetime or 5-tuple changed since the caller last took them. */
   touched: Set<number>;
+  /**
+   * Open TCP sockets whose connection the log has not named yet (socketUnresolved): a later line
+   * (the next call on the fd once connect's handshake is done, strace -yy) gives their 5-tuple.
+   */
+  unresolved: Set<number>;
 }
 
 export function createSocketWalk(): SocketWalk {
-  return { sockets: [], socketOfEvent: new Int32Array(1).fill(-1), done: 0, open: new Map(), touched: new Set() };
+  return { sockets: [], socketOfEvent: new Int32Array(1).fill(-1), done: 0, open: new Map(), touched: new Set(), unresolved: new Set() };
+}
+
+/** strace -yy's name of a TCP socket neither bound nor connected yet: its inode only (`TCP:[28035]`). */
+const BARE_TCP = /^TCP(v6)?:\[\d+\]$/;
+
+/**
+ * Is an fd name that of a socket whose connection is still to be named? A bare TCP socket, or
+ * the zero local side the strace reader gives a connect before the kernel reports its local
+ * address (readers/strace/fd-names.ts, libsinsp's `0.0.0.0:0->server`): the reader names the
+ * connect again once a later line shows it, but a followed log's walk may read it before.
+ */
+export function socketUnresolved(name: string, tuple: [string, string] | undefined): boolean {
+  return tuple ? tuple[0] === '0.0.0.0|0' || tuple[0] === '::|0' : BARE_TCP.test(name);
 }
 
 /**
@@ -181,7 +199,10 @@ export function walkSockets(w: SocketWalk, ix: SyscallIndex, n: number, argsOf?:
     const key = (reader * 4194304 + pid) * 1048576 + fd;
     const name = s[ix.fdName.data[i]];
     let k = open.get(key);
-    const tuple = tupleOfName(name);
+    const named = tupleOfName(name);
+    const unresolved = socketUnresolved(name, named);
+    // A zero local side is no 5-tuple: the socket's own comes with a later line.
+    const tuple = unresolved ? undefined : named;
     if (k !== undefined && tuple && sockets[k].local && (sockets[k].local !== tuple[0] || sockets[k].remote !== tuple[1]) && sockets[k].name !== name) {
       // The fd number now names another socket (a close the capture did not show).
       k = undefined;
@@ -197,7 +218,7 @@ export function walkSockets(w: SocketWalk, ix: SyscallIndex, n: number, argsOf?:
     so.last = e;
     so.tLast = t;
     if (!so.procName && ix.procName.data[i]) so.procName = ix.procName.data[i];
-    if (!tuple && !so.local && argsOf && s[ix.type.data[i]] === 'connect') {
+    if (!tuple && !named && !so.local && argsOf && s[ix.type.data[i]] === 'connect') {
       const own = normEndpoint(name);
       const peer = connectTarget(argsOf(e));
       if (own && peer && !own.startsWith('0.0.0.0|') && !own.startsWith('::|')) {
@@ -216,9 +237,14 @@ export function walkSockets(w: SocketWalk, ix: SyscallIndex, n: number, argsOf?:
       so.nameId = ix.fdName.data[i];
     }
     socketOfEvent[e] = k;
+    if (unresolved && !so.local) w.unresolved.add(k);
+    else w.unresolved.delete(k);
     const type = closeId !== undefined ? ix.type.data[i] === closeId : s[ix.type.data[i]] === 'close';
     // scap: the close's exit ends the lifetime; strace: its one event.
-    if (type && ix.dir.data[i] !== Dir.Enter) open.delete(key);
+    if (type && ix.dir.data[i] !== Dir.Enter) {
+      open.delete(key);
+      w.unresolved.delete(k);
+    }
   }
   w.done = Math.max(w.done, n);
 }
@@ -329,6 +355,8 @@ export interface Correlator {
   extend(packets: number, syscalls: number): void;
   /** Work done so far: events read and conversation sides matched (each match of a side counts one). */
   work(): { packets: number; syscalls: number; sidesMatched: number };
+  /** Open TCP sockets of the syscalls read so far whose connection is not named yet (SocketWalk.unresolved). */
+  unresolved: ReadonlySet<number>;
 }
 
 export function createCorrelator(packets: Capture, syscalls: Capture, argsOf?: (event: number) => string, opts: { tupleOnly?: boolean; tupleOnlyReaders?: readonly number[] } = {}): Correlator {
@@ -449,7 +477,32 @@ export function createCorrelator(packets: Capture, syscalls: Capture, argsOf?: (
     for (const g of dirty) matchGroup(g);
   }
 
-  return { cor, extend, work: () => ({ packets: cw.done, syscalls: sw.done, sidesMatched }) };
+  return { cor, extend, work: () => ({ packets: cw.done, syscalls: sw.done, sidesMatched }), unresolved: sw.unresolved };
+}
+
+/**
+ * May syscalls not read yet still name the owner of packet `f` (time `t`, on the set's clock)?
+ * Only while its TCP conversation has no owner and a socket of the log read so far, open
+ * within TIME_SLACK_S of the packet, is TCP and not yet named (its connect's handshake is on the
+ * wire before the next line names the connection; under load strace prints that line late).
+ * Without a clock (strace -r) any such socket counts.
+ */
+export function packetOwnerPending(cor: Correlation, unresolved: ReadonlySet<number>, f: number, t: number): boolean {
+  const c = cor.convOfPacket[f] ?? -1;
+  if (c < 0 || unresolved.size === 0) return false;
+  const co = cor.conversations[c];
+  if (!co.tcp || co.owner[0] >= 0 || co.owner[1] >= 0) return false;
+  for (const k of unresolved) {
+    const so = cor.sockets[k];
+    if (cor.tupleOnly || (so.tFirst - TIME_SLACK_S <= t && t <= so.tLast + TIME_SLACK_S)) return true;
+  }
+  return false;
+}
+
+/** May syscall event `e`'s conversation (tcp.stream on it) still be named: is it on a TCP socket not yet named? */
+export function syscallStreamPending(cor: Correlation, unresolved: ReadonlySet<number>, e: number): boolean {
+  const k = cor.socketOfEvent[e] ?? -1;
+  return k >= 0 && unresolved.has(k);
 }
 
 /** Match every conversation side to at most one socket (see the module comment). */

@@ -25,8 +25,8 @@ import { openSession, scanHttp, type CaptureSession } from '../layers/session.ts
 import { followHttp } from '../layers/http-layer.ts';
 import { captureTls } from '../tls/capture-tls.ts';
 import { clockJoin, type ClockJoin } from './clock-join.ts';
-import { createCorrelator, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
-import { createFollowMerge, extendMerge, STALL_MS } from './set-follow.ts';
+import { createCorrelator, packetOwnerPending, syscallStreamPending, type Correlation, type SetConversation, type SetSocket } from './correlate.ts';
+import { createFollowMerge, extendMerge, OWNER_WAIT_MS, STALL_MS } from './set-follow.ts';
 import { followPeers } from './follow-pair.ts';
 import { fdOfStream, setHttpRows } from './set-http.ts';
 import { createSetLinks, type SetLinks } from './links.ts';
@@ -95,7 +95,7 @@ export interface SetCaptureInput {
    * The parts are still growing (followed, sets/set-follow.ts): the set places their events as
    * `sync` finds them certain, and `ended()` says when a part will give no more.
    */
-  follow?: { ended(part: 0 | 1): boolean; stallMs?: number };
+  follow?: { ended(part: 0 | 1): boolean; stallMs?: number; ownerWaitMs?: number };
 }
 
 export interface CaptureSet {
@@ -501,10 +501,14 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     // fd comes with its resumed line).
     correlator?.extend(np, ended[1] ? ns : Math.min(ns, syscallIndex.settled?.() ?? ns));
     if (correlator) Object.assign(cor, correlator.cor);
+    // An event whose correlation a syscall line not read yet may still decide waits for it
+    // (sets/set-follow.ts OWNER_WAIT_MS): once the log ended, nothing more can.
+    const k = correlator;
+    const open = k && !ended[1] && k.unresolved.size > 0;
     const placed = extendMerge(merge, [
-      { count: np, indexed: P.count(), time: (e) => P.time(e), ended: ended[0] },
-      { count: ns, indexed: S.count(), time: (e) => S.time(e), ended: ended[1] },
-    ], performance.now(), follow.stallMs ?? STALL_MS);
+      { count: np, indexed: P.count(), time: (e) => P.time(e), ended: ended[0], waits: open ? (e) => packetOwnerPending(cor, k.unresolved, e, P.time(e)) : undefined },
+      { count: ns, indexed: S.count(), time: (e) => S.time(e), ended: ended[1], waits: open ? (e) => syscallStreamPending(cor, k.unresolved, e) : undefined },
+    ], performance.now(), follow.stallMs ?? STALL_MS, follow.ownerWaitMs ?? OWNER_WAIT_MS);
     if (placed === 0) return false;
     if (total === 0) t0 = timeOf(1);
     total = merge.count;

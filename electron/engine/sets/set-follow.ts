@@ -13,6 +13,12 @@
  * silent part's last event, matters: after a pause in both, the packet of a write often lands in
  * its file before strace prints the write (at its return), and must wait for it. An event of the
  * silent part older than what was placed meanwhile is placed next, after them (its time out of order).
+ *
+ * An event whose correlation the other part may still change (`waits`: a packet whose owner the
+ * syscalls may still name, a syscall on a socket whose connection is not named yet) is placed
+ * only once it no longer waits or `waitMs` after it was read, even when its time is certain:
+ * what a row shows of its owner is decided when it is placed, and a late strace line must not
+ * take it away. The wait adds to the order rule, never replaces it.
  */
 import type { SetOrder } from './set-capture.ts';
 
@@ -24,6 +30,14 @@ import type { SetOrder } from './set-capture.ts';
  * 1 s a followed event is printed in, and rarely lets a part's late event fall out of order.
  */
 export const STALL_MS = 500;
+
+/**
+ * How long (ms) an event whose correlation may still change waits for it at most (PartFront
+ * `waits`). strace prints the lines that name a connection as curl's calls return, which on a
+ * loaded machine comes seconds after tcpdump wrote the handshake; the same bound as a TLS record
+ * being written (layers/http-layer.ts). Normally the naming line follows within milliseconds.
+ */
+export const OWNER_WAIT_MS = 3000;
 
 /** What the merge needs of one part: its events so far and whether it may still add more. */
 export interface PartFront {
@@ -38,6 +52,8 @@ export interface PartFront {
   time(e: number): number;
   /** No more events will come (its file ended, or following stopped). */
   ended: boolean;
+  /** Event `e`'s correlation may still change with what the parts add: it waits (at most waitMs). */
+  waits?(e: number): boolean;
 }
 
 export interface FollowMerge {
@@ -74,7 +90,7 @@ function grow<T extends Uint8Array | Uint32Array>(a: T, n: number, make: (len: n
  * Place every event that can be placed now (part 0 is the packets: first on equal times, as
  * mergeOrder). Returns how many were placed. `stallMs` as STALL_MS (Infinity: never stall).
  */
-export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now = performance.now(), stallMs = STALL_MS): number {
+export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now = performance.now(), stallMs = STALL_MS, waitMs = OWNER_WAIT_MS): number {
   for (const p of [0, 1] as const) {
     const f = parts[p];
     const read = Math.max(f.count, f.indexed ?? 0);
@@ -84,14 +100,14 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
       m.arrived[p].push({ upTo: read, at: now });
     }
   }
-  /** Part `q` holds back the next event of the other part: it may still give an earlier one, and that event has not waited stallMs. */
-  const holds = (q: 0 | 1): boolean => {
-    if (parts[q].ended) return false;
-    const p = 1 - q;
+  /** How long (ms) the next event of part `p` has been read (-Infinity: not read yet). */
+  const waited = (p: 0 | 1): number => {
     const queue = m.arrived[p];
     while (queue.length > 0 && queue[0].upTo < m.next[p]) queue.shift();
-    return queue.length === 0 || now - queue[0].at < stallMs;
+    return queue.length === 0 ? -Infinity : now - queue[0].at;
   };
+  /** Part `q` holds back the next event of the other part: it may still give an earlier one, and that event has not waited stallMs. */
+  const holds = (q: 0 | 1): boolean => !parts[q].ended && waited(q === 0 ? 1 : 0) < stallMs;
   const total = parts[0].count + parts[1].count;
   const o = m.order;
   o.part = grow(o.part, total, (n) => new Uint8Array(n));
@@ -117,6 +133,8 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
       if (holds(0) && !(parts[1].time(b) < m.reached[0])) break;
       take = 1;
     } else break;
+    // Its time is certain; its owner may not be yet.
+    if (parts[take].waits?.(m.next[take]) && waited(take) < waitMs) break;
     const e = ++m.count;
     const local = m.next[take]++;
     o.part[e] = take;
