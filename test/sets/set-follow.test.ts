@@ -150,6 +150,27 @@ describe('extendMerge: the watermark and a stalled part', () => {
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5519, 500)).toBe(0);
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5520, 500)).toBe(1);
   });
+  it('an event whose correlation may still change waits past stallMs, up to waitMs after it was read, and what comes after it waits too', () => {
+    const m = createFollowMerge();
+    // A packet at 2 whose owner the syscalls may still name; the syscalls already passed its time.
+    let pending = true;
+    const packets = (times: number[]): PartFront => ({ ...part(times), waits: (e) => e === 1 && pending });
+    expect(extendMerge(m, [packets([2, 3]), part([1, 4])], 0, 500, 3000)).toBe(1);
+    // Its time is certain, and the stall long over: it waits all the same, and so does the packet at 3.
+    expect(extendMerge(m, [packets([2, 3]), part([1, 4])], 2999, 500, 3000)).toBe(0);
+    expect(m.count).toBe(1);
+    // The owner is named: placed at once, in time order.
+    pending = false;
+    expect(extendMerge(m, [packets([2, 3]), part([1, 4])], 3000, 500, 3000)).toBe(3);
+    expect(Array.from(m.order.part.subarray(1, 5))).toEqual([1, 0, 0, 1]);
+    // Never named: placed waitMs after it was read.
+    const n = createFollowMerge();
+    const never: PartFront = { ...part([2]), waits: () => true };
+    expect(extendMerge(n, [never, part([1, 4])], 100, 500, 3000)).toBe(1);
+    expect(extendMerge(n, [never, part([1, 4])], 3099, 500, 3000)).toBe(0);
+    expect(extendMerge(n, [never, part([1, 4])], 3100, 500, 3000)).toBe(2);
+    expect(Array.from(n.order.part.subarray(1, 4))).toEqual([1, 0, 1]);
+  });
   it('an event held back by its part (a TLS record being written) is not placed, and what comes after it waits for it', () => {
     const m = createFollowMerge();
     const held = (times: number[], count: number): PartFront => ({ count, indexed: times.length, time: (e) => times[e - 1], ended: false });
