@@ -13,7 +13,8 @@ import { closePcapWriter, createPcapWriter, frame, writePacket } from '../../ben
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
 import { compileFilterText } from '../../electron/engine/filter/compile.ts';
 import { createExtractor } from '../../electron/engine/filter/extract.ts';
-import { CONTAINS_WINDOW, containsWork, runFilter } from '../../electron/engine/filter/run-filter.ts';
+import { FRAME_WINDOW as CONTAINS_WINDOW, frameScanWork as containsWork } from '../../electron/engine/filter/frame-bytes.ts';
+import { runFilter } from '../../electron/engine/filter/run-filter.ts';
 import { fieldByName, type FieldDef } from '../../electron/engine/fields/registry.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';

@@ -253,9 +253,12 @@ export function columnGroups(x: CaptureInternals, fields: Map<string, ColumnFiel
   return out;
 }
 
-/** Compile to a column filter, or null when some part needs a dissection. */
-export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[] = []): ColumnFilter | null {
-  const used: Used = { fields: new Set(), groups: new Set() };
+/**
+ * Compile to a column filter, or null when some part needs a dissection. `terms`: nodes answered
+ * per event by other means (filter/frame-bytes.ts: a scan of the frames' bytes), exact everywhere.
+ */
+export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[] = [], terms: ReadonlyMap<FilterAst, Pred> = NO_TERMS): ColumnFilter | null {
+  const used: Used = { fields: new Set(), groups: new Set(), terms };
   const test = compileNode(ast, fields, groups, used);
   if (!test) return null;
   const partial = [...[...used.fields].flatMap((f) => (f.exact ? [f.exact] : [])), ...[...used.groups].flatMap((g) => (g.exact ? [g.exact] : []))];
@@ -266,7 +269,11 @@ export function compileColumnFilter(ast: FilterAst, fields: Map<string, ColumnFi
 interface Used {
   fields: Set<ColumnField>;
   groups: Set<SyscallFieldGroup>;
+  /** The nodes answered without the columns (compileColumnFilter's `terms`), read, not filled. */
+  terms: ReadonlyMap<FilterAst, Pred>;
 }
+
+const NO_TERMS: ReadonlyMap<FilterAst, Pred> = new Map();
 
 /** Whether a filter reads a field reference (`${f}`) or a layer (`f#2`): no group answers those. */
 function readsReference(ast: FilterAst): boolean {
@@ -352,7 +359,7 @@ function compileGroupNode(ast: FilterAst, groups: readonly SyscallFieldGroup[], 
 const SMALL_KEYS = 1 << 24;
 
 function compileNode(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {
-  return compileColumnNode(ast, fields, groups, used) ?? compileGroupNode(ast, groups, used);
+  return used.terms.get(ast) ?? compileColumnNode(ast, fields, groups, used) ?? compileGroupNode(ast, groups, used);
 }
 
 function compileColumnNode(ast: FilterAst, fields: Map<string, ColumnField>, groups: readonly SyscallFieldGroup[], used: Used): Pred | null {

@@ -64,7 +64,7 @@ export const MAX_REGEX_PROGRAM = 1000;
 const regexCache = new Map<string, RE2JS>();
 
 /** `pattern` compiled with Wireshark's defaults: caseless (`(?-i)` turns that off), `.` not newline. */
-function compileRegex(pattern: string): RE2JS {
+export function compileRegex(pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {
     re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);

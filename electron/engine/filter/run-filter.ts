@@ -13,7 +13,7 @@ import { columnGroups, compileColumnFilter, columnFields } from './column-filter
 import { compileFilterText } from './compile.ts';
 import type { FilterAst } from '../../../shared/filter/ast.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
-import type { PacketIndex } from '../index/packet-index.ts';
+import { frameScan, frameTermsOf, type FrameTerm } from './frame-bytes.ts';
 
 /**
  * Whether a filter can read `field` without dissecting what TCP and UDP carry: a frame field, or
@@ -71,69 +71,18 @@ export function dissectionFor(fields: readonly string[]): { d: Dissection; info:
   return { d, info };
 }
 
-const utf8 = new TextEncoder();
-
-/** The literal of a filter that is exactly `frame contains LITERAL`, as bytes; else null. */
-function frameContainsNeedle(ast: FilterAst): Uint8Array | null {
-  if (ast.t !== 'contains' || ast.l.v !== 'field' || ast.l.name !== 'frame' || ast.r.v !== 'const') return null;
-  const c = ast.r.c;
-  if (c.k === 'bytes') return c.v;
-  if (c.k === 'str') return utf8.encode(c.v);
-  return null;
-}
-
-/** Bytes read at a time by the frame-contains scan: each window is searched natively in one call. */
-export const CONTAINS_WINDOW = 4 << 20;
-
-/** What one frame-contains scan did, for the tests: reads of the file and needle searches. */
-export interface ContainsWork { reads: number; searches: number }
-export const containsWork: ContainsWork = { reads: 0, searches: 0 };
-
 /**
- * `frame contains LITERAL` over frames `first..last` without dissecting or cutting out any frame:
- * the file is read in windows of consecutive frames and each window is searched with
- * Buffer.indexOf (native) from the first frame that has not been decided; an occurrence decides
- * every frame before it (no match) and its own frame (a match if it ends inside it). A frame
- * outside the window (an earlier offset, as in a merged set, or one larger than it) starts a new one.
- * `test(e)` then answers in O(1); `step` bounds the work of one call (frames decided).
+ * A test that holds wherever `ast` does, from the byte terms alone (null: none): events where it
+ * fails are not dissected (`frame contains "GET" and http.request.uri contains "x"`).
  */
-export function frameContainsScan(ix: PacketIndex, readAt: (offset: number, length: number, into?: Uint8Array) => Uint8Array, needle: Uint8Array, first: number, last: number): { hits: Uint8Array; step: (upTo: number) => void } {
-  const hits = new Uint8Array(Math.max(0, last - first + 1));
-  // One window buffer for the whole scan (the bytes of a window are searched, never kept).
-  const buffer = new Uint8Array(CONTAINS_WINDOW);
-  let winStart = 0;
-  let win: Buffer = Buffer.alloc(0);
-  // Next occurrence at or after `searchedFrom` in the window (-1: none); valid while the window is.
-  let next = -1;
-  let searchedFrom = Infinity;
-  let e = first;
-  const step = (upTo: number): void => {
-    for (; e <= Math.min(upTo, last); e++) {
-      const off = ix.dataOffset.data[e - 1];
-      const len = ix.capLen.data[e - 1];
-      if (len < needle.length) continue;
-      let s = off - winStart;
-      if (s < 0 || s + len > win.length) {
-        const bytes = readAt(off, Math.max(CONTAINS_WINDOW, len), buffer);
-        containsWork.reads++;
-        win = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        winStart = off;
-        s = 0;
-        next = -1;
-        searchedFrom = Infinity;
-        if (len > win.length) continue;
-      }
-      if (s < searchedFrom || (next >= 0 && next < s)) {
-        next = win.indexOf(needle, s);
-        containsWork.searches++;
-        searchedFrom = s;
-      }
-      // No occurrence from here to the window's end: no frame inside the window matches.
-      if (next < 0) continue;
-      if (next + needle.length <= s + len) hits[e - first] = 1;
-    }
-  };
-  return { hits, step };
+function necessary(ast: FilterAst, terms: ReadonlyMap<FilterAst, (e: number) => boolean>): ((e: number) => boolean) | null {
+  const t = terms.get(ast);
+  if (t) return t;
+  if (ast.t !== 'and' && ast.t !== 'or') return null;
+  const l = necessary(ast.l, terms);
+  const r = necessary(ast.r, terms);
+  if (ast.t === 'or') return l && r && ((e) => l(e) || r(e));
+  return l && r ? (e) => l(e) && r(e) : l ?? r;
 }
 
 export async function runFilter(capture: Capture, text: string, opts: FilterRunOptions = {}): Promise<FilterRun> {
@@ -168,14 +117,41 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   const first = Math.max(1, opts.range?.first ?? 1);
   const last = Math.min(total, opts.range?.last ?? total);
   const size = Math.max(0, last - first + 1);
+  // `frame contains` / `frame matches` terms: answered from one scan of the file's bytes
+  // (frame-bytes.ts), filled in below before any test reads them.
+  const x = capture.internals();
+  const readAt = x.kind === 'packets' ? x.readAt : undefined;
+  const byteTerms = x.kind === 'packets' && readAt ? frameTermsOf(compiled.ast) : new Map<FilterAst, FrameTerm>();
+  const scan = x.kind === 'packets' && readAt && byteTerms.size > 0 ? frameScan(x.index, readAt, [...byteTerms.values()], first, last) : undefined;
+  const termTests = new Map<FilterAst, (e: number) => boolean>();
+  if (scan) {
+    let k = 0;
+    for (const node of byteTerms.keys()) {
+      const h = scan.hits[k++];
+      termTests.set(node, (e) => h[e - first] === 1);
+    }
+  }
   // Indexed fields: a tight loop over typed arrays; only events the columns do not describe
   // (or every event, when the filter names other fields) are dissected.
-  const fields = columnFields(capture.internals());
-  const cols = compileColumnFilter(compiled.ast, fields, columnGroups(capture.internals(), fields));
+  const fields = columnFields(x);
+  const cols = compileColumnFilter(compiled.ast, fields, columnGroups(x, fields), termTests);
   const onColumns = cols?.test;
   const exact = cols?.exact ?? null;
   // A test that reads the file per event (evt.buffer) runs in slices like a dissection.
   const cheap = cols?.reads !== true;
+  const needed = cols ? null : necessary(compiled.ast, termTests);
+  if (scan && (cols || needed)) {
+    // One window a step (a few ms of native search, or of RE2 over a smaller window), yielding
+    // after each slice of `sliceMs` so that a newer filter can cancel this one.
+    const slice = opts.sliceMs ?? 20;
+    while (scan.decided() < last) {
+      const t0 = performance.now();
+      while (scan.decided() < last && performance.now() - t0 <= slice) scan.step(scan.decided() + 1);
+      opts.onProgress?.(0, scan.decided());
+      await new Promise<void>((r) => setImmediate(r));
+      if (opts.signal?.aborted) return { ok: true, events: new Uint32Array(0), warnings: compiled.warnings, cancelled: true, indexed: cols !== null, dissected: 0 };
+    }
+  }
   if (onColumns && exact === null && cheap) {
     // Every event from the columns: the tight loop, no slices (≥ 50 M events/s).
     let out = new Uint32Array(Math.min(size, 1 << 16));
@@ -192,24 +168,6 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     opts.onProgress?.(n, total);
     return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: true, dissected: 0 };
   }
-  const needle = frameContainsNeedle(compiled.ast);
-  const x = capture.internals();
-  // `frame contains LITERAL` alone: the captured bytes searched in file-sized windows, nothing
-  // dissected (the `frame` protocol's value is the whole frame: compile.ts protocolBytes).
-  const readAt = x.kind === 'packets' ? x.readAt : undefined;
-  if (needle && readAt && x.kind === 'packets') {
-    // Slices of 64 k frames (a few ms of native search each), yielding between them.
-    const scan = frameContainsScan(x.index, readAt, needle, first, last);
-    for (let from = first; from <= last; from += 1 << 16) {
-      scan.step(from + (1 << 16) - 1);
-      opts.onProgress?.(0, Math.min(last, from + (1 << 16) - 1));
-      await new Promise<void>((r) => setImmediate(r));
-      if (opts.signal?.aborted) return { ok: true, events: eventsOf(scan.hits, first, from + (1 << 16) - 1), warnings: compiled.warnings, cancelled: true, indexed: false, dissected: 0 };
-    }
-    const events = eventsOf(scan.hits, first, last);
-    opts.onProgress?.(events.length, total);
-    return { ok: true, events, warnings: compiled.warnings, cancelled: false, indexed: false, dissected: 0 };
-  }
   const { d, info } = dissectionFor(compiled.fields);
   let out = new Uint32Array(Math.min(size, 1 << 16));
   let n = 0;
@@ -220,6 +178,7 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
     let hit: boolean;
     const byColumns = onColumns !== undefined && (exact === null || exact(e));
     if (byColumns) hit = onColumns(e);
+    else if (needed && !needed(e)) hit = false;
     else {
       capture.dissect(e, d, { info });
       dissected++;
@@ -245,15 +204,4 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   }
   opts.onProgress?.(n, total);
   return { ok: true, events: out.slice(0, n), warnings: compiled.warnings, cancelled: false, indexed: cols !== null, dissected };
-}
-
-/** The events `first + k` (k < the frames decided up to `upTo`) whose byte in `hits` is set. */
-function eventsOf(hits: Uint8Array, first: number, upTo: number): Uint32Array {
-  const n = Math.min(hits.length, upTo - first + 1);
-  let count = 0;
-  for (let k = 0; k < n; k++) count += hits[k];
-  const out = new Uint32Array(count);
-  let j = 0;
-  for (let k = 0; k < n; k++) if (hits[k] === 1) out[j++] = first + k;
-  return out;
 }
