@@ -541,6 +541,24 @@ const keepsHttp = new WeakMap<Uint8Array, boolean>();
  * what addRowFields returns, and the SQL events table's Info of a row ending a message.
  */
 export function messageInfo(ix: HttpIndex, r: number, response: boolean): string {
+  // The text depends on the signature, the URI (request) or status (response) and whether a
+  // body came: memoised per index, so a keep-alive capture's half million messages share a few
+  // strings (no template and no new string to hash per row).
+  let memo = infoMemo.get(ix);
+  if (!memo) infoMemo.set(ix, (memo = [new Map(), new Map()]));
+  const sig = response ? ix.respSig[r] : ix.reqSig[r];
+  let bySig = memo[response ? 1 : 0].get(sig);
+  if (!bySig) memo[response ? 1 : 0].set(sig, (bySig = new Map()));
+  const key = (response ? ix.status[r] : ix.uri[r]) * 2 + ((response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r)) > 0 ? 1 : 0);
+  let text = bySig.get(key);
+  if (text === undefined) bySig.set(key, (text = messageInfoText(ix, r, response)));
+  return text;
+}
+
+/** Per index: request and response Info texts by signature, then URI or status × 2 + has a body. */
+const infoMemo = new WeakMap<HttpIndex, [Map<number, Map<number, string>>, Map<number, Map<number, string>>]>();
+
+function messageInfoText(ix: HttpIndex, r: number, response: boolean): string {
   let ct: string;
   let line: string;
   if (!response) {

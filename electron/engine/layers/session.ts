@@ -332,6 +332,8 @@ function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: 
   const dict: string[] = [];
   const codes = new Map<string, number>();
   const cells = new Array<string>(s.base.columns().length).fill('');
+  let last: string | undefined;
+  let lastId = 0;
   // Per TCP stream of the page, as layerProtocols: 0 not asked yet, 1 TLS, 2 not.
   let tls = new Uint8Array(1024);
   for (let r = 0; r < count; r++) {
@@ -353,9 +355,14 @@ function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: 
       s.capture.cells(ev, cells);
       text = cells[infoColumn] ?? '';
     } else infoWork.fast++;
-    let id = codes.get(text);
-    if (id === undefined) codes.set(text, (id = dict.push(text) - 1));
-    ids[r] = id;
+    // Neighbouring rows mostly repeat a text (a keep-alive stream's requests): no Map lookup then.
+    if (text !== last) {
+      last = text;
+      const id = codes.get(text);
+      if (id === undefined) codes.set(text, (lastId = dict.push(text) - 1));
+      else lastId = id;
+    }
+    ids[r] = lastId;
   }
   return { ids, dict };
 }
