@@ -100,6 +100,12 @@ export interface Capture {
    * for a column it does not hold so (then `sortKeys`).
    */
   sortKeyTexts?(column: string, start: number, count: number): PageTexts | undefined;
+  /**
+   * The `cells` text of column `column` (an id of `columns()`) for events start+1 … start+count
+   * as ids into the page's distinct texts: the same texts, where the capture has a way without
+   * a dissection per event (the session's Info); undefined where it has none.
+   */
+  cellTexts?(column: string, start: number, count: number): PageTexts | undefined;
   /** Epoch time of an event in seconds (float; for relative time columns and sorting). */
   time(event: number): number;
   /**

@@ -19,7 +19,7 @@ const EXTRA_FIELDS = [
 const SKIPPED_COLUMNS = new Set(['no', 'time']);
 
 type Source =
-  | { from: 'cell'; index: number }
+  | { from: 'cell'; index: number; id: string }
   /** A column the capture sorts by from its index (Source, Protocol …): no dissection. */
   | { from: 'key'; id: string }
   | { from: 'field'; field: ColumnField };
@@ -53,7 +53,7 @@ function layout(capture: Capture, info: boolean): Layout {
     const field = col.field !== undefined ? fields.get(col.field) : undefined;
     if (field && col.field !== undefined) add(sqlName(col.field), { from: 'field', field });
     else if (capture.count() > 0 && typeof capture.sortKey?.(1, col.id) === 'string') add(sqlName(col.title), { from: 'key', id: col.id });
-    else if (info) add(sqlName(col.title), { from: 'cell', index });
+    else if (info) add(sqlName(col.title), { from: 'cell', index, id: col.id });
   });
   for (const name of EXTRA_FIELDS) {
     const field = fields.get(name);
@@ -144,7 +144,10 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
   l.sources.forEach((s, k) => {
     const col = cols[k];
     if (s.from === 'cell') {
-      if ('codes' in col) cellCols.push({ col, index: s.index });
+      // The capture's page of the column where it has one (the session's Info), else a dissection per row.
+      const texts = n > 0 ? capture.cellTexts?.(s.id, start, n) : undefined;
+      if (texts) cols[k] = { ...texts, codes: new Map() };
+      else if ('codes' in col) cellCols.push({ col, index: s.index });
     } else if (s.from === 'key') {
       const texts = n > 0 ? capture.sortKeyTexts?.(s.id, start, n) : undefined;
       if (texts) cols[k] = { ...texts, codes: new Map() };

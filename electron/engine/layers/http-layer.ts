@@ -536,6 +536,48 @@ export function wantsHttp(d: Dissection): boolean {
 /** Per keep mask (one per filter run): asked once per event, computed once. */
 const keepsHttp = new WeakMap<Uint8Array, boolean>();
 
+/**
+ * The Info text of row `r`'s request or response, from the index's columns alone (no fields):
+ * what addRowFields returns, and the SQL events table's Info of a row ending a message.
+ */
+export function messageInfo(ix: HttpIndex, r: number, response: boolean): string {
+  // The text depends on the signature, the URI (request) or status (response) and whether a
+  // body came: memoised per index, so a keep-alive capture's half million messages share a few
+  // strings (no template and no new string to hash per row).
+  let memo = infoMemo.get(ix);
+  if (!memo) infoMemo.set(ix, (memo = [new Map(), new Map()]));
+  const sig = response ? ix.respSig[r] : ix.reqSig[r];
+  let bySig = memo[response ? 1 : 0].get(sig);
+  if (!bySig) memo[response ? 1 : 0].set(sig, (bySig = new Map()));
+  const key = (response ? ix.status[r] : ix.uri[r]) * 2 + ((response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r)) > 0 ? 1 : 0);
+  let text = bySig.get(key);
+  if (text === undefined) bySig.set(key, (text = messageInfoText(ix, r, response)));
+  return text;
+}
+
+/** Per index: request and response Info texts by signature, then URI or status × 2 + has a body. */
+const infoMemo = new WeakMap<HttpIndex, [Map<number, Map<number, string>>, Map<number, Map<number, string>>]>();
+
+function messageInfoText(ix: HttpIndex, r: number, response: boolean): string {
+  let ct: string;
+  let line: string;
+  if (!response) {
+    const q = requestSig(ix, r);
+    ct = q.contentType;
+    line = `${q.method} ${ix.strings.strings[ix.uri[r]]} ${q.version}`;
+  } else {
+    const s = responseSig(ix, r);
+    ct = s.contentType;
+    line = `${s.version} ${ix.status[r] === 0 ? '' : ix.status[r]} ${s.phrase}`;
+  }
+  const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
+  // packet-http.c: the first line with its CRLF shown as a space; packet-media.c then appends
+  // " (media type)" when it is handed a body. application/octet-stream goes to the data
+  // dissector instead, which writes no Info (tshark 4.0 shows "Data (N bytes)" under HTTP).
+  const media = ct.split(';')[0].trim();
+  return `${line} ${media && bodyBytes > 0 && media.toLowerCase() !== 'application/octet-stream' ? ` (${media})` : ''}`;
+}
+
 /** Add the http.* fields of row `r`'s request or response to `d`; returns its Info text (with `wantInfo`). */
 function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: boolean, d: Dissection, wantInfo: boolean): string {
   const f = ix.flags[r];
@@ -543,7 +585,6 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
   let ct: string;
   let cl: number | null;
   let enc: string;
-  let info = '';
   if (!response) {
     const q = requestSig(ix, r);
     const uri = ix.strings.strings[ix.uri[r]];
@@ -563,7 +604,6 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     ct = q.contentType;
     cl = contentLengthOf(ix, r, false);
     enc = q.contentEncoding;
-    if (wantInfo) info = `${q.method} ${uri} ${q.version}`;
   } else {
     const s = responseSig(ix, r);
     const status = ix.status[r] === 0 ? null : ix.status[r];
@@ -574,14 +614,9 @@ function addRowFields(layer: HttpLayer, ix: HttpIndex, r: number, response: bool
     ct = s.contentType;
     cl = contentLengthOf(ix, r, true);
     enc = s.contentEncoding;
-    if (wantInfo) info = `${s.version} ${status ?? ''} ${s.phrase}`;
   }
   const bodyBytes = response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r);
-  // packet-http.c: the first line with its CRLF shown as a space; packet-media.c then appends
-  // " (media type)" when it is handed a body. application/octet-stream goes to the data
-  // dissector instead, which writes no Info (tshark 4.0 shows "Data (N bytes)" under HTTP).
-  const media = ct.split(';')[0].trim();
-  if (wantInfo) info = `${info} ${media && bodyBytes > 0 && media.toLowerCase() !== 'application/octet-stream' ? ` (${media})` : ''}`;
+  const info = wantInfo ? messageInfo(ix, r, response) : '';
   if (ct) addField(d, HF.contentType, 0, 0, top, ct);
   if (cl !== null) addField(d, HF.contentLength, 0, 0, top, cl);
   if (enc) addField(d, HF.contentEncoding, 0, 0, top, enc);

@@ -14,6 +14,7 @@
  *   past its frontier show without their tags, marked pending, until it reaches them.
  */
 import type { Capture } from '../capture.ts';
+import type { PageTexts } from '../index/columns.ts';
 import { createDissection, resetDissection, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrameProtocols } from '../dissectors/frame.ts';
 import { allFields } from '../fields/registry.ts';
@@ -34,7 +35,7 @@ import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnaly
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
 import { prepareStreamFrames } from '../streams/tcp-reassembly.ts';
 import { TCP_ONE } from '../index/packet-index.ts';
-import { addHttpFields, createHttpLayer, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
+import { addHttpFields, createHttpLayer, messageInfo, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
 export interface StreamLayer {
   name: string;
@@ -174,6 +175,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       });
       return page;
     }),
+    cellTexts: (column, start, count) => (column === 'info' && infoColumn >= 0 && protocolColumn >= 0 ? infoTexts(session, start, count, infoColumn) : undefined),
     cells: (ev, out) => {
       base.cells(ev, out);
       if (infoColumn < 0) return;
@@ -278,6 +280,95 @@ function layerProtocols(s: CaptureSession, start: number, count: number, out: (n
     }
   }
 }
+
+/** Info cells infoTexts built from the HTTP index and the analysis (`fast`) and through `cells` (tests count them). */
+export const infoWork = { fast: 0, cells: 0 };
+
+/** Per row of a page: the joined Info texts of the HTTP/1.x messages ending at it (addHttpFields' order), or undefined. */
+function httpInfosOfPage(s: CaptureSession, start: number, count: number): (string | undefined)[] {
+  const out: (string | undefined)[] = new Array(count);
+  const http = s.http;
+  // layerColumns asks the HTTP layer only once its cleartext index exists.
+  if (!http.plain) return out;
+  refreshTls(s);
+  for (const ix of [http.plain, http.tls]) {
+    if (!ix || ix.endRefs.length === 0) continue;
+    let lo = 0;
+    let hi = ix.endRefs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (endEventOf(ix, ix.endRefs[mid]) < start + 1) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < ix.endRefs.length; k++) {
+      const ref = ix.endRefs[k];
+      const r = endEventOf(ix, ref) - start - 1;
+      if (r >= count) break;
+      const text = messageInfo(ix, ref >>> 1, (ref & 1) === 1);
+      const had = out[r];
+      out[r] = had === undefined ? text : `${had}, ${text}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * The Info cells of events start+1 … start+count as page ids, equal to `cells`' (test:
+ * info-texts.test.ts), with no dissection where the row is an HTTP/1.x message's end over TCP:
+ * there `cells` shows the TCP analysis tags and the messages' Info texts, and the frame's own
+ * TCP Info (which the index says it is: Protocol TCP, so it starts with the ports and gives no
+ * tag) only decides the tags, which come from the analysis. Every other row (TLS streams,
+ * segments of a message, bare TCP, other protocols) goes through `cells`.
+ */
+function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: number): PageTexts | undefined {
+  const int = s.http.internals;
+  if (int.kind !== 'packets') return undefined;
+  const ix = int.index;
+  const fs = int.conv.frameStream;
+  const tcpProtocol = ix.strings.ids.get(TCP_PROTOCOL) ?? -1;
+  const http = httpInfosOfPage(s, start, count);
+  const ta = s.tcpAnalysis;
+  const ids = new Uint32Array(count);
+  const dict: string[] = [];
+  const codes = new Map<string, number>();
+  const cells = new Array<string>(s.base.columns().length).fill('');
+  let last: string | undefined;
+  let lastId = 0;
+  // Per TCP stream of the page, as layerProtocols: 0 not asked yet, 1 TLS, 2 not.
+  let tls = new Uint8Array(1024);
+  for (let r = 0; r < count; r++) {
+    const ev = start + r + 1;
+    const st = ev < fs.length ? fs[ev] : -1;
+    let text: string | undefined;
+    const infos = http[r];
+    if (infos !== undefined && st >= 0 && ix.protocol.data[ev - 1] === tcpProtocol && !carriesNoLayer(s, ev)) {
+      if (st >= tls.length) {
+        const grown = new Uint8Array(Math.max(st + 1, tls.length * 2));
+        grown.set(tls);
+        tls = grown;
+      }
+      if (tls[st] === 0) tls[st] = claimedByHttp(s.http.plain, st) || tlsOfStream(s.base, `tcp:${st}`) === null ? 2 : 1;
+      if (tls[st] === 2) text = (ta && analysisAt(s, ev) ? tcpInfoTags(frameAnalysis(ta, ev)) : '') + infos;
+    }
+    if (text === undefined) {
+      infoWork.cells++;
+      s.capture.cells(ev, cells);
+      text = cells[infoColumn] ?? '';
+    } else infoWork.fast++;
+    // Neighbouring rows mostly repeat a text (a keep-alive stream's requests): no Map lookup then.
+    if (text !== last) {
+      last = text;
+      const id = codes.get(text);
+      if (id === undefined) codes.set(text, (lastId = dict.push(text) - 1));
+      else lastId = id;
+    }
+    ids[r] = lastId;
+  }
+  return { ids, dict };
+}
+
+/** The index's protocol of a frame whose top dissector is TCP (its Info is TCP's own). */
+const TCP_PROTOCOL = 'TCP';
 
 /** Whether event `ev`'s TCP analysis may be read now (at once, or within `analyseAhead` frames when deferring). */
 function analysisAt(s: CaptureSession, ev: number): boolean {
