@@ -122,6 +122,17 @@ describe('HTTP heads of the index pass', () => {
     }
   });
 
+  it('take a head from the memo only when equal byte for byte (a +0 and a -0 word differ)', async () => {
+    // Bytes 24..31 of the head: eight zero bytes, then seven and 0x80 (a -0 as a little-endian
+    // double, === +0): the second request is read in full, the repeated response is not.
+    const head = (last: string): string => `GET / HTTP/1.1\r\nX-Pad: a${'\0'.repeat(7)}${last}\r\n\r\n`;
+    const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+    const w0 = { ...headsWork };
+    const r = await same(conversation('minus-zero', [[true, head('\0')], [false, ok], [true, head('\x80')], [false, ok], [true, head('\x80')], [false, ok]]));
+    expect(r.answered).toBe(FILTERS.length);
+    expect(headsWork.memoHits - w0.memoHits).toBe(3);
+  });
+
   it('agree with the scan on heads with random damage (seeded)', async () => {
     const rnd = rng(10);
     const pick = (s: string): string => {
@@ -162,6 +173,7 @@ describe('HTTP heads of the index pass', () => {
   it('answer method and status filters of an in-order keep-alive capture without the HTTP scan', async () => {
     const path = generated('plain', { requests: 2000, connections: 16, extrasEvery: 7 });
     const w0 = { ...headsWork };
+    const f0 = { ...headsFilterWork };
     const { answered, bad, heads } = await same(path);
     expect(bad).toBe('');
     expect(answered).toBe(FILTERS.length);
@@ -172,6 +184,10 @@ describe('HTTP heads of the index pass', () => {
     // (requests ≤ 250 B with their extras, responses ≈ 100 B here), bodies never read.
     expect(headsWork.segments - w0.segments).toBe(4000);
     expect(headsWork.headBytes - w0.headBytes).toBeLessThan(2000 * 350);
+    // Each filter looks at the 4000 messages once, but tests its expression only once per
+    // distinct meta word (GET, POST, status 200), not per message.
+    expect(headsFilterWork.tested - f0.tested).toBe(FILTERS.length * 4000);
+    expect(headsFilterWork.words - f0.words).toBe(FILTERS.length * 3);
     expect(httpFilterNeedsNoScan(heads, 'http.response.code == 200')).toBe(true);
     expect(httpFilterNeedsNoScan(heads, 'http.host == "example.test"')).toBe(false);
   });

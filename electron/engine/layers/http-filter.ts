@@ -15,7 +15,7 @@ import { compileColumnFilter, type ColumnField } from '../filter/column-filter.t
 import { compileFilterText } from '../filter/compile.ts';
 import { createInterner, intern, type Interner } from '../index/columns.ts';
 import { addMessageFields, httpFinal, httpScanStreamsSteps, mergedMessageRefs, type HttpLayer } from './http-layer.ts';
-import { givenUpStreams, headsAnswer, headsColumns, headsKept, httpHeadsOf, type HttpHeads } from './http-heads.ts';
+import { givenUpStreams, headsAnswer, headsColumns, headsKept, httpHeadsOf, META_WORDS, type HttpHeads } from './http-heads.ts';
 import { contentLengthOf, requestSig, responseSig, type HttpIndex } from './http-index.ts';
 import { refreshTls, scanHttpNow, type CaptureSession } from './session.ts';
 import type { SetPart } from '../capture.ts';
@@ -165,8 +165,13 @@ export function httpFilterNeedsNoScan(s: CaptureSession, text: string): boolean 
   return c.ok && onlyHttpFields(c.fields) && headsFor(s, c.fields) !== undefined;
 }
 
-/** Work of the http.* filters answered from the index pass's heads (filters, messages tested). */
-export const headsFilterWork = { filters: 0, tested: 0 };
+/** Work of the http.* filters answered from the index pass's heads (filters, messages looked at, meta words the filter was tested on). */
+export const headsFilterWork = { filters: 0, tested: 0, words: 0 };
+
+/** A meta word's verdict in headsSteps' table: not tested yet, matches, does not. */
+const UNTESTED = 0;
+const MATCH = 1;
+const NO_MATCH = 2;
 
 type Compiled = Extract<ReturnType<typeof compileFilterText>, { ok: true }>;
 
@@ -189,10 +194,19 @@ function* headsSteps(s: CaptureSession, h: HttpHeads, c: Compiled): Generator<vo
   headsFilterWork.filters++;
   const out: number[] = [];
   const ev = h.event;
+  const kind = h.kind;
+  // The columns are over meta words (headsColumns): each word is tested once, then looked up.
+  const verdict = new Uint8Array(META_WORDS);
   let j = 0;
   for (let k = 1; k <= h.n; k++) {
     if ((k & 0xffff) === 0) yield;
-    if (!headsKept(h, k) || !cols.test(k)) continue;
+    const w = kind[k];
+    let v = verdict[w];
+    if (v === UNTESTED) {
+      headsFilterWork.words++;
+      v = verdict[w] = cols.test(w) ? MATCH : NO_MATCH;
+    }
+    if (v !== MATCH || (only && !headsKept(h, k))) continue;
     while (j < scanned.length && scanned[j] < ev[k]) out.push(scanned[j++]);
     out.push(ev[k]);
   }
