@@ -33,6 +33,34 @@ export function grownCapacity(cap: number, n: number): number {
   return Math.max(n, cap < 1 << 20 ? cap * 2 : Math.ceil(cap * 1.5));
 }
 
+/** Entries read before expectedCapacity trusts the input's average record size. */
+const SAMPLE_ENTRIES = 1024;
+
+/**
+ * Capacity for `n` entries when `done` of the input's `total` bytes are read: every entry the
+ * whole input holds at the rate so far, plus 1/32. A column of a 1 M-packet file then grows
+ * about three times instead of ~12 (each a copy, and each large allocation a GC for external
+ * memory pressure). The step is at most 16× (a file whose first records are unusually small
+ * must not reserve for millions at once) and at least 1/8 (a file whose records get smaller
+ * later still grows geometrically). Plain geometric growth (grownCapacity) when the size is
+ * unknown (0: compressed input, a merged set) or too little is read to tell.
+ */
+export function expectedCapacity(cap: number, n: number, done: number, total: number): number {
+  if (total <= 0 || done <= 0 || done >= total || n < SAMPLE_ENTRIES) return grownCapacity(cap, n);
+  const expected = Math.ceil(((n * total) / done) * (1 + 1 / 32));
+  return Math.max(n, Math.min(Math.max(expected, Math.ceil(cap * 1.125)), cap * 16));
+}
+
+/** Grow every column to exactly `capacity` entries (when it holds fewer). */
+export function reserveExactly(cols: readonly Column<TypedArray>[], capacity: number): void {
+  for (const c of cols) {
+    if (c.data.length >= capacity) continue;
+    const bigger = new (c.data.constructor as TypedArrayCtor<TypedArray>)(capacity);
+    bigger.set(c.data as never);
+    c.data = bigger;
+  }
+}
+
 /**
  * Grow every column to hold at least `n` entries. Hot loops call this once per event and then
  * write `col.data[i]` directly: one monomorphic store per column instead of a generic push.

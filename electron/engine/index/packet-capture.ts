@@ -17,10 +17,10 @@ import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
 import { firstPassContext, revisitContext, type PacketContext } from '../dissectors/context.ts';
 import { fragmentStoreOf } from '../dissectors/ip-reassembly.ts';
-import { conversationTableBytes, createConversationTable, type ConversationTable } from '../streams/conversations.ts';
+import { conversationTableBytes, createConversationTable, reserveFrames, type ConversationTable } from '../streams/conversations.ts';
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
 import { learnHostName } from './host-names.ts';
-import { addPacket, createPacketIndex, frameMeta, packetCount, packetIndexBytes } from './packet-index.ts';
+import { addPacket, createPacketIndex, frameMeta, growPacketIndex, packetCapacity, packetCount, packetIndexBytes } from './packet-index.ts';
 import { pageTexts } from './columns.ts';
 import { noteSegment, startStreamStarts } from './stream-starts.ts';
 
@@ -62,6 +62,11 @@ export interface PacketFeed {
   run(sink: PacketSink, onBytes: (n: number) => Promise<void>, signal?: AbortSignal, follow?: FollowSpec): Promise<StreamResult>;
   /** A set of several files: the file name of the record at `dataOffset` (frame.file, the File column). */
   fileName?(dataOffset: number): string;
+  /**
+   * Bytes the records' dataOffset runs up to (an uncompressed file's size), to size the index
+   * for the whole input; absent when unknown (compressed, a merged set's virtual offsets).
+   */
+  inputBytes?: number;
 }
 
 /** The File column of a capture set (frame.file). */
@@ -81,6 +86,7 @@ export function fileFeed(source: CaptureSource, format: 'pcap' | 'pcapng'): Pack
     fileSize: source.fileSize,
     compressed: source.compressed,
     randomAccess: source.randomAccess,
+    inputBytes: source.compressed ? undefined : source.fileSize,
     async run(sink, onBytes, signal, follow) {
       const parser = format === 'pcap' ? createPcapParser(sink) : createPcapngParser(sink);
       const result = await source.stream(async (chunk) => {
@@ -111,6 +117,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const source = feed;
   const format = feed.format;
   const ix = createPacketIndex();
+  ix.inputBytes = feed.inputBytes ?? 0;
   const conv = createConversationTable();
   const first = firstPassContext(conv);
   first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
@@ -155,6 +162,12 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const sink: PacketSink = {
     packet(rec: PacketRecord) {
       const n = packetCount(ix) + 1;
+      // The index and the conversation table's per-frame arrays grow together, before the
+      // dissection records frame n's stream.
+      if (n > packetCapacity(ix)) {
+        growPacketIndex(ix, n, rec.dataOffset);
+        reserveFrames(conv, packetCapacity(ix) + 1);
+      }
       // Reader interface ids are ≥ 0 or -1 (packet naming an undefined interface); the column is
       // Uint16, so -1 is stored as 0xffff with its own entry.
       if (rec.interfaceId < 0) rec.interfaceId = 0xffff;

@@ -12,7 +12,7 @@ import { type Dissection } from '../dissectors/dissection.ts';
 import { formatIpv4, formatIpv6, hex } from '../fields/format.ts';
 import type { FrameMeta } from '../dissectors/frame.ts';
 import type { InterfaceInfo, PacketProcess, PacketRecord } from '../readers/types.ts';
-import { createColumn, createInterner, intern, reserve, type Column, type Interner } from './columns.ts';
+import { createColumn, createInterner, expectedCapacity, intern, reserveExactly, type Column, type Interner } from './columns.ts';
 import { createHostNames, type HostNames } from './host-names.ts';
 
 export interface PacketIndex {
@@ -71,6 +71,11 @@ export interface PacketIndex {
   secrets: { type: number; data: Uint8Array }[];
   /** Names of addresses from pcapng Name Resolution Blocks and captured DNS answers (host-names.ts). */
   hostNames: HostNames;
+  /**
+   * Bytes of the input the records' dataOffset counts in (an uncompressed file's size), so the
+   * columns are sized for the whole file from the records read so far; 0 when unknown.
+   */
+  inputBytes: number;
 }
 
 export function createPacketIndex(): PacketIndex {
@@ -105,6 +110,7 @@ export function createPacketIndex(): PacketIndex {
     noTime: new Set(),
     secrets: [],
     hostNames: createHostNames(),
+    inputBytes: 0,
   };
 }
 
@@ -236,13 +242,28 @@ const TH_SYN = 0x02;
 const TH_RST = 0x04;
 
 /**
+ * Room for `n` packets in every column, when the packet at input byte `at` is the n-th: sized
+ * for the whole input at the rate so far (columns.ts expectedCapacity). All columns keep one
+ * capacity, so one check of dataOffset's covers them.
+ */
+export function growPacketIndex(ix: PacketIndex, n: number, at: number): void {
+  if (ix.dataOffset.data.length >= n) return;
+  reserveExactly(columnsOf(ix), expectedCapacity(ix.dataOffset.data.length, n, at, ix.inputBytes));
+}
+
+/** Packets the columns hold room for. */
+export function packetCapacity(ix: PacketIndex): number {
+  return ix.dataOffset.data.length;
+}
+
+/**
  * Append one packet from its reader record and its first-pass dissection: `bytes` are the
  * bytes it was dissected from (the offsets in `ctx` point into them).
  */
 export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx: PacketContext, bytes: Uint8Array): void {
   const i = ix.dataOffset.length;
   const n = i + 1;
-  if (ix.dataOffset.data.length < n) reserve(columnsOf(ix), n);
+  if (ix.dataOffset.data.length < n) growPacketIndex(ix, n, rec.dataOffset);
   ix.dataOffset.data[i] = rec.dataOffset;
   ix.capLen.data[i] = rec.capLen;
   ix.origLen.data[i] = rec.origLen;

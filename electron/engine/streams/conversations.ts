@@ -94,6 +94,22 @@ function growTyped<T extends Int32Array | Uint8Array | Uint32Array | Int8Array>(
   return b;
 }
 
+/**
+ * Room for frames 0 … frames-1 in the per-frame arrays, at exactly that size: the packet
+ * index sizes them with its columns (index/packet-index.ts growPacketIndex), so they are not
+ * doubled a dozen times on the way to a large file's count.
+ */
+export function reserveFrames(t: ConversationTable, frames: number): void {
+  if (frames <= t.frameStream.length) return;
+  const stream = new Int32Array(frames);
+  stream.fill(-1, t.frameStream.length);
+  stream.set(t.frameStream);
+  t.frameStream = stream;
+  const dir = new Uint8Array(frames);
+  dir.set(t.frameDir);
+  t.frameDir = dir;
+}
+
 function ensureFrame(t: ConversationTable, frame: number): void {
   if (frame >= t.frameStream.length) {
     t.frameStream = growTyped(t.frameStream, frame, -1);
