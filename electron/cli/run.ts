@@ -6,14 +6,13 @@ import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo, DetailsNode, RowsPage } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { DEFAULT_LIMITS, isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
+import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { parseTsharkArgs } from './tshark-args.ts';
 import { COLUMN_FIELD_PREFIX, MAX_LINES_PAGE, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { filterWantsHeads } from '../../shared/http-head-fields.ts';
 import { unpackRows } from '../../shared/packed-values.ts';
 import { escapeTsv, fieldsLine, lineStart } from '../../shared/field-lines.ts';
-import type { PackedValues } from '../../shared/rpc.ts';
 import { expert, tls } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
@@ -112,35 +111,6 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
 // Where the -T fields text is made (the engine writes `list -e` pages with it); tests read them here.
 export { escapeTsv, fieldsLine };
 
-/**
- * Rows [0, rows) of a packed extract page as fieldsLine prints each (with its line end), read
- * straight from the packed text: no array per row, field or value (1 M rows of `-e` output).
- */
-export function packedFieldsLines(p: PackedValues, rows: number, fields: number, style: FieldStyle): string {
-  const q = style.quote;
-  let text = '';
-  let j = 0;
-  let at = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < fields; k++) {
-      if (k > 0) text += style.separator;
-      const n = p.counts[r * fields + k];
-      // The occurrences printed: all, the first or the last (as fieldsLine's slice).
-      const from = style.occurrence === 'l' ? n - 1 : 0;
-      const to = style.occurrence === 'f' ? Math.min(n, 1) : n;
-      let cell = '';
-      for (let v = 0; v < n; v++, j++) {
-        const end = p.ends[j];
-        if (v >= from && v < to) cell += (v > from ? style.aggregator : '') + escapeTsv(p.text.slice(at, end));
-        at = end;
-      }
-      text += q === '' || n === 0 ? cell : `${q}${cell.split(q).join(q + q)}${q}`;
-    }
-    text += '\n';
-  }
-  return text;
-}
-
 /** The details tree as tshark -V prints it: four spaces per level, a blank line after each event. */
 export function detailsText(nodes: readonly DetailsNode[], depth = 0): string {
   let text = '';
@@ -236,10 +206,6 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
         continue;
       }
       const p = page.packed;
-      if (p && a.format !== 'json') {
-        await write(out, packedFieldsLines(p, rows, a.fields.length, a.fieldStyle));
-        continue;
-      }
       const values = p ? unpackRows(p, rows, a.fields.length) : page.values;
       let text = '';
       for (let r = 0; r < rows; r++) text += valuesLine(values[r], a);
