@@ -13,6 +13,7 @@ import type { ColourRule } from './colour-rules.ts';
 import type { IoGraphResult, StatName, StatsResult, SyscallOverview } from './stats.ts';
 import type { NameMode } from './names.ts';
 import type { HttpTablePage } from './sql-table.ts';
+import type { LineStyle } from './field-lines.ts';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'scap' | 'strace';
 export type CaptureKind = 'packets' | 'syscalls';
@@ -249,8 +250,10 @@ export interface EngineMethods {
    * `_ws.col.TITLE` (COLUMN_FIELD_PREFIX + a column's title: `_ws.col.Protocol`) is that cell.
    * `packed`: the values come as one string and offsets (`ExtractPage.packed`, `values` empty):
    * a page of a million one-number rows then copies three objects, not three million.
+   * `lines`: the values as `-T fields` lines in that style, UTF-8 bytes (`ExtractPage.lines`,
+   * `values` empty), up to MAX_LINES_PAGE rows: what `list -e` writes, as it is.
    */
-  extract: [{ start: number; count: number; fields: string[]; packed?: boolean }, ExtractPage];
+  extract: [{ start: number; count: number; fields: string[]; packed?: boolean; lines?: LineStyle }, ExtractPage];
   /**
    * Rows start+1 .. start+count of the SQL `events` table (docs/sql.md), as typed columns: every
    * event in capture order, whatever the filter. `count: 0` gives the schema only. `info: false`
@@ -831,7 +834,12 @@ export interface ExtractPage {
   values: string[][][];
   /** The same values when asked `packed` (shared/packed-values.ts reads a row back). */
   packed?: PackedValues;
+  /** Or asked `lines`: one line per event of `events` (shared/field-lines.ts). */
+  lines?: Uint8Array;
 }
+
+/** Most rows of an `extract` page asked as `lines`: a page of one-number lines is about 0.5 MB. */
+export const MAX_LINES_PAGE = 65536;
 
 /**
  * Extract values without an array per row and field: every value's text in `text`, one after

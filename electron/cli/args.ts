@@ -2,6 +2,7 @@
 import type { DecodeAsRule } from '../../shared/rpc.ts';
 import { isStatName, STAT_NAMES, type StatName } from '../../shared/stats.ts';
 import { NAMES_OFF, parseNameFlags, type NameMode } from '../../shared/names.ts';
+import type { LineStyle } from '../../shared/field-lines.ts';
 
 /** HTTP/2 stream ids as electron/engine/host/h2-stream.ts reads them (kept here so parsing stays import-free). */
 const H2_STREAM_ID_RE = /^h2:((?:tls:)?(?:tcp:\d+|\d+|fd:\d+:\d+:\d+)):(\d+)$/;
@@ -36,14 +37,9 @@ export interface ListArgs {
 }
 
 /** tshark's -E options for `-T fields`: what separates fields and occurrences, quoting, a header line. */
-export interface FieldStyle {
-  separator: string;
-  aggregator: string;
-  /** '' (none), '"' (quote=d) or "'" (quote=s). */
-  quote: string;
+/** tshark's -E options: the line style (shared/field-lines.ts) and a header line. */
+export interface FieldStyle extends LineStyle {
   header: boolean;
-  /** All occurrences, only the first or only the last (tshark -E occurrence=a|f|l). */
-  occurrence: 'a' | 'f' | 'l';
 }
 
 export const DEFAULT_FIELD_STYLE: FieldStyle = { separator: '\t', aggregator: ',', quote: '', header: false, occurrence: 'a' };

@@ -7,7 +7,8 @@ import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
 import type { CaptureInfo } from '../../shared/rpc.ts';
 
-export async function write(out: Writable, text: string): Promise<void> {
+/** `text` to `out`, waiting while its buffer is full; bytes (a page of `-e` lines) as they are. */
+export async function write(out: Writable, text: string | Uint8Array): Promise<void> {
   if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
 }
 

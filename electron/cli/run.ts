@@ -6,13 +6,13 @@ import { caretLine, type FilterMessage } from '../../shared/filter/index.ts';
 import type { CaptureInfo, DetailsNode, RowsPage } from '../../shared/rpc.ts';
 import { startEngineWorker, type EngineWorker } from '../engine/host/node-worker.ts';
 import { DEFAULT_LIMITS, isLimitMessage, limitsFromEnv, memoryMb, tempBytes, type EngineLimits } from '../engine/limits.ts';
-import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type FieldStyle, type ListArgs } from './args.ts';
+import { NotInTracelens, parseCliArgs, parseTraceArgs, splitDecodeAsArgs, UsageError, USAGE, type ListArgs } from './args.ts';
 import { parseTsharkArgs } from './tshark-args.ts';
-import { COLUMN_FIELD_PREFIX, type DecodeAsRule } from '../../shared/rpc.ts';
+import { COLUMN_FIELD_PREFIX, MAX_LINES_PAGE, type DecodeAsRule } from '../../shared/rpc.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
 import { filterWantsHeads } from '../../shared/http-head-fields.ts';
 import { unpackRows } from '../../shared/packed-values.ts';
-import type { PackedValues } from '../../shared/rpc.ts';
+import { escapeTsv, fieldsLine, lineStart } from '../../shared/field-lines.ts';
 import { expert, tls } from './expert-cli.ts';
 import { exportObjects, follow, http } from './streams-cli.ts';
 import { stats } from './stats-cli.ts';
@@ -108,53 +108,8 @@ export function filterErrorText(filter: string, errors: readonly FilterMessage[]
     .join('');
 }
 
-/** tshark -T fields (escape=y, its default) writes line breaks and tabs in a value as \n, \r, \t. */
-export function escapeTsv(v: string): string {
-  return /[\n\r\t]/.test(v) ? v.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v;
-}
-
-/** One event's -e values as tshark -T fields prints them with -E (occurrences, aggregator, quotes). */
-export function fieldsLine(values: readonly (readonly string[])[], style: FieldStyle): string {
-  const q = style.quote;
-  return values
-    .map((v) => {
-      const occ = style.occurrence === 'f' ? v.slice(0, 1) : style.occurrence === 'l' ? v.slice(-1) : v;
-      if (occ.length === 0) return '';
-      const text = occ.map(escapeTsv).join(style.aggregator);
-      // A quote inside a quoted value is doubled, as in CSV (RFC 4180 §2.7).
-      return q === '' ? text : `${q}${text.split(q).join(q + q)}${q}`;
-    })
-    .join(style.separator);
-}
-
-/**
- * Rows [0, rows) of a packed extract page as fieldsLine prints each (with its line end), read
- * straight from the packed text: no array per row, field or value (1 M rows of `-e` output).
- */
-export function packedFieldsLines(p: PackedValues, rows: number, fields: number, style: FieldStyle): string {
-  const q = style.quote;
-  let text = '';
-  let j = 0;
-  let at = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < fields; k++) {
-      if (k > 0) text += style.separator;
-      const n = p.counts[r * fields + k];
-      // The occurrences printed: all, the first or the last (as fieldsLine's slice).
-      const from = style.occurrence === 'l' ? n - 1 : 0;
-      const to = style.occurrence === 'f' ? Math.min(n, 1) : n;
-      let cell = '';
-      for (let v = 0; v < n; v++, j++) {
-        const end = p.ends[j];
-        if (v >= from && v < to) cell += (v > from ? style.aggregator : '') + escapeTsv(p.text.slice(at, end));
-        at = end;
-      }
-      text += q === '' || n === 0 ? cell : `${q}${cell.split(q).join(q + q)}${q}`;
-    }
-    text += '\n';
-  }
-  return text;
-}
+// Where the -T fields text is made (the engine writes `list -e` pages with it); tests read them here.
+export { escapeTsv, fieldsLine };
 
 /** The details tree as tshark -V prints it: four spaces per level, a blank line after each event. */
 export function detailsText(nodes: readonly DetailsNode[], depth = 0): string {
@@ -234,17 +189,23 @@ async function list(client: EngineClient, a: ListArgs, out: Writable, err: Writa
     if (a.format === 'tsv' && a.fieldStyle.header && !a.quiet) await write(out, `${a.fields.join(a.fieldStyle.separator)}\n`);
     // Pages may come back shorter than asked (large values): go on from where each one ends.
     let more = true;
+    const s = a.fieldStyle;
+    const lines = { separator: s.separator, aggregator: s.aggregator, quote: s.quote, occurrence: s.occurrence };
     for (let start = 0, got = 1; more && start < shown && got > 0; start += got) {
-      const page = await client.call('extract', { start, count: PACKED_PAGE, fields: a.fields, packed: true });
+      // tsv: the engine writes the lines, this writes their bytes as they come.
+      const page = a.format === 'json'
+        ? await client.call('extract', { start, count: PACKED_PAGE, fields: a.fields, packed: true })
+        : await client.call('extract', { start, count: MAX_LINES_PAGE, fields: a.fields, lines });
       got = page.events.length;
       let rows = 0;
       while (rows < got && page.events[rows] <= last) rows++;
       more = rows === got;
-      const p = page.packed;
-      if (p && a.format !== 'json') {
-        await write(out, packedFieldsLines(p, rows, a.fields.length, a.fieldStyle));
+      const b = page.lines;
+      if (b) {
+        await write(out, Buffer.from(b.buffer, b.byteOffset, rows === got ? b.length : lineStart(b, rows)));
         continue;
       }
+      const p = page.packed;
       const values = p ? unpackRows(p, rows, a.fields.length) : page.values;
       let text = '';
       for (let r = 0; r < rows; r++) text += valuesLine(values[r], a);

@@ -3,7 +3,9 @@
  * header and stream filters dissect nothing; `frame contains` reads the file in large windows and
  * searches each natively a bounded number of times (not once per frame), and an occurrence that
  * crosses a record boundary matches neither frame; `-e` values of column fields come packed
- * (three objects per page, whatever its rows) and equal the unpacked ones.
+ * (three objects per page, whatever its rows) and equal the unpacked ones; as `-T fields` lines
+ * they are written to one byte page straight from the columns, equal to fieldsLine of the values
+ * in every -E style.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { fieldByName, type FieldDef } from '../../electron/engine/fields/registr
 import type { Capture } from '../../electron/engine/capture.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { createPackedBuilder, packedValues, unpackRows } from '../../shared/packed-values.ts';
+import { createLinesBuilder, fieldsLine, linesBytes, type LineStyle } from '../../shared/field-lines.ts';
 
 const A = 0x0a000001;
 const B = 0x0a000002;
@@ -113,5 +116,44 @@ describe('packet filters count their work', () => {
     // tcp.port has two values per row: the packed page holds 5 values a row in 3 objects.
     expect(p.ends.length).toBe(5 * rows);
     expect(p.counts.length).toBe(4 * rows);
+  });
+
+  it('-e lines equal fieldsLine of the values in every style, and column fields dissect nothing', () => {
+    const base: LineStyle = { separator: '\t', aggregator: ',', quote: '', occurrence: 'a' };
+    const styles: LineStyle[] = [
+      base,
+      { ...base, separator: ',', aggregator: ';', quote: '"' },
+      { ...base, quote: "'", occurrence: 'f' },
+      { ...base, separator: '|', occurrence: 'l', aggregator: '/' },
+      { ...base, quote: '"', occurrence: 'l' },
+      // A quote in the aggregator is doubled inside a quoted cell.
+      { ...base, quote: '"', aggregator: '"' },
+    ];
+    // Decimal, two-valued, address, hex (tcp.flags: text) and boolean columns.
+    const columns = ['frame.number', 'tcp.port', 'ip.src', 'ip.addr', 'tcp.flags', 'tcp.flags.syn', 'tcp.len', 'udp.stream'];
+    // …and fields a dissection answers (a request line with a tab-free value, the time since the previous displayed).
+    const mixed = ['frame.number', 'http.request.uri', 'tcp.port', 'frame.time_delta_displayed'];
+    const dec = new TextDecoder();
+    for (const names of [columns, mixed]) {
+      const defs = names.map((n) => fieldByName(n) as FieldDef);
+      for (const style of styles) {
+        const ex = createExtractor(capture, defs, (e) => BigInt(e) * 1000n);
+        const b = createLinesBuilder(16);
+        let want = '';
+        // The first 2,000 frames: SYNs, requests, data (the whole capture takes seconds per style).
+        const events = 2000;
+        for (let e = 1; e <= events; e++) {
+          const previous = e > 1 ? e - 1 : null;
+          ex.line(e, previous, style, b);
+          want += `${fieldsLine(ex.values(e, previous), style)}\n`;
+        }
+        expect(dec.decode(linesBytes(b)), `${names.join(' ')} ${JSON.stringify(style)}`).toBe(want);
+        expect(b.lines).toBe(events);
+      }
+    }
+    const ex = createExtractor(capture, columns.map((n) => fieldByName(n) as FieldDef));
+    const b = createLinesBuilder();
+    for (let e = 1; e <= capture.count(); e++) ex.line(e, undefined, styles[0], b);
+    expect(ex.dissected).toBe(0);
   });
 });

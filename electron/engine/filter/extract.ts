@@ -10,6 +10,7 @@ import type { FieldDef } from '../fields/registry.ts';
 import { columnFields, type ColumnField } from './column-filter.ts';
 import { dissectionFor } from './run-filter.ts';
 import { packField, packValue, type PackedBuilder } from '../../../shared/packed-values.ts';
+import { appendIpv4, appendText, appendUint, endLine, escapeTsv, fieldsLine, type LineStyle, type LinesBuilder } from '../../../shared/field-lines.ts';
 
 export interface Extractor {
   /**
@@ -20,6 +21,11 @@ export interface Extractor {
   values(e: number, previous?: number | null): string[][];
   /** The same values appended to a packed page: no array per event where the columns answer. */
   pack(e: number, previous: number | null | undefined, into: PackedBuilder): void;
+  /**
+   * The same values as one line of `-T fields` text (fieldsLine, its line end included)
+   * appended to a page of bytes: digits written straight from the columns where they answer.
+   */
+  line(e: number, previous: number | null | undefined, style: LineStyle, into: LinesBuilder): void;
   /** Whether values read `previous` (frame.time_delta_displayed): else callers may pass undefined. */
   wantsPrevious: boolean;
   /** Events dissected so far (tests count them). */
@@ -27,6 +33,57 @@ export interface Extractor {
 }
 
 type NumColumn = Extract<ColumnField, { kind: 'num' }>;
+
+/** Appends one value of a column to a line. */
+type ValueWriter = (into: LinesBuilder, v: number) => void;
+
+/**
+ * How a column's values of field `f` are written, as formatFieldValue prints them: decimal
+ * integers, booleans and IPv4 addresses as bytes (no string), other forms (hex bases, times) as
+ * their text, escaped and quoted (`q`) as fieldsLine does.
+ */
+function valueWriter(f: FieldDef, q: string): ValueWriter {
+  const t = f.type;
+  const text: ValueWriter = (into, v) => appendText(into, q === '' ? escapeTsv(formatFieldValue(f, v)) : escapeTsv(formatFieldValue(f, v)).split(q).join(q + q));
+  if ((t === 'uint' || t === 'int' || t === 'framenum') && (f.base === undefined || f.base === 'dec' || f.base === 'dec_hex')) {
+    return (into, v) => {
+      if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) appendUint(into, v);
+      else text(into, v);
+    };
+  }
+  if (t === 'bool') return (into, v) => appendText(into, v === 1 ? '1' : '0');
+  if (t === 'ipv4') return appendIpv4;
+  return text;
+}
+
+/** Writes one field's cell of event `e` (its printed occurrences, quoted) from its column. */
+type CellWriter = (e: number, into: LinesBuilder) => void;
+
+function cellWriter(c: NumColumn, f: FieldDef, style: LineStyle): CellWriter {
+  const q = style.quote;
+  const value = valueWriter(f, q);
+  const { has, num, num2 } = c;
+  if (q === '' && (!num2 || style.occurrence === 'f')) {
+    return (e, into) => {
+      if (has(e)) value(into, num(e));
+    };
+  }
+  // fieldsLine quotes the joined cell: a quote in the aggregator is doubled too.
+  const agg = q === '' ? style.aggregator : style.aggregator.split(q).join(q + q);
+  // The occurrences printed (fieldsLine's slice): all, the first or the last of one or two.
+  const n = num2 ? 2 : 1;
+  const from = style.occurrence === 'l' ? n - 1 : 0;
+  const to = style.occurrence === 'f' ? 1 : n;
+  return (e, into) => {
+    if (!has(e)) return;
+    if (q !== '') appendText(into, q);
+    for (let v = from; v < to; v++) {
+      if (v > from) appendText(into, agg);
+      value(into, v === 0 || !num2 ? num(e) : num2(e));
+    }
+    if (q !== '') appendText(into, q);
+  };
+}
 
 /**
  * `defs`: a field, or the index of a table column (tshark's `_ws.col.Info` …: that column's
@@ -71,6 +128,9 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
   // Packed rows straight from the columns: every field a column, none computed from the view.
   const packColumns = everyColumn && !delta.includes(true);
   const partial = cols.filter((c) => c?.exact !== undefined).map((c) => c?.exact as (e: number) => boolean);
+  // The cell writers of the last style asked (one per page in practice).
+  let writersFor: LineStyle | undefined;
+  let writers: CellWriter[] = [];
   const ex: Extractor = {
     dissected: 0,
     wantsPrevious: delta.includes(true),
@@ -113,6 +173,25 @@ export function createExtractor(capture: Capture, defs: readonly (FieldDef | num
         packValue(into, formatFieldValue(f, c.num(e)));
         if (c.num2) packValue(into, formatFieldValue(f, c.num2(e)));
       }
+    },
+    line(e, previous, style, into) {
+      let fromColumns = packColumns;
+      for (let k = 0; fromColumns && k < partial.length; k++) fromColumns = partial[k](e);
+      if (!fromColumns) {
+        appendText(into, fieldsLine(ex.values(e, previous), style));
+        endLine(into);
+        return;
+      }
+      if (style !== writersFor) {
+        writers = defs.map((f, k) => cellWriter(cols[k] as NumColumn, f as FieldDef, style));
+        writersFor = style;
+      }
+      const sep = style.separator;
+      for (let k = 0; k < writers.length; k++) {
+        if (k > 0) appendText(into, sep);
+        writers[k](e, into);
+      }
+      endLine(into);
     },
   };
   return ex;

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename, sep } from 'node:path';
-import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type ColumnDef, type EngineEvent, type RowsPage, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
+import { FIND_ENCODINGS, FIND_MODES, FIND_SCOPES, FOLLOW_FORMATS, HTTP_MESSAGES, STREAM_KINDS, isMethodName, type CaptureInfo, type ColumnDef, type EngineEvent, type RowsPage, type EventBytes, type StatsStage, STATS_CANCELLED, type MethodName, type Params, type Port, type RequestMessage, type ResponseMessage, type Result, HTTP_SORT_KEYS, MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, MAX_EVENT_TABLE_ROWS, MAX_LINES_PAGE, COLUMN_FIELD_PREFIX, FIELD_COLUMN_PREFIX, fieldColumnId } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import { fieldStrings } from '../dissectors/values.ts';
 import { createDissection } from '../dissectors/dissection.ts';
@@ -24,6 +24,7 @@ import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
 import { packHttpRows } from '../../../shared/packed-http.ts';
+import { createLinesBuilder, isLineStyle, linesBytes } from '../../../shared/field-lines.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { httpTablePage } from './http-table.ts';
 import { MAX_HTTP_TABLE_ROWS } from '../../../shared/sql-table.ts';
@@ -799,8 +800,9 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         if (!f) throw new Error(`"${name}" is not a field`);
         return f;
       });
+      if (p.lines !== undefined && !isLineStyle(p.lines)) throw new Error('lines must be a field style (separator, aggregator, quote, occurrence)');
       const start = intParam(params, 'start', 0, 2 ** 32);
-      const count = intParam(params, 'count', 0, MAX_PAGE);
+      const count = intParam(params, 'count', 0, p.lines ? MAX_LINES_PAGE : MAX_PAGE);
       const total = shown()?.length ?? c.count();
       const n = Math.max(0, Math.min(count, total - start));
       const events = new Uint32Array(n);
@@ -808,6 +810,17 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       let bytes = 0;
       // Indexed numbers from the columns, other fields from a dissection recording only them.
       const extractor = createExtractor(withNamedCells(c, nameResolver(c, state.names)), defs, (e) => eventTimeNs(c, e));
+      if (p.lines) {
+        const b = createLinesBuilder();
+        const view = shown();
+        let r = 0;
+        for (; r < n && b.n <= PAGE_BYTES; r++) {
+          const ev = eventAt(view, start + r);
+          events[r] = ev;
+          extractor.line(ev, extractor.wantsPrevious ? previousDisplayed(state.view, ev) : undefined, p.lines, b);
+        }
+        return { events: events.slice(0, r), values: [], lines: linesBytes(b) };
+      }
       if (p.packed === true) {
         const b = createPackedBuilder();
         let r = 0;
