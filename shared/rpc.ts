@@ -699,6 +699,11 @@ export interface HttpPageQuery {
    * a page of 5000 rows is then a few arrays and one string to measure and copy.
    */
   packed?: boolean;
+  /**
+   * The rows as the lines `tracelens http` prints (`HttpPage.lines`, shared/http-lines.ts)
+   * instead of rows: the CLI writes them as they come.
+   */
+  lines?: 'jsonl' | 'tsv';
 }
 
 export interface HttpPage {
@@ -711,6 +716,8 @@ export interface HttpPage {
   rows: HttpExchangeRow[];
   /** The same rows when asked `packed`; fewer than asked when they pass PAGE_BYTES (ask on from start + n). */
   packed?: PackedHttpRows;
+  /** The same rows when asked `lines`: `n` rows as text, fewer than asked when they pass PAGE_BYTES (ask on from start + n). */
+  lines?: { n: number; text: string };
   /** Time spent building the view (0 when it was kept from an earlier page). */
   ms: number;
 }

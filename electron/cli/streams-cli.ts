@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { EngineClient } from '../../shared/engine-client.ts';
-import { httpCellAt, httpFieldRef, httpRowAt, packHttpRows } from '../../shared/packed-http.ts';
+import { httpRowAt, packHttpRows } from '../../shared/packed-http.ts';
 import { MAX_BODY_BATCH, MAX_HTTP_PAGE_ROWS, type FollowPage, type HttpExchangeRow, type PackedHttpRows } from '../../shared/rpc.ts';
 import type { ExportObjectsArgs, FollowArgs, HttpArgs } from './args.ts';
 import { addKeylogs, openAndIndex, write } from './common.ts';
@@ -36,8 +36,6 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
   return 0;
 }
 
-const TSV_COLUMNS: (keyof HttpExchangeRow)[] = ['request', 'response', 'stream', 'version', 'method', 'host', 'uri', 'status', 'requestBodyBytes', 'responseBodyBytes', 'contentType'];
-
 /**
  * Every page of the exchange list, packed (the engine keeps the list; memory stays one page, and
  * a page is a few arrays and one string to copy, not an object per row).
@@ -57,73 +55,17 @@ export async function* exchangeRows(client: EngineClient, filter?: string): Asyn
   for await (const p of exchangePages(client, filter)) for (let i = 0; i < p.n; i++) yield httpRowAt(p, i);
 }
 
-const TSV_REFS = TSV_COLUMNS.map(httpFieldRef);
-
-/** One TSV line of row `i` of a packed page, read from its columns (as `String(row[c] ?? '')` of each column). */
-function tsvLine(p: PackedHttpRows, i: number): string {
-  let line = '';
-  for (let k = 0; k < TSV_REFS.length; k++) {
-    const v = httpCellAt(p, i, TSV_REFS[k]);
-    line += `${k === 0 ? '' : '\t'}${v === null ? '' : String(v)}`;
-  }
-  return `${line}\n`;
-}
-
-/** The jsonl keys always written, in order (then the optional ones, see jsonLine). */
-const JSON_KEYS = ['request', 'response', 'stream', 'version', 'method', 'host', 'uri', 'status', 'requestBodyBytes', 'responseBodyBytes', 'contentType'] as const;
-const JSON_REFS = JSON_KEYS.map(httpFieldRef);
-const REF = {
-  streamId: httpFieldRef('streamId'), procName: httpFieldRef('procName'), pid: httpFieldRef('pid'), truncated: httpFieldRef('truncated'),
-  missingBytes: httpFieldRef('missingBytes'), incomplete: httpFieldRef('incomplete'), upgrade: httpFieldRef('upgrade'),
-};
-
-/** Characters JSON.stringify escapes in a string (ECMA-262 QuoteJSONString: controls, quote, backslash, surrogates). */
-const JSON_ESCAPED = /[\u0000-\u001f"\\\ud800-\udfff]/;
-
-/** A cell as JSON.stringify writes it (null for absent and for non-finite numbers). */
-function jsonValue(v: number | string | boolean | null): string {
-  if (typeof v === 'string') return JSON_ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`;
-  return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : String(v);
-}
-
-/**
- * One jsonl line of row `i`, written from the columns: the same bytes as JSON.stringify of
- * { request, …, contentType, streamId?, procName?, pid?, truncated?, missingBytes?, incomplete?, upgrade? }.
- */
-function jsonLine(p: PackedHttpRows, i: number): string {
-  let line = '{';
-  for (let k = 0; k < JSON_KEYS.length; k++) line += `${k === 0 ? '' : ','}"${JSON_KEYS[k]}":${jsonValue(httpCellAt(p, i, JSON_REFS[k]))}`;
-  const streamId = httpCellAt(p, i, REF.streamId);
-  if (streamId !== null) line += `,"streamId":${jsonValue(streamId)}`;
-  const pid = httpCellAt(p, i, REF.pid);
-  if (pid !== null) {
-    const name = httpCellAt(p, i, REF.procName);
-    line += `${name === null ? '' : `,"procName":${jsonValue(name)}`},"pid":${jsonValue(pid)}`;
-  }
-  if (httpCellAt(p, i, REF.truncated) === true) line += ',"truncated":true';
-  const missing = httpCellAt(p, i, REF.missingBytes);
-  if (missing !== null && missing !== 0) line += `,"missingBytes":${jsonValue(missing)}`;
-  if (httpCellAt(p, i, REF.incomplete) === true) line += ',"incomplete":true';
-  const upgrade = httpCellAt(p, i, REF.upgrade);
-  if (upgrade) line += `,"upgrade":${jsonValue(upgrade)}`;
-  return `${line}}\n`;
-}
-
 export async function http(client: EngineClient, a: HttpArgs, out: Writable, err: Writable): Promise<number> {
   await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
-  let text = '';
-  for await (const p of exchangePages(client, a.filter)) {
-    for (let i = 0; i < p.n; i++) {
-      text += a.format === 'jsonl' ? jsonLine(p, i) : tsvLine(p, i);
-      if (text.length >= 1 << 16) {
-        await write(out, text);
-        text = '';
-      }
-    }
+  // The engine writes the lines (shared/http-lines.ts): a page here is one string to copy out.
+  for (let start = 0; ;) {
+    const page = await client.call('httpPage', { ...(a.filter !== undefined ? { filter: a.filter } : {}), start, count: MAX_HTTP_PAGE_ROWS, lines: a.format });
+    const lines = page.lines ?? { n: 0, text: '' };
+    await write(out, lines.text);
+    start += lines.n;
+    if (start >= page.total || lines.n === 0) return 0;
   }
-  await write(out, text);
-  return 0;
 }
 
 // Names are shared with the window's Save all (shared/object-names.ts).

@@ -25,6 +25,13 @@ describe('reply size', () => {
     expect(big.error).toMatch(/^the details reply is over the 16 MiB reply limit \(at least 1[67] MiB\): not sent/);
   });
 
+  it('a Latin-1 reply over the limit at two bytes a character but under it at one is sent (the bound from above is only a shortcut)', () => {
+    const latin = Array.from({ length: 12 }, () => 'h'.repeat(1024 * 1024));
+    expect(replySize(latin, Infinity, true)).toBeGreaterThan(16 * 1024 * 1024);
+    expect(boundedReply(9, 'httpPage', latin, 16 * 1024 * 1024).ok).toBe(true);
+    expect(boundedReply(10, 'httpPage', latin.map((s) => s.replace('h', '€')), 16 * 1024 * 1024).ok).toBe(false);
+  });
+
   it('httpBody pages: offset and length over the decoded and raw body, capped', () => {
     const body = new Uint8Array(100).map((_, k) => k);
     const p = bodyPage({ body, raw: body.subarray(0, 10) }, 40, 20);

@@ -25,6 +25,7 @@ import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
 import { packHttpRows } from '../../../shared/packed-http.ts';
 import { createLinesBuilder, isLineStyle, linesBytes } from '../../../shared/field-lines.ts';
+import { HTTP_LINE_FORMATS, httpLines } from '../../../shared/http-lines.ts';
 import { eventTablePage } from '../filter/event-table.ts';
 import { httpTablePage } from './http-table.ts';
 import { MAX_HTTP_TABLE_ROWS } from '../../../shared/sql-table.ts';
@@ -977,12 +978,15 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
         start: intParam(params, 'start', 0, 2 ** 31), count: intParam(params, 'count', 0, MAX_HTTP_PAGE_ROWS),
       };
       if (p.packed !== undefined && typeof p.packed !== 'boolean') throw new Error('packed must be true or false');
+      if (p.lines !== undefined && !HTTP_LINE_FORMATS.includes(p.lines)) throw new Error(`lines must be one of ${HTTP_LINE_FORMATS.join(', ')}`);
       const cache = state.http;
       const page = await httpPageOf(session, cache, q, async () => {
         await new Promise<void>((r) => setImmediate(r));
         if (state.session !== session) throw new Error('the capture was closed');
       }, { live: live !== undefined });
       // Packed: a few arrays and one string to measure and copy instead of an object per row.
+      // Lines: the CLI's output itself, one string to copy (PAGE_BYTES of clone is half as many characters).
+      if (p.lines !== undefined) return { ...page, rows: [], lines: httpLines(page.rows, p.lines, PAGE_BYTES / 2) };
       return p.packed === true ? { ...page, rows: [], packed: packHttpRows(page.rows, PAGE_BYTES) } : page;
     },
     httpBody: async (params) => {

@@ -149,9 +149,8 @@ function growRows(ix: HttpIndex, size: number): void {
 export function addRow(ix: HttpIndex, stream: string, exIndex: number): number {
   if (ix.n === ix.stream.length) growRows(ix, ix.n * 2 || 1024);
   const r = ix.n++;
-  for (const k of U32_COLS) ix[k][r] = 0;
-  ix.status[r] = 0;
-  ix.flags[r] = 0;
+  // Rows are only appended and every column's bytes past n are zero (a resized buffer's new bytes
+  // are, and so is a copy's): nothing to clear (16 keyed stores a row were ~4 % of the scan).
   ix.stream[r] = intern(ix.streams, stream);
   ix.exIndex[r] = exIndex;
   return r;
