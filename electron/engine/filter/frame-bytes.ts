@@ -90,6 +90,8 @@ export function frameTermsOf(ast: FilterAst, out = new Map<FilterAst, FrameTerm>
  */
 export const FRAME_WINDOW = 4 << 20;
 const REGEX_WINDOW = 256 << 10;
+/** A caseless term makes a latin1 string of each window: smaller ones leave the GC less to hold. */
+export const CASELESS_WINDOW = 1 << 20;
 
 /** What scans did, for the tests: reads of the file, bytes read, native searches, frames RE2 tested. */
 export interface FrameScanWork { reads: number; bytes: number; searches: number; regexFrames: number }
@@ -115,7 +117,7 @@ export interface FrameScan {
 export function frameScan(ix: PacketIndex, readAt: ReadAt, terms: readonly FrameTerm[], first: number, last: number): FrameScan {
   const n = Math.max(0, last - first + 1);
   const hits = terms.map(() => new Uint8Array(n));
-  const size = terms.some((t) => t.k === 'regex') ? REGEX_WINDOW : FRAME_WINDOW;
+  const size = terms.some((t) => t.k === 'regex') ? REGEX_WINDOW : terms.some((t) => t.k === 'caseless') ? CASELESS_WINDOW : FRAME_WINDOW;
   const buffer = new Uint8Array(size);
   const off = ix.dataOffset.data;
   const len = ix.capLen.data;
