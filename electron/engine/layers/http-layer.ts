@@ -819,8 +819,6 @@ function rowOfIndex(ix: HttpIndex, r: number): HttpExchangeRow {
   const side = f & HttpFlag.Side ? ix.side.get(r) : undefined;
   const qMissing = side?.reqMissing ?? 0;
   const rMissing = side?.respMissing ?? 0;
-  const qStartTime = side?.reqTimes?.[0];
-  const rEndTime = side?.respTimes?.[1];
   return {
     stream: ix.streams.strings[ix.stream[r]],
     index: ix.exIndex[r],
@@ -844,8 +842,7 @@ function rowOfIndex(ix: HttpIndex, r: number): HttpExchangeRow {
     truncated: qMissing > 0 || rMissing > 0 || (f & (HttpFlag.ReqHeadTruncated | HttpFlag.RespHeadTruncated)) !== 0,
     incomplete: (f & (HttpFlag.ReqIncomplete | HttpFlag.RespIncomplete)) !== 0,
     ...(qMissing + rMissing > 0 ? { missingBytes: qMissing + rMissing } : {}),
-    ...(qStartTime !== undefined || rEndTime !== undefined ? { times: [qStartTime, rEndTime] } : {}),
-  } as HttpExchangeRow;
+  };
 }
 
 /** The HTTP table row of an exchange object (HTTP/2, and materialised HTTP/1.x). */
@@ -899,14 +896,15 @@ export function exchangeRefs(layer: HttpLayer): ExchangeRef[] {
 /** The HTTP table row of a merged entry (durations from the event times). */
 export function rowOf(layer: HttpLayer, e: ExchangeRef): HttpExchangeRow {
   if ('h2' in e) return h2Row(e.h2, e.k);
-  const row = rowOfIndex(e.ix, e.r) as HttpExchangeRow & { times?: [number | undefined, number | undefined] };
+  const row = rowOfIndex(e.ix, e.r);
   if (row.duration !== null) {
+    // Times the side table holds (a message's own start/end times) before the events' times.
+    const side = e.ix.flags[e.r] & HttpFlag.Side ? e.ix.side.get(e.r) : undefined;
     const t = layer.capture;
-    const qs = row.times?.[0] ?? t.time(e.ix.reqStart[e.r]);
-    const re = row.times?.[1] ?? t.time(e.ix.respEnd[e.r]);
+    const qs = side?.reqTimes?.[0] ?? t.time(e.ix.reqStart[e.r]);
+    const re = side?.respTimes?.[1] ?? t.time(e.ix.respEnd[e.r]);
     row.duration = re - qs;
   }
-  delete row.times;
   return row;
 }
 

@@ -165,14 +165,22 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       const layer: (number | string | undefined)[] = new Array(count);
       layerProtocols(session, start, count, layer, scratch);
       let codes: Map<string, number> | undefined;
-      layer.forEach((v, r) => {
-        if (v === undefined) return;
-        codes ??= new Map(page.dict.map((t, k) => [t, k]));
-        const t = String(v);
-        let k = codes.get(t);
-        if (k === undefined) codes.set(t, (k = page.dict.push(t) - 1));
-        page.ids[r] = k;
-      });
+      // Neighbouring layer rows mostly name the same protocol (HTTP): no Map lookup then.
+      let last: string | number | undefined;
+      let lastId = 0;
+      for (let r = 0; r < count; r++) {
+        const v = layer[r];
+        if (v === undefined) continue;
+        if (v !== last) {
+          codes ??= new Map(page.dict.map((t, k) => [t, k]));
+          const t = String(v);
+          let k = codes.get(t);
+          if (k === undefined) codes.set(t, (k = page.dict.push(t) - 1));
+          last = v;
+          lastId = k;
+        }
+        page.ids[r] = lastId;
+      }
       return page;
     }),
     cellTexts: (column, start, count) => (column === 'info' && infoColumn >= 0 && protocolColumn >= 0 ? infoTexts(session, start, count, infoColumn) : undefined),
