@@ -9,22 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { httpJsonLine, httpLines, httpTsvLine } from '../../shared/http-lines.ts';
 import type { HttpExchangeRow } from '../../shared/rpc.ts';
 import { CORPUS } from '../engine/corpus.ts';
+import { EDGE_BASE, EDGE_ROWS } from './edge-rows.ts';
 import { inProcessEngine } from '../engine/in-process-engine.ts';
 
-const base: HttpExchangeRow = {
-  stream: 'tcp:0', index: 0, request: 4, requestEnd: 4, response: 6, responseEnd: 7, version: 'HTTP/1.1', method: 'GET', host: 'example.test',
-  uri: '/a', status: 200, phrase: 'OK', requestBodyBytes: 0, responseBodyBytes: 12, responseWireBytes: 30, contentType: 'text/plain',
-  contentEncoding: 'gzip', duration: 0.000125, upgrade: '', truncated: false, incomplete: false,
-};
-
+/** The shared edge rows, and a missing-bytes zero, control and lone-surrogate texts, an empty process name, a NaN status. */
 const EDGES: HttpExchangeRow[] = [
-  base,
-  { ...base, response: null, responseEnd: null, status: null, duration: null, phrase: '', contentType: '', incomplete: true },
-  { ...base, request: null, requestEnd: null, method: '', host: '', uri: '', duration: null, truncated: true, missingBytes: 1448 },
-  { ...base, missingBytes: 0 },
-  { ...base, stream: 'h2:tls:tcp:3:5', version: 'HTTP/2', streamId: 5, host: 'ünïcødé.test', uri: '/✓?q="x"\\\n\u0001\ud800', upgrade: 'websocket' },
-  { ...base, stream: 'tls:fd:3914:4:7', procName: 'curl', pid: 3914, requestBodyBytes: 2 ** 40 + 3, responseBodyBytes: 0 },
-  { ...base, procName: '', pid: 1, duration: -0.5, index: 2 ** 31 + 1, status: NaN },
+  ...EDGE_ROWS,
+  { ...EDGE_BASE, missingBytes: 0 },
+  { ...EDGE_BASE, stream: 'h2:tls:tcp:3:5', version: 'HTTP/2', streamId: 5, host: 'ünïcødé.test', uri: '/✓?q="x"\\\n\u0001\ud800', upgrade: 'websocket' },
+  { ...EDGE_BASE, procName: '', pid: 1, duration: -0.5, index: 2 ** 31 + 1, status: NaN },
 ];
 
 /** The printed object of a row, as the CLI has always defined it, for JSON.stringify. */
@@ -56,7 +49,7 @@ describe('http lines', () => {
   });
 
   it('a page stops past its bound, at least one row', () => {
-    const many = Array.from({ length: 100 }, (_, i) => ({ ...base, index: i, uri: `/${'x'.repeat(100)}${i}` }));
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...EDGE_BASE, index: i, uri: `/${'x'.repeat(100)}${i}` }));
     const cut = httpLines(many, 'jsonl', 2000);
     expect(cut.n).toBeGreaterThan(5);
     expect(cut.n).toBeLessThan(100);

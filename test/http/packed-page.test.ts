@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replySize } from '../../electron/engine/host/reply-size.ts';
 import { httpRows, packHttpRows } from '../../shared/packed-http.ts';
-import type { HttpExchangeRow, HttpPage } from '../../shared/rpc.ts';
+import { EDGE_BASE, EDGE_ROWS } from './edge-rows.ts';
+import type { HttpPage } from '../../shared/rpc.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { inProcessEngine } from '../engine/in-process-engine.ts';
 import { writeKeepalivePcap } from './make-keepalive-pcap.ts';
@@ -19,22 +20,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'tracelens-packed-page-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
-
-const base: HttpExchangeRow = {
-  stream: 'tcp:0', index: 0, request: 4, requestEnd: 4, response: 6, responseEnd: 7, version: 'HTTP/1.1', method: 'GET', host: 'example.test',
-  uri: '/a', status: 200, phrase: 'OK', requestBodyBytes: 0, responseBodyBytes: 12, responseWireBytes: 30, contentType: 'text/plain',
-  contentEncoding: 'gzip', duration: 0.000125, upgrade: '', truncated: false, incomplete: false,
-};
-
-/** Rows at the edges: nulls, every optional field there and not, empty and non-Latin-1 texts, big and fractional numbers. */
-const EDGES: HttpExchangeRow[] = [
-  base,
-  { ...base, response: null, responseEnd: null, status: null, duration: null, phrase: '', contentType: '', incomplete: true },
-  { ...base, request: null, requestEnd: null, method: '', host: '', uri: '', duration: null, truncated: true, missingBytes: 1448 },
-  { ...base, stream: 'h2:tls:tcp:3:5', version: 'HTTP/2', streamId: 5, host: 'ünïcødé.test', uri: '/✓?q="x"\\\n', upgrade: 'websocket' },
-  { ...base, stream: 'tls:fd:3914:4:7', procName: 'curl', pid: 3914, requestBodyBytes: 2 ** 40 + 3, responseBodyBytes: 0 },
-  { ...base, pid: 1, duration: -0.5, index: 2 ** 31 + 1 },
-];
 
 async function engineOn(path: string, more: string[] = [], keys?: string): Promise<ReturnType<typeof inProcessEngine>> {
   const c = inProcessEngine();
@@ -55,9 +40,9 @@ function objectsIn(v: unknown): number {
 
 describe('packed HTTP rows', () => {
   it('round trip: every field back as it was, null apart from absent', () => {
-    const p = packHttpRows(EDGES);
-    expect(p.n).toBe(EDGES.length);
-    expect(httpRows(p)).toStrictEqual(EDGES);
+    const p = packHttpRows(EDGE_ROWS);
+    expect(p.n).toBe(EDGE_ROWS.length);
+    expect(httpRows(p)).toStrictEqual(EDGE_ROWS);
     // Absent optional fields stay absent (the CLI's jsonl leaves them out), nulls stay null.
     const back = httpRows(p);
     expect('missingBytes' in back[0]).toBe(false);
@@ -66,7 +51,7 @@ describe('packed HTTP rows', () => {
   });
 
   it('a page stops at its byte bound, at least one row', () => {
-    const many = Array.from({ length: 1000 }, (_, i) => ({ ...base, index: i, uri: `/${'x'.repeat(200)}${i}` }));
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...EDGE_BASE, index: i, uri: `/${'x'.repeat(200)}${i}` }));
     const cut = packHttpRows(many, 50_000);
     expect(cut.n).toBeGreaterThan(10);
     expect(cut.n).toBeLessThan(1000);

@@ -273,20 +273,24 @@ function layerProtocols(s: CaptureSession, start: number, count: number, out: (n
   if (!http.plain) return;
   for (const ix of [http.plain, http.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
-    // The first message ending at or after start+1 (firstEndAt answers only an exact event).
-    let lo = 0;
-    let hi = ix.endRefs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (endEventOf(ix, ix.endRefs[mid]) < start + 1) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < ix.endRefs.length; k++) {
+    for (let k = firstEndFrom(ix, start + 1); k < ix.endRefs.length; k++) {
       const r = endEventOf(ix, ix.endRefs[k]) - start - 1;
       if (r >= count) break;
       if (!decided[r]) out[r] = HTTP_PROTOCOL;
     }
   }
+}
+
+/** The position in `ix.endRefs` of the first message ending at or after `event` (firstEndAt answers only an exact event). */
+function firstEndFrom(ix: HttpIndex, event: number): number {
+  let lo = 0;
+  let hi = ix.endRefs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (endEventOf(ix, ix.endRefs[mid]) < event) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Info cells infoTexts built from the HTTP index and the analysis (`fast`) and through `cells` (tests count them). */
@@ -301,14 +305,7 @@ function httpInfosOfPage(s: CaptureSession, start: number, count: number): (stri
   refreshTls(s);
   for (const ix of [http.plain, http.tls]) {
     if (!ix || ix.endRefs.length === 0) continue;
-    let lo = 0;
-    let hi = ix.endRefs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (endEventOf(ix, ix.endRefs[mid]) < start + 1) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < ix.endRefs.length; k++) {
+    for (let k = firstEndFrom(ix, start + 1); k < ix.endRefs.length; k++) {
       const ref = ix.endRefs[k];
       const r = endEventOf(ix, ref) - start - 1;
       if (r >= count) break;
