@@ -1,4 +1,4 @@
-// The export's engine pages in-process: `node --import tsx bench/pq10-pages.mts FILE [runs]`.
+// The export's engine pages in-process: `node --import tsx bench/export-pages.mts FILE [runs]`.
 // Opens and indexes FILE, runs the HTTP scan, then prints the CPU ms (user+sys, this thread) of
 // every eventTable page with Info, without Info, and every httpTable page; min of `runs`.
 import { openCapture } from '../electron/engine/open-capture.ts';
