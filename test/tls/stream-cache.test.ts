@@ -77,6 +77,22 @@ describe('a long stream that is neither TLS nor HTTP/2 (shape c, one upload)', (
   });
 });
 
+describe('streams reordered from their first segment (shape f)', () => {
+  it('a start that decides nothing is peeked once per stream, not once per frame', async () => {
+    const s = await shape('f', 4000);
+    const int = s.base.internals();
+    if (int.kind !== 'packets') throw new Error('a packet capture');
+    const streams = int.conv.nTcp;
+    peekWork.reads = 0;
+    const r = await runFilter(s.capture, 'tls.handshake.type == 1');
+    if (!r.ok) throw new Error('filter');
+    expect(r.events.length).toBe(0);
+    // At most 64 frames (PEEK_FRAMES) read per stream, whatever the number of frames dissected.
+    expect(peekWork.reads).toBeGreaterThan(0);
+    expect(peekWork.reads).toBeLessThanOrEqual(64 * streams);
+  });
+});
+
 describe('a cleartext HTTP/2 connection (shape d)', () => {
   it('keeps its bytes packed, not the stream; every payload and header position as from the stream', async () => {
     const s = await shape('d', 6000);

@@ -113,8 +113,9 @@ export interface CaptureTls {
    * from its frames in the file), taken back into the cache when read again.
    */
   dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'> & { entry?: StreamEntry }>;
-  /** What each TCP stream's start showed (startKind). */
+  /** What each TCP stream's start showed (startKind), and the streams of a finished capture whose start decides nothing. */
   starts: Map<string, StartKind>;
+  undecidedStarts: Set<string>;
   /** Syscall captures: the fd streams built so far, for the capture's event count then. */
   fd?: { streams: Map<string, ByteStream>; count: number };
 }
@@ -131,7 +132,7 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
   const key = c.internals().index;
   let t = perCapture.get(key);
   if (!t) {
-    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), starts: new Map() };
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), starts: new Map(), undecidedStarts: new Set() };
     perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
@@ -220,8 +221,12 @@ export function startKind(c: Capture, id: string): StartKind | undefined {
   const t = captureTls(c);
   const hit = t.starts.get(id);
   if (hit) return hit;
+  if (t.undecidedStarts.has(id)) return undefined;
   const k = peekStart(c, id);
   if (k) t.starts.set(id, k);
+  // Undecided on a finished capture stays undecided: without this every frame of such a stream
+  // (reordered from its first segment) would read its first PEEK_FRAMES frames again.
+  else if (c.info().done) t.undecidedStarts.add(id);
   return k;
 }
 
@@ -262,11 +267,11 @@ function peekStart(c: Capture, id: string): StartKind | undefined {
       if (enough(dir) || tcpLen[f - 1] === 1) continue;
     }
     if (++reads > PEEK_FRAMES) return undefined;
+    peekWork.reads++;
     readFrame(r, f);
     feedTcpFrame(r, st, f);
     if (bit >= 0) fed[bit] = true;
   }
-  peekWork.reads += reads;
   const decided = enough(0) && enough(1);
   // Every frame seen: final only once the capture is (a followed file may add more).
   if (!decided && !c.info().done) return undefined;
