@@ -73,7 +73,7 @@ export function httpLines(rows: readonly HttpExchangeRow[], format: HttpLineForm
   let n = 0;
   for (; n < rows.length; n++) {
     if (n > 0 && text.length > maxChars) break;
-    text += format === 'jsonl' ? httpJsonLine(rows[n]) : httpTsvLine(rows[n]);
+    text += httpLine(rows[n], format);
   }
   return { n, text };
 }

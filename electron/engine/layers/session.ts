@@ -238,6 +238,26 @@ function claimedByHttp(ix: HttpIndex | undefined, st: number): boolean {
 /** The Protocol of a row where an HTTP/1.x message ends. */
 const HTTP_PROTOCOL = 'HTTP';
 
+/** Per TCP stream of a page: 0 not asked yet, 1 TLS, 2 not (asked once a stream, not once a row). */
+interface StreamTlsMemo {
+  of: Uint8Array;
+}
+
+function createStreamTlsMemo(): StreamTlsMemo {
+  return { of: new Uint8Array(1024) };
+}
+
+/** Is TCP stream `st` TLS, as layerColumns decides it? A stream the HTTP/1.x scan parsed from its first bytes is not: no peek at its start. */
+function streamIsTls(s: CaptureSession, st: number, memo: StreamTlsMemo): boolean {
+  if (st >= memo.of.length) {
+    const grown = new Uint8Array(Math.max(st + 1, memo.of.length * 2));
+    grown.set(memo.of);
+    memo.of = grown;
+  }
+  if (memo.of[st] === 0) memo.of[st] = claimedByHttp(s.http.plain, st) || tlsOfStream(s.base, `tcp:${st}`) === null ? 2 : 1;
+  return memo.of[st] === 1;
+}
+
 /**
  * The Protocol column sortKey gives events start+1 … start+count (over the base's own in `out`),
  * without a layerColumns call for every event: only events of a TLS stream go through it; of
@@ -251,20 +271,11 @@ function layerProtocols(s: CaptureSession, start: number, count: number, out: (n
   const int = http.internals;
   if (int.kind === 'packets') {
     const fs = int.conv.frameStream;
-    // Per TCP stream of the page: 0 not asked yet, 1 TLS, 2 not.
-    let tls = new Uint8Array(1024);
+    const tls = createStreamTlsMemo();
     for (let r = 0; r < count; r++) {
       const ev = start + r + 1;
       const st = ev < fs.length ? fs[ev] : -1;
-      if (st < 0) continue;
-      if (st >= tls.length) {
-        const grown = new Uint8Array(Math.max(st + 1, tls.length * 2));
-        grown.set(tls);
-        tls = grown;
-      }
-      // A stream the HTTP/1.x scan parsed from its first bytes is not TLS: no peek at its start.
-      if (tls[st] === 0) tls[st] = claimedByHttp(http.plain, st) || tlsOfStream(s.base, `tcp:${st}`) === null ? 2 : 1;
-      if (tls[st] !== 1) continue;
+      if (st < 0 || !streamIsTls(s, st, tls)) continue;
       decided[r] = 1;
       const row = layerColumns(s, ev, scratch);
       if (row && !('tcpTag' in row)) out[r] = row.protocol;
@@ -339,21 +350,14 @@ function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: 
   const cells = new Array<string>(s.base.columns().length).fill('');
   let last: string | undefined;
   let lastId = 0;
-  // Per TCP stream of the page, as layerProtocols: 0 not asked yet, 1 TLS, 2 not.
-  let tls = new Uint8Array(1024);
+  const tls = createStreamTlsMemo();
   for (let r = 0; r < count; r++) {
     const ev = start + r + 1;
     const st = ev < fs.length ? fs[ev] : -1;
     let text: string | undefined;
     const infos = http[r];
-    if (infos !== undefined && st >= 0 && ix.protocol.data[ev - 1] === tcpProtocol && !carriesNoLayer(s, ev)) {
-      if (st >= tls.length) {
-        const grown = new Uint8Array(Math.max(st + 1, tls.length * 2));
-        grown.set(tls);
-        tls = grown;
-      }
-      if (tls[st] === 0) tls[st] = claimedByHttp(s.http.plain, st) || tlsOfStream(s.base, `tcp:${st}`) === null ? 2 : 1;
-      if (tls[st] === 2) text = (ta && analysisAt(s, ev) ? tcpInfoTags(frameAnalysis(ta, ev)) : '') + infos;
+    if (infos !== undefined && st >= 0 && ix.protocol.data[ev - 1] === tcpProtocol && !carriesNoLayer(s, ev) && !streamIsTls(s, st, tls)) {
+      text = (ta && analysisAt(s, ev) ? tcpInfoTags(frameAnalysis(ta, ev)) : '') + infos;
     }
     if (text === undefined) {
       infoWork.cells++;
