@@ -545,18 +545,27 @@ export function messageInfo(ix: HttpIndex, r: number, response: boolean): string
   // body came: memoised per index, so a keep-alive capture's half million messages share a few
   // strings (no template and no new string to hash per row).
   let memo = infoMemo.get(ix);
-  if (!memo) infoMemo.set(ix, (memo = [new Map(), new Map()]));
+  if (!memo) infoMemo.set(ix, (memo = { texts: [new Map(), new Map()], size: 0 }));
   const sig = response ? ix.respSig[r] : ix.reqSig[r];
-  let bySig = memo[response ? 1 : 0].get(sig);
-  if (!bySig) memo[response ? 1 : 0].set(sig, (bySig = new Map()));
+  let bySig = memo.texts[response ? 1 : 0].get(sig);
+  if (!bySig) memo.texts[response ? 1 : 0].set(sig, (bySig = new Map()));
   const key = (response ? ix.status[r] : ix.uri[r]) * 2 + ((response ? respBodyBytes(ix, r) : reqBodyBytes(ix, r)) > 0 ? 1 : 0);
   let text = bySig.get(key);
-  if (text === undefined) bySig.set(key, (text = messageInfoText(ix, r, response)));
+  if (text === undefined) {
+    text = messageInfoText(ix, r, response);
+    // A capture of distinct URIs would keep a text per message: past the bound they are made each time.
+    if (memo.size < MAX_INFO_MEMO) {
+      bySig.set(key, text);
+      memo.size++;
+    }
+  }
   return text;
 }
 
-/** Per index: request and response Info texts by signature, then URI or status × 2 + has a body. */
-const infoMemo = new WeakMap<HttpIndex, [Map<number, Map<number, string>>, Map<number, Map<number, string>>]>();
+/** Per index: request and response Info texts by signature, then URI or status × 2 + has a body; texts kept. */
+const infoMemo = new WeakMap<HttpIndex, { texts: [Map<number, Map<number, string>>, Map<number, Map<number, string>>]; size: number }>();
+/** Info texts kept per index (a few MB at most). */
+const MAX_INFO_MEMO = 1 << 16;
 
 function messageInfoText(ix: HttpIndex, r: number, response: boolean): string {
   let ct: string;
