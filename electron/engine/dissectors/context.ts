@@ -20,6 +20,11 @@ export interface PacketContext {
    */
   learnName?: (address: string, name: string) => void;
   /**
+   * First pass, where learnName is not set: the frame has a record learnName would be given
+   * (A, AAAA, PTR of class IN), to be re-dissected with learnName when names are asked.
+   */
+  nameRecord?: () => void;
+  /**
    * First pass only: every TCP segment of a stream (frame, stream, direction bit, raw sequence
    * number, flags, the frame's bytes with the payload at [from, to) as captured, the segment
    * length or -1), for a scan that reads payloads while they are in memory (layers/http-heads.ts).

@@ -364,6 +364,15 @@ function learnAddress(ctx: PacketContext, learn: (address: string, name: string)
 }
 
 /**
+ * The index pass's part of learnAddress/learnReverse: the record (its type at `after`) may name an
+ * address (class IN, not in an ICMP error), so its frame is learned from when names are asked
+ * (index/host-names.ts); the owner name and the address text are not built here.
+ */
+function noteNameRecord(ctx: PacketContext, note: () => void, data: Uint8Array, after: number): void {
+  if (!ctx.inError && (u16(data, after + 2) & 0x7fff) === 1) note();
+}
+
+/**
  * A PTR record at `p` (its type at `after`, its target at `r`) whose owner is a reverse name
  * (dns-reverse.ts) names that address by its target, with the A/AAAA rules of learnAddress.
  * tshark 4.0 learns from A and AAAA only; a reverse lookup in the capture names its address too.
@@ -429,6 +438,7 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
         addField(d, hfDnsA, r, 4, rr);
         if (want) state.info += ` ${formatIpv4(u32(data, r))}`;
         if (ctx.learnName) learnAddress(ctx, ctx.learnName, data, base, end, p, after, formatIpv4(u32(data, r)));
+        else if (ctx.nameRecord) noteNameRecord(ctx, ctx.nameRecord, data, after);
       }
       break;
     case 28:
@@ -436,6 +446,7 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
         addField(d, hfDnsAaaa, r, 16, rr);
         if (want) state.info += ` ${formatIpv6(data.subarray(r, r + 16))}`;
         if (ctx.learnName) learnAddress(ctx, ctx.learnName, data, base, end, p, after, formatIpv6(data.subarray(r, r + 16)));
+        else if (ctx.nameRecord) noteNameRecord(ctx, ctx.nameRecord, data, after);
       }
       break;
     case 2:
@@ -445,6 +456,7 @@ function dissectRr(d: Dissection, data: Uint8Array, base: number, end: number, p
       if (!rdName(d, data, base, end, r, rend, f, rr, index)) return -1;
       if (want) state.info += ` ${nameText}`;
       if (type === 12 && ctx.learnName) learnReverse(ctx, ctx.learnName, data, base, end, p, after, r);
+      else if (type === 12 && ctx.nameRecord) noteNameRecord(ctx, ctx.nameRecord, data, after);
       break;
     }
     case 15:

@@ -19,7 +19,7 @@ import { firstPassContext, revisitContext, type PacketContext } from '../dissect
 import { fragmentStoreOf } from '../dissectors/ip-reassembly.ts';
 import { conversationTableBytes, createConversationTable, reserveFrames, type ConversationTable } from '../streams/conversations.ts';
 import { memoryLimitMessage, tempLimitMessage } from '../limits.ts';
-import { learnHostName } from './host-names.ts';
+import { dnsPlace, hostNamesBytes, learnHostName, noteNameFrame, nrbPlace } from './host-names.ts';
 import { addPacket, createPacketIndex, frameMeta, growPacketIndex, packetCapacity, packetCount, packetIndexBytes } from './packet-index.ts';
 import { pageTexts } from './columns.ts';
 import { noteSegment, startStreamStarts } from './stream-starts.ts';
@@ -120,7 +120,8 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   ix.inputBytes = feed.inputBytes ?? 0;
   const conv = createConversationTable();
   const first = firstPassContext(conv);
-  first.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns');
+  // DNS answers name addresses only when names are asked (host-names.ts): the pass notes the frames.
+  first.nameRecord = () => noteNameFrame(ix.hostNames, meta.number);
   // A scan of TCP payloads while they are in memory (open-capture.ts: the HTTP heads, when asked).
   // The first bytes of each stream direction (index/stream-starts.ts): TLS / HTTP/2 filters tell most streams from them.
   const starts = startStreamStarts(conv);
@@ -228,7 +229,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     },
     name(address, names) {
       // One name per address: the record's first (no corpus file has a record with more).
-      learnHostName(ix.hostNames, address, names[0], 'nrb');
+      learnHostName(ix.hostNames, address, names[0], 'nrb', nrbPlace(packetCount(ix)));
     },
     secrets(type, data) {
       ix.secrets.push({ type, data: data.slice() });
@@ -250,7 +251,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     done,
     cancelled,
     loadMs: done ? loadMs : performance.now() - started,
-    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors, indexBytes: packetIndexBytes(ix) + conversationTableBytes(conv), ...(stoppedAt !== undefined ? { stopped: stoppedAt } : {}) },
+    extra: { interfaces: ix.interfaces.filter(Boolean).length, secrets: ix.secrets.length, warningCount: warnings.length, readErrors: ix.malformed.size + streamErrors, indexBytes: packetIndexBytes(ix) + conversationTableBytes(conv) + hostNamesBytes(ix.hostNames), ...(stoppedAt !== undefined ? { stopped: stoppedAt } : {}) },
   });
 
   const dRow: Dissection = createDissection();
@@ -271,6 +272,24 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     if (fileName) addField(target, hfFrameFile, 0, 0, findField(target, hfFrame), fileName(ix.dataOffset.data[i]));
   }
   const fileName = feed.fileName;
+  // The noted DNS frames, re-dissected in file order with learnName (its own reader window: a
+  // question may come between a frame's re-dissection and the use of its bytes).
+  ix.hostNames.learnFrames = (frames, from, to) => {
+    const read = windowedReader(source.randomAccess);
+    const learner = revisitContext(conv, false);
+    const dLearn = createDissection();
+    dLearn.keep = new Uint8Array(0);
+    dLearn.keepProtocols = new Uint8Array(0);
+    const learnMeta: FrameMeta = { ...meta };
+    let at = 0;
+    learner.learnName = (address, name) => learnHostName(ix.hostNames, address, name, 'dns', at);
+    for (let k = from; k < to; k++) {
+      const event = frames[k];
+      const i = event - 1;
+      at = dnsPlace(event);
+      dissectPacket(dLearn, frameMeta(ix, event, learnMeta), read(ix.dataOffset.data[i], ix.capLen.data[i]), learner);
+    }
+  };
   const columns = fileName ? [...PACKET_COLUMNS, FILE_COLUMN] : PACKET_COLUMNS;
 
   const capture: Capture = {
