@@ -121,7 +121,16 @@ interface Seg { seq: number; next: number; frame: number; t: number; dead: boole
  * The unacknowledged segments of one direction. Sequence numbers are unwrapped to a line
  * (relative to the last inserted segment) so heap order is plain number order.
  */
-interface SegList { bySeq: Seg[]; byNext: Seg[]; count: number; refRaw: number; refU: number }
+interface SegList {
+  bySeq: Seg[];
+  byNext: Seg[];
+  /** Every segment in frame order from `head` on (the acknowledged ones are dead, skipped lazily): the oldest unacknowledged is the first live one. */
+  byFrame: Seg[];
+  head: number;
+  count: number;
+  refRaw: number;
+  refU: number;
+}
 
 function unwrap(l: SegList, raw: number): number {
   return l.refU + ((raw - l.refRaw) | 0);
@@ -499,7 +508,7 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
       fl |= TaFlag.spuriousRetransmission;
     } else if (notAdvanced) {
       fl |= TaFlag.retransmission;
-      sparsePush(ta.rto, f, oldestUnacked(ta.lists[fwd]) || ta.nextseqFrame[fwd]);
+      sparsePush(ta.rto, f, oldestUnacked(ta, ta.lists[fwd]) || ta.nextseqFrame[fwd]);
     }
   }
 
@@ -509,7 +518,7 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
   if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && (list?.count ?? 0) < MAX_UNACKED) {
     if (flags & (TH_SYN | TH_FIN)) next = (next + 1) >>> 0;
     if (!list) {
-      list = { bySeq: [], byNext: [], count: 0, refRaw: seq, refU: 0 };
+      list = { bySeq: [], byNext: [], byFrame: [], head: 0, count: 0, refRaw: seq, refU: 0 };
       ta.lists[fwd] = list;
     }
     const u = unwrap(list, seq);
@@ -518,6 +527,8 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     const s: Seg = { seq: u, next: u + ((next - seq) >>> 0), frame: f, t, dead: false };
     heapPush(list.bySeq, s, bySeqKey);
     heapPush(list.byNext, s, byNextKey);
+    skipAcked(ta, list);
+    list.byFrame.push(s);
     list.count++;
     ta.work += 2;
   }
@@ -564,11 +575,35 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
   ta.flags[f] = fl;
 }
 
-/** Frame of the oldest segment still unacknowledged (0: none); retransmissions only, so a walk is fine. */
-function oldestUnacked(l: SegList | undefined): number {
-  let f = 0;
-  if (l) for (const s of l.bySeq) if (f === 0 || s.frame < f) f = s.frame;
-  return f;
+/**
+ * Frame of the oldest segment still unacknowledged (0: none). Segments join in frame order and
+ * leave only acknowledged (dead): the first live one of `byFrame`. A walk over the list was up
+ * to MAX_UNACKED steps per retransmission (shape f of the bench: a reversed stream is one
+ * retransmission per segment).
+ */
+function oldestUnacked(ta: TcpAnalysis, l: SegList | undefined): number {
+  if (!l) return 0;
+  skipAcked(ta, l);
+  return l.head < l.byFrame.length ? l.byFrame[l.head].frame : 0;
+}
+
+/**
+ * Move `head` past the acknowledged segments. Acknowledged ones behind a live one (a segment past
+ * a gap that is never acknowledged) are dropped once they outnumber the live ones: the array
+ * holds at most about twice the live segments, each step amortised O(1) a segment.
+ */
+function skipAcked(ta: TcpAnalysis, l: SegList): void {
+  let q = l.byFrame;
+  while (l.head < q.length && q[l.head].dead) {
+    l.head++;
+    ta.work++;
+  }
+  if (q.length - l.head > 2 * l.count + 1024 || (l.head > 1024 && l.head * 2 > q.length)) {
+    q = q.slice(l.head).filter((x) => !x.dead);
+    ta.work += l.byFrame.length - l.head;
+    l.byFrame = q;
+    l.head = 0;
+  }
 }
 
 /**
