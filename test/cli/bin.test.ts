@@ -56,6 +56,25 @@ describe('tracelens command (bundle)', () => {
     expect(rows.stdout).toBe((await cli('list', pcap)).out);
   }, 60_000);
 
+  it('gives V8 only the code cache it was built with', () => {
+    expect(readFileSync(join(built, 'engine-worker.cache')).length).toBeGreaterThan(0);
+    // V8 checks a cache against little more than the source's length: a cache made from a worker
+    // of the same length whose top level throws is run as that worker's bytecode if given.
+    const dir = join(work, 'planted-cache');
+    cpSync(built, dir, { recursive: true });
+    const real = readFileSync(join(dir, 'engine-worker.cjs'), 'utf8');
+    const variant = 'throw "cache"' + real.slice('"use strict";'.length);
+    expect(variant.length).toBe(real.length);
+    const maker = "const vm = require('node:vm'); process.stdout.write(new vm.Script(require('node:fs').readFileSync(0, 'utf8'), { filename: 'x' }).createCachedData());";
+    const planted = spawnSync(process.execPath, ['-e', maker], { input: variant, env, maxBuffer: 256 << 20 });
+    expect(planted.status).toBe(0);
+    writeFileSync(join(dir, 'engine-worker.cache'), planted.stdout);
+    const r = tracelens(join(dir, 'tracelens.mjs'), 'info', pcap);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'pcap', events: 33 });
+  });
+
   it('refuses an engine worker that is not the one it was built with', () => {
     const dir = join(work, 'tampered');
     cpSync(built, dir, { recursive: true });

@@ -205,7 +205,7 @@ describe('a synthetic pcap larger than a window', () => {
     const capture = await open(path);
     const size = statSync(path).size;
     for (const f of ['frame contains "QZRS"', 'frame matches "qzrs"', 'frame contains "nowhere"', 'frame matches "q[z]rs"']) {
-      Object.assign(frameScanWork, { reads: 0, bytes: 0, searches: 0, regexFrames: 0 });
+      Object.assign(frameScanWork, { reads: 0, bytes: 0, searches: 0, regexFrames: 0, probes: 0 });
       const r = await runFilter(capture, f);
       if (!r.ok) throw new Error(f);
       expect(r.dissected, f).toBe(0);

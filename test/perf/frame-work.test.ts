@@ -70,6 +70,7 @@ describe('packet filters count their work', () => {
     for (const [f, needle] of [['frame contains "GET"', 'GET'], ['frame contains "nothing here"', 'nothing here'], ['frame contains "XY"', 'XY']] as const) {
       containsWork.reads = 0;
       containsWork.searches = 0;
+      containsWork.probes = 0;
       const r = await runFilter(capture, f);
       if (!r.ok) throw new Error(f);
       expect(r.dissected, f).toBe(0);
@@ -77,6 +78,9 @@ describe('packet filters count their work', () => {
       // One search per match and one per window at most, not one per frame (a frame without the
       // needle after the last occurrence of a window costs nothing).
       expect(containsWork.searches, f).toBeLessThanOrEqual(r.events.length + containsWork.reads + 1);
+      // An occurrence is placed by probing data offsets from the frame its search began at: a few
+      // probes when it lies a few frames on, not log2 of the window's frames (~15 here).
+      expect(containsWork.probes, f).toBeLessThanOrEqual(4 * containsWork.searches);
       const c = compileFilterText(f);
       if (!c.ok) throw new Error(f);
       const slow: number[] = [];

@@ -93,9 +93,9 @@ const REGEX_WINDOW = 256 << 10;
 /** A caseless term makes a latin1 string of each window: smaller ones leave the GC less to hold. */
 export const CASELESS_WINDOW = 1 << 20;
 
-/** What scans did, for the tests: reads of the file, bytes read, native searches, frames RE2 tested. */
-export interface FrameScanWork { reads: number; bytes: number; searches: number; regexFrames: number }
-export const frameScanWork: FrameScanWork = { reads: 0, bytes: 0, searches: 0, regexFrames: 0 };
+/** What scans did, for the tests: reads of the file, bytes read, native searches, frames RE2 tested, data offsets probed to place occurrences. */
+export interface FrameScanWork { reads: number; bytes: number; searches: number; regexFrames: number; probes: number }
+export const frameScanWork: FrameScanWork = { reads: 0, bytes: 0, searches: 0, regexFrames: 0, probes: 0 };
 
 export type ReadAt = (offset: number, length: number, into?: Uint8Array) => Uint8Array;
 
@@ -170,11 +170,21 @@ export function frameScan(ix: PacketIndex, readAt: ReadAt, terms: readonly Frame
         const p = find(off[e - 1] - start);
         frameScanWork.searches++;
         if (p < 0) break;
-        // The last frame of e..b starting at or before p.
+        // The last frame of e..b starting at or before p (frame e does: the search began there).
+        // Galloping from e, then bisecting: an occurrence is most often in the next few frames,
+        // so ~2 probes instead of log2 of a window's frames (~14 at 4 MB of 250-byte frames).
         let lo = e;
-        let hi = b;
+        let gap = 1;
+        while (lo + gap <= b) {
+          frameScanWork.probes++;
+          if (off[lo + gap - 1] - start > p) break;
+          lo += gap;
+          gap *= 2;
+        }
+        let hi = Math.min(lo + gap - 1, b);
         while (lo < hi) {
           const m = (lo + hi + 1) >>> 1;
+          frameScanWork.probes++;
           if (off[m - 1] - start <= p) lo = m;
           else hi = m - 1;
         }

@@ -179,9 +179,10 @@ let inMemory: Promise<EngineSource | null> | undefined;
 /**
  * The worker shipped next to the built `tracelens` command, if its bytes are the ones the command
  * was built with; else why not. Who can change that file can change the command itself, so the
- * hash is the whole check.
+ * hash is the whole check. With it the code cache made at build time, when there is one and its
+ * bytes are the ones the command was built with (a missing or other cache only costs the compile).
  */
-export function builtEngine(built: BuiltCommand, here = import.meta.url): { code: Uint8Array } | { refused: string } {
+export function builtEngine(built: BuiltCommand, here = import.meta.url): { code: Uint8Array; cache?: Uint8Array } | { refused: string } {
   const path = fileURLToPath(new URL(built.engineFile, here));
   let code: Uint8Array;
   try {
@@ -189,22 +190,35 @@ export function builtEngine(built: BuiltCommand, here = import.meta.url): { code
   } catch (e) {
     return { refused: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  return sha256(code) === built.engineSha256 ? { code } : { refused: `${path} is not the engine this command was built with (SHA-256 differs): build it again (npm run build:cli)` };
+  if (sha256(code) !== built.engineSha256) return { refused: `${path} is not the engine this command was built with (SHA-256 differs): build it again (npm run build:cli)` };
+  const cache = built.engineCacheFile === '' ? undefined : readCodeCache(fileURLToPath(new URL(built.engineCacheFile, here)), built.engineCacheSha256);
+  return cache ? { code, cache } : { code };
+}
+
+/** The code cache at `path` if its SHA-256 is `sha`, else undefined. */
+function readCodeCache(path: string, sha: string): Uint8Array | undefined {
+  try {
+    const b = readFileSync(path);
+    return sha256(b) === sha ? b : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The engine as the worker gets it: a CommonJS bundle as a script evaluated from memory
- * (`eval: true`), exactly the bytes checked or built here. An ES module from a data: URL started
- * slower (base64 of 1.5 MB, and each import resolved against that URL).
+ * The engine as the worker gets it: a CommonJS bundle as a script evaluated from memory, exactly
+ * the bytes checked or built here, and the V8 code cache made for those bytes at build time, if
+ * any. An ES module from a data: URL started slower (base64 of 1.5 MB, and each import resolved
+ * against that URL).
  */
-export type EngineSource = { script: string };
+export type EngineSource = { script: string; cache?: Uint8Array };
 
 /** The engine to run (see the header), or null when only the tsx bootstrap is left. */
 export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<EngineSource | null> {
   if (BUILT_COMMAND) {
     const b = builtEngine(BUILT_COMMAND);
     // No fallback: the built command has no sources or esbuild to make another engine from.
-    return 'code' in b ? Promise.resolve({ script: Buffer.from(b.code).toString('utf8') }) : Promise.reject(new Error(b.refused));
+    return 'code' in b ? Promise.resolve({ script: Buffer.from(b.code).toString('utf8'), ...(b.cache ? { cache: b.cache } : {}) }) : Promise.reject(new Error(b.refused));
   }
   let p = loaded.get(prebuiltDir);
   if (!p) {
@@ -213,6 +227,33 @@ export function engineModule(prebuiltDir = PREBUILT_DIR): Promise<EngineSource |
     loaded.set(prebuiltDir, p);
   }
   return p;
+}
+
+/** The file name the engine's stack traces show. */
+export const ENGINE_SCRIPT_NAME = 'tracelens-engine.cjs';
+
+/**
+ * The worker's first script (`eval: true`): it runs the engine script from workerData as the
+ * worker's eval would (a script in the worker's global scope, with the eval's `require`), but
+ * compiled with its code cache: V8 then deserializes the bytecode of the functions the build's
+ * run compiled instead of parsing and compiling 1.5 MB (~0.1 CPU s of each command's start on a
+ * loaded 2-core machine). A cache V8 rejects (another Node, other flags) is compiled as before.
+ * The bundle's source and cache are dropped from workerData once compiled.
+ */
+const CACHED_BOOTSTRAP = `{
+  const w = require('node:worker_threads').workerData;
+  const vm = require('node:vm');
+  const source = w.engineScript;
+  const cachedData = w.engineCache;
+  delete w.engineScript;
+  delete w.engineCache;
+  new vm.Script(source, { filename: ${JSON.stringify(ENGINE_SCRIPT_NAME)}, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext();
+}`;
+
+/** Start the worker on an engine script (see CACHED_BOOTSTRAP). */
+function scriptWorker(src: EngineSource, options: WorkerOptions): Worker {
+  const workerData = { ...(options.workerData as object), engineScript: src.script, ...(src.cache ? { engineCache: src.cache } : {}) };
+  return new Worker(CACHED_BOOTSTRAP, { ...options, workerData, eval: true, execArgv: [] });
 }
 
 function tsxBootstrap(options: WorkerOptions): Worker {
@@ -252,7 +293,7 @@ export async function startEngineWorker(opts: StartEngineOptions = {}): Promise<
   try {
     const src = await engineModule(opts.prebuiltDir);
     // The bundle needs no loader: a worker given this process's `--import tsx` would load tsx first (~40 ms).
-    worker = src === null ? tsxBootstrap(options) : new Worker(src.script, { ...options, eval: true, execArgv: [] });
+    worker = src === null ? tsxBootstrap(options) : scriptWorker(src, options);
   } catch (e) {
     removeEngineTempDir(limits.tempDir);
     throw e;
