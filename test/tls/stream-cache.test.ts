@@ -20,7 +20,7 @@ import { openCapture } from '../../electron/engine/open-capture.ts';
 import { framePayload, headerWhere, parseHttp2 } from '../../electron/engine/http2/connection.ts';
 import { tcpStream, tcpStreamFrames } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { recordCount } from '../../electron/engine/tls/session.ts';
-import { addCaptureKeylog, captureTls, http2OfStream, peekWork, startKind, tlsCacheWork, tlsOfStream, tlsStreams } from '../../electron/engine/tls/capture-tls.ts';
+import { addCaptureKeylog, captureTls, droppedBudget, droppedEntryBytes, http2OfStream, peekWork, startKind, tlsCacheWork, tlsOfStream, tlsStreams } from '../../electron/engine/tls/capture-tls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelens-tls-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -154,6 +154,28 @@ describe('decrypted streams within their share of the memory limit (shape e, TLS
     expect(plain(again)).toEqual(plain(before));
     expect(tlsCacheWork.builds).toBe(want.length);
     expect(tlsCacheWork.revivals).toBe(1);
+  });
+
+  it('keeps dropped streams whole within their own budget; past it only their record columns; same answers', async () => {
+    const full = await shape('e', 70_000);
+    const want = tlsStreams(full.base);
+    const largest = Math.max(...[...captureTls(full.base).cache.values()].map((e) => e.bytes));
+    // Room for two streams: nearly every stream is dropped; whole, they would hold more than their budget.
+    const s = await shape('e', 70_000);
+    setEngineLimits({ maxMemoryMb: Math.ceil((2 * largest) / TLS_STREAM_CACHE_SHARE / MB) });
+    tlsCacheWork.droppedToColumns = 0;
+    expect(tlsStreams(s.base)).toEqual(want);
+    const t = captureTls(s.base);
+    const whole = [...t.dropped.values()].filter((d) => 'tls' in d);
+    const held = whole.reduce((n, d) => n + droppedEntryBytes(d as Parameters<typeof droppedEntryBytes>[0]), 0);
+    expect(t.dropped.size).toBeGreaterThanOrEqual(want.length - 3);
+    expect(whole.length).toBeGreaterThan(0);
+    expect(whole.length).toBeLessThan(t.dropped.size);
+    expect(held).toBe(t.droppedBytes);
+    expect(held).toBeLessThanOrEqual(droppedBudget());
+    expect(tlsCacheWork.droppedToColumns).toBe(t.dropped.size - whole.length);
+    // Every dropped stream still answers (rebuilt from its source when only its columns were kept).
+    expect(tlsStreams(s.base)).toEqual(want);
   });
 
   it('a TLS filter in event order decrypts each stream once when the live streams fit; same events', async () => {

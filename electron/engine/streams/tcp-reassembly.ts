@@ -33,6 +33,7 @@ import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.t
 import { allFields, type FieldDef } from '../fields/registry.ts';
 import { frameMeta, type PacketIndex } from '../index/packet-index.ts';
 import { windowedReader } from '../io/capture-source.ts';
+import { gatheredFrames, type FrameSpans } from './frame-gather.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
 
@@ -548,6 +549,11 @@ export function tcpStreamFrames(internals: CaptureInternals, n: number): Uint32A
   return framesOf(pi.conv, pi.index.dataOffset.length, n);
 }
 
+/** Where the packet index puts each frame in the file. */
+function frameSpans(ix: PacketIndex): FrameSpans {
+  return { offset: (e) => ix.dataOffset.data[e - 1], length: (e) => ix.capLen.data[e - 1] };
+}
+
 /** TCP stream `n` (tshark's tcp.stream number) as a ByteStream. */
 export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
   const pi = packetInternals(internals);
@@ -555,8 +561,11 @@ export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
   const st = createTcpFollowState(`tcp:${n}`);
   const r = createFrameReader(pi);
   const count = pi.index.dataOffset.length;
-  for (const f of framesOf(pi.conv, count, n)) {
-    readFrame(r, f);
+  const frames = framesOf(pi.conv, count, n);
+  // The stream's frames a batch per read (frame-gather.ts), not a read each.
+  const bytes = pi.readAt ? gatheredFrames(frames, frameSpans(pi.index), pi.readAt) : undefined;
+  for (const f of frames) {
+    readFrame(r, f, bytes?.(f));
     if (!feedTcpFrame(r, st, f)) st.stream.notes.push(`frame ${f}: no readable TCP header`);
   }
   for (const dir of [0, 1] as const) {

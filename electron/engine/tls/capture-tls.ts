@@ -107,18 +107,26 @@ export interface CaptureTls {
   cache: Map<string, StreamEntry>;
   cacheBytes: number;
   /**
-   * TLS streams dropped from the cache: their record columns (16 bytes a record), which answer
-   * column-only filters without decrypting again, and for a TCP stream of a finished capture the
+   * TLS streams dropped from the cache, each once: for a TCP stream of a finished capture the
    * whole entry with its source's chunks let go (readSourceFrom: a record's ciphertext is read
-   * from its frames in the file), taken back into the cache when read again.
+   * from its frames in the file), taken back into the cache when read again; else, or once the
+   * whole entries outgrow their budget, only its record columns (16 bytes a record), which answer
+   * column-only filters without decrypting again.
    */
-  dropped: Map<string, Pick<StreamEntry, 'gen' | 'growing' | 'recs'> & { entry?: StreamEntry }>;
+  dropped: Map<string, Dropped>;
+  /** The streams of `dropped` kept whole, least recently dropped first, with what each holds (droppedEntryBytes); `droppedBytes` their sum, within droppedBudget. */
+  droppedWhole: Map<string, number>;
+  droppedBytes: number;
   /** What each TCP stream's start showed (startKind), and the streams of a finished capture whose start decides nothing. */
   starts: Map<string, StartKind>;
   undecidedStarts: Set<string>;
   /** Syscall captures: the fd streams built so far, for the capture's event count then. */
   fd?: { streams: Map<string, ByteStream>; count: number };
 }
+
+/** A stream dropped from the cache: its entry kept whole (without its source's chunks), or what answers column filters. */
+type Dropped = StreamEntry | Pick<StreamEntry, 'gen' | 'growing' | 'recs'>;
+const keptWhole = (d: Dropped): d is StreamEntry => 'tls' in d;
 
 /**
  * Keyed by the capture's index object, which a capture session's Capture (layers/session.ts)
@@ -132,13 +140,15 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
   const key = c.internals().index;
   let t = perCapture.get(key);
   if (!t) {
-    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), starts: new Map(), undecidedStarts: new Set() };
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), droppedWhole: new Map(), droppedBytes: 0, starts: new Map(), undecidedStarts: new Set() };
     perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
     t.provider = cryptoProvider(profile);
     t.cache.clear();
     t.dropped.clear();
+    t.droppedWhole.clear();
+    t.droppedBytes = 0;
     t.cacheBytes = 0;
   }
   const int = c.internals();
@@ -327,8 +337,8 @@ function entryBytes(src: ByteStream, e: StreamEntry): number {
   return n;
 }
 
-/** Streams built (source stream read and decrypted / parsed), cache evictions, dropped entries read again (tests count them). */
-export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0, revivals: 0 };
+/** Streams built (source stream read and decrypted / parsed), cache evictions, dropped entries read again, dropped entries cut to their columns (tests count them). */
+export const tlsCacheWork = { builds: 0, evictions: 0, advances: 0, revivals: 0, droppedToColumns: 0 };
 
 /**
  * A TLS entry dropped from the cache, kept without its source's chunks: a TCP stream of a
@@ -368,7 +378,7 @@ function remember(c: Capture, t: CaptureTls, id: string, e: StreamEntry): void {
   }
   t.cache.set(id, e);
   t.cacheBytes += e.bytes;
-  t.dropped.delete(id);
+  undrop(t, id);
   const budget = tlsStreamCacheBudget();
   for (const [k, v] of t.cache) {
     if (t.cacheBytes <= budget || k === id) break;
@@ -380,16 +390,65 @@ function remember(c: Capture, t: CaptureTls, id: string, e: StreamEntry): void {
     // file when read): held, the record cache filled its budget with dropped streams' records
     // (shape e at 1 M, a TLS filter: 740 MB peak RSS against 510 MB).
     if (v.tls) forgetStreamPlaintexts(v.tls);
-    if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs, entry: kept });
+    if (kept) keepDropped(t, k, kept);
+    else if (v.recs) t.dropped.set(k, { gen: v.gen, growing: v.growing, recs: v.recs });
   }
+}
+
+/**
+ * What an entry kept without its source holds: the map of its chunks' frames, the kept record
+ * summaries, the record columns, the plaintext chunks when made, the HTTP/2 columns (its
+ * plaintext is not held: the record cache let it go).
+ */
+export function droppedEntryBytes(e: StreamEntry): number {
+  if (!e.tls) return 0;
+  let n = sourceFileBytes(e.tls) + e.tls.kept.size * RECORD_OVERHEAD + (e.recs ? recordIndexBytes(e.recs) : 0);
+  if (plainStreamMade(e.tls)) n += plainChunkCount(e.tls) * CHUNK_OVERHEAD;
+  if (e.h2) n += connectionIndexBytes(e.h2);
+  return n;
+}
+
+/**
+ * Bytes the dropped entries kept whole hold at most: a quarter of the stream cache's (they were
+ * unbounded: one map of frames per stream ever dropped, however many streams the capture has).
+ */
+export function droppedBudget(): number {
+  return Math.floor(tlsStreamCacheBudget() / 4);
+}
+
+/** Keep `e` (dropped from the cache, without its source) whole; the least recently dropped past the budget keep only their columns. */
+function keepDropped(t: CaptureTls, id: string, e: StreamEntry): void {
+  undrop(t, id);
+  const n = droppedEntryBytes(e);
+  t.dropped.set(id, e);
+  t.droppedWhole.set(id, n);
+  t.droppedBytes += n;
+  const budget = droppedBudget();
+  for (const [k, b] of t.droppedWhole) {
+    if (t.droppedBytes <= budget) break;
+    t.droppedWhole.delete(k);
+    t.droppedBytes -= b;
+    tlsCacheWork.droppedToColumns++;
+    const d = t.dropped.get(k);
+    if (d?.recs) t.dropped.set(k, { gen: d.gen, growing: d.growing, recs: d.recs });
+    else t.dropped.delete(k);
+  }
+}
+
+/** `id` is no longer dropped (read again, or dropped again). */
+function undrop(t: CaptureTls, id: string): void {
+  t.dropped.delete(id);
+  const b = t.droppedWhole.get(id);
+  if (b === undefined) return;
+  t.droppedWhole.delete(id);
+  t.droppedBytes -= b;
 }
 
 /** A dropped entry kept without its source (withoutSource), taken out of `dropped`; undefined when there is none. */
 function dropped(t: CaptureTls, id: string): StreamEntry | undefined {
-  const l = t.dropped.get(id);
-  const e = l?.entry;
-  if (!e) return undefined;
-  t.dropped.delete(id);
+  const e = t.dropped.get(id);
+  if (!e || !keptWhole(e)) return undefined;
+  undrop(t, id);
   tlsCacheWork.revivals++;
   return e;
 }
