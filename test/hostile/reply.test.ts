@@ -39,4 +39,17 @@ describe('reply size', () => {
     expect(bodyPage({ body, raw: body }, 0, 2 ** 40).body.length).toBe(100);
     expect(MAX_BODY_PAGE_BYTES * 2).toBeLessThan(64 * 1024 * 1024);
   });
+
+  it('an httpBody page clones its own bytes, not the whole buffer its body is a view of', () => {
+    // A body that is a view of a connection's 1 MB of reassembled data (an HTTP/2 body).
+    const connection = new Uint8Array(1 << 20).map((_, k) => k & 0xff);
+    const body = connection.subarray(5000, 9000);
+    const p = bodyPage({ body, raw: body }, 100, 1000);
+    // What postMessage clones: each view's whole ArrayBuffer.
+    expect(p.body.buffer.byteLength + p.raw.buffer.byteLength).toBe(2000);
+    expect(Array.from(p.body.subarray(0, 3))).toEqual([(5100) & 0xff, 5101 & 0xff, 5102 & 0xff]);
+    // A body that is all of its own buffer is not copied.
+    const own = new Uint8Array(300);
+    expect(bodyPage({ body: own, raw: own }).body.buffer).toBe(own.buffer);
+  });
 });

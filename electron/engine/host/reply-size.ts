@@ -77,8 +77,17 @@ export function boundedReply(id: number, method: string, result: unknown, limit 
 export const BODY_PAGE_BYTES = 16 * MIB;
 export const MAX_BODY_PAGE_BYTES = 30 * MIB;
 
-/** The page [offset, offset + length) of a message's decoded and raw body. */
+/**
+ * `v` as bytes with their own ArrayBuffer: postMessage clones a view's whole buffer, and a body is
+ * often a view (an HTTP/2 body of its connection's reassembled data, a page of a long body), so
+ * a reply would carry the whole buffer again for each view. A view of all of its buffer is kept.
+ */
+export function ownBytes(v: Uint8Array): Uint8Array {
+  return v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : v.slice();
+}
+
+/** The page [offset, offset + length) of a message's decoded and raw body, each page its own bytes (ownBytes). */
 export function bodyPage<B extends { body: Uint8Array; raw: Uint8Array }>(b: B, offset = 0, length = BODY_PAGE_BYTES): B & { offset: number; bodySize: number; rawSize: number } {
   const n = Math.min(length, MAX_BODY_PAGE_BYTES);
-  return { ...b, offset, bodySize: b.body.length, rawSize: b.raw.length, body: b.body.subarray(offset, offset + n), raw: b.raw.subarray(offset, offset + n) };
+  return { ...b, offset, bodySize: b.body.length, rawSize: b.raw.length, body: ownBytes(b.body.subarray(offset, offset + n)), raw: ownBytes(b.raw.subarray(offset, offset + n)) };
 }
