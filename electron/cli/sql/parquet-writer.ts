@@ -338,15 +338,23 @@ export function intDictionary(nums: ArrayLike<number>, levels: Uint8Array, n: nu
   if (count === 0) return undefined;
   let min = Infinity;
   let max = -Infinity;
-  for (let r = 0; r < n; r++) {
-    if (levels[r] === 0) continue;
-    const v = nums[r];
-    if (v !== Math.floor(v)) return undefined;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  // Without NULLs (the common chunk) the levels are not read.
+  if (count === n) {
+    for (let r = 0; r < n; r++) {
+      const v = nums[r];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  } else {
+    for (let r = 0; r < n; r++) {
+      if (levels[r] === 0) continue;
+      const v = nums[r];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   intDictWork.values += n;
-  if (max - min >= INT_DICT_RANGE) return undefined;
+  if (!(max - min < INT_DICT_RANGE) || min !== Math.floor(min)) return undefined;
   const limit = count >> 1;
   const values = new Float64Array(Math.min(limit, max - min + 1));
   const idx = new Uint32Array(count);
@@ -354,8 +362,14 @@ export function intDictionary(nums: ArrayLike<number>, levels: Uint8Array, n: nu
   let m = 0;
   let ok = true;
   for (let r = 0; r < n; r++) {
-    if (levels[r] === 0) continue;
-    const slot = nums[r] - min;
+    if (count !== n && levels[r] === 0) continue;
+    const d = nums[r] - min;
+    const slot = d | 0;
+    // A fraction (min is an integer): not an INT64 dictionary (PLAIN rounds it).
+    if (slot !== d) {
+      ok = false;
+      break;
+    }
     let k = intSlots[slot];
     if (k === 0) {
       // Half distinct (or, after the first 1024, most of them so far: frame numbers): PLAIN.
@@ -369,7 +383,7 @@ export function intDictionary(nums: ArrayLike<number>, levels: Uint8Array, n: nu
     idx[m++] = k - 1;
   }
   intDictWork.values += m;
-  for (let k = 0; k < used; k++) intSlots[values[k] - min] = 0;
+  for (let k = 0; k < used; k++) intSlots[(values[k] - min) | 0] = 0;
   return ok ? { values: values.subarray(0, used), idx } : undefined;
 }
 
