@@ -79,6 +79,9 @@ export interface ColumnsBuilder<R> {
   add: (i: number, row: R) => void;
   /** One cell: column `c` (its position in the definitions) of row `i`. Every cell of a row must be put. */
   put: (c: number, i: number, v: CellValue) => void;
+  /** Column `c`'s text ids (a text column) or numbers, to store or copy a cell without `put` (engine/host/http-table.ts). */
+  idsOf: (c: number) => Uint32Array;
+  numsOf: (c: number) => Float64Array;
   finish: () => SqlTableColumn[];
 }
 
@@ -114,7 +117,17 @@ export function columnsBuilder<R>(defs: readonly ColumnDef<R>[], n: number): Col
     const t = texts[c];
     return t ? { name: d.name, type: d.type, ids: t.ids, dict: t.dict } : { name: d.name, type: d.type, nums: nums[c] as Float64Array };
   });
-  return { add, put, finish };
+  const idsOf = (c: number): Uint32Array => {
+    const t = texts[c];
+    if (t === null) throw new Error(`column ${defs[c].name} holds numbers`);
+    return t.ids;
+  };
+  const numsOf = (c: number): Float64Array => {
+    const v = nums[c];
+    if (v === null) throw new Error(`column ${defs[c].name} holds texts`);
+    return v;
+  };
+  return { add, put, idsOf, numsOf, finish };
 }
 
 /** Rows as columns, by each column's getter (columnsBuilder). */

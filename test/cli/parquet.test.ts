@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bitWidth, bytes, contents, finishFile, putHybrid, startFile, thriftBytes, writeRowGroup, type ParquetCodec } from '../../electron/cli/sql/parquet-writer.ts';
+import { bitWidth, bytes, contents, finishFile, intDictionary, intDictWork, putHybrid, startFile, thriftBytes, writeRowGroup, type ParquetCodec } from '../../electron/cli/sql/parquet-writer.ts';
 import { NO_TEXT } from '../../shared/rpc.ts';
 import { CORPUS } from '../engine/corpus.ts';
 import { cli } from './run-cli.ts';
@@ -101,6 +101,41 @@ describe('parquet writer', () => {
     putHybrid(c, [0, 1, 2, 3, 4, 5, 6, 7], 8, 3);
     expect([...contents(c)]).toEqual([0x03, 0b10001000, 0b11000110, 0b11111010]);
     expect([bitWidth(0), bitWidth(1), bitWidth(2), bitWidth(255), bitWidth(256)]).toEqual([1, 1, 2, 8, 9]);
+  });
+
+  it('INT64 of few distinct values in a small range: a dictionary, read back by DuckDB value for value; others PLAIN', async () => {
+    const file = join(dir, 'int-dict.parquet');
+    const parts: Uint8Array[] = [];
+    const f = startFile((d) => parts.push(d.slice()), { nullId: NO_TEXT });
+    const n = 5000;
+    // Ports and lengths: 300 distinct values from -100 (NULL every 13th); frame numbers: all distinct; 2^40 apart: too wide.
+    const small = Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? NaN : ((i * 37) % 300) - 100));
+    const seq = Float64Array.from({ length: n }, (_, i) => i + 1);
+    const wide = Float64Array.from({ length: n }, (_, i) => (i % 3) * 2 ** 40);
+    const before = intDictWork.values;
+    writeRowGroup(f, [{ name: 'small', type: 'BIGINT', nums: small }, { name: 'seq', type: 'BIGINT', nums: seq }, { name: 'wide', type: 'BIGINT', nums: wide }], n);
+    // Linear: each column's values looked at most twice (the range pass, then the slots).
+    expect(intDictWork.values - before).toBeLessThanOrEqual(2 * 3 * n);
+    finishFile(f);
+    writeFileSync(file, Buffer.concat(parts));
+    const enc = await query(`SELECT path_in_schema, encodings FROM parquet_metadata('${file}') ORDER BY column_id`);
+    expect(enc.slice(1).map((r) => [r[0], r[1].includes('RLE_DICTIONARY')])).toEqual([['small', true], ['seq', false], ['wide', false]]);
+    const got = await query(`SELECT small, seq, wide FROM read_parquet('${file}')`);
+    const want = Array.from({ length: n }, (_, i) => [Number.isNaN(small[i]) ? '' : String(small[i]), String(seq[i]), String(wide[i])]);
+    expect(got.slice(1)).toEqual(want);
+  });
+
+  it('intDictionary: first-use order, NULLs skipped, undefined when most values are new or the range is wide', () => {
+    const levels = Uint8Array.of(1, 1, 0, 1, 1, 1);
+    const d = intDictionary(Float64Array.of(7, 5, NaN, 7, 5, 7), levels, 6, 5);
+    expect(d && [...d.values]).toEqual([7, 5]);
+    expect(d && [...d.idx]).toEqual([0, 1, 0, 1, 0]);
+    expect(intDictionary(Float64Array.of(1, 2, 3, 4), new Uint8Array(4).fill(1), 4, 4)).toBeUndefined();
+    expect(intDictionary(Float64Array.of(0, 2 ** 16, 0, 0), new Uint8Array(4).fill(1), 4, 4)).toBeUndefined();
+    expect(intDictionary(Float64Array.of(1.5, 1.5, 1.5, 1.5), new Uint8Array(4).fill(1), 4, 4)).toBeUndefined();
+    // The slots are reset: a second call sees its own values only.
+    const e = intDictionary(Float64Array.of(5, 5, 9, 9), new Uint8Array(4).fill(1), 4, 4);
+    expect(e && [...e.values]).toEqual([5, 9]);
   });
 
   for (const codec of ['none', 'gzip'] as ParquetCodec[]) {

@@ -314,6 +314,79 @@ export function plain64(nums: ArrayLike<number>, levels: Uint8Array, n: number, 
   return out;
 }
 
+/** Most distinct values (and the widest value range) an INT64 chunk takes a dictionary for. */
+const INT_DICT_RANGE = 1 << 16;
+/** value − min → dictionary index + 1 (0 = not yet used), reset after each chunk. */
+const intSlots = new Int32Array(INT_DICT_RANGE);
+
+/** An INT64 chunk's dictionary: its distinct values in first-use order and each value's index. */
+export interface IntDictionary {
+  values: Float64Array;
+  idx: Uint32Array;
+}
+
+/** Work of intDictionary (values looked at), for the test that bounds it. */
+export const intDictWork = { values: 0 };
+
+/**
+ * The dictionary of the `count` values whose level is 1, when they are integers within a range
+ * of INT_DICT_RANGE and at most half of them distinct (ports, flags, lengths, stream numbers:
+ * a few bits an index instead of 8 bytes a value); undefined otherwise (frame numbers, times:
+ * given up once most values after the first 1024 were new), then the chunk stays PLAIN. Two passes over typed arrays, no Map: a value's slot is value − min.
+ */
+export function intDictionary(nums: ArrayLike<number>, levels: Uint8Array, n: number, count: number): IntDictionary | undefined {
+  if (count === 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  // Without NULLs (the common chunk) the levels are not read.
+  if (count === n) {
+    for (let r = 0; r < n; r++) {
+      const v = nums[r];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  } else {
+    for (let r = 0; r < n; r++) {
+      if (levels[r] === 0) continue;
+      const v = nums[r];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  intDictWork.values += n;
+  if (!(max - min < INT_DICT_RANGE) || min !== Math.floor(min)) return undefined;
+  const limit = count >> 1;
+  const values = new Float64Array(Math.min(limit, max - min + 1));
+  const idx = new Uint32Array(count);
+  let used = 0;
+  let m = 0;
+  let ok = true;
+  for (let r = 0; r < n; r++) {
+    if (count !== n && levels[r] === 0) continue;
+    const d = nums[r] - min;
+    const slot = d | 0;
+    // A fraction (min is an integer): not an INT64 dictionary (PLAIN rounds it).
+    if (slot !== d) {
+      ok = false;
+      break;
+    }
+    let k = intSlots[slot];
+    if (k === 0) {
+      // Half distinct (or, after the first 1024, most of them so far: frame numbers): PLAIN.
+      if (used === limit || (m >= 1024 && used > (m >> 1) + (m >> 2))) {
+        ok = false;
+        break;
+      }
+      values[used] = nums[r];
+      k = intSlots[slot] = ++used;
+    }
+    idx[m++] = k - 1;
+  }
+  intDictWork.values += m;
+  for (let k = 0; k < used; k++) intSlots[(values[k] - min) | 0] = 0;
+  return ok ? { values: values.subarray(0, used), idx } : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Column chunks
 
@@ -417,10 +490,25 @@ export function putColumnChunk(out: Pieces, base: number, col: ParquetColumn, n:
       else levels[r] = 1;
     }
     const count = n - nulls;
-    const body = bytes(levelBytes(n) + (col.type === 'BOOLEAN' ? count : 0) + 16);
+    const dict = col.type === 'BIGINT' ? intDictionary(nums, levels, n, count) : undefined;
+    if (dict !== undefined) {
+      // A dictionary page of the distinct values (PLAIN INT64), a data page of their indices.
+      const used = dict.values.length;
+      dictionaryOffset = base + out.len;
+      const sz = putPage(out, codec, PAGE.DICTIONARY, [plain64(dict.values, new Uint8Array(used).fill(1), used, used, false)], [7, struct([1, i32(used)], [2, i32(ENC.PLAIN)])]);
+      uncompressed += sz.uncompressed;
+      compressed += sz.compressed;
+      encoding = ENC.RLE_DICTIONARY;
+    }
+    const width = dict === undefined ? 0 : bitWidth(Math.max(0, dict.values.length - 1));
+    const body = bytes(levelBytes(n) + (col.type === 'BOOLEAN' ? count : 0) + (dict === undefined ? 0 : 1 + Math.ceil((count * width) / 8) + 5 * Math.ceil(count / 504) + 16) + 16);
     putLevels(body, levels, n);
     page = [contents(body)];
-    if (col.type === 'BOOLEAN') {
+    if (dict !== undefined) {
+      putByte(body, width);
+      putHybrid(body, dict.idx, count, width);
+      page = [contents(body)];
+    } else if (col.type === 'BOOLEAN') {
       // PLAIN booleans are bit-packed, LSB first.
       reserve(body, (count + 7) >> 3);
       let acc = 0;

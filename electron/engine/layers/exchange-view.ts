@@ -63,6 +63,11 @@ function indexOf(layer: HttpLayer, src: Src): HttpIndex | undefined {
   return src === Src.Plain ? layer.plain : src === Src.Tls ? layer.tls : undefined;
 }
 
+/** The HTTP/1.x index a code's row is in (its row: `code >>> 2`), or undefined for an HTTP/2 code. */
+export function indexOfCode(layer: HttpLayer, code: number): HttpIndex | undefined {
+  return indexOf(layer, code & 3);
+}
+
 function startOfCode(layer: HttpLayer, code: number): number {
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
