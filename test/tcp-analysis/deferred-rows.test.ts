@@ -97,6 +97,28 @@ describe('rows and the TCP analysis pass', () => {
     expect(tagged).toBeGreaterThan(0);
   }, 60_000);
 
+  it('the pass waits while a request waits for the HTTP scan (the HTTP tab clicked right after open), then finishes', async () => {
+    const { client, close } = inProcessEngineWithClose();
+    try {
+      const events: string[] = [];
+      const finished = new Promise<void>((r) => client.onEvent((e) => {
+        if (e.type === 'analysisProgress' && e.finished) {
+          events.push('analysis finished');
+          r();
+        }
+      }));
+      await openDone(client, path);
+      const page = await client.call('httpPage', { start: 0, count: 10 });
+      events.push('http page');
+      expect(page.total).toBeGreaterThan(1000);
+      await finished;
+      // Without the pause the pass (cheaper than the scan, sliced beside it) finished first.
+      expect(events).toEqual(['http page', 'analysis finished']);
+    } finally {
+      close();
+    }
+  }, 120_000);
+
   it('the engine marks far rows pending, runs the pass after indexing and says when it reached them', async () => {
     const { client, close } = inProcessEngineWithClose();
     try {

@@ -97,6 +97,8 @@ interface EngineState {
   http: { view?: ExchangeView };
   /** Filters running now: the background HTTP scan pauses while a filter that does not need it runs. */
   filtering: number;
+  /** Requests waiting for the HTTP scan: the background TCP analysis pass waits while there are any. */
+  httpWaiting: number;
   /** Set while the open capture is followed (open with follow): aborting it stops following. */
   followStop?: AbortController;
   /** Key log files added by path while following: read on as they grow (keylog-tail.ts). */
@@ -170,7 +172,7 @@ function requireCapture(s: EngineState): Capture {
 
 /** Serve one engine on `port`. Returns a function that closes the capture. */
 export function serveEngine(port: Port, options: EngineHostOptions = {}): () => void {
-  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, statsAborts: new Set(), abort: undefined, upload: undefined, openError: undefined, filtering: 0, http: {}, harView: {}, names: NAMES_OFF };
+  const state: EngineState = { generation: 0, sort: undefined, sorted: undefined, capture: undefined, indexing: undefined, view: undefined, filterAbort: undefined, statsAborts: new Set(), abort: undefined, upload: undefined, openError: undefined, filtering: 0, httpWaiting: 0, http: {}, harView: {}, names: NAMES_OFF };
   const emit = (e: EngineEvent): void => port.postMessage(e);
 
   /**
@@ -315,6 +317,8 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
           if (!(await prepared)) return;
           const ok = await runTcpAnalysis(session, {
             signal: abort.signal,
+            // A request waiting for the HTTP scan (the HTTP tab's first page) gets the thread for it.
+            paused: () => state.httpWaiting > 0,
             onProgress: (done, total) => emit({ kind: 'event', type: 'analysisProgress', done, total, finished: false }),
           });
           if (!ok || state.session !== session) return;
@@ -390,6 +394,18 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
   function httpReady(): Promise<void> | undefined {
     if (!state.httpReady && state.startHttp) state.httpReady = state.startHttp();
     return state.httpReady;
+  }
+
+  /** httpReady, awaited by a request: the TCP analysis pass waits meanwhile, so the scan the user waits on runs alone. */
+  async function httpAwaited(): Promise<void> {
+    const ready = httpReady();
+    if (!ready) return;
+    state.httpWaiting++;
+    try {
+      await ready;
+    } finally {
+      state.httpWaiting--;
+    }
   }
 
   const live = createLiveCaptures({
@@ -664,7 +680,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (session && options.scanOnDemand && c.info().done) {
         const start = intParam(params, 'start', 0, 2 ** 32);
         const count = intParam(params, 'count', 0, MAX_PAGE);
-        if (pageMayCarryLayers(session, shown(), start, count, c.count())) await httpReady();
+        if (pageMayCarryLayers(session, shown(), start, count, c.count())) await httpAwaited();
       }
       return rowsNow(params);
     },
@@ -698,7 +714,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       state.findAbort = abort;
       await state.indexing;
       // A string in the details may be in http.* labels: they exist once the HTTP scan is done.
-      if (p.mode === 'filter' && state.session && pendingLayers(state.session, filterFields(p.text)).some((l) => l.name === 'http')) await state.httpReady;
+      if (p.mode === 'filter' && state.session && pendingLayers(state.session, filterFields(p.text)).some((l) => l.name === 'http')) await (state.httpReady && httpAwaited());
       if (abort.signal.aborted) return { row: null, event: null, wrapped: false, cancelled: true, tested: 0, ms: 0 };
       return await findRow(c, shown(), { mode: p.mode, text: p.text, scope: p.scope, encoding: p.encoding, caseSensitive: p.caseSensitive === true, backward: p.backward === true, from }, {
         signal: abort.signal,
@@ -732,7 +748,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       // Wait for a layer's scan only when the filter names one of its fields (tcp.stream == 5
       // never waits for HTTP).
-      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http') && !httpFilterNeedsNoScan(session, text)) await httpReady();
+      if (session && pendingLayers(session, filterFields(text)).some((l) => l.name === 'http') && !httpFilterNeedsNoScan(session, text)) await httpAwaited();
       if (abort.signal.aborted) {
         return { ok: true, text, matched: state.view ? state.view.length : total, total, cancelled: true, errors: [], warnings: [], ms: performance.now() - t0 };
       }
@@ -791,7 +807,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       // Values of a layer's fields need its scan, and so do the column fields (`_ws.col.Protocol`
       // reads HTTP on the rows the scan marks); other fields are answered at once.
       const wantsLayers = (names: readonly string[]): boolean => names.some((f) => f.startsWith(COLUMN_FIELD_PREFIX)) || (state.session !== undefined && pendingLayers(state.session, names).length > 0);
-      if (c.info().done && state.session && wantsLayers(p.fields)) await httpReady();
+      if (c.info().done && state.session && wantsLayers(p.fields)) await httpAwaited();
       // tshark's column fields (`_ws.col.Protocol`, `_ws.col.Info` …): the table's cells by title.
       const columns = c.columns();
       const defs = p.fields.map((name) => {
@@ -917,7 +933,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const live = liveHttpSession();
       if (live) return httpExchangeRows(live, p.filter, { live: true });
       await state.indexing;
-      await httpReady();
+      await httpAwaited();
       if (!state.session) throw new Error('no capture is open');
       return httpExchangeRows(state.session, p.filter);
     },
@@ -925,14 +941,14 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const c = requireCapture(state);
       await state.indexing;
       // Info texts of HTTP, TLS and HTTP/2 rows come from the stream layers' scan.
-      await httpReady();
+      await httpAwaited();
       if (params?.info !== undefined && typeof params.info !== 'boolean') throw new Error('info must be true or false');
       return eventTablePage(c, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_EVENT_TABLE_ROWS), params?.info ?? true);
     },
     httpTable: async (params) => {
       requireCapture(state);
       await state.indexing;
-      await httpReady();
+      await httpAwaited();
       const session = state.session;
       if (!session) throw new Error('no capture is open');
       return httpTablePage(session, intParam(params, 'start', 0, 2 ** 32), intParam(params, 'count', 0, MAX_HTTP_TABLE_ROWS));
@@ -940,7 +956,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     har: async (params) => {
       requireCapture(state);
       await state.indexing;
-      await httpReady();
+      await httpAwaited();
       const p = params ?? {};
       for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
       const session = state.session;
@@ -966,7 +982,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!live) {
         await state.indexing;
         // Started here if it has not been (scanOnDemand): the scan runs in slices, never inside this request.
-        await httpReady();
+        await httpAwaited();
       }
       const p = params ?? {};
       for (const k of ['filter', 'search'] as const) if (p[k] !== undefined && typeof p[k] !== 'string') throw new Error(`${k} must be a string`);
@@ -996,7 +1012,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const live = liveHttpSession();
       if (!live) await state.indexing;
       if (!state.session) throw new Error('no capture is open');
-      if (!live) await httpReady();
+      if (!live) await httpAwaited();
       const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message, { live: live !== undefined });
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
       return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
@@ -1009,7 +1025,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!Array.isArray(p.items) || p.items.length === 0 || p.items.length > MAX_BODY_BATCH) throw new Error(`items must be a list of 1..${MAX_BODY_BATCH} { stream, index }`);
       const items = p.items.map((it) => ({ stream: stringParam(it, 'stream'), index: intParam(it, 'index', 0, 2 ** 31) }));
       if (!state.session) throw new Error('no capture is open');
-      await httpReady();
+      await httpAwaited();
       return httpBodiesOf(state.session, items, p.message, p.length === undefined ? BODY_PAGE_BYTES : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
     },
     links: async (p) => {
@@ -1046,7 +1062,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const session = state.session;
       if (!session) throw new Error('no capture is open');
       // HTTP request and status lines are Chat entries: wait for the HTTP scan.
-      await state.httpReady;
+      await (state.httpReady && httpAwaited());
       return collectExpert(session, { signal: state.abort?.signal });
     },
     stats: async (params) => {

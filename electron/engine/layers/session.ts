@@ -412,6 +412,8 @@ export interface AnalysisPassOptions {
   onProgress?: (done: number, total: number) => void;
   sliceMs?: number;
   progressMs?: number;
+  /** While true the pass waits between slices (the host: a request waits for the HTTP scan, which then has the thread alone). */
+  paused?: () => boolean;
 }
 
 /**
@@ -451,6 +453,7 @@ async function analyseSliced(ta: TcpAnalysis, target: () => number, opts: Analys
       opts.onProgress?.(ta.done, target());
     }
     await new Promise<void>((r) => setImmediate(r));
+    while (opts.paused?.() && !opts.signal?.aborted) await new Promise<void>((r) => setTimeout(r, 5));
     if (opts.signal?.aborted) return false;
   }
   opts.onProgress?.(ta.done, target());
