@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { findField } from '../../electron/engine/dissectors/dissection.ts';
 import { hfTcpAck, hfTcpFlags, hfTcpLen, hfTcpPayload, hfTcpSeq } from '../../electron/engine/dissectors/tcp.ts';
 import { entryBytes, entryValue } from '../../electron/engine/dissectors/values.ts';
-import { createTcpSegment, readTcpSegment, simpleFrame } from '../../electron/engine/layers/tcp-segment.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame } from '../../electron/engine/streams/tcp-segment.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { createFrameReader, readFrame } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { CORPUS } from '../engine/corpus.ts';

@@ -16,7 +16,7 @@ import { addField, wants, type Dissection } from '../dissectors/dissection.ts';
 import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
 import { fdStream, fdStreamChunksFrom, fdStreamRange, listFdStreams } from '../streams/fd-streams.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStream, type FrameReader, type TcpFollowState } from '../streams/tcp-reassembly.ts';
-import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame } from '../streams/tcp-segment.ts';
 import { parseHttp2, startsWithPreface } from '../http2/connection.ts';
 import { h2ExchangeOfRow, http2Exchanges } from '../http2/exchanges.ts';
 import { addH2Connection, createH2List, h2At, h2Find, h2Materialize, h2Row, h2Start, type H2ExchangeList } from './h2-list.ts';

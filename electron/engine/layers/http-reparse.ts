@@ -13,7 +13,7 @@ import type { CaptureInternals } from '../capture.ts';
 import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import { streamDirOf } from '../streams/conversations.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, frameTime, readFrame, tcpFollowSegment, tcpStreamFrames, type FrameReader } from '../streams/tcp-reassembly.ts';
-import { createTcpSegment, readTcpSegment, simpleFrame, type TcpSegment } from './tcp-segment.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame, type TcpSegment } from '../streams/tcp-segment.ts';
 import type { DecodeBudget } from '../http/content-coding.ts';
 import { createMessageParser, endHttpStream, pushHttpChunk, type BodyMode, type HttpMessage } from '../http/http1.ts';
 import { lowerBound } from '../bytes/arrays.ts';

@@ -26,7 +26,7 @@ import {
 } from '../dissectors/tcp.ts';
 import { tcpWindowScale } from '../streams/conversations.ts';
 import { createFrameReader, readFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
-import { createTcpSegment, readTcpSegment, simpleFrame, type TcpSegment } from './tcp-segment.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame, type TcpSegment } from '../streams/tcp-segment.ts';
 
 type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
 

@@ -11,7 +11,7 @@
  * (Ethernet II), RFC 791 §3.1 (IPv4), RFC 8200 §3 (IPv6), RFC 9293 §3.1 (TCP).
  */
 import type { CaptureInternals } from '../capture.ts';
-import { streamDirOf, tcpBaseSeq } from '../streams/conversations.ts';
+import { streamDirOf, tcpBaseSeq } from './conversations.ts';
 
 type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
 
