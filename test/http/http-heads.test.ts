@@ -133,6 +133,20 @@ describe('HTTP heads of the index pass', () => {
     expect(headsWork.memoHits - w0.memoHits).toBe(3);
   });
 
+  it('take heads from the memo when a client cycles through a few URLs', async () => {
+    // Three requests in turn, each answered by the same response: after the first round every
+    // head repeats one read a few messages before (one slot a direction would hit responses only).
+    const segments: [boolean, string][] = [];
+    for (let r = 0; r < 10; r++) {
+      for (const u of ['/a', '/bb', '/ccc']) segments.push([true, `GET ${u} HTTP/1.1\r\nHost: x\r\n\r\n`], [false, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']);
+    }
+    const w0 = { ...headsWork };
+    const r = await same(conversation('cycling-urls', segments));
+    expect(r.answered).toBe(FILTERS.length);
+    // 60 heads: 3 requests and 1 response read in full, the other 56 from the memo.
+    expect(headsWork.memoHits - w0.memoHits).toBe(56);
+  });
+
   it('agree with the scan on heads with random damage (seeded)', async () => {
     const rnd = rng(10);
     const pick = (s: string): string => {

@@ -63,15 +63,22 @@ export interface HttpHeads {
   /** The frame of the last segment (a frame with two TCP headers is left to the full scan). */
   lastFrame: number;
   fr: HeadFraming;
-  /** Per direction, the last head read whole and what it said (`memoLen` 0: none), see walk. */
-  memo: [Uint8Array, Uint8Array];
-  /** The same bytes as 8-byte words (little-endian doubles) and its last 8 bytes as one, compared a word at a time by sameAsMemo; 1 where a word is ±0. */
-  memoWords: [Float64Array, Float64Array];
+  /**
+   * Per direction, the last MEMO_SLOTS heads read whole and what they said (slot `dir * MEMO_SLOTS + i`;
+   * `memoLen` 0: empty), see walk. A slot's head as 8-byte words (little-endian doubles) and its last
+   * 8 bytes as one, compared a word at a time by sameAsMemo; `memoZero` 1 where a word is ±0 (its
+   * bytes are then kept in `memo` and compared one by one, as are heads under 8 bytes).
+   */
+  memo: Uint8Array;
+  memoWords: Float64Array;
   memoTail: Float64Array;
   memoZero: Uint8Array;
   memoLen: Int32Array;
   memoMeta: Uint32Array;
   memoCl: Float64Array;
+  /** Per direction, the slot hit or written last (tried first), and the next slot to write. */
+  memoLast: Uint8Array;
+  memoNext: Uint8Array;
   /** A view of the last segment's buffer (the reader's chunk: many segments share it), for sameAsMemo's word reads. */
   viewOf: Uint8Array;
   view: DataView;
@@ -80,8 +87,15 @@ export interface HttpHeads {
   decidedAt: Int32Array;
 }
 
-/** Heads longer than this are read each time (the memo copies the last one). */
+/** Heads longer than this are read each time (the memo copies the last ones). */
 const MEMO_BYTES = 2048;
+/**
+ * Heads remembered per direction: a client cycling through a few URLs (bench shape a: five) sends
+ * each head again a few messages later; one slot would miss every time. A miss tries every slot,
+ * but a differing head fails within its first differing word.
+ */
+const MEMO_SLOTS = 4;
+const MEMO_WORDS = MEMO_BYTES / 8;
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -95,8 +109,9 @@ function createHeads(): HttpHeads {
     bad: '', givenUp: [], streamWhy: '', client: new Int8Array(64).fill(-1), state: new Uint8Array(64), next: new Uint32Array(128), seen: new Uint8Array(128), written: new Uint8Array(128),
     mode: new Uint8Array(128), rem: new Uint32Array(128), meta: new Uint32Array(128), n: 0, event: new Uint32Array(1024), kind: new Uint32Array(1024), stream: new Uint32Array(1024),
     methods: createInterner(), lastFrame: -1, fr: createHeadFraming(),
-    memo: [new Uint8Array(MEMO_BYTES), new Uint8Array(MEMO_BYTES)], memoWords: [new Float64Array(MEMO_BYTES / 8), new Float64Array(MEMO_BYTES / 8)], memoTail: new Float64Array(2), memoZero: new Uint8Array(2),
-    memoLen: new Int32Array(2), memoMeta: new Uint32Array(2), memoCl: new Float64Array(2), viewOf: NO_BYTES, view: new DataView(NO_BYTES.buffer),
+    memo: new Uint8Array(2 * MEMO_SLOTS * MEMO_BYTES), memoWords: new Float64Array(2 * MEMO_SLOTS * MEMO_WORDS), memoTail: new Float64Array(2 * MEMO_SLOTS),
+    memoZero: new Uint8Array(2 * MEMO_SLOTS), memoLen: new Int32Array(2 * MEMO_SLOTS), memoMeta: new Uint32Array(2 * MEMO_SLOTS), memoCl: new Float64Array(2 * MEMO_SLOTS),
+    memoLast: new Uint8Array(2), memoNext: new Uint8Array(2), viewOf: NO_BYTES, view: new DataView(NO_BYTES.buffer),
     decided: false, decidedAt: new Int32Array(2).fill(-1),
   };
 }
@@ -225,15 +240,16 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
     // Keep-alive heads repeat byte for byte (nginx's change with its Date, once a second): one
     // that equals the last head read in this direction says what that one said. headFraming's
     // answer depends only on the head's bytes (and on more bytes following), so this is exact.
-    const ml = h.memoLen[dir];
+    const slot = memoSlot(h, dir, b, off, end);
     let meta: number;
     let cl: number;
-    if (ml > 0 && end - off >= ml && sameAsMemo(h, dir, b, off, ml)) {
+    if (slot >= 0) {
+      const ml = h.memoLen[slot];
       headsWork.memoHits++;
       headsWork.headBytes += ml;
       h.state[sid] |= STARTED;
-      meta = h.memoMeta[dir];
-      cl = h.memoCl[dir];
+      meta = h.memoMeta[slot];
+      cl = h.memoCl[slot];
       off += ml;
     } else {
       const v = headFraming(b, off, end, dir, fr);
@@ -261,20 +277,7 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
         if (cl < 0 && st !== 204 && st !== 304) return giveUpStream(h, sid, `frame ${frame}: a response body delimited by the close`);
         meta = RESPONSE | st;
       }
-      const len = fr.end - off;
-      if (len <= MEMO_BYTES) {
-        const mb = h.memo[dir];
-        mb.set(b.subarray(off, fr.end));
-        const words = h.memoWords[dir];
-        const mv = new DataView(mb.buffer, mb.byteOffset, MEMO_BYTES);
-        let zero = 0;
-        for (let i = 0; i + 8 <= len; i += 8) if ((words[i >> 3] = mv.getFloat64(i, true)) === 0) zero = 1;
-        if (len >= 8 && (h.memoTail[dir] = mv.getFloat64(len - 8, true)) === 0) zero = 1;
-        h.memoZero[dir] = zero;
-        h.memoLen[dir] = len;
-        h.memoMeta[dir] = meta;
-        h.memoCl[dir] = cl;
-      }
+      if (fr.end - off <= MEMO_BYTES) remember(h, dir, b, off, fr.end, meta, cl);
       off = fr.end;
     }
     const body = meta === (RESPONSE | 204) || meta === (RESPONSE | 304) ? 0 : Math.max(0, cl);
@@ -287,29 +290,74 @@ function walk(h: HttpHeads, frame: number, sid: number, dir: 0 | 1, k: number, b
   }
 }
 
+/** The view of `b` for word reads (one per reader chunk: many segments share it). */
+function viewOf(h: HttpHeads, b: Uint8Array): DataView {
+  if (b !== h.viewOf) {
+    h.viewOf = b;
+    h.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return h.view;
+}
+
+/** Keep the head b[off..end) and what it said in the next slot of direction `dir`. */
+function remember(h: HttpHeads, dir: 0 | 1, b: Uint8Array, off: number, end: number, meta: number, cl: number): void {
+  const i = h.memoNext[dir];
+  h.memoNext[dir] = (i + 1) % MEMO_SLOTS;
+  h.memoLast[dir] = i;
+  const slot = dir * MEMO_SLOTS + i;
+  const len = end - off;
+  let zero = len < 8 ? 1 : 0;
+  if (len >= 8) {
+    // Words straight from the segment's buffer: no copy of the bytes unless they are compared one by one.
+    const v = viewOf(h, b);
+    const words = h.memoWords;
+    const w0 = slot * MEMO_WORDS;
+    for (let j = 0; j + 8 <= len; j += 8) if ((words[w0 + (j >> 3)] = v.getFloat64(off + j, true)) === 0) zero = 1;
+    if ((h.memoTail[slot] = v.getFloat64(end - 8, true)) === 0) zero = 1;
+  }
+  if (zero !== 0) h.memo.set(b.subarray(off, end), slot * MEMO_BYTES);
+  h.memoZero[slot] = zero;
+  h.memoLen[slot] = len;
+  h.memoMeta[slot] = meta;
+  h.memoCl[slot] = cl;
+}
+
+/** The slot of direction `dir` whose head b[off..) starts with, byte for byte, or -1; the last slot hit is tried first. */
+function memoSlot(h: HttpHeads, dir: 0 | 1, b: Uint8Array, off: number, end: number): number {
+  const last = h.memoLast[dir];
+  for (let t = 0; t < MEMO_SLOTS; t++) {
+    const i = t === 0 ? last : t <= last ? t - 1 : t;
+    const slot = dir * MEMO_SLOTS + i;
+    const ml = h.memoLen[slot];
+    if (ml > 0 && end - off >= ml && sameAsMemo(h, slot, b, off, ml)) {
+      h.memoLast[dir] = i;
+      return slot;
+    }
+  }
+  return -1;
+}
+
 /**
- * Whether b[off..off+ml) equals the memo of direction `dir` byte for byte. Eight bytes at a time
+ * Whether b[off..off+ml) equals the head of memo slot `slot` byte for byte. Eight bytes at a time
  * as doubles, the last eight as one more (overlapping) word: a JS loop of word reads costs less
  * than Buffer.compare's argument checks and native call (profiled: ~110 ns of ~250 ns per message
  * on ka-1m). Two doubles are === exactly when their bits are equal, but for +0 and -0 (equal,
  * other bits: a memo with a zero word is compared byte by byte) and NaN (never equal: a miss, the
  * head is then read in full, still exact).
  */
-function sameAsMemo(h: HttpHeads, dir: 0 | 1, b: Uint8Array, off: number, ml: number): boolean {
-  const mb = h.memo[dir];
-  if (h.memoZero[dir] !== 0 || ml < 8) {
-    for (let i = 0; i < ml; i++) if (b[off + i] !== mb[i]) return false;
+function sameAsMemo(h: HttpHeads, slot: number, b: Uint8Array, off: number, ml: number): boolean {
+  if (h.memoZero[slot] !== 0) {
+    const mb = h.memo;
+    const m0 = slot * MEMO_BYTES;
+    for (let i = 0; i < ml; i++) if (b[off + i] !== mb[m0 + i]) return false;
     return true;
   }
-  if (b !== h.viewOf) {
-    h.viewOf = b;
-    h.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  }
-  const v = h.view;
-  const words = h.memoWords[dir];
+  const v = viewOf(h, b);
+  const words = h.memoWords;
+  const w0 = slot * MEMO_WORDS;
   const last = ml - 8;
-  for (let i = 0; i < last; i += 8) if (v.getFloat64(off + i, true) !== words[i >> 3]) return false;
-  return v.getFloat64(off + last, true) === h.memoTail[dir];
+  for (let i = 0; i < last; i += 8) if (v.getFloat64(off + i, true) !== words[w0 + (i >> 3)]) return false;
+  return v.getFloat64(off + last, true) === h.memoTail[slot];
 }
 
 /** The interned id of the method b[from..to) (ASCII token bytes), or -1 for HEAD and CONNECT (their responses frame differently). */
