@@ -34,6 +34,7 @@ import { allFields, type FieldDef } from '../fields/registry.ts';
 import { frameMeta, type PacketIndex } from '../index/packet-index.ts';
 import { windowedReader } from '../io/capture-source.ts';
 import { gatheredFrames, type FrameSpans } from './frame-gather.ts';
+import { createTcpSegment, readTcpSegment, simpleFrame } from './tcp-segment.ts';
 import type { ByteStream, StreamChunk, StreamDir } from './byte-stream.ts';
 import { streamDirOf, tcpStreamOf, udpStreamOf, type ConversationTable } from './conversations.ts';
 
@@ -564,8 +565,16 @@ export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
   const frames = framesOf(pi.conv, count, n);
   // The stream's frames a batch per read (frame-gather.ts), not a read each.
   const bytes = pi.readAt ? gatheredFrames(frames, frameSpans(pi.index), pi.readAt) : undefined;
+  const seg = createTcpSegment();
   for (const f of frames) {
-    readFrame(r, f, bytes?.(f));
+    const b = bytes ? bytes(f) : r.bytesOf(f);
+    // After the first frame (its endpoints' text comes from the dissection) most segments are
+    // read straight from the headers, as the HTTP scan reads them (tcp-segment.ts).
+    if (st.clientBit >= 0 && simpleFrame(pi, f) && readTcpSegment(pi, f, n, b, seg)) {
+      tcpFollowSegment(st, seg.bit, f, frameTime(pi.index, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
+      continue;
+    }
+    readFrame(r, f, b);
     if (!feedTcpFrame(r, st, f)) st.stream.notes.push(`frame ${f}: no readable TCP header`);
   }
   for (const dir of [0, 1] as const) {
