@@ -126,7 +126,13 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
       await page.waitForTimeout(1500);
       const seen = new Map<number, { file: string; proc: string; protocol: string }>();
       const scroller = page.locator('.table-scroller');
+      // From the top: a live table follows its end, and read from there it shows only the last
+      // screen of rows (curl's first packets are far above).
+      await scroller.evaluate((el) => (el.scrollTop = 0));
+      await expect.poll(() => page.locator('.row[data-row="0"]:not(.loading)').count(), { timeout: 30_000 }).toBe(1);
       for (let step = 0; step < 400; step++) {
+        // Each screen read once its rows have arrived (a loaded machine answers pages late).
+        await expect.poll(() => page.locator('.row.loading').count(), { timeout: 30_000 }).toBe(0);
         const rows = await page.locator('.row:not(.loading)').evaluateAll((els) => els.map((el) => ['no', 'file', 'proc', 'protocol'].map((c) => el.querySelector(`[data-col="${c}"]`)?.textContent ?? '')));
         for (const [no, file, proc, protocol] of rows) seen.set(Number(no), { file, proc, protocol });
         const more = await scroller.evaluate((el) => {
