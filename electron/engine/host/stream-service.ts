@@ -14,7 +14,8 @@ import { httpFilterEventsSliced, onlyHttpFields } from '../layers/http-filter.ts
 import { exchangeList, viewKey, viewRows, viewSteps, type ExchangeView } from '../layers/exchange-view.ts';
 import { tlsOfStream } from '../tls/capture-tls.ts';
 import { recordAt, recordCount, type TlsStreamResult } from '../tls/session.ts';
-import type { ByteStream, StreamChunk } from '../streams/byte-stream.ts';
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
+import { heldSource, tcpFollowSource, type ChunkColumns, type FollowSource } from '../streams/follow-source.ts';
 import { fdStream, fdStreamOfEvent, listFdStreams } from '../streams/fd-streams.ts';
 import { h2Stream } from './h2-stream.ts';
 import { ownBytes } from './reply-size.ts';
@@ -92,12 +93,13 @@ export function listStreams(capture: Capture, opts: { kind?: 'tcp' | 'udp' | 'fd
 /**
  * A followed stream with what every page needs computed once: page starts, and per page the
  * hex offsets and chunk counters of both directions before it, and the whole stream's summary
- * (walking every chunk per page made following a 1 GB upload quadratic in its pages).
+ * (walking every chunk per page made following a 1 GB upload quadratic in its pages). A TCP
+ * stream's bytes are not held: each page reads its own again (follow-source.ts).
  */
 interface FollowEntry {
   capture: Capture;
   key: string;
-  stream: ByteStream;
+  source: FollowSource;
   pages: FollowPaging;
 }
 
@@ -189,14 +191,32 @@ function undecryptedRecords(t: TlsStreamResult): ByteStream {
 }
 
 
+/**
+ * What to follow for `spec`: a packet capture's TCP stream by its columns (its bytes read per
+ * page), anything else as the stream resolveStream holds.
+ */
+export function resolveFollowSource(capture: Capture, spec: { stream?: string; event?: number }): FollowSource {
+  const int = capture.internals();
+  if (int.kind === 'packets') {
+    const id = spec.stream ?? (spec.event !== undefined ? streamIdOfFrame(int, spec.event) : undefined);
+    const m = id !== undefined ? /^tcp:(\d+)$/.exec(id) : null;
+    if (m) return tcpFollowSource(int, Number(m[1]));
+  }
+  return heldSource(resolveStream(capture, spec));
+}
+
 /** Gap placeholder length in hex offsets (follow-format.ts chunkFollowBytes: tshark's text and a NUL). */
-function followLength(c: StreamChunk): number {
-  const n = c.size ?? c.bytes.length;
-  return c.gap && n === 0 ? `[${c.gap} bytes missing in capture file]`.length + 1 : n;
+function followLength(size: number, gap: number | undefined): number {
+  return gap && size === 0 ? `[${gap} bytes missing in capture file]`.length + 1 : size;
 }
 
 /** One walk over the chunks: page starts (a page holds about PAGE_BYTES), their offsets, the summary. */
 export function followPaging(s: ByteStream, pageBytes = PAGE_BYTES): FollowPaging {
+  return followPagingOf(heldSource(s).columns, pageBytes);
+}
+
+/** followPaging over a stream's chunk columns. */
+export function followPagingOf(m: ChunkColumns, pageBytes = PAGE_BYTES): FollowPaging {
   const starts = [0];
   const offsets: [number, number][] = [[0, 0]];
   const counters: [number, number][] = [[0, 0]];
@@ -206,8 +226,8 @@ export function followPaging(s: ByteStream, pageBytes = PAGE_BYTES): FollowPagin
   let bytes = 0;
   let turns = 0;
   let last = -1;
-  for (let k = 0; k < s.chunks.length; k++) {
-    const c = s.chunks[k];
+  for (let k = 0; k < m.n; k++) {
+    const dir = m.dir[k] as StreamDir;
     if (bytes >= pageBytes) {
       starts.push(k);
       offsets.push([off[0], off[1]]);
@@ -215,18 +235,18 @@ export function followPaging(s: ByteStream, pageBytes = PAGE_BYTES): FollowPagin
       bytes = 0;
     }
     // size: a decrypted TLS chunk's length without decrypting it again (only the page read does).
-    const n = c.size ?? c.bytes.length;
+    const n = m.size[k];
     bytes += n;
-    off[c.dir] += followLength(c);
-    cnt[c.dir]++;
-    totalBytes[c.dir] += n;
-    if (c.dir !== last) turns++;
-    last = c.dir;
+    off[dir] += followLength(n, m.gap.get(k));
+    cnt[dir]++;
+    totalBytes[dir] += n;
+    if (dir !== last) turns++;
+    last = dir;
   }
   return { starts, offsets, counters, summary: { clientChunks: cnt[0], serverChunks: cnt[1], turns }, totalBytes };
 }
 
-function formatPage(s: ByteStream, chunks: StreamChunk[], format: FollowFormatName, paging: FollowPaging, page: number): string {
+function formatPage(s: { client: string; server: string }, chunks: StreamChunk[], format: FollowFormatName, paging: FollowPaging, page: number): string {
   // Offsets and counters continue across pages: what came before this page, counted once.
   const offsets: [number, number] = [...paging.offsets[page]];
   const counters: [number, number] = [...paging.counters[page]];
@@ -249,23 +269,33 @@ export function followPage(
   const key = `${spec.stream ?? ''}|${spec.event ?? ''}`;
   let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
   if (!entry) {
-    const stream = resolveStream(capture, spec);
-    entry = { capture, key, stream, pages: followPaging(stream) };
+    // The old entry's columns go before the new stream is read.
+    followCache = undefined;
+    const source = resolveFollowSource(capture, spec);
+    entry = { capture, key, source, pages: followPagingOf(source.columns) };
     followCache = entry;
   }
-  return followPageOf(entry.stream, entry.pages, format, page);
+  return followSourcePage(entry.source, entry.pages, format, page);
 }
 
 /** Page `page` of `s` in `format`: reads only that page's chunks (paging holds the rest). */
 export function followPageOf(s: ByteStream, paging: FollowPaging, format: FollowFormatName, page: number): FollowPage {
+  return followSourcePage({ id: s.id, kind: s.kind, client: s.client, server: s.server, notes: s.notes, count: s.chunks.length, chunks: (a, b) => s.chunks.slice(a, b) }, paging, format, page);
+}
+
+/** Page `page` of a follow source: its chunks read (and formatted) alone. */
+function followSourcePage(
+  s: Omit<FollowSource, 'columns'> & { count?: number; columns?: ChunkColumns }, paging: FollowPaging, format: FollowFormatName, page: number,
+): FollowPage {
   const pages = paging.starts.length;
+  const total = s.count ?? s.columns?.n ?? 0;
   const p = Math.max(0, Math.min(page, pages - 1));
   const first = paging.starts[p];
-  const end = p + 1 < pages ? paging.starts[p + 1] : s.chunks.length;
-  const chunks = s.chunks.slice(first, end);
+  const end = p + 1 < pages ? paging.starts[p + 1] : total;
+  const chunks = s.chunks(first, end);
   return {
     id: s.id, kind: s.kind, client: s.client, server: s.server, filter: streamFilter(s.id), page: p, pages, firstChunk: first,
-    totalChunks: s.chunks.length, totalBytes: [paging.totalBytes[0], paging.totalBytes[1]],
+    totalChunks: total, totalBytes: [paging.totalBytes[0], paging.totalBytes[1]],
     chunks: chunks.map((c) => ({ dir: c.dir, event: c.event, lastEvent: c.lastEvent, time: c.time, seq: c.seq, bytes: c.bytes, gap: c.gap, truncated: c.truncated })),
     text: formatPage(s, chunks, format, paging, p),
     summary: { ...paging.summary },

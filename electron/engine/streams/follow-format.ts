@@ -141,7 +141,7 @@ function epochText(t: number): string {
 }
 
 /** tshark yaml: the peers, then per chunk its frame, peer, epoch time and base64 data (76 a line). */
-export function formatYaml(s: ByteStream, chunks: StreamChunk[], withPeers = true): string {
+export function formatYaml(s: Pick<ByteStream, 'client' | 'server'>, chunks: StreamChunk[], withPeers = true): string {
   let out = '';
   if (withPeers) {
     const [ch, cp] = splitEndpoint(s.client);

@@ -29,15 +29,19 @@ export const gatherWork = { reads: 0, bytes: 0 };
  * `bytesOf(event)` for the frames of `frames` (ascending file order, each asked once in that
  * order): a batch is read when the asked frame is not in the current one. A frame asked out of
  * that order is read alone. Returned views of one batch share its buffer (only its frames' bytes,
- * not the gaps): they stay valid, as a read per frame's buffers did.
+ * not the gaps): they stay valid, as a read per frame's buffers did. With `transient`, a frame's
+ * view is of the read buffer itself and valid only until the next frame is asked (no copy: for
+ * a consumer that copies what it keeps, e.g. a follow that records only where chunks are).
  */
-export function gatheredFrames(frames: Uint32Array, spans: FrameSpans, readAt: ReadAt): (event: number) => Uint8Array {
+export function gatheredFrames(frames: Uint32Array, spans: FrameSpans, readAt: ReadAt, opts: { transient?: boolean } = {}): (event: number) => Uint8Array {
   let scratch: Uint8Array | undefined;
   /** The batch: frames[from, to) packed in `packed` at `at[k - from]`. */
   let from = 0;
   let to = 0;
-  let packed = new Uint8Array(0);
+  let packed: Uint8Array = new Uint8Array(0);
   let at = new Uint32Array(0);
+  /** Transient batches: each frame's end in `packed` (frames are not packed end to start). */
+  let ends: Uint32Array | undefined;
   let next = 0;
   const alone = (event: number): Uint8Array => {
     gatherWork.reads++;
@@ -60,6 +64,19 @@ export function gatheredFrames(frames: Uint32Array, spans: FrameSpans, readAt: R
     const got = end - start > SPAN_BYTES ? readAt(start, end - start) : readAt(start, end - start, scratch);
     gatherWork.reads++;
     gatherWork.bytes += got.length;
+    if (opts.transient) {
+      // Views of `got` at the frames' file offsets (the gaps stay in between).
+      packed = got;
+      at = new Uint32Array(m - k + 1);
+      for (let j = k; j < m; j++) at[j - k] = Math.min(got.length, spans.offset(frames[j]) - start);
+      // Each frame ends at its own length, not at the next frame's start (ends[] below).
+      ends = new Uint32Array(m - k);
+      for (let j = k; j < m; j++) ends[j - k] = Math.min(got.length, spans.offset(frames[j]) - start + spans.length(frames[j]));
+      from = k;
+      to = m;
+      return;
+    }
+    ends = undefined;
     packed = new Uint8Array(size);
     at = new Uint32Array(m - k + 1);
     let w = 0;
@@ -78,7 +95,7 @@ export function gatheredFrames(frames: Uint32Array, spans: FrameSpans, readAt: R
     if (next < frames.length && frames[next] === event) {
       if (next >= to) batch(next);
       const k = next++ - from;
-      return packed.subarray(at[k], at[k + 1]);
+      return packed.subarray(at[k], ends ? ends[k] : at[k + 1]);
     }
     return alone(event);
   };

@@ -555,8 +555,19 @@ function frameSpans(ix: PacketIndex): FrameSpans {
   return { offset: (e) => ix.dataOffset.data[e - 1], length: (e) => ix.capLen.data[e - 1] };
 }
 
-/** TCP stream `n` (tshark's tcp.stream number) as a ByteStream. */
-export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
+/**
+ * Called for each chunk of a stream built with `tcpStream(…, sink)`, with the bytes of the frame
+ * being read (a chunk of that frame is a view of them; a kept out-of-order fragment is a copy).
+ * Both are valid only during the call: the stream keeps no chunks.
+ */
+export type TcpChunkSink = (c: StreamChunk, event: number, frame: Uint8Array) => void;
+
+/**
+ * TCP stream `n` (tshark's tcp.stream number) as a ByteStream; with `sink`, its chunks go only
+ * to the sink and the frames are read without a copy each (follow of a 1 GB upload: the chunks
+ * held every frame's bytes, 1.47 GB peak).
+ */
+export function tcpStream(internals: CaptureInternals, n: number, sink?: TcpChunkSink): ByteStream {
   const pi = packetInternals(internals);
   if (!Number.isInteger(n) || n < 0 || n >= pi.conv.nTcp) throw new Error(`no TCP stream ${n} (the capture has ${pi.conv.nTcp})`);
   const st = createTcpFollowState(`tcp:${n}`);
@@ -564,17 +575,24 @@ export function tcpStream(internals: CaptureInternals, n: number): ByteStream {
   const count = pi.index.dataOffset.length;
   const frames = framesOf(pi.conv, count, n);
   // The stream's frames a batch per read (frame-gather.ts), not a read each.
-  const bytes = pi.readAt ? gatheredFrames(frames, frameSpans(pi.index), pi.readAt) : undefined;
+  const bytes = pi.readAt ? gatheredFrames(frames, frameSpans(pi.index), pi.readAt, { transient: sink !== undefined }) : undefined;
+  let event = 0;
+  let frame: Uint8Array = new Uint8Array(0);
+  if (sink) {
+    st.keepChunks = false;
+    st.onChunk = (c) => sink(c, event, frame);
+  }
   const seg = createTcpSegment();
   for (const f of frames) {
-    const b = bytes ? bytes(f) : r.bytesOf(f);
+    event = f;
+    frame = bytes ? bytes(f) : r.bytesOf(f);
     // After the first frame (its endpoints' text comes from the dissection) most segments are
     // read straight from the headers, as the HTTP scan reads them (tcp-segment.ts).
-    if (st.clientBit >= 0 && simpleFrame(pi, f) && readTcpSegment(pi, f, n, b, seg)) {
+    if (st.clientBit >= 0 && simpleFrame(pi, f) && readTcpSegment(pi, f, n, frame, seg)) {
       tcpFollowSegment(st, seg.bit, f, frameTime(pi.index, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
       continue;
     }
-    readFrame(r, f, b);
+    readFrame(r, f, frame);
     if (!feedTcpFrame(r, st, f)) st.stream.notes.push(`frame ${f}: no readable TCP header`);
   }
   for (const dir of [0, 1] as const) {
