@@ -1,5 +1,6 @@
 /**
- * An h2c connection framed as its TCP segments are read (http2/h2c-tcp.ts) equals the one parsed
+ * An h2c connection framed as its TCP segments are read (streams/segment-follow.ts followTcpSegments
+ * into http2/connection.ts streamHttp2, as tls/capture-tls.ts builds it) equals the one parsed
  * from the reassembled ByteStream and then packed (parseHttp2 + packConnection), column for
  * column and byte for byte; it reads each frame of the stream once, dissects none of shape (d)'s
  * Ethernet/IPv4 frames, and keeps no ByteStream. On shape (d) and the corpus's h2c captures.
@@ -10,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHAPES } from '../../bench/shapes/shapes.ts';
 import type { Capture } from '../../electron/engine/capture.ts';
-import { packConnection, parseHttp2, type H2Connection } from '../../electron/engine/http2/connection.ts';
-import { h2cOfTcpStream, h2cTcpWork } from '../../electron/engine/http2/h2c-tcp.ts';
+import { packConnection, parseHttp2, streamHttp2, type H2Connection } from '../../electron/engine/http2/connection.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
+import { followTcpSegments, segmentFollowWork } from '../../electron/engine/streams/segment-follow.ts';
 import { tcpStream, tcpStreamFrames } from '../../electron/engine/streams/tcp-reassembly.ts';
 import { http2OfStream } from '../../electron/engine/tls/capture-tls.ts';
 import { CORPUS } from '../tls/helpers.ts';
@@ -47,6 +48,13 @@ function fromByteStream(c: Capture, n: number): H2Connection {
   return conn;
 }
 
+/** The connection as capture-tls.ts's cleartextH2 builds it, for any stream (the parse decides on the preface). */
+function fromSegments(int: ReturnType<typeof packets>, n: number): H2Connection {
+  const parse = streamHttp2();
+  followTcpSegments(int, n, parse.feed);
+  return parse.end();
+}
+
 function packets(c: Capture): Extract<ReturnType<Capture['internals']>, { kind: 'packets' }> {
   const int = c.internals();
   if (int.kind !== 'packets') throw new Error('a packet capture');
@@ -62,12 +70,12 @@ describe('h2c framed from its segments (shape d)', () => {
     const { capture, indexing } = await openCapture(path);
     await indexing;
     const int = packets(capture);
-    const before = { ...h2cTcpWork };
+    const before = { ...segmentFollowWork };
     // Through the layer's cache, as every HTTP/2 field, filter and the HTTP table reach it.
     const conn = http2OfStream(capture, 'tcp:0');
     if (!conn) throw new Error('tcp:0 carries HTTP/2');
-    expect(h2cTcpWork.frames - before.frames).toBe(tcpStreamFrames(int, 0).length);
-    expect(h2cTcpWork.dissected - before.dissected).toBe(0);
+    expect(segmentFollowWork.frames - before.frames).toBe(tcpStreamFrames(int, 0).length);
+    expect(segmentFollowWork.dissected - before.dissected).toBe(0);
     expect(conn.stream).toBeUndefined();
     expect(conn.frames.n).toBeGreaterThan(3000);
     expect(digest(conn)).toEqual(digest(fromByteStream(capture, 0)));
@@ -84,7 +92,7 @@ describe.skipIf(!CORPUS)('h2c framed from its segments equals the ByteStream par
       const int = packets(capture);
       let h2c = 0;
       for (let n = 0; n < int.conv.nTcp; n++) {
-        const conn = h2cOfTcpStream(int, n);
+        const conn = fromSegments(int, n);
         const old = fromByteStream(capture, n);
         expect(digest(conn), `${file} tcp:${n}`).toEqual(digest(old));
         if (old.frames.n > 0) h2c++;

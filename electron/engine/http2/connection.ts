@@ -17,6 +17,7 @@ import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.
 import {
   createDirMap, createFrameColumns, frameComplete, frameDir, frameEndsBlock, frameFlags, frameLength, framePos, framesAtEvent, frameStreamId, frameType,
   entryWhere, frameColumnBytes, markBlockEnd, packDir, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns, type PackedDir,
+  createDirPacker, packChunk, packedOf, type DirPacker,
 } from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 import {
@@ -347,20 +348,29 @@ export function parseHttp2(s: ByteStream): H2Connection {
 }
 
 /** An HTTP/2 parse fed one chunk at a time, in stream order (`k`: the chunk's index in its stream); `end` finishes it. */
-export interface H2Parse {
+interface H2Parse {
   feed(c: StreamChunk, k: number): void;
   end(): H2Connection;
 }
 
+/** A parse fed chunks held nowhere else (streams/segment-follow.ts): each chunk's bytes are copied in; `dirBytes` bounds its direction's bytes. */
+export interface H2PackedParse {
+  feed(c: StreamChunk, dirBytes: number): void;
+  end(): H2Connection;
+}
+
 /**
- * The parse of a connection whose chunks come one at a time and are held nowhere else
- * (http2/h2c-tcp.ts): startsWithPreface is decided on the client's first chunks as they come
- * (those before it are held until then), the rest is parseHttp2's. No stream is kept
- * (`conn.stream` is unset): the caller gives the connection its bytes (`conn.packed`).
+ * The parse of a connection whose chunks come one at a time and are held nowhere else (cleartext
+ * HTTP/2 of a finished capture's TCP stream, tls/capture-tls.ts): each chunk's bytes are copied
+ * into its direction's packed buffer as it comes (a DirPacker sized from `dirBytes`, what
+ * packConnection would make) and the parse reads the copy. startsWithPreface is decided on the
+ * client's first chunks as they come (those before it are held until then), the rest is
+ * parseHttp2's. No stream is kept (`conn.stream` is unset): `conn.packed` holds the bytes.
  */
-export function streamHttp2(): H2Parse {
+export function streamHttp2(): H2PackedParse {
   let p: H2Parse | undefined;
   const held: StreamChunk[] = [];
+  const packers: [DirPacker | undefined, DirPacker | undefined] = [undefined, undefined];
   let k = 0;
   let decided: boolean | undefined;
   const begin = (preface: boolean): H2Parse => {
@@ -369,18 +379,30 @@ export function streamHttp2(): H2Parse {
     held.length = 0;
     return q;
   };
+  const parse = (c: StreamChunk): void => {
+    if (p) return p.feed(c, 0);
+    held.push(c);
+    if (c.dir !== 0) return;
+    // As startsWithPreface: client bytes in order from the first, no gap, equal to the preface.
+    if (c.seq !== k || c.gap) decided = false;
+    for (let i = 0; decided === undefined && i < c.bytes.length && k < PREFACE_BYTES.length; i++, k++) if (c.bytes[i] !== PREFACE_BYTES[k]) decided = false;
+    if (decided === undefined && k === PREFACE_BYTES.length) decided = true;
+    if (decided !== undefined) p = begin(decided);
+  };
   return {
-    feed: (c) => {
-      if (p) return p.feed(c, 0);
-      held.push(c);
-      if (c.dir !== 0) return;
-      // As startsWithPreface: client bytes in order from the first, no gap, equal to the preface.
-      if (c.seq !== k || c.gap) decided = false;
-      for (let i = 0; decided === undefined && i < c.bytes.length && k < PREFACE_BYTES.length; i++, k++) if (c.bytes[i] !== PREFACE_BYTES[k]) decided = false;
-      if (decided === undefined && k === PREFACE_BYTES.length) decided = true;
-      if (decided !== undefined) p = begin(decided);
+    feed: (c, dirBytes) => {
+      if (c.bytes.length > 0) {
+        const pk = (packers[c.dir] ??= createDirPacker(dirBytes));
+        // The chunk is the reassembly's, passed on and dropped: it carries the copy from here.
+        c.bytes = packChunk(pk, c.bytes, c.event, c.time);
+      }
+      parse(c);
     },
-    end: () => (p ?? begin(false)).end(),
+    end: () => {
+      const conn = (p ?? begin(false)).end();
+      conn.packed = [packedOf(packers[0] ?? createDirPacker(0)), packedOf(packers[1] ?? createDirPacker(0))];
+      return conn;
+    },
   };
 }
 

@@ -246,7 +246,7 @@ export function readDir(s: ByteStream | PackedDir, m: DirMap, p: number, len: nu
 }
 
 /**
- * A PackedDir written as the chunks come (http2/h2c-tcp.ts): each chunk's bytes are copied in at
+ * A PackedDir written as the chunks come (connection.ts streamHttp2): each chunk's bytes are copied in at
  * once (they may be a view of a read window about to be reused) and the parse reads the copy.
  * `bytes` is sized from an estimate and grows by doubling; views handed out earlier keep the
  * buffer they were cut from, whose bytes never change.

@@ -8,12 +8,12 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, streamHttp2, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
-import { h2cOfTcpStream } from '../http2/h2c-tcp.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
+import { followTcpSegments } from '../streams/segment-follow.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf, tcpStreamOf } from '../streams/conversations.ts';
 import { readTcpFileBytes, tcpFileBytes, tcpFileEventAt, tcpFileMapBytes } from '../streams/tcp-file-bytes.ts';
@@ -477,7 +477,7 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     remember(c, t, id, none);
     return none;
   }
-  // Cleartext HTTP/2 of a finished capture's TCP stream: framed as its segments are read (h2c-tcp.ts), no stream made.
+  // Cleartext HTTP/2 of a finished capture's TCP stream: framed as its segments are read (streams/segment-follow.ts), no stream made.
   const h2c = !given && growing === undefined && !cached?.grow ? cleartextH2(c, id) : undefined;
   if (h2c) {
     tlsCacheWork.builds++;
@@ -512,7 +512,10 @@ function cleartextH2(c: Capture, id: string): H2Connection | undefined {
   const m = /^tcp:(\d+)$/.exec(id);
   if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
   const k = startKind(c, id);
-  return k && k.h2c && !k.tls ? h2cOfTcpStream(int, Number(m[1])) : undefined;
+  if (!k || !k.h2c || k.tls) return undefined;
+  const parse = streamHttp2();
+  followTcpSegments(int, Number(m[1]), parse.feed);
+  return parse.end();
 }
 
 /** Plaintext bytes that tell HTTP/2 (the client's 24-byte preface, RFC 9113 §3.4) and HTTP/1.x (a first line's start) from a stream's start. */
