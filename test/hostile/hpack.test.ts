@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS } from '../../electron/engine/http2/hpack.ts';
 import { openSession, scanHttpNow } from '../../electron/engine/layers/session.ts';
+import { h2List } from '../../electron/engine/layers/http-layer.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { inProcessEngine, openDone } from '../engine/in-process-engine.ts';
 import { hpackBombTurns, hpackInt, literalIndexed } from './hpack.ts';
@@ -85,7 +86,7 @@ describe('an HPACK bomb capture', () => {
     const t0 = performance.now();
     const layer = scanHttpNow(openSession(capture));
     expect(performance.now() - t0).toBeLessThan(4000);
-    const h2 = Array.from({ length: layer.h2.n }, (_, k) => h2Materialize(layer.h2, k)).filter((e) => e.streamId !== undefined);
+    const h2 = Array.from({ length: h2List(layer).n }, (_, k) => h2Materialize(h2List(layer), k)).filter((e) => e.streamId !== undefined);
     expect(h2.length).toBe(66);
     expect(h2[0].notes?.join('\n')).toMatch(/^malformed: HPACK: header list over 256 KiB .* \(HEADERS frame ending the block at event \d+\)$/m);
     const resized = h2.find((e) => e.notes?.some((n) => /table size update to 1073741824 over the 65536 accepted/.test(n)));

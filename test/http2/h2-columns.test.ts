@@ -18,7 +18,7 @@ import { blockHeaders, h2Work, HPACK_SNAPSHOT_EVERY, parseHttp2 } from '../../el
 import { http2Exchanges } from '../../electron/engine/http2/exchanges.ts';
 import { createStreamColumns, STREAM_COLUMN_BYTES, streamColumnBytes } from '../../electron/engine/http2/stream-columns.ts';
 import { h2At, h2Materialize, h2Row } from '../../electron/engine/layers/h2-list.ts';
-import { exchangeRefs, rowOfExchange, type HttpLayer } from '../../electron/engine/layers/http-layer.ts';
+import { exchangeRefs, h2List, rowOfExchange, type HttpLayer } from '../../electron/engine/layers/http-layer.ts';
 import { openSession, scanHttpNow } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { httpBodyOf } from '../../electron/engine/host/stream-service.ts';
@@ -116,7 +116,7 @@ describe('HTTP/2 exchanges from the columns equal those rebuilt from the connect
       const layer = scanHttpNow(c.session);
       expect(compareLayer(layer)).toBeGreaterThan(0);
       // Bodies: one exchange rebuilt with its DATA, as the whole connection's rebuild has it.
-      for (const entry of layer.h2.entries) {
+      for (const entry of h2List(layer).entries) {
         const whole = http2Exchanges(entry.conn, entry.stream);
         whole.forEach((ex, j) => {
           if (ex.response) expect(httpBodyOf(c.session, entry.stream, j, 'response').body).toEqual(ex.response.body);
@@ -131,14 +131,14 @@ describe('HTTP/2 exchanges from the columns equal those rebuilt from the connect
     const { capture, indexing } = await openCapture(path);
     await indexing;
     const layer = scanHttpNow(openSession(capture));
-    expect(layer.h2.n).toBeGreaterThan(2000);
-    expect(compareLayer(layer)).toBe(layer.h2.n);
-    const conn = layer.h2.entries[0].conn;
+    expect(h2List(layer).n).toBeGreaterThan(2000);
+    expect(compareLayer(layer)).toBe(h2List(layer).n);
+    const conn = h2List(layer).entries[0].conn;
     const r = rng(5);
     let worst = 0;
     for (let t = 0; t < 200; t++) {
-      const k = Math.floor(r() * layer.h2.n);
-      const { r: row } = h2At(layer.h2, k);
+      const k = Math.floor(r() * h2List(layer).n);
+      const { r: row } = h2At(h2List(layer), k);
       for (const d of [0, 1] as const) {
         conn.cursors = [undefined, undefined];
         conn.recent.clear();
@@ -153,8 +153,8 @@ describe('HTTP/2 exchanges from the columns equal those rebuilt from the connect
     conn.cursors = [undefined, undefined];
     conn.recent.clear();
     const before = h2Work.blocksDecoded;
-    for (let k = 0; k < layer.h2.n; k++) h2Materialize(layer.h2, k);
-    expect(h2Work.blocksDecoded - before).toBeLessThanOrEqual(2 * layer.h2.n * 1.05);
+    for (let k = 0; k < h2List(layer).n; k++) h2Materialize(h2List(layer), k);
+    expect(h2Work.blocksDecoded - before).toBeLessThanOrEqual(2 * h2List(layer).n * 1.05);
     capture.close();
   });
 });

@@ -13,10 +13,11 @@
  * and a walk over every event in order decodes each block about once (a cursor per direction).
  */
 import { feedUnits, loseBytes, newUnitState, resetUnit, type UnitState } from '../streams/length-prefixed.ts';
-import type { ByteStream, StreamDir } from '../streams/byte-stream.ts';
+import type { ByteStream, StreamChunk, StreamDir } from '../streams/byte-stream.ts';
 import {
   createDirMap, createFrameColumns, frameComplete, frameDir, frameEndsBlock, frameFlags, frameLength, framePos, framesAtEvent, frameStreamId, frameType,
   entryWhere, frameColumnBytes, markBlockEnd, packDir, pushDirChunk, pushFrame, readDir, dirChunkAt, type DirMap, type H2FrameColumns, type PackedDir,
+  createDirPacker, packChunk, packedOf, type DirPacker,
 } from './frame-index.ts';
 import { createHpackDecoder, decodeHeaderBlock, HPACK_LIMITS, type HeaderField, type HpackDecoder } from './hpack.ts';
 import {
@@ -341,9 +342,74 @@ export function framePayload(conn: H2Connection, i: number): Uint8Array {
 
 /** Parse an HTTP/2 connection from a plaintext ByteStream. Never throws. */
 export function parseHttp2(s: ByteStream): H2Connection {
+  const p = beginHttp2(startsWithPreface(s), s);
+  for (let k = 0; k < s.chunks.length; k++) p.feed(s.chunks[k], k);
+  return p.end();
+}
+
+/** An HTTP/2 parse fed one chunk at a time, in stream order (`k`: the chunk's index in its stream); `end` finishes it. */
+interface H2Parse {
+  feed(c: StreamChunk, k: number): void;
+  end(): H2Connection;
+}
+
+/** A parse fed chunks held nowhere else (streams/segment-follow.ts): each chunk's bytes are copied in; `dirBytes` bounds its direction's bytes. */
+export interface H2PackedParse {
+  feed(c: StreamChunk, dirBytes: number): void;
+  end(): H2Connection;
+}
+
+/**
+ * The parse of a connection whose chunks come one at a time and are held nowhere else (cleartext
+ * HTTP/2 of a finished capture's TCP stream, tls/capture-tls.ts): each chunk's bytes are copied
+ * into its direction's packed buffer as it comes (a DirPacker sized from `dirBytes`, what
+ * packConnection would make) and the parse reads the copy. startsWithPreface is decided on the
+ * client's first chunks as they come (those before it are held until then), the rest is
+ * parseHttp2's. No stream is kept (`conn.stream` is unset): `conn.packed` holds the bytes.
+ */
+export function streamHttp2(): H2PackedParse {
+  let p: H2Parse | undefined;
+  const held: StreamChunk[] = [];
+  const packers: [DirPacker | undefined, DirPacker | undefined] = [undefined, undefined];
+  let k = 0;
+  let decided: boolean | undefined;
+  const begin = (preface: boolean): H2Parse => {
+    const q = beginHttp2(preface, undefined);
+    for (const c of held) q.feed(c, 0);
+    held.length = 0;
+    return q;
+  };
+  const parse = (c: StreamChunk): void => {
+    if (p) return p.feed(c, 0);
+    held.push(c);
+    if (c.dir !== 0) return;
+    // As startsWithPreface: client bytes in order from the first, no gap, equal to the preface.
+    if (c.seq !== k || c.gap) decided = false;
+    for (let i = 0; decided === undefined && i < c.bytes.length && k < PREFACE_BYTES.length; i++, k++) if (c.bytes[i] !== PREFACE_BYTES[k]) decided = false;
+    if (decided === undefined && k === PREFACE_BYTES.length) decided = true;
+    if (decided !== undefined) p = begin(decided);
+  };
+  return {
+    feed: (c, dirBytes) => {
+      if (c.bytes.length > 0) {
+        const pk = (packers[c.dir] ??= createDirPacker(dirBytes));
+        // The chunk is the reassembly's, passed on and dropped: it carries the copy from here.
+        c.bytes = packChunk(pk, c.bytes, c.event, c.time);
+      }
+      parse(c);
+    },
+    end: () => {
+      const conn = (p ?? begin(false)).end();
+      conn.packed = [packedOf(packers[0] ?? createDirPacker(0)), packedOf(packers[1] ?? createDirPacker(0))];
+      return conn;
+    },
+  };
+}
+
+function beginHttp2(preface: boolean, s: ByteStream | undefined): H2Parse {
   h2Work.parses++;
   const conn: H2Connection = {
-    preface: startsWithPreface(s), stream: s, frames: createFrameColumns(), dirs: [createDirMap(), createDirMap()], streams: createStreamColumns(), notes: [],
+    preface, stream: s, frames: createFrameColumns(), dirs: [createDirMap(), createDirMap()], streams: createStreamColumns(), notes: [],
     snapshots: [[], []], lowBudget: new Map(), cursors: [undefined, undefined], recent: new Map(),
   };
   const fx = conn.frames;
@@ -549,8 +615,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
     loseBytes(r, n, () => emit(r, dir, ev));
   };
 
-  for (let k = 0; k < s.chunks.length; k++) {
-    const c = s.chunks[k];
+  const feed = (c: StreamChunk, k: number): void => {
     const dir = c.dir;
     const r = rd[dir];
     const ev = c.lastEvent ?? c.event;
@@ -572,7 +637,7 @@ export function parseHttp2(s: ByteStream): H2Connection {
       } else {
         r.at += b.length;
         if (c.truncated) r.at += c.truncated;
-        continue;
+        return;
       }
     }
     const at = r.at;
@@ -589,17 +654,20 @@ export function parseHttp2(s: ByteStream): H2Connection {
     );
     r.at += b.length;
     if (c.truncated) hole(r, dir, c.truncated, c.event);
-  }
-  for (const dir of [0, 1] as const) {
-    const r = rd[dir];
-    if (r.body !== null) {
-      conn.notes.push(`${dir === 0 ? 'client' : 'server'}: last frame (event ${r.event}) ends after the capture`);
-      r.missing = true;
-      emit(r, dir, r.event);
+  };
+  const end = (): H2Connection => {
+    for (const dir of [0, 1] as const) {
+      const r = rd[dir];
+      if (r.body !== null) {
+        conn.notes.push(`${dir === 0 ? 'client' : 'server'}: last frame (event ${r.event}) ends after the capture`);
+        r.missing = true;
+        emit(r, dir, r.event);
+      }
     }
-  }
-  trimStreamColumns(conn.streams);
-  return conn;
+    trimStreamColumns(conn.streams);
+    return conn;
+  };
+  return { feed, end };
 }
 
 /** RFC 9113 §8.2: names are lower case; a field that needs HPACK state from before the capture is not known. */

@@ -244,3 +244,60 @@ export function readDir(s: ByteStream | PackedDir, m: DirMap, p: number, len: nu
   }
   return n === len ? out : out.subarray(0, n);
 }
+
+/**
+ * A PackedDir written as the chunks come (connection.ts streamHttp2): each chunk's bytes are copied in at
+ * once (they may be a view of a read window about to be reused) and the parse reads the copy.
+ * `bytes` is sized from an estimate and grows by doubling; views handed out earlier keep the
+ * buffer they were cut from, whose bytes never change.
+ */
+export interface DirPacker {
+  bytes: Uint8Array;
+  used: number;
+  n: number;
+  off: Float64Array;
+  len: Uint32Array;
+  ev: Uint32Array;
+  time: Float64Array;
+}
+
+export function createDirPacker(bytes: number): DirPacker {
+  return { bytes: new Uint8Array(Math.max(64, bytes)), used: 0, n: 0, off: new Float64Array(64), len: new Uint32Array(64), ev: new Uint32Array(64), time: new Float64Array(64) };
+}
+
+function grown<T extends Float64Array | Uint32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/** Append chunk bytes `b` (first sent at `event`, `time`) as the next entry; returns the copy. */
+export function packChunk(p: DirPacker, b: Uint8Array, event: number, time: number): Uint8Array {
+  if (p.used + b.length > p.bytes.length) {
+    const bigger = new Uint8Array(Math.max(p.bytes.length * 2, p.used + b.length));
+    bigger.set(p.bytes.subarray(0, p.used));
+    p.bytes = bigger;
+  }
+  if (p.n === p.off.length) {
+    const n = p.n * 2;
+    p.off = grown(p.off, n);
+    p.len = grown(p.len, n);
+    p.ev = grown(p.ev, n);
+    p.time = grown(p.time, n);
+  }
+  const at = p.used;
+  p.bytes.set(b, at);
+  p.used = at + b.length;
+  p.off[p.n] = at;
+  p.len[p.n] = b.length;
+  p.ev[p.n] = event;
+  p.time[p.n] = time;
+  p.n++;
+  return p.bytes.subarray(at, at + b.length);
+}
+
+/** The packer's entries as a PackedDir, cut to what was written (copied when the estimate was more than 1/16 too large). */
+export function packedOf(p: DirPacker): PackedDir {
+  const bytes = p.bytes.length - p.used > p.used / 16 ? p.bytes.slice(0, p.used) : p.bytes.subarray(0, p.used);
+  return { bytes, off: p.off.slice(0, p.n), len: p.len.slice(0, p.n), ev: p.ev.slice(0, p.n), time: p.time.slice(0, p.n) };
+}

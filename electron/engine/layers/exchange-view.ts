@@ -13,7 +13,7 @@ import { lowerBound } from '../bytes/arrays.ts';
 import type { HttpMessage } from '../http/exchange.ts';
 import { h2SearchTexts, h2SortKey, h2Start, type H2ExchangeList } from './h2-list.ts';
 import { HttpFlag, reqDecodedBytes, requestSig, respDecodedBytes, responseSig, type HttpIndex } from './http-index.ts';
-import { messageAt, rowOf, type ExchangeRef, type HttpLayer } from './http-layer.ts';
+import { h2List, messageAt, rowOf, type ExchangeRef, type HttpLayer } from './http-layer.ts';
 
 /** Which list a code's row is in (the code's low two bits). */
 const enum Src {
@@ -72,7 +72,7 @@ function startOfCode(layer: HttpLayer, code: number): number {
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
   if (ix) return ix.reqStart[r] || ix.respStart[r];
-  return h2Start(layer.h2, r);
+  return h2Start(h2List(layer), r);
 }
 
 /**
@@ -100,16 +100,17 @@ export function stableOrder(keys: Float64Array, descending = false): Uint32Array
 
 /** The layer's exchange list, built once per layer state (scan done, key generation). */
 export function exchangeList(layer: HttpLayer): ExchangeList {
+  const h2 = h2List(layer);
   const hit = lists.get(layer);
-  if (hit && hit.tlsGen === layer.tlsGen && hit.h2 === layer.h2 && hit.messages === layer.messages) return hit;
-  let n = layer.h2.n;
+  if (hit && hit.tlsGen === layer.tlsGen && hit.h2 === h2 && hit.messages === layer.messages) return hit;
+  let n = h2.n;
   for (const ix of [layer.plain, layer.tls]) if (ix) for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) n++;
   const raw = new Int32Array(n);
   let k = 0;
   for (const [src, ix] of [[Src.Plain, layer.plain], [Src.Tls, layer.tls]] as const) {
     if (ix) for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) raw[k++] = (r << 2) | src;
   }
-  for (let r = 0; r < layer.h2.n; r++) raw[k++] = (r << 2) | Src.H2;
+  for (let r = 0; r < h2.n; r++) raw[k++] = (r << 2) | Src.H2;
   let sorted = true;
   let prev = 0;
   for (let i = 0; i < n && sorted; i++) {
@@ -125,7 +126,7 @@ export function exchangeList(layer: HttpLayer): ExchangeList {
     codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = raw[order[i]];
   }
-  const list: ExchangeList = { layer, tlsGen: layer.tlsGen, h2: layer.h2, messages: layer.messages, codes };
+  const list: ExchangeList = { layer, tlsGen: layer.tlsGen, h2, messages: layer.messages, codes };
   lists.set(layer, list);
   return list;
 }
@@ -135,7 +136,8 @@ export function refOfCode(layer: HttpLayer, code: number): ExchangeRef {
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
   if (ix) return { ix, r, start: ix.reqStart[r] || ix.respStart[r] };
-  return { h2: layer.h2, k: r, start: h2Start(layer.h2, r) };
+  const h2 = h2List(layer);
+  return { h2, k: r, start: h2Start(h2, r) };
 }
 
 /** The table row at position `k` of the list. */
@@ -160,7 +162,7 @@ function searchTexts(layer: HttpLayer, code: number, out: string[]): void {
     }
     return;
   }
-  h2SearchTexts(layer.h2, r, out);
+  h2SearchTexts(h2List(layer), r, out);
 }
 
 /** Every header of an HTTP/1.x exchange, re-parsed from the stream, as `name: value`. */
@@ -194,7 +196,7 @@ function sortKey(layer: HttpLayer, code: number, key: HttpSortKey, strings: Map<
   };
   const r = code >>> 2;
   const ix = indexOf(layer, code & 3);
-  if (!ix) return h2SortKey(layer.h2, r, key, str);
+  if (!ix) return h2SortKey(h2List(layer), r, key, str);
   const f = ix.flags[r];
   const hasQ = (f & HttpFlag.Request) !== 0;
   const hasR = (f & HttpFlag.Response) !== 0;

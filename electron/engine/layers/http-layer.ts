@@ -52,6 +52,13 @@ export interface HttpLayer {
   tls: HttpIndex | undefined;
   /** HTTP/2 exchanges: per connection its stream columns (h2-list.ts), no object per exchange. */
   h2: H2ExchangeList;
+  /**
+   * HTTP/2 connections not listed in `h2` yet (h2List lists them on first need): a filter on
+   * http.* fields reads HTTP/1.x only and never frames them. In candidate order, with the decode
+   * budget they draw on; only those after the last HTTP/1.x-over-TLS stream wait, so the budget
+   * is spent in the same order as when all are listed at once.
+   */
+  h2Pending?: { streams: { id: string; stream: string }[]; decode: DecodeBudget };
   tlsGen: number;
   /** Source streams that are not HTTP/1.x in the clear but start like TLS or HTTP/2. */
   candidates: { id: string; kind: 'tls' | 'h2' }[];
@@ -302,7 +309,7 @@ export const partialScanWork = { scans: 0, streams: 0 };
  */
 export function* httpScanStreamsSteps(layer: HttpLayer, only: Uint8Array): Generator<void, HttpLayer> {
   const part: HttpLayer = {
-    ...layer, plain: undefined, tls: undefined, h2: createH2List(), tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0,
+    ...layer, plain: undefined, tls: undefined, h2: createH2List(), h2Pending: undefined, tlsGen: -1, candidates: [], notes: [], messages: 0, plainMessages: 0,
     streams: new Map(), decode: createDecodeBudget(), walked: undefined, live: undefined, tlsOnMessage: undefined,
   };
   const ix = createHttpIndex();
@@ -384,6 +391,7 @@ export function followHttp(layer: HttpLayer): number {
   // Also when nothing was indexed: keys may have been added, or a stream's decryption was put off.
   const known = layer.tlsOnMessage ? followTls(layer.capture, live.tls, layer.candidates, layer.tlsOnMessage, layer.decode) : Infinity;
   if (layer.h2 !== live.tls.h2) layer.h2 = live.tls.h2;
+  layer.h2Pending = undefined;
   listLiveRefs(live.tls);
   return Math.min(total, known);
 }
@@ -486,14 +494,25 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
   const onMessage = recorder(ix, layer);
   const c = layer.capture;
   const decode = createDecodeBudget();
+  const pending: { id: string; stream: string }[] = [];
+  layer.h2 = h2;
+  layer.h2Pending = undefined;
   for (const { id, kind } of layer.candidates) {
     // Without keys a TLS stream shows no HTTP: do not even build it.
     if (kind === 'tls' && !haveKeys) continue;
-    const tls = kind === 'tls' ? tlsOfStream(c, id) : null;
+    // Cleartext HTTP/2 (the preface): listed when the list is first read (h2List).
+    if (kind === 'h2') {
+      pending.push({ id, stream: id });
+      continue;
+    }
+    const tls = tlsOfStream(c, id);
     const conn = http2OfStream(c, id);
     if (conn) {
-      addH2Connection(h2, conn, tls ? tls.stream.id : id, decode);
+      pending.push({ id, stream: tls ? tls.stream.id : id });
     } else if (tls && tls.stream.chunks.length > 0) {
+      // This stream's bodies draw on the budget after those of the connections before it.
+      listH2(layer, pending, decode);
+      pending.length = 0;
       const s = tshStreamOf(tls);
       const p = createHttp1Parser(s.id, { bodies: 'size', retain: false, headers: 'index', scratch: true, decodeBudget: decode, onMessage });
       for (const ch of s.chunks) pushHttpChunk(p, ch);
@@ -502,7 +521,25 @@ export function refreshHttpTls(layer: HttpLayer, gen: number, haveKeys: boolean)
   }
   finishHttpIndex(ix);
   layer.tls = ix;
-  layer.h2 = h2;
+  if (pending.length > 0) layer.h2Pending = { streams: pending, decode };
+}
+
+/** Add the HTTP/2 connections of `streams` (in order) to the layer's list. */
+function listH2(layer: HttpLayer, streams: readonly { id: string; stream: string }[], decode: DecodeBudget): void {
+  for (const { id, stream } of streams) {
+    const conn = http2OfStream(layer.capture, id);
+    if (conn) addH2Connection(layer.h2, conn, stream, decode);
+  }
+}
+
+/** The layer's HTTP/2 exchanges, the connections still pending listed first (h2Pending). */
+export function h2List(layer: HttpLayer): H2ExchangeList {
+  const p = layer.h2Pending;
+  if (p) {
+    layer.h2Pending = undefined;
+    listH2(layer, p.streams, p.decode);
+  }
+  return layer.h2;
 }
 
 // ---- per-event fields ------------------------------------------------------------------------
@@ -897,7 +934,8 @@ export function exchangeRefs(layer: HttpLayer): ExchangeRef[] {
     if (!ix) continue;
     for (let r = 0; r < ix.n; r++) if (!(ix.flags[r] & HttpFlag.Info)) out.push({ ix, r, start: ix.reqStart[r] || ix.respStart[r] });
   }
-  for (let k = 0; k < layer.h2.n; k++) out.push({ h2: layer.h2, k, start: h2Start(layer.h2, k) });
+  const h2 = h2List(layer);
+  for (let k = 0; k < h2.n; k++) out.push({ h2, k, start: h2Start(h2, k) });
   const sorted = out.every((x, k) => k === 0 || x.start >= out[k - 1].start);
   return sorted ? out : out.sort((a, b) => a.start - b.start);
 }
@@ -996,8 +1034,9 @@ function rowOfExchangeIndex(ix: HttpIndex, stream: string, index: number): numbe
 }
 
 function h2Exchange(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const k = h2Find(layer.h2, stream, index);
-  if (k >= 0) return h2Materialize(layer.h2, k, { bodies: 'size' });
+  const h2 = h2List(layer);
+  const k = h2Find(h2, stream, index);
+  if (k >= 0) return h2Materialize(h2, k, { bodies: 'size' });
   // A cleartext stream asked for directly (h2 with the preface, not in the scan's candidates).
   if (stream.startsWith('tcp:') || stream.startsWith('fd:')) {
     const base = layer.capture;
@@ -1016,7 +1055,7 @@ export const h2BodyWork = { exchanges: 0 };
  * connection's other streams are not re-assembled and nothing is kept.
  */
 function h2ExchangeWithBodies(layer: HttpLayer, stream: string, index: number): HttpExchange | undefined {
-  const k = h2Find(layer.h2, stream, index);
+  const k = h2Find(h2List(layer), stream, index);
   if (k < 0) return h2Exchange(layer, stream, index);
   const { e, r, j } = h2At(layer.h2, k);
   h2BodyWork.exchanges++;

@@ -8,11 +8,12 @@
 import type { TlsStreamInfo } from '../../../shared/rpc.ts';
 import type { Capture } from '../capture.ts';
 import type { Dissection } from '../dissectors/dissection.ts';
-import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, type H2Connection, type H2Frame } from '../http2/connection.ts';
+import { connectionIndexBytes, framesOfEvent, packConnection, parseHttp2, startsWithPreface, streamHttp2, type H2Connection, type H2Frame } from '../http2/connection.ts';
 import { http2Exchanges, type HttpExchange } from '../http2/exchanges.ts';
 import { addHttp2Fields, HTTP2_FIELDS, HTTP2_HEADER_FIELDS } from '../http2/fields.ts';
 import { tlsRecordCacheBudget, tlsRecordCacheMessage, tlsStreamCacheBudget, tlsStreamCacheMessage } from '../limits.ts';
 import type { ByteStream } from '../streams/byte-stream.ts';
+import { followTcpSegments } from '../streams/segment-follow.ts';
 import { fdIoStreamOfEvent, fdStream, fdStreamHead, fdStreamInfo, listFdStreams, type FdStreamInfo } from '../streams/fd-streams.ts';
 import { streamDirOf, tcpStreamOf } from '../streams/conversations.ts';
 import { readTcpFileBytes, tcpFileBytes, tcpFileEventAt, tcpFileMapBytes } from '../streams/tcp-file-bytes.ts';
@@ -476,6 +477,13 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     remember(c, t, id, none);
     return none;
   }
+  // Cleartext HTTP/2 of a finished capture's TCP stream: framed as its segments are read (streams/segment-follow.ts), no stream made.
+  const h2c = !given && growing === undefined && !cached?.grow ? cleartextH2(c, id) : undefined;
+  if (h2c) {
+    tlsCacheWork.builds++;
+    const e: StreamEntry = { gen: t.keys.generation, tls: null, h2: h2c, recs: null, partialTls: new Map(), growing, bytes: connectionIndexBytes(h2c) };
+    return kept(c, t, id, e);
+  }
   // A growing capture's TCP stream is reassembled on from the last look, until it is done.
   const grow = !given && (growing !== undefined || cached?.grow) ? grownTcpStream(c, id, cached?.grow) : undefined;
   const src = given ?? grow?.st.stream ?? sourceStream(c, id);
@@ -496,6 +504,18 @@ function entry(c: Capture, id: string, given?: ByteStream): StreamEntry | undefi
     e.tls = e.dec.result;
   }
   return layOut(c, t, id, src, e);
+}
+
+/** The h2c connection of TCP stream `id` when its start shows the client preface (startKind), else undefined. */
+function cleartextH2(c: Capture, id: string): H2Connection | undefined {
+  const int = c.internals();
+  const m = /^tcp:(\d+)$/.exec(id);
+  if (int.kind !== 'packets' || !m || Number(m[1]) >= int.conv.nTcp) return undefined;
+  const k = startKind(c, id);
+  if (!k || !k.h2c || k.tls) return undefined;
+  const parse = streamHttp2();
+  followTcpSegments(int, Number(m[1]), parse.feed);
+  return parse.end();
 }
 
 /** Plaintext bytes that tell HTTP/2 (the client's 24-byte preface, RFC 9113 §3.4) and HTTP/1.x (a first line's start) from a stream's start. */
@@ -527,6 +547,11 @@ function layOut(c: Capture, t: CaptureTls, id: string, src: ByteStream, e: Strea
     if (!e.tls) packConnection(e.h2);
   }
   e.bytes = entryBytes(src, e);
+  return kept(c, t, id, e);
+}
+
+/** A built entry's limit notes, and it kept in the cache. */
+function kept(c: Capture, t: CaptureTls, id: string, e: StreamEntry): StreamEntry {
   const budget = tlsStreamCacheBudget();
   const notes = [e.tls?.notes, e.h2?.notes];
   if (e.bytes > budget) addNote(notes, tlsStreamCacheMessage(id, e.bytes, budget));
