@@ -19,7 +19,7 @@ import { detailsTree } from './details-tree.ts';
 import { namedHosts, nameResolver, nameTree, withNamedCells } from './names-view.ts';
 import { NAMES_OFF, type NameMode } from '../../../shared/names.ts';
 import { sortEvents } from './sort-view.ts';
-import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize } from './reply-size.ts';
+import { BODY_PAGE_BYTES, bodyPage, boundedReply, MAX_BODY_PAGE_BYTES, PAGE_BYTES, replySize, replyTransfer } from './reply-size.ts';
 import { runFilter, type FilterRun } from '../filter/run-filter.ts';
 import { createExtractor, previousDisplayed } from '../filter/extract.ts';
 import { createPackedBuilder, packedBytes, packedValues } from '../../../shared/packed-values.ts';
@@ -1190,7 +1190,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     requested = true;
     const method: string = m.method;
     (isMethodName(method) ? handle(method, m.params) : Promise.reject(new Error(`unknown method ${method}`))).then(
-      (result) => port.postMessage(boundedReply(m.id, method, result) satisfies ResponseMessage),
+      (result) => {
+        const reply: ResponseMessage = boundedReply(m.id, method, result);
+        port.postMessage(reply, replyTransfer(method, reply));
+      },
       (e: unknown) => port.postMessage({ kind: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ResponseMessage),
     );
   });
