@@ -147,6 +147,24 @@ describe('HTTP heads of the index pass', () => {
     expect(headsWork.memoHits - w0.memoHits).toBe(56);
   });
 
+  it('compare a head differing from the memo past a long equal prefix in a word or two a slot', async () => {
+    // Each response differs from the last ones only in its Content-Length, after a 200-byte prefix:
+    // the word that differed last time is compared first.
+    const pad = `X-Pad: ${'p'.repeat(180)}\r\n`;
+    const segments: [boolean, string][] = [];
+    for (let r = 0; r < 40; r++) {
+      const body = 'x'.repeat(10 + r);
+      segments.push([true, 'GET / HTTP/1.1\r\n\r\n'], [false, `HTTP/1.1 200 OK\r\n${pad}Content-Length: ${body.length}\r\n\r\n${body}`]);
+    }
+    const w0 = { ...headsWork };
+    const r = await same(conversation('long-prefix', segments));
+    expect(r.answered).toBe(FILTERS.length);
+    // Requests: 39 hits of 3 words each. Responses: 39 heads against up to 4 slots; comparing each
+    // slot from its first word would cost ~25 words a slot (> 3,900 in all).
+    expect(headsWork.memoHits - w0.memoHits).toBe(39);
+    expect(headsWork.memoWords - w0.memoWords).toBeLessThan(39 * 3 + 39 * 4 * 2 + 2 * 30);
+  });
+
   it('agree with the scan on heads with random damage (seeded)', async () => {
     const rnd = rng(10);
     const pick = (s: string): string => {
