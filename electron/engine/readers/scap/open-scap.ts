@@ -21,7 +21,7 @@ import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64, paramStr, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, dropThread, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, takeProcChanged, threadCount, threadOf, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, dropThread, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, takeProcChanged, threadCount, threadOf, unknownThread, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
@@ -631,6 +631,9 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     }
   }
 
+  /** The thread of switch and procinfo enters whose tid the table lacks (unknownThread). */
+  let noThread: ThreadInfo | undefined;
+
   function onEvent(type: number, buf: Uint8Array, dv: DataView, start: number, len: number, offset: number, index: number): void {
     const ok = decodeEvent(v, type, buf, dv, start, len);
     const num = syscallCount(ix) + 1;
@@ -654,10 +657,12 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     // libsinsp does not create a thread for a scheduler switch or procinfo (no /proc lookup): the
     // event has no process, and sysdig prints <NA> for its proc, user and container fields.
     const noProcess = et < PPM_EVENT_MAX && SWITCH[et] === 1 && !st.threads.has(v.tid);
-    const t = threadOf(st, v.tid);
+    // Not kept: the next switch of this tid has no process either. The enters (every switch and
+    // procinfo type) leave the thread as it is in applyEvent, so one reused object serves them.
+    const transient = noProcess && (et & 1) === 0;
+    const t = transient ? (noThread = unknownThread(v.tid, noThread)) : threadOf(st, v.tid);
     if (noProcess) {
-      // Not kept: the next switch of this tid has no process either.
-      dropThread(st, v.tid);
+      if (!transient) dropThread(st, v.tid);
       st.last = undefined;
     }
     const exit = (et & 1) === 1;

@@ -662,6 +662,21 @@ export function threadOf(st: ScapState, tid: number): ThreadInfo {
   return t;
 }
 
+/**
+ * What threadOf gives a tid it does not know, without putting it in the table: for the switch and
+ * procinfo events of such a tid, which libsinsp gives no thread. `into` (a thread of this
+ * function's making) is reset and returned, so the ~0.6 M such events of shape i at 1 M allocate
+ * nothing (each a fresh ThreadInfo and fd Map, 0.5 GB, most of the index pass's GC).
+ */
+export function unknownThread(tid: number, into?: ThreadInfo): ThreadInfo {
+  const t = into ?? newThread(tid, tid);
+  // Its readers (onEvent, the enter path of a KEEPS_ENTER event in applyEvent) write latencyNs only.
+  t.tid = t.pid = t.vtid = tid;
+  t.latencyNs = 0;
+  t.valid = false;
+  return t;
+}
+
 /** A thread by tid; created empty and invalid when unknown, as libsinsp's get_thread does in a capture. */
 function lookupThread(st: ScapState, tid: number): ThreadInfo {
   let t = st.threads.get(tid);
