@@ -150,6 +150,25 @@ describe('extendMerge: the watermark and a stalled part', () => {
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5519, 500)).toBe(0);
     expect(extendMerge(m, [part([6]), part([1, 2, 3, 5, 7])], 5520, 500)).toBe(1);
   });
+  it('an event waits past stallMs while the other part still gives events (a lagging strace), until their times pass it', () => {
+    const m = createFollowMerge();
+    // A packet at 10 read at 0; strace, seconds behind on a loaded machine, prints calls at 1, 2, … every 300 ms.
+    const times = [1];
+    expect(extendMerge(m, [part([10]), part(times)], 0, 500)).toBe(1);
+    for (let t = 300, at = 2; at <= 9; t += 300, at++) {
+      times.push(at);
+      // Long past stallMs for the packet: it still waits, the syscalls before it go.
+      expect(extendMerge(m, [part([10]), part(times)], t, 500)).toBe(1);
+      expect(m.next[0]).toBe(1);
+    }
+    // strace passes its time: placed in time order.
+    times.push(11);
+    expect(extendMerge(m, [part([10]), part(times)], 2700, 500)).toBe(1);
+    expect(Array.from(m.order.part.subarray(1, 11))).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    // strace silent for stallMs: the syscall at 11 no longer waits for a packet before it.
+    expect(extendMerge(m, [part([10]), part(times)], 3199, 500)).toBe(0);
+    expect(extendMerge(m, [part([10]), part(times)], 3200, 500)).toBe(1);
+  });
   it('an event whose correlation may still change waits past stallMs, up to waitMs after it was read, and what comes after it waits too', () => {
     const m = createFollowMerge();
     // A packet at 2 whose owner the syscalls may still name; the syscalls already passed its time.

@@ -11,8 +11,11 @@
  * trace whose command does no network writes no packets; tcpdump waits with no strace line to
  * come); then the silent part stops holding it back. Counting from the event's arrival, not the
  * silent part's last event, matters: after a pause in both, the packet of a write often lands in
- * its file before strace prints the write (at its return), and must wait for it. An event of the
- * silent part older than what was placed meanwhile is placed next, after them (its time out of order).
+ * its file before strace prints the write (at its return), and must wait for it. A part that is
+ * not silent (it gave events within the last `stallMs`) keeps holding: on a loaded machine strace
+ * runs seconds behind tcpdump while printing all along, and its times reach the packet's soon
+ * enough. An event of the silent part older than what was placed meanwhile is placed next, after
+ * them (its time out of order).
  *
  * An event whose correlation the other part may still change (`waits`: a packet whose owner the
  * syscalls may still name, a syscall on a socket whose connection is not named yet) is placed
@@ -67,6 +70,8 @@ export interface FollowMerge {
   seen: [number, number];
   /** Per part: when (performance.now) its events were read, by batch: events up to `upTo` at `at`. */
   arrived: [{ upTo: number; at: number }[], { upTo: number; at: number }[]];
+  /** Per part: when it last gave new events (-Infinity: never). */
+  lastRead: [number, number];
   /** Merge steps taken (each placed event one): the follow's cost, linear in the events. */
   steps: number;
 }
@@ -75,7 +80,7 @@ export function createFollowMerge(): FollowMerge {
   const cap = 1024;
   return {
     order: { part: new Uint8Array(cap), local: new Uint32Array(cap), global: [new Uint32Array(cap), new Uint32Array(cap)] },
-    count: 0, next: [1, 1], reached: [-Infinity, -Infinity], seen: [0, 0], arrived: [[], []], steps: 0,
+    count: 0, next: [1, 1], reached: [-Infinity, -Infinity], seen: [0, 0], arrived: [[], []], lastRead: [-Infinity, -Infinity], steps: 0,
   };
 }
 
@@ -98,6 +103,7 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
       for (let e = m.seen[p] + 1; e <= read; e++) m.reached[p] = Math.max(m.reached[p], f.time(e));
       m.seen[p] = read;
       m.arrived[p].push({ upTo: read, at: now });
+      m.lastRead[p] = now;
     }
   }
   /** How long (ms) the next event of part `p` has been read (-Infinity: not read yet). */
@@ -106,8 +112,11 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
     while (queue.length > 0 && queue[0].upTo < m.next[p]) queue.shift();
     return queue.length === 0 ? -Infinity : now - queue[0].at;
   };
-  /** Part `q` holds back the next event of the other part: it may still give an earlier one, and that event has not waited stallMs. */
-  const holds = (q: 0 | 1): boolean => !parts[q].ended && waited(q === 0 ? 1 : 0) < stallMs;
+  /**
+   * Part `q` holds back the next event of the other part: it may still give an earlier one, and
+   * that event has not waited stallMs or `q` is still giving events (it lags, it is not silent).
+   */
+  const holds = (q: 0 | 1): boolean => !parts[q].ended && (waited(q === 0 ? 1 : 0) < stallMs || now - m.lastRead[q] < stallMs);
   const total = parts[0].count + parts[1].count;
   const o = m.order;
   o.part = grow(o.part, total, (n) => new Uint8Array(n));
