@@ -147,12 +147,16 @@ async function findRow(page: Page, col: string, re: RegExp): Promise<Locator> {
   for (let top = 0; top < 20_000; top += 200) {
     await scroller.evaluate((el, t) => { el.scrollTop = t; }, top);
     await page.waitForTimeout(100);
-    const rows = page.locator('.row:not(.loading)');
-    const n = await rows.count();
-    for (let i = 0; i < n; i++) {
-      const text = (await rows.nth(i).locator(`[data-col="${col}"]`).textContent()) ?? '';
-      if (re.test(text)) return page.locator(`.row[data-row="${await rows.nth(i).getAttribute('data-row')}"]`);
-    }
+    // The screen once its rows have arrived: a key log added fetches every page again, and a
+    // row counted before that and read after it was loading (nth(i) then waits for a row that is gone).
+    await expect.poll(() => page.locator('.row.loading').count(), { timeout: 60_000 }).toBe(0);
+    // The drawn rows read in one go, so the count and the texts are of the same paint.
+    const row = await page.locator('.row:not(.loading)').evaluateAll((els, [c, source, flags]) => {
+      const r = new RegExp(source, flags);
+      const hit = els.find((el) => r.test(el.querySelector(`[data-col="${c}"]`)?.textContent ?? ''));
+      return hit?.getAttribute('data-row') ?? null;
+    }, [col, re.source, re.flags]);
+    if (row !== null) return page.locator(`.row[data-row="${row}"]`);
   }
   throw new Error(`no row's ${col} matches ${re}`);
 }
