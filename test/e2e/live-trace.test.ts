@@ -115,7 +115,8 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
 
   it.skipIf(!onPath('tcpdump'))('with packets: the packets and the syscalls interleaved in the table while the command runs', async () => {
     const page = await browser.serve();
-    await trace(page, `sh -c "curl -sk -o /dev/null https://127.0.0.1:${port}/now?packets=1; sleep 60"`);
+    // sh sleeps on until Stop below: reading the table takes over a minute on a loaded machine.
+    await trace(page, `sh -c "curl -sk -o /dev/null https://127.0.0.1:${port}/now?packets=1; sleep 600"`);
     await page.locator('[data-testid="trace-pcap"]').check();
     await page.locator('[data-testid="trace-start"]').click();
     await bar(page).waitFor({ timeout: 30_000 });
@@ -163,7 +164,7 @@ describe.skipIf(!RUN_E2E || !TOOLS)('Capture ▸ Trace a Command… (Chromium)',
     }
     await expect.poll(() => bar(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
     await page.close();
-  });
+  }, 300_000);
 
   it('Stop ends a command that would run on; what it wrote stays open', async () => {
     const page = await browser.serve();
