@@ -159,7 +159,7 @@ describe('HTTP heads of the index pass', () => {
     const w0 = { ...headsWork };
     const r = await same(conversation('long-prefix', segments));
     expect(r.answered).toBe(FILTERS.length);
-    // Requests: 39 hits of 3 words each. Responses: 39 heads against up to 4 slots; comparing each
+    // Requests: 39 hits of 3 words each. Responses: 39 heads against the filled slots; comparing each
     // slot from its first word would cost ~25 words a slot (> 3,900 in all).
     expect(headsWork.memoHits - w0.memoHits).toBe(39);
     expect(headsWork.memoWords - w0.memoWords).toBeLessThan(39 * 3 + 39 * 4 * 2 + 2 * 30);

@@ -92,11 +92,11 @@ export interface HttpHeads {
 /** Heads longer than this are read each time (the memo copies the last ones). */
 const MEMO_BYTES = 2048;
 /**
- * Heads remembered per direction: a client cycling through a few URLs (bench shape a: five) sends
- * each head again a few messages later; one slot would miss every time. A miss tries every slot,
- * but a differing head fails within its first differing word.
+ * Heads remembered per direction: a client cycling through a few URLs (bench shape a: five; its
+ * requests hit 85 % with 4 slots, all with 8) sends each head again a few messages later, and one
+ * slot would miss every time. A miss tries every slot, at one word a slot (sameAsMemo's hot word).
  */
-const MEMO_SLOTS = 4;
+const MEMO_SLOTS = 8;
 const MEMO_WORDS = MEMO_BYTES / 8;
 
 const NO_BYTES = new Uint8Array(0);
