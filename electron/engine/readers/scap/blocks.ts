@@ -52,7 +52,9 @@ export const SHB_MAGIC = 0x1a2b3c4d;
 const KNOWN = new Set<number>(Object.values(BT));
 
 export function isKnownBlockType(t: number): boolean {
-  return t === BT.EV_V2 || t === BT.EVF_V2 || KNOWN.has(t);
+  // Event blocks (all in BT) are nearly every block: tested before the Set (the old EV of sysdig
+  // 0.29-era files such as 502Error was the Set lookup per block).
+  return isEventBlock(t) || KNOWN.has(t);
 }
 
 /** Event blocks, with their header shape. */
