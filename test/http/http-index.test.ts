@@ -90,6 +90,44 @@ describe('HTTP column index', () => {
     c.close();
   }, 60_000);
 
+  it('re-parsed frames are read into one buffer, not an array each', async () => {
+    const requests = 2000;
+    const c = await openGenerated('ka-buffers.pcap', { requests, connections: 8, extrasEvery: 5, splitEvery: 3 });
+    const s = openSession(c);
+    const layer = scanHttpNow(s);
+    const int = layer.internals;
+    if (int.kind !== 'packets') throw new Error('a packet capture');
+    // Reads that return a new array: frameBytes, or readAt without a buffer that fits.
+    let fresh = 0;
+    const readAt = int.readAt;
+    layer.internals = {
+      ...int,
+      frameBytes: (event) => {
+        fresh++;
+        return int.frameBytes(event);
+      },
+      ...(readAt ? {
+        readAt: (offset: number, length: number, into?: Uint8Array) => {
+          if (!into || into.length < length) fresh++;
+          return readAt(offset, length, into);
+        },
+      } : {}),
+    };
+    const events = httpFilterEvents(s, 'http') ?? [];
+    reparseWork.frames = 0;
+    const d = createDissection();
+    let bodies = 0;
+    for (const ev of events) {
+      s.capture.dissect(ev, d);
+      bodies += fieldStrings(d, field('http.file_data')).length;
+    }
+    expect(bodies).toBe(events.length - (requests - requests / 5));
+    expect(reparseWork.frames).toBeGreaterThanOrEqual(events.length);
+    // The re-parse reads into its one buffer: a fresh array per frame was one per frame read.
+    expect(fresh).toBe(0);
+    c.close();
+  }, 60_000);
+
   it('a filter on column fields re-parses nothing; one on Authorization re-parses heads only', async () => {
     const c = await openGenerated('ka-filter.pcap', { requests: 3000, connections: 8, extrasEvery: 10 });
     const s = openSession(c);

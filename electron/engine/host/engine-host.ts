@@ -34,7 +34,7 @@ import { compileFilterText } from '../filter/compile.ts';
 import { httpFilterEventsSliced, httpFilterNeedsNoScan } from '../layers/http-filter.ts';
 import { collectExpert } from '../layers/expert.ts';
 import { carriesNoLayer, openSession, pendingLayers, prepareStreams, protocolLayerChains, refreshTls, rowPending, runTcpAnalysis, scanHttp, withDeferredAnalysis, type CaptureSession } from '../layers/session.ts';
-import { followPage, httpBodiesOf, httpBodyOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
+import { followPage, httpBodiesOf, httpBodyPageOf, httpExchangeRows, httpPageOf, listStreams } from './stream-service.ts';
 import type { ExchangeView } from '../layers/exchange-view.ts';
 import { confinePath } from './path-policy.ts';
 import { computeStats, eventBytes, relativeMs } from '../stats/run-stats.ts';
@@ -1013,9 +1013,10 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       if (!live) await state.indexing;
       if (!state.session) throw new Error('no capture is open');
       if (!live) await httpAwaited();
-      const b = httpBodyOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message, { live: live !== undefined });
       const offset = p.offset === undefined ? 0 : intParam(params, 'offset', 0, 2 ** 53);
-      return bodyPage(b, offset, p.length === undefined ? undefined : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES));
+      const length = p.length === undefined ? BODY_PAGE_BYTES : intParam(params, 'length', 1, MAX_BODY_PAGE_BYTES);
+      const b = httpBodyPageOf(state.session, stringParam(params, 'stream'), intParam(params, 'index', 0, 2 ** 31), p.message, offset, length, { live: live !== undefined });
+      return bodyPage(b, offset, length);
     },
     httpBodies: async (params) => {
       requireCapture(state);

@@ -25,6 +25,23 @@ export function eventTimeNs(c: Capture, event: number): bigint {
   return int.kind === 'packets' ? packetTimeNs(int.index, event) : syscallTimeNs(int.index, event);
 }
 
+/**
+ * eventTimeNs of capture `c` with its index looked up once (a page asks for two times a row, and
+ * internals() builds its object and closures at every call).
+ */
+export function eventTimeNsOf(c: Capture): (event: number) => bigint {
+  const int = c.internals();
+  if (int.kind === 'packets') {
+    const ix = int.index;
+    return (event) => packetTimeNs(ix, event);
+  }
+  if (int.kind === 'syscalls') {
+    const ix = int.index;
+    return (event) => syscallTimeNs(ix, event);
+  }
+  return (event) => eventTimeNs(c, event);
+}
+
 /** Custom field columns of a page: their column ids and, per event, their cell texts in that order. */
 export interface FieldCells {
   ids: readonly string[];
@@ -67,14 +84,17 @@ export function rowsPage(c: Capture, view: Uint32Array | undefined, generation: 
     }
     return id;
   };
+  const timeNs = eventTimeNsOf(c);
   for (let r = 0; r < n; r++) {
     const ev = eventAt(view, from + r);
     events[r] = ev;
     times[r] = c.time(ev);
-    prevTimes[r] = ev > 1 ? c.time(ev - 1) : NaN;
-    timesNs[r] = eventTimeNs(c, ev);
+    // The event captured before this one is most often the previous row's: its times are there.
+    const prevRow = r > 0 && events[r - 1] === ev - 1;
+    prevTimes[r] = ev > 1 ? (prevRow ? times[r - 1] : c.time(ev - 1)) : NaN;
+    timesNs[r] = timeNs(ev);
     // Event 1 has no previous event: its own time, so "since previous captured" is 0 (tshark's frame.time_delta).
-    prevTimesNs[r] = ev > 1 ? eventTimeNs(c, ev - 1) : timesNs[r];
+    prevTimesNs[r] = ev > 1 ? (prevRow ? timesNs[r - 1] : timeNs(ev - 1)) : timesNs[r];
     flags[r] = c.flags(ev);
     if (colours && colour) colours[r] = colour(ev);
     c.cells(ev, out);

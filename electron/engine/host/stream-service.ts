@@ -395,9 +395,47 @@ export async function httpPageOf(session: CaptureSession, cache: { view?: Exchan
 
 /** Headers and body of one message (HTTP/1.x or HTTP/2; `stream` and `index` as in the rows). */
 export function httpBodyOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response', opts: { live?: boolean } = {}): HttpBody {
+  return layerBodyOf(bodyLayerOf(session, stream, opts.live === true), stream, index, which);
+}
+
+function bodyLayerOf(session: CaptureSession, stream: string, live: boolean): HttpLayer {
   const int = session.capture.internals();
-  if (int.kind === 'set') return layerBodyOf(scanHttpNow(int.httpSession(stream)), stream, index, which);
-  return layerBodyOf(httpLayerOf(session, opts.live === true), stream, index, which);
+  return int.kind === 'set' ? scanHttpNow(int.httpSession(stream)) : httpLayerOf(session, live);
+}
+
+/**
+ * Per layer: the last message served in pages that did not reach its end, with what it was read
+ * from (the layer's indexes and TLS key generation), so the next page is a copy instead of a
+ * re-parse and decode of the whole message (page k of a long body cost O(k pages) before).
+ * One message a layer; dropped when its last page is served.
+ */
+interface PagedBody {
+  plain: HttpLayer['plain'];
+  tls: HttpLayer['tls'];
+  h2: HttpLayer['h2'];
+  tlsGen: number;
+  key: string;
+  body: HttpBody;
+}
+const pagedBodies = new WeakMap<HttpLayer, PagedBody>();
+
+/**
+ * The message's headers and body for the page [offset, offset + length) of httpBody: read and
+ * decoded once for all the pages of a body longer than one (not while the capture is followed:
+ * its messages may still grow).
+ */
+export function httpBodyPageOf(session: CaptureSession, stream: string, index: number, which: 'request' | 'response', offset: number, length: number, opts: { live?: boolean } = {}): HttpBody {
+  const live = opts.live === true;
+  const layer = bodyLayerOf(session, stream, live);
+  const key = `${which} ${index} ${stream}`;
+  const held = pagedBodies.get(layer);
+  const same = held !== undefined && held.key === key && held.plain === layer.plain && held.tls === layer.tls && held.h2 === layer.h2 && held.tlsGen === layer.tlsGen;
+  let body: HttpBody;
+  if (same && offset > 0) body = held.body;
+  else body = layerBodyOf(layer, stream, index, which);
+  if (!live && offset + length < Math.max(body.body.length, body.raw.length)) pagedBodies.set(layer, { plain: layer.plain, tls: layer.tls, h2: layer.h2, tlsGen: layer.tlsGen, key, body });
+  else if (held) pagedBodies.delete(layer);
+  return body;
 }
 
 /**

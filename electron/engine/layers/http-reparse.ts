@@ -86,14 +86,33 @@ function messageFeeder(id: string, spot: MessageSpot): { push(c: StreamChunk): v
 
 /**
  * Per capture: one frame reader and segment for every re-parse (a reader allocates a dissection:
- * making one per message was a tenth of export-objects' engine time).
+ * making one per message was a tenth of export-objects' engine time), and one buffer the frames
+ * are read into.
  */
-const readers = new WeakMap<PacketInternals, { r: FrameReader; seg: TcpSegment }>();
+const readers = new WeakMap<PacketInternals, { r: FrameReader; seg: TcpSegment; frame: (event: number) => Uint8Array }>();
 
-function readerOf(internals: PacketInternals): { r: FrameReader; seg: TcpSegment } {
+/**
+ * Frame bytes read into one buffer, reused frame to frame (a fresh array per frame was one
+ * allocation per exported object). A frame's bytes are not kept past the next read: the
+ * reassembly copies what it holds out of order (keepCopy) and the parser copies heads and bodies
+ * (append, bodyData), as they do for the sequential window reader.
+ */
+function scratchFrames(internals: PacketInternals): (event: number) => Uint8Array {
+  const readAt = internals.readAt;
+  const ix = internals.index;
+  let buf = new Uint8Array(0);
+  return (event) => {
+    if (!readAt) return internals.frameBytes(event);
+    const len = ix.capLen.data[event - 1];
+    if (len > buf.length) buf = new Uint8Array(Math.max(len, 2 * buf.length, 1 << 16));
+    return readAt(ix.dataOffset.data[event - 1], len, buf);
+  };
+}
+
+function readerOf(internals: PacketInternals): { r: FrameReader; seg: TcpSegment; frame: (event: number) => Uint8Array } {
   let x = readers.get(internals);
   if (!x) {
-    x = { r: createFrameReader(internals), seg: createTcpSegment() };
+    x = { r: createFrameReader(internals), seg: createTcpSegment(), frame: scratchFrames(internals) };
     readers.set(internals, x);
   }
   return x;
@@ -110,11 +129,11 @@ export function reparseTcpMessage(internals: PacketInternals, n: number, spot: M
   st.clientBit = streamDirOf(internals.conv, frames[0]);
   const feed = messageFeeder(st.stream.id, spot);
   st.onChunk = (c) => feed.push(c);
-  const { r, seg } = readerOf(internals);
+  const { r, seg, frame } = readerOf(internals);
   for (; k < frames.length && !feed.done(); k++) {
     reparseWork.frames++;
     const f = frames[k];
-    const bytes = r.bytesOf(f);
+    const bytes = frame(f);
     // Most frames: the segment straight from the headers, as the scan reads them; others dissected.
     if (simpleFrame(internals, f) && readTcpSegment(internals, f, n, bytes, seg)) {
       tcpFollowSegment(st, seg.bit, f, frameTime(internals.index, f), seg.seq, seg.ack, seg.flags, seg.seglen, seg.payload);
