@@ -119,11 +119,32 @@ export function formatRawTshark(chunks: StreamChunk[]): string {
   return parts.join('');
 }
 
-/** The CLI's raw form: `> ` (client → server) or `< ` (server → client), then lowercase hex. */
+/** Lowercase hex digit pairs of every byte value, as ASCII codes (HEX_PAIRS[2b], HEX_PAIRS[2b + 1]). */
+const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX_LOWER[i & 1 ? (i >> 1) & 15 : i >> 5]);
+
+/**
+ * The CLI's raw form: `> ` (client → server) or `< ` (server → client), then lowercase hex.
+ * Written as bytes into one buffer and made one string (a template per chunk joined cost more
+ * than the hex itself: c-1M follow raw, 2.5 of 11 CPU s).
+ */
 export function formatRawLines(chunks: StreamChunk[]): string {
-  const parts: string[] = [];
-  for (const c of chunks) parts.push(`${c.dir === 0 ? '>' : '<'} ${hexOf(chunkFollowBytes(c))}\n`);
-  return parts.join('');
+  const all = chunks.map(chunkFollowBytes);
+  let n = 0;
+  for (const b of all) n += 3 + 2 * b.length;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (let k = 0; k < all.length; k++) {
+    const b = all[k];
+    out[o++] = chunks[k].dir === 0 ? 0x3e : 0x3c;
+    out[o++] = SPACE;
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i] << 1;
+      out[o++] = HEX_PAIRS[x];
+      out[o++] = HEX_PAIRS[x + 1];
+    }
+    out[o++] = NL;
+  }
+  return out.toString('latin1', 0, o);
 }
 
 function splitEndpoint(e: string): [string, string] {
