@@ -119,13 +119,10 @@ export function formatRawTshark(chunks: StreamChunk[]): string {
   return parts.join('');
 }
 
-/** Lowercase hex digit pairs of every byte value, as ASCII codes (HEX_PAIRS[2b], HEX_PAIRS[2b + 1]). */
-const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX_LOWER[i & 1 ? (i >> 1) & 15 : i >> 5]);
-
 /**
  * The CLI's raw form: `> ` (client → server) or `< ` (server → client), then lowercase hex.
- * Written as bytes into one buffer and made one string (a template per chunk joined cost more
- * than the hex itself: c-1M follow raw, 2.5 of 11 CPU s).
+ * Each chunk's hex (native) is copied into one buffer made one string: a template per chunk
+ * joined cost a third more (a page of 720 × 1448 bytes: 2.9 vs 4.0 ms; a JS hex loop 6 ms).
  */
 export function formatRawLines(chunks: StreamChunk[]): string {
   const all = chunks.map(chunkFollowBytes);
@@ -137,11 +134,7 @@ export function formatRawLines(chunks: StreamChunk[]): string {
     const b = all[k];
     out[o++] = chunks[k].dir === 0 ? 0x3e : 0x3c;
     out[o++] = SPACE;
-    for (let i = 0; i < b.length; i++) {
-      const x = b[i] << 1;
-      out[o++] = HEX_PAIRS[x];
-      out[o++] = HEX_PAIRS[x + 1];
-    }
+    o += out.write(hexOf(b), o, 'latin1');
     out[o++] = NL;
   }
   return out.toString('latin1', 0, o);
