@@ -279,7 +279,8 @@ export interface EngineMethods {
    * One page of a stream's chunks (`stream`: `tcp:N`, `udp:N`, `tls:N`, `fd:PID:FD:N`; or the
    * stream of `event`), with the page's text in `format`. Pages hold ≤ 1 MiB of data.
    */
-  follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number }, FollowPage];
+  /** One page of a stream; `textOnly`: `chunks` comes empty (the CLI prints the text: a page's bytes are not sent twice). */
+  follow: [{ stream?: string; event?: number; format: FollowFormatName; page?: number; textOnly?: boolean }, FollowPage];
   /** HTTP exchanges (HTTP/1.x plaintext and decrypted TLS, HTTP/2), optionally filtered by a display filter. */
   httpExchanges: [{ filter?: string }, HttpExchangeRow[]];
   /**

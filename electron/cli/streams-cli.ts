@@ -21,7 +21,7 @@ export async function follow(client: EngineClient, a: FollowArgs, out: Writable,
   await openAndIndex(client, a.file, a.more);
   if (!(await addKeylogs(client, a.keylogs, err, a.psks))) return 1;
   const format = a.as === 'raw' ? 'rawlines' : a.as;
-  const spec = a.stream !== undefined ? { stream: a.stream } : { event: a.event };
+  const spec = { ...(a.stream !== undefined ? { stream: a.stream } : { event: a.event }), textOnly: true };
   let page = await client.call('follow', { ...spec, format, page: 0 });
   if (a.as === 'ascii' || a.as === 'hex') await write(out, header(page, a.as));
   for (;;) {

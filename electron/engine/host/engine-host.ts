@@ -924,7 +924,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
       const stream = p.stream === undefined ? undefined : stringParam(params, 'stream');
       const event = p.event === undefined ? undefined : intParam(params, 'event', 1, c.count());
       const page = p.page === undefined ? 0 : intParam(params, 'page', 0, 2 ** 31);
-      return followPage(c, { stream, event }, p.format, page);
+      return followPage(c, { stream, event }, p.format, page, { textOnly: p.textOnly === true });
     },
     httpExchanges: async (params) => {
       requireCapture(state);

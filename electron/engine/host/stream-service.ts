@@ -264,7 +264,7 @@ function formatPage(s: { client: string; server: string }, chunks: StreamChunk[]
 
 /** One page of a stream for the follow pane / CLI. */
 export function followPage(
-  capture: Capture, spec: { stream?: string; event?: number }, format: FollowFormatName, page = 0,
+  capture: Capture, spec: { stream?: string; event?: number }, format: FollowFormatName, page = 0, opts: { textOnly?: boolean } = {},
 ): FollowPage {
   const key = `${spec.stream ?? ''}|${spec.event ?? ''}`;
   let entry = followCache && followCache.capture === capture && followCache.key === key ? followCache : undefined;
@@ -275,7 +275,7 @@ export function followPage(
     entry = { capture, key, source, pages: followPagingOf(source.columns) };
     followCache = entry;
   }
-  return followSourcePage(entry.source, entry.pages, format, page);
+  return followSourcePage(entry.source, entry.pages, format, page, opts.textOnly === true);
 }
 
 /** Page `page` of `s` in `format`: reads only that page's chunks (paging holds the rest). */
@@ -285,7 +285,7 @@ export function followPageOf(s: ByteStream, paging: FollowPaging, format: Follow
 
 /** Page `page` of a follow source: its chunks read (and formatted) alone. */
 function followSourcePage(
-  s: Omit<FollowSource, 'columns'> & { count?: number; columns?: ChunkColumns }, paging: FollowPaging, format: FollowFormatName, page: number,
+  s: Omit<FollowSource, 'columns'> & { count?: number; columns?: ChunkColumns }, paging: FollowPaging, format: FollowFormatName, page: number, textOnly = false,
 ): FollowPage {
   const pages = paging.starts.length;
   const total = s.count ?? s.columns?.n ?? 0;
@@ -296,7 +296,7 @@ function followSourcePage(
   return {
     id: s.id, kind: s.kind, client: s.client, server: s.server, filter: streamFilter(s.id), page: p, pages, firstChunk: first,
     totalChunks: total, totalBytes: [paging.totalBytes[0], paging.totalBytes[1]],
-    chunks: chunks.map((c) => ({ dir: c.dir, event: c.event, lastEvent: c.lastEvent, time: c.time, seq: c.seq, bytes: c.bytes, gap: c.gap, truncated: c.truncated })),
+    chunks: textOnly ? [] : chunks.map((c) => ({ dir: c.dir, event: c.event, lastEvent: c.lastEvent, time: c.time, seq: c.seq, bytes: c.bytes, gap: c.gap, truncated: c.truncated })),
     text: formatPage(s, chunks, format, paging, p),
     summary: { ...paging.summary },
     notes: s.notes,
