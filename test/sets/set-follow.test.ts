@@ -168,6 +168,19 @@ describe('extendMerge: the watermark and a stalled part', () => {
     // strace silent for stallMs: the syscall at 11 no longer waits for a packet before it.
     expect(extendMerge(m, [part([10]), part(times)], 3199, 500)).toBe(0);
     expect(extendMerge(m, [part([10]), part(times)], 3200, 500)).toBe(1);
+    // A part that lags and lags (its times far from the packet's) holds at most waitMs (3 s):
+    // then the packet goes, its row live.
+    const n = createFollowMerge();
+    const late = [1];
+    expect(extendMerge(n, [part([100]), part(late)], 0, 500, 3000)).toBe(1);
+    for (let t = 300; t < 3000; t += 300) {
+      late.push(late.length + 1);
+      expect(extendMerge(n, [part([100]), part(late)], t, 500, 3000)).toBe(1);
+    }
+    late.push(late.length + 1);
+    // The syscall just read goes, then the packet (waited 3 s); the newest syscall waits for the packets.
+    expect(extendMerge(n, [part([100]), part(late)], 3000, 500, 3000)).toBe(2);
+    expect(n.order.part[n.count]).toBe(0);
   });
   it('an event whose correlation may still change waits past stallMs, up to waitMs after it was read, and what comes after it waits too', () => {
     const m = createFollowMerge();

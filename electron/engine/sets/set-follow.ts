@@ -12,9 +12,9 @@
  * come); then the silent part stops holding it back. Counting from the event's arrival, not the
  * silent part's last event, matters: after a pause in both, the packet of a write often lands in
  * its file before strace prints the write (at its return), and must wait for it. A part that is
- * not silent (it gave events within the last `stallMs`) keeps holding: on a loaded machine strace
- * runs seconds behind tcpdump while printing all along, and its times reach the packet's soon
- * enough. An event of the silent part older than what was placed meanwhile is placed next, after
+ * not silent (it gave events within the last `stallMs`) keeps holding, up to `waitMs`: on a
+ * loaded machine strace runs seconds behind tcpdump while printing all along, and its times
+ * reach the packet's soon enough. An event of the silent part older than what was placed meanwhile is placed next, after
  * them (its time out of order).
  *
  * An event whose correlation the other part may still change (`waits`: a packet whose owner the
@@ -116,7 +116,12 @@ export function extendMerge(m: FollowMerge, parts: [PartFront, PartFront], now =
    * Part `q` holds back the next event of the other part: it may still give an earlier one, and
    * that event has not waited stallMs or `q` is still giving events (it lags, it is not silent).
    */
-  const holds = (q: 0 | 1): boolean => !parts[q].ended && (waited(q === 0 ? 1 : 0) < stallMs || now - m.lastRead[q] < stallMs);
+  const holds = (q: 0 | 1): boolean => {
+    if (parts[q].ended) return false;
+    const w = waited(q === 0 ? 1 : 0);
+    // A lagging part holds at most waitMs: a live row must still print while its command runs.
+    return w < stallMs || (now - m.lastRead[q] < stallMs && w < waitMs);
+  };
   const total = parts[0].count + parts[1].count;
   const o = m.order;
   o.part = grow(o.part, total, (n) => new Uint8Array(n));
