@@ -14,6 +14,7 @@ import { compileFilterText } from './compile.ts';
 import type { FilterAst } from '../../../shared/filter/ast.ts';
 import type { FilterMessage } from '../../../shared/filter/index.ts';
 import { frameScan, frameTermsOf, type FrameTerm } from './frame-bytes.ts';
+import { helloTest } from '../tls/hello-filter.ts';
 
 /**
  * Whether a filter can read `field` without dissecting what TCP and UDP carry: a frame field, or
@@ -140,6 +141,8 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   // A test that reads the file per event (evt.buffer) runs in slices like a dissection.
   const cheap = cols?.reads !== true;
   const needed = cols ? null : necessary(compiled.ast, termTests);
+  // ClientHello / ServerHello types: TLS 1.3 events are answered undissected (tls/hello-filter.ts).
+  const hello = cols || wantsDelta ? null : helloTest(capture, compiled.ast);
   if (scan && (cols || needed)) {
     // One window a step (a few ms of native search, or of RE2 over a smaller window), yielding
     // after each slice of `sliceMs` so that a newer filter can cancel this one.
@@ -174,11 +177,13 @@ export async function runFilter(capture: Capture, text: string, opts: FilterRunO
   let dissected = 0;
   const slice = opts.sliceMs ?? 20;
   let sliceStart = performance.now();
+  let byHello: boolean | undefined;
   for (let e = first; e <= last; e++) {
     let hit: boolean;
     const byColumns = onColumns !== undefined && (exact === null || exact(e));
     if (byColumns) hit = onColumns(e);
     else if (needed && !needed(e)) hit = false;
+    else if (hello && (byHello = hello(e)) !== undefined) hit = byHello;
     else {
       capture.dissect(e, d, { info });
       dissected++;

@@ -22,7 +22,7 @@ import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
 import type { H2Connection, H2Frame } from '../http2/connection.ts';
 import { http2Info } from '../http2/info.ts';
-import { addTlsLayerFields, captureTls, tlsFrameOf, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
+import { addTlsLayerFields, captureTls, markTlsLayer, tlsFrameOf, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
@@ -194,6 +194,8 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       if (row) applyColumns(row, out, protocolColumn, infoColumn);
     },
   };
+  // Its dissect adds the TLS fields: a filter on hello types may answer them undissected (tls/hello-filter.ts).
+  markTlsLayer(session.capture);
   return session;
 }
 

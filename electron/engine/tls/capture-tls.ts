@@ -20,16 +20,27 @@ import { readTcpFileBytes, tcpFileBytes, tcpFileEventAt, tcpFileMapBytes } from 
 import { startsWithNeither, streamStartsOf } from '../index/stream-starts.ts';
 import { createFrameReader, createTcpFollowState, feedTcpFrame, heldFragments, readFrame, streamIdOfFrame, tcpStream, tcpStreamFrames, type TcpFollowState } from '../streams/tcp-reassembly.ts';
 import { cryptoProvider, type CryptoProvider, type CryptoProfileName } from './crypto.ts';
-import { addTlsColumnFields, addTlsFields, TLS_COLUMN_FIELDS, TLS_FIELDS } from './fields.ts';
+import {
+  addTlsColumnFields,
+  addTlsFields,
+  hfTls,
+  hfTlsRecordLength,
+  hfTlsRecordVersion,
+  TLS_COLUMN_FIELDS,
+  TLS_FIELDS,
+} from './fields.ts';
 import { addDsbSecrets, addKeylogFile, addKeylogText, addPsk, createKeyStore, exportKeylog, type KeylogAddResult, type KeyStore } from './keylog.ts';
+import { HS_CLIENT_HELLO, HS_SERVER_HELLO } from './handshake.ts';
 import { looksLikeTls } from './records.ts';
-import { recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
+import { recordEncrypted, recordHandshakes, recordIndexBytes, recordsAtEvent, type TlsRecordColumns } from './record-index.ts';
 import { looksLikeHttp1, partialRecordEvents, type TlsFrame } from './rows.ts';
 import {
   advanceTls,
   createTlsDecoder,
+  detachSource,
   dropPlainStream,
   forgetStreamPlaintexts,
+  isTls13,
   keysStillFit,
   plainChunkCount,
   plainStart,
@@ -121,6 +132,8 @@ export interface CaptureTls {
   /** What each TCP stream's start showed (startKind), and the streams of a finished capture whose start decides nothing. */
   starts: Map<string, StartKind>;
   undecidedStarts: Set<string>;
+  /** TCP streams of a finished capture decoded without keys (clearEntry): what their clear records say. */
+  clear: Map<string, ClearEntry>;
   /** Syscall captures: the fd streams built so far, for the capture's event count then. */
   fd?: { streams: Map<string, ByteStream>; count: number };
 }
@@ -141,7 +154,7 @@ export function captureTls(capture: Capture, profile?: CryptoProfileName): Captu
   const key = c.internals().index;
   let t = perCapture.get(key);
   if (!t) {
-    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), droppedWhole: new Map(), droppedBytes: 0, starts: new Map(), undecidedStarts: new Set() };
+    t = { keys: createKeyStore(), provider: cryptoProvider(profile), dsbLoaded: 0, cache: new Map(), cacheBytes: 0, dropped: new Map(), droppedWhole: new Map(), droppedBytes: 0, starts: new Map(), undecidedStarts: new Set(), clear: new Map() };
     perCapture.set(key, t);
   }
   if (profile && t.provider.name !== profile) {
@@ -702,6 +715,9 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
       }
     }
   }
+  // TLS fields alone, of a stream not built with its keys: from the records decoded without keys
+  // where no decryption could change them (clearFields).
+  if (keep !== null && keepsOnlyOf(keep, TLS_FIELDS) && clearFields(c, id, event, d, keep)) return -1;
   const e = entry(c, id);
   if (!e) return -1;
   let src = -1;
@@ -723,8 +739,82 @@ export function addTlsLayerFields(c: Capture, event: number, d: Dissection): num
   return src;
 }
 
-/** Events whose TLS fields came from the record columns / from the record objects; events passed over from the noted starts (tests). */
-export const tlsLayerWork = { columnEvents: 0, recordEvents: 0, notedEvents: 0 };
+/** Events whose TLS fields came from the record columns / from the record objects; events passed over from the noted starts; events answered by clearFields (tests). */
+export const tlsLayerWork = { columnEvents: 0, recordEvents: 0, notedEvents: 0, clearEvents: 0 };
+
+/** A TCP stream decoded without keys: its record columns and clear records (null: not TLS), and whether its ServerHello chose TLS 1.3. */
+interface ClearEntry {
+  tls: TlsStreamResult | null;
+  tls13: boolean;
+}
+
+/** Streams decoded without keys by clearEntry (tests count them). */
+export const clearWork = { builds: 0 };
+
+const NO_KEYS = createKeyStore();
+
+/**
+ * TCP stream `id` of a finished capture decoded with no key (no record is decrypted, and none
+ * is kept but its clear records, copied; its source stream is let go): its records are the
+ * keyed decoder's, read from the same stream, and so is every field of a record sent in the
+ * clear. Undefined for a capture still growing (its streams are built as they grow).
+ */
+function clearEntry(c: Capture, t: CaptureTls, id: string): ClearEntry | undefined {
+  const hit = t.clear.get(id);
+  if (hit) return hit;
+  if (!c.info().done || !/^tcp:\d+$/.test(id)) return undefined;
+  const src = sourceStream(c, id);
+  if (!src) return undefined;
+  clearWork.builds++;
+  let tls: TlsStreamResult | null = null;
+  if (looksLikeTls(src)) {
+    const dec = createTlsDecoder(src, NO_KEYS, t.provider);
+    advanceTls(dec, src, true);
+    tls = dec.result;
+    detachSource(tls);
+  }
+  const v: ClearEntry = { tls, tls13: isTls13(tls?.session.version) };
+  t.clear.set(id, v);
+  return v;
+}
+
+/**
+ * The TLS fields decryption never changes on an event of a TLS 1.3 stream that also carries
+ * encrypted records: the record header's version and length (RFC 8446 §5.2: the outer header is
+ * sent as is). The inner content type, handshake types and application data of an encrypted
+ * record need its keys. (The hellos' fields would belong here too, RFC 8446 §4, but on a
+ * ServerHello event with encrypted records after it the records decoded without keys lacked them:
+ * not understood yet, so those events take the keyed stream.)
+ */
+const CLEAR_13_FIELDS = [hfTls, hfTlsRecordVersion, hfTlsRecordLength];
+
+/**
+ * Add the TLS fields of `event` from its stream decoded without keys (clearEntry), when keys
+ * could change none of them: every record of the event was sent in the clear, or the stream is
+ * TLS 1.3 and `keep` asks only CLEAR_13_FIELDS. False when the event needs the keyed stream (or
+ * that stream is built already: it answers as cheaply).
+ */
+function clearFields(c: Capture, id: string, event: number, d: Dissection, keep: Uint8Array): boolean {
+  if (c.internals().kind !== 'packets') return false;
+  const t = captureTls(c);
+  if (t.cache.has(id)) return false;
+  const v = clearEntry(c, t, id);
+  if (!v) return false;
+  const tls = v.tls;
+  tlsLayerWork.clearEvents++;
+  // Not TLS: the keyed decoder would find no record either (a TLS field alone asks no HTTP/2).
+  if (!tls) return true;
+  const cols = tls.recs;
+  const at = recordsAtEvent(cols, event);
+  if (at.length === 0) return true;
+  if (at.some((i) => recordEncrypted(cols, i)) && !(v.tls13 && keepsOnlyOf(keep, CLEAR_13_FIELDS))) {
+    tlsLayerWork.clearEvents--;
+    return false;
+  }
+  if (keepsColumnsOnly(keep) && at.length <= 100 && !at.some((i) => cols.odd.has(i))) addTlsColumnFields(d, cols, at);
+  else addTlsFields(d, at.map((i) => recordAt(tls, i)));
+  return true;
+}
 
 /** An event's records (the summaries), or undefined when it completes none. */
 function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefined {
@@ -743,6 +833,24 @@ function keepsColumnsOnly(keep: Uint8Array): boolean {
     v = true;
     for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
     columnsOnlyCache.set(keep, v);
+  }
+  return v;
+}
+
+/** Per field list and keep mask: does the mask keep nothing but those fields? */
+const onlyOfCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
+function keepsOnlyOf(keep: Uint8Array, fields: readonly { id: number }[]): boolean {
+  let m = onlyOfCache.get(fields);
+  if (!m) {
+    m = new WeakMap();
+    onlyOfCache.set(fields, m);
+  }
+  let v = m.get(keep);
+  if (v === undefined) {
+    const ok = new Set(fields.map((f) => f.id));
+    v = true;
+    for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
+    m.set(keep, v);
   }
   return v;
 }
@@ -773,4 +881,32 @@ function keepsAny(keep: Uint8Array): boolean {
   const v = layerFieldIds.some((id) => keep[id] === 1);
   keepsCache.set(keep, v);
   return v;
+}
+
+/** Captures whose dissect adds the TLS layer's fields (layers/session.ts): only there does a TLS field exist. */
+const layered = new WeakSet<Capture>();
+export function markTlsLayer(c: Capture): void {
+  layered.add(c);
+}
+
+/**
+ * Whether `event` holds a handshake message of one of `types` (each a ClientHello or a
+ * ServerHello), without decrypting: known when its TCP stream's ServerHello chose TLS 1.3 (the
+ * clear records decide: RFC 8446 §4 sends both hellos in the clear and has no renegotiation, so
+ * no decrypted record holds one), else undefined (the event is dissected).
+ */
+export function helloAt(c: Capture, event: number, types: readonly number[]): boolean | undefined {
+  const int = c.internals();
+  if (int.kind !== 'packets' || !layered.has(c) || types.some((x) => x !== HS_CLIENT_HELLO && x !== HS_SERVER_HELLO)) return undefined;
+  const st = tcpStreamOf(int.conv, event);
+  if (st < 0) return undefined;
+  const v = clearEntry(c, captureTls(c), `tcp:${st}`);
+  const tls = v?.tls;
+  if (!v || !tls || !v.tls13) return undefined;
+  for (const i of recordsAtEvent(tls.recs, event)) {
+    if (recordEncrypted(tls.recs, i)) continue;
+    const hs = tls.recs.odd.has(i) ? recordAt(tls, i).handshakes.map((m) => m.type) : recordHandshakes(tls.recs, i);
+    if (hs.some((x) => types.includes(x))) return true;
+  }
+  return false;
 }

@@ -207,6 +207,23 @@ export function readSourceFrom(t: TlsStreamResult, file: SourceFile): void {
   b.src = { ...b.src, chunks: [] };
 }
 
+/**
+ * Let the source stream go for good (a result decoded without keys, kept for its columns and its
+ * clear records: capture-tls.ts clearEntry): the kept summaries get their own copy of their
+ * record's bytes (else each pins its batch of frames); a record not kept reads as empty.
+ */
+export function detachSource(t: TlsStreamResult): void {
+  const b = backing(t);
+  for (const s of t.kept.values()) {
+    const body = s.record.body.slice();
+    const own = Object.getOwnPropertyDescriptor(s, 'plaintext');
+    if (own && 'value' in own && s.plaintext === s.record.body) s.plaintext = body;
+    s.record.body = body;
+  }
+  b.src = { ...b.src, chunks: [] };
+  b.file = undefined;
+}
+
 /** Let the plaintext stream's chunks go (one object a record): made again from the columns when read, no record decrypted. */
 export function dropPlainStream(t: TlsStreamResult): void {
   const b = backing(t);
@@ -641,7 +658,7 @@ function guessInnerType(e: Epoch, r: TlsRecord, p: Uint8Array): number {
   return CT_APPLICATION_DATA;
 }
 
-function isTls13(v: number | undefined): boolean {
+export function isTls13(v: number | undefined): boolean {
   return v === 0x0304 || (v !== undefined && (v & 0xff00) === 0x7f00);
 }
 
