@@ -175,7 +175,7 @@ describe('TLS record index (shape e: TLS 1.3 keep-alive with a key log)', () => 
 
   it('a filter on TLS fields alone dissects no frame; record fields from the columns; same events as a dissecting filter', async () => {
     const { s } = await shape('e', 3000);
-    for (const [f, columns] of [['tls.handshake.type == 1', true], ['tls.record.content_type == 23', true], ['tls.handshake.extensions_server_name contains "."', false]] as const) {
+    for (const [f, columns] of [['tls.handshake.type == 20', true], ['tls.record.content_type == 23', true], ['tls.handshake.extensions_server_name contains "."', false]] as const) {
       sessionWork.baseDissects = 0;
       tlsLayerWork.columnEvents = 0;
       tlsLayerWork.recordEvents = 0;
