@@ -893,9 +893,9 @@ export function helloAt(c: Capture, event: number, types: readonly number[]): bo
   if (int.kind !== 'packets' || !layered.has(c) || types.some((x) => x !== HS_CLIENT_HELLO && x !== HS_SERVER_HELLO)) return undefined;
   const st = tcpStreamOf(int.conv, event);
   if (st < 0) return undefined;
-  // A stream the index saw start without TLS is passed over by the dissection too
-  // (addTlsLayerFields): decoding it here would reassemble every plain TCP stream of the capture.
-  if (startsNeitherAt(c, event) || startKind(c, `tcp:${st}`)?.tls === false) return undefined;
+  // A stream the index saw start without TLS has no TLS field (addTlsLayerFields passes it over
+  // too): decoding it here would reassemble every plain TCP stream of the capture.
+  if (startsNeitherAt(c, event) || startKind(c, `tcp:${st}`)?.tls === false) return false;
   const v = clearEntry(c, captureTls(c), `tcp:${st}`);
   const tls = v?.tls;
   if (!v || !tls || !v.tls13) return undefined;
