@@ -181,7 +181,8 @@ describe('the window over the real engine', () => {
     // once the HTTP scan has named them (a refresh).
     await s.open({ kind: 'path', path: join(CORPUS, 'pcap/generated/gen-tls13-http11-nsec.pcap') }, true);
     await untilDone();
-    for (let i = 0; i < 1000 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The refresh follows the HTTP scan: a condition, not a time (10 s was too short at load 10+).
+    for (let i = 0; i < 6000 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(held[0]).toBe(20);
     const page = s.rows()!.page(0)!;
     expect([...page.events]).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -79,3 +79,20 @@ describe('TLS fields from the records sent in the clear', () => {
     }
   }, 120_000);
 });
+
+describe('hello filters on a capture without TLS', () => {
+  it('shape a (HTTP/1.1 keep-alive): tls.handshake.type == 1 decodes no stream without keys (each starts as plain HTTP)', async () => {
+    const path = join(dir, 'a-3000.pcap');
+    const sh = SHAPES.find((x) => x.id === 'a');
+    if (!sh) throw new Error('no shape a');
+    sh.generate(path, 3000);
+    const { capture, indexing } = await openCapture(path);
+    await indexing;
+    const s = openSession(capture);
+    clearWork.builds = 0;
+    expect(await events(s.capture, 'tls.handshake.type == 1')).toEqual([]);
+    expect(await events(s.capture, 'tls.handshake.type in {1, 2}')).toEqual([]);
+    // One decode per TCP stream (a reassembly of each) before the start check.
+    expect(clearWork.builds).toBe(0);
+  });
+});

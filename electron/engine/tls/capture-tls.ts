@@ -824,63 +824,56 @@ function recordsOfEvent(e: StreamEntry, event: number): RecordSummary[] | undefi
   return at.length > 0 ? at.map((i) => recordAt(t, i)) : undefined;
 }
 
-/** Per keep mask: does it keep nothing but what the record columns and HTTP/2 frames hold? */
-const columnsOnlyCache = new WeakMap<Uint8Array, boolean>();
-function keepsColumnsOnly(keep: Uint8Array): boolean {
-  let v = columnsOnlyCache.get(keep);
+type FieldList = readonly { id: number }[];
+
+type MaskAnswers = WeakMap<FieldList, WeakMap<Uint8Array, boolean>>;
+
+/**
+ * A question about a keep mask asked once per event, answered once per filter run: each run has
+ * its own mask, so the answer is kept per (question, field list, mask).
+ */
+function perMask(answers: MaskAnswers, fields: FieldList, keep: Uint8Array, answer: () => boolean): boolean {
+  let m = answers.get(fields);
+  if (!m) {
+    m = new WeakMap();
+    answers.set(fields, m);
+  }
+  let v = m.get(keep);
   if (v === undefined) {
-    const ok = new Set([...TLS_COLUMN_FIELDS, ...HTTP2_FIELDS].map((f) => f.id));
-    v = true;
-    for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
-    columnsOnlyCache.set(keep, v);
+    v = answer();
+    m.set(keep, v);
   }
   return v;
 }
 
-/** Per field list and keep mask: does the mask keep nothing but those fields? */
-const onlyOfCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
-function keepsOnlyOf(keep: Uint8Array, fields: readonly { id: number }[]): boolean {
-  let m = onlyOfCache.get(fields);
-  if (!m) {
-    m = new WeakMap();
-    onlyOfCache.set(fields, m);
-  }
-  let v = m.get(keep);
-  if (v === undefined) {
+/** Does the mask keep nothing but `fields`? */
+const onlyAnswers: MaskAnswers = new WeakMap();
+function keepsOnlyOf(keep: Uint8Array, fields: FieldList): boolean {
+  return perMask(onlyAnswers, fields, keep, () => {
     const ok = new Set(fields.map((f) => f.id));
-    v = true;
-    for (let i = 0; i < keep.length && v; i++) if (keep[i] === 1 && !ok.has(i)) v = false;
-    m.set(keep, v);
-  }
-  return v;
+    for (let i = 0; i < keep.length; i++) if (keep[i] === 1 && !ok.has(i)) return false;
+    return true;
+  });
 }
 
-/** Per field list and keep mask: does the mask keep one of the fields? */
-const anyOfCache = new WeakMap<readonly { id: number }[], WeakMap<Uint8Array, boolean>>();
-function keepsAnyOf(keep: Uint8Array, fields: readonly { id: number }[]): boolean {
-  let m = anyOfCache.get(fields);
-  if (!m) {
-    m = new WeakMap();
-    anyOfCache.set(fields, m);
-  }
-  let v = m.get(keep);
-  if (v === undefined) {
-    v = fields.some((f) => keep[f.id] === 1);
-    m.set(keep, v);
-  }
-  return v;
+/** Does the mask keep one of `fields`? */
+const anyAnswers: MaskAnswers = new WeakMap();
+function keepsAnyOf(keep: Uint8Array, fields: FieldList): boolean {
+  return perMask(anyAnswers, fields, keep, () => fields.some((f) => keep[f.id] === 1));
 }
 
-let layerFieldIds: number[] | undefined;
-/** Per keep mask (one per filter run): does it keep a TLS/HTTP2 field? Asked once per event. */
-const keepsCache = new WeakMap<Uint8Array, boolean>();
+/** What the record columns and HTTP/2 frames hold (keepsColumnsOnly). */
+let columnFields: FieldList | undefined;
+function keepsColumnsOnly(keep: Uint8Array): boolean {
+  columnFields ??= [...TLS_COLUMN_FIELDS, ...HTTP2_FIELDS];
+  return keepsOnlyOf(keep, columnFields);
+}
+
+/** Does the mask keep a TLS/HTTP2 field? */
+let layerFields: FieldList | undefined;
 function keepsAny(keep: Uint8Array): boolean {
-  const hit = keepsCache.get(keep);
-  if (hit !== undefined) return hit;
-  layerFieldIds ??= [...TLS_FIELDS, ...HTTP2_FIELDS].map((f) => f.id);
-  const v = layerFieldIds.some((id) => keep[id] === 1);
-  keepsCache.set(keep, v);
-  return v;
+  layerFields ??= [...TLS_FIELDS, ...HTTP2_FIELDS];
+  return keepsAnyOf(keep, layerFields);
 }
 
 /** Captures whose dissect adds the TLS layer's fields (layers/session.ts): only there does a TLS field exist. */
@@ -900,6 +893,9 @@ export function helloAt(c: Capture, event: number, types: readonly number[]): bo
   if (int.kind !== 'packets' || !layered.has(c) || types.some((x) => x !== HS_CLIENT_HELLO && x !== HS_SERVER_HELLO)) return undefined;
   const st = tcpStreamOf(int.conv, event);
   if (st < 0) return undefined;
+  // A stream the index saw start without TLS has no TLS field (addTlsLayerFields passes it over
+  // too): decoding it here would reassemble every plain TCP stream of the capture.
+  if (startsNeitherAt(c, event) || startKind(c, `tcp:${st}`)?.tls === false) return false;
   const v = clearEntry(c, captureTls(c), `tcp:${st}`);
   const tls = v?.tls;
   if (!v || !tls || !v.tls13) return undefined;
