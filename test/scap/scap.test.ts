@@ -6,6 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createDissection } from '../../electron/engine/dissectors/dissection.ts';
+import { fieldStrings } from '../../electron/engine/dissectors/values.ts';
+import { fieldByName } from '../../electron/engine/fields/registry.ts';
 import { openScap } from '../../electron/engine/readers/scap/open-scap.ts';
 import { memSource } from './mem-source.ts';
 import { compareRendering, type LineDiff } from './classify.ts';
@@ -155,6 +157,30 @@ describe('files with a special case', () => {
     expect(oracle.startsWith('1405 21:35:33.350505660 0 container:9dbcbd0c435f (-1) > container ')).toBe(true);
     expect(oracle).toContain(` ${cap.argsOf(1405)}`);
     expect(cap.argsOf(1405)).toMatch(/^json=\{"container":\{.*"privileged":true/);
+  });
+
+  it('psp_privileged: the container JSON event shows the container\'s own thread, as sysdig 0.29.3 (sinsp_container_info::get_tinfo)', async () => {
+    const { cap } = await open(`${SCAP}/falco/psp_privileged.scap`);
+    // `sysdig -r psp_privileged.scap -p '%field'` for each field, on its one line (event 1405).
+    const want: Record<string, string> = {
+      'proc.name': 'container:9dbcbd0c435f', 'proc.cmdline': 'container:9dbcbd0c435f', 'proc.exe': '', 'proc.ppid': '0', 'proc.vpid': '-2', 'thread.vtid': '-2',
+      'user.uid': '0', 'user.name': 'root', 'group.gid': '0', 'user.loginuid': '0',
+      'container.id': '9dbcbd0c435f', 'container.name': 'epic_cray', 'container.type': 'docker', 'container.image': 'nginx:latest',
+      'container.image.id': 'f68d6e55e06520f152403e6d96d0de5c9790a89b4cfc99f4626f68146fa1dbdc', 'container.privileged': '1',
+    };
+    const d = createDissection();
+    const text = (f: string): string => {
+      const def = fieldByName(f);
+      if (!def) throw new Error(`no field ${f}`);
+      return fieldStrings(d, def).join(',');
+    };
+    cap.dissect(1405, d);
+    const got = Object.fromEntries(Object.keys(want).map((f) => [f, text(f)]));
+    expect(got).toEqual(want);
+    // Not the thread of its tid (-1) in the table, which other events do not see either.
+    cap.dissect(1404, d);
+    expect(text('proc.name')).not.toMatch(/^container:/);
+    cap.close();
   });
 });
 

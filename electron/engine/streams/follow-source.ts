@@ -12,7 +12,7 @@
 import type { CaptureInternals } from '../capture.ts';
 import type { ByteStream, StreamChunk, StreamDir, StreamKind } from './byte-stream.ts';
 import { gatheredFrames } from './frame-gather.ts';
-import { createFrameReader, frameTime, readFrame, tcpPayloadOf, tcpStream } from './tcp-reassembly.ts';
+import { createFrameReader, fileCutNote, frameCut, frameTime, readFrame, tcpPayloadOf, tcpStream } from './tcp-reassembly.ts';
 
 type PacketInternals = Extract<CaptureInternals, { kind: 'packets' }>;
 
@@ -133,7 +133,12 @@ export function tcpFollowSource(internals: PacketInternals, n: number): FollowSo
           const payload = tcpPayloadOf(reader);
           from = payload.subarray(payload.length - size);
         }
-        if (from.length !== size) throw new Error(`frame ${event} no longer has the ${size} bytes of TCP chunk ${k} of ${s.id}`);
+        if (from.length !== size || frameCut(ix, event, frame)) {
+          // The file was cut after the stream was built: the page keeps the chunks before it, and says why it ends.
+          const note = fileCutNote(event, frame.length, ix.capLen.data[event - 1]);
+          if (!s.notes.includes(note)) s.notes.push(note);
+          break;
+        }
         bytes.set(from);
         followReadWork.bytes += size;
         at += size;

@@ -426,6 +426,19 @@ export function frameEndpoints(r: FrameReader): { src: string; dst: string } {
   return { src: endpointText(d, false, sp), dst: endpointText(d, true, dp) };
 }
 
+/**
+ * Whether frame `event` read now has fewer bytes than the index recorded: the file was cut (or
+ * rewritten shorter) after it was read. Its dissection would be of a stub, one note per frame.
+ */
+export function frameCut(ix: PacketIndex, event: number, bytes: Uint8Array): boolean {
+  return bytes.length < ix.capLen.data[event - 1];
+}
+
+/** The one note of a stream stopped at frame `event` by frameCut: what was read before it stays. */
+export function fileCutNote(event: number, length: number, recorded: number): string {
+  return `the capture file changed after it was read: frame ${event} now has ${length} of its ${recorded} bytes (file cut or rewritten); the stream stops before it`;
+}
+
 export function frameTime(ix: PacketIndex, event: number): number {
   return ix.tsSec.data[event - 1] + ix.tsNsec.data[event - 1] / 1e9;
 }
@@ -586,6 +599,10 @@ export function tcpStream(internals: CaptureInternals, n: number, sink?: TcpChun
   for (const f of frames) {
     event = f;
     frame = bytes ? bytes(f) : r.bytesOf(f);
+    if (frameCut(pi.index, f, frame)) {
+      st.stream.notes.push(fileCutNote(f, frame.length, pi.index.capLen.data[f - 1]));
+      break;
+    }
     // After the first frame (its endpoints' text comes from the dissection) most segments are
     // read straight from the headers, as the HTTP scan reads them (tcp-segment.ts).
     if (st.clientBit >= 0 && simpleFrame(pi, f) && readTcpSegment(pi, f, n, frame, seg)) {
@@ -612,7 +629,12 @@ export function udpStream(internals: CaptureInternals, n: number): ByteStream {
   let clientBit = -1;
   const pos = [0, 0];
   for (const f of framesOf(pi.conv, count, -2 - n)) {
-    readFrame(r, f);
+    const frame = r.bytesOf(f);
+    if (frameCut(pi.index, f, frame)) {
+      s.notes.push(fileCutNote(f, frame.length, pi.index.capLen.data[f - 1]));
+      break;
+    }
+    readFrame(r, f, frame);
     const d = r.d;
     const bit = streamDirOf(pi.conv, f);
     if (clientBit < 0) {

@@ -21,7 +21,7 @@ import { GENERIC_CATEGORY } from '../../syscalls/generic-categories.ts';
 import { BT, createBlockWalker, isEventBlock, SHB_MAGIC } from './blocks.ts';
 import { createEventView, decodeEvent, paramI64, paramStr, type EventView } from './event.ts';
 import { argsText, paramText, PT, type Resolver } from './render.ts';
-import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, createState, dropThread, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, takeProcChanged, threadCount, threadOf, unknownThread, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
+import { applyContainerEvent, applyEvent, applyMemoryEvent, atPath, containerThread, createState, dropThread, FdType, fdTypeChar, fdTypeName, joinPath, l4Name, NO_ID, readFdList, readIfList, readMachineInfo, readProcList, readUserList, takeProcChanged, threadCount, threadOf, unknownThread, type FdInfo, type ScapState, type ThreadInfo } from './state.ts';
 
 /** What a row knows about its process (immutable; shared by consecutive events of a thread). */
 type ProcSnap = Readonly<Pick<ThreadInfo, 'pid' | 'ptid' | 'comm' | 'exe' | 'args' | 'argc' | 'exepath' | 'cwd' | 'container' | 'uid' | 'gid' | 'nsTid' | 'nsPid'> & {
@@ -671,7 +671,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     const enterFd = t.enterFd;
     st.closed = undefined;
     st.nameChanged = false;
-    if (et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1) applyContainerEvent(st, v);
+    const container = et < PPM_EVENT_MAX && CONTAINER_EVENT[et] === 1 ? applyContainerEvent(st, v) : undefined;
     const fd = applySafely(t, num, index, offset);
     if (st.nameChanged) pushValue(nameChanged, num);
     if (!noProcess && et < PPM_EVENT_MAX && MEM_EVENT[et] === 1) applyMemoryEvent(st, v, t);
@@ -680,7 +680,8 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     // An fd that is not the event's (mmap's) still resolves in evt.args, as an extra resolution.
     if (et < PPM_EVENT_MAX && STATEFUL[et] === 1) extraResolutions(num, t, NO_FD[et] === 1 ? -1 : fd);
     pushValue(fdCol, fdIdOf(f));
-    const sid = noProcess ? 0 : snapOf(t);
+    // A container JSON event shows the container's own thread (containerThread), not its tid's.
+    const sid = noProcess ? 0 : snapOf(container !== undefined ? containerThread(container) : t);
     const snap = procTable[sid];
     pushValue(procCol, sid);
     let exec = 0;
@@ -1068,8 +1069,9 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
     addField(d, SF.procCwd, 0, 0, proc, snap.cwd);
     const thread = syscallSubtree(d, SF.thread);
     addField(d, SF.threadIsmain, 0, 0, thread, tid === snap.pid);
-    if (snap.nsTid >= 0) addField(d, SF.threadVtid, 0, 0, thread, snap.nsTid);
-    if (snap.nsPid >= 0) addField(d, SF.procVpid, 0, 0, proc, snap.nsPid);
+    // -1: unknown; a container event's thread has -2 (containerThread), which sysdig prints.
+    if (snap.nsTid !== -1) addField(d, SF.threadVtid, 0, 0, thread, snap.nsTid);
+    if (snap.nsPid !== -1) addField(d, SF.procVpid, 0, 0, proc, snap.nsPid);
     addProcStateFields(d, proc, snap, tid === snap.pid, memId, tsSec, tsNsec);
     const c = snap.container ? st.containers.get(snap.container) : undefined;
     const cont = syscallSubtree(d, SF.container);

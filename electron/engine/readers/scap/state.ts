@@ -461,7 +461,7 @@ export function readIfList(st: ScapState, type: number, buf: Uint8Array, dv: Dat
  * A container event: PPME_CONTAINER_JSON_E's json ({"container":{"id","name","image","ip",...}})
  * or PPME_CONTAINER_E's id/name/image parameters (libsinsp container.cpp parse_container_json_evt).
  */
-export function applyContainerEvent(st: ScapState, v: EventView): void {
+export function applyContainerEvent(st: ScapState, v: EventView): string | undefined {
   const type = v.type;
   const ji = paramIndex(type, 'json', v.nparams);
   if (ji >= 0) {
@@ -470,15 +470,17 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
       const c = j.container;
       if (c && typeof c.id === 'string') {
         const ip = typeof c.ip === 'number' ? ipv4BE(c.ip) : typeof c.ip === 'string' ? c.ip : '';
-        st.containers.set(c.id.slice(0, 12), {
+        const id = c.id.slice(0, 12);
+        st.containers.set(id, {
           name: typeof c.name === 'string' ? c.name : '', image: typeof c.image === 'string' ? c.image : '', ip, type: typeof c.type === 'number' ? c.type : undefined,
           imageId: typeof c.imageid === 'string' ? c.imageid : undefined, privileged: typeof c.privileged === 'boolean' ? c.privileged : undefined, mounts: mountsText(c.Mounts),
         });
+        return id;
       }
     } catch {
       // Not JSON: the event's text still shows in evt.args; no container info from it.
     }
-    return;
+    return undefined;
   }
   const idI = paramIndex(type, 'id', v.nparams);
   if (idI < 0) return;
@@ -486,6 +488,24 @@ export function applyContainerEvent(st: ScapState, v: EventView): void {
   const imI = paramIndex(type, 'image', v.nparams);
   const tI = paramIndex(type, 'type', v.nparams);
   st.containers.set(paramStr(v, idI).slice(0, 12), { name: nI >= 0 ? paramStr(v, nI) : '', image: imI >= 0 ? paramStr(v, imI) : '', ip: '', type: tI >= 0 ? paramI64(v, tI) : undefined });
+  return undefined;
+}
+
+/**
+ * The thread libsinsp gives a container JSON event, whatever its tid (parse_container_json_evt
+ * takes sinsp_container_info::get_tinfo, sysdig 0.29.3): tid and pid -1, vtid and vpid -2, comm
+ * `container:ID`, the container's id, the rest as a new sinsp_threadinfo has them (uid, gid,
+ * loginuid and the parent 0). sysdig prints its proc.* and container.* fields from it.
+ */
+export function containerThread(id: string): ThreadInfo {
+  const t = newThread(-1, -1);
+  t.nsTid = t.nsPid = -2;
+  t.comm = `container:${id}`;
+  t.container = id;
+  t.uid = t.gid = 0;
+  t.loginuid = 0;
+  t.ptid = 0;
+  return t;
 }
 
 /**
