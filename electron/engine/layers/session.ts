@@ -183,7 +183,11 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       }
       return page;
     }),
-    cellTexts: (column, start, count) => (column === 'info' && infoColumn >= 0 && protocolColumn >= 0 ? infoTexts(session, start, count, infoColumn) : undefined),
+    cellTexts: (column, start, count) => {
+      if (column === 'info' && infoColumn >= 0 && protocolColumn >= 0) return infoTexts(session, start, count, infoColumn);
+      // Without a Protocol column or TCP analysis the session's cells are the capture's (syscalls).
+      return protocolColumn < 0 && !session.tcpAnalysis ? base.cellTexts?.(column, start, count) : undefined;
+    },
     cells: (ev, out) => {
       base.cells(ev, out);
       if (infoColumn < 0) return;

@@ -8,7 +8,7 @@ import type { CaptureInfo, ColumnDef } from '../../../shared/rpc.ts';
 import { RowFlag } from '../../../shared/rpc.ts';
 import { textSortKey, type Capture } from '../capture.ts';
 import { addField, type Dissection } from '../dissectors/dissection.ts';
-import { createColumn, createInterner, intern, reserve, type Column, type Interner } from '../index/columns.ts';
+import { createColumn, createInterner, intern, reserve, type Column, type Interner, type PageTexts } from '../index/columns.ts';
 import type { FieldDef } from '../fields/registry.ts';
 import { SF } from './fields.ts';
 import { fdStreamOfEventNumber } from './fd-lifetimes.ts';
@@ -302,6 +302,9 @@ export const SYSCALL_COLUMNS: ColumnDef[] = [
 
 const DIR_TEXT = ['', '>', '<'];
 
+/** Columns whose sort key is their text (syscallCapture's sortKey), so sortKeyTexts gives their `cells` texts. */
+const TEXT_KEY_COLUMNS = new Set(['proc', 'dir', 'event', 'fdname', 'container', 'cname']);
+
 export function dirText(ix: SyscallIndex, event: number): string {
   return DIR_TEXT[ix.dir.data[event - 1]] ?? '';
 }
@@ -448,6 +451,11 @@ export interface SyscallFormat {
   info(): CaptureInfo;
   /** Text of the Arguments column for one event (re-read lazily). */
   args(event: number): string;
+  /**
+   * Optional: `args` of events start+1 … start+count into out[0 … count), quicker than a call
+   * per event (the events table reads every event in file order).
+   */
+  argsPage?(start: number, count: number, out: string[]): void;
   /** Full dissection of one event into `d` (the format calls resetDissection itself). */
   dissect(event: number, d: Dissection): void;
   /** Optional: see SyscallIndex.dissectIo. */
@@ -477,6 +485,47 @@ export interface SyscallReader extends Capture {
   containerName?(local: number): string;
 }
 
+/** The Info column: the event as sysdig's line ends (direction, type, arguments). */
+function infoText(dir: string, type: string, args: string): string {
+  return `${dir} ${type} ${args}`.trim();
+}
+
+/** Events whose arguments a page decoded (tests: the events table decodes each once, not once per column). */
+export const syscallPageWork = { argsEvents: 0 };
+
+/** Texts of one column of a page, one id per row into the distinct texts (PageTexts). */
+interface PageEncoder {
+  ids: Uint32Array;
+  dict: string[];
+  codes: Map<string, number>;
+  /** The previous row's text and id: neighbouring rows mostly repeat a text (one process, one fd). */
+  last: string | undefined;
+  lastId: number;
+}
+
+function pageEncoder(count: number): PageEncoder {
+  return { ids: new Uint32Array(count), dict: [], codes: new Map(), last: undefined, lastId: 0 };
+}
+
+function encodeRow(p: PageEncoder, r: number, text: string): void {
+  if (text !== p.last) {
+    let id = p.codes.get(text);
+    if (id === undefined) p.codes.set(text, (id = p.dict.push(text) - 1));
+    p.last = text;
+    p.lastId = id;
+  }
+  p.ids[r] = p.lastId;
+}
+
+/** `page` with every text replaced by `f(text)`, texts that become equal merged (ids in first-use order). */
+function mapPageTexts(page: PageTexts, f: (text: string) => string): PageTexts {
+  const out = pageEncoder(page.ids.length);
+  const remap = page.dict.map((t) => f(t));
+  if (remap.every((t, k) => t === page.dict[k])) return page;
+  for (let r = 0; r < page.ids.length; r++) encodeRow(out, r, remap[page.ids[r]]);
+  return { ids: out.ids, dict: out.dict };
+}
+
 function timeText(ix: SyscallIndex, event: number): string {
   return `${ix.tsSec.data[event - 1]}.${String(ix.tsNsec.data[event - 1]).padStart(9, '0')}`;
 }
@@ -500,7 +549,60 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     container: (e) => s[ix.container.data[e - 1]],
     args: (e) => fmt.args(e),
     cname: (e) => fmt.containerName?.(e) ?? '',
-    info: (e) => `${dirText(ix, e)} ${s[ix.type.data[e - 1]]} ${fmt.args(e)}`.trim(),
+    info: (e) => infoText(dirText(ix, e), s[ix.type.data[e - 1]], fmt.args(e)),
+  };
+  /**
+   * The last page's Arguments, kept for one reuse: the events table asks for Arguments and Info
+   * of the same page in one call. Used once and only while no event was added (a followed log
+   * joins a resumed line to its call), so it never outlives that call's texts.
+   */
+  let argsMemo: { start: number; count: number; total: number; page: PageTexts } | undefined;
+  const argsTexts = (start: number, count: number): PageTexts => {
+    const memo = argsMemo;
+    argsMemo = undefined;
+    if (memo && memo.start === start && memo.count === count && memo.total === syscallCount(ix)) return memo.page;
+    const texts = new Array<string>(count);
+    syscallPageWork.argsEvents += count;
+    if (fmt.argsPage) fmt.argsPage(start, count, texts);
+    else for (let r = 0; r < count; r++) texts[r] = fmt.args(start + r + 1);
+    const p = pageEncoder(count);
+    for (let r = 0; r < count; r++) encodeRow(p, r, texts[r]);
+    const page = { ids: p.ids, dict: p.dict };
+    // The reply moves a page's arrays to the other thread (host/reply-size.ts): the memo keeps its own.
+    argsMemo = { start, count, total: syscallCount(ix), page: { ids: p.ids.slice(), dict: p.dict } };
+    return page;
+  };
+  /** Info of a page from its Arguments page: one text per distinct (direction, type, arguments). */
+  const infoTexts = (start: number, count: number): PageTexts => {
+    const args = argsTexts(start, count);
+    const p = pageEncoder(count);
+    // Keyed by numbers, not by the text: the arguments' text is hashed once, in argsTexts.
+    const byKey = new Map<number, number>();
+    const types = ix.type.data;
+    const dirs = ix.dir.data;
+    for (let r = 0; r < count; r++) {
+      const i = start + r;
+      const key = (types[i] * 4 + dirs[i]) * count + args.ids[r];
+      let id = byKey.get(key);
+      if (id === undefined) {
+        const text = infoText(DIR_TEXT[dirs[i]] ?? '', s[types[i]], args.dict[args.ids[r]]);
+        id = p.codes.get(text);
+        if (id === undefined) p.codes.set(text, (id = p.dict.push(text) - 1));
+        byKey.set(key, id);
+      }
+      p.ids[r] = id;
+    }
+    return { ids: p.ids, dict: p.dict };
+  };
+  /** Any column's `cells` texts of a page: Arguments and Info from the page's arguments, the rest a cell per row. */
+  const cellTexts = (column: string, start: number, count: number): PageTexts | undefined => {
+    if (column === 'args') return argsTexts(start, count);
+    if (column === 'info') return infoTexts(start, count);
+    const text = cell[column];
+    if (!text) return undefined;
+    const p = pageEncoder(count);
+    for (let r = 0; r < count; r++) encodeRow(p, r, text(start + r + 1));
+    return { ids: p.ids, dict: p.dict };
   };
   const capture: Capture = {
     info: () => fmt.info(),
@@ -534,6 +636,12 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
           return cell[column]?.(event);
       }
     },
+    sortKeyTexts(column, start, count) {
+      // Arguments and Info sort by textSortKey of their text; the other text columns by the text.
+      if (column === 'args' || column === 'info') return mapPageTexts(column === 'args' ? argsTexts(start, count) : infoTexts(start, count), (t) => String(textSortKey(t)));
+      return TEXT_KEY_COLUMNS.has(column) ? cellTexts(column, start, count) : undefined;
+    },
+    cellTexts,
     time: (event) => syscallTime(ix, event),
     dissect: (event, d) => {
       fmt.dissect(event, d);

@@ -10,7 +10,7 @@
  */
 import type { CaptureInfo } from '../../../../shared/rpc.ts';
 import type { OpenOptions } from '../../capture.ts';
-import type { CaptureSource } from '../../io/capture-source.ts';
+import { windowedReader, type CaptureSource } from '../../io/capture-source.ts';
 import { addField, markMalformed, resetDissection, type Dissection } from '../../dissectors/dissection.ts';
 import { hfFrameFile } from '../../dissectors/frame.ts';
 import { argField, SF } from '../../syscalls/fields.ts';
@@ -868,10 +868,10 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
   }
 
   const rv = createEventView();
-  function reread(event: number): boolean {
+  function reread(event: number, read: (off: number, len: number) => Uint8Array): boolean {
     const off = ix.offset.data[event - 1];
     const len = ix.length.data[event - 1];
-    const bytes = readAt(off, len);
+    const bytes = read(off, len);
     if (bytes.length < 12) return false;
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const bt = dv.getUint32(0, true);
@@ -917,13 +917,31 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
   }
 
   function argsOf(event: number): string {
+    return argsWith(event, readAt);
+  }
+
+  function argsWith(event: number, read: (off: number, len: number) => Uint8Array): string {
     if (event < 1 || event > syscallCount(ix)) return '';
     try {
-      if (!reread(event)) return '';
+      if (!reread(event, read)) return '';
       return argsText(rv, resolver(event));
     } catch (e) {
       return `<error: ${(e as Error).message}>`;
     }
+  }
+
+  /**
+   * argsOf of events start+1 … start+count, their bytes read a window at a time: the events
+   * table reads every event in file order, and one read per event was most of its time.
+   */
+  const pageReaders: ((offset: number, length: number) => Uint8Array)[] = [];
+  function windowedAt(off: number, len: number): Uint8Array {
+    const k = Math.floor(off / SCAP_FILE_SPAN);
+    pageReaders[k] ??= windowedReader(files[k].randomAccess);
+    return pageReaders[k](off - k * SCAP_FILE_SPAN, len);
+  }
+  function argsPage(start: number, count: number, out: string[]): void {
+    for (let r = 0; r < count; r++) out[r] = argsWith(start + r + 1, windowedAt);
   }
 
   /** `outer`: the event is event `outer.event` of a merged index (SyscallReader.dissectAs). */
@@ -1244,7 +1262,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
           const evt = syscallSubtree(d, SF.evt);
           if (!Number.isNaN(raw)) {
             let res = 'SUCCESS';
-            if (raw < 0) res = (reread(e) && EVENT_TABLE[rv.type] ? paramText(rv, 0, EVENT_TABLE[rv.type]![3][0], undefined)[1] : '') || String(raw);
+            if (raw < 0) res = (reread(e, readAt) && EVENT_TABLE[rv.type] ? paramText(rv, 0, EVENT_TABLE[rv.type]![3][0], undefined)[1] : '') || String(raw);
             addField(d, SF.res, 0, 0, evt, res);
           }
           addField(d, SF.failed, 0, 0, evt, raw < 0);
@@ -1273,6 +1291,7 @@ export async function openScap(sources: CaptureSource | readonly CaptureSource[]
   const cap = syscallCapture(ix, {
     info,
     args: argsOf,
+    argsPage,
     containerName,
     dissect,
     ioBytes,
