@@ -129,8 +129,15 @@ export function EventTable({ session, rowMenu }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(400);
   const vTopRef = useRef(0);
-  /** The view shows the last rows (set on every scroll; a new capture starts at the top, which is its end). */
+  /**
+   * The view follows the last rows (Live): what the user's scrolling last said (a new capture
+   * starts at the top, which is its end). Only a scroll the user made changes it: a page's
+   * arrival, a resize or the table's own scrolling (following, a new view, revealing the
+   * selection) must not, or the table would stop following without being scrolled away.
+   */
   const atBottomRef = useRef(true);
+  /** The scrollTop the table itself set last, until its scroll event comes (that event is not the user's). */
+  const ownTopRef = useRef<number | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; kind: 'header' | 'cell'; row?: number; col?: string } | null>(null);
   const dragCol = useRef<string | null>(null);
   /** Follow ▸ items that apply to the right-clicked row (null while asking the engine). */
@@ -190,7 +197,10 @@ export function EventTable({ session, rowMenu }: Props) {
       const look = r < vis.end ? rowLook(input, r, Math.round(vis.offsetPx) + i * ROW_HEIGHT + HEADER_HEIGHT) : { row: -1, className: '', y: 0, texts: [], colour: undefined };
       paintRow(el, look, was);
     }
-    ensureWant.current = { first: vis.first, end: vis.end };
+    // Time as "since previous displayed": the first row's time reads the row before it, which
+    // may be on the page before (never asked for otherwise: it would show … until scrolled).
+    const before = L.pageTexts.format.timeFormat === 'delta' && vis.first > 0 ? 1 : 0;
+    ensureWant.current = { first: vis.first - before, end: vis.end };
     if (L.cache && ensureTimer.current === null) {
       ensureTimer.current = setTimeout(() => {
         ensureTimer.current = null;
@@ -216,11 +226,32 @@ export function EventTable({ session, rowMenu }: Props) {
    */
   const repaint = (): void => {
     const el = scroller.current;
-    if (el) {
+    if (el) vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, el.clientHeight - HEADER_HEIGHT), el.scrollTop);
+    paintRef.current();
+  };
+  /** A scroll event: the user's scrolling decides whether the table follows its end (within a row of it). */
+  const onScroll = (): void => {
+    const el = scroller.current;
+    const own = ownTopRef.current;
+    ownTopRef.current = null;
+    if (el && (own === null || Math.abs(el.scrollTop - own) >= 1)) {
       const rows = el.clientHeight - HEADER_HEIGHT;
-      vTopRef.current = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, rows), el.scrollTop);
-      // Live: the table follows the new rows while the user stays at the bottom (within a row).
-      atBottomRef.current = vTopRef.current >= live.current.rowCount * ROW_HEIGHT - rows - ROW_HEIGHT;
+      const top = virtualTop(geometry(live.current.rowCount, ROW_HEIGHT, rows), el.scrollTop);
+      atBottomRef.current = top >= live.current.rowCount * ROW_HEIGHT - rows - ROW_HEIGHT;
+    }
+    repaint();
+  };
+  /** Show virtual offset `v` at the top: the table's own scrolling (its scroll event is not the user's). */
+  const scrollOwn = (v: number, count: number): void => {
+    vTopRef.current = v;
+    const el = scroller.current;
+    if (el) {
+      const top = scrollTopFor(geometry(count, ROW_HEIGHT, rowsPx), v);
+      if (Math.abs(el.scrollTop - top) >= 1) {
+        el.scrollTop = top;
+        // As the browser took it (clamped, rounded): the event it sends shows this.
+        ownTopRef.current = el.scrollTop;
+      }
     }
     paintRef.current();
   };
@@ -259,35 +290,39 @@ export function EventTable({ session, rowMenu }: Props) {
 
   // Live (a followed capture): new rows scroll into view unless the user scrolled away from the end.
   const following = useApp((s) => s.live);
+  const bottomOf = (count: number): number => Math.max(0, count * ROW_HEIGHT - rowsPx);
+  const wasFollowing = useRef(following);
   useLayoutEffect(() => {
+    // Live turned on: the table goes to the newest event, wherever it was.
+    if (following && !wasFollowing.current) atBottomRef.current = true;
+    wasFollowing.current = following;
     if (!following || !atBottomRef.current || rowCount === 0) return;
-    const bottom = Math.max(0, rowCount * ROW_HEIGHT - rowsPx);
+    const bottom = bottomOf(rowCount);
     if (bottom === vTopRef.current) return;
-    vTopRef.current = bottom;
-    const el = scroller.current;
-    if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), bottom);
-    paintRef.current();
+    scrollOwn(bottom, rowCount);
   }, [rowCount, following, rowsPx]);
 
-  // A new filter view or sort starts at its first row (or at the selected event, below).
+  // A new filter view or sort starts at its first row (or at the selected event, below); while
+  // Live follows the end, at its end: the view changed, the user did not scroll away.
   const viewKey = useApp((s) => s.view);
   useLayoutEffect(() => {
-    vTopRef.current = 0;
-    if (scroller.current) scroller.current.scrollTop = 0;
-    paintRef.current();
+    scrollOwn(following && atBottomRef.current ? bottomOf(rowCount) : 0, rowCount);
   }, [viewKey, sort]);
 
   const select = (row: number): void => selectRow(row, rowCount, cache);
 
-  // Bring the selected row into view, whoever selected it (keyboard, Go menu, Ctrl+G).
+  // Bring the selected row into view, whoever selected it (keyboard, Go menu, Ctrl+G); not
+  // for a new view while Live follows the end (the selection it kept may be far from it).
+  const revealedView = useRef<{ view: unknown; sort: unknown } | null>(null);
   useLayoutEffect(() => {
-    if (selectedRow < 0) return;
+    const viewChanged = revealedView.current?.view !== viewKey || revealedView.current?.sort !== sort;
+    revealedView.current = { view: viewKey, sort };
+    if (selectedRow < 0 || (viewChanged && following && atBottomRef.current)) return;
     const next = revealRow(vTopRef.current, selectedRow, ROW_HEIGHT, rowsPx);
     if (next === vTopRef.current) return;
-    vTopRef.current = next;
-    const el = scroller.current;
-    if (el) el.scrollTop = scrollTopFor(geometry(rowCount, ROW_HEIGHT, rowsPx), next);
-    paintRef.current();
+    // Going to a row is the user's move: it follows the end only if that is where it went.
+    atBottomRef.current = next >= bottomOf(rowCount) - ROW_HEIGHT;
+    scrollOwn(next, rowCount);
   }, [selectedRow, viewKey, sort]);
 
   const rowCells = (row: number): string[] => {
@@ -354,7 +389,7 @@ export function EventTable({ session, rowMenu }: Props) {
         role="grid"
         aria-rowcount={rowCount}
         aria-label="Events"
-        onScroll={repaint}
+        onScroll={onScroll}
         onKeyDown={onKeyDown}
       >
         <div className="table-window" style={{ height: viewportPx, width: Math.max(totalWidth, 1) }} onMouseDown={onRowMouseDown} onContextMenu={onRowContextMenu}>

@@ -52,9 +52,17 @@ export interface RowCacheOptions {
 export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void = () => {}, opts: RowCacheOptions = {}): RowCache {
   let firstRows = opts.firstRows === undefined ? PAGE_ROWS : Math.max(1, Math.min(PAGE_ROWS, Math.ceil(opts.firstRows)));
   const pages = new Map<number, RowsPage>();
-  const pending = new Set<number>();
+  /** Pages on their way, with the number of refreshes when each was asked for. */
+  const pending = new Map<number, number>();
   /** Cached pages to fetch again (still shown meanwhile). */
   const stalePages = new Set<number>();
+  /**
+   * Refreshes since the cache was made, and the latest ones' tests: a page on its way when a
+   * refresh came was answered before it (the HTTP scan had not finished yet, the TCP analysis
+   * had not reached its rows), so the refresh's test is put to it when it arrives.
+   */
+  let refreshes = 0;
+  let recent: { n: number; stale: (page: RowsPage) => boolean }[] = [];
   /** Pages the latest `ensure` wants, in priority order (visible first). */
   let wanted: number[] = [];
   const listeners = new Set<() => void>();
@@ -70,7 +78,8 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
   };
 
   const load = (p: number): void => {
-    pending.add(p);
+    const asked = refreshes;
+    pending.set(p, asked);
     const gen = generation;
     const t0 = performance.now();
     // Short pages are fetched again whole (`needs`), so only the first fetch asks for less.
@@ -94,7 +103,12 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
         if (fetchTimes.length > 200) fetchTimes.shift();
         pages.delete(p); // re-insert: Map order is our LRU order
         pages.set(p, page);
-        stalePages.delete(p);
+        // Shown as it is; asked again if a refresh since it was asked finds it stale.
+        if (recent.some((r) => r.n > asked && r.stale(page))) stalePages.add(p);
+        else stalePages.delete(p);
+        // Tests no page on its way still needs.
+        const oldest = Math.min(...pending.values(), refreshes);
+        recent = recent.filter((r) => r.n > oldest);
         while (pages.size > MAX_PAGES) {
           const oldest = pages.keys().next().value;
           if (oldest === undefined) break;
@@ -157,10 +171,13 @@ export function createRowCache(fetchRows: FetchRows, onError: (e: Error) => void
       pages.clear();
       pending.clear();
       stalePages.clear();
+      recent = [];
       wanted = [];
       notify();
     },
     refresh(stale) {
+      refreshes++;
+      if (pending.size > 0) recent.push({ n: refreshes, stale });
       const inView = new Set(wanted);
       for (const [p, page] of pages) {
         if (!stale(page)) continue;

@@ -115,4 +115,68 @@ describe('row cache and view generations', () => {
     cache.ensure(0, 10, 1000);
     expect(asked).toEqual([0]);
   });
+
+  it('a refresh while a page in view is on its way: the answer, from before it, is shown and asked for again', async () => {
+    const asked: number[] = [];
+    let mark = 'old';
+    const answer: (() => void)[] = [];
+    const cache = createRowCache((start, count) => {
+      asked.push(start);
+      const text = mark;
+      return new Promise((resolve) => answer.push(() => resolve({ ...page(start, count, 1), strings: [text] })));
+    });
+    cache.ensure(0, 10, 1000);
+    expect(asked).toEqual([0, PAGE_ROWS]);
+    // The HTTP scan finishes while both first fetches are out: the engine answered them before.
+    cache.refresh(() => true);
+    mark = 'new';
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    // Shown meanwhile (not blank), and asked for again.
+    expect(cache.page(0)?.strings).toEqual(['old']);
+    expect(asked).toEqual([0, PAGE_ROWS, 0, PAGE_ROWS]);
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(cache.page(0)?.strings).toEqual(['new']);
+    expect(cache.page(PAGE_ROWS)?.strings).toEqual(['new']);
+    // Asked after the refresh: not again.
+    cache.ensure(0, 10, 1000);
+    expect(asked).toHaveLength(4);
+  });
+
+  it('a refresh during the refetch of a stale page asks for it once more; one whose test the answer passes does not', async () => {
+    const asked: number[] = [];
+    let mark = 'a';
+    const answer: (() => void)[] = [];
+    const cache = createRowCache((start, count) => {
+      asked.push(start);
+      const text = mark;
+      return new Promise((resolve) => answer.push(() => resolve({ ...page(start, count, 1), strings: [text] })));
+    });
+    cache.ensure(0, 10, PAGE_ROWS);
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(asked).toEqual([0]);
+    // TCP analysis reached the page's rows: refetch; while it is out, the HTTP scan finishes.
+    cache.refresh((p) => p.strings[0] === 'a');
+    expect(asked).toEqual([0, 0]);
+    mark = 'b';
+    cache.refresh(() => true);
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(asked).toEqual([0, 0, 0]);
+    mark = 'c';
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(cache.page(0)?.strings).toEqual(['b']);
+    expect(asked).toHaveLength(3);
+    // Stale again; while its refetch is out, a refresh whose test the answer passes: no fetch more.
+    cache.refresh((p) => p.strings[0] === 'b');
+    expect(asked).toHaveLength(4);
+    cache.refresh((p) => p.strings[0] === 'b');
+    answer.splice(0).forEach((a) => a());
+    await settle();
+    expect(cache.page(0)?.strings).toEqual(['c']);
+    expect(asked).toHaveLength(4);
+  });
 });
