@@ -16,7 +16,7 @@ import { createEngineClient } from '../shared/engine-client.ts';
 import { startEngineWorker } from '../electron/engine/host/node-worker.ts';
 import { openAndIndex } from '../electron/cli/common.ts';
 import { parquetTables } from '../electron/cli/sql/parquet-tables.ts';
-import { loadConversations, loadEvents, loadHttp } from '../electron/cli/sql/tables.ts';
+import { loadTables } from '../electron/cli/sql/tables.ts';
 
 const [file, ...rest] = process.argv.slice(2);
 if (!file) throw new Error('usage: bench/export-phases.ts FILE [--dir DIR] [--info] [--repeat N]');
@@ -48,9 +48,7 @@ let rows = { events: 0, http: 0, conversations: 0 };
 for (let k = 0; k < repeat; k++) {
   rows = await phase(k === 0 ? 'tables' : `tables-warm-${k}`, async () => {
     const t = parquetTables(dir);
-    await loadEvents(client, t.sink, name, info);
-    await loadHttp(client, t.sink, name);
-    await loadConversations(client, t.sink, name, opened.kind !== 'syscalls');
+    await loadTables(client, t.sink, name, info, opened.kind !== 'syscalls');
     return t.finish();
   });
 }

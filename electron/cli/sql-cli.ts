@@ -13,7 +13,7 @@ import { addKeylogs, openAndIndex, write } from './common.ts';
 import { clickhouseSchema } from './sql/clickhouse.ts';
 import { duckSink, literal, openDuck } from './sql/duck.ts';
 import { parquetTables } from './sql/parquet-tables.ts';
-import { loadConversations, loadEvents, loadHttp, TABLES, type TableSink } from './sql/tables.ts';
+import { loadTables, TABLES, type TableSink } from './sql/tables.ts';
 
 /** Open each capture in turn and load its three tables; false when a key log could not be read. */
 async function loadCaptures(client: EngineClient, sink: TableSink, a: { files: readonly string[]; keylogs: readonly string[]; info: boolean }, err: Writable): Promise<boolean> {
@@ -22,9 +22,7 @@ async function loadCaptures(client: EngineClient, sink: TableSink, a: { files: r
     const info = await openAndIndex(client, file);
     if (!(await addKeylogs(client, keylogs, err))) return false;
     const name = basename(file);
-    await loadEvents(client, sink, name, a.info);
-    await loadHttp(client, sink, name);
-    await loadConversations(client, sink, name, info.kind !== 'syscalls');
+    await loadTables(client, sink, name, a.info, info.kind !== 'syscalls');
   }
   return true;
 }
