@@ -22,6 +22,11 @@ export type CaptureInternals =
     kind: 'packets'; index: PacketIndex; conv: ConversationTable; frameBytes(event: number): Uint8Array;
     /** Raw bytes at a file offset (decompressed data), for scans that read frames in order through a window. */
     readAt?(offset: number, length: number, into?: Uint8Array): Uint8Array;
+    /**
+     * The frame's own Info (`cells` before any stream layer) where it is TCP's and comes without a
+     * dissection (dissectors/fixed-tcp.ts fixedTcpInfo); undefined: only `cells` has it.
+     */
+    tcpInfo?(event: number): string | undefined;
   }
   | { kind: 'syscalls'; index: SyscallIndex }
   | SetInternals;

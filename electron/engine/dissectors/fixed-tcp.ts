@@ -6,9 +6,12 @@
  * the same layers, protocol, addresses, TCP summary, conversation state and onTcpSegment call;
  * a payload goes to the same TCP port dispatch. Anything else returns false and the caller
  * dissects the frame generically (test/engine/fixed-tcp.test.ts compares the two indexes).
+ *
+ * fixedTcpInfo is the revisit's counterpart for the Info column: TCP's own Info of such a frame
+ * (any flags) from its header bytes and the conversation table, without a dissection.
  */
 import { u16, u32 } from '../bytes/cursor.ts';
-import { streamDirOf, tcpFirstPass, tcpRecordSeq } from '../streams/conversations.ts';
+import { streamDirOf, tcpFirstPass, tcpRecordSeq, tcpStreamOf, type ConversationTable } from '../streams/conversations.ts';
 import { markMalformed, resetDissection, type Dissection } from './dissection.ts';
 import { resetPacketContext, pushLayer, noteNetAddresses, type PacketContext } from './context.ts';
 import type { FrameMeta } from './frame.ts';
@@ -16,7 +19,7 @@ import { LINKTYPE_ETHERNET } from './link.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IP_PROTO_TCP } from './ip-proto.ts';
 // A SYN (TH_SYN) is left to the generic path: its window-scale option is read there.
-import { dispatchTcpPayload, TH_SYN } from './tcp.ts';
+import { dispatchTcpPayload, tcpInfoText, tcpPayloadIsData, tcpShownNumbers, TH_SYN, type TcpShown } from './tcp.ts';
 import { ethertypeTable, ipProtoTable, linkTypeTable, tablesGeneration } from './table.ts';
 
 /** Ethernet II header (IEEE 802.3 §3.1.1: destination, source, EtherType): offsets from the frame start. */
@@ -24,7 +27,7 @@ export const ETH = { dst: 0, src: 6, type: 12, hdrLen: 14 };
 /** IPv4 header without options (RFC 791 §3.1): offsets from the IP header start. */
 export const IPV4 = { verIhl: 0, totalLen: 2, fragWord: 6, ttl: 8, proto: 9, src: 12, dst: 16, hdrLen: 20 };
 /** TCP header without options (RFC 9293 §3.1): offsets from the TCP header start. */
-export const TCP = { sport: 0, dport: 2, seq: 4, ack: 8, dataOffFlags: 12, hdrLen: 20 };
+export const TCP = { sport: 0, dport: 2, seq: 4, ack: 8, dataOffFlags: 12, window: 14, hdrLen: 20 };
 
 /** RFC 791 §3.1: the MF flag and the 13-bit fragment offset of the flags/fragment word. */
 const IP_MF_AND_OFFSET = 0x3fff;
@@ -137,4 +140,38 @@ export function summarizeFixedTcp(d: Dissection, meta: FrameMeta, data: Uint8Arr
     markMalformed(d, -1, `internal error in frame ${meta.number}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return true;
+}
+
+/** Scratch of fixedTcpInfo's tcpShownNumbers. */
+const SHOWN: TcpShown = { seq: 0, ack: 0, win: 0, scale: -1, sackBase: 0 };
+
+/**
+ * The Info column dissectPacket's revisit of frame `frame` (link type `linkType`, `origLen` bytes
+ * on the wire, data[start, end) captured) would
+ * leave, when it is TCP's own: the frame is Ethernet II → IPv4 without options, not a fragment →
+ * TCP with its whole header captured, and a payload, if any, goes to no dissector but `data`
+ * (tcpPayloadIsData) with the default tables. The text is tcp.ts tcpInfoText over the numbers
+ * dissectTcp shows (tcpShownNumbers). Undefined otherwise: the caller dissects the frame.
+ * Equal to the dissection's Info on every corpus capture (test/engine/info-texts.test.ts).
+ */
+export function fixedTcpInfo(frame: number, linkType: number, origLen: number, data: Uint8Array, start: number, end: number, conv: ConversationTable): string | undefined {
+  if (linkType !== LINKTYPE_ETHERNET || !tablesAreDefault()) return undefined;
+  const ip = ipv4OverEthernet(data, start, end);
+  if (ip < 0 || ipv4IsFragment(data, ip) || data[ip + IPV4.proto] !== IP_PROTO_TCP) return undefined;
+  // Reported lengths as dissectLink → Ethernet → IPv4 pass them down (ipv4.ts: a zero total length is TSO's, the frame's stands in).
+  const ipRep = Math.max(origLen, end - start) - ETH.hdrLen;
+  let totalLen = ipv4TotalLen(data, ip);
+  if (totalLen === 0) totalLen = ipRep;
+  if (totalLen < IPV4.hdrLen) return undefined;
+  const ipLen = Math.min(totalLen, ipRep);
+  const tcp = ip + IPV4.hdrLen;
+  const payEnd = Math.min(end, ip + ipLen);
+  const tcpRep = ipLen - IPV4.hdrLen;
+  const hlen = tcpHeaderLen(data, tcp);
+  if (hlen < TCP.hdrLen || tcp + hlen > payEnd || tcpRep < hlen) return undefined;
+  const seglen = tcpRep - hlen;
+  if (seglen > 0 && !tcpPayloadIsData(u16(data, tcp + TCP.sport), u16(data, tcp + TCP.dport))) return undefined;
+  const stream = tcpStreamOf(conv, frame);
+  tcpShownNumbers(SHOWN, conv, stream, streamDirOf(conv, frame), frame, true, u32(data, tcp + TCP.seq), u32(data, tcp + TCP.ack), tcpFlags(data, tcp), u16(data, tcp + TCP.window));
+  return tcpInfoText(data, tcp, payEnd, seglen, SHOWN.seq, SHOWN.ack, SHOWN.win, SHOWN.sackBase);
 }

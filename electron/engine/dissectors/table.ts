@@ -114,6 +114,11 @@ export function callHeuristics(list: string, d: Dissection, data: Uint8Array, of
   return false;
 }
 
+/** Whether the list `list` has a heuristic (callHeuristics may take a payload). */
+export function hasHeuristics(list: string): boolean {
+  return (heuristics.get(list)?.length ?? 0) > 0;
+}
+
 export function dissectorTables(): readonly UintTable[] {
   return [...tables.values()];
 }

@@ -7,12 +7,13 @@ import { defineField, defineProtocol } from '../fields/registry.ts';
 import { addField, markMalformed, recordsProtocol, type Dissection } from './dissection.ts';
 import { pushLayer, type PacketContext } from './context.ts';
 import { u16, u32 } from '../bytes/cursor.ts';
+import type { ConversationTable } from '../streams/conversations.ts';
 import {
   peekStream, tcpBaseSeq, tcpFirstPass, tcpRecordSeq, tcpRecordWindowScale, tcpStreamOf, tcpWindowScale, streamDirOf,
 } from '../streams/conversations.ts';
 import { dissectData } from './data.ts';
 import { IP_PROTO_TCP } from './ip-proto.ts';
-import { addUint, callHeuristics, callUint, ipProtoTable, registerDissector, tcpPortTable } from './table.ts';
+import { addUint, callHeuristics, callUint, hasHeuristics, ipProtoTable, registerDissector, tcpPortTable } from './table.ts';
 
 export const hfTcp = defineProtocol('tcp', 'Transmission Control Protocol');
 export const hfTcpSrcport = defineField({ name: 'tcp.srcport', type: 'uint', description: 'Source Port', bits: 16 });
@@ -131,7 +132,7 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     // there (packet-tcp.c, in_error_pkt), not in a header cut short otherwise.
     if (avail >= 8 && full && ctx.inError) addField(d, hfTcpSeq, off + 4, 4, top);
     markMalformed(d, top, `TCP: header truncated at byte ${off} (${avail} of 20 bytes)`);
-    if (ctx.wantInfo) d.info = `${sport} \u2192 ${dport}`;
+    if (ctx.wantInfo) d.info = tcpInfoText(data, off, end, -1, 0, 0, 0, 0);
     return true;
   }
   const rawSeq = u32(data, off + 4);
@@ -166,28 +167,20 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (ctx.onTcpSegment !== undefined && ctx.firstPass && stream >= 0 && !ctx.inError) {
     ctx.onTcpSegment(ctx.frame, stream, dir, rawSeq, flags, data, off + hlen, end, haveSeglen ? seglen : -1);
   }
+  if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
+  if (haveSeglen && stream >= 0 && ctx.firstPass) {
+    tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags, ctx.frame);
+    if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1, ctx.frame);
+  }
+  // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
   let seq = rawSeq;
   let ack = rawAck;
   let winScaled = win;
   let scale = -1;
-  // SACK blocks acknowledge the peer's bytes: relative to the peer's base, like the ACK number
-  // (packet-tcp.c with tcp_relative_seq shows them so).
   let sackBase = 0;
-  if (haveSeglen && full) addField(d, hfTcpLen, off + 12, 1, top, seglen);
-  if (haveSeglen && stream >= 0) {
-    if (ctx.firstPass) {
-      tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags, ctx.frame);
-      if (flags & TH_SYN) tcpRecordWindowScale(ctx.conv, stream, dir, flags, hlen > 20 && avail >= hlen ? findWsShift(data, off + 20, off + hlen) : -1, ctx.frame);
-    }
-    // Relative numbers and the scaled window are only shown (fields, Info), never indexed.
-    if (full || ctx.wantInfo) {
-      // As this frame saw them: a later SYN/ACK on the same ports may have changed them since.
-      seq = (rawSeq - tcpBaseSeq(ctx.conv, stream, dir, ctx.frame)) >>> 0;
-      sackBase = tcpBaseSeq(ctx.conv, stream, dir ^ 1, ctx.frame);
-      if (flags & TH_ACK) ack = (rawAck - sackBase) >>> 0;
-      scale = tcpWindowScale(ctx.conv, stream, dir, ctx.frame);
-      if (!(flags & TH_SYN) && scale >= 0) winScaled = win * 2 ** scale;
-    }
+  if (full || ctx.wantInfo) {
+    tcpShownNumbers(SHOWN, ctx.conv, stream, dir, ctx.frame, haveSeglen, rawSeq, rawAck, flags, win);
+    ({ seq, ack, win: winScaled, scale, sackBase } = SHOWN);
   }
   let hl = -1;
   let fl = -1;
@@ -220,15 +213,10 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   if (full) addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);
   if (full && !(flags & TH_SYN) && stream >= 0) addField(d, hfTcpWindowScalefactor, off + 14, 2, top, scale >= 0 ? 2 ** scale : scale);
 
-  let info = '';
-  if (ctx.wantInfo) {
-    info = `${sport} \u2192 ${dport} [${flagsText(flags)}] Seq=${seq}`;
-    if (flags & TH_ACK) info += ` Ack=${ack}`;
-    info += ` Win=${winScaled}`;
-  }
+  const info = ctx.wantInfo ? tcpInfoText(data, off, end, haveSeglen ? seglen : -1, seq, ack, winScaled, sackBase) : '';
   if (hlen < 20) {
     markMalformed(d, hl, `TCP: bogus header length ${hlen} at byte ${off + 12} (must be at least 20)`);
-    if (ctx.wantInfo) d.info = `${info}, bogus TCP header length (${hlen}, must be at least 20)`;
+    if (ctx.wantInfo) d.info = info;
     return true;
   }
   if (avail < 20) {
@@ -241,20 +229,16 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
     addField(d, hfTcpChecksumStatus, off + 16, 0, top, 2);
     addField(d, hfTcpUrgentPointer, off + 18, 2, top);
   }
-  if (ctx.wantInfo) {
-    if (flags & TH_URG) info += ` Urg=${u16(data, off + 18)}`;
-    if (haveSeglen) info += ` Len=${seglen}`;
-  }
   if (top >= 0) d.len[top] = Math.min(hlen, avail);
   if (hlen > 20) {
     if (avail < hlen) {
       // The options that were captured are still shown, as tshark does before it stops.
-      if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, end, top, ctx, info, sackBase);
+      if (full || ctx.wantInfo) dissectOptions(d, data, off + 20, end, top, sackBase);
       markMalformed(d, top, `TCP: options truncated at byte ${end} (${avail - 20} of ${hlen - 20} bytes captured)`);
       if (ctx.wantInfo) d.info = info;
       return true;
     }
-    if (full || ctx.wantInfo) info = dissectOptions(d, data, off + 20, off + hlen, top, ctx, info, sackBase);
+    if (full || ctx.wantInfo) dissectOptions(d, data, off + 20, off + hlen, top, sackBase);
   }
   if (ctx.wantInfo) d.info = info;
 
@@ -269,6 +253,13 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   return true;
 }
 
+/** Whether dispatchTcpPayload hands a payload between these ports to `data` alone: no port dissector, no heuristic (TCP's Info stays its own). */
+export function tcpPayloadIsData(sport: number, dport: number): boolean {
+  const lo = Math.min(sport, dport);
+  const hi = Math.max(sport, dport);
+  return !(lo !== 0 && tcpPortTable.current.has(lo)) && !(hi !== lo && tcpPortTable.current.has(hi)) && !hasHeuristics('tcp');
+}
+
 /** packet-tcp.c decode_tcp_ports: the lower port first, then the higher, then the heuristics, then data (also fixed-tcp.ts). */
 export function dispatchTcpPayload(d: Dissection, data: Uint8Array, sport: number, dport: number, off: number, end: number, rep: number, parent: number, ctx: PacketContext): void {
   const lo = Math.min(sport, dport);
@@ -279,7 +270,7 @@ export function dispatchTcpPayload(d: Dissection, data: Uint8Array, sport: numbe
   dissectData(d, off, end, parent, ctx);
 }
 
-function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, ctx: PacketContext, info: string, sackBase: number): string {
+function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: number, parent: number, sackBase: number): void {
   const all = addField(d, hfTcpOptions, off, end - off, parent);
   let p = off;
   while (p < end) {
@@ -303,32 +294,23 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
     }
     switch (kind) {
       case 2:
-        if (len === 4) {
-          addField(d, hfTcpOptMssVal, p + 2, 2, all);
-          if (ctx.wantInfo) info += ` MSS=${u16(data, p + 2)}`;
-        }
+        if (len === 4) addField(d, hfTcpOptMssVal, p + 2, 2, all);
         break;
       case 3:
         if (len === 3) {
-          const shift = data[p + 2];
           addField(d, hfTcpOptWsShift, p + 2, 1, all);
-          addField(d, hfTcpOptWsMult, p + 2, 1, all, 2 ** Math.min(shift, 14));
-          if (ctx.wantInfo) info += ` WS=${2 ** Math.min(shift, 14)}`;
+          addField(d, hfTcpOptWsMult, p + 2, 1, all, 2 ** Math.min(data[p + 2], 14));
         }
         break;
       case 4:
         addField(d, hfTcpOptSackPerm, p, len, all);
-        if (ctx.wantInfo) info += ' SACK_PERM';
         break;
       case 5: {
         const n = Math.floor((len - 2) / 8);
         for (let k = 0; k < n; k++) {
           const q = p + 2 + 8 * k;
-          const le = (u32(data, q) - sackBase) >>> 0;
-          const re = (u32(data, q + 4) - sackBase) >>> 0;
-          addField(d, hfTcpOptSackLe, q, 4, all, le);
-          addField(d, hfTcpOptSackRe, q + 4, 4, all, re);
-          if (ctx.wantInfo) info += ` SLE=${le} SRE=${re}`;
+          addField(d, hfTcpOptSackLe, q, 4, all, (u32(data, q) - sackBase) >>> 0);
+          addField(d, hfTcpOptSackRe, q + 4, 4, all, (u32(data, q + 4) - sackBase) >>> 0);
         }
         addField(d, hfTcpOptSackCount, p, len, all, n);
         break;
@@ -337,7 +319,6 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
         if (len === 10) {
           addField(d, hfTcpOptTsval, p + 2, 4, all);
           addField(d, hfTcpOptTsecr, p + 6, 4, all);
-          if (ctx.wantInfo) info += ` TSval=${u32(data, p + 2)} TSecr=${u32(data, p + 6)}`;
         }
         break;
       default:
@@ -345,6 +326,103 @@ function dissectOptions(d: Dissection, data: Uint8Array, off: number, end: numbe
     }
     p += len;
   }
+}
+
+/**
+ * The Info text of the options data[off, end) (packet-tcp.c dissect_tcpopt_* col_append_str,
+ * tshark 4.0): `MSS=` `WS=` `SACK_PERM` `SLE= SRE=` (relative to `sackBase`) `TSval= TSecr=`, in
+ * order, up to the end of the list or the first option with a bad length (where dissectOptions
+ * stops too).
+ */
+function tcpOptionsInfo(data: Uint8Array, off: number, end: number, sackBase: number): string {
+  let info = '';
+  let p = off;
+  while (p < end) {
+    const kind = data[p];
+    if (kind === 0) break;
+    if (kind === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) break;
+    const len = data[p + 1];
+    if (len < 2 || p + len > end) break;
+    if (kind === 2 && len === 4) info += ` MSS=${u16(data, p + 2)}`;
+    else if (kind === 3 && len === 3) info += ` WS=${2 ** Math.min(data[p + 2], 14)}`;
+    else if (kind === 4) info += ' SACK_PERM';
+    else if (kind === 5) {
+      for (let k = 0, n = Math.floor((len - 2) / 8); k < n; k++) {
+        const q = p + 2 + 8 * k;
+        info += ` SLE=${(u32(data, q) - sackBase) >>> 0} SRE=${(u32(data, q + 4) - sackBase) >>> 0}`;
+      }
+    } else if (kind === 8 && len === 10) info += ` TSval=${u32(data, p + 2)} TSecr=${u32(data, p + 6)}`;
+    p += len;
+  }
+  return info;
+}
+
+/** The numbers TCP's fields and Info show of a segment (tcpShownNumbers). */
+export interface TcpShown {
+  seq: number;
+  ack: number;
+  /** The window, scaled by the sender's shift (not on a SYN, RFC 7323 §2.2). */
+  win: number;
+  /** The sender's window-scale shift: -1 unknown, -2 not used. */
+  scale: number;
+  /** The peer's base sequence number: SACK edges acknowledge its bytes. */
+  sackBase: number;
+}
+
+/** Scratch of dissectTcp's tcpShownNumbers (read into locals at once). */
+const SHOWN: TcpShown = { seq: 0, ack: 0, win: 0, scale: -1, sackBase: 0 };
+
+/**
+ * The sequence and acknowledgment numbers relative to the stream's bases and the scaled window
+ * (packet-tcp.c with tcp_relative_seq and tcp_analyze_seq on), as frame `frame` saw its stream:
+ * a later SYN/ACK on the same ports may have changed the bases since. Raw values when the
+ * segment length is unknown (`known` false: a fragment, a header quoted in an ICMP error) or
+ * the frame has no stream. Written into `out` (no allocation per frame).
+ */
+export function tcpShownNumbers(
+  out: TcpShown, conv: ConversationTable, stream: number, dir: number, frame: number, known: boolean,
+  rawSeq: number, rawAck: number, flags: number, win: number,
+): void {
+  if (!known || stream < 0) {
+    out.seq = rawSeq;
+    out.ack = rawAck;
+    out.win = win;
+    out.scale = -1;
+    out.sackBase = 0;
+    return;
+  }
+  out.seq = (rawSeq - tcpBaseSeq(conv, stream, dir, frame)) >>> 0;
+  out.sackBase = tcpBaseSeq(conv, stream, dir ^ 1, frame);
+  out.ack = flags & TH_ACK ? (rawAck - out.sackBase) >>> 0 : rawAck;
+  out.scale = tcpWindowScale(conv, stream, dir, frame);
+  out.win = !(flags & TH_SYN) && out.scale >= 0 ? win * 2 ** out.scale : win;
+}
+
+/**
+ * TCP's Info column of the header at data[off, end) (tshark 4.0 packet-tcp.c): `sport → dport
+ * [flags] Seq= Ack= Win= Urg= Len=` and the options' texts, or less of it where the header is cut
+ * short or bogus, as dissectTcp stops there. `seq`, `ack`, `win`, `sackBase` as
+ * tcpShownNumbers gives them; `seglen` -1 when unknown. The one place the text is made: the
+ * dissector and the Info pages without a dissection (fixed-tcp.ts fixedTcpInfo) both call it.
+ */
+export function tcpInfoText(data: Uint8Array, off: number, end: number, seglen: number, seq: number, ack: number, win: number, sackBase: number): string {
+  const avail = end - off;
+  const ports = `${u16(data, off)} \u2192 ${u16(data, off + 2)}`;
+  if (avail < 16) return ports;
+  const hlen = (data[off + 12] >> 4) * 4;
+  const flags = u16(data, off + 12) & 0x0fff;
+  let info = `${ports} [${flagsText(flags)}] Seq=${seq}`;
+  if (flags & TH_ACK) info += ` Ack=${ack}`;
+  info += ` Win=${win}`;
+  if (hlen < 20) return `${info}, bogus TCP header length (${hlen}, must be at least 20)`;
+  if (avail < 20) return info;
+  if (flags & TH_URG) info += ` Urg=${u16(data, off + 18)}`;
+  if (seglen >= 0) info += ` Len=${seglen}`;
+  if (hlen > 20) info += tcpOptionsInfo(data, off + 20, Math.min(end, off + hlen), sackBase);
   return info;
 }
 

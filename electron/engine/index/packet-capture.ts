@@ -10,8 +10,8 @@ import { type Capture, type OpenOptions } from '../capture.ts';
 import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
-import { summarizeFixedTcp } from '../dissectors/fixed-tcp.ts';
-import { EARLY_MS, windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
+import { fixedTcpInfo, summarizeFixedTcp } from '../dissectors/fixed-tcp.ts';
+import { EARLY_MS, readWindow, windowedReader, type CaptureSource, type FollowSpec, type RandomAccess, type StreamResult } from '../io/capture-source.ts';
 import { createPcapParser } from '../readers/pcap.ts';
 import { createPcapngParser } from '../readers/pcapng.ts';
 import type { PacketRecord, PacketSink } from '../readers/types.ts';
@@ -263,6 +263,8 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   const firstTime = (): number => (packetCount(ix) > 0 ? ix.tsSec.data[0] + ix.tsNsec.data[0] / 1e9 : 0);
 
   const readFrame = windowedReader(source.randomAccess);
+  // The Info pages' TCP headers (internals().tcpInfo): read in place, no view per frame.
+  const infoWindow = readWindow(source.randomAccess);
 
   function redissect(event: number, target: Dissection, wantInfo: boolean): void {
     const i = event - 1;
@@ -346,6 +348,13 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
       conv,
       frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
       readAt: (offset, length, into) => source.randomAccess.read(offset, length, into),
+      tcpInfo(event) {
+        const i = event - 1;
+        const len = ix.capLen.data[i];
+        const at = infoWindow.cover(ix.dataOffset.data[i], len);
+        if (at < 0) return undefined;
+        return fixedTcpInfo(event, ix.interfaces[ix.iface.data[i]]?.linkType ?? 1, ix.origLen.data[i], infoWindow.bytes, at, at + len, conv);
+      },
     }),
   };
 

@@ -54,6 +54,34 @@ export function windowedReader(ra: RandomAccess, windowBytes = 1 << 20): (offset
   };
 }
 
+/**
+ * windowedReader's read-ahead window, read in place: `cover(offset, length)` makes the window
+ * hold those bytes and returns where they start in `bytes` (valid until the next cover that
+ * misses), or -1 where it cannot (longer than half the window, past the end of the data). A
+ * scan that reads a few header bytes of every frame then makes no view per frame.
+ */
+export interface ReadWindow {
+  bytes: Uint8Array;
+  cover(offset: number, length: number): number;
+}
+
+export function readWindow(ra: RandomAccess, windowBytes = 1 << 20): ReadWindow {
+  let start = 0;
+  let buf: Uint8Array | undefined;
+  const w: ReadWindow = {
+    bytes: new Uint8Array(0),
+    cover(offset, length) {
+      if (offset >= start && offset + length <= start + w.bytes.length) return offset - start;
+      if (length > windowBytes / 2) return -1;
+      buf ??= new Uint8Array(windowBytes);
+      w.bytes = ra.read(offset, windowBytes, buf);
+      start = offset;
+      return length <= w.bytes.length ? 0 : -1;
+    },
+  };
+  return w;
+}
+
 export interface StreamResult {
   /** Decompressed bytes delivered. */
   bytes: number;

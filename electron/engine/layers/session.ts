@@ -184,23 +184,31 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       return page;
     }),
     cellTexts: (column, start, count) => {
-      if (column === 'info' && infoColumn >= 0 && protocolColumn >= 0) return infoTexts(session, start, count, infoColumn);
+      if (column === 'info' && infoColumn >= 0 && protocolColumn >= 0) return infoTexts(session, start, count, infoColumn, protocolColumn, scratch);
       // Without a Protocol column or TCP analysis the session's cells are the capture's (syscalls).
       return protocolColumn < 0 && !session.tcpAnalysis ? base.cellTexts?.(column, start, count) : undefined;
     },
     cells: (ev, out) => {
       base.cells(ev, out);
-      if (infoColumn < 0) return;
-      // tshark puts the [TCP …] analysis tags first; applyColumns keeps them before the layer's Info.
-      if (session.tcpAnalysis && analysisAt(session, ev)) out[infoColumn] = tcpInfoTags(frameAnalysis(session.tcpAnalysis, ev)) + out[infoColumn];
-      if (protocolColumn < 0 || carriesNoLayer(session, ev)) return;
-      const row = layerColumns(session, ev, scratch);
-      if (row) applyColumns(row, out, protocolColumn, infoColumn);
+      if (infoColumn >= 0) layerCells(session, ev, out, protocolColumn, infoColumn, scratch);
     },
   };
   // Its dissect adds the TLS fields: a filter on hello types may answer them undissected (tls/hello-filter.ts).
   markTlsLayer(session.capture);
   return session;
+}
+
+/**
+ * Over the format's cells of event `ev` in `out`: the TCP analysis tags before its Info (tshark
+ * puts them first; applyColumns keeps them before a layer's Info), then the stream layers'
+ * Protocol and Info. `plain`: the caller knows that no TLS layer takes the event's stream and
+ * that no HTTP/1.x message ends at it (only a segment row may apply).
+ */
+function layerCells(s: CaptureSession, ev: number, out: string[], protocolColumn: number, infoColumn: number, scratch: Dissection, plain = false): void {
+  if (s.tcpAnalysis && analysisAt(s, ev)) out[infoColumn] = tcpInfoTags(frameAnalysis(s.tcpAnalysis, ev)) + out[infoColumn];
+  if (protocolColumn < 0 || carriesNoLayer(s, ev)) return;
+  const row = plain ? plainColumns(s, ev, NO_INFOS) : layerColumns(s, ev, scratch);
+  if (row) applyColumns(row, out, protocolColumn, infoColumn);
 }
 
 /** TCP flags that end a direction or the connection (RFC 9293 §3.1): they may complete a message without data. */
@@ -310,8 +318,11 @@ function firstEndFrom(ix: HttpIndex, event: number): number {
   return lo;
 }
 
-/** Info cells infoTexts built from the HTTP index and the analysis (`fast`) and through `cells` (tests count them). */
-export const infoWork = { fast: 0, cells: 0 };
+/**
+ * Info cells infoTexts built from the HTTP index and the analysis (`fast`), from TCP's header
+ * without a dissection (`tcp`), and through `cells` (tests count them).
+ */
+export const infoWork = { fast: 0, tcp: 0, cells: 0 };
 
 /** Per row of a page: the joined Info texts of the HTTP/1.x messages ending at it (addHttpFields' order), or undefined. */
 function httpInfosOfPage(s: CaptureSession, start: number, count: number): (string | undefined)[] {
@@ -339,10 +350,12 @@ function httpInfosOfPage(s: CaptureSession, start: number, count: number): (stri
  * info-texts.test.ts), with no dissection where the row is an HTTP/1.x message's end over TCP:
  * there `cells` shows the TCP analysis tags and the messages' Info texts, and the frame's own
  * TCP Info (which the index says it is: Protocol TCP, so it starts with the ports and gives no
- * tag) only decides the tags, which come from the analysis. Every other row (TLS streams,
- * segments of a message, bare TCP, other protocols) goes through `cells`.
+ * tag) only decides the tags, which come from the analysis. Nor where the frame's own Info is
+ * TCP's and its header gives it (the capture's tcpInfo: bare ACKs, SYN/FIN, segments of a
+ * message…): the layers then go over it as in `cells` (layerCells). The other rows (other
+ * protocols, frames of other shapes) go through `cells`.
  */
-function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: number): PageTexts | undefined {
+function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: number, protocolColumn: number, scratch: Dissection): PageTexts | undefined {
   const int = s.http.internals;
   if (int.kind !== 'packets') return undefined;
   const ix = int.index;
@@ -365,11 +378,20 @@ function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: 
     if (infos !== undefined && st >= 0 && ix.protocol.data[ev - 1] === tcpProtocol && !carriesNoLayer(s, ev) && !streamIsTls(s, st, tls)) {
       text = (ta && analysisAt(s, ev) ? tcpInfoTags(frameAnalysis(ta, ev)) : '') + infos;
     }
-    if (text === undefined) {
-      infoWork.cells++;
-      s.capture.cells(ev, cells);
+    if (text !== undefined) infoWork.fast++;
+    else {
+      const own = int.tcpInfo?.(ev);
+      if (own !== undefined) {
+        infoWork.tcp++;
+        cells[infoColumn] = own;
+        // A stream the HTTP scan or the TLS peek tells from its start: no TLS lookup for the row.
+        layerCells(s, ev, cells, protocolColumn, infoColumn, scratch, infos === undefined && st >= 0 && !streamIsTls(s, st, tls));
+      } else {
+        infoWork.cells++;
+        s.capture.cells(ev, cells);
+      }
       text = cells[infoColumn] ?? '';
-    } else infoWork.fast++;
+    }
     // Neighbouring rows mostly repeat a text (a keep-alive stream's requests): no Map lookup then.
     if (text !== last) {
       last = text;
@@ -501,11 +523,18 @@ export function layerColumns(s: CaptureSession, event: number, scratch: Dissecti
   // Syscall captures have no Protocol column of packets: their fd streams show no TLS rows.
   const t = s.http.internals.kind === 'packets' ? tlsFrameOf(s.base, event) : undefined;
   if (t) return tlsFrameColumns(t.frame, infos, t.conn && (t.h2 || t.conn.prefaceEvent === event) ? http2RowColumns(t.conn, event, t.h2 ?? []) : undefined);
+  return plainColumns(s, event, infos);
+}
+
+/** layerColumns of an event no TLS layer took: HTTP where messages end (their Info texts `infos`), else a segment row of a message spanning frames. */
+function plainColumns(s: CaptureSession, event: number, infos: readonly string[]): FrameColumns | undefined {
   if (infos.length > 0) return { protocol: HTTP_PROTOCOL, info: infos.join(', ') };
   const seg = httpSegmentRow(s.http, event);
   if (seg === 'continues') return { tcpTag: 'append' };
   return seg ? { tcpTag: 'alone', lead: seg.head } : undefined;
 }
+
+const NO_INFOS: readonly string[] = [];
 
 /**
  * HTTP/2 rows (`Magic`, `HEADERS[1]: GET /`, `DATA[1]`, `SETTINGS[0]` …, Protocol `HTTP2`) for
