@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NO_TEXT } from '../../shared/rpc.ts';
-import type { Capture } from '../../electron/engine/capture.ts';
+import { textSortKey, type Capture } from '../../electron/engine/capture.ts';
 import { eventTablePage } from '../../electron/engine/filter/event-table.ts';
 import { openSession } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
 import { openScap } from '../../electron/engine/readers/scap/open-scap.ts';
-import { syscallPageWork } from '../../electron/engine/syscalls/syscall-index.ts';
+import { keyText, syscallPageWork } from '../../electron/engine/syscalls/syscall-index.ts';
 import { memSource } from '../scap/mem-source.ts';
 import { CORPUS, corpusFiles } from '../engine/corpus.ts';
 
@@ -89,5 +89,13 @@ describe('syscall events table work', () => {
     expect(syscallPageWork.argsEvents - args0).toBe(n);
     expect(reads).toBeLessThanOrEqual(Math.ceil(n / 4096) * (Math.ceil(bytes.length / (1 << 19)) + 1));
     expect(reads).toBeLessThan(n / 100);
+  });
+});
+
+describe('keyText', () => {
+  it('prints what textSortKey gives, number-like texts included', () => {
+    for (const t of ['', ' ', '12', ' 12 ', '0x1f', '-3', '+.5', '.5e3', 'Infinity', '\u00a0 7', '\n42', '1e400', 'x=1', '> read fd=3', '0 = 0', '-', 'I'])
+      expect(keyText(t)).toBe(String(textSortKey(t)));
+    expect(keyText('0x1f')).toBe('31');
   });
 });

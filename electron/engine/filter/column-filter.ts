@@ -10,7 +10,8 @@
 import type { Const, FilterAst, Value } from '../../../shared/filter/ast.ts';
 import type { CaptureInternals } from '../capture.ts';
 import { addField, createDissection, resetDissection } from '../dissectors/dissection.ts';
-import type { Interner } from '../index/columns.ts';
+import { NO_TEXT } from '../../../shared/rpc.ts';
+import type { Interner, PageTexts } from '../index/columns.ts';
 import { IP_ONE, IP_OTHER, TCP_ONE, TCP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import { allFields, fieldByName } from '../fields/registry.ts';
 import { fdLifetimes } from '../syscalls/fd-lifetimes.ts';
@@ -26,7 +27,36 @@ type Pred = (e: number) => boolean;
  */
 export type ColumnField =
   | { kind: 'num'; has: Pred; num: (e: number) => number; num2?: (e: number) => number; exact?: Pred; fill?: Fill }
-  | { kind: 'str'; has: Pred; id: (e: number) => number; strings: Interner; exact?: Pred };
+  | { kind: 'str'; has: Pred; id: (e: number) => number; strings: Interner; exact?: Pred; texts?: Texts };
+
+/**
+ * The texts of events start+1 … start+n where `has` and `exact` hold (NO_TEXT elsewhere) as ids
+ * into the page's distinct texts in first-use order: one loop over the id column and a remap,
+ * no string hashed per event (the SQL events table's proc.name, fd.name …).
+ */
+export type Texts = (start: number, n: number) => PageTexts;
+
+/** An interned-string column's page texts where `has` holds (the rest NO_TEXT). */
+function columnTexts(col: { data: Uint32Array }, strings: Interner, has: Pred | undefined): Texts {
+  return (start, n) => {
+    const data = col.data;
+    const strs = strings.strings;
+    const remap = new Int32Array(strs.length).fill(-1);
+    const ids = new Uint32Array(n).fill(NO_TEXT);
+    const dict: string[] = [];
+    for (let r = 0; r < n; r++) {
+      if (has && !has(start + r + 1)) continue;
+      const s = data[start + r];
+      let k = remap[s];
+      if (!(k >= 0)) {
+        k = dict.push(strs[s] ?? '') - 1;
+        if (s < remap.length) remap[s] = k;
+      }
+      ids[r] = k;
+    }
+    return { ids, dict };
+  };
+}
 
 /**
  * The values of events start+1 … start+n into out[0 … n), where `has` and `exact` hold (the rest
@@ -156,17 +186,18 @@ export function columnFields(x: CaptureInternals): Map<string, ColumnField> {
     return m;
   }
   const ix = x.index;
-  const str = (col: { data: Uint32Array }, optional: boolean): ColumnField => ({
+  const str = (col: { data: Uint32Array }, optional: boolean, has: Pred = optional ? (e) => col.data[e - 1] !== 0 : always): ColumnField => ({
     kind: 'str',
-    has: optional ? (e) => col.data[e - 1] !== 0 : always,
+    has,
     id: (e) => col.data[e - 1],
     strings: ix.strings,
+    texts: columnTexts(col, ix.strings, has === always ? undefined : has),
   });
   m.set('evt.num', { kind: 'num', has: always, num: (e) => e });
   m.set('evt.type', str(ix.type, false));
   m.set('proc.name', str(ix.procName, true));
   // Every event with an fd has an fd.name, "" until the fd is named (syscall-index.ts hasFdName).
-  m.set('fd.name', { ...str(ix.fdName, false), has: (e) => hasFdName(ix, e - 1) });
+  m.set('fd.name', str(ix.fdName, false, (e) => hasFdName(ix, e - 1)));
   m.set('container.id', str(ix.container, true));
   // Columns grow (live captures): fills read `.data` per call.
   m.set('evt.cpu', { kind: 'num', has: (e) => ix.cpu.data[e - 1] >= 0, num: (e) => ix.cpu.data[e - 1], fill: (s, n, o) => fillWhere(ix.cpu.data, true, s, n, o) });

@@ -152,7 +152,12 @@ export function eventTablePage(capture: Capture, start: number, count: number, i
       const texts = n > 0 ? capture.sortKeyTexts?.(s.id, start, n) : undefined;
       if (texts) cols[k] = { ...texts, codes: new Map() };
       else if ('codes' in col) fillKey(capture, s.id, start, n, col);
-    } else if ('codes' in col) fillFieldText(s.field, start, n, col);
+    } else if ('codes' in col) {
+      // An interned column's page where the field has one (syscalls' proc.name, fd.name …), else a lookup per row.
+      const texts = n > 0 && s.field.kind === 'str' && s.field.exact === undefined ? s.field.texts?.(start, n) : undefined;
+      if (texts) cols[k] = { ...texts, codes: new Map() };
+      else fillFieldText(s.field, start, n, col);
+    }
     else fillNum(s.field, start, n, col.nums);
   });
   if (cellCols.length > 0) {

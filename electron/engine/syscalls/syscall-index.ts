@@ -517,6 +517,16 @@ function encodeRow(p: PageEncoder, r: number, text: string): void {
   p.ids[r] = p.lastId;
 }
 
+/**
+ * A text as its textSortKey prints: itself unless Number() reads it, which needs a digit, sign,
+ * point or Infinity after the leading white space (\s is Number's white space too); the test
+ * first spares long arguments texts the parse.
+ */
+export function keyText(t: string): string {
+  return NUMBER_START.test(t) ? String(textSortKey(t)) : t;
+}
+const NUMBER_START = /^\s*[-+.\dI]/;
+
 /** `page` with every text replaced by `f(text)`, texts that become equal merged (ids in first-use order). */
 function mapPageTexts(page: PageTexts, f: (text: string) => string): PageTexts {
   const out = pageEncoder(page.ids.length);
@@ -638,7 +648,7 @@ export function syscallCapture(ix: SyscallIndex, fmt: SyscallFormat): Capture {
     },
     sortKeyTexts(column, start, count) {
       // Arguments and Info sort by textSortKey of their text; the other text columns by the text.
-      if (column === 'args' || column === 'info') return mapPageTexts(column === 'args' ? argsTexts(start, count) : infoTexts(start, count), (t) => String(textSortKey(t)));
+      if (column === 'args' || column === 'info') return mapPageTexts(column === 'args' ? argsTexts(start, count) : infoTexts(start, count), keyText);
       return TEXT_KEY_COLUMNS.has(column) ? cellTexts(column, start, count) : undefined;
     },
     cellTexts,
