@@ -4,8 +4,8 @@
  * neither receives nor clones an object per exchange (half a million on a 1 M-packet capture).
  * HTTP/1.x rows are stored straight from the HTTP index's columns into the page's typed arrays
  * (the values http-layer.ts rowOf gives: test/cli/http-table.test.ts compares every cell), a text
- * cell copied from the row before when its interned source (stream, request and response
- * signatures, URI) is the same; HTTP/2 rows and capture sets go through the exchange list's row
+ * cell copied from the row before when its interned source (request and response signatures,
+ * URI) is the same, a stream's text id looked up once a page; HTTP/2 rows and capture sets go through the exchange list's row
  * reader (rowAt), one object a row.
  */
 import { columnsBuilder, HTTP_COLUMNS, MAX_HTTP_TABLE_ROWS, type ColumnsBuilder, type HttpTablePage } from '../../../shared/sql-table.ts';
@@ -38,7 +38,6 @@ const UPGRADE = at('upgrade');
 interface Prev {
   i: number;
   ix: HttpIndex | undefined;
-  stream: number;
   /** Request signature, or −1 without a request; response likewise. */
   reqSig: number;
   respSig: number;
@@ -47,11 +46,24 @@ interface Prev {
 }
 
 /** Text cell `c` of row `i`: the row before's when `same`, else `v` through `put`. */
-function text(b: ColumnsBuilder<HttpExchangeRow>, c: number, i: number, same: boolean, v: string): void {
-  if (same) {
-    const ids = b.idsOf(c);
-    ids[i] = ids[i - 1];
-  } else b.put(c, i, v);
+function text(b: ColumnsBuilder<HttpExchangeRow>, ids: Uint32Array, c: number, i: number, same: boolean, v: string): void {
+  if (same) ids[i] = ids[i - 1];
+  else b.put(c, i, v);
+}
+
+/**
+ * The page's text id of each stream of an index, −1 until its first row (a Map lookup of the
+ * stream's name once a stream and page, not once a row: keep-alive rows interleave connections).
+ */
+function streamIds(cache: Map<HttpIndex, Int32Array>, ix: HttpIndex): Int32Array {
+  let ids = cache.get(ix);
+  if (ids === undefined || ids.length < ix.streams.strings.length) cache.set(ix, (ids = new Int32Array(ix.streams.strings.length).fill(-1)));
+  return ids;
+}
+
+/** The text columns' id arrays, by column position (undefined for a number column). */
+function textIds(b: ColumnsBuilder<HttpExchangeRow>): (Uint32Array | undefined)[] {
+  return HTTP_COLUMNS.map((d, c) => (d.type === 'VARCHAR' ? b.idsOf(c) : undefined));
 }
 
 /** A page's number columns by NUMS' keys. */
@@ -63,8 +75,14 @@ function numArrays(b: ColumnsBuilder<HttpExchangeRow>): NumArrays {
   return out as NumArrays;
 }
 
+/** A page's text id arrays and the stream ids met so far (streamIds). */
+interface PageTexts {
+  ids: (Uint32Array | undefined)[];
+  streams: Map<HttpIndex, Int32Array>;
+}
+
 /** Row `i` from HTTP index row `r`, as rowOf makes it (durations from `times`, the layer's capture); returns its first event. */
-function putIndexRow(b: ColumnsBuilder<HttpExchangeRow>, a: NumArrays, p: Prev, i: number, ix: HttpIndex, r: number, times: Capture): number {
+function putIndexRow(b: ColumnsBuilder<HttpExchangeRow>, a: NumArrays, t: PageTexts, p: Prev, i: number, ix: HttpIndex, r: number, times: Capture): number {
   const f = ix.flags[r];
   const hasQ = (f & HttpFlag.Request) !== 0;
   const hasR = (f & HttpFlag.Response) !== 0;
@@ -85,11 +103,21 @@ function putIndexRow(b: ColumnsBuilder<HttpExchangeRow>, a: NumArrays, p: Prev, 
   a.incomplete[i] = (f & (HttpFlag.ReqIncomplete | HttpFlag.RespIncomplete)) !== 0 ? 1 : 0;
   const sameIx = p.ix === ix && p.i === i - 1;
   const stream = ix.stream[r];
-  text(b, STREAM, i, sameIx && p.stream === stream, ix.streams.strings[stream]);
+  const streamCol = t.ids[STREAM] as Uint32Array;
+  const known = streamIds(t.streams, ix);
+  if (known[stream] >= 0) streamCol[i] = known[stream];
+  else {
+    b.put(STREAM, i, ix.streams.strings[stream]);
+    known[stream] = streamCol[i];
+  }
   const reqSig = hasQ ? ix.reqSig[r] : -1;
   const respSig = hasR ? ix.respSig[r] : -1;
-  if (sameIx && p.reqSig === reqSig && p.respSig === respSig) for (const c of SIG_COLUMNS) text(b, c, i, true, '');
-  else {
+  if (sameIx && p.reqSig === reqSig && p.respSig === respSig) {
+    for (let k = 0; k < SIG_COLUMNS.length; k++) {
+      const ids = t.ids[SIG_COLUMNS[k]] as Uint32Array;
+      ids[i] = ids[i - 1];
+    }
+  } else {
     const q = hasQ ? requestSig(ix, r) : undefined;
     const s = hasR ? responseSig(ix, r) : undefined;
     b.put(SIG_TEXTS.version, i, q?.version || s?.version || '');
@@ -100,11 +128,10 @@ function putIndexRow(b: ColumnsBuilder<HttpExchangeRow>, a: NumArrays, p: Prev, 
     b.put(SIG_TEXTS.contentEncoding, i, s?.contentEncoding ?? '');
   }
   const uri = hasQ ? ix.uri[r] : -1;
-  text(b, URI, i, sameIx && p.uri === uri, hasQ ? ix.strings.strings[uri] : '');
+  text(b, t.ids[URI] as Uint32Array, URI, i, sameIx && p.uri === uri, hasQ ? ix.strings.strings[uri] : '');
   b.put(UPGRADE, i, side?.upgrade ?? '');
   p.i = i;
   p.ix = ix;
-  p.stream = stream;
   p.reqSig = reqSig;
   p.respSig = respSig;
   p.uri = uri;
@@ -125,13 +152,14 @@ export function httpTablePage(session: CaptureSession, start: number, count: num
   const b = columnsBuilder(HTTP_COLUMNS, n);
   const time = new Float64Array(n);
   const events = capture.count();
-  const prev: Prev = { i: -1, ix: undefined, stream: -1, reqSig: -1, respSig: -1, uri: -1 };
+  const prev: Prev = { i: -1, ix: undefined, reqSig: -1, respSig: -1, uri: -1 };
   const nums = numArrays(b);
+  const texts: PageTexts = { ids: textIds(b), streams: new Map() };
   for (let i = 0; i < n; i++) {
     const code = list ? list.codes[from + i] : 0;
     const ix = layer ? indexOfCode(layer, code) : undefined;
     let first: number;
-    if (layer && ix) first = putIndexRow(b, nums, prev, i, ix, code >>> 2, layer.capture);
+    if (layer && ix) first = putIndexRow(b, nums, texts, prev, i, ix, code >>> 2, layer.capture);
     else {
       const row = all ? all[from + i] : rowAt(list as ExchangeList, from + i);
       b.add(i, row);
