@@ -17,10 +17,12 @@
  * whatever the window size, and a direction whose ACKs were not captured costs O(log n) per
  * segment rather than a walk of 10 000.
  */
+import { RowFlag } from '../../../shared/rpc.ts';
 import type { CaptureInternals } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { allFields, type FieldDef } from '../fields/registry.ts';
+import { TCP_ONE, type PacketIndex } from '../index/packet-index.ts';
 import {
   hfTcpAckRaw, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpSeqRaw, hfTcpSrcport, hfTcpWindowValue,
 } from '../dissectors/tcp.ts';
@@ -217,7 +219,8 @@ export interface TcpAnalysis {
   nsec0: number;
   reader: FrameReader | undefined;
   seg: TcpSegment;
-  /** Frames read through the dissectors (not the simple Ethernet/IP case). */
+  /** Frames read again from the file (the index did not describe their TCP header), and of them read through the dissectors (not the simple Ethernet/IP case). */
+  read: number;
   dissected: number;
   /** Heap operations, for the linearity test. */
   work: number;
@@ -257,6 +260,7 @@ export function createTcpAnalysis(internals: PacketInternals): TcpAnalysis {
     nsec0: 0,
     reader: undefined,
     seg: createTcpSegment(),
+    read: 0,
     dissected: 0,
     work: 0,
   };
@@ -324,9 +328,39 @@ function firstNum(d: Dissection, f: FieldDef): number {
   return NaN;
 }
 
-/** Read frame `f`'s TCP header into `hdr`; false when tshark would not analyse it (no segment length). */
+/**
+ * Frame `f`'s TCP header from the index columns into `hdr`: 1, or 0 when tshark would not analyse
+ * it (no segment length), or -1 when the index does not describe it (several TCP headers, one cut
+ * short or malformed: readHeader dissects the frame). A frame the first pass found malformed is
+ * read again too: the dissection decides whether the damage stops packet-tcp.c.
+ */
+function headerFromIndex(ix: PacketIndex, f: number): number {
+  const i = f - 1;
+  const h = ix.hdrFlags.data[i];
+  if ((h & TCP_ONE) === 0 || (ix.flags.data[i] & RowFlag.Malformed) !== 0) return -1;
+  const len = ix.tcpLen.data[i];
+  if (len === 0) return 0;
+  const ports = ix.tcpPorts.data[i];
+  hdr.seq = ix.tcpSeq.data[i];
+  hdr.ack = ix.tcpAck.data[i];
+  hdr.flags = h & 0x0fff;
+  hdr.seglen = len - 1;
+  hdr.win = ix.tcpWin.data[i];
+  hdr.sport = ports >>> 16;
+  hdr.dport = ports & 0xffff;
+  return 1;
+}
+
+/** Frame `f`'s TCP header into `hdr`, from the index or else the frame's bytes; false when tshark would not analyse it. */
+function frameHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
+  const got = headerFromIndex(ta.internals.index, f);
+  return got < 0 ? readHeader(ta, f, sid) : got === 1;
+}
+
+/** Read frame `f`'s TCP header into `hdr` from its bytes; false when tshark would not analyse it (no segment length). */
 function readHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
   const int = ta.internals;
+  ta.read++;
   ta.reader ??= createFrameReader(int, { sequential: true });
   const r = ta.reader;
   const bytes = r.bytesOf(f);
@@ -369,6 +403,18 @@ function readHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
   return !Number.isNaN(hdr.win);
 }
 
+const headerText = (ok: boolean): string => (ok ? `${hdr.seq} ${hdr.ack} ${hdr.flags} ${hdr.seglen} ${hdr.win} ${hdr.sport} ${hdr.dport}` : 'not analysed');
+
+/**
+ * Frame `f`'s header as the index columns give it ('read' when they do not describe it) and as
+ * its bytes give it, for test/tcp-analysis/index-header.test.ts.
+ */
+export function headerSources(ta: TcpAnalysis, f: number, sid: number): { index: string; bytes: string } {
+  const got = headerFromIndex(ta.internals.index, f);
+  const index = got < 0 ? 'read' : headerText(got === 1);
+  return { index, bytes: headerText(readHeader(ta, f, sid)) };
+}
+
 function frameNs(ta: TcpAnalysis, f: number): number {
   const ix = ta.internals.index;
   return (ix.tsSec.data[f - 1] - ta.sec0) * 1e9 + (ix.tsNsec.data[f - 1] - ta.nsec0);
@@ -387,7 +433,7 @@ export function analyseTo(ta: TcpAnalysis, upTo: number): void {
   const fs = int.conv.frameStream;
   for (let f = ta.done + 1; f <= n; f++) {
     const sid = f < fs.length ? fs[f] : -1;
-    if (sid >= 0 && readHeader(ta, f, sid)) analyseFrame(ta, f, sid, int.conv.frameDir[f]);
+    if (sid >= 0 && frameHeader(ta, f, sid)) analyseFrame(ta, f, sid, int.conv.frameDir[f]);
   }
   ta.done = n;
 }
@@ -416,7 +462,8 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
   const fwd = 2 * sid + dir;
   const rev = fwd ^ 1;
   let fl = 0;
-  if (ta.internals.conv.portReuse.has(f)) fl |= TaFlag.reusedPorts;
+  const reuse = ta.internals.conv.portReuse;
+  if (reuse.size !== 0 && reuse.has(f)) fl |= TaFlag.reusedPorts;
 
   // Connection events (Expert Information chats) and the handshake RTT (packet-tcp.c
   // dissect_tcp: SYN time, then the first pure ACK after it).
@@ -462,7 +509,8 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     if (seglen > 0 && plain) {
       const ws = tcpWindowScale(ta.internals.conv, sid, dir ^ 1, f);
       if (ws !== -1) {
-        const edge = (ta.lastAck[rev] + ta.window[rev] * 2 ** (ws === -2 ? 0 : ws)) >>> 0;
+        // ws ≤ 14 (conversations.ts): the product stays below 2^30.
+        const edge = (ta.lastAck[rev] + ta.window[rev] * (ws === -2 ? 1 : 1 << ws)) >>> 0;
         if (((seq + seglen) >>> 0) === edge) fl |= TaFlag.windowFull;
       }
     }
