@@ -141,6 +141,8 @@ function unwrap(l: SegList, raw: number): number {
 function heapPush(h: Seg[], s: Seg, key: (s: Seg) => number): void {
   h.push(s);
   let i = h.length - 1;
+  // Request/response traffic: mostly one segment unacknowledged, no key to compare.
+  if (i === 0) return;
   while (i > 0) {
     const p = (i - 1) >> 1;
     if (key(h[p]) <= key(h[i])) break;
@@ -152,7 +154,7 @@ function heapPush(h: Seg[], s: Seg, key: (s: Seg) => number): void {
 function heapPop(h: Seg[], key: (s: Seg) => number): Seg | undefined {
   const top = h[0];
   const last = h.pop();
-  if (h.length > 0 && last) {
+  if (h.length > 0 && last !== undefined) {
     h[0] = last;
     let i = 0;
     for (;;) {
@@ -213,7 +215,10 @@ export interface TcpAnalysis {
   validBif: Uint8Array;
   pushBytes: Uint32Array;
   pushSetLast: Uint8Array;
+  /** Per direction; a list emptied by an ACK stays, cleared, for the direction's next segment. */
   lists: (SegList | undefined)[];
+  /** Segment objects of emptied lists, for reuse: request/response traffic empties a list per frame. */
+  spare: Seg[];
   /** Frame times in ns relative to frame 1 (exact in a double for 104 days). */
   sec0: number;
   nsec0: number;
@@ -256,6 +261,7 @@ export function createTcpAnalysis(internals: PacketInternals): TcpAnalysis {
     pushBytes: new Uint32Array(32),
     pushSetLast: new Uint8Array(32),
     lists: [],
+    spare: [],
     sec0: 0,
     nsec0: 0,
     reader: undefined,
@@ -568,11 +574,15 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     if (!list) {
       list = { bySeq: [], byNext: [], byFrame: [], head: 0, count: 0, refRaw: seq, refU: 0 };
       ta.lists[fwd] = list;
+    } else if (list.count === 0) {
+      // An emptied list starts its line again, as a new one would.
+      list.refRaw = seq;
+      list.refU = 0;
     }
     const u = unwrap(list, seq);
     list.refRaw = seq;
     list.refU = u;
-    const s: Seg = { seq: u, next: u + ((next - seq) >>> 0), frame: f, t, dead: false };
+    const s = newSeg(ta, u, u + ((next - seq) >>> 0), f, t);
     heapPush(list.bySeq, s, bySeqKey);
     heapPush(list.byNext, s, byNextKey);
     skipAcked(ta, list);
@@ -677,8 +687,34 @@ function ackSegments(ta: TcpAnalysis, k: number, ack: number): number {
     }
   }
   if (trimmed) for (const s of trimmed) heapPush(list.bySeq, s, bySeqKey);
-  if (list.count === 0) ta.lists[k] = undefined;
+  if (list.count === 0) clearList(ta, list);
   return acked;
+}
+
+/** Segments kept for reuse at most (a list emptied after a long run frees more). */
+const MAX_SPARE = 64;
+
+function newSeg(ta: TcpAnalysis, seq: number, next: number, frame: number, t: number): Seg {
+  const s = ta.spare.pop();
+  if (s === undefined) return { seq, next, frame, t, dead: false };
+  s.seq = seq;
+  s.next = next;
+  s.frame = frame;
+  s.t = t;
+  s.dead = false;
+  return s;
+}
+
+/** Empty `list` (every segment acknowledged: bySeq is empty, byNext and byFrame hold dead ones only). */
+function clearList(ta: TcpAnalysis, list: SegList): void {
+  // pop, not `length = 0` (a runtime call): the arrays mostly hold one segment.
+  const q = list.byFrame;
+  while (q.length > 0) {
+    const s = q.pop() as Seg;
+    if (ta.spare.length < MAX_SPARE) ta.spare.push(s);
+  }
+  while (list.byNext.length > 0) list.byNext.pop();
+  list.head = 0;
 }
 
 /** What the pass found for one frame (after analyseTo covered it). */
