@@ -26,6 +26,12 @@ export const IPV4 = { verIhl: 0, totalLen: 2, fragWord: 6, ttl: 8, proto: 9, src
 /** TCP header without options (RFC 9293 §3.1): offsets from the TCP header start. */
 export const TCP = { sport: 0, dport: 2, seq: 4, ack: 8, dataOffFlags: 12, window: 14, hdrLen: 20 };
 
+/**
+ * The options of nearly every segment after a handshake with timestamps: NOP, NOP, kind 8 length
+ * 10 (RFC 7323 Appendix A's layout), well formed without a walk of the option list.
+ */
+const NOP_NOP_TIMESTAMP = 0x0101080a;
+
 /** RFC 791 §3.1: the MF flag and the 13-bit fragment offset of the flags/fragment word. */
 const IP_MF_AND_OFFSET = 0x3fff;
 
@@ -130,7 +136,7 @@ export function summarizeFixedTcp(d: Dissection, meta: FrameMeta, data: Uint8Arr
   ctx.sumTcpSeq = rawSeq;
   ctx.sumTcpAck = rawAck;
   ctx.sumTcpWin = u16(data, tcp + TCP.window);
-  if (hlen > TCP.hdrLen && !tcpOptionsWellFormed(data, tcp + TCP.hdrLen, tcp + hlen)) ctx.sumTcpBadOptions = true;
+  if (hlen > TCP.hdrLen && !(hlen === 32 && u32(data, tcp + TCP.hdrLen) === NOP_NOP_TIMESTAMP) && !tcpOptionsWellFormed(data, tcp + TCP.hdrLen, tcp + hlen)) ctx.sumTcpBadOptions = true;
   if (seglen === 0) return true;
   ctx.tcpKey = stream >= 0 ? stream * 2 + dir : -1;
   ctx.tcpSeq = rawSeq;
