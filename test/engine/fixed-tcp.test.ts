@@ -50,7 +50,7 @@ async function build(path: string, genericIndex: boolean): Promise<Built> {
 
 /** The first difference between two builds as text, or ''. */
 function firstDifference(a: Built, b: Built): string {
-  const cols = ['dataOffset', 'capLen', 'origLen', 'tsSec', 'tsNsec', 'iface', 'protocol', 'src', 'dst', 'flags', 'hdrFlags', 'tcpLen', 'tcpPorts', 'protoPath'] as const;
+  const cols = ['dataOffset', 'capLen', 'origLen', 'tsSec', 'tsNsec', 'iface', 'protocol', 'src', 'dst', 'flags', 'hdrFlags', 'tcpLen', 'tcpPorts', 'tcpSeq', 'tcpAck', 'tcpWin', 'protoPath'] as const;
   for (const c of cols) {
     const x = a.ix[c];
     const y = b.ix[c];

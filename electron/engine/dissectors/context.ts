@@ -70,6 +70,12 @@ export interface PacketContext {
   /** Of the last TCP header: source port << 16 | destination port, and tcp.len (-1 = none). */
   sumTcpPorts: number;
   sumTcpLen: number;
+  /** Of the last TCP header long enough for its flags: raw sequence and ACK numbers, window value (the TCP analysis reads them from the index). */
+  sumTcpSeq: number;
+  sumTcpAck: number;
+  sumTcpWin: number;
+  /** First pass: a TCP header's options were malformed (no length byte, a bad length): the index does not describe it. */
+  sumTcpBadOptions: boolean;
   /** IPv4 headers seen (ip.src/ip.dst occurrences). */
   sumIpv4Count: number;
   /** A `dns` protocol node was recorded (not mdns/llmnr). */
@@ -81,7 +87,8 @@ function makeContext(conv: ConversationTable, firstPass: boolean, wantInfo: bool
     conv, firstPass, wantInfo,
     frame: 0, layers: [], nLayers: 0, srcOff: 0, dstOff: 0, addrLen: 0,
     fragmented: false, ttl: 0, depth: 0, inError: false, tcpKey: -1, tcpSeq: 0,
-    sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumTcpCount: 0, sumTcpFlagged: 0, sumTcpPorts: 0, sumTcpLen: -1, sumIpv4Count: 0, sumDns: false,
+    sumNetSrc: -1, sumNetDst: -1, sumNetLen: 0, sumDlSrc: -1, sumDlDst: -1, sumTcpFlags: 0, sumTcpCount: 0, sumTcpFlagged: 0, sumTcpPorts: 0, sumTcpLen: -1,
+    sumTcpSeq: 0, sumTcpAck: 0, sumTcpWin: 0, sumTcpBadOptions: false, sumIpv4Count: 0, sumDns: false,
   };
 }
 
@@ -116,6 +123,10 @@ export function resetPacketContext(ctx: PacketContext, frame: number): void {
   ctx.sumTcpFlagged = 0;
   ctx.sumTcpPorts = 0;
   ctx.sumTcpLen = -1;
+  ctx.sumTcpSeq = 0;
+  ctx.sumTcpAck = 0;
+  ctx.sumTcpWin = 0;
+  ctx.sumTcpBadOptions = false;
   ctx.sumIpv4Count = 0;
   ctx.sumDns = false;
 }

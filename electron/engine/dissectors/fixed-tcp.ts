@@ -19,7 +19,7 @@ import { LINKTYPE_ETHERNET } from './link.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IP_PROTO_TCP } from './ip-proto.ts';
 // A SYN (TH_SYN) is left to the generic path: its window-scale option is read there.
-import { dispatchTcpPayload, tcpInfoText, tcpPayloadIsData, tcpShownNumbers, TH_SYN, type TcpShown } from './tcp.ts';
+import { dispatchTcpPayload, tcpInfoText, tcpOptionsWellFormed, tcpPayloadIsData, tcpShownNumbers, TH_SYN, type TcpShown } from './tcp.ts';
 import { ethertypeTable, ipProtoTable, linkTypeTable, tablesGeneration } from './table.ts';
 
 /** Ethernet II header (IEEE 802.3 §3.1.1: destination, source, EtherType): offsets from the frame start. */
@@ -28,6 +28,12 @@ export const ETH = { dst: 0, src: 6, type: 12, hdrLen: 14 };
 export const IPV4 = { verIhl: 0, totalLen: 2, fragWord: 6, ttl: 8, proto: 9, src: 12, dst: 16, hdrLen: 20 };
 /** TCP header without options (RFC 9293 §3.1): offsets from the TCP header start. */
 export const TCP = { sport: 0, dport: 2, seq: 4, ack: 8, dataOffFlags: 12, window: 14, hdrLen: 20 };
+
+/**
+ * The options of nearly every segment after a handshake with timestamps: NOP, NOP, kind 8 length
+ * 10 (RFC 7323 Appendix A's layout), well formed without a walk of the option list.
+ */
+const NOP_NOP_TIMESTAMP = 0x0101080a;
 
 /** RFC 791 §3.1: the MF flag and the 13-bit fragment offset of the flags/fragment word. */
 const IP_MF_AND_OFFSET = 0x3fff;
@@ -130,6 +136,10 @@ export function summarizeFixedTcp(d: Dissection, meta: FrameMeta, data: Uint8Arr
   if (stream >= 0) tcpRecordSeq(ctx.conv, stream, dir, rawSeq, rawAck, flags, ctx.frame);
   ctx.sumTcpFlags |= flags;
   ctx.sumTcpFlagged++;
+  ctx.sumTcpSeq = rawSeq;
+  ctx.sumTcpAck = rawAck;
+  ctx.sumTcpWin = u16(data, tcp + TCP.window);
+  if (hlen > TCP.hdrLen && !(hlen === 32 && u32(data, tcp + TCP.hdrLen) === NOP_NOP_TIMESTAMP) && !tcpOptionsWellFormed(data, tcp + TCP.hdrLen, tcp + hlen)) ctx.sumTcpBadOptions = true;
   if (seglen === 0) return true;
   ctx.tcpKey = stream >= 0 ? stream * 2 + dir : -1;
   ctx.tcpSeq = rawSeq;

@@ -90,6 +90,27 @@ function flagsLetters(flags: number): string {
   return s;
 }
 
+/**
+ * Whether the options in data[off, end) have every length byte dissectOptions needs (it marks
+ * the frame malformed otherwise: no length byte, a length below 2 or past the header); no allocation.
+ */
+export function tcpOptionsWellFormed(data: Uint8Array, off: number, end: number): boolean {
+  let p = off;
+  while (p < end) {
+    const kind = data[p];
+    if (kind === 0) return true;
+    if (kind === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) return false;
+    const len = data[p + 1];
+    if (len < 2 || p + len > end) return false;
+    p += len;
+  }
+  return true;
+}
+
 /** Window-scale shift from the options (-1 when absent); no allocation. */
 function findWsShift(data: Uint8Array, off: number, end: number): number {
   let p = off;
@@ -208,6 +229,11 @@ export function dissectTcp(d: Dissection, data: Uint8Array, off: number, end: nu
   }
   ctx.sumTcpFlags |= flags;
   ctx.sumTcpFlagged++;
+  ctx.sumTcpSeq = rawSeq;
+  ctx.sumTcpAck = rawAck;
+  ctx.sumTcpWin = win;
+  // The first pass parses no options, but the index must know the ones dissectOptions would call malformed.
+  if (ctx.firstPass && hlen > 20 && avail >= hlen && !tcpOptionsWellFormed(data, off + 20, off + hlen)) ctx.sumTcpBadOptions = true;
   if (ctx.wantInfo) addField(d, hfTcpFlagsStr, off + 12, 2, fl, flagsLetters(flags));
   if (full) addField(d, hfTcpWindowValue, off + 14, 2, top);
   if (full) addField(d, hfTcpWindowSize, off + 14, 2, top, winScaled);

@@ -3,7 +3,7 @@
  * records: per packet its file offset, lengths, timestamp, interface, and the summary the
  * table and fast filters need (protocol, source, destination as interned strings; colour
  * flags). Everything else is re-dissected on demand from bytes re-read at `dataOffset`.
- * 53 bytes per packet here (8 of them the TCP header columns, 2 the protocol path), plus the conversation table's
+ * 63 bytes per packet here (18 of them the TCP header columns, 2 the protocol path), plus the conversation table's
  * per-frame stream ids.
  */
 import { RowFlag } from '../../../shared/rpc.ts';
@@ -32,11 +32,18 @@ export interface PacketIndex {
    * TCP_OTHER when it has TCP headers the columns do not describe (several, truncated:
    * re-dissected), plus IP_ONE when its only IPv4 header's addresses are `src`/`dst`, IP_OTHER
    * when it has IPv4 headers they do not describe; tcp.len + 1 (0 = none); source port << 16 |
-   * destination port.
+   * destination port. A header with malformed options is TCP_OTHER.
    */
   hdrFlags: Column<Uint16Array>;
   tcpLen: Column<Uint16Array>;
   tcpPorts: Column<Uint32Array>;
+  /**
+   * Of a TCP_ONE header: tcp.seq_raw, tcp.ack_raw, tcp.window_size_value (0 otherwise), so the
+   * TCP analysis (layers/tcp-analysis.ts) reads no frame again.
+   */
+  tcpSeq: Column<Uint32Array>;
+  tcpAck: Column<Uint32Array>;
+  tcpWin: Column<Uint16Array>;
   /**
    * The protocol path of the packet's first-pass dissection (frame.protocols before the stream
    * layers edit it, e.g. eth:ethertype:ip:tcp:data) as an id into `paths`; PATH_UNKNOWN when
@@ -93,6 +100,9 @@ export function createPacketIndex(): PacketIndex {
     hdrFlags: createColumn(Uint16Array),
     tcpLen: createColumn(Uint16Array),
     tcpPorts: createColumn(Uint32Array),
+    tcpSeq: createColumn(Uint32Array),
+    tcpAck: createColumn(Uint32Array),
+    tcpWin: createColumn(Uint16Array),
     protoPath: createColumn(Uint16Array),
     paths: createProtocolPaths(),
     tcpOther: 0,
@@ -181,7 +191,7 @@ function protocolId(ix: PacketIndex, p: string): number {
 }
 
 function columnsOf(ix: PacketIndex): Column<Float64Array | Uint32Array | Uint16Array | Uint8Array>[] {
-  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.protoPath];
+  return [ix.dataOffset, ix.capLen, ix.origLen, ix.tsSec, ix.tsNsec, ix.iface, ix.protocol, ix.src, ix.dst, ix.flags, ix.hdrFlags, ix.tcpLen, ix.tcpPorts, ix.tcpSeq, ix.tcpAck, ix.tcpWin, ix.protoPath];
 }
 
 /**
@@ -321,7 +331,7 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.protocol.data[i] = protocolId(ix, d.protocol);
   ix.flags.data[i] = flags;
   // One complete TCP header: its values are columns; anything else is re-dissected when asked.
-  const one = ctx.sumTcpCount === 1 && ctx.sumTcpFlagged === 1 && ctx.sumTcpLen < 0xffff;
+  const one = ctx.sumTcpCount === 1 && ctx.sumTcpFlagged === 1 && ctx.sumTcpLen < 0xffff && !ctx.sumTcpBadOptions;
   let hdr = ctx.sumTcpCount === 0 ? 0 : one ? TCP_ONE | (tf & 0x0fff) : TCP_OTHER;
   if (ctx.sumTcpCount !== 0 && !one) ix.tcpOther++;
   // ip.src/ip.dst are the Source/Destination columns when the only IPv4 header gave them.
@@ -334,10 +344,13 @@ export function addPacket(ix: PacketIndex, rec: PacketRecord, d: Dissection, ctx
   ix.hdrFlags.data[i] = hdr;
   ix.tcpLen.data[i] = one ? ctx.sumTcpLen + 1 : 0;
   ix.tcpPorts.data[i] = one ? ctx.sumTcpPorts : 0;
+  ix.tcpSeq.data[i] = one ? ctx.sumTcpSeq : 0;
+  ix.tcpAck.data[i] = one ? ctx.sumTcpAck : 0;
+  ix.tcpWin.data[i] = one ? ctx.sumTcpWin : 0;
   ix.protoPath.data[i] = protocolPathId(ix.paths, ctx.layers, ctx.nLayers);
   ix.dataOffset.length = ix.capLen.length = ix.origLen.length = ix.tsSec.length = ix.tsNsec.length = n;
   ix.iface.length = ix.protocol.length = ix.src.length = ix.dst.length = ix.flags.length = n;
-  ix.hdrFlags.length = ix.tcpLen.length = ix.tcpPorts.length = ix.protoPath.length = n;
+  ix.hdrFlags.length = ix.tcpLen.length = ix.tcpPorts.length = ix.tcpSeq.length = ix.tcpAck.length = ix.tcpWin.length = ix.protoPath.length = n;
 }
 
 /** Bytes of index memory per packet (columns' backing stores, not counting slack). */

@@ -95,7 +95,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
       // The Protocol/Info column fields read the rows, which name HTTP once the scan has run.
       { name: 'http', fields: [...HTTP_FIELD_NAMES, ...COLUMN_FIELD_NAMES], ready: () => httpFinal(http) },
       { name: 'tls', fields: TLS_LAYER_FIELDS.map((f) => f.name), ready: () => true },
-      // Computed up to the frame asked for, at once (linear, one header read per frame).
+      // Computed up to the frame asked for, at once (linear, each TCP header from the index columns).
       { name: 'tcp-analysis', fields: TCP_ANALYSIS_FIELDS.map((f) => f.name), ready: () => true },
     ],
     tcpAnalysis: undefined,

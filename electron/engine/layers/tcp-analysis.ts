@@ -17,10 +17,12 @@
  * whatever the window size, and a direction whose ACKs were not captured costs O(log n) per
  * segment rather than a walk of 10 000.
  */
+import { RowFlag } from '../../../shared/rpc.ts';
 import type { CaptureInternals } from '../capture.ts';
 import { createDissection, type Dissection } from '../dissectors/dissection.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { allFields, type FieldDef } from '../fields/registry.ts';
+import { TCP_ONE, type PacketIndex } from '../index/packet-index.ts';
 import {
   hfTcpAckRaw, hfTcpDstport, hfTcpFlags, hfTcpLen, hfTcpSeqRaw, hfTcpSrcport, hfTcpWindowValue,
 } from '../dissectors/tcp.ts';
@@ -139,6 +141,8 @@ function unwrap(l: SegList, raw: number): number {
 function heapPush(h: Seg[], s: Seg, key: (s: Seg) => number): void {
   h.push(s);
   let i = h.length - 1;
+  // Request/response traffic: mostly one segment unacknowledged, no key to compare.
+  if (i === 0) return;
   while (i > 0) {
     const p = (i - 1) >> 1;
     if (key(h[p]) <= key(h[i])) break;
@@ -150,7 +154,7 @@ function heapPush(h: Seg[], s: Seg, key: (s: Seg) => number): void {
 function heapPop(h: Seg[], key: (s: Seg) => number): Seg | undefined {
   const top = h[0];
   const last = h.pop();
-  if (h.length > 0 && last) {
+  if (h.length > 0 && last !== undefined) {
     h[0] = last;
     let i = 0;
     for (;;) {
@@ -211,13 +215,17 @@ export interface TcpAnalysis {
   validBif: Uint8Array;
   pushBytes: Uint32Array;
   pushSetLast: Uint8Array;
+  /** Per direction; a list emptied by an ACK stays, cleared, for the direction's next segment. */
   lists: (SegList | undefined)[];
+  /** Segment objects of emptied lists, for reuse: request/response traffic empties a list per frame. */
+  spare: Seg[];
   /** Frame times in ns relative to frame 1 (exact in a double for 104 days). */
   sec0: number;
   nsec0: number;
   reader: FrameReader | undefined;
   seg: TcpSegment;
-  /** Frames read through the dissectors (not the simple Ethernet/IP case). */
+  /** Frames read again from the file (the index did not describe their TCP header), and of them read through the dissectors (not the simple Ethernet/IP case). */
+  read: number;
   dissected: number;
   /** Heap operations, for the linearity test. */
   work: number;
@@ -253,10 +261,12 @@ export function createTcpAnalysis(internals: PacketInternals): TcpAnalysis {
     pushBytes: new Uint32Array(32),
     pushSetLast: new Uint8Array(32),
     lists: [],
+    spare: [],
     sec0: 0,
     nsec0: 0,
     reader: undefined,
     seg: createTcpSegment(),
+    read: 0,
     dissected: 0,
     work: 0,
   };
@@ -324,9 +334,39 @@ function firstNum(d: Dissection, f: FieldDef): number {
   return NaN;
 }
 
-/** Read frame `f`'s TCP header into `hdr`; false when tshark would not analyse it (no segment length). */
+/**
+ * Frame `f`'s TCP header from the index columns into `hdr`: 1, or 0 when tshark would not analyse
+ * it (no segment length), or -1 when the index does not describe it (several TCP headers, one cut
+ * short or malformed: readHeader dissects the frame). A frame the first pass found malformed is
+ * read again too: the dissection decides whether the damage stops packet-tcp.c.
+ */
+function headerFromIndex(ix: PacketIndex, f: number): number {
+  const i = f - 1;
+  const h = ix.hdrFlags.data[i];
+  if ((h & TCP_ONE) === 0 || (ix.flags.data[i] & RowFlag.Malformed) !== 0) return -1;
+  const len = ix.tcpLen.data[i];
+  if (len === 0) return 0;
+  const ports = ix.tcpPorts.data[i];
+  hdr.seq = ix.tcpSeq.data[i];
+  hdr.ack = ix.tcpAck.data[i];
+  hdr.flags = h & 0x0fff;
+  hdr.seglen = len - 1;
+  hdr.win = ix.tcpWin.data[i];
+  hdr.sport = ports >>> 16;
+  hdr.dport = ports & 0xffff;
+  return 1;
+}
+
+/** Frame `f`'s TCP header into `hdr`, from the index or else the frame's bytes; false when tshark would not analyse it. */
+function frameHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
+  const got = headerFromIndex(ta.internals.index, f);
+  return got < 0 ? readHeader(ta, f, sid) : got === 1;
+}
+
+/** Read frame `f`'s TCP header into `hdr` from its bytes; false when tshark would not analyse it (no segment length). */
 function readHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
   const int = ta.internals;
+  ta.read++;
   ta.reader ??= createFrameReader(int, { sequential: true });
   const r = ta.reader;
   const bytes = r.bytesOf(f);
@@ -369,6 +409,18 @@ function readHeader(ta: TcpAnalysis, f: number, sid: number): boolean {
   return !Number.isNaN(hdr.win);
 }
 
+const headerText = (ok: boolean): string => (ok ? `${hdr.seq} ${hdr.ack} ${hdr.flags} ${hdr.seglen} ${hdr.win} ${hdr.sport} ${hdr.dport}` : 'not analysed');
+
+/**
+ * Frame `f`'s header as the index columns give it ('read' when they do not describe it) and as
+ * its bytes give it, for test/tcp-analysis/index-header.test.ts.
+ */
+export function headerSources(ta: TcpAnalysis, f: number, sid: number): { index: string; bytes: string } {
+  const got = headerFromIndex(ta.internals.index, f);
+  const index = got < 0 ? 'read' : headerText(got === 1);
+  return { index, bytes: headerText(readHeader(ta, f, sid)) };
+}
+
 function frameNs(ta: TcpAnalysis, f: number): number {
   const ix = ta.internals.index;
   return (ix.tsSec.data[f - 1] - ta.sec0) * 1e9 + (ix.tsNsec.data[f - 1] - ta.nsec0);
@@ -387,7 +439,7 @@ export function analyseTo(ta: TcpAnalysis, upTo: number): void {
   const fs = int.conv.frameStream;
   for (let f = ta.done + 1; f <= n; f++) {
     const sid = f < fs.length ? fs[f] : -1;
-    if (sid >= 0 && readHeader(ta, f, sid)) analyseFrame(ta, f, sid, int.conv.frameDir[f]);
+    if (sid >= 0 && frameHeader(ta, f, sid)) analyseFrame(ta, f, sid, int.conv.frameDir[f]);
   }
   ta.done = n;
 }
@@ -416,7 +468,8 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
   const fwd = 2 * sid + dir;
   const rev = fwd ^ 1;
   let fl = 0;
-  if (ta.internals.conv.portReuse.has(f)) fl |= TaFlag.reusedPorts;
+  const reuse = ta.internals.conv.portReuse;
+  if (reuse.size !== 0 && reuse.has(f)) fl |= TaFlag.reusedPorts;
 
   // Connection events (Expert Information chats) and the handshake RTT (packet-tcp.c
   // dissect_tcp: SYN time, then the first pure ACK after it).
@@ -462,7 +515,8 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     if (seglen > 0 && plain) {
       const ws = tcpWindowScale(ta.internals.conv, sid, dir ^ 1, f);
       if (ws !== -1) {
-        const edge = (ta.lastAck[rev] + ta.window[rev] * 2 ** (ws === -2 ? 0 : ws)) >>> 0;
+        // ws ≤ 14 (conversations.ts): the product stays below 2^30.
+        const edge = (ta.lastAck[rev] + ta.window[rev] * (ws === -2 ? 1 : 1 << ws)) >>> 0;
         if (((seq + seglen) >>> 0) === edge) fl |= TaFlag.windowFull;
       }
     }
@@ -520,11 +574,15 @@ function analyseFrame(ta: TcpAnalysis, f: number, sid: number, dir: number): voi
     if (!list) {
       list = { bySeq: [], byNext: [], byFrame: [], head: 0, count: 0, refRaw: seq, refU: 0 };
       ta.lists[fwd] = list;
+    } else if (list.count === 0) {
+      // An emptied list starts its line again, as a new one would.
+      list.refRaw = seq;
+      list.refU = 0;
     }
     const u = unwrap(list, seq);
     list.refRaw = seq;
     list.refU = u;
-    const s: Seg = { seq: u, next: u + ((next - seq) >>> 0), frame: f, t, dead: false };
+    const s = newSeg(ta, u, u + ((next - seq) >>> 0), f, t);
     heapPush(list.bySeq, s, bySeqKey);
     heapPush(list.byNext, s, byNextKey);
     skipAcked(ta, list);
@@ -629,8 +687,34 @@ function ackSegments(ta: TcpAnalysis, k: number, ack: number): number {
     }
   }
   if (trimmed) for (const s of trimmed) heapPush(list.bySeq, s, bySeqKey);
-  if (list.count === 0) ta.lists[k] = undefined;
+  if (list.count === 0) clearList(ta, list);
   return acked;
+}
+
+/** Segments kept for reuse at most (a list emptied after a long run frees more). */
+const MAX_SPARE = 64;
+
+function newSeg(ta: TcpAnalysis, seq: number, next: number, frame: number, t: number): Seg {
+  const s = ta.spare.pop();
+  if (s === undefined) return { seq, next, frame, t, dead: false };
+  s.seq = seq;
+  s.next = next;
+  s.frame = frame;
+  s.t = t;
+  s.dead = false;
+  return s;
+}
+
+/** Empty `list` (every segment acknowledged: bySeq is empty, byNext and byFrame hold dead ones only). */
+function clearList(ta: TcpAnalysis, list: SegList): void {
+  // pop, not `length = 0` (a runtime call): the arrays mostly hold one segment.
+  const q = list.byFrame;
+  while (q.length > 0) {
+    const s = q.pop() as Seg;
+    if (ta.spare.length < MAX_SPARE) ta.spare.push(s);
+  }
+  while (list.byNext.length > 0) list.byNext.pop();
+  list.head = 0;
 }
 
 /** What the pass found for one frame (after analyseTo covered it). */
