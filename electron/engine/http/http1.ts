@@ -259,6 +259,24 @@ function consume(s: DirState, n: number): void {
   while (s.marks.length > 1 && s.marks[1].pos <= s.base) s.marks.shift();
 }
 
+/**
+ * The marks reset to the one mark of a chunk that starts the buffer, its object reused (marks are
+ * read where they are looked up, never kept): a scan starts most chunks with an empty buffer.
+ */
+function resetMarks(s: DirState, pos: number, event: number, time: number, first: number): void {
+  const ms = s.marks;
+  if (ms.length === 0) {
+    ms.push({ pos, event, time, first });
+    return;
+  }
+  if (ms.length > 1) ms.length = 1;
+  const m = ms[0];
+  m.pos = pos;
+  m.event = event;
+  m.time = time;
+  m.first = first;
+}
+
 function markAt(s: DirState, pos: number): Mark {
   let m = s.marks[0] ?? { pos: 0, event: s.lastEvent, time: s.lastTime, first: 0 };
   for (const x of s.marks) {
@@ -280,6 +298,23 @@ function latestIn(s: DirState, from: number, to: number, prev: { event: number; 
     const end = k + 1 < ms.length ? ms[k + 1].pos : Infinity;
     if (start >= to || end <= from) continue;
     if (ms[k].event > best.event) best = ms[k];
+  }
+  return best;
+}
+
+/** latestIn with `prev` at `event`, as the mark that is later, or null when none is (no object for `prev`). */
+function latestAfter(s: DirState, from: number, to: number, event: number): Mark | null {
+  let best: Mark | null = null;
+  let bestEvent = event;
+  const ms = s.marks;
+  for (let k = 0; k < ms.length; k++) {
+    const start = ms[k].pos;
+    const end = k + 1 < ms.length ? ms[k + 1].pos : Infinity;
+    if (start >= to || end <= from) continue;
+    if (ms[k].event > bestEvent) {
+      best = ms[k];
+      bestEvent = best.event;
+    }
   }
   return best;
 }
@@ -897,9 +932,11 @@ function bodyData(p: Http1Parser, s: DirState, bytes: Uint8Array, endPos: number
   if (!m) return;
   m.bodyBytes += bytes.length;
   if (bytes.length > 0) {
-    const ev = latestIn(s, endPos - bytes.length, endPos, { event: m.endEvent, time: m.endTime });
-    m.endEvent = ev.event;
-    m.endTime = ev.time;
+    const ev = latestAfter(s, endPos - bytes.length, endPos, m.endEvent);
+    if (ev) {
+      m.endEvent = ev.event;
+      m.endTime = ev.time;
+    }
   }
   // 'size' needs the bytes only to undo a content coding; identity bodies are just counted.
   if (bytes.length > 0 && (p.opts.bodies === 'keep' || (p.opts.bodies === 'size' && m.contentEncoding !== ''))) {
@@ -1232,7 +1269,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
       const base = c.seq + (c.gap ?? 0);
       const take = s.mode === Mode.Length ? Math.min(s.remaining, c.bytes.length) : c.bytes.length;
       s.base = base;
-      s.marks = [{ pos: base, event: c.event, time: c.time, first: s.runFirst }];
+      resetMarks(s, base, c.event, c.time, s.runFirst);
       bodyData(p, s, c.bytes.subarray(0, take), base + take);
       s.base = base + take;
       if (s.mode === Mode.Length) {
@@ -1243,7 +1280,7 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
         }
       }
       if (take < c.bytes.length) {
-        s.marks = [{ pos: s.base, event: c.event, time: c.time, first: s.runFirst }];
+        resetMarks(s, s.base, c.event, c.time, s.runFirst);
         append(s, c.bytes.subarray(take));
         drive(p, c.dir);
       }
@@ -1252,9 +1289,8 @@ export function pushHttpChunk(p: Http1Parser, c: StreamChunk): void {
     }
     if (s.len === 0) {
       s.base = c.seq + (c.gap ?? 0);
-      s.marks = [];
-    }
-    s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time, first: s.runFirst });
+      resetMarks(s, s.base, c.event, c.time, s.runFirst);
+    } else s.marks.push({ pos: s.base + s.len, event: c.event, time: c.time, first: s.runFirst });
     append(s, c.bytes);
     drive(p, c.dir);
   }
