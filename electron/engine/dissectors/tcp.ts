@@ -77,7 +77,14 @@ const TH_URG = 0x20;
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_LETTERS = 'FSRPAUECA';
 
+/** flagsText by the 12 flag bits, made when first needed: every Info text names its flags. */
+const FLAGS_TEXT: (string | undefined)[] = new Array(0x1000);
+
 function flagsText(flags: number): string {
+  return (FLAGS_TEXT[flags] ??= makeFlagsText(flags));
+}
+
+function makeFlagsText(flags: number): string {
   let s = '';
   for (let b = 0; b < 9; b++) if (flags & (1 << b)) s += (s ? ', ' : '') + FLAG_NAMES[b];
   if (flags & 0x0e00) s += (s ? ', ' : '') + 'Reserved';
