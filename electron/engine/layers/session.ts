@@ -22,11 +22,11 @@ import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
 import type { H2Connection, H2Frame } from '../http2/connection.ts';
 import { http2Info } from '../http2/info.ts';
-import { addTlsLayerFields, captureTls, markTlsLayer, tlsFrameOf, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
+import { addTlsLayerFields, captureTls, markTlsLayer, tlsFrameOf, tlsLayerOfEvent, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
-import { httpSegmentRow } from './http-rows.ts';
+import { hasHttpSegmentRow, httpSegmentRow } from './http-rows.ts';
 import { endEventOf, type HttpIndex } from './http-index.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
@@ -590,15 +590,16 @@ export function protocolLayerChains(s: CaptureSession): (event: number) => strin
     const messages = ends[event];
     const t = frameStream && event < frameStream.length ? frameStream[event] : -1;
     if (t >= 0 && t < tlsStream.length && tlsStream[t] !== 2) {
-      const f = tlsFrameOf(s.base, event);
+      // Counts only, as layerChain reads them from tlsFrameOf: no record decrypted again.
+      const f = tlsLayerOfEvent(s.base, event);
       if (tlsStream[t] === 0) tlsStream[t] = f ? 1 : 2;
       if (f) {
-        if (!f.frame.records?.length) return f.frame.partial === undefined ? undefined : [];
-        return ['tls', ...(f.h2?.length ? ['http2'] : []), ...(messages > 0 ? ['http'] : [])];
+        if (f.records === 0) return f.partial ? [] : undefined;
+        return ['tls', ...(f.h2 ? ['http2'] : []), ...(messages > 0 ? ['http'] : [])];
       }
     }
     if (messages > 0) return ['http'];
-    return covered[event] > 0 && httpSegmentRow(http, event) ? [] : undefined;
+    return covered[event] > 0 && hasHttpSegmentRow(http, event) ? [] : undefined;
   };
 }
 
