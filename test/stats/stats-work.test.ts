@@ -1,8 +1,7 @@
 /**
  * Work of the statistics over the shapes suite's captures (bench/shapes), counted, not timed:
- * conv,tcp reads plain IPv4 streams' ends from the index (b: one GET per connection), io,phs
- * answers an upload's segments from the index columns (c: every frame inside one message) and
- * asks the TLS layer once per stream, not per event (e, without its key log). Each also equals
+ * io,phs answers an upload's segments from the index columns (c: every frame inside one
+ * message) and asks the TLS layer once per stream, not per event (e, without its key log). Each also equals
  * the dissecting path's answer (phs-index.test.ts and the goldens check that on the corpus).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +12,6 @@ import { SHAPES } from '../../bench/shapes/shapes.ts';
 import { segmentRowWork } from '../../electron/engine/layers/http-rows.ts';
 import { openSession, protocolLayerChains, scanHttpNow } from '../../electron/engine/layers/session.ts';
 import { openCapture } from '../../electron/engine/open-capture.ts';
-import { conversations, conversationWork } from '../../electron/engine/stats/conversations.ts';
 import { protocolHierarchy } from '../../electron/engine/stats/phs.ts';
 import { tlsLayerStreamWork } from '../../electron/engine/tls/capture-tls.ts';
 
@@ -37,20 +35,6 @@ async function session(path: string) {
 }
 
 describe('statistics work on the shapes', () => {
-  it('conv,tcp over short connections dissects no stream first frame', async () => {
-    const s = await session(shape('b', 5000));
-    try {
-      const before = { ...conversationWork };
-      const rows = conversations(s.capture, 'tcp');
-      expect(rows.length).toBeGreaterThan(400);
-      expect(conversationWork.indexed - before.indexed).toBe(rows.length);
-      expect(conversationWork.dissected - before.dissected).toBe(0);
-      expect(rows.every((r) => r.addressA !== '' && r.addressB !== '' && (r.portA ?? 0) > 0 && (r.portB ?? 0) > 0)).toBe(true);
-    } finally {
-      s.base.close();
-    }
-  }, 60_000);
-
   it('io,phs over one upload answers its segments from the index', async () => {
     const s = await session(shape('c', 3000));
     try {

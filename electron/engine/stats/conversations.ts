@@ -23,7 +23,7 @@ import { entryBytes, entryValue, formatFieldValue } from '../dissectors/values.t
 import { allFields, fieldByName, type FieldDef } from '../fields/registry.ts';
 import { hex } from '../fields/format.ts';
 import { windowedReader } from '../io/capture-source.ts';
-import { IP_ONE, IP_OTHER, TCP_ONE, type PacketIndex } from '../index/packet-index.ts';
+import { IP_ONE, IP_OTHER, type PacketIndex } from '../index/packet-index.ts';
 import type { ConversationTable } from '../streams/conversations.ts';
 
 export type TransportKind = 'tcp' | 'udp';
@@ -153,18 +153,7 @@ function transportRows(capture: Capture, kind: TransportKind, events?: Uint32Arr
   const [ipSrc, ipDst, ip6Src, ip6Dst, sport, dport] = names.map(field);
   const order = Array.from(s.first.keys()).filter((id) => s.first[id] > 0).sort((a, b) => s.first[a] - s.first[b]);
   const rows: ConversationRow[] = [];
-  const fromIndex = kind === 'tcp' ? indexedTcpEnds(p.ix) : undefined;
   for (const id of order) {
-    const ab = { frames: s.frames[2 * id], bytes: s.bytes[2 * id] };
-    const ba = { frames: s.frames[2 * id + 1], bytes: s.bytes[2 * id + 1] };
-    const ends = fromIndex?.(s.first[id]);
-    if (ends) {
-      rows.push({
-        ...ends, framesAB: ab.frames, bytesAB: ab.bytes, framesBA: ba.frames, bytesBA: ba.bytes, frames: ab.frames + ba.frames, bytes: ab.bytes + ba.bytes,
-        ...rowTimes(p.ix, s.start[id], s.stop[id]), stream: id,
-      });
-      continue;
-    }
     capture.dissect(s.first[id], d, { info: false });
     // The innermost IP header carries the transport (IP in IP, or IPv6 in IPv4).
     let src = lastValue(d, ipSrc);
@@ -174,6 +163,8 @@ function transportRows(capture: Capture, kind: TransportKind, events?: Uint32Arr
       src = src6;
       dst = lastValue(d, ip6Dst);
     }
+    const ab = { frames: s.frames[2 * id], bytes: s.bytes[2 * id] };
+    const ba = { frames: s.frames[2 * id + 1], bytes: s.bytes[2 * id + 1] };
     rows.push({
       addressA: src?.text ?? '', portA: lastValue(d, sport)?.value ?? 0, addressB: dst?.text ?? '', portB: lastValue(d, dport)?.value ?? 0,
       framesAB: ab.frames, bytesAB: ab.bytes, framesBA: ba.frames, bytesBA: ba.bytes, frames: ab.frames + ba.frames, bytes: ab.bytes + ba.bytes,
@@ -181,31 +172,6 @@ function transportRows(capture: Capture, kind: TransportKind, events?: Uint32Arr
     });
   }
   return rows;
-}
-
-/** Stream first frames read from the index instead of dissected (tests count both). */
-export const conversationWork = { indexed: 0, dissected: 0 };
-
-/**
- * A TCP stream's addresses and ports from the index columns, when its first frame has one IPv4
- * header (IP_ONE: its addresses are the Source/Destination columns), one complete TCP header
- * (TCP_ONE: its ports are tcpPorts) and no IPv6 header (which, inside the IPv4, would carry the
- * TCP): what the dissection below reads from that frame. Undefined: dissect it.
- */
-function indexedTcpEnds(ix: PacketIndex): (e: number) => Pick<ConversationRow, 'addressA' | 'portA' | 'addressB' | 'portB'> | undefined {
-  const plain = ix.paths.layers.map((l) => l.filter((x) => x === 'ip').length === 1 && !l.includes('ipv6'));
-  const hf = ix.hdrFlags.data;
-  const strings = ix.strings.strings;
-  return (e) => {
-    const h = hf[e - 1];
-    if ((h & (IP_ONE | TCP_ONE)) !== (IP_ONE | TCP_ONE) || !plain[ix.protoPath.data[e - 1]]) {
-      conversationWork.dissected++;
-      return undefined;
-    }
-    conversationWork.indexed++;
-    const ports = ix.tcpPorts.data[e - 1];
-    return { addressA: strings[ix.src.data[e - 1]], portA: ports >>> 16, addressB: strings[ix.dst.data[e - 1]], portB: ports & 0xffff };
-  };
 }
 
 function lastIndex(d: Dissection, f: FieldDef): number {
