@@ -14,6 +14,8 @@ import { findField } from '../dissectors/dissection.ts';
 import { hfTcpLen } from '../dissectors/tcp.ts';
 import { entryValue } from '../dissectors/values.ts';
 import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
+import { tcpStreamOf } from '../streams/conversations.ts';
+import { TCP_ONE } from '../index/packet-index.ts';
 
 /** Messages of one stream that span frames: [start, end, row, response] sorted by start, per direction. */
 type Spans = [number[][], number[][]];
@@ -98,17 +100,8 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
     seg.spans.set(n, sp);
   }
   for (const dir of [0, 1] as const) {
-    const list = sp[dir];
-    // The last message starting at or before the event; messages of one direction do not overlap.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid][0] <= event) lo = mid + 1;
-      else hi = mid;
-    }
-    const s = list[lo - 1];
-    if (!s || s[1] <= event) continue;
+    const s = spanAt(sp[dir], event);
+    if (!s) continue;
     const [start, , r, response] = s;
     if (start === event) return { head: firstLine(ix, r, response === 1) };
     // Between the head and the end: only the message's own direction, with payload.
@@ -118,6 +111,59 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
     if (self.len > 0 && self.src === head.src) return 'continues';
   }
   return undefined;
+}
+
+/** The message of `list` (one direction's spans) holding `event`: the last starting at or before it, if it ends after. */
+function spanAt(list: number[][], event: number): number[] | undefined {
+  // Messages of one direction do not overlap.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid][0] <= event) lo = mid + 1;
+    else hi = mid;
+  }
+  const s = list[lo - 1];
+  return s && s[1] > event ? s : undefined;
+}
+
+/** Events hasHttpSegmentRow answered from the index, and those it left to httpSegmentRow (tests count them). */
+export const segmentRowWork = { indexed: 0, dissected: 0 };
+
+/**
+ * Whether httpSegmentRow gives `event` a row, without dissecting where the event and its
+ * message's head each have one complete TCP header (TCP_ONE): tcp.len is then the index's
+ * column, and the event's direction in the stream (conv.frameDir) tells whether its source is
+ * the head's. io,phs asks this of every frame inside a message spanning frames — all 1 M
+ * frames of one large upload — which httpSegmentRow dissects twice each. Else httpSegmentRow.
+ */
+export function hasHttpSegmentRow(layer: HttpLayer, event: number): boolean {
+  const ix = layer.plain;
+  const int = layer.internals;
+  if (!ix || ix.n === 0 || int.kind !== 'packets') return false;
+  const n = tcpStreamOf(int.conv, event);
+  if (n < 0) return false;
+  const seg = segmentsOf(ix);
+  let sp = seg.spans.get(n);
+  if (!sp) {
+    sp = streamSpans(seg, n);
+    seg.spans.set(n, sp);
+  }
+  const hf = int.index.hdrFlags.data;
+  for (const dir of [0, 1] as const) {
+    const s = spanAt(sp[dir], event);
+    if (!s) continue;
+    const start = s[0];
+    if (start === event) return true;
+    if ((hf[event - 1] & TCP_ONE) === 0 || (hf[start - 1] & TCP_ONE) === 0) {
+      segmentRowWork.dissected++;
+      return httpSegmentRow(layer, event) !== undefined;
+    }
+    segmentRowWork.indexed++;
+    // tcpLen holds tcp.len + 1.
+    if (int.index.tcpLen.data[event - 1] > 1 && int.conv.frameDir[event] === int.conv.frameDir[start]) return true;
+  }
+  return false;
 }
 
 function segmentOf(r: FrameReader, event: number): { src: string; len: number } {

@@ -22,18 +22,18 @@ import { HF } from '../http/http-fields.ts';
 import { HTTP2_FIELDS } from '../http2/fields.ts';
 import type { H2Connection, H2Frame } from '../http2/connection.ts';
 import { http2Info } from '../http2/info.ts';
-import { addTlsLayerFields, captureTls, markTlsLayer, tlsFrameOf, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
+import { addTlsLayerFields, captureTls, markTlsLayer, tlsFrameOf, tlsLayerOfEvent, tlsLayerOfStream, tlsOfStream, type CaptureTls } from '../tls/capture-tls.ts';
 import type { CryptoProfileName } from '../tls/crypto.ts';
 import { TLS_FIELDS } from '../tls/fields.ts';
 import { TCP_SEGMENT_TAG, tlsFrameColumns, type FrameColumns, type RowColumns } from '../tls/rows.ts';
-import { httpSegmentRow } from './http-rows.ts';
+import { hasHttpSegmentRow, httpSegmentRow } from './http-rows.ts';
 import { endEventOf, type HttpIndex } from './http-index.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
 import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
-import { prepareStreamFrames } from '../streams/tcp-reassembly.ts';
+import { prepareStreamFrames, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { TCP_ONE } from '../index/packet-index.ts';
 import { addHttpFields, createHttpLayer, messageInfo, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
 
@@ -590,6 +590,12 @@ export function addLayerFields(s: CaptureSession, event: number, d: Dissection, 
  * counted once from the end lookups, the TLS layer is asked once per TCP stream whether it took
  * the stream, and the HTTP segment rows only for events inside a message spanning frames.
  */
+// protocolLayerChains' per-event TLS answer: asked, completes records, carries part of one, completes HTTP/2 frames.
+const TLS_ASKED = 1;
+const TLS_RECORDS = 2;
+const TLS_PARTIAL = 4;
+const TLS_H2 = 8;
+
 export function protocolLayerChains(s: CaptureSession): (event: number) => string[] | undefined {
   const http = s.http;
   if (http.plain) refreshTls(s);
@@ -619,19 +625,32 @@ export function protocolLayerChains(s: CaptureSession): (event: number) => strin
   const frameStream = int.kind === 'packets' ? int.conv.frameStream : undefined;
   // Per TCP stream: 0 not asked yet, 1 the TLS layer took it, 2 it did not.
   const tlsStream = new Uint8Array(int.kind === 'packets' ? int.conv.nTcp : 0);
+  // Per event of a TLS stream, what the TLS layer says of it (TLS_* bits), all of a stream's
+  // events asked at its first (tlsLayerOfStream); 0: not asked.
+  const tlsCode = new Uint8Array(n + 2);
   return (event) => {
     const messages = ends[event];
     const t = frameStream && event < frameStream.length ? frameStream[event] : -1;
     if (t >= 0 && t < tlsStream.length && tlsStream[t] !== 2) {
-      const f = tlsFrameOf(s.base, event);
+      if (tlsStream[t] === 0 && int.kind === 'packets') {
+        const frames = tcpStreamFrames(int, t);
+        const all = tlsLayerOfStream(s.base, t, frames);
+        tlsStream[t] = all ? 1 : 2;
+        if (all) all.forEach((f, i) => {
+          if (frames[i] <= n) tlsCode[frames[i]] = TLS_ASKED | (f.records > 0 ? TLS_RECORDS : 0) | (f.partial ? TLS_PARTIAL : 0) | (f.h2 ? TLS_H2 : 0);
+        });
+      }
+      // Counts only, as layerChain reads them from tlsFrameOf: no record decrypted again.
+      const code = tlsCode[event];
+      const f = code !== 0 ? { records: code & TLS_RECORDS, partial: (code & TLS_PARTIAL) !== 0, h2: (code & TLS_H2) !== 0 } : tlsLayerOfEvent(s.base, event);
       if (tlsStream[t] === 0) tlsStream[t] = f ? 1 : 2;
       if (f) {
-        if (!f.frame.records?.length) return f.frame.partial === undefined ? undefined : [];
-        return ['tls', ...(f.h2?.length ? ['http2'] : []), ...(messages > 0 ? ['http'] : [])];
+        if (f.records === 0) return f.partial ? [] : undefined;
+        return ['tls', ...(f.h2 ? ['http2'] : []), ...(messages > 0 ? ['http'] : [])];
       }
     }
     if (messages > 0) return ['http'];
-    return covered[event] > 0 && httpSegmentRow(http, event) ? [] : undefined;
+    return covered[event] > 0 && hasHttpSegmentRow(http, event) ? [] : undefined;
   };
 }
 

@@ -25,6 +25,7 @@ import {
   hfDnsQryClass, hfDnsQryNameLen, hfDnsQryType,
 } from '../dissectors/dns.ts';
 import { entryValue } from '../dissectors/values.ts';
+import { allFields } from '../fields/registry.ts';
 import { PATH_UNKNOWN } from '../index/packet-index.ts';
 import { relativeTime } from './io-stat.ts';
 import { addValue, BURST_WINDOW_MS, createTree, elapsedMs, node, tap, tick, treeNodes } from './stats-tree.ts';
@@ -129,11 +130,28 @@ function messagesOf(d: Dissection, event: number, conversation: number, out: Dns
   }
 }
 
+/**
+ * A dissection that records the DNS subtree only: every dns.* field (so each entry's parent
+ * chain up to its message stays whole for `under`), no field of the layers below, which then
+ * skip computing theirs (the dissection's keepProtocols).
+ */
+function dnsOnlyDissection(): Dissection {
+  const d = createDissection();
+  const all = allFields();
+  const keep = new Uint8Array(all.length + 1);
+  for (const f of all) if (f.name === 'dns' || f.name.startsWith('dns.')) keep[f.id] = 1;
+  const protocols = new Uint8Array(keep.length);
+  protocols[hfDns.id] = 1;
+  d.keep = keep;
+  d.keepProtocols = protocols;
+  return d;
+}
+
 /** Every DNS message the tap sees, by dissecting the frames whose layers hold DNS. */
 export function dnsTapMessages(capture: Capture): DnsTapMessage[] {
   const int = capture.internals();
   const fs = int.kind === 'packets' ? int.conv.frameStream : undefined;
-  const d = createDissection();
+  const d = dnsOnlyDissection();
   const out: DnsTapMessage[] = [];
   for (const e of dnsEvents(capture)) {
     capture.dissect(e, d, { info: false });

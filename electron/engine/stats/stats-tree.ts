@@ -20,7 +20,8 @@ export interface StNode {
   name: string;
   count: number;
   children: StNode[];
-  byName: Map<string, StNode>;
+  /** Children by name, made with the first child: most nodes (one per URI of http_req,tree) have none. */
+  byName?: Map<string, StNode>;
   /** Burst buckets in the window, oldest first from `head`: number, ticks, start time (ms). */
   bucketNo: number[];
   bucketCount: number[];
@@ -57,12 +58,12 @@ export function createTree(title: string): StTree {
 
 function newNode(name: string): StNode {
   // tshark starts every node with one empty bucket numbered 0 at time 0.
-  return { name, count: 0, children: [], byName: new Map(), bucketNo: [0], bucketCount: [0], bucketStart: [0], head: 0, burstCount: 0, maxBurst: 0, burstTime: -1 };
+  return { name, count: 0, children: [], bucketNo: [0], bucketCount: [0], bucketStart: [0], head: 0, burstCount: 0, maxBurst: 0, burstTime: -1 };
 }
 
 /** The child `name` of `parent` (a top-level node when null), made on first use, in order of creation. */
 export function node(tree: StTree, parent: StNode | null, name: string): StNode {
-  const map = parent ? parent.byName : tree.rootByName;
+  const map = parent ? (parent.byName ??= new Map()) : tree.rootByName;
   let n = map.get(name);
   if (!n) {
     n = newNode(name);

@@ -76,6 +76,12 @@ interface StreamEntry {
   h2Chunks?: number;
   /** The plaintext starts like HTTP/1.x (undefined until it has bytes). */
   http1?: boolean;
+  /**
+   * Records and key generation of the last look that found no plaintext (no key for the stream):
+   * the same records with the same keys find none again, so tlsFrameOf asks again only when either
+   * changed, not for every event (io,phs asks per event: 48 µs each on a keyless TLS capture).
+   */
+  http1Tried?: { records: number; gen: number };
 }
 
 interface GrowingTcp {
@@ -669,9 +675,10 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
   const e = id ? entry(c, id) : undefined;
   if (!e?.tls) return undefined;
   // Told once per built stream, from its first plaintext bytes (the stream is not made for it).
-  if (e.http1 === undefined) {
+  if (e.http1 === undefined && (e.http1Tried?.records !== e.tls.recs.n || e.http1Tried.gen !== e.gen)) {
     const first = plainStart(e.tls, HTTP1_START).chunks.find((x) => x.bytes.length > 0);
     if (first) e.http1 = looksLikeHttp1(first.bytes);
+    else e.http1Tried = { records: e.tls.recs.n, gen: e.gen };
   }
   const at = e.h2 ? framesOfEvent(e.h2, event) : [];
   const h2 = at.length > 0 ? at : undefined;
@@ -684,6 +691,43 @@ export function tlsFrameOf(c: Capture, event: number): { frame: TlsFrame; h2: H2
     h2Frames: h2?.length ?? 0,
   };
   return { frame, h2, conn: e.h2 };
+}
+
+/**
+ * What io,phs needs of `event` in a TLS stream (layers/session.ts protocolLayerChains): how many
+ * records it completes, whether it carries part of one, whether it completes HTTP/2 frames — the
+ * counts tlsFrameOf's records and frames have, without decrypting the records (a TLS capture
+ * of 1 M events decrypted each of them once more). Undefined for other events, as tlsFrameOf.
+ */
+export function tlsLayerOfEvent(c: Capture, event: number): { records: number; partial: boolean; h2: boolean } | undefined {
+  const id = streamOfEvent(c, event);
+  const e = id ? entry(c, id) : undefined;
+  return e?.tls ? tlsLayerIn(e, event) : undefined;
+}
+
+function tlsLayerIn(e: StreamEntry, event: number): { records: number; partial: boolean; h2: boolean } {
+  return {
+    records: e.recs ? recordsAtEvent(e.recs, event).length : 0,
+    partial: e.partialTls.get(event) !== undefined,
+    h2: e.h2 ? framesOfEvent(e.h2, event).length > 0 : false,
+  };
+}
+
+/** Entries looked up by tlsLayerOfStream (tests count them: once per stream, not per event). */
+export const tlsLayerStreamWork = { streams: 0 };
+
+/**
+ * tlsLayerOfEvent of each of `events`, all in TCP stream `n`, with its entry looked up once
+ * (io,phs asks every event of a stream: per event the lookup cost 8 µs on a 1 M-event TLS
+ * capture); undefined when the stream is not TLS.
+ */
+export function tlsLayerOfStream(c: Capture, n: number, events: ArrayLike<number>): { records: number; partial: boolean; h2: boolean }[] | undefined {
+  tlsLayerStreamWork.streams++;
+  const e = entry(c, `tcp:${n}`);
+  if (!e?.tls) return undefined;
+  const out: { records: number; partial: boolean; h2: boolean }[] = [];
+  for (let i = 0; i < events.length; i++) out.push(tlsLayerIn(e, events[i]));
+  return out;
 }
 
 /**
