@@ -58,12 +58,8 @@ export interface SetInternals {
   httpSession(stream: string): CaptureSession;
   /** A followed set's work so far (sets/set-follow.ts): events placed, events the correlation read, conversation sides matched. */
   followWork?(): { steps: number; packets: number; syscalls: number; sidesMatched: number };
-  /**
-   * A key log still being written is followed beside the set: its parts' TLS streams wait for
-   * secrets (layers/http-layer.ts keysExpected), and `readKeys` reads its new lines into the set
-   * before each placement.
-   */
-  expectKeys?(readKeys: () => void): void;
+  /** A key log still being written is followed beside the set: its parts' TLS streams wait for secrets (layers/http-layer.ts keysExpected). */
+  expectKeys?(): void;
 }
 
 export interface SetPart {

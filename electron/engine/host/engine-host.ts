@@ -361,7 +361,7 @@ export function serveEngine(port: Port, options: EngineHostOptions = {}): () => 
     state.followedKeylogs?.push({ path, next: first.next });
     if (state.session) state.session.http.keysExpected = true;
     const int = state.capture?.internals();
-    if (int?.kind === 'set') int.expectKeys?.(readFollowedKeylogs);
+    if (int?.kind === 'set') int.expectKeys?.();
     return first.text;
   }
 

@@ -378,9 +378,8 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     }),
     httpSession: (stream) => sessions[fdOfStream(stream) === null ? PART_PACKETS : PART_SYSCALLS],
     followWork: () => work(),
-    expectKeys: (read) => {
+    expectKeys: () => {
       for (const s of sessions) s.http.keysExpected = true;
-      readKeys = read;
     },
     followPeers: (stream) => followPeers({
       packets: input.packets, syscalls: input.syscalls, cor,
@@ -478,8 +477,6 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
     shifted = n;
   };
   let lastSeen = '';
-  /** The followed key log's new lines, read before the parts' HTTP scans (expectKeys). */
-  let readKeys: (() => void) | undefined;
   function sync(): boolean {
     if (!follow || !merge) return false;
     const ended = [follow.ended(0), follow.ended(1)] as const;
@@ -496,10 +493,6 @@ export function openCaptureSet(input: SetCaptureInput): CaptureSet {
       correlator = createCorrelator(input.packets, input.syscalls, argsOf, { tupleOnly: clock.kind === 'relative', tupleOnlyReaders: input.tupleOnlyReaders });
     }
     shiftNew();
-    // The secrets written so far first: a TLS record held for its keys is decrypted as soon as
-    // the set looks, not at the next request (on a loaded machine the CLI's next tail came after
-    // the 3 s hold had let the packets go undecrypted, without their http.* fields).
-    readKeys?.();
     // Each part's HTTP scan reads on first (layers/http-layer.ts followHttp): an event is placed
     // with its http.* fields, and one a TLS record still being written holds waits (at most 3 s).
     const np = ended[0] ? P.count() : Math.min(P.count(), followHttp(sessions[0].http));
