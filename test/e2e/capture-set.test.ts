@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { RUN_E2E, browserSuite, closeCompletion, shot } from './helpers.ts';
+import { RUN_E2E, applyFilter, browserSuite, shot } from './helpers.ts';
 
 const SEED = join(import.meta.dirname, '../fixtures/seed-413');
 
@@ -23,9 +23,7 @@ describe.skipIf(!RUN_E2E)('capture set end to end (Chromium)', () => {
     await page.locator('.row[data-row="0"]:not(.loading) [data-col="info"]').waitFor({ timeout: 60_000 });
     const input = page.locator('.filter-bar .cm-content');
     await input.click();
-    await page.keyboard.type('tcp.stream == 0');
-    await closeCompletion(page);
-    await page.keyboard.press('Enter');
+    await applyFilter(page, 'tcp.stream == 0');
     await page.waitForFunction(() => /76 shown|76 displayed/.test(document.querySelector('[data-testid="status-events"]')?.textContent ?? '') || document.querySelector('[data-testid="status-displayed"]') !== null, null, { timeout: 30_000 });
     // Rows of both files, in time order: the write of the Client Hello, then its packet.
     await expect.poll(async () => page.locator('.row:not(.loading) [data-col="file"]').allTextContents(), { timeout: 20_000 })

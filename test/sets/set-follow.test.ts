@@ -85,7 +85,10 @@ describe('a packets + syscalls set followed while both files grow', () => {
   ] as const) {
     it(`${name}: followed to the end equals the set opened whole; numbers never change; linear work`, async () => {
       const { capture, shown, syncsSeen } = await followInSteps(pcap, strace, 24);
-      const whole = (await openCaptures([pcap, strace])).capture;
+      // The set opened whole shows its HTTP rows once its layers are ready (as the followed one, awaited in followInSteps).
+      const opened = await openCaptures([pcap, strace]);
+      await opened.indexing;
+      const whole = opened.capture;
       expect(capture.info().done).toBe(true);
       expect(capture.count()).toBe(whole.count());
       const a = rowsOf(capture);
