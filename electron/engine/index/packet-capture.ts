@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { NO_TEXT, type CaptureInfo, type ColumnDef } from '../../../shared/rpc.ts';
-import { type Capture, type OpenOptions } from '../capture.ts';
+import { type Capture, type CaptureInternals, type OpenOptions } from '../capture.ts';
 import { addField, createDissection, findField, type Dissection } from '../dissectors/dissection.ts';
 import { hfFrame, hfFrameFile } from '../dissectors/frame.ts';
 import { dissectPacket, type FrameMeta } from '../dissectors/packet.ts';
@@ -294,6 +294,23 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
   };
   const columns = fileName ? [...PACKET_COLUMNS, FILE_COLUMN] : PACKET_COLUMNS;
 
+  // One object for the capture's life: callers ask for it per event (tlsFrameOf), and a fresh object
+  // with its closures per call showed as GC in the Info pages of short-connection captures.
+  const internals: CaptureInternals = {
+    kind: 'packets',
+    index: ix,
+    conv,
+    frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
+    readAt: (offset, length, into) => source.randomAccess.read(offset, length, into),
+    tcpInfo(event) {
+      const i = event - 1;
+      const len = ix.capLen.data[i];
+      const at = infoWindow.cover(ix.dataOffset.data[i], len);
+      if (at < 0) return undefined;
+      return fixedTcpInfo(event, ix.interfaces[ix.iface.data[i]]?.linkType ?? 1, ix.origLen.data[i], infoWindow.bytes, at, at + len, conv);
+    },
+  };
+
   const capture: Capture = {
     info,
     count: () => packetCount(ix),
@@ -342,20 +359,7 @@ export function startPacketFeed(feed: PacketFeed, opts: PacketOpenOptions): { ca
     dissect: (event, target, o) => redissect(event, target, o?.info ?? true),
     range: (event) => ({ offset: ix.dataOffset.data[event - 1], length: ix.capLen.data[event - 1] }),
     close: () => source.randomAccess.close(),
-    internals: () => ({
-      kind: 'packets',
-      index: ix,
-      conv,
-      frameBytes: (event) => source.randomAccess.read(ix.dataOffset.data[event - 1], ix.capLen.data[event - 1]),
-      readAt: (offset, length, into) => source.randomAccess.read(offset, length, into),
-      tcpInfo(event) {
-        const i = event - 1;
-        const len = ix.capLen.data[i];
-        const at = infoWindow.cover(ix.dataOffset.data[i], len);
-        if (at < 0) return undefined;
-        return fixedTcpInfo(event, ix.interfaces[ix.iface.data[i]]?.linkType ?? 1, ix.origLen.data[i], infoWindow.bytes, at, at + len, conv);
-      },
-    }),
+    internals: () => internals,
   };
 
   const indexing = (async () => {

@@ -13,7 +13,7 @@ import type { HttpLayer } from './http-layer.ts';
 import { findField } from '../dissectors/dissection.ts';
 import { hfTcpLen } from '../dissectors/tcp.ts';
 import { entryValue } from '../dissectors/values.ts';
-import { createFrameReader, frameEndpoints, readFrame, streamIdOfFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
+import { createFrameReader, frameEndpoints, readFrame, type FrameReader } from '../streams/tcp-reassembly.ts';
 import { tcpStreamOf } from '../streams/conversations.ts';
 import { TCP_ONE } from '../index/packet-index.ts';
 
@@ -90,10 +90,9 @@ export function httpSegmentRow(layer: HttpLayer, event: number): { head: string 
   const int = layer.internals;
   if (!ix || ix.n === 0 || int.kind !== 'packets') return undefined;
   const seg = segmentsOf(ix);
-  const id = streamIdOfFrame(int, event);
-  const m = id ? /^tcp:(\d+)$/.exec(id) : null;
-  if (!m) return undefined;
-  const n = Number(m[1]);
+  // The TCP stream number itself: no "tcp:N" id built and parsed back per event.
+  const n = tcpStreamOf(int.conv, event);
+  if (n < 0) return undefined;
   let sp = seg.spans.get(n);
   if (!sp) {
     sp = streamSpans(seg, n);

@@ -31,8 +31,8 @@ import { endEventOf, type HttpIndex } from './http-index.ts';
 import { addColumnFields, COLUMN_FIELD_NAMES, wantsColumnFields } from './column-fields.ts';
 import { claimPayload } from './layer-tree.ts';
 import { TCP_ANALYSIS_FIELDS } from './tcp-analysis-fields.ts';
-import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, frameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
-import { addTcpAnalysisFields, tcpInfoTags } from './tcp-analysis-view.ts';
+import { ANALYSE_AHEAD, analyseTo, analysedWithin, createTcpAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
+import { addTcpAnalysisFields, frameInfoTags } from './tcp-analysis-view.ts';
 import { prepareStreamFrames, tcpStreamFrames } from '../streams/tcp-reassembly.ts';
 import { TCP_ONE } from '../index/packet-index.ts';
 import { addHttpFields, createHttpLayer, messageInfo, httpFinal, httpMessagesEndingAt, httpScanSteps, refreshHttpTls, wantsHttp, type HttpLayer, type HttpScanProgress } from './http-layer.ts';
@@ -205,7 +205,7 @@ export function openSession(base: Capture, opts: { profile?: CryptoProfileName }
  * that no HTTP/1.x message ends at it (only a segment row may apply).
  */
 function layerCells(s: CaptureSession, ev: number, out: string[], protocolColumn: number, infoColumn: number, scratch: Dissection, plain = false): void {
-  if (s.tcpAnalysis && analysisAt(s, ev)) out[infoColumn] = tcpInfoTags(frameAnalysis(s.tcpAnalysis, ev)) + out[infoColumn];
+  if (s.tcpAnalysis && analysisAt(s, ev)) out[infoColumn] = frameInfoTags(s.tcpAnalysis, ev) + out[infoColumn];
   if (protocolColumn < 0 || carriesNoLayer(s, ev)) return;
   const row = plain ? plainColumns(s, ev, NO_INFOS) : layerColumns(s, ev, scratch);
   if (row) applyColumns(row, out, protocolColumn, infoColumn);
@@ -376,7 +376,7 @@ function infoTexts(s: CaptureSession, start: number, count: number, infoColumn: 
     let text: string | undefined;
     const infos = http[r];
     if (infos !== undefined && st >= 0 && ix.protocol.data[ev - 1] === tcpProtocol && !carriesNoLayer(s, ev) && !streamIsTls(s, st, tls)) {
-      text = (ta && analysisAt(s, ev) ? tcpInfoTags(frameAnalysis(ta, ev)) : '') + infos;
+      text = (ta && analysisAt(s, ev) ? frameInfoTags(ta, ev) : '') + infos;
     }
     if (text !== undefined) infoWork.fast++;
     else {

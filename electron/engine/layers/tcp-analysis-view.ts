@@ -8,7 +8,7 @@ import { addField, findField, setLabel, wants, type Dissection } from '../dissec
 import { hfTcp } from '../dissectors/tcp.ts';
 import type { FieldDef } from '../fields/registry.ts';
 import { TA } from './tcp-analysis-fields.ts';
-import { ConnEvent, TaFlag, frameAnalysis, type FrameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
+import { ConnEvent, TaFlag, frameAnalysis, frameAnalysisFlags, type FrameAnalysis, type TcpAnalysis } from './tcp-analysis.ts';
 
 export interface ExpertRule {
   bit: number;
@@ -59,6 +59,11 @@ export function tcpInfoTags(fa: FrameAnalysis | undefined): string {
     s = tag + s;
   }
   return s;
+}
+
+/** tcpInfoTags of frame `ev`'s analysis, read from its flags first: most frames have no tag, and only a tagged one needs frameAnalysis's object. */
+export function frameInfoTags(ta: TcpAnalysis, ev: number): string {
+  return frameAnalysisFlags(ta, ev) === 0 ? '' : tcpInfoTags(frameAnalysis(ta, ev));
 }
 
 const seconds = (ns: number): number => ns / 1e9;

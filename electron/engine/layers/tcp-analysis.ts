@@ -733,6 +733,15 @@ export interface FrameAnalysis {
   initialRttNs: number;
 }
 
+/**
+ * Frame `f`'s analysis flags (frameAnalysis's `flags`), 0 where it has none or is not analysed:
+ * the Info tags of a page's rows need only these, and frameAnalysis builds an object per frame.
+ */
+export function frameAnalysisFlags(ta: TcpAnalysis, f: number): number {
+  analyseTo(ta, f);
+  return f > ta.done || f < 1 ? 0 : ta.flags[f] & ANALYSIS_FLAGS;
+}
+
 /** The analysis of frame `f`, or undefined when tshark shows no SEQ/ACK analysis for it. */
 export function frameAnalysis(ta: TcpAnalysis, f: number): FrameAnalysis | undefined {
   analyseTo(ta, f);
