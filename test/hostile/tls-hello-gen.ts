@@ -7,6 +7,7 @@
  * §4 (Handshake header), RFC 6066 §3 (server_name).
  */
 import type { Turn } from './pcap.ts';
+import { rng } from './filter-gen.ts';
 
 const enc = new TextEncoder();
 
@@ -75,18 +76,6 @@ export function helloTurns(c: HelloCase): Turn[] {
     { dir: 1, bytes: Uint8Array.from(serverFlight()) },
     { dir: 0, bytes: Uint8Array.from(record(23, new Array<number>(80).fill(0x33))) },
   ];
-}
-
-/** A small seeded generator (mulberry32): the same cases every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
